@@ -1,1 +1,2 @@
-pub fn x(){}
+//! Placeholder until the generated surface lands.
+pub mod engine;

@@ -1,0 +1,248 @@
+//! The one error type of the SDK.
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use std::fmt;
+
+/// Result alias used across the SDK.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Longest excerpt of a body kept in decode errors.
+const EXCERPT_LIMIT: usize = 512;
+
+/// Everything that can go wrong when calling the API.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The client was configured wrongly (bad key, bad base URL, ...).
+    Config(String),
+    /// The request was refused before it was sent (a bad parameter value).
+    InvalidRequest {
+        /// The parameter at fault.
+        param: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The API answered with a non-success status.
+    Api(Box<ApiError>),
+    /// An attempt (or the whole deadline) ran out of time.
+    Timeout(String),
+    /// The connection could not be made or broke.
+    Connect(String),
+    /// Any other transport failure.
+    Transport(String),
+    /// The response body did not match the expected type.
+    Decode {
+        /// HTTP status of the response.
+        status: StatusCode,
+        /// JSON path at which decoding failed (`.` for the root).
+        path: String,
+        /// What serde reported.
+        message: String,
+        /// The start of the body.
+        excerpt: String,
+        /// Request id from the response headers, if any.
+        request_id: Option<String>,
+    },
+    /// The body was larger than the configured maximum.
+    BodyTooLarge {
+        /// The configured maximum in bytes.
+        limit: usize,
+    },
+    /// A paginated listing went wrong (e.g. the server repeated a cursor).
+    Pagination(String),
+}
+
+/// A non-success answer of the API.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// The machine-readable error code (`invalid_parameters`, ...), when the body had one.
+    pub code: Option<String>,
+    /// The human-readable message, when the body had one.
+    pub message: Option<String>,
+    /// The request id, from the body or the `x-request-id` / `request-id` header.
+    pub request_id: Option<String>,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// The raw body.
+    pub body: bytes::Bytes,
+}
+
+impl ApiError {
+    /// Builds an error from a response, understanding both the envelope
+    /// `{"error": {"code", "message", "request_id"}}` and the problem style
+    /// `{"title", "detail", "instance", "type": "errors/<code>", "status"}`.
+    pub fn from_response(status: StatusCode, headers: HeaderMap, body: bytes::Bytes) -> Self {
+        let mut err = ApiError {
+            status,
+            code: None,
+            message: None,
+            request_id: header_request_id(&headers),
+            headers,
+            body,
+        };
+        let Ok(value) = serde_json::from_slice::<serde_json::Value>(&err.body) else {
+            return err;
+        };
+        let text = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).map(str::to_owned);
+        if let Some(envelope) = value.get("error").filter(|e| e.is_object()) {
+            err.code = text(envelope.get("code"));
+            err.message = text(envelope.get("message"));
+            if let Some(id) = text(envelope.get("request_id")) {
+                err.request_id = Some(id);
+            }
+        } else if value.get("title").is_some() || value.get("type").is_some() {
+            err.code = text(value.get("type"))
+                .map(|t| t.rsplit('/').next().unwrap_or_default().to_owned());
+            err.message = text(value.get("detail")).or_else(|| text(value.get("title")));
+            if let Some(id) = text(value.get("instance")) {
+                err.request_id = Some(id);
+            }
+        }
+        err
+    }
+
+    /// Decodes the body into a documented error type.
+    pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        decode_json(self.status, &self.body, self.request_id.clone())
+    }
+}
+
+pub(crate) fn header_request_id(headers: &HeaderMap) -> Option<String> {
+    ["x-request-id", "request-id"]
+        .iter()
+        .find_map(|name| headers.get(*name))
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Decodes JSON, reporting the failing path and a bounded excerpt on error.
+pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
+    status: StatusCode,
+    body: &[u8],
+    request_id: Option<String>,
+) -> Result<T> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| Error::Decode {
+        status,
+        path: e.path().to_string(),
+        message: e.inner().to_string(),
+        excerpt: excerpt(body),
+        request_id,
+    })
+}
+
+fn excerpt(body: &[u8]) -> String {
+    let end = body.len().min(EXCERPT_LIMIT);
+    let mut text = String::from_utf8_lossy(&body[..end]).into_owned();
+    if body.len() > EXCERPT_LIMIT {
+        text.push_str("...");
+    }
+    text
+}
+
+impl Error {
+    /// Whether retrying the same request may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(api) => super::retry::is_retryable_status(api.status),
+            Error::Timeout(_) | Error::Connect(_) => true,
+            _ => false,
+        }
+    }
+
+    /// Whether this error is a timeout.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
+    }
+
+    /// The request id, when the server sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => api.request_id.as_deref(),
+            Error::Decode { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, for errors that come from a response.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The API error, if the server answered with an error status.
+    pub fn as_api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn from_reqwest(err: reqwest::Error) -> Self {
+        // reqwest's Display can include the URL; the key never travels in the URL unless an
+        // API declares a query-placed key, so strip the URL to be sure it is never printed.
+        let err = err.without_url();
+        let text = error_chain(&err);
+        if err.is_timeout() {
+            Error::Timeout(text)
+        } else if err.is_connect() {
+            Error::Connect(text)
+        } else {
+            Error::Transport(text)
+        }
+    }
+}
+
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Config(m) => write!(f, "configuration error: {m}"),
+            Error::InvalidRequest { param, message } => {
+                write!(f, "invalid request parameter `{param}`: {message}")
+            }
+            Error::Api(api) => {
+                write!(f, "API error {}", api.status)?;
+                if let Some(code) = &api.code {
+                    write!(f, " ({code})")?;
+                }
+                if let Some(message) = &api.message {
+                    write!(f, ": {message}")?;
+                }
+                if let Some(id) = &api.request_id {
+                    write!(f, " [request id {id}]")?;
+                }
+                Ok(())
+            }
+            Error::Timeout(m) => write!(f, "timed out: {m}"),
+            Error::Connect(m) => write!(f, "connection failed: {m}"),
+            Error::Transport(m) => write!(f, "transport error: {m}"),
+            Error::Decode { status, path, message, excerpt, .. } => write!(
+                f,
+                "could not decode the {status} response at `{path}`: {message}; body starts with: {excerpt}"
+            ),
+            Error::BodyTooLarge { limit } => {
+                write!(f, "the response body exceeds the {limit}-byte limit")
+            }
+            Error::Pagination(m) => write!(f, "pagination error: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,33 @@
+//! The API-independent engine every generated client runs on: request building, transport,
+//! retries, idempotency, rate limiting, pagination and error decoding.
+//!
+//! Nothing in this module knows about PostPress; the PostPress defaults (base URL, environment
+//! variables, key prefixes, tiers) live in [`crate::client`]. Crates made by
+//! `cargo xtask generate` for other APIs use this same module.
+
+mod auth;
+mod config;
+mod error;
+mod multipart;
+mod pagination;
+mod query;
+mod request;
+mod response;
+mod retry;
+mod transport;
+
+pub use auth::{ApiKey, AuthPlacement};
+pub use config::{EngineConfig, RateLimit, RequestOptions};
+pub use error::{ApiError, Error, Result};
+pub use multipart::Part;
+pub use pagination::{items, pages};
+pub use query::ParamStyle;
+pub use request::{Request, check_range};
+pub use response::Response;
+pub use retry::RetryPolicy;
+pub use transport::Engine;
+
+/// Re-exported so generated code and callers name one version of these crates.
+pub use bytes::Bytes;
+pub use futures_core::Stream;
+pub use reqwest::{Method, StatusCode, header::HeaderMap};

@@ -1,0 +1,56 @@
+//! Lazy cursor pagination over any list operation.
+
+use super::error::{Error, Result};
+use futures_core::Stream;
+use futures_util::stream::{self, TryStreamExt};
+use std::collections::HashSet;
+use std::future::Future;
+
+enum Next {
+    Fetch(Option<String>),
+    Fail(Error),
+    Done,
+}
+
+/// Streams pages: `fetch(request, cursor)` loads one page and returns it with the next cursor.
+/// One page is held at a time; dropping the stream stops further requests. The stream ends on a
+/// missing or empty cursor, and fails with [`Error::Pagination`] (after delivering the page) when
+/// the server hands out a cursor it already gave.
+pub fn pages<R, P, F, Fut>(request: R, fetch: F) -> impl Stream<Item = Result<P>>
+where
+    R: Clone,
+    F: Fn(R, Option<String>) -> Fut,
+    Fut: Future<Output = Result<(P, Option<String>)>>,
+{
+    let seen = HashSet::<String>::new();
+    stream::unfold((Next::Fetch(None), seen, request, fetch), |(next, mut seen, request, fetch)| async move {
+        let cursor = match next {
+            Next::Done => return None,
+            Next::Fail(e) => return Some((Err(e), (Next::Done, seen, request, fetch))),
+            Next::Fetch(c) => c,
+        };
+        match fetch(request.clone(), cursor).await {
+            Err(e) => Some((Err(e), (Next::Done, seen, request, fetch))),
+            Ok((page, cursor)) => {
+                let next = match cursor.filter(|c| !c.is_empty()) {
+                    None => Next::Done,
+                    Some(c) if seen.contains(&c) => {
+                        Next::Fail(Error::Pagination(format!("the server repeated the cursor `{c}`")))
+                    }
+                    Some(c) => {
+                        seen.insert(c.clone());
+                        Next::Fetch(Some(c))
+                    }
+                };
+                Some((Ok(page), (next, seen, request, fetch)))
+            }
+        }
+    })
+}
+
+/// Flattens a stream of pages into a stream of items.
+pub fn items<P, I>(pages: impl Stream<Item = Result<P>>, into_items: fn(P) -> Vec<I>) -> impl Stream<Item = Result<I>> {
+    pages
+        .map_ok(move |page| stream::iter(into_items(page).into_iter().map(Ok)))
+        .try_flatten()
+}

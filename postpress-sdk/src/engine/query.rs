@@ -1,0 +1,127 @@
+//! Query-string encoding of parameter values by OpenAPI style.
+
+use serde_json::Value;
+
+/// The OpenAPI `style` of a query parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `form` (the default): arrays repeat the key when exploded, else comma-join.
+    Form,
+    /// `spaceDelimited` arrays.
+    SpaceDelimited,
+    /// `pipeDelimited` arrays.
+    PipeDelimited,
+    /// `deepObject`: `name[key]=value`, nested.
+    DeepObject,
+}
+
+/// Renders a scalar the way query strings and headers expect.
+pub(crate) fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Appends `name`'s pairs to `out`.
+pub(crate) fn encode(
+    name: &str,
+    value: &Value,
+    style: ParamStyle,
+    explode: bool,
+    out: &mut Vec<(String, String)>,
+) {
+    match (value, style) {
+        (Value::Null, _) => {}
+        (Value::Array(items), ParamStyle::Form) if explode => {
+            for item in items {
+                if let Some(text) = scalar_text(item) {
+                    out.push((name.to_owned(), text));
+                }
+            }
+        }
+        (Value::Array(items), _) => {
+            let sep = match style {
+                ParamStyle::SpaceDelimited => " ",
+                ParamStyle::PipeDelimited => "|",
+                _ => ",",
+            };
+            let joined: Vec<String> = items.iter().filter_map(scalar_text).collect();
+            out.push((name.to_owned(), joined.join(sep)));
+        }
+        (Value::Object(_), ParamStyle::DeepObject) => deep_object(name, value, out),
+        (Value::Object(map), _) if explode => {
+            for (key, item) in map {
+                if let Some(text) = scalar_text(item) {
+                    out.push((key.clone(), text));
+                }
+            }
+        }
+        (Value::Object(map), _) => {
+            let mut parts = Vec::new();
+            for (key, item) in map {
+                if let Some(text) = scalar_text(item) {
+                    parts.push(key.clone());
+                    parts.push(text);
+                }
+            }
+            out.push((name.to_owned(), parts.join(",")));
+        }
+        (scalar, _) => {
+            if let Some(text) = scalar_text(scalar) {
+                out.push((name.to_owned(), text));
+            }
+        }
+    }
+}
+
+fn deep_object(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map {
+                deep_object(&format!("{prefix}[{key}]"), item, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                deep_object(&format!("{prefix}[]"), item, out);
+            }
+        }
+        scalar => {
+            if let Some(text) = scalar_text(scalar) {
+                out.push((prefix.to_owned(), text));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(value: Value, style: ParamStyle, explode: bool) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        encode("p", &value, style, explode, &mut out);
+        out
+    }
+
+    #[test]
+    fn arrays_repeat_or_join() {
+        assert_eq!(run(json!(["a", "b"]), ParamStyle::Form, true).len(), 2);
+        assert_eq!(run(json!(["a", "b"]), ParamStyle::Form, false), vec![("p".into(), "a,b".into())]);
+        assert_eq!(
+            run(json!([1, 2]), ParamStyle::PipeDelimited, false),
+            vec![("p".into(), "1|2".into())]
+        );
+    }
+
+    #[test]
+    fn deep_objects_nest() {
+        let out = run(json!({"a": {"b": 1}, "c": true}), ParamStyle::DeepObject, true);
+        assert_eq!(out, vec![("p[a][b]".into(), "1".into()), ("p[c]".into(), "true".into())]);
+    }
+}

@@ -1,0 +1,269 @@
+//! A request as generated code describes it, before it meets the transport.
+
+use super::config::RequestOptions;
+use super::error::{Error, Result};
+use super::multipart::Part;
+use super::query::{self, ParamStyle};
+use bytes::Bytes;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::Method;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde::Serialize;
+use serde_json::Value;
+
+/// Everything but RFC 3986 unreserved characters is encoded, so a value can never leave its
+/// path segment (`/`, `?`, `#` and `%` are all escaped).
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// One logical API request. Built by generated code; sent by [`Engine::execute`](super::Engine::execute).
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub(crate) method: Method,
+    pub(crate) path_template: &'static str,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) cookies: Vec<(String, String)>,
+    pub(crate) body: Body,
+    pub(crate) idempotent: bool,
+    pub(crate) options: RequestOptions,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Body {
+    Empty,
+    Bytes { data: Bytes, content_type: String },
+    Multipart(Vec<(String, MultipartField)>),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum MultipartField {
+    Text(String),
+    Json(String),
+    File(Part),
+}
+
+fn invalid(param: &str, message: impl Into<String>) -> Error {
+    Error::InvalidRequest { param: param.to_owned(), message: message.into() }
+}
+
+fn to_value(param: &str, value: &impl Serialize) -> Result<Value> {
+    serde_json::to_value(value).map_err(|e| invalid(param, e.to_string()))
+}
+
+impl Request {
+    /// A request for `path_template` (e.g. `/accounts/{id}`); path parameters fill it in.
+    pub fn new(method: Method, path_template: &'static str) -> Self {
+        Self {
+            method,
+            path_template,
+            path: path_template.to_owned(),
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            cookies: Vec::new(),
+            body: Body::Empty,
+            idempotent: false,
+            options: RequestOptions::default(),
+        }
+    }
+
+    /// The method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The path with parameters filled in and encoded.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Fills `{name}` with the percent-encoded value. Empty values and the dot segments `.`
+    /// and `..` are refused: they would change which resource the path names.
+    pub fn path_param(&mut self, name: &str, value: &impl Serialize) -> Result<()> {
+        let text = query::scalar_text(&to_value(name, value)?).unwrap_or_default();
+        if text.is_empty() || text == "." || text == ".." {
+            return Err(invalid(name, format!("`{text}` is not a usable path segment")));
+        }
+        let encoded = utf8_percent_encode(&text, SEGMENT).to_string();
+        self.path = self.path.replace(&format!("{{{name}}}"), &encoded);
+        Ok(())
+    }
+
+    /// Adds a query parameter in the given OpenAPI style; `None`/null adds nothing.
+    pub fn query_param(
+        &mut self,
+        name: &str,
+        value: &impl Serialize,
+        style: ParamStyle,
+        explode: bool,
+    ) -> Result<()> {
+        let value = to_value(name, value)?;
+        query::encode(name, &value, style, explode, &mut self.query);
+        Ok(())
+    }
+
+    /// Adds a header; values with CR, LF or other control characters are refused.
+    pub fn header_param(&mut self, name: &str, value: &impl Serialize) -> Result<()> {
+        let Some(text) = query::scalar_text(&to_value(name, value)?) else { return Ok(()) };
+        let header = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| invalid(name, "not a valid header name"))?;
+        if text.chars().any(|c| c.is_control() && c != '\t') {
+            return Err(invalid(name, "header values may not contain control characters (CR, LF, ...)"));
+        }
+        let value = HeaderValue::from_str(&text).map_err(|e| invalid(name, e.to_string()))?;
+        self.headers.append(header, value);
+        Ok(())
+    }
+
+    /// Adds a cookie parameter.
+    pub fn cookie_param(&mut self, name: &str, value: &impl Serialize) -> Result<()> {
+        if let Some(text) = query::scalar_text(&to_value(name, value)?) {
+            if text.contains([';', '\r', '\n']) {
+                return Err(invalid(name, "cookie values may not contain `;`, CR or LF"));
+            }
+            self.cookies.push((name.to_owned(), text));
+        }
+        Ok(())
+    }
+
+    /// Sets a JSON body.
+    pub fn json_body(&mut self, body: &impl Serialize) -> Result<()> {
+        self.json_body_as(body, "application/json")
+    }
+
+    /// Sets a JSON body under a specific `+json` media type.
+    pub fn json_body_as(&mut self, body: &impl Serialize, content_type: &str) -> Result<()> {
+        let data = serde_json::to_vec(body).map_err(|e| invalid("body", e.to_string()))?;
+        self.body = Body::Bytes { data: data.into(), content_type: content_type.to_owned() };
+        Ok(())
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body from a flat object.
+    pub fn form_body(&mut self, body: &impl Serialize) -> Result<()> {
+        let value = to_value("body", body)?;
+        let mut pairs = Vec::new();
+        if let Value::Object(map) = &value {
+            for (key, item) in map {
+                let style = if item.is_object() { ParamStyle::DeepObject } else { ParamStyle::Form };
+                query::encode(key, item, style, true, &mut pairs);
+            }
+        }
+        let mut ser = url::form_urlencoded::Serializer::new(String::new());
+        ser.extend_pairs(pairs);
+        self.body = Body::Bytes {
+            data: ser.finish().into_bytes().into(),
+            content_type: "application/x-www-form-urlencoded".into(),
+        };
+        Ok(())
+    }
+
+    /// Sets a raw body (`application/octet-stream`, `text/plain`, ...).
+    pub fn bytes_body(&mut self, data: impl Into<Bytes>, content_type: &str) {
+        self.body = Body::Bytes { data: data.into(), content_type: content_type.to_owned() };
+    }
+
+    fn multipart_fields(&mut self) -> &mut Vec<(String, MultipartField)> {
+        if !matches!(self.body, Body::Multipart(_)) {
+            self.body = Body::Multipart(Vec::new());
+        }
+        match &mut self.body {
+            Body::Multipart(fields) => fields,
+            // Just set above.
+            _ => unreachable!("body was set to multipart"),
+        }
+    }
+
+    /// Adds a plain multipart field: scalars as text, arrays as one part per item, objects JSON-encoded.
+    pub fn multipart_field(&mut self, name: &str, value: &impl Serialize) -> Result<()> {
+        let value = to_value(name, value)?;
+        let fields = self.multipart_fields();
+        match value {
+            Value::Null => {}
+            Value::Array(items) => {
+                for item in items {
+                    let field = match item {
+                        Value::Object(_) | Value::Array(_) => MultipartField::Json(item.to_string()),
+                        other => MultipartField::Text(query::scalar_text(&other).unwrap_or_default()),
+                    };
+                    fields.push((name.to_owned(), field));
+                }
+            }
+            Value::Object(_) => fields.push((name.to_owned(), MultipartField::Json(value.to_string()))),
+            other => fields.push((
+                name.to_owned(),
+                MultipartField::Text(query::scalar_text(&other).unwrap_or_default()),
+            )),
+        }
+        Ok(())
+    }
+
+    /// Adds a multipart field encoded as one JSON document (`encoding.contentType: application/json`).
+    pub fn multipart_json(&mut self, name: &str, value: &impl Serialize) -> Result<()> {
+        let text = serde_json::to_string(value).map_err(|e| invalid(name, e.to_string()))?;
+        self.multipart_fields().push((name.to_owned(), MultipartField::Json(text)));
+        Ok(())
+    }
+
+    /// Adds a file part.
+    pub fn multipart_file(&mut self, name: &str, part: &Part) {
+        self.multipart_fields().push((name.to_owned(), MultipartField::File(part.clone())));
+    }
+
+    /// Marks the operation as taking an idempotency key: one is generated per logical request
+    /// (or taken from the options) and sent on every attempt.
+    pub fn idempotent(&mut self) {
+        self.idempotent = true;
+    }
+
+    /// Applies per-request options.
+    pub fn options(&mut self, options: RequestOptions) {
+        self.options = options;
+    }
+
+    /// Whether every part of the body can be sent again.
+    pub(crate) fn is_replayable(&self) -> bool {
+        match &self.body {
+            Body::Multipart(fields) => fields.iter().all(|(_, f)| match f {
+                MultipartField::File(p) => p.is_replayable(),
+                _ => true,
+            }),
+            _ => true,
+        }
+    }
+}
+
+/// Refuses a numeric parameter outside the bounds the document declares.
+pub fn check_range(param: &str, value: f64, min: Option<f64>, max: Option<f64>) -> Result<()> {
+    if min.is_some_and(|m| value < m) || max.is_some_and(|m| value > m) {
+        let bounds = match (min, max) {
+            (Some(a), Some(b)) => format!("between {a} and {b}"),
+            (Some(a), None) => format!("at least {a}"),
+            (None, Some(b)) => format!("at most {b}"),
+            (None, None) => String::new(),
+        };
+        return Err(invalid(param, format!("{value} is out of range; it must be {bounds}")));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_values_stay_in_their_segment() {
+        let mut req = Request::new(Method::GET, "/accounts/{id}");
+        req.path_param("id", &"a/../b?x#y%").unwrap();
+        assert_eq!(req.path(), "/accounts/a%2F..%2Fb%3Fx%23y%25");
+        for bad in ["", ".", ".."] {
+            let mut req = Request::new(Method::GET, "/accounts/{id}");
+            assert!(req.path_param("id", &bad).is_err());
+        }
+    }
+
+    #[test]
+    fn header_injection_is_refused() {
+        let mut req = Request::new(Method::GET, "/");
+        assert!(req.header_param("X-Trace", &"a\r\nX-Evil: 1").is_err());
+    }
+}
