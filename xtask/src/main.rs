@@ -1,1 +1,72 @@
-fn main(){}
+//! `cargo xtask`: keep the SDK in step with the API.
+
+mod fetch;
+mod files;
+mod regen;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Maintenance tasks for the PostPress SDK")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate postpress-sdk from specs/postpress.json (offline).
+    Regen {
+        /// Write nothing; fail with a diff when the checked-in code is stale.
+        #[arg(long)]
+        check: bool,
+        /// Treat generator warnings as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Generate a standalone client crate from any OpenAPI document.
+    Generate {
+        /// The OpenAPI document (JSON or YAML).
+        #[arg(long)]
+        spec: PathBuf,
+        /// Output directory (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Crate name (default: from the document title).
+        #[arg(long)]
+        name: Option<String>,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Download the live spec into specs/ (or check it against specs/).
+    Fetch {
+        /// Base URL (default: POSTPRESS_BASE_URL or https://api.postpress.ai/v1).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Send `port=N` as a query parameter.
+        #[arg(long)]
+        port: Option<u16>,
+        /// Write nothing; fail when the live spec differs from specs/.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Regen { check, strict } => regen::regen(&files::workspace_root(), check, strict),
+        Command::Generate { spec, out, name, strict } => regen::generate(&spec, &out, name.as_deref(), strict),
+        Command::Fetch { base_url, port, check } => fetch::fetch(&files::workspace_root(), base_url, port, check),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

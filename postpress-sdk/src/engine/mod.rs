@@ -7,6 +7,7 @@
 
 mod auth;
 mod config;
+pub mod double_option;
 mod error;
 mod multipart;
 mod pagination;
@@ -29,5 +30,6 @@ pub use transport::Engine;
 
 /// Re-exported so generated code and callers name one version of these crates.
 pub use bytes::Bytes;
+pub use url::Url;
 pub use futures_core::Stream;
 pub use reqwest::{Method, StatusCode, header::HeaderMap};

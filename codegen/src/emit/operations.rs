@@ -1,0 +1,522 @@
+//! Operations -> one module per resource group: an accessor struct, one request builder per
+//! operation (required inputs as arguments, optional ones as setters), typed `send()`,
+//! `send_with_response()`, and `pages()`/`items()` for detected cursor pagination.
+
+use super::{Scope, docs, module_allows, rust_type};
+use crate::ir::{Body, BodyKind, Model, MultipartKind, Operation, Param, ParamLocation, ParamStyle, Success, Ty, TypeKind};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+fn param_type(p: &Param) -> TokenStream {
+    rust_type(&p.ty, Scope::Group, false)
+}
+
+fn success_type(op: &Operation, model_op_enum: &Option<proc_macro2::Ident>) -> TokenStream {
+    if let Some(e) = model_op_enum {
+        return quote!(#e);
+    }
+    match op.success.first().map(|c| &c.body) {
+        Some(Success::Json(ty)) => rust_type(ty, Scope::Group, false),
+        Some(Success::Text) => quote!(::std::string::String),
+        Some(Success::Empty) => quote!(()),
+        Some(Success::Binary) | None => quote!(crate::engine::Bytes),
+    }
+}
+
+/// Distinct success bodies need an enum; identical ones collapse to one type.
+fn needs_enum(op: &Operation) -> bool {
+    op.success.len() > 1 && op.success.iter().any(|c| c.body != op.success[0].body)
+}
+
+fn status_variant(status: u16) -> proc_macro2::Ident {
+    format_ident!(
+        "{}",
+        match status {
+            200 => "Ok".to_owned(),
+            201 => "Created".to_owned(),
+            202 => "Accepted".to_owned(),
+            203 => "NonAuthoritative".to_owned(),
+            204 => "NoContent".to_owned(),
+            206 => "PartialContent".to_owned(),
+            0 => "Default".to_owned(),
+            s => format!("Status{s}"),
+        }
+    )
+}
+
+fn body_type(model: &Model, body: &Body) -> TokenStream {
+    match &body.kind {
+        BodyKind::Json(ty) | BodyKind::Form(ty) => rust_type(ty, Scope::Group, false),
+        BodyKind::Multipart(name) => rust_type(&Ty::Named(name.clone()), Scope::Group, false),
+        BodyKind::Bytes => quote!(crate::engine::Bytes),
+        BodyKind::Text => quote!(::std::string::String),
+    }
+    .into_iter()
+    .collect::<TokenStream>()
+    .tap(|_| {
+        let _ = model;
+    })
+}
+
+trait Tap: Sized {
+    fn tap(self, f: impl FnOnce(&Self)) -> Self {
+        f(&self);
+        self
+    }
+}
+impl Tap for TokenStream {}
+
+fn method_doc(op: &Operation) -> TokenStream {
+    let mut parts = vec![format!("`{} {}`", op.http_method, op.path.replace('`', "'"))];
+    if let Some(s) = &op.summary {
+        parts.push(format!("**{}**", s.trim().replace("**", "")));
+    }
+    if let Some(d) = &op.description {
+        parts.push(d.clone());
+    }
+    let mut params = Vec::new();
+    for p in &op.params {
+        let loc = match p.location {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        };
+        let req = if p.required { "required" } else { "optional" };
+        let desc = p.doc.description.as_deref().map(|d| d.lines().next().unwrap_or_default().trim().to_owned()).unwrap_or_default();
+        params.push(format!("- {} ({loc}, {req}): {desc}", docs::code(&p.wire)));
+    }
+    if let Some(b) = &op.body {
+        params.push(format!("- body ({}, {})", docs::code(&b.content_type), if b.required { "required" } else { "optional" }));
+    }
+    if !params.is_empty() {
+        parts.push(format!("# Parameters\n{}", params.join("\n")));
+    }
+    if !op.errors.is_empty() {
+        let errs: Vec<String> = op.errors.iter().map(|(s, _)| format!("- {}", docs::code(s))).collect();
+        parts.push(format!(
+            "# Errors\nDocumented error statuses (decode bodies with `ApiError::body_as`):\n{}",
+            errs.join("\n")
+        ));
+    }
+    if let Some(p) = &op.pagination {
+        parts.push(format!(
+            "Paginated: `.items()` streams every element of {} across pages, following {}.",
+            docs::code(&p.items_wire),
+            docs::code(&p.next_cursor_wire)
+        ));
+    }
+    if let Some(id) = &op.operation_id {
+        parts.push(format!("Operation id: {}.", docs::code(id)));
+    }
+    docs::attrs(&parts)
+}
+
+/// Emits the module of group `gi`.
+pub(crate) fn emit_group(model: &Model, gi: usize) -> TokenStream {
+    let group = &model.groups[gi];
+    let group_ty = format_ident!("{}", group.type_name);
+    let ops: Vec<&Operation> = model.operations.iter().filter(|o| o.group == gi).collect();
+    let methods = ops.iter().map(|op| emit_method(model, op));
+    let builders = ops.iter().map(|op| emit_builder(model, op));
+    let allows = module_allows();
+    let module_doc = docs::inner_attrs(&[group.doc.clone().unwrap_or_else(|| format!("Operations tagged `{}`.", group.module))]);
+    let group_doc = docs::attrs(&[format!("The `{}` operations; get one with `client.{}()`.", group.module, group.module)]);
+    quote! {
+        #module_doc
+        #allows
+        #group_doc
+        #[derive(Debug, Clone)]
+        pub struct #group_ty {
+            client: crate::Client,
+        }
+        impl #group_ty {
+            pub(crate) fn new(client: crate::Client) -> Self {
+                Self { client }
+            }
+            #(#methods)*
+        }
+        #(#builders)*
+    }
+}
+
+fn required_params(op: &Operation) -> Vec<&Param> {
+    op.params.iter().filter(|p| p.required).collect()
+}
+
+fn emit_method(model: &Model, op: &Operation) -> TokenStream {
+    let method = format_ident!("{}", op.method);
+    let builder = format_ident!("{}", op.builder);
+    let doc = method_doc(op);
+    let dep = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for p in &op.params {
+        let id = format_ident!("{}", p.ident);
+        if p.required {
+            if p.ty == Ty::String {
+                args.push(quote!(#id: impl ::std::convert::Into<::std::string::String>));
+                inits.push(quote!(#id: #id.into()));
+            } else {
+                let ty = param_type(p);
+                args.push(quote!(#id: #ty));
+                inits.push(quote!(#id));
+            }
+        } else {
+            inits.push(quote!(#id: ::std::option::Option::None));
+        }
+    }
+    if let Some(b) = &op.body {
+        let ty = body_type(model, b);
+        if b.required {
+            args.push(quote!(body: #ty));
+            inits.push(quote!(body));
+        } else {
+            inits.push(quote!(body: ::std::option::Option::None));
+        }
+    }
+    let _ = required_params(op);
+    quote! {
+        #doc
+        #dep
+        pub fn #method(&self, #(#args),*) -> #builder {
+            #builder {
+                client: self.client.clone(),
+                #(#inits,)*
+                options: ::std::default::Default::default(),
+            }
+        }
+    }
+}
+
+fn style_tokens(s: ParamStyle) -> TokenStream {
+    match s {
+        ParamStyle::Form => quote!(crate::engine::ParamStyle::Form),
+        ParamStyle::SpaceDelimited => quote!(crate::engine::ParamStyle::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(crate::engine::ParamStyle::PipeDelimited),
+        ParamStyle::DeepObject => quote!(crate::engine::ParamStyle::DeepObject),
+    }
+}
+
+fn method_tokens(m: &str) -> TokenStream {
+    match m {
+        "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS" | "TRACE" => {
+            let id = format_ident!("{}", m);
+            quote!(crate::engine::Method::#id)
+        }
+        other => quote!(crate::engine::Method::from_bytes(#other.as_bytes()).unwrap_or(crate::engine::Method::GET)),
+    }
+}
+
+fn fmt_f64(v: f64) -> TokenStream {
+    let lit = proc_macro2::Literal::f64_suffixed(if v.is_finite() { v } else { 0.0 });
+    quote!(#lit)
+}
+
+fn build_fn(model: &Model, op: &Operation) -> TokenStream {
+    let method = method_tokens(&op.http_method);
+    let path = &op.path;
+    let mut steps = Vec::new();
+    for p in &op.params {
+        let id = format_ident!("{}", p.ident);
+        let wire = &p.wire;
+        if let (Some((min, max)), true) = (p.range, matches!(p.ty, Ty::I32 | Ty::I64 | Ty::F64)) {
+            let min = min.map(fmt_f64).map(|m| quote!(::std::option::Option::Some(#m))).unwrap_or(quote!(::std::option::Option::None));
+            let max = max.map(fmt_f64).map(|m| quote!(::std::option::Option::Some(#m))).unwrap_or(quote!(::std::option::Option::None));
+            if p.required {
+                steps.push(quote!(crate::engine::check_range(#wire, self.#id as f64, #min, #max)?;));
+            } else {
+                steps.push(quote!(if let ::std::option::Option::Some(value) = self.#id { crate::engine::check_range(#wire, value as f64, #min, #max)?; }));
+            }
+        }
+        steps.push(match p.location {
+            ParamLocation::Path => quote!(req.path_param(#wire, &self.#id)?;),
+            ParamLocation::Query => {
+                let style = style_tokens(p.style);
+                let explode = p.explode;
+                quote!(req.query_param(#wire, &self.#id, #style, #explode)?;)
+            }
+            ParamLocation::Header => quote!(req.header_param(#wire, &self.#id)?;),
+            ParamLocation::Cookie => quote!(req.cookie_param(#wire, &self.#id)?;),
+        });
+    }
+    if let Some(b) = &op.body {
+        let ct = &b.content_type;
+        let set = |body: TokenStream| -> TokenStream {
+            match &b.kind {
+                BodyKind::Json(_) => quote!(req.json_body_as(#body, #ct)?;),
+                BodyKind::Form(_) => quote!(req.form_body(#body)?;),
+                BodyKind::Bytes => quote!(req.bytes_body((#body).clone(), #ct);),
+                BodyKind::Text => quote!(req.bytes_body((#body).clone().into_bytes(), #ct);),
+                BodyKind::Multipart(name) => multipart_steps(model, name, body),
+            }
+        };
+        if b.required {
+            steps.push(set(quote!(&self.body)));
+        } else {
+            let inner = set(quote!(body));
+            steps.push(quote!(if let ::std::option::Option::Some(body) = &self.body { #inner }));
+        }
+    }
+    if op.idempotent {
+        steps.push(quote!(req.idempotent();));
+    }
+    quote! {
+        fn build(&self) -> crate::engine::Result<crate::engine::Request> {
+            let mut req = crate::engine::Request::new(#method, #path);
+            #(#steps)*
+            req.options(self.options.clone());
+            ::std::result::Result::Ok(req)
+        }
+    }
+}
+
+fn multipart_steps(model: &Model, name: &str, body: TokenStream) -> TokenStream {
+    let Some(TypeKind::Multipart(s)) = model.types.iter().find(|t| t.name == name).map(|t| &t.kind) else {
+        return quote!();
+    };
+    let steps = s.fields.iter().map(|f| {
+        let id = format_ident!("{}", f.ident);
+        let wire = &f.wire;
+        match (f.multipart, f.required) {
+            (Some(MultipartKind::Files), _) => quote!(for part in &(#body).#id { req.multipart_file(#wire, part); }),
+            (Some(MultipartKind::File), true) => quote!(req.multipart_file(#wire, &(#body).#id);),
+            (Some(MultipartKind::File), false) => quote!(if let ::std::option::Option::Some(part) = &(#body).#id { req.multipart_file(#wire, part); }),
+            (Some(MultipartKind::Json), true) => quote!(req.multipart_json(#wire, &(#body).#id)?;),
+            (Some(MultipartKind::Json), false) => quote!(if let ::std::option::Option::Some(value) = &(#body).#id { req.multipart_json(#wire, value)?; }),
+            _ => quote!(req.multipart_field(#wire, &(#body).#id)?;),
+        }
+    });
+    quote!(#(#steps)*)
+}
+
+fn send_fns(op: &Operation) -> TokenStream {
+    let enum_name = needs_enum(op).then(|| format_ident!("{}Response", op.builder.trim_end_matches("Builder")));
+    let out = success_type(op, &enum_name);
+    let decode = if let Some(e) = &enum_name {
+        let arms = op.success.iter().map(|c| {
+            let v = status_variant(c.status);
+            let pat = if c.status == 0 { quote!(_) } else { let s = c.status; quote!(#s) };
+            let conv = match &c.body {
+                Success::Json(ty) => {
+                    let ty = rust_type(ty, Scope::Group, false);
+                    quote!(raw.json::<#ty>()?.try_map(|b| ::std::result::Result::Ok(#e::#v(b))))
+                }
+                Success::Text => quote!(raw.text()?.try_map(|b| ::std::result::Result::Ok(#e::#v(b)))),
+                Success::Binary => quote!(raw.try_map(|b| ::std::result::Result::Ok(#e::#v(b)))),
+                Success::Empty => quote!(raw.empty()?.try_map(|_| ::std::result::Result::Ok(#e::#v))),
+            };
+            quote!(#pat => #conv,)
+        });
+        let has_default = op.success.iter().any(|c| c.status == 0);
+        let fallback = if has_default {
+            quote!()
+        } else {
+            // An undocumented 2xx decodes as the first documented success.
+            let first = &op.success[0];
+            let v = status_variant(first.status);
+            let conv = match &first.body {
+                Success::Json(ty) => {
+                    let ty = rust_type(ty, Scope::Group, false);
+                    quote!(raw.json::<#ty>()?.try_map(|b| ::std::result::Result::Ok(#e::#v(b))))
+                }
+                Success::Text => quote!(raw.text()?.try_map(|b| ::std::result::Result::Ok(#e::#v(b)))),
+                Success::Binary => quote!(raw.try_map(|b| ::std::result::Result::Ok(#e::#v(b)))),
+                Success::Empty => quote!(raw.empty()?.try_map(|_| ::std::result::Result::Ok(#e::#v))),
+            };
+            quote!(_ => #conv,)
+        };
+        quote! {
+            match raw.status().as_u16() {
+                #(#arms)*
+                #fallback
+            }
+        }
+    } else {
+        match op.success.first().map(|c| &c.body) {
+            Some(Success::Json(ty)) => {
+                let ty = rust_type(ty, Scope::Group, false);
+                quote!(raw.json::<#ty>())
+            }
+            Some(Success::Text) => quote!(raw.text()),
+            Some(Success::Empty) => quote!(raw.empty()),
+            Some(Success::Binary) | None => quote!(::std::result::Result::Ok(raw)),
+        }
+    };
+    quote! {
+        /// Sends the request and returns the decoded body.
+        pub async fn send(self) -> crate::engine::Result<#out> {
+            ::std::result::Result::Ok(self.send_with_response().await?.into_body())
+        }
+        /// Sends the request and returns the body with the status, headers and request id.
+        pub async fn send_with_response(self) -> crate::engine::Result<crate::engine::Response<#out>> {
+            let req = self.build()?;
+            let raw = self.client.engine().execute(req).await?;
+            #decode
+        }
+    }
+}
+
+fn response_enum(op: &Operation) -> TokenStream {
+    if !needs_enum(op) {
+        return quote!();
+    }
+    let name = format_ident!("{}Response", op.builder.trim_end_matches("Builder"));
+    let variants = op.success.iter().map(|c| {
+        let v = status_variant(c.status);
+        let doc = docs::attrs(&[if c.status == 0 { "Any other success status.".to_owned() } else { format!("Status `{}`.", c.status) }]);
+        match &c.body {
+            Success::Json(ty) => {
+                let ty = rust_type(ty, Scope::Group, false);
+                quote!(#doc #v(#ty),)
+            }
+            Success::Text => quote!(#doc #v(::std::string::String),),
+            Success::Binary => quote!(#doc #v(crate::engine::Bytes),),
+            Success::Empty => quote!(#doc #v,),
+        }
+    });
+    let doc = docs::attrs(&[format!("The success responses of `{} {}`, by status.", op.http_method, op.path.replace('`', "'"))]);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+fn pagination_fns(op: &Operation) -> TokenStream {
+    let Some(p) = &op.pagination else { return quote!() };
+    let Some(Success::Json(page_ty)) = op.success.first().map(|c| &c.body) else { return quote!() };
+    let page = rust_type(page_ty, Scope::Group, false);
+    let item = rust_type(&p.item_ty, Scope::Group, false);
+    let cursor = format_ident!("{}", p.cursor_param);
+    let mut access = quote!(::std::option::Option::Some(&page));
+    for (field, depth) in &p.next_cursor {
+        let f = format_ident!("{}", field);
+        access = match depth {
+            0 => quote!(#access.map(|v| &v.#f)),
+            1 => quote!(#access.and_then(|v| v.#f.as_ref())),
+            _ => quote!(#access.and_then(|v| v.#f.as_ref().and_then(|x| x.as_ref()))),
+        };
+    }
+    let (items_field, items_depth) = &p.items;
+    let items_id = format_ident!("{}", items_field);
+    let take_items = match items_depth {
+        0 => quote!(page.#items_id),
+        1 => quote!(page.#items_id.unwrap_or_default()),
+        _ => quote!(page.#items_id.flatten().unwrap_or_default()),
+    };
+    quote! {
+        /// Streams every page, following the cursor until the last page. Lazy: one page is in
+        /// memory at a time, and dropping the stream stops further requests.
+        pub fn pages(self) -> impl crate::engine::Stream<Item = crate::engine::Result<#page>> {
+            crate::engine::pages(self, |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
+                if cursor.is_some() {
+                    builder.#cursor = cursor;
+                }
+                let page = builder.send().await?;
+                let next = #access.cloned();
+                ::std::result::Result::Ok((page, next))
+            })
+        }
+        /// Streams every item of every page.
+        pub fn items(self) -> impl crate::engine::Stream<Item = crate::engine::Result<#item>> {
+            crate::engine::items(self.pages(), |page: #page| #take_items)
+        }
+    }
+}
+
+fn emit_builder(model: &Model, op: &Operation) -> TokenStream {
+    let builder = format_ident!("{}", op.builder);
+    let doc = docs::attrs(&[format!(
+        "Request builder for `{} {}`: set optional inputs, then call `.send().await`.",
+        op.http_method,
+        op.path.replace('`', "'")
+    )]);
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    for p in &op.params {
+        let id = format_ident!("{}", p.ident);
+        let ty = param_type(p);
+        let pdoc = docs::of(&p.doc);
+        if p.required {
+            fields.push(quote!(#id: #ty,));
+        } else {
+            fields.push(quote!(#id: ::std::option::Option<#ty>,));
+            let (arg, value) = if p.ty == Ty::String {
+                (quote!(value: impl ::std::convert::Into<::std::string::String>), quote!(value.into()))
+            } else {
+                (quote!(value: #ty), quote!(value))
+            };
+            setters.push(quote! {
+                #pdoc
+                pub fn #id(mut self, #arg) -> Self {
+                    self.#id = ::std::option::Option::Some(#value);
+                    self
+                }
+            });
+        }
+    }
+    if let Some(b) = &op.body {
+        let ty = body_type(model, b);
+        if b.required {
+            fields.push(quote!(body: #ty,));
+        } else {
+            fields.push(quote!(body: ::std::option::Option<#ty>,));
+            setters.push(quote! {
+                /// Sets the request body.
+                pub fn body(mut self, value: #ty) -> Self {
+                    self.body = ::std::option::Option::Some(value);
+                    self
+                }
+            });
+        }
+    }
+    let idempotency = op.idempotent.then(|| {
+        quote! {
+            /// Uses this idempotency key instead of a generated one; it is sent on every retry.
+            pub fn idempotency_key(mut self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.options.idempotency_key = ::std::option::Option::Some(key.into());
+                self
+            }
+        }
+    });
+    let build = build_fn(model, op);
+    let send = send_fns(op);
+    let pages = pagination_fns(op);
+    let response_enum = response_enum(op);
+    quote! {
+        #doc
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until `.send()` is awaited"]
+        pub struct #builder {
+            client: crate::Client,
+            #(#fields)*
+            options: crate::engine::RequestOptions,
+        }
+        impl #builder {
+            #(#setters)*
+            #idempotency
+            /// Overrides the client's retry count for this request.
+            pub fn max_retries(mut self, retries: u32) -> Self {
+                self.options.max_retries = ::std::option::Option::Some(retries);
+                self
+            }
+            /// Overrides the client's per-attempt timeout for this request.
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options.timeout = ::std::option::Option::Some(timeout);
+                self
+            }
+            /// Bounds all attempts of this request together, waits included.
+            pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+                self.options.deadline = ::std::option::Option::Some(deadline);
+                self
+            }
+            #build
+            #send
+            #pages
+        }
+        #response_enum
+    }
+}

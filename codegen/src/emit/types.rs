@@ -1,0 +1,317 @@
+//! Named types -> Rust items.
+
+use super::{Scope, docs, module_allows, rust_type};
+use crate::ir::{Field, Model, MultipartKind, StringEnum, Struct, Tagged, Ty, TypeDef, TypeKind, Untagged};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// The whole `types.rs`.
+pub(crate) fn emit_types(model: &Model) -> TokenStream {
+    let allows = module_allows();
+    let items = model.types.iter().map(emit_type);
+    let doc = docs::inner_attrs(&[format!("Types of {}.", model.title)]);
+    quote! {
+        #doc
+        #allows
+        #(#items)*
+    }
+}
+
+fn deprecated(def: &TypeDef) -> TokenStream {
+    if def.doc.deprecated { quote!(#[deprecated]) } else { quote!() }
+}
+
+fn emit_type(def: &TypeDef) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let doc = docs::of(&def.doc);
+    let dep = deprecated(def);
+    let body = match &def.kind {
+        TypeKind::Struct(s) => emit_struct(&name, s),
+        TypeKind::Multipart(s) => emit_multipart(&name, s),
+        TypeKind::Enum(e) => emit_enum(&name, e),
+        TypeKind::Tagged(t) => emit_tagged(&name, t),
+        TypeKind::Untagged(u) => emit_untagged(&name, u),
+        TypeKind::Alias(ty) => {
+            let ty = rust_type(ty, Scope::Types, false);
+            quote!(pub type #name = #ty;)
+        }
+    };
+    quote! {
+        #doc
+        #dep
+        #body
+    }
+}
+
+fn field_doc(f: &Field) -> TokenStream {
+    let mut doc = f.doc.clone();
+    if doc.deprecated {
+        let note = "Deprecated.".to_owned();
+        doc.description = Some(match doc.description {
+            Some(d) => format!("{note} {d}"),
+            None => note,
+        });
+    }
+    docs::of(&doc)
+}
+
+fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let all_optional = s.fields.iter().all(|f| !f.required);
+    let default = if all_optional { quote!(Default,) } else { quote!() };
+    let fields = s.fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.ident);
+        let wire = &f.wire;
+        let inner = rust_type(&f.ty, Scope::Types, false);
+        let doc = field_doc(f);
+        let rename = if &f.ident != wire { quote!(#[serde(rename = #wire)]) } else { quote!() };
+        let (attr, ty) = match (f.required, f.nullable) {
+            (true, false) => (quote!(), inner),
+            (true, true) => (quote!(#[serde(default)]), quote!(::std::option::Option<#inner>)),
+            (false, false) => (
+                quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+                quote!(::std::option::Option<#inner>),
+            ),
+            (false, true) => (
+                quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::engine::double_option")]),
+                quote!(::std::option::Option<::std::option::Option<#inner>>),
+            ),
+        };
+        quote! {
+            #doc
+            #rename
+            #attr
+            pub #ident: #ty,
+        }
+    });
+    let extra = s.additional.as_ref().map(|ty| {
+        let ty = rust_type(ty, Scope::Types, false);
+        quote! {
+            /// Properties beyond the declared ones.
+            #[serde(flatten)]
+            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
+        }
+    });
+    quote! {
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #extra
+        }
+    }
+}
+
+fn multipart_type(f: &Field) -> TokenStream {
+    let inner = rust_type(&f.ty, Scope::Types, true);
+    match (f.multipart, f.required) {
+        (Some(MultipartKind::Files), _) | (_, true) => inner,
+        _ => quote!(::std::option::Option<#inner>),
+    }
+}
+
+fn emit_multipart(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let fields = s.fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.ident);
+        let ty = multipart_type(f);
+        let doc = field_doc(f);
+        quote!(#doc pub #ident: #ty,)
+    });
+    let required: Vec<&Field> = s.fields.iter().filter(|f| f.required && f.multipart != Some(MultipartKind::Files)).collect();
+    let args = required.iter().map(|f| {
+        let ident = format_ident!("{}", f.ident);
+        let ty = multipart_type(f);
+        quote!(#ident: #ty)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.ident);
+        if f.required && f.multipart != Some(MultipartKind::Files) {
+            quote!(#ident)
+        } else {
+            quote!(#ident: ::std::default::Default::default())
+        }
+    });
+    let setters = s.fields.iter().filter(|f| !f.required || f.multipart == Some(MultipartKind::Files)).map(|f| {
+        let ident = format_ident!("{}", f.ident);
+        let doc = docs::attrs(&[format!("Sets {}.", docs::code(&f.wire))]);
+        if f.multipart == Some(MultipartKind::Files) {
+            let inner = rust_type(&Ty::Binary, Scope::Types, true);
+            quote! {
+                #doc
+                pub fn #ident(mut self, part: #inner) -> Self {
+                    self.#ident.push(part);
+                    self
+                }
+            }
+        } else {
+            let inner = rust_type(&f.ty, Scope::Types, true);
+            quote! {
+                #doc
+                pub fn #ident(mut self, value: #inner) -> Self {
+                    self.#ident = ::std::option::Option::Some(value);
+                    self
+                }
+            }
+        }
+    });
+    quote! {
+        #[derive(Debug, Clone)]
+        pub struct #name {
+            #(#fields)*
+        }
+        impl #name {
+            /// A body with the required fields set.
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits),* }
+            }
+            #(#setters)*
+        }
+    }
+}
+
+fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
+    let fallback = format_ident!("{}", e.fallback);
+    let variants = e.variants.iter().map(|v| {
+        let id = format_ident!("{}", v.ident);
+        let wire = &v.wire;
+        let mut doc = v.doc.clone();
+        doc.description = Some(match doc.description {
+            Some(d) => format!("`{}`: {d}", wire.replace('`', "'")),
+            None => format!("`{}`", wire.replace('`', "'")),
+        });
+        let doc = docs::of(&doc);
+        quote!(#doc #id,)
+    });
+    let as_str = e.variants.iter().map(|v| {
+        let id = format_ident!("{}", v.ident);
+        let wire = &v.wire;
+        quote!(Self::#id => #wire,)
+    });
+    let from = e.variants.iter().map(|v| {
+        let id = format_ident!("{}", v.ident);
+        let wire = &v.wire;
+        quote!(#wire => Self::#id,)
+    });
+    quote! {
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the SDK does not know yet.
+            #fallback(::std::string::String),
+        }
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::#fallback(value) => value.as_str(),
+                }
+            }
+            fn from_wire(value: &str) -> Self {
+                match value {
+                    #(#from)*
+                    other => Self::#fallback(other.to_owned()),
+                }
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(Self::from_wire(value))
+            }
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(Self::from_wire(&value))
+            }
+        }
+    }
+}
+
+fn emit_tagged(name: &proc_macro2::Ident, t: &Tagged) -> TokenStream {
+    let fallback = format_ident!("{}", t.fallback);
+    let tag = &t.tag;
+    let variants = t.variants.iter().map(|v| {
+        let id = format_ident!("{}", v.ident);
+        let ty = rust_type(&v.ty, Scope::Types, false);
+        let mut doc = v.doc.clone();
+        let values: Vec<String> = v.values.iter().map(|x| docs::code(x)).collect();
+        let note = format!("`{}` is {}.", tag.replace('`', "'"), values.join(" or "));
+        doc.description = Some(match doc.description {
+            Some(d) => format!("{note}\n\n{d}"),
+            None => note,
+        });
+        let doc = docs::of(&doc);
+        quote!(#doc #id(#ty),)
+    });
+    let ser = t.variants.iter().map(|v| {
+        let id = format_ident!("{}", v.ident);
+        quote!(Self::#id(inner) => ::serde::Serialize::serialize(inner, serializer),)
+    });
+    let mut used = std::collections::HashSet::new();
+    let de = t.variants.iter().filter_map(|v| {
+        let id = format_ident!("{}", v.ident);
+        // A value claimed by an earlier variant would be an unreachable pattern.
+        let values: Vec<&String> = v.values.iter().filter(|x| used.insert(x.as_str())).collect();
+        if values.is_empty() {
+            return None;
+        }
+        Some(quote! {
+            #(#values)|* => ::serde_json::from_value(value).map(Self::#id).map_err(::serde::de::Error::custom),
+        })
+    }).collect::<Vec<_>>();
+    quote! {
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+            /// A variant this version of the SDK does not know yet, kept as JSON.
+            #fallback(::serde_json::Value),
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(#ser)*
+                    Self::#fallback(inner) => ::serde::Serialize::serialize(inner, serializer),
+                }
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#tag).and_then(::serde_json::Value::as_str).unwrap_or_default().to_owned();
+                match tag.as_str() {
+                    #(#de)*
+                    _ => ::std::result::Result::Ok(Self::#fallback(value)),
+                }
+            }
+        }
+    }
+}
+
+fn emit_untagged(name: &proc_macro2::Ident, u: &Untagged) -> TokenStream {
+    let fallback = format_ident!("{}", u.fallback);
+    let variants = u.variants.iter().map(|v| {
+        let id = format_ident!("{}", v.ident);
+        let ty = rust_type(&v.ty, Scope::Types, false);
+        let doc = docs::of(&v.doc);
+        quote!(#doc #id(#ty),)
+    });
+    quote! {
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+            /// Any other JSON value.
+            #fallback(::serde_json::Value),
+        }
+    }
+}

@@ -1,0 +1,244 @@
+//! `oneOf` / `anyOf` -> enums: collapsed string enums, tagged unions (explicit `discriminator`
+//! or an implicit one-value-enum tag), and untagged unions tried in a fixed order.
+
+use super::merge::object_view;
+use super::schemas::{Conv, Naming, TypeSpace, doc_of, wrap_nullable};
+use super::{Doc, Tagged, TaggedVariant, Ty, TypeDef, TypeKind, Untagged, UntaggedVariant};
+use crate::diagnostics::Diagnostics;
+use crate::names::{NameSet, type_name};
+use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
+
+struct Branch {
+    original: ReferenceOr<Schema>,
+    schema: Schema,
+    pointer: String,
+    component: Option<String>,
+}
+
+fn is_null_only(s: &Schema) -> bool {
+    match &s.schema_kind {
+        SchemaKind::Any(any) => {
+            any.typ.as_deref().is_none_or(|t| t == "null")
+                && any.properties.is_empty()
+                && any.items.is_none()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && any.all_of.is_empty()
+                && any.enumeration.iter().all(|v| v.is_null())
+                && (s.schema_data.nullable || any.typ.as_deref() == Some("null") || !any.enumeration.is_empty())
+        }
+        _ => false,
+    }
+}
+
+fn string_values(s: &Schema) -> Option<Vec<String>> {
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => {
+            Some(st.enumeration.iter().flatten().cloned().collect())
+        }
+        SchemaKind::Any(any) if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string()) => {
+            Some(any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        }
+        _ => None,
+    }
+}
+
+/// Sort key for untagged variants: most specific first, so a permissive variant cannot shadow
+/// a stricter one.
+fn specificity(space: &TypeSpace<'_>, b: &Branch, diags: &mut Diagnostics) -> (u8, usize) {
+    let view = object_view(space, &b.schema, &b.pointer, 0, &mut Diagnostics::default());
+    let _ = diags;
+    if view.is_object {
+        return (0, usize::MAX - view.required.len());
+    }
+    let rank = match &b.schema.schema_kind {
+        SchemaKind::Type(Type::Array(_)) => 1,
+        SchemaKind::Type(Type::Boolean(_)) => 2,
+        SchemaKind::Type(Type::Integer(_)) => 3,
+        SchemaKind::Type(Type::Number(_)) => 4,
+        SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => 5,
+        SchemaKind::Type(Type::String(_)) => 6,
+        _ => 7,
+    };
+    (rank, 0)
+}
+
+fn kind_word(s: &Schema) -> &'static str {
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(_)) => "String",
+        SchemaKind::Type(Type::Integer(_)) => "Integer",
+        SchemaKind::Type(Type::Number(_)) => "Number",
+        SchemaKind::Type(Type::Boolean(_)) => "Boolean",
+        SchemaKind::Type(Type::Array(_)) => "Array",
+        SchemaKind::Type(Type::Object(_)) => "Object",
+        _ => "Variant",
+    }
+}
+
+impl TypeSpace<'_> {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn union(
+        &mut self,
+        parent: &Schema,
+        raw_branches: &[ReferenceOr<Schema>],
+        keyword: &str,
+        naming: Naming,
+        pointer: &str,
+        depth: usize,
+        diags: &mut Diagnostics,
+    ) -> Conv {
+        let mut nullable = parent.schema_data.nullable;
+        let mut branches = Vec::new();
+        for (i, b) in raw_branches.iter().enumerate() {
+            let at = format!("{pointer}/{keyword}/{i}");
+            let Some((schema, target, component)) = self.resolve(b, &at, diags) else {
+                // An unresolvable branch still allows any JSON through the fallback.
+                continue;
+            };
+            if is_null_only(&schema) {
+                nullable = true;
+                continue;
+            }
+            let pointer = if matches!(b, ReferenceOr::Item(_)) { at } else { target };
+            branches.push(Branch { original: b.clone(), schema, pointer, component });
+        }
+        match branches.len() {
+            0 => return Conv { ty: Ty::Value, nullable },
+            1 => {
+                let b = &branches[0];
+                let inner = self.convert(&b.original, naming, &b.pointer, depth + 1, diags);
+                return Conv { ty: inner.ty, nullable: nullable || inner.nullable };
+            }
+            _ => {}
+        }
+        // All branches string enums: one enum, each branch's docs on its values.
+        let enums: Option<Vec<(Vec<String>, Doc)>> =
+            branches.iter().map(|b| string_values(&b.schema).map(|v| (v, doc_of(&b.schema)))).collect();
+        if let Some(enums) = enums {
+            let mut values = Vec::new();
+            let mut docs = Vec::new();
+            for (vals, doc) in enums {
+                let single = vals.len() == 1;
+                for v in vals {
+                    values.push(v);
+                    docs.push(if single { doc.clone() } else { Doc::default() });
+                }
+            }
+            let ty = self.string_enum(&values, &docs, parent, naming, pointer);
+            return Conv { ty, nullable };
+        }
+        let key = format!("union:{}", serde_json::to_string(parent).unwrap_or_default());
+        let name = match self.claim_name(&naming, Some(key)) {
+            Ok(n) => n,
+            Err(existing) => return Conv { ty: Ty::Named(existing), nullable },
+        };
+        let kind = match self.tag_of(parent, &branches, diags) {
+            Some((tag, values)) => self.tagged(&name, tag, values, &branches, depth, diags),
+            None => self.untagged(&name, &mut branches, depth, diags),
+        };
+        self.push(TypeDef { name: name.clone(), pointer: pointer.to_owned(), doc: doc_of(parent), kind });
+        Conv { ty: Ty::Named(name), nullable }
+    }
+
+    /// Finds the tag property and each branch's tag values: the declared discriminator first,
+    /// else a property every branch requires as a string enum with values no other branch uses.
+    fn tag_of(&self, parent: &Schema, branches: &[Branch], diags: &mut Diagnostics) -> Option<(String, Vec<Vec<String>>)> {
+        let views: Vec<_> = branches.iter().map(|b| object_view(self, &b.schema, &b.pointer, 0, &mut Diagnostics::default())).collect();
+        if !views.iter().all(|v| v.is_object) {
+            return None;
+        }
+        let enum_values = |view: &super::merge::ObjectView, prop: &str| -> Option<Vec<String>> {
+            let (schema, at) = view.properties.get(prop)?;
+            let (s, _, _) = self.resolve(schema, at, &mut Diagnostics::default())?;
+            string_values(&s).filter(|v| !v.is_empty())
+        };
+        if let Some(d) = &parent.schema_data.discriminator {
+            let mut all = Vec::new();
+            for (b, view) in branches.iter().zip(&views) {
+                let mut values: Vec<String> = d
+                    .mapping
+                    .iter()
+                    .filter(|(_, target)| {
+                        let target_name = target.rsplit('/').next().unwrap_or(target);
+                        b.component.as_deref().is_some_and(|c| c == type_name(target_name))
+                    })
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                if values.is_empty() {
+                    values = enum_values(view, &d.property_name).unwrap_or_default();
+                }
+                if values.is_empty() {
+                    if let ReferenceOr::Reference { reference } = &b.original {
+                        values.push(reference.rsplit('/').next().unwrap_or_default().to_owned());
+                    }
+                }
+                if values.is_empty() {
+                    diags.warn(&b.pointer, "a union branch has no discriminator value; decoding it untagged");
+                    return None;
+                }
+                all.push(values);
+            }
+            return Some((d.property_name.clone(), all));
+        }
+        let first = views.first()?;
+        'candidates: for prop in first.properties.keys() {
+            let mut all: Vec<Vec<String>> = Vec::new();
+            for view in &views {
+                if !view.required.contains(prop) {
+                    continue 'candidates;
+                }
+                let Some(values) = enum_values(view, prop) else { continue 'candidates };
+                if all.iter().flatten().any(|v| values.contains(v)) {
+                    continue 'candidates;
+                }
+                all.push(values);
+            }
+            return Some((prop.clone(), all));
+        }
+        None
+    }
+
+    fn variant_ident(&self, b: &Branch, fallback: &str, idents: &mut NameSet) -> String {
+        let base = b
+            .schema
+            .schema_data
+            .title
+            .as_deref()
+            .map(type_name)
+            .or_else(|| b.component.clone())
+            .unwrap_or_else(|| type_name(fallback));
+        idents.unique(&base)
+    }
+
+    fn tagged(&mut self, name: &str, tag: String, values: Vec<Vec<String>>, branches: &[Branch], depth: usize, diags: &mut Diagnostics) -> TypeKind {
+        let mut idents = NameSet::default();
+        let mut variants = Vec::new();
+        for (b, values) in branches.iter().zip(values) {
+            let ident = self.variant_ident(b, values.first().map(String::as_str).unwrap_or("Variant"), &mut idents);
+            let conv = self.convert(&b.original, Naming::Hint(format!("{name}{ident}")), &b.pointer, depth + 1, diags);
+            variants.push(TaggedVariant { ident, values, ty: conv.ty, doc: doc_of(&b.schema) });
+        }
+        let fallback = idents.unique("Unknown");
+        TypeKind::Tagged(Tagged { tag, variants, fallback })
+    }
+
+    fn untagged(&mut self, name: &str, branches: &mut [Branch], depth: usize, diags: &mut Diagnostics) -> TypeKind {
+        let mut keyed: Vec<((u8, usize), usize)> =
+            branches.iter().enumerate().map(|(i, b)| (specificity(self, b, diags), i)).collect();
+        keyed.sort();
+        let mut idents = NameSet::default();
+        let mut variants = Vec::new();
+        for (_, i) in keyed {
+            let b = &branches[i];
+            let ident = self.variant_ident(b, kind_word(&b.schema), &mut idents);
+            let conv = self.convert(&b.original, Naming::Hint(format!("{name}{ident}")), &b.pointer, depth + 1, diags);
+            let ty = wrap_nullable(conv);
+            if variants.iter().any(|v: &UntaggedVariant| v.ty == ty) {
+                continue;
+            }
+            variants.push(UntaggedVariant { ident, ty, doc: doc_of(&b.schema) });
+        }
+        let fallback = idents.unique("Other");
+        TypeKind::Untagged(Untagged { variants, fallback })
+    }
+}

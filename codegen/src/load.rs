@@ -1,0 +1,180 @@
+//! Bytes -> `openapiv3::OpenAPI`, JSON or YAML detected from the content, 3.1 normalised to 3.0.
+
+use crate::diagnostics::{Diagnostics, Error};
+use crate::normalize;
+use serde_json::Value;
+
+/// A loaded document: the typed model plus the raw tree (for pointer-based `$ref`s).
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The typed document.
+    pub api: openapiv3::OpenAPI,
+    /// The normalised raw tree the typed document was read from.
+    pub raw: Value,
+}
+
+/// Parses bytes into a raw tree; JSON when the first non-blank byte is `{` or `[`, YAML otherwise.
+pub fn parse_value(bytes: &[u8]) -> Result<Value, Error> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if matches!(first, Some(b'{') | Some(b'[')) {
+        serde_json::from_slice(bytes).map_err(|e| Error::Syntax {
+            format: "JSON",
+            location: format!("line {}, column {}", e.line(), e.column()),
+            message: e.to_string(),
+        })
+    } else {
+        let text = std::str::from_utf8(bytes).map_err(|e| Error::Syntax {
+            format: "YAML",
+            location: format!("byte offset {}", e.valid_up_to()),
+            message: "the document is not UTF-8".into(),
+        })?;
+        let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| Error::Syntax {
+            format: "YAML",
+            location: e
+                .location()
+                .map(|l| format!("line {}, column {}", l.line(), l.column()))
+                .unwrap_or_else(|| "unknown position".into()),
+            message: e.to_string(),
+        })?;
+        yaml_to_json(yaml, "#")
+    }
+}
+
+/// YAML allows non-string keys and special floats; JSON does not. Keys are stringified and
+/// non-finite numbers rejected with the pointer where they occur.
+fn yaml_to_json(value: serde_yaml::Value, pointer: &str) -> Result<Value, Error> {
+    use serde_yaml::Value as Y;
+    Ok(match value {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                serde_json::Number::from_f64(f).map(Value::Number).ok_or_else(|| Error::Invalid {
+                    pointer: pointer.to_owned(),
+                    message: format!("`{f}` is not a JSON number"),
+                })?
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| yaml_to_json(v, &format!("{pointer}/{i}")))
+                .collect::<Result<_, _>>()?,
+        ),
+        Y::Mapping(map) => {
+            let mut out = serde_json::Map::new();
+            for (k, v) in map {
+                let key = match k {
+                    Y::String(s) => s,
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    Y::Null => "null".into(),
+                    other => serde_yaml::to_string(&other).unwrap_or_default().trim().to_owned(),
+                };
+                let child = format!("{pointer}/{}", escape_pointer(&key));
+                out.insert(key, yaml_to_json(v, &child)?);
+            }
+            Value::Object(out)
+        }
+        Y::Tagged(tagged) => yaml_to_json(tagged.value, pointer)?,
+    })
+}
+
+/// Escapes one JSON-pointer token.
+pub fn escape_pointer(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Loads a document from bytes.
+pub fn load(bytes: &[u8], diags: &mut Diagnostics) -> Result<Document, Error> {
+    let mut raw = parse_value(bytes)?;
+    let version = raw.get("openapi").and_then(Value::as_str).unwrap_or_default().to_owned();
+    if version.is_empty() {
+        let message = if raw.get("swagger").is_some() {
+            "Swagger 2.0 documents are not supported; convert to OpenAPI 3 first".to_owned()
+        } else {
+            "no `openapi` version field; this is not an OpenAPI 3 document".to_owned()
+        };
+        return Err(Error::Invalid { pointer: "#/openapi".into(), message });
+    }
+    if !version.starts_with("3.") {
+        return Err(Error::Invalid {
+            pointer: "#/openapi".into(),
+            message: format!("unsupported OpenAPI version `{version}`"),
+        });
+    }
+    if version.starts_with("3.1") {
+        normalize::v31_to_v30(&mut raw, diags);
+    }
+    normalize::repair(&mut raw, diags);
+    let api = deserialize(&raw)?;
+    Ok(Document { api, raw })
+}
+
+fn deserialize(raw: &Value) -> Result<openapiv3::OpenAPI, Error> {
+    serde_path_to_error::deserialize(raw).map_err(|e| {
+        let pointer = path_to_pointer(&e.path().to_string());
+        Error::Invalid { pointer, message: e.inner().to_string() }
+    })
+}
+
+/// Turns serde_path_to_error's `a.b[0].c` into `#/a/b/0/c`.
+fn path_to_pointer(path: &str) -> String {
+    if path == "." {
+        return "#".into();
+    }
+    let mut out = String::from("#");
+    for part in path.split('.') {
+        let mut rest = part;
+        while let Some(idx) = rest.find('[') {
+            let (head, tail) = rest.split_at(idx);
+            if !head.is_empty() {
+                out.push('/');
+                out.push_str(&escape_pointer(head));
+            }
+            let end = tail.find(']').unwrap_or(tail.len());
+            out.push('/');
+            out.push_str(tail.get(1..end).unwrap_or_default());
+            rest = tail.get(end + 1..).unwrap_or_default();
+        }
+        if !rest.is_empty() {
+            out.push('/');
+            out.push_str(&escape_pointer(rest));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_and_yaml_agree() {
+        let json = br#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{}}"#;
+        let yaml = b"openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths: {}\n";
+        assert_eq!(parse_value(json).unwrap(), parse_value(yaml).unwrap());
+    }
+
+    #[test]
+    fn errors_name_their_place() {
+        let err = load(b"{\"openapi\": \"3.0.0\", \"info\": 5, \"paths\": {}}", &mut Diagnostics::default())
+            .unwrap_err();
+        assert!(err.to_string().starts_with("#/info"), "{err}");
+        let err = load(b"{\"openapi\": ", &mut Diagnostics::default()).unwrap_err();
+        assert!(err.to_string().contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn pointers_from_paths() {
+        assert_eq!(path_to_pointer("paths./a/b.get.responses[0]"), "#/paths/~1a~1b/get/responses/0");
+    }
+}

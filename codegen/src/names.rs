@@ -1,0 +1,114 @@
+//! Turning arbitrary strings from a document into valid, unique Rust identifiers.
+
+use heck::{ToPascalCase, ToSnakeCase};
+use std::collections::HashSet;
+
+/// Words that cannot be identifiers (strict and reserved keywords of every edition).
+const KEYWORDS: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen", "union",
+];
+
+/// Names the generated code itself relies on at type level; schemas may not take them.
+const RESERVED_TYPES: &[&str] = &["Option", "Result", "String", "Vec", "Box", "Value", "Some", "None", "Ok", "Err"];
+
+/// Keeps ASCII letters and digits, turning every other run of characters into a word break.
+fn words(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut prev_sep = true;
+    for c in raw.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+            prev_sep = false;
+        } else if !prev_sep {
+            out.push(' ');
+            prev_sep = true;
+        }
+    }
+    out
+}
+
+fn finish(mut ident: String, fallback: &str, digit_prefix: &str) -> String {
+    if ident.is_empty() {
+        ident = fallback.to_owned();
+    }
+    if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert_str(0, digit_prefix);
+    }
+    if KEYWORDS.contains(&ident.as_str()) {
+        ident.push('_');
+    }
+    ident
+}
+
+/// A `PascalCase` type or variant name.
+pub fn type_name(raw: &str) -> String {
+    let ident = finish(words(raw).to_pascal_case(), "Unnamed", "T");
+    if RESERVED_TYPES.contains(&ident.as_str()) { format!("{ident}Type") } else { ident }
+}
+
+/// A `snake_case` field, method or module name.
+pub fn field_name(raw: &str) -> String {
+    finish(words(raw).to_snake_case(), "field", "_")
+}
+
+/// Hands out names that are unique within one namespace, suffixing `2`, `3`, ... on collision.
+#[derive(Debug, Default, Clone)]
+pub struct NameSet {
+    taken: HashSet<String>,
+}
+
+impl NameSet {
+    /// Marks `name` as used.
+    pub fn reserve(&mut self, name: &str) {
+        self.taken.insert(name.to_owned());
+    }
+
+    /// Whether `name` is free.
+    pub fn is_free(&self, name: &str) -> bool {
+        !self.taken.contains(name)
+    }
+
+    /// Returns `base` or the first free `base2`, `base3`, ...
+    pub fn unique(&mut self, base: &str) -> String {
+        let mut name = base.to_owned();
+        let mut n = 2;
+        while self.taken.contains(&name) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        self.taken.insert(name.clone());
+        name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arbitrary_strings_become_identifiers() {
+        assert_eq!(type_name("account-list"), "AccountList");
+        assert_eq!(type_name("2fa"), "T2fa");
+        assert_eq!(type_name(""), "Unnamed");
+        assert_eq!(type_name("日本"), "Unnamed");
+        assert_eq!(type_name("Option"), "OptionType");
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("r#type"), "r_type");
+        assert_eq!(field_name("\"]; fn evil() {"), "fn_evil");
+        assert_eq!(field_name("123abc"), "_123abc");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("@odata.type"), "odata_type");
+    }
+
+    #[test]
+    fn collisions_get_suffixes() {
+        let mut set = NameSet::default();
+        assert_eq!(set.unique("a"), "a");
+        assert_eq!(set.unique("a"), "a2");
+        assert_eq!(set.unique("a"), "a3");
+    }
+}

@@ -1,0 +1,143 @@
+//! Rewrites on the raw tree before typing: OpenAPI 3.1 -> 3.0, and repairs of common
+//! real-world mistakes that would otherwise reject a whole document.
+
+use crate::diagnostics::Diagnostics;
+use crate::load::escape_pointer;
+use serde_json::{Map, Value, json};
+
+/// Deepest nesting walked; deeper trees are cut off with a warning instead of overflowing the stack.
+const MAX_DEPTH: usize = 256;
+
+/// Lowers a 3.1 document to the 3.0 shapes `openapiv3` reads. Lossy steps are warned about.
+pub fn v31_to_v30(doc: &mut Value, diags: &mut Diagnostics) {
+    if let Some(obj) = doc.as_object_mut() {
+        obj.insert("openapi".into(), json!("3.0.3"));
+        obj.entry("paths").or_insert_with(|| json!({}));
+        if obj.remove("webhooks").is_some() {
+            diags.warn("#/webhooks", "3.1 `webhooks` have no 3.0 equivalent and were dropped");
+        }
+        if let Some(Value::Object(info)) = obj.get_mut("info") {
+            if let Some(Value::Object(lic)) = info.get_mut("license") {
+                lic.remove("identifier");
+            }
+            info.remove("summary");
+        }
+    }
+    walk_schemas(doc, "#", 0, diags, &mut lower_schema);
+}
+
+/// Applies `f` to every object in the tree, depth-first.
+fn walk_schemas(
+    value: &mut Value,
+    pointer: &str,
+    depth: usize,
+    diags: &mut Diagnostics,
+    f: &mut dyn FnMut(&mut Map<String, Value>, &str, &mut Diagnostics),
+) {
+    if depth > MAX_DEPTH {
+        diags.warn(pointer, "nesting deeper than 256 levels was cut off");
+        *value = json!({});
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            f(map, pointer, diags);
+            for (k, v) in map.iter_mut() {
+                let child = format!("{pointer}/{}", escape_pointer(k));
+                // A `properties` map is keyed by property names, which may be `type` or
+                // `const`: rewrite its values (schemas), never the map itself.
+                if k == "properties" {
+                    if let Value::Object(props) = v {
+                        for (name, schema) in props.iter_mut() {
+                            let p = format!("{child}/{}", escape_pointer(name));
+                            walk_schemas(schema, &p, depth + 2, diags, f);
+                        }
+                        continue;
+                    }
+                }
+                walk_schemas(v, &child, depth + 1, diags, f);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter_mut().enumerate() {
+                walk_schemas(v, &format!("{pointer}/{i}"), depth + 1, diags, f);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn lower_schema(map: &mut Map<String, Value>, pointer: &str, diags: &mut Diagnostics) {
+    // Type arrays: ["string", "null"] -> type: string + nullable.
+    if let Some(Value::Array(types)) = map.get("type").cloned() {
+        let non_null: Vec<Value> = types.iter().filter(|t| t.as_str() != Some("null")).cloned().collect();
+        if non_null.len() < types.len() {
+            map.insert("nullable".into(), json!(true));
+        }
+        match non_null.len() {
+            0 => {
+                map.remove("type");
+            }
+            1 => {
+                map.insert("type".into(), non_null[0].clone());
+            }
+            _ => {
+                map.remove("type");
+                let branches: Vec<Value> = non_null.iter().map(|t| json!({ "type": t })).collect();
+                map.insert("anyOf".into(), Value::Array(branches));
+                diags.warn(pointer, "a multi-type `type` array became `anyOf` of the types");
+            }
+        }
+    } else if map.get("type").and_then(Value::as_str) == Some("null") {
+        map.remove("type");
+        map.insert("nullable".into(), json!(true));
+    }
+    if let Some(c) = map.remove("const") {
+        map.insert("enum".into(), json!([c]));
+    }
+    for (key, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(n) = map.get(key).filter(|v| v.is_number()).cloned() {
+            map.insert(bound.into(), n);
+            map.insert(key.into(), json!(true));
+        }
+    }
+    if let Some(Value::Array(examples)) = map.get("examples").cloned() {
+        map.remove("examples");
+        if let Some(first) = examples.into_iter().next() {
+            map.insert("example".into(), first);
+        }
+        if map.len() > 1 {
+            diags.warn(pointer, "`examples` array reduced to its first entry as `example`");
+        }
+    }
+    for key in ["$schema", "$id", "$anchor", "$comment", "$defs", "contentMediaType", "contentEncoding", "unevaluatedProperties", "prefixItems", "dependentRequired", "dependentSchemas", "if", "then", "else", "propertyNames"] {
+        map.remove(key);
+    }
+}
+
+/// Fixes shapes that are invalid but common, so one bad node does not reject a document.
+pub fn repair(doc: &mut Value, diags: &mut Diagnostics) {
+    walk_schemas(doc, "#", 0, diags, &mut |map, pointer, diags| {
+        // `required: true` on a schema (a parameter habit) -> dropped.
+        if map.get("required").is_some_and(Value::is_boolean)
+            && map.contains_key("type")
+            && !map.contains_key("in")
+        {
+            map.remove("required");
+            diags.warn(pointer, "`required: true|false` on a schema is not valid; ignored");
+        }
+        // Numeric bounds written as strings.
+        for key in ["minimum", "maximum", "multipleOf"] {
+            if let Some(Value::String(s)) = map.get(key) {
+                match s.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+                    Some(n) => {
+                        map.insert(key.into(), Value::Number(n));
+                    }
+                    None => {
+                        map.remove(key);
+                    }
+                }
+            }
+        }
+    });
+}

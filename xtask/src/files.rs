@@ -1,0 +1,38 @@
+//! Writing generated files: only when changed, via a temp file and rename, or comparing in
+//! check mode (the `ensure_file_contents` pattern).
+
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+
+/// The workspace root (the parent of `xtask/`).
+pub fn workspace_root() -> PathBuf {
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.parent().map(Path::to_path_buf).unwrap_or(here)
+}
+
+/// Writes `contents` to `path` atomically (temp file in the same folder, then rename).
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    let dir = path.parent().context("path has no parent")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut tmp, contents)?;
+    tmp.persist(path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+/// Normalises line endings so a checkout with CRLF does not look stale.
+pub fn normalize(text: &str) -> String {
+    text.replace("\r\n", "\n")
+}
+
+/// A short unified diff between the file on disk and the expected text.
+pub fn unified_diff(path: &str, old: &str, new: &str, max_lines: usize) -> String {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let text = diff.unified_diff().context_radius(2).header(&format!("a/{path}"), &format!("b/{path}")).to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() > max_lines {
+        format!("{}\n... ({} more lines)", lines[..max_lines].join("\n"), lines.len() - max_lines)
+    } else {
+        text
+    }
+}
