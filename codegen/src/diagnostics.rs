@@ -27,7 +27,10 @@ pub struct Diagnostics {
 impl Diagnostics {
     /// Records a warning at `pointer`.
     pub fn warn(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
-        self.warnings.push(Warning { pointer: pointer.into(), message: message.into() });
+        self.warnings.push(Warning {
+            pointer: pointer.into(),
+            message: message.into(),
+        });
     }
 }
 
@@ -59,8 +62,15 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Syntax { format, location, message } => {
-                write!(f, "the document is not valid {format} ({location}): {message}")
+            Error::Syntax {
+                format,
+                location,
+                message,
+            } => {
+                write!(
+                    f,
+                    "the document is not valid {format} ({location}): {message}"
+                )
             }
             Error::Invalid { pointer, message } => write!(f, "{pointer}: {message}"),
             Error::Strict(warnings) => {

@@ -73,7 +73,12 @@ pub fn generate(bytes: &[u8], options: &Options) -> Result<Generated, Error> {
         operations: model.operations.len(),
         types: model.types.len(),
         warnings: diags.warnings,
-        timings: Timings { load: t1 - t0, ir: t2 - t1, emit: emit_time, format: format_time },
+        timings: Timings {
+            load: t1 - t0,
+            ir: t2 - t1,
+            emit: emit_time,
+            format: format_time,
+        },
         model,
     })
 }

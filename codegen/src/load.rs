@@ -55,10 +55,12 @@ fn yaml_to_json(value: serde_yaml::Value, pointer: &str) -> Result<Value, Error>
                 Value::from(u)
             } else {
                 let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f).map(Value::Number).ok_or_else(|| Error::Invalid {
-                    pointer: pointer.to_owned(),
-                    message: format!("`{f}` is not a JSON number"),
-                })?
+                serde_json::Number::from_f64(f)
+                    .map(Value::Number)
+                    .ok_or_else(|| Error::Invalid {
+                        pointer: pointer.to_owned(),
+                        message: format!("`{f}` is not a JSON number"),
+                    })?
             }
         }
         Y::String(s) => Value::String(s),
@@ -77,7 +79,10 @@ fn yaml_to_json(value: serde_yaml::Value, pointer: &str) -> Result<Value, Error>
                     Y::Number(n) => n.to_string(),
                     Y::Bool(b) => b.to_string(),
                     Y::Null => "null".into(),
-                    other => serde_yaml::to_string(&other).unwrap_or_default().trim().to_owned(),
+                    other => serde_yaml::to_string(&other)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_owned(),
                 };
                 let child = format!("{pointer}/{}", escape_pointer(&key));
                 out.insert(key, yaml_to_json(v, &child)?);
@@ -96,14 +101,21 @@ pub fn escape_pointer(token: &str) -> String {
 /// Loads a document from bytes.
 pub fn load(bytes: &[u8], diags: &mut Diagnostics) -> Result<Document, Error> {
     let mut raw = parse_value(bytes)?;
-    let version = raw.get("openapi").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let version = raw
+        .get("openapi")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
     if version.is_empty() {
         let message = if raw.get("swagger").is_some() {
             "Swagger 2.0 documents are not supported; convert to OpenAPI 3 first".to_owned()
         } else {
             "no `openapi` version field; this is not an OpenAPI 3 document".to_owned()
         };
-        return Err(Error::Invalid { pointer: "#/openapi".into(), message });
+        return Err(Error::Invalid {
+            pointer: "#/openapi".into(),
+            message,
+        });
     }
     if !version.starts_with("3.") {
         return Err(Error::Invalid {
@@ -122,7 +134,10 @@ pub fn load(bytes: &[u8], diags: &mut Diagnostics) -> Result<Document, Error> {
 fn deserialize(raw: &Value) -> Result<openapiv3::OpenAPI, Error> {
     serde_path_to_error::deserialize(raw).map_err(|e| {
         let pointer = path_to_pointer(&e.path().to_string());
-        Error::Invalid { pointer, message: e.inner().to_string() }
+        Error::Invalid {
+            pointer,
+            message: e.inner().to_string(),
+        }
     })
 }
 
@@ -166,8 +181,11 @@ mod tests {
 
     #[test]
     fn errors_name_their_place() {
-        let err = load(b"{\"openapi\": \"3.0.0\", \"info\": 5, \"paths\": {}}", &mut Diagnostics::default())
-            .unwrap_err();
+        let err = load(
+            b"{\"openapi\": \"3.0.0\", \"info\": 5, \"paths\": {}}",
+            &mut Diagnostics::default(),
+        )
+        .unwrap_err();
         assert!(err.to_string().starts_with("#/info"), "{err}");
         let err = load(b"{\"openapi\": ", &mut Diagnostics::default()).unwrap_err();
         assert!(err.to_string().contains("line 1"), "{err}");
@@ -175,6 +193,9 @@ mod tests {
 
     #[test]
     fn pointers_from_paths() {
-        assert_eq!(path_to_pointer("paths./a/b.get.responses[0]"), "#/paths/~1a~1b/get/responses/0");
+        assert_eq!(
+            path_to_pointer("paths./a/b.get.responses[0]"),
+            "#/paths/~1a~1b/get/responses/0"
+        );
     }
 }

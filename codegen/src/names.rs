@@ -13,7 +13,9 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// Names the generated code itself relies on at type level; schemas may not take them.
-const RESERVED_TYPES: &[&str] = &["Option", "Result", "String", "Vec", "Box", "Value", "Some", "None", "Ok", "Err"];
+const RESERVED_TYPES: &[&str] = &[
+    "Option", "Result", "String", "Vec", "Box", "Value", "Some", "None", "Ok", "Err",
+];
 
 /// Keeps ASCII letters and digits, turning every other run of characters into a word break.
 fn words(raw: &str) -> String {
@@ -47,7 +49,11 @@ fn finish(mut ident: String, fallback: &str, digit_prefix: &str) -> String {
 /// A `PascalCase` type or variant name.
 pub fn type_name(raw: &str) -> String {
     let ident = finish(words(raw).to_pascal_case(), "Unnamed", "T");
-    if RESERVED_TYPES.contains(&ident.as_str()) { format!("{ident}Type") } else { ident }
+    if RESERVED_TYPES.contains(&ident.as_str()) {
+        format!("{ident}Type")
+    } else {
+        ident
+    }
 }
 
 /// A `snake_case` field, method or module name.

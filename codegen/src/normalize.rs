@@ -8,13 +8,19 @@ use serde_json::{Map, Value, json};
 /// Deepest nesting walked; deeper trees are cut off with a warning instead of overflowing the stack.
 const MAX_DEPTH: usize = 256;
 
+/// A rewrite applied to every object of the tree.
+type Rewrite<'f> = dyn FnMut(&mut Map<String, Value>, &str, &mut Diagnostics) + 'f;
+
 /// Lowers a 3.1 document to the 3.0 shapes `openapiv3` reads. Lossy steps are warned about.
 pub fn v31_to_v30(doc: &mut Value, diags: &mut Diagnostics) {
     if let Some(obj) = doc.as_object_mut() {
         obj.insert("openapi".into(), json!("3.0.3"));
         obj.entry("paths").or_insert_with(|| json!({}));
         if obj.remove("webhooks").is_some() {
-            diags.warn("#/webhooks", "3.1 `webhooks` have no 3.0 equivalent and were dropped");
+            diags.warn(
+                "#/webhooks",
+                "3.1 `webhooks` have no 3.0 equivalent and were dropped",
+            );
         }
         if let Some(Value::Object(info)) = obj.get_mut("info") {
             if let Some(Value::Object(lic)) = info.get_mut("license") {
@@ -32,7 +38,7 @@ fn walk_schemas(
     pointer: &str,
     depth: usize,
     diags: &mut Diagnostics,
-    f: &mut dyn FnMut(&mut Map<String, Value>, &str, &mut Diagnostics),
+    f: &mut Rewrite<'_>,
 ) {
     if depth > MAX_DEPTH {
         diags.warn(pointer, "nesting deeper than 256 levels was cut off");
@@ -46,14 +52,14 @@ fn walk_schemas(
                 let child = format!("{pointer}/{}", escape_pointer(k));
                 // A `properties` map is keyed by property names, which may be `type` or
                 // `const`: rewrite its values (schemas), never the map itself.
-                if k == "properties" {
-                    if let Value::Object(props) = v {
-                        for (name, schema) in props.iter_mut() {
-                            let p = format!("{child}/{}", escape_pointer(name));
-                            walk_schemas(schema, &p, depth + 2, diags, f);
-                        }
-                        continue;
+                if k == "properties"
+                    && let Value::Object(props) = v
+                {
+                    for (name, schema) in props.iter_mut() {
+                        let p = format!("{child}/{}", escape_pointer(name));
+                        walk_schemas(schema, &p, depth + 2, diags, f);
                     }
+                    continue;
                 }
                 walk_schemas(v, &child, depth + 1, diags, f);
             }
@@ -70,7 +76,11 @@ fn walk_schemas(
 fn lower_schema(map: &mut Map<String, Value>, pointer: &str, diags: &mut Diagnostics) {
     // Type arrays: ["string", "null"] -> type: string + nullable.
     if let Some(Value::Array(types)) = map.get("type").cloned() {
-        let non_null: Vec<Value> = types.iter().filter(|t| t.as_str() != Some("null")).cloned().collect();
+        let non_null: Vec<Value> = types
+            .iter()
+            .filter(|t| t.as_str() != Some("null"))
+            .cloned()
+            .collect();
         if non_null.len() < types.len() {
             map.insert("nullable".into(), json!(true));
         }
@@ -85,7 +95,10 @@ fn lower_schema(map: &mut Map<String, Value>, pointer: &str, diags: &mut Diagnos
                 map.remove("type");
                 let branches: Vec<Value> = non_null.iter().map(|t| json!({ "type": t })).collect();
                 map.insert("anyOf".into(), Value::Array(branches));
-                diags.warn(pointer, "a multi-type `type` array became `anyOf` of the types");
+                diags.warn(
+                    pointer,
+                    "a multi-type `type` array became `anyOf` of the types",
+                );
             }
         }
     } else if map.get("type").and_then(Value::as_str) == Some("null") {
@@ -95,7 +108,10 @@ fn lower_schema(map: &mut Map<String, Value>, pointer: &str, diags: &mut Diagnos
     if let Some(c) = map.remove("const") {
         map.insert("enum".into(), json!([c]));
     }
-    for (key, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+    for (key, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
         if let Some(n) = map.get(key).filter(|v| v.is_number()).cloned() {
             map.insert(bound.into(), n);
             map.insert(key.into(), json!(true));
@@ -107,10 +123,29 @@ fn lower_schema(map: &mut Map<String, Value>, pointer: &str, diags: &mut Diagnos
             map.insert("example".into(), first);
         }
         if map.len() > 1 {
-            diags.warn(pointer, "`examples` array reduced to its first entry as `example`");
+            diags.warn(
+                pointer,
+                "`examples` array reduced to its first entry as `example`",
+            );
         }
     }
-    for key in ["$schema", "$id", "$anchor", "$comment", "$defs", "contentMediaType", "contentEncoding", "unevaluatedProperties", "prefixItems", "dependentRequired", "dependentSchemas", "if", "then", "else", "propertyNames"] {
+    for key in [
+        "$schema",
+        "$id",
+        "$anchor",
+        "$comment",
+        "$defs",
+        "contentMediaType",
+        "contentEncoding",
+        "unevaluatedProperties",
+        "prefixItems",
+        "dependentRequired",
+        "dependentSchemas",
+        "if",
+        "then",
+        "else",
+        "propertyNames",
+    ] {
         map.remove(key);
     }
 }
@@ -124,7 +159,10 @@ pub fn repair(doc: &mut Value, diags: &mut Diagnostics) {
             && !map.contains_key("in")
         {
             map.remove("required");
-            diags.warn(pointer, "`required: true|false` on a schema is not valid; ignored");
+            diags.warn(
+                pointer,
+                "`required: true|false` on a schema is not valid; ignored",
+            );
         }
         // Numeric bounds written as strings.
         for key in ["minimum", "maximum", "multipleOf"] {

@@ -1,7 +1,9 @@
 //! The PostPress layer over the generic engine: default base URL, environment variables, key
 //! prefixes and rate-limit tiers. Everything else lives in [`crate::engine`].
 
-use crate::engine::{ApiKey, AuthPlacement, Engine, EngineConfig, Error, RateLimit, Result, RetryPolicy};
+use crate::engine::{
+    ApiKey, AuthPlacement, Engine, EngineConfig, Error, RateLimit, Result, RetryPolicy,
+};
 use std::time::Duration;
 
 /// The public endpoint; dashboards may show a workspace-specific one.
@@ -127,10 +129,10 @@ impl ClientBuilder {
             Ok(key) => self.api_key = Some(key),
             Err(_) => self.env_error = Some(format!("{API_KEY_ENV} is not set")),
         }
-        if let Ok(url) = std::env::var(BASE_URL_ENV) {
-            if !url.trim().is_empty() {
-                self.base_url = Some(url);
-            }
+        if let Ok(url) = std::env::var(BASE_URL_ENV)
+            && !url.trim().is_empty()
+        {
+            self.base_url = Some(url);
         }
         self
     }
@@ -213,7 +215,10 @@ impl ClientBuilder {
                 base_url.host_str().unwrap_or_default()
             )));
         }
-        let mut config = EngineConfig::new(base_url, concat!("postpress-sdk/", env!("CARGO_PKG_VERSION")));
+        let mut config = EngineConfig::new(
+            base_url,
+            concat!("postpress-sdk/", env!("CARGO_PKG_VERSION")),
+        );
         config.api_key = Some(key);
         config.auth = match self.auth {
             AuthScheme::Bearer => AuthPlacement::Bearer,
@@ -232,19 +237,28 @@ impl ClientBuilder {
         if let Some(r) = self.rate_limit {
             config.rate_limit = r;
         }
-        Ok(Client { engine: Engine::new(config, self.http)?, mode })
+        Ok(Client {
+            engine: Engine::new(config, self.http)?,
+            mode,
+        })
     }
 }
 
 /// Parses a base URL, dropping trailing slashes so paths join cleanly.
 pub(crate) fn parse_base_url(text: &str) -> Result<url::Url> {
     let trimmed = text.trim().trim_end_matches('/');
-    let url = url::Url::parse(trimmed).map_err(|e| Error::Config(format!("invalid base URL `{trimmed}`: {e}")))?;
+    let url = url::Url::parse(trimmed)
+        .map_err(|e| Error::Config(format!("invalid base URL `{trimmed}`: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(Error::Config(format!("the base URL must be http or https, not `{}`", url.scheme())));
+        return Err(Error::Config(format!(
+            "the base URL must be http or https, not `{}`",
+            url.scheme()
+        )));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::Config("the base URL may not carry a query or fragment".into()));
+        return Err(Error::Config(
+            "the base URL may not carry a query or fragment".into(),
+        ));
     }
     Ok(url)
 }

@@ -28,8 +28,11 @@
 
 mod client;
 pub mod engine;
+#[rustfmt::skip]
 mod generated;
 
-pub use client::{API_KEY_ENV, AuthScheme, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, Mode, Tier};
+pub use client::{
+    API_KEY_ENV, AuthScheme, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, Mode, Tier,
+};
 pub use engine::{ApiError, Error, Part, RateLimit, Response, Result, RetryPolicy};
 pub use generated::*;

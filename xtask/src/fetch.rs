@@ -7,7 +7,12 @@ use std::path::Path;
 
 const DEFAULT_BASE: &str = "https://api.postpress.ai/v1";
 
-fn download(client: &reqwest::blocking::Client, url: &str, port: Option<u16>, key: Option<&str>) -> Result<Vec<u8>> {
+fn download(
+    client: &reqwest::blocking::Client,
+    url: &str,
+    port: Option<u16>,
+    key: Option<&str>,
+) -> Result<Vec<u8>> {
     let mut req = client.get(url);
     if let Some(p) = port {
         req = req.query(&[("port", p.to_string())]);
@@ -20,7 +25,9 @@ fn download(client: &reqwest::blocking::Client, url: &str, port: Option<u16>, ke
     if !status.is_success() {
         bail!("GET {url} answered {status}");
     }
-    let body = resp.bytes().with_context(|| format!("reading the body of {url}"))?;
+    let body = resp
+        .bytes()
+        .with_context(|| format!("reading the body of {url}"))?;
     let head = String::from_utf8_lossy(&body[..body.len().min(200)]).to_ascii_lowercase();
     if head.trim_start().starts_with("<!doctype html") || head.trim_start().starts_with("<html") {
         bail!("GET {url} returned HTML, not an OpenAPI document");
@@ -35,7 +42,9 @@ pub fn fetch(root: &Path, base_url: Option<String>, port: Option<u16>, check: bo
         .unwrap_or_else(|| DEFAULT_BASE.to_owned());
     let base = base.trim_end_matches('/');
     let key = std::env::var("POSTPRESS_API_KEY").ok();
-    let client = reqwest::blocking::Client::builder().timeout(std::time::Duration::from_secs(60)).build()?;
+    let client = reqwest::blocking::Client::builder()
+        .timeout(std::time::Duration::from_secs(60))
+        .build()?;
     let json = download(&client, &format!("{base}/api-json"), port, key.as_deref())?;
     let yaml = download(&client, &format!("{base}/api-yaml"), port, key.as_deref())?;
     let a = codegen::load::parse_value(&json).map_err(|e| anyhow::anyhow!("api-json: {e}"))?;
@@ -43,7 +52,8 @@ pub fn fetch(root: &Path, base_url: Option<String>, port: Option<u16>, check: bo
     if a != b {
         bail!("api-json and api-yaml describe different documents; specs/ left untouched");
     }
-    codegen::load::load(&json, &mut codegen::Diagnostics::default()).map_err(|e| anyhow::anyhow!("api-json: {e}"))?;
+    codegen::load::load(&json, &mut codegen::Diagnostics::default())
+        .map_err(|e| anyhow::anyhow!("api-json: {e}"))?;
     let current = std::fs::read(root.join("specs/postpress.json")).ok();
     let current = current.and_then(|c| codegen::load::parse_value(&c).ok());
     if current.as_ref() == Some(&a) {
@@ -51,7 +61,9 @@ pub fn fetch(root: &Path, base_url: Option<String>, port: Option<u16>, check: bo
         return Ok(());
     }
     if check {
-        bail!("the live document differs from specs/; run `cargo xtask fetch` then `cargo xtask regen`");
+        bail!(
+            "the live document differs from specs/; run `cargo xtask fetch` then `cargo xtask regen`"
+        );
     }
     write_atomic(&root.join("specs/postpress.json"), &json)?;
     write_atomic(&root.join("specs/postpress.yaml"), &yaml)?;

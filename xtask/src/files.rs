@@ -16,7 +16,8 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     std::io::Write::write_all(&mut tmp, contents)?;
-    tmp.persist(path).with_context(|| format!("writing {}", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }
 
@@ -28,10 +29,18 @@ pub fn normalize(text: &str) -> String {
 /// A short unified diff between the file on disk and the expected text.
 pub fn unified_diff(path: &str, old: &str, new: &str, max_lines: usize) -> String {
     let diff = similar::TextDiff::from_lines(old, new);
-    let text = diff.unified_diff().context_radius(2).header(&format!("a/{path}"), &format!("b/{path}")).to_string();
+    let text = diff
+        .unified_diff()
+        .context_radius(2)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string();
     let lines: Vec<&str> = text.lines().collect();
     if lines.len() > max_lines {
-        format!("{}\n... ({} more lines)", lines[..max_lines].join("\n"), lines.len() - max_lines)
+        format!(
+            "{}\n... ({} more lines)",
+            lines[..max_lines].join("\n"),
+            lines.len() - max_lines
+        )
     } else {
         text
     }

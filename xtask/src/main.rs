@@ -9,7 +9,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Maintenance tasks for the PostPress SDK")]
+#[command(
+    name = "cargo xtask",
+    about = "Maintenance tasks for the PostPress SDK"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -59,8 +62,17 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Regen { check, strict } => regen::regen(&files::workspace_root(), check, strict),
-        Command::Generate { spec, out, name, strict } => regen::generate(&spec, &out, name.as_deref(), strict),
-        Command::Fetch { base_url, port, check } => fetch::fetch(&files::workspace_root(), base_url, port, check),
+        Command::Generate {
+            spec,
+            out,
+            name,
+            strict,
+        } => regen::generate(&spec, &out, name.as_deref(), strict),
+        Command::Fetch {
+            base_url,
+            port,
+            check,
+        } => fetch::fetch(&files::workspace_root(), base_url, port, check),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

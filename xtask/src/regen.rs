@@ -13,12 +13,16 @@ const MANIFEST: &str = "src/generated/MANIFEST";
 
 /// Checks that the JSON and YAML snapshots describe the same document.
 pub fn check_spec_pair(root: &Path) -> Result<Vec<u8>> {
-    let json = std::fs::read(root.join(SPEC_JSON)).with_context(|| format!("reading {SPEC_JSON}"))?;
-    let yaml = std::fs::read(root.join(SPEC_YAML)).with_context(|| format!("reading {SPEC_YAML}"))?;
+    let json =
+        std::fs::read(root.join(SPEC_JSON)).with_context(|| format!("reading {SPEC_JSON}"))?;
+    let yaml =
+        std::fs::read(root.join(SPEC_YAML)).with_context(|| format!("reading {SPEC_YAML}"))?;
     let a = codegen::load::parse_value(&json).map_err(|e| anyhow::anyhow!("{SPEC_JSON}: {e}"))?;
     let b = codegen::load::parse_value(&yaml).map_err(|e| anyhow::anyhow!("{SPEC_YAML}: {e}"))?;
     if a != b {
-        bail!("{SPEC_JSON} and {SPEC_YAML} describe different documents; refresh both with `cargo xtask fetch`");
+        bail!(
+            "{SPEC_JSON} and {SPEC_YAML} describe different documents; refresh both with `cargo xtask fetch`"
+        );
     }
     Ok(json)
 }
@@ -38,21 +42,36 @@ fn manifest(spec: &[u8], generated: &codegen::Generated) -> String {
 pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
     let started = Instant::now();
     let spec = check_spec_pair(root)?;
-    let options = codegen::Options { strict, spec_label: SPEC_JSON.into() };
-    let generated = codegen::generate(&spec, &options).map_err(|e| anyhow::anyhow!("{SPEC_JSON}: {e}"))?;
-    let mut files: Vec<(String, String)> = generated.files.iter().map(|f| (f.path.clone(), f.contents.clone())).collect();
+    let options = codegen::Options {
+        strict,
+        spec_label: SPEC_JSON.into(),
+    };
+    let generated =
+        codegen::generate(&spec, &options).map_err(|e| anyhow::anyhow!("{SPEC_JSON}: {e}"))?;
+    let mut files: Vec<(String, String)> = generated
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), f.contents.clone()))
+        .collect();
     files.push((MANIFEST.into(), manifest(&spec, &generated)));
     let sdk = root.join(SDK_DIR);
     let mut stale = Vec::new();
     let mut written = 0;
     for (path, contents) in &files {
         let target = sdk.join(path);
-        let current = std::fs::read_to_string(&target).map(|s| normalize(&s)).unwrap_or_default();
+        let current = std::fs::read_to_string(&target)
+            .map(|s| normalize(&s))
+            .unwrap_or_default();
         if current == *contents {
             continue;
         }
         if check {
-            stale.push(unified_diff(&format!("{SDK_DIR}/{path}"), &current, contents, 40));
+            stale.push(unified_diff(
+                &format!("{SDK_DIR}/{path}"),
+                &current,
+                contents,
+                40,
+            ));
         } else {
             write_atomic(&target, contents.as_bytes())?;
             written += 1;
@@ -95,7 +114,9 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
             for d in &stale {
                 eprintln!("{d}");
             }
-            bail!("the generated SDK is not up to date; run `cargo xtask regen` and commit the result");
+            bail!(
+                "the generated SDK is not up to date; run `cargo xtask regen` and commit the result"
+            );
         }
         println!("regen --check: up to date");
     } else if written == 0 {
@@ -116,13 +137,23 @@ fn crate_name(title: &str) -> String {
 pub fn generate(spec: &Path, out: &Path, name: Option<&str>, strict: bool) -> Result<()> {
     let started = Instant::now();
     let bytes = std::fs::read(spec).with_context(|| format!("reading {}", spec.display()))?;
-    let options = codegen::Options { strict, spec_label: spec.display().to_string() };
-    let generated = codegen::generate(&bytes, &options).map_err(|e| anyhow::anyhow!("{}: {e}", spec.display()))?;
-    let name = name.map(str::to_owned).unwrap_or_else(|| crate_name(&generated.model.title));
+    let options = codegen::Options {
+        strict,
+        spec_label: spec.display().to_string(),
+    };
+    let generated = codegen::generate(&bytes, &options)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", spec.display()))?;
+    let name = name
+        .map(str::to_owned)
+        .unwrap_or_else(|| crate_name(&generated.model.title));
     let runtime = crate::files::workspace_root().join(SDK_DIR);
     let runtime = runtime.canonicalize().unwrap_or(runtime);
-    let lib = codegen::emit::standalone::lib_rs(&generated.model).map_err(|e| anyhow::anyhow!("{e}"))?;
-    write_atomic(&out.join("Cargo.toml"), codegen::emit::standalone::cargo_toml(&name, &runtime.display().to_string()).as_bytes())?;
+    let lib =
+        codegen::emit::standalone::lib_rs(&generated.model).map_err(|e| anyhow::anyhow!("{e}"))?;
+    write_atomic(
+        &out.join("Cargo.toml"),
+        codegen::emit::standalone::cargo_toml(&name, &runtime.display().to_string()).as_bytes(),
+    )?;
     write_atomic(&out.join("src/lib.rs"), lib.as_bytes())?;
     for f in &generated.files {
         write_atomic(&out.join(&f.path), f.contents.as_bytes())?;

@@ -83,10 +83,10 @@ pub(crate) fn of(doc: &crate::ir::Doc) -> TokenStream {
     if let Some(t) = &doc.title {
         parts.push(t.clone());
     }
-    if let Some(d) = &doc.description {
-        if doc.title.as_deref() != Some(d.as_str()) {
-            parts.push(d.clone());
-        }
+    if let Some(d) = &doc.description
+        && doc.title.as_deref() != Some(d.as_str())
+    {
+        parts.push(d.clone());
     }
     if let Some(d) = &doc.default {
         parts.push(format!("Default: {}", code(&truncate(d))));
@@ -98,5 +98,9 @@ pub(crate) fn of(doc: &crate::ir::Doc) -> TokenStream {
 }
 
 fn truncate(s: &str) -> String {
-    if s.chars().count() > 200 { format!("{}...", s.chars().take(200).collect::<String>()) } else { s.to_owned() }
+    if s.chars().count() > 200 {
+        format!("{}...", s.chars().take(200).collect::<String>())
+    } else {
+        s.to_owned()
+    }
 }

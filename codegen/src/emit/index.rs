@@ -12,11 +12,26 @@ pub(crate) fn api_index(model: &Model, spec_label: &str) -> String {
         model.types.len()
     );
     for (gi, g) in model.groups.iter().enumerate() {
-        out.push_str(&format!("\n## `client.{}()`\n\n| Method | HTTP | Summary |\n|---|---|---|\n", g.module));
+        out.push_str(&format!(
+            "\n## `client.{}()`\n\n| Method | HTTP | Summary |\n|---|---|---|\n",
+            g.module
+        ));
         for op in model.operations.iter().filter(|o| o.group == gi) {
-            let summary = op.summary.as_deref().unwrap_or_default().replace('|', "\\|").replace('\n', " ");
-            let extra = if op.pagination.is_some() { " (paginated)" } else { "" };
-            out.push_str(&format!("| `{}()` | `{} {}` | {summary}{extra} |\n", op.method, op.http_method, op.path));
+            let summary = op
+                .summary
+                .as_deref()
+                .unwrap_or_default()
+                .replace('|', "\\|")
+                .replace('\n', " ");
+            let extra = if op.pagination.is_some() {
+                " (paginated)"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "| `{}()` | `{} {}` | {summary}{extra} |\n",
+                op.method, op.http_method, op.path
+            ));
         }
     }
     out.push_str("\n## Types\n\n");

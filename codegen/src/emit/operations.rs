@@ -3,7 +3,10 @@
 //! `send_with_response()`, and `pages()`/`items()` for detected cursor pagination.
 
 use super::{Scope, docs, module_allows, rust_type};
-use crate::ir::{Body, BodyKind, Model, MultipartKind, Operation, Param, ParamLocation, ParamStyle, Success, Ty, TypeKind};
+use crate::ir::{
+    Body, BodyKind, Model, MultipartKind, Operation, Param, ParamLocation, ParamStyle, Success, Ty,
+    TypeKind,
+};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -67,7 +70,11 @@ trait Tap: Sized {
 impl Tap for TokenStream {}
 
 fn method_doc(op: &Operation) -> TokenStream {
-    let mut parts = vec![format!("`{} {}`", op.http_method, op.path.replace('`', "'"))];
+    let mut parts = vec![format!(
+        "`{} {}`",
+        op.http_method,
+        op.path.replace('`', "'")
+    )];
     if let Some(s) = &op.summary {
         parts.push(format!("**{}**", s.trim().replace("**", "")));
     }
@@ -83,17 +90,30 @@ fn method_doc(op: &Operation) -> TokenStream {
             ParamLocation::Cookie => "cookie",
         };
         let req = if p.required { "required" } else { "optional" };
-        let desc = p.doc.description.as_deref().map(|d| d.lines().next().unwrap_or_default().trim().to_owned()).unwrap_or_default();
+        let desc = p
+            .doc
+            .description
+            .as_deref()
+            .map(|d| d.lines().next().unwrap_or_default().trim().to_owned())
+            .unwrap_or_default();
         params.push(format!("- {} ({loc}, {req}): {desc}", docs::code(&p.wire)));
     }
     if let Some(b) = &op.body {
-        params.push(format!("- body ({}, {})", docs::code(&b.content_type), if b.required { "required" } else { "optional" }));
+        params.push(format!(
+            "- body ({}, {})",
+            docs::code(&b.content_type),
+            if b.required { "required" } else { "optional" }
+        ));
     }
     if !params.is_empty() {
         parts.push(format!("# Parameters\n{}", params.join("\n")));
     }
     if !op.errors.is_empty() {
-        let errs: Vec<String> = op.errors.iter().map(|(s, _)| format!("- {}", docs::code(s))).collect();
+        let errs: Vec<String> = op
+            .errors
+            .iter()
+            .map(|(s, _)| format!("- {}", docs::code(s)))
+            .collect();
         parts.push(format!(
             "# Errors\nDocumented error statuses (decode bodies with `ApiError::body_as`):\n{}",
             errs.join("\n")
@@ -120,8 +140,14 @@ pub(crate) fn emit_group(model: &Model, gi: usize) -> TokenStream {
     let methods = ops.iter().map(|op| emit_method(model, op));
     let builders = ops.iter().map(|op| emit_builder(model, op));
     let allows = module_allows();
-    let module_doc = docs::inner_attrs(&[group.doc.clone().unwrap_or_else(|| format!("Operations tagged `{}`.", group.module))]);
-    let group_doc = docs::attrs(&[format!("The `{}` operations; get one with `client.{}()`.", group.module, group.module)]);
+    let module_doc = docs::inner_attrs(&[group
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("Operations tagged `{}`.", group.module))]);
+    let group_doc = docs::attrs(&[format!(
+        "The `{}` operations; get one with `client.{}()`.",
+        group.module, group.module
+    )]);
     quote! {
         #module_doc
         #allows
@@ -148,7 +174,11 @@ fn emit_method(model: &Model, op: &Operation) -> TokenStream {
     let method = format_ident!("{}", op.method);
     let builder = format_ident!("{}", op.builder);
     let doc = method_doc(op);
-    let dep = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
+    let dep = if op.deprecated {
+        quote!(#[deprecated])
+    } else {
+        quote!()
+    };
     let mut args = Vec::new();
     let mut inits = Vec::new();
     for p in &op.params {
@@ -204,7 +234,9 @@ fn method_tokens(m: &str) -> TokenStream {
             let id = format_ident!("{}", m);
             quote!(crate::engine::Method::#id)
         }
-        other => quote!(crate::engine::Method::from_bytes(#other.as_bytes()).unwrap_or(crate::engine::Method::GET)),
+        other => {
+            quote!(crate::engine::Method::from_bytes(#other.as_bytes()).unwrap_or(crate::engine::Method::GET))
+        }
     }
 }
 
@@ -221,10 +253,17 @@ fn build_fn(model: &Model, op: &Operation) -> TokenStream {
         let id = format_ident!("{}", p.ident);
         let wire = &p.wire;
         if let (Some((min, max)), true) = (p.range, matches!(p.ty, Ty::I32 | Ty::I64 | Ty::F64)) {
-            let min = min.map(fmt_f64).map(|m| quote!(::std::option::Option::Some(#m))).unwrap_or(quote!(::std::option::Option::None));
-            let max = max.map(fmt_f64).map(|m| quote!(::std::option::Option::Some(#m))).unwrap_or(quote!(::std::option::Option::None));
+            let min = min
+                .map(fmt_f64)
+                .map(|m| quote!(::std::option::Option::Some(#m)))
+                .unwrap_or(quote!(::std::option::Option::None));
+            let max = max
+                .map(fmt_f64)
+                .map(|m| quote!(::std::option::Option::Some(#m)))
+                .unwrap_or(quote!(::std::option::Option::None));
             if p.required {
-                steps.push(quote!(crate::engine::check_range(#wire, self.#id as f64, #min, #max)?;));
+                steps
+                    .push(quote!(crate::engine::check_range(#wire, self.#id as f64, #min, #max)?;));
             } else {
                 steps.push(quote!(if let ::std::option::Option::Some(value) = self.#id { crate::engine::check_range(#wire, value as f64, #min, #max)?; }));
             }
@@ -272,7 +311,8 @@ fn build_fn(model: &Model, op: &Operation) -> TokenStream {
 }
 
 fn multipart_steps(model: &Model, name: &str, body: TokenStream) -> TokenStream {
-    let Some(TypeKind::Multipart(s)) = model.types.iter().find(|t| t.name == name).map(|t| &t.kind) else {
+    let Some(TypeKind::Multipart(s)) = model.types.iter().find(|t| t.name == name).map(|t| &t.kind)
+    else {
         return quote!();
     };
     let steps = s.fields.iter().map(|f| {
@@ -291,20 +331,30 @@ fn multipart_steps(model: &Model, name: &str, body: TokenStream) -> TokenStream 
 }
 
 fn send_fns(op: &Operation) -> TokenStream {
-    let enum_name = needs_enum(op).then(|| format_ident!("{}Response", op.builder.trim_end_matches("Builder")));
+    let enum_name =
+        needs_enum(op).then(|| format_ident!("{}Response", op.builder.trim_end_matches("Builder")));
     let out = success_type(op, &enum_name);
     let decode = if let Some(e) = &enum_name {
         let arms = op.success.iter().map(|c| {
             let v = status_variant(c.status);
-            let pat = if c.status == 0 { quote!(_) } else { let s = c.status; quote!(#s) };
+            let pat = if c.status == 0 {
+                quote!(_)
+            } else {
+                let s = c.status;
+                quote!(#s)
+            };
             let conv = match &c.body {
                 Success::Json(ty) => {
                     let ty = rust_type(ty, Scope::Group, false);
                     quote!(raw.json::<#ty>()?.try_map(|b| ::std::result::Result::Ok(#e::#v(b))))
                 }
-                Success::Text => quote!(raw.text()?.try_map(|b| ::std::result::Result::Ok(#e::#v(b)))),
+                Success::Text => {
+                    quote!(raw.text()?.try_map(|b| ::std::result::Result::Ok(#e::#v(b))))
+                }
                 Success::Binary => quote!(raw.try_map(|b| ::std::result::Result::Ok(#e::#v(b)))),
-                Success::Empty => quote!(raw.empty()?.try_map(|_| ::std::result::Result::Ok(#e::#v))),
+                Success::Empty => {
+                    quote!(raw.empty()?.try_map(|_| ::std::result::Result::Ok(#e::#v)))
+                }
             };
             quote!(#pat => #conv,)
         });
@@ -320,9 +370,13 @@ fn send_fns(op: &Operation) -> TokenStream {
                     let ty = rust_type(ty, Scope::Group, false);
                     quote!(raw.json::<#ty>()?.try_map(|b| ::std::result::Result::Ok(#e::#v(b))))
                 }
-                Success::Text => quote!(raw.text()?.try_map(|b| ::std::result::Result::Ok(#e::#v(b)))),
+                Success::Text => {
+                    quote!(raw.text()?.try_map(|b| ::std::result::Result::Ok(#e::#v(b))))
+                }
                 Success::Binary => quote!(raw.try_map(|b| ::std::result::Result::Ok(#e::#v(b)))),
-                Success::Empty => quote!(raw.empty()?.try_map(|_| ::std::result::Result::Ok(#e::#v))),
+                Success::Empty => {
+                    quote!(raw.empty()?.try_map(|_| ::std::result::Result::Ok(#e::#v)))
+                }
             };
             quote!(_ => #conv,)
         };
@@ -364,7 +418,11 @@ fn response_enum(op: &Operation) -> TokenStream {
     let name = format_ident!("{}Response", op.builder.trim_end_matches("Builder"));
     let variants = op.success.iter().map(|c| {
         let v = status_variant(c.status);
-        let doc = docs::attrs(&[if c.status == 0 { "Any other success status.".to_owned() } else { format!("Status `{}`.", c.status) }]);
+        let doc = docs::attrs(&[if c.status == 0 {
+            "Any other success status.".to_owned()
+        } else {
+            format!("Status `{}`.", c.status)
+        }]);
         match &c.body {
             Success::Json(ty) => {
                 let ty = rust_type(ty, Scope::Group, false);
@@ -375,7 +433,11 @@ fn response_enum(op: &Operation) -> TokenStream {
             Success::Empty => quote!(#doc #v,),
         }
     });
-    let doc = docs::attrs(&[format!("The success responses of `{} {}`, by status.", op.http_method, op.path.replace('`', "'"))]);
+    let doc = docs::attrs(&[format!(
+        "The success responses of `{} {}`, by status.",
+        op.http_method,
+        op.path.replace('`', "'")
+    )]);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
@@ -386,8 +448,12 @@ fn response_enum(op: &Operation) -> TokenStream {
 }
 
 fn pagination_fns(op: &Operation) -> TokenStream {
-    let Some(p) = &op.pagination else { return quote!() };
-    let Some(Success::Json(page_ty)) = op.success.first().map(|c| &c.body) else { return quote!() };
+    let Some(p) = &op.pagination else {
+        return quote!();
+    };
+    let Some(Success::Json(page_ty)) = op.success.first().map(|c| &c.body) else {
+        return quote!();
+    };
     let page = rust_type(page_ty, Scope::Group, false);
     let item = rust_type(&p.item_ty, Scope::Group, false);
     let cursor = format_ident!("{}", p.cursor_param);
@@ -445,7 +511,10 @@ fn emit_builder(model: &Model, op: &Operation) -> TokenStream {
         } else {
             fields.push(quote!(#id: ::std::option::Option<#ty>,));
             let (arg, value) = if p.ty == Ty::String {
-                (quote!(value: impl ::std::convert::Into<::std::string::String>), quote!(value.into()))
+                (
+                    quote!(value: impl ::std::convert::Into<::std::string::String>),
+                    quote!(value.into()),
+                )
             } else {
                 (quote!(value: #ty), quote!(value))
             };

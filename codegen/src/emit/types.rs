@@ -1,7 +1,9 @@
 //! Named types -> Rust items.
 
 use super::{Scope, docs, module_allows, rust_type};
-use crate::ir::{Field, Model, MultipartKind, StringEnum, Struct, Tagged, Ty, TypeDef, TypeKind, Untagged};
+use crate::ir::{
+    Field, Model, MultipartKind, StringEnum, Struct, Tagged, Ty, TypeDef, TypeKind, Untagged,
+};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -18,7 +20,11 @@ pub(crate) fn emit_types(model: &Model) -> TokenStream {
 }
 
 fn deprecated(def: &TypeDef) -> TokenStream {
-    if def.doc.deprecated { quote!(#[deprecated]) } else { quote!() }
+    if def.doc.deprecated {
+        quote!(#[deprecated])
+    } else {
+        quote!()
+    }
 }
 
 fn emit_type(def: &TypeDef) -> TokenStream {
@@ -57,7 +63,11 @@ fn field_doc(f: &Field) -> TokenStream {
 
 fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let all_optional = s.fields.iter().all(|f| !f.required);
-    let default = if all_optional { quote!(Default,) } else { quote!() };
+    let default = if all_optional {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
     let fields = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.ident);
         let wire = &f.wire;
@@ -115,7 +125,11 @@ fn emit_multipart(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         let doc = field_doc(f);
         quote!(#doc pub #ident: #ty,)
     });
-    let required: Vec<&Field> = s.fields.iter().filter(|f| f.required && f.multipart != Some(MultipartKind::Files)).collect();
+    let required: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| f.required && f.multipart != Some(MultipartKind::Files))
+        .collect();
     let args = required.iter().map(|f| {
         let ident = format_ident!("{}", f.ident);
         let ty = multipart_type(f);
@@ -129,29 +143,33 @@ fn emit_multipart(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             quote!(#ident: ::std::default::Default::default())
         }
     });
-    let setters = s.fields.iter().filter(|f| !f.required || f.multipart == Some(MultipartKind::Files)).map(|f| {
-        let ident = format_ident!("{}", f.ident);
-        let doc = docs::attrs(&[format!("Sets {}.", docs::code(&f.wire))]);
-        if f.multipart == Some(MultipartKind::Files) {
-            let inner = rust_type(&Ty::Binary, Scope::Types, true);
-            quote! {
-                #doc
-                pub fn #ident(mut self, part: #inner) -> Self {
-                    self.#ident.push(part);
-                    self
+    let setters = s
+        .fields
+        .iter()
+        .filter(|f| !f.required || f.multipart == Some(MultipartKind::Files))
+        .map(|f| {
+            let ident = format_ident!("{}", f.ident);
+            let doc = docs::attrs(&[format!("Sets {}.", docs::code(&f.wire))]);
+            if f.multipart == Some(MultipartKind::Files) {
+                let inner = rust_type(&Ty::Binary, Scope::Types, true);
+                quote! {
+                    #doc
+                    pub fn #ident(mut self, part: #inner) -> Self {
+                        self.#ident.push(part);
+                        self
+                    }
+                }
+            } else {
+                let inner = rust_type(&f.ty, Scope::Types, true);
+                quote! {
+                    #doc
+                    pub fn #ident(mut self, value: #inner) -> Self {
+                        self.#ident = ::std::option::Option::Some(value);
+                        self
+                    }
                 }
             }
-        } else {
-            let inner = rust_type(&f.ty, Scope::Types, true);
-            quote! {
-                #doc
-                pub fn #ident(mut self, value: #inner) -> Self {
-                    self.#ident = ::std::option::Option::Some(value);
-                    self
-                }
-            }
-        }
-    });
+        });
     quote! {
         #[derive(Debug, Clone)]
         pub struct #name {

@@ -94,7 +94,11 @@ fn box_if(ty: &mut Ty, needs_box: &dyn Fn(&str) -> bool) {
 
 /// Boxes recursive fields and variants and neutralises self-expanding aliases.
 pub fn break_cycles(types: &mut [TypeDef], diags: &mut Diagnostics) {
-    let ids: HashMap<String, usize> = types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+    let ids: HashMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
 
     // Aliases that expand into themselves cannot be written in Rust at all.
     let alias_edges: Vec<Vec<usize>> = types
@@ -113,9 +117,14 @@ pub fn break_cycles(types: &mut [TypeDef], diags: &mut Diagnostics) {
         .collect();
     let alias_comp = components(&alias_edges);
     for i in 0..types.len() {
-        let cyclic = alias_edges[i].iter().any(|&j| alias_comp[j] == alias_comp[i]);
+        let cyclic = alias_edges[i]
+            .iter()
+            .any(|&j| alias_comp[j] == alias_comp[i]);
         if cyclic {
-            diags.warn(&types[i].pointer, "this schema only refers to itself through aliases; using any JSON");
+            diags.warn(
+                &types[i].pointer,
+                "this schema only refers to itself through aliases; using any JSON",
+            );
             types[i].kind = TypeKind::Alias(Ty::Value);
         }
     }
@@ -138,9 +147,18 @@ pub fn break_cycles(types: &mut [TypeDef], diags: &mut Diagnostics) {
             continue;
         }
         match &mut types[i].kind {
-            TypeKind::Struct(s) | TypeKind::Multipart(s) => s.fields.iter_mut().for_each(|f| box_if(&mut f.ty, &needs_box)),
-            TypeKind::Tagged(t) => t.variants.iter_mut().for_each(|v| box_if(&mut v.ty, &needs_box)),
-            TypeKind::Untagged(u) => u.variants.iter_mut().for_each(|v| box_if(&mut v.ty, &needs_box)),
+            TypeKind::Struct(s) | TypeKind::Multipart(s) => s
+                .fields
+                .iter_mut()
+                .for_each(|f| box_if(&mut f.ty, &needs_box)),
+            TypeKind::Tagged(t) => t
+                .variants
+                .iter_mut()
+                .for_each(|v| box_if(&mut v.ty, &needs_box)),
+            TypeKind::Untagged(u) => u
+                .variants
+                .iter_mut()
+                .for_each(|v| box_if(&mut v.ty, &needs_box)),
             TypeKind::Alias(_) | TypeKind::Enum(_) => {}
         }
     }

@@ -22,7 +22,13 @@ pub struct ObjectView {
 
 /// Builds the object view of `schema`. Conflicting definitions of one property are resolved in
 /// favour of the later `allOf` branch and reported.
-pub fn object_view(space: &TypeSpace<'_>, schema: &Schema, pointer: &str, depth: usize, diags: &mut Diagnostics) -> ObjectView {
+pub fn object_view(
+    space: &TypeSpace<'_>,
+    schema: &Schema,
+    pointer: &str,
+    depth: usize,
+    diags: &mut Diagnostics,
+) -> ObjectView {
     let mut view = ObjectView::default();
     collect(space, schema, pointer, depth, diags, &mut view);
     view
@@ -39,10 +45,13 @@ fn add_props<'p>(
     for (name, prop) in props {
         let prop = prop.clone().unbox();
         let at = format!("{pointer}/properties/{}", escape_pointer(name));
-        if let Some((existing, _)) = view.properties.get(name) {
-            if existing != &prop {
-                diags.warn(&at, format!("`allOf` branches disagree on property `{name}`; the later one wins"));
-            }
+        if let Some((existing, _)) = view.properties.get(name)
+            && existing != &prop
+        {
+            diags.warn(
+                &at,
+                format!("`allOf` branches disagree on property `{name}`; the later one wins"),
+            );
         }
         view.properties.insert(name.clone(), (prop, at));
     }
@@ -53,9 +62,19 @@ fn add_props<'p>(
     }
 }
 
-fn collect(space: &TypeSpace<'_>, schema: &Schema, pointer: &str, depth: usize, diags: &mut Diagnostics, view: &mut ObjectView) {
+fn collect(
+    space: &TypeSpace<'_>,
+    schema: &Schema,
+    pointer: &str,
+    depth: usize,
+    diags: &mut Diagnostics,
+    view: &mut ObjectView,
+) {
     if depth > MAX_DEPTH {
-        diags.warn(pointer, "`allOf` nesting is too deep; remaining branches ignored");
+        diags.warn(
+            pointer,
+            "`allOf` nesting is too deep; remaining branches ignored",
+        );
         return;
     }
     match &schema.schema_kind {
@@ -83,7 +102,14 @@ fn collect(space: &TypeSpace<'_>, schema: &Schema, pointer: &str, depth: usize, 
     }
 }
 
-fn branches(space: &TypeSpace<'_>, all_of: &[ReferenceOr<Schema>], pointer: &str, depth: usize, diags: &mut Diagnostics, view: &mut ObjectView) {
+fn branches(
+    space: &TypeSpace<'_>,
+    all_of: &[ReferenceOr<Schema>],
+    pointer: &str,
+    depth: usize,
+    diags: &mut Diagnostics,
+    view: &mut ObjectView,
+) {
     for (i, branch) in all_of.iter().enumerate() {
         let at = format!("{pointer}/allOf/{i}");
         if let Some((s, target_ptr, _)) = space.resolve(branch, &at, diags) {

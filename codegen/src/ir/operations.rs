@@ -3,8 +3,8 @@
 use super::pagination::detect;
 use super::schemas::{Naming, TypeSpace, doc_of, wrap_nullable};
 use super::{
-    AuthKind, Body, BodyKind, Doc, Field, Group, MultipartKind, Operation, Param, ParamLocation, ParamStyle, Struct,
-    Success, SuccessCase, Ty, TypeDef, TypeKind,
+    AuthKind, Body, BodyKind, Doc, Field, Group, MultipartKind, Operation, Param, ParamLocation,
+    ParamStyle, Struct, Success, SuccessCase, Ty, TypeDef, TypeKind,
 };
 use crate::diagnostics::Diagnostics;
 use crate::load::{Document, escape_pointer};
@@ -12,14 +12,27 @@ use crate::names::{NameSet, field_name, type_name};
 use heck::ToSnakeCase;
 use indexmap::IndexMap;
 use openapiv3::{
-    Components, OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, RequestBody, Response,
-    Schema, SchemaKind, SecurityScheme, StringFormat, Type, VariantOrUnknownOrEmpty,
+    Components, OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, RequestBody,
+    Response, Schema, SchemaKind, SecurityScheme, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
 /// The header OpenAPI documents use for idempotency keys (IETF draft `Idempotency-Key`).
 const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 /// Names the request builders use for their own options; parameters are renamed around them.
-const BUILDER_RESERVED: &[&str] = &["client", "options", "send", "send_with_response", "pages", "items", "build", "max_retries", "timeout", "deadline", "idempotency_key", "body"];
+const BUILDER_RESERVED: &[&str] = &[
+    "client",
+    "options",
+    "send",
+    "send_with_response",
+    "pages",
+    "items",
+    "build",
+    "max_retries",
+    "timeout",
+    "deadline",
+    "idempotency_key",
+    "body",
+];
 
 fn resolve_component<'a, T: serde::de::DeserializeOwned + Clone>(
     doc: &'a Document,
@@ -32,17 +45,26 @@ fn resolve_component<'a, T: serde::de::DeserializeOwned + Clone>(
         ReferenceOr::Reference { reference } => {
             let target = reference.strip_prefix('#').and_then(|p| doc.raw.pointer(p));
             let Some(raw) = target else {
-                diags.warn(pointer, format!("reference `{reference}` cannot be resolved; skipped"));
+                diags.warn(
+                    pointer,
+                    format!("reference `{reference}` cannot be resolved; skipped"),
+                );
                 return None;
             };
             match serde_json::from_value::<ReferenceOr<T>>(raw.clone()) {
                 Ok(ReferenceOr::Item(t)) => Some((t, reference.clone())),
                 Ok(ReferenceOr::Reference { .. }) => {
-                    diags.warn(pointer, format!("reference `{reference}` points at another reference; skipped"));
+                    diags.warn(
+                        pointer,
+                        format!("reference `{reference}` points at another reference; skipped"),
+                    );
                     None
                 }
                 Err(e) => {
-                    diags.warn(pointer, format!("reference `{reference}` has the wrong shape: {e}"));
+                    diags.warn(
+                        pointer,
+                        format!("reference `{reference}` has the wrong shape: {e}"),
+                    );
                     None
                 }
             }
@@ -64,7 +86,11 @@ fn method_name(operation_id: Option<&str>, group: &str, http_method: &str, path:
         }
         return field_name(&parts.join("_"));
     };
-    let group_words: Vec<String> = group.to_snake_case().split('_').map(str::to_owned).collect();
+    let group_words: Vec<String> = group
+        .to_snake_case()
+        .split('_')
+        .map(str::to_owned)
+        .collect();
     let segments: Vec<&str> = id
         .split(['_', '.', '/', ':', ' '])
         .filter(|s| !s.is_empty())
@@ -73,17 +99,39 @@ fn method_name(operation_id: Option<&str>, group: &str, http_method: &str, path:
     let snake = field_name(&segments.join(" "));
     let nouns: Vec<String> = group_words
         .iter()
-        .flat_map(|w| [w.clone(), w.trim_end_matches('s').to_owned(), format!("{w}s")])
+        .flat_map(|w| {
+            [
+                w.clone(),
+                w.trim_end_matches('s').to_owned(),
+                format!("{w}s"),
+            ]
+        })
         .filter(|w| !w.is_empty())
         .collect();
-    let kept: Vec<&str> = snake.split('_').filter(|w| !nouns.iter().any(|n| n == w)).filter(|w| !w.is_empty()).collect();
-    if kept.is_empty() { snake } else { field_name(&kept.join("_")) }
+    let kept: Vec<&str> = snake
+        .split('_')
+        .filter(|w| !nouns.iter().any(|n| n == w))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if kept.is_empty() {
+        snake
+    } else {
+        field_name(&kept.join("_"))
+    }
 }
 
 /// Builds groups and operations.
-pub fn build(space: &mut TypeSpace<'_>, doc: &Document, diags: &mut Diagnostics) -> (Vec<Group>, Vec<Operation>) {
+pub fn build(
+    space: &mut TypeSpace<'_>,
+    doc: &Document,
+    diags: &mut Diagnostics,
+) -> (Vec<Group>, Vec<Operation>) {
     let api = &doc.api;
-    let tag_docs: IndexMap<String, Option<String>> = api.tags.iter().map(|t| (t.name.clone(), t.description.clone())).collect();
+    let tag_docs: IndexMap<String, Option<String>> = api
+        .tags
+        .iter()
+        .map(|t| (t.name.clone(), t.description.clone()))
+        .collect();
     let mut group_index: IndexMap<String, usize> = IndexMap::new();
     let mut groups: Vec<Group> = Vec::new();
     let mut module_names = NameSet::default();
@@ -94,10 +142,16 @@ pub fn build(space: &mut TypeSpace<'_>, doc: &Document, diags: &mut Diagnostics)
     let mut ops = Vec::new();
     for (path, item) in api.paths.paths.iter() {
         let path_ptr = format!("#/paths/{}", escape_pointer(path));
-        let Some((item, _)) = resolve_component(doc, item, &path_ptr, diags) else { continue };
+        let Some((item, _)) = resolve_component(doc, item, &path_ptr, diags) else {
+            continue;
+        };
         for (http_method, op) in item.iter() {
             let pointer = format!("{path_ptr}/{http_method}");
-            let tag = op.tags.first().cloned().unwrap_or_else(|| "default".to_owned());
+            let tag = op
+                .tags
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "default".to_owned());
             let gi = *group_index.entry(tag.clone()).or_insert_with(|| {
                 let module = module_names.unique(&field_name(&tag));
                 groups.push(Group {
@@ -120,13 +174,17 @@ pub fn build(space: &mut TypeSpace<'_>, doc: &Document, diags: &mut Diagnostics)
             let mut idempotent = false;
             let mut seen: IndexMap<(String, String), (Parameter, String)> = IndexMap::new();
             for (i, p) in item.parameters.iter().enumerate() {
-                if let Some((p, at)) = resolve_component(doc, p, &format!("{path_ptr}/parameters/{i}"), diags) {
+                if let Some((p, at)) =
+                    resolve_component(doc, p, &format!("{path_ptr}/parameters/{i}"), diags)
+                {
                     let d = p.parameter_data_ref();
                     seen.insert((d.name.clone(), location_word(&p).into()), (p, at));
                 }
             }
             for (i, p) in op.parameters.iter().enumerate() {
-                if let Some((p, at)) = resolve_component(doc, p, &format!("{pointer}/parameters/{i}"), diags) {
+                if let Some((p, at)) =
+                    resolve_component(doc, p, &format!("{pointer}/parameters/{i}"), diags)
+                {
                     let d = p.parameter_data_ref();
                     seen.insert((d.name.clone(), location_word(&p).into()), (p, at));
                 }
@@ -136,7 +194,11 @@ pub fn build(space: &mut TypeSpace<'_>, doc: &Document, diags: &mut Diagnostics)
                 idents.reserve(r);
             }
             for (p, at) in seen.into_values() {
-                if matches!(p, Parameter::Header { .. }) && p.parameter_data_ref().name.eq_ignore_ascii_case(IDEMPOTENCY_HEADER) {
+                if matches!(p, Parameter::Header { .. })
+                    && p.parameter_data_ref()
+                        .name
+                        .eq_ignore_ascii_case(IDEMPOTENCY_HEADER)
+                {
                     idempotent = true;
                     continue;
                 }
@@ -146,7 +208,10 @@ pub fn build(space: &mut TypeSpace<'_>, doc: &Document, diags: &mut Diagnostics)
             }
             // Path placeholders without a declared parameter would leave `{x}` in the URL.
             for placeholder in placeholders(path) {
-                if !params.iter().any(|p| p.location == ParamLocation::Path && p.wire == placeholder) {
+                if !params
+                    .iter()
+                    .any(|p| p.location == ParamLocation::Path && p.wire == placeholder)
+                {
                     diags.warn(&pointer, format!("path parameter `{placeholder}` is not declared; treated as a required string"));
                     params.push(Param {
                         ident: idents.unique(&field_name(&placeholder)),
@@ -161,14 +226,21 @@ pub fn build(space: &mut TypeSpace<'_>, doc: &Document, diags: &mut Diagnostics)
                     });
                 }
             }
-            params.retain(|p| p.location != ParamLocation::Path || path.contains(&format!("{{{}}}", p.wire)));
+            params.retain(|p| {
+                p.location != ParamLocation::Path || path.contains(&format!("{{{}}}", p.wire))
+            });
 
             let body = op.request_body.as_ref().and_then(|b| {
                 let (b, at) = resolve_component(doc, b, &format!("{pointer}/requestBody"), diags)?;
                 convert_body(space, &b, &op_name, &at, diags)
             });
-            let (success, errors) = convert_responses(space, doc, &op.responses, &op_name, &pointer, diags);
-            let pagination = if http_method == "get" { detect(space, &params, &success) } else { None };
+            let (success, errors) =
+                convert_responses(space, doc, &op.responses, &op_name, &pointer, diags);
+            let pagination = if http_method == "get" {
+                detect(space, &params, &success)
+            } else {
+                None
+            };
             ops.push(Operation {
                 group: gi,
                 method,
@@ -196,7 +268,9 @@ fn placeholders(path: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         out.push(rest[start + 1..start + len].to_owned());
         rest = &rest[start + len + 1..];
     }
@@ -229,7 +303,12 @@ fn convert_param(
                 QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
                 QueryStyle::DeepObject => ParamStyle::DeepObject,
             };
-            (ParamLocation::Query, s, data.explode.unwrap_or(s == ParamStyle::Form || s == ParamStyle::DeepObject))
+            (
+                ParamLocation::Query,
+                s,
+                data.explode
+                    .unwrap_or(s == ParamStyle::Form || s == ParamStyle::DeepObject),
+            )
         }
         Parameter::Path { .. } => (ParamLocation::Path, ParamStyle::Form, false),
         Parameter::Header { .. } => (ParamLocation::Header, ParamStyle::Form, false),
@@ -239,7 +318,9 @@ fn convert_param(
     let (ty, range) = match &data.format {
         ParameterSchemaOrContent::Schema(s) => {
             let conv = space.convert(s, naming, &format!("{pointer}/schema"), 0, diags);
-            let range = space.resolve(s, pointer, &mut Diagnostics::default()).and_then(|(s, _, _)| numeric_range(&s));
+            let range = space
+                .resolve(s, pointer, &mut Diagnostics::default())
+                .and_then(|(s, _, _)| numeric_range(&s));
             (conv.ty, range)
         }
         ParameterSchemaOrContent::Content(content) => {
@@ -247,7 +328,11 @@ fn convert_param(
                 .iter()
                 .next()
                 .and_then(|(_, m)| m.schema.as_ref())
-                .map(|s| space.convert(s, naming, &format!("{pointer}/content"), 0, diags).ty)
+                .map(|s| {
+                    space
+                        .convert(s, naming, &format!("{pointer}/content"), 0, diags)
+                        .ty
+                })
                 .unwrap_or(Ty::String);
             (ty, None)
         }
@@ -262,13 +347,19 @@ fn convert_param(
         style,
         explode,
         range,
-        doc: Doc { description: data.description.clone(), deprecated: data.deprecated.unwrap_or(false), ..Doc::default() },
+        doc: Doc {
+            description: data.description.clone(),
+            deprecated: data.deprecated.unwrap_or(false),
+            ..Doc::default()
+        },
     })
 }
 
 fn numeric_range(s: &Schema) -> Option<(Option<f64>, Option<f64>)> {
     let (min, max) = match &s.schema_kind {
-        SchemaKind::Type(Type::Integer(i)) => (i.minimum.map(|v| v as f64), i.maximum.map(|v| v as f64)),
+        SchemaKind::Type(Type::Integer(i)) => {
+            (i.minimum.map(|v| v as f64), i.maximum.map(|v| v as f64))
+        }
         SchemaKind::Type(Type::Number(n)) => (n.minimum, n.maximum),
         _ => return None,
     };
@@ -276,7 +367,12 @@ fn numeric_range(s: &Schema) -> Option<(Option<f64>, Option<f64>)> {
 }
 
 fn media_rank(media: &str) -> Option<u8> {
-    let m = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let m = media
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
     Some(match m.as_str() {
         "application/json" => 0,
         _ if m.ends_with("+json") || m.ends_with("/json") => 1,
@@ -289,7 +385,13 @@ fn media_rank(media: &str) -> Option<u8> {
     })
 }
 
-fn convert_body(space: &mut TypeSpace<'_>, body: &RequestBody, op_name: &str, pointer: &str, diags: &mut Diagnostics) -> Option<Body> {
+fn convert_body(
+    space: &mut TypeSpace<'_>,
+    body: &RequestBody,
+    op_name: &str,
+    pointer: &str,
+    diags: &mut Diagnostics,
+) -> Option<Body> {
     let mut media: Vec<(&String, &openapiv3::MediaType)> = body.content.iter().collect();
     media.sort_by_key(|(m, _)| media_rank(m));
     let (content_type, mt) = media.first()?;
@@ -300,67 +402,122 @@ fn convert_body(space: &mut TypeSpace<'_>, body: &RequestBody, op_name: &str, po
     let kind = if lower.starts_with("multipart/") {
         BodyKind::Multipart(multipart_struct(space, mt, op_name, &at, diags))
     } else if lower.starts_with("application/x-www-form-urlencoded") {
-        let ty = mt.schema.as_ref().map(|s| space.convert(s, naming, &format!("{at}/schema"), 0, diags).ty).unwrap_or(Ty::Value);
+        let ty = mt
+            .schema
+            .as_ref()
+            .map(|s| {
+                space
+                    .convert(s, naming, &format!("{at}/schema"), 0, diags)
+                    .ty
+            })
+            .unwrap_or(Ty::Value);
         BodyKind::Form(ty)
     } else if lower.contains("json") {
-        let ty = mt.schema.as_ref().map(|s| wrap_nullable(space.convert(s, naming, &format!("{at}/schema"), 0, diags))).unwrap_or(Ty::Value);
+        let ty = mt
+            .schema
+            .as_ref()
+            .map(|s| wrap_nullable(space.convert(s, naming, &format!("{at}/schema"), 0, diags)))
+            .unwrap_or(Ty::Value);
         BodyKind::Json(if ty == Ty::Binary { Ty::String } else { ty })
     } else if lower.starts_with("text/") {
         BodyKind::Text
     } else {
         BodyKind::Bytes
     };
-    let content_type = if content_type.contains('*') { "application/octet-stream".to_owned() } else { (*content_type).clone() };
-    Some(Body { content_type, kind, required: body.required, alternatives })
+    let content_type = if content_type.contains('*') {
+        "application/octet-stream".to_owned()
+    } else {
+        (*content_type).clone()
+    };
+    Some(Body {
+        content_type,
+        kind,
+        required: body.required,
+        alternatives,
+    })
 }
 
 /// A multipart body becomes a struct whose binary fields are file parts.
-fn multipart_struct(space: &mut TypeSpace<'_>, mt: &openapiv3::MediaType, op_name: &str, pointer: &str, diags: &mut Diagnostics) -> String {
+fn multipart_struct(
+    space: &mut TypeSpace<'_>,
+    mt: &openapiv3::MediaType,
+    op_name: &str,
+    pointer: &str,
+    diags: &mut Diagnostics,
+) -> String {
     let name = space.names.unique(&type_name(&format!("{op_name}Request")));
     let mut fields = Vec::new();
     let mut idents = NameSet::default();
-    if let Some(schema) = &mt.schema {
-        if let Some((s, at, _)) = space.resolve(schema, &format!("{pointer}/schema"), diags) {
-            let view = super::merge::object_view(space, &s, &at, 0, diags);
-            for (wire, (prop, prop_ptr)) in &view.properties {
-                let resolved = space.resolve(prop, prop_ptr, &mut Diagnostics::default()).map(|(s, _, _)| s);
-                let binary_kind = resolved.as_ref().and_then(binary_shape);
-                let encoded_json = mt.encoding.get(wire).and_then(|e| e.content_type.as_deref()).is_some_and(|c| c.contains("json"));
-                let (ty, kind) = match binary_kind {
-                    Some(MultipartKind::File) => (Ty::Binary, MultipartKind::File),
-                    Some(_) => (Ty::Vec(Box::new(Ty::Binary)), MultipartKind::Files),
-                    None => {
-                        let conv = space.convert(prop, Naming::Hint(format!("{name}{}", type_name(wire))), prop_ptr, 1, diags);
-                        let ty = wrap_nullable(conv);
-                        let structured = matches!(ty, Ty::Named(_) | Ty::Map(_) | Ty::Value)
-                            || matches!(&ty, Ty::Vec(i) if !matches!(**i, Ty::String | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Bool));
-                        (ty, if encoded_json || structured { MultipartKind::Json } else { MultipartKind::Text })
-                    }
-                };
-                fields.push(Field {
-                    ident: idents.unique(&field_name(wire)),
-                    wire: wire.clone(),
-                    ty,
-                    required: view.required.contains(wire),
-                    nullable: false,
-                    doc: resolved.as_ref().map(doc_of).unwrap_or_default(),
-                    multipart: Some(kind),
-                });
-            }
+    if let Some(schema) = &mt.schema
+        && let Some((s, at, _)) = space.resolve(schema, &format!("{pointer}/schema"), diags)
+    {
+        let view = super::merge::object_view(space, &s, &at, 0, diags);
+        for (wire, (prop, prop_ptr)) in &view.properties {
+            let resolved = space
+                .resolve(prop, prop_ptr, &mut Diagnostics::default())
+                .map(|(s, _, _)| s);
+            let binary_kind = resolved.as_ref().and_then(binary_shape);
+            let encoded_json = mt
+                .encoding
+                .get(wire)
+                .and_then(|e| e.content_type.as_deref())
+                .is_some_and(|c| c.contains("json"));
+            let (ty, kind) = match binary_kind {
+                Some(MultipartKind::File) => (Ty::Binary, MultipartKind::File),
+                Some(_) => (Ty::Vec(Box::new(Ty::Binary)), MultipartKind::Files),
+                None => {
+                    let conv = space.convert(
+                        prop,
+                        Naming::Hint(format!("{name}{}", type_name(wire))),
+                        prop_ptr,
+                        1,
+                        diags,
+                    );
+                    let ty = wrap_nullable(conv);
+                    let structured = matches!(ty, Ty::Named(_) | Ty::Map(_) | Ty::Value)
+                        || matches!(&ty, Ty::Vec(i) if !matches!(**i, Ty::String | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Bool));
+                    (
+                        ty,
+                        if encoded_json || structured {
+                            MultipartKind::Json
+                        } else {
+                            MultipartKind::Text
+                        },
+                    )
+                }
+            };
+            fields.push(Field {
+                ident: idents.unique(&field_name(wire)),
+                wire: wire.clone(),
+                ty,
+                required: view.required.contains(wire),
+                nullable: false,
+                doc: resolved.as_ref().map(doc_of).unwrap_or_default(),
+                multipart: Some(kind),
+            });
         }
     }
     space.push(TypeDef {
         name: name.clone(),
         pointer: pointer.to_owned(),
-        doc: Doc { description: Some("A `multipart/form-data` request body.".into()), ..Doc::default() },
-        kind: TypeKind::Multipart(Struct { fields, additional: None }),
+        doc: Doc {
+            description: Some("A `multipart/form-data` request body.".into()),
+            ..Doc::default()
+        },
+        kind: TypeKind::Multipart(Struct {
+            fields,
+            additional: None,
+        }),
     });
     name
 }
 
 fn is_binary(s: &Schema) -> bool {
     match &s.schema_kind {
-        SchemaKind::Type(Type::String(st)) => matches!(st.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary)),
+        SchemaKind::Type(Type::String(st)) => matches!(
+            st.format,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+        ),
         SchemaKind::Any(a) => a.format.as_deref() == Some("binary"),
         _ => false,
     }
@@ -370,12 +527,11 @@ fn binary_shape(s: &Schema) -> Option<MultipartKind> {
     if is_binary(s) {
         return Some(MultipartKind::File);
     }
-    if let SchemaKind::Type(Type::Array(a)) = &s.schema_kind {
-        if let Some(ReferenceOr::Item(item)) = &a.items {
-            if is_binary(item) {
-                return Some(MultipartKind::Files);
-            }
-        }
+    if let SchemaKind::Type(Type::Array(a)) = &s.schema_kind
+        && let Some(ReferenceOr::Item(item)) = &a.items
+        && is_binary(item)
+    {
+        return Some(MultipartKind::Files);
     }
     None
 }
@@ -403,8 +559,11 @@ fn convert_responses(
 ) -> Responses {
     let mut success = Vec::new();
     let mut errors = Vec::new();
-    let mut entries: Vec<(String, &ReferenceOr<Response>)> =
-        responses.responses.iter().map(|(code, r)| (code.to_string(), r)).collect();
+    let mut entries: Vec<(String, &ReferenceOr<Response>)> = responses
+        .responses
+        .iter()
+        .map(|(code, r)| (code.to_string(), r))
+        .collect();
     if let Some(d) = &responses.default {
         entries.push(("default".into(), d));
     }
@@ -412,10 +571,18 @@ fn convert_responses(
     let success_count = entries.iter().filter(|(c, _)| c.starts_with('2')).count();
     for (code, r) in entries {
         let at = format!("{pointer}/responses/{}", escape_pointer(&code));
-        let Some((resp, _)) = resolve_component(doc, r, &at, diags) else { continue };
+        let Some((resp, _)) = resolve_component(doc, r, &at, diags) else {
+            continue;
+        };
         let is_success = code.starts_with('2') || (code == "default" && !has_2xx);
         let status: u16 = code.parse().unwrap_or(0);
-        let hint = if is_success && success_count > 1 { format!("{op_name}{}Response", status_word(status)) } else if is_success { format!("{op_name}Response") } else { format!("{op_name}Error{code}") };
+        let hint = if is_success && success_count > 1 {
+            format!("{op_name}{}Response", status_word(status))
+        } else if is_success {
+            format!("{op_name}Response")
+        } else {
+            format!("{op_name}Error{code}")
+        };
         let body = response_body(space, &resp, &hint, &at, diags);
         if is_success {
             success.push(SuccessCase { status, body });
@@ -430,17 +597,35 @@ fn convert_responses(
     (success, errors)
 }
 
-fn response_body(space: &mut TypeSpace<'_>, resp: &Response, hint: &str, pointer: &str, diags: &mut Diagnostics) -> Success {
+fn response_body(
+    space: &mut TypeSpace<'_>,
+    resp: &Response,
+    hint: &str,
+    pointer: &str,
+    diags: &mut Diagnostics,
+) -> Success {
     let mut media: Vec<(&String, &openapiv3::MediaType)> = resp.content.iter().collect();
     media.sort_by_key(|(m, _)| media_rank(m));
-    let Some((content_type, mt)) = media.first() else { return Success::Empty };
+    let Some((content_type, mt)) = media.first() else {
+        return Success::Empty;
+    };
     let lower = content_type.to_ascii_lowercase();
     let at = format!("{pointer}/content/{}", escape_pointer(content_type));
     if lower.contains("json") {
         match &mt.schema {
             Some(s) => {
-                let ty = wrap_nullable(space.convert(s, Naming::Hint(hint.to_owned()), &format!("{at}/schema"), 0, diags));
-                if ty == Ty::Binary { Success::Binary } else { Success::Json(ty) }
+                let ty = wrap_nullable(space.convert(
+                    s,
+                    Naming::Hint(hint.to_owned()),
+                    &format!("{at}/schema"),
+                    0,
+                    diags,
+                ));
+                if ty == Ty::Binary {
+                    Success::Binary
+                } else {
+                    Success::Json(ty)
+                }
             }
             None => Success::Json(Ty::Value),
         }
@@ -453,15 +638,32 @@ fn response_body(space: &mut TypeSpace<'_>, resp: &Response, hint: &str, pointer
 
 /// The auth the API declares first: bearer, or an API key in a header or the query.
 pub fn auth_kind(api: &OpenAPI) -> AuthKind {
-    let schemes = api.components.as_ref().map(|c: &Components| &c.security_schemes);
-    let Some(schemes) = schemes else { return AuthKind::None };
+    let schemes = api
+        .components
+        .as_ref()
+        .map(|c: &Components| &c.security_schemes);
+    let Some(schemes) = schemes else {
+        return AuthKind::None;
+    };
     for (_, s) in schemes.iter() {
         if let ReferenceOr::Item(s) = s {
             match s {
-                SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => return AuthKind::Bearer,
-                SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Header, name, .. } => return AuthKind::Header(name.clone()),
-                SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Query, name, .. } => return AuthKind::Query(name.clone()),
-                SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => return AuthKind::Bearer,
+                SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+                    return AuthKind::Bearer;
+                }
+                SecurityScheme::APIKey {
+                    location: openapiv3::APIKeyLocation::Header,
+                    name,
+                    ..
+                } => return AuthKind::Header(name.clone()),
+                SecurityScheme::APIKey {
+                    location: openapiv3::APIKeyLocation::Query,
+                    name,
+                    ..
+                } => return AuthKind::Query(name.clone()),
+                SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => {
+                    return AuthKind::Bearer;
+                }
                 _ => {}
             }
         }
@@ -475,10 +677,30 @@ mod tests {
 
     #[test]
     fn method_names_drop_controller_and_group_nouns() {
-        assert_eq!(method_name(Some("AccountsController_listAccounts"), "accounts", "get", "/accounts"), "list");
-        assert_eq!(method_name(Some("UsersController_listUserPosts"), "users", "get", "/x"), "list_posts");
-        assert_eq!(method_name(Some("ChatsController_sendMessage"), "chats", "post", "/x"), "send_message");
-        assert_eq!(method_name(None, "default", "get", "/users/{id}/posts"), "get_users_by_id_posts");
-        assert_eq!(method_name(Some("accounts"), "accounts", "get", "/x"), "accounts");
+        assert_eq!(
+            method_name(
+                Some("AccountsController_listAccounts"),
+                "accounts",
+                "get",
+                "/accounts"
+            ),
+            "list"
+        );
+        assert_eq!(
+            method_name(Some("UsersController_listUserPosts"), "users", "get", "/x"),
+            "list_posts"
+        );
+        assert_eq!(
+            method_name(Some("ChatsController_sendMessage"), "chats", "post", "/x"),
+            "send_message"
+        );
+        assert_eq!(
+            method_name(None, "default", "get", "/users/{id}/posts"),
+            "get_users_by_id_posts"
+        );
+        assert_eq!(
+            method_name(Some("accounts"), "accounts", "get", "/x"),
+            "accounts"
+        );
     }
 }

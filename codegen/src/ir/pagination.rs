@@ -5,9 +5,23 @@
 use super::schemas::TypeSpace;
 use super::{Field, Pagination, Param, ParamLocation, Success, Ty, TypeKind};
 
-const CURSOR_PARAMS: &[&str] = &["cursor", "page_token", "pagetoken", "next_token", "starting_after", "continuation_token"];
+const CURSOR_PARAMS: &[&str] = &[
+    "cursor",
+    "page_token",
+    "pagetoken",
+    "next_token",
+    "starting_after",
+    "continuation_token",
+];
 const ITEM_FIELDS: &[&str] = &["items", "data", "results"];
-const CURSOR_FIELDS: &[&str] = &["cursor", "next_cursor", "nextcursor", "next_page_token", "nextpagetoken", "next_token"];
+const CURSOR_FIELDS: &[&str] = &[
+    "cursor",
+    "next_cursor",
+    "nextcursor",
+    "next_page_token",
+    "nextpagetoken",
+    "next_token",
+];
 
 fn depth(f: &Field) -> u8 {
     match (f.required, f.nullable) {
@@ -22,24 +36,47 @@ fn is_text(ty: &Ty) -> bool {
 }
 
 /// Detects pagination for an operation, or `None`.
-pub fn detect(space: &TypeSpace<'_>, params: &[Param], success: &[super::SuccessCase]) -> Option<Pagination> {
+pub fn detect(
+    space: &TypeSpace<'_>,
+    params: &[Param],
+    success: &[super::SuccessCase],
+) -> Option<Pagination> {
     let cursor = params.iter().find(|p| {
-        p.location == ParamLocation::Query && !p.required && p.ty == Ty::String && CURSOR_PARAMS.contains(&p.wire.to_ascii_lowercase().as_str())
+        p.location == ParamLocation::Query
+            && !p.required
+            && p.ty == Ty::String
+            && CURSOR_PARAMS.contains(&p.wire.to_ascii_lowercase().as_str())
     })?;
     let [case] = success else { return None };
-    let Success::Json(Ty::Named(name)) = &case.body else { return None };
+    let Success::Json(Ty::Named(name)) = &case.body else {
+        return None;
+    };
     let fields = struct_fields(space, name)?;
-    let items = fields.iter().find(|f| ITEM_FIELDS.contains(&f.wire.as_str()) && matches!(f.ty, Ty::Vec(_)))?;
-    let Ty::Vec(item_ty) = &items.ty else { return None };
-    let is_cursor = |f: &&Field| CURSOR_FIELDS.contains(&f.wire.to_ascii_lowercase().as_str()) && is_text(&f.ty);
+    let items = fields
+        .iter()
+        .find(|f| ITEM_FIELDS.contains(&f.wire.as_str()) && matches!(f.ty, Ty::Vec(_)))?;
+    let Ty::Vec(item_ty) = &items.ty else {
+        return None;
+    };
+    let is_cursor = |f: &&Field| {
+        CURSOR_FIELDS.contains(&f.wire.to_ascii_lowercase().as_str()) && is_text(&f.ty)
+    };
     let (next_cursor, wire) = if let Some(c) = fields.iter().find(is_cursor) {
         (vec![(c.ident.clone(), depth(c))], c.wire.clone())
     } else {
         fields.iter().find_map(|outer| {
-            let Ty::Named(inner) = &outer.ty else { return None };
+            let Ty::Named(inner) = &outer.ty else {
+                return None;
+            };
             let inner_fields = struct_fields(space, inner)?;
             let c = inner_fields.iter().find(is_cursor)?;
-            Some((vec![(outer.ident.clone(), depth(outer)), (c.ident.clone(), depth(c))], format!("{}.{}", outer.wire, c.wire)))
+            Some((
+                vec![
+                    (outer.ident.clone(), depth(outer)),
+                    (c.ident.clone(), depth(c)),
+                ],
+                format!("{}.{}", outer.wire, c.wire),
+            ))
         })?
     };
     Some(Pagination {

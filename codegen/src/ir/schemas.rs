@@ -2,13 +2,14 @@
 //! objects. Unions live in `unions.rs`, `allOf` merging in `merge.rs`.
 
 use super::merge::{self, ObjectView};
-use super::{Doc, Field, StringEnum, EnumVariant, Struct, Ty, TypeDef, TypeKind};
+use super::{Doc, EnumVariant, Field, StringEnum, Struct, Ty, TypeDef, TypeKind};
 use crate::diagnostics::Diagnostics;
 use crate::load::{Document, escape_pointer};
 use crate::names::{NameSet, field_name, type_name};
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -43,7 +44,10 @@ pub struct Conv {
 
 impl Conv {
     pub(crate) fn of(ty: Ty) -> Self {
-        Self { ty, nullable: false }
+        Self {
+            ty,
+            nullable: false,
+        }
     }
 }
 
@@ -68,20 +72,30 @@ impl<'a> TypeSpace<'a> {
         if let Some(c) = &doc.api.components {
             for (key, schema) in &c.schemas {
                 let name = names.unique(&type_name(key));
-                if let ReferenceOr::Item(s) = schema {
-                    if s.schema_data.nullable {
-                        nullable_components.insert(name.clone());
-                    }
+                if let ReferenceOr::Item(s) = schema
+                    && s.schema_data.nullable
+                {
+                    nullable_components.insert(name.clone());
                 }
                 components.insert(key.clone(), name);
             }
         }
-        Self { doc, defs: Vec::new(), names, components, nullable_components, shapes: HashMap::new(), resolving: Vec::new() }
+        Self {
+            doc,
+            defs: Vec::new(),
+            names,
+            components,
+            nullable_components,
+            shapes: HashMap::new(),
+            resolving: Vec::new(),
+        }
     }
 
     /// Defines every component schema under its reserved name.
     pub fn define_components(&mut self, diags: &mut Diagnostics) {
-        let Some(c) = &self.doc.api.components else { return };
+        let Some(c) = &self.doc.api.components else {
+            return;
+        };
         for (key, schema) in &c.schemas {
             let name = self.components[key].clone();
             let pointer = format!("#/components/schemas/{}", escape_pointer(key));
@@ -89,12 +103,21 @@ impl<'a> TypeSpace<'a> {
             if !self.defs.iter().any(|d| d.name == name) {
                 let ty = conv.ty;
                 // A component that is only a reference or primitive becomes an alias.
-                let ty = if ty == Ty::Named(name.clone()) { Ty::Value } else { ty };
+                let ty = if ty == Ty::Named(name.clone()) {
+                    Ty::Value
+                } else {
+                    ty
+                };
                 let doc = match schema {
                     ReferenceOr::Item(s) => doc_of(s),
                     ReferenceOr::Reference { .. } => Doc::default(),
                 };
-                self.push(TypeDef { name, pointer, doc, kind: TypeKind::Alias(ty) });
+                self.push(TypeDef {
+                    name,
+                    pointer,
+                    doc,
+                    kind: TypeKind::Alias(ty),
+                });
             }
         }
     }
@@ -110,7 +133,11 @@ impl<'a> TypeSpace<'a> {
 
     /// Names a new inline type, or finds the identical one defined earlier.
     /// Returns `Err(existing)` when the shape was already defined.
-    pub(crate) fn claim_name(&mut self, naming: &Naming, shape_key: Option<String>) -> Result<String, String> {
+    pub(crate) fn claim_name(
+        &mut self,
+        naming: &Naming,
+        shape_key: Option<String>,
+    ) -> Result<String, String> {
         match naming {
             Naming::Fixed(name) => Ok(name.clone()),
             Naming::Hint(hint) => {
@@ -141,7 +168,12 @@ impl<'a> TypeSpace<'a> {
                 ReferenceOr::Item(s) => return Some((s, at, component)),
                 ReferenceOr::Reference { reference } => {
                     let Some(target) = reference.strip_prefix('#') else {
-                        diags.warn(&at, format!("external reference `{reference}` is not supported; using any JSON"));
+                        diags.warn(
+                            &at,
+                            format!(
+                                "external reference `{reference}` is not supported; using any JSON"
+                            ),
+                        );
                         return None;
                     };
                     if let Some(key) = reference.strip_prefix("#/components/schemas/") {
@@ -151,13 +183,21 @@ impl<'a> TypeSpace<'a> {
                         }
                     }
                     let Some(raw) = self.doc.raw.pointer(target) else {
-                        diags.warn(&at, format!("reference `{reference}` points at nothing; using any JSON"));
+                        diags.warn(
+                            &at,
+                            format!("reference `{reference}` points at nothing; using any JSON"),
+                        );
                         return None;
                     };
                     current = match serde_json::from_value::<ReferenceOr<Schema>>(raw.clone()) {
                         Ok(s) => s,
                         Err(e) => {
-                            diags.warn(&at, format!("reference `{reference}` is not a schema ({e}); using any JSON"));
+                            diags.warn(
+                                &at,
+                                format!(
+                                    "reference `{reference}` is not a schema ({e}); using any JSON"
+                                ),
+                            );
                             return None;
                         }
                     };
@@ -165,7 +205,10 @@ impl<'a> TypeSpace<'a> {
                 }
             }
         }
-        diags.warn(pointer, "reference chain longer than 32 links (a cycle?); using any JSON");
+        diags.warn(
+            pointer,
+            "reference chain longer than 32 links (a cycle?); using any JSON",
+        );
         None
     }
 
@@ -180,21 +223,31 @@ impl<'a> TypeSpace<'a> {
     ) -> Conv {
         match schema {
             ReferenceOr::Reference { reference } => {
-                if let Some(key) = reference.strip_prefix("#/components/schemas/") {
-                    if let Some(name) = self.components.get(&unescape_pointer(key)) {
-                        let nullable = self.nullable_components.contains(name);
-                        return Conv { ty: Ty::Named(name.clone()), nullable };
-                    }
+                if let Some(key) = reference.strip_prefix("#/components/schemas/")
+                    && let Some(name) = self.components.get(&unescape_pointer(key))
+                {
+                    let nullable = self.nullable_components.contains(name);
+                    return Conv {
+                        ty: Ty::Named(name.clone()),
+                        nullable,
+                    };
                 }
                 // A reference to some other node: convert the target inline, guarding cycles.
                 if self.resolving.iter().any(|r| r == reference) || depth > MAX_DEPTH {
-                    diags.warn(pointer, format!("cyclic reference `{reference}`; using any JSON"));
+                    diags.warn(
+                        pointer,
+                        format!("cyclic reference `{reference}`; using any JSON"),
+                    );
                     return Conv::of(Ty::Value);
                 }
                 let Some((target, at, _)) = self.resolve(schema, pointer, diags) else {
                     return Conv::of(Ty::Value);
                 };
-                let hint = reference.rsplit('/').next().map(unescape_pointer).unwrap_or_default();
+                let hint = reference
+                    .rsplit('/')
+                    .next()
+                    .map(unescape_pointer)
+                    .unwrap_or_default();
                 let naming = match naming {
                     Naming::Fixed(n) => Naming::Fixed(n),
                     Naming::Hint(h) => Naming::Hint(if hint.is_empty() { h } else { hint }),
@@ -226,15 +279,24 @@ impl<'a> TypeSpace<'a> {
             SchemaKind::Type(Type::String(s)) => {
                 let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
                 let null_in_enum = s.enumeration.iter().any(Option::is_none);
-                let ty = if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary)) {
+                let ty = if matches!(
+                    s.format,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+                ) {
                     Ty::Binary
                 } else {
                     self.string_enum(&values, &[], schema, naming, pointer)
                 };
-                Conv { ty, nullable: null_in_enum }
+                Conv {
+                    ty,
+                    nullable: null_in_enum,
+                }
             }
             SchemaKind::Type(Type::Integer(i)) => Conv::of(
-                if matches!(&i.format, VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32)) {
+                if matches!(
+                    &i.format,
+                    VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32)
+                ) {
                     Ty::I32
                 } else {
                     Ty::I64
@@ -242,21 +304,38 @@ impl<'a> TypeSpace<'a> {
             ),
             SchemaKind::Type(Type::Number(_)) => Conv::of(Ty::F64),
             SchemaKind::Type(Type::Boolean(_)) => Conv::of(Ty::Bool),
-            SchemaKind::Type(Type::Array(a)) => {
-                Conv::of(self.array(a.items.as_ref().map(|b| b.clone().unbox()), &naming, pointer, depth, diags))
-            }
+            SchemaKind::Type(Type::Array(a)) => Conv::of(self.array(
+                a.items.as_ref().map(|b| b.clone().unbox()),
+                &naming,
+                pointer,
+                depth,
+                diags,
+            )),
             SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => {
-                if let SchemaKind::AllOf { all_of } = &schema.schema_kind {
-                    if all_of.len() == 1 {
-                        let inner = self.convert(&all_of[0], naming, &format!("{pointer}/allOf/0"), depth + 1, diags);
-                        return Conv { ty: inner.ty, nullable: nullable || inner.nullable };
-                    }
+                if let SchemaKind::AllOf { all_of } = &schema.schema_kind
+                    && all_of.len() == 1
+                {
+                    let inner = self.convert(
+                        &all_of[0],
+                        naming,
+                        &format!("{pointer}/allOf/0"),
+                        depth + 1,
+                        diags,
+                    );
+                    return Conv {
+                        ty: inner.ty,
+                        nullable: nullable || inner.nullable,
+                    };
                 }
                 let view = merge::object_view(self, schema, pointer, depth, diags);
                 Conv::of(self.object(view, schema, naming, pointer, depth, diags))
             }
-            SchemaKind::OneOf { one_of } => self.union(schema, one_of, "oneOf", naming, pointer, depth, diags),
-            SchemaKind::AnyOf { any_of } => self.union(schema, any_of, "anyOf", naming, pointer, depth, diags),
+            SchemaKind::OneOf { one_of } => {
+                self.union(schema, one_of, "oneOf", naming, pointer, depth, diags)
+            }
+            SchemaKind::AnyOf { any_of } => {
+                self.union(schema, any_of, "anyOf", naming, pointer, depth, diags)
+            }
             SchemaKind::Not { .. } => {
                 diags.warn(pointer, "`not` schemas cannot be expressed; using any JSON");
                 Conv::of(Ty::Value)
@@ -275,7 +354,9 @@ impl<'a> TypeSpace<'a> {
         depth: usize,
         diags: &mut Diagnostics,
     ) -> Ty {
-        let Some(items) = items else { return Ty::Vec(Box::new(Ty::Value)) };
+        let Some(items) = items else {
+            return Ty::Vec(Box::new(Ty::Value));
+        };
         let hint = Naming::Hint(format!("{}Item", naming.hint()));
         let item = self.convert(&items, hint, &format!("{pointer}/items"), depth + 1, diags);
         Ty::Vec(Box::new(wrap_nullable(item)))
@@ -299,7 +380,10 @@ impl<'a> TypeSpace<'a> {
         if unique.len() < 2 {
             return Ty::String;
         }
-        let key = format!("enum:{}", serde_json::to_string(&values).unwrap_or_default());
+        let key = format!(
+            "enum:{}",
+            serde_json::to_string(&values).unwrap_or_default()
+        );
         let name = match self.claim_name(&naming, Some(key)) {
             Ok(n) => n,
             Err(existing) => return Ty::Named(existing),
@@ -308,11 +392,23 @@ impl<'a> TypeSpace<'a> {
         let mut variants: Vec<EnumVariant> = unique
             .into_iter()
             .map(|(wire, doc)| {
-                let base = if wire.is_empty() { "Empty".to_owned() } else { type_name(&wire) };
-                EnumVariant { ident: idents.unique(&base), wire, doc }
+                let base = if wire.is_empty() {
+                    "Empty".to_owned()
+                } else {
+                    type_name(&wire)
+                };
+                EnumVariant {
+                    ident: idents.unique(&base),
+                    wire,
+                    doc,
+                }
             })
             .collect();
-        let fallback = if idents.is_free("Unknown") { "Unknown".to_owned() } else { idents.unique("UnknownValue") };
+        let fallback = if idents.is_free("Unknown") {
+            "Unknown".to_owned()
+        } else {
+            idents.unique("UnknownValue")
+        };
         variants.shrink_to_fit();
         self.push(TypeDef {
             name: name.clone(),
@@ -332,7 +428,10 @@ impl<'a> TypeSpace<'a> {
         depth: usize,
         diags: &mut Diagnostics,
     ) -> Conv {
-        let wrapped = |kind: SchemaKind| Schema { schema_data: schema.schema_data.clone(), schema_kind: kind };
+        let wrapped = |kind: SchemaKind| Schema {
+            schema_data: schema.schema_data.clone(),
+            schema_kind: kind,
+        };
         if !any.one_of.is_empty() {
             return self.union(schema, &any.one_of, "oneOf", naming, pointer, depth, diags);
         }
@@ -348,14 +447,32 @@ impl<'a> TypeSpace<'a> {
             let items = any.items.as_ref().map(|b| b.clone().unbox());
             return Conv::of(self.array(items, &naming, pointer, depth, diags));
         }
-        let strings: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+        let strings: Vec<String> = any
+            .enumeration
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
         let has_null = any.enumeration.iter().any(|v| v.is_null());
         match typ {
-            Some("string") | None if !strings.is_empty() && strings.len() + usize::from(has_null) == any.enumeration.len() => {
-                Conv { ty: self.string_enum(&strings, &[], schema, naming, pointer), nullable: has_null }
+            Some("string") | None
+                if !strings.is_empty()
+                    && strings.len() + usize::from(has_null) == any.enumeration.len() =>
+            {
+                Conv {
+                    ty: self.string_enum(&strings, &[], schema, naming, pointer),
+                    nullable: has_null,
+                }
             }
-            Some("string") => Conv::of(if any.format.as_deref() == Some("binary") { Ty::Binary } else { Ty::String }),
-            Some("integer") => Conv::of(if any.format.as_deref() == Some("int32") { Ty::I32 } else { Ty::I64 }),
+            Some("string") => Conv::of(if any.format.as_deref() == Some("binary") {
+                Ty::Binary
+            } else {
+                Ty::String
+            }),
+            Some("integer") => Conv::of(if any.format.as_deref() == Some("int32") {
+                Ty::I32
+            } else {
+                Ty::I64
+            }),
             Some("number") => Conv::of(Ty::F64),
             Some("boolean") => Conv::of(Ty::Bool),
             Some(other) if other != "null" => {
@@ -383,7 +500,13 @@ impl<'a> TypeSpace<'a> {
         let additional = match &view.additional {
             Some(AdditionalProperties::Schema(s)) => {
                 let hint = Naming::Hint(format!("{}Value", naming.hint()));
-                let v = self.convert(s, hint, &format!("{pointer}/additionalProperties"), depth + 1, diags);
+                let v = self.convert(
+                    s,
+                    hint,
+                    &format!("{pointer}/additionalProperties"),
+                    depth + 1,
+                    diags,
+                );
                 Some(wrap_nullable(v))
             }
             Some(AdditionalProperties::Any(true)) => Some(Ty::Value),
@@ -392,7 +515,10 @@ impl<'a> TypeSpace<'a> {
         if view.properties.is_empty() {
             return Ty::Map(Box::new(additional.unwrap_or(Ty::Value)));
         }
-        let key = format!("object:{}", serde_json::to_string(schema).unwrap_or_default());
+        let key = format!(
+            "object:{}",
+            serde_json::to_string(schema).unwrap_or_default()
+        );
         let name = match self.claim_name(&naming, Some(key)) {
             Ok(n) => n,
             Err(existing) => return Ty::Named(existing),
@@ -406,14 +532,14 @@ impl<'a> TypeSpace<'a> {
                 ReferenceOr::Item(s) => doc_of(s),
                 ReferenceOr::Reference { .. } => Doc::default(),
             };
-            if let ReferenceOr::Item(s) = prop {
-                if let Some(only) = single_string_value(s) {
-                    let note = format!("Always `{only}`.");
-                    doc.description = Some(match doc.description {
-                        Some(d) => format!("{d}\n\n{note}"),
-                        None => note,
-                    });
-                }
+            if let ReferenceOr::Item(s) = prop
+                && let Some(only) = single_string_value(s)
+            {
+                let note = format!("Always `{only}`.");
+                doc.description = Some(match doc.description {
+                    Some(d) => format!("{d}\n\n{note}"),
+                    None => note,
+                });
             }
             fields.push(Field {
                 ident: idents.unique(&field_name(wire)),
@@ -425,9 +551,8 @@ impl<'a> TypeSpace<'a> {
                 multipart: None,
             });
         }
-        let additional = additional.map(|ty| {
+        let additional = additional.inspect(|_ty| {
             let _ = idents.unique("additional_properties");
-            ty
         });
         self.push(TypeDef {
             name: name.clone(),
@@ -441,12 +566,18 @@ impl<'a> TypeSpace<'a> {
 
 /// `Option<T>` for nullable values in positions without their own optionality (items, map values).
 pub(crate) fn wrap_nullable(conv: Conv) -> Ty {
-    if conv.nullable { Ty::Option(Box::new(conv.ty)) } else { conv.ty }
+    if conv.nullable {
+        Ty::Option(Box::new(conv.ty))
+    } else {
+        conv.ty
+    }
 }
 
 fn single_string_value(s: &Schema) -> Option<String> {
     match &s.schema_kind {
-        SchemaKind::Type(Type::String(st)) if st.enumeration.len() == 1 => st.enumeration[0].clone(),
+        SchemaKind::Type(Type::String(st)) if st.enumeration.len() == 1 => {
+            st.enumeration[0].clone()
+        }
         _ => None,
     }
 }

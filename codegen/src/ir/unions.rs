@@ -25,7 +25,9 @@ fn is_null_only(s: &Schema) -> bool {
                 && any.any_of.is_empty()
                 && any.all_of.is_empty()
                 && any.enumeration.iter().all(|v| v.is_null())
-                && (s.schema_data.nullable || any.typ.as_deref() == Some("null") || !any.enumeration.is_empty())
+                && (s.schema_data.nullable
+                    || any.typ.as_deref() == Some("null")
+                    || !any.enumeration.is_empty())
         }
         _ => false,
     }
@@ -36,8 +38,15 @@ fn string_values(s: &Schema) -> Option<Vec<String>> {
         SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => {
             Some(st.enumeration.iter().flatten().cloned().collect())
         }
-        SchemaKind::Any(any) if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string()) => {
-            Some(any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        SchemaKind::Any(any)
+            if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string()) =>
+        {
+            Some(
+                any.enumeration
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+            )
         }
         _ => None,
     }
@@ -99,21 +108,40 @@ impl TypeSpace<'_> {
                 nullable = true;
                 continue;
             }
-            let pointer = if matches!(b, ReferenceOr::Item(_)) { at } else { target };
-            branches.push(Branch { original: b.clone(), schema, pointer, component });
+            let pointer = if matches!(b, ReferenceOr::Item(_)) {
+                at
+            } else {
+                target
+            };
+            branches.push(Branch {
+                original: b.clone(),
+                schema,
+                pointer,
+                component,
+            });
         }
         match branches.len() {
-            0 => return Conv { ty: Ty::Value, nullable },
+            0 => {
+                return Conv {
+                    ty: Ty::Value,
+                    nullable,
+                };
+            }
             1 => {
                 let b = &branches[0];
                 let inner = self.convert(&b.original, naming, &b.pointer, depth + 1, diags);
-                return Conv { ty: inner.ty, nullable: nullable || inner.nullable };
+                return Conv {
+                    ty: inner.ty,
+                    nullable: nullable || inner.nullable,
+                };
             }
             _ => {}
         }
         // All branches string enums: one enum, each branch's docs on its values.
-        let enums: Option<Vec<(Vec<String>, Doc)>> =
-            branches.iter().map(|b| string_values(&b.schema).map(|v| (v, doc_of(&b.schema)))).collect();
+        let enums: Option<Vec<(Vec<String>, Doc)>> = branches
+            .iter()
+            .map(|b| string_values(&b.schema).map(|v| (v, doc_of(&b.schema))))
+            .collect();
         if let Some(enums) = enums {
             let mut values = Vec::new();
             let mut docs = Vec::new();
@@ -127,23 +155,47 @@ impl TypeSpace<'_> {
             let ty = self.string_enum(&values, &docs, parent, naming, pointer);
             return Conv { ty, nullable };
         }
-        let key = format!("union:{}", serde_json::to_string(parent).unwrap_or_default());
+        let key = format!(
+            "union:{}",
+            serde_json::to_string(parent).unwrap_or_default()
+        );
         let name = match self.claim_name(&naming, Some(key)) {
             Ok(n) => n,
-            Err(existing) => return Conv { ty: Ty::Named(existing), nullable },
+            Err(existing) => {
+                return Conv {
+                    ty: Ty::Named(existing),
+                    nullable,
+                };
+            }
         };
         let kind = match self.tag_of(parent, &branches, diags) {
             Some((tag, values)) => self.tagged(&name, tag, values, &branches, depth, diags),
             None => self.untagged(&name, &mut branches, depth, diags),
         };
-        self.push(TypeDef { name: name.clone(), pointer: pointer.to_owned(), doc: doc_of(parent), kind });
-        Conv { ty: Ty::Named(name), nullable }
+        self.push(TypeDef {
+            name: name.clone(),
+            pointer: pointer.to_owned(),
+            doc: doc_of(parent),
+            kind,
+        });
+        Conv {
+            ty: Ty::Named(name),
+            nullable,
+        }
     }
 
     /// Finds the tag property and each branch's tag values: the declared discriminator first,
     /// else a property every branch requires as a string enum with values no other branch uses.
-    fn tag_of(&self, parent: &Schema, branches: &[Branch], diags: &mut Diagnostics) -> Option<(String, Vec<Vec<String>>)> {
-        let views: Vec<_> = branches.iter().map(|b| object_view(self, &b.schema, &b.pointer, 0, &mut Diagnostics::default())).collect();
+    fn tag_of(
+        &self,
+        parent: &Schema,
+        branches: &[Branch],
+        diags: &mut Diagnostics,
+    ) -> Option<(String, Vec<Vec<String>>)> {
+        let views: Vec<_> = branches
+            .iter()
+            .map(|b| object_view(self, &b.schema, &b.pointer, 0, &mut Diagnostics::default()))
+            .collect();
         if !views.iter().all(|v| v.is_object) {
             return None;
         }
@@ -160,20 +212,25 @@ impl TypeSpace<'_> {
                     .iter()
                     .filter(|(_, target)| {
                         let target_name = target.rsplit('/').next().unwrap_or(target);
-                        b.component.as_deref().is_some_and(|c| c == type_name(target_name))
+                        b.component
+                            .as_deref()
+                            .is_some_and(|c| c == type_name(target_name))
                     })
                     .map(|(k, _)| k.clone())
                     .collect();
                 if values.is_empty() {
                     values = enum_values(view, &d.property_name).unwrap_or_default();
                 }
-                if values.is_empty() {
-                    if let ReferenceOr::Reference { reference } = &b.original {
-                        values.push(reference.rsplit('/').next().unwrap_or_default().to_owned());
-                    }
+                if values.is_empty()
+                    && let ReferenceOr::Reference { reference } = &b.original
+                {
+                    values.push(reference.rsplit('/').next().unwrap_or_default().to_owned());
                 }
                 if values.is_empty() {
-                    diags.warn(&b.pointer, "a union branch has no discriminator value; decoding it untagged");
+                    diags.warn(
+                        &b.pointer,
+                        "a union branch has no discriminator value; decoding it untagged",
+                    );
                     return None;
                 }
                 all.push(values);
@@ -187,7 +244,9 @@ impl TypeSpace<'_> {
                 if !view.required.contains(prop) {
                     continue 'candidates;
                 }
-                let Some(values) = enum_values(view, prop) else { continue 'candidates };
+                let Some(values) = enum_values(view, prop) else {
+                    continue 'candidates;
+                };
                 if all.iter().flatten().any(|v| values.contains(v)) {
                     continue 'candidates;
                 }
@@ -210,33 +269,79 @@ impl TypeSpace<'_> {
         idents.unique(&base)
     }
 
-    fn tagged(&mut self, name: &str, tag: String, values: Vec<Vec<String>>, branches: &[Branch], depth: usize, diags: &mut Diagnostics) -> TypeKind {
+    fn tagged(
+        &mut self,
+        name: &str,
+        tag: String,
+        values: Vec<Vec<String>>,
+        branches: &[Branch],
+        depth: usize,
+        diags: &mut Diagnostics,
+    ) -> TypeKind {
         let mut idents = NameSet::default();
         let mut variants = Vec::new();
         for (b, values) in branches.iter().zip(values) {
-            let ident = self.variant_ident(b, values.first().map(String::as_str).unwrap_or("Variant"), &mut idents);
-            let conv = self.convert(&b.original, Naming::Hint(format!("{name}{ident}")), &b.pointer, depth + 1, diags);
-            variants.push(TaggedVariant { ident, values, ty: conv.ty, doc: doc_of(&b.schema) });
+            let ident = self.variant_ident(
+                b,
+                values.first().map(String::as_str).unwrap_or("Variant"),
+                &mut idents,
+            );
+            let conv = self.convert(
+                &b.original,
+                Naming::Hint(format!("{name}{ident}")),
+                &b.pointer,
+                depth + 1,
+                diags,
+            );
+            variants.push(TaggedVariant {
+                ident,
+                values,
+                ty: conv.ty,
+                doc: doc_of(&b.schema),
+            });
         }
         let fallback = idents.unique("Unknown");
-        TypeKind::Tagged(Tagged { tag, variants, fallback })
+        TypeKind::Tagged(Tagged {
+            tag,
+            variants,
+            fallback,
+        })
     }
 
-    fn untagged(&mut self, name: &str, branches: &mut [Branch], depth: usize, diags: &mut Diagnostics) -> TypeKind {
-        let mut keyed: Vec<((u8, usize), usize)> =
-            branches.iter().enumerate().map(|(i, b)| (specificity(self, b, diags), i)).collect();
+    fn untagged(
+        &mut self,
+        name: &str,
+        branches: &mut [Branch],
+        depth: usize,
+        diags: &mut Diagnostics,
+    ) -> TypeKind {
+        let mut keyed: Vec<((u8, usize), usize)> = branches
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (specificity(self, b, diags), i))
+            .collect();
         keyed.sort();
         let mut idents = NameSet::default();
         let mut variants = Vec::new();
         for (_, i) in keyed {
             let b = &branches[i];
             let ident = self.variant_ident(b, kind_word(&b.schema), &mut idents);
-            let conv = self.convert(&b.original, Naming::Hint(format!("{name}{ident}")), &b.pointer, depth + 1, diags);
+            let conv = self.convert(
+                &b.original,
+                Naming::Hint(format!("{name}{ident}")),
+                &b.pointer,
+                depth + 1,
+                diags,
+            );
             let ty = wrap_nullable(conv);
             if variants.iter().any(|v: &UntaggedVariant| v.ty == ty) {
                 continue;
             }
-            variants.push(UntaggedVariant { ident, ty, doc: doc_of(&b.schema) });
+            variants.push(UntaggedVariant {
+                ident,
+                ty,
+                doc: doc_of(&b.schema),
+            });
         }
         let fallback = idents.unique("Other");
         TypeKind::Untagged(Untagged { variants, fallback })

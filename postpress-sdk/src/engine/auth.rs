@@ -25,7 +25,10 @@ impl ApiKey {
         if key.is_empty() {
             return Err(Error::Config("the API key is empty".into()));
         }
-        if let Some(pos) = key.chars().position(|c| c.is_whitespace() || c.is_control()) {
+        if let Some(pos) = key
+            .chars()
+            .position(|c| c.is_whitespace() || c.is_control())
+        {
             return Err(Error::Config(format!(
                 "the API key contains whitespace or a control character at position {pos}"
             )));

@@ -233,7 +233,13 @@ impl fmt::Display for Error {
             Error::Timeout(m) => write!(f, "timed out: {m}"),
             Error::Connect(m) => write!(f, "connection failed: {m}"),
             Error::Transport(m) => write!(f, "transport error: {m}"),
-            Error::Decode { status, path, message, excerpt, .. } => write!(
+            Error::Decode {
+                status,
+                path,
+                message,
+                excerpt,
+                ..
+            } => write!(
                 f,
                 "could not decode the {status} response at `{path}`: {message}; body starts with: {excerpt}"
             ),

@@ -30,6 +30,6 @@ pub use transport::Engine;
 
 /// Re-exported so generated code and callers name one version of these crates.
 pub use bytes::Bytes;
-pub use url::Url;
 pub use futures_core::Stream;
 pub use reqwest::{Method, StatusCode, header::HeaderMap};
+pub use url::Url;

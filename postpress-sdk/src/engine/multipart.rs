@@ -22,7 +22,11 @@ enum PartContent {
 impl Part {
     /// A part from bytes in memory.
     pub fn bytes(data: impl Into<Bytes>) -> Self {
-        Self { content: PartContent::Bytes(data.into()), file_name: None, mime: None }
+        Self {
+            content: PartContent::Bytes(data.into()),
+            file_name: None,
+            mime: None,
+        }
     }
 
     /// A part from a stream (e.g. `reqwest::Body::wrap_stream(..)` over a file).

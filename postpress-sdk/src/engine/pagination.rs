@@ -23,33 +23,39 @@ where
     Fut: Future<Output = Result<(P, Option<String>)>>,
 {
     let seen = HashSet::<String>::new();
-    stream::unfold((Next::Fetch(None), seen, request, fetch), |(next, mut seen, request, fetch)| async move {
-        let cursor = match next {
-            Next::Done => return None,
-            Next::Fail(e) => return Some((Err(e), (Next::Done, seen, request, fetch))),
-            Next::Fetch(c) => c,
-        };
-        match fetch(request.clone(), cursor).await {
-            Err(e) => Some((Err(e), (Next::Done, seen, request, fetch))),
-            Ok((page, cursor)) => {
-                let next = match cursor.filter(|c| !c.is_empty()) {
-                    None => Next::Done,
-                    Some(c) if seen.contains(&c) => {
-                        Next::Fail(Error::Pagination(format!("the server repeated the cursor `{c}`")))
-                    }
-                    Some(c) => {
-                        seen.insert(c.clone());
-                        Next::Fetch(Some(c))
-                    }
-                };
-                Some((Ok(page), (next, seen, request, fetch)))
+    stream::unfold(
+        (Next::Fetch(None), seen, request, fetch),
+        |(next, mut seen, request, fetch)| async move {
+            let cursor = match next {
+                Next::Done => return None,
+                Next::Fail(e) => return Some((Err(e), (Next::Done, seen, request, fetch))),
+                Next::Fetch(c) => c,
+            };
+            match fetch(request.clone(), cursor).await {
+                Err(e) => Some((Err(e), (Next::Done, seen, request, fetch))),
+                Ok((page, cursor)) => {
+                    let next = match cursor.filter(|c| !c.is_empty()) {
+                        None => Next::Done,
+                        Some(c) if seen.contains(&c) => Next::Fail(Error::Pagination(format!(
+                            "the server repeated the cursor `{c}`"
+                        ))),
+                        Some(c) => {
+                            seen.insert(c.clone());
+                            Next::Fetch(Some(c))
+                        }
+                    };
+                    Some((Ok(page), (next, seen, request, fetch)))
+                }
             }
-        }
-    })
+        },
+    )
 }
 
 /// Flattens a stream of pages into a stream of items.
-pub fn items<P, I>(pages: impl Stream<Item = Result<P>>, into_items: fn(P) -> Vec<I>) -> impl Stream<Item = Result<I>> {
+pub fn items<P, I>(
+    pages: impl Stream<Item = Result<P>>,
+    into_items: fn(P) -> Vec<I>,
+) -> impl Stream<Item = Result<I>> {
     pages
         .map_ok(move |page| stream::iter(into_items(page).into_iter().map(Ok)))
         .try_flatten()

@@ -112,7 +112,10 @@ mod tests {
     #[test]
     fn arrays_repeat_or_join() {
         assert_eq!(run(json!(["a", "b"]), ParamStyle::Form, true).len(), 2);
-        assert_eq!(run(json!(["a", "b"]), ParamStyle::Form, false), vec![("p".into(), "a,b".into())]);
+        assert_eq!(
+            run(json!(["a", "b"]), ParamStyle::Form, false),
+            vec![("p".into(), "a,b".into())]
+        );
         assert_eq!(
             run(json!([1, 2]), ParamStyle::PipeDelimited, false),
             vec![("p".into(), "1|2".into())]
@@ -121,7 +124,17 @@ mod tests {
 
     #[test]
     fn deep_objects_nest() {
-        let out = run(json!({"a": {"b": 1}, "c": true}), ParamStyle::DeepObject, true);
-        assert_eq!(out, vec![("p[a][b]".into(), "1".into()), ("p[c]".into(), "true".into())]);
+        let out = run(
+            json!({"a": {"b": 1}, "c": true}),
+            ParamStyle::DeepObject,
+            true,
+        );
+        assert_eq!(
+            out,
+            vec![
+                ("p[a][b]".into(), "1".into()),
+                ("p[c]".into(), "true".into())
+            ]
+        );
     }
 }

@@ -13,7 +13,11 @@ use serde_json::Value;
 
 /// Everything but RFC 3986 unreserved characters is encoded, so a value can never leave its
 /// path segment (`/`, `?`, `#` and `%` are all escaped).
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// One logical API request. Built by generated code; sent by [`Engine::execute`](super::Engine::execute).
 #[derive(Debug, Clone)]
@@ -44,7 +48,10 @@ pub(crate) enum MultipartField {
 }
 
 fn invalid(param: &str, message: impl Into<String>) -> Error {
-    Error::InvalidRequest { param: param.to_owned(), message: message.into() }
+    Error::InvalidRequest {
+        param: param.to_owned(),
+        message: message.into(),
+    }
 }
 
 fn to_value(param: &str, value: &impl Serialize) -> Result<Value> {
@@ -82,7 +89,10 @@ impl Request {
     pub fn path_param(&mut self, name: &str, value: &impl Serialize) -> Result<()> {
         let text = query::scalar_text(&to_value(name, value)?).unwrap_or_default();
         if text.is_empty() || text == "." || text == ".." {
-            return Err(invalid(name, format!("`{text}` is not a usable path segment")));
+            return Err(invalid(
+                name,
+                format!("`{text}` is not a usable path segment"),
+            ));
         }
         let encoded = utf8_percent_encode(&text, SEGMENT).to_string();
         self.path = self.path.replace(&format!("{{{name}}}"), &encoded);
@@ -104,11 +114,16 @@ impl Request {
 
     /// Adds a header; values with CR, LF or other control characters are refused.
     pub fn header_param(&mut self, name: &str, value: &impl Serialize) -> Result<()> {
-        let Some(text) = query::scalar_text(&to_value(name, value)?) else { return Ok(()) };
+        let Some(text) = query::scalar_text(&to_value(name, value)?) else {
+            return Ok(());
+        };
         let header = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| invalid(name, "not a valid header name"))?;
         if text.chars().any(|c| c.is_control() && c != '\t') {
-            return Err(invalid(name, "header values may not contain control characters (CR, LF, ...)"));
+            return Err(invalid(
+                name,
+                "header values may not contain control characters (CR, LF, ...)",
+            ));
         }
         let value = HeaderValue::from_str(&text).map_err(|e| invalid(name, e.to_string()))?;
         self.headers.append(header, value);
@@ -134,7 +149,10 @@ impl Request {
     /// Sets a JSON body under a specific `+json` media type.
     pub fn json_body_as(&mut self, body: &impl Serialize, content_type: &str) -> Result<()> {
         let data = serde_json::to_vec(body).map_err(|e| invalid("body", e.to_string()))?;
-        self.body = Body::Bytes { data: data.into(), content_type: content_type.to_owned() };
+        self.body = Body::Bytes {
+            data: data.into(),
+            content_type: content_type.to_owned(),
+        };
         Ok(())
     }
 
@@ -144,7 +162,11 @@ impl Request {
         let mut pairs = Vec::new();
         if let Value::Object(map) = &value {
             for (key, item) in map {
-                let style = if item.is_object() { ParamStyle::DeepObject } else { ParamStyle::Form };
+                let style = if item.is_object() {
+                    ParamStyle::DeepObject
+                } else {
+                    ParamStyle::Form
+                };
                 query::encode(key, item, style, true, &mut pairs);
             }
         }
@@ -159,7 +181,10 @@ impl Request {
 
     /// Sets a raw body (`application/octet-stream`, `text/plain`, ...).
     pub fn bytes_body(&mut self, data: impl Into<Bytes>, content_type: &str) {
-        self.body = Body::Bytes { data: data.into(), content_type: content_type.to_owned() };
+        self.body = Body::Bytes {
+            data: data.into(),
+            content_type: content_type.to_owned(),
+        };
     }
 
     fn multipart_fields(&mut self) -> &mut Vec<(String, MultipartField)> {
@@ -182,13 +207,19 @@ impl Request {
             Value::Array(items) => {
                 for item in items {
                     let field = match item {
-                        Value::Object(_) | Value::Array(_) => MultipartField::Json(item.to_string()),
-                        other => MultipartField::Text(query::scalar_text(&other).unwrap_or_default()),
+                        Value::Object(_) | Value::Array(_) => {
+                            MultipartField::Json(item.to_string())
+                        }
+                        other => {
+                            MultipartField::Text(query::scalar_text(&other).unwrap_or_default())
+                        }
                     };
                     fields.push((name.to_owned(), field));
                 }
             }
-            Value::Object(_) => fields.push((name.to_owned(), MultipartField::Json(value.to_string()))),
+            Value::Object(_) => {
+                fields.push((name.to_owned(), MultipartField::Json(value.to_string())))
+            }
             other => fields.push((
                 name.to_owned(),
                 MultipartField::Text(query::scalar_text(&other).unwrap_or_default()),
@@ -200,13 +231,15 @@ impl Request {
     /// Adds a multipart field encoded as one JSON document (`encoding.contentType: application/json`).
     pub fn multipart_json(&mut self, name: &str, value: &impl Serialize) -> Result<()> {
         let text = serde_json::to_string(value).map_err(|e| invalid(name, e.to_string()))?;
-        self.multipart_fields().push((name.to_owned(), MultipartField::Json(text)));
+        self.multipart_fields()
+            .push((name.to_owned(), MultipartField::Json(text)));
         Ok(())
     }
 
     /// Adds a file part.
     pub fn multipart_file(&mut self, name: &str, part: &Part) {
-        self.multipart_fields().push((name.to_owned(), MultipartField::File(part.clone())));
+        self.multipart_fields()
+            .push((name.to_owned(), MultipartField::File(part.clone())));
     }
 
     /// Marks the operation as taking an idempotency key: one is generated per logical request
@@ -241,7 +274,10 @@ pub fn check_range(param: &str, value: f64, min: Option<f64>, max: Option<f64>) 
             (None, Some(b)) => format!("at most {b}"),
             (None, None) => String::new(),
         };
-        return Err(invalid(param, format!("{value} is out of range; it must be {bounds}")));
+        return Err(invalid(
+            param,
+            format!("{value} is out of range; it must be {bounds}"),
+        ));
     }
     Ok(())
 }

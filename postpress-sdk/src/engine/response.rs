@@ -15,8 +15,18 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap, request_id: Option<String>, body: T) -> Self {
-        Self { status, headers, request_id, body }
+    pub(crate) fn new(
+        status: StatusCode,
+        headers: HeaderMap,
+        request_id: Option<String>,
+        body: T,
+    ) -> Self {
+        Self {
+            status,
+            headers,
+            request_id,
+            body,
+        }
     }
 
     /// The HTTP status.
@@ -46,7 +56,12 @@ impl<T> Response<T> {
 
     /// Converts the body, keeping status and headers.
     pub fn try_map<U>(self, f: impl FnOnce(T) -> Result<U>) -> Result<Response<U>> {
-        Ok(Response { status: self.status, headers: self.headers, request_id: self.request_id, body: f(self.body)? })
+        Ok(Response {
+            status: self.status,
+            headers: self.headers,
+            request_id: self.request_id,
+            body: f(self.body)?,
+        })
     }
 }
 

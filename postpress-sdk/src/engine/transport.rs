@@ -37,7 +37,10 @@ impl std::fmt::Debug for Engine {
 /// What one attempt produced, before the retry decision.
 enum Attempt {
     Done(Response<Bytes>),
-    Failed { error: Error, server_delay: Option<Duration> },
+    Failed {
+        error: Error,
+        server_delay: Option<Duration>,
+    },
 }
 
 impl Engine {
@@ -55,7 +58,11 @@ impl Engine {
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
         let limiter = quota(config.rate_limit).map(|q| Arc::new(RateLimiter::direct(q)));
-        Ok(Self { http, config: Arc::new(config), limiter })
+        Ok(Self {
+            http,
+            config: Arc::new(config),
+            limiter,
+        })
     }
 
     /// The configuration in use.
@@ -71,7 +78,10 @@ impl Engine {
         let deadline = req.options.deadline.map(|d| started + d);
         // One key per logical request, reused by every attempt.
         let idempotency_key = req.idempotent.then(|| {
-            req.options.idempotency_key.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+            req.options
+                .idempotency_key
+                .clone()
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
         });
         // POST and PATCH are only safe to repeat when the server can recognise the replay.
         let method_is_safe = !matches!(req.method.as_str(), "POST" | "PATCH");
@@ -100,7 +110,10 @@ impl Engine {
                     }
                     return Ok(resp);
                 }
-                Attempt::Failed { error, server_delay } => (error, server_delay),
+                Attempt::Failed {
+                    error,
+                    server_delay,
+                } => (error, server_delay),
             };
             if let Some(status) = error.status() {
                 span.record("status", status.as_u16());
@@ -121,7 +134,12 @@ impl Engine {
         }
     }
 
-    async fn attempt(&self, req: &Request, idempotency_key: Option<&str>, deadline: Option<Instant>) -> Attempt {
+    async fn attempt(
+        &self,
+        req: &Request,
+        idempotency_key: Option<&str>,
+        deadline: Option<Instant>,
+    ) -> Attempt {
         if let Some(limiter) = &self.limiter {
             limiter.until_ready().await;
         }
@@ -129,38 +147,72 @@ impl Engine {
         if let Some(end) = deadline {
             let left = end.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return Attempt::Failed { error: Error::Timeout("the request deadline passed".into()), server_delay: None };
+                return Attempt::Failed {
+                    error: Error::Timeout("the request deadline passed".into()),
+                    server_delay: None,
+                };
             }
             timeout = timeout.min(left);
         }
         let builder = match self.build(req, idempotency_key, timeout) {
             Ok(b) => b,
-            Err(error) => return Attempt::Failed { error, server_delay: None },
+            Err(error) => {
+                return Attempt::Failed {
+                    error,
+                    server_delay: None,
+                };
+            }
         };
         let resp = match builder.send().await {
             Ok(r) => r,
-            Err(e) => return Attempt::Failed { error: Error::from_reqwest(e), server_delay: None },
+            Err(e) => {
+                return Attempt::Failed {
+                    error: Error::from_reqwest(e),
+                    server_delay: None,
+                };
+            }
         };
         let status = resp.status();
         let headers = resp.headers().clone();
         let body = match read_body(resp, self.config.max_body_bytes).await {
             Ok(b) => b,
-            Err(error) => return Attempt::Failed { error, server_delay: None },
+            Err(error) => {
+                return Attempt::Failed {
+                    error,
+                    server_delay: None,
+                };
+            }
         };
         let request_id = header_request_id(&headers);
         if status.is_success() {
             return Attempt::Done(Response::new(status, headers, request_id, body));
         }
-        let server_delay = if is_retryable_status(status) { server_requested_delay(&headers) } else { None };
+        let server_delay = if is_retryable_status(status) {
+            server_requested_delay(&headers)
+        } else {
+            None
+        };
         let error = Error::Api(Box::new(ApiError::from_response(status, headers, body)));
-        Attempt::Failed { error, server_delay }
+        Attempt::Failed {
+            error,
+            server_delay,
+        }
     }
 
-    fn build(&self, req: &Request, idempotency_key: Option<&str>, timeout: Duration) -> Result<reqwest::RequestBuilder> {
+    fn build(
+        &self,
+        req: &Request,
+        idempotency_key: Option<&str>,
+        timeout: Duration,
+    ) -> Result<reqwest::RequestBuilder> {
         let config = &self.config;
         let base = config.base_url.as_str().trim_end_matches('/');
-        let mut url = url::Url::parse(&format!("{base}{}", req.path))
-            .map_err(|e| Error::Config(format!("cannot build a URL for `{}`: {e}", req.path_template)))?;
+        let mut url = url::Url::parse(&format!("{base}{}", req.path)).map_err(|e| {
+            Error::Config(format!(
+                "cannot build a URL for `{}`: {e}",
+                req.path_template
+            ))
+        })?;
         {
             let mut pairs = url.query_pairs_mut();
             for (k, v) in req.query.iter().chain(config.default_query.iter()) {
@@ -177,7 +229,8 @@ impl Engine {
         let mut headers = req.headers.clone();
         headers.insert(
             USER_AGENT,
-            HeaderValue::from_str(&config.user_agent).unwrap_or(HeaderValue::from_static("openapi-client")),
+            HeaderValue::from_str(&config.user_agent)
+                .unwrap_or(HeaderValue::from_static("openapi-client")),
         );
         if let Some(key) = &config.api_key {
             let mut value = match &config.auth {
@@ -192,16 +245,19 @@ impl Engine {
                     headers.insert(AUTHORIZATION, value);
                 }
                 AuthPlacement::Header(name) => {
-                    let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
-                        .map_err(|_| Error::Config(format!("`{name}` is not a valid header name")))?;
+                    let name =
+                        reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                            Error::Config(format!("`{name}` is not a valid header name"))
+                        })?;
                     headers.insert(name, value);
                 }
                 AuthPlacement::Query(_) => {}
             }
         }
         if let Some(key) = idempotency_key {
-            let name = reqwest::header::HeaderName::from_bytes(config.idempotency_header.as_bytes())
-                .map_err(|_| Error::Config("invalid idempotency header name".into()))?;
+            let name =
+                reqwest::header::HeaderName::from_bytes(config.idempotency_header.as_bytes())
+                    .map_err(|_| Error::Config("invalid idempotency header name".into()))?;
             let value = HeaderValue::from_str(key).map_err(|_| Error::InvalidRequest {
                 param: config.idempotency_header.clone(),
                 message: "the idempotency key is not a valid header value".into(),
@@ -209,7 +265,11 @@ impl Engine {
             headers.insert(name, value);
         }
         if !req.cookies.is_empty() {
-            let joined: Vec<String> = req.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let joined: Vec<String> = req
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             if let Ok(v) = HeaderValue::from_str(&joined.join("; ")) {
                 headers.insert(COOKIE, v);
             }
