@@ -5,7 +5,10 @@ use serde_json::Value;
 use std::path::PathBuf;
 
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn spec() -> Value {
@@ -30,18 +33,31 @@ fn every_operation_follows_the_conventions() {
                 continue;
             }
             count += 1;
-            let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path}: no operationId"));
+            let id = op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path}: no operationId"));
             assert!(ids.insert(id.to_owned()), "duplicate operationId {id}");
-            assert_eq!(op["tags"].as_array().map(Vec::len), Some(1), "{id}: one tag");
+            assert_eq!(
+                op["tags"].as_array().map(Vec::len),
+                Some(1),
+                "{id}: one tag"
+            );
             for status in ["400", "401", "404", "429", "502"] {
-                assert!(op["responses"][status]["$ref"].is_string(), "{id}: shared {status} response");
+                assert!(
+                    op["responses"][status]["$ref"].is_string(),
+                    "{id}: shared {status} response"
+                );
             }
             let idempotency = op["parameters"]
                 .as_array()
                 .into_iter()
                 .flatten()
                 .any(|p| p["$ref"] == "#/components/parameters/IdempotencyKey");
-            assert_eq!(idempotency, method == "post" || method == "patch", "{id}: Idempotency-Key on POST/PATCH only");
+            assert_eq!(
+                idempotency,
+                method == "post" || method == "patch",
+                "{id}: Idempotency-Key on POST/PATCH only"
+            );
         }
     }
     assert_eq!(count, 61);
@@ -49,7 +65,10 @@ fn every_operation_follows_the_conventions() {
 
 #[test]
 fn generation_is_deterministic_and_encoding_independent() {
-    let options = codegen::Options { strict: true, spec_label: "specs/postpress.json".into() };
+    let options = codegen::Options {
+        strict: true,
+        spec_label: "specs/postpress.json".into(),
+    };
     let json = std::fs::read(root().join("specs/postpress.json")).unwrap();
     let yaml = std::fs::read(root().join("specs/postpress.yaml")).unwrap();
     let a = codegen::generate(&json, &options).unwrap();
@@ -66,7 +85,11 @@ fn regen_check_is_clean() {
         .args(["regen", "--check"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

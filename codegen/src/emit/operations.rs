@@ -10,6 +10,22 @@ use crate::ir::{
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+/// Whether `ty` is text, looking through aliases (`type UniqueId = String`).
+fn is_text(model: &Model, ty: &Ty) -> bool {
+    let mut ty = ty.clone();
+    for _ in 0..16 {
+        match ty {
+            Ty::String => return true,
+            Ty::Named(ref n) => match model.types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
+                Some(TypeKind::Alias(inner)) => ty = inner.clone(),
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    false
+}
+
 fn param_type(p: &Param) -> TokenStream {
     rust_type(&p.ty, Scope::Group, false)
 }
@@ -184,7 +200,7 @@ fn emit_method(model: &Model, op: &Operation) -> TokenStream {
     for p in &op.params {
         let id = format_ident!("{}", p.ident);
         if p.required {
-            if p.ty == Ty::String {
+            if is_text(model, &p.ty) {
                 args.push(quote!(#id: impl ::std::convert::Into<::std::string::String>));
                 inits.push(quote!(#id: #id.into()));
             } else {
@@ -510,7 +526,7 @@ fn emit_builder(model: &Model, op: &Operation) -> TokenStream {
             fields.push(quote!(#id: #ty,));
         } else {
             fields.push(quote!(#id: ::std::option::Option<#ty>,));
-            let (arg, value) = if p.ty == Ty::String {
+            let (arg, value) = if is_text(model, &p.ty) {
                 (
                     quote!(value: impl ::std::convert::Into<::std::string::String>),
                     quote!(value.into()),

@@ -31,8 +31,20 @@ fn depth(f: &Field) -> u8 {
     }
 }
 
-fn is_text(ty: &Ty) -> bool {
-    matches!(ty, Ty::String)
+/// Whether `ty` is text, looking through aliases.
+fn is_text(space: &TypeSpace<'_>, ty: &Ty) -> bool {
+    let mut ty = ty.clone();
+    for _ in 0..16 {
+        match ty {
+            Ty::String => return true,
+            Ty::Named(ref n) => match space.defined(n).map(|d| &d.kind) {
+                Some(TypeKind::Alias(inner)) => ty = inner.clone(),
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Detects pagination for an operation, or `None`.
@@ -59,7 +71,7 @@ pub fn detect(
         return None;
     };
     let is_cursor = |f: &&Field| {
-        CURSOR_FIELDS.contains(&f.wire.to_ascii_lowercase().as_str()) && is_text(&f.ty)
+        CURSOR_FIELDS.contains(&f.wire.to_ascii_lowercase().as_str()) && is_text(space, &f.ty)
     };
     let (next_cursor, wire) = if let Some(c) = fields.iter().find(is_cursor) {
         (vec![(c.ident.clone(), depth(c))], c.wire.clone())
@@ -92,7 +104,6 @@ pub fn detect(
 fn struct_fields(space: &TypeSpace<'_>, name: &str) -> Option<Vec<Field>> {
     space.defined(name).and_then(|d| match &d.kind {
         TypeKind::Struct(s) => Some(s.fields.clone()),
-        TypeKind::Alias(Ty::Named(n)) => struct_fields(space, n),
         _ => None,
     })
 }

@@ -50,6 +50,8 @@ impl Accounts {
     /// - `429`
     /// - `502`
     ///
+    /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
+    ///
     /// Operation id: `AccountsController_listAccounts`.
     pub fn list(&self) -> ListBuilder {
         ListBuilder {
@@ -104,10 +106,13 @@ impl Accounts {
     /// - `502`
     ///
     /// Operation id: `AccountsController_getAccount`.
-    pub fn get(&self, id: super::types::UniqueId) -> GetBuilder {
+    pub fn get(
+        &self,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetBuilder {
         GetBuilder {
             client: self.client.clone(),
-            id,
+            id: id.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -132,12 +137,12 @@ impl Accounts {
     /// Operation id: `AccountsController_reconnectAccount`.
     pub fn reconnect(
         &self,
-        id: super::types::UniqueId,
+        id: impl ::std::convert::Into<::std::string::String>,
         body: super::types::ConnectAccountRequest,
     ) -> ReconnectBuilder {
         ReconnectBuilder {
             client: self.client.clone(),
-            id,
+            id: id.into(),
             body,
             options: ::std::default::Default::default(),
         }
@@ -160,10 +165,13 @@ impl Accounts {
     /// - `502`
     ///
     /// Operation id: `AccountsController_deleteAccount`.
-    pub fn delete(&self, id: super::types::UniqueId) -> DeleteBuilder {
+    pub fn delete(
+        &self,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> DeleteBuilder {
         DeleteBuilder {
             client: self.client.clone(),
-            id,
+            id: id.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -189,12 +197,12 @@ impl Accounts {
     /// Operation id: `AccountsController_updateAccount`.
     pub fn update(
         &self,
-        id: super::types::UniqueId,
+        id: impl ::std::convert::Into<::std::string::String>,
         body: super::types::UpdateAccountRequest,
     ) -> UpdateBuilder {
         UpdateBuilder {
             client: self.client.clone(),
-            id,
+            id: id.into(),
             body,
             options: ::std::default::Default::default(),
         }
@@ -281,10 +289,13 @@ impl Accounts {
     /// - `502`
     ///
     /// Operation id: `AccountsController_resyncAccount`.
-    pub fn resync(&self, account_id: super::types::UniqueId) -> ResyncBuilder {
+    pub fn resync(
+        &self,
+        account_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ResyncBuilder {
         ResyncBuilder {
             client: self.client.clone(),
-            account_id,
+            account_id: account_id.into(),
             chunk_size: ::std::option::Option::None,
             partial: ::std::option::Option::None,
             linkedin_product: ::std::option::Option::None,
@@ -361,6 +372,35 @@ impl ListBuilder {
         let req = self.build()?;
         let raw = self.client.engine().execute(req).await?;
         raw.json::<super::types::AccountList>()
+    }
+    /// Streams every page, following the cursor until the last page. Lazy: one page is in
+    /// memory at a time, and dropping the stream stops further requests.
+    pub fn pages(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::AccountList>,
+    > {
+        crate::engine::pages(
+            self,
+            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
+                if cursor.is_some() {
+                    builder.cursor = cursor;
+                }
+                let page = builder.send().await?;
+                let next = ::std::option::Option::Some(&page)
+                    .and_then(|v| v.cursor.as_ref())
+                    .cloned();
+                ::std::result::Result::Ok((page, next))
+            },
+        )
+    }
+    /// Streams every item of every page.
+    pub fn items(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::Account>,
+    > {
+        crate::engine::items(self.pages(), |page: super::types::AccountList| page.items)
     }
 }
 /// Request builder for `POST /accounts`: set optional inputs, then call `.send().await`.

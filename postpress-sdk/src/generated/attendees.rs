@@ -54,6 +54,8 @@ impl Attendees {
     /// - `429`
     /// - `502`
     ///
+    /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
+    ///
     /// Operation id: `AttendeesController_listAttendeeChats`.
     pub fn list_chats(
         &self,
@@ -94,13 +96,19 @@ impl ListChatsBuilder {
         self
     }
     /// Keep only items strictly older than this instant (ISO 8601 UTC).
-    pub fn before(mut self, value: super::types::UtcDateTime) -> Self {
-        self.before = ::std::option::Option::Some(value);
+    pub fn before(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.before = ::std::option::Option::Some(value.into());
         self
     }
     /// Keep only items strictly newer than this instant (ISO 8601 UTC).
-    pub fn after(mut self, value: super::types::UtcDateTime) -> Self {
-        self.after = ::std::option::Option::Some(value);
+    pub fn after(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(value.into());
         self
     }
     /// Page size.
@@ -169,5 +177,32 @@ impl ListChatsBuilder {
         let req = self.build()?;
         let raw = self.client.engine().execute(req).await?;
         raw.json::<super::types::ChatList>()
+    }
+    /// Streams every page, following the cursor until the last page. Lazy: one page is in
+    /// memory at a time, and dropping the stream stops further requests.
+    pub fn pages(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::ChatList>,
+    > {
+        crate::engine::pages(
+            self,
+            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
+                if cursor.is_some() {
+                    builder.cursor = cursor;
+                }
+                let page = builder.send().await?;
+                let next = ::std::option::Option::Some(&page)
+                    .and_then(|v| v.cursor.as_ref())
+                    .cloned();
+                ::std::result::Result::Ok((page, next))
+            },
+        )
+    }
+    /// Streams every item of every page.
+    pub fn items(
+        self,
+    ) -> impl crate::engine::Stream<Item = crate::engine::Result<super::types::Chat>> {
+        crate::engine::items(self.pages(), |page: super::types::ChatList| page.items)
     }
 }

@@ -51,6 +51,8 @@ impl Calendars {
     /// - `429`
     /// - `502`
     ///
+    /// Paginated: `.items()` streams every element of `data` across pages, following `next_cursor`.
+    ///
     /// Operation id: `CalendarsController_listCalendars`.
     pub fn list(
         &self,
@@ -84,6 +86,8 @@ impl Calendars {
     /// - `404`
     /// - `429`
     /// - `502`
+    ///
+    /// Paginated: `.items()` streams every element of `data` across pages, following `next_cursor`.
     ///
     /// Operation id: `CalendarsController_listEvents`.
     pub fn list_events(
@@ -315,6 +319,35 @@ impl ListBuilder {
         let raw = self.client.engine().execute(req).await?;
         raw.json::<super::types::CalendarList>()
     }
+    /// Streams every page, following the cursor until the last page. Lazy: one page is in
+    /// memory at a time, and dropping the stream stops further requests.
+    pub fn pages(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::CalendarList>,
+    > {
+        crate::engine::pages(
+            self,
+            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
+                if cursor.is_some() {
+                    builder.cursor = cursor;
+                }
+                let page = builder.send().await?;
+                let next = ::std::option::Option::Some(&page)
+                    .and_then(|v| v.next_cursor.as_ref())
+                    .cloned();
+                ::std::result::Result::Ok((page, next))
+            },
+        )
+    }
+    /// Streams every item of every page.
+    pub fn items(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::Calendar>,
+    > {
+        crate::engine::items(self.pages(), |page: super::types::CalendarList| page.data)
+    }
 }
 /// Request builder for `GET /events`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -330,13 +363,19 @@ pub struct ListEventsBuilder {
 }
 impl ListEventsBuilder {
     /// Keep only items strictly older than this instant (ISO 8601 UTC).
-    pub fn before(mut self, value: super::types::UtcDateTime) -> Self {
-        self.before = ::std::option::Option::Some(value);
+    pub fn before(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.before = ::std::option::Option::Some(value.into());
         self
     }
     /// Keep only items strictly newer than this instant (ISO 8601 UTC).
-    pub fn after(mut self, value: super::types::UtcDateTime) -> Self {
-        self.after = ::std::option::Option::Some(value);
+    pub fn after(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(value.into());
         self
     }
     /// Page size.
@@ -403,6 +442,38 @@ impl ListEventsBuilder {
         let req = self.build()?;
         let raw = self.client.engine().execute(req).await?;
         raw.json::<super::types::CalendarEventList>()
+    }
+    /// Streams every page, following the cursor until the last page. Lazy: one page is in
+    /// memory at a time, and dropping the stream stops further requests.
+    pub fn pages(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::CalendarEventList>,
+    > {
+        crate::engine::pages(
+            self,
+            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
+                if cursor.is_some() {
+                    builder.cursor = cursor;
+                }
+                let page = builder.send().await?;
+                let next = ::std::option::Option::Some(&page)
+                    .and_then(|v| v.next_cursor.as_ref())
+                    .cloned();
+                ::std::result::Result::Ok((page, next))
+            },
+        )
+    }
+    /// Streams every item of every page.
+    pub fn items(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::CalendarEvent>,
+    > {
+        crate::engine::items(
+            self.pages(),
+            |page: super::types::CalendarEventList| page.data,
+        )
     }
 }
 /// Request builder for `POST /calendars/{calendar_id}/events`: set optional inputs, then call `.send().await`.

@@ -308,6 +308,8 @@ impl Linkedin {
     /// - `429`
     /// - `502`
     ///
+    /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
+    ///
     /// Operation id: `LinkedinController_listJobApplicants`.
     pub fn list_job_applicants(
         &self,
@@ -1154,6 +1156,38 @@ impl ListJobApplicantsBuilder {
         let req = self.build()?;
         let raw = self.client.engine().execute(req).await?;
         raw.json::<super::types::LinkedinJobApplicantList>()
+    }
+    /// Streams every page, following the cursor until the last page. Lazy: one page is in
+    /// memory at a time, and dropping the stream stops further requests.
+    pub fn pages(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::LinkedinJobApplicantList>,
+    > {
+        crate::engine::pages(
+            self,
+            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
+                if cursor.is_some() {
+                    builder.cursor = cursor;
+                }
+                let page = builder.send().await?;
+                let next = ::std::option::Option::Some(&page)
+                    .and_then(|v| v.cursor.as_ref())
+                    .cloned();
+                ::std::result::Result::Ok((page, next))
+            },
+        )
+    }
+    /// Streams every item of every page.
+    pub fn items(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::LinkedinJobApplicant>,
+    > {
+        crate::engine::items(
+            self.pages(),
+            |page: super::types::LinkedinJobApplicantList| page.items,
+        )
     }
 }
 /// Request builder for `GET /linkedin/jobs/applicants/{applicant_id}`: set optional inputs, then call `.send().await`.

@@ -54,6 +54,8 @@ impl Messages {
     /// - `429`
     /// - `502`
     ///
+    /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
+    ///
     /// Operation id: `MessagesController_listMessages`.
     pub fn list(&self) -> ListBuilder {
         ListBuilder {
@@ -209,13 +211,19 @@ impl ListBuilder {
         self
     }
     /// Keep only items strictly older than this instant (ISO 8601 UTC).
-    pub fn before(mut self, value: super::types::UtcDateTime) -> Self {
-        self.before = ::std::option::Option::Some(value);
+    pub fn before(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.before = ::std::option::Option::Some(value.into());
         self
     }
     /// Keep only items strictly newer than this instant (ISO 8601 UTC).
-    pub fn after(mut self, value: super::types::UtcDateTime) -> Self {
-        self.after = ::std::option::Option::Some(value);
+    pub fn after(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(value.into());
         self
     }
     /// Page size.
@@ -297,6 +305,35 @@ impl ListBuilder {
         let req = self.build()?;
         let raw = self.client.engine().execute(req).await?;
         raw.json::<super::types::MessageList>()
+    }
+    /// Streams every page, following the cursor until the last page. Lazy: one page is in
+    /// memory at a time, and dropping the stream stops further requests.
+    pub fn pages(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::MessageList>,
+    > {
+        crate::engine::pages(
+            self,
+            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
+                if cursor.is_some() {
+                    builder.cursor = cursor;
+                }
+                let page = builder.send().await?;
+                let next = ::std::option::Option::Some(&page)
+                    .and_then(|v| v.cursor.as_ref())
+                    .cloned();
+                ::std::result::Result::Ok((page, next))
+            },
+        )
+    }
+    /// Streams every item of every page.
+    pub fn items(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::Message>,
+    > {
+        crate::engine::items(self.pages(), |page: super::types::MessageList| page.items)
     }
 }
 /// Request builder for `GET /messages/{message_id}`: set optional inputs, then call `.send().await`.

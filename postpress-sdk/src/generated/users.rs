@@ -148,6 +148,8 @@ impl Users {
     /// - `429`
     /// - `502`
     ///
+    /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
+    ///
     /// Operation id: `UsersController_listUserPosts`.
     pub fn list_posts(
         &self,
@@ -184,6 +186,8 @@ impl Users {
     /// - `429`
     /// - `502`
     ///
+    /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
+    ///
     /// Operation id: `UsersController_listUserReactions`.
     pub fn list_reactions(
         &self,
@@ -218,6 +222,8 @@ impl Users {
     /// - `404`
     /// - `429`
     /// - `502`
+    ///
+    /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
     /// Operation id: `UsersController_listRelations`.
     pub fn list_relations(
@@ -255,6 +261,8 @@ impl Users {
     /// - `429`
     /// - `502`
     ///
+    /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
+    ///
     /// Operation id: `UsersController_listFollowers`.
     pub fn list_followers(
         &self,
@@ -288,6 +296,8 @@ impl Users {
     /// - `404`
     /// - `429`
     /// - `502`
+    ///
+    /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
     /// Operation id: `UsersController_listFollowing`.
     pub fn list_following(
@@ -349,6 +359,8 @@ impl Users {
     /// - `404`
     /// - `429`
     /// - `502`
+    ///
+    /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
     /// Operation id: `UsersController_listSentInvitations`.
     pub fn list_sent_invitations(
@@ -412,6 +424,8 @@ impl Users {
     /// - `404`
     /// - `429`
     /// - `502`
+    ///
+    /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
     /// Operation id: `UsersController_listReceivedInvitations`.
     pub fn list_received_invitations(
@@ -765,6 +779,33 @@ impl ListPostsBuilder {
         let raw = self.client.engine().execute(req).await?;
         raw.json::<super::types::PostList>()
     }
+    /// Streams every page, following the cursor until the last page. Lazy: one page is in
+    /// memory at a time, and dropping the stream stops further requests.
+    pub fn pages(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::PostList>,
+    > {
+        crate::engine::pages(
+            self,
+            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
+                if cursor.is_some() {
+                    builder.cursor = cursor;
+                }
+                let page = builder.send().await?;
+                let next = ::std::option::Option::Some(&page)
+                    .and_then(|v| v.cursor.as_ref())
+                    .cloned();
+                ::std::result::Result::Ok((page, next))
+            },
+        )
+    }
+    /// Streams every item of every page.
+    pub fn items(
+        self,
+    ) -> impl crate::engine::Stream<Item = crate::engine::Result<super::types::Post>> {
+        crate::engine::items(self.pages(), |page: super::types::PostList| page.items)
+    }
 }
 /// Request builder for `GET /users/{identifier}/reactions`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -842,6 +883,38 @@ impl ListReactionsBuilder {
         let req = self.build()?;
         let raw = self.client.engine().execute(req).await?;
         raw.json::<super::types::PostReactionList>()
+    }
+    /// Streams every page, following the cursor until the last page. Lazy: one page is in
+    /// memory at a time, and dropping the stream stops further requests.
+    pub fn pages(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::PostReactionList>,
+    > {
+        crate::engine::pages(
+            self,
+            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
+                if cursor.is_some() {
+                    builder.cursor = cursor;
+                }
+                let page = builder.send().await?;
+                let next = ::std::option::Option::Some(&page)
+                    .and_then(|v| v.cursor.as_ref())
+                    .cloned();
+                ::std::result::Result::Ok((page, next))
+            },
+        )
+    }
+    /// Streams every item of every page.
+    pub fn items(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::PostReaction>,
+    > {
+        crate::engine::items(
+            self.pages(),
+            |page: super::types::PostReactionList| page.items,
+        )
     }
 }
 /// Request builder for `GET /users/relations`: set optional inputs, then call `.send().await`.
@@ -930,6 +1003,38 @@ impl ListRelationsBuilder {
         let req = self.build()?;
         let raw = self.client.engine().execute(req).await?;
         raw.json::<super::types::UserRelationsList>()
+    }
+    /// Streams every page, following the cursor until the last page. Lazy: one page is in
+    /// memory at a time, and dropping the stream stops further requests.
+    pub fn pages(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::UserRelationsList>,
+    > {
+        crate::engine::pages(
+            self,
+            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
+                if cursor.is_some() {
+                    builder.cursor = cursor;
+                }
+                let page = builder.send().await?;
+                let next = ::std::option::Option::Some(&page)
+                    .and_then(|v| v.cursor.as_ref())
+                    .cloned();
+                ::std::result::Result::Ok((page, next))
+            },
+        )
+    }
+    /// Streams every item of every page.
+    pub fn items(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::UserRelation>,
+    > {
+        crate::engine::items(
+            self.pages(),
+            |page: super::types::UserRelationsList| page.items,
+        )
     }
 }
 /// Request builder for `GET /users/followers`: set optional inputs, then call `.send().await`.
@@ -1024,6 +1129,38 @@ impl ListFollowersBuilder {
         let raw = self.client.engine().execute(req).await?;
         raw.json::<super::types::UserFollowersList>()
     }
+    /// Streams every page, following the cursor until the last page. Lazy: one page is in
+    /// memory at a time, and dropping the stream stops further requests.
+    pub fn pages(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::UserFollowersList>,
+    > {
+        crate::engine::pages(
+            self,
+            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
+                if cursor.is_some() {
+                    builder.cursor = cursor;
+                }
+                let page = builder.send().await?;
+                let next = ::std::option::Option::Some(&page)
+                    .and_then(|v| v.cursor.as_ref())
+                    .cloned();
+                ::std::result::Result::Ok((page, next))
+            },
+        )
+    }
+    /// Streams every item of every page.
+    pub fn items(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::UserFollower>,
+    > {
+        crate::engine::items(
+            self.pages(),
+            |page: super::types::UserFollowersList| page.items,
+        )
+    }
 }
 /// Request builder for `GET /users/following`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -1116,6 +1253,38 @@ impl ListFollowingBuilder {
         let req = self.build()?;
         let raw = self.client.engine().execute(req).await?;
         raw.json::<super::types::UserRelationsList>()
+    }
+    /// Streams every page, following the cursor until the last page. Lazy: one page is in
+    /// memory at a time, and dropping the stream stops further requests.
+    pub fn pages(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::UserRelationsList>,
+    > {
+        crate::engine::pages(
+            self,
+            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
+                if cursor.is_some() {
+                    builder.cursor = cursor;
+                }
+                let page = builder.send().await?;
+                let next = ::std::option::Option::Some(&page)
+                    .and_then(|v| v.cursor.as_ref())
+                    .cloned();
+                ::std::result::Result::Ok((page, next))
+            },
+        )
+    }
+    /// Streams every item of every page.
+    pub fn items(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::UserRelation>,
+    > {
+        crate::engine::items(
+            self.pages(),
+            |page: super::types::UserRelationsList| page.items,
+        )
     }
 }
 /// Request builder for `POST /users/invite`: set optional inputs, then call `.send().await`.
@@ -1252,6 +1421,38 @@ impl ListSentInvitationsBuilder {
         let raw = self.client.engine().execute(req).await?;
         raw.json::<super::types::InvitationSentList>()
     }
+    /// Streams every page, following the cursor until the last page. Lazy: one page is in
+    /// memory at a time, and dropping the stream stops further requests.
+    pub fn pages(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::InvitationSentList>,
+    > {
+        crate::engine::pages(
+            self,
+            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
+                if cursor.is_some() {
+                    builder.cursor = cursor;
+                }
+                let page = builder.send().await?;
+                let next = ::std::option::Option::Some(&page)
+                    .and_then(|v| v.cursor.as_ref())
+                    .cloned();
+                ::std::result::Result::Ok((page, next))
+            },
+        )
+    }
+    /// Streams every item of every page.
+    pub fn items(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::InvitationBase>,
+    > {
+        crate::engine::items(
+            self.pages(),
+            |page: super::types::InvitationSentList| page.items,
+        )
+    }
 }
 /// Request builder for `DELETE /users/invite/sent/{invitation_id}`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -1386,6 +1587,38 @@ impl ListReceivedInvitationsBuilder {
         let req = self.build()?;
         let raw = self.client.engine().execute(req).await?;
         raw.json::<super::types::InvitationReceivedList>()
+    }
+    /// Streams every page, following the cursor until the last page. Lazy: one page is in
+    /// memory at a time, and dropping the stream stops further requests.
+    pub fn pages(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::InvitationReceivedList>,
+    > {
+        crate::engine::pages(
+            self,
+            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
+                if cursor.is_some() {
+                    builder.cursor = cursor;
+                }
+                let page = builder.send().await?;
+                let next = ::std::option::Option::Some(&page)
+                    .and_then(|v| v.cursor.as_ref())
+                    .cloned();
+                ::std::result::Result::Ok((page, next))
+            },
+        )
+    }
+    /// Streams every item of every page.
+    pub fn items(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::InvitationBase>,
+    > {
+        crate::engine::items(
+            self.pages(),
+            |page: super::types::InvitationReceivedList| page.items,
+        )
     }
 }
 /// Request builder for `POST /users/invite/received/{invitation_id}`: set optional inputs, then call `.send().await`.

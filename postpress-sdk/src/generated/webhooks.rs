@@ -50,6 +50,8 @@ impl Webhooks {
     /// - `429`
     /// - `502`
     ///
+    /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
+    ///
     /// Operation id: `WebhooksController_listWebhooks`.
     pub fn list(&self) -> ListBuilder {
         ListBuilder {
@@ -104,10 +106,13 @@ impl Webhooks {
     /// - `502`
     ///
     /// Operation id: `WebhooksController_deleteWebhook`.
-    pub fn delete(&self, id: super::types::UniqueId) -> DeleteBuilder {
+    pub fn delete(
+        &self,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> DeleteBuilder {
         DeleteBuilder {
             client: self.client.clone(),
-            id,
+            id: id.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -179,6 +184,35 @@ impl ListBuilder {
         let req = self.build()?;
         let raw = self.client.engine().execute(req).await?;
         raw.json::<super::types::WebhookList>()
+    }
+    /// Streams every page, following the cursor until the last page. Lazy: one page is in
+    /// memory at a time, and dropping the stream stops further requests.
+    pub fn pages(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::WebhookList>,
+    > {
+        crate::engine::pages(
+            self,
+            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
+                if cursor.is_some() {
+                    builder.cursor = cursor;
+                }
+                let page = builder.send().await?;
+                let next = ::std::option::Option::Some(&page)
+                    .and_then(|v| v.cursor.as_ref())
+                    .cloned();
+                ::std::result::Result::Ok((page, next))
+            },
+        )
+    }
+    /// Streams every item of every page.
+    pub fn items(
+        self,
+    ) -> impl crate::engine::Stream<
+        Item = crate::engine::Result<super::types::Webhook>,
+    > {
+        crate::engine::items(self.pages(), |page: super::types::WebhookList| page.items)
     }
 }
 /// Request builder for `POST /webhooks`: set optional inputs, then call `.send().await`.

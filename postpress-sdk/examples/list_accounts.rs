@@ -1,0 +1,22 @@
+//! List every account with auto-pagination and handle an API error.
+//! Run with `POSTPRESS_API_KEY=pp_test_... cargo run -p postpress-sdk --example list_accounts`.
+
+use futures_util::TryStreamExt;
+use postpress_sdk::{Client, Error};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    let client = Client::from_env()?;
+    let mut accounts = std::pin::pin!(client.accounts().list().limit(250).items());
+    while let Some(account) = accounts.try_next().await? {
+        println!("{account:?}");
+    }
+    match client.accounts().get("acc_missing").send().await {
+        Ok(account) => println!("found {account:?}"),
+        Err(e) if e.status().map(|s| s.as_u16()) == Some(404) => {
+            println!("not found (request id {:?})", e.request_id())
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
