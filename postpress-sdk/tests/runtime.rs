@@ -15,7 +15,9 @@ struct Seen {
     body: Bytes,
 }
 
-type Script = Arc<Mutex<VecDeque<(u16, Vec<(&'static str, String)>, String)>>>;
+/// One scripted answer: status, headers, body.
+type Answer = (u16, Vec<(&'static str, String)>, String);
+type Script = Arc<Mutex<VecDeque<Answer>>>;
 
 struct Server {
     url: String,
@@ -23,7 +25,7 @@ struct Server {
 }
 
 /// Starts a server that answers with `script` in order (then 500s) and records every request.
-async fn serve(script: Vec<(u16, Vec<(&'static str, String)>, String)>) -> Server {
+async fn serve(script: Vec<Answer>) -> Server {
     let script: Script = Arc::new(Mutex::new(script.into()));
     let seen = Arc::new(Mutex::new(Vec::new()));
     let (s2, seen2) = (script.clone(), seen.clone());
@@ -75,7 +77,7 @@ fn client(url: &str) -> Client {
         .unwrap()
 }
 
-fn ok(body: &str) -> (u16, Vec<(&'static str, String)>, String) {
+fn ok(body: &str) -> Answer {
     (200, vec![], body.to_owned())
 }
 
@@ -163,7 +165,7 @@ async fn post_retries_reuse_one_idempotency_key() {
         .iter()
         .map(|s| s.headers["idempotency-key"].clone())
         .collect();
-    assert!(keys.iter().all(|k| k == &keys[0]), "{keys:?}");
+    assert!(keys.iter().all(|k| *k == keys[0]), "{keys:?}");
     let sent: serde_json::Value = serde_json::from_slice(&seen[0].body).unwrap();
     assert_eq!(sent["reaction_type"], "like");
     assert!(sent.get("comment_id").is_none());
@@ -210,6 +212,7 @@ async fn path_values_cannot_escape_their_segment_and_port_query_is_kept() {
     let seen = server.seen.lock().unwrap().clone();
     assert_eq!(seen[0].uri.path(), "/v1/accounts/a%2F..%2Fb%3Fx%3D1%23f");
     assert_eq!(seen[0].uri.query(), Some("port=8443"));
+    assert_eq!(seen[0].method, Method::DELETE);
     assert!(
         seen[0].headers.get("idempotency-key").is_none(),
         "never on DELETE"

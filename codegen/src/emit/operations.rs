@@ -277,11 +277,15 @@ fn build_fn(model: &Model, op: &Operation) -> TokenStream {
                 .map(fmt_f64)
                 .map(|m| quote!(::std::option::Option::Some(#m)))
                 .unwrap_or(quote!(::std::option::Option::None));
-            if p.required {
-                steps
-                    .push(quote!(crate::engine::check_range(#wire, self.#id as f64, #min, #max)?;));
+            let cast = if p.ty == Ty::F64 {
+                quote!()
             } else {
-                steps.push(quote!(if let ::std::option::Option::Some(value) = self.#id { crate::engine::check_range(#wire, value as f64, #min, #max)?; }));
+                quote!(as f64)
+            };
+            if p.required {
+                steps.push(quote!(crate::engine::check_range(#wire, self.#id #cast, #min, #max)?;));
+            } else {
+                steps.push(quote!(if let ::std::option::Option::Some(value) = self.#id { crate::engine::check_range(#wire, value #cast, #min, #max)?; }));
             }
         }
         steps.push(match p.location {
@@ -303,7 +307,10 @@ fn build_fn(model: &Model, op: &Operation) -> TokenStream {
                 BodyKind::Form(_) => quote!(req.form_body(#body)?;),
                 BodyKind::Bytes => quote!(req.bytes_body((#body).clone(), #ct);),
                 BodyKind::Text => quote!(req.bytes_body((#body).clone().into_bytes(), #ct);),
-                BodyKind::Multipart(name) => multipart_steps(model, name, body),
+                BodyKind::Multipart(name) => {
+                    let steps = multipart_steps(model, name);
+                    quote!({ let body = #body; #steps })
+                }
             }
         };
         if b.required {
@@ -326,7 +333,7 @@ fn build_fn(model: &Model, op: &Operation) -> TokenStream {
     }
 }
 
-fn multipart_steps(model: &Model, name: &str, body: TokenStream) -> TokenStream {
+fn multipart_steps(model: &Model, name: &str) -> TokenStream {
     let Some(TypeKind::Multipart(s)) = model.types.iter().find(|t| t.name == name).map(|t| &t.kind)
     else {
         return quote!();
@@ -335,12 +342,12 @@ fn multipart_steps(model: &Model, name: &str, body: TokenStream) -> TokenStream 
         let id = format_ident!("{}", f.ident);
         let wire = &f.wire;
         match (f.multipart, f.required) {
-            (Some(MultipartKind::Files), _) => quote!(for part in &(#body).#id { req.multipart_file(#wire, part); }),
-            (Some(MultipartKind::File), true) => quote!(req.multipart_file(#wire, &(#body).#id);),
-            (Some(MultipartKind::File), false) => quote!(if let ::std::option::Option::Some(part) = &(#body).#id { req.multipart_file(#wire, part); }),
-            (Some(MultipartKind::Json), true) => quote!(req.multipart_json(#wire, &(#body).#id)?;),
-            (Some(MultipartKind::Json), false) => quote!(if let ::std::option::Option::Some(value) = &(#body).#id { req.multipart_json(#wire, value)?; }),
-            _ => quote!(req.multipart_field(#wire, &(#body).#id)?;),
+            (Some(MultipartKind::Files), _) => quote!(for part in &body.#id { req.multipart_file(#wire, part); }),
+            (Some(MultipartKind::File), true) => quote!(req.multipart_file(#wire, &body.#id);),
+            (Some(MultipartKind::File), false) => quote!(if let ::std::option::Option::Some(part) = &body.#id { req.multipart_file(#wire, part); }),
+            (Some(MultipartKind::Json), true) => quote!(req.multipart_json(#wire, &body.#id)?;),
+            (Some(MultipartKind::Json), false) => quote!(if let ::std::option::Option::Some(value) = &body.#id { req.multipart_json(#wire, value)?; }),
+            _ => quote!(req.multipart_field(#wire, &body.#id)?;),
         }
     });
     quote!(#(#steps)*)

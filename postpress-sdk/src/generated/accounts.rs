@@ -914,7 +914,7 @@ impl ResyncBuilder {
         if let ::std::option::Option::Some(value) = self.chunk_size {
             crate::engine::check_range(
                 "chunk_size",
-                value as f64,
+                value,
                 ::std::option::Option::Some(1f64),
                 ::std::option::Option::None,
             )?;

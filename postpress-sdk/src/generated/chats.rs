@@ -469,21 +469,24 @@ impl StartBuilder {
     }
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(crate::engine::Method::POST, "/chats");
-        req.multipart_json("account_id", &(&self.body).account_id)?;
-        req.multipart_field("attendees_ids", &(&self.body).attendees_ids)?;
-        req.multipart_field("text", &(&self.body).text)?;
-        req.multipart_field("subject", &(&self.body).subject)?;
-        for part in &(&self.body).attachments {
-            req.multipart_file("attachments", part);
-        }
-        if let ::std::option::Option::Some(part) = &(&self.body).voice_message {
-            req.multipart_file("voice_message", part);
-        }
-        if let ::std::option::Option::Some(part) = &(&self.body).video_message {
-            req.multipart_file("video_message", part);
-        }
-        if let ::std::option::Option::Some(value) = &(&self.body).linkedin {
-            req.multipart_json("linkedin", value)?;
+        {
+            let body = &self.body;
+            req.multipart_json("account_id", &body.account_id)?;
+            req.multipart_field("attendees_ids", &body.attendees_ids)?;
+            req.multipart_field("text", &body.text)?;
+            req.multipart_field("subject", &body.subject)?;
+            for part in &body.attachments {
+                req.multipart_file("attachments", part);
+            }
+            if let ::std::option::Option::Some(part) = &body.voice_message {
+                req.multipart_file("voice_message", part);
+            }
+            if let ::std::option::Option::Some(part) = &body.video_message {
+                req.multipart_file("video_message", part);
+            }
+            if let ::std::option::Option::Some(value) = &body.linkedin {
+                req.multipart_json("linkedin", value)?;
+            }
         }
         req.idempotent();
         req.options(self.options.clone());
@@ -794,20 +797,23 @@ impl SendMessageBuilder {
             "/chats/{chat_id}/messages",
         );
         req.path_param("chat_id", &self.chat_id)?;
-        req.multipart_field("text", &(&self.body).text)?;
-        req.multipart_field("account_id", &(&self.body).account_id)?;
-        req.multipart_field("thread_id", &(&self.body).thread_id)?;
-        req.multipart_field("quote_id", &(&self.body).quote_id)?;
-        if let ::std::option::Option::Some(part) = &(&self.body).voice_message {
-            req.multipart_file("voice_message", part);
+        {
+            let body = &self.body;
+            req.multipart_field("text", &body.text)?;
+            req.multipart_field("account_id", &body.account_id)?;
+            req.multipart_field("thread_id", &body.thread_id)?;
+            req.multipart_field("quote_id", &body.quote_id)?;
+            if let ::std::option::Option::Some(part) = &body.voice_message {
+                req.multipart_file("voice_message", part);
+            }
+            if let ::std::option::Option::Some(part) = &body.video_message {
+                req.multipart_file("video_message", part);
+            }
+            for part in &body.attachments {
+                req.multipart_file("attachments", part);
+            }
+            req.multipart_field("typing_duration", &body.typing_duration)?;
         }
-        if let ::std::option::Option::Some(part) = &(&self.body).video_message {
-            req.multipart_file("video_message", part);
-        }
-        for part in &(&self.body).attachments {
-            req.multipart_file("attachments", part);
-        }
-        req.multipart_field("typing_duration", &(&self.body).typing_duration)?;
         req.idempotent();
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)

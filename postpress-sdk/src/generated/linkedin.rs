@@ -1045,7 +1045,7 @@ impl ListJobApplicantsBuilder {
         if let ::std::option::Option::Some(value) = self.min_years_of_experience {
             crate::engine::check_range(
                 "min_years_of_experience",
-                value as f64,
+                value,
                 ::std::option::Option::Some(0f64),
                 ::std::option::Option::None,
             )?;
@@ -1059,7 +1059,7 @@ impl ListJobApplicantsBuilder {
         if let ::std::option::Option::Some(value) = self.max_years_of_experience {
             crate::engine::check_range(
                 "max_years_of_experience",
-                value as f64,
+                value,
                 ::std::option::Option::Some(0f64),
                 ::std::option::Option::None,
             )?;
@@ -1073,7 +1073,7 @@ impl ListJobApplicantsBuilder {
         if let ::std::option::Option::Some(value) = self.min_years_in_company {
             crate::engine::check_range(
                 "min_years_in_company",
-                value as f64,
+                value,
                 ::std::option::Option::Some(0f64),
                 ::std::option::Option::None,
             )?;
@@ -1087,7 +1087,7 @@ impl ListJobApplicantsBuilder {
         if let ::std::option::Option::Some(value) = self.max_years_in_company {
             crate::engine::check_range(
                 "max_years_in_company",
-                value as f64,
+                value,
                 ::std::option::Option::Some(0f64),
                 ::std::option::Option::None,
             )?;
@@ -1101,7 +1101,7 @@ impl ListJobApplicantsBuilder {
         if let ::std::option::Option::Some(value) = self.min_years_in_position {
             crate::engine::check_range(
                 "min_years_in_position",
-                value as f64,
+                value,
                 ::std::option::Option::Some(0f64),
                 ::std::option::Option::None,
             )?;
@@ -1115,7 +1115,7 @@ impl ListJobApplicantsBuilder {
         if let ::std::option::Option::Some(value) = self.max_years_in_position {
             crate::engine::check_range(
                 "max_years_in_position",
-                value as f64,
+                value,
                 ::std::option::Option::Some(0f64),
                 ::std::option::Option::None,
             )?;

@@ -193,22 +193,25 @@ impl CreateBuilder {
     }
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(crate::engine::Method::POST, "/posts");
-        req.multipart_field("account_id", &(&self.body).account_id)?;
-        req.multipart_field("text", &(&self.body).text)?;
-        for part in &(&self.body).attachments {
-            req.multipart_file("attachments", part);
+        {
+            let body = &self.body;
+            req.multipart_field("account_id", &body.account_id)?;
+            req.multipart_field("text", &body.text)?;
+            for part in &body.attachments {
+                req.multipart_file("attachments", part);
+            }
+            if let ::std::option::Option::Some(part) = &body.video_thumbnail {
+                req.multipart_file("video_thumbnail", part);
+            }
+            req.multipart_field("repost", &body.repost)?;
+            req.multipart_field("include_job_posting", &body.include_job_posting)?;
+            if let ::std::option::Option::Some(value) = &body.mentions {
+                req.multipart_json("mentions", value)?;
+            }
+            req.multipart_field("external_link", &body.external_link)?;
+            req.multipart_field("as_organization", &body.as_organization)?;
+            req.multipart_field("location", &body.location)?;
         }
-        if let ::std::option::Option::Some(part) = &(&self.body).video_thumbnail {
-            req.multipart_file("video_thumbnail", part);
-        }
-        req.multipart_field("repost", &(&self.body).repost)?;
-        req.multipart_field("include_job_posting", &(&self.body).include_job_posting)?;
-        if let ::std::option::Option::Some(value) = &(&self.body).mentions {
-            req.multipart_json("mentions", value)?;
-        }
-        req.multipart_field("external_link", &(&self.body).external_link)?;
-        req.multipart_field("as_organization", &(&self.body).as_organization)?;
-        req.multipart_field("location", &(&self.body).location)?;
         req.idempotent();
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)

@@ -650,28 +650,30 @@ impl EditOwnProfileBuilder {
             crate::engine::Method::PATCH,
             "/users/me/edit",
         );
-        req.multipart_field("type", &(&self.body).type_)?;
-        req.multipart_field("account_id", &(&self.body).account_id)?;
-        if let ::std::option::Option::Some(value) = &(&self.body).location {
-            req.multipart_json("location", value)?;
-        }
-        req.multipart_field("headline", &(&self.body).headline)?;
-        req.multipart_field("summary", &(&self.body).summary)?;
-        if let ::std::option::Option::Some(part) = &(&self.body).picture {
-            req.multipart_file("picture", part);
-        }
-        if let ::std::option::Option::Some(value) = &(&self.body).picture_settings {
-            req.multipart_json("picture_settings", value)?;
-        }
-        if let ::std::option::Option::Some(part) = &(&self.body).cover_picture {
-            req.multipart_file("cover_picture", part);
-        }
-        if let ::std::option::Option::Some(value) = &(&self.body).cover_picture_settings
         {
-            req.multipart_json("cover_picture_settings", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &(&self.body).experience {
-            req.multipart_json("experience", value)?;
+            let body = &self.body;
+            req.multipart_field("type", &body.type_)?;
+            req.multipart_field("account_id", &body.account_id)?;
+            if let ::std::option::Option::Some(value) = &body.location {
+                req.multipart_json("location", value)?;
+            }
+            req.multipart_field("headline", &body.headline)?;
+            req.multipart_field("summary", &body.summary)?;
+            if let ::std::option::Option::Some(part) = &body.picture {
+                req.multipart_file("picture", part);
+            }
+            if let ::std::option::Option::Some(value) = &body.picture_settings {
+                req.multipart_json("picture_settings", value)?;
+            }
+            if let ::std::option::Option::Some(part) = &body.cover_picture {
+                req.multipart_file("cover_picture", part);
+            }
+            if let ::std::option::Option::Some(value) = &body.cover_picture_settings {
+                req.multipart_json("cover_picture_settings", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &body.experience {
+                req.multipart_json("experience", value)?;
+            }
         }
         req.idempotent();
         req.options(self.options.clone());
