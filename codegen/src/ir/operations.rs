@@ -96,6 +96,12 @@ fn method_name(operation_id: Option<&str>, group: &str, http_method: &str, path:
         .filter(|s| !s.is_empty())
         .filter(|s| !s.ends_with("Controller") && !s.eq_ignore_ascii_case(group))
         .collect();
+    // An id that is only the group name (or a controller) keeps its own words.
+    let segments = if segments.is_empty() {
+        vec![id]
+    } else {
+        segments
+    };
     let snake = field_name(&segments.join(" "));
     let nouns: Vec<String> = group_words
         .iter()
