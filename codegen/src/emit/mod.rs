@@ -2,6 +2,7 @@
 //! group, one for types, a `mod.rs`, and the `API.md` index.
 
 mod docs;
+mod examples;
 mod index;
 mod operations;
 pub mod standalone;
@@ -135,6 +136,12 @@ pub fn emit(
             }
         }
     });
+    let examples_mod = examples::has_examples(model).then(|| {
+        quote!(
+            #[cfg(test)]
+            mod examples;
+        )
+    });
     let title_doc = docs::inner_attrs(&[format!("Generated client surface for {}.", model.title)]);
     let allows = module_allows();
     let root = quote! {
@@ -142,6 +149,7 @@ pub fn emit(
         #allows
         pub mod types;
         #(pub mod #group_mods;)*
+        #examples_mod
         impl crate::Client {
             #(#accessors)*
         }
@@ -156,6 +164,14 @@ pub fn emit(
         let t = Instant::now();
         let tokens = operations::emit_group(model, gi);
         push(format!("src/generated/{}.rs", group.module), tokens, t)?;
+    }
+    if examples::has_examples(model) {
+        let t = Instant::now();
+        push(
+            "src/generated/examples.rs".into(),
+            examples::emit_examples(model),
+            t,
+        )?;
     }
     files.push(GeneratedFile {
         path: "API.md".into(),

@@ -2,7 +2,7 @@
 //! or an implicit one-value-enum tag), and untagged unions tried in a fixed order.
 
 use super::merge::object_view;
-use super::schemas::{Conv, Naming, TypeSpace, doc_of, wrap_nullable};
+use super::schemas::{Conv, Naming, TypeSpace, doc_of};
 use super::{Doc, Tagged, TaggedVariant, Ty, TypeDef, TypeKind, Untagged, UntaggedVariant};
 use crate::diagnostics::Diagnostics;
 use crate::names::{NameSet, type_name};
@@ -15,8 +15,14 @@ struct Branch {
     component: Option<String>,
 }
 
+/// A branch that admits only `null`: 3.1's `type: "null"`, or 3.0's stand-in, a nullable
+/// schema whose enum lists nothing but `null`.
 fn is_null_only(s: &Schema) -> bool {
+    let only_null = |values: &[Option<String>]| {
+        s.schema_data.nullable && !values.is_empty() && values.iter().all(Option::is_none)
+    };
     match &s.schema_kind {
+        SchemaKind::Type(Type::String(st)) => only_null(&st.enumeration),
         SchemaKind::Any(any) => {
             any.typ.as_deref().is_none_or(|t| t == "null")
                 && any.properties.is_empty()
@@ -108,6 +114,9 @@ impl TypeSpace<'_> {
                 nullable = true;
                 continue;
             }
+            // `null` matching one branch means the union as a whole admits it: hoisting that
+            // to `Option<Union>` keeps the variants free of `Option` payloads.
+            nullable |= schema.schema_data.nullable;
             let pointer = if matches!(b, ReferenceOr::Item(_)) {
                 at
             } else {
@@ -333,7 +342,8 @@ impl TypeSpace<'_> {
                 depth + 1,
                 diags,
             );
-            let ty = wrap_nullable(conv);
+            // Nullability was hoisted to the union in `union`.
+            let ty = conv.ty;
             if variants.iter().any(|v: &UntaggedVariant| v.ty == ty) {
                 continue;
             }

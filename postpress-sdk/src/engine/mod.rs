@@ -9,6 +9,8 @@ mod auth;
 mod config;
 pub mod double_option;
 mod error;
+#[doc(hidden)]
+pub mod examples;
 mod multipart;
 mod pagination;
 mod query;

@@ -35,6 +35,8 @@ pub mod messages;
 pub mod webhooks;
 pub mod emails;
 pub mod calendars;
+#[cfg(test)]
+mod examples;
 impl crate::Client {
     /// Linked accounts, native authentication and checkpoints.
     pub fn accounts(&self) -> accounts::Accounts {

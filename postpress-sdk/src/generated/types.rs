@@ -1875,7 +1875,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckpointCheckpointType {
 pub struct CheckpointCheckpoint {
     #[serde(rename = "type")]
     pub type_: CheckpointCheckpointType,
-    /// The QR code to scan (WhatsApp
+    /// The QR code to scan (WhatsApp, Telegram).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub qrcode: ::std::option::Option<::std::string::String>,
     /// The pairing code to type on the phone (WhatsApp).
@@ -2310,7 +2310,7 @@ pub struct HostedAuthUrl {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Mention {
     pub name: ::std::string::String,
-    /// ACo/ADo id for a person
+    /// ACo/ADo id for a person, digits for a company.
     pub profile_id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_company: ::std::option::Option<bool>,
@@ -3514,7 +3514,7 @@ pub struct UserInvitationSent {
     /// Always `UserInvitationSent`.
     pub object: ::std::string::String,
     pub invitation_id: ::std::string::String,
-    /// Share of the weekly quota used
+    /// Share of the weekly quota used, reported at 50, 75, 90 and 95.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<f64>,
 }
@@ -5369,7 +5369,7 @@ pub struct LinkedinJobApplicantList {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
-/// -1 when muted for good, an ISO instant, or null when not muted.
+/// -1 when muted for good, an ISO instant, or null when not muted. OpenAPI 3.0 has no null type, so the string branch carries the nullability.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum ChatMutedUntil {
@@ -5507,14 +5507,14 @@ pub struct Chat {
     pub attendee_provider_id: ::std::option::Option<::std::string::String>,
     #[serde(default)]
     pub name: ::std::option::Option<::std::string::String>,
-    /// 0 one-to-one
+    /// 0 one-to-one, 1 group, 2 broadcast.
     #[serde(rename = "type")]
     pub type_: f64,
     #[serde(default)]
     pub timestamp: ::std::option::Option<::std::string::String>,
     pub unread_count: f64,
     pub archived: Flag01,
-    /// -1 when muted for good, an ISO instant, or null when not muted.
+    /// -1 when muted for good, an ISO instant, or null when not muted. OpenAPI 3.0 has no null type, so the string branch carries the nullability.
     #[serde(default)]
     pub muted_until: ::std::option::Option<ChatMutedUntil>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5847,7 +5847,7 @@ pub struct StartChatRequest {
     pub account_id: UniqueId,
     /// Provider ids of the people to write to (LinkedIn ACo/ACw/AE ids, WhatsApp `…@s.whatsapp.net`, Instagram messaging ids).
     pub attendees_ids: ::std::vec::Vec<::std::string::String>,
-    /// The first message; Recruiter allows strong
+    /// The first message; Recruiter allows strong, em, a, ul, ol and li tags.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7872,7 +7872,7 @@ pub struct ChatsStartRequest {
     pub account_id: UniqueId,
     /// Provider ids of the people to write to (LinkedIn ACo/ACw/AE ids, WhatsApp `…@s.whatsapp.net`, Instagram messaging ids).
     pub attendees_ids: ::std::vec::Vec<::std::string::String>,
-    /// The first message; Recruiter allows strong
+    /// The first message; Recruiter allows strong, em, a, ul, ol and li tags.
     pub text: ::std::option::Option<::std::string::String>,
     pub subject: ::std::option::Option<::std::string::String>,
     pub attachments: ::std::vec::Vec<crate::engine::Part>,
