@@ -17,11 +17,14 @@ const RESERVED_TYPES: &[&str] = &[
     "Option", "Result", "String", "Vec", "Box", "Value", "Some", "None", "Ok", "Err",
 ];
 
-/// Keeps ASCII letters and digits, turning every other run of characters into a word break.
+/// Keeps ASCII letters and digits (after transliterating other scripts, so `café` is `cafe`),
+/// turning every other run of characters into a word break. A string with no letters or
+/// digits at all (`+`, `>=`, `$`) is spelled out from its symbols instead.
 fn words(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
+    let ascii = deunicode::deunicode(raw);
+    let mut out = String::with_capacity(ascii.len());
     let mut prev_sep = true;
-    for c in raw.chars() {
+    for c in ascii.chars() {
         if c.is_ascii_alphanumeric() {
             out.push(c);
             prev_sep = false;
@@ -30,7 +33,48 @@ fn words(raw: &str) -> String {
             prev_sep = true;
         }
     }
+    if out.is_empty() {
+        return ascii
+            .chars()
+            .filter_map(symbol_word)
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
     out
+}
+
+fn symbol_word(c: char) -> Option<&'static str> {
+    Some(match c {
+        '+' => "plus",
+        '-' => "minus",
+        '*' => "star",
+        '/' => "slash",
+        '\\' => "backslash",
+        '<' => "lt",
+        '>' => "gt",
+        '=' => "eq",
+        '!' => "not",
+        '.' => "dot",
+        ',' => "comma",
+        ':' => "colon",
+        ';' => "semicolon",
+        '@' => "at",
+        '#' => "hash",
+        '$' => "dollar",
+        '%' => "percent",
+        '&' => "and",
+        '|' => "or",
+        '^' => "caret",
+        '~' => "tilde",
+        '?' => "question",
+        '_' => "underscore",
+        '\'' => "quote",
+        '"' => "double quote",
+        '(' | ')' => "paren",
+        '[' | ']' => "bracket",
+        '{' | '}' => "brace",
+        _ => return None,
+    })
 }
 
 fn finish(mut ident: String, fallback: &str, digit_prefix: &str) -> String {
@@ -100,7 +144,12 @@ mod tests {
         assert_eq!(type_name("account-list"), "AccountList");
         assert_eq!(type_name("2fa"), "T2fa");
         assert_eq!(type_name(""), "Unnamed");
-        assert_eq!(type_name("日本"), "Unnamed");
+        assert_eq!(type_name("日本"), "RiBen");
+        assert_eq!(type_name("+"), "Plus");
+        assert_eq!(type_name(">="), "GtEq");
+        assert_eq!(field_name("café"), "cafe");
+        assert_eq!(field_name("$"), "dollar");
+        assert_eq!(type_name("\u{202e}"), "Unnamed");
         assert_eq!(type_name("Option"), "OptionType");
         assert_eq!(field_name("type"), "type_");
         assert_eq!(field_name("r#type"), "r_type");

@@ -327,6 +327,13 @@ impl<'a> TypeSpace<'a> {
                         nullable: nullable || inner.nullable,
                     };
                 }
+                if let SchemaKind::AllOf { all_of } = &schema.schema_kind
+                    && let Some(union) = self.distribute_union(schema, all_of)
+                {
+                    let mut conv = self.convert_schema(&union, naming, pointer, depth + 1, diags);
+                    conv.nullable |= nullable;
+                    return conv;
+                }
                 let view = merge::object_view(self, schema, pointer, depth, diags);
                 Conv::of(self.object(view, schema, naming, pointer, depth, diags))
             }
@@ -344,6 +351,62 @@ impl<'a> TypeSpace<'a> {
         };
         conv.nullable |= nullable;
         conv
+    }
+
+    /// `allOf: [oneOf: [A, B], C]` is `oneOf: [allOf: [A, C], allOf: [B, C]]`: distributing
+    /// the first union over the other branches keeps the variants (and their tag) instead of
+    /// flattening them into one struct. Returns `None` when no branch is a union.
+    fn distribute_union(&self, parent: &Schema, all_of: &[ReferenceOr<Schema>]) -> Option<Schema> {
+        let mut scratch = Diagnostics::default();
+        let (index, union) = all_of.iter().enumerate().find_map(|(i, b)| {
+            let (s, _, _) = self.resolve(b, "", &mut scratch)?;
+            matches!(
+                s.schema_kind,
+                SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. }
+            )
+            .then_some((i, s))
+        })?;
+        let rest: Vec<_> = all_of
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != index)
+            .map(|(_, b)| b.clone())
+            .collect();
+        let spread = |variants: &[ReferenceOr<Schema>]| -> Vec<ReferenceOr<Schema>> {
+            variants
+                .iter()
+                .map(|v| {
+                    let null_only = self
+                        .resolve(v, "", &mut Diagnostics::default())
+                        .is_some_and(|(s, _, _)| super::unions::is_null_only(&s));
+                    if null_only {
+                        return v.clone();
+                    }
+                    let mut all_of = vec![v.clone()];
+                    all_of.extend(rest.iter().cloned());
+                    ReferenceOr::Item(Schema {
+                        schema_data: Default::default(),
+                        schema_kind: SchemaKind::AllOf { all_of },
+                    })
+                })
+                .collect()
+        };
+        let schema_kind = match &union.schema_kind {
+            SchemaKind::OneOf { one_of } => SchemaKind::OneOf {
+                one_of: spread(one_of),
+            },
+            SchemaKind::AnyOf { any_of } => SchemaKind::AnyOf {
+                any_of: spread(any_of),
+            },
+            _ => return None,
+        };
+        let mut schema_data = parent.schema_data.clone();
+        schema_data.discriminator = union.schema_data.discriminator.clone();
+        schema_data.nullable |= union.schema_data.nullable;
+        Some(Schema {
+            schema_data,
+            schema_kind,
+        })
     }
 
     fn array(
@@ -532,20 +595,36 @@ impl<'a> TypeSpace<'a> {
                 ReferenceOr::Item(s) => doc_of(s),
                 ReferenceOr::Reference { .. } => Doc::default(),
             };
-            if let ReferenceOr::Item(s) = prop
-                && let Some(only) = single_string_value(s)
-            {
-                let note = format!("Always `{only}`.");
-                doc.description = Some(match doc.description {
-                    Some(d) => format!("{d}\n\n{note}"),
-                    None => note,
-                });
+            let mut required = view.required.contains(wire);
+            if let ReferenceOr::Item(s) = prop {
+                if let Some(only) = single_string_value(s) {
+                    add_note(&mut doc, format!("Always `{only}`."));
+                }
+                // One struct serves both directions, and a read-only property is never in a
+                // request (a write-only one never in a response): `required` holds only one
+                // way, so the field is optional and the docs say which way it travels.
+                if let Some(note) = format_note(s) {
+                    add_note(&mut doc, note);
+                }
+                if s.schema_data.read_only {
+                    required = false;
+                    add_note(
+                        &mut doc,
+                        "Read-only: the server sets it and ignores it in requests.".into(),
+                    );
+                } else if s.schema_data.write_only {
+                    required = false;
+                    add_note(
+                        &mut doc,
+                        "Write-only: sent to the server, never returned.".into(),
+                    );
+                }
             }
             fields.push(Field {
                 ident: idents.unique(&field_name(wire)),
                 wire: wire.clone(),
                 ty: conv.ty,
-                required: view.required.contains(wire),
+                required,
                 nullable: conv.nullable,
                 doc,
                 multipart: None,
@@ -562,6 +641,29 @@ impl<'a> TypeSpace<'a> {
         });
         Ty::Named(name)
     }
+}
+
+/// Formatted strings stay `String`, so a malformed value never fails a whole response; the
+/// docs name the format instead.
+fn format_note(s: &Schema) -> Option<String> {
+    let SchemaKind::Type(Type::String(st)) = &s.schema_kind else {
+        return None;
+    };
+    let what = match &st.format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => "an RFC 3339 date-time",
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => "an RFC 3339 full-date",
+        VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => "base64 bytes",
+        VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => "a UUID",
+        _ => return None,
+    };
+    Some(format!("Format: {what}, kept as text."))
+}
+
+fn add_note(doc: &mut Doc, note: String) {
+    doc.description = Some(match doc.description.take() {
+        Some(d) => format!("{d}\n\n{note}"),
+        None => note,
+    });
 }
 
 /// `Option<T>` for nullable values in positions without their own optionality (items, map values).

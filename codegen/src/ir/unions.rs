@@ -17,7 +17,23 @@ struct Branch {
 
 /// A branch that admits only `null`: 3.1's `type: "null"`, or 3.0's stand-in, a nullable
 /// schema whose enum lists nothing but `null`.
-fn is_null_only(s: &Schema) -> bool {
+/// The `$ref` a branch stands for: its own, or, for a branch made by distributing a union over
+/// `allOf` (see `TypeSpace::distribute_union`), the one of the variant it was made from.
+fn branch_reference(b: &Branch) -> Option<&str> {
+    match &b.original {
+        ReferenceOr::Reference { reference } => Some(reference),
+        ReferenceOr::Item(Schema {
+            schema_kind: SchemaKind::AllOf { all_of },
+            ..
+        }) => match all_of.first() {
+            Some(ReferenceOr::Reference { reference }) => Some(reference),
+            _ => None,
+        },
+        ReferenceOr::Item(_) => None,
+    }
+}
+
+pub(super) fn is_null_only(s: &Schema) -> bool {
     let only_null = |values: &[Option<String>]| {
         s.schema_data.nullable && !values.is_empty() && values.iter().all(Option::is_none)
     };
@@ -104,8 +120,38 @@ impl TypeSpace<'_> {
     ) -> Conv {
         let mut nullable = parent.schema_data.nullable;
         let mut branches = Vec::new();
-        for (i, b) in raw_branches.iter().enumerate() {
-            let at = format!("{pointer}/{keyword}/{i}");
+        // An inline union inside a union adds its branches to the outer one: as a variant of
+        // its own, its `Value` fallback would swallow everything the outer branches after it
+        // (and the outer fallback) should see.
+        let mut pending: Vec<(String, ReferenceOr<Schema>)> = raw_branches
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (format!("{pointer}/{keyword}/{i}"), b.clone()))
+            .rev()
+            .collect();
+        while let Some((at, b)) = pending.pop() {
+            if let ReferenceOr::Item(inner) = &b
+                && inner.schema_data.discriminator.is_none()
+                && let SchemaKind::OneOf { one_of: nested } | SchemaKind::AnyOf { any_of: nested } =
+                    &inner.schema_kind
+                && depth < 32
+            {
+                let word = if matches!(inner.schema_kind, SchemaKind::OneOf { .. }) {
+                    "oneOf"
+                } else {
+                    "anyOf"
+                };
+                nullable |= inner.schema_data.nullable;
+                pending.extend(
+                    nested
+                        .iter()
+                        .enumerate()
+                        .map(|(j, n)| (format!("{at}/{word}/{j}"), n.clone()))
+                        .rev(),
+                );
+                continue;
+            }
+            let b = &b;
             let Some((schema, target, component)) = self.resolve(b, &at, diags) else {
                 // An unresolvable branch still allows any JSON through the fallback.
                 continue;
@@ -216,6 +262,7 @@ impl TypeSpace<'_> {
         if let Some(d) = &parent.schema_data.discriminator {
             let mut all = Vec::new();
             for (b, view) in branches.iter().zip(&views) {
+                let reference = branch_reference(b);
                 let mut values: Vec<String> = d
                     .mapping
                     .iter()
@@ -224,6 +271,9 @@ impl TypeSpace<'_> {
                         b.component
                             .as_deref()
                             .is_some_and(|c| c == type_name(target_name))
+                            || reference.is_some_and(|r| {
+                                r == target.as_str() || r.rsplit('/').next() == Some(target_name)
+                            })
                     })
                     .map(|(k, _)| k.clone())
                     .collect();
@@ -231,7 +281,7 @@ impl TypeSpace<'_> {
                     values = enum_values(view, &d.property_name).unwrap_or_default();
                 }
                 if values.is_empty()
-                    && let ReferenceOr::Reference { reference } = &b.original
+                    && let Some(reference) = reference
                 {
                     values.push(reference.rsplit('/').next().unwrap_or_default().to_owned());
                 }
@@ -274,6 +324,11 @@ impl TypeSpace<'_> {
             .as_deref()
             .map(type_name)
             .or_else(|| b.component.clone())
+            .or_else(|| {
+                branch_reference(b)
+                    .and_then(|r| r.rsplit('/').next())
+                    .map(|last| type_name(&super::schemas::unescape_pointer(last)))
+            })
             .unwrap_or_else(|| type_name(fallback));
         idents.unique(&base)
     }

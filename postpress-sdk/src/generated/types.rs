@@ -2114,7 +2114,7 @@ pub struct AccountResync {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HostedProvidersStringType {
     /// `*`
-    Unnamed,
+    Star,
     /// `*:MAILING`
     Mailing,
     /// `*:MESSAGING`
@@ -2128,7 +2128,7 @@ impl HostedProvidersStringType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Unnamed => "*",
+            Self::Star => "*",
             Self::Mailing => "*:MAILING",
             Self::Messaging => "*:MESSAGING",
             Self::Calendar => "*:CALENDAR",
@@ -2137,7 +2137,7 @@ impl HostedProvidersStringType {
     }
     fn from_wire(value: &str) -> Self {
         match value {
-            "*" => Self::Unnamed,
+            "*" => Self::Star,
             "*:MAILING" => Self::Mailing,
             "*:MESSAGING" => Self::Messaging,
             "*:CALENDAR" => Self::Calendar,
@@ -5510,6 +5510,7 @@ pub struct Chat {
     /// 0 one-to-one, 1 group, 2 broadcast.
     #[serde(rename = "type")]
     pub type_: f64,
+    /// Format: an RFC 3339 date-time, kept as text.
     #[serde(default)]
     pub timestamp: ::std::option::Option<::std::string::String>,
     pub unread_count: f64,
@@ -7480,6 +7481,7 @@ pub struct EventTimeTimed {
 /// All day
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EventTimeAllDay {
+    /// Format: an RFC 3339 full-date, kept as text.
     pub date: ::std::string::String,
 }
 /// A timed instant with its zone, or a whole day.

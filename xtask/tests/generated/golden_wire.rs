@@ -1,0 +1,155 @@
+//! Copied into the crate generated from `codegen/tests/golden/` by `generated_crates.rs`:
+//! the generated types keep what is sent on the wire, value for value.
+
+use golden_types::types::*;
+use serde_json::{Value, json};
+
+fn decode<T: serde::de::DeserializeOwned>(v: Value) -> T {
+    serde_json::from_value(v).expect("decodes")
+}
+
+fn encode<T: serde::Serialize>(t: &T) -> Value {
+    serde_json::to_value(t).expect("encodes")
+}
+
+#[test]
+fn required_nullable_keeps_null_and_value() {
+    let p: Profile = decode(json!({"id": "p1", "nickname": null}));
+    assert_eq!(p.nickname, None);
+    assert_eq!(encode(&p), json!({"id": "p1", "nickname": null}));
+    let p: Profile = decode(json!({"id": "p1", "nickname": "Al"}));
+    assert_eq!(p.nickname.as_deref(), Some("Al"));
+    assert_eq!(encode(&p), json!({"id": "p1", "nickname": "Al"}));
+}
+
+#[test]
+fn optional_nullable_keeps_absent_null_and_value_apart() {
+    for sent in [
+        json!({"id": "p1", "nickname": null}),
+        json!({"id": "p1", "nickname": null, "website": null}),
+        json!({"id": "p1", "nickname": null, "website": "https://example.com"}),
+    ] {
+        let p: Profile = decode(sent.clone());
+        assert_eq!(encode(&p), sent, "round trip of {sent}");
+    }
+    let p: Profile = decode(json!({"id": "p1", "nickname": null, "website": null}));
+    assert_eq!(p.website, Some(None));
+    let p: Profile = decode(json!({"id": "p1", "nickname": null}));
+    assert_eq!(p.website, None);
+    assert_eq!(p.bio, None);
+}
+
+#[test]
+fn nullable_items_in_arrays() {
+    let sent = json!({"id": "p1", "nickname": null, "tags": ["a", null]});
+    let p: Profile = decode(sent.clone());
+    assert_eq!(p.tags, Some(vec![Some("a".to_owned()), None]));
+    assert_eq!(encode(&p), sent);
+}
+
+#[test]
+fn string_enums_know_their_values_and_keep_new_ones() {
+    let s: Status = decode(json!("in-progress"));
+    assert_eq!(s, Status::InProgress);
+    assert_eq!(s.as_str(), "in-progress");
+    assert_eq!(s.to_string(), "in-progress");
+    assert_eq!("done".parse::<Status>(), Ok(Status::Done));
+    let new: Status = decode(json!("paused"));
+    assert_eq!(new, Status::Unknown("paused".to_owned()));
+    assert_eq!(encode(&new), json!("paused"));
+    let p: Provider = decode(json!("WHATSAPP"));
+    assert_eq!(p, Provider::Whatsapp);
+}
+
+#[test]
+fn tagged_unions_pick_by_tag_and_keep_unknown_tags() {
+    let pet: Pet = decode(json!({"kind": "doggo", "good": true}));
+    assert!(matches!(&pet, Pet::Dog(d) if d.good == Some(true)));
+    let pet: Pet = decode(json!({"kind": "cat", "lives": 9}));
+    assert!(matches!(&pet, Pet::Cat(c) if c.lives == 9));
+    let fish = json!({"kind": "fish", "fins": 2});
+    let pet: Pet = decode(fish.clone());
+    assert_eq!(pet, Pet::Unknown(fish.clone()));
+    assert_eq!(encode(&pet), fish);
+    let a: Attachment = decode(json!({"type": "video", "url": "u", "seconds": 3.5}));
+    assert!(matches!(a, Attachment::Video(v) if v.seconds == 3.5));
+    let r: PetRecord = decode(json!({"kind": "cat", "lives": 3, "owner": "ann"}));
+    assert!(matches!(r, PetRecord::Cat(c) if c.owner == "ann"));
+}
+
+#[test]
+fn a_known_tag_with_a_bad_body_is_an_error_not_unknown() {
+    let bad: Result<Pet, _> = serde_json::from_value(json!({"kind": "cat"}));
+    assert!(bad.is_err());
+}
+
+#[test]
+fn untagged_unions_try_the_most_specific_branch_first() {
+    let c: Cell = decode(json!({"formula": "=A1", "cached": 2}));
+    assert_eq!(encode(&c), json!({"formula": "=A1", "cached": 2.0}));
+    let c: Cell = decode(json!({"formula": "=A1"}));
+    assert_eq!(encode(&c), json!({"formula": "=A1"}));
+    assert!(matches!(decode::<Cell>(json!("text")), Cell::StringType(_)));
+    assert!(matches!(decode::<Cell>(json!([1, 2])), Cell::Array(v) if v == vec![1, 2]));
+    assert!(matches!(decode::<Cell>(json!(true)), Cell::Boolean(true)));
+    assert!(matches!(decode::<Cell>(json!(5)), Cell::Integer(5)));
+    assert!(matches!(decode::<Cell>(json!({"other": 1})), Cell::Other(_)));
+    let e: Expiry = decode(json!({"at": null}));
+    assert_eq!(e.at, Some(None));
+}
+
+#[test]
+fn all_of_merges_properties() {
+    let a: Article = decode(json!({"id": 7, "title": "t", "created": "2025-01-01T00:00:00Z"}));
+    assert_eq!((a.id, a.title.as_str()), (7, "t"));
+}
+
+#[test]
+fn maps_and_flattened_additional_properties() {
+    let m: Metadata = decode(json!({"version": 2, "team": "core"}));
+    assert_eq!(m.additional_properties.get("team").map(String::as_str), Some("core"));
+    assert_eq!(encode(&m), json!({"version": 2, "team": "core"}));
+    let l: Labels = decode(json!({"a": "b"}));
+    assert_eq!(l.len(), 1);
+}
+
+#[test]
+fn recursive_types_nest() {
+    let t: TreeNode = decode(json!({"name": "root", "children": [{"name": "leaf", "parent": {"name": "root"}}]}));
+    let leaf = &t.children.as_ref().expect("children")[0];
+    assert_eq!(leaf.parent.as_ref().map(|p| p.name.as_str()), Some("root"));
+}
+
+#[test]
+fn malformed_dates_do_not_fail_decoding() {
+    let f: Formats = decode(json!({
+        "small": 1, "big": 9007199254740993i64, "plain": 3, "ratio": 0.5, "flag": false,
+        "at": "yesterday-ish", "day": "not a date", "id": "not-a-uuid"
+    }));
+    assert_eq!(f.big, 9007199254740993);
+    assert_eq!(f.at.as_deref(), Some("yesterday-ish"));
+}
+
+#[test]
+fn read_only_fields_may_be_left_out_of_requests() {
+    let w: Widget = decode(json!({"secret": "s", "size": 2}));
+    assert_eq!(encode(&w), json!({"secret": "s", "size": 2}));
+}
+
+#[test]
+fn odd_property_names_keep_their_wire_names() {
+    let sent = json!({"type": "t", "Self": "s", "2fa": true, "": "e", "café": "c", "$": "d", "first-name": "f"});
+    let t: Type = decode(sent.clone());
+    assert_eq!(t.cafe.as_deref(), Some("c"));
+    assert_eq!(t.dollar.as_deref(), Some("d"));
+    assert_eq!(encode(&t), sent);
+    let form: T1099Form = decode(json!("+"));
+    assert_eq!(form, T1099Form::Plus);
+}
+
+#[test]
+fn identical_inline_shapes_share_one_type() {
+    let o: Order = decode(json!({"shipping_address": {"city": "a"}, "billing_address": {"city": "b"}}));
+    let same: Option<OrderShippingAddress> = o.billing_address;
+    assert_eq!(same.and_then(|a| a.city).as_deref(), Some("b"));
+}
