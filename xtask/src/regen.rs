@@ -133,16 +133,28 @@ fn crate_name(title: &str) -> String {
     name
 }
 
-/// Generates a standalone crate for any document.
-pub fn generate(spec: &Path, out: &Path, name: Option<&str>, strict: bool) -> Result<()> {
-    let started = Instant::now();
-    let bytes = std::fs::read(spec).with_context(|| format!("reading {}", spec.display()))?;
+/// What writing a standalone crate produced.
+pub struct Standalone {
+    pub generated: codegen::Generated,
+    /// Lines of Rust written (lib.rs and the generated modules).
+    pub lines: usize,
+}
+
+/// Generates a standalone crate for `bytes` into `out`: `Cargo.toml`, `src/lib.rs`, the
+/// generated modules and `API.md`.
+pub fn write_standalone(
+    bytes: &[u8],
+    label: &str,
+    out: &Path,
+    name: Option<&str>,
+    strict: bool,
+) -> Result<Standalone> {
     let options = codegen::Options {
         strict,
-        spec_label: spec.display().to_string(),
+        spec_label: label.to_owned(),
     };
-    let generated = codegen::generate(&bytes, &options)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", spec.display()))?;
+    let generated =
+        codegen::generate(bytes, &options).map_err(|e| anyhow::anyhow!("{label}: {e}"))?;
     let name = name
         .map(str::to_owned)
         .unwrap_or_else(|| crate_name(&generated.model.title));
@@ -155,9 +167,22 @@ pub fn generate(spec: &Path, out: &Path, name: Option<&str>, strict: bool) -> Re
         codegen::emit::standalone::cargo_toml(&name, &runtime.display().to_string()).as_bytes(),
     )?;
     write_atomic(&out.join("src/lib.rs"), lib.as_bytes())?;
+    let mut lines = lib.lines().count();
     for f in &generated.files {
         write_atomic(&out.join(&f.path), f.contents.as_bytes())?;
+        if f.path.ends_with(".rs") {
+            lines += f.contents.lines().count();
+        }
     }
+    Ok(Standalone { generated, lines })
+}
+
+/// Generates a standalone crate for any document.
+pub fn generate(spec: &Path, out: &Path, name: Option<&str>, strict: bool) -> Result<()> {
+    let started = Instant::now();
+    let bytes = std::fs::read(spec).with_context(|| format!("reading {}", spec.display()))?;
+    let Standalone { generated, .. } =
+        write_standalone(&bytes, &spec.display().to_string(), out, name, strict)?;
     println!(
         "generate: {} -> {} ({} operations, {} types, {} warnings, {:.2?})",
         spec.display(),

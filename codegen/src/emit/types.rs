@@ -276,17 +276,25 @@ fn emit_tagged(name: &proc_macro2::Ident, t: &Tagged) -> TokenStream {
         quote!(Self::#id(inner) => ::serde::Serialize::serialize(inner, serializer),)
     });
     let mut used = std::collections::HashSet::new();
-    let de = t.variants.iter().filter_map(|v| {
-        let id = format_ident!("{}", v.ident);
-        // A value claimed by an earlier variant would be an unreachable pattern.
-        let values: Vec<&String> = v.values.iter().filter(|x| used.insert(x.as_str())).collect();
-        if values.is_empty() {
-            return None;
-        }
-        Some(quote! {
-            #(#values)|* => ::serde_json::from_value(value).map(Self::#id).map_err(::serde::de::Error::custom),
+    let de = t
+        .variants
+        .iter()
+        .filter_map(|v| {
+            let id = format_ident!("{}", v.ident);
+            // A value claimed by an earlier variant would be an unreachable pattern.
+            let values: Vec<&String> = v
+                .values
+                .iter()
+                .filter(|x| used.insert(x.as_str()))
+                .collect();
+            if values.is_empty() {
+                return None;
+            }
+            Some(quote! {
+                #(#values)|* => crate::engine::decode_variant(value).map(Self::#id),
+            })
         })
-    }).collect::<Vec<_>>();
+        .collect::<Vec<_>>();
     quote! {
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {

@@ -125,12 +125,16 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
     request_id: Option<String>,
 ) -> Result<T> {
     let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| Error::Decode {
-        status,
-        path: e.path().to_string(),
-        message: e.inner().to_string(),
-        excerpt: excerpt(body),
-        request_id,
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let (path, message) =
+            super::variant::split_path(&e.path().to_string(), &e.inner().to_string());
+        Error::Decode {
+            status,
+            path,
+            message,
+            excerpt: excerpt(body),
+            request_id,
+        }
     })
 }
 

