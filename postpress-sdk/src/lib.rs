@@ -1,30 +1,120 @@
 //! # postpress-sdk
 //!
-//! A typed async client for the [PostPress API](https://www.postpress.ai/docs/quickstart).
+//! A typed async client for the [PostPress API](https://www.postpress.ai/docs/quickstart):
+//! linked social and messaging accounts, posts, profiles, chats, messages, webhooks and
+//! calendars. Every operation of the API document is a method; required inputs are
+//! arguments, optional ones are setters, and results are typed.
 //!
 //! ```no_run
 //! # async fn run() -> postpress_sdk::Result<()> {
 //! use futures_util::TryStreamExt;
-//! let client = postpress_sdk::Client::from_env()?;
-//! let mut accounts = std::pin::pin!(client.accounts().list().limit(250).items());
-//! while let Some(account) = accounts.try_next().await? {
-//!     println!("{account:?}");
+//! use postpress_sdk::{Client, Part, types::PostsCreateRequest};
+//!
+//! let client = Client::from_env()?; // POSTPRESS_API_KEY, optional POSTPRESS_BASE_URL
+//! let account = client.accounts().get("acc_123").send().await?;
+//! let page = client.accounts().list().limit(50).send().await?;
+//! let mut all = std::pin::pin!(client.accounts().list().limit(250).items());
+//! while let Some(account) = all.try_next().await? {
+//!     println!("{:?}", account.id());
 //! }
-//! # Ok(()) }
+//! let post = PostsCreateRequest::new("acc_123", "hello")
+//!     .attachments(Part::bytes(vec![0u8; 16]).file_name("a.png").mime("image/png"));
+//! let created = client.posts().create(post).send().await?;
+//! # let _ = (account, page, created); Ok(()) }
 //! ```
 //!
-//! - **Auth**: `Client::from_env()` reads `POSTPRESS_API_KEY` (and `POSTPRESS_BASE_URL`); the key
-//!   goes in `Authorization: Bearer` or, with [`AuthScheme::XApiKey`], in `X-API-KEY`. It is
-//!   never printed by `Debug`, `Display` or errors. [`Client::mode`] tells live from test keys.
-//! - **Retries**: 2 by default (per client and per request), on connection errors, timeouts,
-//!   408, 429 and 5xx, with jittered exponential backoff from 0.5 s to 8 s; `Retry-After` and
-//!   `retry-after-ms` are honoured up to 60 s.
-//! - **Idempotency**: every POST and PATCH carries an `Idempotency-Key`, generated once per
-//!   request and reused on retries (override with `.idempotency_key(..)`).
-//! - **Errors**: one [`Error`] type; API errors carry status, code, message, request id, headers
-//!   and body; `is_retryable()` and `request_id()` work on every error.
-//! - **Pagination**: `.pages()` and `.items()` streams on list operations.
-//! - **Rate limits**: opt in with `ClientBuilder::rate_limit(Tier::Starter)`.
+//! The operations, grouped by resource, are listed in `API.md` beside this crate and in the
+//! modules below ([`accounts`], [`posts`], [`chats`], ...); the types are in [`types`].
+//!
+//! ## Authentication and base URL
+//!
+//! [`Client::from_env`] reads `POSTPRESS_API_KEY` and, when set, `POSTPRESS_BASE_URL` (your
+//! dashboard shows your own). [`Client::builder`] takes both directly. The key travels as
+//! `Authorization: Bearer <key>`, or as `X-API-KEY` with [`AuthScheme::XApiKey`]. Its prefix
+//! sets [`Client::mode`]: `pp_live_` is [`Mode::Live`], `pp_test_` is [`Mode::Test`]. An empty
+//! key, or one with whitespace or control characters, is an [`Error::Config`] when the client
+//! is built, and a live key is refused over plain `http` to anything but loopback. The key is
+//! never part of any `Debug` or `Display` output, error or log line.
+//!
+//! Where custom ports are blocked, [`ClientBuilder::port_query`] sends `port=<n>` on every
+//! request, pagination included.
+//!
+//! ```no_run
+//! # fn run() -> postpress_sdk::Result<()> {
+//! use postpress_sdk::{AuthScheme, Client};
+//! let client = Client::builder()
+//!     .api_key("pp_test_...")
+//!     .base_url("https://eu1.api.postpress.ai/v1/")
+//!     .auth_scheme(AuthScheme::XApiKey)
+//!     .port_query(443)
+//!     .build()?;
+//! # let _ = client; Ok(()) }
+//! ```
+//!
+//! ## Errors
+//!
+//! Every call returns [`Result`], with one [`Error`] type. An answer with an error status is
+//! [`Error::Api`]: status, [`ApiError::error_code`] (the documented codes such as
+//! `not_found` and `rate_limited`, plus `Unknown` for new ones), message, request id, headers
+//! and the raw body. Both the `{"error": {...}}` envelope and the problem-style body are
+//! understood. A body that does not match its type is [`Error::Decode`], naming the JSON path
+//! that failed and an excerpt of the body. [`Error::is_retryable`] and [`Error::request_id`]
+//! work on every error.
+//!
+//! ```no_run
+//! # async fn run(client: postpress_sdk::Client) {
+//! use postpress_sdk::{Error, types::ErrorCode};
+//! match client.accounts().get("acc_123").send().await {
+//!     Ok(account) => println!("{account:?}"),
+//!     Err(Error::Api(api)) if api.error_code() == Some(ErrorCode::NotFound) => println!("gone"),
+//!     Err(e) => eprintln!("{e} (request id {:?}, retryable: {})", e.request_id(), e.is_retryable()),
+//! }
+//! # }
+//! ```
+//!
+//! ## Retries, timeouts and idempotency
+//!
+//! Connection failures, timeouts, 408, 429, 500, 502, 503 and 504 are retried twice by
+//! default, with jittered exponential backoff from 0.5 s to 8 s. A `Retry-After` (seconds or
+//! HTTP date) or `retry-after-ms` header is honoured up to [`RetryPolicy::max_retry_after`]
+//! (60 s); beyond that the error is returned at once. Every POST and PATCH carries an
+//! `Idempotency-Key`, generated once per call and identical on each retry, so a retried
+//! create can never happen twice; set your own with `.idempotency_key(..)`. Timeouts (connect
+//! and per attempt) are [`Error::Timeout`]; a `.deadline(..)` bounds all attempts together.
+//! Each of these can be set per client and per request:
+//!
+//! ```no_run
+//! # async fn run(client: postpress_sdk::Client) -> postpress_sdk::Result<()> {
+//! use std::time::Duration;
+//! let account = client
+//!     .accounts()
+//!     .get("acc_123")
+//!     .max_retries(0)
+//!     .timeout(Duration::from_secs(5))
+//!     .send()
+//!     .await?;
+//! # let _ = account; Ok(()) }
+//! ```
+//!
+//! ## Rate limits
+//!
+//! Opt in to a client-side token bucket for your key's tier with
+//! [`ClientBuilder::rate_limit`] ([`Tier::Starter`] 60/min, [`Tier::Scale`] 300/min,
+//! [`Tier::Enterprise`] unmetered, or a [`RateLimit`]); all clones of a client share it, so
+//! bursts wait instead of drawing 429s.
+//!
+//! ## Pagination
+//!
+//! List operations have `.pages()` and `.items()` streams that follow the API's cursor: lazy
+//! (one page in memory), stopped by dropping the stream, keeping every parameter across pages,
+//! ending on a null cursor and failing with [`Error::Pagination`] if the server repeats one.
+//! A `limit` outside the documented bounds is an [`Error::InvalidRequest`] before anything is
+//! sent.
+//!
+//! ## Logging
+//!
+//! Each request runs in a `tracing` span `api_request` with the method, the path template,
+//! the attempt number, the status and the request id.
 
 mod client;
 pub mod engine;

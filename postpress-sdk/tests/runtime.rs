@@ -218,7 +218,7 @@ async fn multipart_posts_send_files_and_json_fields() {
         r#"{"object":"PostCreated","post_id":"p1"}"#.into(),
     )])
     .await;
-    let body = types::PostsCreateRequest::new("acc_1".into(), "hello".into())
+    let body = types::PostsCreateRequest::new("acc_1", "hello")
         .attachments(
             postpress_sdk::Part::bytes(&b"PNG1"[..])
                 .file_name("a.png")

@@ -28,6 +28,7 @@ pub struct Settings {
     pub jobs: usize,
     pub report: Option<PathBuf>,
     pub no_check: bool,
+    pub require_all: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -145,6 +146,18 @@ pub fn run(settings: Settings) -> Result<()> {
     );
     if panics > 0 {
         bail!("{panics} specs made the generator panic");
+    }
+    let failed = outcomes.len()
+        - if settings.no_check {
+            generated
+        } else {
+            compiled
+        };
+    if settings.require_all && failed > 0 {
+        bail!(
+            "{failed} specs did not generate or compile (see {})",
+            report.display()
+        );
     }
     Ok(())
 }

@@ -64,6 +64,9 @@ enum Command {
         /// Generate only; skip `cargo check`.
         #[arg(long)]
         no_check: bool,
+        /// Exit non-zero when any spec fails to generate or compile (not only on panics).
+        #[arg(long)]
+        require_all: bool,
     },
     /// Download the live spec into specs/ (or check it against specs/).
     Fetch {
@@ -99,12 +102,14 @@ fn main() -> ExitCode {
             jobs,
             report,
             no_check,
+            require_all,
         } => corpus::run(corpus::Settings {
             list,
             corpus,
             jobs,
             report,
             no_check,
+            require_all,
         }),
         Command::Fetch {
             base_url,

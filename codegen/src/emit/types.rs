@@ -133,12 +133,12 @@ fn emit_multipart(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let args = required.iter().map(|f| {
         let ident = format_ident!("{}", f.ident);
         let ty = multipart_type(f);
-        quote!(#ident: #ty)
+        quote!(#ident: impl ::std::convert::Into<#ty>)
     });
     let inits = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.ident);
         if f.required && f.multipart != Some(MultipartKind::Files) {
-            quote!(#ident)
+            quote!(#ident: #ident.into())
         } else {
             quote!(#ident: ::std::default::Default::default())
         }
@@ -255,7 +255,54 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
     }
 }
 
+/// One accessor per field every variant shares, so callers need not match to read an `id`.
+fn shared_accessors(name: &proc_macro2::Ident, t: &Tagged) -> TokenStream {
+    if t.shared.is_empty() {
+        return quote!();
+    }
+    let fallback = format_ident!("{}", t.fallback);
+    let methods = t.shared.iter().map(|f| {
+        let ident = format_ident!("{}", f.ident);
+        let inner = rust_type(&f.ty, Scope::Types, false);
+        // Mirrors the field's wrapping (see `emit_struct`): plain, `Option`, or the
+        // optional-and-nullable `Option<Option<_>>`.
+        let read = match (f.required, f.nullable) {
+            (true, false) => quote!(::std::option::Option::Some(&v.#ident)),
+            (false, true) => quote!(v.#ident.as_ref().and_then(::std::option::Option::as_ref)),
+            _ => quote!(v.#ident.as_ref()),
+        };
+        let arms = t.variants.iter().map(|v| {
+            let id = format_ident!("{}", v.ident);
+            quote!(Self::#id(v) => #read,)
+        });
+        let doc = docs::attrs(&[format!(
+            "`{}`, which every known variant has; `None` for an unknown variant{}.",
+            f.wire.replace('`', "'"),
+            if f.required && !f.nullable {
+                ""
+            } else {
+                " or when unset"
+            }
+        )]);
+        quote! {
+            #doc
+            pub fn #ident(&self) -> ::std::option::Option<&#inner> {
+                match self {
+                    #(#arms)*
+                    Self::#fallback(_) => ::std::option::Option::None,
+                }
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            #(#methods)*
+        }
+    }
+}
+
 fn emit_tagged(name: &proc_macro2::Ident, t: &Tagged) -> TokenStream {
+    let accessors = shared_accessors(name, t);
     let fallback = format_ident!("{}", t.fallback);
     let tag = &t.tag;
     let variants = t.variants.iter().map(|v| {
@@ -310,6 +357,7 @@ fn emit_tagged(name: &proc_macro2::Ident, t: &Tagged) -> TokenStream {
                 }
             }
         }
+        #accessors
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;

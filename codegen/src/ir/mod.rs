@@ -158,6 +158,9 @@ pub struct Tagged {
     pub variants: Vec<TaggedVariant>,
     /// Name of the `Unknown(Value)` variant.
     pub fallback: String,
+    /// Fields every variant has with the same name, type and optionality (the tag excluded):
+    /// the union gets an accessor for each.
+    pub shared: Vec<Field>,
 }
 
 /// One tagged variant.
@@ -398,6 +401,7 @@ pub fn build(doc: &Document, diags: &mut Diagnostics) -> Model {
     let (groups, ops) = operations::build(&mut space, doc, diags);
     let mut types = space.finish();
     cycles::break_cycles(&mut types, diags);
+    unions::find_shared_fields(&mut types);
     let info = &doc.api.info;
     Model {
         title: info.title.clone(),

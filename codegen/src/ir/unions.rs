@@ -3,10 +3,11 @@
 
 use super::merge::object_view;
 use super::schemas::{Conv, Naming, TypeSpace, doc_of};
-use super::{Doc, Tagged, TaggedVariant, Ty, TypeDef, TypeKind, Untagged, UntaggedVariant};
+use super::{Doc, Field, Tagged, TaggedVariant, Ty, TypeDef, TypeKind, Untagged, UntaggedVariant};
 use crate::diagnostics::Diagnostics;
 use crate::names::{NameSet, type_name};
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
+use std::collections::HashMap;
 
 struct Branch {
     original: ReferenceOr<Schema>,
@@ -369,6 +370,7 @@ impl TypeSpace<'_> {
             tag,
             variants,
             fallback,
+            shared: Vec::new(),
         })
     }
 
@@ -410,5 +412,58 @@ impl TypeSpace<'_> {
         }
         let fallback = idents.unique("Other");
         TypeKind::Untagged(Untagged { variants, fallback })
+    }
+}
+
+/// Fills [`Tagged::shared`]: the fields found, alike, in the struct of every variant.
+pub(super) fn find_shared_fields(types: &mut [TypeDef]) {
+    let structs: HashMap<String, Vec<Field>> = types
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TypeKind::Struct(s) => Some((t.name.clone(), s.fields.clone())),
+            _ => None,
+        })
+        .collect();
+    let struct_of = |ty: &Ty| -> Option<&Vec<Field>> {
+        match ty {
+            Ty::Named(n) => structs.get(n),
+            Ty::Boxed(inner) => match inner.as_ref() {
+                Ty::Named(n) => structs.get(n),
+                _ => None,
+            },
+            _ => None,
+        }
+    };
+    for t in types.iter_mut() {
+        let TypeKind::Tagged(tagged) = &mut t.kind else {
+            continue;
+        };
+        let Some(variant_fields) = tagged
+            .variants
+            .iter()
+            .map(|v| struct_of(&v.ty))
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        let Some((first, rest)) = variant_fields.split_first() else {
+            continue;
+        };
+        tagged.shared = first
+            .iter()
+            .filter(|f| f.wire != tagged.tag && f.multipart.is_none())
+            .filter(|f| {
+                rest.iter().all(|fields| {
+                    fields.iter().any(|g| {
+                        g.wire == f.wire
+                            && g.ident == f.ident
+                            && g.ty == f.ty
+                            && g.required == f.required
+                            && g.nullable == f.nullable
+                    })
+                })
+            })
+            .cloned()
+            .collect();
     }
 }

@@ -2,7 +2,7 @@
 //! retries, idempotency, rate limiting, pagination and error decoding.
 //!
 //! Nothing in this module knows about PostPress; the PostPress defaults (base URL, environment
-//! variables, key prefixes, tiers) live in [`crate::client`]. Crates made by
+//! variables, key prefixes, tiers) live in `client.rs` (the [`Client`](crate::Client) layer). Crates made by
 //! `cargo xtask generate` for other APIs use this same module.
 
 mod auth;

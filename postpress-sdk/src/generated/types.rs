@@ -1337,6 +1337,91 @@ impl ::serde::Serialize for Account {
         }
     }
 }
+impl Account {
+    /// `object`, which every known variant has; `None` for an unknown variant.
+    pub fn object(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Mobile(v) => ::std::option::Option::Some(&v.object),
+            Self::Mail(v) => ::std::option::Option::Some(&v.object),
+            Self::Messaging(v) => ::std::option::Option::Some(&v.object),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `id`, which every known variant has; `None` for an unknown variant.
+    pub fn id(&self) -> ::std::option::Option<&UniqueId> {
+        match self {
+            Self::Mobile(v) => ::std::option::Option::Some(&v.id),
+            Self::Mail(v) => ::std::option::Option::Some(&v.id),
+            Self::Messaging(v) => ::std::option::Option::Some(&v.id),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `name`, which every known variant has; `None` for an unknown variant.
+    pub fn name(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Mobile(v) => ::std::option::Option::Some(&v.name),
+            Self::Mail(v) => ::std::option::Option::Some(&v.name),
+            Self::Messaging(v) => ::std::option::Option::Some(&v.name),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `created_at`, which every known variant has; `None` for an unknown variant.
+    pub fn created_at(&self) -> ::std::option::Option<&UtcDateTime> {
+        match self {
+            Self::Mobile(v) => ::std::option::Option::Some(&v.created_at),
+            Self::Mail(v) => ::std::option::Option::Some(&v.created_at),
+            Self::Messaging(v) => ::std::option::Option::Some(&v.created_at),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `last_fetched_at`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn last_fetched_at(&self) -> ::std::option::Option<&UtcDateTime> {
+        match self {
+            Self::Mobile(v) => v.last_fetched_at.as_ref(),
+            Self::Mail(v) => v.last_fetched_at.as_ref(),
+            Self::Messaging(v) => v.last_fetched_at.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `current_signature`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn current_signature(&self) -> ::std::option::Option<&UniqueId> {
+        match self {
+            Self::Mobile(v) => v.current_signature.as_ref(),
+            Self::Mail(v) => v.current_signature.as_ref(),
+            Self::Messaging(v) => v.current_signature.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `signatures`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn signatures(
+        &self,
+    ) -> ::std::option::Option<&::std::vec::Vec<AccountSignature>> {
+        match self {
+            Self::Mobile(v) => v.signatures.as_ref(),
+            Self::Mail(v) => v.signatures.as_ref(),
+            Self::Messaging(v) => v.signatures.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `groups`, which every known variant has; `None` for an unknown variant.
+    pub fn groups(&self) -> ::std::option::Option<&::std::vec::Vec<UniqueId>> {
+        match self {
+            Self::Mobile(v) => ::std::option::Option::Some(&v.groups),
+            Self::Mail(v) => ::std::option::Option::Some(&v.groups),
+            Self::Messaging(v) => ::std::option::Option::Some(&v.groups),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `sources`, which every known variant has; `None` for an unknown variant.
+    pub fn sources(&self) -> ::std::option::Option<&::std::vec::Vec<AccountSource>> {
+        match self {
+            Self::Mobile(v) => ::std::option::Option::Some(&v.sources),
+            Self::Mail(v) => ::std::option::Option::Some(&v.sources),
+            Self::Messaging(v) => ::std::option::Option::Some(&v.sources),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Account {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2263,6 +2348,64 @@ impl ::serde::Serialize for HostedAuthRequest {
         }
     }
 }
+impl HostedAuthRequest {
+    /// `expiresOn`, which every known variant has; `None` for an unknown variant.
+    pub fn expires_on(&self) -> ::std::option::Option<&UtcDateTime> {
+        match self {
+            Self::Create(v) => ::std::option::Option::Some(&v.expires_on),
+            Self::Reconnect(v) => ::std::option::Option::Some(&v.expires_on),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `api_url`, which every known variant has; `None` for an unknown variant.
+    pub fn api_url(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Create(v) => ::std::option::Option::Some(&v.api_url),
+            Self::Reconnect(v) => ::std::option::Option::Some(&v.api_url),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `name`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn name(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Create(v) => v.name.as_ref(),
+            Self::Reconnect(v) => v.name.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `success_redirect_url`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn success_redirect_url(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Create(v) => v.success_redirect_url.as_ref(),
+            Self::Reconnect(v) => v.success_redirect_url.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `failure_redirect_url`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn failure_redirect_url(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Create(v) => v.failure_redirect_url.as_ref(),
+            Self::Reconnect(v) => v.failure_redirect_url.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `notify_url`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn notify_url(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Create(v) => v.notify_url.as_ref(),
+            Self::Reconnect(v) => v.notify_url.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `bypass_success_screen`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn bypass_success_screen(&self) -> ::std::option::Option<&bool> {
+        match self {
+            Self::Create(v) => v.bypass_success_screen.as_ref(),
+            Self::Reconnect(v) => v.bypass_success_screen.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for HostedAuthRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2444,6 +2587,48 @@ impl ::serde::Serialize for Post {
             Self::LinkedIn(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::Instagram(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
+        }
+    }
+}
+impl Post {
+    /// `object`, which every known variant has; `None` for an unknown variant.
+    pub fn object(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::LinkedIn(v) => ::std::option::Option::Some(&v.object),
+            Self::Instagram(v) => ::std::option::Option::Some(&v.object),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `id`, which every known variant has; `None` for an unknown variant.
+    pub fn id(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::LinkedIn(v) => ::std::option::Option::Some(&v.id),
+            Self::Instagram(v) => ::std::option::Option::Some(&v.id),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `text`, which every known variant has; `None` for an unknown variant.
+    pub fn text(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::LinkedIn(v) => ::std::option::Option::Some(&v.text),
+            Self::Instagram(v) => ::std::option::Option::Some(&v.text),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `reaction_counter`, which every known variant has; `None` for an unknown variant.
+    pub fn reaction_counter(&self) -> ::std::option::Option<&f64> {
+        match self {
+            Self::LinkedIn(v) => ::std::option::Option::Some(&v.reaction_counter),
+            Self::Instagram(v) => ::std::option::Option::Some(&v.reaction_counter),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `comment_counter`, which every known variant has; `None` for an unknown variant.
+    pub fn comment_counter(&self) -> ::std::option::Option<&f64> {
+        match self {
+            Self::LinkedIn(v) => ::std::option::Option::Some(&v.comment_counter),
+            Self::Instagram(v) => ::std::option::Option::Some(&v.comment_counter),
+            Self::Unknown(_) => ::std::option::Option::None,
         }
     }
 }
@@ -2940,6 +3125,19 @@ impl ::serde::Serialize for UserProfile {
         }
     }
 }
+impl UserProfile {
+    /// `object`, which every known variant has; `None` for an unknown variant.
+    pub fn object(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::LinkedIn(v) => ::std::option::Option::Some(&v.object),
+            Self::WhatsApp(v) => ::std::option::Option::Some(&v.object),
+            Self::Instagram(v) => ::std::option::Option::Some(&v.object),
+            Self::Telegram(v) => ::std::option::Option::Some(&v.object),
+            Self::X(v) => ::std::option::Option::Some(&v.object),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for UserProfile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3187,6 +3385,17 @@ impl ::serde::Serialize for AccountOwnerProfile {
             Self::Telegram(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::X(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
+        }
+    }
+}
+impl AccountOwnerProfile {
+    /// `object`, which every known variant has; `None` for an unknown variant.
+    pub fn object(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::LinkedIn(v) => ::std::option::Option::Some(&v.object),
+            Self::Telegram(v) => ::std::option::Option::Some(&v.object),
+            Self::X(v) => ::std::option::Option::Some(&v.object),
+            Self::Unknown(_) => ::std::option::Option::None,
         }
     }
 }
@@ -3608,6 +3817,24 @@ impl ::serde::Serialize for HandleInvitationRequest {
             Self::LinkedIn(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::Instagram(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
+        }
+    }
+}
+impl HandleInvitationRequest {
+    /// `account_id`, which every known variant has; `None` for an unknown variant.
+    pub fn account_id(&self) -> ::std::option::Option<&UniqueId> {
+        match self {
+            Self::LinkedIn(v) => ::std::option::Option::Some(&v.account_id),
+            Self::Instagram(v) => ::std::option::Option::Some(&v.account_id),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `action`, which every known variant has; `None` for an unknown variant.
+    pub fn action(&self) -> ::std::option::Option<&LinkedinInvitationAnswerAction> {
+        match self {
+            Self::LinkedIn(v) => ::std::option::Option::Some(&v.action),
+            Self::Instagram(v) => ::std::option::Option::Some(&v.action),
+            Self::Unknown(_) => ::std::option::Option::None,
         }
     }
 }
@@ -4555,6 +4782,26 @@ impl ::serde::Serialize for ProfileActionRequest {
         }
     }
 }
+impl ProfileActionRequest {
+    /// `account_id`, which every known variant has; `None` for an unknown variant.
+    pub fn account_id(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::RecruiterPipeline(v) => ::std::option::Option::Some(&v.account_id),
+            Self::RecruiterReject(v) => ::std::option::Option::Some(&v.account_id),
+            Self::SalesNavigatorSaveLead(v) => ::std::option::Option::Some(&v.account_id),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `api`, which every known variant has; `None` for an unknown variant.
+    pub fn api(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::RecruiterPipeline(v) => ::std::option::Option::Some(&v.api),
+            Self::RecruiterReject(v) => ::std::option::Option::Some(&v.api),
+            Self::SalesNavigatorSaveLead(v) => ::std::option::Option::Some(&v.api),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ProfileActionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4675,6 +4922,32 @@ impl ::serde::Serialize for ScreeningQuestion {
                 ::serde::Serialize::serialize(inner, serializer)
             }
             Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
+        }
+    }
+}
+impl ScreeningQuestion {
+    /// `question`, which every known variant has; `None` for an unknown variant.
+    pub fn question(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Numeric(v) => ::std::option::Option::Some(&v.question),
+            Self::MultipleChoices(v) => ::std::option::Option::Some(&v.question),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `position`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn position(&self) -> ::std::option::Option<&i64> {
+        match self {
+            Self::Numeric(v) => v.position.as_ref(),
+            Self::MultipleChoices(v) => v.position.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `must_match`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn must_match(&self) -> ::std::option::Option<&bool> {
+        match self {
+            Self::Numeric(v) => v.must_match.as_ref(),
+            Self::MultipleChoices(v) => v.must_match.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
         }
     }
 }
@@ -5042,6 +5315,40 @@ impl ::serde::Serialize for PublishJobPostingRequest {
         }
     }
 }
+impl PublishJobPostingRequest {
+    /// `account_id`, which every known variant has; `None` for an unknown variant.
+    pub fn account_id(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Free(v) => ::std::option::Option::Some(&v.account_id),
+            Self::Promoted(v) => ::std::option::Option::Some(&v.account_id),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `service`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn service(&self) -> ::std::option::Option<&JobService> {
+        match self {
+            Self::Free(v) => v.service.as_ref(),
+            Self::Promoted(v) => v.service.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `hiring_photo_frame`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn hiring_photo_frame(&self) -> ::std::option::Option<&bool> {
+        match self {
+            Self::Free(v) => v.hiring_photo_frame.as_ref(),
+            Self::Promoted(v) => v.hiring_photo_frame.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `bypass_email_verification`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn bypass_email_verification(&self) -> ::std::option::Option<&bool> {
+        match self {
+            Self::Free(v) => v.bypass_email_verification.as_ref(),
+            Self::Promoted(v) => v.bypass_email_verification.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PublishJobPostingRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5163,6 +5470,20 @@ impl ::serde::Serialize for JobPublishResult {
                 ::serde::Serialize::serialize(inner, serializer)
             }
             Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
+        }
+    }
+}
+impl JobPublishResult {
+    /// `job_id`, which every known variant has; `None` for an unknown variant.
+    pub fn job_id(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::LinkedinJobPostingPublished(v) => {
+                ::std::option::Option::Some(&v.job_id)
+            }
+            Self::LinkedinJobPostingPublishCheckpoint(v) => {
+                ::std::option::Option::Some(&v.job_id)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
         }
     }
 }
@@ -5995,6 +6316,80 @@ impl ::serde::Serialize for MessageAttachment {
         }
     }
 }
+impl MessageAttachment {
+    /// `id`, which every known variant has; `None` for an unknown variant.
+    pub fn id(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Image(v) => ::std::option::Option::Some(&v.id),
+            Self::Video(v) => ::std::option::Option::Some(&v.id),
+            Self::Audio(v) => ::std::option::Option::Some(&v.id),
+            Self::File(v) => ::std::option::Option::Some(&v.id),
+            Self::LinkedInPost(v) => ::std::option::Option::Some(&v.id),
+            Self::VideoMeeting(v) => ::std::option::Option::Some(&v.id),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `file_size`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn file_size(&self) -> ::std::option::Option<&f64> {
+        match self {
+            Self::Image(v) => v.file_size.as_ref(),
+            Self::Video(v) => v.file_size.as_ref(),
+            Self::Audio(v) => v.file_size.as_ref(),
+            Self::File(v) => v.file_size.as_ref(),
+            Self::LinkedInPost(v) => v.file_size.as_ref(),
+            Self::VideoMeeting(v) => v.file_size.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `unavailable`, which every known variant has; `None` for an unknown variant.
+    pub fn unavailable(&self) -> ::std::option::Option<&bool> {
+        match self {
+            Self::Image(v) => ::std::option::Option::Some(&v.unavailable),
+            Self::Video(v) => ::std::option::Option::Some(&v.unavailable),
+            Self::Audio(v) => ::std::option::Option::Some(&v.unavailable),
+            Self::File(v) => ::std::option::Option::Some(&v.unavailable),
+            Self::LinkedInPost(v) => ::std::option::Option::Some(&v.unavailable),
+            Self::VideoMeeting(v) => ::std::option::Option::Some(&v.unavailable),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `mimetype`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn mimetype(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Image(v) => v.mimetype.as_ref(),
+            Self::Video(v) => v.mimetype.as_ref(),
+            Self::Audio(v) => v.mimetype.as_ref(),
+            Self::File(v) => v.mimetype.as_ref(),
+            Self::LinkedInPost(v) => v.mimetype.as_ref(),
+            Self::VideoMeeting(v) => v.mimetype.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `url`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn url(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Image(v) => v.url.as_ref(),
+            Self::Video(v) => v.url.as_ref(),
+            Self::Audio(v) => v.url.as_ref(),
+            Self::File(v) => v.url.as_ref(),
+            Self::LinkedInPost(v) => v.url.as_ref(),
+            Self::VideoMeeting(v) => v.url.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `url_expires_at`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn url_expires_at(&self) -> ::std::option::Option<&UnixMillis> {
+        match self {
+            Self::Image(v) => v.url_expires_at.as_ref(),
+            Self::Video(v) => v.url_expires_at.as_ref(),
+            Self::Audio(v) => v.url_expires_at.as_ref(),
+            Self::File(v) => v.url_expires_at.as_ref(),
+            Self::LinkedInPost(v) => v.url_expires_at.as_ref(),
+            Self::VideoMeeting(v) => v.url_expires_at.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for MessageAttachment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6671,6 +7066,48 @@ impl ::serde::Serialize for Webhook {
         }
     }
 }
+impl Webhook {
+    /// `object`, which every known variant has; `None` for an unknown variant.
+    pub fn object(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Automatic(v) => ::std::option::Option::Some(&v.object),
+            Self::Trigger(v) => ::std::option::Option::Some(&v.object),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `id`, which every known variant has; `None` for an unknown variant.
+    pub fn id(&self) -> ::std::option::Option<&UniqueId> {
+        match self {
+            Self::Automatic(v) => ::std::option::Option::Some(&v.id),
+            Self::Trigger(v) => ::std::option::Option::Some(&v.id),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `name`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn name(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Automatic(v) => v.name.as_ref(),
+            Self::Trigger(v) => v.name.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `enabled`, which every known variant has; `None` for an unknown variant.
+    pub fn enabled(&self) -> ::std::option::Option<&bool> {
+        match self {
+            Self::Automatic(v) => ::std::option::Option::Some(&v.enabled),
+            Self::Trigger(v) => ::std::option::Option::Some(&v.enabled),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `request_url`, which every known variant has; `None` for an unknown variant.
+    pub fn request_url(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Automatic(v) => ::std::option::Option::Some(&v.request_url),
+            Self::Trigger(v) => ::std::option::Option::Some(&v.request_url),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Webhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7247,6 +7684,94 @@ impl ::serde::Serialize for CreateWebhookRequest {
         }
     }
 }
+impl CreateWebhookRequest {
+    /// `request_url`, which every known variant has; `None` for an unknown variant.
+    pub fn request_url(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Messaging(v) => ::std::option::Option::Some(&v.request_url),
+            Self::Users(v) => ::std::option::Option::Some(&v.request_url),
+            Self::AccountStatus(v) => ::std::option::Option::Some(&v.request_url),
+            Self::Email(v) => ::std::option::Option::Some(&v.request_url),
+            Self::EmailTracking(v) => ::std::option::Option::Some(&v.request_url),
+            Self::CalendarEvent(v) => ::std::option::Option::Some(&v.request_url),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `name`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn name(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Messaging(v) => v.name.as_ref(),
+            Self::Users(v) => v.name.as_ref(),
+            Self::AccountStatus(v) => v.name.as_ref(),
+            Self::Email(v) => v.name.as_ref(),
+            Self::EmailTracking(v) => v.name.as_ref(),
+            Self::CalendarEvent(v) => v.name.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `format`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn format(&self) -> ::std::option::Option<&WebhookFormat> {
+        match self {
+            Self::Messaging(v) => v.format.as_ref(),
+            Self::Users(v) => v.format.as_ref(),
+            Self::AccountStatus(v) => v.format.as_ref(),
+            Self::Email(v) => v.format.as_ref(),
+            Self::EmailTracking(v) => v.format.as_ref(),
+            Self::CalendarEvent(v) => v.format.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `enabled`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn enabled(&self) -> ::std::option::Option<&bool> {
+        match self {
+            Self::Messaging(v) => v.enabled.as_ref(),
+            Self::Users(v) => v.enabled.as_ref(),
+            Self::AccountStatus(v) => v.enabled.as_ref(),
+            Self::Email(v) => v.enabled.as_ref(),
+            Self::EmailTracking(v) => v.enabled.as_ref(),
+            Self::CalendarEvent(v) => v.enabled.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `account_ids`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn account_ids(
+        &self,
+    ) -> ::std::option::Option<&::std::vec::Vec<::std::string::String>> {
+        match self {
+            Self::Messaging(v) => v.account_ids.as_ref(),
+            Self::Users(v) => v.account_ids.as_ref(),
+            Self::AccountStatus(v) => v.account_ids.as_ref(),
+            Self::Email(v) => v.account_ids.as_ref(),
+            Self::EmailTracking(v) => v.account_ids.as_ref(),
+            Self::CalendarEvent(v) => v.account_ids.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `headers`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn headers(&self) -> ::std::option::Option<&::std::vec::Vec<WebhookHeader>> {
+        match self {
+            Self::Messaging(v) => v.headers.as_ref(),
+            Self::Users(v) => v.headers.as_ref(),
+            Self::AccountStatus(v) => v.headers.as_ref(),
+            Self::Email(v) => v.headers.as_ref(),
+            Self::EmailTracking(v) => v.headers.as_ref(),
+            Self::CalendarEvent(v) => v.headers.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `data`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn data(&self) -> ::std::option::Option<&::std::vec::Vec<WebhookDataField>> {
+        match self {
+            Self::Messaging(v) => v.data.as_ref(),
+            Self::Users(v) => v.data.as_ref(),
+            Self::AccountStatus(v) => v.data.as_ref(),
+            Self::Email(v) => v.data.as_ref(),
+            Self::EmailTracking(v) => v.data.as_ref(),
+            Self::CalendarEvent(v) => v.data.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CreateWebhookRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7593,10 +8118,13 @@ pub struct PostsCreateRequest {
 }
 impl PostsCreateRequest {
     /// A body with the required fields set.
-    pub fn new(account_id: ::std::string::String, text: ::std::string::String) -> Self {
+    pub fn new(
+        account_id: impl ::std::convert::Into<::std::string::String>,
+        text: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         Self {
-            account_id,
-            text,
+            account_id: account_id.into(),
+            text: text.into(),
             attachments: ::std::default::Default::default(),
             video_thumbnail: ::std::default::Default::default(),
             repost: ::std::default::Default::default(),
@@ -7666,10 +8194,13 @@ pub struct UsersEditOwnProfileRequest {
 }
 impl UsersEditOwnProfileRequest {
     /// A body with the required fields set.
-    pub fn new(type_: ::std::string::String, account_id: ::std::string::String) -> Self {
+    pub fn new(
+        type_: impl ::std::convert::Into<::std::string::String>,
+        account_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         Self {
-            type_,
-            account_id,
+            type_: type_.into(),
+            account_id: account_id.into(),
             location: ::std::default::Default::default(),
             headline: ::std::default::Default::default(),
             summary: ::std::default::Default::default(),
@@ -7742,12 +8273,12 @@ pub struct ChatsStartRequest {
 impl ChatsStartRequest {
     /// A body with the required fields set.
     pub fn new(
-        account_id: UniqueId,
-        attendees_ids: ::std::vec::Vec<::std::string::String>,
+        account_id: impl ::std::convert::Into<UniqueId>,
+        attendees_ids: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
         Self {
-            account_id,
-            attendees_ids,
+            account_id: account_id.into(),
+            attendees_ids: attendees_ids.into(),
             text: ::std::default::Default::default(),
             subject: ::std::default::Default::default(),
             attachments: ::std::default::Default::default(),

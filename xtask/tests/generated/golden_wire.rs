@@ -72,6 +72,7 @@ fn tagged_unions_pick_by_tag_and_keep_unknown_tags() {
     assert_eq!(pet, Pet::Unknown(fish.clone()));
     assert_eq!(encode(&pet), fish);
     let a: Attachment = decode(json!({"type": "video", "url": "u", "seconds": 3.5}));
+    assert_eq!(a.url().map(String::as_str), Some("u"), "shared fields have accessors");
     assert!(matches!(a, Attachment::Video(v) if v.seconds == 3.5));
     let r: PetRecord = decode(json!({"kind": "cat", "lives": 3, "owner": "ann"}));
     assert!(matches!(r, PetRecord::Cat(c) if c.owner == "ann"));
