@@ -23,6 +23,9 @@ pub struct Options {
     pub strict: bool,
     /// The path of the spec relative to the repository, named in file headers.
     pub spec_label: String,
+    /// The Rust name of the crate the code goes into (`my_api`). When set, every method's
+    /// docs carry a compiled usage example; without it there is no path to write one with.
+    pub crate_name: Option<String>,
 }
 
 /// Time spent in each phase, for the summary line and benchmarks.
@@ -67,7 +70,8 @@ pub fn generate(bytes: &[u8], options: &Options) -> Result<Generated, Error> {
     if options.strict && !diags.warnings.is_empty() {
         return Err(Error::Strict(diags.warnings));
     }
-    let (files, emit_time, format_time) = emit::emit(&model, &options.spec_label)?;
+    let (files, emit_time, format_time) =
+        emit::emit(&model, &options.spec_label, options.crate_name.as_deref())?;
     Ok(Generated {
         files,
         operations: model.operations.len(),

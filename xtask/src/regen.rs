@@ -45,6 +45,7 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
     let options = codegen::Options {
         strict,
         spec_label: SPEC_JSON.into(),
+        crate_name: Some(SDK_DIR.replace('-', "_")),
     };
     let generated =
         codegen::generate(&spec, &options).map_err(|e| anyhow::anyhow!("{SPEC_JSON}: {e}"))?;
@@ -149,15 +150,22 @@ pub fn write_standalone(
     name: Option<&str>,
     strict: bool,
 ) -> Result<Standalone> {
+    // The name is needed before generating: method docs carry examples that use it.
+    let name = match name {
+        Some(n) => n.to_owned(),
+        None => {
+            let doc =
+                codegen::load::parse_value(bytes).map_err(|e| anyhow::anyhow!("{label}: {e}"))?;
+            crate_name(doc["info"]["title"].as_str().unwrap_or_default())
+        }
+    };
     let options = codegen::Options {
         strict,
         spec_label: label.to_owned(),
+        crate_name: Some(name.replace('-', "_")),
     };
     let generated =
         codegen::generate(bytes, &options).map_err(|e| anyhow::anyhow!("{label}: {e}"))?;
-    let name = name
-        .map(str::to_owned)
-        .unwrap_or_else(|| crate_name(&generated.model.title));
     let runtime = crate::files::workspace_root().join(SDK_DIR);
     let runtime = runtime.canonicalize().unwrap_or(runtime);
     let lib =

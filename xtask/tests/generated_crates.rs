@@ -32,6 +32,12 @@ fn run(cmd: &mut Command, what: &str) {
 
 /// Generates `spec` into `work/<name>`, adds the given test files and runs `cargo test`.
 fn generate_and_test(spec: &Path, name: &str, tests: &[(&str, String)]) {
+    generate_and_test_with(spec, name, tests, "");
+}
+
+/// As [`generate_and_test`], appending `extra` to the generated `Cargo.toml` (test-only
+/// dependencies of this throwaway crate).
+fn generate_and_test_with(spec: &Path, name: &str, tests: &[(&str, String)], extra: &str) {
     let work = work_dir();
     let out = work.join(name);
     run(
@@ -47,6 +53,12 @@ fn generate_and_test(spec: &Path, name: &str, tests: &[(&str, String)]) {
         let path = out.join("tests").join(file);
         std::fs::create_dir_all(path.parent().expect("has parent")).expect("tests dir");
         std::fs::write(&path, contents).expect("write test file");
+    }
+    if !extra.is_empty() {
+        let manifest = out.join("Cargo.toml");
+        let mut text = std::fs::read_to_string(&manifest).expect("Cargo.toml");
+        text.push_str(extra);
+        std::fs::write(&manifest, text).expect("write Cargo.toml");
     }
     // The workspace's lock file pins the same dependency versions the SDK is tested with.
     std::fs::copy(root().join("Cargo.lock"), out.join("Cargo.lock")).expect("copy Cargo.lock");
@@ -209,4 +221,14 @@ fn sample(doc: &Value, schema: &Value, depth: usize) -> Value {
         Some("object") => json!({}),
         _ => Value::Null,
     }
+}
+
+#[test]
+fn every_parameter_and_body_style_goes_over_the_wire_as_specified() {
+    let spec = root().join("xtask/tests/generated/operations.yaml");
+    let test = std::fs::read_to_string(root().join("xtask/tests/generated/ops_wire.rs"))
+        .expect("ops_wire.rs");
+    // Versions as in the workspace's own dev-dependencies (the lock file pins them).
+    let dev = "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\naxum = \"0.8\"\nfutures-util = \"0.3\"\n";
+    generate_and_test_with(&spec, "wire-ops", &[("ops_wire.rs", test)], dev);
 }

@@ -68,6 +68,7 @@ fn generation_is_deterministic_and_encoding_independent() {
     let options = codegen::Options {
         strict: true,
         spec_label: "specs/postpress.json".into(),
+        crate_name: Some("postpress_sdk".into()),
     };
     let json = std::fs::read(root().join("specs/postpress.json")).unwrap();
     let yaml = std::fs::read(root().join("specs/postpress.yaml")).unwrap();

@@ -38,8 +38,9 @@ pub(crate) fn clean(text: &str) -> String {
     out.trim_end().to_owned()
 }
 
-/// `#[doc]` attributes for paragraphs (empty ones skipped), separated by blank lines.
-pub(crate) fn attrs(paragraphs: &[String]) -> TokenStream {
+/// Doc lines for paragraphs of document prose (cleaned; empty ones skipped), separated by
+/// blank lines.
+fn doc_lines(paragraphs: &[String]) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for p in paragraphs {
         let p = clean(p);
@@ -51,24 +52,29 @@ pub(crate) fn attrs(paragraphs: &[String]) -> TokenStream {
         }
         lines.extend(p.lines().map(|l| format!(" {l}")));
     }
+    lines
+}
+
+/// `#[doc]` attributes for paragraphs of document prose.
+pub(crate) fn attrs(paragraphs: &[String]) -> TokenStream {
+    let lines = doc_lines(paragraphs);
+    quote!(#(#[doc = #lines])*)
+}
+
+/// `#[doc]` attributes for prose followed by text the generator wrote itself (a usage
+/// example), which is kept as is: its code blocks are meant to be compiled as doctests.
+pub(crate) fn attrs_with_code(paragraphs: &[String], generated: &str) -> TokenStream {
+    let mut lines = doc_lines(paragraphs);
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.extend(generated.lines().map(|l| format!(" {l}")));
     quote!(#(#[doc = #lines])*)
 }
 
 /// Inner `#![doc]` attributes, for module docs.
 pub(crate) fn inner_attrs(paragraphs: &[String]) -> TokenStream {
-    let outer = attrs(paragraphs).to_string();
-    let _ = outer;
-    let mut lines: Vec<String> = Vec::new();
-    for p in paragraphs {
-        let p = clean(p);
-        if p.is_empty() {
-            continue;
-        }
-        if !lines.is_empty() {
-            lines.push(String::new());
-        }
-        lines.extend(p.lines().map(|l| format!(" {l}")));
-    }
+    let lines = doc_lines(paragraphs);
     quote!(#(#![doc = #lines])*)
 }
 

@@ -99,6 +99,7 @@ fn format_file(tokens: TokenStream, what: &str) -> Result<String, Error> {
 pub fn emit(
     model: &Model,
     spec_label: &str,
+    crate_name: Option<&str>,
 ) -> Result<(Vec<GeneratedFile>, Duration, Duration), Error> {
     let head = header(spec_label);
     let mut emit_time = Duration::ZERO;
@@ -162,7 +163,7 @@ pub fn emit(
 
     for (gi, group) in model.groups.iter().enumerate() {
         let t = Instant::now();
-        let tokens = operations::emit_group(model, gi);
+        let tokens = operations::emit_group(model, gi, crate_name);
         push(format!("src/generated/{}.rs", group.module), tokens, t)?;
     }
     if examples::has_examples(model) {

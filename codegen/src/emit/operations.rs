@@ -11,21 +11,6 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// Whether `ty` is text, looking through aliases (`type UniqueId = String`).
-fn is_text(model: &Model, ty: &Ty) -> bool {
-    let mut ty = ty.clone();
-    for _ in 0..16 {
-        match ty {
-            Ty::String => return true,
-            Ty::Named(ref n) => match model.types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
-                Some(TypeKind::Alias(inner)) => ty = inner.clone(),
-                _ => return false,
-            },
-            _ => return false,
-        }
-    }
-    false
-}
-
 fn param_type(p: &Param) -> TokenStream {
     rust_type(&p.ty, Scope::Group, false)
 }
@@ -63,29 +48,159 @@ fn status_variant(status: u16) -> proc_macro2::Ident {
     )
 }
 
-fn body_type(model: &Model, body: &Body) -> TokenStream {
-    match &body.kind {
+/// The Rust type of one encoding of a body.
+fn kind_type(kind: &BodyKind) -> TokenStream {
+    match kind {
         BodyKind::Json(ty) | BodyKind::Form(ty) => rust_type(ty, Scope::Group, false),
         BodyKind::Multipart(name) => rust_type(&Ty::Named(name.clone()), Scope::Group, false),
         BodyKind::Bytes => quote!(crate::engine::Bytes),
         BodyKind::Text => quote!(::std::string::String),
     }
-    .into_iter()
-    .collect::<TokenStream>()
-    .tap(|_| {
-        let _ = model;
-    })
 }
 
-trait Tap: Sized {
-    fn tap(self, f: impl FnOnce(&Self)) -> Self {
-        f(&self);
-        self
+/// The body parameter's type: the one encoding's type, or the `{Method}Body` enum when the
+/// operation accepts several.
+fn body_type(op: &Operation, body: &Body) -> TokenStream {
+    match body_enum_name(op, body) {
+        Some(name) => quote!(#name),
+        None => kind_type(&body.kind),
     }
 }
-impl Tap for TokenStream {}
 
-fn method_doc(op: &Operation) -> TokenStream {
+fn body_enum_name(op: &Operation, body: &Body) -> Option<proc_macro2::Ident> {
+    (!body.alternatives.is_empty())
+        .then(|| format_ident!("{}Body", op.builder.trim_end_matches("Builder")))
+}
+
+/// Every encoding of a body as (variant, media type, kind), the default first.
+fn body_choices(body: &Body) -> Vec<(proc_macro2::Ident, String, BodyKind)> {
+    let mut idents = crate::names::NameSet::default();
+    std::iter::once((&body.content_type, &body.kind))
+        .chain(body.alternatives.iter().map(|c| (&c.content_type, &c.kind)))
+        .map(|(media, kind)| {
+            let word = match kind {
+                BodyKind::Json(_) => "Json",
+                BodyKind::Form(_) => "Form",
+                BodyKind::Multipart(_) => "Multipart",
+                BodyKind::Bytes => "Bytes",
+                BodyKind::Text => "Text",
+            };
+            let base = if idents.is_free(word) {
+                word.to_owned()
+            } else {
+                crate::names::type_name(media.rsplit('/').next().unwrap_or(media))
+            };
+            (
+                format_ident!("{}", idents.unique(&base)),
+                media.clone(),
+                kind.clone(),
+            )
+        })
+        .collect()
+}
+
+/// `enum {Method}Body` for operations that accept several media types: the caller picks the
+/// encoding by variant; the default encoding's type converts into it.
+fn body_enum(op: &Operation) -> TokenStream {
+    let Some(body) = &op.body else {
+        return quote!();
+    };
+    let Some(name) = body_enum_name(op, body) else {
+        return quote!();
+    };
+    let choices = body_choices(body);
+    let variants = choices.iter().map(|(id, media, kind)| {
+        let ty = kind_type(kind);
+        let doc = docs::attrs(&[format!("Sent as {}.", docs::code(media))]);
+        quote!(#doc #id(#ty),)
+    });
+    let (default_id, _, default_kind) = &choices[0];
+    let default_ty = kind_type(default_kind);
+    let doc = docs::attrs(&[format!(
+        "The encodings `{}` accepts for its body; a {} converts into the default, {}.",
+        op.method,
+        docs::code(
+            default_ty
+                .to_string()
+                .replace(' ', "")
+                .rsplit("::")
+                .next()
+                .unwrap_or_default()
+        ),
+        docs::code(&choices[0].1)
+    )]);
+    quote! {
+        #doc
+        #[derive(Debug, Clone)]
+        pub enum #name {
+            #(#variants)*
+        }
+        impl ::std::convert::From<#default_ty> for #name {
+            fn from(body: #default_ty) -> Self {
+                Self::#default_id(body)
+            }
+        }
+    }
+}
+
+/// A usage example for the method docs: required arguments as literals where their type
+/// allows, hidden placeholders otherwise, so the visible part is the call itself.
+fn example(op: &Operation, module: &str, krate: &str) -> String {
+    let absolute = |tokens: TokenStream| -> String {
+        let text = tokens.to_string().replace(' ', "");
+        match text.strip_prefix("super::") {
+            Some(rest) => format!("{krate}::{rest}"),
+            None if !text.contains("::") => format!("{krate}::{module}::{text}"),
+            None => text.replace("crate::", &format!("{krate}::")),
+        }
+    };
+    let mut hidden = Vec::new();
+    let mut args = Vec::new();
+    for p in op.params.iter().filter(|p| p.required) {
+        let literal = match p.ty {
+            _ if p.text => Some(format!("{:?}", p.wire)),
+            Ty::I32 | Ty::I64 => Some("1".to_owned()),
+            Ty::F64 => Some("1.0".to_owned()),
+            Ty::Bool => Some("true".to_owned()),
+            _ => None,
+        };
+        match literal {
+            Some(l) => args.push(l),
+            None => {
+                hidden.push(format!(
+                    "# let {}: {} = todo!();",
+                    p.ident,
+                    absolute(param_type(p))
+                ));
+                args.push(p.ident.clone());
+            }
+        }
+    }
+    if let Some(b) = op.body.as_ref().filter(|b| b.required) {
+        hidden.push(format!(
+            "# let body: {} = todo!();",
+            absolute(body_type(op, b))
+        ));
+        args.push("body".into());
+    }
+    let mut lines = vec![
+        "```no_run".to_owned(),
+        format!("# async fn example(client: {krate}::Client) -> {krate}::engine::Result<()> {{"),
+    ];
+    lines.extend(hidden);
+    lines.push(format!(
+        "let response = client.{module}().{}({}).send().await?;",
+        op.method,
+        args.join(", ")
+    ));
+    lines.push("# let _ = response;".into());
+    lines.push("# Ok(())".into());
+    lines.push("# }".into());
+    lines.push("```".into());
+    format!("# Example\n{}", lines.join("\n"))
+}
+
+fn method_doc(op: &Operation, module: &str, crate_name: Option<&str>) -> TokenStream {
     let mut parts = vec![format!(
         "`{} {}`",
         op.http_method,
@@ -128,7 +243,12 @@ fn method_doc(op: &Operation) -> TokenStream {
         let errs: Vec<String> = op
             .errors
             .iter()
-            .map(|(s, _)| format!("- {}", docs::code(s)))
+            .map(|(status, ty)| match ty {
+                Some(Ty::Named(name)) => {
+                    format!("- {}: [`{name}`](crate::types::{name})", docs::code(status))
+                }
+                _ => format!("- {}", docs::code(status)),
+            })
             .collect();
         parts.push(format!(
             "# Errors\nDocumented error statuses (decode bodies with `ApiError::body_as`):\n{}",
@@ -145,15 +265,20 @@ fn method_doc(op: &Operation) -> TokenStream {
     if let Some(id) = &op.operation_id {
         parts.push(format!("Operation id: {}.", docs::code(id)));
     }
-    docs::attrs(&parts)
+    match crate_name {
+        Some(krate) => docs::attrs_with_code(&parts, &example(op, module, krate)),
+        None => docs::attrs(&parts),
+    }
 }
 
 /// Emits the module of group `gi`.
-pub(crate) fn emit_group(model: &Model, gi: usize) -> TokenStream {
+pub(crate) fn emit_group(model: &Model, gi: usize, crate_name: Option<&str>) -> TokenStream {
     let group = &model.groups[gi];
     let group_ty = format_ident!("{}", group.type_name);
     let ops: Vec<&Operation> = model.operations.iter().filter(|o| o.group == gi).collect();
-    let methods = ops.iter().map(|op| emit_method(model, op));
+    let methods = ops
+        .iter()
+        .map(|op| emit_method(op, &group.module, crate_name));
     let builders = ops.iter().map(|op| emit_builder(model, op));
     let allows = module_allows();
     let module_doc = docs::inner_attrs(&[group
@@ -182,14 +307,10 @@ pub(crate) fn emit_group(model: &Model, gi: usize) -> TokenStream {
     }
 }
 
-fn required_params(op: &Operation) -> Vec<&Param> {
-    op.params.iter().filter(|p| p.required).collect()
-}
-
-fn emit_method(model: &Model, op: &Operation) -> TokenStream {
+fn emit_method(op: &Operation, module: &str, crate_name: Option<&str>) -> TokenStream {
     let method = format_ident!("{}", op.method);
     let builder = format_ident!("{}", op.builder);
-    let doc = method_doc(op);
+    let doc = method_doc(op, module, crate_name);
     let dep = if op.deprecated {
         quote!(#[deprecated])
     } else {
@@ -200,7 +321,7 @@ fn emit_method(model: &Model, op: &Operation) -> TokenStream {
     for p in &op.params {
         let id = format_ident!("{}", p.ident);
         if p.required {
-            if is_text(model, &p.ty) {
+            if p.text {
                 args.push(quote!(#id: impl ::std::convert::Into<::std::string::String>));
                 inits.push(quote!(#id: #id.into()));
             } else {
@@ -213,15 +334,14 @@ fn emit_method(model: &Model, op: &Operation) -> TokenStream {
         }
     }
     if let Some(b) = &op.body {
-        let ty = body_type(model, b);
+        let ty = body_type(op, b);
         if b.required {
-            args.push(quote!(body: #ty));
-            inits.push(quote!(body));
+            args.push(quote!(body: impl ::std::convert::Into<#ty>));
+            inits.push(quote!(body: body.into()));
         } else {
             inits.push(quote!(body: ::std::option::Option::None));
         }
     }
-    let _ = required_params(op);
     quote! {
         #doc
         #dep
@@ -300,9 +420,8 @@ fn build_fn(model: &Model, op: &Operation) -> TokenStream {
         });
     }
     if let Some(b) = &op.body {
-        let ct = &b.content_type;
-        let set = |body: TokenStream| -> TokenStream {
-            match &b.kind {
+        let encode = |kind: &BodyKind, ct: &str, body: TokenStream| -> TokenStream {
+            match kind {
                 BodyKind::Json(_) => quote!(req.json_body_as(#body, #ct)?;),
                 BodyKind::Form(_) => quote!(req.form_body(#body)?;),
                 BodyKind::Bytes => quote!(req.bytes_body((#body).clone(), #ct);),
@@ -310,6 +429,18 @@ fn build_fn(model: &Model, op: &Operation) -> TokenStream {
                 BodyKind::Multipart(name) => {
                     let steps = multipart_steps(model, name);
                     quote!({ let body = #body; #steps })
+                }
+            }
+        };
+        let set = |body: TokenStream| -> TokenStream {
+            match body_enum_name(op, b) {
+                None => encode(&b.kind, &b.content_type, body),
+                Some(name) => {
+                    let arms = body_choices(b).into_iter().map(|(id, media, kind)| {
+                        let step = encode(&kind, &media, quote!(inner));
+                        quote!(#name::#id(inner) => { #step })
+                    });
+                    quote!(match #body { #(#arms)* })
                 }
             }
         };
@@ -533,7 +664,7 @@ fn emit_builder(model: &Model, op: &Operation) -> TokenStream {
             fields.push(quote!(#id: #ty,));
         } else {
             fields.push(quote!(#id: ::std::option::Option<#ty>,));
-            let (arg, value) = if is_text(model, &p.ty) {
+            let (arg, value) = if p.text {
                 (
                     quote!(value: impl ::std::convert::Into<::std::string::String>),
                     quote!(value.into()),
@@ -551,15 +682,15 @@ fn emit_builder(model: &Model, op: &Operation) -> TokenStream {
         }
     }
     if let Some(b) = &op.body {
-        let ty = body_type(model, b);
+        let ty = body_type(op, b);
         if b.required {
             fields.push(quote!(body: #ty,));
         } else {
             fields.push(quote!(body: ::std::option::Option<#ty>,));
             setters.push(quote! {
                 /// Sets the request body.
-                pub fn body(mut self, value: #ty) -> Self {
-                    self.body = ::std::option::Option::Some(value);
+                pub fn body(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                    self.body = ::std::option::Option::Some(value.into());
                     self
                 }
             });
@@ -578,6 +709,7 @@ fn emit_builder(model: &Model, op: &Operation) -> TokenStream {
     let send = send_fns(op);
     let pages = pagination_fns(op);
     let response_enum = response_enum(op);
+    let body_enum = body_enum(op);
     quote! {
         #doc
         #[derive(Debug, Clone)]
@@ -610,5 +742,6 @@ fn emit_builder(model: &Model, op: &Operation) -> TokenStream {
             #pages
         }
         #response_enum
+        #body_enum
     }
 }

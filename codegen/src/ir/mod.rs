@@ -245,6 +245,8 @@ pub struct Param {
     /// Type.
     pub ty: Ty,
     /// Required (always for path parameters).
+    /// Text after looking through aliases: the method takes `impl Into<String>`.
+    pub text: bool,
     pub required: bool,
     /// Query style.
     pub style: ParamStyle,
@@ -265,8 +267,19 @@ pub struct Body {
     pub kind: BodyKind,
     /// `required: true`.
     pub required: bool,
-    /// Other media types the operation accepts (documented; the first supported one is used).
-    pub alternatives: Vec<String>,
+    /// Other encodings the operation accepts, in order of preference: the caller may pick one
+    /// instead of the default. Media types that encode alike (`application/json`,
+    /// `text/json`, `application/*+json` of one schema) appear once.
+    pub alternatives: Vec<BodyChoice>,
+}
+
+/// One more way to send an operation's body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodyChoice {
+    /// Media type sent.
+    pub content_type: String,
+    /// Encoding.
+    pub kind: BodyKind,
 }
 
 /// How a body is encoded.
@@ -382,7 +395,7 @@ pub struct Model {
     pub description: Option<String>,
     /// `info.version`.
     pub version: String,
-    /// First server URL.
+    /// First server URL, its variables replaced by their defaults.
     pub server: Option<String>,
     /// Preferred auth.
     pub auth: AuthKind,
@@ -407,10 +420,36 @@ pub fn build(doc: &Document, diags: &mut Diagnostics) -> Model {
         title: info.title.clone(),
         description: info.description.clone(),
         version: info.version.clone(),
-        server: doc.api.servers.first().map(|s| s.url.clone()),
+        server: doc.api.servers.first().map(server_url),
         auth: operations::auth_kind(&doc.api),
         types,
         groups,
         operations: ops,
     }
+}
+
+/// A server URL with each `{variable}` replaced by its declared default.
+fn server_url(server: &openapiv3::Server) -> String {
+    let mut url = server.url.clone();
+    for (name, var) in server.variables.iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &var.default);
+    }
+    url
+}
+
+/// Whether `ty` is text, looking through aliases with `kind_of` (a name -> definition lookup).
+pub(crate) fn is_text<'a>(kind_of: impl Fn(&str) -> Option<&'a TypeKind>, ty: &Ty) -> bool {
+    let mut ty = ty.clone();
+    // Alias chains are short; the bound only guards against an alias cycle.
+    for _ in 0..16 {
+        match ty {
+            Ty::String => return true,
+            Ty::Named(ref n) => match kind_of(n) {
+                Some(TypeKind::Alias(inner)) => ty = inner.clone(),
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    false
 }

@@ -3,8 +3,8 @@
 use super::pagination::detect;
 use super::schemas::{Naming, TypeSpace, doc_of, wrap_nullable};
 use super::{
-    AuthKind, Body, BodyKind, Doc, Field, Group, MultipartKind, Operation, Param, ParamLocation,
-    ParamStyle, Struct, Success, SuccessCase, Ty, TypeDef, TypeKind,
+    AuthKind, Body, BodyChoice, BodyKind, Doc, Field, Group, MultipartKind, Operation, Param,
+    ParamLocation, ParamStyle, Struct, Success, SuccessCase, Ty, TypeDef, TypeKind,
 };
 use crate::diagnostics::Diagnostics;
 use crate::load::{Document, escape_pointer};
@@ -224,6 +224,7 @@ pub fn build(
                         wire: placeholder,
                         location: ParamLocation::Path,
                         ty: Ty::String,
+                        text: true,
                         required: true,
                         style: ParamStyle::Form,
                         explode: false,
@@ -348,6 +349,7 @@ fn convert_param(
         ident: idents.unique(&field_name(&data.name)),
         wire: data.name.clone(),
         location,
+        text: super::is_text(|n| space.defined(n).map(|d| &d.kind), &ty),
         ty,
         required: data.required || location == ParamLocation::Path,
         style,
@@ -400,12 +402,45 @@ fn convert_body(
 ) -> Option<Body> {
     let mut media: Vec<(&String, &openapiv3::MediaType)> = body.content.iter().collect();
     media.sort_by_key(|(m, _)| media_rank(m));
-    let (content_type, mt) = media.first()?;
-    let alternatives = media.iter().skip(1).map(|(m, _)| (*m).clone()).collect();
+    let mut choices: Vec<BodyChoice> = Vec::new();
+    for (content_type, mt) in media {
+        let kind = body_kind(space, content_type, mt, op_name, pointer, diags);
+        if choices.iter().any(|c| c.kind == kind) {
+            continue;
+        }
+        let content_type = if content_type.contains('*') {
+            if matches!(kind, BodyKind::Json(_)) {
+                "application/json".to_owned()
+            } else {
+                "application/octet-stream".to_owned()
+            }
+        } else {
+            content_type.clone()
+        };
+        choices.push(BodyChoice { content_type, kind });
+    }
+    let mut choices = choices.into_iter();
+    let first = choices.next()?;
+    Some(Body {
+        content_type: first.content_type,
+        kind: first.kind,
+        required: body.required,
+        alternatives: choices.collect(),
+    })
+}
+
+fn body_kind(
+    space: &mut TypeSpace<'_>,
+    content_type: &str,
+    mt: &openapiv3::MediaType,
+    op_name: &str,
+    pointer: &str,
+    diags: &mut Diagnostics,
+) -> BodyKind {
     let at = format!("{pointer}/content/{}", escape_pointer(content_type));
     let lower = content_type.to_ascii_lowercase();
     let naming = Naming::Hint(format!("{op_name}Request"));
-    let kind = if lower.starts_with("multipart/") {
+    if lower.starts_with("multipart/") {
         BodyKind::Multipart(multipart_struct(space, mt, op_name, &at, diags))
     } else if lower.starts_with("application/x-www-form-urlencoded") {
         let ty = mt
@@ -429,18 +464,7 @@ fn convert_body(
         BodyKind::Text
     } else {
         BodyKind::Bytes
-    };
-    let content_type = if content_type.contains('*') {
-        "application/octet-stream".to_owned()
-    } else {
-        (*content_type).clone()
-    };
-    Some(Body {
-        content_type,
-        kind,
-        required: body.required,
-        alternatives,
-    })
+    }
 }
 
 /// A multipart body becomes a struct whose binary fields are file parts.

@@ -31,22 +31,6 @@ fn depth(f: &Field) -> u8 {
     }
 }
 
-/// Whether `ty` is text, looking through aliases.
-fn is_text(space: &TypeSpace<'_>, ty: &Ty) -> bool {
-    let mut ty = ty.clone();
-    for _ in 0..16 {
-        match ty {
-            Ty::String => return true,
-            Ty::Named(ref n) => match space.defined(n).map(|d| &d.kind) {
-                Some(TypeKind::Alias(inner)) => ty = inner.clone(),
-                _ => return false,
-            },
-            _ => return false,
-        }
-    }
-    false
-}
-
 /// Detects pagination for an operation, or `None`.
 pub fn detect(
     space: &TypeSpace<'_>,
@@ -71,7 +55,8 @@ pub fn detect(
         return None;
     };
     let is_cursor = |f: &&Field| {
-        CURSOR_FIELDS.contains(&f.wire.to_ascii_lowercase().as_str()) && is_text(space, &f.ty)
+        CURSOR_FIELDS.contains(&f.wire.to_ascii_lowercase().as_str())
+            && super::is_text(|n| space.defined(n).map(|d| &d.kind), &f.ty)
     };
     let (next_cursor, wire) = if let Some(c) = fields.iter().find(is_cursor) {
         (vec![(c.ident.clone(), depth(c))], c.wire.clone())

@@ -44,15 +44,24 @@ impl Accounts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
     /// Operation id: `AccountsController_listAccounts`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// let response = client.accounts().list().send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> ListBuilder {
         ListBuilder {
             client: self.client.clone(),
@@ -74,17 +83,30 @@ impl Accounts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `AccountsController_connectAccount`.
-    pub fn connect(&self, body: super::types::ConnectAccountRequest) -> ConnectBuilder {
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// # let body: postpress_sdk::types::ConnectAccountRequest = todo!();
+    /// let response = client.accounts().connect(body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn connect(
+        &self,
+        body: impl ::std::convert::Into<super::types::ConnectAccountRequest>,
+    ) -> ConnectBuilder {
         ConnectBuilder {
             client: self.client.clone(),
-            body,
+            body: body.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -99,13 +121,22 @@ impl Accounts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `AccountsController_getAccount`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// let response = client.accounts().get("id").send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -128,22 +159,32 @@ impl Accounts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `AccountsController_reconnectAccount`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// # let body: postpress_sdk::types::ConnectAccountRequest = todo!();
+    /// let response = client.accounts().reconnect("id", body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reconnect(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
-        body: super::types::ConnectAccountRequest,
+        body: impl ::std::convert::Into<super::types::ConnectAccountRequest>,
     ) -> ReconnectBuilder {
         ReconnectBuilder {
             client: self.client.clone(),
             id: id.into(),
-            body,
+            body: body.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -158,13 +199,22 @@ impl Accounts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `AccountsController_deleteAccount`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// let response = client.accounts().delete("id").send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -188,22 +238,32 @@ impl Accounts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `AccountsController_updateAccount`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// # let body: postpress_sdk::types::UpdateAccountRequest = todo!();
+    /// let response = client.accounts().update("id", body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
-        body: super::types::UpdateAccountRequest,
+        body: impl ::std::convert::Into<super::types::UpdateAccountRequest>,
     ) -> UpdateBuilder {
         UpdateBuilder {
             client: self.client.clone(),
             id: id.into(),
-            body,
+            body: body.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -219,20 +279,30 @@ impl Accounts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `AccountsController_solveCheckpoint`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// # let body: postpress_sdk::types::SolveCheckpointRequest = todo!();
+    /// let response = client.accounts().solve_checkpoint(body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn solve_checkpoint(
         &self,
-        body: super::types::SolveCheckpointRequest,
+        body: impl ::std::convert::Into<super::types::SolveCheckpointRequest>,
     ) -> SolveCheckpointBuilder {
         SolveCheckpointBuilder {
             client: self.client.clone(),
-            body,
+            body: body.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -247,20 +317,30 @@ impl Accounts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `AccountsController_resendCheckpoint`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// # let body: postpress_sdk::types::ResendCheckpointRequest = todo!();
+    /// let response = client.accounts().resend_checkpoint(body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn resend_checkpoint(
         &self,
-        body: super::types::ResendCheckpointRequest,
+        body: impl ::std::convert::Into<super::types::ResendCheckpointRequest>,
     ) -> ResendCheckpointBuilder {
         ResendCheckpointBuilder {
             client: self.client.clone(),
-            body,
+            body: body.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -282,13 +362,22 @@ impl Accounts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `AccountsController_resyncAccount`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// let response = client.accounts().resync("account_id").send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn resync(
         &self,
         account_id: impl ::std::convert::Into<::std::string::String>,

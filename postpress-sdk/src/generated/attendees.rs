@@ -48,15 +48,24 @@ impl Attendees {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
     /// Operation id: `AttendeesController_listAttendeeChats`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// let response = client.attendees().list_chats("attendee_id").send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_chats(
         &self,
         attendee_id: impl ::std::convert::Into<::std::string::String>,

@@ -45,15 +45,24 @@ impl Calendars {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `data` across pages, following `next_cursor`.
     ///
     /// Operation id: `CalendarsController_listCalendars`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// let response = client.calendars().list("account_id").send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         account_id: impl ::std::convert::Into<::std::string::String>,
@@ -81,15 +90,24 @@ impl Calendars {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `data` across pages, following `next_cursor`.
     ///
     /// Operation id: `CalendarsController_listEvents`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// let response = client.calendars().list_events("account_id").send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_events(
         &self,
         account_id: impl ::std::convert::Into<::std::string::String>,
@@ -117,24 +135,34 @@ impl Calendars {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `CalendarsController_createEvent`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// # let body: postpress_sdk::types::CreateCalendarEventRequest = todo!();
+    /// let response = client.calendars().create_event("calendar_id", "account_id", body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_event(
         &self,
         calendar_id: impl ::std::convert::Into<::std::string::String>,
         account_id: impl ::std::convert::Into<::std::string::String>,
-        body: super::types::CreateCalendarEventRequest,
+        body: impl ::std::convert::Into<super::types::CreateCalendarEventRequest>,
     ) -> CreateEventBuilder {
         CreateEventBuilder {
             client: self.client.clone(),
             calendar_id: calendar_id.into(),
             account_id: account_id.into(),
-            body,
+            body: body.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -151,13 +179,22 @@ impl Calendars {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `CalendarsController_getEvent`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// let response = client.calendars().get_event("calendar_id", "event_id", "account_id").send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_event(
         &self,
         calendar_id: impl ::std::convert::Into<::std::string::String>,
@@ -185,13 +222,22 @@ impl Calendars {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `CalendarsController_deleteEvent`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// let response = client.calendars().delete_event("calendar_id", "event_id", "account_id").send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_event(
         &self,
         calendar_id: impl ::std::convert::Into<::std::string::String>,
@@ -220,26 +266,36 @@ impl Calendars {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `CalendarsController_updateEvent`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// # let body: postpress_sdk::types::UpdateCalendarEventRequest = todo!();
+    /// let response = client.calendars().update_event("calendar_id", "event_id", "account_id", body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_event(
         &self,
         calendar_id: impl ::std::convert::Into<::std::string::String>,
         event_id: impl ::std::convert::Into<::std::string::String>,
         account_id: impl ::std::convert::Into<::std::string::String>,
-        body: super::types::UpdateCalendarEventRequest,
+        body: impl ::std::convert::Into<super::types::UpdateCalendarEventRequest>,
     ) -> UpdateEventBuilder {
         UpdateEventBuilder {
             client: self.client.clone(),
             calendar_id: calendar_id.into(),
             event_id: event_id.into(),
             account_id: account_id.into(),
-            body,
+            body: body.into(),
             options: ::std::default::Default::default(),
         }
     }

@@ -45,20 +45,30 @@ impl Hosted {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `HostedController_createHostedAuthLink`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// # let body: postpress_sdk::types::HostedAuthRequest = todo!();
+    /// let response = client.hosted().create_auth_link(body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_auth_link(
         &self,
-        body: super::types::HostedAuthRequest,
+        body: impl ::std::convert::Into<super::types::HostedAuthRequest>,
     ) -> CreateAuthLinkBuilder {
         CreateAuthLinkBuilder {
             client: self.client.clone(),
-            body,
+            body: body.into(),
             options: ::std::default::Default::default(),
         }
     }

@@ -47,24 +47,34 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_search`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// # let body: postpress_sdk::types::LinkedinSearchRequest = todo!();
+    /// let response = client.linkedin().search("account_id", body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search(
         &self,
         account_id: impl ::std::convert::Into<::std::string::String>,
-        body: super::types::LinkedinSearchRequest,
+        body: impl ::std::convert::Into<super::types::LinkedinSearchRequest>,
     ) -> SearchBuilder {
         SearchBuilder {
             client: self.client.clone(),
             account_id: account_id.into(),
             limit: ::std::option::Option::None,
             cursor: ::std::option::Option::None,
-            body,
+            body: body.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -80,22 +90,32 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_performUserAction`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// # let body: postpress_sdk::types::ProfileActionRequest = todo!();
+    /// let response = client.linkedin().perform_user_action("user_id", body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn perform_user_action(
         &self,
         user_id: impl ::std::convert::Into<::std::string::String>,
-        body: super::types::ProfileActionRequest,
+        body: impl ::std::convert::Into<super::types::ProfileActionRequest>,
     ) -> PerformUserActionBuilder {
         PerformUserActionBuilder {
             client: self.client.clone(),
             user_id: user_id.into(),
-            body,
+            body: body.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -110,13 +130,22 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_getInmailBalance`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// let response = client.linkedin().get_inmail_balance("account_id").send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_inmail_balance(
         &self,
         account_id: impl ::std::convert::Into<::std::string::String>,
@@ -138,20 +167,30 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_endorseSkill`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// # let body: postpress_sdk::types::EndorseSkillRequest = todo!();
+    /// let response = client.linkedin().endorse_skill(body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn endorse_skill(
         &self,
-        body: super::types::EndorseSkillRequest,
+        body: impl ::std::convert::Into<super::types::EndorseSkillRequest>,
     ) -> EndorseSkillBuilder {
         EndorseSkillBuilder {
             client: self.client.clone(),
-            body,
+            body: body.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -166,20 +205,30 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_createJobPosting`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// # let body: postpress_sdk::types::CreateJobPostingRequest = todo!();
+    /// let response = client.linkedin().create_job_posting(body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_job_posting(
         &self,
-        body: super::types::CreateJobPostingRequest,
+        body: impl ::std::convert::Into<super::types::CreateJobPostingRequest>,
     ) -> CreateJobPostingBuilder {
         CreateJobPostingBuilder {
             client: self.client.clone(),
-            body,
+            body: body.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -195,22 +244,32 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_editJobPosting`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// # let body: postpress_sdk::types::EditJobPostingRequest = todo!();
+    /// let response = client.linkedin().edit_job_posting("job_id", body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_job_posting(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
-        body: super::types::EditJobPostingRequest,
+        body: impl ::std::convert::Into<super::types::EditJobPostingRequest>,
     ) -> EditJobPostingBuilder {
         EditJobPostingBuilder {
             client: self.client.clone(),
             job_id: job_id.into(),
-            body,
+            body: body.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -226,22 +285,32 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_publishJobPosting`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// # let body: postpress_sdk::types::PublishJobPostingRequest = todo!();
+    /// let response = client.linkedin().publish_job_posting("draft_id", body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn publish_job_posting(
         &self,
         draft_id: impl ::std::convert::Into<::std::string::String>,
-        body: super::types::PublishJobPostingRequest,
+        body: impl ::std::convert::Into<super::types::PublishJobPostingRequest>,
     ) -> PublishJobPostingBuilder {
         PublishJobPostingBuilder {
             client: self.client.clone(),
             draft_id: draft_id.into(),
-            body,
+            body: body.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -257,22 +326,32 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_solveJobCheckpoint`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// # let body: postpress_sdk::types::SolveJobCheckpointRequest = todo!();
+    /// let response = client.linkedin().solve_job_checkpoint("draft_id", body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn solve_job_checkpoint(
         &self,
         draft_id: impl ::std::convert::Into<::std::string::String>,
-        body: super::types::SolveJobCheckpointRequest,
+        body: impl ::std::convert::Into<super::types::SolveJobCheckpointRequest>,
     ) -> SolveJobCheckpointBuilder {
         SolveJobCheckpointBuilder {
             client: self.client.clone(),
             draft_id: draft_id.into(),
-            body,
+            body: body.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -302,15 +381,24 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
     /// Operation id: `LinkedinController_listJobApplicants`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// let response = client.linkedin().list_job_applicants("id", "account_id").send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_job_applicants(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -349,13 +437,22 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_getJobApplicant`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// let response = client.linkedin().get_job_applicant("applicant_id", "account_id").send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_job_applicant(
         &self,
         applicant_id: impl ::std::convert::Into<::std::string::String>,

@@ -44,17 +44,30 @@ impl Posts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `PostsController_createPost`.
-    pub fn create(&self, body: super::types::PostsCreateRequest) -> CreateBuilder {
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// # let body: postpress_sdk::types::PostsCreateRequest = todo!();
+    /// let response = client.posts().create(body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create(
+        &self,
+        body: impl ::std::convert::Into<super::types::PostsCreateRequest>,
+    ) -> CreateBuilder {
         CreateBuilder {
             client: self.client.clone(),
-            body,
+            body: body.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -71,13 +84,22 @@ impl Posts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `PostsController_getPost`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// let response = client.posts().get("post_id", "account_id").send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         post_id: impl ::std::convert::Into<::std::string::String>,
@@ -101,20 +123,30 @@ impl Posts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `PostsController_addPostReaction`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// # let body: postpress_sdk::types::AddPostReactionRequest = todo!();
+    /// let response = client.posts().add_reaction(body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_reaction(
         &self,
-        body: super::types::AddPostReactionRequest,
+        body: impl ::std::convert::Into<super::types::AddPostReactionRequest>,
     ) -> AddReactionBuilder {
         AddReactionBuilder {
             client: self.client.clone(),
-            body,
+            body: body.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -135,15 +167,24 @@ impl Posts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `paging.cursor`.
     ///
     /// Operation id: `PostsController_listPostReactions`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// let response = client.posts().list_reactions("post_id").send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_reactions(
         &self,
         post_id: impl ::std::convert::Into<::std::string::String>,

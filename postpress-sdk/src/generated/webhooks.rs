@@ -44,15 +44,24 @@ impl Webhooks {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
     /// Operation id: `WebhooksController_listWebhooks`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// let response = client.webhooks().list().send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> ListBuilder {
         ListBuilder {
             client: self.client.clone(),
@@ -74,17 +83,30 @@ impl Webhooks {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `WebhooksController_createWebhook`.
-    pub fn create(&self, body: super::types::CreateWebhookRequest) -> CreateBuilder {
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// # let body: postpress_sdk::types::CreateWebhookRequest = todo!();
+    /// let response = client.webhooks().create(body).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create(
+        &self,
+        body: impl ::std::convert::Into<super::types::CreateWebhookRequest>,
+    ) -> CreateBuilder {
         CreateBuilder {
             client: self.client.clone(),
-            body,
+            body: body.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -99,13 +121,22 @@ impl Webhooks {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`
-    /// - `401`
-    /// - `404`
-    /// - `429`
-    /// - `502`
+    /// - `400`: [`Error`](crate::types::Error)
+    /// - `401`: [`Error`](crate::types::Error)
+    /// - `404`: [`Error`](crate::types::Error)
+    /// - `429`: [`Error`](crate::types::Error)
+    /// - `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `WebhooksController_deleteWebhook`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
+    /// let response = client.webhooks().delete("id").send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
