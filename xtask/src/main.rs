@@ -1,6 +1,7 @@
 //! `cargo xtask`: keep the SDK in step with the API.
 
 mod corpus;
+mod diff;
 mod fetch;
 mod files;
 mod regen;
@@ -15,6 +16,9 @@ use std::process::ExitCode;
     about = "Maintenance tasks for the PostPress SDK"
 )]
 struct Cli {
+    /// The repository to work in (default: the one this xtask was built from).
+    #[arg(long, global = true)]
+    root: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -68,6 +72,16 @@ enum Command {
         #[arg(long)]
         require_all: bool,
     },
+    /// Report what changed between two OpenAPI documents and the semver bump it implies.
+    Diff {
+        /// The old document.
+        old: PathBuf,
+        /// The new document.
+        new: PathBuf,
+        /// Exit non-zero when any change is breaking.
+        #[arg(long)]
+        fail_on_breaking: bool,
+    },
     /// Download the live spec into specs/ (or check it against specs/).
     Fetch {
         /// Base URL (default: POSTPRESS_BASE_URL or https://api.postpress.ai/v1).
@@ -88,35 +102,47 @@ fn default_jobs() -> usize {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Regen { check, strict } => regen::regen(&files::workspace_root(), check, strict),
-        Command::Generate {
-            spec,
-            out,
-            name,
-            strict,
-        } => regen::generate(&spec, &out, name.as_deref(), strict),
-        Command::Corpus {
-            list,
-            corpus,
-            jobs,
-            report,
-            no_check,
-            require_all,
-        } => corpus::run(corpus::Settings {
-            list,
-            corpus,
-            jobs,
-            report,
-            no_check,
-            require_all,
-        }),
-        Command::Fetch {
-            base_url,
-            port,
-            check,
-        } => fetch::fetch(&files::workspace_root(), base_url, port, check),
-    };
+    let root = cli.root.unwrap_or_else(files::workspace_root);
+    let result =
+        match cli.command {
+            Command::Regen { check, strict } => regen::regen(&root, check, strict),
+            Command::Generate {
+                spec,
+                out,
+                name,
+                strict,
+            } => regen::generate(&spec, &out, name.as_deref(), strict),
+            Command::Corpus {
+                list,
+                corpus,
+                jobs,
+                report,
+                no_check,
+                require_all,
+            } => corpus::run(corpus::Settings {
+                list,
+                corpus,
+                jobs,
+                report,
+                no_check,
+                require_all,
+            }),
+            Command::Fetch {
+                base_url,
+                port,
+                check,
+            } => fetch::fetch(&root, base_url, port, check),
+            Command::Diff {
+                old,
+                new,
+                fail_on_breaking,
+            } => diff::run(&old, &new, "postpress-sdk", &diff::sdk_version(&root)).and_then(|r| {
+                match r.breaking().count() {
+                    n if n > 0 && fail_on_breaking => Err(anyhow::anyhow!("{n} breaking changes")),
+                    _ => Ok(()),
+                }
+            }),
+        };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

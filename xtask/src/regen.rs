@@ -122,6 +122,8 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
         println!("regen --check: up to date");
     } else if written == 0 {
         println!("nothing changed");
+    } else if let Ok(current) = codegen::load::parse_value(&spec) {
+        crate::diff::print_against_head(root, SPEC_JSON, &current);
     }
     Ok(())
 }

@@ -1,0 +1,578 @@
+//! `diff`: what changed between two OpenAPI documents, split into breaking and non-breaking
+//! changes for the generated SDK, and the semver bump that implies.
+//!
+//! The comparison walks operations (by method and path), their parameters, request bodies and
+//! success responses, following `$ref`s into the schemas. A change is breaking when code
+//! written against the old SDK could stop compiling or stop working: something removed, a new
+//! requirement, a changed type, a removed enum value or success status.
+
+use anyhow::{Context, Result};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// One reported change.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Change {
+    pub breaking: bool,
+    /// Where: `GET /accounts` or `schema Account`.
+    pub at: String,
+    pub what: String,
+}
+
+/// The changes between two documents.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub changes: Vec<Change>,
+}
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+/// Schema nesting followed at most; deeper differences are not reported.
+const MAX_DEPTH: usize = 24;
+
+impl Report {
+    pub fn breaking(&self) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter(|c| c.breaking)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// The version after this change: for 0.x crates a breaking change bumps the minor
+    /// number and anything else the patch number (Cargo's reading of semver); from 1.0 on,
+    /// breaking bumps the major and additions the minor.
+    pub fn next_version(&self, current: &str) -> String {
+        let mut parts = current
+            .split(['.', '-', '+'])
+            .take(3)
+            .map(|p| p.parse::<u64>().unwrap_or(0));
+        let (major, minor, patch) = (
+            parts.next().unwrap_or(0),
+            parts.next().unwrap_or(0),
+            parts.next().unwrap_or(0),
+        );
+        let breaking = self.breaking().next().is_some();
+        let additions = !self.changes.is_empty();
+        match (major, breaking, additions) {
+            (_, _, false) => format!("{major}.{minor}.{patch}"),
+            (0, true, _) => format!("0.{}.0", minor + 1),
+            (0, false, _) => format!("0.{minor}.{}", patch + 1),
+            (_, true, _) => format!("{}.0.0", major + 1),
+            (_, false, _) => format!("{major}.{}.0", minor + 1),
+        }
+    }
+
+    /// The human-readable report.
+    pub fn render(&self, crate_name: &str, version: &str) -> String {
+        if self.is_empty() {
+            return "diff: no API changes\n".to_owned();
+        }
+        let mut out = String::new();
+        let breaking: Vec<_> = self.breaking().collect();
+        let other: Vec<_> = self.changes.iter().filter(|c| !c.breaking).collect();
+        for (title, list) in [("Breaking", &breaking), ("Non-breaking", &other)] {
+            if list.is_empty() {
+                continue;
+            }
+            out.push_str(&format!("{title} changes ({}):\n", list.len()));
+            for c in list.iter() {
+                out.push_str(&format!("  - {}: {}\n", c.at, c.what));
+            }
+        }
+        let next = self.next_version(version);
+        out.push_str(&format!(
+            "semver: {} -> {crate_name} {version} becomes {next}\n",
+            if breaking.is_empty() {
+                "compatible"
+            } else {
+                "breaking"
+            }
+        ));
+        out
+    }
+}
+
+/// Compares two parsed documents.
+pub fn compare(old: &Value, new: &Value) -> Report {
+    let mut cx = Cx {
+        old,
+        new,
+        changes: BTreeSet::new(),
+    };
+    cx.operations();
+    cx.component_schemas();
+    Report {
+        changes: cx.changes.into_iter().collect(),
+    }
+}
+
+/// `cargo xtask diff OLD NEW`.
+pub fn run(old: &Path, new: &Path, crate_name: &str, version: &str) -> Result<Report> {
+    let read = |p: &Path| -> Result<Value> {
+        let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
+        codegen::load::parse_value(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
+    };
+    let report = compare(&read(old)?, &read(new)?);
+    print!("{}", report.render(crate_name, version));
+    Ok(report)
+}
+
+/// The SDK crate's version, from its manifest.
+pub fn sdk_version(root: &Path) -> String {
+    std::fs::read_to_string(root.join("postpress-sdk/Cargo.toml"))
+        .ok()
+        .and_then(|text| {
+            text.lines().find_map(|l| {
+                l.strip_prefix("version = \"")?
+                    .strip_suffix('"')
+                    .map(str::to_owned)
+            })
+        })
+        .unwrap_or_else(|| "0.0.0".into())
+}
+
+/// Prints what changed between the committed spec (`git show HEAD:<spec>`) and the one on
+/// disk; silent when git or the commit is unavailable (a fresh export, say).
+pub fn print_against_head(root: &Path, spec: &str, current: &Value) {
+    let Ok(out) = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["show", &format!("HEAD:{spec}")])
+        .output()
+    else {
+        return;
+    };
+    if !out.status.success() {
+        return;
+    }
+    if let Ok(old) = codegen::load::parse_value(&out.stdout) {
+        let report = compare(&old, current);
+        print!("{}", report.render("postpress-sdk", &sdk_version(root)));
+    }
+}
+
+struct Cx<'a> {
+    old: &'a Value,
+    new: &'a Value,
+    changes: BTreeSet<Change>,
+}
+
+/// Which way a schema travels: removals hurt responses, new requirements hurt requests.
+#[derive(Clone, Copy, PartialEq)]
+enum Direction {
+    Request,
+    Response,
+}
+
+fn resolve<'v>(doc: &'v Value, v: &'v Value) -> &'v Value {
+    let mut v = v;
+    for _ in 0..16 {
+        match v.get("$ref").and_then(Value::as_str) {
+            Some(r) => match r.strip_prefix('#').and_then(|p| doc.pointer(p)) {
+                Some(target) => v = target,
+                None => return v,
+            },
+            None => return v,
+        }
+    }
+    v
+}
+
+/// A short description of a schema's type, to spot type changes.
+fn type_of(doc: &Value, schema: &Value) -> String {
+    let s = resolve(doc, schema);
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        return format!("ref {}", r.rsplit('/').next().unwrap_or(r));
+    }
+    let ty = match s.get("type") {
+        Some(Value::String(t)) => t.clone(),
+        Some(other) => other.to_string(),
+        None if s.get("properties").is_some() => "object".into(),
+        None if s.get("oneOf").is_some() => "oneOf".into(),
+        None if s.get("anyOf").is_some() => "anyOf".into(),
+        None if s.get("allOf").is_some() => "allOf".into(),
+        None => "any".into(),
+    };
+    match s.get("format").and_then(Value::as_str) {
+        Some(f) => format!("{ty} ({f})"),
+        None => ty,
+    }
+}
+
+fn required_set(s: &Value) -> BTreeSet<String> {
+    s.get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
+}
+
+fn enum_set(s: &Value) -> Option<BTreeSet<String>> {
+    s.get("enum")
+        .and_then(Value::as_array)
+        .map(|values| values.iter().map(|v| v.to_string()).collect())
+}
+
+impl Cx<'_> {
+    fn add(&mut self, breaking: bool, at: &str, what: String) {
+        self.changes.insert(Change {
+            breaking,
+            at: at.to_owned(),
+            what,
+        });
+    }
+
+    fn operations(&mut self) {
+        let ops = |doc: &Value| -> Vec<(String, String, Value)> {
+            let mut out = Vec::new();
+            for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+                for m in METHODS {
+                    if let Some(op) = item.get(m) {
+                        // Path-level parameters apply to every operation under the path.
+                        let mut op = op.clone();
+                        if let Some(shared) = item.get("parameters").and_then(Value::as_array) {
+                            let own = op["parameters"].as_array().cloned().unwrap_or_default();
+                            let mut all = shared.clone();
+                            all.extend(own);
+                            op["parameters"] = Value::Array(all);
+                        }
+                        out.push((m.to_uppercase(), path.clone(), op));
+                    }
+                }
+            }
+            out
+        };
+        let old_ops = ops(self.old);
+        let new_ops = ops(self.new);
+        for (m, p, old_op) in &old_ops {
+            let at = format!("{m} {p}");
+            match new_ops.iter().find(|(m2, p2, _)| m2 == m && p2 == p) {
+                None => self.add(true, &at, "operation removed".into()),
+                Some((_, _, new_op)) => self.operation(&at, old_op, new_op),
+            }
+        }
+        for (m, p, _) in &new_ops {
+            if !old_ops.iter().any(|(m2, p2, _)| m2 == m && p2 == p) {
+                self.add(false, &format!("{m} {p}"), "operation added".into());
+            }
+        }
+    }
+
+    fn params(&self, doc: &Value, op: &Value) -> Vec<(String, Value)> {
+        op["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| resolve(doc, p).clone())
+            .filter_map(|p| {
+                let key = format!(
+                    "{} parameter `{}`",
+                    p["in"].as_str().unwrap_or("?"),
+                    p["name"].as_str()?
+                );
+                Some((key, p))
+            })
+            .collect()
+    }
+
+    fn operation(&mut self, at: &str, old: &Value, new: &Value) {
+        let (old_doc, new_doc) = (self.old, self.new);
+        if old.get("operationId") != new.get("operationId") {
+            self.add(
+                true,
+                at,
+                format!(
+                    "operationId changed from {} to {} (method names follow it)",
+                    old["operationId"], new["operationId"]
+                ),
+            );
+        }
+        let old_params = self.params(old_doc, old);
+        let new_params = self.params(new_doc, new);
+        for (key, p) in &old_params {
+            match new_params.iter().find(|(k, _)| k == key) {
+                None => self.add(true, at, format!("{key} removed")),
+                Some((_, q)) => {
+                    let was = p["required"].as_bool().unwrap_or(false);
+                    let is = q["required"].as_bool().unwrap_or(false);
+                    if is && !was {
+                        self.add(true, at, format!("{key} became required"));
+                    } else if was && !is {
+                        self.add(false, at, format!("{key} became optional"));
+                    }
+                    self.schema(
+                        &format!("{at} {key}"),
+                        &p["schema"],
+                        &q["schema"],
+                        Direction::Request,
+                        0,
+                    );
+                }
+            }
+        }
+        for (key, q) in &new_params {
+            if !old_params.iter().any(|(k, _)| k == key) {
+                let required = q["required"].as_bool().unwrap_or(false);
+                self.add(
+                    required,
+                    at,
+                    format!("{key} added{}", if required { " as required" } else { "" }),
+                );
+            }
+        }
+        // Request body, by media type.
+        let old_body = resolve(old_doc, &old["requestBody"]);
+        let new_body = resolve(new_doc, &new["requestBody"]);
+        if !old_body.is_null() && new_body.is_null() {
+            self.add(true, at, "request body removed".into());
+        } else if old_body.is_null() && !new_body.is_null() {
+            let required = new_body["required"].as_bool().unwrap_or(false);
+            self.add(required, at, "request body added".into());
+        } else {
+            for (media, content) in old_body["content"].as_object().into_iter().flatten() {
+                match new_body["content"].get(media) {
+                    None => self.add(true, at, format!("request media type `{media}` removed")),
+                    Some(n) => self.schema(
+                        &format!("{at} request body"),
+                        &content["schema"],
+                        &n["schema"],
+                        Direction::Request,
+                        0,
+                    ),
+                }
+            }
+        }
+        // Success responses.
+        let statuses = |op: &Value| -> Vec<String> {
+            op["responses"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k.clone())
+                .filter(|k| k.starts_with('2'))
+                .collect()
+        };
+        let (old_statuses, new_statuses) = (statuses(old), statuses(new));
+        for s in &old_statuses {
+            if !new_statuses.contains(s) {
+                self.add(true, at, format!("success status {s} removed"));
+                continue;
+            }
+            let o = resolve(old_doc, &old["responses"][s]);
+            let n = resolve(new_doc, &new["responses"][s]);
+            for (media, content) in o["content"].as_object().into_iter().flatten() {
+                match n["content"].get(media) {
+                    None => self.add(
+                        true,
+                        at,
+                        format!("{s} response media type `{media}` removed"),
+                    ),
+                    Some(nc) => self.schema(
+                        &format!("{at} {s} response"),
+                        &content["schema"],
+                        &nc["schema"],
+                        Direction::Response,
+                        0,
+                    ),
+                }
+            }
+        }
+        for s in &new_statuses {
+            if !old_statuses.contains(s) {
+                self.add(false, at, format!("success status {s} added"));
+            }
+        }
+    }
+
+    /// Compares two schemas in the direction they travel.
+    fn schema(&mut self, at: &str, old: &Value, new: &Value, dir: Direction, depth: usize) {
+        if depth > MAX_DEPTH || old.is_null() || new.is_null() {
+            return;
+        }
+        let (old_doc, new_doc) = (self.old, self.new);
+        let (to, tn) = (type_of(old_doc, old), type_of(new_doc, new));
+        // A `$ref` to a component compared by name: the component itself is compared once,
+        // in `component_schemas`, which also keeps cycles finite.
+        if to.starts_with("ref ") && to == tn {
+            return;
+        }
+        if to != tn {
+            self.add(true, at, format!("type changed from {to} to {tn}"));
+            return;
+        }
+        let o = resolve(old_doc, old);
+        let n = resolve(new_doc, new);
+        self.schema_body(at, o, n, dir, depth);
+    }
+
+    fn schema_body(&mut self, at: &str, o: &Value, n: &Value, dir: Direction, depth: usize) {
+        if let (Some(ov), Some(nv)) = (enum_set(o), enum_set(n)) {
+            for v in ov.difference(&nv) {
+                self.add(true, at, format!("enum value {v} removed"));
+            }
+            for v in nv.difference(&ov) {
+                // New values reach old code as the enum's `Unknown` fallback.
+                self.add(false, at, format!("enum value {v} added"));
+            }
+        }
+        if o.get("nullable") != n.get("nullable")
+            && n["nullable"].as_bool().unwrap_or(false)
+            && dir == Direction::Response
+        {
+            self.add(true, at, "became nullable".into());
+        }
+        let (old_req, new_req) = (required_set(o), required_set(n));
+        let empty = serde_json::Map::new();
+        let old_props = o["properties"].as_object().unwrap_or(&empty);
+        let new_props = n["properties"].as_object().unwrap_or(&empty);
+        for (name, os) in old_props {
+            let here = format!("{at} `{name}`");
+            match new_props.get(name) {
+                None => self.add(true, at, format!("property `{name}` removed")),
+                Some(ns) => {
+                    self.schema(&here, os, ns, dir, depth + 1);
+                    let (was, is) = (old_req.contains(name), new_req.contains(name));
+                    match (dir, was, is) {
+                        (Direction::Request, false, true) => {
+                            self.add(true, at, format!("property `{name}` became required"))
+                        }
+                        (Direction::Response, true, false) => self.add(
+                            true,
+                            at,
+                            format!("property `{name}` is no longer always present"),
+                        ),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        for name in new_props.keys().filter(|k| !old_props.contains_key(*k)) {
+            let required = new_req.contains(name);
+            let breaking = dir == Direction::Request && required;
+            self.add(
+                breaking,
+                at,
+                format!(
+                    "property `{name}` added{}",
+                    if breaking { " as required" } else { "" }
+                ),
+            );
+        }
+        for key in ["items", "additionalProperties"] {
+            if o.get(key).is_some_and(Value::is_object) && n.get(key).is_some_and(Value::is_object)
+            {
+                self.schema(&format!("{at} {key}"), &o[key], &n[key], dir, depth + 1);
+            }
+        }
+        for key in ["oneOf", "anyOf"] {
+            let (ob, nb) = (o[key].as_array(), n[key].as_array());
+            if let (Some(ob), Some(nb)) = (ob, nb) {
+                let names = |doc: &Value, list: &Vec<Value>| -> BTreeSet<String> {
+                    list.iter().map(|b| type_of(doc, b)).collect()
+                };
+                let (on, nn) = (names(self.old, ob), names(self.new, nb));
+                for gone in on.difference(&nn) {
+                    self.add(
+                        dir == Direction::Request,
+                        at,
+                        format!("{key} branch {gone} removed"),
+                    );
+                }
+                for added in nn.difference(&on) {
+                    self.add(false, at, format!("{key} branch {added} added"));
+                }
+            }
+        }
+    }
+
+    /// Components compared by name, in both directions at once (a component may serve both):
+    /// anything breaking either way is reported as breaking.
+    fn component_schemas(&mut self) {
+        let empty = serde_json::Map::new();
+        let old = self.old["components"]["schemas"]
+            .as_object()
+            .unwrap_or(&empty)
+            .clone();
+        let new = self.new["components"]["schemas"]
+            .as_object()
+            .unwrap_or(&empty)
+            .clone();
+        for (name, os) in &old {
+            let at = format!("schema {name}");
+            match new.get(name) {
+                None => self.add(true, &at, "schema removed".into()),
+                Some(ns) => {
+                    let (to, tn) = (type_of(self.old, os), type_of(self.new, ns));
+                    if to != tn {
+                        self.add(true, &at, format!("type changed from {to} to {tn}"));
+                        continue;
+                    }
+                    self.schema_body(&at, os, ns, Direction::Response, 1);
+                    self.schema_body(&at, os, ns, Direction::Request, 1);
+                }
+            }
+        }
+        for name in new.keys().filter(|k| !old.contains_key(*k)) {
+            self.add(false, &format!("schema {name}"), "schema added".into());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc(paths: Value, schemas: Value) -> Value {
+        json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths, "components": {"schemas": schemas}})
+    }
+
+    #[test]
+    fn classifies_changes() {
+        let old = doc(
+            json!({"/a": {"get": {"operationId": "getA", "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}}}},
+                   "/gone": {"delete": {"responses": {"204": {"description": ""}}}}}),
+            json!({"A": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}, "kind": {"type": "string", "enum": ["x", "y"]}}}}),
+        );
+        let new = doc(
+            json!({"/a": {"get": {"operationId": "getA", "parameters": [{"name": "q", "in": "query", "schema": {"type": "integer"}}, {"name": "r", "in": "query", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}, "202": {"description": ""}}}},
+                   "/b": {"get": {"responses": {"200": {"description": ""}}}}}),
+            json!({"A": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}, "kind": {"type": "string", "enum": ["x", "z"]}, "extra": {"type": "string"}}}}),
+        );
+        let r = compare(&old, &new);
+        let text = r.render("sdk", "0.3.1");
+        for breaking in [
+            "DELETE /gone: operation removed",
+            "GET /a query parameter `q`: type changed from string to integer",
+            "GET /a: query parameter `r` added as required",
+            "schema A `kind`: enum value \"y\" removed",
+        ] {
+            assert!(
+                r.breaking()
+                    .any(|c| format!("{}: {}", c.at, c.what) == breaking),
+                "{breaking}\n{text}"
+            );
+        }
+        for compatible in [
+            "GET /b: operation added",
+            "GET /a: success status 202 added",
+            "schema A: property `extra` added",
+        ] {
+            assert!(
+                r.changes
+                    .iter()
+                    .any(|c| !c.breaking && format!("{}: {}", c.at, c.what) == compatible),
+                "{compatible}\n{text}"
+            );
+        }
+        assert!(text.contains("sdk 0.3.1 becomes 0.4.0"), "{text}");
+        assert_eq!(compare(&old, &old).next_version("0.3.1"), "0.3.1");
+    }
+}
