@@ -9,7 +9,7 @@ pub mod emit;
 pub mod ir;
 pub mod load;
 pub mod names;
-mod normalize;
+pub mod normalize;
 
 pub use diagnostics::{Diagnostics, Error, Warning};
 pub use emit::GeneratedFile;
@@ -61,6 +61,13 @@ pub struct Generated {
 
 /// Generates the client modules for a document given as JSON or YAML bytes.
 pub fn generate(bytes: &[u8], options: &Options) -> Result<Generated, Error> {
+    // Every phase recurses along the document's nesting (decoding, the IR, syn's parse of
+    // deeply nested types, prettyplease): a large stack keeps the deepest document the
+    // parser accepts from overflowing.
+    load::with_stack(load::DECODE_STACK, || pipeline(bytes, options))
+}
+
+fn pipeline(bytes: &[u8], options: &Options) -> Result<Generated, Error> {
     let mut diags = Diagnostics::default();
     let t0 = Instant::now();
     let doc = load::load(bytes, &mut diags)?;

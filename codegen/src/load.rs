@@ -131,38 +131,93 @@ pub fn load(bytes: &[u8], diags: &mut Diagnostics) -> Result<Document, Error> {
     Ok(Document { api, raw })
 }
 
+/// Stack for decoding the document: `openapiv3`'s `$ref`-or-schema enums are untagged, and
+/// serde buffers every level of such a schema again, so a document nested as deep as the
+/// parser allows (128 levels) needs far more than a default thread's stack in debug builds.
+/// Only the pages actually used are committed.
+pub(crate) const DECODE_STACK: usize = 512 << 20;
+
 fn deserialize(raw: &Value) -> Result<openapiv3::OpenAPI, Error> {
-    serde_path_to_error::deserialize(raw).map_err(|e| {
-        let pointer = path_to_pointer(&e.path().to_string());
-        Error::Invalid {
-            pointer,
-            message: e.inner().to_string(),
+    with_stack(DECODE_STACK, || decode_document(raw))
+}
+
+/// Runs `f` on a thread with a `size`-byte stack (on this thread when none can be started),
+/// so recursion that follows the document's nesting cannot overflow. Panics propagate.
+pub(crate) fn with_stack<T: Send>(size: usize, f: impl Fn() -> T + Sync) -> T {
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .name("codegen-deep".into())
+            .stack_size(size)
+            .spawn_scoped(scope, &f)
+        {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => f(),
         }
     })
 }
 
-/// Turns serde_path_to_error's `a.b[0].c` into `#/a/b/0/c`.
-fn path_to_pointer(path: &str) -> String {
-    if path == "." {
-        return "#".into();
+fn decode_document(raw: &Value) -> Result<openapiv3::OpenAPI, Error> {
+    serde_path_to_error::deserialize(raw).map_err(|e| {
+        let pointer = segments_to_pointer("#", e.path());
+        let message = e.inner().to_string();
+        narrow(raw, &pointer).unwrap_or(Error::Invalid { pointer, message })
+    })
+}
+
+/// `$ref`-or-value entries are untagged enums, which hide where inside an entry decoding
+/// failed (the error stops at `#/paths`). Decoding the entries of the usual maps one by one,
+/// each as its concrete type, finds the deeper place.
+fn narrow(raw: &Value, pointer: &str) -> Option<Error> {
+    fn entries<T: serde::de::DeserializeOwned>(raw: &Value, at: &str) -> Option<Error> {
+        let map = raw.pointer(at.trim_start_matches('#'))?.as_object()?;
+        map.iter()
+            .filter(|(_, v)| v.get("$ref").is_none())
+            .find_map(|(key, v)| {
+                let e = serde_path_to_error::deserialize::<_, T>(v).err()?;
+                let base = format!("{at}/{}", escape_pointer(key));
+                Some(Error::Invalid {
+                    pointer: segments_to_pointer(&base, e.path()),
+                    message: e.inner().to_string(),
+                })
+            })
     }
-    let mut out = String::from("#");
-    for part in path.split('.') {
-        let mut rest = part;
-        while let Some(idx) = rest.find('[') {
-            let (head, tail) = rest.split_at(idx);
-            if !head.is_empty() {
-                out.push('/');
-                out.push_str(&escape_pointer(head));
-            }
-            let end = tail.find(']').unwrap_or(tail.len());
-            out.push('/');
-            out.push_str(tail.get(1..end).unwrap_or_default());
-            rest = tail.get(end + 1..).unwrap_or_default();
+    let found = match pointer {
+        p if p.starts_with("#/paths") => entries::<openapiv3::PathItem>(raw, "#/paths"),
+        p if p.starts_with("#/components/schemas") => {
+            entries::<openapiv3::Schema>(raw, "#/components/schemas")
         }
-        if !rest.is_empty() {
-            out.push('/');
-            out.push_str(&escape_pointer(rest));
+        p if p.starts_with("#/components/parameters") => {
+            entries::<openapiv3::Parameter>(raw, "#/components/parameters")
+        }
+        p if p.starts_with("#/components/responses") => {
+            entries::<openapiv3::Response>(raw, "#/components/responses")
+        }
+        p if p.starts_with("#/components/requestBodies") => {
+            entries::<openapiv3::RequestBody>(raw, "#/components/requestBodies")
+        }
+        _ => None,
+    }?;
+    // Only a deeper place is an improvement.
+    match &found {
+        Error::Invalid { pointer: p, .. } if p.len() > pointer.len() => Some(found),
+        _ => None,
+    }
+}
+
+/// A JSON pointer from serde_path_to_error's segments, appended to `base`.
+fn segments_to_pointer(base: &str, path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = base.to_owned();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("/{index}")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                out.push('/');
+                out.push_str(&escape_pointer(key));
+            }
+            Segment::Unknown => {}
         }
     }
     out
@@ -192,10 +247,16 @@ mod tests {
     }
 
     #[test]
-    fn pointers_from_paths() {
-        assert_eq!(
-            path_to_pointer("paths./a/b.get.responses[0]"),
-            "#/paths/~1a~1b/get/responses/0"
+    fn pointers_reach_into_untagged_entries() {
+        let err = load(
+            b"{\"openapi\": \"3.0.0\", \"info\": {\"title\": \"t\", \"version\": \"1\"}, \"paths\": {\"/a.b/c\": {\"get\": {\"responses\": 7}}}}",
+            &mut Diagnostics::default(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("#/paths/~1a.b~1c/get/responses"),
+            "{err}"
         );
     }
 }

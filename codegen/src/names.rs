@@ -77,7 +77,15 @@ fn symbol_word(c: char) -> Option<&'static str> {
     })
 }
 
+/// Longest identifier taken from a document; longer names are cut (uniqueness is restored by
+/// [`NameSet`]), so a 20 kB property name cannot make a 20 kB identifier.
+const MAX_IDENT: usize = 64;
+
 fn finish(mut ident: String, fallback: &str, digit_prefix: &str) -> String {
+    // Identifiers are ASCII by construction, so any byte index is a char boundary.
+    ident.truncate(MAX_IDENT);
+    let ident = ident.trim_end_matches('_').to_owned();
+    let mut ident = ident;
     if ident.is_empty() {
         ident = fallback.to_owned();
     }

@@ -1,0 +1,202 @@
+//! The document is untrusted input. Whatever it holds, strings end up as escaped literals,
+//! doc text or sanitised identifiers, never as code; deep, cyclic, dangling and huge
+//! constructs give warnings or errors, never a stack overflow, a hang or a panic.
+
+use codegen::{Options, generate};
+use proc_macro2::{TokenStream, TokenTree};
+use serde_json::{Value, json};
+
+const EVIL: &str = "\"]; fn evil() { std::process::exit(1) } #[doc = \"";
+
+fn doc(schemas: Value, paths: Value) -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "openapi": "3.0.3",
+        "info": {"title": format!("*/ {EVIL} \u{202e}"), "version": "1", "description": EVIL},
+        "paths": paths,
+        "components": {"schemas": schemas}
+    }))
+    .unwrap()
+}
+
+/// Every identifier in the generated Rust (doc text and string literals are not identifiers).
+fn identifiers(tokens: TokenStream, out: &mut Vec<String>) {
+    for t in tokens {
+        match t {
+            TokenTree::Ident(i) => out.push(i.to_string()),
+            TokenTree::Group(g) => identifiers(g.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+fn generated_rust(bytes: &[u8]) -> (Vec<String>, usize) {
+    let out = generate(bytes, &Options::default()).expect("generates");
+    let mut idents = Vec::new();
+    for f in out.files.iter().filter(|f| f.path.ends_with(".rs")) {
+        assert!(
+            !f.contents.contains('\u{202e}'),
+            "{}: a bidi control survived",
+            f.path
+        );
+        let file = syn::parse_file(&f.contents).unwrap_or_else(|e| panic!("{}: {e}", f.path));
+        identifiers(quote::quote!(#file), &mut idents);
+    }
+    (idents, out.warnings.len())
+}
+
+#[test]
+fn strings_from_the_document_never_become_code() {
+    let long = "x".repeat(20_000);
+    let schemas = json!({
+        EVIL: {
+            "type": "object",
+            "description": format!("*/ {EVIL} ```\nfn evil() {{}}\n``` \u{202e}"),
+            "properties": {
+                "r#type": {"type": "string"},
+                "*/": {"type": "string"},
+                EVIL: {"type": "string", "description": EVIL},
+                "": {"type": "string"},
+                long.clone(): {"type": "string"},
+                "\u{202e}rtl": {"type": "string"}
+            }
+        },
+        "Choice": {"type": "string", "enum": [EVIL, "*/", "", "\u{202e}", long.clone(), "fn"]}
+    });
+    let paths = json!({
+        "/x/{id}": {"get": {
+            "operationId": EVIL,
+            "tags": [EVIL],
+            "summary": EVIL,
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                           {"name": EVIL, "in": "query", "schema": {"type": "string"}},
+                           {"name": EVIL, "in": "header", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": EVIL, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{}", EVIL.replace('~', "~0").replace('/', "~1"))}}}}}
+        }}
+    });
+    let (idents, _) = generated_rust(&doc(schemas, paths));
+    assert!(
+        !idents.iter().any(|i| i == "evil" || i == "exit"),
+        "a name became code"
+    );
+    assert!(
+        idents.iter().all(|i| i.len() < 300),
+        "identifiers are bounded"
+    );
+}
+
+#[test]
+fn deep_nesting_is_an_error_or_a_warning_not_a_stack_overflow() {
+    // Deeper than any parser recursion limit: refused cleanly.
+    // Within the JSON parser's recursion limit (128), deeper than the generator's own bound.
+    let mut deep = json!({"type": "string"});
+    for _ in 0..110 {
+        deep = json!({"type": "array", "items": deep});
+    }
+    let text = format!(
+        "{{\"openapi\":\"3.0.3\",\"info\":{{\"title\":\"t\",\"version\":\"1\"}},\"paths\":{{}},\"components\":{{\"schemas\":{{\"D\":{}{}}}}}}}",
+        "{\"type\":\"array\",\"items\":".repeat(5_000),
+        format!("{{}}{}", "}".repeat(5_000))
+    );
+    let _ = generate(text.as_bytes(), &Options::default());
+    let yaml = format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    D: {}{}\n",
+        "{items: ".repeat(5_000),
+        "}".repeat(5_000)
+    );
+    let _ = generate(yaml.as_bytes(), &Options::default());
+    let out =
+        generate(&doc(json!({"Deep": deep}), json!({})), &Options::default()).expect("generates");
+    assert!(
+        out.warnings.iter().any(|w| w.message.contains("too deep")),
+        "the depth bound is reported"
+    );
+    // A long chain of references between components.
+    let mut chain = serde_json::Map::new();
+    for i in 0..3_000 {
+        chain.insert(
+            format!("S{i}"),
+            json!({"$ref": format!("#/components/schemas/S{}", i + 1)}),
+        );
+    }
+    chain.insert(
+        "S3000".into(),
+        json!({"type": "object", "properties": {"x": {"type": "string"}}}),
+    );
+    let _ = generate(&doc(Value::Object(chain), json!({})), &Options::default());
+}
+
+#[test]
+fn reference_cycles_terminate() {
+    let schemas = json!({
+        "A": {"$ref": "#/components/schemas/B"},
+        "B": {"$ref": "#/components/schemas/A"},
+        "Self": {"allOf": [{"$ref": "#/components/schemas/Self"}]},
+        "Either": {"oneOf": [{"$ref": "#/components/schemas/Either"}, {"type": "string"}]},
+        "Node": {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/Node"}, "all": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}}}
+    });
+    let (idents, _) = generated_rust(&doc(schemas, json!({})));
+    assert!(idents.iter().any(|i| i == "Node"));
+}
+
+#[test]
+fn missing_and_external_references_warn_with_their_pointer() {
+    let schemas = json!({
+        "Holder": {"type": "object", "properties": {
+            "gone": {"$ref": "#/components/schemas/Nope"},
+            "far": {"$ref": "other.yaml#/components/schemas/Far"},
+            "odd": {"$ref": "#/not/a/schema"}
+        }}
+    });
+    let out = generate(&doc(schemas, json!({})), &Options::default()).expect("generates");
+    let pointers: Vec<&str> = out.warnings.iter().map(|w| w.pointer.as_str()).collect();
+    for p in [
+        "/Holder/properties/gone",
+        "/Holder/properties/far",
+        "/Holder/properties/odd",
+    ] {
+        assert!(
+            pointers.iter().any(|w| w.ends_with(p)),
+            "no warning at {p}: {pointers:?}"
+        );
+    }
+    let strict = generate(
+        &doc(
+            json!({"H": {"$ref": "#/components/schemas/Nope"}}),
+            json!({}),
+        ),
+        &Options {
+            strict: true,
+            ..Options::default()
+        },
+    );
+    assert!(strict.is_err(), "--strict turns the warning into an error");
+}
+
+#[test]
+fn huge_enums_and_many_schemas_finish() {
+    let values: Vec<String> = (0..20_000).map(|i| format!("value-{i}")).collect();
+    let mut schemas = serde_json::Map::new();
+    schemas.insert("Big".into(), json!({"type": "string", "enum": values}));
+    for i in 0..2_000 {
+        schemas.insert(format!("T{i}"), json!({"type": "object", "properties": {"a": {"type": "integer"}, "b": {"$ref": "#/components/schemas/Big"}}}));
+    }
+    let out =
+        generate(&doc(Value::Object(schemas), json!({})), &Options::default()).expect("generates");
+    assert!(out.types >= 2_001);
+}
+
+#[test]
+fn not_a_document_is_an_error_naming_where() {
+    for (bytes, needle) in [
+        (&b""[..], ""),
+        (b"\xff\xfe\x00garbage", ""),
+        (b"{\"openapi\": \"3.0.3\", \"info\": 5, \"paths\": {}}", "/info"),
+        (b"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n", "/paths/~1a/get/responses"),
+        (b"[1, 2, 3]", ""),
+        (b"{\"swagger\": \"2.0\"}", ""),
+    ] {
+        let err = generate(bytes, &Options::default()).err().map(|e| e.to_string());
+        let err = err.unwrap_or_else(|| panic!("{:?} should be refused", String::from_utf8_lossy(bytes)));
+        assert!(err.contains(needle), "{err}");
+    }
+}
