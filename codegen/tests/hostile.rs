@@ -93,9 +93,9 @@ fn deep_nesting_is_an_error_or_a_warning_not_a_stack_overflow() {
         deep = json!({"type": "array", "items": deep});
     }
     let text = format!(
-        "{{\"openapi\":\"3.0.3\",\"info\":{{\"title\":\"t\",\"version\":\"1\"}},\"paths\":{{}},\"components\":{{\"schemas\":{{\"D\":{}{}}}}}}}",
+        "{{\"openapi\":\"3.0.3\",\"info\":{{\"title\":\"t\",\"version\":\"1\"}},\"paths\":{{}},\"components\":{{\"schemas\":{{\"D\":{}{{}}{}}}}}}}",
         "{\"type\":\"array\",\"items\":".repeat(5_000),
-        format!("{{}}{}", "}".repeat(5_000))
+        "}".repeat(5_000)
     );
     let _ = generate(text.as_bytes(), &Options::default());
     let yaml = format!(
