@@ -118,6 +118,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     rate_limit: Option<RateLimit>,
+    max_response_bytes: Option<usize>,
     http: Option<reqwest::Client>,
     env_error: Option<String>,
 }
@@ -192,6 +193,13 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body read into memory (default 64 MiB); a larger one is
+    /// [`Error::BodyTooLarge`], found without reading past the limit.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     /// Uses your own HTTP client (proxies, TLS settings, ...).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
@@ -236,6 +244,9 @@ impl ClientBuilder {
         }
         if let Some(r) = self.rate_limit {
             config.rate_limit = r;
+        }
+        if let Some(limit) = self.max_response_bytes {
+            config.max_body_bytes = limit;
         }
         Ok(Client {
             engine: Engine::new(config, self.http)?,
