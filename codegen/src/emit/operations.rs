@@ -670,7 +670,10 @@ fn emit_builder(model: &Model, op: &Operation) -> TokenStream {
                     quote!(value.into()),
                 )
             } else {
-                (quote!(value: #ty), quote!(value))
+                (
+                    quote!(value: impl ::std::convert::Into<#ty>),
+                    quote!(value.into()),
+                )
             };
             setters.push(quote! {
                 #pdoc

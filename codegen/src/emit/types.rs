@@ -163,8 +163,8 @@ fn emit_multipart(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
                 let inner = rust_type(&f.ty, Scope::Types, true);
                 quote! {
                     #doc
-                    pub fn #ident(mut self, value: #inner) -> Self {
-                        self.#ident = ::std::option::Option::Some(value);
+                    pub fn #ident(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
+                        self.#ident = ::std::option::Option::Some(value.into());
                         self
                     }
                 }

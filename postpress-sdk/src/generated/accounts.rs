@@ -413,8 +413,8 @@ impl ListBuilder {
         self
     }
     /// Page size.
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = ::std::option::Option::Some(value);
+    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
         self
     }
     /// Overrides the client's retry count for this request.
@@ -953,30 +953,39 @@ pub struct ResyncBuilder {
 }
 impl ResyncBuilder {
     /// Number of chats handled per chunk (LinkedIn, Telegram).
-    pub fn chunk_size(mut self, value: f64) -> Self {
-        self.chunk_size = ::std::option::Option::Some(value);
+    pub fn chunk_size(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.chunk_size = ::std::option::Option::Some(value.into());
         self
     }
     /// Resync only part of the history (LinkedIn).
-    pub fn partial(mut self, value: bool) -> Self {
-        self.partial = ::std::option::Option::Some(value);
+    pub fn partial(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.partial = ::std::option::Option::Some(value.into());
         self
     }
     /// Restrict the resync to one LinkedIn product; leave out for all.
-    pub fn linkedin_product(mut self, value: super::types::LinkedinProduct) -> Self {
-        self.linkedin_product = ::std::option::Option::Some(value);
+    pub fn linkedin_product(
+        mut self,
+        value: impl ::std::convert::Into<super::types::LinkedinProduct>,
+    ) -> Self {
+        self.linkedin_product = ::std::option::Option::Some(value.into());
         self
     }
     /// Upper bound of the time span, in epoch milliseconds. The published page swaps the
     /// words for the two bounds; this document uses the natural reading (`before` is the
     /// later edge).
-    pub fn before(mut self, value: super::types::UnixMillis) -> Self {
-        self.before = ::std::option::Option::Some(value);
+    pub fn before(
+        mut self,
+        value: impl ::std::convert::Into<super::types::UnixMillis>,
+    ) -> Self {
+        self.before = ::std::option::Option::Some(value.into());
         self
     }
     /// Lower bound of the time span, in epoch milliseconds.
-    pub fn after(mut self, value: super::types::UnixMillis) -> Self {
-        self.after = ::std::option::Option::Some(value);
+    pub fn after(
+        mut self,
+        value: impl ::std::convert::Into<super::types::UnixMillis>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(value.into());
         self
     }
     /// Overrides the client's retry count for this request.

@@ -121,8 +121,8 @@ impl ListChatsBuilder {
         self
     }
     /// Page size.
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = ::std::option::Option::Some(value);
+    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
         self
     }
     /// One account id or a comma-separated list of them.

@@ -390,13 +390,16 @@ impl ListBuilder {
         self
     }
     /// Keep only chats of this provider.
-    pub fn account_type(mut self, value: super::types::ChatAccountType) -> Self {
-        self.account_type = ::std::option::Option::Some(value);
+    pub fn account_type(
+        mut self,
+        value: impl ::std::convert::Into<super::types::ChatAccountType>,
+    ) -> Self {
+        self.account_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Keep only chats with unread messages (true) or without (false).
-    pub fn unread(mut self, value: bool) -> Self {
-        self.unread = ::std::option::Option::Some(value);
+    pub fn unread(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.unread = ::std::option::Option::Some(value.into());
         self
     }
     /// Keep only items strictly older than this instant (ISO 8601 UTC).
@@ -416,8 +419,8 @@ impl ListBuilder {
         self
     }
     /// Page size.
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = ::std::option::Option::Some(value);
+    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
         self
     }
     /// The cursor of the page to read, as returned by the previous page.
@@ -740,8 +743,8 @@ impl ListMessagesBuilder {
         self
     }
     /// Page size.
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = ::std::option::Option::Some(value);
+    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
         self
     }
     /// Keep only messages from this sender.

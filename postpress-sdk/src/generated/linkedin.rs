@@ -479,8 +479,8 @@ pub struct SearchBuilder {
 }
 impl SearchBuilder {
     /// Page size; at most 50 for Classic and 100 for Sales Navigator and Recruiter.
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = ::std::option::Option::Some(value);
+    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
         self
     }
     /// The cursor of the page to read, as returned by the previous page.
@@ -991,13 +991,16 @@ pub struct ListJobApplicantsBuilder {
 }
 impl ListJobApplicantsBuilder {
     /// The LinkedIn product that owns the posting.
-    pub fn service(mut self, value: super::types::JobService) -> Self {
-        self.service = ::std::option::Option::Some(value);
+    pub fn service(
+        mut self,
+        value: impl ::std::convert::Into<super::types::JobService>,
+    ) -> Self {
+        self.service = ::std::option::Option::Some(value.into());
         self
     }
     /// Page size.
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = ::std::option::Option::Some(value);
+    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
         self
     }
     /// The cursor of the page to read, as returned by the previous page.
@@ -1033,49 +1036,67 @@ impl ListJobApplicantsBuilder {
         self
     }
     /// Recruiter filter.
-    pub fn min_years_of_experience(mut self, value: f64) -> Self {
-        self.min_years_of_experience = ::std::option::Option::Some(value);
+    pub fn min_years_of_experience(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.min_years_of_experience = ::std::option::Option::Some(value.into());
         self
     }
     /// Recruiter filter.
-    pub fn max_years_of_experience(mut self, value: f64) -> Self {
-        self.max_years_of_experience = ::std::option::Option::Some(value);
+    pub fn max_years_of_experience(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.max_years_of_experience = ::std::option::Option::Some(value.into());
         self
     }
     /// Recruiter filter.
-    pub fn min_years_in_company(mut self, value: f64) -> Self {
-        self.min_years_in_company = ::std::option::Option::Some(value);
+    pub fn min_years_in_company(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.min_years_in_company = ::std::option::Option::Some(value.into());
         self
     }
     /// Recruiter filter.
-    pub fn max_years_in_company(mut self, value: f64) -> Self {
-        self.max_years_in_company = ::std::option::Option::Some(value);
+    pub fn max_years_in_company(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.max_years_in_company = ::std::option::Option::Some(value.into());
         self
     }
     /// Recruiter filter.
-    pub fn min_years_in_position(mut self, value: f64) -> Self {
-        self.min_years_in_position = ::std::option::Option::Some(value);
+    pub fn min_years_in_position(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.min_years_in_position = ::std::option::Option::Some(value.into());
         self
     }
     /// Recruiter filter.
-    pub fn max_years_in_position(mut self, value: f64) -> Self {
-        self.max_years_in_position = ::std::option::Option::Some(value);
+    pub fn max_years_in_position(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.max_years_in_position = ::std::option::Option::Some(value.into());
         self
     }
     /// Degrees to include; repeat the key for each.
     pub fn include_degree(
         mut self,
-        value: ::std::vec::Vec<::std::string::String>,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.include_degree = ::std::option::Option::Some(value);
+        self.include_degree = ::std::option::Option::Some(value.into());
         self
     }
     /// Degrees to exclude; repeat the key for each.
     pub fn exclude_degree(
         mut self,
-        value: ::std::vec::Vec<::std::string::String>,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.exclude_degree = ::std::option::Option::Some(value);
+        self.exclude_degree = ::std::option::Option::Some(value.into());
         self
     }
     /// Overrides the client's retry count for this request.

@@ -274,8 +274,8 @@ impl ListBuilder {
         self
     }
     /// Page size.
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = ::std::option::Option::Some(value);
+    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
         self
     }
     /// Keep only messages from this sender.

@@ -408,8 +408,8 @@ impl ListReactionsBuilder {
         self
     }
     /// Page size; the server picks one when left out.
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = ::std::option::Option::Some(value);
+    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
         self
     }
     /// List the reactions on this comment instead of the post.

@@ -8141,38 +8141,59 @@ impl PostsCreateRequest {
         self
     }
     /// Sets `video_thumbnail`.
-    pub fn video_thumbnail(mut self, value: crate::engine::Part) -> Self {
-        self.video_thumbnail = ::std::option::Option::Some(value);
+    pub fn video_thumbnail(
+        mut self,
+        value: impl ::std::convert::Into<crate::engine::Part>,
+    ) -> Self {
+        self.video_thumbnail = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `repost`.
-    pub fn repost(mut self, value: ::std::string::String) -> Self {
-        self.repost = ::std::option::Option::Some(value);
+    pub fn repost(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.repost = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `include_job_posting`.
-    pub fn include_job_posting(mut self, value: ::std::string::String) -> Self {
-        self.include_job_posting = ::std::option::Option::Some(value);
+    pub fn include_job_posting(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.include_job_posting = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `mentions`.
-    pub fn mentions(mut self, value: ::std::vec::Vec<Mention>) -> Self {
-        self.mentions = ::std::option::Option::Some(value);
+    pub fn mentions(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<Mention>>,
+    ) -> Self {
+        self.mentions = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `external_link`.
-    pub fn external_link(mut self, value: ::std::string::String) -> Self {
-        self.external_link = ::std::option::Option::Some(value);
+    pub fn external_link(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.external_link = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `as_organization`.
-    pub fn as_organization(mut self, value: ::std::string::String) -> Self {
-        self.as_organization = ::std::option::Option::Some(value);
+    pub fn as_organization(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.as_organization = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `location`.
-    pub fn location(mut self, value: ::std::string::String) -> Self {
-        self.location = ::std::option::Option::Some(value);
+    pub fn location(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.location = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -8212,43 +8233,67 @@ impl UsersEditOwnProfileRequest {
         }
     }
     /// Sets `location`.
-    pub fn location(mut self, value: EditOwnProfileRequestLocation) -> Self {
-        self.location = ::std::option::Option::Some(value);
+    pub fn location(
+        mut self,
+        value: impl ::std::convert::Into<EditOwnProfileRequestLocation>,
+    ) -> Self {
+        self.location = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `headline`.
-    pub fn headline(mut self, value: ::std::string::String) -> Self {
-        self.headline = ::std::option::Option::Some(value);
+    pub fn headline(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.headline = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `summary`.
-    pub fn summary(mut self, value: ::std::string::String) -> Self {
-        self.summary = ::std::option::Option::Some(value);
+    pub fn summary(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.summary = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `picture`.
-    pub fn picture(mut self, value: crate::engine::Part) -> Self {
-        self.picture = ::std::option::Option::Some(value);
+    pub fn picture(
+        mut self,
+        value: impl ::std::convert::Into<crate::engine::Part>,
+    ) -> Self {
+        self.picture = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `picture_settings`.
-    pub fn picture_settings(mut self, value: PictureSettings) -> Self {
-        self.picture_settings = ::std::option::Option::Some(value);
+    pub fn picture_settings(
+        mut self,
+        value: impl ::std::convert::Into<PictureSettings>,
+    ) -> Self {
+        self.picture_settings = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `cover_picture`.
-    pub fn cover_picture(mut self, value: crate::engine::Part) -> Self {
-        self.cover_picture = ::std::option::Option::Some(value);
+    pub fn cover_picture(
+        mut self,
+        value: impl ::std::convert::Into<crate::engine::Part>,
+    ) -> Self {
+        self.cover_picture = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `cover_picture_settings`.
-    pub fn cover_picture_settings(mut self, value: PictureSettings) -> Self {
-        self.cover_picture_settings = ::std::option::Option::Some(value);
+    pub fn cover_picture_settings(
+        mut self,
+        value: impl ::std::convert::Into<PictureSettings>,
+    ) -> Self {
+        self.cover_picture_settings = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `experience`.
-    pub fn experience(mut self, value: EditOwnProfileRequestExperience) -> Self {
-        self.experience = ::std::option::Option::Some(value);
+    pub fn experience(
+        mut self,
+        value: impl ::std::convert::Into<EditOwnProfileRequestExperience>,
+    ) -> Self {
+        self.experience = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -8288,13 +8333,19 @@ impl ChatsStartRequest {
         }
     }
     /// Sets `text`.
-    pub fn text(mut self, value: ::std::string::String) -> Self {
-        self.text = ::std::option::Option::Some(value);
+    pub fn text(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.text = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `subject`.
-    pub fn subject(mut self, value: ::std::string::String) -> Self {
-        self.subject = ::std::option::Option::Some(value);
+    pub fn subject(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.subject = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `attachments`.
@@ -8303,18 +8354,27 @@ impl ChatsStartRequest {
         self
     }
     /// Sets `voice_message`.
-    pub fn voice_message(mut self, value: crate::engine::Part) -> Self {
-        self.voice_message = ::std::option::Option::Some(value);
+    pub fn voice_message(
+        mut self,
+        value: impl ::std::convert::Into<crate::engine::Part>,
+    ) -> Self {
+        self.voice_message = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `video_message`.
-    pub fn video_message(mut self, value: crate::engine::Part) -> Self {
-        self.video_message = ::std::option::Option::Some(value);
+    pub fn video_message(
+        mut self,
+        value: impl ::std::convert::Into<crate::engine::Part>,
+    ) -> Self {
+        self.video_message = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `linkedin`.
-    pub fn linkedin(mut self, value: LinkedinChatOptions) -> Self {
-        self.linkedin = ::std::option::Option::Some(value);
+    pub fn linkedin(
+        mut self,
+        value: impl ::std::convert::Into<LinkedinChatOptions>,
+    ) -> Self {
+        self.linkedin = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -8348,33 +8408,51 @@ impl ChatsSendMessageRequest {
         }
     }
     /// Sets `text`.
-    pub fn text(mut self, value: ::std::string::String) -> Self {
-        self.text = ::std::option::Option::Some(value);
+    pub fn text(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.text = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `account_id`.
-    pub fn account_id(mut self, value: ::std::string::String) -> Self {
-        self.account_id = ::std::option::Option::Some(value);
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `thread_id`.
-    pub fn thread_id(mut self, value: ::std::string::String) -> Self {
-        self.thread_id = ::std::option::Option::Some(value);
+    pub fn thread_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.thread_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `quote_id`.
-    pub fn quote_id(mut self, value: ::std::string::String) -> Self {
-        self.quote_id = ::std::option::Option::Some(value);
+    pub fn quote_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.quote_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `voice_message`.
-    pub fn voice_message(mut self, value: crate::engine::Part) -> Self {
-        self.voice_message = ::std::option::Option::Some(value);
+    pub fn voice_message(
+        mut self,
+        value: impl ::std::convert::Into<crate::engine::Part>,
+    ) -> Self {
+        self.voice_message = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `video_message`.
-    pub fn video_message(mut self, value: crate::engine::Part) -> Self {
-        self.video_message = ::std::option::Option::Some(value);
+    pub fn video_message(
+        mut self,
+        value: impl ::std::convert::Into<crate::engine::Part>,
+    ) -> Self {
+        self.video_message = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `attachments`.
@@ -8383,8 +8461,11 @@ impl ChatsSendMessageRequest {
         self
     }
     /// Sets `typing_duration`.
-    pub fn typing_duration(mut self, value: ::std::string::String) -> Self {
-        self.typing_duration = ::std::option::Option::Some(value);
+    pub fn typing_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.typing_duration = ::std::option::Option::Some(value.into());
         self
     }
 }

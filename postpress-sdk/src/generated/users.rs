@@ -609,19 +609,22 @@ impl GetProfileBuilder {
     /// section in full, or named sections. Throttled sections are listed in `throttled_sections`.
     pub fn linkedin_sections(
         mut self,
-        value: ::std::vec::Vec<::std::string::String>,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.linkedin_sections = ::std::option::Option::Some(value);
+        self.linkedin_sections = ::std::option::Option::Some(value.into());
         self
     }
     /// Use a non-classic LinkedIn API; needs the matching subscription.
-    pub fn linkedin_api(mut self, value: super::types::LinkedinProduct) -> Self {
-        self.linkedin_api = ::std::option::Option::Some(value);
+    pub fn linkedin_api(
+        mut self,
+        value: impl ::std::convert::Into<super::types::LinkedinProduct>,
+    ) -> Self {
+        self.linkedin_api = ::std::option::Option::Some(value.into());
         self
     }
     /// Tell the person about the profile visit.
-    pub fn notify(mut self, value: bool) -> Self {
-        self.notify = ::std::option::Option::Some(value);
+    pub fn notify(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.notify = ::std::option::Option::Some(value.into());
         self
     }
     /// Overrides the client's retry count for this request.
@@ -834,13 +837,13 @@ impl ListPostsBuilder {
         self
     }
     /// Page size.
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = ::std::option::Option::Some(value);
+    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
         self
     }
     /// Set when the identifier is a LinkedIn company.
-    pub fn is_company(mut self, value: bool) -> Self {
-        self.is_company = ::std::option::Option::Some(value);
+    pub fn is_company(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_company = ::std::option::Option::Some(value.into());
         self
     }
     /// Overrides the client's retry count for this request.
@@ -950,8 +953,8 @@ impl ListReactionsBuilder {
         self
     }
     /// Page size.
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = ::std::option::Option::Some(value);
+    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
         self
     }
     /// Overrides the client's retry count for this request.
@@ -1068,8 +1071,8 @@ impl ListRelationsBuilder {
         self
     }
     /// Page size.
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = ::std::option::Option::Some(value);
+    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
         self
     }
     /// Overrides the client's retry count for this request.
@@ -1188,8 +1191,8 @@ impl ListFollowersBuilder {
         self
     }
     /// Page size; at most 100 on LinkedIn and 200 on Instagram.
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = ::std::option::Option::Some(value);
+    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
         self
     }
     /// Overrides the client's retry count for this request.
@@ -1313,8 +1316,8 @@ impl ListFollowingBuilder {
         self
     }
     /// Page size.
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = ::std::option::Option::Some(value);
+    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
         self
     }
     /// Overrides the client's retry count for this request.
@@ -1486,8 +1489,8 @@ impl ListSentInvitationsBuilder {
         self
     }
     /// Page size.
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = ::std::option::Option::Some(value);
+    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
         self
     }
     /// Overrides the client's retry count for this request.
@@ -1651,8 +1654,8 @@ impl ListReceivedInvitationsBuilder {
         self
     }
     /// Page size.
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = ::std::option::Option::Some(value);
+    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
         self
     }
     /// Overrides the client's retry count for this request.

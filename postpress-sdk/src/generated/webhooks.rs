@@ -159,8 +159,8 @@ pub struct ListBuilder {
 }
 impl ListBuilder {
     /// Page size.
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = ::std::option::Option::Some(value);
+    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
         self
     }
     /// The cursor of the page to read, as returned by the previous page.

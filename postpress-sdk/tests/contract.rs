@@ -1,0 +1,1020 @@
+//! Contract test: every operation of the SDK against Stoplight Prism mocking
+//! `specs/postpress.yaml` on 127.0.0.1, with request validation on. Prism is an independent
+//! implementation of OpenAPI: a request the SDK builds that does not match the document comes
+//! back with an `sl-violations` header (and a 400/401/422), which fails the test, and every
+//! answer must decode into the generated type.
+//!
+//! Prism is installed from `tools/package.json` (pinned) by `.ci/run`; when it is missing, the
+//! harness runs `npm ci --prefix tools` itself. No npm means a loud failure, never a skip.
+
+mod common;
+
+use common::KEY;
+use postpress_sdk::{Client, Part, Response, types};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+use std::collections::BTreeSet;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// Prism as a child process, killed on drop.
+struct Prism {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn prism_binary() -> PathBuf {
+    let bin = root().join("tools/node_modules/.bin/prism");
+    if !bin.exists() {
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+            .arg(root().join("tools"))
+            .status()
+            .expect("the contract test needs npm to install Prism (tools/package.json)");
+        assert!(status.success(), "npm ci --prefix tools failed");
+    }
+    assert!(bin.exists(), "Prism is not installed at {}", bin.display());
+    bin
+}
+
+fn start_prism() -> Prism {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let log = std::fs::File::create(PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("prism.log"))
+        .unwrap();
+    let child = Command::new(prism_binary())
+        .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
+        .arg(root().join("specs/postpress.yaml"))
+        .stdout(Stdio::from(log.try_clone().unwrap()))
+        .stderr(Stdio::from(log))
+        .spawn()
+        .expect("starting Prism");
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "Prism did not start within 60 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Prism {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    }
+}
+
+/// The spec, for the list of operations and for request bodies built from its schemas.
+fn spec() -> Value {
+    serde_json::from_slice(&std::fs::read(root().join("specs/postpress.json")).unwrap()).unwrap()
+}
+
+fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
+    match v.get("$ref").and_then(Value::as_str) {
+        Some(r) => resolve(doc, doc.pointer(&r[1..]).unwrap_or(&Value::Null)),
+        None => v,
+    }
+}
+
+/// A value for `schema`: its example or default when it has one, else built from the
+/// schema. `all` fills optional properties too.
+fn sample(doc: &Value, schema: &Value, all: bool, depth: usize) -> Value {
+    let s = resolve(doc, schema);
+    if depth > 12 {
+        return Value::Null;
+    }
+    if let Some(e) = s.get("example").or_else(|| s.get("default")) {
+        return e.clone();
+    }
+    if let Some(first) = s["enum"]
+        .as_array()
+        .and_then(|e| e.iter().find(|v| !v.is_null()))
+    {
+        return first.clone();
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(b) = s[key].as_array().and_then(|b| b.first()) {
+            return sample(doc, b, all, depth + 1);
+        }
+    }
+    if let Some(parts) = s["allOf"].as_array() {
+        let mut out = Map::new();
+        for p in parts {
+            if let Value::Object(m) = sample(doc, p, all, depth + 1) {
+                out.extend(m);
+            }
+        }
+        return Value::Object(out);
+    }
+    match s["type"].as_str() {
+        Some("string") => match s["format"].as_str() {
+            Some("date-time") => json!("2025-06-01T09:30:00.000Z"),
+            Some("date") => json!("2025-06-01"),
+            Some("uri") | Some("url") => json!("https://example.com/hook"),
+            Some("email") => json!("jane@example.com"),
+            _ => {
+                let min = s["minLength"].as_u64().unwrap_or(3) as usize;
+                let max = s["maxLength"].as_u64().map_or(usize::MAX, |m| m as usize);
+                json!("x".repeat(min.max(1).min(max)))
+            }
+        },
+        Some("integer") | Some("number") => {
+            json!(s["minimum"].as_f64().map_or(1, |m| m.max(1.0) as i64))
+        }
+        Some("boolean") => json!(true),
+        Some("array") => {
+            let n = s["minItems"].as_u64().unwrap_or(1).max(1) as usize;
+            Value::Array(vec![sample(doc, &s["items"], all, depth + 1); n])
+        }
+        _ => {
+            let required: BTreeSet<&str> = s["required"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            let mut out = Map::new();
+            for (name, prop) in s["properties"].as_object().into_iter().flatten() {
+                let p = resolve(doc, prop);
+                if p["readOnly"].as_bool() == Some(true) {
+                    continue;
+                }
+                if all || required.contains(name.as_str()) {
+                    out.insert(name.clone(), sample(doc, prop, all, depth + 1));
+                }
+            }
+            Value::Object(out)
+        }
+    }
+}
+
+/// The JSON request body of `METHOD path`, required properties only or all of them.
+fn body<T: DeserializeOwned>(doc: &Value, method: &str, path: &str, all: bool) -> T {
+    let op = &doc["paths"][path][method.to_ascii_lowercase()];
+    let schema = &resolve(doc, &op["requestBody"])["content"]["application/json"]["schema"];
+    let value = sample(doc, schema, all, 0);
+    serde_json::from_value(value.clone())
+        .unwrap_or_else(|e| panic!("{method} {path}: sample {value} does not decode: {e}"))
+}
+
+/// Records one call: it must have succeeded, without any violation Prism reported.
+struct Ledger {
+    covered: BTreeSet<String>,
+    calls: usize,
+    failures: Vec<String>,
+    /// Calls refused only because Prism cannot read arrays in multipart bodies.
+    prism_limited: usize,
+}
+
+/// Prism 5.16 reads a multipart body's repeated parts (and a JSON-encoded array part) as
+/// one string, so every array property of a multipart body fails its `type: array` check
+/// (stoplightio/prism#2654, unmerged). The SDK's encoding of those parts (repeated parts,
+/// JSON parts) is pinned byte for byte by `xtask/tests/generated/ops_wire.rs`; here such a
+/// violation, and only such a one, is tolerated on multipart calls.
+fn prism_multipart_array_limitation(violation: &Value) -> bool {
+    violation["code"] == "type"
+        && violation["message"]
+            .as_str()
+            .is_some_and(|m| m.ends_with("must be array"))
+        && violation["location"]
+            .as_array()
+            .is_some_and(|l| l.len() == 3 && l[1] == "body")
+}
+
+impl Ledger {
+    fn check<T: std::fmt::Debug>(&mut self, id: &str, result: postpress_sdk::Result<Response<T>>) {
+        self.record(id, result, false);
+    }
+
+    fn check_multipart<T: std::fmt::Debug>(
+        &mut self,
+        id: &str,
+        result: postpress_sdk::Result<Response<T>>,
+    ) {
+        self.record(id, result, true);
+    }
+
+    fn record<T: std::fmt::Debug>(
+        &mut self,
+        id: &str,
+        result: postpress_sdk::Result<Response<T>>,
+        multipart: bool,
+    ) {
+        self.calls += 1;
+        self.covered.insert(id.to_owned());
+        let (headers, error) = match &result {
+            Ok(resp) => (resp.headers().clone(), None),
+            Err(e) => match e.as_api() {
+                Some(api) => (api.headers.clone(), Some(e.to_string())),
+                None => {
+                    self.failures.push(format!("{id}: {e}"));
+                    return;
+                }
+            },
+        };
+        let violations: Vec<Value> = headers
+            .get("sl-violations")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| serde_json::from_str(v).ok())
+            .unwrap_or_default();
+        let real: Vec<&Value> = violations
+            .iter()
+            .filter(|v| !(multipart && prism_multipart_array_limitation(v)))
+            .collect();
+        if !real.is_empty() {
+            self.failures.push(format!(
+                "{id}: {}",
+                serde_json::to_string(&real).unwrap_or_default()
+            ));
+        } else if !violations.is_empty() {
+            self.prism_limited += 1;
+        } else if let Some(e) = error {
+            self.failures.push(format!("{id}: {e}"));
+        }
+    }
+}
+
+fn png() -> Part {
+    Part::bytes(&b"\x89PNG\r\n\x1a\nfake"[..])
+        .file_name("photo.png")
+        .mime("image/png")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_operation_matches_the_contract() {
+    let prism = start_prism();
+    let doc = spec();
+    let c = Client::builder()
+        .api_key(KEY)
+        .base_url(&prism.url)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let mut l = Ledger {
+        covered: BTreeSet::new(),
+        calls: 0,
+        failures: Vec::new(),
+        prism_limited: 0,
+    };
+    let acc = "acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR";
+
+    // accounts
+    l.check(
+        "AccountsController_listAccounts",
+        c.accounts().list().send_with_response().await,
+    );
+    l.check(
+        "AccountsController_listAccounts",
+        c.accounts()
+            .list()
+            .limit(50)
+            .cursor("eyJvZmZzZXQiOjB9")
+            .send_with_response()
+            .await,
+    );
+    for all in [false, true] {
+        let b: types::ConnectAccountRequest = body(&doc, "POST", "/accounts", all);
+        l.check(
+            "AccountsController_connectAccount",
+            c.accounts().connect(b.clone()).send_with_response().await,
+        );
+        l.check(
+            "AccountsController_reconnectAccount",
+            c.accounts().reconnect(acc, b).send_with_response().await,
+        );
+        let u: types::UpdateAccountRequest = body(&doc, "PATCH", "/accounts/{id}", all);
+        l.check(
+            "AccountsController_updateAccount",
+            c.accounts().update(acc, u).send_with_response().await,
+        );
+        let s: types::SolveCheckpointRequest = body(&doc, "POST", "/accounts/checkpoint", all);
+        l.check(
+            "AccountsController_solveCheckpoint",
+            c.accounts().solve_checkpoint(s).send_with_response().await,
+        );
+        let r: types::ResendCheckpointRequest =
+            body(&doc, "POST", "/accounts/checkpoint/resend", all);
+        l.check(
+            "AccountsController_resendCheckpoint",
+            c.accounts().resend_checkpoint(r).send_with_response().await,
+        );
+        let h: types::HostedAuthRequest = body(&doc, "POST", "/hosted/accounts/link", all);
+        l.check(
+            "HostedController_createAuthLink",
+            c.hosted().create_auth_link(h).send_with_response().await,
+        );
+    }
+    l.check(
+        "AccountsController_getAccount",
+        c.accounts().get(acc).send_with_response().await,
+    );
+    l.check(
+        "AccountsController_deleteAccount",
+        c.accounts().delete(acc).send_with_response().await,
+    );
+    l.check(
+        "AccountsController_resyncAccount",
+        c.accounts().resync(acc).send_with_response().await,
+    );
+    l.check(
+        "AccountsController_resyncAccount",
+        c.accounts()
+            .resync(acc)
+            .chunk_size(100)
+            .partial(true)
+            .linkedin_product("classic".parse::<types::LinkedinProduct>().unwrap())
+            .before(1_717_200_000_000.0)
+            .after(1_704_067_200_000.0)
+            .send_with_response()
+            .await,
+    );
+
+    // posts
+    let post = "urn:li:activity:7100000000000000000";
+    l.check_multipart(
+        "PostsController_createPost",
+        c.posts()
+            .create(types::PostsCreateRequest::new(
+                acc,
+                "Hello from the contract test",
+            ))
+            .send_with_response()
+            .await,
+    );
+    l.check_multipart(
+        "PostsController_createPost",
+        c.posts()
+            .create(
+                types::PostsCreateRequest::new(acc, "With everything")
+                    .attachments(png())
+                    .attachments(png())
+                    .mentions(vec![types::Mention {
+                        name: "Jane Doe".into(),
+                        profile_id: "ACoAAA".into(),
+                        is_company: Some(false),
+                    }])
+                    .external_link("https://example.com/article")
+                    .as_organization("12345"),
+            )
+            .send_with_response()
+            .await,
+    );
+    l.check(
+        "PostsController_getPost",
+        c.posts().get(post, acc).send_with_response().await,
+    );
+    for all in [false, true] {
+        let r: types::AddPostReactionRequest = body(&doc, "POST", "/posts/reaction", all);
+        l.check(
+            "PostsController_addReaction",
+            c.posts().add_reaction(r).send_with_response().await,
+        );
+    }
+    l.check(
+        "PostsController_listReactions",
+        c.posts().list_reactions(post).send_with_response().await,
+    );
+    l.check(
+        "PostsController_listReactions",
+        c.posts()
+            .list_reactions(post)
+            .account_id(acc)
+            .cursor("abc")
+            .limit(20)
+            .comment_id("7100000000000000001")
+            .send_with_response()
+            .await,
+    );
+
+    // users
+    let who = "ACoAAAcDMMQBODyLwZrRcgYhrkCafURGqva0U4E";
+    let inv = "7332661864792854528";
+    l.check(
+        "UsersController_getProfile",
+        c.users().get_profile(who, acc).send_with_response().await,
+    );
+    l.check(
+        "UsersController_getProfile",
+        c.users()
+            .get_profile(who, acc)
+            .linkedin_sections(vec!["experience".to_owned(), "skills".to_owned()])
+            .linkedin_api("recruiter".parse::<types::LinkedinProduct>().unwrap())
+            .notify(true)
+            .send_with_response()
+            .await,
+    );
+    l.check(
+        "UsersController_getOwnProfile",
+        c.users().get_own_profile(acc).send_with_response().await,
+    );
+    l.check_multipart(
+        "UsersController_editOwnProfile",
+        c.users()
+            .edit_own_profile(types::UsersEditOwnProfileRequest::new("LINKEDIN", acc))
+            .send_with_response()
+            .await,
+    );
+    l.check_multipart(
+        "UsersController_editOwnProfile",
+        c.users()
+            .edit_own_profile(
+                types::UsersEditOwnProfileRequest::new("LINKEDIN", acc)
+                    .headline("Engineer")
+                    .picture(png()),
+            )
+            .send_with_response()
+            .await,
+    );
+    l.check(
+        "UsersController_listPosts",
+        c.users().list_posts(who, acc).send_with_response().await,
+    );
+    l.check(
+        "UsersController_listPosts",
+        c.users()
+            .list_posts(who, acc)
+            .cursor("c")
+            .limit(10)
+            .is_company(false)
+            .send_with_response()
+            .await,
+    );
+    l.check(
+        "UsersController_listReactions",
+        c.users()
+            .list_reactions(who, acc)
+            .send_with_response()
+            .await,
+    );
+    l.check(
+        "UsersController_listReactions",
+        c.users()
+            .list_reactions(who, acc)
+            .cursor("c")
+            .limit(10)
+            .send_with_response()
+            .await,
+    );
+    l.check(
+        "UsersController_listRelations",
+        c.users().list_relations(acc).send_with_response().await,
+    );
+    l.check(
+        "UsersController_listRelations",
+        c.users()
+            .list_relations(acc)
+            .cursor("c")
+            .filter("Jane")
+            .limit(100)
+            .send_with_response()
+            .await,
+    );
+    l.check(
+        "UsersController_listFollowers",
+        c.users().list_followers(acc).send_with_response().await,
+    );
+    l.check(
+        "UsersController_listFollowers",
+        c.users()
+            .list_followers(acc)
+            .user_id(who)
+            .cursor("c")
+            .limit(10)
+            .send_with_response()
+            .await,
+    );
+    l.check(
+        "UsersController_listFollowing",
+        c.users().list_following(acc).send_with_response().await,
+    );
+    l.check(
+        "UsersController_listFollowing",
+        c.users()
+            .list_following(acc)
+            .user_id(who)
+            .cursor("c")
+            .limit(10)
+            .send_with_response()
+            .await,
+    );
+    for all in [false, true] {
+        let b: types::SendInvitationRequest = body(&doc, "POST", "/users/invite", all);
+        l.check(
+            "UsersController_sendInvitation",
+            c.users().send_invitation(b).send_with_response().await,
+        );
+        let h: types::HandleInvitationRequest =
+            body(&doc, "POST", "/users/invite/received/{invitation_id}", all);
+        l.check(
+            "UsersController_handleInvitation",
+            c.users()
+                .handle_invitation(inv, h)
+                .send_with_response()
+                .await,
+        );
+    }
+    l.check(
+        "UsersController_listSentInvitations",
+        c.users()
+            .list_sent_invitations(acc)
+            .send_with_response()
+            .await,
+    );
+    l.check(
+        "UsersController_listSentInvitations",
+        c.users()
+            .list_sent_invitations(acc)
+            .cursor("c")
+            .limit(10)
+            .send_with_response()
+            .await,
+    );
+    l.check(
+        "UsersController_cancelInvitation",
+        c.users()
+            .cancel_invitation(inv, acc)
+            .send_with_response()
+            .await,
+    );
+    l.check(
+        "UsersController_listReceivedInvitations",
+        c.users()
+            .list_received_invitations(acc)
+            .send_with_response()
+            .await,
+    );
+    l.check(
+        "UsersController_listReceivedInvitations",
+        c.users()
+            .list_received_invitations(acc)
+            .cursor("c")
+            .limit(10)
+            .send_with_response()
+            .await,
+    );
+
+    // linkedin
+    let job = "job_01HXYZ";
+    for all in [false, true] {
+        let b: types::LinkedinSearchRequest = body(&doc, "POST", "/linkedin/search", all);
+        let search = c.linkedin().search(acc, b);
+        let search = if all {
+            search.limit(10).cursor("c")
+        } else {
+            search
+        };
+        l.check(
+            "LinkedinController_search",
+            search.send_with_response().await,
+        );
+        let a: types::ProfileActionRequest = body(&doc, "POST", "/linkedin/user/{user_id}", all);
+        l.check(
+            "LinkedinController_performUserAction",
+            c.linkedin()
+                .perform_user_action(who, a)
+                .send_with_response()
+                .await,
+        );
+        let e: types::EndorseSkillRequest = body(&doc, "POST", "/linkedin/profile/endorse", all);
+        l.check(
+            "LinkedinController_endorseSkill",
+            c.linkedin().endorse_skill(e).send_with_response().await,
+        );
+        let j: types::CreateJobPostingRequest = body(&doc, "POST", "/linkedin/jobs", all);
+        l.check(
+            "LinkedinController_createJobPosting",
+            c.linkedin()
+                .create_job_posting(j)
+                .send_with_response()
+                .await,
+        );
+        let j: types::EditJobPostingRequest = body(&doc, "PATCH", "/linkedin/jobs/{job_id}", all);
+        l.check(
+            "LinkedinController_editJobPosting",
+            c.linkedin()
+                .edit_job_posting(job, j)
+                .send_with_response()
+                .await,
+        );
+        let pb: types::PublishJobPostingRequest =
+            body(&doc, "POST", "/linkedin/jobs/{draft_id}/publish", all);
+        l.check(
+            "LinkedinController_publishJobPosting",
+            c.linkedin()
+                .publish_job_posting(job, pb)
+                .send_with_response()
+                .await,
+        );
+        let cp: types::SolveJobCheckpointRequest =
+            body(&doc, "POST", "/linkedin/jobs/{draft_id}/checkpoint", all);
+        l.check(
+            "LinkedinController_solveJobCheckpoint",
+            c.linkedin()
+                .solve_job_checkpoint(job, cp)
+                .send_with_response()
+                .await,
+        );
+    }
+    l.check(
+        "LinkedinController_getInmailBalance",
+        c.linkedin()
+            .get_inmail_balance(acc)
+            .send_with_response()
+            .await,
+    );
+    l.check(
+        "LinkedinController_listJobApplicants",
+        c.linkedin()
+            .list_job_applicants(job, acc)
+            .send_with_response()
+            .await,
+    );
+    l.check(
+        "LinkedinController_listJobApplicants",
+        c.linkedin()
+            .list_job_applicants(job, acc)
+            .service("RECRUITER".parse::<types::JobService>().unwrap())
+            .limit(10)
+            .cursor("c")
+            .ratings("GOOD_FIT")
+            .keywords("rust")
+            .sort_by("RELEVANCE")
+            .min_years_of_experience(1)
+            .max_years_of_experience(10)
+            .min_years_in_company(0)
+            .max_years_in_company(5)
+            .min_years_in_position(0)
+            .max_years_in_position(5)
+            .include_degree(vec!["BACHELOR".to_owned()])
+            .exclude_degree(vec!["PHD".to_owned()])
+            .send_with_response()
+            .await,
+    );
+    l.check(
+        "LinkedinController_getJobApplicant",
+        c.linkedin()
+            .get_job_applicant("app_1", acc)
+            .send_with_response()
+            .await,
+    );
+
+    // chats, attendees, messages
+    let chat = "chat_01HXYZ";
+    let msg = "msg_01HXYZ";
+    l.check(
+        "ChatsController_listChats",
+        c.chats().list().send_with_response().await,
+    );
+    l.check(
+        "ChatsController_listChats",
+        c.chats()
+            .list()
+            .account_id(acc)
+            .account_type("LINKEDIN".parse::<types::ChatAccountType>().unwrap())
+            .unread(true)
+            .before("2025-12-31T23:59:59.999Z")
+            .after("2025-01-01T00:00:00.000Z")
+            .limit(10)
+            .cursor("c")
+            .send_with_response()
+            .await,
+    );
+    l.check_multipart(
+        "ChatsController_startChat",
+        c.chats()
+            .start(types::ChatsStartRequest::new(acc, vec![who.to_owned()]))
+            .send_with_response()
+            .await,
+    );
+    l.check_multipart(
+        "ChatsController_startChat",
+        c.chats()
+            .start(
+                types::ChatsStartRequest::new(acc, vec![who.to_owned()])
+                    .text("Hello")
+                    .subject("Hi")
+                    .attachments(png()),
+            )
+            .send_with_response()
+            .await,
+    );
+    l.check(
+        "ChatsController_getChat",
+        c.chats().get(chat).send_with_response().await,
+    );
+    l.check(
+        "ChatsController_getChat",
+        c.chats()
+            .get(chat)
+            .account_id(acc)
+            .send_with_response()
+            .await,
+    );
+    for all in [false, true] {
+        let a: types::ChatActionRequest = body(&doc, "PATCH", "/chats/{chat_id}", all);
+        l.check(
+            "ChatsController_performAction",
+            c.chats().perform_action(chat, a).send_with_response().await,
+        );
+        let r: types::AddMessageReactionRequest =
+            body(&doc, "POST", "/messages/{message_id}/reaction", all);
+        l.check(
+            "MessagesController_addReaction",
+            c.messages().add_reaction(msg, r).send_with_response().await,
+        );
+        let f: types::ForwardMessageRequest =
+            body(&doc, "POST", "/messages/{message_id}/forward", all);
+        l.check(
+            "MessagesController_forwardMessage",
+            c.messages().forward(msg, f).send_with_response().await,
+        );
+        let w: types::CreateWebhookRequest = body(&doc, "POST", "/webhooks", all);
+        l.check(
+            "WebhooksController_createWebhook",
+            c.webhooks().create(w).send_with_response().await,
+        );
+        let d: types::CreateDraftRequest = body(&doc, "POST", "/emails/drafts", all);
+        l.check(
+            "EmailsController_createDraft",
+            c.emails().create_draft(d).send_with_response().await,
+        );
+        let ev: types::CreateCalendarEventRequest =
+            body(&doc, "POST", "/calendars/{calendar_id}/events", all);
+        l.check(
+            "CalendarsController_createEvent",
+            c.calendars()
+                .create_event("cal_1", acc, ev)
+                .send_with_response()
+                .await,
+        );
+        let up: types::UpdateCalendarEventRequest = body(
+            &doc,
+            "PATCH",
+            "/calendars/{calendar_id}/events/{event_id}",
+            all,
+        );
+        l.check(
+            "CalendarsController_updateEvent",
+            c.calendars()
+                .update_event("cal_1", "evt_1", acc, up)
+                .send_with_response()
+                .await,
+        );
+    }
+    l.check(
+        "ChatsController_listMessages",
+        c.chats().list_messages(chat).send_with_response().await,
+    );
+    l.check(
+        "ChatsController_listMessages",
+        c.chats()
+            .list_messages(chat)
+            .cursor("c")
+            .before("2025-12-31T23:59:59.999Z")
+            .after("2025-01-01T00:00:00.000Z")
+            .limit(10)
+            .sender_id(who)
+            .send_with_response()
+            .await,
+    );
+    l.check_multipart(
+        "ChatsController_sendMessage",
+        c.chats()
+            .send_message(chat, types::ChatsSendMessageRequest::new().text("Hello"))
+            .send_with_response()
+            .await,
+    );
+    l.check_multipart(
+        "ChatsController_sendMessage",
+        c.chats()
+            .send_message(
+                chat,
+                types::ChatsSendMessageRequest::new()
+                    .text("Hello")
+                    .account_id(acc)
+                    .attachments(png()),
+            )
+            .send_with_response()
+            .await,
+    );
+    l.check(
+        "ChatsController_listAttendees",
+        c.chats().list_attendees(chat).send_with_response().await,
+    );
+    l.check(
+        "ChatsController_syncChat",
+        c.chats().sync(chat).send_with_response().await,
+    );
+    l.check(
+        "ChatAttendeesController_listChats",
+        c.attendees().list_chats("att_1").send_with_response().await,
+    );
+    l.check(
+        "ChatAttendeesController_listChats",
+        c.attendees()
+            .list_chats("att_1")
+            .cursor("c")
+            .before("2025-12-31T23:59:59.999Z")
+            .after("2025-01-01T00:00:00.000Z")
+            .limit(10)
+            .account_id(acc)
+            .send_with_response()
+            .await,
+    );
+    l.check(
+        "MessagesController_listMessages",
+        c.messages().list().send_with_response().await,
+    );
+    l.check(
+        "MessagesController_listMessages",
+        c.messages()
+            .list()
+            .cursor("c")
+            .before("2025-12-31T23:59:59.999Z")
+            .after("2025-01-01T00:00:00.000Z")
+            .limit(10)
+            .sender_id(who)
+            .account_id(acc)
+            .send_with_response()
+            .await,
+    );
+    l.check(
+        "MessagesController_getMessage",
+        c.messages().get(msg).send_with_response().await,
+    );
+    l.check(
+        "MessagesController_deleteMessage",
+        c.messages().delete(msg).send_with_response().await,
+    );
+
+    // webhooks, calendars
+    l.check(
+        "WebhooksController_listWebhooks",
+        c.webhooks().list().send_with_response().await,
+    );
+    l.check(
+        "WebhooksController_listWebhooks",
+        c.webhooks()
+            .list()
+            .limit(10)
+            .cursor("c")
+            .send_with_response()
+            .await,
+    );
+    l.check(
+        "WebhooksController_deleteWebhook",
+        c.webhooks().delete("wh_1").send_with_response().await,
+    );
+    l.check(
+        "CalendarsController_listCalendars",
+        c.calendars().list(acc).send_with_response().await,
+    );
+    l.check(
+        "CalendarsController_listCalendars",
+        c.calendars()
+            .list(acc)
+            .limit(10)
+            .cursor("c")
+            .send_with_response()
+            .await,
+    );
+    l.check(
+        "CalendarsController_listEvents",
+        c.calendars().list_events(acc).send_with_response().await,
+    );
+    l.check(
+        "CalendarsController_listEvents",
+        c.calendars()
+            .list_events(acc)
+            .before("2025-12-31T23:59:59.999Z")
+            .after("2025-01-01T00:00:00.000Z")
+            .limit(10)
+            .cursor("c")
+            .send_with_response()
+            .await,
+    );
+    l.check(
+        "CalendarsController_getEvent",
+        c.calendars()
+            .get_event("cal_1", "evt_1", acc)
+            .send_with_response()
+            .await,
+    );
+    l.check(
+        "CalendarsController_deleteEvent",
+        c.calendars()
+            .delete_event("cal_1", "evt_1", acc)
+            .send_with_response()
+            .await,
+    );
+    println!(
+        "prism log: {}",
+        Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("prism.log")
+            .display()
+    );
+
+    // Coverage from what Prism itself received, matched to the document's path templates,
+    // so a mislabelled call cannot count for an operation it did not reach.
+    let log =
+        std::fs::read_to_string(Path::new(env!("CARGO_TARGET_TMPDIR")).join("prism.log")).unwrap();
+    let (reached, requests) = reached_operations(&doc, &log);
+    assert_eq!(requests, l.calls, "Prism saw every call once");
+    l.covered = reached;
+    let missing: Vec<String> = all_operation_ids(&doc)
+        .difference(&l.covered)
+        .cloned()
+        .collect();
+    println!(
+        "contract: {} operations, {} passed in {} calls, {} violations ({} multipart calls met Prism's array limitation)",
+        all_operation_ids(&doc).len(),
+        l.covered.len(),
+        l.calls,
+        l.failures.len(),
+        l.prism_limited
+    );
+    assert!(
+        l.failures.is_empty(),
+        "violations:\n{}",
+        l.failures.join("\n")
+    );
+    assert!(
+        missing.is_empty(),
+        "operations without a contract call: {missing:?}"
+    );
+}
+
+fn all_operation_ids(doc: &Value) -> BTreeSet<String> {
+    doc["paths"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .flat_map(|(_, item)| item.as_object().into_iter().flatten())
+        .filter_map(|(_, op)| op["operationId"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The operations Prism's log shows requests for (`[HTTP SERVER] get /accounts ... Request
+/// received`), and the number of requests.
+fn reached_operations(doc: &Value, log: &str) -> (BTreeSet<String>, usize) {
+    let mut reached = BTreeSet::new();
+    let mut requests = 0;
+    for line in log.lines().filter(|l| l.contains("Request received")) {
+        let Some(rest) = line.split("[HTTP SERVER] ").nth(1) else {
+            continue;
+        };
+        let mut words = rest.split_whitespace();
+        let (Some(method), Some(path)) = (words.next(), words.next()) else {
+            continue;
+        };
+        requests += 1;
+        if let Some(id) = operation_for(doc, method, path) {
+            reached.insert(id);
+        }
+    }
+    (reached, requests)
+}
+
+/// The operation whose template matches `path`, literal segments preferred over parameters
+/// (`/users/me` before `/users/{identifier}`), as a router would.
+fn operation_for(doc: &Value, method: &str, path: &str) -> Option<String> {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let mut best: Option<(usize, String)> = None;
+    for (template, item) in doc["paths"].as_object()? {
+        let parts: Vec<&str> = template.trim_matches('/').split('/').collect();
+        if parts.len() != segments.len() {
+            continue;
+        }
+        let matches = parts
+            .iter()
+            .zip(&segments)
+            .all(|(t, s)| t.starts_with('{') || t == s);
+        let literals = parts.iter().filter(|t| !t.starts_with('{')).count();
+        if let (true, Some(id)) = (
+            matches,
+            item[method.to_ascii_lowercase()]["operationId"].as_str(),
+        ) && best.as_ref().is_none_or(|(n, _)| literals > *n)
+        {
+            best = Some((literals, id.to_owned()));
+        }
+    }
+    best.map(|(_, id)| id)
+}
