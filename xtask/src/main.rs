@@ -1,5 +1,6 @@
 //! `cargo xtask`: keep the SDK in step with the API.
 
+mod bench;
 mod corpus;
 mod diff;
 mod fetch;
@@ -72,6 +73,15 @@ enum Command {
         #[arg(long)]
         require_all: bool,
     },
+    /// Measure the generator, the generated code and the SDK runtime; rewrite BENCHMARKS.md.
+    Bench {
+        /// Fewer runs and specs (3 runs, 4 peer specs): a rough picture in a few minutes.
+        #[arg(long)]
+        quick: bool,
+        /// The corpus folder (default: `.corpus/package/api`).
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+    },
     /// Report what changed between two OpenAPI documents and the semver bump it implies.
     Diff {
         /// The old document.
@@ -132,6 +142,9 @@ fn main() -> ExitCode {
                 port,
                 check,
             } => fetch::fetch(&root, base_url, port, check),
+            Command::Bench { quick, corpus } => {
+                bench::run_all(&root, bench::Settings { quick, corpus })
+            }
             Command::Diff {
                 old,
                 new,

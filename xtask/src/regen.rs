@@ -141,6 +141,8 @@ pub struct Standalone {
     pub generated: codegen::Generated,
     /// Lines of Rust written (lib.rs and the generated modules).
     pub lines: usize,
+    /// Time spent writing files.
+    pub write: std::time::Duration,
 }
 
 /// Generates a standalone crate for `bytes` into `out`: `Cargo.toml`, `src/lib.rs`, the
@@ -168,6 +170,7 @@ pub fn write_standalone(
     };
     let generated =
         codegen::generate(bytes, &options).map_err(|e| anyhow::anyhow!("{label}: {e}"))?;
+    let write_started = Instant::now();
     let runtime = crate::files::workspace_root().join(SDK_DIR);
     let runtime = runtime.canonicalize().unwrap_or(runtime);
     let lib =
@@ -184,15 +187,22 @@ pub fn write_standalone(
             lines += f.contents.lines().count();
         }
     }
-    Ok(Standalone { generated, lines })
+    Ok(Standalone {
+        generated,
+        lines,
+        write: write_started.elapsed(),
+    })
 }
 
 /// Generates a standalone crate for any document.
 pub fn generate(spec: &Path, out: &Path, name: Option<&str>, strict: bool) -> Result<()> {
     let started = Instant::now();
     let bytes = std::fs::read(spec).with_context(|| format!("reading {}", spec.display()))?;
-    let Standalone { generated, .. } =
-        write_standalone(&bytes, &spec.display().to_string(), out, name, strict)?;
+    let read = started.elapsed();
+    let Standalone {
+        generated, write, ..
+    } = write_standalone(&bytes, &spec.display().to_string(), out, name, strict)?;
+    let t = &generated.timings;
     println!(
         "generate: {} -> {} ({} operations, {} types, {} warnings, {:.2?})",
         spec.display(),
@@ -202,5 +212,19 @@ pub fn generate(spec: &Path, out: &Path, name: Option<&str>, strict: bool) -> Re
         generated.warnings.len(),
         started.elapsed()
     );
+    // One machine-readable line for `cargo xtask bench`.
+    println!(
+        "phases-ms: read={:.1} load={:.1} ir={:.1} emit={:.1} format={:.1} write={:.1}",
+        ms(read),
+        ms(t.load),
+        ms(t.ir),
+        ms(t.emit),
+        ms(t.format),
+        ms(write)
+    );
     Ok(())
+}
+
+fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }

@@ -124,6 +124,11 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
     body: &[u8],
     request_id: Option<String>,
 ) -> Result<T> {
+    // Fast path: plain serde_json. Tracking the path costs on every field, so it is paid
+    // only when decoding failed, to say where.
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let (path, message) =

@@ -314,7 +314,8 @@ async fn read_body(mut resp: reqwest::Response, limit: usize) -> Result<Bytes> {
     if resp.content_length().is_some_and(|len| len > limit as u64) {
         return Err(Error::BodyTooLarge { limit });
     }
-    let mut buf = BytesMut::new();
+    let expected = resp.content_length().map_or(0, |len| len as usize);
+    let mut buf = BytesMut::with_capacity(expected.min(limit));
     while let Some(chunk) = resp.chunk().await.map_err(Error::from_reqwest)? {
         if buf.len() + chunk.len() > limit {
             return Err(Error::BodyTooLarge { limit });

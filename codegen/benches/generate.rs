@@ -1,0 +1,43 @@
+//! In-process generation speed per phase input: the PostPress document and the vendor-shaped
+//! fixture, from bytes to formatted files. `cargo bench -p codegen`.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::path::Path;
+
+fn generate(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let inputs = [
+        ("postpress", root.join("specs/postpress.json")),
+        (
+            "vendor_fixture",
+            root.join("../shared/fixtures/vendor-shape.json"),
+        ),
+    ];
+    let mut g = c.benchmark_group("generate");
+    g.sample_size(20);
+    for (name, path) in inputs {
+        let Ok(bytes) = std::fs::read(&path) else {
+            eprintln!("skipping {name}: {} is not readable", path.display());
+            continue;
+        };
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                black_box(
+                    codegen::generate(black_box(&bytes), &codegen::Options::default())
+                        .expect("generates"),
+                )
+            })
+        });
+        g.bench_function(format!("{name}_load_only"), |b| {
+            b.iter(|| {
+                let mut diags = codegen::Diagnostics::default();
+                black_box(codegen::load::load(black_box(&bytes), &mut diags).expect("loads"))
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, generate);
+criterion_main!(benches);

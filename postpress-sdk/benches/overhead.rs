@@ -1,0 +1,117 @@
+//! What the SDK costs on top of a bare `reqwest::Client` decoding into the same types, against a
+//! loopback server that answers every request with one fixed `AccountList` page; and what
+//! decoding a 250-item page costs compared with decoding it into `serde_json::Value`.
+//!
+//! `cargo bench -p postpress-sdk --bench overhead` (the numbers land in `BENCHMARKS.md` via
+//! `cargo xtask bench`).
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use postpress_sdk::{Client, types};
+use std::hint::black_box;
+
+/// A realistic account list of `n` items, from the document's own `Account` example.
+pub fn account_page(n: usize) -> Vec<u8> {
+    let account = serde_json::json!({
+        "object": "Account", "type": "MESSAGING", "id": "acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR",
+        "name": "Jane Doe", "created_at": "2025-02-11T08:00:00.000Z",
+        "connection_params": {"im": {"id": "ACoAAA", "username": "Jane Doe", "premiumId": null,
+            "premiumFeatures": ["recruiter"], "premiumContractId": null, "organizations": []}},
+        "groups": ["grp_01HXYZ"], "sources": [{"id": "src_1", "status": "OK"}]
+    });
+    let page = serde_json::json!({
+        "object": "AccountList",
+        "items": vec![account; n],
+        "cursor": "eyJvZmZzZXQiOjI1MH0"
+    });
+    serde_json::to_vec(&page).expect("serializes")
+}
+
+fn serve(rt: &tokio::runtime::Runtime, body: Vec<u8>) -> String {
+    rt.block_on(async move {
+        let body = axum::body::Bytes::from(body);
+        let app = axum::Router::new().fallback(move || {
+            let body = body.clone();
+            async move { ([("content-type", "application/json")], body) }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}/v1", listener.local_addr().expect("addr"));
+        tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+        url
+    })
+}
+
+fn requests(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let url = serve(&rt, account_page(20));
+    let sdk = Client::builder()
+        .api_key("pp_test_bench")
+        .base_url(&url)
+        .build()
+        .expect("client");
+    let http = reqwest::Client::new();
+    let list_url = format!("{url}/accounts?limit=20");
+    let bare = |http: reqwest::Client, list_url: String| async move {
+        let resp = http
+            .get(&list_url)
+            .bearer_auth("pp_test_bench")
+            .send()
+            .await
+            .expect("send");
+        let bytes = resp.bytes().await.expect("body");
+        serde_json::from_slice::<types::AccountList>(&bytes).expect("decodes")
+    };
+
+    let mut g = c.benchmark_group("request");
+    g.bench_function("sdk", |b| {
+        b.to_async(&rt)
+            .iter(|| async { black_box(sdk.accounts().list().limit(20).send().await.expect("ok")) })
+    });
+    g.bench_function("reqwest", |b| {
+        b.to_async(&rt)
+            .iter(|| async { black_box(bare(http.clone(), list_url.clone()).await) })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("request_concurrency_32");
+    g.bench_function("sdk", |b| {
+        b.to_async(&rt).iter(|| async {
+            let calls = (0..32).map(|_| sdk.accounts().list().limit(20).send());
+            black_box(futures_util::future::join_all(calls).await)
+        })
+    });
+    g.bench_function("reqwest", |b| {
+        b.to_async(&rt).iter(|| async {
+            let calls = (0..32).map(|_| bare(http.clone(), list_url.clone()));
+            black_box(futures_util::future::join_all(calls).await)
+        })
+    });
+    g.finish();
+}
+
+fn decode(c: &mut Criterion) {
+    let page = account_page(250);
+    let mut g = c.benchmark_group("decode_account_list_250");
+    g.bench_function("typed", |b| {
+        b.iter(|| {
+            black_box(
+                serde_json::from_slice::<types::AccountList>(black_box(&page)).expect("decodes"),
+            )
+        })
+    });
+    g.bench_function("value", |b| {
+        b.iter(|| {
+            black_box(
+                serde_json::from_slice::<serde_json::Value>(black_box(&page)).expect("decodes"),
+            )
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, requests, decode);
+criterion_main!(benches);
