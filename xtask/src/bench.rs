@@ -116,6 +116,8 @@ impl Bench {
     }
 
     fn ours_once(&self, spec: &Path, out: &Path) -> Result<GenTiming> {
+        // A fresh folder: files of an earlier spec would be counted as this one's.
+        let _ = std::fs::remove_dir_all(out);
         let (wall, text) = run(Command::new(&self.ours)
             .args(["generate", "--name", "bench-crate", "--spec"])
             .arg(spec)
@@ -191,6 +193,12 @@ impl Bench {
     /// `target` (a first check warms them).
     fn check_time(&self, krate: &Path, target: &Path) -> Result<Duration> {
         let _ = std::fs::copy(self.root.join("Cargo.lock"), krate.join("Cargo.lock"));
+        // The crate sits under this workspace's target/: it must be a workspace of its own.
+        let manifest = krate.join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest)?;
+        if !text.lines().any(|l| l.trim() == "[workspace]") {
+            std::fs::write(&manifest, format!("{text}\n[workspace]\n"))?;
+        }
         let check = || {
             run(Command::new(cargo())
                 .args(["check", "--quiet", "--manifest-path"])
@@ -547,9 +555,11 @@ fn report(
             ratios[ratios.len() / 2]
         );
         if !log.is_empty() {
-            md.push_str("Specs cargo-progenitor could not generate (skipped, as the issue asks for the ones it can handle):\n\n");
-            md.push_str(log);
-            md.push('\n');
+            let _ = writeln!(
+                md,
+                "<details><summary>{} larger specs cargo-progenitor could not generate (skipped: the comparison is on the ones it handles)</summary>\n\n{log}\n</details>\n",
+                log.lines().count()
+            );
         }
     }
     let (lines, ops, clean, incremental) = sdk;

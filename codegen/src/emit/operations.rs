@@ -484,10 +484,24 @@ fn multipart_steps(model: &Model, name: &str) -> TokenStream {
     quote!(#(#steps)*)
 }
 
+/// Decodes the raw response into variant `v` of the response enum `e`.
+fn into_variant(body: &Success, e: &proc_macro2::Ident, v: &proc_macro2::Ident) -> TokenStream {
+    match body {
+        Success::Json(ty) => {
+            let ty = rust_type(ty, Scope::Group, false);
+            quote!(raw.json::<#ty>()?.try_map(|b| ::std::result::Result::Ok(#e::#v(b))))
+        }
+        Success::Text => quote!(raw.text()?.try_map(|b| ::std::result::Result::Ok(#e::#v(b)))),
+        Success::Binary => quote!(raw.try_map(|b| ::std::result::Result::Ok(#e::#v(b)))),
+        Success::Empty => quote!(raw.empty()?.try_map(|_| ::std::result::Result::Ok(#e::#v))),
+    }
+}
+
 fn send_fns(op: &Operation) -> TokenStream {
     let enum_name =
         needs_enum(op).then(|| format_ident!("{}Response", op.builder.trim_end_matches("Builder")));
     let out = success_type(op, &enum_name);
+    let stream = stream_fn(op);
     let decode = if let Some(e) = &enum_name {
         let arms = op.success.iter().map(|c| {
             let v = status_variant(c.status);
@@ -497,19 +511,7 @@ fn send_fns(op: &Operation) -> TokenStream {
                 let s = c.status;
                 quote!(#s)
             };
-            let conv = match &c.body {
-                Success::Json(ty) => {
-                    let ty = rust_type(ty, Scope::Group, false);
-                    quote!(raw.json::<#ty>()?.try_map(|b| ::std::result::Result::Ok(#e::#v(b))))
-                }
-                Success::Text => {
-                    quote!(raw.text()?.try_map(|b| ::std::result::Result::Ok(#e::#v(b))))
-                }
-                Success::Binary => quote!(raw.try_map(|b| ::std::result::Result::Ok(#e::#v(b)))),
-                Success::Empty => {
-                    quote!(raw.empty()?.try_map(|_| ::std::result::Result::Ok(#e::#v)))
-                }
-            };
+            let conv = into_variant(&c.body, e, &v);
             quote!(#pat => #conv,)
         });
         let has_default = op.success.iter().any(|c| c.status == 0);
@@ -519,19 +521,7 @@ fn send_fns(op: &Operation) -> TokenStream {
             // An undocumented 2xx decodes as the first documented success.
             let first = &op.success[0];
             let v = status_variant(first.status);
-            let conv = match &first.body {
-                Success::Json(ty) => {
-                    let ty = rust_type(ty, Scope::Group, false);
-                    quote!(raw.json::<#ty>()?.try_map(|b| ::std::result::Result::Ok(#e::#v(b))))
-                }
-                Success::Text => {
-                    quote!(raw.text()?.try_map(|b| ::std::result::Result::Ok(#e::#v(b))))
-                }
-                Success::Binary => quote!(raw.try_map(|b| ::std::result::Result::Ok(#e::#v(b)))),
-                Success::Empty => {
-                    quote!(raw.empty()?.try_map(|_| ::std::result::Result::Ok(#e::#v)))
-                }
-            };
+            let conv = into_variant(&first.body, e, &v);
             quote!(_ => #conv,)
         };
         quote! {
@@ -561,6 +551,23 @@ fn send_fns(op: &Operation) -> TokenStream {
             let req = self.build()?;
             let raw = self.client.engine().execute(req).await?;
             #decode
+        }
+        #stream
+    }
+}
+
+/// Binary downloads can also be read as a stream instead of into memory.
+fn stream_fn(op: &Operation) -> TokenStream {
+    let binary = !op.success.is_empty() && op.success.iter().all(|c| c.body == Success::Binary);
+    if !binary {
+        return quote!();
+    }
+    quote! {
+        /// Sends the request and returns the body as a stream of chunks, read as it is polled,
+        /// so a download of any size never sits in memory whole.
+        pub async fn send_stream(self) -> crate::engine::Result<crate::engine::Response<crate::engine::ByteStream>> {
+            let req = self.build()?;
+            self.client.engine().execute_stream(req).await
         }
     }
 }

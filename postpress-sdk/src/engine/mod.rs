@@ -29,7 +29,7 @@ pub use query::ParamStyle;
 pub use request::{Request, check_range};
 pub use response::Response;
 pub use retry::RetryPolicy;
-pub use transport::Engine;
+pub use transport::{ByteStream, Engine};
 #[doc(hidden)]
 pub use variant::decode_variant;
 

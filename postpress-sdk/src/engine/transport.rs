@@ -35,8 +35,8 @@ impl std::fmt::Debug for Engine {
 }
 
 /// What one attempt produced, before the retry decision.
-enum Attempt {
-    Done(Response<Bytes>),
+enum Attempt<T> {
+    Done(Response<T>),
     Failed {
         error: Error,
         server_delay: Option<Duration>,
@@ -70,8 +70,26 @@ impl Engine {
         &self.config
     }
 
-    /// Sends `req`, retrying per policy, and returns the raw successful response.
+    /// Sends `req`, retrying per policy, and returns the successful response with its body
+    /// read into memory (up to the configured limit).
     pub async fn execute(&self, req: Request) -> Result<Response<Bytes>> {
+        let limit = self.config.max_body_bytes;
+        self.run(req, move |resp| read_body(resp, limit)).await
+    }
+
+    /// Sends `req`, retrying per policy until a successful status arrives, and returns the
+    /// body as a stream of chunks, read as the caller polls it (downloads of any size). The
+    /// per-request timeout still bounds the whole transfer; raise it for long downloads.
+    pub async fn execute_stream(&self, req: Request) -> Result<Response<ByteStream>> {
+        self.run(req, |resp| async move { Ok(ByteStream::new(resp)) })
+            .await
+    }
+
+    async fn run<T, F, Fut>(&self, req: Request, body: F) -> Result<Response<T>>
+    where
+        F: Fn(reqwest::Response) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
         let policy = &self.config.retry;
         let max_retries = req.options.max_retries.unwrap_or(policy.max_retries);
         let started = Instant::now();
@@ -99,7 +117,7 @@ impl Engine {
                 request_id = tracing::field::Empty,
             );
             let outcome = self
-                .attempt(&req, idempotency_key.as_deref(), deadline)
+                .attempt(&req, idempotency_key.as_deref(), deadline, &body)
                 .instrument(span.clone())
                 .await;
             let (error, server_delay) = match outcome {
@@ -134,12 +152,17 @@ impl Engine {
         }
     }
 
-    async fn attempt(
+    async fn attempt<T, F, Fut>(
         &self,
         req: &Request,
         idempotency_key: Option<&str>,
         deadline: Option<Instant>,
-    ) -> Attempt {
+        success_body: &F,
+    ) -> Attempt<T>
+    where
+        F: Fn(reqwest::Response) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
         if let Some(limiter) = &self.limiter {
             limiter.until_ready().await;
         }
@@ -174,6 +197,16 @@ impl Engine {
         };
         let status = resp.status();
         let headers = resp.headers().clone();
+        let request_id = header_request_id(&headers);
+        if status.is_success() {
+            return match success_body(resp).await {
+                Ok(body) => Attempt::Done(Response::new(status, headers, request_id, body)),
+                Err(error) => Attempt::Failed {
+                    error,
+                    server_delay: None,
+                },
+            };
+        }
         let body = match read_body(resp, self.config.max_body_bytes).await {
             Ok(b) => b,
             Err(error) => {
@@ -183,10 +216,6 @@ impl Engine {
                 };
             }
         };
-        let request_id = header_request_id(&headers);
-        if status.is_success() {
-            return Attempt::Done(Response::new(status, headers, request_id, body));
-        }
         let server_delay = if is_retryable_status(status) {
             server_requested_delay(&headers)
         } else {
@@ -330,5 +359,43 @@ fn quota(limit: RateLimit) -> Option<Quota> {
         RateLimit::Unmetered => None,
         RateLimit::PerMinute(n) => NonZeroU32::new(n).map(Quota::per_minute),
         RateLimit::PerSecond(n) => NonZeroU32::new(n).map(Quota::per_second),
+    }
+}
+
+/// A response body read chunk by chunk as it is polled: for downloads that should not be held
+/// in memory whole. Dropping it closes the connection.
+pub struct ByteStream {
+    inner: std::pin::Pin<Box<dyn futures_core::Stream<Item = Result<Bytes>> + Send>>,
+}
+
+impl ByteStream {
+    fn new(resp: reqwest::Response) -> Self {
+        let stream = futures_util::stream::unfold(resp, |mut resp| async move {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => Some((Ok(chunk), resp)),
+                Ok(None) => None,
+                Err(e) => Some((Err(Error::from_reqwest(e)), resp)),
+            }
+        });
+        Self {
+            inner: Box::pin(stream),
+        }
+    }
+}
+
+impl std::fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ByteStream")
+    }
+}
+
+impl futures_core::Stream for ByteStream {
+    type Item = Result<Bytes>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
     }
 }

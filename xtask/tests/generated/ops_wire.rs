@@ -96,6 +96,20 @@ async fn path_params_are_encoded_per_segment_and_binary_downloads_are_bytes() {
 }
 
 #[tokio::test]
+async fn binary_downloads_can_be_streamed() {
+    use futures_util::StreamExt;
+    let (c, _) = serve().await;
+    let resp = c.ops().download_file("f1").send_stream().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let mut body = resp.into_body();
+    let mut all = Vec::new();
+    while let Some(chunk) = body.next().await {
+        all.extend_from_slice(&chunk.unwrap());
+    }
+    assert_eq!(all, [0, 1, 2, 255]);
+}
+
+#[tokio::test]
 async fn an_empty_204_is_unit() {
     let (c, seen) = serve().await;
     c.ops().delete_file("f1").send().await.unwrap();
