@@ -436,3 +436,16 @@ async fn request_spans_name_the_call_and_never_the_key() {
         "the key leaked into logs:\n{text}"
     );
 }
+
+#[tokio::test]
+async fn a_post_without_an_idempotency_key_is_never_retried() {
+    // Every PostPress POST declares the key; an operation that does not (as in documents
+    // other generated clients come from) must not be repeated: the server might act twice.
+    let server = serve(vec![fail(503), fail(503), ok("{}")]).await;
+    let c = client(&server.url);
+    let req = postpress_sdk::engine::Request::new(postpress_sdk::engine::Method::POST, "/accounts");
+    let err = c.engine().execute(req).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(server.seen().len(), 1, "not retried");
+    assert!(server.seen()[0].headers.get("idempotency-key").is_none());
+}

@@ -343,8 +343,12 @@ async fn read_body(mut resp: reqwest::Response, limit: usize) -> Result<Bytes> {
     if resp.content_length().is_some_and(|len| len > limit as u64) {
         return Err(Error::BodyTooLarge { limit });
     }
-    let expected = resp.content_length().map_or(0, |len| len as usize);
-    let mut buf = BytesMut::with_capacity(expected.min(limit));
+    // A declared length within the limit is enforced by the HTTP layer itself: take the body
+    // in one piece, without copying chunks into a buffer of our own.
+    if resp.content_length().is_some() {
+        return resp.bytes().await.map_err(Error::from_reqwest);
+    }
+    let mut buf = BytesMut::new();
     while let Some(chunk) = resp.chunk().await.map_err(Error::from_reqwest)? {
         if buf.len() + chunk.len() > limit {
             return Err(Error::BodyTooLarge { limit });
