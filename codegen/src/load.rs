@@ -98,6 +98,18 @@ pub fn escape_pointer(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// The JSON pointer a local `$ref` (`#/a/b`) names, its URI percent-escapes decoded (a
+/// fragment such as `#/paths/~1pets~1%7Bid%7D` is the pointer `/paths/~1pets~1{id}`).
+/// `None` for references to other documents.
+pub fn local_pointer(reference: &str) -> Option<String> {
+    let fragment = reference.strip_prefix('#')?;
+    Some(
+        percent_encoding::percent_decode_str(fragment)
+            .decode_utf8_lossy()
+            .into_owned(),
+    )
+}
+
 /// Loads a document from bytes.
 pub fn load(bytes: &[u8], diags: &mut Diagnostics) -> Result<Document, Error> {
     let mut raw = parse_value(bytes)?;
@@ -244,6 +256,19 @@ mod tests {
         assert!(err.to_string().starts_with("#/info"), "{err}");
         let err = load(b"{\"openapi\": ", &mut Diagnostics::default()).unwrap_err();
         assert!(err.to_string().contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn references_are_uri_fragments() {
+        assert_eq!(
+            local_pointer("#/paths/~1a~1%7Bid%7D/get").as_deref(),
+            Some("/paths/~1a~1{id}/get")
+        );
+        assert_eq!(
+            local_pointer("#/components/schemas/A").as_deref(),
+            Some("/components/schemas/A")
+        );
+        assert_eq!(local_pointer("other.yaml#/A"), None);
     }
 
     #[test]

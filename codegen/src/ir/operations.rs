@@ -43,7 +43,7 @@ fn resolve_component<'a, T: serde::de::DeserializeOwned + Clone>(
     match item {
         ReferenceOr::Item(t) => Some((t.clone(), pointer.to_owned())),
         ReferenceOr::Reference { reference } => {
-            let target = reference.strip_prefix('#').and_then(|p| doc.raw.pointer(p));
+            let target = crate::load::local_pointer(reference).and_then(|p| doc.raw.pointer(&p));
             let Some(raw) = target else {
                 diags.warn(
                     pointer,

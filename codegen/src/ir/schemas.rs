@@ -167,7 +167,7 @@ impl<'a> TypeSpace<'a> {
             match current {
                 ReferenceOr::Item(s) => return Some((s, at, component)),
                 ReferenceOr::Reference { reference } => {
-                    let Some(target) = reference.strip_prefix('#') else {
+                    let Some(target) = crate::load::local_pointer(&reference) else {
                         diags.warn(
                             &at,
                             format!(
@@ -176,13 +176,13 @@ impl<'a> TypeSpace<'a> {
                         );
                         return None;
                     };
-                    if let Some(key) = reference.strip_prefix("#/components/schemas/") {
+                    if let Some(key) = target.strip_prefix("/components/schemas/") {
                         let key = unescape_pointer(key);
                         if let Some(name) = self.components.get(&key) {
                             component = Some(name.clone());
                         }
                     }
-                    let Some(raw) = self.doc.raw.pointer(target) else {
+                    let Some(raw) = self.doc.raw.pointer(&target) else {
                         diags.warn(
                             &at,
                             format!("reference `{reference}` points at nothing; using any JSON"),
