@@ -20,6 +20,8 @@ pub struct Engine {
     http: reqwest::Client,
     config: Arc<EngineConfig>,
     limiter: Option<Arc<DefaultDirectRateLimiter>>,
+    /// Headers every request carries, validated once when the engine is built.
+    fixed_headers: Arc<reqwest::header::HeaderMap>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -58,10 +60,12 @@ impl Engine {
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
         let limiter = quota(config.rate_limit).map(|q| Arc::new(RateLimiter::direct(q)));
+        let fixed_headers = Arc::new(fixed_headers(&config)?);
         Ok(Self {
             http,
             config: Arc::new(config),
             limiter,
+            fixed_headers,
         })
     }
 
@@ -242,7 +246,9 @@ impl Engine {
                 req.path_template
             ))
         })?;
-        {
+        let key_in_query =
+            matches!(config.auth, AuthPlacement::Query(_)) && config.api_key.is_some();
+        if !req.query.is_empty() || !config.default_query.is_empty() || key_in_query {
             let mut pairs = url.query_pairs_mut();
             for (k, v) in req.query.iter().chain(config.default_query.iter()) {
                 pairs.append_pair(k, v);
@@ -251,37 +257,10 @@ impl Engine {
                 pairs.append_pair(name, key.expose());
             }
         }
-        if url.query() == Some("") {
-            url.set_query(None);
-        }
         let mut builder = self.http.request(req.method.clone(), url).timeout(timeout);
         let mut headers = req.headers.clone();
-        headers.insert(
-            USER_AGENT,
-            HeaderValue::from_str(&config.user_agent)
-                .unwrap_or(HeaderValue::from_static("openapi-client")),
-        );
-        if let Some(key) = &config.api_key {
-            let mut value = match &config.auth {
-                AuthPlacement::Bearer => HeaderValue::from_str(&format!("Bearer {}", key.expose())),
-                AuthPlacement::Header(_) => HeaderValue::from_str(key.expose()),
-                AuthPlacement::Query(_) => HeaderValue::from_str(""),
-            }
-            .map_err(|_| Error::Config("the API key is not a valid header value".into()))?;
-            value.set_sensitive(true);
-            match &config.auth {
-                AuthPlacement::Bearer => {
-                    headers.insert(AUTHORIZATION, value);
-                }
-                AuthPlacement::Header(name) => {
-                    let name =
-                        reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                            Error::Config(format!("`{name}` is not a valid header name"))
-                        })?;
-                    headers.insert(name, value);
-                }
-                AuthPlacement::Query(_) => {}
-            }
+        for (name, value) in self.fixed_headers.iter() {
+            headers.insert(name, value.clone());
         }
         if let Some(key) = idempotency_key {
             let name =
@@ -402,4 +381,35 @@ impl futures_core::Stream for ByteStream {
     ) -> std::task::Poll<Option<Self::Item>> {
         self.inner.as_mut().poll_next(cx)
     }
+}
+
+/// The User-Agent and the key's header (marked sensitive), built once per engine.
+fn fixed_headers(config: &EngineConfig) -> Result<reqwest::header::HeaderMap> {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        USER_AGENT,
+        HeaderValue::from_str(&config.user_agent)
+            .unwrap_or(HeaderValue::from_static("openapi-client")),
+    );
+    let Some(key) = &config.api_key else {
+        return Ok(headers);
+    };
+    let invalid = || Error::Config("the API key is not a valid header value".into());
+    match &config.auth {
+        AuthPlacement::Bearer => {
+            let mut value = HeaderValue::from_str(&format!("Bearer {}", key.expose()))
+                .map_err(|_| invalid())?;
+            value.set_sensitive(true);
+            headers.insert(AUTHORIZATION, value);
+        }
+        AuthPlacement::Header(name) => {
+            let mut value = HeaderValue::from_str(key.expose()).map_err(|_| invalid())?;
+            value.set_sensitive(true);
+            let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::Config(format!("`{name}` is not a valid header name")))?;
+            headers.insert(name, value);
+        }
+        AuthPlacement::Query(_) => {}
+    }
+    Ok(headers)
 }
