@@ -173,11 +173,16 @@ pub fn write_standalone(
     let write_started = Instant::now();
     let runtime = crate::files::workspace_root().join(SDK_DIR);
     let runtime = runtime.canonicalize().unwrap_or(runtime);
-    let lib =
-        codegen::emit::standalone::lib_rs(&generated.model).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let runtime_path = runtime.display().to_string();
+    let runtime = codegen::emit::standalone::Runtime {
+        package: SDK_DIR,
+        path: &runtime_path,
+    };
+    let lib = codegen::emit::standalone::lib_rs(&generated.model, runtime)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     write_atomic(
         &out.join("Cargo.toml"),
-        codegen::emit::standalone::cargo_toml(&name, &runtime.display().to_string()).as_bytes(),
+        codegen::emit::standalone::cargo_toml(&name, runtime).as_bytes(),
     )?;
     write_atomic(&out.join("src/lib.rs"), lib.as_bytes())?;
     let mut lines = lib.lines().count();
