@@ -706,15 +706,9 @@ fn emit_builder(model: &Model, op: &Operation) -> TokenStream {
             });
         }
     }
-    let idempotency = op.idempotent.then(|| {
-        quote! {
-            /// Uses this idempotency key instead of a generated one; it is sent on every retry.
-            pub fn idempotency_key(mut self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.options.idempotency_key = ::std::option::Option::Some(key.into());
-                self
-            }
-        }
-    });
+    let idempotency = op
+        .idempotent
+        .then(|| quote!(crate::engine::idempotency_key_setter!();));
     let build = build_fn(model, op);
     let send = send_fns(op);
     let pages = pagination_fns(op);
@@ -732,21 +726,7 @@ fn emit_builder(model: &Model, op: &Operation) -> TokenStream {
         impl #builder {
             #(#setters)*
             #idempotency
-            /// Overrides the client's retry count for this request.
-            pub fn max_retries(mut self, retries: u32) -> Self {
-                self.options.max_retries = ::std::option::Option::Some(retries);
-                self
-            }
-            /// Overrides the client's per-attempt timeout for this request.
-            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.options.timeout = ::std::option::Option::Some(timeout);
-                self
-            }
-            /// Bounds all attempts of this request together, waits included.
-            pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-                self.options.deadline = ::std::option::Option::Some(deadline);
-                self
-            }
+            crate::engine::request_option_setters!();
             #build
             #send
             #pages

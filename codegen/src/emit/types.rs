@@ -198,15 +198,10 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
         let doc = docs::of(&doc);
         quote!(#doc #id,)
     });
-    let as_str = e.variants.iter().map(|v| {
+    let table = e.variants.iter().map(|v| {
         let id = format_ident!("{}", v.ident);
         let wire = &v.wire;
-        quote!(Self::#id => #wire,)
-    });
-    let from = e.variants.iter().map(|v| {
-        let id = format_ident!("{}", v.ident);
-        let wire = &v.wire;
-        quote!(#wire => Self::#id,)
+        quote!(#id => #wire,)
     });
     quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -215,43 +210,7 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
             /// A value this version of the SDK does not know yet.
             #fallback(::std::string::String),
         }
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#as_str)*
-                    Self::#fallback(value) => value.as_str(),
-                }
-            }
-            fn from_wire(value: &str) -> Self {
-                match value {
-                    #(#from)*
-                    other => Self::#fallback(other.to_owned()),
-                }
-            }
-        }
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                ::std::result::Result::Ok(Self::from_wire(value))
-            }
-        }
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
-                ::std::result::Result::Ok(Self::from_wire(&value))
-            }
-        }
+        crate::engine::string_enum_impls!(#name, #fallback, { #(#table)* });
     }
 }
 

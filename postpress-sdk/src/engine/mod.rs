@@ -17,6 +17,8 @@ mod query;
 mod request;
 mod response;
 mod retry;
+#[doc(hidden)]
+pub mod setters;
 mod transport;
 mod variant;
 
@@ -29,6 +31,8 @@ pub use query::ParamStyle;
 pub use request::{Request, check_range};
 pub use response::Response;
 pub use retry::RetryPolicy;
+#[doc(hidden)]
+pub use setters::{idempotency_key_setter, request_option_setters, string_enum_impls};
 pub use transport::{ByteStream, Engine};
 #[doc(hidden)]
 pub use variant::decode_variant;

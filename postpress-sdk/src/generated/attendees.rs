@@ -133,21 +133,7 @@ impl ListChatsBuilder {
         self.account_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,

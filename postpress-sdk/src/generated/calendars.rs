@@ -324,21 +324,7 @@ impl ListBuilder {
         self.cursor = ::std::option::Option::Some(value.into());
         self
     }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -447,21 +433,7 @@ impl ListEventsBuilder {
         self.cursor = ::std::option::Option::Some(value.into());
         self
     }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(crate::engine::Method::GET, "/events");
         req.query_param(
@@ -543,29 +515,8 @@ pub struct CreateEventBuilder {
     options: crate::engine::RequestOptions,
 }
 impl CreateEventBuilder {
-    /// Uses this idempotency key instead of a generated one; it is sent on every retry.
-    pub fn idempotency_key(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.idempotency_key = ::std::option::Option::Some(key.into());
-        self
-    }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::idempotency_key_setter!();
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -611,21 +562,7 @@ pub struct GetEventBuilder {
     options: crate::engine::RequestOptions,
 }
 impl GetEventBuilder {
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -666,21 +603,7 @@ pub struct DeleteEventBuilder {
     options: crate::engine::RequestOptions,
 }
 impl DeleteEventBuilder {
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::DELETE,
@@ -726,29 +649,8 @@ pub struct UpdateEventBuilder {
     options: crate::engine::RequestOptions,
 }
 impl UpdateEventBuilder {
-    /// Uses this idempotency key instead of a generated one; it is sent on every retry.
-    pub fn idempotency_key(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.idempotency_key = ::std::option::Option::Some(key.into());
-        self
-    }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::idempotency_key_setter!();
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::PATCH,

@@ -431,21 +431,7 @@ impl ListBuilder {
         self.cursor = ::std::option::Option::Some(value.into());
         self
     }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(crate::engine::Method::GET, "/chats");
         req.query_param(
@@ -525,29 +511,8 @@ pub struct StartBuilder {
     options: crate::engine::RequestOptions,
 }
 impl StartBuilder {
-    /// Uses this idempotency key instead of a generated one; it is sent on every retry.
-    pub fn idempotency_key(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.idempotency_key = ::std::option::Option::Some(key.into());
-        self
-    }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::idempotency_key_setter!();
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(crate::engine::Method::POST, "/chats");
         {
@@ -604,21 +569,7 @@ impl GetBuilder {
         self.account_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -657,29 +608,8 @@ pub struct PerformActionBuilder {
     options: crate::engine::RequestOptions,
 }
 impl PerformActionBuilder {
-    /// Uses this idempotency key instead of a generated one; it is sent on every retry.
-    pub fn idempotency_key(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.idempotency_key = ::std::option::Option::Some(key.into());
-        self
-    }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::idempotency_key_setter!();
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::PATCH,
@@ -755,21 +685,7 @@ impl ListMessagesBuilder {
         self.sender_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -849,29 +765,8 @@ pub struct SendMessageBuilder {
     options: crate::engine::RequestOptions,
 }
 impl SendMessageBuilder {
-    /// Uses this idempotency key instead of a generated one; it is sent on every retry.
-    pub fn idempotency_key(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.idempotency_key = ::std::option::Option::Some(key.into());
-        self
-    }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::idempotency_key_setter!();
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -921,21 +816,7 @@ pub struct ListAttendeesBuilder {
     options: crate::engine::RequestOptions,
 }
 impl ListAttendeesBuilder {
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -967,21 +848,7 @@ pub struct SyncBuilder {
     options: crate::engine::RequestOptions,
 }
 impl SyncBuilder {
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,

@@ -491,29 +491,8 @@ impl SearchBuilder {
         self.cursor = ::std::option::Option::Some(value.into());
         self
     }
-    /// Uses this idempotency key instead of a generated one; it is sent on every retry.
-    pub fn idempotency_key(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.idempotency_key = ::std::option::Option::Some(key.into());
-        self
-    }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::idempotency_key_setter!();
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -567,29 +546,8 @@ pub struct PerformUserActionBuilder {
     options: crate::engine::RequestOptions,
 }
 impl PerformUserActionBuilder {
-    /// Uses this idempotency key instead of a generated one; it is sent on every retry.
-    pub fn idempotency_key(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.idempotency_key = ::std::option::Option::Some(key.into());
-        self
-    }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::idempotency_key_setter!();
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -627,21 +585,7 @@ pub struct GetInmailBalanceBuilder {
     options: crate::engine::RequestOptions,
 }
 impl GetInmailBalanceBuilder {
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -682,29 +626,8 @@ pub struct EndorseSkillBuilder {
     options: crate::engine::RequestOptions,
 }
 impl EndorseSkillBuilder {
-    /// Uses this idempotency key instead of a generated one; it is sent on every retry.
-    pub fn idempotency_key(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.idempotency_key = ::std::option::Option::Some(key.into());
-        self
-    }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::idempotency_key_setter!();
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -741,29 +664,8 @@ pub struct CreateJobPostingBuilder {
     options: crate::engine::RequestOptions,
 }
 impl CreateJobPostingBuilder {
-    /// Uses this idempotency key instead of a generated one; it is sent on every retry.
-    pub fn idempotency_key(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.idempotency_key = ::std::option::Option::Some(key.into());
-        self
-    }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::idempotency_key_setter!();
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -801,29 +703,8 @@ pub struct EditJobPostingBuilder {
     options: crate::engine::RequestOptions,
 }
 impl EditJobPostingBuilder {
-    /// Uses this idempotency key instead of a generated one; it is sent on every retry.
-    pub fn idempotency_key(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.idempotency_key = ::std::option::Option::Some(key.into());
-        self
-    }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::idempotency_key_setter!();
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::PATCH,
@@ -862,29 +743,8 @@ pub struct PublishJobPostingBuilder {
     options: crate::engine::RequestOptions,
 }
 impl PublishJobPostingBuilder {
-    /// Uses this idempotency key instead of a generated one; it is sent on every retry.
-    pub fn idempotency_key(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.idempotency_key = ::std::option::Option::Some(key.into());
-        self
-    }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::idempotency_key_setter!();
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -919,29 +779,8 @@ pub struct SolveJobCheckpointBuilder {
     options: crate::engine::RequestOptions,
 }
 impl SolveJobCheckpointBuilder {
-    /// Uses this idempotency key instead of a generated one; it is sent on every retry.
-    pub fn idempotency_key(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.idempotency_key = ::std::option::Option::Some(key.into());
-        self
-    }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::idempotency_key_setter!();
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -1099,21 +938,7 @@ impl ListJobApplicantsBuilder {
         self.exclude_degree = ::std::option::Option::Some(value.into());
         self
     }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -1318,21 +1143,7 @@ pub struct GetJobApplicantBuilder {
     options: crate::engine::RequestOptions,
 }
 impl GetJobApplicantBuilder {
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,

@@ -58,61 +58,11 @@ pub enum ErrorCode {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl ErrorCode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::KeyMissing => "key_missing",
-            Self::KeyInvalid => "key_invalid",
-            Self::InvalidParameters => "invalid_parameters",
-            Self::NotFound => "not_found",
-            Self::RateLimited => "rate_limited",
-            Self::UpstreamError => "upstream_error",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "key_missing" => Self::KeyMissing,
-            "key_invalid" => Self::KeyInvalid,
-            "invalid_parameters" => Self::InvalidParameters,
-            "not_found" => Self::NotFound,
-            "rate_limited" => Self::RateLimited,
-            "upstream_error" => Self::UpstreamError,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ErrorCode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for ErrorCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ErrorCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    ErrorCode, Unknown, { KeyMissing => "key_missing", KeyInvalid => "key_invalid",
+    InvalidParameters => "invalid_parameters", NotFound => "not_found", RateLimited =>
+    "rate_limited", UpstreamError => "upstream_error", }
+);
 /// An opaque identifier.
 ///
 /// Example: `"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR"`
@@ -140,55 +90,10 @@ pub enum LinkedinProduct {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl LinkedinProduct {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Classic => "classic",
-            Self::Recruiter => "recruiter",
-            Self::SalesNavigator => "sales_navigator",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "classic" => Self::Classic,
-            "recruiter" => Self::Recruiter,
-            "sales_navigator" => Self::SalesNavigator,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for LinkedinProduct {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for LinkedinProduct {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for LinkedinProduct {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LinkedinProduct {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    LinkedinProduct, Unknown, { Classic => "classic", Recruiter => "recruiter",
+    SalesNavigator => "sales_navigator", }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccountSourceServiceStatus {
     /// `OK`
@@ -206,61 +111,11 @@ pub enum AccountSourceServiceStatus {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl AccountSourceServiceStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OkType => "OK",
-            Self::Stopped => "STOPPED",
-            Self::Error => "ERROR",
-            Self::Credentials => "CREDENTIALS",
-            Self::Permissions => "PERMISSIONS",
-            Self::Connecting => "CONNECTING",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "OK" => Self::OkType,
-            "STOPPED" => Self::Stopped,
-            "ERROR" => Self::Error,
-            "CREDENTIALS" => Self::Credentials,
-            "PERMISSIONS" => Self::Permissions,
-            "CONNECTING" => Self::Connecting,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for AccountSourceServiceStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for AccountSourceServiceStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for AccountSourceServiceStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountSourceServiceStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    AccountSourceServiceStatus, Unknown, { OkType => "OK", Stopped => "STOPPED", Error =>
+    "ERROR", Credentials => "CREDENTIALS", Permissions => "PERMISSIONS", Connecting =>
+    "CONNECTING", }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChatAccountType {
     /// `WHATSAPP`
@@ -280,63 +135,11 @@ pub enum ChatAccountType {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl ChatAccountType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Whatsapp => "WHATSAPP",
-            Self::Linkedin => "LINKEDIN",
-            Self::Slack => "SLACK",
-            Self::Twitter => "TWITTER",
-            Self::Messenger => "MESSENGER",
-            Self::Instagram => "INSTAGRAM",
-            Self::Telegram => "TELEGRAM",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "WHATSAPP" => Self::Whatsapp,
-            "LINKEDIN" => Self::Linkedin,
-            "SLACK" => Self::Slack,
-            "TWITTER" => Self::Twitter,
-            "MESSENGER" => Self::Messenger,
-            "INSTAGRAM" => Self::Instagram,
-            "TELEGRAM" => Self::Telegram,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for ChatAccountType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ChatAccountType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for ChatAccountType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatAccountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    ChatAccountType, Unknown, { Whatsapp => "WHATSAPP", Linkedin => "LINKEDIN", Slack =>
+    "SLACK", Twitter => "TWITTER", Messenger => "MESSENGER", Instagram => "INSTAGRAM",
+    Telegram => "TELEGRAM", }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhookAccountType {
     /// `GOOGLE`
@@ -364,71 +167,12 @@ pub enum WebhookAccountType {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl WebhookAccountType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Google => "GOOGLE",
-            Self::GoogleCalendar => "GOOGLE_CALENDAR",
-            Self::Icloud => "ICLOUD",
-            Self::Linkedin => "LINKEDIN",
-            Self::Mail => "MAIL",
-            Self::Mobile => "MOBILE",
-            Self::Outlook => "OUTLOOK",
-            Self::Twitter => "TWITTER",
-            Self::Whatsapp => "WHATSAPP",
-            Self::Slack => "SLACK",
-            Self::Telegram => "TELEGRAM",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "GOOGLE" => Self::Google,
-            "GOOGLE_CALENDAR" => Self::GoogleCalendar,
-            "ICLOUD" => Self::Icloud,
-            "LINKEDIN" => Self::Linkedin,
-            "MAIL" => Self::Mail,
-            "MOBILE" => Self::Mobile,
-            "OUTLOOK" => Self::Outlook,
-            "TWITTER" => Self::Twitter,
-            "WHATSAPP" => Self::Whatsapp,
-            "SLACK" => Self::Slack,
-            "TELEGRAM" => Self::Telegram,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for WebhookAccountType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for WebhookAccountType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for WebhookAccountType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WebhookAccountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    WebhookAccountType, Unknown, { Google => "GOOGLE", GoogleCalendar =>
+    "GOOGLE_CALENDAR", Icloud => "ICLOUD", Linkedin => "LINKEDIN", Mail => "MAIL", Mobile
+    => "MOBILE", Outlook => "OUTLOOK", Twitter => "TWITTER", Whatsapp => "WHATSAPP",
+    Slack => "SLACK", Telegram => "TELEGRAM", }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HostedProvider {
     /// `LINKEDIN`
@@ -452,67 +196,11 @@ pub enum HostedProvider {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl HostedProvider {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Linkedin => "LINKEDIN",
-            Self::Whatsapp => "WHATSAPP",
-            Self::Instagram => "INSTAGRAM",
-            Self::Messenger => "MESSENGER",
-            Self::Telegram => "TELEGRAM",
-            Self::Google => "GOOGLE",
-            Self::Outlook => "OUTLOOK",
-            Self::Twitter => "TWITTER",
-            Self::Mail => "MAIL",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "LINKEDIN" => Self::Linkedin,
-            "WHATSAPP" => Self::Whatsapp,
-            "INSTAGRAM" => Self::Instagram,
-            "MESSENGER" => Self::Messenger,
-            "TELEGRAM" => Self::Telegram,
-            "GOOGLE" => Self::Google,
-            "OUTLOOK" => Self::Outlook,
-            "TWITTER" => Self::Twitter,
-            "MAIL" => Self::Mail,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for HostedProvider {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for HostedProvider {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for HostedProvider {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for HostedProvider {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    HostedProvider, Unknown, { Linkedin => "LINKEDIN", Whatsapp => "WHATSAPP", Instagram
+    => "INSTAGRAM", Messenger => "MESSENGER", Telegram => "TELEGRAM", Google => "GOOGLE",
+    Outlook => "OUTLOOK", Twitter => "TWITTER", Mail => "MAIL", }
+);
 /// A reaction as the provider reports it (different words from the input enum).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReactionValue {
@@ -531,61 +219,11 @@ pub enum ReactionValue {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl ReactionValue {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Like => "LIKE",
-            Self::Praise => "PRAISE",
-            Self::Appreciation => "APPRECIATION",
-            Self::Empathy => "EMPATHY",
-            Self::Interest => "INTEREST",
-            Self::Entertainment => "ENTERTAINMENT",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "LIKE" => Self::Like,
-            "PRAISE" => Self::Praise,
-            "APPRECIATION" => Self::Appreciation,
-            "EMPATHY" => Self::Empathy,
-            "INTEREST" => Self::Interest,
-            "ENTERTAINMENT" => Self::Entertainment,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for ReactionValue {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ReactionValue {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for ReactionValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReactionValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    ReactionValue, Unknown, { Like => "LIKE", Praise => "PRAISE", Appreciation =>
+    "APPRECIATION", Empathy => "EMPATHY", Interest => "INTEREST", Entertainment =>
+    "ENTERTAINMENT", }
+);
 /// Default: `"CLASSIC"`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobService {
@@ -596,53 +234,9 @@ pub enum JobService {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl JobService {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Classic => "CLASSIC",
-            Self::Recruiter => "RECRUITER",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CLASSIC" => Self::Classic,
-            "RECRUITER" => Self::Recruiter,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for JobService {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for JobService {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for JobService {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for JobService {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    JobService, Unknown, { Classic => "CLASSIC", Recruiter => "RECRUITER", }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobState {
     /// `active`
@@ -658,59 +252,10 @@ pub enum JobState {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl JobState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Draft => "draft",
-            Self::Review => "review",
-            Self::Closed => "closed",
-            Self::Paused => "paused",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "draft" => Self::Draft,
-            "review" => Self::Review,
-            "closed" => Self::Closed,
-            "paused" => Self::Paused,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for JobState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for JobState {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for JobState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for JobState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    JobState, Unknown, { Active => "active", Draft => "draft", Review => "review", Closed
+    => "closed", Paused => "paused", }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApplicantRating {
     /// `UNRATED`
@@ -724,57 +269,10 @@ pub enum ApplicantRating {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl ApplicantRating {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unrated => "UNRATED",
-            Self::GoodFit => "GOOD_FIT",
-            Self::Maybe => "MAYBE",
-            Self::NotAFit => "NOT_A_FIT",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNRATED" => Self::Unrated,
-            "GOOD_FIT" => Self::GoodFit,
-            "MAYBE" => Self::Maybe,
-            "NOT_A_FIT" => Self::NotAFit,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for ApplicantRating {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ApplicantRating {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for ApplicantRating {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApplicantRating {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    ApplicantRating, Unknown, { Unrated => "UNRATED", GoodFit => "GOOD_FIT", Maybe =>
+    "MAYBE", NotAFit => "NOT_A_FIT", }
+);
 /// Every event any source can emit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhookEvent {
@@ -833,101 +331,20 @@ pub enum WebhookEvent {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl WebhookEvent {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MessageReceived => "message_received",
-            Self::MessageRead => "message_read",
-            Self::MessageReaction => "message_reaction",
-            Self::MessageEdited => "message_edited",
-            Self::MessageDeleted => "message_deleted",
-            Self::MessageDelivered => "message_delivered",
-            Self::NewRelation => "new_relation",
-            Self::MailSent => "mail_sent",
-            Self::MailReceived => "mail_received",
-            Self::MailMoved => "mail_moved",
-            Self::MailOpened => "mail_opened",
-            Self::MailLinkClicked => "mail_link_clicked",
-            Self::CreationSuccess => "creation_success",
-            Self::CreationFail => "creation_fail",
-            Self::Deleted => "deleted",
-            Self::Reconnected => "reconnected",
-            Self::SyncSuccess => "sync_success",
-            Self::Stopped => "stopped",
-            Self::OkType => "ok",
-            Self::Connecting => "connecting",
-            Self::Error => "error",
-            Self::Credentials => "credentials",
-            Self::Permissions => "permissions",
-            Self::CalendarEventCreated => "calendar_event_created",
-            Self::CalendarEventUpdated => "calendar_event_updated",
-            Self::CalendarEventDeleted => "calendar_event_deleted",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "message_received" => Self::MessageReceived,
-            "message_read" => Self::MessageRead,
-            "message_reaction" => Self::MessageReaction,
-            "message_edited" => Self::MessageEdited,
-            "message_deleted" => Self::MessageDeleted,
-            "message_delivered" => Self::MessageDelivered,
-            "new_relation" => Self::NewRelation,
-            "mail_sent" => Self::MailSent,
-            "mail_received" => Self::MailReceived,
-            "mail_moved" => Self::MailMoved,
-            "mail_opened" => Self::MailOpened,
-            "mail_link_clicked" => Self::MailLinkClicked,
-            "creation_success" => Self::CreationSuccess,
-            "creation_fail" => Self::CreationFail,
-            "deleted" => Self::Deleted,
-            "reconnected" => Self::Reconnected,
-            "sync_success" => Self::SyncSuccess,
-            "stopped" => Self::Stopped,
-            "ok" => Self::OkType,
-            "connecting" => Self::Connecting,
-            "error" => Self::Error,
-            "credentials" => Self::Credentials,
-            "permissions" => Self::Permissions,
-            "calendar_event_created" => Self::CalendarEventCreated,
-            "calendar_event_updated" => Self::CalendarEventUpdated,
-            "calendar_event_deleted" => Self::CalendarEventDeleted,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for WebhookEvent {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for WebhookEvent {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for WebhookEvent {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    WebhookEvent, Unknown, { MessageReceived => "message_received", MessageRead =>
+    "message_read", MessageReaction => "message_reaction", MessageEdited =>
+    "message_edited", MessageDeleted => "message_deleted", MessageDelivered =>
+    "message_delivered", NewRelation => "new_relation", MailSent => "mail_sent",
+    MailReceived => "mail_received", MailMoved => "mail_moved", MailOpened =>
+    "mail_opened", MailLinkClicked => "mail_link_clicked", CreationSuccess =>
+    "creation_success", CreationFail => "creation_fail", Deleted => "deleted",
+    Reconnected => "reconnected", SyncSuccess => "sync_success", Stopped => "stopped",
+    OkType => "ok", Connecting => "connecting", Error => "error", Credentials =>
+    "credentials", Permissions => "permissions", CalendarEventCreated =>
+    "calendar_event_created", CalendarEventUpdated => "calendar_event_updated",
+    CalendarEventDeleted => "calendar_event_deleted", }
+);
 /// Default: `"json"`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhookFormat {
@@ -938,53 +355,9 @@ pub enum WebhookFormat {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl WebhookFormat {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "json",
-            Self::Form => "form",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "json" => Self::Json,
-            "form" => Self::Form,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for WebhookFormat {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for WebhookFormat {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for WebhookFormat {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WebhookFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    WebhookFormat, Unknown, { Json => "json", Form => "form", }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WebhookHeader {
     pub key: ::std::string::String,
@@ -1107,57 +480,10 @@ pub enum MailAccountType {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl MailAccountType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mail => "MAIL",
-            Self::GoogleOauth => "GOOGLE_OAUTH",
-            Self::Icloud => "ICLOUD",
-            Self::Outlook => "OUTLOOK",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MAIL" => Self::Mail,
-            "GOOGLE_OAUTH" => Self::GoogleOauth,
-            "ICLOUD" => Self::Icloud,
-            "OUTLOOK" => Self::Outlook,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for MailAccountType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for MailAccountType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for MailAccountType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MailAccountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    MailAccountType, Unknown, { Mail => "MAIL", GoogleOauth => "GOOGLE_OAUTH", Icloud =>
+    "ICLOUD", Outlook => "OUTLOOK", }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MailAccountConnectionParamsMail {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1207,63 +533,11 @@ pub enum MessagingAccountType {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl MessagingAccountType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Linkedin => "LINKEDIN",
-            Self::Whatsapp => "WHATSAPP",
-            Self::Instagram => "INSTAGRAM",
-            Self::Messenger => "MESSENGER",
-            Self::Telegram => "TELEGRAM",
-            Self::Twitter => "TWITTER",
-            Self::Slack => "SLACK",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "LINKEDIN" => Self::Linkedin,
-            "WHATSAPP" => Self::Whatsapp,
-            "INSTAGRAM" => Self::Instagram,
-            "MESSENGER" => Self::Messenger,
-            "TELEGRAM" => Self::Telegram,
-            "TWITTER" => Self::Twitter,
-            "SLACK" => Self::Slack,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for MessagingAccountType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for MessagingAccountType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for MessagingAccountType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessagingAccountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    MessagingAccountType, Unknown, { Linkedin => "LINKEDIN", Whatsapp => "WHATSAPP",
+    Instagram => "INSTAGRAM", Messenger => "MESSENGER", Telegram => "TELEGRAM", Twitter
+    => "TWITTER", Slack => "SLACK", }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessagingAccountConnectionParamsIm {
     pub id: ::std::string::String,
@@ -1465,55 +739,10 @@ pub enum ProxySettingsProtocol {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl ProxySettingsProtocol {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Https => "https",
-            Self::Http => "http",
-            Self::Socks5 => "socks5",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "https" => Self::Https,
-            "http" => Self::Http,
-            "socks5" => Self::Socks5,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for ProxySettingsProtocol {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ProxySettingsProtocol {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for ProxySettingsProtocol {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProxySettingsProtocol {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    ProxySettingsProtocol, Unknown, { Https => "https", Http => "http", Socks5 =>
+    "socks5", }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ProxySettings {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1545,55 +774,11 @@ pub enum ConnectCommonDisabledFeaturesItem {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl ConnectCommonDisabledFeaturesItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LinkedinRecruiter => "linkedin_recruiter",
-            Self::LinkedinSalesNavigator => "linkedin_sales_navigator",
-            Self::LinkedinOrganizationsMailboxes => "linkedin_organizations_mailboxes",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "linkedin_recruiter" => Self::LinkedinRecruiter,
-            "linkedin_sales_navigator" => Self::LinkedinSalesNavigator,
-            "linkedin_organizations_mailboxes" => Self::LinkedinOrganizationsMailboxes,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for ConnectCommonDisabledFeaturesItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ConnectCommonDisabledFeaturesItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for ConnectCommonDisabledFeaturesItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConnectCommonDisabledFeaturesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    ConnectCommonDisabledFeaturesItem, Unknown, { LinkedinRecruiter =>
+    "linkedin_recruiter", LinkedinSalesNavigator => "linkedin_sales_navigator",
+    LinkedinOrganizationsMailboxes => "linkedin_organizations_mailboxes", }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectCommonSyncLimit {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1706,55 +891,10 @@ pub enum CredentialsConnectProvider {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl CredentialsConnectProvider {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Instagram => "INSTAGRAM",
-            Self::Twitter => "TWITTER",
-            Self::Messenger => "MESSENGER",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INSTAGRAM" => Self::Instagram,
-            "TWITTER" => Self::Twitter,
-            "MESSENGER" => Self::Messenger,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for CredentialsConnectProvider {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for CredentialsConnectProvider {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for CredentialsConnectProvider {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsConnectProvider {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    CredentialsConnectProvider, Unknown, { Instagram => "INSTAGRAM", Twitter =>
+    "TWITTER", Messenger => "MESSENGER", }
+);
 /// Instagram, X or Messenger
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CredentialsConnect {
@@ -1889,63 +1029,11 @@ pub enum CheckpointCheckpointType {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl CheckpointCheckpointType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::T2fa => "2FA",
-            Self::Otp => "OTP",
-            Self::InAppValidation => "IN_APP_VALIDATION",
-            Self::Captcha => "CAPTCHA",
-            Self::PhoneRegister => "PHONE_REGISTER",
-            Self::Qrcode => "QRCODE",
-            Self::PairingCode => "PAIRING_CODE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "2FA" => Self::T2fa,
-            "OTP" => Self::Otp,
-            "IN_APP_VALIDATION" => Self::InAppValidation,
-            "CAPTCHA" => Self::Captcha,
-            "PHONE_REGISTER" => Self::PhoneRegister,
-            "QRCODE" => Self::Qrcode,
-            "PAIRING_CODE" => Self::PairingCode,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for CheckpointCheckpointType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for CheckpointCheckpointType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for CheckpointCheckpointType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CheckpointCheckpointType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    CheckpointCheckpointType, Unknown, { T2fa => "2FA", Otp => "OTP", InAppValidation =>
+    "IN_APP_VALIDATION", Captcha => "CAPTCHA", PhoneRegister => "PHONE_REGISTER", Qrcode
+    => "QRCODE", PairingCode => "PAIRING_CODE", }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CheckpointCheckpoint {
     #[serde(rename = "type")]
@@ -1980,57 +1068,10 @@ pub enum SolveCheckpointRequestProvider {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl SolveCheckpointRequestProvider {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Linkedin => "LINKEDIN",
-            Self::Instagram => "INSTAGRAM",
-            Self::Twitter => "TWITTER",
-            Self::Messenger => "MESSENGER",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "LINKEDIN" => Self::Linkedin,
-            "INSTAGRAM" => Self::Instagram,
-            "TWITTER" => Self::Twitter,
-            "MESSENGER" => Self::Messenger,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for SolveCheckpointRequestProvider {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for SolveCheckpointRequestProvider {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for SolveCheckpointRequestProvider {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SolveCheckpointRequestProvider {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    SolveCheckpointRequestProvider, Unknown, { Linkedin => "LINKEDIN", Instagram =>
+    "INSTAGRAM", Twitter => "TWITTER", Messenger => "MESSENGER", }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SolveCheckpointRequest {
     pub account_id: UniqueId,
@@ -2049,55 +1090,10 @@ pub enum ResendCheckpointRequestProvider {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl ResendCheckpointRequestProvider {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Linkedin => "LINKEDIN",
-            Self::Instagram => "INSTAGRAM",
-            Self::Messenger => "MESSENGER",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "LINKEDIN" => Self::Linkedin,
-            "INSTAGRAM" => Self::Instagram,
-            "MESSENGER" => Self::Messenger,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for ResendCheckpointRequestProvider {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ResendCheckpointRequestProvider {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for ResendCheckpointRequestProvider {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ResendCheckpointRequestProvider {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    ResendCheckpointRequestProvider, Unknown, { Linkedin => "LINKEDIN", Instagram =>
+    "INSTAGRAM", Messenger => "MESSENGER", }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ResendCheckpointRequest {
     pub account_id: ::std::string::String,
@@ -2126,59 +1122,11 @@ pub enum AccountResyncStatus {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl AccountResyncStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SyncStarted => "SYNC_STARTED",
-            Self::SyncRunning => "SYNC_RUNNING",
-            Self::SyncDone => "SYNC_DONE",
-            Self::SyncError => "SYNC_ERROR",
-            Self::ChunkDone => "CHUNK_DONE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "SYNC_STARTED" => Self::SyncStarted,
-            "SYNC_RUNNING" => Self::SyncRunning,
-            "SYNC_DONE" => Self::SyncDone,
-            "SYNC_ERROR" => Self::SyncError,
-            "CHUNK_DONE" => Self::ChunkDone,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for AccountResyncStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for AccountResyncStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for AccountResyncStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountResyncStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    AccountResyncStatus, Unknown, { SyncStarted => "SYNC_STARTED", SyncRunning =>
+    "SYNC_RUNNING", SyncDone => "SYNC_DONE", SyncError => "SYNC_ERROR", ChunkDone =>
+    "CHUNK_DONE", }
+);
 /// Example: `{"object":"AccountResync","status":"SYNC_STARTED"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccountResync {
@@ -2199,57 +1147,10 @@ pub enum HostedProvidersStringType {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl HostedProvidersStringType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Star => "*",
-            Self::Mailing => "*:MAILING",
-            Self::Messaging => "*:MESSAGING",
-            Self::Calendar => "*:CALENDAR",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "*" => Self::Star,
-            "*:MAILING" => Self::Mailing,
-            "*:MESSAGING" => Self::Messaging,
-            "*:CALENDAR" => Self::Calendar,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for HostedProvidersStringType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for HostedProvidersStringType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for HostedProvidersStringType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for HostedProvidersStringType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    HostedProvidersStringType, Unknown, { Star => "*", Mailing => "*:MAILING", Messaging
+    => "*:MESSAGING", Calendar => "*:CALENDAR", }
+);
 /// A wildcard for a family of providers, or an explicit list.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -2680,61 +1581,11 @@ pub enum AddPostReactionRequestReactionType {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl AddPostReactionRequestReactionType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Like => "like",
-            Self::Celebrate => "celebrate",
-            Self::Support => "support",
-            Self::Love => "love",
-            Self::Insightful => "insightful",
-            Self::Funny => "funny",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "like" => Self::Like,
-            "celebrate" => Self::Celebrate,
-            "support" => Self::Support,
-            "love" => Self::Love,
-            "insightful" => Self::Insightful,
-            "funny" => Self::Funny,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for AddPostReactionRequestReactionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for AddPostReactionRequestReactionType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for AddPostReactionRequestReactionType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AddPostReactionRequestReactionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    AddPostReactionRequestReactionType, Unknown, { Like => "like", Celebrate =>
+    "celebrate", Support => "support", Love => "love", Insightful => "insightful", Funny
+    => "funny", }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddPostReactionRequest {
     pub account_id: ::std::string::String,
@@ -2759,53 +1610,10 @@ pub enum PostReactionAuthorType {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl PostReactionAuthorType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Individual => "INDIVIDUAL",
-            Self::Company => "COMPANY",
-            Self::Unknown(value) => value.as_str(),
-        }
+crate::engine::string_enum_impls!(
+    PostReactionAuthorType, Unknown, { Individual => "INDIVIDUAL", Company => "COMPANY",
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INDIVIDUAL" => Self::Individual,
-            "COMPANY" => Self::Company,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for PostReactionAuthorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for PostReactionAuthorType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for PostReactionAuthorType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PostReactionAuthorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostReactionAuthorNetworkDistance {
     /// `FIRST_DEGREE`
@@ -2819,57 +1627,11 @@ pub enum PostReactionAuthorNetworkDistance {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl PostReactionAuthorNetworkDistance {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FirstDegree => "FIRST_DEGREE",
-            Self::SecondDegree => "SECOND_DEGREE",
-            Self::ThirdDegree => "THIRD_DEGREE",
-            Self::OutOfNetwork => "OUT_OF_NETWORK",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "FIRST_DEGREE" => Self::FirstDegree,
-            "SECOND_DEGREE" => Self::SecondDegree,
-            "THIRD_DEGREE" => Self::ThirdDegree,
-            "OUT_OF_NETWORK" => Self::OutOfNetwork,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for PostReactionAuthorNetworkDistance {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for PostReactionAuthorNetworkDistance {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for PostReactionAuthorNetworkDistance {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PostReactionAuthorNetworkDistance {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    PostReactionAuthorNetworkDistance, Unknown, { FirstDegree => "FIRST_DEGREE",
+    SecondDegree => "SECOND_DEGREE", ThirdDegree => "THIRD_DEGREE", OutOfNetwork =>
+    "OUT_OF_NETWORK", }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostReactionAuthor {
     pub id: ::std::string::String,
@@ -3174,53 +1936,10 @@ pub enum SeatErrorError {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl SeatErrorError {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MultipleSessions => "MULTIPLE_SESSIONS",
-            Self::Disconnected => "DISCONNECTED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MULTIPLE_SESSIONS" => Self::MultipleSessions,
-            "DISCONNECTED" => Self::Disconnected,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for SeatErrorError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for SeatErrorError {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for SeatErrorError {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SeatErrorError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    SeatErrorError, Unknown, { MultipleSessions => "MULTIPLE_SESSIONS", Disconnected =>
+    "DISCONNECTED", }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SeatError {
     pub error: SeatErrorError,
@@ -3438,63 +2157,11 @@ pub enum PictureSettingsFilter {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl PictureSettingsFilter {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Original => "ORIGINAL",
-            Self::Studio => "STUDIO",
-            Self::Spotlight => "SPOTLIGHT",
-            Self::Prime => "PRIME",
-            Self::Classic => "CLASSIC",
-            Self::Edge => "EDGE",
-            Self::Luminate => "LUMINATE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ORIGINAL" => Self::Original,
-            "STUDIO" => Self::Studio,
-            "SPOTLIGHT" => Self::Spotlight,
-            "PRIME" => Self::Prime,
-            "CLASSIC" => Self::Classic,
-            "EDGE" => Self::Edge,
-            "LUMINATE" => Self::Luminate,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for PictureSettingsFilter {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for PictureSettingsFilter {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for PictureSettingsFilter {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PictureSettingsFilter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    PictureSettingsFilter, Unknown, { Original => "ORIGINAL", Studio => "STUDIO",
+    Spotlight => "SPOTLIGHT", Prime => "PRIME", Classic => "CLASSIC", Edge => "EDGE",
+    Luminate => "LUMINATE", }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PictureSettingsLayout {
     #[serde(rename = "bottomLeft")]
@@ -3731,53 +2398,10 @@ pub enum LinkedinInvitationAnswerAction {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl LinkedinInvitationAnswerAction {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Accept => "accept",
-            Self::Decline => "decline",
-            Self::Unknown(value) => value.as_str(),
-        }
+crate::engine::string_enum_impls!(
+    LinkedinInvitationAnswerAction, Unknown, { Accept => "accept", Decline => "decline",
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "accept" => Self::Accept,
-            "decline" => Self::Decline,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for LinkedinInvitationAnswerAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for LinkedinInvitationAnswerAction {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for LinkedinInvitationAnswerAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LinkedinInvitationAnswerAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+);
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LinkedinInvitationAnswer {
@@ -3866,53 +2490,10 @@ pub enum UserInvitationHandledStatus {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl UserInvitationHandledStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Accepted => "ACCEPTED",
-            Self::Declined => "DECLINED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ACCEPTED" => Self::Accepted,
-            "DECLINED" => Self::Declined,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for UserInvitationHandledStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for UserInvitationHandledStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for UserInvitationHandledStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UserInvitationHandledStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    UserInvitationHandledStatus, Unknown, { Accepted => "ACCEPTED", Declined =>
+    "DECLINED", }
+);
 /// Example: `{"object":"UserInvitationHandled","status":"ACCEPTED"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserInvitationHandled {
@@ -4005,53 +2586,9 @@ pub enum ClassicPostSearchSortBy {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl ClassicPostSearchSortBy {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Relevance => "relevance",
-            Self::Date => "date",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "relevance" => Self::Relevance,
-            "date" => Self::Date,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for ClassicPostSearchSortBy {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ClassicPostSearchSortBy {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for ClassicPostSearchSortBy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ClassicPostSearchSortBy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    ClassicPostSearchSortBy, Unknown, { Relevance => "relevance", Date => "date", }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClassicPostSearchDatePosted {
     /// `past_day`
@@ -4063,55 +2600,10 @@ pub enum ClassicPostSearchDatePosted {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl ClassicPostSearchDatePosted {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PastDay => "past_day",
-            Self::PastWeek => "past_week",
-            Self::PastMonth => "past_month",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "past_day" => Self::PastDay,
-            "past_week" => Self::PastWeek,
-            "past_month" => Self::PastMonth,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for ClassicPostSearchDatePosted {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ClassicPostSearchDatePosted {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for ClassicPostSearchDatePosted {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ClassicPostSearchDatePosted {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    ClassicPostSearchDatePosted, Unknown, { PastDay => "past_day", PastWeek =>
+    "past_week", PastMonth => "past_month", }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClassicPostSearchContentType {
     /// `videos`
@@ -4127,59 +2619,11 @@ pub enum ClassicPostSearchContentType {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl ClassicPostSearchContentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Videos => "videos",
-            Self::Images => "images",
-            Self::LiveVideos => "live_videos",
-            Self::CollaborativeArticles => "collaborative_articles",
-            Self::Documents => "documents",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "videos" => Self::Videos,
-            "images" => Self::Images,
-            "live_videos" => Self::LiveVideos,
-            "collaborative_articles" => Self::CollaborativeArticles,
-            "documents" => Self::Documents,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for ClassicPostSearchContentType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ClassicPostSearchContentType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for ClassicPostSearchContentType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ClassicPostSearchContentType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    ClassicPostSearchContentType, Unknown, { Videos => "videos", Images => "images",
+    LiveVideos => "live_videos", CollaborativeArticles => "collaborative_articles",
+    Documents => "documents", }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ClassicPostSearchPostedBy {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4234,53 +2678,10 @@ pub enum PremiumSearchApi {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl PremiumSearchApi {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SalesNavigator => "sales_navigator",
-            Self::Recruiter => "recruiter",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "sales_navigator" => Self::SalesNavigator,
-            "recruiter" => Self::Recruiter,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for PremiumSearchApi {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for PremiumSearchApi {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for PremiumSearchApi {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PremiumSearchApi {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    PremiumSearchApi, Unknown, { SalesNavigator => "sales_navigator", Recruiter =>
+    "recruiter", }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PremiumSearchCategory {
     /// `people`
@@ -4290,53 +2691,9 @@ pub enum PremiumSearchCategory {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl PremiumSearchCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::People => "people",
-            Self::Companies => "companies",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "people" => Self::People,
-            "companies" => Self::Companies,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for PremiumSearchCategory {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for PremiumSearchCategory {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for PremiumSearchCategory {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PremiumSearchCategory {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    PremiumSearchCategory, Unknown, { People => "people", Companies => "companies", }
+);
 /// Sales Navigator or Recruiter
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PremiumSearch {
@@ -4395,57 +2752,10 @@ pub enum SearchResultItemType {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl SearchResultItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::People => "PEOPLE",
-            Self::Company => "COMPANY",
-            Self::Post => "POST",
-            Self::Job => "JOB",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PEOPLE" => Self::People,
-            "COMPANY" => Self::Company,
-            "POST" => Self::Post,
-            "JOB" => Self::Job,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for SearchResultItemType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for SearchResultItemType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for SearchResultItemType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SearchResultItemType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    SearchResultItemType, Unknown, { People => "PEOPLE", Company => "COMPANY", Post =>
+    "POST", Job => "JOB", }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SearchResultItem {
     /// Always `SearchResult`.
@@ -4517,55 +2827,11 @@ pub enum RecruiterPipelineActionAction {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl RecruiterPipelineActionAction {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AddCandidateToPipeline => "addCandidateToPipeline",
-            Self::AddApplicantToPipeline => "addApplicantToPipeline",
-            Self::ChangeCandidatePipeline => "changeCandidatePipeline",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "addCandidateToPipeline" => Self::AddCandidateToPipeline,
-            "addApplicantToPipeline" => Self::AddApplicantToPipeline,
-            "changeCandidatePipeline" => Self::ChangeCandidatePipeline,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for RecruiterPipelineActionAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for RecruiterPipelineActionAction {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for RecruiterPipelineActionAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RecruiterPipelineActionAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    RecruiterPipelineActionAction, Unknown, { AddCandidateToPipeline =>
+    "addCandidateToPipeline", AddApplicantToPipeline => "addApplicantToPipeline",
+    ChangeCandidatePipeline => "changeCandidatePipeline", }
+);
 /// Default: `"UNCONTACTED"`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RecruiterPipelineActionStage {
@@ -4578,55 +2844,10 @@ pub enum RecruiterPipelineActionStage {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl RecruiterPipelineActionStage {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Uncontacted => "UNCONTACTED",
-            Self::Contacted => "CONTACTED",
-            Self::Replied => "REPLIED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNCONTACTED" => Self::Uncontacted,
-            "CONTACTED" => Self::Contacted,
-            "REPLIED" => Self::Replied,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for RecruiterPipelineActionStage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for RecruiterPipelineActionStage {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for RecruiterPipelineActionStage {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RecruiterPipelineActionStage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    RecruiterPipelineActionStage, Unknown, { Uncontacted => "UNCONTACTED", Contacted =>
+    "CONTACTED", Replied => "REPLIED", }
+);
 /// Recruiter pipeline
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RecruiterPipelineAction {
@@ -4654,63 +2875,13 @@ pub enum RecruiterRejectActionReason {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl RecruiterRejectActionReason {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotMeetBasicQualifications => "NOT_MEET_BASIC_QUALIFICATIONS",
-            Self::NotInDesiredLocation => "NOT_IN_DESIRED_LOCATION",
-            Self::MoreQualifiedCandidates => "MORE_QUALIFIED_CANDIDATES",
-            Self::WithdrewApplication => "WITHDREW_APPLICATION",
-            Self::NotConsideredOrReasonNotSpecified => {
-                "NOT_CONSIDERED_OR_REASON_NOT_SPECIFIED"
-            }
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NOT_MEET_BASIC_QUALIFICATIONS" => Self::NotMeetBasicQualifications,
-            "NOT_IN_DESIRED_LOCATION" => Self::NotInDesiredLocation,
-            "MORE_QUALIFIED_CANDIDATES" => Self::MoreQualifiedCandidates,
-            "WITHDREW_APPLICATION" => Self::WithdrewApplication,
-            "NOT_CONSIDERED_OR_REASON_NOT_SPECIFIED" => {
-                Self::NotConsideredOrReasonNotSpecified
-            }
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for RecruiterRejectActionReason {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for RecruiterRejectActionReason {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for RecruiterRejectActionReason {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RecruiterRejectActionReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    RecruiterRejectActionReason, Unknown, { NotMeetBasicQualifications =>
+    "NOT_MEET_BASIC_QUALIFICATIONS", NotInDesiredLocation => "NOT_IN_DESIRED_LOCATION",
+    MoreQualifiedCandidates => "MORE_QUALIFIED_CANDIDATES", WithdrewApplication =>
+    "WITHDREW_APPLICATION", NotConsideredOrReasonNotSpecified =>
+    "NOT_CONSIDERED_OR_REASON_NOT_SPECIFIED", }
+);
 /// Without it the rejection is silent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RecruiterRejectActionRejectionNotification {
@@ -4993,55 +3164,10 @@ pub enum CreateJobPostingRequestWorkplace {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl CreateJobPostingRequestWorkplace {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OnSite => "ON_SITE",
-            Self::Hybrid => "HYBRID",
-            Self::Remote => "REMOTE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ON_SITE" => Self::OnSite,
-            "HYBRID" => Self::Hybrid,
-            "REMOTE" => Self::Remote,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for CreateJobPostingRequestWorkplace {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for CreateJobPostingRequestWorkplace {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for CreateJobPostingRequestWorkplace {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateJobPostingRequestWorkplace {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    CreateJobPostingRequestWorkplace, Unknown, { OnSite => "ON_SITE", Hybrid => "HYBRID",
+    Remote => "REMOTE", }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateJobPostingRequestEmploymentStatus {
     /// `FULL_TIME`
@@ -5061,63 +3187,11 @@ pub enum CreateJobPostingRequestEmploymentStatus {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl CreateJobPostingRequestEmploymentStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullTime => "FULL_TIME",
-            Self::PartTime => "PART_TIME",
-            Self::Contract => "CONTRACT",
-            Self::Temporary => "TEMPORARY",
-            Self::Other => "OTHER",
-            Self::Volunteer => "VOLUNTEER",
-            Self::Internship => "INTERNSHIP",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "FULL_TIME" => Self::FullTime,
-            "PART_TIME" => Self::PartTime,
-            "CONTRACT" => Self::Contract,
-            "TEMPORARY" => Self::Temporary,
-            "OTHER" => Self::Other,
-            "VOLUNTEER" => Self::Volunteer,
-            "INTERNSHIP" => Self::Internship,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for CreateJobPostingRequestEmploymentStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for CreateJobPostingRequestEmploymentStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for CreateJobPostingRequestEmploymentStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateJobPostingRequestEmploymentStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    CreateJobPostingRequestEmploymentStatus, Unknown, { FullTime => "FULL_TIME", PartTime
+    => "PART_TIME", Contract => "CONTRACT", Temporary => "TEMPORARY", Other => "OTHER",
+    Volunteer => "VOLUNTEER", Internship => "INTERNSHIP", }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateJobPostingRequest {
     pub account_id: ::std::string::String,
@@ -5206,53 +3280,10 @@ pub enum PromotedJobPublishMode {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl PromotedJobPublishMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Promoted => "PROMOTED",
-            Self::PromotedPlus => "PROMOTED_PLUS",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PROMOTED" => Self::Promoted,
-            "PROMOTED_PLUS" => Self::PromotedPlus,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for PromotedJobPublishMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for PromotedJobPublishMode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for PromotedJobPublishMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PromotedJobPublishMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    PromotedJobPublishMode, Unknown, { Promoted => "PROMOTED", PromotedPlus =>
+    "PROMOTED_PLUS", }
+);
 /// Daily
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PromotedJobPublishBudgetDaily {
@@ -5392,53 +3423,10 @@ pub enum LinkedinJobPostingPublishCheckpointType {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl LinkedinJobPostingPublishCheckpointType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailVerification => "EMAIL_VERIFICATION",
-            Self::Otp => "OTP",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "EMAIL_VERIFICATION" => Self::EmailVerification,
-            "OTP" => Self::Otp,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for LinkedinJobPostingPublishCheckpointType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for LinkedinJobPostingPublishCheckpointType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for LinkedinJobPostingPublishCheckpointType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LinkedinJobPostingPublishCheckpointType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    LinkedinJobPostingPublishCheckpointType, Unknown, { EmailVerification =>
+    "EMAIL_VERIFICATION", Otp => "OTP", }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LinkedinJobPostingPublishCheckpoint {
     /// Always `LinkedinJobPostingPublishCheckpoint`.
@@ -5622,53 +3610,9 @@ pub enum ChatDisabledFeaturesItem {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl ChatDisabledFeaturesItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Reactions => "reactions",
-            Self::Reply => "reply",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "reactions" => Self::Reactions,
-            "reply" => Self::Reply,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for ChatDisabledFeaturesItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ChatDisabledFeaturesItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for ChatDisabledFeaturesItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatDisabledFeaturesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    ChatDisabledFeaturesItem, Unknown, { Reactions => "reactions", Reply => "reply", }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChatContentType {
     /// `inmail`
@@ -5680,55 +3624,10 @@ pub enum ChatContentType {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl ChatContentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inmail => "inmail",
-            Self::Sponsored => "sponsored",
-            Self::LinkedinOffer => "linkedin_offer",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "inmail" => Self::Inmail,
-            "sponsored" => Self::Sponsored,
-            "linkedin_offer" => Self::LinkedinOffer,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for ChatContentType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ChatContentType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for ChatContentType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatContentType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    ChatContentType, Unknown, { Inmail => "inmail", Sponsored => "sponsored",
+    LinkedinOffer => "linkedin_offer", }
+);
 /// Example: `{"object":"Chat","id":"chat_01HXYZ","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","account_type":"LINKEDIN","provider_id":"2-ZmQ3","name":null,"type":0,"timestamp":"2025-05-26T10:00:00.000Z","unread_c...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Chat {
@@ -5798,55 +3697,10 @@ pub enum LinkedinChatOptionsApi {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl LinkedinChatOptionsApi {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Classic => "classic",
-            Self::Recruiter => "recruiter",
-            Self::SalesNavigator => "sales_navigator",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "classic" => Self::Classic,
-            "recruiter" => Self::Recruiter,
-            "sales_navigator" => Self::SalesNavigator,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for LinkedinChatOptionsApi {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for LinkedinChatOptionsApi {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for LinkedinChatOptionsApi {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LinkedinChatOptionsApi {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    LinkedinChatOptionsApi, Unknown, { Classic => "classic", Recruiter => "recruiter",
+    SalesNavigator => "sales_navigator", }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LinkedinChatOptionsTopic {
     /// `service_request`
@@ -5862,59 +3716,10 @@ pub enum LinkedinChatOptionsTopic {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl LinkedinChatOptionsTopic {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ServiceRequest => "service_request",
-            Self::RequestDemo => "request_demo",
-            Self::Support => "support",
-            Self::Careers => "careers",
-            Self::Other => "other",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "service_request" => Self::ServiceRequest,
-            "request_demo" => Self::RequestDemo,
-            "support" => Self::Support,
-            "careers" => Self::Careers,
-            "other" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for LinkedinChatOptionsTopic {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for LinkedinChatOptionsTopic {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for LinkedinChatOptionsTopic {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LinkedinChatOptionsTopic {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    LinkedinChatOptionsTopic, Unknown, { ServiceRequest => "service_request", RequestDemo
+    => "request_demo", Support => "support", Careers => "careers", Other => "other", }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LinkedinChatOptionsSourcingChannel {
     /// `JOB_POSTING_RECOMMENDED_MATCHES`
@@ -5934,63 +3739,13 @@ pub enum LinkedinChatOptionsSourcingChannel {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl LinkedinChatOptionsSourcingChannel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::JobPostingRecommendedMatches => "JOB_POSTING_RECOMMENDED_MATCHES",
-            Self::JobPosting => "JOB_POSTING",
-            Self::Referral => "REFERRAL",
-            Self::InternalCandidates => "INTERNAL_CANDIDATES",
-            Self::AutomatedSourcing => "AUTOMATED_SOURCING",
-            Self::RecruiterSearch => "RECRUITER_SEARCH",
-            Self::CareerSite => "CAREER_SITE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JOB_POSTING_RECOMMENDED_MATCHES" => Self::JobPostingRecommendedMatches,
-            "JOB_POSTING" => Self::JobPosting,
-            "REFERRAL" => Self::Referral,
-            "INTERNAL_CANDIDATES" => Self::InternalCandidates,
-            "AUTOMATED_SOURCING" => Self::AutomatedSourcing,
-            "RECRUITER_SEARCH" => Self::RecruiterSearch,
-            "CAREER_SITE" => Self::CareerSite,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for LinkedinChatOptionsSourcingChannel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for LinkedinChatOptionsSourcingChannel {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for LinkedinChatOptionsSourcingChannel {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LinkedinChatOptionsSourcingChannel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    LinkedinChatOptionsSourcingChannel, Unknown, { JobPostingRecommendedMatches =>
+    "JOB_POSTING_RECOMMENDED_MATCHES", JobPosting => "JOB_POSTING", Referral =>
+    "REFERRAL", InternalCandidates => "INTERNAL_CANDIDATES", AutomatedSourcing =>
+    "AUTOMATED_SOURCING", RecruiterSearch => "RECRUITER_SEARCH", CareerSite =>
+    "CAREER_SITE", }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LinkedinChatOptionsVisibility {
     /// `PUBLIC`
@@ -6002,55 +3757,10 @@ pub enum LinkedinChatOptionsVisibility {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl LinkedinChatOptionsVisibility {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Public => "PUBLIC",
-            Self::Private => "PRIVATE",
-            Self::Project => "PROJECT",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PUBLIC" => Self::Public,
-            "PRIVATE" => Self::Private,
-            "PROJECT" => Self::Project,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for LinkedinChatOptionsVisibility {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for LinkedinChatOptionsVisibility {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for LinkedinChatOptionsVisibility {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LinkedinChatOptionsVisibility {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    LinkedinChatOptionsVisibility, Unknown, { Public => "PUBLIC", Private => "PRIVATE",
+    Project => "PROJECT", }
+);
 /// LinkedIn options; `api` picks Classic (the default), Recruiter or Sales Navigator.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LinkedinChatOptions {
@@ -6487,63 +4197,12 @@ pub enum ChatActionRequestSetAValueAction {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl ChatActionRequestSetAValueAction {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SetReadStatus => "setReadStatus",
-            Self::SetMuteStatus => "setMuteStatus",
-            Self::SetArchiveStatus => "setArchiveStatus",
-            Self::SetPinnedStatus => "setPinnedStatus",
-            Self::AddParticipant => "addParticipant",
-            Self::RemoveParticipant => "removeParticipant",
-            Self::SetLabel => "setLabel",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "setReadStatus" => Self::SetReadStatus,
-            "setMuteStatus" => Self::SetMuteStatus,
-            "setArchiveStatus" => Self::SetArchiveStatus,
-            "setPinnedStatus" => Self::SetPinnedStatus,
-            "addParticipant" => Self::AddParticipant,
-            "removeParticipant" => Self::RemoveParticipant,
-            "setLabel" => Self::SetLabel,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for ChatActionRequestSetAValueAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ChatActionRequestSetAValueAction {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for ChatActionRequestSetAValueAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatActionRequestSetAValueAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    ChatActionRequestSetAValueAction, Unknown, { SetReadStatus => "setReadStatus",
+    SetMuteStatus => "setMuteStatus", SetArchiveStatus => "setArchiveStatus",
+    SetPinnedStatus => "setPinnedStatus", AddParticipant => "addParticipant",
+    RemoveParticipant => "removeParticipant", SetLabel => "setLabel", }
+);
 /// A boolean for the status actions; a provider id or a label name otherwise.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -6633,59 +4292,11 @@ pub enum ChatHistorySyncStatus {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl ChatHistorySyncStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SyncStarted => "SYNC_STARTED",
-            Self::ChatDeleted => "CHAT_DELETED",
-            Self::SyncRunning => "SYNC_RUNNING",
-            Self::SyncDone => "SYNC_DONE",
-            Self::SyncError => "SYNC_ERROR",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "SYNC_STARTED" => Self::SyncStarted,
-            "CHAT_DELETED" => Self::ChatDeleted,
-            "SYNC_RUNNING" => Self::SyncRunning,
-            "SYNC_DONE" => Self::SyncDone,
-            "SYNC_ERROR" => Self::SyncError,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for ChatHistorySyncStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ChatHistorySyncStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for ChatHistorySyncStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatHistorySyncStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    ChatHistorySyncStatus, Unknown, { SyncStarted => "SYNC_STARTED", ChatDeleted =>
+    "CHAT_DELETED", SyncRunning => "SYNC_RUNNING", SyncDone => "SYNC_DONE", SyncError =>
+    "SYNC_ERROR", }
+);
 /// Example: `{"object":"ChatHistorySync","chat_id":"chat_01HXYZ","status":"SYNC_RUNNING"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChatHistorySync {
@@ -6709,59 +4320,11 @@ pub enum LinkedinAttendeeSpecificsNetworkDistance {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl LinkedinAttendeeSpecificsNetworkDistance {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Self_ => "SELF",
-            Self::Distance1 => "DISTANCE_1",
-            Self::Distance2 => "DISTANCE_2",
-            Self::Distance3 => "DISTANCE_3",
-            Self::OutOfNetwork => "OUT_OF_NETWORK",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "SELF" => Self::Self_,
-            "DISTANCE_1" => Self::Distance1,
-            "DISTANCE_2" => Self::Distance2,
-            "DISTANCE_3" => Self::Distance3,
-            "OUT_OF_NETWORK" => Self::OutOfNetwork,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for LinkedinAttendeeSpecificsNetworkDistance {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for LinkedinAttendeeSpecificsNetworkDistance {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for LinkedinAttendeeSpecificsNetworkDistance {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LinkedinAttendeeSpecificsNetworkDistance {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    LinkedinAttendeeSpecificsNetworkDistance, Unknown, { Self_ => "SELF", Distance1 =>
+    "DISTANCE_1", Distance2 => "DISTANCE_2", Distance3 => "DISTANCE_3", OutOfNetwork =>
+    "OUT_OF_NETWORK", }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LinkedinAttendeeSpecificsContactInfoSocialHandlesItem {
     #[serde(rename = "type")]
@@ -6948,61 +4511,11 @@ pub enum AutoWebhookSource {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl AutoWebhookSource {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Messaging => "messaging",
-            Self::Users => "users",
-            Self::AccountStatus => "account_status",
-            Self::Email => "email",
-            Self::EmailTracking => "email_tracking",
-            Self::CalendarEvent => "calendar_event",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "messaging" => Self::Messaging,
-            "users" => Self::Users,
-            "account_status" => Self::AccountStatus,
-            "email" => Self::Email,
-            "email_tracking" => Self::EmailTracking,
-            "calendar_event" => Self::CalendarEvent,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for AutoWebhookSource {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for AutoWebhookSource {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for AutoWebhookSource {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AutoWebhookSource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    AutoWebhookSource, Unknown, { Messaging => "messaging", Users => "users",
+    AccountStatus => "account_status", Email => "email", EmailTracking =>
+    "email_tracking", CalendarEvent => "calendar_event", }
+);
 /// Automatic
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AutoWebhook {
@@ -7171,61 +4684,12 @@ pub enum MessagingWebhookEventsItem {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl MessagingWebhookEventsItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MessageReceived => "message_received",
-            Self::MessageRead => "message_read",
-            Self::MessageReaction => "message_reaction",
-            Self::MessageEdited => "message_edited",
-            Self::MessageDeleted => "message_deleted",
-            Self::MessageDelivered => "message_delivered",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "message_received" => Self::MessageReceived,
-            "message_read" => Self::MessageRead,
-            "message_reaction" => Self::MessageReaction,
-            "message_edited" => Self::MessageEdited,
-            "message_deleted" => Self::MessageDeleted,
-            "message_delivered" => Self::MessageDelivered,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for MessagingWebhookEventsItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for MessagingWebhookEventsItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for MessagingWebhookEventsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessagingWebhookEventsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    MessagingWebhookEventsItem, Unknown, { MessageReceived => "message_received",
+    MessageRead => "message_read", MessageReaction => "message_reaction", MessageEdited
+    => "message_edited", MessageDeleted => "message_deleted", MessageDelivered =>
+    "message_delivered", }
+);
 /// Messaging
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessagingWebhook {
@@ -7300,71 +4764,13 @@ pub enum AccountStatusWebhookEventsItem {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl AccountStatusWebhookEventsItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreationSuccess => "creation_success",
-            Self::CreationFail => "creation_fail",
-            Self::Deleted => "deleted",
-            Self::Reconnected => "reconnected",
-            Self::SyncSuccess => "sync_success",
-            Self::Stopped => "stopped",
-            Self::OkType => "ok",
-            Self::Connecting => "connecting",
-            Self::Error => "error",
-            Self::Credentials => "credentials",
-            Self::Permissions => "permissions",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "creation_success" => Self::CreationSuccess,
-            "creation_fail" => Self::CreationFail,
-            "deleted" => Self::Deleted,
-            "reconnected" => Self::Reconnected,
-            "sync_success" => Self::SyncSuccess,
-            "stopped" => Self::Stopped,
-            "ok" => Self::OkType,
-            "connecting" => Self::Connecting,
-            "error" => Self::Error,
-            "credentials" => Self::Credentials,
-            "permissions" => Self::Permissions,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for AccountStatusWebhookEventsItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for AccountStatusWebhookEventsItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for AccountStatusWebhookEventsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountStatusWebhookEventsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    AccountStatusWebhookEventsItem, Unknown, { CreationSuccess => "creation_success",
+    CreationFail => "creation_fail", Deleted => "deleted", Reconnected => "reconnected",
+    SyncSuccess => "sync_success", Stopped => "stopped", OkType => "ok", Connecting =>
+    "connecting", Error => "error", Credentials => "credentials", Permissions =>
+    "permissions", }
+);
 /// Account status
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccountStatusWebhook {
@@ -7399,55 +4805,10 @@ pub enum EmailWebhookEventsItem {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl EmailWebhookEventsItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MailSent => "mail_sent",
-            Self::MailReceived => "mail_received",
-            Self::MailMoved => "mail_moved",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "mail_sent" => Self::MailSent,
-            "mail_received" => Self::MailReceived,
-            "mail_moved" => Self::MailMoved,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for EmailWebhookEventsItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for EmailWebhookEventsItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for EmailWebhookEventsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EmailWebhookEventsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    EmailWebhookEventsItem, Unknown, { MailSent => "mail_sent", MailReceived =>
+    "mail_received", MailMoved => "mail_moved", }
+);
 /// Email
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EmailWebhook {
@@ -7480,53 +4841,10 @@ pub enum EmailTrackingWebhookEventsItem {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl EmailTrackingWebhookEventsItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MailOpened => "mail_opened",
-            Self::MailLinkClicked => "mail_link_clicked",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "mail_opened" => Self::MailOpened,
-            "mail_link_clicked" => Self::MailLinkClicked,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for EmailTrackingWebhookEventsItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for EmailTrackingWebhookEventsItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for EmailTrackingWebhookEventsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EmailTrackingWebhookEventsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    EmailTrackingWebhookEventsItem, Unknown, { MailOpened => "mail_opened",
+    MailLinkClicked => "mail_link_clicked", }
+);
 /// Email tracking
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EmailTrackingWebhook {
@@ -7561,55 +4879,11 @@ pub enum CalendarEventWebhookEventsItem {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl CalendarEventWebhookEventsItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CalendarEventCreated => "calendar_event_created",
-            Self::CalendarEventUpdated => "calendar_event_updated",
-            Self::CalendarEventDeleted => "calendar_event_deleted",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "calendar_event_created" => Self::CalendarEventCreated,
-            "calendar_event_updated" => Self::CalendarEventUpdated,
-            "calendar_event_deleted" => Self::CalendarEventDeleted,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for CalendarEventWebhookEventsItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for CalendarEventWebhookEventsItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for CalendarEventWebhookEventsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CalendarEventWebhookEventsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    CalendarEventWebhookEventsItem, Unknown, { CalendarEventCreated =>
+    "calendar_event_created", CalendarEventUpdated => "calendar_event_updated",
+    CalendarEventDeleted => "calendar_event_deleted", }
+);
 /// Calendar event
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CalendarEventWebhook {
@@ -7889,57 +5163,10 @@ pub enum EventAttendeeResponseStatus {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl EventAttendeeResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Yes => "yes",
-            Self::No => "no",
-            Self::Maybe => "maybe",
-            Self::Noreply => "noreply",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "yes" => Self::Yes,
-            "no" => Self::No,
-            "maybe" => Self::Maybe,
-            "noreply" => Self::Noreply,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for EventAttendeeResponseStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for EventAttendeeResponseStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for EventAttendeeResponseStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EventAttendeeResponseStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    EventAttendeeResponseStatus, Unknown, { Yes => "yes", No => "no", Maybe => "maybe",
+    Noreply => "noreply", }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EventAttendee {
     pub email: ::std::string::String,
@@ -7995,53 +5222,10 @@ pub enum CreateCalendarEventRequestVisibility {
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
-impl CreateCalendarEventRequestVisibility {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Public => "public",
-            Self::Private => "private",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "public" => Self::Public,
-            "private" => Self::Private,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for CreateCalendarEventRequestVisibility {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for CreateCalendarEventRequestVisibility {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for CreateCalendarEventRequestVisibility {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateCalendarEventRequestVisibility {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
+crate::engine::string_enum_impls!(
+    CreateCalendarEventRequestVisibility, Unknown, { Public => "public", Private =>
+    "private", }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateCalendarEventRequest {
     pub title: ::std::string::String,

@@ -627,21 +627,7 @@ impl GetProfileBuilder {
         self.notify = ::std::option::Option::Some(value.into());
         self
     }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -692,21 +678,7 @@ pub struct GetOwnProfileBuilder {
     options: crate::engine::RequestOptions,
 }
 impl GetOwnProfileBuilder {
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -745,29 +717,8 @@ pub struct EditOwnProfileBuilder {
     options: crate::engine::RequestOptions,
 }
 impl EditOwnProfileBuilder {
-    /// Uses this idempotency key instead of a generated one; it is sent on every retry.
-    pub fn idempotency_key(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.idempotency_key = ::std::option::Option::Some(key.into());
-        self
-    }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::idempotency_key_setter!();
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::PATCH,
@@ -846,21 +797,7 @@ impl ListPostsBuilder {
         self.is_company = ::std::option::Option::Some(value.into());
         self
     }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -957,21 +894,7 @@ impl ListReactionsBuilder {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -1075,21 +998,7 @@ impl ListRelationsBuilder {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -1195,21 +1104,7 @@ impl ListFollowersBuilder {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -1320,21 +1215,7 @@ impl ListFollowingBuilder {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -1421,29 +1302,8 @@ pub struct SendInvitationBuilder {
     options: crate::engine::RequestOptions,
 }
 impl SendInvitationBuilder {
-    /// Uses this idempotency key instead of a generated one; it is sent on every retry.
-    pub fn idempotency_key(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.idempotency_key = ::std::option::Option::Some(key.into());
-        self
-    }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::idempotency_key_setter!();
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -1493,21 +1353,7 @@ impl ListSentInvitationsBuilder {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -1589,21 +1435,7 @@ pub struct CancelInvitationBuilder {
     options: crate::engine::RequestOptions,
 }
 impl CancelInvitationBuilder {
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::DELETE,
@@ -1658,21 +1490,7 @@ impl ListReceivedInvitationsBuilder {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -1756,29 +1574,8 @@ pub struct HandleInvitationBuilder {
     options: crate::engine::RequestOptions,
 }
 impl HandleInvitationBuilder {
-    /// Uses this idempotency key instead of a generated one; it is sent on every retry.
-    pub fn idempotency_key(
-        mut self,
-        key: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.idempotency_key = ::std::option::Option::Some(key.into());
-        self
-    }
-    /// Overrides the client's retry count for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = ::std::option::Option::Some(retries);
-        self
-    }
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Bounds all attempts of this request together, waits included.
-    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-        self.options.deadline = ::std::option::Option::Some(deadline);
-        self
-    }
+    crate::engine::idempotency_key_setter!();
+    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
