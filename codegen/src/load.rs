@@ -149,6 +149,9 @@ pub fn load(bytes: &[u8], diags: &mut Diagnostics) -> Result<Document, Error> {
 /// Only the pages actually used are committed.
 pub(crate) const DECODE_STACK: usize = 512 << 20;
 
+/// Name of the threads [`with_stack`] starts.
+const DEEP_THREAD: &str = "codegen-deep";
+
 fn deserialize(raw: &Value) -> Result<openapiv3::OpenAPI, Error> {
     with_stack(DECODE_STACK, || decode_document(raw))
 }
@@ -156,9 +159,13 @@ fn deserialize(raw: &Value) -> Result<openapiv3::OpenAPI, Error> {
 /// Runs `f` on a thread with a `size`-byte stack (on this thread when none can be started),
 /// so recursion that follows the document's nesting cannot overflow. Panics propagate.
 pub(crate) fn with_stack<T: Send>(size: usize, f: impl Fn() -> T + Sync) -> T {
+    // Already on such a thread (`generate` runs its whole pipeline on one): no second hop.
+    if std::thread::current().name() == Some(DEEP_THREAD) {
+        return f();
+    }
     std::thread::scope(|scope| {
         match std::thread::Builder::new()
-            .name("codegen-deep".into())
+            .name(DEEP_THREAD.into())
             .stack_size(size)
             .spawn_scoped(scope, &f)
         {
