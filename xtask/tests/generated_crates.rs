@@ -106,7 +106,7 @@ fn golden_types_compile_and_keep_the_wire_format() {
 
 #[test]
 fn vendor_fixture_unions_decode_into_their_variants() {
-    let fixture = root().join("../shared/fixtures/vendor-shape.json");
+    let fixture = root().join("fixtures/vendor-shape/vendor-shape.json");
     let doc: Value = serde_json::from_slice(&std::fs::read(&fixture).expect("vendor fixture"))
         .expect("fixture is JSON");
     let response = |path: &str, method: &str| {

@@ -95,7 +95,7 @@ fn regen_check_is_clean() {
 
 #[test]
 fn vendor_fixture_generates_tagged_unions() {
-    let path = root().join("../shared/fixtures/vendor-shape.json");
+    let path = root().join("fixtures/vendor-shape/vendor-shape.json");
     let Ok(bytes) = std::fs::read(&path) else {
         panic!("the vendor fixture is missing at {}", path.display());
     };
