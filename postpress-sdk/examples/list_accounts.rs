@@ -1,8 +1,7 @@
 //! List every account with auto-pagination and handle an API error.
 //! Run with `POSTPRESS_API_KEY=pp_test_... cargo run -p postpress-sdk --example list_accounts`.
 
-use futures_util::TryStreamExt;
-use postpress_sdk::{Client, Error};
+use postpress_sdk::prelude::*;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {

@@ -7,8 +7,8 @@
 //!
 //! ```no_run
 //! # async fn run() -> postpress_sdk::Result<()> {
-//! use futures_util::TryStreamExt;
-//! use postpress_sdk::{Client, Part, types::PostsCreateRequest};
+//! use postpress_sdk::prelude::*;
+//! use postpress_sdk::{Part, types::PostsCreateRequest};
 //!
 //! let client = Client::from_env()?; // POSTPRESS_API_KEY, optional POSTPRESS_BASE_URL
 //! let account = client.accounts().get("acc_123").send().await?;
@@ -116,13 +116,34 @@
 //! Each request runs in a `tracing` span `api_request` with the method, the path template,
 //! the attempt number, the status and the request id.
 
+//!
+//! ## Cargo features
+//!
+//! - `api` (default): the PostPress surface above. Without it the crate is the [`engine`] alone,
+//!   which clients made by `cargo xtask generate` for other APIs build on.
+//! - `rustls-tls` (default): TLS through rustls, no system library needed.
+//! - `native-tls`: TLS through the platform's library instead; use it with
+//!   `default-features = false, features = ["api", "native-tls"]`.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+#[cfg(feature = "api")]
 mod client;
 pub mod engine;
+#[cfg(feature = "api")]
 #[rustfmt::skip]
 mod generated;
+pub mod prelude;
 
+#[cfg(feature = "api")]
 pub use client::{
     API_KEY_ENV, AuthScheme, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, Mode, Tier,
 };
 pub use engine::{ApiError, Error, Part, RateLimit, Response, Result, RetryPolicy};
+#[cfg(feature = "api")]
 pub use generated::*;
+
+// The READMEs' examples are compiled as doctests, so a snippet a user copies builds.
+#[cfg(all(doctest, feature = "api"))]
+#[doc = include_str!("../README.md")]
+struct CrateReadme;

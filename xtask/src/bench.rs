@@ -122,7 +122,9 @@ impl Bench {
             .args(["generate", "--name", "bench-crate", "--spec"])
             .arg(spec)
             .arg("--out")
-            .arg(out))?;
+            .arg(out)
+            .arg("--runtime-path")
+            .arg(self.root.join("postpress-sdk")))?;
         let phases = text
             .lines()
             .find_map(|l| l.strip_prefix("phases-ms: "))
@@ -605,7 +607,7 @@ fn report(
         md,
         "## Pagination memory\n\n`cargo bench -p postpress-sdk --bench pagination_memory`: 100,000 items over 400 pages through `.items()`.\n\n`{memory}` (peak RSS over RSS after the first page; target: within 2x).\n"
     );
-    md.push_str("## Reproduce\n\n```sh\ncargo install cargo-progenitor --version 0.15.1 --locked   # the peer\ncargo xtask corpus --list xtask/corpus/giants.txt --no-check   # fetches the corpus once\ncargo xtask bench            # everything above, about 15 minutes\ncargo bench -p codegen       # in-process generation (criterion)\ncargo bench -p postpress-sdk # runtime overhead and pagination memory\n```\n");
+    md.push_str("## Reproduce\n\n```sh\ncargo install cargo-progenitor --version 0.15.1 --locked   # the peer\ncargo xtask corpus --list xtask/corpus/giants.txt --no-check   # fetches the corpus once\ncargo xtask bench            # everything above, about 15 minutes\ncargo bench -p openapi-sdkgen # in-process generation (criterion)\ncargo bench -p postpress-sdk # runtime overhead and pagination memory\n```\n");
     md
 }
 

@@ -5,8 +5,8 @@
 //! one target directory, so the engine and its dependencies compile once per worker. The
 //! report is a markdown table plus a TSV with the same rows.
 
-use crate::files::{workspace_root, write_atomic};
-use crate::regen::write_standalone;
+use crate::files::write_atomic;
+use crate::regen::{RuntimeSource, write_standalone};
 use anyhow::{Context, Result, bail};
 use std::cell::RefCell;
 use std::fmt::Write as _;
@@ -59,8 +59,7 @@ struct Outcome {
 }
 
 /// Runs the corpus gate; fails when any spec panics or does not compile.
-pub fn run(settings: Settings) -> Result<()> {
-    let root = workspace_root();
+pub fn run(root: &Path, settings: Settings) -> Result<()> {
     let api_dir = match &settings.corpus {
         Some(dir) => dir.clone(),
         None => fetch_corpus(&root.join(".corpus"))?,
@@ -82,7 +81,14 @@ pub fn run(settings: Settings) -> Result<()> {
         .and_then(|s| s.to_str())
         .unwrap_or("corpus")
         .to_owned();
-    let out_root = root.join(".corpus/out").join(&stem);
+    let shared = Shared {
+        api_dir: &api_dir,
+        out_root: &root.join(".corpus/out").join(&stem),
+        lock_file: &root.join("Cargo.lock"),
+        // Generated crates build against this checkout's runtime, not a published one.
+        runtime: &RuntimeSource::of_repository(root, true),
+        no_check: settings.no_check,
+    };
     let jobs = settings.jobs.clamp(1, specs.len());
 
     let progress = Progress::new(specs.len());
@@ -92,16 +98,15 @@ pub fn run(settings: Settings) -> Result<()> {
     silence_panics();
     std::thread::scope(|scope| {
         for worker in 0..jobs {
-            let (specs, api_dir, out_root, root) = (&specs, &api_dir, &out_root, &root);
+            let (specs, shared) = (&specs, &shared);
             let (next, results, progress) = (&next, &results, &progress);
-            let no_check = settings.no_check;
             scope.spawn(move || {
                 let target = root.join(format!(".corpus/target-{worker}"));
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(spec) = specs.get(i) else { break };
                     progress.start(spec);
-                    let outcome = one_spec(spec, api_dir, out_root, &target, no_check);
+                    let outcome = one_spec(spec, shared, &target);
                     progress.finish(&outcome);
                     if let Ok(mut r) = results.lock() {
                         r[i] = Some(outcome);
@@ -189,7 +194,16 @@ fn fetch_corpus(dir: &Path) -> Result<PathBuf> {
     Ok(api)
 }
 
-fn one_spec(spec: &str, api_dir: &Path, out_root: &Path, target: &Path, no_check: bool) -> Outcome {
+/// What every worker shares: where specs come from and go, and how their crates are built.
+struct Shared<'a> {
+    api_dir: &'a Path,
+    out_root: &'a Path,
+    lock_file: &'a Path,
+    runtime: &'a RuntimeSource,
+    no_check: bool,
+}
+
+fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
     let mut outcome = Outcome {
         spec: spec.to_owned(),
         generation: Generation::Error,
@@ -201,18 +215,19 @@ fn one_spec(spec: &str, api_dir: &Path, out_root: &Path, target: &Path, no_check
         check_time: Duration::ZERO,
         lines: 0,
     };
-    let bytes = match std::fs::read(api_dir.join(spec)) {
+    let bytes = match std::fs::read(shared.api_dir.join(spec)) {
         Ok(b) => b,
         Err(e) => {
             outcome.first_error = format!("cannot read spec: {e}");
             return outcome;
         }
     };
-    let dir = out_root.join(slug(spec));
+    let dir = shared.out_root.join(slug(spec));
     let name = format!("corpus-{}", slug(spec));
     let t = Instant::now();
-    let result =
-        std::panic::catch_unwind(|| write_standalone(&bytes, spec, &dir, Some(&name), false));
+    let result = std::panic::catch_unwind(|| {
+        write_standalone(&bytes, spec, &dir, Some(&name), false, shared.runtime)
+    });
     outcome.generate_time = t.elapsed();
     match result {
         Err(_) => {
@@ -238,11 +253,11 @@ fn one_spec(spec: &str, api_dir: &Path, out_root: &Path, target: &Path, no_check
             outcome.lines = s.lines;
         }
     }
-    if no_check {
+    if shared.no_check {
         return outcome;
     }
     // The workspace's lock file pins the dependency versions the SDK itself is tested with.
-    let _ = std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock"));
+    let _ = std::fs::copy(shared.lock_file, dir.join("Cargo.lock"));
     let t = Instant::now();
     let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args([

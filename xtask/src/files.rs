@@ -4,10 +4,32 @@
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
-/// The workspace root (the parent of `xtask/`).
-pub fn workspace_root() -> PathBuf {
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    here.parent().map(Path::to_path_buf).unwrap_or(here)
+/// The checkout `cargo xtask` was run in, found at run time. A path baked in at compile time
+/// would be wrong whenever clones share a `CARGO_TARGET_DIR`: cargo then reuses the binary built
+/// in one clone for another, and it would read and rewrite the first clone's files.
+pub fn workspace_root() -> Result<PathBuf> {
+    // `cargo run` (so `cargo xtask`) names the package it runs in the process's environment.
+    if let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR")
+        && let Some(root) = Path::new(&dir).parent()
+        && is_checkout(root)
+    {
+        return Ok(root.to_path_buf());
+    }
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    cwd.ancestors()
+        .find(|dir| is_checkout(dir))
+        .map(Path::to_path_buf)
+        .with_context(|| {
+            format!(
+                "{} is not inside a checkout of this repository (no Cargo.toml with an xtask/ \
+                 beside it in any parent folder); run from inside one or pass --root DIR",
+                cwd.display()
+            )
+        })
+}
+
+fn is_checkout(dir: &Path) -> bool {
+    dir.join("Cargo.toml").is_file() && dir.join("xtask/Cargo.toml").is_file()
 }
 
 /// Writes `contents` to `path` atomically (temp file in the same folder, then rename).

@@ -17,7 +17,7 @@ use std::process::ExitCode;
     about = "Maintenance tasks for the PostPress SDK"
 )]
 struct Cli {
-    /// The repository to work in (default: the one this xtask was built from).
+    /// The repository to work in (default: the one `cargo xtask` was run in, found at run time).
     #[arg(long, global = true)]
     root: Option<PathBuf>,
     #[command(subcommand)]
@@ -49,6 +49,10 @@ enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         strict: bool,
+        /// Depend on the runtime in this local checkout (its `postpress-sdk` folder) as well as
+        /// by version; without it the crate takes the runtime from the registry.
+        #[arg(long)]
+        runtime_path: Option<PathBuf>,
     },
     /// Generate and `cargo check` a list of public specs; write a report.
     Corpus {
@@ -112,7 +116,13 @@ fn default_jobs() -> usize {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = cli.root.unwrap_or_else(files::workspace_root);
+    let root = match cli.root.map_or_else(files::workspace_root, Ok) {
+        Ok(root) => root,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
     let result =
         match cli.command {
             Command::Regen { check, strict } => regen::regen(&root, check, strict),
@@ -121,7 +131,12 @@ fn main() -> ExitCode {
                 out,
                 name,
                 strict,
-            } => regen::generate(&spec, &out, name.as_deref(), strict),
+                runtime_path,
+            } => {
+                let mut runtime = regen::RuntimeSource::of_repository(&root, false);
+                runtime.path = runtime_path.map(|p| p.canonicalize().unwrap_or(p));
+                regen::generate(&spec, &out, name.as_deref(), strict, &runtime)
+            }
             Command::Corpus {
                 list,
                 corpus,
@@ -129,7 +144,7 @@ fn main() -> ExitCode {
                 report,
                 no_check,
                 require_all,
-            } => corpus::run(corpus::Settings {
+            } => corpus::run(&root, corpus::Settings {
                 list,
                 corpus,
                 jobs,

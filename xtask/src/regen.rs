@@ -136,6 +136,31 @@ fn crate_name(title: &str) -> String {
     name
 }
 
+/// Where a standalone crate gets the engine from: a version requirement a registry can
+/// satisfy, plus, while developing, a local checkout of the runtime package.
+#[derive(Debug, Clone)]
+pub struct RuntimeSource {
+    /// The runtime package's version (from `postpress-sdk/Cargo.toml` of the repository).
+    pub version: String,
+    /// A local checkout of the runtime package, or `None` for the registry alone.
+    pub path: Option<std::path::PathBuf>,
+}
+
+impl RuntimeSource {
+    /// The runtime of the repository at `root`: its version, and its folder when `local`.
+    pub fn of_repository(root: &Path, local: bool) -> Self {
+        let dir = root.join(SDK_DIR);
+        Self {
+            version: crate::diff::sdk_version(root),
+            path: local.then(|| dir.canonicalize().unwrap_or(dir)),
+        }
+    }
+}
+
+/// The runtime's features a standalone crate enables: the engine and TLS, not the PostPress
+/// surface (its `api` feature).
+const RUNTIME_FEATURES: &[&str] = &["rustls-tls"];
+
 /// What writing a standalone crate produced.
 pub struct Standalone {
     pub generated: codegen::Generated,
@@ -153,6 +178,7 @@ pub fn write_standalone(
     out: &Path,
     name: Option<&str>,
     strict: bool,
+    runtime: &RuntimeSource,
 ) -> Result<Standalone> {
     // The name is needed before generating: method docs carry examples that use it.
     let name = match name {
@@ -171,12 +197,12 @@ pub fn write_standalone(
     let generated =
         codegen::generate(bytes, &options).map_err(|e| anyhow::anyhow!("{label}: {e}"))?;
     let write_started = Instant::now();
-    let runtime = crate::files::workspace_root().join(SDK_DIR);
-    let runtime = runtime.canonicalize().unwrap_or(runtime);
-    let runtime_path = runtime.display().to_string();
+    let runtime_path = runtime.path.as_ref().map(|p| p.display().to_string());
     let runtime = codegen::emit::standalone::Runtime {
         package: SDK_DIR,
-        path: &runtime_path,
+        version: &runtime.version,
+        path: runtime_path.as_deref(),
+        features: RUNTIME_FEATURES,
     };
     let lib = codegen::emit::standalone::lib_rs(&generated.model, runtime)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -200,13 +226,26 @@ pub fn write_standalone(
 }
 
 /// Generates a standalone crate for any document.
-pub fn generate(spec: &Path, out: &Path, name: Option<&str>, strict: bool) -> Result<()> {
+pub fn generate(
+    spec: &Path,
+    out: &Path,
+    name: Option<&str>,
+    strict: bool,
+    runtime: &RuntimeSource,
+) -> Result<()> {
     let started = Instant::now();
     let bytes = std::fs::read(spec).with_context(|| format!("reading {}", spec.display()))?;
     let read = started.elapsed();
     let Standalone {
         generated, write, ..
-    } = write_standalone(&bytes, &spec.display().to_string(), out, name, strict)?;
+    } = write_standalone(
+        &bytes,
+        &spec.display().to_string(),
+        out,
+        name,
+        strict,
+        runtime,
+    )?;
     let t = &generated.timings;
     println!(
         "generate: {} -> {} ({} operations, {} types, {} warnings, {:.2?})",
@@ -217,6 +256,13 @@ pub fn generate(spec: &Path, out: &Path, name: Option<&str>, strict: bool) -> Re
         generated.warnings.len(),
         started.elapsed()
     );
+    match &runtime.path {
+        Some(path) => println!("runtime: {SDK_DIR} {} at {}", runtime.version, path.display()),
+        None => println!(
+            "runtime: {SDK_DIR} {} from the registry (--runtime-path DIR builds against a local checkout)",
+            runtime.version
+        ),
+    }
     // One machine-readable line for `cargo xtask bench`.
     println!(
         "phases-ms: read={:.1} load={:.1} ir={:.1} emit={:.1} format={:.1} write={:.1}",

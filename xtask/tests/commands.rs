@@ -35,10 +35,75 @@ fn scratch() -> tempfile::TempDir {
         &root().join("postpress-sdk/src"),
         &dir.path().join("postpress-sdk/src"),
     );
-    for f in ["postpress-sdk/Cargo.toml", "postpress-sdk/API.md"] {
+    std::fs::create_dir_all(dir.path().join("xtask")).unwrap();
+    // The two manifests mark the folder as a checkout of this repository for xtask.
+    for f in [
+        "Cargo.toml",
+        "xtask/Cargo.toml",
+        "postpress-sdk/Cargo.toml",
+        "postpress-sdk/API.md",
+    ] {
         std::fs::copy(root().join(f), dir.path().join(f)).unwrap();
     }
     dir
+}
+
+/// xtask as `cargo xtask` runs it in `cwd`: no `--root`, with the environment `cargo run`
+/// gives the process (`CARGO_MANIFEST_DIR` of the xtask package in that checkout), or none.
+fn xtask_in(cwd: &Path, manifest_dir: Option<&Path>, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    cmd.current_dir(cwd).args(args).env_remove("CARGO_MANIFEST_DIR");
+    if let Some(dir) = manifest_dir {
+        cmd.env("CARGO_MANIFEST_DIR", dir);
+    }
+    cmd.output().unwrap()
+}
+
+/// Every file below `dir`, with its bytes.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                files.push((path, bytes));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// One xtask binary, as a shared `CARGO_TARGET_DIR` hands it to two clones: each run works on
+/// the checkout it was started in, never on the one the binary was built from.
+#[test]
+fn two_clones_sharing_one_binary_each_work_on_their_own_files() {
+    let (a, b) = (scratch(), scratch());
+    let (doc, _, _) = edited_spec();
+    write_spec(b.path(), &doc);
+    let before_a = snapshot(a.path());
+
+    let out = xtask_in(a.path(), Some(&a.path().join("xtask")), &["regen", "--check"]);
+    assert!(out.status.success(), "clone A is up to date:\n{}", text(&out));
+    let out = xtask_in(b.path(), Some(&b.path().join("xtask")), &["regen", "--check"]);
+    assert!(!out.status.success(), "clone B's spec was edited:\n{}", text(&out));
+
+    // Without cargo's environment, from a folder inside clone B: found by walking up.
+    let out = xtask_in(&b.path().join("specs"), None, &["regen"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = xtask_in(b.path(), Some(&b.path().join("xtask")), &["regen", "--check"]);
+    assert!(out.status.success(), "regen repaired clone B:\n{}", text(&out));
+    assert_eq!(snapshot(a.path()), before_a, "clone A was not touched");
+
+    // Outside any checkout: a clear error, nothing written anywhere.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = xtask_in(elsewhere.path(), None, &["regen", "--check"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("--root"), "{}", text(&out));
 }
 
 fn xtask(root: &Path, args: &[&str]) -> Output {

@@ -46,7 +46,9 @@ fn generate_and_test_with(spec: &Path, name: &str, tests: &[(&str, String)], ext
             .arg(spec)
             .arg("--out")
             .arg(&out)
-            .args(["--name", name]),
+            .args(["--name", name])
+            .arg("--runtime-path")
+            .arg(root().join("postpress-sdk")),
         &format!("xtask generate {name}"),
     );
     for (file, contents) in tests {

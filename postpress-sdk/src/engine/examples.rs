@@ -58,10 +58,9 @@ fn first_difference(a: &Value, b: &Value, at: String) -> Option<(String, String,
 
 fn short(v: &Value) -> String {
     let s = v.to_string();
-    if s.len() > 80 {
-        format!("{}…", &s[..s.floor_char_boundary(80)])
-    } else {
-        s
+    match s.char_indices().nth(80) {
+        Some((cut, _)) => format!("{}…", &s[..cut]),
+        None => s,
     }
 }
 

@@ -1,0 +1,10 @@
+//! One import for the common case: `use postpress_sdk::prelude::*;`.
+//!
+//! Brings the client, the error and result types, and the stream extension traits that
+//! `.pages()` and `.items()` are consumed with, so a caller needs no `futures` crate of its own.
+
+pub use crate::engine::{Error, Result};
+pub use futures_util::{StreamExt as _, TryStreamExt as _};
+
+#[cfg(feature = "api")]
+pub use crate::{Client, ClientBuilder};
