@@ -85,7 +85,7 @@ fn operations(spec: &Path) -> usize {
     let Ok(bytes) = std::fs::read(spec) else {
         return 0;
     };
-    let Ok(doc) = codegen::load::parse_value(&bytes) else {
+    let Ok(doc) = codegen::parse_value(&bytes) else {
         return 0;
     };
     doc["paths"]

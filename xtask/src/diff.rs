@@ -113,7 +113,7 @@ pub fn compare(old: &Value, new: &Value) -> Report {
 pub fn run(old: &Path, new: &Path, crate_name: &str, version: &str) -> Result<Report> {
     let read = |p: &Path| -> Result<Value> {
         let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
-        codegen::load::parse_value(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
+        codegen::parse_value(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
     };
     let report = compare(&read(old)?, &read(new)?);
     print!("{}", report.render(crate_name, version));
@@ -148,7 +148,7 @@ pub fn print_against_head(root: &Path, spec: &str, current: &Value) {
     if !out.status.success() {
         return;
     }
-    if let Ok(old) = codegen::load::parse_value(&out.stdout) {
+    if let Ok(old) = codegen::parse_value(&out.stdout) {
         let report = compare(&old, current);
         print!("{}", report.render("postpress-sdk", &sdk_version(root)));
     }
