@@ -342,6 +342,29 @@ impl Status {
     }
 }
 
+impl std::str::FromStr for Status {
+    type Err = String;
+
+    /// Reads a key of a `responses` object: `404`, `4XX` (any case) or `default`.
+    fn from_str(key: &str) -> Result<Self, String> {
+        let key = key.trim();
+        if key.eq_ignore_ascii_case("default") {
+            return Ok(Status::Default);
+        }
+        if let Some(class) = key
+            .strip_suffix("XX")
+            .or_else(|| key.strip_suffix("xx"))
+            .and_then(|c| c.parse::<u16>().ok())
+            .filter(|c| (1..=5).contains(c))
+        {
+            return Ok(Status::Range(class));
+        }
+        key.parse::<u16>()
+            .map(Status::Code)
+            .map_err(|_| format!("`{key}` is not a response status"))
+    }
+}
+
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
