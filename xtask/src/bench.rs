@@ -232,13 +232,15 @@ struct SdkBuild {
     incremental: Duration,
 }
 
+/// Criterion medians in nanoseconds, by (group, benchmark).
+type Estimates = Vec<((String, String), f64)>;
+
 /// Everything one run measured, for the report.
 struct Measured {
     own: Vec<SpecRow>,
     peers: Vec<SpecRow>,
     sdk: SdkBuild,
-    /// Criterion medians in nanoseconds, by (group, benchmark).
-    estimates: Vec<((String, String), f64)>,
+    estimates: Estimates,
     memory: String,
     log: String,
     quick: bool,
@@ -457,7 +459,7 @@ fn sdk_build(root: &Path) -> Result<SdkBuild> {
 }
 
 /// 4. Runtime overhead (criterion medians) and pagination memory (the bench's summary line).
-fn runtime(b: &mut Bench, quick: bool) -> Result<(Vec<((String, String), f64)>, String)> {
+fn runtime(b: &mut Bench, quick: bool) -> Result<(Estimates, String)> {
     let root = b.root.clone();
     b.say("SDK overhead (criterion)");
     let (warm, measure) = if quick { ("1", "3") } else { ("2", "8") };

@@ -1,5 +1,8 @@
 //! IR -> token streams (`quote!`) -> `syn::File` -> text (prettyplease). One file per resource
-//! group, one for types, a `mod.rs`, and the `API.md` index.
+//! group (`operations`), one for types (`types`), a `mod.rs`, the schema-example tests
+//! (`examples`) and the `API.md` index (`index`); `rust_type`, `docs` and `lints` are the
+//! pieces they share, `standalone` the extra files of a crate of its own. Emission is a
+//! function of the IR: every name is taken from it, and no token stream is read back as text.
 
 mod docs;
 mod examples;

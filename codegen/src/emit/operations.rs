@@ -1,6 +1,7 @@
 //! Operations -> one module per resource group: an accessor struct, one request builder per
 //! operation (required inputs as arguments, optional ones as setters), typed `send()`,
-//! `send_with_response()`, and `pages()`/`items()` for detected cursor pagination.
+//! `send_with_response()`, and `pages()`/`items()` for detected cursor pagination. Builder,
+//! response-enum and body-enum names, and their variants, are the IR's.
 
 use super::docs;
 use super::lints::module_allows;
