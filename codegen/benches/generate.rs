@@ -32,7 +32,7 @@ fn generate(c: &mut Criterion) {
         g.bench_function(format!("{name}_load_only"), |b| {
             b.iter(|| {
                 let mut diags = codegen::Diagnostics::default();
-                black_box(codegen::load::load(black_box(&bytes), &mut diags).expect("loads"))
+                black_box(codegen::load(black_box(&bytes), &mut diags).expect("loads"))
             })
         });
     }

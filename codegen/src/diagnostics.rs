@@ -22,11 +22,25 @@ impl fmt::Display for Warning {
 pub struct Diagnostics {
     /// Warnings in the order they were found.
     pub warnings: Vec<Warning>,
+    /// Set by [`Diagnostics::quiet`]: warnings are dropped.
+    quiet: bool,
 }
 
 impl Diagnostics {
+    /// A collector that keeps nothing, for looking at a shape whose problems are reported
+    /// where it is converted (so they are not reported twice).
+    pub(crate) fn quiet() -> Self {
+        Self {
+            warnings: Vec::new(),
+            quiet: true,
+        }
+    }
+
     /// Records a warning at `pointer`.
     pub fn warn(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        if self.quiet {
+            return;
+        }
         self.warnings.push(Warning {
             pointer: pointer.into(),
             message: message.into(),

@@ -1,18 +1,33 @@
 //! OpenAPI 3.x document -> Rust client source.
 //!
-//! The data path is one way: [`load`] (bytes -> document) -> [`ir`] (document -> a small model of
-//! types and operations) -> [`emit`] (model -> `syn::File` -> text via prettyplease). No step
-//! reaches back into an earlier one, and emission reads only the IR.
+//! The data path is one way: `load` (bytes -> [`Document`], 3.1 lowered to 3.0 by
+//! `normalize`) -> `lower` (document -> the [`ir`]: types and operations, every name decided)
+//! -> `emit` (IR -> `syn::File` -> text via prettyplease). No step reaches back into an
+//! earlier one, and emission reads only the IR. Every `$ref` is followed by one [`Resolver`];
+//! JSON pointers are spelled and read by [`pointer`].
+//!
+//! The public surface is small: [`generate`] with its [`Options`], the diagnostics, the IR
+//! (for callers that emit more, like [`standalone`] crates), and the document loader and
+//! resolver (for tools that read documents, like a diff).
 
-pub mod diagnostics;
-pub mod emit;
+#![deny(missing_docs)]
+
+mod diagnostics;
+mod emit;
 pub mod ir;
-pub mod load;
-pub mod names;
-pub mod normalize;
+mod load;
+mod lower;
+mod names;
+mod normalize;
+pub mod pointer;
+mod resolve;
 
 pub use diagnostics::{Diagnostics, Error, Warning};
 pub use emit::GeneratedFile;
+pub use emit::standalone;
+pub use load::{Document, load, parse_value};
+pub use names::field_name;
+pub use resolve::{Reason, Resolved, Resolver, Unresolved};
 
 use std::time::{Duration, Instant};
 
@@ -72,7 +87,7 @@ fn pipeline(bytes: &[u8], options: &Options) -> Result<Generated, Error> {
     let t0 = Instant::now();
     let doc = load::load(bytes, &mut diags)?;
     let t1 = Instant::now();
-    let model = ir::build(&doc, &mut diags);
+    let model = lower::build(&doc, &mut diags);
     let t2 = Instant::now();
     if options.strict && !diags.warnings.is_empty() {
         return Err(Error::Strict(diags.warnings));

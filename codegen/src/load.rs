@@ -2,6 +2,8 @@
 
 use crate::diagnostics::{Diagnostics, Error};
 use crate::normalize;
+use crate::pointer;
+use crate::resolve::Resolver;
 use serde_json::Value;
 
 /// A loaded document: the typed model plus the raw tree (for pointer-based `$ref`s).
@@ -11,6 +13,13 @@ pub struct Document {
     pub api: openapiv3::OpenAPI,
     /// The normalised raw tree the typed document was read from.
     pub raw: Value,
+}
+
+impl Document {
+    /// The resolver for this document's references.
+    pub fn resolver(&self) -> Resolver<'_> {
+        Resolver::new(&self.raw)
+    }
 }
 
 /// Parses bytes into a raw tree; JSON when the first non-blank byte is `{` or `[`, YAML otherwise.
@@ -84,30 +93,13 @@ fn yaml_to_json(value: serde_yaml::Value, pointer: &str) -> Result<Value, Error>
                         .trim()
                         .to_owned(),
                 };
-                let child = format!("{pointer}/{}", escape_pointer(&key));
+                let child = format!("{pointer}/{}", pointer::escape(&key));
                 out.insert(key, yaml_to_json(v, &child)?);
             }
             Value::Object(out)
         }
         Y::Tagged(tagged) => yaml_to_json(tagged.value, pointer)?,
     })
-}
-
-/// Escapes one JSON-pointer token.
-pub fn escape_pointer(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-/// The JSON pointer a local `$ref` (`#/a/b`) names, its URI percent-escapes decoded (a
-/// fragment such as `#/paths/~1pets~1%7Bid%7D` is the pointer `/paths/~1pets~1{id}`).
-/// `None` for references to other documents.
-pub fn local_pointer(reference: &str) -> Option<String> {
-    let fragment = reference.strip_prefix('#')?;
-    Some(
-        percent_encoding::percent_decode_str(fragment)
-            .decode_utf8_lossy()
-            .into_owned(),
-    )
 }
 
 /// Loads a document from bytes.
@@ -195,7 +187,7 @@ fn narrow(raw: &Value, pointer: &str) -> Option<Error> {
             .filter(|(_, v)| v.get("$ref").is_none())
             .find_map(|(key, v)| {
                 let e = serde_path_to_error::deserialize::<_, T>(v).err()?;
-                let base = format!("{at}/{}", escape_pointer(key));
+                let base = format!("{at}/{}", pointer::escape(key));
                 Some(Error::Invalid {
                     pointer: segments_to_pointer(&base, e.path()),
                     message: e.inner().to_string(),
@@ -234,7 +226,7 @@ fn segments_to_pointer(base: &str, path: &serde_path_to_error::Path) -> String {
             Segment::Seq { index } => out.push_str(&format!("/{index}")),
             Segment::Map { key } | Segment::Enum { variant: key } => {
                 out.push('/');
-                out.push_str(&escape_pointer(key));
+                out.push_str(&pointer::escape(key));
             }
             Segment::Unknown => {}
         }
@@ -263,19 +255,6 @@ mod tests {
         assert!(err.to_string().starts_with("#/info"), "{err}");
         let err = load(b"{\"openapi\": ", &mut Diagnostics::default()).unwrap_err();
         assert!(err.to_string().contains("line 1"), "{err}");
-    }
-
-    #[test]
-    fn references_are_uri_fragments() {
-        assert_eq!(
-            local_pointer("#/paths/~1a~1%7Bid%7D/get").as_deref(),
-            Some("/paths/~1a~1{id}/get")
-        );
-        assert_eq!(
-            local_pointer("#/components/schemas/A").as_deref(),
-            Some("/components/schemas/A")
-        );
-        assert_eq!(local_pointer("other.yaml#/A"), None);
     }
 
     #[test]

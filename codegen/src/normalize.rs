@@ -2,7 +2,7 @@
 //! real-world mistakes that would otherwise reject a whole document.
 
 use crate::diagnostics::Diagnostics;
-use crate::load::escape_pointer;
+use crate::pointer;
 use serde_json::{Map, Value, json};
 
 /// Deepest nesting walked; deeper trees are cut off with a warning instead of overflowing the stack.
@@ -12,7 +12,7 @@ const MAX_DEPTH: usize = 256;
 type Rewrite<'f> = dyn FnMut(&mut Map<String, Value>, &str, &mut Diagnostics) + 'f;
 
 /// Lowers a 3.1 document to the 3.0 shapes `openapiv3` reads. Lossy steps are warned about.
-pub fn v31_to_v30(doc: &mut Value, diags: &mut Diagnostics) {
+pub(crate) fn v31_to_v30(doc: &mut Value, diags: &mut Diagnostics) {
     if let Some(obj) = doc.as_object_mut() {
         obj.insert("openapi".into(), json!("3.0.3"));
         obj.entry("paths").or_insert_with(|| json!({}));
@@ -49,14 +49,14 @@ fn walk_schemas(
         Value::Object(map) => {
             f(map, pointer, diags);
             for (k, v) in map.iter_mut() {
-                let child = format!("{pointer}/{}", escape_pointer(k));
+                let child = format!("{pointer}/{}", pointer::escape(k));
                 // A `properties` map is keyed by property names, which may be `type` or
                 // `const`: rewrite its values (schemas), never the map itself.
                 if k == "properties"
                     && let Value::Object(props) = v
                 {
                     for (name, schema) in props.iter_mut() {
-                        let p = format!("{child}/{}", escape_pointer(name));
+                        let p = format!("{child}/{}", pointer::escape(name));
                         walk_schemas(schema, &p, depth + 2, diags, f);
                     }
                     continue;
@@ -119,10 +119,11 @@ fn lower_schema(map: &mut Map<String, Value>, pointer: &str, diags: &mut Diagnos
     }
     if let Some(Value::Array(examples)) = map.get("examples").cloned() {
         map.remove("examples");
+        let dropped = examples.len() > 1;
         if let Some(first) = examples.into_iter().next() {
             map.insert("example".into(), first);
         }
-        if map.len() > 1 {
+        if dropped {
             diags.warn(
                 pointer,
                 "`examples` array reduced to its first entry as `example`",
@@ -151,7 +152,7 @@ fn lower_schema(map: &mut Map<String, Value>, pointer: &str, diags: &mut Diagnos
 }
 
 /// Fixes shapes that are invalid but common, so one bad node does not reject a document.
-pub fn repair(doc: &mut Value, diags: &mut Diagnostics) {
+pub(crate) fn repair(doc: &mut Value, diags: &mut Diagnostics) {
     walk_schemas(doc, "#", 0, diags, &mut |map, pointer, diags| {
         // `required: true` on a schema (a parameter habit) -> dropped.
         if map.get("required").is_some_and(Value::is_boolean)
@@ -178,4 +179,27 @@ pub fn repair(doc: &mut Value, diags: &mut Diagnostics) {
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lowered(schema: Value) -> (Value, Vec<String>) {
+        let mut doc = json!({"openapi": "3.1.0", "components": {"schemas": {"S": schema}}});
+        let mut diags = Diagnostics::default();
+        v31_to_v30(&mut doc, &mut diags);
+        let messages = diags.warnings.into_iter().map(|w| w.message).collect();
+        (doc["components"]["schemas"]["S"].clone(), messages)
+    }
+
+    #[test]
+    fn examples_warn_only_when_one_is_dropped() {
+        let (schema, warnings) = lowered(json!({"type": "string", "examples": ["a"]}));
+        assert_eq!(schema, json!({"type": "string", "example": "a"}));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let (schema, warnings) = lowered(json!({"type": "string", "examples": ["a", "b"]}));
+        assert_eq!(schema, json!({"type": "string", "example": "a"}));
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+    }
 }

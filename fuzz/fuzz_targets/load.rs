@@ -3,5 +3,5 @@
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let mut diags = codegen::Diagnostics::default();
-    let _ = codegen::load::load(data, &mut diags);
+    let _ = codegen::load(data, &mut diags);
 });

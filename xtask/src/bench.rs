@@ -85,7 +85,7 @@ fn operations(spec: &Path) -> usize {
     let Ok(bytes) = std::fs::read(spec) else {
         return 0;
     };
-    let Ok(doc) = codegen::load::parse_value(&bytes) else {
+    let Ok(doc) = codegen::parse_value(&bytes) else {
         return 0;
     };
     doc["paths"]
@@ -216,10 +216,101 @@ impl Bench {
     }
 }
 
+/// The vendor-shaped fixture document, one of the generator-speed inputs.
+fn vendor_fixture_path(root: &Path) -> PathBuf {
+    root.join("fixtures/vendor-shape/vendor-shape.json")
+}
+
+/// A list of corpus specs by name (`dev-sample`), one path per line.
+fn corpus_list(root: &Path, name: &str) -> PathBuf {
+    root.join(format!("xtask/corpus/{name}.txt"))
+}
+
+/// The SDK's size and build times.
+struct SdkBuild {
+    lines: usize,
+    ops: usize,
+    clean: Duration,
+    incremental: Duration,
+}
+
+/// Criterion medians in nanoseconds, by (group, benchmark).
+type Estimates = Vec<((String, String), f64)>;
+
+/// Everything one run measured, for the report.
+struct Measured {
+    own: Vec<SpecRow>,
+    peers: Vec<SpecRow>,
+    sdk: SdkBuild,
+    estimates: Estimates,
+    memory: String,
+    log: String,
+    quick: bool,
+    elapsed: Duration,
+}
+
+impl Measured {
+    fn estimate(&self, group: &str, name: &str) -> Option<f64> {
+        self.estimates
+            .iter()
+            .find(|((g, n), _)| g == group && n == name)
+            .map(|(_, v)| *v)
+    }
+}
+
+/// The criterion benchmarks the report reads, by (group, benchmark).
+const ESTIMATES: [(&str, &str); 8] = [
+    ("request", "sdk"),
+    ("request", "reqwest"),
+    ("request", "reqwest_with_timeout"),
+    ("request_concurrency_32", "sdk"),
+    ("request_concurrency_32", "reqwest"),
+    ("request_concurrency_32", "reqwest_with_timeout"),
+    ("decode_account_list_250", "typed"),
+    ("decode_account_list_250", "value"),
+];
+
 /// Runs everything and writes `BENCHMARKS.md` and `docs/bench/generator.svg`.
 pub fn run_all(root: &Path, settings: Settings) -> Result<()> {
     let started = Instant::now();
-    let runs = if settings.quick { 3 } else { 5 };
+    let mut b = prepare(root, settings.quick)?;
+    let have_progenitor = progenitor_installed();
+    let corpus = match settings.corpus {
+        Some(c) => c,
+        None => root.join(".corpus/package/api"),
+    };
+    let own = own_documents(&mut b, &corpus)?;
+    let peers = if have_progenitor {
+        against_progenitor(&mut b, &corpus, settings.quick)?
+    } else {
+        Vec::new()
+    };
+    b.say("postpress-sdk build times");
+    let sdk = sdk_build(root)?;
+    let (estimates, memory) = runtime(&mut b, settings.quick)?;
+    let chart = root.join("docs/bench/generator.svg");
+    chart_svg(&chart, &peers, &own)?;
+    let measured = Measured {
+        own,
+        peers,
+        sdk,
+        estimates,
+        memory,
+        log: b.log,
+        quick: settings.quick,
+        elapsed: started.elapsed(),
+    };
+    write_atomic(&root.join("BENCHMARKS.md"), report(&measured).as_bytes())?;
+    println!(
+        "bench: wrote BENCHMARKS.md and {} in {:.0?}",
+        chart.display(),
+        started.elapsed()
+    );
+    Ok(())
+}
+
+/// Builds the release generator and sets up the work folder.
+fn prepare(root: &Path, quick: bool) -> Result<Bench> {
     eprintln!("bench: building xtask in release");
     run(Command::new(cargo()).current_dir(root).args([
         "build",
@@ -230,38 +321,37 @@ pub fn run_all(root: &Path, settings: Settings) -> Result<()> {
     ]))?;
     let work = root.join("target/bench");
     std::fs::create_dir_all(&work)?;
-    let mut b = Bench {
+    Ok(Bench {
         root: root.to_path_buf(),
-        work: work.clone(),
+        work,
         ours: root.join("target/release/xtask"),
-        runs,
+        runs: if quick { 3 } else { 5 },
         log: String::new(),
-    };
-    let have_progenitor = Command::new(cargo())
+    })
+}
+
+fn progenitor_installed() -> bool {
+    let found = Command::new(cargo())
         .args(["progenitor", "--help"])
         .output()
         .is_ok_and(|o| o.status.success());
-    if !have_progenitor {
+    if !found {
         eprintln!(
             "bench: cargo-progenitor not found; install it with `cargo install cargo-progenitor --version 0.15.1 --locked`"
         );
     }
-    let corpus = match settings.corpus {
-        Some(c) => c,
-        None => root.join(".corpus/package/api"),
-    };
+    found
+}
 
-    // 1. Our generator on the project's own documents and the giants.
-    let mut own_rows = Vec::new();
+/// 1. Our generator on the project's own documents and the giants.
+fn own_documents(b: &mut Bench, corpus: &Path) -> Result<Vec<SpecRow>> {
+    let mut rows = Vec::new();
     let mut inputs: Vec<(String, PathBuf)> = vec![
         (
             "specs/postpress.json".into(),
-            root.join("specs/postpress.json"),
+            b.root.join("specs/postpress.json"),
         ),
-        (
-            "vendor-shape.json".into(),
-            root.join("fixtures/vendor-shape/vendor-shape.json"),
-        ),
+        ("vendor-shape.json".into(), vendor_fixture_path(&b.root)),
     ];
     for giant in [
         "github.com/api.github.com.json",
@@ -281,7 +371,7 @@ pub fn run_all(root: &Path, settings: Settings) -> Result<()> {
         }
         b.say(&format!("generator speed: {label}"));
         let (ours, _) = b.compare(path, false)?;
-        own_rows.push(SpecRow {
+        rows.push(SpecRow {
             label: label.clone(),
             bytes: std::fs::metadata(path)?.len(),
             ops: operations(path),
@@ -293,87 +383,89 @@ pub fn run_all(root: &Path, settings: Settings) -> Result<()> {
             progenitor_check: None,
         });
     }
+    Ok(rows)
+}
 
-    // 2. Against cargo-progenitor on the largest dev-sample specs it can handle.
-    let mut peer_rows = Vec::new();
-    if have_progenitor {
-        let list = std::fs::read_to_string(root.join("xtask/corpus/dev-sample.txt"))
-            .unwrap_or_default();
-        let mut specs: Vec<(u64, String)> = list
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .filter_map(|l| Some((std::fs::metadata(corpus.join(l)).ok()?.len(), l.to_owned())))
-            .collect();
-        specs.sort_by(|a, b| b.cmp(a));
-        let wanted = if settings.quick { 4 } else { 10 };
-        for (size, spec) in specs {
-            if peer_rows.len() == wanted {
-                break;
-            }
-            let path = corpus.join(&spec);
-            if b.progenitor_once(&path, &work.join("probe")).is_err() {
-                b.log
-                    .push_str(&format!("- `{spec}`: cargo-progenitor fails; skipped\n"));
-                continue;
-            }
-            b.say(&format!("vs progenitor: {spec}"));
-            let (ours, theirs) = b.compare(&path, true)?;
-            let our_lines = rust_lines(&work.join("ours/src"));
-            let their_lines = rust_lines(&work.join("progenitor/src"));
-            let our_check = b
-                .check_time(&work.join("ours"), &work.join("target-ours"))
-                .ok();
-            let their_check = b
-                .check_time(&work.join("progenitor"), &work.join("target-progenitor"))
-                .ok();
-            peer_rows.push(SpecRow {
-                label: spec,
-                bytes: size,
-                ops: operations(&path),
-                ours,
-                progenitor: theirs,
-                our_lines,
-                progenitor_lines: Some(their_lines),
-                our_check,
-                progenitor_check: their_check,
-            });
+/// 2. Against cargo-progenitor on the largest dev-sample specs it can handle.
+fn against_progenitor(b: &mut Bench, corpus: &Path, quick: bool) -> Result<Vec<SpecRow>> {
+    let work = b.work.clone();
+    let list = std::fs::read_to_string(corpus_list(&b.root, "dev-sample")).unwrap_or_default();
+    let mut specs: Vec<(u64, String)> = list
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .filter_map(|l| Some((std::fs::metadata(corpus.join(l)).ok()?.len(), l.to_owned())))
+        .collect();
+    specs.sort_by(|a, b| b.cmp(a));
+    let wanted = if quick { 4 } else { 10 };
+    let mut rows = Vec::new();
+    for (size, spec) in specs {
+        if rows.len() == wanted {
+            break;
         }
+        let path = corpus.join(&spec);
+        if b.progenitor_once(&path, &work.join("probe")).is_err() {
+            b.log
+                .push_str(&format!("- `{spec}`: cargo-progenitor fails; skipped\n"));
+            continue;
+        }
+        b.say(&format!("vs progenitor: {spec}"));
+        let (ours, theirs) = b.compare(&path, true)?;
+        let our_lines = rust_lines(&work.join("ours/src"));
+        let their_lines = rust_lines(&work.join("progenitor/src"));
+        let our_check = b
+            .check_time(&work.join("ours"), &work.join("target-ours"))
+            .ok();
+        let their_check = b
+            .check_time(&work.join("progenitor"), &work.join("target-progenitor"))
+            .ok();
+        rows.push(SpecRow {
+            label: spec,
+            bytes: size,
+            ops: operations(&path),
+            ours,
+            progenitor: theirs,
+            our_lines,
+            progenitor_lines: Some(their_lines),
+            our_check,
+            progenitor_check: their_check,
+        });
     }
+    Ok(rows)
+}
 
-    // 3. The SDK's own build.
-    b.say("postpress-sdk build times");
-    let sdk_lines = rust_lines(&root.join("postpress-sdk/src/generated"));
-    let sdk_ops = operations(&root.join("specs/postpress.json"));
-    run(Command::new(cargo())
-        .current_dir(root)
-        .args(["build", "--quiet", "-p", "postpress-sdk"]))?;
+/// 3. The SDK's own build: from clean (dependencies built) and after touching one module.
+fn sdk_build(root: &Path) -> Result<SdkBuild> {
+    let build = || {
+        run(Command::new(cargo()).current_dir(root).args([
+            "build",
+            "--quiet",
+            "-p",
+            "postpress-sdk",
+        ]))
+    };
+    build()?;
     run(Command::new(cargo())
         .current_dir(root)
         .args(["clean", "--quiet", "-p", "postpress-sdk"]))?;
-    let (clean_build, _) = run(Command::new(cargo()).current_dir(root).args([
-        "build",
-        "--quiet",
-        "-p",
-        "postpress-sdk",
-    ]))?;
+    let (clean, _) = build()?;
     let module = root.join("postpress-sdk/src/generated/accounts.rs");
     let text = std::fs::read(&module)?;
     std::fs::write(&module, &text)?;
-    let (incremental, _) = run(Command::new(cargo()).current_dir(root).args([
-        "build",
-        "--quiet",
-        "-p",
-        "postpress-sdk",
-    ]))?;
+    let (incremental, _) = build()?;
+    Ok(SdkBuild {
+        lines: rust_lines(&root.join("postpress-sdk/src/generated")),
+        ops: operations(&root.join("specs/postpress.json")),
+        clean,
+        incremental,
+    })
+}
 
-    // 4. Runtime overhead (criterion) and pagination memory.
+/// 4. Runtime overhead (criterion medians) and pagination memory (the bench's summary line).
+fn runtime(b: &mut Bench, quick: bool) -> Result<(Estimates, String)> {
+    let root = b.root.clone();
     b.say("SDK overhead (criterion)");
-    let (warm, measure) = if settings.quick {
-        ("1", "3")
-    } else {
-        ("2", "8")
-    };
-    run(Command::new(cargo()).current_dir(root).args([
+    let (warm, measure) = if quick { ("1", "3") } else { ("2", "8") };
+    run(Command::new(cargo()).current_dir(&root).args([
         "bench",
         "-p",
         "postpress-sdk",
@@ -392,8 +484,12 @@ pub fn run_all(root: &Path, settings: Settings) -> Result<()> {
         let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
         v["median"]["point_estimate"].as_f64()
     };
+    let estimates = ESTIMATES
+        .iter()
+        .filter_map(|(g, n)| Some((((*g).to_owned(), (*n).to_owned()), estimate(g, n)?)))
+        .collect();
     b.say("pagination memory");
-    let (_, memory) = run(Command::new(cargo()).current_dir(root).args([
+    let (_, memory) = run(Command::new(cargo()).current_dir(&root).args([
         "bench",
         "-p",
         "postpress-sdk",
@@ -405,27 +501,7 @@ pub fn run_all(root: &Path, settings: Settings) -> Result<()> {
         .find_map(|l| l.strip_prefix("pagination-memory: "))
         .unwrap_or("not measured")
         .to_owned();
-
-    // 5. Chart and report.
-    let chart = root.join("docs/bench/generator.svg");
-    chart_svg(&chart, &peer_rows, &own_rows)?;
-    let md = report(
-        &own_rows,
-        &peer_rows,
-        (sdk_lines, sdk_ops, clean_build, incremental),
-        |g, n| estimate(g, n),
-        &memory,
-        &b.log,
-        settings.quick,
-        started.elapsed(),
-    );
-    write_atomic(&root.join("BENCHMARKS.md"), md.as_bytes())?;
-    println!(
-        "bench: wrote BENCHMARKS.md and {} in {:.0?}",
-        chart.display(),
-        started.elapsed()
-    );
-    Ok(())
+    Ok((estimates, memory))
 }
 
 fn machine() -> String {
@@ -460,17 +536,8 @@ fn secs(d: Duration) -> String {
     format!("{:.2}", d.as_secs_f64())
 }
 
-#[allow(clippy::too_many_arguments)]
-fn report(
-    own: &[SpecRow],
-    peers: &[SpecRow],
-    sdk: (usize, usize, Duration, Duration),
-    estimate: impl Fn(&str, &str) -> Option<f64>,
-    memory: &str,
-    log: &str,
-    quick: bool,
-    elapsed: Duration,
-) -> String {
+/// `BENCHMARKS.md`: one section per measurement.
+fn report(m: &Measured) -> String {
     let mut md = String::new();
     let _ = writeln!(
         md,
@@ -480,13 +547,22 @@ fn report(
         md,
         "Machine: {}. Run: `cargo xtask bench{}` ({:.0?} in all). Timings are medians of {} runs; every comparison was measured in the same run, runs alternating between the two tools.\n",
         machine(),
-        if quick { " --quick" } else { "" },
-        elapsed,
-        if quick { 3 } else { 5 }
+        if m.quick { " --quick" } else { "" },
+        m.elapsed,
+        if m.quick { 3 } else { 5 }
     );
+    md.push_str(&generator_section(m));
+    md.push_str(&peer_section(m));
+    md.push_str(&sdk_section(m));
+    md.push_str(&runtime_section(m));
+    md
+}
+
+fn generator_section(m: &Measured) -> String {
+    let mut md = String::new();
     md.push_str("## Generator speed\n\nWhole process (`target/release/xtask generate`), wall time, with the phases the generator reports. `load` is parsing the document, `format` is prettyplease: the two physical floors.\n\n");
     md.push_str("| spec | size | operations | total s | read | load | IR | emit | format | write (ms) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    for r in own {
+    for r in &m.own {
         let p = |k: &str| {
             r.ours
                 .phases
@@ -509,14 +585,19 @@ fn report(
             p("write")
         );
     }
+    md
+}
+
+fn peer_section(m: &Measured) -> String {
+    let mut md = String::new();
     md.push_str("\nTargets: GitHub under 3 s, Microsoft Graph under 15 s.\n\n");
     md.push_str("## Against cargo-progenitor 0.15.1\n\nThe largest specs of `dev-sample.txt` that cargo-progenitor (`--interface builder`) can generate. Chart: [docs/bench/generator.svg](docs/bench/generator.svg).\n\n");
-    if peers.is_empty() {
+    if m.peers.is_empty() {
         md.push_str("Not measured: cargo-progenitor is not installed (`cargo install cargo-progenitor --version 0.15.1 --locked`).\n\n");
     } else {
         md.push_str("| spec | ops | ours s | progenitor s | speed-up | lines/op ours | lines/op progenitor | check ms/op ours | check ms/op progenitor |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         let mut ratios = Vec::new();
-        for r in peers {
+        for r in &m.peers {
             let theirs = r.progenitor.unwrap_or_default();
             let ratio = theirs.as_secs_f64() / r.ours.wall.as_secs_f64().max(1e-9);
             ratios.push(ratio);
@@ -556,29 +637,45 @@ fn report(
             "\nMedian speed-up: **{:.1}x** (target: at least 5x).\n",
             ratios[ratios.len() / 2]
         );
-        if !log.is_empty() {
+        if !m.log.is_empty() {
             let _ = writeln!(
                 md,
-                "<details><summary>{} larger specs cargo-progenitor could not generate (skipped: the comparison is on the ones it handles)</summary>\n\n{log}\n</details>\n",
-                log.lines().count()
+                "<details><summary>{} larger specs cargo-progenitor could not generate (skipped: the comparison is on the ones it handles)</summary>\n\n{}\n</details>\n",
+                m.log.lines().count(),
+                m.log
             );
         }
     }
-    let (lines, ops, clean, incremental) = sdk;
+    md
+}
+
+fn sdk_section(m: &Measured) -> String {
+    let mut md = String::new();
+    let SdkBuild {
+        lines,
+        ops,
+        clean,
+        incremental,
+    } = &m.sdk;
     let _ = writeln!(
         md,
         "## The SDK's own build\n\n`postpress-sdk/src/generated`: {lines} lines for {ops} operations ({:.0} lines per operation). `cargo build -p postpress-sdk` with dependencies built: {} s after `cargo clean -p postpress-sdk`, {} s after touching one generated module. (Below 30 s, so the generated code is not split into per-group features.)\n",
-        lines as f64 / ops.max(1) as f64,
-        secs(clean),
-        secs(incremental)
+        *lines as f64 / (*ops).max(1) as f64,
+        secs(*clean),
+        secs(*incremental)
     );
+    md
+}
+
+fn runtime_section(m: &Measured) -> String {
+    let mut md = String::new();
     md.push_str("## SDK overhead\n\n`cargo bench -p postpress-sdk --bench overhead` (criterion; medians): a loopback axum server answers every request with one 20-item `AccountList`; the bare baseline is `reqwest` plus `serde_json` into the same generated type. Ratio = bare time / SDK time (throughput of the SDK relative to bare). The SDK arms a per-attempt timeout timer on every request (60 s by default); the last two columns give the bare client the same timer.\n\n| case | SDK | bare reqwest | ratio | bare + same timeout | ratio |\n|---|---:|---:|---:|---:|---:|\n");
     for (group, label) in [
         ("request", "one request at a time"),
         ("request_concurrency_32", "32 concurrent requests"),
     ] {
-        if let (Some(s), Some(r)) = (estimate(group, "sdk"), estimate(group, "reqwest")) {
-            let timed = estimate(group, "reqwest_with_timeout");
+        if let (Some(s), Some(r)) = (m.estimate(group, "sdk"), m.estimate(group, "reqwest")) {
+            let timed = m.estimate(group, "reqwest_with_timeout");
             let _ = writeln!(
                 md,
                 "| {label} | {:.1} µs | {:.1} µs | {:.2}x | {} | {} |",
@@ -591,8 +688,8 @@ fn report(
         }
     }
     if let (Some(t), Some(v)) = (
-        estimate("decode_account_list_250", "typed"),
-        estimate("decode_account_list_250", "value"),
+        m.estimate("decode_account_list_250", "typed"),
+        m.estimate("decode_account_list_250", "value"),
     ) {
         let _ = writeln!(
             md,
@@ -605,7 +702,8 @@ fn report(
     md.push_str("Target: at least 0.95x of bare reqwest.\n\n");
     let _ = writeln!(
         md,
-        "## Pagination memory\n\n`cargo bench -p postpress-sdk --bench pagination_memory`: 100,000 items over 400 pages through `.items()`.\n\n`{memory}` (peak RSS over RSS after the first page; target: within 2x).\n"
+        "## Pagination memory\n\n`cargo bench -p postpress-sdk --bench pagination_memory`: 100,000 items over 400 pages through `.items()`.\n\n`{}` (peak RSS over RSS after the first page; target: within 2x).\n",
+        m.memory
     );
     md.push_str("## Reproduce\n\n```sh\ncargo install cargo-progenitor --version 0.15.1 --locked   # the peer\ncargo xtask corpus --list xtask/corpus/giants.txt --no-check   # fetches the corpus once\ncargo xtask bench            # everything above, about 15 minutes\ncargo bench -p openapi-sdkgen # in-process generation (criterion)\ncargo bench -p postpress-sdk # runtime overhead and pagination memory\n```\n");
     md

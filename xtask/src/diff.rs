@@ -5,8 +5,14 @@
 //! success responses, following `$ref`s into the schemas. A change is breaking when code
 //! written against the old SDK could stop compiling or stop working: something removed, a new
 //! requirement, a changed type, a removed enum value or success status.
+//!
+//! It reads the raw JSON trees rather than the typed document: a diff must work on documents
+//! the generator would reject or repair, and report them as written. References are followed
+//! by codegen's [`Resolver`], methods and statuses read into codegen's IR types.
 
 use anyhow::{Context, Result};
+use codegen::Resolver;
+use codegen::ir::{HttpMethod, Status};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -26,9 +32,6 @@ pub struct Report {
     pub changes: Vec<Change>,
 }
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 /// Schema nesting followed at most; deeper differences are not reported.
 const MAX_DEPTH: usize = 24;
 
@@ -113,7 +116,7 @@ pub fn compare(old: &Value, new: &Value) -> Report {
 pub fn run(old: &Path, new: &Path, crate_name: &str, version: &str) -> Result<Report> {
     let read = |p: &Path| -> Result<Value> {
         let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
-        codegen::load::parse_value(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
+        codegen::parse_value(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
     };
     let report = compare(&read(old)?, &read(new)?);
     print!("{}", report.render(crate_name, version));
@@ -148,7 +151,7 @@ pub fn print_against_head(root: &Path, spec: &str, current: &Value) {
     if !out.status.success() {
         return;
     }
-    if let Ok(old) = codegen::load::parse_value(&out.stdout) {
+    if let Ok(old) = codegen::parse_value(&out.stdout) {
         let report = compare(&old, current);
         print!("{}", report.render("postpress-sdk", &sdk_version(root)));
     }
@@ -168,24 +171,14 @@ enum Direction {
 }
 
 fn resolve<'v>(doc: &'v Value, v: &'v Value) -> &'v Value {
-    let mut v = v;
-    for _ in 0..16 {
-        match v.get("$ref").and_then(Value::as_str) {
-            Some(r) => match r.strip_prefix('#').and_then(|p| doc.pointer(p)) {
-                Some(target) => v = target,
-                None => return v,
-            },
-            None => return v,
-        }
-    }
-    v
+    Resolver::new(doc).follow(v)
 }
 
 /// A short description of a schema's type, to spot type changes.
 fn type_of(doc: &Value, schema: &Value) -> String {
     let s = resolve(doc, schema);
     if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-        return format!("ref {}", r.rsplit('/').next().unwrap_or(r));
+        return format!("ref {}", codegen::pointer::last_segment(r));
     }
     let ty = match s.get("type") {
         Some(Value::String(t)) => t.clone(),
@@ -228,11 +221,11 @@ impl Cx<'_> {
     }
 
     fn operations(&mut self) {
-        let ops = |doc: &Value| -> Vec<(String, String, Value)> {
+        let ops = |doc: &Value| -> Vec<(HttpMethod, String, Value)> {
             let mut out = Vec::new();
             for (path, item) in doc["paths"].as_object().into_iter().flatten() {
-                for m in METHODS {
-                    if let Some(op) = item.get(m) {
+                for m in HttpMethod::ALL {
+                    if let Some(op) = item.get(m.key()) {
                         // Path-level parameters apply to every operation under the path.
                         let mut op = op.clone();
                         if let Some(shared) = item.get("parameters").and_then(Value::as_array) {
@@ -241,7 +234,7 @@ impl Cx<'_> {
                             all.extend(own);
                             op["parameters"] = Value::Array(all);
                         }
-                        out.push((m.to_uppercase(), path.clone(), op));
+                        out.push((m, path.clone(), op));
                     }
                 }
             }
@@ -347,24 +340,25 @@ impl Cx<'_> {
                 }
             }
         }
-        // Success responses.
-        let statuses = |op: &Value| -> Vec<String> {
+        // Success responses, each with the key it is written under.
+        let statuses = |op: &Value| -> Vec<(Status, String)> {
             op["responses"]
                 .as_object()
                 .into_iter()
                 .flatten()
-                .map(|(k, _)| k.clone())
-                .filter(|k| k.starts_with('2'))
+                .filter_map(|(k, _)| Some((k.parse::<Status>().ok()?, k.clone())))
+                .filter(|(status, _)| status.is_success())
                 .collect()
         };
         let (old_statuses, new_statuses) = (statuses(old), statuses(new));
-        for s in &old_statuses {
-            if !new_statuses.contains(s) {
+        for (status, old_key) in &old_statuses {
+            let s = status;
+            let Some((_, new_key)) = new_statuses.iter().find(|(n, _)| n == status) else {
                 self.add(true, at, format!("success status {s} removed"));
                 continue;
-            }
-            let o = resolve(old_doc, &old["responses"][s]);
-            let n = resolve(new_doc, &new["responses"][s]);
+            };
+            let o = resolve(old_doc, &old["responses"][old_key]);
+            let n = resolve(new_doc, &new["responses"][new_key]);
             for (media, content) in o["content"].as_object().into_iter().flatten() {
                 match n["content"].get(media) {
                     None => self.add(
@@ -382,8 +376,8 @@ impl Cx<'_> {
                 }
             }
         }
-        for s in &new_statuses {
-            if !old_statuses.contains(s) {
+        for (s, _) in &new_statuses {
+            if !old_statuses.iter().any(|(o, _)| o == s) {
                 self.add(false, at, format!("success status {s} added"));
             }
         }

@@ -47,15 +47,15 @@ pub fn fetch(root: &Path, base_url: Option<String>, port: Option<u16>, check: bo
         .build()?;
     let json = download(&client, &format!("{base}/api-json"), port, key.as_deref())?;
     let yaml = download(&client, &format!("{base}/api-yaml"), port, key.as_deref())?;
-    let a = codegen::load::parse_value(&json).map_err(|e| anyhow::anyhow!("api-json: {e}"))?;
-    let b = codegen::load::parse_value(&yaml).map_err(|e| anyhow::anyhow!("api-yaml: {e}"))?;
+    let a = codegen::parse_value(&json).map_err(|e| anyhow::anyhow!("api-json: {e}"))?;
+    let b = codegen::parse_value(&yaml).map_err(|e| anyhow::anyhow!("api-yaml: {e}"))?;
     if a != b {
         bail!("api-json and api-yaml describe different documents; specs/ left untouched");
     }
-    codegen::load::load(&json, &mut codegen::Diagnostics::default())
+    codegen::load(&json, &mut codegen::Diagnostics::default())
         .map_err(|e| anyhow::anyhow!("api-json: {e}"))?;
     let current = std::fs::read(root.join("specs/postpress.json")).ok();
-    let current = current.and_then(|c| codegen::load::parse_value(&c).ok());
+    let current = current.and_then(|c| codegen::parse_value(&c).ok());
     if current.as_ref() == Some(&a) {
         println!("fetch: specs/ is up to date");
         return Ok(());

@@ -17,8 +17,8 @@ pub fn check_spec_pair(root: &Path) -> Result<Vec<u8>> {
         std::fs::read(root.join(SPEC_JSON)).with_context(|| format!("reading {SPEC_JSON}"))?;
     let yaml =
         std::fs::read(root.join(SPEC_YAML)).with_context(|| format!("reading {SPEC_YAML}"))?;
-    let a = codegen::load::parse_value(&json).map_err(|e| anyhow::anyhow!("{SPEC_JSON}: {e}"))?;
-    let b = codegen::load::parse_value(&yaml).map_err(|e| anyhow::anyhow!("{SPEC_YAML}: {e}"))?;
+    let a = codegen::parse_value(&json).map_err(|e| anyhow::anyhow!("{SPEC_JSON}: {e}"))?;
+    let b = codegen::parse_value(&yaml).map_err(|e| anyhow::anyhow!("{SPEC_YAML}: {e}"))?;
     if a != b {
         bail!(
             "{SPEC_JSON} and {SPEC_YAML} describe different documents; refresh both with `cargo xtask fetch`"
@@ -122,14 +122,14 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
         println!("regen --check: up to date");
     } else if written == 0 {
         println!("nothing changed");
-    } else if let Ok(current) = codegen::load::parse_value(&spec) {
+    } else if let Ok(current) = codegen::parse_value(&spec) {
         crate::diff::print_against_head(root, SPEC_JSON, &current);
     }
     Ok(())
 }
 
 fn crate_name(title: &str) -> String {
-    let mut name = codegen::names::field_name(title).replace('_', "-");
+    let mut name = codegen::field_name(title).replace('_', "-");
     if name.is_empty() || name.starts_with(|c: char| !c.is_ascii_alphabetic()) {
         name.insert_str(0, "api-");
     }
@@ -184,8 +184,7 @@ pub fn write_standalone(
     let name = match name {
         Some(n) => n.to_owned(),
         None => {
-            let doc =
-                codegen::load::parse_value(bytes).map_err(|e| anyhow::anyhow!("{label}: {e}"))?;
+            let doc = codegen::parse_value(bytes).map_err(|e| anyhow::anyhow!("{label}: {e}"))?;
             crate_name(doc["info"]["title"].as_str().unwrap_or_default())
         }
     };
@@ -198,17 +197,17 @@ pub fn write_standalone(
         codegen::generate(bytes, &options).map_err(|e| anyhow::anyhow!("{label}: {e}"))?;
     let write_started = Instant::now();
     let runtime_path = runtime.path.as_ref().map(|p| p.display().to_string());
-    let runtime = codegen::emit::standalone::Runtime {
+    let runtime = codegen::standalone::Runtime {
         package: SDK_DIR,
         version: &runtime.version,
         path: runtime_path.as_deref(),
         features: RUNTIME_FEATURES,
     };
-    let lib = codegen::emit::standalone::lib_rs(&generated.model, runtime)
+    let lib = codegen::standalone::lib_rs(&generated.model, runtime)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     write_atomic(
         &out.join("Cargo.toml"),
-        codegen::emit::standalone::cargo_toml(&name, runtime).as_bytes(),
+        codegen::standalone::cargo_toml(&name, runtime).as_bytes(),
     )?;
     write_atomic(&out.join("src/lib.rs"), lib.as_bytes())?;
     let mut lines = lib.lines().count();

@@ -13,13 +13,13 @@ fn root() -> PathBuf {
 
 fn spec() -> Value {
     let json = std::fs::read(root().join("specs/postpress.json")).unwrap();
-    codegen::load::parse_value(&json).unwrap()
+    codegen::parse_value(&json).unwrap()
 }
 
 #[test]
 fn json_and_yaml_are_the_same_document() {
     let yaml = std::fs::read(root().join("specs/postpress.yaml")).unwrap();
-    assert_eq!(codegen::load::parse_value(&yaml).unwrap(), spec());
+    assert_eq!(codegen::parse_value(&yaml).unwrap(), spec());
 }
 
 #[test]

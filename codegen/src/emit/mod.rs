@@ -1,15 +1,21 @@
 //! IR -> token streams (`quote!`) -> `syn::File` -> text (prettyplease). One file per resource
-//! group, one for types, a `mod.rs`, and the `API.md` index.
+//! group (`operations`), one for types (`types`), a `mod.rs`, the schema-example tests
+//! (`examples`) and the `API.md` index (`index`); `rust_type`, `docs` and `lints` are the
+//! pieces they share, `standalone` the extra files of a crate of its own. Emission is a
+//! function of the IR: every name is taken from it, and no token stream is read back as text.
 
 mod docs;
 mod examples;
 mod index;
+mod lints;
 mod operations;
+mod rust_type;
 pub mod standalone;
 mod types;
 
 use crate::diagnostics::Error;
-use crate::ir::{Model, Ty};
+use crate::ir::Model;
+use lints::module_allows;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::time::{Duration, Instant};
@@ -21,66 +27,6 @@ pub struct GeneratedFile {
     pub path: String,
     /// Full content.
     pub contents: String,
-}
-
-/// Where a type is written: inside `types.rs` or in a sibling module.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Scope {
-    /// Inside the types module.
-    Types,
-    /// In a group module.
-    Group,
-}
-
-/// The Rust type for `ty`. `Binary` is a file part in multipart bodies and text elsewhere.
-pub(crate) fn rust_type(ty: &Ty, scope: Scope, multipart: bool) -> TokenStream {
-    match ty {
-        Ty::String => quote!(::std::string::String),
-        Ty::Bool => quote!(bool),
-        Ty::I32 => quote!(i32),
-        Ty::I64 => quote!(i64),
-        Ty::F64 => quote!(f64),
-        Ty::Binary if multipart => quote!(crate::engine::Part),
-        Ty::Binary => quote!(::std::string::String),
-        Ty::Value => quote!(::serde_json::Value),
-        Ty::Named(n) => {
-            let id = format_ident!("{}", n);
-            match scope {
-                Scope::Types => quote!(#id),
-                Scope::Group => quote!(super::types::#id),
-            }
-        }
-        Ty::Vec(i) => {
-            let i = rust_type(i, scope, multipart);
-            quote!(::std::vec::Vec<#i>)
-        }
-        Ty::Map(i) => {
-            let i = rust_type(i, scope, multipart);
-            quote!(::std::collections::BTreeMap<::std::string::String, #i>)
-        }
-        Ty::Option(i) => {
-            let i = rust_type(i, scope, multipart);
-            quote!(::std::option::Option<#i>)
-        }
-        Ty::Boxed(i) => {
-            let i = rust_type(i, scope, multipart);
-            quote!(::std::boxed::Box<#i>)
-        }
-    }
-}
-
-/// Lints that the shape of a foreign document can trigger and that say nothing about the
-/// generated code's correctness (names, doc prose and sizes come from the document).
-pub(crate) fn module_allows() -> TokenStream {
-    quote! {
-        #![allow(deprecated)]
-        #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::enum_variant_names)]
-        #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::type_complexity)]
-        #![allow(clippy::should_implement_trait, clippy::wrong_self_convention, clippy::new_without_default)]
-        #![allow(clippy::len_without_is_empty, clippy::empty_docs, clippy::tabs_in_doc_comments)]
-        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-        #![allow(rustdoc::invalid_rust_codeblocks, rustdoc::private_intra_doc_links)]
-    }
 }
 
 fn header(spec_label: &str) -> String {
@@ -96,7 +42,7 @@ fn format_file(tokens: TokenStream, what: &str) -> Result<String, Error> {
 
 /// Emits every file of the model. Returns the files and the time spent building tokens and
 /// formatting them.
-pub fn emit(
+pub(crate) fn emit(
     model: &Model,
     spec_label: &str,
     crate_name: Option<&str>,

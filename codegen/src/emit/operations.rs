@@ -1,22 +1,27 @@
 //! Operations -> one module per resource group: an accessor struct, one request builder per
 //! operation (required inputs as arguments, optional ones as setters), typed `send()`,
-//! `send_with_response()`, and `pages()`/`items()` for detected cursor pagination.
+//! `send_with_response()`, and `pages()`/`items()` for detected cursor pagination. Builder,
+//! response-enum and body-enum names, and their variants, are the IR's.
 
-use super::{Scope, docs, module_allows, rust_type};
+use super::docs;
+use super::lints::module_allows;
+use super::rust_type::{Scope, rust_type};
 use crate::ir::{
-    Body, BodyKind, Model, MultipartKind, Operation, Param, ParamLocation, ParamStyle, Success, Ty,
-    TypeKind,
+    Body, BodyKind, HttpMethod, Model, MultipartKind, Operation, Param, ParamLocation, ParamStyle,
+    Status, Success, Ty, TypeKind,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// Whether `ty` is text, looking through aliases (`type UniqueId = String`).
+/// The Rust type of a parameter's value.
 fn param_type(p: &Param) -> TokenStream {
     rust_type(&p.ty, Scope::Group, false)
 }
 
-fn success_type(op: &Operation, model_op_enum: &Option<proc_macro2::Ident>) -> TokenStream {
-    if let Some(e) = model_op_enum {
+/// What `send()` returns: the response enum, or the one success body's type.
+fn success_type(op: &Operation) -> TokenStream {
+    if let Some(e) = &op.response_enum {
+        let e = format_ident!("{}", e);
         return quote!(#e);
     }
     match op.success.first().map(|c| &c.body) {
@@ -25,27 +30,6 @@ fn success_type(op: &Operation, model_op_enum: &Option<proc_macro2::Ident>) -> T
         Some(Success::Empty) => quote!(()),
         Some(Success::Binary) | None => quote!(crate::engine::Bytes),
     }
-}
-
-/// Distinct success bodies need an enum; identical ones collapse to one type.
-fn needs_enum(op: &Operation) -> bool {
-    op.success.len() > 1 && op.success.iter().any(|c| c.body != op.success[0].body)
-}
-
-fn status_variant(status: u16) -> proc_macro2::Ident {
-    format_ident!(
-        "{}",
-        match status {
-            200 => "Ok".to_owned(),
-            201 => "Created".to_owned(),
-            202 => "Accepted".to_owned(),
-            203 => "NonAuthoritative".to_owned(),
-            204 => "NoContent".to_owned(),
-            206 => "PartialContent".to_owned(),
-            0 => "Default".to_owned(),
-            s => format!("Status{s}"),
-        }
-    )
 }
 
 /// The Rust type of one encoding of a body.
@@ -58,45 +42,43 @@ fn kind_type(kind: &BodyKind) -> TokenStream {
     }
 }
 
-/// The body parameter's type: the one encoding's type, or the `{Method}Body` enum when the
+/// The body parameter's type: the one encoding's type, or the choice enum when the
 /// operation accepts several.
-fn body_type(op: &Operation, body: &Body) -> TokenStream {
-    match body_enum_name(op, body) {
-        Some(name) => quote!(#name),
-        None => kind_type(&body.kind),
+fn body_type(body: &Body) -> TokenStream {
+    match &body.choice_enum {
+        Some(name) => {
+            let name = format_ident!("{}", name);
+            quote!(#name)
+        }
+        None => kind_type(&body.default.kind),
     }
 }
 
-fn body_enum_name(op: &Operation, body: &Body) -> Option<proc_macro2::Ident> {
-    (!body.alternatives.is_empty())
-        .then(|| format_ident!("{}Body", op.builder.trim_end_matches("Builder")))
+/// A type as a reader names it in prose (`Account`, `Vec<Account>`).
+fn type_label(ty: &Ty) -> String {
+    match ty {
+        Ty::String | Ty::Binary => "String".into(),
+        Ty::Bool => "bool".into(),
+        Ty::I32 => "i32".into(),
+        Ty::I64 => "i64".into(),
+        Ty::F64 => "f64".into(),
+        Ty::Value => "Value".into(),
+        Ty::Named(n) => n.clone(),
+        Ty::Vec(i) => format!("Vec<{}>", type_label(i)),
+        Ty::Map(i) => format!("BTreeMap<String, {}>", type_label(i)),
+        Ty::Option(i) => format!("Option<{}>", type_label(i)),
+        Ty::Boxed(i) => format!("Box<{}>", type_label(i)),
+    }
 }
 
-/// Every encoding of a body as (variant, media type, kind), the default first.
-fn body_choices(body: &Body) -> Vec<(proc_macro2::Ident, String, BodyKind)> {
-    let mut idents = crate::names::NameSet::default();
-    std::iter::once((&body.content_type, &body.kind))
-        .chain(body.alternatives.iter().map(|c| (&c.content_type, &c.kind)))
-        .map(|(media, kind)| {
-            let word = match kind {
-                BodyKind::Json(_) => "Json",
-                BodyKind::Form(_) => "Form",
-                BodyKind::Multipart(_) => "Multipart",
-                BodyKind::Bytes => "Bytes",
-                BodyKind::Text => "Text",
-            };
-            let base = if idents.is_free(word) {
-                word.to_owned()
-            } else {
-                crate::names::type_name(media.rsplit('/').next().unwrap_or(media))
-            };
-            (
-                format_ident!("{}", idents.unique(&base)),
-                media.clone(),
-                kind.clone(),
-            )
-        })
-        .collect()
+/// The type of one encoding of a body as a reader names it in prose.
+fn kind_label(kind: &BodyKind) -> String {
+    match kind {
+        BodyKind::Json(ty) | BodyKind::Form(ty) => type_label(ty),
+        BodyKind::Multipart(name) => name.clone(),
+        BodyKind::Bytes => "Bytes".into(),
+        BodyKind::Text => "String".into(),
+    }
 }
 
 /// `enum {Method}Body` for operations that accept several media types: the caller picks the
@@ -105,29 +87,23 @@ fn body_enum(op: &Operation) -> TokenStream {
     let Some(body) = &op.body else {
         return quote!();
     };
-    let Some(name) = body_enum_name(op, body) else {
+    let Some(name) = &body.choice_enum else {
         return quote!();
     };
-    let choices = body_choices(body);
-    let variants = choices.iter().map(|(id, media, kind)| {
-        let ty = kind_type(kind);
-        let doc = docs::attrs(&[format!("Sent as {}.", docs::code(media))]);
+    let name = format_ident!("{}", name);
+    let variants = body.choices().map(|choice| {
+        let id = format_ident!("{}", choice.variant);
+        let ty = kind_type(&choice.kind);
+        let doc = docs::attrs(&[format!("Sent as {}.", docs::code(&choice.content_type))]);
         quote!(#doc #id(#ty),)
     });
-    let (default_id, _, default_kind) = &choices[0];
-    let default_ty = kind_type(default_kind);
+    let default_id = format_ident!("{}", body.default.variant);
+    let default_ty = kind_type(&body.default.kind);
     let doc = docs::attrs(&[format!(
         "The encodings `{}` accepts for its body; a {} converts into the default, {}.",
         op.method,
-        docs::code(
-            default_ty
-                .to_string()
-                .replace(' ', "")
-                .rsplit("::")
-                .next()
-                .unwrap_or_default()
-        ),
-        docs::code(&choices[0].1)
+        docs::code(&kind_label(&body.default.kind)),
+        docs::code(&body.default.content_type)
     )]);
     quote! {
         #doc
@@ -146,14 +122,6 @@ fn body_enum(op: &Operation) -> TokenStream {
 /// A usage example for the method docs: required arguments as literals where their type
 /// allows, hidden placeholders otherwise, so the visible part is the call itself.
 fn example(op: &Operation, module: &str, krate: &str) -> String {
-    let absolute = |tokens: TokenStream| -> String {
-        let text = tokens.to_string().replace(' ', "");
-        match text.strip_prefix("super::") {
-            Some(rest) => format!("{krate}::{rest}"),
-            None if !text.contains("::") => format!("{krate}::{module}::{text}"),
-            None => text.replace("crate::", &format!("{krate}::")),
-        }
-    };
     let mut hidden = Vec::new();
     let mut args = Vec::new();
     for p in op.params.iter().filter(|p| p.required) {
@@ -170,17 +138,21 @@ fn example(op: &Operation, module: &str, krate: &str) -> String {
                 hidden.push(format!(
                     "# let {}: {} = todo!();",
                     p.ident,
-                    absolute(param_type(p))
+                    example_type(&p.ty, krate)
                 ));
                 args.push(p.ident.clone());
             }
         }
     }
     if let Some(b) = op.body.as_ref().filter(|b| b.required) {
-        hidden.push(format!(
-            "# let body: {} = todo!();",
-            absolute(body_type(op, b))
-        ));
+        let ty = match (&b.choice_enum, &b.default.kind) {
+            (Some(name), _) => format!("{krate}::{module}::{name}"),
+            (None, BodyKind::Json(ty) | BodyKind::Form(ty)) => example_type(ty, krate),
+            (None, BodyKind::Multipart(name)) => format!("{krate}::types::{name}"),
+            (None, BodyKind::Bytes) => format!("{krate}::engine::Bytes"),
+            (None, BodyKind::Text) => "::std::string::String".into(),
+        };
+        hidden.push(format!("# let body: {ty} = todo!();"));
         args.push("body".into());
     }
     let mut lines = vec![
@@ -198,6 +170,27 @@ fn example(op: &Operation, module: &str, krate: &str) -> String {
     lines.push("# }".into());
     lines.push("```".into());
     format!("# Example\n{}", lines.join("\n"))
+}
+
+/// A type's path as a doc example outside the crate writes it: generated types through
+/// `{krate}::types`, everything else fully qualified.
+fn example_type(ty: &Ty, krate: &str) -> String {
+    match ty {
+        Ty::String | Ty::Binary => "::std::string::String".into(),
+        Ty::Bool => "bool".into(),
+        Ty::I32 => "i32".into(),
+        Ty::I64 => "i64".into(),
+        Ty::F64 => "f64".into(),
+        Ty::Value => "::serde_json::Value".into(),
+        Ty::Named(n) => format!("{krate}::types::{n}"),
+        Ty::Vec(i) => format!("::std::vec::Vec<{}>", example_type(i, krate)),
+        Ty::Map(i) => format!(
+            "::std::collections::BTreeMap<::std::string::String,{}>",
+            example_type(i, krate)
+        ),
+        Ty::Option(i) => format!("::std::option::Option<{}>", example_type(i, krate)),
+        Ty::Boxed(i) => format!("::std::boxed::Box<{}>", example_type(i, krate)),
+    }
 }
 
 fn method_doc(op: &Operation, module: &str, crate_name: Option<&str>) -> TokenStream {
@@ -232,7 +225,7 @@ fn method_doc(op: &Operation, module: &str, crate_name: Option<&str>) -> TokenSt
     if let Some(b) = &op.body {
         params.push(format!(
             "- body ({}, {})",
-            docs::code(&b.content_type),
+            docs::code(&b.default.content_type),
             if b.required { "required" } else { "optional" }
         ));
     }
@@ -243,11 +236,14 @@ fn method_doc(op: &Operation, module: &str, crate_name: Option<&str>) -> TokenSt
         let errs: Vec<String> = op
             .errors
             .iter()
-            .map(|(status, ty)| match ty {
-                Some(Ty::Named(name)) => {
-                    format!("- {}: [`{name}`](crate::types::{name})", docs::code(status))
+            .map(|e| {
+                let status = docs::code(&e.status.to_string());
+                match &e.body {
+                    Some(Ty::Named(name)) => {
+                        format!("- {status}: [`{name}`](crate::types::{name})")
+                    }
+                    _ => format!("- {status}"),
                 }
-                _ => format!("- {}", docs::code(status)),
             })
             .collect();
         parts.push(format!(
@@ -334,7 +330,7 @@ fn emit_method(op: &Operation, module: &str, crate_name: Option<&str>) -> TokenS
         }
     }
     if let Some(b) = &op.body {
-        let ty = body_type(op, b);
+        let ty = body_type(b);
         if b.required {
             args.push(quote!(body: impl ::std::convert::Into<#ty>));
             inits.push(quote!(body: body.into()));
@@ -364,16 +360,9 @@ fn style_tokens(s: ParamStyle) -> TokenStream {
     }
 }
 
-fn method_tokens(m: &str) -> TokenStream {
-    match m {
-        "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS" | "TRACE" => {
-            let id = format_ident!("{}", m);
-            quote!(crate::engine::Method::#id)
-        }
-        other => {
-            quote!(crate::engine::Method::from_bytes(#other.as_bytes()).unwrap_or(crate::engine::Method::GET))
-        }
-    }
+fn method_tokens(m: HttpMethod) -> TokenStream {
+    let id = format_ident!("{}", m.as_str());
+    quote!(crate::engine::Method::#id)
 }
 
 fn fmt_f64(v: f64) -> TokenStream {
@@ -382,7 +371,7 @@ fn fmt_f64(v: f64) -> TokenStream {
 }
 
 fn build_fn(model: &Model, op: &Operation) -> TokenStream {
-    let method = method_tokens(&op.http_method);
+    let method = method_tokens(op.http_method);
     let path = &op.path;
     let mut steps = Vec::new();
     for p in &op.params {
@@ -433,11 +422,13 @@ fn build_fn(model: &Model, op: &Operation) -> TokenStream {
             }
         };
         let set = |body: TokenStream| -> TokenStream {
-            match body_enum_name(op, b) {
-                None => encode(&b.kind, &b.content_type, body),
+            match &b.choice_enum {
+                None => encode(&b.default.kind, &b.default.content_type, body),
                 Some(name) => {
-                    let arms = body_choices(b).into_iter().map(|(id, media, kind)| {
-                        let step = encode(&kind, &media, quote!(inner));
+                    let name = format_ident!("{}", name);
+                    let arms = b.choices().map(|choice| {
+                        let id = format_ident!("{}", choice.variant);
+                        let step = encode(&choice.kind, &choice.content_type, quote!(inner));
                         quote!(#name::#id(inner) => { #step })
                     });
                     quote!(match #body { #(#arms)* })
@@ -498,31 +489,28 @@ fn into_variant(body: &Success, e: &proc_macro2::Ident, v: &proc_macro2::Ident) 
 }
 
 fn send_fns(op: &Operation) -> TokenStream {
-    let enum_name =
-        needs_enum(op).then(|| format_ident!("{}Response", op.builder.trim_end_matches("Builder")));
-    let out = success_type(op, &enum_name);
+    let out = success_type(op);
     let stream = stream_fn(op);
-    let decode = if let Some(e) = &enum_name {
+    let decode = if let Some(e) = &op.response_enum {
+        let e = format_ident!("{}", e);
         let arms = op.success.iter().map(|c| {
-            let v = status_variant(c.status);
-            let pat = if c.status == 0 {
-                quote!(_)
-            } else {
-                let s = c.status;
-                quote!(#s)
+            let v = format_ident!("{}", c.variant);
+            let pat = match c.status.code() {
+                Some(code) => quote!(#code),
+                None => quote!(_),
             };
-            let conv = into_variant(&c.body, e, &v);
+            let conv = into_variant(&c.body, &e, &v);
             quote!(#pat => #conv,)
         });
-        let has_default = op.success.iter().any(|c| c.status == 0);
-        let fallback = if has_default {
-            quote!()
-        } else {
-            // An undocumented 2xx decodes as the first documented success.
-            let first = &op.success[0];
-            let v = status_variant(first.status);
-            let conv = into_variant(&first.body, e, &v);
-            quote!(_ => #conv,)
+        let has_catch_all = op.success.iter().any(|c| c.status.code().is_none());
+        // An undocumented 2xx decodes as the first documented success.
+        let fallback = match op.success.first() {
+            Some(first) if !has_catch_all => {
+                let v = format_ident!("{}", first.variant);
+                let conv = into_variant(&first.body, &e, &v);
+                quote!(_ => #conv,)
+            }
+            _ => quote!(),
         };
         quote! {
             match raw.status().as_u16() {
@@ -573,16 +561,15 @@ fn stream_fn(op: &Operation) -> TokenStream {
 }
 
 fn response_enum(op: &Operation) -> TokenStream {
-    if !needs_enum(op) {
+    let Some(name) = &op.response_enum else {
         return quote!();
-    }
-    let name = format_ident!("{}Response", op.builder.trim_end_matches("Builder"));
+    };
+    let name = format_ident!("{}", name);
     let variants = op.success.iter().map(|c| {
-        let v = status_variant(c.status);
-        let doc = docs::attrs(&[if c.status == 0 {
-            "Any other success status.".to_owned()
-        } else {
-            format!("Status `{}`.", c.status)
+        let v = format_ident!("{}", c.variant);
+        let doc = docs::attrs(&[match c.status {
+            Status::Code(code) => format!("Status `{code}`."),
+            Status::Range(_) | Status::Default => "Any other success status.".to_owned(),
         }]);
         match &c.body {
             Success::Json(ty) => {
@@ -671,28 +658,22 @@ fn emit_builder(model: &Model, op: &Operation) -> TokenStream {
             fields.push(quote!(#id: #ty,));
         } else {
             fields.push(quote!(#id: ::std::option::Option<#ty>,));
-            let (arg, value) = if p.text {
-                (
-                    quote!(value: impl ::std::convert::Into<::std::string::String>),
-                    quote!(value.into()),
-                )
+            let arg = if p.text {
+                quote!(value: impl ::std::convert::Into<::std::string::String>)
             } else {
-                (
-                    quote!(value: impl ::std::convert::Into<#ty>),
-                    quote!(value.into()),
-                )
+                quote!(value: impl ::std::convert::Into<#ty>)
             };
             setters.push(quote! {
                 #pdoc
                 pub fn #id(mut self, #arg) -> Self {
-                    self.#id = ::std::option::Option::Some(#value);
+                    self.#id = ::std::option::Option::Some(value.into());
                     self
                 }
             });
         }
     }
     if let Some(b) = &op.body {
-        let ty = body_type(op, b);
+        let ty = body_type(b);
         if b.required {
             fields.push(quote!(body: #ty,));
         } else {

@@ -1,6 +1,8 @@
 //! Named types -> Rust items.
 
-use super::{Scope, docs, module_allows, rust_type};
+use super::docs;
+use super::lints::module_allows;
+use super::rust_type::{Scope, rust_type};
 use crate::ir::{
     Field, Model, MultipartKind, StringEnum, Struct, Tagged, Ty, TypeDef, TypeKind, Untagged,
 };

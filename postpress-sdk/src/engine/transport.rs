@@ -106,7 +106,8 @@ impl Engine {
                 .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
         });
         // POST and PATCH are only safe to repeat when the server can recognise the replay.
-        let method_is_safe = !matches!(req.method.as_str(), "POST" | "PATCH");
+        let method_is_safe =
+            req.method != reqwest::Method::POST && req.method != reqwest::Method::PATCH;
         let may_retry = (method_is_safe || idempotency_key.is_some()) && req.is_replayable();
         let mut backoff = policy.backoff();
         let mut attempt: u32 = 0;

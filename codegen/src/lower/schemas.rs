@@ -1,106 +1,32 @@
-//! Schemas -> types: `$ref` resolution, naming of inline schemas, primitives, arrays, maps and
-//! objects. Unions live in `unions.rs`, `allOf` merging in `merge.rs`.
+//! Schema -> type conversion: components under their reserved names, primitives, arrays,
+//! string enums, maps and objects. Unions are converted in `unions`, `allOf` views built in
+//! `merge`; the state they all share is the type space (`space`).
 
-use super::merge::{self, ObjectView};
-use super::{Doc, EnumVariant, Field, StringEnum, Struct, Ty, TypeDef, TypeKind};
+use super::merge::{ObjectView, object_view};
+use super::shapes::{
+    UnionKeyword, add_note, doc_of, format_note, is_null_only, single_string_value,
+};
+use super::space::{Conv, MAX_DEPTH, Naming, ShapeKey, TypeSpace, wrap_nullable};
 use crate::diagnostics::Diagnostics;
-use crate::load::{Document, escape_pointer};
+use crate::ir::{Doc, EnumVariant, Field, StringEnum, Struct, Ty, TypeDef, TypeKind};
 use crate::names::{NameSet, field_name, type_name};
-use indexmap::IndexMap;
+use crate::pointer;
 use openapiv3::{
     AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
 };
-use std::collections::{HashMap, HashSet};
 
-/// Deepest schema nesting converted; deeper schemas become `Value` with a warning.
-pub(crate) const MAX_DEPTH: usize = 64;
-
-/// How the result of a conversion is named.
-#[derive(Debug, Clone)]
-pub(crate) enum Naming {
-    /// A component: define under exactly this name.
-    Fixed(String),
-    /// An inline schema: name it from this hint (deduplicated by shape).
-    Hint(String),
-}
-
-impl Naming {
-    pub(crate) fn hint(&self) -> &str {
-        match self {
-            Naming::Fixed(n) | Naming::Hint(n) => n,
-        }
-    }
-}
-
-/// A converted schema: its type and whether `null` is allowed.
-#[derive(Debug, Clone)]
-pub struct Conv {
-    /// The type.
-    pub ty: Ty,
-    /// Whether `null` is a valid value.
-    pub nullable: bool,
-}
-
-impl Conv {
-    pub(crate) fn of(ty: Ty) -> Self {
-        Self {
-            ty,
-            nullable: false,
-        }
-    }
-}
-
-/// All named types of one document, built incrementally.
-pub struct TypeSpace<'a> {
-    pub(crate) doc: &'a Document,
-    defs: Vec<TypeDef>,
-    pub(crate) names: NameSet,
-    components: IndexMap<String, String>,
-    nullable_components: HashSet<String>,
-    shapes: HashMap<String, String>,
-    resolving: Vec<String>,
-}
-
-impl<'a> TypeSpace<'a> {
-    /// Reserves a name for every component schema up front, so `$ref`s (including cyclic ones)
-    /// resolve to names before any type is built, and names do not depend on visiting order.
-    pub fn new(doc: &'a Document) -> Self {
-        let mut names = NameSet::default();
-        let mut components = IndexMap::new();
-        let mut nullable_components = HashSet::new();
-        if let Some(c) = &doc.api.components {
-            for (key, schema) in &c.schemas {
-                let name = names.unique(&type_name(key));
-                if let ReferenceOr::Item(s) = schema
-                    && s.schema_data.nullable
-                {
-                    nullable_components.insert(name.clone());
-                }
-                components.insert(key.clone(), name);
-            }
-        }
-        Self {
-            doc,
-            defs: Vec::new(),
-            names,
-            components,
-            nullable_components,
-            shapes: HashMap::new(),
-            resolving: Vec::new(),
-        }
-    }
-
+impl TypeSpace<'_> {
     /// Defines every component schema under its reserved name.
-    pub fn define_components(&mut self, diags: &mut Diagnostics) {
-        let Some(c) = &self.doc.api.components else {
+    pub(super) fn define_components(&mut self, diags: &mut Diagnostics) {
+        let Some(c) = &self.api.components else {
             return;
         };
         for (key, schema) in &c.schemas {
             let name = self.components[key].clone();
-            let pointer = format!("#/components/schemas/{}", escape_pointer(key));
+            let pointer = format!("#/components/schemas/{}", pointer::escape(key));
             let conv = self.convert(schema, Naming::Fixed(name.clone()), &pointer, 0, diags);
-            if !self.defs.iter().any(|d| d.name == name) {
+            if self.defined(&name).is_none() {
                 let ty = conv.ty;
                 // A component that is only a reference or primitive becomes an alias.
                 let ty = if ty == Ty::Named(name.clone()) {
@@ -122,98 +48,8 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
-    /// All types defined so far, in definition order.
-    pub fn finish(self) -> Vec<TypeDef> {
-        self.defs
-    }
-
-    pub(crate) fn push(&mut self, def: TypeDef) {
-        self.defs.push(def);
-    }
-
-    /// Names a new inline type, or finds the identical one defined earlier.
-    /// Returns `Err(existing)` when the shape was already defined.
-    pub(crate) fn claim_name(
-        &mut self,
-        naming: &Naming,
-        shape_key: Option<String>,
-    ) -> Result<String, String> {
-        match naming {
-            Naming::Fixed(name) => Ok(name.clone()),
-            Naming::Hint(hint) => {
-                if let Some(existing) = shape_key.as_ref().and_then(|k| self.shapes.get(k)) {
-                    return Err(existing.clone());
-                }
-                let name = self.names.unique(&type_name(hint));
-                if let Some(key) = shape_key {
-                    self.shapes.insert(key, name.clone());
-                }
-                Ok(name)
-            }
-        }
-    }
-
-    /// Resolves a schema reference to the schema, its pointer, and its component name if any.
-    pub(crate) fn resolve(
-        &self,
-        schema: &ReferenceOr<Schema>,
-        pointer: &str,
-        diags: &mut Diagnostics,
-    ) -> Option<(Schema, String, Option<String>)> {
-        let mut current = schema.clone();
-        let mut at = pointer.to_owned();
-        let mut component = None;
-        for _ in 0..32 {
-            match current {
-                ReferenceOr::Item(s) => return Some((s, at, component)),
-                ReferenceOr::Reference { reference } => {
-                    let Some(target) = crate::load::local_pointer(&reference) else {
-                        diags.warn(
-                            &at,
-                            format!(
-                                "external reference `{reference}` is not supported; using any JSON"
-                            ),
-                        );
-                        return None;
-                    };
-                    if let Some(key) = target.strip_prefix("/components/schemas/") {
-                        let key = unescape_pointer(key);
-                        if let Some(name) = self.components.get(&key) {
-                            component = Some(name.clone());
-                        }
-                    }
-                    let Some(raw) = self.doc.raw.pointer(&target) else {
-                        diags.warn(
-                            &at,
-                            format!("reference `{reference}` points at nothing; using any JSON"),
-                        );
-                        return None;
-                    };
-                    current = match serde_json::from_value::<ReferenceOr<Schema>>(raw.clone()) {
-                        Ok(s) => s,
-                        Err(e) => {
-                            diags.warn(
-                                &at,
-                                format!(
-                                    "reference `{reference}` is not a schema ({e}); using any JSON"
-                                ),
-                            );
-                            return None;
-                        }
-                    };
-                    at = reference.clone();
-                }
-            }
-        }
-        diags.warn(
-            pointer,
-            "reference chain longer than 32 links (a cycle?); using any JSON",
-        );
-        None
-    }
-
     /// Converts a schema or reference.
-    pub(crate) fn convert(
+    pub(super) fn convert(
         &mut self,
         schema: &ReferenceOr<Schema>,
         naming: Naming,
@@ -223,14 +59,8 @@ impl<'a> TypeSpace<'a> {
     ) -> Conv {
         match schema {
             ReferenceOr::Reference { reference } => {
-                if let Some(key) = reference.strip_prefix("#/components/schemas/")
-                    && let Some(name) = self.components.get(&unescape_pointer(key))
-                {
-                    let nullable = self.nullable_components.contains(name);
-                    return Conv {
-                        ty: Ty::Named(name.clone()),
-                        nullable,
-                    };
+                if let Some(conv) = self.component_ref(reference) {
+                    return conv;
                 }
                 // A reference to some other node: convert the target inline, guarding cycles.
                 if self.resolving.iter().any(|r| r == reference) || depth > MAX_DEPTH {
@@ -240,20 +70,17 @@ impl<'a> TypeSpace<'a> {
                     );
                     return Conv::of(Ty::Value);
                 }
-                let Some((target, at, _)) = self.resolve(schema, pointer, diags) else {
+                let Some(target) = self.resolve(schema, pointer, diags) else {
                     return Conv::of(Ty::Value);
                 };
-                let hint = reference
-                    .rsplit('/')
-                    .next()
-                    .map(unescape_pointer)
-                    .unwrap_or_default();
+                let hint = pointer::last_segment(reference);
                 let naming = match naming {
                     Naming::Fixed(n) => Naming::Fixed(n),
                     Naming::Hint(h) => Naming::Hint(if hint.is_empty() { h } else { hint }),
                 };
                 self.resolving.push(reference.clone());
-                let conv = self.convert_schema(&target, naming, &at, depth + 1, diags);
+                let conv =
+                    self.convert_schema(&target.schema, naming, &target.pointer, depth + 1, diags);
                 self.resolving.pop();
                 conv
             }
@@ -262,7 +89,7 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// Converts an inline schema.
-    pub(crate) fn convert_schema(
+    pub(super) fn convert_schema(
         &mut self,
         schema: &Schema,
         naming: Naming,
@@ -334,15 +161,27 @@ impl<'a> TypeSpace<'a> {
                     conv.nullable |= nullable;
                     return conv;
                 }
-                let view = merge::object_view(self, schema, pointer, depth, diags);
+                let view = object_view(&self.resolver, schema, pointer, depth, diags);
                 Conv::of(self.object(view, schema, naming, pointer, depth, diags))
             }
-            SchemaKind::OneOf { one_of } => {
-                self.union(schema, one_of, "oneOf", naming, pointer, depth, diags)
-            }
-            SchemaKind::AnyOf { any_of } => {
-                self.union(schema, any_of, "anyOf", naming, pointer, depth, diags)
-            }
+            SchemaKind::OneOf { one_of } => self.union(
+                schema,
+                one_of,
+                UnionKeyword::OneOf,
+                naming,
+                pointer,
+                depth,
+                diags,
+            ),
+            SchemaKind::AnyOf { any_of } => self.union(
+                schema,
+                any_of,
+                UnionKeyword::AnyOf,
+                naming,
+                pointer,
+                depth,
+                diags,
+            ),
             SchemaKind::Not { .. } => {
                 diags.warn(pointer, "`not` schemas cannot be expressed; using any JSON");
                 Conv::of(Ty::Value)
@@ -357,9 +196,8 @@ impl<'a> TypeSpace<'a> {
     /// the first union over the other branches keeps the variants (and their tag) instead of
     /// flattening them into one struct. Returns `None` when no branch is a union.
     fn distribute_union(&self, parent: &Schema, all_of: &[ReferenceOr<Schema>]) -> Option<Schema> {
-        let mut scratch = Diagnostics::default();
         let (index, union) = all_of.iter().enumerate().find_map(|(i, b)| {
-            let (s, _, _) = self.resolve(b, "", &mut scratch)?;
+            let s = self.resolver.peek(b)?;
             matches!(
                 s.schema_kind,
                 SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. }
@@ -376,9 +214,7 @@ impl<'a> TypeSpace<'a> {
             variants
                 .iter()
                 .map(|v| {
-                    let null_only = self
-                        .resolve(v, "", &mut Diagnostics::default())
-                        .is_some_and(|(s, _, _)| super::unions::is_null_only(&s));
+                    let null_only = self.resolver.peek(v).is_some_and(|s| is_null_only(&s));
                     if null_only {
                         return v.clone();
                     }
@@ -426,7 +262,7 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// Defines a string enum when there are two or more values; a single value stays a string.
-    pub(crate) fn string_enum(
+    pub(super) fn string_enum(
         &mut self,
         values: &[String],
         docs: &[Doc],
@@ -443,10 +279,7 @@ impl<'a> TypeSpace<'a> {
         if unique.len() < 2 {
             return Ty::String;
         }
-        let key = format!(
-            "enum:{}",
-            serde_json::to_string(&values).unwrap_or_default()
-        );
+        let key = ShapeKey::Enum(serde_json::to_string(&values).unwrap_or_default());
         let name = match self.claim_name(&naming, Some(key)) {
             Ok(n) => n,
             Err(existing) => return Ty::Named(existing),
@@ -491,19 +324,17 @@ impl<'a> TypeSpace<'a> {
         depth: usize,
         diags: &mut Diagnostics,
     ) -> Conv {
-        let wrapped = |kind: SchemaKind| Schema {
-            schema_data: schema.schema_data.clone(),
-            schema_kind: kind,
-        };
-        if !any.one_of.is_empty() {
-            return self.union(schema, &any.one_of, "oneOf", naming, pointer, depth, diags);
-        }
-        if !any.any_of.is_empty() {
-            return self.union(schema, &any.any_of, "anyOf", naming, pointer, depth, diags);
+        for (keyword, branches) in [
+            (UnionKeyword::OneOf, &any.one_of),
+            (UnionKeyword::AnyOf, &any.any_of),
+        ] {
+            if !branches.is_empty() {
+                return self.union(schema, branches, keyword, naming, pointer, depth, diags);
+            }
         }
         let typ = any.typ.as_deref();
         if !any.all_of.is_empty() || !any.properties.is_empty() || typ == Some("object") {
-            let view = merge::object_view(self, schema, pointer, depth, diags);
+            let view = object_view(&self.resolver, schema, pointer, depth, diags);
             return Conv::of(self.object(view, schema, naming, pointer, depth, diags));
         }
         if any.items.is_some() || typ == Some("array") {
@@ -542,16 +373,13 @@ impl<'a> TypeSpace<'a> {
                 diags.warn(pointer, format!("unknown type `{other}`; using any JSON"));
                 Conv::of(Ty::Value)
             }
-            _ => {
-                let _ = wrapped;
-                Conv::of(Ty::Value)
-            }
+            _ => Conv::of(Ty::Value),
         }
     }
 
     /// An object: a struct when it has properties, a map when it only has additional
     /// properties, any JSON object otherwise.
-    pub(crate) fn object(
+    fn object(
         &mut self,
         view: ObjectView,
         schema: &Schema,
@@ -578,15 +406,17 @@ impl<'a> TypeSpace<'a> {
         if view.properties.is_empty() {
             return Ty::Map(Box::new(additional.unwrap_or(Ty::Value)));
         }
-        let key = format!(
-            "object:{}",
-            serde_json::to_string(schema).unwrap_or_default()
-        );
+        let key = ShapeKey::Object(serde_json::to_string(schema).unwrap_or_default());
         let name = match self.claim_name(&naming, Some(key)) {
             Ok(n) => n,
             Err(existing) => return Ty::Named(existing),
         };
         let mut idents = NameSet::default();
+        // The flattened map's field is named before the properties, so a property spelled
+        // `additional_properties` gets another name instead of a second field of that name.
+        if additional.is_some() {
+            idents.reserve("additional_properties");
+        }
         let mut fields = Vec::new();
         for (wire, (prop, prop_ptr)) in &view.properties {
             let hint = Naming::Hint(format!("{name}{}", type_name(wire)));
@@ -630,9 +460,6 @@ impl<'a> TypeSpace<'a> {
                 multipart: None,
             });
         }
-        let additional = additional.inspect(|_ty| {
-            let _ = idents.unique("additional_properties");
-        });
         self.push(TypeDef {
             name: name.clone(),
             pointer: pointer.to_owned(),
@@ -640,69 +467,5 @@ impl<'a> TypeSpace<'a> {
             kind: TypeKind::Struct(Struct { fields, additional }),
         });
         Ty::Named(name)
-    }
-}
-
-/// Formatted strings stay `String`, so a malformed value never fails a whole response; the
-/// docs name the format instead.
-fn format_note(s: &Schema) -> Option<String> {
-    let SchemaKind::Type(Type::String(st)) = &s.schema_kind else {
-        return None;
-    };
-    let what = match &st.format {
-        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => "an RFC 3339 date-time",
-        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => "an RFC 3339 full-date",
-        VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => "base64 bytes",
-        VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => "a UUID",
-        _ => return None,
-    };
-    Some(format!("Format: {what}, kept as text."))
-}
-
-fn add_note(doc: &mut Doc, note: String) {
-    doc.description = Some(match doc.description.take() {
-        Some(d) => format!("{d}\n\n{note}"),
-        None => note,
-    });
-}
-
-/// `Option<T>` for nullable values in positions without their own optionality (items, map values).
-pub(crate) fn wrap_nullable(conv: Conv) -> Ty {
-    if conv.nullable {
-        Ty::Option(Box::new(conv.ty))
-    } else {
-        conv.ty
-    }
-}
-
-fn single_string_value(s: &Schema) -> Option<String> {
-    match &s.schema_kind {
-        SchemaKind::Type(Type::String(st)) if st.enumeration.len() == 1 => {
-            st.enumeration[0].clone()
-        }
-        _ => None,
-    }
-}
-
-/// Docs of a schema.
-pub(crate) fn doc_of(s: &Schema) -> Doc {
-    let d = &s.schema_data;
-    Doc {
-        title: d.title.clone(),
-        description: d.description.clone(),
-        deprecated: d.deprecated,
-        example: d.example.as_ref().map(|e| e.to_string()),
-        default: d.default.as_ref().map(|e| e.to_string()),
-    }
-}
-
-pub(crate) fn unescape_pointer(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
-
-impl TypeSpace<'_> {
-    /// A type defined so far, by name.
-    pub(crate) fn defined(&self, name: &str) -> Option<&TypeDef> {
-        self.defs.iter().rev().find(|d| d.name == name)
     }
 }

@@ -1,8 +1,8 @@
 //! Recursive types: fields and variants that contain their own type (directly or through other
 //! types) are boxed; aliases that expand into themselves become `Value`.
 
-use super::{Ty, TypeDef, TypeKind};
 use crate::diagnostics::Diagnostics;
+use crate::ir::{Ty, TypeDef, TypeKind};
 use std::collections::HashMap;
 
 /// Named types a value of `ty` holds inline (not behind `Vec`, map or `Box`).
@@ -93,7 +93,7 @@ fn box_if(ty: &mut Ty, needs_box: &dyn Fn(&str) -> bool) {
 }
 
 /// Boxes recursive fields and variants and neutralises self-expanding aliases.
-pub fn break_cycles(types: &mut [TypeDef], diags: &mut Diagnostics) {
+pub(super) fn break_cycles(types: &mut [TypeDef], diags: &mut Diagnostics) {
     let ids: HashMap<String, usize> = types
         .iter()
         .enumerate()

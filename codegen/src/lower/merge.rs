@@ -1,15 +1,16 @@
 //! The object view of a schema: its properties, required names and additional properties,
 //! with `allOf` branches (and `$ref`s inside them) merged in order.
 
-use super::schemas::{MAX_DEPTH, TypeSpace};
+use super::space::MAX_DEPTH;
 use crate::diagnostics::Diagnostics;
-use crate::load::escape_pointer;
+use crate::pointer;
+use crate::resolve::Resolver;
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 
 /// Properties of an object schema after merging.
 #[derive(Debug, Clone, Default)]
-pub struct ObjectView {
+pub(super) struct ObjectView {
     /// Property name -> (schema, pointer), in first-seen order.
     pub properties: IndexMap<String, (ReferenceOr<Schema>, String)>,
     /// Required property names.
@@ -22,15 +23,15 @@ pub struct ObjectView {
 
 /// Builds the object view of `schema`. Conflicting definitions of one property are resolved in
 /// favour of the later `allOf` branch and reported.
-pub fn object_view(
-    space: &TypeSpace<'_>,
+pub(super) fn object_view(
+    resolver: &Resolver<'_>,
     schema: &Schema,
     pointer: &str,
     depth: usize,
     diags: &mut Diagnostics,
 ) -> ObjectView {
     let mut view = ObjectView::default();
-    collect(space, schema, pointer, depth, diags, &mut view);
+    collect(resolver, schema, pointer, depth, diags, &mut view);
     view
 }
 
@@ -44,7 +45,7 @@ fn add_props<'p>(
     view.is_object = true;
     for (name, prop) in props {
         let prop = prop.clone().unbox();
-        let at = format!("{pointer}/properties/{}", escape_pointer(name));
+        let at = format!("{pointer}/properties/{}", pointer::escape(name));
         if let Some((existing, _)) = view.properties.get(name)
             && existing != &prop
         {
@@ -63,7 +64,7 @@ fn add_props<'p>(
 }
 
 fn collect(
-    space: &TypeSpace<'_>,
+    resolver: &Resolver<'_>,
     schema: &Schema,
     pointer: &str,
     depth: usize,
@@ -84,7 +85,7 @@ fn collect(
                 view.additional = o.additional_properties.clone();
             }
         }
-        SchemaKind::AllOf { all_of } => branches(space, all_of, pointer, depth, diags, view),
+        SchemaKind::AllOf { all_of } => branches(resolver, all_of, pointer, depth, diags, view),
         SchemaKind::Any(any) => {
             add_props(view, any.properties.iter(), &any.required, pointer, diags);
             if !(any.properties.is_empty() && any.typ.as_deref() != Some("object")) {
@@ -93,7 +94,7 @@ fn collect(
             if any.additional_properties.is_some() {
                 view.additional = any.additional_properties.clone();
             }
-            branches(space, &any.all_of, pointer, depth, diags, view);
+            branches(resolver, &any.all_of, pointer, depth, diags, view);
         }
         SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
             diags.warn(pointer, "a union inside `allOf` cannot be merged into one struct; its properties are left out");
@@ -103,7 +104,7 @@ fn collect(
 }
 
 fn branches(
-    space: &TypeSpace<'_>,
+    resolver: &Resolver<'_>,
     all_of: &[ReferenceOr<Schema>],
     pointer: &str,
     depth: usize,
@@ -112,8 +113,9 @@ fn branches(
 ) {
     for (i, branch) in all_of.iter().enumerate() {
         let at = format!("{pointer}/allOf/{i}");
-        if let Some((s, target_ptr, _)) = space.resolve(branch, &at, diags) {
-            collect(space, &s, &target_ptr, depth + 1, diags, view);
+        match resolver.resolve(branch, &at) {
+            Ok(r) => collect(resolver, &r.item, &r.pointer, depth + 1, diags, view),
+            Err(e) => diags.warn(&e.pointer, format!("{e}; its properties are left out")),
         }
     }
 }

@@ -1,11 +1,16 @@
 //! `oneOf` / `anyOf` -> enums: collapsed string enums, tagged unions (explicit `discriminator`
 //! or an implicit one-value-enum tag), and untagged unions tried in a fixed order.
 
-use super::merge::object_view;
-use super::schemas::{Conv, Naming, TypeSpace, doc_of};
-use super::{Doc, Field, Tagged, TaggedVariant, Ty, TypeDef, TypeKind, Untagged, UntaggedVariant};
+use super::merge::{ObjectView, object_view};
+use super::shapes::{UnionKeyword, doc_of, is_null_only, kind_word, string_values};
+use super::space::{Conv, Naming, ShapeKey, TypeSpace};
 use crate::diagnostics::Diagnostics;
+use crate::ir::{
+    Doc, Field, Tagged, TaggedVariant, Ty, TypeDef, TypeKind, Untagged, UntaggedVariant,
+};
 use crate::names::{NameSet, type_name};
+use crate::pointer;
+use crate::resolve::Resolver;
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 use std::collections::HashMap;
 
@@ -16,8 +21,6 @@ struct Branch {
     component: Option<String>,
 }
 
-/// A branch that admits only `null`: 3.1's `type: "null"`, or 3.0's stand-in, a nullable
-/// schema whose enum lists nothing but `null`.
 /// The `$ref` a branch stands for: its own, or, for a branch made by distributing a union over
 /// `allOf` (see `TypeSpace::distribute_union`), the one of the variant it was made from.
 fn branch_reference(b: &Branch) -> Option<&str> {
@@ -34,52 +37,16 @@ fn branch_reference(b: &Branch) -> Option<&str> {
     }
 }
 
-pub(super) fn is_null_only(s: &Schema) -> bool {
-    let only_null = |values: &[Option<String>]| {
-        s.schema_data.nullable && !values.is_empty() && values.iter().all(Option::is_none)
-    };
-    match &s.schema_kind {
-        SchemaKind::Type(Type::String(st)) => only_null(&st.enumeration),
-        SchemaKind::Any(any) => {
-            any.typ.as_deref().is_none_or(|t| t == "null")
-                && any.properties.is_empty()
-                && any.items.is_none()
-                && any.one_of.is_empty()
-                && any.any_of.is_empty()
-                && any.all_of.is_empty()
-                && any.enumeration.iter().all(|v| v.is_null())
-                && (s.schema_data.nullable
-                    || any.typ.as_deref() == Some("null")
-                    || !any.enumeration.is_empty())
-        }
-        _ => false,
-    }
-}
-
-fn string_values(s: &Schema) -> Option<Vec<String>> {
-    match &s.schema_kind {
-        SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => {
-            Some(st.enumeration.iter().flatten().cloned().collect())
-        }
-        SchemaKind::Any(any)
-            if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string()) =>
-        {
-            Some(
-                any.enumeration
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect(),
-            )
-        }
-        _ => None,
-    }
-}
-
 /// Sort key for untagged variants: most specific first, so a permissive variant cannot shadow
 /// a stricter one.
-fn specificity(space: &TypeSpace<'_>, b: &Branch, diags: &mut Diagnostics) -> (u8, usize) {
-    let view = object_view(space, &b.schema, &b.pointer, 0, &mut Diagnostics::default());
-    let _ = diags;
+fn specificity(resolver: &Resolver<'_>, b: &Branch) -> (u8, usize) {
+    let view = object_view(
+        resolver,
+        &b.schema,
+        &b.pointer,
+        0,
+        &mut Diagnostics::quiet(),
+    );
     if view.is_object {
         return (0, usize::MAX - view.required.len());
     }
@@ -95,25 +62,15 @@ fn specificity(space: &TypeSpace<'_>, b: &Branch, diags: &mut Diagnostics) -> (u
     (rank, 0)
 }
 
-fn kind_word(s: &Schema) -> &'static str {
-    match &s.schema_kind {
-        SchemaKind::Type(Type::String(_)) => "String",
-        SchemaKind::Type(Type::Integer(_)) => "Integer",
-        SchemaKind::Type(Type::Number(_)) => "Number",
-        SchemaKind::Type(Type::Boolean(_)) => "Boolean",
-        SchemaKind::Type(Type::Array(_)) => "Array",
-        SchemaKind::Type(Type::Object(_)) => "Object",
-        _ => "Variant",
-    }
-}
-
 impl TypeSpace<'_> {
+    /// Converts a `oneOf`/`anyOf`: one branch is that branch's type, string enums collapse
+    /// into one enum, anything else is a tagged or untagged union.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn union(
+    pub(super) fn union(
         &mut self,
         parent: &Schema,
         raw_branches: &[ReferenceOr<Schema>],
-        keyword: &str,
+        keyword: UnionKeyword,
         naming: Naming,
         pointer: &str,
         depth: usize,
@@ -127,33 +84,32 @@ impl TypeSpace<'_> {
         let mut pending: Vec<(String, ReferenceOr<Schema>)> = raw_branches
             .iter()
             .enumerate()
-            .map(|(i, b)| (format!("{pointer}/{keyword}/{i}"), b.clone()))
+            .map(|(i, b)| (format!("{pointer}/{}/{i}", keyword.as_str()), b.clone()))
             .rev()
             .collect();
         while let Some((at, b)) = pending.pop() {
             if let ReferenceOr::Item(inner) = &b
                 && inner.schema_data.discriminator.is_none()
-                && let SchemaKind::OneOf { one_of: nested } | SchemaKind::AnyOf { any_of: nested } =
-                    &inner.schema_kind
+                && let Some((word, nested)) = UnionKeyword::of(&inner.schema_kind)
                 && depth < 32
             {
-                let word = if matches!(inner.schema_kind, SchemaKind::OneOf { .. }) {
-                    "oneOf"
-                } else {
-                    "anyOf"
-                };
                 nullable |= inner.schema_data.nullable;
                 pending.extend(
                     nested
                         .iter()
                         .enumerate()
-                        .map(|(j, n)| (format!("{at}/{word}/{j}"), n.clone()))
+                        .map(|(j, n)| (format!("{at}/{}/{j}", word.as_str()), n.clone()))
                         .rev(),
                 );
                 continue;
             }
             let b = &b;
-            let Some((schema, target, component)) = self.resolve(b, &at, diags) else {
+            let Some(super::space::Target {
+                schema,
+                pointer: target,
+                component,
+            }) = self.resolve(b, &at, diags)
+            else {
                 // An unresolvable branch still allows any JSON through the fallback.
                 continue;
             };
@@ -211,10 +167,7 @@ impl TypeSpace<'_> {
             let ty = self.string_enum(&values, &docs, parent, naming, pointer);
             return Conv { ty, nullable };
         }
-        let key = format!(
-            "union:{}",
-            serde_json::to_string(parent).unwrap_or_default()
-        );
+        let key = ShapeKey::Union(serde_json::to_string(parent).unwrap_or_default());
         let name = match self.claim_name(&naming, Some(key)) {
             Ok(n) => n,
             Err(existing) => {
@@ -250,14 +203,22 @@ impl TypeSpace<'_> {
     ) -> Option<(String, Vec<Vec<String>>)> {
         let views: Vec<_> = branches
             .iter()
-            .map(|b| object_view(self, &b.schema, &b.pointer, 0, &mut Diagnostics::default()))
+            .map(|b| {
+                object_view(
+                    &self.resolver,
+                    &b.schema,
+                    &b.pointer,
+                    0,
+                    &mut Diagnostics::quiet(),
+                )
+            })
             .collect();
         if !views.iter().all(|v| v.is_object) {
             return None;
         }
-        let enum_values = |view: &super::merge::ObjectView, prop: &str| -> Option<Vec<String>> {
-            let (schema, at) = view.properties.get(prop)?;
-            let (s, _, _) = self.resolve(schema, at, &mut Diagnostics::default())?;
+        let enum_values = |view: &ObjectView, prop: &str| -> Option<Vec<String>> {
+            let (schema, _) = view.properties.get(prop)?;
+            let s = self.resolver.peek(schema)?;
             string_values(&s).filter(|v| !v.is_empty())
         };
         if let Some(d) = &parent.schema_data.discriminator {
@@ -268,12 +229,12 @@ impl TypeSpace<'_> {
                     .mapping
                     .iter()
                     .filter(|(_, target)| {
-                        let target_name = target.rsplit('/').next().unwrap_or(target);
+                        let target_name = pointer::last_segment(target);
                         b.component
                             .as_deref()
-                            .is_some_and(|c| c == type_name(target_name))
+                            .is_some_and(|c| c == type_name(&target_name))
                             || reference.is_some_and(|r| {
-                                r == target.as_str() || r.rsplit('/').next() == Some(target_name)
+                                r == target.as_str() || pointer::last_segment(r) == target_name
                             })
                     })
                     .map(|(k, _)| k.clone())
@@ -284,7 +245,7 @@ impl TypeSpace<'_> {
                 if values.is_empty()
                     && let Some(reference) = reference
                 {
-                    values.push(reference.rsplit('/').next().unwrap_or_default().to_owned());
+                    values.push(pointer::last_segment(reference));
                 }
                 if values.is_empty() {
                     diags.warn(
@@ -325,11 +286,7 @@ impl TypeSpace<'_> {
             .as_deref()
             .map(type_name)
             .or_else(|| b.component.clone())
-            .or_else(|| {
-                branch_reference(b)
-                    .and_then(|r| r.rsplit('/').next())
-                    .map(|last| type_name(&super::schemas::unescape_pointer(last)))
-            })
+            .or_else(|| branch_reference(b).map(|r| type_name(&pointer::last_segment(r))))
             .unwrap_or_else(|| type_name(fallback));
         idents.unique(&base)
     }
@@ -384,7 +341,7 @@ impl TypeSpace<'_> {
         let mut keyed: Vec<((u8, usize), usize)> = branches
             .iter()
             .enumerate()
-            .map(|(i, b)| (specificity(self, b, diags), i))
+            .map(|(i, b)| (specificity(&self.resolver, b), i))
             .collect();
         keyed.sort();
         let mut idents = NameSet::default();

@@ -2,8 +2,10 @@
 //! response holds an item array (`items`, `data`) and a next cursor (`cursor`, `next_cursor`,
 //! `next_page_token`, or one of those nested one level down, e.g. `paging.cursor`).
 
-use super::schemas::TypeSpace;
-use super::{Field, Pagination, Param, ParamLocation, Success, Ty, TypeKind};
+use super::space::TypeSpace;
+use crate::ir::{
+    Field, Pagination, Param, ParamLocation, Success, SuccessCase, Ty, TypeKind, is_text,
+};
 
 const CURSOR_PARAMS: &[&str] = &[
     "cursor",
@@ -32,10 +34,10 @@ fn depth(f: &Field) -> u8 {
 }
 
 /// Detects pagination for an operation, or `None`.
-pub fn detect(
+pub(super) fn detect(
     space: &TypeSpace<'_>,
     params: &[Param],
-    success: &[super::SuccessCase],
+    success: &[SuccessCase],
 ) -> Option<Pagination> {
     let cursor = params.iter().find(|p| {
         p.location == ParamLocation::Query
@@ -56,7 +58,7 @@ pub fn detect(
     };
     let is_cursor = |f: &&Field| {
         CURSOR_FIELDS.contains(&f.wire.to_ascii_lowercase().as_str())
-            && super::is_text(|n| space.defined(n).map(|d| &d.kind), &f.ty)
+            && is_text(|n| space.defined(n).map(|d| &d.kind), &f.ty)
     };
     let (next_cursor, wire) = if let Some(c) = fields.iter().find(is_cursor) {
         (vec![(c.ident.clone(), depth(c))], c.wire.clone())

@@ -1,17 +1,9 @@
-//! The intermediate model: named types and operations, built from the document with every
-//! `$ref` resolved and every inline schema named. Emission reads only this model.
+//! The intermediate model: named types and operations, with every `$ref` resolved, every
+//! inline schema named and every name decided. It is built by `lower` and read by `emit`; what
+//! the document only spells (methods, statuses, locations) is typed here, so no later step
+//! parses text again.
 
-mod cycles;
-mod merge;
-mod operations;
-mod pagination;
-mod schemas;
-mod unions;
-
-use crate::diagnostics::Diagnostics;
-use crate::load::Document;
-
-pub use schemas::TypeSpace;
+use std::fmt;
 
 /// A Rust type as the model sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -208,7 +200,7 @@ pub struct Group {
 }
 
 /// Where a parameter goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ParamLocation {
     /// Path segment.
     Path,
@@ -244,9 +236,9 @@ pub struct Param {
     pub location: ParamLocation,
     /// Type.
     pub ty: Ty,
-    /// Required (always for path parameters).
     /// Text after looking through aliases: the method takes `impl Into<String>`.
     pub text: bool,
+    /// Required (always for path parameters).
     pub required: bool,
     /// Query style.
     pub style: ParamStyle,
@@ -261,25 +253,35 @@ pub struct Param {
 /// A request body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
-    /// Media type sent.
-    pub content_type: String,
-    /// Encoding.
-    pub kind: BodyKind,
-    /// `required: true`.
-    pub required: bool,
+    /// The encoding sent unless the caller picks another.
+    pub default: BodyChoice,
     /// Other encodings the operation accepts, in order of preference: the caller may pick one
     /// instead of the default. Media types that encode alike (`application/json`,
     /// `text/json`, `application/*+json` of one schema) appear once.
     pub alternatives: Vec<BodyChoice>,
+    /// `required: true`.
+    pub required: bool,
+    /// Name of the enum the caller picks an encoding with; `Some` exactly when there are
+    /// alternatives.
+    pub choice_enum: Option<String>,
 }
 
-/// One more way to send an operation's body.
+impl Body {
+    /// Every encoding, the default first.
+    pub fn choices(&self) -> impl Iterator<Item = &BodyChoice> {
+        std::iter::once(&self.default).chain(&self.alternatives)
+    }
+}
+
+/// One way to send an operation's body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BodyChoice {
     /// Media type sent.
     pub content_type: String,
     /// Encoding.
     pub kind: BodyKind,
+    /// Its variant in the body's choice enum.
+    pub variant: String,
 }
 
 /// How a body is encoded.
@@ -310,13 +312,170 @@ pub enum Success {
     Empty,
 }
 
+/// A response status as the document keys it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// One code (`404`).
+    Code(u16),
+    /// A class of codes (`4XX`), by its first digit.
+    Range(u16),
+    /// `default`: every status not listed.
+    Default,
+}
+
+impl Status {
+    /// Whether the status is a success (`2xx` or `2XX`).
+    pub fn is_success(self) -> bool {
+        match self {
+            Status::Code(code) => (200..300).contains(&code),
+            Status::Range(class) => class == 2,
+            Status::Default => false,
+        }
+    }
+
+    /// The one code this status stands for; `None` for a range or `default`.
+    pub fn code(self) -> Option<u16> {
+        match self {
+            Status::Code(code) => Some(code),
+            Status::Range(_) | Status::Default => None,
+        }
+    }
+}
+
+impl std::str::FromStr for Status {
+    type Err = String;
+
+    /// Reads a key of a `responses` object: `404`, `4XX` (any case) or `default`.
+    fn from_str(key: &str) -> Result<Self, String> {
+        let key = key.trim();
+        if key.eq_ignore_ascii_case("default") {
+            return Ok(Status::Default);
+        }
+        if let Some(class) = key
+            .strip_suffix("XX")
+            .or_else(|| key.strip_suffix("xx"))
+            .and_then(|c| c.parse::<u16>().ok())
+            .filter(|c| (1..=5).contains(c))
+        {
+            return Ok(Status::Range(class));
+        }
+        key.parse::<u16>()
+            .map(Status::Code)
+            .map_err(|_| format!("`{key}` is not a response status"))
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Status::Code(code) => write!(f, "{code}"),
+            Status::Range(class) => write!(f, "{class}XX"),
+            Status::Default => f.write_str("default"),
+        }
+    }
+}
+
 /// One success status and its body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SuccessCase {
-    /// Status code (`200`), or 0 for `2XX`/`default`.
-    pub status: u16,
+    /// Status; a range or `default` matches any success status not listed.
+    pub status: Status,
+    /// Its variant in the operation's response enum.
+    pub variant: String,
     /// Body.
     pub body: Success,
+}
+
+/// One documented error status and its JSON body type, when it has one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorCase {
+    /// Status.
+    pub status: Status,
+    /// Body type.
+    pub body: Option<Ty>,
+}
+
+/// An HTTP method an operation can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    /// `GET`.
+    Get,
+    /// `PUT`.
+    Put,
+    /// `POST`.
+    Post,
+    /// `DELETE`.
+    Delete,
+    /// `OPTIONS`.
+    Options,
+    /// `HEAD`.
+    Head,
+    /// `PATCH`.
+    Patch,
+    /// `TRACE`.
+    Trace,
+}
+
+impl HttpMethod {
+    /// Every method, in the order a path item lists them.
+    pub const ALL: [HttpMethod; 8] = [
+        HttpMethod::Get,
+        HttpMethod::Put,
+        HttpMethod::Post,
+        HttpMethod::Delete,
+        HttpMethod::Options,
+        HttpMethod::Head,
+        HttpMethod::Patch,
+        HttpMethod::Trace,
+    ];
+
+    /// The method as sent on the wire (`GET`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+
+    /// The key of this method in a path item (`get`).
+    pub fn key(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "get",
+            HttpMethod::Put => "put",
+            HttpMethod::Post => "post",
+            HttpMethod::Delete => "delete",
+            HttpMethod::Options => "options",
+            HttpMethod::Head => "head",
+            HttpMethod::Patch => "patch",
+            HttpMethod::Trace => "trace",
+        }
+    }
+
+    /// This method's operation in a path item.
+    pub fn of(self, item: &openapiv3::PathItem) -> Option<&openapiv3::Operation> {
+        match self {
+            HttpMethod::Get => item.get.as_ref(),
+            HttpMethod::Put => item.put.as_ref(),
+            HttpMethod::Post => item.post.as_ref(),
+            HttpMethod::Delete => item.delete.as_ref(),
+            HttpMethod::Options => item.options.as_ref(),
+            HttpMethod::Head => item.head.as_ref(),
+            HttpMethod::Patch => item.patch.as_ref(),
+            HttpMethod::Trace => item.trace.as_ref(),
+        }
+    }
+}
+
+impl fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A detected cursor-paginated list.
@@ -345,8 +504,10 @@ pub struct Operation {
     pub method: String,
     /// Request builder type name.
     pub builder: String,
-    /// HTTP method, upper case.
-    pub http_method: String,
+    /// Name of the enum of its success responses; `Some` when they differ in body.
+    pub response_enum: Option<String>,
+    /// HTTP method.
+    pub http_method: HttpMethod,
     /// Path template.
     pub path: String,
     /// `operationId`, when given.
@@ -366,7 +527,7 @@ pub struct Operation {
     /// Success responses.
     pub success: Vec<SuccessCase>,
     /// Documented error statuses and body types.
-    pub errors: Vec<(String, Option<Ty>)>,
+    pub errors: Vec<ErrorCase>,
     /// Detected pagination.
     pub pagination: Option<Pagination>,
     /// Declares an `Idempotency-Key` header.
@@ -405,36 +566,6 @@ pub struct Model {
     pub groups: Vec<Group>,
     /// Operations in document order.
     pub operations: Vec<Operation>,
-}
-
-/// Builds the model from a loaded document.
-pub fn build(doc: &Document, diags: &mut Diagnostics) -> Model {
-    let mut space = TypeSpace::new(doc);
-    space.define_components(diags);
-    let (groups, ops) = operations::build(&mut space, doc, diags);
-    let mut types = space.finish();
-    cycles::break_cycles(&mut types, diags);
-    unions::find_shared_fields(&mut types);
-    let info = &doc.api.info;
-    Model {
-        title: info.title.clone(),
-        description: info.description.clone(),
-        version: info.version.clone(),
-        server: doc.api.servers.first().map(server_url),
-        auth: operations::auth_kind(&doc.api),
-        types,
-        groups,
-        operations: ops,
-    }
-}
-
-/// A server URL with each `{variable}` replaced by its declared default.
-fn server_url(server: &openapiv3::Server) -> String {
-    let mut url = server.url.clone();
-    for (name, var) in server.variables.iter().flatten() {
-        url = url.replace(&format!("{{{name}}}"), &var.default);
-    }
-    url
 }
 
 /// Whether `ty` is text, looking through aliases with `kind_of` (a name -> definition lookup).

@@ -1,0 +1,57 @@
+//! Document -> [`Model`](crate::ir::Model): every `$ref` followed through the one [`Resolver`], every inline
+//! schema named, recursion boxed. One module per concern:
+//!
+//! - `space`: the type space (names handed out, types defined, shapes deduplicated);
+//! - `schemas`: schema -> type conversion (primitives, arrays, maps, objects);
+//! - `unions`: `oneOf`/`anyOf` -> enums; `merge`: the object view of `allOf`;
+//! - `shapes`: questions asked of one schema (is it null-only, its enum values, its docs);
+//! - `operations`, `bodies`, `responses`: operations and their inputs and outputs;
+//! - `pagination`: cursor pagination; `cycles`: boxing of recursive types.
+//!
+//! [`Resolver`]: crate::resolve::Resolver
+
+mod bodies;
+mod cycles;
+mod merge;
+mod operations;
+mod pagination;
+mod responses;
+mod schemas;
+mod shapes;
+mod space;
+mod unions;
+
+use crate::diagnostics::Diagnostics;
+use crate::ir::Model;
+use crate::load::Document;
+use space::TypeSpace;
+
+/// Builds the model from a loaded document.
+pub(crate) fn build(doc: &Document, diags: &mut Diagnostics) -> Model {
+    let mut space = TypeSpace::new(doc);
+    space.define_components(diags);
+    let (groups, ops) = operations::build(&mut space, doc, diags);
+    let mut types = space.finish();
+    cycles::break_cycles(&mut types, diags);
+    unions::find_shared_fields(&mut types);
+    let info = &doc.api.info;
+    Model {
+        title: info.title.clone(),
+        description: info.description.clone(),
+        version: info.version.clone(),
+        server: doc.api.servers.first().map(server_url),
+        auth: operations::auth_kind(&doc.api),
+        types,
+        groups,
+        operations: ops,
+    }
+}
+
+/// A server URL with each `{variable}` replaced by its declared default.
+fn server_url(server: &openapiv3::Server) -> String {
+    let mut url = server.url.clone();
+    for (name, var) in server.variables.iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &var.default);
+    }
+    url
+}

@@ -1,0 +1,439 @@
+//! Operations -> resource groups, method and builder names, and parameters; bodies and
+//! responses are converted in `bodies` and `responses`, pagination detected in `pagination`.
+
+use super::bodies::convert_body;
+use super::pagination::detect;
+use super::responses::{Responses, convert_responses};
+use super::shapes::numeric_range;
+use super::space::{Naming, TypeSpace};
+use crate::diagnostics::Diagnostics;
+use crate::ir::{
+    AuthKind, Doc, Group, HttpMethod, Operation, Param, ParamLocation, ParamStyle, Ty, is_text,
+};
+use crate::load::Document;
+use crate::names::{NameSet, field_name, type_name};
+use crate::pointer;
+use crate::resolve::Resolver;
+use heck::ToSnakeCase;
+use indexmap::IndexMap;
+use openapiv3::{
+    Components, OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr,
+    SecurityScheme,
+};
+use serde::de::DeserializeOwned;
+
+/// The header OpenAPI documents use for idempotency keys (IETF draft `Idempotency-Key`).
+const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+/// Names the request builders use for their own options; parameters are renamed around them.
+const BUILDER_RESERVED: &[&str] = &[
+    "client",
+    "options",
+    "send",
+    "send_with_response",
+    "pages",
+    "items",
+    "build",
+    "max_retries",
+    "timeout",
+    "deadline",
+    "idempotency_key",
+    "body",
+];
+
+/// Follows a parameter, path item or body reference; a failure is warned about and the item
+/// skipped.
+fn resolve_or_skip<T: DeserializeOwned + Clone>(
+    resolver: &Resolver<'_>,
+    item: &ReferenceOr<T>,
+    pointer: &str,
+    diags: &mut Diagnostics,
+) -> Option<(T, String)> {
+    match resolver.resolve(item, pointer) {
+        Ok(r) => Some((r.item, r.pointer)),
+        Err(e) => {
+            diags.warn(&e.pointer, format!("{e}; skipped"));
+            None
+        }
+    }
+}
+
+/// Method name from `operationId`: controller prefixes and the group's own noun are dropped
+/// (`AccountsController_listAccounts` under `accounts` -> `list`). Without an id, the method
+/// and the path's segments make the name.
+fn method_name(
+    operation_id: Option<&str>,
+    group: &str,
+    http_method: HttpMethod,
+    path: &str,
+) -> String {
+    let Some(id) = operation_id.filter(|id| !id.trim().is_empty()) else {
+        let mut parts = vec![http_method.key().to_owned()];
+        for seg in path.split('/').filter(|s| !s.is_empty()) {
+            if let Some(p) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                parts.push(format!("by_{p}"));
+            } else {
+                parts.push(seg.to_owned());
+            }
+        }
+        return field_name(&parts.join("_"));
+    };
+    let group_words: Vec<String> = group
+        .to_snake_case()
+        .split('_')
+        .map(str::to_owned)
+        .collect();
+    let segments: Vec<&str> = id
+        .split(['_', '.', '/', ':', ' '])
+        .filter(|s| !s.is_empty())
+        .filter(|s| !s.ends_with("Controller") && !s.eq_ignore_ascii_case(group))
+        .collect();
+    // An id that is only the group name (or a controller) keeps its own words.
+    let segments = if segments.is_empty() {
+        vec![id]
+    } else {
+        segments
+    };
+    let snake = field_name(&segments.join(" "));
+    let nouns: Vec<String> = group_words
+        .iter()
+        .flat_map(|w| {
+            [
+                w.clone(),
+                w.trim_end_matches('s').to_owned(),
+                format!("{w}s"),
+            ]
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    let kept: Vec<&str> = snake
+        .split('_')
+        .filter(|w| !nouns.iter().any(|n| n == w))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if kept.is_empty() {
+        snake
+    } else {
+        field_name(&kept.join("_"))
+    }
+}
+
+/// Builds groups and operations.
+pub(super) fn build(
+    space: &mut TypeSpace<'_>,
+    doc: &Document,
+    diags: &mut Diagnostics,
+) -> (Vec<Group>, Vec<Operation>) {
+    let api = &doc.api;
+    let tag_docs: IndexMap<String, Option<String>> = api
+        .tags
+        .iter()
+        .map(|t| (t.name.clone(), t.description.clone()))
+        .collect();
+    let mut group_index: IndexMap<String, usize> = IndexMap::new();
+    let mut groups: Vec<Group> = Vec::new();
+    let mut module_names = NameSet::default();
+    for reserved in ["types", "engine", "client", "default_"] {
+        module_names.reserve(reserved);
+    }
+    let mut method_names: Vec<NameSet> = Vec::new();
+    let mut ops = Vec::new();
+    let resolver = doc.resolver();
+    for (path, item) in api.paths.paths.iter() {
+        let path_ptr = format!("#/paths/{}", pointer::escape(path));
+        let Some((item, _)) = resolve_or_skip(&resolver, item, &path_ptr, diags) else {
+            continue;
+        };
+        for (http_method, op) in HttpMethod::ALL
+            .into_iter()
+            .filter_map(|m| Some((m, m.of(&item)?)))
+        {
+            let pointer = format!("{path_ptr}/{}", http_method.key());
+            let tag = op
+                .tags
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "default".to_owned());
+            let gi = *group_index.entry(tag.clone()).or_insert_with(|| {
+                let module = module_names.unique(&field_name(&tag));
+                groups.push(Group {
+                    type_name: type_name(&module),
+                    module,
+                    doc: tag_docs.get(&tag).cloned().flatten(),
+                });
+                method_names.push(NameSet::default());
+                groups.len() - 1
+            });
+            let mut method = method_name(op.operation_id.as_deref(), &tag, http_method, path);
+            if BUILDER_RESERVED.contains(&method.as_str()) {
+                method.push_str("_op");
+            }
+            let method = method_names[gi].unique(&method);
+            // The builder and the enums of one operation share its stem (`List`).
+            let stem = type_name(&method);
+            let op_name = format!("{}{stem}", groups[gi].type_name);
+
+            let mut params = Vec::new();
+            let mut idempotent = false;
+            // Operation parameters override path-item ones of the same name and location.
+            let mut seen: IndexMap<(String, ParamLocation), (Parameter, String)> = IndexMap::new();
+            let declared = (item.parameters.iter().enumerate())
+                .map(|(i, p)| (p, format!("{path_ptr}/parameters/{i}")))
+                .chain(
+                    (op.parameters.iter().enumerate())
+                        .map(|(i, p)| (p, format!("{pointer}/parameters/{i}"))),
+                );
+            for (p, at) in declared {
+                if let Some((p, at)) = resolve_or_skip(&resolver, p, &at, diags) {
+                    let key = (p.parameter_data_ref().name.clone(), location_of(&p));
+                    seen.insert(key, (p, at));
+                }
+            }
+            let mut idents = NameSet::default();
+            for r in BUILDER_RESERVED {
+                idents.reserve(r);
+            }
+            for (p, at) in seen.into_values() {
+                if matches!(p, Parameter::Header { .. })
+                    && p.parameter_data_ref()
+                        .name
+                        .eq_ignore_ascii_case(IDEMPOTENCY_HEADER)
+                {
+                    idempotent = true;
+                    continue;
+                }
+                params.push(convert_param(space, &p, &op_name, &at, &mut idents, diags));
+            }
+            // Path placeholders without a declared parameter would leave `{x}` in the URL.
+            for placeholder in placeholders(path) {
+                if !params
+                    .iter()
+                    .any(|p| p.location == ParamLocation::Path && p.wire == placeholder)
+                {
+                    diags.warn(&pointer, format!("path parameter `{placeholder}` is not declared; treated as a required string"));
+                    params.push(Param {
+                        ident: idents.unique(&field_name(&placeholder)),
+                        wire: placeholder,
+                        location: ParamLocation::Path,
+                        ty: Ty::String,
+                        text: true,
+                        required: true,
+                        style: ParamStyle::Form,
+                        explode: false,
+                        range: None,
+                        doc: Doc::default(),
+                    });
+                }
+            }
+            params.retain(|p| {
+                p.location != ParamLocation::Path || path.contains(&format!("{{{}}}", p.wire))
+            });
+
+            let body = op.request_body.as_ref().and_then(|b| {
+                let at = format!("{pointer}/requestBody");
+                let (b, at) = resolve_or_skip(&resolver, b, &at, diags)?;
+                convert_body(space, &b, &op_name, format!("{stem}Body"), &at, diags)
+            });
+            let Responses { success, errors } =
+                convert_responses(space, &op.responses, &op_name, &pointer, diags);
+            let pagination = match http_method {
+                HttpMethod::Get => detect(space, &params, &success),
+                _ => None,
+            };
+            // Distinct success bodies need an enum; identical ones collapse to one type.
+            let response_enum = success
+                .iter()
+                .any(|c| c.body != success[0].body)
+                .then(|| format!("{stem}Response"));
+            ops.push(Operation {
+                group: gi,
+                method,
+                builder: format!("{stem}Builder"),
+                response_enum,
+                http_method,
+                path: path.clone(),
+                operation_id: op.operation_id.clone(),
+                summary: op.summary.clone(),
+                description: op.description.clone(),
+                deprecated: op.deprecated,
+                pointer,
+                params,
+                body,
+                success,
+                errors,
+                pagination,
+                idempotent,
+            });
+        }
+    }
+    (groups, ops)
+}
+
+fn placeholders(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        out.push(rest[start + 1..start + len].to_owned());
+        rest = &rest[start + len + 1..];
+    }
+    out
+}
+
+fn location_of(p: &Parameter) -> ParamLocation {
+    match p {
+        Parameter::Query { .. } => ParamLocation::Query,
+        Parameter::Header { .. } => ParamLocation::Header,
+        Parameter::Path { .. } => ParamLocation::Path,
+        Parameter::Cookie { .. } => ParamLocation::Cookie,
+    }
+}
+
+fn convert_param(
+    space: &mut TypeSpace<'_>,
+    p: &Parameter,
+    op_name: &str,
+    pointer: &str,
+    idents: &mut NameSet,
+    diags: &mut Diagnostics,
+) -> Param {
+    let data = p.parameter_data_ref();
+    let (location, style, explode) = match p {
+        Parameter::Query { style, .. } => {
+            let s = match style {
+                QueryStyle::Form => ParamStyle::Form,
+                QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                QueryStyle::DeepObject => ParamStyle::DeepObject,
+            };
+            (
+                ParamLocation::Query,
+                s,
+                data.explode
+                    .unwrap_or(s == ParamStyle::Form || s == ParamStyle::DeepObject),
+            )
+        }
+        Parameter::Path { .. } => (ParamLocation::Path, ParamStyle::Form, false),
+        Parameter::Header { .. } => (ParamLocation::Header, ParamStyle::Form, false),
+        Parameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::Form, false),
+    };
+    let naming = Naming::Hint(format!("{op_name}{}", type_name(&data.name)));
+    let (ty, range) = match &data.format {
+        ParameterSchemaOrContent::Schema(s) => {
+            let conv = space.convert(s, naming, &format!("{pointer}/schema"), 0, diags);
+            let range = space.resolver.peek(s).and_then(|s| numeric_range(&s));
+            (conv.ty, range)
+        }
+        ParameterSchemaOrContent::Content(content) => {
+            let ty = content
+                .iter()
+                .next()
+                .and_then(|(_, m)| m.schema.as_ref())
+                .map(|s| {
+                    space
+                        .convert(s, naming, &format!("{pointer}/content"), 0, diags)
+                        .ty
+                })
+                .unwrap_or(Ty::String);
+            (ty, None)
+        }
+    };
+    let ty = if ty == Ty::Binary { Ty::String } else { ty };
+    Param {
+        ident: idents.unique(&field_name(&data.name)),
+        wire: data.name.clone(),
+        location,
+        text: is_text(|n| space.defined(n).map(|d| &d.kind), &ty),
+        ty,
+        required: data.required || location == ParamLocation::Path,
+        style,
+        explode,
+        range,
+        doc: Doc {
+            description: data.description.clone(),
+            deprecated: data.deprecated.unwrap_or(false),
+            ..Doc::default()
+        },
+    }
+}
+
+/// The auth the API declares first: bearer, or an API key in a header or the query.
+pub(super) fn auth_kind(api: &OpenAPI) -> AuthKind {
+    let schemes = api
+        .components
+        .as_ref()
+        .map(|c: &Components| &c.security_schemes);
+    let Some(schemes) = schemes else {
+        return AuthKind::None;
+    };
+    for (_, s) in schemes.iter() {
+        if let ReferenceOr::Item(s) = s {
+            match s {
+                SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+                    return AuthKind::Bearer;
+                }
+                SecurityScheme::APIKey {
+                    location: openapiv3::APIKeyLocation::Header,
+                    name,
+                    ..
+                } => return AuthKind::Header(name.clone()),
+                SecurityScheme::APIKey {
+                    location: openapiv3::APIKeyLocation::Query,
+                    name,
+                    ..
+                } => return AuthKind::Query(name.clone()),
+                SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => {
+                    return AuthKind::Bearer;
+                }
+                _ => {}
+            }
+        }
+    }
+    AuthKind::None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::method_name;
+    use crate::ir::HttpMethod;
+
+    #[test]
+    fn method_names_drop_controller_and_group_nouns() {
+        assert_eq!(
+            method_name(
+                Some("AccountsController_listAccounts"),
+                "accounts",
+                HttpMethod::Get,
+                "/accounts"
+            ),
+            "list"
+        );
+        assert_eq!(
+            method_name(
+                Some("UsersController_listUserPosts"),
+                "users",
+                HttpMethod::Get,
+                "/x"
+            ),
+            "list_posts"
+        );
+        assert_eq!(
+            method_name(
+                Some("ChatsController_sendMessage"),
+                "chats",
+                HttpMethod::Post,
+                "/x"
+            ),
+            "send_message"
+        );
+        assert_eq!(
+            method_name(None, "default", HttpMethod::Get, "/users/{id}/posts"),
+            "get_users_by_id_posts"
+        );
+        assert_eq!(
+            method_name(Some("accounts"), "accounts", HttpMethod::Get, "/x"),
+            "accounts"
+        );
+    }
+}

@@ -1,0 +1,198 @@
+//! The type space of one document: the names handed out, the types defined so far, and the
+//! shapes already defined (so an identical inline schema is defined once). Conversion into it
+//! lives in `schemas` and `unions`; reference-following is the [`Resolver`]'s.
+
+use crate::diagnostics::Diagnostics;
+use crate::ir::{Ty, TypeDef};
+use crate::load::Document;
+use crate::names::{NameSet, type_name};
+use crate::pointer;
+use crate::resolve::Resolver;
+use indexmap::IndexMap;
+use openapiv3::{OpenAPI, ReferenceOr, Schema};
+use std::collections::{HashMap, HashSet};
+
+/// Deepest schema nesting converted; deeper schemas become `Value` with a warning.
+pub(super) const MAX_DEPTH: usize = 64;
+
+/// How the result of a conversion is named.
+#[derive(Debug, Clone)]
+pub(super) enum Naming {
+    /// A component: define under exactly this name.
+    Fixed(String),
+    /// An inline schema: name it from this hint (deduplicated by shape).
+    Hint(String),
+}
+
+impl Naming {
+    pub(super) fn hint(&self) -> &str {
+        match self {
+            Naming::Fixed(n) | Naming::Hint(n) => n,
+        }
+    }
+}
+
+/// A converted schema: its type and whether `null` is allowed.
+#[derive(Debug, Clone)]
+pub(super) struct Conv {
+    /// The type.
+    pub ty: Ty,
+    /// Whether `null` is a valid value.
+    pub nullable: bool,
+}
+
+impl Conv {
+    pub(super) fn of(ty: Ty) -> Self {
+        Self {
+            ty,
+            nullable: false,
+        }
+    }
+}
+
+/// `Option<T>` for nullable values in positions without their own optionality (items, map values).
+pub(super) fn wrap_nullable(conv: Conv) -> Ty {
+    if conv.nullable {
+        Ty::Option(Box::new(conv.ty))
+    } else {
+        conv.ty
+    }
+}
+
+/// What makes two inline types the same type: their kind and their schema's JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) enum ShapeKey {
+    /// A string enum, by its values.
+    Enum(String),
+    /// A struct, by its schema.
+    Object(String),
+    /// A union, by its schema.
+    Union(String),
+}
+
+/// A schema reached through references, with where it is and which component it is.
+pub(super) struct Target {
+    /// The schema.
+    pub schema: Schema,
+    /// Its pointer (the last reference followed, for a reference).
+    pub pointer: String,
+    /// The Rust name of the last component schema on the way, if any.
+    pub component: Option<String>,
+}
+
+/// All named types of one document, built incrementally.
+pub(super) struct TypeSpace<'a> {
+    pub(super) api: &'a OpenAPI,
+    pub(super) resolver: Resolver<'a>,
+    defs: Vec<TypeDef>,
+    pub(super) names: NameSet,
+    /// Component key -> reserved Rust name.
+    pub(super) components: IndexMap<String, String>,
+    nullable_components: HashSet<String>,
+    shapes: HashMap<ShapeKey, String>,
+    /// References being converted inline, to stop at a cycle.
+    pub(super) resolving: Vec<String>,
+}
+
+impl<'a> TypeSpace<'a> {
+    /// Reserves a name for every component schema up front, so `$ref`s (including cyclic ones)
+    /// resolve to names before any type is built, and names do not depend on visiting order.
+    pub(super) fn new(doc: &'a Document) -> Self {
+        let mut names = NameSet::default();
+        let mut components = IndexMap::new();
+        let mut nullable_components = HashSet::new();
+        if let Some(c) = &doc.api.components {
+            for (key, schema) in &c.schemas {
+                let name = names.unique(&type_name(key));
+                if let ReferenceOr::Item(s) = schema
+                    && s.schema_data.nullable
+                {
+                    nullable_components.insert(name.clone());
+                }
+                components.insert(key.clone(), name);
+            }
+        }
+        Self {
+            api: &doc.api,
+            resolver: doc.resolver(),
+            defs: Vec::new(),
+            names,
+            components,
+            nullable_components,
+            shapes: HashMap::new(),
+            resolving: Vec::new(),
+        }
+    }
+
+    /// All types defined so far, in definition order.
+    pub(super) fn finish(self) -> Vec<TypeDef> {
+        self.defs
+    }
+
+    pub(super) fn push(&mut self, def: TypeDef) {
+        self.defs.push(def);
+    }
+
+    /// A type defined so far, by name.
+    pub(super) fn defined(&self, name: &str) -> Option<&TypeDef> {
+        self.defs.iter().rev().find(|d| d.name == name)
+    }
+
+    /// Names a new inline type, or finds the identical one defined earlier.
+    /// Returns `Err(existing)` when the shape was already defined.
+    pub(super) fn claim_name(
+        &mut self,
+        naming: &Naming,
+        shape: Option<ShapeKey>,
+    ) -> Result<String, String> {
+        match naming {
+            Naming::Fixed(name) => Ok(name.clone()),
+            Naming::Hint(hint) => {
+                if let Some(existing) = shape.as_ref().and_then(|k| self.shapes.get(k)) {
+                    return Err(existing.clone());
+                }
+                let name = self.names.unique(&type_name(hint));
+                if let Some(key) = shape {
+                    self.shapes.insert(key, name.clone());
+                }
+                Ok(name)
+            }
+        }
+    }
+
+    /// The component schema a reference names, as its Rust type and nullability.
+    pub(super) fn component_ref(&self, reference: &str) -> Option<Conv> {
+        let key = pointer::component_key(reference, "schemas")?;
+        let name = self.components.get(&key)?;
+        Some(Conv {
+            ty: Ty::Named(name.clone()),
+            nullable: self.nullable_components.contains(name),
+        })
+    }
+
+    /// Follows a schema reference; a failure is warned about at the reference.
+    pub(super) fn resolve(
+        &self,
+        schema: &ReferenceOr<Schema>,
+        pointer: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Target> {
+        match self.resolver.resolve(schema, pointer) {
+            Ok(r) => {
+                let component = r.references.iter().rev().find_map(|reference| {
+                    let key = pointer::component_key(reference, "schemas")?;
+                    self.components.get(&key).cloned()
+                });
+                Some(Target {
+                    schema: r.item,
+                    pointer: r.pointer,
+                    component,
+                })
+            }
+            Err(e) => {
+                diags.warn(&e.pointer, format!("{e}; using any JSON"));
+                None
+            }
+        }
+    }
+}
