@@ -252,10 +252,12 @@ impl Request {
     pub fn options(&mut self, options: RequestOptions) {
         self.options = options;
     }
+}
 
+impl Body {
     /// Whether every part of the body can be sent again.
     pub(crate) fn is_replayable(&self) -> bool {
-        match &self.body {
+        match self {
             Body::Multipart(fields) => fields.iter().all(|(_, f)| match f {
                 MultipartField::File(p) => p.is_replayable(),
                 _ => true,
