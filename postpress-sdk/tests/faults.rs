@@ -40,7 +40,8 @@ fn reaction(id: &str) -> types::AddPostReactionRequest {
 /// A POST (or PATCH) through the engine alone: no idempotency key unless `keyed`.
 fn raw_write(method: Method, id: &str, keyed: bool) -> Request {
     let mut req = Request::new(method, "/posts/reaction");
-    req.json_body(&serde_json::json!({ "post_id": id })).unwrap();
+    req.json_body(&serde_json::json!({ "post_id": id }))
+        .unwrap();
     if keyed {
         req.idempotent();
     }
@@ -182,7 +183,10 @@ async fn a_post_or_patch_without_a_key_is_never_sent_twice() {
 #[tokio::test]
 async fn a_deadline_holds_against_the_starter_rate_limit() {
     let server = script(&[]).await;
-    let c = client(&server.url).rate_limit(Tier::Starter).build().unwrap();
+    let c = client(&server.url)
+        .rate_limit(Tier::Starter)
+        .build()
+        .unwrap();
     // The Starter bucket holds 60 tokens and refills one a second.
     for _ in 0..60 {
         c.accounts().get("acc_1").send().await.unwrap();

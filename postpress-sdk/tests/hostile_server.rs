@@ -185,7 +185,8 @@ async fn bad_attachments_are_refused_by_name_before_anything_is_sent() {
         postpress_sdk::Part::bytes(&b"PNG"[..]).file_name(""),
     ];
     for part in bad_parts {
-        let body = postpress_sdk::types::PostsCreateRequest::new("acc_1", "hello").attachments(part);
+        let body =
+            postpress_sdk::types::PostsCreateRequest::new("acc_1", "hello").attachments(part);
         let err = c.posts().create(body).send().await.unwrap_err();
         match &err {
             Error::InvalidRequest { param, message } => {

@@ -198,7 +198,10 @@ async fn every_call_ends_typed_and_nothing_is_applied_twice() {
     println!("soak-report: {report}");
 
     assert_eq!(ended.len(), total, "every call ended");
-    assert!(unexpected.is_empty(), "untyped or unexpected errors: {unexpected:#?}");
+    assert!(
+        unexpected.is_empty(),
+        "untyped or unexpected errors: {unexpected:#?}"
+    );
     assert!(twice.is_empty(), "applied twice: {twice:?}");
     assert!(applied_wrongly.is_empty(), "{applied_wrongly:?}");
     assert!(

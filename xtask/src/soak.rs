@@ -76,7 +76,10 @@ fn section(r: &Value) -> String {
         }
         rows
     };
-    let rss = match (r["rss_after_warm_up_kib"].as_u64(), r["peak_rss_kib"].as_u64()) {
+    let rss = match (
+        r["rss_after_warm_up_kib"].as_u64(),
+        r["peak_rss_kib"].as_u64(),
+    ) {
         (Some(warm), Some(peak)) => format!(
             "RSS after warm-up {warm} KiB, peak {peak} KiB ({:.2}x; required: at most 1.5x).",
             peak as f64 / warm as f64
@@ -128,6 +131,9 @@ mod tests {
         assert!(!twice.contains("first") && twice.contains("second"));
         assert_eq!(twice.matches(START).count(), 1);
         assert!(twice.ends_with("## Reproduce\n\ncmd\n"), "{twice}");
-        assert_eq!(existing_section(&twice).as_deref(), Some("## Soak\n\nsecond"));
+        assert_eq!(
+            existing_section(&twice).as_deref(),
+            Some("## Soak\n\nsecond")
+        );
     }
 }

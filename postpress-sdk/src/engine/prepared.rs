@@ -54,10 +54,13 @@ impl PreparedRequest {
         match &body {
             Body::Empty => {}
             Body::Bytes { content_type, .. } => {
-                let value = HeaderValue::from_str(content_type).map_err(|_| Error::InvalidRequest {
-                    param: "body".into(),
-                    message: format!("the content type `{content_type}` is not a valid header value"),
-                })?;
+                let value =
+                    HeaderValue::from_str(content_type).map_err(|_| Error::InvalidRequest {
+                        param: "body".into(),
+                        message: format!(
+                            "the content type `{content_type}` is not a valid header value"
+                        ),
+                    })?;
                 headers.insert(CONTENT_TYPE, value);
             }
             Body::Multipart(fields) => first_form = Some(multipart_form(fields)?),

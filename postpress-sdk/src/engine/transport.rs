@@ -110,8 +110,12 @@ impl Engine {
         });
         // Everything the caller gave is checked here, before any wait and before anything is
         // sent; every attempt then reuses the URL and headers built once.
-        let mut prepared =
-            PreparedRequest::new(&self.config, &self.fixed, &mut req, idempotency_key.as_deref())?;
+        let mut prepared = PreparedRequest::new(
+            &self.config,
+            &self.fixed,
+            &mut req,
+            idempotency_key.as_deref(),
+        )?;
         // POST and PATCH are only safe to repeat when the server can recognise the replay;
         // every other method is idempotent by definition.
         let method_is_safe = !matches!(req.method, Method::POST | Method::PATCH);
@@ -177,7 +181,11 @@ impl Engine {
                     .unwrap_or(policy.max_delay),
             };
             if let Some(d) = deadline.filter(|d| d.would_pass(delay)) {
-                let wait = if server_delay.is_some() { "the server's Retry-After" } else { "backoff" };
+                let wait = if server_delay.is_some() {
+                    "the server's Retry-After"
+                } else {
+                    "backoff"
+                };
                 let why = format!(
                     "{d} would pass during the {delay:?} {wait} wait before attempt {}",
                     attempt + 1
@@ -372,13 +380,19 @@ fn fixed_headers(config: &EngineConfig) -> Result<FixedHeaders> {
         ))
     })?;
     headers.insert(USER_AGENT, agent);
-    let idempotency = HeaderName::from_bytes(config.idempotency_header.as_bytes()).map_err(|_| {
-        Error::Config(format!(
-            "`{}` is not a valid idempotency header name",
-            config.idempotency_header
-        ))
-    })?;
-    let fixed = |headers| Ok(FixedHeaders { headers, idempotency });
+    let idempotency =
+        HeaderName::from_bytes(config.idempotency_header.as_bytes()).map_err(|_| {
+            Error::Config(format!(
+                "`{}` is not a valid idempotency header name",
+                config.idempotency_header
+            ))
+        })?;
+    let fixed = |headers| {
+        Ok(FixedHeaders {
+            headers,
+            idempotency,
+        })
+    };
     let Some(key) = &config.api_key else {
         return fixed(headers);
     };

@@ -88,13 +88,13 @@ pub enum FaultPlan {
     Script(Vec<Fault>),
     /// A fault with probability `fault_rate`, its kind uniform over the faulty kinds; seeded,
     /// so a run draws the same sequence of faults every time.
-    Random { rng: StdRng, fault_rate: f64 },
+    Random { rng: Box<StdRng>, fault_rate: f64 },
 }
 
 impl FaultPlan {
     pub fn seeded(seed: u64, fault_rate: f64) -> Self {
         FaultPlan::Random {
-            rng: StdRng::seed_from_u64(seed),
+            rng: Box::new(StdRng::seed_from_u64(seed)),
             fault_rate,
         }
     }
@@ -233,7 +233,9 @@ async fn serve_connection(
             return;
         };
         // Only scripted runs are short enough to keep every key (the soak measures memory).
-        if let (Some(key), FaultPlan::Script(_)) = (&incoming.idempotency_key, &*plan.lock().unwrap()) {
+        if let (Some(key), FaultPlan::Script(_)) =
+            (&incoming.idempotency_key, &*plan.lock().unwrap())
+        {
             ledger.lock().unwrap().keys_seen.push(key.clone());
         }
         let (status, body) = match fault {
@@ -284,14 +286,20 @@ fn apply(incoming: &Incoming, ledger: &Mutex<Ledger>) -> (u16, &'static str) {
         return if incoming.path.starts_with("/v1/accounts/") {
             (200, ACCOUNT)
         } else {
-            (404, r#"{"error":{"code":"not_found","message":"no route","request_id":"chaos"}}"#)
+            (
+                404,
+                r#"{"error":{"code":"not_found","message":"no route","request_id":"chaos"}}"#,
+            )
         };
     }
     let Some(id) = serde_json::from_slice::<serde_json::Value>(&incoming.body)
         .ok()
         .and_then(|v| v.get("post_id")?.as_str().map(str::to_owned))
     else {
-        return (400, r#"{"error":{"code":"invalid_parameters","message":"no post_id","request_id":"chaos"}}"#);
+        return (
+            400,
+            r#"{"error":{"code":"invalid_parameters","message":"no post_id","request_id":"chaos"}}"#,
+        );
     };
     let mut ledger = ledger.lock().unwrap();
     if let Some(key) = &incoming.idempotency_key {
