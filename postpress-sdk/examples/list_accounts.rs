@@ -12,9 +12,7 @@ async fn main() -> Result<(), Error> {
     }
     match client.accounts().get("acc_missing").send().await {
         Ok(account) => println!("found {account:?}"),
-        Err(e) if e.status().map(|s| s.as_u16()) == Some(404) => {
-            println!("not found (request id {:?})", e.request_id())
-        }
+        Err(e) if e.is_not_found() => println!("not found (request id {:?})", e.request_id()),
         Err(e) => return Err(e),
     }
     Ok(())

@@ -295,3 +295,12 @@ impl crate::engine::ApiError {
         })
     }
 }
+
+impl crate::engine::Error {
+    /// The documented PostPress error code of an error answer (see
+    /// [`ApiError::error_code`](crate::engine::ApiError::error_code)); `None` for errors that
+    /// are not answers of the API, or answers without a code.
+    pub fn code(&self) -> Option<crate::types::ErrorCode> {
+        self.as_api().and_then(|api| api.error_code())
+    }
+}

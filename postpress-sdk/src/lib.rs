@@ -58,15 +58,26 @@
 //! `not_found` and `rate_limited`, plus `Unknown` for new ones), message, request id, headers
 //! and the raw body. Both the `{"error": {...}}` envelope and the problem-style body are
 //! understood. A body that does not match its type is [`Error::Decode`], naming the JSON path
-//! that failed and an excerpt of the body. [`Error::is_retryable`] and [`Error::request_id`]
-//! work on every error.
+//! that failed and an excerpt of the body. Bad input (a parameter out of range, a header value
+//! with a line break, an attachment whose MIME type does not parse) is
+//! [`Error::InvalidRequest`] naming the field, before anything is sent: nothing a caller gives
+//! is ever silently dropped or replaced. Failures below HTTP are [`Error::Connect`],
+//! [`Error::Transport`] and [`Error::Timeout`]; [`Error::transport_fault`] tells a lost
+//! connection from a body cut short or a passed deadline, and `source()` leads to the cause.
+//!
+//! The helpers read without matching: [`Error::code`], [`Error::is_not_found`],
+//! [`Error::is_unauthorized`], [`Error::is_rate_limited`], [`Error::retry_after`],
+//! [`Error::is_retryable`], [`Error::is_timeout`], [`Error::request_id`] and
+//! [`Error::status`].
 //!
 //! ```no_run
 //! # async fn run(client: postpress_sdk::Client) {
-//! use postpress_sdk::{Error, types::ErrorCode};
+//! use postpress_sdk::types::ErrorCode;
 //! match client.accounts().get("acc_123").send().await {
 //!     Ok(account) => println!("{account:?}"),
-//!     Err(Error::Api(api)) if api.error_code() == Some(ErrorCode::NotFound) => println!("gone"),
+//!     Err(e) if e.is_not_found() => println!("gone"),
+//!     Err(e) if e.is_rate_limited() => println!("wait {:?}", e.retry_after()),
+//!     Err(e) if e.code() == Some(ErrorCode::KeyInvalid) => println!("check the key"),
 //!     Err(e) => eprintln!("{e} (request id {:?}, retryable: {})", e.request_id(), e.is_retryable()),
 //! }
 //! # }
@@ -75,13 +86,19 @@
 //! ## Retries, timeouts and idempotency
 //!
 //! Connection failures, timeouts, 408, 429, 500, 502, 503 and 504 are retried twice by
-//! default, with jittered exponential backoff from 0.5 s to 8 s. A `Retry-After` (seconds or
-//! HTTP date) or `retry-after-ms` header is honoured up to [`RetryPolicy::max_retry_after`]
-//! (60 s); beyond that the error is returned at once. Every POST and PATCH carries an
-//! `Idempotency-Key`, generated once per call and identical on each retry, so a retried
-//! create can never happen twice; set your own with `.idempotency_key(..)`. Timeouts (connect
-//! and per attempt) are [`Error::Timeout`]; a `.deadline(..)` bounds all attempts together.
-//! Each of these can be set per client and per request:
+//! default, with jittered exponential backoff from 0.5 s to 8 s. So is a connection that broke
+//! under the request — reset, closed before the answer (a kept-alive connection the server
+//! or a load balancer dropped while it sat idle), or a body cut short — for GET, HEAD, PUT,
+//! DELETE and OPTIONS, and for POST and PATCH because they carry an idempotency key; a POST
+//! or PATCH without one is never sent twice. A `Retry-After` (seconds or HTTP date) or
+//! `retry-after-ms` header is honoured up to [`RetryPolicy::max_retry_after`] (60 s); beyond
+//! that the error is returned at once. Every POST and PATCH carries an `Idempotency-Key`,
+//! generated once per call and identical on each retry, so a retried create can never happen
+//! twice; set your own with `.idempotency_key(..)`. Timeouts (connect and per attempt) are
+//! [`Error::Timeout`]. A `.deadline(..)` bounds the whole call — rate-limiter waits, backoff,
+//! `Retry-After` sleeps and every attempt: when the next wait would pass it, the call fails
+//! at once with an [`Error::Timeout`] that says which wait, keeping the last failure as its
+//! source. Each of these can be set per client and per request:
 //!
 //! ```no_run
 //! # async fn run(client: postpress_sdk::Client) -> postpress_sdk::Result<()> {
@@ -91,6 +108,7 @@
 //!     .get("acc_123")
 //!     .max_retries(0)
 //!     .timeout(Duration::from_secs(5))
+//!     .deadline(Duration::from_secs(20))
 //!     .send()
 //!     .await?;
 //! # let _ = account; Ok(()) }
@@ -139,7 +157,9 @@ pub mod prelude;
 pub use client::{
     API_KEY_ENV, AuthScheme, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, Mode, Tier,
 };
-pub use engine::{ApiError, Error, Part, RateLimit, Response, Result, RetryPolicy};
+pub use engine::{
+    ApiError, Error, Part, RateLimit, Response, Result, RetryPolicy, TransportError, TransportFault,
+};
 #[cfg(feature = "api")]
 pub use generated::*;
 

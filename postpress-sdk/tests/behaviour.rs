@@ -176,7 +176,14 @@ async fn a_deadline_bounds_all_attempts_together() {
         .await
         .unwrap_err();
     assert!(server.seen().len() <= 2, "deadline stopped the retries");
-    assert!(err.is_retryable(), "{err}");
+    // A timeout that says it was the deadline, with the last failure kept as its source.
+    assert!(err.is_timeout(), "{err}");
+    assert_eq!(
+        err.transport_fault(),
+        Some(postpress_sdk::engine::TransportFault::DeadlineExceeded)
+    );
+    assert!(err.to_string().contains("400ms deadline"), "{err}");
+    assert!(std::error::Error::source(&err).is_some(), "{err:?}");
 }
 
 #[tokio::test]

@@ -170,3 +170,31 @@ async fn path_parameters_stay_inside_their_segment() {
     );
     assert!(server.seen().iter().all(|s| s.uri.query().is_none()));
 }
+
+#[tokio::test]
+async fn bad_attachments_are_refused_by_name_before_anything_is_sent() {
+    let server = serve(vec![ok("{}"), ok("{}"), ok("{}")]).await;
+    let c = client(&server.url).build().unwrap();
+    let bad_parts = [
+        postpress_sdk::Part::bytes(&b"PNG"[..])
+            .file_name("a.png")
+            .mime("not a mime type"),
+        postpress_sdk::Part::bytes(&b"PNG"[..])
+            .file_name("a\r\nContent-Type: text/html.png")
+            .mime("image/png"),
+        postpress_sdk::Part::bytes(&b"PNG"[..]).file_name(""),
+    ];
+    for part in bad_parts {
+        let body =
+            postpress_sdk::types::PostsCreateRequest::new("acc_1", "hello").attachments(part);
+        let err = c.posts().create(body).send().await.unwrap_err();
+        match &err {
+            Error::InvalidRequest { param, message } => {
+                assert_eq!(param, "attachments", "{err}");
+                assert!(!message.is_empty());
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(server.seen().is_empty(), "nothing was sent");
+}

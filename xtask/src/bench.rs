@@ -300,7 +300,14 @@ pub fn run_all(root: &Path, settings: Settings) -> Result<()> {
         quick: settings.quick,
         elapsed: started.elapsed(),
     };
-    write_atomic(&root.join("BENCHMARKS.md"), report(&measured).as_bytes())?;
+    let md = report(&measured);
+    // The soak section comes from `cargo xtask soak`; keep it across rewrites.
+    let previous = std::fs::read_to_string(root.join("BENCHMARKS.md")).unwrap_or_default();
+    let md = match crate::soak::existing_section(&previous) {
+        Some(soak) => crate::soak::with_section(&md, &soak),
+        None => md,
+    };
+    write_atomic(&root.join("BENCHMARKS.md"), md.as_bytes())?;
     println!(
         "bench: wrote BENCHMARKS.md and {} in {:.0?}",
         chart.display(),

@@ -6,6 +6,7 @@ mod diff;
 mod fetch;
 mod files;
 mod regen;
+mod soak;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -86,6 +87,12 @@ enum Command {
         #[arg(long)]
         corpus: Option<PathBuf>,
     },
+    /// Soak the SDK runtime under injected faults (release); write the figures to BENCHMARKS.md.
+    Soak {
+        /// Calls to make, at concurrency 64.
+        #[arg(long, default_value_t = 10_000)]
+        requests: usize,
+    },
     /// Report what changed between two OpenAPI documents and the semver bump it implies.
     Diff {
         /// The old document.
@@ -163,6 +170,7 @@ fn main() -> ExitCode {
             Command::Bench { quick, corpus } => {
                 bench::run_all(&root, bench::Settings { quick, corpus })
             }
+            Command::Soak { requests } => soak::run(&root, requests),
             Command::Diff {
                 old,
                 new,

@@ -1,8 +1,10 @@
 //! The one error type of the SDK.
 
+use super::fault::{TransportError, TransportFault};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use std::fmt;
+use std::time::Duration;
 
 /// Result alias used across the SDK.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -25,12 +27,14 @@ pub enum Error {
     },
     /// The API answered with a non-success status.
     Api(Box<ApiError>),
-    /// An attempt (or the whole deadline) ran out of time.
-    Timeout(String),
-    /// The connection could not be made or broke.
-    Connect(String),
-    /// Any other transport failure.
-    Transport(String),
+    /// An attempt ran out of time, or the call's deadline passed (or the next wait would
+    /// pass it); [`TransportError::fault`] tells which.
+    Timeout(TransportError),
+    /// The connection could not be made.
+    Connect(TransportError),
+    /// The connection broke (reset, closed before the answer, body cut short) or another
+    /// failure below HTTP; [`TransportError::fault`] tells which.
+    Transport(TransportError),
     /// The response body did not match the expected type.
     Decode {
         /// HTTP status of the response.
@@ -153,18 +157,29 @@ fn excerpt(body: &[u8]) -> String {
 }
 
 impl Error {
-    /// Whether retrying the same request may succeed.
+    /// Whether retrying the same request may succeed: a retryable status (408, 429, 5xx), a
+    /// timed-out attempt, or a connection that could not be made or broke. Whether the engine
+    /// *does* retry also depends on the method: a POST or PATCH without an idempotency key is
+    /// never sent twice.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(api) => super::retry::is_retryable_status(api.status),
-            Error::Timeout(_) | Error::Connect(_) => true,
+            Error::Timeout(t) | Error::Connect(t) | Error::Transport(t) => t.fault().is_transient(),
             _ => false,
         }
     }
 
-    /// Whether this error is a timeout.
+    /// Whether this error is a timeout (of one attempt or of the whole call's deadline).
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout(_))
+    }
+
+    /// What went wrong below HTTP, for timeouts, connection and transport failures.
+    pub fn transport_fault(&self) -> Option<TransportFault> {
+        match self {
+            Error::Timeout(t) | Error::Connect(t) | Error::Transport(t) => Some(t.fault()),
+            _ => None,
+        }
     }
 
     /// The request id, when the server sent one.
@@ -193,30 +208,46 @@ impl Error {
         }
     }
 
+    /// The wait the server asked for on an error answer (`retry-after-ms`, or `Retry-After`
+    /// in seconds or as an HTTP date), e.g. on a 429 that the retries did not outlast.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.as_api()
+            .and_then(|api| super::retry::server_requested_delay(&api.headers))
+    }
+
+    /// Whether the server answered 404 Not Found.
+    pub fn is_not_found(&self) -> bool {
+        self.api_status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// Whether the server answered 429 Too Many Requests (see [`retry_after`](Self::retry_after)).
+    pub fn is_rate_limited(&self) -> bool {
+        self.api_status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// Whether the server answered 401 Unauthorized (a missing, wrong or revoked key).
+    pub fn is_unauthorized(&self) -> bool {
+        self.api_status() == Some(StatusCode::UNAUTHORIZED)
+    }
+
+    fn api_status(&self) -> Option<StatusCode> {
+        self.as_api().map(|api| api.status)
+    }
+
     pub(crate) fn from_reqwest(err: reqwest::Error) -> Self {
-        // reqwest's Display can include the URL; the key never travels in the URL unless an
-        // API declares a query-placed key, so strip the URL to be sure it is never printed.
-        let err = err.without_url();
-        let text = error_chain(&err);
-        if err.is_timeout() {
-            Error::Timeout(text)
-        } else if err.is_connect() {
-            Error::Connect(text)
-        } else {
-            Error::Transport(text)
+        let transport = TransportError::from_reqwest(err);
+        match transport.fault() {
+            TransportFault::TimedOut => Error::Timeout(transport),
+            TransportFault::Connect => Error::Connect(transport),
+            _ => Error::Transport(transport),
         }
     }
-}
 
-fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
+    /// The call's deadline ended it: `why` names the wait or attempt that would pass it;
+    /// `last` (the previous attempt's failure, if any) is kept as the source.
+    pub(crate) fn deadline(why: String, last: Option<Error>) -> Self {
+        Error::Timeout(TransportError::deadline(why, last))
     }
-    text
 }
 
 impl fmt::Display for Error {
@@ -239,9 +270,8 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Timeout(m) => write!(f, "timed out: {m}"),
-            Error::Connect(m) => write!(f, "connection failed: {m}"),
-            Error::Transport(m) => write!(f, "transport error: {m}"),
+            Error::Timeout(t) => write!(f, "timed out: {t}"),
+            Error::Connect(t) | Error::Transport(t) => write!(f, "{t}"),
             Error::Decode {
                 status,
                 path,
@@ -260,4 +290,13 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            // The transport error's own cause (the reqwest error, or the failure of the
+            // attempt before a deadline) is one step further down the chain.
+            Error::Timeout(t) | Error::Connect(t) | Error::Transport(t) => t.source(),
+            _ => None,
+        }
+    }
+}

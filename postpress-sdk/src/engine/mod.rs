@@ -11,8 +11,10 @@ pub mod double_option;
 mod error;
 #[doc(hidden)]
 pub mod examples;
+mod fault;
 mod multipart;
 mod pagination;
+mod prepared;
 mod query;
 mod request;
 mod response;
@@ -25,6 +27,7 @@ mod variant;
 pub use auth::{ApiKey, AuthPlacement};
 pub use config::{EngineConfig, RateLimit, RequestOptions};
 pub use error::{ApiError, Error, Result};
+pub use fault::{TransportError, TransportFault};
 pub use multipart::Part;
 pub use pagination::{items, pages};
 pub use query::ParamStyle;

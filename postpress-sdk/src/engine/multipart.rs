@@ -55,26 +55,42 @@ impl Part {
         matches!(self.content, PartContent::Bytes(_))
     }
 
-    /// Builds the reqwest part; `None` when a stream was already consumed by an earlier attempt.
-    pub(crate) fn to_reqwest(&self) -> Option<reqwest::multipart::Part> {
+    /// Builds the reqwest part, or says what is wrong with it: a MIME type that does not
+    /// parse, a file name that cannot travel in `Content-Disposition`, or a stream already
+    /// consumed by an earlier attempt. Nothing is ever silently replaced.
+    pub(crate) fn to_reqwest(&self) -> Result<reqwest::multipart::Part, String> {
+        if let Some(name) = &self.file_name {
+            check_file_name(name)?;
+        }
         let part = match &self.content {
             PartContent::Bytes(b) => reqwest::multipart::Part::bytes(b.to_vec()),
             PartContent::Stream(slot) => {
-                let body = slot.lock().ok()?.take()?;
+                let body = slot
+                    .lock()
+                    .ok()
+                    .and_then(|mut slot| slot.take())
+                    .ok_or("a streamed part can only be sent once")?;
                 reqwest::multipart::Part::stream(body)
             }
         };
-        let part = match &self.file_name {
-            Some(name) => part.file_name(name.clone()),
-            None => part.file_name("file"),
-        };
+        // Without a name, servers treat the part as a form value rather than a file.
+        let part = part.file_name(self.file_name.clone().unwrap_or_else(|| "file".into()));
         let mime = self.mime.as_deref().unwrap_or("application/octet-stream");
-        // An unparsable MIME type falls back to the default rather than failing the upload.
-        Some(match part.mime_str(mime) {
-            Ok(p) => p,
-            Err(_) => reqwest::multipart::Part::bytes(Vec::new()).file_name("file"),
-        })
+        part.mime_str(mime)
+            .map_err(|_| format!("`{mime}` is not a valid MIME type"))
     }
+}
+
+fn check_file_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("the file name is empty".into());
+    }
+    if name.chars().any(char::is_control) {
+        return Err(format!(
+            "the file name {name:?} contains a control character (CR, LF, NUL, ...)"
+        ));
+    }
+    Ok(())
 }
 
 impl fmt::Debug for Part {

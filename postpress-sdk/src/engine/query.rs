@@ -26,14 +26,20 @@ pub(crate) fn scalar_text(value: &Value) -> Option<String> {
     }
 }
 
-/// Appends `name`'s pairs to `out`.
+/// Appends `name`'s pairs to `out`. A null inside an array has no form in a query string;
+/// rather than drop it silently, the whole parameter is refused (the `Err` says why).
 pub(crate) fn encode(
     name: &str,
     value: &Value,
     style: ParamStyle,
     explode: bool,
     out: &mut Vec<(String, String)>,
-) {
+) -> Result<(), String> {
+    if let Value::Array(items) = value
+        && items.iter().any(Value::is_null)
+    {
+        return Err("a list may not contain null items".into());
+    }
     match (value, style) {
         (Value::Null, _) => {}
         (Value::Array(items), ParamStyle::Form) if explode => {
@@ -76,6 +82,7 @@ pub(crate) fn encode(
             }
         }
     }
+    Ok(())
 }
 
 fn deep_object(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
@@ -105,7 +112,7 @@ mod tests {
 
     fn run(value: Value, style: ParamStyle, explode: bool) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        encode("p", &value, style, explode, &mut out);
+        encode("p", &value, style, explode, &mut out).unwrap();
         out
     }
 
@@ -120,6 +127,12 @@ mod tests {
             run(json!([1, 2]), ParamStyle::PipeDelimited, false),
             vec![("p".into(), "1|2".into())]
         );
+    }
+
+    #[test]
+    fn null_items_are_refused_not_dropped() {
+        let mut out = Vec::new();
+        assert!(encode("p", &json!([1, null]), ParamStyle::Form, true, &mut out).is_err());
     }
 
     #[test]

@@ -108,8 +108,7 @@ impl Request {
         explode: bool,
     ) -> Result<()> {
         let value = to_value(name, value)?;
-        query::encode(name, &value, style, explode, &mut self.query);
-        Ok(())
+        query::encode(name, &value, style, explode, &mut self.query).map_err(|m| invalid(name, m))
     }
 
     /// Adds a header; values with CR, LF or other control characters are refused.
@@ -133,8 +132,11 @@ impl Request {
     /// Adds a cookie parameter.
     pub fn cookie_param(&mut self, name: &str, value: &impl Serialize) -> Result<()> {
         if let Some(text) = query::scalar_text(&to_value(name, value)?) {
-            if text.contains([';', '\r', '\n']) {
-                return Err(invalid(name, "cookie values may not contain `;`, CR or LF"));
+            if text.contains(';') || text.chars().any(char::is_control) {
+                return Err(invalid(
+                    name,
+                    "cookie values may not contain `;` or control characters (CR, LF, ...)",
+                ));
             }
             self.cookies.push((name.to_owned(), text));
         }
@@ -159,16 +161,17 @@ impl Request {
     /// Sets an `application/x-www-form-urlencoded` body from a flat object.
     pub fn form_body(&mut self, body: &impl Serialize) -> Result<()> {
         let value = to_value("body", body)?;
+        let Value::Object(map) = &value else {
+            return Err(invalid("body", "a form body must be an object of fields"));
+        };
         let mut pairs = Vec::new();
-        if let Value::Object(map) = &value {
-            for (key, item) in map {
-                let style = if item.is_object() {
-                    ParamStyle::DeepObject
-                } else {
-                    ParamStyle::Form
-                };
-                query::encode(key, item, style, true, &mut pairs);
-            }
+        for (key, item) in map {
+            let style = if item.is_object() {
+                ParamStyle::DeepObject
+            } else {
+                ParamStyle::Form
+            };
+            query::encode(key, item, style, true, &mut pairs).map_err(|m| invalid(key, m))?;
         }
         let mut ser = url::form_urlencoded::Serializer::new(String::new());
         ser.extend_pairs(pairs);
@@ -205,6 +208,9 @@ impl Request {
         match value {
             Value::Null => {}
             Value::Array(items) => {
+                if items.iter().any(Value::is_null) {
+                    return Err(invalid(name, "a list may not contain null items"));
+                }
                 for item in items {
                     let field = match item {
                         Value::Object(_) | Value::Array(_) => {
@@ -252,10 +258,12 @@ impl Request {
     pub fn options(&mut self, options: RequestOptions) {
         self.options = options;
     }
+}
 
+impl Body {
     /// Whether every part of the body can be sent again.
     pub(crate) fn is_replayable(&self) -> bool {
-        match &self.body {
+        match self {
             Body::Multipart(fields) => fields.iter().all(|(_, f)| match f {
                 MultipartField::File(p) => p.is_replayable(),
                 _ => true,
@@ -267,6 +275,10 @@ impl Request {
 
 /// Refuses a numeric parameter outside the bounds the document declares.
 pub fn check_range(param: &str, value: f64, min: Option<f64>, max: Option<f64>) -> Result<()> {
+    // NaN compares false with every bound, and would otherwise be sent as nothing at all.
+    if value.is_nan() {
+        return Err(invalid(param, "NaN is not a number the API accepts"));
+    }
     if min.is_some_and(|m| value < m) || max.is_some_and(|m| value > m) {
         let bounds = match (min, max) {
             (Some(a), Some(b)) => format!("between {a} and {b}"),

@@ -1,14 +1,18 @@
-//! Sending a [`Request`]: auth, idempotency, rate limiting, retries, timeouts and error decoding.
+//! Sending a [`Request`]: idempotency, rate limiting, retries by method semantics, the call's
+//! deadline, and error decoding.
 
 use super::auth::AuthPlacement;
 use super::config::{EngineConfig, RateLimit};
 use super::error::{ApiError, Error, Result, header_request_id};
-use super::request::{Body, MultipartField, Request};
+use super::prepared::{FixedHeaders, PreparedRequest};
+use super::request::Request;
 use super::response::Response;
 use super::retry::{is_retryable_status, server_requested_delay};
 use bytes::{Bytes, BytesMut};
+use governor::clock::Clock;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderValue, USER_AGENT};
+use reqwest::Method;
+use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -21,7 +25,7 @@ pub struct Engine {
     config: Arc<EngineConfig>,
     limiter: Option<Arc<DefaultDirectRateLimiter>>,
     /// Headers every request carries, validated once when the engine is built.
-    fixed_headers: Arc<reqwest::header::HeaderMap>,
+    fixed: Arc<FixedHeaders>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -60,12 +64,12 @@ impl Engine {
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
         let limiter = quota(config.rate_limit).map(|q| Arc::new(RateLimiter::direct(q)));
-        let fixed_headers = Arc::new(fixed_headers(&config)?);
+        let fixed = Arc::new(fixed_headers(&config)?);
         Ok(Self {
             http,
             config: Arc::new(config),
             limiter,
-            fixed_headers,
+            fixed,
         })
     }
 
@@ -89,15 +93,14 @@ impl Engine {
             .await
     }
 
-    async fn run<T, F, Fut>(&self, req: Request, body: F) -> Result<Response<T>>
+    async fn run<T, F, Fut>(&self, mut req: Request, body: F) -> Result<Response<T>>
     where
         F: Fn(reqwest::Response) -> Fut,
         Fut: std::future::Future<Output = Result<T>>,
     {
         let policy = &self.config.retry;
         let max_retries = req.options.max_retries.unwrap_or(policy.max_retries);
-        let started = Instant::now();
-        let deadline = req.options.deadline.map(|d| started + d);
+        let deadline = req.options.deadline.map(Deadline::starting_now);
         // One key per logical request, reused by every attempt.
         let idempotency_key = req.idempotent.then(|| {
             req.options
@@ -105,14 +108,38 @@ impl Engine {
                 .clone()
                 .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
         });
-        // POST and PATCH are only safe to repeat when the server can recognise the replay.
-        let method_is_safe =
-            req.method != reqwest::Method::POST && req.method != reqwest::Method::PATCH;
-        let may_retry = (method_is_safe || idempotency_key.is_some()) && req.is_replayable();
-        let mut backoff = policy.backoff();
+        // Everything the caller gave is checked here, before any wait and before anything is
+        // sent; every attempt then reuses the URL and headers built once.
+        let mut prepared = PreparedRequest::new(
+            &self.config,
+            &self.fixed,
+            &mut req,
+            idempotency_key.as_deref(),
+        )?;
+        // POST and PATCH are only safe to repeat when the server can recognise the replay;
+        // every other method is idempotent by definition.
+        let method_is_safe = !matches!(req.method, Method::POST | Method::PATCH);
+        let may_retry = (method_is_safe || idempotency_key.is_some()) && prepared.is_replayable();
+        let per_attempt = req.options.timeout.unwrap_or(self.config.timeout);
+        let mut backoff = None;
+        let mut last: Option<Error> = None;
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
+            if let Err(why) = self.wait_for_rate_limit(deadline, attempt).await {
+                return Err(Error::deadline(why, last));
+            }
+            let (timeout, capped) = match deadline {
+                None => (per_attempt, false),
+                Some(d) => match d.left() {
+                    Duration::ZERO => {
+                        let why = format!("{d} passed before attempt {attempt}");
+                        return Err(Error::deadline(why, last));
+                    }
+                    left => (per_attempt.min(left), left < per_attempt),
+                },
+            };
+            let request = prepared.attempt(&self.http, timeout)?;
             let span = tracing::debug_span!(
                 "api_request",
                 method = %req.method,
@@ -121,10 +148,7 @@ impl Engine {
                 status = tracing::field::Empty,
                 request_id = tracing::field::Empty,
             );
-            let outcome = self
-                .attempt(&req, idempotency_key.as_deref(), deadline, &body)
-                .instrument(span.clone())
-                .await;
+            let outcome = self.attempt(request, &body).instrument(span.clone()).await;
             let (error, server_delay) = match outcome {
                 Attempt::Done(resp) => {
                     span.record("status", resp.status().as_u16());
@@ -141,57 +165,70 @@ impl Engine {
             if let Some(status) = error.status() {
                 span.record("status", status.as_u16());
             }
+            if let (true, Some(d)) = (capped && error.is_timeout(), deadline) {
+                let why = format!("{d} passed during attempt {attempt}");
+                return Err(Error::deadline(why, Some(error)));
+            }
             if !(may_retry && attempt <= max_retries && error.is_retryable()) {
                 return Err(error);
             }
             let delay = match server_delay {
                 Some(d) if d > policy.max_retry_after => return Err(error),
                 Some(d) => d,
-                None => backoff.next().unwrap_or(policy.max_delay),
+                None => backoff
+                    .get_or_insert_with(|| policy.backoff())
+                    .next()
+                    .unwrap_or(policy.max_delay),
             };
-            if deadline.is_some_and(|end| Instant::now() + delay >= end) {
-                return Err(error);
+            if let Some(d) = deadline.filter(|d| d.would_pass(delay)) {
+                let wait = if server_delay.is_some() {
+                    "the server's Retry-After"
+                } else {
+                    "backoff"
+                };
+                let why = format!(
+                    "{d} would pass during the {delay:?} {wait} wait before attempt {}",
+                    attempt + 1
+                );
+                return Err(Error::deadline(why, Some(error)));
             }
             tracing::debug!(parent: &span, ?delay, error = %error, "retrying");
+            last = Some(error);
             tokio::time::sleep(delay).await;
         }
     }
 
-    async fn attempt<T, F, Fut>(
+    /// Waits for a token of the client-side rate limiter, unless the wait would pass the
+    /// deadline: then says so at once instead of waiting.
+    async fn wait_for_rate_limit(
         &self,
-        req: &Request,
-        idempotency_key: Option<&str>,
-        deadline: Option<Instant>,
-        success_body: &F,
-    ) -> Attempt<T>
+        deadline: Option<Deadline>,
+        attempt: u32,
+    ) -> std::result::Result<(), String> {
+        let Some(limiter) = &self.limiter else {
+            return Ok(());
+        };
+        loop {
+            let Err(not_until) = limiter.check() else {
+                return Ok(());
+            };
+            let wait = not_until.wait_time_from(limiter.clock().now());
+            if let Some(d) = deadline.filter(|d| d.would_pass(wait)) {
+                return Err(format!(
+                    "{d} would pass during the {wait:?} wait for the client-side rate limit before attempt {attempt}"
+                ));
+            }
+            // Other callers may take the token first; then the loop waits again.
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn attempt<T, F, Fut>(&self, request: reqwest::Request, success_body: &F) -> Attempt<T>
     where
         F: Fn(reqwest::Response) -> Fut,
         Fut: std::future::Future<Output = Result<T>>,
     {
-        if let Some(limiter) = &self.limiter {
-            limiter.until_ready().await;
-        }
-        let mut timeout = req.options.timeout.unwrap_or(self.config.timeout);
-        if let Some(end) = deadline {
-            let left = end.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Attempt::Failed {
-                    error: Error::Timeout("the request deadline passed".into()),
-                    server_delay: None,
-                };
-            }
-            timeout = timeout.min(left);
-        }
-        let builder = match self.build(req, idempotency_key, timeout) {
-            Ok(b) => b,
-            Err(error) => {
-                return Attempt::Failed {
-                    error,
-                    server_delay: None,
-                };
-            }
-        };
-        let resp = match builder.send().await {
+        let mut resp = match self.http.execute(request).await {
             Ok(r) => r,
             Err(e) => {
                 return Attempt::Failed {
@@ -201,7 +238,8 @@ impl Engine {
             }
         };
         let status = resp.status();
-        let headers = resp.headers().clone();
+        // Reading the body does not need the headers: take them rather than copy them.
+        let headers = std::mem::take(resp.headers_mut());
         let request_id = header_request_id(&headers);
         if status.is_success() {
             return match success_body(resp).await {
@@ -232,89 +270,36 @@ impl Engine {
             server_delay,
         }
     }
+}
 
-    fn build(
-        &self,
-        req: &Request,
-        idempotency_key: Option<&str>,
-        timeout: Duration,
-    ) -> Result<reqwest::RequestBuilder> {
-        let config = &self.config;
-        let base = config.base_url.as_str().trim_end_matches('/');
-        let mut url = url::Url::parse(&format!("{base}{}", req.path)).map_err(|e| {
-            Error::Config(format!(
-                "cannot build a URL for `{}`: {e}",
-                req.path_template
-            ))
-        })?;
-        let key_in_query =
-            matches!(config.auth, AuthPlacement::Query(_)) && config.api_key.is_some();
-        if !req.query.is_empty() || !config.default_query.is_empty() || key_in_query {
-            let mut pairs = url.query_pairs_mut();
-            for (k, v) in req.query.iter().chain(config.default_query.iter()) {
-                pairs.append_pair(k, v);
-            }
-            if let (Some(key), AuthPlacement::Query(name)) = (&config.api_key, &config.auth) {
-                pairs.append_pair(name, key.expose());
-            }
+/// The end of a call's time budget, remembered with the budget itself for error messages.
+#[derive(Clone, Copy)]
+struct Deadline {
+    end: Instant,
+    budget: Duration,
+}
+
+impl Deadline {
+    fn starting_now(budget: Duration) -> Self {
+        Self {
+            end: Instant::now() + budget,
+            budget,
         }
-        let mut builder = self.http.request(req.method.clone(), url).timeout(timeout);
-        let mut headers = req.headers.clone();
-        for (name, value) in self.fixed_headers.iter() {
-            headers.insert(name, value.clone());
-        }
-        if let Some(key) = idempotency_key {
-            let name =
-                reqwest::header::HeaderName::from_bytes(config.idempotency_header.as_bytes())
-                    .map_err(|_| Error::Config("invalid idempotency header name".into()))?;
-            let value = HeaderValue::from_str(key).map_err(|_| Error::InvalidRequest {
-                param: config.idempotency_header.clone(),
-                message: "the idempotency key is not a valid header value".into(),
-            })?;
-            headers.insert(name, value);
-        }
-        if !req.cookies.is_empty() {
-            let joined: Vec<String> = req
-                .cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
-            if let Ok(v) = HeaderValue::from_str(&joined.join("; ")) {
-                headers.insert(COOKIE, v);
-            }
-        }
-        match &req.body {
-            Body::Empty => {}
-            Body::Bytes { data, content_type } => {
-                if let Ok(v) = HeaderValue::from_str(content_type) {
-                    headers.insert(CONTENT_TYPE, v);
-                }
-                builder = builder.body(data.clone());
-            }
-            Body::Multipart(fields) => {
-                let mut form = reqwest::multipart::Form::new();
-                for (name, field) in fields {
-                    form = match field {
-                        MultipartField::Text(t) => form.text(name.clone(), t.clone()),
-                        MultipartField::Json(t) => {
-                            let part = reqwest::multipart::Part::text(t.clone())
-                                .mime_str("application/json")
-                                .map_err(Error::from_reqwest)?;
-                            form.part(name.clone(), part)
-                        }
-                        MultipartField::File(p) => {
-                            let part = p.to_reqwest().ok_or_else(|| Error::InvalidRequest {
-                                param: name.clone(),
-                                message: "a streamed part can only be sent once".into(),
-                            })?;
-                            form.part(name.clone(), part)
-                        }
-                    };
-                }
-                builder = builder.multipart(form);
-            }
-        }
-        Ok(builder.headers(headers))
+    }
+
+    fn left(&self) -> Duration {
+        self.end.saturating_duration_since(Instant::now())
+    }
+
+    /// Whether waiting `wait` from now would reach or pass the end.
+    fn would_pass(&self, wait: Duration) -> bool {
+        Instant::now() + wait >= self.end
+    }
+}
+
+impl std::fmt::Display for Deadline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the call's {:?} deadline", self.budget)
     }
 }
 
@@ -384,16 +369,32 @@ impl futures_core::Stream for ByteStream {
     }
 }
 
-/// The User-Agent and the key's header (marked sensitive), built once per engine.
-fn fixed_headers(config: &EngineConfig) -> Result<reqwest::header::HeaderMap> {
+/// The User-Agent, the key's header (marked sensitive) and the idempotency header's name,
+/// built and checked once per engine.
+fn fixed_headers(config: &EngineConfig) -> Result<FixedHeaders> {
     let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        USER_AGENT,
-        HeaderValue::from_str(&config.user_agent)
-            .unwrap_or(HeaderValue::from_static("openapi-client")),
-    );
+    let agent = HeaderValue::from_str(&config.user_agent).map_err(|_| {
+        Error::Config(format!(
+            "the user agent {:?} is not a valid header value",
+            config.user_agent
+        ))
+    })?;
+    headers.insert(USER_AGENT, agent);
+    let idempotency =
+        HeaderName::from_bytes(config.idempotency_header.as_bytes()).map_err(|_| {
+            Error::Config(format!(
+                "`{}` is not a valid idempotency header name",
+                config.idempotency_header
+            ))
+        })?;
+    let fixed = |headers| {
+        Ok(FixedHeaders {
+            headers,
+            idempotency,
+        })
+    };
     let Some(key) = &config.api_key else {
-        return Ok(headers);
+        return fixed(headers);
     };
     let invalid = || Error::Config("the API key is not a valid header value".into());
     match &config.auth {
@@ -406,11 +407,11 @@ fn fixed_headers(config: &EngineConfig) -> Result<reqwest::header::HeaderMap> {
         AuthPlacement::Header(name) => {
             let mut value = HeaderValue::from_str(key.expose()).map_err(|_| invalid())?;
             value.set_sensitive(true);
-            let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+            let name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| Error::Config(format!("`{name}` is not a valid header name")))?;
             headers.insert(name, value);
         }
         AuthPlacement::Query(_) => {}
     }
-    Ok(headers)
+    fixed(headers)
 }
