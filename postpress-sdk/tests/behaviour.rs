@@ -6,21 +6,11 @@
 
 mod common;
 
-use common::{Answer, KEY, client, ok, serve};
+use common::{ACCOUNT, Answer, KEY, client, fail, ok, serve};
 use futures_util::StreamExt;
 use postpress_sdk::{Client, Error, RateLimit, RetryPolicy, types};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-const ACCOUNT: &str = r#"{"object":"Account","type":"TELEGRAM","id":"acc_1","name":"n","created_at":"2025-01-01T00:00:00.000Z","current_signature":null,"signatures":[],"groups":[],"sources":[{"id":"acc_1_MESSAGING","status":"OK"}],"connection_params":{"im":{"id":"1","username":"u"}}}"#;
-
-fn fail(status: u16) -> Answer {
-    (
-        status,
-        vec![],
-        r#"{"error":{"code":"upstream_error","message":"try again","request_id":"r"}}"#.into(),
-    )
-}
 
 fn with_header(mut a: Answer, name: &'static str, value: String) -> Answer {
     a.1.push((name, value));
@@ -404,44 +394,6 @@ async fn a_callers_own_http_client_is_used() {
     assert_eq!(seen.headers["x-corp-proxy"], "yes");
     let agent = seen.headers["user-agent"].to_str().unwrap();
     assert!(agent.starts_with("postpress-sdk/"), "{agent}");
-}
-
-/// A `tracing` writer that keeps everything in memory.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-#[tokio::test]
-async fn request_spans_name_the_call_and_never_the_key() {
-    let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    let server = serve(vec![fail(502), ok(ACCOUNT)]).await;
-    let c = client(&server.url);
-    c.accounts().get("acc_secret_path").send().await.unwrap();
-    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
-    assert!(text.contains("api_request"), "{text}");
-    assert!(text.contains("path=\"/accounts/{id}\""), "{text}");
-    assert!(text.contains("attempt=2"), "{text}");
-    assert!(text.contains("status=502"), "{text}");
-    assert!(
-        !text.contains("secret123"),
-        "the key leaked into logs:\n{text}"
-    );
 }
 
 #[tokio::test]

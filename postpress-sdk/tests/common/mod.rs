@@ -93,3 +93,15 @@ pub fn client(url: &str) -> Client {
 pub fn ok(body: &str) -> Answer {
     (200, vec![], body.to_owned())
 }
+
+/// An account as the API sends it.
+pub const ACCOUNT: &str = r#"{"object":"Account","type":"TELEGRAM","id":"acc_1","name":"n","created_at":"2025-01-01T00:00:00.000Z","current_signature":null,"signatures":[],"groups":[],"sources":[{"id":"acc_1_MESSAGING","status":"OK"}],"connection_params":{"im":{"id":"1","username":"u"}}}"#;
+
+/// A retryable error answer with the envelope body.
+pub fn fail(status: u16) -> Answer {
+    (
+        status,
+        vec![],
+        r#"{"error":{"code":"upstream_error","message":"try again","request_id":"r"}}"#.into(),
+    )
+}
