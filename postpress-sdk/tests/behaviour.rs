@@ -9,7 +9,6 @@ mod common;
 use common::{ACCOUNT, Answer, KEY, client, fail, ok, serve};
 use futures_util::StreamExt;
 use postpress_sdk::{Client, Error, RateLimit, RetryPolicy, types};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 fn with_header(mut a: Answer, name: &'static str, value: String) -> Answer {
