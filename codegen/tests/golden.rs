@@ -40,7 +40,9 @@ fn render_document(document: &str) -> String {
     let index = out.files.iter().find(|f| f.path.ends_with("API.md"));
     let section = index.and_then(|f| {
         let start = f.contents.find("## Callbacks and webhooks")?;
-        let end = f.contents[start..].find("\n## Types").map_or(f.contents.len(), |e| start + e);
+        let end = f.contents[start..]
+            .find("\n## Types")
+            .map_or(f.contents.len(), |e| start + e);
         Some(f.contents[start..end].to_owned())
     });
     if let Some(section) = section {
@@ -53,8 +55,8 @@ fn render_document(document: &str) -> String {
 /// Rules that live outside `components/schemas`: `tests/golden_documents/<case>.yaml` is a
 /// whole document.
 fn golden_document(case: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(format!("tests/golden_documents/{case}.yaml"));
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/golden_documents/{case}.yaml"));
     let document = std::fs::read_to_string(&path).expect("golden document exists");
     insta::assert_snapshot!(case, render_document(&document));
 }
