@@ -566,6 +566,56 @@ pub struct Model {
     pub groups: Vec<Group>,
     /// Operations in document order.
     pub operations: Vec<Operation>,
+    /// Requests the API sends to its users (callbacks and webhooks), in document order.
+    pub callbacks: Vec<Callback>,
+}
+
+/// A request the API sends to an endpoint its user serves: a 3.0 callback of an operation, or
+/// a 3.1 top-level webhook. The payload is typed; there is nothing to call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Callback {
+    /// What declares it.
+    pub origin: CallbackOrigin,
+    /// The runtime expression of the target URL (`{$request.body#/url}`); none for webhooks.
+    pub expression: Option<String>,
+    /// The method the API sends with.
+    pub method: HttpMethod,
+    /// The media types the payload may arrive in, as the document lists them.
+    pub content_types: Vec<String>,
+    /// The payload's type (of the preferred media type); `None` when no schema is given.
+    pub payload: Option<Ty>,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// What declares a [`Callback`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallbackOrigin {
+    /// A 3.0 callback named `name` of the operation `method path`.
+    Operation {
+        /// The operation's method.
+        method: HttpMethod,
+        /// The operation's path.
+        path: String,
+        /// The callback's key in `callbacks`.
+        name: String,
+    },
+    /// A 3.1 webhook named `name`.
+    Webhook {
+        /// The key in `webhooks`.
+        name: String,
+    },
+}
+
+impl CallbackOrigin {
+    /// The callback's or webhook's own name.
+    pub fn name(&self) -> &str {
+        match self {
+            CallbackOrigin::Operation { name, .. } | CallbackOrigin::Webhook { name } => name,
+        }
+    }
 }
 
 /// Whether `ty` is text, looking through aliases with `kind_of` (a name -> definition lookup).

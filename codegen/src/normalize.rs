@@ -16,11 +16,10 @@ pub(crate) fn v31_to_v30(doc: &mut Value, diags: &mut Diagnostics) {
     if let Some(obj) = doc.as_object_mut() {
         obj.insert("openapi".into(), json!("3.0.3"));
         obj.entry("paths").or_insert_with(|| json!({}));
-        if obj.remove("webhooks").is_some() {
-            diags.warn(
-                "#/webhooks",
-                "3.1 `webhooks` have no 3.0 equivalent and were dropped",
-            );
+        // The 3.0 model has no `webhooks`; an extension keeps them for the IR, and the walk
+        // below lowers their schemas like every other.
+        if let Some(webhooks) = obj.remove("webhooks") {
+            obj.insert(crate::lower::WEBHOOKS_EXTENSION.into(), webhooks);
         }
         if let Some(Value::Object(info)) = obj.get_mut("info") {
             if let Some(Value::Object(lic)) = info.get_mut("license") {

@@ -17,7 +17,13 @@ fn document(schemas: &str) -> String {
 
 /// The generated types (without the file's inner lint attributes) and the warnings.
 fn render(schemas: &str) -> String {
-    let out = generate(document(schemas).as_bytes(), &Options::default())
+    render_document(&document(schemas))
+}
+
+/// As [`render`], for a whole document; the `API.md` section listing its callbacks and
+/// webhooks follows the types when there is one.
+fn render_document(document: &str) -> String {
+    let out = generate(document.as_bytes(), &Options::default())
         .unwrap_or_else(|e| panic!("generation failed: {e}"));
     let types = out
         .files
@@ -31,7 +37,38 @@ fn render(schemas: &str) -> String {
         text.push_str(&format!("// warning: {}: {}\n", w.pointer, w.message));
     }
     text.push_str(&prettyplease::unparse(&file));
+    let index = out.files.iter().find(|f| f.path.ends_with("API.md"));
+    let section = index.and_then(|f| {
+        let start = f.contents.find("## Callbacks and webhooks")?;
+        let end = f.contents[start..]
+            .find("\n## Types")
+            .map_or(f.contents.len(), |e| start + e);
+        Some(f.contents[start..end].to_owned())
+    });
+    if let Some(section) = section {
+        text.push_str("\n// API.md\n");
+        text.push_str(&section);
+    }
     text
+}
+
+/// Rules that live outside `components/schemas`: `tests/golden_documents/<case>.yaml` is a
+/// whole document.
+fn golden_document(case: &str) {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/golden_documents/{case}.yaml"));
+    let document = std::fs::read_to_string(&path).expect("golden document exists");
+    insta::assert_snapshot!(case, render_document(&document));
+}
+
+#[test]
+fn callbacks_payloads_become_types_listed_in_the_index() {
+    golden_document("callbacks");
+}
+
+#[test]
+fn v31_webhooks_payloads_become_types_listed_in_the_index() {
+    golden_document("webhooks_3_1");
 }
 
 fn golden(case: &str) {

@@ -129,6 +129,34 @@
 //! A `limit` outside the documented bounds is an [`Error::InvalidRequest`] before anything is
 //! sent.
 //!
+//! ## Receiving webhooks
+//!
+//! A [`WebhookReceiver`] checks the secret header you gave the webhook (compared in constant
+//! time), refuses bodies over a size limit, reads JSON or form bodies (sniffed when, as for
+//! webhooks created through the API, there is no `Content-Type`) and decodes them into a
+//! payload type: `types::WebhookPayload` for any source, or one source's own type (listed
+//! under "Callbacks and webhooks" in `API.md`). Events this SDK does not know yet keep their
+//! raw payload. Deliveries are retried, so the same event may arrive more than once:
+//! [`Delivery::key`] is equal for every copy of an event.
+//!
+//! ```no_run
+//! # fn run(headers: &postpress_sdk::engine::HeaderMap, body: &[u8]) -> Result<(), postpress_sdk::WebhookError> {
+//! use postpress_sdk::{WebhookReceiver, types::{WebhookNamedEvent, WebhookPayload}};
+//! let receiver = WebhookReceiver::new("Postpress-Auth", "my-secret")?;
+//! let delivery = receiver.parse::<WebhookPayload>(headers, body)?;
+//! match delivery.event {
+//!     WebhookPayload::AccountStatusEvent(status) => println!("{:?}", status.account_status),
+//!     WebhookPayload::WebhookNamedEvent(WebhookNamedEvent::MessagingEvent(m)) => {
+//!         println!("{:?} in chat {:?}", m.event, m.chat_id)
+//!     }
+//!     other => println!("not handled here: {other:?}"),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! `examples/webhook_receiver.rs` is a complete endpoint: it answers at once, processes in the
+//! background and skips redeliveries by key.
+//!
 //! ## Logging
 //!
 //! Each request runs in a `tracing` span `api_request` with the method, the path template,
@@ -158,7 +186,8 @@ pub use client::{
     API_KEY_ENV, AuthScheme, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, Mode, Tier,
 };
 pub use engine::{
-    ApiError, Error, Part, RateLimit, Response, Result, RetryPolicy, TransportError, TransportFault,
+    ApiError, Delivery, DeliveryFormat, Error, EventKey, Part, RateLimit, Response, Result,
+    RetryPolicy, TransportError, TransportFault, WebhookError, WebhookReceiver,
 };
 #[cfg(feature = "api")]
 pub use generated::*;

@@ -1,6 +1,6 @@
 //! `API.md`: every method and type in one page.
 
-use crate::ir::{Model, TypeKind};
+use crate::ir::{CallbackOrigin, Model, TypeKind};
 
 /// Renders the index.
 pub(crate) fn api_index(model: &Model, spec_label: &str) -> String {
@@ -34,6 +34,7 @@ pub(crate) fn api_index(model: &Model, spec_label: &str) -> String {
             ));
         }
     }
+    callbacks(model, &mut out);
     out.push_str("\n## Types\n\n");
     for t in &model.types {
         let kind = match &t.kind {
@@ -47,4 +48,34 @@ pub(crate) fn api_index(model: &Model, spec_label: &str) -> String {
         out.push_str(&format!("- `types::{}` ({kind})\n", t.name));
     }
     out
+}
+
+/// The requests the API sends (callbacks and webhooks): what declares each, where it goes, and
+/// the type its body decodes into.
+fn callbacks(model: &Model, out: &mut String) {
+    if model.callbacks.is_empty() {
+        return;
+    }
+    out.push_str("\n## Callbacks and webhooks\n\nRequests the API sends to endpoints you serve. Decode a body into its payload type.\n\n| Name | Declared by | Request | Media types | Payload |\n|---|---|---|---|---|\n");
+    let cell = |s: &str| s.replace('|', "\\|").replace(['\n', '\r'], " ");
+    for c in &model.callbacks {
+        let declared = match &c.origin {
+            CallbackOrigin::Operation { method, path, .. } => format!("`{method} {}`", cell(path)),
+            CallbackOrigin::Webhook { .. } => "`webhooks`".to_owned(),
+        };
+        let request = match c.expression.as_deref() {
+            Some(expression) => format!("`{} {}`", c.method, cell(expression)),
+            None => format!("`{}` to the URL you register", c.method),
+        };
+        let payload = match &c.payload {
+            Some(crate::ir::Ty::Named(name)) => format!("`types::{name}`"),
+            Some(ty) => format!("`{}`", super::operations::type_label(ty)),
+            None => "untyped".to_owned(),
+        };
+        out.push_str(&format!(
+            "| `{}` | {declared} | {request} | {} | {payload} |\n",
+            cell(c.origin.name()),
+            cell(&c.content_types.join(", ")),
+        ));
+    }
 }

@@ -55,7 +55,7 @@ fn body_type(body: &Body) -> TokenStream {
 }
 
 /// A type as a reader names it in prose (`Account`, `Vec<Account>`).
-fn type_label(ty: &Ty) -> String {
+pub(super) fn type_label(ty: &Ty) -> String {
     match ty {
         Ty::String | Ty::Binary => "String".into(),
         Ty::Bool => "bool".into(),

@@ -6,11 +6,13 @@
 //! - `unions`: `oneOf`/`anyOf` -> enums; `merge`: the object view of `allOf`;
 //! - `shapes`: questions asked of one schema (is it null-only, its enum values, its docs);
 //! - `operations`, `bodies`, `responses`: operations and their inputs and outputs;
+//! - `callbacks`: payloads of the requests the API sends (3.0 callbacks, 3.1 webhooks);
 //! - `pagination`: cursor pagination; `cycles`: boxing of recursive types.
 //!
 //! [`Resolver`]: crate::resolve::Resolver
 
 mod bodies;
+mod callbacks;
 mod cycles;
 mod merge;
 mod operations;
@@ -24,6 +26,7 @@ mod unions;
 use crate::diagnostics::Diagnostics;
 use crate::ir::Model;
 use crate::load::Document;
+pub(crate) use callbacks::WEBHOOKS_EXTENSION;
 use space::TypeSpace;
 
 /// Builds the model from a loaded document.
@@ -31,6 +34,7 @@ pub(crate) fn build(doc: &Document, diags: &mut Diagnostics) -> Model {
     let mut space = TypeSpace::new(doc);
     space.define_components(diags);
     let (groups, ops) = operations::build(&mut space, doc, diags);
+    let callbacks = callbacks::build(&mut space, doc, diags);
     let mut types = space.finish();
     cycles::break_cycles(&mut types, diags);
     unions::find_shared_fields(&mut types);
@@ -44,6 +48,7 @@ pub(crate) fn build(doc: &Document, diags: &mut Diagnostics) -> Model {
         types,
         groups,
         operations: ops,
+        callbacks,
     }
 }
 

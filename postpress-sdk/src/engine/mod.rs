@@ -23,6 +23,7 @@ mod retry;
 pub mod setters;
 mod transport;
 mod variant;
+pub mod webhook;
 
 pub use auth::{ApiKey, AuthPlacement};
 pub use config::{EngineConfig, RateLimit, RequestOptions};
@@ -39,6 +40,7 @@ pub use setters::{idempotency_key_setter, request_option_setters, string_enum_im
 pub use transport::{ByteStream, Engine};
 #[doc(hidden)]
 pub use variant::decode_variant;
+pub use webhook::{Delivery, DeliveryFormat, EventKey, WebhookError, WebhookReceiver};
 
 /// Re-exported so generated code and callers name one version of these crates.
 pub use bytes::Bytes;

@@ -5082,6 +5082,439 @@ pub struct WebhookCreated {
     pub object: ::std::string::String,
     pub webhook_id: ::std::string::String,
 }
+/// Any delivery of any source, for an endpoint that serves several: an account status change,
+/// or an event told apart by its `event` field. Each source's own shape is under the
+/// `callbacks` of `POST /webhooks`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum WebhookPayload {
+    /// An account's state changed. The guide shows the payload wrapped in an `AccountStatus` key,
+    /// with no `event` field.
+    AccountStatusEvent(AccountStatusEvent),
+    /// A delivery that names its event in `event`. Events this document does not list decode as
+    /// unknown and keep their payload.
+    WebhookNamedEvent(WebhookNamedEvent),
+    /// Any other JSON value.
+    Other(::serde_json::Value),
+}
+/// A delivery that names its event in `event`. Events this document does not list decode as
+/// unknown and keep their payload.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WebhookNamedEvent {
+    /// `event` is `message_received` or `message_read` or `message_reaction` or `message_edited` or `message_deleted` or `message_delivered`.
+    ///
+    /// A new, read, reacted to, edited, deleted or delivered message. The guides show the fields
+    /// of a new message; the other fields are the data keys a messaging webhook may select, typed
+    /// only where a page shows the type. Every field but `event` may be absent.
+    MessagingEvent(MessagingEvent),
+    /// `event` is `new_relation`.
+    ///
+    /// An invitation was accepted and the person is now a relation.
+    NewRelationEvent(NewRelationEvent),
+    /// `event` is `mail_sent` or `mail_received` or `mail_moved`.
+    ///
+    /// A mail was sent, received or moved. The pages show only the mail object's own fields; the
+    /// rest of the payload is kept as it comes.
+    MailEvent(MailEvent),
+    /// `event` is `mail_opened` or `mail_link_clicked`.
+    ///
+    /// A tracked mail was opened or one of its links was clicked. The pages show no more fields than these.
+    MailTrackingEvent(MailTrackingEvent),
+    /// `event` is `calendar_event_created` or `calendar_event_updated` or `calendar_event_deleted`.
+    ///
+    /// A calendar event was created, changed or deleted. The pages show no more fields than these.
+    CalendarEventChange(CalendarEventChange),
+    /// A variant this version of the SDK does not know yet, kept as JSON.
+    Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for WebhookNamedEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::MessagingEvent(inner) => {
+                ::serde::Serialize::serialize(inner, serializer)
+            }
+            Self::NewRelationEvent(inner) => {
+                ::serde::Serialize::serialize(inner, serializer)
+            }
+            Self::MailEvent(inner) => ::serde::Serialize::serialize(inner, serializer),
+            Self::MailTrackingEvent(inner) => {
+                ::serde::Serialize::serialize(inner, serializer)
+            }
+            Self::CalendarEventChange(inner) => {
+                ::serde::Serialize::serialize(inner, serializer)
+            }
+            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
+        }
+    }
+}
+impl WebhookNamedEvent {
+    /// `account_id`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn account_id(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::MessagingEvent(v) => v.account_id.as_ref(),
+            Self::NewRelationEvent(v) => v.account_id.as_ref(),
+            Self::MailEvent(v) => v.account_id.as_ref(),
+            Self::MailTrackingEvent(v) => v.account_id.as_ref(),
+            Self::CalendarEventChange(v) => v.account_id.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// `webhook_name`, which every known variant has; `None` for an unknown variant or when unset.
+    pub fn webhook_name(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::MessagingEvent(v) => v.webhook_name.as_ref(),
+            Self::NewRelationEvent(v) => v.webhook_name.as_ref(),
+            Self::MailEvent(v) => v.webhook_name.as_ref(),
+            Self::MailTrackingEvent(v) => v.webhook_name.as_ref(),
+            Self::CalendarEventChange(v) => v.webhook_name.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookNamedEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = value
+            .get("event")
+            .and_then(::serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        match tag.as_str() {
+            "message_received" | "message_read" | "message_reaction" | "message_edited"
+            | "message_deleted" | "message_delivered" => {
+                crate::engine::decode_variant(value).map(Self::MessagingEvent)
+            }
+            "new_relation" => {
+                crate::engine::decode_variant(value).map(Self::NewRelationEvent)
+            }
+            "mail_sent" | "mail_received" | "mail_moved" => {
+                crate::engine::decode_variant(value).map(Self::MailEvent)
+            }
+            "mail_opened" | "mail_link_clicked" => {
+                crate::engine::decode_variant(value).map(Self::MailTrackingEvent)
+            }
+            "calendar_event_created" | "calendar_event_updated"
+            | "calendar_event_deleted" => {
+                crate::engine::decode_variant(value).map(Self::CalendarEventChange)
+            }
+            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+        }
+    }
+}
+/// The LinkedIn product the event came through, when relevant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WebhookAccountInfoFeature {
+    /// `classic`
+    Classic,
+    /// `recruiter`
+    Recruiter,
+    /// `sales_navigator`
+    SalesNavigator,
+    /// `organization`
+    Organization,
+    /// A value this version of the SDK does not know yet.
+    Unknown(::std::string::String),
+}
+crate::engine::string_enum_impls!(
+    WebhookAccountInfoFeature, Unknown, { Classic => "classic", Recruiter => "recruiter",
+    SalesNavigator => "sales_navigator", Organization => "organization", }
+);
+/// The account an event happened on, as the messaging guide shows it.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookAccountInfo {
+    /// The provider, for example `LINKEDIN`.
+    #[serde(rename = "type")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<::std::string::String>,
+    /// The LinkedIn product the event came through, when relevant.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub feature: ::std::option::Option<WebhookAccountInfoFeature>,
+    /// The account owner's id at the provider.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_id: ::std::option::Option<::std::string::String>,
+}
+/// A participant of a chat as deliveries describe it.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookAttendee {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub attendee_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub attendee_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub attendee_provider_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub attendee_profile_url: ::std::option::Option<::std::string::String>,
+}
+/// A new, read, reacted to, edited, deleted or delivered message. The guides show the fields
+/// of a new message; the other fields are the data keys a messaging webhook may select, typed
+/// only where a page shows the type. Every field but `event` may be absent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MessagingEvent {
+    pub event: MessagingWebhookEventsItem,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_type: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_info: ::std::option::Option<WebhookAccountInfo>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub webhook_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub chat_id: ::std::option::Option<::std::string::String>,
+    /// When the message was sent (an ISO 8601 date-time).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub timestamp: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub message_id: ::std::option::Option<::std::string::String>,
+    /// The text of the message.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::engine::double_option"
+    )]
+    pub message: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sender: ::std::option::Option<WebhookAttendee>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub attendees: ::std::option::Option<::std::vec::Vec<WebhookAttendee>>,
+    /// The reaction, for `message_reaction`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub reaction: ::std::option::Option<::serde_json::Value>,
+    /// Who reacted, for `message_reaction`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub reaction_sender: ::std::option::Option<::serde_json::Value>,
+    /// Who read the message, for `message_read`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub read_by: ::std::option::Option<::serde_json::Value>,
+    /// Whether the account owner sent the message.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_sender: ::std::option::Option<::serde_json::Value>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub attachments: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::engine::double_option"
+    )]
+    pub subject: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub provider_chat_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub provider_message_id: ::std::option::Option<::std::string::String>,
+    /// Whether the message records a chat event rather than text.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_event: ::std::option::Option<::serde_json::Value>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub chat_pinned: ::std::option::Option<::serde_json::Value>,
+    /// The message this one quotes.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub quoted: ::std::option::Option<::serde_json::Value>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_forwarded: ::std::option::Option<::serde_json::Value>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::engine::double_option"
+    )]
+    pub chat_content_type: ::std::option::Option<
+        ::std::option::Option<::std::string::String>,
+    >,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub message_type: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_group: ::std::option::Option<::serde_json::Value>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub folder: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+/// An invitation was accepted and the person is now a relation.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct NewRelationEvent {
+    /// Always `new_relation`.
+    pub event: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_type: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub webhook_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub timestamp: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_provider_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_full_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_public_identifier: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_profile_url: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_picture_url: ::std::option::Option<::std::string::String>,
+}
+/// An account's state changed. The guide shows the payload wrapped in an `AccountStatus` key,
+/// with no `event` field.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct AccountStatusEvent {
+    #[serde(rename = "AccountStatus")]
+    pub account_status: AccountStatusChange,
+}
+/// The new state. The guide's list continues past these; others decode as unknown.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AccountStatusChangeMessage {
+    /// `OK`
+    OkType,
+    /// `ERROR`
+    Error,
+    /// `STOPPED`
+    Stopped,
+    /// `CREDENTIALS`
+    Credentials,
+    /// `CONNECTING`
+    Connecting,
+    /// `PERMISSIONS`
+    Permissions,
+    /// `CREATION_SUCCESS`
+    CreationSuccess,
+    /// `CREATION_FAIL`
+    CreationFail,
+    /// `RECONNECTED`
+    Reconnected,
+    /// `SYNC_SUCCESS`
+    SyncSuccess,
+    /// `DELETED`
+    Deleted,
+    /// A value this version of the SDK does not know yet.
+    Unknown(::std::string::String),
+}
+crate::engine::string_enum_impls!(
+    AccountStatusChangeMessage, Unknown, { OkType => "OK", Error => "ERROR", Stopped =>
+    "STOPPED", Credentials => "CREDENTIALS", Connecting => "CONNECTING", Permissions =>
+    "PERMISSIONS", CreationSuccess => "CREATION_SUCCESS", CreationFail =>
+    "CREATION_FAIL", Reconnected => "RECONNECTED", SyncSuccess => "SYNC_SUCCESS", Deleted
+    => "DELETED", }
+);
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct AccountStatusChange {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_type: ::std::option::Option<::std::string::String>,
+    /// The new state. The guide's list continues past these; others decode as unknown.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<AccountStatusChangeMessage>,
+}
+/// A mail was sent, received or moved. The pages show only the mail object's own fields; the
+/// rest of the payload is kept as it comes.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MailEvent {
+    pub event: EmailWebhookEventsItem,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub webhook_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub date: ::std::option::Option<::std::string::String>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::engine::double_option"
+    )]
+    pub subject: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::engine::double_option"
+    )]
+    pub body: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::engine::double_option"
+    )]
+    pub body_plain: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub has_attachments: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub from_attendee: ::std::option::Option<MailAttendee>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub to_attendees: ::std::option::Option<::std::vec::Vec<MailAttendee>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub cc_attendees: ::std::option::Option<::std::vec::Vec<MailAttendee>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub bcc_attendees: ::std::option::Option<::std::vec::Vec<MailAttendee>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub reply_to_attendees: ::std::option::Option<::std::vec::Vec<MailAttendee>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub attachments: ::std::option::Option<
+        ::std::vec::Vec<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        >,
+    >,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub provider_id: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Properties beyond the declared ones.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MailAttendee {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub display_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub identifier: ::std::option::Option<::std::string::String>,
+    /// For example `EMAIL_ADDRESS`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub identifier_type: ::std::option::Option<::std::string::String>,
+}
+/// A tracked mail was opened or one of its links was clicked. The pages show no more fields than these.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MailTrackingEvent {
+    pub event: EmailTrackingWebhookEventsItem,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub webhook_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email_id: ::std::option::Option<::std::string::String>,
+    /// Properties beyond the declared ones.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+/// A calendar event was created, changed or deleted. The pages show no more fields than these.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CalendarEventChange {
+    pub event: CalendarEventWebhookEventsItem,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub webhook_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub calendar_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub event_id: ::std::option::Option<::std::string::String>,
+    /// Properties beyond the declared ones.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDraftRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

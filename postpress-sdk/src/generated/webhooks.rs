@@ -74,9 +74,16 @@ impl Webhooks {
     ///
     /// **Create a webhook**
     ///
-    /// Registers an endpoint for one event source. Deliveries must be answered with 200 within
-    /// 30 seconds and are retried five times. API-created webhooks send no `Content-Type` header
-    /// unless one is added through `headers`.
+    /// Registers an endpoint for one event source. What the endpoint then receives is described
+    /// under `callbacks`, one entry per source; `WebhookPayload` is the union of all of them, for
+    /// an endpoint that serves several sources.
+    ///
+    /// Delivery rules: answer 200 within 30 seconds; a failed delivery is retried five times with
+    /// growing delays, so the same event can arrive more than once (deduplicate by a key derived
+    /// from the payload). The body is JSON or a form, as `format` says. Webhooks created through
+    /// the API send no `Content-Type` header unless one is added through `headers`. Deliveries
+    /// are authenticated by a header of your choosing, set in `headers` (for example
+    /// `Postpress-Auth` with a secret); check it before trusting a body.
     ///
     /// # Parameters
     /// - body (`application/json`, required)

@@ -1,0 +1,240 @@
+//! The webhook example served on loopback: the guides' sample deliveries (as JSON, as a form,
+//! with and without a `Content-Type`) decode into their typed variants and are processed once
+//! however often they are redelivered; hostile deliveries get clear refusals.
+
+#[allow(dead_code)]
+#[path = "../examples/webhook_receiver.rs"]
+mod example;
+
+use postpress_sdk::types::{AccountStatusChangeMessage, WebhookNamedEvent, WebhookPayload};
+use postpress_sdk::{Delivery, DeliveryFormat, WebhookReceiver};
+use serde_json::json;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+const SECRET: &str = "a-shared-secret";
+
+struct Served {
+    url: String,
+    events: mpsc::UnboundedReceiver<Delivery<WebhookPayload>>,
+    http: reqwest::Client,
+}
+
+async fn serve() -> Served {
+    let receiver = WebhookReceiver::new("Postpress-Auth", SECRET).expect("receiver");
+    let (work, events) = mpsc::unbounded_channel();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!(
+        "http://{}/postpress/webhook",
+        listener.local_addr().expect("addr")
+    );
+    tokio::spawn(async move {
+        axum::serve(listener, example::router(receiver, work))
+            .await
+            .expect("serve");
+    });
+    Served {
+        url,
+        events,
+        http: reqwest::Client::new(),
+    }
+}
+
+impl Served {
+    /// Posts `body` with the given headers; returns the status and the answer's text.
+    async fn post(
+        &self,
+        body: impl Into<reqwest::Body>,
+        headers: &[(&str, &str)],
+    ) -> (u16, String) {
+        let mut req = self.http.post(&self.url).body(body);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.expect("delivery");
+        (res.status().as_u16(), res.text().await.expect("answer"))
+    }
+
+    async fn next(&mut self) -> Delivery<WebhookPayload> {
+        tokio::time::timeout(Duration::from_secs(10), self.events.recv())
+            .await
+            .expect("an event within 10 s")
+            .expect("channel open")
+    }
+}
+
+/// A new-message delivery shaped as the messaging guide shows it (values are ours).
+fn new_message() -> serde_json::Value {
+    json!({
+        "account_id": "acc_01J8X",
+        "account_type": "LINKEDIN",
+        "account_info": {"type": "LINKEDIN", "feature": "classic", "user_id": "ACoAAB12"},
+        "event": "message_received",
+        "chat_id": "chat_77",
+        "timestamp": "2026-11-28T09:00:00.000Z",
+        "webhook_name": "inbox",
+        "message_id": "msg_42",
+        "message": "Hello there",
+        "sender": {"attendee_id": "att_1", "attendee_name": "Ada", "attendee_provider_id": "ACoAAB34", "attendee_profile_url": "https://www.linkedin.com/in/ada"},
+        "attendees": [{"attendee_id": "att_2", "attendee_name": "Grace", "attendee_provider_id": "ACoAAB56", "attendee_profile_url": "https://www.linkedin.com/in/grace"}]
+    })
+}
+
+#[tokio::test]
+async fn sample_deliveries_decode_into_their_variants_once_each() {
+    let mut s = serve().await;
+    let auth = ("postpress-auth", SECRET);
+
+    // JSON without a Content-Type (how API-created webhooks send), then the same event again.
+    let body = new_message().to_string();
+    assert_eq!(s.post(body.clone(), &[auth]).await.0, 200);
+    let d = s.next().await;
+    assert_eq!(d.format, DeliveryFormat::Json);
+    let WebhookPayload::WebhookNamedEvent(WebhookNamedEvent::MessagingEvent(m)) = &d.event else {
+        panic!("a messaging event, got {:?}", d.event);
+    };
+    assert_eq!(m.event.as_str(), "message_received");
+    assert_eq!(m.chat_id.as_deref(), Some("chat_77"));
+    assert_eq!(m.attendees.as_ref().map(Vec::len), Some(1));
+    assert_eq!(
+        example::describe(&d.event),
+        "message_received in chat Some(\"chat_77\"): Some(\"Hello there\")"
+    );
+    // A redelivery with other spacing and key order is answered 200 but not processed again.
+    let reordered = serde_json::to_string_pretty(&new_message()).expect("json");
+    assert_eq!(
+        s.post(reordered, &[auth, ("content-type", "application/json")])
+            .await
+            .0,
+        200
+    );
+
+    // An account status change, as the account-status guide shows it.
+    let status = json!({"AccountStatus": {"account_id": "acc_01J8X", "account_type": "LINKEDIN", "message": "CREDENTIALS"}});
+    assert_eq!(s.post(status.to_string(), &[auth]).await.0, 200);
+    let d = s.next().await;
+    let WebhookPayload::AccountStatusEvent(st) = &d.event else {
+        panic!("an account status event, got {:?}", d.event);
+    };
+    assert_eq!(
+        st.account_status.message,
+        Some(AccountStatusChangeMessage::Credentials)
+    );
+    assert_ne!(d.key, postpress_sdk::EventKey::of(&new_message()));
+
+    // A new relation sent as a form (`format: form`), nested keys in bracket notation.
+    let form = "event=new_relation&account_id=acc_01J8X&webhook_name=relations&user_full_name=Grace%20Hopper&user_provider_id=ACoAAB56";
+    assert_eq!(s.post(form, &[auth]).await.0, 200);
+    let d = s.next().await;
+    assert_eq!(d.format, DeliveryFormat::Form);
+    let WebhookPayload::WebhookNamedEvent(WebhookNamedEvent::NewRelationEvent(r)) = &d.event else {
+        panic!("a new relation, got {:?}", d.event);
+    };
+    assert_eq!(r.user_full_name.as_deref(), Some("Grace Hopper"));
+    let form = "event=message_read&chat_id=chat_9&sender[attendee_name]=Ada&attendees[][attendee_id]=att_3&content-ignored";
+    assert_eq!(
+        s.post(
+            form,
+            &[auth, ("content-type", "application/x-www-form-urlencoded")]
+        )
+        .await
+        .0,
+        200
+    );
+    let d = s.next().await;
+    let WebhookPayload::WebhookNamedEvent(WebhookNamedEvent::MessagingEvent(m)) = &d.event else {
+        panic!("a messaging event, got {:?}", d.event);
+    };
+    assert_eq!(
+        m.sender.as_ref().and_then(|s| s.attendee_name.as_deref()),
+        Some("Ada")
+    );
+
+    // An event this SDK does not know keeps its payload.
+    let future = json!({"event": "message_pinned", "chat_id": "chat_1"});
+    assert_eq!(s.post(future.to_string(), &[auth]).await.0, 200);
+    let d = s.next().await;
+    assert_eq!(
+        d.event,
+        WebhookPayload::WebhookNamedEvent(WebhookNamedEvent::Unknown(future.clone()))
+    );
+    assert_eq!(d.raw, future);
+
+    // Nothing else was queued: the redelivery above was skipped.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(
+        s.events.try_recv().is_err(),
+        "a redelivery was processed twice"
+    );
+}
+
+#[tokio::test]
+async fn hostile_deliveries_are_refused_with_reasons() {
+    let mut s = serve().await;
+    let auth = ("postpress-auth", SECRET);
+    let body = new_message().to_string();
+    // No secret, a wrong one, a near miss: 401 and nothing said about why.
+    assert_eq!(s.post(body.clone(), &[]).await, (401, String::new()));
+    assert_eq!(
+        s.post(body.clone(), &[("postpress-auth", "guess")]).await,
+        (401, String::new())
+    );
+    assert_eq!(
+        s.post(body.clone(), &[("postpress-auth", "a-shared-secreT")])
+            .await,
+        (401, String::new())
+    );
+    // Over the receiver's limit (1 MiB by default).
+    let huge = format!(
+        "{{\"event\":\"message_received\",\"message\":\"{}\"}}",
+        "x".repeat(1_500_000)
+    );
+    let (status, text) = s.post(huge, &[auth]).await;
+    assert_eq!(status, 413);
+    assert!(text.contains("over the limit of 1048576"), "{text}");
+    // Malformed JSON, a JSON value of the wrong shape, a body in no known format.
+    let (status, text) = s.post("{\"event\": \"message_received\",", &[auth]).await;
+    assert_eq!(status, 400);
+    assert!(text.contains("not JSON"), "{text}");
+    // A known event whose body does not fit its type: decoded into that source's own type it is
+    // refused with the failing path; the all-sources union keeps it rather than lose it.
+    let misfit = json!({"event": "message_received", "attendees": 7});
+    let receiver = WebhookReceiver::new("Postpress-Auth", SECRET).expect("receiver");
+    let mut headers = postpress_sdk::engine::HeaderMap::new();
+    headers.insert("postpress-auth", SECRET.parse().expect("header"));
+    let err = receiver
+        .parse::<postpress_sdk::types::MessagingEvent>(&headers, misfit.to_string().as_bytes())
+        .expect_err("attendees is not a list");
+    assert!(
+        matches!(&err, postpress_sdk::WebhookError::Body { path, .. } if path == "attendees"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("at attendees"), "{err}");
+    assert_eq!(s.post(misfit.to_string(), &[auth]).await.0, 200);
+    let kept = s.next().await;
+    assert_eq!(kept.raw, misfit);
+    assert!(
+        !matches!(
+            kept.event,
+            WebhookPayload::WebhookNamedEvent(WebhookNamedEvent::MessagingEvent(_))
+        ),
+        "{:?}",
+        kept.event
+    );
+    let (status, text) = s
+        .post(
+            vec![0u8, 159, 146, 150],
+            &[auth, ("content-type", "application/octet-stream")],
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(text.contains("application/octet-stream"), "{text}");
+    let (status, text) = s.post("just words", &[auth]).await;
+    assert_eq!(status, 400);
+    assert!(text.contains("neither JSON nor a form"), "{text}");
+    // None of these reached the processing side.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(s.events.try_recv().is_err());
+}
