@@ -2198,23 +2198,126 @@ pub struct Point {
     pub y: f64,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MonthOfYear {
+    pub month: i32,
+    pub year: i32,
+}
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProfilePositionEditPresence {
+    /// `ON_SITE`
+    OnSite,
+    /// `HYBRID`
+    Hybrid,
+    /// `REMOTE`
+    Remote,
+    /// A value this version of the SDK does not know yet.
+    Unknown(::std::string::String),
+}
+crate::engine::string_enum_impls!(
+    ProfilePositionEditPresence, Unknown, { OnSite => "ON_SITE", Hybrid => "HYBRID",
+    Remote => "REMOTE", }
+);
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProfilePositionEditSeniority {
+    pub start_date: MonthOfYear,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub end_date: ::std::option::Option<MonthOfYear>,
+}
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProfilePositionEditSourceOfHire {
+    /// `INDEED`
+    Indeed,
+    /// `LINKEDIN`
+    Linkedin,
+    /// `COMPANY_WEBSITE`
+    CompanyWebsite,
+    /// `OTHER_JOB_SITES`
+    OtherJobSites,
+    /// `REFERRAL`
+    Referral,
+    /// `CONTACTED_BY_RECRUITER`
+    ContactedByRecruiter,
+    /// `STAFFING_AGENCY`
+    StaffingAgency,
+    /// `OTHER`
+    Other,
+    /// A value this version of the SDK does not know yet.
+    Unknown(::std::string::String),
+}
+crate::engine::string_enum_impls!(
+    ProfilePositionEditSourceOfHire, Unknown, { Indeed => "INDEED", Linkedin =>
+    "LINKEDIN", CompanyWebsite => "COMPANY_WEBSITE", OtherJobSites => "OTHER_JOB_SITES",
+    Referral => "REFERRAL", ContactedByRecruiter => "CONTACTED_BY_RECRUITER",
+    StaffingAgency => "STAFFING_AGENCY", Other => "OTHER", }
+);
+/// Adds a position, or edits the one named by `id`. The fixture has an add shape and an
+/// edit shape that differ only in `id`; one object with every field optional accepts both.
+/// The fixture's `attachment` (a link or a media file) is left out: a file nested inside a
+/// bracket-notation object has no multipart form this document can state.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProfilePositionEdit {
+    /// The position to edit; leave out to add one.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub notify_network: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub role: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub employment_type: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub company: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub location: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub presence: ::std::option::Option<ProfilePositionEditPresence>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub seniority: ::std::option::Option<ProfilePositionEditSeniority>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub source_of_hire: ::std::option::Option<ProfilePositionEditSourceOfHire>,
+    /// Repeats the key once per skill (`experience[skills]=…`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub skills: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+/// Adds a school, or edits the one named by `id`. The fixture's add shape requires
+/// `school`; its edit shape requires only `id` and repeats the position fields, which reads
+/// as a copying slip, so this follows the add shape plus `id`, all optional (the shape
+/// that accepts both). `attachment` is left out for the reason given on
+/// `ProfilePositionEdit`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProfileSchoolEdit {
+    /// The entry to edit; leave out to add one.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub notify_network: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub school: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub degree: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub grade: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_of_study: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub activities: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub start_date: ::std::option::Option<MonthOfYear>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub end_date: ::std::option::Option<MonthOfYear>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub skills: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EditOwnProfileRequestLocation {
     /// A LOCATION id from the LinkedIn search parameters.
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub postal_code: ::std::option::Option<::std::string::String>,
-}
-/// Adds or edits a position.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct EditOwnProfileRequestExperience {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub skills: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Properties beyond the declared ones.
-    #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EditOwnProfileRequest {
@@ -2237,9 +2340,10 @@ pub struct EditOwnProfileRequest {
     pub cover_picture: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cover_picture_settings: ::std::option::Option<PictureSettings>,
-    /// Adds or edits a position.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub experience: ::std::option::Option<EditOwnProfileRequestExperience>,
+    pub experience: ::std::option::Option<ProfilePositionEdit>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub education: ::std::option::Option<ProfileSchoolEdit>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserRelation {
@@ -3154,21 +3258,6 @@ pub struct RecruiterJobOptions {
     pub skills: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateJobPostingRequestWorkplace {
-    /// `ON_SITE`
-    OnSite,
-    /// `HYBRID`
-    Hybrid,
-    /// `REMOTE`
-    Remote,
-    /// A value this version of the SDK does not know yet.
-    Unknown(::std::string::String),
-}
-crate::engine::string_enum_impls!(
-    CreateJobPostingRequestWorkplace, Unknown, { OnSite => "ON_SITE", Hybrid => "HYBRID",
-    Remote => "REMOTE", }
-);
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateJobPostingRequestEmploymentStatus {
     /// `FULL_TIME`
     FullTime,
@@ -3197,7 +3286,7 @@ pub struct CreateJobPostingRequest {
     pub account_id: ::std::string::String,
     pub job_title: IdOrText,
     pub company: IdOrText,
-    pub workplace: CreateJobPostingRequestWorkplace,
+    pub workplace: ProfilePositionEditPresence,
     /// A LOCATION id.
     pub location: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3221,7 +3310,7 @@ pub struct EditJobPostingRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub company: ::std::option::Option<IdOrText>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub workplace: ::std::option::Option<CreateJobPostingRequestWorkplace>,
+    pub workplace: ::std::option::Option<ProfilePositionEditPresence>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3685,24 +3774,77 @@ pub struct ChatList {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
-/// Default: `"classic"`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LinkedinChatOptionsApi {
-    /// `classic`
-    Classic,
-    /// `recruiter`
-    Recruiter,
-    /// `sales_navigator`
-    SalesNavigator,
-    /// A value this version of the SDK does not know yet.
-    Unknown(::std::string::String),
+/// LinkedIn options, one shape per messaging API told apart by `api`. The page marks
+/// `classic` as the default when `api` is left out; here every shape names its `api`, and
+/// sending `classic` explicitly is what leaving it out means. Shapes the document does not
+/// know decode as unknown.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkedinChatOptions {
+    /// `api` is `classic`.
+    ///
+    /// Classic LinkedIn messaging (also InMail).
+    LinkedinClassicChatOptions(LinkedinClassicChatOptions),
+    /// `api` is `recruiter`.
+    ///
+    /// LinkedIn Recruiter messaging.
+    LinkedinRecruiterChatOptions(LinkedinRecruiterChatOptions),
+    /// `api` is `sales_navigator`.
+    ///
+    /// LinkedIn Sales Navigator messaging.
+    LinkedinSalesNavigatorChatOptions(LinkedinSalesNavigatorChatOptions),
+    /// A variant this version of the SDK does not know yet, kept as JSON.
+    Unknown(::serde_json::Value),
 }
-crate::engine::string_enum_impls!(
-    LinkedinChatOptionsApi, Unknown, { Classic => "classic", Recruiter => "recruiter",
-    SalesNavigator => "sales_navigator", }
-);
+impl ::serde::Serialize for LinkedinChatOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::LinkedinClassicChatOptions(inner) => {
+                ::serde::Serialize::serialize(inner, serializer)
+            }
+            Self::LinkedinRecruiterChatOptions(inner) => {
+                ::serde::Serialize::serialize(inner, serializer)
+            }
+            Self::LinkedinSalesNavigatorChatOptions(inner) => {
+                ::serde::Serialize::serialize(inner, serializer)
+            }
+            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LinkedinChatOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = value
+            .get("api")
+            .and_then(::serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        match tag.as_str() {
+            "classic" => {
+                crate::engine::decode_variant(value)
+                    .map(Self::LinkedinClassicChatOptions)
+            }
+            "recruiter" => {
+                crate::engine::decode_variant(value)
+                    .map(Self::LinkedinRecruiterChatOptions)
+            }
+            "sales_navigator" => {
+                crate::engine::decode_variant(value)
+                    .map(Self::LinkedinSalesNavigatorChatOptions)
+            }
+            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+        }
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LinkedinChatOptionsTopic {
+pub enum LinkedinClassicChatOptionsTopic {
     /// `service_request`
     ServiceRequest,
     /// `request_demo`
@@ -3717,11 +3859,28 @@ pub enum LinkedinChatOptionsTopic {
     Unknown(::std::string::String),
 }
 crate::engine::string_enum_impls!(
-    LinkedinChatOptionsTopic, Unknown, { ServiceRequest => "service_request", RequestDemo
-    => "request_demo", Support => "support", Careers => "careers", Other => "other", }
+    LinkedinClassicChatOptionsTopic, Unknown, { ServiceRequest => "service_request",
+    RequestDemo => "request_demo", Support => "support", Careers => "careers", Other =>
+    "other", }
 );
+/// Classic LinkedIn messaging (also InMail).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct LinkedinClassicChatOptions {
+    /// Always `classic`.
+    pub api: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub topic: ::std::option::Option<LinkedinClassicChatOptionsTopic>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub applicant_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub invitation_id: ::std::option::Option<::std::string::String>,
+    /// Send as an InMail.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub inmail: ::std::option::Option<bool>,
+}
+/// Where the candidate was found. The page lists these values; others may follow.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LinkedinChatOptionsSourcingChannel {
+pub enum LinkedinRecruiterChatOptionsSourcingChannel {
     /// `JOB_POSTING_RECOMMENDED_MATCHES`
     JobPostingRecommendedMatches,
     /// `JOB_POSTING`
@@ -3740,14 +3899,14 @@ pub enum LinkedinChatOptionsSourcingChannel {
     Unknown(::std::string::String),
 }
 crate::engine::string_enum_impls!(
-    LinkedinChatOptionsSourcingChannel, Unknown, { JobPostingRecommendedMatches =>
-    "JOB_POSTING_RECOMMENDED_MATCHES", JobPosting => "JOB_POSTING", Referral =>
+    LinkedinRecruiterChatOptionsSourcingChannel, Unknown, { JobPostingRecommendedMatches
+    => "JOB_POSTING_RECOMMENDED_MATCHES", JobPosting => "JOB_POSTING", Referral =>
     "REFERRAL", InternalCandidates => "INTERNAL_CANDIDATES", AutomatedSourcing =>
     "AUTOMATED_SOURCING", RecruiterSearch => "RECRUITER_SEARCH", CareerSite =>
     "CAREER_SITE", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LinkedinChatOptionsVisibility {
+pub enum LinkedinRecruiterChatOptionsVisibility {
     /// `PUBLIC`
     Public,
     /// `PRIVATE`
@@ -3758,40 +3917,78 @@ pub enum LinkedinChatOptionsVisibility {
     Unknown(::std::string::String),
 }
 crate::engine::string_enum_impls!(
-    LinkedinChatOptionsVisibility, Unknown, { Public => "PUBLIC", Private => "PRIVATE",
-    Project => "PROJECT", }
+    LinkedinRecruiterChatOptionsVisibility, Unknown, { Public => "PUBLIC", Private =>
+    "PRIVATE", Project => "PROJECT", }
 );
-/// LinkedIn options; `api` picks Classic (the default), Recruiter or Sales Navigator.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct LinkedinChatOptions {
-    /// Default: `"classic"`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api: ::std::option::Option<LinkedinChatOptionsApi>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub topic: ::std::option::Option<LinkedinChatOptionsTopic>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub applicant_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub invitation_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub inmail: ::std::option::Option<bool>,
+/// LinkedIn Recruiter messaging.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct LinkedinRecruiterChatOptions {
+    /// Always `recruiter`.
+    pub api: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signature: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hiring_project_id: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_posting_id: ::std::option::Option<::std::string::String>,
+    /// Where the candidate was found. The page lists these values; others may follow.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub sourcing_channel: ::std::option::Option<LinkedinChatOptionsSourcingChannel>,
+    pub sourcing_channel: ::std::option::Option<
+        LinkedinRecruiterChatOptionsSourcingChannel,
+    >,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email_address: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub visibility: ::std::option::Option<LinkedinChatOptionsVisibility>,
+    pub visibility: ::std::option::Option<LinkedinRecruiterChatOptionsVisibility>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub follow_up: ::std::option::Option<RecruiterFollowUp>,
+}
+/// FollowUpInDays
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct RecruiterFollowUpScheduledTimeFollowUpInDays {
+    pub days: i32,
+    pub timezone: ::std::string::String,
+}
+/// FollowUpInWeeks
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct RecruiterFollowUpScheduledTimeFollowUpInWeeks {
+    pub weeks: i32,
+    pub timezone: ::std::string::String,
+}
+/// When to send it, in days or in weeks, in a time zone.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum RecruiterFollowUpScheduledTime {
+    /// FollowUpInDays
+    FollowUpInDays(RecruiterFollowUpScheduledTimeFollowUpInDays),
+    /// FollowUpInWeeks
+    FollowUpInWeeks(RecruiterFollowUpScheduledTimeFollowUpInWeeks),
+    /// Any other JSON value.
+    Other(::serde_json::Value),
+}
+/// A follow-up message Recruiter sends if the candidate does not answer. The page also lists
+/// follow-up attachments; files nested inside a bracket-notation object have no multipart
+/// form the document can state, so they are left out here.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct RecruiterFollowUp {
+    pub subject: ::std::string::String,
+    pub text: ::std::string::String,
+    /// When to send it, in days or in weeks, in a time zone.
+    pub scheduled_time: RecruiterFollowUpScheduledTime,
+}
+/// LinkedIn Sales Navigator messaging.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct LinkedinSalesNavigatorChatOptions {
+    /// Always `sales_navigator`.
+    pub api: ::std::string::String,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StartChatRequest {
     pub account_id: UniqueId,
-    /// Provider ids of the people to write to (LinkedIn ACo/ACw/AE ids, WhatsApp `…@s.whatsapp.net`, Instagram messaging ids).
+    /// Provider ids of the people to write to (LinkedIn ACo/ACw/AE ids, WhatsApp
+    /// `…@s.whatsapp.net`, Instagram messaging ids). The key carries `[]` on the wire, as the
+    /// reference page writes it.
+    #[serde(rename = "attendees_ids[]")]
     pub attendees_ids: ::std::vec::Vec<::std::string::String>,
     /// The first message; Recruiter allows strong, em, a, ul, ol and li tags.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5394,8 +5591,17 @@ pub struct UsersEditOwnProfileRequest {
     pub picture_settings: ::std::option::Option<PictureSettings>,
     pub cover_picture: ::std::option::Option<crate::engine::Part>,
     pub cover_picture_settings: ::std::option::Option<PictureSettings>,
-    /// Adds or edits a position.
-    pub experience: ::std::option::Option<EditOwnProfileRequestExperience>,
+    /// Adds a position, or edits the one named by `id`. The fixture has an add shape and an
+    /// edit shape that differ only in `id`; one object with every field optional accepts both.
+    /// The fixture's `attachment` (a link or a media file) is left out: a file nested inside a
+    /// bracket-notation object has no multipart form this document can state.
+    pub experience: ::std::option::Option<ProfilePositionEdit>,
+    /// Adds a school, or edits the one named by `id`. The fixture's add shape requires
+    /// `school`; its edit shape requires only `id` and repeats the position fields, which reads
+    /// as a copying slip, so this follows the add shape plus `id`, all optional (the shape
+    /// that accepts both). `attachment` is left out for the reason given on
+    /// `ProfilePositionEdit`.
+    pub education: ::std::option::Option<ProfileSchoolEdit>,
 }
 impl UsersEditOwnProfileRequest {
     /// A body with the required fields set.
@@ -5414,6 +5620,7 @@ impl UsersEditOwnProfileRequest {
             cover_picture: ::std::default::Default::default(),
             cover_picture_settings: ::std::default::Default::default(),
             experience: ::std::default::Default::default(),
+            education: ::std::default::Default::default(),
         }
     }
     /// Sets `location`.
@@ -5475,9 +5682,17 @@ impl UsersEditOwnProfileRequest {
     /// Sets `experience`.
     pub fn experience(
         mut self,
-        value: impl ::std::convert::Into<EditOwnProfileRequestExperience>,
+        value: impl ::std::convert::Into<ProfilePositionEdit>,
     ) -> Self {
         self.experience = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `education`.
+    pub fn education(
+        mut self,
+        value: impl ::std::convert::Into<ProfileSchoolEdit>,
+    ) -> Self {
+        self.education = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -5488,7 +5703,9 @@ pub struct ChatsStartRequest {
     ///
     /// Example: `"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR"`
     pub account_id: UniqueId,
-    /// Provider ids of the people to write to (LinkedIn ACo/ACw/AE ids, WhatsApp `…@s.whatsapp.net`, Instagram messaging ids).
+    /// Provider ids of the people to write to (LinkedIn ACo/ACw/AE ids, WhatsApp
+    /// `…@s.whatsapp.net`, Instagram messaging ids). The key carries `[]` on the wire, as the
+    /// reference page writes it.
     pub attendees_ids: ::std::vec::Vec<::std::string::String>,
     /// The first message; Recruiter allows strong, em, a, ul, ol and li tags.
     pub text: ::std::option::Option<::std::string::String>,
@@ -5496,7 +5713,10 @@ pub struct ChatsStartRequest {
     pub attachments: ::std::vec::Vec<crate::engine::Part>,
     pub voice_message: ::std::option::Option<crate::engine::Part>,
     pub video_message: ::std::option::Option<crate::engine::Part>,
-    /// LinkedIn options; `api` picks Classic (the default), Recruiter or Sales Navigator.
+    /// LinkedIn options, one shape per messaging API told apart by `api`. The page marks
+    /// `classic` as the default when `api` is left out; here every shape names its `api`, and
+    /// sending `classic` explicitly is what leaving it out means. Shapes the document does not
+    /// know decode as unknown.
     pub linkedin: ::std::option::Option<LinkedinChatOptions>,
 }
 impl ChatsStartRequest {
