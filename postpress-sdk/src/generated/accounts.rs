@@ -86,6 +86,7 @@ impl Accounts {
     /// - `400`: [`Error`](crate::types::Error)
     /// - `401`: [`Error`](crate::types::Error)
     /// - `404`: [`Error`](crate::types::Error)
+    /// - `408`: [`Error`](crate::types::Error)
     /// - `429`: [`Error`](crate::types::Error)
     /// - `502`: [`Error`](crate::types::Error)
     ///
@@ -282,6 +283,7 @@ impl Accounts {
     /// - `400`: [`Error`](crate::types::Error)
     /// - `401`: [`Error`](crate::types::Error)
     /// - `404`: [`Error`](crate::types::Error)
+    /// - `408`: [`Error`](crate::types::Error)
     /// - `429`: [`Error`](crate::types::Error)
     /// - `502`: [`Error`](crate::types::Error)
     ///

@@ -23,24 +23,71 @@
     rustdoc::invalid_html_tags
 )]
 #![allow(rustdoc::invalid_rust_codeblocks, rustdoc::private_intra_doc_links)]
+/// An error body. The usage page promises the envelope `{"error": {code, message,
+/// request_id}}`; all 53 reference pages show a problem object `{title, detail, instance,
+/// type: "errors/<code>", status}`. Both are documented because a server may send either;
+/// the SDK reads the code and request id from whichever arrives.
+///
+/// Example: `{"error":{"code":"not_found","message":"The requested resource was not found.","request_id":"3b2a1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d"}}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ErrorError {
+#[serde(untagged)]
+pub enum Error {
+    /// The problem-style error every reference page shows. `type` is `errors/` followed by an
+    /// error code (see `ErrorCode`); `instance` identifies the request for support.
+    ///
+    /// Example: `{"title":"Unauthorized","detail":"The API key is missing from the request.","instance":"5f0c2a9e-1b7d-4c3a-9e8f-0a1b2c3d4e5f","type":"errors/missing_credentials","status":401}`
+    ProblemDetails(ProblemDetails),
+    /// The error envelope of the usage page.
+    ///
+    /// Example: `{"error":{"code":"not_found","message":"The requested resource was not found.","request_id":"3b2a1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d"}}`
+    ErrorEnvelope(ErrorEnvelope),
+    /// Any other JSON value.
+    Other(::serde_json::Value),
+}
+/// `request_id` is optional here: the usage page shows it on every example but the
+/// reference pages never show the envelope at all, so nothing promises it.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ErrorEnvelopeError {
     pub code: ErrorCode,
     /// A human-readable explanation.
     pub message: ::std::string::String,
     /// Quote this id when contacting support.
-    pub request_id: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub request_id: ::std::option::Option<::std::string::String>,
 }
-/// The error envelope of the usage page. The reference pages also show a problem-style body
-/// (`{title, detail, instance, type: "errors/…", status}`); SDKs should accept both, but this
-/// document publishes the envelope because the usage page promises it for every error.
+/// The error envelope of the usage page.
 ///
 /// Example: `{"error":{"code":"not_found","message":"The requested resource was not found.","request_id":"3b2a1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d"}}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Error {
-    pub error: ErrorError,
+pub struct ErrorEnvelope {
+    /// `request_id` is optional here: the usage page shows it on every example but the
+    /// reference pages never show the envelope at all, so nothing promises it.
+    pub error: ErrorEnvelopeError,
 }
-/// Machine-readable error code.
+/// The problem-style error every reference page shows. `type` is `errors/` followed by an
+/// error code (see `ErrorCode`); `instance` identifies the request for support.
+///
+/// Example: `{"title":"Unauthorized","detail":"The API key is missing from the request.","instance":"5f0c2a9e-1b7d-4c3a-9e8f-0a1b2c3d4e5f","type":"errors/missing_credentials","status":401}`
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProblemDetails {
+    /// A short summary of the problem.
+    pub title: ::std::string::String,
+    /// A longer explanation of this occurrence.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub detail: ::std::option::Option<::std::string::String>,
+    /// Identifies this request; quote it when contacting support.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub instance: ::std::option::Option<::std::string::String>,
+    /// `errors/<code>`, e.g. `errors/missing_credentials`.
+    #[serde(rename = "type")]
+    pub type_: ::std::string::String,
+    /// The HTTP status.
+    pub status: i32,
+}
+/// Machine-readable error codes: the envelope's `code`, or the part of a problem's `type`
+/// after `errors/`. The set is open: the listed codes are the ones the usage page and the
+/// reference pages show (the 401 pages announce thirteen types and twelve are visible), and
+/// any other string may arrive.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ErrorCode {
     /// `key_missing`
@@ -55,13 +102,71 @@ pub enum ErrorCode {
     RateLimited,
     /// `upstream_error`
     UpstreamError,
+    /// `missing_parameters`
+    MissingParameters,
+    /// `malformed_request`
+    MalformedRequest,
+    /// `content_too_large`
+    ContentTooLarge,
+    /// `invalid_url`
+    InvalidUrl,
+    /// `invalid_request`
+    InvalidRequest,
+    /// `too_many_characters`
+    TooManyCharacters,
+    /// `unescaped_characters`
+    UnescapedCharacters,
+    /// `limit_too_high`
+    LimitTooHigh,
+    /// `missing_credentials`
+    MissingCredentials,
+    /// `multiple_sessions`
+    MultipleSessions,
+    /// `invalid_checkpoint_solution`
+    InvalidCheckpointSolution,
+    /// `invalid_proxy_credentials`
+    InvalidProxyCredentials,
+    /// `checkpoint_error`
+    CheckpointError,
+    /// `invalid_credentials`
+    InvalidCredentials,
+    /// `expired_credentials`
+    ExpiredCredentials,
+    /// `insufficient_privileges`
+    InsufficientPrivileges,
+    /// `disconnected_account`
+    DisconnectedAccount,
+    /// `disconnected_feature`
+    DisconnectedFeature,
+    /// `invalid_credentials_but_valid_account_imap`
+    InvalidCredentialsButValidAccountImap,
+    /// `wrong_account`
+    WrongAccount,
+    /// `resource_not_found`
+    ResourceNotFound,
+    /// `feature_not_implemented`
+    FeatureNotImplemented,
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
 crate::engine::string_enum_impls!(
     ErrorCode, Unknown, { KeyMissing => "key_missing", KeyInvalid => "key_invalid",
     InvalidParameters => "invalid_parameters", NotFound => "not_found", RateLimited =>
-    "rate_limited", UpstreamError => "upstream_error", }
+    "rate_limited", UpstreamError => "upstream_error", MissingParameters =>
+    "missing_parameters", MalformedRequest => "malformed_request", ContentTooLarge =>
+    "content_too_large", InvalidUrl => "invalid_url", InvalidRequest =>
+    "invalid_request", TooManyCharacters => "too_many_characters", UnescapedCharacters =>
+    "unescaped_characters", LimitTooHigh => "limit_too_high", MissingCredentials =>
+    "missing_credentials", MultipleSessions => "multiple_sessions",
+    InvalidCheckpointSolution => "invalid_checkpoint_solution", InvalidProxyCredentials
+    => "invalid_proxy_credentials", CheckpointError => "checkpoint_error",
+    InvalidCredentials => "invalid_credentials", ExpiredCredentials =>
+    "expired_credentials", InsufficientPrivileges => "insufficient_privileges",
+    DisconnectedAccount => "disconnected_account", DisconnectedFeature =>
+    "disconnected_feature", InvalidCredentialsButValidAccountImap =>
+    "invalid_credentials_but_valid_account_imap", WrongAccount => "wrong_account",
+    ResourceNotFound => "resource_not_found", FeatureNotImplemented =>
+    "feature_not_implemented", }
 );
 /// An opaque identifier.
 ///
