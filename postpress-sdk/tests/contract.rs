@@ -365,8 +365,8 @@ async fn every_operation_matches_the_contract() {
             .chunk_size(100)
             .partial(true)
             .linkedin_product("classic".parse::<types::LinkedinProduct>().unwrap())
-            .before(1_717_200_000_000.0)
-            .after(1_704_067_200_000.0)
+            .before(1_717_200_000_000_i64)
+            .after(1_704_067_200_000_i64)
             .send_with_response()
             .await,
     );

@@ -799,7 +799,7 @@ impl ResendCheckpointBuilder {
 pub struct ResyncBuilder {
     client: crate::Client,
     account_id: super::types::UniqueId,
-    chunk_size: ::std::option::Option<f64>,
+    chunk_size: ::std::option::Option<i32>,
     partial: ::std::option::Option<bool>,
     linkedin_product: ::std::option::Option<super::types::LinkedinProduct>,
     before: ::std::option::Option<super::types::UnixMillis>,
@@ -808,7 +808,7 @@ pub struct ResyncBuilder {
 }
 impl ResyncBuilder {
     /// Number of chats handled per chunk (LinkedIn, Telegram).
-    pub fn chunk_size(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+    pub fn chunk_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.chunk_size = ::std::option::Option::Some(value.into());
         self
     }
@@ -853,7 +853,7 @@ impl ResyncBuilder {
         if let ::std::option::Option::Some(value) = self.chunk_size {
             crate::engine::check_range(
                 "chunk_size",
-                value,
+                value as f64,
                 ::std::option::Option::Some(1f64),
                 ::std::option::Option::None,
             )?;

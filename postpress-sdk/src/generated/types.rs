@@ -179,11 +179,11 @@ pub type UtcDateTime = ::std::string::String;
 /// Milliseconds since the Unix epoch.
 ///
 /// Example: `1735689599999`
-pub type UnixMillis = f64;
+pub type UnixMillis = i64;
 /// The cursor of the next page, or `null` on the last page.
 pub type ResponseCursor = ::std::string::String;
 /// A boolean sent as a number (0 or 1).
-pub type Flag01 = f64;
+pub type Flag01 = i32;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LinkedinProduct {
     /// `classic`
@@ -863,7 +863,7 @@ pub struct ProxySettings {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum SyncLimitValue {
-    Number(f64),
+    Integer(i32),
     StringType(::std::string::String),
     /// Any other JSON value.
     Other(::serde_json::Value),
@@ -1532,10 +1532,10 @@ pub struct LinkedinPost {
     pub text: ::std::string::String,
     pub date: ::std::string::String,
     pub parsed_datetime: UtcDateTime,
-    pub reaction_counter: f64,
-    pub comment_counter: f64,
-    pub repost_counter: f64,
-    pub impressions_counter: f64,
+    pub reaction_counter: i32,
+    pub comment_counter: i32,
+    pub repost_counter: i32,
+    pub impressions_counter: i32,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_reacted: ::std::option::Option<ReactionValue>,
     pub author: PostAuthor,
@@ -1565,8 +1565,8 @@ pub struct InstagramPost {
     pub share_url: ::std::option::Option<::std::string::String>,
     pub text: ::std::string::String,
     pub date: UtcDateTime,
-    pub reaction_counter: f64,
-    pub comment_counter: f64,
+    pub reaction_counter: i32,
+    pub comment_counter: i32,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub media_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
@@ -1622,7 +1622,7 @@ impl Post {
         }
     }
     /// `reaction_counter`, which every known variant has; `None` for an unknown variant.
-    pub fn reaction_counter(&self) -> ::std::option::Option<&f64> {
+    pub fn reaction_counter(&self) -> ::std::option::Option<&i32> {
         match self {
             Self::LinkedIn(v) => ::std::option::Option::Some(&v.reaction_counter),
             Self::Instagram(v) => ::std::option::Option::Some(&v.reaction_counter),
@@ -1630,7 +1630,7 @@ impl Post {
         }
     }
     /// `comment_counter`, which every known variant has; `None` for an unknown variant.
-    pub fn comment_counter(&self) -> ::std::option::Option<&f64> {
+    pub fn comment_counter(&self) -> ::std::option::Option<&i32> {
         match self {
             Self::LinkedIn(v) => ::std::option::Option::Some(&v.comment_counter),
             Self::Instagram(v) => ::std::option::Option::Some(&v.comment_counter),
@@ -1763,9 +1763,9 @@ pub struct PostReaction {
 pub struct PostReactionPagePaging {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
-    pub start: f64,
-    pub page_count: f64,
-    pub total_count: f64,
+    pub start: i32,
+    pub page_count: i32,
+    pub total_count: i32,
 }
 /// Reactions on a post; the next cursor is `paging.cursor`.
 ///
@@ -1779,7 +1779,7 @@ pub struct PostReactionPage {
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostReactionListPaging {
-    pub page_count: f64,
+    pub page_count: i32,
 }
 /// Reactions a user made; a top-level cursor plus `paging.page_count`.
 ///
@@ -1827,10 +1827,10 @@ pub struct LinkedinUserProfilePrimaryLocale {
 pub struct LinkedinUserProfileSkillsItem {
     pub name: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub endorsement_count: ::std::option::Option<f64>,
+    pub endorsement_count: ::std::option::Option<i32>,
     /// Pass to the endorse operation.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub skill_endorsement_id: ::std::option::Option<f64>,
+    pub skill_endorsement_id: ::std::option::Option<i64>,
 }
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1903,9 +1903,9 @@ pub struct InstagramUserProfile {
     pub full_name: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub biography: ::std::option::Option<::std::string::String>,
-    pub followers_count: f64,
-    pub following_count: f64,
-    pub posts_count: f64,
+    pub followers_count: i32,
+    pub following_count: i32,
+    pub posts_count: i32,
     pub is_verified: bool,
     pub is_private: bool,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1945,9 +1945,9 @@ pub struct TwitterUserProfile {
     )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub followers_count: ::std::option::Option<f64>,
+    pub followers_count: ::std::option::Option<i32>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub friends_count: ::std::option::Option<f64>,
+    pub friends_count: ::std::option::Option<i32>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub verified: ::std::option::Option<bool>,
 }
@@ -2111,9 +2111,9 @@ pub struct LinkedinOwnerProfile {
 pub struct TelegramOwnerProfileStatus {
     pub name: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires: ::std::option::Option<f64>,
+    pub expires: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub was_online: ::std::option::Option<f64>,
+    pub was_online: ::std::option::Option<i64>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TelegramOwnerProfileRestrictionReasonItem {
@@ -2543,7 +2543,7 @@ pub struct UserInvitationSent {
     pub invitation_id: ::std::string::String,
     /// Share of the weekly quota used, reported at 50, 75, 90 and 95.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub usage: ::std::option::Option<f64>,
+    pub usage: ::std::option::Option<i32>,
 }
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InvitationBaseInviter {
@@ -2739,7 +2739,7 @@ pub struct ClassicPeopleSearch {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_language: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub network_distance: ::std::option::Option<::std::vec::Vec<f64>>,
+    pub network_distance: ::std::option::Option<::std::vec::Vec<i32>>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub company: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -2784,7 +2784,7 @@ pub struct ClassicCompanySearch {
         ::std::vec::Vec<ClassicCompanySearchHeadcountItem>,
     >,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub network_distance: ::std::option::Option<::std::vec::Vec<f64>>,
+    pub network_distance: ::std::option::Option<::std::vec::Vec<i32>>,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClassicPostSearchSortBy {
@@ -3008,11 +3008,11 @@ pub struct LinkedinSearchResultPaging {
         skip_serializing_if = "::std::option::Option::is_none",
         with = "crate::engine::double_option"
     )]
-    pub start: ::std::option::Option<::std::option::Option<f64>>,
+    pub start: ::std::option::Option<::std::option::Option<i32>>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub page_count: ::std::option::Option<f64>,
+    pub page_count: ::std::option::Option<i32>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub total_count: ::std::option::Option<f64>,
+    pub total_count: ::std::option::Option<i32>,
 }
 /// Example: `{"object":"LinkedinSearch","items":[{"object":"SearchResult","type":"PEOPLE","id":"ACoAAB5678","name":"John Roe","public_identifier":"john-roe","headline":"Engineer","location":"Paris"}],"cursor":"eyJ...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3222,18 +3222,18 @@ pub struct LinkedinInmailBalance {
     /// Always `LinkedinInmailBalance`.
     pub object: ::std::string::String,
     #[serde(default)]
-    pub premium: ::std::option::Option<f64>,
+    pub premium: ::std::option::Option<i32>,
     #[serde(default)]
-    pub recruiter: ::std::option::Option<f64>,
+    pub recruiter: ::std::option::Option<i32>,
     #[serde(default)]
-    pub sales_navigator: ::std::option::Option<f64>,
+    pub sales_navigator: ::std::option::Option<i32>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EndorseSkillRequest {
     pub account_id: ::std::string::String,
     /// The ACo/ADo id of the profile.
     pub profile_id: ::std::string::String,
-    pub skill_endorsement_id: f64,
+    pub skill_endorsement_id: i64,
 }
 /// Example: `{"object":"LinkedinProfileEndorse","endorsed":true}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3790,7 +3790,7 @@ pub struct LinkedinJobApplicantList {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum ChatMutedUntil {
-    Number(f64),
+    Integer(i64),
     StringType(::std::string::String),
     /// Any other JSON value.
     Other(::serde_json::Value),
@@ -3837,17 +3837,17 @@ pub struct Chat {
     pub name: ::std::option::Option<::std::string::String>,
     /// 0 one-to-one, 1 group, 2 broadcast.
     #[serde(rename = "type")]
-    pub type_: f64,
+    pub type_: i32,
     /// Format: an RFC 3339 date-time, kept as text.
     #[serde(default)]
     pub timestamp: ::std::option::Option<::std::string::String>,
-    pub unread_count: f64,
+    pub unread_count: i32,
     pub archived: Flag01,
     /// -1 when muted for good, an ISO instant, or null when not muted. OpenAPI 3.0 has no null type, so the string branch carries the nullability.
     #[serde(default)]
     pub muted_until: ::std::option::Option<ChatMutedUntil>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub read_only: ::std::option::Option<f64>,
+    pub read_only: ::std::option::Option<i32>,
     #[serde(rename = "disabledFeatures")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled_features: ::std::option::Option<
@@ -4152,7 +4152,7 @@ pub struct MessageSent {
 pub struct AttachmentBase {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub file_size: ::std::option::Option<f64>,
+    pub file_size: ::std::option::Option<i64>,
     pub unavailable: bool,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
@@ -4163,15 +4163,15 @@ pub struct AttachmentBase {
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Size {
-    pub width: f64,
-    pub height: f64,
+    pub width: i32,
+    pub height: i32,
 }
 /// Image
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ImageAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub file_size: ::std::option::Option<f64>,
+    pub file_size: ::std::option::Option<i64>,
     pub unavailable: bool,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
@@ -4190,7 +4190,7 @@ pub struct ImageAttachment {
 pub struct VideoAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub file_size: ::std::option::Option<f64>,
+    pub file_size: ::std::option::Option<i64>,
     pub unavailable: bool,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
@@ -4209,7 +4209,7 @@ pub struct VideoAttachment {
 pub struct AudioAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub file_size: ::std::option::Option<f64>,
+    pub file_size: ::std::option::Option<i64>,
     pub unavailable: bool,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
@@ -4229,7 +4229,7 @@ pub struct AudioAttachment {
 pub struct FileAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub file_size: ::std::option::Option<f64>,
+    pub file_size: ::std::option::Option<i64>,
     pub unavailable: bool,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
@@ -4247,7 +4247,7 @@ pub struct FileAttachment {
 pub struct LinkedinPostAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub file_size: ::std::option::Option<f64>,
+    pub file_size: ::std::option::Option<i64>,
     pub unavailable: bool,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
@@ -4264,7 +4264,7 @@ pub struct LinkedinPostAttachment {
 pub struct VideoMeetingAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub file_size: ::std::option::Option<f64>,
+    pub file_size: ::std::option::Option<i64>,
     pub unavailable: bool,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
@@ -4342,7 +4342,7 @@ impl MessageAttachment {
         }
     }
     /// `file_size`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn file_size(&self) -> ::std::option::Option<&f64> {
+    pub fn file_size(&self) -> ::std::option::Option<&i64> {
         match self {
             Self::Image(v) => v.file_size.as_ref(),
             Self::Video(v) => v.file_size.as_ref(),
