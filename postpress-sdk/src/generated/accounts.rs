@@ -465,7 +465,7 @@ impl ListBuilder {
                 }
                 let page = builder.send().await?;
                 let next = ::std::option::Option::Some(&page)
-                    .and_then(|v| v.cursor.as_ref())
+                    .and_then(|v| v.cursor.as_ref().and_then(|x| x.as_ref()))
                     .cloned();
                 ::std::result::Result::Ok((page, next))
             },

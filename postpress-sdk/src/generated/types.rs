@@ -824,14 +824,21 @@ impl<'de> ::serde::Deserialize<'de> for Account {
         }
     }
 }
+/// One page of accounts. The page is cut off before it shows whether `cursor` is always
+/// present, so it is optional here (the gap rule).
+///
 /// Example: `{"object":"AccountList","items":[{"object":"Account","type":"MOBILE","id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GS","name":"Work phone","created_at":"2025-02-11T08:00:00.000Z","connection_params":{"im":{"phone...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccountList {
     /// Always `AccountList`.
     pub object: ::std::string::String,
     pub items: ::std::vec::Vec<Account>,
-    #[serde(default)]
-    pub cursor: ::std::option::Option<ResponseCursor>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::engine::double_option"
+    )]
+    pub cursor: ::std::option::Option<::std::option::Option<ResponseCursor>>,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProxySettingsProtocol {
@@ -1551,22 +1558,62 @@ pub struct LinkedinPost {
     pub repost_content: ::std::option::Option<LinkedinPostRepostContent>,
 }
 /// Instagram
+///
+/// An Instagram post. The fixture's Instagram post has no `id`, `text`, `date` or counters
+/// (it has `caption`, `like_count`, `comment_count`, `has_liked`, …): only `provider` and
+/// `provider_id` are required, and both field sets are documented, all optional.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InstagramPost {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub caption: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub like_count: ::std::option::Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment_count: ::std::option::Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub has_liked: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub has_audio: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub comments_disabled: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub like_and_view_counts_disabled: ::std::option::Option<bool>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::engine::double_option"
+    )]
+    pub accessibility_caption: ::std::option::Option<
+        ::std::option::Option<::std::string::String>,
+    >,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::engine::double_option"
+    )]
+    pub preview_image: ::std::option::Option<
+        ::std::option::Option<::std::string::String>,
+    >,
     /// Always `Post`.
-    pub object: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub object: ::std::option::Option<::std::string::String>,
     /// Always `INSTAGRAM`.
     pub provider: ::std::string::String,
-    pub id: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
     pub provider_id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shortcode: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub share_url: ::std::option::Option<::std::string::String>,
-    pub text: ::std::string::String,
-    pub date: UtcDateTime,
-    pub reaction_counter: i32,
-    pub comment_counter: i32,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub text: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub date: ::std::option::Option<UtcDateTime>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub reaction_counter: ::std::option::Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment_counter: ::std::option::Option<i32>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub media_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
@@ -1580,6 +1627,10 @@ pub enum Post {
     /// Instagram
     ///
     /// `provider` is `INSTAGRAM`.
+    ///
+    /// An Instagram post. The fixture's Instagram post has no `id`, `text`, `date` or counters
+    /// (it has `caption`, `like_count`, `comment_count`, `has_liked`, …): only `provider` and
+    /// `provider_id` are required, and both field sets are documented, all optional.
     Instagram(InstagramPost),
     /// A variant this version of the SDK does not know yet, kept as JSON.
     Unknown(::serde_json::Value),
@@ -1593,48 +1644,6 @@ impl ::serde::Serialize for Post {
             Self::LinkedIn(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::Instagram(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl Post {
-    /// `object`, which every known variant has; `None` for an unknown variant.
-    pub fn object(&self) -> ::std::option::Option<&::std::string::String> {
-        match self {
-            Self::LinkedIn(v) => ::std::option::Option::Some(&v.object),
-            Self::Instagram(v) => ::std::option::Option::Some(&v.object),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `id`, which every known variant has; `None` for an unknown variant.
-    pub fn id(&self) -> ::std::option::Option<&::std::string::String> {
-        match self {
-            Self::LinkedIn(v) => ::std::option::Option::Some(&v.id),
-            Self::Instagram(v) => ::std::option::Option::Some(&v.id),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `text`, which every known variant has; `None` for an unknown variant.
-    pub fn text(&self) -> ::std::option::Option<&::std::string::String> {
-        match self {
-            Self::LinkedIn(v) => ::std::option::Option::Some(&v.text),
-            Self::Instagram(v) => ::std::option::Option::Some(&v.text),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `reaction_counter`, which every known variant has; `None` for an unknown variant.
-    pub fn reaction_counter(&self) -> ::std::option::Option<&i32> {
-        match self {
-            Self::LinkedIn(v) => ::std::option::Option::Some(&v.reaction_counter),
-            Self::Instagram(v) => ::std::option::Option::Some(&v.reaction_counter),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `comment_counter`, which every known variant has; `None` for an unknown variant.
-    pub fn comment_counter(&self) -> ::std::option::Option<&i32> {
-        match self {
-            Self::LinkedIn(v) => ::std::option::Option::Some(&v.comment_counter),
-            Self::Instagram(v) => ::std::option::Option::Some(&v.comment_counter),
-            Self::Unknown(_) => ::std::option::Option::None,
         }
     }
 }
@@ -5418,16 +5427,22 @@ pub struct Calendar {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
 }
-/// Calendar lists follow the `{data, next_cursor}` shape of the usage page.
+/// Calendar lists follow the `{data, next_cursor}` shape of the usage page. No source shows
+/// `object`, and the fixture has `next_cursor` optional, so only `data` is required.
 ///
 /// Example: `{"object":"CalendarList","data":[{"object":"Calendar","id":"cal_01HXYZ","name":"Work","is_read_only":false,"is_owned_by_user":true,"is_default":true,"timezone":"Europe/Paris"}],"next_cursor":null}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CalendarList {
     /// Always `CalendarList`.
-    pub object: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub object: ::std::option::Option<::std::string::String>,
     pub data: ::std::vec::Vec<Calendar>,
-    #[serde(default)]
-    pub next_cursor: ::std::option::Option<ResponseCursor>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::engine::double_option"
+    )]
+    pub next_cursor: ::std::option::Option<::std::option::Option<ResponseCursor>>,
 }
 /// Timed
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5502,14 +5517,21 @@ pub struct CalendarEvent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<UtcDateTime>,
 }
+/// Events in the `{data, next_cursor}` shape; only `data` is required (as for `CalendarList`).
+///
 /// Example: `{"object":"CalendarEventList","data":[{"object":"CalendarEvent","id":"evt_01HXZA","calendar_id":"cal_01HXYZ","title":"Offsite","start":{"date":"2025-06-10"},"end":{"date":"2025-06-11"}}],"next_cursor"...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CalendarEventList {
     /// Always `CalendarEventList`.
-    pub object: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub object: ::std::option::Option<::std::string::String>,
     pub data: ::std::vec::Vec<CalendarEvent>,
-    #[serde(default)]
-    pub next_cursor: ::std::option::Option<ResponseCursor>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::engine::double_option"
+    )]
+    pub next_cursor: ::std::option::Option<::std::option::Option<ResponseCursor>>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateCalendarEventRequestAttendeesItem {
