@@ -119,6 +119,15 @@ pub enum MultipartKind {
     Json,
     /// Plain text (scalars; arrays repeat the name).
     Text,
+    /// Text parts named by the property's `encoding.style`, the way a query string would
+    /// carry it: `deepObject` spreads an object into `name[key][sub]` parts, an exploded
+    /// `form` array repeats the name once per item.
+    Styled {
+        /// `encoding.<property>.style`.
+        style: ParamStyle,
+        /// `encoding.<property>.explode`.
+        explode: bool,
+    },
 }
 
 /// A string enum.

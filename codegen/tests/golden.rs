@@ -132,6 +132,43 @@ fn inline_schemas_named_from_context_and_deduplicated() {
     golden("inline_naming");
 }
 
+/// A whole-document golden case (`tests/golden/bodies/`): operation-level rules, rendered as
+/// the generated types and operations.
+fn golden_operations(case: &str) {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/golden/bodies/{case}.yaml"));
+    let spec = std::fs::read_to_string(&path).expect("golden case exists");
+    let out = generate(spec.as_bytes(), &Options::default())
+        .unwrap_or_else(|e| panic!("generation failed: {e}"));
+    let mut text = String::new();
+    for w in &out.warnings {
+        text.push_str(&format!("// warning: {}: {}\n", w.pointer, w.message));
+    }
+    let mut files: Vec<_> = out
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with("src/generated/") && f.path.ends_with(".rs"))
+        .filter(|f| {
+            !["mod.rs", "examples.rs"]
+                .iter()
+                .any(|n| f.path.ends_with(n))
+        })
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    for f in files {
+        let mut file = syn::parse_file(&f.contents).expect("generated code parses");
+        file.attrs.clear();
+        text.push_str(&format!("// ---- {}\n", f.path));
+        text.push_str(&prettyplease::unparse(&file));
+    }
+    insta::assert_snapshot!(case, text);
+}
+
+#[test]
+fn multipart_encoding_styles_send_bracket_notation() {
+    golden_operations("bracket_encoding");
+}
+
 /// Every golden case exists as a test above: a new file without a test would go unchecked.
 #[test]
 fn every_case_has_a_test() {
@@ -147,10 +184,15 @@ fn every_case_has_a_test() {
         "docs_and_flags",
         "names",
         "inline_naming",
+        "bracket_encoding",
     ];
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
-    for entry in std::fs::read_dir(dir).expect("golden dir") {
+    let bodies = std::fs::read_dir(dir.join("bodies")).expect("golden/bodies dir");
+    for entry in std::fs::read_dir(&dir).expect("golden dir").chain(bodies) {
         let name = entry.expect("entry").path();
+        if name.is_dir() {
+            continue;
+        }
         let stem = name
             .file_stem()
             .and_then(|s| s.to_str())

@@ -184,6 +184,18 @@ struct Ledger {
     prism_limited: usize,
 }
 
+/// Prism 5.16 rebuilds every `deepObject`-encoded property of a form or multipart body from
+/// its schema whether or not any `name[...]` part was sent, so a property the call leaves out
+/// comes back as an object of undefined fields and fails its `required` list. Such a
+/// violation is tolerated only under a property the call names as not sent; calls that send
+/// those properties in full are checked without this tolerance.
+fn prism_unsent_deep_object(violation: &Value, unsent: &[&str]) -> bool {
+    violation["code"] == "required"
+        && violation["location"]
+            .as_array()
+            .is_some_and(|l| l.len() >= 3 && l[1] == "body" && unsent.iter().any(|p| l[2] == *p))
+}
+
 /// Prism 5.16 reads a multipart body's repeated parts (and a JSON-encoded array part) as
 /// one string, so every array property of a multipart body fails its `type: array` check
 /// (stoplightio/prism#2654, unmerged). The SDK's encoding of those parts (repeated parts,
@@ -201,7 +213,17 @@ fn prism_multipart_array_limitation(violation: &Value) -> bool {
 
 impl Ledger {
     fn check<T: std::fmt::Debug>(&mut self, id: &str, result: postpress_sdk::Result<Response<T>>) {
-        self.record(id, result, false);
+        self.record(id, result, false, &[]);
+    }
+
+    /// A multipart call that leaves out the `deepObject`-encoded properties `unsent`.
+    fn check_multipart_unsent<T: std::fmt::Debug>(
+        &mut self,
+        id: &str,
+        result: postpress_sdk::Result<Response<T>>,
+        unsent: &[&str],
+    ) {
+        self.record(id, result, true, unsent);
     }
 
     fn check_multipart<T: std::fmt::Debug>(
@@ -209,7 +231,7 @@ impl Ledger {
         id: &str,
         result: postpress_sdk::Result<Response<T>>,
     ) {
-        self.record(id, result, true);
+        self.record(id, result, true, &[]);
     }
 
     fn record<T: std::fmt::Debug>(
@@ -217,6 +239,7 @@ impl Ledger {
         id: &str,
         result: postpress_sdk::Result<Response<T>>,
         multipart: bool,
+        unsent: &[&str],
     ) {
         self.calls += 1;
         self.covered.insert(id.to_owned());
@@ -238,6 +261,7 @@ impl Ledger {
         let real: Vec<&Value> = violations
             .iter()
             .filter(|v| !(multipart && prism_multipart_array_limitation(v)))
+            .filter(|v| !prism_unsent_deep_object(v, unsent))
             .collect();
         if !real.is_empty() {
             self.failures.push(format!(
@@ -341,8 +365,8 @@ async fn every_operation_matches_the_contract() {
             .chunk_size(100)
             .partial(true)
             .linkedin_product("classic".parse::<types::LinkedinProduct>().unwrap())
-            .before(1_717_200_000_000.0)
-            .after(1_704_067_200_000.0)
+            .before(1_717_200_000_000_i64)
+            .after(1_704_067_200_000_i64)
             .send_with_response()
             .await,
     );
@@ -425,20 +449,77 @@ async fn every_operation_matches_the_contract() {
         "UsersController_getOwnProfile",
         c.users().get_own_profile(acc).send_with_response().await,
     );
-    l.check_multipart(
+    let deep_profile_fields = [
+        "location",
+        "picture_settings",
+        "cover_picture_settings",
+        "experience",
+        "education",
+    ];
+    l.check_multipart_unsent(
         "UsersController_editOwnProfile",
         c.users()
             .edit_own_profile(types::UsersEditOwnProfileRequest::new("LINKEDIN", acc))
             .send_with_response()
             .await,
+        &deep_profile_fields,
     );
-    l.check_multipart(
+    l.check_multipart_unsent(
         "UsersController_editOwnProfile",
         c.users()
             .edit_own_profile(
                 types::UsersEditOwnProfileRequest::new("LINKEDIN", acc)
                     .headline("Engineer")
                     .picture(png()),
+            )
+            .send_with_response()
+            .await,
+        &deep_profile_fields,
+    );
+    // Every bracket-notation field sent in full: Prism reads them back from the
+    // `name[key][sub]` parts and validates them against the document, with no tolerance.
+    let settings: types::PictureSettings = serde_json::from_value(json!({
+        "filter": "STUDIO",
+        "layout": {
+            "bottomLeft": {"x": 1.25, "y": 0.5},
+            "bottomRight": {"x": 2, "y": 0.5},
+            "topLeft": {"x": 1.25, "y": 3},
+            "topRight": {"x": 2, "y": 3}
+        },
+        "contrast": 0.5
+    }))
+    .unwrap();
+    let month = json!({"month": 3, "year": 2024});
+    l.check_multipart(
+        "UsersController_editOwnProfile",
+        c.users()
+            .edit_own_profile(
+                types::UsersEditOwnProfileRequest::new("LINKEDIN", acc)
+                    .location(
+                        serde_json::from_value::<types::EditOwnProfileRequestLocation>(
+                            json!({"id": "105015875", "postal_code": "75001"}),
+                        )
+                        .unwrap(),
+                    )
+                    .picture_settings(settings.clone())
+                    .cover_picture_settings(settings)
+                    .experience(
+                        serde_json::from_value::<types::ProfilePositionEdit>(json!({
+                            "role": "Engineer",
+                            "company": "Acme",
+                            "seniority": {"start_date": month, "end_date": month},
+                            "skills": ["rust", "sql"]
+                        }))
+                        .unwrap(),
+                    )
+                    .education(
+                        serde_json::from_value::<types::ProfileSchoolEdit>(json!({
+                            "school": "ETH",
+                            "start_date": month,
+                            "end_date": month
+                        }))
+                        .unwrap(),
+                    ),
             )
             .send_with_response()
             .await,
@@ -716,6 +797,28 @@ async fn every_operation_matches_the_contract() {
             .send_with_response()
             .await,
     );
+    for linkedin in [
+        json!({"api": "classic", "inmail": true, "topic": "support"}),
+        json!({"api": "recruiter", "visibility": "PRIVATE", "follow_up": {
+            "subject": "Following up", "text": "Any news?",
+            "scheduled_time": {"days": 3, "timezone": "Europe/Paris"}
+        }}),
+        json!({"api": "sales_navigator"}),
+    ] {
+        l.check_multipart(
+            "ChatsController_startChat",
+            c.chats()
+                .start(
+                    types::ChatsStartRequest::new(acc, vec![who.to_owned(), "ACo2".to_owned()])
+                        .text("Hello")
+                        .linkedin(
+                            serde_json::from_value::<types::LinkedinChatOptions>(linkedin).unwrap(),
+                        ),
+                )
+                .send_with_response()
+                .await,
+        );
+    }
     l.check(
         "ChatsController_getChat",
         c.chats().get(chat).send_with_response().await,

@@ -112,14 +112,24 @@ async fn api_errors_are_typed_and_not_retried_when_final() {
     assert_eq!(api.code.as_deref(), Some("not_found"));
     assert_eq!(e.request_id(), Some("req_9"));
     assert!(!e.is_retryable());
-    let typed: types::Error = api.body_as().unwrap();
-    assert_eq!(typed.error.code, types::ErrorCode::NotFound);
+    // The document's error body is a union of both shapes; each decodes into its variant.
+    match api.body_as::<types::Error>().unwrap() {
+        types::Error::ErrorEnvelope(env) => assert_eq!(env.error.code, types::ErrorCode::NotFound),
+        other => panic!("the envelope decoded as {other:?}"),
+    }
     let e = c.accounts().get("x").send().await.unwrap_err();
-    assert_eq!(
-        e.as_api().unwrap().code.as_deref(),
-        Some("missing_credentials")
-    );
+    let api = e.as_api().unwrap();
+    assert_eq!(api.code.as_deref(), Some("missing_credentials"));
     assert_eq!(e.request_id(), Some("inst_1"));
+    match api.body_as::<types::Error>().unwrap() {
+        types::Error::ProblemDetails(p) => {
+            assert_eq!(
+                (p.type_.as_str(), p.status),
+                ("errors/missing_credentials", 401)
+            )
+        }
+        other => panic!("the problem object decoded as {other:?}"),
+    }
     let e = c.accounts().get("x").send().await.unwrap_err();
     assert!(matches!(e, Error::Decode { .. }), "{e}");
     assert_eq!(server.seen.lock().unwrap().len(), 3);

@@ -80,6 +80,8 @@ fn golden_document() -> String {
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .expect("golden dir")
         .map(|e| e.expect("entry").path())
+        // Subfolders hold whole documents (operation-level rules), not schema fragments.
+        .filter(|p| p.is_file())
         .collect();
     files.sort();
     let mut doc = String::from(

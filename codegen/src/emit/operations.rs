@@ -469,6 +469,10 @@ fn multipart_steps(model: &Model, name: &str) -> TokenStream {
             (Some(MultipartKind::File), false) => quote!(if let ::std::option::Option::Some(part) = &body.#id { req.multipart_file(#wire, part); }),
             (Some(MultipartKind::Json), true) => quote!(req.multipart_json(#wire, &body.#id)?;),
             (Some(MultipartKind::Json), false) => quote!(if let ::std::option::Option::Some(value) = &body.#id { req.multipart_json(#wire, value)?; }),
+            (Some(MultipartKind::Styled { style, explode }), _) => {
+                let style = style_tokens(style);
+                quote!(req.multipart_styled(#wire, &body.#id, #style, #explode)?;)
+            }
             _ => quote!(req.multipart_field(#wire, &body.#id)?;),
         }
     });

@@ -6,11 +6,12 @@ use super::shapes::{binary_shape, doc_of};
 use super::space::{Naming, TypeSpace, wrap_nullable};
 use crate::diagnostics::Diagnostics;
 use crate::ir::{
-    Body, BodyChoice, BodyKind, Doc, Field, MultipartKind, Struct, Ty, TypeDef, TypeKind,
+    Body, BodyChoice, BodyKind, Doc, Field, MultipartKind, ParamStyle, Struct, Ty, TypeDef,
+    TypeKind,
 };
 use crate::names::{NameSet, field_name, type_name};
 use crate::pointer;
-use openapiv3::{MediaType, RequestBody};
+use openapiv3::{Encoding, MediaType, QueryStyle, RequestBody};
 
 /// Preference among media types: JSON first, opaque types last.
 pub(super) fn media_rank(media: &str) -> u8 {
@@ -151,11 +152,11 @@ fn multipart_struct(
         for (wire, (prop, prop_ptr)) in &view.properties {
             let resolved = space.resolver.peek(prop);
             let binary_kind = resolved.as_ref().and_then(binary_shape);
-            let encoded_json = mt
-                .encoding
-                .get(wire)
+            let encoding = mt.encoding.get(wire);
+            let encoded_json = encoding
                 .and_then(|e| e.content_type.as_deref())
                 .is_some_and(|c| c.contains("json"));
+            let styled = encoding.and_then(styled_kind);
             let (ty, kind) = match binary_kind {
                 Some(MultipartKind::File) => (Ty::Binary, MultipartKind::File),
                 Some(_) => (Ty::Vec(Box::new(Ty::Binary)), MultipartKind::Files),
@@ -170,14 +171,12 @@ fn multipart_struct(
                     let ty = wrap_nullable(conv);
                     let structured = matches!(ty, Ty::Named(_) | Ty::Map(_) | Ty::Value)
                         || matches!(&ty, Ty::Vec(i) if !matches!(**i, Ty::String | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Bool));
-                    (
-                        ty,
-                        if encoded_json || structured {
-                            MultipartKind::Json
-                        } else {
-                            MultipartKind::Text
-                        },
-                    )
+                    let kind = match styled {
+                        Some(kind) => kind,
+                        None if encoded_json || structured => MultipartKind::Json,
+                        None => MultipartKind::Text,
+                    };
+                    (ty, kind)
                 }
             };
             fields.push(Field {
@@ -204,4 +203,34 @@ fn multipart_struct(
         }),
     });
     name
+}
+
+/// The IR style of an OpenAPI `style` keyword (query parameters and body encodings share it).
+pub(super) fn param_style(style: &QueryStyle) -> ParamStyle {
+    match style {
+        QueryStyle::Form => ParamStyle::Form,
+        QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+        QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+        QueryStyle::DeepObject => ParamStyle::DeepObject,
+    }
+}
+
+/// A multipart property whose `encoding` names a `style` (or `explode: true`) travels as
+/// text parts named the way a query string would name them (`a[b][c]=v`, repeated keys),
+/// which is how bracket-notation servers read nested multipart fields. Such an encoding
+/// outranks `contentType`, which describes a single part. `None` keeps the default.
+///
+/// `openapiv3` reads an absent `explode` as `false`; OpenAPI's default for `form` is `true`,
+/// so a document that wants repeated keys writes `explode: true` (deepObject is only defined
+/// exploded, so it is always exploded).
+fn styled_kind(encoding: &Encoding) -> Option<MultipartKind> {
+    let style = match &encoding.style {
+        Some(style) => param_style(style),
+        None if encoding.explode => ParamStyle::Form,
+        None => return None,
+    };
+    Some(MultipartKind::Styled {
+        style,
+        explode: encoding.explode || style == ParamStyle::DeepObject,
+    })
 }

@@ -1,7 +1,7 @@
 //! Operations -> resource groups, method and builder names, and parameters; bodies and
 //! responses are converted in `bodies` and `responses`, pagination detected in `pagination`.
 
-use super::bodies::convert_body;
+use super::bodies::{convert_body, param_style};
 use super::pagination::detect;
 use super::responses::{Responses, convert_responses};
 use super::shapes::numeric_range;
@@ -17,8 +17,7 @@ use crate::resolve::Resolver;
 use heck::ToSnakeCase;
 use indexmap::IndexMap;
 use openapiv3::{
-    Components, OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr,
-    SecurityScheme,
+    Components, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, SecurityScheme,
 };
 use serde::de::DeserializeOwned;
 
@@ -301,12 +300,7 @@ fn convert_param(
     let data = p.parameter_data_ref();
     let (location, style, explode) = match p {
         Parameter::Query { style, .. } => {
-            let s = match style {
-                QueryStyle::Form => ParamStyle::Form,
-                QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
-                QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
-                QueryStyle::DeepObject => ParamStyle::DeepObject,
-            };
+            let s = param_style(style);
             (
                 ParamLocation::Query,
                 s,

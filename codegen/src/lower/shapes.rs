@@ -123,6 +123,19 @@ pub(super) fn string_values(s: &Schema) -> Option<Vec<String>> {
     }
 }
 
+/// Whether a schema is any string at all: `type: string` with no enum, format or pattern. As
+/// a union branch beside string enums it says "and any other value", which is what the
+/// generated enums' `Unknown(String)` fallback already holds.
+pub(super) fn is_plain_string(s: &Schema) -> bool {
+    matches!(
+        &s.schema_kind,
+        SchemaKind::Type(Type::String(st))
+            if st.enumeration.is_empty()
+                && st.pattern.is_none()
+                && matches!(st.format, VariantOrUnknownOrEmpty::Empty)
+    )
+}
+
 /// A word for the kind of a schema, to name an untagged variant that has no better name.
 pub(super) fn kind_word(s: &Schema) -> &'static str {
     match &s.schema_kind {

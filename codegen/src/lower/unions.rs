@@ -2,7 +2,9 @@
 //! or an implicit one-value-enum tag), and untagged unions tried in a fixed order.
 
 use super::merge::{ObjectView, object_view};
-use super::shapes::{UnionKeyword, doc_of, is_null_only, kind_word, string_values};
+use super::shapes::{
+    UnionKeyword, doc_of, is_null_only, is_plain_string, kind_word, string_values,
+};
 use super::space::{Conv, Naming, ShapeKey, TypeSpace};
 use crate::diagnostics::Diagnostics;
 use crate::ir::{
@@ -149,12 +151,15 @@ impl TypeSpace<'_> {
             }
             _ => {}
         }
-        // All branches string enums: one enum, each branch's docs on its values.
+        // All branches string enums: one enum, each branch's docs on its values. A plain
+        // string branch beside them is how a document declares the enum open; the enum's
+        // `Unknown(String)` already is that branch.
         let enums: Option<Vec<(Vec<String>, Doc)>> = branches
             .iter()
+            .filter(|b| !is_plain_string(&b.schema))
             .map(|b| string_values(&b.schema).map(|v| (v, doc_of(&b.schema))))
             .collect();
-        if let Some(enums) = enums {
+        if let Some(enums) = enums.filter(|e| !e.is_empty()) {
             let mut values = Vec::new();
             let mut docs = Vec::new();
             for (vals, doc) in enums {

@@ -58,7 +58,7 @@ pub(crate) fn encode(
             let joined: Vec<String> = items.iter().filter_map(scalar_text).collect();
             out.push((name.to_owned(), joined.join(sep)));
         }
-        (Value::Object(_), ParamStyle::DeepObject) => deep_object(name, value, out),
+        (Value::Object(_), ParamStyle::DeepObject) => deep_object(name, value, out)?,
         (Value::Object(map), _) if explode => {
             for (key, item) in map {
                 if let Some(text) = scalar_text(item) {
@@ -85,16 +85,23 @@ pub(crate) fn encode(
     Ok(())
 }
 
-fn deep_object(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
+/// `deepObject` keys nest in brackets (`p[a][b]=v`). OpenAPI leaves arrays inside a deep
+/// object undefined; like exploded `form` they repeat the key (`p[tags]=a&p[tags]=b`), which
+/// bracket-notation servers read as a list. A server that wants `[]` on the key says so in the
+/// property's own name (`tags[]`), so the document spells the exact key.
+fn deep_object(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) -> Result<(), String> {
     match value {
         Value::Object(map) => {
             for (key, item) in map {
-                deep_object(&format!("{prefix}[{key}]"), item, out);
+                deep_object(&format!("{prefix}[{key}]"), item, out)?;
             }
         }
         Value::Array(items) => {
+            if items.iter().any(Value::is_null) {
+                return Err(format!("`{prefix}`: a list may not contain null items"));
+            }
             for item in items {
-                deep_object(&format!("{prefix}[]"), item, out);
+                deep_object(prefix, item, out)?;
             }
         }
         scalar => {
@@ -103,6 +110,7 @@ fn deep_object(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
             }
         }
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -149,5 +157,39 @@ mod tests {
                 ("p[c]".into(), "true".into())
             ]
         );
+    }
+
+    #[test]
+    fn arrays_in_deep_objects_repeat_their_key() {
+        let out = run(
+            json!({"skills": ["rust", "go"], "nested": {"ids": [1, 2]}}),
+            ParamStyle::DeepObject,
+            true,
+        );
+        let expected = [
+            ("p[skills]", "rust"),
+            ("p[skills]", "go"),
+            ("p[nested][ids]", "1"),
+            ("p[nested][ids]", "2"),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn null_items_deep_inside_are_refused_with_their_key() {
+        let mut out = Vec::new();
+        let err = encode(
+            "p",
+            &json!({"a": {"b": [1, null]}}),
+            ParamStyle::DeepObject,
+            true,
+            &mut out,
+        )
+        .unwrap_err();
+        assert!(err.contains("p[a][b]"), "{err}");
     }
 }

@@ -234,6 +234,27 @@ impl Request {
         Ok(())
     }
 
+    /// Adds a multipart field spread over text parts by its `encoding` style, named exactly as
+    /// the query-string encoder names query parameters: `deepObject` gives `name[key][sub]`
+    /// parts, an exploded `form` array one `name` part per item.
+    pub fn multipart_styled(
+        &mut self,
+        name: &str,
+        value: &impl Serialize,
+        style: ParamStyle,
+        explode: bool,
+    ) -> Result<()> {
+        let value = to_value(name, value)?;
+        let mut pairs = Vec::new();
+        query::encode(name, &value, style, explode, &mut pairs).map_err(|m| invalid(name, m))?;
+        self.multipart_fields().extend(
+            pairs
+                .into_iter()
+                .map(|(key, text)| (key, MultipartField::Text(text))),
+        );
+        Ok(())
+    }
+
     /// Adds a multipart field encoded as one JSON document (`encoding.contentType: application/json`).
     pub fn multipart_json(&mut self, name: &str, value: &impl Serialize) -> Result<()> {
         let text = serde_json::to_string(value).map_err(|e| invalid(name, e.to_string()))?;

@@ -86,6 +86,7 @@ impl Accounts {
     /// - `400`: [`Error`](crate::types::Error)
     /// - `401`: [`Error`](crate::types::Error)
     /// - `404`: [`Error`](crate::types::Error)
+    /// - `408`: [`Error`](crate::types::Error)
     /// - `429`: [`Error`](crate::types::Error)
     /// - `502`: [`Error`](crate::types::Error)
     ///
@@ -282,6 +283,7 @@ impl Accounts {
     /// - `400`: [`Error`](crate::types::Error)
     /// - `401`: [`Error`](crate::types::Error)
     /// - `404`: [`Error`](crate::types::Error)
+    /// - `408`: [`Error`](crate::types::Error)
     /// - `429`: [`Error`](crate::types::Error)
     /// - `502`: [`Error`](crate::types::Error)
     ///
@@ -463,7 +465,7 @@ impl ListBuilder {
                 }
                 let page = builder.send().await?;
                 let next = ::std::option::Option::Some(&page)
-                    .and_then(|v| v.cursor.as_ref())
+                    .and_then(|v| v.cursor.as_ref().and_then(|x| x.as_ref()))
                     .cloned();
                 ::std::result::Result::Ok((page, next))
             },
@@ -797,7 +799,7 @@ impl ResendCheckpointBuilder {
 pub struct ResyncBuilder {
     client: crate::Client,
     account_id: super::types::UniqueId,
-    chunk_size: ::std::option::Option<f64>,
+    chunk_size: ::std::option::Option<i32>,
     partial: ::std::option::Option<bool>,
     linkedin_product: ::std::option::Option<super::types::LinkedinProduct>,
     before: ::std::option::Option<super::types::UnixMillis>,
@@ -806,7 +808,7 @@ pub struct ResyncBuilder {
 }
 impl ResyncBuilder {
     /// Number of chats handled per chunk (LinkedIn, Telegram).
-    pub fn chunk_size(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+    pub fn chunk_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.chunk_size = ::std::option::Option::Some(value.into());
         self
     }
@@ -851,7 +853,7 @@ impl ResyncBuilder {
         if let ::std::option::Option::Some(value) = self.chunk_size {
             crate::engine::check_range(
                 "chunk_size",
-                value,
+                value as f64,
                 ::std::option::Option::Some(1f64),
                 ::std::option::Option::None,
             )?;

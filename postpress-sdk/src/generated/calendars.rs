@@ -376,7 +376,7 @@ impl ListBuilder {
                 }
                 let page = builder.send().await?;
                 let next = ::std::option::Option::Some(&page)
-                    .and_then(|v| v.next_cursor.as_ref())
+                    .and_then(|v| v.next_cursor.as_ref().and_then(|x| x.as_ref()))
                     .cloned();
                 ::std::result::Result::Ok((page, next))
             },
@@ -486,7 +486,7 @@ impl ListEventsBuilder {
                 }
                 let page = builder.send().await?;
                 let next = ::std::option::Option::Some(&page)
-                    .and_then(|v| v.next_cursor.as_ref())
+                    .and_then(|v| v.next_cursor.as_ref().and_then(|x| x.as_ref()))
                     .cloned();
                 ::std::result::Result::Ok((page, next))
             },

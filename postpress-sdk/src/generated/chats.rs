@@ -85,8 +85,11 @@ impl Chats {
     /// **Start a chat**
     ///
     /// Starts a conversation (or sends an InMail) and its first message. The reference page wins
-    /// over the stub page: the body is multipart with `attendees_ids` required, and the nested
-    /// `linkedin` options travel as a JSON-encoded part.
+    /// over the stub page: the body is multipart with the attendees required. The page writes
+    /// nested fields in bracket notation (`linkedin[api]=classic`, `linkedin[inmail]=true`) and
+    /// the attendee list with a `[]` key (`attendees_ids[]=…`): the property is therefore named
+    /// `attendees_ids[]`, an exploded `form` array repeats that exact key once per attendee, and
+    /// `linkedin` is encoded `style: deepObject`.
     ///
     /// # Parameters
     /// - body (`multipart/form-data`, required)
@@ -518,7 +521,12 @@ impl StartBuilder {
         {
             let body = &self.body;
             req.multipart_json("account_id", &body.account_id)?;
-            req.multipart_field("attendees_ids", &body.attendees_ids)?;
+            req.multipart_styled(
+                "attendees_ids[]",
+                &body.attendees_ids,
+                crate::engine::ParamStyle::Form,
+                true,
+            )?;
             req.multipart_field("text", &body.text)?;
             req.multipart_field("subject", &body.subject)?;
             for part in &body.attachments {
@@ -530,9 +538,12 @@ impl StartBuilder {
             if let ::std::option::Option::Some(part) = &body.video_message {
                 req.multipart_file("video_message", part);
             }
-            if let ::std::option::Option::Some(value) = &body.linkedin {
-                req.multipart_json("linkedin", value)?;
-            }
+            req.multipart_styled(
+                "linkedin",
+                &body.linkedin,
+                crate::engine::ParamStyle::DeepObject,
+                true,
+            )?;
         }
         req.idempotent();
         req.options(self.options.clone());

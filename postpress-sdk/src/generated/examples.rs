@@ -12,6 +12,16 @@ const CHECKS: &[Check] = &[
         crate::engine::examples::round_trip::<super::types::Error>,
     ),
     (
+        "#/components/schemas/ErrorEnvelope",
+        "{\"error\":{\"code\":\"not_found\",\"message\":\"The requested resource was not found.\",\"request_id\":\"3b2a1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d\"}}",
+        crate::engine::examples::round_trip::<super::types::ErrorEnvelope>,
+    ),
+    (
+        "#/components/schemas/ProblemDetails",
+        "{\"title\":\"Unauthorized\",\"detail\":\"The API key is missing from the request.\",\"instance\":\"5f0c2a9e-1b7d-4c3a-9e8f-0a1b2c3d4e5f\",\"type\":\"errors/missing_credentials\",\"status\":401}",
+        crate::engine::examples::round_trip::<super::types::ProblemDetails>,
+    ),
+    (
         "#/components/schemas/UniqueId",
         "\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"",
         crate::engine::examples::round_trip::<super::types::UniqueId>,

@@ -156,7 +156,8 @@ impl Messages {
     ///
     /// **React to a message**
     ///
-    /// Sets the emoji reaction on a message, replacing an earlier one (WhatsApp and LinkedIn).
+    /// Sets the emoji reaction on a message, replacing an earlier one. Only WhatsApp and
+    /// LinkedIn support it; the reference page says other providers are answered 403.
     ///
     /// # Parameters
     /// - `message_id` (path, required): The message's PostPress id.
@@ -166,6 +167,7 @@ impl Messages {
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
     /// - `400`: [`Error`](crate::types::Error)
     /// - `401`: [`Error`](crate::types::Error)
+    /// - `403`: [`Error`](crate::types::Error)
     /// - `404`: [`Error`](crate::types::Error)
     /// - `429`: [`Error`](crate::types::Error)
     /// - `502`: [`Error`](crate::types::Error)

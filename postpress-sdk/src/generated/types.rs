@@ -23,24 +23,71 @@
     rustdoc::invalid_html_tags
 )]
 #![allow(rustdoc::invalid_rust_codeblocks, rustdoc::private_intra_doc_links)]
+/// An error body. The usage page promises the envelope `{"error": {code, message,
+/// request_id}}`; all 53 reference pages show a problem object `{title, detail, instance,
+/// type: "errors/<code>", status}`. Both are documented because a server may send either;
+/// the SDK reads the code and request id from whichever arrives.
+///
+/// Example: `{"error":{"code":"not_found","message":"The requested resource was not found.","request_id":"3b2a1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d"}}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ErrorError {
+#[serde(untagged)]
+pub enum Error {
+    /// The problem-style error every reference page shows. `type` is `errors/` followed by an
+    /// error code (see `ErrorCode`); `instance` identifies the request for support.
+    ///
+    /// Example: `{"title":"Unauthorized","detail":"The API key is missing from the request.","instance":"5f0c2a9e-1b7d-4c3a-9e8f-0a1b2c3d4e5f","type":"errors/missing_credentials","status":401}`
+    ProblemDetails(ProblemDetails),
+    /// The error envelope of the usage page.
+    ///
+    /// Example: `{"error":{"code":"not_found","message":"The requested resource was not found.","request_id":"3b2a1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d"}}`
+    ErrorEnvelope(ErrorEnvelope),
+    /// Any other JSON value.
+    Other(::serde_json::Value),
+}
+/// `request_id` is optional here: the usage page shows it on every example but the
+/// reference pages never show the envelope at all, so nothing promises it.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ErrorEnvelopeError {
     pub code: ErrorCode,
     /// A human-readable explanation.
     pub message: ::std::string::String,
     /// Quote this id when contacting support.
-    pub request_id: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub request_id: ::std::option::Option<::std::string::String>,
 }
-/// The error envelope of the usage page. The reference pages also show a problem-style body
-/// (`{title, detail, instance, type: "errors/…", status}`); SDKs should accept both, but this
-/// document publishes the envelope because the usage page promises it for every error.
+/// The error envelope of the usage page.
 ///
 /// Example: `{"error":{"code":"not_found","message":"The requested resource was not found.","request_id":"3b2a1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d"}}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Error {
-    pub error: ErrorError,
+pub struct ErrorEnvelope {
+    /// `request_id` is optional here: the usage page shows it on every example but the
+    /// reference pages never show the envelope at all, so nothing promises it.
+    pub error: ErrorEnvelopeError,
 }
-/// Machine-readable error code.
+/// The problem-style error every reference page shows. `type` is `errors/` followed by an
+/// error code (see `ErrorCode`); `instance` identifies the request for support.
+///
+/// Example: `{"title":"Unauthorized","detail":"The API key is missing from the request.","instance":"5f0c2a9e-1b7d-4c3a-9e8f-0a1b2c3d4e5f","type":"errors/missing_credentials","status":401}`
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProblemDetails {
+    /// A short summary of the problem.
+    pub title: ::std::string::String,
+    /// A longer explanation of this occurrence.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub detail: ::std::option::Option<::std::string::String>,
+    /// Identifies this request; quote it when contacting support.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub instance: ::std::option::Option<::std::string::String>,
+    /// `errors/<code>`, e.g. `errors/missing_credentials`.
+    #[serde(rename = "type")]
+    pub type_: ::std::string::String,
+    /// The HTTP status.
+    pub status: i32,
+}
+/// Machine-readable error codes: the envelope's `code`, or the part of a problem's `type`
+/// after `errors/`. The set is open: the listed codes are the ones the usage page and the
+/// reference pages show (the 401 pages announce thirteen types and twelve are visible), and
+/// any other string may arrive.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ErrorCode {
     /// `key_missing`
@@ -55,13 +102,71 @@ pub enum ErrorCode {
     RateLimited,
     /// `upstream_error`
     UpstreamError,
+    /// `missing_parameters`
+    MissingParameters,
+    /// `malformed_request`
+    MalformedRequest,
+    /// `content_too_large`
+    ContentTooLarge,
+    /// `invalid_url`
+    InvalidUrl,
+    /// `invalid_request`
+    InvalidRequest,
+    /// `too_many_characters`
+    TooManyCharacters,
+    /// `unescaped_characters`
+    UnescapedCharacters,
+    /// `limit_too_high`
+    LimitTooHigh,
+    /// `missing_credentials`
+    MissingCredentials,
+    /// `multiple_sessions`
+    MultipleSessions,
+    /// `invalid_checkpoint_solution`
+    InvalidCheckpointSolution,
+    /// `invalid_proxy_credentials`
+    InvalidProxyCredentials,
+    /// `checkpoint_error`
+    CheckpointError,
+    /// `invalid_credentials`
+    InvalidCredentials,
+    /// `expired_credentials`
+    ExpiredCredentials,
+    /// `insufficient_privileges`
+    InsufficientPrivileges,
+    /// `disconnected_account`
+    DisconnectedAccount,
+    /// `disconnected_feature`
+    DisconnectedFeature,
+    /// `invalid_credentials_but_valid_account_imap`
+    InvalidCredentialsButValidAccountImap,
+    /// `wrong_account`
+    WrongAccount,
+    /// `resource_not_found`
+    ResourceNotFound,
+    /// `feature_not_implemented`
+    FeatureNotImplemented,
     /// A value this version of the SDK does not know yet.
     Unknown(::std::string::String),
 }
 crate::engine::string_enum_impls!(
     ErrorCode, Unknown, { KeyMissing => "key_missing", KeyInvalid => "key_invalid",
     InvalidParameters => "invalid_parameters", NotFound => "not_found", RateLimited =>
-    "rate_limited", UpstreamError => "upstream_error", }
+    "rate_limited", UpstreamError => "upstream_error", MissingParameters =>
+    "missing_parameters", MalformedRequest => "malformed_request", ContentTooLarge =>
+    "content_too_large", InvalidUrl => "invalid_url", InvalidRequest =>
+    "invalid_request", TooManyCharacters => "too_many_characters", UnescapedCharacters =>
+    "unescaped_characters", LimitTooHigh => "limit_too_high", MissingCredentials =>
+    "missing_credentials", MultipleSessions => "multiple_sessions",
+    InvalidCheckpointSolution => "invalid_checkpoint_solution", InvalidProxyCredentials
+    => "invalid_proxy_credentials", CheckpointError => "checkpoint_error",
+    InvalidCredentials => "invalid_credentials", ExpiredCredentials =>
+    "expired_credentials", InsufficientPrivileges => "insufficient_privileges",
+    DisconnectedAccount => "disconnected_account", DisconnectedFeature =>
+    "disconnected_feature", InvalidCredentialsButValidAccountImap =>
+    "invalid_credentials_but_valid_account_imap", WrongAccount => "wrong_account",
+    ResourceNotFound => "resource_not_found", FeatureNotImplemented =>
+    "feature_not_implemented", }
 );
 /// An opaque identifier.
 ///
@@ -74,11 +179,11 @@ pub type UtcDateTime = ::std::string::String;
 /// Milliseconds since the Unix epoch.
 ///
 /// Example: `1735689599999`
-pub type UnixMillis = f64;
+pub type UnixMillis = i64;
 /// The cursor of the next page, or `null` on the last page.
 pub type ResponseCursor = ::std::string::String;
 /// A boolean sent as a number (0 or 1).
-pub type Flag01 = f64;
+pub type Flag01 = i32;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LinkedinProduct {
     /// `classic`
@@ -719,14 +824,21 @@ impl<'de> ::serde::Deserialize<'de> for Account {
         }
     }
 }
+/// One page of accounts. The page is cut off before it shows whether `cursor` is always
+/// present, so it is optional here (the gap rule).
+///
 /// Example: `{"object":"AccountList","items":[{"object":"Account","type":"MOBILE","id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GS","name":"Work phone","created_at":"2025-02-11T08:00:00.000Z","connection_params":{"im":{"phone...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccountList {
     /// Always `AccountList`.
     pub object: ::std::string::String,
     pub items: ::std::vec::Vec<Account>,
-    #[serde(default)]
-    pub cursor: ::std::option::Option<ResponseCursor>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::engine::double_option"
+    )]
+    pub cursor: ::std::option::Option<::std::option::Option<ResponseCursor>>,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProxySettingsProtocol {
@@ -758,7 +870,7 @@ pub struct ProxySettings {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum SyncLimitValue {
-    Number(f64),
+    Integer(i32),
     StringType(::std::string::String),
     /// Any other JSON value.
     Other(::serde_json::Value),
@@ -1427,10 +1539,10 @@ pub struct LinkedinPost {
     pub text: ::std::string::String,
     pub date: ::std::string::String,
     pub parsed_datetime: UtcDateTime,
-    pub reaction_counter: f64,
-    pub comment_counter: f64,
-    pub repost_counter: f64,
-    pub impressions_counter: f64,
+    pub reaction_counter: i32,
+    pub comment_counter: i32,
+    pub repost_counter: i32,
+    pub impressions_counter: i32,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_reacted: ::std::option::Option<ReactionValue>,
     pub author: PostAuthor,
@@ -1446,22 +1558,62 @@ pub struct LinkedinPost {
     pub repost_content: ::std::option::Option<LinkedinPostRepostContent>,
 }
 /// Instagram
+///
+/// An Instagram post. The fixture's Instagram post has no `id`, `text`, `date` or counters
+/// (it has `caption`, `like_count`, `comment_count`, `has_liked`, …): only `provider` and
+/// `provider_id` are required, and both field sets are documented, all optional.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InstagramPost {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub caption: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub like_count: ::std::option::Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment_count: ::std::option::Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub has_liked: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub has_audio: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub comments_disabled: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub like_and_view_counts_disabled: ::std::option::Option<bool>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::engine::double_option"
+    )]
+    pub accessibility_caption: ::std::option::Option<
+        ::std::option::Option<::std::string::String>,
+    >,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::engine::double_option"
+    )]
+    pub preview_image: ::std::option::Option<
+        ::std::option::Option<::std::string::String>,
+    >,
     /// Always `Post`.
-    pub object: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub object: ::std::option::Option<::std::string::String>,
     /// Always `INSTAGRAM`.
     pub provider: ::std::string::String,
-    pub id: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
     pub provider_id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shortcode: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub share_url: ::std::option::Option<::std::string::String>,
-    pub text: ::std::string::String,
-    pub date: UtcDateTime,
-    pub reaction_counter: f64,
-    pub comment_counter: f64,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub text: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub date: ::std::option::Option<UtcDateTime>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub reaction_counter: ::std::option::Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment_counter: ::std::option::Option<i32>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub media_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
@@ -1475,6 +1627,10 @@ pub enum Post {
     /// Instagram
     ///
     /// `provider` is `INSTAGRAM`.
+    ///
+    /// An Instagram post. The fixture's Instagram post has no `id`, `text`, `date` or counters
+    /// (it has `caption`, `like_count`, `comment_count`, `has_liked`, …): only `provider` and
+    /// `provider_id` are required, and both field sets are documented, all optional.
     Instagram(InstagramPost),
     /// A variant this version of the SDK does not know yet, kept as JSON.
     Unknown(::serde_json::Value),
@@ -1488,48 +1644,6 @@ impl ::serde::Serialize for Post {
             Self::LinkedIn(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::Instagram(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl Post {
-    /// `object`, which every known variant has; `None` for an unknown variant.
-    pub fn object(&self) -> ::std::option::Option<&::std::string::String> {
-        match self {
-            Self::LinkedIn(v) => ::std::option::Option::Some(&v.object),
-            Self::Instagram(v) => ::std::option::Option::Some(&v.object),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `id`, which every known variant has; `None` for an unknown variant.
-    pub fn id(&self) -> ::std::option::Option<&::std::string::String> {
-        match self {
-            Self::LinkedIn(v) => ::std::option::Option::Some(&v.id),
-            Self::Instagram(v) => ::std::option::Option::Some(&v.id),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `text`, which every known variant has; `None` for an unknown variant.
-    pub fn text(&self) -> ::std::option::Option<&::std::string::String> {
-        match self {
-            Self::LinkedIn(v) => ::std::option::Option::Some(&v.text),
-            Self::Instagram(v) => ::std::option::Option::Some(&v.text),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `reaction_counter`, which every known variant has; `None` for an unknown variant.
-    pub fn reaction_counter(&self) -> ::std::option::Option<&f64> {
-        match self {
-            Self::LinkedIn(v) => ::std::option::Option::Some(&v.reaction_counter),
-            Self::Instagram(v) => ::std::option::Option::Some(&v.reaction_counter),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    /// `comment_counter`, which every known variant has; `None` for an unknown variant.
-    pub fn comment_counter(&self) -> ::std::option::Option<&f64> {
-        match self {
-            Self::LinkedIn(v) => ::std::option::Option::Some(&v.comment_counter),
-            Self::Instagram(v) => ::std::option::Option::Some(&v.comment_counter),
-            Self::Unknown(_) => ::std::option::Option::None,
         }
     }
 }
@@ -1658,9 +1772,9 @@ pub struct PostReaction {
 pub struct PostReactionPagePaging {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
-    pub start: f64,
-    pub page_count: f64,
-    pub total_count: f64,
+    pub start: i32,
+    pub page_count: i32,
+    pub total_count: i32,
 }
 /// Reactions on a post; the next cursor is `paging.cursor`.
 ///
@@ -1674,7 +1788,7 @@ pub struct PostReactionPage {
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostReactionListPaging {
-    pub page_count: f64,
+    pub page_count: i32,
 }
 /// Reactions a user made; a top-level cursor plus `paging.page_count`.
 ///
@@ -1722,10 +1836,10 @@ pub struct LinkedinUserProfilePrimaryLocale {
 pub struct LinkedinUserProfileSkillsItem {
     pub name: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub endorsement_count: ::std::option::Option<f64>,
+    pub endorsement_count: ::std::option::Option<i32>,
     /// Pass to the endorse operation.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub skill_endorsement_id: ::std::option::Option<f64>,
+    pub skill_endorsement_id: ::std::option::Option<i64>,
 }
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1798,9 +1912,9 @@ pub struct InstagramUserProfile {
     pub full_name: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub biography: ::std::option::Option<::std::string::String>,
-    pub followers_count: f64,
-    pub following_count: f64,
-    pub posts_count: f64,
+    pub followers_count: i32,
+    pub following_count: i32,
+    pub posts_count: i32,
     pub is_verified: bool,
     pub is_private: bool,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1840,9 +1954,9 @@ pub struct TwitterUserProfile {
     )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub followers_count: ::std::option::Option<f64>,
+    pub followers_count: ::std::option::Option<i32>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub friends_count: ::std::option::Option<f64>,
+    pub friends_count: ::std::option::Option<i32>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub verified: ::std::option::Option<bool>,
 }
@@ -2006,9 +2120,9 @@ pub struct LinkedinOwnerProfile {
 pub struct TelegramOwnerProfileStatus {
     pub name: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires: ::std::option::Option<f64>,
+    pub expires: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub was_online: ::std::option::Option<f64>,
+    pub was_online: ::std::option::Option<i64>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TelegramOwnerProfileRestrictionReasonItem {
@@ -2198,23 +2312,126 @@ pub struct Point {
     pub y: f64,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MonthOfYear {
+    pub month: i32,
+    pub year: i32,
+}
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProfilePositionEditPresence {
+    /// `ON_SITE`
+    OnSite,
+    /// `HYBRID`
+    Hybrid,
+    /// `REMOTE`
+    Remote,
+    /// A value this version of the SDK does not know yet.
+    Unknown(::std::string::String),
+}
+crate::engine::string_enum_impls!(
+    ProfilePositionEditPresence, Unknown, { OnSite => "ON_SITE", Hybrid => "HYBRID",
+    Remote => "REMOTE", }
+);
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProfilePositionEditSeniority {
+    pub start_date: MonthOfYear,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub end_date: ::std::option::Option<MonthOfYear>,
+}
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProfilePositionEditSourceOfHire {
+    /// `INDEED`
+    Indeed,
+    /// `LINKEDIN`
+    Linkedin,
+    /// `COMPANY_WEBSITE`
+    CompanyWebsite,
+    /// `OTHER_JOB_SITES`
+    OtherJobSites,
+    /// `REFERRAL`
+    Referral,
+    /// `CONTACTED_BY_RECRUITER`
+    ContactedByRecruiter,
+    /// `STAFFING_AGENCY`
+    StaffingAgency,
+    /// `OTHER`
+    Other,
+    /// A value this version of the SDK does not know yet.
+    Unknown(::std::string::String),
+}
+crate::engine::string_enum_impls!(
+    ProfilePositionEditSourceOfHire, Unknown, { Indeed => "INDEED", Linkedin =>
+    "LINKEDIN", CompanyWebsite => "COMPANY_WEBSITE", OtherJobSites => "OTHER_JOB_SITES",
+    Referral => "REFERRAL", ContactedByRecruiter => "CONTACTED_BY_RECRUITER",
+    StaffingAgency => "STAFFING_AGENCY", Other => "OTHER", }
+);
+/// Adds a position, or edits the one named by `id`. The fixture has an add shape and an
+/// edit shape that differ only in `id`; one object with every field optional accepts both.
+/// The fixture's `attachment` (a link or a media file) is left out: a file nested inside a
+/// bracket-notation object has no multipart form this document can state.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProfilePositionEdit {
+    /// The position to edit; leave out to add one.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub notify_network: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub role: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub employment_type: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub company: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub location: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub presence: ::std::option::Option<ProfilePositionEditPresence>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub seniority: ::std::option::Option<ProfilePositionEditSeniority>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub source_of_hire: ::std::option::Option<ProfilePositionEditSourceOfHire>,
+    /// Repeats the key once per skill (`experience[skills]=…`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub skills: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+/// Adds a school, or edits the one named by `id`. The fixture's add shape requires
+/// `school`; its edit shape requires only `id` and repeats the position fields, which reads
+/// as a copying slip, so this follows the add shape plus `id`, all optional (the shape
+/// that accepts both). `attachment` is left out for the reason given on
+/// `ProfilePositionEdit`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProfileSchoolEdit {
+    /// The entry to edit; leave out to add one.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub notify_network: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub school: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub degree: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub grade: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_of_study: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub activities: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub start_date: ::std::option::Option<MonthOfYear>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub end_date: ::std::option::Option<MonthOfYear>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub skills: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EditOwnProfileRequestLocation {
     /// A LOCATION id from the LinkedIn search parameters.
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub postal_code: ::std::option::Option<::std::string::String>,
-}
-/// Adds or edits a position.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct EditOwnProfileRequestExperience {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub skills: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Properties beyond the declared ones.
-    #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EditOwnProfileRequest {
@@ -2237,9 +2454,10 @@ pub struct EditOwnProfileRequest {
     pub cover_picture: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cover_picture_settings: ::std::option::Option<PictureSettings>,
-    /// Adds or edits a position.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub experience: ::std::option::Option<EditOwnProfileRequestExperience>,
+    pub experience: ::std::option::Option<ProfilePositionEdit>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub education: ::std::option::Option<ProfileSchoolEdit>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserRelation {
@@ -2334,7 +2552,7 @@ pub struct UserInvitationSent {
     pub invitation_id: ::std::string::String,
     /// Share of the weekly quota used, reported at 50, 75, 90 and 95.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub usage: ::std::option::Option<f64>,
+    pub usage: ::std::option::Option<i32>,
 }
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InvitationBaseInviter {
@@ -2530,7 +2748,7 @@ pub struct ClassicPeopleSearch {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_language: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub network_distance: ::std::option::Option<::std::vec::Vec<f64>>,
+    pub network_distance: ::std::option::Option<::std::vec::Vec<i32>>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub company: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -2575,7 +2793,7 @@ pub struct ClassicCompanySearch {
         ::std::vec::Vec<ClassicCompanySearchHeadcountItem>,
     >,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub network_distance: ::std::option::Option<::std::vec::Vec<f64>>,
+    pub network_distance: ::std::option::Option<::std::vec::Vec<i32>>,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClassicPostSearchSortBy {
@@ -2799,11 +3017,11 @@ pub struct LinkedinSearchResultPaging {
         skip_serializing_if = "::std::option::Option::is_none",
         with = "crate::engine::double_option"
     )]
-    pub start: ::std::option::Option<::std::option::Option<f64>>,
+    pub start: ::std::option::Option<::std::option::Option<i32>>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub page_count: ::std::option::Option<f64>,
+    pub page_count: ::std::option::Option<i32>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub total_count: ::std::option::Option<f64>,
+    pub total_count: ::std::option::Option<i32>,
 }
 /// Example: `{"object":"LinkedinSearch","items":[{"object":"SearchResult","type":"PEOPLE","id":"ACoAAB5678","name":"John Roe","public_identifier":"john-roe","headline":"Engineer","location":"Paris"}],"cursor":"eyJ...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3013,18 +3231,18 @@ pub struct LinkedinInmailBalance {
     /// Always `LinkedinInmailBalance`.
     pub object: ::std::string::String,
     #[serde(default)]
-    pub premium: ::std::option::Option<f64>,
+    pub premium: ::std::option::Option<i32>,
     #[serde(default)]
-    pub recruiter: ::std::option::Option<f64>,
+    pub recruiter: ::std::option::Option<i32>,
     #[serde(default)]
-    pub sales_navigator: ::std::option::Option<f64>,
+    pub sales_navigator: ::std::option::Option<i32>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EndorseSkillRequest {
     pub account_id: ::std::string::String,
     /// The ACo/ADo id of the profile.
     pub profile_id: ::std::string::String,
-    pub skill_endorsement_id: f64,
+    pub skill_endorsement_id: i64,
 }
 /// Example: `{"object":"LinkedinProfileEndorse","endorsed":true}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3154,21 +3372,6 @@ pub struct RecruiterJobOptions {
     pub skills: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateJobPostingRequestWorkplace {
-    /// `ON_SITE`
-    OnSite,
-    /// `HYBRID`
-    Hybrid,
-    /// `REMOTE`
-    Remote,
-    /// A value this version of the SDK does not know yet.
-    Unknown(::std::string::String),
-}
-crate::engine::string_enum_impls!(
-    CreateJobPostingRequestWorkplace, Unknown, { OnSite => "ON_SITE", Hybrid => "HYBRID",
-    Remote => "REMOTE", }
-);
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateJobPostingRequestEmploymentStatus {
     /// `FULL_TIME`
     FullTime,
@@ -3197,7 +3400,7 @@ pub struct CreateJobPostingRequest {
     pub account_id: ::std::string::String,
     pub job_title: IdOrText,
     pub company: IdOrText,
-    pub workplace: CreateJobPostingRequestWorkplace,
+    pub workplace: ProfilePositionEditPresence,
     /// A LOCATION id.
     pub location: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3221,7 +3424,7 @@ pub struct EditJobPostingRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub company: ::std::option::Option<IdOrText>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub workplace: ::std::option::Option<CreateJobPostingRequestWorkplace>,
+    pub workplace: ::std::option::Option<ProfilePositionEditPresence>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3596,7 +3799,7 @@ pub struct LinkedinJobApplicantList {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum ChatMutedUntil {
-    Number(f64),
+    Integer(i64),
     StringType(::std::string::String),
     /// Any other JSON value.
     Other(::serde_json::Value),
@@ -3643,17 +3846,17 @@ pub struct Chat {
     pub name: ::std::option::Option<::std::string::String>,
     /// 0 one-to-one, 1 group, 2 broadcast.
     #[serde(rename = "type")]
-    pub type_: f64,
+    pub type_: i32,
     /// Format: an RFC 3339 date-time, kept as text.
     #[serde(default)]
     pub timestamp: ::std::option::Option<::std::string::String>,
-    pub unread_count: f64,
+    pub unread_count: i32,
     pub archived: Flag01,
     /// -1 when muted for good, an ISO instant, or null when not muted. OpenAPI 3.0 has no null type, so the string branch carries the nullability.
     #[serde(default)]
     pub muted_until: ::std::option::Option<ChatMutedUntil>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub read_only: ::std::option::Option<f64>,
+    pub read_only: ::std::option::Option<i32>,
     #[serde(rename = "disabledFeatures")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled_features: ::std::option::Option<
@@ -3685,24 +3888,77 @@ pub struct ChatList {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
-/// Default: `"classic"`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LinkedinChatOptionsApi {
-    /// `classic`
-    Classic,
-    /// `recruiter`
-    Recruiter,
-    /// `sales_navigator`
-    SalesNavigator,
-    /// A value this version of the SDK does not know yet.
-    Unknown(::std::string::String),
+/// LinkedIn options, one shape per messaging API told apart by `api`. The page marks
+/// `classic` as the default when `api` is left out; here every shape names its `api`, and
+/// sending `classic` explicitly is what leaving it out means. Shapes the document does not
+/// know decode as unknown.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkedinChatOptions {
+    /// `api` is `classic`.
+    ///
+    /// Classic LinkedIn messaging (also InMail).
+    LinkedinClassicChatOptions(LinkedinClassicChatOptions),
+    /// `api` is `recruiter`.
+    ///
+    /// LinkedIn Recruiter messaging.
+    LinkedinRecruiterChatOptions(LinkedinRecruiterChatOptions),
+    /// `api` is `sales_navigator`.
+    ///
+    /// LinkedIn Sales Navigator messaging.
+    LinkedinSalesNavigatorChatOptions(LinkedinSalesNavigatorChatOptions),
+    /// A variant this version of the SDK does not know yet, kept as JSON.
+    Unknown(::serde_json::Value),
 }
-crate::engine::string_enum_impls!(
-    LinkedinChatOptionsApi, Unknown, { Classic => "classic", Recruiter => "recruiter",
-    SalesNavigator => "sales_navigator", }
-);
+impl ::serde::Serialize for LinkedinChatOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::LinkedinClassicChatOptions(inner) => {
+                ::serde::Serialize::serialize(inner, serializer)
+            }
+            Self::LinkedinRecruiterChatOptions(inner) => {
+                ::serde::Serialize::serialize(inner, serializer)
+            }
+            Self::LinkedinSalesNavigatorChatOptions(inner) => {
+                ::serde::Serialize::serialize(inner, serializer)
+            }
+            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LinkedinChatOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = value
+            .get("api")
+            .and_then(::serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        match tag.as_str() {
+            "classic" => {
+                crate::engine::decode_variant(value)
+                    .map(Self::LinkedinClassicChatOptions)
+            }
+            "recruiter" => {
+                crate::engine::decode_variant(value)
+                    .map(Self::LinkedinRecruiterChatOptions)
+            }
+            "sales_navigator" => {
+                crate::engine::decode_variant(value)
+                    .map(Self::LinkedinSalesNavigatorChatOptions)
+            }
+            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+        }
+    }
+}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LinkedinChatOptionsTopic {
+pub enum LinkedinClassicChatOptionsTopic {
     /// `service_request`
     ServiceRequest,
     /// `request_demo`
@@ -3717,11 +3973,28 @@ pub enum LinkedinChatOptionsTopic {
     Unknown(::std::string::String),
 }
 crate::engine::string_enum_impls!(
-    LinkedinChatOptionsTopic, Unknown, { ServiceRequest => "service_request", RequestDemo
-    => "request_demo", Support => "support", Careers => "careers", Other => "other", }
+    LinkedinClassicChatOptionsTopic, Unknown, { ServiceRequest => "service_request",
+    RequestDemo => "request_demo", Support => "support", Careers => "careers", Other =>
+    "other", }
 );
+/// Classic LinkedIn messaging (also InMail).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct LinkedinClassicChatOptions {
+    /// Always `classic`.
+    pub api: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub topic: ::std::option::Option<LinkedinClassicChatOptionsTopic>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub applicant_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub invitation_id: ::std::option::Option<::std::string::String>,
+    /// Send as an InMail.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub inmail: ::std::option::Option<bool>,
+}
+/// Where the candidate was found. The page lists these values; others may follow.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LinkedinChatOptionsSourcingChannel {
+pub enum LinkedinRecruiterChatOptionsSourcingChannel {
     /// `JOB_POSTING_RECOMMENDED_MATCHES`
     JobPostingRecommendedMatches,
     /// `JOB_POSTING`
@@ -3740,14 +4013,14 @@ pub enum LinkedinChatOptionsSourcingChannel {
     Unknown(::std::string::String),
 }
 crate::engine::string_enum_impls!(
-    LinkedinChatOptionsSourcingChannel, Unknown, { JobPostingRecommendedMatches =>
-    "JOB_POSTING_RECOMMENDED_MATCHES", JobPosting => "JOB_POSTING", Referral =>
+    LinkedinRecruiterChatOptionsSourcingChannel, Unknown, { JobPostingRecommendedMatches
+    => "JOB_POSTING_RECOMMENDED_MATCHES", JobPosting => "JOB_POSTING", Referral =>
     "REFERRAL", InternalCandidates => "INTERNAL_CANDIDATES", AutomatedSourcing =>
     "AUTOMATED_SOURCING", RecruiterSearch => "RECRUITER_SEARCH", CareerSite =>
     "CAREER_SITE", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LinkedinChatOptionsVisibility {
+pub enum LinkedinRecruiterChatOptionsVisibility {
     /// `PUBLIC`
     Public,
     /// `PRIVATE`
@@ -3758,40 +4031,78 @@ pub enum LinkedinChatOptionsVisibility {
     Unknown(::std::string::String),
 }
 crate::engine::string_enum_impls!(
-    LinkedinChatOptionsVisibility, Unknown, { Public => "PUBLIC", Private => "PRIVATE",
-    Project => "PROJECT", }
+    LinkedinRecruiterChatOptionsVisibility, Unknown, { Public => "PUBLIC", Private =>
+    "PRIVATE", Project => "PROJECT", }
 );
-/// LinkedIn options; `api` picks Classic (the default), Recruiter or Sales Navigator.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct LinkedinChatOptions {
-    /// Default: `"classic"`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api: ::std::option::Option<LinkedinChatOptionsApi>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub topic: ::std::option::Option<LinkedinChatOptionsTopic>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub applicant_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub invitation_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub inmail: ::std::option::Option<bool>,
+/// LinkedIn Recruiter messaging.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct LinkedinRecruiterChatOptions {
+    /// Always `recruiter`.
+    pub api: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signature: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hiring_project_id: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_posting_id: ::std::option::Option<::std::string::String>,
+    /// Where the candidate was found. The page lists these values; others may follow.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub sourcing_channel: ::std::option::Option<LinkedinChatOptionsSourcingChannel>,
+    pub sourcing_channel: ::std::option::Option<
+        LinkedinRecruiterChatOptionsSourcingChannel,
+    >,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email_address: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub visibility: ::std::option::Option<LinkedinChatOptionsVisibility>,
+    pub visibility: ::std::option::Option<LinkedinRecruiterChatOptionsVisibility>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub follow_up: ::std::option::Option<RecruiterFollowUp>,
+}
+/// FollowUpInDays
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct RecruiterFollowUpScheduledTimeFollowUpInDays {
+    pub days: i32,
+    pub timezone: ::std::string::String,
+}
+/// FollowUpInWeeks
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct RecruiterFollowUpScheduledTimeFollowUpInWeeks {
+    pub weeks: i32,
+    pub timezone: ::std::string::String,
+}
+/// When to send it, in days or in weeks, in a time zone.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum RecruiterFollowUpScheduledTime {
+    /// FollowUpInDays
+    FollowUpInDays(RecruiterFollowUpScheduledTimeFollowUpInDays),
+    /// FollowUpInWeeks
+    FollowUpInWeeks(RecruiterFollowUpScheduledTimeFollowUpInWeeks),
+    /// Any other JSON value.
+    Other(::serde_json::Value),
+}
+/// A follow-up message Recruiter sends if the candidate does not answer. The page also lists
+/// follow-up attachments; files nested inside a bracket-notation object have no multipart
+/// form the document can state, so they are left out here.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct RecruiterFollowUp {
+    pub subject: ::std::string::String,
+    pub text: ::std::string::String,
+    /// When to send it, in days or in weeks, in a time zone.
+    pub scheduled_time: RecruiterFollowUpScheduledTime,
+}
+/// LinkedIn Sales Navigator messaging.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct LinkedinSalesNavigatorChatOptions {
+    /// Always `sales_navigator`.
+    pub api: ::std::string::String,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StartChatRequest {
     pub account_id: UniqueId,
-    /// Provider ids of the people to write to (LinkedIn ACo/ACw/AE ids, WhatsApp `…@s.whatsapp.net`, Instagram messaging ids).
+    /// Provider ids of the people to write to (LinkedIn ACo/ACw/AE ids, WhatsApp
+    /// `…@s.whatsapp.net`, Instagram messaging ids). The key carries `[]` on the wire, as the
+    /// reference page writes it.
+    #[serde(rename = "attendees_ids[]")]
     pub attendees_ids: ::std::vec::Vec<::std::string::String>,
     /// The first message; Recruiter allows strong, em, a, ul, ol and li tags.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3850,7 +4161,7 @@ pub struct MessageSent {
 pub struct AttachmentBase {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub file_size: ::std::option::Option<f64>,
+    pub file_size: ::std::option::Option<i64>,
     pub unavailable: bool,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
@@ -3861,15 +4172,15 @@ pub struct AttachmentBase {
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Size {
-    pub width: f64,
-    pub height: f64,
+    pub width: i32,
+    pub height: i32,
 }
 /// Image
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ImageAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub file_size: ::std::option::Option<f64>,
+    pub file_size: ::std::option::Option<i64>,
     pub unavailable: bool,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
@@ -3888,7 +4199,7 @@ pub struct ImageAttachment {
 pub struct VideoAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub file_size: ::std::option::Option<f64>,
+    pub file_size: ::std::option::Option<i64>,
     pub unavailable: bool,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
@@ -3907,7 +4218,7 @@ pub struct VideoAttachment {
 pub struct AudioAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub file_size: ::std::option::Option<f64>,
+    pub file_size: ::std::option::Option<i64>,
     pub unavailable: bool,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
@@ -3927,7 +4238,7 @@ pub struct AudioAttachment {
 pub struct FileAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub file_size: ::std::option::Option<f64>,
+    pub file_size: ::std::option::Option<i64>,
     pub unavailable: bool,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
@@ -3945,7 +4256,7 @@ pub struct FileAttachment {
 pub struct LinkedinPostAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub file_size: ::std::option::Option<f64>,
+    pub file_size: ::std::option::Option<i64>,
     pub unavailable: bool,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
@@ -3962,7 +4273,7 @@ pub struct LinkedinPostAttachment {
 pub struct VideoMeetingAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub file_size: ::std::option::Option<f64>,
+    pub file_size: ::std::option::Option<i64>,
     pub unavailable: bool,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
@@ -4040,7 +4351,7 @@ impl MessageAttachment {
         }
     }
     /// `file_size`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn file_size(&self) -> ::std::option::Option<&f64> {
+    pub fn file_size(&self) -> ::std::option::Option<&i64> {
         match self {
             Self::Image(v) => v.file_size.as_ref(),
             Self::Video(v) => v.file_size.as_ref(),
@@ -5549,16 +5860,22 @@ pub struct Calendar {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
 }
-/// Calendar lists follow the `{data, next_cursor}` shape of the usage page.
+/// Calendar lists follow the `{data, next_cursor}` shape of the usage page. No source shows
+/// `object`, and the fixture has `next_cursor` optional, so only `data` is required.
 ///
 /// Example: `{"object":"CalendarList","data":[{"object":"Calendar","id":"cal_01HXYZ","name":"Work","is_read_only":false,"is_owned_by_user":true,"is_default":true,"timezone":"Europe/Paris"}],"next_cursor":null}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CalendarList {
     /// Always `CalendarList`.
-    pub object: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub object: ::std::option::Option<::std::string::String>,
     pub data: ::std::vec::Vec<Calendar>,
-    #[serde(default)]
-    pub next_cursor: ::std::option::Option<ResponseCursor>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::engine::double_option"
+    )]
+    pub next_cursor: ::std::option::Option<::std::option::Option<ResponseCursor>>,
 }
 /// Timed
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5633,14 +5950,21 @@ pub struct CalendarEvent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<UtcDateTime>,
 }
+/// Events in the `{data, next_cursor}` shape; only `data` is required (as for `CalendarList`).
+///
 /// Example: `{"object":"CalendarEventList","data":[{"object":"CalendarEvent","id":"evt_01HXZA","calendar_id":"cal_01HXYZ","title":"Offsite","start":{"date":"2025-06-10"},"end":{"date":"2025-06-11"}}],"next_cursor"...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CalendarEventList {
     /// Always `CalendarEventList`.
-    pub object: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub object: ::std::option::Option<::std::string::String>,
     pub data: ::std::vec::Vec<CalendarEvent>,
-    #[serde(default)]
-    pub next_cursor: ::std::option::Option<ResponseCursor>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::engine::double_option"
+    )]
+    pub next_cursor: ::std::option::Option<::std::option::Option<ResponseCursor>>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateCalendarEventRequestAttendeesItem {
@@ -5827,8 +6151,17 @@ pub struct UsersEditOwnProfileRequest {
     pub picture_settings: ::std::option::Option<PictureSettings>,
     pub cover_picture: ::std::option::Option<crate::engine::Part>,
     pub cover_picture_settings: ::std::option::Option<PictureSettings>,
-    /// Adds or edits a position.
-    pub experience: ::std::option::Option<EditOwnProfileRequestExperience>,
+    /// Adds a position, or edits the one named by `id`. The fixture has an add shape and an
+    /// edit shape that differ only in `id`; one object with every field optional accepts both.
+    /// The fixture's `attachment` (a link or a media file) is left out: a file nested inside a
+    /// bracket-notation object has no multipart form this document can state.
+    pub experience: ::std::option::Option<ProfilePositionEdit>,
+    /// Adds a school, or edits the one named by `id`. The fixture's add shape requires
+    /// `school`; its edit shape requires only `id` and repeats the position fields, which reads
+    /// as a copying slip, so this follows the add shape plus `id`, all optional (the shape
+    /// that accepts both). `attachment` is left out for the reason given on
+    /// `ProfilePositionEdit`.
+    pub education: ::std::option::Option<ProfileSchoolEdit>,
 }
 impl UsersEditOwnProfileRequest {
     /// A body with the required fields set.
@@ -5847,6 +6180,7 @@ impl UsersEditOwnProfileRequest {
             cover_picture: ::std::default::Default::default(),
             cover_picture_settings: ::std::default::Default::default(),
             experience: ::std::default::Default::default(),
+            education: ::std::default::Default::default(),
         }
     }
     /// Sets `location`.
@@ -5908,9 +6242,17 @@ impl UsersEditOwnProfileRequest {
     /// Sets `experience`.
     pub fn experience(
         mut self,
-        value: impl ::std::convert::Into<EditOwnProfileRequestExperience>,
+        value: impl ::std::convert::Into<ProfilePositionEdit>,
     ) -> Self {
         self.experience = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `education`.
+    pub fn education(
+        mut self,
+        value: impl ::std::convert::Into<ProfileSchoolEdit>,
+    ) -> Self {
+        self.education = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -5921,7 +6263,9 @@ pub struct ChatsStartRequest {
     ///
     /// Example: `"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR"`
     pub account_id: UniqueId,
-    /// Provider ids of the people to write to (LinkedIn ACo/ACw/AE ids, WhatsApp `…@s.whatsapp.net`, Instagram messaging ids).
+    /// Provider ids of the people to write to (LinkedIn ACo/ACw/AE ids, WhatsApp
+    /// `…@s.whatsapp.net`, Instagram messaging ids). The key carries `[]` on the wire, as the
+    /// reference page writes it.
     pub attendees_ids: ::std::vec::Vec<::std::string::String>,
     /// The first message; Recruiter allows strong, em, a, ul, ol and li tags.
     pub text: ::std::option::Option<::std::string::String>,
@@ -5929,7 +6273,10 @@ pub struct ChatsStartRequest {
     pub attachments: ::std::vec::Vec<crate::engine::Part>,
     pub voice_message: ::std::option::Option<crate::engine::Part>,
     pub video_message: ::std::option::Option<crate::engine::Part>,
-    /// LinkedIn options; `api` picks Classic (the default), Recruiter or Sales Navigator.
+    /// LinkedIn options, one shape per messaging API told apart by `api`. The page marks
+    /// `classic` as the default when `api` is left out; here every shape names its `api`, and
+    /// sending `classic` explicitly is what leaving it out means. Shapes the document does not
+    /// know decode as unknown.
     pub linkedin: ::std::option::Option<LinkedinChatOptions>,
 }
 impl ChatsStartRequest {

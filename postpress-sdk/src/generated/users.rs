@@ -119,9 +119,11 @@ impl Users {
     ///
     /// **Edit the owner's LinkedIn profile**
     ///
-    /// Changes the owner's LinkedIn headline, summary, location and pictures. The body is
-    /// multipart; object fields (`location`, `picture_settings`, `cover_picture_settings`,
-    /// `experience`) travel as JSON-encoded parts.
+    /// Changes the owner's LinkedIn headline, summary, location, pictures, and adds or edits a
+    /// position or a school. The body is multipart and, as the reference page shows, object
+    /// fields travel in bracket notation (`location[id]=…`,
+    /// `picture_settings[layout][bottomLeft][x]=1.25`), with arrays inside them repeating the
+    /// key (`experience[skills]=…`): each object field is encoded `style: deepObject`.
     ///
     /// # Parameters
     /// - body (`multipart/form-data`, required)
@@ -728,26 +730,44 @@ impl EditOwnProfileBuilder {
             let body = &self.body;
             req.multipart_field("type", &body.type_)?;
             req.multipart_field("account_id", &body.account_id)?;
-            if let ::std::option::Option::Some(value) = &body.location {
-                req.multipart_json("location", value)?;
-            }
+            req.multipart_styled(
+                "location",
+                &body.location,
+                crate::engine::ParamStyle::DeepObject,
+                true,
+            )?;
             req.multipart_field("headline", &body.headline)?;
             req.multipart_field("summary", &body.summary)?;
             if let ::std::option::Option::Some(part) = &body.picture {
                 req.multipart_file("picture", part);
             }
-            if let ::std::option::Option::Some(value) = &body.picture_settings {
-                req.multipart_json("picture_settings", value)?;
-            }
+            req.multipart_styled(
+                "picture_settings",
+                &body.picture_settings,
+                crate::engine::ParamStyle::DeepObject,
+                true,
+            )?;
             if let ::std::option::Option::Some(part) = &body.cover_picture {
                 req.multipart_file("cover_picture", part);
             }
-            if let ::std::option::Option::Some(value) = &body.cover_picture_settings {
-                req.multipart_json("cover_picture_settings", value)?;
-            }
-            if let ::std::option::Option::Some(value) = &body.experience {
-                req.multipart_json("experience", value)?;
-            }
+            req.multipart_styled(
+                "cover_picture_settings",
+                &body.cover_picture_settings,
+                crate::engine::ParamStyle::DeepObject,
+                true,
+            )?;
+            req.multipart_styled(
+                "experience",
+                &body.experience,
+                crate::engine::ParamStyle::DeepObject,
+                true,
+            )?;
+            req.multipart_styled(
+                "education",
+                &body.education,
+                crate::engine::ParamStyle::DeepObject,
+                true,
+            )?;
         }
         req.idempotent();
         req.options(self.options.clone());

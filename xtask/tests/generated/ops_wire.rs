@@ -45,7 +45,7 @@ fn answer(method: &Method, uri: &Uri) -> (u16, &'static str, Vec<u8>) {
     match (method.as_str(), uri.path()) {
         ("GET", p) if p.starts_with("/v2/files/") => (200, "application/octet-stream", vec![0, 1, 2, 255]),
         ("DELETE", _) => (204, json, vec![]),
-        ("POST", "/v2/forms") | ("POST", "/v2/uploads") => (201, json, thing),
+        ("POST", "/v2/forms") | ("POST", "/v2/uploads") | ("POST", "/v2/conversations") => (201, json, thing),
         ("PUT", "/v2/items/new") => (201, "application/vnd.example+json", br#"{"created_id":"n1"}"#.to_vec()),
         ("PUT", _) => (200, json, thing),
         ("POST", "/v2/notes") => (200, "text/plain; charset=utf-8", b"noted".to_vec()),
@@ -181,6 +181,48 @@ async fn multipart_sends_two_files_and_a_json_encoded_field() {
     );
     assert_eq!(text.matches("name=\"files\"; filename=").count(), 2, "{text}");
     assert!(text.contains("filename=\"b.jpg\"\r\nContent-Type: image/jpeg\r\n\r\nBBB"), "{text}");
+}
+
+#[tokio::test]
+async fn multipart_encoding_styles_put_bracket_notation_on_the_wire_byte_for_byte() {
+    let (c, seen) = serve().await;
+    let options = OpsStartConversationRequestOptions {
+        api: Some("classic".into()),
+        inmail: Some(true),
+        layout: Some(OpsStartConversationRequestOptionsLayout {
+            bottom_left: Some(OpsStartConversationRequestOptionsLayoutBottomLeft {
+                x: Some(1.25),
+                y: Some(0.5),
+            }),
+        }),
+        skills: Some(vec!["rust".into(), "sql".into()]),
+    };
+    let body = OpsStartConversationRequest::new("acc_1", vec!["ACo1".to_owned(), "ACo2".to_owned()])
+        .options(options);
+    c.ops().start_conversation(body).send().await.unwrap();
+    let s = last(&seen);
+    let ct = s.headers["content-type"].to_str().unwrap().to_owned();
+    let boundary = ct.strip_prefix("multipart/form-data; boundary=").expect(&ct);
+    // Every part is plain text named by the encoding style; unset fields send nothing.
+    let parts = [
+        ("account_id", "acc_1"),
+        ("member_ids[]", "ACo1"),
+        ("member_ids[]", "ACo2"),
+        ("options[api]", "classic"),
+        ("options[inmail]", "true"),
+        ("options[layout][bottom_left][x]", "1.25"),
+        ("options[layout][bottom_left][y]", "0.5"),
+        ("options[skills]", "rust"),
+        ("options[skills]", "sql"),
+    ];
+    let mut expected = String::new();
+    for (name, value) in parts {
+        expected.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    expected.push_str(&format!("--{boundary}--\r\n"));
+    assert_eq!(String::from_utf8_lossy(&s.body), expected);
 }
 
 #[tokio::test]
