@@ -4,7 +4,7 @@
 //! POSTPRESS_API_KEY=pp_test_... cargo run -p postpress-sdk --example error_handling -- acc_missing
 //! ```
 
-use postpress_sdk::{Client, Error, types::ErrorCode};
+use postpress_sdk::{Client, Error, ErrorCode};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -54,7 +54,7 @@
 //! ## Errors
 //!
 //! Every call returns [`Result`], with one [`Error`] type. An answer with an error status is
-//! [`Error::Api`]: status, [`ApiError::error_code`] (the documented codes such as
+//! [`Error::Api`]: status, [`ApiError::error_code`] ([`ErrorCode`]: the documented codes such as
 //! `not_found` and `rate_limited`, plus `Unknown` for new ones), message, request id, headers
 //! and the raw body. Both the `{"error": {...}}` envelope and the problem-style body are
 //! understood. A body that does not match its type is [`Error::Decode`], naming the JSON path
@@ -63,7 +63,7 @@
 //!
 //! ```no_run
 //! # async fn run(client: postpress_sdk::Client) {
-//! use postpress_sdk::{Error, types::ErrorCode};
+//! use postpress_sdk::{Error, ErrorCode};
 //! match client.accounts().get("acc_123").send().await {
 //!     Ok(account) => println!("{account:?}"),
 //!     Err(Error::Api(api)) if api.error_code() == Some(ErrorCode::NotFound) => println!("gone"),
@@ -137,7 +137,8 @@ pub mod prelude;
 
 #[cfg(feature = "api")]
 pub use client::{
-    API_KEY_ENV, AuthScheme, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, Mode, Tier,
+    API_KEY_ENV, AuthScheme, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, ErrorCode, Mode,
+    Tier,
 };
 pub use engine::{ApiError, Error, Part, RateLimit, Response, Result, RetryPolicy};
 #[cfg(feature = "api")]

@@ -157,7 +157,7 @@ async fn a_retry_after_beyond_the_cap_is_not_waited_for() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
     assert_eq!(
         err.as_api().and_then(|a| a.error_code()),
-        Some(types::ErrorCode::UpstreamError)
+        Some(postpress_sdk::ErrorCode::UpstreamError)
     );
     assert_eq!(server.seen().len(), 1);
 }
@@ -338,7 +338,7 @@ async fn errors_carry_code_message_request_id_headers_and_body() {
     let c = client(&server.url);
     let err = c.accounts().get("a").send().await.unwrap_err();
     let api = err.as_api().unwrap();
-    assert_eq!(api.error_code(), Some(types::ErrorCode::InvalidParameters));
+    assert_eq!(api.error_code(), Some(postpress_sdk::ErrorCode::InvalidParameters));
     assert_eq!(api.message.as_deref(), Some("limit must be <= 250"));
     assert_eq!(err.request_id(), Some("req_1"));
     assert_eq!(api.headers["x-trace"], "t1");
@@ -347,14 +347,14 @@ async fn errors_carry_code_message_request_id_headers_and_body() {
 
     let err = c.accounts().get("a").send().await.unwrap_err();
     let api = err.as_api().unwrap();
-    assert_eq!(api.error_code(), Some(types::ErrorCode::NotFound));
+    assert_eq!(api.error_code(), Some(postpress_sdk::ErrorCode::NotFound));
     assert_eq!(api.message.as_deref(), Some("No such account"));
     assert_eq!(err.request_id(), Some("req_2"));
 
     let err = c.accounts().get("a").send().await.unwrap_err();
     assert_eq!(
         err.as_api().and_then(|a| a.error_code()),
-        Some(types::ErrorCode::Unknown("brand_new_code".into()))
+        Some(postpress_sdk::ErrorCode::Unknown("brand_new_code".into()))
     );
 }
 
