@@ -103,12 +103,53 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
+    let constructor = struct_constructor(name, s);
     quote! {
         #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #extra
         }
+        #constructor
+    }
+}
+
+/// `new(required…)` and a setter per other field, through the engine's macro (one line per
+/// field instead of a documented method each).
+fn struct_constructor(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let typed = |f: &Field| {
+        let ident = format_ident!("{}", f.ident);
+        let ty = rust_type(&f.ty, Scope::Types, false);
+        quote!(#ident: #ty)
+    };
+    let required = s.constructor_fields().map(typed);
+    let fixed = s.fields.iter().filter_map(|f| {
+        let value = f.fixed_value()?;
+        let ident = format_ident!("{}", f.ident);
+        Some(quote!(#ident: #value))
+    });
+    let settable = |nullable: bool| {
+        s.fields
+            .iter()
+            .filter(|f| !f.in_constructor() && f.fixed_value().is_none())
+            .filter(move |f| (!f.required && f.nullable) == nullable)
+            .map(typed)
+    };
+    let set = settable(false);
+    let set_nullable = settable(true);
+    let empty = s
+        .additional
+        .as_ref()
+        .map(|_| quote!(additional_properties));
+    quote! {
+        crate::engine::struct_constructor!(#name {
+            new(#(#required),*)
+            fixed(#(#fixed),*)
+            set(#(#set),*)
+            set_nullable(#(#set_nullable),*)
+            empty(#empty)
+        });
     }
 }
 
@@ -127,19 +168,14 @@ fn emit_multipart(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         let doc = field_doc(f);
         quote!(#doc pub #ident: #ty,)
     });
-    let required: Vec<&Field> = s
-        .fields
-        .iter()
-        .filter(|f| f.required && f.multipart != Some(MultipartKind::Files))
-        .collect();
-    let args = required.iter().map(|f| {
+    let args = s.constructor_fields().map(|f| {
         let ident = format_ident!("{}", f.ident);
         let ty = multipart_type(f);
         quote!(#ident: impl ::std::convert::Into<#ty>)
     });
     let inits = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.ident);
-        if f.required && f.multipart != Some(MultipartKind::Files) {
+        if f.in_constructor() {
             quote!(#ident: #ident.into())
         } else {
             quote!(#ident: ::std::default::Default::default())
@@ -148,7 +184,7 @@ fn emit_multipart(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let setters = s
         .fields
         .iter()
-        .filter(|f| !f.required || f.multipart == Some(MultipartKind::Files))
+        .filter(|f| !f.in_constructor())
         .map(|f| {
             let ident = format_ident!("{}", f.ident);
             let doc = docs::attrs(&[format!("Sets {}.", docs::code(&f.wire))]);
@@ -174,6 +210,7 @@ fn emit_multipart(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         });
     quote! {
         #[derive(Debug, Clone)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
@@ -207,6 +244,7 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
     });
     quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the SDK does not know yet.
@@ -305,6 +343,7 @@ fn emit_tagged(name: &proc_macro2::Ident, t: &Tagged) -> TokenStream {
         .collect::<Vec<_>>();
     quote! {
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A variant this version of the SDK does not know yet, kept as JSON.
@@ -343,6 +382,7 @@ fn emit_untagged(name: &proc_macro2::Ident, u: &Untagged) -> TokenStream {
     quote! {
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// Any other JSON value.

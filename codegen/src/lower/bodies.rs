@@ -8,9 +8,11 @@ use crate::diagnostics::Diagnostics;
 use crate::ir::{
     Body, BodyChoice, BodyKind, Doc, Field, MultipartKind, Struct, Ty, TypeDef, TypeKind,
 };
-use crate::names::{NameSet, field_name, type_name};
+use crate::names::{NameSet, RESERVED_FIELD_METHODS, field_name, type_name};
 use crate::pointer;
-use openapiv3::{MediaType, RequestBody};
+use openapiv3::{MediaType, ReferenceOr, RequestBody};
+use serde_json::Value;
+use std::collections::HashSet;
 
 /// Preference among media types: JSON first, opaque types last.
 pub(super) fn media_rank(media: &str) -> u8 {
@@ -133,6 +135,21 @@ fn body_kind(
     }
 }
 
+/// Where a multipart body's type is defined: under the name of the component schema it
+/// references when that component serves only as multipart bodies (then it is defined here
+/// and not as a JSON struct), else under a name made from the operation.
+fn multipart_target(space: &mut TypeSpace<'_>, mt: &MediaType, op_name: &str, at: &str) -> (String, String) {
+    if let Some(ReferenceOr::Reference { reference }) = &mt.schema
+        && let Some(key) = pointer::component_key(reference, "schemas")
+        && space.multipart_components.contains(&key)
+        && let Some(name) = space.components.get(&key)
+    {
+        let at = format!("#/components/schemas/{}", pointer::escape(&key));
+        return (name.clone(), at);
+    }
+    (space.names.unique(&type_name(&format!("{op_name}Request"))), at.to_owned())
+}
+
 /// A multipart body becomes a struct whose binary fields are file parts.
 fn multipart_struct(
     space: &mut TypeSpace<'_>,
@@ -141,12 +158,18 @@ fn multipart_struct(
     pointer: &str,
     diags: &mut Diagnostics,
 ) -> String {
-    let name = space.names.unique(&type_name(&format!("{op_name}Request")));
+    let (name, type_pointer) = multipart_target(space, mt, op_name, pointer);
+    if space.defined(&name).is_some() {
+        // A component shared by several multipart bodies is defined once.
+        return name;
+    }
+    let mut description = None;
     let mut fields = Vec::new();
-    let mut idents = NameSet::default();
+    let mut idents = NameSet::reserving(RESERVED_FIELD_METHODS);
     if let Some(schema) = &mt.schema
         && let Some(target) = space.resolve(schema, &format!("{pointer}/schema"), diags)
     {
+        description = doc_of(&target.schema).description;
         let view = object_view(&space.resolver, &target.schema, &target.pointer, 0, diags);
         for (wire, (prop, prop_ptr)) in &view.properties {
             let resolved = space.resolver.peek(prop);
@@ -188,14 +211,19 @@ fn multipart_struct(
                 nullable: false,
                 doc: resolved.as_ref().map(doc_of).unwrap_or_default(),
                 multipart: Some(kind),
+                constant: None,
             });
         }
     }
+    let kind = "A `multipart/form-data` request body.";
     space.push(TypeDef {
         name: name.clone(),
-        pointer: pointer.to_owned(),
+        pointer: type_pointer,
         doc: Doc {
-            description: Some("A `multipart/form-data` request body.".into()),
+            description: Some(match description {
+                Some(d) => format!("{d}\n\n{kind}"),
+                None => kind.to_owned(),
+            }),
             ..Doc::default()
         },
         kind: TypeKind::Multipart(Struct {
@@ -204,4 +232,72 @@ fn multipart_struct(
         }),
     });
     name
+}
+
+/// The last four keys of a node's location in the raw tree, with its depth and whether it lies
+/// under `components/requestBodies`: enough to tell a request body's schema position.
+#[derive(Clone, Copy)]
+struct Location<'a> {
+    tail: [&'a str; 4],
+    depth: usize,
+    request_bodies: bool,
+}
+
+impl<'a> Location<'a> {
+    fn child(self, key: &'a str) -> Self {
+        let [_, a, b, c] = self.tail;
+        let tail = [a, b, c, key];
+        Self {
+            tail,
+            depth: self.depth + 1,
+            request_bodies: self.request_bodies
+                || (self.depth == 1 && tail[2] == "components" && key == "requestBodies"),
+        }
+    }
+
+    /// `…/requestBody/content/multipart~1…/schema`, or the same in a `requestBodies` component.
+    fn is_multipart_body_schema(&self) -> bool {
+        let [owner, content, media, schema] = self.tail;
+        content == "content"
+            && schema == "schema"
+            && media.to_ascii_lowercase().starts_with("multipart/")
+            && (owner == "requestBody" || (self.request_bodies && self.depth == 6))
+    }
+}
+
+/// Component schemas referenced only as the schema of `multipart/*` request bodies (by key).
+/// Such a schema is defined once, as the multipart body type under its own name, and not also
+/// as a JSON struct a caller could mistake for the body.
+pub(super) fn multipart_only_components(raw: &Value) -> HashSet<String> {
+    let mut multipart = HashSet::new();
+    let mut elsewhere = HashSet::new();
+    let root = Location {
+        tail: [""; 4],
+        depth: 0,
+        request_bodies: false,
+    };
+    // An explicit stack: documents can nest deeper than the call stack allows.
+    let mut stack = vec![(raw, root)];
+    while let Some((node, at)) = stack.pop() {
+        match node {
+            Value::Object(map) => {
+                if let Some(key) = map
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| pointer::component_key(r, "schemas"))
+                {
+                    if at.is_multipart_body_schema() {
+                        multipart.insert(key);
+                    } else {
+                        elsewhere.insert(key);
+                    }
+                }
+                stack.extend(map.iter().map(|(k, v)| (v, at.child(k))));
+            }
+            Value::Array(items) => stack.extend(items.iter().map(|v| (v, at.child("")))),
+            _ => {}
+        }
+    }
+    multipart.retain(|key| !elsewhere.contains(key));
+    multipart
 }

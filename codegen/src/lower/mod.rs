@@ -29,6 +29,7 @@ use space::TypeSpace;
 /// Builds the model from a loaded document.
 pub(crate) fn build(doc: &Document, diags: &mut Diagnostics) -> Model {
     let mut space = TypeSpace::new(doc);
+    space.multipart_components = bodies::multipart_only_components(&doc.raw);
     space.define_components(diags);
     let (groups, ops) = operations::build(&mut space, doc, diags);
     let mut types = space.finish();

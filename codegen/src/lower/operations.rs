@@ -30,6 +30,8 @@ const BUILDER_RESERVED: &[&str] = &[
     "options",
     "send",
     "send_with_response",
+    "send_stream",
+    "clone",
     "pages",
     "items",
     "build",

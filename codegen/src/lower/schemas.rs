@@ -9,7 +9,7 @@ use super::shapes::{
 use super::space::{Conv, MAX_DEPTH, Naming, ShapeKey, TypeSpace, wrap_nullable};
 use crate::diagnostics::Diagnostics;
 use crate::ir::{Doc, EnumVariant, Field, StringEnum, Struct, Ty, TypeDef, TypeKind};
-use crate::names::{NameSet, field_name, type_name};
+use crate::names::{NameSet, RESERVED_FIELD_METHODS, field_name, type_name};
 use crate::pointer;
 use openapiv3::{
     AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
@@ -23,6 +23,9 @@ impl TypeSpace<'_> {
             return;
         };
         for (key, schema) in &c.schemas {
+            if self.multipart_components.contains(key) {
+                continue;
+            }
             let name = self.components[key].clone();
             let pointer = format!("#/components/schemas/{}", pointer::escape(key));
             let conv = self.convert(schema, Naming::Fixed(name.clone()), &pointer, 0, diags);
@@ -411,7 +414,7 @@ impl TypeSpace<'_> {
             Ok(n) => n,
             Err(existing) => return Ty::Named(existing),
         };
-        let mut idents = NameSet::default();
+        let mut idents = NameSet::reserving(RESERVED_FIELD_METHODS);
         // The flattened map's field is named before the properties, so a property spelled
         // `additional_properties` gets another name instead of a second field of that name.
         if additional.is_some() {
@@ -426,9 +429,11 @@ impl TypeSpace<'_> {
                 ReferenceOr::Reference { .. } => Doc::default(),
             };
             let mut required = view.required.contains(wire);
+            let mut constant = None;
             if let ReferenceOr::Item(s) = prop {
                 if let Some(only) = single_string_value(s) {
                     add_note(&mut doc, format!("Always `{only}`."));
+                    constant = Some(only);
                 }
                 // One struct serves both directions, and a read-only property is never in a
                 // request (a write-only one never in a response): `required` holds only one
@@ -458,6 +463,7 @@ impl TypeSpace<'_> {
                 nullable: conv.nullable,
                 doc,
                 multipart: None,
+                constant,
             });
         }
         self.push(TypeDef {

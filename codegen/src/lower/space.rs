@@ -92,6 +92,8 @@ pub(super) struct TypeSpace<'a> {
     shapes: HashMap<ShapeKey, String>,
     /// References being converted inline, to stop at a cycle.
     pub(super) resolving: Vec<String>,
+    /// Component keys used only as multipart bodies: defined by `bodies`, not as components.
+    pub(super) multipart_components: HashSet<String>,
 }
 
 impl<'a> TypeSpace<'a> {
@@ -121,6 +123,7 @@ impl<'a> TypeSpace<'a> {
             nullable_components,
             shapes: HashMap::new(),
             resolving: Vec::new(),
+            multipart_components: HashSet::new(),
         }
     }
 

@@ -28,11 +28,13 @@ pub use error::{ApiError, Error, Result};
 pub use multipart::Part;
 pub use pagination::{items, pages};
 pub use query::ParamStyle;
-pub use request::{Request, check_range};
+pub use request::{Request, check_range, require};
 pub use response::Response;
 pub use retry::RetryPolicy;
 #[doc(hidden)]
-pub use setters::{idempotency_key_setter, request_option_setters, string_enum_impls};
+pub use setters::{
+    idempotency_key_setter, request_option_setters, string_enum_impls, struct_constructor,
+};
 pub use transport::{ByteStream, Engine};
 #[doc(hidden)]
 pub use variant::decode_variant;

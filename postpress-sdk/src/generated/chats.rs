@@ -89,7 +89,7 @@ impl Chats {
     /// `linkedin` options travel as a JSON-encoded part.
     ///
     /// # Parameters
-    /// - body (`multipart/form-data`, required)
+    /// - body (`multipart/form-data`, required): a [`StartChatRequest`](crate::types::StartChatRequest), built with `StartChatRequest::new(account_id, attendees_ids)` and its setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -104,7 +104,7 @@ impl Chats {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::ChatsStartRequest = todo!();
+    /// # let body: postpress_sdk::types::StartChatRequest = todo!();
     /// let response = client.chats().start(body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -112,7 +112,7 @@ impl Chats {
     /// ```
     pub fn start(
         &self,
-        body: impl ::std::convert::Into<super::types::ChatsStartRequest>,
+        body: impl ::std::convert::Into<super::types::StartChatRequest>,
     ) -> StartBuilder {
         StartBuilder {
             client: self.client.clone(),
@@ -168,7 +168,7 @@ impl Chats {
     ///
     /// # Parameters
     /// - `chat_id` (path, required): The chat's PostPress id or provider id.
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`ChatActionRequest`](crate::types::ChatActionRequest)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -258,7 +258,7 @@ impl Chats {
     ///
     /// # Parameters
     /// - `chat_id` (path, required): The chat's PostPress id or provider id.
-    /// - body (`multipart/form-data`, required)
+    /// - body (`multipart/form-data`, required): a [`SendMessageRequest`](crate::types::SendMessageRequest), built with `SendMessageRequest::new()` and its setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -273,7 +273,7 @@ impl Chats {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::ChatsSendMessageRequest = todo!();
+    /// let body = postpress_sdk::types::SendMessageRequest::new();
     /// let response = client.chats().send_message("chat_id", body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -282,7 +282,7 @@ impl Chats {
     pub fn send_message(
         &self,
         chat_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<super::types::ChatsSendMessageRequest>,
+        body: impl ::std::convert::Into<super::types::SendMessageRequest>,
     ) -> SendMessageBuilder {
         SendMessageBuilder {
             client: self.client.clone(),
@@ -507,7 +507,7 @@ impl ListBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct StartBuilder {
     client: crate::Client,
-    body: super::types::ChatsStartRequest,
+    body: super::types::StartChatRequest,
     options: crate::engine::RequestOptions,
 }
 impl StartBuilder {
@@ -761,7 +761,7 @@ impl ListMessagesBuilder {
 pub struct SendMessageBuilder {
     client: crate::Client,
     chat_id: ::std::string::String,
-    body: super::types::ChatsSendMessageRequest,
+    body: super::types::SendMessageRequest,
     options: crate::engine::RequestOptions,
 }
 impl SendMessageBuilder {

@@ -160,7 +160,7 @@ impl Messages {
     ///
     /// # Parameters
     /// - `message_id` (path, required): The message's PostPress id.
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`AddMessageReactionRequest`](crate::types::AddMessageReactionRequest), built with `AddMessageReactionRequest::new(reaction)` and its setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -175,7 +175,7 @@ impl Messages {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::AddMessageReactionRequest = todo!();
+    /// let body = postpress_sdk::types::AddMessageReactionRequest::new("reaction");
     /// let response = client.messages().add_reaction("message_id", body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -201,7 +201,7 @@ impl Messages {
     ///
     /// # Parameters
     /// - `message_id` (path, required): The message's PostPress id.
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`ForwardMessageRequest`](crate::types::ForwardMessageRequest), built with `ForwardMessageRequest::new(chat_id)` and its setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -216,7 +216,7 @@ impl Messages {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::ForwardMessageRequest = todo!();
+    /// let body = postpress_sdk::types::ForwardMessageRequest::new("chat_id");
     /// let response = client.messages().forward("message_id", body).send().await?;
     /// # let _ = response;
     /// # Ok(())

@@ -24,6 +24,7 @@
 )]
 #![allow(rustdoc::invalid_rust_codeblocks, rustdoc::private_intra_doc_links)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ErrorError {
     pub code: ErrorCode,
     /// A human-readable explanation.
@@ -31,17 +32,26 @@ pub struct ErrorError {
     /// Quote this id when contacting support.
     pub request_id: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    ErrorError { new(code : ErrorCode, message : ::std::string::String, request_id :
+    ::std::string::String) fixed() set() set_nullable() empty() }
+);
 /// The error envelope of the usage page. The reference pages also show a problem-style body
 /// (`{title, detail, instance, type: "errors/…", status}`); SDKs should accept both, but this
 /// document publishes the envelope because the usage page promises it for every error.
 ///
 /// Example: `{"error":{"code":"not_found","message":"The requested resource was not found.","request_id":"3b2a1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d"}}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Error {
     pub error: ErrorError,
 }
+crate::engine::struct_constructor!(
+    Error { new(error : ErrorError) fixed() set() set_nullable() empty() }
+);
 /// Machine-readable error code.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ErrorCode {
     /// `key_missing`
     KeyMissing,
@@ -80,6 +90,7 @@ pub type ResponseCursor = ::std::string::String;
 /// A boolean sent as a number (0 or 1).
 pub type Flag01 = f64;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedinProduct {
     /// `classic`
     Classic,
@@ -95,6 +106,7 @@ crate::engine::string_enum_impls!(
     SalesNavigator => "sales_navigator", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AccountSourceServiceStatus {
     /// `OK`
     OkType,
@@ -117,6 +129,7 @@ crate::engine::string_enum_impls!(
     "CONNECTING", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatAccountType {
     /// `WHATSAPP`
     Whatsapp,
@@ -141,6 +154,7 @@ crate::engine::string_enum_impls!(
     Telegram => "TELEGRAM", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookAccountType {
     /// `GOOGLE`
     Google,
@@ -174,6 +188,7 @@ crate::engine::string_enum_impls!(
     Slack => "SLACK", Telegram => "TELEGRAM", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HostedProvider {
     /// `LINKEDIN`
     Linkedin,
@@ -203,6 +218,7 @@ crate::engine::string_enum_impls!(
 );
 /// A reaction as the provider reports it (different words from the input enum).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReactionValue {
     /// `LIKE`
     Like,
@@ -226,6 +242,7 @@ crate::engine::string_enum_impls!(
 );
 /// Default: `"CLASSIC"`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobService {
     /// `CLASSIC`
     Classic,
@@ -238,6 +255,7 @@ crate::engine::string_enum_impls!(
     JobService, Unknown, { Classic => "CLASSIC", Recruiter => "RECRUITER", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobState {
     /// `active`
     Active,
@@ -257,6 +275,7 @@ crate::engine::string_enum_impls!(
     => "closed", Paused => "paused", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApplicantRating {
     /// `UNRATED`
     Unrated,
@@ -275,6 +294,7 @@ crate::engine::string_enum_impls!(
 );
 /// Every event any source can emit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookEvent {
     /// `message_received`
     MessageReceived,
@@ -347,6 +367,7 @@ crate::engine::string_enum_impls!(
 );
 /// Default: `"json"`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookFormat {
     /// `json`
     Json,
@@ -359,68 +380,117 @@ crate::engine::string_enum_impls!(
     WebhookFormat, Unknown, { Json => "json", Form => "form", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookHeader {
     pub key: ::std::string::String,
     pub value: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    WebhookHeader { new(key : ::std::string::String, value : ::std::string::String)
+    fixed() set() set_nullable() empty() }
+);
 /// Example: `{"object":"AccountDeleted"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountDeleted {
     /// Always `AccountDeleted`.
     pub object: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    AccountDeleted { new() fixed(object : "AccountDeleted") set() set_nullable() empty()
+    }
+);
 /// Example: `{"object":"ReactionAdded"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ReactionAdded {
     /// Always `ReactionAdded`.
     pub object: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    ReactionAdded { new() fixed(object : "ReactionAdded") set() set_nullable() empty() }
+);
 /// Example: `{"object":"InvitationCanceled"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvitationCanceled {
     /// Always `InvitationCanceled`.
     pub object: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    InvitationCanceled { new() fixed(object : "InvitationCanceled") set() set_nullable()
+    empty() }
+);
 /// Example: `{"object":"MessageDeleted"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessageDeleted {
     /// Always `MessageDeleted`.
     pub object: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    MessageDeleted { new() fixed(object : "MessageDeleted") set() set_nullable() empty()
+    }
+);
 /// Example: `{"object":"WebhookDeleted"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookDeleted {
     /// Always `WebhookDeleted`.
     pub object: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    WebhookDeleted { new() fixed(object : "WebhookDeleted") set() set_nullable() empty()
+    }
+);
 /// Acknowledges a chat action; `getInviteLink` also returns the link.
 ///
 /// Example: `{"object":"ChatPatched"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatPatched {
     /// Always `ChatPatched`.
     pub object: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invite_link: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    ChatPatched { new() fixed(object : "ChatPatched") set(invite_link :
+    ::std::string::String) set_nullable() empty() }
+);
 /// Example: `{"object":"ProfileEdited"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProfileEdited {
     /// Always `ProfileEdited`.
     pub object: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    ProfileEdited { new() fixed(object : "ProfileEdited") set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountSource {
     pub id: ::std::string::String,
     pub status: AccountSourceServiceStatus,
 }
+crate::engine::struct_constructor!(
+    AccountSource { new(id : ::std::string::String, status : AccountSourceServiceStatus)
+    fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountSignature {
     pub title: ::std::string::String,
     pub content: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    AccountSignature { new(title : ::std::string::String, content :
+    ::std::string::String) fixed() set() set_nullable() empty() }
+);
 /// Fields every account variant carries.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountBase {
     /// Always `Account`.
     pub object: ::std::string::String,
@@ -436,18 +506,36 @@ pub struct AccountBase {
     pub groups: ::std::vec::Vec<UniqueId>,
     pub sources: ::std::vec::Vec<AccountSource>,
 }
+crate::engine::struct_constructor!(
+    AccountBase { new(id : UniqueId, name : ::std::string::String, created_at :
+    UtcDateTime, groups : ::std::vec::Vec < UniqueId >, sources : ::std::vec::Vec <
+    AccountSource >) fixed(object : "Account") set(last_fetched_at : UtcDateTime,
+    current_signature : UniqueId, signatures : ::std::vec::Vec < AccountSignature >)
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PhoneSim {
     pub phone_number: ::std::string::String,
     pub sim_serial_number: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    PhoneSim { new(phone_number : ::std::string::String, sim_serial_number :
+    ::std::string::String) fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MobileAccountConnectionParams {
     pub im: PhoneSim,
     pub call: PhoneSim,
 }
+crate::engine::struct_constructor!(
+    MobileAccountConnectionParams { new(im : PhoneSim, call : PhoneSim) fixed() set()
+    set_nullable() empty() }
+);
 /// Mobile
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MobileAccount {
     /// Always `Account`.
     pub object: ::std::string::String,
@@ -467,7 +555,15 @@ pub struct MobileAccount {
     pub type_: ::std::string::String,
     pub connection_params: MobileAccountConnectionParams,
 }
+crate::engine::struct_constructor!(
+    MobileAccount { new(id : UniqueId, name : ::std::string::String, created_at :
+    UtcDateTime, groups : ::std::vec::Vec < UniqueId >, sources : ::std::vec::Vec <
+    AccountSource >, connection_params : MobileAccountConnectionParams) fixed(object :
+    "Account", type_ : "MOBILE") set(last_fetched_at : UtcDateTime, current_signature :
+    UniqueId, signatures : ::std::vec::Vec < AccountSignature >) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MailAccountType {
     /// `MAIL`
     Mail,
@@ -485,17 +581,28 @@ crate::engine::string_enum_impls!(
     "ICLOUD", Outlook => "OUTLOOK", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MailAccountConnectionParamsMail {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     pub username: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    MailAccountConnectionParamsMail { new(username : ::std::string::String) fixed()
+    set(id : ::std::string::String) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MailAccountConnectionParams {
     pub mail: MailAccountConnectionParamsMail,
 }
+crate::engine::struct_constructor!(
+    MailAccountConnectionParams { new(mail : MailAccountConnectionParamsMail) fixed()
+    set() set_nullable() empty() }
+);
 /// Mail
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MailAccount {
     /// Always `Account`.
     pub object: ::std::string::String,
@@ -514,7 +621,16 @@ pub struct MailAccount {
     pub type_: MailAccountType,
     pub connection_params: MailAccountConnectionParams,
 }
+crate::engine::struct_constructor!(
+    MailAccount { new(id : UniqueId, name : ::std::string::String, created_at :
+    UtcDateTime, groups : ::std::vec::Vec < UniqueId >, sources : ::std::vec::Vec <
+    AccountSource >, type_ : MailAccountType, connection_params :
+    MailAccountConnectionParams) fixed(object : "Account") set(last_fetched_at :
+    UtcDateTime, current_signature : UniqueId, signatures : ::std::vec::Vec <
+    AccountSignature >) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MessagingAccountType {
     /// `LINKEDIN`
     Linkedin,
@@ -539,6 +655,7 @@ crate::engine::string_enum_impls!(
     => "TWITTER", Slack => "SLACK", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagingAccountConnectionParamsIm {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -550,14 +667,26 @@ pub struct MessagingAccountConnectionParamsIm {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub premium_features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::struct_constructor!(
+    MessagingAccountConnectionParamsIm { new(id : ::std::string::String) fixed()
+    set(username : ::std::string::String, public_identifier : ::std::string::String,
+    premium_features : ::std::vec::Vec < ::std::string::String >) set_nullable() empty()
+    }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagingAccountConnectionParams {
     pub im: MessagingAccountConnectionParamsIm,
 }
+crate::engine::struct_constructor!(
+    MessagingAccountConnectionParams { new(im : MessagingAccountConnectionParamsIm)
+    fixed() set() set_nullable() empty() }
+);
 /// Messaging
 ///
 /// Accounts of messaging and social providers; `connection_params.im` holds the provider identity.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagingAccount {
     /// Always `Account`.
     pub object: ::std::string::String,
@@ -576,10 +705,19 @@ pub struct MessagingAccount {
     pub type_: MessagingAccountType,
     pub connection_params: MessagingAccountConnectionParams,
 }
+crate::engine::struct_constructor!(
+    MessagingAccount { new(id : UniqueId, name : ::std::string::String, created_at :
+    UtcDateTime, groups : ::std::vec::Vec < UniqueId >, sources : ::std::vec::Vec <
+    AccountSource >, type_ : MessagingAccountType, connection_params :
+    MessagingAccountConnectionParams) fixed(object : "Account") set(last_fetched_at :
+    UtcDateTime, current_signature : UniqueId, signatures : ::std::vec::Vec <
+    AccountSignature >) set_nullable() empty() }
+);
 /// A linked account; `type` tells the variants apart.
 ///
 /// Example: `{"object":"Account","type":"LINKEDIN","id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","name":"Jane Doe","created_at":"2025-03-01T09:30:00.000Z","connection_params":{"im":{"id":"ACoAAB1234","publicIdentifier":"j...`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Account {
     /// Mobile
     ///
@@ -721,6 +859,7 @@ impl<'de> ::serde::Deserialize<'de> for Account {
 }
 /// Example: `{"object":"AccountList","items":[{"object":"Account","type":"MOBILE","id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GS","name":"Work phone","created_at":"2025-02-11T08:00:00.000Z","connection_params":{"im":{"phone...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountList {
     /// Always `AccountList`.
     pub object: ::std::string::String,
@@ -728,7 +867,12 @@ pub struct AccountList {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::struct_constructor!(
+    AccountList { new(items : ::std::vec::Vec < Account >) fixed(object : "AccountList")
+    set(cursor : ResponseCursor) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProxySettingsProtocol {
     /// `https`
     Https,
@@ -744,6 +888,7 @@ crate::engine::string_enum_impls!(
     "socks5", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProxySettings {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub protocol: ::std::option::Option<ProxySettingsProtocol>,
@@ -754,9 +899,15 @@ pub struct ProxySettings {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    ProxySettings { new(host : ::std::string::String, port : i64) fixed() set(protocol :
+    ProxySettingsProtocol, username : ::std::string::String, password :
+    ::std::string::String) set_nullable() empty() }
+);
 /// An instant (ISO 8601) from which to sync, or a number of items; 0 means no history.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SyncLimitValue {
     Number(f64),
     StringType(::std::string::String),
@@ -764,6 +915,7 @@ pub enum SyncLimitValue {
     Other(::serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConnectCommonDisabledFeaturesItem {
     /// `linkedin_recruiter`
     LinkedinRecruiter,
@@ -780,14 +932,20 @@ crate::engine::string_enum_impls!(
     LinkedinOrganizationsMailboxes => "linkedin_organizations_mailboxes", }
 );
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConnectCommonSyncLimit {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub chats: ::std::option::Option<SyncLimitValue>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<SyncLimitValue>,
 }
+crate::engine::struct_constructor!(
+    ConnectCommonSyncLimit { new() fixed() set(chats : SyncLimitValue, messages :
+    SyncLimitValue) set_nullable() empty() }
+);
 /// Fields every connection request may carry.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConnectCommon {
     /// ISO 3166-1 alpha-2 country code for the proxy.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -804,8 +962,15 @@ pub struct ConnectCommon {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub proxy: ::std::option::Option<ProxySettings>,
 }
+crate::engine::struct_constructor!(
+    ConnectCommon { new() fixed() set(country : ::std::string::String, ip :
+    ::std::string::String, disabled_features : ::std::vec::Vec <
+    ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy :
+    ProxySettings) set_nullable() empty() }
+);
 /// LinkedIn (credentials)
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinBasicConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -830,8 +995,17 @@ pub struct LinkedinBasicConnect {
     pub username: ::std::string::String,
     pub password: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    LinkedinBasicConnect { new(username : ::std::string::String, password :
+    ::std::string::String) fixed(provider : "LINKEDIN") set(country :
+    ::std::string::String, ip : ::std::string::String, disabled_features :
+    ::std::vec::Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
+    ConnectCommonSyncLimit, proxy : ProxySettings, user_agent : ::std::string::String,
+    recruiter_contract_id : ::std::string::String) set_nullable() empty() }
+);
 /// LinkedIn (cookie)
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinCookieConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -857,8 +1031,17 @@ pub struct LinkedinCookieConnect {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub premium_token: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    LinkedinCookieConnect { new(access_token : ::std::string::String) fixed(provider :
+    "LINKEDIN") set(country : ::std::string::String, ip : ::std::string::String,
+    disabled_features : ::std::vec::Vec < ConnectCommonDisabledFeaturesItem >, sync_limit
+    : ConnectCommonSyncLimit, proxy : ProxySettings, user_agent : ::std::string::String,
+    recruiter_contract_id : ::std::string::String, premium_token : ::std::string::String)
+    set_nullable() empty() }
+);
 /// WhatsApp
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -880,7 +1063,15 @@ pub struct WhatsappConnect {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pairing_phone_number: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    WhatsappConnect { new() fixed(provider : "WHATSAPP") set(country :
+    ::std::string::String, ip : ::std::string::String, disabled_features :
+    ::std::vec::Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
+    ConnectCommonSyncLimit, proxy : ProxySettings, pairing_phone_number :
+    ::std::string::String) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CredentialsConnectProvider {
     /// `INSTAGRAM`
     Instagram,
@@ -897,6 +1088,7 @@ crate::engine::string_enum_impls!(
 );
 /// Instagram, X or Messenger
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CredentialsConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -916,8 +1108,16 @@ pub struct CredentialsConnect {
     pub username: ::std::string::String,
     pub password: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    CredentialsConnect { new(provider : CredentialsConnectProvider, username :
+    ::std::string::String, password : ::std::string::String) fixed() set(country :
+    ::std::string::String, ip : ::std::string::String, disabled_features :
+    ::std::vec::Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
+    ConnectCommonSyncLimit, proxy : ProxySettings) set_nullable() empty() }
+);
 /// Telegram
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TelegramConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -936,8 +1136,15 @@ pub struct TelegramConnect {
     /// Always `TELEGRAM`.
     pub provider: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    TelegramConnect { new() fixed(provider : "TELEGRAM") set(country :
+    ::std::string::String, ip : ::std::string::String, disabled_features :
+    ::std::vec::Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
+    ConnectCommonSyncLimit, proxy : ProxySettings) set_nullable() empty() }
+);
 /// IMAP
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ImapConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -969,11 +1176,22 @@ pub struct ImapConnect {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub imap_encryption: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    ImapConnect { new(imap_user : ::std::string::String, smtp_user :
+    ::std::string::String, imap_password : ::std::string::String, smtp_password :
+    ::std::string::String, imap_host : ::std::string::String, smtp_host :
+    ::std::string::String, imap_port : i64, smtp_port : i64) fixed(provider : "MAIL")
+    set(country : ::std::string::String, ip : ::std::string::String, disabled_features :
+    ::std::vec::Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
+    ConnectCommonSyncLimit, proxy : ProxySettings, imap_encryption :
+    ::std::string::String) set_nullable() empty() }
+);
 /// How to authenticate with the provider. `provider` selects the family, but LinkedIn has two
 /// variants (credentials and cookie) with the same value, so no discriminator is declared: the
 /// variants are told apart by their required fields (`username`+`password` or `access_token`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConnectAccountRequest {
     /// IMAP
     Imap(ImapConnect),
@@ -991,26 +1209,42 @@ pub enum ConnectAccountRequest {
     Other(::serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateAccountRequest {
     /// A name for the account shown in the dashboard.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    UpdateAccountRequest { new() fixed() set(label : ::std::string::String)
+    set_nullable() empty() }
+);
 /// Example: `{"object":"AccountCreated","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountCreated {
     /// Always `AccountCreated`.
     pub object: ::std::string::String,
     pub account_id: UniqueId,
 }
+crate::engine::struct_constructor!(
+    AccountCreated { new(account_id : UniqueId) fixed(object : "AccountCreated") set()
+    set_nullable() empty() }
+);
 /// Example: `{"object":"AccountReconnected","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountReconnected {
     /// Always `AccountReconnected`.
     pub object: ::std::string::String,
     pub account_id: UniqueId,
 }
+crate::engine::struct_constructor!(
+    AccountReconnected { new(account_id : UniqueId) fixed(object : "AccountReconnected")
+    set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CheckpointCheckpointType {
     /// `2FA`
     T2fa,
@@ -1035,6 +1269,7 @@ crate::engine::string_enum_impls!(
     => "QRCODE", PairingCode => "PAIRING_CODE", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CheckpointCheckpoint {
     #[serde(rename = "type")]
     pub type_: CheckpointCheckpointType,
@@ -1045,17 +1280,27 @@ pub struct CheckpointCheckpoint {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    CheckpointCheckpoint { new(type_ : CheckpointCheckpointType) fixed() set(qrcode :
+    ::std::string::String, code : ::std::string::String) set_nullable() empty() }
+);
 /// The provider wants more proof. The connection intent lasts five minutes; after that the API answers 408 and then 400.
 ///
 /// Example: `{"object":"Checkpoint","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","checkpoint":{"type":"2FA"}}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Checkpoint {
     /// Always `Checkpoint`.
     pub object: ::std::string::String,
     pub account_id: UniqueId,
     pub checkpoint: CheckpointCheckpoint,
 }
+crate::engine::struct_constructor!(
+    Checkpoint { new(account_id : UniqueId, checkpoint : CheckpointCheckpoint)
+    fixed(object : "Checkpoint") set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SolveCheckpointRequestProvider {
     /// `LINKEDIN`
     Linkedin,
@@ -1073,13 +1318,19 @@ crate::engine::string_enum_impls!(
     "INSTAGRAM", Twitter => "TWITTER", Messenger => "MESSENGER", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SolveCheckpointRequest {
     pub account_id: UniqueId,
     /// The code; a phone number goes as `(+33)0612345678`; `TRY_ANOTHER_WAY` asks for another method.
     pub code: ::std::string::String,
     pub provider: SolveCheckpointRequestProvider,
 }
+crate::engine::struct_constructor!(
+    SolveCheckpointRequest { new(account_id : UniqueId, code : ::std::string::String,
+    provider : SolveCheckpointRequestProvider) fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ResendCheckpointRequestProvider {
     /// `LINKEDIN`
     Linkedin,
@@ -1095,19 +1346,30 @@ crate::engine::string_enum_impls!(
     "INSTAGRAM", Messenger => "MESSENGER", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResendCheckpointRequest {
     pub account_id: ::std::string::String,
     pub provider: ResendCheckpointRequestProvider,
 }
+crate::engine::struct_constructor!(
+    ResendCheckpointRequest { new(account_id : ::std::string::String, provider :
+    ResendCheckpointRequestProvider) fixed() set() set_nullable() empty() }
+);
 /// Example: `{"object":"CheckpointResend","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","success":true}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CheckpointResend {
     /// Always `CheckpointResend`.
     pub object: ::std::string::String,
     pub account_id: ::std::string::String,
     pub success: bool,
 }
+crate::engine::struct_constructor!(
+    CheckpointResend { new(account_id : ::std::string::String, success : bool)
+    fixed(object : "CheckpointResend") set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AccountResyncStatus {
     /// `SYNC_STARTED`
     SyncStarted,
@@ -1129,12 +1391,18 @@ crate::engine::string_enum_impls!(
 );
 /// Example: `{"object":"AccountResync","status":"SYNC_STARTED"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountResync {
     /// Always `AccountResync`.
     pub object: ::std::string::String,
     pub status: AccountResyncStatus,
 }
+crate::engine::struct_constructor!(
+    AccountResync { new(status : AccountResyncStatus) fixed(object : "AccountResync")
+    set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HostedProvidersStringType {
     /// `*`
     Star,
@@ -1154,6 +1422,7 @@ crate::engine::string_enum_impls!(
 /// A wildcard for a family of providers, or an explicit list.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum HostedProviders {
     Array(::std::vec::Vec<HostedProvider>),
     StringType(HostedProvidersStringType),
@@ -1161,6 +1430,7 @@ pub enum HostedProviders {
     Other(::serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct HostedAuthCommon {
     #[serde(rename = "expiresOn")]
     pub expires_on: UtcDateTime,
@@ -1178,8 +1448,15 @@ pub struct HostedAuthCommon {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bypass_success_screen: ::std::option::Option<bool>,
 }
+crate::engine::struct_constructor!(
+    HostedAuthCommon { new(expires_on : UtcDateTime, api_url : ::std::string::String)
+    fixed() set(name : ::std::string::String, success_redirect_url :
+    ::std::string::String, failure_redirect_url : ::std::string::String, notify_url :
+    ::std::string::String, bypass_success_screen : bool) set_nullable() empty() }
+);
 /// Create
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct HostedAuthCreate {
     #[serde(rename = "expiresOn")]
     pub expires_on: UtcDateTime,
@@ -1201,8 +1478,16 @@ pub struct HostedAuthCreate {
     pub type_: ::std::string::String,
     pub providers: HostedProviders,
 }
+crate::engine::struct_constructor!(
+    HostedAuthCreate { new(expires_on : UtcDateTime, api_url : ::std::string::String,
+    providers : HostedProviders) fixed(type_ : "create") set(name :
+    ::std::string::String, success_redirect_url : ::std::string::String,
+    failure_redirect_url : ::std::string::String, notify_url : ::std::string::String,
+    bypass_success_screen : bool) set_nullable() empty() }
+);
 /// Reconnect
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct HostedAuthReconnect {
     #[serde(rename = "expiresOn")]
     pub expires_on: UtcDateTime,
@@ -1224,7 +1509,15 @@ pub struct HostedAuthReconnect {
     pub type_: ::std::string::String,
     pub reconnect_account: UniqueId,
 }
+crate::engine::struct_constructor!(
+    HostedAuthReconnect { new(expires_on : UtcDateTime, api_url : ::std::string::String,
+    reconnect_account : UniqueId) fixed(type_ : "reconnect") set(name :
+    ::std::string::String, success_redirect_url : ::std::string::String,
+    failure_redirect_url : ::std::string::String, notify_url : ::std::string::String,
+    bypass_success_screen : bool) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum HostedAuthRequest {
     /// Create
     ///
@@ -1328,12 +1621,18 @@ impl<'de> ::serde::Deserialize<'de> for HostedAuthRequest {
 }
 /// Example: `{"object":"HostedAuthUrl","url":"https://account.postpress.ai/hosted/7f3c2a"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct HostedAuthUrl {
     /// Always `HostedAuthUrl`.
     pub object: ::std::string::String,
     pub url: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    HostedAuthUrl { new(url : ::std::string::String) fixed(object : "HostedAuthUrl")
+    set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Mention {
     pub name: ::std::string::String,
     /// ACo/ADo id for a person, digits for a company.
@@ -1341,39 +1640,24 @@ pub struct Mention {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_company: ::std::option::Option<bool>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreatePostRequest {
-    pub account_id: ::std::string::String,
-    /// The text. LinkedIn mentions use `{{index}}` placeholders into `mentions`; Instagram uses `@username`. Send "" for a plain repost.
-    pub text: ::std::string::String,
-    /// Images or a video (LinkedIn images at most 6012×6012 px).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub attachments: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub video_thumbnail: ::std::option::Option<::std::string::String>,
-    /// The LinkedIn post id to repost.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub repost: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub include_job_posting: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub mentions: ::std::option::Option<::std::vec::Vec<Mention>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub external_link: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub as_organization: ::std::option::Option<::std::string::String>,
-    /// Instagram location.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub location: ::std::option::Option<::std::string::String>,
-}
+crate::engine::struct_constructor!(
+    Mention { new(name : ::std::string::String, profile_id : ::std::string::String)
+    fixed() set(is_company : bool) set_nullable() empty() }
+);
 /// Example: `{"object":"PostCreated","post_id":"7332661864792854528"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PostCreated {
     /// Always `PostCreated`.
     pub object: ::std::string::String,
     pub post_id: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    PostCreated { new(post_id : ::std::string::String) fixed(object : "PostCreated")
+    set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PostAuthor {
     #[serde(default)]
     pub public_identifier: ::std::option::Option<::std::string::String>,
@@ -1386,7 +1670,14 @@ pub struct PostAuthor {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    PostAuthor { new(id : ::std::string::String, is_company : bool) fixed()
+    set(public_identifier : ::std::string::String, name : ::std::string::String, headline
+    : ::std::string::String, profile_picture_url : ::std::string::String) set_nullable()
+    empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinPostWrittenBy {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -1395,13 +1686,24 @@ pub struct LinkedinPostWrittenBy {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    LinkedinPostWrittenBy { new() fixed() set(id : ::std::string::String,
+    public_identifier : ::std::string::String, name : ::std::string::String)
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinPostPermissions {
     pub can_react: bool,
     pub can_share: bool,
     pub can_post_comments: bool,
 }
+crate::engine::struct_constructor!(
+    LinkedinPostPermissions { new(can_react : bool, can_share : bool, can_post_comments :
+    bool) fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinPostRepostContent {
     pub id: ::std::string::String,
     pub date: ::std::string::String,
@@ -1411,8 +1713,14 @@ pub struct LinkedinPostRepostContent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    LinkedinPostRepostContent { new(id : ::std::string::String, date :
+    ::std::string::String, parsed_datetime : UtcDateTime) fixed() set(author :
+    PostAuthor, text : ::std::string::String) set_nullable() empty() }
+);
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinPost {
     /// Always `Post`.
     pub object: ::std::string::String,
@@ -1445,8 +1753,20 @@ pub struct LinkedinPost {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repost_content: ::std::option::Option<LinkedinPostRepostContent>,
 }
+crate::engine::struct_constructor!(
+    LinkedinPost { new(id : ::std::string::String, social_id : ::std::string::String,
+    share_url : ::std::string::String, text : ::std::string::String, date :
+    ::std::string::String, parsed_datetime : UtcDateTime, reaction_counter : f64,
+    comment_counter : f64, repost_counter : f64, impressions_counter : f64, author :
+    PostAuthor, permissions : LinkedinPostPermissions, is_repost : bool) fixed(object :
+    "Post", provider : "LINKEDIN") set(title : ::std::string::String, user_reacted :
+    ReactionValue, written_by : LinkedinPostWrittenBy, repost_id : ::std::string::String,
+    reposted_by : PostAuthor, repost_content : LinkedinPostRepostContent) set_nullable()
+    empty() }
+);
 /// Instagram
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InstagramPost {
     /// Always `Post`.
     pub object: ::std::string::String,
@@ -1465,8 +1785,16 @@ pub struct InstagramPost {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub media_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::struct_constructor!(
+    InstagramPost { new(id : ::std::string::String, provider_id : ::std::string::String,
+    text : ::std::string::String, date : UtcDateTime, reaction_counter : f64,
+    comment_counter : f64) fixed(object : "Post", provider : "INSTAGRAM") set(shortcode :
+    ::std::string::String, share_url : ::std::string::String, media_urls :
+    ::std::vec::Vec < ::std::string::String >) set_nullable() empty() }
+);
 /// Example: `{"object":"Post","provider":"LINKEDIN","id":"7332661864792854528","social_id":"urn:li:activity:7332661864792854528","share_url":"https://www.linkedin.com/posts/jane-doe_activity-7332661864792854528","...`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Post {
     /// LinkedIn
     ///
@@ -1554,6 +1882,7 @@ impl<'de> ::serde::Deserialize<'de> for Post {
 }
 /// Example: `{"object":"PostList","items":[{"object":"Post","provider":"INSTAGRAM","id":"3141592653589793238","provider_id":"3141592653589793238","text":"Morning light","date":"2025-05-20T07:12:00.000Z","reaction_...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PostList {
     /// Always `PostList`.
     pub object: ::std::string::String,
@@ -1561,10 +1890,15 @@ pub struct PostList {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::struct_constructor!(
+    PostList { new(items : ::std::vec::Vec < Post >) fixed(object : "PostList")
+    set(cursor : ResponseCursor) set_nullable() empty() }
+);
 /// Input reaction words differ from the output `ReactionValue`; Instagram accepts only `like`.
 ///
 /// Default: `"like"`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AddPostReactionRequestReactionType {
     /// `like`
     Like,
@@ -1587,6 +1921,7 @@ crate::engine::string_enum_impls!(
     => "funny", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddPostReactionRequest {
     pub account_id: ::std::string::String,
     /// The LinkedIn `social_id` or the Instagram provider id.
@@ -1601,7 +1936,14 @@ pub struct AddPostReactionRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub as_organization: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    AddPostReactionRequest { new(account_id : ::std::string::String, post_id :
+    ::std::string::String) fixed() set(comment_id : ::std::string::String, reaction_type
+    : AddPostReactionRequestReactionType, as_organization : ::std::string::String)
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PostReactionAuthorType {
     /// `INDIVIDUAL`
     Individual,
@@ -1615,6 +1957,7 @@ crate::engine::string_enum_impls!(
     }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PostReactionAuthorNetworkDistance {
     /// `FIRST_DEGREE`
     FirstDegree,
@@ -1633,6 +1976,7 @@ crate::engine::string_enum_impls!(
     "OUT_OF_NETWORK", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PostReactionAuthor {
     pub id: ::std::string::String,
     #[serde(rename = "type")]
@@ -1644,7 +1988,14 @@ pub struct PostReactionAuthor {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub network_distance: ::std::option::Option<PostReactionAuthorNetworkDistance>,
 }
+crate::engine::struct_constructor!(
+    PostReactionAuthor { new(id : ::std::string::String, type_ : PostReactionAuthorType,
+    name : ::std::string::String, headline : ::std::string::String, profile_url :
+    ::std::string::String, profile_picture_url : ::std::string::String) fixed()
+    set(network_distance : PostReactionAuthorNetworkDistance) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PostReaction {
     /// Always `PostReaction`.
     pub object: ::std::string::String,
@@ -1654,7 +2005,13 @@ pub struct PostReaction {
     pub comment_id: ::std::option::Option<::std::string::String>,
     pub author: PostReactionAuthor,
 }
+crate::engine::struct_constructor!(
+    PostReaction { new(value : ReactionValue, post_id : ::std::string::String, author :
+    PostReactionAuthor) fixed(object : "PostReaction") set(comment_id :
+    ::std::string::String) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PostReactionPagePaging {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
@@ -1662,24 +2019,39 @@ pub struct PostReactionPagePaging {
     pub page_count: f64,
     pub total_count: f64,
 }
+crate::engine::struct_constructor!(
+    PostReactionPagePaging { new(start : f64, page_count : f64, total_count : f64)
+    fixed() set(cursor : ResponseCursor) set_nullable() empty() }
+);
 /// Reactions on a post; the next cursor is `paging.cursor`.
 ///
 /// Example: `{"object":"PostReactionList","items":[{"object":"PostReaction","value":"LIKE","post_id":"urn:li:activity:7332661864792854528","author":{"id":"ACoAAB5678","type":"INDIVIDUAL","name":"John Roe","headlin...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PostReactionPage {
     /// Always `PostReactionList`.
     pub object: ::std::string::String,
     pub items: ::std::vec::Vec<PostReaction>,
     pub paging: PostReactionPagePaging,
 }
+crate::engine::struct_constructor!(
+    PostReactionPage { new(items : ::std::vec::Vec < PostReaction >, paging :
+    PostReactionPagePaging) fixed(object : "PostReactionList") set() set_nullable()
+    empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PostReactionListPaging {
     pub page_count: f64,
 }
+crate::engine::struct_constructor!(
+    PostReactionListPaging { new(page_count : f64) fixed() set() set_nullable() empty() }
+);
 /// Reactions a user made; a top-level cursor plus `paging.page_count`.
 ///
 /// Example: `{"object":"PostReactionList","items":[{"object":"PostReaction","value":"PRAISE","post_id":"urn:li:activity:7332661864792854528","author":{"id":"ACoAAB1234","type":"INDIVIDUAL","name":"Jane Doe","headl...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PostReactionList {
     /// Always `PostReactionList`.
     pub object: ::std::string::String,
@@ -1688,13 +2060,24 @@ pub struct PostReactionList {
     pub cursor: ::std::option::Option<ResponseCursor>,
     pub paging: PostReactionListPaging,
 }
+crate::engine::struct_constructor!(
+    PostReactionList { new(items : ::std::vec::Vec < PostReaction >, paging :
+    PostReactionListPaging) fixed(object : "PostReactionList") set(cursor :
+    ResponseCursor) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinUserProfileContactInfoSocialsItem {
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
     pub name: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    LinkedinUserProfileContactInfoSocialsItem { new(type_ : ::std::string::String, name :
+    ::std::string::String) fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinUserProfileContactInfo {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1708,17 +2091,34 @@ pub struct LinkedinUserProfileContactInfo {
         ::std::vec::Vec<LinkedinUserProfileContactInfoSocialsItem>,
     >,
 }
+crate::engine::struct_constructor!(
+    LinkedinUserProfileContactInfo { new() fixed() set(emails : ::std::vec::Vec <
+    ::std::string::String >, phones : ::std::vec::Vec < ::std::string::String >, adresses
+    : ::std::vec::Vec < ::std::string::String >, socials : ::std::vec::Vec <
+    LinkedinUserProfileContactInfoSocialsItem >) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinUserProfileBirthdate {
     pub month: i64,
     pub day: i64,
 }
+crate::engine::struct_constructor!(
+    LinkedinUserProfileBirthdate { new(month : i64, day : i64) fixed() set()
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinUserProfilePrimaryLocale {
     pub country: ::std::string::String,
     pub language: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    LinkedinUserProfilePrimaryLocale { new(country : ::std::string::String, language :
+    ::std::string::String) fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinUserProfileSkillsItem {
     pub name: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1727,8 +2127,13 @@ pub struct LinkedinUserProfileSkillsItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub skill_endorsement_id: ::std::option::Option<f64>,
 }
+crate::engine::struct_constructor!(
+    LinkedinUserProfileSkillsItem { new(name : ::std::string::String) fixed()
+    set(endorsement_count : f64, skill_endorsement_id : f64) set_nullable() empty() }
+);
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinUserProfile {
     /// Always `UserProfile`.
     pub object: ::std::string::String,
@@ -1771,8 +2176,23 @@ pub struct LinkedinUserProfile {
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+crate::engine::struct_constructor!(
+    LinkedinUserProfile { new(provider_id : ::std::string::String, public_identifier :
+    ::std::string::String, headline : ::std::string::String, websites : ::std::vec::Vec <
+    ::std::string::String >) fixed(object : "UserProfile", provider : "LINKEDIN")
+    set(public_profile_url : ::std::string::String, first_name : ::std::string::String,
+    last_name : ::std::string::String, pronoun : ::std::string::String, summary :
+    ::std::string::String, location : ::std::string::String, profile_picture_url :
+    ::std::string::String, profile_picture_url_large : ::std::string::String,
+    background_picture_url : ::std::string::String, hashtags : ::std::vec::Vec <
+    ::std::string::String >, contact_info : LinkedinUserProfileContactInfo, birthdate :
+    LinkedinUserProfileBirthdate, primary_locale : LinkedinUserProfilePrimaryLocale,
+    skills : ::std::vec::Vec < LinkedinUserProfileSkillsItem >, throttled_sections :
+    ::std::vec::Vec < ::std::string::String >) set_nullable() empty() }
+);
 /// WhatsApp
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappUserProfile {
     /// Always `UserProfile`.
     pub object: ::std::string::String,
@@ -1786,8 +2206,15 @@ pub struct WhatsappUserProfile {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    WhatsappUserProfile { new(id : ::std::string::String) fixed(object : "UserProfile",
+    provider : "WHATSAPP") set(name : ::std::string::String, phone_number :
+    ::std::string::String, profile_picture_url : ::std::string::String) set_nullable()
+    empty() }
+);
 /// Instagram
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InstagramUserProfile {
     /// Always `UserProfile`.
     pub object: ::std::string::String,
@@ -1806,8 +2233,17 @@ pub struct InstagramUserProfile {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    InstagramUserProfile { new(provider_id : ::std::string::String, public_identifier :
+    ::std::string::String, full_name : ::std::string::String, followers_count : f64,
+    following_count : f64, posts_count : f64, is_verified : bool, is_private : bool)
+    fixed(object : "UserProfile", provider : "INSTAGRAM") set(biography :
+    ::std::string::String, profile_picture_url : ::std::string::String) set_nullable()
+    empty() }
+);
 /// Telegram
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TelegramUserProfile {
     /// Always `UserProfile`.
     pub object: ::std::string::String,
@@ -1823,8 +2259,15 @@ pub struct TelegramUserProfile {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    TelegramUserProfile { new(provider_id : ::std::string::String) fixed(object :
+    "UserProfile", provider : "TELEGRAM") set(first_name : ::std::string::String,
+    last_name : ::std::string::String, username : ::std::string::String,
+    profile_picture_url : ::std::string::String) set_nullable() empty() }
+);
 /// X
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TwitterUserProfile {
     /// Always `UserProfile`.
     pub object: ::std::string::String,
@@ -1846,8 +2289,15 @@ pub struct TwitterUserProfile {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub verified: ::std::option::Option<bool>,
 }
+crate::engine::struct_constructor!(
+    TwitterUserProfile { new(id : ::std::string::String, name : ::std::string::String,
+    screen_name : ::std::string::String) fixed(object : "UserProfile", provider :
+    "TWITTER") set(followers_count : f64, friends_count : f64, verified : bool)
+    set_nullable(description : ::std::string::String) empty() }
+);
 /// Example: `{"object":"UserProfile","provider":"LINKEDIN","provider_id":"ACoAAB1234","public_identifier":"jane-doe","first_name":"Jane","last_name":"Doe","headline":"Founder at Example","websites":["https://examp...`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UserProfile {
     /// LinkedIn
     ///
@@ -1923,11 +2373,17 @@ impl<'de> ::serde::Deserialize<'de> for UserProfile {
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RecruiterSeat {
     pub owner_seat_id: ::std::string::String,
     pub contract_id: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    RecruiterSeat { new(owner_seat_id : ::std::string::String, contract_id :
+    ::std::string::String) fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SeatErrorError {
     /// `MULTIPLE_SESSIONS`
     MultipleSessions,
@@ -1941,18 +2397,29 @@ crate::engine::string_enum_impls!(
     "DISCONNECTED", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SeatError {
     pub error: SeatErrorError,
 }
+crate::engine::struct_constructor!(
+    SeatError { new(error : SeatErrorError) fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinOwnerProfileOrganizationsItem {
     pub id: ::std::string::String,
     pub mailbox_id: ::std::string::String,
     pub name: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    LinkedinOwnerProfileOrganizationsItem { new(id : ::std::string::String, mailbox_id :
+    ::std::string::String, name : ::std::string::String) fixed() set() set_nullable()
+    empty() }
+);
 /// The Recruiter seat, an error when it cannot be used, or `null` without one.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum LinkedinOwnerProfileRecruiter {
     RecruiterSeat(RecruiterSeat),
     SeatError(SeatError),
@@ -1962,6 +2429,7 @@ pub enum LinkedinOwnerProfileRecruiter {
 /// The Sales Navigator seat, an error when it cannot be used, or `null` without one.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum LinkedinOwnerProfileSalesNavigator {
     RecruiterSeat(RecruiterSeat),
     SeatError(SeatError),
@@ -1970,6 +2438,7 @@ pub enum LinkedinOwnerProfileSalesNavigator {
 }
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinOwnerProfile {
     /// Always `AccountOwnerProfile`.
     pub object: ::std::string::String,
@@ -2002,7 +2471,20 @@ pub struct LinkedinOwnerProfile {
     #[serde(default)]
     pub sales_navigator: ::std::option::Option<LinkedinOwnerProfileSalesNavigator>,
 }
+crate::engine::struct_constructor!(
+    LinkedinOwnerProfile { new(provider_id : ::std::string::String, entity_urn :
+    ::std::string::String, object_urn : ::std::string::String, first_name :
+    ::std::string::String, last_name : ::std::string::String, profile_picture_url :
+    ::std::string::String, email : ::std::string::String, premium : bool, open_profile :
+    bool, organizations : ::std::vec::Vec < LinkedinOwnerProfileOrganizationsItem >)
+    fixed(object : "AccountOwnerProfile", provider : "LINKEDIN") set(public_profile_url :
+    ::std::string::String, public_identifier : ::std::string::String, headline :
+    ::std::string::String, location : ::std::string::String, occupation :
+    ::std::string::String, recruiter : LinkedinOwnerProfileRecruiter, sales_navigator :
+    LinkedinOwnerProfileSalesNavigator) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TelegramOwnerProfileStatus {
     pub name: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -2010,14 +2492,25 @@ pub struct TelegramOwnerProfileStatus {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub was_online: ::std::option::Option<f64>,
 }
+crate::engine::struct_constructor!(
+    TelegramOwnerProfileStatus { new(name : ::std::string::String) fixed() set(expires :
+    f64, was_online : f64) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TelegramOwnerProfileRestrictionReasonItem {
     pub platform: ::std::string::String,
     pub reason: ::std::string::String,
     pub text: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    TelegramOwnerProfileRestrictionReasonItem { new(platform : ::std::string::String,
+    reason : ::std::string::String, text : ::std::string::String) fixed() set()
+    set_nullable() empty() }
+);
 /// Telegram
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TelegramOwnerProfile {
     /// Always `AccountOwnerProfile`.
     pub object: ::std::string::String,
@@ -2063,8 +2556,20 @@ pub struct TelegramOwnerProfile {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lang_code: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    TelegramOwnerProfile { new(provider_id : ::std::string::String, profile_picture_url :
+    ::std::string::String) fixed(object : "AccountOwnerProfile", provider : "TELEGRAM")
+    set(self_ : bool, contact : bool, mutual_contact : bool, deleted : bool, bot : bool,
+    verified : bool, restricted : bool, fake : bool, premium : bool, close_friend : bool,
+    first_name : ::std::string::String, last_name : ::std::string::String, username :
+    ::std::string::String, phone : ::std::string::String, status :
+    TelegramOwnerProfileStatus, restriction_reason : ::std::vec::Vec <
+    TelegramOwnerProfileRestrictionReasonItem >, lang_code : ::std::string::String)
+    set_nullable() empty() }
+);
 /// X
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TwitterOwnerProfile {
     /// Always `AccountOwnerProfile`.
     pub object: ::std::string::String,
@@ -2076,8 +2581,15 @@ pub struct TwitterOwnerProfile {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_image_url_https: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    TwitterOwnerProfile { new(id : ::std::string::String, name : ::std::string::String,
+    screen_name : ::std::string::String) fixed(object : "AccountOwnerProfile", provider :
+    "TWITTER") set(profile_image_url_https : ::std::string::String) set_nullable()
+    empty() }
+);
 /// Example: `{"object":"AccountOwnerProfile","provider":"LINKEDIN","provider_id":"ACoAAB1234","entity_urn":"urn:li:fsd_profile:ACoAAB1234","object_urn":"urn:li:member:123456","first_name":"Jane","last_name":"Doe",...`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AccountOwnerProfile {
     /// LinkedIn
     ///
@@ -2139,6 +2651,7 @@ impl<'de> ::serde::Deserialize<'de> for AccountOwnerProfile {
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PictureSettingsFilter {
     /// `ORIGINAL`
     Original,
@@ -2163,6 +2676,7 @@ crate::engine::string_enum_impls!(
     Luminate => "LUMINATE", }
 );
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PictureSettingsLayout {
     #[serde(rename = "bottomLeft")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -2177,7 +2691,12 @@ pub struct PictureSettingsLayout {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_right: ::std::option::Option<Point>,
 }
+crate::engine::struct_constructor!(
+    PictureSettingsLayout { new() fixed() set(bottom_left : Point, bottom_right : Point,
+    top_left : Point, top_right : Point) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PictureSettings {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<PictureSettingsFilter>,
@@ -2192,56 +2711,22 @@ pub struct PictureSettings {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub brightness: ::std::option::Option<f64>,
 }
+crate::engine::struct_constructor!(
+    PictureSettings { new() fixed() set(filter : PictureSettingsFilter, layout :
+    PictureSettingsLayout, contrast : f64, vignette : f64, saturation : f64, brightness :
+    f64) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Point {
     pub x: f64,
     pub y: f64,
 }
+crate::engine::struct_constructor!(
+    Point { new(x : f64, y : f64) fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct EditOwnProfileRequestLocation {
-    /// A LOCATION id from the LinkedIn search parameters.
-    pub id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub postal_code: ::std::option::Option<::std::string::String>,
-}
-/// Adds or edits a position.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct EditOwnProfileRequestExperience {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub skills: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Properties beyond the declared ones.
-    #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
-}
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct EditOwnProfileRequest {
-    /// Always `LINKEDIN`.
-    #[serde(rename = "type")]
-    pub type_: ::std::string::String,
-    pub account_id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub location: ::std::option::Option<EditOwnProfileRequestLocation>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub headline: ::std::option::Option<::std::string::String>,
-    /// The About section.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub summary: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub picture: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub picture_settings: ::std::option::Option<PictureSettings>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cover_picture: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cover_picture_settings: ::std::option::Option<PictureSettings>,
-    /// Adds or edits a position.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub experience: ::std::option::Option<EditOwnProfileRequestExperience>,
-}
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserRelation {
     /// Always `UserRelation`.
     pub object: ::std::string::String,
@@ -2257,8 +2742,17 @@ pub struct UserRelation {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    UserRelation { new(first_name : ::std::string::String, last_name :
+    ::std::string::String, headline : ::std::string::String, public_identifier :
+    ::std::string::String, public_profile_url : ::std::string::String, created_at :
+    UnixMillis, member_id : ::std::string::String, member_urn : ::std::string::String,
+    connection_urn : ::std::string::String) fixed(object : "UserRelation")
+    set(profile_picture_url : ::std::string::String) set_nullable() empty() }
+);
 /// Example: `{"object":"UserRelationsList","items":[{"object":"UserRelation","first_name":"John","last_name":"Roe","headline":"Engineer","public_identifier":"john-roe","public_profile_url":"https://www.linkedin.co...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserRelationsList {
     /// Always `UserRelationsList`.
     pub object: ::std::string::String,
@@ -2266,8 +2760,13 @@ pub struct UserRelationsList {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::struct_constructor!(
+    UserRelationsList { new(items : ::std::vec::Vec < UserRelation >) fixed(object :
+    "UserRelationsList") set(cursor : ResponseCursor) set_nullable() empty() }
+);
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinFollower {
     /// Always `UserFollower`.
     pub object: ::std::string::String,
@@ -2281,8 +2780,16 @@ pub struct LinkedinFollower {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url_large: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    LinkedinFollower { new(id : ::std::string::String, urn : ::std::string::String, name
+    : ::std::string::String, headline : ::std::string::String, profile_url :
+    ::std::string::String) fixed(object : "UserFollower") set(profile_picture_url :
+    ::std::string::String, profile_picture_url_large : ::std::string::String)
+    set_nullable() empty() }
+);
 /// Instagram
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InstagramFollower {
     /// Always `UserFollower`.
     pub object: ::std::string::String,
@@ -2295,9 +2802,17 @@ pub struct InstagramFollower {
     pub is_private: bool,
     pub is_verified: bool,
 }
+crate::engine::struct_constructor!(
+    InstagramFollower { new(id : ::std::string::String, messaging_id :
+    ::std::string::String, username : ::std::string::String, name :
+    ::std::string::String, is_private : bool, is_verified : bool) fixed(object :
+    "UserFollower") set(profile_picture_url : ::std::string::String) set_nullable()
+    empty() }
+);
 /// A follower. No field tells the two variants apart, so no discriminator is declared; they differ by their required fields.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum UserFollower {
     /// Instagram
     Instagram(InstagramFollower),
@@ -2308,6 +2823,7 @@ pub enum UserFollower {
 }
 /// Example: `{"object":"UserFollowersList","items":[{"object":"UserFollower","id":"1789","messaging_id":"3400","username":"jdoe","name":"Jane Doe","is_private":false,"is_verified":false}],"cursor":"QVFEZk"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserFollowersList {
     /// Always `UserFollowersList`.
     pub object: ::std::string::String,
@@ -2315,7 +2831,12 @@ pub struct UserFollowersList {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::struct_constructor!(
+    UserFollowersList { new(items : ::std::vec::Vec < UserFollower >) fixed(object :
+    "UserFollowersList") set(cursor : ResponseCursor) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SendInvitationRequest {
     /// On Instagram the provider id or the username; a messaging id is refused.
     pub provider_id: ::std::string::String,
@@ -2326,8 +2847,14 @@ pub struct SendInvitationRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    SendInvitationRequest { new(provider_id : ::std::string::String, account_id :
+    ::std::string::String) fixed() set(user_email : ::std::string::String, message :
+    ::std::string::String) set_nullable() empty() }
+);
 /// Example: `{"object":"UserInvitationSent","invitation_id":"7199300123456789504","usage":50}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserInvitationSent {
     /// Always `UserInvitationSent`.
     pub object: ::std::string::String,
@@ -2336,7 +2863,12 @@ pub struct UserInvitationSent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<f64>,
 }
+crate::engine::struct_constructor!(
+    UserInvitationSent { new(invitation_id : ::std::string::String) fixed(object :
+    "UserInvitationSent") set(usage : f64) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvitationBaseInviter {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inviter_name: ::std::option::Option<::std::string::String>,
@@ -2347,13 +2879,25 @@ pub struct InvitationBaseInviter {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inviter_description: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    InvitationBaseInviter { new() fixed() set(inviter_name : ::std::string::String,
+    inviter_id : ::std::string::String, inviter_public_identifier :
+    ::std::string::String, inviter_description : ::std::string::String) set_nullable()
+    empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvitationBaseSpecifics {
     /// Always `LINKEDIN`.
     pub provider: ::std::string::String,
     pub shared_secret: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    InvitationBaseSpecifics { new(shared_secret : ::std::string::String) fixed(provider :
+    "LINKEDIN") set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvitationBase {
     pub object: ::std::string::String,
     pub id: UniqueId,
@@ -2371,8 +2915,17 @@ pub struct InvitationBase {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub specifics: ::std::option::Option<InvitationBaseSpecifics>,
 }
+crate::engine::struct_constructor!(
+    InvitationBase { new(object : ::std::string::String, id : UniqueId, invited_user :
+    ::std::string::String, invited_user_id : ::std::string::String,
+    invited_user_public_id : ::std::string::String, invited_user_description :
+    ::std::string::String, date : ::std::string::String, parsed_datetime : UtcDateTime)
+    fixed() set(invitation_text : ::std::string::String, inviter : InvitationBaseInviter,
+    specifics : InvitationBaseSpecifics) set_nullable() empty() }
+);
 /// Example: `{"object":"InvitationList","items":[{"object":"InvitationSent","id":"inv_01HXYZ","invited_user":"John Roe","invited_user_id":"ACoAAB5678","invited_user_public_id":"john-roe","invited_user_description"...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvitationSentList {
     /// Always `InvitationList`.
     pub object: ::std::string::String,
@@ -2380,8 +2933,13 @@ pub struct InvitationSentList {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::struct_constructor!(
+    InvitationSentList { new(items : ::std::vec::Vec < InvitationBase >) fixed(object :
+    "InvitationList") set(cursor : ResponseCursor) set_nullable() empty() }
+);
 /// Example: `{"object":"InvitationList","items":[{"object":"InvitationReceived","id":"inv_01HXZA","invited_user":"Jane Doe","invited_user_id":"ACoAAB1234","invited_user_public_id":"jane-doe","invited_user_descript...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvitationReceivedList {
     /// Always `InvitationList`.
     pub object: ::std::string::String,
@@ -2389,7 +2947,12 @@ pub struct InvitationReceivedList {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::struct_constructor!(
+    InvitationReceivedList { new(items : ::std::vec::Vec < InvitationBase >) fixed(object
+    : "InvitationList") set(cursor : ResponseCursor) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedinInvitationAnswerAction {
     /// `accept`
     Accept,
@@ -2404,6 +2967,7 @@ crate::engine::string_enum_impls!(
 );
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinInvitationAnswer {
     /// Always `LINKEDIN`.
     pub provider: ::std::string::String,
@@ -2411,15 +2975,27 @@ pub struct LinkedinInvitationAnswer {
     pub account_id: UniqueId,
     pub action: LinkedinInvitationAnswerAction,
 }
+crate::engine::struct_constructor!(
+    LinkedinInvitationAnswer { new(shared_secret : ::std::string::String, account_id :
+    UniqueId, action : LinkedinInvitationAnswerAction) fixed(provider : "LINKEDIN") set()
+    set_nullable() empty() }
+);
 /// Instagram
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InstagramInvitationAnswer {
     /// Always `INSTAGRAM`.
     pub provider: ::std::string::String,
     pub account_id: UniqueId,
     pub action: LinkedinInvitationAnswerAction,
 }
+crate::engine::struct_constructor!(
+    InstagramInvitationAnswer { new(account_id : UniqueId, action :
+    LinkedinInvitationAnswerAction) fixed(provider : "INSTAGRAM") set() set_nullable()
+    empty() }
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum HandleInvitationRequest {
     /// LinkedIn
     ///
@@ -2482,6 +3058,7 @@ impl<'de> ::serde::Deserialize<'de> for HandleInvitationRequest {
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UserInvitationHandledStatus {
     /// `ACCEPTED`
     Accepted,
@@ -2496,12 +3073,18 @@ crate::engine::string_enum_impls!(
 );
 /// Example: `{"object":"UserInvitationHandled","status":"ACCEPTED"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserInvitationHandled {
     /// Always `UserInvitationHandled`.
     pub object: ::std::string::String,
     pub status: UserInvitationHandledStatus,
 }
+crate::engine::struct_constructor!(
+    UserInvitationHandled { new(status : UserInvitationHandledStatus) fixed(object :
+    "UserInvitationHandled") set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClassicPeopleSearchAdvancedKeywords {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
@@ -2514,8 +3097,15 @@ pub struct ClassicPeopleSearchAdvancedKeywords {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub school: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    ClassicPeopleSearchAdvancedKeywords { new() fixed() set(first_name :
+    ::std::string::String, last_name : ::std::string::String, title :
+    ::std::string::String, company : ::std::string::String, school :
+    ::std::string::String) set_nullable() empty() }
+);
 /// Classic people
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClassicPeopleSearch {
     /// Always `classic`.
     pub api: ::std::string::String,
@@ -2548,15 +3138,34 @@ pub struct ClassicPeopleSearch {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub advanced_keywords: ::std::option::Option<ClassicPeopleSearchAdvancedKeywords>,
 }
+crate::engine::struct_constructor!(
+    ClassicPeopleSearch { new() fixed(api : "classic", category : "people") set(keywords
+    : ::std::string::String, industry : ::std::vec::Vec < ::std::string::String >,
+    location : ::std::vec::Vec < ::std::string::String >, profile_language :
+    ::std::vec::Vec < ::std::string::String >, network_distance : ::std::vec::Vec < f64
+    >, company : ::std::vec::Vec < ::std::string::String >, past_company :
+    ::std::vec::Vec < ::std::string::String >, school : ::std::vec::Vec <
+    ::std::string::String >, service : ::std::vec::Vec < ::std::string::String >,
+    connections_of : ::std::vec::Vec < ::std::string::String >, followers_of :
+    ::std::vec::Vec < ::std::string::String >, open_to : ::std::vec::Vec <
+    ::std::string::String >, advanced_keywords : ClassicPeopleSearchAdvancedKeywords)
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClassicCompanySearchHeadcountItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub min: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max: ::std::option::Option<i64>,
 }
+crate::engine::struct_constructor!(
+    ClassicCompanySearchHeadcountItem { new() fixed() set(min : i64, max : i64)
+    set_nullable() empty() }
+);
 /// Classic companies
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClassicCompanySearch {
     /// Always `classic`.
     pub api: ::std::string::String,
@@ -2577,7 +3186,16 @@ pub struct ClassicCompanySearch {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub network_distance: ::std::option::Option<::std::vec::Vec<f64>>,
 }
+crate::engine::struct_constructor!(
+    ClassicCompanySearch { new() fixed(api : "classic", category : "companies")
+    set(keywords : ::std::string::String, industry : ::std::vec::Vec <
+    ::std::string::String >, location : ::std::vec::Vec < ::std::string::String >,
+    has_job_offers : bool, headcount : ::std::vec::Vec <
+    ClassicCompanySearchHeadcountItem >, network_distance : ::std::vec::Vec < f64 >)
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClassicPostSearchSortBy {
     /// `relevance`
     Relevance,
@@ -2590,6 +3208,7 @@ crate::engine::string_enum_impls!(
     ClassicPostSearchSortBy, Unknown, { Relevance => "relevance", Date => "date", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClassicPostSearchDatePosted {
     /// `past_day`
     PastDay,
@@ -2605,6 +3224,7 @@ crate::engine::string_enum_impls!(
     "past_week", PastMonth => "past_month", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClassicPostSearchContentType {
     /// `videos`
     Videos,
@@ -2625,6 +3245,7 @@ crate::engine::string_enum_impls!(
     Documents => "documents", }
 );
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClassicPostSearchPostedBy {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub member: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -2637,8 +3258,14 @@ pub struct ClassicPostSearchPostedBy {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub people_you_follow: ::std::option::Option<bool>,
 }
+crate::engine::struct_constructor!(
+    ClassicPostSearchPostedBy { new() fixed() set(member : ::std::vec::Vec <
+    ::std::string::String >, company : ::std::vec::Vec < ::std::string::String >, me :
+    bool, first_connections : bool, people_you_follow : bool) set_nullable() empty() }
+);
 /// Classic posts
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClassicPostSearch {
     /// Always `classic`.
     pub api: ::std::string::String,
@@ -2655,8 +3282,15 @@ pub struct ClassicPostSearch {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub posted_by: ::std::option::Option<ClassicPostSearchPostedBy>,
 }
+crate::engine::struct_constructor!(
+    ClassicPostSearch { new() fixed(api : "classic", category : "posts") set(keywords :
+    ::std::string::String, sort_by : ClassicPostSearchSortBy, date_posted :
+    ClassicPostSearchDatePosted, content_type : ClassicPostSearchContentType, posted_by :
+    ClassicPostSearchPostedBy) set_nullable() empty() }
+);
 /// Classic jobs
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClassicJobSearch {
     /// Always `classic`.
     pub api: ::std::string::String,
@@ -2669,7 +3303,13 @@ pub struct ClassicJobSearch {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::struct_constructor!(
+    ClassicJobSearch { new() fixed(api : "classic", category : "jobs") set(keywords :
+    ::std::string::String, sort_by : ClassicPostSearchSortBy, location : ::std::vec::Vec
+    < ::std::string::String >) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PremiumSearchApi {
     /// `sales_navigator`
     SalesNavigator,
@@ -2683,6 +3323,7 @@ crate::engine::string_enum_impls!(
     "recruiter", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PremiumSearchCategory {
     /// `people`
     People,
@@ -2696,6 +3337,7 @@ crate::engine::string_enum_impls!(
 );
 /// Sales Navigator or Recruiter
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PremiumSearch {
     pub api: PremiumSearchApi,
     pub category: PremiumSearchCategory,
@@ -2706,21 +3348,37 @@ pub struct PremiumSearch {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub industry: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::struct_constructor!(
+    PremiumSearch { new(api : PremiumSearchApi, category : PremiumSearchCategory) fixed()
+    set(keywords : ::std::string::String, location : ::std::vec::Vec <
+    ::std::string::String >, industry : ::std::vec::Vec < ::std::string::String >)
+    set_nullable() empty() }
+);
 /// From a LinkedIn URL
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UrlSearch {
     /// A search URL copied from LinkedIn.
     pub url: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    UrlSearch { new(url : ::std::string::String) fixed() set() set_nullable() empty() }
+);
 /// Next page
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CursorSearch {
     pub cursor: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    CursorSearch { new(cursor : ::std::string::String) fixed() set() set_nullable()
+    empty() }
+);
 /// The search to run. Variants are keyed by the pair `api` + `category` (or by the presence of
 /// `url` or `cursor`); no single field tells them apart, so no discriminator is declared.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum LinkedinSearchRequest {
     /// Classic people
     ClassicPeople(ClassicPeopleSearch),
@@ -2740,6 +3398,7 @@ pub enum LinkedinSearchRequest {
     Other(::serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SearchResultItemType {
     /// `PEOPLE`
     People,
@@ -2757,6 +3416,7 @@ crate::engine::string_enum_impls!(
     "POST", Job => "JOB", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SearchResultItem {
     /// Always `SearchResult`.
     pub object: ::std::string::String,
@@ -2792,7 +3452,14 @@ pub struct SearchResultItem {
     )]
     pub location: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
+crate::engine::struct_constructor!(
+    SearchResultItem { new(type_ : SearchResultItemType, id : ::std::string::String)
+    fixed(object : "SearchResult") set(headline : ::std::string::String)
+    set_nullable(name : ::std::string::String, public_identifier : ::std::string::String,
+    profile_url : ::std::string::String, location : ::std::string::String) empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinSearchResultPaging {
     #[serde(
         default,
@@ -2805,8 +3472,13 @@ pub struct LinkedinSearchResultPaging {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<f64>,
 }
+crate::engine::struct_constructor!(
+    LinkedinSearchResultPaging { new() fixed() set(page_count : f64, total_count : f64)
+    set_nullable(start : f64) empty() }
+);
 /// Example: `{"object":"LinkedinSearch","items":[{"object":"SearchResult","type":"PEOPLE","id":"ACoAAB5678","name":"John Roe","public_identifier":"john-roe","headline":"Engineer","location":"Paris"}],"cursor":"eyJ...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinSearchResult {
     /// Always `LinkedinSearch`.
     pub object: ::std::string::String,
@@ -2816,7 +3488,13 @@ pub struct LinkedinSearchResult {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub paging: ::std::option::Option<LinkedinSearchResultPaging>,
 }
+crate::engine::struct_constructor!(
+    LinkedinSearchResult { new(items : ::std::vec::Vec < SearchResultItem >) fixed(object
+    : "LinkedinSearch") set(cursor : ResponseCursor, paging : LinkedinSearchResultPaging)
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RecruiterPipelineActionAction {
     /// `addCandidateToPipeline`
     AddCandidateToPipeline,
@@ -2834,6 +3512,7 @@ crate::engine::string_enum_impls!(
 );
 /// Default: `"UNCONTACTED"`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RecruiterPipelineActionStage {
     /// `UNCONTACTED`
     Uncontacted,
@@ -2850,6 +3529,7 @@ crate::engine::string_enum_impls!(
 );
 /// Recruiter pipeline
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RecruiterPipelineAction {
     pub account_id: ::std::string::String,
     /// Always `recruiter`.
@@ -2860,7 +3540,13 @@ pub struct RecruiterPipelineAction {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stage: ::std::option::Option<RecruiterPipelineActionStage>,
 }
+crate::engine::struct_constructor!(
+    RecruiterPipelineAction { new(account_id : ::std::string::String, action :
+    RecruiterPipelineActionAction, hiring_project_id : ::std::string::String) fixed(api :
+    "recruiter") set(stage : RecruiterPipelineActionStage) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RecruiterRejectActionReason {
     /// `NOT_MEET_BASIC_QUALIFICATIONS`
     NotMeetBasicQualifications,
@@ -2884,13 +3570,19 @@ crate::engine::string_enum_impls!(
 );
 /// Without it the rejection is silent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RecruiterRejectActionRejectionNotification {
     pub message: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub send_notification_at: ::std::option::Option<UnixMillis>,
 }
+crate::engine::struct_constructor!(
+    RecruiterRejectActionRejectionNotification { new(message : ::std::string::String)
+    fixed() set(send_notification_at : UnixMillis) set_nullable() empty() }
+);
 /// Recruiter reject
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RecruiterRejectAction {
     pub account_id: ::std::string::String,
     /// Always `recruiter`.
@@ -2905,8 +3597,15 @@ pub struct RecruiterRejectAction {
         RecruiterRejectActionRejectionNotification,
     >,
 }
+crate::engine::struct_constructor!(
+    RecruiterRejectAction { new(account_id : ::std::string::String, hiring_project_id :
+    ::std::string::String, reason : RecruiterRejectActionReason) fixed(api : "recruiter",
+    action : "rejectApplicant") set(rejection_notification :
+    RecruiterRejectActionRejectionNotification) set_nullable() empty() }
+);
 /// Sales Navigator save lead
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SaveLeadAction {
     pub account_id: ::std::string::String,
     /// Always `sales_navigator`.
@@ -2916,8 +3615,14 @@ pub struct SaveLeadAction {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub list_id: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    SaveLeadAction { new(account_id : ::std::string::String) fixed(api :
+    "sales_navigator", action : "saveLead") set(list_id : ::std::string::String)
+    set_nullable() empty() }
+);
 /// Keyed by `api` + `action` together, so no discriminator is declared.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProfileActionRequest {
     /// Recruiter pipeline
     ///
@@ -3002,13 +3707,19 @@ impl<'de> ::serde::Deserialize<'de> for ProfileActionRequest {
 }
 /// Example: `{"object":"LinkedinPerformActionOnUser","success":true}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinPerformActionOnUser {
     /// Always `LinkedinPerformActionOnUser`.
     pub object: ::std::string::String,
     pub success: bool,
 }
+crate::engine::struct_constructor!(
+    LinkedinPerformActionOnUser { new(success : bool) fixed(object :
+    "LinkedinPerformActionOnUser") set() set_nullable() empty() }
+);
 /// Example: `{"object":"LinkedinInmailBalance","premium":15,"recruiter":null,"sales_navigator":50}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinInmailBalance {
     /// Always `LinkedinInmailBalance`.
     pub object: ::std::string::String,
@@ -3019,30 +3730,51 @@ pub struct LinkedinInmailBalance {
     #[serde(default)]
     pub sales_navigator: ::std::option::Option<f64>,
 }
+crate::engine::struct_constructor!(
+    LinkedinInmailBalance { new() fixed(object : "LinkedinInmailBalance") set(premium :
+    f64, recruiter : f64, sales_navigator : f64) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EndorseSkillRequest {
     pub account_id: ::std::string::String,
     /// The ACo/ADo id of the profile.
     pub profile_id: ::std::string::String,
     pub skill_endorsement_id: f64,
 }
+crate::engine::struct_constructor!(
+    EndorseSkillRequest { new(account_id : ::std::string::String, profile_id :
+    ::std::string::String, skill_endorsement_id : f64) fixed() set() set_nullable()
+    empty() }
+);
 /// Example: `{"object":"LinkedinProfileEndorse","endorsed":true}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinProfileEndorse {
     /// Always `LinkedinProfileEndorse`.
     pub object: ::std::string::String,
     pub endorsed: bool,
 }
+crate::engine::struct_constructor!(
+    LinkedinProfileEndorse { new(endorsed : bool) fixed(object :
+    "LinkedinProfileEndorse") set() set_nullable() empty() }
+);
 /// Either a known id from the LinkedIn search parameters or free text.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct IdOrText {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    IdOrText { new() fixed() set(id : ::std::string::String, text :
+    ::std::string::String) set_nullable() empty() }
+);
 /// Numeric
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct NumericQuestion {
     pub question: ::std::string::String,
     /// Always `numeric`.
@@ -3056,8 +3788,14 @@ pub struct NumericQuestion {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_expectation: ::std::option::Option<f64>,
 }
+crate::engine::struct_constructor!(
+    NumericQuestion { new(question : ::std::string::String) fixed(answer_type :
+    "numeric") set(position : i64, must_match : bool, min_expectation : f64,
+    max_expectation : f64) set_nullable() empty() }
+);
 /// Multiple choices
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChoiceQuestion {
     pub question: ::std::string::String,
     /// Always `multiple_choices`.
@@ -3069,7 +3807,14 @@ pub struct ChoiceQuestion {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub must_match: ::std::option::Option<bool>,
 }
+crate::engine::struct_constructor!(
+    ChoiceQuestion { new(question : ::std::string::String, choices : ::std::vec::Vec <
+    ::std::string::String >, expected_choices : ::std::vec::Vec < ::std::string::String
+    >) fixed(answer_type : "multiple_choices") set(position : i64, must_match : bool)
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ScreeningQuestion {
     /// Numeric
     ///
@@ -3144,6 +3889,7 @@ impl<'de> ::serde::Deserialize<'de> for ScreeningQuestion {
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RecruiterJobOptions {
     pub project_id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3153,7 +3899,14 @@ pub struct RecruiterJobOptions {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub skills: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::struct_constructor!(
+    RecruiterJobOptions { new(project_id : ::std::string::String) fixed() set(functions :
+    ::std::vec::Vec < ::std::string::String >, industries : ::std::vec::Vec <
+    ::std::string::String >, skills : ::std::vec::Vec < ::std::string::String >)
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateJobPostingRequestWorkplace {
     /// `ON_SITE`
     OnSite,
@@ -3169,6 +3922,7 @@ crate::engine::string_enum_impls!(
     Remote => "REMOTE", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateJobPostingRequestEmploymentStatus {
     /// `FULL_TIME`
     FullTime,
@@ -3193,6 +3947,7 @@ crate::engine::string_enum_impls!(
     Volunteer => "VOLUNTEER", Internship => "INTERNSHIP", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateJobPostingRequest {
     pub account_id: ::std::string::String,
     pub job_title: IdOrText,
@@ -3213,7 +3968,17 @@ pub struct CreateJobPostingRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recruiter: ::std::option::Option<RecruiterJobOptions>,
 }
+crate::engine::struct_constructor!(
+    CreateJobPostingRequest { new(account_id : ::std::string::String, job_title :
+    IdOrText, company : IdOrText, workplace : CreateJobPostingRequestWorkplace, location
+    : ::std::string::String, description : ::std::string::String) fixed()
+    set(employment_status : CreateJobPostingRequestEmploymentStatus,
+    auto_rejection_template : ::std::string::String, screening_questions :
+    ::std::vec::Vec < ScreeningQuestion >, recruiter : RecruiterJobOptions)
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EditJobPostingRequest {
     pub account_id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3236,8 +4001,17 @@ pub struct EditJobPostingRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recruiter: ::std::option::Option<RecruiterJobOptions>,
 }
+crate::engine::struct_constructor!(
+    EditJobPostingRequest { new(account_id : ::std::string::String) fixed() set(job_title
+    : IdOrText, company : IdOrText, workplace : CreateJobPostingRequestWorkplace,
+    location : ::std::string::String, employment_status :
+    CreateJobPostingRequestEmploymentStatus, description : ::std::string::String,
+    screening_questions : ::std::vec::Vec < ScreeningQuestion >, recruiter :
+    RecruiterJobOptions) set_nullable() empty() }
+);
 /// Example: `{"object":"LinkedinJobPostingDraftCreated","job_id":"3901234567"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinJobPostingDraftCreated {
     /// Always `LinkedinJobPostingDraftCreated`.
     pub object: ::std::string::String,
@@ -3245,20 +4019,36 @@ pub struct LinkedinJobPostingDraftCreated {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    LinkedinJobPostingDraftCreated { new(job_id : ::std::string::String) fixed(object :
+    "LinkedinJobPostingDraftCreated") set(project_id : ::std::string::String)
+    set_nullable() empty() }
+);
 /// Example: `{"object":"LinkedinJobPostingEdited","job_id":"3901234567"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinJobPostingEdited {
     /// Always `LinkedinJobPostingEdited`.
     pub object: ::std::string::String,
     pub job_id: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    LinkedinJobPostingEdited { new(job_id : ::std::string::String) fixed(object :
+    "LinkedinJobPostingEdited") set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Money {
     pub currency: ::std::string::String,
     pub amount: f64,
 }
+crate::engine::struct_constructor!(
+    Money { new(currency : ::std::string::String, amount : f64) fixed() set()
+    set_nullable() empty() }
+);
 /// Free
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FreeJobPublish {
     pub account_id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3270,8 +4060,14 @@ pub struct FreeJobPublish {
     /// Always `FREE`.
     pub mode: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    FreeJobPublish { new(account_id : ::std::string::String) fixed(mode : "FREE")
+    set(service : JobService, hiring_photo_frame : bool, bypass_email_verification :
+    bool) set_nullable() empty() }
+);
 /// PROMOTED_PLUS is Classic only.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PromotedJobPublishMode {
     /// `PROMOTED`
     Promoted,
@@ -3286,17 +4082,28 @@ crate::engine::string_enum_impls!(
 );
 /// Daily
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PromotedJobPublishBudgetDaily {
     pub daily: Money,
 }
+crate::engine::struct_constructor!(
+    PromotedJobPublishBudgetDaily { new(daily : Money) fixed() set() set_nullable()
+    empty() }
+);
 /// Monthly
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PromotedJobPublishBudgetMonthly {
     pub monthly: Money,
 }
+crate::engine::struct_constructor!(
+    PromotedJobPublishBudgetMonthly { new(monthly : Money) fixed() set() set_nullable()
+    empty() }
+);
 /// Defaults to LinkedIn's recommended budget.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PromotedJobPublishBudget {
     /// Daily
     Daily(PromotedJobPublishBudgetDaily),
@@ -3307,6 +4114,7 @@ pub enum PromotedJobPublishBudget {
 }
 /// Promoted
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PromotedJobPublish {
     pub account_id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3321,7 +4129,14 @@ pub struct PromotedJobPublish {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub budget: ::std::option::Option<PromotedJobPublishBudget>,
 }
+crate::engine::struct_constructor!(
+    PromotedJobPublish { new(account_id : ::std::string::String, mode :
+    PromotedJobPublishMode) fixed() set(service : JobService, hiring_photo_frame : bool,
+    bypass_email_verification : bool, budget : PromotedJobPublishBudget) set_nullable()
+    empty() }
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PublishJobPostingRequest {
     /// Free
     ///
@@ -3402,19 +4217,31 @@ impl<'de> ::serde::Deserialize<'de> for PublishJobPostingRequest {
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SolveJobCheckpointRequest {
     pub account_id: ::std::string::String,
     /// The OTP code or the email-verification token.
     pub input: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    SolveJobCheckpointRequest { new(account_id : ::std::string::String, input :
+    ::std::string::String) fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinJobPostingPublished {
     /// Always `LinkedinJobPostingPublished`.
     pub object: ::std::string::String,
     pub job_state: JobState,
     pub job_id: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    LinkedinJobPostingPublished { new(job_state : JobState, job_id :
+    ::std::string::String) fixed(object : "LinkedinJobPostingPublished") set()
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedinJobPostingPublishCheckpointType {
     /// `EMAIL_VERIFICATION`
     EmailVerification,
@@ -3428,6 +4255,7 @@ crate::engine::string_enum_impls!(
     "EMAIL_VERIFICATION", Otp => "OTP", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinJobPostingPublishCheckpoint {
     /// Always `LinkedinJobPostingPublishCheckpoint`.
     pub object: ::std::string::String,
@@ -3435,8 +4263,14 @@ pub struct LinkedinJobPostingPublishCheckpoint {
     pub type_: LinkedinJobPostingPublishCheckpointType,
     pub job_id: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    LinkedinJobPostingPublishCheckpoint { new(type_ :
+    LinkedinJobPostingPublishCheckpointType, job_id : ::std::string::String) fixed(object
+    : "LinkedinJobPostingPublishCheckpoint") set() set_nullable() empty() }
+);
 /// Example: `{"object":"LinkedinJobPostingPublished","job_state":"active","job_id":"3901234567"}`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum JobPublishResult {
     /// `object` is `LinkedinJobPostingPublished`.
     LinkedinJobPostingPublished(LinkedinJobPostingPublished),
@@ -3501,18 +4335,29 @@ impl<'de> ::serde::Deserialize<'de> for JobPublishResult {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct YearMonth {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub year: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub month: ::std::option::Option<i64>,
 }
+crate::engine::struct_constructor!(
+    YearMonth { new() fixed() set(year : i64, month : i64) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinJobApplicantContactInfo {
     pub email_addresses: ::std::vec::Vec<::std::string::String>,
     pub phone_numbers: ::std::vec::Vec<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    LinkedinJobApplicantContactInfo { new(email_addresses : ::std::vec::Vec <
+    ::std::string::String >, phone_numbers : ::std::vec::Vec < ::std::string::String >)
+    fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinJobApplicantWorkExperienceItem {
     pub company: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3529,7 +4374,14 @@ pub struct LinkedinJobApplicantWorkExperienceItem {
     #[serde(default)]
     pub end: ::std::option::Option<YearMonth>,
 }
+crate::engine::struct_constructor!(
+    LinkedinJobApplicantWorkExperienceItem { new(company : ::std::string::String,
+    position : ::std::string::String) fixed() set(company_id : ::std::string::String,
+    location : ::std::string::String, description : ::std::string::String, picture_url :
+    ::std::string::String, start : YearMonth, end : YearMonth) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinJobApplicantEducationItem {
     pub school: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3547,7 +4399,14 @@ pub struct LinkedinJobApplicantEducationItem {
     #[serde(default)]
     pub end: ::std::option::Option<YearMonth>,
 }
+crate::engine::struct_constructor!(
+    LinkedinJobApplicantEducationItem { new(school : ::std::string::String) fixed()
+    set(school_id : ::std::string::String, degree : ::std::string::String, description :
+    ::std::string::String, field_of_study : ::std::string::String, picture_url :
+    ::std::string::String, start : YearMonth, end : YearMonth) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinJobApplicantScreeningQuestionsItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub question: ::std::option::Option<::std::string::String>,
@@ -3556,8 +4415,14 @@ pub struct LinkedinJobApplicantScreeningQuestionsItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
+crate::engine::struct_constructor!(
+    LinkedinJobApplicantScreeningQuestionsItem { new() fixed() set(question :
+    ::std::string::String, answers : ::std::vec::Vec < ::std::string::String >, success :
+    bool) set_nullable() empty() }
+);
 /// Example: `{"object":"LinkedinJobApplicant","id":"appl_01HXYZ","profile_id":"ACoAAB5678","public_identifier":"john-roe","public_profile_url":"https://www.linkedin.com/in/john-roe","name":"John Roe","location":"P...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinJobApplicant {
     /// Always `LinkedinJobApplicant`.
     pub object: ::std::string::String,
@@ -3582,8 +4447,22 @@ pub struct LinkedinJobApplicant {
     pub education: ::std::vec::Vec<LinkedinJobApplicantEducationItem>,
     pub screening_questions: ::std::vec::Vec<LinkedinJobApplicantScreeningQuestionsItem>,
 }
+crate::engine::struct_constructor!(
+    LinkedinJobApplicant { new(id : ::std::string::String, profile_id :
+    ::std::string::String, public_identifier : ::std::string::String, public_profile_url
+    : ::std::string::String, name : ::std::string::String, location :
+    ::std::string::String, headline : ::std::string::String, applied_at : UnixMillis,
+    rating : ApplicantRating, work_experience : ::std::vec::Vec <
+    LinkedinJobApplicantWorkExperienceItem >, education : ::std::vec::Vec <
+    LinkedinJobApplicantEducationItem >, screening_questions : ::std::vec::Vec <
+    LinkedinJobApplicantScreeningQuestionsItem >) fixed(object : "LinkedinJobApplicant")
+    set(profile_picture_url : ::std::string::String, email_address :
+    ::std::string::String, phone_number : ::std::string::String, contact_info :
+    LinkedinJobApplicantContactInfo) set_nullable() empty() }
+);
 /// Example: `{"object":"LinkedinJobApplicantList","job_posting_id":"3901234567","items":[],"cursor":null}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinJobApplicantList {
     /// Always `LinkedinJobApplicantList`.
     pub object: ::std::string::String,
@@ -3592,9 +4471,15 @@ pub struct LinkedinJobApplicantList {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::struct_constructor!(
+    LinkedinJobApplicantList { new(job_posting_id : ::std::string::String, items :
+    ::std::vec::Vec < LinkedinJobApplicant >) fixed(object : "LinkedinJobApplicantList")
+    set(cursor : ResponseCursor) set_nullable() empty() }
+);
 /// -1 when muted for good, an ISO instant, or null when not muted. OpenAPI 3.0 has no null type, so the string branch carries the nullability.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ChatMutedUntil {
     Number(f64),
     StringType(::std::string::String),
@@ -3602,6 +4487,7 @@ pub enum ChatMutedUntil {
     Other(::serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatDisabledFeaturesItem {
     /// `reactions`
     Reactions,
@@ -3614,6 +4500,7 @@ crate::engine::string_enum_impls!(
     ChatDisabledFeaturesItem, Unknown, { Reactions => "reactions", Reply => "reply", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatContentType {
     /// `inmail`
     Inmail,
@@ -3630,6 +4517,7 @@ crate::engine::string_enum_impls!(
 );
 /// Example: `{"object":"Chat","id":"chat_01HXYZ","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","account_type":"LINKEDIN","provider_id":"2-ZmQ3","name":null,"type":0,"timestamp":"2025-05-26T10:00:00.000Z","unread_c...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Chat {
     /// Always `Chat`.
     pub object: ::std::string::String,
@@ -3676,8 +4564,20 @@ pub struct Chat {
     #[serde(default)]
     pub last_message: ::std::option::Option<Message>,
 }
+crate::engine::struct_constructor!(
+    Chat { new(id : UniqueId, account_id : UniqueId, account_type : ChatAccountType,
+    provider_id : ::std::string::String, type_ : f64, unread_count : f64, archived :
+    Flag01) fixed(object : "Chat") set(attendee_provider_id : ::std::string::String, name
+    : ::std::string::String, timestamp : ::std::string::String, muted_until :
+    ChatMutedUntil, read_only : f64, disabled_features : ::std::vec::Vec <
+    ChatDisabledFeaturesItem >, subject : ::std::string::String, organization_id :
+    ::std::string::String, mailbox_id : ::std::string::String, content_type :
+    ChatContentType, folder : ::std::vec::Vec < ::std::string::String >, pinned : Flag01,
+    last_message : Message) set_nullable() empty() }
+);
 /// Example: `{"object":"ChatList","items":[{"object":"Chat","id":"chat_01HXYZ","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","account_type":"WHATSAPP","provider_id":"33612345678@s.whatsapp.net","name":"Jane","type...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatList {
     /// Always `ChatList`.
     pub object: ::std::string::String,
@@ -3685,8 +4585,13 @@ pub struct ChatList {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::struct_constructor!(
+    ChatList { new(items : ::std::vec::Vec < Chat >) fixed(object : "ChatList")
+    set(cursor : ResponseCursor) set_nullable() empty() }
+);
 /// Default: `"classic"`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedinChatOptionsApi {
     /// `classic`
     Classic,
@@ -3702,6 +4607,7 @@ crate::engine::string_enum_impls!(
     SalesNavigator => "sales_navigator", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedinChatOptionsTopic {
     /// `service_request`
     ServiceRequest,
@@ -3721,6 +4627,7 @@ crate::engine::string_enum_impls!(
     => "request_demo", Support => "support", Careers => "careers", Other => "other", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedinChatOptionsSourcingChannel {
     /// `JOB_POSTING_RECOMMENDED_MATCHES`
     JobPostingRecommendedMatches,
@@ -3747,6 +4654,7 @@ crate::engine::string_enum_impls!(
     "CAREER_SITE", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedinChatOptionsVisibility {
     /// `PUBLIC`
     Public,
@@ -3763,6 +4671,7 @@ crate::engine::string_enum_impls!(
 );
 /// LinkedIn options; `api` picks Classic (the default), Recruiter or Sales Navigator.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinChatOptions {
     /// Default: `"classic"`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3788,27 +4697,18 @@ pub struct LinkedinChatOptions {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visibility: ::std::option::Option<LinkedinChatOptionsVisibility>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct StartChatRequest {
-    pub account_id: UniqueId,
-    /// Provider ids of the people to write to (LinkedIn ACo/ACw/AE ids, WhatsApp `…@s.whatsapp.net`, Instagram messaging ids).
-    pub attendees_ids: ::std::vec::Vec<::std::string::String>,
-    /// The first message; Recruiter allows strong, em, a, ul, ol and li tags.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub text: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub subject: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub attachments: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub voice_message: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub video_message: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub linkedin: ::std::option::Option<LinkedinChatOptions>,
-}
+crate::engine::struct_constructor!(
+    LinkedinChatOptions { new() fixed() set(api : LinkedinChatOptionsApi, topic :
+    LinkedinChatOptionsTopic, applicant_id : ::std::string::String, invitation_id :
+    ::std::string::String, inmail : bool, signature : ::std::string::String,
+    hiring_project_id : ::std::string::String, job_posting_id : ::std::string::String,
+    sourcing_channel : LinkedinChatOptionsSourcingChannel, email_address :
+    ::std::string::String, visibility : LinkedinChatOptionsVisibility) set_nullable()
+    empty() }
+);
 /// Example: `{"object":"ChatStarted","chat_id":"chat_01HXYZ","message_id":"msg_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatStarted {
     /// Always `ChatStarted`.
     pub object: ::std::string::String,
@@ -3816,37 +4716,25 @@ pub struct ChatStarted {
     #[serde(default)]
     pub message_id: ::std::option::Option<::std::string::String>,
 }
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct SendMessageRequest {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub text: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub account_id: ::std::option::Option<::std::string::String>,
-    /// Slack thread.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub thread_id: ::std::option::Option<::std::string::String>,
-    /// The message to quote.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub quote_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub voice_message: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub video_message: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub attachments: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// WhatsApp typing indicator length in milliseconds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub typing_duration: ::std::option::Option<::std::string::String>,
-}
+crate::engine::struct_constructor!(
+    ChatStarted { new(chat_id : ::std::string::String) fixed(object : "ChatStarted")
+    set(message_id : ::std::string::String) set_nullable() empty() }
+);
 /// Example: `{"object":"MessageSent","message_id":"msg_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessageSent {
     /// Always `MessageSent`.
     pub object: ::std::string::String,
     #[serde(default)]
     pub message_id: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    MessageSent { new() fixed(object : "MessageSent") set(message_id :
+    ::std::string::String) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AttachmentBase {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3859,13 +4747,23 @@ pub struct AttachmentBase {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url_expires_at: ::std::option::Option<UnixMillis>,
 }
+crate::engine::struct_constructor!(
+    AttachmentBase { new(id : ::std::string::String, unavailable : bool) fixed()
+    set(file_size : f64, mimetype : ::std::string::String, url : ::std::string::String,
+    url_expires_at : UnixMillis) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Size {
     pub width: f64,
     pub height: f64,
 }
+crate::engine::struct_constructor!(
+    Size { new(width : f64, height : f64) fixed() set() set_nullable() empty() }
+);
 /// Image
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ImageAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3883,8 +4781,15 @@ pub struct ImageAttachment {
     pub size: Size,
     pub sticker: bool,
 }
+crate::engine::struct_constructor!(
+    ImageAttachment { new(id : ::std::string::String, unavailable : bool, size : Size,
+    sticker : bool) fixed(type_ : "img") set(file_size : f64, mimetype :
+    ::std::string::String, url : ::std::string::String, url_expires_at : UnixMillis)
+    set_nullable() empty() }
+);
 /// Video
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct VideoAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3902,8 +4807,15 @@ pub struct VideoAttachment {
     pub size: Size,
     pub gif: bool,
 }
+crate::engine::struct_constructor!(
+    VideoAttachment { new(id : ::std::string::String, unavailable : bool, size : Size,
+    gif : bool) fixed(type_ : "video") set(file_size : f64, mimetype :
+    ::std::string::String, url : ::std::string::String, url_expires_at : UnixMillis)
+    set_nullable() empty() }
+);
 /// Audio
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AudioAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3922,8 +4834,15 @@ pub struct AudioAttachment {
     pub duration: ::std::option::Option<f64>,
     pub voice_note: bool,
 }
+crate::engine::struct_constructor!(
+    AudioAttachment { new(id : ::std::string::String, unavailable : bool, voice_note :
+    bool) fixed(type_ : "audio") set(file_size : f64, mimetype : ::std::string::String,
+    url : ::std::string::String, url_expires_at : UnixMillis, duration : f64)
+    set_nullable() empty() }
+);
 /// File
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FileAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3940,8 +4859,15 @@ pub struct FileAttachment {
     pub type_: ::std::string::String,
     pub file_name: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    FileAttachment { new(id : ::std::string::String, unavailable : bool, file_name :
+    ::std::string::String) fixed(type_ : "file") set(file_size : f64, mimetype :
+    ::std::string::String, url : ::std::string::String, url_expires_at : UnixMillis)
+    set_nullable() empty() }
+);
 /// LinkedIn post
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinPostAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3957,8 +4883,14 @@ pub struct LinkedinPostAttachment {
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    LinkedinPostAttachment { new(id : ::std::string::String, unavailable : bool)
+    fixed(type_ : "linkedin_post") set(file_size : f64, mimetype : ::std::string::String,
+    url : ::std::string::String, url_expires_at : UnixMillis) set_nullable() empty() }
+);
 /// Video meeting
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct VideoMeetingAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3980,8 +4912,15 @@ pub struct VideoMeetingAttachment {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    VideoMeetingAttachment { new(id : ::std::string::String, unavailable : bool)
+    fixed(type_ : "video_meeting") set(file_size : f64, mimetype : ::std::string::String,
+    url : ::std::string::String, url_expires_at : UnixMillis, starts_at : UnixMillis,
+    expires_at : UnixMillis, title : ::std::string::String) set_nullable() empty() }
+);
 /// A file attached to a message; `type` tells the variants apart.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MessageAttachment {
     /// Image
     ///
@@ -4128,13 +5067,19 @@ impl<'de> ::serde::Deserialize<'de> for MessageAttachment {
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessageReactionsItem {
     pub value: ::std::string::String,
     pub sender_id: ::std::string::String,
     pub is_sender: bool,
 }
+crate::engine::struct_constructor!(
+    MessageReactionsItem { new(value : ::std::string::String, sender_id :
+    ::std::string::String, is_sender : bool) fixed() set() set_nullable() empty() }
+);
 /// Example: `{"object":"Message","id":"msg_01HXYZ","provider_id":"3EB0C431C26A1916","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","chat_id":"chat_01HXYZ","chat_provider_id":"33612345678@s.whatsapp.net","sender_id"...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Message {
     /// Always `Message`.
     pub object: ::std::string::String,
@@ -4169,8 +5114,20 @@ pub struct Message {
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
 }
+crate::engine::struct_constructor!(
+    Message { new(id : UniqueId, provider_id : ::std::string::String, account_id :
+    UniqueId, chat_id : UniqueId, chat_provider_id : ::std::string::String, sender_id :
+    ::std::string::String, sender_attendee_id : ::std::string::String, timestamp :
+    UtcDateTime, is_sender : Flag01, attachments : ::std::vec::Vec < MessageAttachment >)
+    fixed(object : "Message") set(message_id : ::std::string::String, text :
+    ::std::string::String, seen : Flag01, hidden : Flag01, deleted : Flag01, edited :
+    Flag01, reactions : ::std::vec::Vec < MessageReactionsItem >, quoted :
+    ::std::collections::BTreeMap < ::std::string::String, ::serde_json::Value >)
+    set_nullable() empty() }
+);
 /// Example: `{"object":"MessageList","items":[{"object":"Message","id":"msg_01HXZA","provider_id":"urn:li:msg:1","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","chat_id":"chat_01HXYZ","chat_provider_id":"2-ZmQ3","s...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessageList {
     /// Always `MessageList`.
     pub object: ::std::string::String,
@@ -4178,7 +5135,12 @@ pub struct MessageList {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::struct_constructor!(
+    MessageList { new(items : ::std::vec::Vec < Message >) fixed(object : "MessageList")
+    set(cursor : ResponseCursor) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatActionRequestSetAValueAction {
     /// `setReadStatus`
     SetReadStatus,
@@ -4206,6 +5168,7 @@ crate::engine::string_enum_impls!(
 /// A boolean for the status actions; a provider id or a label name otherwise.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ChatActionRequestSetAValueValueType {
     Boolean(bool),
     StringType(::std::string::String),
@@ -4214,19 +5177,30 @@ pub enum ChatActionRequestSetAValueValueType {
 }
 /// Set a value
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatActionRequestSetAValue {
     pub action: ChatActionRequestSetAValueAction,
     /// A boolean for the status actions; a provider id or a label name otherwise.
     pub value: ChatActionRequestSetAValueValueType,
 }
+crate::engine::struct_constructor!(
+    ChatActionRequestSetAValue { new(action : ChatActionRequestSetAValueAction, value :
+    ChatActionRequestSetAValueValueType) fixed() set() set_nullable() empty() }
+);
 /// Get the invite link
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatActionRequestGetTheInviteLink {
     /// Always `getInviteLink`.
     pub action: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    ChatActionRequestGetTheInviteLink { new() fixed(action : "getInviteLink") set()
+    set_nullable() empty() }
+);
 /// The action to run; `action` tells the two shapes apart.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ChatActionRequest {
     /// Set a value
     ///
@@ -4278,6 +5252,7 @@ impl<'de> ::serde::Deserialize<'de> for ChatActionRequest {
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatHistorySyncStatus {
     /// `SYNC_STARTED`
     SyncStarted,
@@ -4299,13 +5274,19 @@ crate::engine::string_enum_impls!(
 );
 /// Example: `{"object":"ChatHistorySync","chat_id":"chat_01HXYZ","status":"SYNC_RUNNING"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatHistorySync {
     /// Always `ChatHistorySync`.
     pub object: ::std::string::String,
     pub chat_id: UniqueId,
     pub status: ChatHistorySyncStatus,
 }
+crate::engine::struct_constructor!(
+    ChatHistorySync { new(chat_id : UniqueId, status : ChatHistorySyncStatus)
+    fixed(object : "ChatHistorySync") set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedinAttendeeSpecificsNetworkDistance {
     /// `SELF`
     Self_,
@@ -4326,6 +5307,7 @@ crate::engine::string_enum_impls!(
     "OUT_OF_NETWORK", }
 );
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinAttendeeSpecificsContactInfoSocialHandlesItem {
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4333,7 +5315,12 @@ pub struct LinkedinAttendeeSpecificsContactInfoSocialHandlesItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    LinkedinAttendeeSpecificsContactInfoSocialHandlesItem { new() fixed() set(type_ :
+    ::std::string::String, name : ::std::string::String) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinAttendeeSpecificsContactInfo {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -4346,8 +5333,16 @@ pub struct LinkedinAttendeeSpecificsContactInfo {
         ::std::vec::Vec<LinkedinAttendeeSpecificsContactInfoSocialHandlesItem>,
     >,
 }
+crate::engine::struct_constructor!(
+    LinkedinAttendeeSpecificsContactInfo { new() fixed() set(emails : ::std::vec::Vec <
+    ::std::string::String >, phone_numbers : ::std::vec::Vec < ::std::string::String >,
+    websites : ::std::vec::Vec < ::std::string::String >, social_handles :
+    ::std::vec::Vec < LinkedinAttendeeSpecificsContactInfoSocialHandlesItem >)
+    set_nullable() empty() }
+);
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinAttendeeSpecifics {
     /// Always `LINKEDIN`.
     pub provider: ::std::string::String,
@@ -4367,22 +5362,42 @@ pub struct LinkedinAttendeeSpecifics {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_info: ::std::option::Option<LinkedinAttendeeSpecificsContactInfo>,
 }
+crate::engine::struct_constructor!(
+    LinkedinAttendeeSpecifics { new(member_urn : ::std::string::String) fixed(provider :
+    "LINKEDIN") set(occupation : ::std::string::String, network_distance :
+    LinkedinAttendeeSpecificsNetworkDistance, pending_invitation : bool, location :
+    ::std::string::String, headline : ::std::string::String, contact_info :
+    LinkedinAttendeeSpecificsContactInfo) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InstagramAttendeeSpecificsRelationshipStatus {
     pub following: bool,
     pub followed_by: bool,
     pub has_received_invitation: bool,
     pub has_sent_invitation: bool,
 }
+crate::engine::struct_constructor!(
+    InstagramAttendeeSpecificsRelationshipStatus { new(following : bool, followed_by :
+    bool, has_received_invitation : bool, has_sent_invitation : bool) fixed() set()
+    set_nullable() empty() }
+);
 /// Instagram
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InstagramAttendeeSpecifics {
     /// Always `INSTAGRAM`.
     pub provider: ::std::string::String,
     pub public_identifier: ::std::string::String,
     pub relationship_status: InstagramAttendeeSpecificsRelationshipStatus,
 }
+crate::engine::struct_constructor!(
+    InstagramAttendeeSpecifics { new(public_identifier : ::std::string::String,
+    relationship_status : InstagramAttendeeSpecificsRelationshipStatus) fixed(provider :
+    "INSTAGRAM") set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AttendeeSpecifics {
     /// LinkedIn
     ///
@@ -4427,6 +5442,7 @@ impl<'de> ::serde::Deserialize<'de> for AttendeeSpecifics {
     }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatAttendee {
     /// Always `ChatAttendee`.
     pub object: ::std::string::String,
@@ -4444,8 +5460,15 @@ pub struct ChatAttendee {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub specifics: ::std::option::Option<AttendeeSpecifics>,
 }
+crate::engine::struct_constructor!(
+    ChatAttendee { new(id : UniqueId, account_id : UniqueId, provider_id :
+    ::std::string::String, name : ::std::string::String, is_self : Flag01) fixed(object :
+    "ChatAttendee") set(hidden : Flag01, picture_url : ::std::string::String, profile_url
+    : ::std::string::String, specifics : AttendeeSpecifics) set_nullable() empty() }
+);
 /// Example: `{"object":"ChatAttendeeList","items":[{"object":"ChatAttendee","id":"att_01HXYZ","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","provider_id":"ACoAAB5678","name":"John Roe","is_self":0,"specifics":{"pr...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatAttendeeList {
     /// Always `ChatAttendeeList`.
     pub object: ::std::string::String,
@@ -4454,32 +5477,57 @@ pub struct ChatAttendeeList {
     #[serde(default)]
     pub cursor: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    ChatAttendeeList { new(items : ::std::vec::Vec < ChatAttendee >) fixed(object :
+    "ChatAttendeeList") set(cursor : ::std::string::String) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddMessageReactionRequest {
     /// A native emoji; replaces any earlier reaction.
     pub reaction: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    AddMessageReactionRequest { new(reaction : ::std::string::String) fixed() set()
+    set_nullable() empty() }
+);
 /// Example: `{"object":"MessageReactionAdded","success":true}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessageReactionAdded {
     /// Always `MessageReactionAdded`.
     pub object: ::std::string::String,
     pub success: bool,
 }
+crate::engine::struct_constructor!(
+    MessageReactionAdded { new(success : bool) fixed(object : "MessageReactionAdded")
+    set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ForwardMessageRequest {
     /// The chat to forward to.
     pub chat_id: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    ForwardMessageRequest { new(chat_id : ::std::string::String) fixed() set()
+    set_nullable() empty() }
+);
 /// Example: `{"object":"MessageForwarded","message_id":null}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessageForwarded {
     /// Always `MessageForwarded`.
     pub object: ::std::string::String,
     #[serde(default)]
     pub message_id: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    MessageForwarded { new() fixed(object : "MessageForwarded") set(message_id :
+    ::std::string::String) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookAccountRef {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4487,14 +5535,24 @@ pub struct WebhookAccountRef {
     #[serde(rename = "type")]
     pub type_: WebhookAccountType,
 }
+crate::engine::struct_constructor!(
+    WebhookAccountRef { new(id : ::std::string::String, type_ : WebhookAccountType)
+    fixed() set(name : ::std::string::String) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookDataField {
     /// The field name in the delivered payload.
     pub name: ::std::string::String,
     /// The source field to copy; the allowed keys depend on the source.
     pub key: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    WebhookDataField { new(name : ::std::string::String, key : ::std::string::String)
+    fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AutoWebhookSource {
     /// `messaging`
     Messaging,
@@ -4518,6 +5576,7 @@ crate::engine::string_enum_impls!(
 );
 /// Automatic
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AutoWebhook {
     /// Always `Webhook`.
     pub object: ::std::string::String,
@@ -4537,8 +5596,17 @@ pub struct AutoWebhook {
     pub data: ::std::vec::Vec<WebhookDataField>,
     pub events: ::std::vec::Vec<WebhookEvent>,
 }
+crate::engine::struct_constructor!(
+    AutoWebhook { new(id : UniqueId, enabled : bool, request_url : ::std::string::String,
+    format : WebhookFormat, account_ids : ::std::vec::Vec < WebhookAccountRef >, headers
+    : ::std::vec::Vec < WebhookHeader >, data : ::std::vec::Vec < WebhookDataField >,
+    events : ::std::vec::Vec < WebhookEvent >) fixed(object : "Webhook", type_ : "AUTO")
+    set(name : ::std::string::String, source : AutoWebhookSource) set_nullable() empty()
+    }
+);
 /// Trigger
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TriggerWebhook {
     /// Always `Webhook`.
     pub object: ::std::string::String,
@@ -4554,7 +5622,13 @@ pub struct TriggerWebhook {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    TriggerWebhook { new(id : UniqueId, enabled : bool, request_url :
+    ::std::string::String) fixed(object : "Webhook", type_ : "TRIGGER") set(name :
+    ::std::string::String, trigger : ::std::string::String) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Webhook {
     /// Automatic
     ///
@@ -4642,6 +5716,7 @@ impl<'de> ::serde::Deserialize<'de> for Webhook {
 }
 /// Example: `{"object":"WebhookList","items":[{"object":"Webhook","type":"AUTO","id":"wh_01HXYZ","name":"Inbox","source":"messaging","enabled":true,"request_url":"https://hooks.example.com/postpress","format":"jso...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookList {
     /// Always `WebhookList`.
     pub object: ::std::string::String,
@@ -4649,7 +5724,12 @@ pub struct WebhookList {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::struct_constructor!(
+    WebhookList { new(items : ::std::vec::Vec < Webhook >) fixed(object : "WebhookList")
+    set(cursor : ResponseCursor) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookCommon {
     pub request_url: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4667,7 +5747,14 @@ pub struct WebhookCommon {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<WebhookDataField>>,
 }
+crate::engine::struct_constructor!(
+    WebhookCommon { new(request_url : ::std::string::String) fixed() set(name :
+    ::std::string::String, format : WebhookFormat, enabled : bool, account_ids :
+    ::std::vec::Vec < ::std::string::String >, headers : ::std::vec::Vec < WebhookHeader
+    >, data : ::std::vec::Vec < WebhookDataField >) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MessagingWebhookEventsItem {
     /// `message_received`
     MessageReceived,
@@ -4692,6 +5779,7 @@ crate::engine::string_enum_impls!(
 );
 /// Messaging
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagingWebhook {
     pub request_url: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4714,8 +5802,16 @@ pub struct MessagingWebhook {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<MessagingWebhookEventsItem>>,
 }
+crate::engine::struct_constructor!(
+    MessagingWebhook { new(request_url : ::std::string::String) fixed(source :
+    "messaging") set(name : ::std::string::String, format : WebhookFormat, enabled :
+    bool, account_ids : ::std::vec::Vec < ::std::string::String >, headers :
+    ::std::vec::Vec < WebhookHeader >, data : ::std::vec::Vec < WebhookDataField >,
+    events : ::std::vec::Vec < MessagingWebhookEventsItem >) set_nullable() empty() }
+);
 /// Users
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UsersWebhook {
     pub request_url: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4737,7 +5833,15 @@ pub struct UsersWebhook {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::struct_constructor!(
+    UsersWebhook { new(request_url : ::std::string::String) fixed(source : "users")
+    set(name : ::std::string::String, format : WebhookFormat, enabled : bool, account_ids
+    : ::std::vec::Vec < ::std::string::String >, headers : ::std::vec::Vec <
+    WebhookHeader >, data : ::std::vec::Vec < WebhookDataField >, events :
+    ::std::vec::Vec < ::std::string::String >) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AccountStatusWebhookEventsItem {
     /// `creation_success`
     CreationSuccess,
@@ -4773,6 +5877,7 @@ crate::engine::string_enum_impls!(
 );
 /// Account status
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountStatusWebhook {
     pub request_url: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4794,7 +5899,15 @@ pub struct AccountStatusWebhook {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<AccountStatusWebhookEventsItem>>,
 }
+crate::engine::struct_constructor!(
+    AccountStatusWebhook { new(request_url : ::std::string::String) fixed(source :
+    "account_status") set(name : ::std::string::String, format : WebhookFormat, enabled :
+    bool, account_ids : ::std::vec::Vec < ::std::string::String >, headers :
+    ::std::vec::Vec < WebhookHeader >, data : ::std::vec::Vec < WebhookDataField >,
+    events : ::std::vec::Vec < AccountStatusWebhookEventsItem >) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EmailWebhookEventsItem {
     /// `mail_sent`
     MailSent,
@@ -4811,6 +5924,7 @@ crate::engine::string_enum_impls!(
 );
 /// Email
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmailWebhook {
     pub request_url: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4832,7 +5946,15 @@ pub struct EmailWebhook {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<EmailWebhookEventsItem>>,
 }
+crate::engine::struct_constructor!(
+    EmailWebhook { new(request_url : ::std::string::String) fixed(source : "email")
+    set(name : ::std::string::String, format : WebhookFormat, enabled : bool, account_ids
+    : ::std::vec::Vec < ::std::string::String >, headers : ::std::vec::Vec <
+    WebhookHeader >, data : ::std::vec::Vec < WebhookDataField >, events :
+    ::std::vec::Vec < EmailWebhookEventsItem >) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EmailTrackingWebhookEventsItem {
     /// `mail_opened`
     MailOpened,
@@ -4847,6 +5969,7 @@ crate::engine::string_enum_impls!(
 );
 /// Email tracking
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmailTrackingWebhook {
     pub request_url: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4868,7 +5991,15 @@ pub struct EmailTrackingWebhook {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<EmailTrackingWebhookEventsItem>>,
 }
+crate::engine::struct_constructor!(
+    EmailTrackingWebhook { new(request_url : ::std::string::String) fixed(source :
+    "email_tracking") set(name : ::std::string::String, format : WebhookFormat, enabled :
+    bool, account_ids : ::std::vec::Vec < ::std::string::String >, headers :
+    ::std::vec::Vec < WebhookHeader >, data : ::std::vec::Vec < WebhookDataField >,
+    events : ::std::vec::Vec < EmailTrackingWebhookEventsItem >) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CalendarEventWebhookEventsItem {
     /// `calendar_event_created`
     CalendarEventCreated,
@@ -4886,6 +6017,7 @@ crate::engine::string_enum_impls!(
 );
 /// Calendar event
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CalendarEventWebhook {
     pub request_url: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4907,7 +6039,15 @@ pub struct CalendarEventWebhook {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<CalendarEventWebhookEventsItem>>,
 }
+crate::engine::struct_constructor!(
+    CalendarEventWebhook { new(request_url : ::std::string::String) fixed(source :
+    "calendar_event") set(name : ::std::string::String, format : WebhookFormat, enabled :
+    bool, account_ids : ::std::vec::Vec < ::std::string::String >, headers :
+    ::std::vec::Vec < WebhookHeader >, data : ::std::vec::Vec < WebhookDataField >,
+    events : ::std::vec::Vec < CalendarEventWebhookEventsItem >) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateWebhookRequest {
     /// Messaging
     ///
@@ -5077,12 +6217,18 @@ impl<'de> ::serde::Deserialize<'de> for CreateWebhookRequest {
 }
 /// Example: `{"object":"WebhookCreated","webhook_id":"wh_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookCreated {
     /// Always `WebhookCreated`.
     pub object: ::std::string::String,
     pub webhook_id: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    WebhookCreated { new(webhook_id : ::std::string::String) fixed(object :
+    "WebhookCreated") set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDraftRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
@@ -5093,14 +6239,25 @@ pub struct CreateDraftRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    CreateDraftRequest { new() fixed() set(account_id : ::std::string::String, to :
+    ::std::vec::Vec < ::std::string::String >, subject : ::std::string::String, text :
+    ::std::string::String) set_nullable() empty() }
+);
 /// Example: `{"object":"DraftCreated","draft_id":"drf_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct DraftCreated {
     /// Always `DraftCreated`.
     pub object: ::std::string::String,
     pub draft_id: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    DraftCreated { new(draft_id : ::std::string::String) fixed(object : "DraftCreated")
+    set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Calendar {
     /// Always `Calendar`.
     pub object: ::std::string::String,
@@ -5116,10 +6273,17 @@ pub struct Calendar {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    Calendar { new(id : ::std::string::String, name : ::std::string::String, is_read_only
+    : bool, is_owned_by_user : bool, is_default : bool) fixed(object : "Calendar")
+    set(description : ::std::string::String, background_color : ::std::string::String,
+    timezone : ::std::string::String) set_nullable() empty() }
+);
 /// Calendar lists follow the `{data, next_cursor}` shape of the usage page.
 ///
 /// Example: `{"object":"CalendarList","data":[{"object":"Calendar","id":"cal_01HXYZ","name":"Work","is_read_only":false,"is_owned_by_user":true,"is_default":true,"timezone":"Europe/Paris"}],"next_cursor":null}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CalendarList {
     /// Always `CalendarList`.
     pub object: ::std::string::String,
@@ -5127,21 +6291,36 @@ pub struct CalendarList {
     #[serde(default)]
     pub next_cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::struct_constructor!(
+    CalendarList { new(data : ::std::vec::Vec < Calendar >) fixed(object :
+    "CalendarList") set(next_cursor : ResponseCursor) set_nullable() empty() }
+);
 /// Timed
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EventTimeTimed {
     pub date_time: UtcDateTime,
     pub time_zone: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    EventTimeTimed { new(date_time : UtcDateTime, time_zone : ::std::string::String)
+    fixed() set() set_nullable() empty() }
+);
 /// All day
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EventTimeAllDay {
     /// Format: an RFC 3339 full-date, kept as text.
     pub date: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    EventTimeAllDay { new(date : ::std::string::String) fixed() set() set_nullable()
+    empty() }
+);
 /// A timed instant with its zone, or a whole day.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EventTime {
     /// Timed
     Timed(EventTimeTimed),
@@ -5151,6 +6330,7 @@ pub enum EventTime {
     Other(::serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EventAttendeeResponseStatus {
     /// `yes`
     Yes,
@@ -5168,6 +6348,7 @@ crate::engine::string_enum_impls!(
     Noreply => "noreply", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EventAttendee {
     pub email: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5175,8 +6356,14 @@ pub struct EventAttendee {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response_status: ::std::option::Option<EventAttendeeResponseStatus>,
 }
+crate::engine::struct_constructor!(
+    EventAttendee { new(email : ::std::string::String) fixed() set(display_name :
+    ::std::string::String, response_status : EventAttendeeResponseStatus) set_nullable()
+    empty() }
+);
 /// Example: `{"object":"CalendarEvent","id":"evt_01HXYZ","calendar_id":"cal_01HXYZ","title":"Weekly sync","start":{"date_time":"2025-06-02T09:00:00.000Z","time_zone":"Europe/Paris"},"end":{"date_time":"2025-06-02T...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CalendarEvent {
     /// Always `CalendarEvent`.
     pub object: ::std::string::String,
@@ -5200,8 +6387,16 @@ pub struct CalendarEvent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<UtcDateTime>,
 }
+crate::engine::struct_constructor!(
+    CalendarEvent { new(id : ::std::string::String, calendar_id : ::std::string::String,
+    title : ::std::string::String, start : EventTime, end : EventTime) fixed(object :
+    "CalendarEvent") set(body : ::std::string::String, location : ::std::string::String,
+    is_all_day : bool, is_cancelled : bool, attendees : ::std::vec::Vec < EventAttendee
+    >, created_at : UtcDateTime, updated_at : UtcDateTime) set_nullable() empty() }
+);
 /// Example: `{"object":"CalendarEventList","data":[{"object":"CalendarEvent","id":"evt_01HXZA","calendar_id":"cal_01HXYZ","title":"Offsite","start":{"date":"2025-06-10"},"end":{"date":"2025-06-11"}}],"next_cursor"...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CalendarEventList {
     /// Always `CalendarEventList`.
     pub object: ::std::string::String,
@@ -5209,11 +6404,21 @@ pub struct CalendarEventList {
     #[serde(default)]
     pub next_cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::struct_constructor!(
+    CalendarEventList { new(data : ::std::vec::Vec < CalendarEvent >) fixed(object :
+    "CalendarEventList") set(next_cursor : ResponseCursor) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateCalendarEventRequestAttendeesItem {
     pub email: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    CreateCalendarEventRequestAttendeesItem { new(email : ::std::string::String) fixed()
+    set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateCalendarEventRequestVisibility {
     /// `public`
     Public,
@@ -5227,6 +6432,7 @@ crate::engine::string_enum_impls!(
     "private", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateCalendarEventRequest {
     pub title: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5245,7 +6451,16 @@ pub struct CreateCalendarEventRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recurrence: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::struct_constructor!(
+    CreateCalendarEventRequest { new(title : ::std::string::String, start : EventTime,
+    end : EventTime) fixed() set(body : ::std::string::String, location :
+    ::std::string::String, attendees : ::std::vec::Vec <
+    CreateCalendarEventRequestAttendeesItem >, visibility :
+    CreateCalendarEventRequestVisibility, recurrence : ::std::vec::Vec <
+    ::std::string::String >) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateCalendarEventRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
@@ -5262,29 +6477,51 @@ pub struct UpdateCalendarEventRequest {
         ::std::vec::Vec<CreateCalendarEventRequestAttendeesItem>,
     >,
 }
+crate::engine::struct_constructor!(
+    UpdateCalendarEventRequest { new() fixed() set(title : ::std::string::String, body :
+    ::std::string::String, location : ::std::string::String, start : EventTime, end :
+    EventTime, attendees : ::std::vec::Vec < CreateCalendarEventRequestAttendeesItem >)
+    set_nullable() empty() }
+);
 /// Example: `{"object":"CalendarEventCreated","event_id":"evt_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CalendarEventCreated {
     /// Always `CalendarEventCreated`.
     pub object: ::std::string::String,
     pub event_id: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    CalendarEventCreated { new(event_id : ::std::string::String) fixed(object :
+    "CalendarEventCreated") set() set_nullable() empty() }
+);
 /// Example: `{"object":"CalendarEventEdited","event_id":"evt_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CalendarEventEdited {
     /// Always `CalendarEventEdited`.
     pub object: ::std::string::String,
     pub event_id: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    CalendarEventEdited { new(event_id : ::std::string::String) fixed(object :
+    "CalendarEventEdited") set() set_nullable() empty() }
+);
 /// Example: `{"object":"CalendarEventDeleted"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CalendarEventDeleted {
     /// Always `CalendarEventDeleted`.
     pub object: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    CalendarEventDeleted { new() fixed(object : "CalendarEventDeleted") set()
+    set_nullable() empty() }
+);
 /// A `multipart/form-data` request body.
 #[derive(Debug, Clone)]
-pub struct PostsCreateRequest {
+#[non_exhaustive]
+pub struct CreatePostRequest {
     pub account_id: ::std::string::String,
     /// The text. LinkedIn mentions use `{{index}}` placeholders into `mentions`; Instagram uses `@username`. Send "" for a plain repost.
     pub text: ::std::string::String,
@@ -5300,7 +6537,7 @@ pub struct PostsCreateRequest {
     /// Instagram location.
     pub location: ::std::option::Option<::std::string::String>,
 }
-impl PostsCreateRequest {
+impl CreatePostRequest {
     /// A body with the required fields set.
     pub fn new(
         account_id: impl ::std::convert::Into<::std::string::String>,
@@ -5381,9 +6618,39 @@ impl PostsCreateRequest {
         self
     }
 }
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct EditOwnProfileRequestLocation {
+    /// A LOCATION id from the LinkedIn search parameters.
+    pub id: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub postal_code: ::std::option::Option<::std::string::String>,
+}
+crate::engine::struct_constructor!(
+    EditOwnProfileRequestLocation { new(id : ::std::string::String) fixed()
+    set(postal_code : ::std::string::String) set_nullable() empty() }
+);
+/// Adds or edits a position.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct EditOwnProfileRequestExperience {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub skills: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Properties beyond the declared ones.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+crate::engine::struct_constructor!(
+    EditOwnProfileRequestExperience { new() fixed() set(skills : ::std::vec::Vec <
+    ::std::string::String >) set_nullable() empty(additional_properties) }
+);
 /// A `multipart/form-data` request body.
 #[derive(Debug, Clone)]
-pub struct UsersEditOwnProfileRequest {
+#[non_exhaustive]
+pub struct EditOwnProfileRequest {
     pub type_: ::std::string::String,
     pub account_id: ::std::string::String,
     pub location: ::std::option::Option<EditOwnProfileRequestLocation>,
@@ -5397,7 +6664,7 @@ pub struct UsersEditOwnProfileRequest {
     /// Adds or edits a position.
     pub experience: ::std::option::Option<EditOwnProfileRequestExperience>,
 }
-impl UsersEditOwnProfileRequest {
+impl EditOwnProfileRequest {
     /// A body with the required fields set.
     pub fn new(
         type_: impl ::std::convert::Into<::std::string::String>,
@@ -5483,7 +6750,8 @@ impl UsersEditOwnProfileRequest {
 }
 /// A `multipart/form-data` request body.
 #[derive(Debug, Clone)]
-pub struct ChatsStartRequest {
+#[non_exhaustive]
+pub struct StartChatRequest {
     /// An opaque identifier.
     ///
     /// Example: `"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR"`
@@ -5499,7 +6767,7 @@ pub struct ChatsStartRequest {
     /// LinkedIn options; `api` picks Classic (the default), Recruiter or Sales Navigator.
     pub linkedin: ::std::option::Option<LinkedinChatOptions>,
 }
-impl ChatsStartRequest {
+impl StartChatRequest {
     /// A body with the required fields set.
     pub fn new(
         account_id: impl ::std::convert::Into<UniqueId>,
@@ -5564,7 +6832,8 @@ impl ChatsStartRequest {
 }
 /// A `multipart/form-data` request body.
 #[derive(Debug, Clone)]
-pub struct ChatsSendMessageRequest {
+#[non_exhaustive]
+pub struct SendMessageRequest {
     pub text: ::std::option::Option<::std::string::String>,
     pub account_id: ::std::option::Option<::std::string::String>,
     /// Slack thread.
@@ -5577,7 +6846,7 @@ pub struct ChatsSendMessageRequest {
     /// WhatsApp typing indicator length in milliseconds.
     pub typing_duration: ::std::option::Option<::std::string::String>,
 }
-impl ChatsSendMessageRequest {
+impl SendMessageRequest {
     /// A body with the required fields set.
     pub fn new() -> Self {
         Self {

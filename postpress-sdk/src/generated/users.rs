@@ -43,7 +43,7 @@ impl Users {
     /// - `linkedin_sections` (query, optional): LinkedIn sections to include: `*_preview` for every section in preview, `*` for every
     /// - `linkedin_api` (query, optional): Use a non-classic LinkedIn API; needs the matching subscription.
     /// - `notify` (query, optional): Tell the person about the profile visit.
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -58,7 +58,7 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().get_profile("identifier", "account_id").send().await?;
+    /// let response = client.users().get_profile("identifier").account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
@@ -66,7 +66,6 @@ impl Users {
     pub fn get_profile(
         &self,
         identifier: impl ::std::convert::Into<::std::string::String>,
-        account_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetProfileBuilder {
         GetProfileBuilder {
             client: self.client.clone(),
@@ -74,7 +73,7 @@ impl Users {
             linkedin_sections: ::std::option::Option::None,
             linkedin_api: ::std::option::Option::None,
             notify: ::std::option::Option::None,
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -85,7 +84,7 @@ impl Users {
     /// Returns the profile of the person who owns the linked account.
     ///
     /// # Parameters
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -100,18 +99,15 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().get_own_profile("account_id").send().await?;
+    /// let response = client.users().get_own_profile().account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_own_profile(
-        &self,
-        account_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetOwnProfileBuilder {
+    pub fn get_own_profile(&self) -> GetOwnProfileBuilder {
         GetOwnProfileBuilder {
             client: self.client.clone(),
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -124,7 +120,7 @@ impl Users {
     /// `experience`) travel as JSON-encoded parts.
     ///
     /// # Parameters
-    /// - body (`multipart/form-data`, required)
+    /// - body (`multipart/form-data`, required): a [`EditOwnProfileRequest`](crate::types::EditOwnProfileRequest), built with `EditOwnProfileRequest::new(type_, account_id)` and its setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -139,7 +135,7 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::UsersEditOwnProfileRequest = todo!();
+    /// let body = postpress_sdk::types::EditOwnProfileRequest::new("type", "account_id");
     /// let response = client.users().edit_own_profile(body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -147,7 +143,7 @@ impl Users {
     /// ```
     pub fn edit_own_profile(
         &self,
-        body: impl ::std::convert::Into<super::types::UsersEditOwnProfileRequest>,
+        body: impl ::std::convert::Into<super::types::EditOwnProfileRequest>,
     ) -> EditOwnProfileBuilder {
         EditOwnProfileBuilder {
             client: self.client.clone(),
@@ -166,7 +162,7 @@ impl Users {
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
     /// - `limit` (query, optional): Page size.
     /// - `is_company` (query, optional): Set when the identifier is a LinkedIn company.
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -183,7 +179,7 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().list_posts("identifier", "account_id").send().await?;
+    /// let response = client.users().list_posts("identifier").account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
@@ -191,7 +187,6 @@ impl Users {
     pub fn list_posts(
         &self,
         identifier: impl ::std::convert::Into<::std::string::String>,
-        account_id: impl ::std::convert::Into<::std::string::String>,
     ) -> ListPostsBuilder {
         ListPostsBuilder {
             client: self.client.clone(),
@@ -199,7 +194,7 @@ impl Users {
             cursor: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             is_company: ::std::option::Option::None,
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -213,7 +208,7 @@ impl Users {
     /// - `identifier` (path, required): The provider's internal id of the person.
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
     /// - `limit` (query, optional): Page size.
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -230,7 +225,7 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().list_reactions("identifier", "account_id").send().await?;
+    /// let response = client.users().list_reactions("identifier").account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
@@ -238,14 +233,13 @@ impl Users {
     pub fn list_reactions(
         &self,
         identifier: impl ::std::convert::Into<::std::string::String>,
-        account_id: impl ::std::convert::Into<::std::string::String>,
     ) -> ListReactionsBuilder {
         ListReactionsBuilder {
             client: self.client.clone(),
             identifier: identifier.into(),
             cursor: ::std::option::Option::None,
             limit: ::std::option::Option::None,
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -259,7 +253,7 @@ impl Users {
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
     /// - `filter` (query, optional): Keep only the connections whose name matches.
     /// - `limit` (query, optional): Page size.
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -276,21 +270,18 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().list_relations("account_id").send().await?;
+    /// let response = client.users().list_relations().account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_relations(
-        &self,
-        account_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListRelationsBuilder {
+    pub fn list_relations(&self) -> ListRelationsBuilder {
         ListRelationsBuilder {
             client: self.client.clone(),
             cursor: ::std::option::Option::None,
             filter: ::std::option::Option::None,
             limit: ::std::option::Option::None,
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -306,7 +297,7 @@ impl Users {
     /// - `user_id` (query, optional): Instagram provider id or username, or a LinkedIn user or company provider id.
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
     /// - `limit` (query, optional): Page size; at most 100 on LinkedIn and 200 on Instagram.
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -323,21 +314,18 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().list_followers("account_id").send().await?;
+    /// let response = client.users().list_followers().account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_followers(
-        &self,
-        account_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListFollowersBuilder {
+    pub fn list_followers(&self) -> ListFollowersBuilder {
         ListFollowersBuilder {
             client: self.client.clone(),
             user_id: ::std::option::Option::None,
             cursor: ::std::option::Option::None,
             limit: ::std::option::Option::None,
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -351,7 +339,7 @@ impl Users {
     /// - `user_id` (query, optional): Instagram provider id or username.
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
     /// - `limit` (query, optional): Page size.
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -368,21 +356,18 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().list_following("account_id").send().await?;
+    /// let response = client.users().list_following().account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_following(
-        &self,
-        account_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListFollowingBuilder {
+    pub fn list_following(&self) -> ListFollowingBuilder {
         ListFollowingBuilder {
             client: self.client.clone(),
             user_id: ::std::option::Option::None,
             cursor: ::std::option::Option::None,
             limit: ::std::option::Option::None,
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -393,7 +378,7 @@ impl Users {
     /// Sends a connection invitation (LinkedIn) or a follow request (Instagram).
     ///
     /// # Parameters
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`SendInvitationRequest`](crate::types::SendInvitationRequest), built with `SendInvitationRequest::new(provider_id, account_id)` and its setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -408,7 +393,7 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::SendInvitationRequest = todo!();
+    /// let body = postpress_sdk::types::SendInvitationRequest::new("provider_id", "account_id");
     /// let response = client.users().send_invitation(body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -433,7 +418,7 @@ impl Users {
     /// # Parameters
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
     /// - `limit` (query, optional): Page size.
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -450,20 +435,17 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().list_sent_invitations("account_id").send().await?;
+    /// let response = client.users().list_sent_invitations().account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_sent_invitations(
-        &self,
-        account_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListSentInvitationsBuilder {
+    pub fn list_sent_invitations(&self) -> ListSentInvitationsBuilder {
         ListSentInvitationsBuilder {
             client: self.client.clone(),
             cursor: ::std::option::Option::None,
             limit: ::std::option::Option::None,
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -475,7 +457,7 @@ impl Users {
     ///
     /// # Parameters
     /// - `invitation_id` (path, required): The invitation id (the provider id on Instagram).
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -490,7 +472,7 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().cancel_invitation("invitation_id", "account_id").send().await?;
+    /// let response = client.users().cancel_invitation("invitation_id").account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
@@ -498,12 +480,11 @@ impl Users {
     pub fn cancel_invitation(
         &self,
         invitation_id: impl ::std::convert::Into<::std::string::String>,
-        account_id: impl ::std::convert::Into<::std::string::String>,
     ) -> CancelInvitationBuilder {
         CancelInvitationBuilder {
             client: self.client.clone(),
             invitation_id: invitation_id.into(),
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -516,7 +497,7 @@ impl Users {
     /// # Parameters
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
     /// - `limit` (query, optional): Page size.
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -533,20 +514,17 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().list_received_invitations("account_id").send().await?;
+    /// let response = client.users().list_received_invitations().account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_received_invitations(
-        &self,
-        account_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListReceivedInvitationsBuilder {
+    pub fn list_received_invitations(&self) -> ListReceivedInvitationsBuilder {
         ListReceivedInvitationsBuilder {
             client: self.client.clone(),
             cursor: ::std::option::Option::None,
             limit: ::std::option::Option::None,
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -558,7 +536,7 @@ impl Users {
     ///
     /// # Parameters
     /// - `invitation_id` (path, required): The received invitation.
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`HandleInvitationRequest`](crate::types::HandleInvitationRequest)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -592,7 +570,7 @@ impl Users {
         }
     }
 }
-/// Request builder for `GET /users/{identifier}`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/{identifier}`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProfileBuilder {
@@ -601,7 +579,7 @@ pub struct GetProfileBuilder {
     linkedin_sections: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     linkedin_api: ::std::option::Option<super::types::LinkedinProduct>,
     notify: ::std::option::Option<bool>,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl GetProfileBuilder {
@@ -627,6 +605,14 @@ impl GetProfileBuilder {
         self.notify = ::std::option::Option::Some(value.into());
         self
     }
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
+        self
+    }
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -649,7 +635,7 @@ impl GetProfileBuilder {
         req.query_param("notify", &self.notify, crate::engine::ParamStyle::Form, true)?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -669,15 +655,23 @@ impl GetProfileBuilder {
         raw.json::<super::types::UserProfile>()
     }
 }
-/// Request builder for `GET /users/me`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/me`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetOwnProfileBuilder {
     client: crate::Client,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl GetOwnProfileBuilder {
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
+        self
+    }
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -686,7 +680,7 @@ impl GetOwnProfileBuilder {
         );
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -713,7 +707,7 @@ impl GetOwnProfileBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct EditOwnProfileBuilder {
     client: crate::Client,
-    body: super::types::UsersEditOwnProfileRequest,
+    body: super::types::EditOwnProfileRequest,
     options: crate::engine::RequestOptions,
 }
 impl EditOwnProfileBuilder {
@@ -766,7 +760,7 @@ impl EditOwnProfileBuilder {
         raw.json::<super::types::ProfileEdited>()
     }
 }
-/// Request builder for `GET /users/{identifier}/posts`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/{identifier}/posts`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListPostsBuilder {
@@ -775,7 +769,7 @@ pub struct ListPostsBuilder {
     cursor: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
     is_company: ::std::option::Option<bool>,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl ListPostsBuilder {
@@ -795,6 +789,14 @@ impl ListPostsBuilder {
     /// Set when the identifier is a LinkedIn company.
     pub fn is_company(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.is_company = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
         self
     }
     crate::engine::request_option_setters!();
@@ -822,7 +824,7 @@ impl ListPostsBuilder {
         )?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -869,7 +871,7 @@ impl ListPostsBuilder {
         crate::engine::items(self.pages(), |page: super::types::PostList| page.items)
     }
 }
-/// Request builder for `GET /users/{identifier}/reactions`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/{identifier}/reactions`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListReactionsBuilder {
@@ -877,7 +879,7 @@ pub struct ListReactionsBuilder {
     identifier: ::std::string::String,
     cursor: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl ListReactionsBuilder {
@@ -892,6 +894,14 @@ impl ListReactionsBuilder {
     /// Page size.
     pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
         self
     }
     crate::engine::request_option_setters!();
@@ -913,7 +923,7 @@ impl ListReactionsBuilder {
         req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -965,7 +975,7 @@ impl ListReactionsBuilder {
         )
     }
 }
-/// Request builder for `GET /users/relations`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/relations`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListRelationsBuilder {
@@ -973,7 +983,7 @@ pub struct ListRelationsBuilder {
     cursor: ::std::option::Option<::std::string::String>,
     filter: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl ListRelationsBuilder {
@@ -998,6 +1008,14 @@ impl ListRelationsBuilder {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
+        self
+    }
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -1017,7 +1035,7 @@ impl ListRelationsBuilder {
         req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -1071,7 +1089,7 @@ impl ListRelationsBuilder {
         )
     }
 }
-/// Request builder for `GET /users/followers`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/followers`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListFollowersBuilder {
@@ -1079,7 +1097,7 @@ pub struct ListFollowersBuilder {
     user_id: ::std::option::Option<::std::string::String>,
     cursor: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl ListFollowersBuilder {
@@ -1102,6 +1120,14 @@ impl ListFollowersBuilder {
     /// Page size; at most 100 on LinkedIn and 200 on Instagram.
     pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
         self
     }
     crate::engine::request_option_setters!();
@@ -1128,7 +1154,7 @@ impl ListFollowersBuilder {
         req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -1182,7 +1208,7 @@ impl ListFollowersBuilder {
         )
     }
 }
-/// Request builder for `GET /users/following`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/following`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListFollowingBuilder {
@@ -1190,7 +1216,7 @@ pub struct ListFollowingBuilder {
     user_id: ::std::option::Option<::std::string::String>,
     cursor: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl ListFollowingBuilder {
@@ -1213,6 +1239,14 @@ impl ListFollowingBuilder {
     /// Page size.
     pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
         self
     }
     crate::engine::request_option_setters!();
@@ -1239,7 +1273,7 @@ impl ListFollowingBuilder {
         req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -1329,14 +1363,14 @@ impl SendInvitationBuilder {
         raw.json::<super::types::UserInvitationSent>()
     }
 }
-/// Request builder for `GET /users/invite/sent`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/invite/sent`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListSentInvitationsBuilder {
     client: crate::Client,
     cursor: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl ListSentInvitationsBuilder {
@@ -1351,6 +1385,14 @@ impl ListSentInvitationsBuilder {
     /// Page size.
     pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
         self
     }
     crate::engine::request_option_setters!();
@@ -1371,7 +1413,7 @@ impl ListSentInvitationsBuilder {
         req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -1425,16 +1467,24 @@ impl ListSentInvitationsBuilder {
         )
     }
 }
-/// Request builder for `DELETE /users/invite/sent/{invitation_id}`: set optional inputs, then call `.send().await`.
+/// Request builder for `DELETE /users/invite/sent/{invitation_id}`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CancelInvitationBuilder {
     client: crate::Client,
     invitation_id: ::std::string::String,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl CancelInvitationBuilder {
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
+        self
+    }
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -1444,7 +1494,7 @@ impl CancelInvitationBuilder {
         req.path_param("invitation_id", &self.invitation_id)?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -1466,14 +1516,14 @@ impl CancelInvitationBuilder {
         raw.json::<super::types::InvitationCanceled>()
     }
 }
-/// Request builder for `GET /users/invite/received`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/invite/received`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListReceivedInvitationsBuilder {
     client: crate::Client,
     cursor: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl ListReceivedInvitationsBuilder {
@@ -1488,6 +1538,14 @@ impl ListReceivedInvitationsBuilder {
     /// Page size.
     pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
         self
     }
     crate::engine::request_option_setters!();
@@ -1508,7 +1566,7 @@ impl ListReceivedInvitationsBuilder {
         req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;

@@ -79,7 +79,7 @@ impl Webhooks {
     /// unless one is added through `headers`.
     ///
     /// # Parameters
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`CreateWebhookRequest`](crate::types::CreateWebhookRequest)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
