@@ -352,7 +352,7 @@ async fn every_operation_matches_the_contract() {
     l.check_multipart(
         "PostsController_createPost",
         c.posts()
-            .create(types::PostsCreateRequest::new(
+            .create(types::CreatePostRequest::new(
                 acc,
                 "Hello from the contract test",
             ))
@@ -363,14 +363,10 @@ async fn every_operation_matches_the_contract() {
         "PostsController_createPost",
         c.posts()
             .create(
-                types::PostsCreateRequest::new(acc, "With everything")
+                types::CreatePostRequest::new(acc, "With everything")
                     .attachments(png())
                     .attachments(png())
-                    .mentions(vec![types::Mention {
-                        name: "Jane Doe".into(),
-                        profile_id: "ACoAAA".into(),
-                        is_company: Some(false),
-                    }])
+                    .mentions(vec![types::Mention::new("Jane Doe", "ACoAAA").is_company(false)])
                     .external_link("https://example.com/article")
                     .as_organization("12345"),
             )
@@ -379,7 +375,7 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "PostsController_getPost",
-        c.posts().get(post, acc).send_with_response().await,
+        c.posts().get(post).account_id(acc).send_with_response().await,
     );
     for all in [false, true] {
         let r: types::AddPostReactionRequest = body(&doc, "POST", "/posts/reaction", all);
@@ -409,12 +405,12 @@ async fn every_operation_matches_the_contract() {
     let inv = "7332661864792854528";
     l.check(
         "UsersController_getProfile",
-        c.users().get_profile(who, acc).send_with_response().await,
+        c.users().get_profile(who).account_id(acc).send_with_response().await,
     );
     l.check(
         "UsersController_getProfile",
         c.users()
-            .get_profile(who, acc)
+            .get_profile(who).account_id(acc)
             .linkedin_sections(vec!["experience".to_owned(), "skills".to_owned()])
             .linkedin_api("recruiter".parse::<types::LinkedinProduct>().unwrap())
             .notify(true)
@@ -423,12 +419,12 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "UsersController_getOwnProfile",
-        c.users().get_own_profile(acc).send_with_response().await,
+        c.users().get_own_profile().account_id(acc).send_with_response().await,
     );
     l.check_multipart(
         "UsersController_editOwnProfile",
         c.users()
-            .edit_own_profile(types::UsersEditOwnProfileRequest::new("LINKEDIN", acc))
+            .edit_own_profile(types::EditOwnProfileRequest::new(acc))
             .send_with_response()
             .await,
     );
@@ -436,7 +432,7 @@ async fn every_operation_matches_the_contract() {
         "UsersController_editOwnProfile",
         c.users()
             .edit_own_profile(
-                types::UsersEditOwnProfileRequest::new("LINKEDIN", acc)
+                types::EditOwnProfileRequest::new(acc)
                     .headline("Engineer")
                     .picture(png()),
             )
@@ -445,12 +441,12 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "UsersController_listPosts",
-        c.users().list_posts(who, acc).send_with_response().await,
+        c.users().list_posts(who).account_id(acc).send_with_response().await,
     );
     l.check(
         "UsersController_listPosts",
         c.users()
-            .list_posts(who, acc)
+            .list_posts(who).account_id(acc)
             .cursor("c")
             .limit(10)
             .is_company(false)
@@ -460,14 +456,14 @@ async fn every_operation_matches_the_contract() {
     l.check(
         "UsersController_listReactions",
         c.users()
-            .list_reactions(who, acc)
+            .list_reactions(who).account_id(acc)
             .send_with_response()
             .await,
     );
     l.check(
         "UsersController_listReactions",
         c.users()
-            .list_reactions(who, acc)
+            .list_reactions(who).account_id(acc)
             .cursor("c")
             .limit(10)
             .send_with_response()
@@ -475,12 +471,12 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "UsersController_listRelations",
-        c.users().list_relations(acc).send_with_response().await,
+        c.users().list_relations().account_id(acc).send_with_response().await,
     );
     l.check(
         "UsersController_listRelations",
         c.users()
-            .list_relations(acc)
+            .list_relations().account_id(acc)
             .cursor("c")
             .filter("Jane")
             .limit(100)
@@ -489,12 +485,12 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "UsersController_listFollowers",
-        c.users().list_followers(acc).send_with_response().await,
+        c.users().list_followers().account_id(acc).send_with_response().await,
     );
     l.check(
         "UsersController_listFollowers",
         c.users()
-            .list_followers(acc)
+            .list_followers().account_id(acc)
             .user_id(who)
             .cursor("c")
             .limit(10)
@@ -503,12 +499,12 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "UsersController_listFollowing",
-        c.users().list_following(acc).send_with_response().await,
+        c.users().list_following().account_id(acc).send_with_response().await,
     );
     l.check(
         "UsersController_listFollowing",
         c.users()
-            .list_following(acc)
+            .list_following().account_id(acc)
             .user_id(who)
             .cursor("c")
             .limit(10)
@@ -534,14 +530,14 @@ async fn every_operation_matches_the_contract() {
     l.check(
         "UsersController_listSentInvitations",
         c.users()
-            .list_sent_invitations(acc)
+            .list_sent_invitations().account_id(acc)
             .send_with_response()
             .await,
     );
     l.check(
         "UsersController_listSentInvitations",
         c.users()
-            .list_sent_invitations(acc)
+            .list_sent_invitations().account_id(acc)
             .cursor("c")
             .limit(10)
             .send_with_response()
@@ -550,21 +546,21 @@ async fn every_operation_matches_the_contract() {
     l.check(
         "UsersController_cancelInvitation",
         c.users()
-            .cancel_invitation(inv, acc)
+            .cancel_invitation(inv).account_id(acc)
             .send_with_response()
             .await,
     );
     l.check(
         "UsersController_listReceivedInvitations",
         c.users()
-            .list_received_invitations(acc)
+            .list_received_invitations().account_id(acc)
             .send_with_response()
             .await,
     );
     l.check(
         "UsersController_listReceivedInvitations",
         c.users()
-            .list_received_invitations(acc)
+            .list_received_invitations().account_id(acc)
             .cursor("c")
             .limit(10)
             .send_with_response()
@@ -575,7 +571,7 @@ async fn every_operation_matches_the_contract() {
     let job = "job_01HXYZ";
     for all in [false, true] {
         let b: types::LinkedinSearchRequest = body(&doc, "POST", "/linkedin/search", all);
-        let search = c.linkedin().search(acc, b);
+        let search = c.linkedin().search(b).account_id(acc);
         let search = if all {
             search.limit(10).cursor("c")
         } else {
@@ -636,21 +632,21 @@ async fn every_operation_matches_the_contract() {
     l.check(
         "LinkedinController_getInmailBalance",
         c.linkedin()
-            .get_inmail_balance(acc)
+            .get_inmail_balance().account_id(acc)
             .send_with_response()
             .await,
     );
     l.check(
         "LinkedinController_listJobApplicants",
         c.linkedin()
-            .list_job_applicants(job, acc)
+            .list_job_applicants(job).account_id(acc)
             .send_with_response()
             .await,
     );
     l.check(
         "LinkedinController_listJobApplicants",
         c.linkedin()
-            .list_job_applicants(job, acc)
+            .list_job_applicants(job).account_id(acc)
             .service("RECRUITER".parse::<types::JobService>().unwrap())
             .limit(10)
             .cursor("c")
@@ -671,7 +667,7 @@ async fn every_operation_matches_the_contract() {
     l.check(
         "LinkedinController_getJobApplicant",
         c.linkedin()
-            .get_job_applicant("app_1", acc)
+            .get_job_applicant("app_1").account_id(acc)
             .send_with_response()
             .await,
     );
@@ -700,7 +696,7 @@ async fn every_operation_matches_the_contract() {
     l.check_multipart(
         "ChatsController_startChat",
         c.chats()
-            .start(types::ChatsStartRequest::new(acc, vec![who.to_owned()]))
+            .start(types::StartChatRequest::new(acc, vec![who.to_owned()]))
             .send_with_response()
             .await,
     );
@@ -708,7 +704,7 @@ async fn every_operation_matches_the_contract() {
         "ChatsController_startChat",
         c.chats()
             .start(
-                types::ChatsStartRequest::new(acc, vec![who.to_owned()])
+                types::StartChatRequest::new(acc, vec![who.to_owned()])
                     .text("Hello")
                     .subject("Hi")
                     .attachments(png()),
@@ -761,7 +757,7 @@ async fn every_operation_matches_the_contract() {
         l.check(
             "CalendarsController_createEvent",
             c.calendars()
-                .create_event("cal_1", acc, ev)
+                .create_event("cal_1", ev).account_id(acc)
                 .send_with_response()
                 .await,
         );
@@ -774,7 +770,7 @@ async fn every_operation_matches_the_contract() {
         l.check(
             "CalendarsController_updateEvent",
             c.calendars()
-                .update_event("cal_1", "evt_1", acc, up)
+                .update_event("cal_1", "evt_1", up).account_id(acc)
                 .send_with_response()
                 .await,
         );
@@ -798,7 +794,7 @@ async fn every_operation_matches_the_contract() {
     l.check_multipart(
         "ChatsController_sendMessage",
         c.chats()
-            .send_message(chat, types::ChatsSendMessageRequest::new().text("Hello"))
+            .send_message(chat, types::SendMessageRequest::new().text("Hello"))
             .send_with_response()
             .await,
     );
@@ -807,7 +803,7 @@ async fn every_operation_matches_the_contract() {
         c.chats()
             .send_message(
                 chat,
-                types::ChatsSendMessageRequest::new()
+                types::SendMessageRequest::new()
                     .text("Hello")
                     .account_id(acc)
                     .attachments(png()),
@@ -885,12 +881,12 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "CalendarsController_listCalendars",
-        c.calendars().list(acc).send_with_response().await,
+        c.calendars().list().account_id(acc).send_with_response().await,
     );
     l.check(
         "CalendarsController_listCalendars",
         c.calendars()
-            .list(acc)
+            .list().account_id(acc)
             .limit(10)
             .cursor("c")
             .send_with_response()
@@ -898,12 +894,12 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "CalendarsController_listEvents",
-        c.calendars().list_events(acc).send_with_response().await,
+        c.calendars().list_events().account_id(acc).send_with_response().await,
     );
     l.check(
         "CalendarsController_listEvents",
         c.calendars()
-            .list_events(acc)
+            .list_events().account_id(acc)
             .before("2025-12-31T23:59:59.999Z")
             .after("2025-01-01T00:00:00.000Z")
             .limit(10)
@@ -914,14 +910,14 @@ async fn every_operation_matches_the_contract() {
     l.check(
         "CalendarsController_getEvent",
         c.calendars()
-            .get_event("cal_1", "evt_1", acc)
+            .get_event("cal_1", "evt_1").account_id(acc)
             .send_with_response()
             .await,
     );
     l.check(
         "CalendarsController_deleteEvent",
         c.calendars()
-            .delete_event("cal_1", "evt_1", acc)
+            .delete_event("cal_1", "evt_1").account_id(acc)
             .send_with_response()
             .await,
     );

@@ -175,7 +175,9 @@ fn emit_multipart(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     });
     let inits = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.ident);
-        if f.in_constructor() {
+        if let Some(value) = f.fixed_value() {
+            quote!(#ident: #value.into())
+        } else if f.in_constructor() {
             quote!(#ident: #ident.into())
         } else {
             quote!(#ident: ::std::default::Default::default())
@@ -184,7 +186,7 @@ fn emit_multipart(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let setters = s
         .fields
         .iter()
-        .filter(|f| !f.in_constructor())
+        .filter(|f| !f.in_constructor() && f.fixed_value().is_none())
         .map(|f| {
             let ident = format_ident!("{}", f.ident);
             let doc = docs::attrs(&[format!("Sets {}.", docs::code(&f.wire))]);

@@ -2,7 +2,7 @@
 //! in order of preference, each with its type, and the variant that picks it.
 
 use super::merge::object_view;
-use super::shapes::{binary_shape, doc_of};
+use super::shapes::{binary_shape, doc_of, single_string_value};
 use super::space::{Naming, TypeSpace, wrap_nullable};
 use crate::diagnostics::Diagnostics;
 use crate::ir::{
@@ -211,7 +211,7 @@ fn multipart_struct(
                 nullable: false,
                 doc: resolved.as_ref().map(doc_of).unwrap_or_default(),
                 multipart: Some(kind),
-                constant: None,
+                constant: resolved.as_ref().and_then(single_string_value),
             });
         }
     }

@@ -6666,12 +6666,9 @@ pub struct EditOwnProfileRequest {
 }
 impl EditOwnProfileRequest {
     /// A body with the required fields set.
-    pub fn new(
-        type_: impl ::std::convert::Into<::std::string::String>,
-        account_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(account_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            type_: type_.into(),
+            type_: "LINKEDIN".into(),
             account_id: account_id.into(),
             location: ::std::default::Default::default(),
             headline: ::std::default::Default::default(),

@@ -120,7 +120,7 @@ impl Users {
     /// `experience`) travel as JSON-encoded parts.
     ///
     /// # Parameters
-    /// - body (`multipart/form-data`, required): a [`EditOwnProfileRequest`](crate::types::EditOwnProfileRequest), built with `EditOwnProfileRequest::new(type_, account_id)` and its setters
+    /// - body (`multipart/form-data`, required): a [`EditOwnProfileRequest`](crate::types::EditOwnProfileRequest), built with `EditOwnProfileRequest::new(account_id)` and its setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -135,7 +135,7 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let body = postpress_sdk::types::EditOwnProfileRequest::new("type", "account_id");
+    /// let body = postpress_sdk::types::EditOwnProfileRequest::new("account_id");
     /// let response = client.users().edit_own_profile(body).send().await?;
     /// # let _ = response;
     /// # Ok(())
