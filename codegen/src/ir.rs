@@ -8,9 +8,14 @@ use std::fmt;
 /// A Rust type as the model sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Ty {
-    /// `String` (also date-time, date, uuid, byte: kept as text so a malformed value never
-    /// fails a whole response).
+    /// `String` (also uuid and byte, and date-time and date with [`Dates::Text`]).
+    ///
+    /// [`Dates::Text`]: crate::Dates::Text
     String,
+    /// An instant (`format: date-time`): `engine::Timestamp`.
+    DateTime,
+    /// A calendar date (`format: date`): `engine::Date`.
+    Date,
     /// `bool`.
     Bool,
     /// `i32`.

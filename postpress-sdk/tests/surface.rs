@@ -92,3 +92,74 @@ async fn error_codes_come_from_the_hand_written_layer() {
     assert_eq!(api.error_code(), Some(ErrorCode::RateLimited));
     assert_eq!(ErrorCode::RateLimited.as_str(), "rate_limited");
 }
+
+/// An account whose `created_at` is `created`, as the server would send it.
+fn account_at(created: &str) -> String {
+    format!(
+        r#"{{"object":"Account","type":"TELEGRAM","id":"acc_1","name":"n","created_at":"{created}","current_signature":null,"signatures":[],"groups":[],"sources":[{{"id":"acc_1_MESSAGING","status":"OK"}}],"connection_params":{{"im":{{"id":"1","username":"u"}}}}}}"#
+    )
+}
+
+#[tokio::test]
+async fn date_times_are_typed_and_accept_the_spellings_servers_send() {
+    let expected: postpress_sdk::engine::Timestamp = "2025-03-01T09:30:00Z".parse().unwrap();
+    for spelling in [
+        "2025-03-01T09:30:00.000Z",
+        "2025-03-01T09:30:00Z",
+        "2025-03-01T09:30:00+00:00",
+        "2025-03-01T11:30:00+02:00",
+        "2025-03-01t09:30:00z",
+        "2025-03-01 09:30:00Z",
+    ] {
+        let server = serve(vec![ok(&account_at(spelling))]).await;
+        let account = client(&server.url)
+            .accounts()
+            .get("acc_1")
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{spelling}: {e}"));
+        assert_eq!(account.created_at(), Some(&expected), "{spelling}");
+    }
+}
+
+#[tokio::test]
+async fn a_malformed_date_time_fails_naming_its_json_path() {
+    let page = format!(
+        r#"{{"object":"AccountList","items":[{}],"cursor":null}}"#,
+        account_at("last tuesday")
+    );
+    let server = serve(vec![ok(&page)]).await;
+    let err = client(&server.url)
+        .accounts()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    match err {
+        Error::Decode { path, message, .. } => {
+            assert_eq!(path, "items[0].created_at", "{message}");
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn date_time_query_parameters_travel_as_rfc_3339() {
+    let page = r#"{"object":"MessageList","items":[],"cursor":null}"#;
+    let server = serve(vec![ok(page)]).await;
+    let after: postpress_sdk::engine::Timestamp = "2025-01-02T03:04:05.5Z".parse().unwrap();
+    let _ = client(&server.url)
+        .messages()
+        .list()
+        .after(after)
+        .send()
+        .await;
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(
+        seen[0].uri.query(),
+        Some("after=2025-01-02T03%3A04%3A05.5Z"),
+        "{:?}",
+        seen[0].uri
+    );
+}

@@ -58,6 +58,8 @@ fn body_type(body: &Body) -> TokenStream {
 fn type_label(ty: &Ty) -> String {
     match ty {
         Ty::String | Ty::Binary => "String".into(),
+        Ty::DateTime => "Timestamp".into(),
+        Ty::Date => "Date".into(),
         Ty::Bool => "bool".into(),
         Ty::I32 => "i32".into(),
         Ty::I64 => "i64".into(),
@@ -249,6 +251,8 @@ fn example(model: &Model, op: &Operation, module: &str, krate: &str) -> String {
 fn example_type(ty: &Ty, krate: &str) -> String {
     match ty {
         Ty::String | Ty::Binary => "::std::string::String".into(),
+        Ty::DateTime => format!("{krate}::engine::Timestamp"),
+        Ty::Date => format!("{krate}::engine::Date"),
         Ty::Bool => "bool".into(),
         Ty::I32 => "i32".into(),
         Ty::I64 => "i64".into(),

@@ -109,13 +109,15 @@ impl TypeSpace<'_> {
             SchemaKind::Type(Type::String(s)) => {
                 let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
                 let null_in_enum = s.enumeration.iter().any(Option::is_none);
-                let ty = if matches!(
-                    s.format,
-                    VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
-                ) {
-                    Ty::Binary
-                } else {
-                    self.string_enum(&values, &[], schema, naming, pointer)
+                let ty = match &s.format {
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Ty::Binary,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) if values.is_empty() => {
+                        self.formatted_string(Some("date-time"))
+                    }
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) if values.is_empty() => {
+                        self.formatted_string(Some("date"))
+                    }
+                    _ => self.string_enum(&values, &[], schema, naming, pointer),
                 };
                 Conv {
                     ty,
@@ -360,10 +362,9 @@ impl TypeSpace<'_> {
                     nullable: has_null,
                 }
             }
-            Some("string") => Conv::of(if any.format.as_deref() == Some("binary") {
-                Ty::Binary
-            } else {
-                Ty::String
+            Some("string") => Conv::of(match any.format.as_deref() {
+                Some("binary") => Ty::Binary,
+                format => self.formatted_string(format),
             }),
             Some("integer") => Conv::of(if any.format.as_deref() == Some("int32") {
                 Ty::I32
@@ -438,7 +439,7 @@ impl TypeSpace<'_> {
                 // One struct serves both directions, and a read-only property is never in a
                 // request (a write-only one never in a response): `required` holds only one
                 // way, so the field is optional and the docs say which way it travels.
-                if let Some(note) = format_note(s) {
+                if let Some(note) = format_note(s, self.dates) {
                     add_note(&mut doc, note);
                 }
                 if s.schema_data.read_only {

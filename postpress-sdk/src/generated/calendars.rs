@@ -413,7 +413,7 @@ impl ListEventsBuilder {
     /// Keep only items strictly older than this instant (ISO 8601 UTC).
     pub fn before(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<super::types::UtcDateTime>,
     ) -> Self {
         self.before = ::std::option::Option::Some(value.into());
         self
@@ -421,7 +421,7 @@ impl ListEventsBuilder {
     /// Keep only items strictly newer than this instant (ISO 8601 UTC).
     pub fn after(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<super::types::UtcDateTime>,
     ) -> Self {
         self.after = ::std::option::Option::Some(value.into());
         self

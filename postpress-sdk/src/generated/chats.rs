@@ -405,7 +405,7 @@ impl ListBuilder {
     /// Keep only items strictly older than this instant (ISO 8601 UTC).
     pub fn before(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<super::types::UtcDateTime>,
     ) -> Self {
         self.before = ::std::option::Option::Some(value.into());
         self
@@ -413,7 +413,7 @@ impl ListBuilder {
     /// Keep only items strictly newer than this instant (ISO 8601 UTC).
     pub fn after(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<super::types::UtcDateTime>,
     ) -> Self {
         self.after = ::std::option::Option::Some(value.into());
         self
@@ -659,7 +659,7 @@ impl ListMessagesBuilder {
     /// Keep only items strictly older than this instant (ISO 8601 UTC).
     pub fn before(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<super::types::UtcDateTime>,
     ) -> Self {
         self.before = ::std::option::Option::Some(value.into());
         self
@@ -667,7 +667,7 @@ impl ListMessagesBuilder {
     /// Keep only items strictly newer than this instant (ISO 8601 UTC).
     pub fn after(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<super::types::UtcDateTime>,
     ) -> Self {
         self.after = ::std::option::Option::Some(value.into());
         self

@@ -80,7 +80,7 @@ pub type UniqueId = ::std::string::String;
 /// An ISO 8601 instant in UTC (`YYYY-MM-DDTHH:MM:SS.sssZ`).
 ///
 /// Example: `"2025-12-31T23:59:59.999Z"`
-pub type UtcDateTime = ::std::string::String;
+pub type UtcDateTime = crate::engine::Timestamp;
 /// Milliseconds since the Unix epoch.
 ///
 /// Example: `1735689599999`
@@ -910,7 +910,7 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub enum SyncLimitValue {
     Number(f64),
-    StringType(::std::string::String),
+    StringType(crate::engine::Timestamp),
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
@@ -4532,9 +4532,8 @@ pub struct Chat {
     /// 0 one-to-one, 1 group, 2 broadcast.
     #[serde(rename = "type")]
     pub type_: f64,
-    /// Format: an RFC 3339 date-time, kept as text.
     #[serde(default)]
-    pub timestamp: ::std::option::Option<::std::string::String>,
+    pub timestamp: ::std::option::Option<crate::engine::Timestamp>,
     pub unread_count: f64,
     pub archived: Flag01,
     /// -1 when muted for good, an ISO instant, or null when not muted. OpenAPI 3.0 has no null type, so the string branch carries the nullability.
@@ -4568,7 +4567,7 @@ crate::engine::struct_constructor!(
     Chat { new(id : UniqueId, account_id : UniqueId, account_type : ChatAccountType,
     provider_id : ::std::string::String, type_ : f64, unread_count : f64, archived :
     Flag01) fixed(object : "Chat") set(attendee_provider_id : ::std::string::String, name
-    : ::std::string::String, timestamp : ::std::string::String, muted_until :
+    : ::std::string::String, timestamp : crate ::engine::Timestamp, muted_until :
     ChatMutedUntil, read_only : f64, disabled_features : ::std::vec::Vec <
     ChatDisabledFeaturesItem >, subject : ::std::string::String, organization_id :
     ::std::string::String, mailbox_id : ::std::string::String, content_type :
@@ -6310,11 +6309,10 @@ crate::engine::struct_constructor!(
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EventTimeAllDay {
-    /// Format: an RFC 3339 full-date, kept as text.
-    pub date: ::std::string::String,
+    pub date: crate::engine::Date,
 }
 crate::engine::struct_constructor!(
-    EventTimeAllDay { new(date : ::std::string::String) fixed() set() set_nullable()
+    EventTimeAllDay { new(date : crate ::engine::Date) fixed() set() set_nullable()
     empty() }
 );
 /// A timed instant with its zone, or a whole day.
