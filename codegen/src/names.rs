@@ -102,9 +102,27 @@ fn finish(mut ident: String, fallback: &str, digit_prefix: &str) -> String {
 /// field) must not take: the constructor, and trait methods that an inherent method of the
 /// same name would shadow for every caller (`value.clone()` would call the setter).
 pub const RESERVED_FIELD_METHODS: &[&str] = &[
-    "new", "clone", "clone_from", "eq", "ne", "fmt", "hash", "cmp", "partial_cmp", "serialize",
-    "deserialize", "from", "into", "try_from", "try_into", "to_owned", "to_string", "borrow",
-    "borrow_mut", "type_id", "default",
+    "new",
+    "clone",
+    "clone_from",
+    "eq",
+    "ne",
+    "fmt",
+    "hash",
+    "cmp",
+    "partial_cmp",
+    "serialize",
+    "deserialize",
+    "from",
+    "into",
+    "try_from",
+    "try_into",
+    "to_owned",
+    "to_string",
+    "borrow",
+    "borrow_mut",
+    "type_id",
+    "default",
 ];
 
 /// A `PascalCase` type or variant name.

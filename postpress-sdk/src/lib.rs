@@ -152,8 +152,8 @@ pub mod prelude;
 
 #[cfg(feature = "api")]
 pub use client::{
-    API_KEY_ENV, AuthScheme, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, ErrorCode, Mode,
-    Tier,
+    API_KEY_ENV, AuthScheme, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, ErrorCode,
+    Mode, Tier,
 };
 pub use engine::{ApiError, Error, Part, RateLimit, Response, Result, RetryPolicy};
 #[cfg(feature = "api")]

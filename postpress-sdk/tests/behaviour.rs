@@ -332,7 +332,10 @@ async fn errors_carry_code_message_request_id_headers_and_body() {
     let c = client(&server.url);
     let err = c.accounts().get("a").send().await.unwrap_err();
     let api = err.as_api().unwrap();
-    assert_eq!(api.error_code(), Some(postpress_sdk::ErrorCode::InvalidParameters));
+    assert_eq!(
+        api.error_code(),
+        Some(postpress_sdk::ErrorCode::InvalidParameters)
+    );
     assert_eq!(api.message.as_deref(), Some("limit must be <= 250"));
     assert_eq!(err.request_id(), Some("req_1"));
     assert_eq!(api.headers["x-trace"], "t1");

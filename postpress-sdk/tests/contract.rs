@@ -366,7 +366,9 @@ async fn every_operation_matches_the_contract() {
                 types::CreatePostRequest::new(acc, "With everything")
                     .attachments(png())
                     .attachments(png())
-                    .mentions(vec![types::Mention::new("Jane Doe", "ACoAAA").is_company(false)])
+                    .mentions(vec![
+                        types::Mention::new("Jane Doe", "ACoAAA").is_company(false),
+                    ])
                     .external_link("https://example.com/article")
                     .as_organization("12345"),
             )
@@ -375,7 +377,11 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "PostsController_getPost",
-        c.posts().get(post).account_id(acc).send_with_response().await,
+        c.posts()
+            .get(post)
+            .account_id(acc)
+            .send_with_response()
+            .await,
     );
     for all in [false, true] {
         let r: types::AddPostReactionRequest = body(&doc, "POST", "/posts/reaction", all);
@@ -405,12 +411,17 @@ async fn every_operation_matches_the_contract() {
     let inv = "7332661864792854528";
     l.check(
         "UsersController_getProfile",
-        c.users().get_profile(who).account_id(acc).send_with_response().await,
+        c.users()
+            .get_profile(who)
+            .account_id(acc)
+            .send_with_response()
+            .await,
     );
     l.check(
         "UsersController_getProfile",
         c.users()
-            .get_profile(who).account_id(acc)
+            .get_profile(who)
+            .account_id(acc)
             .linkedin_sections(vec!["experience".to_owned(), "skills".to_owned()])
             .linkedin_api("recruiter".parse::<types::LinkedinProduct>().unwrap())
             .notify(true)
@@ -419,7 +430,11 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "UsersController_getOwnProfile",
-        c.users().get_own_profile().account_id(acc).send_with_response().await,
+        c.users()
+            .get_own_profile()
+            .account_id(acc)
+            .send_with_response()
+            .await,
     );
     l.check_multipart(
         "UsersController_editOwnProfile",
@@ -441,12 +456,17 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "UsersController_listPosts",
-        c.users().list_posts(who).account_id(acc).send_with_response().await,
+        c.users()
+            .list_posts(who)
+            .account_id(acc)
+            .send_with_response()
+            .await,
     );
     l.check(
         "UsersController_listPosts",
         c.users()
-            .list_posts(who).account_id(acc)
+            .list_posts(who)
+            .account_id(acc)
             .cursor("c")
             .limit(10)
             .is_company(false)
@@ -456,14 +476,16 @@ async fn every_operation_matches_the_contract() {
     l.check(
         "UsersController_listReactions",
         c.users()
-            .list_reactions(who).account_id(acc)
+            .list_reactions(who)
+            .account_id(acc)
             .send_with_response()
             .await,
     );
     l.check(
         "UsersController_listReactions",
         c.users()
-            .list_reactions(who).account_id(acc)
+            .list_reactions(who)
+            .account_id(acc)
             .cursor("c")
             .limit(10)
             .send_with_response()
@@ -471,12 +493,17 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "UsersController_listRelations",
-        c.users().list_relations().account_id(acc).send_with_response().await,
+        c.users()
+            .list_relations()
+            .account_id(acc)
+            .send_with_response()
+            .await,
     );
     l.check(
         "UsersController_listRelations",
         c.users()
-            .list_relations().account_id(acc)
+            .list_relations()
+            .account_id(acc)
             .cursor("c")
             .filter("Jane")
             .limit(100)
@@ -485,12 +512,17 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "UsersController_listFollowers",
-        c.users().list_followers().account_id(acc).send_with_response().await,
+        c.users()
+            .list_followers()
+            .account_id(acc)
+            .send_with_response()
+            .await,
     );
     l.check(
         "UsersController_listFollowers",
         c.users()
-            .list_followers().account_id(acc)
+            .list_followers()
+            .account_id(acc)
             .user_id(who)
             .cursor("c")
             .limit(10)
@@ -499,12 +531,17 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "UsersController_listFollowing",
-        c.users().list_following().account_id(acc).send_with_response().await,
+        c.users()
+            .list_following()
+            .account_id(acc)
+            .send_with_response()
+            .await,
     );
     l.check(
         "UsersController_listFollowing",
         c.users()
-            .list_following().account_id(acc)
+            .list_following()
+            .account_id(acc)
             .user_id(who)
             .cursor("c")
             .limit(10)
@@ -530,14 +567,16 @@ async fn every_operation_matches_the_contract() {
     l.check(
         "UsersController_listSentInvitations",
         c.users()
-            .list_sent_invitations().account_id(acc)
+            .list_sent_invitations()
+            .account_id(acc)
             .send_with_response()
             .await,
     );
     l.check(
         "UsersController_listSentInvitations",
         c.users()
-            .list_sent_invitations().account_id(acc)
+            .list_sent_invitations()
+            .account_id(acc)
             .cursor("c")
             .limit(10)
             .send_with_response()
@@ -546,21 +585,24 @@ async fn every_operation_matches_the_contract() {
     l.check(
         "UsersController_cancelInvitation",
         c.users()
-            .cancel_invitation(inv).account_id(acc)
+            .cancel_invitation(inv)
+            .account_id(acc)
             .send_with_response()
             .await,
     );
     l.check(
         "UsersController_listReceivedInvitations",
         c.users()
-            .list_received_invitations().account_id(acc)
+            .list_received_invitations()
+            .account_id(acc)
             .send_with_response()
             .await,
     );
     l.check(
         "UsersController_listReceivedInvitations",
         c.users()
-            .list_received_invitations().account_id(acc)
+            .list_received_invitations()
+            .account_id(acc)
             .cursor("c")
             .limit(10)
             .send_with_response()
@@ -632,21 +674,24 @@ async fn every_operation_matches_the_contract() {
     l.check(
         "LinkedinController_getInmailBalance",
         c.linkedin()
-            .get_inmail_balance().account_id(acc)
+            .get_inmail_balance()
+            .account_id(acc)
             .send_with_response()
             .await,
     );
     l.check(
         "LinkedinController_listJobApplicants",
         c.linkedin()
-            .list_job_applicants(job).account_id(acc)
+            .list_job_applicants(job)
+            .account_id(acc)
             .send_with_response()
             .await,
     );
     l.check(
         "LinkedinController_listJobApplicants",
         c.linkedin()
-            .list_job_applicants(job).account_id(acc)
+            .list_job_applicants(job)
+            .account_id(acc)
             .service("RECRUITER".parse::<types::JobService>().unwrap())
             .limit(10)
             .cursor("c")
@@ -667,7 +712,8 @@ async fn every_operation_matches_the_contract() {
     l.check(
         "LinkedinController_getJobApplicant",
         c.linkedin()
-            .get_job_applicant("app_1").account_id(acc)
+            .get_job_applicant("app_1")
+            .account_id(acc)
             .send_with_response()
             .await,
     );
@@ -757,7 +803,8 @@ async fn every_operation_matches_the_contract() {
         l.check(
             "CalendarsController_createEvent",
             c.calendars()
-                .create_event("cal_1", ev).account_id(acc)
+                .create_event("cal_1", ev)
+                .account_id(acc)
                 .send_with_response()
                 .await,
         );
@@ -770,7 +817,8 @@ async fn every_operation_matches_the_contract() {
         l.check(
             "CalendarsController_updateEvent",
             c.calendars()
-                .update_event("cal_1", "evt_1", up).account_id(acc)
+                .update_event("cal_1", "evt_1", up)
+                .account_id(acc)
                 .send_with_response()
                 .await,
         );
@@ -881,12 +929,17 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "CalendarsController_listCalendars",
-        c.calendars().list().account_id(acc).send_with_response().await,
+        c.calendars()
+            .list()
+            .account_id(acc)
+            .send_with_response()
+            .await,
     );
     l.check(
         "CalendarsController_listCalendars",
         c.calendars()
-            .list().account_id(acc)
+            .list()
+            .account_id(acc)
             .limit(10)
             .cursor("c")
             .send_with_response()
@@ -894,12 +947,17 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "CalendarsController_listEvents",
-        c.calendars().list_events().account_id(acc).send_with_response().await,
+        c.calendars()
+            .list_events()
+            .account_id(acc)
+            .send_with_response()
+            .await,
     );
     l.check(
         "CalendarsController_listEvents",
         c.calendars()
-            .list_events().account_id(acc)
+            .list_events()
+            .account_id(acc)
             .before("2025-12-31T23:59:59.999Z")
             .after("2025-01-01T00:00:00.000Z")
             .limit(10)
@@ -910,14 +968,16 @@ async fn every_operation_matches_the_contract() {
     l.check(
         "CalendarsController_getEvent",
         c.calendars()
-            .get_event("cal_1", "evt_1").account_id(acc)
+            .get_event("cal_1", "evt_1")
+            .account_id(acc)
             .send_with_response()
             .await,
     );
     l.check(
         "CalendarsController_deleteEvent",
         c.calendars()
-            .delete_event("cal_1", "evt_1").account_id(acc)
+            .delete_event("cal_1", "evt_1")
+            .account_id(acc)
             .send_with_response()
             .await,
     );

@@ -157,14 +157,17 @@ fn main() -> ExitCode {
                 report,
                 no_check,
                 require_all,
-            } => corpus::run(&root, corpus::Settings {
-                list,
-                corpus,
-                jobs,
-                report,
-                no_check,
-                require_all,
-            }),
+            } => corpus::run(
+                &root,
+                corpus::Settings {
+                    list,
+                    corpus,
+                    jobs,
+                    report,
+                    no_check,
+                    require_all,
+                },
+            ),
             Command::Fetch {
                 base_url,
                 port,

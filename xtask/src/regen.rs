@@ -283,7 +283,11 @@ pub fn generate(
         started.elapsed()
     );
     match &runtime.path {
-        Some(path) => println!("runtime: {SDK_DIR} {} at {}", runtime.version, path.display()),
+        Some(path) => println!(
+            "runtime: {SDK_DIR} {} at {}",
+            runtime.version,
+            path.display()
+        ),
         None => println!(
             "runtime: {SDK_DIR} {} from the registry (--runtime-path DIR builds against a local checkout)",
             runtime.version

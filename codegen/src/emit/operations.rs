@@ -269,7 +269,12 @@ fn example_type(ty: &Ty, krate: &str) -> String {
     }
 }
 
-fn method_doc(model: &Model, op: &Operation, module: &str, crate_name: Option<&str>) -> TokenStream {
+fn method_doc(
+    model: &Model,
+    op: &Operation,
+    module: &str,
+    crate_name: Option<&str>,
+) -> TokenStream {
     let mut parts = vec![format!(
         "`{} {}`",
         op.http_method,

@@ -138,10 +138,7 @@ fn struct_constructor(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     };
     let set = settable(false);
     let set_nullable = settable(true);
-    let empty = s
-        .additional
-        .as_ref()
-        .map(|_| quote!(additional_properties));
+    let empty = s.additional.as_ref().map(|_| quote!(additional_properties));
     quote! {
         crate::engine::struct_constructor!(#name {
             new(#(#required),*)

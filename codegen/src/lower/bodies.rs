@@ -138,7 +138,12 @@ fn body_kind(
 /// Where a multipart body's type is defined: under the name of the component schema it
 /// references when that component serves only as multipart bodies (then it is defined here
 /// and not as a JSON struct), else under a name made from the operation.
-fn multipart_target(space: &mut TypeSpace<'_>, mt: &MediaType, op_name: &str, at: &str) -> (String, String) {
+fn multipart_target(
+    space: &mut TypeSpace<'_>,
+    mt: &MediaType,
+    op_name: &str,
+    at: &str,
+) -> (String, String) {
     if let Some(ReferenceOr::Reference { reference }) = &mt.schema
         && let Some(key) = pointer::component_key(reference, "schemas")
         && space.multipart_components.contains(&key)
@@ -147,7 +152,10 @@ fn multipart_target(space: &mut TypeSpace<'_>, mt: &MediaType, op_name: &str, at
         let at = format!("#/components/schemas/{}", pointer::escape(&key));
         return (name.clone(), at);
     }
-    (space.names.unique(&type_name(&format!("{op_name}Request"))), at.to_owned())
+    (
+        space.names.unique(&type_name(&format!("{op_name}Request"))),
+        at.to_owned(),
+    )
 }
 
 /// A multipart body becomes a struct whose binary fields are file parts.

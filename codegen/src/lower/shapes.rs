@@ -2,8 +2,8 @@
 //! enum; what are its docs, its numeric bounds, its format. A leaf: it knows nothing of
 //! references or of the type space.
 
-use crate::ir::{Doc, MultipartKind};
 use crate::Dates;
+use crate::ir::{Doc, MultipartKind};
 use openapiv3::{ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 
 /// The two union keywords, which convert alike.

@@ -41,10 +41,10 @@ pub use variant::decode_variant;
 
 /// Re-exported so generated code and callers name one version of these crates.
 pub use bytes::Bytes;
+pub use futures_core::Stream;
 /// `jiff`, whose types hold `format: date-time` ([`Timestamp`]) and `format: date` ([`Date`])
 /// values, for callers who convert or format them.
 pub use jiff;
 pub use jiff::{Timestamp, civil::Date};
-pub use futures_core::Stream;
 pub use reqwest::{Method, StatusCode, header::HeaderMap};
 pub use url::Url;
