@@ -732,8 +732,8 @@ async fn every_operation_matches_the_contract() {
             .account_id(acc)
             .account_type("LINKEDIN".parse::<types::ChatAccountType>().unwrap())
             .unread(true)
-            .before("2025-12-31T23:59:59.999Z")
-            .after("2025-01-01T00:00:00.000Z")
+            .before(ts("2025-12-31T23:59:59.999Z"))
+            .after(ts("2025-01-01T00:00:00.000Z"))
             .limit(10)
             .cursor("c")
             .send_with_response()
@@ -832,8 +832,8 @@ async fn every_operation_matches_the_contract() {
         c.chats()
             .list_messages(chat)
             .cursor("c")
-            .before("2025-12-31T23:59:59.999Z")
-            .after("2025-01-01T00:00:00.000Z")
+            .before(ts("2025-12-31T23:59:59.999Z"))
+            .after(ts("2025-01-01T00:00:00.000Z"))
             .limit(10)
             .sender_id(who)
             .send_with_response()
@@ -876,8 +876,8 @@ async fn every_operation_matches_the_contract() {
         c.attendees()
             .list_chats("att_1")
             .cursor("c")
-            .before("2025-12-31T23:59:59.999Z")
-            .after("2025-01-01T00:00:00.000Z")
+            .before(ts("2025-12-31T23:59:59.999Z"))
+            .after(ts("2025-01-01T00:00:00.000Z"))
             .limit(10)
             .account_id(acc)
             .send_with_response()
@@ -892,8 +892,8 @@ async fn every_operation_matches_the_contract() {
         c.messages()
             .list()
             .cursor("c")
-            .before("2025-12-31T23:59:59.999Z")
-            .after("2025-01-01T00:00:00.000Z")
+            .before(ts("2025-12-31T23:59:59.999Z"))
+            .after(ts("2025-01-01T00:00:00.000Z"))
             .limit(10)
             .sender_id(who)
             .account_id(acc)
@@ -958,8 +958,8 @@ async fn every_operation_matches_the_contract() {
         c.calendars()
             .list_events()
             .account_id(acc)
-            .before("2025-12-31T23:59:59.999Z")
-            .after("2025-01-01T00:00:00.000Z")
+            .before(ts("2025-12-31T23:59:59.999Z"))
+            .after(ts("2025-01-01T00:00:00.000Z"))
             .limit(10)
             .cursor("c")
             .send_with_response()
@@ -1073,4 +1073,9 @@ fn operation_for(doc: &Value, method: &str, path: &str) -> Option<String> {
         }
     }
     best.map(|(_, id)| id)
+}
+
+/// A date-time parameter from its RFC 3339 text.
+fn ts(text: &str) -> postpress_sdk::engine::Timestamp {
+    text.parse().expect("an RFC 3339 timestamp")
 }
