@@ -4,7 +4,7 @@
 //! `normalize`) -> `lower` (document -> the [`ir`]: types and operations, every name decided)
 //! -> `emit` (IR -> `syn::File` -> text via prettyplease). No step reaches back into an
 //! earlier one, and emission reads only the IR. Every `$ref` is followed by one [`Resolver`];
-//! JSON pointers are spelled and read by [`pointer`].
+//! JSON pointers are spelled and read by [`pointer`](mod@pointer).
 //!
 //! The public surface is small: [`generate`] with its [`Options`], the diagnostics, the IR
 //! (for callers that emit more, like [`standalone`] crates), and the document loader and
