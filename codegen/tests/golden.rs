@@ -46,6 +46,11 @@ fn objects_required_optional_nullable() {
 }
 
 #[test]
+fn constructors_and_setters() {
+    golden("constructors");
+}
+
+#[test]
 fn string_enums_and_one_value_enum_unions() {
     golden("string_enums");
 }

@@ -160,3 +160,23 @@ fn identical_inline_shapes_share_one_type() {
     let same: Option<OrderShippingAddress> = o.billing_address;
     assert_eq!(same.and_then(|a| a.city).as_deref(), Some("b"));
 }
+
+#[test]
+fn constructors_take_required_fields_and_fill_fixed_ones() {
+    let mut invoice = Invoice::new("INV-1", 12.5, vec!["a".to_owned()])
+        .paid(true)
+        .voided_reason("duplicate");
+    invoice.additional_properties.insert("region".into(), "eu".into());
+    assert_eq!(
+        encode(&invoice),
+        json!({
+            "object": "Invoice", "number": "INV-1", "total": 12.5, "note": null,
+            "lines": ["a"], "paid": true, "voided_reason": "duplicate", "region": "eu"
+        })
+    );
+    // Decoding what was sent gives the same value back.
+    assert_eq!(decode::<Invoice>(encode(&invoice)), invoice);
+    // Renamed fields keep their wire names, and setters reach them.
+    let t = Type::new().new2("n").clone2("c");
+    assert_eq!(encode(&t.clone()), json!({"new": "n", "clone": "c"}));
+}
