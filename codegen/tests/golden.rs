@@ -115,6 +115,7 @@ fn every_case_has_a_test() {
         "docs_and_flags",
         "names",
         "inline_naming",
+        "constructors",
     ];
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
     for entry in std::fs::read_dir(dir).expect("golden dir") {
