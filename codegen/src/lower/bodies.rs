@@ -309,3 +309,81 @@ pub(super) fn multipart_only_components(raw: &Value) -> HashSet<String> {
     multipart.retain(|key| !elsewhere.contains(key));
     multipart
 }
+
+#[cfg(test)]
+mod tests {
+    use super::multipart_only_components;
+    use crate::{Dates, Options, generate};
+    use serde_json::json;
+
+    fn multipart(schema: &str) -> serde_json::Value {
+        json!({"content": {"multipart/form-data": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}})
+    }
+
+    #[test]
+    fn only_components_used_solely_as_multipart_bodies_are_claimed() {
+        let raw = json!({
+            "paths": {
+                "/a": {"post": {"requestBody": multipart("Upload")}},
+                "/a2": {"put": {"requestBody": multipart("Upload")}},
+                "/b": {"post": {"requestBody": {"content": {
+                    "multipart/form-data": {"schema": {"$ref": "#/components/schemas/Shared"}},
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Shared"}}
+                }}}},
+                "/c": {"post": {"requestBody": {"$ref": "#/components/requestBodies/Form"}}},
+                "/d": {"post": {"requestBody": multipart("Nested")}}
+            },
+            "components": {
+                "requestBodies": {"Form": multipart("ViaComponent")},
+                "schemas": {
+                    "Holder": {"type": "object", "properties": {"n": {"$ref": "#/components/schemas/Nested"}}}
+                }
+            }
+        });
+        let mut claimed: Vec<String> = multipart_only_components(&raw).into_iter().collect();
+        claimed.sort();
+        assert_eq!(claimed, ["Upload", "ViaComponent"]);
+    }
+
+    #[test]
+    fn a_multipart_component_is_one_type_under_its_own_name() {
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "T", "version": "1"},
+            "paths": {"/chats": {"post": {
+                "operationId": "start",
+                "requestBody": {"required": true, "content": {"multipart/form-data": {
+                    "schema": {"$ref": "#/components/schemas/StartChat"}
+                }}},
+                "responses": {"200": {"description": "ok"}}
+            }}},
+            "components": {"schemas": {"StartChat": {
+                "type": "object",
+                "required": ["to"],
+                "properties": {
+                    "to": {"type": "string"},
+                    "at": {"type": "string", "format": "date-time"},
+                    "file": {"type": "string", "format": "binary"}
+                }
+            }}}
+        });
+        let bytes = serde_json::to_vec(&doc).expect("json");
+        let typed = generate(&bytes, &Options::default()).expect("generates");
+        let names: Vec<&str> = typed.model.types.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["StartChat"]);
+        let types = |g: &crate::Generated| {
+            g.files
+                .iter()
+                .find(|f| f.path == "src/generated/types.rs")
+                .map(|f| f.contents.clone())
+                .expect("types.rs")
+        };
+        assert!(types(&typed).contains("pub at: ::std::option::Option<crate::engine::Timestamp>"));
+        let text = Options {
+            dates: Dates::Text,
+            ..Options::default()
+        };
+        let as_text = generate(&bytes, &text).expect("generates");
+        assert!(types(&as_text).contains("pub at: ::std::option::Option<::std::string::String>"));
+    }
+}
