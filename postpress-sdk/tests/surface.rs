@@ -163,3 +163,27 @@ async fn date_time_query_parameters_travel_as_rfc_3339() {
         seen[0].uri
     );
 }
+
+#[tokio::test]
+async fn a_union_body_takes_any_of_its_variants_and_fills_the_tag() {
+    let created = r#"{"object":"AccountCreated","account_id":"acc_9"}"#;
+    let server = serve(vec![(201, vec![], created.into())]).await;
+    // `TelegramConnect` converts into the `ConnectAccountRequest` union `connect` takes; its
+    // `provider` tag is the one value the document allows, filled in by `new`.
+    let out = client(&server.url)
+        .accounts()
+        .connect(types::TelegramConnect::new().country("FR"))
+        .send()
+        .await
+        .unwrap();
+    let expected = types::AccountCreated::new("acc_9");
+    assert!(
+        matches!(&out, postpress_sdk::accounts::ConnectResponse::Created(c) if *c == expected),
+        "{out:?}"
+    );
+    let sent: serde_json::Value = serde_json::from_slice(&server.seen()[0].body).unwrap();
+    assert_eq!(
+        sent,
+        serde_json::json!({"provider": "TELEGRAM", "country": "FR"})
+    );
+}

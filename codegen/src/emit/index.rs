@@ -1,6 +1,6 @@
 //! `API.md`: every method and type in one page.
 
-use super::operations::{constructor_call, kind_label};
+use super::operations::{build_hint, kind_label};
 use crate::ir::{BodyKind, Model, Operation, TypeKind};
 
 /// Renders the index.
@@ -87,8 +87,8 @@ fn body_cell(model: &Model, op: &Operation, module: &str) -> String {
     let how = match (&body.choice_enum, &body.default.kind) {
         (Some(name), _) => format!("`{module}::{name}`"),
         (None, BodyKind::Json(crate::ir::Ty::Named(name)) | BodyKind::Multipart(name)) => {
-            match constructor_call(model, name) {
-                Some(call) => format!("`types::{call}`"),
+            match build_hint(model, name) {
+                Some(hint) => format!("`types::{name}`, {hint}"),
                 None => format!("`types::{name}`"),
             }
         }

@@ -6,6 +6,7 @@
 use super::docs;
 use super::lints::module_allows;
 use super::rust_type::{Scope, rust_type};
+use super::types::convertible_variants;
 use crate::ir::{
     Body, BodyKind, HttpMethod, Model, MultipartKind, Operation, Param, ParamLocation, ParamStyle,
     Status, Success, Ty, TypeKind, is_text,
@@ -93,10 +94,8 @@ pub(super) fn body_guide(model: &Model, body: &Body) -> String {
     }
     match &body.default.kind {
         BodyKind::Json(Ty::Named(name)) | BodyKind::Multipart(name) => {
-            match constructor_call(model, name) {
-                Some(call) => format!(
-                    "a [`{name}`](crate::types::{name}), built with `{call}` and its setters"
-                ),
+            match build_hint(model, name) {
+                Some(hint) => format!("a [`{name}`](crate::types::{name}), {hint}"),
                 None => format!("a [`{name}`](crate::types::{name})"),
             }
         }
@@ -104,15 +103,26 @@ pub(super) fn body_guide(model: &Model, body: &Body) -> String {
     }
 }
 
-/// `Name::new(a, b)` for a generated struct, naming the constructor's parameters; `None` for
-/// any other type.
-pub(super) fn constructor_call(model: &Model, name: &str) -> Option<String> {
+/// How to build a value of generated type `name`, in markdown: its constructor for a struct
+/// (naming the parameters), or, for a union, the types of the variants that convert into it;
+/// `None` for any other type.
+pub(super) fn build_hint(model: &Model, name: &str) -> Option<String> {
     let def = model.types.iter().find(|t| t.name == name)?;
-    let (TypeKind::Struct(s) | TypeKind::Multipart(s)) = &def.kind else {
-        return None;
-    };
-    let args: Vec<&str> = s.constructor_fields().map(|f| f.ident.as_str()).collect();
-    Some(format!("{name}::new({})", args.join(", ")))
+    match &def.kind {
+        TypeKind::Struct(s) | TypeKind::Multipart(s) => {
+            let args: Vec<&str> = s.constructor_fields().map(|f| f.ident.as_str()).collect();
+            Some(format!("built with `new({})` and setters", args.join(", ")))
+        }
+        TypeKind::Tagged(_) | TypeKind::Untagged(_) => {
+            let payloads: Vec<String> = convertible_variants(model, def)
+                .into_iter()
+                .map(|(_, ty)| format!("`{}`", type_label(ty)))
+                .collect();
+            (!payloads.is_empty())
+                .then(|| format!("or any of {} (each converts into it)", payloads.join(", ")))
+        }
+        _ => None,
+    }
 }
 
 /// `enum {Method}Body` for operations that accept several media types: the caller picks the

@@ -12,7 +12,7 @@ use quote::{format_ident, quote};
 /// The whole `types.rs`.
 pub(crate) fn emit_types(model: &Model) -> TokenStream {
     let allows = module_allows();
-    let items = model.types.iter().map(emit_type);
+    let items = model.types.iter().map(|def| emit_type(model, def));
     let doc = docs::inner_attrs(&[format!("Types of {}.", model.title)]);
     quote! {
         #doc
@@ -29,7 +29,7 @@ fn deprecated(def: &TypeDef) -> TokenStream {
     }
 }
 
-fn emit_type(def: &TypeDef) -> TokenStream {
+fn emit_type(model: &Model, def: &TypeDef) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let doc = docs::of(&def.doc);
     let dep = deprecated(def);
@@ -37,8 +37,16 @@ fn emit_type(def: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) => emit_struct(&name, s),
         TypeKind::Multipart(s) => emit_multipart(&name, s),
         TypeKind::Enum(e) => emit_enum(&name, e),
-        TypeKind::Tagged(t) => emit_tagged(&name, t),
-        TypeKind::Untagged(u) => emit_untagged(&name, u),
+        TypeKind::Tagged(t) => {
+            let union = emit_tagged(&name, t);
+            let from = variant_conversions(model, def);
+            quote!(#union #from)
+        }
+        TypeKind::Untagged(u) => {
+            let union = emit_untagged(&name, u);
+            let from = variant_conversions(model, def);
+            quote!(#union #from)
+        }
         TypeKind::Alias(ty) => {
             let ty = rust_type(ty, Scope::Types, false);
             quote!(pub type #name = #ty;)
@@ -220,6 +228,68 @@ fn emit_multipart(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             }
             #(#setters)*
         }
+    }
+}
+
+/// `ty` with aliases followed, so two spellings of one Rust type compare equal.
+fn through_aliases(model: &Model, ty: &Ty) -> Ty {
+    let mut ty = ty.clone();
+    // Alias chains are short; the bound only guards against an alias cycle.
+    for _ in 0..16 {
+        let Ty::Named(n) = &ty else { break };
+        match model.types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
+            Some(TypeKind::Alias(inner)) => ty = inner.clone(),
+            _ => break,
+        }
+    }
+    ty
+}
+
+/// The variants of union `def` whose payload converts into it by `From`: those whose Rust type
+/// no other variant shares (two impls would conflict). Boxed and any-JSON payloads are left
+/// to be wrapped by hand. Empty for anything but a union.
+pub(super) fn convertible_variants<'a>(
+    model: &Model,
+    def: &'a TypeDef,
+) -> Vec<(&'a String, &'a Ty)> {
+    let variants: Vec<(&String, &Ty)> = match &def.kind {
+        TypeKind::Tagged(t) => t.variants.iter().map(|v| (&v.ident, &v.ty)).collect(),
+        TypeKind::Untagged(u) => u.variants.iter().map(|v| (&v.ident, &v.ty)).collect(),
+        _ => return Vec::new(),
+    };
+    let resolved: Vec<Ty> = variants
+        .iter()
+        .map(|(_, ty)| through_aliases(model, ty))
+        .collect();
+    variants
+        .iter()
+        .zip(&resolved)
+        .filter(|(_, r)| {
+            !matches!(r, Ty::Value | Ty::Boxed(_))
+                && resolved.iter().filter(|o| o == r).count() == 1
+        })
+        .map(|(v, _)| *v)
+        .collect()
+}
+
+/// `From` each [convertible](convertible_variants) variant's payload into its union, so a
+/// payload (`LinkedinConnect::new(..)`) goes wherever the union is taken (`impl Into<Union>`
+/// arguments).
+fn variant_conversions(model: &Model, def: &TypeDef) -> TokenStream {
+    let pairs: Vec<TokenStream> = convertible_variants(model, def)
+        .into_iter()
+        .map(|(ident, ty)| {
+            let id = format_ident!("{}", ident);
+            let ty = rust_type(ty, Scope::Types, false);
+            quote!(#id(#ty))
+        })
+        .collect();
+    if pairs.is_empty() {
+        return quote!();
+    }
+    let name = format_ident!("{}", def.name);
+    quote! {
+        crate::engine::union_from_variants!(#name { #(#pairs),* });
     }
 }
 

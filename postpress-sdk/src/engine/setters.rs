@@ -1,7 +1,7 @@
 //! Code every generated crate repeats, written once here as macros and expanded in place, so
 //! the methods stay inherent (no trait to import): the setters request builders share (a
 //! builder needs an `options: RequestOptions` field), the constructor and setters of generated
-//! structs, and the impls of string enums.
+//! structs, the conversions of union payloads, and the impls of string enums.
 
 /// Per-request overrides: `max_retries`, `timeout`, `deadline`.
 #[doc(hidden)]
@@ -146,3 +146,22 @@ macro_rules! __struct_constructor {
 
 #[doc(hidden)]
 pub use crate::__struct_constructor as struct_constructor;
+
+/// `From` each listed variant's payload into a generated union, so a payload value goes
+/// wherever the union is taken (`impl Into<Union>` arguments) without naming the variant.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __union_from_variants {
+    ($name:ident { $($variant:ident($payload:ty)),* $(,)? }) => {
+        $(
+            impl ::std::convert::From<$payload> for $name {
+                fn from(value: $payload) -> Self {
+                    Self::$variant(value)
+                }
+            }
+        )*
+    };
+}
+
+#[doc(hidden)]
+pub use crate::__union_from_variants as union_from_variants;

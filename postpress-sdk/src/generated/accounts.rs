@@ -79,7 +79,7 @@ impl Accounts {
     /// solve it with the checkpoint operation within five minutes.
     ///
     /// # Parameters
-    /// - body (`application/json`, required): a [`ConnectAccountRequest`](crate::types::ConnectAccountRequest)
+    /// - body (`application/json`, required): a [`ConnectAccountRequest`](crate::types::ConnectAccountRequest), or any of `ImapConnect`, `LinkedinBasicConnect`, `CredentialsConnect`, `LinkedinCookieConnect`, `WhatsappConnect`, `TelegramConnect` (each converts into it)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -155,7 +155,7 @@ impl Accounts {
     ///
     /// # Parameters
     /// - `id` (path, required): The account id.
-    /// - body (`application/json`, required): a [`ConnectAccountRequest`](crate::types::ConnectAccountRequest)
+    /// - body (`application/json`, required): a [`ConnectAccountRequest`](crate::types::ConnectAccountRequest), or any of `ImapConnect`, `LinkedinBasicConnect`, `CredentialsConnect`, `LinkedinCookieConnect`, `WhatsappConnect`, `TelegramConnect` (each converts into it)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -234,7 +234,7 @@ impl Accounts {
     ///
     /// # Parameters
     /// - `id` (path, required): The account id.
-    /// - body (`application/json`, required): a [`UpdateAccountRequest`](crate::types::UpdateAccountRequest), built with `UpdateAccountRequest::new()` and its setters
+    /// - body (`application/json`, required): a [`UpdateAccountRequest`](crate::types::UpdateAccountRequest), built with `new()` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -275,7 +275,7 @@ impl Accounts {
     /// `TRY_ANOTHER_WAY` to ask the provider for another method.
     ///
     /// # Parameters
-    /// - body (`application/json`, required): a [`SolveCheckpointRequest`](crate::types::SolveCheckpointRequest), built with `SolveCheckpointRequest::new(account_id, code, provider)` and its setters
+    /// - body (`application/json`, required): a [`SolveCheckpointRequest`](crate::types::SolveCheckpointRequest), built with `new(account_id, code, provider)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -313,7 +313,7 @@ impl Accounts {
     /// Asks the provider to send the checkpoint code again.
     ///
     /// # Parameters
-    /// - body (`application/json`, required): a [`ResendCheckpointRequest`](crate::types::ResendCheckpointRequest), built with `ResendCheckpointRequest::new(account_id, provider)` and its setters
+    /// - body (`application/json`, required): a [`ResendCheckpointRequest`](crate::types::ResendCheckpointRequest), built with `new(account_id, provider)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):

@@ -125,7 +125,7 @@ impl Calendars {
     /// # Parameters
     /// - `calendar_id` (path, required): The calendar.
     /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
-    /// - body (`application/json`, required): a [`CreateCalendarEventRequest`](crate::types::CreateCalendarEventRequest), built with `CreateCalendarEventRequest::new(title, start, end)` and its setters
+    /// - body (`application/json`, required): a [`CreateCalendarEventRequest`](crate::types::CreateCalendarEventRequest), built with `new(title, start, end)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -253,7 +253,7 @@ impl Calendars {
     /// - `calendar_id` (path, required): The calendar.
     /// - `event_id` (path, required): The event.
     /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
-    /// - body (`application/json`, required): a [`UpdateCalendarEventRequest`](crate::types::UpdateCalendarEventRequest), built with `UpdateCalendarEventRequest::new()` and its setters
+    /// - body (`application/json`, required): a [`UpdateCalendarEventRequest`](crate::types::UpdateCalendarEventRequest), built with `new()` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):

@@ -89,7 +89,7 @@ impl Chats {
     /// `linkedin` options travel as a JSON-encoded part.
     ///
     /// # Parameters
-    /// - body (`multipart/form-data`, required): a [`StartChatRequest`](crate::types::StartChatRequest), built with `StartChatRequest::new(account_id, attendees_ids)` and its setters
+    /// - body (`multipart/form-data`, required): a [`StartChatRequest`](crate::types::StartChatRequest), built with `new(account_id, attendees_ids)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -168,7 +168,7 @@ impl Chats {
     ///
     /// # Parameters
     /// - `chat_id` (path, required): The chat's PostPress id or provider id.
-    /// - body (`application/json`, required): a [`ChatActionRequest`](crate::types::ChatActionRequest)
+    /// - body (`application/json`, required): a [`ChatActionRequest`](crate::types::ChatActionRequest), or any of `ChatActionRequestSetAValue`, `ChatActionRequestGetTheInviteLink` (each converts into it)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -258,7 +258,7 @@ impl Chats {
     ///
     /// # Parameters
     /// - `chat_id` (path, required): The chat's PostPress id or provider id.
-    /// - body (`multipart/form-data`, required): a [`SendMessageRequest`](crate::types::SendMessageRequest), built with `SendMessageRequest::new()` and its setters
+    /// - body (`multipart/form-data`, required): a [`SendMessageRequest`](crate::types::SendMessageRequest), built with `new()` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):

@@ -43,7 +43,7 @@ impl Linkedin {
     /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     /// - `limit` (query, optional): Page size; at most 50 for Classic and 100 for Sales Navigator and Recruiter.
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
-    /// - body (`application/json`, required): a [`LinkedinSearchRequest`](crate::types::LinkedinSearchRequest)
+    /// - body (`application/json`, required): a [`LinkedinSearchRequest`](crate::types::LinkedinSearchRequest), or any of `ClassicPeopleSearch`, `ClassicCompanySearch`, `ClassicPostSearch`, `ClassicJobSearch`, `PremiumSearch`, `UrlSearch`, `CursorSearch` (each converts into it)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -85,7 +85,7 @@ impl Linkedin {
     ///
     /// # Parameters
     /// - `user_id` (path, required): The profile id (`AEM…` for Recruiter, `ACw…` for Sales Navigator).
-    /// - body (`application/json`, required): a [`ProfileActionRequest`](crate::types::ProfileActionRequest)
+    /// - body (`application/json`, required): a [`ProfileActionRequest`](crate::types::ProfileActionRequest), or any of `RecruiterPipelineAction`, `RecruiterRejectAction`, `SaveLeadAction` (each converts into it)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -159,7 +159,7 @@ impl Linkedin {
     /// Endorses one skill on a profile; the id comes from the profile's skills section.
     ///
     /// # Parameters
-    /// - body (`application/json`, required): a [`EndorseSkillRequest`](crate::types::EndorseSkillRequest), built with `EndorseSkillRequest::new(account_id, profile_id, skill_endorsement_id)` and its setters
+    /// - body (`application/json`, required): a [`EndorseSkillRequest`](crate::types::EndorseSkillRequest), built with `new(account_id, profile_id, skill_endorsement_id)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -197,7 +197,7 @@ impl Linkedin {
     /// Creates a draft job posting; publish it with the publish operation.
     ///
     /// # Parameters
-    /// - body (`application/json`, required): a [`CreateJobPostingRequest`](crate::types::CreateJobPostingRequest), built with `CreateJobPostingRequest::new(account_id, job_title, company, workplace, location, description)` and its setters
+    /// - body (`application/json`, required): a [`CreateJobPostingRequest`](crate::types::CreateJobPostingRequest), built with `new(account_id, job_title, company, workplace, location, description)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -236,7 +236,7 @@ impl Linkedin {
     ///
     /// # Parameters
     /// - `job_id` (path, required): The job posting.
-    /// - body (`application/json`, required): a [`EditJobPostingRequest`](crate::types::EditJobPostingRequest), built with `EditJobPostingRequest::new(account_id)` and its setters
+    /// - body (`application/json`, required): a [`EditJobPostingRequest`](crate::types::EditJobPostingRequest), built with `new(account_id)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -277,7 +277,7 @@ impl Linkedin {
     ///
     /// # Parameters
     /// - `draft_id` (path, required): The draft job posting.
-    /// - body (`application/json`, required): a [`PublishJobPostingRequest`](crate::types::PublishJobPostingRequest)
+    /// - body (`application/json`, required): a [`PublishJobPostingRequest`](crate::types::PublishJobPostingRequest), or any of `FreeJobPublish`, `PromotedJobPublish` (each converts into it)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -318,7 +318,7 @@ impl Linkedin {
     ///
     /// # Parameters
     /// - `draft_id` (path, required): The draft job posting.
-    /// - body (`application/json`, required): a [`SolveJobCheckpointRequest`](crate::types::SolveJobCheckpointRequest), built with `SolveJobCheckpointRequest::new(account_id, input)` and its setters
+    /// - body (`application/json`, required): a [`SolveJobCheckpointRequest`](crate::types::SolveJobCheckpointRequest), built with `new(account_id, input)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):

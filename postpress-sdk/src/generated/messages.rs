@@ -160,7 +160,7 @@ impl Messages {
     ///
     /// # Parameters
     /// - `message_id` (path, required): The message's PostPress id.
-    /// - body (`application/json`, required): a [`AddMessageReactionRequest`](crate::types::AddMessageReactionRequest), built with `AddMessageReactionRequest::new(reaction)` and its setters
+    /// - body (`application/json`, required): a [`AddMessageReactionRequest`](crate::types::AddMessageReactionRequest), built with `new(reaction)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -201,7 +201,7 @@ impl Messages {
     ///
     /// # Parameters
     /// - `message_id` (path, required): The message's PostPress id.
-    /// - body (`application/json`, required): a [`ForwardMessageRequest`](crate::types::ForwardMessageRequest), built with `ForwardMessageRequest::new(chat_id)` and its setters
+    /// - body (`application/json`, required): a [`ForwardMessageRequest`](crate::types::ForwardMessageRequest), built with `new(chat_id)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):

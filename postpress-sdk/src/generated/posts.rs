@@ -40,7 +40,7 @@ impl Posts {
     /// JSON-encoded string, files as parts of their own.
     ///
     /// # Parameters
-    /// - body (`multipart/form-data`, required): a [`CreatePostRequest`](crate::types::CreatePostRequest), built with `CreatePostRequest::new(account_id, text)` and its setters
+    /// - body (`multipart/form-data`, required): a [`CreatePostRequest`](crate::types::CreatePostRequest), built with `new(account_id, text)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -118,7 +118,7 @@ impl Posts {
     /// Adds a reaction to a post, or to one of its comments when `comment_id` is set.
     ///
     /// # Parameters
-    /// - body (`application/json`, required): a [`AddPostReactionRequest`](crate::types::AddPostReactionRequest), built with `AddPostReactionRequest::new(account_id, post_id)` and its setters
+    /// - body (`application/json`, required): a [`AddPostReactionRequest`](crate::types::AddPostReactionRequest), built with `new(account_id, post_id)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):

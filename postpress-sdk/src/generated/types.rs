@@ -857,6 +857,9 @@ impl<'de> ::serde::Deserialize<'de> for Account {
         }
     }
 }
+crate::engine::union_from_variants!(
+    Account { Mobile(MobileAccount), Mail(MailAccount), Messaging(MessagingAccount) }
+);
 /// Example: `{"object":"AccountList","items":[{"object":"Account","type":"MOBILE","id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GS","name":"Work phone","created_at":"2025-02-11T08:00:00.000Z","connection_params":{"im":{"phone...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -914,6 +917,9 @@ pub enum SyncLimitValue {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    SyncLimitValue { Number(f64), StringType(crate ::engine::Timestamp) }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConnectCommonDisabledFeaturesItem {
@@ -1208,6 +1214,11 @@ pub enum ConnectAccountRequest {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    ConnectAccountRequest { Imap(ImapConnect), LinkedInCredentials(LinkedinBasicConnect),
+    InstagramXOrMessenger(CredentialsConnect), LinkedInCookie(LinkedinCookieConnect),
+    WhatsApp(WhatsappConnect), Telegram(TelegramConnect) }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateAccountRequest {
@@ -1429,6 +1440,10 @@ pub enum HostedProviders {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    HostedProviders { Array(::std::vec::Vec < HostedProvider >),
+    StringType(HostedProvidersStringType) }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct HostedAuthCommon {
@@ -1619,6 +1634,9 @@ impl<'de> ::serde::Deserialize<'de> for HostedAuthRequest {
         }
     }
 }
+crate::engine::union_from_variants!(
+    HostedAuthRequest { Create(HostedAuthCreate), Reconnect(HostedAuthReconnect) }
+);
 /// Example: `{"object":"HostedAuthUrl","url":"https://account.postpress.ai/hosted/7f3c2a"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1880,6 +1898,9 @@ impl<'de> ::serde::Deserialize<'de> for Post {
         }
     }
 }
+crate::engine::union_from_variants!(
+    Post { LinkedIn(LinkedinPost), Instagram(InstagramPost) }
+);
 /// Example: `{"object":"PostList","items":[{"object":"Post","provider":"INSTAGRAM","id":"3141592653589793238","provider_id":"3141592653589793238","text":"Morning light","date":"2025-05-20T07:12:00.000Z","reaction_...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -2372,6 +2393,11 @@ impl<'de> ::serde::Deserialize<'de> for UserProfile {
         }
     }
 }
+crate::engine::union_from_variants!(
+    UserProfile { LinkedIn(LinkedinUserProfile), WhatsApp(WhatsappUserProfile),
+    Instagram(InstagramUserProfile), Telegram(TelegramUserProfile), X(TwitterUserProfile)
+    }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RecruiterSeat {
@@ -2426,6 +2452,9 @@ pub enum LinkedinOwnerProfileRecruiter {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    LinkedinOwnerProfileRecruiter { RecruiterSeat(RecruiterSeat), SeatError(SeatError) }
+);
 /// The Sales Navigator seat, an error when it cannot be used, or `null` without one.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -2436,6 +2465,10 @@ pub enum LinkedinOwnerProfileSalesNavigator {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    LinkedinOwnerProfileSalesNavigator { RecruiterSeat(RecruiterSeat),
+    SeatError(SeatError) }
+);
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -2650,6 +2683,10 @@ impl<'de> ::serde::Deserialize<'de> for AccountOwnerProfile {
         }
     }
 }
+crate::engine::union_from_variants!(
+    AccountOwnerProfile { LinkedIn(LinkedinOwnerProfile), Telegram(TelegramOwnerProfile),
+    X(TwitterOwnerProfile) }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PictureSettingsFilter {
@@ -2821,6 +2858,9 @@ pub enum UserFollower {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    UserFollower { Instagram(InstagramFollower), LinkedIn(LinkedinFollower) }
+);
 /// Example: `{"object":"UserFollowersList","items":[{"object":"UserFollower","id":"1789","messaging_id":"3400","username":"jdoe","name":"Jane Doe","is_private":false,"is_verified":false}],"cursor":"QVFEZk"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -3057,6 +3097,10 @@ impl<'de> ::serde::Deserialize<'de> for HandleInvitationRequest {
         }
     }
 }
+crate::engine::union_from_variants!(
+    HandleInvitationRequest { LinkedIn(LinkedinInvitationAnswer),
+    Instagram(InstagramInvitationAnswer) }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UserInvitationHandledStatus {
@@ -3397,6 +3441,12 @@ pub enum LinkedinSearchRequest {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    LinkedinSearchRequest { ClassicPeople(ClassicPeopleSearch),
+    ClassicCompanies(ClassicCompanySearch), ClassicPosts(ClassicPostSearch),
+    ClassicJobs(ClassicJobSearch), SalesNavigatorOrRecruiter(PremiumSearch),
+    FromALinkedInUrl(UrlSearch), NextPage(CursorSearch) }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SearchResultItemType {
@@ -3705,6 +3755,10 @@ impl<'de> ::serde::Deserialize<'de> for ProfileActionRequest {
         }
     }
 }
+crate::engine::union_from_variants!(
+    ProfileActionRequest { RecruiterPipeline(RecruiterPipelineAction),
+    RecruiterReject(RecruiterRejectAction), SalesNavigatorSaveLead(SaveLeadAction) }
+);
 /// Example: `{"object":"LinkedinPerformActionOnUser","success":true}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -3888,6 +3942,9 @@ impl<'de> ::serde::Deserialize<'de> for ScreeningQuestion {
         }
     }
 }
+crate::engine::union_from_variants!(
+    ScreeningQuestion { Numeric(NumericQuestion), MultipleChoices(ChoiceQuestion) }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RecruiterJobOptions {
@@ -4112,6 +4169,10 @@ pub enum PromotedJobPublishBudget {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    PromotedJobPublishBudget { Daily(PromotedJobPublishBudgetDaily),
+    Monthly(PromotedJobPublishBudgetMonthly) }
+);
 /// Promoted
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -4216,6 +4277,9 @@ impl<'de> ::serde::Deserialize<'de> for PublishJobPostingRequest {
         }
     }
 }
+crate::engine::union_from_variants!(
+    PublishJobPostingRequest { Free(FreeJobPublish), Promoted(PromotedJobPublish) }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SolveJobCheckpointRequest {
@@ -4334,6 +4398,10 @@ impl<'de> ::serde::Deserialize<'de> for JobPublishResult {
         }
     }
 }
+crate::engine::union_from_variants!(
+    JobPublishResult { LinkedinJobPostingPublished(LinkedinJobPostingPublished),
+    LinkedinJobPostingPublishCheckpoint(LinkedinJobPostingPublishCheckpoint) }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct YearMonth {
@@ -4486,6 +4554,9 @@ pub enum ChatMutedUntil {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    ChatMutedUntil { Number(f64), StringType(::std::string::String) }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ChatDisabledFeaturesItem {
@@ -5065,6 +5136,11 @@ impl<'de> ::serde::Deserialize<'de> for MessageAttachment {
         }
     }
 }
+crate::engine::union_from_variants!(
+    MessageAttachment { Image(ImageAttachment), Video(VideoAttachment),
+    Audio(AudioAttachment), File(FileAttachment), LinkedInPost(LinkedinPostAttachment),
+    VideoMeeting(VideoMeetingAttachment) }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MessageReactionsItem {
@@ -5174,6 +5250,10 @@ pub enum ChatActionRequestSetAValueValueType {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    ChatActionRequestSetAValueValueType { Boolean(bool),
+    StringType(::std::string::String) }
+);
 /// Set a value
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -5250,6 +5330,10 @@ impl<'de> ::serde::Deserialize<'de> for ChatActionRequest {
         }
     }
 }
+crate::engine::union_from_variants!(
+    ChatActionRequest { SetAValue(ChatActionRequestSetAValue),
+    GetTheInviteLink(ChatActionRequestGetTheInviteLink) }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ChatHistorySyncStatus {
@@ -5440,6 +5524,10 @@ impl<'de> ::serde::Deserialize<'de> for AttendeeSpecifics {
         }
     }
 }
+crate::engine::union_from_variants!(
+    AttendeeSpecifics { LinkedIn(LinkedinAttendeeSpecifics),
+    Instagram(InstagramAttendeeSpecifics) }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatAttendee {
@@ -5713,6 +5801,9 @@ impl<'de> ::serde::Deserialize<'de> for Webhook {
         }
     }
 }
+crate::engine::union_from_variants!(
+    Webhook { Automatic(AutoWebhook), Trigger(TriggerWebhook) }
+);
 /// Example: `{"object":"WebhookList","items":[{"object":"Webhook","type":"AUTO","id":"wh_01HXYZ","name":"Inbox","source":"messaging","enabled":true,"request_url":"https://hooks.example.com/postpress","format":"jso...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -6214,6 +6305,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateWebhookRequest {
         }
     }
 }
+crate::engine::union_from_variants!(
+    CreateWebhookRequest { Messaging(MessagingWebhook), Users(UsersWebhook),
+    AccountStatus(AccountStatusWebhook), Email(EmailWebhook),
+    EmailTracking(EmailTrackingWebhook), CalendarEvent(CalendarEventWebhook) }
+);
 /// Example: `{"object":"WebhookCreated","webhook_id":"wh_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -6327,6 +6423,9 @@ pub enum EventTime {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    EventTime { Timed(EventTimeTimed), AllDay(EventTimeAllDay) }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EventAttendeeResponseStatus {

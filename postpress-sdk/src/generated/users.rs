@@ -120,7 +120,7 @@ impl Users {
     /// `experience`) travel as JSON-encoded parts.
     ///
     /// # Parameters
-    /// - body (`multipart/form-data`, required): a [`EditOwnProfileRequest`](crate::types::EditOwnProfileRequest), built with `EditOwnProfileRequest::new(account_id)` and its setters
+    /// - body (`multipart/form-data`, required): a [`EditOwnProfileRequest`](crate::types::EditOwnProfileRequest), built with `new(account_id)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -378,7 +378,7 @@ impl Users {
     /// Sends a connection invitation (LinkedIn) or a follow request (Instagram).
     ///
     /// # Parameters
-    /// - body (`application/json`, required): a [`SendInvitationRequest`](crate::types::SendInvitationRequest), built with `SendInvitationRequest::new(provider_id, account_id)` and its setters
+    /// - body (`application/json`, required): a [`SendInvitationRequest`](crate::types::SendInvitationRequest), built with `new(provider_id, account_id)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -536,7 +536,7 @@ impl Users {
     ///
     /// # Parameters
     /// - `invitation_id` (path, required): The received invitation.
-    /// - body (`application/json`, required): a [`HandleInvitationRequest`](crate::types::HandleInvitationRequest)
+    /// - body (`application/json`, required): a [`HandleInvitationRequest`](crate::types::HandleInvitationRequest), or any of `LinkedinInvitationAnswer`, `InstagramInvitationAnswer` (each converts into it)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):

@@ -79,7 +79,7 @@ impl Webhooks {
     /// unless one is added through `headers`.
     ///
     /// # Parameters
-    /// - body (`application/json`, required): a [`CreateWebhookRequest`](crate::types::CreateWebhookRequest)
+    /// - body (`application/json`, required): a [`CreateWebhookRequest`](crate::types::CreateWebhookRequest), or any of `MessagingWebhook`, `UsersWebhook`, `AccountStatusWebhook`, `EmailWebhook`, `EmailTrackingWebhook`, `CalendarEventWebhook` (each converts into it)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
