@@ -8,9 +8,14 @@ use std::fmt;
 /// A Rust type as the model sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Ty {
-    /// `String` (also date-time, date, uuid, byte: kept as text so a malformed value never
-    /// fails a whole response).
+    /// `String` (also uuid and byte, and date-time and date with [`Dates::Text`]).
+    ///
+    /// [`Dates::Text`]: crate::Dates::Text
     String,
+    /// An instant (`format: date-time`): `engine::Timestamp`.
+    DateTime,
+    /// A calendar date (`format: date`): `engine::Date`.
+    Date,
     /// `bool`.
     Bool,
     /// `i32`.
@@ -89,6 +94,15 @@ pub struct Struct {
     pub additional: Option<Ty>,
 }
 
+impl Struct {
+    /// The fields a constructor takes, in document order: those that must hold a value (see
+    /// [`Field::in_constructor`]). Fields with a [fixed value](Field::fixed_value) are filled
+    /// in; every other field starts empty and gets a setter.
+    pub fn constructor_fields(&self) -> impl Iterator<Item = &Field> {
+        self.fields.iter().filter(|f| f.in_constructor())
+    }
+}
+
 /// One struct field.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
@@ -106,6 +120,28 @@ pub struct Field {
     pub doc: Doc,
     /// For multipart bodies: how this field travels.
     pub multipart: Option<MultipartKind>,
+    /// The one value the schema allows (a single-value string `enum`).
+    pub constant: Option<String>,
+}
+
+impl Field {
+    /// Whether a constructor takes this field: it is required and cannot be left empty. A
+    /// nullable field starts as `null`, and a list of files starts with none (files are added
+    /// one by one).
+    pub fn in_constructor(&self) -> bool {
+        self.required
+            && !self.nullable
+            && self.multipart != Some(MultipartKind::Files)
+            && self.fixed_value().is_none()
+    }
+
+    /// The value a constructor fills in by itself: that of a required field whose schema
+    /// allows exactly one (a tag such as `"object": "Account"`), so callers never spell it.
+    pub fn fixed_value(&self) -> Option<&str> {
+        self.constant
+            .as_deref()
+            .filter(|_| self.required && !self.nullable && self.ty == Ty::String)
+    }
 }
 
 /// How a multipart field is encoded.
@@ -257,6 +293,16 @@ pub struct Param {
     pub range: Option<(Option<f64>, Option<f64>)>,
     /// Docs.
     pub doc: Doc,
+}
+
+impl Param {
+    /// Whether the operation's method takes this parameter as a positional argument: only
+    /// path parameters, in path order. Every other input is a named setter on the request
+    /// builder (a required one is checked before sending), so two values of one type can
+    /// never be swapped silently.
+    pub fn is_argument(&self) -> bool {
+        self.location == ParamLocation::Path
+    }
 }
 
 /// A request body.

@@ -4,7 +4,7 @@
 //! `normalize`) -> `lower` (document -> the [`ir`]: types and operations, every name decided)
 //! -> `emit` (IR -> `syn::File` -> text via prettyplease). No step reaches back into an
 //! earlier one, and emission reads only the IR. Every `$ref` is followed by one [`Resolver`];
-//! JSON pointers are spelled and read by [`mod@pointer`].
+//! JSON pointers are spelled and read by [`pointer`](mod@pointer).
 //!
 //! The public surface is small: [`generate`] with its [`Options`], the diagnostics, the IR
 //! (for callers that emit more, like [`standalone`] crates), and the document loader and
@@ -31,9 +31,22 @@ pub use resolve::{Reason, Resolved, Resolver, Unresolved};
 
 use std::time::{Duration, Instant};
 
+/// How `format: date-time` and `format: date` strings are typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Dates {
+    /// The engine's `Timestamp` and `Date`: a malformed value fails decoding, naming its
+    /// JSON path.
+    #[default]
+    Typed,
+    /// `String`, as sent: nothing is checked, and a malformed value never fails a response.
+    Text,
+}
+
 /// Generation settings.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
+    /// How date-time and date strings are typed.
+    pub dates: Dates,
     /// Turn every warning into an error.
     pub strict: bool,
     /// The path of the spec relative to the repository, named in file headers.
@@ -87,7 +100,7 @@ fn pipeline(bytes: &[u8], options: &Options) -> Result<Generated, Error> {
     let t0 = Instant::now();
     let doc = load::load(bytes, &mut diags)?;
     let t1 = Instant::now();
-    let model = lower::build(&doc, &mut diags);
+    let model = lower::build(&doc, options.dates, &mut diags);
     let t2 = Instant::now();
     if options.strict && !diags.warnings.is_empty() {
         return Err(Error::Strict(diags.warnings));

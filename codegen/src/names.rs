@@ -98,6 +98,33 @@ fn finish(mut ident: String, fallback: &str, digit_prefix: &str) -> String {
     ident
 }
 
+/// Method names a generated struct has or inherits that a field's setter (named after the
+/// field) must not take: the constructor, and trait methods that an inherent method of the
+/// same name would shadow for every caller (`value.clone()` would call the setter).
+pub const RESERVED_FIELD_METHODS: &[&str] = &[
+    "new",
+    "clone",
+    "clone_from",
+    "eq",
+    "ne",
+    "fmt",
+    "hash",
+    "cmp",
+    "partial_cmp",
+    "serialize",
+    "deserialize",
+    "from",
+    "into",
+    "try_from",
+    "try_into",
+    "to_owned",
+    "to_string",
+    "borrow",
+    "borrow_mut",
+    "type_id",
+    "default",
+];
+
 /// A `PascalCase` type or variant name.
 pub fn type_name(raw: &str) -> String {
     let ident = finish(words(raw).to_pascal_case(), "Unnamed", "T");
@@ -120,6 +147,15 @@ pub struct NameSet {
 }
 
 impl NameSet {
+    /// A set with `names` already taken.
+    pub fn reserving(names: &[&str]) -> Self {
+        let mut set = Self::default();
+        for name in names {
+            set.reserve(name);
+        }
+        set
+    }
+
     /// Marks `name` as used.
     pub fn reserve(&mut self, name: &str) {
         self.taken.insert(name.to_owned());

@@ -47,7 +47,7 @@ pub enum Reason {
     Dangling(String),
     /// The node is not the kind of item expected; the decoder's message.
     WrongShape(String, String),
-    /// More than 32 references in a row: a cycle, in practice.
+    /// More than `MAX_LINKS` (32) references in a row: a cycle, in practice.
     TooLong,
 }
 

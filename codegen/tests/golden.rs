@@ -83,6 +83,11 @@ fn objects_required_optional_nullable() {
 }
 
 #[test]
+fn constructors_and_setters() {
+    golden("constructors");
+}
+
+#[test]
 fn string_enums_and_one_value_enum_unions() {
     golden("string_enums");
 }
@@ -185,6 +190,7 @@ fn every_case_has_a_test() {
         "names",
         "inline_naming",
         "bracket_encoding",
+        "constructors",
     ];
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
     let bodies = std::fs::read_dir(dir.join("bodies")).expect("golden/bodies dir");

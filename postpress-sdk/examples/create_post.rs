@@ -1,10 +1,12 @@
-//! Publish a post with an image attachment.
+//! Publish a post with an image attachment, read it back and react to it: bodies are built
+//! with `new(required fields)` and chainable setters for the optional ones.
 //!
 //! ```sh
 //! POSTPRESS_API_KEY=pp_test_... cargo run -p postpress-sdk --example create_post -- acc_123 photo.png
 //! ```
 
-use postpress_sdk::{Client, Part, types::PostsCreateRequest};
+use postpress_sdk::types::{AddPostReactionRequest, AddPostReactionRequestReactionType};
+use postpress_sdk::{Client, Part, types, types::CreatePostRequest};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -18,10 +20,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let client = Client::from_env()?;
     let bytes = tokio::fs::read(&image).await?;
-    let post = PostsCreateRequest::new(account_id, "Hello from the PostPress Rust SDK")
+    let post = CreatePostRequest::new(account_id.as_str(), "Hello from the PostPress Rust SDK")
         .attachments(Part::bytes(bytes).file_name("photo.png").mime("image/png"));
     // POST requests carry an Idempotency-Key, so the automatic retries can never publish twice.
     let created = client.posts().create(post).send().await?;
     println!("published post {}", created.post_id);
+
+    // Only path parameters are arguments; the account is a named (and required) setter.
+    let read = client
+        .posts()
+        .get(created.post_id.as_str())
+        .account_id(account_id.as_str())
+        .send()
+        .await?;
+    match &read {
+        types::Post::LinkedIn(post) => println!("read back LinkedIn post {}", post.id),
+        other => println!("read back {other:?}"),
+    }
+
+    let reaction = AddPostReactionRequest::new(account_id, created.post_id)
+        .reaction_type(AddPostReactionRequestReactionType::Celebrate);
+    client.posts().add_reaction(reaction).send().await?;
     Ok(())
 }

@@ -6,7 +6,7 @@
 //! POSTPRESS_API_KEY=pp_test_... cargo run -p postpress-sdk --example error_handling -- acc_missing
 //! ```
 
-use postpress_sdk::{Client, types::ErrorCode};
+use postpress_sdk::{Client, ErrorCode};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

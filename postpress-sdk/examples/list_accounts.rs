@@ -1,4 +1,5 @@
-//! List every account with auto-pagination and handle an API error.
+//! List every account with auto-pagination, handle an API error and send a body built with a
+//! constructor.
 //! Run with `POSTPRESS_API_KEY=pp_test_... cargo run -p postpress-sdk --example list_accounts`.
 
 use postpress_sdk::prelude::*;
@@ -15,5 +16,11 @@ async fn main() -> Result<(), Error> {
         Err(e) if e.is_not_found() => println!("not found (request id {:?})", e.request_id()),
         Err(e) => return Err(e),
     }
+    // Bodies: `new(required fields)` and a setter per optional one. Only path parameters are
+    // arguments; other inputs are named setters.
+    let reaction =
+        postpress_sdk::types::AddPostReactionRequest::new("acc_123", "urn:li:activity:1")
+            .comment_id("7123");
+    client.posts().add_reaction(reaction).send().await?;
     Ok(())
 }

@@ -2,13 +2,14 @@
 //!
 //! A typed async client for the [PostPress API](https://www.postpress.ai/docs/quickstart):
 //! linked social and messaging accounts, posts, profiles, chats, messages, webhooks and
-//! calendars. Every operation of the API document is a method; required inputs are
-//! arguments, optional ones are setters, and results are typed.
+//! calendars. Every operation of the API document is a method; path parameters are its
+//! arguments, every other input is a named setter on the request it returns (a required one
+//! left unset is an [`Error::InvalidRequest`] before anything is sent), and results are typed.
 //!
 //! ```no_run
 //! # async fn run() -> postpress_sdk::Result<()> {
 //! use postpress_sdk::prelude::*;
-//! use postpress_sdk::{Part, types::PostsCreateRequest};
+//! use postpress_sdk::{Part, types::{AddPostReactionRequest, CreatePostRequest}};
 //!
 //! let client = Client::from_env()?; // POSTPRESS_API_KEY, optional POSTPRESS_BASE_URL
 //! let account = client.accounts().get("acc_123").send().await?;
@@ -17,11 +18,25 @@
 //! while let Some(account) = all.try_next().await? {
 //!     println!("{:?}", account.id());
 //! }
-//! let post = PostsCreateRequest::new("acc_123", "hello")
+//! let post = CreatePostRequest::new("acc_123", "hello")
 //!     .attachments(Part::bytes(vec![0u8; 16]).file_name("a.png").mime("image/png"));
 //! let created = client.posts().create(post).send().await?;
-//! # let _ = (account, page, created); Ok(()) }
+//! let read = client.posts().get(&created.post_id).account_id("acc_123").send().await?;
+//! let reaction = AddPostReactionRequest::new("acc_123", &created.post_id).comment_id("c_1");
+//! client.posts().add_reaction(reaction).send().await?;
+//! # let _ = (account, page, read); Ok(()) }
 //! ```
+//!
+//! ## Building values
+//!
+//! Generated structs, enums and unions are `#[non_exhaustive]`, so a field, variant or enum
+//! value the API adds later is not a breaking change for your code. A struct is built with
+//! `Type::new(required fields)` (each `impl Into<_>`; fields the document fixes to one value
+//! are filled in) and a chainable setter per other field, named after it; this holds for
+//! response types too, so a test can build the `AccountList` it stubs a call with. Matches
+//! on enums and unions need a `_` arm. `API.md` shows, for each method, its call and how to
+//! build its body. Timestamps (`format: date-time`) are [`engine::Timestamp`] and dates
+//! [`engine::Date`] (from `jiff`); a malformed one is an [`Error::Decode`] naming its path.
 //!
 //! The operations, grouped by resource, are listed in `API.md` beside this crate and in the
 //! modules below ([`accounts`], [`posts`], [`chats`], ...); the types are in [`types`].
@@ -54,7 +69,7 @@
 //! ## Errors
 //!
 //! Every call returns [`Result`], with one [`Error`] type. An answer with an error status is
-//! [`Error::Api`]: status, [`ApiError::error_code`] (the documented codes such as
+//! [`Error::Api`]: status, [`ApiError::error_code`] ([`ErrorCode`]: the documented codes such as
 //! `not_found` and `rate_limited`, plus `Unknown` for new ones), message, request id, headers
 //! and the raw body. Both the `{"error": {...}}` envelope and the problem-style body are
 //! understood. A body that does not match its type is [`Error::Decode`], naming the JSON path
@@ -72,7 +87,7 @@
 //!
 //! ```no_run
 //! # async fn run(client: postpress_sdk::Client) {
-//! use postpress_sdk::types::ErrorCode;
+//! use postpress_sdk::{Error, ErrorCode};
 //! match client.accounts().get("acc_123").send().await {
 //!     Ok(account) => println!("{account:?}"),
 //!     Err(e) if e.is_not_found() => println!("gone"),
@@ -183,7 +198,8 @@ pub mod prelude;
 
 #[cfg(feature = "api")]
 pub use client::{
-    API_KEY_ENV, AuthScheme, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, Mode, Tier,
+    API_KEY_ENV, AuthScheme, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, ErrorCode,
+    Mode, Tier,
 };
 pub use engine::{
     ApiError, Delivery, DeliveryFormat, Error, EventKey, Part, RateLimit, Response, Result,

@@ -146,7 +146,7 @@ async fn a_retry_after_beyond_the_cap_is_not_waited_for() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
     assert_eq!(
         err.as_api().and_then(|a| a.error_code()),
-        Some(types::ErrorCode::UpstreamError)
+        Some(postpress_sdk::ErrorCode::UpstreamError)
     );
     assert_eq!(server.seen().len(), 1);
 }
@@ -232,13 +232,7 @@ async fn connection_failures_are_retryable_connect_errors() {
 
 #[tokio::test]
 async fn idempotency_keys_on_post_and_patch_only_and_overridable() {
-    let reaction = || types::AddPostReactionRequest {
-        account_id: "acc_1".into(),
-        post_id: "urn:li:activity:1".into(),
-        comment_id: None,
-        reaction_type: None,
-        as_organization: None,
-    };
+    let reaction = || types::AddPostReactionRequest::new("acc_1", "urn:li:activity:1");
     let created = (201, vec![], r#"{"object":"ReactionAdded"}"#.to_owned());
     let server = serve(vec![created.clone(), created, ok(ACCOUNT)]).await;
     let c = client(&server.url);
@@ -334,7 +328,10 @@ async fn errors_carry_code_message_request_id_headers_and_body() {
     let c = client(&server.url);
     let err = c.accounts().get("a").send().await.unwrap_err();
     let api = err.as_api().unwrap();
-    assert_eq!(api.error_code(), Some(types::ErrorCode::InvalidParameters));
+    assert_eq!(
+        api.error_code(),
+        Some(postpress_sdk::ErrorCode::InvalidParameters)
+    );
     assert_eq!(api.message.as_deref(), Some("limit must be <= 250"));
     assert_eq!(err.request_id(), Some("req_1"));
     assert_eq!(api.headers["x-trace"], "t1");
@@ -343,14 +340,14 @@ async fn errors_carry_code_message_request_id_headers_and_body() {
 
     let err = c.accounts().get("a").send().await.unwrap_err();
     let api = err.as_api().unwrap();
-    assert_eq!(api.error_code(), Some(types::ErrorCode::NotFound));
+    assert_eq!(api.error_code(), Some(postpress_sdk::ErrorCode::NotFound));
     assert_eq!(api.message.as_deref(), Some("No such account"));
     assert_eq!(err.request_id(), Some("req_2"));
 
     let err = c.accounts().get("a").send().await.unwrap_err();
     assert_eq!(
         err.as_api().and_then(|a| a.error_code()),
-        Some(types::ErrorCode::Unknown("brand_new_code".into()))
+        Some(postpress_sdk::ErrorCode::Unknown("brand_new_code".into()))
     );
 }
 

@@ -376,7 +376,7 @@ async fn every_operation_matches_the_contract() {
     l.check_multipart(
         "PostsController_createPost",
         c.posts()
-            .create(types::PostsCreateRequest::new(
+            .create(types::CreatePostRequest::new(
                 acc,
                 "Hello from the contract test",
             ))
@@ -387,14 +387,12 @@ async fn every_operation_matches_the_contract() {
         "PostsController_createPost",
         c.posts()
             .create(
-                types::PostsCreateRequest::new(acc, "With everything")
+                types::CreatePostRequest::new(acc, "With everything")
                     .attachments(png())
                     .attachments(png())
-                    .mentions(vec![types::Mention {
-                        name: "Jane Doe".into(),
-                        profile_id: "ACoAAA".into(),
-                        is_company: Some(false),
-                    }])
+                    .mentions(vec![
+                        types::Mention::new("Jane Doe", "ACoAAA").is_company(false),
+                    ])
                     .external_link("https://example.com/article")
                     .as_organization("12345"),
             )
@@ -403,7 +401,11 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "PostsController_getPost",
-        c.posts().get(post, acc).send_with_response().await,
+        c.posts()
+            .get(post)
+            .account_id(acc)
+            .send_with_response()
+            .await,
     );
     for all in [false, true] {
         let r: types::AddPostReactionRequest = body(&doc, "POST", "/posts/reaction", all);
@@ -433,12 +435,17 @@ async fn every_operation_matches_the_contract() {
     let inv = "7332661864792854528";
     l.check(
         "UsersController_getProfile",
-        c.users().get_profile(who, acc).send_with_response().await,
+        c.users()
+            .get_profile(who)
+            .account_id(acc)
+            .send_with_response()
+            .await,
     );
     l.check(
         "UsersController_getProfile",
         c.users()
-            .get_profile(who, acc)
+            .get_profile(who)
+            .account_id(acc)
             .linkedin_sections(vec!["experience".to_owned(), "skills".to_owned()])
             .linkedin_api("recruiter".parse::<types::LinkedinProduct>().unwrap())
             .notify(true)
@@ -447,7 +454,11 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "UsersController_getOwnProfile",
-        c.users().get_own_profile(acc).send_with_response().await,
+        c.users()
+            .get_own_profile()
+            .account_id(acc)
+            .send_with_response()
+            .await,
     );
     let deep_profile_fields = [
         "location",
@@ -459,7 +470,7 @@ async fn every_operation_matches_the_contract() {
     l.check_multipart_unsent(
         "UsersController_editOwnProfile",
         c.users()
-            .edit_own_profile(types::UsersEditOwnProfileRequest::new("LINKEDIN", acc))
+            .edit_own_profile(types::EditOwnProfileRequest::new(acc))
             .send_with_response()
             .await,
         &deep_profile_fields,
@@ -468,7 +479,7 @@ async fn every_operation_matches_the_contract() {
         "UsersController_editOwnProfile",
         c.users()
             .edit_own_profile(
-                types::UsersEditOwnProfileRequest::new("LINKEDIN", acc)
+                types::EditOwnProfileRequest::new(acc)
                     .headline("Engineer")
                     .picture(png()),
             )
@@ -494,7 +505,7 @@ async fn every_operation_matches_the_contract() {
         "UsersController_editOwnProfile",
         c.users()
             .edit_own_profile(
-                types::UsersEditOwnProfileRequest::new("LINKEDIN", acc)
+                types::EditOwnProfileRequest::new(acc)
                     .location(
                         serde_json::from_value::<types::EditOwnProfileRequestLocation>(
                             json!({"id": "105015875", "postal_code": "75001"}),
@@ -526,12 +537,17 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "UsersController_listPosts",
-        c.users().list_posts(who, acc).send_with_response().await,
+        c.users()
+            .list_posts(who)
+            .account_id(acc)
+            .send_with_response()
+            .await,
     );
     l.check(
         "UsersController_listPosts",
         c.users()
-            .list_posts(who, acc)
+            .list_posts(who)
+            .account_id(acc)
             .cursor("c")
             .limit(10)
             .is_company(false)
@@ -541,14 +557,16 @@ async fn every_operation_matches_the_contract() {
     l.check(
         "UsersController_listReactions",
         c.users()
-            .list_reactions(who, acc)
+            .list_reactions(who)
+            .account_id(acc)
             .send_with_response()
             .await,
     );
     l.check(
         "UsersController_listReactions",
         c.users()
-            .list_reactions(who, acc)
+            .list_reactions(who)
+            .account_id(acc)
             .cursor("c")
             .limit(10)
             .send_with_response()
@@ -556,12 +574,17 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "UsersController_listRelations",
-        c.users().list_relations(acc).send_with_response().await,
+        c.users()
+            .list_relations()
+            .account_id(acc)
+            .send_with_response()
+            .await,
     );
     l.check(
         "UsersController_listRelations",
         c.users()
-            .list_relations(acc)
+            .list_relations()
+            .account_id(acc)
             .cursor("c")
             .filter("Jane")
             .limit(100)
@@ -570,12 +593,17 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "UsersController_listFollowers",
-        c.users().list_followers(acc).send_with_response().await,
+        c.users()
+            .list_followers()
+            .account_id(acc)
+            .send_with_response()
+            .await,
     );
     l.check(
         "UsersController_listFollowers",
         c.users()
-            .list_followers(acc)
+            .list_followers()
+            .account_id(acc)
             .user_id(who)
             .cursor("c")
             .limit(10)
@@ -584,12 +612,17 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "UsersController_listFollowing",
-        c.users().list_following(acc).send_with_response().await,
+        c.users()
+            .list_following()
+            .account_id(acc)
+            .send_with_response()
+            .await,
     );
     l.check(
         "UsersController_listFollowing",
         c.users()
-            .list_following(acc)
+            .list_following()
+            .account_id(acc)
             .user_id(who)
             .cursor("c")
             .limit(10)
@@ -615,14 +648,16 @@ async fn every_operation_matches_the_contract() {
     l.check(
         "UsersController_listSentInvitations",
         c.users()
-            .list_sent_invitations(acc)
+            .list_sent_invitations()
+            .account_id(acc)
             .send_with_response()
             .await,
     );
     l.check(
         "UsersController_listSentInvitations",
         c.users()
-            .list_sent_invitations(acc)
+            .list_sent_invitations()
+            .account_id(acc)
             .cursor("c")
             .limit(10)
             .send_with_response()
@@ -631,21 +666,24 @@ async fn every_operation_matches_the_contract() {
     l.check(
         "UsersController_cancelInvitation",
         c.users()
-            .cancel_invitation(inv, acc)
+            .cancel_invitation(inv)
+            .account_id(acc)
             .send_with_response()
             .await,
     );
     l.check(
         "UsersController_listReceivedInvitations",
         c.users()
-            .list_received_invitations(acc)
+            .list_received_invitations()
+            .account_id(acc)
             .send_with_response()
             .await,
     );
     l.check(
         "UsersController_listReceivedInvitations",
         c.users()
-            .list_received_invitations(acc)
+            .list_received_invitations()
+            .account_id(acc)
             .cursor("c")
             .limit(10)
             .send_with_response()
@@ -656,7 +694,7 @@ async fn every_operation_matches_the_contract() {
     let job = "job_01HXYZ";
     for all in [false, true] {
         let b: types::LinkedinSearchRequest = body(&doc, "POST", "/linkedin/search", all);
-        let search = c.linkedin().search(acc, b);
+        let search = c.linkedin().search(b).account_id(acc);
         let search = if all {
             search.limit(10).cursor("c")
         } else {
@@ -717,21 +755,24 @@ async fn every_operation_matches_the_contract() {
     l.check(
         "LinkedinController_getInmailBalance",
         c.linkedin()
-            .get_inmail_balance(acc)
+            .get_inmail_balance()
+            .account_id(acc)
             .send_with_response()
             .await,
     );
     l.check(
         "LinkedinController_listJobApplicants",
         c.linkedin()
-            .list_job_applicants(job, acc)
+            .list_job_applicants(job)
+            .account_id(acc)
             .send_with_response()
             .await,
     );
     l.check(
         "LinkedinController_listJobApplicants",
         c.linkedin()
-            .list_job_applicants(job, acc)
+            .list_job_applicants(job)
+            .account_id(acc)
             .service("RECRUITER".parse::<types::JobService>().unwrap())
             .limit(10)
             .cursor("c")
@@ -752,7 +793,8 @@ async fn every_operation_matches_the_contract() {
     l.check(
         "LinkedinController_getJobApplicant",
         c.linkedin()
-            .get_job_applicant("app_1", acc)
+            .get_job_applicant("app_1")
+            .account_id(acc)
             .send_with_response()
             .await,
     );
@@ -771,8 +813,8 @@ async fn every_operation_matches_the_contract() {
             .account_id(acc)
             .account_type("LINKEDIN".parse::<types::ChatAccountType>().unwrap())
             .unread(true)
-            .before("2025-12-31T23:59:59.999Z")
-            .after("2025-01-01T00:00:00.000Z")
+            .before(ts("2025-12-31T23:59:59.999Z"))
+            .after(ts("2025-01-01T00:00:00.000Z"))
             .limit(10)
             .cursor("c")
             .send_with_response()
@@ -781,7 +823,7 @@ async fn every_operation_matches_the_contract() {
     l.check_multipart(
         "ChatsController_startChat",
         c.chats()
-            .start(types::ChatsStartRequest::new(acc, vec![who.to_owned()]))
+            .start(types::StartChatRequest::new(acc, vec![who.to_owned()]))
             .send_with_response()
             .await,
     );
@@ -789,7 +831,7 @@ async fn every_operation_matches_the_contract() {
         "ChatsController_startChat",
         c.chats()
             .start(
-                types::ChatsStartRequest::new(acc, vec![who.to_owned()])
+                types::StartChatRequest::new(acc, vec![who.to_owned()])
                     .text("Hello")
                     .subject("Hi")
                     .attachments(png()),
@@ -809,7 +851,7 @@ async fn every_operation_matches_the_contract() {
             "ChatsController_startChat",
             c.chats()
                 .start(
-                    types::ChatsStartRequest::new(acc, vec![who.to_owned(), "ACo2".to_owned()])
+                    types::StartChatRequest::new(acc, vec![who.to_owned(), "ACo2".to_owned()])
                         .text("Hello")
                         .linkedin(
                             serde_json::from_value::<types::LinkedinChatOptions>(linkedin).unwrap(),
@@ -864,7 +906,8 @@ async fn every_operation_matches_the_contract() {
         l.check(
             "CalendarsController_createEvent",
             c.calendars()
-                .create_event("cal_1", acc, ev)
+                .create_event("cal_1", ev)
+                .account_id(acc)
                 .send_with_response()
                 .await,
         );
@@ -877,7 +920,8 @@ async fn every_operation_matches_the_contract() {
         l.check(
             "CalendarsController_updateEvent",
             c.calendars()
-                .update_event("cal_1", "evt_1", acc, up)
+                .update_event("cal_1", "evt_1", up)
+                .account_id(acc)
                 .send_with_response()
                 .await,
         );
@@ -891,8 +935,8 @@ async fn every_operation_matches_the_contract() {
         c.chats()
             .list_messages(chat)
             .cursor("c")
-            .before("2025-12-31T23:59:59.999Z")
-            .after("2025-01-01T00:00:00.000Z")
+            .before(ts("2025-12-31T23:59:59.999Z"))
+            .after(ts("2025-01-01T00:00:00.000Z"))
             .limit(10)
             .sender_id(who)
             .send_with_response()
@@ -901,7 +945,7 @@ async fn every_operation_matches_the_contract() {
     l.check_multipart(
         "ChatsController_sendMessage",
         c.chats()
-            .send_message(chat, types::ChatsSendMessageRequest::new().text("Hello"))
+            .send_message(chat, types::SendMessageRequest::new().text("Hello"))
             .send_with_response()
             .await,
     );
@@ -910,7 +954,7 @@ async fn every_operation_matches_the_contract() {
         c.chats()
             .send_message(
                 chat,
-                types::ChatsSendMessageRequest::new()
+                types::SendMessageRequest::new()
                     .text("Hello")
                     .account_id(acc)
                     .attachments(png()),
@@ -935,8 +979,8 @@ async fn every_operation_matches_the_contract() {
         c.attendees()
             .list_chats("att_1")
             .cursor("c")
-            .before("2025-12-31T23:59:59.999Z")
-            .after("2025-01-01T00:00:00.000Z")
+            .before(ts("2025-12-31T23:59:59.999Z"))
+            .after(ts("2025-01-01T00:00:00.000Z"))
             .limit(10)
             .account_id(acc)
             .send_with_response()
@@ -951,8 +995,8 @@ async fn every_operation_matches_the_contract() {
         c.messages()
             .list()
             .cursor("c")
-            .before("2025-12-31T23:59:59.999Z")
-            .after("2025-01-01T00:00:00.000Z")
+            .before(ts("2025-12-31T23:59:59.999Z"))
+            .after(ts("2025-01-01T00:00:00.000Z"))
             .limit(10)
             .sender_id(who)
             .account_id(acc)
@@ -988,12 +1032,17 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "CalendarsController_listCalendars",
-        c.calendars().list(acc).send_with_response().await,
+        c.calendars()
+            .list()
+            .account_id(acc)
+            .send_with_response()
+            .await,
     );
     l.check(
         "CalendarsController_listCalendars",
         c.calendars()
-            .list(acc)
+            .list()
+            .account_id(acc)
             .limit(10)
             .cursor("c")
             .send_with_response()
@@ -1001,14 +1050,19 @@ async fn every_operation_matches_the_contract() {
     );
     l.check(
         "CalendarsController_listEvents",
-        c.calendars().list_events(acc).send_with_response().await,
+        c.calendars()
+            .list_events()
+            .account_id(acc)
+            .send_with_response()
+            .await,
     );
     l.check(
         "CalendarsController_listEvents",
         c.calendars()
-            .list_events(acc)
-            .before("2025-12-31T23:59:59.999Z")
-            .after("2025-01-01T00:00:00.000Z")
+            .list_events()
+            .account_id(acc)
+            .before(ts("2025-12-31T23:59:59.999Z"))
+            .after(ts("2025-01-01T00:00:00.000Z"))
             .limit(10)
             .cursor("c")
             .send_with_response()
@@ -1017,14 +1071,16 @@ async fn every_operation_matches_the_contract() {
     l.check(
         "CalendarsController_getEvent",
         c.calendars()
-            .get_event("cal_1", "evt_1", acc)
+            .get_event("cal_1", "evt_1")
+            .account_id(acc)
             .send_with_response()
             .await,
     );
     l.check(
         "CalendarsController_deleteEvent",
         c.calendars()
-            .delete_event("cal_1", "evt_1", acc)
+            .delete_event("cal_1", "evt_1")
+            .account_id(acc)
             .send_with_response()
             .await,
     );
@@ -1120,4 +1176,9 @@ fn operation_for(doc: &Value, method: &str, path: &str) -> Option<String> {
         }
     }
     best.map(|(_, id)| id)
+}
+
+/// A date-time parameter from its RFC 3339 text.
+fn ts(text: &str) -> postpress_sdk::engine::Timestamp {
+    text.parse().expect("an RFC 3339 timestamp")
 }

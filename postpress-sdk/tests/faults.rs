@@ -28,13 +28,7 @@ async fn script(faults: &[Fault]) -> ChaosServer {
 }
 
 fn reaction(id: &str) -> types::AddPostReactionRequest {
-    types::AddPostReactionRequest {
-        account_id: "acc_1".into(),
-        post_id: id.into(),
-        comment_id: None,
-        reaction_type: None,
-        as_organization: None,
-    }
+    types::AddPostReactionRequest::new("acc_1", id)
 }
 
 /// A POST (or PATCH) through the engine alone: no idempotency key unless `keyed`.

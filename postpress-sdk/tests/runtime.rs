@@ -71,13 +71,8 @@ async fn post_retries_reuse_one_idempotency_key() {
         (201, vec![], r#"{"object":"ReactionAdded"}"#.into()),
     ])
     .await;
-    let body = types::AddPostReactionRequest {
-        account_id: "acc_1".into(),
-        post_id: "urn:li:activity:1".into(),
-        comment_id: None,
-        reaction_type: Some(types::AddPostReactionRequestReactionType::Like),
-        as_organization: None,
-    };
+    let body = types::AddPostReactionRequest::new("acc_1", "urn:li:activity:1")
+        .reaction_type(types::AddPostReactionRequestReactionType::Like);
     let out = client(&server.url)
         .posts()
         .add_reaction(body)
@@ -228,7 +223,7 @@ async fn multipart_posts_send_files_and_json_fields() {
         r#"{"object":"PostCreated","post_id":"p1"}"#.into(),
     )])
     .await;
-    let body = types::PostsCreateRequest::new("acc_1", "hello")
+    let body = types::CreatePostRequest::new("acc_1", "hello")
         .attachments(
             postpress_sdk::Part::bytes(&b"PNG1"[..])
                 .file_name("a.png")
@@ -239,11 +234,7 @@ async fn multipart_posts_send_files_and_json_fields() {
                 .file_name("b.png")
                 .mime("image/png"),
         )
-        .mentions(vec![types::Mention {
-            name: "Jane".into(),
-            profile_id: "ACo1".into(),
-            is_company: None,
-        }]);
+        .mentions(vec![types::Mention::new("Jane", "ACo1")]);
     let out = client(&server.url)
         .posts()
         .create(body)

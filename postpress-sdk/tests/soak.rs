@@ -66,13 +66,7 @@ async fn one_call(client: &Client, i: usize) -> Ended {
         Call::Get => client.accounts().get("acc_1").send().await.map(drop),
         Call::KeyedPost => client
             .posts()
-            .add_reaction(types::AddPostReactionRequest {
-                account_id: "acc_1".into(),
-                post_id: id.clone(),
-                comment_id: None,
-                reaction_type: None,
-                as_organization: None,
-            })
+            .add_reaction(types::AddPostReactionRequest::new("acc_1", id.clone()))
             .send()
             .await
             .map(drop),

@@ -50,6 +50,10 @@ enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         strict: bool,
+        /// Map `format: date-time` and `date` strings to `String` instead of the engine's
+        /// `Timestamp` and `Date` (nothing checked, nothing fails to decode).
+        #[arg(long)]
+        dates_as_strings: bool,
         /// Depend on the runtime in this local checkout (its `postpress-sdk` folder) as well as
         /// by version; without it the crate takes the runtime from the registry.
         #[arg(long)]
@@ -138,11 +142,20 @@ fn main() -> ExitCode {
                 out,
                 name,
                 strict,
+                dates_as_strings,
                 runtime_path,
             } => {
                 let mut runtime = regen::RuntimeSource::of_repository(&root, false);
                 runtime.path = runtime_path.map(|p| p.canonicalize().unwrap_or(p));
-                regen::generate(&spec, &out, name.as_deref(), strict, &runtime)
+                let settings = regen::Settings {
+                    strict,
+                    dates: if dates_as_strings {
+                        codegen::Dates::Text
+                    } else {
+                        codegen::Dates::Typed
+                    },
+                };
+                regen::generate(&spec, &out, name.as_deref(), settings, &runtime)
             }
             Command::Corpus {
                 list,

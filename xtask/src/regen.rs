@@ -46,6 +46,7 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
         strict,
         spec_label: SPEC_JSON.into(),
         crate_name: Some(SDK_DIR.replace('-', "_")),
+        ..codegen::Options::default()
     };
     let generated =
         codegen::generate(&spec, &options).map_err(|e| anyhow::anyhow!("{SPEC_JSON}: {e}"))?;
@@ -171,13 +172,38 @@ pub struct Standalone {
 }
 
 /// Generates a standalone crate for `bytes` into `out`: `Cargo.toml`, `src/lib.rs`, the
-/// generated modules and `API.md`.
+/// generated modules and `API.md`, with typed dates.
 pub fn write_standalone(
     bytes: &[u8],
     label: &str,
     out: &Path,
     name: Option<&str>,
     strict: bool,
+    runtime: &RuntimeSource,
+) -> Result<Standalone> {
+    let settings = Settings {
+        strict,
+        dates: codegen::Dates::Typed,
+    };
+    write_standalone_with(bytes, label, out, name, settings, runtime)
+}
+
+/// What a generation run may change from the defaults.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// Warnings are errors.
+    pub strict: bool,
+    /// How date-time and date strings are typed.
+    pub dates: codegen::Dates,
+}
+
+/// [`write_standalone`] with every setting.
+pub fn write_standalone_with(
+    bytes: &[u8],
+    label: &str,
+    out: &Path,
+    name: Option<&str>,
+    settings: Settings,
     runtime: &RuntimeSource,
 ) -> Result<Standalone> {
     // The name is needed before generating: method docs carry examples that use it.
@@ -189,7 +215,8 @@ pub fn write_standalone(
         }
     };
     let options = codegen::Options {
-        strict,
+        strict: settings.strict,
+        dates: settings.dates,
         spec_label: label.to_owned(),
         crate_name: Some(name.replace('-', "_")),
     };
@@ -229,7 +256,7 @@ pub fn generate(
     spec: &Path,
     out: &Path,
     name: Option<&str>,
-    strict: bool,
+    settings: Settings,
     runtime: &RuntimeSource,
 ) -> Result<()> {
     let started = Instant::now();
@@ -237,12 +264,12 @@ pub fn generate(
     let read = started.elapsed();
     let Standalone {
         generated, write, ..
-    } = write_standalone(
+    } = write_standalone_with(
         &bytes,
         &spec.display().to_string(),
         out,
         name,
-        strict,
+        settings,
         runtime,
     )?;
     let t = &generated.timings;

@@ -406,3 +406,46 @@ fn fetch_writes_only_good_changed_documents() {
     let written: Value = serde_json::from_slice(&json).unwrap();
     assert_eq!(written, edited_spec().0);
 }
+
+/// `generate --dates-as-strings` keeps date-time and date strings as `String`; by default they
+/// are the engine's typed values.
+#[test]
+fn generate_maps_dates_to_strings_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("dates.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo: {title: Dates, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Event:\n      type: object\n      properties:\n        at: {type: string, format: date-time}\n        day: {type: string, format: date}\n",
+    )
+    .unwrap();
+    let types_of = |flag: Option<&str>| {
+        let out = dir.path().join(flag.map_or("typed", |_| "text"));
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
+        cmd.args(["generate", "--spec"])
+            .arg(&spec)
+            .arg("--out")
+            .arg(&out);
+        cmd.args(flag);
+        let run = cmd.output().unwrap();
+        assert!(run.status.success(), "{}", text(&run));
+        std::fs::read_to_string(out.join("src/generated/types.rs")).unwrap()
+    };
+    let typed = types_of(None);
+    assert!(
+        typed.contains("pub at: ::std::option::Option<crate::engine::Timestamp>"),
+        "{typed}"
+    );
+    assert!(
+        typed.contains("pub day: ::std::option::Option<crate::engine::Date>"),
+        "{typed}"
+    );
+    let text = types_of(Some("--dates-as-strings"));
+    assert!(
+        text.contains("pub at: ::std::option::Option<::std::string::String>"),
+        "{text}"
+    );
+    assert!(
+        text.contains("pub day: ::std::option::Option<::std::string::String>"),
+        "{text}"
+    );
+}

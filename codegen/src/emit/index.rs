@@ -1,6 +1,7 @@
 //! `API.md`: every method and type in one page.
 
-use crate::ir::{CallbackOrigin, Model, TypeKind};
+use super::operations::{build_hint, kind_label};
+use crate::ir::{BodyKind, CallbackOrigin, Model, Operation, TypeKind};
 
 /// Renders the index.
 pub(crate) fn api_index(model: &Model, spec_label: &str) -> String {
@@ -11,9 +12,15 @@ pub(crate) fn api_index(model: &Model, spec_label: &str) -> String {
         model.groups.len(),
         model.types.len()
     );
+    out.push_str(
+        "\nPath parameters are the method's arguments, in path order; every other parameter is a \
+         setter on the request it returns (a required one left unset fails before anything is \
+         sent). Bodies and other structs are built with `new(required fields)` and a chainable \
+         setter per optional field.\n",
+    );
     for (gi, g) in model.groups.iter().enumerate() {
         out.push_str(&format!(
-            "\n## `client.{}()`\n\n| Method | HTTP | Summary |\n|---|---|---|\n",
+            "\n## `client.{}()`\n\n| Call | HTTP | Body | Summary |\n|---|---|---|---|\n",
             g.module
         ));
         for op in model.operations.iter().filter(|o| o.group == gi) {
@@ -29,8 +36,11 @@ pub(crate) fn api_index(model: &Model, spec_label: &str) -> String {
                 ""
             };
             out.push_str(&format!(
-                "| `{}()` | `{} {}` | {summary}{extra} |\n",
-                op.method, op.http_method, op.path
+                "| `{}` | `{} {}` | {} | {summary}{extra} |\n",
+                call_shape(op),
+                op.http_method,
+                op.path,
+                body_cell(model, op, &g.module)
             ));
         }
     }
@@ -77,5 +87,47 @@ fn callbacks(model: &Model, out: &mut String) {
             cell(c.origin.name()),
             cell(&c.content_types.join(", ")),
         ));
+    }
+}
+
+/// The method with its arguments and required setters: `get(post_id).account_id(..)`.
+fn call_shape(op: &Operation) -> String {
+    let mut args: Vec<&str> = op
+        .params
+        .iter()
+        .filter(|p| p.is_argument())
+        .map(|p| p.ident.as_str())
+        .collect();
+    if op.body.as_ref().is_some_and(|b| b.required) {
+        args.push("body");
+    }
+    let setters: String = op
+        .params
+        .iter()
+        .filter(|p| p.required && !p.is_argument())
+        .map(|p| format!(".{}(..)", p.ident))
+        .collect();
+    format!("{}({}){setters}", op.method, args.join(", "))
+}
+
+/// The body a method takes and how to build one; optional bodies are set with `.body(..)`.
+fn body_cell(model: &Model, op: &Operation, module: &str) -> String {
+    let Some(body) = &op.body else {
+        return String::new();
+    };
+    let how = match (&body.choice_enum, &body.default.kind) {
+        (Some(name), _) => format!("`{module}::{name}`"),
+        (None, BodyKind::Json(crate::ir::Ty::Named(name)) | BodyKind::Multipart(name)) => {
+            match build_hint(model, name) {
+                Some(hint) => format!("`types::{name}`, {hint}"),
+                None => format!("`types::{name}`"),
+            }
+        }
+        (None, kind) => format!("`{}`", kind_label(kind)),
+    };
+    if body.required {
+        how
+    } else {
+        format!("optional, `.body(..)`: {how}")
     }
 }

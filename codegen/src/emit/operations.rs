@@ -6,9 +6,10 @@
 use super::docs;
 use super::lints::module_allows;
 use super::rust_type::{Scope, rust_type};
+use super::types::convertible_variants;
 use crate::ir::{
     Body, BodyKind, HttpMethod, Model, MultipartKind, Operation, Param, ParamLocation, ParamStyle,
-    Status, Success, Ty, TypeKind,
+    Status, Success, Ty, TypeKind, is_text,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -58,6 +59,8 @@ fn body_type(body: &Body) -> TokenStream {
 pub(super) fn type_label(ty: &Ty) -> String {
     match ty {
         Ty::String | Ty::Binary => "String".into(),
+        Ty::DateTime => "Timestamp".into(),
+        Ty::Date => "Date".into(),
         Ty::Bool => "bool".into(),
         Ty::I32 => "i32".into(),
         Ty::I64 => "i64".into(),
@@ -72,12 +75,53 @@ pub(super) fn type_label(ty: &Ty) -> String {
 }
 
 /// The type of one encoding of a body as a reader names it in prose.
-fn kind_label(kind: &BodyKind) -> String {
+pub(super) fn kind_label(kind: &BodyKind) -> String {
     match kind {
         BodyKind::Json(ty) | BodyKind::Form(ty) => type_label(ty),
         BodyKind::Multipart(name) => name.clone(),
         BodyKind::Bytes => "Bytes".into(),
         BodyKind::Text => "String".into(),
+    }
+}
+
+/// What a method's docs say about its body: the type it takes and how to build one.
+pub(super) fn body_guide(model: &Model, body: &Body) -> String {
+    if let Some(name) = &body.choice_enum {
+        return format!(
+            "a [`{name}`] (a {} converts into it)",
+            docs::code(&kind_label(&body.default.kind))
+        );
+    }
+    match &body.default.kind {
+        BodyKind::Json(Ty::Named(name)) | BodyKind::Multipart(name) => {
+            match build_hint(model, name) {
+                Some(hint) => format!("a [`{name}`](crate::types::{name}), {hint}"),
+                None => format!("a [`{name}`](crate::types::{name})"),
+            }
+        }
+        kind => format!("a {}", docs::code(&kind_label(kind))),
+    }
+}
+
+/// How to build a value of generated type `name`, in markdown: its constructor for a struct
+/// (naming the parameters), or, for a union, the types of the variants that convert into it;
+/// `None` for any other type.
+pub(super) fn build_hint(model: &Model, name: &str) -> Option<String> {
+    let def = model.types.iter().find(|t| t.name == name)?;
+    match &def.kind {
+        TypeKind::Struct(s) | TypeKind::Multipart(s) => {
+            let args: Vec<&str> = s.constructor_fields().map(|f| f.ident.as_str()).collect();
+            Some(format!("built with `new({})` and setters", args.join(", ")))
+        }
+        TypeKind::Tagged(_) | TypeKind::Untagged(_) => {
+            let payloads: Vec<String> = convertible_variants(model, def)
+                .into_iter()
+                .map(|(_, ty)| format!("`{}`", type_label(ty)))
+                .collect();
+            (!payloads.is_empty())
+                .then(|| format!("or any of {} (each converts into it)", payloads.join(", ")))
+        }
+        _ => None,
     }
 }
 
@@ -108,6 +152,7 @@ fn body_enum(op: &Operation) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }
@@ -119,40 +164,78 @@ fn body_enum(op: &Operation) -> TokenStream {
     }
 }
 
-/// A usage example for the method docs: required arguments as literals where their type
-/// allows, hidden placeholders otherwise, so the visible part is the call itself.
-fn example(op: &Operation, module: &str, krate: &str) -> String {
+/// A Rust literal for a required input in a doc example, where its type has one.
+fn example_literal(text: bool, ty: &Ty, wire: &str) -> Option<String> {
+    match ty {
+        _ if text => Some(format!("{wire:?}")),
+        Ty::I32 | Ty::I64 => Some("1".to_owned()),
+        Ty::F64 => Some("1.0".to_owned()),
+        Ty::Bool => Some("true".to_owned()),
+        _ => None,
+    }
+}
+
+/// How a doc example builds a required body: the body type's constructor with literal
+/// arguments when every required field has one (`types::X::new("account_id")`), else `None`.
+fn body_constructor(model: &Model, body: &Body, krate: &str) -> Option<String> {
+    let fields = match (&body.choice_enum, &body.default.kind) {
+        (None, BodyKind::Json(Ty::Named(name)) | BodyKind::Multipart(name)) => {
+            let def = model.types.iter().find(|t| &t.name == name)?;
+            let (TypeKind::Struct(s) | TypeKind::Multipart(s)) = &def.kind else {
+                return None;
+            };
+            let kind_of = |n: &str| model.types.iter().find(|t| t.name == n).map(|t| &t.kind);
+            let args = s
+                .constructor_fields()
+                .map(|f| example_literal(is_text(kind_of, &f.ty), &f.ty, &f.wire))
+                .collect::<Option<Vec<String>>>()?;
+            format!("{krate}::types::{name}::new({})", args.join(", "))
+        }
+        _ => return None,
+    };
+    Some(fields)
+}
+
+/// A usage example for the method docs: path parameters as arguments and required setters,
+/// literals where their type allows, hidden placeholders otherwise, so the visible part is
+/// the call itself.
+fn example(model: &Model, op: &Operation, module: &str, krate: &str) -> String {
     let mut hidden = Vec::new();
+    let mut visible = Vec::new();
     let mut args = Vec::new();
+    let mut setters = String::new();
     for p in op.params.iter().filter(|p| p.required) {
-        let literal = match p.ty {
-            _ if p.text => Some(format!("{:?}", p.wire)),
-            Ty::I32 | Ty::I64 => Some("1".to_owned()),
-            Ty::F64 => Some("1.0".to_owned()),
-            Ty::Bool => Some("true".to_owned()),
-            _ => None,
-        };
-        match literal {
-            Some(l) => args.push(l),
+        let value = match example_literal(p.text, &p.ty, &p.wire) {
+            Some(l) => l,
             None => {
                 hidden.push(format!(
                     "# let {}: {} = todo!();",
                     p.ident,
                     example_type(&p.ty, krate)
                 ));
-                args.push(p.ident.clone());
+                p.ident.clone()
             }
+        };
+        if p.is_argument() {
+            args.push(value);
+        } else {
+            setters.push_str(&format!(".{}({value})", p.ident));
         }
     }
     if let Some(b) = op.body.as_ref().filter(|b| b.required) {
-        let ty = match (&b.choice_enum, &b.default.kind) {
-            (Some(name), _) => format!("{krate}::{module}::{name}"),
-            (None, BodyKind::Json(ty) | BodyKind::Form(ty)) => example_type(ty, krate),
-            (None, BodyKind::Multipart(name)) => format!("{krate}::types::{name}"),
-            (None, BodyKind::Bytes) => format!("{krate}::engine::Bytes"),
-            (None, BodyKind::Text) => "::std::string::String".into(),
-        };
-        hidden.push(format!("# let body: {ty} = todo!();"));
+        match body_constructor(model, b, krate) {
+            Some(built) => visible.push(format!("let body = {built};")),
+            None => {
+                let ty = match (&b.choice_enum, &b.default.kind) {
+                    (Some(name), _) => format!("{krate}::{module}::{name}"),
+                    (None, BodyKind::Json(ty) | BodyKind::Form(ty)) => example_type(ty, krate),
+                    (None, BodyKind::Multipart(name)) => format!("{krate}::types::{name}"),
+                    (None, BodyKind::Bytes) => format!("{krate}::engine::Bytes"),
+                    (None, BodyKind::Text) => "::std::string::String".into(),
+                };
+                hidden.push(format!("# let body: {ty} = todo!();"));
+            }
+        }
         args.push("body".into());
     }
     let mut lines = vec![
@@ -160,8 +243,9 @@ fn example(op: &Operation, module: &str, krate: &str) -> String {
         format!("# async fn example(client: {krate}::Client) -> {krate}::engine::Result<()> {{"),
     ];
     lines.extend(hidden);
+    lines.extend(visible);
     lines.push(format!(
-        "let response = client.{module}().{}({}).send().await?;",
+        "let response = client.{module}().{}({}){setters}.send().await?;",
         op.method,
         args.join(", ")
     ));
@@ -177,6 +261,8 @@ fn example(op: &Operation, module: &str, krate: &str) -> String {
 fn example_type(ty: &Ty, krate: &str) -> String {
     match ty {
         Ty::String | Ty::Binary => "::std::string::String".into(),
+        Ty::DateTime => format!("{krate}::engine::Timestamp"),
+        Ty::Date => format!("{krate}::engine::Date"),
         Ty::Bool => "bool".into(),
         Ty::I32 => "i32".into(),
         Ty::I64 => "i64".into(),
@@ -193,7 +279,12 @@ fn example_type(ty: &Ty, krate: &str) -> String {
     }
 }
 
-fn method_doc(op: &Operation, module: &str, crate_name: Option<&str>) -> TokenStream {
+fn method_doc(
+    model: &Model,
+    op: &Operation,
+    module: &str,
+    crate_name: Option<&str>,
+) -> TokenStream {
     let mut parts = vec![format!(
         "`{} {}`",
         op.http_method,
@@ -213,7 +304,11 @@ fn method_doc(op: &Operation, module: &str, crate_name: Option<&str>) -> TokenSt
             ParamLocation::Header => "header",
             ParamLocation::Cookie => "cookie",
         };
-        let req = if p.required { "required" } else { "optional" };
+        let req = match (p.required, p.is_argument()) {
+            (true, true) => "required".to_owned(),
+            (true, false) => format!("required: set it with `.{}(..)`", p.ident),
+            (false, _) => "optional".to_owned(),
+        };
         let desc = p
             .doc
             .description
@@ -224,9 +319,10 @@ fn method_doc(op: &Operation, module: &str, crate_name: Option<&str>) -> TokenSt
     }
     if let Some(b) = &op.body {
         params.push(format!(
-            "- body ({}, {})",
+            "- body ({}, {}): {}",
             docs::code(&b.default.content_type),
-            if b.required { "required" } else { "optional" }
+            if b.required { "required" } else { "optional" },
+            body_guide(model, b)
         ));
     }
     if !params.is_empty() {
@@ -262,7 +358,7 @@ fn method_doc(op: &Operation, module: &str, crate_name: Option<&str>) -> TokenSt
         parts.push(format!("Operation id: {}.", docs::code(id)));
     }
     match crate_name {
-        Some(krate) => docs::attrs_with_code(&parts, &example(op, module, krate)),
+        Some(krate) => docs::attrs_with_code(&parts, &example(model, op, module, krate)),
         None => docs::attrs(&parts),
     }
 }
@@ -274,7 +370,7 @@ pub(crate) fn emit_group(model: &Model, gi: usize, crate_name: Option<&str>) -> 
     let ops: Vec<&Operation> = model.operations.iter().filter(|o| o.group == gi).collect();
     let methods = ops
         .iter()
-        .map(|op| emit_method(op, &group.module, crate_name));
+        .map(|op| emit_method(model, op, &group.module, crate_name));
     let builders = ops.iter().map(|op| emit_builder(model, op));
     let allows = module_allows();
     let module_doc = docs::inner_attrs(&[group
@@ -303,10 +399,15 @@ pub(crate) fn emit_group(model: &Model, gi: usize, crate_name: Option<&str>) -> 
     }
 }
 
-fn emit_method(op: &Operation, module: &str, crate_name: Option<&str>) -> TokenStream {
+fn emit_method(
+    model: &Model,
+    op: &Operation,
+    module: &str,
+    crate_name: Option<&str>,
+) -> TokenStream {
     let method = format_ident!("{}", op.method);
     let builder = format_ident!("{}", op.builder);
-    let doc = method_doc(op, module, crate_name);
+    let doc = method_doc(model, op, module, crate_name);
     let dep = if op.deprecated {
         quote!(#[deprecated])
     } else {
@@ -316,7 +417,7 @@ fn emit_method(op: &Operation, module: &str, crate_name: Option<&str>) -> TokenS
     let mut inits = Vec::new();
     for p in &op.params {
         let id = format_ident!("{}", p.ident);
-        if p.required {
+        if p.is_argument() {
             if p.text {
                 args.push(quote!(#id: impl ::std::convert::Into<::std::string::String>));
                 inits.push(quote!(#id: #id.into()));
@@ -391,21 +492,28 @@ fn build_fn(model: &Model, op: &Operation) -> TokenStream {
             } else {
                 quote!(as f64)
             };
-            if p.required {
+            if p.is_argument() {
                 steps.push(quote!(crate::engine::check_range(#wire, self.#id #cast, #min, #max)?;));
             } else {
                 steps.push(quote!(if let ::std::option::Option::Some(value) = self.#id { crate::engine::check_range(#wire, value #cast, #min, #max)?; }));
             }
         }
+        // A required setter's value is checked here, before anything is sent.
+        let value = if p.required && !p.is_argument() {
+            let setter = &p.ident;
+            quote!(crate::engine::require(#wire, #setter, &self.#id)?)
+        } else {
+            quote!(&self.#id)
+        };
         steps.push(match p.location {
-            ParamLocation::Path => quote!(req.path_param(#wire, &self.#id)?;),
+            ParamLocation::Path => quote!(req.path_param(#wire, #value)?;),
             ParamLocation::Query => {
                 let style = style_tokens(p.style);
                 let explode = p.explode;
-                quote!(req.query_param(#wire, &self.#id, #style, #explode)?;)
+                quote!(req.query_param(#wire, #value, #style, #explode)?;)
             }
-            ParamLocation::Header => quote!(req.header_param(#wire, &self.#id)?;),
-            ParamLocation::Cookie => quote!(req.cookie_param(#wire, &self.#id)?;),
+            ParamLocation::Header => quote!(req.header_param(#wire, #value)?;),
+            ParamLocation::Cookie => quote!(req.cookie_param(#wire, #value)?;),
         });
     }
     if let Some(b) = &op.body {
@@ -593,6 +701,7 @@ fn response_enum(op: &Operation) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }
@@ -647,8 +756,22 @@ fn pagination_fns(op: &Operation) -> TokenStream {
 
 fn emit_builder(model: &Model, op: &Operation) -> TokenStream {
     let builder = format_ident!("{}", op.builder);
+    let required: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.required && !p.is_argument())
+        .map(|p| format!("`.{}(..)`", p.ident))
+        .collect();
+    let inputs = match required.as_slice() {
+        [] => "set optional inputs".to_owned(),
+        names => format!(
+            "set {} (required: left unset, `send` fails with `Error::InvalidRequest` before \
+             anything is sent) and any optional inputs",
+            names.join(", ")
+        ),
+    };
     let doc = docs::attrs(&[format!(
-        "Request builder for `{} {}`: set optional inputs, then call `.send().await`.",
+        "Request builder for `{} {}`: {inputs}, then call `.send().await`.",
         op.http_method,
         op.path.replace('`', "'")
     )]);
@@ -658,7 +781,7 @@ fn emit_builder(model: &Model, op: &Operation) -> TokenStream {
         let id = format_ident!("{}", p.ident);
         let ty = param_type(p);
         let pdoc = docs::of(&p.doc);
-        if p.required {
+        if p.is_argument() {
             fields.push(quote!(#id: #ty,));
         } else {
             fields.push(quote!(#id: ::std::option::Option<#ty>,));

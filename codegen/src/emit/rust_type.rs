@@ -18,6 +18,8 @@ pub(super) enum Scope {
 pub(super) fn rust_type(ty: &Ty, scope: Scope, multipart: bool) -> TokenStream {
     match ty {
         Ty::String => quote!(::std::string::String),
+        Ty::DateTime => quote!(crate::engine::Timestamp),
+        Ty::Date => quote!(crate::engine::Date),
         Ty::Bool => quote!(bool),
         Ty::I32 => quote!(i32),
         Ty::I64 => quote!(i64),

@@ -12,7 +12,7 @@ use quote::{format_ident, quote};
 /// The whole `types.rs`.
 pub(crate) fn emit_types(model: &Model) -> TokenStream {
     let allows = module_allows();
-    let items = model.types.iter().map(emit_type);
+    let items = model.types.iter().map(|def| emit_type(model, def));
     let doc = docs::inner_attrs(&[format!("Types of {}.", model.title)]);
     quote! {
         #doc
@@ -29,7 +29,7 @@ fn deprecated(def: &TypeDef) -> TokenStream {
     }
 }
 
-fn emit_type(def: &TypeDef) -> TokenStream {
+fn emit_type(model: &Model, def: &TypeDef) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let doc = docs::of(&def.doc);
     let dep = deprecated(def);
@@ -37,8 +37,16 @@ fn emit_type(def: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) => emit_struct(&name, s),
         TypeKind::Multipart(s) => emit_multipart(&name, s),
         TypeKind::Enum(e) => emit_enum(&name, e),
-        TypeKind::Tagged(t) => emit_tagged(&name, t),
-        TypeKind::Untagged(u) => emit_untagged(&name, u),
+        TypeKind::Tagged(t) => {
+            let union = emit_tagged(&name, t);
+            let from = variant_conversions(model, def);
+            quote!(#union #from)
+        }
+        TypeKind::Untagged(u) => {
+            let union = emit_untagged(&name, u);
+            let from = variant_conversions(model, def);
+            quote!(#union #from)
+        }
         TypeKind::Alias(ty) => {
             let ty = rust_type(ty, Scope::Types, false);
             quote!(pub type #name = #ty;)
@@ -103,12 +111,50 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
+    let constructor = struct_constructor(name, s);
     quote! {
         #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #extra
         }
+        #constructor
+    }
+}
+
+/// `new(required…)` and a setter per other field, through the engine's macro (one line per
+/// field instead of a documented method each).
+fn struct_constructor(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let typed = |f: &Field| {
+        let ident = format_ident!("{}", f.ident);
+        let ty = rust_type(&f.ty, Scope::Types, false);
+        quote!(#ident: #ty)
+    };
+    let required = s.constructor_fields().map(typed);
+    let fixed = s.fields.iter().filter_map(|f| {
+        let value = f.fixed_value()?;
+        let ident = format_ident!("{}", f.ident);
+        Some(quote!(#ident: #value))
+    });
+    let settable = |nullable: bool| {
+        s.fields
+            .iter()
+            .filter(|f| !f.in_constructor() && f.fixed_value().is_none())
+            .filter(move |f| (!f.required && f.nullable) == nullable)
+            .map(typed)
+    };
+    let set = settable(false);
+    let set_nullable = settable(true);
+    let empty = s.additional.as_ref().map(|_| quote!(additional_properties));
+    quote! {
+        crate::engine::struct_constructor!(#name {
+            new(#(#required),*)
+            fixed(#(#fixed),*)
+            set(#(#set),*)
+            set_nullable(#(#set_nullable),*)
+            empty(#empty)
+        });
     }
 }
 
@@ -127,19 +173,16 @@ fn emit_multipart(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         let doc = field_doc(f);
         quote!(#doc pub #ident: #ty,)
     });
-    let required: Vec<&Field> = s
-        .fields
-        .iter()
-        .filter(|f| f.required && f.multipart != Some(MultipartKind::Files))
-        .collect();
-    let args = required.iter().map(|f| {
+    let args = s.constructor_fields().map(|f| {
         let ident = format_ident!("{}", f.ident);
         let ty = multipart_type(f);
         quote!(#ident: impl ::std::convert::Into<#ty>)
     });
     let inits = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.ident);
-        if f.required && f.multipart != Some(MultipartKind::Files) {
+        if let Some(value) = f.fixed_value() {
+            quote!(#ident: #value.into())
+        } else if f.in_constructor() {
             quote!(#ident: #ident.into())
         } else {
             quote!(#ident: ::std::default::Default::default())
@@ -148,7 +191,7 @@ fn emit_multipart(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let setters = s
         .fields
         .iter()
-        .filter(|f| !f.required || f.multipart == Some(MultipartKind::Files))
+        .filter(|f| !f.in_constructor() && f.fixed_value().is_none())
         .map(|f| {
             let ident = format_ident!("{}", f.ident);
             let doc = docs::attrs(&[format!("Sets {}.", docs::code(&f.wire))]);
@@ -174,6 +217,7 @@ fn emit_multipart(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         });
     quote! {
         #[derive(Debug, Clone)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
@@ -184,6 +228,68 @@ fn emit_multipart(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             }
             #(#setters)*
         }
+    }
+}
+
+/// `ty` with aliases followed, so two spellings of one Rust type compare equal.
+fn through_aliases(model: &Model, ty: &Ty) -> Ty {
+    let mut ty = ty.clone();
+    // Alias chains are short; the bound only guards against an alias cycle.
+    for _ in 0..16 {
+        let Ty::Named(n) = &ty else { break };
+        match model.types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
+            Some(TypeKind::Alias(inner)) => ty = inner.clone(),
+            _ => break,
+        }
+    }
+    ty
+}
+
+/// The variants of union `def` whose payload converts into it by `From`: those whose Rust type
+/// no other variant shares (two impls would conflict). Boxed and any-JSON payloads are left
+/// to be wrapped by hand. Empty for anything but a union.
+pub(super) fn convertible_variants<'a>(
+    model: &Model,
+    def: &'a TypeDef,
+) -> Vec<(&'a String, &'a Ty)> {
+    let variants: Vec<(&String, &Ty)> = match &def.kind {
+        TypeKind::Tagged(t) => t.variants.iter().map(|v| (&v.ident, &v.ty)).collect(),
+        TypeKind::Untagged(u) => u.variants.iter().map(|v| (&v.ident, &v.ty)).collect(),
+        _ => return Vec::new(),
+    };
+    let resolved: Vec<Ty> = variants
+        .iter()
+        .map(|(_, ty)| through_aliases(model, ty))
+        .collect();
+    variants
+        .iter()
+        .zip(&resolved)
+        .filter(|(_, r)| {
+            !matches!(r, Ty::Value | Ty::Boxed(_))
+                && resolved.iter().filter(|o| o == r).count() == 1
+        })
+        .map(|(v, _)| *v)
+        .collect()
+}
+
+/// `From` each [convertible](convertible_variants) variant's payload into its union, so a
+/// payload (`LinkedinConnect::new(..)`) goes wherever the union is taken (`impl Into<Union>`
+/// arguments).
+fn variant_conversions(model: &Model, def: &TypeDef) -> TokenStream {
+    let pairs: Vec<TokenStream> = convertible_variants(model, def)
+        .into_iter()
+        .map(|(ident, ty)| {
+            let id = format_ident!("{}", ident);
+            let ty = rust_type(ty, Scope::Types, false);
+            quote!(#id(#ty))
+        })
+        .collect();
+    if pairs.is_empty() {
+        return quote!();
+    }
+    let name = format_ident!("{}", def.name);
+    quote! {
+        crate::engine::union_from_variants!(#name { #(#pairs),* });
     }
 }
 
@@ -207,6 +313,7 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
     });
     quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the SDK does not know yet.
@@ -305,6 +412,7 @@ fn emit_tagged(name: &proc_macro2::Ident, t: &Tagged) -> TokenStream {
         .collect::<Vec<_>>();
     quote! {
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A variant this version of the SDK does not know yet, kept as JSON.
@@ -343,6 +451,7 @@ fn emit_untagged(name: &proc_macro2::Ident, u: &Untagged) -> TokenStream {
     quote! {
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// Any other JSON value.

@@ -2,16 +2,18 @@
 //! in order of preference, each with its type, and the variant that picks it.
 
 use super::merge::object_view;
-use super::shapes::{binary_shape, doc_of};
+use super::shapes::{binary_shape, doc_of, single_string_value};
 use super::space::{Naming, TypeSpace, wrap_nullable};
 use crate::diagnostics::Diagnostics;
 use crate::ir::{
     Body, BodyChoice, BodyKind, Doc, Field, MultipartKind, ParamStyle, Struct, Ty, TypeDef,
     TypeKind,
 };
-use crate::names::{NameSet, field_name, type_name};
+use crate::names::{NameSet, RESERVED_FIELD_METHODS, field_name, type_name};
 use crate::pointer;
-use openapiv3::{Encoding, MediaType, QueryStyle, RequestBody};
+use openapiv3::{Encoding, MediaType, QueryStyle, ReferenceOr, RequestBody};
+use serde_json::Value;
+use std::collections::HashSet;
 
 /// Preference among media types: JSON first, opaque types last.
 pub(super) fn media_rank(media: &str) -> u8 {
@@ -134,6 +136,29 @@ fn body_kind(
     }
 }
 
+/// Where a multipart body's type is defined: under the name of the component schema it
+/// references when that component serves only as multipart bodies (then it is defined here
+/// and not as a JSON struct), else under a name made from the operation.
+fn multipart_target(
+    space: &mut TypeSpace<'_>,
+    mt: &MediaType,
+    op_name: &str,
+    at: &str,
+) -> (String, String) {
+    if let Some(ReferenceOr::Reference { reference }) = &mt.schema
+        && let Some(key) = pointer::component_key(reference, "schemas")
+        && space.multipart_components.contains(&key)
+        && let Some(name) = space.components.get(&key)
+    {
+        let at = format!("#/components/schemas/{}", pointer::escape(&key));
+        return (name.clone(), at);
+    }
+    (
+        space.names.unique(&type_name(&format!("{op_name}Request"))),
+        at.to_owned(),
+    )
+}
+
 /// A multipart body becomes a struct whose binary fields are file parts.
 fn multipart_struct(
     space: &mut TypeSpace<'_>,
@@ -142,12 +167,18 @@ fn multipart_struct(
     pointer: &str,
     diags: &mut Diagnostics,
 ) -> String {
-    let name = space.names.unique(&type_name(&format!("{op_name}Request")));
+    let (name, type_pointer) = multipart_target(space, mt, op_name, pointer);
+    if space.defined(&name).is_some() {
+        // A component shared by several multipart bodies is defined once.
+        return name;
+    }
+    let mut description = None;
     let mut fields = Vec::new();
-    let mut idents = NameSet::default();
+    let mut idents = NameSet::reserving(RESERVED_FIELD_METHODS);
     if let Some(schema) = &mt.schema
         && let Some(target) = space.resolve(schema, &format!("{pointer}/schema"), diags)
     {
+        description = doc_of(&target.schema).description;
         let view = object_view(&space.resolver, &target.schema, &target.pointer, 0, diags);
         for (wire, (prop, prop_ptr)) in &view.properties {
             let resolved = space.resolver.peek(prop);
@@ -187,14 +218,19 @@ fn multipart_struct(
                 nullable: false,
                 doc: resolved.as_ref().map(doc_of).unwrap_or_default(),
                 multipart: Some(kind),
+                constant: resolved.as_ref().and_then(single_string_value),
             });
         }
     }
+    let kind = "A `multipart/form-data` request body.";
     space.push(TypeDef {
         name: name.clone(),
-        pointer: pointer.to_owned(),
+        pointer: type_pointer,
         doc: Doc {
-            description: Some("A `multipart/form-data` request body.".into()),
+            description: Some(match description {
+                Some(d) => format!("{d}\n\n{kind}"),
+                None => kind.to_owned(),
+            }),
             ..Doc::default()
         },
         kind: TypeKind::Multipart(Struct {
@@ -233,4 +269,150 @@ fn styled_kind(encoding: &Encoding) -> Option<MultipartKind> {
         style,
         explode: encoding.explode || style == ParamStyle::DeepObject,
     })
+}
+
+/// The last four keys of a node's location in the raw tree, with its depth and whether it lies
+/// under `components/requestBodies`: enough to tell a request body's schema position.
+#[derive(Clone, Copy)]
+struct Location<'a> {
+    tail: [&'a str; 4],
+    depth: usize,
+    request_bodies: bool,
+}
+
+impl<'a> Location<'a> {
+    fn child(self, key: &'a str) -> Self {
+        let [_, a, b, c] = self.tail;
+        let tail = [a, b, c, key];
+        Self {
+            tail,
+            depth: self.depth + 1,
+            request_bodies: self.request_bodies
+                || (self.depth == 1 && tail[2] == "components" && key == "requestBodies"),
+        }
+    }
+
+    /// `…/requestBody/content/multipart~1…/schema`, or the same in a `requestBodies` component.
+    fn is_multipart_body_schema(&self) -> bool {
+        let [owner, content, media, schema] = self.tail;
+        content == "content"
+            && schema == "schema"
+            && media.to_ascii_lowercase().starts_with("multipart/")
+            && (owner == "requestBody" || (self.request_bodies && self.depth == 6))
+    }
+}
+
+/// Component schemas referenced only as the schema of `multipart/*` request bodies (by key).
+/// Such a schema is defined once, as the multipart body type under its own name, and not also
+/// as a JSON struct a caller could mistake for the body.
+pub(super) fn multipart_only_components(raw: &Value) -> HashSet<String> {
+    let mut multipart = HashSet::new();
+    let mut elsewhere = HashSet::new();
+    let root = Location {
+        tail: [""; 4],
+        depth: 0,
+        request_bodies: false,
+    };
+    // An explicit stack: documents can nest deeper than the call stack allows.
+    let mut stack = vec![(raw, root)];
+    while let Some((node, at)) = stack.pop() {
+        match node {
+            Value::Object(map) => {
+                if let Some(key) = map
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| pointer::component_key(r, "schemas"))
+                {
+                    if at.is_multipart_body_schema() {
+                        multipart.insert(key);
+                    } else {
+                        elsewhere.insert(key);
+                    }
+                }
+                stack.extend(map.iter().map(|(k, v)| (v, at.child(k))));
+            }
+            Value::Array(items) => stack.extend(items.iter().map(|v| (v, at.child("")))),
+            _ => {}
+        }
+    }
+    multipart.retain(|key| !elsewhere.contains(key));
+    multipart
+}
+
+#[cfg(test)]
+mod tests {
+    use super::multipart_only_components;
+    use crate::{Dates, Options, generate};
+    use serde_json::json;
+
+    fn multipart(schema: &str) -> serde_json::Value {
+        json!({"content": {"multipart/form-data": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}})
+    }
+
+    #[test]
+    fn only_components_used_solely_as_multipart_bodies_are_claimed() {
+        let raw = json!({
+            "paths": {
+                "/a": {"post": {"requestBody": multipart("Upload")}},
+                "/a2": {"put": {"requestBody": multipart("Upload")}},
+                "/b": {"post": {"requestBody": {"content": {
+                    "multipart/form-data": {"schema": {"$ref": "#/components/schemas/Shared"}},
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Shared"}}
+                }}}},
+                "/c": {"post": {"requestBody": {"$ref": "#/components/requestBodies/Form"}}},
+                "/d": {"post": {"requestBody": multipart("Nested")}}
+            },
+            "components": {
+                "requestBodies": {"Form": multipart("ViaComponent")},
+                "schemas": {
+                    "Holder": {"type": "object", "properties": {"n": {"$ref": "#/components/schemas/Nested"}}}
+                }
+            }
+        });
+        let mut claimed: Vec<String> = multipart_only_components(&raw).into_iter().collect();
+        claimed.sort();
+        assert_eq!(claimed, ["Upload", "ViaComponent"]);
+    }
+
+    #[test]
+    fn a_multipart_component_is_one_type_under_its_own_name() {
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "T", "version": "1"},
+            "paths": {"/chats": {"post": {
+                "operationId": "start",
+                "requestBody": {"required": true, "content": {"multipart/form-data": {
+                    "schema": {"$ref": "#/components/schemas/StartChat"}
+                }}},
+                "responses": {"200": {"description": "ok"}}
+            }}},
+            "components": {"schemas": {"StartChat": {
+                "type": "object",
+                "required": ["to"],
+                "properties": {
+                    "to": {"type": "string"},
+                    "at": {"type": "string", "format": "date-time"},
+                    "file": {"type": "string", "format": "binary"}
+                }
+            }}}
+        });
+        let bytes = serde_json::to_vec(&doc).expect("json");
+        let typed = generate(&bytes, &Options::default()).expect("generates");
+        let names: Vec<&str> = typed.model.types.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["StartChat"]);
+        let types = |g: &crate::Generated| {
+            g.files
+                .iter()
+                .find(|f| f.path == "src/generated/types.rs")
+                .map(|f| f.contents.clone())
+                .expect("types.rs")
+        };
+        assert!(types(&typed).contains("pub at: ::std::option::Option<crate::engine::Timestamp>"));
+        let text = Options {
+            dates: Dates::Text,
+            ..Options::default()
+        };
+        let as_text = generate(&bytes, &text).expect("generates");
+        assert!(types(&as_text).contains("pub at: ::std::option::Option<::std::string::String>"));
+    }
 }

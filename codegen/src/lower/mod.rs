@@ -23,6 +23,7 @@ mod shapes;
 mod space;
 mod unions;
 
+use crate::Dates;
 use crate::diagnostics::Diagnostics;
 use crate::ir::Model;
 use crate::load::Document;
@@ -30,8 +31,10 @@ pub(crate) use callbacks::WEBHOOKS_EXTENSION;
 use space::TypeSpace;
 
 /// Builds the model from a loaded document.
-pub(crate) fn build(doc: &Document, diags: &mut Diagnostics) -> Model {
+pub(crate) fn build(doc: &Document, dates: Dates, diags: &mut Diagnostics) -> Model {
     let mut space = TypeSpace::new(doc);
+    space.dates = dates;
+    space.multipart_components = bodies::multipart_only_components(&doc.raw);
     space.define_components(diags);
     let (groups, ops) = operations::build(&mut space, doc, diags);
     let callbacks = callbacks::build(&mut space, doc, diags);

@@ -29,6 +29,8 @@ const BUILDER_RESERVED: &[&str] = &[
     "options",
     "send",
     "send_with_response",
+    "send_stream",
+    "clone",
     "pages",
     "items",
     "build",

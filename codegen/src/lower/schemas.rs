@@ -9,7 +9,7 @@ use super::shapes::{
 use super::space::{Conv, MAX_DEPTH, Naming, ShapeKey, TypeSpace, wrap_nullable};
 use crate::diagnostics::Diagnostics;
 use crate::ir::{Doc, EnumVariant, Field, StringEnum, Struct, Ty, TypeDef, TypeKind};
-use crate::names::{NameSet, field_name, type_name};
+use crate::names::{NameSet, RESERVED_FIELD_METHODS, field_name, type_name};
 use crate::pointer;
 use openapiv3::{
     AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
@@ -23,6 +23,9 @@ impl TypeSpace<'_> {
             return;
         };
         for (key, schema) in &c.schemas {
+            if self.multipart_components.contains(key) {
+                continue;
+            }
             let name = self.components[key].clone();
             let pointer = format!("#/components/schemas/{}", pointer::escape(key));
             let conv = self.convert(schema, Naming::Fixed(name.clone()), &pointer, 0, diags);
@@ -106,13 +109,15 @@ impl TypeSpace<'_> {
             SchemaKind::Type(Type::String(s)) => {
                 let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
                 let null_in_enum = s.enumeration.iter().any(Option::is_none);
-                let ty = if matches!(
-                    s.format,
-                    VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
-                ) {
-                    Ty::Binary
-                } else {
-                    self.string_enum(&values, &[], schema, naming, pointer)
+                let ty = match &s.format {
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Ty::Binary,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) if values.is_empty() => {
+                        self.formatted_string(Some("date-time"))
+                    }
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) if values.is_empty() => {
+                        self.formatted_string(Some("date"))
+                    }
+                    _ => self.string_enum(&values, &[], schema, naming, pointer),
                 };
                 Conv {
                     ty,
@@ -357,10 +362,9 @@ impl TypeSpace<'_> {
                     nullable: has_null,
                 }
             }
-            Some("string") => Conv::of(if any.format.as_deref() == Some("binary") {
-                Ty::Binary
-            } else {
-                Ty::String
+            Some("string") => Conv::of(match any.format.as_deref() {
+                Some("binary") => Ty::Binary,
+                format => self.formatted_string(format),
             }),
             Some("integer") => Conv::of(if any.format.as_deref() == Some("int32") {
                 Ty::I32
@@ -411,7 +415,7 @@ impl TypeSpace<'_> {
             Ok(n) => n,
             Err(existing) => return Ty::Named(existing),
         };
-        let mut idents = NameSet::default();
+        let mut idents = NameSet::reserving(RESERVED_FIELD_METHODS);
         // The flattened map's field is named before the properties, so a property spelled
         // `additional_properties` gets another name instead of a second field of that name.
         if additional.is_some() {
@@ -426,14 +430,16 @@ impl TypeSpace<'_> {
                 ReferenceOr::Reference { .. } => Doc::default(),
             };
             let mut required = view.required.contains(wire);
+            let mut constant = None;
             if let ReferenceOr::Item(s) = prop {
                 if let Some(only) = single_string_value(s) {
                     add_note(&mut doc, format!("Always `{only}`."));
+                    constant = Some(only);
                 }
                 // One struct serves both directions, and a read-only property is never in a
                 // request (a write-only one never in a response): `required` holds only one
                 // way, so the field is optional and the docs say which way it travels.
-                if let Some(note) = format_note(s) {
+                if let Some(note) = format_note(s, self.dates) {
                     add_note(&mut doc, note);
                 }
                 if s.schema_data.read_only {
@@ -458,6 +464,7 @@ impl TypeSpace<'_> {
                 nullable: conv.nullable,
                 doc,
                 multipart: None,
+                constant,
             });
         }
         self.push(TypeDef {

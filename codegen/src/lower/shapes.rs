@@ -2,6 +2,7 @@
 //! enum; what are its docs, its numeric bounds, its format. A leaf: it knows nothing of
 //! references or of the type space.
 
+use crate::Dates;
 use crate::ir::{Doc, MultipartKind};
 use openapiv3::{ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 
@@ -53,15 +54,18 @@ pub(super) fn add_note(doc: &mut Doc, note: String) {
     });
 }
 
-/// Formatted strings stay `String`, so a malformed value never fails a whole response; the
-/// docs name the format instead.
-pub(super) fn format_note(s: &Schema) -> Option<String> {
+/// The docs note of a formatted string kept as `String` (so a malformed value never fails a
+/// whole response): the docs name the format instead. Typed dates need no note.
+pub(super) fn format_note(s: &Schema, dates: Dates) -> Option<String> {
     let SchemaKind::Type(Type::String(st)) = &s.schema_kind else {
         return None;
     };
+    let text_dates = dates == Dates::Text;
     let what = match &st.format {
-        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => "an RFC 3339 date-time",
-        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => "an RFC 3339 full-date",
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) if text_dates => {
+            "an RFC 3339 date-time"
+        }
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) if text_dates => "an RFC 3339 full-date",
         VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => "base64 bytes",
         VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => "a UUID",
         _ => return None,

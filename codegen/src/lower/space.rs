@@ -2,6 +2,7 @@
 //! shapes already defined (so an identical inline schema is defined once). Conversion into it
 //! lives in `schemas` and `unions`; reference-following is the [`Resolver`]'s.
 
+use crate::Dates;
 use crate::diagnostics::Diagnostics;
 use crate::ir::{Ty, TypeDef};
 use crate::load::Document;
@@ -92,6 +93,10 @@ pub(super) struct TypeSpace<'a> {
     shapes: HashMap<ShapeKey, String>,
     /// References being converted inline, to stop at a cycle.
     pub(super) resolving: Vec<String>,
+    /// Component keys used only as multipart bodies: defined by `bodies`, not as components.
+    pub(super) multipart_components: HashSet<String>,
+    /// How date-time and date strings are typed.
+    pub(super) dates: Dates,
 }
 
 impl<'a> TypeSpace<'a> {
@@ -121,6 +126,8 @@ impl<'a> TypeSpace<'a> {
             nullable_components,
             shapes: HashMap::new(),
             resolving: Vec::new(),
+            multipart_components: HashSet::new(),
+            dates: Dates::default(),
         }
     }
 
@@ -157,6 +164,16 @@ impl<'a> TypeSpace<'a> {
                 }
                 Ok(name)
             }
+        }
+    }
+
+    /// The type of a string in `format` with no enum: a typed date or date-time unless they
+    /// are mapped to text, else `String`.
+    pub(super) fn formatted_string(&self, format: Option<&str>) -> Ty {
+        match (format, self.dates) {
+            (Some("date-time"), Dates::Typed) => Ty::DateTime,
+            (Some("date"), Dates::Typed) => Ty::Date,
+            _ => Ty::String,
         }
     }
 

@@ -32,11 +32,14 @@ pub use fault::{TransportError, TransportFault};
 pub use multipart::Part;
 pub use pagination::{items, pages};
 pub use query::ParamStyle;
-pub use request::{Request, check_range};
+pub use request::{Request, check_range, require};
 pub use response::Response;
 pub use retry::RetryPolicy;
 #[doc(hidden)]
-pub use setters::{idempotency_key_setter, request_option_setters, string_enum_impls};
+pub use setters::{
+    idempotency_key_setter, request_option_setters, string_enum_impls, struct_constructor,
+    union_from_variants,
+};
 pub use transport::{ByteStream, Engine};
 #[doc(hidden)]
 pub use variant::decode_variant;
@@ -45,5 +48,9 @@ pub use webhook::{Delivery, DeliveryFormat, EventKey, WebhookError, WebhookRecei
 /// Re-exported so generated code and callers name one version of these crates.
 pub use bytes::Bytes;
 pub use futures_core::Stream;
+/// `jiff`, whose types hold `format: date-time` ([`Timestamp`]) and `format: date` ([`Date`])
+/// values, for callers who convert or format them.
+pub use jiff;
+pub use jiff::{Timestamp, civil::Date};
 pub use reqwest::{Method, StatusCode, header::HeaderMap};
 pub use url::Url;

@@ -294,6 +294,17 @@ impl Body {
     }
 }
 
+/// The value of a required parameter that is set through a builder's setter (`setter`), or
+/// an error naming it when the caller left it unset, before anything is sent.
+pub fn require<'a, T>(param: &str, setter: &str, value: &'a Option<T>) -> Result<&'a T> {
+    value.as_ref().ok_or_else(|| {
+        invalid(
+            param,
+            format!("required, but not set; set it with `.{setter}(..)` before sending"),
+        )
+    })
+}
+
 /// Refuses a numeric parameter outside the bounds the document declares.
 pub fn check_range(param: &str, value: f64, min: Option<f64>, max: Option<f64>) -> Result<()> {
     // NaN compares false with every bound, and would otherwise be sent as nothing at all.

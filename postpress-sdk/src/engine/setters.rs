@@ -1,6 +1,7 @@
 //! Code every generated crate repeats, written once here as macros and expanded in place, so
 //! the methods stay inherent (no trait to import): the setters request builders share (a
-//! builder needs an `options: RequestOptions` field) and the impls of string enums.
+//! builder needs an `options: RequestOptions` field), the constructor and setters of generated
+//! structs, the conversions of union payloads, and the impls of string enums.
 
 /// Per-request overrides: `max_retries`, `timeout`, `deadline`.
 #[doc(hidden)]
@@ -94,3 +95,73 @@ macro_rules! __string_enum_impls {
 
 #[doc(hidden)]
 pub use crate::__string_enum_impls as string_enum_impls;
+
+/// The constructor and setters of a generated struct. Generated structs are
+/// `#[non_exhaustive]` (a field the document adds later must not break a struct literal), so
+/// this is how code outside the crate builds one: `new` takes the fields that must hold a value
+/// (`impl Into<_>` each), `fixed` fields get the one value their schema allows, and every
+/// other field starts empty (`None`, or an empty map) and, unless
+/// listed under `empty`, has a chainable setter of its own name. `set` fields are `Option<T>`,
+/// `set_nullable` fields `Option<Option<T>>` (optional and nullable: the setter sends a value;
+/// assign `Some(None)` to the field to send `null`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __struct_constructor {
+    ($name:ident {
+        new($($req:ident: $req_ty:ty),* $(,)?)
+        fixed($($fix:ident: $fix_value:literal),* $(,)?)
+        set($($opt:ident: $opt_ty:ty),* $(,)?)
+        set_nullable($($nul:ident: $nul_ty:ty),* $(,)?)
+        empty($($empty:ident),* $(,)?)
+    }) => {
+        impl $name {
+            /// A value with the required fields set; every other field starts empty and has a
+            /// chainable setter.
+            pub fn new($($req: impl ::std::convert::Into<$req_ty>),*) -> Self {
+                Self {
+                    $($req: $req.into(),)*
+                    $($fix: ::std::convert::Into::into($fix_value),)*
+                    $($opt: ::std::option::Option::None,)*
+                    $($nul: ::std::option::Option::None,)*
+                    $($empty: ::std::default::Default::default(),)*
+                }
+            }
+            $(
+                #[doc = concat!("Sets `", stringify!($opt), "`.")]
+                pub fn $opt(mut self, value: impl ::std::convert::Into<$opt_ty>) -> Self {
+                    self.$opt = ::std::option::Option::Some(value.into());
+                    self
+                }
+            )*
+            $(
+                #[doc = concat!("Sets `", stringify!($nul), "` to a value (not `null`).")]
+                pub fn $nul(mut self, value: impl ::std::convert::Into<$nul_ty>) -> Self {
+                    self.$nul = ::std::option::Option::Some(::std::option::Option::Some(value.into()));
+                    self
+                }
+            )*
+        }
+    };
+}
+
+#[doc(hidden)]
+pub use crate::__struct_constructor as struct_constructor;
+
+/// `From` each listed variant's payload into a generated union, so a payload value goes
+/// wherever the union is taken (`impl Into<Union>` arguments) without naming the variant.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __union_from_variants {
+    ($name:ident { $($variant:ident($payload:ty)),* $(,)? }) => {
+        $(
+            impl ::std::convert::From<$payload> for $name {
+                fn from(value: $payload) -> Self {
+                    Self::$variant(value)
+                }
+            }
+        )*
+    };
+}
+
+#[doc(hidden)]
+pub use crate::__union_from_variants as union_from_variants;

@@ -107,7 +107,7 @@ impl ListChatsBuilder {
     /// Keep only items strictly older than this instant (ISO 8601 UTC).
     pub fn before(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<super::types::UtcDateTime>,
     ) -> Self {
         self.before = ::std::option::Option::Some(value.into());
         self
@@ -115,7 +115,7 @@ impl ListChatsBuilder {
     /// Keep only items strictly newer than this instant (ISO 8601 UTC).
     pub fn after(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<super::types::UtcDateTime>,
     ) -> Self {
         self.after = ::std::option::Option::Some(value.into());
         self

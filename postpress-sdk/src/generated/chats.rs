@@ -92,7 +92,7 @@ impl Chats {
     /// `linkedin` is encoded `style: deepObject`.
     ///
     /// # Parameters
-    /// - body (`multipart/form-data`, required)
+    /// - body (`multipart/form-data`, required): a [`StartChatRequest`](crate::types::StartChatRequest), built with `new(account_id, attendees_ids)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -107,7 +107,7 @@ impl Chats {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::ChatsStartRequest = todo!();
+    /// # let body: postpress_sdk::types::StartChatRequest = todo!();
     /// let response = client.chats().start(body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -115,7 +115,7 @@ impl Chats {
     /// ```
     pub fn start(
         &self,
-        body: impl ::std::convert::Into<super::types::ChatsStartRequest>,
+        body: impl ::std::convert::Into<super::types::StartChatRequest>,
     ) -> StartBuilder {
         StartBuilder {
             client: self.client.clone(),
@@ -171,7 +171,7 @@ impl Chats {
     ///
     /// # Parameters
     /// - `chat_id` (path, required): The chat's PostPress id or provider id.
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`ChatActionRequest`](crate::types::ChatActionRequest), or any of `ChatActionRequestSetAValue`, `ChatActionRequestGetTheInviteLink` (each converts into it)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -261,7 +261,7 @@ impl Chats {
     ///
     /// # Parameters
     /// - `chat_id` (path, required): The chat's PostPress id or provider id.
-    /// - body (`multipart/form-data`, required)
+    /// - body (`multipart/form-data`, required): a [`SendMessageRequest`](crate::types::SendMessageRequest), built with `new()` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -276,7 +276,7 @@ impl Chats {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::ChatsSendMessageRequest = todo!();
+    /// let body = postpress_sdk::types::SendMessageRequest::new();
     /// let response = client.chats().send_message("chat_id", body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -285,7 +285,7 @@ impl Chats {
     pub fn send_message(
         &self,
         chat_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<super::types::ChatsSendMessageRequest>,
+        body: impl ::std::convert::Into<super::types::SendMessageRequest>,
     ) -> SendMessageBuilder {
         SendMessageBuilder {
             client: self.client.clone(),
@@ -408,7 +408,7 @@ impl ListBuilder {
     /// Keep only items strictly older than this instant (ISO 8601 UTC).
     pub fn before(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<super::types::UtcDateTime>,
     ) -> Self {
         self.before = ::std::option::Option::Some(value.into());
         self
@@ -416,7 +416,7 @@ impl ListBuilder {
     /// Keep only items strictly newer than this instant (ISO 8601 UTC).
     pub fn after(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<super::types::UtcDateTime>,
     ) -> Self {
         self.after = ::std::option::Option::Some(value.into());
         self
@@ -510,7 +510,7 @@ impl ListBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct StartBuilder {
     client: crate::Client,
-    body: super::types::ChatsStartRequest,
+    body: super::types::StartChatRequest,
     options: crate::engine::RequestOptions,
 }
 impl StartBuilder {
@@ -670,7 +670,7 @@ impl ListMessagesBuilder {
     /// Keep only items strictly older than this instant (ISO 8601 UTC).
     pub fn before(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<super::types::UtcDateTime>,
     ) -> Self {
         self.before = ::std::option::Option::Some(value.into());
         self
@@ -678,7 +678,7 @@ impl ListMessagesBuilder {
     /// Keep only items strictly newer than this instant (ISO 8601 UTC).
     pub fn after(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<super::types::UtcDateTime>,
     ) -> Self {
         self.after = ::std::option::Option::Some(value.into());
         self
@@ -772,7 +772,7 @@ impl ListMessagesBuilder {
 pub struct SendMessageBuilder {
     client: crate::Client,
     chat_id: ::std::string::String,
-    body: super::types::ChatsSendMessageRequest,
+    body: super::types::SendMessageRequest,
     options: crate::engine::RequestOptions,
 }
 impl SendMessageBuilder {

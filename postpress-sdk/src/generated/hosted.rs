@@ -41,7 +41,7 @@ impl Hosted {
     /// restart.
     ///
     /// # Parameters
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`HostedAuthRequest`](crate::types::HostedAuthRequest), or any of `HostedAuthCreate`, `HostedAuthReconnect` (each converts into it)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):

@@ -86,7 +86,7 @@ impl Webhooks {
     /// `Postpress-Auth` with a secret); check it before trusting a body.
     ///
     /// # Parameters
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`CreateWebhookRequest`](crate::types::CreateWebhookRequest), or any of `MessagingWebhook`, `UsersWebhook`, `AccountStatusWebhook`, `EmailWebhook`, `EmailTrackingWebhook`, `CalendarEventWebhook` (each converts into it)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):

@@ -122,13 +122,19 @@ fn recursive_types_nest() {
 }
 
 #[test]
-fn malformed_dates_do_not_fail_decoding() {
+fn dates_are_typed_and_a_malformed_one_fails_naming_its_path() {
     let f: Formats = decode(json!({
         "small": 1, "big": 9007199254740993i64, "plain": 3, "ratio": 0.5, "flag": false,
-        "at": "yesterday-ish", "day": "not a date", "id": "not-a-uuid"
+        "at": "2025-06-01T12:00:00.250+02:00", "day": "2025-06-01", "id": "not-a-uuid"
     }));
     assert_eq!(f.big, 9007199254740993);
-    assert_eq!(f.at.as_deref(), Some("yesterday-ish"));
+    let at: golden_types::engine::Timestamp = "2025-06-01T10:00:00.25Z".parse().unwrap();
+    assert_eq!(f.at, Some(at));
+    assert_eq!(f.day, Some(golden_types::engine::Date::constant(2025, 6, 1)));
+    assert_eq!(encode(&f)["at"], "2025-06-01T10:00:00.25Z");
+    let bad = json!({"small": 1, "big": 2, "plain": 3, "ratio": 0.5, "flag": false, "day": "not a date"});
+    let err = serde_path_to_error::deserialize::<_, Formats>(bad).unwrap_err();
+    assert_eq!(err.path().to_string(), "day");
 }
 
 #[test]
@@ -153,4 +159,24 @@ fn identical_inline_shapes_share_one_type() {
     let o: Order = decode(json!({"shipping_address": {"city": "a"}, "billing_address": {"city": "b"}}));
     let same: Option<OrderShippingAddress> = o.billing_address;
     assert_eq!(same.and_then(|a| a.city).as_deref(), Some("b"));
+}
+
+#[test]
+fn constructors_take_required_fields_and_fill_fixed_ones() {
+    let mut invoice = Invoice::new("INV-1", 12.5, vec!["a".to_owned()])
+        .paid(true)
+        .voided_reason("duplicate");
+    invoice.additional_properties.insert("region".into(), "eu".into());
+    assert_eq!(
+        encode(&invoice),
+        json!({
+            "object": "Invoice", "number": "INV-1", "total": 12.5, "note": null,
+            "lines": ["a"], "paid": true, "voided_reason": "duplicate", "region": "eu"
+        })
+    );
+    // Decoding what was sent gives the same value back.
+    assert_eq!(decode::<Invoice>(encode(&invoice)), invoice);
+    // Renamed fields keep their wire names, and setters reach them.
+    let t = Type::new().new2("n").clone2("c");
+    assert_eq!(encode(&t.clone()), json!({"new": "n", "clone": "c"}));
 }

@@ -119,7 +119,7 @@ async fn an_empty_204_is_unit() {
 #[tokio::test]
 async fn query_styles_headers_and_cookies() {
     let (c, seen) = serve().await;
-    let filter = OpsSearchFilter { status: Some("open".into()), owner: Some("a b".into()) };
+    let filter = OpsSearchFilter::new().status("open").owner("a b");
     c.ops()
         .search()
         .filter(filter)
@@ -152,7 +152,7 @@ async fn form_bodies_are_url_encoded() {
     let (c, seen) = serve().await;
     let thing = c
         .ops()
-        .submit_form(OpsSubmitFormRequest { name: "a&b c".into(), count: Some(2) })
+        .submit_form(OpsSubmitFormRequest::new("a&b c").count(2))
         .send()
         .await
         .unwrap();
@@ -166,7 +166,7 @@ async fn form_bodies_are_url_encoded() {
 async fn multipart_sends_two_files_and_a_json_encoded_field() {
     let (c, seen) = serve().await;
     let body = OpsUploadRequest::new("holiday")
-        .meta(OpsUploadRequestMeta { album: Some("summer".into()), year: Some(2025) })
+        .meta(OpsUploadRequestMeta::new().album("summer").year(2025))
         .files(wire_ops::engine::Part::bytes(&b"AAA"[..]).file_name("a.jpg").mime("image/jpeg"))
         .files(wire_ops::engine::Part::bytes(&b"BBB"[..]).file_name("b.jpg").mime("image/jpeg"));
     c.ops().upload(body).send().await.unwrap();
@@ -228,7 +228,7 @@ async fn multipart_encoding_styles_put_bracket_notation_on_the_wire_byte_for_byt
 #[tokio::test]
 async fn several_media_types_let_the_caller_choose_and_statuses_pick_the_type() {
     let (c, seen) = serve().await;
-    let thing = || Thing { id: "t9".into(), label: None };
+    let thing = || Thing::new("t9");
     // The default encoding, through `From`.
     let out = c.ops().put_item("old", thing()).send().await.unwrap();
     assert!(matches!(out, PutItemResponse::Ok(t) if t.id == "t1"));
