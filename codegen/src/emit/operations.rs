@@ -7,8 +7,8 @@ use super::docs;
 use super::lints::module_allows;
 use super::rust_type::{Scope, rust_type};
 use crate::ir::{
-    Body, BodyKind, HttpMethod, Model, MultipartKind, Operation, Param, ParamLocation, ParamStyle,
-    Status, Success, Ty, TypeKind,
+    Body, BodyChoice, BodyKind, HttpMethod, Model, MultipartKind, Operation, Param, ParamLocation,
+    ParamStyle, Status, Success, Ty, TypeKind,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -123,6 +123,7 @@ fn body_enum(op: &Operation) -> TokenStream {
 /// allows, hidden placeholders otherwise, so the visible part is the call itself.
 fn example(op: &Operation, module: &str, krate: &str) -> String {
     let mut hidden = Vec::new();
+    let mut lines_before_call = Vec::new();
     let mut args = Vec::new();
     for p in op.params.iter().filter(|p| p.required) {
         let literal = match p.ty {
@@ -144,7 +145,16 @@ fn example(op: &Operation, module: &str, krate: &str) -> String {
             }
         }
     }
-    if let Some(b) = op.body.as_ref().filter(|b| b.required) {
+    if let Some((line, ty)) = op
+        .body
+        .as_ref()
+        .and_then(|b| example_body(&b.default, krate))
+    {
+        // The documented example, decoded into the default encoding's type (which every
+        // body parameter accepts), so the visible example builds a real body.
+        lines_before_call.push(format!("let body: {ty} = {line};"));
+        args.push("body".into());
+    } else if let Some(b) = op.body.as_ref().filter(|b| b.required) {
         let ty = match (&b.choice_enum, &b.default.kind) {
             (Some(name), _) => format!("{krate}::{module}::{name}"),
             (None, BodyKind::Json(ty) | BodyKind::Form(ty)) => example_type(ty, krate),
@@ -160,6 +170,7 @@ fn example(op: &Operation, module: &str, krate: &str) -> String {
         format!("# async fn example(client: {krate}::Client) -> {krate}::engine::Result<()> {{"),
     ];
     lines.extend(hidden);
+    lines.extend(lines_before_call);
     lines.push(format!(
         "let response = client.{module}().{}({}).send().await?;",
         op.method,
@@ -170,6 +181,25 @@ fn example(op: &Operation, module: &str, krate: &str) -> String {
     lines.push("# }".into());
     lines.push("```".into());
     format!("# Example\n{}", lines.join("\n"))
+}
+
+/// The expression that builds a body from the document's example, and the type it builds;
+/// `None` when there is no example or the encoding is not a serde type (multipart, bytes,
+/// text).
+fn example_body(choice: &BodyChoice, krate: &str) -> Option<(String, String)> {
+    let example = choice.example.as_deref()?;
+    let (BodyKind::Json(ty) | BodyKind::Form(ty)) = &choice.kind else {
+        return None;
+    };
+    // A raw string needs more `#` than any `"#…` run inside the example.
+    let mut hashes = "#".to_owned();
+    while example.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    let line = format!(
+        "::serde_json::from_str(r{hashes}\"{example}\"{hashes}).expect(\"the documented example\")"
+    );
+    Some((line, example_type(ty, krate)))
 }
 
 /// A type's path as a doc example outside the crate writes it: generated types through
