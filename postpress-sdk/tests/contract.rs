@@ -440,7 +440,11 @@ async fn every_operation_matches_the_contract() {
         c.users()
             .get_profile(who, acc)
             .linkedin_sections(vec!["experience".to_owned(), "skills".to_owned()])
-            .linkedin_api("recruiter".parse::<types::LinkedinProduct>().unwrap())
+            .linkedin_api(
+                "recruiter"
+                    .parse::<types::UsersGetProfileLinkedinApi>()
+                    .unwrap(),
+            )
             .notify(true)
             .send_with_response()
             .await,

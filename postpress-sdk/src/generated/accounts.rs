@@ -359,7 +359,7 @@ impl Accounts {
     /// - `chunk_size` (query, optional): Number of chats handled per chunk (LinkedIn, Telegram).
     /// - `partial` (query, optional): Resync only part of the history (LinkedIn).
     /// - `linkedin_product` (query, optional): Restrict the resync to one LinkedIn product; leave out for all.
-    /// - `before` (query, optional): Upper bound of the time span, in epoch milliseconds. The published page swaps the
+    /// - `before` (query, optional): One bound of the time span, in epoch milliseconds. The page calls it the end of the
     /// - `after` (query, optional): Lower bound of the time span, in epoch milliseconds.
     ///
     /// # Errors
@@ -825,9 +825,9 @@ impl ResyncBuilder {
         self.linkedin_product = ::std::option::Option::Some(value.into());
         self
     }
-    /// Upper bound of the time span, in epoch milliseconds. The published page swaps the
-    /// words for the two bounds; this document uses the natural reading (`before` is the
-    /// later edge).
+    /// One bound of the time span, in epoch milliseconds. The page calls it the end of the
+    /// span and, in the same sentence, the lowest epoch; no example settles which, so this
+    /// document repeats the page and claims neither reading.
     pub fn before(
         mut self,
         value: impl ::std::convert::Into<super::types::UnixMillis>,

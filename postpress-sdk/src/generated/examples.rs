@@ -198,7 +198,7 @@ const CHECKS: &[Check] = &[
     ),
     (
         "#/components/schemas/LinkedinJobPostingDraftCreated",
-        "{\"object\":\"LinkedinJobPostingDraftCreated\",\"job_id\":\"3901234567\"}",
+        "{\"object\":\"LinkedinJobPostingDraftCreated\",\"job_id\":\"3901234567\",\"publish_options\":{\"free\":{\"eligible\":true,\"ineligible_reason\":null,\"estimated_monthly_applicants\":40},\"promoted\":{\"estimated_monthly_applicants\":120,\"currency\":\"EUR\",\"daily_budget\":{\"min\":5,\"max\":200,\"recommended\":18},\"monthly_budget\":{\"min\":150,\"max\":6000,\"recommended\":540}}}}",
         crate::engine::examples::round_trip::<
             super::types::LinkedinJobPostingDraftCreated,
         >,

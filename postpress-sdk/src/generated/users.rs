@@ -41,7 +41,7 @@ impl Users {
     /// # Parameters
     /// - `identifier` (path, required): The provider internal id or public id (for LinkedIn, `provider_id` or `public_identifier`).
     /// - `linkedin_sections` (query, optional): LinkedIn sections to include: `*_preview` for every section in preview, `*` for every
-    /// - `linkedin_api` (query, optional): Use a non-classic LinkedIn API; needs the matching subscription.
+    /// - `linkedin_api` (query, optional): Use a non-classic LinkedIn API; needs the matching subscription. Leave out for Classic.
     /// - `notify` (query, optional): Tell the person about the profile visit.
     /// - `account_id` (query, required): The linked account to act through.
     ///
@@ -601,7 +601,7 @@ pub struct GetProfileBuilder {
     client: crate::Client,
     identifier: ::std::string::String,
     linkedin_sections: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    linkedin_api: ::std::option::Option<super::types::LinkedinProduct>,
+    linkedin_api: ::std::option::Option<super::types::UsersGetProfileLinkedinApi>,
     notify: ::std::option::Option<bool>,
     account_id: ::std::string::String,
     options: crate::engine::RequestOptions,
@@ -616,10 +616,10 @@ impl GetProfileBuilder {
         self.linkedin_sections = ::std::option::Option::Some(value.into());
         self
     }
-    /// Use a non-classic LinkedIn API; needs the matching subscription.
+    /// Use a non-classic LinkedIn API; needs the matching subscription. Leave out for Classic.
     pub fn linkedin_api(
         mut self,
-        value: impl ::std::convert::Into<super::types::LinkedinProduct>,
+        value: impl ::std::convert::Into<super::types::UsersGetProfileLinkedinApi>,
     ) -> Self {
         self.linkedin_api = ::std::option::Option::Some(value.into());
         self
