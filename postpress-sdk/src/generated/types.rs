@@ -378,7 +378,7 @@ crate::engine::string_enum_impls!(
     ApplicantRating, Unknown, { Unrated => "UNRATED", GoodFit => "GOOD_FIT", Maybe =>
     "MAYBE", NotAFit => "NOT_A_FIT", }
 );
-/// Every event any source can emit.
+/// An event a webhook listens to. The list page marks its enum as continuing, so this is an open set: the values seen, or any other string (the gap rule).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhookEvent {
     /// `message_received`
@@ -438,6 +438,78 @@ pub enum WebhookEvent {
 }
 crate::engine::string_enum_impls!(
     WebhookEvent, Unknown, { MessageReceived => "message_received", MessageRead =>
+    "message_read", MessageReaction => "message_reaction", MessageEdited =>
+    "message_edited", MessageDeleted => "message_deleted", MessageDelivered =>
+    "message_delivered", NewRelation => "new_relation", MailSent => "mail_sent",
+    MailReceived => "mail_received", MailMoved => "mail_moved", MailOpened =>
+    "mail_opened", MailLinkClicked => "mail_link_clicked", CreationSuccess =>
+    "creation_success", CreationFail => "creation_fail", Deleted => "deleted",
+    Reconnected => "reconnected", SyncSuccess => "sync_success", Stopped => "stopped",
+    OkType => "ok", Connecting => "connecting", Error => "error", Credentials =>
+    "credentials", Permissions => "permissions", CalendarEventCreated =>
+    "calendar_event_created", CalendarEventUpdated => "calendar_event_updated",
+    CalendarEventDeleted => "calendar_event_deleted", }
+);
+/// Every event the pages show any source emitting.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KnownWebhookEvent {
+    /// `message_received`
+    MessageReceived,
+    /// `message_read`
+    MessageRead,
+    /// `message_reaction`
+    MessageReaction,
+    /// `message_edited`
+    MessageEdited,
+    /// `message_deleted`
+    MessageDeleted,
+    /// `message_delivered`
+    MessageDelivered,
+    /// `new_relation`
+    NewRelation,
+    /// `mail_sent`
+    MailSent,
+    /// `mail_received`
+    MailReceived,
+    /// `mail_moved`
+    MailMoved,
+    /// `mail_opened`
+    MailOpened,
+    /// `mail_link_clicked`
+    MailLinkClicked,
+    /// `creation_success`
+    CreationSuccess,
+    /// `creation_fail`
+    CreationFail,
+    /// `deleted`
+    Deleted,
+    /// `reconnected`
+    Reconnected,
+    /// `sync_success`
+    SyncSuccess,
+    /// `stopped`
+    Stopped,
+    /// `ok`
+    OkType,
+    /// `connecting`
+    Connecting,
+    /// `error`
+    Error,
+    /// `credentials`
+    Credentials,
+    /// `permissions`
+    Permissions,
+    /// `calendar_event_created`
+    CalendarEventCreated,
+    /// `calendar_event_updated`
+    CalendarEventUpdated,
+    /// `calendar_event_deleted`
+    CalendarEventDeleted,
+    /// A value this version of the SDK does not know yet.
+    Unknown(::std::string::String),
+}
+crate::engine::string_enum_impls!(
+    KnownWebhookEvent, Unknown, { MessageReceived => "message_received", MessageRead =>
     "message_read", MessageReaction => "message_reaction", MessageEdited =>
     "message_edited", MessageDeleted => "message_deleted", MessageDelivered =>
     "message_delivered", NewRelation => "new_relation", MailSent => "mail_sent",
@@ -5234,12 +5306,197 @@ pub struct WebhookAccountRef {
     #[serde(rename = "type")]
     pub type_: WebhookAccountType,
 }
+/// A messaging event field a webhook can copy into its payload.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MessagingDataKey {
+    /// `account_id`
+    AccountId,
+    /// `account_type`
+    AccountType,
+    /// `account_info`
+    AccountInfo,
+    /// `chat_id`
+    ChatId,
+    /// `timestamp`
+    Timestamp,
+    /// `webhook_name`
+    WebhookName,
+    /// `message_id`
+    MessageId,
+    /// `message`
+    Message,
+    /// `reaction`
+    Reaction,
+    /// `reaction_sender`
+    ReactionSender,
+    /// `read_by`
+    ReadBy,
+    /// `sender`
+    Sender,
+    /// `is_sender`
+    IsSender,
+    /// `attendees`
+    Attendees,
+    /// `attachments`
+    Attachments,
+    /// `subject`
+    Subject,
+    /// `provider_chat_id`
+    ProviderChatId,
+    /// `provider_message_id`
+    ProviderMessageId,
+    /// `is_event`
+    IsEvent,
+    /// `chat_pinned`
+    ChatPinned,
+    /// `quoted`
+    Quoted,
+    /// `is_forwarded`
+    IsForwarded,
+    /// `chat_content_type`
+    ChatContentType,
+    /// `message_type`
+    MessageType,
+    /// `is_group`
+    IsGroup,
+    /// `folder`
+    Folder,
+    /// A value this version of the SDK does not know yet.
+    Unknown(::std::string::String),
+}
+crate::engine::string_enum_impls!(
+    MessagingDataKey, Unknown, { AccountId => "account_id", AccountType =>
+    "account_type", AccountInfo => "account_info", ChatId => "chat_id", Timestamp =>
+    "timestamp", WebhookName => "webhook_name", MessageId => "message_id", Message =>
+    "message", Reaction => "reaction", ReactionSender => "reaction_sender", ReadBy =>
+    "read_by", Sender => "sender", IsSender => "is_sender", Attendees => "attendees",
+    Attachments => "attachments", Subject => "subject", ProviderChatId =>
+    "provider_chat_id", ProviderMessageId => "provider_message_id", IsEvent =>
+    "is_event", ChatPinned => "chat_pinned", Quoted => "quoted", IsForwarded =>
+    "is_forwarded", ChatContentType => "chat_content_type", MessageType =>
+    "message_type", IsGroup => "is_group", Folder => "folder", }
+);
+/// A new-relation event field a webhook can copy into its payload.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UsersDataKey {
+    /// `account_id`
+    AccountId,
+    /// `account_type`
+    AccountType,
+    /// `webhook_name`
+    WebhookName,
+    /// `timestamp`
+    Timestamp,
+    /// `user_provider_id`
+    UserProviderId,
+    /// `user_full_name`
+    UserFullName,
+    /// `user_public_identifier`
+    UserPublicIdentifier,
+    /// `user_profile_url`
+    UserProfileUrl,
+    /// `user_picture_url`
+    UserPictureUrl,
+    /// A value this version of the SDK does not know yet.
+    Unknown(::std::string::String),
+}
+crate::engine::string_enum_impls!(
+    UsersDataKey, Unknown, { AccountId => "account_id", AccountType => "account_type",
+    WebhookName => "webhook_name", Timestamp => "timestamp", UserProviderId =>
+    "user_provider_id", UserFullName => "user_full_name", UserPublicIdentifier =>
+    "user_public_identifier", UserProfileUrl => "user_profile_url", UserPictureUrl =>
+    "user_picture_url", }
+);
+/// The source field to copy.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WebhookDataFieldKey {
+    /// `account_id`
+    AccountId,
+    /// `account_type`
+    AccountType,
+    /// `account_info`
+    AccountInfo,
+    /// `chat_id`
+    ChatId,
+    /// `timestamp`
+    Timestamp,
+    /// `webhook_name`
+    WebhookName,
+    /// `message_id`
+    MessageId,
+    /// `message`
+    Message,
+    /// `reaction`
+    Reaction,
+    /// `reaction_sender`
+    ReactionSender,
+    /// `read_by`
+    ReadBy,
+    /// `sender`
+    Sender,
+    /// `is_sender`
+    IsSender,
+    /// `attendees`
+    Attendees,
+    /// `attachments`
+    Attachments,
+    /// `subject`
+    Subject,
+    /// `provider_chat_id`
+    ProviderChatId,
+    /// `provider_message_id`
+    ProviderMessageId,
+    /// `is_event`
+    IsEvent,
+    /// `chat_pinned`
+    ChatPinned,
+    /// `quoted`
+    Quoted,
+    /// `is_forwarded`
+    IsForwarded,
+    /// `chat_content_type`
+    ChatContentType,
+    /// `message_type`
+    MessageType,
+    /// `is_group`
+    IsGroup,
+    /// `folder`
+    Folder,
+    /// `user_provider_id`
+    UserProviderId,
+    /// `user_full_name`
+    UserFullName,
+    /// `user_public_identifier`
+    UserPublicIdentifier,
+    /// `user_profile_url`
+    UserProfileUrl,
+    /// `user_picture_url`
+    UserPictureUrl,
+    /// A value this version of the SDK does not know yet.
+    Unknown(::std::string::String),
+}
+crate::engine::string_enum_impls!(
+    WebhookDataFieldKey, Unknown, { AccountId => "account_id", AccountType =>
+    "account_type", AccountInfo => "account_info", ChatId => "chat_id", Timestamp =>
+    "timestamp", WebhookName => "webhook_name", MessageId => "message_id", Message =>
+    "message", Reaction => "reaction", ReactionSender => "reaction_sender", ReadBy =>
+    "read_by", Sender => "sender", IsSender => "is_sender", Attendees => "attendees",
+    Attachments => "attachments", Subject => "subject", ProviderChatId =>
+    "provider_chat_id", ProviderMessageId => "provider_message_id", IsEvent =>
+    "is_event", ChatPinned => "chat_pinned", Quoted => "quoted", IsForwarded =>
+    "is_forwarded", ChatContentType => "chat_content_type", MessageType =>
+    "message_type", IsGroup => "is_group", Folder => "folder", UserProviderId =>
+    "user_provider_id", UserFullName => "user_full_name", UserPublicIdentifier =>
+    "user_public_identifier", UserProfileUrl => "user_profile_url", UserPictureUrl =>
+    "user_picture_url", }
+);
+/// One payload field to send. The allowed keys depend on the source: the messaging and users keys are the ones the create page lists; the other sources' lists are cut off. The key is an open set (any other string is accepted) because the lists may grow.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WebhookDataField {
     /// The field name in the delivered payload.
     pub name: ::std::string::String,
-    /// The source field to copy; the allowed keys depend on the source.
-    pub key: ::std::string::String,
+    /// The source field to copy.
+    pub key: WebhookDataFieldKey,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AutoWebhookSource {
