@@ -95,7 +95,7 @@ impl Accounts {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::ConnectAccountRequest = todo!();
+    /// let body: postpress_sdk::types::ConnectAccountRequest = ::serde_json::from_str(r#"{"provider":"LINKEDIN","username":"jane.doe@example.com","password":"correct-horse-battery","country":"FR"}"#).expect("the documented example");
     /// let response = client.accounts().connect(body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -171,7 +171,7 @@ impl Accounts {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::ConnectAccountRequest = todo!();
+    /// let body: postpress_sdk::types::ConnectAccountRequest = ::serde_json::from_str(r#"{"provider":"LINKEDIN","username":"jane.doe@example.com","password":"correct-horse-battery","country":"FR"}"#).expect("the documented example");
     /// let response = client.accounts().reconnect("id", body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -250,7 +250,7 @@ impl Accounts {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::UpdateAccountRequest = todo!();
+    /// let body: postpress_sdk::types::UpdateAccountRequest = ::serde_json::from_str(r#"{"label":"Sales team inbox"}"#).expect("the documented example");
     /// let response = client.accounts().update("id", body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -292,7 +292,7 @@ impl Accounts {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::SolveCheckpointRequest = todo!();
+    /// let body: postpress_sdk::types::SolveCheckpointRequest = ::serde_json::from_str(r#"{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","code":"481516","provider":"LINKEDIN"}"#).expect("the documented example");
     /// let response = client.accounts().solve_checkpoint(body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -330,7 +330,7 @@ impl Accounts {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::ResendCheckpointRequest = todo!();
+    /// let body: postpress_sdk::types::ResendCheckpointRequest = ::serde_json::from_str(r#"{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","provider":"INSTAGRAM"}"#).expect("the documented example");
     /// let response = client.accounts().resend_checkpoint(body).send().await?;
     /// # let _ = response;
     /// # Ok(())

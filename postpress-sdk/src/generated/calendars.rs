@@ -146,7 +146,7 @@ impl Calendars {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::CreateCalendarEventRequest = todo!();
+    /// let body: postpress_sdk::types::CreateCalendarEventRequest = ::serde_json::from_str(r#"{"title":"Quarterly review","start":{"date_time":"2025-09-15T09:00:00.000Z","time_zone":"Europe/Paris"},"end":{"date_time":"2025-09-15T10:00:00.000Z","time_zone":"Europe/Paris"},"attendees":[{"email":"john.roe@example.com"}]}"#).expect("the documented example");
     /// let response = client.calendars().create_event("calendar_id", "account_id", body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -277,7 +277,7 @@ impl Calendars {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::UpdateCalendarEventRequest = todo!();
+    /// let body: postpress_sdk::types::UpdateCalendarEventRequest = ::serde_json::from_str(r#"{"title":"Quarterly review (moved)","location":"Room 4"}"#).expect("the documented example");
     /// let response = client.calendars().update_event("calendar_id", "event_id", "account_id", body).send().await?;
     /// # let _ = response;
     /// # Ok(())

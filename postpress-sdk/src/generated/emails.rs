@@ -54,7 +54,7 @@ impl Emails {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::CreateDraftRequest = todo!();
+    /// let body: postpress_sdk::types::CreateDraftRequest = ::serde_json::from_str(r#"{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","to":["john.roe@example.com"],"subject":"Meeting notes","text":"Notes from today's call are attached."}"#).expect("the documented example");
     /// let response = client.emails().create_draft(body).send().await?;
     /// # let _ = response;
     /// # Ok(())

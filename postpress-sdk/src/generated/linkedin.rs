@@ -58,7 +58,7 @@ impl Linkedin {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::LinkedinSearchRequest = todo!();
+    /// let body: postpress_sdk::types::LinkedinSearchRequest = ::serde_json::from_str(r#"{"api":"classic","category":"people","keywords":"data engineer","network_distance":[2,3]}"#).expect("the documented example");
     /// let response = client.linkedin().search("account_id", body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -101,7 +101,7 @@ impl Linkedin {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::ProfileActionRequest = todo!();
+    /// let body: postpress_sdk::types::ProfileActionRequest = ::serde_json::from_str(r#"{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","api":"recruiter","action":"addCandidateToPipeline","hiring_project_id":"412345678","stage":"CONTACTED"}"#).expect("the documented example");
     /// let response = client.linkedin().perform_user_action("user_id", body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -178,7 +178,7 @@ impl Linkedin {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::EndorseSkillRequest = todo!();
+    /// let body: postpress_sdk::types::EndorseSkillRequest = ::serde_json::from_str(r#"{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","profile_id":"ACoAAB5678","skill_endorsement_id":4521}"#).expect("the documented example");
     /// let response = client.linkedin().endorse_skill(body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -216,7 +216,7 @@ impl Linkedin {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::CreateJobPostingRequest = todo!();
+    /// let body: postpress_sdk::types::CreateJobPostingRequest = ::serde_json::from_str(r#"{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","job_title":{"text":"Backend engineer"},"company":{"id":"1035"},"workplace":"HYBRID","location":"105015875","employment_status":"FULL_TIME","description":"<p>Build and run our messaging pipeline.</p>"}"#).expect("the documented example");
     /// let response = client.linkedin().create_job_posting(body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -255,7 +255,7 @@ impl Linkedin {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::EditJobPostingRequest = todo!();
+    /// let body: postpress_sdk::types::EditJobPostingRequest = ::serde_json::from_str(r#"{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","description":"<p>Build, run and scale our messaging pipeline.</p>"}"#).expect("the documented example");
     /// let response = client.linkedin().edit_job_posting("job_id", body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -296,7 +296,7 @@ impl Linkedin {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::PublishJobPostingRequest = todo!();
+    /// let body: postpress_sdk::types::PublishJobPostingRequest = ::serde_json::from_str(r#"{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","mode":"FREE","service":"CLASSIC"}"#).expect("the documented example");
     /// let response = client.linkedin().publish_job_posting("draft_id", body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -337,7 +337,7 @@ impl Linkedin {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::SolveJobCheckpointRequest = todo!();
+    /// let body: postpress_sdk::types::SolveJobCheckpointRequest = ::serde_json::from_str(r#"{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","input":"735102"}"#).expect("the documented example");
     /// let response = client.linkedin().solve_job_checkpoint("draft_id", body).send().await?;
     /// # let _ = response;
     /// # Ok(())

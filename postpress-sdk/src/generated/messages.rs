@@ -177,7 +177,7 @@ impl Messages {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::AddMessageReactionRequest = todo!();
+    /// let body: postpress_sdk::types::AddMessageReactionRequest = ::serde_json::from_str(r#"{"reaction":"👍"}"#).expect("the documented example");
     /// let response = client.messages().add_reaction("message_id", body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -218,7 +218,7 @@ impl Messages {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::ForwardMessageRequest = todo!();
+    /// let body: postpress_sdk::types::ForwardMessageRequest = ::serde_json::from_str(r#"{"chat_id":"chat_01HXYZ9P2D4K6M8N0Q1R3S5T7V"}"#).expect("the documented example");
     /// let response = client.messages().forward("message_id", body).send().await?;
     /// # let _ = response;
     /// # Ok(())

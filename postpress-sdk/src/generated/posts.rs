@@ -134,7 +134,7 @@ impl Posts {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::AddPostReactionRequest = todo!();
+    /// let body: postpress_sdk::types::AddPostReactionRequest = ::serde_json::from_str(r#"{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","post_id":"urn:li:activity:7100000000000000000","reaction_type":"celebrate"}"#).expect("the documented example");
     /// let response = client.posts().add_reaction(body).send().await?;
     /// # let _ = response;
     /// # Ok(())

@@ -1216,6 +1216,8 @@ pub struct ImapConnect {
 /// How to authenticate with the provider. `provider` selects the family, but LinkedIn has two
 /// variants (credentials and cookie) with the same value, so no discriminator is declared: the
 /// variants are told apart by their required fields (`username`+`password` or `access_token`).
+///
+/// Example: `{"provider":"LINKEDIN","username":"jane.doe@example.com","password":"correct-horse-battery","country":"FR"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum ConnectAccountRequest {
@@ -1234,6 +1236,7 @@ pub enum ConnectAccountRequest {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+/// Example: `{"label":"Sales team inbox"}`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateAccountRequest {
     /// A name for the account shown in the dashboard.
@@ -1318,6 +1321,7 @@ crate::engine::string_enum_impls!(
     SolveCheckpointRequestProvider, Unknown, { Linkedin => "LINKEDIN", Instagram =>
     "INSTAGRAM", Twitter => "TWITTER", Messenger => "MESSENGER", }
 );
+/// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","code":"481516","provider":"LINKEDIN"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SolveCheckpointRequest {
     pub account_id: UniqueId,
@@ -1340,6 +1344,7 @@ crate::engine::string_enum_impls!(
     ResendCheckpointRequestProvider, Unknown, { Linkedin => "LINKEDIN", Instagram =>
     "INSTAGRAM", Messenger => "MESSENGER", }
 );
+/// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","provider":"INSTAGRAM"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ResendCheckpointRequest {
     pub account_id: ::std::string::String,
@@ -1470,6 +1475,7 @@ pub struct HostedAuthReconnect {
     pub type_: ::std::string::String,
     pub reconnect_account: UniqueId,
 }
+/// Example: `{"type":"create","providers":["LINKEDIN","WHATSAPP"],"expiresOn":"2025-12-31T23:59:59.999Z","api_url":"https://api.postpress.ai","name":"user-4821","notify_url":"https://example.com/postpress/accounts...`
 #[derive(Debug, Clone, PartialEq)]
 pub enum HostedAuthRequest {
     /// Create
@@ -1596,6 +1602,7 @@ pub struct Mention {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_company: ::std::option::Option<bool>,
 }
+/// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","text":"Our spring release is out: {{0}} led the work.","mentions":[{"name":"Jane Doe","profile_id":"ACoAAB1234"}],"external_link":"https://example.com/b...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreatePostRequest {
     pub account_id: ::std::string::String,
@@ -1843,6 +1850,7 @@ crate::engine::string_enum_impls!(
     "celebrate", Support => "support", Love => "love", Insightful => "insightful", Funny
     => "funny", }
 );
+/// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","post_id":"urn:li:activity:7100000000000000000","reaction_type":"celebrate"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddPostReactionRequest {
     pub account_id: ::std::string::String,
@@ -2716,6 +2724,7 @@ pub struct EditOwnProfileRequestLocation {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub postal_code: ::std::option::Option<::std::string::String>,
 }
+/// Example: `{"type":"LINKEDIN","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","headline":"Platform engineer","location":{"id":"105015875","postal_code":"75011"}}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EditOwnProfileRequest {
     /// Always `LINKEDIN`.
@@ -2816,6 +2825,7 @@ pub struct UserFollowersList {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+/// Example: `{"provider_id":"ACoAAB5678","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","message":"Hello John, we met at the Lyon meetup last week."}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SendInvitationRequest {
     /// On Instagram the provider id or the username; a messaging id is refused.
@@ -2920,6 +2930,7 @@ pub struct InstagramInvitationAnswer {
     pub account_id: UniqueId,
     pub action: LinkedinInvitationAnswerAction,
 }
+/// Example: `{"provider":"LINKEDIN","shared_secret":"s3cr3t-token","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","action":"accept"}`
 #[derive(Debug, Clone, PartialEq)]
 pub enum HandleInvitationRequest {
     /// LinkedIn
@@ -3257,6 +3268,8 @@ pub struct CursorSearch {
 }
 /// The search to run. Variants are keyed by the pair `api` + `category` (or by the presence of
 /// `url` or `cursor`); no single field tells them apart, so no discriminator is declared.
+///
+/// Example: `{"api":"classic","category":"people","keywords":"data engineer","network_distance":[2,3]}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum LinkedinSearchRequest {
@@ -3481,6 +3494,8 @@ pub struct SaveLeadAction {
     pub list_id: ::std::option::Option<::std::string::String>,
 }
 /// Keyed by `api` + `action` together, so no discriminator is declared.
+///
+/// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","api":"recruiter","action":"addCandidateToPipeline","hiring_project_id":"412345678","stage":"CONTACTED"}`
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProfileActionRequest {
     /// Recruiter pipeline
@@ -3583,6 +3598,7 @@ pub struct LinkedinInmailBalance {
     #[serde(default)]
     pub sales_navigator: ::std::option::Option<i32>,
 }
+/// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","profile_id":"ACoAAB5678","skill_endorsement_id":4521}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EndorseSkillRequest {
     pub account_id: ::std::string::String,
@@ -3861,6 +3877,7 @@ crate::engine::string_enum_impls!(
     => "PART_TIME", Contract => "CONTRACT", Temporary => "TEMPORARY", Other => "OTHER",
     Volunteer => "VOLUNTEER", Internship => "INTERNSHIP", }
 );
+/// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","job_title":{"text":"Backend engineer"},"company":{"id":"1035"},"workplace":"HYBRID","location":"105015875","employment_status":"FULL_TIME","description"...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateJobPostingRequest {
     pub account_id: ::std::string::String,
@@ -3882,6 +3899,7 @@ pub struct CreateJobPostingRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recruiter: ::std::option::Option<RecruiterJobCreateOptions>,
 }
+/// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","description":"<p>Build, run and scale our messaging pipeline.</p>"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EditJobPostingRequest {
     pub account_id: ::std::string::String,
@@ -4032,6 +4050,7 @@ pub struct PromotedJobPublish {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub budget: ::std::option::Option<PromotedJobPublishBudget>,
 }
+/// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","mode":"FREE","service":"CLASSIC"}`
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublishJobPostingRequest {
     /// Free
@@ -4112,6 +4131,7 @@ impl<'de> ::serde::Deserialize<'de> for PublishJobPostingRequest {
         }
     }
 }
+/// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","input":"735102"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SolveJobCheckpointRequest {
     pub account_id: ::std::string::String,
@@ -4604,6 +4624,7 @@ pub struct LinkedinSalesNavigatorChatOptions {
     /// Always `sales_navigator`.
     pub api: ::std::string::String,
 }
+/// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","attendees_ids[]":["ACoAAB5678"],"text":"Hi John, do you have ten minutes this week?","linkedin":{"api":"classic","inmail":true}}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StartChatRequest {
     pub account_id: UniqueId,
@@ -4635,6 +4656,7 @@ pub struct ChatStarted {
     #[serde(default)]
     pub message_id: ::std::option::Option<::std::string::String>,
 }
+/// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","text":"Thanks, Thursday works for me."}`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SendMessageRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5045,6 +5067,8 @@ pub struct ChatActionRequestGetTheInviteLink {
     pub action: ::std::string::String,
 }
 /// The action to run; `action` tells the two shapes apart.
+///
+/// Example: `{"action":"setReadStatus","value":true}`
 #[derive(Debug, Clone, PartialEq)]
 pub enum ChatActionRequest {
     /// Set a value
@@ -5273,6 +5297,7 @@ pub struct ChatAttendeeList {
     #[serde(default)]
     pub cursor: ::std::option::Option<::std::string::String>,
 }
+/// Example: `{"reaction":"👍"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddMessageReactionRequest {
     /// A native emoji; replaces any earlier reaction.
@@ -5285,6 +5310,7 @@ pub struct MessageReactionAdded {
     pub object: ::std::string::String,
     pub success: bool,
 }
+/// Example: `{"chat_id":"chat_01HXYZ9P2D4K6M8N0Q1R3S5T7V"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ForwardMessageRequest {
     /// The chat to forward to.
@@ -5911,6 +5937,7 @@ pub struct CalendarEventWebhook {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<CalendarEventWebhookEventsItem>>,
 }
+/// Example: `{"source":"messaging","request_url":"https://example.com/postpress/messages","name":"Inbound messages","events":["message_received","message_read"],"headers":[{"key":"Postpress-Auth","value":"shared-s...`
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateWebhookRequest {
     /// Messaging
@@ -6519,6 +6546,7 @@ pub struct CalendarEventChange {
         ::serde_json::Value,
     >,
 }
+/// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","to":["john.roe@example.com"],"subject":"Meeting notes","text":"Notes from today's call are attached."}`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateDraftRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6676,6 +6704,7 @@ crate::engine::string_enum_impls!(
     CreateCalendarEventRequestVisibility, Unknown, { Public => "public", Private =>
     "private", }
 );
+/// Example: `{"title":"Quarterly review","start":{"date_time":"2025-09-15T09:00:00.000Z","time_zone":"Europe/Paris"},"end":{"date_time":"2025-09-15T10:00:00.000Z","time_zone":"Europe/Paris"},"attendees":[{"email":...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateCalendarEventRequest {
     pub title: ::std::string::String,
@@ -6696,6 +6725,7 @@ pub struct CreateCalendarEventRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recurrence: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+/// Example: `{"title":"Quarterly review (moved)","location":"Room 4"}`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateCalendarEventRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

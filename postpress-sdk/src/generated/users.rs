@@ -410,7 +410,7 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::SendInvitationRequest = todo!();
+    /// let body: postpress_sdk::types::SendInvitationRequest = ::serde_json::from_str(r#"{"provider_id":"ACoAAB5678","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","message":"Hello John, we met at the Lyon meetup last week."}"#).expect("the documented example");
     /// let response = client.users().send_invitation(body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -575,7 +575,7 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::HandleInvitationRequest = todo!();
+    /// let body: postpress_sdk::types::HandleInvitationRequest = ::serde_json::from_str(r#"{"provider":"LINKEDIN","shared_secret":"s3cr3t-token","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","action":"accept"}"#).expect("the documented example");
     /// let response = client.users().handle_invitation("invitation_id", body).send().await?;
     /// # let _ = response;
     /// # Ok(())
