@@ -337,6 +337,9 @@ pub struct BodyChoice {
     pub kind: BodyKind,
     /// Its variant in the body's choice enum.
     pub variant: String,
+    /// The document's example of this body, as compact JSON: the media type's `example`,
+    /// else its first inline `examples` value, else the example of its schema.
+    pub example: Option<String>,
 }
 
 /// How a body is encoded.

@@ -140,11 +140,16 @@ fn inline_schemas_named_from_context_and_deduplicated() {
 /// A whole-document golden case (`tests/golden/bodies/`): operation-level rules, rendered as
 /// the generated types and operations.
 fn golden_operations(case: &str) {
+    golden_operations_with(case, &Options::default());
+}
+
+/// As [`golden_operations`], with the given generator options.
+fn golden_operations_with(case: &str, options: &Options) {
     let path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/golden/bodies/{case}.yaml"));
     let spec = std::fs::read_to_string(&path).expect("golden case exists");
-    let out = generate(spec.as_bytes(), &Options::default())
-        .unwrap_or_else(|e| panic!("generation failed: {e}"));
+    let out =
+        generate(spec.as_bytes(), options).unwrap_or_else(|e| panic!("generation failed: {e}"));
     let mut text = String::new();
     for w in &out.warnings {
         text.push_str(&format!("// warning: {}: {}\n", w.pointer, w.message));
@@ -174,6 +179,16 @@ fn multipart_encoding_styles_send_bracket_notation() {
     golden_operations("bracket_encoding");
 }
 
+#[test]
+fn method_doc_examples_build_the_body_from_the_documented_example() {
+    // Doc examples name the crate they are compiled against, so this case names one.
+    let options = Options {
+        crate_name: Some("golden_sdk".into()),
+        ..Options::default()
+    };
+    golden_operations_with("body_examples", &options);
+}
+
 /// Every golden case exists as a test above: a new file without a test would go unchecked.
 #[test]
 fn every_case_has_a_test() {
@@ -191,6 +206,7 @@ fn every_case_has_a_test() {
         "inline_naming",
         "bracket_encoding",
         "constructors",
+        "body_examples",
     ];
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
     let bodies = std::fs::read_dir(dir.join("bodies")).expect("golden/bodies dir");

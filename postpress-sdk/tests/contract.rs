@@ -101,7 +101,9 @@ fn sample(doc: &Value, schema: &Value, all: bool, depth: usize) -> Value {
     if depth > 12 {
         return Value::Null;
     }
-    if let Some(e) = s.get("example").or_else(|| s.get("default")) {
+    // The body's own example is sent by `Fill::Example`; the other fills build from the schema.
+    let example = s.get("example").filter(|_| depth > 0);
+    if let Some(e) = example.or_else(|| s.get("default")) {
         return e.clone();
     }
     if let Some(first) = s["enum"]
@@ -166,11 +168,31 @@ fn sample(doc: &Value, schema: &Value, all: bool, depth: usize) -> Value {
     }
 }
 
-/// The JSON request body of `METHOD path`, required properties only or all of them.
-fn body<T: DeserializeOwned>(doc: &Value, method: &str, path: &str, all: bool) -> T {
+/// Which JSON request body a call sends.
+#[derive(Clone, Copy, PartialEq)]
+enum Fill {
+    /// Built from the schema, required properties only.
+    Required,
+    /// Built from the schema, every property.
+    All,
+    /// The document's example of the body, which every body must have: Prism then checks
+    /// the example against the document as it checks any request.
+    Example,
+}
+
+const FILLS: [Fill; 3] = [Fill::Required, Fill::All, Fill::Example];
+
+/// The JSON request body of `METHOD path`, as `fill` says.
+fn body<T: DeserializeOwned>(doc: &Value, method: &str, path: &str, fill: Fill) -> T {
     let op = &doc["paths"][path][method.to_ascii_lowercase()];
     let schema = &resolve(doc, &op["requestBody"])["content"]["application/json"]["schema"];
-    let value = sample(doc, schema, all, 0);
+    let value = match fill {
+        Fill::Example => resolve(doc, schema)
+            .get("example")
+            .cloned()
+            .unwrap_or_else(|| panic!("{method} {path}: the request body has no example")),
+        Fill::Required | Fill::All => sample(doc, schema, fill == Fill::All, 0),
+    };
     serde_json::from_value(value.clone())
         .unwrap_or_else(|e| panic!("{method} {path}: sample {value} does not decode: {e}"))
 }
@@ -314,8 +336,8 @@ async fn every_operation_matches_the_contract() {
             .send_with_response()
             .await,
     );
-    for all in [false, true] {
-        let b: types::ConnectAccountRequest = body(&doc, "POST", "/accounts", all);
+    for fill in FILLS {
+        let b: types::ConnectAccountRequest = body(&doc, "POST", "/accounts", fill);
         l.check(
             "AccountsController_connectAccount",
             c.accounts().connect(b.clone()).send_with_response().await,
@@ -324,23 +346,23 @@ async fn every_operation_matches_the_contract() {
             "AccountsController_reconnectAccount",
             c.accounts().reconnect(acc, b).send_with_response().await,
         );
-        let u: types::UpdateAccountRequest = body(&doc, "PATCH", "/accounts/{id}", all);
+        let u: types::UpdateAccountRequest = body(&doc, "PATCH", "/accounts/{id}", fill);
         l.check(
             "AccountsController_updateAccount",
             c.accounts().update(acc, u).send_with_response().await,
         );
-        let s: types::SolveCheckpointRequest = body(&doc, "POST", "/accounts/checkpoint", all);
+        let s: types::SolveCheckpointRequest = body(&doc, "POST", "/accounts/checkpoint", fill);
         l.check(
             "AccountsController_solveCheckpoint",
             c.accounts().solve_checkpoint(s).send_with_response().await,
         );
         let r: types::ResendCheckpointRequest =
-            body(&doc, "POST", "/accounts/checkpoint/resend", all);
+            body(&doc, "POST", "/accounts/checkpoint/resend", fill);
         l.check(
             "AccountsController_resendCheckpoint",
             c.accounts().resend_checkpoint(r).send_with_response().await,
         );
-        let h: types::HostedAuthRequest = body(&doc, "POST", "/hosted/accounts/link", all);
+        let h: types::HostedAuthRequest = body(&doc, "POST", "/hosted/accounts/link", fill);
         l.check(
             "HostedController_createAuthLink",
             c.hosted().create_auth_link(h).send_with_response().await,
@@ -407,8 +429,8 @@ async fn every_operation_matches_the_contract() {
             .send_with_response()
             .await,
     );
-    for all in [false, true] {
-        let r: types::AddPostReactionRequest = body(&doc, "POST", "/posts/reaction", all);
+    for fill in FILLS {
+        let r: types::AddPostReactionRequest = body(&doc, "POST", "/posts/reaction", fill);
         l.check(
             "PostsController_addReaction",
             c.posts().add_reaction(r).send_with_response().await,
@@ -447,7 +469,11 @@ async fn every_operation_matches_the_contract() {
             .get_profile(who)
             .account_id(acc)
             .linkedin_sections(vec!["experience".to_owned(), "skills".to_owned()])
-            .linkedin_api("recruiter".parse::<types::LinkedinProduct>().unwrap())
+            .linkedin_api(
+                "recruiter"
+                    .parse::<types::UsersGetProfileLinkedinApi>()
+                    .unwrap(),
+            )
             .notify(true)
             .send_with_response()
             .await,
@@ -629,14 +655,14 @@ async fn every_operation_matches_the_contract() {
             .send_with_response()
             .await,
     );
-    for all in [false, true] {
-        let b: types::SendInvitationRequest = body(&doc, "POST", "/users/invite", all);
+    for fill in FILLS {
+        let b: types::SendInvitationRequest = body(&doc, "POST", "/users/invite", fill);
         l.check(
             "UsersController_sendInvitation",
             c.users().send_invitation(b).send_with_response().await,
         );
         let h: types::HandleInvitationRequest =
-            body(&doc, "POST", "/users/invite/received/{invitation_id}", all);
+            body(&doc, "POST", "/users/invite/received/{invitation_id}", fill);
         l.check(
             "UsersController_handleInvitation",
             c.users()
@@ -692,10 +718,10 @@ async fn every_operation_matches_the_contract() {
 
     // linkedin
     let job = "job_01HXYZ";
-    for all in [false, true] {
-        let b: types::LinkedinSearchRequest = body(&doc, "POST", "/linkedin/search", all);
+    for fill in FILLS {
+        let b: types::LinkedinSearchRequest = body(&doc, "POST", "/linkedin/search", fill);
         let search = c.linkedin().search(b).account_id(acc);
-        let search = if all {
+        let search = if fill == Fill::All {
             search.limit(10).cursor("c")
         } else {
             search
@@ -704,7 +730,7 @@ async fn every_operation_matches_the_contract() {
             "LinkedinController_search",
             search.send_with_response().await,
         );
-        let a: types::ProfileActionRequest = body(&doc, "POST", "/linkedin/user/{user_id}", all);
+        let a: types::ProfileActionRequest = body(&doc, "POST", "/linkedin/user/{user_id}", fill);
         l.check(
             "LinkedinController_performUserAction",
             c.linkedin()
@@ -712,12 +738,12 @@ async fn every_operation_matches_the_contract() {
                 .send_with_response()
                 .await,
         );
-        let e: types::EndorseSkillRequest = body(&doc, "POST", "/linkedin/profile/endorse", all);
+        let e: types::EndorseSkillRequest = body(&doc, "POST", "/linkedin/profile/endorse", fill);
         l.check(
             "LinkedinController_endorseSkill",
             c.linkedin().endorse_skill(e).send_with_response().await,
         );
-        let j: types::CreateJobPostingRequest = body(&doc, "POST", "/linkedin/jobs", all);
+        let j: types::CreateJobPostingRequest = body(&doc, "POST", "/linkedin/jobs", fill);
         l.check(
             "LinkedinController_createJobPosting",
             c.linkedin()
@@ -725,7 +751,7 @@ async fn every_operation_matches_the_contract() {
                 .send_with_response()
                 .await,
         );
-        let j: types::EditJobPostingRequest = body(&doc, "PATCH", "/linkedin/jobs/{job_id}", all);
+        let j: types::EditJobPostingRequest = body(&doc, "PATCH", "/linkedin/jobs/{job_id}", fill);
         l.check(
             "LinkedinController_editJobPosting",
             c.linkedin()
@@ -734,7 +760,7 @@ async fn every_operation_matches_the_contract() {
                 .await,
         );
         let pb: types::PublishJobPostingRequest =
-            body(&doc, "POST", "/linkedin/jobs/{draft_id}/publish", all);
+            body(&doc, "POST", "/linkedin/jobs/{draft_id}/publish", fill);
         l.check(
             "LinkedinController_publishJobPosting",
             c.linkedin()
@@ -743,7 +769,7 @@ async fn every_operation_matches_the_contract() {
                 .await,
         );
         let cp: types::SolveJobCheckpointRequest =
-            body(&doc, "POST", "/linkedin/jobs/{draft_id}/checkpoint", all);
+            body(&doc, "POST", "/linkedin/jobs/{draft_id}/checkpoint", fill);
         l.check(
             "LinkedinController_solveJobCheckpoint",
             c.linkedin()
@@ -873,36 +899,36 @@ async fn every_operation_matches_the_contract() {
             .send_with_response()
             .await,
     );
-    for all in [false, true] {
-        let a: types::ChatActionRequest = body(&doc, "PATCH", "/chats/{chat_id}", all);
+    for fill in FILLS {
+        let a: types::ChatActionRequest = body(&doc, "PATCH", "/chats/{chat_id}", fill);
         l.check(
             "ChatsController_performAction",
             c.chats().perform_action(chat, a).send_with_response().await,
         );
         let r: types::AddMessageReactionRequest =
-            body(&doc, "POST", "/messages/{message_id}/reaction", all);
+            body(&doc, "POST", "/messages/{message_id}/reaction", fill);
         l.check(
             "MessagesController_addReaction",
             c.messages().add_reaction(msg, r).send_with_response().await,
         );
         let f: types::ForwardMessageRequest =
-            body(&doc, "POST", "/messages/{message_id}/forward", all);
+            body(&doc, "POST", "/messages/{message_id}/forward", fill);
         l.check(
             "MessagesController_forwardMessage",
             c.messages().forward(msg, f).send_with_response().await,
         );
-        let w: types::CreateWebhookRequest = body(&doc, "POST", "/webhooks", all);
+        let w: types::CreateWebhookRequest = body(&doc, "POST", "/webhooks", fill);
         l.check(
             "WebhooksController_createWebhook",
             c.webhooks().create(w).send_with_response().await,
         );
-        let d: types::CreateDraftRequest = body(&doc, "POST", "/emails/drafts", all);
+        let d: types::CreateDraftRequest = body(&doc, "POST", "/emails/drafts", fill);
         l.check(
             "EmailsController_createDraft",
             c.emails().create_draft(d).send_with_response().await,
         );
         let ev: types::CreateCalendarEventRequest =
-            body(&doc, "POST", "/calendars/{calendar_id}/events", all);
+            body(&doc, "POST", "/calendars/{calendar_id}/events", fill);
         l.check(
             "CalendarsController_createEvent",
             c.calendars()
@@ -915,7 +941,7 @@ async fn every_operation_matches_the_contract() {
             &doc,
             "PATCH",
             "/calendars/{calendar_id}/events/{event_id}",
-            all,
+            fill,
         );
         l.check(
             "CalendarsController_updateEvent",

@@ -8,8 +8,8 @@ use super::lints::module_allows;
 use super::rust_type::{Scope, rust_type};
 use super::types::convertible_variants;
 use crate::ir::{
-    Body, BodyKind, HttpMethod, Model, MultipartKind, Operation, Param, ParamLocation, ParamStyle,
-    Status, Success, Ty, TypeKind, is_text,
+    Body, BodyChoice, BodyKind, HttpMethod, Model, MultipartKind, Operation, Param, ParamLocation,
+    ParamStyle, Status, Success, Ty, TypeKind, is_text,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -222,7 +222,16 @@ fn example(model: &Model, op: &Operation, module: &str, krate: &str) -> String {
             setters.push_str(&format!(".{}({value})", p.ident));
         }
     }
-    if let Some(b) = op.body.as_ref().filter(|b| b.required) {
+    if let Some((line, ty)) = op
+        .body
+        .as_ref()
+        .and_then(|b| example_body(&b.default, krate))
+    {
+        // The documented example, decoded into the default encoding's type (which every
+        // body parameter accepts), so the visible example builds a real body.
+        visible.push(format!("let body: {ty} = {line};"));
+        args.push("body".into());
+    } else if let Some(b) = op.body.as_ref().filter(|b| b.required) {
         match body_constructor(model, b, krate) {
             Some(built) => visible.push(format!("let body = {built};")),
             None => {
@@ -254,6 +263,25 @@ fn example(model: &Model, op: &Operation, module: &str, krate: &str) -> String {
     lines.push("# }".into());
     lines.push("```".into());
     format!("# Example\n{}", lines.join("\n"))
+}
+
+/// The expression that builds a body from the document's example, and the type it builds;
+/// `None` when there is no example or the encoding is not a serde type (multipart, bytes,
+/// text).
+fn example_body(choice: &BodyChoice, krate: &str) -> Option<(String, String)> {
+    let example = choice.example.as_deref()?;
+    let (BodyKind::Json(ty) | BodyKind::Form(ty)) = &choice.kind else {
+        return None;
+    };
+    // A raw string needs more `#` than any `"#…` run inside the example.
+    let mut hashes = "#".to_owned();
+    while example.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    let line = format!(
+        "::serde_json::from_str(r{hashes}\"{example}\"{hashes}).expect(\"the documented example\")"
+    );
+    Some((line, example_type(ty, krate)))
 }
 
 /// A type's path as a doc example outside the crate writes it: generated types through

@@ -67,6 +67,7 @@ pub(super) fn convert_body(
             content_type,
             kind,
             variant,
+            example: body_example(space, mt),
         });
     }
     let mut choices = choices.into_iter();
@@ -78,6 +79,23 @@ pub(super) fn convert_body(
         choice_enum: (!alternatives.is_empty()).then_some(choice_enum),
         alternatives,
     })
+}
+
+/// The example a media type gives its body, the first that exists of: its `example`, its
+/// first inline `examples` value, the example of its (referenced) schema.
+fn body_example(space: &TypeSpace<'_>, mt: &MediaType) -> Option<String> {
+    let inline = mt.example.clone().or_else(|| {
+        mt.examples.values().find_map(|e| match e {
+            ReferenceOr::Item(e) => e.value.clone(),
+            ReferenceOr::Reference { .. } => None,
+        })
+    });
+    inline
+        .or_else(|| {
+            let schema = space.resolver.peek(mt.schema.as_ref()?)?;
+            schema.schema_data.example
+        })
+        .map(|e| e.to_string())
 }
 
 /// The variant of a body's choice enum for one encoding: the encoding's word (`Json`), or,

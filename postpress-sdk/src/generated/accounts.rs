@@ -79,7 +79,7 @@ impl Accounts {
     /// solve it with the checkpoint operation within five minutes.
     ///
     /// # Parameters
-    /// - body (`application/json`, required): a [`ConnectAccountRequest`](crate::types::ConnectAccountRequest), or any of `ImapConnect`, `LinkedinBasicConnect`, `CredentialsConnect`, `LinkedinCookieConnect`, `WhatsappConnect`, `TelegramConnect` (each converts into it)
+    /// - body (`application/json`, required)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -95,7 +95,7 @@ impl Accounts {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::ConnectAccountRequest = todo!();
+    /// let body: postpress_sdk::types::ConnectAccountRequest = ::serde_json::from_str(r#"{"provider":"LINKEDIN","username":"jane.doe@example.com","password":"correct-horse-battery","country":"FR"}"#).expect("the documented example");
     /// let response = client.accounts().connect(body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -156,7 +156,7 @@ impl Accounts {
     ///
     /// # Parameters
     /// - `id` (path, required): The account id.
-    /// - body (`application/json`, required): a [`ConnectAccountRequest`](crate::types::ConnectAccountRequest), or any of `ImapConnect`, `LinkedinBasicConnect`, `CredentialsConnect`, `LinkedinCookieConnect`, `WhatsappConnect`, `TelegramConnect` (each converts into it)
+    /// - body (`application/json`, required)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -171,7 +171,7 @@ impl Accounts {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::ConnectAccountRequest = todo!();
+    /// let body: postpress_sdk::types::ConnectAccountRequest = ::serde_json::from_str(r#"{"provider":"LINKEDIN","username":"jane.doe@example.com","password":"correct-horse-battery","country":"FR"}"#).expect("the documented example");
     /// let response = client.accounts().reconnect("id", body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -235,7 +235,7 @@ impl Accounts {
     ///
     /// # Parameters
     /// - `id` (path, required): The account id.
-    /// - body (`application/json`, required): a [`UpdateAccountRequest`](crate::types::UpdateAccountRequest), built with `new()` and setters
+    /// - body (`application/json`, required)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -250,7 +250,7 @@ impl Accounts {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let body = postpress_sdk::types::UpdateAccountRequest::new();
+    /// let body: postpress_sdk::types::UpdateAccountRequest = ::serde_json::from_str(r#"{"label":"Sales team inbox"}"#).expect("the documented example");
     /// let response = client.accounts().update("id", body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -276,7 +276,7 @@ impl Accounts {
     /// `TRY_ANOTHER_WAY` to ask the provider for another method.
     ///
     /// # Parameters
-    /// - body (`application/json`, required): a [`SolveCheckpointRequest`](crate::types::SolveCheckpointRequest), built with `new(account_id, code, provider)` and setters
+    /// - body (`application/json`, required)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -292,7 +292,7 @@ impl Accounts {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::SolveCheckpointRequest = todo!();
+    /// let body: postpress_sdk::types::SolveCheckpointRequest = ::serde_json::from_str(r#"{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","code":"481516","provider":"LINKEDIN"}"#).expect("the documented example");
     /// let response = client.accounts().solve_checkpoint(body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -315,7 +315,7 @@ impl Accounts {
     /// Asks the provider to send the checkpoint code again.
     ///
     /// # Parameters
-    /// - body (`application/json`, required): a [`ResendCheckpointRequest`](crate::types::ResendCheckpointRequest), built with `new(account_id, provider)` and setters
+    /// - body (`application/json`, required)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -330,7 +330,7 @@ impl Accounts {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::ResendCheckpointRequest = todo!();
+    /// let body: postpress_sdk::types::ResendCheckpointRequest = ::serde_json::from_str(r#"{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","provider":"INSTAGRAM"}"#).expect("the documented example");
     /// let response = client.accounts().resend_checkpoint(body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -359,7 +359,7 @@ impl Accounts {
     /// - `chunk_size` (query, optional): Number of chats handled per chunk (LinkedIn, Telegram).
     /// - `partial` (query, optional): Resync only part of the history (LinkedIn).
     /// - `linkedin_product` (query, optional): Restrict the resync to one LinkedIn product; leave out for all.
-    /// - `before` (query, optional): Upper bound of the time span, in epoch milliseconds. The published page swaps the
+    /// - `before` (query, optional): One bound of the time span, in epoch milliseconds. The page calls it the end of the
     /// - `after` (query, optional): Lower bound of the time span, in epoch milliseconds.
     ///
     /// # Errors
@@ -529,7 +529,6 @@ impl ConnectBuilder {
 }
 /// The success responses of `POST /accounts`, by status.
 #[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
 pub enum ConnectResponse {
     /// Status `201`.
     Created(super::types::AccountCreated),
@@ -625,7 +624,6 @@ impl ReconnectBuilder {
 }
 /// The success responses of `POST /accounts/{id}`, by status.
 #[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
 pub enum ReconnectResponse {
     /// Status `201`.
     Created(super::types::AccountReconnected),
@@ -755,7 +753,6 @@ impl SolveCheckpointBuilder {
 }
 /// The success responses of `POST /accounts/checkpoint`, by status.
 #[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
 pub enum SolveCheckpointResponse {
     /// Status `201`.
     Created(super::types::AccountCreated),
@@ -828,9 +825,9 @@ impl ResyncBuilder {
         self.linkedin_product = ::std::option::Option::Some(value.into());
         self
     }
-    /// Upper bound of the time span, in epoch milliseconds. The published page swaps the
-    /// words for the two bounds; this document uses the natural reading (`before` is the
-    /// later edge).
+    /// One bound of the time span, in epoch milliseconds. The page calls it the end of the
+    /// span and, in the same sentence, the lowest epoch; no example settles which, so this
+    /// document repeats the page and claims neither reading.
     pub fn before(
         mut self,
         value: impl ::std::convert::Into<super::types::UnixMillis>,

@@ -186,7 +186,7 @@ impl Chats {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::ChatActionRequest = todo!();
+    /// let body: postpress_sdk::types::ChatActionRequest = ::serde_json::from_str(r#"{"action":"setReadStatus","value":true}"#).expect("the documented example");
     /// let response = client.chats().perform_action("chat_id", body).send().await?;
     /// # let _ = response;
     /// # Ok(())

@@ -39,7 +39,7 @@ impl Emails {
     /// Saves a draft in a mail account. Only a stub page documents this route; its fields are kept as published.
     ///
     /// # Parameters
-    /// - body (`application/json`, required): a [`CreateDraftRequest`](crate::types::CreateDraftRequest), built with `new()` and setters
+    /// - body (`application/json`, required)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -54,7 +54,7 @@ impl Emails {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let body = postpress_sdk::types::CreateDraftRequest::new();
+    /// let body: postpress_sdk::types::CreateDraftRequest = ::serde_json::from_str(r#"{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","to":["john.roe@example.com"],"subject":"Meeting notes","text":"Notes from today's call are attached."}"#).expect("the documented example");
     /// let response = client.emails().create_draft(body).send().await?;
     /// # let _ = response;
     /// # Ok(())

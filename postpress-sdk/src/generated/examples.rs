@@ -82,6 +82,16 @@ const CHECKS: &[Check] = &[
         crate::engine::examples::round_trip::<super::types::AccountList>,
     ),
     (
+        "#/components/schemas/ConnectAccountRequest",
+        "{\"provider\":\"LINKEDIN\",\"username\":\"jane.doe@example.com\",\"password\":\"correct-horse-battery\",\"country\":\"FR\"}",
+        crate::engine::examples::round_trip::<super::types::ConnectAccountRequest>,
+    ),
+    (
+        "#/components/schemas/UpdateAccountRequest",
+        "{\"label\":\"Sales team inbox\"}",
+        crate::engine::examples::round_trip::<super::types::UpdateAccountRequest>,
+    ),
+    (
         "#/components/schemas/AccountCreated",
         "{\"object\":\"AccountCreated\",\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\"}",
         crate::engine::examples::round_trip::<super::types::AccountCreated>,
@@ -97,6 +107,16 @@ const CHECKS: &[Check] = &[
         crate::engine::examples::round_trip::<super::types::Checkpoint>,
     ),
     (
+        "#/components/schemas/SolveCheckpointRequest",
+        "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"code\":\"481516\",\"provider\":\"LINKEDIN\"}",
+        crate::engine::examples::round_trip::<super::types::SolveCheckpointRequest>,
+    ),
+    (
+        "#/components/schemas/ResendCheckpointRequest",
+        "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"provider\":\"INSTAGRAM\"}",
+        crate::engine::examples::round_trip::<super::types::ResendCheckpointRequest>,
+    ),
+    (
         "#/components/schemas/CheckpointResend",
         "{\"object\":\"CheckpointResend\",\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"success\":true}",
         crate::engine::examples::round_trip::<super::types::CheckpointResend>,
@@ -107,9 +127,19 @@ const CHECKS: &[Check] = &[
         crate::engine::examples::round_trip::<super::types::AccountResync>,
     ),
     (
+        "#/components/schemas/HostedAuthRequest",
+        "{\"type\":\"create\",\"providers\":[\"LINKEDIN\",\"WHATSAPP\"],\"expiresOn\":\"2025-12-31T23:59:59.999Z\",\"api_url\":\"https://api.postpress.ai\",\"name\":\"user-4821\",\"notify_url\":\"https://example.com/postpress/accounts\"}",
+        crate::engine::examples::round_trip::<super::types::HostedAuthRequest>,
+    ),
+    (
         "#/components/schemas/HostedAuthUrl",
         "{\"object\":\"HostedAuthUrl\",\"url\":\"https://account.postpress.ai/hosted/7f3c2a\"}",
         crate::engine::examples::round_trip::<super::types::HostedAuthUrl>,
+    ),
+    (
+        "#/components/schemas/CreatePostRequest",
+        "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"text\":\"Our spring release is out: {{0}} led the work.\",\"mentions\":[{\"name\":\"Jane Doe\",\"profile_id\":\"ACoAAB1234\"}],\"external_link\":\"https://example.com/blog/spring-release\"}",
+        crate::engine::examples::round_trip::<super::types::CreatePostRequest>,
     ),
     (
         "#/components/schemas/PostCreated",
@@ -125,6 +155,11 @@ const CHECKS: &[Check] = &[
         "#/components/schemas/PostList",
         "{\"object\":\"PostList\",\"items\":[{\"object\":\"Post\",\"provider\":\"INSTAGRAM\",\"id\":\"3141592653589793238\",\"provider_id\":\"3141592653589793238\",\"text\":\"Morning light\",\"date\":\"2025-05-20T07:12:00.000Z\",\"reaction_counter\":120,\"comment_counter\":4}],\"cursor\":null}",
         crate::engine::examples::round_trip::<super::types::PostList>,
+    ),
+    (
+        "#/components/schemas/AddPostReactionRequest",
+        "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"post_id\":\"urn:li:activity:7100000000000000000\",\"reaction_type\":\"celebrate\"}",
+        crate::engine::examples::round_trip::<super::types::AddPostReactionRequest>,
     ),
     (
         "#/components/schemas/PostReactionPage",
@@ -147,6 +182,11 @@ const CHECKS: &[Check] = &[
         crate::engine::examples::round_trip::<super::types::AccountOwnerProfile>,
     ),
     (
+        "#/components/schemas/EditOwnProfileRequest",
+        "{\"type\":\"LINKEDIN\",\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"headline\":\"Platform engineer\",\"location\":{\"id\":\"105015875\",\"postal_code\":\"75011\"}}",
+        crate::engine::examples::round_trip::<super::types::EditOwnProfileRequest>,
+    ),
+    (
         "#/components/schemas/UserRelationsList",
         "{\"object\":\"UserRelationsList\",\"items\":[{\"object\":\"UserRelation\",\"first_name\":\"John\",\"last_name\":\"Roe\",\"headline\":\"Engineer\",\"public_identifier\":\"john-roe\",\"public_profile_url\":\"https://www.linkedin.com/in/john-roe\",\"created_at\":1716200000000,\"member_id\":\"ACoAAB5678\",\"member_urn\":\"urn:li:member:5678\",\"connection_urn\":\"urn:li:fsd_connection:5678\"}],\"cursor\":null}",
         crate::engine::examples::round_trip::<super::types::UserRelationsList>,
@@ -155,6 +195,11 @@ const CHECKS: &[Check] = &[
         "#/components/schemas/UserFollowersList",
         "{\"object\":\"UserFollowersList\",\"items\":[{\"object\":\"UserFollower\",\"id\":\"1789\",\"messaging_id\":\"3400\",\"username\":\"jdoe\",\"name\":\"Jane Doe\",\"is_private\":false,\"is_verified\":false}],\"cursor\":\"QVFEZk\"}",
         crate::engine::examples::round_trip::<super::types::UserFollowersList>,
+    ),
+    (
+        "#/components/schemas/SendInvitationRequest",
+        "{\"provider_id\":\"ACoAAB5678\",\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"message\":\"Hello John, we met at the Lyon meetup last week.\"}",
+        crate::engine::examples::round_trip::<super::types::SendInvitationRequest>,
     ),
     (
         "#/components/schemas/UserInvitationSent",
@@ -172,14 +217,29 @@ const CHECKS: &[Check] = &[
         crate::engine::examples::round_trip::<super::types::InvitationReceivedList>,
     ),
     (
+        "#/components/schemas/HandleInvitationRequest",
+        "{\"provider\":\"LINKEDIN\",\"shared_secret\":\"s3cr3t-token\",\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"action\":\"accept\"}",
+        crate::engine::examples::round_trip::<super::types::HandleInvitationRequest>,
+    ),
+    (
         "#/components/schemas/UserInvitationHandled",
         "{\"object\":\"UserInvitationHandled\",\"status\":\"ACCEPTED\"}",
         crate::engine::examples::round_trip::<super::types::UserInvitationHandled>,
     ),
     (
+        "#/components/schemas/LinkedinSearchRequest",
+        "{\"api\":\"classic\",\"category\":\"people\",\"keywords\":\"data engineer\",\"network_distance\":[2,3]}",
+        crate::engine::examples::round_trip::<super::types::LinkedinSearchRequest>,
+    ),
+    (
         "#/components/schemas/LinkedinSearchResult",
         "{\"object\":\"LinkedinSearch\",\"items\":[{\"object\":\"SearchResult\",\"type\":\"PEOPLE\",\"id\":\"ACoAAB5678\",\"name\":\"John Roe\",\"public_identifier\":\"john-roe\",\"headline\":\"Engineer\",\"location\":\"Paris\"}],\"cursor\":\"eyJzdGFydCI6MTB9\"}",
         crate::engine::examples::round_trip::<super::types::LinkedinSearchResult>,
+    ),
+    (
+        "#/components/schemas/ProfileActionRequest",
+        "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"api\":\"recruiter\",\"action\":\"addCandidateToPipeline\",\"hiring_project_id\":\"412345678\",\"stage\":\"CONTACTED\"}",
+        crate::engine::examples::round_trip::<super::types::ProfileActionRequest>,
     ),
     (
         "#/components/schemas/LinkedinPerformActionOnUser",
@@ -192,13 +252,28 @@ const CHECKS: &[Check] = &[
         crate::engine::examples::round_trip::<super::types::LinkedinInmailBalance>,
     ),
     (
+        "#/components/schemas/EndorseSkillRequest",
+        "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"profile_id\":\"ACoAAB5678\",\"skill_endorsement_id\":4521}",
+        crate::engine::examples::round_trip::<super::types::EndorseSkillRequest>,
+    ),
+    (
         "#/components/schemas/LinkedinProfileEndorse",
         "{\"object\":\"LinkedinProfileEndorse\",\"endorsed\":true}",
         crate::engine::examples::round_trip::<super::types::LinkedinProfileEndorse>,
     ),
     (
+        "#/components/schemas/CreateJobPostingRequest",
+        "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"job_title\":{\"text\":\"Backend engineer\"},\"company\":{\"id\":\"1035\"},\"workplace\":\"HYBRID\",\"location\":\"105015875\",\"employment_status\":\"FULL_TIME\",\"description\":\"<p>Build and run our messaging pipeline.</p>\"}",
+        crate::engine::examples::round_trip::<super::types::CreateJobPostingRequest>,
+    ),
+    (
+        "#/components/schemas/EditJobPostingRequest",
+        "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"description\":\"<p>Build, run and scale our messaging pipeline.</p>\"}",
+        crate::engine::examples::round_trip::<super::types::EditJobPostingRequest>,
+    ),
+    (
         "#/components/schemas/LinkedinJobPostingDraftCreated",
-        "{\"object\":\"LinkedinJobPostingDraftCreated\",\"job_id\":\"3901234567\"}",
+        "{\"object\":\"LinkedinJobPostingDraftCreated\",\"job_id\":\"3901234567\",\"publish_options\":{\"free\":{\"eligible\":true,\"ineligible_reason\":null,\"estimated_monthly_applicants\":40},\"promoted\":{\"estimated_monthly_applicants\":120,\"currency\":\"EUR\",\"daily_budget\":{\"min\":5,\"max\":200,\"recommended\":18},\"monthly_budget\":{\"min\":150,\"max\":6000,\"recommended\":540}}}}",
         crate::engine::examples::round_trip::<
             super::types::LinkedinJobPostingDraftCreated,
         >,
@@ -207,6 +282,16 @@ const CHECKS: &[Check] = &[
         "#/components/schemas/LinkedinJobPostingEdited",
         "{\"object\":\"LinkedinJobPostingEdited\",\"job_id\":\"3901234567\"}",
         crate::engine::examples::round_trip::<super::types::LinkedinJobPostingEdited>,
+    ),
+    (
+        "#/components/schemas/PublishJobPostingRequest",
+        "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"mode\":\"FREE\",\"service\":\"CLASSIC\"}",
+        crate::engine::examples::round_trip::<super::types::PublishJobPostingRequest>,
+    ),
+    (
+        "#/components/schemas/SolveJobCheckpointRequest",
+        "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"input\":\"735102\"}",
+        crate::engine::examples::round_trip::<super::types::SolveJobCheckpointRequest>,
     ),
     (
         "#/components/schemas/JobPublishResult",
@@ -234,9 +319,19 @@ const CHECKS: &[Check] = &[
         crate::engine::examples::round_trip::<super::types::ChatList>,
     ),
     (
+        "#/components/schemas/StartChatRequest",
+        "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"attendees_ids[]\":[\"ACoAAB5678\"],\"text\":\"Hi John, do you have ten minutes this week?\",\"linkedin\":{\"api\":\"classic\",\"inmail\":true}}",
+        crate::engine::examples::round_trip::<super::types::StartChatRequest>,
+    ),
+    (
         "#/components/schemas/ChatStarted",
         "{\"object\":\"ChatStarted\",\"chat_id\":\"chat_01HXYZ\",\"message_id\":\"msg_01HXYZ\"}",
         crate::engine::examples::round_trip::<super::types::ChatStarted>,
+    ),
+    (
+        "#/components/schemas/SendMessageRequest",
+        "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"text\":\"Thanks, Thursday works for me.\"}",
+        crate::engine::examples::round_trip::<super::types::SendMessageRequest>,
     ),
     (
         "#/components/schemas/MessageSent",
@@ -254,6 +349,11 @@ const CHECKS: &[Check] = &[
         crate::engine::examples::round_trip::<super::types::MessageList>,
     ),
     (
+        "#/components/schemas/ChatActionRequest",
+        "{\"action\":\"setReadStatus\",\"value\":true}",
+        crate::engine::examples::round_trip::<super::types::ChatActionRequest>,
+    ),
+    (
         "#/components/schemas/ChatHistorySync",
         "{\"object\":\"ChatHistorySync\",\"chat_id\":\"chat_01HXYZ\",\"status\":\"SYNC_RUNNING\"}",
         crate::engine::examples::round_trip::<super::types::ChatHistorySync>,
@@ -264,9 +364,19 @@ const CHECKS: &[Check] = &[
         crate::engine::examples::round_trip::<super::types::ChatAttendeeList>,
     ),
     (
+        "#/components/schemas/AddMessageReactionRequest",
+        "{\"reaction\":\"👍\"}",
+        crate::engine::examples::round_trip::<super::types::AddMessageReactionRequest>,
+    ),
+    (
         "#/components/schemas/MessageReactionAdded",
         "{\"object\":\"MessageReactionAdded\",\"success\":true}",
         crate::engine::examples::round_trip::<super::types::MessageReactionAdded>,
+    ),
+    (
+        "#/components/schemas/ForwardMessageRequest",
+        "{\"chat_id\":\"chat_01HXYZ9P2D4K6M8N0Q1R3S5T7V\"}",
+        crate::engine::examples::round_trip::<super::types::ForwardMessageRequest>,
     ),
     (
         "#/components/schemas/MessageForwarded",
@@ -279,9 +389,19 @@ const CHECKS: &[Check] = &[
         crate::engine::examples::round_trip::<super::types::WebhookList>,
     ),
     (
+        "#/components/schemas/CreateWebhookRequest",
+        "{\"source\":\"messaging\",\"request_url\":\"https://example.com/postpress/messages\",\"name\":\"Inbound messages\",\"events\":[\"message_received\",\"message_read\"],\"headers\":[{\"key\":\"Postpress-Auth\",\"value\":\"shared-secret\"}]}",
+        crate::engine::examples::round_trip::<super::types::CreateWebhookRequest>,
+    ),
+    (
         "#/components/schemas/WebhookCreated",
         "{\"object\":\"WebhookCreated\",\"webhook_id\":\"wh_01HXYZ\"}",
         crate::engine::examples::round_trip::<super::types::WebhookCreated>,
+    ),
+    (
+        "#/components/schemas/CreateDraftRequest",
+        "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"to\":[\"john.roe@example.com\"],\"subject\":\"Meeting notes\",\"text\":\"Notes from today's call are attached.\"}",
+        crate::engine::examples::round_trip::<super::types::CreateDraftRequest>,
     ),
     (
         "#/components/schemas/DraftCreated",
@@ -302,6 +422,16 @@ const CHECKS: &[Check] = &[
         "#/components/schemas/CalendarEventList",
         "{\"object\":\"CalendarEventList\",\"data\":[{\"object\":\"CalendarEvent\",\"id\":\"evt_01HXZA\",\"calendar_id\":\"cal_01HXYZ\",\"title\":\"Offsite\",\"start\":{\"date\":\"2025-06-10\"},\"end\":{\"date\":\"2025-06-11\"}}],\"next_cursor\":\"ZXZ0XzI\"}",
         crate::engine::examples::round_trip::<super::types::CalendarEventList>,
+    ),
+    (
+        "#/components/schemas/CreateCalendarEventRequest",
+        "{\"title\":\"Quarterly review\",\"start\":{\"date_time\":\"2025-09-15T09:00:00.000Z\",\"time_zone\":\"Europe/Paris\"},\"end\":{\"date_time\":\"2025-09-15T10:00:00.000Z\",\"time_zone\":\"Europe/Paris\"},\"attendees\":[{\"email\":\"john.roe@example.com\"}]}",
+        crate::engine::examples::round_trip::<super::types::CreateCalendarEventRequest>,
+    ),
+    (
+        "#/components/schemas/UpdateCalendarEventRequest",
+        "{\"title\":\"Quarterly review (moved)\",\"location\":\"Room 4\"}",
+        crate::engine::examples::round_trip::<super::types::UpdateCalendarEventRequest>,
     ),
     (
         "#/components/schemas/CalendarEventCreated",

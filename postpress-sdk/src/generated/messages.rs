@@ -161,7 +161,7 @@ impl Messages {
     ///
     /// # Parameters
     /// - `message_id` (path, required): The message's PostPress id.
-    /// - body (`application/json`, required): a [`AddMessageReactionRequest`](crate::types::AddMessageReactionRequest), built with `new(reaction)` and setters
+    /// - body (`application/json`, required)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -177,7 +177,7 @@ impl Messages {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let body = postpress_sdk::types::AddMessageReactionRequest::new("reaction");
+    /// let body: postpress_sdk::types::AddMessageReactionRequest = ::serde_json::from_str(r#"{"reaction":"👍"}"#).expect("the documented example");
     /// let response = client.messages().add_reaction("message_id", body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -203,7 +203,7 @@ impl Messages {
     ///
     /// # Parameters
     /// - `message_id` (path, required): The message's PostPress id.
-    /// - body (`application/json`, required): a [`ForwardMessageRequest`](crate::types::ForwardMessageRequest), built with `new(chat_id)` and setters
+    /// - body (`application/json`, required)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -218,7 +218,7 @@ impl Messages {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let body = postpress_sdk::types::ForwardMessageRequest::new("chat_id");
+    /// let body: postpress_sdk::types::ForwardMessageRequest = ::serde_json::from_str(r#"{"chat_id":"chat_01HXYZ9P2D4K6M8N0Q1R3S5T7V"}"#).expect("the documented example");
     /// let response = client.messages().forward("message_id", body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -262,7 +262,7 @@ impl ListBuilder {
     /// Keep only items strictly older than this instant (ISO 8601 UTC).
     pub fn before(
         mut self,
-        value: impl ::std::convert::Into<super::types::UtcDateTime>,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(value.into());
         self
@@ -270,7 +270,7 @@ impl ListBuilder {
     /// Keep only items strictly newer than this instant (ISO 8601 UTC).
     pub fn after(
         mut self,
-        value: impl ::std::convert::Into<super::types::UtcDateTime>,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.after = ::std::option::Option::Some(value.into());
         self

@@ -41,9 +41,9 @@ impl Users {
     /// # Parameters
     /// - `identifier` (path, required): The provider internal id or public id (for LinkedIn, `provider_id` or `public_identifier`).
     /// - `linkedin_sections` (query, optional): LinkedIn sections to include: `*_preview` for every section in preview, `*` for every
-    /// - `linkedin_api` (query, optional): Use a non-classic LinkedIn API; needs the matching subscription.
+    /// - `linkedin_api` (query, optional): Use a non-classic LinkedIn API; needs the matching subscription. Leave out for Classic.
     /// - `notify` (query, optional): Tell the person about the profile visit.
-    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
+    /// - `account_id` (query, required): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -58,7 +58,7 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().get_profile("identifier").account_id("account_id").send().await?;
+    /// let response = client.users().get_profile("identifier", "account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
@@ -66,6 +66,7 @@ impl Users {
     pub fn get_profile(
         &self,
         identifier: impl ::std::convert::Into<::std::string::String>,
+        account_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetProfileBuilder {
         GetProfileBuilder {
             client: self.client.clone(),
@@ -73,7 +74,7 @@ impl Users {
             linkedin_sections: ::std::option::Option::None,
             linkedin_api: ::std::option::Option::None,
             notify: ::std::option::Option::None,
-            account_id: ::std::option::Option::None,
+            account_id: account_id.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -84,7 +85,7 @@ impl Users {
     /// Returns the profile of the person who owns the linked account.
     ///
     /// # Parameters
-    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
+    /// - `account_id` (query, required): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -99,15 +100,18 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().get_own_profile().account_id("account_id").send().await?;
+    /// let response = client.users().get_own_profile("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_own_profile(&self) -> GetOwnProfileBuilder {
+    pub fn get_own_profile(
+        &self,
+        account_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetOwnProfileBuilder {
         GetOwnProfileBuilder {
             client: self.client.clone(),
-            account_id: ::std::option::Option::None,
+            account_id: account_id.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -122,7 +126,7 @@ impl Users {
     /// key (`experience[skills]=…`): each object field is encoded `style: deepObject`.
     ///
     /// # Parameters
-    /// - body (`multipart/form-data`, required): a [`EditOwnProfileRequest`](crate::types::EditOwnProfileRequest), built with `new(account_id)` and setters
+    /// - body (`multipart/form-data`, required)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -137,7 +141,7 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let body = postpress_sdk::types::EditOwnProfileRequest::new("account_id");
+    /// # let body: postpress_sdk::types::UsersEditOwnProfileRequest = todo!();
     /// let response = client.users().edit_own_profile(body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -145,7 +149,7 @@ impl Users {
     /// ```
     pub fn edit_own_profile(
         &self,
-        body: impl ::std::convert::Into<super::types::EditOwnProfileRequest>,
+        body: impl ::std::convert::Into<super::types::UsersEditOwnProfileRequest>,
     ) -> EditOwnProfileBuilder {
         EditOwnProfileBuilder {
             client: self.client.clone(),
@@ -164,7 +168,7 @@ impl Users {
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
     /// - `limit` (query, optional): Page size.
     /// - `is_company` (query, optional): Set when the identifier is a LinkedIn company.
-    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
+    /// - `account_id` (query, required): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -181,7 +185,7 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().list_posts("identifier").account_id("account_id").send().await?;
+    /// let response = client.users().list_posts("identifier", "account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
@@ -189,6 +193,7 @@ impl Users {
     pub fn list_posts(
         &self,
         identifier: impl ::std::convert::Into<::std::string::String>,
+        account_id: impl ::std::convert::Into<::std::string::String>,
     ) -> ListPostsBuilder {
         ListPostsBuilder {
             client: self.client.clone(),
@@ -196,7 +201,7 @@ impl Users {
             cursor: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             is_company: ::std::option::Option::None,
-            account_id: ::std::option::Option::None,
+            account_id: account_id.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -210,7 +215,7 @@ impl Users {
     /// - `identifier` (path, required): The provider's internal id of the person.
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
     /// - `limit` (query, optional): Page size.
-    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
+    /// - `account_id` (query, required): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -227,7 +232,7 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().list_reactions("identifier").account_id("account_id").send().await?;
+    /// let response = client.users().list_reactions("identifier", "account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
@@ -235,13 +240,14 @@ impl Users {
     pub fn list_reactions(
         &self,
         identifier: impl ::std::convert::Into<::std::string::String>,
+        account_id: impl ::std::convert::Into<::std::string::String>,
     ) -> ListReactionsBuilder {
         ListReactionsBuilder {
             client: self.client.clone(),
             identifier: identifier.into(),
             cursor: ::std::option::Option::None,
             limit: ::std::option::Option::None,
-            account_id: ::std::option::Option::None,
+            account_id: account_id.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -255,7 +261,7 @@ impl Users {
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
     /// - `filter` (query, optional): Keep only the connections whose name matches.
     /// - `limit` (query, optional): Page size.
-    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
+    /// - `account_id` (query, required): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -272,18 +278,21 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().list_relations().account_id("account_id").send().await?;
+    /// let response = client.users().list_relations("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_relations(&self) -> ListRelationsBuilder {
+    pub fn list_relations(
+        &self,
+        account_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ListRelationsBuilder {
         ListRelationsBuilder {
             client: self.client.clone(),
             cursor: ::std::option::Option::None,
             filter: ::std::option::Option::None,
             limit: ::std::option::Option::None,
-            account_id: ::std::option::Option::None,
+            account_id: account_id.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -299,7 +308,7 @@ impl Users {
     /// - `user_id` (query, optional): Instagram provider id or username, or a LinkedIn user or company provider id.
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
     /// - `limit` (query, optional): Page size; at most 100 on LinkedIn and 200 on Instagram.
-    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
+    /// - `account_id` (query, required): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -316,18 +325,21 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().list_followers().account_id("account_id").send().await?;
+    /// let response = client.users().list_followers("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_followers(&self) -> ListFollowersBuilder {
+    pub fn list_followers(
+        &self,
+        account_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ListFollowersBuilder {
         ListFollowersBuilder {
             client: self.client.clone(),
             user_id: ::std::option::Option::None,
             cursor: ::std::option::Option::None,
             limit: ::std::option::Option::None,
-            account_id: ::std::option::Option::None,
+            account_id: account_id.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -341,7 +353,7 @@ impl Users {
     /// - `user_id` (query, optional): Instagram provider id or username.
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
     /// - `limit` (query, optional): Page size.
-    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
+    /// - `account_id` (query, required): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -358,18 +370,21 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().list_following().account_id("account_id").send().await?;
+    /// let response = client.users().list_following("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_following(&self) -> ListFollowingBuilder {
+    pub fn list_following(
+        &self,
+        account_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ListFollowingBuilder {
         ListFollowingBuilder {
             client: self.client.clone(),
             user_id: ::std::option::Option::None,
             cursor: ::std::option::Option::None,
             limit: ::std::option::Option::None,
-            account_id: ::std::option::Option::None,
+            account_id: account_id.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -380,7 +395,7 @@ impl Users {
     /// Sends a connection invitation (LinkedIn) or a follow request (Instagram).
     ///
     /// # Parameters
-    /// - body (`application/json`, required): a [`SendInvitationRequest`](crate::types::SendInvitationRequest), built with `new(provider_id, account_id)` and setters
+    /// - body (`application/json`, required)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -395,7 +410,7 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let body = postpress_sdk::types::SendInvitationRequest::new("provider_id", "account_id");
+    /// let body: postpress_sdk::types::SendInvitationRequest = ::serde_json::from_str(r#"{"provider_id":"ACoAAB5678","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","message":"Hello John, we met at the Lyon meetup last week."}"#).expect("the documented example");
     /// let response = client.users().send_invitation(body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -420,7 +435,7 @@ impl Users {
     /// # Parameters
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
     /// - `limit` (query, optional): Page size.
-    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
+    /// - `account_id` (query, required): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -437,17 +452,20 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().list_sent_invitations().account_id("account_id").send().await?;
+    /// let response = client.users().list_sent_invitations("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_sent_invitations(&self) -> ListSentInvitationsBuilder {
+    pub fn list_sent_invitations(
+        &self,
+        account_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ListSentInvitationsBuilder {
         ListSentInvitationsBuilder {
             client: self.client.clone(),
             cursor: ::std::option::Option::None,
             limit: ::std::option::Option::None,
-            account_id: ::std::option::Option::None,
+            account_id: account_id.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -459,7 +477,7 @@ impl Users {
     ///
     /// # Parameters
     /// - `invitation_id` (path, required): The invitation id (the provider id on Instagram).
-    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
+    /// - `account_id` (query, required): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -474,7 +492,7 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().cancel_invitation("invitation_id").account_id("account_id").send().await?;
+    /// let response = client.users().cancel_invitation("invitation_id", "account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
@@ -482,11 +500,12 @@ impl Users {
     pub fn cancel_invitation(
         &self,
         invitation_id: impl ::std::convert::Into<::std::string::String>,
+        account_id: impl ::std::convert::Into<::std::string::String>,
     ) -> CancelInvitationBuilder {
         CancelInvitationBuilder {
             client: self.client.clone(),
             invitation_id: invitation_id.into(),
-            account_id: ::std::option::Option::None,
+            account_id: account_id.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -499,7 +518,7 @@ impl Users {
     /// # Parameters
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
     /// - `limit` (query, optional): Page size.
-    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
+    /// - `account_id` (query, required): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -516,17 +535,20 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().list_received_invitations().account_id("account_id").send().await?;
+    /// let response = client.users().list_received_invitations("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_received_invitations(&self) -> ListReceivedInvitationsBuilder {
+    pub fn list_received_invitations(
+        &self,
+        account_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> ListReceivedInvitationsBuilder {
         ListReceivedInvitationsBuilder {
             client: self.client.clone(),
             cursor: ::std::option::Option::None,
             limit: ::std::option::Option::None,
-            account_id: ::std::option::Option::None,
+            account_id: account_id.into(),
             options: ::std::default::Default::default(),
         }
     }
@@ -538,7 +560,7 @@ impl Users {
     ///
     /// # Parameters
     /// - `invitation_id` (path, required): The received invitation.
-    /// - body (`application/json`, required): a [`HandleInvitationRequest`](crate::types::HandleInvitationRequest), or any of `LinkedinInvitationAnswer`, `InstagramInvitationAnswer` (each converts into it)
+    /// - body (`application/json`, required)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -553,7 +575,7 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::HandleInvitationRequest = todo!();
+    /// let body: postpress_sdk::types::HandleInvitationRequest = ::serde_json::from_str(r#"{"provider":"LINKEDIN","shared_secret":"s3cr3t-token","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","action":"accept"}"#).expect("the documented example");
     /// let response = client.users().handle_invitation("invitation_id", body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -572,16 +594,16 @@ impl Users {
         }
     }
 }
-/// Request builder for `GET /users/{identifier}`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/{identifier}`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProfileBuilder {
     client: crate::Client,
     identifier: ::std::string::String,
     linkedin_sections: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    linkedin_api: ::std::option::Option<super::types::LinkedinProduct>,
+    linkedin_api: ::std::option::Option<super::types::UsersGetProfileLinkedinApi>,
     notify: ::std::option::Option<bool>,
-    account_id: ::std::option::Option<::std::string::String>,
+    account_id: ::std::string::String,
     options: crate::engine::RequestOptions,
 }
 impl GetProfileBuilder {
@@ -594,10 +616,10 @@ impl GetProfileBuilder {
         self.linkedin_sections = ::std::option::Option::Some(value.into());
         self
     }
-    /// Use a non-classic LinkedIn API; needs the matching subscription.
+    /// Use a non-classic LinkedIn API; needs the matching subscription. Leave out for Classic.
     pub fn linkedin_api(
         mut self,
-        value: impl ::std::convert::Into<super::types::LinkedinProduct>,
+        value: impl ::std::convert::Into<super::types::UsersGetProfileLinkedinApi>,
     ) -> Self {
         self.linkedin_api = ::std::option::Option::Some(value.into());
         self
@@ -605,14 +627,6 @@ impl GetProfileBuilder {
     /// Tell the person about the profile visit.
     pub fn notify(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.notify = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// The linked account to act through.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
         self
     }
     crate::engine::request_option_setters!();
@@ -637,7 +651,7 @@ impl GetProfileBuilder {
         req.query_param("notify", &self.notify, crate::engine::ParamStyle::Form, true)?;
         req.query_param(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            &self.account_id,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -657,23 +671,15 @@ impl GetProfileBuilder {
         raw.json::<super::types::UserProfile>()
     }
 }
-/// Request builder for `GET /users/me`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/me`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetOwnProfileBuilder {
     client: crate::Client,
-    account_id: ::std::option::Option<::std::string::String>,
+    account_id: ::std::string::String,
     options: crate::engine::RequestOptions,
 }
 impl GetOwnProfileBuilder {
-    /// The linked account to act through.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
-        self
-    }
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -682,7 +688,7 @@ impl GetOwnProfileBuilder {
         );
         req.query_param(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            &self.account_id,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -709,7 +715,7 @@ impl GetOwnProfileBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct EditOwnProfileBuilder {
     client: crate::Client,
-    body: super::types::EditOwnProfileRequest,
+    body: super::types::UsersEditOwnProfileRequest,
     options: crate::engine::RequestOptions,
 }
 impl EditOwnProfileBuilder {
@@ -780,7 +786,7 @@ impl EditOwnProfileBuilder {
         raw.json::<super::types::ProfileEdited>()
     }
 }
-/// Request builder for `GET /users/{identifier}/posts`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/{identifier}/posts`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListPostsBuilder {
@@ -789,7 +795,7 @@ pub struct ListPostsBuilder {
     cursor: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
     is_company: ::std::option::Option<bool>,
-    account_id: ::std::option::Option<::std::string::String>,
+    account_id: ::std::string::String,
     options: crate::engine::RequestOptions,
 }
 impl ListPostsBuilder {
@@ -809,14 +815,6 @@ impl ListPostsBuilder {
     /// Set when the identifier is a LinkedIn company.
     pub fn is_company(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.is_company = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// The linked account to act through.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
         self
     }
     crate::engine::request_option_setters!();
@@ -844,7 +842,7 @@ impl ListPostsBuilder {
         )?;
         req.query_param(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            &self.account_id,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -891,7 +889,7 @@ impl ListPostsBuilder {
         crate::engine::items(self.pages(), |page: super::types::PostList| page.items)
     }
 }
-/// Request builder for `GET /users/{identifier}/reactions`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/{identifier}/reactions`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListReactionsBuilder {
@@ -899,7 +897,7 @@ pub struct ListReactionsBuilder {
     identifier: ::std::string::String,
     cursor: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
-    account_id: ::std::option::Option<::std::string::String>,
+    account_id: ::std::string::String,
     options: crate::engine::RequestOptions,
 }
 impl ListReactionsBuilder {
@@ -914,14 +912,6 @@ impl ListReactionsBuilder {
     /// Page size.
     pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// The linked account to act through.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
         self
     }
     crate::engine::request_option_setters!();
@@ -943,7 +933,7 @@ impl ListReactionsBuilder {
         req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
         req.query_param(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            &self.account_id,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -995,7 +985,7 @@ impl ListReactionsBuilder {
         )
     }
 }
-/// Request builder for `GET /users/relations`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/relations`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListRelationsBuilder {
@@ -1003,7 +993,7 @@ pub struct ListRelationsBuilder {
     cursor: ::std::option::Option<::std::string::String>,
     filter: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
-    account_id: ::std::option::Option<::std::string::String>,
+    account_id: ::std::string::String,
     options: crate::engine::RequestOptions,
 }
 impl ListRelationsBuilder {
@@ -1028,14 +1018,6 @@ impl ListRelationsBuilder {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
-    /// The linked account to act through.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
-        self
-    }
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -1055,7 +1037,7 @@ impl ListRelationsBuilder {
         req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
         req.query_param(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            &self.account_id,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -1109,7 +1091,7 @@ impl ListRelationsBuilder {
         )
     }
 }
-/// Request builder for `GET /users/followers`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/followers`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListFollowersBuilder {
@@ -1117,7 +1099,7 @@ pub struct ListFollowersBuilder {
     user_id: ::std::option::Option<::std::string::String>,
     cursor: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
-    account_id: ::std::option::Option<::std::string::String>,
+    account_id: ::std::string::String,
     options: crate::engine::RequestOptions,
 }
 impl ListFollowersBuilder {
@@ -1140,14 +1122,6 @@ impl ListFollowersBuilder {
     /// Page size; at most 100 on LinkedIn and 200 on Instagram.
     pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// The linked account to act through.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
         self
     }
     crate::engine::request_option_setters!();
@@ -1174,7 +1148,7 @@ impl ListFollowersBuilder {
         req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
         req.query_param(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            &self.account_id,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -1228,7 +1202,7 @@ impl ListFollowersBuilder {
         )
     }
 }
-/// Request builder for `GET /users/following`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/following`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListFollowingBuilder {
@@ -1236,7 +1210,7 @@ pub struct ListFollowingBuilder {
     user_id: ::std::option::Option<::std::string::String>,
     cursor: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
-    account_id: ::std::option::Option<::std::string::String>,
+    account_id: ::std::string::String,
     options: crate::engine::RequestOptions,
 }
 impl ListFollowingBuilder {
@@ -1259,14 +1233,6 @@ impl ListFollowingBuilder {
     /// Page size.
     pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// The linked account to act through.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
         self
     }
     crate::engine::request_option_setters!();
@@ -1293,7 +1259,7 @@ impl ListFollowingBuilder {
         req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
         req.query_param(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            &self.account_id,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -1383,14 +1349,14 @@ impl SendInvitationBuilder {
         raw.json::<super::types::UserInvitationSent>()
     }
 }
-/// Request builder for `GET /users/invite/sent`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/invite/sent`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListSentInvitationsBuilder {
     client: crate::Client,
     cursor: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
-    account_id: ::std::option::Option<::std::string::String>,
+    account_id: ::std::string::String,
     options: crate::engine::RequestOptions,
 }
 impl ListSentInvitationsBuilder {
@@ -1405,14 +1371,6 @@ impl ListSentInvitationsBuilder {
     /// Page size.
     pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// The linked account to act through.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
         self
     }
     crate::engine::request_option_setters!();
@@ -1433,7 +1391,7 @@ impl ListSentInvitationsBuilder {
         req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
         req.query_param(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            &self.account_id,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -1487,24 +1445,16 @@ impl ListSentInvitationsBuilder {
         )
     }
 }
-/// Request builder for `DELETE /users/invite/sent/{invitation_id}`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
+/// Request builder for `DELETE /users/invite/sent/{invitation_id}`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CancelInvitationBuilder {
     client: crate::Client,
     invitation_id: ::std::string::String,
-    account_id: ::std::option::Option<::std::string::String>,
+    account_id: ::std::string::String,
     options: crate::engine::RequestOptions,
 }
 impl CancelInvitationBuilder {
-    /// The linked account to act through.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
-        self
-    }
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -1514,7 +1464,7 @@ impl CancelInvitationBuilder {
         req.path_param("invitation_id", &self.invitation_id)?;
         req.query_param(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            &self.account_id,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -1536,14 +1486,14 @@ impl CancelInvitationBuilder {
         raw.json::<super::types::InvitationCanceled>()
     }
 }
-/// Request builder for `GET /users/invite/received`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/invite/received`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListReceivedInvitationsBuilder {
     client: crate::Client,
     cursor: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
-    account_id: ::std::option::Option<::std::string::String>,
+    account_id: ::std::string::String,
     options: crate::engine::RequestOptions,
 }
 impl ListReceivedInvitationsBuilder {
@@ -1558,14 +1508,6 @@ impl ListReceivedInvitationsBuilder {
     /// Page size.
     pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// The linked account to act through.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
         self
     }
     crate::engine::request_option_setters!();
@@ -1586,7 +1528,7 @@ impl ListReceivedInvitationsBuilder {
         req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
         req.query_param(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            &self.account_id,
             crate::engine::ParamStyle::Form,
             true,
         )?;

@@ -101,7 +101,7 @@ impl Webhooks {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::CreateWebhookRequest = todo!();
+    /// let body: postpress_sdk::types::CreateWebhookRequest = ::serde_json::from_str(r#"{"source":"messaging","request_url":"https://example.com/postpress/messages","name":"Inbound messages","events":["message_received","message_read"],"headers":[{"key":"Postpress-Auth","value":"shared-secret"}]}"#).expect("the documented example");
     /// let response = client.webhooks().create(body).send().await?;
     /// # let _ = response;
     /// # Ok(())
