@@ -79,7 +79,7 @@ impl Accounts {
     /// solve it with the checkpoint operation within five minutes.
     ///
     /// # Parameters
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`ConnectAccountRequest`](crate::types::ConnectAccountRequest), or any of `ImapConnect`, `LinkedinBasicConnect`, `CredentialsConnect`, `LinkedinCookieConnect`, `WhatsappConnect`, `TelegramConnect` (each converts into it)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -156,7 +156,7 @@ impl Accounts {
     ///
     /// # Parameters
     /// - `id` (path, required): The account id.
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`ConnectAccountRequest`](crate::types::ConnectAccountRequest), or any of `ImapConnect`, `LinkedinBasicConnect`, `CredentialsConnect`, `LinkedinCookieConnect`, `WhatsappConnect`, `TelegramConnect` (each converts into it)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -235,7 +235,7 @@ impl Accounts {
     ///
     /// # Parameters
     /// - `id` (path, required): The account id.
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`UpdateAccountRequest`](crate::types::UpdateAccountRequest), built with `new()` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -276,7 +276,7 @@ impl Accounts {
     /// `TRY_ANOTHER_WAY` to ask the provider for another method.
     ///
     /// # Parameters
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`SolveCheckpointRequest`](crate::types::SolveCheckpointRequest), built with `new(account_id, code, provider)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -315,7 +315,7 @@ impl Accounts {
     /// Asks the provider to send the checkpoint code again.
     ///
     /// # Parameters
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`ResendCheckpointRequest`](crate::types::ResendCheckpointRequest), built with `new(account_id, provider)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -529,6 +529,7 @@ impl ConnectBuilder {
 }
 /// The success responses of `POST /accounts`, by status.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ConnectResponse {
     /// Status `201`.
     Created(super::types::AccountCreated),
@@ -624,6 +625,7 @@ impl ReconnectBuilder {
 }
 /// The success responses of `POST /accounts/{id}`, by status.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ReconnectResponse {
     /// Status `201`.
     Created(super::types::AccountReconnected),
@@ -753,6 +755,7 @@ impl SolveCheckpointBuilder {
 }
 /// The success responses of `POST /accounts/checkpoint`, by status.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SolveCheckpointResponse {
     /// Status `201`.
     Created(super::types::AccountCreated),

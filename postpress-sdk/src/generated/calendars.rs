@@ -39,7 +39,7 @@ impl Calendars {
     /// Lists the calendars of a Google or Microsoft account whose calendar scopes are enabled.
     ///
     /// # Parameters
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     /// - `limit` (query, optional): Page size.
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
     ///
@@ -58,18 +58,15 @@ impl Calendars {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.calendars().list("account_id").send().await?;
+    /// let response = client.calendars().list().account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(
-        &self,
-        account_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListBuilder {
+    pub fn list(&self) -> ListBuilder {
         ListBuilder {
             client: self.client.clone(),
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             cursor: ::std::option::Option::None,
             options: ::std::default::Default::default(),
@@ -82,7 +79,7 @@ impl Calendars {
     /// Lists events across an account's calendars; suited to periodic polling.
     ///
     /// # Parameters
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     /// - `before` (query, optional): Keep only items strictly older than this instant (ISO 8601 UTC).
     /// - `after` (query, optional): Keep only items strictly newer than this instant (ISO 8601 UTC).
     /// - `limit` (query, optional): Page size.
@@ -103,18 +100,15 @@ impl Calendars {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.calendars().list_events("account_id").send().await?;
+    /// let response = client.calendars().list_events().account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_events(
-        &self,
-        account_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListEventsBuilder {
+    pub fn list_events(&self) -> ListEventsBuilder {
         ListEventsBuilder {
             client: self.client.clone(),
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             before: ::std::option::Option::None,
             after: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -130,8 +124,8 @@ impl Calendars {
     ///
     /// # Parameters
     /// - `calendar_id` (path, required): The calendar.
-    /// - `account_id` (query, required): The linked account to act through.
-    /// - body (`application/json`, required)
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
+    /// - body (`application/json`, required): a [`CreateCalendarEventRequest`](crate::types::CreateCalendarEventRequest), built with `new(title, start, end)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -147,7 +141,7 @@ impl Calendars {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::CreateCalendarEventRequest = ::serde_json::from_str(r#"{"title":"Quarterly review","start":{"date_time":"2025-09-15T09:00:00.000Z","time_zone":"Europe/Paris"},"end":{"date_time":"2025-09-15T10:00:00.000Z","time_zone":"Europe/Paris"},"attendees":[{"email":"john.roe@example.com"}]}"#).expect("the documented example");
-    /// let response = client.calendars().create_event("calendar_id", "account_id", body).send().await?;
+    /// let response = client.calendars().create_event("calendar_id", body).account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
@@ -155,13 +149,12 @@ impl Calendars {
     pub fn create_event(
         &self,
         calendar_id: impl ::std::convert::Into<::std::string::String>,
-        account_id: impl ::std::convert::Into<::std::string::String>,
         body: impl ::std::convert::Into<super::types::CreateCalendarEventRequest>,
     ) -> CreateEventBuilder {
         CreateEventBuilder {
             client: self.client.clone(),
             calendar_id: calendar_id.into(),
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             body: body.into(),
             options: ::std::default::Default::default(),
         }
@@ -175,7 +168,7 @@ impl Calendars {
     /// # Parameters
     /// - `calendar_id` (path, required): The calendar.
     /// - `event_id` (path, required): The event.
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -190,7 +183,7 @@ impl Calendars {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.calendars().get_event("calendar_id", "event_id", "account_id").send().await?;
+    /// let response = client.calendars().get_event("calendar_id", "event_id").account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
@@ -199,13 +192,12 @@ impl Calendars {
         &self,
         calendar_id: impl ::std::convert::Into<::std::string::String>,
         event_id: impl ::std::convert::Into<::std::string::String>,
-        account_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetEventBuilder {
         GetEventBuilder {
             client: self.client.clone(),
             calendar_id: calendar_id.into(),
             event_id: event_id.into(),
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -218,7 +210,7 @@ impl Calendars {
     /// # Parameters
     /// - `calendar_id` (path, required): The calendar.
     /// - `event_id` (path, required): The event.
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -233,7 +225,7 @@ impl Calendars {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.calendars().delete_event("calendar_id", "event_id", "account_id").send().await?;
+    /// let response = client.calendars().delete_event("calendar_id", "event_id").account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
@@ -242,13 +234,12 @@ impl Calendars {
         &self,
         calendar_id: impl ::std::convert::Into<::std::string::String>,
         event_id: impl ::std::convert::Into<::std::string::String>,
-        account_id: impl ::std::convert::Into<::std::string::String>,
     ) -> DeleteEventBuilder {
         DeleteEventBuilder {
             client: self.client.clone(),
             calendar_id: calendar_id.into(),
             event_id: event_id.into(),
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -261,8 +252,8 @@ impl Calendars {
     /// # Parameters
     /// - `calendar_id` (path, required): The calendar.
     /// - `event_id` (path, required): The event.
-    /// - `account_id` (query, required): The linked account to act through.
-    /// - body (`application/json`, required)
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
+    /// - body (`application/json`, required): a [`UpdateCalendarEventRequest`](crate::types::UpdateCalendarEventRequest), built with `new()` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -278,7 +269,7 @@ impl Calendars {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::UpdateCalendarEventRequest = ::serde_json::from_str(r#"{"title":"Quarterly review (moved)","location":"Room 4"}"#).expect("the documented example");
-    /// let response = client.calendars().update_event("calendar_id", "event_id", "account_id", body).send().await?;
+    /// let response = client.calendars().update_event("calendar_id", "event_id", body).account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
@@ -287,30 +278,37 @@ impl Calendars {
         &self,
         calendar_id: impl ::std::convert::Into<::std::string::String>,
         event_id: impl ::std::convert::Into<::std::string::String>,
-        account_id: impl ::std::convert::Into<::std::string::String>,
         body: impl ::std::convert::Into<super::types::UpdateCalendarEventRequest>,
     ) -> UpdateEventBuilder {
         UpdateEventBuilder {
             client: self.client.clone(),
             calendar_id: calendar_id.into(),
             event_id: event_id.into(),
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             body: body.into(),
             options: ::std::default::Default::default(),
         }
     }
 }
-/// Request builder for `GET /calendars`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /calendars`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBuilder {
     client: crate::Client,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
     cursor: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl ListBuilder {
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
+        self
+    }
     /// Page size.
     pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
@@ -332,7 +330,7 @@ impl ListBuilder {
         );
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -391,12 +389,12 @@ impl ListBuilder {
         crate::engine::items(self.pages(), |page: super::types::CalendarList| page.data)
     }
 }
-/// Request builder for `GET /events`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /events`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListEventsBuilder {
     client: crate::Client,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<super::types::UtcDateTime>,
     after: ::std::option::Option<super::types::UtcDateTime>,
     limit: ::std::option::Option<i64>,
@@ -404,10 +402,18 @@ pub struct ListEventsBuilder {
     options: crate::engine::RequestOptions,
 }
 impl ListEventsBuilder {
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
+        self
+    }
     /// Keep only items strictly older than this instant (ISO 8601 UTC).
     pub fn before(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<super::types::UtcDateTime>,
     ) -> Self {
         self.before = ::std::option::Option::Some(value.into());
         self
@@ -415,7 +421,7 @@ impl ListEventsBuilder {
     /// Keep only items strictly newer than this instant (ISO 8601 UTC).
     pub fn after(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<super::types::UtcDateTime>,
     ) -> Self {
         self.after = ::std::option::Option::Some(value.into());
         self
@@ -438,7 +444,7 @@ impl ListEventsBuilder {
         let mut req = crate::engine::Request::new(crate::engine::Method::GET, "/events");
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -504,17 +510,25 @@ impl ListEventsBuilder {
         )
     }
 }
-/// Request builder for `POST /calendars/{calendar_id}/events`: set optional inputs, then call `.send().await`.
+/// Request builder for `POST /calendars/{calendar_id}/events`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateEventBuilder {
     client: crate::Client,
     calendar_id: ::std::string::String,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     body: super::types::CreateCalendarEventRequest,
     options: crate::engine::RequestOptions,
 }
 impl CreateEventBuilder {
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
+        self
+    }
     crate::engine::idempotency_key_setter!();
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -525,7 +539,7 @@ impl CreateEventBuilder {
         req.path_param("calendar_id", &self.calendar_id)?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -551,17 +565,25 @@ impl CreateEventBuilder {
         raw.json::<super::types::CalendarEventCreated>()
     }
 }
-/// Request builder for `GET /calendars/{calendar_id}/events/{event_id}`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /calendars/{calendar_id}/events/{event_id}`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetEventBuilder {
     client: crate::Client,
     calendar_id: ::std::string::String,
     event_id: ::std::string::String,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl GetEventBuilder {
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
+        self
+    }
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -572,7 +594,7 @@ impl GetEventBuilder {
         req.path_param("event_id", &self.event_id)?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -592,17 +614,25 @@ impl GetEventBuilder {
         raw.json::<super::types::CalendarEvent>()
     }
 }
-/// Request builder for `DELETE /calendars/{calendar_id}/events/{event_id}`: set optional inputs, then call `.send().await`.
+/// Request builder for `DELETE /calendars/{calendar_id}/events/{event_id}`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteEventBuilder {
     client: crate::Client,
     calendar_id: ::std::string::String,
     event_id: ::std::string::String,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl DeleteEventBuilder {
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
+        self
+    }
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -613,7 +643,7 @@ impl DeleteEventBuilder {
         req.path_param("event_id", &self.event_id)?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -637,18 +667,26 @@ impl DeleteEventBuilder {
         raw.json::<super::types::CalendarEventDeleted>()
     }
 }
-/// Request builder for `PATCH /calendars/{calendar_id}/events/{event_id}`: set optional inputs, then call `.send().await`.
+/// Request builder for `PATCH /calendars/{calendar_id}/events/{event_id}`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateEventBuilder {
     client: crate::Client,
     calendar_id: ::std::string::String,
     event_id: ::std::string::String,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     body: super::types::UpdateCalendarEventRequest,
     options: crate::engine::RequestOptions,
 }
 impl UpdateEventBuilder {
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
+        self
+    }
     crate::engine::idempotency_key_setter!();
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -660,7 +698,7 @@ impl UpdateEventBuilder {
         req.path_param("event_id", &self.event_id)?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;

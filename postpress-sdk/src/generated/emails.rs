@@ -39,7 +39,7 @@ impl Emails {
     /// Saves a draft in a mail account. Only a stub page documents this route; its fields are kept as published.
     ///
     /// # Parameters
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`CreateDraftRequest`](crate::types::CreateDraftRequest), built with `new()` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):

@@ -40,10 +40,10 @@ impl Linkedin {
     /// or the next page of an earlier search. Long cursors go in the body instead of the query.
     ///
     /// # Parameters
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     /// - `limit` (query, optional): Page size; at most 50 for Classic and 100 for Sales Navigator and Recruiter.
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`LinkedinSearchRequest`](crate::types::LinkedinSearchRequest), or any of `ClassicPeopleSearch`, `ClassicCompanySearch`, `ClassicPostSearch`, `ClassicJobSearch`, `SalesNavigatorPeopleSearch`, `SalesNavigatorCompanySearch`, `RecruiterPeopleSearch`, `UrlSearch`, `CursorSearch` (each converts into it)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -59,19 +59,18 @@ impl Linkedin {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::LinkedinSearchRequest = ::serde_json::from_str(r#"{"api":"classic","category":"people","keywords":"data engineer","network_distance":[2,3]}"#).expect("the documented example");
-    /// let response = client.linkedin().search("account_id", body).send().await?;
+    /// let response = client.linkedin().search(body).account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
     pub fn search(
         &self,
-        account_id: impl ::std::convert::Into<::std::string::String>,
         body: impl ::std::convert::Into<super::types::LinkedinSearchRequest>,
     ) -> SearchBuilder {
         SearchBuilder {
             client: self.client.clone(),
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             cursor: ::std::option::Option::None,
             body: body.into(),
@@ -86,7 +85,7 @@ impl Linkedin {
     ///
     /// # Parameters
     /// - `user_id` (path, required): The profile id (`AEM…` for Recruiter, `ACw…` for Sales Navigator).
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`ProfileActionRequest`](crate::types::ProfileActionRequest), or any of `RecruiterPipelineAction`, `RecruiterRejectAction`, `SaveLeadAction` (each converts into it)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -126,7 +125,7 @@ impl Linkedin {
     /// Returns the InMail credits left per LinkedIn product; `null` where there is no subscription.
     ///
     /// # Parameters
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -141,18 +140,15 @@ impl Linkedin {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.linkedin().get_inmail_balance("account_id").send().await?;
+    /// let response = client.linkedin().get_inmail_balance().account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_inmail_balance(
-        &self,
-        account_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetInmailBalanceBuilder {
+    pub fn get_inmail_balance(&self) -> GetInmailBalanceBuilder {
         GetInmailBalanceBuilder {
             client: self.client.clone(),
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -163,7 +159,7 @@ impl Linkedin {
     /// Endorses one skill on a profile; the id comes from the profile's skills section.
     ///
     /// # Parameters
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`EndorseSkillRequest`](crate::types::EndorseSkillRequest), built with `new(account_id, profile_id, skill_endorsement_id)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -201,7 +197,7 @@ impl Linkedin {
     /// Creates a draft job posting; publish it with the publish operation.
     ///
     /// # Parameters
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`CreateJobPostingRequest`](crate::types::CreateJobPostingRequest), built with `new(account_id, job_title, company, workplace, location, description)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -240,7 +236,7 @@ impl Linkedin {
     ///
     /// # Parameters
     /// - `job_id` (path, required): The job posting.
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`EditJobPostingRequest`](crate::types::EditJobPostingRequest), built with `new(account_id)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -281,7 +277,7 @@ impl Linkedin {
     ///
     /// # Parameters
     /// - `draft_id` (path, required): The draft job posting.
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`PublishJobPostingRequest`](crate::types::PublishJobPostingRequest), or any of `FreeJobPublish`, `PromotedJobPublish` (each converts into it)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -322,7 +318,7 @@ impl Linkedin {
     ///
     /// # Parameters
     /// - `draft_id` (path, required): The draft job posting.
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`SolveJobCheckpointRequest`](crate::types::SolveJobCheckpointRequest), built with `new(account_id, input)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -363,7 +359,7 @@ impl Linkedin {
     ///
     /// # Parameters
     /// - `id` (path, required): The job posting id.
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     /// - `service` (query, optional): The LinkedIn product that owns the posting.
     /// - `limit` (query, optional): Page size.
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
@@ -394,7 +390,7 @@ impl Linkedin {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.linkedin().list_job_applicants("id", "account_id").send().await?;
+    /// let response = client.linkedin().list_job_applicants("id").account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
@@ -402,12 +398,11 @@ impl Linkedin {
     pub fn list_job_applicants(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
-        account_id: impl ::std::convert::Into<::std::string::String>,
     ) -> ListJobApplicantsBuilder {
         ListJobApplicantsBuilder {
             client: self.client.clone(),
             id: id.into(),
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             service: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             cursor: ::std::option::Option::None,
@@ -433,7 +428,7 @@ impl Linkedin {
     ///
     /// # Parameters
     /// - `applicant_id` (path, required): The applicant.
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -448,7 +443,7 @@ impl Linkedin {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.linkedin().get_job_applicant("applicant_id", "account_id").send().await?;
+    /// let response = client.linkedin().get_job_applicant("applicant_id").account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
@@ -456,28 +451,35 @@ impl Linkedin {
     pub fn get_job_applicant(
         &self,
         applicant_id: impl ::std::convert::Into<::std::string::String>,
-        account_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetJobApplicantBuilder {
         GetJobApplicantBuilder {
             client: self.client.clone(),
             applicant_id: applicant_id.into(),
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
 }
-/// Request builder for `POST /linkedin/search`: set optional inputs, then call `.send().await`.
+/// Request builder for `POST /linkedin/search`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct SearchBuilder {
     client: crate::Client,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
     cursor: ::std::option::Option<::std::string::String>,
     body: super::types::LinkedinSearchRequest,
     options: crate::engine::RequestOptions,
 }
 impl SearchBuilder {
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
+        self
+    }
     /// Page size; at most 50 for Classic and 100 for Sales Navigator and Recruiter.
     pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
@@ -500,7 +502,7 @@ impl SearchBuilder {
         );
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -576,15 +578,23 @@ impl PerformUserActionBuilder {
         raw.json::<super::types::LinkedinPerformActionOnUser>()
     }
 }
-/// Request builder for `GET /linkedin/inmail_balance`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /linkedin/inmail_balance`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetInmailBalanceBuilder {
     client: crate::Client,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl GetInmailBalanceBuilder {
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
+        self
+    }
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -593,7 +603,7 @@ impl GetInmailBalanceBuilder {
         );
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -805,13 +815,13 @@ impl SolveJobCheckpointBuilder {
         raw.json::<super::types::JobPublishResult>()
     }
 }
-/// Request builder for `GET /linkedin/jobs/{id}/applicants`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /linkedin/jobs/{id}/applicants`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListJobApplicantsBuilder {
     client: crate::Client,
     id: ::std::string::String,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     service: ::std::option::Option<super::types::JobService>,
     limit: ::std::option::Option<i64>,
     cursor: ::std::option::Option<::std::string::String>,
@@ -829,6 +839,14 @@ pub struct ListJobApplicantsBuilder {
     options: crate::engine::RequestOptions,
 }
 impl ListJobApplicantsBuilder {
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
+        self
+    }
     /// The LinkedIn product that owns the posting.
     pub fn service(
         mut self,
@@ -947,7 +965,7 @@ impl ListJobApplicantsBuilder {
         req.path_param("id", &self.id)?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -1133,16 +1151,24 @@ impl ListJobApplicantsBuilder {
         )
     }
 }
-/// Request builder for `GET /linkedin/jobs/applicants/{applicant_id}`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /linkedin/jobs/applicants/{applicant_id}`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetJobApplicantBuilder {
     client: crate::Client,
     applicant_id: ::std::string::String,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl GetJobApplicantBuilder {
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
+        self
+    }
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -1152,7 +1178,7 @@ impl GetJobApplicantBuilder {
         req.path_param("applicant_id", &self.applicant_id)?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;

@@ -161,7 +161,7 @@ impl Messages {
     ///
     /// # Parameters
     /// - `message_id` (path, required): The message's PostPress id.
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`AddMessageReactionRequest`](crate::types::AddMessageReactionRequest), built with `new(reaction)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -203,7 +203,7 @@ impl Messages {
     ///
     /// # Parameters
     /// - `message_id` (path, required): The message's PostPress id.
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`ForwardMessageRequest`](crate::types::ForwardMessageRequest), built with `new(chat_id)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -262,7 +262,7 @@ impl ListBuilder {
     /// Keep only items strictly older than this instant (ISO 8601 UTC).
     pub fn before(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<super::types::UtcDateTime>,
     ) -> Self {
         self.before = ::std::option::Option::Some(value.into());
         self
@@ -270,7 +270,7 @@ impl ListBuilder {
     /// Keep only items strictly newer than this instant (ISO 8601 UTC).
     pub fn after(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<super::types::UtcDateTime>,
     ) -> Self {
         self.after = ::std::option::Option::Some(value.into());
         self

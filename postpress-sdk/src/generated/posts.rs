@@ -40,7 +40,7 @@ impl Posts {
     /// JSON-encoded string, files as parts of their own.
     ///
     /// # Parameters
-    /// - body (`multipart/form-data`, required)
+    /// - body (`multipart/form-data`, required): a [`CreatePostRequest`](crate::types::CreatePostRequest), built with `new(account_id, text)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -55,7 +55,7 @@ impl Posts {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::PostsCreateRequest = todo!();
+    /// let body = postpress_sdk::types::CreatePostRequest::new("account_id", "text");
     /// let response = client.posts().create(body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -63,7 +63,7 @@ impl Posts {
     /// ```
     pub fn create(
         &self,
-        body: impl ::std::convert::Into<super::types::PostsCreateRequest>,
+        body: impl ::std::convert::Into<super::types::CreatePostRequest>,
     ) -> CreateBuilder {
         CreateBuilder {
             client: self.client.clone(),
@@ -80,7 +80,7 @@ impl Posts {
     ///
     /// # Parameters
     /// - `post_id` (path, required): The post id in one of the accepted forms.
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -95,7 +95,7 @@ impl Posts {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.posts().get("post_id", "account_id").send().await?;
+    /// let response = client.posts().get("post_id").account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
@@ -103,12 +103,11 @@ impl Posts {
     pub fn get(
         &self,
         post_id: impl ::std::convert::Into<::std::string::String>,
-        account_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetBuilder {
         GetBuilder {
             client: self.client.clone(),
             post_id: post_id.into(),
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -119,7 +118,7 @@ impl Posts {
     /// Adds a reaction to a post, or to one of its comments when `comment_id` is set.
     ///
     /// # Parameters
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`AddPostReactionRequest`](crate::types::AddPostReactionRequest), built with `new(account_id, post_id)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -205,7 +204,7 @@ impl Posts {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateBuilder {
     client: crate::Client,
-    body: super::types::PostsCreateRequest,
+    body: super::types::CreatePostRequest,
     options: crate::engine::RequestOptions,
 }
 impl CreateBuilder {
@@ -249,16 +248,24 @@ impl CreateBuilder {
         raw.json::<super::types::PostCreated>()
     }
 }
-/// Request builder for `GET /posts/{post_id}`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /posts/{post_id}`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetBuilder {
     client: crate::Client,
     post_id: ::std::string::String,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl GetBuilder {
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
+        self
+    }
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -268,7 +275,7 @@ impl GetBuilder {
         req.path_param("post_id", &self.post_id)?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;

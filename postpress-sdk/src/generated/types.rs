@@ -31,6 +31,7 @@
 /// Example: `{"error":{"code":"not_found","message":"The requested resource was not found.","request_id":"3b2a1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d"}}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Error {
     /// The problem-style error every reference page shows. `type` is `errors/` followed by an
     /// error code (see `ErrorCode`); `instance` identifies the request for support.
@@ -44,9 +45,13 @@ pub enum Error {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    Error { ProblemDetails(ProblemDetails), ErrorEnvelope(ErrorEnvelope) }
+);
 /// `request_id` is optional here: the usage page shows it on every example but the
 /// reference pages never show the envelope at all, so nothing promises it.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ErrorEnvelopeError {
     pub code: ErrorCode,
     /// A human-readable explanation.
@@ -55,20 +60,30 @@ pub struct ErrorEnvelopeError {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    ErrorEnvelopeError { new(code : ErrorCode, message : ::std::string::String) fixed()
+    set(request_id : ::std::string::String) set_nullable() empty() }
+);
 /// The error envelope of the usage page.
 ///
 /// Example: `{"error":{"code":"not_found","message":"The requested resource was not found.","request_id":"3b2a1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d"}}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ErrorEnvelope {
     /// `request_id` is optional here: the usage page shows it on every example but the
     /// reference pages never show the envelope at all, so nothing promises it.
     pub error: ErrorEnvelopeError,
 }
+crate::engine::struct_constructor!(
+    ErrorEnvelope { new(error : ErrorEnvelopeError) fixed() set() set_nullable() empty()
+    }
+);
 /// The problem-style error every reference page shows. `type` is `errors/` followed by an
 /// error code (see `ErrorCode`); `instance` identifies the request for support.
 ///
 /// Example: `{"title":"Unauthorized","detail":"The API key is missing from the request.","instance":"5f0c2a9e-1b7d-4c3a-9e8f-0a1b2c3d4e5f","type":"errors/missing_credentials","status":401}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProblemDetails {
     /// A short summary of the problem.
     pub title: ::std::string::String,
@@ -84,11 +99,17 @@ pub struct ProblemDetails {
     /// The HTTP status.
     pub status: i32,
 }
+crate::engine::struct_constructor!(
+    ProblemDetails { new(title : ::std::string::String, type_ : ::std::string::String,
+    status : i32) fixed() set(detail : ::std::string::String, instance :
+    ::std::string::String) set_nullable() empty() }
+);
 /// Machine-readable error codes: the envelope's `code`, or the part of a problem's `type`
 /// after `errors/`. The set is open: the listed codes are the ones the usage page and the
 /// reference pages show (the 401 pages announce thirteen types and twelve are visible), and
 /// any other string may arrive.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ErrorCode {
     /// `key_missing`
     KeyMissing,
@@ -175,7 +196,7 @@ pub type UniqueId = ::std::string::String;
 /// An ISO 8601 instant in UTC (`YYYY-MM-DDTHH:MM:SS.sssZ`).
 ///
 /// Example: `"2025-12-31T23:59:59.999Z"`
-pub type UtcDateTime = ::std::string::String;
+pub type UtcDateTime = crate::engine::Timestamp;
 /// Milliseconds since the Unix epoch.
 ///
 /// Example: `1735689599999`
@@ -185,6 +206,7 @@ pub type ResponseCursor = ::std::string::String;
 /// A boolean sent as a number (0 or 1).
 pub type Flag01 = i32;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedinProduct {
     /// `classic`
     Classic,
@@ -200,6 +222,7 @@ crate::engine::string_enum_impls!(
     SalesNavigator => "sales_navigator", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AccountSourceServiceStatus {
     /// `OK`
     OkType,
@@ -222,6 +245,7 @@ crate::engine::string_enum_impls!(
     "CONNECTING", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatAccountType {
     /// `WHATSAPP`
     Whatsapp,
@@ -246,6 +270,7 @@ crate::engine::string_enum_impls!(
     Telegram => "TELEGRAM", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookAccountType {
     /// `GOOGLE`
     Google,
@@ -279,6 +304,7 @@ crate::engine::string_enum_impls!(
     Slack => "SLACK", Telegram => "TELEGRAM", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HostedProvider {
     /// `LINKEDIN`
     Linkedin,
@@ -308,6 +334,7 @@ crate::engine::string_enum_impls!(
 );
 /// A reaction as the provider reports it (different words from the input enum).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReactionValue {
     /// `LIKE`
     Like,
@@ -331,6 +358,7 @@ crate::engine::string_enum_impls!(
 );
 /// Default: `"CLASSIC"`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobService {
     /// `CLASSIC`
     Classic,
@@ -343,6 +371,7 @@ crate::engine::string_enum_impls!(
     JobService, Unknown, { Classic => "CLASSIC", Recruiter => "RECRUITER", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobState {
     /// `active`
     Active,
@@ -362,6 +391,7 @@ crate::engine::string_enum_impls!(
     => "closed", Paused => "paused", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApplicantRating {
     /// `UNRATED`
     Unrated,
@@ -380,6 +410,7 @@ crate::engine::string_enum_impls!(
 );
 /// An event a webhook listens to. The list page marks its enum as continuing, so this is an open set: the values seen, or any other string (the gap rule).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookEvent {
     /// `message_received`
     MessageReceived,
@@ -452,6 +483,7 @@ crate::engine::string_enum_impls!(
 );
 /// Every event the pages show any source emitting.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum KnownWebhookEvent {
     /// `message_received`
     MessageReceived,
@@ -524,6 +556,7 @@ crate::engine::string_enum_impls!(
 );
 /// Default: `"json"`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookFormat {
     /// `json`
     Json,
@@ -536,68 +569,117 @@ crate::engine::string_enum_impls!(
     WebhookFormat, Unknown, { Json => "json", Form => "form", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookHeader {
     pub key: ::std::string::String,
     pub value: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    WebhookHeader { new(key : ::std::string::String, value : ::std::string::String)
+    fixed() set() set_nullable() empty() }
+);
 /// Example: `{"object":"AccountDeleted"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountDeleted {
     /// Always `AccountDeleted`.
     pub object: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    AccountDeleted { new() fixed(object : "AccountDeleted") set() set_nullable() empty()
+    }
+);
 /// Example: `{"object":"ReactionAdded"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ReactionAdded {
     /// Always `ReactionAdded`.
     pub object: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    ReactionAdded { new() fixed(object : "ReactionAdded") set() set_nullable() empty() }
+);
 /// Example: `{"object":"InvitationCanceled"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvitationCanceled {
     /// Always `InvitationCanceled`.
     pub object: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    InvitationCanceled { new() fixed(object : "InvitationCanceled") set() set_nullable()
+    empty() }
+);
 /// Example: `{"object":"MessageDeleted"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessageDeleted {
     /// Always `MessageDeleted`.
     pub object: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    MessageDeleted { new() fixed(object : "MessageDeleted") set() set_nullable() empty()
+    }
+);
 /// Example: `{"object":"WebhookDeleted"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookDeleted {
     /// Always `WebhookDeleted`.
     pub object: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    WebhookDeleted { new() fixed(object : "WebhookDeleted") set() set_nullable() empty()
+    }
+);
 /// Acknowledges a chat action; `getInviteLink` also returns the link.
 ///
 /// Example: `{"object":"ChatPatched"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatPatched {
     /// Always `ChatPatched`.
     pub object: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invite_link: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    ChatPatched { new() fixed(object : "ChatPatched") set(invite_link :
+    ::std::string::String) set_nullable() empty() }
+);
 /// Example: `{"object":"ProfileEdited"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProfileEdited {
     /// Always `ProfileEdited`.
     pub object: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    ProfileEdited { new() fixed(object : "ProfileEdited") set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountSource {
     pub id: ::std::string::String,
     pub status: AccountSourceServiceStatus,
 }
+crate::engine::struct_constructor!(
+    AccountSource { new(id : ::std::string::String, status : AccountSourceServiceStatus)
+    fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountSignature {
     pub title: ::std::string::String,
     pub content: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    AccountSignature { new(title : ::std::string::String, content :
+    ::std::string::String) fixed() set() set_nullable() empty() }
+);
 /// Fields every account variant carries.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountBase {
     /// Always `Account`.
     pub object: ::std::string::String,
@@ -613,18 +695,36 @@ pub struct AccountBase {
     pub groups: ::std::vec::Vec<UniqueId>,
     pub sources: ::std::vec::Vec<AccountSource>,
 }
+crate::engine::struct_constructor!(
+    AccountBase { new(id : UniqueId, name : ::std::string::String, created_at :
+    UtcDateTime, groups : ::std::vec::Vec < UniqueId >, sources : ::std::vec::Vec <
+    AccountSource >) fixed(object : "Account") set(last_fetched_at : UtcDateTime,
+    current_signature : UniqueId, signatures : ::std::vec::Vec < AccountSignature >)
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PhoneSim {
     pub phone_number: ::std::string::String,
     pub sim_serial_number: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    PhoneSim { new(phone_number : ::std::string::String, sim_serial_number :
+    ::std::string::String) fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MobileAccountConnectionParams {
     pub im: PhoneSim,
     pub call: PhoneSim,
 }
+crate::engine::struct_constructor!(
+    MobileAccountConnectionParams { new(im : PhoneSim, call : PhoneSim) fixed() set()
+    set_nullable() empty() }
+);
 /// Mobile
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MobileAccount {
     /// Always `Account`.
     pub object: ::std::string::String,
@@ -644,8 +744,16 @@ pub struct MobileAccount {
     pub type_: ::std::string::String,
     pub connection_params: MobileAccountConnectionParams,
 }
+crate::engine::struct_constructor!(
+    MobileAccount { new(id : UniqueId, name : ::std::string::String, created_at :
+    UtcDateTime, groups : ::std::vec::Vec < UniqueId >, sources : ::std::vec::Vec <
+    AccountSource >, connection_params : MobileAccountConnectionParams) fixed(object :
+    "Account", type_ : "MOBILE") set(last_fetched_at : UtcDateTime, current_signature :
+    UniqueId, signatures : ::std::vec::Vec < AccountSignature >) set_nullable() empty() }
+);
 /// `GOOGLE` is named by the webhook account types (`WebhookAccountType`); an earlier `GOOGLE_OAUTH` had no source and is gone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MailAccountType {
     /// `MAIL`
     Mail,
@@ -663,17 +771,28 @@ crate::engine::string_enum_impls!(
     Outlook => "OUTLOOK", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MailAccountConnectionParamsMail {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     pub username: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    MailAccountConnectionParamsMail { new(username : ::std::string::String) fixed()
+    set(id : ::std::string::String) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MailAccountConnectionParams {
     pub mail: MailAccountConnectionParamsMail,
 }
+crate::engine::struct_constructor!(
+    MailAccountConnectionParams { new(mail : MailAccountConnectionParamsMail) fixed()
+    set() set_nullable() empty() }
+);
 /// Mail
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MailAccount {
     /// Always `Account`.
     pub object: ::std::string::String,
@@ -693,10 +812,19 @@ pub struct MailAccount {
     pub type_: MailAccountType,
     pub connection_params: MailAccountConnectionParams,
 }
+crate::engine::struct_constructor!(
+    MailAccount { new(id : UniqueId, name : ::std::string::String, created_at :
+    UtcDateTime, groups : ::std::vec::Vec < UniqueId >, sources : ::std::vec::Vec <
+    AccountSource >, type_ : MailAccountType, connection_params :
+    MailAccountConnectionParams) fixed(object : "Account") set(last_fetched_at :
+    UtcDateTime, current_signature : UniqueId, signatures : ::std::vec::Vec <
+    AccountSignature >) set_nullable() empty() }
+);
 /// Calendar
 ///
 /// A calendar-only account. `GOOGLE_CALENDAR` is one of the webhook account types (`WebhookAccountType`), but no page shows its `connection_params`, so they are an open, optional object here (the gap rule).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CalendarAccount {
     /// Always `Account`.
     pub object: ::std::string::String,
@@ -719,7 +847,17 @@ pub struct CalendarAccount {
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
 }
+crate::engine::struct_constructor!(
+    CalendarAccount { new(id : UniqueId, name : ::std::string::String, created_at :
+    UtcDateTime, groups : ::std::vec::Vec < UniqueId >, sources : ::std::vec::Vec <
+    AccountSource >) fixed(object : "Account", type_ : "GOOGLE_CALENDAR")
+    set(last_fetched_at : UtcDateTime, current_signature : UniqueId, signatures :
+    ::std::vec::Vec < AccountSignature >, connection_params :
+    ::std::collections::BTreeMap < ::std::string::String, ::serde_json::Value >)
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MessagingAccountType {
     /// `LINKEDIN`
     Linkedin,
@@ -744,6 +882,7 @@ crate::engine::string_enum_impls!(
     => "TWITTER", Slack => "SLACK", }
 );
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagingAccountConnectionParamsIm {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -762,7 +901,14 @@ pub struct MessagingAccountConnectionParamsIm {
         ::serde_json::Value,
     >,
 }
+crate::engine::struct_constructor!(
+    MessagingAccountConnectionParamsIm { new() fixed() set(id : ::std::string::String,
+    username : ::std::string::String, public_identifier : ::std::string::String,
+    premium_features : ::std::vec::Vec < ::std::string::String >) set_nullable()
+    empty(additional_properties) }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagingAccountConnectionParams {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub im: ::std::option::Option<MessagingAccountConnectionParamsIm>,
@@ -773,10 +919,15 @@ pub struct MessagingAccountConnectionParams {
         ::serde_json::Value,
     >,
 }
+crate::engine::struct_constructor!(
+    MessagingAccountConnectionParams { new() fixed() set(im :
+    MessagingAccountConnectionParamsIm) set_nullable() empty(additional_properties) }
+);
 /// Messaging
 ///
 /// Accounts of messaging and social providers. The accounts page is cut off before these variants, so `connection_params` (the provider identity under `im`) is shaped after the visible `MOBILE` variant and kept optional and open (the gap rule).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagingAccount {
     /// Always `Account`.
     pub object: ::std::string::String,
@@ -796,10 +947,19 @@ pub struct MessagingAccount {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_params: ::std::option::Option<MessagingAccountConnectionParams>,
 }
+crate::engine::struct_constructor!(
+    MessagingAccount { new(id : UniqueId, name : ::std::string::String, created_at :
+    UtcDateTime, groups : ::std::vec::Vec < UniqueId >, sources : ::std::vec::Vec <
+    AccountSource >, type_ : MessagingAccountType) fixed(object : "Account")
+    set(last_fetched_at : UtcDateTime, current_signature : UniqueId, signatures :
+    ::std::vec::Vec < AccountSignature >, connection_params :
+    MessagingAccountConnectionParams) set_nullable() empty() }
+);
 /// A linked account; `type` tells the variants apart. The accounts page is cut off after the `MOBILE` and `MAIL` variants, so the mapping lists every account type another part of the document names (the webhook account types, the chat account types); a type not listed decodes into `Unknown` (the gap rule).
 ///
 /// Example: `{"object":"Account","type":"LINKEDIN","id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","name":"Jane Doe","created_at":"2025-03-01T09:30:00.000Z","connection_params":{"im":{"id":"ACoAAB1234","publicIdentifier":"j...`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Account {
     /// Mobile
     ///
@@ -956,11 +1116,16 @@ impl<'de> ::serde::Deserialize<'de> for Account {
         }
     }
 }
+crate::engine::union_from_variants!(
+    Account { Mobile(MobileAccount), Mail(MailAccount), Messaging(MessagingAccount),
+    Calendar(CalendarAccount) }
+);
 /// One page of accounts. The page is cut off before it shows whether `cursor` is always
 /// present, so it is optional here (the gap rule).
 ///
 /// Example: `{"object":"AccountList","items":[{"object":"Account","type":"MOBILE","id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GS","name":"Work phone","created_at":"2025-02-11T08:00:00.000Z","connection_params":{"im":{"phone...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountList {
     /// Always `AccountList`.
     pub object: ::std::string::String,
@@ -972,7 +1137,12 @@ pub struct AccountList {
     )]
     pub cursor: ::std::option::Option<::std::option::Option<ResponseCursor>>,
 }
+crate::engine::struct_constructor!(
+    AccountList { new(items : ::std::vec::Vec < Account >) fixed(object : "AccountList")
+    set() set_nullable(cursor : ResponseCursor) empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProxySettingsProtocol {
     /// `https`
     Https,
@@ -988,6 +1158,7 @@ crate::engine::string_enum_impls!(
     "socks5", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProxySettings {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub protocol: ::std::option::Option<ProxySettingsProtocol>,
@@ -998,16 +1169,26 @@ pub struct ProxySettings {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    ProxySettings { new(host : ::std::string::String, port : i64) fixed() set(protocol :
+    ProxySettingsProtocol, username : ::std::string::String, password :
+    ::std::string::String) set_nullable() empty() }
+);
 /// An instant (ISO 8601) from which to sync, or a number of items; 0 means no history.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SyncLimitValue {
     Integer(i32),
-    StringType(::std::string::String),
+    StringType(crate::engine::Timestamp),
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    SyncLimitValue { Integer(i32), StringType(crate ::engine::Timestamp) }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConnectCommonDisabledFeaturesItem {
     /// `linkedin_recruiter`
     LinkedinRecruiter,
@@ -1024,14 +1205,20 @@ crate::engine::string_enum_impls!(
     LinkedinOrganizationsMailboxes => "linkedin_organizations_mailboxes", }
 );
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConnectCommonSyncLimit {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub chats: ::std::option::Option<SyncLimitValue>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<SyncLimitValue>,
 }
+crate::engine::struct_constructor!(
+    ConnectCommonSyncLimit { new() fixed() set(chats : SyncLimitValue, messages :
+    SyncLimitValue) set_nullable() empty() }
+);
 /// Fields every connection request may carry.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConnectCommon {
     /// ISO 3166-1 alpha-2 country code for the proxy.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1048,8 +1235,15 @@ pub struct ConnectCommon {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub proxy: ::std::option::Option<ProxySettings>,
 }
+crate::engine::struct_constructor!(
+    ConnectCommon { new() fixed() set(country : ::std::string::String, ip :
+    ::std::string::String, disabled_features : ::std::vec::Vec <
+    ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy :
+    ProxySettings) set_nullable() empty() }
+);
 /// LinkedIn (credentials)
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinBasicConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1074,8 +1268,17 @@ pub struct LinkedinBasicConnect {
     pub username: ::std::string::String,
     pub password: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    LinkedinBasicConnect { new(username : ::std::string::String, password :
+    ::std::string::String) fixed(provider : "LINKEDIN") set(country :
+    ::std::string::String, ip : ::std::string::String, disabled_features :
+    ::std::vec::Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
+    ConnectCommonSyncLimit, proxy : ProxySettings, user_agent : ::std::string::String,
+    recruiter_contract_id : ::std::string::String) set_nullable() empty() }
+);
 /// LinkedIn (cookie)
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinCookieConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1101,8 +1304,17 @@ pub struct LinkedinCookieConnect {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub premium_token: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    LinkedinCookieConnect { new(access_token : ::std::string::String) fixed(provider :
+    "LINKEDIN") set(country : ::std::string::String, ip : ::std::string::String,
+    disabled_features : ::std::vec::Vec < ConnectCommonDisabledFeaturesItem >, sync_limit
+    : ConnectCommonSyncLimit, proxy : ProxySettings, user_agent : ::std::string::String,
+    recruiter_contract_id : ::std::string::String, premium_token : ::std::string::String)
+    set_nullable() empty() }
+);
 /// WhatsApp
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1124,7 +1336,15 @@ pub struct WhatsappConnect {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pairing_phone_number: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    WhatsappConnect { new() fixed(provider : "WHATSAPP") set(country :
+    ::std::string::String, ip : ::std::string::String, disabled_features :
+    ::std::vec::Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
+    ConnectCommonSyncLimit, proxy : ProxySettings, pairing_phone_number :
+    ::std::string::String) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CredentialsConnectProvider {
     /// `INSTAGRAM`
     Instagram,
@@ -1141,6 +1361,7 @@ crate::engine::string_enum_impls!(
 );
 /// Instagram, X or Messenger
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CredentialsConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1160,8 +1381,16 @@ pub struct CredentialsConnect {
     pub username: ::std::string::String,
     pub password: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    CredentialsConnect { new(provider : CredentialsConnectProvider, username :
+    ::std::string::String, password : ::std::string::String) fixed() set(country :
+    ::std::string::String, ip : ::std::string::String, disabled_features :
+    ::std::vec::Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
+    ConnectCommonSyncLimit, proxy : ProxySettings) set_nullable() empty() }
+);
 /// Telegram
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TelegramConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1180,8 +1409,15 @@ pub struct TelegramConnect {
     /// Always `TELEGRAM`.
     pub provider: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    TelegramConnect { new() fixed(provider : "TELEGRAM") set(country :
+    ::std::string::String, ip : ::std::string::String, disabled_features :
+    ::std::vec::Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
+    ConnectCommonSyncLimit, proxy : ProxySettings) set_nullable() empty() }
+);
 /// IMAP
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ImapConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1213,6 +1449,16 @@ pub struct ImapConnect {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub imap_encryption: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    ImapConnect { new(imap_user : ::std::string::String, smtp_user :
+    ::std::string::String, imap_password : ::std::string::String, smtp_password :
+    ::std::string::String, imap_host : ::std::string::String, smtp_host :
+    ::std::string::String, imap_port : i64, smtp_port : i64) fixed(provider : "MAIL")
+    set(country : ::std::string::String, ip : ::std::string::String, disabled_features :
+    ::std::vec::Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
+    ConnectCommonSyncLimit, proxy : ProxySettings, imap_encryption :
+    ::std::string::String) set_nullable() empty() }
+);
 /// How to authenticate with the provider. `provider` selects the family, but LinkedIn has two
 /// variants (credentials and cookie) with the same value, so no discriminator is declared: the
 /// variants are told apart by their required fields (`username`+`password` or `access_token`).
@@ -1220,6 +1466,7 @@ pub struct ImapConnect {
 /// Example: `{"provider":"LINKEDIN","username":"jane.doe@example.com","password":"correct-horse-battery","country":"FR"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConnectAccountRequest {
     /// IMAP
     Imap(ImapConnect),
@@ -1236,29 +1483,50 @@ pub enum ConnectAccountRequest {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    ConnectAccountRequest { Imap(ImapConnect), LinkedInCredentials(LinkedinBasicConnect),
+    InstagramXOrMessenger(CredentialsConnect), LinkedInCookie(LinkedinCookieConnect),
+    WhatsApp(WhatsappConnect), Telegram(TelegramConnect) }
+);
 /// Example: `{"label":"Sales team inbox"}`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateAccountRequest {
     /// A name for the account shown in the dashboard.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    UpdateAccountRequest { new() fixed() set(label : ::std::string::String)
+    set_nullable() empty() }
+);
 /// Example: `{"object":"AccountCreated","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountCreated {
     /// Always `AccountCreated`.
     pub object: ::std::string::String,
     pub account_id: UniqueId,
 }
+crate::engine::struct_constructor!(
+    AccountCreated { new(account_id : UniqueId) fixed(object : "AccountCreated") set()
+    set_nullable() empty() }
+);
 /// Example: `{"object":"AccountReconnected","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountReconnected {
     /// Always `AccountReconnected`.
     pub object: ::std::string::String,
     pub account_id: UniqueId,
 }
+crate::engine::struct_constructor!(
+    AccountReconnected { new(account_id : UniqueId) fixed(object : "AccountReconnected")
+    set() set_nullable() empty() }
+);
 /// The guides show `2FA` (Instagram, X, Messenger), in-app validation (Messenger), a QR code (WhatsApp, Telegram) and a pairing code (WhatsApp); the other values are the vendor family's and unconfirmed. An open set: other values decode into `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CheckpointCheckpointType {
     /// `2FA`
     T2fa,
@@ -1283,6 +1551,7 @@ crate::engine::string_enum_impls!(
     => "QRCODE", PairingCode => "PAIRING_CODE", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CheckpointCheckpoint {
     /// The guides show `2FA` (Instagram, X, Messenger), in-app validation (Messenger), a QR code (WhatsApp, Telegram) and a pairing code (WhatsApp); the other values are the vendor family's and unconfirmed. An open set: other values decode into `Unknown`.
     #[serde(rename = "type")]
@@ -1294,17 +1563,27 @@ pub struct CheckpointCheckpoint {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    CheckpointCheckpoint { new(type_ : CheckpointCheckpointType) fixed() set(qrcode :
+    ::std::string::String, code : ::std::string::String) set_nullable() empty() }
+);
 /// The provider wants more proof. The connection intent lasts five minutes; after that the API answers 408 and then 400.
 ///
 /// Example: `{"object":"Checkpoint","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","checkpoint":{"type":"2FA"}}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Checkpoint {
     /// Always `Checkpoint`.
     pub object: ::std::string::String,
     pub account_id: UniqueId,
     pub checkpoint: CheckpointCheckpoint,
 }
+crate::engine::struct_constructor!(
+    Checkpoint { new(account_id : UniqueId, checkpoint : CheckpointCheckpoint)
+    fixed(object : "Checkpoint") set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SolveCheckpointRequestProvider {
     /// `LINKEDIN`
     Linkedin,
@@ -1323,13 +1602,19 @@ crate::engine::string_enum_impls!(
 );
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","code":"481516","provider":"LINKEDIN"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SolveCheckpointRequest {
     pub account_id: UniqueId,
     /// The code; a phone number goes as `(+33)0612345678`; `TRY_ANOTHER_WAY` asks for another method.
     pub code: ::std::string::String,
     pub provider: SolveCheckpointRequestProvider,
 }
+crate::engine::struct_constructor!(
+    SolveCheckpointRequest { new(account_id : UniqueId, code : ::std::string::String,
+    provider : SolveCheckpointRequestProvider) fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ResendCheckpointRequestProvider {
     /// `LINKEDIN`
     Linkedin,
@@ -1346,19 +1631,30 @@ crate::engine::string_enum_impls!(
 );
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","provider":"INSTAGRAM"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResendCheckpointRequest {
     pub account_id: ::std::string::String,
     pub provider: ResendCheckpointRequestProvider,
 }
+crate::engine::struct_constructor!(
+    ResendCheckpointRequest { new(account_id : ::std::string::String, provider :
+    ResendCheckpointRequestProvider) fixed() set() set_nullable() empty() }
+);
 /// Example: `{"object":"CheckpointResend","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","success":true}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CheckpointResend {
     /// Always `CheckpointResend`.
     pub object: ::std::string::String,
     pub account_id: ::std::string::String,
     pub success: bool,
 }
+crate::engine::struct_constructor!(
+    CheckpointResend { new(account_id : ::std::string::String, success : bool)
+    fixed(object : "CheckpointResend") set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AccountResyncStatus {
     /// `SYNC_STARTED`
     SyncStarted,
@@ -1380,12 +1676,18 @@ crate::engine::string_enum_impls!(
 );
 /// Example: `{"object":"AccountResync","status":"SYNC_STARTED"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountResync {
     /// Always `AccountResync`.
     pub object: ::std::string::String,
     pub status: AccountResyncStatus,
 }
+crate::engine::struct_constructor!(
+    AccountResync { new(status : AccountResyncStatus) fixed(object : "AccountResync")
+    set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HostedProvidersStringType {
     /// `*`
     Star,
@@ -1405,13 +1707,19 @@ crate::engine::string_enum_impls!(
 /// A wildcard for a family of providers, or an explicit list.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum HostedProviders {
     Array(::std::vec::Vec<HostedProvider>),
     StringType(HostedProvidersStringType),
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    HostedProviders { Array(::std::vec::Vec < HostedProvider >),
+    StringType(HostedProvidersStringType) }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct HostedAuthCommon {
     #[serde(rename = "expiresOn")]
     pub expires_on: UtcDateTime,
@@ -1429,8 +1737,15 @@ pub struct HostedAuthCommon {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bypass_success_screen: ::std::option::Option<bool>,
 }
+crate::engine::struct_constructor!(
+    HostedAuthCommon { new(expires_on : UtcDateTime, api_url : ::std::string::String)
+    fixed() set(name : ::std::string::String, success_redirect_url :
+    ::std::string::String, failure_redirect_url : ::std::string::String, notify_url :
+    ::std::string::String, bypass_success_screen : bool) set_nullable() empty() }
+);
 /// Create
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct HostedAuthCreate {
     #[serde(rename = "expiresOn")]
     pub expires_on: UtcDateTime,
@@ -1452,8 +1767,16 @@ pub struct HostedAuthCreate {
     pub type_: ::std::string::String,
     pub providers: HostedProviders,
 }
+crate::engine::struct_constructor!(
+    HostedAuthCreate { new(expires_on : UtcDateTime, api_url : ::std::string::String,
+    providers : HostedProviders) fixed(type_ : "create") set(name :
+    ::std::string::String, success_redirect_url : ::std::string::String,
+    failure_redirect_url : ::std::string::String, notify_url : ::std::string::String,
+    bypass_success_screen : bool) set_nullable() empty() }
+);
 /// Reconnect
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct HostedAuthReconnect {
     #[serde(rename = "expiresOn")]
     pub expires_on: UtcDateTime,
@@ -1475,8 +1798,16 @@ pub struct HostedAuthReconnect {
     pub type_: ::std::string::String,
     pub reconnect_account: UniqueId,
 }
+crate::engine::struct_constructor!(
+    HostedAuthReconnect { new(expires_on : UtcDateTime, api_url : ::std::string::String,
+    reconnect_account : UniqueId) fixed(type_ : "reconnect") set(name :
+    ::std::string::String, success_redirect_url : ::std::string::String,
+    failure_redirect_url : ::std::string::String, notify_url : ::std::string::String,
+    bypass_success_screen : bool) set_nullable() empty() }
+);
 /// Example: `{"type":"create","providers":["LINKEDIN","WHATSAPP"],"expiresOn":"2025-12-31T23:59:59.999Z","api_url":"https://api.postpress.ai","name":"user-4821","notify_url":"https://example.com/postpress/accounts...`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum HostedAuthRequest {
     /// Create
     ///
@@ -1578,10 +1909,14 @@ impl<'de> ::serde::Deserialize<'de> for HostedAuthRequest {
         }
     }
 }
+crate::engine::union_from_variants!(
+    HostedAuthRequest { Create(HostedAuthCreate), Reconnect(HostedAuthReconnect) }
+);
 /// The link to send the user to. The hosted-auth page is cut off before its response and the vendor fixture has no such operation, so only `url` is assumed (a link is what the operation exists to make) and every other field is allowed (the gap rule).
 ///
 /// Example: `{"object":"HostedAuthUrl","url":"https://account.postpress.ai/hosted/7f3c2a"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct HostedAuthUrl {
     /// Always `HostedAuthUrl`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1594,7 +1929,12 @@ pub struct HostedAuthUrl {
         ::serde_json::Value,
     >,
 }
+crate::engine::struct_constructor!(
+    HostedAuthUrl { new(url : ::std::string::String) fixed() set(object :
+    ::std::string::String) set_nullable() empty(additional_properties) }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Mention {
     pub name: ::std::string::String,
     /// ACo/ADo id for a person, digits for a company.
@@ -1602,40 +1942,24 @@ pub struct Mention {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_company: ::std::option::Option<bool>,
 }
-/// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","text":"Our spring release is out: {{0}} led the work.","mentions":[{"name":"Jane Doe","profile_id":"ACoAAB1234"}],"external_link":"https://example.com/b...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreatePostRequest {
-    pub account_id: ::std::string::String,
-    /// The text. LinkedIn mentions use `{{index}}` placeholders into `mentions`; Instagram uses `@username`. Send "" for a plain repost.
-    pub text: ::std::string::String,
-    /// Images or a video (LinkedIn images at most 6012×6012 px).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub attachments: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub video_thumbnail: ::std::option::Option<::std::string::String>,
-    /// The LinkedIn post id to repost.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub repost: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub include_job_posting: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub mentions: ::std::option::Option<::std::vec::Vec<Mention>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub external_link: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub as_organization: ::std::option::Option<::std::string::String>,
-    /// Instagram location.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub location: ::std::option::Option<::std::string::String>,
-}
+crate::engine::struct_constructor!(
+    Mention { new(name : ::std::string::String, profile_id : ::std::string::String)
+    fixed() set(is_company : bool) set_nullable() empty() }
+);
 /// Example: `{"object":"PostCreated","post_id":"7332661864792854528"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PostCreated {
     /// Always `PostCreated`.
     pub object: ::std::string::String,
     pub post_id: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    PostCreated { new(post_id : ::std::string::String) fixed(object : "PostCreated")
+    set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PostAuthor {
     #[serde(default)]
     pub public_identifier: ::std::option::Option<::std::string::String>,
@@ -1648,7 +1972,14 @@ pub struct PostAuthor {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    PostAuthor { new(id : ::std::string::String, is_company : bool) fixed()
+    set(public_identifier : ::std::string::String, name : ::std::string::String, headline
+    : ::std::string::String, profile_picture_url : ::std::string::String) set_nullable()
+    empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinPostWrittenBy {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -1657,13 +1988,24 @@ pub struct LinkedinPostWrittenBy {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    LinkedinPostWrittenBy { new() fixed() set(id : ::std::string::String,
+    public_identifier : ::std::string::String, name : ::std::string::String)
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinPostPermissions {
     pub can_react: bool,
     pub can_share: bool,
     pub can_post_comments: bool,
 }
+crate::engine::struct_constructor!(
+    LinkedinPostPermissions { new(can_react : bool, can_share : bool, can_post_comments :
+    bool) fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinPostRepostContent {
     pub id: ::std::string::String,
     pub date: ::std::string::String,
@@ -1673,8 +2015,14 @@ pub struct LinkedinPostRepostContent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    LinkedinPostRepostContent { new(id : ::std::string::String, date :
+    ::std::string::String, parsed_datetime : UtcDateTime) fixed() set(author :
+    PostAuthor, text : ::std::string::String) set_nullable() empty() }
+);
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinPost {
     /// Always `Post`.
     pub object: ::std::string::String,
@@ -1707,12 +2055,24 @@ pub struct LinkedinPost {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub repost_content: ::std::option::Option<LinkedinPostRepostContent>,
 }
+crate::engine::struct_constructor!(
+    LinkedinPost { new(id : ::std::string::String, social_id : ::std::string::String,
+    share_url : ::std::string::String, text : ::std::string::String, date :
+    ::std::string::String, parsed_datetime : UtcDateTime, reaction_counter : i32,
+    comment_counter : i32, repost_counter : i32, impressions_counter : i32, author :
+    PostAuthor, permissions : LinkedinPostPermissions, is_repost : bool) fixed(object :
+    "Post", provider : "LINKEDIN") set(title : ::std::string::String, user_reacted :
+    ReactionValue, written_by : LinkedinPostWrittenBy, repost_id : ::std::string::String,
+    reposted_by : PostAuthor, repost_content : LinkedinPostRepostContent) set_nullable()
+    empty() }
+);
 /// Instagram
 ///
 /// An Instagram post. The fixture's Instagram post has no `id`, `text`, `date` or counters
 /// (it has `caption`, `like_count`, `comment_count`, `has_liked`, …): only `provider` and
 /// `provider_id` are required, and both field sets are documented, all optional.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InstagramPost {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub caption: ::std::option::Option<::std::string::String>,
@@ -1767,8 +2127,20 @@ pub struct InstagramPost {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub media_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::struct_constructor!(
+    InstagramPost { new(provider_id : ::std::string::String) fixed(provider :
+    "INSTAGRAM") set(caption : ::std::string::String, like_count : i32, comment_count :
+    i32, has_liked : bool, has_audio : bool, comments_disabled : bool,
+    like_and_view_counts_disabled : bool, object : ::std::string::String, id :
+    ::std::string::String, shortcode : ::std::string::String, share_url :
+    ::std::string::String, text : ::std::string::String, date : UtcDateTime,
+    reaction_counter : i32, comment_counter : i32, media_urls : ::std::vec::Vec <
+    ::std::string::String >) set_nullable(accessibility_caption : ::std::string::String,
+    preview_image : ::std::string::String) empty() }
+);
 /// Example: `{"object":"Post","provider":"LINKEDIN","id":"7332661864792854528","social_id":"urn:li:activity:7332661864792854528","share_url":"https://www.linkedin.com/posts/jane-doe_activity-7332661864792854528","...`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Post {
     /// LinkedIn
     ///
@@ -1816,8 +2188,12 @@ impl<'de> ::serde::Deserialize<'de> for Post {
         }
     }
 }
+crate::engine::union_from_variants!(
+    Post { LinkedIn(LinkedinPost), Instagram(InstagramPost) }
+);
 /// Example: `{"object":"PostList","items":[{"object":"Post","provider":"INSTAGRAM","id":"3141592653589793238","provider_id":"3141592653589793238","text":"Morning light","date":"2025-05-20T07:12:00.000Z","reaction_...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PostList {
     /// Always `PostList`.
     pub object: ::std::string::String,
@@ -1825,10 +2201,15 @@ pub struct PostList {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::struct_constructor!(
+    PostList { new(items : ::std::vec::Vec < Post >) fixed(object : "PostList")
+    set(cursor : ResponseCursor) set_nullable() empty() }
+);
 /// Input reaction words differ from the output `ReactionValue`; Instagram accepts only `like`.
 ///
 /// Default: `"like"`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AddPostReactionRequestReactionType {
     /// `like`
     Like,
@@ -1852,6 +2233,7 @@ crate::engine::string_enum_impls!(
 );
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","post_id":"urn:li:activity:7100000000000000000","reaction_type":"celebrate"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddPostReactionRequest {
     pub account_id: ::std::string::String,
     /// The LinkedIn `social_id` or the Instagram provider id.
@@ -1866,7 +2248,14 @@ pub struct AddPostReactionRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub as_organization: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    AddPostReactionRequest { new(account_id : ::std::string::String, post_id :
+    ::std::string::String) fixed() set(comment_id : ::std::string::String, reaction_type
+    : AddPostReactionRequestReactionType, as_organization : ::std::string::String)
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PostReactionAuthorType {
     /// `INDIVIDUAL`
     Individual,
@@ -1880,6 +2269,7 @@ crate::engine::string_enum_impls!(
     }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PostReactionAuthorNetworkDistance {
     /// `FIRST_DEGREE`
     FirstDegree,
@@ -1898,6 +2288,7 @@ crate::engine::string_enum_impls!(
     "OUT_OF_NETWORK", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PostReactionAuthor {
     pub id: ::std::string::String,
     #[serde(rename = "type")]
@@ -1909,7 +2300,14 @@ pub struct PostReactionAuthor {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub network_distance: ::std::option::Option<PostReactionAuthorNetworkDistance>,
 }
+crate::engine::struct_constructor!(
+    PostReactionAuthor { new(id : ::std::string::String, type_ : PostReactionAuthorType,
+    name : ::std::string::String, headline : ::std::string::String, profile_url :
+    ::std::string::String, profile_picture_url : ::std::string::String) fixed()
+    set(network_distance : PostReactionAuthorNetworkDistance) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PostReaction {
     /// Always `PostReaction`.
     pub object: ::std::string::String,
@@ -1919,7 +2317,13 @@ pub struct PostReaction {
     pub comment_id: ::std::option::Option<::std::string::String>,
     pub author: PostReactionAuthor,
 }
+crate::engine::struct_constructor!(
+    PostReaction { new(value : ReactionValue, post_id : ::std::string::String, author :
+    PostReactionAuthor) fixed(object : "PostReaction") set(comment_id :
+    ::std::string::String) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PostReactionPagePaging {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
@@ -1927,24 +2331,39 @@ pub struct PostReactionPagePaging {
     pub page_count: i32,
     pub total_count: i32,
 }
+crate::engine::struct_constructor!(
+    PostReactionPagePaging { new(start : i32, page_count : i32, total_count : i32)
+    fixed() set(cursor : ResponseCursor) set_nullable() empty() }
+);
 /// Reactions on a post; the next cursor is `paging.cursor`.
 ///
 /// Example: `{"object":"PostReactionList","items":[{"object":"PostReaction","value":"LIKE","post_id":"urn:li:activity:7332661864792854528","author":{"id":"ACoAAB5678","type":"INDIVIDUAL","name":"John Roe","headlin...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PostReactionPage {
     /// Always `PostReactionList`.
     pub object: ::std::string::String,
     pub items: ::std::vec::Vec<PostReaction>,
     pub paging: PostReactionPagePaging,
 }
+crate::engine::struct_constructor!(
+    PostReactionPage { new(items : ::std::vec::Vec < PostReaction >, paging :
+    PostReactionPagePaging) fixed(object : "PostReactionList") set() set_nullable()
+    empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PostReactionListPaging {
     pub page_count: i32,
 }
+crate::engine::struct_constructor!(
+    PostReactionListPaging { new(page_count : i32) fixed() set() set_nullable() empty() }
+);
 /// Reactions a user made; a top-level cursor plus `paging.page_count`.
 ///
 /// Example: `{"object":"PostReactionList","items":[{"object":"PostReaction","value":"PRAISE","post_id":"urn:li:activity:7332661864792854528","author":{"id":"ACoAAB1234","type":"INDIVIDUAL","name":"Jane Doe","headl...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PostReactionList {
     /// Always `PostReactionList`.
     pub object: ::std::string::String,
@@ -1953,13 +2372,24 @@ pub struct PostReactionList {
     pub cursor: ::std::option::Option<ResponseCursor>,
     pub paging: PostReactionListPaging,
 }
+crate::engine::struct_constructor!(
+    PostReactionList { new(items : ::std::vec::Vec < PostReaction >, paging :
+    PostReactionListPaging) fixed(object : "PostReactionList") set(cursor :
+    ResponseCursor) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinUserProfileContactInfoSocialsItem {
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
     pub name: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    LinkedinUserProfileContactInfoSocialsItem { new(type_ : ::std::string::String, name :
+    ::std::string::String) fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinUserProfileContactInfo {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1973,17 +2403,34 @@ pub struct LinkedinUserProfileContactInfo {
         ::std::vec::Vec<LinkedinUserProfileContactInfoSocialsItem>,
     >,
 }
+crate::engine::struct_constructor!(
+    LinkedinUserProfileContactInfo { new() fixed() set(emails : ::std::vec::Vec <
+    ::std::string::String >, phones : ::std::vec::Vec < ::std::string::String >, adresses
+    : ::std::vec::Vec < ::std::string::String >, socials : ::std::vec::Vec <
+    LinkedinUserProfileContactInfoSocialsItem >) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinUserProfileBirthdate {
     pub month: i64,
     pub day: i64,
 }
+crate::engine::struct_constructor!(
+    LinkedinUserProfileBirthdate { new(month : i64, day : i64) fixed() set()
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinUserProfilePrimaryLocale {
     pub country: ::std::string::String,
     pub language: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    LinkedinUserProfilePrimaryLocale { new(country : ::std::string::String, language :
+    ::std::string::String) fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinUserProfileSkillsItem {
     pub name: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1992,8 +2439,13 @@ pub struct LinkedinUserProfileSkillsItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub skill_endorsement_id: ::std::option::Option<i64>,
 }
+crate::engine::struct_constructor!(
+    LinkedinUserProfileSkillsItem { new(name : ::std::string::String) fixed()
+    set(endorsement_count : i32, skill_endorsement_id : i64) set_nullable() empty() }
+);
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinUserProfile {
     /// Always `UserProfile`.
     pub object: ::std::string::String,
@@ -2036,8 +2488,23 @@ pub struct LinkedinUserProfile {
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+crate::engine::struct_constructor!(
+    LinkedinUserProfile { new(provider_id : ::std::string::String, public_identifier :
+    ::std::string::String, headline : ::std::string::String, websites : ::std::vec::Vec <
+    ::std::string::String >) fixed(object : "UserProfile", provider : "LINKEDIN")
+    set(public_profile_url : ::std::string::String, first_name : ::std::string::String,
+    last_name : ::std::string::String, pronoun : ::std::string::String, summary :
+    ::std::string::String, location : ::std::string::String, profile_picture_url :
+    ::std::string::String, profile_picture_url_large : ::std::string::String,
+    background_picture_url : ::std::string::String, hashtags : ::std::vec::Vec <
+    ::std::string::String >, contact_info : LinkedinUserProfileContactInfo, birthdate :
+    LinkedinUserProfileBirthdate, primary_locale : LinkedinUserProfilePrimaryLocale,
+    skills : ::std::vec::Vec < LinkedinUserProfileSkillsItem >, throttled_sections :
+    ::std::vec::Vec < ::std::string::String >) set_nullable() empty() }
+);
 /// WhatsApp
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappUserProfile {
     /// Always `UserProfile`.
     pub object: ::std::string::String,
@@ -2051,8 +2518,15 @@ pub struct WhatsappUserProfile {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    WhatsappUserProfile { new(id : ::std::string::String) fixed(object : "UserProfile",
+    provider : "WHATSAPP") set(name : ::std::string::String, phone_number :
+    ::std::string::String, profile_picture_url : ::std::string::String) set_nullable()
+    empty() }
+);
 /// Instagram
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InstagramUserProfile {
     /// Always `UserProfile`.
     pub object: ::std::string::String,
@@ -2071,8 +2545,17 @@ pub struct InstagramUserProfile {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    InstagramUserProfile { new(provider_id : ::std::string::String, public_identifier :
+    ::std::string::String, full_name : ::std::string::String, followers_count : i32,
+    following_count : i32, posts_count : i32, is_verified : bool, is_private : bool)
+    fixed(object : "UserProfile", provider : "INSTAGRAM") set(biography :
+    ::std::string::String, profile_picture_url : ::std::string::String) set_nullable()
+    empty() }
+);
 /// Telegram
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TelegramUserProfile {
     /// Always `UserProfile`.
     pub object: ::std::string::String,
@@ -2088,8 +2571,15 @@ pub struct TelegramUserProfile {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    TelegramUserProfile { new(provider_id : ::std::string::String) fixed(object :
+    "UserProfile", provider : "TELEGRAM") set(first_name : ::std::string::String,
+    last_name : ::std::string::String, username : ::std::string::String,
+    profile_picture_url : ::std::string::String) set_nullable() empty() }
+);
 /// X
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TwitterUserProfile {
     /// Always `UserProfile`.
     pub object: ::std::string::String,
@@ -2111,8 +2601,15 @@ pub struct TwitterUserProfile {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub verified: ::std::option::Option<bool>,
 }
+crate::engine::struct_constructor!(
+    TwitterUserProfile { new(id : ::std::string::String, name : ::std::string::String,
+    screen_name : ::std::string::String) fixed(object : "UserProfile", provider :
+    "TWITTER") set(followers_count : i32, friends_count : i32, verified : bool)
+    set_nullable(description : ::std::string::String) empty() }
+);
 /// Example: `{"object":"UserProfile","provider":"LINKEDIN","provider_id":"ACoAAB1234","public_identifier":"jane-doe","first_name":"Jane","last_name":"Doe","headline":"Founder at Example","websites":["https://examp...`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UserProfile {
     /// LinkedIn
     ///
@@ -2187,12 +2684,23 @@ impl<'de> ::serde::Deserialize<'de> for UserProfile {
         }
     }
 }
+crate::engine::union_from_variants!(
+    UserProfile { LinkedIn(LinkedinUserProfile), WhatsApp(WhatsappUserProfile),
+    Instagram(InstagramUserProfile), Telegram(TelegramUserProfile), X(TwitterUserProfile)
+    }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RecruiterSeat {
     pub owner_seat_id: ::std::string::String,
     pub contract_id: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    RecruiterSeat { new(owner_seat_id : ::std::string::String, contract_id :
+    ::std::string::String) fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SeatErrorError {
     /// `MULTIPLE_SESSIONS`
     MultipleSessions,
@@ -2206,35 +2714,55 @@ crate::engine::string_enum_impls!(
     "DISCONNECTED", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SeatError {
     pub error: SeatErrorError,
 }
+crate::engine::struct_constructor!(
+    SeatError { new(error : SeatErrorError) fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinOwnerProfileOrganizationsItem {
     pub id: ::std::string::String,
     pub mailbox_id: ::std::string::String,
     pub name: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    LinkedinOwnerProfileOrganizationsItem { new(id : ::std::string::String, mailbox_id :
+    ::std::string::String, name : ::std::string::String) fixed() set() set_nullable()
+    empty() }
+);
 /// The Recruiter seat, an error when it cannot be used, or `null` without one.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum LinkedinOwnerProfileRecruiter {
     RecruiterSeat(RecruiterSeat),
     SeatError(SeatError),
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    LinkedinOwnerProfileRecruiter { RecruiterSeat(RecruiterSeat), SeatError(SeatError) }
+);
 /// The Sales Navigator seat, an error when it cannot be used, or `null` without one.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum LinkedinOwnerProfileSalesNavigator {
     RecruiterSeat(RecruiterSeat),
     SeatError(SeatError),
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    LinkedinOwnerProfileSalesNavigator { RecruiterSeat(RecruiterSeat),
+    SeatError(SeatError) }
+);
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinOwnerProfile {
     /// Always `AccountOwnerProfile`.
     pub object: ::std::string::String,
@@ -2267,7 +2795,20 @@ pub struct LinkedinOwnerProfile {
     #[serde(default)]
     pub sales_navigator: ::std::option::Option<LinkedinOwnerProfileSalesNavigator>,
 }
+crate::engine::struct_constructor!(
+    LinkedinOwnerProfile { new(provider_id : ::std::string::String, entity_urn :
+    ::std::string::String, object_urn : ::std::string::String, first_name :
+    ::std::string::String, last_name : ::std::string::String, profile_picture_url :
+    ::std::string::String, email : ::std::string::String, premium : bool, open_profile :
+    bool, organizations : ::std::vec::Vec < LinkedinOwnerProfileOrganizationsItem >)
+    fixed(object : "AccountOwnerProfile", provider : "LINKEDIN") set(public_profile_url :
+    ::std::string::String, public_identifier : ::std::string::String, headline :
+    ::std::string::String, location : ::std::string::String, occupation :
+    ::std::string::String, recruiter : LinkedinOwnerProfileRecruiter, sales_navigator :
+    LinkedinOwnerProfileSalesNavigator) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TelegramOwnerProfileStatus {
     pub name: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -2275,14 +2816,25 @@ pub struct TelegramOwnerProfileStatus {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub was_online: ::std::option::Option<i64>,
 }
+crate::engine::struct_constructor!(
+    TelegramOwnerProfileStatus { new(name : ::std::string::String) fixed() set(expires :
+    i64, was_online : i64) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TelegramOwnerProfileRestrictionReasonItem {
     pub platform: ::std::string::String,
     pub reason: ::std::string::String,
     pub text: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    TelegramOwnerProfileRestrictionReasonItem { new(platform : ::std::string::String,
+    reason : ::std::string::String, text : ::std::string::String) fixed() set()
+    set_nullable() empty() }
+);
 /// Telegram
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TelegramOwnerProfile {
     /// Always `AccountOwnerProfile`.
     pub object: ::std::string::String,
@@ -2328,8 +2880,20 @@ pub struct TelegramOwnerProfile {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lang_code: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    TelegramOwnerProfile { new(provider_id : ::std::string::String, profile_picture_url :
+    ::std::string::String) fixed(object : "AccountOwnerProfile", provider : "TELEGRAM")
+    set(self_ : bool, contact : bool, mutual_contact : bool, deleted : bool, bot : bool,
+    verified : bool, restricted : bool, fake : bool, premium : bool, close_friend : bool,
+    first_name : ::std::string::String, last_name : ::std::string::String, username :
+    ::std::string::String, phone : ::std::string::String, status :
+    TelegramOwnerProfileStatus, restriction_reason : ::std::vec::Vec <
+    TelegramOwnerProfileRestrictionReasonItem >, lang_code : ::std::string::String)
+    set_nullable() empty() }
+);
 /// X
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TwitterOwnerProfile {
     /// Always `AccountOwnerProfile`.
     pub object: ::std::string::String,
@@ -2341,7 +2905,14 @@ pub struct TwitterOwnerProfile {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_image_url_https: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    TwitterOwnerProfile { new(id : ::std::string::String, name : ::std::string::String,
+    screen_name : ::std::string::String) fixed(object : "AccountOwnerProfile", provider :
+    "TWITTER") set(profile_image_url_https : ::std::string::String) set_nullable()
+    empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GmailOwnerProfileAliasesItem {
     pub email: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -2357,10 +2928,17 @@ pub struct GmailOwnerProfileAliasesItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub verification_status: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    GmailOwnerProfileAliasesItem { new(email : ::std::string::String) fixed()
+    set(display_name : ::std::string::String, reply_to : ::std::string::String, signature
+    : ::std::string::String, is_primary : bool, is_default : bool, verification_status :
+    ::std::string::String) set_nullable() empty() }
+);
 /// Gmail
 ///
 /// Shaped after the vendor fixture; the profile page is cut off before mail variants.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GmailOwnerProfile {
     /// Always `AccountOwnerProfile`.
     pub object: ::std::string::String,
@@ -2376,10 +2954,17 @@ pub struct GmailOwnerProfile {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub aliases: ::std::option::Option<::std::vec::Vec<GmailOwnerProfileAliasesItem>>,
 }
+crate::engine::struct_constructor!(
+    GmailOwnerProfile { new(email : ::std::string::String) fixed(object :
+    "AccountOwnerProfile", provider : "GMAIL") set(messages_total : i64, threads_total :
+    i64, allowed_scope : ::std::vec::Vec < ::std::string::String >, aliases :
+    ::std::vec::Vec < GmailOwnerProfileAliasesItem >) set_nullable() empty() }
+);
 /// Outlook
 ///
 /// Shaped after the vendor fixture, which requires every field; only the identity is required here (the gap rule).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct OutlookOwnerProfile {
     /// Always `AccountOwnerProfile`.
     pub object: ::std::string::String,
@@ -2427,23 +3012,42 @@ pub struct OutlookOwnerProfile {
         ::std::option::Option<::std::string::String>,
     >,
 }
+crate::engine::struct_constructor!(
+    OutlookOwnerProfile { new(email : ::std::string::String) fixed(object :
+    "AccountOwnerProfile", provider : "OUTLOOK") set(id : ::std::string::String,
+    display_name : ::std::string::String, user_principal_name : ::std::string::String)
+    set_nullable(given_name : ::std::string::String, surname : ::std::string::String,
+    job_title : ::std::string::String, mobile_phone : ::std::string::String,
+    preferred_language : ::std::string::String) empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MailServer {
     pub username: ::std::string::String,
     pub host: ::std::string::String,
     pub port: i64,
 }
+crate::engine::struct_constructor!(
+    MailServer { new(username : ::std::string::String, host : ::std::string::String, port
+    : i64) fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ImapOwnerProfileConnectionParams {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub imap: ::std::option::Option<MailServer>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub smtp: ::std::option::Option<MailServer>,
 }
+crate::engine::struct_constructor!(
+    ImapOwnerProfileConnectionParams { new() fixed() set(imap : MailServer, smtp :
+    MailServer) set_nullable() empty() }
+);
 /// IMAP
 ///
 /// Shaped after the vendor fixture; the profile page is cut off before mail variants.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ImapOwnerProfile {
     /// Always `AccountOwnerProfile`.
     pub object: ::std::string::String,
@@ -2452,10 +3056,15 @@ pub struct ImapOwnerProfile {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_params: ::std::option::Option<ImapOwnerProfileConnectionParams>,
 }
+crate::engine::struct_constructor!(
+    ImapOwnerProfile { new() fixed(object : "AccountOwnerProfile", provider : "IMAP")
+    set(connection_params : ImapOwnerProfileConnectionParams) set_nullable() empty() }
+);
 /// The connected account's own profile; `provider` tells the variants apart. The page shows LinkedIn, Telegram and X before it is cut off; the mail variants come from the vendor fixture. Other providers decode into `Unknown` (the gap rule).
 ///
 /// Example: `{"object":"AccountOwnerProfile","provider":"LINKEDIN","provider_id":"ACoAAB1234","entity_urn":"urn:li:fsd_profile:ACoAAB1234","object_urn":"urn:li:member:123456","first_name":"Jane","last_name":"Doe",...`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AccountOwnerProfile {
     /// LinkedIn
     ///
@@ -2543,7 +3152,13 @@ impl<'de> ::serde::Deserialize<'de> for AccountOwnerProfile {
         }
     }
 }
+crate::engine::union_from_variants!(
+    AccountOwnerProfile { LinkedIn(LinkedinOwnerProfile), Telegram(TelegramOwnerProfile),
+    X(TwitterOwnerProfile), Gmail(GmailOwnerProfile), Outlook(OutlookOwnerProfile),
+    Imap(ImapOwnerProfile) }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PictureSettingsFilter {
     /// `ORIGINAL`
     Original,
@@ -2568,6 +3183,7 @@ crate::engine::string_enum_impls!(
     Luminate => "LUMINATE", }
 );
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PictureSettingsLayout {
     #[serde(rename = "bottomLeft")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -2582,7 +3198,12 @@ pub struct PictureSettingsLayout {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub top_right: ::std::option::Option<Point>,
 }
+crate::engine::struct_constructor!(
+    PictureSettingsLayout { new() fixed() set(bottom_left : Point, bottom_right : Point,
+    top_left : Point, top_right : Point) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PictureSettings {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<PictureSettingsFilter>,
@@ -2597,17 +3218,31 @@ pub struct PictureSettings {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub brightness: ::std::option::Option<f64>,
 }
+crate::engine::struct_constructor!(
+    PictureSettings { new() fixed() set(filter : PictureSettingsFilter, layout :
+    PictureSettingsLayout, contrast : f64, vignette : f64, saturation : f64, brightness :
+    f64) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Point {
     pub x: f64,
     pub y: f64,
 }
+crate::engine::struct_constructor!(
+    Point { new(x : f64, y : f64) fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MonthOfYear {
     pub month: i32,
     pub year: i32,
 }
+crate::engine::struct_constructor!(
+    MonthOfYear { new(month : i32, year : i32) fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProfilePositionEditPresence {
     /// `ON_SITE`
     OnSite,
@@ -2623,12 +3258,18 @@ crate::engine::string_enum_impls!(
     Remote => "REMOTE", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProfilePositionEditSeniority {
     pub start_date: MonthOfYear,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub end_date: ::std::option::Option<MonthOfYear>,
 }
+crate::engine::struct_constructor!(
+    ProfilePositionEditSeniority { new(start_date : MonthOfYear) fixed() set(end_date :
+    MonthOfYear) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProfilePositionEditSourceOfHire {
     /// `INDEED`
     Indeed,
@@ -2660,6 +3301,7 @@ crate::engine::string_enum_impls!(
 /// The fixture's `attachment` (a link or a media file) is left out: a file nested inside a
 /// bracket-notation object has no multipart form this document can state.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProfilePositionEdit {
     /// The position to edit; leave out to add one.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -2686,12 +3328,21 @@ pub struct ProfilePositionEdit {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub skills: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::struct_constructor!(
+    ProfilePositionEdit { new() fixed() set(id : ::std::string::String, notify_network :
+    bool, role : ::std::string::String, employment_type : ::std::string::String, company
+    : ::std::string::String, location : ::std::string::String, presence :
+    ProfilePositionEditPresence, seniority : ProfilePositionEditSeniority, description :
+    ::std::string::String, source_of_hire : ProfilePositionEditSourceOfHire, skills :
+    ::std::vec::Vec < ::std::string::String >) set_nullable() empty() }
+);
 /// Adds a school, or edits the one named by `id`. The fixture's add shape requires
 /// `school`; its edit shape requires only `id` and repeats the position fields, which reads
 /// as a copying slip, so this follows the add shape plus `id`, all optional (the shape
 /// that accepts both). `attachment` is left out for the reason given on
 /// `ProfilePositionEdit`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProfileSchoolEdit {
     /// The entry to edit; leave out to add one.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -2717,41 +3368,16 @@ pub struct ProfileSchoolEdit {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub skills: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::struct_constructor!(
+    ProfileSchoolEdit { new() fixed() set(id : ::std::string::String, notify_network :
+    bool, school : ::std::string::String, degree : ::std::string::String, grade :
+    ::std::string::String, field_of_study : ::std::string::String, activities :
+    ::std::string::String, description : ::std::string::String, start_date : MonthOfYear,
+    end_date : MonthOfYear, skills : ::std::vec::Vec < ::std::string::String >)
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct EditOwnProfileRequestLocation {
-    /// A LOCATION id from the LinkedIn search parameters.
-    pub id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub postal_code: ::std::option::Option<::std::string::String>,
-}
-/// Example: `{"type":"LINKEDIN","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","headline":"Platform engineer","location":{"id":"105015875","postal_code":"75011"}}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct EditOwnProfileRequest {
-    /// Always `LINKEDIN`.
-    #[serde(rename = "type")]
-    pub type_: ::std::string::String,
-    pub account_id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub location: ::std::option::Option<EditOwnProfileRequestLocation>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub headline: ::std::option::Option<::std::string::String>,
-    /// The About section.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub summary: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub picture: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub picture_settings: ::std::option::Option<PictureSettings>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cover_picture: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cover_picture_settings: ::std::option::Option<PictureSettings>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub experience: ::std::option::Option<ProfilePositionEdit>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub education: ::std::option::Option<ProfileSchoolEdit>,
-}
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserRelation {
     /// Always `UserRelation`.
     pub object: ::std::string::String,
@@ -2767,8 +3393,17 @@ pub struct UserRelation {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    UserRelation { new(first_name : ::std::string::String, last_name :
+    ::std::string::String, headline : ::std::string::String, public_identifier :
+    ::std::string::String, public_profile_url : ::std::string::String, created_at :
+    UnixMillis, member_id : ::std::string::String, member_urn : ::std::string::String,
+    connection_urn : ::std::string::String) fixed(object : "UserRelation")
+    set(profile_picture_url : ::std::string::String) set_nullable() empty() }
+);
 /// Example: `{"object":"UserRelationsList","items":[{"object":"UserRelation","first_name":"John","last_name":"Roe","headline":"Engineer","public_identifier":"john-roe","public_profile_url":"https://www.linkedin.co...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserRelationsList {
     /// Always `UserRelationsList`.
     pub object: ::std::string::String,
@@ -2776,8 +3411,13 @@ pub struct UserRelationsList {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::struct_constructor!(
+    UserRelationsList { new(items : ::std::vec::Vec < UserRelation >) fixed(object :
+    "UserRelationsList") set(cursor : ResponseCursor) set_nullable() empty() }
+);
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinFollower {
     /// Always `UserFollower`.
     pub object: ::std::string::String,
@@ -2791,8 +3431,16 @@ pub struct LinkedinFollower {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url_large: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    LinkedinFollower { new(id : ::std::string::String, urn : ::std::string::String, name
+    : ::std::string::String, headline : ::std::string::String, profile_url :
+    ::std::string::String) fixed(object : "UserFollower") set(profile_picture_url :
+    ::std::string::String, profile_picture_url_large : ::std::string::String)
+    set_nullable() empty() }
+);
 /// Instagram
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InstagramFollower {
     /// Always `UserFollower`.
     pub object: ::std::string::String,
@@ -2805,9 +3453,17 @@ pub struct InstagramFollower {
     pub is_private: bool,
     pub is_verified: bool,
 }
+crate::engine::struct_constructor!(
+    InstagramFollower { new(id : ::std::string::String, messaging_id :
+    ::std::string::String, username : ::std::string::String, name :
+    ::std::string::String, is_private : bool, is_verified : bool) fixed(object :
+    "UserFollower") set(profile_picture_url : ::std::string::String) set_nullable()
+    empty() }
+);
 /// A follower. No field tells the two variants apart, so no discriminator is declared; they differ by their required fields.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum UserFollower {
     /// Instagram
     Instagram(InstagramFollower),
@@ -2816,8 +3472,12 @@ pub enum UserFollower {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    UserFollower { Instagram(InstagramFollower), LinkedIn(LinkedinFollower) }
+);
 /// Example: `{"object":"UserFollowersList","items":[{"object":"UserFollower","id":"1789","messaging_id":"3400","username":"jdoe","name":"Jane Doe","is_private":false,"is_verified":false}],"cursor":"QVFEZk"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserFollowersList {
     /// Always `UserFollowersList`.
     pub object: ::std::string::String,
@@ -2825,8 +3485,13 @@ pub struct UserFollowersList {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::struct_constructor!(
+    UserFollowersList { new(items : ::std::vec::Vec < UserFollower >) fixed(object :
+    "UserFollowersList") set(cursor : ResponseCursor) set_nullable() empty() }
+);
 /// Example: `{"provider_id":"ACoAAB5678","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","message":"Hello John, we met at the Lyon meetup last week."}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SendInvitationRequest {
     /// On Instagram the provider id or the username; a messaging id is refused.
     pub provider_id: ::std::string::String,
@@ -2837,8 +3502,14 @@ pub struct SendInvitationRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    SendInvitationRequest { new(provider_id : ::std::string::String, account_id :
+    ::std::string::String) fixed() set(user_email : ::std::string::String, message :
+    ::std::string::String) set_nullable() empty() }
+);
 /// Example: `{"object":"UserInvitationSent","invitation_id":"7199300123456789504","usage":50}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserInvitationSent {
     /// Always `UserInvitationSent`.
     pub object: ::std::string::String,
@@ -2847,7 +3518,12 @@ pub struct UserInvitationSent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<i32>,
 }
+crate::engine::struct_constructor!(
+    UserInvitationSent { new(invitation_id : ::std::string::String) fixed(object :
+    "UserInvitationSent") set(usage : i32) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvitationBaseInviter {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inviter_name: ::std::option::Option<::std::string::String>,
@@ -2858,13 +3534,25 @@ pub struct InvitationBaseInviter {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inviter_description: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    InvitationBaseInviter { new() fixed() set(inviter_name : ::std::string::String,
+    inviter_id : ::std::string::String, inviter_public_identifier :
+    ::std::string::String, inviter_description : ::std::string::String) set_nullable()
+    empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvitationBaseSpecifics {
     /// Always `LINKEDIN`.
     pub provider: ::std::string::String,
     pub shared_secret: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    InvitationBaseSpecifics { new(shared_secret : ::std::string::String) fixed(provider :
+    "LINKEDIN") set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvitationBase {
     pub object: ::std::string::String,
     pub id: UniqueId,
@@ -2882,8 +3570,17 @@ pub struct InvitationBase {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub specifics: ::std::option::Option<InvitationBaseSpecifics>,
 }
+crate::engine::struct_constructor!(
+    InvitationBase { new(object : ::std::string::String, id : UniqueId, invited_user :
+    ::std::string::String, invited_user_id : ::std::string::String,
+    invited_user_public_id : ::std::string::String, invited_user_description :
+    ::std::string::String, date : ::std::string::String, parsed_datetime : UtcDateTime)
+    fixed() set(invitation_text : ::std::string::String, inviter : InvitationBaseInviter,
+    specifics : InvitationBaseSpecifics) set_nullable() empty() }
+);
 /// Example: `{"object":"InvitationList","items":[{"object":"InvitationSent","id":"inv_01HXYZ","invited_user":"John Roe","invited_user_id":"ACoAAB5678","invited_user_public_id":"john-roe","invited_user_description"...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvitationSentList {
     /// Always `InvitationList`.
     pub object: ::std::string::String,
@@ -2891,8 +3588,13 @@ pub struct InvitationSentList {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::struct_constructor!(
+    InvitationSentList { new(items : ::std::vec::Vec < InvitationBase >) fixed(object :
+    "InvitationList") set(cursor : ResponseCursor) set_nullable() empty() }
+);
 /// Example: `{"object":"InvitationList","items":[{"object":"InvitationReceived","id":"inv_01HXZA","invited_user":"Jane Doe","invited_user_id":"ACoAAB1234","invited_user_public_id":"jane-doe","invited_user_descript...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvitationReceivedList {
     /// Always `InvitationList`.
     pub object: ::std::string::String,
@@ -2900,7 +3602,12 @@ pub struct InvitationReceivedList {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::struct_constructor!(
+    InvitationReceivedList { new(items : ::std::vec::Vec < InvitationBase >) fixed(object
+    : "InvitationList") set(cursor : ResponseCursor) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedinInvitationAnswerAction {
     /// `accept`
     Accept,
@@ -2915,6 +3622,7 @@ crate::engine::string_enum_impls!(
 );
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinInvitationAnswer {
     /// Always `LINKEDIN`.
     pub provider: ::std::string::String,
@@ -2922,16 +3630,28 @@ pub struct LinkedinInvitationAnswer {
     pub account_id: UniqueId,
     pub action: LinkedinInvitationAnswerAction,
 }
+crate::engine::struct_constructor!(
+    LinkedinInvitationAnswer { new(shared_secret : ::std::string::String, account_id :
+    UniqueId, action : LinkedinInvitationAnswerAction) fixed(provider : "LINKEDIN") set()
+    set_nullable() empty() }
+);
 /// Instagram
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InstagramInvitationAnswer {
     /// Always `INSTAGRAM`.
     pub provider: ::std::string::String,
     pub account_id: UniqueId,
     pub action: LinkedinInvitationAnswerAction,
 }
+crate::engine::struct_constructor!(
+    InstagramInvitationAnswer { new(account_id : UniqueId, action :
+    LinkedinInvitationAnswerAction) fixed(provider : "INSTAGRAM") set() set_nullable()
+    empty() }
+);
 /// Example: `{"provider":"LINKEDIN","shared_secret":"s3cr3t-token","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","action":"accept"}`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum HandleInvitationRequest {
     /// LinkedIn
     ///
@@ -2993,7 +3713,12 @@ impl<'de> ::serde::Deserialize<'de> for HandleInvitationRequest {
         }
     }
 }
+crate::engine::union_from_variants!(
+    HandleInvitationRequest { LinkedIn(LinkedinInvitationAnswer),
+    Instagram(InstagramInvitationAnswer) }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UserInvitationHandledStatus {
     /// `ACCEPTED`
     Accepted,
@@ -3008,12 +3733,18 @@ crate::engine::string_enum_impls!(
 );
 /// Example: `{"object":"UserInvitationHandled","status":"ACCEPTED"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserInvitationHandled {
     /// Always `UserInvitationHandled`.
     pub object: ::std::string::String,
     pub status: UserInvitationHandledStatus,
 }
+crate::engine::struct_constructor!(
+    UserInvitationHandled { new(status : UserInvitationHandledStatus) fixed(object :
+    "UserInvitationHandled") set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClassicPeopleSearchAdvancedKeywords {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
@@ -3026,8 +3757,15 @@ pub struct ClassicPeopleSearchAdvancedKeywords {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub school: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    ClassicPeopleSearchAdvancedKeywords { new() fixed() set(first_name :
+    ::std::string::String, last_name : ::std::string::String, title :
+    ::std::string::String, company : ::std::string::String, school :
+    ::std::string::String) set_nullable() empty() }
+);
 /// Classic people
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClassicPeopleSearch {
     /// Always `classic`.
     pub api: ::std::string::String,
@@ -3060,15 +3798,34 @@ pub struct ClassicPeopleSearch {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub advanced_keywords: ::std::option::Option<ClassicPeopleSearchAdvancedKeywords>,
 }
+crate::engine::struct_constructor!(
+    ClassicPeopleSearch { new() fixed(api : "classic", category : "people") set(keywords
+    : ::std::string::String, industry : ::std::vec::Vec < ::std::string::String >,
+    location : ::std::vec::Vec < ::std::string::String >, profile_language :
+    ::std::vec::Vec < ::std::string::String >, network_distance : ::std::vec::Vec < i32
+    >, company : ::std::vec::Vec < ::std::string::String >, past_company :
+    ::std::vec::Vec < ::std::string::String >, school : ::std::vec::Vec <
+    ::std::string::String >, service : ::std::vec::Vec < ::std::string::String >,
+    connections_of : ::std::vec::Vec < ::std::string::String >, followers_of :
+    ::std::vec::Vec < ::std::string::String >, open_to : ::std::vec::Vec <
+    ::std::string::String >, advanced_keywords : ClassicPeopleSearchAdvancedKeywords)
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClassicCompanySearchHeadcountItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub min: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max: ::std::option::Option<i64>,
 }
+crate::engine::struct_constructor!(
+    ClassicCompanySearchHeadcountItem { new() fixed() set(min : i64, max : i64)
+    set_nullable() empty() }
+);
 /// Classic companies
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClassicCompanySearch {
     /// Always `classic`.
     pub api: ::std::string::String,
@@ -3089,7 +3846,16 @@ pub struct ClassicCompanySearch {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub network_distance: ::std::option::Option<::std::vec::Vec<i32>>,
 }
+crate::engine::struct_constructor!(
+    ClassicCompanySearch { new() fixed(api : "classic", category : "companies")
+    set(keywords : ::std::string::String, industry : ::std::vec::Vec <
+    ::std::string::String >, location : ::std::vec::Vec < ::std::string::String >,
+    has_job_offers : bool, headcount : ::std::vec::Vec <
+    ClassicCompanySearchHeadcountItem >, network_distance : ::std::vec::Vec < i32 >)
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClassicPostSearchSortBy {
     /// `relevance`
     Relevance,
@@ -3102,6 +3868,7 @@ crate::engine::string_enum_impls!(
     ClassicPostSearchSortBy, Unknown, { Relevance => "relevance", Date => "date", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClassicPostSearchDatePosted {
     /// `past_day`
     PastDay,
@@ -3117,6 +3884,7 @@ crate::engine::string_enum_impls!(
     "past_week", PastMonth => "past_month", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClassicPostSearchContentType {
     /// `videos`
     Videos,
@@ -3137,6 +3905,7 @@ crate::engine::string_enum_impls!(
     Documents => "documents", }
 );
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClassicPostSearchPostedBy {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub member: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -3149,14 +3918,26 @@ pub struct ClassicPostSearchPostedBy {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub people_you_follow: ::std::option::Option<bool>,
 }
+crate::engine::struct_constructor!(
+    ClassicPostSearchPostedBy { new() fixed() set(member : ::std::vec::Vec <
+    ::std::string::String >, company : ::std::vec::Vec < ::std::string::String >, me :
+    bool, first_connections : bool, people_you_follow : bool) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClassicPostSearchMentioning {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub member: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub company: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::struct_constructor!(
+    ClassicPostSearchMentioning { new() fixed() set(member : ::std::vec::Vec <
+    ::std::string::String >, company : ::std::vec::Vec < ::std::string::String >)
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClassicPostSearchAuthor {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub industry: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -3165,8 +3946,14 @@ pub struct ClassicPostSearchAuthor {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub keywords: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    ClassicPostSearchAuthor { new() fixed() set(industry : ::std::vec::Vec <
+    ::std::string::String >, company : ::std::vec::Vec < ::std::string::String >,
+    keywords : ::std::string::String) set_nullable() empty() }
+);
 /// Classic posts
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClassicPostSearch {
     /// Always `classic`.
     pub api: ::std::string::String,
@@ -3187,8 +3974,16 @@ pub struct ClassicPostSearch {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<ClassicPostSearchAuthor>,
 }
+crate::engine::struct_constructor!(
+    ClassicPostSearch { new() fixed(api : "classic", category : "posts") set(keywords :
+    ::std::string::String, sort_by : ClassicPostSearchSortBy, date_posted :
+    ClassicPostSearchDatePosted, content_type : ClassicPostSearchContentType, posted_by :
+    ClassicPostSearchPostedBy, mentioning : ClassicPostSearchMentioning, author :
+    ClassicPostSearchAuthor) set_nullable() empty() }
+);
 /// Classic jobs
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClassicJobSearch {
     /// Always `classic`.
     pub api: ::std::string::String,
@@ -3201,10 +3996,16 @@ pub struct ClassicJobSearch {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::struct_constructor!(
+    ClassicJobSearch { new() fixed(api : "classic", category : "jobs") set(keywords :
+    ::std::string::String, sort_by : ClassicPostSearchSortBy, location : ::std::vec::Vec
+    < ::std::string::String >) set_nullable() empty() }
+);
 /// Sales Navigator people
 ///
 /// The search page names this variant but is cut off before its filters, and the vendor fixture's filters are many nested objects; `keywords` is the one filter every variant shares, and any other filter is accepted as given (the gap rule).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SalesNavigatorPeopleSearch {
     /// Always `sales_navigator`.
     pub api: ::std::string::String,
@@ -3219,10 +4020,16 @@ pub struct SalesNavigatorPeopleSearch {
         ::serde_json::Value,
     >,
 }
+crate::engine::struct_constructor!(
+    SalesNavigatorPeopleSearch { new() fixed(api : "sales_navigator", category :
+    "people") set(keywords : ::std::string::String) set_nullable()
+    empty(additional_properties) }
+);
 /// Sales Navigator companies
 ///
 /// As the Sales Navigator people search, its filters past `keywords` are open.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SalesNavigatorCompanySearch {
     /// Always `sales_navigator`.
     pub api: ::std::string::String,
@@ -3237,10 +4044,16 @@ pub struct SalesNavigatorCompanySearch {
         ::serde_json::Value,
     >,
 }
+crate::engine::struct_constructor!(
+    SalesNavigatorCompanySearch { new() fixed(api : "sales_navigator", category :
+    "companies") set(keywords : ::std::string::String) set_nullable()
+    empty(additional_properties) }
+);
 /// Recruiter people
 ///
 /// As the Sales Navigator people search, its filters past `keywords` are open.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RecruiterPeopleSearch {
     /// Always `recruiter`.
     pub api: ::std::string::String,
@@ -3255,23 +4068,37 @@ pub struct RecruiterPeopleSearch {
         ::serde_json::Value,
     >,
 }
+crate::engine::struct_constructor!(
+    RecruiterPeopleSearch { new() fixed(api : "recruiter", category : "people")
+    set(keywords : ::std::string::String) set_nullable() empty(additional_properties) }
+);
 /// From a LinkedIn URL
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UrlSearch {
     /// A search URL copied from LinkedIn.
     pub url: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    UrlSearch { new(url : ::std::string::String) fixed() set() set_nullable() empty() }
+);
 /// Next page
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CursorSearch {
     pub cursor: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    CursorSearch { new(cursor : ::std::string::String) fixed() set() set_nullable()
+    empty() }
+);
 /// The search to run. Variants are keyed by the pair `api` + `category` (or by the presence of
 /// `url` or `cursor`); no single field tells them apart, so no discriminator is declared.
 ///
 /// Example: `{"api":"classic","category":"people","keywords":"data engineer","network_distance":[2,3]}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum LinkedinSearchRequest {
     /// Classic people
     ClassicPeople(ClassicPeopleSearch),
@@ -3300,7 +4127,16 @@ pub enum LinkedinSearchRequest {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    LinkedinSearchRequest { ClassicPeople(ClassicPeopleSearch),
+    ClassicCompanies(ClassicCompanySearch), ClassicPosts(ClassicPostSearch),
+    ClassicJobs(ClassicJobSearch), SalesNavigatorPeople(SalesNavigatorPeopleSearch),
+    SalesNavigatorCompanies(SalesNavigatorCompanySearch),
+    RecruiterPeople(RecruiterPeopleSearch), FromALinkedInUrl(UrlSearch),
+    NextPage(CursorSearch) }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SearchResultItemType {
     /// `PEOPLE`
     People,
@@ -3319,6 +4155,7 @@ crate::engine::string_enum_impls!(
 );
 /// One hit. The search page is cut off before its response; the fields here are the common ones of the vendor fixture's people, company, post and job hits, and any other field is kept (the gap rule).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SearchResultItem {
     /// Always `SearchResult`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3362,7 +4199,15 @@ pub struct SearchResultItem {
         ::serde_json::Value,
     >,
 }
+crate::engine::struct_constructor!(
+    SearchResultItem { new(id : ::std::string::String) fixed() set(object :
+    ::std::string::String, type_ : SearchResultItemType, headline :
+    ::std::string::String) set_nullable(name : ::std::string::String, public_identifier :
+    ::std::string::String, profile_url : ::std::string::String, location :
+    ::std::string::String) empty(additional_properties) }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinSearchResultPaging {
     #[serde(
         default,
@@ -3375,10 +4220,15 @@ pub struct LinkedinSearchResultPaging {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i32>,
 }
+crate::engine::struct_constructor!(
+    LinkedinSearchResultPaging { new() fixed() set(page_count : i32, total_count : i32)
+    set_nullable(start : i32) empty() }
+);
 /// One page of hits. The response is not on the page (cut off); this shape follows the vendor fixture, with only `items` required (the gap rule).
 ///
 /// Example: `{"object":"LinkedinSearch","items":[{"object":"SearchResult","type":"PEOPLE","id":"ACoAAB5678","name":"John Roe","public_identifier":"john-roe","headline":"Engineer","location":"Paris"}],"cursor":"eyJ...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinSearchResult {
     /// Always `LinkedinSearch`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3393,7 +4243,13 @@ pub struct LinkedinSearchResult {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub paging: ::std::option::Option<LinkedinSearchResultPaging>,
 }
+crate::engine::struct_constructor!(
+    LinkedinSearchResult { new(items : ::std::vec::Vec < SearchResultItem >) fixed()
+    set(object : ::std::string::String, paging : LinkedinSearchResultPaging)
+    set_nullable(cursor : ResponseCursor) empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RecruiterPipelineActionAction {
     /// `addCandidateToPipeline`
     AddCandidateToPipeline,
@@ -3411,6 +4267,7 @@ crate::engine::string_enum_impls!(
 );
 /// Default: `"UNCONTACTED"`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RecruiterPipelineActionStage {
     /// `UNCONTACTED`
     Uncontacted,
@@ -3427,6 +4284,7 @@ crate::engine::string_enum_impls!(
 );
 /// Recruiter pipeline
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RecruiterPipelineAction {
     pub account_id: ::std::string::String,
     /// Always `recruiter`.
@@ -3437,7 +4295,13 @@ pub struct RecruiterPipelineAction {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stage: ::std::option::Option<RecruiterPipelineActionStage>,
 }
+crate::engine::struct_constructor!(
+    RecruiterPipelineAction { new(account_id : ::std::string::String, action :
+    RecruiterPipelineActionAction, hiring_project_id : ::std::string::String) fixed(api :
+    "recruiter") set(stage : RecruiterPipelineActionStage) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RecruiterRejectActionReason {
     /// `NOT_MEET_BASIC_QUALIFICATIONS`
     NotMeetBasicQualifications,
@@ -3461,13 +4325,19 @@ crate::engine::string_enum_impls!(
 );
 /// Without it the rejection is silent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RecruiterRejectActionRejectionNotification {
     pub message: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub send_notification_at: ::std::option::Option<UnixMillis>,
 }
+crate::engine::struct_constructor!(
+    RecruiterRejectActionRejectionNotification { new(message : ::std::string::String)
+    fixed() set(send_notification_at : UnixMillis) set_nullable() empty() }
+);
 /// Recruiter reject
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RecruiterRejectAction {
     pub account_id: ::std::string::String,
     /// Always `recruiter`.
@@ -3482,8 +4352,15 @@ pub struct RecruiterRejectAction {
         RecruiterRejectActionRejectionNotification,
     >,
 }
+crate::engine::struct_constructor!(
+    RecruiterRejectAction { new(account_id : ::std::string::String, hiring_project_id :
+    ::std::string::String, reason : RecruiterRejectActionReason) fixed(api : "recruiter",
+    action : "rejectApplicant") set(rejection_notification :
+    RecruiterRejectActionRejectionNotification) set_nullable() empty() }
+);
 /// Sales Navigator save lead
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SaveLeadAction {
     pub account_id: ::std::string::String,
     /// Always `sales_navigator`.
@@ -3493,10 +4370,16 @@ pub struct SaveLeadAction {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub list_id: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    SaveLeadAction { new(account_id : ::std::string::String) fixed(api :
+    "sales_navigator", action : "saveLead") set(list_id : ::std::string::String)
+    set_nullable() empty() }
+);
 /// Keyed by `api` + `action` together, so no discriminator is declared.
 ///
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","api":"recruiter","action":"addCandidateToPipeline","hiring_project_id":"412345678","stage":"CONTACTED"}`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProfileActionRequest {
     /// Recruiter pipeline
     ///
@@ -3579,15 +4462,25 @@ impl<'de> ::serde::Deserialize<'de> for ProfileActionRequest {
         }
     }
 }
+crate::engine::union_from_variants!(
+    ProfileActionRequest { RecruiterPipeline(RecruiterPipelineAction),
+    RecruiterReject(RecruiterRejectAction), SalesNavigatorSaveLead(SaveLeadAction) }
+);
 /// Example: `{"object":"LinkedinPerformActionOnUser","success":true}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinPerformActionOnUser {
     /// Always `LinkedinPerformActionOnUser`.
     pub object: ::std::string::String,
     pub success: bool,
 }
+crate::engine::struct_constructor!(
+    LinkedinPerformActionOnUser { new(success : bool) fixed(object :
+    "LinkedinPerformActionOnUser") set() set_nullable() empty() }
+);
 /// Example: `{"object":"LinkedinInmailBalance","premium":15,"recruiter":null,"sales_navigator":50}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinInmailBalance {
     /// Always `LinkedinInmailBalance`.
     pub object: ::std::string::String,
@@ -3598,31 +4491,52 @@ pub struct LinkedinInmailBalance {
     #[serde(default)]
     pub sales_navigator: ::std::option::Option<i32>,
 }
+crate::engine::struct_constructor!(
+    LinkedinInmailBalance { new() fixed(object : "LinkedinInmailBalance") set(premium :
+    i32, recruiter : i32, sales_navigator : i32) set_nullable() empty() }
+);
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","profile_id":"ACoAAB5678","skill_endorsement_id":4521}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EndorseSkillRequest {
     pub account_id: ::std::string::String,
     /// The ACo/ADo id of the profile.
     pub profile_id: ::std::string::String,
     pub skill_endorsement_id: i64,
 }
+crate::engine::struct_constructor!(
+    EndorseSkillRequest { new(account_id : ::std::string::String, profile_id :
+    ::std::string::String, skill_endorsement_id : i64) fixed() set() set_nullable()
+    empty() }
+);
 /// Example: `{"object":"LinkedinProfileEndorse","endorsed":true}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinProfileEndorse {
     /// Always `LinkedinProfileEndorse`.
     pub object: ::std::string::String,
     pub endorsed: bool,
 }
+crate::engine::struct_constructor!(
+    LinkedinProfileEndorse { new(endorsed : bool) fixed(object :
+    "LinkedinProfileEndorse") set() set_nullable() empty() }
+);
 /// Either a known id from the LinkedIn search parameters or free text.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct IdOrText {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    IdOrText { new() fixed() set(id : ::std::string::String, text :
+    ::std::string::String) set_nullable() empty() }
+);
 /// Numeric
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct NumericQuestion {
     pub question: ::std::string::String,
     /// Always `numeric`.
@@ -3636,8 +4550,14 @@ pub struct NumericQuestion {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_expectation: ::std::option::Option<f64>,
 }
+crate::engine::struct_constructor!(
+    NumericQuestion { new(question : ::std::string::String) fixed(answer_type :
+    "numeric") set(position : i64, must_match : bool, min_expectation : f64,
+    max_expectation : f64) set_nullable() empty() }
+);
 /// Multiple choices
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChoiceQuestion {
     pub question: ::std::string::String,
     /// Always `multiple_choices`.
@@ -3649,7 +4569,14 @@ pub struct ChoiceQuestion {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub must_match: ::std::option::Option<bool>,
 }
+crate::engine::struct_constructor!(
+    ChoiceQuestion { new(question : ::std::string::String, choices : ::std::vec::Vec <
+    ::std::string::String >, expected_choices : ::std::vec::Vec < ::std::string::String
+    >) fixed(answer_type : "multiple_choices") set(position : i64, must_match : bool)
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ScreeningQuestion {
     /// Numeric
     ///
@@ -3723,19 +4650,33 @@ impl<'de> ::serde::Deserialize<'de> for ScreeningQuestion {
         }
     }
 }
+crate::engine::union_from_variants!(
+    ScreeningQuestion { Numeric(NumericQuestion), MultipleChoices(ChoiceQuestion) }
+);
 /// Existing project
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RecruiterProjectExistingProject {
     pub id: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    RecruiterProjectExistingProject { new(id : ::std::string::String) fixed() set()
+    set_nullable() empty() }
+);
 /// New project
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RecruiterProjectNewProject {
     pub name: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    RecruiterProjectNewProject { new(name : ::std::string::String) fixed() set()
+    set_nullable() empty() }
+);
 /// The hiring project the job goes into, an existing one by id or a new one by name.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RecruiterProject {
     /// Existing project
     ExistingProject(RecruiterProjectExistingProject),
@@ -3744,8 +4685,13 @@ pub enum RecruiterProject {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    RecruiterProject { ExistingProject(RecruiterProjectExistingProject),
+    NewProject(RecruiterProjectNewProject) }
+);
 /// On LinkedIn
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RecruiterApplyMethodOnLinkedIn {
     /// Always `linkedin`.
     #[serde(rename = "type")]
@@ -3753,16 +4699,26 @@ pub struct RecruiterApplyMethodOnLinkedIn {
     pub notification_email: ::std::string::String,
     pub resume_required: bool,
 }
+crate::engine::struct_constructor!(
+    RecruiterApplyMethodOnLinkedIn { new(notification_email : ::std::string::String,
+    resume_required : bool) fixed(type_ : "linkedin") set() set_nullable() empty() }
+);
 /// External site
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RecruiterApplyMethodExternalSite {
     /// Always `external`.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
     pub url: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    RecruiterApplyMethodExternalSite { new(url : ::std::string::String) fixed(type_ :
+    "external") set() set_nullable() empty() }
+);
 /// Where candidates apply.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RecruiterApplyMethod {
     /// On LinkedIn
     ///
@@ -3806,7 +4762,12 @@ impl<'de> ::serde::Deserialize<'de> for RecruiterApplyMethod {
         }
     }
 }
+crate::engine::union_from_variants!(
+    RecruiterApplyMethod { OnLinkedIn(RecruiterApplyMethodOnLinkedIn),
+    ExternalSite(RecruiterApplyMethodExternalSite) }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RecruiterJobCreateOptionsSeniority {
     /// `INTERNSHIP`
     Internship,
@@ -3833,6 +4794,7 @@ crate::engine::string_enum_impls!(
 );
 /// Recruiter settings of a new job (required for Recruiter accounts). The create page shows `project` before it is cut off; the rest is shaped after the same operation in the vendor fixture. The edit operation takes a different shape (`RecruiterJobOptions`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RecruiterJobCreateOptions {
     pub project: RecruiterProject,
     /// JOB_FUNCTION ids (lowercase).
@@ -3842,8 +4804,15 @@ pub struct RecruiterJobCreateOptions {
     pub seniority: RecruiterJobCreateOptionsSeniority,
     pub apply_method: RecruiterApplyMethod,
 }
+crate::engine::struct_constructor!(
+    RecruiterJobCreateOptions { new(project : RecruiterProject, functions :
+    ::std::vec::Vec < ::std::string::String >, industries : ::std::vec::Vec <
+    ::std::string::String >, seniority : RecruiterJobCreateOptionsSeniority, apply_method
+    : RecruiterApplyMethod) fixed() set() set_nullable() empty() }
+);
 /// Recruiter settings of a job being edited.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RecruiterJobOptions {
     pub project_id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3853,7 +4822,14 @@ pub struct RecruiterJobOptions {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub skills: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::struct_constructor!(
+    RecruiterJobOptions { new(project_id : ::std::string::String) fixed() set(functions :
+    ::std::vec::Vec < ::std::string::String >, industries : ::std::vec::Vec <
+    ::std::string::String >, skills : ::std::vec::Vec < ::std::string::String >)
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateJobPostingRequestEmploymentStatus {
     /// `FULL_TIME`
     FullTime,
@@ -3879,6 +4855,7 @@ crate::engine::string_enum_impls!(
 );
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","job_title":{"text":"Backend engineer"},"company":{"id":"1035"},"workplace":"HYBRID","location":"105015875","employment_status":"FULL_TIME","description"...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateJobPostingRequest {
     pub account_id: ::std::string::String,
     pub job_title: IdOrText,
@@ -3899,8 +4876,18 @@ pub struct CreateJobPostingRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recruiter: ::std::option::Option<RecruiterJobCreateOptions>,
 }
+crate::engine::struct_constructor!(
+    CreateJobPostingRequest { new(account_id : ::std::string::String, job_title :
+    IdOrText, company : IdOrText, workplace : ProfilePositionEditPresence, location :
+    ::std::string::String, description : ::std::string::String) fixed()
+    set(employment_status : CreateJobPostingRequestEmploymentStatus,
+    auto_rejection_template : ::std::string::String, screening_questions :
+    ::std::vec::Vec < ScreeningQuestion >, recruiter : RecruiterJobCreateOptions)
+    set_nullable() empty() }
+);
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","description":"<p>Build, run and scale our messaging pipeline.</p>"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EditJobPostingRequest {
     pub account_id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3923,13 +4910,26 @@ pub struct EditJobPostingRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recruiter: ::std::option::Option<RecruiterJobOptions>,
 }
+crate::engine::struct_constructor!(
+    EditJobPostingRequest { new(account_id : ::std::string::String) fixed() set(job_title
+    : IdOrText, company : IdOrText, workplace : ProfilePositionEditPresence, location :
+    ::std::string::String, employment_status : CreateJobPostingRequestEmploymentStatus,
+    description : ::std::string::String, screening_questions : ::std::vec::Vec <
+    ScreeningQuestion >, recruiter : RecruiterJobOptions) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BudgetRange {
     pub min: f64,
     pub max: f64,
     pub recommended: f64,
 }
+crate::engine::struct_constructor!(
+    BudgetRange { new(min : f64, max : f64, recommended : f64) fixed() set()
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct JobPublishOptionsFree {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub eligible: ::std::option::Option<bool>,
@@ -3944,7 +4944,13 @@ pub struct JobPublishOptionsFree {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub estimated_monthly_applicants: ::std::option::Option<f64>,
 }
+crate::engine::struct_constructor!(
+    JobPublishOptionsFree { new() fixed() set(eligible : bool,
+    estimated_monthly_applicants : f64) set_nullable(ineligible_reason :
+    ::std::string::String) empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct JobPublishOptionsPromoted {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub estimated_monthly_applicants: ::std::option::Option<f64>,
@@ -3955,16 +4961,27 @@ pub struct JobPublishOptionsPromoted {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub monthly_budget: ::std::option::Option<BudgetRange>,
 }
+crate::engine::struct_constructor!(
+    JobPublishOptionsPromoted { new() fixed() set(estimated_monthly_applicants : f64,
+    currency : ::std::string::String, daily_budget : BudgetRange, monthly_budget :
+    BudgetRange) set_nullable() empty() }
+);
 /// What publishing the draft would cost and bring. The create page is cut off before its response; this follows the same operation in the vendor fixture, every field optional (the gap rule).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct JobPublishOptions {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub free: ::std::option::Option<JobPublishOptionsFree>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub promoted: ::std::option::Option<JobPublishOptionsPromoted>,
 }
+crate::engine::struct_constructor!(
+    JobPublishOptions { new() fixed() set(free : JobPublishOptionsFree, promoted :
+    JobPublishOptionsPromoted) set_nullable() empty() }
+);
 /// Example: `{"object":"LinkedinJobPostingDraftCreated","job_id":"3901234567","publish_options":{"free":{"eligible":true,"ineligible_reason":null,"estimated_monthly_applicants":40},"promoted":{"estimated_monthly_a...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinJobPostingDraftCreated {
     /// Always `LinkedinJobPostingDraftCreated`.
     pub object: ::std::string::String,
@@ -3974,20 +4991,36 @@ pub struct LinkedinJobPostingDraftCreated {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub publish_options: ::std::option::Option<JobPublishOptions>,
 }
+crate::engine::struct_constructor!(
+    LinkedinJobPostingDraftCreated { new(job_id : ::std::string::String) fixed(object :
+    "LinkedinJobPostingDraftCreated") set(project_id : ::std::string::String,
+    publish_options : JobPublishOptions) set_nullable() empty() }
+);
 /// Example: `{"object":"LinkedinJobPostingEdited","job_id":"3901234567"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinJobPostingEdited {
     /// Always `LinkedinJobPostingEdited`.
     pub object: ::std::string::String,
     pub job_id: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    LinkedinJobPostingEdited { new(job_id : ::std::string::String) fixed(object :
+    "LinkedinJobPostingEdited") set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Money {
     pub currency: ::std::string::String,
     pub amount: f64,
 }
+crate::engine::struct_constructor!(
+    Money { new(currency : ::std::string::String, amount : f64) fixed() set()
+    set_nullable() empty() }
+);
 /// Free
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FreeJobPublish {
     pub account_id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3999,8 +5032,14 @@ pub struct FreeJobPublish {
     /// Always `FREE`.
     pub mode: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    FreeJobPublish { new(account_id : ::std::string::String) fixed(mode : "FREE")
+    set(service : JobService, hiring_photo_frame : bool, bypass_email_verification :
+    bool) set_nullable() empty() }
+);
 /// PROMOTED_PLUS is Classic only.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PromotedJobPublishMode {
     /// `PROMOTED`
     Promoted,
@@ -4015,17 +5054,28 @@ crate::engine::string_enum_impls!(
 );
 /// Daily
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PromotedJobPublishBudgetDaily {
     pub daily: Money,
 }
+crate::engine::struct_constructor!(
+    PromotedJobPublishBudgetDaily { new(daily : Money) fixed() set() set_nullable()
+    empty() }
+);
 /// Monthly
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PromotedJobPublishBudgetMonthly {
     pub monthly: Money,
 }
+crate::engine::struct_constructor!(
+    PromotedJobPublishBudgetMonthly { new(monthly : Money) fixed() set() set_nullable()
+    empty() }
+);
 /// Defaults to LinkedIn's recommended budget.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PromotedJobPublishBudget {
     /// Daily
     Daily(PromotedJobPublishBudgetDaily),
@@ -4034,8 +5084,13 @@ pub enum PromotedJobPublishBudget {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    PromotedJobPublishBudget { Daily(PromotedJobPublishBudgetDaily),
+    Monthly(PromotedJobPublishBudgetMonthly) }
+);
 /// Promoted
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PromotedJobPublish {
     pub account_id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4050,8 +5105,15 @@ pub struct PromotedJobPublish {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub budget: ::std::option::Option<PromotedJobPublishBudget>,
 }
+crate::engine::struct_constructor!(
+    PromotedJobPublish { new(account_id : ::std::string::String, mode :
+    PromotedJobPublishMode) fixed() set(service : JobService, hiring_photo_frame : bool,
+    bypass_email_verification : bool, budget : PromotedJobPublishBudget) set_nullable()
+    empty() }
+);
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","mode":"FREE","service":"CLASSIC"}`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PublishJobPostingRequest {
     /// Free
     ///
@@ -4131,21 +5193,36 @@ impl<'de> ::serde::Deserialize<'de> for PublishJobPostingRequest {
         }
     }
 }
+crate::engine::union_from_variants!(
+    PublishJobPostingRequest { Free(FreeJobPublish), Promoted(PromotedJobPublish) }
+);
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","input":"735102"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SolveJobCheckpointRequest {
     pub account_id: ::std::string::String,
     /// The OTP code or the email-verification token.
     pub input: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    SolveJobCheckpointRequest { new(account_id : ::std::string::String, input :
+    ::std::string::String) fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinJobPostingPublished {
     /// Always `LinkedinJobPostingPublished`.
     pub object: ::std::string::String,
     pub job_state: JobState,
     pub job_id: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    LinkedinJobPostingPublished { new(job_state : JobState, job_id :
+    ::std::string::String) fixed(object : "LinkedinJobPostingPublished") set()
+    set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedinJobPostingPublishCheckpointType {
     /// `EMAIL_VERIFICATION`
     EmailVerification,
@@ -4159,6 +5236,7 @@ crate::engine::string_enum_impls!(
     "EMAIL_VERIFICATION", Otp => "OTP", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinJobPostingPublishCheckpoint {
     /// Always `LinkedinJobPostingPublishCheckpoint`.
     pub object: ::std::string::String,
@@ -4166,8 +5244,14 @@ pub struct LinkedinJobPostingPublishCheckpoint {
     pub type_: LinkedinJobPostingPublishCheckpointType,
     pub job_id: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    LinkedinJobPostingPublishCheckpoint { new(type_ :
+    LinkedinJobPostingPublishCheckpointType, job_id : ::std::string::String) fixed(object
+    : "LinkedinJobPostingPublishCheckpoint") set() set_nullable() empty() }
+);
 /// Example: `{"object":"LinkedinJobPostingPublished","job_state":"active","job_id":"3901234567"}`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum JobPublishResult {
     /// `object` is `LinkedinJobPostingPublished`.
     LinkedinJobPostingPublished(LinkedinJobPostingPublished),
@@ -4231,19 +5315,34 @@ impl<'de> ::serde::Deserialize<'de> for JobPublishResult {
         }
     }
 }
+crate::engine::union_from_variants!(
+    JobPublishResult { LinkedinJobPostingPublished(LinkedinJobPostingPublished),
+    LinkedinJobPostingPublishCheckpoint(LinkedinJobPostingPublishCheckpoint) }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct YearMonth {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub year: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub month: ::std::option::Option<i64>,
 }
+crate::engine::struct_constructor!(
+    YearMonth { new() fixed() set(year : i64, month : i64) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinJobApplicantContactInfo {
     pub email_addresses: ::std::vec::Vec<::std::string::String>,
     pub phone_numbers: ::std::vec::Vec<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    LinkedinJobApplicantContactInfo { new(email_addresses : ::std::vec::Vec <
+    ::std::string::String >, phone_numbers : ::std::vec::Vec < ::std::string::String >)
+    fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinJobApplicantWorkExperienceItem {
     pub company: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4260,7 +5359,14 @@ pub struct LinkedinJobApplicantWorkExperienceItem {
     #[serde(default)]
     pub end: ::std::option::Option<YearMonth>,
 }
+crate::engine::struct_constructor!(
+    LinkedinJobApplicantWorkExperienceItem { new(company : ::std::string::String,
+    position : ::std::string::String) fixed() set(company_id : ::std::string::String,
+    location : ::std::string::String, description : ::std::string::String, picture_url :
+    ::std::string::String, start : YearMonth, end : YearMonth) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinJobApplicantEducationItem {
     pub school: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4278,7 +5384,14 @@ pub struct LinkedinJobApplicantEducationItem {
     #[serde(default)]
     pub end: ::std::option::Option<YearMonth>,
 }
+crate::engine::struct_constructor!(
+    LinkedinJobApplicantEducationItem { new(school : ::std::string::String) fixed()
+    set(school_id : ::std::string::String, degree : ::std::string::String, description :
+    ::std::string::String, field_of_study : ::std::string::String, picture_url :
+    ::std::string::String, start : YearMonth, end : YearMonth) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinJobApplicantScreeningQuestionsItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub question: ::std::option::Option<::std::string::String>,
@@ -4287,8 +5400,14 @@ pub struct LinkedinJobApplicantScreeningQuestionsItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
+crate::engine::struct_constructor!(
+    LinkedinJobApplicantScreeningQuestionsItem { new() fixed() set(question :
+    ::std::string::String, answers : ::std::vec::Vec < ::std::string::String >, success :
+    bool) set_nullable() empty() }
+);
 /// Example: `{"object":"LinkedinJobApplicant","id":"appl_01HXYZ","profile_id":"ACoAAB5678","public_identifier":"john-roe","public_profile_url":"https://www.linkedin.com/in/john-roe","name":"John Roe","location":"P...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinJobApplicant {
     /// Always `LinkedinJobApplicant`.
     pub object: ::std::string::String,
@@ -4313,8 +5432,22 @@ pub struct LinkedinJobApplicant {
     pub education: ::std::vec::Vec<LinkedinJobApplicantEducationItem>,
     pub screening_questions: ::std::vec::Vec<LinkedinJobApplicantScreeningQuestionsItem>,
 }
+crate::engine::struct_constructor!(
+    LinkedinJobApplicant { new(id : ::std::string::String, profile_id :
+    ::std::string::String, public_identifier : ::std::string::String, public_profile_url
+    : ::std::string::String, name : ::std::string::String, location :
+    ::std::string::String, headline : ::std::string::String, applied_at : UnixMillis,
+    rating : ApplicantRating, work_experience : ::std::vec::Vec <
+    LinkedinJobApplicantWorkExperienceItem >, education : ::std::vec::Vec <
+    LinkedinJobApplicantEducationItem >, screening_questions : ::std::vec::Vec <
+    LinkedinJobApplicantScreeningQuestionsItem >) fixed(object : "LinkedinJobApplicant")
+    set(profile_picture_url : ::std::string::String, email_address :
+    ::std::string::String, phone_number : ::std::string::String, contact_info :
+    LinkedinJobApplicantContactInfo) set_nullable() empty() }
+);
 /// Example: `{"object":"LinkedinJobApplicantList","job_posting_id":"3901234567","items":[],"cursor":null}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinJobApplicantList {
     /// Always `LinkedinJobApplicantList`.
     pub object: ::std::string::String,
@@ -4323,16 +5456,26 @@ pub struct LinkedinJobApplicantList {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::struct_constructor!(
+    LinkedinJobApplicantList { new(job_posting_id : ::std::string::String, items :
+    ::std::vec::Vec < LinkedinJobApplicant >) fixed(object : "LinkedinJobApplicantList")
+    set(cursor : ResponseCursor) set_nullable() empty() }
+);
 /// -1 when muted for good, an ISO instant, or null when not muted. OpenAPI 3.0 has no null type, so the string branch carries the nullability.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ChatMutedUntil {
     Integer(i64),
     StringType(::std::string::String),
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    ChatMutedUntil { Integer(i64), StringType(::std::string::String) }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatDisabledFeaturesItem {
     /// `reactions`
     Reactions,
@@ -4345,6 +5488,7 @@ crate::engine::string_enum_impls!(
     ChatDisabledFeaturesItem, Unknown, { Reactions => "reactions", Reply => "reply", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatContentType {
     /// `inmail`
     Inmail,
@@ -4361,6 +5505,7 @@ crate::engine::string_enum_impls!(
 );
 /// Example: `{"object":"Chat","id":"chat_01HXYZ","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","account_type":"LINKEDIN","provider_id":"2-ZmQ3","name":null,"type":0,"timestamp":"2025-05-26T10:00:00.000Z","unread_c...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Chat {
     /// Always `Chat`.
     pub object: ::std::string::String,
@@ -4375,9 +5520,8 @@ pub struct Chat {
     /// 0 one-to-one, 1 group, 2 broadcast.
     #[serde(rename = "type")]
     pub type_: i32,
-    /// Format: an RFC 3339 date-time, kept as text.
     #[serde(default)]
-    pub timestamp: ::std::option::Option<::std::string::String>,
+    pub timestamp: ::std::option::Option<crate::engine::Timestamp>,
     pub unread_count: i32,
     pub archived: Flag01,
     /// -1 when muted for good, an ISO instant, or null when not muted. OpenAPI 3.0 has no null type, so the string branch carries the nullability.
@@ -4407,8 +5551,20 @@ pub struct Chat {
     #[serde(default)]
     pub last_message: ::std::option::Option<Message>,
 }
+crate::engine::struct_constructor!(
+    Chat { new(id : UniqueId, account_id : UniqueId, account_type : ChatAccountType,
+    provider_id : ::std::string::String, type_ : i32, unread_count : i32, archived :
+    Flag01) fixed(object : "Chat") set(attendee_provider_id : ::std::string::String, name
+    : ::std::string::String, timestamp : crate ::engine::Timestamp, muted_until :
+    ChatMutedUntil, read_only : i32, disabled_features : ::std::vec::Vec <
+    ChatDisabledFeaturesItem >, subject : ::std::string::String, organization_id :
+    ::std::string::String, mailbox_id : ::std::string::String, content_type :
+    ChatContentType, folder : ::std::vec::Vec < ::std::string::String >, pinned : Flag01,
+    last_message : Message) set_nullable() empty() }
+);
 /// Example: `{"object":"ChatList","items":[{"object":"Chat","id":"chat_01HXYZ","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","account_type":"WHATSAPP","provider_id":"33612345678@s.whatsapp.net","name":"Jane","type...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatList {
     /// Always `ChatList`.
     pub object: ::std::string::String,
@@ -4416,11 +5572,16 @@ pub struct ChatList {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::struct_constructor!(
+    ChatList { new(items : ::std::vec::Vec < Chat >) fixed(object : "ChatList")
+    set(cursor : ResponseCursor) set_nullable() empty() }
+);
 /// LinkedIn options, one shape per messaging API told apart by `api`. The page marks
 /// `classic` as the default when `api` is left out; here every shape names its `api`, and
 /// sending `classic` explicitly is what leaving it out means. Shapes the document does not
 /// know decode as unknown.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LinkedinChatOptions {
     /// `api` is `classic`.
     ///
@@ -4485,7 +5646,13 @@ impl<'de> ::serde::Deserialize<'de> for LinkedinChatOptions {
         }
     }
 }
+crate::engine::union_from_variants!(
+    LinkedinChatOptions { LinkedinClassicChatOptions(LinkedinClassicChatOptions),
+    LinkedinRecruiterChatOptions(LinkedinRecruiterChatOptions),
+    LinkedinSalesNavigatorChatOptions(LinkedinSalesNavigatorChatOptions) }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedinClassicChatOptionsTopic {
     /// `service_request`
     ServiceRequest,
@@ -4507,6 +5674,7 @@ crate::engine::string_enum_impls!(
 );
 /// Classic LinkedIn messaging (also InMail).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinClassicChatOptions {
     /// Always `classic`.
     pub api: ::std::string::String,
@@ -4520,8 +5688,14 @@ pub struct LinkedinClassicChatOptions {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inmail: ::std::option::Option<bool>,
 }
+crate::engine::struct_constructor!(
+    LinkedinClassicChatOptions { new() fixed(api : "classic") set(topic :
+    LinkedinClassicChatOptionsTopic, applicant_id : ::std::string::String, invitation_id
+    : ::std::string::String, inmail : bool) set_nullable() empty() }
+);
 /// Where the candidate was found. The page lists these values; others may follow.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedinRecruiterChatOptionsSourcingChannel {
     /// `JOB_POSTING_RECOMMENDED_MATCHES`
     JobPostingRecommendedMatches,
@@ -4548,6 +5722,7 @@ crate::engine::string_enum_impls!(
     "CAREER_SITE", }
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedinRecruiterChatOptionsVisibility {
     /// `PUBLIC`
     Public,
@@ -4564,6 +5739,7 @@ crate::engine::string_enum_impls!(
 );
 /// LinkedIn Recruiter messaging.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinRecruiterChatOptions {
     /// Always `recruiter`.
     pub api: ::std::string::String,
@@ -4585,21 +5761,40 @@ pub struct LinkedinRecruiterChatOptions {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub follow_up: ::std::option::Option<RecruiterFollowUp>,
 }
+crate::engine::struct_constructor!(
+    LinkedinRecruiterChatOptions { new() fixed(api : "recruiter") set(signature :
+    ::std::string::String, hiring_project_id : ::std::string::String, job_posting_id :
+    ::std::string::String, sourcing_channel :
+    LinkedinRecruiterChatOptionsSourcingChannel, email_address : ::std::string::String,
+    visibility : LinkedinRecruiterChatOptionsVisibility, follow_up : RecruiterFollowUp)
+    set_nullable() empty() }
+);
 /// FollowUpInDays
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RecruiterFollowUpScheduledTimeFollowUpInDays {
     pub days: i32,
     pub timezone: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    RecruiterFollowUpScheduledTimeFollowUpInDays { new(days : i32, timezone :
+    ::std::string::String) fixed() set() set_nullable() empty() }
+);
 /// FollowUpInWeeks
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RecruiterFollowUpScheduledTimeFollowUpInWeeks {
     pub weeks: i32,
     pub timezone: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    RecruiterFollowUpScheduledTimeFollowUpInWeeks { new(weeks : i32, timezone :
+    ::std::string::String) fixed() set() set_nullable() empty() }
+);
 /// When to send it, in days or in weeks, in a time zone.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RecruiterFollowUpScheduledTime {
     /// FollowUpInDays
     FollowUpInDays(RecruiterFollowUpScheduledTimeFollowUpInDays),
@@ -4608,47 +5803,41 @@ pub enum RecruiterFollowUpScheduledTime {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    RecruiterFollowUpScheduledTime {
+    FollowUpInDays(RecruiterFollowUpScheduledTimeFollowUpInDays),
+    FollowUpInWeeks(RecruiterFollowUpScheduledTimeFollowUpInWeeks) }
+);
 /// A follow-up message Recruiter sends if the candidate does not answer. The page also lists
 /// follow-up attachments; files nested inside a bracket-notation object have no multipart
 /// form the document can state, so they are left out here.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RecruiterFollowUp {
     pub subject: ::std::string::String,
     pub text: ::std::string::String,
     /// When to send it, in days or in weeks, in a time zone.
     pub scheduled_time: RecruiterFollowUpScheduledTime,
 }
+crate::engine::struct_constructor!(
+    RecruiterFollowUp { new(subject : ::std::string::String, text :
+    ::std::string::String, scheduled_time : RecruiterFollowUpScheduledTime) fixed() set()
+    set_nullable() empty() }
+);
 /// LinkedIn Sales Navigator messaging.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinSalesNavigatorChatOptions {
     /// Always `sales_navigator`.
     pub api: ::std::string::String,
 }
-/// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","attendees_ids[]":["ACoAAB5678"],"text":"Hi John, do you have ten minutes this week?","linkedin":{"api":"classic","inmail":true}}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct StartChatRequest {
-    pub account_id: UniqueId,
-    /// Provider ids of the people to write to (LinkedIn ACo/ACw/AE ids, WhatsApp
-    /// `…@s.whatsapp.net`, Instagram messaging ids). The key carries `[]` on the wire, as the
-    /// reference page writes it.
-    #[serde(rename = "attendees_ids[]")]
-    pub attendees_ids: ::std::vec::Vec<::std::string::String>,
-    /// The first message; Recruiter allows strong, em, a, ul, ol and li tags.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub text: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub subject: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub attachments: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub voice_message: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub video_message: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub linkedin: ::std::option::Option<LinkedinChatOptions>,
-}
+crate::engine::struct_constructor!(
+    LinkedinSalesNavigatorChatOptions { new() fixed(api : "sales_navigator") set()
+    set_nullable() empty() }
+);
 /// Example: `{"object":"ChatStarted","chat_id":"chat_01HXYZ","message_id":"msg_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatStarted {
     /// Always `ChatStarted`.
     pub object: ::std::string::String,
@@ -4656,38 +5845,25 @@ pub struct ChatStarted {
     #[serde(default)]
     pub message_id: ::std::option::Option<::std::string::String>,
 }
-/// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","text":"Thanks, Thursday works for me."}`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct SendMessageRequest {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub text: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub account_id: ::std::option::Option<::std::string::String>,
-    /// Slack thread.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub thread_id: ::std::option::Option<::std::string::String>,
-    /// The message to quote.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub quote_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub voice_message: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub video_message: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub attachments: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// WhatsApp typing indicator length in milliseconds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub typing_duration: ::std::option::Option<::std::string::String>,
-}
+crate::engine::struct_constructor!(
+    ChatStarted { new(chat_id : ::std::string::String) fixed(object : "ChatStarted")
+    set(message_id : ::std::string::String) set_nullable() empty() }
+);
 /// Example: `{"object":"MessageSent","message_id":"msg_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessageSent {
     /// Always `MessageSent`.
     pub object: ::std::string::String,
     #[serde(default)]
     pub message_id: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    MessageSent { new() fixed(object : "MessageSent") set(message_id :
+    ::std::string::String) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AttachmentBase {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4700,13 +5876,23 @@ pub struct AttachmentBase {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url_expires_at: ::std::option::Option<UnixMillis>,
 }
+crate::engine::struct_constructor!(
+    AttachmentBase { new(id : ::std::string::String, unavailable : bool) fixed()
+    set(file_size : i64, mimetype : ::std::string::String, url : ::std::string::String,
+    url_expires_at : UnixMillis) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Size {
     pub width: i32,
     pub height: i32,
 }
+crate::engine::struct_constructor!(
+    Size { new(width : i32, height : i32) fixed() set() set_nullable() empty() }
+);
 /// Image
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ImageAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4724,8 +5910,15 @@ pub struct ImageAttachment {
     pub size: Size,
     pub sticker: bool,
 }
+crate::engine::struct_constructor!(
+    ImageAttachment { new(id : ::std::string::String, unavailable : bool, size : Size,
+    sticker : bool) fixed(type_ : "img") set(file_size : i64, mimetype :
+    ::std::string::String, url : ::std::string::String, url_expires_at : UnixMillis)
+    set_nullable() empty() }
+);
 /// Video
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct VideoAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4743,8 +5936,15 @@ pub struct VideoAttachment {
     pub size: Size,
     pub gif: bool,
 }
+crate::engine::struct_constructor!(
+    VideoAttachment { new(id : ::std::string::String, unavailable : bool, size : Size,
+    gif : bool) fixed(type_ : "video") set(file_size : i64, mimetype :
+    ::std::string::String, url : ::std::string::String, url_expires_at : UnixMillis)
+    set_nullable() empty() }
+);
 /// Audio
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AudioAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4763,8 +5963,15 @@ pub struct AudioAttachment {
     pub duration: ::std::option::Option<f64>,
     pub voice_note: bool,
 }
+crate::engine::struct_constructor!(
+    AudioAttachment { new(id : ::std::string::String, unavailable : bool, voice_note :
+    bool) fixed(type_ : "audio") set(file_size : i64, mimetype : ::std::string::String,
+    url : ::std::string::String, url_expires_at : UnixMillis, duration : f64)
+    set_nullable() empty() }
+);
 /// File
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FileAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4781,8 +5988,15 @@ pub struct FileAttachment {
     pub type_: ::std::string::String,
     pub file_name: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    FileAttachment { new(id : ::std::string::String, unavailable : bool, file_name :
+    ::std::string::String) fixed(type_ : "file") set(file_size : i64, mimetype :
+    ::std::string::String, url : ::std::string::String, url_expires_at : UnixMillis)
+    set_nullable() empty() }
+);
 /// LinkedIn post
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinPostAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4798,8 +6012,14 @@ pub struct LinkedinPostAttachment {
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    LinkedinPostAttachment { new(id : ::std::string::String, unavailable : bool)
+    fixed(type_ : "linkedin_post") set(file_size : i64, mimetype : ::std::string::String,
+    url : ::std::string::String, url_expires_at : UnixMillis) set_nullable() empty() }
+);
 /// Video meeting
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct VideoMeetingAttachment {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4821,8 +6041,15 @@ pub struct VideoMeetingAttachment {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    VideoMeetingAttachment { new(id : ::std::string::String, unavailable : bool)
+    fixed(type_ : "video_meeting") set(file_size : i64, mimetype : ::std::string::String,
+    url : ::std::string::String, url_expires_at : UnixMillis, starts_at : UnixMillis,
+    expires_at : UnixMillis, title : ::std::string::String) set_nullable() empty() }
+);
 /// A file attached to a message; `type` tells the variants apart.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MessageAttachment {
     /// Image
     ///
@@ -4968,14 +6195,25 @@ impl<'de> ::serde::Deserialize<'de> for MessageAttachment {
         }
     }
 }
+crate::engine::union_from_variants!(
+    MessageAttachment { Image(ImageAttachment), Video(VideoAttachment),
+    Audio(AudioAttachment), File(FileAttachment), LinkedInPost(LinkedinPostAttachment),
+    VideoMeeting(VideoMeetingAttachment) }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessageReactionsItem {
     pub value: ::std::string::String,
     pub sender_id: ::std::string::String,
     pub is_sender: bool,
 }
+crate::engine::struct_constructor!(
+    MessageReactionsItem { new(value : ::std::string::String, sender_id :
+    ::std::string::String, is_sender : bool) fixed() set() set_nullable() empty() }
+);
 /// Example: `{"object":"Message","id":"msg_01HXYZ","provider_id":"3EB0C431C26A1916","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","chat_id":"chat_01HXYZ","chat_provider_id":"33612345678@s.whatsapp.net","sender_id"...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Message {
     /// Always `Message`.
     pub object: ::std::string::String,
@@ -5010,8 +6248,20 @@ pub struct Message {
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
 }
+crate::engine::struct_constructor!(
+    Message { new(id : UniqueId, provider_id : ::std::string::String, account_id :
+    UniqueId, chat_id : UniqueId, chat_provider_id : ::std::string::String, sender_id :
+    ::std::string::String, sender_attendee_id : ::std::string::String, timestamp :
+    UtcDateTime, is_sender : Flag01, attachments : ::std::vec::Vec < MessageAttachment >)
+    fixed(object : "Message") set(message_id : ::std::string::String, text :
+    ::std::string::String, seen : Flag01, hidden : Flag01, deleted : Flag01, edited :
+    Flag01, reactions : ::std::vec::Vec < MessageReactionsItem >, quoted :
+    ::std::collections::BTreeMap < ::std::string::String, ::serde_json::Value >)
+    set_nullable() empty() }
+);
 /// Example: `{"object":"MessageList","items":[{"object":"Message","id":"msg_01HXZA","provider_id":"urn:li:msg:1","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","chat_id":"chat_01HXYZ","chat_provider_id":"2-ZmQ3","s...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessageList {
     /// Always `MessageList`.
     pub object: ::std::string::String,
@@ -5019,7 +6269,12 @@ pub struct MessageList {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::struct_constructor!(
+    MessageList { new(items : ::std::vec::Vec < Message >) fixed(object : "MessageList")
+    set(cursor : ResponseCursor) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatActionRequestSetAValueAction {
     /// `setReadStatus`
     SetReadStatus,
@@ -5047,29 +6302,45 @@ crate::engine::string_enum_impls!(
 /// A boolean for the status actions; a provider id or a label name otherwise.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ChatActionRequestSetAValueValueType {
     Boolean(bool),
     StringType(::std::string::String),
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    ChatActionRequestSetAValueValueType { Boolean(bool),
+    StringType(::std::string::String) }
+);
 /// Set a value
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatActionRequestSetAValue {
     pub action: ChatActionRequestSetAValueAction,
     /// A boolean for the status actions; a provider id or a label name otherwise.
     pub value: ChatActionRequestSetAValueValueType,
 }
+crate::engine::struct_constructor!(
+    ChatActionRequestSetAValue { new(action : ChatActionRequestSetAValueAction, value :
+    ChatActionRequestSetAValueValueType) fixed() set() set_nullable() empty() }
+);
 /// Get the invite link
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatActionRequestGetTheInviteLink {
     /// Always `getInviteLink`.
     pub action: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    ChatActionRequestGetTheInviteLink { new() fixed(action : "getInviteLink") set()
+    set_nullable() empty() }
+);
 /// The action to run; `action` tells the two shapes apart.
 ///
 /// Example: `{"action":"setReadStatus","value":true}`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ChatActionRequest {
     /// Set a value
     ///
@@ -5120,7 +6391,12 @@ impl<'de> ::serde::Deserialize<'de> for ChatActionRequest {
         }
     }
 }
+crate::engine::union_from_variants!(
+    ChatActionRequest { SetAValue(ChatActionRequestSetAValue),
+    GetTheInviteLink(ChatActionRequestGetTheInviteLink) }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatHistorySyncStatus {
     /// `SYNC_STARTED`
     SyncStarted,
@@ -5142,13 +6418,19 @@ crate::engine::string_enum_impls!(
 );
 /// Example: `{"object":"ChatHistorySync","chat_id":"chat_01HXYZ","status":"SYNC_RUNNING"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatHistorySync {
     /// Always `ChatHistorySync`.
     pub object: ::std::string::String,
     pub chat_id: UniqueId,
     pub status: ChatHistorySyncStatus,
 }
+crate::engine::struct_constructor!(
+    ChatHistorySync { new(chat_id : UniqueId, status : ChatHistorySyncStatus)
+    fixed(object : "ChatHistorySync") set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedinAttendeeSpecificsNetworkDistance {
     /// `SELF`
     Self_,
@@ -5169,6 +6451,7 @@ crate::engine::string_enum_impls!(
     "OUT_OF_NETWORK", }
 );
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinAttendeeSpecificsContactInfoSocialHandlesItem {
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5176,7 +6459,12 @@ pub struct LinkedinAttendeeSpecificsContactInfoSocialHandlesItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    LinkedinAttendeeSpecificsContactInfoSocialHandlesItem { new() fixed() set(type_ :
+    ::std::string::String, name : ::std::string::String) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinAttendeeSpecificsContactInfo {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -5189,8 +6477,16 @@ pub struct LinkedinAttendeeSpecificsContactInfo {
         ::std::vec::Vec<LinkedinAttendeeSpecificsContactInfoSocialHandlesItem>,
     >,
 }
+crate::engine::struct_constructor!(
+    LinkedinAttendeeSpecificsContactInfo { new() fixed() set(emails : ::std::vec::Vec <
+    ::std::string::String >, phone_numbers : ::std::vec::Vec < ::std::string::String >,
+    websites : ::std::vec::Vec < ::std::string::String >, social_handles :
+    ::std::vec::Vec < LinkedinAttendeeSpecificsContactInfoSocialHandlesItem >)
+    set_nullable() empty() }
+);
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkedinAttendeeSpecifics {
     /// Always `LINKEDIN`.
     pub provider: ::std::string::String,
@@ -5210,22 +6506,42 @@ pub struct LinkedinAttendeeSpecifics {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_info: ::std::option::Option<LinkedinAttendeeSpecificsContactInfo>,
 }
+crate::engine::struct_constructor!(
+    LinkedinAttendeeSpecifics { new(member_urn : ::std::string::String) fixed(provider :
+    "LINKEDIN") set(occupation : ::std::string::String, network_distance :
+    LinkedinAttendeeSpecificsNetworkDistance, pending_invitation : bool, location :
+    ::std::string::String, headline : ::std::string::String, contact_info :
+    LinkedinAttendeeSpecificsContactInfo) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InstagramAttendeeSpecificsRelationshipStatus {
     pub following: bool,
     pub followed_by: bool,
     pub has_received_invitation: bool,
     pub has_sent_invitation: bool,
 }
+crate::engine::struct_constructor!(
+    InstagramAttendeeSpecificsRelationshipStatus { new(following : bool, followed_by :
+    bool, has_received_invitation : bool, has_sent_invitation : bool) fixed() set()
+    set_nullable() empty() }
+);
 /// Instagram
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InstagramAttendeeSpecifics {
     /// Always `INSTAGRAM`.
     pub provider: ::std::string::String,
     pub public_identifier: ::std::string::String,
     pub relationship_status: InstagramAttendeeSpecificsRelationshipStatus,
 }
+crate::engine::struct_constructor!(
+    InstagramAttendeeSpecifics { new(public_identifier : ::std::string::String,
+    relationship_status : InstagramAttendeeSpecificsRelationshipStatus) fixed(provider :
+    "INSTAGRAM") set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AttendeeSpecifics {
     /// LinkedIn
     ///
@@ -5269,7 +6585,12 @@ impl<'de> ::serde::Deserialize<'de> for AttendeeSpecifics {
         }
     }
 }
+crate::engine::union_from_variants!(
+    AttendeeSpecifics { LinkedIn(LinkedinAttendeeSpecifics),
+    Instagram(InstagramAttendeeSpecifics) }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatAttendee {
     /// Always `ChatAttendee`.
     pub object: ::std::string::String,
@@ -5287,8 +6608,15 @@ pub struct ChatAttendee {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub specifics: ::std::option::Option<AttendeeSpecifics>,
 }
+crate::engine::struct_constructor!(
+    ChatAttendee { new(id : UniqueId, account_id : UniqueId, provider_id :
+    ::std::string::String, name : ::std::string::String, is_self : Flag01) fixed(object :
+    "ChatAttendee") set(hidden : Flag01, picture_url : ::std::string::String, profile_url
+    : ::std::string::String, specifics : AttendeeSpecifics) set_nullable() empty() }
+);
 /// Example: `{"object":"ChatAttendeeList","items":[{"object":"ChatAttendee","id":"att_01HXYZ","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","provider_id":"ACoAAB5678","name":"John Roe","is_self":0,"specifics":{"pr...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatAttendeeList {
     /// Always `ChatAttendeeList`.
     pub object: ::std::string::String,
@@ -5297,34 +6625,59 @@ pub struct ChatAttendeeList {
     #[serde(default)]
     pub cursor: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    ChatAttendeeList { new(items : ::std::vec::Vec < ChatAttendee >) fixed(object :
+    "ChatAttendeeList") set(cursor : ::std::string::String) set_nullable() empty() }
+);
 /// Example: `{"reaction":"👍"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddMessageReactionRequest {
     /// A native emoji; replaces any earlier reaction.
     pub reaction: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    AddMessageReactionRequest { new(reaction : ::std::string::String) fixed() set()
+    set_nullable() empty() }
+);
 /// Example: `{"object":"MessageReactionAdded","success":true}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessageReactionAdded {
     /// Always `MessageReactionAdded`.
     pub object: ::std::string::String,
     pub success: bool,
 }
+crate::engine::struct_constructor!(
+    MessageReactionAdded { new(success : bool) fixed(object : "MessageReactionAdded")
+    set() set_nullable() empty() }
+);
 /// Example: `{"chat_id":"chat_01HXYZ9P2D4K6M8N0Q1R3S5T7V"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ForwardMessageRequest {
     /// The chat to forward to.
     pub chat_id: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    ForwardMessageRequest { new(chat_id : ::std::string::String) fixed() set()
+    set_nullable() empty() }
+);
 /// Example: `{"object":"MessageForwarded","message_id":null}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessageForwarded {
     /// Always `MessageForwarded`.
     pub object: ::std::string::String,
     #[serde(default)]
     pub message_id: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    MessageForwarded { new() fixed(object : "MessageForwarded") set(message_id :
+    ::std::string::String) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookAccountRef {
     pub id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5332,8 +6685,13 @@ pub struct WebhookAccountRef {
     #[serde(rename = "type")]
     pub type_: WebhookAccountType,
 }
+crate::engine::struct_constructor!(
+    WebhookAccountRef { new(id : ::std::string::String, type_ : WebhookAccountType)
+    fixed() set(name : ::std::string::String) set_nullable() empty() }
+);
 /// A messaging event field a webhook can copy into its payload.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MessagingDataKey {
     /// `account_id`
     AccountId,
@@ -5404,6 +6762,7 @@ crate::engine::string_enum_impls!(
 );
 /// A new-relation event field a webhook can copy into its payload.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsersDataKey {
     /// `account_id`
     AccountId,
@@ -5435,6 +6794,7 @@ crate::engine::string_enum_impls!(
 );
 /// The source field to copy.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookDataFieldKey {
     /// `account_id`
     AccountId,
@@ -5518,13 +6878,19 @@ crate::engine::string_enum_impls!(
 );
 /// One payload field to send. The allowed keys depend on the source: the messaging and users keys are the ones the create page lists; the other sources' lists are cut off. The key is an open set (any other string is accepted) because the lists may grow.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookDataField {
     /// The field name in the delivered payload.
     pub name: ::std::string::String,
     /// The source field to copy.
     pub key: WebhookDataFieldKey,
 }
+crate::engine::struct_constructor!(
+    WebhookDataField { new(name : ::std::string::String, key : WebhookDataFieldKey)
+    fixed() set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AutoWebhookSource {
     /// `messaging`
     Messaging,
@@ -5548,6 +6914,7 @@ crate::engine::string_enum_impls!(
 );
 /// Automatic
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AutoWebhook {
     /// Always `Webhook`.
     pub object: ::std::string::String,
@@ -5567,8 +6934,17 @@ pub struct AutoWebhook {
     pub data: ::std::vec::Vec<WebhookDataField>,
     pub events: ::std::vec::Vec<WebhookEvent>,
 }
+crate::engine::struct_constructor!(
+    AutoWebhook { new(id : UniqueId, enabled : bool, request_url : ::std::string::String,
+    format : WebhookFormat, account_ids : ::std::vec::Vec < WebhookAccountRef >, headers
+    : ::std::vec::Vec < WebhookHeader >, data : ::std::vec::Vec < WebhookDataField >,
+    events : ::std::vec::Vec < WebhookEvent >) fixed(object : "Webhook", type_ : "AUTO")
+    set(name : ::std::string::String, source : AutoWebhookSource) set_nullable() empty()
+    }
+);
 /// Trigger
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TriggerWebhook {
     /// Always `Webhook`.
     pub object: ::std::string::String,
@@ -5584,7 +6960,13 @@ pub struct TriggerWebhook {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    TriggerWebhook { new(id : UniqueId, enabled : bool, request_url :
+    ::std::string::String) fixed(object : "Webhook", type_ : "TRIGGER") set(name :
+    ::std::string::String, trigger : ::std::string::String) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Webhook {
     /// Automatic
     ///
@@ -5670,8 +7052,12 @@ impl<'de> ::serde::Deserialize<'de> for Webhook {
         }
     }
 }
+crate::engine::union_from_variants!(
+    Webhook { Automatic(AutoWebhook), Trigger(TriggerWebhook) }
+);
 /// Example: `{"object":"WebhookList","items":[{"object":"Webhook","type":"AUTO","id":"wh_01HXYZ","name":"Inbox","source":"messaging","enabled":true,"request_url":"https://hooks.example.com/postpress","format":"jso...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookList {
     /// Always `WebhookList`.
     pub object: ::std::string::String,
@@ -5679,7 +7065,12 @@ pub struct WebhookList {
     #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::struct_constructor!(
+    WebhookList { new(items : ::std::vec::Vec < Webhook >) fixed(object : "WebhookList")
+    set(cursor : ResponseCursor) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookCommon {
     pub request_url: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5697,7 +7088,14 @@ pub struct WebhookCommon {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<WebhookDataField>>,
 }
+crate::engine::struct_constructor!(
+    WebhookCommon { new(request_url : ::std::string::String) fixed() set(name :
+    ::std::string::String, format : WebhookFormat, enabled : bool, account_ids :
+    ::std::vec::Vec < ::std::string::String >, headers : ::std::vec::Vec < WebhookHeader
+    >, data : ::std::vec::Vec < WebhookDataField >) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MessagingWebhookEventsItem {
     /// `message_received`
     MessageReceived,
@@ -5722,6 +7120,7 @@ crate::engine::string_enum_impls!(
 );
 /// Messaging
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagingWebhook {
     pub request_url: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5744,8 +7143,16 @@ pub struct MessagingWebhook {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<MessagingWebhookEventsItem>>,
 }
+crate::engine::struct_constructor!(
+    MessagingWebhook { new(request_url : ::std::string::String) fixed(source :
+    "messaging") set(name : ::std::string::String, format : WebhookFormat, enabled :
+    bool, account_ids : ::std::vec::Vec < ::std::string::String >, headers :
+    ::std::vec::Vec < WebhookHeader >, data : ::std::vec::Vec < WebhookDataField >,
+    events : ::std::vec::Vec < MessagingWebhookEventsItem >) set_nullable() empty() }
+);
 /// Users
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UsersWebhook {
     pub request_url: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5767,7 +7174,15 @@ pub struct UsersWebhook {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::struct_constructor!(
+    UsersWebhook { new(request_url : ::std::string::String) fixed(source : "users")
+    set(name : ::std::string::String, format : WebhookFormat, enabled : bool, account_ids
+    : ::std::vec::Vec < ::std::string::String >, headers : ::std::vec::Vec <
+    WebhookHeader >, data : ::std::vec::Vec < WebhookDataField >, events :
+    ::std::vec::Vec < ::std::string::String >) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AccountStatusWebhookEventsItem {
     /// `creation_success`
     CreationSuccess,
@@ -5803,6 +7218,7 @@ crate::engine::string_enum_impls!(
 );
 /// Account status
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountStatusWebhook {
     pub request_url: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5824,7 +7240,15 @@ pub struct AccountStatusWebhook {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<AccountStatusWebhookEventsItem>>,
 }
+crate::engine::struct_constructor!(
+    AccountStatusWebhook { new(request_url : ::std::string::String) fixed(source :
+    "account_status") set(name : ::std::string::String, format : WebhookFormat, enabled :
+    bool, account_ids : ::std::vec::Vec < ::std::string::String >, headers :
+    ::std::vec::Vec < WebhookHeader >, data : ::std::vec::Vec < WebhookDataField >,
+    events : ::std::vec::Vec < AccountStatusWebhookEventsItem >) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EmailWebhookEventsItem {
     /// `mail_sent`
     MailSent,
@@ -5841,6 +7265,7 @@ crate::engine::string_enum_impls!(
 );
 /// Email
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmailWebhook {
     pub request_url: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5862,7 +7287,15 @@ pub struct EmailWebhook {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<EmailWebhookEventsItem>>,
 }
+crate::engine::struct_constructor!(
+    EmailWebhook { new(request_url : ::std::string::String) fixed(source : "email")
+    set(name : ::std::string::String, format : WebhookFormat, enabled : bool, account_ids
+    : ::std::vec::Vec < ::std::string::String >, headers : ::std::vec::Vec <
+    WebhookHeader >, data : ::std::vec::Vec < WebhookDataField >, events :
+    ::std::vec::Vec < EmailWebhookEventsItem >) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EmailTrackingWebhookEventsItem {
     /// `mail_opened`
     MailOpened,
@@ -5877,6 +7310,7 @@ crate::engine::string_enum_impls!(
 );
 /// Email tracking
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmailTrackingWebhook {
     pub request_url: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5898,7 +7332,15 @@ pub struct EmailTrackingWebhook {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<EmailTrackingWebhookEventsItem>>,
 }
+crate::engine::struct_constructor!(
+    EmailTrackingWebhook { new(request_url : ::std::string::String) fixed(source :
+    "email_tracking") set(name : ::std::string::String, format : WebhookFormat, enabled :
+    bool, account_ids : ::std::vec::Vec < ::std::string::String >, headers :
+    ::std::vec::Vec < WebhookHeader >, data : ::std::vec::Vec < WebhookDataField >,
+    events : ::std::vec::Vec < EmailTrackingWebhookEventsItem >) set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CalendarEventWebhookEventsItem {
     /// `calendar_event_created`
     CalendarEventCreated,
@@ -5916,6 +7358,7 @@ crate::engine::string_enum_impls!(
 );
 /// Calendar event
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CalendarEventWebhook {
     pub request_url: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5937,8 +7380,16 @@ pub struct CalendarEventWebhook {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<CalendarEventWebhookEventsItem>>,
 }
+crate::engine::struct_constructor!(
+    CalendarEventWebhook { new(request_url : ::std::string::String) fixed(source :
+    "calendar_event") set(name : ::std::string::String, format : WebhookFormat, enabled :
+    bool, account_ids : ::std::vec::Vec < ::std::string::String >, headers :
+    ::std::vec::Vec < WebhookHeader >, data : ::std::vec::Vec < WebhookDataField >,
+    events : ::std::vec::Vec < CalendarEventWebhookEventsItem >) set_nullable() empty() }
+);
 /// Example: `{"source":"messaging","request_url":"https://example.com/postpress/messages","name":"Inbound messages","events":["message_received","message_read"],"headers":[{"key":"Postpress-Auth","value":"shared-s...`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateWebhookRequest {
     /// Messaging
     ///
@@ -6106,18 +7557,29 @@ impl<'de> ::serde::Deserialize<'de> for CreateWebhookRequest {
         }
     }
 }
+crate::engine::union_from_variants!(
+    CreateWebhookRequest { Messaging(MessagingWebhook), Users(UsersWebhook),
+    AccountStatus(AccountStatusWebhook), Email(EmailWebhook),
+    EmailTracking(EmailTrackingWebhook), CalendarEvent(CalendarEventWebhook) }
+);
 /// Example: `{"object":"WebhookCreated","webhook_id":"wh_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookCreated {
     /// Always `WebhookCreated`.
     pub object: ::std::string::String,
     pub webhook_id: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    WebhookCreated { new(webhook_id : ::std::string::String) fixed(object :
+    "WebhookCreated") set() set_nullable() empty() }
+);
 /// Any delivery of any source, for an endpoint that serves several: an account status change,
 /// or an event told apart by its `event` field. Each source's own shape is under the
 /// `callbacks` of `POST /webhooks`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WebhookPayload {
     /// An account's state changed. The guide shows the payload wrapped in an `AccountStatus` key,
     /// with no `event` field.
@@ -6128,9 +7590,14 @@ pub enum WebhookPayload {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    WebhookPayload { AccountStatusEvent(AccountStatusEvent),
+    WebhookNamedEvent(WebhookNamedEvent) }
+);
 /// A delivery that names its event in `event`. Events this document does not list decode as
 /// unknown and keep their payload.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WebhookNamedEvent {
     /// `event` is `message_received` or `message_read` or `message_reaction` or `message_edited` or `message_deleted` or `message_delivered`.
     ///
@@ -6239,8 +7706,14 @@ impl<'de> ::serde::Deserialize<'de> for WebhookNamedEvent {
         }
     }
 }
+crate::engine::union_from_variants!(
+    WebhookNamedEvent { MessagingEvent(MessagingEvent),
+    NewRelationEvent(NewRelationEvent), MailEvent(MailEvent),
+    MailTrackingEvent(MailTrackingEvent), CalendarEventChange(CalendarEventChange) }
+);
 /// The LinkedIn product the event came through, when relevant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookAccountInfoFeature {
     /// `classic`
     Classic,
@@ -6259,6 +7732,7 @@ crate::engine::string_enum_impls!(
 );
 /// The account an event happened on, as the messaging guide shows it.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookAccountInfo {
     /// The provider, for example `LINKEDIN`.
     #[serde(rename = "type")]
@@ -6271,8 +7745,13 @@ pub struct WebhookAccountInfo {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    WebhookAccountInfo { new() fixed() set(type_ : ::std::string::String, feature :
+    WebhookAccountInfoFeature, user_id : ::std::string::String) set_nullable() empty() }
+);
 /// A participant of a chat as deliveries describe it.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookAttendee {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attendee_id: ::std::option::Option<::std::string::String>,
@@ -6283,10 +7762,16 @@ pub struct WebhookAttendee {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attendee_profile_url: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    WebhookAttendee { new() fixed() set(attendee_id : ::std::string::String,
+    attendee_name : ::std::string::String, attendee_provider_id : ::std::string::String,
+    attendee_profile_url : ::std::string::String) set_nullable() empty() }
+);
 /// A new, read, reacted to, edited, deleted or delivered message. The guides show the fields
 /// of a new message; the other fields are the data keys a messaging webhook may select, typed
 /// only where a page shows the type. Every field but `event` may be absent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagingEvent {
     pub event: MessagingWebhookEventsItem,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6364,8 +7849,25 @@ pub struct MessagingEvent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub folder: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::struct_constructor!(
+    MessagingEvent { new(event : MessagingWebhookEventsItem) fixed() set(account_id :
+    ::std::string::String, account_type : ::std::string::String, account_info :
+    WebhookAccountInfo, webhook_name : ::std::string::String, chat_id :
+    ::std::string::String, timestamp : ::std::string::String, message_id :
+    ::std::string::String, sender : WebhookAttendee, attendees : ::std::vec::Vec <
+    WebhookAttendee >, reaction : ::serde_json::Value, reaction_sender :
+    ::serde_json::Value, read_by : ::serde_json::Value, is_sender : ::serde_json::Value,
+    attachments : ::std::vec::Vec < ::serde_json::Value >, provider_chat_id :
+    ::std::string::String, provider_message_id : ::std::string::String, is_event :
+    ::serde_json::Value, chat_pinned : ::serde_json::Value, quoted : ::serde_json::Value,
+    is_forwarded : ::serde_json::Value, message_type : ::std::string::String, is_group :
+    ::serde_json::Value, folder : ::std::vec::Vec < ::std::string::String >)
+    set_nullable(message : ::std::string::String, subject : ::std::string::String,
+    chat_content_type : ::std::string::String) empty() }
+);
 /// An invitation was accepted and the person is now a relation.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct NewRelationEvent {
     /// Always `new_relation`.
     pub event: ::std::string::String,
@@ -6388,15 +7890,29 @@ pub struct NewRelationEvent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_picture_url: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    NewRelationEvent { new() fixed(event : "new_relation") set(account_id :
+    ::std::string::String, account_type : ::std::string::String, webhook_name :
+    ::std::string::String, timestamp : ::std::string::String, user_provider_id :
+    ::std::string::String, user_full_name : ::std::string::String, user_public_identifier
+    : ::std::string::String, user_profile_url : ::std::string::String, user_picture_url :
+    ::std::string::String) set_nullable() empty() }
+);
 /// An account's state changed. The guide shows the payload wrapped in an `AccountStatus` key,
 /// with no `event` field.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountStatusEvent {
     #[serde(rename = "AccountStatus")]
     pub account_status: AccountStatusChange,
 }
+crate::engine::struct_constructor!(
+    AccountStatusEvent { new(account_status : AccountStatusChange) fixed() set()
+    set_nullable() empty() }
+);
 /// The new state. The guide's list continues past these; others decode as unknown.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AccountStatusChangeMessage {
     /// `OK`
     OkType,
@@ -6431,6 +7947,7 @@ crate::engine::string_enum_impls!(
     => "DELETED", }
 );
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountStatusChange {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
@@ -6440,9 +7957,15 @@ pub struct AccountStatusChange {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<AccountStatusChangeMessage>,
 }
+crate::engine::struct_constructor!(
+    AccountStatusChange { new() fixed() set(account_id : ::std::string::String,
+    account_type : ::std::string::String, message : AccountStatusChangeMessage)
+    set_nullable() empty() }
+);
 /// A mail was sent, received or moved. The pages show only the mail object's own fields; the
 /// rest of the payload is kept as it comes.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MailEvent {
     pub event: EmailWebhookEventsItem,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6500,7 +8023,21 @@ pub struct MailEvent {
         ::serde_json::Value,
     >,
 }
+crate::engine::struct_constructor!(
+    MailEvent { new(event : EmailWebhookEventsItem) fixed() set(account_id :
+    ::std::string::String, webhook_name : ::std::string::String, email_id :
+    ::std::string::String, date : ::std::string::String, has_attachments : bool,
+    from_attendee : MailAttendee, to_attendees : ::std::vec::Vec < MailAttendee >,
+    cc_attendees : ::std::vec::Vec < MailAttendee >, bcc_attendees : ::std::vec::Vec <
+    MailAttendee >, reply_to_attendees : ::std::vec::Vec < MailAttendee >, attachments :
+    ::std::vec::Vec < ::std::collections::BTreeMap < ::std::string::String,
+    ::serde_json::Value > >, provider_id : ::std::collections::BTreeMap <
+    ::std::string::String, ::serde_json::Value >) set_nullable(subject :
+    ::std::string::String, body : ::std::string::String, body_plain :
+    ::std::string::String) empty(additional_properties) }
+);
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MailAttendee {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
@@ -6510,8 +8047,14 @@ pub struct MailAttendee {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub identifier_type: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    MailAttendee { new() fixed() set(display_name : ::std::string::String, identifier :
+    ::std::string::String, identifier_type : ::std::string::String) set_nullable()
+    empty() }
+);
 /// A tracked mail was opened or one of its links was clicked. The pages show no more fields than these.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MailTrackingEvent {
     pub event: EmailTrackingWebhookEventsItem,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6527,8 +8070,14 @@ pub struct MailTrackingEvent {
         ::serde_json::Value,
     >,
 }
+crate::engine::struct_constructor!(
+    MailTrackingEvent { new(event : EmailTrackingWebhookEventsItem) fixed()
+    set(account_id : ::std::string::String, webhook_name : ::std::string::String,
+    email_id : ::std::string::String) set_nullable() empty(additional_properties) }
+);
 /// A calendar event was created, changed or deleted. The pages show no more fields than these.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CalendarEventChange {
     pub event: CalendarEventWebhookEventsItem,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6546,8 +8095,15 @@ pub struct CalendarEventChange {
         ::serde_json::Value,
     >,
 }
+crate::engine::struct_constructor!(
+    CalendarEventChange { new(event : CalendarEventWebhookEventsItem) fixed()
+    set(account_id : ::std::string::String, webhook_name : ::std::string::String,
+    calendar_id : ::std::string::String, event_id : ::std::string::String) set_nullable()
+    empty(additional_properties) }
+);
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","to":["john.roe@example.com"],"subject":"Meeting notes","text":"Notes from today's call are attached."}`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDraftRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
@@ -6558,14 +8114,25 @@ pub struct CreateDraftRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    CreateDraftRequest { new() fixed() set(account_id : ::std::string::String, to :
+    ::std::vec::Vec < ::std::string::String >, subject : ::std::string::String, text :
+    ::std::string::String) set_nullable() empty() }
+);
 /// Example: `{"object":"DraftCreated","draft_id":"drf_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct DraftCreated {
     /// Always `DraftCreated`.
     pub object: ::std::string::String,
     pub draft_id: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    DraftCreated { new(draft_id : ::std::string::String) fixed(object : "DraftCreated")
+    set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Calendar {
     /// Always `Calendar`.
     pub object: ::std::string::String,
@@ -6581,11 +8148,18 @@ pub struct Calendar {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
 }
+crate::engine::struct_constructor!(
+    Calendar { new(id : ::std::string::String, name : ::std::string::String, is_read_only
+    : bool, is_owned_by_user : bool, is_default : bool) fixed(object : "Calendar")
+    set(description : ::std::string::String, background_color : ::std::string::String,
+    timezone : ::std::string::String) set_nullable() empty() }
+);
 /// Calendar lists follow the `{data, next_cursor}` shape of the usage page. No source shows
 /// `object`, and the fixture has `next_cursor` optional, so only `data` is required.
 ///
 /// Example: `{"object":"CalendarList","data":[{"object":"Calendar","id":"cal_01HXYZ","name":"Work","is_read_only":false,"is_owned_by_user":true,"is_default":true,"timezone":"Europe/Paris"}],"next_cursor":null}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CalendarList {
     /// Always `CalendarList`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6598,21 +8172,35 @@ pub struct CalendarList {
     )]
     pub next_cursor: ::std::option::Option<::std::option::Option<ResponseCursor>>,
 }
+crate::engine::struct_constructor!(
+    CalendarList { new(data : ::std::vec::Vec < Calendar >) fixed() set(object :
+    ::std::string::String) set_nullable(next_cursor : ResponseCursor) empty() }
+);
 /// Timed
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EventTimeTimed {
     pub date_time: UtcDateTime,
     pub time_zone: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    EventTimeTimed { new(date_time : UtcDateTime, time_zone : ::std::string::String)
+    fixed() set() set_nullable() empty() }
+);
 /// All day
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EventTimeAllDay {
-    /// Format: an RFC 3339 full-date, kept as text.
-    pub date: ::std::string::String,
+    pub date: crate::engine::Date,
 }
+crate::engine::struct_constructor!(
+    EventTimeAllDay { new(date : crate ::engine::Date) fixed() set() set_nullable()
+    empty() }
+);
 /// A timed instant with its zone, or a whole day.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EventTime {
     /// Timed
     Timed(EventTimeTimed),
@@ -6621,7 +8209,11 @@ pub enum EventTime {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::union_from_variants!(
+    EventTime { Timed(EventTimeTimed), AllDay(EventTimeAllDay) }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EventAttendeeResponseStatus {
     /// `yes`
     Yes,
@@ -6639,6 +8231,7 @@ crate::engine::string_enum_impls!(
     Noreply => "noreply", }
 );
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EventAttendee {
     pub email: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6646,8 +8239,14 @@ pub struct EventAttendee {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response_status: ::std::option::Option<EventAttendeeResponseStatus>,
 }
+crate::engine::struct_constructor!(
+    EventAttendee { new(email : ::std::string::String) fixed() set(display_name :
+    ::std::string::String, response_status : EventAttendeeResponseStatus) set_nullable()
+    empty() }
+);
 /// Example: `{"object":"CalendarEvent","id":"evt_01HXYZ","calendar_id":"cal_01HXYZ","title":"Weekly sync","start":{"date_time":"2025-06-02T09:00:00.000Z","time_zone":"Europe/Paris"},"end":{"date_time":"2025-06-02T...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CalendarEvent {
     /// Always `CalendarEvent`.
     pub object: ::std::string::String,
@@ -6671,10 +8270,18 @@ pub struct CalendarEvent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<UtcDateTime>,
 }
+crate::engine::struct_constructor!(
+    CalendarEvent { new(id : ::std::string::String, calendar_id : ::std::string::String,
+    title : ::std::string::String, start : EventTime, end : EventTime) fixed(object :
+    "CalendarEvent") set(body : ::std::string::String, location : ::std::string::String,
+    is_all_day : bool, is_cancelled : bool, attendees : ::std::vec::Vec < EventAttendee
+    >, created_at : UtcDateTime, updated_at : UtcDateTime) set_nullable() empty() }
+);
 /// Events in the `{data, next_cursor}` shape; only `data` is required (as for `CalendarList`).
 ///
 /// Example: `{"object":"CalendarEventList","data":[{"object":"CalendarEvent","id":"evt_01HXZA","calendar_id":"cal_01HXYZ","title":"Offsite","start":{"date":"2025-06-10"},"end":{"date":"2025-06-11"}}],"next_cursor"...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CalendarEventList {
     /// Always `CalendarEventList`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6687,11 +8294,21 @@ pub struct CalendarEventList {
     )]
     pub next_cursor: ::std::option::Option<::std::option::Option<ResponseCursor>>,
 }
+crate::engine::struct_constructor!(
+    CalendarEventList { new(data : ::std::vec::Vec < CalendarEvent >) fixed() set(object
+    : ::std::string::String) set_nullable(next_cursor : ResponseCursor) empty() }
+);
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateCalendarEventRequestAttendeesItem {
     pub email: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    CreateCalendarEventRequestAttendeesItem { new(email : ::std::string::String) fixed()
+    set() set_nullable() empty() }
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateCalendarEventRequestVisibility {
     /// `public`
     Public,
@@ -6706,6 +8323,7 @@ crate::engine::string_enum_impls!(
 );
 /// Example: `{"title":"Quarterly review","start":{"date_time":"2025-09-15T09:00:00.000Z","time_zone":"Europe/Paris"},"end":{"date_time":"2025-09-15T10:00:00.000Z","time_zone":"Europe/Paris"},"attendees":[{"email":...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateCalendarEventRequest {
     pub title: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6725,8 +8343,17 @@ pub struct CreateCalendarEventRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recurrence: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::struct_constructor!(
+    CreateCalendarEventRequest { new(title : ::std::string::String, start : EventTime,
+    end : EventTime) fixed() set(body : ::std::string::String, location :
+    ::std::string::String, attendees : ::std::vec::Vec <
+    CreateCalendarEventRequestAttendeesItem >, visibility :
+    CreateCalendarEventRequestVisibility, recurrence : ::std::vec::Vec <
+    ::std::string::String >) set_nullable() empty() }
+);
 /// Example: `{"title":"Quarterly review (moved)","location":"Room 4"}`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateCalendarEventRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
@@ -6743,29 +8370,51 @@ pub struct UpdateCalendarEventRequest {
         ::std::vec::Vec<CreateCalendarEventRequestAttendeesItem>,
     >,
 }
+crate::engine::struct_constructor!(
+    UpdateCalendarEventRequest { new() fixed() set(title : ::std::string::String, body :
+    ::std::string::String, location : ::std::string::String, start : EventTime, end :
+    EventTime, attendees : ::std::vec::Vec < CreateCalendarEventRequestAttendeesItem >)
+    set_nullable() empty() }
+);
 /// Example: `{"object":"CalendarEventCreated","event_id":"evt_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CalendarEventCreated {
     /// Always `CalendarEventCreated`.
     pub object: ::std::string::String,
     pub event_id: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    CalendarEventCreated { new(event_id : ::std::string::String) fixed(object :
+    "CalendarEventCreated") set() set_nullable() empty() }
+);
 /// Example: `{"object":"CalendarEventEdited","event_id":"evt_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CalendarEventEdited {
     /// Always `CalendarEventEdited`.
     pub object: ::std::string::String,
     pub event_id: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    CalendarEventEdited { new(event_id : ::std::string::String) fixed(object :
+    "CalendarEventEdited") set() set_nullable() empty() }
+);
 /// Example: `{"object":"CalendarEventDeleted"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CalendarEventDeleted {
     /// Always `CalendarEventDeleted`.
     pub object: ::std::string::String,
 }
+crate::engine::struct_constructor!(
+    CalendarEventDeleted { new() fixed(object : "CalendarEventDeleted") set()
+    set_nullable() empty() }
+);
 /// A `multipart/form-data` request body.
 #[derive(Debug, Clone)]
-pub struct PostsCreateRequest {
+#[non_exhaustive]
+pub struct CreatePostRequest {
     pub account_id: ::std::string::String,
     /// The text. LinkedIn mentions use `{{index}}` placeholders into `mentions`; Instagram uses `@username`. Send "" for a plain repost.
     pub text: ::std::string::String,
@@ -6781,7 +8430,7 @@ pub struct PostsCreateRequest {
     /// Instagram location.
     pub location: ::std::option::Option<::std::string::String>,
 }
-impl PostsCreateRequest {
+impl CreatePostRequest {
     /// A body with the required fields set.
     pub fn new(
         account_id: impl ::std::convert::Into<::std::string::String>,
@@ -6863,6 +8512,7 @@ impl PostsCreateRequest {
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsersGetProfileLinkedinApi {
     /// `recruiter`
     Recruiter,
@@ -6875,9 +8525,22 @@ crate::engine::string_enum_impls!(
     UsersGetProfileLinkedinApi, Unknown, { Recruiter => "recruiter", SalesNavigator =>
     "sales_navigator", }
 );
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct EditOwnProfileRequestLocation {
+    /// A LOCATION id from the LinkedIn search parameters.
+    pub id: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub postal_code: ::std::option::Option<::std::string::String>,
+}
+crate::engine::struct_constructor!(
+    EditOwnProfileRequestLocation { new(id : ::std::string::String) fixed()
+    set(postal_code : ::std::string::String) set_nullable() empty() }
+);
 /// A `multipart/form-data` request body.
 #[derive(Debug, Clone)]
-pub struct UsersEditOwnProfileRequest {
+#[non_exhaustive]
+pub struct EditOwnProfileRequest {
     pub type_: ::std::string::String,
     pub account_id: ::std::string::String,
     pub location: ::std::option::Option<EditOwnProfileRequestLocation>,
@@ -6900,14 +8563,11 @@ pub struct UsersEditOwnProfileRequest {
     /// `ProfilePositionEdit`.
     pub education: ::std::option::Option<ProfileSchoolEdit>,
 }
-impl UsersEditOwnProfileRequest {
+impl EditOwnProfileRequest {
     /// A body with the required fields set.
-    pub fn new(
-        type_: impl ::std::convert::Into<::std::string::String>,
-        account_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(account_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            type_: type_.into(),
+            type_: "LINKEDIN".into(),
             account_id: account_id.into(),
             location: ::std::default::Default::default(),
             headline: ::std::default::Default::default(),
@@ -6995,7 +8655,8 @@ impl UsersEditOwnProfileRequest {
 }
 /// A `multipart/form-data` request body.
 #[derive(Debug, Clone)]
-pub struct ChatsStartRequest {
+#[non_exhaustive]
+pub struct StartChatRequest {
     /// An opaque identifier.
     ///
     /// Example: `"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR"`
@@ -7016,7 +8677,7 @@ pub struct ChatsStartRequest {
     /// know decode as unknown.
     pub linkedin: ::std::option::Option<LinkedinChatOptions>,
 }
-impl ChatsStartRequest {
+impl StartChatRequest {
     /// A body with the required fields set.
     pub fn new(
         account_id: impl ::std::convert::Into<UniqueId>,
@@ -7081,7 +8742,8 @@ impl ChatsStartRequest {
 }
 /// A `multipart/form-data` request body.
 #[derive(Debug, Clone)]
-pub struct ChatsSendMessageRequest {
+#[non_exhaustive]
+pub struct SendMessageRequest {
     pub text: ::std::option::Option<::std::string::String>,
     pub account_id: ::std::option::Option<::std::string::String>,
     /// Slack thread.
@@ -7094,7 +8756,7 @@ pub struct ChatsSendMessageRequest {
     /// WhatsApp typing indicator length in milliseconds.
     pub typing_duration: ::std::option::Option<::std::string::String>,
 }
-impl ChatsSendMessageRequest {
+impl SendMessageRequest {
     /// A body with the required fields set.
     pub fn new() -> Self {
         Self {

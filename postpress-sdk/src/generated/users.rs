@@ -43,7 +43,7 @@ impl Users {
     /// - `linkedin_sections` (query, optional): LinkedIn sections to include: `*_preview` for every section in preview, `*` for every
     /// - `linkedin_api` (query, optional): Use a non-classic LinkedIn API; needs the matching subscription. Leave out for Classic.
     /// - `notify` (query, optional): Tell the person about the profile visit.
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -58,7 +58,7 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().get_profile("identifier", "account_id").send().await?;
+    /// let response = client.users().get_profile("identifier").account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
@@ -66,7 +66,6 @@ impl Users {
     pub fn get_profile(
         &self,
         identifier: impl ::std::convert::Into<::std::string::String>,
-        account_id: impl ::std::convert::Into<::std::string::String>,
     ) -> GetProfileBuilder {
         GetProfileBuilder {
             client: self.client.clone(),
@@ -74,7 +73,7 @@ impl Users {
             linkedin_sections: ::std::option::Option::None,
             linkedin_api: ::std::option::Option::None,
             notify: ::std::option::Option::None,
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -85,7 +84,7 @@ impl Users {
     /// Returns the profile of the person who owns the linked account.
     ///
     /// # Parameters
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -100,18 +99,15 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().get_own_profile("account_id").send().await?;
+    /// let response = client.users().get_own_profile().account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_own_profile(
-        &self,
-        account_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetOwnProfileBuilder {
+    pub fn get_own_profile(&self) -> GetOwnProfileBuilder {
         GetOwnProfileBuilder {
             client: self.client.clone(),
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -126,7 +122,7 @@ impl Users {
     /// key (`experience[skills]=…`): each object field is encoded `style: deepObject`.
     ///
     /// # Parameters
-    /// - body (`multipart/form-data`, required)
+    /// - body (`multipart/form-data`, required): a [`EditOwnProfileRequest`](crate::types::EditOwnProfileRequest), built with `new(account_id)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -141,7 +137,7 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::UsersEditOwnProfileRequest = todo!();
+    /// let body = postpress_sdk::types::EditOwnProfileRequest::new("account_id");
     /// let response = client.users().edit_own_profile(body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -149,7 +145,7 @@ impl Users {
     /// ```
     pub fn edit_own_profile(
         &self,
-        body: impl ::std::convert::Into<super::types::UsersEditOwnProfileRequest>,
+        body: impl ::std::convert::Into<super::types::EditOwnProfileRequest>,
     ) -> EditOwnProfileBuilder {
         EditOwnProfileBuilder {
             client: self.client.clone(),
@@ -168,7 +164,7 @@ impl Users {
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
     /// - `limit` (query, optional): Page size.
     /// - `is_company` (query, optional): Set when the identifier is a LinkedIn company.
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -185,7 +181,7 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().list_posts("identifier", "account_id").send().await?;
+    /// let response = client.users().list_posts("identifier").account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
@@ -193,7 +189,6 @@ impl Users {
     pub fn list_posts(
         &self,
         identifier: impl ::std::convert::Into<::std::string::String>,
-        account_id: impl ::std::convert::Into<::std::string::String>,
     ) -> ListPostsBuilder {
         ListPostsBuilder {
             client: self.client.clone(),
@@ -201,7 +196,7 @@ impl Users {
             cursor: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             is_company: ::std::option::Option::None,
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -215,7 +210,7 @@ impl Users {
     /// - `identifier` (path, required): The provider's internal id of the person.
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
     /// - `limit` (query, optional): Page size.
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -232,7 +227,7 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().list_reactions("identifier", "account_id").send().await?;
+    /// let response = client.users().list_reactions("identifier").account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
@@ -240,14 +235,13 @@ impl Users {
     pub fn list_reactions(
         &self,
         identifier: impl ::std::convert::Into<::std::string::String>,
-        account_id: impl ::std::convert::Into<::std::string::String>,
     ) -> ListReactionsBuilder {
         ListReactionsBuilder {
             client: self.client.clone(),
             identifier: identifier.into(),
             cursor: ::std::option::Option::None,
             limit: ::std::option::Option::None,
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -261,7 +255,7 @@ impl Users {
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
     /// - `filter` (query, optional): Keep only the connections whose name matches.
     /// - `limit` (query, optional): Page size.
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -278,21 +272,18 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().list_relations("account_id").send().await?;
+    /// let response = client.users().list_relations().account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_relations(
-        &self,
-        account_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListRelationsBuilder {
+    pub fn list_relations(&self) -> ListRelationsBuilder {
         ListRelationsBuilder {
             client: self.client.clone(),
             cursor: ::std::option::Option::None,
             filter: ::std::option::Option::None,
             limit: ::std::option::Option::None,
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -308,7 +299,7 @@ impl Users {
     /// - `user_id` (query, optional): Instagram provider id or username, or a LinkedIn user or company provider id.
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
     /// - `limit` (query, optional): Page size; at most 100 on LinkedIn and 200 on Instagram.
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -325,21 +316,18 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().list_followers("account_id").send().await?;
+    /// let response = client.users().list_followers().account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_followers(
-        &self,
-        account_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListFollowersBuilder {
+    pub fn list_followers(&self) -> ListFollowersBuilder {
         ListFollowersBuilder {
             client: self.client.clone(),
             user_id: ::std::option::Option::None,
             cursor: ::std::option::Option::None,
             limit: ::std::option::Option::None,
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -353,7 +341,7 @@ impl Users {
     /// - `user_id` (query, optional): Instagram provider id or username.
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
     /// - `limit` (query, optional): Page size.
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -370,21 +358,18 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().list_following("account_id").send().await?;
+    /// let response = client.users().list_following().account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_following(
-        &self,
-        account_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListFollowingBuilder {
+    pub fn list_following(&self) -> ListFollowingBuilder {
         ListFollowingBuilder {
             client: self.client.clone(),
             user_id: ::std::option::Option::None,
             cursor: ::std::option::Option::None,
             limit: ::std::option::Option::None,
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -395,7 +380,7 @@ impl Users {
     /// Sends a connection invitation (LinkedIn) or a follow request (Instagram).
     ///
     /// # Parameters
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`SendInvitationRequest`](crate::types::SendInvitationRequest), built with `new(provider_id, account_id)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -435,7 +420,7 @@ impl Users {
     /// # Parameters
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
     /// - `limit` (query, optional): Page size.
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -452,20 +437,17 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().list_sent_invitations("account_id").send().await?;
+    /// let response = client.users().list_sent_invitations().account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_sent_invitations(
-        &self,
-        account_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListSentInvitationsBuilder {
+    pub fn list_sent_invitations(&self) -> ListSentInvitationsBuilder {
         ListSentInvitationsBuilder {
             client: self.client.clone(),
             cursor: ::std::option::Option::None,
             limit: ::std::option::Option::None,
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -477,7 +459,7 @@ impl Users {
     ///
     /// # Parameters
     /// - `invitation_id` (path, required): The invitation id (the provider id on Instagram).
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -492,7 +474,7 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().cancel_invitation("invitation_id", "account_id").send().await?;
+    /// let response = client.users().cancel_invitation("invitation_id").account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
@@ -500,12 +482,11 @@ impl Users {
     pub fn cancel_invitation(
         &self,
         invitation_id: impl ::std::convert::Into<::std::string::String>,
-        account_id: impl ::std::convert::Into<::std::string::String>,
     ) -> CancelInvitationBuilder {
         CancelInvitationBuilder {
             client: self.client.clone(),
             invitation_id: invitation_id.into(),
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -518,7 +499,7 @@ impl Users {
     /// # Parameters
     /// - `cursor` (query, optional): The cursor of the page to read, as returned by the previous page.
     /// - `limit` (query, optional): Page size.
-    /// - `account_id` (query, required): The linked account to act through.
+    /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -535,20 +516,17 @@ impl Users {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let response = client.users().list_received_invitations("account_id").send().await?;
+    /// let response = client.users().list_received_invitations().account_id("account_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_received_invitations(
-        &self,
-        account_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListReceivedInvitationsBuilder {
+    pub fn list_received_invitations(&self) -> ListReceivedInvitationsBuilder {
         ListReceivedInvitationsBuilder {
             client: self.client.clone(),
             cursor: ::std::option::Option::None,
             limit: ::std::option::Option::None,
-            account_id: account_id.into(),
+            account_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -560,7 +538,7 @@ impl Users {
     ///
     /// # Parameters
     /// - `invitation_id` (path, required): The received invitation.
-    /// - body (`application/json`, required)
+    /// - body (`application/json`, required): a [`HandleInvitationRequest`](crate::types::HandleInvitationRequest), or any of `LinkedinInvitationAnswer`, `InstagramInvitationAnswer` (each converts into it)
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -594,7 +572,7 @@ impl Users {
         }
     }
 }
-/// Request builder for `GET /users/{identifier}`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/{identifier}`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProfileBuilder {
@@ -603,7 +581,7 @@ pub struct GetProfileBuilder {
     linkedin_sections: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     linkedin_api: ::std::option::Option<super::types::UsersGetProfileLinkedinApi>,
     notify: ::std::option::Option<bool>,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl GetProfileBuilder {
@@ -629,6 +607,14 @@ impl GetProfileBuilder {
         self.notify = ::std::option::Option::Some(value.into());
         self
     }
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
+        self
+    }
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -651,7 +637,7 @@ impl GetProfileBuilder {
         req.query_param("notify", &self.notify, crate::engine::ParamStyle::Form, true)?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -671,15 +657,23 @@ impl GetProfileBuilder {
         raw.json::<super::types::UserProfile>()
     }
 }
-/// Request builder for `GET /users/me`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/me`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetOwnProfileBuilder {
     client: crate::Client,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl GetOwnProfileBuilder {
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
+        self
+    }
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -688,7 +682,7 @@ impl GetOwnProfileBuilder {
         );
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -715,7 +709,7 @@ impl GetOwnProfileBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct EditOwnProfileBuilder {
     client: crate::Client,
-    body: super::types::UsersEditOwnProfileRequest,
+    body: super::types::EditOwnProfileRequest,
     options: crate::engine::RequestOptions,
 }
 impl EditOwnProfileBuilder {
@@ -786,7 +780,7 @@ impl EditOwnProfileBuilder {
         raw.json::<super::types::ProfileEdited>()
     }
 }
-/// Request builder for `GET /users/{identifier}/posts`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/{identifier}/posts`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListPostsBuilder {
@@ -795,7 +789,7 @@ pub struct ListPostsBuilder {
     cursor: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
     is_company: ::std::option::Option<bool>,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl ListPostsBuilder {
@@ -815,6 +809,14 @@ impl ListPostsBuilder {
     /// Set when the identifier is a LinkedIn company.
     pub fn is_company(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.is_company = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
         self
     }
     crate::engine::request_option_setters!();
@@ -842,7 +844,7 @@ impl ListPostsBuilder {
         )?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -889,7 +891,7 @@ impl ListPostsBuilder {
         crate::engine::items(self.pages(), |page: super::types::PostList| page.items)
     }
 }
-/// Request builder for `GET /users/{identifier}/reactions`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/{identifier}/reactions`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListReactionsBuilder {
@@ -897,7 +899,7 @@ pub struct ListReactionsBuilder {
     identifier: ::std::string::String,
     cursor: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl ListReactionsBuilder {
@@ -912,6 +914,14 @@ impl ListReactionsBuilder {
     /// Page size.
     pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
         self
     }
     crate::engine::request_option_setters!();
@@ -933,7 +943,7 @@ impl ListReactionsBuilder {
         req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -985,7 +995,7 @@ impl ListReactionsBuilder {
         )
     }
 }
-/// Request builder for `GET /users/relations`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/relations`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListRelationsBuilder {
@@ -993,7 +1003,7 @@ pub struct ListRelationsBuilder {
     cursor: ::std::option::Option<::std::string::String>,
     filter: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl ListRelationsBuilder {
@@ -1018,6 +1028,14 @@ impl ListRelationsBuilder {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
+        self
+    }
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -1037,7 +1055,7 @@ impl ListRelationsBuilder {
         req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -1091,7 +1109,7 @@ impl ListRelationsBuilder {
         )
     }
 }
-/// Request builder for `GET /users/followers`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/followers`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListFollowersBuilder {
@@ -1099,7 +1117,7 @@ pub struct ListFollowersBuilder {
     user_id: ::std::option::Option<::std::string::String>,
     cursor: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl ListFollowersBuilder {
@@ -1122,6 +1140,14 @@ impl ListFollowersBuilder {
     /// Page size; at most 100 on LinkedIn and 200 on Instagram.
     pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
         self
     }
     crate::engine::request_option_setters!();
@@ -1148,7 +1174,7 @@ impl ListFollowersBuilder {
         req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -1202,7 +1228,7 @@ impl ListFollowersBuilder {
         )
     }
 }
-/// Request builder for `GET /users/following`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/following`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListFollowingBuilder {
@@ -1210,7 +1236,7 @@ pub struct ListFollowingBuilder {
     user_id: ::std::option::Option<::std::string::String>,
     cursor: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl ListFollowingBuilder {
@@ -1233,6 +1259,14 @@ impl ListFollowingBuilder {
     /// Page size.
     pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
         self
     }
     crate::engine::request_option_setters!();
@@ -1259,7 +1293,7 @@ impl ListFollowingBuilder {
         req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -1349,14 +1383,14 @@ impl SendInvitationBuilder {
         raw.json::<super::types::UserInvitationSent>()
     }
 }
-/// Request builder for `GET /users/invite/sent`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/invite/sent`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListSentInvitationsBuilder {
     client: crate::Client,
     cursor: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl ListSentInvitationsBuilder {
@@ -1371,6 +1405,14 @@ impl ListSentInvitationsBuilder {
     /// Page size.
     pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
         self
     }
     crate::engine::request_option_setters!();
@@ -1391,7 +1433,7 @@ impl ListSentInvitationsBuilder {
         req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -1445,16 +1487,24 @@ impl ListSentInvitationsBuilder {
         )
     }
 }
-/// Request builder for `DELETE /users/invite/sent/{invitation_id}`: set optional inputs, then call `.send().await`.
+/// Request builder for `DELETE /users/invite/sent/{invitation_id}`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CancelInvitationBuilder {
     client: crate::Client,
     invitation_id: ::std::string::String,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl CancelInvitationBuilder {
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
+        self
+    }
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -1464,7 +1514,7 @@ impl CancelInvitationBuilder {
         req.path_param("invitation_id", &self.invitation_id)?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
@@ -1486,14 +1536,14 @@ impl CancelInvitationBuilder {
         raw.json::<super::types::InvitationCanceled>()
     }
 }
-/// Request builder for `GET /users/invite/received`: set optional inputs, then call `.send().await`.
+/// Request builder for `GET /users/invite/received`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListReceivedInvitationsBuilder {
     client: crate::Client,
     cursor: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
-    account_id: ::std::string::String,
+    account_id: ::std::option::Option<::std::string::String>,
     options: crate::engine::RequestOptions,
 }
 impl ListReceivedInvitationsBuilder {
@@ -1508,6 +1558,14 @@ impl ListReceivedInvitationsBuilder {
     /// Page size.
     pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The linked account to act through.
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
         self
     }
     crate::engine::request_option_setters!();
@@ -1528,7 +1586,7 @@ impl ListReceivedInvitationsBuilder {
         req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
         req.query_param(
             "account_id",
-            &self.account_id,
+            crate::engine::require("account_id", "account_id", &self.account_id)?,
             crate::engine::ParamStyle::Form,
             true,
         )?;
