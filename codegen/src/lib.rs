@@ -1,7 +1,7 @@
 //! OpenAPI 3.x document -> Rust client source.
 //!
 //! The data path is one way: `load` (bytes -> [`Document`], 3.1 lowered to 3.0 by
-//! `normalize`) -> `lower` (document -> the [`ir`]: types and operations, every name decided)
+//! `normalize`, specification breaches with a clear meaning repaired by `repair`) -> `lower` (document -> the [`ir`]: types and operations, every name decided)
 //! -> `emit` (IR -> `syn::File` -> text via prettyplease). No step reaches back into an
 //! earlier one, and emission reads only the IR. Every `$ref` is followed by one [`Resolver`];
 //! JSON pointers are spelled and read by [`pointer`].
@@ -20,6 +20,7 @@ mod lower;
 mod names;
 mod normalize;
 pub mod pointer;
+mod repair;
 mod resolve;
 
 pub use diagnostics::{Diagnostics, Error, Warning};

@@ -110,6 +110,7 @@ fn every_case_has_a_test() {
         "docs_and_flags",
         "names",
         "inline_naming",
+        "repairs",
     ];
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
     for entry in std::fs::read_dir(dir).expect("golden dir") {
@@ -169,4 +170,9 @@ fn json_and_yaml_generate_identically() {
     let a = generate(yaml.as_bytes(), &Options::default()).expect("yaml generates");
     let b = generate(json.as_bytes(), &Options::default()).expect("json generates");
     assert_eq!(a.files, b.files);
+}
+
+#[test]
+fn repairs_of_clear_deviations() {
+    golden("repairs");
 }
