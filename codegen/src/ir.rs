@@ -566,6 +566,18 @@ pub struct Model {
     pub groups: Vec<Group>,
     /// Operations in document order.
     pub operations: Vec<Operation>,
+    /// Every JSON response body schema with the type it decodes into, once per schema.
+    pub response_schemas: Vec<SchemaType>,
+}
+
+/// A schema of the document and the type that decodes its JSON (for conformance tests).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemaType {
+    /// Where the schema stands, references to responses followed (each pointer resolves
+    /// inside the document without crossing a `$ref`, except the schema itself may be one).
+    pub pointer: String,
+    /// The type.
+    pub ty: Ty,
 }
 
 /// Whether `ty` is text, looking through aliases with `kind_of` (a name -> definition lookup).

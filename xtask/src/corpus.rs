@@ -3,8 +3,10 @@
 //! For each listed spec: generate a standalone crate in-process (a panic is caught and
 //! counted as a bug, never allowed to stop the run), then `cargo check` it. Each worker owns
 //! one target directory, so the engine and its dependencies compile once per worker. The
-//! report is a markdown table plus a TSV with the same rows.
+//! report is a markdown table plus a TSV with the same rows. With `--conformance`, each crate
+//! that compiles is also given schema-valid instances to decode (see `conformance`).
 
+use crate::conformance::{self, Conformance};
 use crate::files::write_atomic;
 use crate::regen::{RuntimeSource, write_standalone};
 use anyhow::{Context, Result, bail};
@@ -29,7 +31,13 @@ pub struct Settings {
     pub report: Option<PathBuf>,
     pub no_check: bool,
     pub require_all: bool,
+    /// Also decode schema-valid instances in each crate that compiles.
+    pub conformance: bool,
 }
+
+/// The share of instances that must decode, and round-trip, for `--require-all`.
+const DECODE_TARGET: f64 = 0.99;
+const ROUND_TRIP_TARGET: f64 = 0.98;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Generation {
@@ -56,6 +64,10 @@ struct Outcome {
     generate_time: Duration,
     check_time: Duration,
     lines: usize,
+    /// The conformance run: `None` when not asked for or not reached, `Err` when it could
+    /// not run.
+    conformance: Option<Result<Conformance, String>>,
+    conformance_time: Duration,
 }
 
 /// Runs the corpus gate; fails when any spec panics or does not compile.
@@ -88,6 +100,8 @@ pub fn run(root: &Path, settings: Settings) -> Result<()> {
         // Generated crates build against this checkout's runtime, not a published one.
         runtime: &RuntimeSource::of_repository(root, true),
         no_check: settings.no_check,
+        conformance: settings.conformance && !settings.no_check,
+        root,
     };
     let jobs = settings.jobs.clamp(1, specs.len());
 
@@ -128,11 +142,15 @@ pub fn run(root: &Path, settings: Settings) -> Result<()> {
         .report
         .clone()
         .unwrap_or_else(|| root.join("docs/corpus").join(format!("{stem}.md")));
+    let with_conformance = shared.conformance;
     write_atomic(
         &report,
-        markdown(&stem, &outcomes, started.elapsed()).as_bytes(),
+        markdown(&stem, &outcomes, started.elapsed(), with_conformance).as_bytes(),
     )?;
-    write_atomic(&report.with_extension("tsv"), tsv(&outcomes).as_bytes())?;
+    write_atomic(
+        &report.with_extension("tsv"),
+        tsv(&outcomes, with_conformance).as_bytes(),
+    )?;
 
     let count = |f: &dyn Fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
     let generated = count(&|o| o.generation == Generation::Ok);
@@ -163,6 +181,28 @@ pub fn run(root: &Path, settings: Settings) -> Result<()> {
             "{failed} specs did not generate or compile (see {})",
             report.display()
         );
+    }
+    if with_conformance {
+        let totals = ConformanceTotals::of(&outcomes);
+        println!("conformance: {}", totals.summary());
+        if settings.require_all {
+            if totals.failed_runs > 0 {
+                bail!(
+                    "{} conformance runs failed (see {})",
+                    totals.failed_runs,
+                    report.display()
+                );
+            }
+            if totals.decode_rate() < DECODE_TARGET || totals.round_trip_rate() < ROUND_TRIP_TARGET
+            {
+                bail!(
+                    "conformance below target (decode {:.0}%, round trip {:.0}%): {}",
+                    DECODE_TARGET * 100.0,
+                    ROUND_TRIP_TARGET * 100.0,
+                    totals.summary()
+                );
+            }
+        }
     }
     Ok(())
 }
@@ -201,6 +241,8 @@ struct Shared<'a> {
     lock_file: &'a Path,
     runtime: &'a RuntimeSource,
     no_check: bool,
+    conformance: bool,
+    root: &'a Path,
 }
 
 fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
@@ -214,6 +256,8 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
         generate_time: Duration::ZERO,
         check_time: Duration::ZERO,
         lines: 0,
+        conformance: None,
+        conformance_time: Duration::ZERO,
     };
     let bytes = match std::fs::read(shared.api_dir.join(spec)) {
         Ok(b) => b,
@@ -226,10 +270,18 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
     let name = format!("corpus-{}", slug(spec));
     let t = Instant::now();
     let result = std::panic::catch_unwind(|| {
-        write_standalone(&bytes, spec, &dir, Some(&name), false, shared.runtime)
+        write_standalone(
+            &bytes,
+            spec,
+            &dir,
+            Some(&name),
+            false,
+            shared.conformance,
+            shared.runtime,
+        )
     });
     outcome.generate_time = t.elapsed();
-    match result {
+    let generated = match result {
         Err(_) => {
             outcome.generation = Generation::Panic;
             outcome.first_error = LAST_PANIC
@@ -251,8 +303,9 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
                 .map(|w| warning_kind(&w.message))
                 .collect();
             outcome.lines = s.lines;
+            s.generated
         }
-    }
+    };
     if shared.no_check {
         return outcome;
     }
@@ -288,7 +341,106 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
             outcome.first_error = format!("cannot run cargo: {e}");
         }
     }
+    if shared.conformance && outcome.check == Check::Ok {
+        let t = Instant::now();
+        let krate = conformance::Crate {
+            dir: &dir,
+            rust_name: &name.replace('-', "_"),
+            target,
+            root: shared.root,
+        };
+        outcome.conformance = Some(
+            conformance::run(&bytes, &generated, &krate).map_err(|e| first_line(&format!("{e:#}"))),
+        );
+        outcome.conformance_time = t.elapsed();
+    }
     outcome
+}
+
+/// Conformance figures over all documents of a run.
+#[derive(Default)]
+struct ConformanceTotals {
+    documents: usize,
+    failed_runs: usize,
+    instances: usize,
+    decoded: usize,
+    round_tripped: usize,
+    unsatisfiable: usize,
+}
+
+impl ConformanceTotals {
+    fn of(outcomes: &[Outcome]) -> Self {
+        let mut t = Self::default();
+        for o in outcomes {
+            match &o.conformance {
+                Some(Ok(c)) => {
+                    t.documents += 1;
+                    t.instances += c.instances;
+                    t.decoded += c.decoded;
+                    t.round_tripped += c.round_tripped;
+                    t.unsatisfiable += c.unsatisfiable;
+                }
+                Some(Err(_)) => t.failed_runs += 1,
+                None => {}
+            }
+        }
+        t
+    }
+
+    fn decode_rate(&self) -> f64 {
+        rate(self.decoded, self.instances)
+    }
+
+    fn round_trip_rate(&self) -> f64 {
+        rate(self.round_tripped, self.instances)
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "{} documents, {} instances: decoded {} ({:.2}%), round-tripped {} ({:.2}%), runs failed {}, attempts json-schema-faker could not satisfy {}",
+            self.documents,
+            self.instances,
+            self.decoded,
+            self.decode_rate() * 100.0,
+            self.round_tripped,
+            self.round_trip_rate() * 100.0,
+            self.failed_runs,
+            self.unsatisfiable
+        )
+    }
+}
+
+/// `part / whole`, 1 for nothing tried.
+fn rate(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        1.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+/// One document's conformance cells: instances, decode %, round-trip %, first failure.
+fn conformance_cells(o: &Outcome) -> [String; 4] {
+    match &o.conformance {
+        None => ["-".into(), "-".into(), "-".into(), String::new()],
+        Some(Err(e)) => ["-".into(), "-".into(), "-".into(), format!("harness: {e}")],
+        Some(Ok(c)) => [
+            c.instances.to_string(),
+            format!("{:.1}", rate(c.decoded, c.instances) * 100.0),
+            format!("{:.1}", rate(c.round_tripped, c.instances) * 100.0),
+            shorten(&c.first_failure, 400),
+        ],
+    }
+}
+
+/// `s` on one line, cut to `max` characters.
+fn shorten(s: &str, max: usize) -> String {
+    let line = s.replace(['\t', '\n', '|'], " ");
+    if line.chars().count() > max {
+        format!("{}…", line.chars().take(max).collect::<String>())
+    } else {
+        line
+    }
 }
 
 /// A crate-name-safe form of a corpus path.
@@ -362,13 +514,18 @@ fn check_word(c: Check) -> &'static str {
     }
 }
 
-fn markdown(stem: &str, outcomes: &[Outcome], elapsed: Duration) -> String {
+fn markdown(stem: &str, outcomes: &[Outcome], elapsed: Duration, with_conformance: bool) -> String {
     let count = |f: &dyn Fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
     let mut md = String::new();
     let _ = writeln!(md, "# Corpus report: `{stem}`\n");
+    let flag = if with_conformance {
+        " --conformance"
+    } else {
+        ""
+    };
     let _ = writeln!(
         md,
-        "Regenerate with `cargo xtask corpus --list xtask/corpus/{stem}.txt` (corpus: `{PACKAGE}`).\n"
+        "Regenerate with `cargo xtask corpus{flag} --list xtask/corpus/{stem}.txt` (corpus: `{PACKAGE}`).\n"
     );
     let _ = writeln!(
         md,
@@ -381,6 +538,16 @@ fn markdown(stem: &str, outcomes: &[Outcome], elapsed: Duration) -> String {
         outcomes.iter().map(|o| o.warnings).sum::<usize>(),
         elapsed
     );
+    if with_conformance {
+        let totals = ConformanceTotals::of(outcomes);
+        let _ = writeln!(
+            md,
+            "**Conformance: {}.** Up to {} json-schema-faker instances (seeded) per component and response body schema; \
+             decoded into the generated type and re-encoded (properties the type does not model, `null` against absent and number spelling are not differences).\n",
+            totals.summary(),
+            conformance::INSTANCES_PER_SCHEMA
+        );
+    }
     let mut kinds: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
     for o in outcomes {
         let mut seen = std::collections::BTreeSet::new();
@@ -405,11 +572,20 @@ fn markdown(stem: &str, outcomes: &[Outcome], elapsed: Duration) -> String {
         md.push('\n');
     }
     md.push_str(
-        "| spec | generate | warnings | check | first error | generate ms | check s | lines |\n",
+        "| spec | generate | warnings | check | first error | generate ms | check s | lines |",
     );
-    md.push_str("|---|---|---:|---|---|---:|---:|---:|\n");
+    if with_conformance {
+        md.push_str(
+            " instances | decode % | round trip % | first conformance failure | conformance s |",
+        );
+    }
+    md.push_str("\n|---|---|---:|---|---|---:|---:|---:|");
+    if with_conformance {
+        md.push_str("---:|---:|---:|---|---:|");
+    }
+    md.push('\n');
     for o in outcomes {
-        let _ = writeln!(
+        let _ = write!(
             md,
             "| `{}` | {} | {} | {} | {} | {} | {:.1} | {} |",
             o.spec,
@@ -421,15 +597,31 @@ fn markdown(stem: &str, outcomes: &[Outcome], elapsed: Duration) -> String {
             o.check_time.as_secs_f64(),
             o.lines
         );
+        if with_conformance {
+            let [n, decode, round_trip, failure] = conformance_cells(o);
+            let _ = write!(
+                md,
+                " {n} | {decode} | {round_trip} | {} | {:.1} |",
+                failure.replace('`', "'"),
+                o.conformance_time.as_secs_f64()
+            );
+        }
+        md.push('\n');
     }
     md
 }
 
-fn tsv(outcomes: &[Outcome]) -> String {
+fn tsv(outcomes: &[Outcome], with_conformance: bool) -> String {
     let mut out =
-        String::from("spec\tgenerate\twarnings\tcheck\tfirst_error\tgenerate_ms\tcheck_s\tlines\n");
+        String::from("spec\tgenerate\twarnings\tcheck\tfirst_error\tgenerate_ms\tcheck_s\tlines");
+    if with_conformance {
+        out.push_str(
+            "\tinstances\tdecode_pct\tround_trip_pct\tfirst_conformance_failure\tconformance_s",
+        );
+    }
+    out.push('\n');
     for o in outcomes {
-        let _ = writeln!(
+        let _ = write!(
             out,
             "{}\t{}\t{}\t{}\t{}\t{}\t{:.1}\t{}",
             o.spec,
@@ -441,6 +633,15 @@ fn tsv(outcomes: &[Outcome]) -> String {
             o.check_time.as_secs_f64(),
             o.lines
         );
+        if with_conformance {
+            let [n, decode, round_trip, failure] = conformance_cells(o);
+            let _ = write!(
+                out,
+                "\t{n}\t{decode}\t{round_trip}\t{failure}\t{:.1}",
+                o.conformance_time.as_secs_f64()
+            );
+        }
+        out.push('\n');
     }
     out
 }

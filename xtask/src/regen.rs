@@ -46,6 +46,7 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
         strict,
         spec_label: SPEC_JSON.into(),
         crate_name: Some(SDK_DIR.replace('-', "_")),
+        conformance_table: false,
     };
     let generated =
         codegen::generate(&spec, &options).map_err(|e| anyhow::anyhow!("{SPEC_JSON}: {e}"))?;
@@ -178,6 +179,7 @@ pub fn write_standalone(
     out: &Path,
     name: Option<&str>,
     strict: bool,
+    conformance_table: bool,
     runtime: &RuntimeSource,
 ) -> Result<Standalone> {
     // The name is needed before generating: method docs carry examples that use it.
@@ -192,6 +194,7 @@ pub fn write_standalone(
         strict,
         spec_label: label.to_owned(),
         crate_name: Some(name.replace('-', "_")),
+        conformance_table,
     };
     let generated =
         codegen::generate(bytes, &options).map_err(|e| anyhow::anyhow!("{label}: {e}"))?;
@@ -243,6 +246,7 @@ pub fn generate(
         out,
         name,
         strict,
+        false,
         runtime,
     )?;
     let t = &generated.timings;
@@ -256,7 +260,11 @@ pub fn generate(
         started.elapsed()
     );
     match &runtime.path {
-        Some(path) => println!("runtime: {SDK_DIR} {} at {}", runtime.version, path.display()),
+        Some(path) => println!(
+            "runtime: {SDK_DIR} {} at {}",
+            runtime.version,
+            path.display()
+        ),
         None => println!(
             "runtime: {SDK_DIR} {} from the registry (--runtime-path DIR builds against a local checkout)",
             runtime.version

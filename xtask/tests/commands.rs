@@ -52,7 +52,9 @@ fn scratch() -> tempfile::TempDir {
 /// gives the process (`CARGO_MANIFEST_DIR` of the xtask package in that checkout), or none.
 fn xtask_in(cwd: &Path, manifest_dir: Option<&Path>, args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
-    cmd.current_dir(cwd).args(args).env_remove("CARGO_MANIFEST_DIR");
+    cmd.current_dir(cwd)
+        .args(args)
+        .env_remove("CARGO_MANIFEST_DIR");
     if let Some(dir) = manifest_dir {
         cmd.env("CARGO_MANIFEST_DIR", dir);
     }
@@ -87,16 +89,40 @@ fn two_clones_sharing_one_binary_each_work_on_their_own_files() {
     write_spec(b.path(), &doc);
     let before_a = snapshot(a.path());
 
-    let out = xtask_in(a.path(), Some(&a.path().join("xtask")), &["regen", "--check"]);
-    assert!(out.status.success(), "clone A is up to date:\n{}", text(&out));
-    let out = xtask_in(b.path(), Some(&b.path().join("xtask")), &["regen", "--check"]);
-    assert!(!out.status.success(), "clone B's spec was edited:\n{}", text(&out));
+    let out = xtask_in(
+        a.path(),
+        Some(&a.path().join("xtask")),
+        &["regen", "--check"],
+    );
+    assert!(
+        out.status.success(),
+        "clone A is up to date:\n{}",
+        text(&out)
+    );
+    let out = xtask_in(
+        b.path(),
+        Some(&b.path().join("xtask")),
+        &["regen", "--check"],
+    );
+    assert!(
+        !out.status.success(),
+        "clone B's spec was edited:\n{}",
+        text(&out)
+    );
 
     // Without cargo's environment, from a folder inside clone B: found by walking up.
     let out = xtask_in(&b.path().join("specs"), None, &["regen"]);
     assert!(out.status.success(), "{}", text(&out));
-    let out = xtask_in(b.path(), Some(&b.path().join("xtask")), &["regen", "--check"]);
-    assert!(out.status.success(), "regen repaired clone B:\n{}", text(&out));
+    let out = xtask_in(
+        b.path(),
+        Some(&b.path().join("xtask")),
+        &["regen", "--check"],
+    );
+    assert!(
+        out.status.success(),
+        "regen repaired clone B:\n{}",
+        text(&out)
+    );
     assert_eq!(snapshot(a.path()), before_a, "clone A was not touched");
 
     // Outside any checkout: a clear error, nothing written anywhere.

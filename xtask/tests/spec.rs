@@ -69,6 +69,7 @@ fn generation_is_deterministic_and_encoding_independent() {
         strict: true,
         spec_label: "specs/postpress.json".into(),
         crate_name: Some("postpress_sdk".into()),
+        ..codegen::Options::default()
     };
     let json = std::fs::read(root().join("specs/postpress.json")).unwrap();
     let yaml = std::fs::read(root().join("specs/postpress.yaml")).unwrap();

@@ -31,7 +31,7 @@ pub(crate) fn build(doc: &Document, diags: &mut Diagnostics) -> Model {
     let mut space = TypeSpace::new(doc);
     space.define_components(diags);
     let (groups, ops) = operations::build(&mut space, doc, diags);
-    let mut types = space.finish();
+    let (mut types, response_schemas) = space.finish();
     cycles::break_cycles(&mut types, diags);
     unions::find_shared_fields(&mut types);
     let info = &doc.api.info;
@@ -44,6 +44,7 @@ pub(crate) fn build(doc: &Document, diags: &mut Diagnostics) -> Model {
         types,
         groups,
         operations: ops,
+        response_schemas,
     }
 }
 

@@ -3,7 +3,7 @@
 //! lives in `schemas` and `unions`; reference-following is the [`Resolver`]'s.
 
 use crate::diagnostics::Diagnostics;
-use crate::ir::{Ty, TypeDef};
+use crate::ir::{SchemaType, Ty, TypeDef};
 use crate::load::Document;
 use crate::names::{NameSet, type_name};
 use crate::pointer;
@@ -92,6 +92,8 @@ pub(super) struct TypeSpace<'a> {
     shapes: HashMap<ShapeKey, String>,
     /// References being converted inline, to stop at a cycle.
     pub(super) resolving: Vec<String>,
+    /// Response body schemas converted so far, by pointer.
+    response_schemas: IndexMap<String, Ty>,
 }
 
 impl<'a> TypeSpace<'a> {
@@ -121,12 +123,26 @@ impl<'a> TypeSpace<'a> {
             nullable_components,
             shapes: HashMap::new(),
             resolving: Vec::new(),
+            response_schemas: IndexMap::new(),
         }
     }
 
-    /// All types defined so far, in definition order.
-    pub(super) fn finish(self) -> Vec<TypeDef> {
-        self.defs
+    /// All types defined so far, in definition order, and the response body schemas.
+    pub(super) fn finish(self) -> (Vec<TypeDef>, Vec<SchemaType>) {
+        let schemas = self
+            .response_schemas
+            .into_iter()
+            .map(|(pointer, ty)| SchemaType { pointer, ty })
+            .collect();
+        (self.defs, schemas)
+    }
+
+    /// Records the type a response body schema decodes into (the first conversion wins: a
+    /// response shared by reference is converted once per use, to the same type).
+    pub(super) fn record_response_schema(&mut self, pointer: String, ty: &Ty) {
+        self.response_schemas
+            .entry(pointer)
+            .or_insert_with(|| ty.clone());
     }
 
     pub(super) fn push(&mut self, def: TypeDef) {
