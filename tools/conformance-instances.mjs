@@ -1,23 +1,25 @@
-// Schema-valid instances for `cargo xtask corpus --conformance`, from json-schema-faker (pinned
-// in package.json): an instance generator independent of the Rust generator under test.
+// Schema-valid instances for `cargo xtask corpus --conformance`: json-schema-faker makes them
+// and Ajv checks them (both pinned in package.json), independently of the Rust generator
+// under test. An instance that fails the check (json-schema-faker cuts deep recursion short
+// with `{}`, for one) is dropped and counted.
 //
 // Usage: node tools/conformance-instances.mjs REQUEST.json OUT.json
 // REQUEST: {"document": <the OpenAPI document>, "pointers": ["#/components/schemas/Pet", ...],
 //           "count": 20, "seed": 1}
-// OUT: {"<pointer>": {"instances": [...], "failures": n, "failure": "first error"}}
+// OUT: {"<pointer>": {"instances": [...], "failures": n, "failure": "first reason"}}
 //
 // Each pointer gets its own random stream, seeded from the seed and the pointer, so an
 // instance does not change when other schemas are added to the document.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { JSONSchemaFaker as jsf } from 'json-schema-faker';
+import Ajv from 'ajv';
 
 const [requestPath, outPath] = process.argv.slice(2);
 if (!requestPath || !outPath) {
   console.error('usage: node conformance-instances.mjs REQUEST.json OUT.json');
   process.exit(2);
 }
-const request = JSON.parse(readFileSync(requestPath, 'utf8'));
-const { document, pointers, count, seed } = request;
+const { document, pointers, count, seed } = JSON.parse(readFileSync(requestPath, 'utf8'));
 
 // mulberry32: a small, well-known seedable generator.
 function mulberry32(a) {
@@ -40,6 +42,99 @@ function streamSeed(pointer) {
   return h >>> 0;
 }
 
+// JSON pointer (`#/a/b~1c`, maybe percent-encoded) -> the value in the document.
+function valueAt(pointer) {
+  const body = pointer.replace(/^#\/?/, '');
+  let v = document;
+  for (const raw of body === '' ? [] : body.split('/')) {
+    let s = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    try {
+      s = decodeURIComponent(s);
+    } catch {
+      // Not percent-encoded after all.
+    }
+    if (v === null || typeof v !== 'object' || !(s in v)) return undefined;
+    v = v[s];
+  }
+  return v;
+}
+
+// A reference whose target is only another reference leads to the last one's target:
+// json-schema-faker does not follow such chains.
+function followChain(pointer) {
+  const seen = new Set();
+  let p = pointer;
+  for (;;) {
+    const v = valueAt(p);
+    if (seen.has(p) || !v || typeof v.$ref !== 'string' || !v.$ref.startsWith('#')) return p;
+    seen.add(p);
+    p = v.$ref;
+  }
+}
+
+// The schema at `pointer` and everything it references, as `definitions/sN` of one schema
+// with id `defs`, every reference rewritten to point there. json-schema-faker walks its whole
+// root on every call (the whole document would take seconds per instance), and copies keys it
+// does not know, like `components`, into instances of a schema without a type.
+function closure(pointer) {
+  const ids = new Map();
+  const definitions = {};
+  const queue = [];
+  const idOf = (p) => {
+    const target = followChain(p);
+    if (!ids.has(target)) {
+      ids.set(target, `s${ids.size}`);
+      queue.push(target);
+    }
+    return ids.get(target);
+  };
+  const rewrite = (v) => {
+    if (Array.isArray(v)) return v.map(rewrite);
+    if (v === null || typeof v !== 'object') return v;
+    const copy = {};
+    for (const [k, child] of Object.entries(v)) {
+      copy[k] = k === '$ref' && typeof child === 'string' && child.startsWith('#')
+        ? `defs#/definitions/${idOf(child)}`
+        : rewrite(child);
+    }
+    return copy;
+  };
+  const top = idOf(pointer);
+  while (queue.length > 0) {
+    const p = queue.shift();
+    const value = valueAt(p);
+    // A dangling reference stands for any value.
+    definitions[ids.get(p)] = value === undefined ? {} : rewrite(value);
+  }
+  return { top, definitions };
+}
+
+// The same definitions as the JSON Schema Ajv reads: OpenAPI 3.0's boolean exclusive bounds
+// become draft-07 numbers. (`nullable` is left out: json-schema-faker never makes `null`.)
+function forAjv(v) {
+  if (Array.isArray(v)) return v.map(forAjv);
+  if (v === null || typeof v !== 'object') return v;
+  const copy = {};
+  for (const [k, child] of Object.entries(v)) copy[k] = forAjv(child);
+  for (const [flag, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']]) {
+    if (typeof copy[flag] === 'boolean') {
+      if (copy[flag] && typeof copy[bound] === 'number') {
+        copy[flag] = copy[bound];
+        delete copy[bound];
+      } else {
+        delete copy[flag];
+      }
+    }
+  }
+  return copy;
+}
+
+function validator(top, definitions) {
+  const ajv = new Ajv({ strict: false, validateFormats: false, validateSchema: false, allErrors: false });
+  ajv.addSchema({ $id: 'defs', definitions: forAjv(definitions) });
+  return ajv.getSchema(`defs#/definitions/${top}`);
+}
+
 const out = {};
 for (const pointer of pointers) {
   jsf.option({
@@ -55,20 +150,40 @@ for (const pointer of pointers) {
     failOnInvalidFormat: false,
     ignoreMissingRefs: true,
     maxItems: 3,
-    refDepthMax: 3,
+    refDepthMax: 4,
   });
-  const root = { ...document, $ref: pointer };
   const entry = { instances: [], failures: 0, failure: '' };
-  // A few more attempts than instances: a failed attempt (an unsatisfiable pattern, say) is
-  // counted, and the next one tried.
+  const fail = (reason) => {
+    entry.failures += 1;
+    if (!entry.failure) entry.failure = reason;
+  };
+  let check;
+  let root;
+  try {
+    const { top, definitions } = closure(pointer);
+    root = [{ $ref: `defs#/definitions/${top}` }, [{ $id: 'defs', definitions }]];
+    check = validator(top, definitions);
+  } catch (e) {
+    fail(`cannot read the schema: ${String(e && e.message ? e.message : e).split('\n')[0]}`);
+    out[pointer] = entry;
+    continue;
+  }
+  // A few more attempts than instances: a failed attempt is counted and the next one tried.
   for (let attempt = 0; entry.instances.length < count && attempt < count * 2; attempt++) {
+    let value;
     try {
-      const value = jsf.generate(root);
-      entry.instances.push(value === undefined ? null : value);
+      value = jsf.generate(...root);
     } catch (e) {
-      entry.failures += 1;
-      if (!entry.failure) entry.failure = String(e && e.message ? e.message : e).split('\n')[0];
+      fail(String(e && e.message ? e.message : e).split('\n')[0]);
+      continue;
     }
+    if (value === undefined) value = null;
+    if (check && !check(value)) {
+      const e = check.errors && check.errors[0];
+      fail(`not valid for its schema: ${e ? `${e.instancePath || '/'} ${e.message}` : 'invalid'}`);
+      continue;
+    }
+    entry.instances.push(value);
   }
   out[pointer] = entry;
 }
