@@ -44,7 +44,8 @@ pub struct Crate<'a> {
     pub root: &'a Path,
 }
 
-/// Runs the conformance check of one generated crate (already written with its table).
+/// Runs the conformance check of one generated crate, written with its table and prepared
+/// (see [`prepare`]) and built (`cargo test --no-run --test conformance`).
 pub fn run(
     spec_bytes: &[u8],
     generated: &codegen::Generated,
@@ -58,7 +59,6 @@ pub fn run(
     std::fs::create_dir_all(&work)?;
     let instances_path = work.join("instances.json");
     make_instances(spec_bytes, &pointers, krate.root, &work, &instances_path)?;
-    write_harness(krate)?;
     let results_path = work.join("results.jsonl");
     let _ = std::fs::remove_file(&results_path);
     let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
@@ -128,8 +128,12 @@ fn make_instances(
     Ok(())
 }
 
+/// The command that builds a prepared crate and its conformance test: it also stands for
+/// `cargo check` (a crate that builds, checks).
+pub const BUILD_ARGS: &[&str] = &["test", "--no-run", "--test", "conformance"];
+
 /// Writes the harness test beside the generated table, and the one dev-dependency it needs.
-fn write_harness(krate: &Crate<'_>) -> Result<()> {
+pub fn prepare(krate: &Crate<'_>) -> Result<()> {
     let test = HARNESS.replace("__CRATE__", krate.rust_name);
     std::fs::write(krate.dir.join("tests/conformance.rs"), test)?;
     let manifest_path = krate.dir.join("Cargo.toml");

@@ -311,14 +311,27 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
     }
     // The workspace's lock file pins the dependency versions the SDK itself is tested with.
     let _ = std::fs::copy(shared.lock_file, dir.join("Cargo.lock"));
+    let rust_name = name.replace('-', "_");
+    let krate = conformance::Crate {
+        dir: &dir,
+        rust_name: &rust_name,
+        target,
+        root: shared.root,
+    };
+    // With conformance, building the crate and its test is the check (one compile, not two).
+    let build: &[&str] = if shared.conformance {
+        if let Err(e) = conformance::prepare(&krate) {
+            outcome.conformance = Some(Err(first_line(&format!("{e:#}"))));
+            return outcome;
+        }
+        conformance::BUILD_ARGS
+    } else {
+        &["check"]
+    };
     let t = Instant::now();
     let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([
-            "check",
-            "--quiet",
-            "--message-format=short",
-            "--manifest-path",
-        ])
+        .args(build)
+        .args(["--quiet", "--message-format=short", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", target)
         .env("CARGO_TERM_COLOR", "never")
@@ -343,12 +356,6 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
     }
     if shared.conformance && outcome.check == Check::Ok {
         let t = Instant::now();
-        let krate = conformance::Crate {
-            dir: &dir,
-            rust_name: &name.replace('-', "_"),
-            target,
-            root: shared.root,
-        };
         outcome.conformance = Some(
             conformance::run(&bytes, &generated, &krate).map_err(|e| first_line(&format!("{e:#}"))),
         );
@@ -696,15 +703,25 @@ impl Progress {
                 bar.set_prefix(counts);
                 bar.inc(1);
             }
-            None => eprintln!(
-                "[{n}/{}] {} generate={} check={} {:.1}s {}",
-                self.total,
-                o.spec,
-                generation_word(o.generation),
-                check_word(o.check),
-                o.check_time.as_secs_f64(),
-                o.first_error
-            ),
+            None => {
+                let [instances, decode, round_trip, failure] = conformance_cells(o);
+                let conformance = match &o.conformance {
+                    None => String::new(),
+                    Some(_) => format!(
+                        " conformance: {instances} instances, decode {decode}%, round trip {round_trip}% {}",
+                        shorten(&failure, 200)
+                    ),
+                };
+                eprintln!(
+                    "[{n}/{}] {} generate={} check={} {:.1}s {}{conformance}",
+                    self.total,
+                    o.spec,
+                    generation_word(o.generation),
+                    check_word(o.check),
+                    o.check_time.as_secs_f64(),
+                    o.first_error
+                )
+            }
         }
     }
 
