@@ -54,3 +54,46 @@ pub fn table(model: &Model) -> Result<String, Error> {
         prettyplease::unparse(&file)
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Options, generate};
+
+    const DOC: &str = r##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+      "paths": {"/pets": {"get": {"responses": {
+        "200": {"description": "", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}}}},
+        "404": {"$ref": "#/components/responses/Missing"}}}}},
+      "components": {
+        "schemas": {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}, "Id": {"type": "integer"}},
+        "responses": {"Missing": {"description": "", "content": {"application/json": {"schema": {"type": "object", "properties": {"why": {"type": "string"}}}}}}}}}"##;
+
+    #[test]
+    fn the_table_names_every_component_and_response_body_only_when_asked() {
+        let plain = generate(DOC.as_bytes(), &Options::default()).unwrap();
+        assert!(!plain.files.iter().any(|f| f.path == super::TABLE_PATH));
+        let options = Options {
+            conformance_table: true,
+            ..Options::default()
+        };
+        let out = generate(DOC.as_bytes(), &options).unwrap();
+        let table = out
+            .files
+            .iter()
+            .find(|f| f.path == super::TABLE_PATH)
+            .unwrap();
+        // Layout aside (prettyplease may wrap an arm in braces).
+        let text = table
+            .contents
+            .replace(|c: char| c.is_whitespace() || c == '{' || c == '}', "");
+        for arm in [
+            r##""#/components/schemas/Pet"=>::std::option::Option::Some(check.check::<super::types::Pet>())"##,
+            r##""#/components/schemas/Id"=>::std::option::Option::Some(check.check::<super::types::Id>())"##,
+            r##""#/paths/~1pets/get/responses/200/content/application~1json/schema"=>::std::option::Option::Some(check.check::<::std::vec::Vec<super::types::Pet>>())"##,
+            // A referenced response is named where it is written, so the pointer resolves.
+            r##""#/components/responses/Missing/content/application~1json/schema"=>"##,
+        ] {
+            assert!(text.contains(arm), "{arm} missing from\n{}", table.contents);
+        }
+        syn::parse_file(&table.contents).expect("the table parses");
+    }
+}
