@@ -88,7 +88,7 @@ mod tests {
         for arm in [
             r##""#/components/schemas/Pet"=>::std::option::Option::Some(check.check::<super::types::Pet>())"##,
             r##""#/components/schemas/Id"=>::std::option::Option::Some(check.check::<super::types::Id>())"##,
-            r##""#/paths/~1pets/get/responses/200/content/application~1json/schema"=>::std::option::Option::Some(check.check::<::std::vec::Vec<super::types::Pet>>())"##,
+            r##""#/paths/~1pets/get/responses/200/content/application~1json/schema"=>::std::option::Option::Some(check.check::<::std::vec::Vec<super::types::Pet>>()"##,
             // A referenced response is named where it is written, so the pointer resolves.
             r##""#/components/responses/Missing/content/application~1json/schema"=>"##,
         ] {
