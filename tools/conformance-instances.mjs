@@ -150,7 +150,7 @@ for (const pointer of pointers) {
     failOnInvalidFormat: false,
     ignoreMissingRefs: true,
     maxItems: 3,
-    refDepthMax: 4,
+    refDepthMax: 3,
   });
   const entry = { instances: [], failures: 0, failure: '' };
   const fail = (reason) => {
