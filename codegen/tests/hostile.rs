@@ -438,3 +438,16 @@ fn boolean_schemas_in_31_are_valid_and_read_without_complaint() {
     }));
     assert!(warnings.is_empty(), "{warnings:#?}");
 }
+
+#[test]
+fn reference_siblings_in_31_keep_their_meaning_without_a_warning() {
+    let warnings = repaired(json!({
+        "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+        "components": {"schemas": {
+            "Base": {"type": "object", "properties": {"id": {"type": "string"}}},
+            "Extended": {"$ref": "#/components/schemas/Base", "required": ["id"], "properties": {"more": {"type": "integer"}}},
+            "Bounded": {"$ref": "#/components/schemas/Base", "minProperties": 1}
+        }}
+    }));
+    assert!(warnings.is_empty(), "{warnings:#?}");
+}

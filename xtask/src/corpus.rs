@@ -104,6 +104,10 @@ pub fn run(root: &Path, settings: Settings) -> Result<()> {
         root,
     };
     let jobs = settings.jobs.clamp(1, specs.len());
+    let report = settings
+        .report
+        .clone()
+        .unwrap_or_else(|| root.join("docs/corpus").join(format!("{stem}.md")));
 
     let progress = Progress::new(specs.len());
     let next = AtomicUsize::new(0);
@@ -112,7 +116,7 @@ pub fn run(root: &Path, settings: Settings) -> Result<()> {
     silence_panics();
     std::thread::scope(|scope| {
         for worker in 0..jobs {
-            let (specs, shared) = (&specs, &shared);
+            let (specs, shared, report, stem) = (&specs, &shared, &report, &stem);
             let (next, results, progress) = (&next, &results, &progress);
             scope.spawn(move || {
                 let target = root.join(format!(".corpus/target-{worker}"));
@@ -124,6 +128,16 @@ pub fn run(root: &Path, settings: Settings) -> Result<()> {
                     progress.finish(&outcome);
                     if let Ok(mut r) = results.lock() {
                         r[i] = Some(outcome);
+                        // A long run that is cut short still leaves its report so far.
+                        let so_far: Vec<&Outcome> = r.iter().flatten().collect();
+                        let _ = write_reports(
+                            report,
+                            stem,
+                            &so_far,
+                            started.elapsed(),
+                            shared.conformance,
+                            Some(specs.len()),
+                        );
                     }
                 }
             });
@@ -138,18 +152,14 @@ pub fn run(root: &Path, settings: Settings) -> Result<()> {
         .flatten()
         .collect();
 
-    let report = settings
-        .report
-        .clone()
-        .unwrap_or_else(|| root.join("docs/corpus").join(format!("{stem}.md")));
     let with_conformance = shared.conformance;
-    write_atomic(
+    write_reports(
         &report,
-        markdown(&stem, &outcomes, started.elapsed(), with_conformance).as_bytes(),
-    )?;
-    write_atomic(
-        &report.with_extension("tsv"),
-        tsv(&outcomes, with_conformance).as_bytes(),
+        &stem,
+        &outcomes,
+        started.elapsed(),
+        with_conformance,
+        None,
     )?;
 
     let count = |f: &dyn Fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
@@ -376,10 +386,10 @@ struct ConformanceTotals {
 }
 
 impl ConformanceTotals {
-    fn of(outcomes: &[Outcome]) -> Self {
+    fn of<O: std::borrow::Borrow<Outcome>>(outcomes: &[O]) -> Self {
         let mut t = Self::default();
         for o in outcomes {
-            match &o.conformance {
+            match &o.borrow().conformance {
                 Some(Ok(c)) => {
                     t.documents += 1;
                     t.instances += c.instances;
@@ -521,7 +531,41 @@ fn check_word(c: Check) -> &'static str {
     }
 }
 
-fn markdown(stem: &str, outcomes: &[Outcome], elapsed: Duration, with_conformance: bool) -> String {
+/// Writes the markdown report and the TSV beside it. `of` is the size of the list while the
+/// run is still going (the report then says it is partial).
+fn write_reports<O: std::borrow::Borrow<Outcome>>(
+    report: &Path,
+    stem: &str,
+    outcomes: &[O],
+    elapsed: Duration,
+    with_conformance: bool,
+    of: Option<usize>,
+) -> Result<()> {
+    let outcomes: Vec<&Outcome> = outcomes.iter().map(|o| o.borrow()).collect();
+    let mut md = markdown(stem, &outcomes, elapsed, with_conformance);
+    if let Some(total) = of {
+        md = md.replacen(
+            "\n\n",
+            &format!(
+                "\n\n**Partial: {} of {total} documents so far.**\n\n",
+                outcomes.len()
+            ),
+            1,
+        );
+    }
+    write_atomic(report, md.as_bytes())?;
+    write_atomic(
+        &report.with_extension("tsv"),
+        tsv(&outcomes, with_conformance).as_bytes(),
+    )
+}
+
+fn markdown(
+    stem: &str,
+    outcomes: &[&Outcome],
+    elapsed: Duration,
+    with_conformance: bool,
+) -> String {
     let count = |f: &dyn Fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
     let mut md = String::new();
     let _ = writeln!(md, "# Corpus report: `{stem}`\n");
@@ -618,7 +662,7 @@ fn markdown(stem: &str, outcomes: &[Outcome], elapsed: Duration, with_conformanc
     md
 }
 
-fn tsv(outcomes: &[Outcome], with_conformance: bool) -> String {
+fn tsv(outcomes: &[&Outcome], with_conformance: bool) -> String {
     let mut out =
         String::from("spec\tgenerate\twarnings\tcheck\tfirst_error\tgenerate_ms\tcheck_s\tlines");
     if with_conformance {

@@ -175,24 +175,29 @@ impl Repair<'_> {
             .get("nullable")
             .is_some_and(|n| n == &json!(true) || n == "true");
         let shaping = siblings.iter().any(|k| SHAPING.contains(&k.as_str()));
+        // 3.1 gives siblings of `$ref` this very meaning: only 3.0 documents are warned.
         if !shaping && !nullable {
-            self.warn(
-                at,
-                format!(
-                    "validation keywords beside `$ref` ({}) do not change its type; ignored",
-                    siblings.join(", ")
-                ),
-            );
+            if !self.v31 {
+                self.warn(
+                    at,
+                    format!(
+                        "validation keywords beside `$ref` ({}) do not change its type; ignored",
+                        siblings.join(", ")
+                    ),
+                );
+            }
             map.retain(|k, _| !siblings.contains(k));
             return false;
         }
         if !shaping {
             map.retain(|k, _| !siblings.contains(k) || k == "nullable");
         }
-        self.warn(
-            at,
-            "`$ref` with sibling keywords (which OpenAPI 3.0 ignores); read as `allOf` of the reference and them",
-        );
+        if !self.v31 {
+            self.warn(
+                at,
+                "`$ref` with sibling keywords (which OpenAPI 3.0 ignores); read as `allOf` of the reference and them",
+            );
+        }
         map.remove("$ref");
         let mut branches = vec![json!({ "$ref": reference })];
         if let Some(Value::Array(existing)) = map.remove("allOf") {
