@@ -135,6 +135,9 @@ function validator(top, definitions) {
   return ajv.getSchema(`defs#/definitions/${top}`);
 }
 
+// Time one schema's instances may take.
+const BUDGET_MS = 4000;
+
 const out = {};
 for (const pointer of pointers) {
   jsf.option({
@@ -169,7 +172,14 @@ for (const pointer of pointers) {
     continue;
   }
   // A few more attempts than instances: a failed attempt is counted and the next one tried.
+  // A schema whose instances take json-schema-faker very long (deep, wide nesting) gets what
+  // its time budget allows, so one schema cannot hold up a whole corpus run.
+  const started = performance.now();
   for (let attempt = 0; entry.instances.length < count && attempt < count * 2; attempt++) {
+    if (performance.now() - started > BUDGET_MS) {
+      fail(`time budget of ${BUDGET_MS / 1000} s spent after ${entry.instances.length} instances`);
+      break;
+    }
     let value;
     try {
       value = jsf.generate(...root);
