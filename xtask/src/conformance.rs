@@ -87,6 +87,10 @@ pub fn run(
     let instances: serde_json::Map<String, Value> =
         serde_json::from_slice(&std::fs::read(&instances_path)?)?;
     let results = std::fs::read_to_string(&results_path).context("reading the results")?;
+    // The instances and results of a large document run to many megabytes: scratch only.
+    for scratch in [&instances_path, &results_path, &work.join("request.json")] {
+        let _ = std::fs::remove_file(scratch);
+    }
     Ok(tally(&instances, &results))
 }
 
