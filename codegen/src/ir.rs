@@ -626,6 +626,8 @@ pub struct Model {
     pub operations: Vec<Operation>,
     /// Requests the API sends to its users (callbacks and webhooks), in document order.
     pub callbacks: Vec<Callback>,
+    /// Every JSON response body schema with the type it decodes into, once per schema.
+    pub response_schemas: Vec<SchemaType>,
 }
 
 /// A request the API sends to an endpoint its user serves: a 3.0 callback of an operation, or
@@ -674,6 +676,16 @@ impl CallbackOrigin {
             CallbackOrigin::Operation { name, .. } | CallbackOrigin::Webhook { name } => name,
         }
     }
+}
+
+/// A schema of the document and the type that decodes its JSON (for conformance tests).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemaType {
+    /// Where the schema stands, references to responses followed (each pointer resolves
+    /// inside the document without crossing a `$ref`, except the schema itself may be one).
+    pub pointer: String,
+    /// The type.
+    pub ty: Ty,
 }
 
 /// Whether `ty` is text, looking through aliases with `kind_of` (a name -> definition lookup).

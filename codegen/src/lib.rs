@@ -1,7 +1,7 @@
 //! OpenAPI 3.x document -> Rust client source.
 //!
 //! The data path is one way: `load` (bytes -> [`Document`], 3.1 lowered to 3.0 by
-//! `normalize`) -> `lower` (document -> the [`ir`]: types and operations, every name decided)
+//! `normalize`, specification breaches with a clear meaning repaired by `repair`) -> `lower` (document -> the [`ir`]: types and operations, every name decided)
 //! -> `emit` (IR -> `syn::File` -> text via prettyplease). No step reaches back into an
 //! earlier one, and emission reads only the IR. Every `$ref` is followed by one [`Resolver`];
 //! JSON pointers are spelled and read by [`pointer`](mod@pointer).
@@ -20,11 +20,12 @@ mod lower;
 mod names;
 mod normalize;
 pub mod pointer;
+mod repair;
 mod resolve;
 
 pub use diagnostics::{Diagnostics, Error, Warning};
 pub use emit::GeneratedFile;
-pub use emit::standalone;
+pub use emit::{conformance, standalone};
 pub use load::{Document, load, parse_value};
 pub use names::field_name;
 pub use resolve::{Reason, Resolved, Resolver, Unresolved};
@@ -54,6 +55,10 @@ pub struct Options {
     /// The Rust name of the crate the code goes into (`my_api`). When set, every method's
     /// docs carry a compiled usage example; without it there is no path to write one with.
     pub crate_name: Option<String>,
+    /// Also emit the schema-pointer -> type table of a conformance harness (at
+    /// [`conformance::TABLE_PATH`]): every component and response body schema with the type
+    /// that decodes it.
+    pub conformance_table: bool,
 }
 
 /// Time spent in each phase, for the summary line and benchmarks.
@@ -105,8 +110,14 @@ fn pipeline(bytes: &[u8], options: &Options) -> Result<Generated, Error> {
     if options.strict && !diags.warnings.is_empty() {
         return Err(Error::Strict(diags.warnings));
     }
-    let (files, emit_time, format_time) =
+    let (mut files, emit_time, format_time) =
         emit::emit(&model, &options.spec_label, options.crate_name.as_deref())?;
+    if options.conformance_table {
+        files.push(GeneratedFile {
+            path: emit::conformance::TABLE_PATH.to_owned(),
+            contents: emit::conformance::table(&model)?,
+        });
+    }
     Ok(Generated {
         files,
         operations: model.operations.len(),

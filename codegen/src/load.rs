@@ -3,6 +3,7 @@
 use crate::diagnostics::{Diagnostics, Error};
 use crate::normalize;
 use crate::pointer;
+use crate::repair;
 use crate::resolve::Resolver;
 use serde_json::Value;
 
@@ -127,10 +128,11 @@ pub fn load(bytes: &[u8], diags: &mut Diagnostics) -> Result<Document, Error> {
             message: format!("unsupported OpenAPI version `{version}`"),
         });
     }
-    if version.starts_with("3.1") {
+    let v31 = version.starts_with("3.1");
+    if v31 {
         normalize::v31_to_v30(&mut raw, diags);
     }
-    normalize::repair(&mut raw, diags);
+    repair::repair(&mut raw, v31, diags);
     let api = deserialize(&raw)?;
     Ok(Document { api, raw })
 }

@@ -1,5 +1,6 @@
-//! Rewrites on the raw tree before typing: OpenAPI 3.1 -> 3.0, and repairs of common
-//! real-world mistakes that would otherwise reject a whole document.
+//! OpenAPI 3.1 -> 3.0 on the raw tree before typing: the document-level fields 3.0 lacks,
+//! and the 3.1 schema keywords rewritten to their 3.0 equivalents (repairs of documents that
+//! break the specification are `repair`'s).
 
 use crate::diagnostics::Diagnostics;
 use crate::pointer;
@@ -7,6 +8,9 @@ use serde_json::{Map, Value, json};
 
 /// Deepest nesting walked; deeper trees are cut off with a warning instead of overflowing the stack.
 const MAX_DEPTH: usize = 256;
+
+/// Keywords whose values are data: never rewritten as if they were schemas.
+const DATA_KEYWORDS: [&str; 5] = ["example", "examples", "default", "enum", "const"];
 
 /// A rewrite applied to every object of the tree.
 type Rewrite<'f> = dyn FnMut(&mut Map<String, Value>, &str, &mut Diagnostics) + 'f;
@@ -58,6 +62,10 @@ fn walk_schemas(
                         let p = format!("{child}/{}", pointer::escape(name));
                         walk_schemas(schema, &p, depth + 2, diags, f);
                     }
+                    continue;
+                }
+                // Examples, defaults and extensions are data, not schemas.
+                if DATA_KEYWORDS.contains(&k.as_str()) || k.starts_with("x-") {
                     continue;
                 }
                 walk_schemas(v, &child, depth + 1, diags, f);
@@ -148,36 +156,6 @@ fn lower_schema(map: &mut Map<String, Value>, pointer: &str, diags: &mut Diagnos
     ] {
         map.remove(key);
     }
-}
-
-/// Fixes shapes that are invalid but common, so one bad node does not reject a document.
-pub(crate) fn repair(doc: &mut Value, diags: &mut Diagnostics) {
-    walk_schemas(doc, "#", 0, diags, &mut |map, pointer, diags| {
-        // `required: true` on a schema (a parameter habit) -> dropped.
-        if map.get("required").is_some_and(Value::is_boolean)
-            && map.contains_key("type")
-            && !map.contains_key("in")
-        {
-            map.remove("required");
-            diags.warn(
-                pointer,
-                "`required: true|false` on a schema is not valid; ignored",
-            );
-        }
-        // Numeric bounds written as strings.
-        for key in ["minimum", "maximum", "multipleOf"] {
-            if let Some(Value::String(s)) = map.get(key) {
-                match s.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
-                    Some(n) => {
-                        map.insert(key.into(), Value::Number(n));
-                    }
-                    None => {
-                        map.remove(key);
-                    }
-                }
-            }
-        }
-    });
 }
 
 #[cfg(test)]

@@ -207,6 +207,7 @@ fn every_case_has_a_test() {
         "bracket_encoding",
         "constructors",
         "body_examples",
+        "repairs",
     ];
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
     let bodies = std::fs::read_dir(dir.join("bodies")).expect("golden/bodies dir");
@@ -270,4 +271,9 @@ fn json_and_yaml_generate_identically() {
     let a = generate(yaml.as_bytes(), &Options::default()).expect("yaml generates");
     let b = generate(json.as_bytes(), &Options::default()).expect("json generates");
     assert_eq!(a.files, b.files);
+}
+
+#[test]
+fn repairs_of_clear_deviations() {
+    golden("repairs");
 }

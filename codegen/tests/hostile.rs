@@ -200,3 +200,254 @@ fn not_a_document_is_an_error_naming_where() {
         assert!(err.contains(needle), "{err}");
     }
 }
+
+/// The warnings of a document that must generate, as `pointer: message` lines.
+fn repaired(document: Value) -> Vec<String> {
+    let bytes = serde_json::to_vec(&document).unwrap();
+    let out = generate(&bytes, &Options::default())
+        .unwrap_or_else(|e| panic!("a document with a clear meaning is refused: {e}"));
+    out.warnings
+        .iter()
+        .map(|w| format!("{}: {}", w.pointer, w.message))
+        .collect()
+}
+
+fn has_warning(warnings: &[String], pointer: &str, needle: &str) {
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with(&format!("{pointer}: ")) && w.contains(needle)),
+        "no warning at {pointer} mentioning {needle:?} in {warnings:#?}"
+    );
+}
+
+#[test]
+fn sloppy_operations_and_responses_are_repaired_with_their_pointer() {
+    let warnings = repaired(json!({
+        "openapi": "3.0.0",
+        "info": {"title": "t", "version": 1.5},
+        "paths": {
+            "/none": {"get": {"operationId": "none"}},
+            "/empty": {"get": {"responses": {}}},
+            "/plain": {"get": {
+                "parameters": [
+                    {"name": "q", "in": "query"},
+                    {"name": "limit", "in": "query", "type": "integer"},
+                    {"name": "legacy", "in": "body", "schema": {"type": "object"}},
+                    {"in": "query", "schema": {"type": "string"}},
+                    {"name": "flag", "in": "query", "required": "true", "schema": {"type": "boolean"}}
+                ],
+                "requestBody": {"description": "no content"},
+                "responses": {
+                    "200": {"content": {"application/json": {"schema": {"type": "object", "properties": {"a": {"type": "string"}}}}}},
+                    "404": {"schema": {"type": "string"}}
+                }
+            }}
+        }
+    }));
+    has_warning(
+        &warnings,
+        "#/paths/~1none/get/responses",
+        "untyped JSON success",
+    );
+    has_warning(
+        &warnings,
+        "#/paths/~1empty/get/responses",
+        "untyped JSON success",
+    );
+    has_warning(
+        &warnings,
+        "#/paths/~1plain/get/responses/200",
+        "without `description`",
+    );
+    has_warning(
+        &warnings,
+        "#/paths/~1plain/get/responses/404",
+        "Swagger 2 style `schema`",
+    );
+    has_warning(
+        &warnings,
+        "#/paths/~1plain/get/parameters/0",
+        "no `schema` or `content`",
+    );
+    has_warning(
+        &warnings,
+        "#/paths/~1plain/get/parameters/1",
+        "moved into `schema`",
+    );
+    has_warning(&warnings, "#/paths/~1plain/get/parameters/2", "`in: body`");
+    has_warning(
+        &warnings,
+        "#/paths/~1plain/get/parameters/3",
+        "without `name`",
+    );
+    has_warning(
+        &warnings,
+        "#/paths/~1plain/get/parameters/4/required",
+        "read as `true`",
+    );
+    has_warning(
+        &warnings,
+        "#/paths/~1plain/get/requestBody",
+        "without `content`",
+    );
+}
+
+#[test]
+fn missing_info_and_paths_are_assumed_but_wrong_types_are_refused() {
+    let warnings = repaired(json!({"openapi": "3.0.3"}));
+    has_warning(&warnings, "#/info", "untitled");
+    has_warning(&warnings, "#/paths", "no paths");
+    let warnings = repaired(json!({"openapi": "3.0.3", "info": {}, "paths": {},
+        "servers": [{"description": "no url"}], "tags": [{"description": "no name"}],
+        "components": {"securitySchemes": {"basic": {"type": "basic"}}}}));
+    has_warning(&warnings, "#/info/title", "missing");
+    has_warning(&warnings, "#/servers/0", "`url`");
+    has_warning(&warnings, "#/tags/0", "`name`");
+    has_warning(
+        &warnings,
+        "#/components/securitySchemes/basic",
+        "no OpenAPI 3 type",
+    );
+    for document in [
+        json!({"openapi": "3.0.3", "info": "t", "paths": {}}),
+        json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": []}),
+    ] {
+        let bytes = serde_json::to_vec(&document).unwrap();
+        assert!(generate(&bytes, &Options::default()).is_err(), "{document}");
+    }
+}
+
+#[test]
+fn sloppy_schemas_are_repaired_with_their_pointer() {
+    let schemas = json!({
+        "TypeList": {"type": ["string", "null"]},
+        "TypeNull": {"type": "null"},
+        "TypeFile": {"type": "file"},
+        "TypeUnknown": {"type": "whatever"},
+        "Const": {"const": "fixed"},
+        "Exclusive": {"type": "number", "exclusiveMinimum": 0},
+        "Bounds": {"type": "string", "maxLength": "10", "minLength": 1.0, "pattern": 5},
+        "Nums": {"type": "number", "minimum": "1.5", "maximum": "lots"},
+        "Flags": {"type": "object", "nullable": "true", "readOnly": 3},
+        "Required": {"type": "object", "required": true, "properties": {"a": {"type": "string"}}},
+        "OneRequired": {"type": "object", "required": "a", "properties": {"a": {"type": "string"}}},
+        "Tuple": {"type": "array", "items": [{"type": "string"}, {"type": "integer"}]},
+        "Bools": {"type": "object", "properties": {"anything": true, "nothing": false, "ok": {"type": "string"}}},
+        "RefSiblings": {"type": "object", "properties": {
+            "plain": {"$ref": "#/components/schemas/Const", "description": "annotations only"},
+            "nullable": {"$ref": "#/components/schemas/Const", "nullable": true},
+            "bounded": {"$ref": "#/components/schemas/Nums", "maximum": 3},
+            "shaped": {"$ref": "#/components/schemas/Nums", "required": ["a"], "properties": {"a": {"type": "string"}}}
+        }},
+        "Disc": {"type": "object", "discriminator": "kind", "properties": {"kind": {"type": "string"}}},
+        "OneOfObject": {"oneOf": {"type": "string"}},
+        "BadAdditional": {"type": "object", "additionalProperties": "yes"},
+        "EnumScalar": {"type": "string", "enum": "only"},
+        "NotASchema": 5,
+        "Example": {"type": "object", "example": {"type": ["not", "a", "schema"], "required": true}}
+    });
+    let warnings = repaired(json!({
+        "openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+        "components": {"schemas": schemas}
+    }));
+    let s = "#/components/schemas";
+    has_warning(&warnings, &format!("{s}/TypeList/type"), "`type` list");
+    has_warning(&warnings, &format!("{s}/TypeFile/type"), "read as `string`");
+    has_warning(&warnings, &format!("{s}/TypeUnknown/type"), "any JSON");
+    has_warning(&warnings, &format!("{s}/Const"), "`const`");
+    has_warning(
+        &warnings,
+        &format!("{s}/Exclusive/exclusiveMinimum"),
+        "3.1 form",
+    );
+    has_warning(&warnings, &format!("{s}/Bounds/maxLength"), "read as 10");
+    has_warning(
+        &warnings,
+        &format!("{s}/Nums/minimum"),
+        "read as the number 1.5",
+    );
+    has_warning(&warnings, &format!("{s}/Nums/maximum"), "not a number");
+    has_warning(&warnings, &format!("{s}/Flags/nullable"), "read as `true`");
+    has_warning(&warnings, &format!("{s}/Flags/readOnly"), "not a boolean");
+    has_warning(&warnings, &format!("{s}/Required/required"), "not valid");
+    has_warning(&warnings, &format!("{s}/OneRequired/required"), "one name");
+    has_warning(&warnings, &format!("{s}/Tuple/items"), "tuple");
+    has_warning(
+        &warnings,
+        &format!("{s}/Bools/properties/anything"),
+        "`true`",
+    );
+    has_warning(
+        &warnings,
+        &format!("{s}/Bools/properties/nothing"),
+        "never present",
+    );
+    has_warning(
+        &warnings,
+        &format!("{s}/RefSiblings/properties/nullable"),
+        "`allOf`",
+    );
+    has_warning(
+        &warnings,
+        &format!("{s}/RefSiblings/properties/bounded"),
+        "do not change its type",
+    );
+    has_warning(
+        &warnings,
+        &format!("{s}/RefSiblings/properties/shaped"),
+        "`allOf`",
+    );
+    has_warning(
+        &warnings,
+        &format!("{s}/Disc/discriminator"),
+        "`propertyName`",
+    );
+    has_warning(
+        &warnings,
+        &format!("{s}/OneOfObject/oneOf"),
+        "one-schema list",
+    );
+    has_warning(
+        &warnings,
+        &format!("{s}/BadAdditional/additionalProperties"),
+        "ignored",
+    );
+    has_warning(&warnings, &format!("{s}/EnumScalar/enum"), "one-value list");
+    has_warning(
+        &warnings,
+        &format!("{s}/NotASchema"),
+        "neither an object nor a boolean",
+    );
+    assert!(
+        !warnings
+            .iter()
+            .any(|w| w.contains("/plain") || w.contains("/Example")),
+        "annotations beside `$ref` and example data are left alone: {warnings:#?}"
+    );
+}
+
+#[test]
+fn boolean_schemas_in_31_are_valid_and_read_without_complaint() {
+    let warnings = repaired(json!({
+        "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+        "components": {"schemas": {
+            "Open": {"type": "object", "properties": {"any": true, "list": {"type": "array", "items": true}}},
+            "Top": true
+        }}
+    }));
+    assert!(warnings.is_empty(), "{warnings:#?}");
+}
+
+#[test]
+fn reference_siblings_in_31_keep_their_meaning_without_a_warning() {
+    let warnings = repaired(json!({
+        "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+        "components": {"schemas": {
+            "Base": {"type": "object", "properties": {"id": {"type": "string"}}},
+            "Extended": {"$ref": "#/components/schemas/Base", "required": ["id"], "properties": {"more": {"type": "integer"}}},
+            "Bounded": {"$ref": "#/components/schemas/Base", "minProperties": 1}
+        }}
+    }));
+    assert!(warnings.is_empty(), "{warnings:#?}");
+}

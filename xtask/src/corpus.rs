@@ -3,8 +3,10 @@
 //! For each listed spec: generate a standalone crate in-process (a panic is caught and
 //! counted as a bug, never allowed to stop the run), then `cargo check` it. Each worker owns
 //! one target directory, so the engine and its dependencies compile once per worker. The
-//! report is a markdown table plus a TSV with the same rows.
+//! report is a markdown table plus a TSV with the same rows. With `--conformance`, each crate
+//! that compiles is also given schema-valid instances to decode (see `conformance`).
 
+use crate::conformance::{self, Conformance};
 use crate::files::write_atomic;
 use crate::regen::{RuntimeSource, write_standalone};
 use anyhow::{Context, Result, bail};
@@ -29,7 +31,13 @@ pub struct Settings {
     pub report: Option<PathBuf>,
     pub no_check: bool,
     pub require_all: bool,
+    /// Also decode schema-valid instances in each crate that compiles.
+    pub conformance: bool,
 }
+
+/// The share of instances that must decode, and round-trip, for `--require-all`.
+const DECODE_TARGET: f64 = 0.99;
+const ROUND_TRIP_TARGET: f64 = 0.98;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Generation {
@@ -56,6 +64,10 @@ struct Outcome {
     generate_time: Duration,
     check_time: Duration,
     lines: usize,
+    /// The conformance run: `None` when not asked for or not reached, `Err` when it could
+    /// not run.
+    conformance: Option<Result<Conformance, String>>,
+    conformance_time: Duration,
 }
 
 /// Runs the corpus gate; fails when any spec panics or does not compile.
@@ -88,8 +100,14 @@ pub fn run(root: &Path, settings: Settings) -> Result<()> {
         // Generated crates build against this checkout's runtime, not a published one.
         runtime: &RuntimeSource::of_repository(root, true),
         no_check: settings.no_check,
+        conformance: settings.conformance && !settings.no_check,
+        root,
     };
     let jobs = settings.jobs.clamp(1, specs.len());
+    let report = settings
+        .report
+        .clone()
+        .unwrap_or_else(|| root.join("docs/corpus").join(format!("{stem}.md")));
 
     let progress = Progress::new(specs.len());
     let next = AtomicUsize::new(0);
@@ -98,7 +116,7 @@ pub fn run(root: &Path, settings: Settings) -> Result<()> {
     silence_panics();
     std::thread::scope(|scope| {
         for worker in 0..jobs {
-            let (specs, shared) = (&specs, &shared);
+            let (specs, shared, report, stem) = (&specs, &shared, &report, &stem);
             let (next, results, progress) = (&next, &results, &progress);
             scope.spawn(move || {
                 let target = root.join(format!(".corpus/target-{worker}"));
@@ -110,6 +128,16 @@ pub fn run(root: &Path, settings: Settings) -> Result<()> {
                     progress.finish(&outcome);
                     if let Ok(mut r) = results.lock() {
                         r[i] = Some(outcome);
+                        // A long run that is cut short still leaves its report so far.
+                        let so_far: Vec<&Outcome> = r.iter().flatten().collect();
+                        let _ = write_reports(
+                            report,
+                            stem,
+                            &so_far,
+                            started.elapsed(),
+                            shared.conformance,
+                            Some(specs.len()),
+                        );
                     }
                 }
             });
@@ -124,15 +152,15 @@ pub fn run(root: &Path, settings: Settings) -> Result<()> {
         .flatten()
         .collect();
 
-    let report = settings
-        .report
-        .clone()
-        .unwrap_or_else(|| root.join("docs/corpus").join(format!("{stem}.md")));
-    write_atomic(
+    let with_conformance = shared.conformance;
+    write_reports(
         &report,
-        markdown(&stem, &outcomes, started.elapsed()).as_bytes(),
+        &stem,
+        &outcomes,
+        started.elapsed(),
+        with_conformance,
+        None,
     )?;
-    write_atomic(&report.with_extension("tsv"), tsv(&outcomes).as_bytes())?;
 
     let count = |f: &dyn Fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
     let generated = count(&|o| o.generation == Generation::Ok);
@@ -163,6 +191,28 @@ pub fn run(root: &Path, settings: Settings) -> Result<()> {
             "{failed} specs did not generate or compile (see {})",
             report.display()
         );
+    }
+    if with_conformance {
+        let totals = ConformanceTotals::of(&outcomes);
+        println!("conformance: {}", totals.summary());
+        if settings.require_all {
+            if totals.failed_runs > 0 {
+                bail!(
+                    "{} conformance runs failed (see {})",
+                    totals.failed_runs,
+                    report.display()
+                );
+            }
+            if totals.decode_rate() < DECODE_TARGET || totals.round_trip_rate() < ROUND_TRIP_TARGET
+            {
+                bail!(
+                    "conformance below target (decode {:.0}%, round trip {:.0}%): {}",
+                    DECODE_TARGET * 100.0,
+                    ROUND_TRIP_TARGET * 100.0,
+                    totals.summary()
+                );
+            }
+        }
     }
     Ok(())
 }
@@ -201,6 +251,8 @@ struct Shared<'a> {
     lock_file: &'a Path,
     runtime: &'a RuntimeSource,
     no_check: bool,
+    conformance: bool,
+    root: &'a Path,
 }
 
 fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
@@ -214,6 +266,8 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
         generate_time: Duration::ZERO,
         check_time: Duration::ZERO,
         lines: 0,
+        conformance: None,
+        conformance_time: Duration::ZERO,
     };
     let bytes = match std::fs::read(shared.api_dir.join(spec)) {
         Ok(b) => b,
@@ -226,10 +280,18 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
     let name = format!("corpus-{}", slug(spec));
     let t = Instant::now();
     let result = std::panic::catch_unwind(|| {
-        write_standalone(&bytes, spec, &dir, Some(&name), false, shared.runtime)
+        write_standalone(
+            &bytes,
+            spec,
+            &dir,
+            Some(&name),
+            false,
+            shared.conformance,
+            shared.runtime,
+        )
     });
     outcome.generate_time = t.elapsed();
-    match result {
+    let generated = match result {
         Err(_) => {
             outcome.generation = Generation::Panic;
             outcome.first_error = LAST_PANIC
@@ -251,21 +313,35 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
                 .map(|w| warning_kind(&w.message))
                 .collect();
             outcome.lines = s.lines;
+            s.generated
         }
-    }
+    };
     if shared.no_check {
         return outcome;
     }
     // The workspace's lock file pins the dependency versions the SDK itself is tested with.
     let _ = std::fs::copy(shared.lock_file, dir.join("Cargo.lock"));
+    let rust_name = name.replace('-', "_");
+    let krate = conformance::Crate {
+        dir: &dir,
+        rust_name: &rust_name,
+        target,
+        root: shared.root,
+    };
+    // With conformance, building the crate and its test is the check (one compile, not two).
+    let build: &[&str] = if shared.conformance {
+        if let Err(e) = conformance::prepare(&krate) {
+            outcome.conformance = Some(Err(first_line(&format!("{e:#}"))));
+            return outcome;
+        }
+        conformance::BUILD_ARGS
+    } else {
+        &["check"]
+    };
     let t = Instant::now();
     let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([
-            "check",
-            "--quiet",
-            "--message-format=short",
-            "--manifest-path",
-        ])
+        .args(build)
+        .args(["--quiet", "--message-format=short", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", target)
         .env("CARGO_TERM_COLOR", "never")
@@ -288,7 +364,100 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
             outcome.first_error = format!("cannot run cargo: {e}");
         }
     }
+    if shared.conformance && outcome.check == Check::Ok {
+        let t = Instant::now();
+        outcome.conformance = Some(
+            conformance::run(&bytes, &generated, &krate).map_err(|e| first_line(&format!("{e:#}"))),
+        );
+        outcome.conformance_time = t.elapsed();
+    }
     outcome
+}
+
+/// Conformance figures over all documents of a run.
+#[derive(Default)]
+struct ConformanceTotals {
+    documents: usize,
+    failed_runs: usize,
+    instances: usize,
+    decoded: usize,
+    round_tripped: usize,
+    unsatisfiable: usize,
+}
+
+impl ConformanceTotals {
+    fn of<O: std::borrow::Borrow<Outcome>>(outcomes: &[O]) -> Self {
+        let mut t = Self::default();
+        for o in outcomes {
+            match &o.borrow().conformance {
+                Some(Ok(c)) => {
+                    t.documents += 1;
+                    t.instances += c.instances;
+                    t.decoded += c.decoded;
+                    t.round_tripped += c.round_tripped;
+                    t.unsatisfiable += c.unsatisfiable;
+                }
+                Some(Err(_)) => t.failed_runs += 1,
+                None => {}
+            }
+        }
+        t
+    }
+
+    fn decode_rate(&self) -> f64 {
+        rate(self.decoded, self.instances)
+    }
+
+    fn round_trip_rate(&self) -> f64 {
+        rate(self.round_tripped, self.instances)
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "{} documents, {} instances: decoded {} ({:.2}%), round-tripped {} ({:.2}%), runs failed {}, attempts json-schema-faker could not satisfy {}",
+            self.documents,
+            self.instances,
+            self.decoded,
+            self.decode_rate() * 100.0,
+            self.round_tripped,
+            self.round_trip_rate() * 100.0,
+            self.failed_runs,
+            self.unsatisfiable
+        )
+    }
+}
+
+/// `part / whole`, 1 for nothing tried.
+fn rate(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        1.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+/// One document's conformance cells: instances, decode %, round-trip %, first failure.
+fn conformance_cells(o: &Outcome) -> [String; 4] {
+    match &o.conformance {
+        None => ["-".into(), "-".into(), "-".into(), String::new()],
+        Some(Err(e)) => ["-".into(), "-".into(), "-".into(), format!("harness: {e}")],
+        Some(Ok(c)) => [
+            c.instances.to_string(),
+            format!("{:.1}", rate(c.decoded, c.instances) * 100.0),
+            format!("{:.1}", rate(c.round_tripped, c.instances) * 100.0),
+            shorten(&c.first_failure, 400),
+        ],
+    }
+}
+
+/// `s` on one line, cut to `max` characters.
+fn shorten(s: &str, max: usize) -> String {
+    let line = s.replace(['\t', '\n', '|'], " ");
+    if line.chars().count() > max {
+        format!("{}…", line.chars().take(max).collect::<String>())
+    } else {
+        line
+    }
 }
 
 /// A crate-name-safe form of a corpus path.
@@ -362,13 +531,52 @@ fn check_word(c: Check) -> &'static str {
     }
 }
 
-fn markdown(stem: &str, outcomes: &[Outcome], elapsed: Duration) -> String {
+/// Writes the markdown report and the TSV beside it. `of` is the size of the list while the
+/// run is still going (the report then says it is partial).
+fn write_reports<O: std::borrow::Borrow<Outcome>>(
+    report: &Path,
+    stem: &str,
+    outcomes: &[O],
+    elapsed: Duration,
+    with_conformance: bool,
+    of: Option<usize>,
+) -> Result<()> {
+    let outcomes: Vec<&Outcome> = outcomes.iter().map(|o| o.borrow()).collect();
+    let mut md = markdown(stem, &outcomes, elapsed, with_conformance);
+    if let Some(total) = of {
+        md = md.replacen(
+            "\n\n",
+            &format!(
+                "\n\n**Partial: {} of {total} documents so far.**\n\n",
+                outcomes.len()
+            ),
+            1,
+        );
+    }
+    write_atomic(report, md.as_bytes())?;
+    write_atomic(
+        &report.with_extension("tsv"),
+        tsv(&outcomes, with_conformance).as_bytes(),
+    )
+}
+
+fn markdown(
+    stem: &str,
+    outcomes: &[&Outcome],
+    elapsed: Duration,
+    with_conformance: bool,
+) -> String {
     let count = |f: &dyn Fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
     let mut md = String::new();
     let _ = writeln!(md, "# Corpus report: `{stem}`\n");
+    let flag = if with_conformance {
+        " --conformance"
+    } else {
+        ""
+    };
     let _ = writeln!(
         md,
-        "Regenerate with `cargo xtask corpus --list xtask/corpus/{stem}.txt` (corpus: `{PACKAGE}`).\n"
+        "Regenerate with `cargo xtask corpus{flag} --list xtask/corpus/{stem}.txt` (corpus: `{PACKAGE}`).\n"
     );
     let _ = writeln!(
         md,
@@ -381,6 +589,16 @@ fn markdown(stem: &str, outcomes: &[Outcome], elapsed: Duration) -> String {
         outcomes.iter().map(|o| o.warnings).sum::<usize>(),
         elapsed
     );
+    if with_conformance {
+        let totals = ConformanceTotals::of(outcomes);
+        let _ = writeln!(
+            md,
+            "**Conformance: {}.** Up to {} json-schema-faker instances (seeded) per component and response body schema; \
+             decoded into the generated type and re-encoded (properties the type does not model, `null` against absent and number spelling are not differences).\n",
+            totals.summary(),
+            conformance::INSTANCES_PER_SCHEMA
+        );
+    }
     let mut kinds: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
     for o in outcomes {
         let mut seen = std::collections::BTreeSet::new();
@@ -405,11 +623,20 @@ fn markdown(stem: &str, outcomes: &[Outcome], elapsed: Duration) -> String {
         md.push('\n');
     }
     md.push_str(
-        "| spec | generate | warnings | check | first error | generate ms | check s | lines |\n",
+        "| spec | generate | warnings | check | first error | generate ms | check s | lines |",
     );
-    md.push_str("|---|---|---:|---|---|---:|---:|---:|\n");
+    if with_conformance {
+        md.push_str(
+            " instances | decode % | round trip % | first conformance failure | conformance s |",
+        );
+    }
+    md.push_str("\n|---|---|---:|---|---|---:|---:|---:|");
+    if with_conformance {
+        md.push_str("---:|---:|---:|---|---:|");
+    }
+    md.push('\n');
     for o in outcomes {
-        let _ = writeln!(
+        let _ = write!(
             md,
             "| `{}` | {} | {} | {} | {} | {} | {:.1} | {} |",
             o.spec,
@@ -421,15 +648,31 @@ fn markdown(stem: &str, outcomes: &[Outcome], elapsed: Duration) -> String {
             o.check_time.as_secs_f64(),
             o.lines
         );
+        if with_conformance {
+            let [n, decode, round_trip, failure] = conformance_cells(o);
+            let _ = write!(
+                md,
+                " {n} | {decode} | {round_trip} | {} | {:.1} |",
+                failure.replace('`', "'"),
+                o.conformance_time.as_secs_f64()
+            );
+        }
+        md.push('\n');
     }
     md
 }
 
-fn tsv(outcomes: &[Outcome]) -> String {
+fn tsv(outcomes: &[&Outcome], with_conformance: bool) -> String {
     let mut out =
-        String::from("spec\tgenerate\twarnings\tcheck\tfirst_error\tgenerate_ms\tcheck_s\tlines\n");
+        String::from("spec\tgenerate\twarnings\tcheck\tfirst_error\tgenerate_ms\tcheck_s\tlines");
+    if with_conformance {
+        out.push_str(
+            "\tinstances\tdecode_pct\tround_trip_pct\tfirst_conformance_failure\tconformance_s",
+        );
+    }
+    out.push('\n');
     for o in outcomes {
-        let _ = writeln!(
+        let _ = write!(
             out,
             "{}\t{}\t{}\t{}\t{}\t{}\t{:.1}\t{}",
             o.spec,
@@ -441,6 +684,15 @@ fn tsv(outcomes: &[Outcome]) -> String {
             o.check_time.as_secs_f64(),
             o.lines
         );
+        if with_conformance {
+            let [n, decode, round_trip, failure] = conformance_cells(o);
+            let _ = write!(
+                out,
+                "\t{n}\t{decode}\t{round_trip}\t{failure}\t{:.1}",
+                o.conformance_time.as_secs_f64()
+            );
+        }
+        out.push('\n');
     }
     out
 }
@@ -495,15 +747,25 @@ impl Progress {
                 bar.set_prefix(counts);
                 bar.inc(1);
             }
-            None => eprintln!(
-                "[{n}/{}] {} generate={} check={} {:.1}s {}",
-                self.total,
-                o.spec,
-                generation_word(o.generation),
-                check_word(o.check),
-                o.check_time.as_secs_f64(),
-                o.first_error
-            ),
+            None => {
+                let [instances, decode, round_trip, failure] = conformance_cells(o);
+                let conformance = match &o.conformance {
+                    None => String::new(),
+                    Some(_) => format!(
+                        " conformance: {instances} instances, decode {decode}%, round trip {round_trip}% {}",
+                        shorten(&failure, 200)
+                    ),
+                };
+                eprintln!(
+                    "[{n}/{}] {} generate={} check={} {:.1}s {}{conformance}",
+                    self.total,
+                    o.spec,
+                    generation_word(o.generation),
+                    check_word(o.check),
+                    o.check_time.as_secs_f64(),
+                    o.first_error
+                )
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 //! `cargo xtask`: keep the SDK in step with the API.
 
 mod bench;
+mod conformance;
 mod corpus;
 mod diff;
 mod fetch;
@@ -78,9 +79,16 @@ enum Command {
         /// Generate only; skip `cargo check`.
         #[arg(long)]
         no_check: bool,
-        /// Exit non-zero when any spec fails to generate or compile (not only on panics).
+        /// Exit non-zero when any spec fails to generate or compile (not only on panics);
+        /// with `--conformance`, also when a conformance run fails or the share of instances
+        /// that decode (round-trip) is below 99% (98%).
         #[arg(long)]
         require_all: bool,
+        /// Also check that schema-valid instances (json-schema-faker, pinned in `tools/`;
+        /// run `npm ci --prefix tools` first) decode into the generated types and re-encode
+        /// unchanged.
+        #[arg(long)]
+        conformance: bool,
     },
     /// Measure the generator, the generated code and the SDK runtime; rewrite BENCHMARKS.md.
     Bench {
@@ -154,6 +162,7 @@ fn main() -> ExitCode {
                     } else {
                         codegen::Dates::Typed
                     },
+                    conformance_table: false,
                 };
                 regen::generate(&spec, &out, name.as_deref(), settings, &runtime)
             }
@@ -164,6 +173,7 @@ fn main() -> ExitCode {
                 report,
                 no_check,
                 require_all,
+                conformance,
             } => corpus::run(
                 &root,
                 corpus::Settings {
@@ -173,6 +183,7 @@ fn main() -> ExitCode {
                     report,
                     no_check,
                     require_all,
+                    conformance,
                 },
             ),
             Command::Fetch {

@@ -179,11 +179,13 @@ pub fn write_standalone(
     out: &Path,
     name: Option<&str>,
     strict: bool,
+    conformance_table: bool,
     runtime: &RuntimeSource,
 ) -> Result<Standalone> {
     let settings = Settings {
         strict,
         dates: codegen::Dates::Typed,
+        conformance_table,
     };
     write_standalone_with(bytes, label, out, name, settings, runtime)
 }
@@ -195,6 +197,8 @@ pub struct Settings {
     pub strict: bool,
     /// How date-time and date strings are typed.
     pub dates: codegen::Dates,
+    /// Emit the schema-pointer -> type table conformance tests read.
+    pub conformance_table: bool,
 }
 
 /// [`write_standalone`] with every setting.
@@ -219,6 +223,7 @@ pub fn write_standalone_with(
         dates: settings.dates,
         spec_label: label.to_owned(),
         crate_name: Some(name.replace('-', "_")),
+        conformance_table: settings.conformance_table,
     };
     let generated =
         codegen::generate(bytes, &options).map_err(|e| anyhow::anyhow!("{label}: {e}"))?;

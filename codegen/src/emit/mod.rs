@@ -4,6 +4,7 @@
 //! pieces they share, `standalone` the extra files of a crate of its own. Emission is a
 //! function of the IR: every name is taken from it, and no token stream is read back as text.
 
+pub mod conformance;
 mod docs;
 mod examples;
 mod index;

@@ -38,7 +38,7 @@ pub(crate) fn build(doc: &Document, dates: Dates, diags: &mut Diagnostics) -> Mo
     space.define_components(diags);
     let (groups, ops) = operations::build(&mut space, doc, diags);
     let callbacks = callbacks::build(&mut space, doc, diags);
-    let mut types = space.finish();
+    let (mut types, response_schemas) = space.finish();
     cycles::break_cycles(&mut types, diags);
     unions::find_shared_fields(&mut types);
     let info = &doc.api.info;
@@ -52,6 +52,7 @@ pub(crate) fn build(doc: &Document, dates: Dates, diags: &mut Diagnostics) -> Mo
         groups,
         operations: ops,
         callbacks,
+        response_schemas,
     }
 }
 

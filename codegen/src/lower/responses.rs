@@ -64,8 +64,8 @@ pub(super) fn convert_responses(
             "{pointer}/responses/{}",
             pointer::escape(&status.to_string())
         );
-        let resp = match space.resolver.resolve(r, &at) {
-            Ok(resolved) => resolved.item,
+        let (resp, resolved_at) = match space.resolver.resolve(r, &at) {
+            Ok(resolved) => (resolved.item, resolved.pointer),
             Err(e) => {
                 diags.warn(&e.pointer, format!("{e}; skipped"));
                 continue;
@@ -80,7 +80,7 @@ pub(super) fn convert_responses(
         } else {
             format!("{op_name}Error{status}")
         };
-        let body = response_body(space, &resp, &hint, &at, diags);
+        let body = response_body(space, &resp, &hint, (&at, &resolved_at), diags);
         if is_success {
             success.push(SuccessCase {
                 status,
@@ -98,11 +98,13 @@ pub(super) fn convert_responses(
     Responses { success, errors }
 }
 
+/// The body of one response; `pointers` are where the response is used and where it is
+/// written (they differ for a referenced response).
 fn response_body(
     space: &mut TypeSpace<'_>,
     resp: &Response,
     hint: &str,
-    pointer: &str,
+    (pointer, written_at): (&str, &str),
     diags: &mut Diagnostics,
 ) -> Success {
     let mut media: Vec<(&String, &MediaType)> = resp.content.iter().collect();
@@ -125,6 +127,11 @@ fn response_body(
                 if ty == Ty::Binary {
                     Success::Binary
                 } else {
+                    let schema_at = format!(
+                        "{written_at}/content/{}/schema",
+                        pointer::escape(content_type)
+                    );
+                    space.record_response_schema(schema_at, &ty);
                     Success::Json(ty)
                 }
             }

@@ -4,7 +4,8 @@
 
 use super::merge::{ObjectView, object_view};
 use super::shapes::{
-    UnionKeyword, add_note, doc_of, format_note, is_null_only, single_string_value,
+    UnionKeyword, add_note, doc_of, format_note, is_annotation_only, is_null_only,
+    single_string_value,
 };
 use super::space::{Conv, MAX_DEPTH, Naming, ShapeKey, TypeSpace, wrap_nullable};
 use crate::diagnostics::Diagnostics;
@@ -144,13 +145,22 @@ impl TypeSpace<'_> {
                 diags,
             )),
             SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => {
-                if let SchemaKind::AllOf { all_of } = &schema.schema_kind
-                    && all_of.len() == 1
+                // One branch that constrains, the others only annotating: that branch's type.
+                let mut constraining = match &schema.schema_kind {
+                    SchemaKind::AllOf { all_of } => all_of
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, b)| all_of.len() == 1 || !is_annotation_only(b))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                if constraining.len() == 1
+                    && let Some((index, branch)) = constraining.pop()
                 {
                     let inner = self.convert(
-                        &all_of[0],
+                        branch,
                         naming,
-                        &format!("{pointer}/allOf/0"),
+                        &format!("{pointer}/allOf/{index}"),
                         depth + 1,
                         diags,
                     );

@@ -4,7 +4,9 @@
 
 use crate::Dates;
 use crate::ir::{Doc, MultipartKind};
-use openapiv3::{ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
+use openapiv3::{
+    AnySchema, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
 
 /// The two union keywords, which convert alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +82,20 @@ pub(super) fn single_string_value(s: &Schema) -> Option<String> {
             st.enumeration[0].clone()
         }
         _ => None,
+    }
+}
+
+/// A schema that only annotates: no type, no keyword that constrains a value. As an `allOf`
+/// branch beside a `$ref` (`allOf: [{$ref}, {description}]`, the usual way to document a
+/// reference in 3.0) it adds nothing to the type.
+pub(super) fn is_annotation_only(s: &ReferenceOr<Schema>) -> bool {
+    match s {
+        ReferenceOr::Item(s) => {
+            matches!(&s.schema_kind, SchemaKind::Any(any) if *any == AnySchema::default())
+                && !s.schema_data.nullable
+                && s.schema_data.discriminator.is_none()
+        }
+        ReferenceOr::Reference { .. } => false,
     }
 }
 

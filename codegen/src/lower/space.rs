@@ -4,7 +4,7 @@
 
 use crate::Dates;
 use crate::diagnostics::Diagnostics;
-use crate::ir::{Ty, TypeDef};
+use crate::ir::{SchemaType, Ty, TypeDef};
 use crate::load::Document;
 use crate::names::{NameSet, type_name};
 use crate::pointer;
@@ -97,6 +97,8 @@ pub(super) struct TypeSpace<'a> {
     pub(super) multipart_components: HashSet<String>,
     /// How date-time and date strings are typed.
     pub(super) dates: Dates,
+    /// Response body schemas converted so far, by pointer.
+    response_schemas: IndexMap<String, Ty>,
 }
 
 impl<'a> TypeSpace<'a> {
@@ -128,12 +130,26 @@ impl<'a> TypeSpace<'a> {
             resolving: Vec::new(),
             multipart_components: HashSet::new(),
             dates: Dates::default(),
+            response_schemas: IndexMap::new(),
         }
     }
 
-    /// All types defined so far, in definition order.
-    pub(super) fn finish(self) -> Vec<TypeDef> {
-        self.defs
+    /// All types defined so far, in definition order, and the response body schemas.
+    pub(super) fn finish(self) -> (Vec<TypeDef>, Vec<SchemaType>) {
+        let schemas = self
+            .response_schemas
+            .into_iter()
+            .map(|(pointer, ty)| SchemaType { pointer, ty })
+            .collect();
+        (self.defs, schemas)
+    }
+
+    /// Records the type a response body schema decodes into (the first conversion wins: a
+    /// response shared by reference is converted once per use, to the same type).
+    pub(super) fn record_response_schema(&mut self, pointer: String, ty: &Ty) {
+        self.response_schemas
+            .entry(pointer)
+            .or_insert_with(|| ty.clone());
     }
 
     pub(super) fn push(&mut self, def: TypeDef) {

@@ -1,0 +1,320 @@
+//! `cargo xtask corpus --conformance`: do the generated types accept the data their document
+//! describes? For one generated crate: json-schema-faker (pinned in `tools/`) makes schema-valid
+//! instances of every component and response body schema; one test binary in the crate
+//! decodes each into the type the generator's table names and re-encodes it; here the results
+//! are counted. A round trip differs when a value the type holds comes back different:
+//! properties the type does not model, `null` against absent, and the spelling of numbers are
+//! not differences.
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+/// Instances asked for per schema.
+pub const INSTANCES_PER_SCHEMA: usize = 20;
+/// The seed of every run, so reports are reproducible.
+const SEED: u32 = 19;
+/// The harness test, with `__CRATE__` standing for the crate's Rust name.
+const HARNESS: &str = include_str!("../conformance/harness.rs");
+
+/// What the instances of one document did.
+#[derive(Debug, Default, Clone)]
+pub struct Conformance {
+    /// Instances tried.
+    pub instances: usize,
+    /// Instances that decoded.
+    pub decoded: usize,
+    /// Instances that decoded and came back the same.
+    pub round_tripped: usize,
+    /// Attempts json-schema-faker could not turn into an instance.
+    pub unsatisfiable: usize,
+    /// The first decode failure (else the first round-trip difference): schema pointer, JSON
+    /// path and the instance.
+    pub first_failure: String,
+}
+
+/// Where the crate is and how it is built.
+pub struct Crate<'a> {
+    pub dir: &'a Path,
+    /// Its Rust name (`corpus_x`).
+    pub rust_name: &'a str,
+    pub target: &'a Path,
+    /// The repository (for `tools/`).
+    pub root: &'a Path,
+}
+
+/// Runs the conformance check of one generated crate, written with its table and prepared
+/// (see [`prepare`]) and built (`cargo test --no-run --test conformance`).
+pub fn run(
+    spec_bytes: &[u8],
+    generated: &codegen::Generated,
+    krate: &Crate<'_>,
+) -> Result<Conformance> {
+    let pointers: Vec<String> = codegen::conformance::schema_types(&generated.model)
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    let work = krate.dir.join("conformance");
+    std::fs::create_dir_all(&work)?;
+    let instances_path = work.join("instances.json");
+    make_instances(spec_bytes, &pointers, krate.root, &work, &instances_path)?;
+    let results_path = work.join("results.jsonl");
+    let _ = std::fs::remove_file(&results_path);
+    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "test",
+            "--quiet",
+            "--test",
+            "conformance",
+            "--manifest-path",
+        ])
+        .arg(krate.dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", krate.target)
+        .env("CARGO_TERM_COLOR", "never")
+        .env("CONFORMANCE_INSTANCES", &instances_path)
+        .env("CONFORMANCE_RESULTS", &results_path)
+        .output()
+        .context("running cargo test")?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let first = stderr
+            .lines()
+            .find(|l| l.contains("error"))
+            .unwrap_or("the conformance test failed");
+        bail!("{first}");
+    }
+    let instances: serde_json::Map<String, Value> =
+        serde_json::from_slice(&std::fs::read(&instances_path)?)?;
+    let results = std::fs::read_to_string(&results_path).context("reading the results")?;
+    // The instances and results of a large document run to many megabytes: scratch only.
+    for scratch in [&instances_path, &results_path, &work.join("request.json")] {
+        let _ = std::fs::remove_file(scratch);
+    }
+    Ok(tally(&instances, &results))
+}
+
+/// Asks json-schema-faker for instances of every pointer, with the document as written
+/// (3.1 stays 3.1: the instance generator reads it independently of our normalisation).
+fn make_instances(
+    spec_bytes: &[u8],
+    pointers: &[String],
+    root: &Path,
+    work: &Path,
+    out: &Path,
+) -> Result<()> {
+    let document = codegen::parse_value(spec_bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let request = serde_json::json!({
+        "document": document,
+        "pointers": pointers,
+        "count": INSTANCES_PER_SCHEMA,
+        "seed": SEED,
+    });
+    let request_path = work.join("request.json");
+    std::fs::write(&request_path, serde_json::to_vec(&request)?)?;
+    let script = root.join("tools/conformance-instances.mjs");
+    let output = Command::new("node")
+        .arg(&script)
+        .arg(&request_path)
+        .arg(out)
+        .output()
+        .context("running node (is Node.js installed?)")?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        bail!(
+            "json-schema-faker failed (run `npm ci --prefix tools` first?): {}",
+            stderr
+                .lines()
+                .find(|l| l.contains("Error"))
+                .unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+/// The command that builds a prepared crate and its conformance test: it also stands for
+/// `cargo check` (a crate that builds, checks).
+pub const BUILD_ARGS: &[&str] = &["test", "--no-run", "--test", "conformance"];
+
+/// Writes the harness test beside the generated table, and the one dev-dependency it needs.
+pub fn prepare(krate: &Crate<'_>) -> Result<()> {
+    let test = HARNESS.replace("__CRATE__", krate.rust_name);
+    std::fs::write(krate.dir.join("tests/conformance.rs"), test)?;
+    let manifest_path = krate.dir.join("Cargo.toml");
+    let manifest = std::fs::read_to_string(&manifest_path)?;
+    if !manifest.contains("[dev-dependencies]") {
+        // Pinned by the workspace's lock file, which the corpus copies into the crate.
+        let with_dev = format!("{manifest}\n[dev-dependencies]\nserde_path_to_error = \"0.1\"\n");
+        std::fs::write(&manifest_path, with_dev)?;
+    }
+    Ok(())
+}
+
+/// Counts the results against the instances.
+fn tally(instances: &serde_json::Map<String, Value>, results: &str) -> Conformance {
+    let mut c = Conformance {
+        unsatisfiable: instances
+            .values()
+            .filter_map(|e| e["failures"].as_u64())
+            .sum::<u64>() as usize,
+        ..Conformance::default()
+    };
+    let mut first_difference = String::new();
+    for line in results.lines().filter(|l| !l.trim().is_empty()) {
+        let Ok(r) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        if r["untyped"] == Value::Bool(true) {
+            continue;
+        }
+        let pointer = r["pointer"].as_str().unwrap_or_default();
+        let index = r["index"].as_u64().unwrap_or_default() as usize;
+        let original = &instances[pointer]["instances"][index];
+        c.instances += 1;
+        if r["decoded"] != Value::Bool(true) {
+            if c.first_failure.is_empty() {
+                c.first_failure = format!(
+                    "decode {pointer} at `{}`: {}; instance {}",
+                    r["path"].as_str().unwrap_or("."),
+                    r["error"].as_str().unwrap_or_default(),
+                    original
+                );
+            }
+            continue;
+        }
+        c.decoded += 1;
+        match difference(original, &r["reencoded"], "") {
+            None => c.round_tripped += 1,
+            Some(path) if first_difference.is_empty() => {
+                first_difference = format!(
+                    "round trip {pointer} at `{}`: sent {} got {}; instance {}",
+                    if path.is_empty() { "." } else { &path },
+                    at(original, &path),
+                    at(&r["reencoded"], &path),
+                    original
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    if c.first_failure.is_empty() {
+        c.first_failure = first_difference;
+    }
+    c
+}
+
+/// The value at a dotted path (as [`difference`] spells it), compact.
+fn at(value: &Value, path: &str) -> String {
+    let mut v = value;
+    for seg in path.split('.').filter(|s| !s.is_empty()) {
+        let next = match seg.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+            Some(i) => i.parse::<usize>().ok().and_then(|i| v.get(i)),
+            None => v.get(seg),
+        };
+        match next {
+            Some(n) => v = n,
+            None => return "(absent)".into(),
+        }
+    }
+    v.to_string()
+}
+
+/// The path of the first place where `back` (the re-encoded value) differs from `sent`, or
+/// `None`. Properties only in `sent` are not modelled by the type and are ignored; `null` and
+/// absent are the same; numbers are compared by value.
+pub fn difference(sent: &Value, back: &Value, path: &str) -> Option<String> {
+    match (sent, back) {
+        (Value::Number(a), Value::Number(b)) => {
+            let same = match (a.as_i64(), b.as_i64()) {
+                (Some(x), Some(y)) => x == y,
+                _ => a.as_f64() == b.as_f64(),
+            };
+            (!same).then(|| path.to_owned())
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            for (key, got) in b {
+                let child = format!("{path}.{key}");
+                match a.get(key) {
+                    Some(expected) => {
+                        if let Some(p) = difference(expected, got, &child) {
+                            return Some(p);
+                        }
+                    }
+                    None if got.is_null() => {}
+                    None => return Some(child),
+                }
+            }
+            None
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            if a.len() != b.len() {
+                return Some(path.to_owned());
+            }
+            a.iter()
+                .zip(b)
+                .enumerate()
+                .find_map(|(i, (x, y))| difference(x, y, &format!("{path}.[{i}]")))
+        }
+        (a, b) => (a != b).then(|| path.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn unmodelled_properties_nulls_and_number_spelling_are_not_differences() {
+        let sent = json!({"a": 1, "b": null, "extra": {"x": 1}, "n": [1.0, 2]});
+        let back = json!({"a": 1.0, "n": [1, 2.0], "c": null});
+        assert_eq!(difference(&sent, &back, ""), None);
+    }
+
+    #[test]
+    fn changed_values_are_found_with_their_path() {
+        let sent = json!({"a": {"list": [1, "x"]}, "b": true});
+        assert_eq!(
+            difference(&sent, &json!({"a": {"list": [1, "y"]}}), ""),
+            Some(".a.list.[1]".into())
+        );
+        assert_eq!(
+            difference(&sent, &json!({"b": "true"}), ""),
+            Some(".b".into())
+        );
+        assert_eq!(difference(&sent, &json!({"z": 1}), ""), Some(".z".into()));
+        assert_eq!(
+            difference(&json!(9007199254740993i64), &json!(9007199254740992i64), ""),
+            Some(String::new())
+        );
+        assert_eq!(at(&sent, ".a.list.[1]"), "\"x\"");
+    }
+
+    #[test]
+    fn tally_counts_decodes_and_round_trips() {
+        let instances = json!({
+            "#/a": {"instances": [{"x": 1}, {"x": 2}, "bad"], "failures": 1},
+            "#/b": {"instances": [1], "failures": 0}
+        });
+        let results = [
+            json!({"pointer": "#/a", "index": 0, "decoded": true, "reencoded": {"x": 1}}),
+            json!({"pointer": "#/a", "index": 1, "decoded": true, "reencoded": {"x": 3}}),
+            json!({"pointer": "#/a", "index": 2, "decoded": false, "path": ".", "error": "expected an object"}),
+            json!({"pointer": "#/b", "index": 0, "untyped": true}),
+        ]
+        .iter()
+        .map(Value::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+        let c = tally(instances.as_object().unwrap(), &results);
+        assert_eq!(
+            (c.instances, c.decoded, c.round_tripped, c.unsatisfiable),
+            (3, 2, 1, 1)
+        );
+        assert!(
+            c.first_failure.starts_with("decode #/a at `.`"),
+            "{}",
+            c.first_failure
+        );
+    }
+}
