@@ -19,6 +19,7 @@ mod load;
 mod lower;
 mod names;
 mod normalize;
+mod pins;
 pub mod pointer;
 mod resolve;
 
@@ -27,6 +28,7 @@ pub use emit::GeneratedFile;
 pub use emit::standalone;
 pub use load::{Document, load, parse_value};
 pub use names::field_name;
+pub use pins::{MethodName, Names, operation_key};
 pub use resolve::{Reason, Resolved, Resolver, Unresolved};
 
 use std::time::{Duration, Instant};
@@ -54,6 +56,9 @@ pub struct Options {
     /// The Rust name of the crate the code goes into (`my_api`). When set, every method's
     /// docs carry a compiled usage example; without it there is no path to write one with.
     pub crate_name: Option<String>,
+    /// Names pinned from an earlier run: a pinned operation or schema keeps its name whatever
+    /// its `operationId`, title or tag becomes.
+    pub names: Names,
 }
 
 /// Time spent in each phase, for the summary line and benchmarks.
@@ -85,6 +90,9 @@ pub struct Generated {
     pub timings: Timings,
     /// The model, for callers that emit more (standalone crates).
     pub model: ir::Model,
+    /// Every name this run chose, pinned or not, by where its item is: the table to pin
+    /// next time.
+    pub names: Names,
 }
 
 /// Generates the client modules for a document given as JSON or YAML bytes.
@@ -100,7 +108,7 @@ fn pipeline(bytes: &[u8], options: &Options) -> Result<Generated, Error> {
     let t0 = Instant::now();
     let doc = load::load(bytes, &mut diags)?;
     let t1 = Instant::now();
-    let model = lower::build(&doc, options.dates, &mut diags);
+    let (model, names) = lower::build(&doc, options.dates, &options.names, &mut diags);
     let t2 = Instant::now();
     if options.strict && !diags.warnings.is_empty() {
         return Err(Error::Strict(diags.warnings));
@@ -119,5 +127,6 @@ fn pipeline(bytes: &[u8], options: &Options) -> Result<Generated, Error> {
             format: format_time,
         },
         model,
+        names,
     })
 }

@@ -5,6 +5,7 @@ mod corpus;
 mod diff;
 mod fetch;
 mod files;
+mod names;
 mod regen;
 mod soak;
 
@@ -54,6 +55,10 @@ enum Command {
         /// `Timestamp` and `Date` (nothing checked, nothing fails to decode).
         #[arg(long)]
         dates_as_strings: bool,
+        /// A names table (TOML, as `specs/names.toml`): the names it pins are kept, and it is
+        /// rewritten with every name chosen, so the next run keeps them too.
+        #[arg(long)]
+        names: Option<PathBuf>,
         /// Depend on the runtime in this local checkout (its `postpress-sdk` folder) as well as
         /// by version; without it the crate takes the runtime from the registry.
         #[arg(long)]
@@ -143,6 +148,7 @@ fn main() -> ExitCode {
                 name,
                 strict,
                 dates_as_strings,
+                names,
                 runtime_path,
             } => {
                 let mut runtime = regen::RuntimeSource::of_repository(&root, false);
@@ -155,7 +161,14 @@ fn main() -> ExitCode {
                         codegen::Dates::Typed
                     },
                 };
-                regen::generate(&spec, &out, name.as_deref(), settings, &runtime)
+                regen::generate(
+                    &spec,
+                    &out,
+                    name.as_deref(),
+                    settings,
+                    names.as_deref(),
+                    &runtime,
+                )
             }
             Command::Corpus {
                 list,
