@@ -8,6 +8,7 @@ mod files;
 mod names;
 mod regen;
 mod soak;
+mod surface;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -139,75 +140,82 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result =
-        match cli.command {
-            Command::Regen { check, strict } => regen::regen(&root, check, strict),
-            Command::Generate {
-                spec,
-                out,
-                name,
+    let result = match cli.command {
+        Command::Regen { check, strict } => regen::regen(&root, check, strict),
+        Command::Generate {
+            spec,
+            out,
+            name,
+            strict,
+            dates_as_strings,
+            names,
+            runtime_path,
+        } => {
+            let mut runtime = regen::RuntimeSource::of_repository(&root, false);
+            runtime.path = runtime_path.map(|p| p.canonicalize().unwrap_or(p));
+            let settings = regen::Settings {
                 strict,
-                dates_as_strings,
-                names,
-                runtime_path,
-            } => {
-                let mut runtime = regen::RuntimeSource::of_repository(&root, false);
-                runtime.path = runtime_path.map(|p| p.canonicalize().unwrap_or(p));
-                let settings = regen::Settings {
-                    strict,
-                    dates: if dates_as_strings {
-                        codegen::Dates::Text
-                    } else {
-                        codegen::Dates::Typed
-                    },
-                };
-                regen::generate(
-                    &spec,
-                    &out,
-                    name.as_deref(),
-                    settings,
-                    names.as_deref(),
-                    &runtime,
-                )
-            }
-            Command::Corpus {
+                dates: if dates_as_strings {
+                    codegen::Dates::Text
+                } else {
+                    codegen::Dates::Typed
+                },
+            };
+            regen::generate(
+                &spec,
+                &out,
+                name.as_deref(),
+                settings,
+                names.as_deref(),
+                &runtime,
+            )
+        }
+        Command::Corpus {
+            list,
+            corpus,
+            jobs,
+            report,
+            no_check,
+            require_all,
+        } => corpus::run(
+            &root,
+            corpus::Settings {
                 list,
                 corpus,
                 jobs,
                 report,
                 no_check,
                 require_all,
-            } => corpus::run(
-                &root,
-                corpus::Settings {
-                    list,
-                    corpus,
-                    jobs,
-                    report,
-                    no_check,
-                    require_all,
-                },
-            ),
-            Command::Fetch {
-                base_url,
-                port,
-                check,
-            } => fetch::fetch(&root, base_url, port, check),
-            Command::Bench { quick, corpus } => {
-                bench::run_all(&root, bench::Settings { quick, corpus })
-            }
-            Command::Soak { requests } => soak::run(&root, requests),
-            Command::Diff {
-                old,
-                new,
-                fail_on_breaking,
-            } => diff::run(&old, &new, "postpress-sdk", &diff::sdk_version(&root)).and_then(|r| {
-                match r.breaking().count() {
-                    n if n > 0 && fail_on_breaking => Err(anyhow::anyhow!("{n} breaking changes")),
-                    _ => Ok(()),
-                }
+            },
+        ),
+        Command::Fetch {
+            base_url,
+            port,
+            check,
+        } => fetch::fetch(&root, base_url, port, check),
+        Command::Bench { quick, corpus } => {
+            bench::run_all(&root, bench::Settings { quick, corpus })
+        }
+        Command::Soak { requests } => soak::run(&root, requests),
+        Command::Diff {
+            old,
+            new,
+            fail_on_breaking,
+        } => names::read(&root.join(regen::NAMES))
+            .and_then(|pins| {
+                diff::run(
+                    &old,
+                    &new,
+                    "postpress-sdk",
+                    &diff::sdk_version(&root),
+                    &pins,
+                )
+            })
+            .and_then(|r| match r.breaking().count() {
+                n if n > 0 && fail_on_breaking => Err(anyhow::anyhow!("{n} breaking changes")),
+                _ => Ok(()),
             }),
-        };
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -11,7 +11,7 @@ const SPEC_YAML: &str = "specs/postpress.yaml";
 const SDK_DIR: &str = "postpress-sdk";
 const MANIFEST: &str = "src/generated/MANIFEST";
 /// The pinned names of the SDK's methods and types.
-const NAMES: &str = "specs/names.toml";
+pub const NAMES: &str = "specs/names.toml";
 
 /// Checks that the JSON and YAML snapshots describe the same document.
 pub fn check_spec_pair(root: &Path) -> Result<Vec<u8>> {

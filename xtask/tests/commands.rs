@@ -253,6 +253,16 @@ fn regen_check_fails_on_an_edited_spec_and_diff_reports_the_edit() {
         "{report}"
     );
     assert!(report.contains("semver: breaking"), "{report}");
+    // The same edit in the SDK's terms: the method added and the field removed.
+    let (_, surface) = report
+        .split_once("Rust surface")
+        .expect("a surface section");
+    assert!(
+        surface.contains("method accounts().list") && surface.contains("added (GET /widgets)"),
+        "{report}"
+    );
+    assert!(surface.contains(&format!("field {schema}.")), "{report}");
+    assert!(surface.contains("removed"), "{report}");
     let out = xtask(
         &root(),
         &[
@@ -522,6 +532,26 @@ fn pinned_names_survive_changed_operation_ids_titles_and_positions() {
         table,
         "no name changed"
     );
+
+    // `diff` sees the operationId change, and that it renames nothing: not breaking.
+    let old = root().join("specs/postpress.json");
+    let new = dir.path().join("specs/postpress.json");
+    let out = xtask(
+        &root(),
+        &[
+            "diff",
+            old.to_str().unwrap(),
+            new.to_str().unwrap(),
+            "--fail-on-breaking",
+        ],
+    );
+    let report = text(&out);
+    assert!(out.status.success(), "{report}");
+    assert!(
+        report.contains("operationId changed") && report.contains("the method's name is pinned"),
+        "{report}"
+    );
+    assert!(!report.contains("renamed"), "{report}");
 
     // Without the table the same document renames the method: the table is what kept it.
     std::fs::remove_file(dir.path().join("specs/names.toml")).unwrap();
