@@ -183,24 +183,20 @@ pub fn sdk_version(root: &Path) -> String {
         .unwrap_or_else(|| "0.0.0".into())
 }
 
-/// Prints what changed between the committed spec (`git show HEAD:<spec>`) and the one on
-/// disk; silent when git or the commit is unavailable (a fresh export, say).
-pub fn print_against_head(root: &Path, spec: &str, current: &Value) {
-    let Ok(out) = std::process::Command::new("git")
+/// What changed between the committed spec (`git show HEAD:<spec>`) and `current`; `None`
+/// when git or the commit is unavailable (a fresh export, say).
+pub fn against_head(root: &Path, spec: &str, current: &Value) -> Option<Report> {
+    let out = std::process::Command::new("git")
         .arg("-C")
         .arg(root)
         .args(["show", &format!("HEAD:{spec}")])
         .output()
-    else {
-        return;
-    };
+        .ok()?;
     if !out.status.success() {
-        return;
+        return None;
     }
-    if let Ok(old) = codegen::parse_value(&out.stdout) {
-        let report = compare(&old, current);
-        print!("{}", report.render("postpress-sdk", &sdk_version(root)));
-    }
+    let old = codegen::parse_value(&out.stdout).ok()?;
+    Some(compare(&old, current))
 }
 
 struct Cx<'a> {

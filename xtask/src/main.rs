@@ -1,6 +1,7 @@
 //! `cargo xtask`: keep the SDK in step with the API.
 
 mod bench;
+mod changelog;
 mod corpus;
 mod diff;
 mod fetch;

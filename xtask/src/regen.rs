@@ -11,6 +11,8 @@ const SPEC_YAML: &str = "specs/postpress.yaml";
 const SDK_DIR: &str = "postpress-sdk";
 const MANIFEST: &str = "src/generated/MANIFEST";
 /// The pinned names of the SDK's methods and types.
+/// The SDK's changelog, beside its manifest.
+const CHANGELOG: &str = "CHANGELOG.md";
 pub const NAMES: &str = "specs/names.toml";
 
 /// Checks that the JSON and YAML snapshots describe the same document.
@@ -98,6 +100,55 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
             written += 1;
         }
     }
+    // The changelog and the version follow the changes since the committed spec.
+    let head = codegen::parse_value(&spec)
+        .ok()
+        .and_then(|current| crate::diff::against_head(root, SPEC_JSON, &current));
+    let has_head = head.is_some();
+    let report = head.unwrap_or_default();
+    let version = crate::diff::sdk_version(root);
+    let changelog_path = sdk.join(CHANGELOG);
+    let changelog_now = std::fs::read_to_string(&changelog_path)
+        .map(|s| normalize(&s))
+        .unwrap_or_default();
+    let base = if changelog_now.is_empty() {
+        crate::changelog::initial(&version)
+    } else {
+        changelog_now.clone()
+    };
+    let (changelog, required) = crate::changelog::update(&base, &report, &version);
+    let bumped = crate::changelog::older(&version, &required);
+    if changelog != changelog_now {
+        if check {
+            let path = format!("{SDK_DIR}/{CHANGELOG}");
+            stale.push(unified_diff(&path, &changelog_now, &changelog, 40));
+        } else {
+            write_atomic(&changelog_path, changelog.as_bytes())?;
+            written += 1;
+        }
+    }
+    if bumped {
+        if check {
+            stale.push(format!(
+                "{SDK_DIR}/Cargo.toml: version {version}, but the unreleased changes need {required}{}",
+                if report.breaking().next().is_some()
+                    || changelog.contains("### Breaking")
+                {
+                    " (a breaking change needs a major bump; 0.x: minor)"
+                } else {
+                    ""
+                }
+            ));
+        } else {
+            let manifest_path = sdk.join("Cargo.toml");
+            let manifest = std::fs::read_to_string(&manifest_path)
+                .with_context(|| format!("reading {SDK_DIR}/Cargo.toml"))?;
+            let manifest = crate::changelog::with_version(&manifest, &required);
+            write_atomic(&manifest_path, manifest.as_bytes())?;
+            written += 1;
+            println!("{SDK_DIR}: version {version} -> {required}");
+        }
+    }
     // Generated files the generator no longer makes.
     let expected: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
     if let Ok(entries) = std::fs::read_dir(sdk.join("src/generated")) {
@@ -152,8 +203,8 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
         println!("regen --check: up to date");
     } else if written == 0 {
         println!("nothing changed");
-    } else if let Ok(current) = codegen::parse_value(&spec) {
-        crate::diff::print_against_head(root, SPEC_JSON, &current);
+    } else if has_head {
+        print!("{}", report.render(SDK_DIR, &version));
     }
     Ok(())
 }

@@ -42,6 +42,7 @@ fn scratch() -> tempfile::TempDir {
         "xtask/Cargo.toml",
         "postpress-sdk/Cargo.toml",
         "postpress-sdk/API.md",
+        "postpress-sdk/CHANGELOG.md",
     ] {
         std::fs::copy(root().join(f), dir.path().join(f)).unwrap();
     }
@@ -638,4 +639,75 @@ fn generate_keeps_names_from_a_names_file() {
     let (bad, _) = run("c");
     assert!(!bad.status.success());
     assert!(text(&bad).contains("names.toml"), "{}", text(&bad));
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=test", "-c", "user.email=test@example.com"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", text(&out));
+}
+
+/// A breaking edit to the committed spec: `regen --check` fails until the version is bumped
+/// (0.x: minor), and `regen` writes the Unreleased section and the bump; both survive the
+/// commit that follows.
+#[test]
+fn regen_keeps_the_changelog_and_version_in_step_with_the_diff() {
+    let dir = scratch();
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "start"]);
+    let manifest = dir.path().join("postpress-sdk/Cargo.toml");
+    let version = |m: &Path| {
+        let text = std::fs::read_to_string(m).unwrap();
+        text.lines()
+            .find_map(|l| {
+                l.strip_prefix("version = \"")?
+                    .strip_suffix('"')
+                    .map(str::to_owned)
+            })
+            .unwrap()
+    };
+    assert_eq!(version(&manifest), "0.1.0");
+
+    let (doc, schema, prop) = edited_spec();
+    write_spec(dir.path(), &doc);
+    let out = xtask(dir.path(), &["regen", "--check"]);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(
+        said.contains("version 0.1.0, but the unreleased changes need 0.2.0 (a breaking change"),
+        "{said}"
+    );
+
+    let out = xtask(dir.path(), &["regen"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(version(&manifest), "0.2.0");
+    let changelog = std::fs::read_to_string(dir.path().join("postpress-sdk/CHANGELOG.md")).unwrap();
+    let (unreleased, released) = changelog.split_once("## 0.1.0").expect("the release kept");
+    assert!(unreleased.contains("## Unreleased"), "{changelog}");
+    let (breaking, compatible) = unreleased
+        .split_once("### Non-breaking")
+        .expect("both kinds");
+    assert!(
+        breaking.contains(&format!("- schema {schema}: property `{prop}` removed")),
+        "{changelog}"
+    );
+    assert!(
+        compatible.contains("- GET /widgets: operation added"),
+        "{changelog}"
+    );
+    assert!(released.contains("First release"), "{changelog}");
+    assert!(xtask(dir.path(), &["regen", "--check"]).status.success());
+
+    // Committed, the spec no longer differs from HEAD; the entry and the bump stay.
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "regen"]);
+    let out = xtask(dir.path(), &["regen", "--check"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(version(&manifest), "0.2.0");
 }
