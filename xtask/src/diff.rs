@@ -88,6 +88,20 @@ impl Report {
         }
     }
 
+    /// A surface change that can stop user code compiling is breaking even where the
+    /// document walk saw nothing (a property removed inside an `allOf`, say).
+    fn surface_breaks(&mut self) {
+        for line in &self.surface {
+            if crate::surface::is_breaking(line) {
+                self.changes.push(Change {
+                    breaking: true,
+                    at: "Rust surface".into(),
+                    what: line.clone(),
+                });
+            }
+        }
+    }
+
     /// The human-readable report.
     pub fn render(&self, crate_name: &str, version: &str) -> String {
         let mut surface = String::new();
@@ -162,6 +176,7 @@ pub fn run(
         Ok(lines) => {
             report.surface = lines;
             report.pinned_method_names();
+            report.surface_breaks();
         }
         Err(why) => println!("Rust surface not compared: {why}"),
     }

@@ -25,6 +25,15 @@ pub fn compare(old: &[u8], new: &[u8], pins: &Names) -> Result<Vec<String>, Stri
     Ok(lines)
 }
 
+/// Whether a surface change can stop code written against the old SDK from compiling: a
+/// method, type or field removed or renamed, or a field's type changed.
+pub fn is_breaking(line: &str) -> bool {
+    line.ends_with(" removed")
+        || line.contains(" removed (")
+        || line.contains(" renamed to ")
+        || (line.starts_with("field ") && line.contains(" -> "))
+}
+
 fn methods(old: &Names, new: &Names, out: &mut Vec<String>) {
     let call = |n: &codegen::MethodName| format!("{}().{}()", n.group, n.method);
     for (key, o) in &old.operations {
