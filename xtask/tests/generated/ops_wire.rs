@@ -186,17 +186,14 @@ async fn multipart_sends_two_files_and_a_json_encoded_field() {
 #[tokio::test]
 async fn multipart_encoding_styles_put_bracket_notation_on_the_wire_byte_for_byte() {
     let (c, seen) = serve().await;
-    let options = OpsStartConversationRequestOptions {
-        api: Some("classic".into()),
-        inmail: Some(true),
-        layout: Some(OpsStartConversationRequestOptionsLayout {
-            bottom_left: Some(OpsStartConversationRequestOptionsLayoutBottomLeft {
-                x: Some(1.25),
-                y: Some(0.5),
-            }),
-        }),
-        skills: Some(vec!["rust".into(), "sql".into()]),
-    };
+    // Generated structs are non-exhaustive: built with `new()` and setters.
+    let options = OpsStartConversationRequestOptions::new()
+        .api("classic".to_owned())
+        .inmail(true)
+        .layout(OpsStartConversationRequestOptionsLayout::new().bottom_left(
+            OpsStartConversationRequestOptionsLayoutBottomLeft::new().x(1.25).y(0.5),
+        ))
+        .skills(vec!["rust".to_owned(), "sql".to_owned()]);
     let body = OpsStartConversationRequest::new("acc_1", vec!["ACo1".to_owned(), "ACo2".to_owned()])
         .options(options);
     c.ops().start_conversation(body).send().await.unwrap();
