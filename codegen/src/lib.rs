@@ -19,6 +19,7 @@ mod load;
 mod lower;
 mod names;
 mod normalize;
+mod pins;
 pub mod pointer;
 mod repair;
 mod resolve;
@@ -28,6 +29,7 @@ pub use emit::GeneratedFile;
 pub use emit::{conformance, standalone};
 pub use load::{Document, load, parse_value};
 pub use names::field_name;
+pub use pins::{MethodName, Names, operation_key};
 pub use resolve::{Reason, Resolved, Resolver, Unresolved};
 
 use std::time::{Duration, Instant};
@@ -59,6 +61,9 @@ pub struct Options {
     /// [`conformance::TABLE_PATH`]): every component and response body schema with the type
     /// that decodes it.
     pub conformance_table: bool,
+    /// Names pinned from an earlier run: a pinned operation or schema keeps its name whatever
+    /// its `operationId`, title or tag becomes.
+    pub names: Names,
 }
 
 /// Time spent in each phase, for the summary line and benchmarks.
@@ -90,6 +95,9 @@ pub struct Generated {
     pub timings: Timings,
     /// The model, for callers that emit more (standalone crates).
     pub model: ir::Model,
+    /// Every name this run chose, pinned or not, by where its item is: the table to pin
+    /// next time.
+    pub names: Names,
 }
 
 /// Generates the client modules for a document given as JSON or YAML bytes.
@@ -105,7 +113,7 @@ fn pipeline(bytes: &[u8], options: &Options) -> Result<Generated, Error> {
     let t0 = Instant::now();
     let doc = load::load(bytes, &mut diags)?;
     let t1 = Instant::now();
-    let model = lower::build(&doc, options.dates, &mut diags);
+    let (model, names) = lower::build(&doc, options.dates, &options.names, &mut diags);
     let t2 = Instant::now();
     if options.strict && !diags.warnings.is_empty() {
         return Err(Error::Strict(diags.warnings));
@@ -130,5 +138,6 @@ fn pipeline(bytes: &[u8], options: &Options) -> Result<Generated, Error> {
             format: format_time,
         },
         model,
+        names,
     })
 }

@@ -20,11 +20,6 @@ pub(crate) fn v31_to_v30(doc: &mut Value, diags: &mut Diagnostics) {
     if let Some(obj) = doc.as_object_mut() {
         obj.insert("openapi".into(), json!("3.0.3"));
         obj.entry("paths").or_insert_with(|| json!({}));
-        // The 3.0 model has no `webhooks`; an extension keeps them for the IR, and the walk
-        // below lowers their schemas like every other.
-        if let Some(webhooks) = obj.remove("webhooks") {
-            obj.insert(crate::lower::WEBHOOKS_EXTENSION.into(), webhooks);
-        }
         if let Some(Value::Object(info)) = obj.get_mut("info") {
             if let Some(Value::Object(lic)) = info.get_mut("license") {
                 lic.remove("identifier");
@@ -33,6 +28,14 @@ pub(crate) fn v31_to_v30(doc: &mut Value, diags: &mut Diagnostics) {
         }
     }
     walk_schemas(doc, "#", 0, diags, &mut lower_schema);
+    // The 3.0 model has no `webhooks`; an extension keeps them for the IR. Moved after the
+    // walk, which lowers their schemas like every other (and names them by `#/webhooks`), as
+    // extensions are data the walk leaves alone.
+    if let Some(obj) = doc.as_object_mut()
+        && let Some(webhooks) = obj.remove("webhooks")
+    {
+        obj.insert(crate::lower::WEBHOOKS_EXTENSION.into(), webhooks);
+    }
 }
 
 /// Applies `f` to every object in the tree, depth-first.

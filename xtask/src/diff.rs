@@ -30,7 +30,13 @@ pub struct Change {
 #[derive(Debug, Default)]
 pub struct Report {
     pub changes: Vec<Change>,
+    /// What the changes do to the generated Rust (see `surface`), when it was compared.
+    pub surface: Vec<String>,
 }
+
+const OPERATION_ID_CHANGED: &str = "operationId changed";
+const METHOD_NAMES_FOLLOW: &str = "(method names follow it)";
+const METHOD_NAME_PINNED: &str = "(the method's name is pinned)";
 
 /// Schema nesting followed at most; deeper differences are not reported.
 const MAX_DEPTH: usize = 24;
@@ -68,10 +74,45 @@ impl Report {
         }
     }
 
+    /// With the surface compared, a changed operationId whose method kept its name (it is
+    /// pinned) breaks nothing.
+    fn pinned_method_names(&mut self) {
+        for c in &mut self.changes {
+            let renamed = |line: &String| {
+                line.contains(" renamed to ") && line.ends_with(&format!("({})", c.at))
+            };
+            if c.what.starts_with(OPERATION_ID_CHANGED) && !self.surface.iter().any(renamed) {
+                c.breaking = false;
+                c.what = c.what.replace(METHOD_NAMES_FOLLOW, METHOD_NAME_PINNED);
+            }
+        }
+    }
+
+    /// A surface change that can stop user code compiling is breaking even where the
+    /// document walk saw nothing (a property removed inside an `allOf`, say).
+    fn surface_breaks(&mut self) {
+        for line in &self.surface {
+            if crate::surface::is_breaking(line) {
+                self.changes.push(Change {
+                    breaking: true,
+                    at: "Rust surface".into(),
+                    what: line.clone(),
+                });
+            }
+        }
+    }
+
     /// The human-readable report.
     pub fn render(&self, crate_name: &str, version: &str) -> String {
+        let mut surface = String::new();
+        if !self.surface.is_empty() {
+            surface.push_str(&format!("Rust surface ({}):\n", self.surface.len()));
+            for line in &self.surface {
+                surface.push_str(&format!("  - {line}\n"));
+            }
+        }
         if self.is_empty() {
-            return "diff: no API changes\n".to_owned();
+            return format!("diff: no API changes\n{surface}");
         }
         let mut out = String::new();
         let breaking: Vec<_> = self.breaking().collect();
@@ -85,6 +126,7 @@ impl Report {
                 out.push_str(&format!("  - {}: {}\n", c.at, c.what));
             }
         }
+        out.push_str(&surface);
         let next = self.next_version(version);
         out.push_str(&format!(
             "semver: {} -> {crate_name} {version} becomes {next}\n",
@@ -109,16 +151,35 @@ pub fn compare(old: &Value, new: &Value) -> Report {
     cx.component_schemas();
     Report {
         changes: cx.changes.into_iter().collect(),
+        surface: Vec::new(),
     }
 }
 
-/// `cargo xtask diff OLD NEW`.
-pub fn run(old: &Path, new: &Path, crate_name: &str, version: &str) -> Result<Report> {
-    let read = |p: &Path| -> Result<Value> {
+/// `cargo xtask diff OLD NEW`: the document changes, and what they do to the Rust surface
+/// generated with the names `pins` pins.
+pub fn run(
+    old: &Path,
+    new: &Path,
+    crate_name: &str,
+    version: &str,
+    pins: &codegen::Names,
+) -> Result<Report> {
+    let read = |p: &Path| -> Result<(Vec<u8>, Value)> {
         let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
-        codegen::parse_value(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
+        let value =
+            codegen::parse_value(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+        Ok((bytes, value))
     };
-    let report = compare(&read(old)?, &read(new)?);
+    let ((old_bytes, old), (new_bytes, new)) = (read(old)?, read(new)?);
+    let mut report = compare(&old, &new);
+    match crate::surface::compare(&old_bytes, &new_bytes, pins) {
+        Ok(lines) => {
+            report.surface = lines;
+            report.pinned_method_names();
+            report.surface_breaks();
+        }
+        Err(why) => println!("Rust surface not compared: {why}"),
+    }
     print!("{}", report.render(crate_name, version));
     Ok(report)
 }
@@ -137,24 +198,20 @@ pub fn sdk_version(root: &Path) -> String {
         .unwrap_or_else(|| "0.0.0".into())
 }
 
-/// Prints what changed between the committed spec (`git show HEAD:<spec>`) and the one on
-/// disk; silent when git or the commit is unavailable (a fresh export, say).
-pub fn print_against_head(root: &Path, spec: &str, current: &Value) {
-    let Ok(out) = std::process::Command::new("git")
+/// What changed between the committed spec (`git show HEAD:<spec>`) and `current`; `None`
+/// when git or the commit is unavailable (a fresh export, say).
+pub fn against_head(root: &Path, spec: &str, current: &Value) -> Option<Report> {
+    let out = std::process::Command::new("git")
         .arg("-C")
         .arg(root)
         .args(["show", &format!("HEAD:{spec}")])
         .output()
-    else {
-        return;
-    };
+        .ok()?;
     if !out.status.success() {
-        return;
+        return None;
     }
-    if let Ok(old) = codegen::parse_value(&out.stdout) {
-        let report = compare(&old, current);
-        print!("{}", report.render("postpress-sdk", &sdk_version(root)));
-    }
+    let old = codegen::parse_value(&out.stdout).ok()?;
+    Some(compare(&old, current))
 }
 
 struct Cx<'a> {
@@ -280,7 +337,7 @@ impl Cx<'_> {
                 true,
                 at,
                 format!(
-                    "operationId changed from {} to {} (method names follow it)",
+                    "{OPERATION_ID_CHANGED} from {} to {} {METHOD_NAMES_FOLLOW}",
                     old["operationId"], new["operationId"]
                 ),
             );

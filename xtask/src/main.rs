@@ -1,13 +1,16 @@
 //! `cargo xtask`: keep the SDK in step with the API.
 
 mod bench;
+mod changelog;
 mod conformance;
 mod corpus;
 mod diff;
 mod fetch;
 mod files;
+mod names;
 mod regen;
 mod soak;
+mod surface;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -55,6 +58,10 @@ enum Command {
         /// `Timestamp` and `Date` (nothing checked, nothing fails to decode).
         #[arg(long)]
         dates_as_strings: bool,
+        /// A names table (TOML, as `specs/names.toml`): the names it pins are kept, and it is
+        /// rewritten with every name chosen, so the next run keeps them too.
+        #[arg(long)]
+        names: Option<PathBuf>,
         /// Depend on the runtime in this local checkout (its `postpress-sdk` folder) as well as
         /// by version; without it the crate takes the runtime from the registry.
         #[arg(long)]
@@ -142,31 +149,48 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result =
-        match cli.command {
-            Command::Regen { check, strict } => regen::regen(&root, check, strict),
-            Command::Generate {
-                spec,
-                out,
-                name,
+    let result = match cli.command {
+        Command::Regen { check, strict } => regen::regen(&root, check, strict),
+        Command::Generate {
+            spec,
+            out,
+            name,
+            strict,
+            dates_as_strings,
+            names,
+            runtime_path,
+        } => {
+            let mut runtime = regen::RuntimeSource::of_repository(&root, false);
+            runtime.path = runtime_path.map(|p| p.canonicalize().unwrap_or(p));
+            let settings = regen::Settings {
                 strict,
-                dates_as_strings,
-                runtime_path,
-            } => {
-                let mut runtime = regen::RuntimeSource::of_repository(&root, false);
-                runtime.path = runtime_path.map(|p| p.canonicalize().unwrap_or(p));
-                let settings = regen::Settings {
-                    strict,
-                    dates: if dates_as_strings {
-                        codegen::Dates::Text
-                    } else {
-                        codegen::Dates::Typed
-                    },
-                    conformance_table: false,
-                };
-                regen::generate(&spec, &out, name.as_deref(), settings, &runtime)
-            }
-            Command::Corpus {
+                dates: if dates_as_strings {
+                    codegen::Dates::Text
+                } else {
+                    codegen::Dates::Typed
+                },
+                conformance_table: false,
+            };
+            regen::generate(
+                &spec,
+                &out,
+                name.as_deref(),
+                settings,
+                names.as_deref(),
+                &runtime,
+            )
+        }
+        Command::Corpus {
+            list,
+            corpus,
+            jobs,
+            report,
+            no_check,
+            require_all,
+            conformance,
+        } => corpus::run(
+            &root,
+            corpus::Settings {
                 list,
                 corpus,
                 jobs,
@@ -174,38 +198,36 @@ fn main() -> ExitCode {
                 no_check,
                 require_all,
                 conformance,
-            } => corpus::run(
-                &root,
-                corpus::Settings {
-                    list,
-                    corpus,
-                    jobs,
-                    report,
-                    no_check,
-                    require_all,
-                    conformance,
-                },
-            ),
-            Command::Fetch {
-                base_url,
-                port,
-                check,
-            } => fetch::fetch(&root, base_url, port, check),
-            Command::Bench { quick, corpus } => {
-                bench::run_all(&root, bench::Settings { quick, corpus })
-            }
-            Command::Soak { requests } => soak::run(&root, requests),
-            Command::Diff {
-                old,
-                new,
-                fail_on_breaking,
-            } => diff::run(&old, &new, "postpress-sdk", &diff::sdk_version(&root)).and_then(|r| {
-                match r.breaking().count() {
-                    n if n > 0 && fail_on_breaking => Err(anyhow::anyhow!("{n} breaking changes")),
-                    _ => Ok(()),
-                }
+            },
+        ),
+        Command::Fetch {
+            base_url,
+            port,
+            check,
+        } => fetch::fetch(&root, base_url, port, check),
+        Command::Bench { quick, corpus } => {
+            bench::run_all(&root, bench::Settings { quick, corpus })
+        }
+        Command::Soak { requests } => soak::run(&root, requests),
+        Command::Diff {
+            old,
+            new,
+            fail_on_breaking,
+        } => names::read(&root.join(regen::NAMES))
+            .and_then(|pins| {
+                diff::run(
+                    &old,
+                    &new,
+                    "postpress-sdk",
+                    &diff::sdk_version(&root),
+                    &pins,
+                )
+            })
+            .and_then(|r| match r.breaking().count() {
+                n if n > 0 && fail_on_breaking => Err(anyhow::anyhow!("{n} breaking changes")),
+                _ => Ok(()),
             }),
-        };
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -10,6 +10,10 @@ const SPEC_JSON: &str = "specs/postpress.json";
 const SPEC_YAML: &str = "specs/postpress.yaml";
 const SDK_DIR: &str = "postpress-sdk";
 const MANIFEST: &str = "src/generated/MANIFEST";
+/// The pinned names of the SDK's methods and types.
+/// The SDK's changelog, beside its manifest.
+const CHANGELOG: &str = "CHANGELOG.md";
+pub const NAMES: &str = "specs/names.toml";
 
 /// Checks that the JSON and YAML snapshots describe the same document.
 pub fn check_spec_pair(root: &Path) -> Result<Vec<u8>> {
@@ -42,14 +46,18 @@ fn manifest(spec: &[u8], generated: &codegen::Generated) -> String {
 pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
     let started = Instant::now();
     let spec = check_spec_pair(root)?;
+    let pinned = crate::names::read(&root.join(NAMES))?;
     let options = codegen::Options {
         strict,
         spec_label: SPEC_JSON.into(),
         crate_name: Some(SDK_DIR.replace('-', "_")),
+        names: pinned.clone(),
         ..codegen::Options::default()
     };
     let generated =
         codegen::generate(&spec, &options).map_err(|e| anyhow::anyhow!("{SPEC_JSON}: {e}"))?;
+    let names_changes = crate::names::changes(&pinned, &generated.names);
+    let names_text = crate::names::render(&generated.names);
     let mut files: Vec<(String, String)> = generated
         .files
         .iter()
@@ -77,6 +85,68 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
         } else {
             write_atomic(&target, contents.as_bytes())?;
             written += 1;
+        }
+    }
+    // The names table lives beside the spec; it changes when items appear or vanish.
+    let names_path = root.join(NAMES);
+    let names_current = std::fs::read_to_string(&names_path)
+        .map(|s| normalize(&s))
+        .unwrap_or_default();
+    if names_current != names_text {
+        if check {
+            stale.push(unified_diff(NAMES, &names_current, &names_text, 40));
+        } else {
+            write_atomic(&names_path, names_text.as_bytes())?;
+            written += 1;
+        }
+    }
+    // The changelog and the version follow the changes since the committed spec.
+    let head = codegen::parse_value(&spec)
+        .ok()
+        .and_then(|current| crate::diff::against_head(root, SPEC_JSON, &current));
+    let has_head = head.is_some();
+    let report = head.unwrap_or_default();
+    let version = crate::diff::sdk_version(root);
+    let changelog_path = sdk.join(CHANGELOG);
+    let changelog_now = std::fs::read_to_string(&changelog_path)
+        .map(|s| normalize(&s))
+        .unwrap_or_default();
+    let base = if changelog_now.is_empty() {
+        crate::changelog::initial(&version)
+    } else {
+        changelog_now.clone()
+    };
+    let (changelog, required) = crate::changelog::update(&base, &report, &version);
+    let bumped = crate::changelog::older(&version, &required);
+    if changelog != changelog_now {
+        if check {
+            let path = format!("{SDK_DIR}/{CHANGELOG}");
+            stale.push(unified_diff(&path, &changelog_now, &changelog, 40));
+        } else {
+            write_atomic(&changelog_path, changelog.as_bytes())?;
+            written += 1;
+        }
+    }
+    if bumped {
+        if check {
+            stale.push(format!(
+                "{SDK_DIR}/Cargo.toml: version {version}, but the unreleased changes need {required}{}",
+                if report.breaking().next().is_some()
+                    || changelog.contains("### Breaking")
+                {
+                    " (a breaking change needs a major bump; 0.x: minor)"
+                } else {
+                    ""
+                }
+            ));
+        } else {
+            let manifest_path = sdk.join("Cargo.toml");
+            let manifest = std::fs::read_to_string(&manifest_path)
+                .with_context(|| format!("reading {SDK_DIR}/Cargo.toml"))?;
+            let manifest = crate::changelog::with_version(&manifest, &required);
+            write_atomic(&manifest_path, manifest.as_bytes())?;
+            written += 1;
+            println!("{SDK_DIR}: version {version} -> {required}");
         }
     }
     // Generated files the generator no longer makes.
@@ -111,6 +181,16 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
     for w in generated.warnings.iter().take(10) {
         println!("  warning: {w}");
     }
+    if names_changes.added > 0 || !names_changes.dropped.is_empty() {
+        println!(
+            "{NAMES}: {} new names pinned, {} pins dropped (their items are gone)",
+            names_changes.added,
+            names_changes.dropped.len()
+        );
+        for d in &names_changes.dropped {
+            println!("  dropped: {d}");
+        }
+    }
     if check {
         if !stale.is_empty() {
             for d in &stale {
@@ -123,8 +203,8 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
         println!("regen --check: up to date");
     } else if written == 0 {
         println!("nothing changed");
-    } else if let Ok(current) = codegen::parse_value(&spec) {
-        crate::diff::print_against_head(root, SPEC_JSON, &current);
+    } else if has_head {
+        print!("{}", report.render(SDK_DIR, &version));
     }
     Ok(())
 }
@@ -187,7 +267,8 @@ pub fn write_standalone(
         dates: codegen::Dates::Typed,
         conformance_table,
     };
-    write_standalone_with(bytes, label, out, name, settings, runtime)
+    let pins = codegen::Names::default();
+    write_standalone_with(bytes, label, out, name, settings, &pins, runtime)
 }
 
 /// What a generation run may change from the defaults.
@@ -201,13 +282,14 @@ pub struct Settings {
     pub conformance_table: bool,
 }
 
-/// [`write_standalone`] with every setting.
+/// [`write_standalone`] with every setting, and names pinned by `pins`.
 pub fn write_standalone_with(
     bytes: &[u8],
     label: &str,
     out: &Path,
     name: Option<&str>,
     settings: Settings,
+    pins: &codegen::Names,
     runtime: &RuntimeSource,
 ) -> Result<Standalone> {
     // The name is needed before generating: method docs carry examples that use it.
@@ -224,6 +306,7 @@ pub fn write_standalone_with(
         spec_label: label.to_owned(),
         crate_name: Some(name.replace('-', "_")),
         conformance_table: settings.conformance_table,
+        names: pins.clone(),
     };
     let generated =
         codegen::generate(bytes, &options).map_err(|e| anyhow::anyhow!("{label}: {e}"))?;
@@ -256,16 +339,22 @@ pub fn write_standalone_with(
     })
 }
 
-/// Generates a standalone crate for any document.
+/// Generates a standalone crate for any document. With `names`, the names in that table are
+/// kept and the table is rewritten with every name chosen (created when missing).
 pub fn generate(
     spec: &Path,
     out: &Path,
     name: Option<&str>,
     settings: Settings,
+    names: Option<&Path>,
     runtime: &RuntimeSource,
 ) -> Result<()> {
     let started = Instant::now();
     let bytes = std::fs::read(spec).with_context(|| format!("reading {}", spec.display()))?;
+    let pins = match names {
+        Some(path) => crate::names::read(path)?,
+        None => codegen::Names::default(),
+    };
     let read = started.elapsed();
     let Standalone {
         generated, write, ..
@@ -275,8 +364,12 @@ pub fn generate(
         out,
         name,
         settings,
+        &pins,
         runtime,
     )?;
+    if let Some(path) = names {
+        write_atomic(path, crate::names::render(&generated.names).as_bytes())?;
+    }
     let t = &generated.timings;
     println!(
         "generate: {} -> {} ({} operations, {} types, {} warnings, {:.2?})",

@@ -42,6 +42,7 @@ fn scratch() -> tempfile::TempDir {
         "xtask/Cargo.toml",
         "postpress-sdk/Cargo.toml",
         "postpress-sdk/API.md",
+        "postpress-sdk/CHANGELOG.md",
     ] {
         std::fs::copy(root().join(f), dir.path().join(f)).unwrap();
     }
@@ -253,6 +254,16 @@ fn regen_check_fails_on_an_edited_spec_and_diff_reports_the_edit() {
         "{report}"
     );
     assert!(report.contains("semver: breaking"), "{report}");
+    // The same edit in the SDK's terms: the method added and the field removed.
+    let (_, surface) = report
+        .split_once("Rust surface")
+        .expect("a surface section");
+    assert!(
+        surface.contains("method accounts().list") && surface.contains("added (GET /widgets)"),
+        "{report}"
+    );
+    assert!(surface.contains(&format!("field {schema}.")), "{report}");
+    assert!(surface.contains("removed"), "{report}");
     let out = xtask(
         &root(),
         &[
@@ -448,4 +459,255 @@ fn generate_maps_dates_to_strings_on_request() {
         text.contains("pub day: ::std::option::Option<::std::string::String>"),
         "{text}"
     );
+}
+
+/// The generated sources with documentation lines left out: what a user's code compiles
+/// against. The manifest (which records the spec's digest) is left out too.
+fn code_of(sdk_src: &Path) -> Vec<(PathBuf, String)> {
+    snapshot(sdk_src)
+        .into_iter()
+        .filter(|(path, _)| !path.ends_with("MANIFEST"))
+        .map(|(path, bytes)| {
+            let text = String::from_utf8(bytes).unwrap();
+            let code: Vec<&str> = text
+                .lines()
+                .filter(|l| {
+                    let l = l.trim_start();
+                    !(l.starts_with("///") || l.starts_with("//!") || l.starts_with("#[doc"))
+                })
+                .collect();
+            (
+                path.strip_prefix(sdk_src).unwrap().to_path_buf(),
+                code.join("\n"),
+            )
+        })
+        .collect()
+}
+
+/// With `specs/names.toml` pinning every name, a changed operationId, tag or schema title
+/// renames nothing: the SDK's code is the same, only docs differ. Reordering a union's
+/// branches reorders its variants but keeps their names.
+#[test]
+fn pinned_names_survive_changed_operation_ids_titles_and_positions() {
+    let dir = scratch();
+    let src = dir.path().join("postpress-sdk/src");
+    let before = code_of(&src);
+
+    let mut doc = spec_value();
+    let list = &mut doc["paths"]["/accounts"]["get"];
+    list["operationId"] = "Inventory_enumerateEverything".into();
+    list["tags"] = serde_json::json!(["inventory"]);
+    doc["paths"]["/accounts/{id}"]["get"]["operationId"] = "fetchOne".into();
+    doc["components"]["schemas"]["MobileAccount"]["title"] = "Handset".into();
+    write_spec(dir.path(), &doc);
+    let out = xtask(dir.path(), &["regen"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let after = code_of(&src);
+    assert_eq!(before.len(), after.len());
+    for ((path, a), (_, b)) in before.iter().zip(&after) {
+        if a != b {
+            let diff: Vec<String> = a
+                .lines()
+                .zip(b.lines())
+                .filter(|(x, y)| x != y)
+                .take(5)
+                .map(|(x, y)| format!("- {x}\n+ {y}"))
+                .collect();
+            panic!("{} changed:\n{}", path.display(), diff.join("\n"));
+        }
+    }
+    assert!(xtask(dir.path(), &["regen", "--check"]).status.success());
+
+    let table = std::fs::read_to_string(dir.path().join("specs/names.toml")).unwrap();
+    doc["components"]["schemas"]["Account"]["oneOf"]
+        .as_array_mut()
+        .unwrap()
+        .reverse();
+    write_spec(dir.path(), &doc);
+    let out = xtask(dir.path(), &["regen"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let reordered = std::fs::read_to_string(src.join("generated/types.rs")).unwrap();
+    assert!(reordered.contains("Mobile(MobileAccount)"), "{reordered}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("specs/names.toml")).unwrap(),
+        table,
+        "no name changed"
+    );
+
+    // `diff` sees the operationId change, and that it renames nothing: not breaking.
+    let old = root().join("specs/postpress.json");
+    let new = dir.path().join("specs/postpress.json");
+    let out = xtask(
+        &root(),
+        &[
+            "diff",
+            old.to_str().unwrap(),
+            new.to_str().unwrap(),
+            "--fail-on-breaking",
+        ],
+    );
+    let report = text(&out);
+    assert!(out.status.success(), "{report}");
+    assert!(
+        report.contains("operationId changed") && report.contains("the method's name is pinned"),
+        "{report}"
+    );
+    assert!(!report.contains("renamed"), "{report}");
+
+    // Without the table the same document renames the method: the table is what kept it.
+    std::fs::remove_file(dir.path().join("specs/names.toml")).unwrap();
+    let out = xtask(dir.path(), &["regen", "--check"]);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("specs/names.toml"), "{said}");
+    let out = xtask(dir.path(), &["regen"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_ne!(code_of(&src), before);
+    let names = std::fs::read_to_string(dir.path().join("specs/names.toml")).unwrap();
+    assert!(
+        names.contains(
+            r#""GET /accounts" = { group = "inventory", method = "enumerate_everything" }"#
+        ),
+        "{names}"
+    );
+}
+
+/// An entry whose item left the document is reported and dropped; `regen --check` fails
+/// until the table is rewritten.
+#[test]
+fn pins_of_vanished_items_are_reported_and_dropped() {
+    let dir = scratch();
+    let mut doc = spec_value();
+    doc["paths"]["/accounts/{id}"]
+        .as_object_mut()
+        .unwrap()
+        .remove("delete");
+    write_spec(dir.path(), &doc);
+    let out = xtask(dir.path(), &["regen"]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("dropped: DELETE /accounts/{id} -> accounts.delete"),
+        "{said}"
+    );
+    let names = std::fs::read_to_string(dir.path().join("specs/names.toml")).unwrap();
+    assert!(!names.contains("DELETE /accounts/{id}"), "{names}");
+    assert!(names.contains("\"GET /accounts/{id}\""), "{names}");
+    assert!(xtask(dir.path(), &["regen", "--check"]).status.success());
+}
+
+/// `generate --names FILE` pins a standalone crate's names the same way, and a table that is
+/// not valid TOML of the right shape is an error naming the file.
+#[test]
+fn generate_keeps_names_from_a_names_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("api.yaml");
+    let names = dir.path().join("names.toml");
+    let write = |id: &str| {
+        std::fs::write(
+            &spec,
+            format!("openapi: 3.0.3\ninfo: {{title: Pins, version: '1'}}\npaths:\n  /things:\n    get:\n      operationId: {id}\n      tags: [things]\n      responses:\n        '204': {{description: Done.}}\n"),
+        )
+        .unwrap();
+    };
+    let run = |out: &str| {
+        let out = dir.path().join(out);
+        let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["generate", "--spec"])
+            .arg(&spec)
+            .arg("--out")
+            .arg(&out)
+            .arg("--names")
+            .arg(&names)
+            .output()
+            .unwrap();
+        (run, out)
+    };
+    write("listThings");
+    let (first, out) = run("a");
+    assert!(first.status.success(), "{}", text(&first));
+    let code = std::fs::read_to_string(out.join("src/generated/things.rs")).unwrap();
+    assert!(code.contains("pub fn list("), "{code}");
+    write("enumerateAllThings");
+    let (second, out) = run("b");
+    assert!(second.status.success(), "{}", text(&second));
+    let code = std::fs::read_to_string(out.join("src/generated/things.rs")).unwrap();
+    assert!(code.contains("pub fn list("), "{code}");
+    assert!(!code.contains("fn enumerate"), "{code}");
+
+    std::fs::write(&names, "[operations]\n\"GET /things\" = 3\n").unwrap();
+    let (bad, _) = run("c");
+    assert!(!bad.status.success());
+    assert!(text(&bad).contains("names.toml"), "{}", text(&bad));
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=test", "-c", "user.email=test@example.com"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", text(&out));
+}
+
+/// A breaking edit to the committed spec: `regen --check` fails until the version is bumped
+/// (0.x: minor), and `regen` writes the Unreleased section and the bump; both survive the
+/// commit that follows.
+#[test]
+fn regen_keeps_the_changelog_and_version_in_step_with_the_diff() {
+    let dir = scratch();
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "start"]);
+    let manifest = dir.path().join("postpress-sdk/Cargo.toml");
+    let version = |m: &Path| {
+        let text = std::fs::read_to_string(m).unwrap();
+        text.lines()
+            .find_map(|l| {
+                l.strip_prefix("version = \"")?
+                    .strip_suffix('"')
+                    .map(str::to_owned)
+            })
+            .unwrap()
+    };
+    assert_eq!(version(&manifest), "0.1.0");
+
+    let (doc, schema, prop) = edited_spec();
+    write_spec(dir.path(), &doc);
+    let out = xtask(dir.path(), &["regen", "--check"]);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(
+        said.contains("version 0.1.0, but the unreleased changes need 0.2.0 (a breaking change"),
+        "{said}"
+    );
+
+    let out = xtask(dir.path(), &["regen"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(version(&manifest), "0.2.0");
+    let changelog = std::fs::read_to_string(dir.path().join("postpress-sdk/CHANGELOG.md")).unwrap();
+    let (unreleased, released) = changelog.split_once("## 0.1.0").expect("the release kept");
+    assert!(unreleased.contains("## Unreleased"), "{changelog}");
+    let (breaking, compatible) = unreleased
+        .split_once("### Non-breaking")
+        .expect("both kinds");
+    assert!(
+        breaking.contains(&format!("- schema {schema}: property `{prop}` removed")),
+        "{changelog}"
+    );
+    assert!(
+        compatible.contains("- GET /widgets: operation added"),
+        "{changelog}"
+    );
+    assert!(released.contains("First release"), "{changelog}");
+    assert!(xtask(dir.path(), &["regen", "--check"]).status.success());
+
+    // Committed, the spec no longer differs from HEAD; the entry and the bump stay.
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "regen"]);
+    let out = xtask(dir.path(), &["regen", "--check"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(version(&manifest), "0.2.0");
 }

@@ -172,7 +172,7 @@ fn multipart_target(
         return (name.clone(), at);
     }
     (
-        space.names.unique(&type_name(&format!("{op_name}Request"))),
+        space.name_at(at, &type_name(&format!("{op_name}Request"))),
         at.to_owned(),
     )
 }

@@ -27,22 +27,29 @@ use crate::Dates;
 use crate::diagnostics::Diagnostics;
 use crate::ir::Model;
 use crate::load::Document;
+use crate::pins::Names;
 pub(crate) use callbacks::WEBHOOKS_EXTENSION;
 use space::TypeSpace;
 
 /// Builds the model from a loaded document.
-pub(crate) fn build(doc: &Document, dates: Dates, diags: &mut Diagnostics) -> Model {
-    let mut space = TypeSpace::new(doc);
+/// Returns the names chosen, by where their items are.
+pub(crate) fn build(
+    doc: &Document,
+    dates: Dates,
+    pins: &Names,
+    diags: &mut Diagnostics,
+) -> (Model, Names) {
+    let mut space = TypeSpace::new(doc, pins, diags);
     space.dates = dates;
     space.multipart_components = bodies::multipart_only_components(&doc.raw);
     space.define_components(diags);
     let (groups, ops) = operations::build(&mut space, doc, diags);
     let callbacks = callbacks::build(&mut space, doc, diags);
-    let (mut types, response_schemas) = space.finish();
+    let (mut types, response_schemas, names) = space.finish();
     cycles::break_cycles(&mut types, diags);
     unions::find_shared_fields(&mut types);
     let info = &doc.api.info;
-    Model {
+    let model = Model {
         title: info.title.clone(),
         description: info.description.clone(),
         version: info.version.clone(),
@@ -53,7 +60,8 @@ pub(crate) fn build(doc: &Document, dates: Dates, diags: &mut Diagnostics) -> Mo
         operations: ops,
         callbacks,
         response_schemas,
-    }
+    };
+    (model, names)
 }
 
 /// A server URL with each `{variable}` replaced by its declared default.

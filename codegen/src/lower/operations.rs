@@ -12,6 +12,7 @@ use crate::ir::{
 };
 use crate::load::Document;
 use crate::names::{NameSet, field_name, type_name};
+use crate::pins::{MethodName, Names, operation_key};
 use crate::pointer;
 use crate::resolve::Resolver;
 use heck::ToSnakeCase;
@@ -20,6 +21,7 @@ use openapiv3::{
     Components, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, SecurityScheme,
 };
 use serde::de::DeserializeOwned;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The header OpenAPI documents use for idempotency keys (IETF draft `Idempotency-Key`).
 const IDEMPOTENCY_HEADER: &str = "idempotency-key";
@@ -56,6 +58,33 @@ fn resolve_or_skip<T: DeserializeOwned + Clone>(
             None
         }
     }
+}
+
+/// Module names the generated crate uses itself; no group may take one.
+const RESERVED_MODULES: &[&str] = &["types", "engine", "client", "default_"];
+
+/// The caller's operation pins that name a valid module and method; others are warned about
+/// (at the operation's key) and ignored.
+fn valid_operation_pins(pins: &Names, diags: &mut Diagnostics) -> BTreeMap<String, MethodName> {
+    let mut valid = BTreeMap::new();
+    for (key, pin) in &pins.operations {
+        let group_ok =
+            field_name(&pin.group) == pin.group && !RESERVED_MODULES.contains(&pin.group.as_str());
+        let method_ok = field_name(&pin.method) == pin.method
+            && !BUILDER_RESERVED.contains(&pin.method.as_str());
+        if group_ok && method_ok {
+            valid.insert(key.clone(), pin.clone());
+        } else {
+            diags.warn(
+                key.clone(),
+                format!(
+                    "pinned name `{}.{}` is not a valid module and method name; ignored",
+                    pin.group, pin.method
+                ),
+            );
+        }
+    }
+    valid
 }
 
 /// Method name from `operationId`: controller prefixes and the group's own noun are dropped
@@ -130,12 +159,24 @@ pub(super) fn build(
         .iter()
         .map(|t| (t.name.clone(), t.description.clone()))
         .collect();
+    let pins = valid_operation_pins(&space.pins, diags);
     let mut group_index: IndexMap<String, usize> = IndexMap::new();
     let mut groups: Vec<Group> = Vec::new();
     let mut module_names = NameSet::default();
-    for reserved in ["types", "engine", "client", "default_"] {
+    for reserved in RESERVED_MODULES {
         module_names.reserve(reserved);
     }
+    let pinned_groups: HashSet<&str> = pins.values().map(|p| p.group.as_str()).collect();
+    for group in &pinned_groups {
+        module_names.reserve(group);
+    }
+    // Pinned (group, method) pairs not yet handed out.
+    let mut unclaimed: HashSet<(String, String)> = pins
+        .values()
+        .map(|p| (p.group.clone(), p.method.clone()))
+        .collect();
+    // The module each tag's operations went to, so a new operation joins its tag's group.
+    let mut tag_modules: HashMap<String, String> = HashMap::new();
     let mut method_names: Vec<NameSet> = Vec::new();
     let mut ops = Vec::new();
     let resolver = doc.resolver();
@@ -154,21 +195,57 @@ pub(super) fn build(
                 .first()
                 .cloned()
                 .unwrap_or_else(|| "default".to_owned());
-            let gi = *group_index.entry(tag.clone()).or_insert_with(|| {
-                let module = module_names.unique(&field_name(&tag));
+            let key = operation_key(http_method, path);
+            let pin = pins.get(&key);
+            let module = match (pin, tag_modules.get(&tag)) {
+                (Some(pin), _) => pin.group.clone(),
+                (None, Some(module)) => module.clone(),
+                (None, None) => {
+                    let base = field_name(&tag);
+                    if pinned_groups.contains(base.as_str()) {
+                        base
+                    } else {
+                        module_names.unique(&base)
+                    }
+                }
+            };
+            tag_modules
+                .entry(tag.clone())
+                .or_insert_with(|| module.clone());
+            let gi = *group_index.entry(module.clone()).or_insert_with(|| {
                 groups.push(Group {
                     type_name: type_name(&module),
-                    module,
+                    module: module.clone(),
                     doc: tag_docs.get(&tag).cloned().flatten(),
                 });
-                method_names.push(NameSet::default());
+                // Pinned methods of this group are reserved so no new method takes one.
+                let mut names = NameSet::default();
+                for p in pins.values().filter(|p| p.group == module) {
+                    names.reserve(&p.method);
+                }
+                method_names.push(names);
                 groups.len() - 1
             });
-            let mut method = method_name(op.operation_id.as_deref(), &tag, http_method, path);
-            if BUILDER_RESERVED.contains(&method.as_str()) {
-                method.push_str("_op");
-            }
-            let method = method_names[gi].unique(&method);
+            let method = match pin {
+                Some(p) if unclaimed.remove(&(p.group.clone(), p.method.clone())) => {
+                    p.method.clone()
+                }
+                _ => {
+                    let mut method =
+                        method_name(op.operation_id.as_deref(), &tag, http_method, path);
+                    if BUILDER_RESERVED.contains(&method.as_str()) {
+                        method.push_str("_op");
+                    }
+                    method_names[gi].unique(&method)
+                }
+            };
+            space.chosen.operations.insert(
+                key,
+                MethodName {
+                    group: module.clone(),
+                    method: method.clone(),
+                },
+            );
             // The builder and the enums of one operation share its stem (`List`).
             let stem = type_name(&method);
             let op_name = format!("{}{stem}", groups[gi].type_name);

@@ -295,7 +295,7 @@ impl TypeSpace<'_> {
             return Ty::String;
         }
         let key = ShapeKey::Enum(serde_json::to_string(&values).unwrap_or_default());
-        let name = match self.claim_name(&naming, Some(key)) {
+        let name = match self.claim_name(&naming, Some(key), pointer) {
             Ok(n) => n,
             Err(existing) => return Ty::Named(existing),
         };
@@ -421,7 +421,7 @@ impl TypeSpace<'_> {
             return Ty::Map(Box::new(additional.unwrap_or(Ty::Value)));
         }
         let key = ShapeKey::Object(serde_json::to_string(schema).unwrap_or_default());
-        let name = match self.claim_name(&naming, Some(key)) {
+        let name = match self.claim_name(&naming, Some(key), pointer) {
             Ok(n) => n,
             Err(existing) => return Ty::Named(existing),
         };

@@ -7,6 +7,7 @@ use crate::diagnostics::Diagnostics;
 use crate::ir::{SchemaType, Ty, TypeDef};
 use crate::load::Document;
 use crate::names::{NameSet, type_name};
+use crate::pins::Names;
 use crate::pointer;
 use crate::resolve::Resolver;
 use indexmap::IndexMap;
@@ -99,49 +100,64 @@ pub(super) struct TypeSpace<'a> {
     pub(super) dates: Dates,
     /// Response body schemas converted so far, by pointer.
     response_schemas: IndexMap<String, Ty>,
+    /// Names pinned by the caller; only valid ones are kept.
+    pub(super) pins: Names,
+    /// Pinned type names not yet handed out: reserved in `names` so no new type takes one,
+    /// and handed out once, to the first item found at its pointer.
+    unclaimed: HashSet<String>,
+    /// The names chosen so far, by where their items are.
+    pub(super) chosen: Names,
 }
 
 impl<'a> TypeSpace<'a> {
     /// Reserves a name for every component schema up front, so `$ref`s (including cyclic ones)
     /// resolve to names before any type is built, and names do not depend on visiting order.
-    pub(super) fn new(doc: &'a Document) -> Self {
-        let mut names = NameSet::default();
-        let mut components = IndexMap::new();
-        let mut nullable_components = HashSet::new();
-        if let Some(c) = &doc.api.components {
-            for (key, schema) in &c.schemas {
-                let name = names.unique(&type_name(key));
-                if let ReferenceOr::Item(s) = schema
-                    && s.schema_data.nullable
-                {
-                    nullable_components.insert(name.clone());
-                }
-                components.insert(key.clone(), name);
+    /// Pinned type names are reserved before that, so no other type takes one.
+    pub(super) fn new(doc: &'a Document, pins: &Names, diags: &mut Diagnostics) -> Self {
+        let mut pins = pins.clone();
+        pins.types.retain(|at, name| {
+            let valid = type_name(name) == *name;
+            if !valid {
+                diags.warn(
+                    at.clone(),
+                    format!("pinned type name `{name}` is not a Rust type name; ignored"),
+                );
             }
-        }
-        Self {
+            valid
+        });
+        let mut space = Self {
             api: &doc.api,
             resolver: doc.resolver(),
             defs: Vec::new(),
-            names,
-            components,
-            nullable_components,
+            names: NameSet::default(),
+            components: IndexMap::new(),
+            nullable_components: HashSet::new(),
             shapes: HashMap::new(),
             resolving: Vec::new(),
             multipart_components: HashSet::new(),
             dates: Dates::default(),
             response_schemas: IndexMap::new(),
+            unclaimed: HashSet::new(),
+            pins,
+            chosen: Names::default(),
+        };
+        for name in space.pins.types.values() {
+            space.names.reserve(name);
+            space.unclaimed.insert(name.clone());
         }
-    }
-
-    /// All types defined so far, in definition order, and the response body schemas.
-    pub(super) fn finish(self) -> (Vec<TypeDef>, Vec<SchemaType>) {
-        let schemas = self
-            .response_schemas
-            .into_iter()
-            .map(|(pointer, ty)| SchemaType { pointer, ty })
-            .collect();
-        (self.defs, schemas)
+        if let Some(c) = &doc.api.components {
+            for (key, schema) in &c.schemas {
+                let at = format!("#/components/schemas/{}", pointer::escape(key));
+                let name = space.name_at(&at, &type_name(key));
+                if let ReferenceOr::Item(s) = schema
+                    && s.schema_data.nullable
+                {
+                    space.nullable_components.insert(name.clone());
+                }
+                space.components.insert(key.clone(), name);
+            }
+        }
+        space
     }
 
     /// Records the type a response body schema decodes into (the first conversion wins: a
@@ -150,6 +166,36 @@ impl<'a> TypeSpace<'a> {
         self.response_schemas
             .entry(pointer)
             .or_insert_with(|| ty.clone());
+    }
+
+    /// Names the type defined at `at`: its pinned name the first time that pointer asks for
+    /// it, else a fresh name from `base`. The choice is recorded (the first one for a
+    /// pointer that names more than one type).
+    pub(super) fn name_at(&mut self, at: &str, base: &str) -> String {
+        let name = match self.pins.types.get(at) {
+            Some(pinned) if self.unclaimed.remove(pinned) => pinned.clone(),
+            _ => self.names.unique(base),
+        };
+        self.record(at, &name);
+        name
+    }
+
+    /// Records that the type at `at` is named `name`.
+    fn record(&mut self, at: &str, name: &str) {
+        self.chosen
+            .types
+            .entry(at.to_owned())
+            .or_insert_with(|| name.to_owned());
+    }
+
+    /// All types defined, in definition order, the response body schemas and the names chosen.
+    pub(super) fn finish(self) -> (Vec<TypeDef>, Vec<SchemaType>, Names) {
+        let schemas = self
+            .response_schemas
+            .into_iter()
+            .map(|(pointer, ty)| SchemaType { pointer, ty })
+            .collect();
+        (self.defs, schemas, self.chosen)
     }
 
     pub(super) fn push(&mut self, def: TypeDef) {
@@ -163,18 +209,22 @@ impl<'a> TypeSpace<'a> {
 
     /// Names a new inline type, or finds the identical one defined earlier.
     /// Returns `Err(existing)` when the shape was already defined.
+    /// `at` is the schema's pointer, where a pinned name is looked up.
     pub(super) fn claim_name(
         &mut self,
         naming: &Naming,
         shape: Option<ShapeKey>,
+        at: &str,
     ) -> Result<String, String> {
         match naming {
             Naming::Fixed(name) => Ok(name.clone()),
             Naming::Hint(hint) => {
                 if let Some(existing) = shape.as_ref().and_then(|k| self.shapes.get(k)) {
-                    return Err(existing.clone());
+                    let existing = existing.clone();
+                    self.record(at, &existing);
+                    return Err(existing);
                 }
-                let name = self.names.unique(&type_name(hint));
+                let name = self.name_at(at, &type_name(hint));
                 if let Some(key) = shape {
                     self.shapes.insert(key, name.clone());
                 }

@@ -14,13 +14,25 @@ use crate::names::{NameSet, type_name};
 use crate::pointer;
 use crate::resolve::Resolver;
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+/// The variant names handed out in one union.
+#[derive(Default)]
+struct VariantNames {
+    idents: NameSet,
+    /// Pinned names (reserved in `idents`) not yet handed out: each goes to one variant.
+    unclaimed: HashSet<String>,
+}
 
 struct Branch {
     original: ReferenceOr<Schema>,
     schema: Schema,
     pointer: String,
     component: Option<String>,
+    /// Where its variant's name is pinned: the union and the referenced schema for a
+    /// reference (so reordering the branches keeps each name), the position for an inline
+    /// branch.
+    pin: String,
 }
 
 /// The `$ref` a branch stands for: its own, or, for a branch made by distributing a union over
@@ -122,16 +134,18 @@ impl TypeSpace<'_> {
             // `null` matching one branch means the union as a whole admits it: hoisting that
             // to `Option<Union>` keeps the variants free of `Option` payloads.
             nullable |= schema.schema_data.nullable;
-            let pointer = if matches!(b, ReferenceOr::Item(_)) {
-                at
+            let (pointer, pin) = if matches!(b, ReferenceOr::Item(_)) {
+                (at.clone(), at)
             } else {
-                target
+                let pin = format!("{pointer}/{} -> {target}", keyword.as_str());
+                (target, pin)
             };
             branches.push(Branch {
                 original: b.clone(),
                 schema,
                 pointer,
                 component,
+                pin,
             });
         }
         match branches.len() {
@@ -173,7 +187,7 @@ impl TypeSpace<'_> {
             return Conv { ty, nullable };
         }
         let key = ShapeKey::Union(serde_json::to_string(parent).unwrap_or_default());
-        let name = match self.claim_name(&naming, Some(key)) {
+        let name = match self.claim_name(&naming, Some(key), pointer) {
             Ok(n) => n,
             Err(existing) => {
                 return Conv {
@@ -283,7 +297,38 @@ impl TypeSpace<'_> {
         None
     }
 
-    fn variant_ident(&self, b: &Branch, fallback: &str, idents: &mut NameSet) -> String {
+    /// The variant names of one union, with the pinned names of `branches` taken, so no other
+    /// variant takes one.
+    fn variant_names<'b>(&self, branches: impl IntoIterator<Item = &'b Branch>) -> VariantNames {
+        let mut names = VariantNames::default();
+        for b in branches {
+            if let Some(pinned) = self.pinned_variant(b) {
+                names.idents.reserve(pinned);
+                names.unclaimed.insert(pinned.to_owned());
+            }
+        }
+        names
+    }
+
+    fn pinned_variant(&self, b: &Branch) -> Option<&str> {
+        (self.pins.variants.get(&b.pin))
+            .map(String::as_str)
+            .filter(|p| type_name(p) == *p)
+    }
+
+    /// The variant's pinned name, else one from its title, its component or `fallback`.
+    fn variant_ident(&mut self, b: &Branch, fallback: &str, names: &mut VariantNames) -> String {
+        let ident = match self.pinned_variant(b) {
+            Some(pinned) if names.unclaimed.remove(pinned) => pinned.to_owned(),
+            _ => self.fresh_variant_ident(b, fallback, &mut names.idents),
+        };
+        (self.chosen.variants)
+            .entry(b.pin.clone())
+            .or_insert_with(|| ident.clone());
+        ident
+    }
+
+    fn fresh_variant_ident(&self, b: &Branch, fallback: &str, idents: &mut NameSet) -> String {
         let base = b
             .schema
             .schema_data
@@ -305,7 +350,7 @@ impl TypeSpace<'_> {
         depth: usize,
         diags: &mut Diagnostics,
     ) -> TypeKind {
-        let mut idents = NameSet::default();
+        let mut idents = self.variant_names(branches);
         let mut variants = Vec::new();
         for (b, values) in branches.iter().zip(values) {
             let ident = self.variant_ident(
@@ -327,7 +372,7 @@ impl TypeSpace<'_> {
                 doc: doc_of(&b.schema),
             });
         }
-        let fallback = idents.unique("Unknown");
+        let fallback = idents.idents.unique("Unknown");
         TypeKind::Tagged(Tagged {
             tag,
             variants,
@@ -349,7 +394,7 @@ impl TypeSpace<'_> {
             .map(|(i, b)| (specificity(&self.resolver, b), i))
             .collect();
         keyed.sort();
-        let mut idents = NameSet::default();
+        let mut idents = self.variant_names(branches.iter());
         let mut variants = Vec::new();
         for (_, i) in keyed {
             let b = &branches[i];
@@ -372,7 +417,7 @@ impl TypeSpace<'_> {
                 doc: doc_of(&b.schema),
             });
         }
-        let fallback = idents.unique("Other");
+        let fallback = idents.idents.unique("Other");
         TypeKind::Untagged(Untagged { variants, fallback })
     }
 }

@@ -1,0 +1,169 @@
+//! `specs/names.toml`: the names the SDK's operations and types were given, pinned so that a
+//! changed `operationId`, title or tag never renames anything. Read before generating, and
+//! rewritten from the names the generator reports (new items added, vanished ones dropped).
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The table as written in the file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NamesFile {
+    #[serde(default)]
+    operations: BTreeMap<String, OperationEntry>,
+    #[serde(default)]
+    types: BTreeMap<String, String>,
+    #[serde(default)]
+    variants: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OperationEntry {
+    group: String,
+    method: String,
+}
+
+/// Reads a names table; a missing file is an empty table.
+pub fn read(path: &Path) -> Result<codegen::Names> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(codegen::Names::default()),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
+    parse(&text).with_context(|| format!("{} is not a valid names table", path.display()))
+}
+
+fn parse(text: &str) -> Result<codegen::Names> {
+    let file: NamesFile = toml::from_str(text)?;
+    Ok(codegen::Names {
+        operations: file
+            .operations
+            .into_iter()
+            .map(|(key, e)| {
+                let name = codegen::MethodName {
+                    group: e.group,
+                    method: e.method,
+                };
+                (key, name)
+            })
+            .collect(),
+        types: file.types,
+        variants: file.variants,
+    })
+}
+
+/// A TOML basic string. JSON's string escapes are all valid in TOML basic strings.
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+/// The file's text: one line per item, sorted by key (the maps are ordered), so the file is
+/// the same for the same names and a change shows up as a one-line diff.
+pub fn render(names: &codegen::Names) -> String {
+    let mut out = String::from(
+        "# Names of the SDK's methods and types, pinned by `cargo xtask regen`.\n\
+         # An item listed here keeps its name whatever its operationId, title or position in\n\
+         # the document becomes. New items are added and vanished ones dropped by `regen`;\n\
+         # edit a name here to rename it on purpose.\n\n[operations]\n",
+    );
+    for (key, name) in &names.operations {
+        out.push_str(&format!(
+            "{} = {{ group = {}, method = {} }}\n",
+            quoted(key),
+            quoted(&name.group),
+            quoted(&name.method)
+        ));
+    }
+    out.push_str("\n[types]\n");
+    for (at, name) in &names.types {
+        out.push_str(&format!("{} = {}\n", quoted(at), quoted(name)));
+    }
+    out.push_str("\n[variants]\n");
+    for (at, name) in &names.variants {
+        out.push_str(&format!("{} = {}\n", quoted(at), quoted(name)));
+    }
+    out
+}
+
+/// What changed between the pinned table and the names a run chose.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Items named for the first time.
+    pub added: usize,
+    /// Items whose pins were dropped because they are no longer in the document, as
+    /// `key -> name` lines.
+    pub dropped: Vec<String>,
+}
+
+/// Compares the table read with the table chosen.
+pub fn changes(pinned: &codegen::Names, chosen: &codegen::Names) -> Changes {
+    let mut c = Changes::default();
+    c.added += (chosen.operations.keys())
+        .filter(|k| !pinned.operations.contains_key(*k))
+        .count();
+    c.added += (chosen.types.keys())
+        .filter(|k| !pinned.types.contains_key(*k))
+        .count();
+    for (key, name) in &pinned.operations {
+        if !chosen.operations.contains_key(key) {
+            c.dropped
+                .push(format!("{key} -> {}.{}", name.group, name.method));
+        }
+    }
+    c.added += (chosen.variants.keys())
+        .filter(|k| !pinned.variants.contains_key(*k))
+        .count();
+    for (pinned, chosen) in [
+        (&pinned.types, &chosen.types),
+        (&pinned.variants, &chosen.variants),
+    ] {
+        for (at, name) in pinned {
+            if !chosen.contains_key(at) {
+                c.dropped.push(format!("{at} -> {name}"));
+            }
+        }
+    }
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn render_reads_back_and_is_sorted() {
+        let mut names = codegen::Names::default();
+        names.operations.insert(
+            "POST /a/{id}".into(),
+            codegen::MethodName {
+                group: "a".into(),
+                method: "create".into(),
+            },
+        );
+        names.operations.insert(
+            "GET /a".into(),
+            codegen::MethodName {
+                group: "a".into(),
+                method: "list".into(),
+            },
+        );
+        names
+            .types
+            .insert("#/components/schemas/Odd\"Key\\".into(), "OddKey".into());
+        names
+            .variants
+            .insert("#/components/schemas/U/oneOf/0".into(), "First".into());
+        let text = render(&names);
+        assert_eq!(parse(&text).unwrap(), names);
+        assert!(text.find("GET /a").unwrap() < text.find("POST /a").unwrap());
+    }
+
+    #[test]
+    fn a_bad_table_is_an_error_naming_the_problem() {
+        let err = parse("[operations]\n\"GET /a\" = { group = \"a\" }\n").unwrap_err();
+        assert!(format!("{err:#}").contains("method"), "{err:#}");
+    }
+}

@@ -1,0 +1,303 @@
+//! The mutation suite: every change class the SDK promises to absorb is applied to a copy of
+//! the spec, the SDK is regenerated into a scratch copy of the repository (with the pinned
+//! names of `specs/names.toml`), and user code written against the unmutated SDK (the crate's
+//! examples, plus a program matching on enums and unions) must still compile. Every breaking
+//! class must make `xtask diff --fail-on-breaking` fail.
+
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits in the workspace")
+        .to_path_buf()
+}
+
+/// Shared with `generated_crates`, so dependencies are built there once.
+fn work_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("generated-crates")
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            if entry.file_name() != "target" {
+                copy_tree(&entry.path(), &target);
+            }
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy file");
+        }
+    }
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn spec() -> Value {
+    serde_json::from_slice(&std::fs::read(root().join("specs/postpress.json")).expect("spec"))
+        .expect("spec is JSON")
+}
+
+fn write_spec(dir: &Path, doc: &Value) {
+    std::fs::create_dir_all(dir).expect("specs dir");
+    std::fs::write(
+        dir.join("postpress.json"),
+        serde_json::to_string_pretty(doc).expect("json"),
+    )
+    .expect("write json");
+    std::fs::write(
+        dir.join("postpress.yaml"),
+        serde_yaml::to_string(doc).expect("yaml"),
+    )
+    .expect("write yaml");
+}
+
+fn schema<'a>(doc: &'a mut Value, name: &str) -> &'a mut Value {
+    &mut doc["components"]["schemas"][name]
+}
+
+/// The object part of an `allOf` schema (the branch with properties), or the schema itself.
+fn object_part<'a>(doc: &'a mut Value, name: &str) -> &'a mut Value {
+    let s = schema(doc, name);
+    if s.get("allOf").is_some() {
+        let parts = s["allOf"].as_array_mut().expect("allOf is a list");
+        parts
+            .iter_mut()
+            .find(|p| p.get("properties").is_some())
+            .expect("an object part")
+    } else {
+        s
+    }
+}
+
+/// Every non-breaking change class, applied to one document.
+fn non_breaking(doc: &mut Value) {
+    // An optional request field.
+    object_part(doc, "AddPostReactionRequest")["properties"]["mutation_note"] =
+        json!({"type": "string"});
+    // A response field.
+    object_part(doc, "MailAccount")["properties"]["mutation_score"] = json!({"type": "integer"});
+    // An enum value.
+    schema(doc, "ReactionValue")["enum"]
+        .as_array_mut()
+        .expect("enum")
+        .push(json!("MUTATION"));
+    // A union variant.
+    doc["components"]["schemas"]["PigeonAccount"] = json!({
+        "title": "Pigeon",
+        "allOf": [
+            {"$ref": "#/components/schemas/AccountBase"},
+            {"type": "object", "required": ["type"], "properties": {"type": {"type": "string", "enum": ["PIGEON"]}}}
+        ]
+    });
+    let account = schema(doc, "Account");
+    account["oneOf"]
+        .as_array_mut()
+        .expect("oneOf")
+        .push(json!({"$ref": "#/components/schemas/PigeonAccount"}));
+    account["discriminator"]["mapping"]["PIGEON"] = json!("#/components/schemas/PigeonAccount");
+    // An endpoint, in a new tag.
+    doc["tags"]
+        .as_array_mut()
+        .expect("tags")
+        .push(json!({"name": "mutations", "description": "Added by a mutation."}));
+    doc["paths"]["/mutations"] = json!({
+        "get": {
+            "operationId": "MutationsController_listMutations",
+            "tags": ["mutations"],
+            "summary": "List mutations",
+            "responses": {"204": {"description": "None."}}
+        }
+    });
+    // An optional query parameter, a changed operationId and summary.
+    let list = &mut doc["paths"]["/accounts"]["get"];
+    list["parameters"]
+        .as_array_mut()
+        .expect("parameters")
+        .push(json!({"name": "mutation_filter", "in": "query", "schema": {"type": "string"}}));
+    list["operationId"] = json!("Inventory_enumerateAll");
+    list["summary"] = json!("Enumerate all accounts");
+    // A title.
+    schema(doc, "MobileAccount")["title"] = json!("Handset");
+    // Reordered properties (of a response type: a request type's required properties are its
+    // constructor's arguments, in document order).
+    let mail = object_part(doc, "MailAccount");
+    let props = mail["properties"].as_object().expect("properties").clone();
+    mail["properties"] = Value::Object(props.into_iter().rev().collect());
+}
+
+/// A user program written against the unmutated SDK: matches with wildcard arms on a union
+/// and an enum, which new variants must not break.
+const USER_PROGRAM: &str = r#"//! Written against the unmutated SDK.
+use postpress_sdk::types;
+
+fn account_kind(account: &types::Account) -> &'static str {
+    match account {
+        types::Account::Mobile(_) => "mobile",
+        types::Account::Mail(_) => "mail",
+        _ => "other",
+    }
+}
+
+fn reaction(value: &types::ReactionValue) -> &'static str {
+    match value {
+        types::ReactionValue::Like => "like",
+        _ => "other",
+    }
+}
+
+fn main() {
+    let _ = (account_kind, reaction);
+}
+"#;
+
+#[test]
+fn non_breaking_changes_keep_user_code_compiling() {
+    let scratch = work_dir().join("mutations");
+    if scratch.exists() {
+        std::fs::remove_dir_all(&scratch).expect("clear the previous copy");
+    }
+    for dir in ["postpress-sdk", "codegen", "xtask"] {
+        copy_tree(&root().join(dir), &scratch.join(dir));
+    }
+    for file in ["Cargo.toml", "Cargo.lock"] {
+        std::fs::copy(root().join(file), scratch.join(file)).expect("copy manifest");
+    }
+    std::fs::create_dir_all(scratch.join("specs")).expect("specs");
+    std::fs::copy(
+        root().join("specs/names.toml"),
+        scratch.join("specs/names.toml"),
+    )
+    .expect("copy names");
+    let examples = scratch.join("postpress-sdk/examples");
+    std::fs::write(examples.join("mutation_user.rs"), USER_PROGRAM).expect("user program");
+
+    let mut doc = spec();
+    non_breaking(&mut doc);
+    write_spec(&scratch.join("specs"), &doc);
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("--root")
+        .arg(&scratch)
+        .arg("regen")
+        .output()
+        .expect("run xtask");
+    assert!(out.status.success(), "regen: {}", text(&out));
+    let types = std::fs::read_to_string(scratch.join("postpress-sdk/src/generated/types.rs"))
+        .expect("types.rs");
+    for added in ["PigeonAccount", "mutation_score", "mutation_note"] {
+        assert!(
+            types.contains(added),
+            "the mutation {added} reached the SDK"
+        );
+    }
+
+    // The diff calls every one of them compatible.
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("--root")
+        .arg(&scratch)
+        .arg("diff")
+        .arg(root().join("specs/postpress.json"))
+        .arg(scratch.join("specs/postpress.json"))
+        .arg("--fail-on-breaking")
+        .output()
+        .expect("run xtask diff");
+    assert!(out.status.success(), "diff: {}", text(&out));
+
+    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "check",
+            "--examples",
+            "-p",
+            "postpress-sdk",
+            "--manifest-path",
+        ])
+        .arg(scratch.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", work_dir().join("target"))
+        .output()
+        .expect("run cargo check");
+    assert!(
+        out.status.success(),
+        "user code no longer compiles:\n{}",
+        text(&out)
+    );
+}
+
+/// Each breaking change class, on its own: `diff --fail-on-breaking` fails.
+#[test]
+fn breaking_changes_fail_the_diff() {
+    type Mutation = fn(&mut Value);
+    let classes: [(&str, Mutation); 5] = [
+        ("remove a field", |doc| {
+            object_part(doc, "MailAccount")["properties"]
+                .as_object_mut()
+                .expect("properties")
+                .remove("connection_params");
+        }),
+        ("optional -> required", |doc| {
+            let req = object_part(doc, "AddPostReactionRequest");
+            let optional = (req["properties"].as_object().expect("properties").keys())
+                .find(|k| {
+                    !req["required"]
+                        .as_array()
+                        .is_some_and(|r| r.contains(&json!(k)))
+                })
+                .expect("an optional field")
+                .clone();
+            req["required"]
+                .as_array_mut()
+                .expect("required")
+                .push(json!(optional));
+        }),
+        ("change a type", |doc| {
+            let req = object_part(doc, "AddPostReactionRequest");
+            let first = (req["properties"].as_object().expect("properties").keys())
+                .next()
+                .expect("a field")
+                .clone();
+            req["properties"][&first] = json!({"type": "integer"});
+        }),
+        ("remove an endpoint", |doc| {
+            doc["paths"]
+                .as_object_mut()
+                .expect("paths")
+                .remove("/accounts");
+        }),
+        ("remove an enum value", |doc| {
+            schema(doc, "ReactionValue")["enum"]
+                .as_array_mut()
+                .expect("enum")
+                .retain(|v| v != "LIKE");
+        }),
+    ];
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (class, mutate) in classes {
+        let mut doc = spec();
+        mutate(&mut doc);
+        let new = dir.path().join("new.json");
+        std::fs::write(&new, serde_json::to_vec(&doc).expect("json")).expect("write");
+        let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .arg("--root")
+            .arg(root())
+            .arg("diff")
+            .arg(root().join("specs/postpress.json"))
+            .arg(&new)
+            .arg("--fail-on-breaking")
+            .output()
+            .expect("run xtask diff");
+        assert!(
+            !out.status.success(),
+            "{class} must fail the diff:\n{}",
+            text(&out)
+        );
+    }
+}
