@@ -2,6 +2,10 @@
 //! `fetch` against a server on 127.0.0.1 serving good, changed and broken documents, `regen
 //! --check` after the spec is edited, and `diff` on that edit.
 
+mod common;
+
+use common::copy_tree;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -14,24 +18,11 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// A scratch repository: the spec, and the SDK files `regen` reads and writes.
 fn scratch() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&root().join("specs"), &dir.path().join("specs"));
-    copy_dir(
+    copy_tree(&root().join("specs"), &dir.path().join("specs"));
+    copy_tree(
         &root().join("postpress-sdk/src"),
         &dir.path().join("postpress-sdk/src"),
     );

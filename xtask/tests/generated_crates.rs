@@ -3,6 +3,10 @@
 //! standalone crates, adds the tests in `tests/generated/`, and runs `cargo test` on them with
 //! one shared target directory, so the engine and its dependencies build once.
 
+mod common;
+
+use common::copy_tree;
+
 use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -237,22 +241,6 @@ fn every_parameter_and_body_style_goes_over_the_wire_as_specified() {
     // Versions as in the workspace's own dev-dependencies (the lock file pins them).
     let dev = "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\naxum = \"0.8\"\nfutures-util = \"0.3\"\n";
     generate_and_test_with(&spec, "wire-ops", &[("ops_wire.rs", test)], dev);
-}
-
-/// Copies `from` into `to`, leaving out build output.
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create dir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("dir entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            if entry.file_name() != "target" {
-                copy_tree(&entry.path(), &target);
-            }
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy file");
-        }
-    }
 }
 
 /// The hand-written layer (`client.rs`, `lib.rs`) names nothing generated: a scratch copy of

@@ -4,6 +4,10 @@
 //! examples, plus a program matching on enums and unions) must still compile. Every breaking
 //! class must make `xtask diff --fail-on-breaking` fail.
 
+mod common;
+
+use common::copy_tree;
+
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -18,21 +22,6 @@ fn root() -> PathBuf {
 /// Shared with `generated_crates`, so dependencies are built there once.
 fn work_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("generated-crates")
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create dir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            if entry.file_name() != "target" {
-                copy_tree(&entry.path(), &target);
-            }
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy file");
-        }
-    }
 }
 
 fn text(out: &Output) -> String {
