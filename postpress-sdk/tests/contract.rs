@@ -13,9 +13,9 @@ use common::KEY;
 use postpress_sdk::{Client, Part, Response, types};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -30,6 +30,8 @@ fn root() -> PathBuf {
 struct Prism {
     child: Child,
     url: String,
+    /// Everything Prism printed: the requests it received and the responses it generated.
+    log: PathBuf,
 }
 
 impl Drop for Prism {
@@ -53,14 +55,16 @@ fn prism_binary() -> PathBuf {
     bin
 }
 
-fn start_prism() -> Prism {
+/// Prism mocking the document on a free loopback port, logging to `log_name` in the
+/// target's scratch folder.
+fn start_prism(log_name: &str) -> Prism {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let log = std::fs::File::create(PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("prism.log"))
-        .unwrap();
+    let log_path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(log_name);
+    let log = std::fs::File::create(&log_path).unwrap();
     let child = Command::new(prism_binary())
         .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
         .arg(root().join("specs/postpress.yaml"))
@@ -79,6 +83,7 @@ fn start_prism() -> Prism {
     Prism {
         child,
         url: format!("http://127.0.0.1:{port}"),
+        log: log_path,
     }
 }
 
@@ -198,12 +203,16 @@ fn body<T: DeserializeOwned>(doc: &Value, method: &str, path: &str, fill: Fill) 
 }
 
 /// Records one call: it must have succeeded, without any violation Prism reported.
+#[derive(Default)]
 struct Ledger {
     covered: BTreeSet<String>,
     calls: usize,
     failures: Vec<String>,
     /// Calls refused only because Prism cannot read arrays in multipart bodies.
     prism_limited: usize,
+    /// Per operation, the distinct decoded answers (as their `Debug` text) of its calls that
+    /// succeeded: the dynamic test shows with it that Prism's answers did vary.
+    answers: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// Prism 5.16 rebuilds every `deepObject`-encoded property of a form or multipart body from
@@ -266,7 +275,13 @@ impl Ledger {
         self.calls += 1;
         self.covered.insert(id.to_owned());
         let (headers, error) = match &result {
-            Ok(resp) => (resp.headers().clone(), None),
+            Ok(resp) => {
+                self.answers
+                    .entry(id.to_owned())
+                    .or_default()
+                    .insert(format!("{:?}", resp.body()));
+                (resp.headers().clone(), None)
+            }
             Err(e) => match e.as_api() {
                 Some(api) => (api.headers.clone(), Some(e.to_string())),
                 None => {
@@ -306,20 +321,157 @@ fn png() -> Part {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_operation_matches_the_contract() {
-    let prism = start_prism();
+    let prism = start_prism("prism.log");
     let doc = spec();
-    let c = Client::builder()
-        .api_key(KEY)
-        .base_url(&prism.url)
-        .max_retries(0)
-        .build()
-        .unwrap();
-    let mut l = Ledger {
-        covered: BTreeSet::new(),
-        calls: 0,
-        failures: Vec::new(),
-        prism_limited: 0,
-    };
+    let c = client(&prism.url, None);
+    let mut l = Ledger::default();
+    exercise(&c, &doc, &mut l).await;
+    println!("prism log: {}", prism.log.display());
+
+    // Coverage from what Prism itself received, matched to the document's path templates,
+    // so a mislabelled call cannot count for an operation it did not reach.
+    let log = std::fs::read_to_string(&prism.log).unwrap();
+    let (reached, requests) = reached_operations(&doc, &log);
+    assert_eq!(
+        requests.values().sum::<usize>(),
+        l.calls,
+        "Prism saw every call once"
+    );
+    assert_eq!(
+        requests.get(""),
+        None,
+        "every request Prism saw matches an operation"
+    );
+    l.covered = reached;
+    let missing: Vec<String> = all_operation_ids(&doc)
+        .difference(&l.covered)
+        .cloned()
+        .collect();
+    println!(
+        "contract: {} operations, {} passed in {} calls, {} violations ({} multipart calls met Prism's array limitation)",
+        all_operation_ids(&doc).len(),
+        l.covered.len(),
+        l.calls,
+        l.failures.len(),
+        l.prism_limited
+    );
+    assert!(
+        l.failures.is_empty(),
+        "violations:\n{}",
+        l.failures.join("\n")
+    );
+    assert!(
+        missing.is_empty(),
+        "operations without a contract call: {missing:?}"
+    );
+}
+
+/// How many times the dynamic test calls every operation, each time with another seed.
+const DYNAMIC_PASSES: usize = 20;
+
+/// Contract test, dynamic half: Prism answers every call with a response it generates at
+/// random from the response schema (`Prefer: dynamic=true`, a fixed seed per pass, so a
+/// failure reproduces), and every answer must decode into the generated type. This shows the
+/// types accept what the document allows, not only its examples. A failure names the
+/// operation and the JSON path where decoding stopped.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_operation_decodes_schema_generated_responses() {
+    let prism = start_prism("prism-dynamic.log");
+    let doc = std::sync::Arc::new(spec());
+    let mut passes = Vec::new();
+    // Four passes at a time: Prism is one Node process, so more only queue up.
+    for batch in (0..DYNAMIC_PASSES).collect::<Vec<_>>().chunks(4) {
+        let mut tasks = Vec::new();
+        for &pass in batch {
+            let c = client(&prism.url, Some(&format!("dynamic=true, seed=pass-{pass}")));
+            let doc = doc.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut l = Ledger::default();
+                exercise(&c, &doc, &mut l).await;
+                l
+            }));
+        }
+        for task in tasks {
+            passes.push(task.await.unwrap());
+        }
+    }
+
+    let mut failures = Vec::new();
+    let mut answers: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let calls: usize = passes.iter().map(|l| l.calls).sum();
+    for l in passes {
+        failures.extend(l.failures);
+        for (id, seen) in l.answers {
+            answers.entry(id).or_default().extend(seen);
+        }
+    }
+    failures.sort();
+    failures.dedup();
+    let log = std::fs::read_to_string(&prism.log).unwrap();
+    assert!(
+        log.contains("Responding with"),
+        "Prism answered nothing; see {}",
+        prism.log.display()
+    );
+    let (_, requests) = reached_operations(&doc, &log);
+    assert_eq!(
+        requests.values().sum::<usize>(),
+        calls,
+        "Prism saw every call once"
+    );
+    let too_few: Vec<String> = all_operation_ids(&doc)
+        .into_iter()
+        .filter(|id| requests.get(id).copied().unwrap_or(0) < DYNAMIC_PASSES)
+        .collect();
+    // Operations whose answers carry data (not 204s or constant bodies) must have been
+    // answered differently across the seeds, or the "dynamic" half tested nothing new.
+    let varied = answers.values().filter(|seen| seen.len() > 1).count();
+    println!(
+        "contract (dynamic): {} operations, {calls} calls in {DYNAMIC_PASSES} seeded passes, {} operations answered with varying bodies, {} distinct failures",
+        all_operation_ids(&doc).len(),
+        varied,
+        failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "schema-generated answers the SDK refused ({} distinct; Prism log {}):\n{}",
+        failures.len(),
+        prism.log.display(),
+        failures.join("\n")
+    );
+    assert!(
+        too_few.is_empty(),
+        "operations called fewer than {DYNAMIC_PASSES} times: {too_few:?}"
+    );
+    assert!(
+        varied * 2 > answers.len(),
+        "most operations should get varying answers in dynamic mode; {varied} of {} did",
+        answers.len()
+    );
+}
+
+/// A client for Prism at `url`, with no retries (a refused call must fail the test, not be
+/// retried into a pass). `prefer` is sent as the `Prefer` header of every request: Prism reads
+/// `dynamic=true, seed=<s>` from it to answer with a response generated from the schema.
+fn client(url: &str, prefer: Option<&str>) -> Client {
+    let mut builder = Client::builder().api_key(KEY).base_url(url).max_retries(0);
+    if let Some(prefer) = prefer {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("prefer", prefer.parse().unwrap());
+        builder = builder.http_client(
+            reqwest::Client::builder()
+                .default_headers(headers)
+                .build()
+                .unwrap(),
+        );
+    }
+    builder.build().unwrap()
+}
+
+/// Calls every operation of the document at least once, with required-only, complete and
+/// documented-example bodies and with optional parameters left out and set, recording each
+/// outcome in `l`.
+async fn exercise(c: &Client, doc: &Value, l: &mut Ledger) {
     let acc = "acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR";
 
     // accounts
@@ -1110,41 +1262,6 @@ async fn every_operation_matches_the_contract() {
             .send_with_response()
             .await,
     );
-    println!(
-        "prism log: {}",
-        Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join("prism.log")
-            .display()
-    );
-
-    // Coverage from what Prism itself received, matched to the document's path templates,
-    // so a mislabelled call cannot count for an operation it did not reach.
-    let log =
-        std::fs::read_to_string(Path::new(env!("CARGO_TARGET_TMPDIR")).join("prism.log")).unwrap();
-    let (reached, requests) = reached_operations(&doc, &log);
-    assert_eq!(requests, l.calls, "Prism saw every call once");
-    l.covered = reached;
-    let missing: Vec<String> = all_operation_ids(&doc)
-        .difference(&l.covered)
-        .cloned()
-        .collect();
-    println!(
-        "contract: {} operations, {} passed in {} calls, {} violations ({} multipart calls met Prism's array limitation)",
-        all_operation_ids(&doc).len(),
-        l.covered.len(),
-        l.calls,
-        l.failures.len(),
-        l.prism_limited
-    );
-    assert!(
-        l.failures.is_empty(),
-        "violations:\n{}",
-        l.failures.join("\n")
-    );
-    assert!(
-        missing.is_empty(),
-        "operations without a contract call: {missing:?}"
-    );
 }
 
 fn all_operation_ids(doc: &Value) -> BTreeSet<String> {
@@ -1158,10 +1275,9 @@ fn all_operation_ids(doc: &Value) -> BTreeSet<String> {
 }
 
 /// The operations Prism's log shows requests for (`[HTTP SERVER] get /accounts ... Request
-/// received`), and the number of requests.
-fn reached_operations(doc: &Value, log: &str) -> (BTreeSet<String>, usize) {
-    let mut reached = BTreeSet::new();
-    let mut requests = 0;
+/// received`), and how many requests each received (under `""` those that match none).
+fn reached_operations(doc: &Value, log: &str) -> (BTreeSet<String>, BTreeMap<String, usize>) {
+    let mut requests = BTreeMap::new();
     for line in log.lines().filter(|l| l.contains("Request received")) {
         let Some(rest) = line.split("[HTTP SERVER] ").nth(1) else {
             continue;
@@ -1170,11 +1286,14 @@ fn reached_operations(doc: &Value, log: &str) -> (BTreeSet<String>, usize) {
         let (Some(method), Some(path)) = (words.next(), words.next()) else {
             continue;
         };
-        requests += 1;
-        if let Some(id) = operation_for(doc, method, path) {
-            reached.insert(id);
-        }
+        let id = operation_for(doc, method, path).unwrap_or_default();
+        *requests.entry(id).or_insert(0) += 1;
     }
+    let reached = requests
+        .keys()
+        .filter(|id| !id.is_empty())
+        .cloned()
+        .collect();
     (reached, requests)
 }
 
