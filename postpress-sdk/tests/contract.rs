@@ -489,7 +489,7 @@ async fn exercise(c: &Client, doc: &Value, l: &mut Ledger) {
             .await,
     );
     for fill in FILLS {
-        let b: types::ConnectAccountRequest = body(&doc, "POST", "/accounts", fill);
+        let b: types::ConnectAccountRequest = body(doc, "POST", "/accounts", fill);
         l.check(
             "AccountsController_connectAccount",
             c.accounts().connect(b.clone()).send_with_response().await,
@@ -498,23 +498,23 @@ async fn exercise(c: &Client, doc: &Value, l: &mut Ledger) {
             "AccountsController_reconnectAccount",
             c.accounts().reconnect(acc, b).send_with_response().await,
         );
-        let u: types::UpdateAccountRequest = body(&doc, "PATCH", "/accounts/{id}", fill);
+        let u: types::UpdateAccountRequest = body(doc, "PATCH", "/accounts/{id}", fill);
         l.check(
             "AccountsController_updateAccount",
             c.accounts().update(acc, u).send_with_response().await,
         );
-        let s: types::SolveCheckpointRequest = body(&doc, "POST", "/accounts/checkpoint", fill);
+        let s: types::SolveCheckpointRequest = body(doc, "POST", "/accounts/checkpoint", fill);
         l.check(
             "AccountsController_solveCheckpoint",
             c.accounts().solve_checkpoint(s).send_with_response().await,
         );
         let r: types::ResendCheckpointRequest =
-            body(&doc, "POST", "/accounts/checkpoint/resend", fill);
+            body(doc, "POST", "/accounts/checkpoint/resend", fill);
         l.check(
             "AccountsController_resendCheckpoint",
             c.accounts().resend_checkpoint(r).send_with_response().await,
         );
-        let h: types::HostedAuthRequest = body(&doc, "POST", "/hosted/accounts/link", fill);
+        let h: types::HostedAuthRequest = body(doc, "POST", "/hosted/accounts/link", fill);
         l.check(
             "HostedController_createAuthLink",
             c.hosted().create_auth_link(h).send_with_response().await,
@@ -582,7 +582,7 @@ async fn exercise(c: &Client, doc: &Value, l: &mut Ledger) {
             .await,
     );
     for fill in FILLS {
-        let r: types::AddPostReactionRequest = body(&doc, "POST", "/posts/reaction", fill);
+        let r: types::AddPostReactionRequest = body(doc, "POST", "/posts/reaction", fill);
         l.check(
             "PostsController_addReaction",
             c.posts().add_reaction(r).send_with_response().await,
@@ -808,13 +808,13 @@ async fn exercise(c: &Client, doc: &Value, l: &mut Ledger) {
             .await,
     );
     for fill in FILLS {
-        let b: types::SendInvitationRequest = body(&doc, "POST", "/users/invite", fill);
+        let b: types::SendInvitationRequest = body(doc, "POST", "/users/invite", fill);
         l.check(
             "UsersController_sendInvitation",
             c.users().send_invitation(b).send_with_response().await,
         );
         let h: types::HandleInvitationRequest =
-            body(&doc, "POST", "/users/invite/received/{invitation_id}", fill);
+            body(doc, "POST", "/users/invite/received/{invitation_id}", fill);
         l.check(
             "UsersController_handleInvitation",
             c.users()
@@ -871,7 +871,7 @@ async fn exercise(c: &Client, doc: &Value, l: &mut Ledger) {
     // linkedin
     let job = "job_01HXYZ";
     for fill in FILLS {
-        let b: types::LinkedinSearchRequest = body(&doc, "POST", "/linkedin/search", fill);
+        let b: types::LinkedinSearchRequest = body(doc, "POST", "/linkedin/search", fill);
         let search = c.linkedin().search(b).account_id(acc);
         let search = if fill == Fill::All {
             search.limit(10).cursor("c")
@@ -882,7 +882,7 @@ async fn exercise(c: &Client, doc: &Value, l: &mut Ledger) {
             "LinkedinController_search",
             search.send_with_response().await,
         );
-        let a: types::ProfileActionRequest = body(&doc, "POST", "/linkedin/user/{user_id}", fill);
+        let a: types::ProfileActionRequest = body(doc, "POST", "/linkedin/user/{user_id}", fill);
         l.check(
             "LinkedinController_performUserAction",
             c.linkedin()
@@ -890,12 +890,12 @@ async fn exercise(c: &Client, doc: &Value, l: &mut Ledger) {
                 .send_with_response()
                 .await,
         );
-        let e: types::EndorseSkillRequest = body(&doc, "POST", "/linkedin/profile/endorse", fill);
+        let e: types::EndorseSkillRequest = body(doc, "POST", "/linkedin/profile/endorse", fill);
         l.check(
             "LinkedinController_endorseSkill",
             c.linkedin().endorse_skill(e).send_with_response().await,
         );
-        let j: types::CreateJobPostingRequest = body(&doc, "POST", "/linkedin/jobs", fill);
+        let j: types::CreateJobPostingRequest = body(doc, "POST", "/linkedin/jobs", fill);
         l.check(
             "LinkedinController_createJobPosting",
             c.linkedin()
@@ -903,7 +903,7 @@ async fn exercise(c: &Client, doc: &Value, l: &mut Ledger) {
                 .send_with_response()
                 .await,
         );
-        let j: types::EditJobPostingRequest = body(&doc, "PATCH", "/linkedin/jobs/{job_id}", fill);
+        let j: types::EditJobPostingRequest = body(doc, "PATCH", "/linkedin/jobs/{job_id}", fill);
         l.check(
             "LinkedinController_editJobPosting",
             c.linkedin()
@@ -912,7 +912,7 @@ async fn exercise(c: &Client, doc: &Value, l: &mut Ledger) {
                 .await,
         );
         let pb: types::PublishJobPostingRequest =
-            body(&doc, "POST", "/linkedin/jobs/{draft_id}/publish", fill);
+            body(doc, "POST", "/linkedin/jobs/{draft_id}/publish", fill);
         l.check(
             "LinkedinController_publishJobPosting",
             c.linkedin()
@@ -921,7 +921,7 @@ async fn exercise(c: &Client, doc: &Value, l: &mut Ledger) {
                 .await,
         );
         let cp: types::SolveJobCheckpointRequest =
-            body(&doc, "POST", "/linkedin/jobs/{draft_id}/checkpoint", fill);
+            body(doc, "POST", "/linkedin/jobs/{draft_id}/checkpoint", fill);
         l.check(
             "LinkedinController_solveJobCheckpoint",
             c.linkedin()
@@ -1052,35 +1052,35 @@ async fn exercise(c: &Client, doc: &Value, l: &mut Ledger) {
             .await,
     );
     for fill in FILLS {
-        let a: types::ChatActionRequest = body(&doc, "PATCH", "/chats/{chat_id}", fill);
+        let a: types::ChatActionRequest = body(doc, "PATCH", "/chats/{chat_id}", fill);
         l.check(
             "ChatsController_performAction",
             c.chats().perform_action(chat, a).send_with_response().await,
         );
         let r: types::AddMessageReactionRequest =
-            body(&doc, "POST", "/messages/{message_id}/reaction", fill);
+            body(doc, "POST", "/messages/{message_id}/reaction", fill);
         l.check(
             "MessagesController_addReaction",
             c.messages().add_reaction(msg, r).send_with_response().await,
         );
         let f: types::ForwardMessageRequest =
-            body(&doc, "POST", "/messages/{message_id}/forward", fill);
+            body(doc, "POST", "/messages/{message_id}/forward", fill);
         l.check(
             "MessagesController_forwardMessage",
             c.messages().forward(msg, f).send_with_response().await,
         );
-        let w: types::CreateWebhookRequest = body(&doc, "POST", "/webhooks", fill);
+        let w: types::CreateWebhookRequest = body(doc, "POST", "/webhooks", fill);
         l.check(
             "WebhooksController_createWebhook",
             c.webhooks().create(w).send_with_response().await,
         );
-        let d: types::CreateDraftRequest = body(&doc, "POST", "/emails/drafts", fill);
+        let d: types::CreateDraftRequest = body(doc, "POST", "/emails/drafts", fill);
         l.check(
             "EmailsController_createDraft",
             c.emails().create_draft(d).send_with_response().await,
         );
         let ev: types::CreateCalendarEventRequest =
-            body(&doc, "POST", "/calendars/{calendar_id}/events", fill);
+            body(doc, "POST", "/calendars/{calendar_id}/events", fill);
         l.check(
             "CalendarsController_createEvent",
             c.calendars()
@@ -1090,7 +1090,7 @@ async fn exercise(c: &Client, doc: &Value, l: &mut Ledger) {
                 .await,
         );
         let up: types::UpdateCalendarEventRequest = body(
-            &doc,
+            doc,
             "PATCH",
             "/calendars/{calendar_id}/events/{event_id}",
             fill,
