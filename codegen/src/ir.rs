@@ -340,6 +340,23 @@ pub struct BodyChoice {
     /// The document's example of this body, as compact JSON: the media type's `example`,
     /// else its first inline `examples` value, else the example of its schema.
     pub example: Option<String>,
+    /// For a form body, the fields the media type's `encoding` map encodes in a way of its
+    /// own, by wire name; every other field keeps the default encoding. Empty otherwise.
+    pub form_encodings: Vec<(String, FormFieldEncoding)>,
+}
+
+/// How one field of an `application/x-www-form-urlencoded` body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FormFieldEncoding {
+    /// As a query parameter of this style would be.
+    Styled {
+        /// The style.
+        style: ParamStyle,
+        /// Whether arrays and objects are exploded.
+        explode: bool,
+    },
+    /// As one JSON text (`contentType: application/json`).
+    Json,
 }
 
 /// How a body is encoded.

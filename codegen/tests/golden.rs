@@ -180,6 +180,11 @@ fn multipart_encoding_styles_send_bracket_notation() {
 }
 
 #[test]
+fn form_bodies_follow_their_encoding_map_field_by_field() {
+    golden_operations("form_encoding");
+}
+
+#[test]
 fn method_doc_examples_build_the_body_from_the_documented_example() {
     // Doc examples name the crate they are compiled against, so this case names one.
     let options = Options {
@@ -205,6 +210,7 @@ fn every_case_has_a_test() {
         "names",
         "inline_naming",
         "bracket_encoding",
+        "form_encoding",
         "constructors",
         "body_examples",
         "repairs",

@@ -8,8 +8,8 @@ use super::lints::module_allows;
 use super::rust_type::{Scope, rust_type};
 use super::types::convertible_variants;
 use crate::ir::{
-    Body, BodyChoice, BodyKind, HttpMethod, Model, MultipartKind, Operation, Param, ParamLocation,
-    ParamStyle, Status, Success, Ty, TypeKind, is_text,
+    Body, BodyChoice, BodyKind, FormFieldEncoding, HttpMethod, Model, MultipartKind, Operation,
+    Param, ParamLocation, ParamStyle, Status, Success, Ty, TypeKind, is_text,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -489,6 +489,16 @@ fn style_tokens(s: ParamStyle) -> TokenStream {
     }
 }
 
+fn form_encoding_tokens(how: FormFieldEncoding) -> TokenStream {
+    match how {
+        FormFieldEncoding::Styled { style, explode } => {
+            let style = style_tokens(style);
+            quote!(crate::engine::FormEncoding::Styled(#style, #explode))
+        }
+        FormFieldEncoding::Json => quote!(crate::engine::FormEncoding::Json),
+    }
+}
+
 fn method_tokens(m: HttpMethod) -> TokenStream {
     let id = format_ident!("{}", m.as_str());
     quote!(crate::engine::Method::#id)
@@ -545,10 +555,20 @@ fn build_fn(model: &Model, op: &Operation) -> TokenStream {
         });
     }
     if let Some(b) = &op.body {
-        let encode = |kind: &BodyKind, ct: &str, body: TokenStream| -> TokenStream {
-            match kind {
+        let encode = |choice: &BodyChoice, body: TokenStream| -> TokenStream {
+            let ct = choice.content_type.as_str();
+            match &choice.kind {
                 BodyKind::Json(_) => quote!(req.json_body_as(#body, #ct)?;),
-                BodyKind::Form(_) => quote!(req.form_body(#body)?;),
+                BodyKind::Form(_) if choice.form_encodings.is_empty() => {
+                    quote!(req.form_body(#body)?;)
+                }
+                BodyKind::Form(_) => {
+                    let fields = choice.form_encodings.iter().map(|(wire, how)| {
+                        let how = form_encoding_tokens(*how);
+                        quote!((#wire, #how))
+                    });
+                    quote!(req.form_body_with(#body, &[#(#fields),*])?;)
+                }
                 BodyKind::Bytes => quote!(req.bytes_body((#body).clone(), #ct);),
                 BodyKind::Text => quote!(req.bytes_body((#body).clone().into_bytes(), #ct);),
                 BodyKind::Multipart(name) => {
@@ -559,12 +579,12 @@ fn build_fn(model: &Model, op: &Operation) -> TokenStream {
         };
         let set = |body: TokenStream| -> TokenStream {
             match &b.choice_enum {
-                None => encode(&b.default.kind, &b.default.content_type, body),
+                None => encode(&b.default, body),
                 Some(name) => {
                     let name = format_ident!("{}", name);
                     let arms = b.choices().map(|choice| {
                         let id = format_ident!("{}", choice.variant);
-                        let step = encode(&choice.kind, &choice.content_type, quote!(inner));
+                        let step = encode(choice, quote!(inner));
                         quote!(#name::#id(inner) => { #step })
                     });
                     quote!(match #body { #(#arms)* })

@@ -6,8 +6,8 @@ use super::shapes::{binary_shape, doc_of, single_string_value};
 use super::space::{Naming, TypeSpace, wrap_nullable};
 use crate::diagnostics::Diagnostics;
 use crate::ir::{
-    Body, BodyChoice, BodyKind, Doc, Field, MultipartKind, ParamStyle, Struct, Ty, TypeDef,
-    TypeKind,
+    Body, BodyChoice, BodyKind, Doc, Field, FormFieldEncoding, MultipartKind, ParamStyle, Struct,
+    Ty, TypeDef, TypeKind,
 };
 use crate::names::{NameSet, RESERVED_FIELD_METHODS, field_name, type_name};
 use crate::pointer;
@@ -63,11 +63,16 @@ pub(super) fn convert_body(
             content_type.clone()
         };
         let variant = choice_variant(&kind, &content_type, &mut variants);
+        let form_encodings = match kind {
+            BodyKind::Form(_) => form_encodings(mt),
+            _ => Vec::new(),
+        };
         choices.push(BodyChoice {
             content_type,
             kind,
             variant,
             example: body_example(space, mt),
+            form_encodings,
         });
     }
     let mut choices = choices.into_iter();
@@ -287,6 +292,31 @@ fn styled_kind(encoding: &Encoding) -> Option<MultipartKind> {
         style,
         explode: encoding.explode || style == ParamStyle::DeepObject,
     })
+}
+
+/// The fields of a form body whose `encoding` entry says how to encode them: a `style` (or
+/// `explode`) as for a query parameter, else a JSON `contentType` as one JSON text. Entries
+/// that say neither keep the default, and are left out.
+fn form_encodings(mt: &MediaType) -> Vec<(String, FormFieldEncoding)> {
+    mt.encoding
+        .iter()
+        .filter_map(|(wire, encoding)| {
+            let how = match styled_kind(encoding) {
+                Some(MultipartKind::Styled { style, explode }) => {
+                    FormFieldEncoding::Styled { style, explode }
+                }
+                _ if encoding
+                    .content_type
+                    .as_deref()
+                    .is_some_and(|c| c.contains("json")) =>
+                {
+                    FormFieldEncoding::Json
+                }
+                _ => return None,
+            };
+            Some((wire.clone(), how))
+        })
+        .collect()
 }
 
 /// The last four keys of a node's location in the raw tree, with its depth and whether it lies

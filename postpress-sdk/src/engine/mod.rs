@@ -31,7 +31,7 @@ pub use error::{ApiError, Error, Result};
 pub use fault::{TransportError, TransportFault};
 pub use multipart::Part;
 pub use pagination::{items, pages};
-pub use query::ParamStyle;
+pub use query::{FormEncoding, ParamStyle};
 pub use request::{Request, check_range, require};
 pub use response::Response;
 pub use retry::RetryPolicy;

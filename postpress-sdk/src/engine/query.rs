@@ -15,6 +15,16 @@ pub enum ParamStyle {
     DeepObject,
 }
 
+/// How one field of an `application/x-www-form-urlencoded` body is encoded, from the
+/// document's `encoding` entry for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormEncoding {
+    /// By `style`, with `explode`, as a query parameter of that style would be.
+    Styled(ParamStyle, bool),
+    /// As one JSON text (`contentType: application/json`).
+    Json,
+}
+
 /// Renders a scalar the way query strings and headers expect.
 pub(crate) fn scalar_text(value: &Value) -> Option<String> {
     match value {

@@ -3,7 +3,7 @@
 use super::config::RequestOptions;
 use super::error::{Error, Result};
 use super::multipart::Part;
-use super::query::{self, ParamStyle};
+use super::query::{self, FormEncoding, ParamStyle};
 use bytes::Bytes;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::Method;
@@ -158,20 +158,44 @@ impl Request {
         Ok(())
     }
 
-    /// Sets an `application/x-www-form-urlencoded` body from a flat object.
+    /// Sets an `application/x-www-form-urlencoded` body from an object of fields, each field
+    /// encoded the default way: objects in bracket notation (`name[key][sub]=v`, which is how
+    /// form-reading servers expect nested fields), arrays as repeated keys, scalars as text.
     pub fn form_body(&mut self, body: &impl Serialize) -> Result<()> {
+        self.form_body_with(body, &[])
+    }
+
+    /// Like [`form_body`](Self::form_body), with the document's `encoding` of some fields:
+    /// a field named in `encodings` is encoded as its entry says (a `style`, or one JSON value),
+    /// every other field the default way.
+    pub fn form_body_with(
+        &mut self,
+        body: &impl Serialize,
+        encodings: &[(&str, FormEncoding)],
+    ) -> Result<()> {
         let value = to_value("body", body)?;
         let Value::Object(map) = &value else {
             return Err(invalid("body", "a form body must be an object of fields"));
         };
         let mut pairs = Vec::new();
         for (key, item) in map {
-            let style = if item.is_object() {
-                ParamStyle::DeepObject
-            } else {
-                ParamStyle::Form
-            };
-            query::encode(key, item, style, true, &mut pairs).map_err(|m| invalid(key, m))?;
+            let encoding = encodings
+                .iter()
+                .find(|(name, _)| name == key)
+                .map(|(_, e)| *e)
+                .unwrap_or(if item.is_object() {
+                    FormEncoding::Styled(ParamStyle::DeepObject, true)
+                } else {
+                    FormEncoding::Styled(ParamStyle::Form, true)
+                });
+            match encoding {
+                FormEncoding::Styled(style, explode) => {
+                    query::encode(key, item, style, explode, &mut pairs)
+                        .map_err(|m| invalid(key, m))?;
+                }
+                FormEncoding::Json if item.is_null() => {}
+                FormEncoding::Json => pairs.push((key.clone(), item.to_string())),
+            }
         }
         let mut ser = url::form_urlencoded::Serializer::new(String::new());
         ser.extend_pairs(pairs);

@@ -163,6 +163,37 @@ async fn form_bodies_are_url_encoded() {
 }
 
 #[tokio::test]
+async fn form_bodies_follow_their_encoding_map_byte_for_byte() {
+    let (c, seen) = serve().await;
+    c.ops()
+        .submit_form(
+            OpsSubmitFormRequest::new("n")
+                // `style: form, explode: false`: one key, values joined with commas.
+                .tags(vec!["a b".to_owned(), "c,d".to_owned()])
+                // No encoding entry: an array repeats its key, an object nests in brackets.
+                .ids(vec![1, 2])
+                .where_(OpsSubmitFormRequestWhere::new().field("city").value("Köln"))
+                // `contentType: application/json`: one JSON text.
+                .rule(OpsSubmitFormRequestRule::new().op("lt").limit(5)),
+        )
+        .send()
+        .await
+        .unwrap();
+    let s = last(&seen);
+    assert_eq!(s.headers["content-type"], "application/x-www-form-urlencoded");
+    assert_eq!(
+        std::str::from_utf8(&s.body).unwrap(),
+        concat!(
+            "name=n",
+            "&tags=a+b%2Cc%2Cd",
+            "&ids=1&ids=2",
+            "&where%5Bfield%5D=city&where%5Bvalue%5D=K%C3%B6ln",
+            "&rule=%7B%22op%22%3A%22lt%22%2C%22limit%22%3A5%7D",
+        )
+    );
+}
+
+#[tokio::test]
 async fn multipart_sends_two_files_and_a_json_encoded_field() {
     let (c, seen) = serve().await;
     let body = OpsUploadRequest::new("holiday")
