@@ -24,12 +24,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .attachments(Part::bytes(bytes).file_name("photo.png").mime("image/png"));
     // POST requests carry an Idempotency-Key, so the automatic retries can never publish twice.
     let created = client.posts().create(post).send().await?;
-    println!("published post {}", created.post_id);
+    // Some providers publish asynchronously and answer without an id yet.
+    let Some(post_id) = created.post_id else {
+        println!("published; the provider has not given the post an id yet");
+        return Ok(());
+    };
+    println!("published post {post_id}");
 
     // Only path parameters are arguments; the account is a named (and required) setter.
     let read = client
         .posts()
-        .get(created.post_id.as_str())
+        .get(post_id.as_str())
         .account_id(account_id.as_str())
         .send()
         .await?;
@@ -38,7 +43,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         other => println!("read back {other:?}"),
     }
 
-    let reaction = AddPostReactionRequest::new(account_id, created.post_id)
+    let reaction = AddPostReactionRequest::new(account_id, post_id)
         .reaction_type(AddPostReactionRequestReactionType::Celebrate);
     client.posts().add_reaction(reaction).send().await?;
     Ok(())

@@ -21,10 +21,14 @@
 //! let post = CreatePostRequest::new("acc_123", "hello")
 //!     .attachments(Part::bytes(vec![0u8; 16]).file_name("a.png").mime("image/png"));
 //! let created = client.posts().create(post).send().await?;
-//! let read = client.posts().get(&created.post_id).account_id("acc_123").send().await?;
-//! let reaction = AddPostReactionRequest::new("acc_123", &created.post_id).comment_id("c_1");
-//! client.posts().add_reaction(reaction).send().await?;
-//! # let _ = (account, page, read); Ok(()) }
+//! // Some providers publish asynchronously and answer without an id yet.
+//! if let Some(post_id) = &created.post_id {
+//!     let read = client.posts().get(post_id).account_id("acc_123").send().await?;
+//!     let reaction = AddPostReactionRequest::new("acc_123", post_id).comment_id("c_1");
+//!     client.posts().add_reaction(reaction).send().await?;
+//!     # let _ = read;
+//! }
+//! # let _ = (account, page); Ok(()) }
 //! ```
 //!
 //! ## Building values

@@ -241,7 +241,7 @@ async fn multipart_posts_send_files_and_json_fields() {
         .send()
         .await
         .unwrap();
-    assert_eq!(out.post_id, "p1");
+    assert_eq!(out.post_id.as_deref(), Some("p1"));
     let seen = server.seen.lock().unwrap().clone();
     let ct = seen[0].headers["content-type"].to_str().unwrap().to_owned();
     assert!(ct.starts_with("multipart/form-data"), "{ct}");

@@ -594,7 +594,7 @@ fn markdown(
         let _ = writeln!(
             md,
             "**Conformance: {}.** Up to {} json-schema-faker instances (seeded) per component and response body schema; \
-             decoded into the generated type and re-encoded (properties the type does not model, `null` against absent and number spelling are not differences).\n",
+             decoded into the generated type and re-encoded (properties the type does not model, `null` against absent, and number and date-time spelling are not differences).\n",
             totals.summary(),
             conformance::INSTANCES_PER_SCHEMA
         );

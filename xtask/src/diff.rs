@@ -188,29 +188,37 @@ pub fn run(
 pub fn sdk_version(root: &Path) -> String {
     std::fs::read_to_string(root.join("postpress-sdk/Cargo.toml"))
         .ok()
-        .and_then(|text| {
-            text.lines().find_map(|l| {
-                l.strip_prefix("version = \"")?
-                    .strip_suffix('"')
-                    .map(str::to_owned)
-            })
-        })
+        .and_then(|text| manifest_version(&text))
         .unwrap_or_else(|| "0.0.0".into())
+}
+
+/// The `version = "…"` of a package manifest's text.
+pub fn manifest_version(manifest: &str) -> Option<String> {
+    manifest.lines().find_map(|l| {
+        l.strip_prefix("version = \"")?
+            .strip_suffix('"')
+            .map(str::to_owned)
+    })
+}
+
+/// A file as the last commit has it (`git show HEAD:<path>`); `None` without git, without a
+/// commit, or when the commit has no such file.
+pub fn at_head(root: &Path, path: &str) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["show", &format!("HEAD:{path}")])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// What changed between the committed spec (`git show HEAD:<spec>`) and `current`; `None`
 /// when git or the commit is unavailable (a fresh export, say).
 pub fn against_head(root: &Path, spec: &str, current: &Value) -> Option<Report> {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["show", &format!("HEAD:{spec}")])
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    let old = codegen::parse_value(&out.stdout).ok()?;
+    let old = codegen::parse_value(at_head(root, spec)?.as_bytes()).ok()?;
     Some(compare(&old, current))
 }
 

@@ -111,13 +111,30 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
     let changelog_now = std::fs::read_to_string(&changelog_path)
         .map(|s| normalize(&s))
         .unwrap_or_default();
-    let base = if changelog_now.is_empty() {
-        crate::changelog::initial(&version)
-    } else {
-        changelog_now.clone()
+    // The committed changelog and version are the base, not the working copies: the diff is
+    // against the committed spec, so a second `regen` over an edited spec must give the same
+    // result as the first (no entry left from an edit since undone, no second bump).
+    let changelog_head = has_head
+        .then(|| crate::diff::at_head(root, &format!("{SDK_DIR}/{CHANGELOG}")))
+        .flatten()
+        .map(|s| normalize(&s));
+    let version_head = has_head
+        .then(|| crate::diff::at_head(root, &format!("{SDK_DIR}/Cargo.toml")))
+        .flatten()
+        .and_then(|m| crate::diff::manifest_version(&m));
+    let base_version = version_head.unwrap_or_else(|| version.clone());
+    let base = match changelog_head {
+        Some(text) if !text.is_empty() => text,
+        _ if changelog_now.is_empty() => crate::changelog::initial(&base_version),
+        _ => changelog_now.clone(),
     };
-    let (changelog, required) = crate::changelog::update(&base, &report, &version);
-    let bumped = crate::changelog::older(&version, &required);
+    let (changelog, needed) = crate::changelog::update(&base, &report, &base_version);
+    let required = if crate::changelog::older(&base_version, &needed) {
+        needed
+    } else {
+        base_version.clone()
+    };
+    let bumped = version != required;
     if changelog != changelog_now {
         if check {
             let path = format!("{SDK_DIR}/{CHANGELOG}");
@@ -204,7 +221,7 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
     } else if written == 0 {
         println!("nothing changed");
     } else if has_head {
-        print!("{}", report.render(SDK_DIR, &version));
+        print!("{}", report.render(SDK_DIR, &base_version));
     }
     Ok(())
 }

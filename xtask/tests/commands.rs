@@ -645,14 +645,13 @@ fn git(dir: &Path, args: &[&str]) {
 
 /// A breaking edit to the committed spec: `regen --check` fails until the version is bumped
 /// (0.x: minor), and `regen` writes the Unreleased section and the bump; both survive the
-/// commit that follows.
+/// commit that follows. Undoing the edit before committing undoes both: the changelog and
+/// the version follow the committed ones plus the diff, not earlier runs.
 #[test]
 fn regen_keeps_the_changelog_and_version_in_step_with_the_diff() {
     let dir = scratch();
-    git(dir.path(), &["init", "-q"]);
-    git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["commit", "-qm", "start"]);
     let manifest = dir.path().join("postpress-sdk/Cargo.toml");
+    let changelog_path = dir.path().join("postpress-sdk/CHANGELOG.md");
     let version = |m: &Path| {
         let text = std::fs::read_to_string(m).unwrap();
         text.lines()
@@ -663,7 +662,24 @@ fn regen_keeps_the_changelog_and_version_in_step_with_the_diff() {
             })
             .unwrap()
     };
-    assert_eq!(version(&manifest), "0.1.0");
+    // Start from a release of the current version: no unreleased changes.
+    let released = version(&manifest);
+    let (major, minor) = {
+        let mut parts = released.split('.').map(|p| p.parse::<u64>().unwrap());
+        (parts.next().unwrap(), parts.next().unwrap())
+    };
+    let next = if major == 0 {
+        format!("0.{}.0", minor + 1)
+    } else {
+        format!("{}.0.0", major + 1)
+    };
+    let initial = format!("# Changelog\n\n## {released}\n\n- First release.\n");
+    std::fs::write(&changelog_path, &initial).unwrap();
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "start"]);
+    let committed_spec = std::fs::read(dir.path().join("specs/postpress.json")).unwrap();
+    let committed_yaml = std::fs::read(dir.path().join("specs/postpress.yaml")).unwrap();
 
     let (doc, schema, prop) = edited_spec();
     write_spec(dir.path(), &doc);
@@ -671,15 +687,19 @@ fn regen_keeps_the_changelog_and_version_in_step_with_the_diff() {
     let said = text(&out);
     assert!(!out.status.success(), "{said}");
     assert!(
-        said.contains("version 0.1.0, but the unreleased changes need 0.2.0 (a breaking change"),
+        said.contains(&format!(
+            "version {released}, but the unreleased changes need {next} (a breaking change"
+        )),
         "{said}"
     );
 
     let out = xtask(dir.path(), &["regen"]);
     assert!(out.status.success(), "{}", text(&out));
-    assert_eq!(version(&manifest), "0.2.0");
-    let changelog = std::fs::read_to_string(dir.path().join("postpress-sdk/CHANGELOG.md")).unwrap();
-    let (unreleased, released) = changelog.split_once("## 0.1.0").expect("the release kept");
+    assert_eq!(version(&manifest), next);
+    let changelog = std::fs::read_to_string(&changelog_path).unwrap();
+    let (unreleased, released_part) = changelog
+        .split_once(&format!("## {released}"))
+        .expect("the release kept");
     assert!(unreleased.contains("## Unreleased"), "{changelog}");
     let (breaking, compatible) = unreleased
         .split_once("### Non-breaking")
@@ -692,13 +712,28 @@ fn regen_keeps_the_changelog_and_version_in_step_with_the_diff() {
         compatible.contains("- GET /widgets: operation added"),
         "{changelog}"
     );
-    assert!(released.contains("First release"), "{changelog}");
+    assert!(released_part.contains("First release"), "{changelog}");
     assert!(xtask(dir.path(), &["regen", "--check"]).status.success());
 
-    // Committed, the spec no longer differs from HEAD; the entry and the bump stay.
+    // Undone before the commit: a second regen leaves no entry and no bump behind.
+    std::fs::write(dir.path().join("specs/postpress.json"), &committed_spec).unwrap();
+    std::fs::write(dir.path().join("specs/postpress.yaml"), &committed_yaml).unwrap();
+    let out = xtask(dir.path(), &["regen"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(version(&manifest), released);
+    assert_eq!(std::fs::read_to_string(&changelog_path).unwrap(), initial);
+
+    // Redone and committed, the spec no longer differs from HEAD; the entry and the bump stay.
+    write_spec(dir.path(), &doc);
+    assert!(xtask(dir.path(), &["regen"]).status.success());
     git(dir.path(), &["add", "-A"]);
     git(dir.path(), &["commit", "-qm", "regen"]);
     let out = xtask(dir.path(), &["regen", "--check"]);
     assert!(out.status.success(), "{}", text(&out));
-    assert_eq!(version(&manifest), "0.2.0");
+    assert_eq!(version(&manifest), next);
+    assert!(
+        std::fs::read_to_string(&changelog_path)
+            .unwrap()
+            .contains(&format!("property `{prop}` removed")),
+    );
 }

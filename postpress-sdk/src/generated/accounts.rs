@@ -163,6 +163,7 @@ impl Accounts {
     /// - `400`: [`Error`](crate::types::Error)
     /// - `401`: [`Error`](crate::types::Error)
     /// - `404`: [`Error`](crate::types::Error)
+    /// - `408`: [`Error`](crate::types::Error)
     /// - `429`: [`Error`](crate::types::Error)
     /// - `502`: [`Error`](crate::types::Error)
     ///
@@ -360,7 +361,7 @@ impl Accounts {
     /// - `partial` (query, optional): Resync only part of the history (LinkedIn).
     /// - `linkedin_product` (query, optional): Restrict the resync to one LinkedIn product; leave out for all.
     /// - `before` (query, optional): One bound of the time span, in epoch milliseconds. The page calls it the end of the
-    /// - `after` (query, optional): Lower bound of the time span, in epoch milliseconds.
+    /// - `after` (query, optional): The other bound of the time span, in epoch milliseconds. The page calls it the start
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -838,7 +839,9 @@ impl ResyncBuilder {
         self.before = ::std::option::Option::Some(value.into());
         self
     }
-    /// Lower bound of the time span, in epoch milliseconds.
+    /// The other bound of the time span, in epoch milliseconds. The page calls it the start
+    /// of the span and the highest epoch; as for `before`, this document repeats the page
+    /// and claims neither reading.
     pub fn after(
         mut self,
         value: impl ::std::convert::Into<super::types::UnixMillis>,

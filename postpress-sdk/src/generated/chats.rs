@@ -90,6 +90,9 @@ impl Chats {
     /// the attendee list with a `[]` key (`attendees_ids[]=…`): the property is therefore named
     /// `attendees_ids[]`, an exploded `form` array repeats that exact key once per attendee, and
     /// `linkedin` is encoded `style: deepObject`.
+    /// OpenAPI 3.0 defines `style` in an encoding only for form bodies (3.1 extends it to
+    /// multipart), so a 3.0 tool may send these fields as JSON parts instead; the SDK sends
+    /// bracket notation.
     ///
     /// # Parameters
     /// - body (`multipart/form-data`, required): a [`StartChatRequest`](crate::types::StartChatRequest), built with `new(account_id, attendees_ids)` and setters

@@ -120,6 +120,9 @@ impl Users {
     /// fields travel in bracket notation (`location[id]=…`,
     /// `picture_settings[layout][bottomLeft][x]=1.25`), with arrays inside them repeating the
     /// key (`experience[skills]=…`): each object field is encoded `style: deepObject`.
+    /// OpenAPI 3.0 defines `style` in an encoding only for form bodies (3.1 extends it to
+    /// multipart), so a 3.0 tool may send these fields as JSON parts instead; the SDK sends
+    /// bracket notation.
     ///
     /// # Parameters
     /// - body (`multipart/form-data`, required): a [`EditOwnProfileRequest`](crate::types::EditOwnProfileRequest), built with `new(account_id)` and setters
