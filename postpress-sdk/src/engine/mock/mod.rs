@@ -20,3 +20,13 @@ pub use reply::Reply;
 pub use route::Operation;
 pub use server::StubServer;
 pub use stub::{Stub, StubHandle};
+
+/// The retry policy of a client made for a mock: the default number of retries and cap on
+/// `Retry-After`, with backoff of a few milliseconds, so a test of retries runs fast.
+pub fn quick_retries() -> super::RetryPolicy {
+    super::RetryPolicy {
+        initial_delay: std::time::Duration::from_millis(1),
+        max_delay: std::time::Duration::from_millis(20),
+        ..super::RetryPolicy::default()
+    }
+}

@@ -87,8 +87,8 @@ impl RecordedRequest {
         self.header("authorization")
     }
 
-    /// The raw body.
-    pub fn body(&self) -> &Bytes {
+    /// The body as sent.
+    pub fn raw_body(&self) -> &Bytes {
         &self.body
     }
 
