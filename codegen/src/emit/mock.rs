@@ -1,7 +1,7 @@
 //! Operations -> `mock.rs`, the typed half of the `mock` feature: a `MockServer` over the
 //! engine's stub server, one stub accessor struct per resource group (in a module per group,
 //! as the client's groups are), and per operation a stub type (`.returns(..)` with the success
-//! body, `.respond_<status>(..)` per documented status with a JSON body, `.with_<param>(..)`
+//! body or response enum, `.fails_with(..)` with the documented error body, `.with_<param>(..)`
 //! per path and query parameter, `.pages(..)` for cursor lists) and a recorded-call type with
 //! the decoded body. Everything is read from the IR; nothing here depends on another
 //! emitter's output.
@@ -9,7 +9,9 @@
 use super::docs;
 use super::lints::module_allows;
 use super::rust_type::{Scope, rust_type};
-use crate::ir::{BodyKind, Model, Operation, Param, ParamLocation, ParamStyle, Status, Success};
+use crate::ir::{
+    BodyKind, Model, Operation, Param, ParamLocation, ParamStyle, Status, Success, Ty,
+};
 use heck::ToPascalCase;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -226,14 +228,13 @@ fn emit_operation(model: &Model, op: &Operation) -> TokenStream {
          `Deref`), and its body decoded."
     )]);
     let returns = returns_fn(model, op);
-    let by_status = status_fns(op);
+    let by_status = error_fns(op);
     let params = op.params.iter().filter_map(param_fn);
     let pages = pages_fn(op);
     let body = body_fn(op);
     quote! {
         #stub_doc
         #[derive(Debug, Clone)]
-        #[must_use = "a stub is configured by chaining; keep it to read its calls"]
         pub struct #stub {
             handle: crate::engine::mock::StubHandle,
         }
@@ -363,37 +364,52 @@ fn returns_fn(model: &Model, op: &Operation) -> TokenStream {
     }
 }
 
-/// `.respond_<code>(body)` for every documented status with one code and a JSON body, errors
-/// included: the typed way to answer a status other than the first success.
-fn status_fns(op: &Operation) -> Vec<TokenStream> {
-    let success = op.success.iter().filter_map(|c| match &c.body {
-        Success::Json(ty) => Some((c.status, ty)),
-        _ => None,
-    });
-    let errors = op
-        .errors
-        .iter()
-        .filter_map(|c| c.body.as_ref().map(|ty| (c.status, ty)));
-    let mut seen = Vec::new();
-    success
-        .chain(errors)
-        .filter_map(|(status, ty)| {
-            let code = status.code()?;
-            if seen.contains(&code) {
-                return None;
+/// `.fails_with(status, body)`: an error status with the documented body type. When the
+/// documented error bodies differ in type, one `.fails_with_<code>(body)` per status instead.
+fn error_fns(op: &Operation) -> Vec<TokenStream> {
+    let mut cases: Vec<(u16, &Ty)> = Vec::new();
+    for case in &op.errors {
+        if let (Some(code), Some(ty)) = (case.status.code(), &case.body)
+            && !cases.iter().any(|(c, _)| *c == code)
+        {
+            cases.push((code, ty));
+        }
+    }
+    let Some((_, first)) = cases.first() else {
+        return Vec::new();
+    };
+    let codes: Vec<String> = cases.iter().map(|(c, _)| format!("`{c}`")).collect();
+    if cases.iter().all(|(_, ty)| ty == first) {
+        let ty = rust_type(first, Scope::Group, false);
+        let doc = docs::attrs(&[format!(
+            "Answers `status` with this error body (documented for {}).",
+            codes.join(", ")
+        )]);
+        return vec![quote! {
+            #doc
+            pub fn fails_with(self, status: u16, body: impl ::std::convert::Into<#ty>) -> Self {
+                let body: #ty = body.into();
+                self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
+                self
             }
-            seen.push(code);
-            let name = format_ident!("respond_{}", code);
+        }];
+    }
+    cases
+        .iter()
+        .map(|(code, ty)| {
+            let name = format_ident!("fails_with_{}", code);
             let ty = rust_type(ty, Scope::Group, false);
-            let doc = docs::attrs(&[format!("Answers {code} with this body, as documented.")]);
-            Some(quote! {
+            let doc = docs::attrs(&[format!(
+                "Answers {code} with this error body, as documented."
+            )]);
+            quote! {
                 #doc
                 pub fn #name(self, body: impl ::std::convert::Into<#ty>) -> Self {
                     let body: #ty = body.into();
                     self.handle.push_reply(crate::engine::mock::Reply::json(#code, &body));
                     self
                 }
-            })
+            }
         })
         .collect()
 }

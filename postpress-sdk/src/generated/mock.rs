@@ -519,7 +519,6 @@ pub mod accounts {
     }
     /// A stub of `GET /accounts` (operation `AccountsController_listAccounts`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct ListStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -539,58 +538,14 @@ pub mod accounts {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::AccountList>,
-        ) -> Self {
-            let body: super::types::AccountList = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `cursor` is `value`.
@@ -659,7 +614,6 @@ pub mod accounts {
     impl ListCall {}
     /// A stub of `POST /accounts` (operation `AccountsController_connectAccount`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct ConnectStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -683,76 +637,14 @@ pub mod accounts {
             self.handle.push_reply(reply);
             self
         }
-        /// Answers 201 with this body, as documented.
-        pub fn respond_201(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `408`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::AccountCreated>,
-        ) -> Self {
-            let body: super::types::AccountCreated = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
-            self
-        }
-        /// Answers 202 with this body, as documented.
-        pub fn respond_202(
-            self,
-            body: impl ::std::convert::Into<super::types::Checkpoint>,
-        ) -> Self {
-            let body: super::types::Checkpoint = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(202u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 408 with this body, as documented.
-        pub fn respond_408(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(408u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
     }
@@ -785,7 +677,6 @@ pub mod accounts {
     }
     /// A stub of `GET /accounts/{id}` (operation `AccountsController_getAccount`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct GetStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -805,58 +696,14 @@ pub mod accounts {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::Account>,
-        ) -> Self {
-            let body: super::types::Account = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `id` is `value`.
@@ -888,7 +735,6 @@ pub mod accounts {
     impl GetCall {}
     /// A stub of `POST /accounts/{id}` (operation `AccountsController_reconnectAccount`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct ReconnectStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -915,67 +761,14 @@ pub mod accounts {
             self.handle.push_reply(reply);
             self
         }
-        /// Answers 201 with this body, as documented.
-        pub fn respond_201(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::AccountReconnected>,
-        ) -> Self {
-            let body: super::types::AccountReconnected = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
-            self
-        }
-        /// Answers 202 with this body, as documented.
-        pub fn respond_202(
-            self,
-            body: impl ::std::convert::Into<super::types::Checkpoint>,
-        ) -> Self {
-            let body: super::types::Checkpoint = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(202u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `id` is `value`.
@@ -1017,7 +810,6 @@ pub mod accounts {
     }
     /// A stub of `DELETE /accounts/{id}` (operation `AccountsController_deleteAccount`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct DeleteStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -1037,58 +829,14 @@ pub mod accounts {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::AccountDeleted>,
-        ) -> Self {
-            let body: super::types::AccountDeleted = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `id` is `value`.
@@ -1120,7 +868,6 @@ pub mod accounts {
     impl DeleteCall {}
     /// A stub of `PATCH /accounts/{id}` (operation `AccountsController_updateAccount`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct UpdateStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -1140,58 +887,14 @@ pub mod accounts {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::Account>,
-        ) -> Self {
-            let body: super::types::Account = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `id` is `value`.
@@ -1233,7 +936,6 @@ pub mod accounts {
     }
     /// A stub of `POST /accounts/checkpoint` (operation `AccountsController_solveCheckpoint`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct SolveCheckpointStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -1260,76 +962,14 @@ pub mod accounts {
             self.handle.push_reply(reply);
             self
         }
-        /// Answers 201 with this body, as documented.
-        pub fn respond_201(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `408`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::AccountCreated>,
-        ) -> Self {
-            let body: super::types::AccountCreated = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
-            self
-        }
-        /// Answers 202 with this body, as documented.
-        pub fn respond_202(
-            self,
-            body: impl ::std::convert::Into<super::types::Checkpoint>,
-        ) -> Self {
-            let body: super::types::Checkpoint = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(202u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 408 with this body, as documented.
-        pub fn respond_408(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(408u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
     }
@@ -1362,7 +1002,6 @@ pub mod accounts {
     }
     /// A stub of `POST /accounts/checkpoint/resend` (operation `AccountsController_resendCheckpoint`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct ResendCheckpointStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -1382,58 +1021,14 @@ pub mod accounts {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::CheckpointResend>,
-        ) -> Self {
-            let body: super::types::CheckpointResend = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
     }
@@ -1466,7 +1061,6 @@ pub mod accounts {
     }
     /// A stub of `GET /accounts/{account_id}/sync` (operation `AccountsController_resyncAccount`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct ResyncStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -1486,58 +1080,14 @@ pub mod accounts {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::AccountResync>,
-        ) -> Self {
-            let body: super::types::AccountResync = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `account_id` is `value`.
@@ -1644,7 +1194,6 @@ pub mod hosted {
     }
     /// A stub of `POST /hosted/accounts/link` (operation `HostedController_createHostedAuthLink`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct CreateAuthLinkStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -1664,58 +1213,14 @@ pub mod hosted {
             self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
             self
         }
-        /// Answers 201 with this body, as documented.
-        pub fn respond_201(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::HostedAuthUrl>,
-        ) -> Self {
-            let body: super::types::HostedAuthUrl = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
     }
@@ -1780,7 +1285,6 @@ pub mod posts {
     }
     /// A stub of `POST /posts` (operation `PostsController_createPost`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct CreateStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -1800,58 +1304,14 @@ pub mod posts {
             self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
             self
         }
-        /// Answers 201 with this body, as documented.
-        pub fn respond_201(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::PostCreated>,
-        ) -> Self {
-            let body: super::types::PostCreated = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
     }
@@ -1884,7 +1344,6 @@ pub mod posts {
     }
     /// A stub of `GET /posts/{post_id}` (operation `PostsController_getPost`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct GetStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -1904,58 +1363,14 @@ pub mod posts {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::Post>,
-        ) -> Self {
-            let body: super::types::Post = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `post_id` is `value`.
@@ -2002,7 +1417,6 @@ pub mod posts {
     impl GetCall {}
     /// A stub of `POST /posts/reaction` (operation `PostsController_addPostReaction`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct AddReactionStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -2022,58 +1436,14 @@ pub mod posts {
             self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
             self
         }
-        /// Answers 201 with this body, as documented.
-        pub fn respond_201(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::ReactionAdded>,
-        ) -> Self {
-            let body: super::types::ReactionAdded = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
     }
@@ -2106,7 +1476,6 @@ pub mod posts {
     }
     /// A stub of `GET /posts/{post_id}/reactions` (operation `PostsController_listPostReactions`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct ListReactionsStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -2126,58 +1495,14 @@ pub mod posts {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::PostReactionPage>,
-        ) -> Self {
-            let body: super::types::PostReactionPage = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `post_id` is `value`.
@@ -2375,7 +1700,6 @@ pub mod users {
     }
     /// A stub of `GET /users/{identifier}` (operation `UsersController_getProfile`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct GetProfileStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -2395,58 +1719,14 @@ pub mod users {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::UserProfile>,
-        ) -> Self {
-            let body: super::types::UserProfile = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `identifier` is `value`.
@@ -2532,7 +1812,6 @@ pub mod users {
     impl GetProfileCall {}
     /// A stub of `GET /users/me` (operation `UsersController_getOwnProfile`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct GetOwnProfileStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -2552,58 +1831,14 @@ pub mod users {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::AccountOwnerProfile>,
-        ) -> Self {
-            let body: super::types::AccountOwnerProfile = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
@@ -2641,7 +1876,6 @@ pub mod users {
     impl GetOwnProfileCall {}
     /// A stub of `PATCH /users/me/edit` (operation `UsersController_editOwnProfile`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct EditOwnProfileStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -2661,58 +1895,14 @@ pub mod users {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::ProfileEdited>,
-        ) -> Self {
-            let body: super::types::ProfileEdited = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
     }
@@ -2745,7 +1935,6 @@ pub mod users {
     }
     /// A stub of `GET /users/{identifier}/posts` (operation `UsersController_listUserPosts`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct ListPostsStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -2765,58 +1954,14 @@ pub mod users {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::PostList>,
-        ) -> Self {
-            let body: super::types::PostList = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `identifier` is `value`.
@@ -2920,7 +2065,6 @@ pub mod users {
     impl ListPostsCall {}
     /// A stub of `GET /users/{identifier}/reactions` (operation `UsersController_listUserReactions`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct ListReactionsStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -2940,58 +2084,14 @@ pub mod users {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::PostReactionList>,
-        ) -> Self {
-            let body: super::types::PostReactionList = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `identifier` is `value`.
@@ -3084,7 +2184,6 @@ pub mod users {
     impl ListReactionsCall {}
     /// A stub of `GET /users/relations` (operation `UsersController_listRelations`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct ListRelationsStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -3104,58 +2203,14 @@ pub mod users {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::UserRelationsList>,
-        ) -> Self {
-            let body: super::types::UserRelationsList = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `cursor` is `value`.
@@ -3254,7 +2309,6 @@ pub mod users {
     impl ListRelationsCall {}
     /// A stub of `GET /users/followers` (operation `UsersController_listFollowers`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct ListFollowersStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -3274,58 +2328,14 @@ pub mod users {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::UserFollowersList>,
-        ) -> Self {
-            let body: super::types::UserFollowersList = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `user_id` is `value`.
@@ -3424,7 +2434,6 @@ pub mod users {
     impl ListFollowersCall {}
     /// A stub of `GET /users/following` (operation `UsersController_listFollowing`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct ListFollowingStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -3444,58 +2453,14 @@ pub mod users {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::UserRelationsList>,
-        ) -> Self {
-            let body: super::types::UserRelationsList = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `user_id` is `value`.
@@ -3594,7 +2559,6 @@ pub mod users {
     impl ListFollowingCall {}
     /// A stub of `POST /users/invite` (operation `UsersController_sendInvitation`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct SendInvitationStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -3614,58 +2578,14 @@ pub mod users {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::UserInvitationSent>,
-        ) -> Self {
-            let body: super::types::UserInvitationSent = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
     }
@@ -3698,7 +2618,6 @@ pub mod users {
     }
     /// A stub of `GET /users/invite/sent` (operation `UsersController_listSentInvitations`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct ListSentInvitationsStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -3718,58 +2637,14 @@ pub mod users {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::InvitationSentList>,
-        ) -> Self {
-            let body: super::types::InvitationSentList = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `cursor` is `value`.
@@ -3855,7 +2730,6 @@ pub mod users {
     impl ListSentInvitationsCall {}
     /// A stub of `DELETE /users/invite/sent/{invitation_id}` (operation `UsersController_cancelInvitation`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct CancelInvitationStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -3875,58 +2749,14 @@ pub mod users {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::InvitationCanceled>,
-        ) -> Self {
-            let body: super::types::InvitationCanceled = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `invitation_id` is `value`.
@@ -3973,7 +2803,6 @@ pub mod users {
     impl CancelInvitationCall {}
     /// A stub of `GET /users/invite/received` (operation `UsersController_listReceivedInvitations`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct ListReceivedInvitationsStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -3993,58 +2822,14 @@ pub mod users {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::InvitationReceivedList>,
-        ) -> Self {
-            let body: super::types::InvitationReceivedList = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `cursor` is `value`.
@@ -4130,7 +2915,6 @@ pub mod users {
     impl ListReceivedInvitationsCall {}
     /// A stub of `POST /users/invite/received/{invitation_id}` (operation `UsersController_handleInvitation`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct HandleInvitationStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -4150,58 +2934,14 @@ pub mod users {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::UserInvitationHandled>,
-        ) -> Self {
-            let body: super::types::UserInvitationHandled = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `invitation_id` is `value`.
@@ -4314,7 +3054,6 @@ pub mod linkedin {
     }
     /// A stub of `POST /linkedin/search` (operation `LinkedinController_search`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct SearchStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -4334,58 +3073,14 @@ pub mod linkedin {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::LinkedinSearchResult>,
-        ) -> Self {
-            let body: super::types::LinkedinSearchResult = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
@@ -4459,7 +3154,6 @@ pub mod linkedin {
     }
     /// A stub of `POST /linkedin/user/{user_id}` (operation `LinkedinController_performUserAction`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct PerformUserActionStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -4479,58 +3173,14 @@ pub mod linkedin {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::LinkedinPerformActionOnUser>,
-        ) -> Self {
-            let body: super::types::LinkedinPerformActionOnUser = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `user_id` is `value`.
@@ -4572,7 +3222,6 @@ pub mod linkedin {
     }
     /// A stub of `GET /linkedin/inmail_balance` (operation `LinkedinController_getInmailBalance`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct GetInmailBalanceStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -4592,58 +3241,14 @@ pub mod linkedin {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::LinkedinInmailBalance>,
-        ) -> Self {
-            let body: super::types::LinkedinInmailBalance = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
@@ -4681,7 +3286,6 @@ pub mod linkedin {
     impl GetInmailBalanceCall {}
     /// A stub of `POST /linkedin/profile/endorse` (operation `LinkedinController_endorseSkill`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct EndorseSkillStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -4701,58 +3305,14 @@ pub mod linkedin {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::LinkedinProfileEndorse>,
-        ) -> Self {
-            let body: super::types::LinkedinProfileEndorse = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
     }
@@ -4782,7 +3342,6 @@ pub mod linkedin {
     }
     /// A stub of `POST /linkedin/jobs` (operation `LinkedinController_createJobPosting`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct CreateJobPostingStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -4802,58 +3361,14 @@ pub mod linkedin {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::LinkedinJobPostingDraftCreated>,
-        ) -> Self {
-            let body: super::types::LinkedinJobPostingDraftCreated = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
     }
@@ -4886,7 +3401,6 @@ pub mod linkedin {
     }
     /// A stub of `PATCH /linkedin/jobs/{job_id}` (operation `LinkedinController_editJobPosting`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct EditJobPostingStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -4906,58 +3420,14 @@ pub mod linkedin {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::LinkedinJobPostingEdited>,
-        ) -> Self {
-            let body: super::types::LinkedinJobPostingEdited = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `job_id` is `value`.
@@ -4999,7 +3469,6 @@ pub mod linkedin {
     }
     /// A stub of `POST /linkedin/jobs/{draft_id}/publish` (operation `LinkedinController_publishJobPosting`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct PublishJobPostingStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -5019,58 +3488,14 @@ pub mod linkedin {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::JobPublishResult>,
-        ) -> Self {
-            let body: super::types::JobPublishResult = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `draft_id` is `value`.
@@ -5112,7 +3537,6 @@ pub mod linkedin {
     }
     /// A stub of `POST /linkedin/jobs/{draft_id}/checkpoint` (operation `LinkedinController_solveJobCheckpoint`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct SolveJobCheckpointStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -5132,58 +3556,14 @@ pub mod linkedin {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::JobPublishResult>,
-        ) -> Self {
-            let body: super::types::JobPublishResult = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `draft_id` is `value`.
@@ -5225,7 +3605,6 @@ pub mod linkedin {
     }
     /// A stub of `GET /linkedin/jobs/{id}/applicants` (operation `LinkedinController_listJobApplicants`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct ListJobApplicantsStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -5245,58 +3624,14 @@ pub mod linkedin {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::LinkedinJobApplicantList>,
-        ) -> Self {
-            let body: super::types::LinkedinJobApplicantList = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `id` is `value`.
@@ -5541,7 +3876,6 @@ pub mod linkedin {
     impl ListJobApplicantsCall {}
     /// A stub of `GET /linkedin/jobs/applicants/{applicant_id}` (operation `LinkedinController_getJobApplicant`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct GetJobApplicantStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -5561,58 +3895,14 @@ pub mod linkedin {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::LinkedinJobApplicant>,
-        ) -> Self {
-            let body: super::types::LinkedinJobApplicant = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `applicant_id` is `value`.
@@ -5718,7 +4008,6 @@ pub mod chats {
     }
     /// A stub of `GET /chats` (operation `ChatsController_listChats`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct ListStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -5738,58 +4027,14 @@ pub mod chats {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::ChatList>,
-        ) -> Self {
-            let body: super::types::ChatList = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
@@ -5917,7 +4162,6 @@ pub mod chats {
     impl ListCall {}
     /// A stub of `POST /chats` (operation `ChatsController_startChat`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct StartStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -5937,58 +4181,14 @@ pub mod chats {
             self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
             self
         }
-        /// Answers 201 with this body, as documented.
-        pub fn respond_201(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::ChatStarted>,
-        ) -> Self {
-            let body: super::types::ChatStarted = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
     }
@@ -6021,7 +4221,6 @@ pub mod chats {
     }
     /// A stub of `GET /chats/{chat_id}` (operation `ChatsController_getChat`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct GetStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -6041,58 +4240,14 @@ pub mod chats {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::Chat>,
-        ) -> Self {
-            let body: super::types::Chat = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `chat_id` is `value`.
@@ -6139,7 +4294,6 @@ pub mod chats {
     impl GetCall {}
     /// A stub of `PATCH /chats/{chat_id}` (operation `ChatsController_performChatAction`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct PerformActionStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -6159,58 +4313,14 @@ pub mod chats {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::ChatPatched>,
-        ) -> Self {
-            let body: super::types::ChatPatched = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `chat_id` is `value`.
@@ -6249,7 +4359,6 @@ pub mod chats {
     }
     /// A stub of `GET /chats/{chat_id}/messages` (operation `ChatsController_listChatMessages`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct ListMessagesStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -6269,58 +4378,14 @@ pub mod chats {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::MessageList>,
-        ) -> Self {
-            let body: super::types::MessageList = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `chat_id` is `value`.
@@ -6435,7 +4500,6 @@ pub mod chats {
     impl ListMessagesCall {}
     /// A stub of `POST /chats/{chat_id}/messages` (operation `ChatsController_sendMessage`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct SendMessageStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -6455,58 +4519,14 @@ pub mod chats {
             self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
             self
         }
-        /// Answers 201 with this body, as documented.
-        pub fn respond_201(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::MessageSent>,
-        ) -> Self {
-            let body: super::types::MessageSent = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `chat_id` is `value`.
@@ -6548,7 +4568,6 @@ pub mod chats {
     }
     /// A stub of `GET /chats/{chat_id}/attendees` (operation `ChatsController_listChatAttendees`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct ListAttendeesStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -6568,58 +4587,14 @@ pub mod chats {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::ChatAttendeeList>,
-        ) -> Self {
-            let body: super::types::ChatAttendeeList = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `chat_id` is `value`.
@@ -6651,7 +4626,6 @@ pub mod chats {
     impl ListAttendeesCall {}
     /// A stub of `GET /chats/{chat_id}/sync` (operation `ChatsController_syncChat`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct SyncStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -6671,58 +4645,14 @@ pub mod chats {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::ChatHistorySync>,
-        ) -> Self {
-            let body: super::types::ChatHistorySync = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `chat_id` is `value`.
@@ -6771,7 +4701,6 @@ pub mod attendees {
     }
     /// A stub of `GET /chat_attendees/{attendee_id}/chats` (operation `AttendeesController_listAttendeeChats`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct ListChatsStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -6791,58 +4720,14 @@ pub mod attendees {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::ChatList>,
-        ) -> Self {
-            let body: super::types::ChatList = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `attendee_id` is `value`.
@@ -6998,7 +4883,6 @@ pub mod messages {
     }
     /// A stub of `GET /messages` (operation `MessagesController_listMessages`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct ListStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -7018,58 +4902,14 @@ pub mod messages {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::MessageList>,
-        ) -> Self {
-            let body: super::types::MessageList = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `cursor` is `value`.
@@ -7190,7 +5030,6 @@ pub mod messages {
     impl ListCall {}
     /// A stub of `GET /messages/{message_id}` (operation `MessagesController_getMessage`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct GetStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -7210,58 +5049,14 @@ pub mod messages {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::Message>,
-        ) -> Self {
-            let body: super::types::Message = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `message_id` is `value`.
@@ -7293,7 +5088,6 @@ pub mod messages {
     impl GetCall {}
     /// A stub of `DELETE /messages/{message_id}` (operation `MessagesController_deleteMessage`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct DeleteStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -7313,58 +5107,14 @@ pub mod messages {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::MessageDeleted>,
-        ) -> Self {
-            let body: super::types::MessageDeleted = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `message_id` is `value`.
@@ -7396,7 +5146,6 @@ pub mod messages {
     impl DeleteCall {}
     /// A stub of `POST /messages/{message_id}/reaction` (operation `MessagesController_addMessageReaction`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct AddReactionStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -7416,67 +5165,14 @@ pub mod messages {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `403`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::MessageReactionAdded>,
-        ) -> Self {
-            let body: super::types::MessageReactionAdded = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 403 with this body, as documented.
-        pub fn respond_403(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(403u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `message_id` is `value`.
@@ -7518,7 +5214,6 @@ pub mod messages {
     }
     /// A stub of `POST /messages/{message_id}/forward` (operation `MessagesController_forwardMessage`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct ForwardStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -7538,58 +5233,14 @@ pub mod messages {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::MessageForwarded>,
-        ) -> Self {
-            let body: super::types::MessageForwarded = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `message_id` is `value`.
@@ -7660,7 +5311,6 @@ pub mod webhooks {
     }
     /// A stub of `GET /webhooks` (operation `WebhooksController_listWebhooks`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct ListStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -7680,58 +5330,14 @@ pub mod webhooks {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::WebhookList>,
-        ) -> Self {
-            let body: super::types::WebhookList = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `limit` is `value`.
@@ -7800,7 +5406,6 @@ pub mod webhooks {
     impl ListCall {}
     /// A stub of `POST /webhooks` (operation `WebhooksController_createWebhook`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct CreateStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -7820,58 +5425,14 @@ pub mod webhooks {
             self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
             self
         }
-        /// Answers 201 with this body, as documented.
-        pub fn respond_201(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::WebhookCreated>,
-        ) -> Self {
-            let body: super::types::WebhookCreated = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
     }
@@ -7904,7 +5465,6 @@ pub mod webhooks {
     }
     /// A stub of `DELETE /webhooks/{id}` (operation `WebhooksController_deleteWebhook`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct DeleteStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -7924,58 +5484,14 @@ pub mod webhooks {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::WebhookDeleted>,
-        ) -> Self {
-            let body: super::types::WebhookDeleted = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `id` is `value`.
@@ -8024,7 +5540,6 @@ pub mod emails {
     }
     /// A stub of `POST /emails/drafts` (operation `EmailsController_createDraft`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct CreateDraftStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -8044,67 +5559,14 @@ pub mod emails {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::DraftCreated>,
-        ) -> Self {
-            let body: super::types::DraftCreated = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 201 with this body, as documented.
-        pub fn respond_201(
-            self,
-            body: impl ::std::convert::Into<super::types::DraftCreated>,
-        ) -> Self {
-            let body: super::types::DraftCreated = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
     }
@@ -8181,7 +5643,6 @@ pub mod calendars {
     }
     /// A stub of `GET /calendars` (operation `CalendarsController_listCalendars`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct ListStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -8201,58 +5662,14 @@ pub mod calendars {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::CalendarList>,
-        ) -> Self {
-            let body: super::types::CalendarList = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
@@ -8336,7 +5753,6 @@ pub mod calendars {
     impl ListCall {}
     /// A stub of `GET /events` (operation `CalendarsController_listEvents`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct ListEventsStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -8356,58 +5772,14 @@ pub mod calendars {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::CalendarEventList>,
-        ) -> Self {
-            let body: super::types::CalendarEventList = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
@@ -8513,7 +5885,6 @@ pub mod calendars {
     impl ListEventsCall {}
     /// A stub of `POST /calendars/{calendar_id}/events` (operation `CalendarsController_createEvent`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct CreateEventStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -8533,58 +5904,14 @@ pub mod calendars {
             self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
             self
         }
-        /// Answers 201 with this body, as documented.
-        pub fn respond_201(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::CalendarEventCreated>,
-        ) -> Self {
-            let body: super::types::CalendarEventCreated = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `calendar_id` is `value`.
@@ -8641,7 +5968,6 @@ pub mod calendars {
     }
     /// A stub of `GET /calendars/{calendar_id}/events/{event_id}` (operation `CalendarsController_getEvent`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct GetEventStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -8661,58 +5987,14 @@ pub mod calendars {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::CalendarEvent>,
-        ) -> Self {
-            let body: super::types::CalendarEvent = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `calendar_id` is `value`.
@@ -8768,7 +6050,6 @@ pub mod calendars {
     impl GetEventCall {}
     /// A stub of `DELETE /calendars/{calendar_id}/events/{event_id}` (operation `CalendarsController_deleteEvent`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct DeleteEventStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -8788,58 +6069,14 @@ pub mod calendars {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::CalendarEventDeleted>,
-        ) -> Self {
-            let body: super::types::CalendarEventDeleted = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `calendar_id` is `value`.
@@ -8895,7 +6132,6 @@ pub mod calendars {
     impl DeleteEventCall {}
     /// A stub of `PATCH /calendars/{calendar_id}/events/{event_id}` (operation `CalendarsController_updateEvent`). Each answer-setting call appends to its sequence of answers; the last one repeats.
     #[derive(Debug, Clone)]
-    #[must_use = "a stub is configured by chaining; keep it to read its calls"]
     pub struct UpdateEventStub {
         handle: crate::engine::mock::StubHandle,
     }
@@ -8915,58 +6151,14 @@ pub mod calendars {
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
         }
-        /// Answers 200 with this body, as documented.
-        pub fn respond_200(
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        pub fn fails_with(
             self,
-            body: impl ::std::convert::Into<super::types::CalendarEventEdited>,
-        ) -> Self {
-            let body: super::types::CalendarEventEdited = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers 400 with this body, as documented.
-        pub fn respond_400(
-            self,
+            status: u16,
             body: impl ::std::convert::Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(400u16, &body));
-            self
-        }
-        /// Answers 401 with this body, as documented.
-        pub fn respond_401(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(401u16, &body));
-            self
-        }
-        /// Answers 404 with this body, as documented.
-        pub fn respond_404(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(404u16, &body));
-            self
-        }
-        /// Answers 429 with this body, as documented.
-        pub fn respond_429(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(429u16, &body));
-            self
-        }
-        /// Answers 502 with this body, as documented.
-        pub fn respond_502(
-            self,
-            body: impl ::std::convert::Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(502u16, &body));
+            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `calendar_id` is `value`.
