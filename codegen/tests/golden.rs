@@ -71,6 +71,26 @@ fn v31_webhooks_payloads_become_types_listed_in_the_index() {
     golden_document("webhooks_3_1");
 }
 
+/// The typed stubs of the `mock` feature for `tests/golden_documents/mock.yaml`: a cursor list
+/// (`.pages`, `.with_<param>`), a multipart create with two success statuses (`.returns` of the
+/// response enum) and error bodies of two types (`.fails_with_<code>`), an operation without an
+/// id (named `group.method`), and a path parameter.
+#[test]
+fn mock_stubs_per_operation() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden_documents/mock.yaml");
+    let document = std::fs::read_to_string(&path).expect("golden document exists");
+    let out = generate(document.as_bytes(), &Options::default())
+        .unwrap_or_else(|e| panic!("generation failed: {e}"));
+    let mock = out
+        .files
+        .iter()
+        .find(|f| f.path == "src/generated/mock.rs")
+        .expect("mock.rs is always emitted");
+    let mut file = syn::parse_file(&mock.contents).expect("generated code parses");
+    file.attrs.clear();
+    insta::assert_snapshot!("mock", prettyplease::unparse(&file));
+}
+
 fn golden(case: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/golden/{case}.yaml"));
     let schemas = std::fs::read_to_string(&path).expect("golden case exists");

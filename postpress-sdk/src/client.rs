@@ -105,6 +105,17 @@ impl Client {
     pub fn engine(&self) -> &Engine {
         &self.engine
     }
+
+    /// The client `mock::MockServer::client` hands out: a test key, the server's base URL,
+    /// and the default retry count with millisecond backoff, so retries are tested quickly.
+    #[cfg(feature = "mock")]
+    pub(crate) fn for_mock(base_url: &str) -> Result<Self> {
+        Self::builder()
+            .api_key("pp_test_mock")
+            .base_url(base_url)
+            .retry_policy(crate::engine::mock::quick_retries())
+            .build()
+    }
 }
 
 /// Settings for a [`Client`].

@@ -176,6 +176,58 @@
 //! `examples/webhook_receiver.rs` is a complete endpoint: it answers at once, processes in the
 //! background and skips redeliveries by key.
 //!
+//! ## Testing your code (`mock` feature)
+//!
+//! `mock` (enable it in `[dev-dependencies]`) is a typed stub server generated from the
+//! document. [`mock::MockServer::start`](crate::mock) serves on a free loopback port and
+//! `mock.client()` is a [`Client`] pointed at it (a test key, quick retry backoff). Stubs mirror
+//! the client and take its types: `.returns(..)` answers with the success body (or the response
+//! enum, whose variant picks the status), `.fails(status, code, message)` with the API's error
+//! envelope, `.fails_with(status, body)` with the documented error type, `.reply(Reply)` with
+//! anything. Each of these appends to the stub's sequence of answers; the last repeats.
+//! `.times(n)` answers at most `n` calls and expects exactly `n`; `.with_id(..)`-style setters
+//! (one per path and query parameter) and `.matching(|call| ..)` narrow what a stub answers;
+//! `.pages(..)` serves a list page by page, by cursor. The first stub (in the order made) that
+//! fits answers. `stub.calls()` gives the requests it answered, typed: `.body()` decodes the
+//! request body, and the recorded request's `idempotency_key()`, `authorization()`,
+//! `query(..)` and `path_param(..)` are there through `Deref`. A request no stub fits is answered
+//! 501 with a message naming its operation (method, path template, operation id) and listing
+//! the stubs, so the client's error says what is missing. `mock.verify()` panics when an
+//! expected call did not happen or a request matched no stub; dropping the mock does the same
+//! check, so a test that forgets `verify` still fails (turn it off with `verify_on_drop(false)`).
+//!
+//! A worked example: the function under test lists accounts, and the client retries the 502.
+//!
+//! ```
+//! # #[cfg(feature = "mock")]
+//! # mod example {
+//! use postpress_sdk::mock::{MockServer, Stub};
+//! use postpress_sdk::{Client, Result, types::AccountList};
+//!
+//! /// The code under test: how many accounts are linked.
+//! async fn count_accounts(client: &Client) -> Result<usize> {
+//!     Ok(client.accounts().list().send().await?.items.len())
+//! }
+//!
+//! # pub async fn run() {
+//! let mock = MockServer::start().await.unwrap();
+//! let list = mock
+//!     .accounts()
+//!     .list()
+//!     .fails(502, "upstream_error", "the provider did not answer") // first call
+//!     .returns(AccountList::new(vec![]))                          // the retry
+//!     .times(2);
+//! assert_eq!(count_accounts(&mock.client().unwrap()).await.unwrap(), 0);
+//! let calls = list.calls();
+//! assert_eq!(calls.len(), 2);
+//! assert_eq!(calls[0].authorization(), Some("Bearer pp_test_mock"));
+//! mock.verify();
+//! # }
+//! # }
+//! # #[cfg(feature = "mock")]
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(example::run());
+//! ```
+//!
 //! ## Logging
 //!
 //! Each request runs in a `tracing` span `api_request` with the method, the path template,
@@ -189,6 +241,7 @@
 //! - `rustls-tls` (default): TLS through rustls, no system library needed.
 //! - `native-tls`: TLS through the platform's library instead; use it with
 //!   `default-features = false, features = ["api", "native-tls"]`.
+//! - `mock`: the typed stub server above (`mock::MockServer`), for tests; off by default.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

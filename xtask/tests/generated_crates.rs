@@ -36,12 +36,18 @@ fn run(cmd: &mut Command, what: &str) {
 
 /// Generates `spec` into `work/<name>`, adds the given test files and runs `cargo test`.
 fn generate_and_test(spec: &Path, name: &str, tests: &[(&str, String)]) {
-    generate_and_test_with(spec, name, tests, "");
+    generate_and_test_with(spec, name, tests, "", &[]);
 }
 
 /// As [`generate_and_test`], appending `extra` to the generated `Cargo.toml` (test-only
-/// dependencies of this throwaway crate).
-fn generate_and_test_with(spec: &Path, name: &str, tests: &[(&str, String)], extra: &str) {
+/// dependencies of this throwaway crate) and testing with `features` on.
+fn generate_and_test_with(
+    spec: &Path,
+    name: &str,
+    tests: &[(&str, String)],
+    extra: &str,
+    features: &[&str],
+) {
     let work = work_dir();
     let out = work.join(name);
     run(
@@ -73,6 +79,11 @@ fn generate_and_test_with(spec: &Path, name: &str, tests: &[(&str, String)], ext
             .arg("test")
             .arg("--manifest-path")
             .arg(out.join("Cargo.toml"))
+            .args(if features.is_empty() {
+                Vec::new()
+            } else {
+                vec!["--features".to_owned(), features.join(",")]
+            })
             .env("CARGO_TARGET_DIR", work.join("target")),
         &format!("cargo test in the generated {name} crate"),
     );
@@ -111,7 +122,7 @@ fn golden_types_compile_and_keep_the_wire_format() {
         .expect("golden_wire.rs");
     // `serde_path_to_error` shows the path a malformed value is reported at (as the engine does).
     let dev = "\n[dev-dependencies]\nserde_path_to_error = \"0.1\"\n";
-    generate_and_test_with(&spec, "golden-types", &[("wire.rs", wire)], dev);
+    generate_and_test_with(&spec, "golden-types", &[("wire.rs", wire)], dev, &[]);
 }
 
 #[test]
@@ -240,7 +251,8 @@ fn every_parameter_and_body_style_goes_over_the_wire_as_specified() {
         .expect("ops_wire.rs");
     // Versions as in the workspace's own dev-dependencies (the lock file pins them).
     let dev = "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\naxum = \"0.8\"\nfutures-util = \"0.3\"\n";
-    generate_and_test_with(&spec, "wire-ops", &[("ops_wire.rs", test)], dev);
+    // With the generated `mock` module too: it must compile for any document.
+    generate_and_test_with(&spec, "wire-ops", &[("ops_wire.rs", test)], dev, &["mock"]);
 }
 
 /// The hand-written layer (`client.rs`, `lib.rs`) names nothing generated: a scratch copy of

@@ -1,6 +1,7 @@
 //! IR -> token streams (`quote!`) -> `syn::File` -> text (prettyplease). One file per resource
 //! group (`operations`), one for types (`types`), a `mod.rs`, the schema-example tests
-//! (`examples`) and the `API.md` index (`index`); `rust_type`, `docs` and `lints` are the
+//! (`examples`), the typed stubs of the `mock` feature (`mock`) and the `API.md` index
+//! (`index`); `rust_type`, `docs` and `lints` are the
 //! pieces they share, `standalone` the extra files of a crate of its own. Emission is a
 //! function of the IR: every name is taken from it, and no token stream is read back as text.
 
@@ -9,6 +10,7 @@ mod docs;
 mod examples;
 mod index;
 mod lints;
+mod mock;
 mod operations;
 mod rust_type;
 pub mod standalone;
@@ -98,6 +100,8 @@ pub(crate) fn emit(
         pub mod types;
         #(pub mod #group_mods;)*
         #examples_mod
+        #[cfg(feature = "mock")]
+        pub mod mock;
         impl crate::Client {
             #(#accessors)*
         }
@@ -113,6 +117,8 @@ pub(crate) fn emit(
         let tokens = operations::emit_group(model, gi, crate_name);
         push(format!("src/generated/{}.rs", group.module), tokens, t)?;
     }
+    let t = Instant::now();
+    push("src/generated/mock.rs".into(), mock::emit_mock(model), t)?;
     if examples::has_examples(model) {
         let t = Instant::now();
         push(

@@ -12,6 +12,9 @@ mod error;
 #[doc(hidden)]
 pub mod examples;
 mod fault;
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+pub mod mock;
 mod multipart;
 mod pagination;
 mod prepared;

@@ -37,6 +37,8 @@ pub mod emails;
 pub mod calendars;
 #[cfg(test)]
 mod examples;
+#[cfg(feature = "mock")]
+pub mod mock;
 impl crate::Client {
     /// Linked accounts, native authentication and checkpoints.
     pub fn accounts(&self) -> accounts::Accounts {

@@ -1,0 +1,631 @@
+//! Operations -> `mock.rs`, the typed half of the `mock` feature: a `MockServer` over the
+//! engine's stub server, one stub accessor struct per resource group (in a module per group,
+//! as the client's groups are), and per operation a stub type (`.returns(..)` with the success
+//! body or response enum, `.fails_with(..)` with the documented error body, `.with_<param>(..)`
+//! per path and query parameter, `.pages(..)` for cursor lists) and a recorded-call type with
+//! the decoded body. Everything is read from the IR; nothing here depends on another
+//! emitter's output.
+
+use super::docs;
+use super::lints::module_allows;
+use super::rust_type::{Scope, rust_type};
+use crate::ir::{
+    BodyKind, Model, Operation, Param, ParamLocation, ParamStyle, Status, Success, Ty,
+};
+use heck::ToPascalCase;
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+/// The file, its module declared as `#[cfg(feature = "mock")] pub mod mock;`.
+pub(crate) fn emit_mock(model: &Model) -> TokenStream {
+    let allows = module_allows();
+    let head = docs::inner_attrs(&[format!(
+        "Typed stubs of the {} operations for your own tests (the `mock` feature). \
+         [`MockServer::start`] serves on an ephemeral loopback port and hands out a client \
+         pointed at it; one accessor per resource group makes stubs that mirror the client's \
+         methods. A stub answers from the first time it is configured, in the order stubs \
+         were made; a request no stub matches is answered with a 501 error naming its \
+         operation and listing the stubs. The server checks its expectations when dropped; \
+         [`MockServer::verify`] checks them earlier.",
+        model.title
+    )]);
+    let table = operation_table(model);
+    let accessors = model.groups.iter().map(|g| {
+        let m = format_ident!("{}", g.module);
+        let ty = stubs_type(&g.type_name);
+        let doc = docs::attrs(&[format!(
+            "Stubs of the `{}` operations (`client.{}()`).",
+            g.module,
+            g.module.trim_start_matches("r#")
+        )]);
+        quote! {
+            #doc
+            pub fn #m(&self) -> #m::#ty<'_> {
+                #m::#ty { server: &self.server }
+            }
+        }
+    });
+    let groups = (0..model.groups.len()).map(|gi| emit_group(model, gi));
+    quote! {
+        #head
+        #allows
+        pub use crate::engine::mock::{BodyError, FormPart, MultipartForm, RecordedRequest, Reply, Stub, VerifyError};
+        // The group modules below name types as `super::types::X`, as the client's groups do.
+        #[allow(unused_imports)]
+        use super::types;
+
+        #table
+
+        /// A stub server for this API on `127.0.0.1`, with typed stubs of every operation.
+        #[derive(Debug)]
+        pub struct MockServer {
+            server: crate::engine::mock::StubServer,
+        }
+
+        impl MockServer {
+            /// Starts serving on a free loopback port.
+            pub async fn start() -> ::std::io::Result<Self> {
+                ::std::result::Result::Ok(Self {
+                    server: crate::engine::mock::StubServer::start(OPERATIONS).await?,
+                })
+            }
+            /// A client pointed at this server, with a test key; it retries as a default client
+            /// does, with backoff in milliseconds so that tests of retries stay fast.
+            pub fn client(&self) -> crate::engine::Result<crate::Client> {
+                crate::Client::for_mock(&self.server.base_url())
+            }
+            /// `http://127.0.0.1:<port>`, to build a client of your own.
+            pub fn base_url(&self) -> ::std::string::String {
+                self.server.base_url()
+            }
+            /// Every request received, in order, matched or not.
+            pub fn requests(&self) -> ::std::vec::Vec<RecordedRequest> {
+                self.server.requests()
+            }
+            /// The requests no stub matched.
+            pub fn unmatched(&self) -> ::std::vec::Vec<RecordedRequest> {
+                self.server.unmatched()
+            }
+            /// Forgets every stub and every recorded request.
+            pub fn reset(&self) {
+                self.server.reset()
+            }
+            /// `Ok` when every stub got the calls it expects (at least one, or exactly `n`
+            /// after `.times(n)`; every page of `.pages(..)`) and every request matched a stub.
+            pub fn check(&self) -> ::std::result::Result<(), VerifyError> {
+                self.server.check()
+            }
+            /// Panics with the list of failures unless [`check`](Self::check) is `Ok`.
+            #[track_caller]
+            pub fn verify(&self) {
+                if let ::std::result::Result::Err(e) = self.server.check() {
+                    panic!("{e}");
+                }
+            }
+            /// Whether dropping the server checks its expectations (on by default: a test
+            /// that forgets `verify` still fails on a missed call).
+            pub fn verify_on_drop(&mut self, on: bool) {
+                self.server.set_verify_on_drop(on);
+            }
+            #(#accessors)*
+        }
+
+        #(#groups)*
+    }
+}
+
+/// `static OPERATIONS`: every operation's id, method and path template, for routing.
+fn operation_table(model: &Model) -> TokenStream {
+    let rows = model.operations.iter().map(|op| {
+        let id = operation_id(model, op);
+        let method = op.http_method.as_str();
+        let path = &op.path;
+        quote!(crate::engine::mock::Operation { id: #id, method: #method, path: #path },)
+    });
+    quote! {
+        /// The document's operations, in document order.
+        static OPERATIONS: &[crate::engine::mock::Operation] = &[#(#rows)*];
+    }
+}
+
+/// The `operationId`, or `group.method` when the document gives none.
+fn operation_id(model: &Model, op: &Operation) -> String {
+    op.operation_id.clone().unwrap_or_else(|| {
+        let group = model.groups.get(op.group).map_or("", |g| g.module.as_str());
+        format!("{}.{}", bare(group), bare(&op.method))
+    })
+}
+
+/// An identifier without its raw prefix (`r#type` -> `type`), to build other names from.
+fn bare(ident: &str) -> &str {
+    ident.trim_start_matches("r#")
+}
+
+fn stubs_type(group_type: &str) -> Ident {
+    format_ident!("{}Stubs", group_type)
+}
+
+fn stub_type(op: &Operation) -> Ident {
+    format_ident!("{}Stub", bare(&op.method).to_pascal_case())
+}
+
+fn call_type(op: &Operation) -> Ident {
+    format_ident!("{}Call", bare(&op.method).to_pascal_case())
+}
+
+/// Where `OPERATIONS` lists `op`.
+fn table_index(model: &Model, op: &Operation) -> usize {
+    model
+        .operations
+        .iter()
+        .position(|o| std::ptr::eq(o, op))
+        .unwrap_or_default()
+}
+
+fn emit_group(model: &Model, gi: usize) -> TokenStream {
+    let Some(group) = model.groups.get(gi) else {
+        return quote!();
+    };
+    let module = format_ident!("{}", group.module);
+    let stubs = stubs_type(&group.type_name);
+    let ops: Vec<&Operation> = model.operations.iter().filter(|o| o.group == gi).collect();
+    let makers = ops.iter().map(|op| {
+        let method = format_ident!("{}", op.method);
+        let stub = stub_type(op);
+        let index = table_index(model, op);
+        let doc = docs::attrs(&[format!(
+            "A stub of `{} {}`, as `client.{}().{}(..)` calls it.",
+            op.http_method,
+            op.path.replace('`', "'"),
+            bare(&group.module),
+            bare(&op.method)
+        )]);
+        quote! {
+            #doc
+            pub fn #method(&self) -> #stub {
+                #stub { handle: self.server.stub(&super::OPERATIONS[#index]) }
+            }
+        }
+    });
+    let items = ops.iter().map(|op| emit_operation(model, op));
+    let doc = docs::attrs(&[format!(
+        "Stubs of the `{}` operations; get one with `mock.{}()`.",
+        group.module,
+        bare(&group.module)
+    )]);
+    let module_doc = docs::inner_attrs(&[format!(
+        "Typed stubs and recorded calls of the `{}` operations.",
+        group.module
+    )]);
+    quote! {
+        pub mod #module {
+            #module_doc
+            use super::RecordedRequest;
+            #doc
+            #[derive(Debug, Clone, Copy)]
+            pub struct #stubs<'a> {
+                pub(super) server: &'a crate::engine::mock::StubServer,
+            }
+            impl #stubs<'_> {
+                #(#makers)*
+            }
+            #(#items)*
+        }
+    }
+}
+
+fn emit_operation(model: &Model, op: &Operation) -> TokenStream {
+    let stub = stub_type(op);
+    let call = call_type(op);
+    let what = format!("`{} {}`", op.http_method, op.path.replace('`', "'"));
+    let stub_doc = docs::attrs(&[format!(
+        "A stub of {what} (operation `{}`). Each answer-setting call appends to its sequence \
+         of answers; the last one repeats.",
+        operation_id(model, op)
+    )]);
+    let call_doc = docs::attrs(&[format!(
+        "A call of {what} the mock answered: the recorded request (its methods through \
+         `Deref`), and its body decoded."
+    )]);
+    let returns = returns_fn(model, op);
+    let by_status = error_fns(op);
+    let params = op.params.iter().filter_map(param_fn);
+    let pages = pages_fn(op);
+    let body = body_fn(op);
+    quote! {
+        #stub_doc
+        #[derive(Debug, Clone)]
+        pub struct #stub {
+            handle: crate::engine::mock::StubHandle,
+        }
+        impl super::Stub for #stub {
+            type Call = #call;
+            fn handle(&self) -> &crate::engine::mock::StubHandle {
+                &self.handle
+            }
+        }
+        impl #stub {
+            #returns
+            #(#by_status)*
+            #(#params)*
+            #pages
+        }
+        #call_doc
+        #[derive(Debug, Clone)]
+        pub struct #call {
+            request: RecordedRequest,
+        }
+        impl ::std::convert::From<RecordedRequest> for #call {
+            fn from(request: RecordedRequest) -> Self {
+                Self { request }
+            }
+        }
+        impl ::std::ops::Deref for #call {
+            type Target = RecordedRequest;
+            fn deref(&self) -> &RecordedRequest {
+                &self.request
+            }
+        }
+        impl #call {
+            #body
+        }
+    }
+}
+
+/// The status a success case is answered with: its code, or for a range the first 2xx code
+/// the operation does not document otherwise.
+fn success_code(op: &Operation, status: Status) -> u16 {
+    status.code().unwrap_or_else(|| {
+        (200..300)
+            .find(|c| !op.success.iter().any(|s| s.status.code() == Some(*c)))
+            .unwrap_or(200)
+    })
+}
+
+/// The `Reply` of a success body held in `body`, answered with `code`.
+fn success_reply(body: &Success, code: u16) -> TokenStream {
+    match body {
+        Success::Json(_) => quote!(crate::engine::mock::Reply::json(#code, &body)),
+        Success::Text => {
+            quote!(crate::engine::mock::Reply::status(#code).body("text/plain; charset=utf-8", body))
+        }
+        Success::Binary => {
+            quote!(crate::engine::mock::Reply::status(#code).body("application/octet-stream", body))
+        }
+        Success::Empty => quote!(crate::engine::mock::Reply::status(#code)),
+    }
+}
+
+/// The argument a success body is passed as, or `None` when there is no body.
+fn success_arg(body: &Success) -> Option<TokenStream> {
+    match body {
+        Success::Json(ty) => {
+            let ty = rust_type(ty, Scope::Group, false);
+            Some(quote!(body: impl ::std::convert::Into<#ty>))
+        }
+        Success::Text => Some(quote!(body: impl ::std::convert::Into<::std::string::String>)),
+        Success::Binary => Some(quote!(body: impl ::std::convert::Into<crate::engine::Bytes>)),
+        Success::Empty => None,
+    }
+}
+
+/// `.returns(..)`: the success body, or the response enum whose variant picks the status.
+fn returns_fn(model: &Model, op: &Operation) -> TokenStream {
+    if let Some(e) = &op.response_enum {
+        let group = model
+            .groups
+            .get(op.group)
+            .map(|g| format_ident!("{}", g.module));
+        let e = format_ident!("{}", e);
+        let arms = op.success.iter().map(|c| {
+            let v = format_ident!("{}", c.variant);
+            let reply = success_reply(&c.body, success_code(op, c.status));
+            match c.body {
+                Success::Empty => quote!(super::super::#group::#e::#v => #reply,),
+                _ => quote!(super::super::#group::#e::#v(body) => #reply,),
+            }
+        });
+        let doc = docs::attrs(&[format!(
+            "Answers with this success response, its status chosen by the variant (`{e}`)."
+        )]);
+        return quote! {
+            #doc
+            pub fn returns(self, response: super::super::#group::#e) -> Self {
+                let reply = match response {
+                    #(#arms)*
+                };
+                self.handle.push_reply(reply);
+                self
+            }
+        };
+    }
+    let Some(case) = op.success.first() else {
+        return quote!();
+    };
+    let code = success_code(op, case.status);
+    let reply = success_reply(&case.body, code);
+    let doc = docs::attrs(&[format!("Answers {code} with this body.")]);
+    match success_arg(&case.body) {
+        Some(arg) => quote! {
+            #doc
+            pub fn returns(self, #arg) -> Self {
+                let body = body.into();
+                self.handle.push_reply(#reply);
+                self
+            }
+        },
+        None => quote! {
+            #doc
+            pub fn returns(self) -> Self {
+                self.handle.push_reply(#reply);
+                self
+            }
+        },
+    }
+}
+
+/// `.fails_with(status, body)`: an error status with the documented body type. When the
+/// documented error bodies differ in type, one `.fails_with_<code>(body)` per status instead.
+fn error_fns(op: &Operation) -> Vec<TokenStream> {
+    let mut cases: Vec<(u16, &Ty)> = Vec::new();
+    for case in &op.errors {
+        if let (Some(code), Some(ty)) = (case.status.code(), &case.body)
+            && !cases.iter().any(|(c, _)| *c == code)
+        {
+            cases.push((code, ty));
+        }
+    }
+    let Some((_, first)) = cases.first() else {
+        return Vec::new();
+    };
+    let codes: Vec<String> = cases.iter().map(|(c, _)| format!("`{c}`")).collect();
+    if cases.iter().all(|(_, ty)| ty == first) {
+        let ty = rust_type(first, Scope::Group, false);
+        let doc = docs::attrs(&[format!(
+            "Answers `status` with this error body (documented for {}).",
+            codes.join(", ")
+        )]);
+        return vec![quote! {
+            #doc
+            pub fn fails_with(self, status: u16, body: impl ::std::convert::Into<#ty>) -> Self {
+                let body: #ty = body.into();
+                self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
+                self
+            }
+        }];
+    }
+    cases
+        .iter()
+        .map(|(code, ty)| {
+            let name = format_ident!("fails_with_{}", code);
+            let ty = rust_type(ty, Scope::Group, false);
+            let doc = docs::attrs(&[format!(
+                "Answers {code} with this error body, as documented."
+            )]);
+            quote! {
+                #doc
+                pub fn #name(self, body: impl ::std::convert::Into<#ty>) -> Self {
+                    let body: #ty = body.into();
+                    self.handle.push_reply(crate::engine::mock::Reply::json(#code, &body));
+                    self
+                }
+            }
+        })
+        .collect()
+}
+
+fn style_tokens(s: ParamStyle) -> TokenStream {
+    match s {
+        ParamStyle::Form => quote!(crate::engine::ParamStyle::Form),
+        ParamStyle::SpaceDelimited => quote!(crate::engine::ParamStyle::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(crate::engine::ParamStyle::PipeDelimited),
+        ParamStyle::DeepObject => quote!(crate::engine::ParamStyle::DeepObject),
+    }
+}
+
+/// The type a parameter's value is given as: text as `impl Into<String>`, as on the client.
+fn param_arg(p: &Param) -> TokenStream {
+    if p.text {
+        quote!(impl ::std::convert::Into<::std::string::String>)
+    } else {
+        let ty = rust_type(&p.ty, Scope::Group, false);
+        quote!(#ty)
+    }
+}
+
+/// `.with_<param>(value)`: answers only requests that send this value, encoded as the
+/// client encodes it. Path and query parameters only.
+fn param_fn(p: &Param) -> Option<TokenStream> {
+    let name = format_ident!("with_{}", bare(&p.ident));
+    let wire = &p.wire;
+    let arg = param_arg(p);
+    let convert = p
+        .text
+        .then(|| quote!(let value: ::std::string::String = value.into();));
+    let (doc, step) = match p.location {
+        ParamLocation::Path => (
+            format!("Answers only requests whose path parameter `{wire}` is `value`."),
+            quote!(self.handle.match_path_param(#wire, &value);),
+        ),
+        ParamLocation::Query => {
+            let style = style_tokens(p.style);
+            let explode = p.explode;
+            (
+                format!("Answers only requests whose query parameter `{wire}` is `value`."),
+                quote!(self.handle.match_query_param(#wire, &value, #style, #explode);),
+            )
+        }
+        ParamLocation::Header | ParamLocation::Cookie => return None,
+    };
+    let doc = docs::attrs(&[doc]);
+    Some(quote! {
+        #doc
+        pub fn #name(self, value: #arg) -> Self {
+            #convert
+            #step
+            self
+        }
+    })
+}
+
+/// `.pages(..)` for a cursor list: page 1 answers the request without a cursor, each later
+/// page the cursor the page before it hands out.
+fn pages_fn(op: &Operation) -> TokenStream {
+    let Some(p) = &op.pagination else {
+        return quote!();
+    };
+    let Some(case) = op.success.first() else {
+        return quote!();
+    };
+    let Success::Json(page_ty) = &case.body else {
+        return quote!();
+    };
+    let Some(cursor) = op.params.iter().find(|q| q.ident == p.cursor_param) else {
+        return quote!();
+    };
+    let wire = &cursor.wire;
+    let code = success_code(op, case.status);
+    let page = rust_type(page_ty, Scope::Group, false);
+    let mut access = quote!(::std::option::Option::Some(page));
+    for (field, depth) in &p.next_cursor {
+        let f = format_ident!("{}", field);
+        access = match depth {
+            0 => quote!(#access.map(|v| &v.#f)),
+            1 => quote!(#access.and_then(|v| v.#f.as_ref())),
+            _ => quote!(#access.and_then(|v| v.#f.as_ref().and_then(|x| x.as_ref()))),
+        };
+    }
+    let doc = docs::attrs(&[format!(
+        "Serves these pages by cursor: the first to a request without `{wire}`, each next one          to the `{wire}` the page before it gives (`{}`). `verify` expects every page to be read.",
+        p.next_cursor_wire
+    )]);
+    quote! {
+        #doc
+        pub fn pages(self, pages: impl ::std::iter::IntoIterator<Item = #page>) -> Self {
+            let mut selector: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut served = ::std::vec::Vec::new();
+            for page in pages {
+                let next = { let page = &page; #access.cloned() };
+                served.push((selector, crate::engine::mock::Reply::json(#code, &page)));
+                selector = next;
+            }
+            self.handle.set_pages(#wire, served);
+            self
+        }
+    }
+}
+
+/// `.body()` of a recorded call: the request body decoded as the operation's default
+/// encoding's type.
+fn body_fn(op: &Operation) -> TokenStream {
+    let Some(body) = &op.body else {
+        return quote!();
+    };
+    let (ty, read) = match &body.default.kind {
+        BodyKind::Json(ty) => {
+            let ty = rust_type(ty, Scope::Group, false);
+            (quote!(#ty), quote!(self.request.json()))
+        }
+        BodyKind::Form(ty) => {
+            let ty = rust_type(ty, Scope::Group, false);
+            (quote!(#ty), quote!(self.request.form()))
+        }
+        BodyKind::Multipart(_) => (
+            quote!(crate::engine::mock::MultipartForm),
+            quote!(self.request.multipart()),
+        ),
+        BodyKind::Text => (
+            quote!(::std::string::String),
+            quote!(self.request.text().map(::std::borrow::ToOwned::to_owned)),
+        ),
+        BodyKind::Bytes => (
+            quote!(crate::engine::Bytes),
+            quote!(::std::result::Result::Ok(self.request.raw_body().clone())),
+        ),
+    };
+    let doc = docs::attrs(&[format!(
+        "The request body, decoded as {} (its `{}` encoding); the error says where it does          not fit.",
+        match &body.default.kind {
+            BodyKind::Multipart(_) => "its parts".to_owned(),
+            _ => "the body type".to_owned(),
+        },
+        body.default.content_type
+    )]);
+    quote! {
+        #doc
+        pub fn body(&self) -> ::std::result::Result<#ty, super::BodyError> {
+            #read
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_range_status_answers_the_first_undocumented_2xx() {
+        let op = Operation {
+            success: vec![],
+            ..sample()
+        };
+        assert_eq!(success_code(&op, Status::Range(2)), 200);
+        assert_eq!(success_code(&op, Status::Code(201)), 201);
+    }
+
+    #[test]
+    fn names_drop_the_raw_prefix() {
+        assert_eq!(bare("r#type"), "type");
+        assert_eq!(
+            stub_type(&Operation {
+                method: "r#move".into(),
+                ..sample()
+            })
+            .to_string(),
+            "MoveStub"
+        );
+    }
+
+    fn sample() -> Operation {
+        Operation {
+            group: 0,
+            method: "list".into(),
+            builder: "ListBuilder".into(),
+            response_enum: None,
+            http_method: crate::ir::HttpMethod::Get,
+            path: "/things".into(),
+            operation_id: None,
+            summary: None,
+            description: None,
+            deprecated: false,
+            pointer: String::new(),
+            params: vec![],
+            body: None,
+            success: vec![],
+            errors: vec![],
+            pagination: None,
+            idempotent: false,
+        }
+    }
+
+    #[test]
+    fn an_operation_without_id_is_named_by_group_and_method() {
+        let model = Model {
+            title: "T".into(),
+            description: None,
+            version: "1".into(),
+            server: None,
+            auth: crate::ir::AuthKind::None,
+            types: vec![],
+            groups: vec![crate::ir::Group {
+                module: "things".into(),
+                type_name: "Things".into(),
+                doc: None,
+            }],
+            operations: vec![sample()],
+            callbacks: vec![],
+            response_schemas: vec![],
+        };
+        assert_eq!(operation_id(&model, &model.operations[0]), "things.list");
+    }
+}

@@ -1,0 +1,158 @@
+//! The HTTP side: hyper's HTTP/1 server on an ephemeral loopback port, handing each request,
+//! read whole, to the registry. Dropping the server stops it and every open connection.
+
+use super::recorded::RecordedRequest;
+use super::registry::{Registry, VerifyError};
+use super::reply::Reply;
+use super::route::Operation;
+use super::stub::StubHandle;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::task::{JoinHandle, JoinSet};
+
+/// A stub server for the operations of one document. Generated code wraps it in a typed
+/// `MockServer`; use that.
+pub struct StubServer {
+    registry: Arc<Registry>,
+    address: SocketAddr,
+    accept: JoinHandle<()>,
+    verify_on_drop: bool,
+}
+
+impl std::fmt::Debug for StubServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "StubServer({})", self.address)
+    }
+}
+
+impl StubServer {
+    /// Binds `127.0.0.1` on a free port and starts serving; `operations` are the document's,
+    /// so that every request can be named by its operation.
+    pub async fn start(operations: &'static [Operation]) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let address = listener.local_addr()?;
+        let registry = Arc::new(Registry::new(operations));
+        let accept = tokio::spawn(accept_loop(listener, registry.clone()));
+        Ok(Self {
+            registry,
+            address,
+            accept,
+            verify_on_drop: true,
+        })
+    }
+
+    /// `http://127.0.0.1:<port>`, the base URL to point a client at.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// A new stub for `operation`, answering nothing until given an answer.
+    pub fn stub(&self, operation: &'static Operation) -> StubHandle {
+        StubHandle::new(self.registry.clone(), self.registry.add(operation))
+    }
+
+    /// Every request received, in order, matched or not.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.registry.requests()
+    }
+
+    /// The requests no stub matched.
+    pub fn unmatched(&self) -> Vec<RecordedRequest> {
+        self.registry.unmatched()
+    }
+
+    /// Forgets every stub and every recorded request.
+    pub fn reset(&self) {
+        self.registry.reset();
+    }
+
+    /// `Ok` when every stub got the calls it expects and every request matched a stub.
+    pub fn check(&self) -> Result<(), VerifyError> {
+        self.registry.check()
+    }
+
+    /// Turns off the check made when the server is dropped.
+    pub fn set_verify_on_drop(&mut self, on: bool) {
+        self.verify_on_drop = on;
+    }
+}
+
+impl Drop for StubServer {
+    fn drop(&mut self) {
+        self.accept.abort();
+        // A test that ends without calling `verify` still fails on a missed expectation;
+        // not while already unwinding, where a second panic would abort the test binary.
+        if self.verify_on_drop
+            && !std::thread::panicking()
+            && let Err(e) = self.registry.check()
+        {
+            panic!("{e}");
+        }
+    }
+}
+
+/// Accepts connections until aborted; the connections live in a `JoinSet`, so aborting the
+/// loop ends them too.
+async fn accept_loop(listener: TcpListener, registry: Arc<Registry>) {
+    let mut connections = JoinSet::new();
+    loop {
+        while connections.try_join_next().is_some() {}
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let registry = registry.clone();
+        connections.spawn(async move {
+            let service = service_fn(move |request| serve(registry.clone(), request));
+            // A connection the client drops mid-request is the client's business.
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+async fn serve(
+    registry: Arc<Registry>,
+    request: hyper::Request<Incoming>,
+) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
+    let (parts, body) = request.into_parts();
+    let reply = match body.collect().await {
+        Ok(body) => {
+            let query = parts
+                .uri
+                .query()
+                .map(|q| {
+                    url::form_urlencoded::parse(q.as_bytes())
+                        .into_owned()
+                        .collect()
+                })
+                .unwrap_or_default();
+            registry.answer(RecordedRequest {
+                method: parts.method.as_str().to_owned(),
+                path: parts.uri.path().to_owned(),
+                query,
+                headers: parts.headers,
+                body: body.to_bytes(),
+                operation: None,
+                path_params: Vec::new(),
+            })
+        }
+        Err(e) => Reply::error(
+            400,
+            "mock_body",
+            &format!("the request body could not be read: {e}"),
+        ),
+    };
+    let mut response = hyper::Response::new(Full::new(reply.body));
+    *response.status_mut() = reply.status;
+    *response.headers_mut() = reply.headers;
+    Ok(response)
+}
