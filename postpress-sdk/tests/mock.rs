@@ -83,7 +83,7 @@ async fn a_page_never_read_fails_verify() {
 #[tokio::test]
 async fn a_multipart_upload_is_recorded_with_its_parts() {
     let mock = MockServer::start().await.unwrap();
-    let create = mock.posts().create().returns(PostCreated::new("post_9"));
+    let create = mock.posts().create().returns(PostCreated::new().post_id("post_9"));
     let post = CreatePostRequest::new("acc_1", "hello").attachments(
         Part::bytes(vec![7u8; 16])
             .file_name("a.png")
@@ -97,7 +97,7 @@ async fn a_multipart_upload_is_recorded_with_its_parts() {
         .send()
         .await
         .unwrap();
-    assert_eq!(created.post_id, "post_9");
+    assert_eq!(created.post_id.as_deref(), Some("post_9"));
 
     let calls = create.calls();
     assert_eq!(calls.len(), 1);
@@ -144,7 +144,7 @@ async fn a_502_then_success_is_retried_with_one_idempotency_key() {
         .posts()
         .create()
         .fails(502, "upstream", "the provider is down")
-        .returns(PostCreated::new("post_1"))
+        .returns(PostCreated::new().post_id("post_1"))
         .times(2);
     let post = CreatePostRequest::new("acc_1", "retried");
     let created = mock
@@ -155,7 +155,7 @@ async fn a_502_then_success_is_retried_with_one_idempotency_key() {
         .send()
         .await
         .unwrap();
-    assert_eq!(created.post_id, "post_1");
+    assert_eq!(created.post_id.as_deref(), Some("post_1"));
     let calls = create.calls();
     assert_eq!(calls.len(), 2);
     assert_eq!(calls[0].idempotency_key(), calls[1].idempotency_key());

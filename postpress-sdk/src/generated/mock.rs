@@ -761,7 +761,7 @@ pub mod accounts {
             self.handle.push_reply(reply);
             self
         }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
+        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `408`, `429`, `502`).
         pub fn fails_with(
             self,
             status: u16,
