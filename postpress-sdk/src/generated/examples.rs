@@ -379,6 +379,36 @@ const CHECKS: &[Check] = &[
         crate::engine::examples::round_trip::<super::types::WebhookCreated>,
     ),
     (
+        "#/components/schemas/MessagingEvent",
+        "{\"event\":\"message_received\",\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"account_type\":\"LINKEDIN\",\"webhook_name\":\"Inbox sync\",\"chat_id\":\"chat_01HXYZ\",\"timestamp\":\"2025-05-26T10:00:00.000Z\",\"message_id\":\"msg_01HXYZ\",\"message\":\"Thanks, see you on Monday.\",\"sender\":{\"attendee_id\":\"att_01HXYZ\",\"attendee_name\":\"Jane Doe\",\"attendee_provider_id\":\"ACoAAA\"},\"attendees\":[],\"attachments\":[]}",
+        crate::engine::examples::round_trip::<super::types::MessagingEvent>,
+    ),
+    (
+        "#/components/schemas/NewRelationEvent",
+        "{\"event\":\"new_relation\",\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"account_type\":\"LINKEDIN\",\"webhook_name\":\"New relations\",\"timestamp\":\"2025-05-26T10:00:00.000Z\",\"user_provider_id\":\"ACoAAA\",\"user_full_name\":\"Jane Doe\",\"user_public_identifier\":\"jane-doe\",\"user_profile_url\":\"https://www.linkedin.com/in/jane-doe\"}",
+        crate::engine::examples::round_trip::<super::types::NewRelationEvent>,
+    ),
+    (
+        "#/components/schemas/AccountStatusEvent",
+        "{\"AccountStatus\":{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"account_type\":\"LINKEDIN\",\"message\":\"OK\"}}",
+        crate::engine::examples::round_trip::<super::types::AccountStatusEvent>,
+    ),
+    (
+        "#/components/schemas/MailEvent",
+        "{\"event\":\"mail_received\",\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"webhook_name\":\"Mail\",\"email_id\":\"mail_01HXYZ\",\"date\":\"2025-05-26T10:00:00.000Z\",\"subject\":\"Quarterly report\",\"body_plain\":\"Please find the report attached.\",\"has_attachments\":false,\"to_attendees\":[]}",
+        crate::engine::examples::round_trip::<super::types::MailEvent>,
+    ),
+    (
+        "#/components/schemas/MailTrackingEvent",
+        "{\"event\":\"mail_opened\",\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"webhook_name\":\"Tracking\",\"email_id\":\"mail_01HXYZ\"}",
+        crate::engine::examples::round_trip::<super::types::MailTrackingEvent>,
+    ),
+    (
+        "#/components/schemas/CalendarEventChange",
+        "{\"event\":\"calendar_event_created\",\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"webhook_name\":\"Calendar\",\"calendar_id\":\"cal_01HXYZ\",\"event_id\":\"evt_01HXYZ\"}",
+        crate::engine::examples::round_trip::<super::types::CalendarEventChange>,
+    ),
+    (
         "#/components/schemas/CreateDraftRequest",
         "{\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"to\":[\"john.roe@example.com\"],\"subject\":\"Meeting notes\",\"text\":\"Notes from today's call are attached.\"}",
         crate::engine::examples::round_trip::<super::types::CreateDraftRequest>,

@@ -481,7 +481,7 @@ crate::engine::string_enum_impls!(
     "calendar_event_created", CalendarEventUpdated => "calendar_event_updated",
     CalendarEventDeleted => "calendar_event_deleted", }
 );
-/// Every event the pages show any source emitting.
+/// Every event the pages show any source emitting, plus `calendar_event_updated` and `calendar_event_deleted`, which are assumed (the pages name only the created event).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum KnownWebhookEvent {
@@ -7680,6 +7680,8 @@ crate::engine::struct_constructor!(
 pub enum WebhookPayload {
     /// An account's state changed. The guide shows the payload wrapped in an `AccountStatus` key,
     /// with no `event` field.
+    ///
+    /// Example: `{"AccountStatus":{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","account_type":"LINKEDIN","message":"OK"}}`
     AccountStatusEvent(AccountStatusEvent),
     /// A delivery that names its event in `event`. Events this document does not list decode as
     /// unknown and keep their payload.
@@ -7701,23 +7703,33 @@ pub enum WebhookNamedEvent {
     /// A new, read, reacted to, edited, deleted or delivered message. The guides show the fields
     /// of a new message; the other fields are the data keys a messaging webhook may select, typed
     /// only where a page shows the type. Every field but `event` may be absent.
+    ///
+    /// Example: `{"event":"message_received","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","account_type":"LINKEDIN","webhook_name":"Inbox sync","chat_id":"chat_01HXYZ","timestamp":"2025-05-26T10:00:00.000Z","message_...`
     MessagingEvent(MessagingEvent),
     /// `event` is `new_relation`.
     ///
     /// An invitation was accepted and the person is now a relation.
+    ///
+    /// Example: `{"event":"new_relation","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","account_type":"LINKEDIN","webhook_name":"New relations","timestamp":"2025-05-26T10:00:00.000Z","user_provider_id":"ACoAAA","user_...`
     NewRelationEvent(NewRelationEvent),
     /// `event` is `mail_sent` or `mail_received` or `mail_moved`.
     ///
     /// A mail was sent, received or moved. The pages show only the mail object's own fields; the
     /// rest of the payload is kept as it comes.
+    ///
+    /// Example: `{"event":"mail_received","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","webhook_name":"Mail","email_id":"mail_01HXYZ","date":"2025-05-26T10:00:00.000Z","subject":"Quarterly report","body_plain":"Pleas...`
     MailEvent(MailEvent),
     /// `event` is `mail_opened` or `mail_link_clicked`.
     ///
     /// A tracked mail was opened or one of its links was clicked. The pages show no more fields than these.
+    ///
+    /// Example: `{"event":"mail_opened","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","webhook_name":"Tracking","email_id":"mail_01HXYZ"}`
     MailTrackingEvent(MailTrackingEvent),
     /// `event` is `calendar_event_created` or `calendar_event_updated` or `calendar_event_deleted`.
     ///
-    /// A calendar event was created, changed or deleted. The pages show no more fields than these.
+    /// A calendar event was created, changed or deleted. The pages show no more fields than these, and name only `calendar_event_created`; the other two events are assumed.
+    ///
+    /// Example: `{"event":"calendar_event_created","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","webhook_name":"Calendar","calendar_id":"cal_01HXYZ","event_id":"evt_01HXYZ"}`
     CalendarEventChange(CalendarEventChange),
     /// A variant this version of the SDK does not know yet, kept as JSON.
     Unknown(::serde_json::Value),
@@ -7867,6 +7879,8 @@ crate::engine::struct_constructor!(
 /// A new, read, reacted to, edited, deleted or delivered message. The guides show the fields
 /// of a new message; the other fields are the data keys a messaging webhook may select, typed
 /// only where a page shows the type. Every field but `event` may be absent.
+///
+/// Example: `{"event":"message_received","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","account_type":"LINKEDIN","webhook_name":"Inbox sync","chat_id":"chat_01HXYZ","timestamp":"2025-05-26T10:00:00.000Z","message_...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MessagingEvent {
@@ -7963,6 +7977,8 @@ crate::engine::struct_constructor!(
     chat_content_type : ::std::string::String) empty() }
 );
 /// An invitation was accepted and the person is now a relation.
+///
+/// Example: `{"event":"new_relation","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","account_type":"LINKEDIN","webhook_name":"New relations","timestamp":"2025-05-26T10:00:00.000Z","user_provider_id":"ACoAAA","user_...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct NewRelationEvent {
@@ -7997,6 +8013,8 @@ crate::engine::struct_constructor!(
 );
 /// An account's state changed. The guide shows the payload wrapped in an `AccountStatus` key,
 /// with no `event` field.
+///
+/// Example: `{"AccountStatus":{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","account_type":"LINKEDIN","message":"OK"}}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountStatusEvent {
@@ -8007,7 +8025,7 @@ crate::engine::struct_constructor!(
     AccountStatusEvent { new(account_status : AccountStatusChange) fixed() set()
     set_nullable() empty() }
 );
-/// The new state. The guide's list continues past these; others decode as unknown.
+/// The new state. The guide shows OK, ERROR, STOPPED, CREDENTIALS, CONNECTING and PERMISSIONS, and its list continues past them; the other values are assumed from the account-status webhook's events. Others decode as unknown.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AccountStatusChangeMessage {
@@ -8050,7 +8068,7 @@ pub struct AccountStatusChange {
     pub account_id: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_type: ::std::option::Option<::std::string::String>,
-    /// The new state. The guide's list continues past these; others decode as unknown.
+    /// The new state. The guide shows OK, ERROR, STOPPED, CREDENTIALS, CONNECTING and PERMISSIONS, and its list continues past them; the other values are assumed from the account-status webhook's events. Others decode as unknown.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<AccountStatusChangeMessage>,
 }
@@ -8061,6 +8079,8 @@ crate::engine::struct_constructor!(
 );
 /// A mail was sent, received or moved. The pages show only the mail object's own fields; the
 /// rest of the payload is kept as it comes.
+///
+/// Example: `{"event":"mail_received","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","webhook_name":"Mail","email_id":"mail_01HXYZ","date":"2025-05-26T10:00:00.000Z","subject":"Quarterly report","body_plain":"Pleas...`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MailEvent {
@@ -8150,6 +8170,8 @@ crate::engine::struct_constructor!(
     empty() }
 );
 /// A tracked mail was opened or one of its links was clicked. The pages show no more fields than these.
+///
+/// Example: `{"event":"mail_opened","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","webhook_name":"Tracking","email_id":"mail_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MailTrackingEvent {
@@ -8172,7 +8194,9 @@ crate::engine::struct_constructor!(
     set(account_id : ::std::string::String, webhook_name : ::std::string::String,
     email_id : ::std::string::String) set_nullable() empty(additional_properties) }
 );
-/// A calendar event was created, changed or deleted. The pages show no more fields than these.
+/// A calendar event was created, changed or deleted. The pages show no more fields than these, and name only `calendar_event_created`; the other two events are assumed.
+///
+/// Example: `{"event":"calendar_event_created","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","webhook_name":"Calendar","calendar_id":"cal_01HXYZ","event_id":"evt_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CalendarEventChange {
