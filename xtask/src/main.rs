@@ -12,7 +12,7 @@ mod regen;
 mod soak;
 mod surface;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -27,6 +27,17 @@ struct Cli {
     root: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// `generate --group-features`.
+#[derive(Clone, Copy, ValueEnum)]
+enum GroupFeaturesArg {
+    /// Split from the size threshold up.
+    Auto,
+    /// Always split.
+    On,
+    /// Never split.
+    Off,
 }
 
 #[derive(Subcommand)]
@@ -66,6 +77,10 @@ enum Command {
         /// by version; without it the crate takes the runtime from the registry.
         #[arg(long)]
         runtime_path: Option<PathBuf>,
+        /// One Cargo feature per resource group (plus `full`, the default), so users compile
+        /// only the groups they enable. `auto` splits from 250 operations and two groups up.
+        #[arg(long, value_enum, default_value_t = GroupFeaturesArg::Auto)]
+        group_features: GroupFeaturesArg,
     },
     /// Generate and `cargo check` a list of public specs; write a report.
     Corpus {
@@ -159,6 +174,7 @@ fn main() -> ExitCode {
             dates_as_strings,
             names,
             runtime_path,
+            group_features,
         } => {
             let mut runtime = regen::RuntimeSource::of_repository(&root, false);
             runtime.path = runtime_path.map(|p| p.canonicalize().unwrap_or(p));
@@ -170,6 +186,11 @@ fn main() -> ExitCode {
                     codegen::Dates::Typed
                 },
                 conformance_table: false,
+                group_features: match group_features {
+                    GroupFeaturesArg::Auto => codegen::GroupFeatures::Auto,
+                    GroupFeaturesArg::On => codegen::GroupFeatures::On,
+                    GroupFeaturesArg::Off => codegen::GroupFeatures::Off,
+                },
             };
             regen::generate(
                 &spec,

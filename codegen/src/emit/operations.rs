@@ -4,7 +4,6 @@
 //! response-enum and body-enum names, and their variants, are the IR's.
 
 use super::docs;
-use super::lints::module_allows;
 use super::rust_type::{Scope, rust_type};
 use super::types::convertible_variants;
 use crate::ir::{
@@ -400,7 +399,6 @@ pub(crate) fn emit_group(model: &Model, gi: usize, crate_name: Option<&str>) -> 
         .iter()
         .map(|op| emit_method(model, op, &group.module, crate_name));
     let builders = ops.iter().map(|op| emit_builder(model, op));
-    let allows = module_allows();
     let module_doc = docs::inner_attrs(&[group
         .doc
         .clone()
@@ -411,7 +409,6 @@ pub(crate) fn emit_group(model: &Model, gi: usize, crate_name: Option<&str>) -> 
     )]);
     quote! {
         #module_doc
-        #allows
         #group_doc
         #[derive(Debug, Clone)]
         pub struct #group_ty {

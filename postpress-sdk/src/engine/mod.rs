@@ -37,7 +37,7 @@ pub use response::Response;
 pub use retry::RetryPolicy;
 #[doc(hidden)]
 pub use setters::{
-    idempotency_key_setter, request_option_setters, string_enum_impls, struct_constructor,
+    idempotency_key_setter, request_option_setters, string_enum, string_enum_impls, struct_constructor,
     union_from_variants,
 };
 pub use transport::{ByteStream, Engine};

@@ -1,0 +1,243 @@
+//! Per-group Cargo features: a generated crate can compile only the resource groups its user
+//! enables. Every group gets a feature named after its module (so the name follows the tag or
+//! path it comes from, never the order of the document), `full` enables them all and is the
+//! default. A type that only one group's operations reach is gated with that group; a type
+//! two groups share, or that nothing but a webhook or a component table names, stays
+//! available whatever is enabled. Any emitter gates its items with [`group_cfg`].
+
+use crate::ir::{BodyKind, Model, Success, Ty, TypeKind};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::HashMap;
+
+/// Above this many operations, `GroupFeatures::Auto` splits a crate into per-group features.
+/// A generated crate checks at roughly 20 to 50 ms per operation on the benchmark machine
+/// (BENCHMARKS.md), so below this a whole crate checks in a few seconds and the features would
+/// only add noise to its manifest; above it, a user who needs a few groups saves most of it.
+pub const GROUP_FEATURE_THRESHOLD: usize = 250;
+
+/// Feature names Cargo or the generator already gives a meaning to.
+const RESERVED: [&str; 4] = ["default", "full", "mock", "std"];
+
+/// The Cargo feature of a resource group: its module name, which is derived from the tag or
+/// path segment, so it stays the same across regenerations; a name Cargo or the generator
+/// already uses gets a `-group` suffix.
+pub fn feature_name(module: &str) -> String {
+    if RESERVED.contains(&module) {
+        format!("{module}-group")
+    } else {
+        module.to_owned()
+    }
+}
+
+/// `#[cfg(feature = "<group>")]` for an item that belongs to group `gi`, or nothing when the
+/// crate is not split into features.
+pub fn group_cfg(model: &Model, gi: usize, split: bool) -> TokenStream {
+    match model.groups.get(gi) {
+        Some(group) if split => {
+            let name = feature_name(&group.module);
+            quote!(#[cfg(feature = #name)])
+        }
+        _ => quote!(),
+    }
+}
+
+/// The `[features]` table of a split crate's `Cargo.toml`.
+pub fn cargo_features(model: &Model) -> String {
+    let names: Vec<String> = model
+        .groups
+        .iter()
+        .map(|g| feature_name(&g.module))
+        .collect();
+    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    let mut table = format!(
+        "[features]\ndefault = [\"full\"]\nfull = [{}]\n",
+        quoted.join(", ")
+    );
+    for n in &names {
+        table.push_str(&format!("{n} = []\n"));
+    }
+    table
+}
+
+/// Who reaches a type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    One(usize),
+    Shared,
+}
+
+/// For each type of `model.types` (same order), the group it is gated with, or `None` when
+/// it stays available whatever is enabled.
+pub(crate) fn type_gates(model: &Model) -> Vec<Option<usize>> {
+    let index: HashMap<&str, usize> = model
+        .types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.as_str(), i))
+        .collect();
+    let mut reach: Vec<Option<Reach>> = vec![None; model.types.len()];
+    for gi in 0..model.groups.len() {
+        let mut roots = Vec::new();
+        for op in model.operations.iter().filter(|o| o.group == gi) {
+            operation_types(op, &mut roots);
+        }
+        for t in closure(model, &index, roots) {
+            reach[t] = match reach[t] {
+                None => Some(Reach::One(gi)),
+                Some(Reach::One(g)) if g == gi => Some(Reach::One(g)),
+                Some(_) => Some(Reach::Shared),
+            };
+        }
+    }
+    // Shared, unreached and webhook-named types are always compiled, and so is everything
+    // they name: an available type may not point at a gated one.
+    let mut roots = Vec::new();
+    for (i, r) in reach.iter().enumerate() {
+        if !matches!(r, Some(Reach::One(_))) {
+            roots.push(model.types[i].name.clone());
+        }
+    }
+    for cb in &model.callbacks {
+        if let Some(ty) = &cb.payload {
+            named(ty, &mut roots);
+        }
+    }
+    for schema in &model.response_schemas {
+        named(&schema.ty, &mut roots);
+    }
+    for t in closure(model, &index, roots) {
+        reach[t] = Some(Reach::Shared);
+    }
+    reach
+        .into_iter()
+        .map(|r| match r {
+            Some(Reach::One(g)) => Some(g),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every type reachable from `roots` (by name), as indexes into `model.types`.
+fn closure(model: &Model, index: &HashMap<&str, usize>, roots: Vec<String>) -> Vec<usize> {
+    let mut seen = vec![false; model.types.len()];
+    let mut stack = roots;
+    let mut out = Vec::new();
+    while let Some(name) = stack.pop() {
+        let Some(&i) = index.get(name.as_str()) else {
+            continue;
+        };
+        if std::mem::replace(&mut seen[i], true) {
+            continue;
+        }
+        out.push(i);
+        type_references(&model.types[i].kind, &mut stack);
+    }
+    out
+}
+
+/// The named types an operation's inputs and outputs mention.
+fn operation_types(op: &crate::ir::Operation, out: &mut Vec<String>) {
+    for p in &op.params {
+        named(&p.ty, out);
+    }
+    if let Some(body) = &op.body {
+        for choice in body.choices() {
+            match &choice.kind {
+                BodyKind::Json(ty) | BodyKind::Form(ty) => named(ty, out),
+                BodyKind::Multipart(name) => out.push(name.clone()),
+                BodyKind::Bytes | BodyKind::Text => {}
+            }
+        }
+    }
+    for case in &op.success {
+        if let Success::Json(ty) = &case.body {
+            named(ty, out);
+        }
+    }
+    for case in &op.errors {
+        if let Some(ty) = &case.body {
+            named(ty, out);
+        }
+    }
+    if let Some(p) = &op.pagination {
+        named(&p.item_ty, out);
+    }
+}
+
+/// The named types one type's definition mentions.
+fn type_references(kind: &TypeKind, out: &mut Vec<String>) {
+    match kind {
+        TypeKind::Struct(s) | TypeKind::Multipart(s) => {
+            for f in &s.fields {
+                named(&f.ty, out);
+            }
+            if let Some(ty) = &s.additional {
+                named(ty, out);
+            }
+        }
+        TypeKind::Enum(_) => {}
+        TypeKind::Tagged(t) => {
+            for v in &t.variants {
+                named(&v.ty, out);
+            }
+            for f in &t.shared {
+                named(&f.ty, out);
+            }
+        }
+        TypeKind::Untagged(u) => {
+            for v in &u.variants {
+                named(&v.ty, out);
+            }
+        }
+        TypeKind::Alias(ty) => named(ty, out),
+    }
+}
+
+/// The generated type names inside `ty`.
+fn named(ty: &Ty, out: &mut Vec<String>) {
+    match ty {
+        Ty::Named(n) => out.push(n.clone()),
+        Ty::Vec(i) | Ty::Map(i) | Ty::Option(i) | Ty::Boxed(i) => named(i, out),
+        _ => {}
+    }
+}
+
+/// Puts `cfg` on every item of `tokens` (one type's struct, impls and macro calls), so the
+/// whole type comes and goes with its group. Items that cannot carry attributes (none are
+/// emitted today) are left as they are.
+pub(crate) fn gate_items(tokens: TokenStream, cfg: &TokenStream) -> TokenStream {
+    if cfg.is_empty() {
+        return tokens;
+    }
+    let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) else {
+        // Formatting parses the same tokens later and reports the error with its file name.
+        return tokens;
+    };
+    let Ok(attr) = syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg.clone()) else {
+        return tokens;
+    };
+    let items = file.items.into_iter().map(|mut item| {
+        if let Some(attrs) = item_attrs(&mut item) {
+            attrs.splice(0..0, attr.iter().cloned());
+        }
+        item
+    });
+    quote!(#(#items)*)
+}
+
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    Some(match item {
+        syn::Item::Struct(i) => &mut i.attrs,
+        syn::Item::Enum(i) => &mut i.attrs,
+        syn::Item::Impl(i) => &mut i.attrs,
+        syn::Item::Macro(i) => &mut i.attrs,
+        syn::Item::Type(i) => &mut i.attrs,
+        syn::Item::Fn(i) => &mut i.attrs,
+        syn::Item::Const(i) => &mut i.attrs,
+        syn::Item::Mod(i) => &mut i.attrs,
+        syn::Item::Use(i) => &mut i.attrs,
+        syn::Item::Trait(i) => &mut i.attrs,
+        _ => return None,
+    })
+}
