@@ -54,7 +54,7 @@ pub enum GroupFeatures {
     /// A feature per group (see [`features`]), `full` by default.
     On,
     /// [`On`](GroupFeatures::On) from [`features::GROUP_FEATURE_THRESHOLD`] operations and
-    /// two groups up, [`Off`](GroupFeatures::Off) below.
+    /// two features up, [`Off`](GroupFeatures::Off) below.
     Auto,
 }
 
@@ -139,9 +139,7 @@ fn pipeline(bytes: &[u8], options: &Options) -> Result<Generated, Error> {
     let split = match options.group_features {
         GroupFeatures::Off => false,
         GroupFeatures::On => true,
-        GroupFeatures::Auto => {
-            model.operations.len() >= features::GROUP_FEATURE_THRESHOLD && model.groups.len() > 1
-        }
+        GroupFeatures::Auto => emit::features::worth_splitting(&model),
     };
     let (mut files, emit_time, format_time) = emit::emit(
         &model,

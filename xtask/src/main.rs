@@ -1,6 +1,7 @@
 //! `cargo xtask`: keep the SDK in step with the API.
 
 mod bench;
+mod bench_builds;
 mod changelog;
 mod conformance;
 mod corpus;
@@ -120,6 +121,12 @@ enum Command {
         /// The corpus folder (default: `.corpus/package/api`).
         #[arg(long)]
         corpus: Option<PathBuf>,
+        /// Only the compile time of generated code (the giants and postpress-sdk).
+        #[arg(long)]
+        builds: bool,
+        /// With `--builds`: only the giants whose corpus path contains this.
+        #[arg(long)]
+        only: Option<String>,
     },
     /// Soak the SDK runtime under injected faults (release); write the figures to BENCHMARKS.md.
     Soak {
@@ -226,9 +233,20 @@ fn main() -> ExitCode {
             port,
             check,
         } => fetch::fetch(&root, base_url, port, check),
-        Command::Bench { quick, corpus } => {
-            bench::run_all(&root, bench::Settings { quick, corpus })
-        }
+        Command::Bench {
+            quick,
+            corpus,
+            builds,
+            only,
+        } => bench::run_all(
+            &root,
+            bench::Settings {
+                quick,
+                corpus,
+                builds,
+                only,
+            },
+        ),
         Command::Soak { requests } => soak::run(&root, requests),
         Command::Diff {
             old,

@@ -1,16 +1,19 @@
 //! Per-group Cargo features: a generated crate can compile only the resource groups its user
-//! enables. Every group gets a feature named after its module (so the name follows the tag or
-//! path it comes from, never the order of the document), `full` enables them all and is the
-//! default. A type that only one group's operations reach is gated with that group; a type
-//! two groups share, or that nothing but a webhook or a component table names, stays
-//! available whatever is enabled. Any emitter gates its items with [`group_cfg`].
+//! enables. Every operation belongs to one feature ([`Operation::feature`]: its tag, or the
+//! first resource segment of its path when it has none), so the names follow the document's
+//! words, never its order; `full` enables them all and is the default. A module whose
+//! operations share one feature is gated whole; in a module that mixes several (the untagged
+//! operations of a document all land in one module), each method and builder is gated with
+//! its own. A type that only one feature's operations reach is gated with it; a type two
+//! features share, or that nothing but a webhook or a component table names, stays available
+//! whatever is enabled. Emitters gate their items with [`group_cfg`] and [`operation_cfg`].
 
-use crate::ir::{BodyKind, Model, Success, Ty, TypeKind};
+use crate::ir::{BodyKind, Model, Operation, Success, Ty, TypeKind};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
-/// Above this many operations, `GroupFeatures::Auto` splits a crate into per-group features.
+/// From this many operations (and two features) up, `GroupFeatures::Auto` splits a crate.
 /// A generated crate checks at roughly 20 to 50 ms per operation on the benchmark machine
 /// (BENCHMARKS.md), so below this a whole crate checks in a few seconds and the features would
 /// only add noise to its manifest; above it, a user who needs a few groups saves most of it.
@@ -19,36 +22,67 @@ pub const GROUP_FEATURE_THRESHOLD: usize = 250;
 /// Feature names Cargo or the generator already gives a meaning to.
 const RESERVED: [&str; 4] = ["default", "full", "mock", "std"];
 
-/// The Cargo feature of a resource group: its module name, which is derived from the tag or
-/// path segment, so it stays the same across regenerations; a name Cargo or the generator
-/// already uses gets a `-group` suffix.
-pub fn feature_name(module: &str) -> String {
-    if RESERVED.contains(&module) {
-        format!("{module}-group")
+/// The Cargo feature of an operation: [`Operation::feature`], with a `-group` suffix when
+/// Cargo or the generator already uses the name.
+pub fn feature_name(op: &Operation) -> String {
+    let raw = op.feature.as_str();
+    if RESERVED.contains(&raw) {
+        format!("{raw}-group")
     } else {
-        module.to_owned()
+        raw.to_owned()
     }
 }
 
-/// `#[cfg(feature = "<group>")]` for an item that belongs to group `gi`, or nothing when the
-/// crate is not split into features.
-pub fn group_cfg(model: &Model, gi: usize, split: bool) -> TokenStream {
-    match model.groups.get(gi) {
-        Some(group) if split => {
-            let name = feature_name(&group.module);
-            quote!(#[cfg(feature = #name)])
-        }
-        _ => quote!(),
+/// Every feature of the model, sorted.
+pub fn all_features(model: &Model) -> Vec<String> {
+    let set: BTreeSet<String> = model.operations.iter().map(feature_name).collect();
+    set.into_iter().collect()
+}
+
+/// The features of group `gi`'s operations, sorted.
+fn group_features(model: &Model, gi: usize) -> Vec<String> {
+    let set: BTreeSet<String> = (model.operations.iter())
+        .filter(|o| o.group == gi)
+        .map(feature_name)
+        .collect();
+    set.into_iter().collect()
+}
+
+/// Whether a model is worth splitting under `GroupFeatures::Auto`.
+pub(crate) fn worth_splitting(model: &Model) -> bool {
+    model.operations.len() >= GROUP_FEATURE_THRESHOLD && all_features(model).len() > 1
+}
+
+fn cfg_any(features: &[String]) -> TokenStream {
+    match features {
+        [] => quote!(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
     }
+}
+
+/// `#[cfg(...)]` for an item of group `gi` (its module, its accessor, a stub standing in for
+/// it): compiled when any of the group's features is on. Nothing when the crate is not split.
+pub fn group_cfg(model: &Model, gi: usize, split: bool) -> TokenStream {
+    if !split {
+        return quote!();
+    }
+    cfg_any(&group_features(model, gi))
+}
+
+/// `#[cfg(feature = "...")]` for the items of one operation (its method, builder and
+/// enums) when its module mixes features; nothing when the module is gated whole or the crate
+/// is not split.
+pub fn operation_cfg(model: &Model, op: &Operation, split: bool) -> TokenStream {
+    if !split || group_features(model, op.group).len() < 2 {
+        return quote!();
+    }
+    cfg_any(&[feature_name(op)])
 }
 
 /// The `[features]` table of a split crate's `Cargo.toml`.
 pub fn cargo_features(model: &Model) -> String {
-    let names: Vec<String> = model
-        .groups
-        .iter()
-        .map(|g| feature_name(&g.module))
-        .collect();
+    let names = all_features(model);
     let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
     let mut table = format!(
         "[features]\ndefault = [\"full\"]\nfull = [{}]\n",
@@ -61,15 +95,15 @@ pub fn cargo_features(model: &Model) -> String {
 }
 
 /// Who reaches a type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Reach {
-    One(usize),
+    One(String),
     Shared,
 }
 
-/// For each type of `model.types` (same order), the group it is gated with, or `None` when
+/// For each type of `model.types` (same order), the `#[cfg]` it is gated with: empty when
 /// it stays available whatever is enabled.
-pub(crate) fn type_gates(model: &Model) -> Vec<Option<usize>> {
+pub(crate) fn type_gates(model: &Model) -> Vec<TokenStream> {
     let index: HashMap<&str, usize> = model
         .types
         .iter()
@@ -77,15 +111,19 @@ pub(crate) fn type_gates(model: &Model) -> Vec<Option<usize>> {
         .map(|(i, t)| (t.name.as_str(), i))
         .collect();
     let mut reach: Vec<Option<Reach>> = vec![None; model.types.len()];
-    for gi in 0..model.groups.len() {
+    for feature in all_features(model) {
         let mut roots = Vec::new();
-        for op in model.operations.iter().filter(|o| o.group == gi) {
+        for op in model
+            .operations
+            .iter()
+            .filter(|o| feature_name(o) == feature)
+        {
             operation_types(op, &mut roots);
         }
         for t in closure(model, &index, roots) {
-            reach[t] = match reach[t] {
-                None => Some(Reach::One(gi)),
-                Some(Reach::One(g)) if g == gi => Some(Reach::One(g)),
+            reach[t] = match reach[t].take() {
+                None => Some(Reach::One(feature.clone())),
+                Some(Reach::One(f)) if f == feature => Some(Reach::One(f)),
                 Some(_) => Some(Reach::Shared),
             };
         }
@@ -112,8 +150,8 @@ pub(crate) fn type_gates(model: &Model) -> Vec<Option<usize>> {
     reach
         .into_iter()
         .map(|r| match r {
-            Some(Reach::One(g)) => Some(g),
-            _ => None,
+            Some(Reach::One(f)) => cfg_any(&[f]),
+            _ => quote!(),
         })
         .collect()
 }
@@ -137,7 +175,7 @@ fn closure(model: &Model, index: &HashMap<&str, usize>, roots: Vec<String>) -> V
 }
 
 /// The named types an operation's inputs and outputs mention.
-fn operation_types(op: &crate::ir::Operation, out: &mut Vec<String>) {
+fn operation_types(op: &Operation, out: &mut Vec<String>) {
     for p in &op.params {
         named(&p.ty, out);
     }

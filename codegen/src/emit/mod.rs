@@ -120,7 +120,7 @@ pub(crate) fn emit(
 
     for (gi, group) in model.groups.iter().enumerate() {
         let t = Instant::now();
-        let tokens = operations::emit_group(model, gi, crate_name);
+        let tokens = operations::emit_group(model, gi, crate_name, split);
         push(format!("src/generated/{}.rs", group.module), tokens, t)?;
     }
     if examples::has_examples(model) {

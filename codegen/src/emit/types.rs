@@ -14,15 +14,11 @@ pub(crate) fn emit_types(model: &Model, split: bool) -> TokenStream {
     let gates = if split {
         features::type_gates(model)
     } else {
-        vec![None; model.types.len()]
+        vec![TokenStream::new(); model.types.len()]
     };
-    let items = model.types.iter().zip(gates).map(|(def, gate)| {
-        let tokens = emit_type(model, def);
-        match gate {
-            Some(gi) => features::gate_items(tokens, &features::group_cfg(model, gi, true)),
-            None => tokens,
-        }
-    });
+    let items = (model.types.iter())
+        .zip(gates)
+        .map(|(def, cfg)| features::gate_items(emit_type(model, def), &cfg));
     let doc = docs::inner_attrs(&[format!("Types of {}.", model.title)]);
     quote! {
         #doc
