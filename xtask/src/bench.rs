@@ -17,6 +17,8 @@ pub struct Settings {
     pub builds: bool,
     /// With `builds`: only the giants whose path contains this.
     pub only: Option<String>,
+    /// An earlier source tree to measure the compile-time figures against, in the same run.
+    pub baseline: Option<PathBuf>,
 }
 
 /// One generator timing: wall time of the whole process, and our phase split.
@@ -281,7 +283,12 @@ pub fn run_all(root: &Path, settings: Settings) -> Result<()> {
         None => root.join(".corpus/package/api"),
     };
     if settings.builds {
-        let section = crate::bench_builds::measure(root, &corpus, settings.only.as_deref())?;
+        let section = crate::bench_builds::measure(
+            root,
+            &corpus,
+            settings.only.as_deref(),
+            settings.baseline.as_deref(),
+        )?;
         let previous = std::fs::read_to_string(root.join("BENCHMARKS.md")).unwrap_or_default();
         let md = crate::bench_builds::with_section(&previous, &section);
         write_atomic(&root.join("BENCHMARKS.md"), md.as_bytes())?;
@@ -301,7 +308,7 @@ pub fn run_all(root: &Path, settings: Settings) -> Result<()> {
     };
     let (estimates, memory) = runtime(&mut b, settings.quick)?;
     b.say("compile time of generated code");
-    let builds = crate::bench_builds::measure(root, &corpus, None)?;
+    let builds = crate::bench_builds::measure(root, &corpus, None, settings.baseline.as_deref())?;
     let chart = root.join("docs/bench/generator.svg");
     chart_svg(&chart, &peers, &own)?;
     let measured = Measured {

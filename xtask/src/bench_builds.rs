@@ -8,7 +8,7 @@ use crate::bench::{SdkBuild, cargo, run, sdk_build};
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
@@ -36,6 +36,8 @@ const BEFORE_CHECK: [(&str, f64); 5] = [
 /// One giant's figures.
 struct GiantBuild {
     label: String,
+    /// The baseline's whole-crate check, measured in the same run.
+    before: Option<Duration>,
     ops: usize,
     lines: usize,
     features: usize,
@@ -54,22 +56,29 @@ fn load_average() -> String {
         .unwrap_or_else(|| "?".into())
 }
 
-/// `cargo check` of `krate` (dependencies built by a first, untimed check), after touching
-/// its sources so only it is rebuilt.
+/// `cargo check` of `krate`, timed: a from-scratch check of the crate itself. Incremental
+/// compilation is off, so nothing of an earlier check of the same crate is reused; the
+/// dependencies are built by an untimed `cargo check` of the runtime package the first time a
+/// target folder is used.
 fn check(krate: &Path, target: &Path, args: &[&str]) -> Result<Duration> {
-    let cmd = |extra: &[&str]| {
-        let mut c = Command::new(cargo());
-        c.args(["check", "--quiet", "--manifest-path"])
+    let warm = target.join(".bench-dependencies-built");
+    if !warm.exists() {
+        run(Command::new(cargo())
+            .args(["check", "--quiet", "--manifest-path"])
             .arg(krate.join("Cargo.toml"))
-            .args(extra)
-            .env("CARGO_TARGET_DIR", target);
-        c
-    };
-    run(&mut cmd(args))?;
+            .env("CARGO_TARGET_DIR", target))?;
+        std::fs::write(&warm, b"")?;
+    }
     let lib = krate.join("src/lib.rs");
     let text = std::fs::read(&lib)?;
     std::fs::write(&lib, text)?;
-    Ok(run(&mut cmd(args))?.0)
+    Ok(run(Command::new(cargo())
+        .args(["check", "--quiet", "--manifest-path"])
+        .arg(krate.join("Cargo.toml"))
+        .args(args)
+        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_INCREMENTAL", "0"))?
+    .0)
 }
 
 /// The median-sized feature (by operation count, then name): what a user who needs one
@@ -86,7 +95,58 @@ fn median_feature(model: &codegen::ir::Model) -> Option<(String, usize)> {
     sorted.get(sorted.len() / 2).cloned()
 }
 
-fn giant(root: &Path, corpus: &Path, label: &str, work: &Path) -> Result<GiantBuild> {
+/// An earlier source tree of this repository, measured in the same run as the figures
+/// "before": its generator (built once) and its runtime.
+pub struct Baseline {
+    /// The tree (`git archive main | tar -x -C DIR`).
+    pub root: PathBuf,
+    /// Its `xtask` binary.
+    xtask: PathBuf,
+}
+
+impl Baseline {
+    /// Builds the tree's `xtask` (sharing this run's target folder, so only the workspace's
+    /// own crates compile) and keeps a copy of the binary.
+    pub fn prepare(root: &Path, work: &Path) -> Result<Self> {
+        eprintln!("bench: building the baseline's xtask in {}", root.display());
+        run(Command::new(cargo())
+            .current_dir(root)
+            .args(["build", "--quiet", "-p", "xtask"]))?;
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join("target"));
+        let xtask = work.join("baseline-xtask");
+        std::fs::copy(target.join("debug/xtask"), &xtask)
+            .context("copying the baseline's xtask")?;
+        Ok(Self {
+            root: root.to_path_buf(),
+            xtask,
+        })
+    }
+
+    /// The baseline's whole-crate check of `spec`.
+    fn check(&self, spec: &Path, work: &Path, target: &Path) -> Result<Duration> {
+        let out = work.join("giant-baseline");
+        let _ = std::fs::remove_dir_all(&out);
+        run(Command::new(&self.xtask)
+            .args(["generate", "--name", "giant", "--spec"])
+            .arg(spec)
+            .arg("--out")
+            .arg(&out)
+            .arg("--runtime-path")
+            .arg(self.root.join("postpress-sdk")))?;
+        let _ = std::fs::copy(self.root.join("Cargo.lock"), out.join("Cargo.lock"));
+        check(&out, target, &[])
+    }
+}
+
+fn giant(
+    root: &Path,
+    corpus: &Path,
+    label: &str,
+    work: &Path,
+    baseline: Option<&Baseline>,
+) -> Result<GiantBuild> {
     let spec = corpus.join(label);
     let bytes = std::fs::read(&spec).with_context(|| format!("reading {}", spec.display()))?;
     let out = work.join("giant");
@@ -110,8 +170,13 @@ fn giant(root: &Path, corpus: &Path, label: &str, work: &Path) -> Result<GiantBu
         }
         None => None,
     };
+    let before = match baseline {
+        Some(b) => Some(b.check(&spec, work, &target)?),
+        None => None,
+    };
     Ok(GiantBuild {
         label: label.to_owned(),
+        before,
         ops: made.generated.operations,
         lines: made.lines,
         features: codegen::features::all_features(model).len(),
@@ -123,9 +188,18 @@ fn giant(root: &Path, corpus: &Path, label: &str, work: &Path) -> Result<GiantBu
 }
 
 /// Measures everything and returns the section's markdown.
-pub fn measure(root: &Path, corpus: &Path, only: Option<&str>) -> Result<String> {
+pub fn measure(
+    root: &Path,
+    corpus: &Path,
+    only: Option<&str>,
+    baseline: Option<&Path>,
+) -> Result<String> {
     let work = root.join("target/bench");
     std::fs::create_dir_all(&work)?;
+    let baseline = match baseline {
+        Some(dir) => Some(Baseline::prepare(dir, &work)?),
+        None => None,
+    };
     let mut rows = Vec::new();
     for label in GIANTS.iter().filter(|g| only.is_none_or(|o| g.contains(o))) {
         if !corpus.join(label).exists() {
@@ -133,35 +207,72 @@ pub fn measure(root: &Path, corpus: &Path, only: Option<&str>) -> Result<String>
             continue;
         }
         eprintln!("bench: cargo check of the generated crate: {label}");
-        rows.push(giant(root, corpus, label, &work)?);
+        rows.push(giant(root, corpus, label, &work, baseline.as_ref())?);
     }
-    eprintln!("bench: postpress-sdk build times");
-    let sdk_load = load_average();
-    let sdk = sdk_build(root)?;
-    Ok(section(&rows, &sdk, &sdk_load))
+    let previous = std::fs::read_to_string(root.join("BENCHMARKS.md")).unwrap_or_default();
+    // `--only sdk` measures the SDK alone; `--only <giant>` leaves its paragraph as it was.
+    let sdk = match only {
+        Some(o) if o != "sdk" => previous_line(&previous, SDK_LINE).unwrap_or_default(),
+        _ => {
+            eprintln!("bench: postpress-sdk build times");
+            let load = load_average();
+            let before = match &baseline {
+                Some(b) => Some(sdk_build(&b.root)?),
+                None => None,
+            };
+            sdk_paragraph(&sdk_build(root)?, before.as_ref(), &load)
+        }
+    };
+    Ok(section(&rows, &previous, &sdk))
 }
 
-fn section(rows: &[GiantBuild], sdk: &SdkBuild, sdk_load: &str) -> String {
+/// How the SDK paragraph of the section starts.
+const SDK_LINE: &str = "`postpress-sdk/src/generated`:";
+
+/// The line starting with `prefix` in the builds section of an earlier `BENCHMARKS.md`.
+fn previous_line(previous: &str, prefix: &str) -> Option<String> {
+    let a = previous.find(START)?;
+    let b = previous.find(END)?;
+    previous
+        .get(a..b)?
+        .lines()
+        .find(|l| l.starts_with(prefix))
+        .map(str::to_owned)
+}
+
+/// The section; a giant not measured this run (`--only`) keeps its row from `previous`.
+fn section(rows: &[GiantBuild], previous: &str, sdk: &str) -> String {
     let mut md = String::from(
-        "## Compile time of generated code\n\n`cargo check` of the crate `cargo xtask generate` writes (dependencies already built; the crate's sources touched before each timed run), whole (`full`, the default) and with only one per-group feature (`--no-default-features --features X`, X the median-sized feature by operation count). \"Before\" is the whole-crate check measured before per-group features and the leaner generated shapes (issue 22); \"load\" is the 1-minute load average when the row was measured: the machine is shared with other builders, so compare the ratios within a row rather than seconds across runs.\n\n| spec | ops | features | lines | lines/op | check full s (before) | check one feature s | one / full | load |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "## Compile time of generated code\n\n`cargo check` of the crate `cargo xtask generate` writes (dependencies already built; incremental compilation off, so each timed run checks the crate from scratch): whole (`full`, the default), and with only one per-group feature (`--no-default-features --features X`, X the median-sized feature by operation count). \"Baseline\" is the same check of the crate the earlier tree given with `--baseline` generates (here: `main` before this work), measured in the same run; \"recorded\" is the earlier whole-crate figure of issue 22, taken on a quieter machine. \"load\" is the 1-minute load average when the row was measured: the machine is shared with other builders, so compare ratios within a row rather than seconds across rows. Rows can come from separate `--builds --only` runs.\n\n| spec | ops | features | lines (per op) | check full s | baseline s | full / baseline | one feature s | one / baseline | recorded s | load |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
-    for r in rows {
-        let before = BEFORE_CHECK
+    let ratio = |a: Duration, b: Option<Duration>| {
+        b.map_or("-".to_owned(), |b| {
+            format!("{:.2}", a.as_secs_f64() / b.as_secs_f64())
+        })
+    };
+    for label in GIANTS {
+        let Some(r) = rows.iter().find(|r| r.label == label) else {
+            if let Some(row) = previous_line(previous, &format!("| `{label}` |")) {
+                let _ = writeln!(md, "{row}");
+            }
+            continue;
+        };
+        let recorded = BEFORE_CHECK
             .iter()
             .find(|(l, _)| *l == r.label)
             .map(|(_, s)| *s)
             .filter(|s| s.is_finite())
             .map_or("-".to_owned(), |s| format!("{s:.1}"));
-        let (one, ratio) = match &r.one {
+        let (one, one_ratio) = match &r.one {
             Some((name, ops, t)) => (
                 format!("{:.1} (`{name}`, {ops} ops)", t.as_secs_f64()),
-                format!("{:.2}", t.as_secs_f64() / r.full.as_secs_f64()),
+                ratio(*t, r.before),
             ),
             None => ("- (not split)".to_owned(), "-".to_owned()),
         };
         let _ = writeln!(
             md,
-            "| `{}` | {} | {} | {} | {:.0} | {:.1} ({before}) | {one} | {ratio} | {} |",
+            "| `{}` | {} | {} | {} ({:.0}) | {:.1} | {} | {} | {one} | {one_ratio} | {recorded} | {} |",
             r.label,
             r.ops,
             if r.split {
@@ -172,19 +283,36 @@ fn section(rows: &[GiantBuild], sdk: &SdkBuild, sdk_load: &str) -> String {
             r.lines,
             r.lines as f64 / r.ops.max(1) as f64,
             r.full.as_secs_f64(),
+            r.before
+                .map_or("-".to_owned(), |b| format!("{:.1}", b.as_secs_f64())),
+            ratio(r.full, r.before),
             r.load
         );
     }
     let _ = writeln!(
         md,
-        "\nTargets: Microsoft Graph with one feature under 30 s and whole under 200 s; GitHub and Stripe whole under 12 s.\n\n`postpress-sdk/src/generated`: {} lines for {} operations ({:.0} lines per operation; before: 16448 lines, 270 per operation, counted the same way; target at most 150). `cargo build -p postpress-sdk` with dependencies built: {:.2} s after `cargo clean -p postpress-sdk` (before: 9.70 s), {:.2} s after touching one generated module (before: 2.37 s); load {sdk_load}. The SDK is not split into per-group features: it builds in seconds whole, so features would only make every user name what they use.\n",
-        sdk.lines,
-        sdk.ops,
-        sdk.lines as f64 / sdk.ops.max(1) as f64,
-        sdk.clean.as_secs_f64(),
-        sdk.incremental.as_secs_f64(),
+        "\nTargets: Microsoft Graph with one feature under 30 s and whole under 200 s; GitHub and Stripe whole under 12 s.\n\n{sdk}"
     );
     md
+}
+
+/// The SDK's paragraph: size and build times, beside the baseline's from the same run.
+fn sdk_paragraph(sdk: &SdkBuild, before: Option<&SdkBuild>, load: &str) -> String {
+    let per_op = |b: &SdkBuild| b.lines as f64 / b.ops.max(1) as f64;
+    let was = |f: &dyn Fn(&SdkBuild) -> String| {
+        before.map_or(String::new(), |b| format!(" (baseline: {})", f(b)))
+    };
+    format!(
+        "{SDK_LINE} {} lines for {} operations, {:.0} lines per operation{} (counted as before: every `.rs` line of the folder over the document's operations; target at most 150). `cargo build -p postpress-sdk` with dependencies built: {:.2} s after `cargo clean -p postpress-sdk`{}, {:.2} s after touching one generated module{}; load {load}. The SDK is not split into per-group features: it builds in seconds whole, so features would only make every user name what they use.",
+        sdk.lines,
+        sdk.ops,
+        per_op(sdk),
+        was(&|b| format!("{} lines, {:.0} per operation", b.lines, per_op(b))),
+        sdk.clean.as_secs_f64(),
+        was(&|b| format!("{:.2} s", b.clean.as_secs_f64())),
+        sdk.incremental.as_secs_f64(),
+        was(&|b| format!("{:.2} s", b.incremental.as_secs_f64())),
+    )
 }
 
 /// `text` with the builds section replaced by (or, the first time, given) `section`.

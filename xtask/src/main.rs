@@ -124,9 +124,14 @@ enum Command {
         /// Only the compile time of generated code (the giants and postpress-sdk).
         #[arg(long)]
         builds: bool,
-        /// With `--builds`: only the giants whose corpus path contains this.
+        /// With `--builds`: only the giants whose corpus path contains this (`sdk`: only
+        /// postpress-sdk); what is not measured keeps its figures from BENCHMARKS.md.
         #[arg(long)]
         only: Option<String>,
+        /// An earlier source tree of this repository (`git archive main | tar -x -C DIR`):
+        /// the compile-time figures are measured against it in the same run.
+        #[arg(long)]
+        baseline: Option<PathBuf>,
     },
     /// Soak the SDK runtime under injected faults (release); write the figures to BENCHMARKS.md.
     Soak {
@@ -238,6 +243,7 @@ fn main() -> ExitCode {
             corpus,
             builds,
             only,
+            baseline,
         } => bench::run_all(
             &root,
             bench::Settings {
@@ -245,6 +251,7 @@ fn main() -> ExitCode {
                 corpus,
                 builds,
                 only,
+                baseline,
             },
         ),
         Command::Soak { requests } => soak::run(&root, requests),

@@ -5,13 +5,13 @@
 //! operations share one feature is gated whole; in a module that mixes several (the untagged
 //! operations of a document all land in one module), each method and builder is gated with
 //! its own. A type that only one feature's operations reach is gated with it; a type two
-//! features share, or that nothing but a webhook or a component table names, stays available
+//! features share, or that only a webhook or no operation names, stays available
 //! whatever is enabled. Emitters gate their items with [`group_cfg`] and [`operation_cfg`].
 
 use crate::ir::{BodyKind, Model, Operation, Success, Ty, TypeKind};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// From this many operations (and two features) up, `GroupFeatures::Auto` splits a crate.
 /// A generated crate checks at roughly 20 to 50 ms per operation on the benchmark machine
@@ -111,15 +111,11 @@ pub(crate) fn type_gates(model: &Model) -> Vec<TokenStream> {
         .map(|(i, t)| (t.name.as_str(), i))
         .collect();
     let mut reach: Vec<Option<Reach>> = vec![None; model.types.len()];
-    for feature in all_features(model) {
-        let mut roots = Vec::new();
-        for op in model
-            .operations
-            .iter()
-            .filter(|o| feature_name(o) == feature)
-        {
-            operation_types(op, &mut roots);
-        }
+    let mut roots_by_feature: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for op in &model.operations {
+        operation_types(op, roots_by_feature.entry(feature_name(op)).or_default());
+    }
+    for (feature, roots) in roots_by_feature {
         for t in closure(model, &index, roots) {
             reach[t] = match reach[t].take() {
                 None => Some(Reach::One(feature.clone())),
@@ -129,7 +125,9 @@ pub(crate) fn type_gates(model: &Model) -> Vec<TokenStream> {
         }
     }
     // Shared, unreached and webhook-named types are always compiled, and so is everything
-    // they name: an available type may not point at a gated one.
+    // they name: an available type may not point at a gated one. (Response bodies are
+    // reached through their operations; the conformance table, which names them all, is
+    // only emitted for checks of the whole crate.)
     let mut roots = Vec::new();
     for (i, r) in reach.iter().enumerate() {
         if !matches!(r, Some(Reach::One(_))) {
@@ -140,9 +138,6 @@ pub(crate) fn type_gates(model: &Model) -> Vec<TokenStream> {
         if let Some(ty) = &cb.payload {
             named(ty, &mut roots);
         }
-    }
-    for schema in &model.response_schemas {
-        named(&schema.ty, &mut roots);
     }
     for t in closure(model, &index, roots) {
         reach[t] = Some(Reach::Shared);
@@ -278,4 +273,103 @@ fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
         syn::Item::Trait(i) => &mut i.attrs,
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{GroupFeatures, Options, generate};
+
+    const DOC: &str = r#"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /a:
+    get:
+      tags: [alpha]
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/OnlyA'}}}}
+  /b:
+    get:
+      tags: [full]
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Shared'}}}}
+  /v2/c:
+    get:
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Shared'}}}}
+components:
+  schemas:
+    OnlyA: {type: object, properties: {inner: {$ref: '#/components/schemas/InnerA'}}}
+    InnerA: {type: object, properties: {x: {type: string}}}
+    Shared: {type: object, properties: {y: {type: string}}}
+    Unused: {type: object, properties: {a: {$ref: '#/components/schemas/InnerA'}}}
+"#;
+
+    fn file(out: &crate::Generated, path: &str) -> String {
+        let f = out.files.iter().find(|f| f.path == path);
+        f.map(|f| f.contents.clone()).unwrap_or_default()
+    }
+
+    /// The `#[cfg]` among the attributes right above the line holding `item`.
+    fn item_cfg(types: &str, item: &str) -> Option<String> {
+        let lines: Vec<&str> = types.lines().collect();
+        let at = lines.iter().position(|l| l.contains(item))?;
+        (lines[..at].iter().rev())
+            .take_while(|l| l.starts_with("#[") || l.starts_with("///"))
+            .find(|l| l.starts_with("#[cfg("))
+            .map(|l| l.trim().to_owned())
+    }
+
+    #[test]
+    fn features_follow_tags_and_paths_and_gate_single_group_types() {
+        let options = Options {
+            group_features: GroupFeatures::On,
+            ..Options::default()
+        };
+        let out = generate(DOC.as_bytes(), &options).unwrap();
+        assert!(out.group_features);
+        // A tag named like a reserved feature gets a suffix; an untagged path skips `v2`.
+        assert_eq!(
+            super::all_features(&out.model),
+            ["alpha", "c", "full-group"]
+        );
+        let types = file(&out, "src/generated/types.rs");
+        // Reached only by `alpha`.
+        assert_eq!(
+            item_cfg(&types, "pub struct OnlyA").as_deref(),
+            Some(r#"#[cfg(feature = "alpha")]"#)
+        );
+        // Reached by two features, or by none, or named by a type that stays: available.
+        for always in [
+            "pub struct Shared",
+            "pub struct Unused",
+            "pub struct InnerA",
+        ] {
+            assert_eq!(item_cfg(&types, always), None, "{always}");
+        }
+        let root = file(&out, "src/generated/mod.rs");
+        assert!(
+            root.contains("#[cfg(feature = \"alpha\")]\npub mod alpha;"),
+            "{root}"
+        );
+        let table = super::cargo_features(&out.model);
+        assert!(
+            table.starts_with(
+                "[features]\ndefault = [\"full\"]\nfull = [\"alpha\", \"c\", \"full-group\"]\n"
+            ),
+            "{table}"
+        );
+    }
+
+    #[test]
+    fn auto_splits_only_large_documents() {
+        let options = Options {
+            group_features: GroupFeatures::Auto,
+            ..Options::default()
+        };
+        let out = generate(DOC.as_bytes(), &options).unwrap();
+        assert!(!out.group_features, "3 operations stay one crate");
+        let root = file(&out, "src/generated/mod.rs");
+        assert!(!root.contains("cfg(feature"), "{root}");
+    }
 }
