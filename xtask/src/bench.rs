@@ -461,19 +461,18 @@ fn against_progenitor(b: &mut Bench, corpus: &Path, quick: bool) -> Result<Vec<S
 }
 
 /// 3. The SDK's own build: from clean (dependencies built) and after touching one module.
-pub(crate) fn sdk_build(root: &Path) -> Result<SdkBuild> {
-    let build = || {
-        run(Command::new(cargo()).current_dir(root).args([
-            "build",
-            "--quiet",
-            "-p",
-            "postpress-sdk",
-        ]))
+pub(crate) fn sdk_build(root: &Path, target: Option<&Path>) -> Result<SdkBuild> {
+    let cargo_in = |args: &[&str]| {
+        let mut c = Command::new(cargo());
+        c.current_dir(root).args(args);
+        if let Some(t) = target {
+            c.env("CARGO_TARGET_DIR", t);
+        }
+        run(&mut c)
     };
+    let build = || cargo_in(&["build", "--quiet", "-p", "postpress-sdk"]);
     build()?;
-    run(Command::new(cargo())
-        .current_dir(root)
-        .args(["clean", "--quiet", "-p", "postpress-sdk"]))?;
+    cargo_in(&["clean", "--quiet", "-p", "postpress-sdk"])?;
     let (clean, _) = build()?;
     let module = root.join("postpress-sdk/src/generated/accounts.rs");
     let text = std::fs::read(&module)?;

@@ -102,25 +102,28 @@ pub struct Baseline {
     pub root: PathBuf,
     /// Its `xtask` binary.
     xtask: PathBuf,
+    /// Its own target folder.
+    target: PathBuf,
 }
 
 impl Baseline {
-    /// Builds the tree's `xtask` (sharing this run's target folder, so only the workspace's
-    /// own crates compile) and keeps a copy of the binary.
+    /// Builds the tree's `xtask` and keeps a copy of the binary.
     pub fn prepare(root: &Path, work: &Path) -> Result<Self> {
         eprintln!("bench: building the baseline's xtask in {}", root.display());
+        // A target folder of its own: two trees of one workspace in one folder overwrite
+        // each other's artifacts (Cargo names a workspace's crates by their relative path).
+        let target = work.join("target-baseline");
         run(Command::new(cargo())
             .current_dir(root)
-            .args(["build", "--quiet", "-p", "xtask"]))?;
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root.join("target"));
+            .args(["build", "--quiet", "-p", "xtask"])
+            .env("CARGO_TARGET_DIR", &target))?;
         let xtask = work.join("baseline-xtask");
         std::fs::copy(target.join("debug/xtask"), &xtask)
             .context("copying the baseline's xtask")?;
         Ok(Self {
             root: root.to_path_buf(),
             xtask,
+            target,
         })
     }
 
@@ -217,10 +220,10 @@ pub fn measure(
             eprintln!("bench: postpress-sdk build times");
             let load = load_average();
             let before = match &baseline {
-                Some(b) => Some(sdk_build(&b.root)?),
+                Some(b) => Some(sdk_build(&b.root, Some(&b.target))?),
                 None => None,
             };
-            sdk_paragraph(&sdk_build(root)?, before.as_ref(), &load)
+            sdk_paragraph(&sdk_build(root, None)?, before.as_ref(), &load)
         }
     };
     Ok(section(&rows, &previous, &sdk))

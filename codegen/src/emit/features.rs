@@ -4,9 +4,9 @@
 //! words, never its order; `full` enables them all and is the default. A module whose
 //! operations share one feature is gated whole; in a module that mixes several (the untagged
 //! operations of a document all land in one module), each method and builder is gated with
-//! its own. A type that only one feature's operations reach is gated with it; a type two
-//! features share, or that only a webhook or no operation names, stays available
-//! whatever is enabled. Emitters gate their items with [`group_cfg`] and [`operation_cfg`].
+//! its own. A type is compiled when any feature whose operations reach it is on (up to
+//! [`MAX_FEATURES_PER_TYPE`] of them); a type more features share, or that only a webhook or
+//! no operation names, stays available whatever is enabled. Emitters gate their items with [`group_cfg`] and [`operation_cfg`].
 
 use crate::ir::{BodyKind, Model, Operation, Success, Ty, TypeKind};
 use proc_macro2::TokenStream;
@@ -94,12 +94,10 @@ pub fn cargo_features(model: &Model) -> String {
     table
 }
 
-/// Who reaches a type.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Reach {
-    One(String),
-    Shared,
-}
+/// A type reached by at most this many features is compiled when any of them is on; one
+/// reached by more is always compiled, so a `#[cfg(any(..))]` never grows into a list of
+/// half the crate's features (its cost in lines would outweigh what it saves).
+pub const MAX_FEATURES_PER_TYPE: usize = 8;
 
 /// For each type of `model.types` (same order), the `#[cfg]` it is gated with: empty when
 /// it stays available whatever is enabled.
@@ -110,27 +108,27 @@ pub(crate) fn type_gates(model: &Model) -> Vec<TokenStream> {
         .enumerate()
         .map(|(i, t)| (t.name.as_str(), i))
         .collect();
-    let mut reach: Vec<Option<Reach>> = vec![None; model.types.len()];
+    // The features that reach each type (sorted, as BTreeMap keys are visited in order).
+    let mut reach: Vec<Vec<String>> = vec![Vec::new(); model.types.len()];
     let mut roots_by_feature: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for op in &model.operations {
         operation_types(op, roots_by_feature.entry(feature_name(op)).or_default());
     }
     for (feature, roots) in roots_by_feature {
         for t in closure(model, &index, roots) {
-            reach[t] = match reach[t].take() {
-                None => Some(Reach::One(feature.clone())),
-                Some(Reach::One(f)) if f == feature => Some(Reach::One(f)),
-                Some(_) => Some(Reach::Shared),
-            };
+            reach[t].push(feature.clone());
         }
     }
-    // Shared, unreached and webhook-named types are always compiled, and so is everything
-    // they name: an available type may not point at a gated one. (Response bodies are
-    // reached through their operations; the conformance table, which names them all, is
-    // only emitted for checks of the whole crate.)
+    // A type any feature that names it may need is gated with all of them: whatever a gated
+    // type names, every feature reaching it reaches too, so nothing points at a type its
+    // own gate can remove. Types reached by no feature or too many, and webhook payloads,
+    // are always compiled, and so is everything they name. (Response bodies are reached
+    // through their operations; the conformance table, which names them all, is only
+    // emitted for checks of the whole crate.)
+    let always = |r: &Vec<String>| r.is_empty() || r.len() > MAX_FEATURES_PER_TYPE;
     let mut roots = Vec::new();
     for (i, r) in reach.iter().enumerate() {
-        if !matches!(r, Some(Reach::One(_))) {
+        if always(r) {
             roots.push(model.types[i].name.clone());
         }
     }
@@ -140,15 +138,9 @@ pub(crate) fn type_gates(model: &Model) -> Vec<TokenStream> {
         }
     }
     for t in closure(model, &index, roots) {
-        reach[t] = Some(Reach::Shared);
+        reach[t].clear();
     }
-    reach
-        .into_iter()
-        .map(|r| match r {
-            Some(Reach::One(f)) => cfg_any(&[f]),
-            _ => quote!(),
-        })
-        .collect()
+    reach.iter().map(|r| cfg_any(r)).collect()
 }
 
 /// Every type reachable from `roots` (by name), as indexes into `model.types`.
@@ -321,7 +313,7 @@ components:
     }
 
     #[test]
-    fn features_follow_tags_and_paths_and_gate_single_group_types() {
+    fn features_follow_tags_and_paths_and_gate_types_with_the_features_reaching_them() {
         let options = Options {
             group_features: GroupFeatures::On,
             ..Options::default()
@@ -334,17 +326,17 @@ components:
             ["alpha", "c", "full-group"]
         );
         let types = file(&out, "src/generated/types.rs");
-        // Reached only by `alpha`.
+        // Reached only by `alpha`; reached by `c` and `full-group`: compiled with either.
         assert_eq!(
             item_cfg(&types, "pub struct OnlyA").as_deref(),
             Some(r#"#[cfg(feature = "alpha")]"#)
         );
-        // Reached by two features, or by none, or named by a type that stays: available.
-        for always in [
-            "pub struct Shared",
-            "pub struct Unused",
-            "pub struct InnerA",
-        ] {
+        assert_eq!(
+            item_cfg(&types, "pub struct Shared").as_deref(),
+            Some(r#"#[cfg(any(feature = "c", feature = "full-group"))]"#)
+        );
+        // Reached by no feature, or named by a type that stays: available.
+        for always in ["pub struct Unused", "pub struct InnerA"] {
             assert_eq!(item_cfg(&types, always), None, "{always}");
         }
         let root = file(&out, "src/generated/mod.rs");
