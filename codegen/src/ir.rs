@@ -607,6 +607,11 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// Declares an `Idempotency-Key` header.
     pub idempotent: bool,
+    /// The Cargo feature that compiles this operation in a crate split by feature: its first
+    /// tag, or for an untagged operation the first path segment that names a resource (not a
+    /// version like `v1`, not a parameter), as a snake_case name. Taken from the document's
+    /// words, never from order, so it stays the same across regenerations.
+    pub feature: String,
 }
 
 /// How the API wants its key.

@@ -26,7 +26,7 @@ mod resolve;
 
 pub use diagnostics::{Diagnostics, Error, Warning};
 pub use emit::GeneratedFile;
-pub use emit::{conformance, standalone};
+pub use emit::{conformance, features, standalone};
 pub use load::{Document, load, parse_value};
 pub use names::field_name;
 pub use pins::{MethodName, Names, operation_key};
@@ -43,6 +43,19 @@ pub enum Dates {
     Typed,
     /// `String`, as sent: nothing is checked, and a malformed value never fails a response.
     Text,
+}
+
+/// Whether a generated crate gets one Cargo feature per resource group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GroupFeatures {
+    /// One module, always compiled whole.
+    #[default]
+    Off,
+    /// A feature per group (see [`features`]), `full` by default.
+    On,
+    /// [`On`](GroupFeatures::On) from [`features::GROUP_FEATURE_THRESHOLD`] operations and
+    /// two features up, [`Off`](GroupFeatures::Off) below.
+    Auto,
 }
 
 /// Generation settings.
@@ -64,6 +77,8 @@ pub struct Options {
     /// Names pinned from an earlier run: a pinned operation or schema keeps its name whatever
     /// its `operationId`, title or tag becomes.
     pub names: Names,
+    /// Per-group Cargo features; [`Generated::group_features`] says what was chosen.
+    pub group_features: GroupFeatures,
 }
 
 /// Time spent in each phase, for the summary line and benchmarks.
@@ -98,6 +113,9 @@ pub struct Generated {
     /// Every name this run chose, pinned or not, by where its item is: the table to pin
     /// next time.
     pub names: Names,
+    /// Whether the code is gated by per-group features (the crate's manifest must then
+    /// declare them: [`features::cargo_features`]).
+    pub group_features: bool,
 }
 
 /// Generates the client modules for a document given as JSON or YAML bytes.
@@ -118,8 +136,17 @@ fn pipeline(bytes: &[u8], options: &Options) -> Result<Generated, Error> {
     if options.strict && !diags.warnings.is_empty() {
         return Err(Error::Strict(diags.warnings));
     }
-    let (mut files, emit_time, format_time) =
-        emit::emit(&model, &options.spec_label, options.crate_name.as_deref())?;
+    let split = match options.group_features {
+        GroupFeatures::Off => false,
+        GroupFeatures::On => true,
+        GroupFeatures::Auto => emit::features::worth_splitting(&model),
+    };
+    let (mut files, emit_time, format_time) = emit::emit(
+        &model,
+        &options.spec_label,
+        options.crate_name.as_deref(),
+        split,
+    )?;
     if options.conformance_table {
         files.push(GeneratedFile {
             path: emit::conformance::TABLE_PATH.to_owned(),
@@ -139,5 +166,6 @@ fn pipeline(bytes: &[u8], options: &Options) -> Result<Generated, Error> {
         },
         model,
         names,
+        group_features: split,
     })
 }

@@ -83,7 +83,10 @@ async fn a_page_never_read_fails_verify() {
 #[tokio::test]
 async fn a_multipart_upload_is_recorded_with_its_parts() {
     let mock = MockServer::start().await.unwrap();
-    let create = mock.posts().create().returns(PostCreated::new().post_id("post_9"));
+    let create = mock
+        .posts()
+        .create()
+        .returns(PostCreated::new().post_id("post_9"));
     let post = CreatePostRequest::new("acc_1", "hello").attachments(
         Part::bytes(vec![7u8; 16])
             .file_name("a.png")

@@ -13,6 +13,12 @@ use std::time::{Duration, Instant};
 pub struct Settings {
     pub quick: bool,
     pub corpus: Option<PathBuf>,
+    /// Only the compile-time section ([`crate::bench_builds`]).
+    pub builds: bool,
+    /// With `builds`: only the giants whose path contains this.
+    pub only: Option<String>,
+    /// An earlier source tree to measure the compile-time figures against, in the same run.
+    pub baseline: Option<PathBuf>,
 }
 
 /// One generator timing: wall time of the whole process, and our phase split.
@@ -39,7 +45,7 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v.get(v.len() / 2).copied().unwrap_or_default()
 }
 
-fn run(cmd: &mut Command) -> Result<(Duration, String)> {
+pub(crate) fn run(cmd: &mut Command) -> Result<(Duration, String)> {
     let started = Instant::now();
     let out = cmd.output().with_context(|| format!("running {cmd:?}"))?;
     let elapsed = started.elapsed();
@@ -57,7 +63,7 @@ fn run(cmd: &mut Command) -> Result<(Duration, String)> {
     Ok((elapsed, text))
 }
 
-fn cargo() -> String {
+pub(crate) fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
@@ -227,11 +233,11 @@ fn corpus_list(root: &Path, name: &str) -> PathBuf {
 }
 
 /// The SDK's size and build times.
-struct SdkBuild {
-    lines: usize,
-    ops: usize,
-    clean: Duration,
-    incremental: Duration,
+pub(crate) struct SdkBuild {
+    pub lines: usize,
+    pub ops: usize,
+    pub clean: Duration,
+    pub incremental: Duration,
 }
 
 /// Criterion medians in nanoseconds, by (group, benchmark).
@@ -241,7 +247,6 @@ type Estimates = Vec<((String, String), f64)>;
 struct Measured {
     own: Vec<SpecRow>,
     peers: Vec<SpecRow>,
-    sdk: SdkBuild,
     estimates: Estimates,
     memory: String,
     log: String,
@@ -273,34 +278,49 @@ const ESTIMATES: [(&str, &str); 8] = [
 /// Runs everything and writes `BENCHMARKS.md` and `docs/bench/generator.svg`.
 pub fn run_all(root: &Path, settings: Settings) -> Result<()> {
     let started = Instant::now();
-    let mut b = prepare(root, settings.quick)?;
-    let have_progenitor = progenitor_installed();
     let corpus = match settings.corpus {
         Some(c) => c,
         None => root.join(".corpus/package/api"),
     };
+    if settings.builds {
+        let section = crate::bench_builds::measure(
+            root,
+            &corpus,
+            settings.only.as_deref(),
+            settings.baseline.as_deref(),
+        )?;
+        let previous = std::fs::read_to_string(root.join("BENCHMARKS.md")).unwrap_or_default();
+        let md = crate::bench_builds::with_section(&previous, &section);
+        write_atomic(&root.join("BENCHMARKS.md"), md.as_bytes())?;
+        println!(
+            "bench: wrote the builds section of BENCHMARKS.md in {:.0?}",
+            started.elapsed()
+        );
+        return Ok(());
+    }
+    let mut b = prepare(root, settings.quick)?;
+    let have_progenitor = progenitor_installed();
     let own = own_documents(&mut b, &corpus)?;
     let peers = if have_progenitor {
         against_progenitor(&mut b, &corpus, settings.quick)?
     } else {
         Vec::new()
     };
-    b.say("postpress-sdk build times");
-    let sdk = sdk_build(root)?;
     let (estimates, memory) = runtime(&mut b, settings.quick)?;
+    b.say("compile time of generated code");
+    let builds = crate::bench_builds::measure(root, &corpus, None, settings.baseline.as_deref())?;
     let chart = root.join("docs/bench/generator.svg");
     chart_svg(&chart, &peers, &own)?;
     let measured = Measured {
         own,
         peers,
-        sdk,
         estimates,
         memory,
         log: b.log,
         quick: settings.quick,
         elapsed: started.elapsed(),
     };
-    let md = report(&measured);
+    let md = crate::bench_builds::with_section(&report(&measured), &builds);
     // The soak section comes from `cargo xtask soak`; keep it across rewrites.
     let previous = std::fs::read_to_string(root.join("BENCHMARKS.md")).unwrap_or_default();
     let md = match crate::soak::existing_section(&previous) {
@@ -441,19 +461,18 @@ fn against_progenitor(b: &mut Bench, corpus: &Path, quick: bool) -> Result<Vec<S
 }
 
 /// 3. The SDK's own build: from clean (dependencies built) and after touching one module.
-fn sdk_build(root: &Path) -> Result<SdkBuild> {
-    let build = || {
-        run(Command::new(cargo()).current_dir(root).args([
-            "build",
-            "--quiet",
-            "-p",
-            "postpress-sdk",
-        ]))
+pub(crate) fn sdk_build(root: &Path, target: Option<&Path>) -> Result<SdkBuild> {
+    let cargo_in = |args: &[&str]| {
+        let mut c = Command::new(cargo());
+        c.current_dir(root).args(args);
+        if let Some(t) = target {
+            c.env("CARGO_TARGET_DIR", t);
+        }
+        run(&mut c)
     };
+    let build = || cargo_in(&["build", "--quiet", "-p", "postpress-sdk"]);
     build()?;
-    run(Command::new(cargo())
-        .current_dir(root)
-        .args(["clean", "--quiet", "-p", "postpress-sdk"]))?;
+    cargo_in(&["clean", "--quiet", "-p", "postpress-sdk"])?;
     let (clean, _) = build()?;
     let module = root.join("postpress-sdk/src/generated/accounts.rs");
     let text = std::fs::read(&module)?;
@@ -560,7 +579,6 @@ fn report(m: &Measured) -> String {
     );
     md.push_str(&generator_section(m));
     md.push_str(&peer_section(m));
-    md.push_str(&sdk_section(m));
     md.push_str(&runtime_section(m));
     md
 }
@@ -656,24 +674,6 @@ fn peer_section(m: &Measured) -> String {
     md
 }
 
-fn sdk_section(m: &Measured) -> String {
-    let mut md = String::new();
-    let SdkBuild {
-        lines,
-        ops,
-        clean,
-        incremental,
-    } = &m.sdk;
-    let _ = writeln!(
-        md,
-        "## The SDK's own build\n\n`postpress-sdk/src/generated`: {lines} lines for {ops} operations ({:.0} lines per operation). `cargo build -p postpress-sdk` with dependencies built: {} s after `cargo clean -p postpress-sdk`, {} s after touching one generated module. (Below 30 s, so the generated code is not split into per-group features.)\n",
-        *lines as f64 / (*ops).max(1) as f64,
-        secs(*clean),
-        secs(*incremental)
-    );
-    md
-}
-
 fn runtime_section(m: &Measured) -> String {
     let mut md = String::new();
     md.push_str("## SDK overhead\n\n`cargo bench -p postpress-sdk --bench overhead` (criterion; medians): a loopback axum server answers every request with one 20-item `AccountList`; the bare baseline is `reqwest` plus `serde_json` into the same generated type. Ratio = bare time / SDK time (throughput of the SDK relative to bare). The SDK arms a per-attempt timeout timer on every request (60 s by default); the last two columns give the bare client the same timer.\n\n| case | SDK | bare reqwest | ratio | bare + same timeout | ratio |\n|---|---:|---:|---:|---:|---:|\n");
@@ -712,7 +712,7 @@ fn runtime_section(m: &Measured) -> String {
         "## Pagination memory\n\n`cargo bench -p postpress-sdk --bench pagination_memory`: 100,000 items over 400 pages through `.items()`.\n\n`{}` (peak RSS over RSS after the first page; target: within 2x).\n",
         m.memory
     );
-    md.push_str("## Reproduce\n\n```sh\ncargo install cargo-progenitor --version 0.15.1 --locked   # the peer\ncargo xtask corpus --list xtask/corpus/giants.txt --no-check   # fetches the corpus once\ncargo xtask bench            # everything above, about 15 minutes\ncargo bench -p openapi-sdkgen # in-process generation (criterion)\ncargo bench -p postpress-sdk # runtime overhead and pagination memory\n```\n");
+    md.push_str("## Reproduce\n\n```sh\ncargo install cargo-progenitor --version 0.15.1 --locked   # the peer\ncargo xtask corpus --list xtask/corpus/giants.txt --no-check   # fetches the corpus once\ncargo xtask bench            # everything above, about 15 minutes plus the giants' checks\ncargo xtask bench --builds   # only the compile-time section (--only graph: one giant)\ncargo bench -p openapi-sdkgen # in-process generation (criterion)\ncargo bench -p postpress-sdk # runtime overhead and pagination memory\n```\n");
     md
 }
 

@@ -1,6 +1,7 @@
 //! `cargo xtask`: keep the SDK in step with the API.
 
 mod bench;
+mod bench_builds;
 mod changelog;
 mod conformance;
 mod corpus;
@@ -12,7 +13,7 @@ mod regen;
 mod soak;
 mod surface;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -27,6 +28,17 @@ struct Cli {
     root: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// `generate --group-features`.
+#[derive(Clone, Copy, ValueEnum)]
+enum GroupFeaturesArg {
+    /// Split from the size threshold up.
+    Auto,
+    /// Always split.
+    On,
+    /// Never split.
+    Off,
 }
 
 #[derive(Subcommand)]
@@ -66,6 +78,10 @@ enum Command {
         /// by version; without it the crate takes the runtime from the registry.
         #[arg(long)]
         runtime_path: Option<PathBuf>,
+        /// One Cargo feature per resource group (plus `full`, the default), so users compile
+        /// only the groups they enable. `auto` splits from 250 operations and two groups up.
+        #[arg(long, value_enum, default_value_t = GroupFeaturesArg::Auto)]
+        group_features: GroupFeaturesArg,
     },
     /// Generate and `cargo check` a list of public specs; write a report.
     Corpus {
@@ -105,6 +121,17 @@ enum Command {
         /// The corpus folder (default: `.corpus/package/api`).
         #[arg(long)]
         corpus: Option<PathBuf>,
+        /// Only the compile time of generated code (the giants and postpress-sdk).
+        #[arg(long)]
+        builds: bool,
+        /// With `--builds`: only the giants whose corpus path contains this (`sdk`: only
+        /// postpress-sdk); what is not measured keeps its figures from BENCHMARKS.md.
+        #[arg(long)]
+        only: Option<String>,
+        /// An earlier source tree of this repository (`git archive main | tar -x -C DIR`):
+        /// the compile-time figures are measured against it in the same run.
+        #[arg(long)]
+        baseline: Option<PathBuf>,
     },
     /// Soak the SDK runtime under injected faults (release); write the figures to BENCHMARKS.md.
     Soak {
@@ -159,6 +186,7 @@ fn main() -> ExitCode {
             dates_as_strings,
             names,
             runtime_path,
+            group_features,
         } => {
             let mut runtime = regen::RuntimeSource::of_repository(&root, false);
             runtime.path = runtime_path.map(|p| p.canonicalize().unwrap_or(p));
@@ -170,6 +198,11 @@ fn main() -> ExitCode {
                     codegen::Dates::Typed
                 },
                 conformance_table: false,
+                group_features: match group_features {
+                    GroupFeaturesArg::Auto => codegen::GroupFeatures::Auto,
+                    GroupFeaturesArg::On => codegen::GroupFeatures::On,
+                    GroupFeaturesArg::Off => codegen::GroupFeatures::Off,
+                },
             };
             regen::generate(
                 &spec,
@@ -205,9 +238,22 @@ fn main() -> ExitCode {
             port,
             check,
         } => fetch::fetch(&root, base_url, port, check),
-        Command::Bench { quick, corpus } => {
-            bench::run_all(&root, bench::Settings { quick, corpus })
-        }
+        Command::Bench {
+            quick,
+            corpus,
+            builds,
+            only,
+            baseline,
+        } => bench::run_all(
+            &root,
+            bench::Settings {
+                quick,
+                corpus,
+                builds,
+                only,
+                baseline,
+            },
+        ),
         Command::Soak { requests } => soak::run(&root, requests),
         Command::Diff {
             old,

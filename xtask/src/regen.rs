@@ -52,6 +52,9 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
         spec_label: SPEC_JSON.into(),
         crate_name: Some(SDK_DIR.replace('-', "_")),
         names: pinned.clone(),
+        // Measured (BENCHMARKS.md, "The SDK's own build"): the whole SDK builds in seconds,
+        // so per-group features would only make users name what they use.
+        group_features: codegen::GroupFeatures::Off,
         ..codegen::Options::default()
     };
     let generated =
@@ -283,6 +286,7 @@ pub fn write_standalone(
         strict,
         dates: codegen::Dates::Typed,
         conformance_table,
+        group_features: codegen::GroupFeatures::Auto,
     };
     let pins = codegen::Names::default();
     write_standalone_with(bytes, label, out, name, settings, &pins, runtime)
@@ -297,6 +301,8 @@ pub struct Settings {
     pub dates: codegen::Dates,
     /// Emit the schema-pointer -> type table conformance tests read.
     pub conformance_table: bool,
+    /// Per-group Cargo features: on, off, or by size.
+    pub group_features: codegen::GroupFeatures,
 }
 
 /// [`write_standalone`] with every setting, and names pinned by `pins`.
@@ -324,6 +330,7 @@ pub fn write_standalone_with(
         crate_name: Some(name.replace('-', "_")),
         conformance_table: settings.conformance_table,
         names: pins.clone(),
+        group_features: settings.group_features,
     };
     let generated =
         codegen::generate(bytes, &options).map_err(|e| anyhow::anyhow!("{label}: {e}"))?;
@@ -339,7 +346,15 @@ pub fn write_standalone_with(
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     write_atomic(
         &out.join("Cargo.toml"),
-        codegen::standalone::cargo_toml(&name, runtime).as_bytes(),
+        codegen::standalone::cargo_toml(
+            &name,
+            runtime,
+            generated
+                .group_features
+                .then(|| codegen::features::cargo_features(&generated.model))
+                .as_deref(),
+        )
+        .as_bytes(),
     )?;
     write_atomic(&out.join("src/lib.rs"), lib.as_bytes())?;
     let mut lines = lib.lines().count();

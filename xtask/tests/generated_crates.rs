@@ -255,6 +255,77 @@ fn every_parameter_and_body_style_goes_over_the_wire_as_specified() {
     generate_and_test_with(&spec, "wire-ops", &[("ops_wire.rs", test)], dev, &["mock"]);
 }
 
+/// Per-group features end to end: a crate generated with `--group-features on` and built with
+/// only `billing` and `orders` calls those groups against a loopback server (tests in
+/// `tests/generated/features_wire.rs`), while code naming the `catalog` group, a
+/// `catalog`-only type or the `refunds` operation of the shared untagged module fails to
+/// compile with the same two features on.
+#[test]
+fn per_group_features_compile_only_the_enabled_groups() {
+    let work = work_dir();
+    let name = "feature-ops";
+    let out = work.join(name);
+    let _ = std::fs::remove_dir_all(&out);
+    run(
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["generate", "--group-features", "on", "--spec"])
+            .arg(root().join("xtask/tests/generated/features.yaml"))
+            .arg("--out")
+            .arg(&out)
+            .args(["--name", name])
+            .arg("--runtime-path")
+            .arg(root().join("postpress-sdk")),
+        "xtask generate feature-ops",
+    );
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("Cargo.toml");
+    assert!(
+        manifest.contains("full = [\"billing\", \"catalog\", \"orders\", \"refunds\"]"),
+        "one feature per tag and per untagged path group, all in `full`:\n{manifest}"
+    );
+    let copy = |from: &str, to: &str| {
+        let path = out.join(to);
+        std::fs::create_dir_all(path.parent().expect("has parent")).expect("dir");
+        std::fs::copy(root().join("xtask/tests/generated").join(from), path).expect("copy");
+    };
+    copy("features_wire.rs", "tests/features_wire.rs");
+    copy("features_disabled.rs", "examples/features_disabled.rs");
+    let dev = "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\naxum = \"0.8\"\n";
+    std::fs::write(out.join("Cargo.toml"), format!("{manifest}{dev}")).expect("Cargo.toml");
+    std::fs::copy(root().join("Cargo.lock"), out.join("Cargo.lock")).expect("copy Cargo.lock");
+    let cargo = || {
+        let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        c.arg("--quiet")
+            .env("CARGO_TARGET_DIR", work.join("target"));
+        c
+    };
+    run(
+        cargo()
+            .args(["test", "--test", "features_wire", "--manifest-path"])
+            .arg(out.join("Cargo.toml"))
+            // The mock too: its stubs are gated like the operations they stand in for.
+            .args(["--no-default-features", "--features", "billing,orders,mock"]),
+        "cargo test with the billing, orders and mock features",
+    );
+    let denied = cargo()
+        .args(["check", "--example", "features_disabled", "--manifest-path"])
+        .arg(out.join("Cargo.toml"))
+        .args(["--no-default-features", "--features", "billing,orders,mock"])
+        .output()
+        .expect("cargo check runs");
+    let errors = String::from_utf8_lossy(&denied.stderr);
+    assert!(!denied.status.success(), "gated items compiled:\n{errors}");
+    for gone in ["catalog", "Product", "get_refund"] {
+        assert!(errors.contains(gone), "no error names `{gone}`:\n{errors}");
+    }
+    // With the default (`full`), the same code compiles.
+    run(
+        cargo()
+            .args(["check", "--example", "features_disabled", "--manifest-path"])
+            .arg(out.join("Cargo.toml")),
+        "cargo check of the example with every feature",
+    );
+}
+
 /// The hand-written layer (`client.rs`, `lib.rs`) names nothing generated: a scratch copy of
 /// the repository whose `specs/` hold another API's document (the vendor-shaped fixture, with
 /// other schema names, no `ErrorCode` and other operation ids) regenerates with `cargo xtask

@@ -1,4 +1,5 @@
-//! The lint allowances every generated module opens with.
+//! The lint allowances the generated root module opens with; lint levels are inherited, so
+//! they cover every generated module below it.
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -7,6 +7,7 @@
 //! emitter's output.
 
 use super::docs;
+use super::features;
 use super::lints::module_allows;
 use super::rust_type::{Scope, rust_type};
 use crate::ir::{
@@ -17,7 +18,11 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 /// The file, its module declared as `#[cfg(feature = "mock")] pub mod mock;`.
-pub(crate) fn emit_mock(model: &Model) -> TokenStream {
+///
+/// In a crate split by group features (`split`), each group's accessor and module are gated
+/// like the group's operations, and, in a module that mixes features, each operation's stub
+/// maker and types like that operation: a stub exists exactly when its operation does.
+pub(crate) fn emit_mock(model: &Model, split: bool) -> TokenStream {
     let allows = module_allows();
     let head = docs::inner_attrs(&[format!(
         "Typed stubs of the {} operations for your own tests (the `mock` feature). \
@@ -30,7 +35,8 @@ pub(crate) fn emit_mock(model: &Model) -> TokenStream {
         model.title
     )]);
     let table = operation_table(model);
-    let accessors = model.groups.iter().map(|g| {
+    let accessors = model.groups.iter().enumerate().map(|(gi, g)| {
+        let cfg = features::group_cfg(model, gi, split);
         let m = format_ident!("{}", g.module);
         let ty = stubs_type(&g.type_name);
         let doc = docs::attrs(&[format!(
@@ -40,12 +46,13 @@ pub(crate) fn emit_mock(model: &Model) -> TokenStream {
         )]);
         quote! {
             #doc
+            #cfg
             pub fn #m(&self) -> #m::#ty<'_> {
                 #m::#ty { server: &self.server }
             }
         }
     });
-    let groups = (0..model.groups.len()).map(|gi| emit_group(model, gi));
+    let groups = (0..model.groups.len()).map(|gi| emit_group(model, gi, split));
     quote! {
         #head
         #allows
@@ -162,7 +169,7 @@ fn table_index(model: &Model, op: &Operation) -> usize {
         .unwrap_or_default()
 }
 
-fn emit_group(model: &Model, gi: usize) -> TokenStream {
+fn emit_group(model: &Model, gi: usize, split: bool) -> TokenStream {
     let Some(group) = model.groups.get(gi) else {
         return quote!();
     };
@@ -170,6 +177,7 @@ fn emit_group(model: &Model, gi: usize) -> TokenStream {
     let stubs = stubs_type(&group.type_name);
     let ops: Vec<&Operation> = model.operations.iter().filter(|o| o.group == gi).collect();
     let makers = ops.iter().map(|op| {
+        let cfg = features::operation_cfg(model, op, split);
         let method = format_ident!("{}", op.method);
         let stub = stub_type(op);
         let index = table_index(model, op);
@@ -182,12 +190,19 @@ fn emit_group(model: &Model, gi: usize) -> TokenStream {
         )]);
         quote! {
             #doc
+            #cfg
             pub fn #method(&self) -> #stub {
                 #stub { handle: self.server.stub(&super::OPERATIONS[#index]) }
             }
         }
     });
-    let items = ops.iter().map(|op| emit_operation(model, op));
+    let items = ops.iter().map(|op| {
+        gated(
+            &features::operation_cfg(model, op, split),
+            emit_operation(model, op),
+        )
+    });
+    let group_cfg = features::group_cfg(model, gi, split);
     let doc = docs::attrs(&[format!(
         "Stubs of the `{}` operations; get one with `mock.{}()`.",
         group.module,
@@ -198,6 +213,7 @@ fn emit_group(model: &Model, gi: usize) -> TokenStream {
         group.module
     )]);
     quote! {
+        #group_cfg
         pub mod #module {
             #module_doc
             use super::RecordedRequest;
@@ -211,6 +227,22 @@ fn emit_group(model: &Model, gi: usize) -> TokenStream {
             }
             #(#items)*
         }
+    }
+}
+
+/// `items` with `cfg` put on each of them (nothing to do when `cfg` is empty).
+fn gated(cfg: &TokenStream, items: TokenStream) -> TokenStream {
+    if cfg.is_empty() {
+        return items;
+    }
+    match syn::parse2::<syn::File>(items.clone()) {
+        Ok(file) => {
+            let items = file.items.iter();
+            quote!(#(#cfg #items)*)
+        }
+        // Tokens this module just built always parse; were they not to, ungated items still
+        // compile whenever the types they name exist.
+        Err(_) => items,
     }
 }
 
@@ -605,6 +637,7 @@ mod tests {
             errors: vec![],
             pagination: None,
             idempotent: false,
+            feature: "things".into(),
         }
     }
 

@@ -8,6 +8,7 @@
 pub mod conformance;
 mod docs;
 mod examples;
+pub mod features;
 mod index;
 mod lints;
 mod mock;
@@ -49,6 +50,7 @@ pub(crate) fn emit(
     model: &Model,
     spec_label: &str,
     crate_name: Option<&str>,
+    split: bool,
 ) -> Result<(Vec<GeneratedFile>, Duration, Duration), Error> {
     let head = header(spec_label);
     let mut emit_time = Duration::ZERO;
@@ -67,12 +69,13 @@ pub(crate) fn emit(
     };
 
     let t = Instant::now();
-    let group_mods: Vec<_> = model
-        .groups
-        .iter()
-        .map(|g| format_ident!("{}", g.module))
-        .collect();
-    let accessors = model.groups.iter().map(|g| {
+    let group_mods = model.groups.iter().enumerate().map(|(gi, g)| {
+        let m = format_ident!("{}", g.module);
+        let cfg = features::group_cfg(model, gi, split);
+        quote!(#cfg pub mod #m;)
+    });
+    let accessors = model.groups.iter().enumerate().map(|(gi, g)| {
+        let cfg = features::group_cfg(model, gi, split);
         let m = format_ident!("{}", g.module);
         let ty = format_ident!("{}", g.type_name);
         let doc = docs::attrs(&[g
@@ -81,14 +84,21 @@ pub(crate) fn emit(
             .unwrap_or_else(|| format!("Operations tagged `{}`.", g.module))]);
         quote! {
             #doc
+            #cfg
             pub fn #m(&self) -> #m::#ty {
                 #m::#ty::new(self.clone())
             }
         }
     });
+    // The examples decode into types of every group: with features, they need them all.
+    let examples_cfg = if split {
+        quote!(#[cfg(all(test, feature = "full"))])
+    } else {
+        quote!(#[cfg(test)])
+    };
     let examples_mod = examples::has_examples(model).then(|| {
         quote!(
-            #[cfg(test)]
+            #examples_cfg
             mod examples;
         )
     });
@@ -98,7 +108,7 @@ pub(crate) fn emit(
         #title_doc
         #allows
         pub mod types;
-        #(pub mod #group_mods;)*
+        #(#group_mods)*
         #examples_mod
         #[cfg(feature = "mock")]
         pub mod mock;
@@ -109,16 +119,20 @@ pub(crate) fn emit(
     push("src/generated/mod.rs".into(), root, t)?;
 
     let t = Instant::now();
-    let types_tokens = types::emit_types(model);
+    let types_tokens = types::emit_types(model, split);
     push("src/generated/types.rs".into(), types_tokens, t)?;
 
     for (gi, group) in model.groups.iter().enumerate() {
         let t = Instant::now();
-        let tokens = operations::emit_group(model, gi, crate_name);
+        let tokens = operations::emit_group(model, gi, crate_name, split);
         push(format!("src/generated/{}.rs", group.module), tokens, t)?;
     }
     let t = Instant::now();
-    push("src/generated/mock.rs".into(), mock::emit_mock(model), t)?;
+    push(
+        "src/generated/mock.rs".into(),
+        mock::emit_mock(model, split),
+        t,
+    )?;
     if examples::has_examples(model) {
         let t = Instant::now();
         push(

@@ -4,7 +4,7 @@
 //! response-enum and body-enum names, and their variants, are the IR's.
 
 use super::docs;
-use super::lints::module_allows;
+use super::features;
 use super::rust_type::{Scope, rust_type};
 use super::types::convertible_variants;
 use crate::ir::{
@@ -392,15 +392,24 @@ fn method_doc(
 }
 
 /// Emits the module of group `gi`.
-pub(crate) fn emit_group(model: &Model, gi: usize, crate_name: Option<&str>) -> TokenStream {
+pub(crate) fn emit_group(
+    model: &Model,
+    gi: usize,
+    crate_name: Option<&str>,
+    split: bool,
+) -> TokenStream {
     let group = &model.groups[gi];
     let group_ty = format_ident!("{}", group.type_name);
     let ops: Vec<&Operation> = model.operations.iter().filter(|o| o.group == gi).collect();
-    let methods = ops
-        .iter()
-        .map(|op| emit_method(model, op, &group.module, crate_name));
-    let builders = ops.iter().map(|op| emit_builder(model, op));
-    let allows = module_allows();
+    let methods = ops.iter().map(|op| {
+        let cfg = features::operation_cfg(model, op, split);
+        let method = emit_method(model, op, &group.module, crate_name);
+        quote!(#cfg #method)
+    });
+    let builders = ops.iter().map(|op| {
+        let cfg = features::operation_cfg(model, op, split);
+        features::gate_items(emit_builder(model, op), &cfg)
+    });
     let module_doc = docs::inner_attrs(&[group
         .doc
         .clone()
@@ -411,7 +420,6 @@ pub(crate) fn emit_group(model: &Model, gi: usize, crate_name: Option<&str>) -> 
     )]);
     quote! {
         #module_doc
-        #allows
         #group_doc
         #[derive(Debug, Clone)]
         pub struct #group_ty {

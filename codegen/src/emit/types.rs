@@ -1,7 +1,7 @@
 //! Named types -> Rust items.
 
 use super::docs;
-use super::lints::module_allows;
+use super::features;
 use super::rust_type::{Scope, rust_type};
 use crate::ir::{
     Field, Model, MultipartKind, StringEnum, Struct, Tagged, Ty, TypeDef, TypeKind, Untagged,
@@ -10,13 +10,18 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The whole `types.rs`.
-pub(crate) fn emit_types(model: &Model) -> TokenStream {
-    let allows = module_allows();
-    let items = model.types.iter().map(|def| emit_type(model, def));
+pub(crate) fn emit_types(model: &Model, split: bool) -> TokenStream {
+    let gates = if split {
+        features::type_gates(model)
+    } else {
+        vec![TokenStream::new(); model.types.len()]
+    };
+    let items = (model.types.iter())
+        .zip(gates)
+        .map(|(def, cfg)| features::gate_items(emit_type(model, def), &cfg));
     let doc = docs::inner_attrs(&[format!("Types of {}.", model.title)]);
     quote! {
         #doc
-        #allows
         #(#items)*
     }
 }
@@ -36,7 +41,7 @@ fn emit_type(model: &Model, def: &TypeDef) -> TokenStream {
     let body = match &def.kind {
         TypeKind::Struct(s) => emit_struct(&name, s),
         TypeKind::Multipart(s) => emit_multipart(&name, s),
-        TypeKind::Enum(e) => emit_enum(&name, e),
+        TypeKind::Enum(e) => return emit_enum(&name, e, &doc, &dep),
         TypeKind::Tagged(t) => {
             let union = emit_tagged(&name, t);
             let from = variant_conversions(model, def);
@@ -293,33 +298,29 @@ fn variant_conversions(model: &Model, def: &TypeDef) -> TokenStream {
     }
 }
 
-fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
+/// A string enum as one `string_enum!` table: the macro writes the type, documents each
+/// variant with its wire value and adds the impls, so each variant is named once here. The
+/// type's own doc and deprecation go inside (an attribute on a macro call would be lost).
+fn emit_enum(
+    name: &proc_macro2::Ident,
+    e: &StringEnum,
+    doc: &TokenStream,
+    dep: &TokenStream,
+) -> TokenStream {
     let fallback = format_ident!("{}", e.fallback);
     let variants = e.variants.iter().map(|v| {
         let id = format_ident!("{}", v.ident);
         let wire = &v.wire;
-        let mut doc = v.doc.clone();
-        doc.description = Some(match doc.description {
-            Some(d) => format!("`{}`: {d}", wire.replace('`', "'")),
-            None => format!("`{}`", wire.replace('`', "'")),
-        });
-        let doc = docs::of(&doc);
-        quote!(#doc #id,)
-    });
-    let table = e.variants.iter().map(|v| {
-        let id = format_ident!("{}", v.ident);
-        let wire = &v.wire;
-        quote!(#id => #wire,)
+        // The macro documents the wire value; only what the document adds is passed on.
+        let doc = docs::of(&v.doc);
+        quote!(#doc #id => #wire,)
     });
     quote! {
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            /// A value this version of the SDK does not know yet.
-            #fallback(::std::string::String),
+        crate::engine::string_enum! {
+            #doc
+            #dep
+            pub enum #name (#fallback) { #(#variants)* }
         }
-        crate::engine::string_enum_impls!(#name, #fallback, { #(#table)* });
     }
 }
 

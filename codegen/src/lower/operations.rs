@@ -147,6 +147,22 @@ fn method_name(
     }
 }
 
+/// The feature an operation is compiled under (see [`Operation::feature`]): its tag, else the
+/// first path segment naming a resource (`/v1/customers/{id}` -> `customers`).
+fn operation_feature(tag: Option<&str>, path: &str) -> String {
+    if let Some(tag) = tag {
+        return field_name(tag);
+    }
+    let is_version = |s: &str| {
+        s.strip_prefix('v')
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    };
+    path.split('/')
+        .find(|s| !s.is_empty() && !s.starts_with('{') && !is_version(s) && *s != "api")
+        .map(field_name)
+        .unwrap_or_else(|| "root".to_owned())
+}
+
 /// Builds groups and operations.
 pub(super) fn build(
     space: &mut TypeSpace<'_>,
@@ -340,6 +356,7 @@ pub(super) fn build(
                 errors,
                 pagination,
                 idempotent,
+                feature: operation_feature(op.tags.first().map(String::as_str), path),
             });
         }
     }

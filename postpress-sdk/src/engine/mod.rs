@@ -40,8 +40,8 @@ pub use response::Response;
 pub use retry::RetryPolicy;
 #[doc(hidden)]
 pub use setters::{
-    idempotency_key_setter, request_option_setters, string_enum_impls, struct_constructor,
-    union_from_variants,
+    idempotency_key_setter, request_option_setters, string_enum, string_enum_impls,
+    struct_constructor, union_from_variants,
 };
 pub use transport::{ByteStream, Engine};
 #[doc(hidden)]

@@ -1,7 +1,7 @@
 //! Code every generated crate repeats, written once here as macros and expanded in place, so
 //! the methods stay inherent (no trait to import): the setters request builders share (a
 //! builder needs an `options: RequestOptions` field), the constructor and setters of generated
-//! structs, the conversions of union payloads, and the impls of string enums.
+//! structs, the conversions of union payloads, and string enums with their impls.
 
 /// Per-request overrides: `max_retries`, `timeout`, `deadline`.
 #[doc(hidden)]
@@ -95,6 +95,40 @@ macro_rules! __string_enum_impls {
 
 #[doc(hidden)]
 pub use crate::__string_enum_impls as string_enum_impls;
+
+/// A whole generated string enum: the type, one variant per wire value (each documented with
+/// the attributes given before it, then its value), the fallback variant, and the impls of
+/// [`string_enum_impls!`](crate::engine::string_enum_impls). Written as one table so a
+/// generated file names each variant once instead of three times.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __string_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident ($fallback:ident) {
+            $($(#[$vmeta:meta])* $variant:ident => $wire:literal),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum $name {
+            $(
+                $(#[$vmeta])*
+                // After the document's own words (a blank line apart), so its title stays
+                // the summary; a leading blank line is dropped when there is none.
+                #[doc = concat!("\n\n`", $wire, "`")]
+                $variant,
+            )*
+            /// A value this version of the SDK does not know yet.
+            $fallback(::std::string::String),
+        }
+        $crate::engine::string_enum_impls!($name, $fallback, { $($variant => $wire),* });
+    };
+}
+
+#[doc(hidden)]
+pub use crate::__string_enum as string_enum;
 
 /// The constructor and setters of a generated struct. Generated structs are
 /// `#[non_exhaustive]` (a field the document adds later must not break a struct literal), so
