@@ -1,11 +1,13 @@
 //! `cargo xtask corpus --conformance`: do the generated types accept the data their document
 //! describes? For one generated crate: json-schema-faker (pinned in `tools/`) makes schema-valid
-//! instances of every component and response body schema; one test binary in the crate
+//! instances of every component and response body schema (within the limits `instances`
+//! sets); one test binary in the crate
 //! decodes each into the type the generator's table names and re-encodes it; here the results
 //! are counted. A round trip differs when a value the type holds comes back different:
 //! properties the type does not model, `null` against absent, and the spelling of numbers are
 //! not differences.
 
+use crate::instances;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use std::path::Path;
@@ -29,6 +31,15 @@ pub struct Conformance {
     pub round_tripped: usize,
     /// Attempts json-schema-faker could not turn into an instance.
     pub unsatisfiable: usize,
+    /// Schemas the document has, and how many of them were checked (see `instances`).
+    pub schemas: usize,
+    pub sampled: usize,
+    /// Schemas whose instance generation was killed at its time limit.
+    pub timed_out: usize,
+    /// Schemas not started before the document's time budget ran out.
+    pub not_reached: usize,
+    /// The first schema that timed out.
+    pub first_timed_out: String,
     /// The first decode failure (else the first round-trip difference): schema pointer, JSON
     /// path and the instance.
     pub first_failure: String,
@@ -57,8 +68,20 @@ pub fn run(
         .collect();
     let work = krate.dir.join("conformance");
     std::fs::create_dir_all(&work)?;
+    let document = codegen::parse_value(spec_bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let made = instances::make(&instances::Request {
+        document: &document,
+        pointers: &pointers,
+        count: INSTANCES_PER_SCHEMA,
+        seed: SEED,
+        script: &krate.root.join("tools/conformance-instances.mjs"),
+        work: &work,
+        max_schemas: instances::MAX_SCHEMAS,
+        schema_timeout: instances::SCHEMA_TIMEOUT,
+        document_budget: instances::DOCUMENT_BUDGET,
+    })?;
     let instances_path = work.join("instances.json");
-    make_instances(spec_bytes, &pointers, krate.root, &work, &instances_path)?;
+    std::fs::write(&instances_path, serde_json::to_vec(&made.entries)?)?;
     let results_path = work.join("results.jsonl");
     let _ = std::fs::remove_file(&results_path);
     let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
@@ -84,52 +107,19 @@ pub fn run(
             .unwrap_or("the conformance test failed");
         bail!("{first}");
     }
-    let instances: serde_json::Map<String, Value> =
-        serde_json::from_slice(&std::fs::read(&instances_path)?)?;
     let results = std::fs::read_to_string(&results_path).context("reading the results")?;
     // The instances and results of a large document run to many megabytes: scratch only.
-    for scratch in [&instances_path, &results_path, &work.join("request.json")] {
+    for scratch in [&instances_path, &results_path] {
         let _ = std::fs::remove_file(scratch);
     }
-    Ok(tally(&instances, &results))
-}
-
-/// Asks json-schema-faker for instances of every pointer, with the document as written
-/// (3.1 stays 3.1: the instance generator reads it independently of our normalisation).
-fn make_instances(
-    spec_bytes: &[u8],
-    pointers: &[String],
-    root: &Path,
-    work: &Path,
-    out: &Path,
-) -> Result<()> {
-    let document = codegen::parse_value(spec_bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let request = serde_json::json!({
-        "document": document,
-        "pointers": pointers,
-        "count": INSTANCES_PER_SCHEMA,
-        "seed": SEED,
-    });
-    let request_path = work.join("request.json");
-    std::fs::write(&request_path, serde_json::to_vec(&request)?)?;
-    let script = root.join("tools/conformance-instances.mjs");
-    let output = Command::new("node")
-        .arg(&script)
-        .arg(&request_path)
-        .arg(out)
-        .output()
-        .context("running node (is Node.js installed?)")?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        bail!(
-            "json-schema-faker failed (run `npm ci --prefix tools` first?): {}",
-            stderr
-                .lines()
-                .find(|l| l.contains("Error"))
-                .unwrap_or_default()
-        );
-    }
-    Ok(())
+    Ok(Conformance {
+        schemas: made.schemas,
+        sampled: made.sampled,
+        timed_out: made.timed_out.len(),
+        not_reached: made.not_reached,
+        first_timed_out: made.timed_out.first().cloned().unwrap_or_default(),
+        ..tally(&made.entries, &results)
+    })
 }
 
 /// The command that builds a prepared crate and its conformance test: it also stands for
