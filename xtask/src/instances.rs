@@ -224,6 +224,91 @@ fn run_until_stalled(
 mod tests {
     use super::*;
 
+    /// A stand-in for json-schema-faker with the same protocol: one instance per pointer,
+    /// except that it loops forever on a pointer ending in `Hangs` and exits on one ending
+    /// in `Exits`.
+    const FAKE: &str = r#"
+import { readFileSync, writeSync } from 'node:fs';
+const { pointers } = JSON.parse(readFileSync(process.argv[3], 'utf8'));
+for (const pointer of pointers) {
+  if (pointer.endsWith('Hangs')) for (;;) {}
+  if (pointer.endsWith('Exits')) process.exit(0);
+  writeSync(1, JSON.stringify({ pointer, instances: [pointer.length], failures: 0, failure: '' }) + '\n');
+}
+"#;
+
+    fn run_fake(names: &[&str], schema_timeout: Duration, budget: Duration) -> Result<Instances> {
+        let dir = tempfile::tempdir()?;
+        let script = dir.path().join("fake.mjs");
+        std::fs::write(&script, FAKE)?;
+        let pointers: Vec<String> = names
+            .iter()
+            .map(|n| format!("#/components/schemas/{n}"))
+            .collect();
+        make(&Request {
+            document: &serde_json::json!({}),
+            pointers: &pointers,
+            count: 1,
+            seed: 19,
+            script: &script,
+            work: dir.path(),
+            max_schemas: MAX_SCHEMAS,
+            schema_timeout,
+            document_budget: budget,
+        })
+    }
+
+    #[test]
+    fn a_schema_that_hangs_is_killed_and_counted_and_the_others_are_still_made() {
+        let made = run_fake(
+            &["A", "Hangs", "B", "AlsoHangs", "C"],
+            Duration::from_secs(2),
+            Duration::from_secs(600),
+        )
+        .expect("the run ends");
+        assert_eq!(
+            made.timed_out,
+            [
+                "#/components/schemas/Hangs",
+                "#/components/schemas/AlsoHangs"
+            ]
+        );
+        let made_for: Vec<&str> = made.entries.keys().map(String::as_str).collect();
+        assert_eq!(
+            made_for,
+            [
+                "#/components/schemas/A",
+                "#/components/schemas/B",
+                "#/components/schemas/C"
+            ]
+        );
+        assert_eq!((made.schemas, made.sampled, made.not_reached), (5, 5, 0));
+    }
+
+    #[test]
+    fn schemas_left_when_the_document_budget_runs_out_are_counted_as_not_reached() {
+        let made = run_fake(
+            &["A", "Hangs", "B", "C"],
+            Duration::from_secs(600),
+            Duration::from_secs(2),
+        )
+        .expect("the run ends");
+        assert_eq!(made.entries.len(), 1);
+        assert!(made.timed_out.is_empty());
+        assert_eq!(made.not_reached, 3);
+    }
+
+    #[test]
+    fn a_generator_that_stops_answering_is_an_error() {
+        let err = run_fake(
+            &["A", "Exits", "B"],
+            Duration::from_secs(60),
+            Duration::from_secs(600),
+        )
+        .expect_err("two schemas unanswered");
+        assert!(err.to_string().contains("2 of 3"), "{err}");
+    }
+
     fn pointers(n: usize) -> Vec<String> {
         (0..n)
             .map(|i| format!("#/components/schemas/S{i}"))
