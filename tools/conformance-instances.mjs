@@ -170,9 +170,17 @@ function validator(top, definitions) {
 }
 
 // One result line on standard output, written synchronously so it is out before the next
-// schema starts.
+// schema starts. A pipe the reader has not drained yet may refuse part of it (EAGAIN when
+// the descriptor is non-blocking): the rest is written again.
 function emit(pointer, entry) {
-  writeSync(1, `${JSON.stringify({ pointer, ...entry })}\n`);
+  let bytes = Buffer.from(`${JSON.stringify({ pointer, ...entry })}\n`);
+  while (bytes.length > 0) {
+    try {
+      bytes = bytes.subarray(writeSync(1, bytes));
+    } catch (e) {
+      if (e.code !== 'EAGAIN') throw e;
+    }
+  }
 }
 
 // Time one schema's instances may take.
