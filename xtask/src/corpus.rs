@@ -635,7 +635,7 @@ fn markdown(
             md,
             "**Conformance: {}.** Up to {} json-schema-faker instances (seeded) per component and response body schema, \
              `nullable` read as allowing `null`; decoded into the generated type and re-encoded (properties the type does not model, \
-             `null` against absent and number spelling are not differences). \
+             `null` against absent, number spelling and date-times naming the same instant are not differences). \
              A document with more than {} schemas has that many checked, chosen by a seeded hash of their pointers; \
              a schema whose instances take over {} s is killed and counted as timed out; \
              schemas not started within a document's {} s budget are counted as not reached.\n",
