@@ -75,7 +75,9 @@ mod tests {
         "404": {"$ref": "#/components/responses/Missing"}}}}},
       "components": {
         "schemas": {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}, "Id": {"type": "integer"},
-          "Tags": {"type": "array", "items": {"type": "string"}, "nullable": true}},
+          "Tags": {"type": "array", "items": {"type": "string"}, "nullable": true},
+          "TagsAlias": {"$ref": "#/components/schemas/Tags"},
+          "Tagged": {"type": "object", "required": ["tags"], "properties": {"tags": {"$ref": "#/components/schemas/TagsAlias"}}}},
         "responses": {"Missing": {"description": "", "content": {"application/json": {"schema": {"type": "object", "properties": {"why": {"type": "string"}}}}}}}}}"##;
 
     #[test]
@@ -101,6 +103,8 @@ mod tests {
             r##""#/components/schemas/Id"=>::std::option::Option::Some(check.check::<super::types::Id>())"##,
             // A nullable component's JSON may be `null`, which its named type does not hold.
             r##""#/components/schemas/Tags"=>::std::option::Option::Some(check.check::<::std::option::Option<super::types::Tags>>()"##,
+            // So is a component that only refers to one.
+            r##""#/components/schemas/TagsAlias"=>::std::option::Option::Some(check.check::<::std::option::Option<super::types::TagsAlias>>()"##,
             r##""#/paths/~1pets/get/responses/200/content/application~1json/schema"=>::std::option::Option::Some(check.check::<::std::vec::Vec<super::types::Pet>>()"##,
             // A referenced response is named where it is written, so the pointer resolves.
             r##""#/components/responses/Missing/content/application~1json/schema"=>"##,
@@ -108,5 +112,17 @@ mod tests {
             assert!(text.contains(arm), "{arm} missing from\n{}", table.contents);
         }
         syn::parse_file(&table.contents).expect("the table parses");
+        // A required property whose reference admits `null` holds it too.
+        let types = out
+            .files
+            .iter()
+            .find(|f| f.path.ends_with("types.rs"))
+            .unwrap()
+            .contents
+            .replace(char::is_whitespace, "");
+        assert!(
+            types.contains("pubtags:::std::option::Option<TagsAlias>"),
+            "{types}"
+        );
     }
 }

@@ -15,6 +15,7 @@ mod bodies;
 mod callbacks;
 mod cycles;
 mod merge;
+mod nullability;
 mod operations;
 mod pagination;
 mod responses;

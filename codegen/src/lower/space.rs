@@ -2,6 +2,7 @@
 //! shapes already defined (so an identical inline schema is defined once). Conversion into it
 //! lives in `schemas` and `unions`; reference-following is the [`Resolver`]'s.
 
+use super::nullability::nullable_components;
 use crate::Dates;
 use crate::diagnostics::Diagnostics;
 use crate::ir::{SchemaType, Ty, TypeDef};
@@ -148,12 +149,11 @@ impl<'a> TypeSpace<'a> {
             space.unclaimed.insert(name.clone());
         }
         if let Some(c) = &doc.api.components {
-            for (key, schema) in &c.schemas {
+            let nullable = nullable_components(&c.schemas);
+            for key in c.schemas.keys() {
                 let at = format!("#/components/schemas/{}", pointer::escape(key));
                 let name = space.name_at(&at, &type_name(key));
-                if let ReferenceOr::Item(s) = schema
-                    && s.schema_data.nullable
-                {
+                if nullable.contains(key) {
                     space.nullable_components.insert(name.clone());
                     let decodes = Ty::Option(Box::new(Ty::Named(name.clone())));
                     space.schema_types.insert(at, decodes);
