@@ -3,23 +3,25 @@
 // under test. An instance that fails the check (json-schema-faker cuts deep recursion short
 // with `{}`, for one) is dropped and counted.
 //
-// Usage: node tools/conformance-instances.mjs REQUEST.json OUT.json
-// REQUEST: {"document": <the OpenAPI document>, "pointers": ["#/components/schemas/Pet", ...],
-//           "count": 20, "seed": 1}
-// OUT: {"<pointer>": {"instances": [...], "failures": n, "failure": "first reason"}}
+// Usage: node tools/conformance-instances.mjs DOCUMENT.json REQUEST.json
+// REQUEST: {"pointers": ["#/components/schemas/Pet", ...], "count": 20, "seed": 1}
+// Standard output: one JSON line per pointer, in the order asked, each written as soon as it
+// is done (so a caller that stops a run which takes too long keeps what was finished):
+//   {"pointer": "<pointer>", "instances": [...], "failures": n, "failure": "first reason"}
 //
 // Each pointer gets its own random stream, seeded from the seed and the pointer, so an
 // instance does not change when other schemas are added to the document.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { JSONSchemaFaker as jsf } from 'json-schema-faker';
 import Ajv from 'ajv';
 
-const [requestPath, outPath] = process.argv.slice(2);
-if (!requestPath || !outPath) {
-  console.error('usage: node conformance-instances.mjs REQUEST.json OUT.json');
+const [documentPath, requestPath] = process.argv.slice(2);
+if (!documentPath || !requestPath) {
+  console.error('usage: node conformance-instances.mjs DOCUMENT.json REQUEST.json');
   process.exit(2);
 }
-const { document, pointers, count, seed } = JSON.parse(readFileSync(requestPath, 'utf8'));
+const document = JSON.parse(readFileSync(documentPath, 'utf8'));
+const { pointers, count, seed } = JSON.parse(readFileSync(requestPath, 'utf8'));
 
 // mulberry32: a small, well-known seedable generator.
 function mulberry32(a) {
@@ -109,13 +111,45 @@ function closure(pointer) {
   return { top, definitions };
 }
 
+// Keywords whose values are data, not schemas: nothing in them is rewritten.
+const DATA_KEYWORDS = new Set(['example', 'examples', 'default', 'enum', 'const', 'x-examples']);
+
+// OpenAPI's `nullable: true` as JSON Schema says it, `anyOf: [<the schema>, {type: 'null'}]`,
+// for both json-schema-faker (which ignores `nullable`, so it would never make a `null`) and
+// Ajv. The wrapper is exact whatever the schema holds (a type, an enum, a reference, a union),
+// where adding "null" to `type` would still be refused by an `enum` or a `oneOf` beside it.
+// `nullable` is read in 3.1 documents too: the generator repairs it to the same meaning.
+function withNulls(v) {
+  if (Array.isArray(v)) return v.map(withNulls);
+  if (v === null || typeof v !== 'object') return v;
+  const copy = {};
+  for (const [k, child] of Object.entries(v)) {
+    if (k === 'nullable' && typeof child === 'boolean') continue;
+    if (DATA_KEYWORDS.has(k)) copy[k] = child;
+    else if (SCHEMA_MAPS.has(k) && child && typeof child === 'object') copy[k] = eachWithNulls(child);
+    else copy[k] = withNulls(child);
+  }
+  // `{nullable: true}` alone already allows every value.
+  if (v.nullable === true && Object.keys(copy).length > 0) {
+    return { anyOf: [copy, { type: 'null' }] };
+  }
+  return copy;
+}
+
+// Keywords whose values map names to schemas: a property called `nullable` is not the keyword.
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions', '$defs']);
+
+function eachWithNulls(map) {
+  return Object.fromEntries(Object.entries(map).map(([name, schema]) => [name, withNulls(schema)]));
+}
+
 // The same definitions as the JSON Schema Ajv reads: OpenAPI 3.0's boolean exclusive bounds
-// become draft-07 numbers. (`nullable` is left out: json-schema-faker never makes `null`.)
+// become draft-07 numbers.
 function forAjv(v) {
   if (Array.isArray(v)) return v.map(forAjv);
   if (v === null || typeof v !== 'object') return v;
   const copy = {};
-  for (const [k, child] of Object.entries(v)) copy[k] = forAjv(child);
+  for (const [k, child] of Object.entries(v)) copy[k] = DATA_KEYWORDS.has(k) ? child : forAjv(child);
   for (const [flag, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']]) {
     if (typeof copy[flag] === 'boolean') {
       if (copy[flag] && typeof copy[bound] === 'number') {
@@ -135,12 +169,25 @@ function validator(top, definitions) {
   return ajv.getSchema(`defs#/definitions/${top}`);
 }
 
+// One result line on standard output, written synchronously so it is out before the next
+// schema starts. A pipe the reader has not drained yet may refuse part of it (EAGAIN when
+// the descriptor is non-blocking): the rest is written again.
+function emit(pointer, entry) {
+  let bytes = Buffer.from(`${JSON.stringify({ pointer, ...entry })}\n`);
+  while (bytes.length > 0) {
+    try {
+      bytes = bytes.subarray(writeSync(1, bytes));
+    } catch (e) {
+      if (e.code !== 'EAGAIN') throw e;
+    }
+  }
+}
+
 // Time one schema's instances may take.
 const BUDGET_MS = 4000;
 // The largest instance kept (JSON bytes).
 const MAX_INSTANCE_BYTES = 64 * 1024;
 
-const out = {};
 for (const pointer of pointers) {
   jsf.option({
     random: mulberry32(streamSeed(pointer)),
@@ -165,12 +212,14 @@ for (const pointer of pointers) {
   let check;
   let root;
   try {
-    const { top, definitions } = closure(pointer);
+    const closed = closure(pointer);
+    const top = closed.top;
+    const definitions = eachWithNulls(closed.definitions);
     root = [{ $ref: `defs#/definitions/${top}` }, [{ $id: 'defs', definitions }]];
     check = validator(top, definitions);
   } catch (e) {
     fail(`cannot read the schema: ${String(e && e.message ? e.message : e).split('\n')[0]}`);
-    out[pointer] = entry;
+    emit(pointer, entry);
     continue;
   }
   // A few more attempts than instances: a failed attempt is counted and the next one tried.
@@ -204,6 +253,5 @@ for (const pointer of pointers) {
     }
     entry.instances.push(value);
   }
-  out[pointer] = entry;
+  emit(pointer, entry);
 }
-writeFileSync(outPath, JSON.stringify(out));

@@ -648,8 +648,10 @@ pub struct Model {
     pub operations: Vec<Operation>,
     /// Requests the API sends to its users (callbacks and webhooks), in document order.
     pub callbacks: Vec<Callback>,
-    /// Every JSON response body schema with the type it decodes into, once per schema.
-    pub response_schemas: Vec<SchemaType>,
+    /// The type that decodes a schema's JSON where it is not just the type named after the
+    /// schema: every JSON response body schema, and every nullable component schema (as an
+    /// `Option`); once per schema.
+    pub schema_types: Vec<SchemaType>,
 }
 
 /// A request the API sends to an endpoint its user serves: a 3.0 callback of an operation, or

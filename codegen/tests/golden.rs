@@ -103,6 +103,11 @@ fn objects_required_optional_nullable() {
 }
 
 #[test]
+fn nullable_references_are_options() {
+    golden("nullable_references");
+}
+
+#[test]
 fn constructors_and_setters() {
     golden("constructors");
 }
@@ -233,6 +238,7 @@ fn every_case_has_a_test() {
         "bracket_encoding",
         "form_encoding",
         "constructors",
+        "nullable_references",
         "body_examples",
         "repairs",
     ];

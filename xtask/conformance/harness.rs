@@ -6,6 +6,10 @@
 
 #[allow(unused_imports)]
 use __CRATE__::types;
+// The table names the runtime's types (dates, timestamps) as `crate::engine::…`, the way the
+// library does: this import gives the test crate that path too.
+#[allow(unused_imports)]
+use __CRATE__::engine;
 
 #[path = "conformance/table.rs"]
 mod table;

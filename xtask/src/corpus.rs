@@ -8,6 +8,7 @@
 
 use crate::conformance::{self, Conformance};
 use crate::files::write_atomic;
+use crate::instances;
 use crate::regen::{RuntimeSource, write_standalone};
 use anyhow::{Context, Result, bail};
 use std::cell::RefCell;
@@ -383,6 +384,10 @@ struct ConformanceTotals {
     decoded: usize,
     round_tripped: usize,
     unsatisfiable: usize,
+    schemas: usize,
+    sampled: usize,
+    timed_out: usize,
+    not_reached: usize,
 }
 
 impl ConformanceTotals {
@@ -396,6 +401,10 @@ impl ConformanceTotals {
                     t.decoded += c.decoded;
                     t.round_tripped += c.round_tripped;
                     t.unsatisfiable += c.unsatisfiable;
+                    t.schemas += c.schemas;
+                    t.sampled += c.sampled;
+                    t.timed_out += c.timed_out.len();
+                    t.not_reached += c.not_reached;
                 }
                 Some(Err(_)) => t.failed_runs += 1,
                 None => {}
@@ -414,8 +423,12 @@ impl ConformanceTotals {
 
     fn summary(&self) -> String {
         format!(
-            "{} documents, {} instances: decoded {} ({:.2}%), round-tripped {} ({:.2}%), runs failed {}, attempts json-schema-faker could not satisfy {}",
+            "{} documents, {} of {} schemas sampled, {} timed out, {} not reached; {} instances: decoded {} ({:.2}%), round-tripped {} ({:.2}%), runs failed {}, attempts json-schema-faker could not satisfy {}",
             self.documents,
+            self.sampled,
+            self.schemas,
+            self.timed_out,
+            self.not_reached,
             self.instances,
             self.decoded,
             self.decode_rate() * 100.0,
@@ -436,18 +449,45 @@ fn rate(part: usize, whole: usize) -> f64 {
     }
 }
 
-/// One document's conformance cells: instances, decode %, round-trip %, first failure.
-fn conformance_cells(o: &Outcome) -> [String; 4] {
+/// One document's conformance cells: schemas sampled, timed out (and not reached),
+/// instances, decode %, round-trip %, first failure.
+fn conformance_cells(o: &Outcome) -> [String; 6] {
+    let none = || "-".to_owned();
     match &o.conformance {
-        None => ["-".into(), "-".into(), "-".into(), String::new()],
-        Some(Err(e)) => ["-".into(), "-".into(), "-".into(), format!("harness: {e}")],
+        None => [none(), none(), none(), none(), none(), String::new()],
+        Some(Err(e)) => [
+            none(),
+            none(),
+            none(),
+            none(),
+            none(),
+            format!("harness: {e}"),
+        ],
         Some(Ok(c)) => [
+            if c.sampled == c.schemas {
+                c.schemas.to_string()
+            } else {
+                format!("{} of {}", c.sampled, c.schemas)
+            },
+            timed_out_cell(c),
             c.instances.to_string(),
             format!("{:.1}", rate(c.decoded, c.instances) * 100.0),
             format!("{:.1}", rate(c.round_tripped, c.instances) * 100.0),
             shorten(&c.first_failure, 400),
         ],
     }
+}
+
+/// How many schemas timed out (each named) and how many were not reached.
+fn timed_out_cell(c: &Conformance) -> String {
+    let mut cell = c.timed_out.len().to_string();
+    if !c.timed_out.is_empty() {
+        let _ = write!(cell, " (`{}`)", c.timed_out.join("`, `"));
+    }
+    if c.not_reached > 0 {
+        let _ = write!(cell, ", {} not reached", c.not_reached);
+    }
+    cell
 }
 
 /// `s` on one line, cut to `max` characters.
@@ -593,10 +633,17 @@ fn markdown(
         let totals = ConformanceTotals::of(outcomes);
         let _ = writeln!(
             md,
-            "**Conformance: {}.** Up to {} json-schema-faker instances (seeded) per component and response body schema; \
-             decoded into the generated type and re-encoded (properties the type does not model, `null` against absent, and number and date-time spelling are not differences).\n",
+            "**Conformance: {}.** Up to {} json-schema-faker instances (seeded) per component and response body schema, \
+             `nullable` read as allowing `null`; decoded into the generated type and re-encoded (properties the type does not model, \
+             `null` against absent, number spelling and date-times naming the same instant are not differences). \
+             A document with more than {} schemas has that many checked, chosen by a seeded hash of their pointers; \
+             a schema whose instances take over {} s is killed and counted as timed out; \
+             schemas not started within a document's {} s budget are counted as not reached.\n",
             totals.summary(),
-            conformance::INSTANCES_PER_SCHEMA
+            conformance::INSTANCES_PER_SCHEMA,
+            instances::MAX_SCHEMAS,
+            instances::SCHEMA_TIMEOUT.as_secs(),
+            instances::DOCUMENT_BUDGET.as_secs(),
         );
     }
     let mut kinds: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
@@ -627,12 +674,12 @@ fn markdown(
     );
     if with_conformance {
         md.push_str(
-            " instances | decode % | round trip % | first conformance failure | conformance s |",
+            " schemas | timed out | instances | decode % | round trip % | first conformance failure | conformance s |",
         );
     }
     md.push_str("\n|---|---|---:|---|---|---:|---:|---:|");
     if with_conformance {
-        md.push_str("---:|---:|---:|---|---:|");
+        md.push_str("---:|---|---:|---:|---:|---|---:|");
     }
     md.push('\n');
     for o in outcomes {
@@ -649,10 +696,10 @@ fn markdown(
             o.lines
         );
         if with_conformance {
-            let [n, decode, round_trip, failure] = conformance_cells(o);
+            let [schemas, timed_out, n, decode, round_trip, failure] = conformance_cells(o);
             let _ = write!(
                 md,
-                " {n} | {decode} | {round_trip} | {} | {:.1} |",
+                " {schemas} | {timed_out} | {n} | {decode} | {round_trip} | {} | {:.1} |",
                 failure.replace('`', "'"),
                 o.conformance_time.as_secs_f64()
             );
@@ -667,7 +714,7 @@ fn tsv(outcomes: &[&Outcome], with_conformance: bool) -> String {
         String::from("spec\tgenerate\twarnings\tcheck\tfirst_error\tgenerate_ms\tcheck_s\tlines");
     if with_conformance {
         out.push_str(
-            "\tinstances\tdecode_pct\tround_trip_pct\tfirst_conformance_failure\tconformance_s",
+            "\tschemas\ttimed_out\tinstances\tdecode_pct\tround_trip_pct\tfirst_conformance_failure\tconformance_s",
         );
     }
     out.push('\n');
@@ -685,10 +732,10 @@ fn tsv(outcomes: &[&Outcome], with_conformance: bool) -> String {
             o.lines
         );
         if with_conformance {
-            let [n, decode, round_trip, failure] = conformance_cells(o);
+            let [schemas, timed_out, n, decode, round_trip, failure] = conformance_cells(o);
             let _ = write!(
                 out,
-                "\t{n}\t{decode}\t{round_trip}\t{failure}\t{:.1}",
+                "\t{schemas}\t{timed_out}\t{n}\t{decode}\t{round_trip}\t{failure}\t{:.1}",
                 o.conformance_time.as_secs_f64()
             );
         }
@@ -748,11 +795,12 @@ impl Progress {
                 bar.inc(1);
             }
             None => {
-                let [instances, decode, round_trip, failure] = conformance_cells(o);
+                let [schemas, timed_out, instances, decode, round_trip, failure] =
+                    conformance_cells(o);
                 let conformance = match &o.conformance {
                     None => String::new(),
                     Some(_) => format!(
-                        " conformance: {instances} instances, decode {decode}%, round trip {round_trip}% {}",
+                        " conformance: {schemas} schemas, timed out {timed_out}, {instances} instances, decode {decode}%, round trip {round_trip}% {}",
                         shorten(&failure, 200)
                     ),
                 };

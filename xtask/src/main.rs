@@ -8,6 +8,7 @@ mod corpus;
 mod diff;
 mod fetch;
 mod files;
+mod instances;
 mod names;
 mod regen;
 mod soak;

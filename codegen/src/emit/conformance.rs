@@ -14,15 +14,25 @@ pub const TABLE_PATH: &str = "tests/conformance/table.rs";
 /// Every schema pointer with the type that decodes it, components first, in document order.
 /// Multipart bodies are not JSON and have no entry.
 pub fn schema_types(model: &Model) -> Vec<(String, Ty)> {
+    let recorded = |pointer: &str| {
+        model
+            .schema_types
+            .iter()
+            .find(|s| s.pointer == pointer)
+            .map(|s| s.ty.clone())
+    };
     let mut out: Vec<(String, Ty)> = model
         .types
         .iter()
         .filter(|t| t.pointer.starts_with("#/components/schemas/"))
         .filter(|t| !matches!(t.kind, TypeKind::Multipart(_)))
         .filter(|t| t.pointer.matches('/').count() == 3)
-        .map(|t| (t.pointer.clone(), Ty::Named(t.name.clone())))
+        .map(|t| {
+            let ty = recorded(&t.pointer).unwrap_or_else(|| Ty::Named(t.name.clone()));
+            (t.pointer.clone(), ty)
+        })
         .collect();
-    for s in &model.response_schemas {
+    for s in &model.schema_types {
         if !out.iter().any(|(p, _)| *p == s.pointer) {
             out.push((s.pointer.clone(), s.ty.clone()));
         }
@@ -64,7 +74,10 @@ mod tests {
         "200": {"description": "", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}}}},
         "404": {"$ref": "#/components/responses/Missing"}}}}},
       "components": {
-        "schemas": {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}, "Id": {"type": "integer"}},
+        "schemas": {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}, "Id": {"type": "integer"},
+          "Tags": {"type": "array", "items": {"type": "string"}, "nullable": true},
+          "TagsAlias": {"$ref": "#/components/schemas/Tags"},
+          "Tagged": {"type": "object", "required": ["tags"], "properties": {"tags": {"$ref": "#/components/schemas/TagsAlias"}}}},
         "responses": {"Missing": {"description": "", "content": {"application/json": {"schema": {"type": "object", "properties": {"why": {"type": "string"}}}}}}}}}"##;
 
     #[test]
@@ -88,6 +101,10 @@ mod tests {
         for arm in [
             r##""#/components/schemas/Pet"=>::std::option::Option::Some(check.check::<super::types::Pet>())"##,
             r##""#/components/schemas/Id"=>::std::option::Option::Some(check.check::<super::types::Id>())"##,
+            // A nullable component's JSON may be `null`, which its named type does not hold.
+            r##""#/components/schemas/Tags"=>::std::option::Option::Some(check.check::<::std::option::Option<super::types::Tags>>()"##,
+            // So is a component that only refers to one.
+            r##""#/components/schemas/TagsAlias"=>::std::option::Option::Some(check.check::<::std::option::Option<super::types::TagsAlias>>()"##,
             r##""#/paths/~1pets/get/responses/200/content/application~1json/schema"=>::std::option::Option::Some(check.check::<::std::vec::Vec<super::types::Pet>>()"##,
             // A referenced response is named where it is written, so the pointer resolves.
             r##""#/components/responses/Missing/content/application~1json/schema"=>"##,
@@ -95,5 +112,17 @@ mod tests {
             assert!(text.contains(arm), "{arm} missing from\n{}", table.contents);
         }
         syn::parse_file(&table.contents).expect("the table parses");
+        // A required property whose reference admits `null` holds it too.
+        let types = out
+            .files
+            .iter()
+            .find(|f| f.path.ends_with("types.rs"))
+            .unwrap()
+            .contents
+            .replace(char::is_whitespace, "");
+        assert!(
+            types.contains("pubtags:::std::option::Option<TagsAlias>"),
+            "{types}"
+        );
     }
 }

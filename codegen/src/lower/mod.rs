@@ -15,6 +15,7 @@ mod bodies;
 mod callbacks;
 mod cycles;
 mod merge;
+mod nullability;
 mod operations;
 mod pagination;
 mod responses;
@@ -45,7 +46,7 @@ pub(crate) fn build(
     space.define_components(diags);
     let (groups, ops) = operations::build(&mut space, doc, diags);
     let callbacks = callbacks::build(&mut space, doc, diags);
-    let (mut types, response_schemas, names) = space.finish();
+    let (mut types, schema_types, names) = space.finish();
     cycles::break_cycles(&mut types, diags);
     unions::find_shared_fields(&mut types);
     let info = &doc.api.info;
@@ -59,7 +60,7 @@ pub(crate) fn build(
         groups,
         operations: ops,
         callbacks,
-        response_schemas,
+        schema_types,
     };
     (model, names)
 }

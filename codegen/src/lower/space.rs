@@ -2,6 +2,7 @@
 //! shapes already defined (so an identical inline schema is defined once). Conversion into it
 //! lives in `schemas` and `unions`; reference-following is the [`Resolver`]'s.
 
+use super::nullability::nullable_components;
 use crate::Dates;
 use crate::diagnostics::Diagnostics;
 use crate::ir::{SchemaType, Ty, TypeDef};
@@ -98,8 +99,10 @@ pub(super) struct TypeSpace<'a> {
     pub(super) multipart_components: HashSet<String>,
     /// How date-time and date strings are typed.
     pub(super) dates: Dates,
-    /// Response body schemas converted so far, by pointer.
-    response_schemas: IndexMap<String, Ty>,
+    /// The type that decodes a schema's JSON, by pointer, where it is not simply the type
+    /// named after the schema: response body schemas converted so far, and nullable
+    /// component schemas (whose JSON may be `null`, which their named type does not hold).
+    schema_types: IndexMap<String, Ty>,
     /// Names pinned by the caller; only valid ones are kept.
     pub(super) pins: Names,
     /// Pinned type names not yet handed out: reserved in `names` so no new type takes one,
@@ -136,7 +139,7 @@ impl<'a> TypeSpace<'a> {
             resolving: Vec::new(),
             multipart_components: HashSet::new(),
             dates: Dates::default(),
-            response_schemas: IndexMap::new(),
+            schema_types: IndexMap::new(),
             unclaimed: HashSet::new(),
             pins,
             chosen: Names::default(),
@@ -146,13 +149,14 @@ impl<'a> TypeSpace<'a> {
             space.unclaimed.insert(name.clone());
         }
         if let Some(c) = &doc.api.components {
-            for (key, schema) in &c.schemas {
+            let nullable = nullable_components(&c.schemas);
+            for key in c.schemas.keys() {
                 let at = format!("#/components/schemas/{}", pointer::escape(key));
                 let name = space.name_at(&at, &type_name(key));
-                if let ReferenceOr::Item(s) = schema
-                    && s.schema_data.nullable
-                {
+                if nullable.contains(key) {
                     space.nullable_components.insert(name.clone());
+                    let decodes = Ty::Option(Box::new(Ty::Named(name.clone())));
+                    space.schema_types.insert(at, decodes);
                 }
                 space.components.insert(key.clone(), name);
             }
@@ -163,7 +167,7 @@ impl<'a> TypeSpace<'a> {
     /// Records the type a response body schema decodes into (the first conversion wins: a
     /// response shared by reference is converted once per use, to the same type).
     pub(super) fn record_response_schema(&mut self, pointer: String, ty: &Ty) {
-        self.response_schemas
+        self.schema_types
             .entry(pointer)
             .or_insert_with(|| ty.clone());
     }
@@ -188,10 +192,10 @@ impl<'a> TypeSpace<'a> {
             .or_insert_with(|| name.to_owned());
     }
 
-    /// All types defined, in definition order, the response body schemas and the names chosen.
+    /// All types defined, in definition order, the schema types recorded and the names chosen.
     pub(super) fn finish(self) -> (Vec<TypeDef>, Vec<SchemaType>, Names) {
         let schemas = self
-            .response_schemas
+            .schema_types
             .into_iter()
             .map(|(pointer, ty)| SchemaType { pointer, ty })
             .collect();
