@@ -657,7 +657,7 @@ mod tests {
             }],
             operations: vec![sample()],
             callbacks: vec![],
-            response_schemas: vec![],
+            schema_types: Default::default(),
         };
         assert_eq!(operation_id(&model, &model.operations[0]), "things.list");
     }
