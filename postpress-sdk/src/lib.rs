@@ -179,7 +179,7 @@
 //! ## Testing your code (`mock` feature)
 //!
 //! `mock` (enable it in `[dev-dependencies]`) is a typed stub server generated from the
-//! document. [`mock::MockServer::start`](crate::mock) serves on a free loopback port and
+//! document. `mock::MockServer::start` serves on a free loopback port and
 //! `mock.client()` is a [`Client`] pointed at it (a test key, quick retry backoff). Stubs mirror
 //! the client and take its types: `.returns(..)` answers with the success body (or the response
 //! enum, whose variant picks the status), `.fails(status, code, message)` with the API's error
