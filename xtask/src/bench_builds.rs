@@ -5,6 +5,7 @@
 //! figures measured before per-group features and the leaner generated shapes existed.
 
 use crate::bench::{SdkBuild, cargo, run, sdk_build};
+use crate::marked::Marked;
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -12,8 +13,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-const START: &str = "<!-- builds: written by `cargo xtask bench --builds` -->";
-const END: &str = "<!-- builds: end -->";
+/// The section of `BENCHMARKS.md` this command writes.
+const SECTION: Marked = Marked {
+    start: "<!-- builds: written by `cargo xtask bench --builds` -->",
+    end: "<!-- builds: end -->",
+    before: "\n## SDK overhead",
+};
 
 /// The giant documents, under the corpus folder.
 pub const GIANTS: [&str; 5] = [
@@ -234,10 +239,8 @@ const SDK_LINE: &str = "`postpress-sdk/src/generated`:";
 
 /// The line starting with `prefix` in the builds section of an earlier `BENCHMARKS.md`.
 fn previous_line(previous: &str, prefix: &str) -> Option<String> {
-    let a = previous.find(START)?;
-    let b = previous.find(END)?;
-    previous
-        .get(a..b)?
+    SECTION
+        .existing(previous)?
         .lines()
         .find(|l| l.starts_with(prefix))
         .map(str::to_owned)
@@ -320,15 +323,5 @@ fn sdk_paragraph(sdk: &SdkBuild, before: Option<&SdkBuild>, load: &str) -> Strin
 
 /// `text` with the builds section replaced by (or, the first time, given) `section`.
 pub fn with_section(text: &str, section: &str) -> String {
-    let block = format!("{START}\n{}\n{END}\n", section.trim_end());
-    if let (Some(a), Some(b)) = (text.find(START), text.find(END))
-        && a < b
-    {
-        let after = text[b + END.len()..].trim_start_matches('\n');
-        return format!("{}{block}\n{after}", &text[..a]);
-    }
-    match text.find("\n## SDK overhead") {
-        Some(at) => format!("{}\n{block}{}", &text[..=at], &text[at..]),
-        None => format!("{}\n\n{block}", text.trim_end()),
-    }
+    SECTION.replace(text, section)
 }

@@ -9,6 +9,7 @@ mod diff;
 mod fetch;
 mod files;
 mod instances;
+mod marked;
 mod names;
 mod regen;
 mod soak;

@@ -4,13 +4,18 @@
 //! the file as it was.
 
 use crate::files::write_atomic;
+use crate::marked::Marked;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
 
-const START: &str = "<!-- soak: written by `cargo xtask soak` -->";
-const END: &str = "<!-- soak: end -->";
+/// The section of `BENCHMARKS.md` this command writes.
+const SECTION: Marked = Marked {
+    start: "<!-- soak: written by `cargo xtask soak` -->",
+    end: "<!-- soak: end -->",
+    before: "\n## Reproduce",
+};
 
 /// Runs `requests` calls through the soak test and records the figures.
 pub fn run(root: &Path, requests: usize) -> Result<()> {
@@ -45,24 +50,12 @@ pub fn run(root: &Path, requests: usize) -> Result<()> {
 /// `text` with the soak section replaced by `section`, or added before `## Reproduce` (or at
 /// the end) when there is none yet.
 pub fn with_section(text: &str, section: &str) -> String {
-    let block = format!("{START}\n{}\n{END}\n", section.trim_end());
-    if let (Some(a), Some(b)) = (text.find(START), text.find(END))
-        && a < b
-    {
-        let after = text[b + END.len()..].trim_start_matches('\n');
-        return format!("{}{block}\n{after}", &text[..a]);
-    }
-    match text.find("\n## Reproduce") {
-        Some(at) => format!("{}\n{block}{}", &text[..=at], &text[at..]),
-        None => format!("{}\n\n{block}", text.trim_end()),
-    }
+    SECTION.replace(text, section)
 }
 
 /// The soak section of an old `BENCHMARKS.md`, to carry over when the rest is rewritten.
 pub fn existing_section(text: &str) -> Option<String> {
-    let a = text.find(START)?;
-    let b = text.find(END)?;
-    (a < b).then(|| text[a + START.len()..b].trim().to_owned())
+    SECTION.existing(text).map(str::to_owned)
 }
 
 fn section(r: &Value) -> String {
@@ -129,7 +122,7 @@ mod tests {
         assert!(once.find("## Soak").unwrap() < once.find("## Reproduce").unwrap());
         let twice = with_section(&once, "## Soak\n\nsecond\n");
         assert!(!twice.contains("first") && twice.contains("second"));
-        assert_eq!(twice.matches(START).count(), 1);
+        assert_eq!(twice.matches(SECTION.start).count(), 1);
         assert!(twice.ends_with("## Reproduce\n\ncmd\n"), "{twice}");
         assert_eq!(
             existing_section(&twice).as_deref(),

@@ -8,7 +8,7 @@
 
 use super::docs;
 use super::features;
-use super::lints::module_allows;
+use super::operations::style_tokens;
 use super::rust_type::{Scope, rust_type};
 use crate::ir::{
     BodyKind, Model, Operation, Param, ParamLocation, ParamStyle, Status, Success, Ty,
@@ -23,7 +23,6 @@ use quote::{format_ident, quote};
 /// like the group's operations, and, in a module that mixes features, each operation's stub
 /// maker and types like that operation: a stub exists exactly when its operation does.
 pub(crate) fn emit_mock(model: &Model, split: bool) -> TokenStream {
-    let allows = module_allows();
     let head = docs::inner_attrs(&[format!(
         "Typed stubs of the {} operations for your own tests (the `mock` feature). \
          [`MockServer::start`] serves on an ephemeral loopback port and hands out a client \
@@ -55,7 +54,6 @@ pub(crate) fn emit_mock(model: &Model, split: bool) -> TokenStream {
     let groups = (0..model.groups.len()).map(|gi| emit_group(model, gi, split));
     quote! {
         #head
-        #allows
         pub use crate::engine::mock::{BodyError, FormPart, MultipartForm, RecordedRequest, Reply, Stub, VerifyError};
         // The group modules below name types as `super::types::X`, as the client's groups do.
         #[allow(unused_imports)]
@@ -444,15 +442,6 @@ fn error_fns(op: &Operation) -> Vec<TokenStream> {
             }
         })
         .collect()
-}
-
-fn style_tokens(s: ParamStyle) -> TokenStream {
-    match s {
-        ParamStyle::Form => quote!(crate::engine::ParamStyle::Form),
-        ParamStyle::SpaceDelimited => quote!(crate::engine::ParamStyle::SpaceDelimited),
-        ParamStyle::PipeDelimited => quote!(crate::engine::ParamStyle::PipeDelimited),
-        ParamStyle::DeepObject => quote!(crate::engine::ParamStyle::DeepObject),
-    }
 }
 
 /// The type a parameter's value is given as: text as `impl Into<String>`, as on the client.

@@ -488,7 +488,8 @@ fn emit_method(
     }
 }
 
-fn style_tokens(s: ParamStyle) -> TokenStream {
+/// The engine's name of a parameter style.
+pub(super) fn style_tokens(s: ParamStyle) -> TokenStream {
     match s {
         ParamStyle::Form => quote!(crate::engine::ParamStyle::Form),
         ParamStyle::SpaceDelimited => quote!(crate::engine::ParamStyle::SpaceDelimited),
