@@ -10,9 +10,7 @@ use super::docs;
 use super::features;
 use super::operations::style_tokens;
 use super::rust_type::{Scope, rust_type};
-use crate::ir::{
-    BodyKind, Model, Operation, Param, ParamLocation, ParamStyle, Status, Success, Ty,
-};
+use crate::ir::{BodyKind, Model, Operation, Param, ParamLocation, Status, Success, Ty};
 use heck::ToPascalCase;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
