@@ -136,7 +136,11 @@ impl Baseline {
     fn check(&self, spec: &Path, work: &Path, target: &Path) -> Result<Duration> {
         let out = work.join("giant-baseline");
         let _ = std::fs::remove_dir_all(&out);
+        // The baseline's xtask must take its own tree for the checkout (the runtime's
+        // version among other things), not the one `cargo xtask` told this process about.
         run(Command::new(&self.xtask)
+            .env_remove("CARGO_MANIFEST_DIR")
+            .current_dir(&self.root)
             .args(["generate", "--name", "giant", "--spec"])
             .arg(spec)
             .arg("--out")
