@@ -28,7 +28,7 @@ pub(crate) fn emit_mock(model: &Model, split: bool) -> TokenStream {
          methods. A stub answers from the first time it is configured, in the order stubs \
          were made; a request no stub matches is answered with a 501 error naming its \
          operation and listing the stubs. The server checks its expectations when dropped; \
-         [`MockServer::verify`] checks them earlier.",
+         `verify()` checks them earlier.",
         model.title
     )]);
     let table = operation_table(model);
@@ -60,6 +60,8 @@ pub(crate) fn emit_mock(model: &Model, split: bool) -> TokenStream {
         #table
 
         /// A stub server for this API on `127.0.0.1`, with typed stubs of every operation.
+        /// What does not depend on the API (`requests`, `check`, `verify`, `reset`, ...) is the
+        /// engine's [`StubServer`](crate::engine::mock::StubServer), reached through `Deref`.
         #[derive(Debug)]
         pub struct MockServer {
             server: crate::engine::mock::StubServer,
@@ -77,40 +79,20 @@ pub(crate) fn emit_mock(model: &Model, split: bool) -> TokenStream {
             pub fn client(&self) -> crate::engine::Result<crate::Client> {
                 crate::Client::for_mock(&self.server.base_url())
             }
-            /// `http://127.0.0.1:<port>`, to build a client of your own.
-            pub fn base_url(&self) -> ::std::string::String {
-                self.server.base_url()
-            }
-            /// Every request received, in order, matched or not.
-            pub fn requests(&self) -> ::std::vec::Vec<RecordedRequest> {
-                self.server.requests()
-            }
-            /// The requests no stub matched.
-            pub fn unmatched(&self) -> ::std::vec::Vec<RecordedRequest> {
-                self.server.unmatched()
-            }
-            /// Forgets every stub and every recorded request.
-            pub fn reset(&self) {
-                self.server.reset()
-            }
-            /// `Ok` when every stub got the calls it expects (at least one, or exactly `n`
-            /// after `.times(n)`; every page of `.pages(..)`) and every request matched a stub.
-            pub fn check(&self) -> ::std::result::Result<(), VerifyError> {
-                self.server.check()
-            }
-            /// Panics with the list of failures unless [`check`](Self::check) is `Ok`.
-            #[track_caller]
-            pub fn verify(&self) {
-                if let ::std::result::Result::Err(e) = self.server.check() {
-                    panic!("{e}");
-                }
-            }
-            /// Whether dropping the server checks its expectations (on by default: a test
-            /// that forgets `verify` still fails on a missed call).
-            pub fn verify_on_drop(&mut self, on: bool) {
-                self.server.set_verify_on_drop(on);
-            }
             #(#accessors)*
+        }
+
+        impl ::std::ops::Deref for MockServer {
+            type Target = crate::engine::mock::StubServer;
+            fn deref(&self) -> &Self::Target {
+                &self.server
+            }
+        }
+
+        impl ::std::ops::DerefMut for MockServer {
+            fn deref_mut(&mut self) -> &mut Self::Target {
+                &mut self.server
+            }
         }
 
         #(#groups)*

@@ -74,13 +74,23 @@ impl StubServer {
         self.registry.reset();
     }
 
-    /// `Ok` when every stub got the calls it expects and every request matched a stub.
+    /// `Ok` when every stub got the calls it expects (at least one, or exactly `n` after
+    /// `.times(n)`; every page of `.pages(..)`) and every request matched a stub.
     pub fn check(&self) -> Result<(), VerifyError> {
         self.registry.check()
     }
 
-    /// Turns off the check made when the server is dropped.
-    pub fn set_verify_on_drop(&mut self, on: bool) {
+    /// Panics with the list of failures unless [`check`](Self::check) is `Ok`.
+    #[track_caller]
+    pub fn verify(&self) {
+        if let Err(e) = self.registry.check() {
+            panic!("{e}");
+        }
+    }
+
+    /// Whether dropping the server checks its expectations (on by default: a test that
+    /// forgets `verify` still fails on a missed call).
+    pub fn verify_on_drop(&mut self, on: bool) {
         self.verify_on_drop = on;
     }
 }
