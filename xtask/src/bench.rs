@@ -3,7 +3,8 @@
 //! comparisons are ratios measured in the same run, never against numbers from elsewhere.
 
 use crate::files::write_atomic;
-use anyhow::{Context, Result, bail};
+use crate::process::{cargo, run};
+use anyhow::Result;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -43,28 +44,6 @@ struct SpecRow {
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v.get(v.len() / 2).copied().unwrap_or_default()
-}
-
-pub(crate) fn run(cmd: &mut Command) -> Result<(Duration, String)> {
-    let started = Instant::now();
-    let out = cmd.output().with_context(|| format!("running {cmd:?}"))?;
-    let elapsed = started.elapsed();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    if !out.status.success() {
-        bail!(
-            "{cmd:?} failed:\n{}",
-            text.lines().take(20).collect::<Vec<_>>().join("\n")
-        );
-    }
-    Ok((elapsed, text))
-}
-
-pub(crate) fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
 fn rust_lines(dir: &Path) -> usize {
@@ -148,7 +127,7 @@ impl Bench {
 
     fn progenitor_once(&self, spec: &Path, out: &Path) -> Result<Duration> {
         let _ = std::fs::remove_dir_all(out);
-        let (wall, _) = run(Command::new(cargo())
+        let (wall, _) = run(cargo()
             .args([
                 "progenitor",
                 "--interface",
@@ -208,7 +187,7 @@ impl Bench {
             std::fs::write(&manifest, format!("{text}\n[workspace]\n"))?;
         }
         let check = || {
-            run(Command::new(cargo())
+            run(cargo()
                 .args(["check", "--quiet", "--manifest-path"])
                 .arg(krate.join("Cargo.toml"))
                 .env("CARGO_TARGET_DIR", target))
@@ -339,13 +318,9 @@ pub fn run_all(root: &Path, settings: Settings) -> Result<()> {
 /// Builds the release generator and sets up the work folder.
 fn prepare(root: &Path, quick: bool) -> Result<Bench> {
     eprintln!("bench: building xtask in release");
-    run(Command::new(cargo()).current_dir(root).args([
-        "build",
-        "--release",
-        "--quiet",
-        "-p",
-        "xtask",
-    ]))?;
+    run(cargo()
+        .current_dir(root)
+        .args(["build", "--release", "--quiet", "-p", "xtask"]))?;
     let work = root.join("target/bench");
     std::fs::create_dir_all(&work)?;
     Ok(Bench {
@@ -358,7 +333,7 @@ fn prepare(root: &Path, quick: bool) -> Result<Bench> {
 }
 
 fn progenitor_installed() -> bool {
-    let found = Command::new(cargo())
+    let found = cargo()
         .args(["progenitor", "--help"])
         .output()
         .is_ok_and(|o| o.status.success());
@@ -463,7 +438,7 @@ fn against_progenitor(b: &mut Bench, corpus: &Path, quick: bool) -> Result<Vec<S
 /// 3. The SDK's own build: from clean (dependencies built) and after touching one module.
 pub(crate) fn sdk_build(root: &Path, target: Option<&Path>) -> Result<SdkBuild> {
     let cargo_in = |args: &[&str]| {
-        let mut c = Command::new(cargo());
+        let mut c = cargo();
         c.current_dir(root).args(args);
         if let Some(t) = target {
             c.env("CARGO_TARGET_DIR", t);
@@ -491,7 +466,7 @@ fn runtime(b: &mut Bench, quick: bool) -> Result<(Estimates, String)> {
     let root = b.root.clone();
     b.say("SDK overhead (criterion)");
     let (warm, measure) = if quick { ("1", "3") } else { ("2", "8") };
-    run(Command::new(cargo()).current_dir(&root).args([
+    run(cargo().current_dir(&root).args([
         "bench",
         "-p",
         "postpress-sdk",
@@ -515,7 +490,7 @@ fn runtime(b: &mut Bench, quick: bool) -> Result<(Estimates, String)> {
         .filter_map(|(g, n)| Some((((*g).to_owned(), (*n).to_owned()), estimate(g, n)?)))
         .collect();
     b.say("pagination memory");
-    let (_, memory) = run(Command::new(cargo()).current_dir(&root).args([
+    let (_, memory) = run(cargo().current_dir(&root).args([
         "bench",
         "-p",
         "postpress-sdk",

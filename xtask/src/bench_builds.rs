@@ -4,8 +4,9 @@
 //! and incremental build. Written into its own marked section of `BENCHMARKS.md`, beside the
 //! figures measured before per-group features and the leaner generated shapes existed.
 
-use crate::bench::{SdkBuild, cargo, run, sdk_build};
+use crate::bench::{SdkBuild, sdk_build};
 use crate::marked::Marked;
+use crate::process::{cargo, run};
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -68,7 +69,7 @@ fn load_average() -> String {
 fn check(krate: &Path, target: &Path, args: &[&str]) -> Result<Duration> {
     let warm = target.join(".bench-dependencies-built");
     if !warm.exists() {
-        run(Command::new(cargo())
+        run(cargo()
             .args(["check", "--quiet", "--manifest-path"])
             .arg(krate.join("Cargo.toml"))
             .env("CARGO_TARGET_DIR", target))?;
@@ -77,7 +78,7 @@ fn check(krate: &Path, target: &Path, args: &[&str]) -> Result<Duration> {
     let lib = krate.join("src/lib.rs");
     let text = std::fs::read(&lib)?;
     std::fs::write(&lib, text)?;
-    Ok(run(Command::new(cargo())
+    Ok(run(cargo()
         .args(["check", "--quiet", "--manifest-path"])
         .arg(krate.join("Cargo.toml"))
         .args(args)
@@ -118,7 +119,7 @@ impl Baseline {
         // A target folder of its own: two trees of one workspace in one folder overwrite
         // each other's artifacts (Cargo names a workspace's crates by their relative path).
         let target = work.join("target-baseline");
-        run(Command::new(cargo())
+        run(cargo()
             .current_dir(root)
             .args(["build", "--quiet", "-p", "xtask"])
             .env("CARGO_TARGET_DIR", &target))?;

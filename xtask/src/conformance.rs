@@ -11,7 +11,6 @@ use crate::instances;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
 
 /// Instances asked for per schema.
 pub const INSTANCES_PER_SCHEMA: usize = 20;
@@ -82,7 +81,7 @@ pub fn run(
     std::fs::write(&instances_path, serde_json::to_vec(&made.entries)?)?;
     let results_path = work.join("results.jsonl");
     let _ = std::fs::remove_file(&results_path);
-    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let out = crate::process::cargo()
         .args([
             "test",
             "--quiet",

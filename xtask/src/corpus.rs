@@ -340,7 +340,7 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
         &["check"]
     };
     let t = Instant::now();
-    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let out = crate::process::cargo()
         .args(build)
         .args(["--quiet", "--message-format=short", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))

@@ -11,6 +11,7 @@ mod files;
 mod instances;
 mod marked;
 mod names;
+mod process;
 mod regen;
 mod soak;
 mod surface;

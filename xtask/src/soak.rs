@@ -8,7 +8,6 @@ use crate::marked::Marked;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
 
 /// The section of `BENCHMARKS.md` this command writes.
 const SECTION: Marked = Marked {
@@ -19,8 +18,7 @@ const SECTION: Marked = Marked {
 
 /// Runs `requests` calls through the soak test and records the figures.
 pub fn run(root: &Path, requests: usize) -> Result<()> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut cmd = Command::new(cargo);
+    let mut cmd = crate::process::cargo();
     cmd.current_dir(root)
         .args(["test", "--release", "-p", "postpress-sdk", "--test", "soak"])
         .args(["--", "--nocapture"])

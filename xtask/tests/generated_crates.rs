@@ -75,7 +75,7 @@ fn generate_and_test_with(
     // The workspace's lock file pins the same dependency versions the SDK is tested with.
     std::fs::copy(root().join("Cargo.lock"), out.join("Cargo.lock")).expect("copy Cargo.lock");
     run(
-        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        common::cargo()
             .arg("test")
             .arg("--manifest-path")
             .arg(out.join("Cargo.toml"))
@@ -293,7 +293,7 @@ fn per_group_features_compile_only_the_enabled_groups() {
     std::fs::write(out.join("Cargo.toml"), format!("{manifest}{dev}")).expect("Cargo.toml");
     std::fs::copy(root().join("Cargo.lock"), out.join("Cargo.lock")).expect("copy Cargo.lock");
     let cargo = || {
-        let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        let mut c = common::cargo();
         c.arg("--quiet")
             .env("CARGO_TARGET_DIR", work.join("target"));
         c
@@ -381,7 +381,7 @@ fn the_sdk_still_builds_after_regenerating_from_a_foreign_document() {
         "the fixture has no ErrorCode"
     );
     run(
-        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        common::cargo()
             .args(["build", "--lib", "-p", "postpress-sdk", "--manifest-path"])
             .arg(scratch.join("Cargo.toml"))
             .env("CARGO_TARGET_DIR", work_dir().join("target")),

@@ -202,7 +202,7 @@ fn non_breaking_changes_keep_user_code_compiling() {
         .expect("run xtask diff");
     assert!(out.status.success(), "diff: {}", text(&out));
 
-    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let out = common::cargo()
         .args([
             "check",
             "--examples",

@@ -17,3 +17,13 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The `cargo` running the tests, with stdin from `/dev/null`: cargo's rustc probe reads stdin,
+/// and an inherited one (a background job's) makes it fail.
+#[allow(dead_code)] // not every test crate that includes this module starts cargo
+pub fn cargo() -> std::process::Command {
+    let mut cmd =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.stdin(std::process::Stdio::null());
+    cmd
+}
