@@ -353,12 +353,7 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
         Ok(o) => {
             outcome.check = Check::Fail;
             let stderr = String::from_utf8_lossy(&o.stderr);
-            outcome.first_error = stderr
-                .lines()
-                .find(|l| l.contains("error"))
-                .or_else(|| stderr.lines().next())
-                .map(first_line)
-                .unwrap_or_default();
+            outcome.first_error = first_cargo_error(&stderr);
         }
         Err(e) => {
             outcome.check = Check::Fail;
@@ -518,6 +513,21 @@ fn slug(spec: &str) -> String {
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join("-")
+}
+
+/// The first error of a failed cargo run; for cargo's own failures (a failed rustc probe, say)
+/// with the first line of the failing process's stderr, which says why.
+fn first_cargo_error(stderr: &str) -> String {
+    let Some(error) = stderr.lines().find(|l| l.contains("error")) else {
+        return first_line(stderr);
+    };
+    let cause = stderr
+        .split_once("--- stderr")
+        .and_then(|(_, rest)| rest.lines().map(str::trim).find(|l| !l.is_empty()));
+    match cause {
+        Some(cause) => first_line(&format!("{error}: {cause}")),
+        None => first_line(error),
+    }
 }
 
 fn first_line(s: &str) -> String {
@@ -821,5 +831,23 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_cargo_error;
+
+    #[test]
+    fn a_cargo_failure_reports_its_cause() {
+        let stderr = "error: failed to run `rustc` to learn about target-specific information\n\nCaused by:\n  process didn't exit successfully: `rustc - --crate-name ___` (exit status: 1)\n  --- stderr\n  error: unknown print request `x`\n";
+        assert_eq!(
+            first_cargo_error(stderr),
+            "error: failed to run `rustc` to learn about target-specific information: error: unknown print request `x`"
+        );
+        assert_eq!(
+            first_cargo_error("warning: w\nerror[E0308]: mismatched types\n"),
+            "error[E0308]: mismatched types"
+        );
     }
 }

@@ -1,8 +1,9 @@
 //! Child processes: the nested `cargo` every command starts, and running one to completion.
 //!
-//! Every child gets `/dev/null` as stdin. Cargo probes rustc by piping a crate through
-//! `rustc -`; with an inherited stdin, a background job or a CI runner's open pipe becomes that
-//! crate, the probe fails, and cargo caches the failure in `target/.rustc_info.json`.
+//! Every child gets `/dev/null` as stdin, however it is started (`output()` does that anyway,
+//! `status()` and `spawn()` would hand over ours). Cargo probes rustc by piping a crate through
+//! `rustc -`; an inherited stdin (a background job's, a runner's open pipe) would become that
+//! crate, and cargo caches the failed probe in `target/.rustc_info.json`.
 
 use anyhow::{Context, Result, bail};
 use std::process::{Command, Stdio};

@@ -89,15 +89,16 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         let inner = rust_type(&f.ty, Scope::Types, false);
         let doc = field_doc(f);
         let rename = if &f.ident != wire { quote!(#[serde(rename = #wire)]) } else { quote!() };
+        // Serialization attributes only: decoding is `decode_struct!`'s (below).
         let (attr, ty) = match (f.required, f.nullable) {
             (true, false) => (quote!(), inner),
-            (true, true) => (quote!(#[serde(default)]), quote!(::std::option::Option<#inner>)),
+            (true, true) => (quote!(), quote!(::std::option::Option<#inner>)),
             (false, false) => (
-                quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+                quote!(#[serde(skip_serializing_if = "::std::option::Option::is_none")]),
                 quote!(::std::option::Option<#inner>),
             ),
             (false, true) => (
-                quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::engine::double_option")]),
+                quote!(#[serde(skip_serializing_if = "::std::option::Option::is_none", serialize_with = "crate::engine::double_option::serialize")]),
                 quote!(::std::option::Option<::std::option::Option<#inner>>),
             ),
         };
@@ -117,14 +118,43 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         }
     });
     let constructor = struct_constructor(name, s);
+    let decode = decode_struct(name, s);
     quote! {
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #extra
         }
+        #decode
         #constructor
+    }
+}
+
+/// `Deserialize` through the engine's `decode_struct!`: the fields' wire names and how each
+/// treats absence and `null`. Serde's derive writes several times as much code per struct,
+/// and decoding is most of what a generated crate costs to check (BENCHMARKS.md).
+fn decode_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let fields = s.fields.iter().enumerate().map(|(i, f)| {
+        let index = proc_macro2::Literal::usize_unsuffixed(i);
+        let ident = format_ident!("{}", f.ident);
+        let wire = &f.wire;
+        let mode = format_ident!(
+            "{}",
+            match (f.required, f.nullable) {
+                (true, false) => "req",
+                (false, true) => "double",
+                _ => "opt",
+            }
+        );
+        quote!(#index #ident: #wire #mode)
+    });
+    let extra = s
+        .additional
+        .as_ref()
+        .map(|_| quote!(additional(additional_properties)));
+    quote! {
+        crate::engine::decode_struct!(#name { #(#fields),* } #extra);
     }
 }
 

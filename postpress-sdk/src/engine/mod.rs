@@ -7,6 +7,8 @@
 
 mod auth;
 mod config;
+#[doc(hidden)]
+pub mod decode;
 pub mod double_option;
 mod error;
 #[doc(hidden)]
@@ -30,6 +32,8 @@ pub mod webhook;
 
 pub use auth::{ApiKey, AuthPlacement};
 pub use config::{EngineConfig, RateLimit, RequestOptions};
+#[doc(hidden)]
+pub use decode::decode_struct;
 pub use error::{ApiError, Error, Result};
 pub use fault::{TransportError, TransportFault};
 pub use multipart::Part;

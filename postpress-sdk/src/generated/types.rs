@@ -27,16 +27,20 @@ crate::engine::union_from_variants!(
 );
 /// `request_id` is optional here: the usage page shows it on every example but the
 /// reference pages never show the envelope at all, so nothing promises it.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ErrorEnvelopeError {
     pub code: ErrorCode,
     /// A human-readable explanation.
     pub message: ::std::string::String,
     /// Quote this id when contacting support.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    ErrorEnvelopeError { 0 code : "code" req, 1 message : "message" req, 2 request_id :
+    "request_id" opt }
+);
 crate::engine::struct_constructor!(
     ErrorEnvelopeError { new(code : ErrorCode, message : ::std::string::String) fixed()
     set(request_id : ::std::string::String) set_nullable() empty() }
@@ -44,13 +48,14 @@ crate::engine::struct_constructor!(
 /// The error envelope of the usage page.
 ///
 /// Example: `{"error":{"code":"not_found","message":"The requested resource was not found.","request_id":"3b2a1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d"}}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ErrorEnvelope {
     /// `request_id` is optional here: the usage page shows it on every example but the
     /// reference pages never show the envelope at all, so nothing promises it.
     pub error: ErrorEnvelopeError,
 }
+crate::engine::decode_struct!(ErrorEnvelope { 0 error : "error" req });
 crate::engine::struct_constructor!(
     ErrorEnvelope { new(error : ErrorEnvelopeError) fixed() set() set_nullable() empty()
     }
@@ -59,16 +64,16 @@ crate::engine::struct_constructor!(
 /// error code (see `ErrorCode`); `instance` identifies the request for support.
 ///
 /// Example: `{"title":"Unauthorized","detail":"The API key is missing from the request.","instance":"5f0c2a9e-1b7d-4c3a-9e8f-0a1b2c3d4e5f","type":"errors/missing_credentials","status":401}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ProblemDetails {
     /// A short summary of the problem.
     pub title: ::std::string::String,
     /// A longer explanation of this occurrence.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<::std::string::String>,
     /// Identifies this request; quote it when contacting support.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance: ::std::option::Option<::std::string::String>,
     /// `errors/<code>`, e.g. `errors/missing_credentials`.
     #[serde(rename = "type")]
@@ -76,6 +81,10 @@ pub struct ProblemDetails {
     /// The HTTP status.
     pub status: i32,
 }
+crate::engine::decode_struct!(
+    ProblemDetails { 0 title : "title" req, 1 detail : "detail" opt, 2 instance :
+    "instance" opt, 3 type_ : "type" req, 4 status : "status" req }
+);
 crate::engine::struct_constructor!(
     ProblemDetails { new(title : ::std::string::String, type_ : ::std::string::String,
     status : i32) fixed() set(detail : ::std::string::String, instance :
@@ -202,66 +211,74 @@ crate::engine::string_enum! {
     #[doc = " Default: `\"json\"`"] pub enum WebhookFormat(Unknown) { Json => "json",
     Form => "form", }
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookHeader {
     pub key: ::std::string::String,
     pub value: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    WebhookHeader { 0 key : "key" req, 1 value : "value" req }
+);
 crate::engine::struct_constructor!(
     WebhookHeader { new(key : ::std::string::String, value : ::std::string::String)
     fixed() set() set_nullable() empty() }
 );
 /// Example: `{"object":"AccountDeleted"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccountDeleted {
     /// Always `AccountDeleted`.
     pub object: ::std::string::String,
 }
+crate::engine::decode_struct!(AccountDeleted { 0 object : "object" req });
 crate::engine::struct_constructor!(
     AccountDeleted { new() fixed(object : "AccountDeleted") set() set_nullable() empty()
     }
 );
 /// Example: `{"object":"ReactionAdded"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ReactionAdded {
     /// Always `ReactionAdded`.
     pub object: ::std::string::String,
 }
+crate::engine::decode_struct!(ReactionAdded { 0 object : "object" req });
 crate::engine::struct_constructor!(
     ReactionAdded { new() fixed(object : "ReactionAdded") set() set_nullable() empty() }
 );
 /// Example: `{"object":"InvitationCanceled"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct InvitationCanceled {
     /// Always `InvitationCanceled`.
     pub object: ::std::string::String,
 }
+crate::engine::decode_struct!(InvitationCanceled { 0 object : "object" req });
 crate::engine::struct_constructor!(
     InvitationCanceled { new() fixed(object : "InvitationCanceled") set() set_nullable()
     empty() }
 );
 /// Example: `{"object":"MessageDeleted"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MessageDeleted {
     /// Always `MessageDeleted`.
     pub object: ::std::string::String,
 }
+crate::engine::decode_struct!(MessageDeleted { 0 object : "object" req });
 crate::engine::struct_constructor!(
     MessageDeleted { new() fixed(object : "MessageDeleted") set() set_nullable() empty()
     }
 );
 /// Example: `{"object":"WebhookDeleted"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookDeleted {
     /// Always `WebhookDeleted`.
     pub object: ::std::string::String,
 }
+crate::engine::decode_struct!(WebhookDeleted { 0 object : "object" req });
 crate::engine::struct_constructor!(
     WebhookDeleted { new() fixed(object : "WebhookDeleted") set() set_nullable() empty()
     }
@@ -269,50 +286,60 @@ crate::engine::struct_constructor!(
 /// Acknowledges a chat action; `getInviteLink` also returns the link.
 ///
 /// Example: `{"object":"ChatPatched"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ChatPatched {
     /// Always `ChatPatched`.
     pub object: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invite_link: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    ChatPatched { 0 object : "object" req, 1 invite_link : "invite_link" opt }
+);
 crate::engine::struct_constructor!(
     ChatPatched { new() fixed(object : "ChatPatched") set(invite_link :
     ::std::string::String) set_nullable() empty() }
 );
 /// Example: `{"object":"ProfileEdited"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ProfileEdited {
     /// Always `ProfileEdited`.
     pub object: ::std::string::String,
 }
+crate::engine::decode_struct!(ProfileEdited { 0 object : "object" req });
 crate::engine::struct_constructor!(
     ProfileEdited { new() fixed(object : "ProfileEdited") set() set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccountSource {
     pub id: ::std::string::String,
     pub status: AccountSourceServiceStatus,
 }
+crate::engine::decode_struct!(
+    AccountSource { 0 id : "id" req, 1 status : "status" req }
+);
 crate::engine::struct_constructor!(
     AccountSource { new(id : ::std::string::String, status : AccountSourceServiceStatus)
     fixed() set() set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccountSignature {
     pub title: ::std::string::String,
     pub content: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    AccountSignature { 0 title : "title" req, 1 content : "content" req }
+);
 crate::engine::struct_constructor!(
     AccountSignature { new(title : ::std::string::String, content :
     ::std::string::String) fixed() set() set_nullable() empty() }
 );
 /// Fields every account variant carries.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccountBase {
     /// Always `Account`.
@@ -320,15 +347,21 @@ pub struct AccountBase {
     pub id: UniqueId,
     pub name: ::std::string::String,
     pub created_at: UtcDateTime,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_fetched_at: ::std::option::Option<UtcDateTime>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_signature: ::std::option::Option<UniqueId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signatures: ::std::option::Option<::std::vec::Vec<AccountSignature>>,
     pub groups: ::std::vec::Vec<UniqueId>,
     pub sources: ::std::vec::Vec<AccountSource>,
 }
+crate::engine::decode_struct!(
+    AccountBase { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
+    created_at : "created_at" req, 4 last_fetched_at : "last_fetched_at" opt, 5
+    current_signature : "current_signature" opt, 6 signatures : "signatures" opt, 7
+    groups : "groups" req, 8 sources : "sources" req }
+);
 crate::engine::struct_constructor!(
     AccountBase { new(id : UniqueId, name : ::std::string::String, created_at :
     UtcDateTime, groups : ::std::vec::Vec < UniqueId >, sources : ::std::vec::Vec <
@@ -336,28 +369,35 @@ crate::engine::struct_constructor!(
     current_signature : UniqueId, signatures : ::std::vec::Vec < AccountSignature >)
     set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PhoneSim {
     pub phone_number: ::std::string::String,
     pub sim_serial_number: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    PhoneSim { 0 phone_number : "phone_number" req, 1 sim_serial_number :
+    "sim_serial_number" req }
+);
 crate::engine::struct_constructor!(
     PhoneSim { new(phone_number : ::std::string::String, sim_serial_number :
     ::std::string::String) fixed() set() set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MobileAccountConnectionParams {
     pub im: PhoneSim,
     pub call: PhoneSim,
 }
+crate::engine::decode_struct!(
+    MobileAccountConnectionParams { 0 im : "im" req, 1 call : "call" req }
+);
 crate::engine::struct_constructor!(
     MobileAccountConnectionParams { new(im : PhoneSim, call : PhoneSim) fixed() set()
     set_nullable() empty() }
 );
 /// Mobile
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MobileAccount {
     /// Always `Account`.
@@ -365,11 +405,11 @@ pub struct MobileAccount {
     pub id: UniqueId,
     pub name: ::std::string::String,
     pub created_at: UtcDateTime,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_fetched_at: ::std::option::Option<UtcDateTime>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_signature: ::std::option::Option<UniqueId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signatures: ::std::option::Option<::std::vec::Vec<AccountSignature>>,
     pub groups: ::std::vec::Vec<UniqueId>,
     pub sources: ::std::vec::Vec<AccountSource>,
@@ -378,6 +418,13 @@ pub struct MobileAccount {
     pub type_: ::std::string::String,
     pub connection_params: MobileAccountConnectionParams,
 }
+crate::engine::decode_struct!(
+    MobileAccount { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
+    created_at : "created_at" req, 4 last_fetched_at : "last_fetched_at" opt, 5
+    current_signature : "current_signature" opt, 6 signatures : "signatures" opt, 7
+    groups : "groups" req, 8 sources : "sources" req, 9 type_ : "type" req, 10
+    connection_params : "connection_params" req }
+);
 crate::engine::struct_constructor!(
     MobileAccount { new(id : UniqueId, name : ::std::string::String, created_at :
     UtcDateTime, groups : ::std::vec::Vec < UniqueId >, sources : ::std::vec::Vec <
@@ -391,31 +438,35 @@ crate::engine::string_enum! {
     pub enum MailAccountType(Unknown) { Mail => "MAIL", Google => "GOOGLE", Icloud =>
     "ICLOUD", Outlook => "OUTLOOK", }
 }
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MailAccountConnectionParamsMail {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    MailAccountConnectionParamsMail { 0 id : "id" opt, 1 username : "username" opt }
+);
 crate::engine::struct_constructor!(
     MailAccountConnectionParamsMail { new() fixed() set(id : ::std::string::String,
     username : ::std::string::String) set_nullable() empty() }
 );
 /// Only the `MAIL` account's parameters were partly visible on the page, so they are optional and open for every mail provider (the gap rule).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MailAccountConnectionParams {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mail: ::std::option::Option<MailAccountConnectionParamsMail>,
 }
+crate::engine::decode_struct!(MailAccountConnectionParams { 0 mail : "mail" opt });
 crate::engine::struct_constructor!(
     MailAccountConnectionParams { new() fixed() set(mail :
     MailAccountConnectionParamsMail) set_nullable() empty() }
 );
 /// Mail
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MailAccount {
     /// Always `Account`.
@@ -423,11 +474,11 @@ pub struct MailAccount {
     pub id: UniqueId,
     pub name: ::std::string::String,
     pub created_at: UtcDateTime,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_fetched_at: ::std::option::Option<UtcDateTime>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_signature: ::std::option::Option<UniqueId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signatures: ::std::option::Option<::std::vec::Vec<AccountSignature>>,
     pub groups: ::std::vec::Vec<UniqueId>,
     pub sources: ::std::vec::Vec<AccountSource>,
@@ -435,9 +486,16 @@ pub struct MailAccount {
     #[serde(rename = "type")]
     pub type_: MailAccountType,
     /// Only the `MAIL` account's parameters were partly visible on the page, so they are optional and open for every mail provider (the gap rule).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_params: ::std::option::Option<MailAccountConnectionParams>,
 }
+crate::engine::decode_struct!(
+    MailAccount { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
+    created_at : "created_at" req, 4 last_fetched_at : "last_fetched_at" opt, 5
+    current_signature : "current_signature" opt, 6 signatures : "signatures" opt, 7
+    groups : "groups" req, 8 sources : "sources" req, 9 type_ : "type" req, 10
+    connection_params : "connection_params" opt }
+);
 crate::engine::struct_constructor!(
     MailAccount { new(id : UniqueId, name : ::std::string::String, created_at :
     UtcDateTime, groups : ::std::vec::Vec < UniqueId >, sources : ::std::vec::Vec <
@@ -449,7 +507,7 @@ crate::engine::struct_constructor!(
 /// Calendar
 ///
 /// A calendar-only account. `GOOGLE_CALENDAR` is one of the webhook account types (`WebhookAccountType`), but no page shows its `connection_params`, so they are an open, optional object here (the gap rule).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CalendarAccount {
     /// Always `Account`.
@@ -457,22 +515,29 @@ pub struct CalendarAccount {
     pub id: UniqueId,
     pub name: ::std::string::String,
     pub created_at: UtcDateTime,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_fetched_at: ::std::option::Option<UtcDateTime>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_signature: ::std::option::Option<UniqueId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signatures: ::std::option::Option<::std::vec::Vec<AccountSignature>>,
     pub groups: ::std::vec::Vec<UniqueId>,
     pub sources: ::std::vec::Vec<AccountSource>,
     /// Always `GOOGLE_CALENDAR`.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_params: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
 }
+crate::engine::decode_struct!(
+    CalendarAccount { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
+    created_at : "created_at" req, 4 last_fetched_at : "last_fetched_at" opt, 5
+    current_signature : "current_signature" opt, 6 signatures : "signatures" opt, 7
+    groups : "groups" req, 8 sources : "sources" req, 9 type_ : "type" req, 10
+    connection_params : "connection_params" opt }
+);
 crate::engine::struct_constructor!(
     CalendarAccount { new(id : UniqueId, name : ::std::string::String, created_at :
     UtcDateTime, groups : ::std::vec::Vec < UniqueId >, sources : ::std::vec::Vec <
@@ -487,18 +552,18 @@ crate::engine::string_enum! {
     "WHATSAPP", Instagram => "INSTAGRAM", Messenger => "MESSENGER", Telegram =>
     "TELEGRAM", Twitter => "TWITTER", Slack => "SLACK", }
 }
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MessagingAccountConnectionParamsIm {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
     #[serde(rename = "publicIdentifier")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_identifier: ::std::option::Option<::std::string::String>,
     #[serde(rename = "premiumFeatures")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub premium_features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Properties beyond the declared ones.
     #[serde(flatten)]
@@ -507,16 +572,21 @@ pub struct MessagingAccountConnectionParamsIm {
         ::serde_json::Value,
     >,
 }
+crate::engine::decode_struct!(
+    MessagingAccountConnectionParamsIm { 0 id : "id" opt, 1 username : "username" opt, 2
+    public_identifier : "publicIdentifier" opt, 3 premium_features : "premiumFeatures"
+    opt } additional(additional_properties)
+);
 crate::engine::struct_constructor!(
     MessagingAccountConnectionParamsIm { new() fixed() set(id : ::std::string::String,
     username : ::std::string::String, public_identifier : ::std::string::String,
     premium_features : ::std::vec::Vec < ::std::string::String >) set_nullable()
     empty(additional_properties) }
 );
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MessagingAccountConnectionParams {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub im: ::std::option::Option<MessagingAccountConnectionParamsIm>,
     /// Properties beyond the declared ones.
     #[serde(flatten)]
@@ -525,6 +595,10 @@ pub struct MessagingAccountConnectionParams {
         ::serde_json::Value,
     >,
 }
+crate::engine::decode_struct!(
+    MessagingAccountConnectionParams { 0 im : "im" opt }
+    additional(additional_properties)
+);
 crate::engine::struct_constructor!(
     MessagingAccountConnectionParams { new() fixed() set(im :
     MessagingAccountConnectionParamsIm) set_nullable() empty(additional_properties) }
@@ -532,7 +606,7 @@ crate::engine::struct_constructor!(
 /// Messaging
 ///
 /// Accounts of messaging and social providers. The accounts page is cut off before these variants, so `connection_params` (the provider identity under `im`) is shaped after the visible `MOBILE` variant and kept optional and open (the gap rule).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MessagingAccount {
     /// Always `Account`.
@@ -540,19 +614,26 @@ pub struct MessagingAccount {
     pub id: UniqueId,
     pub name: ::std::string::String,
     pub created_at: UtcDateTime,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_fetched_at: ::std::option::Option<UtcDateTime>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_signature: ::std::option::Option<UniqueId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signatures: ::std::option::Option<::std::vec::Vec<AccountSignature>>,
     pub groups: ::std::vec::Vec<UniqueId>,
     pub sources: ::std::vec::Vec<AccountSource>,
     #[serde(rename = "type")]
     pub type_: MessagingAccountType,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_params: ::std::option::Option<MessagingAccountConnectionParams>,
 }
+crate::engine::decode_struct!(
+    MessagingAccount { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
+    created_at : "created_at" req, 4 last_fetched_at : "last_fetched_at" opt, 5
+    current_signature : "current_signature" opt, 6 signatures : "signatures" opt, 7
+    groups : "groups" req, 8 sources : "sources" req, 9 type_ : "type" req, 10
+    connection_params : "connection_params" opt }
+);
 crate::engine::struct_constructor!(
     MessagingAccount { new(id : UniqueId, name : ::std::string::String, created_at :
     UtcDateTime, groups : ::std::vec::Vec < UniqueId >, sources : ::std::vec::Vec <
@@ -730,19 +811,22 @@ crate::engine::union_from_variants!(
 /// present, so it is optional here (the gap rule).
 ///
 /// Example: `{"object":"AccountList","items":[{"object":"Account","type":"MOBILE","id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GS","name":"Work phone","created_at":"2025-02-11T08:00:00.000Z","connection_params":{"im":{"phone...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccountList {
     /// Always `AccountList`.
     pub object: ::std::string::String,
     pub items: ::std::vec::Vec<Account>,
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub cursor: ::std::option::Option<::std::option::Option<ResponseCursor>>,
 }
+crate::engine::decode_struct!(
+    AccountList { 0 object : "object" req, 1 items : "items" req, 2 cursor : "cursor"
+    double }
+);
 crate::engine::struct_constructor!(
     AccountList { new(items : ::std::vec::Vec < Account >) fixed(object : "AccountList")
     set() set_nullable(cursor : ResponseCursor) empty() }
@@ -751,18 +835,22 @@ crate::engine::string_enum! {
     pub enum ProxySettingsProtocol(Unknown) { Https => "https", Http => "http", Socks5 =>
     "socks5", }
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ProxySettings {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub protocol: ::std::option::Option<ProxySettingsProtocol>,
     pub host: ::std::string::String,
     pub port: i64,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    ProxySettings { 0 protocol : "protocol" opt, 1 host : "host" req, 2 port : "port"
+    req, 3 username : "username" opt, 4 password : "password" opt }
+);
 crate::engine::struct_constructor!(
     ProxySettings { new(host : ::std::string::String, port : i64) fixed() set(protocol :
     ProxySettingsProtocol, username : ::std::string::String, password :
@@ -786,37 +874,44 @@ crate::engine::string_enum! {
     "linkedin_recruiter", LinkedinSalesNavigator => "linkedin_sales_navigator",
     LinkedinOrganizationsMailboxes => "linkedin_organizations_mailboxes", }
 }
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ConnectCommonSyncLimit {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chats: ::std::option::Option<SyncLimitValue>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<SyncLimitValue>,
 }
+crate::engine::decode_struct!(
+    ConnectCommonSyncLimit { 0 chats : "chats" opt, 1 messages : "messages" opt }
+);
 crate::engine::struct_constructor!(
     ConnectCommonSyncLimit { new() fixed() set(chats : SyncLimitValue, messages :
     SyncLimitValue) set_nullable() empty() }
 );
 /// Fields every connection request may carry.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ConnectCommon {
     /// ISO 3166-1 alpha-2 country code for the proxy.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// An IPv4 address the connection should appear from.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled_features: ::std::option::Option<
         ::std::vec::Vec<ConnectCommonDisabledFeaturesItem>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_limit: ::std::option::Option<ConnectCommonSyncLimit>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub proxy: ::std::option::Option<ProxySettings>,
 }
+crate::engine::decode_struct!(
+    ConnectCommon { 0 country : "country" opt, 1 ip : "ip" opt, 2 disabled_features :
+    "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy : "proxy" opt }
+);
 crate::engine::struct_constructor!(
     ConnectCommon { new() fixed() set(country : ::std::string::String, ip :
     ::std::string::String, disabled_features : ::std::vec::Vec <
@@ -824,32 +919,39 @@ crate::engine::struct_constructor!(
     ProxySettings) set_nullable() empty() }
 );
 /// LinkedIn (credentials)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinBasicConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// An IPv4 address the connection should appear from.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled_features: ::std::option::Option<
         ::std::vec::Vec<ConnectCommonDisabledFeaturesItem>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_limit: ::std::option::Option<ConnectCommonSyncLimit>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub proxy: ::std::option::Option<ProxySettings>,
     /// Always `LINKEDIN`.
     pub provider: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_agent: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub recruiter_contract_id: ::std::option::Option<::std::string::String>,
     pub username: ::std::string::String,
     pub password: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    LinkedinBasicConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2
+    disabled_features : "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy
+    : "proxy" opt, 5 provider : "provider" req, 6 user_agent : "user_agent" opt, 7
+    recruiter_contract_id : "recruiter_contract_id" opt, 8 username : "username" req, 9
+    password : "password" req }
+);
 crate::engine::struct_constructor!(
     LinkedinBasicConnect { new(username : ::std::string::String, password :
     ::std::string::String) fixed(provider : "LINKEDIN") set(country :
@@ -859,33 +961,40 @@ crate::engine::struct_constructor!(
     recruiter_contract_id : ::std::string::String) set_nullable() empty() }
 );
 /// LinkedIn (cookie)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinCookieConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// An IPv4 address the connection should appear from.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled_features: ::std::option::Option<
         ::std::vec::Vec<ConnectCommonDisabledFeaturesItem>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_limit: ::std::option::Option<ConnectCommonSyncLimit>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub proxy: ::std::option::Option<ProxySettings>,
     /// Always `LINKEDIN`.
     pub provider: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_agent: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub recruiter_contract_id: ::std::option::Option<::std::string::String>,
     pub access_token: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub premium_token: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    LinkedinCookieConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2
+    disabled_features : "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy
+    : "proxy" opt, 5 provider : "provider" req, 6 user_agent : "user_agent" opt, 7
+    recruiter_contract_id : "recruiter_contract_id" opt, 8 access_token : "access_token"
+    req, 9 premium_token : "premium_token" opt }
+);
 crate::engine::struct_constructor!(
     LinkedinCookieConnect { new(access_token : ::std::string::String) fixed(provider :
     "LINKEDIN") set(country : ::std::string::String, ip : ::std::string::String,
@@ -895,29 +1004,34 @@ crate::engine::struct_constructor!(
     set_nullable() empty() }
 );
 /// WhatsApp
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WhatsappConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// An IPv4 address the connection should appear from.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled_features: ::std::option::Option<
         ::std::vec::Vec<ConnectCommonDisabledFeaturesItem>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_limit: ::std::option::Option<ConnectCommonSyncLimit>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub proxy: ::std::option::Option<ProxySettings>,
     /// Always `WHATSAPP`.
     pub provider: ::std::string::String,
     /// E.164 digits only (e.g. 33612345678); without it the answer carries a QR code.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pairing_phone_number: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    WhatsappConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2 disabled_features :
+    "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy : "proxy" opt, 5
+    provider : "provider" req, 6 pairing_phone_number : "pairing_phone_number" opt }
+);
 crate::engine::struct_constructor!(
     WhatsappConnect { new() fixed(provider : "WHATSAPP") set(country :
     ::std::string::String, ip : ::std::string::String, disabled_features :
@@ -930,27 +1044,32 @@ crate::engine::string_enum! {
     "TWITTER", Messenger => "MESSENGER", }
 }
 /// Instagram, X or Messenger
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CredentialsConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// An IPv4 address the connection should appear from.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled_features: ::std::option::Option<
         ::std::vec::Vec<ConnectCommonDisabledFeaturesItem>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_limit: ::std::option::Option<ConnectCommonSyncLimit>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub proxy: ::std::option::Option<ProxySettings>,
     pub provider: CredentialsConnectProvider,
     pub username: ::std::string::String,
     pub password: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    CredentialsConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2 disabled_features
+    : "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy : "proxy" opt, 5
+    provider : "provider" req, 6 username : "username" req, 7 password : "password" req }
+);
 crate::engine::struct_constructor!(
     CredentialsConnect { new(provider : CredentialsConnectProvider, username :
     ::std::string::String, password : ::std::string::String) fixed() set(country :
@@ -959,26 +1078,31 @@ crate::engine::struct_constructor!(
     ConnectCommonSyncLimit, proxy : ProxySettings) set_nullable() empty() }
 );
 /// Telegram
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TelegramConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// An IPv4 address the connection should appear from.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled_features: ::std::option::Option<
         ::std::vec::Vec<ConnectCommonDisabledFeaturesItem>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_limit: ::std::option::Option<ConnectCommonSyncLimit>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub proxy: ::std::option::Option<ProxySettings>,
     /// Always `TELEGRAM`.
     pub provider: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    TelegramConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2 disabled_features :
+    "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy : "proxy" opt, 5
+    provider : "provider" req }
+);
 crate::engine::struct_constructor!(
     TelegramConnect { new() fixed(provider : "TELEGRAM") set(country :
     ::std::string::String, ip : ::std::string::String, disabled_features :
@@ -986,22 +1110,22 @@ crate::engine::struct_constructor!(
     ConnectCommonSyncLimit, proxy : ProxySettings) set_nullable() empty() }
 );
 /// IMAP
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ImapConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// An IPv4 address the connection should appear from.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled_features: ::std::option::Option<
         ::std::vec::Vec<ConnectCommonDisabledFeaturesItem>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_limit: ::std::option::Option<ConnectCommonSyncLimit>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub proxy: ::std::option::Option<ProxySettings>,
     /// Always `MAIL`.
     pub provider: ::std::string::String,
@@ -1016,9 +1140,18 @@ pub struct ImapConnect {
     /// Example: `465`
     pub smtp_port: i64,
     /// Example: `"SSL"`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub imap_encryption: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    ImapConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2 disabled_features :
+    "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy : "proxy" opt, 5
+    provider : "provider" req, 6 imap_user : "imap_user" req, 7 smtp_user : "smtp_user"
+    req, 8 imap_password : "imap_password" req, 9 smtp_password : "smtp_password" req, 10
+    imap_host : "imap_host" req, 11 smtp_host : "smtp_host" req, 12 imap_port :
+    "imap_port" req, 13 smtp_port : "smtp_port" req, 14 imap_encryption :
+    "imap_encryption" opt }
+);
 crate::engine::struct_constructor!(
     ImapConnect { new(imap_user : ::std::string::String, smtp_user :
     ::std::string::String, imap_password : ::std::string::String, smtp_password :
@@ -1059,13 +1192,14 @@ crate::engine::union_from_variants!(
     WhatsApp(WhatsappConnect), Telegram(TelegramConnect) }
 );
 /// Example: `{"label":"Sales team inbox"}`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateAccountRequest {
     /// A name for the account shown in the dashboard.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(UpdateAccountRequest { 0 label : "label" opt });
 crate::engine::struct_constructor!(
     UpdateAccountRequest { new() fixed() set(label : ::std::string::String)
     set_nullable() empty() }
@@ -1073,14 +1207,17 @@ crate::engine::struct_constructor!(
 /// The page's response for this call is cut off after the `object` field, so only `object` is required and `account_id` is optional (the gap rule).
 ///
 /// Example: `{"object":"AccountCreated","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccountCreated {
     /// Always `AccountCreated`.
     pub object: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<UniqueId>,
 }
+crate::engine::decode_struct!(
+    AccountCreated { 0 object : "object" req, 1 account_id : "account_id" opt }
+);
 crate::engine::struct_constructor!(
     AccountCreated { new() fixed(object : "AccountCreated") set(account_id : UniqueId)
     set_nullable() empty() }
@@ -1088,14 +1225,17 @@ crate::engine::struct_constructor!(
 /// The page's response for this call is cut off after the `object` field, so only `object` is required and `account_id` is optional (the gap rule).
 ///
 /// Example: `{"object":"AccountReconnected","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccountReconnected {
     /// Always `AccountReconnected`.
     pub object: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<UniqueId>,
 }
+crate::engine::decode_struct!(
+    AccountReconnected { 0 object : "object" req, 1 account_id : "account_id" opt }
+);
 crate::engine::struct_constructor!(
     AccountReconnected { new() fixed(object : "AccountReconnected") set(account_id :
     UniqueId) set_nullable() empty() }
@@ -1107,19 +1247,23 @@ crate::engine::string_enum! {
     InAppValidation => "IN_APP_VALIDATION", Captcha => "CAPTCHA", PhoneRegister =>
     "PHONE_REGISTER", Qrcode => "QRCODE", PairingCode => "PAIRING_CODE", }
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CheckpointCheckpoint {
     /// The guides show `2FA` (Instagram, X, Messenger), in-app validation (Messenger), a QR code (WhatsApp, Telegram) and a pairing code (WhatsApp); the other values are the vendor family's and unconfirmed. An open set: other values decode into `Unknown`.
     #[serde(rename = "type")]
     pub type_: CheckpointCheckpointType,
     /// The QR code to scan (WhatsApp, Telegram).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qrcode: ::std::option::Option<::std::string::String>,
     /// The pairing code to type on the phone (WhatsApp).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    CheckpointCheckpoint { 0 type_ : "type" req, 1 qrcode : "qrcode" opt, 2 code : "code"
+    opt }
+);
 crate::engine::struct_constructor!(
     CheckpointCheckpoint { new(type_ : CheckpointCheckpointType) fixed() set(qrcode :
     ::std::string::String, code : ::std::string::String) set_nullable() empty() }
@@ -1127,7 +1271,7 @@ crate::engine::struct_constructor!(
 /// The provider wants more proof. The connection intent lasts five minutes; after that the API answers 408 and then 400.
 ///
 /// Example: `{"object":"Checkpoint","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","checkpoint":{"type":"2FA"}}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Checkpoint {
     /// Always `Checkpoint`.
@@ -1135,6 +1279,10 @@ pub struct Checkpoint {
     pub account_id: UniqueId,
     pub checkpoint: CheckpointCheckpoint,
 }
+crate::engine::decode_struct!(
+    Checkpoint { 0 object : "object" req, 1 account_id : "account_id" req, 2 checkpoint :
+    "checkpoint" req }
+);
 crate::engine::struct_constructor!(
     Checkpoint { new(account_id : UniqueId, checkpoint : CheckpointCheckpoint)
     fixed(object : "Checkpoint") set() set_nullable() empty() }
@@ -1144,7 +1292,7 @@ crate::engine::string_enum! {
     => "INSTAGRAM", Twitter => "TWITTER", Messenger => "MESSENGER", }
 }
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","code":"481516","provider":"LINKEDIN"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SolveCheckpointRequest {
     pub account_id: UniqueId,
@@ -1152,6 +1300,10 @@ pub struct SolveCheckpointRequest {
     pub code: ::std::string::String,
     pub provider: SolveCheckpointRequestProvider,
 }
+crate::engine::decode_struct!(
+    SolveCheckpointRequest { 0 account_id : "account_id" req, 1 code : "code" req, 2
+    provider : "provider" req }
+);
 crate::engine::struct_constructor!(
     SolveCheckpointRequest { new(account_id : UniqueId, code : ::std::string::String,
     provider : SolveCheckpointRequestProvider) fixed() set() set_nullable() empty() }
@@ -1161,18 +1313,22 @@ crate::engine::string_enum! {
     => "INSTAGRAM", Messenger => "MESSENGER", }
 }
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","provider":"INSTAGRAM"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ResendCheckpointRequest {
     pub account_id: ::std::string::String,
     pub provider: ResendCheckpointRequestProvider,
 }
+crate::engine::decode_struct!(
+    ResendCheckpointRequest { 0 account_id : "account_id" req, 1 provider : "provider"
+    req }
+);
 crate::engine::struct_constructor!(
     ResendCheckpointRequest { new(account_id : ::std::string::String, provider :
     ResendCheckpointRequestProvider) fixed() set() set_nullable() empty() }
 );
 /// Example: `{"object":"CheckpointResend","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","success":true}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CheckpointResend {
     /// Always `CheckpointResend`.
@@ -1180,6 +1336,10 @@ pub struct CheckpointResend {
     pub account_id: ::std::string::String,
     pub success: bool,
 }
+crate::engine::decode_struct!(
+    CheckpointResend { 0 object : "object" req, 1 account_id : "account_id" req, 2
+    success : "success" req }
+);
 crate::engine::struct_constructor!(
     CheckpointResend { new(account_id : ::std::string::String, success : bool)
     fixed(object : "CheckpointResend") set() set_nullable() empty() }
@@ -1190,13 +1350,16 @@ crate::engine::string_enum! {
     "CHUNK_DONE", }
 }
 /// Example: `{"object":"AccountResync","status":"SYNC_STARTED"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccountResync {
     /// Always `AccountResync`.
     pub object: ::std::string::String,
     pub status: AccountResyncStatus,
 }
+crate::engine::decode_struct!(
+    AccountResync { 0 object : "object" req, 1 status : "status" req }
+);
 crate::engine::struct_constructor!(
     AccountResync { new(status : AccountResyncStatus) fixed(object : "AccountResync")
     set() set_nullable() empty() }
@@ -1219,7 +1382,7 @@ crate::engine::union_from_variants!(
     HostedProviders { Array(::std::vec::Vec < HostedProvider >),
     StringType(HostedProvidersStringType) }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct HostedAuthCommon {
     #[serde(rename = "expiresOn")]
@@ -1227,17 +1390,23 @@ pub struct HostedAuthCommon {
     /// Your API base, e.g. https://api.postpress.ai.
     pub api_url: ::std::string::String,
     /// Passed back to `notify_url` to match the new account with your user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success_redirect_url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_redirect_url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub notify_url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bypass_success_screen: ::std::option::Option<bool>,
 }
+crate::engine::decode_struct!(
+    HostedAuthCommon { 0 expires_on : "expiresOn" req, 1 api_url : "api_url" req, 2 name
+    : "name" opt, 3 success_redirect_url : "success_redirect_url" opt, 4
+    failure_redirect_url : "failure_redirect_url" opt, 5 notify_url : "notify_url" opt, 6
+    bypass_success_screen : "bypass_success_screen" opt }
+);
 crate::engine::struct_constructor!(
     HostedAuthCommon { new(expires_on : UtcDateTime, api_url : ::std::string::String)
     fixed() set(name : ::std::string::String, success_redirect_url :
@@ -1245,7 +1414,7 @@ crate::engine::struct_constructor!(
     ::std::string::String, bypass_success_screen : bool) set_nullable() empty() }
 );
 /// Create
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct HostedAuthCreate {
     #[serde(rename = "expiresOn")]
@@ -1253,21 +1422,28 @@ pub struct HostedAuthCreate {
     /// Your API base, e.g. https://api.postpress.ai.
     pub api_url: ::std::string::String,
     /// Passed back to `notify_url` to match the new account with your user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success_redirect_url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_redirect_url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub notify_url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bypass_success_screen: ::std::option::Option<bool>,
     /// Always `create`.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
     pub providers: HostedProviders,
 }
+crate::engine::decode_struct!(
+    HostedAuthCreate { 0 expires_on : "expiresOn" req, 1 api_url : "api_url" req, 2 name
+    : "name" opt, 3 success_redirect_url : "success_redirect_url" opt, 4
+    failure_redirect_url : "failure_redirect_url" opt, 5 notify_url : "notify_url" opt, 6
+    bypass_success_screen : "bypass_success_screen" opt, 7 type_ : "type" req, 8
+    providers : "providers" req }
+);
 crate::engine::struct_constructor!(
     HostedAuthCreate { new(expires_on : UtcDateTime, api_url : ::std::string::String,
     providers : HostedProviders) fixed(type_ : "create") set(name :
@@ -1276,7 +1452,7 @@ crate::engine::struct_constructor!(
     bypass_success_screen : bool) set_nullable() empty() }
 );
 /// Reconnect
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct HostedAuthReconnect {
     #[serde(rename = "expiresOn")]
@@ -1284,21 +1460,28 @@ pub struct HostedAuthReconnect {
     /// Your API base, e.g. https://api.postpress.ai.
     pub api_url: ::std::string::String,
     /// Passed back to `notify_url` to match the new account with your user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success_redirect_url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_redirect_url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub notify_url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bypass_success_screen: ::std::option::Option<bool>,
     /// Always `reconnect`.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
     pub reconnect_account: UniqueId,
 }
+crate::engine::decode_struct!(
+    HostedAuthReconnect { 0 expires_on : "expiresOn" req, 1 api_url : "api_url" req, 2
+    name : "name" opt, 3 success_redirect_url : "success_redirect_url" opt, 4
+    failure_redirect_url : "failure_redirect_url" opt, 5 notify_url : "notify_url" opt, 6
+    bypass_success_screen : "bypass_success_screen" opt, 7 type_ : "type" req, 8
+    reconnect_account : "reconnect_account" req }
+);
 crate::engine::struct_constructor!(
     HostedAuthReconnect { new(expires_on : UtcDateTime, api_url : ::std::string::String,
     reconnect_account : UniqueId) fixed(type_ : "reconnect") set(name :
@@ -1416,11 +1599,11 @@ crate::engine::union_from_variants!(
 /// The link to send the user to. The hosted-auth page is cut off before its response and the vendor fixture has no such operation, so only `url` is assumed (a link is what the operation exists to make) and every other field is allowed (the gap rule).
 ///
 /// Example: `{"object":"HostedAuthUrl","url":"https://account.postpress.ai/hosted/7f3c2a"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct HostedAuthUrl {
     /// Always `HostedAuthUrl`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<::std::string::String>,
     pub url: ::std::string::String,
     /// Properties beyond the declared ones.
@@ -1430,103 +1613,127 @@ pub struct HostedAuthUrl {
         ::serde_json::Value,
     >,
 }
+crate::engine::decode_struct!(
+    HostedAuthUrl { 0 object : "object" opt, 1 url : "url" req }
+    additional(additional_properties)
+);
 crate::engine::struct_constructor!(
     HostedAuthUrl { new(url : ::std::string::String) fixed() set(object :
     ::std::string::String) set_nullable() empty(additional_properties) }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Mention {
     pub name: ::std::string::String,
     /// ACo/ADo id for a person, digits for a company.
     pub profile_id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_company: ::std::option::Option<bool>,
 }
+crate::engine::decode_struct!(
+    Mention { 0 name : "name" req, 1 profile_id : "profile_id" req, 2 is_company :
+    "is_company" opt }
+);
 crate::engine::struct_constructor!(
     Mention { new(name : ::std::string::String, profile_id : ::std::string::String)
     fixed() set(is_company : bool) set_nullable() empty() }
 );
 /// Example: `{"object":"PostCreated","post_id":"7332661864792854528"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PostCreated {
     /// Always `PostCreated`.
     pub object: ::std::string::String,
     /// Null in the fixture when the provider gives no id yet.
-    #[serde(default)]
     pub post_id: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    PostCreated { 0 object : "object" req, 1 post_id : "post_id" opt }
+);
 crate::engine::struct_constructor!(
     PostCreated { new() fixed(object : "PostCreated") set(post_id :
     ::std::string::String) set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PostAuthor {
-    #[serde(default)]
     pub public_identifier: ::std::option::Option<::std::string::String>,
     /// Null in the fixture for authors it cannot identify.
-    #[serde(default)]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
     pub name: ::std::option::Option<::std::string::String>,
     pub is_company: bool,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub headline: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    PostAuthor { 0 public_identifier : "public_identifier" opt, 1 id : "id" opt, 2 name :
+    "name" opt, 3 is_company : "is_company" req, 4 headline : "headline" opt, 5
+    profile_picture_url : "profile_picture_url" opt }
+);
 crate::engine::struct_constructor!(
     PostAuthor { new(is_company : bool) fixed() set(public_identifier :
     ::std::string::String, id : ::std::string::String, name : ::std::string::String,
     headline : ::std::string::String, profile_picture_url : ::std::string::String)
     set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinPostWrittenBy {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_identifier: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    LinkedinPostWrittenBy { 0 id : "id" opt, 1 public_identifier : "public_identifier"
+    opt, 2 name : "name" opt }
+);
 crate::engine::struct_constructor!(
     LinkedinPostWrittenBy { new() fixed() set(id : ::std::string::String,
     public_identifier : ::std::string::String, name : ::std::string::String)
     set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinPostPermissions {
     pub can_react: bool,
     pub can_share: bool,
     pub can_post_comments: bool,
 }
+crate::engine::decode_struct!(
+    LinkedinPostPermissions { 0 can_react : "can_react" req, 1 can_share : "can_share"
+    req, 2 can_post_comments : "can_post_comments" req }
+);
 crate::engine::struct_constructor!(
     LinkedinPostPermissions { new(can_react : bool, can_share : bool, can_post_comments :
     bool) fixed() set() set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinPostRepostContent {
     pub id: ::std::string::String,
     pub date: ::std::string::String,
     pub parsed_datetime: UtcDateTime,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<PostAuthor>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    LinkedinPostRepostContent { 0 id : "id" req, 1 date : "date" req, 2 parsed_datetime :
+    "parsed_datetime" req, 3 author : "author" opt, 4 text : "text" opt }
+);
 crate::engine::struct_constructor!(
     LinkedinPostRepostContent { new(id : ::std::string::String, date :
     ::std::string::String, parsed_datetime : UtcDateTime) fixed() set(author :
     PostAuthor, text : ::std::string::String) set_nullable() empty() }
 );
 /// LinkedIn
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinPost {
     /// Always `Post`.
@@ -1537,7 +1744,7 @@ pub struct LinkedinPost {
     /// Use this id for comments and reactions.
     pub social_id: ::std::string::String,
     pub share_url: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     pub text: ::std::string::String,
     pub date: ::std::string::String,
@@ -1546,20 +1753,31 @@ pub struct LinkedinPost {
     pub comment_counter: i32,
     pub repost_counter: i32,
     pub impressions_counter: i32,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_reacted: ::std::option::Option<ReactionValue>,
     pub author: PostAuthor,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub written_by: ::std::option::Option<LinkedinPostWrittenBy>,
     pub permissions: LinkedinPostPermissions,
     pub is_repost: bool,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub repost_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reposted_by: ::std::option::Option<PostAuthor>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub repost_content: ::std::option::Option<LinkedinPostRepostContent>,
 }
+crate::engine::decode_struct!(
+    LinkedinPost { 0 object : "object" req, 1 provider : "provider" req, 2 id : "id" req,
+    3 social_id : "social_id" req, 4 share_url : "share_url" req, 5 title : "title" opt,
+    6 text : "text" req, 7 date : "date" req, 8 parsed_datetime : "parsed_datetime" req,
+    9 reaction_counter : "reaction_counter" req, 10 comment_counter : "comment_counter"
+    req, 11 repost_counter : "repost_counter" req, 12 impressions_counter :
+    "impressions_counter" req, 13 user_reacted : "user_reacted" opt, 14 author : "author"
+    req, 15 written_by : "written_by" opt, 16 permissions : "permissions" req, 17
+    is_repost : "is_repost" req, 18 repost_id : "repost_id" opt, 19 reposted_by :
+    "reposted_by" opt, 20 repost_content : "repost_content" opt }
+);
 crate::engine::struct_constructor!(
     LinkedinPost { new(id : ::std::string::String, social_id : ::std::string::String,
     share_url : ::std::string::String, text : ::std::string::String, date :
@@ -1608,65 +1826,75 @@ crate::engine::union_from_variants!(
 /// `provider_id` are required, and both field sets are documented, all optional. The
 /// fixture's `caption` and `preview_image` are objects where the reference page shows
 /// text, so both shapes are accepted.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct InstagramPost {
     /// The caption, as text or as the fixture's caption object.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub caption: ::std::option::Option<InstagramPostCaption>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub like_count: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment_count: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub has_liked: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub has_audio: ::std::option::Option<bool>,
     /// Null in the fixture when unknown.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comments_disabled: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub like_and_view_counts_disabled: ::std::option::Option<bool>,
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub accessibility_caption: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     /// The preview image, as a URL or as the fixture's image object; null when there is none.
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub preview_image: ::std::option::Option<
         ::std::option::Option<InstagramPostPreviewImage>,
     >,
     /// Always `Post`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<::std::string::String>,
     /// Always `INSTAGRAM`.
     pub provider: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     pub provider_id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub shortcode: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub share_url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date: ::std::option::Option<UtcDateTime>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reaction_counter: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment_counter: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub media_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::decode_struct!(
+    InstagramPost { 0 caption : "caption" opt, 1 like_count : "like_count" opt, 2
+    comment_count : "comment_count" opt, 3 has_liked : "has_liked" opt, 4 has_audio :
+    "has_audio" opt, 5 comments_disabled : "comments_disabled" opt, 6
+    like_and_view_counts_disabled : "like_and_view_counts_disabled" opt, 7
+    accessibility_caption : "accessibility_caption" double, 8 preview_image :
+    "preview_image" double, 9 object : "object" opt, 10 provider : "provider" req, 11 id
+    : "id" opt, 12 provider_id : "provider_id" req, 13 shortcode : "shortcode" opt, 14
+    share_url : "share_url" opt, 15 text : "text" opt, 16 date : "date" opt, 17
+    reaction_counter : "reaction_counter" opt, 18 comment_counter : "comment_counter"
+    opt, 19 media_urls : "media_urls" opt }
+);
 crate::engine::struct_constructor!(
     InstagramPost { new(provider_id : ::std::string::String) fixed(provider :
     "INSTAGRAM") set(caption : InstagramPostCaption, like_count : i32, comment_count :
@@ -1679,33 +1907,40 @@ crate::engine::struct_constructor!(
     preview_image : InstagramPostPreviewImage) empty() }
 );
 /// An Instagram caption as the fixture sends it. Every field is optional.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct InstagramCaption {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub edited: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub has_translation: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<UnixMillis>,
 }
+crate::engine::decode_struct!(
+    InstagramCaption { 0 text : "text" opt, 1 edited : "edited" opt, 2 has_translation :
+    "has_translation" opt, 3 created_at : "created_at" opt }
+);
 crate::engine::struct_constructor!(
     InstagramCaption { new() fixed() set(text : ::std::string::String, edited : bool,
     has_translation : bool, created_at : UnixMillis) set_nullable() empty() }
 );
 /// An image with its size, as the fixture's Instagram post sends its preview.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct InstagramImage {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub width: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub height: ::std::option::Option<i32>,
 }
+crate::engine::decode_struct!(
+    InstagramImage { 0 url : "url" opt, 1 width : "width" opt, 2 height : "height" opt }
+);
 crate::engine::struct_constructor!(
     InstagramImage { new() fixed() set(url : ::std::string::String, width : i32, height :
     i32) set_nullable() empty() }
@@ -1766,15 +2001,17 @@ crate::engine::union_from_variants!(
     Post { LinkedIn(LinkedinPost), Instagram(InstagramPost) }
 );
 /// Example: `{"object":"PostList","items":[{"object":"Post","provider":"INSTAGRAM","id":"3141592653589793238","provider_id":"3141592653589793238","text":"Morning light","date":"2025-05-20T07:12:00.000Z","reaction_...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PostList {
     /// Always `PostList`.
     pub object: ::std::string::String,
     pub items: ::std::vec::Vec<Post>,
-    #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::decode_struct!(
+    PostList { 0 object : "object" req, 1 items : "items" req, 2 cursor : "cursor" opt }
+);
 crate::engine::struct_constructor!(
     PostList { new(items : ::std::vec::Vec < Post >) fixed(object : "PostList")
     set(cursor : ResponseCursor) set_nullable() empty() }
@@ -1788,22 +2025,27 @@ crate::engine::string_enum! {
     => "funny", }
 }
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","post_id":"urn:li:activity:7100000000000000000","reaction_type":"celebrate"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AddPostReactionRequest {
     pub account_id: ::std::string::String,
     /// The LinkedIn `social_id` or the Instagram provider id.
     pub post_id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment_id: ::std::option::Option<::std::string::String>,
     /// Input reaction words differ from the output `ReactionValue`; Instagram accepts only `like`.
     ///
     /// Default: `"like"`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reaction_type: ::std::option::Option<AddPostReactionRequestReactionType>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub as_organization: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    AddPostReactionRequest { 0 account_id : "account_id" req, 1 post_id : "post_id" req,
+    2 comment_id : "comment_id" opt, 3 reaction_type : "reaction_type" opt, 4
+    as_organization : "as_organization" opt }
+);
 crate::engine::struct_constructor!(
     AddPostReactionRequest { new(account_id : ::std::string::String, post_id :
     ::std::string::String) fixed() set(comment_id : ::std::string::String, reaction_type
@@ -1819,7 +2061,7 @@ crate::engine::string_enum! {
     SecondDegree => "SECOND_DEGREE", ThirdDegree => "THIRD_DEGREE", OutOfNetwork =>
     "OUT_OF_NETWORK", }
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PostReactionAuthor {
     pub id: ::std::string::String,
@@ -1828,42 +2070,54 @@ pub struct PostReactionAuthor {
     pub name: ::std::string::String,
     pub headline: ::std::string::String,
     pub profile_url: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub network_distance: ::std::option::Option<PostReactionAuthorNetworkDistance>,
 }
+crate::engine::decode_struct!(
+    PostReactionAuthor { 0 id : "id" req, 1 type_ : "type" req, 2 name : "name" req, 3
+    headline : "headline" req, 4 profile_url : "profile_url" req, 5 profile_picture_url :
+    "profile_picture_url" opt, 6 network_distance : "network_distance" opt }
+);
 crate::engine::struct_constructor!(
     PostReactionAuthor { new(id : ::std::string::String, type_ : PostReactionAuthorType,
     name : ::std::string::String, headline : ::std::string::String, profile_url :
     ::std::string::String) fixed() set(profile_picture_url : ::std::string::String,
     network_distance : PostReactionAuthorNetworkDistance) set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PostReaction {
     /// Always `PostReaction`.
     pub object: ::std::string::String,
     pub value: ReactionValue,
     pub post_id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment_id: ::std::option::Option<::std::string::String>,
     pub author: PostReactionAuthor,
 }
+crate::engine::decode_struct!(
+    PostReaction { 0 object : "object" req, 1 value : "value" req, 2 post_id : "post_id"
+    req, 3 comment_id : "comment_id" opt, 4 author : "author" req }
+);
 crate::engine::struct_constructor!(
     PostReaction { new(value : ReactionValue, post_id : ::std::string::String, author :
     PostReactionAuthor) fixed(object : "PostReaction") set(comment_id :
     ::std::string::String) set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PostReactionPagePaging {
-    #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
     pub start: i32,
     pub page_count: i32,
     pub total_count: i32,
 }
+crate::engine::decode_struct!(
+    PostReactionPagePaging { 0 cursor : "cursor" opt, 1 start : "start" req, 2 page_count
+    : "page_count" req, 3 total_count : "total_count" req }
+);
 crate::engine::struct_constructor!(
     PostReactionPagePaging { new(start : i32, page_count : i32, total_count : i32)
     fixed() set(cursor : ResponseCursor) set_nullable() empty() }
@@ -1871,7 +2125,7 @@ crate::engine::struct_constructor!(
 /// Reactions on a post; the next cursor is `paging.cursor`.
 ///
 /// Example: `{"object":"PostReactionList","items":[{"object":"PostReaction","value":"LIKE","post_id":"urn:li:activity:7332661864792854528","author":{"id":"ACoAAB5678","type":"INDIVIDUAL","name":"John Roe","headlin...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PostReactionPage {
     /// Always `PostReactionList`.
@@ -1879,105 +2133,134 @@ pub struct PostReactionPage {
     pub items: ::std::vec::Vec<PostReaction>,
     pub paging: PostReactionPagePaging,
 }
+crate::engine::decode_struct!(
+    PostReactionPage { 0 object : "object" req, 1 items : "items" req, 2 paging :
+    "paging" req }
+);
 crate::engine::struct_constructor!(
     PostReactionPage { new(items : ::std::vec::Vec < PostReaction >, paging :
     PostReactionPagePaging) fixed(object : "PostReactionList") set() set_nullable()
     empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PostReactionListPaging {
     pub page_count: i32,
 }
+crate::engine::decode_struct!(
+    PostReactionListPaging { 0 page_count : "page_count" req }
+);
 crate::engine::struct_constructor!(
     PostReactionListPaging { new(page_count : i32) fixed() set() set_nullable() empty() }
 );
 /// Reactions a user made; a top-level cursor plus `paging.page_count`.
 ///
 /// Example: `{"object":"PostReactionList","items":[{"object":"PostReaction","value":"PRAISE","post_id":"urn:li:activity:7332661864792854528","author":{"id":"ACoAAB1234","type":"INDIVIDUAL","name":"Jane Doe","headl...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PostReactionList {
     /// Always `PostReactionList`.
     pub object: ::std::string::String,
     pub items: ::std::vec::Vec<PostReaction>,
-    #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
     pub paging: PostReactionListPaging,
 }
+crate::engine::decode_struct!(
+    PostReactionList { 0 object : "object" req, 1 items : "items" req, 2 cursor :
+    "cursor" opt, 3 paging : "paging" req }
+);
 crate::engine::struct_constructor!(
     PostReactionList { new(items : ::std::vec::Vec < PostReaction >, paging :
     PostReactionListPaging) fixed(object : "PostReactionList") set(cursor :
     ResponseCursor) set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinUserProfileContactInfoSocialsItem {
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
     pub name: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    LinkedinUserProfileContactInfoSocialsItem { 0 type_ : "type" req, 1 name : "name" req
+    }
+);
 crate::engine::struct_constructor!(
     LinkedinUserProfileContactInfoSocialsItem { new(type_ : ::std::string::String, name :
     ::std::string::String) fixed() set() set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinUserProfileContactInfo {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phones: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Spelled this way by the API.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub adresses: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub socials: ::std::option::Option<
         ::std::vec::Vec<LinkedinUserProfileContactInfoSocialsItem>,
     >,
 }
+crate::engine::decode_struct!(
+    LinkedinUserProfileContactInfo { 0 emails : "emails" opt, 1 phones : "phones" opt, 2
+    adresses : "adresses" opt, 3 socials : "socials" opt }
+);
 crate::engine::struct_constructor!(
     LinkedinUserProfileContactInfo { new() fixed() set(emails : ::std::vec::Vec <
     ::std::string::String >, phones : ::std::vec::Vec < ::std::string::String >, adresses
     : ::std::vec::Vec < ::std::string::String >, socials : ::std::vec::Vec <
     LinkedinUserProfileContactInfoSocialsItem >) set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinUserProfileBirthdate {
     pub month: i64,
     pub day: i64,
 }
+crate::engine::decode_struct!(
+    LinkedinUserProfileBirthdate { 0 month : "month" req, 1 day : "day" req }
+);
 crate::engine::struct_constructor!(
     LinkedinUserProfileBirthdate { new(month : i64, day : i64) fixed() set()
     set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinUserProfilePrimaryLocale {
     pub country: ::std::string::String,
     pub language: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    LinkedinUserProfilePrimaryLocale { 0 country : "country" req, 1 language : "language"
+    req }
+);
 crate::engine::struct_constructor!(
     LinkedinUserProfilePrimaryLocale { new(country : ::std::string::String, language :
     ::std::string::String) fixed() set() set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinUserProfileSkillsItem {
     pub name: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub endorsement_count: ::std::option::Option<i32>,
     /// Pass to the endorse operation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub skill_endorsement_id: ::std::option::Option<i64>,
 }
+crate::engine::decode_struct!(
+    LinkedinUserProfileSkillsItem { 0 name : "name" req, 1 endorsement_count :
+    "endorsement_count" opt, 2 skill_endorsement_id : "skill_endorsement_id" opt }
+);
 crate::engine::struct_constructor!(
     LinkedinUserProfileSkillsItem { new(name : ::std::string::String) fixed()
     set(endorsement_count : i32, skill_endorsement_id : i64) set_nullable() empty() }
 );
 /// LinkedIn
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinUserProfile {
     /// Always `UserProfile`.
@@ -1986,43 +2269,53 @@ pub struct LinkedinUserProfile {
     pub provider: ::std::string::String,
     pub provider_id: ::std::string::String,
     /// Null in the fixture when the profile has none.
-    #[serde(default)]
     pub public_identifier: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_profile_url: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
     pub first_name: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
     pub last_name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pronoun: ::std::option::Option<::std::string::String>,
     pub headline: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::string::String>,
     pub websites: ::std::vec::Vec<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url_large: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub background_picture_url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hashtags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_info: ::std::option::Option<LinkedinUserProfileContactInfo>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub birthdate: ::std::option::Option<LinkedinUserProfileBirthdate>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub primary_locale: ::std::option::Option<LinkedinUserProfilePrimaryLocale>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub skills: ::std::option::Option<::std::vec::Vec<LinkedinUserProfileSkillsItem>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub throttled_sections: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+crate::engine::decode_struct!(
+    LinkedinUserProfile { 0 object : "object" req, 1 provider : "provider" req, 2
+    provider_id : "provider_id" req, 3 public_identifier : "public_identifier" opt, 4
+    public_profile_url : "public_profile_url" opt, 5 first_name : "first_name" opt, 6
+    last_name : "last_name" opt, 7 pronoun : "pronoun" opt, 8 headline : "headline" req,
+    9 summary : "summary" opt, 10 location : "location" opt, 11 websites : "websites"
+    req, 12 profile_picture_url : "profile_picture_url" opt, 13 profile_picture_url_large
+    : "profile_picture_url_large" opt, 14 background_picture_url :
+    "background_picture_url" opt, 15 hashtags : "hashtags" opt, 16 contact_info :
+    "contact_info" opt, 17 birthdate : "birthdate" opt, 18 primary_locale :
+    "primary_locale" opt, 19 skills : "skills" opt, 20 throttled_sections :
+    "throttled_sections" opt }
+);
 crate::engine::struct_constructor!(
     LinkedinUserProfile { new(provider_id : ::std::string::String, headline :
     ::std::string::String, websites : ::std::vec::Vec < ::std::string::String >)
@@ -2039,7 +2332,7 @@ crate::engine::struct_constructor!(
     ::std::vec::Vec < ::std::string::String >) set_nullable() empty() }
 );
 /// WhatsApp
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WhatsappUserProfile {
     /// Always `UserProfile`.
@@ -2047,13 +2340,18 @@ pub struct WhatsappUserProfile {
     /// Always `WHATSAPP`.
     pub provider: ::std::string::String,
     pub id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_number: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    WhatsappUserProfile { 0 object : "object" req, 1 provider : "provider" req, 2 id :
+    "id" req, 3 name : "name" opt, 4 phone_number : "phone_number" opt, 5
+    profile_picture_url : "profile_picture_url" opt }
+);
 crate::engine::struct_constructor!(
     WhatsappUserProfile { new(id : ::std::string::String) fixed(object : "UserProfile",
     provider : "WHATSAPP") set(name : ::std::string::String, phone_number :
@@ -2061,7 +2359,7 @@ crate::engine::struct_constructor!(
     empty() }
 );
 /// Instagram
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct InstagramUserProfile {
     /// Always `UserProfile`.
@@ -2071,16 +2369,24 @@ pub struct InstagramUserProfile {
     pub provider_id: ::std::string::String,
     pub public_identifier: ::std::string::String,
     pub full_name: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub biography: ::std::option::Option<::std::string::String>,
     pub followers_count: i32,
     pub following_count: i32,
     pub posts_count: i32,
     pub is_verified: bool,
     pub is_private: bool,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    InstagramUserProfile { 0 object : "object" req, 1 provider : "provider" req, 2
+    provider_id : "provider_id" req, 3 public_identifier : "public_identifier" req, 4
+    full_name : "full_name" req, 5 biography : "biography" opt, 6 followers_count :
+    "followers_count" req, 7 following_count : "following_count" req, 8 posts_count :
+    "posts_count" req, 9 is_verified : "is_verified" req, 10 is_private : "is_private"
+    req, 11 profile_picture_url : "profile_picture_url" opt }
+);
 crate::engine::struct_constructor!(
     InstagramUserProfile { new(provider_id : ::std::string::String, public_identifier :
     ::std::string::String, full_name : ::std::string::String, followers_count : i32,
@@ -2090,7 +2396,7 @@ crate::engine::struct_constructor!(
     empty() }
 );
 /// Telegram
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TelegramUserProfile {
     /// Always `UserProfile`.
@@ -2098,15 +2404,21 @@ pub struct TelegramUserProfile {
     /// Always `TELEGRAM`.
     pub provider: ::std::string::String,
     pub provider_id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    TelegramUserProfile { 0 object : "object" req, 1 provider : "provider" req, 2
+    provider_id : "provider_id" req, 3 first_name : "first_name" opt, 4 last_name :
+    "last_name" opt, 5 username : "username" opt, 6 profile_picture_url :
+    "profile_picture_url" opt }
+);
 crate::engine::struct_constructor!(
     TelegramUserProfile { new(provider_id : ::std::string::String) fixed(object :
     "UserProfile", provider : "TELEGRAM") set(first_name : ::std::string::String,
@@ -2114,7 +2426,7 @@ crate::engine::struct_constructor!(
     profile_picture_url : ::std::string::String) set_nullable() empty() }
 );
 /// X
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TwitterUserProfile {
     /// Always `UserProfile`.
@@ -2125,18 +2437,23 @@ pub struct TwitterUserProfile {
     pub name: ::std::string::String,
     pub screen_name: ::std::string::String,
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub followers_count: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub friends_count: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified: ::std::option::Option<bool>,
 }
+crate::engine::decode_struct!(
+    TwitterUserProfile { 0 object : "object" req, 1 provider : "provider" req, 2 id :
+    "id" req, 3 name : "name" req, 4 screen_name : "screen_name" req, 5 description :
+    "description" double, 6 followers_count : "followers_count" opt, 7 friends_count :
+    "friends_count" opt, 8 verified : "verified" opt }
+);
 crate::engine::struct_constructor!(
     TwitterUserProfile { new(id : ::std::string::String, name : ::std::string::String,
     screen_name : ::std::string::String) fixed(object : "UserProfile", provider :
@@ -2225,12 +2542,16 @@ crate::engine::union_from_variants!(
     Instagram(InstagramUserProfile), Telegram(TelegramUserProfile), X(TwitterUserProfile)
     }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RecruiterSeat {
     pub owner_seat_id: ::std::string::String,
     pub contract_id: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    RecruiterSeat { 0 owner_seat_id : "owner_seat_id" req, 1 contract_id : "contract_id"
+    req }
+);
 crate::engine::struct_constructor!(
     RecruiterSeat { new(owner_seat_id : ::std::string::String, contract_id :
     ::std::string::String) fixed() set() set_nullable() empty() }
@@ -2239,21 +2560,26 @@ crate::engine::string_enum! {
     pub enum SeatErrorError(Unknown) { MultipleSessions => "MULTIPLE_SESSIONS",
     Disconnected => "DISCONNECTED", }
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SeatError {
     pub error: SeatErrorError,
 }
+crate::engine::decode_struct!(SeatError { 0 error : "error" req });
 crate::engine::struct_constructor!(
     SeatError { new(error : SeatErrorError) fixed() set() set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinOwnerProfileOrganizationsItem {
     pub id: ::std::string::String,
     pub mailbox_id: ::std::string::String,
     pub name: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    LinkedinOwnerProfileOrganizationsItem { 0 id : "id" req, 1 mailbox_id : "mailbox_id"
+    req, 2 name : "name" req }
+);
 crate::engine::struct_constructor!(
     LinkedinOwnerProfileOrganizationsItem { new(id : ::std::string::String, mailbox_id :
     ::std::string::String, name : ::std::string::String) fixed() set() set_nullable()
@@ -2287,7 +2613,7 @@ crate::engine::union_from_variants!(
     SeatError(SeatError) }
 );
 /// LinkedIn
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinOwnerProfile {
     /// Always `AccountOwnerProfile`.
@@ -2300,29 +2626,37 @@ pub struct LinkedinOwnerProfile {
     pub first_name: ::std::string::String,
     pub last_name: ::std::string::String,
     /// Null in the fixture when there is no picture.
-    #[serde(default)]
     pub profile_picture_url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_profile_url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_identifier: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub headline: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::string::String>,
     pub email: ::std::string::String,
     pub premium: bool,
     pub open_profile: bool,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub occupation: ::std::option::Option<::std::string::String>,
     pub organizations: ::std::vec::Vec<LinkedinOwnerProfileOrganizationsItem>,
     /// The Recruiter seat, an error when it cannot be used, or `null` without one.
-    #[serde(default)]
     pub recruiter: ::std::option::Option<LinkedinOwnerProfileRecruiter>,
     /// The Sales Navigator seat, an error when it cannot be used, or `null` without one.
-    #[serde(default)]
     pub sales_navigator: ::std::option::Option<LinkedinOwnerProfileSalesNavigator>,
 }
+crate::engine::decode_struct!(
+    LinkedinOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2
+    provider_id : "provider_id" req, 3 entity_urn : "entity_urn" req, 4 object_urn :
+    "object_urn" req, 5 first_name : "first_name" req, 6 last_name : "last_name" req, 7
+    profile_picture_url : "profile_picture_url" opt, 8 public_profile_url :
+    "public_profile_url" opt, 9 public_identifier : "public_identifier" opt, 10 headline
+    : "headline" opt, 11 location : "location" opt, 12 email : "email" req, 13 premium :
+    "premium" req, 14 open_profile : "open_profile" req, 15 occupation : "occupation"
+    opt, 16 organizations : "organizations" req, 17 recruiter : "recruiter" opt, 18
+    sales_navigator : "sales_navigator" opt }
+);
 crate::engine::struct_constructor!(
     LinkedinOwnerProfile { new(provider_id : ::std::string::String, entity_urn :
     ::std::string::String, object_urn : ::std::string::String, first_name :
@@ -2336,33 +2670,41 @@ crate::engine::struct_constructor!(
     LinkedinOwnerProfileRecruiter, sales_navigator : LinkedinOwnerProfileSalesNavigator)
     set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TelegramOwnerProfileStatus {
     pub name: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub was_online: ::std::option::Option<i64>,
 }
+crate::engine::decode_struct!(
+    TelegramOwnerProfileStatus { 0 name : "name" req, 1 expires : "expires" opt, 2
+    was_online : "was_online" opt }
+);
 crate::engine::struct_constructor!(
     TelegramOwnerProfileStatus { new(name : ::std::string::String) fixed() set(expires :
     i64, was_online : i64) set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TelegramOwnerProfileRestrictionReasonItem {
     pub platform: ::std::string::String,
     pub reason: ::std::string::String,
     pub text: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    TelegramOwnerProfileRestrictionReasonItem { 0 platform : "platform" req, 1 reason :
+    "reason" req, 2 text : "text" req }
+);
 crate::engine::struct_constructor!(
     TelegramOwnerProfileRestrictionReasonItem { new(platform : ::std::string::String,
     reason : ::std::string::String, text : ::std::string::String) fixed() set()
     set_nullable() empty() }
 );
 /// Telegram
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TelegramOwnerProfile {
     /// Always `AccountOwnerProfile`.
@@ -2371,44 +2713,55 @@ pub struct TelegramOwnerProfile {
     pub provider: ::std::string::String,
     pub provider_id: ::std::string::String,
     #[serde(rename = "self")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub self_: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mutual_contact: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bot: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verified: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub restricted: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fake: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub premium: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub close_friend: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     pub profile_picture_url: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<TelegramOwnerProfileStatus>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub restriction_reason: ::std::option::Option<
         ::std::vec::Vec<TelegramOwnerProfileRestrictionReasonItem>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lang_code: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    TelegramOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2
+    provider_id : "provider_id" req, 3 self_ : "self" opt, 4 contact : "contact" opt, 5
+    mutual_contact : "mutual_contact" opt, 6 deleted : "deleted" opt, 7 bot : "bot" opt,
+    8 verified : "verified" opt, 9 restricted : "restricted" opt, 10 fake : "fake" opt,
+    11 premium : "premium" opt, 12 close_friend : "close_friend" opt, 13 first_name :
+    "first_name" opt, 14 last_name : "last_name" opt, 15 username : "username" opt, 16
+    phone : "phone" opt, 17 profile_picture_url : "profile_picture_url" req, 18 status :
+    "status" opt, 19 restriction_reason : "restriction_reason" opt, 20 lang_code :
+    "lang_code" opt }
+);
 crate::engine::struct_constructor!(
     TelegramOwnerProfile { new(provider_id : ::std::string::String, profile_picture_url :
     ::std::string::String) fixed(object : "AccountOwnerProfile", provider : "TELEGRAM")
@@ -2421,7 +2774,7 @@ crate::engine::struct_constructor!(
     set_nullable() empty() }
 );
 /// X
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TwitterOwnerProfile {
     /// Always `AccountOwnerProfile`.
@@ -2431,32 +2784,43 @@ pub struct TwitterOwnerProfile {
     pub id: ::std::string::String,
     pub name: ::std::string::String,
     pub screen_name: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_image_url_https: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    TwitterOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2 id :
+    "id" req, 3 name : "name" req, 4 screen_name : "screen_name" req, 5
+    profile_image_url_https : "profile_image_url_https" opt }
+);
 crate::engine::struct_constructor!(
     TwitterOwnerProfile { new(id : ::std::string::String, name : ::std::string::String,
     screen_name : ::std::string::String) fixed(object : "AccountOwnerProfile", provider :
     "TWITTER") set(profile_image_url_https : ::std::string::String) set_nullable()
     empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GmailOwnerProfileAliasesItem {
     pub email: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reply_to: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signature: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_primary: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_default: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verification_status: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    GmailOwnerProfileAliasesItem { 0 email : "email" req, 1 display_name : "display_name"
+    opt, 2 reply_to : "reply_to" opt, 3 signature : "signature" opt, 4 is_primary :
+    "is_primary" opt, 5 is_default : "is_default" opt, 6 verification_status :
+    "verification_status" opt }
+);
 crate::engine::struct_constructor!(
     GmailOwnerProfileAliasesItem { new(email : ::std::string::String) fixed()
     set(display_name : ::std::string::String, reply_to : ::std::string::String, signature
@@ -2466,7 +2830,7 @@ crate::engine::struct_constructor!(
 /// Gmail
 ///
 /// Shaped after the vendor fixture; the profile page is cut off before mail variants.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GmailOwnerProfile {
     /// Always `AccountOwnerProfile`.
@@ -2474,15 +2838,21 @@ pub struct GmailOwnerProfile {
     /// Always `GMAIL`.
     pub provider: ::std::string::String,
     pub email: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub messages_total: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub threads_total: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub aliases: ::std::option::Option<::std::vec::Vec<GmailOwnerProfileAliasesItem>>,
 }
+crate::engine::decode_struct!(
+    GmailOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2 email :
+    "email" req, 3 messages_total : "messages_total" opt, 4 threads_total :
+    "threads_total" opt, 5 allowed_scope : "allowed_scope" opt, 6 aliases : "aliases" opt
+    }
+);
 crate::engine::struct_constructor!(
     GmailOwnerProfile { new(email : ::std::string::String) fixed(object :
     "AccountOwnerProfile", provider : "GMAIL") set(messages_total : i64, threads_total :
@@ -2492,55 +2862,57 @@ crate::engine::struct_constructor!(
 /// Outlook
 ///
 /// Shaped after the vendor fixture, which requires every field; only the identity is required here (the gap rule).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OutlookOwnerProfile {
     /// Always `AccountOwnerProfile`.
     pub object: ::std::string::String,
     /// Always `OUTLOOK`.
     pub provider: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     pub email: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub given_name: ::std::option::Option<::std::option::Option<::std::string::String>>,
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub surname: ::std::option::Option<::std::option::Option<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_principal_name: ::std::option::Option<::std::string::String>,
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub job_title: ::std::option::Option<::std::option::Option<::std::string::String>>,
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub mobile_phone: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub preferred_language: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
 }
+crate::engine::decode_struct!(
+    OutlookOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2 id :
+    "id" opt, 3 email : "email" req, 4 display_name : "display_name" opt, 5 given_name :
+    "given_name" double, 6 surname : "surname" double, 7 user_principal_name :
+    "user_principal_name" opt, 8 job_title : "job_title" double, 9 mobile_phone :
+    "mobile_phone" double, 10 preferred_language : "preferred_language" double }
+);
 crate::engine::struct_constructor!(
     OutlookOwnerProfile { new(email : ::std::string::String) fixed(object :
     "AccountOwnerProfile", provider : "OUTLOOK") set(id : ::std::string::String,
@@ -2549,25 +2921,31 @@ crate::engine::struct_constructor!(
     job_title : ::std::string::String, mobile_phone : ::std::string::String,
     preferred_language : ::std::string::String) empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MailServer {
     pub username: ::std::string::String,
     pub host: ::std::string::String,
     pub port: i64,
 }
+crate::engine::decode_struct!(
+    MailServer { 0 username : "username" req, 1 host : "host" req, 2 port : "port" req }
+);
 crate::engine::struct_constructor!(
     MailServer { new(username : ::std::string::String, host : ::std::string::String, port
     : i64) fixed() set() set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ImapOwnerProfileConnectionParams {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub imap: ::std::option::Option<MailServer>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub smtp: ::std::option::Option<MailServer>,
 }
+crate::engine::decode_struct!(
+    ImapOwnerProfileConnectionParams { 0 imap : "imap" opt, 1 smtp : "smtp" opt }
+);
 crate::engine::struct_constructor!(
     ImapOwnerProfileConnectionParams { new() fixed() set(imap : MailServer, smtp :
     MailServer) set_nullable() empty() }
@@ -2575,16 +2953,20 @@ crate::engine::struct_constructor!(
 /// IMAP
 ///
 /// Shaped after the vendor fixture; the profile page is cut off before mail variants.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ImapOwnerProfile {
     /// Always `AccountOwnerProfile`.
     pub object: ::std::string::String,
     /// Always `IMAP`.
     pub provider: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_params: ::std::option::Option<ImapOwnerProfileConnectionParams>,
 }
+crate::engine::decode_struct!(
+    ImapOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2
+    connection_params : "connection_params" opt }
+);
 crate::engine::struct_constructor!(
     ImapOwnerProfile { new() fixed(object : "AccountOwnerProfile", provider : "IMAP")
     set(connection_params : ImapOwnerProfileConnectionParams) set_nullable() empty() }
@@ -2691,62 +3073,75 @@ crate::engine::string_enum! {
     Spotlight => "SPOTLIGHT", Prime => "PRIME", Classic => "CLASSIC", Edge => "EDGE",
     Luminate => "LUMINATE", }
 }
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PictureSettingsLayout {
     #[serde(rename = "bottomLeft")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bottom_left: ::std::option::Option<Point>,
     #[serde(rename = "bottomRight")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bottom_right: ::std::option::Option<Point>,
     #[serde(rename = "topLeft")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub top_left: ::std::option::Option<Point>,
     #[serde(rename = "topRight")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub top_right: ::std::option::Option<Point>,
 }
+crate::engine::decode_struct!(
+    PictureSettingsLayout { 0 bottom_left : "bottomLeft" opt, 1 bottom_right :
+    "bottomRight" opt, 2 top_left : "topLeft" opt, 3 top_right : "topRight" opt }
+);
 crate::engine::struct_constructor!(
     PictureSettingsLayout { new() fixed() set(bottom_left : Point, bottom_right : Point,
     top_left : Point, top_right : Point) set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PictureSettings {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<PictureSettingsFilter>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub layout: ::std::option::Option<PictureSettingsLayout>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contrast: ::std::option::Option<f64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vignette: ::std::option::Option<f64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub saturation: ::std::option::Option<f64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub brightness: ::std::option::Option<f64>,
 }
+crate::engine::decode_struct!(
+    PictureSettings { 0 filter : "filter" opt, 1 layout : "layout" opt, 2 contrast :
+    "contrast" opt, 3 vignette : "vignette" opt, 4 saturation : "saturation" opt, 5
+    brightness : "brightness" opt }
+);
 crate::engine::struct_constructor!(
     PictureSettings { new() fixed() set(filter : PictureSettingsFilter, layout :
     PictureSettingsLayout, contrast : f64, vignette : f64, saturation : f64, brightness :
     f64) set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Point {
     pub x: f64,
     pub y: f64,
 }
+crate::engine::decode_struct!(Point { 0 x : "x" req, 1 y : "y" req });
 crate::engine::struct_constructor!(
     Point { new(x : f64, y : f64) fixed() set() set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MonthOfYear {
     pub month: i32,
     pub year: i32,
 }
+crate::engine::decode_struct!(
+    MonthOfYear { 0 month : "month" req, 1 year : "year" req }
+);
 crate::engine::struct_constructor!(
     MonthOfYear { new(month : i32, year : i32) fixed() set() set_nullable() empty() }
 );
@@ -2754,13 +3149,17 @@ crate::engine::string_enum! {
     pub enum ProfilePositionEditPresence(Unknown) { OnSite => "ON_SITE", Hybrid =>
     "HYBRID", Remote => "REMOTE", }
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ProfilePositionEditSeniority {
     pub start_date: MonthOfYear,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub end_date: ::std::option::Option<MonthOfYear>,
 }
+crate::engine::decode_struct!(
+    ProfilePositionEditSeniority { 0 start_date : "start_date" req, 1 end_date :
+    "end_date" opt }
+);
 crate::engine::struct_constructor!(
     ProfilePositionEditSeniority { new(start_date : MonthOfYear) fixed() set(end_date :
     MonthOfYear) set_nullable() empty() }
@@ -2775,34 +3174,41 @@ crate::engine::string_enum! {
 /// edit shape that differ only in `id`; one object with every field optional accepts both.
 /// The fixture's `attachment` (a link or a media file) is left out: a file nested inside a
 /// bracket-notation object has no multipart form this document can state.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ProfilePositionEdit {
     /// The position to edit; leave out to add one.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub notify_network: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub employment_type: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub company: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub presence: ::std::option::Option<ProfilePositionEditPresence>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub seniority: ::std::option::Option<ProfilePositionEditSeniority>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source_of_hire: ::std::option::Option<ProfilePositionEditSourceOfHire>,
     /// Repeats the key once per skill (`experience[skills]=…`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub skills: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::decode_struct!(
+    ProfilePositionEdit { 0 id : "id" opt, 1 notify_network : "notify_network" opt, 2
+    role : "role" opt, 3 employment_type : "employment_type" opt, 4 company : "company"
+    opt, 5 location : "location" opt, 6 presence : "presence" opt, 7 seniority :
+    "seniority" opt, 8 description : "description" opt, 9 source_of_hire :
+    "source_of_hire" opt, 10 skills : "skills" opt }
+);
 crate::engine::struct_constructor!(
     ProfilePositionEdit { new() fixed() set(id : ::std::string::String, notify_network :
     bool, role : ::std::string::String, employment_type : ::std::string::String, company
@@ -2816,33 +3222,40 @@ crate::engine::struct_constructor!(
 /// as a copying slip, so this follows the add shape plus `id`, all optional (the shape
 /// that accepts both). `attachment` is left out for the reason given on
 /// `ProfilePositionEdit`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ProfileSchoolEdit {
     /// The entry to edit; leave out to add one.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub notify_network: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub school: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub degree: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub grade: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub field_of_study: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub activities: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start_date: ::std::option::Option<MonthOfYear>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub end_date: ::std::option::Option<MonthOfYear>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub skills: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::decode_struct!(
+    ProfileSchoolEdit { 0 id : "id" opt, 1 notify_network : "notify_network" opt, 2
+    school : "school" opt, 3 degree : "degree" opt, 4 grade : "grade" opt, 5
+    field_of_study : "field_of_study" opt, 6 activities : "activities" opt, 7 description
+    : "description" opt, 8 start_date : "start_date" opt, 9 end_date : "end_date" opt, 10
+    skills : "skills" opt }
+);
 crate::engine::struct_constructor!(
     ProfileSchoolEdit { new() fixed() set(id : ::std::string::String, notify_network :
     bool, school : ::std::string::String, degree : ::std::string::String, grade :
@@ -2851,7 +3264,7 @@ crate::engine::struct_constructor!(
     end_date : MonthOfYear, skills : ::std::vec::Vec < ::std::string::String >)
     set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UserRelation {
     /// Always `UserRelation`.
@@ -2865,9 +3278,17 @@ pub struct UserRelation {
     pub member_id: ::std::string::String,
     pub member_urn: ::std::string::String,
     pub connection_urn: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    UserRelation { 0 object : "object" req, 1 first_name : "first_name" req, 2 last_name
+    : "last_name" req, 3 headline : "headline" req, 4 public_identifier :
+    "public_identifier" req, 5 public_profile_url : "public_profile_url" req, 6
+    created_at : "created_at" req, 7 member_id : "member_id" req, 8 member_urn :
+    "member_urn" req, 9 connection_urn : "connection_urn" req, 10 profile_picture_url :
+    "profile_picture_url" opt }
+);
 crate::engine::struct_constructor!(
     UserRelation { new(first_name : ::std::string::String, last_name :
     ::std::string::String, headline : ::std::string::String, public_identifier :
@@ -2877,21 +3298,24 @@ crate::engine::struct_constructor!(
     set(profile_picture_url : ::std::string::String) set_nullable() empty() }
 );
 /// Example: `{"object":"UserRelationsList","items":[{"object":"UserRelation","first_name":"John","last_name":"Roe","headline":"Engineer","public_identifier":"john-roe","public_profile_url":"https://www.linkedin.co...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UserRelationsList {
     /// Always `UserRelationsList`.
     pub object: ::std::string::String,
     pub items: ::std::vec::Vec<UserRelation>,
-    #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::decode_struct!(
+    UserRelationsList { 0 object : "object" req, 1 items : "items" req, 2 cursor :
+    "cursor" opt }
+);
 crate::engine::struct_constructor!(
     UserRelationsList { new(items : ::std::vec::Vec < UserRelation >) fixed(object :
     "UserRelationsList") set(cursor : ResponseCursor) set_nullable() empty() }
 );
 /// LinkedIn
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinFollower {
     /// Always `UserFollower`.
@@ -2901,11 +3325,17 @@ pub struct LinkedinFollower {
     pub name: ::std::string::String,
     pub headline: ::std::string::String,
     pub profile_url: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url_large: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    LinkedinFollower { 0 object : "object" req, 1 id : "id" req, 2 urn : "urn" req, 3
+    name : "name" req, 4 headline : "headline" req, 5 profile_url : "profile_url" req, 6
+    profile_picture_url : "profile_picture_url" opt, 7 profile_picture_url_large :
+    "profile_picture_url_large" opt }
+);
 crate::engine::struct_constructor!(
     LinkedinFollower { new(id : ::std::string::String, urn : ::std::string::String, name
     : ::std::string::String, headline : ::std::string::String, profile_url :
@@ -2914,7 +3344,7 @@ crate::engine::struct_constructor!(
     set_nullable() empty() }
 );
 /// Instagram
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct InstagramFollower {
     /// Always `UserFollower`.
@@ -2923,11 +3353,17 @@ pub struct InstagramFollower {
     pub messaging_id: ::std::string::String,
     pub username: ::std::string::String,
     pub name: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url: ::std::option::Option<::std::string::String>,
     pub is_private: bool,
     pub is_verified: bool,
 }
+crate::engine::decode_struct!(
+    InstagramFollower { 0 object : "object" req, 1 id : "id" req, 2 messaging_id :
+    "messaging_id" req, 3 username : "username" req, 4 name : "name" req, 5
+    profile_picture_url : "profile_picture_url" opt, 6 is_private : "is_private" req, 7
+    is_verified : "is_verified" req }
+);
 crate::engine::struct_constructor!(
     InstagramFollower { new(id : ::std::string::String, messaging_id :
     ::std::string::String, username : ::std::string::String, name :
@@ -2951,106 +3387,128 @@ crate::engine::union_from_variants!(
     UserFollower { Instagram(InstagramFollower), LinkedIn(LinkedinFollower) }
 );
 /// Example: `{"object":"UserFollowersList","items":[{"object":"UserFollower","id":"1789","messaging_id":"3400","username":"jdoe","name":"Jane Doe","is_private":false,"is_verified":false}],"cursor":"QVFEZk"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UserFollowersList {
     /// Always `UserFollowersList`.
     pub object: ::std::string::String,
     pub items: ::std::vec::Vec<UserFollower>,
-    #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::decode_struct!(
+    UserFollowersList { 0 object : "object" req, 1 items : "items" req, 2 cursor :
+    "cursor" opt }
+);
 crate::engine::struct_constructor!(
     UserFollowersList { new(items : ::std::vec::Vec < UserFollower >) fixed(object :
     "UserFollowersList") set(cursor : ResponseCursor) set_nullable() empty() }
 );
 /// Example: `{"provider_id":"ACoAAB5678","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","message":"Hello John, we met at the Lyon meetup last week."}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SendInvitationRequest {
     /// On Instagram the provider id or the username; a messaging id is refused.
     pub provider_id: ::std::string::String,
     pub account_id: ::std::string::String,
     /// Needed by LinkedIn for some profiles.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_email: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    SendInvitationRequest { 0 provider_id : "provider_id" req, 1 account_id :
+    "account_id" req, 2 user_email : "user_email" opt, 3 message : "message" opt }
+);
 crate::engine::struct_constructor!(
     SendInvitationRequest { new(provider_id : ::std::string::String, account_id :
     ::std::string::String) fixed() set(user_email : ::std::string::String, message :
     ::std::string::String) set_nullable() empty() }
 );
 /// Example: `{"object":"UserInvitationSent","invitation_id":"7199300123456789504","usage":50}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UserInvitationSent {
     /// Always `UserInvitationSent`.
     pub object: ::std::string::String,
     pub invitation_id: ::std::string::String,
     /// Share of the weekly quota used, reported at 50, 75, 90 and 95.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<i32>,
 }
+crate::engine::decode_struct!(
+    UserInvitationSent { 0 object : "object" req, 1 invitation_id : "invitation_id" req,
+    2 usage : "usage" opt }
+);
 crate::engine::struct_constructor!(
     UserInvitationSent { new(invitation_id : ::std::string::String) fixed(object :
     "UserInvitationSent") set(usage : i32) set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct InvitationBaseInviter {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inviter_name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inviter_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inviter_public_identifier: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inviter_description: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    InvitationBaseInviter { 0 inviter_name : "inviter_name" opt, 1 inviter_id :
+    "inviter_id" opt, 2 inviter_public_identifier : "inviter_public_identifier" opt, 3
+    inviter_description : "inviter_description" opt }
+);
 crate::engine::struct_constructor!(
     InvitationBaseInviter { new() fixed() set(inviter_name : ::std::string::String,
     inviter_id : ::std::string::String, inviter_public_identifier :
     ::std::string::String, inviter_description : ::std::string::String) set_nullable()
     empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct InvitationBaseSpecifics {
     /// Always `LINKEDIN`.
     pub provider: ::std::string::String,
     pub shared_secret: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    InvitationBaseSpecifics { 0 provider : "provider" req, 1 shared_secret :
+    "shared_secret" req }
+);
 crate::engine::struct_constructor!(
     InvitationBaseSpecifics { new(shared_secret : ::std::string::String) fixed(provider :
     "LINKEDIN") set() set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct InvitationBase {
     pub object: ::std::string::String,
     pub id: UniqueId,
-    #[serde(default)]
     pub invited_user: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
     pub invited_user_id: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
     pub invited_user_public_id: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
     pub invited_user_description: ::std::option::Option<::std::string::String>,
     /// The provider's raw date text.
     pub date: ::std::string::String,
     /// An ISO 8601 instant in UTC; null in the fixture when the provider's date text could not be read.
-    #[serde(default)]
     pub parsed_datetime: ::std::option::Option<crate::engine::Timestamp>,
-    #[serde(default)]
     pub invitation_text: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inviter: ::std::option::Option<InvitationBaseInviter>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub specifics: ::std::option::Option<InvitationBaseSpecifics>,
 }
+crate::engine::decode_struct!(
+    InvitationBase { 0 object : "object" req, 1 id : "id" req, 2 invited_user :
+    "invited_user" opt, 3 invited_user_id : "invited_user_id" opt, 4
+    invited_user_public_id : "invited_user_public_id" opt, 5 invited_user_description :
+    "invited_user_description" opt, 6 date : "date" req, 7 parsed_datetime :
+    "parsed_datetime" opt, 8 invitation_text : "invitation_text" opt, 9 inviter :
+    "inviter" opt, 10 specifics : "specifics" opt }
+);
 crate::engine::struct_constructor!(
     InvitationBase { new(object : ::std::string::String, id : UniqueId, date :
     ::std::string::String) fixed() set(invited_user : ::std::string::String,
@@ -3061,29 +3519,35 @@ crate::engine::struct_constructor!(
     empty() }
 );
 /// Example: `{"object":"InvitationList","items":[{"object":"InvitationSent","id":"inv_01HXYZ","invited_user":"John Roe","invited_user_id":"ACoAAB5678","invited_user_public_id":"john-roe","invited_user_description"...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct InvitationSentList {
     /// Always `InvitationList`.
     pub object: ::std::string::String,
     pub items: ::std::vec::Vec<InvitationBase>,
-    #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::decode_struct!(
+    InvitationSentList { 0 object : "object" req, 1 items : "items" req, 2 cursor :
+    "cursor" opt }
+);
 crate::engine::struct_constructor!(
     InvitationSentList { new(items : ::std::vec::Vec < InvitationBase >) fixed(object :
     "InvitationList") set(cursor : ResponseCursor) set_nullable() empty() }
 );
 /// Example: `{"object":"InvitationList","items":[{"object":"InvitationReceived","id":"inv_01HXZA","invited_user":"Jane Doe","invited_user_id":"ACoAAB1234","invited_user_public_id":"jane-doe","invited_user_descript...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct InvitationReceivedList {
     /// Always `InvitationList`.
     pub object: ::std::string::String,
     pub items: ::std::vec::Vec<InvitationBase>,
-    #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::decode_struct!(
+    InvitationReceivedList { 0 object : "object" req, 1 items : "items" req, 2 cursor :
+    "cursor" opt }
+);
 crate::engine::struct_constructor!(
     InvitationReceivedList { new(items : ::std::vec::Vec < InvitationBase >) fixed(object
     : "InvitationList") set(cursor : ResponseCursor) set_nullable() empty() }
@@ -3093,7 +3557,7 @@ crate::engine::string_enum! {
     "decline", }
 }
 /// LinkedIn
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinInvitationAnswer {
     /// Always `LINKEDIN`.
@@ -3102,13 +3566,17 @@ pub struct LinkedinInvitationAnswer {
     pub account_id: UniqueId,
     pub action: LinkedinInvitationAnswerAction,
 }
+crate::engine::decode_struct!(
+    LinkedinInvitationAnswer { 0 provider : "provider" req, 1 shared_secret :
+    "shared_secret" req, 2 account_id : "account_id" req, 3 action : "action" req }
+);
 crate::engine::struct_constructor!(
     LinkedinInvitationAnswer { new(shared_secret : ::std::string::String, account_id :
     UniqueId, action : LinkedinInvitationAnswerAction) fixed(provider : "LINKEDIN") set()
     set_nullable() empty() }
 );
 /// Instagram
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct InstagramInvitationAnswer {
     /// Always `INSTAGRAM`.
@@ -3116,6 +3584,10 @@ pub struct InstagramInvitationAnswer {
     pub account_id: UniqueId,
     pub action: LinkedinInvitationAnswerAction,
 }
+crate::engine::decode_struct!(
+    InstagramInvitationAnswer { 0 provider : "provider" req, 1 account_id : "account_id"
+    req, 2 action : "action" req }
+);
 crate::engine::struct_constructor!(
     InstagramInvitationAnswer { new(account_id : UniqueId, action :
     LinkedinInvitationAnswerAction) fixed(provider : "INSTAGRAM") set() set_nullable()
@@ -3194,31 +3666,39 @@ crate::engine::string_enum! {
     "DECLINED", }
 }
 /// Example: `{"object":"UserInvitationHandled","status":"ACCEPTED"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UserInvitationHandled {
     /// Always `UserInvitationHandled`.
     pub object: ::std::string::String,
     pub status: UserInvitationHandledStatus,
 }
+crate::engine::decode_struct!(
+    UserInvitationHandled { 0 object : "object" req, 1 status : "status" req }
+);
 crate::engine::struct_constructor!(
     UserInvitationHandled { new(status : UserInvitationHandledStatus) fixed(object :
     "UserInvitationHandled") set() set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClassicPeopleSearchAdvancedKeywords {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub company: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub school: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    ClassicPeopleSearchAdvancedKeywords { 0 first_name : "first_name" opt, 1 last_name :
+    "last_name" opt, 2 title : "title" opt, 3 company : "company" opt, 4 school :
+    "school" opt }
+);
 crate::engine::struct_constructor!(
     ClassicPeopleSearchAdvancedKeywords { new() fixed() set(first_name :
     ::std::string::String, last_name : ::std::string::String, title :
@@ -3226,40 +3706,49 @@ crate::engine::struct_constructor!(
     ::std::string::String) set_nullable() empty() }
 );
 /// Classic people
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClassicPeopleSearch {
     /// Always `classic`.
     pub api: ::std::string::String,
     /// Always `people`.
     pub category: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub keywords: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub industry: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_language: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub network_distance: ::std::option::Option<::std::vec::Vec<i32>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub company: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub past_company: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub school: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub service: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connections_of: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub followers_of: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub open_to: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub advanced_keywords: ::std::option::Option<ClassicPeopleSearchAdvancedKeywords>,
 }
+crate::engine::decode_struct!(
+    ClassicPeopleSearch { 0 api : "api" req, 1 category : "category" req, 2 keywords :
+    "keywords" opt, 3 industry : "industry" opt, 4 location : "location" opt, 5
+    profile_language : "profile_language" opt, 6 network_distance : "network_distance"
+    opt, 7 company : "company" opt, 8 past_company : "past_company" opt, 9 school :
+    "school" opt, 10 service : "service" opt, 11 connections_of : "connections_of" opt,
+    12 followers_of : "followers_of" opt, 13 open_to : "open_to" opt, 14
+    advanced_keywords : "advanced_keywords" opt }
+);
 crate::engine::struct_constructor!(
     ClassicPeopleSearch { new() fixed(api : "classic", category : "people") set(keywords
     : ::std::string::String, industry : ::std::vec::Vec < ::std::string::String >,
@@ -3273,41 +3762,50 @@ crate::engine::struct_constructor!(
     ::std::string::String >, advanced_keywords : ClassicPeopleSearchAdvancedKeywords)
     set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClassicCompanySearchHeadcountItem {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub min: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max: ::std::option::Option<i64>,
 }
+crate::engine::decode_struct!(
+    ClassicCompanySearchHeadcountItem { 0 min : "min" opt, 1 max : "max" opt }
+);
 crate::engine::struct_constructor!(
     ClassicCompanySearchHeadcountItem { new() fixed() set(min : i64, max : i64)
     set_nullable() empty() }
 );
 /// Classic companies
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClassicCompanySearch {
     /// Always `classic`.
     pub api: ::std::string::String,
     /// Always `companies`.
     pub category: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub keywords: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub industry: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub has_job_offers: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub headcount: ::std::option::Option<
         ::std::vec::Vec<ClassicCompanySearchHeadcountItem>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub network_distance: ::std::option::Option<::std::vec::Vec<i32>>,
 }
+crate::engine::decode_struct!(
+    ClassicCompanySearch { 0 api : "api" req, 1 category : "category" req, 2 keywords :
+    "keywords" opt, 3 industry : "industry" opt, 4 location : "location" opt, 5
+    has_job_offers : "has_job_offers" opt, 6 headcount : "headcount" opt, 7
+    network_distance : "network_distance" opt }
+);
 crate::engine::struct_constructor!(
     ClassicCompanySearch { new() fixed(api : "classic", category : "companies")
     set(keywords : ::std::string::String, industry : ::std::vec::Vec <
@@ -3329,76 +3827,94 @@ crate::engine::string_enum! {
     "images", LiveVideos => "live_videos", CollaborativeArticles =>
     "collaborative_articles", Documents => "documents", }
 }
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClassicPostSearchPostedBy {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub member: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub company: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub me: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_connections: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub people_you_follow: ::std::option::Option<bool>,
 }
+crate::engine::decode_struct!(
+    ClassicPostSearchPostedBy { 0 member : "member" opt, 1 company : "company" opt, 2 me
+    : "me" opt, 3 first_connections : "first_connections" opt, 4 people_you_follow :
+    "people_you_follow" opt }
+);
 crate::engine::struct_constructor!(
     ClassicPostSearchPostedBy { new() fixed() set(member : ::std::vec::Vec <
     ::std::string::String >, company : ::std::vec::Vec < ::std::string::String >, me :
     bool, first_connections : bool, people_you_follow : bool) set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClassicPostSearchMentioning {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub member: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub company: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::decode_struct!(
+    ClassicPostSearchMentioning { 0 member : "member" opt, 1 company : "company" opt }
+);
 crate::engine::struct_constructor!(
     ClassicPostSearchMentioning { new() fixed() set(member : ::std::vec::Vec <
     ::std::string::String >, company : ::std::vec::Vec < ::std::string::String >)
     set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClassicPostSearchAuthor {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub industry: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub company: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub keywords: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    ClassicPostSearchAuthor { 0 industry : "industry" opt, 1 company : "company" opt, 2
+    keywords : "keywords" opt }
+);
 crate::engine::struct_constructor!(
     ClassicPostSearchAuthor { new() fixed() set(industry : ::std::vec::Vec <
     ::std::string::String >, company : ::std::vec::Vec < ::std::string::String >,
     keywords : ::std::string::String) set_nullable() empty() }
 );
 /// Classic posts
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClassicPostSearch {
     /// Always `classic`.
     pub api: ::std::string::String,
     /// Always `posts`.
     pub category: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub keywords: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort_by: ::std::option::Option<ClassicPostSearchSortBy>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date_posted: ::std::option::Option<ClassicPostSearchDatePosted>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content_type: ::std::option::Option<ClassicPostSearchContentType>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub posted_by: ::std::option::Option<ClassicPostSearchPostedBy>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mentioning: ::std::option::Option<ClassicPostSearchMentioning>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<ClassicPostSearchAuthor>,
 }
+crate::engine::decode_struct!(
+    ClassicPostSearch { 0 api : "api" req, 1 category : "category" req, 2 keywords :
+    "keywords" opt, 3 sort_by : "sort_by" opt, 4 date_posted : "date_posted" opt, 5
+    content_type : "content_type" opt, 6 posted_by : "posted_by" opt, 7 mentioning :
+    "mentioning" opt, 8 author : "author" opt }
+);
 crate::engine::struct_constructor!(
     ClassicPostSearch { new() fixed(api : "classic", category : "posts") set(keywords :
     ::std::string::String, sort_by : ClassicPostSearchSortBy, date_posted :
@@ -3407,20 +3923,24 @@ crate::engine::struct_constructor!(
     ClassicPostSearchAuthor) set_nullable() empty() }
 );
 /// Classic jobs
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClassicJobSearch {
     /// Always `classic`.
     pub api: ::std::string::String,
     /// Always `jobs`.
     pub category: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub keywords: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort_by: ::std::option::Option<ClassicPostSearchSortBy>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::decode_struct!(
+    ClassicJobSearch { 0 api : "api" req, 1 category : "category" req, 2 keywords :
+    "keywords" opt, 3 sort_by : "sort_by" opt, 4 location : "location" opt }
+);
 crate::engine::struct_constructor!(
     ClassicJobSearch { new() fixed(api : "classic", category : "jobs") set(keywords :
     ::std::string::String, sort_by : ClassicPostSearchSortBy, location : ::std::vec::Vec
@@ -3429,14 +3949,14 @@ crate::engine::struct_constructor!(
 /// Sales Navigator people
 ///
 /// The search page names this variant but is cut off before its filters, and the vendor fixture's filters are many nested objects; `keywords` is the one filter every variant shares, and any other filter is accepted as given (the gap rule).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SalesNavigatorPeopleSearch {
     /// Always `sales_navigator`.
     pub api: ::std::string::String,
     /// Always `people`.
     pub category: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub keywords: ::std::option::Option<::std::string::String>,
     /// Properties beyond the declared ones.
     #[serde(flatten)]
@@ -3445,6 +3965,10 @@ pub struct SalesNavigatorPeopleSearch {
         ::serde_json::Value,
     >,
 }
+crate::engine::decode_struct!(
+    SalesNavigatorPeopleSearch { 0 api : "api" req, 1 category : "category" req, 2
+    keywords : "keywords" opt } additional(additional_properties)
+);
 crate::engine::struct_constructor!(
     SalesNavigatorPeopleSearch { new() fixed(api : "sales_navigator", category :
     "people") set(keywords : ::std::string::String) set_nullable()
@@ -3453,14 +3977,14 @@ crate::engine::struct_constructor!(
 /// Sales Navigator companies
 ///
 /// As the Sales Navigator people search, its filters past `keywords` are open.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SalesNavigatorCompanySearch {
     /// Always `sales_navigator`.
     pub api: ::std::string::String,
     /// Always `companies`.
     pub category: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub keywords: ::std::option::Option<::std::string::String>,
     /// Properties beyond the declared ones.
     #[serde(flatten)]
@@ -3469,6 +3993,10 @@ pub struct SalesNavigatorCompanySearch {
         ::serde_json::Value,
     >,
 }
+crate::engine::decode_struct!(
+    SalesNavigatorCompanySearch { 0 api : "api" req, 1 category : "category" req, 2
+    keywords : "keywords" opt } additional(additional_properties)
+);
 crate::engine::struct_constructor!(
     SalesNavigatorCompanySearch { new() fixed(api : "sales_navigator", category :
     "companies") set(keywords : ::std::string::String) set_nullable()
@@ -3477,14 +4005,14 @@ crate::engine::struct_constructor!(
 /// Recruiter people
 ///
 /// As the Sales Navigator people search, its filters past `keywords` are open.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RecruiterPeopleSearch {
     /// Always `recruiter`.
     pub api: ::std::string::String,
     /// Always `people`.
     pub category: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub keywords: ::std::option::Option<::std::string::String>,
     /// Properties beyond the declared ones.
     #[serde(flatten)]
@@ -3493,26 +4021,32 @@ pub struct RecruiterPeopleSearch {
         ::serde_json::Value,
     >,
 }
+crate::engine::decode_struct!(
+    RecruiterPeopleSearch { 0 api : "api" req, 1 category : "category" req, 2 keywords :
+    "keywords" opt } additional(additional_properties)
+);
 crate::engine::struct_constructor!(
     RecruiterPeopleSearch { new() fixed(api : "recruiter", category : "people")
     set(keywords : ::std::string::String) set_nullable() empty(additional_properties) }
 );
 /// From a LinkedIn URL
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UrlSearch {
     /// A search URL copied from LinkedIn.
     pub url: ::std::string::String,
 }
+crate::engine::decode_struct!(UrlSearch { 0 url : "url" req });
 crate::engine::struct_constructor!(
     UrlSearch { new(url : ::std::string::String) fixed() set() set_nullable() empty() }
 );
 /// Next page
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CursorSearch {
     pub cursor: ::std::string::String,
 }
+crate::engine::decode_struct!(CursorSearch { 0 cursor : "cursor" req });
 crate::engine::struct_constructor!(
     CursorSearch { new(cursor : ::std::string::String) fixed() set() set_nullable()
     empty() }
@@ -3565,42 +4099,38 @@ crate::engine::string_enum! {
     Post => "POST", Job => "JOB", }
 }
 /// One hit. The search page is cut off before its response; the fields here are the common ones of the vendor fixture's people, company, post and job hits, and any other field is kept (the gap rule).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SearchResultItem {
     /// Always `SearchResult`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SearchResultItemType>,
     pub id: ::std::string::String,
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub name: ::std::option::Option<::std::option::Option<::std::string::String>>,
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub public_identifier: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub profile_url: ::std::option::Option<::std::option::Option<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub headline: ::std::option::Option<::std::string::String>,
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub location: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Properties beyond the declared ones.
@@ -3610,6 +4140,12 @@ pub struct SearchResultItem {
         ::serde_json::Value,
     >,
 }
+crate::engine::decode_struct!(
+    SearchResultItem { 0 object : "object" opt, 1 type_ : "type" opt, 2 id : "id" req, 3
+    name : "name" double, 4 public_identifier : "public_identifier" double, 5 profile_url
+    : "profile_url" double, 6 headline : "headline" opt, 7 location : "location" double }
+    additional(additional_properties)
+);
 crate::engine::struct_constructor!(
     SearchResultItem { new(id : ::std::string::String) fixed() set(object :
     ::std::string::String, type_ : SearchResultItemType, headline :
@@ -3617,20 +4153,23 @@ crate::engine::struct_constructor!(
     ::std::string::String, profile_url : ::std::string::String, location :
     ::std::string::String) empty(additional_properties) }
 );
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinSearchResultPaging {
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub start: ::std::option::Option<::std::option::Option<i32>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page_count: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i32>,
 }
+crate::engine::decode_struct!(
+    LinkedinSearchResultPaging { 0 start : "start" double, 1 page_count : "page_count"
+    opt, 2 total_count : "total_count" opt }
+);
 crate::engine::struct_constructor!(
     LinkedinSearchResultPaging { new() fixed() set(page_count : i32, total_count : i32)
     set_nullable(start : i32) empty() }
@@ -3638,22 +4177,25 @@ crate::engine::struct_constructor!(
 /// One page of hits. The response is not on the page (cut off); this shape follows the vendor fixture, with only `items` required (the gap rule).
 ///
 /// Example: `{"object":"LinkedinSearch","items":[{"object":"SearchResult","type":"PEOPLE","id":"ACoAAB5678","name":"John Roe","public_identifier":"john-roe","headline":"Engineer","location":"Paris"}],"cursor":"eyJ...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinSearchResult {
     /// Always `LinkedinSearch`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<::std::string::String>,
     pub items: ::std::vec::Vec<SearchResultItem>,
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub cursor: ::std::option::Option<::std::option::Option<ResponseCursor>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub paging: ::std::option::Option<LinkedinSearchResultPaging>,
 }
+crate::engine::decode_struct!(
+    LinkedinSearchResult { 0 object : "object" opt, 1 items : "items" req, 2 cursor :
+    "cursor" double, 3 paging : "paging" opt }
+);
 crate::engine::struct_constructor!(
     LinkedinSearchResult { new(items : ::std::vec::Vec < SearchResultItem >) fixed()
     set(object : ::std::string::String, paging : LinkedinSearchResultPaging)
@@ -3669,7 +4211,7 @@ crate::engine::string_enum! {
     { Uncontacted => "UNCONTACTED", Contacted => "CONTACTED", Replied => "REPLIED", }
 }
 /// Recruiter pipeline
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RecruiterPipelineAction {
     pub account_id: ::std::string::String,
@@ -3678,9 +4220,14 @@ pub struct RecruiterPipelineAction {
     pub action: RecruiterPipelineActionAction,
     pub hiring_project_id: ::std::string::String,
     /// Default: `"UNCONTACTED"`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stage: ::std::option::Option<RecruiterPipelineActionStage>,
 }
+crate::engine::decode_struct!(
+    RecruiterPipelineAction { 0 account_id : "account_id" req, 1 api : "api" req, 2
+    action : "action" req, 3 hiring_project_id : "hiring_project_id" req, 4 stage :
+    "stage" opt }
+);
 crate::engine::struct_constructor!(
     RecruiterPipelineAction { new(account_id : ::std::string::String, action :
     RecruiterPipelineActionAction, hiring_project_id : ::std::string::String) fixed(api :
@@ -3694,19 +4241,23 @@ crate::engine::string_enum! {
     "NOT_CONSIDERED_OR_REASON_NOT_SPECIFIED", }
 }
 /// Without it the rejection is silent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RecruiterRejectActionRejectionNotification {
     pub message: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub send_notification_at: ::std::option::Option<UnixMillis>,
 }
+crate::engine::decode_struct!(
+    RecruiterRejectActionRejectionNotification { 0 message : "message" req, 1
+    send_notification_at : "send_notification_at" opt }
+);
 crate::engine::struct_constructor!(
     RecruiterRejectActionRejectionNotification { new(message : ::std::string::String)
     fixed() set(send_notification_at : UnixMillis) set_nullable() empty() }
 );
 /// Recruiter reject
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RecruiterRejectAction {
     pub account_id: ::std::string::String,
@@ -3717,11 +4268,16 @@ pub struct RecruiterRejectAction {
     pub hiring_project_id: ::std::string::String,
     pub reason: RecruiterRejectActionReason,
     /// Without it the rejection is silent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rejection_notification: ::std::option::Option<
         RecruiterRejectActionRejectionNotification,
     >,
 }
+crate::engine::decode_struct!(
+    RecruiterRejectAction { 0 account_id : "account_id" req, 1 api : "api" req, 2 action
+    : "action" req, 3 hiring_project_id : "hiring_project_id" req, 4 reason : "reason"
+    req, 5 rejection_notification : "rejection_notification" opt }
+);
 crate::engine::struct_constructor!(
     RecruiterRejectAction { new(account_id : ::std::string::String, hiring_project_id :
     ::std::string::String, reason : RecruiterRejectActionReason) fixed(api : "recruiter",
@@ -3729,7 +4285,7 @@ crate::engine::struct_constructor!(
     RecruiterRejectActionRejectionNotification) set_nullable() empty() }
 );
 /// Sales Navigator save lead
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SaveLeadAction {
     pub account_id: ::std::string::String,
@@ -3737,9 +4293,13 @@ pub struct SaveLeadAction {
     pub api: ::std::string::String,
     /// Always `saveLead`.
     pub action: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub list_id: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    SaveLeadAction { 0 account_id : "account_id" req, 1 api : "api" req, 2 action :
+    "action" req, 3 list_id : "list_id" opt }
+);
 crate::engine::struct_constructor!(
     SaveLeadAction { new(account_id : ::std::string::String) fixed(api :
     "sales_navigator", action : "saveLead") set(list_id : ::std::string::String)
@@ -3837,36 +4397,40 @@ crate::engine::union_from_variants!(
     RecruiterReject(RecruiterRejectAction), SalesNavigatorSaveLead(SaveLeadAction) }
 );
 /// Example: `{"object":"LinkedinPerformActionOnUser","success":true}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinPerformActionOnUser {
     /// Always `LinkedinPerformActionOnUser`.
     pub object: ::std::string::String,
     pub success: bool,
 }
+crate::engine::decode_struct!(
+    LinkedinPerformActionOnUser { 0 object : "object" req, 1 success : "success" req }
+);
 crate::engine::struct_constructor!(
     LinkedinPerformActionOnUser { new(success : bool) fixed(object :
     "LinkedinPerformActionOnUser") set() set_nullable() empty() }
 );
 /// Example: `{"object":"LinkedinInmailBalance","premium":15,"recruiter":null,"sales_navigator":50}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinInmailBalance {
     /// Always `LinkedinInmailBalance`.
     pub object: ::std::string::String,
-    #[serde(default)]
     pub premium: ::std::option::Option<i32>,
-    #[serde(default)]
     pub recruiter: ::std::option::Option<i32>,
-    #[serde(default)]
     pub sales_navigator: ::std::option::Option<i32>,
 }
+crate::engine::decode_struct!(
+    LinkedinInmailBalance { 0 object : "object" req, 1 premium : "premium" opt, 2
+    recruiter : "recruiter" opt, 3 sales_navigator : "sales_navigator" opt }
+);
 crate::engine::struct_constructor!(
     LinkedinInmailBalance { new() fixed(object : "LinkedinInmailBalance") set(premium :
     i32, recruiter : i32, sales_navigator : i32) set_nullable() empty() }
 );
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","profile_id":"ACoAAB5678","skill_endorsement_id":4521}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EndorseSkillRequest {
     pub account_id: ::std::string::String,
@@ -3874,59 +4438,72 @@ pub struct EndorseSkillRequest {
     pub profile_id: ::std::string::String,
     pub skill_endorsement_id: i64,
 }
+crate::engine::decode_struct!(
+    EndorseSkillRequest { 0 account_id : "account_id" req, 1 profile_id : "profile_id"
+    req, 2 skill_endorsement_id : "skill_endorsement_id" req }
+);
 crate::engine::struct_constructor!(
     EndorseSkillRequest { new(account_id : ::std::string::String, profile_id :
     ::std::string::String, skill_endorsement_id : i64) fixed() set() set_nullable()
     empty() }
 );
 /// Example: `{"object":"LinkedinProfileEndorse","endorsed":true}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinProfileEndorse {
     /// Always `LinkedinProfileEndorse`.
     pub object: ::std::string::String,
     pub endorsed: bool,
 }
+crate::engine::decode_struct!(
+    LinkedinProfileEndorse { 0 object : "object" req, 1 endorsed : "endorsed" req }
+);
 crate::engine::struct_constructor!(
     LinkedinProfileEndorse { new(endorsed : bool) fixed(object :
     "LinkedinProfileEndorse") set() set_nullable() empty() }
 );
 /// Either a known id from the LinkedIn search parameters or free text.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct IdOrText {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(IdOrText { 0 id : "id" opt, 1 text : "text" opt });
 crate::engine::struct_constructor!(
     IdOrText { new() fixed() set(id : ::std::string::String, text :
     ::std::string::String) set_nullable() empty() }
 );
 /// Numeric
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct NumericQuestion {
     pub question: ::std::string::String,
     /// Always `numeric`.
     pub answer_type: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub position: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub must_match: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub min_expectation: ::std::option::Option<f64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_expectation: ::std::option::Option<f64>,
 }
+crate::engine::decode_struct!(
+    NumericQuestion { 0 question : "question" req, 1 answer_type : "answer_type" req, 2
+    position : "position" opt, 3 must_match : "must_match" opt, 4 min_expectation :
+    "min_expectation" opt, 5 max_expectation : "max_expectation" opt }
+);
 crate::engine::struct_constructor!(
     NumericQuestion { new(question : ::std::string::String) fixed(answer_type :
     "numeric") set(position : i64, must_match : bool, min_expectation : f64,
     max_expectation : f64) set_nullable() empty() }
 );
 /// Multiple choices
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ChoiceQuestion {
     pub question: ::std::string::String,
@@ -3934,11 +4511,16 @@ pub struct ChoiceQuestion {
     pub answer_type: ::std::string::String,
     pub choices: ::std::vec::Vec<::std::string::String>,
     pub expected_choices: ::std::vec::Vec<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub position: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub must_match: ::std::option::Option<bool>,
 }
+crate::engine::decode_struct!(
+    ChoiceQuestion { 0 question : "question" req, 1 answer_type : "answer_type" req, 2
+    choices : "choices" req, 3 expected_choices : "expected_choices" req, 4 position :
+    "position" opt, 5 must_match : "must_match" opt }
+);
 crate::engine::struct_constructor!(
     ChoiceQuestion { new(question : ::std::string::String, choices : ::std::vec::Vec <
     ::std::string::String >, expected_choices : ::std::vec::Vec < ::std::string::String
@@ -4024,21 +4606,23 @@ crate::engine::union_from_variants!(
     ScreeningQuestion { Numeric(NumericQuestion), MultipleChoices(ChoiceQuestion) }
 );
 /// Existing project
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RecruiterProjectExistingProject {
     pub id: ::std::string::String,
 }
+crate::engine::decode_struct!(RecruiterProjectExistingProject { 0 id : "id" req });
 crate::engine::struct_constructor!(
     RecruiterProjectExistingProject { new(id : ::std::string::String) fixed() set()
     set_nullable() empty() }
 );
 /// New project
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RecruiterProjectNewProject {
     pub name: ::std::string::String,
 }
+crate::engine::decode_struct!(RecruiterProjectNewProject { 0 name : "name" req });
 crate::engine::struct_constructor!(
     RecruiterProjectNewProject { new(name : ::std::string::String) fixed() set()
     set_nullable() empty() }
@@ -4060,7 +4644,7 @@ crate::engine::union_from_variants!(
     NewProject(RecruiterProjectNewProject) }
 );
 /// On LinkedIn
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RecruiterApplyMethodOnLinkedIn {
     /// Always `linkedin`.
@@ -4069,12 +4653,16 @@ pub struct RecruiterApplyMethodOnLinkedIn {
     pub notification_email: ::std::string::String,
     pub resume_required: bool,
 }
+crate::engine::decode_struct!(
+    RecruiterApplyMethodOnLinkedIn { 0 type_ : "type" req, 1 notification_email :
+    "notification_email" req, 2 resume_required : "resume_required" req }
+);
 crate::engine::struct_constructor!(
     RecruiterApplyMethodOnLinkedIn { new(notification_email : ::std::string::String,
     resume_required : bool) fixed(type_ : "linkedin") set() set_nullable() empty() }
 );
 /// External site
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RecruiterApplyMethodExternalSite {
     /// Always `external`.
@@ -4082,6 +4670,9 @@ pub struct RecruiterApplyMethodExternalSite {
     pub type_: ::std::string::String,
     pub url: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    RecruiterApplyMethodExternalSite { 0 type_ : "type" req, 1 url : "url" req }
+);
 crate::engine::struct_constructor!(
     RecruiterApplyMethodExternalSite { new(url : ::std::string::String) fixed(type_ :
     "external") set() set_nullable() empty() }
@@ -4143,7 +4734,7 @@ crate::engine::string_enum! {
     => "NOT_APPLICABLE", }
 }
 /// Recruiter settings of a new job (required for Recruiter accounts). The create page shows `project` before it is cut off; the rest is shaped after the same operation in the vendor fixture. The edit operation takes a different shape (`RecruiterJobOptions`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RecruiterJobCreateOptions {
     pub project: RecruiterProject,
@@ -4154,6 +4745,11 @@ pub struct RecruiterJobCreateOptions {
     pub seniority: RecruiterJobCreateOptionsSeniority,
     pub apply_method: RecruiterApplyMethod,
 }
+crate::engine::decode_struct!(
+    RecruiterJobCreateOptions { 0 project : "project" req, 1 functions : "functions" req,
+    2 industries : "industries" req, 3 seniority : "seniority" req, 4 apply_method :
+    "apply_method" req }
+);
 crate::engine::struct_constructor!(
     RecruiterJobCreateOptions { new(project : RecruiterProject, functions :
     ::std::vec::Vec < ::std::string::String >, industries : ::std::vec::Vec <
@@ -4161,17 +4757,21 @@ crate::engine::struct_constructor!(
     : RecruiterApplyMethod) fixed() set() set_nullable() empty() }
 );
 /// Recruiter settings of a job being edited.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RecruiterJobOptions {
     pub project_id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub functions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub industries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub skills: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::decode_struct!(
+    RecruiterJobOptions { 0 project_id : "project_id" req, 1 functions : "functions" opt,
+    2 industries : "industries" opt, 3 skills : "skills" opt }
+);
 crate::engine::struct_constructor!(
     RecruiterJobOptions { new(project_id : ::std::string::String) fixed() set(functions :
     ::std::vec::Vec < ::std::string::String >, industries : ::std::vec::Vec <
@@ -4184,7 +4784,7 @@ crate::engine::string_enum! {
     "OTHER", Volunteer => "VOLUNTEER", Internship => "INTERNSHIP", }
 }
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","job_title":{"text":"Backend engineer"},"company":{"id":"1035"},"workplace":"HYBRID","location":"105015875","employment_status":"FULL_TIME","description"...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateJobPostingRequest {
     pub account_id: ::std::string::String,
@@ -4193,19 +4793,26 @@ pub struct CreateJobPostingRequest {
     pub workplace: ProfilePositionEditPresence,
     /// A LOCATION id.
     pub location: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub employment_status: ::std::option::Option<
         CreateJobPostingRequestEmploymentStatus,
     >,
     /// HTML is allowed.
     pub description: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_rejection_template: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub screening_questions: ::std::option::Option<::std::vec::Vec<ScreeningQuestion>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub recruiter: ::std::option::Option<RecruiterJobCreateOptions>,
 }
+crate::engine::decode_struct!(
+    CreateJobPostingRequest { 0 account_id : "account_id" req, 1 job_title : "job_title"
+    req, 2 company : "company" req, 3 workplace : "workplace" req, 4 location :
+    "location" req, 5 employment_status : "employment_status" opt, 6 description :
+    "description" req, 7 auto_rejection_template : "auto_rejection_template" opt, 8
+    screening_questions : "screening_questions" opt, 9 recruiter : "recruiter" opt }
+);
 crate::engine::struct_constructor!(
     CreateJobPostingRequest { new(account_id : ::std::string::String, job_title :
     IdOrText, company : IdOrText, workplace : ProfilePositionEditPresence, location :
@@ -4216,30 +4823,37 @@ crate::engine::struct_constructor!(
     set_nullable() empty() }
 );
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","description":"<p>Build, run and scale our messaging pipeline.</p>"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EditJobPostingRequest {
     pub account_id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_title: ::std::option::Option<IdOrText>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub company: ::std::option::Option<IdOrText>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workplace: ::std::option::Option<ProfilePositionEditPresence>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub employment_status: ::std::option::Option<
         CreateJobPostingRequestEmploymentStatus,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Replaces the whole list.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub screening_questions: ::std::option::Option<::std::vec::Vec<ScreeningQuestion>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub recruiter: ::std::option::Option<RecruiterJobOptions>,
 }
+crate::engine::decode_struct!(
+    EditJobPostingRequest { 0 account_id : "account_id" req, 1 job_title : "job_title"
+    opt, 2 company : "company" opt, 3 workplace : "workplace" opt, 4 location :
+    "location" opt, 5 employment_status : "employment_status" opt, 6 description :
+    "description" opt, 7 screening_questions : "screening_questions" opt, 8 recruiter :
+    "recruiter" opt }
+);
 crate::engine::struct_constructor!(
     EditJobPostingRequest { new(account_id : ::std::string::String) fixed() set(job_title
     : IdOrText, company : IdOrText, workplace : ProfilePositionEditPresence, location :
@@ -4247,121 +4861,152 @@ crate::engine::struct_constructor!(
     description : ::std::string::String, screening_questions : ::std::vec::Vec <
     ScreeningQuestion >, recruiter : RecruiterJobOptions) set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BudgetRange {
     pub min: f64,
     pub max: f64,
     pub recommended: f64,
 }
+crate::engine::decode_struct!(
+    BudgetRange { 0 min : "min" req, 1 max : "max" req, 2 recommended : "recommended" req
+    }
+);
 crate::engine::struct_constructor!(
     BudgetRange { new(min : f64, max : f64, recommended : f64) fixed() set()
     set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct JobPublishOptionsFree {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub eligible: ::std::option::Option<bool>,
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub ineligible_reason: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub estimated_monthly_applicants: ::std::option::Option<i32>,
 }
+crate::engine::decode_struct!(
+    JobPublishOptionsFree { 0 eligible : "eligible" opt, 1 ineligible_reason :
+    "ineligible_reason" double, 2 estimated_monthly_applicants :
+    "estimated_monthly_applicants" opt }
+);
 crate::engine::struct_constructor!(
     JobPublishOptionsFree { new() fixed() set(eligible : bool,
     estimated_monthly_applicants : i32) set_nullable(ineligible_reason :
     ::std::string::String) empty() }
 );
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct JobPublishOptionsPromoted {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub estimated_monthly_applicants: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub daily_budget: ::std::option::Option<BudgetRange>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub monthly_budget: ::std::option::Option<BudgetRange>,
 }
+crate::engine::decode_struct!(
+    JobPublishOptionsPromoted { 0 estimated_monthly_applicants :
+    "estimated_monthly_applicants" opt, 1 currency : "currency" opt, 2 daily_budget :
+    "daily_budget" opt, 3 monthly_budget : "monthly_budget" opt }
+);
 crate::engine::struct_constructor!(
     JobPublishOptionsPromoted { new() fixed() set(estimated_monthly_applicants : i32,
     currency : ::std::string::String, daily_budget : BudgetRange, monthly_budget :
     BudgetRange) set_nullable() empty() }
 );
 /// What publishing the draft would cost and bring. The create page is cut off before its response; this follows the same operation in the vendor fixture, every field optional (the gap rule).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct JobPublishOptions {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub free: ::std::option::Option<JobPublishOptionsFree>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub promoted: ::std::option::Option<JobPublishOptionsPromoted>,
 }
+crate::engine::decode_struct!(
+    JobPublishOptions { 0 free : "free" opt, 1 promoted : "promoted" opt }
+);
 crate::engine::struct_constructor!(
     JobPublishOptions { new() fixed() set(free : JobPublishOptionsFree, promoted :
     JobPublishOptionsPromoted) set_nullable() empty() }
 );
 /// Example: `{"object":"LinkedinJobPostingDraftCreated","job_id":"3901234567","publish_options":{"free":{"eligible":true,"ineligible_reason":null,"estimated_monthly_applicants":40},"promoted":{"estimated_monthly_a...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinJobPostingDraftCreated {
     /// Always `LinkedinJobPostingDraftCreated`.
     pub object: ::std::string::String,
     pub job_id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub publish_options: ::std::option::Option<JobPublishOptions>,
 }
+crate::engine::decode_struct!(
+    LinkedinJobPostingDraftCreated { 0 object : "object" req, 1 job_id : "job_id" req, 2
+    project_id : "project_id" opt, 3 publish_options : "publish_options" opt }
+);
 crate::engine::struct_constructor!(
     LinkedinJobPostingDraftCreated { new(job_id : ::std::string::String) fixed(object :
     "LinkedinJobPostingDraftCreated") set(project_id : ::std::string::String,
     publish_options : JobPublishOptions) set_nullable() empty() }
 );
 /// Example: `{"object":"LinkedinJobPostingEdited","job_id":"3901234567"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinJobPostingEdited {
     /// Always `LinkedinJobPostingEdited`.
     pub object: ::std::string::String,
     pub job_id: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    LinkedinJobPostingEdited { 0 object : "object" req, 1 job_id : "job_id" req }
+);
 crate::engine::struct_constructor!(
     LinkedinJobPostingEdited { new(job_id : ::std::string::String) fixed(object :
     "LinkedinJobPostingEdited") set() set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Money {
     pub currency: ::std::string::String,
     pub amount: f64,
 }
+crate::engine::decode_struct!(
+    Money { 0 currency : "currency" req, 1 amount : "amount" req }
+);
 crate::engine::struct_constructor!(
     Money { new(currency : ::std::string::String, amount : f64) fixed() set()
     set_nullable() empty() }
 );
 /// Free
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FreeJobPublish {
     pub account_id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub service: ::std::option::Option<JobService>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hiring_photo_frame: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bypass_email_verification: ::std::option::Option<bool>,
     /// Always `FREE`.
     pub mode: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    FreeJobPublish { 0 account_id : "account_id" req, 1 service : "service" opt, 2
+    hiring_photo_frame : "hiring_photo_frame" opt, 3 bypass_email_verification :
+    "bypass_email_verification" opt, 4 mode : "mode" req }
+);
 crate::engine::struct_constructor!(
     FreeJobPublish { new(account_id : ::std::string::String) fixed(mode : "FREE")
     set(service : JobService, hiring_photo_frame : bool, bypass_email_verification :
@@ -4372,21 +5017,25 @@ crate::engine::string_enum! {
     Promoted => "PROMOTED", PromotedPlus => "PROMOTED_PLUS", }
 }
 /// Daily
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PromotedJobPublishBudgetDaily {
     pub daily: Money,
 }
+crate::engine::decode_struct!(PromotedJobPublishBudgetDaily { 0 daily : "daily" req });
 crate::engine::struct_constructor!(
     PromotedJobPublishBudgetDaily { new(daily : Money) fixed() set() set_nullable()
     empty() }
 );
 /// Monthly
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PromotedJobPublishBudgetMonthly {
     pub monthly: Money,
 }
+crate::engine::decode_struct!(
+    PromotedJobPublishBudgetMonthly { 0 monthly : "monthly" req }
+);
 crate::engine::struct_constructor!(
     PromotedJobPublishBudgetMonthly { new(monthly : Money) fixed() set() set_nullable()
     empty() }
@@ -4408,22 +5057,27 @@ crate::engine::union_from_variants!(
     Monthly(PromotedJobPublishBudgetMonthly) }
 );
 /// Promoted
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PromotedJobPublish {
     pub account_id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub service: ::std::option::Option<JobService>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hiring_photo_frame: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bypass_email_verification: ::std::option::Option<bool>,
     /// PROMOTED_PLUS is Classic only.
     pub mode: PromotedJobPublishMode,
     /// Defaults to LinkedIn's recommended budget.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub budget: ::std::option::Option<PromotedJobPublishBudget>,
 }
+crate::engine::decode_struct!(
+    PromotedJobPublish { 0 account_id : "account_id" req, 1 service : "service" opt, 2
+    hiring_photo_frame : "hiring_photo_frame" opt, 3 bypass_email_verification :
+    "bypass_email_verification" opt, 4 mode : "mode" req, 5 budget : "budget" opt }
+);
 crate::engine::struct_constructor!(
     PromotedJobPublish { new(account_id : ::std::string::String, mode :
     PromotedJobPublishMode) fixed() set(service : JobService, hiring_photo_frame : bool,
@@ -4516,18 +5170,21 @@ crate::engine::union_from_variants!(
     PublishJobPostingRequest { Free(FreeJobPublish), Promoted(PromotedJobPublish) }
 );
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","input":"735102"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SolveJobCheckpointRequest {
     pub account_id: ::std::string::String,
     /// The OTP code or the email-verification token.
     pub input: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    SolveJobCheckpointRequest { 0 account_id : "account_id" req, 1 input : "input" req }
+);
 crate::engine::struct_constructor!(
     SolveJobCheckpointRequest { new(account_id : ::std::string::String, input :
     ::std::string::String) fixed() set() set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinJobPostingPublished {
     /// Always `LinkedinJobPostingPublished`.
@@ -4535,6 +5192,10 @@ pub struct LinkedinJobPostingPublished {
     pub job_state: JobState,
     pub job_id: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    LinkedinJobPostingPublished { 0 object : "object" req, 1 job_state : "job_state" req,
+    2 job_id : "job_id" req }
+);
 crate::engine::struct_constructor!(
     LinkedinJobPostingPublished { new(job_state : JobState, job_id :
     ::std::string::String) fixed(object : "LinkedinJobPostingPublished") set()
@@ -4544,7 +5205,7 @@ crate::engine::string_enum! {
     pub enum LinkedinJobPostingPublishCheckpointType(Unknown) { EmailVerification =>
     "EMAIL_VERIFICATION", Otp => "OTP", }
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinJobPostingPublishCheckpoint {
     /// Always `LinkedinJobPostingPublishCheckpoint`.
@@ -4553,6 +5214,10 @@ pub struct LinkedinJobPostingPublishCheckpoint {
     pub type_: LinkedinJobPostingPublishCheckpointType,
     pub job_id: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    LinkedinJobPostingPublishCheckpoint { 0 object : "object" req, 1 type_ : "type" req,
+    2 job_id : "job_id" req }
+);
 crate::engine::struct_constructor!(
     LinkedinJobPostingPublishCheckpoint { new(type_ :
     LinkedinJobPostingPublishCheckpointType, job_id : ::std::string::String) fixed(object
@@ -4628,94 +5293,111 @@ crate::engine::union_from_variants!(
     JobPublishResult { LinkedinJobPostingPublished(LinkedinJobPostingPublished),
     LinkedinJobPostingPublishCheckpoint(LinkedinJobPostingPublishCheckpoint) }
 );
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct YearMonth {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub year: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub month: ::std::option::Option<i64>,
 }
+crate::engine::decode_struct!(YearMonth { 0 year : "year" opt, 1 month : "month" opt });
 crate::engine::struct_constructor!(
     YearMonth { new() fixed() set(year : i64, month : i64) set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinJobApplicantContactInfo {
     pub email_addresses: ::std::vec::Vec<::std::string::String>,
     pub phone_numbers: ::std::vec::Vec<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    LinkedinJobApplicantContactInfo { 0 email_addresses : "email_addresses" req, 1
+    phone_numbers : "phone_numbers" req }
+);
 crate::engine::struct_constructor!(
     LinkedinJobApplicantContactInfo { new(email_addresses : ::std::vec::Vec <
     ::std::string::String >, phone_numbers : ::std::vec::Vec < ::std::string::String >)
     fixed() set() set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinJobApplicantWorkExperienceItem {
     pub company: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub company_id: ::std::option::Option<::std::string::String>,
     pub position: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub picture_url: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
     pub start: ::std::option::Option<YearMonth>,
-    #[serde(default)]
     pub end: ::std::option::Option<YearMonth>,
 }
+crate::engine::decode_struct!(
+    LinkedinJobApplicantWorkExperienceItem { 0 company : "company" req, 1 company_id :
+    "company_id" opt, 2 position : "position" req, 3 location : "location" opt, 4
+    description : "description" opt, 5 picture_url : "picture_url" opt, 6 start : "start"
+    opt, 7 end : "end" opt }
+);
 crate::engine::struct_constructor!(
     LinkedinJobApplicantWorkExperienceItem { new(company : ::std::string::String,
     position : ::std::string::String) fixed() set(company_id : ::std::string::String,
     location : ::std::string::String, description : ::std::string::String, picture_url :
     ::std::string::String, start : YearMonth, end : YearMonth) set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinJobApplicantEducationItem {
     pub school: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub school_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub degree: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub field_of_study: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub picture_url: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
     pub start: ::std::option::Option<YearMonth>,
-    #[serde(default)]
     pub end: ::std::option::Option<YearMonth>,
 }
+crate::engine::decode_struct!(
+    LinkedinJobApplicantEducationItem { 0 school : "school" req, 1 school_id :
+    "school_id" opt, 2 degree : "degree" opt, 3 description : "description" opt, 4
+    field_of_study : "field_of_study" opt, 5 picture_url : "picture_url" opt, 6 start :
+    "start" opt, 7 end : "end" opt }
+);
 crate::engine::struct_constructor!(
     LinkedinJobApplicantEducationItem { new(school : ::std::string::String) fixed()
     set(school_id : ::std::string::String, degree : ::std::string::String, description :
     ::std::string::String, field_of_study : ::std::string::String, picture_url :
     ::std::string::String, start : YearMonth, end : YearMonth) set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinJobApplicantScreeningQuestionsItem {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub question: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub answers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
+crate::engine::decode_struct!(
+    LinkedinJobApplicantScreeningQuestionsItem { 0 question : "question" opt, 1 answers :
+    "answers" opt, 2 success : "success" opt }
+);
 crate::engine::struct_constructor!(
     LinkedinJobApplicantScreeningQuestionsItem { new() fixed() set(question :
     ::std::string::String, answers : ::std::vec::Vec < ::std::string::String >, success :
     bool) set_nullable() empty() }
 );
 /// Example: `{"object":"LinkedinJobApplicant","id":"appl_01HXYZ","profile_id":"ACoAAB5678","public_identifier":"john-roe","public_profile_url":"https://www.linkedin.com/in/john-roe","name":"John Roe","location":"P...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinJobApplicant {
     /// Always `LinkedinJobApplicant`.
@@ -4727,20 +5409,30 @@ pub struct LinkedinJobApplicant {
     pub name: ::std::string::String,
     pub location: ::std::string::String,
     pub headline: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_picture_url: ::std::option::Option<::std::string::String>,
     pub applied_at: UnixMillis,
     pub rating: ApplicantRating,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email_address: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_number: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_info: ::std::option::Option<LinkedinJobApplicantContactInfo>,
     pub work_experience: ::std::vec::Vec<LinkedinJobApplicantWorkExperienceItem>,
     pub education: ::std::vec::Vec<LinkedinJobApplicantEducationItem>,
     pub screening_questions: ::std::vec::Vec<LinkedinJobApplicantScreeningQuestionsItem>,
 }
+crate::engine::decode_struct!(
+    LinkedinJobApplicant { 0 object : "object" req, 1 id : "id" req, 2 profile_id :
+    "profile_id" req, 3 public_identifier : "public_identifier" req, 4 public_profile_url
+    : "public_profile_url" req, 5 name : "name" req, 6 location : "location" req, 7
+    headline : "headline" req, 8 profile_picture_url : "profile_picture_url" opt, 9
+    applied_at : "applied_at" req, 10 rating : "rating" req, 11 email_address :
+    "email_address" opt, 12 phone_number : "phone_number" opt, 13 contact_info :
+    "contact_info" opt, 14 work_experience : "work_experience" req, 15 education :
+    "education" req, 16 screening_questions : "screening_questions" req }
+);
 crate::engine::struct_constructor!(
     LinkedinJobApplicant { new(id : ::std::string::String, profile_id :
     ::std::string::String, public_identifier : ::std::string::String, public_profile_url
@@ -4755,16 +5447,19 @@ crate::engine::struct_constructor!(
     LinkedinJobApplicantContactInfo) set_nullable() empty() }
 );
 /// Example: `{"object":"LinkedinJobApplicantList","job_posting_id":"3901234567","items":[],"cursor":null}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinJobApplicantList {
     /// Always `LinkedinJobApplicantList`.
     pub object: ::std::string::String,
     pub job_posting_id: ::std::string::String,
     pub items: ::std::vec::Vec<LinkedinJobApplicant>,
-    #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::decode_struct!(
+    LinkedinJobApplicantList { 0 object : "object" req, 1 job_posting_id :
+    "job_posting_id" req, 2 items : "items" req, 3 cursor : "cursor" opt }
+);
 crate::engine::struct_constructor!(
     LinkedinJobApplicantList { new(job_posting_id : ::std::string::String, items :
     ::std::vec::Vec < LinkedinJobApplicant >) fixed(object : "LinkedinJobApplicantList")
@@ -4792,7 +5487,7 @@ crate::engine::string_enum! {
     LinkedinOffer => "linkedin_offer", }
 }
 /// Example: `{"object":"Chat","id":"chat_01HXYZ","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","account_type":"LINKEDIN","provider_id":"2-ZmQ3","name":null,"type":0,"timestamp":"2025-05-26T10:00:00.000Z","unread_c...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Chat {
     /// Always `Chat`.
@@ -4801,48 +5496,55 @@ pub struct Chat {
     pub account_id: UniqueId,
     pub account_type: ChatAccountType,
     pub provider_id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attendee_provider_id: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// 0 one-to-one, 1 group, 2 broadcast.
     #[serde(rename = "type")]
     pub type_: i32,
-    #[serde(default)]
     pub timestamp: ::std::option::Option<crate::engine::Timestamp>,
     pub unread_count: i32,
     pub archived: Flag01,
     /// -1 when muted for good, an ISO instant, or null when not muted. OpenAPI 3.0 has no null type, so the string branch carries the nullability.
-    #[serde(default)]
     pub muted_until: ::std::option::Option<ChatMutedUntil>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub read_only: ::std::option::Option<i32>,
     #[serde(rename = "disabledFeatures")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled_features: ::std::option::Option<
         ::std::vec::Vec<ChatDisabledFeaturesItem>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mailbox_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content_type: ::std::option::Option<ChatContentType>,
     /// Known folders are INBOX, INBOX_LINKEDIN_CLASSIC, INBOX_LINKEDIN_RECRUITER, INBOX_LINKEDIN_SALES_NAVIGATOR and INBOX_LINKEDIN_ORGANIZATION; custom folders also appear.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub folder: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pinned: ::std::option::Option<Flag01>,
     #[serde(rename = "lastMessage")]
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub last_message: ::std::option::Option<::std::option::Option<Message>>,
 }
+crate::engine::decode_struct!(
+    Chat { 0 object : "object" req, 1 id : "id" req, 2 account_id : "account_id" req, 3
+    account_type : "account_type" req, 4 provider_id : "provider_id" req, 5
+    attendee_provider_id : "attendee_provider_id" opt, 6 name : "name" opt, 7 type_ :
+    "type" req, 8 timestamp : "timestamp" opt, 9 unread_count : "unread_count" req, 10
+    archived : "archived" req, 11 muted_until : "muted_until" opt, 12 read_only :
+    "read_only" opt, 13 disabled_features : "disabledFeatures" opt, 14 subject :
+    "subject" opt, 15 organization_id : "organization_id" opt, 16 mailbox_id :
+    "mailbox_id" opt, 17 content_type : "content_type" opt, 18 folder : "folder" opt, 19
+    pinned : "pinned" opt, 20 last_message : "lastMessage" double }
+);
 crate::engine::struct_constructor!(
     Chat { new(id : UniqueId, account_id : UniqueId, account_type : ChatAccountType,
     provider_id : ::std::string::String, type_ : i32, unread_count : i32, archived :
@@ -4855,15 +5557,17 @@ crate::engine::struct_constructor!(
     set_nullable(last_message : Message) empty() }
 );
 /// Example: `{"object":"ChatList","items":[{"object":"Chat","id":"chat_01HXYZ","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","account_type":"WHATSAPP","provider_id":"33612345678@s.whatsapp.net","name":"Jane","type...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ChatList {
     /// Always `ChatList`.
     pub object: ::std::string::String,
     pub items: ::std::vec::Vec<Chat>,
-    #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::decode_struct!(
+    ChatList { 0 object : "object" req, 1 items : "items" req, 2 cursor : "cursor" opt }
+);
 crate::engine::struct_constructor!(
     ChatList { new(items : ::std::vec::Vec < Chat >) fixed(object : "ChatList")
     set(cursor : ResponseCursor) set_nullable() empty() }
@@ -4949,21 +5653,26 @@ crate::engine::string_enum! {
     "careers", Other => "other", }
 }
 /// Classic LinkedIn messaging (also InMail).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinClassicChatOptions {
     /// Always `classic`.
     pub api: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub topic: ::std::option::Option<LinkedinClassicChatOptionsTopic>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub applicant_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invitation_id: ::std::option::Option<::std::string::String>,
     /// Send as an InMail.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inmail: ::std::option::Option<bool>,
 }
+crate::engine::decode_struct!(
+    LinkedinClassicChatOptions { 0 api : "api" req, 1 topic : "topic" opt, 2 applicant_id
+    : "applicant_id" opt, 3 invitation_id : "invitation_id" opt, 4 inmail : "inmail" opt
+    }
+);
 crate::engine::struct_constructor!(
     LinkedinClassicChatOptions { new() fixed(api : "classic") set(topic :
     LinkedinClassicChatOptionsTopic, applicant_id : ::std::string::String, invitation_id
@@ -4983,29 +5692,35 @@ crate::engine::string_enum! {
     Private => "PRIVATE", Project => "PROJECT", }
 }
 /// LinkedIn Recruiter messaging.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinRecruiterChatOptions {
     /// Always `recruiter`.
     pub api: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signature: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hiring_project_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_posting_id: ::std::option::Option<::std::string::String>,
     /// Where the candidate was found. The page lists these values; others may follow, so the set is open.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sourcing_channel: ::std::option::Option<
         LinkedinRecruiterChatOptionsSourcingChannel,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email_address: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub visibility: ::std::option::Option<LinkedinRecruiterChatOptionsVisibility>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub follow_up: ::std::option::Option<RecruiterFollowUp>,
 }
+crate::engine::decode_struct!(
+    LinkedinRecruiterChatOptions { 0 api : "api" req, 1 signature : "signature" opt, 2
+    hiring_project_id : "hiring_project_id" opt, 3 job_posting_id : "job_posting_id" opt,
+    4 sourcing_channel : "sourcing_channel" opt, 5 email_address : "email_address" opt, 6
+    visibility : "visibility" opt, 7 follow_up : "follow_up" opt }
+);
 crate::engine::struct_constructor!(
     LinkedinRecruiterChatOptions { new() fixed(api : "recruiter") set(signature :
     ::std::string::String, hiring_project_id : ::std::string::String, job_posting_id :
@@ -5015,23 +5730,31 @@ crate::engine::struct_constructor!(
     set_nullable() empty() }
 );
 /// FollowUpInDays
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RecruiterFollowUpScheduledTimeFollowUpInDays {
     pub days: i32,
     pub timezone: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    RecruiterFollowUpScheduledTimeFollowUpInDays { 0 days : "days" req, 1 timezone :
+    "timezone" req }
+);
 crate::engine::struct_constructor!(
     RecruiterFollowUpScheduledTimeFollowUpInDays { new(days : i32, timezone :
     ::std::string::String) fixed() set() set_nullable() empty() }
 );
 /// FollowUpInWeeks
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RecruiterFollowUpScheduledTimeFollowUpInWeeks {
     pub weeks: i32,
     pub timezone: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    RecruiterFollowUpScheduledTimeFollowUpInWeeks { 0 weeks : "weeks" req, 1 timezone :
+    "timezone" req }
+);
 crate::engine::struct_constructor!(
     RecruiterFollowUpScheduledTimeFollowUpInWeeks { new(weeks : i32, timezone :
     ::std::string::String) fixed() set() set_nullable() empty() }
@@ -5056,7 +5779,7 @@ crate::engine::union_from_variants!(
 /// A follow-up message Recruiter sends if the candidate does not answer. The page also lists
 /// follow-up attachments; files nested inside a bracket-notation object have no multipart
 /// form the document can state, so they are left out here.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RecruiterFollowUp {
     pub subject: ::std::string::String,
@@ -5064,92 +5787,107 @@ pub struct RecruiterFollowUp {
     /// When to send it, in days or in weeks, in a time zone.
     pub scheduled_time: RecruiterFollowUpScheduledTime,
 }
+crate::engine::decode_struct!(
+    RecruiterFollowUp { 0 subject : "subject" req, 1 text : "text" req, 2 scheduled_time
+    : "scheduled_time" req }
+);
 crate::engine::struct_constructor!(
     RecruiterFollowUp { new(subject : ::std::string::String, text :
     ::std::string::String, scheduled_time : RecruiterFollowUpScheduledTime) fixed() set()
     set_nullable() empty() }
 );
 /// LinkedIn Sales Navigator messaging.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinSalesNavigatorChatOptions {
     /// Always `sales_navigator`.
     pub api: ::std::string::String,
 }
+crate::engine::decode_struct!(LinkedinSalesNavigatorChatOptions { 0 api : "api" req });
 crate::engine::struct_constructor!(
     LinkedinSalesNavigatorChatOptions { new() fixed(api : "sales_navigator") set()
     set_nullable() empty() }
 );
 /// Example: `{"object":"ChatStarted","chat_id":"chat_01HXYZ","message_id":"msg_01HXYZ"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ChatStarted {
     /// Always `ChatStarted`.
     pub object: ::std::string::String,
     /// Null in the fixture when the provider gives no id yet.
-    #[serde(default)]
     pub chat_id: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
     pub message_id: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    ChatStarted { 0 object : "object" req, 1 chat_id : "chat_id" opt, 2 message_id :
+    "message_id" opt }
+);
 crate::engine::struct_constructor!(
     ChatStarted { new() fixed(object : "ChatStarted") set(chat_id :
     ::std::string::String, message_id : ::std::string::String) set_nullable() empty() }
 );
 /// Example: `{"object":"MessageSent","message_id":"msg_01HXYZ"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MessageSent {
     /// Always `MessageSent`.
     pub object: ::std::string::String,
-    #[serde(default)]
     pub message_id: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    MessageSent { 0 object : "object" req, 1 message_id : "message_id" opt }
+);
 crate::engine::struct_constructor!(
     MessageSent { new() fixed(object : "MessageSent") set(message_id :
     ::std::string::String) set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AttachmentBase {
     pub id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_size: ::std::option::Option<i64>,
     pub unavailable: bool,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url_expires_at: ::std::option::Option<UnixMillis>,
 }
+crate::engine::decode_struct!(
+    AttachmentBase { 0 id : "id" req, 1 file_size : "file_size" opt, 2 unavailable :
+    "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5 url_expires_at :
+    "url_expires_at" opt }
+);
 crate::engine::struct_constructor!(
     AttachmentBase { new(id : ::std::string::String, unavailable : bool) fixed()
     set(file_size : i64, mimetype : ::std::string::String, url : ::std::string::String,
     url_expires_at : UnixMillis) set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Size {
     pub width: i32,
     pub height: i32,
 }
+crate::engine::decode_struct!(Size { 0 width : "width" req, 1 height : "height" req });
 crate::engine::struct_constructor!(
     Size { new(width : i32, height : i32) fixed() set() set_nullable() empty() }
 );
 /// Image
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ImageAttachment {
     pub id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_size: ::std::option::Option<i64>,
     pub unavailable: bool,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url_expires_at: ::std::option::Option<UnixMillis>,
     /// Always `img`.
     #[serde(rename = "type")]
@@ -5157,6 +5895,12 @@ pub struct ImageAttachment {
     pub size: Size,
     pub sticker: bool,
 }
+crate::engine::decode_struct!(
+    ImageAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2 unavailable :
+    "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5 url_expires_at :
+    "url_expires_at" opt, 6 type_ : "type" req, 7 size : "size" req, 8 sticker :
+    "sticker" req }
+);
 crate::engine::struct_constructor!(
     ImageAttachment { new(id : ::std::string::String, unavailable : bool, size : Size,
     sticker : bool) fixed(type_ : "img") set(file_size : i64, mimetype :
@@ -5164,18 +5908,18 @@ crate::engine::struct_constructor!(
     set_nullable() empty() }
 );
 /// Video
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VideoAttachment {
     pub id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_size: ::std::option::Option<i64>,
     pub unavailable: bool,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url_expires_at: ::std::option::Option<UnixMillis>,
     /// Always `video`.
     #[serde(rename = "type")]
@@ -5183,6 +5927,11 @@ pub struct VideoAttachment {
     pub size: Size,
     pub gif: bool,
 }
+crate::engine::decode_struct!(
+    VideoAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2 unavailable :
+    "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5 url_expires_at :
+    "url_expires_at" opt, 6 type_ : "type" req, 7 size : "size" req, 8 gif : "gif" req }
+);
 crate::engine::struct_constructor!(
     VideoAttachment { new(id : ::std::string::String, unavailable : bool, size : Size,
     gif : bool) fixed(type_ : "video") set(file_size : i64, mimetype :
@@ -5190,26 +5939,32 @@ crate::engine::struct_constructor!(
     set_nullable() empty() }
 );
 /// Audio
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AudioAttachment {
     pub id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_size: ::std::option::Option<i64>,
     pub unavailable: bool,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url_expires_at: ::std::option::Option<UnixMillis>,
     /// Always `audio`.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<f64>,
     pub voice_note: bool,
 }
+crate::engine::decode_struct!(
+    AudioAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2 unavailable :
+    "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5 url_expires_at :
+    "url_expires_at" opt, 6 type_ : "type" req, 7 duration : "duration" opt, 8 voice_note
+    : "voice_note" req }
+);
 crate::engine::struct_constructor!(
     AudioAttachment { new(id : ::std::string::String, unavailable : bool, voice_note :
     bool) fixed(type_ : "audio") set(file_size : i64, mimetype : ::std::string::String,
@@ -5217,24 +5972,29 @@ crate::engine::struct_constructor!(
     set_nullable() empty() }
 );
 /// File
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FileAttachment {
     pub id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_size: ::std::option::Option<i64>,
     pub unavailable: bool,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url_expires_at: ::std::option::Option<UnixMillis>,
     /// Always `file`.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
     pub file_name: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    FileAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2 unavailable :
+    "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5 url_expires_at :
+    "url_expires_at" opt, 6 type_ : "type" req, 7 file_name : "file_name" req }
+);
 crate::engine::struct_constructor!(
     FileAttachment { new(id : ::std::string::String, unavailable : bool, file_name :
     ::std::string::String) fixed(type_ : "file") set(file_size : i64, mimetype :
@@ -5242,52 +6002,63 @@ crate::engine::struct_constructor!(
     set_nullable() empty() }
 );
 /// LinkedIn post
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinPostAttachment {
     pub id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_size: ::std::option::Option<i64>,
     pub unavailable: bool,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url_expires_at: ::std::option::Option<UnixMillis>,
     /// Always `linkedin_post`.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    LinkedinPostAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2
+    unavailable : "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5
+    url_expires_at : "url_expires_at" opt, 6 type_ : "type" req }
+);
 crate::engine::struct_constructor!(
     LinkedinPostAttachment { new(id : ::std::string::String, unavailable : bool)
     fixed(type_ : "linkedin_post") set(file_size : i64, mimetype : ::std::string::String,
     url : ::std::string::String, url_expires_at : UnixMillis) set_nullable() empty() }
 );
 /// Video meeting
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VideoMeetingAttachment {
     pub id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_size: ::std::option::Option<i64>,
     pub unavailable: bool,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url_expires_at: ::std::option::Option<UnixMillis>,
     /// Always `video_meeting`.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub starts_at: ::std::option::Option<UnixMillis>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<UnixMillis>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    VideoMeetingAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2
+    unavailable : "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5
+    url_expires_at : "url_expires_at" opt, 6 type_ : "type" req, 7 starts_at :
+    "starts_at" opt, 8 expires_at : "expires_at" opt, 9 title : "title" opt }
+);
 crate::engine::struct_constructor!(
     VideoMeetingAttachment { new(id : ::std::string::String, unavailable : bool)
     fixed(type_ : "video_meeting") set(file_size : i64, mimetype : ::std::string::String,
@@ -5447,26 +6218,30 @@ crate::engine::union_from_variants!(
     Audio(AudioAttachment), File(FileAttachment), LinkedInPost(LinkedinPostAttachment),
     VideoMeeting(VideoMeetingAttachment) }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MessageReactionsItem {
     pub value: ::std::string::String,
     pub sender_id: ::std::string::String,
     pub is_sender: bool,
 }
+crate::engine::decode_struct!(
+    MessageReactionsItem { 0 value : "value" req, 1 sender_id : "sender_id" req, 2
+    is_sender : "is_sender" req }
+);
 crate::engine::struct_constructor!(
     MessageReactionsItem { new(value : ::std::string::String, sender_id :
     ::std::string::String, is_sender : bool) fixed() set() set_nullable() empty() }
 );
 /// Example: `{"object":"Message","id":"msg_01HXYZ","provider_id":"3EB0C431C26A1916","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","chat_id":"chat_01HXYZ","chat_provider_id":"33612345678@s.whatsapp.net","sender_id"...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Message {
     /// Always `Message`.
     pub object: ::std::string::String,
     pub id: UniqueId,
     /// Alias of `id` that some providers return.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message_id: ::std::option::Option<::std::string::String>,
     pub provider_id: ::std::string::String,
     pub account_id: UniqueId,
@@ -5475,26 +6250,34 @@ pub struct Message {
     pub sender_id: ::std::string::String,
     pub sender_attendee_id: ::std::string::String,
     pub timestamp: UtcDateTime,
-    #[serde(default)]
     pub text: ::std::option::Option<::std::string::String>,
     pub is_sender: Flag01,
     pub attachments: ::std::vec::Vec<MessageAttachment>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub seen: ::std::option::Option<Flag01>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hidden: ::std::option::Option<Flag01>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted: ::std::option::Option<Flag01>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub edited: ::std::option::Option<Flag01>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reactions: ::std::option::Option<::std::vec::Vec<MessageReactionsItem>>,
     /// The quoted message, as the provider sent it.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quoted: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
 }
+crate::engine::decode_struct!(
+    Message { 0 object : "object" req, 1 id : "id" req, 2 message_id : "message_id" opt,
+    3 provider_id : "provider_id" req, 4 account_id : "account_id" req, 5 chat_id :
+    "chat_id" req, 6 chat_provider_id : "chat_provider_id" req, 7 sender_id : "sender_id"
+    req, 8 sender_attendee_id : "sender_attendee_id" req, 9 timestamp : "timestamp" req,
+    10 text : "text" opt, 11 is_sender : "is_sender" req, 12 attachments : "attachments"
+    req, 13 seen : "seen" opt, 14 hidden : "hidden" opt, 15 deleted : "deleted" opt, 16
+    edited : "edited" opt, 17 reactions : "reactions" opt, 18 quoted : "quoted" opt }
+);
 crate::engine::struct_constructor!(
     Message { new(id : UniqueId, provider_id : ::std::string::String, account_id :
     UniqueId, chat_id : UniqueId, chat_provider_id : ::std::string::String, sender_id :
@@ -5507,15 +6290,18 @@ crate::engine::struct_constructor!(
     set_nullable() empty() }
 );
 /// Example: `{"object":"MessageList","items":[{"object":"Message","id":"msg_01HXZA","provider_id":"urn:li:msg:1","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","chat_id":"chat_01HXYZ","chat_provider_id":"2-ZmQ3","s...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MessageList {
     /// Always `MessageList`.
     pub object: ::std::string::String,
     pub items: ::std::vec::Vec<Message>,
-    #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::decode_struct!(
+    MessageList { 0 object : "object" req, 1 items : "items" req, 2 cursor : "cursor" opt
+    }
+);
 crate::engine::struct_constructor!(
     MessageList { new(items : ::std::vec::Vec < Message >) fixed(object : "MessageList")
     set(cursor : ResponseCursor) set_nullable() empty() }
@@ -5541,24 +6327,30 @@ crate::engine::union_from_variants!(
     StringType(::std::string::String) }
 );
 /// Set a value
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ChatActionRequestSetAValue {
     pub action: ChatActionRequestSetAValueAction,
     /// A boolean for the status actions; a provider id or a label name otherwise.
     pub value: ChatActionRequestSetAValueValueType,
 }
+crate::engine::decode_struct!(
+    ChatActionRequestSetAValue { 0 action : "action" req, 1 value : "value" req }
+);
 crate::engine::struct_constructor!(
     ChatActionRequestSetAValue { new(action : ChatActionRequestSetAValueAction, value :
     ChatActionRequestSetAValueValueType) fixed() set() set_nullable() empty() }
 );
 /// Get the invite link
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ChatActionRequestGetTheInviteLink {
     /// Always `getInviteLink`.
     pub action: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    ChatActionRequestGetTheInviteLink { 0 action : "action" req }
+);
 crate::engine::struct_constructor!(
     ChatActionRequestGetTheInviteLink { new() fixed(action : "getInviteLink") set()
     set_nullable() empty() }
@@ -5628,7 +6420,7 @@ crate::engine::string_enum! {
     => "SYNC_ERROR", }
 }
 /// Example: `{"object":"ChatHistorySync","chat_id":"chat_01HXYZ","status":"SYNC_RUNNING"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ChatHistorySync {
     /// Always `ChatHistorySync`.
@@ -5636,6 +6428,10 @@ pub struct ChatHistorySync {
     pub chat_id: UniqueId,
     pub status: ChatHistorySyncStatus,
 }
+crate::engine::decode_struct!(
+    ChatHistorySync { 0 object : "object" req, 1 chat_id : "chat_id" req, 2 status :
+    "status" req }
+);
 crate::engine::struct_constructor!(
     ChatHistorySync { new(chat_id : UniqueId, status : ChatHistorySyncStatus)
     fixed(object : "ChatHistorySync") set() set_nullable() empty() }
@@ -5645,33 +6441,42 @@ crate::engine::string_enum! {
     Distance1 => "DISTANCE_1", Distance2 => "DISTANCE_2", Distance3 => "DISTANCE_3",
     OutOfNetwork => "OUT_OF_NETWORK", }
 }
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinAttendeeSpecificsContactInfoSocialHandlesItem {
     #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    LinkedinAttendeeSpecificsContactInfoSocialHandlesItem { 0 type_ : "type" opt, 1 name
+    : "name" opt }
+);
 crate::engine::struct_constructor!(
     LinkedinAttendeeSpecificsContactInfoSocialHandlesItem { new() fixed() set(type_ :
     ::std::string::String, name : ::std::string::String) set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinAttendeeSpecificsContactInfo {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_numbers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub websites: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub social_handles: ::std::option::Option<
         ::std::vec::Vec<LinkedinAttendeeSpecificsContactInfoSocialHandlesItem>,
     >,
 }
+crate::engine::decode_struct!(
+    LinkedinAttendeeSpecificsContactInfo { 0 emails : "emails" opt, 1 phone_numbers :
+    "phone_numbers" opt, 2 websites : "websites" opt, 3 social_handles : "social_handles"
+    opt }
+);
 crate::engine::struct_constructor!(
     LinkedinAttendeeSpecificsContactInfo { new() fixed() set(emails : ::std::vec::Vec <
     ::std::string::String >, phone_numbers : ::std::vec::Vec < ::std::string::String >,
@@ -5680,27 +6485,33 @@ crate::engine::struct_constructor!(
     set_nullable() empty() }
 );
 /// LinkedIn
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkedinAttendeeSpecifics {
     /// Always `LINKEDIN`.
     pub provider: ::std::string::String,
     pub member_urn: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub occupation: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub network_distance: ::std::option::Option<
         LinkedinAttendeeSpecificsNetworkDistance,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pending_invitation: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub headline: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_info: ::std::option::Option<LinkedinAttendeeSpecificsContactInfo>,
 }
+crate::engine::decode_struct!(
+    LinkedinAttendeeSpecifics { 0 provider : "provider" req, 1 member_urn : "member_urn"
+    req, 2 occupation : "occupation" opt, 3 network_distance : "network_distance" opt, 4
+    pending_invitation : "pending_invitation" opt, 5 location : "location" opt, 6
+    headline : "headline" opt, 7 contact_info : "contact_info" opt }
+);
 crate::engine::struct_constructor!(
     LinkedinAttendeeSpecifics { new(member_urn : ::std::string::String) fixed(provider :
     "LINKEDIN") set(occupation : ::std::string::String, network_distance :
@@ -5709,25 +6520,30 @@ crate::engine::struct_constructor!(
     LinkedinAttendeeSpecificsContactInfo) set_nullable() empty() }
 );
 /// The fixture requires none of these flags.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct InstagramAttendeeSpecificsRelationshipStatus {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub following: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub followed_by: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub has_received_invitation: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub has_sent_invitation: ::std::option::Option<bool>,
 }
+crate::engine::decode_struct!(
+    InstagramAttendeeSpecificsRelationshipStatus { 0 following : "following" opt, 1
+    followed_by : "followed_by" opt, 2 has_received_invitation :
+    "has_received_invitation" opt, 3 has_sent_invitation : "has_sent_invitation" opt }
+);
 crate::engine::struct_constructor!(
     InstagramAttendeeSpecificsRelationshipStatus { new() fixed() set(following : bool,
     followed_by : bool, has_received_invitation : bool, has_sent_invitation : bool)
     set_nullable() empty() }
 );
 /// Instagram
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct InstagramAttendeeSpecifics {
     /// Always `INSTAGRAM`.
@@ -5736,6 +6552,10 @@ pub struct InstagramAttendeeSpecifics {
     /// The fixture requires none of these flags.
     pub relationship_status: InstagramAttendeeSpecificsRelationshipStatus,
 }
+crate::engine::decode_struct!(
+    InstagramAttendeeSpecifics { 0 provider : "provider" req, 1 public_identifier :
+    "public_identifier" req, 2 relationship_status : "relationship_status" req }
+);
 crate::engine::struct_constructor!(
     InstagramAttendeeSpecifics { new(public_identifier : ::std::string::String,
     relationship_status : InstagramAttendeeSpecificsRelationshipStatus) fixed(provider :
@@ -5790,7 +6610,7 @@ crate::engine::union_from_variants!(
     AttendeeSpecifics { LinkedIn(LinkedinAttendeeSpecifics),
     Instagram(InstagramAttendeeSpecifics) }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ChatAttendee {
     /// Always `ChatAttendee`.
@@ -5800,15 +6620,21 @@ pub struct ChatAttendee {
     pub provider_id: ::std::string::String,
     pub name: ::std::string::String,
     pub is_self: Flag01,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hidden: ::std::option::Option<Flag01>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub picture_url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub specifics: ::std::option::Option<AttendeeSpecifics>,
 }
+crate::engine::decode_struct!(
+    ChatAttendee { 0 object : "object" req, 1 id : "id" req, 2 account_id : "account_id"
+    req, 3 provider_id : "provider_id" req, 4 name : "name" req, 5 is_self : "is_self"
+    req, 6 hidden : "hidden" opt, 7 picture_url : "picture_url" opt, 8 profile_url :
+    "profile_url" opt, 9 specifics : "specifics" opt }
+);
 crate::engine::struct_constructor!(
     ChatAttendee { new(id : UniqueId, account_id : UniqueId, provider_id :
     ::std::string::String, name : ::std::string::String, is_self : Flag01) fixed(object :
@@ -5816,76 +6642,89 @@ crate::engine::struct_constructor!(
     : ::std::string::String, specifics : AttendeeSpecifics) set_nullable() empty() }
 );
 /// Example: `{"object":"ChatAttendeeList","items":[{"object":"ChatAttendee","id":"att_01HXYZ","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","provider_id":"ACoAAB5678","name":"John Roe","is_self":0,"specifics":{"pr...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ChatAttendeeList {
     /// Always `ChatAttendeeList`.
     pub object: ::std::string::String,
     pub items: ::std::vec::Vec<ChatAttendee>,
     /// Always `null`; the whole list comes in one response.
-    #[serde(default)]
     pub cursor: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    ChatAttendeeList { 0 object : "object" req, 1 items : "items" req, 2 cursor :
+    "cursor" opt }
+);
 crate::engine::struct_constructor!(
     ChatAttendeeList { new(items : ::std::vec::Vec < ChatAttendee >) fixed(object :
     "ChatAttendeeList") set(cursor : ::std::string::String) set_nullable() empty() }
 );
 /// Example: `{"reaction":"👍"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AddMessageReactionRequest {
     /// A native emoji; replaces any earlier reaction.
     pub reaction: ::std::string::String,
 }
+crate::engine::decode_struct!(AddMessageReactionRequest { 0 reaction : "reaction" req });
 crate::engine::struct_constructor!(
     AddMessageReactionRequest { new(reaction : ::std::string::String) fixed() set()
     set_nullable() empty() }
 );
 /// Example: `{"object":"MessageReactionAdded","success":true}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MessageReactionAdded {
     /// Always `MessageReactionAdded`.
     pub object: ::std::string::String,
     pub success: bool,
 }
+crate::engine::decode_struct!(
+    MessageReactionAdded { 0 object : "object" req, 1 success : "success" req }
+);
 crate::engine::struct_constructor!(
     MessageReactionAdded { new(success : bool) fixed(object : "MessageReactionAdded")
     set() set_nullable() empty() }
 );
 /// Example: `{"chat_id":"chat_01HXYZ9P2D4K6M8N0Q1R3S5T7V"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ForwardMessageRequest {
     /// The chat to forward to.
     pub chat_id: ::std::string::String,
 }
+crate::engine::decode_struct!(ForwardMessageRequest { 0 chat_id : "chat_id" req });
 crate::engine::struct_constructor!(
     ForwardMessageRequest { new(chat_id : ::std::string::String) fixed() set()
     set_nullable() empty() }
 );
 /// Example: `{"object":"MessageForwarded","message_id":null}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MessageForwarded {
     /// Always `MessageForwarded`.
     pub object: ::std::string::String,
-    #[serde(default)]
     pub message_id: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    MessageForwarded { 0 object : "object" req, 1 message_id : "message_id" opt }
+);
 crate::engine::struct_constructor!(
     MessageForwarded { new() fixed(object : "MessageForwarded") set(message_id :
     ::std::string::String) set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookAccountRef {
     pub id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
     pub type_: WebhookAccountType,
 }
+crate::engine::decode_struct!(
+    WebhookAccountRef { 0 id : "id" req, 1 name : "name" opt, 2 type_ : "type" req }
+);
 crate::engine::struct_constructor!(
     WebhookAccountRef { new(id : ::std::string::String, type_ : WebhookAccountType)
     fixed() set(name : ::std::string::String) set_nullable() empty() }
@@ -5927,7 +6766,7 @@ crate::engine::string_enum! {
     "user_profile_url", UserPictureUrl => "user_picture_url", }
 }
 /// One payload field to send. The allowed keys depend on the source: the messaging and users keys are the ones the create page lists; the other sources' lists are cut off. The key is an open set (any other string is accepted) because the lists may grow.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookDataField {
     /// The field name in the delivered payload.
@@ -5935,6 +6774,9 @@ pub struct WebhookDataField {
     /// The source field to copy.
     pub key: WebhookDataFieldKey,
 }
+crate::engine::decode_struct!(
+    WebhookDataField { 0 name : "name" req, 1 key : "key" req }
+);
 crate::engine::struct_constructor!(
     WebhookDataField { new(name : ::std::string::String, key : WebhookDataFieldKey)
     fixed() set() set_nullable() empty() }
@@ -5945,7 +6787,7 @@ crate::engine::string_enum! {
     "email_tracking", CalendarEvent => "calendar_event", }
 }
 /// Automatic
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AutoWebhook {
     /// Always `Webhook`.
@@ -5954,9 +6796,9 @@ pub struct AutoWebhook {
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
     pub id: UniqueId,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<AutoWebhookSource>,
     pub enabled: bool,
     pub request_url: ::std::string::String,
@@ -5966,6 +6808,12 @@ pub struct AutoWebhook {
     pub data: ::std::vec::Vec<WebhookDataField>,
     pub events: ::std::vec::Vec<WebhookEvent>,
 }
+crate::engine::decode_struct!(
+    AutoWebhook { 0 object : "object" req, 1 type_ : "type" req, 2 id : "id" req, 3 name
+    : "name" opt, 4 source : "source" opt, 5 enabled : "enabled" req, 6 request_url :
+    "request_url" req, 7 format : "format" req, 8 account_ids : "account_ids" req, 9
+    headers : "headers" req, 10 data : "data" req, 11 events : "events" req }
+);
 crate::engine::struct_constructor!(
     AutoWebhook { new(id : UniqueId, enabled : bool, request_url : ::std::string::String,
     format : WebhookFormat, account_ids : ::std::vec::Vec < WebhookAccountRef >, headers
@@ -5977,7 +6825,7 @@ crate::engine::struct_constructor!(
 /// Trigger
 ///
 /// A trigger webhook. The page's list of its fields is cut off, so only `object` and `type` are required; the other fields are those the automatic webhooks share, plus `trigger`, which no page shows and is assumed.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TriggerWebhook {
     /// Always `Webhook`.
@@ -5985,18 +6833,23 @@ pub struct TriggerWebhook {
     /// Always `TRIGGER`.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<UniqueId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_url: ::std::option::Option<::std::string::String>,
     /// The event that fires the delivery.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    TriggerWebhook { 0 object : "object" req, 1 type_ : "type" req, 2 id : "id" opt, 3
+    name : "name" opt, 4 enabled : "enabled" opt, 5 request_url : "request_url" opt, 6
+    trigger : "trigger" opt }
+);
 crate::engine::struct_constructor!(
     TriggerWebhook { new() fixed(object : "Webhook", type_ : "TRIGGER") set(id :
     UniqueId, name : ::std::string::String, enabled : bool, request_url :
@@ -6071,38 +6924,46 @@ crate::engine::union_from_variants!(
     Webhook { Automatic(AutoWebhook), Trigger(TriggerWebhook) }
 );
 /// Example: `{"object":"WebhookList","items":[{"object":"Webhook","type":"AUTO","id":"wh_01HXYZ","name":"Inbox","source":"messaging","enabled":true,"request_url":"https://hooks.example.com/postpress","format":"jso...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookList {
     /// Always `WebhookList`.
     pub object: ::std::string::String,
     pub items: ::std::vec::Vec<Webhook>,
-    #[serde(default)]
     pub cursor: ::std::option::Option<ResponseCursor>,
 }
+crate::engine::decode_struct!(
+    WebhookList { 0 object : "object" req, 1 items : "items" req, 2 cursor : "cursor" opt
+    }
+);
 crate::engine::struct_constructor!(
     WebhookList { new(items : ::std::vec::Vec < Webhook >) fixed(object : "WebhookList")
     set(cursor : ResponseCursor) set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookCommon {
     pub request_url: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<WebhookFormat>,
     /// Default: `true`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Leave out to cover every current and future account.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<::std::vec::Vec<WebhookHeader>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<WebhookDataField>>,
 }
+crate::engine::decode_struct!(
+    WebhookCommon { 0 request_url : "request_url" req, 1 name : "name" opt, 2 format :
+    "format" opt, 3 enabled : "enabled" opt, 4 account_ids : "account_ids" opt, 5 headers
+    : "headers" opt, 6 data : "data" opt }
+);
 crate::engine::struct_constructor!(
     WebhookCommon { new(request_url : ::std::string::String) fixed() set(name :
     ::std::string::String, format : WebhookFormat, enabled : bool, account_ids :
@@ -6116,30 +6977,36 @@ crate::engine::string_enum! {
     "message_delivered", }
 }
 /// Messaging
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MessagingWebhook {
     pub request_url: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<WebhookFormat>,
     /// Default: `true`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Leave out to cover every current and future account.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<::std::vec::Vec<WebhookHeader>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<WebhookDataField>>,
     /// Always `messaging`.
     pub source: ::std::string::String,
     /// Default: `["message_received"]`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<MessagingWebhookEventsItem>>,
 }
+crate::engine::decode_struct!(
+    MessagingWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2 format :
+    "format" opt, 3 enabled : "enabled" opt, 4 account_ids : "account_ids" opt, 5 headers
+    : "headers" opt, 6 data : "data" opt, 7 source : "source" req, 8 events : "events"
+    opt }
+);
 crate::engine::struct_constructor!(
     MessagingWebhook { new(request_url : ::std::string::String) fixed(source :
     "messaging") set(name : ::std::string::String, format : WebhookFormat, enabled :
@@ -6148,29 +7015,35 @@ crate::engine::struct_constructor!(
     events : ::std::vec::Vec < MessagingWebhookEventsItem >) set_nullable() empty() }
 );
 /// Users
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UsersWebhook {
     pub request_url: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<WebhookFormat>,
     /// Default: `true`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Leave out to cover every current and future account.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<::std::vec::Vec<WebhookHeader>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<WebhookDataField>>,
     /// Always `users`.
     pub source: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::decode_struct!(
+    UsersWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2 format :
+    "format" opt, 3 enabled : "enabled" opt, 4 account_ids : "account_ids" opt, 5 headers
+    : "headers" opt, 6 data : "data" opt, 7 source : "source" req, 8 events : "events"
+    opt }
+);
 crate::engine::struct_constructor!(
     UsersWebhook { new(request_url : ::std::string::String) fixed(source : "users")
     set(name : ::std::string::String, format : WebhookFormat, enabled : bool, account_ids
@@ -6186,30 +7059,36 @@ crate::engine::string_enum! {
     "credentials", Permissions => "permissions", }
 }
 /// Account status
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccountStatusWebhook {
     pub request_url: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<WebhookFormat>,
     /// Default: `true`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Leave out to cover every current and future account.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<::std::vec::Vec<WebhookHeader>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<WebhookDataField>>,
     /// Always `account_status`.
     pub source: ::std::string::String,
     /// The page's list of account events continues past these values, so the set is open.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<AccountStatusWebhookEventsItem>>,
 }
+crate::engine::decode_struct!(
+    AccountStatusWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2
+    format : "format" opt, 3 enabled : "enabled" opt, 4 account_ids : "account_ids" opt,
+    5 headers : "headers" opt, 6 data : "data" opt, 7 source : "source" req, 8 events :
+    "events" opt }
+);
 crate::engine::struct_constructor!(
     AccountStatusWebhook { new(request_url : ::std::string::String) fixed(source :
     "account_status") set(name : ::std::string::String, format : WebhookFormat, enabled :
@@ -6222,29 +7101,35 @@ crate::engine::string_enum! {
     "mail_received", MailMoved => "mail_moved", }
 }
 /// Email
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailWebhook {
     pub request_url: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<WebhookFormat>,
     /// Default: `true`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Leave out to cover every current and future account.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<::std::vec::Vec<WebhookHeader>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<WebhookDataField>>,
     /// Always `email`.
     pub source: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<EmailWebhookEventsItem>>,
 }
+crate::engine::decode_struct!(
+    EmailWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2 format :
+    "format" opt, 3 enabled : "enabled" opt, 4 account_ids : "account_ids" opt, 5 headers
+    : "headers" opt, 6 data : "data" opt, 7 source : "source" req, 8 events : "events"
+    opt }
+);
 crate::engine::struct_constructor!(
     EmailWebhook { new(request_url : ::std::string::String) fixed(source : "email")
     set(name : ::std::string::String, format : WebhookFormat, enabled : bool, account_ids
@@ -6257,29 +7142,35 @@ crate::engine::string_enum! {
     MailLinkClicked => "mail_link_clicked", }
 }
 /// Email tracking
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailTrackingWebhook {
     pub request_url: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<WebhookFormat>,
     /// Default: `true`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Leave out to cover every current and future account.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<::std::vec::Vec<WebhookHeader>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<WebhookDataField>>,
     /// Always `email_tracking`.
     pub source: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<EmailTrackingWebhookEventsItem>>,
 }
+crate::engine::decode_struct!(
+    EmailTrackingWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2
+    format : "format" opt, 3 enabled : "enabled" opt, 4 account_ids : "account_ids" opt,
+    5 headers : "headers" opt, 6 data : "data" opt, 7 source : "source" req, 8 events :
+    "events" opt }
+);
 crate::engine::struct_constructor!(
     EmailTrackingWebhook { new(request_url : ::std::string::String) fixed(source :
     "email_tracking") set(name : ::std::string::String, format : WebhookFormat, enabled :
@@ -6293,29 +7184,35 @@ crate::engine::string_enum! {
     CalendarEventDeleted => "calendar_event_deleted", }
 }
 /// Calendar event
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CalendarEventWebhook {
     pub request_url: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<WebhookFormat>,
     /// Default: `true`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Leave out to cover every current and future account.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<::std::vec::Vec<WebhookHeader>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<WebhookDataField>>,
     /// Always `calendar_event`.
     pub source: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<CalendarEventWebhookEventsItem>>,
 }
+crate::engine::decode_struct!(
+    CalendarEventWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2
+    format : "format" opt, 3 enabled : "enabled" opt, 4 account_ids : "account_ids" opt,
+    5 headers : "headers" opt, 6 data : "data" opt, 7 source : "source" req, 8 events :
+    "events" opt }
+);
 crate::engine::struct_constructor!(
     CalendarEventWebhook { new(request_url : ::std::string::String) fixed(source :
     "calendar_event") set(name : ::std::string::String, format : WebhookFormat, enabled :
@@ -6501,14 +7398,17 @@ crate::engine::union_from_variants!(
 /// The page's response for this call is cut off after the `object` field, so only `object` is required and `webhook_id` is optional (the gap rule).
 ///
 /// Example: `{"object":"WebhookCreated","webhook_id":"wh_01HXYZ"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookCreated {
     /// Always `WebhookCreated`.
     pub object: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook_id: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    WebhookCreated { 0 object : "object" req, 1 webhook_id : "webhook_id" opt }
+);
 crate::engine::struct_constructor!(
     WebhookCreated { new() fixed(object : "WebhookCreated") set(webhook_id :
     ::std::string::String) set_nullable() empty() }
@@ -6668,37 +7568,46 @@ crate::engine::string_enum! {
     SalesNavigator => "sales_navigator", Organization => "organization", }
 }
 /// The account an event happened on, as the messaging guide shows it.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookAccountInfo {
     /// The provider, for example `LINKEDIN`.
     #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     /// The LinkedIn product the event came through, when relevant.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub feature: ::std::option::Option<WebhookAccountInfoFeature>,
     /// The account owner's id at the provider.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    WebhookAccountInfo { 0 type_ : "type" opt, 1 feature : "feature" opt, 2 user_id :
+    "user_id" opt }
+);
 crate::engine::struct_constructor!(
     WebhookAccountInfo { new() fixed() set(type_ : ::std::string::String, feature :
     WebhookAccountInfoFeature, user_id : ::std::string::String) set_nullable() empty() }
 );
 /// A participant of a chat as deliveries describe it.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookAttendee {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attendee_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attendee_name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attendee_provider_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attendee_profile_url: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    WebhookAttendee { 0 attendee_id : "attendee_id" opt, 1 attendee_name :
+    "attendee_name" opt, 2 attendee_provider_id : "attendee_provider_id" opt, 3
+    attendee_profile_url : "attendee_profile_url" opt }
+);
 crate::engine::struct_constructor!(
     WebhookAttendee { new() fixed() set(attendee_id : ::std::string::String,
     attendee_name : ::std::string::String, attendee_provider_id : ::std::string::String,
@@ -6709,85 +7618,96 @@ crate::engine::struct_constructor!(
 /// only where a page shows the type. Every field but `event` may be absent.
 ///
 /// Example: `{"event":"message_received","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","account_type":"LINKEDIN","webhook_name":"Inbox sync","chat_id":"chat_01HXYZ","timestamp":"2025-05-26T10:00:00.000Z","message_...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MessagingEvent {
     pub event: MessagingWebhookEventsItem,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_type: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_info: ::std::option::Option<WebhookAccountInfo>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook_name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chat_id: ::std::option::Option<::std::string::String>,
     /// When the message was sent (an ISO 8601 date-time).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message_id: ::std::option::Option<::std::string::String>,
     /// The text of the message.
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub message: ::std::option::Option<::std::option::Option<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sender: ::std::option::Option<WebhookAttendee>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attendees: ::std::option::Option<::std::vec::Vec<WebhookAttendee>>,
     /// The reaction, for `message_reaction`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reaction: ::std::option::Option<::serde_json::Value>,
     /// Who reacted, for `message_reaction`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reaction_sender: ::std::option::Option<::serde_json::Value>,
     /// Who read the message, for `message_read`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub read_by: ::std::option::Option<::serde_json::Value>,
     /// Whether the account owner sent the message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_sender: ::std::option::Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attachments: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub subject: ::std::option::Option<::std::option::Option<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_chat_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_message_id: ::std::option::Option<::std::string::String>,
     /// Whether the message records a chat event rather than text.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_event: ::std::option::Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chat_pinned: ::std::option::Option<::serde_json::Value>,
     /// The message this one quotes.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quoted: ::std::option::Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_forwarded: ::std::option::Option<::serde_json::Value>,
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub chat_content_type: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message_type: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_group: ::std::option::Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub folder: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::decode_struct!(
+    MessagingEvent { 0 event : "event" req, 1 account_id : "account_id" opt, 2
+    account_type : "account_type" opt, 3 account_info : "account_info" opt, 4
+    webhook_name : "webhook_name" opt, 5 chat_id : "chat_id" opt, 6 timestamp :
+    "timestamp" opt, 7 message_id : "message_id" opt, 8 message : "message" double, 9
+    sender : "sender" opt, 10 attendees : "attendees" opt, 11 reaction : "reaction" opt,
+    12 reaction_sender : "reaction_sender" opt, 13 read_by : "read_by" opt, 14 is_sender
+    : "is_sender" opt, 15 attachments : "attachments" opt, 16 subject : "subject" double,
+    17 provider_chat_id : "provider_chat_id" opt, 18 provider_message_id :
+    "provider_message_id" opt, 19 is_event : "is_event" opt, 20 chat_pinned :
+    "chat_pinned" opt, 21 quoted : "quoted" opt, 22 is_forwarded : "is_forwarded" opt, 23
+    chat_content_type : "chat_content_type" double, 24 message_type : "message_type" opt,
+    25 is_group : "is_group" opt, 26 folder : "folder" opt }
+);
 crate::engine::struct_constructor!(
     MessagingEvent { new(event : MessagingWebhookEventsItem) fixed() set(account_id :
     ::std::string::String, account_type : ::std::string::String, account_info :
@@ -6807,30 +7727,38 @@ crate::engine::struct_constructor!(
 /// An invitation was accepted and the person is now a relation.
 ///
 /// Example: `{"event":"new_relation","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","account_type":"LINKEDIN","webhook_name":"New relations","timestamp":"2025-05-26T10:00:00.000Z","user_provider_id":"ACoAAA","user_...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct NewRelationEvent {
     /// Always `new_relation`.
     pub event: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_type: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook_name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_provider_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_full_name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_public_identifier: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_profile_url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_picture_url: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    NewRelationEvent { 0 event : "event" req, 1 account_id : "account_id" opt, 2
+    account_type : "account_type" opt, 3 webhook_name : "webhook_name" opt, 4 timestamp :
+    "timestamp" opt, 5 user_provider_id : "user_provider_id" opt, 6 user_full_name :
+    "user_full_name" opt, 7 user_public_identifier : "user_public_identifier" opt, 8
+    user_profile_url : "user_profile_url" opt, 9 user_picture_url : "user_picture_url"
+    opt }
+);
 crate::engine::struct_constructor!(
     NewRelationEvent { new() fixed(event : "new_relation") set(account_id :
     ::std::string::String, account_type : ::std::string::String, webhook_name :
@@ -6843,12 +7771,15 @@ crate::engine::struct_constructor!(
 /// with no `event` field.
 ///
 /// Example: `{"AccountStatus":{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","account_type":"LINKEDIN","message":"OK"}}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccountStatusEvent {
     #[serde(rename = "AccountStatus")]
     pub account_status: AccountStatusChange,
 }
+crate::engine::decode_struct!(
+    AccountStatusEvent { 0 account_status : "AccountStatus" req }
+);
 crate::engine::struct_constructor!(
     AccountStatusEvent { new(account_status : AccountStatusChange) fixed() set()
     set_nullable() empty() }
@@ -6862,17 +7793,21 @@ crate::engine::string_enum! {
     "CREATION_FAIL", Reconnected => "RECONNECTED", SyncSuccess => "SYNC_SUCCESS", Deleted
     => "DELETED", }
 }
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AccountStatusChange {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_type: ::std::option::Option<::std::string::String>,
     /// The new state. The guide shows OK, ERROR, STOPPED, CREDENTIALS, CONNECTING and PERMISSIONS, and its list continues past them; the other values are assumed from the account-status webhook's events. Others decode as unknown.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<AccountStatusChangeMessage>,
 }
+crate::engine::decode_struct!(
+    AccountStatusChange { 0 account_id : "account_id" opt, 1 account_type :
+    "account_type" opt, 2 message : "message" opt }
+);
 crate::engine::struct_constructor!(
     AccountStatusChange { new() fixed() set(account_id : ::std::string::String,
     account_type : ::std::string::String, message : AccountStatusChangeMessage)
@@ -6882,55 +7817,52 @@ crate::engine::struct_constructor!(
 /// rest of the payload is kept as it comes.
 ///
 /// Example: `{"event":"mail_received","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","webhook_name":"Mail","email_id":"mail_01HXYZ","date":"2025-05-26T10:00:00.000Z","subject":"Quarterly report","body_plain":"Pleas...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MailEvent {
     pub event: EmailWebhookEventsItem,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook_name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date: ::std::option::Option<::std::string::String>,
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub subject: ::std::option::Option<::std::option::Option<::std::string::String>>,
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub body: ::std::option::Option<::std::option::Option<::std::string::String>>,
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub body_plain: ::std::option::Option<::std::option::Option<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub has_attachments: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub from_attendee: ::std::option::Option<MailAttendee>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub to_attendees: ::std::option::Option<::std::vec::Vec<MailAttendee>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cc_attendees: ::std::option::Option<::std::vec::Vec<MailAttendee>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bcc_attendees: ::std::option::Option<::std::vec::Vec<MailAttendee>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reply_to_attendees: ::std::option::Option<::std::vec::Vec<MailAttendee>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attachments: ::std::option::Option<
         ::std::vec::Vec<
             ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
         >,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider_id: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
@@ -6941,6 +7873,16 @@ pub struct MailEvent {
         ::serde_json::Value,
     >,
 }
+crate::engine::decode_struct!(
+    MailEvent { 0 event : "event" req, 1 account_id : "account_id" opt, 2 webhook_name :
+    "webhook_name" opt, 3 email_id : "email_id" opt, 4 date : "date" opt, 5 subject :
+    "subject" double, 6 body : "body" double, 7 body_plain : "body_plain" double, 8
+    has_attachments : "has_attachments" opt, 9 from_attendee : "from_attendee" opt, 10
+    to_attendees : "to_attendees" opt, 11 cc_attendees : "cc_attendees" opt, 12
+    bcc_attendees : "bcc_attendees" opt, 13 reply_to_attendees : "reply_to_attendees"
+    opt, 14 attachments : "attachments" opt, 15 provider_id : "provider_id" opt }
+    additional(additional_properties)
+);
 crate::engine::struct_constructor!(
     MailEvent { new(event : EmailWebhookEventsItem) fixed() set(account_id :
     ::std::string::String, webhook_name : ::std::string::String, email_id :
@@ -6954,17 +7896,21 @@ crate::engine::struct_constructor!(
     ::std::string::String, body : ::std::string::String, body_plain :
     ::std::string::String) empty(additional_properties) }
 );
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MailAttendee {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// For example `EMAIL_ADDRESS`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identifier_type: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    MailAttendee { 0 display_name : "display_name" opt, 1 identifier : "identifier" opt,
+    2 identifier_type : "identifier_type" opt }
+);
 crate::engine::struct_constructor!(
     MailAttendee { new() fixed() set(display_name : ::std::string::String, identifier :
     ::std::string::String, identifier_type : ::std::string::String) set_nullable()
@@ -6973,15 +7919,15 @@ crate::engine::struct_constructor!(
 /// A tracked mail was opened or one of its links was clicked. The pages show no more fields than these.
 ///
 /// Example: `{"event":"mail_opened","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","webhook_name":"Tracking","email_id":"mail_01HXYZ"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MailTrackingEvent {
     pub event: EmailTrackingWebhookEventsItem,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook_name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email_id: ::std::option::Option<::std::string::String>,
     /// Properties beyond the declared ones.
     #[serde(flatten)]
@@ -6990,6 +7936,11 @@ pub struct MailTrackingEvent {
         ::serde_json::Value,
     >,
 }
+crate::engine::decode_struct!(
+    MailTrackingEvent { 0 event : "event" req, 1 account_id : "account_id" opt, 2
+    webhook_name : "webhook_name" opt, 3 email_id : "email_id" opt }
+    additional(additional_properties)
+);
 crate::engine::struct_constructor!(
     MailTrackingEvent { new(event : EmailTrackingWebhookEventsItem) fixed()
     set(account_id : ::std::string::String, webhook_name : ::std::string::String,
@@ -6998,17 +7949,17 @@ crate::engine::struct_constructor!(
 /// A calendar event was created, changed or deleted. The pages show no more fields than these, and name only `calendar_event_created`; the other two events are assumed.
 ///
 /// Example: `{"event":"calendar_event_created","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","webhook_name":"Calendar","calendar_id":"cal_01HXYZ","event_id":"evt_01HXYZ"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CalendarEventChange {
     pub event: CalendarEventWebhookEventsItem,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook_name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub calendar_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub event_id: ::std::option::Option<::std::string::String>,
     /// Properties beyond the declared ones.
     #[serde(flatten)]
@@ -7017,6 +7968,11 @@ pub struct CalendarEventChange {
         ::serde_json::Value,
     >,
 }
+crate::engine::decode_struct!(
+    CalendarEventChange { 0 event : "event" req, 1 account_id : "account_id" opt, 2
+    webhook_name : "webhook_name" opt, 3 calendar_id : "calendar_id" opt, 4 event_id :
+    "event_id" opt } additional(additional_properties)
+);
 crate::engine::struct_constructor!(
     CalendarEventChange { new(event : CalendarEventWebhookEventsItem) fixed()
     set(account_id : ::std::string::String, webhook_name : ::std::string::String,
@@ -7024,52 +7980,65 @@ crate::engine::struct_constructor!(
     empty(additional_properties) }
 );
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","to":["john.roe@example.com"],"subject":"Meeting notes","text":"Notes from today's call are attached."}`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateDraftRequest {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    CreateDraftRequest { 0 account_id : "account_id" opt, 1 to : "to" opt, 2 subject :
+    "subject" opt, 3 text : "text" opt }
+);
 crate::engine::struct_constructor!(
     CreateDraftRequest { new() fixed() set(account_id : ::std::string::String, to :
     ::std::vec::Vec < ::std::string::String >, subject : ::std::string::String, text :
     ::std::string::String) set_nullable() empty() }
 );
 /// Example: `{"object":"DraftCreated","draft_id":"drf_01HXYZ"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DraftCreated {
     /// Always `DraftCreated`.
     pub object: ::std::string::String,
     pub draft_id: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    DraftCreated { 0 object : "object" req, 1 draft_id : "draft_id" req }
+);
 crate::engine::struct_constructor!(
     DraftCreated { new(draft_id : ::std::string::String) fixed(object : "DraftCreated")
     set() set_nullable() empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Calendar {
     /// Always `Calendar`.
     pub object: ::std::string::String,
     pub id: ::std::string::String,
     pub name: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     pub is_read_only: bool,
     pub is_owned_by_user: bool,
     pub is_default: bool,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub background_color: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    Calendar { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
+    description : "description" opt, 4 is_read_only : "is_read_only" req, 5
+    is_owned_by_user : "is_owned_by_user" req, 6 is_default : "is_default" req, 7
+    background_color : "background_color" opt, 8 timezone : "timezone" opt }
+);
 crate::engine::struct_constructor!(
     Calendar { new(id : ::std::string::String, name : ::std::string::String, is_read_only
     : bool, is_owned_by_user : bool, is_default : bool) fixed(object : "Calendar")
@@ -7080,41 +8049,48 @@ crate::engine::struct_constructor!(
 /// `object`, and the fixture has `next_cursor` optional, so only `data` is required.
 ///
 /// Example: `{"object":"CalendarList","data":[{"object":"Calendar","id":"cal_01HXYZ","name":"Work","is_read_only":false,"is_owned_by_user":true,"is_default":true,"timezone":"Europe/Paris"}],"next_cursor":null}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CalendarList {
     /// Always `CalendarList`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<::std::string::String>,
     pub data: ::std::vec::Vec<Calendar>,
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub next_cursor: ::std::option::Option<::std::option::Option<ResponseCursor>>,
 }
+crate::engine::decode_struct!(
+    CalendarList { 0 object : "object" opt, 1 data : "data" req, 2 next_cursor :
+    "next_cursor" double }
+);
 crate::engine::struct_constructor!(
     CalendarList { new(data : ::std::vec::Vec < Calendar >) fixed() set(object :
     ::std::string::String) set_nullable(next_cursor : ResponseCursor) empty() }
 );
 /// Timed
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EventTimeTimed {
     pub date_time: UtcDateTime,
     pub time_zone: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    EventTimeTimed { 0 date_time : "date_time" req, 1 time_zone : "time_zone" req }
+);
 crate::engine::struct_constructor!(
     EventTimeTimed { new(date_time : UtcDateTime, time_zone : ::std::string::String)
     fixed() set() set_nullable() empty() }
 );
 /// All day
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EventTimeAllDay {
     pub date: crate::engine::Date,
 }
+crate::engine::decode_struct!(EventTimeAllDay { 0 date : "date" req });
 crate::engine::struct_constructor!(
     EventTimeAllDay { new(date : crate ::engine::Date) fixed() set() set_nullable()
     empty() }
@@ -7138,22 +8114,26 @@ crate::engine::string_enum! {
     pub enum EventAttendeeResponseStatus(Unknown) { Yes => "yes", No => "no", Maybe =>
     "maybe", Noreply => "noreply", }
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EventAttendee {
     pub email: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub response_status: ::std::option::Option<EventAttendeeResponseStatus>,
 }
+crate::engine::decode_struct!(
+    EventAttendee { 0 email : "email" req, 1 display_name : "display_name" opt, 2
+    response_status : "response_status" opt }
+);
 crate::engine::struct_constructor!(
     EventAttendee { new(email : ::std::string::String) fixed() set(display_name :
     ::std::string::String, response_status : EventAttendeeResponseStatus) set_nullable()
     empty() }
 );
 /// Example: `{"object":"CalendarEvent","id":"evt_01HXYZ","calendar_id":"cal_01HXYZ","title":"Weekly sync","start":{"date_time":"2025-06-02T09:00:00.000Z","time_zone":"Europe/Paris"},"end":{"date_time":"2025-06-02T...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CalendarEvent {
     /// Always `CalendarEvent`.
@@ -7161,23 +8141,30 @@ pub struct CalendarEvent {
     pub id: ::std::string::String,
     pub calendar_id: ::std::string::String,
     pub title: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_all_day: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_cancelled: ::std::option::Option<bool>,
     pub start: EventTime,
     pub end: EventTime,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attendees: ::std::option::Option<::std::vec::Vec<EventAttendee>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<UtcDateTime>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<UtcDateTime>,
 }
+crate::engine::decode_struct!(
+    CalendarEvent { 0 object : "object" req, 1 id : "id" req, 2 calendar_id :
+    "calendar_id" req, 3 title : "title" req, 4 body : "body" opt, 5 location :
+    "location" opt, 6 is_all_day : "is_all_day" opt, 7 is_cancelled : "is_cancelled" opt,
+    8 start : "start" req, 9 end : "end" req, 10 attendees : "attendees" opt, 11
+    created_at : "created_at" opt, 12 updated_at : "updated_at" opt }
+);
 crate::engine::struct_constructor!(
     CalendarEvent { new(id : ::std::string::String, calendar_id : ::std::string::String,
     title : ::std::string::String, start : EventTime, end : EventTime) fixed(object :
@@ -7188,29 +8175,35 @@ crate::engine::struct_constructor!(
 /// Events in the `{data, next_cursor}` shape; only `data` is required (as for `CalendarList`).
 ///
 /// Example: `{"object":"CalendarEventList","data":[{"object":"CalendarEvent","id":"evt_01HXZA","calendar_id":"cal_01HXYZ","title":"Offsite","start":{"date":"2025-06-10"},"end":{"date":"2025-06-11"}}],"next_cursor"...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CalendarEventList {
     /// Always `CalendarEventList`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<::std::string::String>,
     pub data: ::std::vec::Vec<CalendarEvent>,
     #[serde(
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::engine::double_option"
+        serialize_with = "crate::engine::double_option::serialize"
     )]
     pub next_cursor: ::std::option::Option<::std::option::Option<ResponseCursor>>,
 }
+crate::engine::decode_struct!(
+    CalendarEventList { 0 object : "object" opt, 1 data : "data" req, 2 next_cursor :
+    "next_cursor" double }
+);
 crate::engine::struct_constructor!(
     CalendarEventList { new(data : ::std::vec::Vec < CalendarEvent >) fixed() set(object
     : ::std::string::String) set_nullable(next_cursor : ResponseCursor) empty() }
 );
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateCalendarEventRequestAttendeesItem {
     pub email: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    CreateCalendarEventRequestAttendeesItem { 0 email : "email" req }
+);
 crate::engine::struct_constructor!(
     CreateCalendarEventRequestAttendeesItem { new(email : ::std::string::String) fixed()
     set() set_nullable() empty() }
@@ -7220,27 +8213,32 @@ crate::engine::string_enum! {
     => "private", }
 }
 /// Example: `{"title":"Quarterly review","start":{"date_time":"2025-09-15T09:00:00.000Z","time_zone":"Europe/Paris"},"end":{"date_time":"2025-09-15T10:00:00.000Z","time_zone":"Europe/Paris"},"attendees":[{"email":...`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateCalendarEventRequest {
     pub title: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::string::String>,
     pub start: EventTime,
     pub end: EventTime,
     /// People to invite. The vendor fixture requires this list; the guide's examples do not show whether PostPress does, and a server that requires it rejects a request without it with a clear 400, while one that does not would reject nothing, so the client keeps it optional (the gap rule) and sends an empty list to invite nobody.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attendees: ::std::option::Option<
         ::std::vec::Vec<CreateCalendarEventRequestAttendeesItem>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub visibility: ::std::option::Option<CreateCalendarEventRequestVisibility>,
     /// RRULE, EXRULE, RDATE and EXDATE lines (RFC 5545).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub recurrence: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::engine::decode_struct!(
+    CreateCalendarEventRequest { 0 title : "title" req, 1 body : "body" opt, 2 location :
+    "location" opt, 3 start : "start" req, 4 end : "end" req, 5 attendees : "attendees"
+    opt, 6 visibility : "visibility" opt, 7 recurrence : "recurrence" opt }
+);
 crate::engine::struct_constructor!(
     CreateCalendarEventRequest { new(title : ::std::string::String, start : EventTime,
     end : EventTime) fixed() set(body : ::std::string::String, location :
@@ -7250,24 +8248,29 @@ crate::engine::struct_constructor!(
     ::std::string::String >) set_nullable() empty() }
 );
 /// Example: `{"title":"Quarterly review (moved)","location":"Room 4"}`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateCalendarEventRequest {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start: ::std::option::Option<EventTime>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub end: ::std::option::Option<EventTime>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attendees: ::std::option::Option<
         ::std::vec::Vec<CreateCalendarEventRequestAttendeesItem>,
     >,
 }
+crate::engine::decode_struct!(
+    UpdateCalendarEventRequest { 0 title : "title" opt, 1 body : "body" opt, 2 location :
+    "location" opt, 3 start : "start" opt, 4 end : "end" opt, 5 attendees : "attendees"
+    opt }
+);
 crate::engine::struct_constructor!(
     UpdateCalendarEventRequest { new() fixed() set(title : ::std::string::String, body :
     ::std::string::String, location : ::std::string::String, start : EventTime, end :
@@ -7275,13 +8278,16 @@ crate::engine::struct_constructor!(
     set_nullable() empty() }
 );
 /// Example: `{"object":"CalendarEventCreated","event_id":"evt_01HXYZ"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CalendarEventCreated {
     /// Always `CalendarEventCreated`.
     pub object: ::std::string::String,
     pub event_id: ::std::string::String,
 }
+crate::engine::decode_struct!(
+    CalendarEventCreated { 0 object : "object" req, 1 event_id : "event_id" req }
+);
 crate::engine::struct_constructor!(
     CalendarEventCreated { new(event_id : ::std::string::String) fixed(object :
     "CalendarEventCreated") set() set_nullable() empty() }
@@ -7295,24 +8301,28 @@ crate::engine::string_enum! {
 /// accepted and `event_id` is optional.
 ///
 /// Example: `{"object":"CalendarEventEdited","event_id":"evt_01HXYZ"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CalendarEventEdited {
     pub object: CalendarEventEditedObject,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub event_id: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    CalendarEventEdited { 0 object : "object" req, 1 event_id : "event_id" opt }
+);
 crate::engine::struct_constructor!(
     CalendarEventEdited { new(object : CalendarEventEditedObject) fixed() set(event_id :
     ::std::string::String) set_nullable() empty() }
 );
 /// Example: `{"object":"CalendarEventDeleted"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CalendarEventDeleted {
     /// Always `CalendarEventDeleted`.
     pub object: ::std::string::String,
 }
+crate::engine::decode_struct!(CalendarEventDeleted { 0 object : "object" req });
 crate::engine::struct_constructor!(
     CalendarEventDeleted { new() fixed(object : "CalendarEventDeleted") set()
     set_nullable() empty() }
@@ -7421,14 +8431,17 @@ crate::engine::string_enum! {
     pub enum UsersGetProfileLinkedinApi(Unknown) { Recruiter => "recruiter",
     SalesNavigator => "sales_navigator", }
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EditOwnProfileRequestLocation {
     /// A LOCATION id from the LinkedIn search parameters.
     pub id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub postal_code: ::std::option::Option<::std::string::String>,
 }
+crate::engine::decode_struct!(
+    EditOwnProfileRequestLocation { 0 id : "id" req, 1 postal_code : "postal_code" opt }
+);
 crate::engine::struct_constructor!(
     EditOwnProfileRequestLocation { new(id : ::std::string::String) fixed()
     set(postal_code : ::std::string::String) set_nullable() empty() }

@@ -1,0 +1,174 @@
+//! Decoding JSON objects into generated structs, for less compile time than serde's derive.
+//!
+//! `#[derive(Deserialize)]` writes, for every struct, a field enum with three visitors, a
+//! sequence visitor JSON never uses, and a map visitor: about half of a generated crate's
+//! expanded code, and most of its `cargo check` time. [`decode_struct!`](crate::engine::decode_struct)
+//! writes one small map visitor per struct; the rest is generic code here, type-checked once
+//! for every struct of every generated crate. It keeps the derive's behaviour for objects:
+//! declared keys by their wire names, unknown keys ignored or kept in the struct's
+//! additional-properties map, a repeated key an error, a missing required field an error
+//! naming it, missing optional fields `None`.
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use std::fmt;
+
+/// Which declared field a key names (its index in the struct's wire names), or an undeclared
+/// key: its text when the struct keeps unknown keys, `None` when it ignores them.
+#[doc(hidden)]
+pub enum Key {
+    Known(usize),
+    Unknown(Option<String>),
+}
+
+/// The seed that reads one object key against a struct's wire names, without allocating for
+/// declared keys.
+#[doc(hidden)]
+pub struct Fields {
+    names: &'static [&'static str],
+    keep_unknown: bool,
+}
+
+impl Fields {
+    pub fn new(names: &'static [&'static str], keep_unknown: bool) -> Self {
+        Self {
+            names,
+            keep_unknown,
+        }
+    }
+
+    fn key(&self, text: &str) -> Key {
+        match self.names.iter().position(|n| *n == text) {
+            Some(i) => Key::Known(i),
+            None => Key::Unknown(self.keep_unknown.then(|| text.to_owned())),
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Fields {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Fields {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Key, E> {
+        Ok(self.key(text))
+    }
+
+    fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<Key, E> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(self.key(text)),
+            Err(_) => Ok(Key::Unknown(
+                self.keep_unknown
+                    .then(|| String::from_utf8_lossy(bytes).into_owned()),
+            )),
+        }
+    }
+}
+
+/// Reads the value of a declared key into its slot; a key seen twice is an error, as with the
+/// derive.
+#[doc(hidden)]
+pub fn slot<'de, T, A>(
+    slot: &mut Option<T>,
+    map: &mut A,
+    name: &'static str,
+) -> Result<(), A::Error>
+where
+    T: de::Deserialize<'de>,
+    A: MapAccess<'de>,
+{
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// A required field's value, or the derive's "missing field" error.
+#[doc(hidden)]
+pub fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
+}
+
+/// Skips the value of an undeclared key.
+#[doc(hidden)]
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<de::IgnoredAny>().map(|_| ())
+}
+
+/// `Deserialize` for a generated struct from its fields' wire names: each field is `req`
+/// (must be present), `opt` (an `Option`, `None` when absent or `null`) or `double` (an
+/// `Option<Option<_>>`: absent `None`, `null` `Some(None)`), numbered by its position.
+/// `additional(field)` names the map that keeps undeclared keys.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __decode_struct {
+    ($name:ident { $($index:literal $field:ident: $wire:literal $mode:ident),* $(,)? }) => {
+        $crate::engine::decode_struct!(@impl $name { $($index $field: $wire $mode),* } [] false);
+    };
+    ($name:ident { $($index:literal $field:ident: $wire:literal $mode:ident),* $(,)? } additional($extra:ident)) => {
+        $crate::engine::decode_struct!(@impl $name { $($index $field: $wire $mode),* } [$extra] true);
+    };
+    (@impl $name:ident { $($index:literal $field:ident: $wire:literal $mode:ident),* } [$($extra:ident)?] $keep:literal) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct ObjectVisitor;
+                impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("struct ", stringify!($name)))
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<$name, A::Error> {
+                        const NAMES: &[&str] = &[$($wire),*];
+                        $(let mut $field = ::std::option::Option::None;)*
+                        $(let mut $extra = ::std::collections::BTreeMap::new();)?
+                        while let ::std::option::Option::Some(key) =
+                            map.next_key_seed($crate::engine::decode::Fields::new(NAMES, $keep))?
+                        {
+                            match key {
+                                $($crate::engine::decode::Key::Known($index) => {
+                                    $crate::engine::decode::slot(&mut $field, &mut map, $wire)?
+                                })*
+                                $($crate::engine::decode::Key::Unknown(::std::option::Option::Some(name)) => {
+                                    $extra.insert(name, map.next_value()?);
+                                })?
+                                _ => $crate::engine::decode::skip(&mut map)?,
+                            }
+                        }
+                        ::std::result::Result::Ok($name {
+                            $($field: $crate::engine::decode_struct!(@finish $mode $field $wire),)*
+                            $($extra,)?
+                        })
+                    }
+                }
+                deserializer.deserialize_map(ObjectVisitor)
+            }
+        }
+    };
+    (@finish req $field:ident $wire:literal) => {
+        $crate::engine::decode::required($field, $wire)?
+    };
+    (@finish opt $field:ident $wire:literal) => {
+        $field.unwrap_or_default()
+    };
+    (@finish double $field:ident $wire:literal) => {
+        $field
+    };
+}
+
+#[doc(hidden)]
+pub use crate::__decode_struct as decode_struct;
