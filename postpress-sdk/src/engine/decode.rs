@@ -172,3 +172,99 @@ macro_rules! __decode_struct {
 
 #[doc(hidden)]
 pub use crate::__decode_struct as decode_struct;
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    #[derive(Debug, PartialEq)]
+    struct Sample {
+        id: String,
+        r#type: Option<String>,
+        note: Option<Option<String>>,
+        count: Option<u32>,
+    }
+    crate::engine::decode_struct!(Sample { 0 id: "id" req, 1 r#type: "type" opt, 2 note: "note" double, 3 count: "Count" opt });
+
+    #[derive(Debug, PartialEq)]
+    struct Open {
+        name: String,
+        additional_properties: BTreeMap<String, serde_json::Value>,
+    }
+    crate::engine::decode_struct!(Open { 0 name: "name" req } additional(additional_properties));
+
+    fn sample(json: &str) -> Result<Sample, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn fields_follow_their_wire_names_and_modes() {
+        let full = sample(r#"{"id":"a","type":"t","note":"n","Count":3,"extra":[1,{"x":null}]}"#);
+        assert_eq!(
+            full,
+            Ok(Sample {
+                id: "a".into(),
+                r#type: Some("t".into()),
+                note: Some(Some("n".into())),
+                count: Some(3),
+            })
+        );
+        // Absent optionals are `None`; `null` is `None` for `opt`, `Some(None)` for `double`.
+        let sparse = sample(r#"{"id":"a","type":null,"note":null}"#).unwrap();
+        assert_eq!(
+            (sparse.r#type, sparse.note, sparse.count),
+            (None, Some(None), None)
+        );
+        assert_eq!(sample(r#"{"id":"a"}"#).unwrap().note, None);
+    }
+
+    #[test]
+    fn errors_read_like_the_derives() {
+        let missing = sample(r#"{"type":"t"}"#).unwrap_err();
+        assert!(missing.starts_with("missing field `id`"), "{missing}");
+        let twice = sample(r#"{"id":"a","id":"b"}"#).unwrap_err();
+        assert!(twice.starts_with("duplicate field `id`"), "{twice}");
+        let wrong = sample(r#"{"id":1}"#).unwrap_err();
+        assert!(
+            wrong.starts_with("invalid type: integer `1`, expected a string"),
+            "{wrong}"
+        );
+        let not_object = sample("[]").unwrap_err();
+        assert!(
+            not_object.contains("expected struct Sample"),
+            "{not_object}"
+        );
+    }
+
+    #[test]
+    fn undeclared_keys_are_kept_when_the_struct_has_a_map_for_them() {
+        let open: Open = serde_json::from_str(r#"{"name":"n","a":1,"b":{"c":true}}"#).unwrap();
+        assert_eq!(open.name, "n");
+        assert_eq!(
+            serde_json::to_string(&open.additional_properties).unwrap(),
+            r#"{"a":1,"b":{"c":true}}"#
+        );
+    }
+
+    #[test]
+    fn buffered_input_decodes_too() {
+        // Untagged unions hand their variants a buffered copy of the object.
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(untagged)]
+        #[allow(dead_code)] // only decoded
+        enum Either {
+            Sample(Sample),
+            Other(u8),
+        }
+        let value: Either = serde_json::from_str(r#"{"id":"a","Count":2}"#).unwrap();
+        assert!(matches!(
+            value,
+            Either::Sample(Sample { count: Some(2), .. })
+        ));
+        let path = serde_path_to_error::deserialize::<_, Sample>(
+            &mut serde_json::Deserializer::from_str(r#"{"id":"a","Count":"x"}"#),
+        )
+        .unwrap_err();
+        assert_eq!(path.path().to_string(), "Count");
+    }
+}
