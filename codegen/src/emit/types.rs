@@ -83,29 +83,18 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     } else {
         quote!()
     };
+    // The fields carry no serde attributes: `json_object!` (below) reads and writes them.
     let fields = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.ident);
-        let wire = &f.wire;
         let inner = rust_type(&f.ty, Scope::Types, false);
         let doc = field_doc(f);
-        let rename = if &f.ident != wire { quote!(#[serde(rename = #wire)]) } else { quote!() };
-        // Serialization attributes only: decoding is `decode_struct!`'s (below).
-        let (attr, ty) = match (f.required, f.nullable) {
-            (true, false) => (quote!(), inner),
-            (true, true) => (quote!(), quote!(::std::option::Option<#inner>)),
-            (false, false) => (
-                quote!(#[serde(skip_serializing_if = "::std::option::Option::is_none")]),
-                quote!(::std::option::Option<#inner>),
-            ),
-            (false, true) => (
-                quote!(#[serde(skip_serializing_if = "::std::option::Option::is_none", serialize_with = "crate::engine::double_option::serialize")]),
-                quote!(::std::option::Option<::std::option::Option<#inner>>),
-            ),
+        let ty = match (f.required, f.nullable) {
+            (true, false) => inner,
+            (true, true) | (false, false) => quote!(::std::option::Option<#inner>),
+            (false, true) => quote!(::std::option::Option<::std::option::Option<#inner>>),
         };
         quote! {
             #doc
-            #rename
-            #attr
             pub #ident: #ty,
         }
     });
@@ -113,28 +102,28 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         let ty = rust_type(ty, Scope::Types, false);
         quote! {
             /// Properties beyond the declared ones.
-            #[serde(flatten)]
             pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
     let constructor = struct_constructor(name, s);
-    let decode = decode_struct(name, s);
+    let json = json_object(name, s);
     quote! {
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, #default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #extra
         }
-        #decode
+        #json
         #constructor
     }
 }
 
-/// `Deserialize` through the engine's `decode_struct!`: the fields' wire names and how each
-/// treats absence and `null`. Serde's derive writes several times as much code per struct,
-/// and decoding is most of what a generated crate costs to check (BENCHMARKS.md).
-fn decode_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+/// `Serialize` and `Deserialize` through the engine's `json_object!`: the fields' wire names
+/// and how each treats absence and `null`. Serde's derives write several times as much code
+/// per struct, and that code is most of what a generated crate costs to check
+/// (BENCHMARKS.md).
+fn json_object(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let fields = s.fields.iter().enumerate().map(|(i, f)| {
         let index = proc_macro2::Literal::usize_unsuffixed(i);
         let ident = format_ident!("{}", f.ident);
@@ -143,8 +132,9 @@ fn decode_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             "{}",
             match (f.required, f.nullable) {
                 (true, false) => "req",
+                (true, true) => "nullable",
+                (false, false) => "opt",
                 (false, true) => "double",
-                _ => "opt",
             }
         );
         quote!(#index #ident: #wire #mode)
@@ -154,7 +144,7 @@ fn decode_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         .as_ref()
         .map(|_| quote!(additional(additional_properties)));
     quote! {
-        crate::engine::decode_struct!(#name { #(#fields),* } #extra);
+        crate::engine::json_object!(#name { #(#fields),* } #extra);
     }
 }
 

@@ -7,8 +7,6 @@
 
 mod auth;
 mod config;
-#[doc(hidden)]
-pub mod decode;
 pub mod double_option;
 mod error;
 #[doc(hidden)]
@@ -28,12 +26,14 @@ mod retry;
 pub mod setters;
 mod transport;
 mod variant;
+#[doc(hidden)]
+pub mod object;
 pub mod webhook;
 
 pub use auth::{ApiKey, AuthPlacement};
 pub use config::{EngineConfig, RateLimit, RequestOptions};
 #[doc(hidden)]
-pub use decode::decode_struct;
+pub use object::{decode_struct, encode_struct, json_object};
 pub use error::{ApiError, Error, Result};
 pub use fault::{TransportError, TransportFault};
 pub use multipart::Part;

@@ -1,13 +1,16 @@
-//! Decoding JSON objects into generated structs, for less compile time than serde's derive.
+//! Generated structs as JSON objects: `Deserialize` and `Serialize` written by two small
+//! declarative macros instead of serde's derives, for less compile time.
 //!
-//! `#[derive(Deserialize)]` writes, for every struct, a field enum with three visitors, a
-//! sequence visitor JSON never uses, and a map visitor: about half of a generated crate's
-//! expanded code, and most of its `cargo check` time. [`decode_struct!`](crate::engine::decode_struct)
-//! writes one small map visitor per struct; the rest is generic code here, type-checked once
-//! for every struct of every generated crate. It keeps the derive's behaviour for objects:
-//! declared keys by their wire names, unknown keys ignored or kept in the struct's
-//! additional-properties map, a repeated key an error, a missing required field an error
-//! naming it, missing optional fields `None`.
+//! The derives write, for every struct, a field enum with three visitors, a sequence visitor
+//! JSON never uses, a map visitor, and a serializer that counts its fields through a chain of
+//! conditionals: most of a generated crate's expanded code, and most of its `cargo check` time.
+//! [`decode_struct!`](crate::engine::decode_struct) writes one small map visitor per struct,
+//! [`encode_struct!`](crate::engine::encode_struct) one `serialize` with a line per field; the
+//! rest is generic code here, type-checked once for every struct of every generated crate.
+//! Both keep the derives' behaviour for objects: declared keys by their wire names, absent
+//! optional fields left out (and `None` when read), `null` kept apart from absence where a
+//! field says so, undeclared keys ignored or kept in the struct's additional-properties map,
+//! a repeated key an error, a missing required field an error naming it.
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use std::fmt;
@@ -106,8 +109,9 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
 }
 
 /// `Deserialize` for a generated struct from its fields' wire names: each field is `req`
-/// (must be present), `opt` (an `Option`, `None` when absent or `null`) or `double` (an
-/// `Option<Option<_>>`: absent `None`, `null` `Some(None)`), numbered by its position.
+/// (must be present), `opt` or `nullable` (an `Option`, `None` when absent or `null`; they
+/// differ in writing) or `double` (an `Option<Option<_>>`: absent `None`, `null`
+/// `Some(None)`), numbered by its position.
 /// `additional(field)` names the map that keeps undeclared keys.
 #[doc(hidden)]
 #[macro_export]
@@ -137,16 +141,16 @@ macro_rules! __decode_struct {
                         $(let mut $field = ::std::option::Option::None;)*
                         $(let mut $extra = ::std::collections::BTreeMap::new();)?
                         while let ::std::option::Option::Some(key) =
-                            map.next_key_seed($crate::engine::decode::Fields::new(NAMES, $keep))?
+                            map.next_key_seed($crate::engine::object::Fields::new(NAMES, $keep))?
                         {
                             match key {
-                                $($crate::engine::decode::Key::Known($index) => {
-                                    $crate::engine::decode::slot(&mut $field, &mut map, $wire)?
+                                $($crate::engine::object::Key::Known($index) => {
+                                    $crate::engine::object::slot(&mut $field, &mut map, $wire)?
                                 })*
-                                $($crate::engine::decode::Key::Unknown(::std::option::Option::Some(name)) => {
+                                $($crate::engine::object::Key::Unknown(::std::option::Option::Some(name)) => {
                                     $extra.insert(name, map.next_value()?);
                                 })?
-                                _ => $crate::engine::decode::skip(&mut map)?,
+                                _ => $crate::engine::object::skip(&mut map)?,
                             }
                         }
                         ::std::result::Result::Ok($name {
@@ -160,9 +164,12 @@ macro_rules! __decode_struct {
         }
     };
     (@finish req $field:ident $wire:literal) => {
-        $crate::engine::decode::required($field, $wire)?
+        $crate::engine::object::required($field, $wire)?
     };
     (@finish opt $field:ident $wire:literal) => {
+        $field.unwrap_or_default()
+    };
+    (@finish nullable $field:ident $wire:literal) => {
         $field.unwrap_or_default()
     };
     (@finish double $field:ident $wire:literal) => {
@@ -172,6 +179,98 @@ macro_rules! __decode_struct {
 
 #[doc(hidden)]
 pub use crate::__decode_struct as decode_struct;
+
+/// `Serialize` for a generated struct, the counterpart of [`decode_struct!`](crate::engine::decode_struct)
+/// with the same field list: `req` and `nullable` fields are always written (a `nullable`
+/// `None` as `null`), `opt` and `double` fields only when `Some` (a `double` field's
+/// `Some(None)` as `null`); `additional(field)`
+/// writes the map's entries beside the declared fields.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __encode_struct {
+    ($name:ident { $($index:literal $field:ident: $wire:literal $mode:ident),* $(,)? }) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeStruct as _;
+                let len = 0 $(+ $crate::engine::encode_struct!(@count $mode self.$field))*;
+                #[allow(unused_mut)]
+                let mut object = serializer.serialize_struct(stringify!($name), len)?;
+                $($crate::engine::encode_struct!(@field $mode object self.$field, $wire);)*
+                object.end()
+            }
+        }
+    };
+    ($name:ident { $($index:literal $field:ident: $wire:literal $mode:ident),* $(,)? } additional($extra:ident)) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap as _;
+                let mut object = serializer.serialize_map(::std::option::Option::None)?;
+                $($crate::engine::encode_struct!(@entry $mode object self.$field, $wire);)*
+                for (key, value) in &self.$extra {
+                    object.serialize_entry(key, value)?;
+                }
+                object.end()
+            }
+        }
+    };
+    // `req` and `nullable` fields are always written (`None` as `null`); `opt` and `double`
+    // ones only when `Some`.
+    (@count req $value:expr) => {
+        1
+    };
+    (@count nullable $value:expr) => {
+        1
+    };
+    (@count $mode:ident $value:expr) => {
+        usize::from($value.is_some())
+    };
+    (@field req $object:ident $value:expr, $wire:literal) => {
+        $object.serialize_field($wire, &$value)?
+    };
+    (@field nullable $object:ident $value:expr, $wire:literal) => {
+        $object.serialize_field($wire, &$value)?
+    };
+    (@field $mode:ident $object:ident $value:expr, $wire:literal) => {
+        match &$value {
+            ::std::option::Option::Some(value) => $object.serialize_field($wire, value)?,
+            ::std::option::Option::None => $object.skip_field($wire)?,
+        }
+    };
+    (@entry req $object:ident $value:expr, $wire:literal) => {
+        $object.serialize_entry($wire, &$value)?
+    };
+    (@entry nullable $object:ident $value:expr, $wire:literal) => {
+        $object.serialize_entry($wire, &$value)?
+    };
+    (@entry $mode:ident $object:ident $value:expr, $wire:literal) => {
+        if let ::std::option::Option::Some(value) = &$value {
+            $object.serialize_entry($wire, value)?
+        }
+    };
+}
+
+#[doc(hidden)]
+pub use crate::__encode_struct as encode_struct;
+
+/// Both directions from one field list: [`decode_struct!`](crate::engine::decode_struct) and
+/// [`encode_struct!`](crate::engine::encode_struct). Generated structs use this.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __json_object {
+    ($($fields:tt)*) => {
+        $crate::engine::decode_struct!($($fields)*);
+        $crate::engine::encode_struct!($($fields)*);
+    };
+}
+
+#[doc(hidden)]
+pub use crate::__json_object as json_object;
 
 #[cfg(test)]
 mod tests {
@@ -183,15 +282,20 @@ mod tests {
         r#type: Option<String>,
         note: Option<Option<String>>,
         count: Option<u32>,
+        parent: Option<String>,
     }
-    crate::engine::decode_struct!(Sample { 0 id: "id" req, 1 r#type: "type" opt, 2 note: "note" double, 3 count: "Count" opt });
+    crate::engine::json_object!(Sample { 0 id: "id" req, 1 r#type: "type" opt, 2 note: "note" double, 3 count: "Count" opt, 4 parent: "parent" nullable });
 
     #[derive(Debug, PartialEq)]
     struct Open {
         name: String,
         additional_properties: BTreeMap<String, serde_json::Value>,
     }
-    crate::engine::decode_struct!(Open { 0 name: "name" req } additional(additional_properties));
+    crate::engine::json_object!(Open { 0 name: "name" req } additional(additional_properties));
+
+    #[derive(Debug, PartialEq)]
+    struct Empty {}
+    crate::engine::json_object!(Empty {});
 
     fn sample(json: &str) -> Result<Sample, String> {
         serde_json::from_str(json).map_err(|e| e.to_string())
@@ -207,6 +311,7 @@ mod tests {
                 r#type: Some("t".into()),
                 note: Some(Some("n".into())),
                 count: Some(3),
+                parent: None,
             })
         );
         // Absent optionals are `None`; `null` is `None` for `opt`, `Some(None)` for `double`.
@@ -216,6 +321,28 @@ mod tests {
             (None, Some(None), None)
         );
         assert_eq!(sample(r#"{"id":"a"}"#).unwrap().note, None);
+    }
+
+    #[test]
+    fn writing_leaves_absent_fields_out_and_keeps_null_apart() {
+        // A `nullable` field is always written: `null` when `None`, absent or not when read.
+        for json in [
+            r#"{"id":"a","parent":null}"#,
+            r#"{"id":"a","note":null,"parent":"p"}"#,
+            r#"{"id":"a","type":"t","note":"n","Count":3,"parent":null}"#,
+        ] {
+            assert_eq!(serde_json::to_string(&sample(json).unwrap()).unwrap(), json);
+        }
+        // `null` for an `opt` field reads as absent, and is written as absent.
+        let read = sample(r#"{"id":"a","type":null}"#).unwrap();
+        assert_eq!(serde_json::to_string(&read).unwrap(), r#"{"id":"a","parent":null}"#);
+        let open: Open = serde_json::from_str(r#"{"name":"n","z":[1],"a":{}}"#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&open).unwrap(),
+            r#"{"name":"n","a":{},"z":[1]}"#
+        );
+        let empty: Empty = serde_json::from_str(r#"{"ignored":1}"#).unwrap();
+        assert_eq!(serde_json::to_string(&empty).unwrap(), "{}");
     }
 
     #[test]
