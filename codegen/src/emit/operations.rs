@@ -698,17 +698,15 @@ fn send_fns(op: &Operation) -> TokenStream {
             Some(Success::Binary) | None => quote!(::std::result::Result::Ok(raw)),
         }
     };
+    let single_json = op.response_enum.is_none()
+        && matches!(op.success.first().map(|c| &c.body), Some(Success::Json(_)));
+    let send = if single_json {
+        quote!(crate::engine::send_fns!(json #out);)
+    } else {
+        quote!(crate::engine::send_fns!(#out, |raw| #decode);)
+    };
     quote! {
-        /// Sends the request and returns the decoded body.
-        pub async fn send(self) -> crate::engine::Result<#out> {
-            ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-        }
-        /// Sends the request and returns the body with the status, headers and request id.
-        pub async fn send_with_response(self) -> crate::engine::Result<crate::engine::Response<#out>> {
-            let req = self.build()?;
-            let raw = self.client.engine().execute(req).await?;
-            #decode
-        }
+        #send
         #stream
     }
 }
@@ -843,17 +841,11 @@ fn emit_builder(model: &Model, op: &Operation) -> TokenStream {
         } else {
             fields.push(quote!(#id: ::std::option::Option<#ty>,));
             let arg = if p.text {
-                quote!(value: impl ::std::convert::Into<::std::string::String>)
+                quote!(::std::string::String)
             } else {
-                quote!(value: impl ::std::convert::Into<#ty>)
+                quote!(#ty)
             };
-            setters.push(quote! {
-                #pdoc
-                pub fn #id(mut self, #arg) -> Self {
-                    self.#id = ::std::option::Option::Some(value.into());
-                    self
-                }
-            });
+            setters.push(quote!(#pdoc #id: #arg));
         }
     }
     if let Some(b) = &op.body {
@@ -862,15 +854,11 @@ fn emit_builder(model: &Model, op: &Operation) -> TokenStream {
             fields.push(quote!(body: #ty,));
         } else {
             fields.push(quote!(body: ::std::option::Option<#ty>,));
-            setters.push(quote! {
-                /// Sets the request body.
-                pub fn body(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
-                    self.body = ::std::option::Option::Some(value.into());
-                    self
-                }
-            });
+            setters.push(quote!(#[doc = " Sets the request body."] body: #ty));
         }
     }
+    let setters =
+        (!setters.is_empty()).then(|| quote!(crate::engine::optional_setters!(#(#setters),*);));
     let idempotency = op
         .idempotent
         .then(|| quote!(crate::engine::idempotency_key_setter!();));
@@ -889,7 +877,7 @@ fn emit_builder(model: &Model, op: &Operation) -> TokenStream {
             options: crate::engine::RequestOptions,
         }
         impl #builder {
-            #(#setters)*
+            #setters
             #idempotency
             crate::engine::request_option_setters!();
             #build

@@ -16,6 +16,8 @@ mod fault;
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
 mod multipart;
+#[doc(hidden)]
+pub mod object;
 mod pagination;
 mod prepared;
 mod query;
@@ -26,17 +28,15 @@ mod retry;
 pub mod setters;
 mod transport;
 mod variant;
-#[doc(hidden)]
-pub mod object;
 pub mod webhook;
 
 pub use auth::{ApiKey, AuthPlacement};
 pub use config::{EngineConfig, RateLimit, RequestOptions};
-#[doc(hidden)]
-pub use object::{decode_struct, encode_struct, json_object};
 pub use error::{ApiError, Error, Result};
 pub use fault::{TransportError, TransportFault};
 pub use multipart::Part;
+#[doc(hidden)]
+pub use object::{decode_struct, encode_struct, json_object};
 pub use pagination::{items, pages};
 pub use query::{FormEncoding, ParamStyle};
 pub use request::{Request, check_range, require};
@@ -44,8 +44,8 @@ pub use response::Response;
 pub use retry::RetryPolicy;
 #[doc(hidden)]
 pub use setters::{
-    idempotency_key_setter, request_option_setters, string_enum, string_enum_impls,
-    struct_constructor, union_from_variants,
+    idempotency_key_setter, optional_setters, request_option_setters, send_fns, string_enum,
+    string_enum_impls, struct_constructor, union_from_variants,
 };
 pub use transport::{ByteStream, Engine};
 #[doc(hidden)]

@@ -335,7 +335,10 @@ mod tests {
         }
         // `null` for an `opt` field reads as absent, and is written as absent.
         let read = sample(r#"{"id":"a","type":null}"#).unwrap();
-        assert_eq!(serde_json::to_string(&read).unwrap(), r#"{"id":"a","parent":null}"#);
+        assert_eq!(
+            serde_json::to_string(&read).unwrap(),
+            r#"{"id":"a","parent":null}"#
+        );
         let open: Open = serde_json::from_str(r#"{"name":"n","z":[1],"a":{}}"#).unwrap();
         assert_eq!(
             serde_json::to_string(&open).unwrap(),

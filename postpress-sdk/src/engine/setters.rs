@@ -1,7 +1,8 @@
 //! Code every generated crate repeats, written once here as macros and expanded in place, so
 //! the methods stay inherent (no trait to import): the setters request builders share (a
-//! builder needs an `options: RequestOptions` field), the constructor and setters of generated
-//! structs, the conversions of union payloads, and string enums with their impls.
+//! builder needs an `options: RequestOptions` field), each builder's optional-input setters and
+//! `send` methods, the constructor and setters of generated structs, the conversions of union
+//! payloads, and string enums with their impls.
 
 /// Per-request overrides: `max_retries`, `timeout`, `deadline`.
 #[doc(hidden)]
@@ -44,8 +45,56 @@ macro_rules! __idempotency_key_setter {
 
 #[doc(hidden)]
 pub use crate::__idempotency_key_setter as idempotency_key_setter;
+
+/// A request builder's setters for its optional inputs: each stores `Some(value.into())` in
+/// the builder's field of the same name, and carries the input's documentation.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __optional_setters {
+    ($($(#[$doc:meta])* $field:ident: $ty:ty),* $(,)?) => {
+        $(
+            $(#[$doc])*
+            pub fn $field(mut self, value: impl ::std::convert::Into<$ty>) -> Self {
+                self.$field = ::std::option::Option::Some(value.into());
+                self
+            }
+        )*
+    };
+}
+
+#[doc(hidden)]
+pub use crate::__optional_setters as optional_setters;
+
+/// A request builder's `send` and `send_with_response`: the builder's `build()` request
+/// through its client's engine, and the raw response (bound to the given name) decoded by the
+/// given expression into `Response<$out>`; `json T` for a body of type `T`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __send_fns {
+    // The common case: one JSON body.
+    (json $out:ty) => {
+        $crate::engine::send_fns!($out, |raw| raw.json::<$out>());
+    };
+    ($out:ty, |$raw:ident| $decode:expr) => {
+        /// Sends the request and returns the decoded body.
+        pub async fn send(self) -> $crate::engine::Result<$out> {
+            ::std::result::Result::Ok(self.send_with_response().await?.into_body())
+        }
+        /// Sends the request and returns the body with the status, headers and request id.
+        pub async fn send_with_response(
+            self,
+        ) -> $crate::engine::Result<$crate::engine::Response<$out>> {
+            let req = self.build()?;
+            let $raw = self.client.engine().execute(req).await?;
+            $decode
+        }
+    };
+}
+
 #[doc(hidden)]
 pub use crate::__request_option_setters as request_option_setters;
+#[doc(hidden)]
+pub use crate::__send_fns as send_fns;
 
 /// The impls of a generated string enum with an `Unknown(String)`-style fallback: `as_str`,
 /// `Display`, `FromStr` and serde, from the variant -> wire value table.

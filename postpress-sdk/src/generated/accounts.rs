@@ -384,19 +384,10 @@ pub struct ListBuilder {
     options: crate::engine::RequestOptions,
 }
 impl ListBuilder {
-    /// The cursor of the page to read, as returned by the previous page.
-    pub fn cursor(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cursor = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Page size.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
-        self
-    }
+    crate::engine::optional_setters!(
+        #[doc = " The cursor of the page to read, as returned by the previous page."]
+        cursor : ::std::string::String, #[doc = " Page size."] limit : i64
+    );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -416,18 +407,7 @@ impl ListBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::AccountList> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::AccountList>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::AccountList>()
-    }
+    crate::engine::send_fns!(json super::types::AccountList);
     /// Streams every page, following the cursor until the last page. Lazy: one page is in
     /// memory at a time, and dropping the stream stops further requests.
     pub fn pages(
@@ -479,31 +459,15 @@ impl ConnectBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<ConnectResponse> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<ConnectResponse>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        match raw.status().as_u16() {
-            201u16 => {
-                raw.json::<super::types::AccountCreated>()?
-                    .try_map(|b| ::std::result::Result::Ok(ConnectResponse::Created(b)))
-            }
-            202u16 => {
-                raw.json::<super::types::Checkpoint>()?
-                    .try_map(|b| ::std::result::Result::Ok(ConnectResponse::Accepted(b)))
-            }
-            _ => {
-                raw.json::<super::types::AccountCreated>()?
-                    .try_map(|b| ::std::result::Result::Ok(ConnectResponse::Created(b)))
-            }
-        }
-    }
+    crate::engine::send_fns!(
+        ConnectResponse, | raw | match raw.status().as_u16() { 201u16 => raw.json:: <
+        super::types::AccountCreated > () ? .try_map(| b |
+        ::std::result::Result::Ok(ConnectResponse::Created(b))), 202u16 => raw.json:: <
+        super::types::Checkpoint > () ? .try_map(| b |
+        ::std::result::Result::Ok(ConnectResponse::Accepted(b))), _ => raw.json:: <
+        super::types::AccountCreated > () ? .try_map(| b |
+        ::std::result::Result::Ok(ConnectResponse::Created(b))), }
+    );
 }
 /// The success responses of `POST /accounts`, by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -533,18 +497,7 @@ impl GetBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::Account> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::Account>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::Account>()
-    }
+    crate::engine::send_fns!(json super::types::Account);
 }
 /// Request builder for `POST /accounts/{id}`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -569,37 +522,15 @@ impl ReconnectBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<ReconnectResponse> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<ReconnectResponse>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        match raw.status().as_u16() {
-            201u16 => {
-                raw.json::<super::types::AccountReconnected>()?
-                    .try_map(|b| ::std::result::Result::Ok(
-                        ReconnectResponse::Created(b),
-                    ))
-            }
-            202u16 => {
-                raw.json::<super::types::Checkpoint>()?
-                    .try_map(|b| ::std::result::Result::Ok(
-                        ReconnectResponse::Accepted(b),
-                    ))
-            }
-            _ => {
-                raw.json::<super::types::AccountReconnected>()?
-                    .try_map(|b| ::std::result::Result::Ok(
-                        ReconnectResponse::Created(b),
-                    ))
-            }
-        }
-    }
+    crate::engine::send_fns!(
+        ReconnectResponse, | raw | match raw.status().as_u16() { 201u16 => raw.json:: <
+        super::types::AccountReconnected > () ? .try_map(| b |
+        ::std::result::Result::Ok(ReconnectResponse::Created(b))), 202u16 => raw.json:: <
+        super::types::Checkpoint > () ? .try_map(| b |
+        ::std::result::Result::Ok(ReconnectResponse::Accepted(b))), _ => raw.json:: <
+        super::types::AccountReconnected > () ? .try_map(| b |
+        ::std::result::Result::Ok(ReconnectResponse::Created(b))), }
+    );
 }
 /// The success responses of `POST /accounts/{id}`, by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -629,18 +560,7 @@ impl DeleteBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::AccountDeleted> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::AccountDeleted>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::AccountDeleted>()
-    }
+    crate::engine::send_fns!(json super::types::AccountDeleted);
 }
 /// Request builder for `PATCH /accounts/{id}`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -665,18 +585,7 @@ impl UpdateBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::Account> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::Account>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::Account>()
-    }
+    crate::engine::send_fns!(json super::types::Account);
 }
 /// Request builder for `POST /accounts/checkpoint`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -699,37 +608,15 @@ impl SolveCheckpointBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<SolveCheckpointResponse> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<SolveCheckpointResponse>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        match raw.status().as_u16() {
-            201u16 => {
-                raw.json::<super::types::AccountCreated>()?
-                    .try_map(|b| ::std::result::Result::Ok(
-                        SolveCheckpointResponse::Created(b),
-                    ))
-            }
-            202u16 => {
-                raw.json::<super::types::Checkpoint>()?
-                    .try_map(|b| ::std::result::Result::Ok(
-                        SolveCheckpointResponse::Accepted(b),
-                    ))
-            }
-            _ => {
-                raw.json::<super::types::AccountCreated>()?
-                    .try_map(|b| ::std::result::Result::Ok(
-                        SolveCheckpointResponse::Created(b),
-                    ))
-            }
-        }
-    }
+    crate::engine::send_fns!(
+        SolveCheckpointResponse, | raw | match raw.status().as_u16() { 201u16 => raw
+        .json:: < super::types::AccountCreated > () ? .try_map(| b |
+        ::std::result::Result::Ok(SolveCheckpointResponse::Created(b))), 202u16 => raw
+        .json:: < super::types::Checkpoint > () ? .try_map(| b |
+        ::std::result::Result::Ok(SolveCheckpointResponse::Accepted(b))), _ => raw.json::
+        < super::types::AccountCreated > () ? .try_map(| b |
+        ::std::result::Result::Ok(SolveCheckpointResponse::Created(b))), }
+    );
 }
 /// The success responses of `POST /accounts/checkpoint`, by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -761,18 +648,7 @@ impl ResendCheckpointBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::CheckpointResend> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::CheckpointResend>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::CheckpointResend>()
-    }
+    crate::engine::send_fns!(json super::types::CheckpointResend);
 }
 /// Request builder for `GET /accounts/{account_id}/sync`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -788,44 +664,21 @@ pub struct ResyncBuilder {
     options: crate::engine::RequestOptions,
 }
 impl ResyncBuilder {
-    /// Number of chats handled per chunk (LinkedIn, Telegram).
-    pub fn chunk_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.chunk_size = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Resync only part of the history (LinkedIn).
-    pub fn partial(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.partial = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Restrict the resync to one LinkedIn product; leave out for all.
-    pub fn linkedin_product(
-        mut self,
-        value: impl ::std::convert::Into<super::types::LinkedinProduct>,
-    ) -> Self {
-        self.linkedin_product = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// One bound of the time span, in epoch milliseconds. The page calls it the end of the
-    /// span and, in the same sentence, the lowest epoch; no example settles which, so this
-    /// document repeats the page and claims neither reading.
-    pub fn before(
-        mut self,
-        value: impl ::std::convert::Into<super::types::UnixMillis>,
-    ) -> Self {
-        self.before = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// The other bound of the time span, in epoch milliseconds. The page calls it the start
-    /// of the span and the highest epoch; as for `before`, this document repeats the page
-    /// and claims neither reading.
-    pub fn after(
-        mut self,
-        value: impl ::std::convert::Into<super::types::UnixMillis>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(value.into());
-        self
-    }
+    crate::engine::optional_setters!(
+        #[doc = " Number of chats handled per chunk (LinkedIn, Telegram)."] chunk_size :
+        i32, #[doc = " Resync only part of the history (LinkedIn)."] partial : bool,
+        #[doc = " Restrict the resync to one LinkedIn product; leave out for all."]
+        linkedin_product : super::types::LinkedinProduct, #[doc =
+        " One bound of the time span, in epoch milliseconds. The page calls it the end of the"]
+        #[doc =
+        " span and, in the same sentence, the lowest epoch; no example settles which, so this"]
+        #[doc = " document repeats the page and claims neither reading."] before :
+        super::types::UnixMillis, #[doc =
+        " The other bound of the time span, in epoch milliseconds. The page calls it the start"]
+        #[doc =
+        " of the span and the highest epoch; as for `before`, this document repeats the page"]
+        #[doc = " and claims neither reading."] after : super::types::UnixMillis
+    );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -864,16 +717,5 @@ impl ResyncBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::AccountResync> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::AccountResync>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::AccountResync>()
-    }
+    crate::engine::send_fns!(json super::types::AccountResync);
 }

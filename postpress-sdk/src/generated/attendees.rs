@@ -73,43 +73,16 @@ pub struct ListChatsBuilder {
     options: crate::engine::RequestOptions,
 }
 impl ListChatsBuilder {
-    /// The cursor of the page to read, as returned by the previous page.
-    pub fn cursor(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cursor = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Keep only items strictly older than this instant (ISO 8601 UTC).
-    pub fn before(
-        mut self,
-        value: impl ::std::convert::Into<super::types::UtcDateTime>,
-    ) -> Self {
-        self.before = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Keep only items strictly newer than this instant (ISO 8601 UTC).
-    pub fn after(
-        mut self,
-        value: impl ::std::convert::Into<super::types::UtcDateTime>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Page size.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// One account id or a comma-separated list of them.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
-        self
-    }
+    crate::engine::optional_setters!(
+        #[doc = " The cursor of the page to read, as returned by the previous page."]
+        cursor : ::std::string::String, #[doc =
+        " Keep only items strictly older than this instant (ISO 8601 UTC)."] before :
+        super::types::UtcDateTime, #[doc =
+        " Keep only items strictly newer than this instant (ISO 8601 UTC)."] after :
+        super::types::UtcDateTime, #[doc = " Page size."] limit : i64, #[doc =
+        " One account id or a comma-separated list of them."] account_id :
+        ::std::string::String
+    );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -138,18 +111,7 @@ impl ListChatsBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::ChatList> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::ChatList>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::ChatList>()
-    }
+    crate::engine::send_fns!(json super::types::ChatList);
     /// Streams every page, following the cursor until the last page. Lazy: one page is in
     /// memory at a time, and dropping the stream stops further requests.
     pub fn pages(

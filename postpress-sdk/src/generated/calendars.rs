@@ -278,27 +278,12 @@ pub struct ListBuilder {
     options: crate::engine::RequestOptions,
 }
 impl ListBuilder {
-    /// The linked account to act through.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Page size.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// The cursor of the page to read, as returned by the previous page.
-    pub fn cursor(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cursor = ::std::option::Option::Some(value.into());
-        self
-    }
+    crate::engine::optional_setters!(
+        #[doc = " The linked account to act through."] account_id :
+        ::std::string::String, #[doc = " Page size."] limit : i64, #[doc =
+        " The cursor of the page to read, as returned by the previous page."] cursor :
+        ::std::string::String
+    );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -324,18 +309,7 @@ impl ListBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::CalendarList> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::CalendarList>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::CalendarList>()
-    }
+    crate::engine::send_fns!(json super::types::CalendarList);
     /// Streams every page, following the cursor until the last page. Lazy: one page is in
     /// memory at a time, and dropping the stream stops further requests.
     pub fn pages(
@@ -379,43 +353,16 @@ pub struct ListEventsBuilder {
     options: crate::engine::RequestOptions,
 }
 impl ListEventsBuilder {
-    /// The linked account to act through.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Keep only items strictly older than this instant (ISO 8601 UTC).
-    pub fn before(
-        mut self,
-        value: impl ::std::convert::Into<super::types::UtcDateTime>,
-    ) -> Self {
-        self.before = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Keep only items strictly newer than this instant (ISO 8601 UTC).
-    pub fn after(
-        mut self,
-        value: impl ::std::convert::Into<super::types::UtcDateTime>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Page size.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// The cursor of the page to read, as returned by the previous page.
-    pub fn cursor(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cursor = ::std::option::Option::Some(value.into());
-        self
-    }
+    crate::engine::optional_setters!(
+        #[doc = " The linked account to act through."] account_id :
+        ::std::string::String, #[doc =
+        " Keep only items strictly older than this instant (ISO 8601 UTC)."] before :
+        super::types::UtcDateTime, #[doc =
+        " Keep only items strictly newer than this instant (ISO 8601 UTC)."] after :
+        super::types::UtcDateTime, #[doc = " Page size."] limit : i64, #[doc =
+        " The cursor of the page to read, as returned by the previous page."] cursor :
+        ::std::string::String
+    );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(crate::engine::Method::GET, "/events");
@@ -440,20 +387,7 @@ impl ListEventsBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::CalendarEventList> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<
-        crate::engine::Response<super::types::CalendarEventList>,
-    > {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::CalendarEventList>()
-    }
+    crate::engine::send_fns!(json super::types::CalendarEventList);
     /// Streams every page, following the cursor until the last page. Lazy: one page is in
     /// memory at a time, and dropping the stream stops further requests.
     pub fn pages(
@@ -498,14 +432,9 @@ pub struct CreateEventBuilder {
     options: crate::engine::RequestOptions,
 }
 impl CreateEventBuilder {
-    /// The linked account to act through.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
-        self
-    }
+    crate::engine::optional_setters!(
+        #[doc = " The linked account to act through."] account_id : ::std::string::String
+    );
     crate::engine::idempotency_key_setter!();
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -525,22 +454,7 @@ impl CreateEventBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> crate::engine::Result<super::types::CalendarEventCreated> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<
-        crate::engine::Response<super::types::CalendarEventCreated>,
-    > {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::CalendarEventCreated>()
-    }
+    crate::engine::send_fns!(json super::types::CalendarEventCreated);
 }
 /// Request builder for `GET /calendars/{calendar_id}/events/{event_id}`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -553,14 +467,9 @@ pub struct GetEventBuilder {
     options: crate::engine::RequestOptions,
 }
 impl GetEventBuilder {
-    /// The linked account to act through.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
-        self
-    }
+    crate::engine::optional_setters!(
+        #[doc = " The linked account to act through."] account_id : ::std::string::String
+    );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -578,18 +487,7 @@ impl GetEventBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::CalendarEvent> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::CalendarEvent>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::CalendarEvent>()
-    }
+    crate::engine::send_fns!(json super::types::CalendarEvent);
 }
 /// Request builder for `DELETE /calendars/{calendar_id}/events/{event_id}`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -602,14 +500,9 @@ pub struct DeleteEventBuilder {
     options: crate::engine::RequestOptions,
 }
 impl DeleteEventBuilder {
-    /// The linked account to act through.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
-        self
-    }
+    crate::engine::optional_setters!(
+        #[doc = " The linked account to act through."] account_id : ::std::string::String
+    );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -627,22 +520,7 @@ impl DeleteEventBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> crate::engine::Result<super::types::CalendarEventDeleted> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<
-        crate::engine::Response<super::types::CalendarEventDeleted>,
-    > {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::CalendarEventDeleted>()
-    }
+    crate::engine::send_fns!(json super::types::CalendarEventDeleted);
 }
 /// Request builder for `PATCH /calendars/{calendar_id}/events/{event_id}`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -656,14 +534,9 @@ pub struct UpdateEventBuilder {
     options: crate::engine::RequestOptions,
 }
 impl UpdateEventBuilder {
-    /// The linked account to act through.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
-        self
-    }
+    crate::engine::optional_setters!(
+        #[doc = " The linked account to act through."] account_id : ::std::string::String
+    );
     crate::engine::idempotency_key_setter!();
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -684,18 +557,5 @@ impl UpdateEventBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::CalendarEventEdited> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<
-        crate::engine::Response<super::types::CalendarEventEdited>,
-    > {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::CalendarEventEdited>()
-    }
+    crate::engine::send_fns!(json super::types::CalendarEventEdited);
 }

@@ -364,56 +364,19 @@ pub struct ListBuilder {
     options: crate::engine::RequestOptions,
 }
 impl ListBuilder {
-    /// One account id or a comma-separated list of them.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Keep only chats of this provider.
-    pub fn account_type(
-        mut self,
-        value: impl ::std::convert::Into<super::types::ChatAccountType>,
-    ) -> Self {
-        self.account_type = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Keep only chats with unread messages (true) or without (false).
-    pub fn unread(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.unread = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Keep only items strictly older than this instant (ISO 8601 UTC).
-    pub fn before(
-        mut self,
-        value: impl ::std::convert::Into<super::types::UtcDateTime>,
-    ) -> Self {
-        self.before = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Keep only items strictly newer than this instant (ISO 8601 UTC).
-    pub fn after(
-        mut self,
-        value: impl ::std::convert::Into<super::types::UtcDateTime>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Page size.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// The cursor of the page to read, as returned by the previous page.
-    pub fn cursor(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cursor = ::std::option::Option::Some(value.into());
-        self
-    }
+    crate::engine::optional_setters!(
+        #[doc = " One account id or a comma-separated list of them."] account_id :
+        ::std::string::String, #[doc = " Keep only chats of this provider."] account_type
+        : super::types::ChatAccountType, #[doc =
+        " Keep only chats with unread messages (true) or without (false)."] unread :
+        bool, #[doc =
+        " Keep only items strictly older than this instant (ISO 8601 UTC)."] before :
+        super::types::UtcDateTime, #[doc =
+        " Keep only items strictly newer than this instant (ISO 8601 UTC)."] after :
+        super::types::UtcDateTime, #[doc = " Page size."] limit : i64, #[doc =
+        " The cursor of the page to read, as returned by the previous page."] cursor :
+        ::std::string::String
+    );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(crate::engine::Method::GET, "/chats");
@@ -445,18 +408,7 @@ impl ListBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::ChatList> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::ChatList>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::ChatList>()
-    }
+    crate::engine::send_fns!(json super::types::ChatList);
     /// Streams every page, following the cursor until the last page. Lazy: one page is in
     /// memory at a time, and dropping the stream stops further requests.
     pub fn pages(
@@ -529,18 +481,7 @@ impl StartBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::ChatStarted> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::ChatStarted>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::ChatStarted>()
-    }
+    crate::engine::send_fns!(json super::types::ChatStarted);
 }
 /// Request builder for `GET /chats/{chat_id}`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -552,14 +493,10 @@ pub struct GetBuilder {
     options: crate::engine::RequestOptions,
 }
 impl GetBuilder {
-    /// Needed when `chat_id` is a provider id.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
-        self
-    }
+    crate::engine::optional_setters!(
+        #[doc = " Needed when `chat_id` is a provider id."] account_id :
+        ::std::string::String
+    );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -576,18 +513,7 @@ impl GetBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::Chat> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::Chat>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::Chat>()
-    }
+    crate::engine::send_fns!(json super::types::Chat);
 }
 /// Request builder for `PATCH /chats/{chat_id}`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -612,18 +538,7 @@ impl PerformActionBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::ChatPatched> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::ChatPatched>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::ChatPatched>()
-    }
+    crate::engine::send_fns!(json super::types::ChatPatched);
 }
 /// Request builder for `GET /chats/{chat_id}/messages`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -639,43 +554,15 @@ pub struct ListMessagesBuilder {
     options: crate::engine::RequestOptions,
 }
 impl ListMessagesBuilder {
-    /// The cursor of the page to read, as returned by the previous page.
-    pub fn cursor(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cursor = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Keep only items strictly older than this instant (ISO 8601 UTC).
-    pub fn before(
-        mut self,
-        value: impl ::std::convert::Into<super::types::UtcDateTime>,
-    ) -> Self {
-        self.before = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Keep only items strictly newer than this instant (ISO 8601 UTC).
-    pub fn after(
-        mut self,
-        value: impl ::std::convert::Into<super::types::UtcDateTime>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Page size.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Keep only messages from this sender.
-    pub fn sender_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sender_id = ::std::option::Option::Some(value.into());
-        self
-    }
+    crate::engine::optional_setters!(
+        #[doc = " The cursor of the page to read, as returned by the previous page."]
+        cursor : ::std::string::String, #[doc =
+        " Keep only items strictly older than this instant (ISO 8601 UTC)."] before :
+        super::types::UtcDateTime, #[doc =
+        " Keep only items strictly newer than this instant (ISO 8601 UTC)."] after :
+        super::types::UtcDateTime, #[doc = " Page size."] limit : i64, #[doc =
+        " Keep only messages from this sender."] sender_id : ::std::string::String
+    );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -704,18 +591,7 @@ impl ListMessagesBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::MessageList> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::MessageList>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::MessageList>()
-    }
+    crate::engine::send_fns!(json super::types::MessageList);
     /// Streams every page, following the cursor until the last page. Lazy: one page is in
     /// memory at a time, and dropping the stream stops further requests.
     pub fn pages(
@@ -785,18 +661,7 @@ impl SendMessageBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::MessageSent> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::MessageSent>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::MessageSent>()
-    }
+    crate::engine::send_fns!(json super::types::MessageSent);
 }
 /// Request builder for `GET /chats/{chat_id}/attendees`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -817,18 +682,7 @@ impl ListAttendeesBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::ChatAttendeeList> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::ChatAttendeeList>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::ChatAttendeeList>()
-    }
+    crate::engine::send_fns!(json super::types::ChatAttendeeList);
 }
 /// Request builder for `GET /chats/{chat_id}/sync`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -849,16 +703,5 @@ impl SyncBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::ChatHistorySync> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::ChatHistorySync>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::ChatHistorySync>()
-    }
+    crate::engine::send_fns!(json super::types::ChatHistorySync);
 }

@@ -69,16 +69,5 @@ impl CreateDraftBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::DraftCreated> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::DraftCreated>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::DraftCreated>()
-    }
+    crate::engine::send_fns!(json super::types::DraftCreated);
 }

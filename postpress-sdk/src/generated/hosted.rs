@@ -71,16 +71,5 @@ impl CreateAuthLinkBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::HostedAuthUrl> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::HostedAuthUrl>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::HostedAuthUrl>()
-    }
+    crate::engine::send_fns!(json super::types::HostedAuthUrl);
 }

@@ -449,27 +449,14 @@ pub struct SearchBuilder {
     options: crate::engine::RequestOptions,
 }
 impl SearchBuilder {
-    /// The linked account to act through.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Page size; at most 50 for Classic and 100 for Sales Navigator and Recruiter.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// The cursor of the page to read, as returned by the previous page.
-    pub fn cursor(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cursor = ::std::option::Option::Some(value.into());
-        self
-    }
+    crate::engine::optional_setters!(
+        #[doc = " The linked account to act through."] account_id :
+        ::std::string::String, #[doc =
+        " Page size; at most 50 for Classic and 100 for Sales Navigator and Recruiter."]
+        limit : i64, #[doc =
+        " The cursor of the page to read, as returned by the previous page."] cursor :
+        ::std::string::String
+    );
     crate::engine::idempotency_key_setter!();
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -498,22 +485,7 @@ impl SearchBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> crate::engine::Result<super::types::LinkedinSearchResult> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<
-        crate::engine::Response<super::types::LinkedinSearchResult>,
-    > {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::LinkedinSearchResult>()
-    }
+    crate::engine::send_fns!(json super::types::LinkedinSearchResult);
 }
 /// Request builder for `POST /linkedin/user/{user_id}`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -538,22 +510,7 @@ impl PerformUserActionBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> crate::engine::Result<super::types::LinkedinPerformActionOnUser> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<
-        crate::engine::Response<super::types::LinkedinPerformActionOnUser>,
-    > {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::LinkedinPerformActionOnUser>()
-    }
+    crate::engine::send_fns!(json super::types::LinkedinPerformActionOnUser);
 }
 /// Request builder for `GET /linkedin/inmail_balance`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -564,14 +521,9 @@ pub struct GetInmailBalanceBuilder {
     options: crate::engine::RequestOptions,
 }
 impl GetInmailBalanceBuilder {
-    /// The linked account to act through.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
-        self
-    }
+    crate::engine::optional_setters!(
+        #[doc = " The linked account to act through."] account_id : ::std::string::String
+    );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -587,22 +539,7 @@ impl GetInmailBalanceBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> crate::engine::Result<super::types::LinkedinInmailBalance> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<
-        crate::engine::Response<super::types::LinkedinInmailBalance>,
-    > {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::LinkedinInmailBalance>()
-    }
+    crate::engine::send_fns!(json super::types::LinkedinInmailBalance);
 }
 /// Request builder for `POST /linkedin/profile/endorse`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -625,22 +562,7 @@ impl EndorseSkillBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> crate::engine::Result<super::types::LinkedinProfileEndorse> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<
-        crate::engine::Response<super::types::LinkedinProfileEndorse>,
-    > {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::LinkedinProfileEndorse>()
-    }
+    crate::engine::send_fns!(json super::types::LinkedinProfileEndorse);
 }
 /// Request builder for `POST /linkedin/jobs`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -663,22 +585,7 @@ impl CreateJobPostingBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> crate::engine::Result<super::types::LinkedinJobPostingDraftCreated> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<
-        crate::engine::Response<super::types::LinkedinJobPostingDraftCreated>,
-    > {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::LinkedinJobPostingDraftCreated>()
-    }
+    crate::engine::send_fns!(json super::types::LinkedinJobPostingDraftCreated);
 }
 /// Request builder for `PATCH /linkedin/jobs/{job_id}`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -703,22 +610,7 @@ impl EditJobPostingBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> crate::engine::Result<super::types::LinkedinJobPostingEdited> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<
-        crate::engine::Response<super::types::LinkedinJobPostingEdited>,
-    > {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::LinkedinJobPostingEdited>()
-    }
+    crate::engine::send_fns!(json super::types::LinkedinJobPostingEdited);
 }
 /// Request builder for `POST /linkedin/jobs/{draft_id}/publish`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -743,18 +635,7 @@ impl PublishJobPostingBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::JobPublishResult> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::JobPublishResult>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::JobPublishResult>()
-    }
+    crate::engine::send_fns!(json super::types::JobPublishResult);
 }
 /// Request builder for `POST /linkedin/jobs/{draft_id}/checkpoint`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -779,18 +660,7 @@ impl SolveJobCheckpointBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::JobPublishResult> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::JobPublishResult>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::JobPublishResult>()
-    }
+    crate::engine::send_fns!(json super::types::JobPublishResult);
 }
 /// Request builder for `GET /linkedin/jobs/{id}/applicants`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -816,123 +686,25 @@ pub struct ListJobApplicantsBuilder {
     options: crate::engine::RequestOptions,
 }
 impl ListJobApplicantsBuilder {
-    /// The linked account to act through.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// The LinkedIn product that owns the posting.
-    pub fn service(
-        mut self,
-        value: impl ::std::convert::Into<super::types::JobService>,
-    ) -> Self {
-        self.service = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Page size.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// The cursor of the page to read, as returned by the previous page.
-    pub fn cursor(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cursor = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Comma-separated ratings to keep (UNRATED, GOOD_FIT, MAYBE, NOT_A_FIT).
-    pub fn ratings(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.ratings = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Keywords to match.
-    pub fn keywords(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.keywords = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sort order (Recruiter only).
-    pub fn sort_by(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sort_by = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Recruiter filter.
-    pub fn min_years_of_experience(
-        mut self,
-        value: impl ::std::convert::Into<f64>,
-    ) -> Self {
-        self.min_years_of_experience = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Recruiter filter.
-    pub fn max_years_of_experience(
-        mut self,
-        value: impl ::std::convert::Into<f64>,
-    ) -> Self {
-        self.max_years_of_experience = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Recruiter filter.
-    pub fn min_years_in_company(
-        mut self,
-        value: impl ::std::convert::Into<f64>,
-    ) -> Self {
-        self.min_years_in_company = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Recruiter filter.
-    pub fn max_years_in_company(
-        mut self,
-        value: impl ::std::convert::Into<f64>,
-    ) -> Self {
-        self.max_years_in_company = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Recruiter filter.
-    pub fn min_years_in_position(
-        mut self,
-        value: impl ::std::convert::Into<f64>,
-    ) -> Self {
-        self.min_years_in_position = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Recruiter filter.
-    pub fn max_years_in_position(
-        mut self,
-        value: impl ::std::convert::Into<f64>,
-    ) -> Self {
-        self.max_years_in_position = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Degrees to include; repeat the key for each.
-    pub fn include_degree(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.include_degree = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Degrees to exclude; repeat the key for each.
-    pub fn exclude_degree(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.exclude_degree = ::std::option::Option::Some(value.into());
-        self
-    }
+    crate::engine::optional_setters!(
+        #[doc = " The linked account to act through."] account_id :
+        ::std::string::String, #[doc = " The LinkedIn product that owns the posting."]
+        service : super::types::JobService, #[doc = " Page size."] limit : i64, #[doc =
+        " The cursor of the page to read, as returned by the previous page."] cursor :
+        ::std::string::String, #[doc =
+        " Comma-separated ratings to keep (UNRATED, GOOD_FIT, MAYBE, NOT_A_FIT)."]
+        ratings : ::std::string::String, #[doc = " Keywords to match."] keywords :
+        ::std::string::String, #[doc = " Sort order (Recruiter only)."] sort_by :
+        ::std::string::String, #[doc = " Recruiter filter."] min_years_of_experience :
+        f64, #[doc = " Recruiter filter."] max_years_of_experience : f64, #[doc =
+        " Recruiter filter."] min_years_in_company : f64, #[doc = " Recruiter filter."]
+        max_years_in_company : f64, #[doc = " Recruiter filter."] min_years_in_position :
+        f64, #[doc = " Recruiter filter."] max_years_in_position : f64, #[doc =
+        " Degrees to include; repeat the key for each."] include_degree : ::std::vec::Vec
+        < ::std::string::String >, #[doc =
+        " Degrees to exclude; repeat the key for each."] exclude_degree : ::std::vec::Vec
+        < ::std::string::String >
+    );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -1079,22 +851,7 @@ impl ListJobApplicantsBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> crate::engine::Result<super::types::LinkedinJobApplicantList> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<
-        crate::engine::Response<super::types::LinkedinJobApplicantList>,
-    > {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::LinkedinJobApplicantList>()
-    }
+    crate::engine::send_fns!(json super::types::LinkedinJobApplicantList);
     /// Streams every page, following the cursor until the last page. Lazy: one page is in
     /// memory at a time, and dropping the stream stops further requests.
     pub fn pages(
@@ -1138,14 +895,9 @@ pub struct GetJobApplicantBuilder {
     options: crate::engine::RequestOptions,
 }
 impl GetJobApplicantBuilder {
-    /// The linked account to act through.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
-        self
-    }
+    crate::engine::optional_setters!(
+        #[doc = " The linked account to act through."] account_id : ::std::string::String
+    );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -1162,20 +914,5 @@ impl GetJobApplicantBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> crate::engine::Result<super::types::LinkedinJobApplicant> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<
-        crate::engine::Response<super::types::LinkedinJobApplicant>,
-    > {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::LinkedinJobApplicant>()
-    }
+    crate::engine::send_fns!(json super::types::LinkedinJobApplicant);
 }

@@ -228,51 +228,16 @@ pub struct ListBuilder {
     options: crate::engine::RequestOptions,
 }
 impl ListBuilder {
-    /// The cursor of the page to read, as returned by the previous page.
-    pub fn cursor(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cursor = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Keep only items strictly older than this instant (ISO 8601 UTC).
-    pub fn before(
-        mut self,
-        value: impl ::std::convert::Into<super::types::UtcDateTime>,
-    ) -> Self {
-        self.before = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Keep only items strictly newer than this instant (ISO 8601 UTC).
-    pub fn after(
-        mut self,
-        value: impl ::std::convert::Into<super::types::UtcDateTime>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Page size.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Keep only messages from this sender.
-    pub fn sender_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sender_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Restrict to one linked account.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
-        self
-    }
+    crate::engine::optional_setters!(
+        #[doc = " The cursor of the page to read, as returned by the previous page."]
+        cursor : ::std::string::String, #[doc =
+        " Keep only items strictly older than this instant (ISO 8601 UTC)."] before :
+        super::types::UtcDateTime, #[doc =
+        " Keep only items strictly newer than this instant (ISO 8601 UTC)."] after :
+        super::types::UtcDateTime, #[doc = " Page size."] limit : i64, #[doc =
+        " Keep only messages from this sender."] sender_id : ::std::string::String, #[doc
+        = " Restrict to one linked account."] account_id : ::std::string::String
+    );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -306,18 +271,7 @@ impl ListBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::MessageList> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::MessageList>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::MessageList>()
-    }
+    crate::engine::send_fns!(json super::types::MessageList);
     /// Streams every page, following the cursor until the last page. Lazy: one page is in
     /// memory at a time, and dropping the stream stops further requests.
     pub fn pages(
@@ -367,18 +321,7 @@ impl GetBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::Message> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::Message>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::Message>()
-    }
+    crate::engine::send_fns!(json super::types::Message);
 }
 /// Request builder for `DELETE /messages/{message_id}`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -399,18 +342,7 @@ impl DeleteBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::MessageDeleted> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::MessageDeleted>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::MessageDeleted>()
-    }
+    crate::engine::send_fns!(json super::types::MessageDeleted);
 }
 /// Request builder for `POST /messages/{message_id}/reaction`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -435,22 +367,7 @@ impl AddReactionBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> crate::engine::Result<super::types::MessageReactionAdded> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<
-        crate::engine::Response<super::types::MessageReactionAdded>,
-    > {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::MessageReactionAdded>()
-    }
+    crate::engine::send_fns!(json super::types::MessageReactionAdded);
 }
 /// Request builder for `POST /messages/{message_id}/forward`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -475,16 +392,5 @@ impl ForwardBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::MessageForwarded> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::MessageForwarded>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::MessageForwarded>()
-    }
+    crate::engine::send_fns!(json super::types::MessageForwarded);
 }

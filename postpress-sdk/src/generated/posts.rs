@@ -212,18 +212,7 @@ impl CreateBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::PostCreated> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::PostCreated>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::PostCreated>()
-    }
+    crate::engine::send_fns!(json super::types::PostCreated);
 }
 /// Request builder for `GET /posts/{post_id}`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -235,14 +224,9 @@ pub struct GetBuilder {
     options: crate::engine::RequestOptions,
 }
 impl GetBuilder {
-    /// The linked account to act through.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
-        self
-    }
+    crate::engine::optional_setters!(
+        #[doc = " The linked account to act through."] account_id : ::std::string::String
+    );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -259,18 +243,7 @@ impl GetBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::Post> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::Post>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::Post>()
-    }
+    crate::engine::send_fns!(json super::types::Post);
 }
 /// Request builder for `POST /posts/reaction`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -293,18 +266,7 @@ impl AddReactionBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::ReactionAdded> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::ReactionAdded>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::ReactionAdded>()
-    }
+    crate::engine::send_fns!(json super::types::ReactionAdded);
 }
 /// Request builder for `GET /posts/{post_id}/reactions`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -319,35 +281,14 @@ pub struct ListReactionsBuilder {
     options: crate::engine::RequestOptions,
 }
 impl ListReactionsBuilder {
-    /// Restrict to one linked account.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// The cursor of the page to read, as returned by the previous page.
-    pub fn cursor(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cursor = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Page size; the server picks one when left out.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// List the reactions on this comment instead of the post.
-    pub fn comment_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.comment_id = ::std::option::Option::Some(value.into());
-        self
-    }
+    crate::engine::optional_setters!(
+        #[doc = " Restrict to one linked account."] account_id : ::std::string::String,
+        #[doc = " The cursor of the page to read, as returned by the previous page."]
+        cursor : ::std::string::String, #[doc =
+        " Page size; the server picks one when left out."] limit : i64, #[doc =
+        " List the reactions on this comment instead of the post."] comment_id :
+        ::std::string::String
+    );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -380,18 +321,7 @@ impl ListReactionsBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::PostReactionPage> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::PostReactionPage>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::PostReactionPage>()
-    }
+    crate::engine::send_fns!(json super::types::PostReactionPage);
     /// Streams every page, following the cursor until the last page. Lazy: one page is in
     /// memory at a time, and dropping the stream stops further requests.
     pub fn pages(

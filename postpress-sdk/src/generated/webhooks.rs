@@ -142,19 +142,11 @@ pub struct ListBuilder {
     options: crate::engine::RequestOptions,
 }
 impl ListBuilder {
-    /// Page size.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// The cursor of the page to read, as returned by the previous page.
-    pub fn cursor(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cursor = ::std::option::Option::Some(value.into());
-        self
-    }
+    crate::engine::optional_setters!(
+        #[doc = " Page size."] limit : i64, #[doc =
+        " The cursor of the page to read, as returned by the previous page."] cursor :
+        ::std::string::String
+    );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
@@ -174,18 +166,7 @@ impl ListBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::WebhookList> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::WebhookList>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::WebhookList>()
-    }
+    crate::engine::send_fns!(json super::types::WebhookList);
     /// Streams every page, following the cursor until the last page. Lazy: one page is in
     /// memory at a time, and dropping the stream stops further requests.
     pub fn pages(
@@ -237,18 +218,7 @@ impl CreateBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::WebhookCreated> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::WebhookCreated>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::WebhookCreated>()
-    }
+    crate::engine::send_fns!(json super::types::WebhookCreated);
 }
 /// Request builder for `DELETE /webhooks/{id}`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -269,16 +239,5 @@ impl DeleteBuilder {
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> crate::engine::Result<super::types::WebhookDeleted> {
-        ::std::result::Result::Ok(self.send_with_response().await?.into_body())
-    }
-    /// Sends the request and returns the body with the status, headers and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::engine::Result<crate::engine::Response<super::types::WebhookDeleted>> {
-        let req = self.build()?;
-        let raw = self.client.engine().execute(req).await?;
-        raw.json::<super::types::WebhookDeleted>()
-    }
+    crate::engine::send_fns!(json super::types::WebhookDeleted);
 }
