@@ -10,7 +10,14 @@
 //! Both keep the derives' behaviour for objects: declared keys by their wire names, absent
 //! optional fields left out (and `None` when read), `null` kept apart from absence where a
 //! field says so, undeclared keys ignored or kept in the struct's additional-properties map,
-//! a repeated key an error, a missing required field an error naming it.
+//! a repeated key an error, a missing required field an error naming it. One difference, on
+//! purpose: the derives also read a struct from an array of its field values in declaration
+//! order; these read objects only (an array is no instance of an object schema), so in an
+//! untagged union an array goes to an array variant, never to a struct one.
+//!
+//! The names the macros bring into a generated crate's type namespace start with `__` (`__D`,
+//! `__A`, `__S`, `__Visitor`): a generated struct may well be called `A` or `D`, and generated
+//! type names never start with an underscore.
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use std::fmt;
@@ -124,19 +131,19 @@ macro_rules! __decode_struct {
     };
     (@impl $name:ident { $($index:literal $field:ident: $wire:literal $mode:ident),* } [$($extra:ident)?] $keep:literal) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> ::std::result::Result<Self, D::Error> {
-                struct ObjectVisitor;
-                impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(
+                deserializer: __D,
+            ) -> ::std::result::Result<Self, __D::Error> {
+                struct __Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
                     type Value = $name;
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(concat!("struct ", stringify!($name)))
                     }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                         self,
-                        mut map: A,
-                    ) -> ::std::result::Result<$name, A::Error> {
+                        mut map: __A,
+                    ) -> ::std::result::Result<$name, __A::Error> {
                         const NAMES: &[&str] = &[$($wire),*];
                         $(let mut $field = ::std::option::Option::None;)*
                         $(let mut $extra = ::std::collections::BTreeMap::new();)?
@@ -159,7 +166,7 @@ macro_rules! __decode_struct {
                         })
                     }
                 }
-                deserializer.deserialize_map(ObjectVisitor)
+                deserializer.deserialize_map(__Visitor)
             }
         }
     };
@@ -190,10 +197,10 @@ pub use crate::__decode_struct as decode_struct;
 macro_rules! __encode_struct {
     ($name:ident { $($index:literal $field:ident: $wire:literal $mode:ident),* $(,)? }) => {
         impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(
+            fn serialize<__S: ::serde::Serializer>(
                 &self,
-                serializer: S,
-            ) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer: __S,
+            ) -> ::std::result::Result<__S::Ok, __S::Error> {
                 use ::serde::ser::SerializeStruct as _;
                 let len = 0 $(+ $crate::engine::encode_struct!(@count $mode self.$field))*;
                 #[allow(unused_mut)]
@@ -205,10 +212,10 @@ macro_rules! __encode_struct {
     };
     ($name:ident { $($index:literal $field:ident: $wire:literal $mode:ident),* $(,)? } additional($extra:ident)) => {
         impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(
+            fn serialize<__S: ::serde::Serializer>(
                 &self,
-                serializer: S,
-            ) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer: __S,
+            ) -> ::std::result::Result<__S::Ok, __S::Error> {
                 use ::serde::ser::SerializeMap as _;
                 let mut object = serializer.serialize_map(::std::option::Option::None)?;
                 $($crate::engine::encode_struct!(@entry $mode object self.$field, $wire);)*
@@ -297,6 +304,29 @@ mod tests {
     struct Empty {}
     crate::engine::json_object!(Empty {});
 
+    // Struct names that the macros' own generic parameters and visitor must not shadow.
+    #[derive(Debug, PartialEq)]
+    struct A {
+        d: Option<D>,
+    }
+    crate::engine::json_object!(A { 0 d: "d" opt });
+    #[derive(Debug, PartialEq)]
+    struct D {
+        s: u8,
+    }
+    crate::engine::json_object!(D { 0 s: "s" req });
+    #[derive(Debug, PartialEq)]
+    struct S {}
+    crate::engine::json_object!(S {});
+    #[derive(Debug, PartialEq)]
+    struct ObjectVisitor {
+        a: Option<Box<A>>,
+    }
+    crate::engine::json_object!(ObjectVisitor { 0 a: "a" opt });
+    #[derive(Debug, PartialEq)]
+    struct __Visitor2 {}
+    crate::engine::json_object!(__Visitor2 {});
+
     fn sample(json: &str) -> Result<Sample, String> {
         serde_json::from_str(json).map_err(|e| e.to_string())
     }
@@ -346,6 +376,32 @@ mod tests {
         );
         let empty: Empty = serde_json::from_str(r#"{"ignored":1}"#).unwrap();
         assert_eq!(serde_json::to_string(&empty).unwrap(), "{}");
+    }
+
+    #[test]
+    fn struct_names_do_not_clash_with_the_macros_own() {
+        let json = r#"{"a":{"d":{"s":7}}}"#;
+        let read: ObjectVisitor = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            read.a.as_ref().and_then(|a| a.d.as_ref()),
+            Some(&D { s: 7 })
+        );
+        assert_eq!(serde_json::to_string(&read).unwrap(), json);
+        assert_eq!(serde_json::to_string(&S {}).unwrap(), "{}");
+        assert_eq!(
+            serde_json::from_str::<__Visitor2>("{}").unwrap(),
+            __Visitor2 {}
+        );
+    }
+
+    #[test]
+    fn an_array_is_not_a_struct() {
+        // The derive read `["a"]` as the first field; an object schema's instance is an object.
+        let err = sample(r#"["a"]"#).unwrap_err();
+        assert!(
+            err.starts_with("invalid type: sequence, expected struct Sample"),
+            "{err}"
+        );
     }
 
     #[test]
