@@ -487,15 +487,7 @@ fn pages_fn(op: &Operation) -> TokenStream {
     let wire = &cursor.wire;
     let code = success_code(op, case.status);
     let page = rust_type(page_ty, Scope::Group, false);
-    let mut access = quote!(::std::option::Option::Some(page));
-    for (field, depth) in &p.next_cursor {
-        let f = format_ident!("{}", field);
-        access = match depth {
-            0 => quote!(#access.map(|v| &v.#f)),
-            1 => quote!(#access.and_then(|v| v.#f.as_ref())),
-            _ => quote!(#access.and_then(|v| v.#f.as_ref().and_then(|x| x.as_ref()))),
-        };
-    }
+    let access = super::operations::next_cursor_access(p, quote!(page));
     let doc = docs::attrs(&[format!(
         "Serves these pages by cursor: the first to a request without `{wire}`, each next one          to the `{wire}` the page before it gives (`{}`). `verify` expects every page to be read.",
         p.next_cursor_wire

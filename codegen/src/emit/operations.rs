@@ -9,7 +9,7 @@ use super::rust_type::{Scope, rust_type};
 use super::types::convertible_variants;
 use crate::ir::{
     Body, BodyChoice, BodyKind, FormFieldEncoding, HttpMethod, Model, MultipartKind, Operation,
-    Param, ParamLocation, ParamStyle, Status, Success, Ty, TypeKind, is_text,
+    Pagination, Param, ParamLocation, ParamStyle, Status, Success, Ty, TypeKind, is_text,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -773,15 +773,7 @@ fn pagination_fns(op: &Operation) -> TokenStream {
     let page = rust_type(page_ty, Scope::Group, false);
     let item = rust_type(&p.item_ty, Scope::Group, false);
     let cursor = format_ident!("{}", p.cursor_param);
-    let mut access = quote!(::std::option::Option::Some(&page));
-    for (field, depth) in &p.next_cursor {
-        let f = format_ident!("{}", field);
-        access = match depth {
-            0 => quote!(#access.map(|v| &v.#f)),
-            1 => quote!(#access.and_then(|v| v.#f.as_ref())),
-            _ => quote!(#access.and_then(|v| v.#f.as_ref().and_then(|x| x.as_ref()))),
-        };
-    }
+    let access = next_cursor_access(p, quote!(&page));
     let (items_field, items_depth) = &p.items;
     let items_id = format_ident!("{}", items_field);
     let take_items = match items_depth {
@@ -887,4 +879,20 @@ fn emit_builder(model: &Model, op: &Operation) -> TokenStream {
         #response_enum
         #body_enum
     }
+}
+
+/// `Option<&String>` of the next cursor in `page` (an expression of the page type, or a
+/// reference to it), following the pagination's field path; each step says how many `Option`
+/// layers its field has.
+pub(super) fn next_cursor_access(p: &Pagination, page: TokenStream) -> TokenStream {
+    let mut access = quote!(::std::option::Option::Some(#page));
+    for (field, depth) in &p.next_cursor {
+        let f = format_ident!("{}", field);
+        access = match depth {
+            0 => quote!(#access.map(|v| &v.#f)),
+            1 => quote!(#access.and_then(|v| v.#f.as_ref())),
+            _ => quote!(#access.and_then(|v| v.#f.as_ref().and_then(|x| x.as_ref()))),
+        };
+    }
+    access
 }
