@@ -16,10 +16,9 @@ pub fn cargo() -> Command {
     cmd
 }
 
-/// Runs `cmd` to completion: its wall time and its stdout then stderr; an error quoting the
+/// Runs `cmd` to completion (`output()`: stdin is `/dev/null`): its wall time and its stdout then stderr; an error quoting the
 /// first 20 lines when it fails.
 pub fn run(cmd: &mut Command) -> Result<(Duration, String)> {
-    cmd.stdin(Stdio::null());
     let started = Instant::now();
     let out = cmd.output().with_context(|| format!("running {cmd:?}"))?;
     let elapsed = started.elapsed();
