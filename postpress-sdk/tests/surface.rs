@@ -187,3 +187,29 @@ async fn a_union_body_takes_any_of_its_variants_and_fills_the_tag() {
         serde_json::json!({"provider": "TELEGRAM", "country": "FR"})
     );
 }
+
+/// What `tokio::spawn` needs of a future or stream: it moves to another thread and borrows
+/// nothing.
+fn spawnable<T: Send + 'static>(value: T) -> T {
+    value
+}
+
+#[tokio::test]
+async fn requests_and_page_streams_can_be_spawned() {
+    use futures_util::StreamExt;
+    let page = r#"{"object":"UserRelationsList","items":[{"object":"UserRelation","member_id":"m1","first_name":"Ada","last_name":"L","headline":"","public_identifier":"ada","public_profile_url":"https://x/ada","created_at":0,"connection_urn":"u","member_urn":"m"}],"cursor":null}"#;
+    let server = serve(vec![ok(page), ok(page), ok(page)]).await;
+    let users = client(&server.url).users();
+    let send = spawnable(users.list_relations().account_id("acc_7").send());
+    let list = tokio::spawn(send).await.unwrap().unwrap();
+    assert_eq!(list.items.len(), 1);
+    let with_response = spawnable(users.list_relations().account_id("acc_7").send_with_response());
+    let response = tokio::spawn(with_response).await.unwrap().unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let items = spawnable(users.list_relations().account_id("acc_7").items());
+    let collected = tokio::spawn(async move { items.collect::<Vec<_>>().await })
+        .await
+        .unwrap();
+    assert_eq!(collected.len(), 1);
+    assert!(collected[0].is_ok(), "{:?}", collected[0]);
+}

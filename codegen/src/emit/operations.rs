@@ -773,7 +773,7 @@ fn pagination_fns(op: &Operation) -> TokenStream {
     let page = rust_type(page_ty, Scope::Group, false);
     let item = rust_type(&p.item_ty, Scope::Group, false);
     let cursor = format_ident!("{}", p.cursor_param);
-    let access = next_cursor_access(p, quote!(&page));
+    let access = next_cursor_access(p, quote!(page));
     let (items_field, items_depth) = &p.items;
     let items_id = format_ident!("{}", items_field);
     let take_items = match items_depth {
@@ -782,22 +782,7 @@ fn pagination_fns(op: &Operation) -> TokenStream {
         _ => quote!(page.#items_id.flatten().unwrap_or_default()),
     };
     quote! {
-        /// Streams every page, following the cursor until the last page. Lazy: one page is in
-        /// memory at a time, and dropping the stream stops further requests.
-        pub fn pages(self) -> impl crate::engine::Stream<Item = crate::engine::Result<#page>> {
-            crate::engine::pages(self, |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
-                if cursor.is_some() {
-                    builder.#cursor = cursor;
-                }
-                let page = builder.send().await?;
-                let next = #access.cloned();
-                ::std::result::Result::Ok((page, next))
-            })
-        }
-        /// Streams every item of every page.
-        pub fn items(self) -> impl crate::engine::Stream<Item = crate::engine::Result<#item>> {
-            crate::engine::items(self.pages(), |page: #page| #take_items)
-        }
+        crate::engine::paginated!(#page, #item, #cursor, |page| #access.cloned(), |page| #take_items);
     }
 }
 

@@ -25,6 +25,8 @@ mod request;
 mod response;
 mod retry;
 #[doc(hidden)]
+pub mod send;
+#[doc(hidden)]
 pub mod setters;
 mod transport;
 mod variant;
@@ -37,15 +39,15 @@ pub use fault::{TransportError, TransportFault};
 pub use multipart::Part;
 #[doc(hidden)]
 pub use object::{decode_struct, encode_struct, json_object};
-pub use pagination::{items, pages};
+pub use pagination::{builder_pages, items, pages};
 pub use query::{FormEncoding, ParamStyle};
 pub use request::{Request, check_range, require};
 pub use response::Response;
 pub use retry::RetryPolicy;
 #[doc(hidden)]
 pub use setters::{
-    idempotency_key_setter, optional_setters, request_option_setters, send_fns, string_enum,
-    string_enum_impls, struct_constructor, union_from_variants,
+    idempotency_key_setter, optional_setters, paginated, request_option_setters, send_fns,
+    string_enum, string_enum_impls, struct_constructor, union_from_variants,
 };
 pub use transport::{ByteStream, Engine};
 #[doc(hidden)]

@@ -19,7 +19,9 @@
 //! `__A`, `__S`, `__Visitor`): a generated struct may well be called `A` or `D`, and generated
 //! type names never start with an underscore.
 
+use serde::Serialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeMap, SerializeStruct};
 use std::fmt;
 
 /// Which declared field a key names (its index in the struct's wire names), or an undeclared
@@ -103,10 +105,37 @@ where
     Ok(())
 }
 
-/// A required field's value, or the derive's "missing field" error.
+/// The first required field (wire name) left unset, if any: `(name, present)` per field.
 #[doc(hidden)]
-pub fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-    slot.ok_or_else(|| E::missing_field(name))
+pub fn first_missing(fields: &[(&'static str, bool)]) -> Option<&'static str> {
+    fields
+        .iter()
+        .find(|(_, present)| !present)
+        .map(|(name, _)| *name)
+}
+
+/// A required field's value, once [`first_missing`] has found every required field present.
+#[doc(hidden)]
+pub fn present<T>(slot: Option<T>) -> T {
+    match slot {
+        Some(value) => value,
+        None => unreachable!("first_missing checked every required field"),
+    }
+}
+
+/// Keeps an undeclared key's value in the struct's additional-properties map.
+#[doc(hidden)]
+pub fn keep<'de, V, A>(
+    extra: &mut std::collections::BTreeMap<String, V>,
+    name: String,
+    map: &mut A,
+) -> Result<(), A::Error>
+where
+    V: de::Deserialize<'de>,
+    A: MapAccess<'de>,
+{
+    extra.insert(name, map.next_value()?);
+    Ok(())
 }
 
 /// Skips the value of an undeclared key.
@@ -147,21 +176,37 @@ macro_rules! __decode_struct {
                         const NAMES: &[&str] = &[$($wire),*];
                         $(let mut $field = ::std::option::Option::None;)*
                         $(let mut $extra = ::std::collections::BTreeMap::new();)?
-                        while let ::std::option::Option::Some(key) =
-                            map.next_key_seed($crate::engine::object::Fields::new(NAMES, $keep))?
-                        {
-                            match key {
-                                $($crate::engine::object::Key::Known($index) => {
-                                    $crate::engine::object::slot(&mut $field, &mut map, $wire)?
-                                })*
-                                $($crate::engine::object::Key::Unknown(::std::option::Option::Some(name)) => {
-                                    $extra.insert(name, map.next_value()?);
-                                })?
-                                _ => $crate::engine::object::skip(&mut map)?,
+                        // One exit for errors in the loop and one for a missing field: every
+                        // early return drops every slot, so a `?` per field would make the
+                        // function's MIR grow with the square of its fields.
+                        loop {
+                            let step = match ::serde::de::MapAccess::next_key_seed(
+                                &mut map,
+                                $crate::engine::object::Fields::new(NAMES, $keep),
+                            ) {
+                                ::std::result::Result::Ok(::std::option::Option::Some(key)) => match key {
+                                    $($crate::engine::object::Key::Known($index) => {
+                                        $crate::engine::object::slot(&mut $field, &mut map, $wire)
+                                    })*
+                                    $($crate::engine::object::Key::Unknown(::std::option::Option::Some(name)) => {
+                                        $crate::engine::object::keep(&mut $extra, name, &mut map)
+                                    })?
+                                    _ => $crate::engine::object::skip(&mut map),
+                                },
+                                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                                ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
+                            };
+                            if let ::std::result::Result::Err(error) = step {
+                                return ::std::result::Result::Err(error);
                             }
                         }
+                        if let ::std::option::Option::Some(name) = $crate::engine::object::first_missing(&[
+                            $($crate::engine::decode_struct!(@present $mode $field $wire)),*
+                        ]) {
+                            return ::std::result::Result::Err(::serde::de::Error::missing_field(name));
+                        }
                         ::std::result::Result::Ok($name {
-                            $($field: $crate::engine::decode_struct!(@finish $mode $field $wire),)*
+                            $($field: $crate::engine::decode_struct!(@finish $mode $field),)*
                             $($extra,)?
                         })
                     }
@@ -170,17 +215,20 @@ macro_rules! __decode_struct {
             }
         }
     };
-    (@finish req $field:ident $wire:literal) => {
-        $crate::engine::object::required($field, $wire)?
+    (@present req $field:ident $wire:literal) => {
+        ($wire, ::std::option::Option::is_some(&$field))
     };
-    (@finish opt $field:ident $wire:literal) => {
-        $field.unwrap_or_default()
+    (@present $mode:ident $field:ident $wire:literal) => {
+        ("", true)
     };
-    (@finish nullable $field:ident $wire:literal) => {
-        $field.unwrap_or_default()
+    (@finish req $field:ident) => {
+        $crate::engine::object::present($field)
     };
-    (@finish double $field:ident $wire:literal) => {
+    (@finish double $field:ident) => {
         $field
+    };
+    (@finish $mode:ident $field:ident) => {
+        ::std::option::Option::unwrap_or_default($field)
     };
 }
 
@@ -201,12 +249,15 @@ macro_rules! __encode_struct {
                 &self,
                 serializer: __S,
             ) -> ::std::result::Result<__S::Ok, __S::Error> {
-                use ::serde::ser::SerializeStruct as _;
                 let len = 0 $(+ $crate::engine::encode_struct!(@count $mode self.$field))*;
                 #[allow(unused_mut)]
-                let mut object = serializer.serialize_struct(stringify!($name), len)?;
-                $($crate::engine::encode_struct!(@field $mode object self.$field, $wire);)*
-                object.end()
+                let mut object = ::serde::Serializer::serialize_struct(serializer, stringify!($name), len)?;
+                // Path calls into generic helpers that carry the first error along: no method
+                // lookup and no `?` per field, so checking stays cheap for wide structs.
+                #[allow(unused_mut)]
+                let mut state = ::std::result::Result::Ok(());
+                $($crate::engine::encode_struct!(@field $mode state object self.$field, $wire);)*
+                $crate::engine::object::end_struct(state, object)
             }
         }
     };
@@ -216,13 +267,11 @@ macro_rules! __encode_struct {
                 &self,
                 serializer: __S,
             ) -> ::std::result::Result<__S::Ok, __S::Error> {
-                use ::serde::ser::SerializeMap as _;
-                let mut object = serializer.serialize_map(::std::option::Option::None)?;
-                $($crate::engine::encode_struct!(@entry $mode object self.$field, $wire);)*
-                for (key, value) in &self.$extra {
-                    object.serialize_entry(key, value)?;
-                }
-                object.end()
+                let mut object = ::serde::Serializer::serialize_map(serializer, ::std::option::Option::None)?;
+                let mut state = ::std::result::Result::Ok(());
+                $($crate::engine::encode_struct!(@entry $mode state object self.$field, $wire);)*
+                $crate::engine::object::entries(&mut state, &mut object, &self.$extra);
+                $crate::engine::object::end_map(state, object)
             }
         }
     };
@@ -235,35 +284,117 @@ macro_rules! __encode_struct {
         1
     };
     (@count $mode:ident $value:expr) => {
-        usize::from($value.is_some())
+        usize::from(::std::option::Option::is_some(&$value))
     };
-    (@field req $object:ident $value:expr, $wire:literal) => {
-        $object.serialize_field($wire, &$value)?
+    (@field req $state:ident $object:ident $value:expr, $wire:literal) => {
+        $crate::engine::object::field(&mut $state, &mut $object, $wire, &$value)
     };
-    (@field nullable $object:ident $value:expr, $wire:literal) => {
-        $object.serialize_field($wire, &$value)?
+    (@field nullable $state:ident $object:ident $value:expr, $wire:literal) => {
+        $crate::engine::object::field(&mut $state, &mut $object, $wire, &$value)
     };
-    (@field $mode:ident $object:ident $value:expr, $wire:literal) => {
-        match &$value {
-            ::std::option::Option::Some(value) => $object.serialize_field($wire, value)?,
-            ::std::option::Option::None => $object.skip_field($wire)?,
-        }
+    (@field $mode:ident $state:ident $object:ident $value:expr, $wire:literal) => {
+        $crate::engine::object::optional_field(&mut $state, &mut $object, $wire, &$value)
     };
-    (@entry req $object:ident $value:expr, $wire:literal) => {
-        $object.serialize_entry($wire, &$value)?
+    (@entry req $state:ident $object:ident $value:expr, $wire:literal) => {
+        $crate::engine::object::entry(&mut $state, &mut $object, $wire, &$value)
     };
-    (@entry nullable $object:ident $value:expr, $wire:literal) => {
-        $object.serialize_entry($wire, &$value)?
+    (@entry nullable $state:ident $object:ident $value:expr, $wire:literal) => {
+        $crate::engine::object::entry(&mut $state, &mut $object, $wire, &$value)
     };
-    (@entry $mode:ident $object:ident $value:expr, $wire:literal) => {
-        if let ::std::option::Option::Some(value) = &$value {
-            $object.serialize_entry($wire, value)?
-        }
+    (@entry $mode:ident $state:ident $object:ident $value:expr, $wire:literal) => {
+        $crate::engine::object::optional_entry(&mut $state, &mut $object, $wire, &$value)
     };
 }
 
 #[doc(hidden)]
 pub use crate::__encode_struct as encode_struct;
+
+/// Writes one field of a struct unless an earlier one failed.
+#[doc(hidden)]
+pub fn field<S: SerializeStruct, T: Serialize + ?Sized>(
+    state: &mut Result<(), S::Error>,
+    object: &mut S,
+    name: &'static str,
+    value: &T,
+) {
+    if state.is_ok() {
+        *state = object.serialize_field(name, value);
+    }
+}
+
+/// Writes an optional field when it is `Some`, and skips it otherwise (as the derive does).
+#[doc(hidden)]
+pub fn optional_field<S: SerializeStruct, T: Serialize>(
+    state: &mut Result<(), S::Error>,
+    object: &mut S,
+    name: &'static str,
+    value: &Option<T>,
+) {
+    if state.is_ok() {
+        *state = match value {
+            Some(value) => object.serialize_field(name, value),
+            None => object.skip_field(name),
+        };
+    }
+}
+
+/// Ends a struct, or returns the first error of its fields.
+#[doc(hidden)]
+pub fn end_struct<S: SerializeStruct>(
+    state: Result<(), S::Error>,
+    object: S,
+) -> Result<S::Ok, S::Error> {
+    state?;
+    object.end()
+}
+
+/// Writes one entry of a struct written as a map (one that keeps undeclared keys).
+#[doc(hidden)]
+pub fn entry<M: SerializeMap, T: Serialize + ?Sized>(
+    state: &mut Result<(), M::Error>,
+    object: &mut M,
+    name: &'static str,
+    value: &T,
+) {
+    if state.is_ok() {
+        *state = object.serialize_entry(name, value);
+    }
+}
+
+/// Writes an optional entry when it is `Some`.
+#[doc(hidden)]
+pub fn optional_entry<M: SerializeMap, T: Serialize>(
+    state: &mut Result<(), M::Error>,
+    object: &mut M,
+    name: &'static str,
+    value: &Option<T>,
+) {
+    if let (Ok(()), Some(value)) = (&*state, value) {
+        *state = object.serialize_entry(name, value);
+    }
+}
+
+/// Writes the undeclared keys a struct kept, after its declared fields.
+#[doc(hidden)]
+pub fn entries<M: SerializeMap, V: Serialize>(
+    state: &mut Result<(), M::Error>,
+    object: &mut M,
+    extra: &std::collections::BTreeMap<String, V>,
+) {
+    for (key, value) in extra {
+        if state.is_err() {
+            return;
+        }
+        *state = object.serialize_entry(key, value);
+    }
+}
+
+/// Ends a struct written as a map, or returns the first error of its entries.
+#[doc(hidden)]
+pub fn end_map<M: SerializeMap>(state: Result<(), M::Error>, object: M) -> Result<M::Ok, M::Error> {
+    state?;
+    object.end()
+}
 
 /// Both directions from one field list: [`decode_struct!`](crate::engine::decode_struct) and
 /// [`encode_struct!`](crate::engine::encode_struct). Generated structs use this.

@@ -51,6 +51,33 @@ where
     )
 }
 
+/// [`pages`] for a generated request builder: `send` loads one page, `set_cursor` points the
+/// builder at a cursor, `next_cursor` reads the next one from a page. The one async block is
+/// here, so generated builders carry none of their own.
+#[doc(hidden)]
+pub fn builder_pages<B, P, Fut>(
+    builder: B,
+    send: fn(B) -> Fut,
+    set_cursor: fn(&mut B, String),
+    next_cursor: fn(&P) -> Option<String>,
+) -> impl Stream<Item = Result<P>>
+where
+    B: Clone,
+    Fut: Future<Output = Result<P>>,
+{
+    pages(builder, move |mut builder: B, cursor: Option<String>| {
+        if let Some(cursor) = cursor {
+            set_cursor(&mut builder, cursor);
+        }
+        let page = send(builder);
+        async move {
+            let page = page.await?;
+            let next = next_cursor(&page);
+            Ok((page, next))
+        }
+    })
+}
+
 /// Flattens a stream of pages into a stream of items.
 pub fn items<P, I>(
     pages: impl Stream<Item = Result<P>>,

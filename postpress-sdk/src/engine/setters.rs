@@ -77,16 +77,24 @@ macro_rules! __send_fns {
     };
     ($out:ty, |$raw:ident| $decode:expr) => {
         /// Sends the request and returns the decoded body.
-        pub async fn send(self) -> $crate::engine::Result<$out> {
-            ::std::result::Result::Ok(self.send_with_response().await?.into_body())
+        pub fn send(
+            self,
+        ) -> impl ::std::future::Future<Output = $crate::engine::Result<$out>> {
+            let req = self.build();
+            $crate::engine::send::send(self.client.engine().clone(), req, |$raw| $decode)
         }
         /// Sends the request and returns the body with the status, headers and request id.
-        pub async fn send_with_response(
+        pub fn send_with_response(
             self,
-        ) -> $crate::engine::Result<$crate::engine::Response<$out>> {
-            let req = self.build()?;
-            let $raw = self.client.engine().execute(req).await?;
-            $decode
+        ) -> impl ::std::future::Future<
+            Output = $crate::engine::Result<$crate::engine::Response<$out>>,
+        > {
+            let req = self.build();
+            $crate::engine::send::send_with_response(
+                self.client.engine().clone(),
+                req,
+                |$raw| $decode,
+            )
         }
     };
 }
@@ -95,6 +103,35 @@ macro_rules! __send_fns {
 pub use crate::__request_option_setters as request_option_setters;
 #[doc(hidden)]
 pub use crate::__send_fns as send_fns;
+
+/// A paginated builder's `pages` and `items`: the page and item types, the builder's cursor
+/// field, and two expressions over a page (bound to the given names): its next cursor as an
+/// `Option<String>` (from a `&Page`), and its items as a `Vec<Item>` (from a `Page`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __paginated {
+    ($page:ty, $item:ty, $cursor:ident, |$next_of:ident| $next:expr, |$items_of:ident| $items:expr $(,)?) => {
+        /// Streams every page, following the cursor until the last page. Lazy: one page is in
+        /// memory at a time, and dropping the stream stops further requests.
+        pub fn pages(self) -> impl $crate::engine::Stream<Item = $crate::engine::Result<$page>> {
+            $crate::engine::builder_pages(
+                self,
+                Self::send,
+                |builder: &mut Self, cursor: ::std::string::String| {
+                    builder.$cursor = ::std::option::Option::Some(cursor);
+                },
+                |$next_of: &$page| $next,
+            )
+        }
+        /// Streams every item of every page.
+        pub fn items(self) -> impl $crate::engine::Stream<Item = $crate::engine::Result<$item>> {
+            $crate::engine::items(self.pages(), |$items_of: $page| $items)
+        }
+    };
+}
+
+#[doc(hidden)]
+pub use crate::__paginated as paginated;
 
 /// The impls of a generated string enum with an `Unknown(String)`-style fallback: `as_str`,
 /// `Display`, `FromStr` and serde, from the variant -> wire value table.

@@ -408,35 +408,11 @@ impl ListBuilder {
         ::std::result::Result::Ok(req)
     }
     crate::engine::send_fns!(json super::types::AccountList);
-    /// Streams every page, following the cursor until the last page. Lazy: one page is in
-    /// memory at a time, and dropping the stream stops further requests.
-    pub fn pages(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::AccountList>,
-    > {
-        crate::engine::pages(
-            self,
-            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
-                if cursor.is_some() {
-                    builder.cursor = cursor;
-                }
-                let page = builder.send().await?;
-                let next = ::std::option::Option::Some(&page)
-                    .and_then(|v| v.cursor.as_ref().and_then(|x| x.as_ref()))
-                    .cloned();
-                ::std::result::Result::Ok((page, next))
-            },
-        )
-    }
-    /// Streams every item of every page.
-    pub fn items(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::Account>,
-    > {
-        crate::engine::items(self.pages(), |page: super::types::AccountList| page.items)
-    }
+    crate::engine::paginated!(
+        super::types::AccountList, super::types::Account, cursor, | page |
+        ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref().and_then(| x |
+        x.as_ref())).cloned(), | page | page.items
+    );
 }
 /// Request builder for `POST /accounts`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]

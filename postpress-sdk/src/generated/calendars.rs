@@ -310,35 +310,11 @@ impl ListBuilder {
         ::std::result::Result::Ok(req)
     }
     crate::engine::send_fns!(json super::types::CalendarList);
-    /// Streams every page, following the cursor until the last page. Lazy: one page is in
-    /// memory at a time, and dropping the stream stops further requests.
-    pub fn pages(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::CalendarList>,
-    > {
-        crate::engine::pages(
-            self,
-            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
-                if cursor.is_some() {
-                    builder.cursor = cursor;
-                }
-                let page = builder.send().await?;
-                let next = ::std::option::Option::Some(&page)
-                    .and_then(|v| v.next_cursor.as_ref().and_then(|x| x.as_ref()))
-                    .cloned();
-                ::std::result::Result::Ok((page, next))
-            },
-        )
-    }
-    /// Streams every item of every page.
-    pub fn items(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::Calendar>,
-    > {
-        crate::engine::items(self.pages(), |page: super::types::CalendarList| page.data)
-    }
+    crate::engine::paginated!(
+        super::types::CalendarList, super::types::Calendar, cursor, | page |
+        ::std::option::Option::Some(page).and_then(| v | v.next_cursor.as_ref()
+        .and_then(| x | x.as_ref())).cloned(), | page | page.data
+    );
 }
 /// Request builder for `GET /events`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -388,38 +364,11 @@ impl ListEventsBuilder {
         ::std::result::Result::Ok(req)
     }
     crate::engine::send_fns!(json super::types::CalendarEventList);
-    /// Streams every page, following the cursor until the last page. Lazy: one page is in
-    /// memory at a time, and dropping the stream stops further requests.
-    pub fn pages(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::CalendarEventList>,
-    > {
-        crate::engine::pages(
-            self,
-            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
-                if cursor.is_some() {
-                    builder.cursor = cursor;
-                }
-                let page = builder.send().await?;
-                let next = ::std::option::Option::Some(&page)
-                    .and_then(|v| v.next_cursor.as_ref().and_then(|x| x.as_ref()))
-                    .cloned();
-                ::std::result::Result::Ok((page, next))
-            },
-        )
-    }
-    /// Streams every item of every page.
-    pub fn items(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::CalendarEvent>,
-    > {
-        crate::engine::items(
-            self.pages(),
-            |page: super::types::CalendarEventList| page.data,
-        )
-    }
+    crate::engine::paginated!(
+        super::types::CalendarEventList, super::types::CalendarEvent, cursor, | page |
+        ::std::option::Option::Some(page).and_then(| v | v.next_cursor.as_ref()
+        .and_then(| x | x.as_ref())).cloned(), | page | page.data
+    );
 }
 /// Request builder for `POST /calendars/{calendar_id}/events`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]

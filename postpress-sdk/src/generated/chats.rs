@@ -409,33 +409,11 @@ impl ListBuilder {
         ::std::result::Result::Ok(req)
     }
     crate::engine::send_fns!(json super::types::ChatList);
-    /// Streams every page, following the cursor until the last page. Lazy: one page is in
-    /// memory at a time, and dropping the stream stops further requests.
-    pub fn pages(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::ChatList>,
-    > {
-        crate::engine::pages(
-            self,
-            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
-                if cursor.is_some() {
-                    builder.cursor = cursor;
-                }
-                let page = builder.send().await?;
-                let next = ::std::option::Option::Some(&page)
-                    .and_then(|v| v.cursor.as_ref())
-                    .cloned();
-                ::std::result::Result::Ok((page, next))
-            },
-        )
-    }
-    /// Streams every item of every page.
-    pub fn items(
-        self,
-    ) -> impl crate::engine::Stream<Item = crate::engine::Result<super::types::Chat>> {
-        crate::engine::items(self.pages(), |page: super::types::ChatList| page.items)
-    }
+    crate::engine::paginated!(
+        super::types::ChatList, super::types::Chat, cursor, | page |
+        ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref()).cloned(), |
+        page | page.items
+    );
 }
 /// Request builder for `POST /chats`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -592,35 +570,11 @@ impl ListMessagesBuilder {
         ::std::result::Result::Ok(req)
     }
     crate::engine::send_fns!(json super::types::MessageList);
-    /// Streams every page, following the cursor until the last page. Lazy: one page is in
-    /// memory at a time, and dropping the stream stops further requests.
-    pub fn pages(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::MessageList>,
-    > {
-        crate::engine::pages(
-            self,
-            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
-                if cursor.is_some() {
-                    builder.cursor = cursor;
-                }
-                let page = builder.send().await?;
-                let next = ::std::option::Option::Some(&page)
-                    .and_then(|v| v.cursor.as_ref())
-                    .cloned();
-                ::std::result::Result::Ok((page, next))
-            },
-        )
-    }
-    /// Streams every item of every page.
-    pub fn items(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::Message>,
-    > {
-        crate::engine::items(self.pages(), |page: super::types::MessageList| page.items)
-    }
+    crate::engine::paginated!(
+        super::types::MessageList, super::types::Message, cursor, | page |
+        ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref()).cloned(), |
+        page | page.items
+    );
 }
 /// Request builder for `POST /chats/{chat_id}/messages`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]

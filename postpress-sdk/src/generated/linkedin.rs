@@ -852,38 +852,11 @@ impl ListJobApplicantsBuilder {
         ::std::result::Result::Ok(req)
     }
     crate::engine::send_fns!(json super::types::LinkedinJobApplicantList);
-    /// Streams every page, following the cursor until the last page. Lazy: one page is in
-    /// memory at a time, and dropping the stream stops further requests.
-    pub fn pages(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::LinkedinJobApplicantList>,
-    > {
-        crate::engine::pages(
-            self,
-            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
-                if cursor.is_some() {
-                    builder.cursor = cursor;
-                }
-                let page = builder.send().await?;
-                let next = ::std::option::Option::Some(&page)
-                    .and_then(|v| v.cursor.as_ref())
-                    .cloned();
-                ::std::result::Result::Ok((page, next))
-            },
-        )
-    }
-    /// Streams every item of every page.
-    pub fn items(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::LinkedinJobApplicant>,
-    > {
-        crate::engine::items(
-            self.pages(),
-            |page: super::types::LinkedinJobApplicantList| page.items,
-        )
-    }
+    crate::engine::paginated!(
+        super::types::LinkedinJobApplicantList, super::types::LinkedinJobApplicant,
+        cursor, | page | ::std::option::Option::Some(page).and_then(| v | v.cursor
+        .as_ref()).cloned(), | page | page.items
+    );
 }
 /// Request builder for `GET /linkedin/jobs/applicants/{applicant_id}`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]

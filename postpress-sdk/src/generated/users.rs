@@ -753,33 +753,11 @@ impl ListPostsBuilder {
         ::std::result::Result::Ok(req)
     }
     crate::engine::send_fns!(json super::types::PostList);
-    /// Streams every page, following the cursor until the last page. Lazy: one page is in
-    /// memory at a time, and dropping the stream stops further requests.
-    pub fn pages(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::PostList>,
-    > {
-        crate::engine::pages(
-            self,
-            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
-                if cursor.is_some() {
-                    builder.cursor = cursor;
-                }
-                let page = builder.send().await?;
-                let next = ::std::option::Option::Some(&page)
-                    .and_then(|v| v.cursor.as_ref())
-                    .cloned();
-                ::std::result::Result::Ok((page, next))
-            },
-        )
-    }
-    /// Streams every item of every page.
-    pub fn items(
-        self,
-    ) -> impl crate::engine::Stream<Item = crate::engine::Result<super::types::Post>> {
-        crate::engine::items(self.pages(), |page: super::types::PostList| page.items)
-    }
+    crate::engine::paginated!(
+        super::types::PostList, super::types::Post, cursor, | page |
+        ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref()).cloned(), |
+        page | page.items
+    );
 }
 /// Request builder for `GET /users/{identifier}/reactions`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -825,38 +803,11 @@ impl ListReactionsBuilder {
         ::std::result::Result::Ok(req)
     }
     crate::engine::send_fns!(json super::types::PostReactionList);
-    /// Streams every page, following the cursor until the last page. Lazy: one page is in
-    /// memory at a time, and dropping the stream stops further requests.
-    pub fn pages(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::PostReactionList>,
-    > {
-        crate::engine::pages(
-            self,
-            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
-                if cursor.is_some() {
-                    builder.cursor = cursor;
-                }
-                let page = builder.send().await?;
-                let next = ::std::option::Option::Some(&page)
-                    .and_then(|v| v.cursor.as_ref())
-                    .cloned();
-                ::std::result::Result::Ok((page, next))
-            },
-        )
-    }
-    /// Streams every item of every page.
-    pub fn items(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::PostReaction>,
-    > {
-        crate::engine::items(
-            self.pages(),
-            |page: super::types::PostReactionList| page.items,
-        )
-    }
+    crate::engine::paginated!(
+        super::types::PostReactionList, super::types::PostReaction, cursor, | page |
+        ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref()).cloned(), |
+        page | page.items
+    );
 }
 /// Request builder for `GET /users/relations`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -904,38 +855,11 @@ impl ListRelationsBuilder {
         ::std::result::Result::Ok(req)
     }
     crate::engine::send_fns!(json super::types::UserRelationsList);
-    /// Streams every page, following the cursor until the last page. Lazy: one page is in
-    /// memory at a time, and dropping the stream stops further requests.
-    pub fn pages(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::UserRelationsList>,
-    > {
-        crate::engine::pages(
-            self,
-            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
-                if cursor.is_some() {
-                    builder.cursor = cursor;
-                }
-                let page = builder.send().await?;
-                let next = ::std::option::Option::Some(&page)
-                    .and_then(|v| v.cursor.as_ref())
-                    .cloned();
-                ::std::result::Result::Ok((page, next))
-            },
-        )
-    }
-    /// Streams every item of every page.
-    pub fn items(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::UserRelation>,
-    > {
-        crate::engine::items(
-            self.pages(),
-            |page: super::types::UserRelationsList| page.items,
-        )
-    }
+    crate::engine::paginated!(
+        super::types::UserRelationsList, super::types::UserRelation, cursor, | page |
+        ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref()).cloned(), |
+        page | page.items
+    );
 }
 /// Request builder for `GET /users/followers`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -990,38 +914,11 @@ impl ListFollowersBuilder {
         ::std::result::Result::Ok(req)
     }
     crate::engine::send_fns!(json super::types::UserFollowersList);
-    /// Streams every page, following the cursor until the last page. Lazy: one page is in
-    /// memory at a time, and dropping the stream stops further requests.
-    pub fn pages(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::UserFollowersList>,
-    > {
-        crate::engine::pages(
-            self,
-            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
-                if cursor.is_some() {
-                    builder.cursor = cursor;
-                }
-                let page = builder.send().await?;
-                let next = ::std::option::Option::Some(&page)
-                    .and_then(|v| v.cursor.as_ref())
-                    .cloned();
-                ::std::result::Result::Ok((page, next))
-            },
-        )
-    }
-    /// Streams every item of every page.
-    pub fn items(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::UserFollower>,
-    > {
-        crate::engine::items(
-            self.pages(),
-            |page: super::types::UserFollowersList| page.items,
-        )
-    }
+    crate::engine::paginated!(
+        super::types::UserFollowersList, super::types::UserFollower, cursor, | page |
+        ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref()).cloned(), |
+        page | page.items
+    );
 }
 /// Request builder for `GET /users/following`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -1073,38 +970,11 @@ impl ListFollowingBuilder {
         ::std::result::Result::Ok(req)
     }
     crate::engine::send_fns!(json super::types::UserRelationsList);
-    /// Streams every page, following the cursor until the last page. Lazy: one page is in
-    /// memory at a time, and dropping the stream stops further requests.
-    pub fn pages(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::UserRelationsList>,
-    > {
-        crate::engine::pages(
-            self,
-            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
-                if cursor.is_some() {
-                    builder.cursor = cursor;
-                }
-                let page = builder.send().await?;
-                let next = ::std::option::Option::Some(&page)
-                    .and_then(|v| v.cursor.as_ref())
-                    .cloned();
-                ::std::result::Result::Ok((page, next))
-            },
-        )
-    }
-    /// Streams every item of every page.
-    pub fn items(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::UserRelation>,
-    > {
-        crate::engine::items(
-            self.pages(),
-            |page: super::types::UserRelationsList| page.items,
-        )
-    }
+    crate::engine::paginated!(
+        super::types::UserRelationsList, super::types::UserRelation, cursor, | page |
+        ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref()).cloned(), |
+        page | page.items
+    );
 }
 /// Request builder for `POST /users/invite`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -1171,38 +1041,11 @@ impl ListSentInvitationsBuilder {
         ::std::result::Result::Ok(req)
     }
     crate::engine::send_fns!(json super::types::InvitationSentList);
-    /// Streams every page, following the cursor until the last page. Lazy: one page is in
-    /// memory at a time, and dropping the stream stops further requests.
-    pub fn pages(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::InvitationSentList>,
-    > {
-        crate::engine::pages(
-            self,
-            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
-                if cursor.is_some() {
-                    builder.cursor = cursor;
-                }
-                let page = builder.send().await?;
-                let next = ::std::option::Option::Some(&page)
-                    .and_then(|v| v.cursor.as_ref())
-                    .cloned();
-                ::std::result::Result::Ok((page, next))
-            },
-        )
-    }
-    /// Streams every item of every page.
-    pub fn items(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::InvitationBase>,
-    > {
-        crate::engine::items(
-            self.pages(),
-            |page: super::types::InvitationSentList| page.items,
-        )
-    }
+    crate::engine::paginated!(
+        super::types::InvitationSentList, super::types::InvitationBase, cursor, | page |
+        ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref()).cloned(), |
+        page | page.items
+    );
 }
 /// Request builder for `DELETE /users/invite/sent/{invitation_id}`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -1277,38 +1120,11 @@ impl ListReceivedInvitationsBuilder {
         ::std::result::Result::Ok(req)
     }
     crate::engine::send_fns!(json super::types::InvitationReceivedList);
-    /// Streams every page, following the cursor until the last page. Lazy: one page is in
-    /// memory at a time, and dropping the stream stops further requests.
-    pub fn pages(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::InvitationReceivedList>,
-    > {
-        crate::engine::pages(
-            self,
-            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
-                if cursor.is_some() {
-                    builder.cursor = cursor;
-                }
-                let page = builder.send().await?;
-                let next = ::std::option::Option::Some(&page)
-                    .and_then(|v| v.cursor.as_ref())
-                    .cloned();
-                ::std::result::Result::Ok((page, next))
-            },
-        )
-    }
-    /// Streams every item of every page.
-    pub fn items(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::InvitationBase>,
-    > {
-        crate::engine::items(
-            self.pages(),
-            |page: super::types::InvitationReceivedList| page.items,
-        )
-    }
+    crate::engine::paginated!(
+        super::types::InvitationReceivedList, super::types::InvitationBase, cursor, |
+        page | ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref())
+        .cloned(), | page | page.items
+    );
 }
 /// Request builder for `POST /users/invite/received/{invitation_id}`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]

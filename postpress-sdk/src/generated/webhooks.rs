@@ -167,35 +167,11 @@ impl ListBuilder {
         ::std::result::Result::Ok(req)
     }
     crate::engine::send_fns!(json super::types::WebhookList);
-    /// Streams every page, following the cursor until the last page. Lazy: one page is in
-    /// memory at a time, and dropping the stream stops further requests.
-    pub fn pages(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::WebhookList>,
-    > {
-        crate::engine::pages(
-            self,
-            |mut builder: Self, cursor: ::std::option::Option<::std::string::String>| async move {
-                if cursor.is_some() {
-                    builder.cursor = cursor;
-                }
-                let page = builder.send().await?;
-                let next = ::std::option::Option::Some(&page)
-                    .and_then(|v| v.cursor.as_ref())
-                    .cloned();
-                ::std::result::Result::Ok((page, next))
-            },
-        )
-    }
-    /// Streams every item of every page.
-    pub fn items(
-        self,
-    ) -> impl crate::engine::Stream<
-        Item = crate::engine::Result<super::types::Webhook>,
-    > {
-        crate::engine::items(self.pages(), |page: super::types::WebhookList| page.items)
-    }
+    crate::engine::paginated!(
+        super::types::WebhookList, super::types::Webhook, cursor, | page |
+        ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref()).cloned(), |
+        page | page.items
+    );
 }
 /// Request builder for `POST /webhooks`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
