@@ -203,7 +203,12 @@ async fn requests_and_page_streams_can_be_spawned() {
     let send = spawnable(users.list_relations().account_id("acc_7").send());
     let list = tokio::spawn(send).await.unwrap().unwrap();
     assert_eq!(list.items.len(), 1);
-    let with_response = spawnable(users.list_relations().account_id("acc_7").send_with_response());
+    let with_response = spawnable(
+        users
+            .list_relations()
+            .account_id("acc_7")
+            .send_with_response(),
+    );
     let response = tokio::spawn(with_response).await.unwrap().unwrap();
     assert_eq!(response.status().as_u16(), 200);
     let items = spawnable(users.list_relations().account_id("acc_7").items());

@@ -357,17 +357,24 @@ fn method_doc(
         parts.push(format!("# Parameters\n{}", params.join("\n")));
     }
     if !op.errors.is_empty() {
-        let errs: Vec<String> = op
-            .errors
-            .iter()
-            .map(|e| {
-                let status = docs::code(&e.status.to_string());
-                match &e.body {
-                    Some(Ty::Named(name)) => {
-                        format!("- {status}: [`{name}`](crate::types::{name})")
-                    }
-                    _ => format!("- {status}"),
-                }
+        // Statuses that share a body type share a line, in the order they first appear.
+        let mut lines: Vec<(Option<String>, Vec<String>)> = Vec::new();
+        for e in &op.errors {
+            let body = match &e.body {
+                Some(Ty::Named(name)) => Some(format!("[`{name}`](crate::types::{name})")),
+                _ => None,
+            };
+            let status = docs::code(&e.status.to_string());
+            match lines.iter_mut().find(|(b, _)| *b == body) {
+                Some((_, statuses)) => statuses.push(status),
+                None => lines.push((body, vec![status])),
+            }
+        }
+        let errs: Vec<String> = lines
+            .into_iter()
+            .map(|(body, statuses)| match body {
+                Some(body) => format!("- {}: {body}", statuses.join(", ")),
+                None => format!("- {}", statuses.join(", ")),
             })
             .collect();
         parts.push(format!(
@@ -554,6 +561,10 @@ fn build_fn(model: &Model, op: &Operation) -> TokenStream {
         };
         steps.push(match p.location {
             ParamLocation::Path => quote!(req.path_param(#wire, #value)?;),
+            // Form with explode is OpenAPI's default for query parameters, and the engine's.
+            ParamLocation::Query if p.style == ParamStyle::Form && p.explode => {
+                quote!(req.query(#wire, #value)?;)
+            }
             ParamLocation::Query => {
                 let style = style_tokens(p.style);
                 let explode = p.explode;

@@ -99,6 +99,12 @@ impl Request {
         Ok(())
     }
 
+    /// Adds a query parameter in OpenAPI's default style (`form`, exploded); `None`/null adds
+    /// nothing.
+    pub fn query(&mut self, name: &str, value: &impl Serialize) -> Result<()> {
+        self.query_param(name, value, ParamStyle::Form, true)
+    }
+
     /// Adds a query parameter in the given OpenAPI style; `None`/null adds nothing.
     pub fn query_param(
         &mut self,

@@ -21,11 +21,7 @@ impl Accounts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
@@ -60,12 +56,7 @@ impl Accounts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `408`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `408`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `AccountsController_connectAccount`.
     ///
@@ -99,11 +90,7 @@ impl Accounts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `AccountsController_getAccount`.
     ///
@@ -137,12 +124,7 @@ impl Accounts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `408`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `408`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `AccountsController_reconnectAccount`.
     ///
@@ -178,11 +160,7 @@ impl Accounts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `AccountsController_deleteAccount`.
     ///
@@ -217,11 +195,7 @@ impl Accounts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `AccountsController_updateAccount`.
     ///
@@ -258,12 +232,7 @@ impl Accounts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `408`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `408`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `AccountsController_solveCheckpoint`.
     ///
@@ -297,11 +266,7 @@ impl Accounts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `AccountsController_resendCheckpoint`.
     ///
@@ -342,11 +307,7 @@ impl Accounts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `AccountsController_resyncAccount`.
     ///
@@ -394,7 +355,7 @@ impl ListBuilder {
             crate::engine::Method::GET,
             "/accounts",
         );
-        req.query_param("cursor", &self.cursor, crate::engine::ParamStyle::Form, true)?;
+        req.query("cursor", &self.cursor)?;
         if let ::std::option::Option::Some(value) = self.limit {
             crate::engine::check_range(
                 "limit",
@@ -403,7 +364,7 @@ impl ListBuilder {
                 ::std::option::Option::Some(250f64),
             )?;
         }
-        req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
+        req.query("limit", &self.limit)?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
@@ -670,26 +631,11 @@ impl ResyncBuilder {
                 ::std::option::Option::None,
             )?;
         }
-        req.query_param(
-            "chunk_size",
-            &self.chunk_size,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
-        req.query_param(
-            "partial",
-            &self.partial,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
-        req.query_param(
-            "linkedin_product",
-            &self.linkedin_product,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
-        req.query_param("before", &self.before, crate::engine::ParamStyle::Form, true)?;
-        req.query_param("after", &self.after, crate::engine::ParamStyle::Form, true)?;
+        req.query("chunk_size", &self.chunk_size)?;
+        req.query("partial", &self.partial)?;
+        req.query("linkedin_product", &self.linkedin_product)?;
+        req.query("before", &self.before)?;
+        req.query("after", &self.after)?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }

@@ -25,11 +25,7 @@ impl Attendees {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
@@ -90,9 +86,9 @@ impl ListChatsBuilder {
             "/chat_attendees/{attendee_id}/chats",
         );
         req.path_param("attendee_id", &self.attendee_id)?;
-        req.query_param("cursor", &self.cursor, crate::engine::ParamStyle::Form, true)?;
-        req.query_param("before", &self.before, crate::engine::ParamStyle::Form, true)?;
-        req.query_param("after", &self.after, crate::engine::ParamStyle::Form, true)?;
+        req.query("cursor", &self.cursor)?;
+        req.query("before", &self.before)?;
+        req.query("after", &self.after)?;
         if let ::std::option::Option::Some(value) = self.limit {
             crate::engine::check_range(
                 "limit",
@@ -101,13 +97,8 @@ impl ListChatsBuilder {
                 ::std::option::Option::Some(250f64),
             )?;
         }
-        req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
-        req.query_param(
-            "account_id",
-            &self.account_id,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
+        req.query("limit", &self.limit)?;
+        req.query("account_id", &self.account_id)?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }

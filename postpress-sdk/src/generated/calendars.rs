@@ -22,11 +22,7 @@ impl Calendars {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `data` across pages, following `next_cursor`.
     ///
@@ -64,11 +60,7 @@ impl Calendars {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `data` across pages, following `next_cursor`.
     ///
@@ -106,11 +98,7 @@ impl Calendars {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `CalendarsController_createEvent`.
     ///
@@ -149,11 +137,7 @@ impl Calendars {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `CalendarsController_getEvent`.
     ///
@@ -191,11 +175,7 @@ impl Calendars {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `CalendarsController_deleteEvent`.
     ///
@@ -234,11 +214,7 @@ impl Calendars {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `CalendarsController_updateEvent`.
     ///
@@ -290,11 +266,9 @@ impl ListBuilder {
             crate::engine::Method::GET,
             "/calendars",
         );
-        req.query_param(
+        req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
-            crate::engine::ParamStyle::Form,
-            true,
         )?;
         if let ::std::option::Option::Some(value) = self.limit {
             crate::engine::check_range(
@@ -304,8 +278,8 @@ impl ListBuilder {
                 ::std::option::Option::Some(250f64),
             )?;
         }
-        req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
-        req.query_param("cursor", &self.cursor, crate::engine::ParamStyle::Form, true)?;
+        req.query("limit", &self.limit)?;
+        req.query("cursor", &self.cursor)?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
@@ -342,14 +316,12 @@ impl ListEventsBuilder {
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(crate::engine::Method::GET, "/events");
-        req.query_param(
+        req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
-            crate::engine::ParamStyle::Form,
-            true,
         )?;
-        req.query_param("before", &self.before, crate::engine::ParamStyle::Form, true)?;
-        req.query_param("after", &self.after, crate::engine::ParamStyle::Form, true)?;
+        req.query("before", &self.before)?;
+        req.query("after", &self.after)?;
         if let ::std::option::Option::Some(value) = self.limit {
             crate::engine::check_range(
                 "limit",
@@ -358,8 +330,8 @@ impl ListEventsBuilder {
                 ::std::option::Option::Some(250f64),
             )?;
         }
-        req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
-        req.query_param("cursor", &self.cursor, crate::engine::ParamStyle::Form, true)?;
+        req.query("limit", &self.limit)?;
+        req.query("cursor", &self.cursor)?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
@@ -392,11 +364,9 @@ impl CreateEventBuilder {
             "/calendars/{calendar_id}/events",
         );
         req.path_param("calendar_id", &self.calendar_id)?;
-        req.query_param(
+        req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
-            crate::engine::ParamStyle::Form,
-            true,
         )?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
@@ -427,11 +397,9 @@ impl GetEventBuilder {
         );
         req.path_param("calendar_id", &self.calendar_id)?;
         req.path_param("event_id", &self.event_id)?;
-        req.query_param(
+        req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
-            crate::engine::ParamStyle::Form,
-            true,
         )?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
@@ -460,11 +428,9 @@ impl DeleteEventBuilder {
         );
         req.path_param("calendar_id", &self.calendar_id)?;
         req.path_param("event_id", &self.event_id)?;
-        req.query_param(
+        req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
-            crate::engine::ParamStyle::Form,
-            true,
         )?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
@@ -495,11 +461,9 @@ impl UpdateEventBuilder {
         );
         req.path_param("calendar_id", &self.calendar_id)?;
         req.path_param("event_id", &self.event_id)?;
-        req.query_param(
+        req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
-            crate::engine::ParamStyle::Form,
-            true,
         )?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();

@@ -26,11 +26,7 @@ impl Chats {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
@@ -76,11 +72,7 @@ impl Chats {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `ChatsController_startChat`.
     ///
@@ -115,11 +107,7 @@ impl Chats {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `ChatsController_getChat`.
     ///
@@ -155,11 +143,7 @@ impl Chats {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `ChatsController_performChatAction`.
     ///
@@ -200,11 +184,7 @@ impl Chats {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
@@ -245,11 +225,7 @@ impl Chats {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `ChatsController_sendMessage`.
     ///
@@ -285,11 +261,7 @@ impl Chats {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `ChatsController_listChatAttendees`.
     ///
@@ -322,11 +294,7 @@ impl Chats {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `ChatsController_syncChat`.
     ///
@@ -380,21 +348,11 @@ impl ListBuilder {
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(crate::engine::Method::GET, "/chats");
-        req.query_param(
-            "account_id",
-            &self.account_id,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
-        req.query_param(
-            "account_type",
-            &self.account_type,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
-        req.query_param("unread", &self.unread, crate::engine::ParamStyle::Form, true)?;
-        req.query_param("before", &self.before, crate::engine::ParamStyle::Form, true)?;
-        req.query_param("after", &self.after, crate::engine::ParamStyle::Form, true)?;
+        req.query("account_id", &self.account_id)?;
+        req.query("account_type", &self.account_type)?;
+        req.query("unread", &self.unread)?;
+        req.query("before", &self.before)?;
+        req.query("after", &self.after)?;
         if let ::std::option::Option::Some(value) = self.limit {
             crate::engine::check_range(
                 "limit",
@@ -403,8 +361,8 @@ impl ListBuilder {
                 ::std::option::Option::Some(250f64),
             )?;
         }
-        req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
-        req.query_param("cursor", &self.cursor, crate::engine::ParamStyle::Form, true)?;
+        req.query("limit", &self.limit)?;
+        req.query("cursor", &self.cursor)?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
@@ -482,12 +440,7 @@ impl GetBuilder {
             "/chats/{chat_id}",
         );
         req.path_param("chat_id", &self.chat_id)?;
-        req.query_param(
-            "account_id",
-            &self.account_id,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
+        req.query("account_id", &self.account_id)?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
@@ -548,9 +501,9 @@ impl ListMessagesBuilder {
             "/chats/{chat_id}/messages",
         );
         req.path_param("chat_id", &self.chat_id)?;
-        req.query_param("cursor", &self.cursor, crate::engine::ParamStyle::Form, true)?;
-        req.query_param("before", &self.before, crate::engine::ParamStyle::Form, true)?;
-        req.query_param("after", &self.after, crate::engine::ParamStyle::Form, true)?;
+        req.query("cursor", &self.cursor)?;
+        req.query("before", &self.before)?;
+        req.query("after", &self.after)?;
         if let ::std::option::Option::Some(value) = self.limit {
             crate::engine::check_range(
                 "limit",
@@ -559,13 +512,8 @@ impl ListMessagesBuilder {
                 ::std::option::Option::Some(250f64),
             )?;
         }
-        req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
-        req.query_param(
-            "sender_id",
-            &self.sender_id,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
+        req.query("limit", &self.limit)?;
+        req.query("sender_id", &self.sender_id)?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }

@@ -24,11 +24,7 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_search`.
     ///
@@ -66,11 +62,7 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_performUserAction`.
     ///
@@ -106,11 +98,7 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_getInmailBalance`.
     ///
@@ -140,11 +128,7 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_endorseSkill`.
     ///
@@ -178,11 +162,7 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_createJobPosting`.
     ///
@@ -217,11 +197,7 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_editJobPosting`.
     ///
@@ -258,11 +234,7 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_publishJobPosting`.
     ///
@@ -299,11 +271,7 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_solveJobCheckpoint`.
     ///
@@ -354,11 +322,7 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
@@ -409,11 +373,7 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_getJobApplicant`.
     ///
@@ -464,11 +424,9 @@ impl SearchBuilder {
             crate::engine::Method::POST,
             "/linkedin/search",
         );
-        req.query_param(
+        req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
-            crate::engine::ParamStyle::Form,
-            true,
         )?;
         if let ::std::option::Option::Some(value) = self.limit {
             crate::engine::check_range(
@@ -478,8 +436,8 @@ impl SearchBuilder {
                 ::std::option::Option::Some(100f64),
             )?;
         }
-        req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
-        req.query_param("cursor", &self.cursor, crate::engine::ParamStyle::Form, true)?;
+        req.query("limit", &self.limit)?;
+        req.query("cursor", &self.cursor)?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
@@ -530,11 +488,9 @@ impl GetInmailBalanceBuilder {
             crate::engine::Method::GET,
             "/linkedin/inmail_balance",
         );
-        req.query_param(
+        req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
-            crate::engine::ParamStyle::Form,
-            true,
         )?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
@@ -712,18 +668,11 @@ impl ListJobApplicantsBuilder {
             "/linkedin/jobs/{id}/applicants",
         );
         req.path_param("id", &self.id)?;
-        req.query_param(
+        req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
-            crate::engine::ParamStyle::Form,
-            true,
         )?;
-        req.query_param(
-            "service",
-            &self.service,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
+        req.query("service", &self.service)?;
         if let ::std::option::Option::Some(value) = self.limit {
             crate::engine::check_range(
                 "limit",
@@ -732,26 +681,11 @@ impl ListJobApplicantsBuilder {
                 ::std::option::Option::Some(250f64),
             )?;
         }
-        req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
-        req.query_param("cursor", &self.cursor, crate::engine::ParamStyle::Form, true)?;
-        req.query_param(
-            "ratings",
-            &self.ratings,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
-        req.query_param(
-            "keywords",
-            &self.keywords,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
-        req.query_param(
-            "sort_by",
-            &self.sort_by,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
+        req.query("limit", &self.limit)?;
+        req.query("cursor", &self.cursor)?;
+        req.query("ratings", &self.ratings)?;
+        req.query("keywords", &self.keywords)?;
+        req.query("sort_by", &self.sort_by)?;
         if let ::std::option::Option::Some(value) = self.min_years_of_experience {
             crate::engine::check_range(
                 "min_years_of_experience",
@@ -760,12 +694,7 @@ impl ListJobApplicantsBuilder {
                 ::std::option::Option::None,
             )?;
         }
-        req.query_param(
-            "min_years_of_experience",
-            &self.min_years_of_experience,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
+        req.query("min_years_of_experience", &self.min_years_of_experience)?;
         if let ::std::option::Option::Some(value) = self.max_years_of_experience {
             crate::engine::check_range(
                 "max_years_of_experience",
@@ -774,12 +703,7 @@ impl ListJobApplicantsBuilder {
                 ::std::option::Option::None,
             )?;
         }
-        req.query_param(
-            "max_years_of_experience",
-            &self.max_years_of_experience,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
+        req.query("max_years_of_experience", &self.max_years_of_experience)?;
         if let ::std::option::Option::Some(value) = self.min_years_in_company {
             crate::engine::check_range(
                 "min_years_in_company",
@@ -788,12 +712,7 @@ impl ListJobApplicantsBuilder {
                 ::std::option::Option::None,
             )?;
         }
-        req.query_param(
-            "min_years_in_company",
-            &self.min_years_in_company,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
+        req.query("min_years_in_company", &self.min_years_in_company)?;
         if let ::std::option::Option::Some(value) = self.max_years_in_company {
             crate::engine::check_range(
                 "max_years_in_company",
@@ -802,12 +721,7 @@ impl ListJobApplicantsBuilder {
                 ::std::option::Option::None,
             )?;
         }
-        req.query_param(
-            "max_years_in_company",
-            &self.max_years_in_company,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
+        req.query("max_years_in_company", &self.max_years_in_company)?;
         if let ::std::option::Option::Some(value) = self.min_years_in_position {
             crate::engine::check_range(
                 "min_years_in_position",
@@ -816,12 +730,7 @@ impl ListJobApplicantsBuilder {
                 ::std::option::Option::None,
             )?;
         }
-        req.query_param(
-            "min_years_in_position",
-            &self.min_years_in_position,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
+        req.query("min_years_in_position", &self.min_years_in_position)?;
         if let ::std::option::Option::Some(value) = self.max_years_in_position {
             crate::engine::check_range(
                 "max_years_in_position",
@@ -830,24 +739,9 @@ impl ListJobApplicantsBuilder {
                 ::std::option::Option::None,
             )?;
         }
-        req.query_param(
-            "max_years_in_position",
-            &self.max_years_in_position,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
-        req.query_param(
-            "include_degree",
-            &self.include_degree,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
-        req.query_param(
-            "exclude_degree",
-            &self.exclude_degree,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
+        req.query("max_years_in_position", &self.max_years_in_position)?;
+        req.query("include_degree", &self.include_degree)?;
+        req.query("exclude_degree", &self.exclude_degree)?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
@@ -878,11 +772,9 @@ impl GetJobApplicantBuilder {
             "/linkedin/jobs/applicants/{applicant_id}",
         );
         req.path_param("applicant_id", &self.applicant_id)?;
-        req.query_param(
+        req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
-            crate::engine::ParamStyle::Form,
-            true,
         )?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)

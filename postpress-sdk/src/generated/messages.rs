@@ -25,11 +25,7 @@ impl Messages {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
@@ -66,11 +62,7 @@ impl Messages {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `MessagesController_getMessage`.
     ///
@@ -103,11 +95,7 @@ impl Messages {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `MessagesController_deleteMessage`.
     ///
@@ -142,12 +130,7 @@ impl Messages {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `403`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `MessagesController_addMessageReaction`.
     ///
@@ -184,11 +167,7 @@ impl Messages {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `MessagesController_forwardMessage`.
     ///
@@ -244,9 +223,9 @@ impl ListBuilder {
             crate::engine::Method::GET,
             "/messages",
         );
-        req.query_param("cursor", &self.cursor, crate::engine::ParamStyle::Form, true)?;
-        req.query_param("before", &self.before, crate::engine::ParamStyle::Form, true)?;
-        req.query_param("after", &self.after, crate::engine::ParamStyle::Form, true)?;
+        req.query("cursor", &self.cursor)?;
+        req.query("before", &self.before)?;
+        req.query("after", &self.after)?;
         if let ::std::option::Option::Some(value) = self.limit {
             crate::engine::check_range(
                 "limit",
@@ -255,19 +234,9 @@ impl ListBuilder {
                 ::std::option::Option::Some(250f64),
             )?;
         }
-        req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
-        req.query_param(
-            "sender_id",
-            &self.sender_id,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
-        req.query_param(
-            "account_id",
-            &self.account_id,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
+        req.query("limit", &self.limit)?;
+        req.query("sender_id", &self.sender_id)?;
+        req.query("account_id", &self.account_id)?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }

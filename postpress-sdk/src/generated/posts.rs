@@ -21,11 +21,7 @@ impl Posts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `PostsController_createPost`.
     ///
@@ -61,11 +57,7 @@ impl Posts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `PostsController_getPost`.
     ///
@@ -99,11 +91,7 @@ impl Posts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `PostsController_addPostReaction`.
     ///
@@ -143,11 +131,7 @@ impl Posts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `paging.cursor`.
     ///
@@ -234,11 +218,9 @@ impl GetBuilder {
             "/posts/{post_id}",
         );
         req.path_param("post_id", &self.post_id)?;
-        req.query_param(
+        req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
-            crate::engine::ParamStyle::Form,
-            true,
         )?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
@@ -296,13 +278,8 @@ impl ListReactionsBuilder {
             "/posts/{post_id}/reactions",
         );
         req.path_param("post_id", &self.post_id)?;
-        req.query_param(
-            "account_id",
-            &self.account_id,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
-        req.query_param("cursor", &self.cursor, crate::engine::ParamStyle::Form, true)?;
+        req.query("account_id", &self.account_id)?;
+        req.query("cursor", &self.cursor)?;
         if let ::std::option::Option::Some(value) = self.limit {
             crate::engine::check_range(
                 "limit",
@@ -311,13 +288,8 @@ impl ListReactionsBuilder {
                 ::std::option::Option::Some(100f64),
             )?;
         }
-        req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
-        req.query_param(
-            "comment_id",
-            &self.comment_id,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
+        req.query("limit", &self.limit)?;
+        req.query("comment_id", &self.comment_id)?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }

@@ -24,11 +24,7 @@ impl Users {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `UsersController_getProfile`.
     ///
@@ -65,11 +61,7 @@ impl Users {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `UsersController_getOwnProfile`.
     ///
@@ -106,11 +98,7 @@ impl Users {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `UsersController_editOwnProfile`.
     ///
@@ -148,11 +136,7 @@ impl Users {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
@@ -194,11 +178,7 @@ impl Users {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
@@ -239,11 +219,7 @@ impl Users {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
@@ -283,11 +259,7 @@ impl Users {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
@@ -325,11 +297,7 @@ impl Users {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
@@ -364,11 +332,7 @@ impl Users {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `UsersController_sendInvitation`.
     ///
@@ -404,11 +368,7 @@ impl Users {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
@@ -443,11 +403,7 @@ impl Users {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `UsersController_cancelInvitation`.
     ///
@@ -483,11 +439,7 @@ impl Users {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
@@ -522,11 +474,7 @@ impl Users {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `UsersController_handleInvitation`.
     ///
@@ -583,24 +531,12 @@ impl GetProfileBuilder {
             "/users/{identifier}",
         );
         req.path_param("identifier", &self.identifier)?;
-        req.query_param(
-            "linkedin_sections",
-            &self.linkedin_sections,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
-        req.query_param(
-            "linkedin_api",
-            &self.linkedin_api,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
-        req.query_param("notify", &self.notify, crate::engine::ParamStyle::Form, true)?;
-        req.query_param(
+        req.query("linkedin_sections", &self.linkedin_sections)?;
+        req.query("linkedin_api", &self.linkedin_api)?;
+        req.query("notify", &self.notify)?;
+        req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
-            crate::engine::ParamStyle::Form,
-            true,
         )?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
@@ -625,11 +561,9 @@ impl GetOwnProfileBuilder {
             crate::engine::Method::GET,
             "/users/me",
         );
-        req.query_param(
+        req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
-            crate::engine::ParamStyle::Form,
-            true,
         )?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
@@ -727,7 +661,7 @@ impl ListPostsBuilder {
             "/users/{identifier}/posts",
         );
         req.path_param("identifier", &self.identifier)?;
-        req.query_param("cursor", &self.cursor, crate::engine::ParamStyle::Form, true)?;
+        req.query("cursor", &self.cursor)?;
         if let ::std::option::Option::Some(value) = self.limit {
             crate::engine::check_range(
                 "limit",
@@ -736,18 +670,11 @@ impl ListPostsBuilder {
                 ::std::option::Option::Some(100f64),
             )?;
         }
-        req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
-        req.query_param(
-            "is_company",
-            &self.is_company,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
-        req.query_param(
+        req.query("limit", &self.limit)?;
+        req.query("is_company", &self.is_company)?;
+        req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
-            crate::engine::ParamStyle::Form,
-            true,
         )?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
@@ -783,7 +710,7 @@ impl ListReactionsBuilder {
             "/users/{identifier}/reactions",
         );
         req.path_param("identifier", &self.identifier)?;
-        req.query_param("cursor", &self.cursor, crate::engine::ParamStyle::Form, true)?;
+        req.query("cursor", &self.cursor)?;
         if let ::std::option::Option::Some(value) = self.limit {
             crate::engine::check_range(
                 "limit",
@@ -792,12 +719,10 @@ impl ListReactionsBuilder {
                 ::std::option::Option::Some(100f64),
             )?;
         }
-        req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
-        req.query_param(
+        req.query("limit", &self.limit)?;
+        req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
-            crate::engine::ParamStyle::Form,
-            true,
         )?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
@@ -834,8 +759,8 @@ impl ListRelationsBuilder {
             crate::engine::Method::GET,
             "/users/relations",
         );
-        req.query_param("cursor", &self.cursor, crate::engine::ParamStyle::Form, true)?;
-        req.query_param("filter", &self.filter, crate::engine::ParamStyle::Form, true)?;
+        req.query("cursor", &self.cursor)?;
+        req.query("filter", &self.filter)?;
         if let ::std::option::Option::Some(value) = self.limit {
             crate::engine::check_range(
                 "limit",
@@ -844,12 +769,10 @@ impl ListRelationsBuilder {
                 ::std::option::Option::Some(1000f64),
             )?;
         }
-        req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
-        req.query_param(
+        req.query("limit", &self.limit)?;
+        req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
-            crate::engine::ParamStyle::Form,
-            true,
         )?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
@@ -888,13 +811,8 @@ impl ListFollowersBuilder {
             crate::engine::Method::GET,
             "/users/followers",
         );
-        req.query_param(
-            "user_id",
-            &self.user_id,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
-        req.query_param("cursor", &self.cursor, crate::engine::ParamStyle::Form, true)?;
+        req.query("user_id", &self.user_id)?;
+        req.query("cursor", &self.cursor)?;
         if let ::std::option::Option::Some(value) = self.limit {
             crate::engine::check_range(
                 "limit",
@@ -903,12 +821,10 @@ impl ListFollowersBuilder {
                 ::std::option::Option::Some(200f64),
             )?;
         }
-        req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
-        req.query_param(
+        req.query("limit", &self.limit)?;
+        req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
-            crate::engine::ParamStyle::Form,
-            true,
         )?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
@@ -944,13 +860,8 @@ impl ListFollowingBuilder {
             crate::engine::Method::GET,
             "/users/following",
         );
-        req.query_param(
-            "user_id",
-            &self.user_id,
-            crate::engine::ParamStyle::Form,
-            true,
-        )?;
-        req.query_param("cursor", &self.cursor, crate::engine::ParamStyle::Form, true)?;
+        req.query("user_id", &self.user_id)?;
+        req.query("cursor", &self.cursor)?;
         if let ::std::option::Option::Some(value) = self.limit {
             crate::engine::check_range(
                 "limit",
@@ -959,12 +870,10 @@ impl ListFollowingBuilder {
                 ::std::option::Option::Some(1000f64),
             )?;
         }
-        req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
-        req.query_param(
+        req.query("limit", &self.limit)?;
+        req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
-            crate::engine::ParamStyle::Form,
-            true,
         )?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
@@ -1021,7 +930,7 @@ impl ListSentInvitationsBuilder {
             crate::engine::Method::GET,
             "/users/invite/sent",
         );
-        req.query_param("cursor", &self.cursor, crate::engine::ParamStyle::Form, true)?;
+        req.query("cursor", &self.cursor)?;
         if let ::std::option::Option::Some(value) = self.limit {
             crate::engine::check_range(
                 "limit",
@@ -1030,12 +939,10 @@ impl ListSentInvitationsBuilder {
                 ::std::option::Option::Some(250f64),
             )?;
         }
-        req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
-        req.query_param(
+        req.query("limit", &self.limit)?;
+        req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
-            crate::engine::ParamStyle::Form,
-            true,
         )?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
@@ -1067,11 +974,9 @@ impl CancelInvitationBuilder {
             "/users/invite/sent/{invitation_id}",
         );
         req.path_param("invitation_id", &self.invitation_id)?;
-        req.query_param(
+        req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
-            crate::engine::ParamStyle::Form,
-            true,
         )?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
@@ -1100,7 +1005,7 @@ impl ListReceivedInvitationsBuilder {
             crate::engine::Method::GET,
             "/users/invite/received",
         );
-        req.query_param("cursor", &self.cursor, crate::engine::ParamStyle::Form, true)?;
+        req.query("cursor", &self.cursor)?;
         if let ::std::option::Option::Some(value) = self.limit {
             crate::engine::check_range(
                 "limit",
@@ -1109,12 +1014,10 @@ impl ListReceivedInvitationsBuilder {
                 ::std::option::Option::Some(100f64),
             )?;
         }
-        req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
-        req.query_param(
+        req.query("limit", &self.limit)?;
+        req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
-            crate::engine::ParamStyle::Form,
-            true,
         )?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)

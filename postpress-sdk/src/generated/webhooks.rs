@@ -21,11 +21,7 @@ impl Webhooks {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
@@ -67,11 +63,7 @@ impl Webhooks {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `WebhooksController_createWebhook`.
     ///
@@ -105,11 +97,7 @@ impl Webhooks {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`: [`Error`](crate::types::Error)
-    /// - `401`: [`Error`](crate::types::Error)
-    /// - `404`: [`Error`](crate::types::Error)
-    /// - `429`: [`Error`](crate::types::Error)
-    /// - `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `WebhooksController_deleteWebhook`.
     ///
@@ -161,8 +149,8 @@ impl ListBuilder {
                 ::std::option::Option::Some(250f64),
             )?;
         }
-        req.query_param("limit", &self.limit, crate::engine::ParamStyle::Form, true)?;
-        req.query_param("cursor", &self.cursor, crate::engine::ParamStyle::Form, true)?;
+        req.query("limit", &self.limit)?;
+        req.query("cursor", &self.cursor)?;
         req.options(self.options.clone());
         ::std::result::Result::Ok(req)
     }
