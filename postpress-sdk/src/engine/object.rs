@@ -7,6 +7,9 @@
 //! [`decode_struct!`](crate::engine::decode_struct) writes one small map visitor per struct,
 //! [`encode_struct!`](crate::engine::encode_struct) one `serialize` with a line per field; the
 //! rest is generic code here, type-checked once for every struct of every generated crate.
+//! Per field, the generated code is one match arm and one path call into a generic helper
+//! here: no `?` per field (each early return would drop every field read so far, so a wide
+//! struct's MIR would grow with the square of its fields) and no method lookup.
 //! Both keep the derives' behaviour for objects: declared keys by their wire names, absent
 //! optional fields left out (and `None` when read), `null` kept apart from absence where a
 //! field says so, undeclared keys ignored or kept in the struct's additional-properties map,
@@ -105,21 +108,20 @@ where
     Ok(())
 }
 
-/// The first required field (wire name) left unset, if any: `(name, present)` per field.
+/// Notes a required field left unset, unless an earlier one was.
 #[doc(hidden)]
-pub fn first_missing(fields: &[(&'static str, bool)]) -> Option<&'static str> {
-    fields
-        .iter()
-        .find(|(_, present)| !present)
-        .map(|(name, _)| *name)
+pub fn note_missing<T>(missing: &mut Option<&'static str>, slot: &Option<T>, name: &'static str) {
+    if missing.is_none() && slot.is_none() {
+        *missing = Some(name);
+    }
 }
 
-/// A required field's value, once [`first_missing`] has found every required field present.
+/// A required field's value, once [`note_missing`] has found every required field present.
 #[doc(hidden)]
 pub fn present<T>(slot: Option<T>) -> T {
     match slot {
         Some(value) => value,
-        None => unreachable!("first_missing checked every required field"),
+        None => unreachable!("note_missing checked every required field"),
     }
 }
 
@@ -200,9 +202,10 @@ macro_rules! __decode_struct {
                                 return ::std::result::Result::Err(error);
                             }
                         }
-                        if let ::std::option::Option::Some(name) = $crate::engine::object::first_missing(&[
-                            $($crate::engine::decode_struct!(@present $mode $field $wire)),*
-                        ]) {
+                        #[allow(unused_mut)]
+                        let mut missing: ::std::option::Option<&'static str> = ::std::option::Option::None;
+                        $($crate::engine::decode_struct!(@present $mode missing $field $wire);)*
+                        if let ::std::option::Option::Some(name) = missing {
                             return ::std::result::Result::Err(::serde::de::Error::missing_field(name));
                         }
                         ::std::result::Result::Ok($name {
@@ -215,12 +218,10 @@ macro_rules! __decode_struct {
             }
         }
     };
-    (@present req $field:ident $wire:literal) => {
-        ($wire, ::std::option::Option::is_some(&$field))
+    (@present req $missing:ident $field:ident $wire:literal) => {
+        $crate::engine::object::note_missing(&mut $missing, &$field, $wire)
     };
-    (@present $mode:ident $field:ident $wire:literal) => {
-        ("", true)
-    };
+    (@present $mode:ident $missing:ident $field:ident $wire:literal) => {};
     (@finish req $field:ident) => {
         $crate::engine::object::present($field)
     };
@@ -551,6 +552,25 @@ mod tests {
             not_object.contains("expected struct Sample"),
             "{not_object}"
         );
+    }
+
+    #[derive(Debug)]
+    struct Pair {
+        first: String,
+        second: u8,
+    }
+    crate::engine::json_object!(Pair { 0 first: "first" req, 1 second: "second" req });
+
+    #[test]
+    fn the_first_missing_field_in_declaration_order_is_named() {
+        let read = |json: &str| serde_json::from_str::<Pair>(json).unwrap_err().to_string();
+        assert!(read("{}").starts_with("missing field `first`"));
+        assert!(read(r#"{"second":1}"#).starts_with("missing field `first`"));
+        assert!(read(r#"{"first":"a"}"#).starts_with("missing field `second`"));
+        // A bad value stops reading at once, before any field is found missing.
+        assert!(read(r#"{"second":"x"}"#).starts_with("invalid type: string"));
+        let pair: Pair = serde_json::from_str(r#"{"second":2,"first":"a"}"#).unwrap();
+        assert_eq!((pair.first.as_str(), pair.second), ("a", 2));
     }
 
     #[test]
