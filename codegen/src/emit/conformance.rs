@@ -120,9 +120,6 @@ mod tests {
             .unwrap()
             .contents
             .replace(char::is_whitespace, "");
-        assert!(
-            types.contains("pubtags:::std::option::Option<TagsAlias>"),
-            "{types}"
-        );
+        assert!(types.contains("pubtags:Option<TagsAlias>"), "{types}");
     }
 }

@@ -15,6 +15,7 @@ mod mock;
 mod operations;
 mod rust_type;
 pub mod standalone;
+mod std_paths;
 mod types;
 
 use crate::diagnostics::Error;
@@ -40,7 +41,8 @@ fn header(spec_label: &str) -> String {
 }
 
 fn format_file(tokens: TokenStream, what: &str) -> Result<String, Error> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit(format!("{what}: {e}")))?;
+    let file: syn::File =
+        syn::parse2(std_paths::shorten(tokens)).map_err(|e| Error::Emit(format!("{what}: {e}")))?;
     Ok(prettyplease::unparse(&file))
 }
 

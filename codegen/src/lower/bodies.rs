@@ -455,12 +455,12 @@ mod tests {
                 .map(|f| f.contents.clone())
                 .expect("types.rs")
         };
-        assert!(types(&typed).contains("pub at: ::std::option::Option<crate::engine::Timestamp>"));
+        assert!(types(&typed).contains("pub at: Option<crate::engine::Timestamp>"));
         let text = Options {
             dates: Dates::Text,
             ..Options::default()
         };
         let as_text = generate(&bytes, &text).expect("generates");
-        assert!(types(&as_text).contains("pub at: ::std::option::Option<::std::string::String>"));
+        assert!(types(&as_text).contains("pub at: Option<String>"));
     }
 }

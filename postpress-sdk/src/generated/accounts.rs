@@ -38,9 +38,9 @@ impl Accounts {
     pub fn list(&self) -> ListBuilder {
         ListBuilder {
             client: self.client.clone(),
-            cursor: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            cursor: None,
+            limit: None,
+            options: Default::default(),
         }
     }
     /// `POST /accounts`
@@ -71,12 +71,12 @@ impl Accounts {
     /// ```
     pub fn connect(
         &self,
-        body: impl ::std::convert::Into<super::types::ConnectAccountRequest>,
+        body: impl Into<super::types::ConnectAccountRequest>,
     ) -> ConnectBuilder {
         ConnectBuilder {
             client: self.client.clone(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `GET /accounts/{id}`
@@ -102,14 +102,11 @@ impl Accounts {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(
-        &self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetBuilder {
+    pub fn get(&self, id: impl Into<String>) -> GetBuilder {
         GetBuilder {
             client: self.client.clone(),
             id: id.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `POST /accounts/{id}`
@@ -139,14 +136,14 @@ impl Accounts {
     /// ```
     pub fn reconnect(
         &self,
-        id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<super::types::ConnectAccountRequest>,
+        id: impl Into<String>,
+        body: impl Into<super::types::ConnectAccountRequest>,
     ) -> ReconnectBuilder {
         ReconnectBuilder {
             client: self.client.clone(),
             id: id.into(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `DELETE /accounts/{id}`
@@ -172,14 +169,11 @@ impl Accounts {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(
-        &self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteBuilder {
+    pub fn delete(&self, id: impl Into<String>) -> DeleteBuilder {
         DeleteBuilder {
             client: self.client.clone(),
             id: id.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `PATCH /accounts/{id}`
@@ -210,14 +204,14 @@ impl Accounts {
     /// ```
     pub fn update(
         &self,
-        id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<super::types::UpdateAccountRequest>,
+        id: impl Into<String>,
+        body: impl Into<super::types::UpdateAccountRequest>,
     ) -> UpdateBuilder {
         UpdateBuilder {
             client: self.client.clone(),
             id: id.into(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `POST /accounts/checkpoint`
@@ -247,12 +241,12 @@ impl Accounts {
     /// ```
     pub fn solve_checkpoint(
         &self,
-        body: impl ::std::convert::Into<super::types::SolveCheckpointRequest>,
+        body: impl Into<super::types::SolveCheckpointRequest>,
     ) -> SolveCheckpointBuilder {
         SolveCheckpointBuilder {
             client: self.client.clone(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `POST /accounts/checkpoint/resend`
@@ -281,12 +275,12 @@ impl Accounts {
     /// ```
     pub fn resend_checkpoint(
         &self,
-        body: impl ::std::convert::Into<super::types::ResendCheckpointRequest>,
+        body: impl Into<super::types::ResendCheckpointRequest>,
     ) -> ResendCheckpointBuilder {
         ResendCheckpointBuilder {
             client: self.client.clone(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `GET /accounts/{account_id}/sync`
@@ -319,19 +313,16 @@ impl Accounts {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn resync(
-        &self,
-        account_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ResyncBuilder {
+    pub fn resync(&self, account_id: impl Into<String>) -> ResyncBuilder {
         ResyncBuilder {
             client: self.client.clone(),
             account_id: account_id.into(),
-            chunk_size: ::std::option::Option::None,
-            partial: ::std::option::Option::None,
-            linkedin_product: ::std::option::Option::None,
-            before: ::std::option::Option::None,
-            after: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            chunk_size: None,
+            partial: None,
+            linkedin_product: None,
+            before: None,
+            after: None,
+            options: Default::default(),
         }
     }
 }
@@ -340,14 +331,14 @@ impl Accounts {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBuilder {
     client: crate::Client,
-    cursor: ::std::option::Option<::std::string::String>,
-    limit: ::std::option::Option<i64>,
+    cursor: Option<String>,
+    limit: Option<i64>,
     options: crate::engine::RequestOptions,
 }
 impl ListBuilder {
     crate::engine::optional_setters!(
         #[doc = " The cursor of the page to read, as returned by the previous page."]
-        cursor : ::std::string::String, #[doc = " Page size."] limit : i64
+        cursor : String, #[doc = " Page size."] limit : i64
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -356,23 +347,18 @@ impl ListBuilder {
             "/accounts",
         );
         req.query("cursor", &self.cursor)?;
-        if let ::std::option::Option::Some(value) = self.limit {
-            crate::engine::check_range(
-                "limit",
-                value as f64,
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(250f64),
-            )?;
+        if let Some(value) = self.limit {
+            crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
         }
         req.query("limit", &self.limit)?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::AccountList);
     crate::engine::paginated!(
-        super::types::AccountList, super::types::Account, cursor, | page |
-        ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref().and_then(| x |
-        x.as_ref())).cloned(), | page | page.items
+        super::types::AccountList, super::types::Account, cursor, | page | Some(page)
+        .and_then(| v | v.cursor.as_ref().and_then(| x | x.as_ref())).cloned(), | page |
+        page.items
     );
 }
 /// Request builder for `POST /accounts`: set optional inputs, then call `.send().await`.
@@ -394,16 +380,15 @@ impl ConnectBuilder {
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(
         ConnectResponse, | raw | match raw.status().as_u16() { 201u16 => raw.json:: <
         super::types::AccountCreated > () ? .try_map(| b |
-        ::std::result::Result::Ok(ConnectResponse::Created(b))), 202u16 => raw.json:: <
-        super::types::Checkpoint > () ? .try_map(| b |
-        ::std::result::Result::Ok(ConnectResponse::Accepted(b))), _ => raw.json:: <
+        Ok(ConnectResponse::Created(b))), 202u16 => raw.json:: < super::types::Checkpoint
+        > () ? .try_map(| b | Ok(ConnectResponse::Accepted(b))), _ => raw.json:: <
         super::types::AccountCreated > () ? .try_map(| b |
-        ::std::result::Result::Ok(ConnectResponse::Created(b))), }
+        Ok(ConnectResponse::Created(b))), }
     );
 }
 /// The success responses of `POST /accounts`, by status.
@@ -432,7 +417,7 @@ impl GetBuilder {
         );
         req.path_param("id", &self.id)?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::Account);
 }
@@ -457,16 +442,16 @@ impl ReconnectBuilder {
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(
         ReconnectResponse, | raw | match raw.status().as_u16() { 201u16 => raw.json:: <
         super::types::AccountReconnected > () ? .try_map(| b |
-        ::std::result::Result::Ok(ReconnectResponse::Created(b))), 202u16 => raw.json:: <
+        Ok(ReconnectResponse::Created(b))), 202u16 => raw.json:: <
         super::types::Checkpoint > () ? .try_map(| b |
-        ::std::result::Result::Ok(ReconnectResponse::Accepted(b))), _ => raw.json:: <
+        Ok(ReconnectResponse::Accepted(b))), _ => raw.json:: <
         super::types::AccountReconnected > () ? .try_map(| b |
-        ::std::result::Result::Ok(ReconnectResponse::Created(b))), }
+        Ok(ReconnectResponse::Created(b))), }
     );
 }
 /// The success responses of `POST /accounts/{id}`, by status.
@@ -495,7 +480,7 @@ impl DeleteBuilder {
         );
         req.path_param("id", &self.id)?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::AccountDeleted);
 }
@@ -520,7 +505,7 @@ impl UpdateBuilder {
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::Account);
 }
@@ -543,16 +528,16 @@ impl SolveCheckpointBuilder {
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(
         SolveCheckpointResponse, | raw | match raw.status().as_u16() { 201u16 => raw
         .json:: < super::types::AccountCreated > () ? .try_map(| b |
-        ::std::result::Result::Ok(SolveCheckpointResponse::Created(b))), 202u16 => raw
-        .json:: < super::types::Checkpoint > () ? .try_map(| b |
-        ::std::result::Result::Ok(SolveCheckpointResponse::Accepted(b))), _ => raw.json::
-        < super::types::AccountCreated > () ? .try_map(| b |
-        ::std::result::Result::Ok(SolveCheckpointResponse::Created(b))), }
+        Ok(SolveCheckpointResponse::Created(b))), 202u16 => raw.json:: <
+        super::types::Checkpoint > () ? .try_map(| b |
+        Ok(SolveCheckpointResponse::Accepted(b))), _ => raw.json:: <
+        super::types::AccountCreated > () ? .try_map(| b |
+        Ok(SolveCheckpointResponse::Created(b))), }
     );
 }
 /// The success responses of `POST /accounts/checkpoint`, by status.
@@ -583,7 +568,7 @@ impl ResendCheckpointBuilder {
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::CheckpointResend);
 }
@@ -593,11 +578,11 @@ impl ResendCheckpointBuilder {
 pub struct ResyncBuilder {
     client: crate::Client,
     account_id: super::types::UniqueId,
-    chunk_size: ::std::option::Option<i32>,
-    partial: ::std::option::Option<bool>,
-    linkedin_product: ::std::option::Option<super::types::LinkedinProduct>,
-    before: ::std::option::Option<super::types::UnixMillis>,
-    after: ::std::option::Option<super::types::UnixMillis>,
+    chunk_size: Option<i32>,
+    partial: Option<bool>,
+    linkedin_product: Option<super::types::LinkedinProduct>,
+    before: Option<super::types::UnixMillis>,
+    after: Option<super::types::UnixMillis>,
     options: crate::engine::RequestOptions,
 }
 impl ResyncBuilder {
@@ -623,13 +608,8 @@ impl ResyncBuilder {
             "/accounts/{account_id}/sync",
         );
         req.path_param("account_id", &self.account_id)?;
-        if let ::std::option::Option::Some(value) = self.chunk_size {
-            crate::engine::check_range(
-                "chunk_size",
-                value as f64,
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::None,
-            )?;
+        if let Some(value) = self.chunk_size {
+            crate::engine::check_range("chunk_size", value as f64, Some(1f64), None)?;
         }
         req.query("chunk_size", &self.chunk_size)?;
         req.query("partial", &self.partial)?;
@@ -637,7 +617,7 @@ impl ResyncBuilder {
         req.query("before", &self.before)?;
         req.query("after", &self.after)?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::AccountResync);
 }

@@ -39,19 +39,16 @@ impl Attendees {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_chats(
-        &self,
-        attendee_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListChatsBuilder {
+    pub fn list_chats(&self, attendee_id: impl Into<String>) -> ListChatsBuilder {
         ListChatsBuilder {
             client: self.client.clone(),
             attendee_id: attendee_id.into(),
-            cursor: ::std::option::Option::None,
-            before: ::std::option::Option::None,
-            after: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            account_id: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            cursor: None,
+            before: None,
+            after: None,
+            limit: None,
+            account_id: None,
+            options: Default::default(),
         }
     }
 }
@@ -60,24 +57,23 @@ impl Attendees {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListChatsBuilder {
     client: crate::Client,
-    attendee_id: ::std::string::String,
-    cursor: ::std::option::Option<::std::string::String>,
-    before: ::std::option::Option<super::types::UtcDateTime>,
-    after: ::std::option::Option<super::types::UtcDateTime>,
-    limit: ::std::option::Option<i64>,
-    account_id: ::std::option::Option<::std::string::String>,
+    attendee_id: String,
+    cursor: Option<String>,
+    before: Option<super::types::UtcDateTime>,
+    after: Option<super::types::UtcDateTime>,
+    limit: Option<i64>,
+    account_id: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl ListChatsBuilder {
     crate::engine::optional_setters!(
         #[doc = " The cursor of the page to read, as returned by the previous page."]
-        cursor : ::std::string::String, #[doc =
+        cursor : String, #[doc =
         " Keep only items strictly older than this instant (ISO 8601 UTC)."] before :
         super::types::UtcDateTime, #[doc =
         " Keep only items strictly newer than this instant (ISO 8601 UTC)."] after :
         super::types::UtcDateTime, #[doc = " Page size."] limit : i64, #[doc =
-        " One account id or a comma-separated list of them."] account_id :
-        ::std::string::String
+        " One account id or a comma-separated list of them."] account_id : String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -89,23 +85,17 @@ impl ListChatsBuilder {
         req.query("cursor", &self.cursor)?;
         req.query("before", &self.before)?;
         req.query("after", &self.after)?;
-        if let ::std::option::Option::Some(value) = self.limit {
-            crate::engine::check_range(
-                "limit",
-                value as f64,
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(250f64),
-            )?;
+        if let Some(value) = self.limit {
+            crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
         }
         req.query("limit", &self.limit)?;
         req.query("account_id", &self.account_id)?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::ChatList);
     crate::engine::paginated!(
-        super::types::ChatList, super::types::Chat, cursor, | page |
-        ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref()).cloned(), |
-        page | page.items
+        super::types::ChatList, super::types::Chat, cursor, | page | Some(page)
+        .and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
     );
 }

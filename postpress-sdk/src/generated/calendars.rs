@@ -39,10 +39,10 @@ impl Calendars {
     pub fn list(&self) -> ListBuilder {
         ListBuilder {
             client: self.client.clone(),
-            account_id: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            cursor: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            account_id: None,
+            limit: None,
+            cursor: None,
+            options: Default::default(),
         }
     }
     /// `GET /events`
@@ -77,12 +77,12 @@ impl Calendars {
     pub fn list_events(&self) -> ListEventsBuilder {
         ListEventsBuilder {
             client: self.client.clone(),
-            account_id: ::std::option::Option::None,
-            before: ::std::option::Option::None,
-            after: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            cursor: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            account_id: None,
+            before: None,
+            after: None,
+            limit: None,
+            cursor: None,
+            options: Default::default(),
         }
     }
     /// `POST /calendars/{calendar_id}/events`
@@ -113,15 +113,15 @@ impl Calendars {
     /// ```
     pub fn create_event(
         &self,
-        calendar_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<super::types::CreateCalendarEventRequest>,
+        calendar_id: impl Into<String>,
+        body: impl Into<super::types::CreateCalendarEventRequest>,
     ) -> CreateEventBuilder {
         CreateEventBuilder {
             client: self.client.clone(),
             calendar_id: calendar_id.into(),
-            account_id: ::std::option::Option::None,
+            account_id: None,
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `GET /calendars/{calendar_id}/events/{event_id}`
@@ -151,15 +151,15 @@ impl Calendars {
     /// ```
     pub fn get_event(
         &self,
-        calendar_id: impl ::std::convert::Into<::std::string::String>,
-        event_id: impl ::std::convert::Into<::std::string::String>,
+        calendar_id: impl Into<String>,
+        event_id: impl Into<String>,
     ) -> GetEventBuilder {
         GetEventBuilder {
             client: self.client.clone(),
             calendar_id: calendar_id.into(),
             event_id: event_id.into(),
-            account_id: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            account_id: None,
+            options: Default::default(),
         }
     }
     /// `DELETE /calendars/{calendar_id}/events/{event_id}`
@@ -189,15 +189,15 @@ impl Calendars {
     /// ```
     pub fn delete_event(
         &self,
-        calendar_id: impl ::std::convert::Into<::std::string::String>,
-        event_id: impl ::std::convert::Into<::std::string::String>,
+        calendar_id: impl Into<String>,
+        event_id: impl Into<String>,
     ) -> DeleteEventBuilder {
         DeleteEventBuilder {
             client: self.client.clone(),
             calendar_id: calendar_id.into(),
             event_id: event_id.into(),
-            account_id: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            account_id: None,
+            options: Default::default(),
         }
     }
     /// `PATCH /calendars/{calendar_id}/events/{event_id}`
@@ -229,17 +229,17 @@ impl Calendars {
     /// ```
     pub fn update_event(
         &self,
-        calendar_id: impl ::std::convert::Into<::std::string::String>,
-        event_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<super::types::UpdateCalendarEventRequest>,
+        calendar_id: impl Into<String>,
+        event_id: impl Into<String>,
+        body: impl Into<super::types::UpdateCalendarEventRequest>,
     ) -> UpdateEventBuilder {
         UpdateEventBuilder {
             client: self.client.clone(),
             calendar_id: calendar_id.into(),
             event_id: event_id.into(),
-            account_id: ::std::option::Option::None,
+            account_id: None,
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -248,17 +248,17 @@ impl Calendars {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBuilder {
     client: crate::Client,
-    account_id: ::std::option::Option<::std::string::String>,
-    limit: ::std::option::Option<i64>,
-    cursor: ::std::option::Option<::std::string::String>,
+    account_id: Option<String>,
+    limit: Option<i64>,
+    cursor: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl ListBuilder {
     crate::engine::optional_setters!(
-        #[doc = " The linked account to act through."] account_id :
-        ::std::string::String, #[doc = " Page size."] limit : i64, #[doc =
+        #[doc = " The linked account to act through."] account_id : String, #[doc =
+        " Page size."] limit : i64, #[doc =
         " The cursor of the page to read, as returned by the previous page."] cursor :
-        ::std::string::String
+        String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -270,24 +270,19 @@ impl ListBuilder {
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
-        if let ::std::option::Option::Some(value) = self.limit {
-            crate::engine::check_range(
-                "limit",
-                value as f64,
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(250f64),
-            )?;
+        if let Some(value) = self.limit {
+            crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
         }
         req.query("limit", &self.limit)?;
         req.query("cursor", &self.cursor)?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::CalendarList);
     crate::engine::paginated!(
-        super::types::CalendarList, super::types::Calendar, cursor, | page |
-        ::std::option::Option::Some(page).and_then(| v | v.next_cursor.as_ref()
-        .and_then(| x | x.as_ref())).cloned(), | page | page.data
+        super::types::CalendarList, super::types::Calendar, cursor, | page | Some(page)
+        .and_then(| v | v.next_cursor.as_ref().and_then(| x | x.as_ref())).cloned(), |
+        page | page.data
     );
 }
 /// Request builder for `GET /events`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
@@ -295,23 +290,22 @@ impl ListBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListEventsBuilder {
     client: crate::Client,
-    account_id: ::std::option::Option<::std::string::String>,
-    before: ::std::option::Option<super::types::UtcDateTime>,
-    after: ::std::option::Option<super::types::UtcDateTime>,
-    limit: ::std::option::Option<i64>,
-    cursor: ::std::option::Option<::std::string::String>,
+    account_id: Option<String>,
+    before: Option<super::types::UtcDateTime>,
+    after: Option<super::types::UtcDateTime>,
+    limit: Option<i64>,
+    cursor: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl ListEventsBuilder {
     crate::engine::optional_setters!(
-        #[doc = " The linked account to act through."] account_id :
-        ::std::string::String, #[doc =
+        #[doc = " The linked account to act through."] account_id : String, #[doc =
         " Keep only items strictly older than this instant (ISO 8601 UTC)."] before :
         super::types::UtcDateTime, #[doc =
         " Keep only items strictly newer than this instant (ISO 8601 UTC)."] after :
         super::types::UtcDateTime, #[doc = " Page size."] limit : i64, #[doc =
         " The cursor of the page to read, as returned by the previous page."] cursor :
-        ::std::string::String
+        String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -322,24 +316,19 @@ impl ListEventsBuilder {
         )?;
         req.query("before", &self.before)?;
         req.query("after", &self.after)?;
-        if let ::std::option::Option::Some(value) = self.limit {
-            crate::engine::check_range(
-                "limit",
-                value as f64,
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(250f64),
-            )?;
+        if let Some(value) = self.limit {
+            crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
         }
         req.query("limit", &self.limit)?;
         req.query("cursor", &self.cursor)?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::CalendarEventList);
     crate::engine::paginated!(
         super::types::CalendarEventList, super::types::CalendarEvent, cursor, | page |
-        ::std::option::Option::Some(page).and_then(| v | v.next_cursor.as_ref()
-        .and_then(| x | x.as_ref())).cloned(), | page | page.data
+        Some(page).and_then(| v | v.next_cursor.as_ref().and_then(| x | x.as_ref()))
+        .cloned(), | page | page.data
     );
 }
 /// Request builder for `POST /calendars/{calendar_id}/events`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
@@ -347,14 +336,14 @@ impl ListEventsBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateEventBuilder {
     client: crate::Client,
-    calendar_id: ::std::string::String,
-    account_id: ::std::option::Option<::std::string::String>,
+    calendar_id: String,
+    account_id: Option<String>,
     body: super::types::CreateCalendarEventRequest,
     options: crate::engine::RequestOptions,
 }
 impl CreateEventBuilder {
     crate::engine::optional_setters!(
-        #[doc = " The linked account to act through."] account_id : ::std::string::String
+        #[doc = " The linked account to act through."] account_id : String
     );
     crate::engine::idempotency_key_setter!();
     crate::engine::request_option_setters!();
@@ -371,7 +360,7 @@ impl CreateEventBuilder {
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::CalendarEventCreated);
 }
@@ -380,14 +369,14 @@ impl CreateEventBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetEventBuilder {
     client: crate::Client,
-    calendar_id: ::std::string::String,
-    event_id: ::std::string::String,
-    account_id: ::std::option::Option<::std::string::String>,
+    calendar_id: String,
+    event_id: String,
+    account_id: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl GetEventBuilder {
     crate::engine::optional_setters!(
-        #[doc = " The linked account to act through."] account_id : ::std::string::String
+        #[doc = " The linked account to act through."] account_id : String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -402,7 +391,7 @@ impl GetEventBuilder {
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::CalendarEvent);
 }
@@ -411,14 +400,14 @@ impl GetEventBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteEventBuilder {
     client: crate::Client,
-    calendar_id: ::std::string::String,
-    event_id: ::std::string::String,
-    account_id: ::std::option::Option<::std::string::String>,
+    calendar_id: String,
+    event_id: String,
+    account_id: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl DeleteEventBuilder {
     crate::engine::optional_setters!(
-        #[doc = " The linked account to act through."] account_id : ::std::string::String
+        #[doc = " The linked account to act through."] account_id : String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -433,7 +422,7 @@ impl DeleteEventBuilder {
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::CalendarEventDeleted);
 }
@@ -442,15 +431,15 @@ impl DeleteEventBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateEventBuilder {
     client: crate::Client,
-    calendar_id: ::std::string::String,
-    event_id: ::std::string::String,
-    account_id: ::std::option::Option<::std::string::String>,
+    calendar_id: String,
+    event_id: String,
+    account_id: Option<String>,
     body: super::types::UpdateCalendarEventRequest,
     options: crate::engine::RequestOptions,
 }
 impl UpdateEventBuilder {
     crate::engine::optional_setters!(
-        #[doc = " The linked account to act through."] account_id : ::std::string::String
+        #[doc = " The linked account to act through."] account_id : String
     );
     crate::engine::idempotency_key_setter!();
     crate::engine::request_option_setters!();
@@ -468,7 +457,7 @@ impl UpdateEventBuilder {
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::CalendarEventEdited);
 }

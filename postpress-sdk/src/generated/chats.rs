@@ -43,14 +43,14 @@ impl Chats {
     pub fn list(&self) -> ListBuilder {
         ListBuilder {
             client: self.client.clone(),
-            account_id: ::std::option::Option::None,
-            account_type: ::std::option::Option::None,
-            unread: ::std::option::Option::None,
-            before: ::std::option::Option::None,
-            after: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            cursor: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            account_id: None,
+            account_type: None,
+            unread: None,
+            before: None,
+            after: None,
+            limit: None,
+            cursor: None,
+            options: Default::default(),
         }
     }
     /// `POST /chats`
@@ -87,12 +87,12 @@ impl Chats {
     /// ```
     pub fn start(
         &self,
-        body: impl ::std::convert::Into<super::types::StartChatRequest>,
+        body: impl Into<super::types::StartChatRequest>,
     ) -> StartBuilder {
         StartBuilder {
             client: self.client.clone(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `GET /chats/{chat_id}`
@@ -119,15 +119,12 @@ impl Chats {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(
-        &self,
-        chat_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetBuilder {
+    pub fn get(&self, chat_id: impl Into<String>) -> GetBuilder {
         GetBuilder {
             client: self.client.clone(),
             chat_id: chat_id.into(),
-            account_id: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            account_id: None,
+            options: Default::default(),
         }
     }
     /// `PATCH /chats/{chat_id}`
@@ -158,14 +155,14 @@ impl Chats {
     /// ```
     pub fn perform_action(
         &self,
-        chat_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<super::types::ChatActionRequest>,
+        chat_id: impl Into<String>,
+        body: impl Into<super::types::ChatActionRequest>,
     ) -> PerformActionBuilder {
         PerformActionBuilder {
             client: self.client.clone(),
             chat_id: chat_id.into(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `GET /chats/{chat_id}/messages`
@@ -198,19 +195,16 @@ impl Chats {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_messages(
-        &self,
-        chat_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListMessagesBuilder {
+    pub fn list_messages(&self, chat_id: impl Into<String>) -> ListMessagesBuilder {
         ListMessagesBuilder {
             client: self.client.clone(),
             chat_id: chat_id.into(),
-            cursor: ::std::option::Option::None,
-            before: ::std::option::Option::None,
-            after: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sender_id: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            cursor: None,
+            before: None,
+            after: None,
+            limit: None,
+            sender_id: None,
+            options: Default::default(),
         }
     }
     /// `POST /chats/{chat_id}/messages`
@@ -240,14 +234,14 @@ impl Chats {
     /// ```
     pub fn send_message(
         &self,
-        chat_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<super::types::SendMessageRequest>,
+        chat_id: impl Into<String>,
+        body: impl Into<super::types::SendMessageRequest>,
     ) -> SendMessageBuilder {
         SendMessageBuilder {
             client: self.client.clone(),
             chat_id: chat_id.into(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `GET /chats/{chat_id}/attendees`
@@ -273,14 +267,11 @@ impl Chats {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_attendees(
-        &self,
-        chat_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListAttendeesBuilder {
+    pub fn list_attendees(&self, chat_id: impl Into<String>) -> ListAttendeesBuilder {
         ListAttendeesBuilder {
             client: self.client.clone(),
             chat_id: chat_id.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `GET /chats/{chat_id}/sync`
@@ -306,14 +297,11 @@ impl Chats {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn sync(
-        &self,
-        chat_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> SyncBuilder {
+    pub fn sync(&self, chat_id: impl Into<String>) -> SyncBuilder {
         SyncBuilder {
             client: self.client.clone(),
             chat_id: chat_id.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -322,20 +310,20 @@ impl Chats {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBuilder {
     client: crate::Client,
-    account_id: ::std::option::Option<::std::string::String>,
-    account_type: ::std::option::Option<super::types::ChatAccountType>,
-    unread: ::std::option::Option<bool>,
-    before: ::std::option::Option<super::types::UtcDateTime>,
-    after: ::std::option::Option<super::types::UtcDateTime>,
-    limit: ::std::option::Option<i64>,
-    cursor: ::std::option::Option<::std::string::String>,
+    account_id: Option<String>,
+    account_type: Option<super::types::ChatAccountType>,
+    unread: Option<bool>,
+    before: Option<super::types::UtcDateTime>,
+    after: Option<super::types::UtcDateTime>,
+    limit: Option<i64>,
+    cursor: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl ListBuilder {
     crate::engine::optional_setters!(
         #[doc = " One account id or a comma-separated list of them."] account_id :
-        ::std::string::String, #[doc = " Keep only chats of this provider."] account_type
-        : super::types::ChatAccountType, #[doc =
+        String, #[doc = " Keep only chats of this provider."] account_type :
+        super::types::ChatAccountType, #[doc =
         " Keep only chats with unread messages (true) or without (false)."] unread :
         bool, #[doc =
         " Keep only items strictly older than this instant (ISO 8601 UTC)."] before :
@@ -343,7 +331,7 @@ impl ListBuilder {
         " Keep only items strictly newer than this instant (ISO 8601 UTC)."] after :
         super::types::UtcDateTime, #[doc = " Page size."] limit : i64, #[doc =
         " The cursor of the page to read, as returned by the previous page."] cursor :
-        ::std::string::String
+        String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -353,24 +341,18 @@ impl ListBuilder {
         req.query("unread", &self.unread)?;
         req.query("before", &self.before)?;
         req.query("after", &self.after)?;
-        if let ::std::option::Option::Some(value) = self.limit {
-            crate::engine::check_range(
-                "limit",
-                value as f64,
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(250f64),
-            )?;
+        if let Some(value) = self.limit {
+            crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
         }
         req.query("limit", &self.limit)?;
         req.query("cursor", &self.cursor)?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::ChatList);
     crate::engine::paginated!(
-        super::types::ChatList, super::types::Chat, cursor, | page |
-        ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref()).cloned(), |
-        page | page.items
+        super::types::ChatList, super::types::Chat, cursor, | page | Some(page)
+        .and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
     );
 }
 /// Request builder for `POST /chats`: set optional inputs, then call `.send().await`.
@@ -400,10 +382,10 @@ impl StartBuilder {
             for part in &body.attachments {
                 req.multipart_file("attachments", part);
             }
-            if let ::std::option::Option::Some(part) = &body.voice_message {
+            if let Some(part) = &body.voice_message {
                 req.multipart_file("voice_message", part);
             }
-            if let ::std::option::Option::Some(part) = &body.video_message {
+            if let Some(part) = &body.video_message {
                 req.multipart_file("video_message", part);
             }
             req.multipart_styled(
@@ -415,7 +397,7 @@ impl StartBuilder {
         }
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::ChatStarted);
 }
@@ -424,14 +406,13 @@ impl StartBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetBuilder {
     client: crate::Client,
-    chat_id: ::std::string::String,
-    account_id: ::std::option::Option<::std::string::String>,
+    chat_id: String,
+    account_id: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl GetBuilder {
     crate::engine::optional_setters!(
-        #[doc = " Needed when `chat_id` is a provider id."] account_id :
-        ::std::string::String
+        #[doc = " Needed when `chat_id` is a provider id."] account_id : String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -442,7 +423,7 @@ impl GetBuilder {
         req.path_param("chat_id", &self.chat_id)?;
         req.query("account_id", &self.account_id)?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::Chat);
 }
@@ -451,7 +432,7 @@ impl GetBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct PerformActionBuilder {
     client: crate::Client,
-    chat_id: ::std::string::String,
+    chat_id: String,
     body: super::types::ChatActionRequest,
     options: crate::engine::RequestOptions,
 }
@@ -467,7 +448,7 @@ impl PerformActionBuilder {
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::ChatPatched);
 }
@@ -476,23 +457,23 @@ impl PerformActionBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListMessagesBuilder {
     client: crate::Client,
-    chat_id: ::std::string::String,
-    cursor: ::std::option::Option<::std::string::String>,
-    before: ::std::option::Option<super::types::UtcDateTime>,
-    after: ::std::option::Option<super::types::UtcDateTime>,
-    limit: ::std::option::Option<i64>,
-    sender_id: ::std::option::Option<::std::string::String>,
+    chat_id: String,
+    cursor: Option<String>,
+    before: Option<super::types::UtcDateTime>,
+    after: Option<super::types::UtcDateTime>,
+    limit: Option<i64>,
+    sender_id: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl ListMessagesBuilder {
     crate::engine::optional_setters!(
         #[doc = " The cursor of the page to read, as returned by the previous page."]
-        cursor : ::std::string::String, #[doc =
+        cursor : String, #[doc =
         " Keep only items strictly older than this instant (ISO 8601 UTC)."] before :
         super::types::UtcDateTime, #[doc =
         " Keep only items strictly newer than this instant (ISO 8601 UTC)."] after :
         super::types::UtcDateTime, #[doc = " Page size."] limit : i64, #[doc =
-        " Keep only messages from this sender."] sender_id : ::std::string::String
+        " Keep only messages from this sender."] sender_id : String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -504,24 +485,18 @@ impl ListMessagesBuilder {
         req.query("cursor", &self.cursor)?;
         req.query("before", &self.before)?;
         req.query("after", &self.after)?;
-        if let ::std::option::Option::Some(value) = self.limit {
-            crate::engine::check_range(
-                "limit",
-                value as f64,
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(250f64),
-            )?;
+        if let Some(value) = self.limit {
+            crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
         }
         req.query("limit", &self.limit)?;
         req.query("sender_id", &self.sender_id)?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::MessageList);
     crate::engine::paginated!(
-        super::types::MessageList, super::types::Message, cursor, | page |
-        ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref()).cloned(), |
-        page | page.items
+        super::types::MessageList, super::types::Message, cursor, | page | Some(page)
+        .and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
     );
 }
 /// Request builder for `POST /chats/{chat_id}/messages`: set optional inputs, then call `.send().await`.
@@ -529,7 +504,7 @@ impl ListMessagesBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct SendMessageBuilder {
     client: crate::Client,
-    chat_id: ::std::string::String,
+    chat_id: String,
     body: super::types::SendMessageRequest,
     options: crate::engine::RequestOptions,
 }
@@ -548,10 +523,10 @@ impl SendMessageBuilder {
             req.multipart_field("account_id", &body.account_id)?;
             req.multipart_field("thread_id", &body.thread_id)?;
             req.multipart_field("quote_id", &body.quote_id)?;
-            if let ::std::option::Option::Some(part) = &body.voice_message {
+            if let Some(part) = &body.voice_message {
                 req.multipart_file("voice_message", part);
             }
-            if let ::std::option::Option::Some(part) = &body.video_message {
+            if let Some(part) = &body.video_message {
                 req.multipart_file("video_message", part);
             }
             for part in &body.attachments {
@@ -561,7 +536,7 @@ impl SendMessageBuilder {
         }
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::MessageSent);
 }
@@ -570,7 +545,7 @@ impl SendMessageBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListAttendeesBuilder {
     client: crate::Client,
-    chat_id: ::std::string::String,
+    chat_id: String,
     options: crate::engine::RequestOptions,
 }
 impl ListAttendeesBuilder {
@@ -582,7 +557,7 @@ impl ListAttendeesBuilder {
         );
         req.path_param("chat_id", &self.chat_id)?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::ChatAttendeeList);
 }
@@ -591,7 +566,7 @@ impl ListAttendeesBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct SyncBuilder {
     client: crate::Client,
-    chat_id: ::std::string::String,
+    chat_id: String,
     options: crate::engine::RequestOptions,
 }
 impl SyncBuilder {
@@ -603,7 +578,7 @@ impl SyncBuilder {
         );
         req.path_param("chat_id", &self.chat_id)?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::ChatHistorySync);
 }

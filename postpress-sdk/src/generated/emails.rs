@@ -35,12 +35,12 @@ impl Emails {
     /// ```
     pub fn create_draft(
         &self,
-        body: impl ::std::convert::Into<super::types::CreateDraftRequest>,
+        body: impl Into<super::types::CreateDraftRequest>,
     ) -> CreateDraftBuilder {
         CreateDraftBuilder {
             client: self.client.clone(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -63,7 +63,7 @@ impl CreateDraftBuilder {
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::DraftCreated);
 }

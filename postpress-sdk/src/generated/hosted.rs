@@ -37,12 +37,12 @@ impl Hosted {
     /// ```
     pub fn create_auth_link(
         &self,
-        body: impl ::std::convert::Into<super::types::HostedAuthRequest>,
+        body: impl Into<super::types::HostedAuthRequest>,
     ) -> CreateAuthLinkBuilder {
         CreateAuthLinkBuilder {
             client: self.client.clone(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -65,7 +65,7 @@ impl CreateAuthLinkBuilder {
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::HostedAuthUrl);
 }

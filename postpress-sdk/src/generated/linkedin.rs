@@ -39,15 +39,15 @@ impl Linkedin {
     /// ```
     pub fn search(
         &self,
-        body: impl ::std::convert::Into<super::types::LinkedinSearchRequest>,
+        body: impl Into<super::types::LinkedinSearchRequest>,
     ) -> SearchBuilder {
         SearchBuilder {
             client: self.client.clone(),
-            account_id: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            cursor: ::std::option::Option::None,
+            account_id: None,
+            limit: None,
+            cursor: None,
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `POST /linkedin/user/{user_id}`
@@ -77,14 +77,14 @@ impl Linkedin {
     /// ```
     pub fn perform_user_action(
         &self,
-        user_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<super::types::ProfileActionRequest>,
+        user_id: impl Into<String>,
+        body: impl Into<super::types::ProfileActionRequest>,
     ) -> PerformUserActionBuilder {
         PerformUserActionBuilder {
             client: self.client.clone(),
             user_id: user_id.into(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `GET /linkedin/inmail_balance`
@@ -113,8 +113,8 @@ impl Linkedin {
     pub fn get_inmail_balance(&self) -> GetInmailBalanceBuilder {
         GetInmailBalanceBuilder {
             client: self.client.clone(),
-            account_id: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            account_id: None,
+            options: Default::default(),
         }
     }
     /// `POST /linkedin/profile/endorse`
@@ -143,12 +143,12 @@ impl Linkedin {
     /// ```
     pub fn endorse_skill(
         &self,
-        body: impl ::std::convert::Into<super::types::EndorseSkillRequest>,
+        body: impl Into<super::types::EndorseSkillRequest>,
     ) -> EndorseSkillBuilder {
         EndorseSkillBuilder {
             client: self.client.clone(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `POST /linkedin/jobs`
@@ -177,12 +177,12 @@ impl Linkedin {
     /// ```
     pub fn create_job_posting(
         &self,
-        body: impl ::std::convert::Into<super::types::CreateJobPostingRequest>,
+        body: impl Into<super::types::CreateJobPostingRequest>,
     ) -> CreateJobPostingBuilder {
         CreateJobPostingBuilder {
             client: self.client.clone(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `PATCH /linkedin/jobs/{job_id}`
@@ -212,14 +212,14 @@ impl Linkedin {
     /// ```
     pub fn edit_job_posting(
         &self,
-        job_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<super::types::EditJobPostingRequest>,
+        job_id: impl Into<String>,
+        body: impl Into<super::types::EditJobPostingRequest>,
     ) -> EditJobPostingBuilder {
         EditJobPostingBuilder {
             client: self.client.clone(),
             job_id: job_id.into(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `POST /linkedin/jobs/{draft_id}/publish`
@@ -249,14 +249,14 @@ impl Linkedin {
     /// ```
     pub fn publish_job_posting(
         &self,
-        draft_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<super::types::PublishJobPostingRequest>,
+        draft_id: impl Into<String>,
+        body: impl Into<super::types::PublishJobPostingRequest>,
     ) -> PublishJobPostingBuilder {
         PublishJobPostingBuilder {
             client: self.client.clone(),
             draft_id: draft_id.into(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `POST /linkedin/jobs/{draft_id}/checkpoint`
@@ -286,14 +286,14 @@ impl Linkedin {
     /// ```
     pub fn solve_job_checkpoint(
         &self,
-        draft_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<super::types::SolveJobCheckpointRequest>,
+        draft_id: impl Into<String>,
+        body: impl Into<super::types::SolveJobCheckpointRequest>,
     ) -> SolveJobCheckpointBuilder {
         SolveJobCheckpointBuilder {
             client: self.client.clone(),
             draft_id: draft_id.into(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `GET /linkedin/jobs/{id}/applicants`
@@ -338,27 +338,27 @@ impl Linkedin {
     /// ```
     pub fn list_job_applicants(
         &self,
-        id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<String>,
     ) -> ListJobApplicantsBuilder {
         ListJobApplicantsBuilder {
             client: self.client.clone(),
             id: id.into(),
-            account_id: ::std::option::Option::None,
-            service: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            cursor: ::std::option::Option::None,
-            ratings: ::std::option::Option::None,
-            keywords: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-            min_years_of_experience: ::std::option::Option::None,
-            max_years_of_experience: ::std::option::Option::None,
-            min_years_in_company: ::std::option::Option::None,
-            max_years_in_company: ::std::option::Option::None,
-            min_years_in_position: ::std::option::Option::None,
-            max_years_in_position: ::std::option::Option::None,
-            include_degree: ::std::option::Option::None,
-            exclude_degree: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            account_id: None,
+            service: None,
+            limit: None,
+            cursor: None,
+            ratings: None,
+            keywords: None,
+            sort_by: None,
+            min_years_of_experience: None,
+            max_years_of_experience: None,
+            min_years_in_company: None,
+            max_years_in_company: None,
+            min_years_in_position: None,
+            max_years_in_position: None,
+            include_degree: None,
+            exclude_degree: None,
+            options: Default::default(),
         }
     }
     /// `GET /linkedin/jobs/applicants/{applicant_id}`
@@ -387,13 +387,13 @@ impl Linkedin {
     /// ```
     pub fn get_job_applicant(
         &self,
-        applicant_id: impl ::std::convert::Into<::std::string::String>,
+        applicant_id: impl Into<String>,
     ) -> GetJobApplicantBuilder {
         GetJobApplicantBuilder {
             client: self.client.clone(),
             applicant_id: applicant_id.into(),
-            account_id: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            account_id: None,
+            options: Default::default(),
         }
     }
 }
@@ -402,20 +402,19 @@ impl Linkedin {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct SearchBuilder {
     client: crate::Client,
-    account_id: ::std::option::Option<::std::string::String>,
-    limit: ::std::option::Option<i64>,
-    cursor: ::std::option::Option<::std::string::String>,
+    account_id: Option<String>,
+    limit: Option<i64>,
+    cursor: Option<String>,
     body: super::types::LinkedinSearchRequest,
     options: crate::engine::RequestOptions,
 }
 impl SearchBuilder {
     crate::engine::optional_setters!(
-        #[doc = " The linked account to act through."] account_id :
-        ::std::string::String, #[doc =
+        #[doc = " The linked account to act through."] account_id : String, #[doc =
         " Page size; at most 50 for Classic and 100 for Sales Navigator and Recruiter."]
         limit : i64, #[doc =
         " The cursor of the page to read, as returned by the previous page."] cursor :
-        ::std::string::String
+        String
     );
     crate::engine::idempotency_key_setter!();
     crate::engine::request_option_setters!();
@@ -428,20 +427,15 @@ impl SearchBuilder {
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
-        if let ::std::option::Option::Some(value) = self.limit {
-            crate::engine::check_range(
-                "limit",
-                value as f64,
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(100f64),
-            )?;
+        if let Some(value) = self.limit {
+            crate::engine::check_range("limit", value as f64, Some(1f64), Some(100f64))?;
         }
         req.query("limit", &self.limit)?;
         req.query("cursor", &self.cursor)?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::LinkedinSearchResult);
 }
@@ -450,7 +444,7 @@ impl SearchBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct PerformUserActionBuilder {
     client: crate::Client,
-    user_id: ::std::string::String,
+    user_id: String,
     body: super::types::ProfileActionRequest,
     options: crate::engine::RequestOptions,
 }
@@ -466,7 +460,7 @@ impl PerformUserActionBuilder {
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::LinkedinPerformActionOnUser);
 }
@@ -475,12 +469,12 @@ impl PerformUserActionBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetInmailBalanceBuilder {
     client: crate::Client,
-    account_id: ::std::option::Option<::std::string::String>,
+    account_id: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl GetInmailBalanceBuilder {
     crate::engine::optional_setters!(
-        #[doc = " The linked account to act through."] account_id : ::std::string::String
+        #[doc = " The linked account to act through."] account_id : String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -493,7 +487,7 @@ impl GetInmailBalanceBuilder {
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::LinkedinInmailBalance);
 }
@@ -516,7 +510,7 @@ impl EndorseSkillBuilder {
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::LinkedinProfileEndorse);
 }
@@ -539,7 +533,7 @@ impl CreateJobPostingBuilder {
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::LinkedinJobPostingDraftCreated);
 }
@@ -548,7 +542,7 @@ impl CreateJobPostingBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct EditJobPostingBuilder {
     client: crate::Client,
-    job_id: ::std::string::String,
+    job_id: String,
     body: super::types::EditJobPostingRequest,
     options: crate::engine::RequestOptions,
 }
@@ -564,7 +558,7 @@ impl EditJobPostingBuilder {
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::LinkedinJobPostingEdited);
 }
@@ -573,7 +567,7 @@ impl EditJobPostingBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct PublishJobPostingBuilder {
     client: crate::Client,
-    draft_id: ::std::string::String,
+    draft_id: String,
     body: super::types::PublishJobPostingRequest,
     options: crate::engine::RequestOptions,
 }
@@ -589,7 +583,7 @@ impl PublishJobPostingBuilder {
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::JobPublishResult);
 }
@@ -598,7 +592,7 @@ impl PublishJobPostingBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct SolveJobCheckpointBuilder {
     client: crate::Client,
-    draft_id: ::std::string::String,
+    draft_id: String,
     body: super::types::SolveJobCheckpointRequest,
     options: crate::engine::RequestOptions,
 }
@@ -614,7 +608,7 @@ impl SolveJobCheckpointBuilder {
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::JobPublishResult);
 }
@@ -623,43 +617,42 @@ impl SolveJobCheckpointBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListJobApplicantsBuilder {
     client: crate::Client,
-    id: ::std::string::String,
-    account_id: ::std::option::Option<::std::string::String>,
-    service: ::std::option::Option<super::types::JobService>,
-    limit: ::std::option::Option<i64>,
-    cursor: ::std::option::Option<::std::string::String>,
-    ratings: ::std::option::Option<::std::string::String>,
-    keywords: ::std::option::Option<::std::string::String>,
-    sort_by: ::std::option::Option<::std::string::String>,
-    min_years_of_experience: ::std::option::Option<f64>,
-    max_years_of_experience: ::std::option::Option<f64>,
-    min_years_in_company: ::std::option::Option<f64>,
-    max_years_in_company: ::std::option::Option<f64>,
-    min_years_in_position: ::std::option::Option<f64>,
-    max_years_in_position: ::std::option::Option<f64>,
-    include_degree: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    exclude_degree: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    id: String,
+    account_id: Option<String>,
+    service: Option<super::types::JobService>,
+    limit: Option<i64>,
+    cursor: Option<String>,
+    ratings: Option<String>,
+    keywords: Option<String>,
+    sort_by: Option<String>,
+    min_years_of_experience: Option<f64>,
+    max_years_of_experience: Option<f64>,
+    min_years_in_company: Option<f64>,
+    max_years_in_company: Option<f64>,
+    min_years_in_position: Option<f64>,
+    max_years_in_position: Option<f64>,
+    include_degree: Option<Vec<String>>,
+    exclude_degree: Option<Vec<String>>,
     options: crate::engine::RequestOptions,
 }
 impl ListJobApplicantsBuilder {
     crate::engine::optional_setters!(
-        #[doc = " The linked account to act through."] account_id :
-        ::std::string::String, #[doc = " The LinkedIn product that owns the posting."]
-        service : super::types::JobService, #[doc = " Page size."] limit : i64, #[doc =
+        #[doc = " The linked account to act through."] account_id : String, #[doc =
+        " The LinkedIn product that owns the posting."] service :
+        super::types::JobService, #[doc = " Page size."] limit : i64, #[doc =
         " The cursor of the page to read, as returned by the previous page."] cursor :
-        ::std::string::String, #[doc =
+        String, #[doc =
         " Comma-separated ratings to keep (UNRATED, GOOD_FIT, MAYBE, NOT_A_FIT)."]
-        ratings : ::std::string::String, #[doc = " Keywords to match."] keywords :
-        ::std::string::String, #[doc = " Sort order (Recruiter only)."] sort_by :
-        ::std::string::String, #[doc = " Recruiter filter."] min_years_of_experience :
-        f64, #[doc = " Recruiter filter."] max_years_of_experience : f64, #[doc =
-        " Recruiter filter."] min_years_in_company : f64, #[doc = " Recruiter filter."]
-        max_years_in_company : f64, #[doc = " Recruiter filter."] min_years_in_position :
-        f64, #[doc = " Recruiter filter."] max_years_in_position : f64, #[doc =
-        " Degrees to include; repeat the key for each."] include_degree : ::std::vec::Vec
-        < ::std::string::String >, #[doc =
-        " Degrees to exclude; repeat the key for each."] exclude_degree : ::std::vec::Vec
-        < ::std::string::String >
+        ratings : String, #[doc = " Keywords to match."] keywords : String, #[doc =
+        " Sort order (Recruiter only)."] sort_by : String, #[doc = " Recruiter filter."]
+        min_years_of_experience : f64, #[doc = " Recruiter filter."]
+        max_years_of_experience : f64, #[doc = " Recruiter filter."] min_years_in_company
+        : f64, #[doc = " Recruiter filter."] max_years_in_company : f64, #[doc =
+        " Recruiter filter."] min_years_in_position : f64, #[doc = " Recruiter filter."]
+        max_years_in_position : f64, #[doc =
+        " Degrees to include; repeat the key for each."] include_degree : Vec < String >,
+        #[doc = " Degrees to exclude; repeat the key for each."] exclude_degree : Vec <
+        String >
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -673,83 +666,68 @@ impl ListJobApplicantsBuilder {
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
         req.query("service", &self.service)?;
-        if let ::std::option::Option::Some(value) = self.limit {
-            crate::engine::check_range(
-                "limit",
-                value as f64,
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(250f64),
-            )?;
+        if let Some(value) = self.limit {
+            crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
         }
         req.query("limit", &self.limit)?;
         req.query("cursor", &self.cursor)?;
         req.query("ratings", &self.ratings)?;
         req.query("keywords", &self.keywords)?;
         req.query("sort_by", &self.sort_by)?;
-        if let ::std::option::Option::Some(value) = self.min_years_of_experience {
+        if let Some(value) = self.min_years_of_experience {
             crate::engine::check_range(
                 "min_years_of_experience",
                 value,
-                ::std::option::Option::Some(0f64),
-                ::std::option::Option::None,
+                Some(0f64),
+                None,
             )?;
         }
         req.query("min_years_of_experience", &self.min_years_of_experience)?;
-        if let ::std::option::Option::Some(value) = self.max_years_of_experience {
+        if let Some(value) = self.max_years_of_experience {
             crate::engine::check_range(
                 "max_years_of_experience",
                 value,
-                ::std::option::Option::Some(0f64),
-                ::std::option::Option::None,
+                Some(0f64),
+                None,
             )?;
         }
         req.query("max_years_of_experience", &self.max_years_of_experience)?;
-        if let ::std::option::Option::Some(value) = self.min_years_in_company {
-            crate::engine::check_range(
-                "min_years_in_company",
-                value,
-                ::std::option::Option::Some(0f64),
-                ::std::option::Option::None,
-            )?;
+        if let Some(value) = self.min_years_in_company {
+            crate::engine::check_range("min_years_in_company", value, Some(0f64), None)?;
         }
         req.query("min_years_in_company", &self.min_years_in_company)?;
-        if let ::std::option::Option::Some(value) = self.max_years_in_company {
-            crate::engine::check_range(
-                "max_years_in_company",
-                value,
-                ::std::option::Option::Some(0f64),
-                ::std::option::Option::None,
-            )?;
+        if let Some(value) = self.max_years_in_company {
+            crate::engine::check_range("max_years_in_company", value, Some(0f64), None)?;
         }
         req.query("max_years_in_company", &self.max_years_in_company)?;
-        if let ::std::option::Option::Some(value) = self.min_years_in_position {
+        if let Some(value) = self.min_years_in_position {
             crate::engine::check_range(
                 "min_years_in_position",
                 value,
-                ::std::option::Option::Some(0f64),
-                ::std::option::Option::None,
+                Some(0f64),
+                None,
             )?;
         }
         req.query("min_years_in_position", &self.min_years_in_position)?;
-        if let ::std::option::Option::Some(value) = self.max_years_in_position {
+        if let Some(value) = self.max_years_in_position {
             crate::engine::check_range(
                 "max_years_in_position",
                 value,
-                ::std::option::Option::Some(0f64),
-                ::std::option::Option::None,
+                Some(0f64),
+                None,
             )?;
         }
         req.query("max_years_in_position", &self.max_years_in_position)?;
         req.query("include_degree", &self.include_degree)?;
         req.query("exclude_degree", &self.exclude_degree)?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::LinkedinJobApplicantList);
     crate::engine::paginated!(
         super::types::LinkedinJobApplicantList, super::types::LinkedinJobApplicant,
-        cursor, | page | ::std::option::Option::Some(page).and_then(| v | v.cursor
-        .as_ref()).cloned(), | page | page.items
+        cursor, | page | Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page |
+        page.items
     );
 }
 /// Request builder for `GET /linkedin/jobs/applicants/{applicant_id}`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
@@ -757,13 +735,13 @@ impl ListJobApplicantsBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetJobApplicantBuilder {
     client: crate::Client,
-    applicant_id: ::std::string::String,
-    account_id: ::std::option::Option<::std::string::String>,
+    applicant_id: String,
+    account_id: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl GetJobApplicantBuilder {
     crate::engine::optional_setters!(
-        #[doc = " The linked account to act through."] account_id : ::std::string::String
+        #[doc = " The linked account to act through."] account_id : String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -777,7 +755,7 @@ impl GetJobApplicantBuilder {
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::LinkedinJobApplicant);
 }

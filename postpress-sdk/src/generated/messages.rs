@@ -42,13 +42,13 @@ impl Messages {
     pub fn list(&self) -> ListBuilder {
         ListBuilder {
             client: self.client.clone(),
-            cursor: ::std::option::Option::None,
-            before: ::std::option::Option::None,
-            after: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sender_id: ::std::option::Option::None,
-            account_id: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            cursor: None,
+            before: None,
+            after: None,
+            limit: None,
+            sender_id: None,
+            account_id: None,
+            options: Default::default(),
         }
     }
     /// `GET /messages/{message_id}`
@@ -74,14 +74,11 @@ impl Messages {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(
-        &self,
-        message_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetBuilder {
+    pub fn get(&self, message_id: impl Into<String>) -> GetBuilder {
         GetBuilder {
             client: self.client.clone(),
             message_id: message_id.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `DELETE /messages/{message_id}`
@@ -107,14 +104,11 @@ impl Messages {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(
-        &self,
-        message_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteBuilder {
+    pub fn delete(&self, message_id: impl Into<String>) -> DeleteBuilder {
         DeleteBuilder {
             client: self.client.clone(),
             message_id: message_id.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `POST /messages/{message_id}/reaction`
@@ -145,14 +139,14 @@ impl Messages {
     /// ```
     pub fn add_reaction(
         &self,
-        message_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<super::types::AddMessageReactionRequest>,
+        message_id: impl Into<String>,
+        body: impl Into<super::types::AddMessageReactionRequest>,
     ) -> AddReactionBuilder {
         AddReactionBuilder {
             client: self.client.clone(),
             message_id: message_id.into(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `POST /messages/{message_id}/forward`
@@ -182,14 +176,14 @@ impl Messages {
     /// ```
     pub fn forward(
         &self,
-        message_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<super::types::ForwardMessageRequest>,
+        message_id: impl Into<String>,
+        body: impl Into<super::types::ForwardMessageRequest>,
     ) -> ForwardBuilder {
         ForwardBuilder {
             client: self.client.clone(),
             message_id: message_id.into(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -198,24 +192,24 @@ impl Messages {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBuilder {
     client: crate::Client,
-    cursor: ::std::option::Option<::std::string::String>,
-    before: ::std::option::Option<super::types::UtcDateTime>,
-    after: ::std::option::Option<super::types::UtcDateTime>,
-    limit: ::std::option::Option<i64>,
-    sender_id: ::std::option::Option<::std::string::String>,
-    account_id: ::std::option::Option<::std::string::String>,
+    cursor: Option<String>,
+    before: Option<super::types::UtcDateTime>,
+    after: Option<super::types::UtcDateTime>,
+    limit: Option<i64>,
+    sender_id: Option<String>,
+    account_id: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl ListBuilder {
     crate::engine::optional_setters!(
         #[doc = " The cursor of the page to read, as returned by the previous page."]
-        cursor : ::std::string::String, #[doc =
+        cursor : String, #[doc =
         " Keep only items strictly older than this instant (ISO 8601 UTC)."] before :
         super::types::UtcDateTime, #[doc =
         " Keep only items strictly newer than this instant (ISO 8601 UTC)."] after :
         super::types::UtcDateTime, #[doc = " Page size."] limit : i64, #[doc =
-        " Keep only messages from this sender."] sender_id : ::std::string::String, #[doc
-        = " Restrict to one linked account."] account_id : ::std::string::String
+        " Keep only messages from this sender."] sender_id : String, #[doc =
+        " Restrict to one linked account."] account_id : String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -226,25 +220,19 @@ impl ListBuilder {
         req.query("cursor", &self.cursor)?;
         req.query("before", &self.before)?;
         req.query("after", &self.after)?;
-        if let ::std::option::Option::Some(value) = self.limit {
-            crate::engine::check_range(
-                "limit",
-                value as f64,
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(250f64),
-            )?;
+        if let Some(value) = self.limit {
+            crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
         }
         req.query("limit", &self.limit)?;
         req.query("sender_id", &self.sender_id)?;
         req.query("account_id", &self.account_id)?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::MessageList);
     crate::engine::paginated!(
-        super::types::MessageList, super::types::Message, cursor, | page |
-        ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref()).cloned(), |
-        page | page.items
+        super::types::MessageList, super::types::Message, cursor, | page | Some(page)
+        .and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
     );
 }
 /// Request builder for `GET /messages/{message_id}`: set optional inputs, then call `.send().await`.
@@ -252,7 +240,7 @@ impl ListBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetBuilder {
     client: crate::Client,
-    message_id: ::std::string::String,
+    message_id: String,
     options: crate::engine::RequestOptions,
 }
 impl GetBuilder {
@@ -264,7 +252,7 @@ impl GetBuilder {
         );
         req.path_param("message_id", &self.message_id)?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::Message);
 }
@@ -273,7 +261,7 @@ impl GetBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteBuilder {
     client: crate::Client,
-    message_id: ::std::string::String,
+    message_id: String,
     options: crate::engine::RequestOptions,
 }
 impl DeleteBuilder {
@@ -285,7 +273,7 @@ impl DeleteBuilder {
         );
         req.path_param("message_id", &self.message_id)?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::MessageDeleted);
 }
@@ -294,7 +282,7 @@ impl DeleteBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct AddReactionBuilder {
     client: crate::Client,
-    message_id: ::std::string::String,
+    message_id: String,
     body: super::types::AddMessageReactionRequest,
     options: crate::engine::RequestOptions,
 }
@@ -310,7 +298,7 @@ impl AddReactionBuilder {
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::MessageReactionAdded);
 }
@@ -319,7 +307,7 @@ impl AddReactionBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ForwardBuilder {
     client: crate::Client,
-    message_id: ::std::string::String,
+    message_id: String,
     body: super::types::ForwardMessageRequest,
     options: crate::engine::RequestOptions,
 }
@@ -335,7 +323,7 @@ impl ForwardBuilder {
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::MessageForwarded);
 }

@@ -323,7 +323,7 @@ pub struct MockServer {
 impl MockServer {
     /// Starts serving on a free loopback port.
     pub async fn start() -> ::std::io::Result<Self> {
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             server: crate::engine::mock::StubServer::start(OPERATIONS).await?,
         })
     }
@@ -487,10 +487,7 @@ pub mod accounts {
     }
     impl ListStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::AccountList>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::AccountList>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -499,18 +496,15 @@ pub mod accounts {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_cursor(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "cursor",
@@ -536,12 +530,12 @@ pub mod accounts {
             self,
             pages: impl ::std::iter::IntoIterator<Item = super::types::AccountList>,
         ) -> Self {
-            let mut selector: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut served = ::std::vec::Vec::new();
+            let mut selector: Option<String> = None;
+            let mut served = Vec::new();
             for page in pages {
                 let next = {
                     let page = &page;
-                    ::std::option::Option::Some(page)
+                    Some(page)
                         .and_then(|v| v.cursor.as_ref().and_then(|x| x.as_ref()))
                         .cloned()
                 };
@@ -557,7 +551,7 @@ pub mod accounts {
     pub struct ListCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for ListCall {
+    impl From<RecordedRequest> for ListCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -598,7 +592,7 @@ pub mod accounts {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
@@ -610,7 +604,7 @@ pub mod accounts {
     pub struct ConnectCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for ConnectCall {
+    impl From<RecordedRequest> for ConnectCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -625,10 +619,7 @@ pub mod accounts {
         /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<
-            super::types::ConnectAccountRequest,
-            super::BodyError,
-        > {
+        ) -> Result<super::types::ConnectAccountRequest, super::BodyError> {
             self.request.json()
         }
     }
@@ -645,10 +636,7 @@ pub mod accounts {
     }
     impl GetStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::Account>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::Account>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -657,18 +645,15 @@ pub mod accounts {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `id` is `value`.
-        pub fn with_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("id", &value);
             self
         }
@@ -678,7 +663,7 @@ pub mod accounts {
     pub struct GetCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for GetCall {
+    impl From<RecordedRequest> for GetCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -722,18 +707,15 @@ pub mod accounts {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `id` is `value`.
-        pub fn with_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("id", &value);
             self
         }
@@ -743,7 +725,7 @@ pub mod accounts {
     pub struct ReconnectCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for ReconnectCall {
+    impl From<RecordedRequest> for ReconnectCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -758,10 +740,7 @@ pub mod accounts {
         /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<
-            super::types::ConnectAccountRequest,
-            super::BodyError,
-        > {
+        ) -> Result<super::types::ConnectAccountRequest, super::BodyError> {
             self.request.json()
         }
     }
@@ -778,10 +757,7 @@ pub mod accounts {
     }
     impl DeleteStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::AccountDeleted>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::AccountDeleted>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -790,18 +766,15 @@ pub mod accounts {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `id` is `value`.
-        pub fn with_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("id", &value);
             self
         }
@@ -811,7 +784,7 @@ pub mod accounts {
     pub struct DeleteCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for DeleteCall {
+    impl From<RecordedRequest> for DeleteCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -836,10 +809,7 @@ pub mod accounts {
     }
     impl UpdateStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::Account>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::Account>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -848,18 +818,15 @@ pub mod accounts {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `id` is `value`.
-        pub fn with_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("id", &value);
             self
         }
@@ -869,7 +836,7 @@ pub mod accounts {
     pub struct UpdateCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for UpdateCall {
+    impl From<RecordedRequest> for UpdateCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -884,10 +851,7 @@ pub mod accounts {
         /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<
-            super::types::UpdateAccountRequest,
-            super::BodyError,
-        > {
+        ) -> Result<super::types::UpdateAccountRequest, super::BodyError> {
             self.request.json()
         }
     }
@@ -923,7 +887,7 @@ pub mod accounts {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
@@ -935,7 +899,7 @@ pub mod accounts {
     pub struct SolveCheckpointCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for SolveCheckpointCall {
+    impl From<RecordedRequest> for SolveCheckpointCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -950,10 +914,7 @@ pub mod accounts {
         /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<
-            super::types::SolveCheckpointRequest,
-            super::BodyError,
-        > {
+        ) -> Result<super::types::SolveCheckpointRequest, super::BodyError> {
             self.request.json()
         }
     }
@@ -970,10 +931,7 @@ pub mod accounts {
     }
     impl ResendCheckpointStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::CheckpointResend>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::CheckpointResend>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -982,7 +940,7 @@ pub mod accounts {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
@@ -994,7 +952,7 @@ pub mod accounts {
     pub struct ResendCheckpointCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for ResendCheckpointCall {
+    impl From<RecordedRequest> for ResendCheckpointCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -1009,10 +967,7 @@ pub mod accounts {
         /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<
-            super::types::ResendCheckpointRequest,
-            super::BodyError,
-        > {
+        ) -> Result<super::types::ResendCheckpointRequest, super::BodyError> {
             self.request.json()
         }
     }
@@ -1029,10 +984,7 @@ pub mod accounts {
     }
     impl ResyncStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::AccountResync>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::AccountResync>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -1041,18 +993,15 @@ pub mod accounts {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("account_id", &value);
             self
         }
@@ -1120,7 +1069,7 @@ pub mod accounts {
     pub struct ResyncCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for ResyncCall {
+    impl From<RecordedRequest> for ResyncCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -1162,10 +1111,7 @@ pub mod hosted {
     }
     impl CreateAuthLinkStub {
         /// Answers 201 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::HostedAuthUrl>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::HostedAuthUrl>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
             self
@@ -1174,7 +1120,7 @@ pub mod hosted {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
@@ -1186,7 +1132,7 @@ pub mod hosted {
     pub struct CreateAuthLinkCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for CreateAuthLinkCall {
+    impl From<RecordedRequest> for CreateAuthLinkCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -1199,9 +1145,7 @@ pub mod hosted {
     }
     impl CreateAuthLinkCall {
         /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> ::std::result::Result<super::types::HostedAuthRequest, super::BodyError> {
+        pub fn body(&self) -> Result<super::types::HostedAuthRequest, super::BodyError> {
             self.request.json()
         }
     }
@@ -1253,10 +1197,7 @@ pub mod posts {
     }
     impl CreateStub {
         /// Answers 201 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::PostCreated>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::PostCreated>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
             self
@@ -1265,7 +1206,7 @@ pub mod posts {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
@@ -1277,7 +1218,7 @@ pub mod posts {
     pub struct CreateCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for CreateCall {
+    impl From<RecordedRequest> for CreateCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -1292,10 +1233,7 @@ pub mod posts {
         /// The request body, decoded as its parts (its `multipart/form-data` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<
-            crate::engine::mock::MultipartForm,
-            super::BodyError,
-        > {
+        ) -> Result<crate::engine::mock::MultipartForm, super::BodyError> {
             self.request.multipart()
         }
     }
@@ -1312,10 +1250,7 @@ pub mod posts {
     }
     impl GetStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::Post>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::Post>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -1324,27 +1259,21 @@ pub mod posts {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `post_id` is `value`.
-        pub fn with_post_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_post_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("post_id", &value);
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -1360,7 +1289,7 @@ pub mod posts {
     pub struct GetCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for GetCall {
+    impl From<RecordedRequest> for GetCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -1385,10 +1314,7 @@ pub mod posts {
     }
     impl AddReactionStub {
         /// Answers 201 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::ReactionAdded>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::ReactionAdded>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
             self
@@ -1397,7 +1323,7 @@ pub mod posts {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
@@ -1409,7 +1335,7 @@ pub mod posts {
     pub struct AddReactionCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for AddReactionCall {
+    impl From<RecordedRequest> for AddReactionCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -1424,10 +1350,7 @@ pub mod posts {
         /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<
-            super::types::AddPostReactionRequest,
-            super::BodyError,
-        > {
+        ) -> Result<super::types::AddPostReactionRequest, super::BodyError> {
             self.request.json()
         }
     }
@@ -1444,10 +1367,7 @@ pub mod posts {
     }
     impl ListReactionsStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::PostReactionPage>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::PostReactionPage>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -1456,27 +1376,21 @@ pub mod posts {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `post_id` is `value`.
-        pub fn with_post_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_post_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("post_id", &value);
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -1487,11 +1401,8 @@ pub mod posts {
             self
         }
         /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_cursor(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "cursor",
@@ -1513,11 +1424,8 @@ pub mod posts {
             self
         }
         /// Answers only requests whose query parameter `comment_id` is `value`.
-        pub fn with_comment_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_comment_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "comment_id",
@@ -1532,12 +1440,12 @@ pub mod posts {
             self,
             pages: impl ::std::iter::IntoIterator<Item = super::types::PostReactionPage>,
         ) -> Self {
-            let mut selector: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut served = ::std::vec::Vec::new();
+            let mut selector: Option<String> = None;
+            let mut served = Vec::new();
             for page in pages {
                 let next = {
                     let page = &page;
-                    ::std::option::Option::Some(page)
+                    Some(page)
                         .map(|v| &v.paging)
                         .and_then(|v| v.cursor.as_ref())
                         .cloned()
@@ -1554,7 +1462,7 @@ pub mod posts {
     pub struct ListReactionsCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for ListReactionsCall {
+    impl From<RecordedRequest> for ListReactionsCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -1668,10 +1576,7 @@ pub mod users {
     }
     impl GetProfileStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::UserProfile>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::UserProfile>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -1680,26 +1585,20 @@ pub mod users {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `identifier` is `value`.
-        pub fn with_identifier(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_identifier(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("identifier", &value);
             self
         }
         /// Answers only requests whose query parameter `linkedin_sections` is `value`.
-        pub fn with_linkedin_sections(
-            self,
-            value: ::std::vec::Vec<::std::string::String>,
-        ) -> Self {
+        pub fn with_linkedin_sections(self, value: Vec<String>) -> Self {
             self.handle
                 .match_query_param(
                     "linkedin_sections",
@@ -1735,11 +1634,8 @@ pub mod users {
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -1755,7 +1651,7 @@ pub mod users {
     pub struct GetProfileCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for GetProfileCall {
+    impl From<RecordedRequest> for GetProfileCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -1782,7 +1678,7 @@ pub mod users {
         /// Answers 200 with this body.
         pub fn returns(
             self,
-            body: impl ::std::convert::Into<super::types::AccountOwnerProfile>,
+            body: impl Into<super::types::AccountOwnerProfile>,
         ) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
@@ -1792,18 +1688,15 @@ pub mod users {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -1819,7 +1712,7 @@ pub mod users {
     pub struct GetOwnProfileCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for GetOwnProfileCall {
+    impl From<RecordedRequest> for GetOwnProfileCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -1844,10 +1737,7 @@ pub mod users {
     }
     impl EditOwnProfileStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::ProfileEdited>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::ProfileEdited>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -1856,7 +1746,7 @@ pub mod users {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
@@ -1868,7 +1758,7 @@ pub mod users {
     pub struct EditOwnProfileCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for EditOwnProfileCall {
+    impl From<RecordedRequest> for EditOwnProfileCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -1883,10 +1773,7 @@ pub mod users {
         /// The request body, decoded as its parts (its `multipart/form-data` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<
-            crate::engine::mock::MultipartForm,
-            super::BodyError,
-        > {
+        ) -> Result<crate::engine::mock::MultipartForm, super::BodyError> {
             self.request.multipart()
         }
     }
@@ -1903,10 +1790,7 @@ pub mod users {
     }
     impl ListPostsStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::PostList>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::PostList>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -1915,27 +1799,21 @@ pub mod users {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `identifier` is `value`.
-        pub fn with_identifier(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_identifier(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("identifier", &value);
             self
         }
         /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_cursor(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "cursor",
@@ -1968,11 +1846,8 @@ pub mod users {
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -1987,14 +1862,12 @@ pub mod users {
             self,
             pages: impl ::std::iter::IntoIterator<Item = super::types::PostList>,
         ) -> Self {
-            let mut selector: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut served = ::std::vec::Vec::new();
+            let mut selector: Option<String> = None;
+            let mut served = Vec::new();
             for page in pages {
                 let next = {
                     let page = &page;
-                    ::std::option::Option::Some(page)
-                        .and_then(|v| v.cursor.as_ref())
-                        .cloned()
+                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
                 };
                 served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
                 selector = next;
@@ -2008,7 +1881,7 @@ pub mod users {
     pub struct ListPostsCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for ListPostsCall {
+    impl From<RecordedRequest> for ListPostsCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -2033,10 +1906,7 @@ pub mod users {
     }
     impl ListReactionsStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::PostReactionList>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::PostReactionList>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -2045,27 +1915,21 @@ pub mod users {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `identifier` is `value`.
-        pub fn with_identifier(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_identifier(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("identifier", &value);
             self
         }
         /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_cursor(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "cursor",
@@ -2087,11 +1951,8 @@ pub mod users {
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -2106,14 +1967,12 @@ pub mod users {
             self,
             pages: impl ::std::iter::IntoIterator<Item = super::types::PostReactionList>,
         ) -> Self {
-            let mut selector: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut served = ::std::vec::Vec::new();
+            let mut selector: Option<String> = None;
+            let mut served = Vec::new();
             for page in pages {
                 let next = {
                     let page = &page;
-                    ::std::option::Option::Some(page)
-                        .and_then(|v| v.cursor.as_ref())
-                        .cloned()
+                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
                 };
                 served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
                 selector = next;
@@ -2127,7 +1986,7 @@ pub mod users {
     pub struct ListReactionsCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for ListReactionsCall {
+    impl From<RecordedRequest> for ListReactionsCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -2152,10 +2011,7 @@ pub mod users {
     }
     impl ListRelationsStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::UserRelationsList>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::UserRelationsList>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -2164,18 +2020,15 @@ pub mod users {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_cursor(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "cursor",
@@ -2186,11 +2039,8 @@ pub mod users {
             self
         }
         /// Answers only requests whose query parameter `filter` is `value`.
-        pub fn with_filter(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_filter(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "filter",
@@ -2212,11 +2062,8 @@ pub mod users {
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -2231,14 +2078,12 @@ pub mod users {
             self,
             pages: impl ::std::iter::IntoIterator<Item = super::types::UserRelationsList>,
         ) -> Self {
-            let mut selector: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut served = ::std::vec::Vec::new();
+            let mut selector: Option<String> = None;
+            let mut served = Vec::new();
             for page in pages {
                 let next = {
                     let page = &page;
-                    ::std::option::Option::Some(page)
-                        .and_then(|v| v.cursor.as_ref())
-                        .cloned()
+                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
                 };
                 served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
                 selector = next;
@@ -2252,7 +2097,7 @@ pub mod users {
     pub struct ListRelationsCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for ListRelationsCall {
+    impl From<RecordedRequest> for ListRelationsCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -2277,10 +2122,7 @@ pub mod users {
     }
     impl ListFollowersStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::UserFollowersList>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::UserFollowersList>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -2289,18 +2131,15 @@ pub mod users {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `user_id` is `value`.
-        pub fn with_user_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_user_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "user_id",
@@ -2311,11 +2150,8 @@ pub mod users {
             self
         }
         /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_cursor(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "cursor",
@@ -2337,11 +2173,8 @@ pub mod users {
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -2356,14 +2189,12 @@ pub mod users {
             self,
             pages: impl ::std::iter::IntoIterator<Item = super::types::UserFollowersList>,
         ) -> Self {
-            let mut selector: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut served = ::std::vec::Vec::new();
+            let mut selector: Option<String> = None;
+            let mut served = Vec::new();
             for page in pages {
                 let next = {
                     let page = &page;
-                    ::std::option::Option::Some(page)
-                        .and_then(|v| v.cursor.as_ref())
-                        .cloned()
+                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
                 };
                 served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
                 selector = next;
@@ -2377,7 +2208,7 @@ pub mod users {
     pub struct ListFollowersCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for ListFollowersCall {
+    impl From<RecordedRequest> for ListFollowersCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -2402,10 +2233,7 @@ pub mod users {
     }
     impl ListFollowingStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::UserRelationsList>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::UserRelationsList>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -2414,18 +2242,15 @@ pub mod users {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `user_id` is `value`.
-        pub fn with_user_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_user_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "user_id",
@@ -2436,11 +2261,8 @@ pub mod users {
             self
         }
         /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_cursor(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "cursor",
@@ -2462,11 +2284,8 @@ pub mod users {
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -2481,14 +2300,12 @@ pub mod users {
             self,
             pages: impl ::std::iter::IntoIterator<Item = super::types::UserRelationsList>,
         ) -> Self {
-            let mut selector: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut served = ::std::vec::Vec::new();
+            let mut selector: Option<String> = None;
+            let mut served = Vec::new();
             for page in pages {
                 let next = {
                     let page = &page;
-                    ::std::option::Option::Some(page)
-                        .and_then(|v| v.cursor.as_ref())
-                        .cloned()
+                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
                 };
                 served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
                 selector = next;
@@ -2502,7 +2319,7 @@ pub mod users {
     pub struct ListFollowingCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for ListFollowingCall {
+    impl From<RecordedRequest> for ListFollowingCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -2527,10 +2344,7 @@ pub mod users {
     }
     impl SendInvitationStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::UserInvitationSent>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::UserInvitationSent>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -2539,7 +2353,7 @@ pub mod users {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
@@ -2551,7 +2365,7 @@ pub mod users {
     pub struct SendInvitationCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for SendInvitationCall {
+    impl From<RecordedRequest> for SendInvitationCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -2566,10 +2380,7 @@ pub mod users {
         /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<
-            super::types::SendInvitationRequest,
-            super::BodyError,
-        > {
+        ) -> Result<super::types::SendInvitationRequest, super::BodyError> {
             self.request.json()
         }
     }
@@ -2586,10 +2397,7 @@ pub mod users {
     }
     impl ListSentInvitationsStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::InvitationSentList>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::InvitationSentList>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -2598,18 +2406,15 @@ pub mod users {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_cursor(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "cursor",
@@ -2631,11 +2436,8 @@ pub mod users {
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -2652,14 +2454,12 @@ pub mod users {
                 Item = super::types::InvitationSentList,
             >,
         ) -> Self {
-            let mut selector: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut served = ::std::vec::Vec::new();
+            let mut selector: Option<String> = None;
+            let mut served = Vec::new();
             for page in pages {
                 let next = {
                     let page = &page;
-                    ::std::option::Option::Some(page)
-                        .and_then(|v| v.cursor.as_ref())
-                        .cloned()
+                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
                 };
                 served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
                 selector = next;
@@ -2673,7 +2473,7 @@ pub mod users {
     pub struct ListSentInvitationsCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for ListSentInvitationsCall {
+    impl From<RecordedRequest> for ListSentInvitationsCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -2698,10 +2498,7 @@ pub mod users {
     }
     impl CancelInvitationStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::InvitationCanceled>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::InvitationCanceled>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -2710,27 +2507,21 @@ pub mod users {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `invitation_id` is `value`.
-        pub fn with_invitation_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_invitation_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("invitation_id", &value);
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -2746,7 +2537,7 @@ pub mod users {
     pub struct CancelInvitationCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for CancelInvitationCall {
+    impl From<RecordedRequest> for CancelInvitationCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -2773,7 +2564,7 @@ pub mod users {
         /// Answers 200 with this body.
         pub fn returns(
             self,
-            body: impl ::std::convert::Into<super::types::InvitationReceivedList>,
+            body: impl Into<super::types::InvitationReceivedList>,
         ) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
@@ -2783,18 +2574,15 @@ pub mod users {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_cursor(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "cursor",
@@ -2816,11 +2604,8 @@ pub mod users {
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -2837,14 +2622,12 @@ pub mod users {
                 Item = super::types::InvitationReceivedList,
             >,
         ) -> Self {
-            let mut selector: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut served = ::std::vec::Vec::new();
+            let mut selector: Option<String> = None;
+            let mut served = Vec::new();
             for page in pages {
                 let next = {
                     let page = &page;
-                    ::std::option::Option::Some(page)
-                        .and_then(|v| v.cursor.as_ref())
-                        .cloned()
+                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
                 };
                 served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
                 selector = next;
@@ -2858,7 +2641,7 @@ pub mod users {
     pub struct ListReceivedInvitationsCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for ListReceivedInvitationsCall {
+    impl From<RecordedRequest> for ListReceivedInvitationsCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -2885,7 +2668,7 @@ pub mod users {
         /// Answers 200 with this body.
         pub fn returns(
             self,
-            body: impl ::std::convert::Into<super::types::UserInvitationHandled>,
+            body: impl Into<super::types::UserInvitationHandled>,
         ) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
@@ -2895,18 +2678,15 @@ pub mod users {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `invitation_id` is `value`.
-        pub fn with_invitation_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_invitation_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("invitation_id", &value);
             self
         }
@@ -2916,7 +2696,7 @@ pub mod users {
     pub struct HandleInvitationCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for HandleInvitationCall {
+    impl From<RecordedRequest> for HandleInvitationCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -2931,10 +2711,7 @@ pub mod users {
         /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<
-            super::types::HandleInvitationRequest,
-            super::BodyError,
-        > {
+        ) -> Result<super::types::HandleInvitationRequest, super::BodyError> {
             self.request.json()
         }
     }
@@ -3024,7 +2801,7 @@ pub mod linkedin {
         /// Answers 200 with this body.
         pub fn returns(
             self,
-            body: impl ::std::convert::Into<super::types::LinkedinSearchResult>,
+            body: impl Into<super::types::LinkedinSearchResult>,
         ) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
@@ -3034,18 +2811,15 @@ pub mod linkedin {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -3067,11 +2841,8 @@ pub mod linkedin {
             self
         }
         /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_cursor(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "cursor",
@@ -3087,7 +2858,7 @@ pub mod linkedin {
     pub struct SearchCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for SearchCall {
+    impl From<RecordedRequest> for SearchCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -3102,10 +2873,7 @@ pub mod linkedin {
         /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<
-            super::types::LinkedinSearchRequest,
-            super::BodyError,
-        > {
+        ) -> Result<super::types::LinkedinSearchRequest, super::BodyError> {
             self.request.json()
         }
     }
@@ -3124,7 +2892,7 @@ pub mod linkedin {
         /// Answers 200 with this body.
         pub fn returns(
             self,
-            body: impl ::std::convert::Into<super::types::LinkedinPerformActionOnUser>,
+            body: impl Into<super::types::LinkedinPerformActionOnUser>,
         ) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
@@ -3134,18 +2902,15 @@ pub mod linkedin {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `user_id` is `value`.
-        pub fn with_user_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_user_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("user_id", &value);
             self
         }
@@ -3155,7 +2920,7 @@ pub mod linkedin {
     pub struct PerformUserActionCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for PerformUserActionCall {
+    impl From<RecordedRequest> for PerformUserActionCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -3170,10 +2935,7 @@ pub mod linkedin {
         /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<
-            super::types::ProfileActionRequest,
-            super::BodyError,
-        > {
+        ) -> Result<super::types::ProfileActionRequest, super::BodyError> {
             self.request.json()
         }
     }
@@ -3192,7 +2954,7 @@ pub mod linkedin {
         /// Answers 200 with this body.
         pub fn returns(
             self,
-            body: impl ::std::convert::Into<super::types::LinkedinInmailBalance>,
+            body: impl Into<super::types::LinkedinInmailBalance>,
         ) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
@@ -3202,18 +2964,15 @@ pub mod linkedin {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -3229,7 +2988,7 @@ pub mod linkedin {
     pub struct GetInmailBalanceCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for GetInmailBalanceCall {
+    impl From<RecordedRequest> for GetInmailBalanceCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -3256,7 +3015,7 @@ pub mod linkedin {
         /// Answers 200 with this body.
         pub fn returns(
             self,
-            body: impl ::std::convert::Into<super::types::LinkedinProfileEndorse>,
+            body: impl Into<super::types::LinkedinProfileEndorse>,
         ) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
@@ -3266,7 +3025,7 @@ pub mod linkedin {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
@@ -3278,7 +3037,7 @@ pub mod linkedin {
     pub struct EndorseSkillCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for EndorseSkillCall {
+    impl From<RecordedRequest> for EndorseSkillCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -3293,7 +3052,7 @@ pub mod linkedin {
         /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<super::types::EndorseSkillRequest, super::BodyError> {
+        ) -> Result<super::types::EndorseSkillRequest, super::BodyError> {
             self.request.json()
         }
     }
@@ -3312,7 +3071,7 @@ pub mod linkedin {
         /// Answers 200 with this body.
         pub fn returns(
             self,
-            body: impl ::std::convert::Into<super::types::LinkedinJobPostingDraftCreated>,
+            body: impl Into<super::types::LinkedinJobPostingDraftCreated>,
         ) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
@@ -3322,7 +3081,7 @@ pub mod linkedin {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
@@ -3334,7 +3093,7 @@ pub mod linkedin {
     pub struct CreateJobPostingCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for CreateJobPostingCall {
+    impl From<RecordedRequest> for CreateJobPostingCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -3349,10 +3108,7 @@ pub mod linkedin {
         /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<
-            super::types::CreateJobPostingRequest,
-            super::BodyError,
-        > {
+        ) -> Result<super::types::CreateJobPostingRequest, super::BodyError> {
             self.request.json()
         }
     }
@@ -3371,7 +3127,7 @@ pub mod linkedin {
         /// Answers 200 with this body.
         pub fn returns(
             self,
-            body: impl ::std::convert::Into<super::types::LinkedinJobPostingEdited>,
+            body: impl Into<super::types::LinkedinJobPostingEdited>,
         ) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
@@ -3381,18 +3137,15 @@ pub mod linkedin {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `job_id` is `value`.
-        pub fn with_job_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_job_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("job_id", &value);
             self
         }
@@ -3402,7 +3155,7 @@ pub mod linkedin {
     pub struct EditJobPostingCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for EditJobPostingCall {
+    impl From<RecordedRequest> for EditJobPostingCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -3417,10 +3170,7 @@ pub mod linkedin {
         /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<
-            super::types::EditJobPostingRequest,
-            super::BodyError,
-        > {
+        ) -> Result<super::types::EditJobPostingRequest, super::BodyError> {
             self.request.json()
         }
     }
@@ -3437,10 +3187,7 @@ pub mod linkedin {
     }
     impl PublishJobPostingStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::JobPublishResult>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::JobPublishResult>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -3449,18 +3196,15 @@ pub mod linkedin {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `draft_id` is `value`.
-        pub fn with_draft_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_draft_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("draft_id", &value);
             self
         }
@@ -3470,7 +3214,7 @@ pub mod linkedin {
     pub struct PublishJobPostingCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for PublishJobPostingCall {
+    impl From<RecordedRequest> for PublishJobPostingCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -3485,10 +3229,7 @@ pub mod linkedin {
         /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<
-            super::types::PublishJobPostingRequest,
-            super::BodyError,
-        > {
+        ) -> Result<super::types::PublishJobPostingRequest, super::BodyError> {
             self.request.json()
         }
     }
@@ -3505,10 +3246,7 @@ pub mod linkedin {
     }
     impl SolveJobCheckpointStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::JobPublishResult>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::JobPublishResult>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -3517,18 +3255,15 @@ pub mod linkedin {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `draft_id` is `value`.
-        pub fn with_draft_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_draft_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("draft_id", &value);
             self
         }
@@ -3538,7 +3273,7 @@ pub mod linkedin {
     pub struct SolveJobCheckpointCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for SolveJobCheckpointCall {
+    impl From<RecordedRequest> for SolveJobCheckpointCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -3553,10 +3288,7 @@ pub mod linkedin {
         /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<
-            super::types::SolveJobCheckpointRequest,
-            super::BodyError,
-        > {
+        ) -> Result<super::types::SolveJobCheckpointRequest, super::BodyError> {
             self.request.json()
         }
     }
@@ -3575,7 +3307,7 @@ pub mod linkedin {
         /// Answers 200 with this body.
         pub fn returns(
             self,
-            body: impl ::std::convert::Into<super::types::LinkedinJobApplicantList>,
+            body: impl Into<super::types::LinkedinJobApplicantList>,
         ) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
@@ -3585,27 +3317,21 @@ pub mod linkedin {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `id` is `value`.
-        pub fn with_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("id", &value);
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -3638,11 +3364,8 @@ pub mod linkedin {
             self
         }
         /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_cursor(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "cursor",
@@ -3653,11 +3376,8 @@ pub mod linkedin {
             self
         }
         /// Answers only requests whose query parameter `ratings` is `value`.
-        pub fn with_ratings(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_ratings(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "ratings",
@@ -3668,11 +3388,8 @@ pub mod linkedin {
             self
         }
         /// Answers only requests whose query parameter `keywords` is `value`.
-        pub fn with_keywords(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_keywords(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "keywords",
@@ -3683,11 +3400,8 @@ pub mod linkedin {
             self
         }
         /// Answers only requests whose query parameter `sort_by` is `value`.
-        pub fn with_sort_by(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_sort_by(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "sort_by",
@@ -3764,10 +3478,7 @@ pub mod linkedin {
             self
         }
         /// Answers only requests whose query parameter `include_degree` is `value`.
-        pub fn with_include_degree(
-            self,
-            value: ::std::vec::Vec<::std::string::String>,
-        ) -> Self {
+        pub fn with_include_degree(self, value: Vec<String>) -> Self {
             self.handle
                 .match_query_param(
                     "include_degree",
@@ -3778,10 +3489,7 @@ pub mod linkedin {
             self
         }
         /// Answers only requests whose query parameter `exclude_degree` is `value`.
-        pub fn with_exclude_degree(
-            self,
-            value: ::std::vec::Vec<::std::string::String>,
-        ) -> Self {
+        pub fn with_exclude_degree(self, value: Vec<String>) -> Self {
             self.handle
                 .match_query_param(
                     "exclude_degree",
@@ -3798,14 +3506,12 @@ pub mod linkedin {
                 Item = super::types::LinkedinJobApplicantList,
             >,
         ) -> Self {
-            let mut selector: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut served = ::std::vec::Vec::new();
+            let mut selector: Option<String> = None;
+            let mut served = Vec::new();
             for page in pages {
                 let next = {
                     let page = &page;
-                    ::std::option::Option::Some(page)
-                        .and_then(|v| v.cursor.as_ref())
-                        .cloned()
+                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
                 };
                 served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
                 selector = next;
@@ -3819,7 +3525,7 @@ pub mod linkedin {
     pub struct ListJobApplicantsCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for ListJobApplicantsCall {
+    impl From<RecordedRequest> for ListJobApplicantsCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -3846,7 +3552,7 @@ pub mod linkedin {
         /// Answers 200 with this body.
         pub fn returns(
             self,
-            body: impl ::std::convert::Into<super::types::LinkedinJobApplicant>,
+            body: impl Into<super::types::LinkedinJobApplicant>,
         ) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
@@ -3856,27 +3562,21 @@ pub mod linkedin {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `applicant_id` is `value`.
-        pub fn with_applicant_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_applicant_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("applicant_id", &value);
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -3892,7 +3592,7 @@ pub mod linkedin {
     pub struct GetJobApplicantCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for GetJobApplicantCall {
+    impl From<RecordedRequest> for GetJobApplicantCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -3976,10 +3676,7 @@ pub mod chats {
     }
     impl ListStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::ChatList>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::ChatList>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -3988,18 +3685,15 @@ pub mod chats {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -4065,11 +3759,8 @@ pub mod chats {
             self
         }
         /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_cursor(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "cursor",
@@ -4084,14 +3775,12 @@ pub mod chats {
             self,
             pages: impl ::std::iter::IntoIterator<Item = super::types::ChatList>,
         ) -> Self {
-            let mut selector: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut served = ::std::vec::Vec::new();
+            let mut selector: Option<String> = None;
+            let mut served = Vec::new();
             for page in pages {
                 let next = {
                     let page = &page;
-                    ::std::option::Option::Some(page)
-                        .and_then(|v| v.cursor.as_ref())
-                        .cloned()
+                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
                 };
                 served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
                 selector = next;
@@ -4105,7 +3794,7 @@ pub mod chats {
     pub struct ListCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for ListCall {
+    impl From<RecordedRequest> for ListCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -4130,10 +3819,7 @@ pub mod chats {
     }
     impl StartStub {
         /// Answers 201 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::ChatStarted>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::ChatStarted>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
             self
@@ -4142,7 +3828,7 @@ pub mod chats {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
@@ -4154,7 +3840,7 @@ pub mod chats {
     pub struct StartCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for StartCall {
+    impl From<RecordedRequest> for StartCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -4169,10 +3855,7 @@ pub mod chats {
         /// The request body, decoded as its parts (its `multipart/form-data` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<
-            crate::engine::mock::MultipartForm,
-            super::BodyError,
-        > {
+        ) -> Result<crate::engine::mock::MultipartForm, super::BodyError> {
             self.request.multipart()
         }
     }
@@ -4189,10 +3872,7 @@ pub mod chats {
     }
     impl GetStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::Chat>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::Chat>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -4201,27 +3881,21 @@ pub mod chats {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `chat_id` is `value`.
-        pub fn with_chat_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_chat_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("chat_id", &value);
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -4237,7 +3911,7 @@ pub mod chats {
     pub struct GetCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for GetCall {
+    impl From<RecordedRequest> for GetCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -4262,10 +3936,7 @@ pub mod chats {
     }
     impl PerformActionStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::ChatPatched>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::ChatPatched>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -4274,18 +3945,15 @@ pub mod chats {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `chat_id` is `value`.
-        pub fn with_chat_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_chat_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("chat_id", &value);
             self
         }
@@ -4295,7 +3963,7 @@ pub mod chats {
     pub struct PerformActionCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for PerformActionCall {
+    impl From<RecordedRequest> for PerformActionCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -4308,9 +3976,7 @@ pub mod chats {
     }
     impl PerformActionCall {
         /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> ::std::result::Result<super::types::ChatActionRequest, super::BodyError> {
+        pub fn body(&self) -> Result<super::types::ChatActionRequest, super::BodyError> {
             self.request.json()
         }
     }
@@ -4327,10 +3993,7 @@ pub mod chats {
     }
     impl ListMessagesStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::MessageList>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::MessageList>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -4339,27 +4002,21 @@ pub mod chats {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `chat_id` is `value`.
-        pub fn with_chat_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_chat_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("chat_id", &value);
             self
         }
         /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_cursor(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "cursor",
@@ -4403,11 +4060,8 @@ pub mod chats {
             self
         }
         /// Answers only requests whose query parameter `sender_id` is `value`.
-        pub fn with_sender_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_sender_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "sender_id",
@@ -4422,14 +4076,12 @@ pub mod chats {
             self,
             pages: impl ::std::iter::IntoIterator<Item = super::types::MessageList>,
         ) -> Self {
-            let mut selector: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut served = ::std::vec::Vec::new();
+            let mut selector: Option<String> = None;
+            let mut served = Vec::new();
             for page in pages {
                 let next = {
                     let page = &page;
-                    ::std::option::Option::Some(page)
-                        .and_then(|v| v.cursor.as_ref())
-                        .cloned()
+                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
                 };
                 served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
                 selector = next;
@@ -4443,7 +4095,7 @@ pub mod chats {
     pub struct ListMessagesCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for ListMessagesCall {
+    impl From<RecordedRequest> for ListMessagesCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -4468,10 +4120,7 @@ pub mod chats {
     }
     impl SendMessageStub {
         /// Answers 201 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::MessageSent>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::MessageSent>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
             self
@@ -4480,18 +4129,15 @@ pub mod chats {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `chat_id` is `value`.
-        pub fn with_chat_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_chat_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("chat_id", &value);
             self
         }
@@ -4501,7 +4147,7 @@ pub mod chats {
     pub struct SendMessageCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for SendMessageCall {
+    impl From<RecordedRequest> for SendMessageCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -4516,10 +4162,7 @@ pub mod chats {
         /// The request body, decoded as its parts (its `multipart/form-data` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<
-            crate::engine::mock::MultipartForm,
-            super::BodyError,
-        > {
+        ) -> Result<crate::engine::mock::MultipartForm, super::BodyError> {
             self.request.multipart()
         }
     }
@@ -4536,10 +4179,7 @@ pub mod chats {
     }
     impl ListAttendeesStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::ChatAttendeeList>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::ChatAttendeeList>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -4548,18 +4188,15 @@ pub mod chats {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `chat_id` is `value`.
-        pub fn with_chat_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_chat_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("chat_id", &value);
             self
         }
@@ -4569,7 +4206,7 @@ pub mod chats {
     pub struct ListAttendeesCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for ListAttendeesCall {
+    impl From<RecordedRequest> for ListAttendeesCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -4594,10 +4231,7 @@ pub mod chats {
     }
     impl SyncStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::ChatHistorySync>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::ChatHistorySync>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -4606,18 +4240,15 @@ pub mod chats {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `chat_id` is `value`.
-        pub fn with_chat_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_chat_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("chat_id", &value);
             self
         }
@@ -4627,7 +4258,7 @@ pub mod chats {
     pub struct SyncCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for SyncCall {
+    impl From<RecordedRequest> for SyncCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -4669,10 +4300,7 @@ pub mod attendees {
     }
     impl ListChatsStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::ChatList>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::ChatList>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -4681,27 +4309,21 @@ pub mod attendees {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `attendee_id` is `value`.
-        pub fn with_attendee_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_attendee_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("attendee_id", &value);
             self
         }
         /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_cursor(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "cursor",
@@ -4745,11 +4367,8 @@ pub mod attendees {
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -4764,14 +4383,12 @@ pub mod attendees {
             self,
             pages: impl ::std::iter::IntoIterator<Item = super::types::ChatList>,
         ) -> Self {
-            let mut selector: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut served = ::std::vec::Vec::new();
+            let mut selector: Option<String> = None;
+            let mut served = Vec::new();
             for page in pages {
                 let next = {
                     let page = &page;
-                    ::std::option::Option::Some(page)
-                        .and_then(|v| v.cursor.as_ref())
-                        .cloned()
+                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
                 };
                 served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
                 selector = next;
@@ -4785,7 +4402,7 @@ pub mod attendees {
     pub struct ListChatsCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for ListChatsCall {
+    impl From<RecordedRequest> for ListChatsCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -4851,10 +4468,7 @@ pub mod messages {
     }
     impl ListStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::MessageList>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::MessageList>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -4863,18 +4477,15 @@ pub mod messages {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_cursor(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "cursor",
@@ -4918,11 +4529,8 @@ pub mod messages {
             self
         }
         /// Answers only requests whose query parameter `sender_id` is `value`.
-        pub fn with_sender_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_sender_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "sender_id",
@@ -4933,11 +4541,8 @@ pub mod messages {
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -4952,14 +4557,12 @@ pub mod messages {
             self,
             pages: impl ::std::iter::IntoIterator<Item = super::types::MessageList>,
         ) -> Self {
-            let mut selector: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut served = ::std::vec::Vec::new();
+            let mut selector: Option<String> = None;
+            let mut served = Vec::new();
             for page in pages {
                 let next = {
                     let page = &page;
-                    ::std::option::Option::Some(page)
-                        .and_then(|v| v.cursor.as_ref())
-                        .cloned()
+                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
                 };
                 served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
                 selector = next;
@@ -4973,7 +4576,7 @@ pub mod messages {
     pub struct ListCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for ListCall {
+    impl From<RecordedRequest> for ListCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -4998,10 +4601,7 @@ pub mod messages {
     }
     impl GetStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::Message>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::Message>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -5010,18 +4610,15 @@ pub mod messages {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `message_id` is `value`.
-        pub fn with_message_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_message_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("message_id", &value);
             self
         }
@@ -5031,7 +4628,7 @@ pub mod messages {
     pub struct GetCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for GetCall {
+    impl From<RecordedRequest> for GetCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -5056,10 +4653,7 @@ pub mod messages {
     }
     impl DeleteStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::MessageDeleted>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::MessageDeleted>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -5068,18 +4662,15 @@ pub mod messages {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `message_id` is `value`.
-        pub fn with_message_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_message_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("message_id", &value);
             self
         }
@@ -5089,7 +4680,7 @@ pub mod messages {
     pub struct DeleteCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for DeleteCall {
+    impl From<RecordedRequest> for DeleteCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -5116,7 +4707,7 @@ pub mod messages {
         /// Answers 200 with this body.
         pub fn returns(
             self,
-            body: impl ::std::convert::Into<super::types::MessageReactionAdded>,
+            body: impl Into<super::types::MessageReactionAdded>,
         ) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
@@ -5126,18 +4717,15 @@ pub mod messages {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `message_id` is `value`.
-        pub fn with_message_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_message_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("message_id", &value);
             self
         }
@@ -5147,7 +4735,7 @@ pub mod messages {
     pub struct AddReactionCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for AddReactionCall {
+    impl From<RecordedRequest> for AddReactionCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -5162,10 +4750,7 @@ pub mod messages {
         /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<
-            super::types::AddMessageReactionRequest,
-            super::BodyError,
-        > {
+        ) -> Result<super::types::AddMessageReactionRequest, super::BodyError> {
             self.request.json()
         }
     }
@@ -5182,10 +4767,7 @@ pub mod messages {
     }
     impl ForwardStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::MessageForwarded>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::MessageForwarded>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -5194,18 +4776,15 @@ pub mod messages {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `message_id` is `value`.
-        pub fn with_message_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_message_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("message_id", &value);
             self
         }
@@ -5215,7 +4794,7 @@ pub mod messages {
     pub struct ForwardCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for ForwardCall {
+    impl From<RecordedRequest> for ForwardCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -5230,10 +4809,7 @@ pub mod messages {
         /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<
-            super::types::ForwardMessageRequest,
-            super::BodyError,
-        > {
+        ) -> Result<super::types::ForwardMessageRequest, super::BodyError> {
             self.request.json()
         }
     }
@@ -5279,10 +4855,7 @@ pub mod webhooks {
     }
     impl ListStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::WebhookList>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::WebhookList>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -5291,7 +4864,7 @@ pub mod webhooks {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
@@ -5309,11 +4882,8 @@ pub mod webhooks {
             self
         }
         /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_cursor(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "cursor",
@@ -5328,14 +4898,12 @@ pub mod webhooks {
             self,
             pages: impl ::std::iter::IntoIterator<Item = super::types::WebhookList>,
         ) -> Self {
-            let mut selector: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut served = ::std::vec::Vec::new();
+            let mut selector: Option<String> = None;
+            let mut served = Vec::new();
             for page in pages {
                 let next = {
                     let page = &page;
-                    ::std::option::Option::Some(page)
-                        .and_then(|v| v.cursor.as_ref())
-                        .cloned()
+                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
                 };
                 served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
                 selector = next;
@@ -5349,7 +4917,7 @@ pub mod webhooks {
     pub struct ListCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for ListCall {
+    impl From<RecordedRequest> for ListCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -5374,10 +4942,7 @@ pub mod webhooks {
     }
     impl CreateStub {
         /// Answers 201 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::WebhookCreated>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::WebhookCreated>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
             self
@@ -5386,7 +4951,7 @@ pub mod webhooks {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
@@ -5398,7 +4963,7 @@ pub mod webhooks {
     pub struct CreateCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for CreateCall {
+    impl From<RecordedRequest> for CreateCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -5413,10 +4978,7 @@ pub mod webhooks {
         /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<
-            super::types::CreateWebhookRequest,
-            super::BodyError,
-        > {
+        ) -> Result<super::types::CreateWebhookRequest, super::BodyError> {
             self.request.json()
         }
     }
@@ -5433,10 +4995,7 @@ pub mod webhooks {
     }
     impl DeleteStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::WebhookDeleted>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::WebhookDeleted>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -5445,18 +5004,15 @@ pub mod webhooks {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `id` is `value`.
-        pub fn with_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("id", &value);
             self
         }
@@ -5466,7 +5022,7 @@ pub mod webhooks {
     pub struct DeleteCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for DeleteCall {
+    impl From<RecordedRequest> for DeleteCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -5508,10 +5064,7 @@ pub mod emails {
     }
     impl CreateDraftStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::DraftCreated>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::DraftCreated>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -5520,7 +5073,7 @@ pub mod emails {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
@@ -5532,7 +5085,7 @@ pub mod emails {
     pub struct CreateDraftCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for CreateDraftCall {
+    impl From<RecordedRequest> for CreateDraftCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -5547,7 +5100,7 @@ pub mod emails {
         /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<super::types::CreateDraftRequest, super::BodyError> {
+        ) -> Result<super::types::CreateDraftRequest, super::BodyError> {
             self.request.json()
         }
     }
@@ -5611,10 +5164,7 @@ pub mod calendars {
     }
     impl ListStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::CalendarList>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::CalendarList>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -5623,18 +5173,15 @@ pub mod calendars {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -5656,11 +5203,8 @@ pub mod calendars {
             self
         }
         /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_cursor(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "cursor",
@@ -5675,12 +5219,12 @@ pub mod calendars {
             self,
             pages: impl ::std::iter::IntoIterator<Item = super::types::CalendarList>,
         ) -> Self {
-            let mut selector: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut served = ::std::vec::Vec::new();
+            let mut selector: Option<String> = None;
+            let mut served = Vec::new();
             for page in pages {
                 let next = {
                     let page = &page;
-                    ::std::option::Option::Some(page)
+                    Some(page)
                         .and_then(|v| v.next_cursor.as_ref().and_then(|x| x.as_ref()))
                         .cloned()
                 };
@@ -5696,7 +5240,7 @@ pub mod calendars {
     pub struct ListCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for ListCall {
+    impl From<RecordedRequest> for ListCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -5721,10 +5265,7 @@ pub mod calendars {
     }
     impl ListEventsStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::CalendarEventList>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::CalendarEventList>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -5733,18 +5274,15 @@ pub mod calendars {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -5788,11 +5326,8 @@ pub mod calendars {
             self
         }
         /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_cursor(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "cursor",
@@ -5807,12 +5342,12 @@ pub mod calendars {
             self,
             pages: impl ::std::iter::IntoIterator<Item = super::types::CalendarEventList>,
         ) -> Self {
-            let mut selector: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut served = ::std::vec::Vec::new();
+            let mut selector: Option<String> = None;
+            let mut served = Vec::new();
             for page in pages {
                 let next = {
                     let page = &page;
-                    ::std::option::Option::Some(page)
+                    Some(page)
                         .and_then(|v| v.next_cursor.as_ref().and_then(|x| x.as_ref()))
                         .cloned()
                 };
@@ -5828,7 +5363,7 @@ pub mod calendars {
     pub struct ListEventsCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for ListEventsCall {
+    impl From<RecordedRequest> for ListEventsCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -5855,7 +5390,7 @@ pub mod calendars {
         /// Answers 201 with this body.
         pub fn returns(
             self,
-            body: impl ::std::convert::Into<super::types::CalendarEventCreated>,
+            body: impl Into<super::types::CalendarEventCreated>,
         ) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
@@ -5865,27 +5400,21 @@ pub mod calendars {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `calendar_id` is `value`.
-        pub fn with_calendar_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_calendar_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("calendar_id", &value);
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -5901,7 +5430,7 @@ pub mod calendars {
     pub struct CreateEventCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for CreateEventCall {
+    impl From<RecordedRequest> for CreateEventCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -5916,10 +5445,7 @@ pub mod calendars {
         /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<
-            super::types::CreateCalendarEventRequest,
-            super::BodyError,
-        > {
+        ) -> Result<super::types::CreateCalendarEventRequest, super::BodyError> {
             self.request.json()
         }
     }
@@ -5936,10 +5462,7 @@ pub mod calendars {
     }
     impl GetEventStub {
         /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl ::std::convert::Into<super::types::CalendarEvent>,
-        ) -> Self {
+        pub fn returns(self, body: impl Into<super::types::CalendarEvent>) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
             self
@@ -5948,36 +5471,27 @@ pub mod calendars {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `calendar_id` is `value`.
-        pub fn with_calendar_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_calendar_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("calendar_id", &value);
             self
         }
         /// Answers only requests whose path parameter `event_id` is `value`.
-        pub fn with_event_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_event_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("event_id", &value);
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -5993,7 +5507,7 @@ pub mod calendars {
     pub struct GetEventCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for GetEventCall {
+    impl From<RecordedRequest> for GetEventCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -6020,7 +5534,7 @@ pub mod calendars {
         /// Answers 200 with this body.
         pub fn returns(
             self,
-            body: impl ::std::convert::Into<super::types::CalendarEventDeleted>,
+            body: impl Into<super::types::CalendarEventDeleted>,
         ) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
@@ -6030,36 +5544,27 @@ pub mod calendars {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `calendar_id` is `value`.
-        pub fn with_calendar_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_calendar_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("calendar_id", &value);
             self
         }
         /// Answers only requests whose path parameter `event_id` is `value`.
-        pub fn with_event_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_event_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("event_id", &value);
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -6075,7 +5580,7 @@ pub mod calendars {
     pub struct DeleteEventCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for DeleteEventCall {
+    impl From<RecordedRequest> for DeleteEventCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -6102,7 +5607,7 @@ pub mod calendars {
         /// Answers 200 with this body.
         pub fn returns(
             self,
-            body: impl ::std::convert::Into<super::types::CalendarEventEdited>,
+            body: impl Into<super::types::CalendarEventEdited>,
         ) -> Self {
             let body = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
@@ -6112,36 +5617,27 @@ pub mod calendars {
         pub fn fails_with(
             self,
             status: u16,
-            body: impl ::std::convert::Into<super::types::Error>,
+            body: impl Into<super::types::Error>,
         ) -> Self {
             let body: super::types::Error = body.into();
             self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
             self
         }
         /// Answers only requests whose path parameter `calendar_id` is `value`.
-        pub fn with_calendar_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_calendar_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("calendar_id", &value);
             self
         }
         /// Answers only requests whose path parameter `event_id` is `value`.
-        pub fn with_event_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_event_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle.match_path_param("event_id", &value);
             self
         }
         /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(
-            self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            let value: ::std::string::String = value.into();
+        pub fn with_account_id(self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
             self.handle
                 .match_query_param(
                     "account_id",
@@ -6157,7 +5653,7 @@ pub mod calendars {
     pub struct UpdateEventCall {
         request: RecordedRequest,
     }
-    impl ::std::convert::From<RecordedRequest> for UpdateEventCall {
+    impl From<RecordedRequest> for UpdateEventCall {
         fn from(request: RecordedRequest) -> Self {
             Self { request }
         }
@@ -6172,10 +5668,7 @@ pub mod calendars {
         /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
         pub fn body(
             &self,
-        ) -> ::std::result::Result<
-            super::types::UpdateCalendarEventRequest,
-            super::BodyError,
-        > {
+        ) -> Result<super::types::UpdateCalendarEventRequest, super::BodyError> {
             self.request.json()
         }
     }

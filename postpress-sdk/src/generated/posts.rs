@@ -36,12 +36,12 @@ impl Posts {
     /// ```
     pub fn create(
         &self,
-        body: impl ::std::convert::Into<super::types::CreatePostRequest>,
+        body: impl Into<super::types::CreatePostRequest>,
     ) -> CreateBuilder {
         CreateBuilder {
             client: self.client.clone(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `GET /posts/{post_id}`
@@ -69,15 +69,12 @@ impl Posts {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(
-        &self,
-        post_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetBuilder {
+    pub fn get(&self, post_id: impl Into<String>) -> GetBuilder {
         GetBuilder {
             client: self.client.clone(),
             post_id: post_id.into(),
-            account_id: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            account_id: None,
+            options: Default::default(),
         }
     }
     /// `POST /posts/reaction`
@@ -106,12 +103,12 @@ impl Posts {
     /// ```
     pub fn add_reaction(
         &self,
-        body: impl ::std::convert::Into<super::types::AddPostReactionRequest>,
+        body: impl Into<super::types::AddPostReactionRequest>,
     ) -> AddReactionBuilder {
         AddReactionBuilder {
             client: self.client.clone(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `GET /posts/{post_id}/reactions`
@@ -145,18 +142,15 @@ impl Posts {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_reactions(
-        &self,
-        post_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListReactionsBuilder {
+    pub fn list_reactions(&self, post_id: impl Into<String>) -> ListReactionsBuilder {
         ListReactionsBuilder {
             client: self.client.clone(),
             post_id: post_id.into(),
-            account_id: ::std::option::Option::None,
-            cursor: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            comment_id: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            account_id: None,
+            cursor: None,
+            limit: None,
+            comment_id: None,
+            options: Default::default(),
         }
     }
 }
@@ -180,12 +174,12 @@ impl CreateBuilder {
             for part in &body.attachments {
                 req.multipart_file("attachments", part);
             }
-            if let ::std::option::Option::Some(part) = &body.video_thumbnail {
+            if let Some(part) = &body.video_thumbnail {
                 req.multipart_file("video_thumbnail", part);
             }
             req.multipart_field("repost", &body.repost)?;
             req.multipart_field("include_job_posting", &body.include_job_posting)?;
-            if let ::std::option::Option::Some(value) = &body.mentions {
+            if let Some(value) = &body.mentions {
                 req.multipart_json("mentions", value)?;
             }
             req.multipart_field("external_link", &body.external_link)?;
@@ -194,7 +188,7 @@ impl CreateBuilder {
         }
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::PostCreated);
 }
@@ -203,13 +197,13 @@ impl CreateBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetBuilder {
     client: crate::Client,
-    post_id: ::std::string::String,
-    account_id: ::std::option::Option<::std::string::String>,
+    post_id: String,
+    account_id: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl GetBuilder {
     crate::engine::optional_setters!(
-        #[doc = " The linked account to act through."] account_id : ::std::string::String
+        #[doc = " The linked account to act through."] account_id : String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -223,7 +217,7 @@ impl GetBuilder {
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::Post);
 }
@@ -246,7 +240,7 @@ impl AddReactionBuilder {
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::ReactionAdded);
 }
@@ -255,21 +249,20 @@ impl AddReactionBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListReactionsBuilder {
     client: crate::Client,
-    post_id: ::std::string::String,
-    account_id: ::std::option::Option<::std::string::String>,
-    cursor: ::std::option::Option<::std::string::String>,
-    limit: ::std::option::Option<i64>,
-    comment_id: ::std::option::Option<::std::string::String>,
+    post_id: String,
+    account_id: Option<String>,
+    cursor: Option<String>,
+    limit: Option<i64>,
+    comment_id: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl ListReactionsBuilder {
     crate::engine::optional_setters!(
-        #[doc = " Restrict to one linked account."] account_id : ::std::string::String,
-        #[doc = " The cursor of the page to read, as returned by the previous page."]
-        cursor : ::std::string::String, #[doc =
-        " Page size; the server picks one when left out."] limit : i64, #[doc =
-        " List the reactions on this comment instead of the post."] comment_id :
-        ::std::string::String
+        #[doc = " Restrict to one linked account."] account_id : String, #[doc =
+        " The cursor of the page to read, as returned by the previous page."] cursor :
+        String, #[doc = " Page size; the server picks one when left out."] limit : i64,
+        #[doc = " List the reactions on this comment instead of the post."] comment_id :
+        String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -280,23 +273,18 @@ impl ListReactionsBuilder {
         req.path_param("post_id", &self.post_id)?;
         req.query("account_id", &self.account_id)?;
         req.query("cursor", &self.cursor)?;
-        if let ::std::option::Option::Some(value) = self.limit {
-            crate::engine::check_range(
-                "limit",
-                value as f64,
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(100f64),
-            )?;
+        if let Some(value) = self.limit {
+            crate::engine::check_range("limit", value as f64, Some(1f64), Some(100f64))?;
         }
         req.query("limit", &self.limit)?;
         req.query("comment_id", &self.comment_id)?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::PostReactionPage);
     crate::engine::paginated!(
         super::types::PostReactionPage, super::types::PostReaction, cursor, | page |
-        ::std::option::Option::Some(page).map(| v | & v.paging).and_then(| v | v.cursor
-        .as_ref()).cloned(), | page | page.items
+        Some(page).map(| v | & v.paging).and_then(| v | v.cursor.as_ref()).cloned(), |
+        page | page.items
     );
 }

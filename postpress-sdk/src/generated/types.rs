@@ -32,17 +32,17 @@ crate::engine::union_from_variants!(
 pub struct ErrorEnvelopeError {
     pub code: ErrorCode,
     /// A human-readable explanation.
-    pub message: ::std::string::String,
+    pub message: String,
     /// Quote this id when contacting support.
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
 }
 crate::engine::json_object!(
     ErrorEnvelopeError { 0 code : "code" req, 1 message : "message" req, 2 request_id :
     "request_id" opt }
 );
 crate::engine::struct_constructor!(
-    ErrorEnvelopeError { new(code : ErrorCode, message : ::std::string::String) fixed()
-    set(request_id : ::std::string::String) set_nullable() empty() }
+    ErrorEnvelopeError { new(code : ErrorCode, message : String) fixed() set(request_id :
+    String) set_nullable() empty() }
 );
 /// The error envelope of the usage page.
 ///
@@ -67,13 +67,13 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct ProblemDetails {
     /// A short summary of the problem.
-    pub title: ::std::string::String,
+    pub title: String,
     /// A longer explanation of this occurrence.
-    pub detail: ::std::option::Option<::std::string::String>,
+    pub detail: Option<String>,
     /// Identifies this request; quote it when contacting support.
-    pub instance: ::std::option::Option<::std::string::String>,
+    pub instance: Option<String>,
     /// `errors/<code>`, e.g. `errors/missing_credentials`.
-    pub type_: ::std::string::String,
+    pub type_: String,
     /// The HTTP status.
     pub status: i32,
 }
@@ -82,9 +82,8 @@ crate::engine::json_object!(
     "instance" opt, 3 type_ : "type" req, 4 status : "status" req }
 );
 crate::engine::struct_constructor!(
-    ProblemDetails { new(title : ::std::string::String, type_ : ::std::string::String,
-    status : i32) fixed() set(detail : ::std::string::String, instance :
-    ::std::string::String) set_nullable() empty() }
+    ProblemDetails { new(title : String, type_ : String, status : i32) fixed() set(detail
+    : String, instance : String) set_nullable() empty() }
 );
 crate::engine::string_enum! {
     #[doc =
@@ -114,7 +113,7 @@ crate::engine::string_enum! {
 /// An opaque identifier.
 ///
 /// Example: `"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR"`
-pub type UniqueId = ::std::string::String;
+pub type UniqueId = String;
 /// An ISO 8601 instant in UTC (`YYYY-MM-DDTHH:MM:SS.sssZ`).
 ///
 /// Example: `"2025-12-31T23:59:59.999Z"`
@@ -124,7 +123,7 @@ pub type UtcDateTime = crate::engine::Timestamp;
 /// Example: `1735689599999`
 pub type UnixMillis = i64;
 /// The cursor of the next page, or `null` on the last page.
-pub type ResponseCursor = ::std::string::String;
+pub type ResponseCursor = String;
 /// A boolean sent as a number (0 or 1).
 pub type Flag01 = i32;
 crate::engine::string_enum! {
@@ -210,20 +209,20 @@ crate::engine::string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhookHeader {
-    pub key: ::std::string::String,
-    pub value: ::std::string::String,
+    pub key: String,
+    pub value: String,
 }
 crate::engine::json_object!(WebhookHeader { 0 key : "key" req, 1 value : "value" req });
 crate::engine::struct_constructor!(
-    WebhookHeader { new(key : ::std::string::String, value : ::std::string::String)
-    fixed() set() set_nullable() empty() }
+    WebhookHeader { new(key : String, value : String) fixed() set() set_nullable()
+    empty() }
 );
 /// Example: `{"object":"AccountDeleted"}`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountDeleted {
     /// Always `AccountDeleted`.
-    pub object: ::std::string::String,
+    pub object: String,
 }
 crate::engine::json_object!(AccountDeleted { 0 object : "object" req });
 crate::engine::struct_constructor!(
@@ -235,7 +234,7 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct ReactionAdded {
     /// Always `ReactionAdded`.
-    pub object: ::std::string::String,
+    pub object: String,
 }
 crate::engine::json_object!(ReactionAdded { 0 object : "object" req });
 crate::engine::struct_constructor!(
@@ -246,7 +245,7 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct InvitationCanceled {
     /// Always `InvitationCanceled`.
-    pub object: ::std::string::String,
+    pub object: String,
 }
 crate::engine::json_object!(InvitationCanceled { 0 object : "object" req });
 crate::engine::struct_constructor!(
@@ -258,7 +257,7 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct MessageDeleted {
     /// Always `MessageDeleted`.
-    pub object: ::std::string::String,
+    pub object: String,
 }
 crate::engine::json_object!(MessageDeleted { 0 object : "object" req });
 crate::engine::struct_constructor!(
@@ -270,7 +269,7 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct WebhookDeleted {
     /// Always `WebhookDeleted`.
-    pub object: ::std::string::String,
+    pub object: String,
 }
 crate::engine::json_object!(WebhookDeleted { 0 object : "object" req });
 crate::engine::struct_constructor!(
@@ -284,22 +283,22 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct ChatPatched {
     /// Always `ChatPatched`.
-    pub object: ::std::string::String,
-    pub invite_link: ::std::option::Option<::std::string::String>,
+    pub object: String,
+    pub invite_link: Option<String>,
 }
 crate::engine::json_object!(
     ChatPatched { 0 object : "object" req, 1 invite_link : "invite_link" opt }
 );
 crate::engine::struct_constructor!(
-    ChatPatched { new() fixed(object : "ChatPatched") set(invite_link :
-    ::std::string::String) set_nullable() empty() }
+    ChatPatched { new() fixed(object : "ChatPatched") set(invite_link : String)
+    set_nullable() empty() }
 );
 /// Example: `{"object":"ProfileEdited"}`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProfileEdited {
     /// Always `ProfileEdited`.
-    pub object: ::std::string::String,
+    pub object: String,
 }
 crate::engine::json_object!(ProfileEdited { 0 object : "object" req });
 crate::engine::struct_constructor!(
@@ -308,41 +307,41 @@ crate::engine::struct_constructor!(
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountSource {
-    pub id: ::std::string::String,
+    pub id: String,
     pub status: AccountSourceServiceStatus,
 }
 crate::engine::json_object!(AccountSource { 0 id : "id" req, 1 status : "status" req });
 crate::engine::struct_constructor!(
-    AccountSource { new(id : ::std::string::String, status : AccountSourceServiceStatus)
-    fixed() set() set_nullable() empty() }
+    AccountSource { new(id : String, status : AccountSourceServiceStatus) fixed() set()
+    set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountSignature {
-    pub title: ::std::string::String,
-    pub content: ::std::string::String,
+    pub title: String,
+    pub content: String,
 }
 crate::engine::json_object!(
     AccountSignature { 0 title : "title" req, 1 content : "content" req }
 );
 crate::engine::struct_constructor!(
-    AccountSignature { new(title : ::std::string::String, content :
-    ::std::string::String) fixed() set() set_nullable() empty() }
+    AccountSignature { new(title : String, content : String) fixed() set() set_nullable()
+    empty() }
 );
 /// Fields every account variant carries.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountBase {
     /// Always `Account`.
-    pub object: ::std::string::String,
+    pub object: String,
     pub id: UniqueId,
-    pub name: ::std::string::String,
+    pub name: String,
     pub created_at: UtcDateTime,
-    pub last_fetched_at: ::std::option::Option<UtcDateTime>,
-    pub current_signature: ::std::option::Option<UniqueId>,
-    pub signatures: ::std::option::Option<::std::vec::Vec<AccountSignature>>,
-    pub groups: ::std::vec::Vec<UniqueId>,
-    pub sources: ::std::vec::Vec<AccountSource>,
+    pub last_fetched_at: Option<UtcDateTime>,
+    pub current_signature: Option<UniqueId>,
+    pub signatures: Option<Vec<AccountSignature>>,
+    pub groups: Vec<UniqueId>,
+    pub sources: Vec<AccountSource>,
 }
 crate::engine::json_object!(
     AccountBase { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
@@ -351,25 +350,24 @@ crate::engine::json_object!(
     groups : "groups" req, 8 sources : "sources" req }
 );
 crate::engine::struct_constructor!(
-    AccountBase { new(id : UniqueId, name : ::std::string::String, created_at :
-    UtcDateTime, groups : ::std::vec::Vec < UniqueId >, sources : ::std::vec::Vec <
-    AccountSource >) fixed(object : "Account") set(last_fetched_at : UtcDateTime,
-    current_signature : UniqueId, signatures : ::std::vec::Vec < AccountSignature >)
-    set_nullable() empty() }
+    AccountBase { new(id : UniqueId, name : String, created_at : UtcDateTime, groups :
+    Vec < UniqueId >, sources : Vec < AccountSource >) fixed(object : "Account")
+    set(last_fetched_at : UtcDateTime, current_signature : UniqueId, signatures : Vec <
+    AccountSignature >) set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PhoneSim {
-    pub phone_number: ::std::string::String,
-    pub sim_serial_number: ::std::string::String,
+    pub phone_number: String,
+    pub sim_serial_number: String,
 }
 crate::engine::json_object!(
     PhoneSim { 0 phone_number : "phone_number" req, 1 sim_serial_number :
     "sim_serial_number" req }
 );
 crate::engine::struct_constructor!(
-    PhoneSim { new(phone_number : ::std::string::String, sim_serial_number :
-    ::std::string::String) fixed() set() set_nullable() empty() }
+    PhoneSim { new(phone_number : String, sim_serial_number : String) fixed() set()
+    set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -389,17 +387,17 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct MobileAccount {
     /// Always `Account`.
-    pub object: ::std::string::String,
+    pub object: String,
     pub id: UniqueId,
-    pub name: ::std::string::String,
+    pub name: String,
     pub created_at: UtcDateTime,
-    pub last_fetched_at: ::std::option::Option<UtcDateTime>,
-    pub current_signature: ::std::option::Option<UniqueId>,
-    pub signatures: ::std::option::Option<::std::vec::Vec<AccountSignature>>,
-    pub groups: ::std::vec::Vec<UniqueId>,
-    pub sources: ::std::vec::Vec<AccountSource>,
+    pub last_fetched_at: Option<UtcDateTime>,
+    pub current_signature: Option<UniqueId>,
+    pub signatures: Option<Vec<AccountSignature>>,
+    pub groups: Vec<UniqueId>,
+    pub sources: Vec<AccountSource>,
     /// Always `MOBILE`.
-    pub type_: ::std::string::String,
+    pub type_: String,
     pub connection_params: MobileAccountConnectionParams,
 }
 crate::engine::json_object!(
@@ -410,11 +408,11 @@ crate::engine::json_object!(
     connection_params : "connection_params" req }
 );
 crate::engine::struct_constructor!(
-    MobileAccount { new(id : UniqueId, name : ::std::string::String, created_at :
-    UtcDateTime, groups : ::std::vec::Vec < UniqueId >, sources : ::std::vec::Vec <
-    AccountSource >, connection_params : MobileAccountConnectionParams) fixed(object :
-    "Account", type_ : "MOBILE") set(last_fetched_at : UtcDateTime, current_signature :
-    UniqueId, signatures : ::std::vec::Vec < AccountSignature >) set_nullable() empty() }
+    MobileAccount { new(id : UniqueId, name : String, created_at : UtcDateTime, groups :
+    Vec < UniqueId >, sources : Vec < AccountSource >, connection_params :
+    MobileAccountConnectionParams) fixed(object : "Account", type_ : "MOBILE")
+    set(last_fetched_at : UtcDateTime, current_signature : UniqueId, signatures : Vec <
+    AccountSignature >) set_nullable() empty() }
 );
 crate::engine::string_enum! {
     #[doc =
@@ -425,21 +423,21 @@ crate::engine::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MailAccountConnectionParamsMail {
-    pub id: ::std::option::Option<::std::string::String>,
-    pub username: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
+    pub username: Option<String>,
 }
 crate::engine::json_object!(
     MailAccountConnectionParamsMail { 0 id : "id" opt, 1 username : "username" opt }
 );
 crate::engine::struct_constructor!(
-    MailAccountConnectionParamsMail { new() fixed() set(id : ::std::string::String,
-    username : ::std::string::String) set_nullable() empty() }
+    MailAccountConnectionParamsMail { new() fixed() set(id : String, username : String)
+    set_nullable() empty() }
 );
 /// Only the `MAIL` account's parameters were partly visible on the page, so they are optional and open for every mail provider (the gap rule).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MailAccountConnectionParams {
-    pub mail: ::std::option::Option<MailAccountConnectionParamsMail>,
+    pub mail: Option<MailAccountConnectionParamsMail>,
 }
 crate::engine::json_object!(MailAccountConnectionParams { 0 mail : "mail" opt });
 crate::engine::struct_constructor!(
@@ -451,19 +449,19 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct MailAccount {
     /// Always `Account`.
-    pub object: ::std::string::String,
+    pub object: String,
     pub id: UniqueId,
-    pub name: ::std::string::String,
+    pub name: String,
     pub created_at: UtcDateTime,
-    pub last_fetched_at: ::std::option::Option<UtcDateTime>,
-    pub current_signature: ::std::option::Option<UniqueId>,
-    pub signatures: ::std::option::Option<::std::vec::Vec<AccountSignature>>,
-    pub groups: ::std::vec::Vec<UniqueId>,
-    pub sources: ::std::vec::Vec<AccountSource>,
+    pub last_fetched_at: Option<UtcDateTime>,
+    pub current_signature: Option<UniqueId>,
+    pub signatures: Option<Vec<AccountSignature>>,
+    pub groups: Vec<UniqueId>,
+    pub sources: Vec<AccountSource>,
     /// `GOOGLE` is named by the webhook account types (`WebhookAccountType`); an earlier `GOOGLE_OAUTH` had no source and is gone.
     pub type_: MailAccountType,
     /// Only the `MAIL` account's parameters were partly visible on the page, so they are optional and open for every mail provider (the gap rule).
-    pub connection_params: ::std::option::Option<MailAccountConnectionParams>,
+    pub connection_params: Option<MailAccountConnectionParams>,
 }
 crate::engine::json_object!(
     MailAccount { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
@@ -473,11 +471,10 @@ crate::engine::json_object!(
     connection_params : "connection_params" opt }
 );
 crate::engine::struct_constructor!(
-    MailAccount { new(id : UniqueId, name : ::std::string::String, created_at :
-    UtcDateTime, groups : ::std::vec::Vec < UniqueId >, sources : ::std::vec::Vec <
-    AccountSource >, type_ : MailAccountType) fixed(object : "Account")
-    set(last_fetched_at : UtcDateTime, current_signature : UniqueId, signatures :
-    ::std::vec::Vec < AccountSignature >, connection_params :
+    MailAccount { new(id : UniqueId, name : String, created_at : UtcDateTime, groups :
+    Vec < UniqueId >, sources : Vec < AccountSource >, type_ : MailAccountType)
+    fixed(object : "Account") set(last_fetched_at : UtcDateTime, current_signature :
+    UniqueId, signatures : Vec < AccountSignature >, connection_params :
     MailAccountConnectionParams) set_nullable() empty() }
 );
 /// Calendar
@@ -487,19 +484,19 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct CalendarAccount {
     /// Always `Account`.
-    pub object: ::std::string::String,
+    pub object: String,
     pub id: UniqueId,
-    pub name: ::std::string::String,
+    pub name: String,
     pub created_at: UtcDateTime,
-    pub last_fetched_at: ::std::option::Option<UtcDateTime>,
-    pub current_signature: ::std::option::Option<UniqueId>,
-    pub signatures: ::std::option::Option<::std::vec::Vec<AccountSignature>>,
-    pub groups: ::std::vec::Vec<UniqueId>,
-    pub sources: ::std::vec::Vec<AccountSource>,
+    pub last_fetched_at: Option<UtcDateTime>,
+    pub current_signature: Option<UniqueId>,
+    pub signatures: Option<Vec<AccountSignature>>,
+    pub groups: Vec<UniqueId>,
+    pub sources: Vec<AccountSource>,
     /// Always `GOOGLE_CALENDAR`.
-    pub type_: ::std::string::String,
-    pub connection_params: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub type_: String,
+    pub connection_params: Option<
+        ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
 }
 crate::engine::json_object!(
@@ -510,13 +507,12 @@ crate::engine::json_object!(
     connection_params : "connection_params" opt }
 );
 crate::engine::struct_constructor!(
-    CalendarAccount { new(id : UniqueId, name : ::std::string::String, created_at :
-    UtcDateTime, groups : ::std::vec::Vec < UniqueId >, sources : ::std::vec::Vec <
-    AccountSource >) fixed(object : "Account", type_ : "GOOGLE_CALENDAR")
-    set(last_fetched_at : UtcDateTime, current_signature : UniqueId, signatures :
-    ::std::vec::Vec < AccountSignature >, connection_params :
-    ::std::collections::BTreeMap < ::std::string::String, ::serde_json::Value >)
-    set_nullable() empty() }
+    CalendarAccount { new(id : UniqueId, name : String, created_at : UtcDateTime, groups
+    : Vec < UniqueId >, sources : Vec < AccountSource >) fixed(object : "Account", type_
+    : "GOOGLE_CALENDAR") set(last_fetched_at : UtcDateTime, current_signature : UniqueId,
+    signatures : Vec < AccountSignature >, connection_params :
+    ::std::collections::BTreeMap < String, ::serde_json::Value >) set_nullable() empty()
+    }
 );
 crate::engine::string_enum! {
     pub enum MessagingAccountType(Unknown) { Linkedin => "LINKEDIN", Whatsapp =>
@@ -526,15 +522,12 @@ crate::engine::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MessagingAccountConnectionParamsIm {
-    pub id: ::std::option::Option<::std::string::String>,
-    pub username: ::std::option::Option<::std::string::String>,
-    pub public_identifier: ::std::option::Option<::std::string::String>,
-    pub premium_features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub id: Option<String>,
+    pub username: Option<String>,
+    pub public_identifier: Option<String>,
+    pub premium_features: Option<Vec<String>>,
     /// Properties beyond the declared ones.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 crate::engine::json_object!(
     MessagingAccountConnectionParamsIm { 0 id : "id" opt, 1 username : "username" opt, 2
@@ -542,20 +535,16 @@ crate::engine::json_object!(
     opt } additional(additional_properties)
 );
 crate::engine::struct_constructor!(
-    MessagingAccountConnectionParamsIm { new() fixed() set(id : ::std::string::String,
-    username : ::std::string::String, public_identifier : ::std::string::String,
-    premium_features : ::std::vec::Vec < ::std::string::String >) set_nullable()
+    MessagingAccountConnectionParamsIm { new() fixed() set(id : String, username :
+    String, public_identifier : String, premium_features : Vec < String >) set_nullable()
     empty(additional_properties) }
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MessagingAccountConnectionParams {
-    pub im: ::std::option::Option<MessagingAccountConnectionParamsIm>,
+    pub im: Option<MessagingAccountConnectionParamsIm>,
     /// Properties beyond the declared ones.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 crate::engine::json_object!(
     MessagingAccountConnectionParams { 0 im : "im" opt }
@@ -572,17 +561,17 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct MessagingAccount {
     /// Always `Account`.
-    pub object: ::std::string::String,
+    pub object: String,
     pub id: UniqueId,
-    pub name: ::std::string::String,
+    pub name: String,
     pub created_at: UtcDateTime,
-    pub last_fetched_at: ::std::option::Option<UtcDateTime>,
-    pub current_signature: ::std::option::Option<UniqueId>,
-    pub signatures: ::std::option::Option<::std::vec::Vec<AccountSignature>>,
-    pub groups: ::std::vec::Vec<UniqueId>,
-    pub sources: ::std::vec::Vec<AccountSource>,
+    pub last_fetched_at: Option<UtcDateTime>,
+    pub current_signature: Option<UniqueId>,
+    pub signatures: Option<Vec<AccountSignature>>,
+    pub groups: Vec<UniqueId>,
+    pub sources: Vec<AccountSource>,
     pub type_: MessagingAccountType,
-    pub connection_params: ::std::option::Option<MessagingAccountConnectionParams>,
+    pub connection_params: Option<MessagingAccountConnectionParams>,
 }
 crate::engine::json_object!(
     MessagingAccount { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
@@ -592,11 +581,10 @@ crate::engine::json_object!(
     connection_params : "connection_params" opt }
 );
 crate::engine::struct_constructor!(
-    MessagingAccount { new(id : UniqueId, name : ::std::string::String, created_at :
-    UtcDateTime, groups : ::std::vec::Vec < UniqueId >, sources : ::std::vec::Vec <
-    AccountSource >, type_ : MessagingAccountType) fixed(object : "Account")
-    set(last_fetched_at : UtcDateTime, current_signature : UniqueId, signatures :
-    ::std::vec::Vec < AccountSignature >, connection_params :
+    MessagingAccount { new(id : UniqueId, name : String, created_at : UtcDateTime, groups
+    : Vec < UniqueId >, sources : Vec < AccountSource >, type_ : MessagingAccountType)
+    fixed(object : "Account") set(last_fetched_at : UtcDateTime, current_signature :
+    UniqueId, signatures : Vec < AccountSignature >, connection_params :
     MessagingAccountConnectionParams) set_nullable() empty() }
 );
 /// A linked account; `type` tells the variants apart. The accounts page is cut off after the `MOBILE` and `MAIL` variants, so the mapping lists every account type another part of the document names (the webhook account types, the chat account types); a type not listed decodes into `Unknown` (the gap rule).
@@ -632,7 +620,7 @@ impl ::serde::Serialize for Account {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Mobile(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::Mail(inner) => ::serde::Serialize::serialize(inner, serializer),
@@ -644,102 +632,100 @@ impl ::serde::Serialize for Account {
 }
 impl Account {
     /// `object`, which every known variant has; `None` for an unknown variant.
-    pub fn object(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn object(&self) -> Option<&String> {
         match self {
-            Self::Mobile(v) => ::std::option::Option::Some(&v.object),
-            Self::Mail(v) => ::std::option::Option::Some(&v.object),
-            Self::Messaging(v) => ::std::option::Option::Some(&v.object),
-            Self::Calendar(v) => ::std::option::Option::Some(&v.object),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Mobile(v) => Some(&v.object),
+            Self::Mail(v) => Some(&v.object),
+            Self::Messaging(v) => Some(&v.object),
+            Self::Calendar(v) => Some(&v.object),
+            Self::Unknown(_) => None,
         }
     }
     /// `id`, which every known variant has; `None` for an unknown variant.
-    pub fn id(&self) -> ::std::option::Option<&UniqueId> {
+    pub fn id(&self) -> Option<&UniqueId> {
         match self {
-            Self::Mobile(v) => ::std::option::Option::Some(&v.id),
-            Self::Mail(v) => ::std::option::Option::Some(&v.id),
-            Self::Messaging(v) => ::std::option::Option::Some(&v.id),
-            Self::Calendar(v) => ::std::option::Option::Some(&v.id),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Mobile(v) => Some(&v.id),
+            Self::Mail(v) => Some(&v.id),
+            Self::Messaging(v) => Some(&v.id),
+            Self::Calendar(v) => Some(&v.id),
+            Self::Unknown(_) => None,
         }
     }
     /// `name`, which every known variant has; `None` for an unknown variant.
-    pub fn name(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn name(&self) -> Option<&String> {
         match self {
-            Self::Mobile(v) => ::std::option::Option::Some(&v.name),
-            Self::Mail(v) => ::std::option::Option::Some(&v.name),
-            Self::Messaging(v) => ::std::option::Option::Some(&v.name),
-            Self::Calendar(v) => ::std::option::Option::Some(&v.name),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Mobile(v) => Some(&v.name),
+            Self::Mail(v) => Some(&v.name),
+            Self::Messaging(v) => Some(&v.name),
+            Self::Calendar(v) => Some(&v.name),
+            Self::Unknown(_) => None,
         }
     }
     /// `created_at`, which every known variant has; `None` for an unknown variant.
-    pub fn created_at(&self) -> ::std::option::Option<&UtcDateTime> {
+    pub fn created_at(&self) -> Option<&UtcDateTime> {
         match self {
-            Self::Mobile(v) => ::std::option::Option::Some(&v.created_at),
-            Self::Mail(v) => ::std::option::Option::Some(&v.created_at),
-            Self::Messaging(v) => ::std::option::Option::Some(&v.created_at),
-            Self::Calendar(v) => ::std::option::Option::Some(&v.created_at),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Mobile(v) => Some(&v.created_at),
+            Self::Mail(v) => Some(&v.created_at),
+            Self::Messaging(v) => Some(&v.created_at),
+            Self::Calendar(v) => Some(&v.created_at),
+            Self::Unknown(_) => None,
         }
     }
     /// `last_fetched_at`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn last_fetched_at(&self) -> ::std::option::Option<&UtcDateTime> {
+    pub fn last_fetched_at(&self) -> Option<&UtcDateTime> {
         match self {
             Self::Mobile(v) => v.last_fetched_at.as_ref(),
             Self::Mail(v) => v.last_fetched_at.as_ref(),
             Self::Messaging(v) => v.last_fetched_at.as_ref(),
             Self::Calendar(v) => v.last_fetched_at.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// `current_signature`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn current_signature(&self) -> ::std::option::Option<&UniqueId> {
+    pub fn current_signature(&self) -> Option<&UniqueId> {
         match self {
             Self::Mobile(v) => v.current_signature.as_ref(),
             Self::Mail(v) => v.current_signature.as_ref(),
             Self::Messaging(v) => v.current_signature.as_ref(),
             Self::Calendar(v) => v.current_signature.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// `signatures`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn signatures(
-        &self,
-    ) -> ::std::option::Option<&::std::vec::Vec<AccountSignature>> {
+    pub fn signatures(&self) -> Option<&Vec<AccountSignature>> {
         match self {
             Self::Mobile(v) => v.signatures.as_ref(),
             Self::Mail(v) => v.signatures.as_ref(),
             Self::Messaging(v) => v.signatures.as_ref(),
             Self::Calendar(v) => v.signatures.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// `groups`, which every known variant has; `None` for an unknown variant.
-    pub fn groups(&self) -> ::std::option::Option<&::std::vec::Vec<UniqueId>> {
+    pub fn groups(&self) -> Option<&Vec<UniqueId>> {
         match self {
-            Self::Mobile(v) => ::std::option::Option::Some(&v.groups),
-            Self::Mail(v) => ::std::option::Option::Some(&v.groups),
-            Self::Messaging(v) => ::std::option::Option::Some(&v.groups),
-            Self::Calendar(v) => ::std::option::Option::Some(&v.groups),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Mobile(v) => Some(&v.groups),
+            Self::Mail(v) => Some(&v.groups),
+            Self::Messaging(v) => Some(&v.groups),
+            Self::Calendar(v) => Some(&v.groups),
+            Self::Unknown(_) => None,
         }
     }
     /// `sources`, which every known variant has; `None` for an unknown variant.
-    pub fn sources(&self) -> ::std::option::Option<&::std::vec::Vec<AccountSource>> {
+    pub fn sources(&self) -> Option<&Vec<AccountSource>> {
         match self {
-            Self::Mobile(v) => ::std::option::Option::Some(&v.sources),
-            Self::Mail(v) => ::std::option::Option::Some(&v.sources),
-            Self::Messaging(v) => ::std::option::Option::Some(&v.sources),
-            Self::Calendar(v) => ::std::option::Option::Some(&v.sources),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Mobile(v) => Some(&v.sources),
+            Self::Mail(v) => Some(&v.sources),
+            Self::Messaging(v) => Some(&v.sources),
+            Self::Calendar(v) => Some(&v.sources),
+            Self::Unknown(_) => None,
         }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Account {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -756,7 +742,7 @@ impl<'de> ::serde::Deserialize<'de> for Account {
             "LINKEDIN" | "WHATSAPP" | "INSTAGRAM" | "MESSENGER" | "TELEGRAM" | "TWITTER"
             | "SLACK" => crate::engine::decode_variant(value).map(Self::Messaging),
             "GOOGLE_CALENDAR" => crate::engine::decode_variant(value).map(Self::Calendar),
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
@@ -772,17 +758,17 @@ crate::engine::union_from_variants!(
 #[non_exhaustive]
 pub struct AccountList {
     /// Always `AccountList`.
-    pub object: ::std::string::String,
-    pub items: ::std::vec::Vec<Account>,
-    pub cursor: ::std::option::Option<::std::option::Option<ResponseCursor>>,
+    pub object: String,
+    pub items: Vec<Account>,
+    pub cursor: Option<Option<ResponseCursor>>,
 }
 crate::engine::json_object!(
     AccountList { 0 object : "object" req, 1 items : "items" req, 2 cursor : "cursor"
     double }
 );
 crate::engine::struct_constructor!(
-    AccountList { new(items : ::std::vec::Vec < Account >) fixed(object : "AccountList")
-    set() set_nullable(cursor : ResponseCursor) empty() }
+    AccountList { new(items : Vec < Account >) fixed(object : "AccountList") set()
+    set_nullable(cursor : ResponseCursor) empty() }
 );
 crate::engine::string_enum! {
     pub enum ProxySettingsProtocol(Unknown) { Https => "https", Http => "http", Socks5 =>
@@ -791,20 +777,19 @@ crate::engine::string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProxySettings {
-    pub protocol: ::std::option::Option<ProxySettingsProtocol>,
-    pub host: ::std::string::String,
+    pub protocol: Option<ProxySettingsProtocol>,
+    pub host: String,
     pub port: i64,
-    pub username: ::std::option::Option<::std::string::String>,
-    pub password: ::std::option::Option<::std::string::String>,
+    pub username: Option<String>,
+    pub password: Option<String>,
 }
 crate::engine::json_object!(
     ProxySettings { 0 protocol : "protocol" opt, 1 host : "host" req, 2 port : "port"
     req, 3 username : "username" opt, 4 password : "password" opt }
 );
 crate::engine::struct_constructor!(
-    ProxySettings { new(host : ::std::string::String, port : i64) fixed() set(protocol :
-    ProxySettingsProtocol, username : ::std::string::String, password :
-    ::std::string::String) set_nullable() empty() }
+    ProxySettings { new(host : String, port : i64) fixed() set(protocol :
+    ProxySettingsProtocol, username : String, password : String) set_nullable() empty() }
 );
 /// An instant (ISO 8601) from which to sync, or a number of items; 0 means no history.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -827,8 +812,8 @@ crate::engine::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConnectCommonSyncLimit {
-    pub chats: ::std::option::Option<SyncLimitValue>,
-    pub messages: ::std::option::Option<SyncLimitValue>,
+    pub chats: Option<SyncLimitValue>,
+    pub messages: Option<SyncLimitValue>,
 }
 crate::engine::json_object!(
     ConnectCommonSyncLimit { 0 chats : "chats" opt, 1 messages : "messages" opt }
@@ -842,44 +827,39 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct ConnectCommon {
     /// ISO 3166-1 alpha-2 country code for the proxy.
-    pub country: ::std::option::Option<::std::string::String>,
+    pub country: Option<String>,
     /// An IPv4 address the connection should appear from.
-    pub ip: ::std::option::Option<::std::string::String>,
-    pub disabled_features: ::std::option::Option<
-        ::std::vec::Vec<ConnectCommonDisabledFeaturesItem>,
-    >,
-    pub sync_limit: ::std::option::Option<ConnectCommonSyncLimit>,
-    pub proxy: ::std::option::Option<ProxySettings>,
+    pub ip: Option<String>,
+    pub disabled_features: Option<Vec<ConnectCommonDisabledFeaturesItem>>,
+    pub sync_limit: Option<ConnectCommonSyncLimit>,
+    pub proxy: Option<ProxySettings>,
 }
 crate::engine::json_object!(
     ConnectCommon { 0 country : "country" opt, 1 ip : "ip" opt, 2 disabled_features :
     "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy : "proxy" opt }
 );
 crate::engine::struct_constructor!(
-    ConnectCommon { new() fixed() set(country : ::std::string::String, ip :
-    ::std::string::String, disabled_features : ::std::vec::Vec <
-    ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy :
-    ProxySettings) set_nullable() empty() }
+    ConnectCommon { new() fixed() set(country : String, ip : String, disabled_features :
+    Vec < ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy
+    : ProxySettings) set_nullable() empty() }
 );
 /// LinkedIn (credentials)
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinBasicConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
-    pub country: ::std::option::Option<::std::string::String>,
+    pub country: Option<String>,
     /// An IPv4 address the connection should appear from.
-    pub ip: ::std::option::Option<::std::string::String>,
-    pub disabled_features: ::std::option::Option<
-        ::std::vec::Vec<ConnectCommonDisabledFeaturesItem>,
-    >,
-    pub sync_limit: ::std::option::Option<ConnectCommonSyncLimit>,
-    pub proxy: ::std::option::Option<ProxySettings>,
+    pub ip: Option<String>,
+    pub disabled_features: Option<Vec<ConnectCommonDisabledFeaturesItem>>,
+    pub sync_limit: Option<ConnectCommonSyncLimit>,
+    pub proxy: Option<ProxySettings>,
     /// Always `LINKEDIN`.
-    pub provider: ::std::string::String,
-    pub user_agent: ::std::option::Option<::std::string::String>,
-    pub recruiter_contract_id: ::std::option::Option<::std::string::String>,
-    pub username: ::std::string::String,
-    pub password: ::std::string::String,
+    pub provider: String,
+    pub user_agent: Option<String>,
+    pub recruiter_contract_id: Option<String>,
+    pub username: String,
+    pub password: String,
 }
 crate::engine::json_object!(
     LinkedinBasicConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2
@@ -889,32 +869,29 @@ crate::engine::json_object!(
     password : "password" req }
 );
 crate::engine::struct_constructor!(
-    LinkedinBasicConnect { new(username : ::std::string::String, password :
-    ::std::string::String) fixed(provider : "LINKEDIN") set(country :
-    ::std::string::String, ip : ::std::string::String, disabled_features :
-    ::std::vec::Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
-    ConnectCommonSyncLimit, proxy : ProxySettings, user_agent : ::std::string::String,
-    recruiter_contract_id : ::std::string::String) set_nullable() empty() }
+    LinkedinBasicConnect { new(username : String, password : String) fixed(provider :
+    "LINKEDIN") set(country : String, ip : String, disabled_features : Vec <
+    ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy :
+    ProxySettings, user_agent : String, recruiter_contract_id : String) set_nullable()
+    empty() }
 );
 /// LinkedIn (cookie)
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinCookieConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
-    pub country: ::std::option::Option<::std::string::String>,
+    pub country: Option<String>,
     /// An IPv4 address the connection should appear from.
-    pub ip: ::std::option::Option<::std::string::String>,
-    pub disabled_features: ::std::option::Option<
-        ::std::vec::Vec<ConnectCommonDisabledFeaturesItem>,
-    >,
-    pub sync_limit: ::std::option::Option<ConnectCommonSyncLimit>,
-    pub proxy: ::std::option::Option<ProxySettings>,
+    pub ip: Option<String>,
+    pub disabled_features: Option<Vec<ConnectCommonDisabledFeaturesItem>>,
+    pub sync_limit: Option<ConnectCommonSyncLimit>,
+    pub proxy: Option<ProxySettings>,
     /// Always `LINKEDIN`.
-    pub provider: ::std::string::String,
-    pub user_agent: ::std::option::Option<::std::string::String>,
-    pub recruiter_contract_id: ::std::option::Option<::std::string::String>,
-    pub access_token: ::std::string::String,
-    pub premium_token: ::std::option::Option<::std::string::String>,
+    pub provider: String,
+    pub user_agent: Option<String>,
+    pub recruiter_contract_id: Option<String>,
+    pub access_token: String,
+    pub premium_token: Option<String>,
 }
 crate::engine::json_object!(
     LinkedinCookieConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2
@@ -924,30 +901,27 @@ crate::engine::json_object!(
     req, 9 premium_token : "premium_token" opt }
 );
 crate::engine::struct_constructor!(
-    LinkedinCookieConnect { new(access_token : ::std::string::String) fixed(provider :
-    "LINKEDIN") set(country : ::std::string::String, ip : ::std::string::String,
-    disabled_features : ::std::vec::Vec < ConnectCommonDisabledFeaturesItem >, sync_limit
-    : ConnectCommonSyncLimit, proxy : ProxySettings, user_agent : ::std::string::String,
-    recruiter_contract_id : ::std::string::String, premium_token : ::std::string::String)
-    set_nullable() empty() }
+    LinkedinCookieConnect { new(access_token : String) fixed(provider : "LINKEDIN")
+    set(country : String, ip : String, disabled_features : Vec <
+    ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy :
+    ProxySettings, user_agent : String, recruiter_contract_id : String, premium_token :
+    String) set_nullable() empty() }
 );
 /// WhatsApp
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsappConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
-    pub country: ::std::option::Option<::std::string::String>,
+    pub country: Option<String>,
     /// An IPv4 address the connection should appear from.
-    pub ip: ::std::option::Option<::std::string::String>,
-    pub disabled_features: ::std::option::Option<
-        ::std::vec::Vec<ConnectCommonDisabledFeaturesItem>,
-    >,
-    pub sync_limit: ::std::option::Option<ConnectCommonSyncLimit>,
-    pub proxy: ::std::option::Option<ProxySettings>,
+    pub ip: Option<String>,
+    pub disabled_features: Option<Vec<ConnectCommonDisabledFeaturesItem>>,
+    pub sync_limit: Option<ConnectCommonSyncLimit>,
+    pub proxy: Option<ProxySettings>,
     /// Always `WHATSAPP`.
-    pub provider: ::std::string::String,
+    pub provider: String,
     /// E.164 digits only (e.g. 33612345678); without it the answer carries a QR code.
-    pub pairing_phone_number: ::std::option::Option<::std::string::String>,
+    pub pairing_phone_number: Option<String>,
 }
 crate::engine::json_object!(
     WhatsappConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2 disabled_features :
@@ -955,11 +929,10 @@ crate::engine::json_object!(
     provider : "provider" req, 6 pairing_phone_number : "pairing_phone_number" opt }
 );
 crate::engine::struct_constructor!(
-    WhatsappConnect { new() fixed(provider : "WHATSAPP") set(country :
-    ::std::string::String, ip : ::std::string::String, disabled_features :
-    ::std::vec::Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
-    ConnectCommonSyncLimit, proxy : ProxySettings, pairing_phone_number :
-    ::std::string::String) set_nullable() empty() }
+    WhatsappConnect { new() fixed(provider : "WHATSAPP") set(country : String, ip :
+    String, disabled_features : Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
+    ConnectCommonSyncLimit, proxy : ProxySettings, pairing_phone_number : String)
+    set_nullable() empty() }
 );
 crate::engine::string_enum! {
     pub enum CredentialsConnectProvider(Unknown) { Instagram => "INSTAGRAM", Twitter =>
@@ -970,17 +943,15 @@ crate::engine::string_enum! {
 #[non_exhaustive]
 pub struct CredentialsConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
-    pub country: ::std::option::Option<::std::string::String>,
+    pub country: Option<String>,
     /// An IPv4 address the connection should appear from.
-    pub ip: ::std::option::Option<::std::string::String>,
-    pub disabled_features: ::std::option::Option<
-        ::std::vec::Vec<ConnectCommonDisabledFeaturesItem>,
-    >,
-    pub sync_limit: ::std::option::Option<ConnectCommonSyncLimit>,
-    pub proxy: ::std::option::Option<ProxySettings>,
+    pub ip: Option<String>,
+    pub disabled_features: Option<Vec<ConnectCommonDisabledFeaturesItem>>,
+    pub sync_limit: Option<ConnectCommonSyncLimit>,
+    pub proxy: Option<ProxySettings>,
     pub provider: CredentialsConnectProvider,
-    pub username: ::std::string::String,
-    pub password: ::std::string::String,
+    pub username: String,
+    pub password: String,
 }
 crate::engine::json_object!(
     CredentialsConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2 disabled_features
@@ -988,27 +959,24 @@ crate::engine::json_object!(
     provider : "provider" req, 6 username : "username" req, 7 password : "password" req }
 );
 crate::engine::struct_constructor!(
-    CredentialsConnect { new(provider : CredentialsConnectProvider, username :
-    ::std::string::String, password : ::std::string::String) fixed() set(country :
-    ::std::string::String, ip : ::std::string::String, disabled_features :
-    ::std::vec::Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
-    ConnectCommonSyncLimit, proxy : ProxySettings) set_nullable() empty() }
+    CredentialsConnect { new(provider : CredentialsConnectProvider, username : String,
+    password : String) fixed() set(country : String, ip : String, disabled_features : Vec
+    < ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy :
+    ProxySettings) set_nullable() empty() }
 );
 /// Telegram
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TelegramConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
-    pub country: ::std::option::Option<::std::string::String>,
+    pub country: Option<String>,
     /// An IPv4 address the connection should appear from.
-    pub ip: ::std::option::Option<::std::string::String>,
-    pub disabled_features: ::std::option::Option<
-        ::std::vec::Vec<ConnectCommonDisabledFeaturesItem>,
-    >,
-    pub sync_limit: ::std::option::Option<ConnectCommonSyncLimit>,
-    pub proxy: ::std::option::Option<ProxySettings>,
+    pub ip: Option<String>,
+    pub disabled_features: Option<Vec<ConnectCommonDisabledFeaturesItem>>,
+    pub sync_limit: Option<ConnectCommonSyncLimit>,
+    pub proxy: Option<ProxySettings>,
     /// Always `TELEGRAM`.
-    pub provider: ::std::string::String,
+    pub provider: String,
 }
 crate::engine::json_object!(
     TelegramConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2 disabled_features :
@@ -1016,9 +984,8 @@ crate::engine::json_object!(
     provider : "provider" req }
 );
 crate::engine::struct_constructor!(
-    TelegramConnect { new() fixed(provider : "TELEGRAM") set(country :
-    ::std::string::String, ip : ::std::string::String, disabled_features :
-    ::std::vec::Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
+    TelegramConnect { new() fixed(provider : "TELEGRAM") set(country : String, ip :
+    String, disabled_features : Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
     ConnectCommonSyncLimit, proxy : ProxySettings) set_nullable() empty() }
 );
 /// IMAP
@@ -1026,28 +993,26 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct ImapConnect {
     /// ISO 3166-1 alpha-2 country code for the proxy.
-    pub country: ::std::option::Option<::std::string::String>,
+    pub country: Option<String>,
     /// An IPv4 address the connection should appear from.
-    pub ip: ::std::option::Option<::std::string::String>,
-    pub disabled_features: ::std::option::Option<
-        ::std::vec::Vec<ConnectCommonDisabledFeaturesItem>,
-    >,
-    pub sync_limit: ::std::option::Option<ConnectCommonSyncLimit>,
-    pub proxy: ::std::option::Option<ProxySettings>,
+    pub ip: Option<String>,
+    pub disabled_features: Option<Vec<ConnectCommonDisabledFeaturesItem>>,
+    pub sync_limit: Option<ConnectCommonSyncLimit>,
+    pub proxy: Option<ProxySettings>,
     /// Always `MAIL`.
-    pub provider: ::std::string::String,
-    pub imap_user: ::std::string::String,
-    pub smtp_user: ::std::string::String,
-    pub imap_password: ::std::string::String,
-    pub smtp_password: ::std::string::String,
-    pub imap_host: ::std::string::String,
-    pub smtp_host: ::std::string::String,
+    pub provider: String,
+    pub imap_user: String,
+    pub smtp_user: String,
+    pub imap_password: String,
+    pub smtp_password: String,
+    pub imap_host: String,
+    pub smtp_host: String,
     /// Example: `993`
     pub imap_port: i64,
     /// Example: `465`
     pub smtp_port: i64,
     /// Example: `"SSL"`
-    pub imap_encryption: ::std::option::Option<::std::string::String>,
+    pub imap_encryption: Option<String>,
 }
 crate::engine::json_object!(
     ImapConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2 disabled_features :
@@ -1059,14 +1024,12 @@ crate::engine::json_object!(
     "imap_encryption" opt }
 );
 crate::engine::struct_constructor!(
-    ImapConnect { new(imap_user : ::std::string::String, smtp_user :
-    ::std::string::String, imap_password : ::std::string::String, smtp_password :
-    ::std::string::String, imap_host : ::std::string::String, smtp_host :
-    ::std::string::String, imap_port : i64, smtp_port : i64) fixed(provider : "MAIL")
-    set(country : ::std::string::String, ip : ::std::string::String, disabled_features :
-    ::std::vec::Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
-    ConnectCommonSyncLimit, proxy : ProxySettings, imap_encryption :
-    ::std::string::String) set_nullable() empty() }
+    ImapConnect { new(imap_user : String, smtp_user : String, imap_password : String,
+    smtp_password : String, imap_host : String, smtp_host : String, imap_port : i64,
+    smtp_port : i64) fixed(provider : "MAIL") set(country : String, ip : String,
+    disabled_features : Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
+    ConnectCommonSyncLimit, proxy : ProxySettings, imap_encryption : String)
+    set_nullable() empty() }
 );
 /// How to authenticate with the provider. `provider` selects the family, but LinkedIn has two
 /// variants (credentials and cookie) with the same value, so no discriminator is declared: the
@@ -1102,12 +1065,11 @@ crate::engine::union_from_variants!(
 #[non_exhaustive]
 pub struct UpdateAccountRequest {
     /// A name for the account shown in the dashboard.
-    pub label: ::std::option::Option<::std::string::String>,
+    pub label: Option<String>,
 }
 crate::engine::json_object!(UpdateAccountRequest { 0 label : "label" opt });
 crate::engine::struct_constructor!(
-    UpdateAccountRequest { new() fixed() set(label : ::std::string::String)
-    set_nullable() empty() }
+    UpdateAccountRequest { new() fixed() set(label : String) set_nullable() empty() }
 );
 /// The page's response for this call is cut off after the `object` field, so only `object` is required and `account_id` is optional (the gap rule).
 ///
@@ -1116,8 +1078,8 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct AccountCreated {
     /// Always `AccountCreated`.
-    pub object: ::std::string::String,
-    pub account_id: ::std::option::Option<UniqueId>,
+    pub object: String,
+    pub account_id: Option<UniqueId>,
 }
 crate::engine::json_object!(
     AccountCreated { 0 object : "object" req, 1 account_id : "account_id" opt }
@@ -1133,8 +1095,8 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct AccountReconnected {
     /// Always `AccountReconnected`.
-    pub object: ::std::string::String,
-    pub account_id: ::std::option::Option<UniqueId>,
+    pub object: String,
+    pub account_id: Option<UniqueId>,
 }
 crate::engine::json_object!(
     AccountReconnected { 0 object : "object" req, 1 account_id : "account_id" opt }
@@ -1156,9 +1118,9 @@ pub struct CheckpointCheckpoint {
     /// The guides show `2FA` (Instagram, X, Messenger), in-app validation (Messenger), a QR code (WhatsApp, Telegram) and a pairing code (WhatsApp); the other values are the vendor family's and unconfirmed. An open set: other values decode into `Unknown`.
     pub type_: CheckpointCheckpointType,
     /// The QR code to scan (WhatsApp, Telegram).
-    pub qrcode: ::std::option::Option<::std::string::String>,
+    pub qrcode: Option<String>,
     /// The pairing code to type on the phone (WhatsApp).
-    pub code: ::std::option::Option<::std::string::String>,
+    pub code: Option<String>,
 }
 crate::engine::json_object!(
     CheckpointCheckpoint { 0 type_ : "type" req, 1 qrcode : "qrcode" opt, 2 code : "code"
@@ -1166,7 +1128,7 @@ crate::engine::json_object!(
 );
 crate::engine::struct_constructor!(
     CheckpointCheckpoint { new(type_ : CheckpointCheckpointType) fixed() set(qrcode :
-    ::std::string::String, code : ::std::string::String) set_nullable() empty() }
+    String, code : String) set_nullable() empty() }
 );
 /// The provider wants more proof. The connection intent lasts five minutes; after that the API answers 408 and then 400.
 ///
@@ -1175,7 +1137,7 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct Checkpoint {
     /// Always `Checkpoint`.
-    pub object: ::std::string::String,
+    pub object: String,
     pub account_id: UniqueId,
     pub checkpoint: CheckpointCheckpoint,
 }
@@ -1197,7 +1159,7 @@ crate::engine::string_enum! {
 pub struct SolveCheckpointRequest {
     pub account_id: UniqueId,
     /// The code; a phone number goes as `(+33)0612345678`; `TRY_ANOTHER_WAY` asks for another method.
-    pub code: ::std::string::String,
+    pub code: String,
     pub provider: SolveCheckpointRequestProvider,
 }
 crate::engine::json_object!(
@@ -1205,8 +1167,8 @@ crate::engine::json_object!(
     provider : "provider" req }
 );
 crate::engine::struct_constructor!(
-    SolveCheckpointRequest { new(account_id : UniqueId, code : ::std::string::String,
-    provider : SolveCheckpointRequestProvider) fixed() set() set_nullable() empty() }
+    SolveCheckpointRequest { new(account_id : UniqueId, code : String, provider :
+    SolveCheckpointRequestProvider) fixed() set() set_nullable() empty() }
 );
 crate::engine::string_enum! {
     pub enum ResendCheckpointRequestProvider(Unknown) { Linkedin => "LINKEDIN", Instagram
@@ -1216,7 +1178,7 @@ crate::engine::string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResendCheckpointRequest {
-    pub account_id: ::std::string::String,
+    pub account_id: String,
     pub provider: ResendCheckpointRequestProvider,
 }
 crate::engine::json_object!(
@@ -1224,7 +1186,7 @@ crate::engine::json_object!(
     req }
 );
 crate::engine::struct_constructor!(
-    ResendCheckpointRequest { new(account_id : ::std::string::String, provider :
+    ResendCheckpointRequest { new(account_id : String, provider :
     ResendCheckpointRequestProvider) fixed() set() set_nullable() empty() }
 );
 /// Example: `{"object":"CheckpointResend","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","success":true}`
@@ -1232,8 +1194,8 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct CheckpointResend {
     /// Always `CheckpointResend`.
-    pub object: ::std::string::String,
-    pub account_id: ::std::string::String,
+    pub object: String,
+    pub account_id: String,
     pub success: bool,
 }
 crate::engine::json_object!(
@@ -1241,8 +1203,8 @@ crate::engine::json_object!(
     success : "success" req }
 );
 crate::engine::struct_constructor!(
-    CheckpointResend { new(account_id : ::std::string::String, success : bool)
-    fixed(object : "CheckpointResend") set() set_nullable() empty() }
+    CheckpointResend { new(account_id : String, success : bool) fixed(object :
+    "CheckpointResend") set() set_nullable() empty() }
 );
 crate::engine::string_enum! {
     pub enum AccountResyncStatus(Unknown) { SyncStarted => "SYNC_STARTED", SyncRunning =>
@@ -1254,7 +1216,7 @@ crate::engine::string_enum! {
 #[non_exhaustive]
 pub struct AccountResync {
     /// Always `AccountResync`.
-    pub object: ::std::string::String,
+    pub object: String,
     pub status: AccountResyncStatus,
 }
 crate::engine::json_object!(
@@ -1273,13 +1235,13 @@ crate::engine::string_enum! {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum HostedProviders {
-    Array(::std::vec::Vec<HostedProvider>),
+    Array(Vec<HostedProvider>),
     StringType(HostedProvidersStringType),
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
 crate::engine::union_from_variants!(
-    HostedProviders { Array(::std::vec::Vec < HostedProvider >),
+    HostedProviders { Array(Vec < HostedProvider >),
     StringType(HostedProvidersStringType) }
 );
 #[derive(Debug, Clone, PartialEq)]
@@ -1287,13 +1249,13 @@ crate::engine::union_from_variants!(
 pub struct HostedAuthCommon {
     pub expires_on: UtcDateTime,
     /// Your API base, e.g. https://api.postpress.ai.
-    pub api_url: ::std::string::String,
+    pub api_url: String,
     /// Passed back to `notify_url` to match the new account with your user.
-    pub name: ::std::option::Option<::std::string::String>,
-    pub success_redirect_url: ::std::option::Option<::std::string::String>,
-    pub failure_redirect_url: ::std::option::Option<::std::string::String>,
-    pub notify_url: ::std::option::Option<::std::string::String>,
-    pub bypass_success_screen: ::std::option::Option<bool>,
+    pub name: Option<String>,
+    pub success_redirect_url: Option<String>,
+    pub failure_redirect_url: Option<String>,
+    pub notify_url: Option<String>,
+    pub bypass_success_screen: Option<bool>,
 }
 crate::engine::json_object!(
     HostedAuthCommon { 0 expires_on : "expiresOn" req, 1 api_url : "api_url" req, 2 name
@@ -1302,10 +1264,9 @@ crate::engine::json_object!(
     bypass_success_screen : "bypass_success_screen" opt }
 );
 crate::engine::struct_constructor!(
-    HostedAuthCommon { new(expires_on : UtcDateTime, api_url : ::std::string::String)
-    fixed() set(name : ::std::string::String, success_redirect_url :
-    ::std::string::String, failure_redirect_url : ::std::string::String, notify_url :
-    ::std::string::String, bypass_success_screen : bool) set_nullable() empty() }
+    HostedAuthCommon { new(expires_on : UtcDateTime, api_url : String) fixed() set(name :
+    String, success_redirect_url : String, failure_redirect_url : String, notify_url :
+    String, bypass_success_screen : bool) set_nullable() empty() }
 );
 /// Create
 #[derive(Debug, Clone, PartialEq)]
@@ -1313,15 +1274,15 @@ crate::engine::struct_constructor!(
 pub struct HostedAuthCreate {
     pub expires_on: UtcDateTime,
     /// Your API base, e.g. https://api.postpress.ai.
-    pub api_url: ::std::string::String,
+    pub api_url: String,
     /// Passed back to `notify_url` to match the new account with your user.
-    pub name: ::std::option::Option<::std::string::String>,
-    pub success_redirect_url: ::std::option::Option<::std::string::String>,
-    pub failure_redirect_url: ::std::option::Option<::std::string::String>,
-    pub notify_url: ::std::option::Option<::std::string::String>,
-    pub bypass_success_screen: ::std::option::Option<bool>,
+    pub name: Option<String>,
+    pub success_redirect_url: Option<String>,
+    pub failure_redirect_url: Option<String>,
+    pub notify_url: Option<String>,
+    pub bypass_success_screen: Option<bool>,
     /// Always `create`.
-    pub type_: ::std::string::String,
+    pub type_: String,
     pub providers: HostedProviders,
 }
 crate::engine::json_object!(
@@ -1332,11 +1293,10 @@ crate::engine::json_object!(
     providers : "providers" req }
 );
 crate::engine::struct_constructor!(
-    HostedAuthCreate { new(expires_on : UtcDateTime, api_url : ::std::string::String,
-    providers : HostedProviders) fixed(type_ : "create") set(name :
-    ::std::string::String, success_redirect_url : ::std::string::String,
-    failure_redirect_url : ::std::string::String, notify_url : ::std::string::String,
-    bypass_success_screen : bool) set_nullable() empty() }
+    HostedAuthCreate { new(expires_on : UtcDateTime, api_url : String, providers :
+    HostedProviders) fixed(type_ : "create") set(name : String, success_redirect_url :
+    String, failure_redirect_url : String, notify_url : String, bypass_success_screen :
+    bool) set_nullable() empty() }
 );
 /// Reconnect
 #[derive(Debug, Clone, PartialEq)]
@@ -1344,15 +1304,15 @@ crate::engine::struct_constructor!(
 pub struct HostedAuthReconnect {
     pub expires_on: UtcDateTime,
     /// Your API base, e.g. https://api.postpress.ai.
-    pub api_url: ::std::string::String,
+    pub api_url: String,
     /// Passed back to `notify_url` to match the new account with your user.
-    pub name: ::std::option::Option<::std::string::String>,
-    pub success_redirect_url: ::std::option::Option<::std::string::String>,
-    pub failure_redirect_url: ::std::option::Option<::std::string::String>,
-    pub notify_url: ::std::option::Option<::std::string::String>,
-    pub bypass_success_screen: ::std::option::Option<bool>,
+    pub name: Option<String>,
+    pub success_redirect_url: Option<String>,
+    pub failure_redirect_url: Option<String>,
+    pub notify_url: Option<String>,
+    pub bypass_success_screen: Option<bool>,
     /// Always `reconnect`.
-    pub type_: ::std::string::String,
+    pub type_: String,
     pub reconnect_account: UniqueId,
 }
 crate::engine::json_object!(
@@ -1363,10 +1323,9 @@ crate::engine::json_object!(
     reconnect_account : "reconnect_account" req }
 );
 crate::engine::struct_constructor!(
-    HostedAuthReconnect { new(expires_on : UtcDateTime, api_url : ::std::string::String,
-    reconnect_account : UniqueId) fixed(type_ : "reconnect") set(name :
-    ::std::string::String, success_redirect_url : ::std::string::String,
-    failure_redirect_url : ::std::string::String, notify_url : ::std::string::String,
+    HostedAuthReconnect { new(expires_on : UtcDateTime, api_url : String,
+    reconnect_account : UniqueId) fixed(type_ : "reconnect") set(name : String,
+    success_redirect_url : String, failure_redirect_url : String, notify_url : String,
     bypass_success_screen : bool) set_nullable() empty() }
 );
 /// Example: `{"type":"create","providers":["LINKEDIN","WHATSAPP"],"expiresOn":"2025-12-31T23:59:59.999Z","api_url":"https://api.postpress.ai","name":"user-4821","notify_url":"https://example.com/postpress/accounts...`
@@ -1388,7 +1347,7 @@ impl ::serde::Serialize for HostedAuthRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Create(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::Reconnect(inner) => ::serde::Serialize::serialize(inner, serializer),
@@ -1398,66 +1357,66 @@ impl ::serde::Serialize for HostedAuthRequest {
 }
 impl HostedAuthRequest {
     /// `expiresOn`, which every known variant has; `None` for an unknown variant.
-    pub fn expires_on(&self) -> ::std::option::Option<&UtcDateTime> {
+    pub fn expires_on(&self) -> Option<&UtcDateTime> {
         match self {
-            Self::Create(v) => ::std::option::Option::Some(&v.expires_on),
-            Self::Reconnect(v) => ::std::option::Option::Some(&v.expires_on),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Create(v) => Some(&v.expires_on),
+            Self::Reconnect(v) => Some(&v.expires_on),
+            Self::Unknown(_) => None,
         }
     }
     /// `api_url`, which every known variant has; `None` for an unknown variant.
-    pub fn api_url(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn api_url(&self) -> Option<&String> {
         match self {
-            Self::Create(v) => ::std::option::Option::Some(&v.api_url),
-            Self::Reconnect(v) => ::std::option::Option::Some(&v.api_url),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Create(v) => Some(&v.api_url),
+            Self::Reconnect(v) => Some(&v.api_url),
+            Self::Unknown(_) => None,
         }
     }
     /// `name`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn name(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn name(&self) -> Option<&String> {
         match self {
             Self::Create(v) => v.name.as_ref(),
             Self::Reconnect(v) => v.name.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// `success_redirect_url`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn success_redirect_url(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn success_redirect_url(&self) -> Option<&String> {
         match self {
             Self::Create(v) => v.success_redirect_url.as_ref(),
             Self::Reconnect(v) => v.success_redirect_url.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// `failure_redirect_url`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn failure_redirect_url(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn failure_redirect_url(&self) -> Option<&String> {
         match self {
             Self::Create(v) => v.failure_redirect_url.as_ref(),
             Self::Reconnect(v) => v.failure_redirect_url.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// `notify_url`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn notify_url(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn notify_url(&self) -> Option<&String> {
         match self {
             Self::Create(v) => v.notify_url.as_ref(),
             Self::Reconnect(v) => v.notify_url.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// `bypass_success_screen`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn bypass_success_screen(&self) -> ::std::option::Option<&bool> {
+    pub fn bypass_success_screen(&self) -> Option<&bool> {
         match self {
             Self::Create(v) => v.bypass_success_screen.as_ref(),
             Self::Reconnect(v) => v.bypass_success_screen.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for HostedAuthRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -1469,7 +1428,7 @@ impl<'de> ::serde::Deserialize<'de> for HostedAuthRequest {
         match tag.as_str() {
             "create" => crate::engine::decode_variant(value).map(Self::Create),
             "reconnect" => crate::engine::decode_variant(value).map(Self::Reconnect),
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
@@ -1483,64 +1442,61 @@ crate::engine::union_from_variants!(
 #[non_exhaustive]
 pub struct HostedAuthUrl {
     /// Always `HostedAuthUrl`.
-    pub object: ::std::option::Option<::std::string::String>,
-    pub url: ::std::string::String,
+    pub object: Option<String>,
+    pub url: String,
     /// Properties beyond the declared ones.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 crate::engine::json_object!(
     HostedAuthUrl { 0 object : "object" opt, 1 url : "url" req }
     additional(additional_properties)
 );
 crate::engine::struct_constructor!(
-    HostedAuthUrl { new(url : ::std::string::String) fixed() set(object :
-    ::std::string::String) set_nullable() empty(additional_properties) }
+    HostedAuthUrl { new(url : String) fixed() set(object : String) set_nullable()
+    empty(additional_properties) }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Mention {
-    pub name: ::std::string::String,
+    pub name: String,
     /// ACo/ADo id for a person, digits for a company.
-    pub profile_id: ::std::string::String,
-    pub is_company: ::std::option::Option<bool>,
+    pub profile_id: String,
+    pub is_company: Option<bool>,
 }
 crate::engine::json_object!(
     Mention { 0 name : "name" req, 1 profile_id : "profile_id" req, 2 is_company :
     "is_company" opt }
 );
 crate::engine::struct_constructor!(
-    Mention { new(name : ::std::string::String, profile_id : ::std::string::String)
-    fixed() set(is_company : bool) set_nullable() empty() }
+    Mention { new(name : String, profile_id : String) fixed() set(is_company : bool)
+    set_nullable() empty() }
 );
 /// Example: `{"object":"PostCreated","post_id":"7332661864792854528"}`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostCreated {
     /// Always `PostCreated`.
-    pub object: ::std::string::String,
+    pub object: String,
     /// Null in the fixture when the provider gives no id yet.
-    pub post_id: ::std::option::Option<::std::string::String>,
+    pub post_id: Option<String>,
 }
 crate::engine::json_object!(
     PostCreated { 0 object : "object" req, 1 post_id : "post_id" nullable }
 );
 crate::engine::struct_constructor!(
-    PostCreated { new() fixed(object : "PostCreated") set(post_id :
-    ::std::string::String) set_nullable() empty() }
+    PostCreated { new() fixed(object : "PostCreated") set(post_id : String)
+    set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostAuthor {
-    pub public_identifier: ::std::option::Option<::std::string::String>,
+    pub public_identifier: Option<String>,
     /// Null in the fixture for authors it cannot identify.
-    pub id: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
+    pub name: Option<String>,
     pub is_company: bool,
-    pub headline: ::std::option::Option<::std::string::String>,
-    pub profile_picture_url: ::std::option::Option<::std::string::String>,
+    pub headline: Option<String>,
+    pub profile_picture_url: Option<String>,
 }
 crate::engine::json_object!(
     PostAuthor { 0 public_identifier : "public_identifier" nullable, 1 id : "id"
@@ -1548,26 +1504,24 @@ crate::engine::json_object!(
     "headline" opt, 5 profile_picture_url : "profile_picture_url" opt }
 );
 crate::engine::struct_constructor!(
-    PostAuthor { new(is_company : bool) fixed() set(public_identifier :
-    ::std::string::String, id : ::std::string::String, name : ::std::string::String,
-    headline : ::std::string::String, profile_picture_url : ::std::string::String)
+    PostAuthor { new(is_company : bool) fixed() set(public_identifier : String, id :
+    String, name : String, headline : String, profile_picture_url : String)
     set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LinkedinPostWrittenBy {
-    pub id: ::std::option::Option<::std::string::String>,
-    pub public_identifier: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
+    pub public_identifier: Option<String>,
+    pub name: Option<String>,
 }
 crate::engine::json_object!(
     LinkedinPostWrittenBy { 0 id : "id" opt, 1 public_identifier : "public_identifier"
     opt, 2 name : "name" opt }
 );
 crate::engine::struct_constructor!(
-    LinkedinPostWrittenBy { new() fixed() set(id : ::std::string::String,
-    public_identifier : ::std::string::String, name : ::std::string::String)
-    set_nullable() empty() }
+    LinkedinPostWrittenBy { new() fixed() set(id : String, public_identifier : String,
+    name : String) set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1587,49 +1541,48 @@ crate::engine::struct_constructor!(
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinPostRepostContent {
-    pub id: ::std::string::String,
-    pub date: ::std::string::String,
+    pub id: String,
+    pub date: String,
     pub parsed_datetime: UtcDateTime,
-    pub author: ::std::option::Option<PostAuthor>,
-    pub text: ::std::option::Option<::std::string::String>,
+    pub author: Option<PostAuthor>,
+    pub text: Option<String>,
 }
 crate::engine::json_object!(
     LinkedinPostRepostContent { 0 id : "id" req, 1 date : "date" req, 2 parsed_datetime :
     "parsed_datetime" req, 3 author : "author" opt, 4 text : "text" opt }
 );
 crate::engine::struct_constructor!(
-    LinkedinPostRepostContent { new(id : ::std::string::String, date :
-    ::std::string::String, parsed_datetime : UtcDateTime) fixed() set(author :
-    PostAuthor, text : ::std::string::String) set_nullable() empty() }
+    LinkedinPostRepostContent { new(id : String, date : String, parsed_datetime :
+    UtcDateTime) fixed() set(author : PostAuthor, text : String) set_nullable() empty() }
 );
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinPost {
     /// Always `Post`.
-    pub object: ::std::string::String,
+    pub object: String,
     /// Always `LINKEDIN`.
-    pub provider: ::std::string::String,
-    pub id: ::std::string::String,
+    pub provider: String,
+    pub id: String,
     /// Use this id for comments and reactions.
-    pub social_id: ::std::string::String,
-    pub share_url: ::std::string::String,
-    pub title: ::std::option::Option<::std::string::String>,
-    pub text: ::std::string::String,
-    pub date: ::std::string::String,
+    pub social_id: String,
+    pub share_url: String,
+    pub title: Option<String>,
+    pub text: String,
+    pub date: String,
     pub parsed_datetime: UtcDateTime,
     pub reaction_counter: i32,
     pub comment_counter: i32,
     pub repost_counter: i32,
     pub impressions_counter: i32,
-    pub user_reacted: ::std::option::Option<ReactionValue>,
+    pub user_reacted: Option<ReactionValue>,
     pub author: PostAuthor,
-    pub written_by: ::std::option::Option<LinkedinPostWrittenBy>,
+    pub written_by: Option<LinkedinPostWrittenBy>,
     pub permissions: LinkedinPostPermissions,
     pub is_repost: bool,
-    pub repost_id: ::std::option::Option<::std::string::String>,
-    pub reposted_by: ::std::option::Option<PostAuthor>,
-    pub repost_content: ::std::option::Option<LinkedinPostRepostContent>,
+    pub repost_id: Option<String>,
+    pub reposted_by: Option<PostAuthor>,
+    pub repost_content: Option<LinkedinPostRepostContent>,
 }
 crate::engine::json_object!(
     LinkedinPost { 0 object : "object" req, 1 provider : "provider" req, 2 id : "id" req,
@@ -1643,15 +1596,13 @@ crate::engine::json_object!(
     "reposted_by" opt, 20 repost_content : "repost_content" opt }
 );
 crate::engine::struct_constructor!(
-    LinkedinPost { new(id : ::std::string::String, social_id : ::std::string::String,
-    share_url : ::std::string::String, text : ::std::string::String, date :
-    ::std::string::String, parsed_datetime : UtcDateTime, reaction_counter : i32,
+    LinkedinPost { new(id : String, social_id : String, share_url : String, text :
+    String, date : String, parsed_datetime : UtcDateTime, reaction_counter : i32,
     comment_counter : i32, repost_counter : i32, impressions_counter : i32, author :
     PostAuthor, permissions : LinkedinPostPermissions, is_repost : bool) fixed(object :
-    "Post", provider : "LINKEDIN") set(title : ::std::string::String, user_reacted :
-    ReactionValue, written_by : LinkedinPostWrittenBy, repost_id : ::std::string::String,
-    reposted_by : PostAuthor, repost_content : LinkedinPostRepostContent) set_nullable()
-    empty() }
+    "Post", provider : "LINKEDIN") set(title : String, user_reacted : ReactionValue,
+    written_by : LinkedinPostWrittenBy, repost_id : String, reposted_by : PostAuthor,
+    repost_content : LinkedinPostRepostContent) set_nullable() empty() }
 );
 /// The caption, as text or as the fixture's caption object.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1660,13 +1611,12 @@ crate::engine::struct_constructor!(
 pub enum InstagramPostCaption {
     /// An Instagram caption as the fixture sends it. Every field is optional.
     InstagramCaption(InstagramCaption),
-    StringType(::std::string::String),
+    StringType(String),
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
 crate::engine::union_from_variants!(
-    InstagramPostCaption { InstagramCaption(InstagramCaption),
-    StringType(::std::string::String) }
+    InstagramPostCaption { InstagramCaption(InstagramCaption), StringType(String) }
 );
 /// The preview image, as a URL or as the fixture's image object; null when there is none.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1675,13 +1625,12 @@ crate::engine::union_from_variants!(
 pub enum InstagramPostPreviewImage {
     /// An image with its size, as the fixture's Instagram post sends its preview.
     InstagramImage(InstagramImage),
-    StringType(::std::string::String),
+    StringType(String),
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
 crate::engine::union_from_variants!(
-    InstagramPostPreviewImage { InstagramImage(InstagramImage),
-    StringType(::std::string::String) }
+    InstagramPostPreviewImage { InstagramImage(InstagramImage), StringType(String) }
 );
 /// Instagram
 ///
@@ -1694,34 +1643,30 @@ crate::engine::union_from_variants!(
 #[non_exhaustive]
 pub struct InstagramPost {
     /// The caption, as text or as the fixture's caption object.
-    pub caption: ::std::option::Option<InstagramPostCaption>,
-    pub like_count: ::std::option::Option<i32>,
-    pub comment_count: ::std::option::Option<i32>,
-    pub has_liked: ::std::option::Option<bool>,
-    pub has_audio: ::std::option::Option<bool>,
+    pub caption: Option<InstagramPostCaption>,
+    pub like_count: Option<i32>,
+    pub comment_count: Option<i32>,
+    pub has_liked: Option<bool>,
+    pub has_audio: Option<bool>,
     /// Null in the fixture when unknown.
-    pub comments_disabled: ::std::option::Option<bool>,
-    pub like_and_view_counts_disabled: ::std::option::Option<bool>,
-    pub accessibility_caption: ::std::option::Option<
-        ::std::option::Option<::std::string::String>,
-    >,
+    pub comments_disabled: Option<bool>,
+    pub like_and_view_counts_disabled: Option<bool>,
+    pub accessibility_caption: Option<Option<String>>,
     /// The preview image, as a URL or as the fixture's image object; null when there is none.
-    pub preview_image: ::std::option::Option<
-        ::std::option::Option<InstagramPostPreviewImage>,
-    >,
+    pub preview_image: Option<Option<InstagramPostPreviewImage>>,
     /// Always `Post`.
-    pub object: ::std::option::Option<::std::string::String>,
+    pub object: Option<String>,
     /// Always `INSTAGRAM`.
-    pub provider: ::std::string::String,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub provider_id: ::std::string::String,
-    pub shortcode: ::std::option::Option<::std::string::String>,
-    pub share_url: ::std::option::Option<::std::string::String>,
-    pub text: ::std::option::Option<::std::string::String>,
-    pub date: ::std::option::Option<UtcDateTime>,
-    pub reaction_counter: ::std::option::Option<i32>,
-    pub comment_counter: ::std::option::Option<i32>,
-    pub media_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub provider: String,
+    pub id: Option<String>,
+    pub provider_id: String,
+    pub shortcode: Option<String>,
+    pub share_url: Option<String>,
+    pub text: Option<String>,
+    pub date: Option<UtcDateTime>,
+    pub reaction_counter: Option<i32>,
+    pub comment_counter: Option<i32>,
+    pub media_urls: Option<Vec<String>>,
 }
 crate::engine::json_object!(
     InstagramPost { 0 caption : "caption" opt, 1 like_count : "like_count" opt, 2
@@ -1736,47 +1681,45 @@ crate::engine::json_object!(
     opt, 19 media_urls : "media_urls" opt }
 );
 crate::engine::struct_constructor!(
-    InstagramPost { new(provider_id : ::std::string::String) fixed(provider :
-    "INSTAGRAM") set(caption : InstagramPostCaption, like_count : i32, comment_count :
-    i32, has_liked : bool, has_audio : bool, comments_disabled : bool,
-    like_and_view_counts_disabled : bool, object : ::std::string::String, id :
-    ::std::string::String, shortcode : ::std::string::String, share_url :
-    ::std::string::String, text : ::std::string::String, date : UtcDateTime,
-    reaction_counter : i32, comment_counter : i32, media_urls : ::std::vec::Vec <
-    ::std::string::String >) set_nullable(accessibility_caption : ::std::string::String,
-    preview_image : InstagramPostPreviewImage) empty() }
+    InstagramPost { new(provider_id : String) fixed(provider : "INSTAGRAM") set(caption :
+    InstagramPostCaption, like_count : i32, comment_count : i32, has_liked : bool,
+    has_audio : bool, comments_disabled : bool, like_and_view_counts_disabled : bool,
+    object : String, id : String, shortcode : String, share_url : String, text : String,
+    date : UtcDateTime, reaction_counter : i32, comment_counter : i32, media_urls : Vec <
+    String >) set_nullable(accessibility_caption : String, preview_image :
+    InstagramPostPreviewImage) empty() }
 );
 /// An Instagram caption as the fixture sends it. Every field is optional.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstagramCaption {
-    pub text: ::std::option::Option<::std::string::String>,
-    pub edited: ::std::option::Option<bool>,
-    pub has_translation: ::std::option::Option<bool>,
-    pub created_at: ::std::option::Option<UnixMillis>,
+    pub text: Option<String>,
+    pub edited: Option<bool>,
+    pub has_translation: Option<bool>,
+    pub created_at: Option<UnixMillis>,
 }
 crate::engine::json_object!(
     InstagramCaption { 0 text : "text" opt, 1 edited : "edited" opt, 2 has_translation :
     "has_translation" opt, 3 created_at : "created_at" opt }
 );
 crate::engine::struct_constructor!(
-    InstagramCaption { new() fixed() set(text : ::std::string::String, edited : bool,
-    has_translation : bool, created_at : UnixMillis) set_nullable() empty() }
+    InstagramCaption { new() fixed() set(text : String, edited : bool, has_translation :
+    bool, created_at : UnixMillis) set_nullable() empty() }
 );
 /// An image with its size, as the fixture's Instagram post sends its preview.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstagramImage {
-    pub url: ::std::option::Option<::std::string::String>,
-    pub width: ::std::option::Option<i32>,
-    pub height: ::std::option::Option<i32>,
+    pub url: Option<String>,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
 }
 crate::engine::json_object!(
     InstagramImage { 0 url : "url" opt, 1 width : "width" opt, 2 height : "height" opt }
 );
 crate::engine::struct_constructor!(
-    InstagramImage { new() fixed() set(url : ::std::string::String, width : i32, height :
-    i32) set_nullable() empty() }
+    InstagramImage { new() fixed() set(url : String, width : i32, height : i32)
+    set_nullable() empty() }
 );
 /// Example: `{"object":"Post","provider":"LINKEDIN","id":"7332661864792854528","social_id":"urn:li:activity:7332661864792854528","share_url":"https://www.linkedin.com/posts/jane-doe_activity-7332661864792854528","...`
 #[derive(Debug, Clone, PartialEq)]
@@ -1803,7 +1746,7 @@ impl ::serde::Serialize for Post {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::LinkedIn(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::Instagram(inner) => ::serde::Serialize::serialize(inner, serializer),
@@ -1814,7 +1757,7 @@ impl ::serde::Serialize for Post {
 impl<'de> ::serde::Deserialize<'de> for Post {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -1826,7 +1769,7 @@ impl<'de> ::serde::Deserialize<'de> for Post {
         match tag.as_str() {
             "LINKEDIN" => crate::engine::decode_variant(value).map(Self::LinkedIn),
             "INSTAGRAM" => crate::engine::decode_variant(value).map(Self::Instagram),
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
@@ -1838,17 +1781,17 @@ crate::engine::union_from_variants!(
 #[non_exhaustive]
 pub struct PostList {
     /// Always `PostList`.
-    pub object: ::std::string::String,
-    pub items: ::std::vec::Vec<Post>,
-    pub cursor: ::std::option::Option<ResponseCursor>,
+    pub object: String,
+    pub items: Vec<Post>,
+    pub cursor: Option<ResponseCursor>,
 }
 crate::engine::json_object!(
     PostList { 0 object : "object" req, 1 items : "items" req, 2 cursor : "cursor"
     nullable }
 );
 crate::engine::struct_constructor!(
-    PostList { new(items : ::std::vec::Vec < Post >) fixed(object : "PostList")
-    set(cursor : ResponseCursor) set_nullable() empty() }
+    PostList { new(items : Vec < Post >) fixed(object : "PostList") set(cursor :
+    ResponseCursor) set_nullable() empty() }
 );
 crate::engine::string_enum! {
     #[doc =
@@ -1862,15 +1805,15 @@ crate::engine::string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddPostReactionRequest {
-    pub account_id: ::std::string::String,
+    pub account_id: String,
     /// The LinkedIn `social_id` or the Instagram provider id.
-    pub post_id: ::std::string::String,
-    pub comment_id: ::std::option::Option<::std::string::String>,
+    pub post_id: String,
+    pub comment_id: Option<String>,
     /// Input reaction words differ from the output `ReactionValue`; Instagram accepts only `like`.
     ///
     /// Default: `"like"`
-    pub reaction_type: ::std::option::Option<AddPostReactionRequestReactionType>,
-    pub as_organization: ::std::option::Option<::std::string::String>,
+    pub reaction_type: Option<AddPostReactionRequestReactionType>,
+    pub as_organization: Option<String>,
 }
 crate::engine::json_object!(
     AddPostReactionRequest { 0 account_id : "account_id" req, 1 post_id : "post_id" req,
@@ -1878,10 +1821,9 @@ crate::engine::json_object!(
     as_organization : "as_organization" opt }
 );
 crate::engine::struct_constructor!(
-    AddPostReactionRequest { new(account_id : ::std::string::String, post_id :
-    ::std::string::String) fixed() set(comment_id : ::std::string::String, reaction_type
-    : AddPostReactionRequestReactionType, as_organization : ::std::string::String)
-    set_nullable() empty() }
+    AddPostReactionRequest { new(account_id : String, post_id : String) fixed()
+    set(comment_id : String, reaction_type : AddPostReactionRequestReactionType,
+    as_organization : String) set_nullable() empty() }
 );
 crate::engine::string_enum! {
     pub enum PostReactionAuthorType(Unknown) { Individual => "INDIVIDUAL", Company =>
@@ -1895,13 +1837,13 @@ crate::engine::string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostReactionAuthor {
-    pub id: ::std::string::String,
+    pub id: String,
     pub type_: PostReactionAuthorType,
-    pub name: ::std::string::String,
-    pub headline: ::std::string::String,
-    pub profile_url: ::std::string::String,
-    pub profile_picture_url: ::std::option::Option<::std::string::String>,
-    pub network_distance: ::std::option::Option<PostReactionAuthorNetworkDistance>,
+    pub name: String,
+    pub headline: String,
+    pub profile_url: String,
+    pub profile_picture_url: Option<String>,
+    pub network_distance: Option<PostReactionAuthorNetworkDistance>,
 }
 crate::engine::json_object!(
     PostReactionAuthor { 0 id : "id" req, 1 type_ : "type" req, 2 name : "name" req, 3
@@ -1909,19 +1851,18 @@ crate::engine::json_object!(
     "profile_picture_url" opt, 6 network_distance : "network_distance" opt }
 );
 crate::engine::struct_constructor!(
-    PostReactionAuthor { new(id : ::std::string::String, type_ : PostReactionAuthorType,
-    name : ::std::string::String, headline : ::std::string::String, profile_url :
-    ::std::string::String) fixed() set(profile_picture_url : ::std::string::String,
+    PostReactionAuthor { new(id : String, type_ : PostReactionAuthorType, name : String,
+    headline : String, profile_url : String) fixed() set(profile_picture_url : String,
     network_distance : PostReactionAuthorNetworkDistance) set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostReaction {
     /// Always `PostReaction`.
-    pub object: ::std::string::String,
+    pub object: String,
     pub value: ReactionValue,
-    pub post_id: ::std::string::String,
-    pub comment_id: ::std::option::Option<::std::string::String>,
+    pub post_id: String,
+    pub comment_id: Option<String>,
     pub author: PostReactionAuthor,
 }
 crate::engine::json_object!(
@@ -1929,14 +1870,14 @@ crate::engine::json_object!(
     req, 3 comment_id : "comment_id" opt, 4 author : "author" req }
 );
 crate::engine::struct_constructor!(
-    PostReaction { new(value : ReactionValue, post_id : ::std::string::String, author :
-    PostReactionAuthor) fixed(object : "PostReaction") set(comment_id :
-    ::std::string::String) set_nullable() empty() }
+    PostReaction { new(value : ReactionValue, post_id : String, author :
+    PostReactionAuthor) fixed(object : "PostReaction") set(comment_id : String)
+    set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostReactionPagePaging {
-    pub cursor: ::std::option::Option<ResponseCursor>,
+    pub cursor: Option<ResponseCursor>,
     pub start: i32,
     pub page_count: i32,
     pub total_count: i32,
@@ -1956,8 +1897,8 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct PostReactionPage {
     /// Always `PostReactionList`.
-    pub object: ::std::string::String,
-    pub items: ::std::vec::Vec<PostReaction>,
+    pub object: String,
+    pub items: Vec<PostReaction>,
     pub paging: PostReactionPagePaging,
 }
 crate::engine::json_object!(
@@ -1965,9 +1906,8 @@ crate::engine::json_object!(
     "paging" req }
 );
 crate::engine::struct_constructor!(
-    PostReactionPage { new(items : ::std::vec::Vec < PostReaction >, paging :
-    PostReactionPagePaging) fixed(object : "PostReactionList") set() set_nullable()
-    empty() }
+    PostReactionPage { new(items : Vec < PostReaction >, paging : PostReactionPagePaging)
+    fixed(object : "PostReactionList") set() set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1985,9 +1925,9 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct PostReactionList {
     /// Always `PostReactionList`.
-    pub object: ::std::string::String,
-    pub items: ::std::vec::Vec<PostReaction>,
-    pub cursor: ::std::option::Option<ResponseCursor>,
+    pub object: String,
+    pub items: Vec<PostReaction>,
+    pub cursor: Option<ResponseCursor>,
     pub paging: PostReactionListPaging,
 }
 crate::engine::json_object!(
@@ -1995,43 +1935,40 @@ crate::engine::json_object!(
     "cursor" nullable, 3 paging : "paging" req }
 );
 crate::engine::struct_constructor!(
-    PostReactionList { new(items : ::std::vec::Vec < PostReaction >, paging :
-    PostReactionListPaging) fixed(object : "PostReactionList") set(cursor :
-    ResponseCursor) set_nullable() empty() }
+    PostReactionList { new(items : Vec < PostReaction >, paging : PostReactionListPaging)
+    fixed(object : "PostReactionList") set(cursor : ResponseCursor) set_nullable()
+    empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinUserProfileContactInfoSocialsItem {
-    pub type_: ::std::string::String,
-    pub name: ::std::string::String,
+    pub type_: String,
+    pub name: String,
 }
 crate::engine::json_object!(
     LinkedinUserProfileContactInfoSocialsItem { 0 type_ : "type" req, 1 name : "name" req
     }
 );
 crate::engine::struct_constructor!(
-    LinkedinUserProfileContactInfoSocialsItem { new(type_ : ::std::string::String, name :
-    ::std::string::String) fixed() set() set_nullable() empty() }
+    LinkedinUserProfileContactInfoSocialsItem { new(type_ : String, name : String)
+    fixed() set() set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LinkedinUserProfileContactInfo {
-    pub emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub phones: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub emails: Option<Vec<String>>,
+    pub phones: Option<Vec<String>>,
     /// Spelled this way by the API.
-    pub adresses: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub socials: ::std::option::Option<
-        ::std::vec::Vec<LinkedinUserProfileContactInfoSocialsItem>,
-    >,
+    pub adresses: Option<Vec<String>>,
+    pub socials: Option<Vec<LinkedinUserProfileContactInfoSocialsItem>>,
 }
 crate::engine::json_object!(
     LinkedinUserProfileContactInfo { 0 emails : "emails" opt, 1 phones : "phones" opt, 2
     adresses : "adresses" opt, 3 socials : "socials" opt }
 );
 crate::engine::struct_constructor!(
-    LinkedinUserProfileContactInfo { new() fixed() set(emails : ::std::vec::Vec <
-    ::std::string::String >, phones : ::std::vec::Vec < ::std::string::String >, adresses
-    : ::std::vec::Vec < ::std::string::String >, socials : ::std::vec::Vec <
+    LinkedinUserProfileContactInfo { new() fixed() set(emails : Vec < String >, phones :
+    Vec < String >, adresses : Vec < String >, socials : Vec <
     LinkedinUserProfileContactInfoSocialsItem >) set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
@@ -2050,63 +1987,61 @@ crate::engine::struct_constructor!(
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinUserProfilePrimaryLocale {
-    pub country: ::std::string::String,
-    pub language: ::std::string::String,
+    pub country: String,
+    pub language: String,
 }
 crate::engine::json_object!(
     LinkedinUserProfilePrimaryLocale { 0 country : "country" req, 1 language : "language"
     req }
 );
 crate::engine::struct_constructor!(
-    LinkedinUserProfilePrimaryLocale { new(country : ::std::string::String, language :
-    ::std::string::String) fixed() set() set_nullable() empty() }
+    LinkedinUserProfilePrimaryLocale { new(country : String, language : String) fixed()
+    set() set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinUserProfileSkillsItem {
-    pub name: ::std::string::String,
-    pub endorsement_count: ::std::option::Option<i32>,
+    pub name: String,
+    pub endorsement_count: Option<i32>,
     /// Pass to the endorse operation.
-    pub skill_endorsement_id: ::std::option::Option<i64>,
+    pub skill_endorsement_id: Option<i64>,
 }
 crate::engine::json_object!(
     LinkedinUserProfileSkillsItem { 0 name : "name" req, 1 endorsement_count :
     "endorsement_count" opt, 2 skill_endorsement_id : "skill_endorsement_id" opt }
 );
 crate::engine::struct_constructor!(
-    LinkedinUserProfileSkillsItem { new(name : ::std::string::String) fixed()
-    set(endorsement_count : i32, skill_endorsement_id : i64) set_nullable() empty() }
+    LinkedinUserProfileSkillsItem { new(name : String) fixed() set(endorsement_count :
+    i32, skill_endorsement_id : i64) set_nullable() empty() }
 );
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinUserProfile {
     /// Always `UserProfile`.
-    pub object: ::std::string::String,
+    pub object: String,
     /// Always `LINKEDIN`.
-    pub provider: ::std::string::String,
-    pub provider_id: ::std::string::String,
+    pub provider: String,
+    pub provider_id: String,
     /// Null in the fixture when the profile has none.
-    pub public_identifier: ::std::option::Option<::std::string::String>,
-    pub public_profile_url: ::std::option::Option<::std::string::String>,
-    pub first_name: ::std::option::Option<::std::string::String>,
-    pub last_name: ::std::option::Option<::std::string::String>,
-    pub pronoun: ::std::option::Option<::std::string::String>,
-    pub headline: ::std::string::String,
-    pub summary: ::std::option::Option<::std::string::String>,
-    pub location: ::std::option::Option<::std::string::String>,
-    pub websites: ::std::vec::Vec<::std::string::String>,
-    pub profile_picture_url: ::std::option::Option<::std::string::String>,
-    pub profile_picture_url_large: ::std::option::Option<::std::string::String>,
-    pub background_picture_url: ::std::option::Option<::std::string::String>,
-    pub hashtags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub contact_info: ::std::option::Option<LinkedinUserProfileContactInfo>,
-    pub birthdate: ::std::option::Option<LinkedinUserProfileBirthdate>,
-    pub primary_locale: ::std::option::Option<LinkedinUserProfilePrimaryLocale>,
-    pub skills: ::std::option::Option<::std::vec::Vec<LinkedinUserProfileSkillsItem>>,
-    pub throttled_sections: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub public_identifier: Option<String>,
+    pub public_profile_url: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub pronoun: Option<String>,
+    pub headline: String,
+    pub summary: Option<String>,
+    pub location: Option<String>,
+    pub websites: Vec<String>,
+    pub profile_picture_url: Option<String>,
+    pub profile_picture_url_large: Option<String>,
+    pub background_picture_url: Option<String>,
+    pub hashtags: Option<Vec<String>>,
+    pub contact_info: Option<LinkedinUserProfileContactInfo>,
+    pub birthdate: Option<LinkedinUserProfileBirthdate>,
+    pub primary_locale: Option<LinkedinUserProfilePrimaryLocale>,
+    pub skills: Option<Vec<LinkedinUserProfileSkillsItem>>,
+    pub throttled_sections: Option<Vec<String>>,
 }
 crate::engine::json_object!(
     LinkedinUserProfile { 0 object : "object" req, 1 provider : "provider" req, 2
@@ -2122,32 +2057,28 @@ crate::engine::json_object!(
     throttled_sections : "throttled_sections" opt }
 );
 crate::engine::struct_constructor!(
-    LinkedinUserProfile { new(provider_id : ::std::string::String, headline :
-    ::std::string::String, websites : ::std::vec::Vec < ::std::string::String >)
-    fixed(object : "UserProfile", provider : "LINKEDIN") set(public_identifier :
-    ::std::string::String, public_profile_url : ::std::string::String, first_name :
-    ::std::string::String, last_name : ::std::string::String, pronoun :
-    ::std::string::String, summary : ::std::string::String, location :
-    ::std::string::String, profile_picture_url : ::std::string::String,
-    profile_picture_url_large : ::std::string::String, background_picture_url :
-    ::std::string::String, hashtags : ::std::vec::Vec < ::std::string::String >,
-    contact_info : LinkedinUserProfileContactInfo, birthdate :
+    LinkedinUserProfile { new(provider_id : String, headline : String, websites : Vec <
+    String >) fixed(object : "UserProfile", provider : "LINKEDIN") set(public_identifier
+    : String, public_profile_url : String, first_name : String, last_name : String,
+    pronoun : String, summary : String, location : String, profile_picture_url : String,
+    profile_picture_url_large : String, background_picture_url : String, hashtags : Vec <
+    String >, contact_info : LinkedinUserProfileContactInfo, birthdate :
     LinkedinUserProfileBirthdate, primary_locale : LinkedinUserProfilePrimaryLocale,
-    skills : ::std::vec::Vec < LinkedinUserProfileSkillsItem >, throttled_sections :
-    ::std::vec::Vec < ::std::string::String >) set_nullable() empty() }
+    skills : Vec < LinkedinUserProfileSkillsItem >, throttled_sections : Vec < String >)
+    set_nullable() empty() }
 );
 /// WhatsApp
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsappUserProfile {
     /// Always `UserProfile`.
-    pub object: ::std::string::String,
+    pub object: String,
     /// Always `WHATSAPP`.
-    pub provider: ::std::string::String,
-    pub id: ::std::string::String,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub phone_number: ::std::option::Option<::std::string::String>,
-    pub profile_picture_url: ::std::option::Option<::std::string::String>,
+    pub provider: String,
+    pub id: String,
+    pub name: Option<String>,
+    pub phone_number: Option<String>,
+    pub profile_picture_url: Option<String>,
 }
 crate::engine::json_object!(
     WhatsappUserProfile { 0 object : "object" req, 1 provider : "provider" req, 2 id :
@@ -2155,29 +2086,28 @@ crate::engine::json_object!(
     profile_picture_url : "profile_picture_url" opt }
 );
 crate::engine::struct_constructor!(
-    WhatsappUserProfile { new(id : ::std::string::String) fixed(object : "UserProfile",
-    provider : "WHATSAPP") set(name : ::std::string::String, phone_number :
-    ::std::string::String, profile_picture_url : ::std::string::String) set_nullable()
-    empty() }
+    WhatsappUserProfile { new(id : String) fixed(object : "UserProfile", provider :
+    "WHATSAPP") set(name : String, phone_number : String, profile_picture_url : String)
+    set_nullable() empty() }
 );
 /// Instagram
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InstagramUserProfile {
     /// Always `UserProfile`.
-    pub object: ::std::string::String,
+    pub object: String,
     /// Always `INSTAGRAM`.
-    pub provider: ::std::string::String,
-    pub provider_id: ::std::string::String,
-    pub public_identifier: ::std::string::String,
-    pub full_name: ::std::string::String,
-    pub biography: ::std::option::Option<::std::string::String>,
+    pub provider: String,
+    pub provider_id: String,
+    pub public_identifier: String,
+    pub full_name: String,
+    pub biography: Option<String>,
     pub followers_count: i32,
     pub following_count: i32,
     pub posts_count: i32,
     pub is_verified: bool,
     pub is_private: bool,
-    pub profile_picture_url: ::std::option::Option<::std::string::String>,
+    pub profile_picture_url: Option<String>,
 }
 crate::engine::json_object!(
     InstagramUserProfile { 0 object : "object" req, 1 provider : "provider" req, 2
@@ -2188,11 +2118,10 @@ crate::engine::json_object!(
     req, 11 profile_picture_url : "profile_picture_url" opt }
 );
 crate::engine::struct_constructor!(
-    InstagramUserProfile { new(provider_id : ::std::string::String, public_identifier :
-    ::std::string::String, full_name : ::std::string::String, followers_count : i32,
-    following_count : i32, posts_count : i32, is_verified : bool, is_private : bool)
-    fixed(object : "UserProfile", provider : "INSTAGRAM") set(biography :
-    ::std::string::String, profile_picture_url : ::std::string::String) set_nullable()
+    InstagramUserProfile { new(provider_id : String, public_identifier : String,
+    full_name : String, followers_count : i32, following_count : i32, posts_count : i32,
+    is_verified : bool, is_private : bool) fixed(object : "UserProfile", provider :
+    "INSTAGRAM") set(biography : String, profile_picture_url : String) set_nullable()
     empty() }
 );
 /// Telegram
@@ -2200,14 +2129,14 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct TelegramUserProfile {
     /// Always `UserProfile`.
-    pub object: ::std::string::String,
+    pub object: String,
     /// Always `TELEGRAM`.
-    pub provider: ::std::string::String,
-    pub provider_id: ::std::string::String,
-    pub first_name: ::std::option::Option<::std::string::String>,
-    pub last_name: ::std::option::Option<::std::string::String>,
-    pub username: ::std::option::Option<::std::string::String>,
-    pub profile_picture_url: ::std::option::Option<::std::string::String>,
+    pub provider: String,
+    pub provider_id: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub username: Option<String>,
+    pub profile_picture_url: Option<String>,
 }
 crate::engine::json_object!(
     TelegramUserProfile { 0 object : "object" req, 1 provider : "provider" req, 2
@@ -2216,26 +2145,25 @@ crate::engine::json_object!(
     "profile_picture_url" opt }
 );
 crate::engine::struct_constructor!(
-    TelegramUserProfile { new(provider_id : ::std::string::String) fixed(object :
-    "UserProfile", provider : "TELEGRAM") set(first_name : ::std::string::String,
-    last_name : ::std::string::String, username : ::std::string::String,
-    profile_picture_url : ::std::string::String) set_nullable() empty() }
+    TelegramUserProfile { new(provider_id : String) fixed(object : "UserProfile",
+    provider : "TELEGRAM") set(first_name : String, last_name : String, username :
+    String, profile_picture_url : String) set_nullable() empty() }
 );
 /// X
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TwitterUserProfile {
     /// Always `UserProfile`.
-    pub object: ::std::string::String,
+    pub object: String,
     /// Always `TWITTER`.
-    pub provider: ::std::string::String,
-    pub id: ::std::string::String,
-    pub name: ::std::string::String,
-    pub screen_name: ::std::string::String,
-    pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
-    pub followers_count: ::std::option::Option<i32>,
-    pub friends_count: ::std::option::Option<i32>,
-    pub verified: ::std::option::Option<bool>,
+    pub provider: String,
+    pub id: String,
+    pub name: String,
+    pub screen_name: String,
+    pub description: Option<Option<String>>,
+    pub followers_count: Option<i32>,
+    pub friends_count: Option<i32>,
+    pub verified: Option<bool>,
 }
 crate::engine::json_object!(
     TwitterUserProfile { 0 object : "object" req, 1 provider : "provider" req, 2 id :
@@ -2244,10 +2172,9 @@ crate::engine::json_object!(
     "friends_count" opt, 8 verified : "verified" opt }
 );
 crate::engine::struct_constructor!(
-    TwitterUserProfile { new(id : ::std::string::String, name : ::std::string::String,
-    screen_name : ::std::string::String) fixed(object : "UserProfile", provider :
-    "TWITTER") set(followers_count : i32, friends_count : i32, verified : bool)
-    set_nullable(description : ::std::string::String) empty() }
+    TwitterUserProfile { new(id : String, name : String, screen_name : String)
+    fixed(object : "UserProfile", provider : "TWITTER") set(followers_count : i32,
+    friends_count : i32, verified : bool) set_nullable(description : String) empty() }
 );
 /// Example: `{"object":"UserProfile","provider":"LINKEDIN","provider_id":"ACoAAB1234","public_identifier":"jane-doe","first_name":"Jane","last_name":"Doe","headline":"Founder at Example","websites":["https://examp...`
 #[derive(Debug, Clone, PartialEq)]
@@ -2280,7 +2207,7 @@ impl ::serde::Serialize for UserProfile {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::LinkedIn(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::WhatsApp(inner) => ::serde::Serialize::serialize(inner, serializer),
@@ -2293,21 +2220,21 @@ impl ::serde::Serialize for UserProfile {
 }
 impl UserProfile {
     /// `object`, which every known variant has; `None` for an unknown variant.
-    pub fn object(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn object(&self) -> Option<&String> {
         match self {
-            Self::LinkedIn(v) => ::std::option::Option::Some(&v.object),
-            Self::WhatsApp(v) => ::std::option::Option::Some(&v.object),
-            Self::Instagram(v) => ::std::option::Option::Some(&v.object),
-            Self::Telegram(v) => ::std::option::Option::Some(&v.object),
-            Self::X(v) => ::std::option::Option::Some(&v.object),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::LinkedIn(v) => Some(&v.object),
+            Self::WhatsApp(v) => Some(&v.object),
+            Self::Instagram(v) => Some(&v.object),
+            Self::Telegram(v) => Some(&v.object),
+            Self::X(v) => Some(&v.object),
+            Self::Unknown(_) => None,
         }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserProfile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -2322,7 +2249,7 @@ impl<'de> ::serde::Deserialize<'de> for UserProfile {
             "INSTAGRAM" => crate::engine::decode_variant(value).map(Self::Instagram),
             "TELEGRAM" => crate::engine::decode_variant(value).map(Self::Telegram),
             "TWITTER" => crate::engine::decode_variant(value).map(Self::X),
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
@@ -2334,16 +2261,16 @@ crate::engine::union_from_variants!(
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecruiterSeat {
-    pub owner_seat_id: ::std::string::String,
-    pub contract_id: ::std::string::String,
+    pub owner_seat_id: String,
+    pub contract_id: String,
 }
 crate::engine::json_object!(
     RecruiterSeat { 0 owner_seat_id : "owner_seat_id" req, 1 contract_id : "contract_id"
     req }
 );
 crate::engine::struct_constructor!(
-    RecruiterSeat { new(owner_seat_id : ::std::string::String, contract_id :
-    ::std::string::String) fixed() set() set_nullable() empty() }
+    RecruiterSeat { new(owner_seat_id : String, contract_id : String) fixed() set()
+    set_nullable() empty() }
 );
 crate::engine::string_enum! {
     pub enum SeatErrorError(Unknown) { MultipleSessions => "MULTIPLE_SESSIONS",
@@ -2361,18 +2288,17 @@ crate::engine::struct_constructor!(
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinOwnerProfileOrganizationsItem {
-    pub id: ::std::string::String,
-    pub mailbox_id: ::std::string::String,
-    pub name: ::std::string::String,
+    pub id: String,
+    pub mailbox_id: String,
+    pub name: String,
 }
 crate::engine::json_object!(
     LinkedinOwnerProfileOrganizationsItem { 0 id : "id" req, 1 mailbox_id : "mailbox_id"
     req, 2 name : "name" req }
 );
 crate::engine::struct_constructor!(
-    LinkedinOwnerProfileOrganizationsItem { new(id : ::std::string::String, mailbox_id :
-    ::std::string::String, name : ::std::string::String) fixed() set() set_nullable()
-    empty() }
+    LinkedinOwnerProfileOrganizationsItem { new(id : String, mailbox_id : String, name :
+    String) fixed() set() set_nullable() empty() }
 );
 /// The Recruiter seat, an error when it cannot be used, or `null` without one.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2406,29 +2332,29 @@ crate::engine::union_from_variants!(
 #[non_exhaustive]
 pub struct LinkedinOwnerProfile {
     /// Always `AccountOwnerProfile`.
-    pub object: ::std::string::String,
+    pub object: String,
     /// Always `LINKEDIN`.
-    pub provider: ::std::string::String,
-    pub provider_id: ::std::string::String,
-    pub entity_urn: ::std::string::String,
-    pub object_urn: ::std::string::String,
-    pub first_name: ::std::string::String,
-    pub last_name: ::std::string::String,
+    pub provider: String,
+    pub provider_id: String,
+    pub entity_urn: String,
+    pub object_urn: String,
+    pub first_name: String,
+    pub last_name: String,
     /// Null in the fixture when there is no picture.
-    pub profile_picture_url: ::std::option::Option<::std::string::String>,
-    pub public_profile_url: ::std::option::Option<::std::string::String>,
-    pub public_identifier: ::std::option::Option<::std::string::String>,
-    pub headline: ::std::option::Option<::std::string::String>,
-    pub location: ::std::option::Option<::std::string::String>,
-    pub email: ::std::string::String,
+    pub profile_picture_url: Option<String>,
+    pub public_profile_url: Option<String>,
+    pub public_identifier: Option<String>,
+    pub headline: Option<String>,
+    pub location: Option<String>,
+    pub email: String,
     pub premium: bool,
     pub open_profile: bool,
-    pub occupation: ::std::option::Option<::std::string::String>,
-    pub organizations: ::std::vec::Vec<LinkedinOwnerProfileOrganizationsItem>,
+    pub occupation: Option<String>,
+    pub organizations: Vec<LinkedinOwnerProfileOrganizationsItem>,
     /// The Recruiter seat, an error when it cannot be used, or `null` without one.
-    pub recruiter: ::std::option::Option<LinkedinOwnerProfileRecruiter>,
+    pub recruiter: Option<LinkedinOwnerProfileRecruiter>,
     /// The Sales Navigator seat, an error when it cannot be used, or `null` without one.
-    pub sales_navigator: ::std::option::Option<LinkedinOwnerProfileSalesNavigator>,
+    pub sales_navigator: Option<LinkedinOwnerProfileSalesNavigator>,
 }
 crate::engine::json_object!(
     LinkedinOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2
@@ -2442,78 +2368,71 @@ crate::engine::json_object!(
     sales_navigator : "sales_navigator" nullable }
 );
 crate::engine::struct_constructor!(
-    LinkedinOwnerProfile { new(provider_id : ::std::string::String, entity_urn :
-    ::std::string::String, object_urn : ::std::string::String, first_name :
-    ::std::string::String, last_name : ::std::string::String, email :
-    ::std::string::String, premium : bool, open_profile : bool, organizations :
-    ::std::vec::Vec < LinkedinOwnerProfileOrganizationsItem >) fixed(object :
-    "AccountOwnerProfile", provider : "LINKEDIN") set(profile_picture_url :
-    ::std::string::String, public_profile_url : ::std::string::String, public_identifier
-    : ::std::string::String, headline : ::std::string::String, location :
-    ::std::string::String, occupation : ::std::string::String, recruiter :
-    LinkedinOwnerProfileRecruiter, sales_navigator : LinkedinOwnerProfileSalesNavigator)
-    set_nullable() empty() }
+    LinkedinOwnerProfile { new(provider_id : String, entity_urn : String, object_urn :
+    String, first_name : String, last_name : String, email : String, premium : bool,
+    open_profile : bool, organizations : Vec < LinkedinOwnerProfileOrganizationsItem >)
+    fixed(object : "AccountOwnerProfile", provider : "LINKEDIN") set(profile_picture_url
+    : String, public_profile_url : String, public_identifier : String, headline : String,
+    location : String, occupation : String, recruiter : LinkedinOwnerProfileRecruiter,
+    sales_navigator : LinkedinOwnerProfileSalesNavigator) set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TelegramOwnerProfileStatus {
-    pub name: ::std::string::String,
-    pub expires: ::std::option::Option<i64>,
-    pub was_online: ::std::option::Option<i64>,
+    pub name: String,
+    pub expires: Option<i64>,
+    pub was_online: Option<i64>,
 }
 crate::engine::json_object!(
     TelegramOwnerProfileStatus { 0 name : "name" req, 1 expires : "expires" opt, 2
     was_online : "was_online" opt }
 );
 crate::engine::struct_constructor!(
-    TelegramOwnerProfileStatus { new(name : ::std::string::String) fixed() set(expires :
-    i64, was_online : i64) set_nullable() empty() }
+    TelegramOwnerProfileStatus { new(name : String) fixed() set(expires : i64, was_online
+    : i64) set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TelegramOwnerProfileRestrictionReasonItem {
-    pub platform: ::std::string::String,
-    pub reason: ::std::string::String,
-    pub text: ::std::string::String,
+    pub platform: String,
+    pub reason: String,
+    pub text: String,
 }
 crate::engine::json_object!(
     TelegramOwnerProfileRestrictionReasonItem { 0 platform : "platform" req, 1 reason :
     "reason" req, 2 text : "text" req }
 );
 crate::engine::struct_constructor!(
-    TelegramOwnerProfileRestrictionReasonItem { new(platform : ::std::string::String,
-    reason : ::std::string::String, text : ::std::string::String) fixed() set()
-    set_nullable() empty() }
+    TelegramOwnerProfileRestrictionReasonItem { new(platform : String, reason : String,
+    text : String) fixed() set() set_nullable() empty() }
 );
 /// Telegram
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TelegramOwnerProfile {
     /// Always `AccountOwnerProfile`.
-    pub object: ::std::string::String,
+    pub object: String,
     /// Always `TELEGRAM`.
-    pub provider: ::std::string::String,
-    pub provider_id: ::std::string::String,
-    pub self_: ::std::option::Option<bool>,
-    pub contact: ::std::option::Option<bool>,
-    pub mutual_contact: ::std::option::Option<bool>,
-    pub deleted: ::std::option::Option<bool>,
-    pub bot: ::std::option::Option<bool>,
-    pub verified: ::std::option::Option<bool>,
-    pub restricted: ::std::option::Option<bool>,
-    pub fake: ::std::option::Option<bool>,
-    pub premium: ::std::option::Option<bool>,
-    pub close_friend: ::std::option::Option<bool>,
-    pub first_name: ::std::option::Option<::std::string::String>,
-    pub last_name: ::std::option::Option<::std::string::String>,
-    pub username: ::std::option::Option<::std::string::String>,
-    pub phone: ::std::option::Option<::std::string::String>,
-    pub profile_picture_url: ::std::string::String,
-    pub status: ::std::option::Option<TelegramOwnerProfileStatus>,
-    pub restriction_reason: ::std::option::Option<
-        ::std::vec::Vec<TelegramOwnerProfileRestrictionReasonItem>,
-    >,
-    pub lang_code: ::std::option::Option<::std::string::String>,
+    pub provider: String,
+    pub provider_id: String,
+    pub self_: Option<bool>,
+    pub contact: Option<bool>,
+    pub mutual_contact: Option<bool>,
+    pub deleted: Option<bool>,
+    pub bot: Option<bool>,
+    pub verified: Option<bool>,
+    pub restricted: Option<bool>,
+    pub fake: Option<bool>,
+    pub premium: Option<bool>,
+    pub close_friend: Option<bool>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub username: Option<String>,
+    pub phone: Option<String>,
+    pub profile_picture_url: String,
+    pub status: Option<TelegramOwnerProfileStatus>,
+    pub restriction_reason: Option<Vec<TelegramOwnerProfileRestrictionReasonItem>>,
+    pub lang_code: Option<String>,
 }
 crate::engine::json_object!(
     TelegramOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2
@@ -2527,28 +2446,27 @@ crate::engine::json_object!(
     "lang_code" opt }
 );
 crate::engine::struct_constructor!(
-    TelegramOwnerProfile { new(provider_id : ::std::string::String, profile_picture_url :
-    ::std::string::String) fixed(object : "AccountOwnerProfile", provider : "TELEGRAM")
-    set(self_ : bool, contact : bool, mutual_contact : bool, deleted : bool, bot : bool,
-    verified : bool, restricted : bool, fake : bool, premium : bool, close_friend : bool,
-    first_name : ::std::string::String, last_name : ::std::string::String, username :
-    ::std::string::String, phone : ::std::string::String, status :
-    TelegramOwnerProfileStatus, restriction_reason : ::std::vec::Vec <
-    TelegramOwnerProfileRestrictionReasonItem >, lang_code : ::std::string::String)
-    set_nullable() empty() }
+    TelegramOwnerProfile { new(provider_id : String, profile_picture_url : String)
+    fixed(object : "AccountOwnerProfile", provider : "TELEGRAM") set(self_ : bool,
+    contact : bool, mutual_contact : bool, deleted : bool, bot : bool, verified : bool,
+    restricted : bool, fake : bool, premium : bool, close_friend : bool, first_name :
+    String, last_name : String, username : String, phone : String, status :
+    TelegramOwnerProfileStatus, restriction_reason : Vec <
+    TelegramOwnerProfileRestrictionReasonItem >, lang_code : String) set_nullable()
+    empty() }
 );
 /// X
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TwitterOwnerProfile {
     /// Always `AccountOwnerProfile`.
-    pub object: ::std::string::String,
+    pub object: String,
     /// Always `TWITTER`.
-    pub provider: ::std::string::String,
-    pub id: ::std::string::String,
-    pub name: ::std::string::String,
-    pub screen_name: ::std::string::String,
-    pub profile_image_url_https: ::std::option::Option<::std::string::String>,
+    pub provider: String,
+    pub id: String,
+    pub name: String,
+    pub screen_name: String,
+    pub profile_image_url_https: Option<String>,
 }
 crate::engine::json_object!(
     TwitterOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2 id :
@@ -2556,21 +2474,20 @@ crate::engine::json_object!(
     profile_image_url_https : "profile_image_url_https" opt }
 );
 crate::engine::struct_constructor!(
-    TwitterOwnerProfile { new(id : ::std::string::String, name : ::std::string::String,
-    screen_name : ::std::string::String) fixed(object : "AccountOwnerProfile", provider :
-    "TWITTER") set(profile_image_url_https : ::std::string::String) set_nullable()
-    empty() }
+    TwitterOwnerProfile { new(id : String, name : String, screen_name : String)
+    fixed(object : "AccountOwnerProfile", provider : "TWITTER")
+    set(profile_image_url_https : String) set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GmailOwnerProfileAliasesItem {
-    pub email: ::std::string::String,
-    pub display_name: ::std::option::Option<::std::string::String>,
-    pub reply_to: ::std::option::Option<::std::string::String>,
-    pub signature: ::std::option::Option<::std::string::String>,
-    pub is_primary: ::std::option::Option<bool>,
-    pub is_default: ::std::option::Option<bool>,
-    pub verification_status: ::std::option::Option<::std::string::String>,
+    pub email: String,
+    pub display_name: Option<String>,
+    pub reply_to: Option<String>,
+    pub signature: Option<String>,
+    pub is_primary: Option<bool>,
+    pub is_default: Option<bool>,
+    pub verification_status: Option<String>,
 }
 crate::engine::json_object!(
     GmailOwnerProfileAliasesItem { 0 email : "email" req, 1 display_name : "display_name"
@@ -2579,10 +2496,9 @@ crate::engine::json_object!(
     "verification_status" opt }
 );
 crate::engine::struct_constructor!(
-    GmailOwnerProfileAliasesItem { new(email : ::std::string::String) fixed()
-    set(display_name : ::std::string::String, reply_to : ::std::string::String, signature
-    : ::std::string::String, is_primary : bool, is_default : bool, verification_status :
-    ::std::string::String) set_nullable() empty() }
+    GmailOwnerProfileAliasesItem { new(email : String) fixed() set(display_name : String,
+    reply_to : String, signature : String, is_primary : bool, is_default : bool,
+    verification_status : String) set_nullable() empty() }
 );
 /// Gmail
 ///
@@ -2591,14 +2507,14 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct GmailOwnerProfile {
     /// Always `AccountOwnerProfile`.
-    pub object: ::std::string::String,
+    pub object: String,
     /// Always `GMAIL`.
-    pub provider: ::std::string::String,
-    pub email: ::std::string::String,
-    pub messages_total: ::std::option::Option<i64>,
-    pub threads_total: ::std::option::Option<i64>,
-    pub allowed_scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub aliases: ::std::option::Option<::std::vec::Vec<GmailOwnerProfileAliasesItem>>,
+    pub provider: String,
+    pub email: String,
+    pub messages_total: Option<i64>,
+    pub threads_total: Option<i64>,
+    pub allowed_scope: Option<Vec<String>>,
+    pub aliases: Option<Vec<GmailOwnerProfileAliasesItem>>,
 }
 crate::engine::json_object!(
     GmailOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2 email :
@@ -2607,10 +2523,10 @@ crate::engine::json_object!(
     }
 );
 crate::engine::struct_constructor!(
-    GmailOwnerProfile { new(email : ::std::string::String) fixed(object :
-    "AccountOwnerProfile", provider : "GMAIL") set(messages_total : i64, threads_total :
-    i64, allowed_scope : ::std::vec::Vec < ::std::string::String >, aliases :
-    ::std::vec::Vec < GmailOwnerProfileAliasesItem >) set_nullable() empty() }
+    GmailOwnerProfile { new(email : String) fixed(object : "AccountOwnerProfile",
+    provider : "GMAIL") set(messages_total : i64, threads_total : i64, allowed_scope :
+    Vec < String >, aliases : Vec < GmailOwnerProfileAliasesItem >) set_nullable()
+    empty() }
 );
 /// Outlook
 ///
@@ -2619,22 +2535,18 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct OutlookOwnerProfile {
     /// Always `AccountOwnerProfile`.
-    pub object: ::std::string::String,
+    pub object: String,
     /// Always `OUTLOOK`.
-    pub provider: ::std::string::String,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub email: ::std::string::String,
-    pub display_name: ::std::option::Option<::std::string::String>,
-    pub given_name: ::std::option::Option<::std::option::Option<::std::string::String>>,
-    pub surname: ::std::option::Option<::std::option::Option<::std::string::String>>,
-    pub user_principal_name: ::std::option::Option<::std::string::String>,
-    pub job_title: ::std::option::Option<::std::option::Option<::std::string::String>>,
-    pub mobile_phone: ::std::option::Option<
-        ::std::option::Option<::std::string::String>,
-    >,
-    pub preferred_language: ::std::option::Option<
-        ::std::option::Option<::std::string::String>,
-    >,
+    pub provider: String,
+    pub id: Option<String>,
+    pub email: String,
+    pub display_name: Option<String>,
+    pub given_name: Option<Option<String>>,
+    pub surname: Option<Option<String>>,
+    pub user_principal_name: Option<String>,
+    pub job_title: Option<Option<String>>,
+    pub mobile_phone: Option<Option<String>>,
+    pub preferred_language: Option<Option<String>>,
 }
 crate::engine::json_object!(
     OutlookOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2 id :
@@ -2644,32 +2556,30 @@ crate::engine::json_object!(
     "mobile_phone" double, 10 preferred_language : "preferred_language" double }
 );
 crate::engine::struct_constructor!(
-    OutlookOwnerProfile { new(email : ::std::string::String) fixed(object :
-    "AccountOwnerProfile", provider : "OUTLOOK") set(id : ::std::string::String,
-    display_name : ::std::string::String, user_principal_name : ::std::string::String)
-    set_nullable(given_name : ::std::string::String, surname : ::std::string::String,
-    job_title : ::std::string::String, mobile_phone : ::std::string::String,
-    preferred_language : ::std::string::String) empty() }
+    OutlookOwnerProfile { new(email : String) fixed(object : "AccountOwnerProfile",
+    provider : "OUTLOOK") set(id : String, display_name : String, user_principal_name :
+    String) set_nullable(given_name : String, surname : String, job_title : String,
+    mobile_phone : String, preferred_language : String) empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MailServer {
-    pub username: ::std::string::String,
-    pub host: ::std::string::String,
+    pub username: String,
+    pub host: String,
     pub port: i64,
 }
 crate::engine::json_object!(
     MailServer { 0 username : "username" req, 1 host : "host" req, 2 port : "port" req }
 );
 crate::engine::struct_constructor!(
-    MailServer { new(username : ::std::string::String, host : ::std::string::String, port
-    : i64) fixed() set() set_nullable() empty() }
+    MailServer { new(username : String, host : String, port : i64) fixed() set()
+    set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ImapOwnerProfileConnectionParams {
-    pub imap: ::std::option::Option<MailServer>,
-    pub smtp: ::std::option::Option<MailServer>,
+    pub imap: Option<MailServer>,
+    pub smtp: Option<MailServer>,
 }
 crate::engine::json_object!(
     ImapOwnerProfileConnectionParams { 0 imap : "imap" opt, 1 smtp : "smtp" opt }
@@ -2685,10 +2595,10 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct ImapOwnerProfile {
     /// Always `AccountOwnerProfile`.
-    pub object: ::std::string::String,
+    pub object: String,
     /// Always `IMAP`.
-    pub provider: ::std::string::String,
-    pub connection_params: ::std::option::Option<ImapOwnerProfileConnectionParams>,
+    pub provider: String,
+    pub connection_params: Option<ImapOwnerProfileConnectionParams>,
 }
 crate::engine::json_object!(
     ImapOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2
@@ -2741,7 +2651,7 @@ impl ::serde::Serialize for AccountOwnerProfile {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::LinkedIn(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::Telegram(inner) => ::serde::Serialize::serialize(inner, serializer),
@@ -2755,22 +2665,22 @@ impl ::serde::Serialize for AccountOwnerProfile {
 }
 impl AccountOwnerProfile {
     /// `object`, which every known variant has; `None` for an unknown variant.
-    pub fn object(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn object(&self) -> Option<&String> {
         match self {
-            Self::LinkedIn(v) => ::std::option::Option::Some(&v.object),
-            Self::Telegram(v) => ::std::option::Option::Some(&v.object),
-            Self::X(v) => ::std::option::Option::Some(&v.object),
-            Self::Gmail(v) => ::std::option::Option::Some(&v.object),
-            Self::Outlook(v) => ::std::option::Option::Some(&v.object),
-            Self::Imap(v) => ::std::option::Option::Some(&v.object),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::LinkedIn(v) => Some(&v.object),
+            Self::Telegram(v) => Some(&v.object),
+            Self::X(v) => Some(&v.object),
+            Self::Gmail(v) => Some(&v.object),
+            Self::Outlook(v) => Some(&v.object),
+            Self::Imap(v) => Some(&v.object),
+            Self::Unknown(_) => None,
         }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AccountOwnerProfile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -2786,7 +2696,7 @@ impl<'de> ::serde::Deserialize<'de> for AccountOwnerProfile {
             "GMAIL" => crate::engine::decode_variant(value).map(Self::Gmail),
             "OUTLOOK" => crate::engine::decode_variant(value).map(Self::Outlook),
             "IMAP" => crate::engine::decode_variant(value).map(Self::Imap),
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
@@ -2803,10 +2713,10 @@ crate::engine::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PictureSettingsLayout {
-    pub bottom_left: ::std::option::Option<Point>,
-    pub bottom_right: ::std::option::Option<Point>,
-    pub top_left: ::std::option::Option<Point>,
-    pub top_right: ::std::option::Option<Point>,
+    pub bottom_left: Option<Point>,
+    pub bottom_right: Option<Point>,
+    pub top_left: Option<Point>,
+    pub top_right: Option<Point>,
 }
 crate::engine::json_object!(
     PictureSettingsLayout { 0 bottom_left : "bottomLeft" opt, 1 bottom_right :
@@ -2819,12 +2729,12 @@ crate::engine::struct_constructor!(
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PictureSettings {
-    pub filter: ::std::option::Option<PictureSettingsFilter>,
-    pub layout: ::std::option::Option<PictureSettingsLayout>,
-    pub contrast: ::std::option::Option<f64>,
-    pub vignette: ::std::option::Option<f64>,
-    pub saturation: ::std::option::Option<f64>,
-    pub brightness: ::std::option::Option<f64>,
+    pub filter: Option<PictureSettingsFilter>,
+    pub layout: Option<PictureSettingsLayout>,
+    pub contrast: Option<f64>,
+    pub vignette: Option<f64>,
+    pub saturation: Option<f64>,
+    pub brightness: Option<f64>,
 }
 crate::engine::json_object!(
     PictureSettings { 0 filter : "filter" opt, 1 layout : "layout" opt, 2 contrast :
@@ -2864,7 +2774,7 @@ crate::engine::string_enum! {
 #[non_exhaustive]
 pub struct ProfilePositionEditSeniority {
     pub start_date: MonthOfYear,
-    pub end_date: ::std::option::Option<MonthOfYear>,
+    pub end_date: Option<MonthOfYear>,
 }
 crate::engine::json_object!(
     ProfilePositionEditSeniority { 0 start_date : "start_date" req, 1 end_date :
@@ -2888,18 +2798,18 @@ crate::engine::string_enum! {
 #[non_exhaustive]
 pub struct ProfilePositionEdit {
     /// The position to edit; leave out to add one.
-    pub id: ::std::option::Option<::std::string::String>,
-    pub notify_network: ::std::option::Option<bool>,
-    pub role: ::std::option::Option<::std::string::String>,
-    pub employment_type: ::std::option::Option<::std::string::String>,
-    pub company: ::std::option::Option<::std::string::String>,
-    pub location: ::std::option::Option<::std::string::String>,
-    pub presence: ::std::option::Option<ProfilePositionEditPresence>,
-    pub seniority: ::std::option::Option<ProfilePositionEditSeniority>,
-    pub description: ::std::option::Option<::std::string::String>,
-    pub source_of_hire: ::std::option::Option<ProfilePositionEditSourceOfHire>,
+    pub id: Option<String>,
+    pub notify_network: Option<bool>,
+    pub role: Option<String>,
+    pub employment_type: Option<String>,
+    pub company: Option<String>,
+    pub location: Option<String>,
+    pub presence: Option<ProfilePositionEditPresence>,
+    pub seniority: Option<ProfilePositionEditSeniority>,
+    pub description: Option<String>,
+    pub source_of_hire: Option<ProfilePositionEditSourceOfHire>,
     /// Repeats the key once per skill (`experience[skills]=…`).
-    pub skills: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub skills: Option<Vec<String>>,
 }
 crate::engine::json_object!(
     ProfilePositionEdit { 0 id : "id" opt, 1 notify_network : "notify_network" opt, 2
@@ -2909,12 +2819,11 @@ crate::engine::json_object!(
     "source_of_hire" opt, 10 skills : "skills" opt }
 );
 crate::engine::struct_constructor!(
-    ProfilePositionEdit { new() fixed() set(id : ::std::string::String, notify_network :
-    bool, role : ::std::string::String, employment_type : ::std::string::String, company
-    : ::std::string::String, location : ::std::string::String, presence :
+    ProfilePositionEdit { new() fixed() set(id : String, notify_network : bool, role :
+    String, employment_type : String, company : String, location : String, presence :
     ProfilePositionEditPresence, seniority : ProfilePositionEditSeniority, description :
-    ::std::string::String, source_of_hire : ProfilePositionEditSourceOfHire, skills :
-    ::std::vec::Vec < ::std::string::String >) set_nullable() empty() }
+    String, source_of_hire : ProfilePositionEditSourceOfHire, skills : Vec < String >)
+    set_nullable() empty() }
 );
 /// Adds a school, or edits the one named by `id`. The fixture's add shape requires
 /// `school`; its edit shape requires only `id` and repeats the position fields, which reads
@@ -2925,17 +2834,17 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct ProfileSchoolEdit {
     /// The entry to edit; leave out to add one.
-    pub id: ::std::option::Option<::std::string::String>,
-    pub notify_network: ::std::option::Option<bool>,
-    pub school: ::std::option::Option<::std::string::String>,
-    pub degree: ::std::option::Option<::std::string::String>,
-    pub grade: ::std::option::Option<::std::string::String>,
-    pub field_of_study: ::std::option::Option<::std::string::String>,
-    pub activities: ::std::option::Option<::std::string::String>,
-    pub description: ::std::option::Option<::std::string::String>,
-    pub start_date: ::std::option::Option<MonthOfYear>,
-    pub end_date: ::std::option::Option<MonthOfYear>,
-    pub skills: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub id: Option<String>,
+    pub notify_network: Option<bool>,
+    pub school: Option<String>,
+    pub degree: Option<String>,
+    pub grade: Option<String>,
+    pub field_of_study: Option<String>,
+    pub activities: Option<String>,
+    pub description: Option<String>,
+    pub start_date: Option<MonthOfYear>,
+    pub end_date: Option<MonthOfYear>,
+    pub skills: Option<Vec<String>>,
 }
 crate::engine::json_object!(
     ProfileSchoolEdit { 0 id : "id" opt, 1 notify_network : "notify_network" opt, 2
@@ -2945,28 +2854,26 @@ crate::engine::json_object!(
     skills : "skills" opt }
 );
 crate::engine::struct_constructor!(
-    ProfileSchoolEdit { new() fixed() set(id : ::std::string::String, notify_network :
-    bool, school : ::std::string::String, degree : ::std::string::String, grade :
-    ::std::string::String, field_of_study : ::std::string::String, activities :
-    ::std::string::String, description : ::std::string::String, start_date : MonthOfYear,
-    end_date : MonthOfYear, skills : ::std::vec::Vec < ::std::string::String >)
-    set_nullable() empty() }
+    ProfileSchoolEdit { new() fixed() set(id : String, notify_network : bool, school :
+    String, degree : String, grade : String, field_of_study : String, activities :
+    String, description : String, start_date : MonthOfYear, end_date : MonthOfYear,
+    skills : Vec < String >) set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserRelation {
     /// Always `UserRelation`.
-    pub object: ::std::string::String,
-    pub first_name: ::std::string::String,
-    pub last_name: ::std::string::String,
-    pub headline: ::std::string::String,
-    pub public_identifier: ::std::string::String,
-    pub public_profile_url: ::std::string::String,
+    pub object: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub headline: String,
+    pub public_identifier: String,
+    pub public_profile_url: String,
     pub created_at: UnixMillis,
-    pub member_id: ::std::string::String,
-    pub member_urn: ::std::string::String,
-    pub connection_urn: ::std::string::String,
-    pub profile_picture_url: ::std::option::Option<::std::string::String>,
+    pub member_id: String,
+    pub member_urn: String,
+    pub connection_urn: String,
+    pub profile_picture_url: Option<String>,
 }
 crate::engine::json_object!(
     UserRelation { 0 object : "object" req, 1 first_name : "first_name" req, 2 last_name
@@ -2977,28 +2884,26 @@ crate::engine::json_object!(
     "profile_picture_url" opt }
 );
 crate::engine::struct_constructor!(
-    UserRelation { new(first_name : ::std::string::String, last_name :
-    ::std::string::String, headline : ::std::string::String, public_identifier :
-    ::std::string::String, public_profile_url : ::std::string::String, created_at :
-    UnixMillis, member_id : ::std::string::String, member_urn : ::std::string::String,
-    connection_urn : ::std::string::String) fixed(object : "UserRelation")
-    set(profile_picture_url : ::std::string::String) set_nullable() empty() }
+    UserRelation { new(first_name : String, last_name : String, headline : String,
+    public_identifier : String, public_profile_url : String, created_at : UnixMillis,
+    member_id : String, member_urn : String, connection_urn : String) fixed(object :
+    "UserRelation") set(profile_picture_url : String) set_nullable() empty() }
 );
 /// Example: `{"object":"UserRelationsList","items":[{"object":"UserRelation","first_name":"John","last_name":"Roe","headline":"Engineer","public_identifier":"john-roe","public_profile_url":"https://www.linkedin.co...`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserRelationsList {
     /// Always `UserRelationsList`.
-    pub object: ::std::string::String,
-    pub items: ::std::vec::Vec<UserRelation>,
-    pub cursor: ::std::option::Option<ResponseCursor>,
+    pub object: String,
+    pub items: Vec<UserRelation>,
+    pub cursor: Option<ResponseCursor>,
 }
 crate::engine::json_object!(
     UserRelationsList { 0 object : "object" req, 1 items : "items" req, 2 cursor :
     "cursor" nullable }
 );
 crate::engine::struct_constructor!(
-    UserRelationsList { new(items : ::std::vec::Vec < UserRelation >) fixed(object :
+    UserRelationsList { new(items : Vec < UserRelation >) fixed(object :
     "UserRelationsList") set(cursor : ResponseCursor) set_nullable() empty() }
 );
 /// LinkedIn
@@ -3006,14 +2911,14 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct LinkedinFollower {
     /// Always `UserFollower`.
-    pub object: ::std::string::String,
-    pub id: ::std::string::String,
-    pub urn: ::std::string::String,
-    pub name: ::std::string::String,
-    pub headline: ::std::string::String,
-    pub profile_url: ::std::string::String,
-    pub profile_picture_url: ::std::option::Option<::std::string::String>,
-    pub profile_picture_url_large: ::std::option::Option<::std::string::String>,
+    pub object: String,
+    pub id: String,
+    pub urn: String,
+    pub name: String,
+    pub headline: String,
+    pub profile_url: String,
+    pub profile_picture_url: Option<String>,
+    pub profile_picture_url_large: Option<String>,
 }
 crate::engine::json_object!(
     LinkedinFollower { 0 object : "object" req, 1 id : "id" req, 2 urn : "urn" req, 3
@@ -3022,23 +2927,21 @@ crate::engine::json_object!(
     "profile_picture_url_large" opt }
 );
 crate::engine::struct_constructor!(
-    LinkedinFollower { new(id : ::std::string::String, urn : ::std::string::String, name
-    : ::std::string::String, headline : ::std::string::String, profile_url :
-    ::std::string::String) fixed(object : "UserFollower") set(profile_picture_url :
-    ::std::string::String, profile_picture_url_large : ::std::string::String)
-    set_nullable() empty() }
+    LinkedinFollower { new(id : String, urn : String, name : String, headline : String,
+    profile_url : String) fixed(object : "UserFollower") set(profile_picture_url :
+    String, profile_picture_url_large : String) set_nullable() empty() }
 );
 /// Instagram
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InstagramFollower {
     /// Always `UserFollower`.
-    pub object: ::std::string::String,
-    pub id: ::std::string::String,
-    pub messaging_id: ::std::string::String,
-    pub username: ::std::string::String,
-    pub name: ::std::string::String,
-    pub profile_picture_url: ::std::option::Option<::std::string::String>,
+    pub object: String,
+    pub id: String,
+    pub messaging_id: String,
+    pub username: String,
+    pub name: String,
+    pub profile_picture_url: Option<String>,
     pub is_private: bool,
     pub is_verified: bool,
 }
@@ -3049,11 +2952,9 @@ crate::engine::json_object!(
     is_verified : "is_verified" req }
 );
 crate::engine::struct_constructor!(
-    InstagramFollower { new(id : ::std::string::String, messaging_id :
-    ::std::string::String, username : ::std::string::String, name :
-    ::std::string::String, is_private : bool, is_verified : bool) fixed(object :
-    "UserFollower") set(profile_picture_url : ::std::string::String) set_nullable()
-    empty() }
+    InstagramFollower { new(id : String, messaging_id : String, username : String, name :
+    String, is_private : bool, is_verified : bool) fixed(object : "UserFollower")
+    set(profile_picture_url : String) set_nullable() empty() }
 );
 /// A follower. No field tells the two variants apart, so no discriminator is declared; they differ by their required fields.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3075,16 +2976,16 @@ crate::engine::union_from_variants!(
 #[non_exhaustive]
 pub struct UserFollowersList {
     /// Always `UserFollowersList`.
-    pub object: ::std::string::String,
-    pub items: ::std::vec::Vec<UserFollower>,
-    pub cursor: ::std::option::Option<ResponseCursor>,
+    pub object: String,
+    pub items: Vec<UserFollower>,
+    pub cursor: Option<ResponseCursor>,
 }
 crate::engine::json_object!(
     UserFollowersList { 0 object : "object" req, 1 items : "items" req, 2 cursor :
     "cursor" nullable }
 );
 crate::engine::struct_constructor!(
-    UserFollowersList { new(items : ::std::vec::Vec < UserFollower >) fixed(object :
+    UserFollowersList { new(items : Vec < UserFollower >) fixed(object :
     "UserFollowersList") set(cursor : ResponseCursor) set_nullable() empty() }
 );
 /// Example: `{"provider_id":"ACoAAB5678","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","message":"Hello John, we met at the Lyon meetup last week."}`
@@ -3092,46 +2993,45 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct SendInvitationRequest {
     /// On Instagram the provider id or the username; a messaging id is refused.
-    pub provider_id: ::std::string::String,
-    pub account_id: ::std::string::String,
+    pub provider_id: String,
+    pub account_id: String,
     /// Needed by LinkedIn for some profiles.
-    pub user_email: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
+    pub user_email: Option<String>,
+    pub message: Option<String>,
 }
 crate::engine::json_object!(
     SendInvitationRequest { 0 provider_id : "provider_id" req, 1 account_id :
     "account_id" req, 2 user_email : "user_email" opt, 3 message : "message" opt }
 );
 crate::engine::struct_constructor!(
-    SendInvitationRequest { new(provider_id : ::std::string::String, account_id :
-    ::std::string::String) fixed() set(user_email : ::std::string::String, message :
-    ::std::string::String) set_nullable() empty() }
+    SendInvitationRequest { new(provider_id : String, account_id : String) fixed()
+    set(user_email : String, message : String) set_nullable() empty() }
 );
 /// Example: `{"object":"UserInvitationSent","invitation_id":"7199300123456789504","usage":50}`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserInvitationSent {
     /// Always `UserInvitationSent`.
-    pub object: ::std::string::String,
-    pub invitation_id: ::std::string::String,
+    pub object: String,
+    pub invitation_id: String,
     /// Share of the weekly quota used, reported at 50, 75, 90 and 95.
-    pub usage: ::std::option::Option<i32>,
+    pub usage: Option<i32>,
 }
 crate::engine::json_object!(
     UserInvitationSent { 0 object : "object" req, 1 invitation_id : "invitation_id" req,
     2 usage : "usage" opt }
 );
 crate::engine::struct_constructor!(
-    UserInvitationSent { new(invitation_id : ::std::string::String) fixed(object :
-    "UserInvitationSent") set(usage : i32) set_nullable() empty() }
+    UserInvitationSent { new(invitation_id : String) fixed(object : "UserInvitationSent")
+    set(usage : i32) set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InvitationBaseInviter {
-    pub inviter_name: ::std::option::Option<::std::string::String>,
-    pub inviter_id: ::std::option::Option<::std::string::String>,
-    pub inviter_public_identifier: ::std::option::Option<::std::string::String>,
-    pub inviter_description: ::std::option::Option<::std::string::String>,
+    pub inviter_name: Option<String>,
+    pub inviter_id: Option<String>,
+    pub inviter_public_identifier: Option<String>,
+    pub inviter_description: Option<String>,
 }
 crate::engine::json_object!(
     InvitationBaseInviter { 0 inviter_name : "inviter_name" opt, 1 inviter_id :
@@ -3139,42 +3039,41 @@ crate::engine::json_object!(
     inviter_description : "inviter_description" opt }
 );
 crate::engine::struct_constructor!(
-    InvitationBaseInviter { new() fixed() set(inviter_name : ::std::string::String,
-    inviter_id : ::std::string::String, inviter_public_identifier :
-    ::std::string::String, inviter_description : ::std::string::String) set_nullable()
+    InvitationBaseInviter { new() fixed() set(inviter_name : String, inviter_id : String,
+    inviter_public_identifier : String, inviter_description : String) set_nullable()
     empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InvitationBaseSpecifics {
     /// Always `LINKEDIN`.
-    pub provider: ::std::string::String,
-    pub shared_secret: ::std::string::String,
+    pub provider: String,
+    pub shared_secret: String,
 }
 crate::engine::json_object!(
     InvitationBaseSpecifics { 0 provider : "provider" req, 1 shared_secret :
     "shared_secret" req }
 );
 crate::engine::struct_constructor!(
-    InvitationBaseSpecifics { new(shared_secret : ::std::string::String) fixed(provider :
-    "LINKEDIN") set() set_nullable() empty() }
+    InvitationBaseSpecifics { new(shared_secret : String) fixed(provider : "LINKEDIN")
+    set() set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InvitationBase {
-    pub object: ::std::string::String,
+    pub object: String,
     pub id: UniqueId,
-    pub invited_user: ::std::option::Option<::std::string::String>,
-    pub invited_user_id: ::std::option::Option<::std::string::String>,
-    pub invited_user_public_id: ::std::option::Option<::std::string::String>,
-    pub invited_user_description: ::std::option::Option<::std::string::String>,
+    pub invited_user: Option<String>,
+    pub invited_user_id: Option<String>,
+    pub invited_user_public_id: Option<String>,
+    pub invited_user_description: Option<String>,
     /// The provider's raw date text.
-    pub date: ::std::string::String,
+    pub date: String,
     /// An ISO 8601 instant in UTC; null in the fixture when the provider's date text could not be read.
-    pub parsed_datetime: ::std::option::Option<crate::engine::Timestamp>,
-    pub invitation_text: ::std::option::Option<::std::string::String>,
-    pub inviter: ::std::option::Option<InvitationBaseInviter>,
-    pub specifics: ::std::option::Option<InvitationBaseSpecifics>,
+    pub parsed_datetime: Option<crate::engine::Timestamp>,
+    pub invitation_text: Option<String>,
+    pub inviter: Option<InvitationBaseInviter>,
+    pub specifics: Option<InvitationBaseSpecifics>,
 }
 crate::engine::json_object!(
     InvitationBase { 0 object : "object" req, 1 id : "id" req, 2 invited_user :
@@ -3185,29 +3084,27 @@ crate::engine::json_object!(
     nullable, 9 inviter : "inviter" opt, 10 specifics : "specifics" opt }
 );
 crate::engine::struct_constructor!(
-    InvitationBase { new(object : ::std::string::String, id : UniqueId, date :
-    ::std::string::String) fixed() set(invited_user : ::std::string::String,
-    invited_user_id : ::std::string::String, invited_user_public_id :
-    ::std::string::String, invited_user_description : ::std::string::String,
-    parsed_datetime : crate ::engine::Timestamp, invitation_text : ::std::string::String,
-    inviter : InvitationBaseInviter, specifics : InvitationBaseSpecifics) set_nullable()
-    empty() }
+    InvitationBase { new(object : String, id : UniqueId, date : String) fixed()
+    set(invited_user : String, invited_user_id : String, invited_user_public_id : String,
+    invited_user_description : String, parsed_datetime : crate ::engine::Timestamp,
+    invitation_text : String, inviter : InvitationBaseInviter, specifics :
+    InvitationBaseSpecifics) set_nullable() empty() }
 );
 /// Example: `{"object":"InvitationList","items":[{"object":"InvitationSent","id":"inv_01HXYZ","invited_user":"John Roe","invited_user_id":"ACoAAB5678","invited_user_public_id":"john-roe","invited_user_description"...`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InvitationSentList {
     /// Always `InvitationList`.
-    pub object: ::std::string::String,
-    pub items: ::std::vec::Vec<InvitationBase>,
-    pub cursor: ::std::option::Option<ResponseCursor>,
+    pub object: String,
+    pub items: Vec<InvitationBase>,
+    pub cursor: Option<ResponseCursor>,
 }
 crate::engine::json_object!(
     InvitationSentList { 0 object : "object" req, 1 items : "items" req, 2 cursor :
     "cursor" nullable }
 );
 crate::engine::struct_constructor!(
-    InvitationSentList { new(items : ::std::vec::Vec < InvitationBase >) fixed(object :
+    InvitationSentList { new(items : Vec < InvitationBase >) fixed(object :
     "InvitationList") set(cursor : ResponseCursor) set_nullable() empty() }
 );
 /// Example: `{"object":"InvitationList","items":[{"object":"InvitationReceived","id":"inv_01HXZA","invited_user":"Jane Doe","invited_user_id":"ACoAAB1234","invited_user_public_id":"jane-doe","invited_user_descript...`
@@ -3215,17 +3112,17 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct InvitationReceivedList {
     /// Always `InvitationList`.
-    pub object: ::std::string::String,
-    pub items: ::std::vec::Vec<InvitationBase>,
-    pub cursor: ::std::option::Option<ResponseCursor>,
+    pub object: String,
+    pub items: Vec<InvitationBase>,
+    pub cursor: Option<ResponseCursor>,
 }
 crate::engine::json_object!(
     InvitationReceivedList { 0 object : "object" req, 1 items : "items" req, 2 cursor :
     "cursor" nullable }
 );
 crate::engine::struct_constructor!(
-    InvitationReceivedList { new(items : ::std::vec::Vec < InvitationBase >) fixed(object
-    : "InvitationList") set(cursor : ResponseCursor) set_nullable() empty() }
+    InvitationReceivedList { new(items : Vec < InvitationBase >) fixed(object :
+    "InvitationList") set(cursor : ResponseCursor) set_nullable() empty() }
 );
 crate::engine::string_enum! {
     pub enum LinkedinInvitationAnswerAction(Unknown) { Accept => "accept", Decline =>
@@ -3236,8 +3133,8 @@ crate::engine::string_enum! {
 #[non_exhaustive]
 pub struct LinkedinInvitationAnswer {
     /// Always `LINKEDIN`.
-    pub provider: ::std::string::String,
-    pub shared_secret: ::std::string::String,
+    pub provider: String,
+    pub shared_secret: String,
     pub account_id: UniqueId,
     pub action: LinkedinInvitationAnswerAction,
 }
@@ -3246,16 +3143,16 @@ crate::engine::json_object!(
     "shared_secret" req, 2 account_id : "account_id" req, 3 action : "action" req }
 );
 crate::engine::struct_constructor!(
-    LinkedinInvitationAnswer { new(shared_secret : ::std::string::String, account_id :
-    UniqueId, action : LinkedinInvitationAnswerAction) fixed(provider : "LINKEDIN") set()
-    set_nullable() empty() }
+    LinkedinInvitationAnswer { new(shared_secret : String, account_id : UniqueId, action
+    : LinkedinInvitationAnswerAction) fixed(provider : "LINKEDIN") set() set_nullable()
+    empty() }
 );
 /// Instagram
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InstagramInvitationAnswer {
     /// Always `INSTAGRAM`.
-    pub provider: ::std::string::String,
+    pub provider: String,
     pub account_id: UniqueId,
     pub action: LinkedinInvitationAnswerAction,
 }
@@ -3287,7 +3184,7 @@ impl ::serde::Serialize for HandleInvitationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::LinkedIn(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::Instagram(inner) => ::serde::Serialize::serialize(inner, serializer),
@@ -3297,26 +3194,26 @@ impl ::serde::Serialize for HandleInvitationRequest {
 }
 impl HandleInvitationRequest {
     /// `account_id`, which every known variant has; `None` for an unknown variant.
-    pub fn account_id(&self) -> ::std::option::Option<&UniqueId> {
+    pub fn account_id(&self) -> Option<&UniqueId> {
         match self {
-            Self::LinkedIn(v) => ::std::option::Option::Some(&v.account_id),
-            Self::Instagram(v) => ::std::option::Option::Some(&v.account_id),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::LinkedIn(v) => Some(&v.account_id),
+            Self::Instagram(v) => Some(&v.account_id),
+            Self::Unknown(_) => None,
         }
     }
     /// `action`, which every known variant has; `None` for an unknown variant.
-    pub fn action(&self) -> ::std::option::Option<&LinkedinInvitationAnswerAction> {
+    pub fn action(&self) -> Option<&LinkedinInvitationAnswerAction> {
         match self {
-            Self::LinkedIn(v) => ::std::option::Option::Some(&v.action),
-            Self::Instagram(v) => ::std::option::Option::Some(&v.action),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::LinkedIn(v) => Some(&v.action),
+            Self::Instagram(v) => Some(&v.action),
+            Self::Unknown(_) => None,
         }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for HandleInvitationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -3328,7 +3225,7 @@ impl<'de> ::serde::Deserialize<'de> for HandleInvitationRequest {
         match tag.as_str() {
             "LINKEDIN" => crate::engine::decode_variant(value).map(Self::LinkedIn),
             "INSTAGRAM" => crate::engine::decode_variant(value).map(Self::Instagram),
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
@@ -3345,7 +3242,7 @@ crate::engine::string_enum! {
 #[non_exhaustive]
 pub struct UserInvitationHandled {
     /// Always `UserInvitationHandled`.
-    pub object: ::std::string::String,
+    pub object: String,
     pub status: UserInvitationHandledStatus,
 }
 crate::engine::json_object!(
@@ -3358,11 +3255,11 @@ crate::engine::struct_constructor!(
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClassicPeopleSearchAdvancedKeywords {
-    pub first_name: ::std::option::Option<::std::string::String>,
-    pub last_name: ::std::option::Option<::std::string::String>,
-    pub title: ::std::option::Option<::std::string::String>,
-    pub company: ::std::option::Option<::std::string::String>,
-    pub school: ::std::option::Option<::std::string::String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub title: Option<String>,
+    pub company: Option<String>,
+    pub school: Option<String>,
 }
 crate::engine::json_object!(
     ClassicPeopleSearchAdvancedKeywords { 0 first_name : "first_name" opt, 1 last_name :
@@ -3370,32 +3267,31 @@ crate::engine::json_object!(
     "school" opt }
 );
 crate::engine::struct_constructor!(
-    ClassicPeopleSearchAdvancedKeywords { new() fixed() set(first_name :
-    ::std::string::String, last_name : ::std::string::String, title :
-    ::std::string::String, company : ::std::string::String, school :
-    ::std::string::String) set_nullable() empty() }
+    ClassicPeopleSearchAdvancedKeywords { new() fixed() set(first_name : String,
+    last_name : String, title : String, company : String, school : String) set_nullable()
+    empty() }
 );
 /// Classic people
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClassicPeopleSearch {
     /// Always `classic`.
-    pub api: ::std::string::String,
+    pub api: String,
     /// Always `people`.
-    pub category: ::std::string::String,
-    pub keywords: ::std::option::Option<::std::string::String>,
-    pub industry: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub profile_language: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub network_distance: ::std::option::Option<::std::vec::Vec<i32>>,
-    pub company: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub past_company: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub school: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub service: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub connections_of: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub followers_of: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub open_to: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub advanced_keywords: ::std::option::Option<ClassicPeopleSearchAdvancedKeywords>,
+    pub category: String,
+    pub keywords: Option<String>,
+    pub industry: Option<Vec<String>>,
+    pub location: Option<Vec<String>>,
+    pub profile_language: Option<Vec<String>>,
+    pub network_distance: Option<Vec<i32>>,
+    pub company: Option<Vec<String>>,
+    pub past_company: Option<Vec<String>>,
+    pub school: Option<Vec<String>>,
+    pub service: Option<Vec<String>>,
+    pub connections_of: Option<Vec<String>>,
+    pub followers_of: Option<Vec<String>>,
+    pub open_to: Option<Vec<String>>,
+    pub advanced_keywords: Option<ClassicPeopleSearchAdvancedKeywords>,
 }
 crate::engine::json_object!(
     ClassicPeopleSearch { 0 api : "api" req, 1 category : "category" req, 2 keywords :
@@ -3408,22 +3304,18 @@ crate::engine::json_object!(
 );
 crate::engine::struct_constructor!(
     ClassicPeopleSearch { new() fixed(api : "classic", category : "people") set(keywords
-    : ::std::string::String, industry : ::std::vec::Vec < ::std::string::String >,
-    location : ::std::vec::Vec < ::std::string::String >, profile_language :
-    ::std::vec::Vec < ::std::string::String >, network_distance : ::std::vec::Vec < i32
-    >, company : ::std::vec::Vec < ::std::string::String >, past_company :
-    ::std::vec::Vec < ::std::string::String >, school : ::std::vec::Vec <
-    ::std::string::String >, service : ::std::vec::Vec < ::std::string::String >,
-    connections_of : ::std::vec::Vec < ::std::string::String >, followers_of :
-    ::std::vec::Vec < ::std::string::String >, open_to : ::std::vec::Vec <
-    ::std::string::String >, advanced_keywords : ClassicPeopleSearchAdvancedKeywords)
-    set_nullable() empty() }
+    : String, industry : Vec < String >, location : Vec < String >, profile_language :
+    Vec < String >, network_distance : Vec < i32 >, company : Vec < String >,
+    past_company : Vec < String >, school : Vec < String >, service : Vec < String >,
+    connections_of : Vec < String >, followers_of : Vec < String >, open_to : Vec <
+    String >, advanced_keywords : ClassicPeopleSearchAdvancedKeywords) set_nullable()
+    empty() }
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClassicCompanySearchHeadcountItem {
-    pub min: ::std::option::Option<i64>,
-    pub max: ::std::option::Option<i64>,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
 }
 crate::engine::json_object!(
     ClassicCompanySearchHeadcountItem { 0 min : "min" opt, 1 max : "max" opt }
@@ -3437,17 +3329,15 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct ClassicCompanySearch {
     /// Always `classic`.
-    pub api: ::std::string::String,
+    pub api: String,
     /// Always `companies`.
-    pub category: ::std::string::String,
-    pub keywords: ::std::option::Option<::std::string::String>,
-    pub industry: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub has_job_offers: ::std::option::Option<bool>,
-    pub headcount: ::std::option::Option<
-        ::std::vec::Vec<ClassicCompanySearchHeadcountItem>,
-    >,
-    pub network_distance: ::std::option::Option<::std::vec::Vec<i32>>,
+    pub category: String,
+    pub keywords: Option<String>,
+    pub industry: Option<Vec<String>>,
+    pub location: Option<Vec<String>>,
+    pub has_job_offers: Option<bool>,
+    pub headcount: Option<Vec<ClassicCompanySearchHeadcountItem>>,
+    pub network_distance: Option<Vec<i32>>,
 }
 crate::engine::json_object!(
     ClassicCompanySearch { 0 api : "api" req, 1 category : "category" req, 2 keywords :
@@ -3457,11 +3347,9 @@ crate::engine::json_object!(
 );
 crate::engine::struct_constructor!(
     ClassicCompanySearch { new() fixed(api : "classic", category : "companies")
-    set(keywords : ::std::string::String, industry : ::std::vec::Vec <
-    ::std::string::String >, location : ::std::vec::Vec < ::std::string::String >,
-    has_job_offers : bool, headcount : ::std::vec::Vec <
-    ClassicCompanySearchHeadcountItem >, network_distance : ::std::vec::Vec < i32 >)
-    set_nullable() empty() }
+    set(keywords : String, industry : Vec < String >, location : Vec < String >,
+    has_job_offers : bool, headcount : Vec < ClassicCompanySearchHeadcountItem >,
+    network_distance : Vec < i32 >) set_nullable() empty() }
 );
 crate::engine::string_enum! {
     pub enum ClassicPostSearchSortBy(Unknown) { Relevance => "relevance", Date => "date",
@@ -3479,11 +3367,11 @@ crate::engine::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClassicPostSearchPostedBy {
-    pub member: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub company: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub me: ::std::option::Option<bool>,
-    pub first_connections: ::std::option::Option<bool>,
-    pub people_you_follow: ::std::option::Option<bool>,
+    pub member: Option<Vec<String>>,
+    pub company: Option<Vec<String>>,
+    pub me: Option<bool>,
+    pub first_connections: Option<bool>,
+    pub people_you_follow: Option<bool>,
 }
 crate::engine::json_object!(
     ClassicPostSearchPostedBy { 0 member : "member" opt, 1 company : "company" opt, 2 me
@@ -3491,55 +3379,53 @@ crate::engine::json_object!(
     "people_you_follow" opt }
 );
 crate::engine::struct_constructor!(
-    ClassicPostSearchPostedBy { new() fixed() set(member : ::std::vec::Vec <
-    ::std::string::String >, company : ::std::vec::Vec < ::std::string::String >, me :
-    bool, first_connections : bool, people_you_follow : bool) set_nullable() empty() }
+    ClassicPostSearchPostedBy { new() fixed() set(member : Vec < String >, company : Vec
+    < String >, me : bool, first_connections : bool, people_you_follow : bool)
+    set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClassicPostSearchMentioning {
-    pub member: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub company: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub member: Option<Vec<String>>,
+    pub company: Option<Vec<String>>,
 }
 crate::engine::json_object!(
     ClassicPostSearchMentioning { 0 member : "member" opt, 1 company : "company" opt }
 );
 crate::engine::struct_constructor!(
-    ClassicPostSearchMentioning { new() fixed() set(member : ::std::vec::Vec <
-    ::std::string::String >, company : ::std::vec::Vec < ::std::string::String >)
-    set_nullable() empty() }
+    ClassicPostSearchMentioning { new() fixed() set(member : Vec < String >, company :
+    Vec < String >) set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ClassicPostSearchAuthor {
-    pub industry: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub company: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub keywords: ::std::option::Option<::std::string::String>,
+    pub industry: Option<Vec<String>>,
+    pub company: Option<Vec<String>>,
+    pub keywords: Option<String>,
 }
 crate::engine::json_object!(
     ClassicPostSearchAuthor { 0 industry : "industry" opt, 1 company : "company" opt, 2
     keywords : "keywords" opt }
 );
 crate::engine::struct_constructor!(
-    ClassicPostSearchAuthor { new() fixed() set(industry : ::std::vec::Vec <
-    ::std::string::String >, company : ::std::vec::Vec < ::std::string::String >,
-    keywords : ::std::string::String) set_nullable() empty() }
+    ClassicPostSearchAuthor { new() fixed() set(industry : Vec < String >, company : Vec
+    < String >, keywords : String) set_nullable() empty() }
 );
 /// Classic posts
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClassicPostSearch {
     /// Always `classic`.
-    pub api: ::std::string::String,
+    pub api: String,
     /// Always `posts`.
-    pub category: ::std::string::String,
-    pub keywords: ::std::option::Option<::std::string::String>,
-    pub sort_by: ::std::option::Option<ClassicPostSearchSortBy>,
-    pub date_posted: ::std::option::Option<ClassicPostSearchDatePosted>,
-    pub content_type: ::std::option::Option<ClassicPostSearchContentType>,
-    pub posted_by: ::std::option::Option<ClassicPostSearchPostedBy>,
-    pub mentioning: ::std::option::Option<ClassicPostSearchMentioning>,
-    pub author: ::std::option::Option<ClassicPostSearchAuthor>,
+    pub category: String,
+    pub keywords: Option<String>,
+    pub sort_by: Option<ClassicPostSearchSortBy>,
+    pub date_posted: Option<ClassicPostSearchDatePosted>,
+    pub content_type: Option<ClassicPostSearchContentType>,
+    pub posted_by: Option<ClassicPostSearchPostedBy>,
+    pub mentioning: Option<ClassicPostSearchMentioning>,
+    pub author: Option<ClassicPostSearchAuthor>,
 }
 crate::engine::json_object!(
     ClassicPostSearch { 0 api : "api" req, 1 category : "category" req, 2 keywords :
@@ -3549,22 +3435,22 @@ crate::engine::json_object!(
 );
 crate::engine::struct_constructor!(
     ClassicPostSearch { new() fixed(api : "classic", category : "posts") set(keywords :
-    ::std::string::String, sort_by : ClassicPostSearchSortBy, date_posted :
-    ClassicPostSearchDatePosted, content_type : ClassicPostSearchContentType, posted_by :
-    ClassicPostSearchPostedBy, mentioning : ClassicPostSearchMentioning, author :
-    ClassicPostSearchAuthor) set_nullable() empty() }
+    String, sort_by : ClassicPostSearchSortBy, date_posted : ClassicPostSearchDatePosted,
+    content_type : ClassicPostSearchContentType, posted_by : ClassicPostSearchPostedBy,
+    mentioning : ClassicPostSearchMentioning, author : ClassicPostSearchAuthor)
+    set_nullable() empty() }
 );
 /// Classic jobs
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClassicJobSearch {
     /// Always `classic`.
-    pub api: ::std::string::String,
+    pub api: String,
     /// Always `jobs`.
-    pub category: ::std::string::String,
-    pub keywords: ::std::option::Option<::std::string::String>,
-    pub sort_by: ::std::option::Option<ClassicPostSearchSortBy>,
-    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub category: String,
+    pub keywords: Option<String>,
+    pub sort_by: Option<ClassicPostSearchSortBy>,
+    pub location: Option<Vec<String>>,
 }
 crate::engine::json_object!(
     ClassicJobSearch { 0 api : "api" req, 1 category : "category" req, 2 keywords :
@@ -3572,8 +3458,8 @@ crate::engine::json_object!(
 );
 crate::engine::struct_constructor!(
     ClassicJobSearch { new() fixed(api : "classic", category : "jobs") set(keywords :
-    ::std::string::String, sort_by : ClassicPostSearchSortBy, location : ::std::vec::Vec
-    < ::std::string::String >) set_nullable() empty() }
+    String, sort_by : ClassicPostSearchSortBy, location : Vec < String >) set_nullable()
+    empty() }
 );
 /// Sales Navigator people
 ///
@@ -3582,15 +3468,12 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct SalesNavigatorPeopleSearch {
     /// Always `sales_navigator`.
-    pub api: ::std::string::String,
+    pub api: String,
     /// Always `people`.
-    pub category: ::std::string::String,
-    pub keywords: ::std::option::Option<::std::string::String>,
+    pub category: String,
+    pub keywords: Option<String>,
     /// Properties beyond the declared ones.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 crate::engine::json_object!(
     SalesNavigatorPeopleSearch { 0 api : "api" req, 1 category : "category" req, 2
@@ -3598,8 +3481,7 @@ crate::engine::json_object!(
 );
 crate::engine::struct_constructor!(
     SalesNavigatorPeopleSearch { new() fixed(api : "sales_navigator", category :
-    "people") set(keywords : ::std::string::String) set_nullable()
-    empty(additional_properties) }
+    "people") set(keywords : String) set_nullable() empty(additional_properties) }
 );
 /// Sales Navigator companies
 ///
@@ -3608,15 +3490,12 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct SalesNavigatorCompanySearch {
     /// Always `sales_navigator`.
-    pub api: ::std::string::String,
+    pub api: String,
     /// Always `companies`.
-    pub category: ::std::string::String,
-    pub keywords: ::std::option::Option<::std::string::String>,
+    pub category: String,
+    pub keywords: Option<String>,
     /// Properties beyond the declared ones.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 crate::engine::json_object!(
     SalesNavigatorCompanySearch { 0 api : "api" req, 1 category : "category" req, 2
@@ -3624,8 +3503,7 @@ crate::engine::json_object!(
 );
 crate::engine::struct_constructor!(
     SalesNavigatorCompanySearch { new() fixed(api : "sales_navigator", category :
-    "companies") set(keywords : ::std::string::String) set_nullable()
-    empty(additional_properties) }
+    "companies") set(keywords : String) set_nullable() empty(additional_properties) }
 );
 /// Recruiter people
 ///
@@ -3634,15 +3512,12 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct RecruiterPeopleSearch {
     /// Always `recruiter`.
-    pub api: ::std::string::String,
+    pub api: String,
     /// Always `people`.
-    pub category: ::std::string::String,
-    pub keywords: ::std::option::Option<::std::string::String>,
+    pub category: String,
+    pub keywords: Option<String>,
     /// Properties beyond the declared ones.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 crate::engine::json_object!(
     RecruiterPeopleSearch { 0 api : "api" req, 1 category : "category" req, 2 keywords :
@@ -3650,29 +3525,28 @@ crate::engine::json_object!(
 );
 crate::engine::struct_constructor!(
     RecruiterPeopleSearch { new() fixed(api : "recruiter", category : "people")
-    set(keywords : ::std::string::String) set_nullable() empty(additional_properties) }
+    set(keywords : String) set_nullable() empty(additional_properties) }
 );
 /// From a LinkedIn URL
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UrlSearch {
     /// A search URL copied from LinkedIn.
-    pub url: ::std::string::String,
+    pub url: String,
 }
 crate::engine::json_object!(UrlSearch { 0 url : "url" req });
 crate::engine::struct_constructor!(
-    UrlSearch { new(url : ::std::string::String) fixed() set() set_nullable() empty() }
+    UrlSearch { new(url : String) fixed() set() set_nullable() empty() }
 );
 /// Next page
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CursorSearch {
-    pub cursor: ::std::string::String,
+    pub cursor: String,
 }
 crate::engine::json_object!(CursorSearch { 0 cursor : "cursor" req });
 crate::engine::struct_constructor!(
-    CursorSearch { new(cursor : ::std::string::String) fixed() set() set_nullable()
-    empty() }
+    CursorSearch { new(cursor : String) fixed() set() set_nullable() empty() }
 );
 /// The search to run. Variants are keyed by the pair `api` + `category` (or by the presence of
 /// `url` or `cursor`); no single field tells them apart, so no discriminator is declared.
@@ -3726,21 +3600,16 @@ crate::engine::string_enum! {
 #[non_exhaustive]
 pub struct SearchResultItem {
     /// Always `SearchResult`.
-    pub object: ::std::option::Option<::std::string::String>,
-    pub type_: ::std::option::Option<SearchResultItemType>,
-    pub id: ::std::string::String,
-    pub name: ::std::option::Option<::std::option::Option<::std::string::String>>,
-    pub public_identifier: ::std::option::Option<
-        ::std::option::Option<::std::string::String>,
-    >,
-    pub profile_url: ::std::option::Option<::std::option::Option<::std::string::String>>,
-    pub headline: ::std::option::Option<::std::string::String>,
-    pub location: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub object: Option<String>,
+    pub type_: Option<SearchResultItemType>,
+    pub id: String,
+    pub name: Option<Option<String>>,
+    pub public_identifier: Option<Option<String>>,
+    pub profile_url: Option<Option<String>>,
+    pub headline: Option<String>,
+    pub location: Option<Option<String>>,
     /// Properties beyond the declared ones.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 crate::engine::json_object!(
     SearchResultItem { 0 object : "object" opt, 1 type_ : "type" opt, 2 id : "id" req, 3
@@ -3749,18 +3618,17 @@ crate::engine::json_object!(
     additional(additional_properties)
 );
 crate::engine::struct_constructor!(
-    SearchResultItem { new(id : ::std::string::String) fixed() set(object :
-    ::std::string::String, type_ : SearchResultItemType, headline :
-    ::std::string::String) set_nullable(name : ::std::string::String, public_identifier :
-    ::std::string::String, profile_url : ::std::string::String, location :
-    ::std::string::String) empty(additional_properties) }
+    SearchResultItem { new(id : String) fixed() set(object : String, type_ :
+    SearchResultItemType, headline : String) set_nullable(name : String,
+    public_identifier : String, profile_url : String, location : String)
+    empty(additional_properties) }
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LinkedinSearchResultPaging {
-    pub start: ::std::option::Option<::std::option::Option<i32>>,
-    pub page_count: ::std::option::Option<i32>,
-    pub total_count: ::std::option::Option<i32>,
+    pub start: Option<Option<i32>>,
+    pub page_count: Option<i32>,
+    pub total_count: Option<i32>,
 }
 crate::engine::json_object!(
     LinkedinSearchResultPaging { 0 start : "start" double, 1 page_count : "page_count"
@@ -3777,19 +3645,19 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct LinkedinSearchResult {
     /// Always `LinkedinSearch`.
-    pub object: ::std::option::Option<::std::string::String>,
-    pub items: ::std::vec::Vec<SearchResultItem>,
-    pub cursor: ::std::option::Option<::std::option::Option<ResponseCursor>>,
-    pub paging: ::std::option::Option<LinkedinSearchResultPaging>,
+    pub object: Option<String>,
+    pub items: Vec<SearchResultItem>,
+    pub cursor: Option<Option<ResponseCursor>>,
+    pub paging: Option<LinkedinSearchResultPaging>,
 }
 crate::engine::json_object!(
     LinkedinSearchResult { 0 object : "object" opt, 1 items : "items" req, 2 cursor :
     "cursor" double, 3 paging : "paging" opt }
 );
 crate::engine::struct_constructor!(
-    LinkedinSearchResult { new(items : ::std::vec::Vec < SearchResultItem >) fixed()
-    set(object : ::std::string::String, paging : LinkedinSearchResultPaging)
-    set_nullable(cursor : ResponseCursor) empty() }
+    LinkedinSearchResult { new(items : Vec < SearchResultItem >) fixed() set(object :
+    String, paging : LinkedinSearchResultPaging) set_nullable(cursor : ResponseCursor)
+    empty() }
 );
 crate::engine::string_enum! {
     pub enum RecruiterPipelineActionAction(Unknown) { AddCandidateToPipeline =>
@@ -3804,13 +3672,13 @@ crate::engine::string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecruiterPipelineAction {
-    pub account_id: ::std::string::String,
+    pub account_id: String,
     /// Always `recruiter`.
-    pub api: ::std::string::String,
+    pub api: String,
     pub action: RecruiterPipelineActionAction,
-    pub hiring_project_id: ::std::string::String,
+    pub hiring_project_id: String,
     /// Default: `"UNCONTACTED"`
-    pub stage: ::std::option::Option<RecruiterPipelineActionStage>,
+    pub stage: Option<RecruiterPipelineActionStage>,
 }
 crate::engine::json_object!(
     RecruiterPipelineAction { 0 account_id : "account_id" req, 1 api : "api" req, 2
@@ -3818,9 +3686,9 @@ crate::engine::json_object!(
     "stage" opt }
 );
 crate::engine::struct_constructor!(
-    RecruiterPipelineAction { new(account_id : ::std::string::String, action :
-    RecruiterPipelineActionAction, hiring_project_id : ::std::string::String) fixed(api :
-    "recruiter") set(stage : RecruiterPipelineActionStage) set_nullable() empty() }
+    RecruiterPipelineAction { new(account_id : String, action :
+    RecruiterPipelineActionAction, hiring_project_id : String) fixed(api : "recruiter")
+    set(stage : RecruiterPipelineActionStage) set_nullable() empty() }
 );
 crate::engine::string_enum! {
     pub enum RecruiterRejectActionReason(Unknown) { NotMeetBasicQualifications =>
@@ -3833,32 +3701,30 @@ crate::engine::string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecruiterRejectActionRejectionNotification {
-    pub message: ::std::string::String,
-    pub send_notification_at: ::std::option::Option<UnixMillis>,
+    pub message: String,
+    pub send_notification_at: Option<UnixMillis>,
 }
 crate::engine::json_object!(
     RecruiterRejectActionRejectionNotification { 0 message : "message" req, 1
     send_notification_at : "send_notification_at" opt }
 );
 crate::engine::struct_constructor!(
-    RecruiterRejectActionRejectionNotification { new(message : ::std::string::String)
-    fixed() set(send_notification_at : UnixMillis) set_nullable() empty() }
+    RecruiterRejectActionRejectionNotification { new(message : String) fixed()
+    set(send_notification_at : UnixMillis) set_nullable() empty() }
 );
 /// Recruiter reject
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecruiterRejectAction {
-    pub account_id: ::std::string::String,
+    pub account_id: String,
     /// Always `recruiter`.
-    pub api: ::std::string::String,
+    pub api: String,
     /// Always `rejectApplicant`.
-    pub action: ::std::string::String,
-    pub hiring_project_id: ::std::string::String,
+    pub action: String,
+    pub hiring_project_id: String,
     pub reason: RecruiterRejectActionReason,
     /// Without it the rejection is silent.
-    pub rejection_notification: ::std::option::Option<
-        RecruiterRejectActionRejectionNotification,
-    >,
+    pub rejection_notification: Option<RecruiterRejectActionRejectionNotification>,
 }
 crate::engine::json_object!(
     RecruiterRejectAction { 0 account_id : "account_id" req, 1 api : "api" req, 2 action
@@ -3866,30 +3732,29 @@ crate::engine::json_object!(
     req, 5 rejection_notification : "rejection_notification" opt }
 );
 crate::engine::struct_constructor!(
-    RecruiterRejectAction { new(account_id : ::std::string::String, hiring_project_id :
-    ::std::string::String, reason : RecruiterRejectActionReason) fixed(api : "recruiter",
-    action : "rejectApplicant") set(rejection_notification :
-    RecruiterRejectActionRejectionNotification) set_nullable() empty() }
+    RecruiterRejectAction { new(account_id : String, hiring_project_id : String, reason :
+    RecruiterRejectActionReason) fixed(api : "recruiter", action : "rejectApplicant")
+    set(rejection_notification : RecruiterRejectActionRejectionNotification)
+    set_nullable() empty() }
 );
 /// Sales Navigator save lead
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SaveLeadAction {
-    pub account_id: ::std::string::String,
+    pub account_id: String,
     /// Always `sales_navigator`.
-    pub api: ::std::string::String,
+    pub api: String,
     /// Always `saveLead`.
-    pub action: ::std::string::String,
-    pub list_id: ::std::option::Option<::std::string::String>,
+    pub action: String,
+    pub list_id: Option<String>,
 }
 crate::engine::json_object!(
     SaveLeadAction { 0 account_id : "account_id" req, 1 api : "api" req, 2 action :
     "action" req, 3 list_id : "list_id" opt }
 );
 crate::engine::struct_constructor!(
-    SaveLeadAction { new(account_id : ::std::string::String) fixed(api :
-    "sales_navigator", action : "saveLead") set(list_id : ::std::string::String)
-    set_nullable() empty() }
+    SaveLeadAction { new(account_id : String) fixed(api : "sales_navigator", action :
+    "saveLead") set(list_id : String) set_nullable() empty() }
 );
 /// Keyed by `api` + `action` together, so no discriminator is declared.
 ///
@@ -3916,7 +3781,7 @@ impl ::serde::Serialize for ProfileActionRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::RecruiterPipeline(inner) => {
                 ::serde::Serialize::serialize(inner, serializer)
@@ -3933,28 +3798,28 @@ impl ::serde::Serialize for ProfileActionRequest {
 }
 impl ProfileActionRequest {
     /// `account_id`, which every known variant has; `None` for an unknown variant.
-    pub fn account_id(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn account_id(&self) -> Option<&String> {
         match self {
-            Self::RecruiterPipeline(v) => ::std::option::Option::Some(&v.account_id),
-            Self::RecruiterReject(v) => ::std::option::Option::Some(&v.account_id),
-            Self::SalesNavigatorSaveLead(v) => ::std::option::Option::Some(&v.account_id),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::RecruiterPipeline(v) => Some(&v.account_id),
+            Self::RecruiterReject(v) => Some(&v.account_id),
+            Self::SalesNavigatorSaveLead(v) => Some(&v.account_id),
+            Self::Unknown(_) => None,
         }
     }
     /// `api`, which every known variant has; `None` for an unknown variant.
-    pub fn api(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn api(&self) -> Option<&String> {
         match self {
-            Self::RecruiterPipeline(v) => ::std::option::Option::Some(&v.api),
-            Self::RecruiterReject(v) => ::std::option::Option::Some(&v.api),
-            Self::SalesNavigatorSaveLead(v) => ::std::option::Option::Some(&v.api),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::RecruiterPipeline(v) => Some(&v.api),
+            Self::RecruiterReject(v) => Some(&v.api),
+            Self::SalesNavigatorSaveLead(v) => Some(&v.api),
+            Self::Unknown(_) => None,
         }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ProfileActionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -3974,7 +3839,7 @@ impl<'de> ::serde::Deserialize<'de> for ProfileActionRequest {
             "saveLead" => {
                 crate::engine::decode_variant(value).map(Self::SalesNavigatorSaveLead)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
@@ -3987,7 +3852,7 @@ crate::engine::union_from_variants!(
 #[non_exhaustive]
 pub struct LinkedinPerformActionOnUser {
     /// Always `LinkedinPerformActionOnUser`.
-    pub object: ::std::string::String,
+    pub object: String,
     pub success: bool,
 }
 crate::engine::json_object!(
@@ -4002,10 +3867,10 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct LinkedinInmailBalance {
     /// Always `LinkedinInmailBalance`.
-    pub object: ::std::string::String,
-    pub premium: ::std::option::Option<i32>,
-    pub recruiter: ::std::option::Option<i32>,
-    pub sales_navigator: ::std::option::Option<i32>,
+    pub object: String,
+    pub premium: Option<i32>,
+    pub recruiter: Option<i32>,
+    pub sales_navigator: Option<i32>,
 }
 crate::engine::json_object!(
     LinkedinInmailBalance { 0 object : "object" req, 1 premium : "premium" nullable, 2
@@ -4019,9 +3884,9 @@ crate::engine::struct_constructor!(
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EndorseSkillRequest {
-    pub account_id: ::std::string::String,
+    pub account_id: String,
     /// The ACo/ADo id of the profile.
-    pub profile_id: ::std::string::String,
+    pub profile_id: String,
     pub skill_endorsement_id: i64,
 }
 crate::engine::json_object!(
@@ -4029,16 +3894,15 @@ crate::engine::json_object!(
     req, 2 skill_endorsement_id : "skill_endorsement_id" req }
 );
 crate::engine::struct_constructor!(
-    EndorseSkillRequest { new(account_id : ::std::string::String, profile_id :
-    ::std::string::String, skill_endorsement_id : i64) fixed() set() set_nullable()
-    empty() }
+    EndorseSkillRequest { new(account_id : String, profile_id : String,
+    skill_endorsement_id : i64) fixed() set() set_nullable() empty() }
 );
 /// Example: `{"object":"LinkedinProfileEndorse","endorsed":true}`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinProfileEndorse {
     /// Always `LinkedinProfileEndorse`.
-    pub object: ::std::string::String,
+    pub object: String,
     pub endorsed: bool,
 }
 crate::engine::json_object!(
@@ -4052,25 +3916,24 @@ crate::engine::struct_constructor!(
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IdOrText {
-    pub id: ::std::option::Option<::std::string::String>,
-    pub text: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
+    pub text: Option<String>,
 }
 crate::engine::json_object!(IdOrText { 0 id : "id" opt, 1 text : "text" opt });
 crate::engine::struct_constructor!(
-    IdOrText { new() fixed() set(id : ::std::string::String, text :
-    ::std::string::String) set_nullable() empty() }
+    IdOrText { new() fixed() set(id : String, text : String) set_nullable() empty() }
 );
 /// Numeric
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NumericQuestion {
-    pub question: ::std::string::String,
+    pub question: String,
     /// Always `numeric`.
-    pub answer_type: ::std::string::String,
-    pub position: ::std::option::Option<i64>,
-    pub must_match: ::std::option::Option<bool>,
-    pub min_expectation: ::std::option::Option<f64>,
-    pub max_expectation: ::std::option::Option<f64>,
+    pub answer_type: String,
+    pub position: Option<i64>,
+    pub must_match: Option<bool>,
+    pub min_expectation: Option<f64>,
+    pub max_expectation: Option<f64>,
 }
 crate::engine::json_object!(
     NumericQuestion { 0 question : "question" req, 1 answer_type : "answer_type" req, 2
@@ -4078,21 +3941,21 @@ crate::engine::json_object!(
     "min_expectation" opt, 5 max_expectation : "max_expectation" opt }
 );
 crate::engine::struct_constructor!(
-    NumericQuestion { new(question : ::std::string::String) fixed(answer_type :
-    "numeric") set(position : i64, must_match : bool, min_expectation : f64,
-    max_expectation : f64) set_nullable() empty() }
+    NumericQuestion { new(question : String) fixed(answer_type : "numeric") set(position
+    : i64, must_match : bool, min_expectation : f64, max_expectation : f64)
+    set_nullable() empty() }
 );
 /// Multiple choices
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChoiceQuestion {
-    pub question: ::std::string::String,
+    pub question: String,
     /// Always `multiple_choices`.
-    pub answer_type: ::std::string::String,
-    pub choices: ::std::vec::Vec<::std::string::String>,
-    pub expected_choices: ::std::vec::Vec<::std::string::String>,
-    pub position: ::std::option::Option<i64>,
-    pub must_match: ::std::option::Option<bool>,
+    pub answer_type: String,
+    pub choices: Vec<String>,
+    pub expected_choices: Vec<String>,
+    pub position: Option<i64>,
+    pub must_match: Option<bool>,
 }
 crate::engine::json_object!(
     ChoiceQuestion { 0 question : "question" req, 1 answer_type : "answer_type" req, 2
@@ -4100,10 +3963,9 @@ crate::engine::json_object!(
     "position" opt, 5 must_match : "must_match" opt }
 );
 crate::engine::struct_constructor!(
-    ChoiceQuestion { new(question : ::std::string::String, choices : ::std::vec::Vec <
-    ::std::string::String >, expected_choices : ::std::vec::Vec < ::std::string::String
-    >) fixed(answer_type : "multiple_choices") set(position : i64, must_match : bool)
-    set_nullable() empty() }
+    ChoiceQuestion { new(question : String, choices : Vec < String >, expected_choices :
+    Vec < String >) fixed(answer_type : "multiple_choices") set(position : i64,
+    must_match : bool) set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4123,7 +3985,7 @@ impl ::serde::Serialize for ScreeningQuestion {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Numeric(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::MultipleChoices(inner) => {
@@ -4135,34 +3997,34 @@ impl ::serde::Serialize for ScreeningQuestion {
 }
 impl ScreeningQuestion {
     /// `question`, which every known variant has; `None` for an unknown variant.
-    pub fn question(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn question(&self) -> Option<&String> {
         match self {
-            Self::Numeric(v) => ::std::option::Option::Some(&v.question),
-            Self::MultipleChoices(v) => ::std::option::Option::Some(&v.question),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Numeric(v) => Some(&v.question),
+            Self::MultipleChoices(v) => Some(&v.question),
+            Self::Unknown(_) => None,
         }
     }
     /// `position`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn position(&self) -> ::std::option::Option<&i64> {
+    pub fn position(&self) -> Option<&i64> {
         match self {
             Self::Numeric(v) => v.position.as_ref(),
             Self::MultipleChoices(v) => v.position.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// `must_match`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn must_match(&self) -> ::std::option::Option<&bool> {
+    pub fn must_match(&self) -> Option<&bool> {
         match self {
             Self::Numeric(v) => v.must_match.as_ref(),
             Self::MultipleChoices(v) => v.must_match.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ScreeningQuestion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -4176,7 +4038,7 @@ impl<'de> ::serde::Deserialize<'de> for ScreeningQuestion {
             "multiple_choices" => {
                 crate::engine::decode_variant(value).map(Self::MultipleChoices)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
@@ -4187,23 +4049,23 @@ crate::engine::union_from_variants!(
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecruiterProjectExistingProject {
-    pub id: ::std::string::String,
+    pub id: String,
 }
 crate::engine::json_object!(RecruiterProjectExistingProject { 0 id : "id" req });
 crate::engine::struct_constructor!(
-    RecruiterProjectExistingProject { new(id : ::std::string::String) fixed() set()
-    set_nullable() empty() }
+    RecruiterProjectExistingProject { new(id : String) fixed() set() set_nullable()
+    empty() }
 );
 /// New project
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecruiterProjectNewProject {
-    pub name: ::std::string::String,
+    pub name: String,
 }
 crate::engine::json_object!(RecruiterProjectNewProject { 0 name : "name" req });
 crate::engine::struct_constructor!(
-    RecruiterProjectNewProject { new(name : ::std::string::String) fixed() set()
-    set_nullable() empty() }
+    RecruiterProjectNewProject { new(name : String) fixed() set() set_nullable() empty()
+    }
 );
 /// The hiring project the job goes into, an existing one by id or a new one by name.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4226,8 +4088,8 @@ crate::engine::union_from_variants!(
 #[non_exhaustive]
 pub struct RecruiterApplyMethodOnLinkedIn {
     /// Always `linkedin`.
-    pub type_: ::std::string::String,
-    pub notification_email: ::std::string::String,
+    pub type_: String,
+    pub notification_email: String,
     pub resume_required: bool,
 }
 crate::engine::json_object!(
@@ -4235,23 +4097,23 @@ crate::engine::json_object!(
     "notification_email" req, 2 resume_required : "resume_required" req }
 );
 crate::engine::struct_constructor!(
-    RecruiterApplyMethodOnLinkedIn { new(notification_email : ::std::string::String,
-    resume_required : bool) fixed(type_ : "linkedin") set() set_nullable() empty() }
+    RecruiterApplyMethodOnLinkedIn { new(notification_email : String, resume_required :
+    bool) fixed(type_ : "linkedin") set() set_nullable() empty() }
 );
 /// External site
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecruiterApplyMethodExternalSite {
     /// Always `external`.
-    pub type_: ::std::string::String,
-    pub url: ::std::string::String,
+    pub type_: String,
+    pub url: String,
 }
 crate::engine::json_object!(
     RecruiterApplyMethodExternalSite { 0 type_ : "type" req, 1 url : "url" req }
 );
 crate::engine::struct_constructor!(
-    RecruiterApplyMethodExternalSite { new(url : ::std::string::String) fixed(type_ :
-    "external") set() set_nullable() empty() }
+    RecruiterApplyMethodExternalSite { new(url : String) fixed(type_ : "external") set()
+    set_nullable() empty() }
 );
 /// Where candidates apply.
 #[derive(Debug, Clone, PartialEq)]
@@ -4272,7 +4134,7 @@ impl ::serde::Serialize for RecruiterApplyMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::OnLinkedIn(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::ExternalSite(inner) => ::serde::Serialize::serialize(inner, serializer),
@@ -4283,7 +4145,7 @@ impl ::serde::Serialize for RecruiterApplyMethod {
 impl<'de> ::serde::Deserialize<'de> for RecruiterApplyMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -4295,7 +4157,7 @@ impl<'de> ::serde::Deserialize<'de> for RecruiterApplyMethod {
         match tag.as_str() {
             "linkedin" => crate::engine::decode_variant(value).map(Self::OnLinkedIn),
             "external" => crate::engine::decode_variant(value).map(Self::ExternalSite),
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
@@ -4315,9 +4177,9 @@ crate::engine::string_enum! {
 pub struct RecruiterJobCreateOptions {
     pub project: RecruiterProject,
     /// JOB_FUNCTION ids (lowercase).
-    pub functions: ::std::vec::Vec<::std::string::String>,
+    pub functions: Vec<String>,
     /// INDUSTRY ids.
-    pub industries: ::std::vec::Vec<::std::string::String>,
+    pub industries: Vec<String>,
     pub seniority: RecruiterJobCreateOptionsSeniority,
     pub apply_method: RecruiterApplyMethod,
 }
@@ -4327,29 +4189,26 @@ crate::engine::json_object!(
     "apply_method" req }
 );
 crate::engine::struct_constructor!(
-    RecruiterJobCreateOptions { new(project : RecruiterProject, functions :
-    ::std::vec::Vec < ::std::string::String >, industries : ::std::vec::Vec <
-    ::std::string::String >, seniority : RecruiterJobCreateOptionsSeniority, apply_method
-    : RecruiterApplyMethod) fixed() set() set_nullable() empty() }
+    RecruiterJobCreateOptions { new(project : RecruiterProject, functions : Vec < String
+    >, industries : Vec < String >, seniority : RecruiterJobCreateOptionsSeniority,
+    apply_method : RecruiterApplyMethod) fixed() set() set_nullable() empty() }
 );
 /// Recruiter settings of a job being edited.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecruiterJobOptions {
-    pub project_id: ::std::string::String,
-    pub functions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub industries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub skills: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub project_id: String,
+    pub functions: Option<Vec<String>>,
+    pub industries: Option<Vec<String>>,
+    pub skills: Option<Vec<String>>,
 }
 crate::engine::json_object!(
     RecruiterJobOptions { 0 project_id : "project_id" req, 1 functions : "functions" opt,
     2 industries : "industries" opt, 3 skills : "skills" opt }
 );
 crate::engine::struct_constructor!(
-    RecruiterJobOptions { new(project_id : ::std::string::String) fixed() set(functions :
-    ::std::vec::Vec < ::std::string::String >, industries : ::std::vec::Vec <
-    ::std::string::String >, skills : ::std::vec::Vec < ::std::string::String >)
-    set_nullable() empty() }
+    RecruiterJobOptions { new(project_id : String) fixed() set(functions : Vec < String
+    >, industries : Vec < String >, skills : Vec < String >) set_nullable() empty() }
 );
 crate::engine::string_enum! {
     pub enum CreateJobPostingRequestEmploymentStatus(Unknown) { FullTime => "FULL_TIME",
@@ -4360,20 +4219,18 @@ crate::engine::string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateJobPostingRequest {
-    pub account_id: ::std::string::String,
+    pub account_id: String,
     pub job_title: IdOrText,
     pub company: IdOrText,
     pub workplace: ProfilePositionEditPresence,
     /// A LOCATION id.
-    pub location: ::std::string::String,
-    pub employment_status: ::std::option::Option<
-        CreateJobPostingRequestEmploymentStatus,
-    >,
+    pub location: String,
+    pub employment_status: Option<CreateJobPostingRequestEmploymentStatus>,
     /// HTML is allowed.
-    pub description: ::std::string::String,
-    pub auto_rejection_template: ::std::option::Option<::std::string::String>,
-    pub screening_questions: ::std::option::Option<::std::vec::Vec<ScreeningQuestion>>,
-    pub recruiter: ::std::option::Option<RecruiterJobCreateOptions>,
+    pub description: String,
+    pub auto_rejection_template: Option<String>,
+    pub screening_questions: Option<Vec<ScreeningQuestion>>,
+    pub recruiter: Option<RecruiterJobCreateOptions>,
 }
 crate::engine::json_object!(
     CreateJobPostingRequest { 0 account_id : "account_id" req, 1 job_title : "job_title"
@@ -4383,30 +4240,26 @@ crate::engine::json_object!(
     screening_questions : "screening_questions" opt, 9 recruiter : "recruiter" opt }
 );
 crate::engine::struct_constructor!(
-    CreateJobPostingRequest { new(account_id : ::std::string::String, job_title :
-    IdOrText, company : IdOrText, workplace : ProfilePositionEditPresence, location :
-    ::std::string::String, description : ::std::string::String) fixed()
-    set(employment_status : CreateJobPostingRequestEmploymentStatus,
-    auto_rejection_template : ::std::string::String, screening_questions :
-    ::std::vec::Vec < ScreeningQuestion >, recruiter : RecruiterJobCreateOptions)
-    set_nullable() empty() }
+    CreateJobPostingRequest { new(account_id : String, job_title : IdOrText, company :
+    IdOrText, workplace : ProfilePositionEditPresence, location : String, description :
+    String) fixed() set(employment_status : CreateJobPostingRequestEmploymentStatus,
+    auto_rejection_template : String, screening_questions : Vec < ScreeningQuestion >,
+    recruiter : RecruiterJobCreateOptions) set_nullable() empty() }
 );
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","description":"<p>Build, run and scale our messaging pipeline.</p>"}`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EditJobPostingRequest {
-    pub account_id: ::std::string::String,
-    pub job_title: ::std::option::Option<IdOrText>,
-    pub company: ::std::option::Option<IdOrText>,
-    pub workplace: ::std::option::Option<ProfilePositionEditPresence>,
-    pub location: ::std::option::Option<::std::string::String>,
-    pub employment_status: ::std::option::Option<
-        CreateJobPostingRequestEmploymentStatus,
-    >,
-    pub description: ::std::option::Option<::std::string::String>,
+    pub account_id: String,
+    pub job_title: Option<IdOrText>,
+    pub company: Option<IdOrText>,
+    pub workplace: Option<ProfilePositionEditPresence>,
+    pub location: Option<String>,
+    pub employment_status: Option<CreateJobPostingRequestEmploymentStatus>,
+    pub description: Option<String>,
     /// Replaces the whole list.
-    pub screening_questions: ::std::option::Option<::std::vec::Vec<ScreeningQuestion>>,
-    pub recruiter: ::std::option::Option<RecruiterJobOptions>,
+    pub screening_questions: Option<Vec<ScreeningQuestion>>,
+    pub recruiter: Option<RecruiterJobOptions>,
 }
 crate::engine::json_object!(
     EditJobPostingRequest { 0 account_id : "account_id" req, 1 job_title : "job_title"
@@ -4416,11 +4269,11 @@ crate::engine::json_object!(
     "recruiter" opt }
 );
 crate::engine::struct_constructor!(
-    EditJobPostingRequest { new(account_id : ::std::string::String) fixed() set(job_title
-    : IdOrText, company : IdOrText, workplace : ProfilePositionEditPresence, location :
-    ::std::string::String, employment_status : CreateJobPostingRequestEmploymentStatus,
-    description : ::std::string::String, screening_questions : ::std::vec::Vec <
-    ScreeningQuestion >, recruiter : RecruiterJobOptions) set_nullable() empty() }
+    EditJobPostingRequest { new(account_id : String) fixed() set(job_title : IdOrText,
+    company : IdOrText, workplace : ProfilePositionEditPresence, location : String,
+    employment_status : CreateJobPostingRequestEmploymentStatus, description : String,
+    screening_questions : Vec < ScreeningQuestion >, recruiter : RecruiterJobOptions)
+    set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4440,11 +4293,9 @@ crate::engine::struct_constructor!(
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct JobPublishOptionsFree {
-    pub eligible: ::std::option::Option<bool>,
-    pub ineligible_reason: ::std::option::Option<
-        ::std::option::Option<::std::string::String>,
-    >,
-    pub estimated_monthly_applicants: ::std::option::Option<i32>,
+    pub eligible: Option<bool>,
+    pub ineligible_reason: Option<Option<String>>,
+    pub estimated_monthly_applicants: Option<i32>,
 }
 crate::engine::json_object!(
     JobPublishOptionsFree { 0 eligible : "eligible" opt, 1 ineligible_reason :
@@ -4453,16 +4304,16 @@ crate::engine::json_object!(
 );
 crate::engine::struct_constructor!(
     JobPublishOptionsFree { new() fixed() set(eligible : bool,
-    estimated_monthly_applicants : i32) set_nullable(ineligible_reason :
-    ::std::string::String) empty() }
+    estimated_monthly_applicants : i32) set_nullable(ineligible_reason : String) empty()
+    }
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct JobPublishOptionsPromoted {
-    pub estimated_monthly_applicants: ::std::option::Option<i32>,
-    pub currency: ::std::option::Option<::std::string::String>,
-    pub daily_budget: ::std::option::Option<BudgetRange>,
-    pub monthly_budget: ::std::option::Option<BudgetRange>,
+    pub estimated_monthly_applicants: Option<i32>,
+    pub currency: Option<String>,
+    pub daily_budget: Option<BudgetRange>,
+    pub monthly_budget: Option<BudgetRange>,
 }
 crate::engine::json_object!(
     JobPublishOptionsPromoted { 0 estimated_monthly_applicants :
@@ -4471,15 +4322,15 @@ crate::engine::json_object!(
 );
 crate::engine::struct_constructor!(
     JobPublishOptionsPromoted { new() fixed() set(estimated_monthly_applicants : i32,
-    currency : ::std::string::String, daily_budget : BudgetRange, monthly_budget :
-    BudgetRange) set_nullable() empty() }
+    currency : String, daily_budget : BudgetRange, monthly_budget : BudgetRange)
+    set_nullable() empty() }
 );
 /// What publishing the draft would cost and bring. The create page is cut off before its response; this follows the same operation in the vendor fixture, every field optional (the gap rule).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct JobPublishOptions {
-    pub free: ::std::option::Option<JobPublishOptionsFree>,
-    pub promoted: ::std::option::Option<JobPublishOptionsPromoted>,
+    pub free: Option<JobPublishOptionsFree>,
+    pub promoted: Option<JobPublishOptionsPromoted>,
 }
 crate::engine::json_object!(
     JobPublishOptions { 0 free : "free" opt, 1 promoted : "promoted" opt }
@@ -4493,58 +4344,57 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct LinkedinJobPostingDraftCreated {
     /// Always `LinkedinJobPostingDraftCreated`.
-    pub object: ::std::string::String,
-    pub job_id: ::std::string::String,
-    pub project_id: ::std::option::Option<::std::string::String>,
-    pub publish_options: ::std::option::Option<JobPublishOptions>,
+    pub object: String,
+    pub job_id: String,
+    pub project_id: Option<String>,
+    pub publish_options: Option<JobPublishOptions>,
 }
 crate::engine::json_object!(
     LinkedinJobPostingDraftCreated { 0 object : "object" req, 1 job_id : "job_id" req, 2
     project_id : "project_id" opt, 3 publish_options : "publish_options" opt }
 );
 crate::engine::struct_constructor!(
-    LinkedinJobPostingDraftCreated { new(job_id : ::std::string::String) fixed(object :
-    "LinkedinJobPostingDraftCreated") set(project_id : ::std::string::String,
-    publish_options : JobPublishOptions) set_nullable() empty() }
+    LinkedinJobPostingDraftCreated { new(job_id : String) fixed(object :
+    "LinkedinJobPostingDraftCreated") set(project_id : String, publish_options :
+    JobPublishOptions) set_nullable() empty() }
 );
 /// Example: `{"object":"LinkedinJobPostingEdited","job_id":"3901234567"}`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinJobPostingEdited {
     /// Always `LinkedinJobPostingEdited`.
-    pub object: ::std::string::String,
-    pub job_id: ::std::string::String,
+    pub object: String,
+    pub job_id: String,
 }
 crate::engine::json_object!(
     LinkedinJobPostingEdited { 0 object : "object" req, 1 job_id : "job_id" req }
 );
 crate::engine::struct_constructor!(
-    LinkedinJobPostingEdited { new(job_id : ::std::string::String) fixed(object :
+    LinkedinJobPostingEdited { new(job_id : String) fixed(object :
     "LinkedinJobPostingEdited") set() set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Money {
-    pub currency: ::std::string::String,
+    pub currency: String,
     pub amount: f64,
 }
 crate::engine::json_object!(
     Money { 0 currency : "currency" req, 1 amount : "amount" req }
 );
 crate::engine::struct_constructor!(
-    Money { new(currency : ::std::string::String, amount : f64) fixed() set()
-    set_nullable() empty() }
+    Money { new(currency : String, amount : f64) fixed() set() set_nullable() empty() }
 );
 /// Free
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FreeJobPublish {
-    pub account_id: ::std::string::String,
-    pub service: ::std::option::Option<JobService>,
-    pub hiring_photo_frame: ::std::option::Option<bool>,
-    pub bypass_email_verification: ::std::option::Option<bool>,
+    pub account_id: String,
+    pub service: Option<JobService>,
+    pub hiring_photo_frame: Option<bool>,
+    pub bypass_email_verification: Option<bool>,
     /// Always `FREE`.
-    pub mode: ::std::string::String,
+    pub mode: String,
 }
 crate::engine::json_object!(
     FreeJobPublish { 0 account_id : "account_id" req, 1 service : "service" opt, 2
@@ -4552,9 +4402,9 @@ crate::engine::json_object!(
     "bypass_email_verification" opt, 4 mode : "mode" req }
 );
 crate::engine::struct_constructor!(
-    FreeJobPublish { new(account_id : ::std::string::String) fixed(mode : "FREE")
-    set(service : JobService, hiring_photo_frame : bool, bypass_email_verification :
-    bool) set_nullable() empty() }
+    FreeJobPublish { new(account_id : String) fixed(mode : "FREE") set(service :
+    JobService, hiring_photo_frame : bool, bypass_email_verification : bool)
+    set_nullable() empty() }
 );
 crate::engine::string_enum! {
     #[doc = " PROMOTED_PLUS is Classic only."] pub enum PromotedJobPublishMode(Unknown) {
@@ -4604,14 +4454,14 @@ crate::engine::union_from_variants!(
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PromotedJobPublish {
-    pub account_id: ::std::string::String,
-    pub service: ::std::option::Option<JobService>,
-    pub hiring_photo_frame: ::std::option::Option<bool>,
-    pub bypass_email_verification: ::std::option::Option<bool>,
+    pub account_id: String,
+    pub service: Option<JobService>,
+    pub hiring_photo_frame: Option<bool>,
+    pub bypass_email_verification: Option<bool>,
     /// PROMOTED_PLUS is Classic only.
     pub mode: PromotedJobPublishMode,
     /// Defaults to LinkedIn's recommended budget.
-    pub budget: ::std::option::Option<PromotedJobPublishBudget>,
+    pub budget: Option<PromotedJobPublishBudget>,
 }
 crate::engine::json_object!(
     PromotedJobPublish { 0 account_id : "account_id" req, 1 service : "service" opt, 2
@@ -4619,10 +4469,9 @@ crate::engine::json_object!(
     "bypass_email_verification" opt, 4 mode : "mode" req, 5 budget : "budget" opt }
 );
 crate::engine::struct_constructor!(
-    PromotedJobPublish { new(account_id : ::std::string::String, mode :
-    PromotedJobPublishMode) fixed() set(service : JobService, hiring_photo_frame : bool,
-    bypass_email_verification : bool, budget : PromotedJobPublishBudget) set_nullable()
-    empty() }
+    PromotedJobPublish { new(account_id : String, mode : PromotedJobPublishMode) fixed()
+    set(service : JobService, hiring_photo_frame : bool, bypass_email_verification :
+    bool, budget : PromotedJobPublishBudget) set_nullable() empty() }
 );
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","mode":"FREE","service":"CLASSIC"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -4643,7 +4492,7 @@ impl ::serde::Serialize for PublishJobPostingRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Free(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::Promoted(inner) => ::serde::Serialize::serialize(inner, serializer),
@@ -4653,42 +4502,42 @@ impl ::serde::Serialize for PublishJobPostingRequest {
 }
 impl PublishJobPostingRequest {
     /// `account_id`, which every known variant has; `None` for an unknown variant.
-    pub fn account_id(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn account_id(&self) -> Option<&String> {
         match self {
-            Self::Free(v) => ::std::option::Option::Some(&v.account_id),
-            Self::Promoted(v) => ::std::option::Option::Some(&v.account_id),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Free(v) => Some(&v.account_id),
+            Self::Promoted(v) => Some(&v.account_id),
+            Self::Unknown(_) => None,
         }
     }
     /// `service`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn service(&self) -> ::std::option::Option<&JobService> {
+    pub fn service(&self) -> Option<&JobService> {
         match self {
             Self::Free(v) => v.service.as_ref(),
             Self::Promoted(v) => v.service.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// `hiring_photo_frame`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn hiring_photo_frame(&self) -> ::std::option::Option<&bool> {
+    pub fn hiring_photo_frame(&self) -> Option<&bool> {
         match self {
             Self::Free(v) => v.hiring_photo_frame.as_ref(),
             Self::Promoted(v) => v.hiring_photo_frame.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// `bypass_email_verification`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn bypass_email_verification(&self) -> ::std::option::Option<&bool> {
+    pub fn bypass_email_verification(&self) -> Option<&bool> {
         match self {
             Self::Free(v) => v.bypass_email_verification.as_ref(),
             Self::Promoted(v) => v.bypass_email_verification.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PublishJobPostingRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -4702,7 +4551,7 @@ impl<'de> ::serde::Deserialize<'de> for PublishJobPostingRequest {
             "PROMOTED" | "PROMOTED_PLUS" => {
                 crate::engine::decode_variant(value).map(Self::Promoted)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
@@ -4713,33 +4562,32 @@ crate::engine::union_from_variants!(
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SolveJobCheckpointRequest {
-    pub account_id: ::std::string::String,
+    pub account_id: String,
     /// The OTP code or the email-verification token.
-    pub input: ::std::string::String,
+    pub input: String,
 }
 crate::engine::json_object!(
     SolveJobCheckpointRequest { 0 account_id : "account_id" req, 1 input : "input" req }
 );
 crate::engine::struct_constructor!(
-    SolveJobCheckpointRequest { new(account_id : ::std::string::String, input :
-    ::std::string::String) fixed() set() set_nullable() empty() }
+    SolveJobCheckpointRequest { new(account_id : String, input : String) fixed() set()
+    set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinJobPostingPublished {
     /// Always `LinkedinJobPostingPublished`.
-    pub object: ::std::string::String,
+    pub object: String,
     pub job_state: JobState,
-    pub job_id: ::std::string::String,
+    pub job_id: String,
 }
 crate::engine::json_object!(
     LinkedinJobPostingPublished { 0 object : "object" req, 1 job_state : "job_state" req,
     2 job_id : "job_id" req }
 );
 crate::engine::struct_constructor!(
-    LinkedinJobPostingPublished { new(job_state : JobState, job_id :
-    ::std::string::String) fixed(object : "LinkedinJobPostingPublished") set()
-    set_nullable() empty() }
+    LinkedinJobPostingPublished { new(job_state : JobState, job_id : String) fixed(object
+    : "LinkedinJobPostingPublished") set() set_nullable() empty() }
 );
 crate::engine::string_enum! {
     pub enum LinkedinJobPostingPublishCheckpointType(Unknown) { EmailVerification =>
@@ -4749,9 +4597,9 @@ crate::engine::string_enum! {
 #[non_exhaustive]
 pub struct LinkedinJobPostingPublishCheckpoint {
     /// Always `LinkedinJobPostingPublishCheckpoint`.
-    pub object: ::std::string::String,
+    pub object: String,
     pub type_: LinkedinJobPostingPublishCheckpointType,
-    pub job_id: ::std::string::String,
+    pub job_id: String,
 }
 crate::engine::json_object!(
     LinkedinJobPostingPublishCheckpoint { 0 object : "object" req, 1 type_ : "type" req,
@@ -4759,8 +4607,8 @@ crate::engine::json_object!(
 );
 crate::engine::struct_constructor!(
     LinkedinJobPostingPublishCheckpoint { new(type_ :
-    LinkedinJobPostingPublishCheckpointType, job_id : ::std::string::String) fixed(object
-    : "LinkedinJobPostingPublishCheckpoint") set() set_nullable() empty() }
+    LinkedinJobPostingPublishCheckpointType, job_id : String) fixed(object :
+    "LinkedinJobPostingPublishCheckpoint") set() set_nullable() empty() }
 );
 /// Example: `{"object":"LinkedinJobPostingPublished","job_state":"active","job_id":"3901234567"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -4777,7 +4625,7 @@ impl ::serde::Serialize for JobPublishResult {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::LinkedinJobPostingPublished(inner) => {
                 ::serde::Serialize::serialize(inner, serializer)
@@ -4791,22 +4639,18 @@ impl ::serde::Serialize for JobPublishResult {
 }
 impl JobPublishResult {
     /// `job_id`, which every known variant has; `None` for an unknown variant.
-    pub fn job_id(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn job_id(&self) -> Option<&String> {
         match self {
-            Self::LinkedinJobPostingPublished(v) => {
-                ::std::option::Option::Some(&v.job_id)
-            }
-            Self::LinkedinJobPostingPublishCheckpoint(v) => {
-                ::std::option::Option::Some(&v.job_id)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::LinkedinJobPostingPublished(v) => Some(&v.job_id),
+            Self::LinkedinJobPostingPublishCheckpoint(v) => Some(&v.job_id),
+            Self::Unknown(_) => None,
         }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for JobPublishResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -4824,7 +4668,7 @@ impl<'de> ::serde::Deserialize<'de> for JobPublishResult {
                 crate::engine::decode_variant(value)
                     .map(Self::LinkedinJobPostingPublishCheckpoint)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
@@ -4835,8 +4679,8 @@ crate::engine::union_from_variants!(
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct YearMonth {
-    pub year: ::std::option::Option<i64>,
-    pub month: ::std::option::Option<i64>,
+    pub year: Option<i64>,
+    pub month: Option<i64>,
 }
 crate::engine::json_object!(YearMonth { 0 year : "year" opt, 1 month : "month" opt });
 crate::engine::struct_constructor!(
@@ -4845,29 +4689,28 @@ crate::engine::struct_constructor!(
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinJobApplicantContactInfo {
-    pub email_addresses: ::std::vec::Vec<::std::string::String>,
-    pub phone_numbers: ::std::vec::Vec<::std::string::String>,
+    pub email_addresses: Vec<String>,
+    pub phone_numbers: Vec<String>,
 }
 crate::engine::json_object!(
     LinkedinJobApplicantContactInfo { 0 email_addresses : "email_addresses" req, 1
     phone_numbers : "phone_numbers" req }
 );
 crate::engine::struct_constructor!(
-    LinkedinJobApplicantContactInfo { new(email_addresses : ::std::vec::Vec <
-    ::std::string::String >, phone_numbers : ::std::vec::Vec < ::std::string::String >)
-    fixed() set() set_nullable() empty() }
+    LinkedinJobApplicantContactInfo { new(email_addresses : Vec < String >, phone_numbers
+    : Vec < String >) fixed() set() set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinJobApplicantWorkExperienceItem {
-    pub company: ::std::string::String,
-    pub company_id: ::std::option::Option<::std::string::String>,
-    pub position: ::std::string::String,
-    pub location: ::std::option::Option<::std::string::String>,
-    pub description: ::std::option::Option<::std::string::String>,
-    pub picture_url: ::std::option::Option<::std::string::String>,
-    pub start: ::std::option::Option<YearMonth>,
-    pub end: ::std::option::Option<YearMonth>,
+    pub company: String,
+    pub company_id: Option<String>,
+    pub position: String,
+    pub location: Option<String>,
+    pub description: Option<String>,
+    pub picture_url: Option<String>,
+    pub start: Option<YearMonth>,
+    pub end: Option<YearMonth>,
 }
 crate::engine::json_object!(
     LinkedinJobApplicantWorkExperienceItem { 0 company : "company" req, 1 company_id :
@@ -4876,22 +4719,21 @@ crate::engine::json_object!(
     nullable, 7 end : "end" nullable }
 );
 crate::engine::struct_constructor!(
-    LinkedinJobApplicantWorkExperienceItem { new(company : ::std::string::String,
-    position : ::std::string::String) fixed() set(company_id : ::std::string::String,
-    location : ::std::string::String, description : ::std::string::String, picture_url :
-    ::std::string::String, start : YearMonth, end : YearMonth) set_nullable() empty() }
+    LinkedinJobApplicantWorkExperienceItem { new(company : String, position : String)
+    fixed() set(company_id : String, location : String, description : String, picture_url
+    : String, start : YearMonth, end : YearMonth) set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinJobApplicantEducationItem {
-    pub school: ::std::string::String,
-    pub school_id: ::std::option::Option<::std::string::String>,
-    pub degree: ::std::option::Option<::std::string::String>,
-    pub description: ::std::option::Option<::std::string::String>,
-    pub field_of_study: ::std::option::Option<::std::string::String>,
-    pub picture_url: ::std::option::Option<::std::string::String>,
-    pub start: ::std::option::Option<YearMonth>,
-    pub end: ::std::option::Option<YearMonth>,
+    pub school: String,
+    pub school_id: Option<String>,
+    pub degree: Option<String>,
+    pub description: Option<String>,
+    pub field_of_study: Option<String>,
+    pub picture_url: Option<String>,
+    pub start: Option<YearMonth>,
+    pub end: Option<YearMonth>,
 }
 crate::engine::json_object!(
     LinkedinJobApplicantEducationItem { 0 school : "school" req, 1 school_id :
@@ -4900,49 +4742,47 @@ crate::engine::json_object!(
     "start" nullable, 7 end : "end" nullable }
 );
 crate::engine::struct_constructor!(
-    LinkedinJobApplicantEducationItem { new(school : ::std::string::String) fixed()
-    set(school_id : ::std::string::String, degree : ::std::string::String, description :
-    ::std::string::String, field_of_study : ::std::string::String, picture_url :
-    ::std::string::String, start : YearMonth, end : YearMonth) set_nullable() empty() }
+    LinkedinJobApplicantEducationItem { new(school : String) fixed() set(school_id :
+    String, degree : String, description : String, field_of_study : String, picture_url :
+    String, start : YearMonth, end : YearMonth) set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LinkedinJobApplicantScreeningQuestionsItem {
-    pub question: ::std::option::Option<::std::string::String>,
-    pub answers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub success: ::std::option::Option<bool>,
+    pub question: Option<String>,
+    pub answers: Option<Vec<String>>,
+    pub success: Option<bool>,
 }
 crate::engine::json_object!(
     LinkedinJobApplicantScreeningQuestionsItem { 0 question : "question" opt, 1 answers :
     "answers" opt, 2 success : "success" opt }
 );
 crate::engine::struct_constructor!(
-    LinkedinJobApplicantScreeningQuestionsItem { new() fixed() set(question :
-    ::std::string::String, answers : ::std::vec::Vec < ::std::string::String >, success :
-    bool) set_nullable() empty() }
+    LinkedinJobApplicantScreeningQuestionsItem { new() fixed() set(question : String,
+    answers : Vec < String >, success : bool) set_nullable() empty() }
 );
 /// Example: `{"object":"LinkedinJobApplicant","id":"appl_01HXYZ","profile_id":"ACoAAB5678","public_identifier":"john-roe","public_profile_url":"https://www.linkedin.com/in/john-roe","name":"John Roe","location":"P...`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinJobApplicant {
     /// Always `LinkedinJobApplicant`.
-    pub object: ::std::string::String,
-    pub id: ::std::string::String,
-    pub profile_id: ::std::string::String,
-    pub public_identifier: ::std::string::String,
-    pub public_profile_url: ::std::string::String,
-    pub name: ::std::string::String,
-    pub location: ::std::string::String,
-    pub headline: ::std::string::String,
-    pub profile_picture_url: ::std::option::Option<::std::string::String>,
+    pub object: String,
+    pub id: String,
+    pub profile_id: String,
+    pub public_identifier: String,
+    pub public_profile_url: String,
+    pub name: String,
+    pub location: String,
+    pub headline: String,
+    pub profile_picture_url: Option<String>,
     pub applied_at: UnixMillis,
     pub rating: ApplicantRating,
-    pub email_address: ::std::option::Option<::std::string::String>,
-    pub phone_number: ::std::option::Option<::std::string::String>,
-    pub contact_info: ::std::option::Option<LinkedinJobApplicantContactInfo>,
-    pub work_experience: ::std::vec::Vec<LinkedinJobApplicantWorkExperienceItem>,
-    pub education: ::std::vec::Vec<LinkedinJobApplicantEducationItem>,
-    pub screening_questions: ::std::vec::Vec<LinkedinJobApplicantScreeningQuestionsItem>,
+    pub email_address: Option<String>,
+    pub phone_number: Option<String>,
+    pub contact_info: Option<LinkedinJobApplicantContactInfo>,
+    pub work_experience: Vec<LinkedinJobApplicantWorkExperienceItem>,
+    pub education: Vec<LinkedinJobApplicantEducationItem>,
+    pub screening_questions: Vec<LinkedinJobApplicantScreeningQuestionsItem>,
 }
 crate::engine::json_object!(
     LinkedinJobApplicant { 0 object : "object" req, 1 id : "id" req, 2 profile_id :
@@ -4955,36 +4795,33 @@ crate::engine::json_object!(
     "education" req, 16 screening_questions : "screening_questions" req }
 );
 crate::engine::struct_constructor!(
-    LinkedinJobApplicant { new(id : ::std::string::String, profile_id :
-    ::std::string::String, public_identifier : ::std::string::String, public_profile_url
-    : ::std::string::String, name : ::std::string::String, location :
-    ::std::string::String, headline : ::std::string::String, applied_at : UnixMillis,
-    rating : ApplicantRating, work_experience : ::std::vec::Vec <
-    LinkedinJobApplicantWorkExperienceItem >, education : ::std::vec::Vec <
-    LinkedinJobApplicantEducationItem >, screening_questions : ::std::vec::Vec <
+    LinkedinJobApplicant { new(id : String, profile_id : String, public_identifier :
+    String, public_profile_url : String, name : String, location : String, headline :
+    String, applied_at : UnixMillis, rating : ApplicantRating, work_experience : Vec <
+    LinkedinJobApplicantWorkExperienceItem >, education : Vec <
+    LinkedinJobApplicantEducationItem >, screening_questions : Vec <
     LinkedinJobApplicantScreeningQuestionsItem >) fixed(object : "LinkedinJobApplicant")
-    set(profile_picture_url : ::std::string::String, email_address :
-    ::std::string::String, phone_number : ::std::string::String, contact_info :
-    LinkedinJobApplicantContactInfo) set_nullable() empty() }
+    set(profile_picture_url : String, email_address : String, phone_number : String,
+    contact_info : LinkedinJobApplicantContactInfo) set_nullable() empty() }
 );
 /// Example: `{"object":"LinkedinJobApplicantList","job_posting_id":"3901234567","items":[],"cursor":null}`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinJobApplicantList {
     /// Always `LinkedinJobApplicantList`.
-    pub object: ::std::string::String,
-    pub job_posting_id: ::std::string::String,
-    pub items: ::std::vec::Vec<LinkedinJobApplicant>,
-    pub cursor: ::std::option::Option<ResponseCursor>,
+    pub object: String,
+    pub job_posting_id: String,
+    pub items: Vec<LinkedinJobApplicant>,
+    pub cursor: Option<ResponseCursor>,
 }
 crate::engine::json_object!(
     LinkedinJobApplicantList { 0 object : "object" req, 1 job_posting_id :
     "job_posting_id" req, 2 items : "items" req, 3 cursor : "cursor" nullable }
 );
 crate::engine::struct_constructor!(
-    LinkedinJobApplicantList { new(job_posting_id : ::std::string::String, items :
-    ::std::vec::Vec < LinkedinJobApplicant >) fixed(object : "LinkedinJobApplicantList")
-    set(cursor : ResponseCursor) set_nullable() empty() }
+    LinkedinJobApplicantList { new(job_posting_id : String, items : Vec <
+    LinkedinJobApplicant >) fixed(object : "LinkedinJobApplicantList") set(cursor :
+    ResponseCursor) set_nullable() empty() }
 );
 /// -1 when muted for good, an ISO instant, or null when not muted. OpenAPI 3.0 has no null type, so the string branch carries the nullability.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4992,13 +4829,11 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub enum ChatMutedUntil {
     Integer(i64),
-    StringType(::std::string::String),
+    StringType(String),
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
-crate::engine::union_from_variants!(
-    ChatMutedUntil { Integer(i64), StringType(::std::string::String) }
-);
+crate::engine::union_from_variants!(ChatMutedUntil { Integer(i64), StringType(String) });
 crate::engine::string_enum! {
     pub enum ChatDisabledFeaturesItem(Unknown) { Reactions => "reactions", Reply =>
     "reply", }
@@ -5012,32 +4847,30 @@ crate::engine::string_enum! {
 #[non_exhaustive]
 pub struct Chat {
     /// Always `Chat`.
-    pub object: ::std::string::String,
+    pub object: String,
     pub id: UniqueId,
     pub account_id: UniqueId,
     pub account_type: ChatAccountType,
-    pub provider_id: ::std::string::String,
-    pub attendee_provider_id: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
+    pub provider_id: String,
+    pub attendee_provider_id: Option<String>,
+    pub name: Option<String>,
     /// 0 one-to-one, 1 group, 2 broadcast.
     pub type_: i32,
-    pub timestamp: ::std::option::Option<crate::engine::Timestamp>,
+    pub timestamp: Option<crate::engine::Timestamp>,
     pub unread_count: i32,
     pub archived: Flag01,
     /// -1 when muted for good, an ISO instant, or null when not muted. OpenAPI 3.0 has no null type, so the string branch carries the nullability.
-    pub muted_until: ::std::option::Option<ChatMutedUntil>,
-    pub read_only: ::std::option::Option<i32>,
-    pub disabled_features: ::std::option::Option<
-        ::std::vec::Vec<ChatDisabledFeaturesItem>,
-    >,
-    pub subject: ::std::option::Option<::std::string::String>,
-    pub organization_id: ::std::option::Option<::std::string::String>,
-    pub mailbox_id: ::std::option::Option<::std::string::String>,
-    pub content_type: ::std::option::Option<ChatContentType>,
+    pub muted_until: Option<ChatMutedUntil>,
+    pub read_only: Option<i32>,
+    pub disabled_features: Option<Vec<ChatDisabledFeaturesItem>>,
+    pub subject: Option<String>,
+    pub organization_id: Option<String>,
+    pub mailbox_id: Option<String>,
+    pub content_type: Option<ChatContentType>,
     /// Known folders are INBOX, INBOX_LINKEDIN_CLASSIC, INBOX_LINKEDIN_RECRUITER, INBOX_LINKEDIN_SALES_NAVIGATOR and INBOX_LINKEDIN_ORGANIZATION; custom folders also appear.
-    pub folder: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub pinned: ::std::option::Option<Flag01>,
-    pub last_message: ::std::option::Option<::std::option::Option<Message>>,
+    pub folder: Option<Vec<String>>,
+    pub pinned: Option<Flag01>,
+    pub last_message: Option<Option<Message>>,
 }
 crate::engine::json_object!(
     Chat { 0 object : "object" req, 1 id : "id" req, 2 account_id : "account_id" req, 3
@@ -5052,31 +4885,29 @@ crate::engine::json_object!(
 );
 crate::engine::struct_constructor!(
     Chat { new(id : UniqueId, account_id : UniqueId, account_type : ChatAccountType,
-    provider_id : ::std::string::String, type_ : i32, unread_count : i32, archived :
-    Flag01) fixed(object : "Chat") set(attendee_provider_id : ::std::string::String, name
-    : ::std::string::String, timestamp : crate ::engine::Timestamp, muted_until :
-    ChatMutedUntil, read_only : i32, disabled_features : ::std::vec::Vec <
-    ChatDisabledFeaturesItem >, subject : ::std::string::String, organization_id :
-    ::std::string::String, mailbox_id : ::std::string::String, content_type :
-    ChatContentType, folder : ::std::vec::Vec < ::std::string::String >, pinned : Flag01)
-    set_nullable(last_message : Message) empty() }
+    provider_id : String, type_ : i32, unread_count : i32, archived : Flag01)
+    fixed(object : "Chat") set(attendee_provider_id : String, name : String, timestamp :
+    crate ::engine::Timestamp, muted_until : ChatMutedUntil, read_only : i32,
+    disabled_features : Vec < ChatDisabledFeaturesItem >, subject : String,
+    organization_id : String, mailbox_id : String, content_type : ChatContentType, folder
+    : Vec < String >, pinned : Flag01) set_nullable(last_message : Message) empty() }
 );
 /// Example: `{"object":"ChatList","items":[{"object":"Chat","id":"chat_01HXYZ","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","account_type":"WHATSAPP","provider_id":"33612345678@s.whatsapp.net","name":"Jane","type...`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatList {
     /// Always `ChatList`.
-    pub object: ::std::string::String,
-    pub items: ::std::vec::Vec<Chat>,
-    pub cursor: ::std::option::Option<ResponseCursor>,
+    pub object: String,
+    pub items: Vec<Chat>,
+    pub cursor: Option<ResponseCursor>,
 }
 crate::engine::json_object!(
     ChatList { 0 object : "object" req, 1 items : "items" req, 2 cursor : "cursor"
     nullable }
 );
 crate::engine::struct_constructor!(
-    ChatList { new(items : ::std::vec::Vec < Chat >) fixed(object : "ChatList")
-    set(cursor : ResponseCursor) set_nullable() empty() }
+    ChatList { new(items : Vec < Chat >) fixed(object : "ChatList") set(cursor :
+    ResponseCursor) set_nullable() empty() }
 );
 /// LinkedIn options, one shape per messaging API told apart by `api`. The page marks
 /// `classic` as the default when `api` is left out; here every shape names its `api`, and
@@ -5104,7 +4935,7 @@ impl ::serde::Serialize for LinkedinChatOptions {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::LinkedinClassicChatOptions(inner) => {
                 ::serde::Serialize::serialize(inner, serializer)
@@ -5122,7 +4953,7 @@ impl ::serde::Serialize for LinkedinChatOptions {
 impl<'de> ::serde::Deserialize<'de> for LinkedinChatOptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -5144,7 +4975,7 @@ impl<'de> ::serde::Deserialize<'de> for LinkedinChatOptions {
                 crate::engine::decode_variant(value)
                     .map(Self::LinkedinSalesNavigatorChatOptions)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
@@ -5163,12 +4994,12 @@ crate::engine::string_enum! {
 #[non_exhaustive]
 pub struct LinkedinClassicChatOptions {
     /// Always `classic`.
-    pub api: ::std::string::String,
-    pub topic: ::std::option::Option<LinkedinClassicChatOptionsTopic>,
-    pub applicant_id: ::std::option::Option<::std::string::String>,
-    pub invitation_id: ::std::option::Option<::std::string::String>,
+    pub api: String,
+    pub topic: Option<LinkedinClassicChatOptionsTopic>,
+    pub applicant_id: Option<String>,
+    pub invitation_id: Option<String>,
     /// Send as an InMail.
-    pub inmail: ::std::option::Option<bool>,
+    pub inmail: Option<bool>,
 }
 crate::engine::json_object!(
     LinkedinClassicChatOptions { 0 api : "api" req, 1 topic : "topic" opt, 2 applicant_id
@@ -5177,8 +5008,8 @@ crate::engine::json_object!(
 );
 crate::engine::struct_constructor!(
     LinkedinClassicChatOptions { new() fixed(api : "classic") set(topic :
-    LinkedinClassicChatOptionsTopic, applicant_id : ::std::string::String, invitation_id
-    : ::std::string::String, inmail : bool) set_nullable() empty() }
+    LinkedinClassicChatOptionsTopic, applicant_id : String, invitation_id : String,
+    inmail : bool) set_nullable() empty() }
 );
 crate::engine::string_enum! {
     #[doc =
@@ -5198,17 +5029,15 @@ crate::engine::string_enum! {
 #[non_exhaustive]
 pub struct LinkedinRecruiterChatOptions {
     /// Always `recruiter`.
-    pub api: ::std::string::String,
-    pub signature: ::std::option::Option<::std::string::String>,
-    pub hiring_project_id: ::std::option::Option<::std::string::String>,
-    pub job_posting_id: ::std::option::Option<::std::string::String>,
+    pub api: String,
+    pub signature: Option<String>,
+    pub hiring_project_id: Option<String>,
+    pub job_posting_id: Option<String>,
     /// Where the candidate was found. The page lists these values; others may follow, so the set is open.
-    pub sourcing_channel: ::std::option::Option<
-        LinkedinRecruiterChatOptionsSourcingChannel,
-    >,
-    pub email_address: ::std::option::Option<::std::string::String>,
-    pub visibility: ::std::option::Option<LinkedinRecruiterChatOptionsVisibility>,
-    pub follow_up: ::std::option::Option<RecruiterFollowUp>,
+    pub sourcing_channel: Option<LinkedinRecruiterChatOptionsSourcingChannel>,
+    pub email_address: Option<String>,
+    pub visibility: Option<LinkedinRecruiterChatOptionsVisibility>,
+    pub follow_up: Option<RecruiterFollowUp>,
 }
 crate::engine::json_object!(
     LinkedinRecruiterChatOptions { 0 api : "api" req, 1 signature : "signature" opt, 2
@@ -5217,42 +5046,41 @@ crate::engine::json_object!(
     visibility : "visibility" opt, 7 follow_up : "follow_up" opt }
 );
 crate::engine::struct_constructor!(
-    LinkedinRecruiterChatOptions { new() fixed(api : "recruiter") set(signature :
-    ::std::string::String, hiring_project_id : ::std::string::String, job_posting_id :
-    ::std::string::String, sourcing_channel :
-    LinkedinRecruiterChatOptionsSourcingChannel, email_address : ::std::string::String,
-    visibility : LinkedinRecruiterChatOptionsVisibility, follow_up : RecruiterFollowUp)
-    set_nullable() empty() }
+    LinkedinRecruiterChatOptions { new() fixed(api : "recruiter") set(signature : String,
+    hiring_project_id : String, job_posting_id : String, sourcing_channel :
+    LinkedinRecruiterChatOptionsSourcingChannel, email_address : String, visibility :
+    LinkedinRecruiterChatOptionsVisibility, follow_up : RecruiterFollowUp) set_nullable()
+    empty() }
 );
 /// FollowUpInDays
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecruiterFollowUpScheduledTimeFollowUpInDays {
     pub days: i32,
-    pub timezone: ::std::string::String,
+    pub timezone: String,
 }
 crate::engine::json_object!(
     RecruiterFollowUpScheduledTimeFollowUpInDays { 0 days : "days" req, 1 timezone :
     "timezone" req }
 );
 crate::engine::struct_constructor!(
-    RecruiterFollowUpScheduledTimeFollowUpInDays { new(days : i32, timezone :
-    ::std::string::String) fixed() set() set_nullable() empty() }
+    RecruiterFollowUpScheduledTimeFollowUpInDays { new(days : i32, timezone : String)
+    fixed() set() set_nullable() empty() }
 );
 /// FollowUpInWeeks
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecruiterFollowUpScheduledTimeFollowUpInWeeks {
     pub weeks: i32,
-    pub timezone: ::std::string::String,
+    pub timezone: String,
 }
 crate::engine::json_object!(
     RecruiterFollowUpScheduledTimeFollowUpInWeeks { 0 weeks : "weeks" req, 1 timezone :
     "timezone" req }
 );
 crate::engine::struct_constructor!(
-    RecruiterFollowUpScheduledTimeFollowUpInWeeks { new(weeks : i32, timezone :
-    ::std::string::String) fixed() set() set_nullable() empty() }
+    RecruiterFollowUpScheduledTimeFollowUpInWeeks { new(weeks : i32, timezone : String)
+    fixed() set() set_nullable() empty() }
 );
 /// When to send it, in days or in weeks, in a time zone.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5277,8 +5105,8 @@ crate::engine::union_from_variants!(
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecruiterFollowUp {
-    pub subject: ::std::string::String,
-    pub text: ::std::string::String,
+    pub subject: String,
+    pub text: String,
     /// When to send it, in days or in weeks, in a time zone.
     pub scheduled_time: RecruiterFollowUpScheduledTime,
 }
@@ -5287,16 +5115,15 @@ crate::engine::json_object!(
     : "scheduled_time" req }
 );
 crate::engine::struct_constructor!(
-    RecruiterFollowUp { new(subject : ::std::string::String, text :
-    ::std::string::String, scheduled_time : RecruiterFollowUpScheduledTime) fixed() set()
-    set_nullable() empty() }
+    RecruiterFollowUp { new(subject : String, text : String, scheduled_time :
+    RecruiterFollowUpScheduledTime) fixed() set() set_nullable() empty() }
 );
 /// LinkedIn Sales Navigator messaging.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinSalesNavigatorChatOptions {
     /// Always `sales_navigator`.
-    pub api: ::std::string::String,
+    pub api: String,
 }
 crate::engine::json_object!(LinkedinSalesNavigatorChatOptions { 0 api : "api" req });
 crate::engine::struct_constructor!(
@@ -5308,43 +5135,43 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct ChatStarted {
     /// Always `ChatStarted`.
-    pub object: ::std::string::String,
+    pub object: String,
     /// Null in the fixture when the provider gives no id yet.
-    pub chat_id: ::std::option::Option<::std::string::String>,
-    pub message_id: ::std::option::Option<::std::string::String>,
+    pub chat_id: Option<String>,
+    pub message_id: Option<String>,
 }
 crate::engine::json_object!(
     ChatStarted { 0 object : "object" req, 1 chat_id : "chat_id" nullable, 2 message_id :
     "message_id" nullable }
 );
 crate::engine::struct_constructor!(
-    ChatStarted { new() fixed(object : "ChatStarted") set(chat_id :
-    ::std::string::String, message_id : ::std::string::String) set_nullable() empty() }
+    ChatStarted { new() fixed(object : "ChatStarted") set(chat_id : String, message_id :
+    String) set_nullable() empty() }
 );
 /// Example: `{"object":"MessageSent","message_id":"msg_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MessageSent {
     /// Always `MessageSent`.
-    pub object: ::std::string::String,
-    pub message_id: ::std::option::Option<::std::string::String>,
+    pub object: String,
+    pub message_id: Option<String>,
 }
 crate::engine::json_object!(
     MessageSent { 0 object : "object" req, 1 message_id : "message_id" nullable }
 );
 crate::engine::struct_constructor!(
-    MessageSent { new() fixed(object : "MessageSent") set(message_id :
-    ::std::string::String) set_nullable() empty() }
+    MessageSent { new() fixed(object : "MessageSent") set(message_id : String)
+    set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AttachmentBase {
-    pub id: ::std::string::String,
-    pub file_size: ::std::option::Option<i64>,
+    pub id: String,
+    pub file_size: Option<i64>,
     pub unavailable: bool,
-    pub mimetype: ::std::option::Option<::std::string::String>,
-    pub url: ::std::option::Option<::std::string::String>,
-    pub url_expires_at: ::std::option::Option<UnixMillis>,
+    pub mimetype: Option<String>,
+    pub url: Option<String>,
+    pub url_expires_at: Option<UnixMillis>,
 }
 crate::engine::json_object!(
     AttachmentBase { 0 id : "id" req, 1 file_size : "file_size" opt, 2 unavailable :
@@ -5352,9 +5179,9 @@ crate::engine::json_object!(
     "url_expires_at" opt }
 );
 crate::engine::struct_constructor!(
-    AttachmentBase { new(id : ::std::string::String, unavailable : bool) fixed()
-    set(file_size : i64, mimetype : ::std::string::String, url : ::std::string::String,
-    url_expires_at : UnixMillis) set_nullable() empty() }
+    AttachmentBase { new(id : String, unavailable : bool) fixed() set(file_size : i64,
+    mimetype : String, url : String, url_expires_at : UnixMillis) set_nullable() empty()
+    }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5370,14 +5197,14 @@ crate::engine::struct_constructor!(
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ImageAttachment {
-    pub id: ::std::string::String,
-    pub file_size: ::std::option::Option<i64>,
+    pub id: String,
+    pub file_size: Option<i64>,
     pub unavailable: bool,
-    pub mimetype: ::std::option::Option<::std::string::String>,
-    pub url: ::std::option::Option<::std::string::String>,
-    pub url_expires_at: ::std::option::Option<UnixMillis>,
+    pub mimetype: Option<String>,
+    pub url: Option<String>,
+    pub url_expires_at: Option<UnixMillis>,
     /// Always `img`.
-    pub type_: ::std::string::String,
+    pub type_: String,
     pub size: Size,
     pub sticker: bool,
 }
@@ -5388,23 +5215,22 @@ crate::engine::json_object!(
     "sticker" req }
 );
 crate::engine::struct_constructor!(
-    ImageAttachment { new(id : ::std::string::String, unavailable : bool, size : Size,
-    sticker : bool) fixed(type_ : "img") set(file_size : i64, mimetype :
-    ::std::string::String, url : ::std::string::String, url_expires_at : UnixMillis)
-    set_nullable() empty() }
+    ImageAttachment { new(id : String, unavailable : bool, size : Size, sticker : bool)
+    fixed(type_ : "img") set(file_size : i64, mimetype : String, url : String,
+    url_expires_at : UnixMillis) set_nullable() empty() }
 );
 /// Video
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VideoAttachment {
-    pub id: ::std::string::String,
-    pub file_size: ::std::option::Option<i64>,
+    pub id: String,
+    pub file_size: Option<i64>,
     pub unavailable: bool,
-    pub mimetype: ::std::option::Option<::std::string::String>,
-    pub url: ::std::option::Option<::std::string::String>,
-    pub url_expires_at: ::std::option::Option<UnixMillis>,
+    pub mimetype: Option<String>,
+    pub url: Option<String>,
+    pub url_expires_at: Option<UnixMillis>,
     /// Always `video`.
-    pub type_: ::std::string::String,
+    pub type_: String,
     pub size: Size,
     pub gif: bool,
 }
@@ -5414,24 +5240,23 @@ crate::engine::json_object!(
     "url_expires_at" opt, 6 type_ : "type" req, 7 size : "size" req, 8 gif : "gif" req }
 );
 crate::engine::struct_constructor!(
-    VideoAttachment { new(id : ::std::string::String, unavailable : bool, size : Size,
-    gif : bool) fixed(type_ : "video") set(file_size : i64, mimetype :
-    ::std::string::String, url : ::std::string::String, url_expires_at : UnixMillis)
-    set_nullable() empty() }
+    VideoAttachment { new(id : String, unavailable : bool, size : Size, gif : bool)
+    fixed(type_ : "video") set(file_size : i64, mimetype : String, url : String,
+    url_expires_at : UnixMillis) set_nullable() empty() }
 );
 /// Audio
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AudioAttachment {
-    pub id: ::std::string::String,
-    pub file_size: ::std::option::Option<i64>,
+    pub id: String,
+    pub file_size: Option<i64>,
     pub unavailable: bool,
-    pub mimetype: ::std::option::Option<::std::string::String>,
-    pub url: ::std::option::Option<::std::string::String>,
-    pub url_expires_at: ::std::option::Option<UnixMillis>,
+    pub mimetype: Option<String>,
+    pub url: Option<String>,
+    pub url_expires_at: Option<UnixMillis>,
     /// Always `audio`.
-    pub type_: ::std::string::String,
-    pub duration: ::std::option::Option<f64>,
+    pub type_: String,
+    pub duration: Option<f64>,
     pub voice_note: bool,
 }
 crate::engine::json_object!(
@@ -5441,24 +5266,23 @@ crate::engine::json_object!(
     : "voice_note" req }
 );
 crate::engine::struct_constructor!(
-    AudioAttachment { new(id : ::std::string::String, unavailable : bool, voice_note :
-    bool) fixed(type_ : "audio") set(file_size : i64, mimetype : ::std::string::String,
-    url : ::std::string::String, url_expires_at : UnixMillis, duration : f64)
-    set_nullable() empty() }
+    AudioAttachment { new(id : String, unavailable : bool, voice_note : bool) fixed(type_
+    : "audio") set(file_size : i64, mimetype : String, url : String, url_expires_at :
+    UnixMillis, duration : f64) set_nullable() empty() }
 );
 /// File
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FileAttachment {
-    pub id: ::std::string::String,
-    pub file_size: ::std::option::Option<i64>,
+    pub id: String,
+    pub file_size: Option<i64>,
     pub unavailable: bool,
-    pub mimetype: ::std::option::Option<::std::string::String>,
-    pub url: ::std::option::Option<::std::string::String>,
-    pub url_expires_at: ::std::option::Option<UnixMillis>,
+    pub mimetype: Option<String>,
+    pub url: Option<String>,
+    pub url_expires_at: Option<UnixMillis>,
     /// Always `file`.
-    pub type_: ::std::string::String,
-    pub file_name: ::std::string::String,
+    pub type_: String,
+    pub file_name: String,
 }
 crate::engine::json_object!(
     FileAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2 unavailable :
@@ -5466,23 +5290,22 @@ crate::engine::json_object!(
     "url_expires_at" opt, 6 type_ : "type" req, 7 file_name : "file_name" req }
 );
 crate::engine::struct_constructor!(
-    FileAttachment { new(id : ::std::string::String, unavailable : bool, file_name :
-    ::std::string::String) fixed(type_ : "file") set(file_size : i64, mimetype :
-    ::std::string::String, url : ::std::string::String, url_expires_at : UnixMillis)
-    set_nullable() empty() }
+    FileAttachment { new(id : String, unavailable : bool, file_name : String) fixed(type_
+    : "file") set(file_size : i64, mimetype : String, url : String, url_expires_at :
+    UnixMillis) set_nullable() empty() }
 );
 /// LinkedIn post
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinPostAttachment {
-    pub id: ::std::string::String,
-    pub file_size: ::std::option::Option<i64>,
+    pub id: String,
+    pub file_size: Option<i64>,
     pub unavailable: bool,
-    pub mimetype: ::std::option::Option<::std::string::String>,
-    pub url: ::std::option::Option<::std::string::String>,
-    pub url_expires_at: ::std::option::Option<UnixMillis>,
+    pub mimetype: Option<String>,
+    pub url: Option<String>,
+    pub url_expires_at: Option<UnixMillis>,
     /// Always `linkedin_post`.
-    pub type_: ::std::string::String,
+    pub type_: String,
 }
 crate::engine::json_object!(
     LinkedinPostAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2
@@ -5490,25 +5313,25 @@ crate::engine::json_object!(
     url_expires_at : "url_expires_at" opt, 6 type_ : "type" req }
 );
 crate::engine::struct_constructor!(
-    LinkedinPostAttachment { new(id : ::std::string::String, unavailable : bool)
-    fixed(type_ : "linkedin_post") set(file_size : i64, mimetype : ::std::string::String,
-    url : ::std::string::String, url_expires_at : UnixMillis) set_nullable() empty() }
+    LinkedinPostAttachment { new(id : String, unavailable : bool) fixed(type_ :
+    "linkedin_post") set(file_size : i64, mimetype : String, url : String, url_expires_at
+    : UnixMillis) set_nullable() empty() }
 );
 /// Video meeting
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VideoMeetingAttachment {
-    pub id: ::std::string::String,
-    pub file_size: ::std::option::Option<i64>,
+    pub id: String,
+    pub file_size: Option<i64>,
     pub unavailable: bool,
-    pub mimetype: ::std::option::Option<::std::string::String>,
-    pub url: ::std::option::Option<::std::string::String>,
-    pub url_expires_at: ::std::option::Option<UnixMillis>,
+    pub mimetype: Option<String>,
+    pub url: Option<String>,
+    pub url_expires_at: Option<UnixMillis>,
     /// Always `video_meeting`.
-    pub type_: ::std::string::String,
-    pub starts_at: ::std::option::Option<UnixMillis>,
-    pub expires_at: ::std::option::Option<UnixMillis>,
-    pub title: ::std::option::Option<::std::string::String>,
+    pub type_: String,
+    pub starts_at: Option<UnixMillis>,
+    pub expires_at: Option<UnixMillis>,
+    pub title: Option<String>,
 }
 crate::engine::json_object!(
     VideoMeetingAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2
@@ -5517,10 +5340,10 @@ crate::engine::json_object!(
     "starts_at" opt, 8 expires_at : "expires_at" opt, 9 title : "title" opt }
 );
 crate::engine::struct_constructor!(
-    VideoMeetingAttachment { new(id : ::std::string::String, unavailable : bool)
-    fixed(type_ : "video_meeting") set(file_size : i64, mimetype : ::std::string::String,
-    url : ::std::string::String, url_expires_at : UnixMillis, starts_at : UnixMillis,
-    expires_at : UnixMillis, title : ::std::string::String) set_nullable() empty() }
+    VideoMeetingAttachment { new(id : String, unavailable : bool) fixed(type_ :
+    "video_meeting") set(file_size : i64, mimetype : String, url : String, url_expires_at
+    : UnixMillis, starts_at : UnixMillis, expires_at : UnixMillis, title : String)
+    set_nullable() empty() }
 );
 /// A file attached to a message; `type` tells the variants apart.
 #[derive(Debug, Clone, PartialEq)]
@@ -5557,7 +5380,7 @@ impl ::serde::Serialize for MessageAttachment {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Image(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::Video(inner) => ::serde::Serialize::serialize(inner, serializer),
@@ -5571,19 +5394,19 @@ impl ::serde::Serialize for MessageAttachment {
 }
 impl MessageAttachment {
     /// `id`, which every known variant has; `None` for an unknown variant.
-    pub fn id(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn id(&self) -> Option<&String> {
         match self {
-            Self::Image(v) => ::std::option::Option::Some(&v.id),
-            Self::Video(v) => ::std::option::Option::Some(&v.id),
-            Self::Audio(v) => ::std::option::Option::Some(&v.id),
-            Self::File(v) => ::std::option::Option::Some(&v.id),
-            Self::LinkedInPost(v) => ::std::option::Option::Some(&v.id),
-            Self::VideoMeeting(v) => ::std::option::Option::Some(&v.id),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Image(v) => Some(&v.id),
+            Self::Video(v) => Some(&v.id),
+            Self::Audio(v) => Some(&v.id),
+            Self::File(v) => Some(&v.id),
+            Self::LinkedInPost(v) => Some(&v.id),
+            Self::VideoMeeting(v) => Some(&v.id),
+            Self::Unknown(_) => None,
         }
     }
     /// `file_size`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn file_size(&self) -> ::std::option::Option<&i64> {
+    pub fn file_size(&self) -> Option<&i64> {
         match self {
             Self::Image(v) => v.file_size.as_ref(),
             Self::Video(v) => v.file_size.as_ref(),
@@ -5591,23 +5414,23 @@ impl MessageAttachment {
             Self::File(v) => v.file_size.as_ref(),
             Self::LinkedInPost(v) => v.file_size.as_ref(),
             Self::VideoMeeting(v) => v.file_size.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// `unavailable`, which every known variant has; `None` for an unknown variant.
-    pub fn unavailable(&self) -> ::std::option::Option<&bool> {
+    pub fn unavailable(&self) -> Option<&bool> {
         match self {
-            Self::Image(v) => ::std::option::Option::Some(&v.unavailable),
-            Self::Video(v) => ::std::option::Option::Some(&v.unavailable),
-            Self::Audio(v) => ::std::option::Option::Some(&v.unavailable),
-            Self::File(v) => ::std::option::Option::Some(&v.unavailable),
-            Self::LinkedInPost(v) => ::std::option::Option::Some(&v.unavailable),
-            Self::VideoMeeting(v) => ::std::option::Option::Some(&v.unavailable),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Image(v) => Some(&v.unavailable),
+            Self::Video(v) => Some(&v.unavailable),
+            Self::Audio(v) => Some(&v.unavailable),
+            Self::File(v) => Some(&v.unavailable),
+            Self::LinkedInPost(v) => Some(&v.unavailable),
+            Self::VideoMeeting(v) => Some(&v.unavailable),
+            Self::Unknown(_) => None,
         }
     }
     /// `mimetype`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn mimetype(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn mimetype(&self) -> Option<&String> {
         match self {
             Self::Image(v) => v.mimetype.as_ref(),
             Self::Video(v) => v.mimetype.as_ref(),
@@ -5615,11 +5438,11 @@ impl MessageAttachment {
             Self::File(v) => v.mimetype.as_ref(),
             Self::LinkedInPost(v) => v.mimetype.as_ref(),
             Self::VideoMeeting(v) => v.mimetype.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// `url`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn url(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn url(&self) -> Option<&String> {
         match self {
             Self::Image(v) => v.url.as_ref(),
             Self::Video(v) => v.url.as_ref(),
@@ -5627,11 +5450,11 @@ impl MessageAttachment {
             Self::File(v) => v.url.as_ref(),
             Self::LinkedInPost(v) => v.url.as_ref(),
             Self::VideoMeeting(v) => v.url.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// `url_expires_at`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn url_expires_at(&self) -> ::std::option::Option<&UnixMillis> {
+    pub fn url_expires_at(&self) -> Option<&UnixMillis> {
         match self {
             Self::Image(v) => v.url_expires_at.as_ref(),
             Self::Video(v) => v.url_expires_at.as_ref(),
@@ -5639,14 +5462,14 @@ impl MessageAttachment {
             Self::File(v) => v.url_expires_at.as_ref(),
             Self::LinkedInPost(v) => v.url_expires_at.as_ref(),
             Self::VideoMeeting(v) => v.url_expires_at.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MessageAttachment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -5666,7 +5489,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageAttachment {
             "video_meeting" => {
                 crate::engine::decode_variant(value).map(Self::VideoMeeting)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
@@ -5678,8 +5501,8 @@ crate::engine::union_from_variants!(
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MessageReactionsItem {
-    pub value: ::std::string::String,
-    pub sender_id: ::std::string::String,
+    pub value: String,
+    pub sender_id: String,
     pub is_sender: bool,
 }
 crate::engine::json_object!(
@@ -5687,37 +5510,35 @@ crate::engine::json_object!(
     is_sender : "is_sender" req }
 );
 crate::engine::struct_constructor!(
-    MessageReactionsItem { new(value : ::std::string::String, sender_id :
-    ::std::string::String, is_sender : bool) fixed() set() set_nullable() empty() }
+    MessageReactionsItem { new(value : String, sender_id : String, is_sender : bool)
+    fixed() set() set_nullable() empty() }
 );
 /// Example: `{"object":"Message","id":"msg_01HXYZ","provider_id":"3EB0C431C26A1916","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","chat_id":"chat_01HXYZ","chat_provider_id":"33612345678@s.whatsapp.net","sender_id"...`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Message {
     /// Always `Message`.
-    pub object: ::std::string::String,
+    pub object: String,
     pub id: UniqueId,
     /// Alias of `id` that some providers return.
-    pub message_id: ::std::option::Option<::std::string::String>,
-    pub provider_id: ::std::string::String,
+    pub message_id: Option<String>,
+    pub provider_id: String,
     pub account_id: UniqueId,
     pub chat_id: UniqueId,
-    pub chat_provider_id: ::std::string::String,
-    pub sender_id: ::std::string::String,
-    pub sender_attendee_id: ::std::string::String,
+    pub chat_provider_id: String,
+    pub sender_id: String,
+    pub sender_attendee_id: String,
     pub timestamp: UtcDateTime,
-    pub text: ::std::option::Option<::std::string::String>,
+    pub text: Option<String>,
     pub is_sender: Flag01,
-    pub attachments: ::std::vec::Vec<MessageAttachment>,
-    pub seen: ::std::option::Option<Flag01>,
-    pub hidden: ::std::option::Option<Flag01>,
-    pub deleted: ::std::option::Option<Flag01>,
-    pub edited: ::std::option::Option<Flag01>,
-    pub reactions: ::std::option::Option<::std::vec::Vec<MessageReactionsItem>>,
+    pub attachments: Vec<MessageAttachment>,
+    pub seen: Option<Flag01>,
+    pub hidden: Option<Flag01>,
+    pub deleted: Option<Flag01>,
+    pub edited: Option<Flag01>,
+    pub reactions: Option<Vec<MessageReactionsItem>>,
     /// The quoted message, as the provider sent it.
-    pub quoted: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
-    >,
+    pub quoted: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 crate::engine::json_object!(
     Message { 0 object : "object" req, 1 id : "id" req, 2 message_id : "message_id" opt,
@@ -5730,32 +5551,30 @@ crate::engine::json_object!(
     "quoted" opt }
 );
 crate::engine::struct_constructor!(
-    Message { new(id : UniqueId, provider_id : ::std::string::String, account_id :
-    UniqueId, chat_id : UniqueId, chat_provider_id : ::std::string::String, sender_id :
-    ::std::string::String, sender_attendee_id : ::std::string::String, timestamp :
-    UtcDateTime, is_sender : Flag01, attachments : ::std::vec::Vec < MessageAttachment >)
-    fixed(object : "Message") set(message_id : ::std::string::String, text :
-    ::std::string::String, seen : Flag01, hidden : Flag01, deleted : Flag01, edited :
-    Flag01, reactions : ::std::vec::Vec < MessageReactionsItem >, quoted :
-    ::std::collections::BTreeMap < ::std::string::String, ::serde_json::Value >)
-    set_nullable() empty() }
+    Message { new(id : UniqueId, provider_id : String, account_id : UniqueId, chat_id :
+    UniqueId, chat_provider_id : String, sender_id : String, sender_attendee_id : String,
+    timestamp : UtcDateTime, is_sender : Flag01, attachments : Vec < MessageAttachment >)
+    fixed(object : "Message") set(message_id : String, text : String, seen : Flag01,
+    hidden : Flag01, deleted : Flag01, edited : Flag01, reactions : Vec <
+    MessageReactionsItem >, quoted : ::std::collections::BTreeMap < String,
+    ::serde_json::Value >) set_nullable() empty() }
 );
 /// Example: `{"object":"MessageList","items":[{"object":"Message","id":"msg_01HXZA","provider_id":"urn:li:msg:1","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","chat_id":"chat_01HXYZ","chat_provider_id":"2-ZmQ3","s...`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MessageList {
     /// Always `MessageList`.
-    pub object: ::std::string::String,
-    pub items: ::std::vec::Vec<Message>,
-    pub cursor: ::std::option::Option<ResponseCursor>,
+    pub object: String,
+    pub items: Vec<Message>,
+    pub cursor: Option<ResponseCursor>,
 }
 crate::engine::json_object!(
     MessageList { 0 object : "object" req, 1 items : "items" req, 2 cursor : "cursor"
     nullable }
 );
 crate::engine::struct_constructor!(
-    MessageList { new(items : ::std::vec::Vec < Message >) fixed(object : "MessageList")
-    set(cursor : ResponseCursor) set_nullable() empty() }
+    MessageList { new(items : Vec < Message >) fixed(object : "MessageList") set(cursor :
+    ResponseCursor) set_nullable() empty() }
 );
 crate::engine::string_enum! {
     pub enum ChatActionRequestSetAValueAction(Unknown) { SetReadStatus =>
@@ -5769,13 +5588,12 @@ crate::engine::string_enum! {
 #[non_exhaustive]
 pub enum ChatActionRequestSetAValueValueType {
     Boolean(bool),
-    StringType(::std::string::String),
+    StringType(String),
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
 crate::engine::union_from_variants!(
-    ChatActionRequestSetAValueValueType { Boolean(bool),
-    StringType(::std::string::String) }
+    ChatActionRequestSetAValueValueType { Boolean(bool), StringType(String) }
 );
 /// Set a value
 #[derive(Debug, Clone, PartialEq)]
@@ -5797,7 +5615,7 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct ChatActionRequestGetTheInviteLink {
     /// Always `getInviteLink`.
-    pub action: ::std::string::String,
+    pub action: String,
 }
 crate::engine::json_object!(
     ChatActionRequestGetTheInviteLink { 0 action : "action" req }
@@ -5827,7 +5645,7 @@ impl ::serde::Serialize for ChatActionRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::SetAValue(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::GetTheInviteLink(inner) => {
@@ -5840,7 +5658,7 @@ impl ::serde::Serialize for ChatActionRequest {
 impl<'de> ::serde::Deserialize<'de> for ChatActionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -5857,7 +5675,7 @@ impl<'de> ::serde::Deserialize<'de> for ChatActionRequest {
             "getInviteLink" => {
                 crate::engine::decode_variant(value).map(Self::GetTheInviteLink)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
@@ -5875,7 +5693,7 @@ crate::engine::string_enum! {
 #[non_exhaustive]
 pub struct ChatHistorySync {
     /// Always `ChatHistorySync`.
-    pub object: ::std::string::String,
+    pub object: String,
     pub chat_id: UniqueId,
     pub status: ChatHistorySyncStatus,
 }
@@ -5895,8 +5713,8 @@ crate::engine::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LinkedinAttendeeSpecificsContactInfoSocialHandlesItem {
-    pub type_: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
+    pub type_: Option<String>,
+    pub name: Option<String>,
 }
 crate::engine::json_object!(
     LinkedinAttendeeSpecificsContactInfoSocialHandlesItem { 0 type_ : "type" opt, 1 name
@@ -5904,16 +5722,16 @@ crate::engine::json_object!(
 );
 crate::engine::struct_constructor!(
     LinkedinAttendeeSpecificsContactInfoSocialHandlesItem { new() fixed() set(type_ :
-    ::std::string::String, name : ::std::string::String) set_nullable() empty() }
+    String, name : String) set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LinkedinAttendeeSpecificsContactInfo {
-    pub emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub phone_numbers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub websites: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub social_handles: ::std::option::Option<
-        ::std::vec::Vec<LinkedinAttendeeSpecificsContactInfoSocialHandlesItem>,
+    pub emails: Option<Vec<String>>,
+    pub phone_numbers: Option<Vec<String>>,
+    pub websites: Option<Vec<String>>,
+    pub social_handles: Option<
+        Vec<LinkedinAttendeeSpecificsContactInfoSocialHandlesItem>,
     >,
 }
 crate::engine::json_object!(
@@ -5922,27 +5740,23 @@ crate::engine::json_object!(
     opt }
 );
 crate::engine::struct_constructor!(
-    LinkedinAttendeeSpecificsContactInfo { new() fixed() set(emails : ::std::vec::Vec <
-    ::std::string::String >, phone_numbers : ::std::vec::Vec < ::std::string::String >,
-    websites : ::std::vec::Vec < ::std::string::String >, social_handles :
-    ::std::vec::Vec < LinkedinAttendeeSpecificsContactInfoSocialHandlesItem >)
-    set_nullable() empty() }
+    LinkedinAttendeeSpecificsContactInfo { new() fixed() set(emails : Vec < String >,
+    phone_numbers : Vec < String >, websites : Vec < String >, social_handles : Vec <
+    LinkedinAttendeeSpecificsContactInfoSocialHandlesItem >) set_nullable() empty() }
 );
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinAttendeeSpecifics {
     /// Always `LINKEDIN`.
-    pub provider: ::std::string::String,
-    pub member_urn: ::std::string::String,
-    pub occupation: ::std::option::Option<::std::string::String>,
-    pub network_distance: ::std::option::Option<
-        LinkedinAttendeeSpecificsNetworkDistance,
-    >,
-    pub pending_invitation: ::std::option::Option<bool>,
-    pub location: ::std::option::Option<::std::string::String>,
-    pub headline: ::std::option::Option<::std::string::String>,
-    pub contact_info: ::std::option::Option<LinkedinAttendeeSpecificsContactInfo>,
+    pub provider: String,
+    pub member_urn: String,
+    pub occupation: Option<String>,
+    pub network_distance: Option<LinkedinAttendeeSpecificsNetworkDistance>,
+    pub pending_invitation: Option<bool>,
+    pub location: Option<String>,
+    pub headline: Option<String>,
+    pub contact_info: Option<LinkedinAttendeeSpecificsContactInfo>,
 }
 crate::engine::json_object!(
     LinkedinAttendeeSpecifics { 0 provider : "provider" req, 1 member_urn : "member_urn"
@@ -5951,20 +5765,19 @@ crate::engine::json_object!(
     headline : "headline" opt, 7 contact_info : "contact_info" opt }
 );
 crate::engine::struct_constructor!(
-    LinkedinAttendeeSpecifics { new(member_urn : ::std::string::String) fixed(provider :
-    "LINKEDIN") set(occupation : ::std::string::String, network_distance :
-    LinkedinAttendeeSpecificsNetworkDistance, pending_invitation : bool, location :
-    ::std::string::String, headline : ::std::string::String, contact_info :
+    LinkedinAttendeeSpecifics { new(member_urn : String) fixed(provider : "LINKEDIN")
+    set(occupation : String, network_distance : LinkedinAttendeeSpecificsNetworkDistance,
+    pending_invitation : bool, location : String, headline : String, contact_info :
     LinkedinAttendeeSpecificsContactInfo) set_nullable() empty() }
 );
 /// The fixture requires none of these flags.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstagramAttendeeSpecificsRelationshipStatus {
-    pub following: ::std::option::Option<bool>,
-    pub followed_by: ::std::option::Option<bool>,
-    pub has_received_invitation: ::std::option::Option<bool>,
-    pub has_sent_invitation: ::std::option::Option<bool>,
+    pub following: Option<bool>,
+    pub followed_by: Option<bool>,
+    pub has_received_invitation: Option<bool>,
+    pub has_sent_invitation: Option<bool>,
 }
 crate::engine::json_object!(
     InstagramAttendeeSpecificsRelationshipStatus { 0 following : "following" opt, 1
@@ -5981,8 +5794,8 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct InstagramAttendeeSpecifics {
     /// Always `INSTAGRAM`.
-    pub provider: ::std::string::String,
-    pub public_identifier: ::std::string::String,
+    pub provider: String,
+    pub public_identifier: String,
     /// The fixture requires none of these flags.
     pub relationship_status: InstagramAttendeeSpecificsRelationshipStatus,
 }
@@ -5991,9 +5804,9 @@ crate::engine::json_object!(
     "public_identifier" req, 2 relationship_status : "relationship_status" req }
 );
 crate::engine::struct_constructor!(
-    InstagramAttendeeSpecifics { new(public_identifier : ::std::string::String,
-    relationship_status : InstagramAttendeeSpecificsRelationshipStatus) fixed(provider :
-    "INSTAGRAM") set() set_nullable() empty() }
+    InstagramAttendeeSpecifics { new(public_identifier : String, relationship_status :
+    InstagramAttendeeSpecificsRelationshipStatus) fixed(provider : "INSTAGRAM") set()
+    set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6013,7 +5826,7 @@ impl ::serde::Serialize for AttendeeSpecifics {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::LinkedIn(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::Instagram(inner) => ::serde::Serialize::serialize(inner, serializer),
@@ -6024,7 +5837,7 @@ impl ::serde::Serialize for AttendeeSpecifics {
 impl<'de> ::serde::Deserialize<'de> for AttendeeSpecifics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -6036,7 +5849,7 @@ impl<'de> ::serde::Deserialize<'de> for AttendeeSpecifics {
         match tag.as_str() {
             "LINKEDIN" => crate::engine::decode_variant(value).map(Self::LinkedIn),
             "INSTAGRAM" => crate::engine::decode_variant(value).map(Self::Instagram),
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
@@ -6048,16 +5861,16 @@ crate::engine::union_from_variants!(
 #[non_exhaustive]
 pub struct ChatAttendee {
     /// Always `ChatAttendee`.
-    pub object: ::std::string::String,
+    pub object: String,
     pub id: UniqueId,
     pub account_id: UniqueId,
-    pub provider_id: ::std::string::String,
-    pub name: ::std::string::String,
+    pub provider_id: String,
+    pub name: String,
     pub is_self: Flag01,
-    pub hidden: ::std::option::Option<Flag01>,
-    pub picture_url: ::std::option::Option<::std::string::String>,
-    pub profile_url: ::std::option::Option<::std::string::String>,
-    pub specifics: ::std::option::Option<AttendeeSpecifics>,
+    pub hidden: Option<Flag01>,
+    pub picture_url: Option<String>,
+    pub profile_url: Option<String>,
+    pub specifics: Option<AttendeeSpecifics>,
 }
 crate::engine::json_object!(
     ChatAttendee { 0 object : "object" req, 1 id : "id" req, 2 account_id : "account_id"
@@ -6066,47 +5879,47 @@ crate::engine::json_object!(
     "profile_url" opt, 9 specifics : "specifics" opt }
 );
 crate::engine::struct_constructor!(
-    ChatAttendee { new(id : UniqueId, account_id : UniqueId, provider_id :
-    ::std::string::String, name : ::std::string::String, is_self : Flag01) fixed(object :
-    "ChatAttendee") set(hidden : Flag01, picture_url : ::std::string::String, profile_url
-    : ::std::string::String, specifics : AttendeeSpecifics) set_nullable() empty() }
+    ChatAttendee { new(id : UniqueId, account_id : UniqueId, provider_id : String, name :
+    String, is_self : Flag01) fixed(object : "ChatAttendee") set(hidden : Flag01,
+    picture_url : String, profile_url : String, specifics : AttendeeSpecifics)
+    set_nullable() empty() }
 );
 /// Example: `{"object":"ChatAttendeeList","items":[{"object":"ChatAttendee","id":"att_01HXYZ","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","provider_id":"ACoAAB5678","name":"John Roe","is_self":0,"specifics":{"pr...`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatAttendeeList {
     /// Always `ChatAttendeeList`.
-    pub object: ::std::string::String,
-    pub items: ::std::vec::Vec<ChatAttendee>,
+    pub object: String,
+    pub items: Vec<ChatAttendee>,
     /// Always `null`; the whole list comes in one response.
-    pub cursor: ::std::option::Option<::std::string::String>,
+    pub cursor: Option<String>,
 }
 crate::engine::json_object!(
     ChatAttendeeList { 0 object : "object" req, 1 items : "items" req, 2 cursor :
     "cursor" nullable }
 );
 crate::engine::struct_constructor!(
-    ChatAttendeeList { new(items : ::std::vec::Vec < ChatAttendee >) fixed(object :
-    "ChatAttendeeList") set(cursor : ::std::string::String) set_nullable() empty() }
+    ChatAttendeeList { new(items : Vec < ChatAttendee >) fixed(object :
+    "ChatAttendeeList") set(cursor : String) set_nullable() empty() }
 );
 /// Example: `{"reaction":"👍"}`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddMessageReactionRequest {
     /// A native emoji; replaces any earlier reaction.
-    pub reaction: ::std::string::String,
+    pub reaction: String,
 }
 crate::engine::json_object!(AddMessageReactionRequest { 0 reaction : "reaction" req });
 crate::engine::struct_constructor!(
-    AddMessageReactionRequest { new(reaction : ::std::string::String) fixed() set()
-    set_nullable() empty() }
+    AddMessageReactionRequest { new(reaction : String) fixed() set() set_nullable()
+    empty() }
 );
 /// Example: `{"object":"MessageReactionAdded","success":true}`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MessageReactionAdded {
     /// Always `MessageReactionAdded`.
-    pub object: ::std::string::String,
+    pub object: String,
     pub success: bool,
 }
 crate::engine::json_object!(
@@ -6121,41 +5934,40 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct ForwardMessageRequest {
     /// The chat to forward to.
-    pub chat_id: ::std::string::String,
+    pub chat_id: String,
 }
 crate::engine::json_object!(ForwardMessageRequest { 0 chat_id : "chat_id" req });
 crate::engine::struct_constructor!(
-    ForwardMessageRequest { new(chat_id : ::std::string::String) fixed() set()
-    set_nullable() empty() }
+    ForwardMessageRequest { new(chat_id : String) fixed() set() set_nullable() empty() }
 );
 /// Example: `{"object":"MessageForwarded","message_id":null}`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MessageForwarded {
     /// Always `MessageForwarded`.
-    pub object: ::std::string::String,
-    pub message_id: ::std::option::Option<::std::string::String>,
+    pub object: String,
+    pub message_id: Option<String>,
 }
 crate::engine::json_object!(
     MessageForwarded { 0 object : "object" req, 1 message_id : "message_id" nullable }
 );
 crate::engine::struct_constructor!(
-    MessageForwarded { new() fixed(object : "MessageForwarded") set(message_id :
-    ::std::string::String) set_nullable() empty() }
+    MessageForwarded { new() fixed(object : "MessageForwarded") set(message_id : String)
+    set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhookAccountRef {
-    pub id: ::std::string::String,
-    pub name: ::std::option::Option<::std::string::String>,
+    pub id: String,
+    pub name: Option<String>,
     pub type_: WebhookAccountType,
 }
 crate::engine::json_object!(
     WebhookAccountRef { 0 id : "id" req, 1 name : "name" opt, 2 type_ : "type" req }
 );
 crate::engine::struct_constructor!(
-    WebhookAccountRef { new(id : ::std::string::String, type_ : WebhookAccountType)
-    fixed() set(name : ::std::string::String) set_nullable() empty() }
+    WebhookAccountRef { new(id : String, type_ : WebhookAccountType) fixed() set(name :
+    String) set_nullable() empty() }
 );
 crate::engine::string_enum! {
     #[doc = " A messaging event field a webhook can copy into its payload."] pub enum
@@ -6198,14 +6010,14 @@ crate::engine::string_enum! {
 #[non_exhaustive]
 pub struct WebhookDataField {
     /// The field name in the delivered payload.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The source field to copy.
     pub key: WebhookDataFieldKey,
 }
 crate::engine::json_object!(WebhookDataField { 0 name : "name" req, 1 key : "key" req });
 crate::engine::struct_constructor!(
-    WebhookDataField { new(name : ::std::string::String, key : WebhookDataFieldKey)
-    fixed() set() set_nullable() empty() }
+    WebhookDataField { new(name : String, key : WebhookDataFieldKey) fixed() set()
+    set_nullable() empty() }
 );
 crate::engine::string_enum! {
     pub enum AutoWebhookSource(Unknown) { Messaging => "messaging", Users => "users",
@@ -6217,19 +6029,19 @@ crate::engine::string_enum! {
 #[non_exhaustive]
 pub struct AutoWebhook {
     /// Always `Webhook`.
-    pub object: ::std::string::String,
+    pub object: String,
     /// Always `AUTO`.
-    pub type_: ::std::string::String,
+    pub type_: String,
     pub id: UniqueId,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<AutoWebhookSource>,
+    pub name: Option<String>,
+    pub source: Option<AutoWebhookSource>,
     pub enabled: bool,
-    pub request_url: ::std::string::String,
+    pub request_url: String,
     pub format: WebhookFormat,
-    pub account_ids: ::std::vec::Vec<WebhookAccountRef>,
-    pub headers: ::std::vec::Vec<WebhookHeader>,
-    pub data: ::std::vec::Vec<WebhookDataField>,
-    pub events: ::std::vec::Vec<WebhookEvent>,
+    pub account_ids: Vec<WebhookAccountRef>,
+    pub headers: Vec<WebhookHeader>,
+    pub data: Vec<WebhookDataField>,
+    pub events: Vec<WebhookEvent>,
 }
 crate::engine::json_object!(
     AutoWebhook { 0 object : "object" req, 1 type_ : "type" req, 2 id : "id" req, 3 name
@@ -6238,12 +6050,11 @@ crate::engine::json_object!(
     headers : "headers" req, 10 data : "data" req, 11 events : "events" req }
 );
 crate::engine::struct_constructor!(
-    AutoWebhook { new(id : UniqueId, enabled : bool, request_url : ::std::string::String,
-    format : WebhookFormat, account_ids : ::std::vec::Vec < WebhookAccountRef >, headers
-    : ::std::vec::Vec < WebhookHeader >, data : ::std::vec::Vec < WebhookDataField >,
-    events : ::std::vec::Vec < WebhookEvent >) fixed(object : "Webhook", type_ : "AUTO")
-    set(name : ::std::string::String, source : AutoWebhookSource) set_nullable() empty()
-    }
+    AutoWebhook { new(id : UniqueId, enabled : bool, request_url : String, format :
+    WebhookFormat, account_ids : Vec < WebhookAccountRef >, headers : Vec < WebhookHeader
+    >, data : Vec < WebhookDataField >, events : Vec < WebhookEvent >) fixed(object :
+    "Webhook", type_ : "AUTO") set(name : String, source : AutoWebhookSource)
+    set_nullable() empty() }
 );
 /// Trigger
 ///
@@ -6252,15 +6063,15 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct TriggerWebhook {
     /// Always `Webhook`.
-    pub object: ::std::string::String,
+    pub object: String,
     /// Always `TRIGGER`.
-    pub type_: ::std::string::String,
-    pub id: ::std::option::Option<UniqueId>,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub enabled: ::std::option::Option<bool>,
-    pub request_url: ::std::option::Option<::std::string::String>,
+    pub type_: String,
+    pub id: Option<UniqueId>,
+    pub name: Option<String>,
+    pub enabled: Option<bool>,
+    pub request_url: Option<String>,
     /// The event that fires the delivery.
-    pub trigger: ::std::option::Option<::std::string::String>,
+    pub trigger: Option<String>,
 }
 crate::engine::json_object!(
     TriggerWebhook { 0 object : "object" req, 1 type_ : "type" req, 2 id : "id" opt, 3
@@ -6269,8 +6080,8 @@ crate::engine::json_object!(
 );
 crate::engine::struct_constructor!(
     TriggerWebhook { new() fixed(object : "Webhook", type_ : "TRIGGER") set(id :
-    UniqueId, name : ::std::string::String, enabled : bool, request_url :
-    ::std::string::String, trigger : ::std::string::String) set_nullable() empty() }
+    UniqueId, name : String, enabled : bool, request_url : String, trigger : String)
+    set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6292,7 +6103,7 @@ impl ::serde::Serialize for Webhook {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Automatic(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::Trigger(inner) => ::serde::Serialize::serialize(inner, serializer),
@@ -6302,26 +6113,26 @@ impl ::serde::Serialize for Webhook {
 }
 impl Webhook {
     /// `object`, which every known variant has; `None` for an unknown variant.
-    pub fn object(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn object(&self) -> Option<&String> {
         match self {
-            Self::Automatic(v) => ::std::option::Option::Some(&v.object),
-            Self::Trigger(v) => ::std::option::Option::Some(&v.object),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Automatic(v) => Some(&v.object),
+            Self::Trigger(v) => Some(&v.object),
+            Self::Unknown(_) => None,
         }
     }
     /// `name`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn name(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn name(&self) -> Option<&String> {
         match self {
             Self::Automatic(v) => v.name.as_ref(),
             Self::Trigger(v) => v.name.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Webhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -6333,7 +6144,7 @@ impl<'de> ::serde::Deserialize<'de> for Webhook {
         match tag.as_str() {
             "AUTO" => crate::engine::decode_variant(value).map(Self::Automatic),
             "TRIGGER" => crate::engine::decode_variant(value).map(Self::Trigger),
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
@@ -6345,30 +6156,30 @@ crate::engine::union_from_variants!(
 #[non_exhaustive]
 pub struct WebhookList {
     /// Always `WebhookList`.
-    pub object: ::std::string::String,
-    pub items: ::std::vec::Vec<Webhook>,
-    pub cursor: ::std::option::Option<ResponseCursor>,
+    pub object: String,
+    pub items: Vec<Webhook>,
+    pub cursor: Option<ResponseCursor>,
 }
 crate::engine::json_object!(
     WebhookList { 0 object : "object" req, 1 items : "items" req, 2 cursor : "cursor"
     nullable }
 );
 crate::engine::struct_constructor!(
-    WebhookList { new(items : ::std::vec::Vec < Webhook >) fixed(object : "WebhookList")
-    set(cursor : ResponseCursor) set_nullable() empty() }
+    WebhookList { new(items : Vec < Webhook >) fixed(object : "WebhookList") set(cursor :
+    ResponseCursor) set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhookCommon {
-    pub request_url: ::std::string::String,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub format: ::std::option::Option<WebhookFormat>,
+    pub request_url: String,
+    pub name: Option<String>,
+    pub format: Option<WebhookFormat>,
     /// Default: `true`
-    pub enabled: ::std::option::Option<bool>,
+    pub enabled: Option<bool>,
     /// Leave out to cover every current and future account.
-    pub account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub headers: ::std::option::Option<::std::vec::Vec<WebhookHeader>>,
-    pub data: ::std::option::Option<::std::vec::Vec<WebhookDataField>>,
+    pub account_ids: Option<Vec<String>>,
+    pub headers: Option<Vec<WebhookHeader>>,
+    pub data: Option<Vec<WebhookDataField>>,
 }
 crate::engine::json_object!(
     WebhookCommon { 0 request_url : "request_url" req, 1 name : "name" opt, 2 format :
@@ -6376,10 +6187,9 @@ crate::engine::json_object!(
     : "headers" opt, 6 data : "data" opt }
 );
 crate::engine::struct_constructor!(
-    WebhookCommon { new(request_url : ::std::string::String) fixed() set(name :
-    ::std::string::String, format : WebhookFormat, enabled : bool, account_ids :
-    ::std::vec::Vec < ::std::string::String >, headers : ::std::vec::Vec < WebhookHeader
-    >, data : ::std::vec::Vec < WebhookDataField >) set_nullable() empty() }
+    WebhookCommon { new(request_url : String) fixed() set(name : String, format :
+    WebhookFormat, enabled : bool, account_ids : Vec < String >, headers : Vec <
+    WebhookHeader >, data : Vec < WebhookDataField >) set_nullable() empty() }
 );
 crate::engine::string_enum! {
     pub enum MessagingWebhookEventsItem(Unknown) { MessageReceived => "message_received",
@@ -6391,19 +6201,19 @@ crate::engine::string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MessagingWebhook {
-    pub request_url: ::std::string::String,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub format: ::std::option::Option<WebhookFormat>,
+    pub request_url: String,
+    pub name: Option<String>,
+    pub format: Option<WebhookFormat>,
     /// Default: `true`
-    pub enabled: ::std::option::Option<bool>,
+    pub enabled: Option<bool>,
     /// Leave out to cover every current and future account.
-    pub account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub headers: ::std::option::Option<::std::vec::Vec<WebhookHeader>>,
-    pub data: ::std::option::Option<::std::vec::Vec<WebhookDataField>>,
+    pub account_ids: Option<Vec<String>>,
+    pub headers: Option<Vec<WebhookHeader>>,
+    pub data: Option<Vec<WebhookDataField>>,
     /// Always `messaging`.
-    pub source: ::std::string::String,
+    pub source: String,
     /// Default: `["message_received"]`
-    pub events: ::std::option::Option<::std::vec::Vec<MessagingWebhookEventsItem>>,
+    pub events: Option<Vec<MessagingWebhookEventsItem>>,
 }
 crate::engine::json_object!(
     MessagingWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2 format :
@@ -6412,28 +6222,27 @@ crate::engine::json_object!(
     opt }
 );
 crate::engine::struct_constructor!(
-    MessagingWebhook { new(request_url : ::std::string::String) fixed(source :
-    "messaging") set(name : ::std::string::String, format : WebhookFormat, enabled :
-    bool, account_ids : ::std::vec::Vec < ::std::string::String >, headers :
-    ::std::vec::Vec < WebhookHeader >, data : ::std::vec::Vec < WebhookDataField >,
-    events : ::std::vec::Vec < MessagingWebhookEventsItem >) set_nullable() empty() }
+    MessagingWebhook { new(request_url : String) fixed(source : "messaging") set(name :
+    String, format : WebhookFormat, enabled : bool, account_ids : Vec < String >, headers
+    : Vec < WebhookHeader >, data : Vec < WebhookDataField >, events : Vec <
+    MessagingWebhookEventsItem >) set_nullable() empty() }
 );
 /// Users
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UsersWebhook {
-    pub request_url: ::std::string::String,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub format: ::std::option::Option<WebhookFormat>,
+    pub request_url: String,
+    pub name: Option<String>,
+    pub format: Option<WebhookFormat>,
     /// Default: `true`
-    pub enabled: ::std::option::Option<bool>,
+    pub enabled: Option<bool>,
     /// Leave out to cover every current and future account.
-    pub account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub headers: ::std::option::Option<::std::vec::Vec<WebhookHeader>>,
-    pub data: ::std::option::Option<::std::vec::Vec<WebhookDataField>>,
+    pub account_ids: Option<Vec<String>>,
+    pub headers: Option<Vec<WebhookHeader>>,
+    pub data: Option<Vec<WebhookDataField>>,
     /// Always `users`.
-    pub source: ::std::string::String,
-    pub events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub source: String,
+    pub events: Option<Vec<String>>,
 }
 crate::engine::json_object!(
     UsersWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2 format :
@@ -6442,11 +6251,10 @@ crate::engine::json_object!(
     opt }
 );
 crate::engine::struct_constructor!(
-    UsersWebhook { new(request_url : ::std::string::String) fixed(source : "users")
-    set(name : ::std::string::String, format : WebhookFormat, enabled : bool, account_ids
-    : ::std::vec::Vec < ::std::string::String >, headers : ::std::vec::Vec <
-    WebhookHeader >, data : ::std::vec::Vec < WebhookDataField >, events :
-    ::std::vec::Vec < ::std::string::String >) set_nullable() empty() }
+    UsersWebhook { new(request_url : String) fixed(source : "users") set(name : String,
+    format : WebhookFormat, enabled : bool, account_ids : Vec < String >, headers : Vec <
+    WebhookHeader >, data : Vec < WebhookDataField >, events : Vec < String >)
+    set_nullable() empty() }
 );
 crate::engine::string_enum! {
     pub enum AccountStatusWebhookEventsItem(Unknown) { CreationSuccess =>
@@ -6459,19 +6267,19 @@ crate::engine::string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountStatusWebhook {
-    pub request_url: ::std::string::String,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub format: ::std::option::Option<WebhookFormat>,
+    pub request_url: String,
+    pub name: Option<String>,
+    pub format: Option<WebhookFormat>,
     /// Default: `true`
-    pub enabled: ::std::option::Option<bool>,
+    pub enabled: Option<bool>,
     /// Leave out to cover every current and future account.
-    pub account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub headers: ::std::option::Option<::std::vec::Vec<WebhookHeader>>,
-    pub data: ::std::option::Option<::std::vec::Vec<WebhookDataField>>,
+    pub account_ids: Option<Vec<String>>,
+    pub headers: Option<Vec<WebhookHeader>>,
+    pub data: Option<Vec<WebhookDataField>>,
     /// Always `account_status`.
-    pub source: ::std::string::String,
+    pub source: String,
     /// The page's list of account events continues past these values, so the set is open.
-    pub events: ::std::option::Option<::std::vec::Vec<AccountStatusWebhookEventsItem>>,
+    pub events: Option<Vec<AccountStatusWebhookEventsItem>>,
 }
 crate::engine::json_object!(
     AccountStatusWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2
@@ -6480,11 +6288,10 @@ crate::engine::json_object!(
     "events" opt }
 );
 crate::engine::struct_constructor!(
-    AccountStatusWebhook { new(request_url : ::std::string::String) fixed(source :
-    "account_status") set(name : ::std::string::String, format : WebhookFormat, enabled :
-    bool, account_ids : ::std::vec::Vec < ::std::string::String >, headers :
-    ::std::vec::Vec < WebhookHeader >, data : ::std::vec::Vec < WebhookDataField >,
-    events : ::std::vec::Vec < AccountStatusWebhookEventsItem >) set_nullable() empty() }
+    AccountStatusWebhook { new(request_url : String) fixed(source : "account_status")
+    set(name : String, format : WebhookFormat, enabled : bool, account_ids : Vec < String
+    >, headers : Vec < WebhookHeader >, data : Vec < WebhookDataField >, events : Vec <
+    AccountStatusWebhookEventsItem >) set_nullable() empty() }
 );
 crate::engine::string_enum! {
     pub enum EmailWebhookEventsItem(Unknown) { MailSent => "mail_sent", MailReceived =>
@@ -6494,18 +6301,18 @@ crate::engine::string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EmailWebhook {
-    pub request_url: ::std::string::String,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub format: ::std::option::Option<WebhookFormat>,
+    pub request_url: String,
+    pub name: Option<String>,
+    pub format: Option<WebhookFormat>,
     /// Default: `true`
-    pub enabled: ::std::option::Option<bool>,
+    pub enabled: Option<bool>,
     /// Leave out to cover every current and future account.
-    pub account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub headers: ::std::option::Option<::std::vec::Vec<WebhookHeader>>,
-    pub data: ::std::option::Option<::std::vec::Vec<WebhookDataField>>,
+    pub account_ids: Option<Vec<String>>,
+    pub headers: Option<Vec<WebhookHeader>>,
+    pub data: Option<Vec<WebhookDataField>>,
     /// Always `email`.
-    pub source: ::std::string::String,
-    pub events: ::std::option::Option<::std::vec::Vec<EmailWebhookEventsItem>>,
+    pub source: String,
+    pub events: Option<Vec<EmailWebhookEventsItem>>,
 }
 crate::engine::json_object!(
     EmailWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2 format :
@@ -6514,11 +6321,10 @@ crate::engine::json_object!(
     opt }
 );
 crate::engine::struct_constructor!(
-    EmailWebhook { new(request_url : ::std::string::String) fixed(source : "email")
-    set(name : ::std::string::String, format : WebhookFormat, enabled : bool, account_ids
-    : ::std::vec::Vec < ::std::string::String >, headers : ::std::vec::Vec <
-    WebhookHeader >, data : ::std::vec::Vec < WebhookDataField >, events :
-    ::std::vec::Vec < EmailWebhookEventsItem >) set_nullable() empty() }
+    EmailWebhook { new(request_url : String) fixed(source : "email") set(name : String,
+    format : WebhookFormat, enabled : bool, account_ids : Vec < String >, headers : Vec <
+    WebhookHeader >, data : Vec < WebhookDataField >, events : Vec <
+    EmailWebhookEventsItem >) set_nullable() empty() }
 );
 crate::engine::string_enum! {
     pub enum EmailTrackingWebhookEventsItem(Unknown) { MailOpened => "mail_opened",
@@ -6528,18 +6334,18 @@ crate::engine::string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EmailTrackingWebhook {
-    pub request_url: ::std::string::String,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub format: ::std::option::Option<WebhookFormat>,
+    pub request_url: String,
+    pub name: Option<String>,
+    pub format: Option<WebhookFormat>,
     /// Default: `true`
-    pub enabled: ::std::option::Option<bool>,
+    pub enabled: Option<bool>,
     /// Leave out to cover every current and future account.
-    pub account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub headers: ::std::option::Option<::std::vec::Vec<WebhookHeader>>,
-    pub data: ::std::option::Option<::std::vec::Vec<WebhookDataField>>,
+    pub account_ids: Option<Vec<String>>,
+    pub headers: Option<Vec<WebhookHeader>>,
+    pub data: Option<Vec<WebhookDataField>>,
     /// Always `email_tracking`.
-    pub source: ::std::string::String,
-    pub events: ::std::option::Option<::std::vec::Vec<EmailTrackingWebhookEventsItem>>,
+    pub source: String,
+    pub events: Option<Vec<EmailTrackingWebhookEventsItem>>,
 }
 crate::engine::json_object!(
     EmailTrackingWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2
@@ -6548,11 +6354,10 @@ crate::engine::json_object!(
     "events" opt }
 );
 crate::engine::struct_constructor!(
-    EmailTrackingWebhook { new(request_url : ::std::string::String) fixed(source :
-    "email_tracking") set(name : ::std::string::String, format : WebhookFormat, enabled :
-    bool, account_ids : ::std::vec::Vec < ::std::string::String >, headers :
-    ::std::vec::Vec < WebhookHeader >, data : ::std::vec::Vec < WebhookDataField >,
-    events : ::std::vec::Vec < EmailTrackingWebhookEventsItem >) set_nullable() empty() }
+    EmailTrackingWebhook { new(request_url : String) fixed(source : "email_tracking")
+    set(name : String, format : WebhookFormat, enabled : bool, account_ids : Vec < String
+    >, headers : Vec < WebhookHeader >, data : Vec < WebhookDataField >, events : Vec <
+    EmailTrackingWebhookEventsItem >) set_nullable() empty() }
 );
 crate::engine::string_enum! {
     pub enum CalendarEventWebhookEventsItem(Unknown) { CalendarEventCreated =>
@@ -6563,18 +6368,18 @@ crate::engine::string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CalendarEventWebhook {
-    pub request_url: ::std::string::String,
-    pub name: ::std::option::Option<::std::string::String>,
-    pub format: ::std::option::Option<WebhookFormat>,
+    pub request_url: String,
+    pub name: Option<String>,
+    pub format: Option<WebhookFormat>,
     /// Default: `true`
-    pub enabled: ::std::option::Option<bool>,
+    pub enabled: Option<bool>,
     /// Leave out to cover every current and future account.
-    pub account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub headers: ::std::option::Option<::std::vec::Vec<WebhookHeader>>,
-    pub data: ::std::option::Option<::std::vec::Vec<WebhookDataField>>,
+    pub account_ids: Option<Vec<String>>,
+    pub headers: Option<Vec<WebhookHeader>>,
+    pub data: Option<Vec<WebhookDataField>>,
     /// Always `calendar_event`.
-    pub source: ::std::string::String,
-    pub events: ::std::option::Option<::std::vec::Vec<CalendarEventWebhookEventsItem>>,
+    pub source: String,
+    pub events: Option<Vec<CalendarEventWebhookEventsItem>>,
 }
 crate::engine::json_object!(
     CalendarEventWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2
@@ -6583,11 +6388,10 @@ crate::engine::json_object!(
     "events" opt }
 );
 crate::engine::struct_constructor!(
-    CalendarEventWebhook { new(request_url : ::std::string::String) fixed(source :
-    "calendar_event") set(name : ::std::string::String, format : WebhookFormat, enabled :
-    bool, account_ids : ::std::vec::Vec < ::std::string::String >, headers :
-    ::std::vec::Vec < WebhookHeader >, data : ::std::vec::Vec < WebhookDataField >,
-    events : ::std::vec::Vec < CalendarEventWebhookEventsItem >) set_nullable() empty() }
+    CalendarEventWebhook { new(request_url : String) fixed(source : "calendar_event")
+    set(name : String, format : WebhookFormat, enabled : bool, account_ids : Vec < String
+    >, headers : Vec < WebhookHeader >, data : Vec < WebhookDataField >, events : Vec <
+    CalendarEventWebhookEventsItem >) set_nullable() empty() }
 );
 /// Example: `{"source":"messaging","request_url":"https://example.com/postpress/messages","name":"Inbound messages","events":["message_received","message_read"],"headers":[{"key":"Postpress-Auth","value":"shared-s...`
 #[derive(Debug, Clone, PartialEq)]
@@ -6624,7 +6428,7 @@ impl ::serde::Serialize for CreateWebhookRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Messaging(inner) => ::serde::Serialize::serialize(inner, serializer),
             Self::Users(inner) => ::serde::Serialize::serialize(inner, serializer),
@@ -6644,19 +6448,19 @@ impl ::serde::Serialize for CreateWebhookRequest {
 }
 impl CreateWebhookRequest {
     /// `request_url`, which every known variant has; `None` for an unknown variant.
-    pub fn request_url(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn request_url(&self) -> Option<&String> {
         match self {
-            Self::Messaging(v) => ::std::option::Option::Some(&v.request_url),
-            Self::Users(v) => ::std::option::Option::Some(&v.request_url),
-            Self::AccountStatus(v) => ::std::option::Option::Some(&v.request_url),
-            Self::Email(v) => ::std::option::Option::Some(&v.request_url),
-            Self::EmailTracking(v) => ::std::option::Option::Some(&v.request_url),
-            Self::CalendarEvent(v) => ::std::option::Option::Some(&v.request_url),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Messaging(v) => Some(&v.request_url),
+            Self::Users(v) => Some(&v.request_url),
+            Self::AccountStatus(v) => Some(&v.request_url),
+            Self::Email(v) => Some(&v.request_url),
+            Self::EmailTracking(v) => Some(&v.request_url),
+            Self::CalendarEvent(v) => Some(&v.request_url),
+            Self::Unknown(_) => None,
         }
     }
     /// `name`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn name(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn name(&self) -> Option<&String> {
         match self {
             Self::Messaging(v) => v.name.as_ref(),
             Self::Users(v) => v.name.as_ref(),
@@ -6664,11 +6468,11 @@ impl CreateWebhookRequest {
             Self::Email(v) => v.name.as_ref(),
             Self::EmailTracking(v) => v.name.as_ref(),
             Self::CalendarEvent(v) => v.name.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// `format`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn format(&self) -> ::std::option::Option<&WebhookFormat> {
+    pub fn format(&self) -> Option<&WebhookFormat> {
         match self {
             Self::Messaging(v) => v.format.as_ref(),
             Self::Users(v) => v.format.as_ref(),
@@ -6676,11 +6480,11 @@ impl CreateWebhookRequest {
             Self::Email(v) => v.format.as_ref(),
             Self::EmailTracking(v) => v.format.as_ref(),
             Self::CalendarEvent(v) => v.format.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// `enabled`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn enabled(&self) -> ::std::option::Option<&bool> {
+    pub fn enabled(&self) -> Option<&bool> {
         match self {
             Self::Messaging(v) => v.enabled.as_ref(),
             Self::Users(v) => v.enabled.as_ref(),
@@ -6688,13 +6492,11 @@ impl CreateWebhookRequest {
             Self::Email(v) => v.enabled.as_ref(),
             Self::EmailTracking(v) => v.enabled.as_ref(),
             Self::CalendarEvent(v) => v.enabled.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// `account_ids`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn account_ids(
-        &self,
-    ) -> ::std::option::Option<&::std::vec::Vec<::std::string::String>> {
+    pub fn account_ids(&self) -> Option<&Vec<String>> {
         match self {
             Self::Messaging(v) => v.account_ids.as_ref(),
             Self::Users(v) => v.account_ids.as_ref(),
@@ -6702,11 +6504,11 @@ impl CreateWebhookRequest {
             Self::Email(v) => v.account_ids.as_ref(),
             Self::EmailTracking(v) => v.account_ids.as_ref(),
             Self::CalendarEvent(v) => v.account_ids.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// `headers`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn headers(&self) -> ::std::option::Option<&::std::vec::Vec<WebhookHeader>> {
+    pub fn headers(&self) -> Option<&Vec<WebhookHeader>> {
         match self {
             Self::Messaging(v) => v.headers.as_ref(),
             Self::Users(v) => v.headers.as_ref(),
@@ -6714,11 +6516,11 @@ impl CreateWebhookRequest {
             Self::Email(v) => v.headers.as_ref(),
             Self::EmailTracking(v) => v.headers.as_ref(),
             Self::CalendarEvent(v) => v.headers.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// `data`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn data(&self) -> ::std::option::Option<&::std::vec::Vec<WebhookDataField>> {
+    pub fn data(&self) -> Option<&Vec<WebhookDataField>> {
         match self {
             Self::Messaging(v) => v.data.as_ref(),
             Self::Users(v) => v.data.as_ref(),
@@ -6726,14 +6528,14 @@ impl CreateWebhookRequest {
             Self::Email(v) => v.data.as_ref(),
             Self::EmailTracking(v) => v.data.as_ref(),
             Self::CalendarEvent(v) => v.data.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateWebhookRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -6755,7 +6557,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateWebhookRequest {
             "calendar_event" => {
                 crate::engine::decode_variant(value).map(Self::CalendarEvent)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
@@ -6771,15 +6573,15 @@ crate::engine::union_from_variants!(
 #[non_exhaustive]
 pub struct WebhookCreated {
     /// Always `WebhookCreated`.
-    pub object: ::std::string::String,
-    pub webhook_id: ::std::option::Option<::std::string::String>,
+    pub object: String,
+    pub webhook_id: Option<String>,
 }
 crate::engine::json_object!(
     WebhookCreated { 0 object : "object" req, 1 webhook_id : "webhook_id" opt }
 );
 crate::engine::struct_constructor!(
-    WebhookCreated { new() fixed(object : "WebhookCreated") set(webhook_id :
-    ::std::string::String) set_nullable() empty() }
+    WebhookCreated { new() fixed(object : "WebhookCreated") set(webhook_id : String)
+    set_nullable() empty() }
 );
 /// Any delivery of any source, for an endpoint that serves several: an account status change,
 /// or an event told apart by its `event` field. Each source's own shape is under the
@@ -6848,7 +6650,7 @@ impl ::serde::Serialize for WebhookNamedEvent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::MessagingEvent(inner) => {
                 ::serde::Serialize::serialize(inner, serializer)
@@ -6869,32 +6671,32 @@ impl ::serde::Serialize for WebhookNamedEvent {
 }
 impl WebhookNamedEvent {
     /// `account_id`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn account_id(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn account_id(&self) -> Option<&String> {
         match self {
             Self::MessagingEvent(v) => v.account_id.as_ref(),
             Self::NewRelationEvent(v) => v.account_id.as_ref(),
             Self::MailEvent(v) => v.account_id.as_ref(),
             Self::MailTrackingEvent(v) => v.account_id.as_ref(),
             Self::CalendarEventChange(v) => v.account_id.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// `webhook_name`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn webhook_name(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn webhook_name(&self) -> Option<&String> {
         match self {
             Self::MessagingEvent(v) => v.webhook_name.as_ref(),
             Self::NewRelationEvent(v) => v.webhook_name.as_ref(),
             Self::MailEvent(v) => v.webhook_name.as_ref(),
             Self::MailTrackingEvent(v) => v.webhook_name.as_ref(),
             Self::CalendarEventChange(v) => v.webhook_name.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookNamedEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -6921,7 +6723,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookNamedEvent {
             | "calendar_event_deleted" => {
                 crate::engine::decode_variant(value).map(Self::CalendarEventChange)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
@@ -6940,28 +6742,28 @@ crate::engine::string_enum! {
 #[non_exhaustive]
 pub struct WebhookAccountInfo {
     /// The provider, for example `LINKEDIN`.
-    pub type_: ::std::option::Option<::std::string::String>,
+    pub type_: Option<String>,
     /// The LinkedIn product the event came through, when relevant.
-    pub feature: ::std::option::Option<WebhookAccountInfoFeature>,
+    pub feature: Option<WebhookAccountInfoFeature>,
     /// The account owner's id at the provider.
-    pub user_id: ::std::option::Option<::std::string::String>,
+    pub user_id: Option<String>,
 }
 crate::engine::json_object!(
     WebhookAccountInfo { 0 type_ : "type" opt, 1 feature : "feature" opt, 2 user_id :
     "user_id" opt }
 );
 crate::engine::struct_constructor!(
-    WebhookAccountInfo { new() fixed() set(type_ : ::std::string::String, feature :
-    WebhookAccountInfoFeature, user_id : ::std::string::String) set_nullable() empty() }
+    WebhookAccountInfo { new() fixed() set(type_ : String, feature :
+    WebhookAccountInfoFeature, user_id : String) set_nullable() empty() }
 );
 /// A participant of a chat as deliveries describe it.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WebhookAttendee {
-    pub attendee_id: ::std::option::Option<::std::string::String>,
-    pub attendee_name: ::std::option::Option<::std::string::String>,
-    pub attendee_provider_id: ::std::option::Option<::std::string::String>,
-    pub attendee_profile_url: ::std::option::Option<::std::string::String>,
+    pub attendee_id: Option<String>,
+    pub attendee_name: Option<String>,
+    pub attendee_provider_id: Option<String>,
+    pub attendee_profile_url: Option<String>,
 }
 crate::engine::json_object!(
     WebhookAttendee { 0 attendee_id : "attendee_id" opt, 1 attendee_name :
@@ -6969,9 +6771,9 @@ crate::engine::json_object!(
     attendee_profile_url : "attendee_profile_url" opt }
 );
 crate::engine::struct_constructor!(
-    WebhookAttendee { new() fixed() set(attendee_id : ::std::string::String,
-    attendee_name : ::std::string::String, attendee_provider_id : ::std::string::String,
-    attendee_profile_url : ::std::string::String) set_nullable() empty() }
+    WebhookAttendee { new() fixed() set(attendee_id : String, attendee_name : String,
+    attendee_provider_id : String, attendee_profile_url : String) set_nullable() empty()
+    }
 );
 /// A new, read, reacted to, edited, deleted or delivered message. The guides show the fields
 /// of a new message; the other fields are the data keys a messaging webhook may select, typed
@@ -6982,42 +6784,40 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct MessagingEvent {
     pub event: MessagingWebhookEventsItem,
-    pub account_id: ::std::option::Option<::std::string::String>,
-    pub account_type: ::std::option::Option<::std::string::String>,
-    pub account_info: ::std::option::Option<WebhookAccountInfo>,
-    pub webhook_name: ::std::option::Option<::std::string::String>,
-    pub chat_id: ::std::option::Option<::std::string::String>,
+    pub account_id: Option<String>,
+    pub account_type: Option<String>,
+    pub account_info: Option<WebhookAccountInfo>,
+    pub webhook_name: Option<String>,
+    pub chat_id: Option<String>,
     /// When the message was sent (an ISO 8601 date-time).
-    pub timestamp: ::std::option::Option<::std::string::String>,
-    pub message_id: ::std::option::Option<::std::string::String>,
+    pub timestamp: Option<String>,
+    pub message_id: Option<String>,
     /// The text of the message.
-    pub message: ::std::option::Option<::std::option::Option<::std::string::String>>,
-    pub sender: ::std::option::Option<WebhookAttendee>,
-    pub attendees: ::std::option::Option<::std::vec::Vec<WebhookAttendee>>,
+    pub message: Option<Option<String>>,
+    pub sender: Option<WebhookAttendee>,
+    pub attendees: Option<Vec<WebhookAttendee>>,
     /// The reaction, for `message_reaction`.
-    pub reaction: ::std::option::Option<::serde_json::Value>,
+    pub reaction: Option<::serde_json::Value>,
     /// Who reacted, for `message_reaction`.
-    pub reaction_sender: ::std::option::Option<::serde_json::Value>,
+    pub reaction_sender: Option<::serde_json::Value>,
     /// Who read the message, for `message_read`.
-    pub read_by: ::std::option::Option<::serde_json::Value>,
+    pub read_by: Option<::serde_json::Value>,
     /// Whether the account owner sent the message.
-    pub is_sender: ::std::option::Option<::serde_json::Value>,
-    pub attachments: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub subject: ::std::option::Option<::std::option::Option<::std::string::String>>,
-    pub provider_chat_id: ::std::option::Option<::std::string::String>,
-    pub provider_message_id: ::std::option::Option<::std::string::String>,
+    pub is_sender: Option<::serde_json::Value>,
+    pub attachments: Option<Vec<::serde_json::Value>>,
+    pub subject: Option<Option<String>>,
+    pub provider_chat_id: Option<String>,
+    pub provider_message_id: Option<String>,
     /// Whether the message records a chat event rather than text.
-    pub is_event: ::std::option::Option<::serde_json::Value>,
-    pub chat_pinned: ::std::option::Option<::serde_json::Value>,
+    pub is_event: Option<::serde_json::Value>,
+    pub chat_pinned: Option<::serde_json::Value>,
     /// The message this one quotes.
-    pub quoted: ::std::option::Option<::serde_json::Value>,
-    pub is_forwarded: ::std::option::Option<::serde_json::Value>,
-    pub chat_content_type: ::std::option::Option<
-        ::std::option::Option<::std::string::String>,
-    >,
-    pub message_type: ::std::option::Option<::std::string::String>,
-    pub is_group: ::std::option::Option<::serde_json::Value>,
-    pub folder: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub quoted: Option<::serde_json::Value>,
+    pub is_forwarded: Option<::serde_json::Value>,
+    pub chat_content_type: Option<Option<String>>,
+    pub message_type: Option<String>,
+    pub is_group: Option<::serde_json::Value>,
+    pub folder: Option<Vec<String>>,
 }
 crate::engine::json_object!(
     MessagingEvent { 0 event : "event" req, 1 account_id : "account_id" opt, 2
@@ -7035,19 +6835,16 @@ crate::engine::json_object!(
 );
 crate::engine::struct_constructor!(
     MessagingEvent { new(event : MessagingWebhookEventsItem) fixed() set(account_id :
-    ::std::string::String, account_type : ::std::string::String, account_info :
-    WebhookAccountInfo, webhook_name : ::std::string::String, chat_id :
-    ::std::string::String, timestamp : ::std::string::String, message_id :
-    ::std::string::String, sender : WebhookAttendee, attendees : ::std::vec::Vec <
-    WebhookAttendee >, reaction : ::serde_json::Value, reaction_sender :
-    ::serde_json::Value, read_by : ::serde_json::Value, is_sender : ::serde_json::Value,
-    attachments : ::std::vec::Vec < ::serde_json::Value >, provider_chat_id :
-    ::std::string::String, provider_message_id : ::std::string::String, is_event :
-    ::serde_json::Value, chat_pinned : ::serde_json::Value, quoted : ::serde_json::Value,
-    is_forwarded : ::serde_json::Value, message_type : ::std::string::String, is_group :
-    ::serde_json::Value, folder : ::std::vec::Vec < ::std::string::String >)
-    set_nullable(message : ::std::string::String, subject : ::std::string::String,
-    chat_content_type : ::std::string::String) empty() }
+    String, account_type : String, account_info : WebhookAccountInfo, webhook_name :
+    String, chat_id : String, timestamp : String, message_id : String, sender :
+    WebhookAttendee, attendees : Vec < WebhookAttendee >, reaction : ::serde_json::Value,
+    reaction_sender : ::serde_json::Value, read_by : ::serde_json::Value, is_sender :
+    ::serde_json::Value, attachments : Vec < ::serde_json::Value >, provider_chat_id :
+    String, provider_message_id : String, is_event : ::serde_json::Value, chat_pinned :
+    ::serde_json::Value, quoted : ::serde_json::Value, is_forwarded :
+    ::serde_json::Value, message_type : String, is_group : ::serde_json::Value, folder :
+    Vec < String >) set_nullable(message : String, subject : String, chat_content_type :
+    String) empty() }
 );
 /// An invitation was accepted and the person is now a relation.
 ///
@@ -7056,16 +6853,16 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct NewRelationEvent {
     /// Always `new_relation`.
-    pub event: ::std::string::String,
-    pub account_id: ::std::option::Option<::std::string::String>,
-    pub account_type: ::std::option::Option<::std::string::String>,
-    pub webhook_name: ::std::option::Option<::std::string::String>,
-    pub timestamp: ::std::option::Option<::std::string::String>,
-    pub user_provider_id: ::std::option::Option<::std::string::String>,
-    pub user_full_name: ::std::option::Option<::std::string::String>,
-    pub user_public_identifier: ::std::option::Option<::std::string::String>,
-    pub user_profile_url: ::std::option::Option<::std::string::String>,
-    pub user_picture_url: ::std::option::Option<::std::string::String>,
+    pub event: String,
+    pub account_id: Option<String>,
+    pub account_type: Option<String>,
+    pub webhook_name: Option<String>,
+    pub timestamp: Option<String>,
+    pub user_provider_id: Option<String>,
+    pub user_full_name: Option<String>,
+    pub user_public_identifier: Option<String>,
+    pub user_profile_url: Option<String>,
+    pub user_picture_url: Option<String>,
 }
 crate::engine::json_object!(
     NewRelationEvent { 0 event : "event" req, 1 account_id : "account_id" opt, 2
@@ -7076,12 +6873,10 @@ crate::engine::json_object!(
     opt }
 );
 crate::engine::struct_constructor!(
-    NewRelationEvent { new() fixed(event : "new_relation") set(account_id :
-    ::std::string::String, account_type : ::std::string::String, webhook_name :
-    ::std::string::String, timestamp : ::std::string::String, user_provider_id :
-    ::std::string::String, user_full_name : ::std::string::String, user_public_identifier
-    : ::std::string::String, user_profile_url : ::std::string::String, user_picture_url :
-    ::std::string::String) set_nullable() empty() }
+    NewRelationEvent { new() fixed(event : "new_relation") set(account_id : String,
+    account_type : String, webhook_name : String, timestamp : String, user_provider_id :
+    String, user_full_name : String, user_public_identifier : String, user_profile_url :
+    String, user_picture_url : String) set_nullable() empty() }
 );
 /// An account's state changed. The guide shows the payload wrapped in an `AccountStatus` key,
 /// with no `event` field.
@@ -7111,19 +6906,18 @@ crate::engine::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccountStatusChange {
-    pub account_id: ::std::option::Option<::std::string::String>,
-    pub account_type: ::std::option::Option<::std::string::String>,
+    pub account_id: Option<String>,
+    pub account_type: Option<String>,
     /// The new state. The guide shows OK, ERROR, STOPPED, CREDENTIALS, CONNECTING and PERMISSIONS, and its list continues past them; the other values are assumed from the account-status webhook's events. Others decode as unknown.
-    pub message: ::std::option::Option<AccountStatusChangeMessage>,
+    pub message: Option<AccountStatusChangeMessage>,
 }
 crate::engine::json_object!(
     AccountStatusChange { 0 account_id : "account_id" opt, 1 account_type :
     "account_type" opt, 2 message : "message" opt }
 );
 crate::engine::struct_constructor!(
-    AccountStatusChange { new() fixed() set(account_id : ::std::string::String,
-    account_type : ::std::string::String, message : AccountStatusChangeMessage)
-    set_nullable() empty() }
+    AccountStatusChange { new() fixed() set(account_id : String, account_type : String,
+    message : AccountStatusChangeMessage) set_nullable() empty() }
 );
 /// A mail was sent, received or moved. The pages show only the mail object's own fields; the
 /// rest of the payload is kept as it comes.
@@ -7133,32 +6927,25 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct MailEvent {
     pub event: EmailWebhookEventsItem,
-    pub account_id: ::std::option::Option<::std::string::String>,
-    pub webhook_name: ::std::option::Option<::std::string::String>,
-    pub email_id: ::std::option::Option<::std::string::String>,
-    pub date: ::std::option::Option<::std::string::String>,
-    pub subject: ::std::option::Option<::std::option::Option<::std::string::String>>,
-    pub body: ::std::option::Option<::std::option::Option<::std::string::String>>,
-    pub body_plain: ::std::option::Option<::std::option::Option<::std::string::String>>,
-    pub has_attachments: ::std::option::Option<bool>,
-    pub from_attendee: ::std::option::Option<MailAttendee>,
-    pub to_attendees: ::std::option::Option<::std::vec::Vec<MailAttendee>>,
-    pub cc_attendees: ::std::option::Option<::std::vec::Vec<MailAttendee>>,
-    pub bcc_attendees: ::std::option::Option<::std::vec::Vec<MailAttendee>>,
-    pub reply_to_attendees: ::std::option::Option<::std::vec::Vec<MailAttendee>>,
-    pub attachments: ::std::option::Option<
-        ::std::vec::Vec<
-            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
-        >,
+    pub account_id: Option<String>,
+    pub webhook_name: Option<String>,
+    pub email_id: Option<String>,
+    pub date: Option<String>,
+    pub subject: Option<Option<String>>,
+    pub body: Option<Option<String>>,
+    pub body_plain: Option<Option<String>>,
+    pub has_attachments: Option<bool>,
+    pub from_attendee: Option<MailAttendee>,
+    pub to_attendees: Option<Vec<MailAttendee>>,
+    pub cc_attendees: Option<Vec<MailAttendee>>,
+    pub bcc_attendees: Option<Vec<MailAttendee>>,
+    pub reply_to_attendees: Option<Vec<MailAttendee>>,
+    pub attachments: Option<
+        Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     >,
-    pub provider_id: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
-    >,
+    pub provider_id: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Properties beyond the declared ones.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 crate::engine::json_object!(
     MailEvent { 0 event : "event" req, 1 account_id : "account_id" opt, 2 webhook_name :
@@ -7171,34 +6958,30 @@ crate::engine::json_object!(
     additional(additional_properties)
 );
 crate::engine::struct_constructor!(
-    MailEvent { new(event : EmailWebhookEventsItem) fixed() set(account_id :
-    ::std::string::String, webhook_name : ::std::string::String, email_id :
-    ::std::string::String, date : ::std::string::String, has_attachments : bool,
-    from_attendee : MailAttendee, to_attendees : ::std::vec::Vec < MailAttendee >,
-    cc_attendees : ::std::vec::Vec < MailAttendee >, bcc_attendees : ::std::vec::Vec <
-    MailAttendee >, reply_to_attendees : ::std::vec::Vec < MailAttendee >, attachments :
-    ::std::vec::Vec < ::std::collections::BTreeMap < ::std::string::String,
-    ::serde_json::Value > >, provider_id : ::std::collections::BTreeMap <
-    ::std::string::String, ::serde_json::Value >) set_nullable(subject :
-    ::std::string::String, body : ::std::string::String, body_plain :
-    ::std::string::String) empty(additional_properties) }
+    MailEvent { new(event : EmailWebhookEventsItem) fixed() set(account_id : String,
+    webhook_name : String, email_id : String, date : String, has_attachments : bool,
+    from_attendee : MailAttendee, to_attendees : Vec < MailAttendee >, cc_attendees : Vec
+    < MailAttendee >, bcc_attendees : Vec < MailAttendee >, reply_to_attendees : Vec <
+    MailAttendee >, attachments : Vec < ::std::collections::BTreeMap < String,
+    ::serde_json::Value > >, provider_id : ::std::collections::BTreeMap < String,
+    ::serde_json::Value >) set_nullable(subject : String, body : String, body_plain :
+    String) empty(additional_properties) }
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MailAttendee {
-    pub display_name: ::std::option::Option<::std::string::String>,
-    pub identifier: ::std::option::Option<::std::string::String>,
+    pub display_name: Option<String>,
+    pub identifier: Option<String>,
     /// For example `EMAIL_ADDRESS`.
-    pub identifier_type: ::std::option::Option<::std::string::String>,
+    pub identifier_type: Option<String>,
 }
 crate::engine::json_object!(
     MailAttendee { 0 display_name : "display_name" opt, 1 identifier : "identifier" opt,
     2 identifier_type : "identifier_type" opt }
 );
 crate::engine::struct_constructor!(
-    MailAttendee { new() fixed() set(display_name : ::std::string::String, identifier :
-    ::std::string::String, identifier_type : ::std::string::String) set_nullable()
-    empty() }
+    MailAttendee { new() fixed() set(display_name : String, identifier : String,
+    identifier_type : String) set_nullable() empty() }
 );
 /// A tracked mail was opened or one of its links was clicked. The pages show no more fields than these.
 ///
@@ -7207,14 +6990,11 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct MailTrackingEvent {
     pub event: EmailTrackingWebhookEventsItem,
-    pub account_id: ::std::option::Option<::std::string::String>,
-    pub webhook_name: ::std::option::Option<::std::string::String>,
-    pub email_id: ::std::option::Option<::std::string::String>,
+    pub account_id: Option<String>,
+    pub webhook_name: Option<String>,
+    pub email_id: Option<String>,
     /// Properties beyond the declared ones.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 crate::engine::json_object!(
     MailTrackingEvent { 0 event : "event" req, 1 account_id : "account_id" opt, 2
@@ -7223,8 +7003,8 @@ crate::engine::json_object!(
 );
 crate::engine::struct_constructor!(
     MailTrackingEvent { new(event : EmailTrackingWebhookEventsItem) fixed()
-    set(account_id : ::std::string::String, webhook_name : ::std::string::String,
-    email_id : ::std::string::String) set_nullable() empty(additional_properties) }
+    set(account_id : String, webhook_name : String, email_id : String) set_nullable()
+    empty(additional_properties) }
 );
 /// A calendar event was created, changed or deleted. The pages show no more fields than these, and name only `calendar_event_created`; the other two events are assumed.
 ///
@@ -7233,15 +7013,12 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct CalendarEventChange {
     pub event: CalendarEventWebhookEventsItem,
-    pub account_id: ::std::option::Option<::std::string::String>,
-    pub webhook_name: ::std::option::Option<::std::string::String>,
-    pub calendar_id: ::std::option::Option<::std::string::String>,
-    pub event_id: ::std::option::Option<::std::string::String>,
+    pub account_id: Option<String>,
+    pub webhook_name: Option<String>,
+    pub calendar_id: Option<String>,
+    pub event_id: Option<String>,
     /// Properties beyond the declared ones.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 crate::engine::json_object!(
     CalendarEventChange { 0 event : "event" req, 1 account_id : "account_id" opt, 2
@@ -7250,56 +7027,54 @@ crate::engine::json_object!(
 );
 crate::engine::struct_constructor!(
     CalendarEventChange { new(event : CalendarEventWebhookEventsItem) fixed()
-    set(account_id : ::std::string::String, webhook_name : ::std::string::String,
-    calendar_id : ::std::string::String, event_id : ::std::string::String) set_nullable()
-    empty(additional_properties) }
+    set(account_id : String, webhook_name : String, calendar_id : String, event_id :
+    String) set_nullable() empty(additional_properties) }
 );
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","to":["john.roe@example.com"],"subject":"Meeting notes","text":"Notes from today's call are attached."}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateDraftRequest {
-    pub account_id: ::std::option::Option<::std::string::String>,
-    pub to: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub subject: ::std::option::Option<::std::string::String>,
-    pub text: ::std::option::Option<::std::string::String>,
+    pub account_id: Option<String>,
+    pub to: Option<Vec<String>>,
+    pub subject: Option<String>,
+    pub text: Option<String>,
 }
 crate::engine::json_object!(
     CreateDraftRequest { 0 account_id : "account_id" opt, 1 to : "to" opt, 2 subject :
     "subject" opt, 3 text : "text" opt }
 );
 crate::engine::struct_constructor!(
-    CreateDraftRequest { new() fixed() set(account_id : ::std::string::String, to :
-    ::std::vec::Vec < ::std::string::String >, subject : ::std::string::String, text :
-    ::std::string::String) set_nullable() empty() }
+    CreateDraftRequest { new() fixed() set(account_id : String, to : Vec < String >,
+    subject : String, text : String) set_nullable() empty() }
 );
 /// Example: `{"object":"DraftCreated","draft_id":"drf_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DraftCreated {
     /// Always `DraftCreated`.
-    pub object: ::std::string::String,
-    pub draft_id: ::std::string::String,
+    pub object: String,
+    pub draft_id: String,
 }
 crate::engine::json_object!(
     DraftCreated { 0 object : "object" req, 1 draft_id : "draft_id" req }
 );
 crate::engine::struct_constructor!(
-    DraftCreated { new(draft_id : ::std::string::String) fixed(object : "DraftCreated")
-    set() set_nullable() empty() }
+    DraftCreated { new(draft_id : String) fixed(object : "DraftCreated") set()
+    set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Calendar {
     /// Always `Calendar`.
-    pub object: ::std::string::String,
-    pub id: ::std::string::String,
-    pub name: ::std::string::String,
-    pub description: ::std::option::Option<::std::string::String>,
+    pub object: String,
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
     pub is_read_only: bool,
     pub is_owned_by_user: bool,
     pub is_default: bool,
-    pub background_color: ::std::option::Option<::std::string::String>,
-    pub timezone: ::std::option::Option<::std::string::String>,
+    pub background_color: Option<String>,
+    pub timezone: Option<String>,
 }
 crate::engine::json_object!(
     Calendar { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
@@ -7308,10 +7083,9 @@ crate::engine::json_object!(
     background_color : "background_color" opt, 8 timezone : "timezone" opt }
 );
 crate::engine::struct_constructor!(
-    Calendar { new(id : ::std::string::String, name : ::std::string::String, is_read_only
-    : bool, is_owned_by_user : bool, is_default : bool) fixed(object : "Calendar")
-    set(description : ::std::string::String, background_color : ::std::string::String,
-    timezone : ::std::string::String) set_nullable() empty() }
+    Calendar { new(id : String, name : String, is_read_only : bool, is_owned_by_user :
+    bool, is_default : bool) fixed(object : "Calendar") set(description : String,
+    background_color : String, timezone : String) set_nullable() empty() }
 );
 /// Calendar lists follow the `{data, next_cursor}` shape of the usage page. No source shows
 /// `object`, and the fixture has `next_cursor` optional, so only `data` is required.
@@ -7321,31 +7095,31 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct CalendarList {
     /// Always `CalendarList`.
-    pub object: ::std::option::Option<::std::string::String>,
-    pub data: ::std::vec::Vec<Calendar>,
-    pub next_cursor: ::std::option::Option<::std::option::Option<ResponseCursor>>,
+    pub object: Option<String>,
+    pub data: Vec<Calendar>,
+    pub next_cursor: Option<Option<ResponseCursor>>,
 }
 crate::engine::json_object!(
     CalendarList { 0 object : "object" opt, 1 data : "data" req, 2 next_cursor :
     "next_cursor" double }
 );
 crate::engine::struct_constructor!(
-    CalendarList { new(data : ::std::vec::Vec < Calendar >) fixed() set(object :
-    ::std::string::String) set_nullable(next_cursor : ResponseCursor) empty() }
+    CalendarList { new(data : Vec < Calendar >) fixed() set(object : String)
+    set_nullable(next_cursor : ResponseCursor) empty() }
 );
 /// Timed
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EventTimeTimed {
     pub date_time: UtcDateTime,
-    pub time_zone: ::std::string::String,
+    pub time_zone: String,
 }
 crate::engine::json_object!(
     EventTimeTimed { 0 date_time : "date_time" req, 1 time_zone : "time_zone" req }
 );
 crate::engine::struct_constructor!(
-    EventTimeTimed { new(date_time : UtcDateTime, time_zone : ::std::string::String)
-    fixed() set() set_nullable() empty() }
+    EventTimeTimed { new(date_time : UtcDateTime, time_zone : String) fixed() set()
+    set_nullable() empty() }
 );
 /// All day
 #[derive(Debug, Clone, PartialEq)]
@@ -7380,37 +7154,36 @@ crate::engine::string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EventAttendee {
-    pub email: ::std::string::String,
-    pub display_name: ::std::option::Option<::std::string::String>,
-    pub response_status: ::std::option::Option<EventAttendeeResponseStatus>,
+    pub email: String,
+    pub display_name: Option<String>,
+    pub response_status: Option<EventAttendeeResponseStatus>,
 }
 crate::engine::json_object!(
     EventAttendee { 0 email : "email" req, 1 display_name : "display_name" opt, 2
     response_status : "response_status" opt }
 );
 crate::engine::struct_constructor!(
-    EventAttendee { new(email : ::std::string::String) fixed() set(display_name :
-    ::std::string::String, response_status : EventAttendeeResponseStatus) set_nullable()
-    empty() }
+    EventAttendee { new(email : String) fixed() set(display_name : String,
+    response_status : EventAttendeeResponseStatus) set_nullable() empty() }
 );
 /// Example: `{"object":"CalendarEvent","id":"evt_01HXYZ","calendar_id":"cal_01HXYZ","title":"Weekly sync","start":{"date_time":"2025-06-02T09:00:00.000Z","time_zone":"Europe/Paris"},"end":{"date_time":"2025-06-02T...`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CalendarEvent {
     /// Always `CalendarEvent`.
-    pub object: ::std::string::String,
-    pub id: ::std::string::String,
-    pub calendar_id: ::std::string::String,
-    pub title: ::std::string::String,
-    pub body: ::std::option::Option<::std::string::String>,
-    pub location: ::std::option::Option<::std::string::String>,
-    pub is_all_day: ::std::option::Option<bool>,
-    pub is_cancelled: ::std::option::Option<bool>,
+    pub object: String,
+    pub id: String,
+    pub calendar_id: String,
+    pub title: String,
+    pub body: Option<String>,
+    pub location: Option<String>,
+    pub is_all_day: Option<bool>,
+    pub is_cancelled: Option<bool>,
     pub start: EventTime,
     pub end: EventTime,
-    pub attendees: ::std::option::Option<::std::vec::Vec<EventAttendee>>,
-    pub created_at: ::std::option::Option<UtcDateTime>,
-    pub updated_at: ::std::option::Option<UtcDateTime>,
+    pub attendees: Option<Vec<EventAttendee>>,
+    pub created_at: Option<UtcDateTime>,
+    pub updated_at: Option<UtcDateTime>,
 }
 crate::engine::json_object!(
     CalendarEvent { 0 object : "object" req, 1 id : "id" req, 2 calendar_id :
@@ -7420,11 +7193,11 @@ crate::engine::json_object!(
     created_at : "created_at" opt, 12 updated_at : "updated_at" opt }
 );
 crate::engine::struct_constructor!(
-    CalendarEvent { new(id : ::std::string::String, calendar_id : ::std::string::String,
-    title : ::std::string::String, start : EventTime, end : EventTime) fixed(object :
-    "CalendarEvent") set(body : ::std::string::String, location : ::std::string::String,
-    is_all_day : bool, is_cancelled : bool, attendees : ::std::vec::Vec < EventAttendee
-    >, created_at : UtcDateTime, updated_at : UtcDateTime) set_nullable() empty() }
+    CalendarEvent { new(id : String, calendar_id : String, title : String, start :
+    EventTime, end : EventTime) fixed(object : "CalendarEvent") set(body : String,
+    location : String, is_all_day : bool, is_cancelled : bool, attendees : Vec <
+    EventAttendee >, created_at : UtcDateTime, updated_at : UtcDateTime) set_nullable()
+    empty() }
 );
 /// Events in the `{data, next_cursor}` shape; only `data` is required (as for `CalendarList`).
 ///
@@ -7433,29 +7206,29 @@ crate::engine::struct_constructor!(
 #[non_exhaustive]
 pub struct CalendarEventList {
     /// Always `CalendarEventList`.
-    pub object: ::std::option::Option<::std::string::String>,
-    pub data: ::std::vec::Vec<CalendarEvent>,
-    pub next_cursor: ::std::option::Option<::std::option::Option<ResponseCursor>>,
+    pub object: Option<String>,
+    pub data: Vec<CalendarEvent>,
+    pub next_cursor: Option<Option<ResponseCursor>>,
 }
 crate::engine::json_object!(
     CalendarEventList { 0 object : "object" opt, 1 data : "data" req, 2 next_cursor :
     "next_cursor" double }
 );
 crate::engine::struct_constructor!(
-    CalendarEventList { new(data : ::std::vec::Vec < CalendarEvent >) fixed() set(object
-    : ::std::string::String) set_nullable(next_cursor : ResponseCursor) empty() }
+    CalendarEventList { new(data : Vec < CalendarEvent >) fixed() set(object : String)
+    set_nullable(next_cursor : ResponseCursor) empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCalendarEventRequestAttendeesItem {
-    pub email: ::std::string::String,
+    pub email: String,
 }
 crate::engine::json_object!(
     CreateCalendarEventRequestAttendeesItem { 0 email : "email" req }
 );
 crate::engine::struct_constructor!(
-    CreateCalendarEventRequestAttendeesItem { new(email : ::std::string::String) fixed()
-    set() set_nullable() empty() }
+    CreateCalendarEventRequestAttendeesItem { new(email : String) fixed() set()
+    set_nullable() empty() }
 );
 crate::engine::string_enum! {
     pub enum CreateCalendarEventRequestVisibility(Unknown) { Public => "public", Private
@@ -7465,18 +7238,16 @@ crate::engine::string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCalendarEventRequest {
-    pub title: ::std::string::String,
-    pub body: ::std::option::Option<::std::string::String>,
-    pub location: ::std::option::Option<::std::string::String>,
+    pub title: String,
+    pub body: Option<String>,
+    pub location: Option<String>,
     pub start: EventTime,
     pub end: EventTime,
     /// People to invite. The vendor fixture requires this list; the guide's examples do not show whether PostPress does, and a server that requires it rejects a request without it with a clear 400, while one that does not would reject nothing, so the client keeps it optional (the gap rule) and sends an empty list to invite nobody.
-    pub attendees: ::std::option::Option<
-        ::std::vec::Vec<CreateCalendarEventRequestAttendeesItem>,
-    >,
-    pub visibility: ::std::option::Option<CreateCalendarEventRequestVisibility>,
+    pub attendees: Option<Vec<CreateCalendarEventRequestAttendeesItem>>,
+    pub visibility: Option<CreateCalendarEventRequestVisibility>,
     /// RRULE, EXRULE, RDATE and EXDATE lines (RFC 5545).
-    pub recurrence: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub recurrence: Option<Vec<String>>,
 }
 crate::engine::json_object!(
     CreateCalendarEventRequest { 0 title : "title" req, 1 body : "body" opt, 2 location :
@@ -7484,25 +7255,22 @@ crate::engine::json_object!(
     opt, 6 visibility : "visibility" opt, 7 recurrence : "recurrence" opt }
 );
 crate::engine::struct_constructor!(
-    CreateCalendarEventRequest { new(title : ::std::string::String, start : EventTime,
-    end : EventTime) fixed() set(body : ::std::string::String, location :
-    ::std::string::String, attendees : ::std::vec::Vec <
+    CreateCalendarEventRequest { new(title : String, start : EventTime, end : EventTime)
+    fixed() set(body : String, location : String, attendees : Vec <
     CreateCalendarEventRequestAttendeesItem >, visibility :
-    CreateCalendarEventRequestVisibility, recurrence : ::std::vec::Vec <
-    ::std::string::String >) set_nullable() empty() }
+    CreateCalendarEventRequestVisibility, recurrence : Vec < String >) set_nullable()
+    empty() }
 );
 /// Example: `{"title":"Quarterly review (moved)","location":"Room 4"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateCalendarEventRequest {
-    pub title: ::std::option::Option<::std::string::String>,
-    pub body: ::std::option::Option<::std::string::String>,
-    pub location: ::std::option::Option<::std::string::String>,
-    pub start: ::std::option::Option<EventTime>,
-    pub end: ::std::option::Option<EventTime>,
-    pub attendees: ::std::option::Option<
-        ::std::vec::Vec<CreateCalendarEventRequestAttendeesItem>,
-    >,
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub location: Option<String>,
+    pub start: Option<EventTime>,
+    pub end: Option<EventTime>,
+    pub attendees: Option<Vec<CreateCalendarEventRequestAttendeesItem>>,
 }
 crate::engine::json_object!(
     UpdateCalendarEventRequest { 0 title : "title" opt, 1 body : "body" opt, 2 location :
@@ -7510,25 +7278,24 @@ crate::engine::json_object!(
     opt }
 );
 crate::engine::struct_constructor!(
-    UpdateCalendarEventRequest { new() fixed() set(title : ::std::string::String, body :
-    ::std::string::String, location : ::std::string::String, start : EventTime, end :
-    EventTime, attendees : ::std::vec::Vec < CreateCalendarEventRequestAttendeesItem >)
-    set_nullable() empty() }
+    UpdateCalendarEventRequest { new() fixed() set(title : String, body : String,
+    location : String, start : EventTime, end : EventTime, attendees : Vec <
+    CreateCalendarEventRequestAttendeesItem >) set_nullable() empty() }
 );
 /// Example: `{"object":"CalendarEventCreated","event_id":"evt_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CalendarEventCreated {
     /// Always `CalendarEventCreated`.
-    pub object: ::std::string::String,
-    pub event_id: ::std::string::String,
+    pub object: String,
+    pub event_id: String,
 }
 crate::engine::json_object!(
     CalendarEventCreated { 0 object : "object" req, 1 event_id : "event_id" req }
 );
 crate::engine::struct_constructor!(
-    CalendarEventCreated { new(event_id : ::std::string::String) fixed(object :
-    "CalendarEventCreated") set() set_nullable() empty() }
+    CalendarEventCreated { new(event_id : String) fixed(object : "CalendarEventCreated")
+    set() set_nullable() empty() }
 );
 crate::engine::string_enum! {
     pub enum CalendarEventEditedObject(Unknown) { CalendarEventEdited =>
@@ -7543,21 +7310,21 @@ crate::engine::string_enum! {
 #[non_exhaustive]
 pub struct CalendarEventEdited {
     pub object: CalendarEventEditedObject,
-    pub event_id: ::std::option::Option<::std::string::String>,
+    pub event_id: Option<String>,
 }
 crate::engine::json_object!(
     CalendarEventEdited { 0 object : "object" req, 1 event_id : "event_id" opt }
 );
 crate::engine::struct_constructor!(
     CalendarEventEdited { new(object : CalendarEventEditedObject) fixed() set(event_id :
-    ::std::string::String) set_nullable() empty() }
+    String) set_nullable() empty() }
 );
 /// Example: `{"object":"CalendarEventDeleted"}`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CalendarEventDeleted {
     /// Always `CalendarEventDeleted`.
-    pub object: ::std::string::String,
+    pub object: String,
 }
 crate::engine::json_object!(CalendarEventDeleted { 0 object : "object" req });
 crate::engine::struct_constructor!(
@@ -7568,38 +7335,35 @@ crate::engine::struct_constructor!(
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreatePostRequest {
-    pub account_id: ::std::string::String,
+    pub account_id: String,
     /// The text. LinkedIn mentions use `{{index}}` placeholders into `mentions`; Instagram uses `@username`. Send "" for a plain repost.
-    pub text: ::std::string::String,
+    pub text: String,
     /// Images or a video (LinkedIn images at most 6012×6012 px).
-    pub attachments: ::std::vec::Vec<crate::engine::Part>,
-    pub video_thumbnail: ::std::option::Option<crate::engine::Part>,
+    pub attachments: Vec<crate::engine::Part>,
+    pub video_thumbnail: Option<crate::engine::Part>,
     /// The LinkedIn post id to repost.
-    pub repost: ::std::option::Option<::std::string::String>,
-    pub include_job_posting: ::std::option::Option<::std::string::String>,
-    pub mentions: ::std::option::Option<::std::vec::Vec<Mention>>,
-    pub external_link: ::std::option::Option<::std::string::String>,
-    pub as_organization: ::std::option::Option<::std::string::String>,
+    pub repost: Option<String>,
+    pub include_job_posting: Option<String>,
+    pub mentions: Option<Vec<Mention>>,
+    pub external_link: Option<String>,
+    pub as_organization: Option<String>,
     /// Instagram location.
-    pub location: ::std::option::Option<::std::string::String>,
+    pub location: Option<String>,
 }
 impl CreatePostRequest {
     /// A body with the required fields set.
-    pub fn new(
-        account_id: impl ::std::convert::Into<::std::string::String>,
-        text: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(account_id: impl Into<String>, text: impl Into<String>) -> Self {
         Self {
             account_id: account_id.into(),
             text: text.into(),
-            attachments: ::std::default::Default::default(),
-            video_thumbnail: ::std::default::Default::default(),
-            repost: ::std::default::Default::default(),
-            include_job_posting: ::std::default::Default::default(),
-            mentions: ::std::default::Default::default(),
-            external_link: ::std::default::Default::default(),
-            as_organization: ::std::default::Default::default(),
-            location: ::std::default::Default::default(),
+            attachments: Default::default(),
+            video_thumbnail: Default::default(),
+            repost: Default::default(),
+            include_job_posting: Default::default(),
+            mentions: Default::default(),
+            external_link: Default::default(),
+            as_organization: Default::default(),
+            location: Default::default(),
         }
     }
     /// Sets `attachments`.
@@ -7608,59 +7372,38 @@ impl CreatePostRequest {
         self
     }
     /// Sets `video_thumbnail`.
-    pub fn video_thumbnail(
-        mut self,
-        value: impl ::std::convert::Into<crate::engine::Part>,
-    ) -> Self {
-        self.video_thumbnail = ::std::option::Option::Some(value.into());
+    pub fn video_thumbnail(mut self, value: impl Into<crate::engine::Part>) -> Self {
+        self.video_thumbnail = Some(value.into());
         self
     }
     /// Sets `repost`.
-    pub fn repost(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.repost = ::std::option::Option::Some(value.into());
+    pub fn repost(mut self, value: impl Into<String>) -> Self {
+        self.repost = Some(value.into());
         self
     }
     /// Sets `include_job_posting`.
-    pub fn include_job_posting(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.include_job_posting = ::std::option::Option::Some(value.into());
+    pub fn include_job_posting(mut self, value: impl Into<String>) -> Self {
+        self.include_job_posting = Some(value.into());
         self
     }
     /// Sets `mentions`.
-    pub fn mentions(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<Mention>>,
-    ) -> Self {
-        self.mentions = ::std::option::Option::Some(value.into());
+    pub fn mentions(mut self, value: impl Into<Vec<Mention>>) -> Self {
+        self.mentions = Some(value.into());
         self
     }
     /// Sets `external_link`.
-    pub fn external_link(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.external_link = ::std::option::Option::Some(value.into());
+    pub fn external_link(mut self, value: impl Into<String>) -> Self {
+        self.external_link = Some(value.into());
         self
     }
     /// Sets `as_organization`.
-    pub fn as_organization(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.as_organization = ::std::option::Option::Some(value.into());
+    pub fn as_organization(mut self, value: impl Into<String>) -> Self {
+        self.as_organization = Some(value.into());
         self
     }
     /// Sets `location`.
-    pub fn location(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.location = ::std::option::Option::Some(value.into());
+    pub fn location(mut self, value: impl Into<String>) -> Self {
+        self.location = Some(value.into());
         self
     }
 }
@@ -7672,129 +7415,102 @@ crate::engine::string_enum! {
 #[non_exhaustive]
 pub struct EditOwnProfileRequestLocation {
     /// A LOCATION id from the LinkedIn search parameters.
-    pub id: ::std::string::String,
-    pub postal_code: ::std::option::Option<::std::string::String>,
+    pub id: String,
+    pub postal_code: Option<String>,
 }
 crate::engine::json_object!(
     EditOwnProfileRequestLocation { 0 id : "id" req, 1 postal_code : "postal_code" opt }
 );
 crate::engine::struct_constructor!(
-    EditOwnProfileRequestLocation { new(id : ::std::string::String) fixed()
-    set(postal_code : ::std::string::String) set_nullable() empty() }
+    EditOwnProfileRequestLocation { new(id : String) fixed() set(postal_code : String)
+    set_nullable() empty() }
 );
 /// A `multipart/form-data` request body.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EditOwnProfileRequest {
-    pub type_: ::std::string::String,
-    pub account_id: ::std::string::String,
-    pub location: ::std::option::Option<EditOwnProfileRequestLocation>,
-    pub headline: ::std::option::Option<::std::string::String>,
+    pub type_: String,
+    pub account_id: String,
+    pub location: Option<EditOwnProfileRequestLocation>,
+    pub headline: Option<String>,
     /// The About section.
-    pub summary: ::std::option::Option<::std::string::String>,
-    pub picture: ::std::option::Option<crate::engine::Part>,
-    pub picture_settings: ::std::option::Option<PictureSettings>,
-    pub cover_picture: ::std::option::Option<crate::engine::Part>,
-    pub cover_picture_settings: ::std::option::Option<PictureSettings>,
+    pub summary: Option<String>,
+    pub picture: Option<crate::engine::Part>,
+    pub picture_settings: Option<PictureSettings>,
+    pub cover_picture: Option<crate::engine::Part>,
+    pub cover_picture_settings: Option<PictureSettings>,
     /// Adds a position, or edits the one named by `id`. The fixture has an add shape and an
     /// edit shape that differ only in `id`; one object with every field optional accepts both.
     /// The fixture's `attachment` (a link or a media file) is left out: a file nested inside a
     /// bracket-notation object has no multipart form this document can state.
-    pub experience: ::std::option::Option<ProfilePositionEdit>,
+    pub experience: Option<ProfilePositionEdit>,
     /// Adds a school, or edits the one named by `id`. The fixture's add shape requires
     /// `school`; its edit shape requires only `id` and repeats the position fields, which reads
     /// as a copying slip, so this follows the add shape plus `id`, all optional (the shape
     /// that accepts both). `attachment` is left out for the reason given on
     /// `ProfilePositionEdit`.
-    pub education: ::std::option::Option<ProfileSchoolEdit>,
+    pub education: Option<ProfileSchoolEdit>,
 }
 impl EditOwnProfileRequest {
     /// A body with the required fields set.
-    pub fn new(account_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(account_id: impl Into<String>) -> Self {
         Self {
             type_: "LINKEDIN".into(),
             account_id: account_id.into(),
-            location: ::std::default::Default::default(),
-            headline: ::std::default::Default::default(),
-            summary: ::std::default::Default::default(),
-            picture: ::std::default::Default::default(),
-            picture_settings: ::std::default::Default::default(),
-            cover_picture: ::std::default::Default::default(),
-            cover_picture_settings: ::std::default::Default::default(),
-            experience: ::std::default::Default::default(),
-            education: ::std::default::Default::default(),
+            location: Default::default(),
+            headline: Default::default(),
+            summary: Default::default(),
+            picture: Default::default(),
+            picture_settings: Default::default(),
+            cover_picture: Default::default(),
+            cover_picture_settings: Default::default(),
+            experience: Default::default(),
+            education: Default::default(),
         }
     }
     /// Sets `location`.
-    pub fn location(
-        mut self,
-        value: impl ::std::convert::Into<EditOwnProfileRequestLocation>,
-    ) -> Self {
-        self.location = ::std::option::Option::Some(value.into());
+    pub fn location(mut self, value: impl Into<EditOwnProfileRequestLocation>) -> Self {
+        self.location = Some(value.into());
         self
     }
     /// Sets `headline`.
-    pub fn headline(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.headline = ::std::option::Option::Some(value.into());
+    pub fn headline(mut self, value: impl Into<String>) -> Self {
+        self.headline = Some(value.into());
         self
     }
     /// Sets `summary`.
-    pub fn summary(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.summary = ::std::option::Option::Some(value.into());
+    pub fn summary(mut self, value: impl Into<String>) -> Self {
+        self.summary = Some(value.into());
         self
     }
     /// Sets `picture`.
-    pub fn picture(
-        mut self,
-        value: impl ::std::convert::Into<crate::engine::Part>,
-    ) -> Self {
-        self.picture = ::std::option::Option::Some(value.into());
+    pub fn picture(mut self, value: impl Into<crate::engine::Part>) -> Self {
+        self.picture = Some(value.into());
         self
     }
     /// Sets `picture_settings`.
-    pub fn picture_settings(
-        mut self,
-        value: impl ::std::convert::Into<PictureSettings>,
-    ) -> Self {
-        self.picture_settings = ::std::option::Option::Some(value.into());
+    pub fn picture_settings(mut self, value: impl Into<PictureSettings>) -> Self {
+        self.picture_settings = Some(value.into());
         self
     }
     /// Sets `cover_picture`.
-    pub fn cover_picture(
-        mut self,
-        value: impl ::std::convert::Into<crate::engine::Part>,
-    ) -> Self {
-        self.cover_picture = ::std::option::Option::Some(value.into());
+    pub fn cover_picture(mut self, value: impl Into<crate::engine::Part>) -> Self {
+        self.cover_picture = Some(value.into());
         self
     }
     /// Sets `cover_picture_settings`.
-    pub fn cover_picture_settings(
-        mut self,
-        value: impl ::std::convert::Into<PictureSettings>,
-    ) -> Self {
-        self.cover_picture_settings = ::std::option::Option::Some(value.into());
+    pub fn cover_picture_settings(mut self, value: impl Into<PictureSettings>) -> Self {
+        self.cover_picture_settings = Some(value.into());
         self
     }
     /// Sets `experience`.
-    pub fn experience(
-        mut self,
-        value: impl ::std::convert::Into<ProfilePositionEdit>,
-    ) -> Self {
-        self.experience = ::std::option::Option::Some(value.into());
+    pub fn experience(mut self, value: impl Into<ProfilePositionEdit>) -> Self {
+        self.experience = Some(value.into());
         self
     }
     /// Sets `education`.
-    pub fn education(
-        mut self,
-        value: impl ::std::convert::Into<ProfileSchoolEdit>,
-    ) -> Self {
-        self.education = ::std::option::Option::Some(value.into());
+    pub fn education(mut self, value: impl Into<ProfileSchoolEdit>) -> Self {
+        self.education = Some(value.into());
         self
     }
 }
@@ -7809,50 +7525,44 @@ pub struct StartChatRequest {
     /// Provider ids of the people to write to (LinkedIn ACo/ACw/AE ids, WhatsApp
     /// `…@s.whatsapp.net`, Instagram messaging ids). The key carries `[]` on the wire, as the
     /// reference page writes it.
-    pub attendees_ids: ::std::vec::Vec<::std::string::String>,
+    pub attendees_ids: Vec<String>,
     /// The first message; Recruiter allows strong, em, a, ul, ol and li tags.
-    pub text: ::std::option::Option<::std::string::String>,
-    pub subject: ::std::option::Option<::std::string::String>,
-    pub attachments: ::std::vec::Vec<crate::engine::Part>,
-    pub voice_message: ::std::option::Option<crate::engine::Part>,
-    pub video_message: ::std::option::Option<crate::engine::Part>,
+    pub text: Option<String>,
+    pub subject: Option<String>,
+    pub attachments: Vec<crate::engine::Part>,
+    pub voice_message: Option<crate::engine::Part>,
+    pub video_message: Option<crate::engine::Part>,
     /// LinkedIn options, one shape per messaging API told apart by `api`. The page marks
     /// `classic` as the default when `api` is left out; here every shape names its `api`, and
     /// sending `classic` explicitly is what leaving it out means. Shapes the document does not
     /// know decode as unknown.
-    pub linkedin: ::std::option::Option<LinkedinChatOptions>,
+    pub linkedin: Option<LinkedinChatOptions>,
 }
 impl StartChatRequest {
     /// A body with the required fields set.
     pub fn new(
-        account_id: impl ::std::convert::Into<UniqueId>,
-        attendees_ids: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        account_id: impl Into<UniqueId>,
+        attendees_ids: impl Into<Vec<String>>,
     ) -> Self {
         Self {
             account_id: account_id.into(),
             attendees_ids: attendees_ids.into(),
-            text: ::std::default::Default::default(),
-            subject: ::std::default::Default::default(),
-            attachments: ::std::default::Default::default(),
-            voice_message: ::std::default::Default::default(),
-            video_message: ::std::default::Default::default(),
-            linkedin: ::std::default::Default::default(),
+            text: Default::default(),
+            subject: Default::default(),
+            attachments: Default::default(),
+            voice_message: Default::default(),
+            video_message: Default::default(),
+            linkedin: Default::default(),
         }
     }
     /// Sets `text`.
-    pub fn text(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.text = ::std::option::Option::Some(value.into());
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
         self
     }
     /// Sets `subject`.
-    pub fn subject(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.subject = ::std::option::Option::Some(value.into());
+    pub fn subject(mut self, value: impl Into<String>) -> Self {
+        self.subject = Some(value.into());
         self
     }
     /// Sets `attachments`.
@@ -7861,27 +7571,18 @@ impl StartChatRequest {
         self
     }
     /// Sets `voice_message`.
-    pub fn voice_message(
-        mut self,
-        value: impl ::std::convert::Into<crate::engine::Part>,
-    ) -> Self {
-        self.voice_message = ::std::option::Option::Some(value.into());
+    pub fn voice_message(mut self, value: impl Into<crate::engine::Part>) -> Self {
+        self.voice_message = Some(value.into());
         self
     }
     /// Sets `video_message`.
-    pub fn video_message(
-        mut self,
-        value: impl ::std::convert::Into<crate::engine::Part>,
-    ) -> Self {
-        self.video_message = ::std::option::Option::Some(value.into());
+    pub fn video_message(mut self, value: impl Into<crate::engine::Part>) -> Self {
+        self.video_message = Some(value.into());
         self
     }
     /// Sets `linkedin`.
-    pub fn linkedin(
-        mut self,
-        value: impl ::std::convert::Into<LinkedinChatOptions>,
-    ) -> Self {
-        self.linkedin = ::std::option::Option::Some(value.into());
+    pub fn linkedin(mut self, value: impl Into<LinkedinChatOptions>) -> Self {
+        self.linkedin = Some(value.into());
         self
     }
 }
@@ -7889,78 +7590,60 @@ impl StartChatRequest {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SendMessageRequest {
-    pub text: ::std::option::Option<::std::string::String>,
-    pub account_id: ::std::option::Option<::std::string::String>,
+    pub text: Option<String>,
+    pub account_id: Option<String>,
     /// Slack thread.
-    pub thread_id: ::std::option::Option<::std::string::String>,
+    pub thread_id: Option<String>,
     /// The message to quote.
-    pub quote_id: ::std::option::Option<::std::string::String>,
-    pub voice_message: ::std::option::Option<crate::engine::Part>,
-    pub video_message: ::std::option::Option<crate::engine::Part>,
-    pub attachments: ::std::vec::Vec<crate::engine::Part>,
+    pub quote_id: Option<String>,
+    pub voice_message: Option<crate::engine::Part>,
+    pub video_message: Option<crate::engine::Part>,
+    pub attachments: Vec<crate::engine::Part>,
     /// WhatsApp typing indicator length in milliseconds.
-    pub typing_duration: ::std::option::Option<::std::string::String>,
+    pub typing_duration: Option<String>,
 }
 impl SendMessageRequest {
     /// A body with the required fields set.
     pub fn new() -> Self {
         Self {
-            text: ::std::default::Default::default(),
-            account_id: ::std::default::Default::default(),
-            thread_id: ::std::default::Default::default(),
-            quote_id: ::std::default::Default::default(),
-            voice_message: ::std::default::Default::default(),
-            video_message: ::std::default::Default::default(),
-            attachments: ::std::default::Default::default(),
-            typing_duration: ::std::default::Default::default(),
+            text: Default::default(),
+            account_id: Default::default(),
+            thread_id: Default::default(),
+            quote_id: Default::default(),
+            voice_message: Default::default(),
+            video_message: Default::default(),
+            attachments: Default::default(),
+            typing_duration: Default::default(),
         }
     }
     /// Sets `text`.
-    pub fn text(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.text = ::std::option::Option::Some(value.into());
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
         self
     }
     /// Sets `account_id`.
-    pub fn account_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.account_id = ::std::option::Option::Some(value.into());
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.account_id = Some(value.into());
         self
     }
     /// Sets `thread_id`.
-    pub fn thread_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.thread_id = ::std::option::Option::Some(value.into());
+    pub fn thread_id(mut self, value: impl Into<String>) -> Self {
+        self.thread_id = Some(value.into());
         self
     }
     /// Sets `quote_id`.
-    pub fn quote_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.quote_id = ::std::option::Option::Some(value.into());
+    pub fn quote_id(mut self, value: impl Into<String>) -> Self {
+        self.quote_id = Some(value.into());
         self
     }
     /// Sets `voice_message`.
-    pub fn voice_message(
-        mut self,
-        value: impl ::std::convert::Into<crate::engine::Part>,
-    ) -> Self {
-        self.voice_message = ::std::option::Option::Some(value.into());
+    pub fn voice_message(mut self, value: impl Into<crate::engine::Part>) -> Self {
+        self.voice_message = Some(value.into());
         self
     }
     /// Sets `video_message`.
-    pub fn video_message(
-        mut self,
-        value: impl ::std::convert::Into<crate::engine::Part>,
-    ) -> Self {
-        self.video_message = ::std::option::Option::Some(value.into());
+    pub fn video_message(mut self, value: impl Into<crate::engine::Part>) -> Self {
+        self.video_message = Some(value.into());
         self
     }
     /// Sets `attachments`.
@@ -7969,11 +7652,8 @@ impl SendMessageRequest {
         self
     }
     /// Sets `typing_duration`.
-    pub fn typing_duration(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.typing_duration = ::std::option::Option::Some(value.into());
+    pub fn typing_duration(mut self, value: impl Into<String>) -> Self {
+        self.typing_duration = Some(value.into());
         self
     }
 }

@@ -36,18 +36,15 @@ impl Users {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_profile(
-        &self,
-        identifier: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetProfileBuilder {
+    pub fn get_profile(&self, identifier: impl Into<String>) -> GetProfileBuilder {
         GetProfileBuilder {
             client: self.client.clone(),
             identifier: identifier.into(),
-            linkedin_sections: ::std::option::Option::None,
-            linkedin_api: ::std::option::Option::None,
-            notify: ::std::option::Option::None,
-            account_id: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            linkedin_sections: None,
+            linkedin_api: None,
+            notify: None,
+            account_id: None,
+            options: Default::default(),
         }
     }
     /// `GET /users/me`
@@ -76,8 +73,8 @@ impl Users {
     pub fn get_own_profile(&self) -> GetOwnProfileBuilder {
         GetOwnProfileBuilder {
             client: self.client.clone(),
-            account_id: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            account_id: None,
+            options: Default::default(),
         }
     }
     /// `PATCH /users/me/edit`
@@ -113,12 +110,12 @@ impl Users {
     /// ```
     pub fn edit_own_profile(
         &self,
-        body: impl ::std::convert::Into<super::types::EditOwnProfileRequest>,
+        body: impl Into<super::types::EditOwnProfileRequest>,
     ) -> EditOwnProfileBuilder {
         EditOwnProfileBuilder {
             client: self.client.clone(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `GET /users/{identifier}/posts`
@@ -150,18 +147,15 @@ impl Users {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_posts(
-        &self,
-        identifier: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListPostsBuilder {
+    pub fn list_posts(&self, identifier: impl Into<String>) -> ListPostsBuilder {
         ListPostsBuilder {
             client: self.client.clone(),
             identifier: identifier.into(),
-            cursor: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            is_company: ::std::option::Option::None,
-            account_id: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            cursor: None,
+            limit: None,
+            is_company: None,
+            account_id: None,
+            options: Default::default(),
         }
     }
     /// `GET /users/{identifier}/reactions`
@@ -192,17 +186,14 @@ impl Users {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_reactions(
-        &self,
-        identifier: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListReactionsBuilder {
+    pub fn list_reactions(&self, identifier: impl Into<String>) -> ListReactionsBuilder {
         ListReactionsBuilder {
             client: self.client.clone(),
             identifier: identifier.into(),
-            cursor: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            account_id: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            cursor: None,
+            limit: None,
+            account_id: None,
+            options: Default::default(),
         }
     }
     /// `GET /users/relations`
@@ -236,11 +227,11 @@ impl Users {
     pub fn list_relations(&self) -> ListRelationsBuilder {
         ListRelationsBuilder {
             client: self.client.clone(),
-            cursor: ::std::option::Option::None,
-            filter: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            account_id: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            cursor: None,
+            filter: None,
+            limit: None,
+            account_id: None,
+            options: Default::default(),
         }
     }
     /// `GET /users/followers`
@@ -276,11 +267,11 @@ impl Users {
     pub fn list_followers(&self) -> ListFollowersBuilder {
         ListFollowersBuilder {
             client: self.client.clone(),
-            user_id: ::std::option::Option::None,
-            cursor: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            account_id: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            user_id: None,
+            cursor: None,
+            limit: None,
+            account_id: None,
+            options: Default::default(),
         }
     }
     /// `GET /users/following`
@@ -314,11 +305,11 @@ impl Users {
     pub fn list_following(&self) -> ListFollowingBuilder {
         ListFollowingBuilder {
             client: self.client.clone(),
-            user_id: ::std::option::Option::None,
-            cursor: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            account_id: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            user_id: None,
+            cursor: None,
+            limit: None,
+            account_id: None,
+            options: Default::default(),
         }
     }
     /// `POST /users/invite`
@@ -347,12 +338,12 @@ impl Users {
     /// ```
     pub fn send_invitation(
         &self,
-        body: impl ::std::convert::Into<super::types::SendInvitationRequest>,
+        body: impl Into<super::types::SendInvitationRequest>,
     ) -> SendInvitationBuilder {
         SendInvitationBuilder {
             client: self.client.clone(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `GET /users/invite/sent`
@@ -385,10 +376,10 @@ impl Users {
     pub fn list_sent_invitations(&self) -> ListSentInvitationsBuilder {
         ListSentInvitationsBuilder {
             client: self.client.clone(),
-            cursor: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            account_id: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            cursor: None,
+            limit: None,
+            account_id: None,
+            options: Default::default(),
         }
     }
     /// `DELETE /users/invite/sent/{invitation_id}`
@@ -417,13 +408,13 @@ impl Users {
     /// ```
     pub fn cancel_invitation(
         &self,
-        invitation_id: impl ::std::convert::Into<::std::string::String>,
+        invitation_id: impl Into<String>,
     ) -> CancelInvitationBuilder {
         CancelInvitationBuilder {
             client: self.client.clone(),
             invitation_id: invitation_id.into(),
-            account_id: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            account_id: None,
+            options: Default::default(),
         }
     }
     /// `GET /users/invite/received`
@@ -456,10 +447,10 @@ impl Users {
     pub fn list_received_invitations(&self) -> ListReceivedInvitationsBuilder {
         ListReceivedInvitationsBuilder {
             client: self.client.clone(),
-            cursor: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            account_id: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            cursor: None,
+            limit: None,
+            account_id: None,
+            options: Default::default(),
         }
     }
     /// `POST /users/invite/received/{invitation_id}`
@@ -489,14 +480,14 @@ impl Users {
     /// ```
     pub fn handle_invitation(
         &self,
-        invitation_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<super::types::HandleInvitationRequest>,
+        invitation_id: impl Into<String>,
+        body: impl Into<super::types::HandleInvitationRequest>,
     ) -> HandleInvitationBuilder {
         HandleInvitationBuilder {
             client: self.client.clone(),
             invitation_id: invitation_id.into(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -505,11 +496,11 @@ impl Users {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProfileBuilder {
     client: crate::Client,
-    identifier: ::std::string::String,
-    linkedin_sections: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    linkedin_api: ::std::option::Option<super::types::UsersGetProfileLinkedinApi>,
-    notify: ::std::option::Option<bool>,
-    account_id: ::std::option::Option<::std::string::String>,
+    identifier: String,
+    linkedin_sections: Option<Vec<String>>,
+    linkedin_api: Option<super::types::UsersGetProfileLinkedinApi>,
+    notify: Option<bool>,
+    account_id: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl GetProfileBuilder {
@@ -518,11 +509,11 @@ impl GetProfileBuilder {
         " LinkedIn sections to include: `*_preview` for every section in preview, `*` for every"]
         #[doc =
         " section in full, or named sections. Throttled sections are listed in `throttled_sections`."]
-        linkedin_sections : ::std::vec::Vec < ::std::string::String >, #[doc =
+        linkedin_sections : Vec < String >, #[doc =
         " Use a non-classic LinkedIn API; needs the matching subscription. Leave out for Classic."]
         linkedin_api : super::types::UsersGetProfileLinkedinApi, #[doc =
         " Tell the person about the profile visit."] notify : bool, #[doc =
-        " The linked account to act through."] account_id : ::std::string::String
+        " The linked account to act through."] account_id : String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -539,7 +530,7 @@ impl GetProfileBuilder {
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::UserProfile);
 }
@@ -548,12 +539,12 @@ impl GetProfileBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetOwnProfileBuilder {
     client: crate::Client,
-    account_id: ::std::option::Option<::std::string::String>,
+    account_id: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl GetOwnProfileBuilder {
     crate::engine::optional_setters!(
-        #[doc = " The linked account to act through."] account_id : ::std::string::String
+        #[doc = " The linked account to act through."] account_id : String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -566,7 +557,7 @@ impl GetOwnProfileBuilder {
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::AccountOwnerProfile);
 }
@@ -598,7 +589,7 @@ impl EditOwnProfileBuilder {
             )?;
             req.multipart_field("headline", &body.headline)?;
             req.multipart_field("summary", &body.summary)?;
-            if let ::std::option::Option::Some(part) = &body.picture {
+            if let Some(part) = &body.picture {
                 req.multipart_file("picture", part);
             }
             req.multipart_styled(
@@ -607,7 +598,7 @@ impl EditOwnProfileBuilder {
                 crate::engine::ParamStyle::DeepObject,
                 true,
             )?;
-            if let ::std::option::Option::Some(part) = &body.cover_picture {
+            if let Some(part) = &body.cover_picture {
                 req.multipart_file("cover_picture", part);
             }
             req.multipart_styled(
@@ -631,7 +622,7 @@ impl EditOwnProfileBuilder {
         }
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::ProfileEdited);
 }
@@ -640,19 +631,19 @@ impl EditOwnProfileBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListPostsBuilder {
     client: crate::Client,
-    identifier: ::std::string::String,
-    cursor: ::std::option::Option<::std::string::String>,
-    limit: ::std::option::Option<i64>,
-    is_company: ::std::option::Option<bool>,
-    account_id: ::std::option::Option<::std::string::String>,
+    identifier: String,
+    cursor: Option<String>,
+    limit: Option<i64>,
+    is_company: Option<bool>,
+    account_id: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl ListPostsBuilder {
     crate::engine::optional_setters!(
         #[doc = " The cursor of the page to read, as returned by the previous page."]
-        cursor : ::std::string::String, #[doc = " Page size."] limit : i64, #[doc =
+        cursor : String, #[doc = " Page size."] limit : i64, #[doc =
         " Set when the identifier is a LinkedIn company."] is_company : bool, #[doc =
-        " The linked account to act through."] account_id : ::std::string::String
+        " The linked account to act through."] account_id : String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -662,13 +653,8 @@ impl ListPostsBuilder {
         );
         req.path_param("identifier", &self.identifier)?;
         req.query("cursor", &self.cursor)?;
-        if let ::std::option::Option::Some(value) = self.limit {
-            crate::engine::check_range(
-                "limit",
-                value as f64,
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(100f64),
-            )?;
+        if let Some(value) = self.limit {
+            crate::engine::check_range("limit", value as f64, Some(1f64), Some(100f64))?;
         }
         req.query("limit", &self.limit)?;
         req.query("is_company", &self.is_company)?;
@@ -677,13 +663,12 @@ impl ListPostsBuilder {
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::PostList);
     crate::engine::paginated!(
-        super::types::PostList, super::types::Post, cursor, | page |
-        ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref()).cloned(), |
-        page | page.items
+        super::types::PostList, super::types::Post, cursor, | page | Some(page)
+        .and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
     );
 }
 /// Request builder for `GET /users/{identifier}/reactions`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
@@ -691,17 +676,17 @@ impl ListPostsBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListReactionsBuilder {
     client: crate::Client,
-    identifier: ::std::string::String,
-    cursor: ::std::option::Option<::std::string::String>,
-    limit: ::std::option::Option<i64>,
-    account_id: ::std::option::Option<::std::string::String>,
+    identifier: String,
+    cursor: Option<String>,
+    limit: Option<i64>,
+    account_id: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl ListReactionsBuilder {
     crate::engine::optional_setters!(
         #[doc = " The cursor of the page to read, as returned by the previous page."]
-        cursor : ::std::string::String, #[doc = " Page size."] limit : i64, #[doc =
-        " The linked account to act through."] account_id : ::std::string::String
+        cursor : String, #[doc = " Page size."] limit : i64, #[doc =
+        " The linked account to act through."] account_id : String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -711,13 +696,8 @@ impl ListReactionsBuilder {
         );
         req.path_param("identifier", &self.identifier)?;
         req.query("cursor", &self.cursor)?;
-        if let ::std::option::Option::Some(value) = self.limit {
-            crate::engine::check_range(
-                "limit",
-                value as f64,
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(100f64),
-            )?;
+        if let Some(value) = self.limit {
+            crate::engine::check_range("limit", value as f64, Some(1f64), Some(100f64))?;
         }
         req.query("limit", &self.limit)?;
         req.query(
@@ -725,13 +705,12 @@ impl ListReactionsBuilder {
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::PostReactionList);
     crate::engine::paginated!(
         super::types::PostReactionList, super::types::PostReaction, cursor, | page |
-        ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref()).cloned(), |
-        page | page.items
+        Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
     );
 }
 /// Request builder for `GET /users/relations`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
@@ -739,19 +718,18 @@ impl ListReactionsBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListRelationsBuilder {
     client: crate::Client,
-    cursor: ::std::option::Option<::std::string::String>,
-    filter: ::std::option::Option<::std::string::String>,
-    limit: ::std::option::Option<i64>,
-    account_id: ::std::option::Option<::std::string::String>,
+    cursor: Option<String>,
+    filter: Option<String>,
+    limit: Option<i64>,
+    account_id: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl ListRelationsBuilder {
     crate::engine::optional_setters!(
         #[doc = " The cursor of the page to read, as returned by the previous page."]
-        cursor : ::std::string::String, #[doc =
-        " Keep only the connections whose name matches."] filter : ::std::string::String,
-        #[doc = " Page size."] limit : i64, #[doc =
-        " The linked account to act through."] account_id : ::std::string::String
+        cursor : String, #[doc = " Keep only the connections whose name matches."] filter
+        : String, #[doc = " Page size."] limit : i64, #[doc =
+        " The linked account to act through."] account_id : String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -761,12 +739,12 @@ impl ListRelationsBuilder {
         );
         req.query("cursor", &self.cursor)?;
         req.query("filter", &self.filter)?;
-        if let ::std::option::Option::Some(value) = self.limit {
+        if let Some(value) = self.limit {
             crate::engine::check_range(
                 "limit",
                 value as f64,
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(1000f64),
+                Some(1f64),
+                Some(1000f64),
             )?;
         }
         req.query("limit", &self.limit)?;
@@ -775,13 +753,12 @@ impl ListRelationsBuilder {
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::UserRelationsList);
     crate::engine::paginated!(
         super::types::UserRelationsList, super::types::UserRelation, cursor, | page |
-        ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref()).cloned(), |
-        page | page.items
+        Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
     );
 }
 /// Request builder for `GET /users/followers`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
@@ -789,21 +766,20 @@ impl ListRelationsBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListFollowersBuilder {
     client: crate::Client,
-    user_id: ::std::option::Option<::std::string::String>,
-    cursor: ::std::option::Option<::std::string::String>,
-    limit: ::std::option::Option<i64>,
-    account_id: ::std::option::Option<::std::string::String>,
+    user_id: Option<String>,
+    cursor: Option<String>,
+    limit: Option<i64>,
+    account_id: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl ListFollowersBuilder {
     crate::engine::optional_setters!(
         #[doc =
         " Instagram provider id or username, or a LinkedIn user or company provider id."]
-        user_id : ::std::string::String, #[doc =
+        user_id : String, #[doc =
         " The cursor of the page to read, as returned by the previous page."] cursor :
-        ::std::string::String, #[doc =
-        " Page size; at most 100 on LinkedIn and 200 on Instagram."] limit : i64, #[doc =
-        " The linked account to act through."] account_id : ::std::string::String
+        String, #[doc = " Page size; at most 100 on LinkedIn and 200 on Instagram."]
+        limit : i64, #[doc = " The linked account to act through."] account_id : String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -813,13 +789,8 @@ impl ListFollowersBuilder {
         );
         req.query("user_id", &self.user_id)?;
         req.query("cursor", &self.cursor)?;
-        if let ::std::option::Option::Some(value) = self.limit {
-            crate::engine::check_range(
-                "limit",
-                value as f64,
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(200f64),
-            )?;
+        if let Some(value) = self.limit {
+            crate::engine::check_range("limit", value as f64, Some(1f64), Some(200f64))?;
         }
         req.query("limit", &self.limit)?;
         req.query(
@@ -827,13 +798,12 @@ impl ListFollowersBuilder {
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::UserFollowersList);
     crate::engine::paginated!(
         super::types::UserFollowersList, super::types::UserFollower, cursor, | page |
-        ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref()).cloned(), |
-        page | page.items
+        Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
     );
 }
 /// Request builder for `GET /users/following`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
@@ -841,18 +811,18 @@ impl ListFollowersBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListFollowingBuilder {
     client: crate::Client,
-    user_id: ::std::option::Option<::std::string::String>,
-    cursor: ::std::option::Option<::std::string::String>,
-    limit: ::std::option::Option<i64>,
-    account_id: ::std::option::Option<::std::string::String>,
+    user_id: Option<String>,
+    cursor: Option<String>,
+    limit: Option<i64>,
+    account_id: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl ListFollowingBuilder {
     crate::engine::optional_setters!(
-        #[doc = " Instagram provider id or username."] user_id : ::std::string::String,
-        #[doc = " The cursor of the page to read, as returned by the previous page."]
-        cursor : ::std::string::String, #[doc = " Page size."] limit : i64, #[doc =
-        " The linked account to act through."] account_id : ::std::string::String
+        #[doc = " Instagram provider id or username."] user_id : String, #[doc =
+        " The cursor of the page to read, as returned by the previous page."] cursor :
+        String, #[doc = " Page size."] limit : i64, #[doc =
+        " The linked account to act through."] account_id : String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -862,12 +832,12 @@ impl ListFollowingBuilder {
         );
         req.query("user_id", &self.user_id)?;
         req.query("cursor", &self.cursor)?;
-        if let ::std::option::Option::Some(value) = self.limit {
+        if let Some(value) = self.limit {
             crate::engine::check_range(
                 "limit",
                 value as f64,
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(1000f64),
+                Some(1f64),
+                Some(1000f64),
             )?;
         }
         req.query("limit", &self.limit)?;
@@ -876,13 +846,12 @@ impl ListFollowingBuilder {
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::UserRelationsList);
     crate::engine::paginated!(
         super::types::UserRelationsList, super::types::UserRelation, cursor, | page |
-        ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref()).cloned(), |
-        page | page.items
+        Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
     );
 }
 /// Request builder for `POST /users/invite`: set optional inputs, then call `.send().await`.
@@ -904,7 +873,7 @@ impl SendInvitationBuilder {
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::UserInvitationSent);
 }
@@ -913,16 +882,16 @@ impl SendInvitationBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListSentInvitationsBuilder {
     client: crate::Client,
-    cursor: ::std::option::Option<::std::string::String>,
-    limit: ::std::option::Option<i64>,
-    account_id: ::std::option::Option<::std::string::String>,
+    cursor: Option<String>,
+    limit: Option<i64>,
+    account_id: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl ListSentInvitationsBuilder {
     crate::engine::optional_setters!(
         #[doc = " The cursor of the page to read, as returned by the previous page."]
-        cursor : ::std::string::String, #[doc = " Page size."] limit : i64, #[doc =
-        " The linked account to act through."] account_id : ::std::string::String
+        cursor : String, #[doc = " Page size."] limit : i64, #[doc =
+        " The linked account to act through."] account_id : String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -931,13 +900,8 @@ impl ListSentInvitationsBuilder {
             "/users/invite/sent",
         );
         req.query("cursor", &self.cursor)?;
-        if let ::std::option::Option::Some(value) = self.limit {
-            crate::engine::check_range(
-                "limit",
-                value as f64,
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(250f64),
-            )?;
+        if let Some(value) = self.limit {
+            crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
         }
         req.query("limit", &self.limit)?;
         req.query(
@@ -945,13 +909,12 @@ impl ListSentInvitationsBuilder {
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::InvitationSentList);
     crate::engine::paginated!(
         super::types::InvitationSentList, super::types::InvitationBase, cursor, | page |
-        ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref()).cloned(), |
-        page | page.items
+        Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
     );
 }
 /// Request builder for `DELETE /users/invite/sent/{invitation_id}`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
@@ -959,13 +922,13 @@ impl ListSentInvitationsBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CancelInvitationBuilder {
     client: crate::Client,
-    invitation_id: ::std::string::String,
-    account_id: ::std::option::Option<::std::string::String>,
+    invitation_id: String,
+    account_id: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl CancelInvitationBuilder {
     crate::engine::optional_setters!(
-        #[doc = " The linked account to act through."] account_id : ::std::string::String
+        #[doc = " The linked account to act through."] account_id : String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -979,7 +942,7 @@ impl CancelInvitationBuilder {
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::InvitationCanceled);
 }
@@ -988,16 +951,16 @@ impl CancelInvitationBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListReceivedInvitationsBuilder {
     client: crate::Client,
-    cursor: ::std::option::Option<::std::string::String>,
-    limit: ::std::option::Option<i64>,
-    account_id: ::std::option::Option<::std::string::String>,
+    cursor: Option<String>,
+    limit: Option<i64>,
+    account_id: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl ListReceivedInvitationsBuilder {
     crate::engine::optional_setters!(
         #[doc = " The cursor of the page to read, as returned by the previous page."]
-        cursor : ::std::string::String, #[doc = " Page size."] limit : i64, #[doc =
-        " The linked account to act through."] account_id : ::std::string::String
+        cursor : String, #[doc = " Page size."] limit : i64, #[doc =
+        " The linked account to act through."] account_id : String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -1006,13 +969,8 @@ impl ListReceivedInvitationsBuilder {
             "/users/invite/received",
         );
         req.query("cursor", &self.cursor)?;
-        if let ::std::option::Option::Some(value) = self.limit {
-            crate::engine::check_range(
-                "limit",
-                value as f64,
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(100f64),
-            )?;
+        if let Some(value) = self.limit {
+            crate::engine::check_range("limit", value as f64, Some(1f64), Some(100f64))?;
         }
         req.query("limit", &self.limit)?;
         req.query(
@@ -1020,13 +978,12 @@ impl ListReceivedInvitationsBuilder {
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::InvitationReceivedList);
     crate::engine::paginated!(
         super::types::InvitationReceivedList, super::types::InvitationBase, cursor, |
-        page | ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref())
-        .cloned(), | page | page.items
+        page | Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
     );
 }
 /// Request builder for `POST /users/invite/received/{invitation_id}`: set optional inputs, then call `.send().await`.
@@ -1034,7 +991,7 @@ impl ListReceivedInvitationsBuilder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct HandleInvitationBuilder {
     client: crate::Client,
-    invitation_id: ::std::string::String,
+    invitation_id: String,
     body: super::types::HandleInvitationRequest,
     options: crate::engine::RequestOptions,
 }
@@ -1050,7 +1007,7 @@ impl HandleInvitationBuilder {
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::UserInvitationHandled);
 }

@@ -38,9 +38,9 @@ impl Webhooks {
     pub fn list(&self) -> ListBuilder {
         ListBuilder {
             client: self.client.clone(),
-            limit: ::std::option::Option::None,
-            cursor: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            limit: None,
+            cursor: None,
+            options: Default::default(),
         }
     }
     /// `POST /webhooks`
@@ -78,12 +78,12 @@ impl Webhooks {
     /// ```
     pub fn create(
         &self,
-        body: impl ::std::convert::Into<super::types::CreateWebhookRequest>,
+        body: impl Into<super::types::CreateWebhookRequest>,
     ) -> CreateBuilder {
         CreateBuilder {
             client: self.client.clone(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// `DELETE /webhooks/{id}`
@@ -109,14 +109,11 @@ impl Webhooks {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(
-        &self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteBuilder {
+    pub fn delete(&self, id: impl Into<String>) -> DeleteBuilder {
         DeleteBuilder {
             client: self.client.clone(),
             id: id.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -125,15 +122,15 @@ impl Webhooks {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBuilder {
     client: crate::Client,
-    limit: ::std::option::Option<i64>,
-    cursor: ::std::option::Option<::std::string::String>,
+    limit: Option<i64>,
+    cursor: Option<String>,
     options: crate::engine::RequestOptions,
 }
 impl ListBuilder {
     crate::engine::optional_setters!(
         #[doc = " Page size."] limit : i64, #[doc =
         " The cursor of the page to read, as returned by the previous page."] cursor :
-        ::std::string::String
+        String
     );
     crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -141,24 +138,18 @@ impl ListBuilder {
             crate::engine::Method::GET,
             "/webhooks",
         );
-        if let ::std::option::Option::Some(value) = self.limit {
-            crate::engine::check_range(
-                "limit",
-                value as f64,
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::Some(250f64),
-            )?;
+        if let Some(value) = self.limit {
+            crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
         }
         req.query("limit", &self.limit)?;
         req.query("cursor", &self.cursor)?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::WebhookList);
     crate::engine::paginated!(
-        super::types::WebhookList, super::types::Webhook, cursor, | page |
-        ::std::option::Option::Some(page).and_then(| v | v.cursor.as_ref()).cloned(), |
-        page | page.items
+        super::types::WebhookList, super::types::Webhook, cursor, | page | Some(page)
+        .and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
     );
 }
 /// Request builder for `POST /webhooks`: set optional inputs, then call `.send().await`.
@@ -180,7 +171,7 @@ impl CreateBuilder {
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::WebhookCreated);
 }
@@ -201,7 +192,7 @@ impl DeleteBuilder {
         );
         req.path_param("id", &self.id)?;
         req.options(self.options.clone());
-        ::std::result::Result::Ok(req)
+        Ok(req)
     }
     crate::engine::send_fns!(json super::types::WebhookDeleted);
 }
