@@ -105,8 +105,7 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
-    let constructor = struct_constructor(name, s);
-    let json = json_object(name, s);
+    let object = object_impls(name, s);
     quote! {
         #[derive(Debug, Clone, PartialEq, #default)]
         #[non_exhaustive]
@@ -114,16 +113,17 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             #(#fields)*
             #extra
         }
-        #json
-        #constructor
+        #object
     }
 }
 
-/// `Serialize` and `Deserialize` through the engine's `json_object!`: the fields' wire names
-/// and how each treats absence and `null`. Serde's derives write several times as much code
-/// per struct, and that code is most of what a generated crate costs to check
-/// (BENCHMARKS.md).
-fn json_object(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+/// Everything beside the definition, through the engine's `object!`: `Serialize` and
+/// `Deserialize` from the fields' wire names and how each treats absence and `null` (serde's
+/// derives write several times as much code per struct, and that code is most of what a
+/// generated crate costs to check; BENCHMARKS.md), then `new(required…)` and a setter per
+/// other field (one line per field instead of a documented method each). Empty constructor
+/// sections are left out.
+fn object_impls(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let fields = s.fields.iter().enumerate().map(|(i, f)| {
         let index = proc_macro2::Literal::usize_unsuffixed(i);
         let ident = format_ident!("{}", f.ident);
@@ -143,43 +143,39 @@ fn json_object(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         .additional
         .as_ref()
         .map(|_| quote!(additional(additional_properties)));
-    quote! {
-        crate::engine::json_object!(#name { #(#fields),* } #extra);
-    }
-}
-
-/// `new(required…)` and a setter per other field, through the engine's macro (one line per
-/// field instead of a documented method each).
-fn struct_constructor(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let typed = |f: &Field| {
         let ident = format_ident!("{}", f.ident);
         let ty = rust_type(&f.ty, Scope::Types, false);
         quote!(#ident: #ty)
     };
-    let required = s.constructor_fields().map(typed);
-    let fixed = s.fields.iter().filter_map(|f| {
-        let value = f.fixed_value()?;
-        let ident = format_ident!("{}", f.ident);
-        Some(quote!(#ident: #value))
-    });
-    let settable = |nullable: bool| {
+    let section = |name: &str, items: Vec<TokenStream>| {
+        let name = format_ident!("{}", name);
+        (!items.is_empty()).then(|| quote!(#name(#(#items),*)))
+    };
+    let required = section("new", s.constructor_fields().map(typed).collect());
+    let fixed = section(
+        "fixed",
+        s.fields
+            .iter()
+            .filter_map(|f| {
+                let value = f.fixed_value()?;
+                let ident = format_ident!("{}", f.ident);
+                Some(quote!(#ident: #value))
+            })
+            .collect(),
+    );
+    let settable = |nullable: bool| -> Vec<TokenStream> {
         s.fields
             .iter()
             .filter(|f| !f.in_constructor() && f.fixed_value().is_none())
-            .filter(move |f| (!f.required && f.nullable) == nullable)
+            .filter(|f| (!f.required && f.nullable) == nullable)
             .map(typed)
+            .collect()
     };
-    let set = settable(false);
-    let set_nullable = settable(true);
-    let empty = s.additional.as_ref().map(|_| quote!(additional_properties));
+    let set = section("set", settable(false));
+    let set_nullable = section("set_nullable", settable(true));
     quote! {
-        crate::engine::struct_constructor!(#name {
-            new(#(#required),*)
-            fixed(#(#fixed),*)
-            set(#(#set),*)
-            set_nullable(#(#set_nullable),*)
-            empty(#empty)
-        });
+        crate::engine::object!(#name { #(#fields),* } #extra #required #fixed #set #set_nullable);
     }
 }
 

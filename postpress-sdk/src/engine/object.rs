@@ -411,6 +411,37 @@ macro_rules! __json_object {
 #[doc(hidden)]
 pub use crate::__json_object as json_object;
 
+/// Everything a generated struct has beside its definition, from one invocation: JSON both
+/// ways ([`json_object!`](crate::engine::json_object), from the field list and an optional
+/// `additional(field)`), then its constructor and setters
+/// ([`struct_constructor!`](crate::engine::struct_constructor)). Sections of the constructor
+/// that would be empty are left out: `new(..)`, `fixed(..)`, `set(..)`, `set_nullable(..)`, in
+/// that order; the additional-properties map starts empty.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object {
+    (
+        $name:ident { $($fields:tt)* }
+        $(additional($extra:ident))?
+        $(new($($new:tt)*))?
+        $(fixed($($fixed:tt)*))?
+        $(set($($set:tt)*))?
+        $(set_nullable($($nullable:tt)*))?
+    ) => {
+        $crate::engine::json_object!($name { $($fields)* } $(additional($extra))?);
+        $crate::engine::struct_constructor!($name {
+            new($($($new)*)?)
+            fixed($($($fixed)*)?)
+            set($($($set)*)?)
+            set_nullable($($($nullable)*)?)
+            empty($($extra)?)
+        });
+    };
+}
+
+#[doc(hidden)]
+pub use crate::__object as object;
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;

@@ -36,13 +36,9 @@ pub struct ErrorEnvelopeError {
     /// Quote this id when contacting support.
     pub request_id: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ErrorEnvelopeError { 0 code : "code" req, 1 message : "message" req, 2 request_id :
-    "request_id" opt }
-);
-crate::engine::struct_constructor!(
-    ErrorEnvelopeError { new(code : ErrorCode, message : String) fixed() set(request_id :
-    String) set_nullable() empty() }
+    "request_id" opt } new(code : ErrorCode, message : String) set(request_id : String)
 );
 /// The error envelope of the usage page.
 ///
@@ -54,10 +50,8 @@ pub struct ErrorEnvelope {
     /// reference pages never show the envelope at all, so nothing promises it.
     pub error: ErrorEnvelopeError,
 }
-crate::engine::json_object!(ErrorEnvelope { 0 error : "error" req });
-crate::engine::struct_constructor!(
-    ErrorEnvelope { new(error : ErrorEnvelopeError) fixed() set() set_nullable() empty()
-    }
+crate::engine::object!(
+    ErrorEnvelope { 0 error : "error" req } new(error : ErrorEnvelopeError)
 );
 /// The problem-style error every reference page shows. `type` is `errors/` followed by an
 /// error code (see `ErrorCode`); `instance` identifies the request for support.
@@ -77,13 +71,10 @@ pub struct ProblemDetails {
     /// The HTTP status.
     pub status: i32,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ProblemDetails { 0 title : "title" req, 1 detail : "detail" opt, 2 instance :
-    "instance" opt, 3 type_ : "type" req, 4 status : "status" req }
-);
-crate::engine::struct_constructor!(
-    ProblemDetails { new(title : String, type_ : String, status : i32) fixed() set(detail
-    : String, instance : String) set_nullable() empty() }
+    "instance" opt, 3 type_ : "type" req, 4 status : "status" req } new(title : String,
+    type_ : String, status : i32) set(detail : String, instance : String)
 );
 crate::engine::string_enum! {
     #[doc =
@@ -212,10 +203,9 @@ pub struct WebhookHeader {
     pub key: String,
     pub value: String,
 }
-crate::engine::json_object!(WebhookHeader { 0 key : "key" req, 1 value : "value" req });
-crate::engine::struct_constructor!(
-    WebhookHeader { new(key : String, value : String) fixed() set() set_nullable()
-    empty() }
+crate::engine::object!(
+    WebhookHeader { 0 key : "key" req, 1 value : "value" req } new(key : String, value :
+    String)
 );
 /// Example: `{"object":"AccountDeleted"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -224,10 +214,8 @@ pub struct AccountDeleted {
     /// Always `AccountDeleted`.
     pub object: String,
 }
-crate::engine::json_object!(AccountDeleted { 0 object : "object" req });
-crate::engine::struct_constructor!(
-    AccountDeleted { new() fixed(object : "AccountDeleted") set() set_nullable() empty()
-    }
+crate::engine::object!(
+    AccountDeleted { 0 object : "object" req } fixed(object : "AccountDeleted")
 );
 /// Example: `{"object":"ReactionAdded"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -236,9 +224,8 @@ pub struct ReactionAdded {
     /// Always `ReactionAdded`.
     pub object: String,
 }
-crate::engine::json_object!(ReactionAdded { 0 object : "object" req });
-crate::engine::struct_constructor!(
-    ReactionAdded { new() fixed(object : "ReactionAdded") set() set_nullable() empty() }
+crate::engine::object!(
+    ReactionAdded { 0 object : "object" req } fixed(object : "ReactionAdded")
 );
 /// Example: `{"object":"InvitationCanceled"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -247,10 +234,8 @@ pub struct InvitationCanceled {
     /// Always `InvitationCanceled`.
     pub object: String,
 }
-crate::engine::json_object!(InvitationCanceled { 0 object : "object" req });
-crate::engine::struct_constructor!(
-    InvitationCanceled { new() fixed(object : "InvitationCanceled") set() set_nullable()
-    empty() }
+crate::engine::object!(
+    InvitationCanceled { 0 object : "object" req } fixed(object : "InvitationCanceled")
 );
 /// Example: `{"object":"MessageDeleted"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -259,10 +244,8 @@ pub struct MessageDeleted {
     /// Always `MessageDeleted`.
     pub object: String,
 }
-crate::engine::json_object!(MessageDeleted { 0 object : "object" req });
-crate::engine::struct_constructor!(
-    MessageDeleted { new() fixed(object : "MessageDeleted") set() set_nullable() empty()
-    }
+crate::engine::object!(
+    MessageDeleted { 0 object : "object" req } fixed(object : "MessageDeleted")
 );
 /// Example: `{"object":"WebhookDeleted"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -271,10 +254,8 @@ pub struct WebhookDeleted {
     /// Always `WebhookDeleted`.
     pub object: String,
 }
-crate::engine::json_object!(WebhookDeleted { 0 object : "object" req });
-crate::engine::struct_constructor!(
-    WebhookDeleted { new() fixed(object : "WebhookDeleted") set() set_nullable() empty()
-    }
+crate::engine::object!(
+    WebhookDeleted { 0 object : "object" req } fixed(object : "WebhookDeleted")
 );
 /// Acknowledges a chat action; `getInviteLink` also returns the link.
 ///
@@ -286,12 +267,9 @@ pub struct ChatPatched {
     pub object: String,
     pub invite_link: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ChatPatched { 0 object : "object" req, 1 invite_link : "invite_link" opt }
-);
-crate::engine::struct_constructor!(
-    ChatPatched { new() fixed(object : "ChatPatched") set(invite_link : String)
-    set_nullable() empty() }
+    fixed(object : "ChatPatched") set(invite_link : String)
 );
 /// Example: `{"object":"ProfileEdited"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -300,9 +278,8 @@ pub struct ProfileEdited {
     /// Always `ProfileEdited`.
     pub object: String,
 }
-crate::engine::json_object!(ProfileEdited { 0 object : "object" req });
-crate::engine::struct_constructor!(
-    ProfileEdited { new() fixed(object : "ProfileEdited") set() set_nullable() empty() }
+crate::engine::object!(
+    ProfileEdited { 0 object : "object" req } fixed(object : "ProfileEdited")
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -310,10 +287,9 @@ pub struct AccountSource {
     pub id: String,
     pub status: AccountSourceServiceStatus,
 }
-crate::engine::json_object!(AccountSource { 0 id : "id" req, 1 status : "status" req });
-crate::engine::struct_constructor!(
-    AccountSource { new(id : String, status : AccountSourceServiceStatus) fixed() set()
-    set_nullable() empty() }
+crate::engine::object!(
+    AccountSource { 0 id : "id" req, 1 status : "status" req } new(id : String, status :
+    AccountSourceServiceStatus)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -321,12 +297,9 @@ pub struct AccountSignature {
     pub title: String,
     pub content: String,
 }
-crate::engine::json_object!(
-    AccountSignature { 0 title : "title" req, 1 content : "content" req }
-);
-crate::engine::struct_constructor!(
-    AccountSignature { new(title : String, content : String) fixed() set() set_nullable()
-    empty() }
+crate::engine::object!(
+    AccountSignature { 0 title : "title" req, 1 content : "content" req } new(title :
+    String, content : String)
 );
 /// Fields every account variant carries.
 #[derive(Debug, Clone, PartialEq)]
@@ -343,17 +316,14 @@ pub struct AccountBase {
     pub groups: Vec<UniqueId>,
     pub sources: Vec<AccountSource>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     AccountBase { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
     created_at : "created_at" req, 4 last_fetched_at : "last_fetched_at" opt, 5
     current_signature : "current_signature" opt, 6 signatures : "signatures" opt, 7
-    groups : "groups" req, 8 sources : "sources" req }
-);
-crate::engine::struct_constructor!(
-    AccountBase { new(id : UniqueId, name : String, created_at : UtcDateTime, groups :
-    Vec < UniqueId >, sources : Vec < AccountSource >) fixed(object : "Account")
-    set(last_fetched_at : UtcDateTime, current_signature : UniqueId, signatures : Vec <
-    AccountSignature >) set_nullable() empty() }
+    groups : "groups" req, 8 sources : "sources" req } new(id : UniqueId, name : String,
+    created_at : UtcDateTime, groups : Vec < UniqueId >, sources : Vec < AccountSource >)
+    fixed(object : "Account") set(last_fetched_at : UtcDateTime, current_signature :
+    UniqueId, signatures : Vec < AccountSignature >)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -361,13 +331,9 @@ pub struct PhoneSim {
     pub phone_number: String,
     pub sim_serial_number: String,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     PhoneSim { 0 phone_number : "phone_number" req, 1 sim_serial_number :
-    "sim_serial_number" req }
-);
-crate::engine::struct_constructor!(
-    PhoneSim { new(phone_number : String, sim_serial_number : String) fixed() set()
-    set_nullable() empty() }
+    "sim_serial_number" req } new(phone_number : String, sim_serial_number : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -375,12 +341,9 @@ pub struct MobileAccountConnectionParams {
     pub im: PhoneSim,
     pub call: PhoneSim,
 }
-crate::engine::json_object!(
-    MobileAccountConnectionParams { 0 im : "im" req, 1 call : "call" req }
-);
-crate::engine::struct_constructor!(
-    MobileAccountConnectionParams { new(im : PhoneSim, call : PhoneSim) fixed() set()
-    set_nullable() empty() }
+crate::engine::object!(
+    MobileAccountConnectionParams { 0 im : "im" req, 1 call : "call" req } new(im :
+    PhoneSim, call : PhoneSim)
 );
 /// Mobile
 #[derive(Debug, Clone, PartialEq)]
@@ -400,19 +363,16 @@ pub struct MobileAccount {
     pub type_: String,
     pub connection_params: MobileAccountConnectionParams,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     MobileAccount { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
     created_at : "created_at" req, 4 last_fetched_at : "last_fetched_at" opt, 5
     current_signature : "current_signature" opt, 6 signatures : "signatures" opt, 7
     groups : "groups" req, 8 sources : "sources" req, 9 type_ : "type" req, 10
-    connection_params : "connection_params" req }
-);
-crate::engine::struct_constructor!(
-    MobileAccount { new(id : UniqueId, name : String, created_at : UtcDateTime, groups :
-    Vec < UniqueId >, sources : Vec < AccountSource >, connection_params :
-    MobileAccountConnectionParams) fixed(object : "Account", type_ : "MOBILE")
-    set(last_fetched_at : UtcDateTime, current_signature : UniqueId, signatures : Vec <
-    AccountSignature >) set_nullable() empty() }
+    connection_params : "connection_params" req } new(id : UniqueId, name : String,
+    created_at : UtcDateTime, groups : Vec < UniqueId >, sources : Vec < AccountSource >,
+    connection_params : MobileAccountConnectionParams) fixed(object : "Account", type_ :
+    "MOBILE") set(last_fetched_at : UtcDateTime, current_signature : UniqueId, signatures
+    : Vec < AccountSignature >)
 );
 crate::engine::string_enum! {
     #[doc =
@@ -426,12 +386,9 @@ pub struct MailAccountConnectionParamsMail {
     pub id: Option<String>,
     pub username: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     MailAccountConnectionParamsMail { 0 id : "id" opt, 1 username : "username" opt }
-);
-crate::engine::struct_constructor!(
-    MailAccountConnectionParamsMail { new() fixed() set(id : String, username : String)
-    set_nullable() empty() }
+    set(id : String, username : String)
 );
 /// Only the `MAIL` account's parameters were partly visible on the page, so they are optional and open for every mail provider (the gap rule).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -439,10 +396,9 @@ crate::engine::struct_constructor!(
 pub struct MailAccountConnectionParams {
     pub mail: Option<MailAccountConnectionParamsMail>,
 }
-crate::engine::json_object!(MailAccountConnectionParams { 0 mail : "mail" opt });
-crate::engine::struct_constructor!(
-    MailAccountConnectionParams { new() fixed() set(mail :
-    MailAccountConnectionParamsMail) set_nullable() empty() }
+crate::engine::object!(
+    MailAccountConnectionParams { 0 mail : "mail" opt } set(mail :
+    MailAccountConnectionParamsMail)
 );
 /// Mail
 #[derive(Debug, Clone, PartialEq)]
@@ -463,19 +419,16 @@ pub struct MailAccount {
     /// Only the `MAIL` account's parameters were partly visible on the page, so they are optional and open for every mail provider (the gap rule).
     pub connection_params: Option<MailAccountConnectionParams>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     MailAccount { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
     created_at : "created_at" req, 4 last_fetched_at : "last_fetched_at" opt, 5
     current_signature : "current_signature" opt, 6 signatures : "signatures" opt, 7
     groups : "groups" req, 8 sources : "sources" req, 9 type_ : "type" req, 10
-    connection_params : "connection_params" opt }
-);
-crate::engine::struct_constructor!(
-    MailAccount { new(id : UniqueId, name : String, created_at : UtcDateTime, groups :
-    Vec < UniqueId >, sources : Vec < AccountSource >, type_ : MailAccountType)
-    fixed(object : "Account") set(last_fetched_at : UtcDateTime, current_signature :
-    UniqueId, signatures : Vec < AccountSignature >, connection_params :
-    MailAccountConnectionParams) set_nullable() empty() }
+    connection_params : "connection_params" opt } new(id : UniqueId, name : String,
+    created_at : UtcDateTime, groups : Vec < UniqueId >, sources : Vec < AccountSource >,
+    type_ : MailAccountType) fixed(object : "Account") set(last_fetched_at : UtcDateTime,
+    current_signature : UniqueId, signatures : Vec < AccountSignature >,
+    connection_params : MailAccountConnectionParams)
 );
 /// Calendar
 ///
@@ -499,20 +452,16 @@ pub struct CalendarAccount {
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     CalendarAccount { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
     created_at : "created_at" req, 4 last_fetched_at : "last_fetched_at" opt, 5
     current_signature : "current_signature" opt, 6 signatures : "signatures" opt, 7
     groups : "groups" req, 8 sources : "sources" req, 9 type_ : "type" req, 10
-    connection_params : "connection_params" opt }
-);
-crate::engine::struct_constructor!(
-    CalendarAccount { new(id : UniqueId, name : String, created_at : UtcDateTime, groups
-    : Vec < UniqueId >, sources : Vec < AccountSource >) fixed(object : "Account", type_
-    : "GOOGLE_CALENDAR") set(last_fetched_at : UtcDateTime, current_signature : UniqueId,
-    signatures : Vec < AccountSignature >, connection_params :
-    ::std::collections::BTreeMap < String, ::serde_json::Value >) set_nullable() empty()
-    }
+    connection_params : "connection_params" opt } new(id : UniqueId, name : String,
+    created_at : UtcDateTime, groups : Vec < UniqueId >, sources : Vec < AccountSource >)
+    fixed(object : "Account", type_ : "GOOGLE_CALENDAR") set(last_fetched_at :
+    UtcDateTime, current_signature : UniqueId, signatures : Vec < AccountSignature >,
+    connection_params : ::std::collections::BTreeMap < String, ::serde_json::Value >)
 );
 crate::engine::string_enum! {
     pub enum MessagingAccountType(Unknown) { Linkedin => "LINKEDIN", Whatsapp =>
@@ -529,15 +478,11 @@ pub struct MessagingAccountConnectionParamsIm {
     /// Properties beyond the declared ones.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     MessagingAccountConnectionParamsIm { 0 id : "id" opt, 1 username : "username" opt, 2
     public_identifier : "publicIdentifier" opt, 3 premium_features : "premiumFeatures"
-    opt } additional(additional_properties)
-);
-crate::engine::struct_constructor!(
-    MessagingAccountConnectionParamsIm { new() fixed() set(id : String, username :
-    String, public_identifier : String, premium_features : Vec < String >) set_nullable()
-    empty(additional_properties) }
+    opt } additional(additional_properties) set(id : String, username : String,
+    public_identifier : String, premium_features : Vec < String >)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -546,13 +491,9 @@ pub struct MessagingAccountConnectionParams {
     /// Properties beyond the declared ones.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     MessagingAccountConnectionParams { 0 im : "im" opt }
-    additional(additional_properties)
-);
-crate::engine::struct_constructor!(
-    MessagingAccountConnectionParams { new() fixed() set(im :
-    MessagingAccountConnectionParamsIm) set_nullable() empty(additional_properties) }
+    additional(additional_properties) set(im : MessagingAccountConnectionParamsIm)
 );
 /// Messaging
 ///
@@ -573,19 +514,16 @@ pub struct MessagingAccount {
     pub type_: MessagingAccountType,
     pub connection_params: Option<MessagingAccountConnectionParams>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     MessagingAccount { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
     created_at : "created_at" req, 4 last_fetched_at : "last_fetched_at" opt, 5
     current_signature : "current_signature" opt, 6 signatures : "signatures" opt, 7
     groups : "groups" req, 8 sources : "sources" req, 9 type_ : "type" req, 10
-    connection_params : "connection_params" opt }
-);
-crate::engine::struct_constructor!(
-    MessagingAccount { new(id : UniqueId, name : String, created_at : UtcDateTime, groups
-    : Vec < UniqueId >, sources : Vec < AccountSource >, type_ : MessagingAccountType)
-    fixed(object : "Account") set(last_fetched_at : UtcDateTime, current_signature :
-    UniqueId, signatures : Vec < AccountSignature >, connection_params :
-    MessagingAccountConnectionParams) set_nullable() empty() }
+    connection_params : "connection_params" opt } new(id : UniqueId, name : String,
+    created_at : UtcDateTime, groups : Vec < UniqueId >, sources : Vec < AccountSource >,
+    type_ : MessagingAccountType) fixed(object : "Account") set(last_fetched_at :
+    UtcDateTime, current_signature : UniqueId, signatures : Vec < AccountSignature >,
+    connection_params : MessagingAccountConnectionParams)
 );
 /// A linked account; `type` tells the variants apart. The accounts page is cut off after the `MOBILE` and `MAIL` variants, so the mapping lists every account type another part of the document names (the webhook account types, the chat account types); a type not listed decodes into `Unknown` (the gap rule).
 ///
@@ -762,13 +700,10 @@ pub struct AccountList {
     pub items: Vec<Account>,
     pub cursor: Option<Option<ResponseCursor>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     AccountList { 0 object : "object" req, 1 items : "items" req, 2 cursor : "cursor"
-    double }
-);
-crate::engine::struct_constructor!(
-    AccountList { new(items : Vec < Account >) fixed(object : "AccountList") set()
-    set_nullable(cursor : ResponseCursor) empty() }
+    double } new(items : Vec < Account >) fixed(object : "AccountList")
+    set_nullable(cursor : ResponseCursor)
 );
 crate::engine::string_enum! {
     pub enum ProxySettingsProtocol(Unknown) { Https => "https", Http => "http", Socks5 =>
@@ -783,13 +718,11 @@ pub struct ProxySettings {
     pub username: Option<String>,
     pub password: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ProxySettings { 0 protocol : "protocol" opt, 1 host : "host" req, 2 port : "port"
-    req, 3 username : "username" opt, 4 password : "password" opt }
-);
-crate::engine::struct_constructor!(
-    ProxySettings { new(host : String, port : i64) fixed() set(protocol :
-    ProxySettingsProtocol, username : String, password : String) set_nullable() empty() }
+    req, 3 username : "username" opt, 4 password : "password" opt } new(host : String,
+    port : i64) set(protocol : ProxySettingsProtocol, username : String, password :
+    String)
 );
 /// An instant (ISO 8601) from which to sync, or a number of items; 0 means no history.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -815,12 +748,9 @@ pub struct ConnectCommonSyncLimit {
     pub chats: Option<SyncLimitValue>,
     pub messages: Option<SyncLimitValue>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ConnectCommonSyncLimit { 0 chats : "chats" opt, 1 messages : "messages" opt }
-);
-crate::engine::struct_constructor!(
-    ConnectCommonSyncLimit { new() fixed() set(chats : SyncLimitValue, messages :
-    SyncLimitValue) set_nullable() empty() }
+    set(chats : SyncLimitValue, messages : SyncLimitValue)
 );
 /// Fields every connection request may carry.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -834,14 +764,12 @@ pub struct ConnectCommon {
     pub sync_limit: Option<ConnectCommonSyncLimit>,
     pub proxy: Option<ProxySettings>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ConnectCommon { 0 country : "country" opt, 1 ip : "ip" opt, 2 disabled_features :
     "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy : "proxy" opt }
-);
-crate::engine::struct_constructor!(
-    ConnectCommon { new() fixed() set(country : String, ip : String, disabled_features :
-    Vec < ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy
-    : ProxySettings) set_nullable() empty() }
+    set(country : String, ip : String, disabled_features : Vec <
+    ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy :
+    ProxySettings)
 );
 /// LinkedIn (credentials)
 #[derive(Debug, Clone, PartialEq)]
@@ -861,19 +789,15 @@ pub struct LinkedinBasicConnect {
     pub username: String,
     pub password: String,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinBasicConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2
     disabled_features : "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy
     : "proxy" opt, 5 provider : "provider" req, 6 user_agent : "user_agent" opt, 7
     recruiter_contract_id : "recruiter_contract_id" opt, 8 username : "username" req, 9
-    password : "password" req }
-);
-crate::engine::struct_constructor!(
-    LinkedinBasicConnect { new(username : String, password : String) fixed(provider :
-    "LINKEDIN") set(country : String, ip : String, disabled_features : Vec <
+    password : "password" req } new(username : String, password : String) fixed(provider
+    : "LINKEDIN") set(country : String, ip : String, disabled_features : Vec <
     ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy :
-    ProxySettings, user_agent : String, recruiter_contract_id : String) set_nullable()
-    empty() }
+    ProxySettings, user_agent : String, recruiter_contract_id : String)
 );
 /// LinkedIn (cookie)
 #[derive(Debug, Clone, PartialEq)]
@@ -893,19 +817,16 @@ pub struct LinkedinCookieConnect {
     pub access_token: String,
     pub premium_token: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinCookieConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2
     disabled_features : "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy
     : "proxy" opt, 5 provider : "provider" req, 6 user_agent : "user_agent" opt, 7
     recruiter_contract_id : "recruiter_contract_id" opt, 8 access_token : "access_token"
-    req, 9 premium_token : "premium_token" opt }
-);
-crate::engine::struct_constructor!(
-    LinkedinCookieConnect { new(access_token : String) fixed(provider : "LINKEDIN")
-    set(country : String, ip : String, disabled_features : Vec <
-    ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy :
-    ProxySettings, user_agent : String, recruiter_contract_id : String, premium_token :
-    String) set_nullable() empty() }
+    req, 9 premium_token : "premium_token" opt } new(access_token : String)
+    fixed(provider : "LINKEDIN") set(country : String, ip : String, disabled_features :
+    Vec < ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy
+    : ProxySettings, user_agent : String, recruiter_contract_id : String, premium_token :
+    String)
 );
 /// WhatsApp
 #[derive(Debug, Clone, PartialEq)]
@@ -923,16 +844,13 @@ pub struct WhatsappConnect {
     /// E.164 digits only (e.g. 33612345678); without it the answer carries a QR code.
     pub pairing_phone_number: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     WhatsappConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2 disabled_features :
     "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy : "proxy" opt, 5
     provider : "provider" req, 6 pairing_phone_number : "pairing_phone_number" opt }
-);
-crate::engine::struct_constructor!(
-    WhatsappConnect { new() fixed(provider : "WHATSAPP") set(country : String, ip :
-    String, disabled_features : Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
-    ConnectCommonSyncLimit, proxy : ProxySettings, pairing_phone_number : String)
-    set_nullable() empty() }
+    fixed(provider : "WHATSAPP") set(country : String, ip : String, disabled_features :
+    Vec < ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy
+    : ProxySettings, pairing_phone_number : String)
 );
 crate::engine::string_enum! {
     pub enum CredentialsConnectProvider(Unknown) { Instagram => "INSTAGRAM", Twitter =>
@@ -953,16 +871,14 @@ pub struct CredentialsConnect {
     pub username: String,
     pub password: String,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     CredentialsConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2 disabled_features
     : "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy : "proxy" opt, 5
     provider : "provider" req, 6 username : "username" req, 7 password : "password" req }
-);
-crate::engine::struct_constructor!(
-    CredentialsConnect { new(provider : CredentialsConnectProvider, username : String,
-    password : String) fixed() set(country : String, ip : String, disabled_features : Vec
-    < ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy :
-    ProxySettings) set_nullable() empty() }
+    new(provider : CredentialsConnectProvider, username : String, password : String)
+    set(country : String, ip : String, disabled_features : Vec <
+    ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy :
+    ProxySettings)
 );
 /// Telegram
 #[derive(Debug, Clone, PartialEq)]
@@ -978,15 +894,12 @@ pub struct TelegramConnect {
     /// Always `TELEGRAM`.
     pub provider: String,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     TelegramConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2 disabled_features :
     "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy : "proxy" opt, 5
-    provider : "provider" req }
-);
-crate::engine::struct_constructor!(
-    TelegramConnect { new() fixed(provider : "TELEGRAM") set(country : String, ip :
+    provider : "provider" req } fixed(provider : "TELEGRAM") set(country : String, ip :
     String, disabled_features : Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
-    ConnectCommonSyncLimit, proxy : ProxySettings) set_nullable() empty() }
+    ConnectCommonSyncLimit, proxy : ProxySettings)
 );
 /// IMAP
 #[derive(Debug, Clone, PartialEq)]
@@ -1014,22 +927,18 @@ pub struct ImapConnect {
     /// Example: `"SSL"`
     pub imap_encryption: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ImapConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2 disabled_features :
     "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy : "proxy" opt, 5
     provider : "provider" req, 6 imap_user : "imap_user" req, 7 smtp_user : "smtp_user"
     req, 8 imap_password : "imap_password" req, 9 smtp_password : "smtp_password" req, 10
     imap_host : "imap_host" req, 11 smtp_host : "smtp_host" req, 12 imap_port :
     "imap_port" req, 13 smtp_port : "smtp_port" req, 14 imap_encryption :
-    "imap_encryption" opt }
-);
-crate::engine::struct_constructor!(
-    ImapConnect { new(imap_user : String, smtp_user : String, imap_password : String,
-    smtp_password : String, imap_host : String, smtp_host : String, imap_port : i64,
-    smtp_port : i64) fixed(provider : "MAIL") set(country : String, ip : String,
+    "imap_encryption" opt } new(imap_user : String, smtp_user : String, imap_password :
+    String, smtp_password : String, imap_host : String, smtp_host : String, imap_port :
+    i64, smtp_port : i64) fixed(provider : "MAIL") set(country : String, ip : String,
     disabled_features : Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
     ConnectCommonSyncLimit, proxy : ProxySettings, imap_encryption : String)
-    set_nullable() empty() }
 );
 /// How to authenticate with the provider. `provider` selects the family, but LinkedIn has two
 /// variants (credentials and cookie) with the same value, so no discriminator is declared: the
@@ -1067,9 +976,8 @@ pub struct UpdateAccountRequest {
     /// A name for the account shown in the dashboard.
     pub label: Option<String>,
 }
-crate::engine::json_object!(UpdateAccountRequest { 0 label : "label" opt });
-crate::engine::struct_constructor!(
-    UpdateAccountRequest { new() fixed() set(label : String) set_nullable() empty() }
+crate::engine::object!(
+    UpdateAccountRequest { 0 label : "label" opt } set(label : String)
 );
 /// The page's response for this call is cut off after the `object` field, so only `object` is required and `account_id` is optional (the gap rule).
 ///
@@ -1081,12 +989,9 @@ pub struct AccountCreated {
     pub object: String,
     pub account_id: Option<UniqueId>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     AccountCreated { 0 object : "object" req, 1 account_id : "account_id" opt }
-);
-crate::engine::struct_constructor!(
-    AccountCreated { new() fixed(object : "AccountCreated") set(account_id : UniqueId)
-    set_nullable() empty() }
+    fixed(object : "AccountCreated") set(account_id : UniqueId)
 );
 /// The page's response for this call is cut off after the `object` field, so only `object` is required and `account_id` is optional (the gap rule).
 ///
@@ -1098,12 +1003,9 @@ pub struct AccountReconnected {
     pub object: String,
     pub account_id: Option<UniqueId>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     AccountReconnected { 0 object : "object" req, 1 account_id : "account_id" opt }
-);
-crate::engine::struct_constructor!(
-    AccountReconnected { new() fixed(object : "AccountReconnected") set(account_id :
-    UniqueId) set_nullable() empty() }
+    fixed(object : "AccountReconnected") set(account_id : UniqueId)
 );
 crate::engine::string_enum! {
     #[doc =
@@ -1122,13 +1024,9 @@ pub struct CheckpointCheckpoint {
     /// The pairing code to type on the phone (WhatsApp).
     pub code: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     CheckpointCheckpoint { 0 type_ : "type" req, 1 qrcode : "qrcode" opt, 2 code : "code"
-    opt }
-);
-crate::engine::struct_constructor!(
-    CheckpointCheckpoint { new(type_ : CheckpointCheckpointType) fixed() set(qrcode :
-    String, code : String) set_nullable() empty() }
+    opt } new(type_ : CheckpointCheckpointType) set(qrcode : String, code : String)
 );
 /// The provider wants more proof. The connection intent lasts five minutes; after that the API answers 408 and then 400.
 ///
@@ -1141,13 +1039,10 @@ pub struct Checkpoint {
     pub account_id: UniqueId,
     pub checkpoint: CheckpointCheckpoint,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     Checkpoint { 0 object : "object" req, 1 account_id : "account_id" req, 2 checkpoint :
-    "checkpoint" req }
-);
-crate::engine::struct_constructor!(
-    Checkpoint { new(account_id : UniqueId, checkpoint : CheckpointCheckpoint)
-    fixed(object : "Checkpoint") set() set_nullable() empty() }
+    "checkpoint" req } new(account_id : UniqueId, checkpoint : CheckpointCheckpoint)
+    fixed(object : "Checkpoint")
 );
 crate::engine::string_enum! {
     pub enum SolveCheckpointRequestProvider(Unknown) { Linkedin => "LINKEDIN", Instagram
@@ -1162,13 +1057,10 @@ pub struct SolveCheckpointRequest {
     pub code: String,
     pub provider: SolveCheckpointRequestProvider,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     SolveCheckpointRequest { 0 account_id : "account_id" req, 1 code : "code" req, 2
-    provider : "provider" req }
-);
-crate::engine::struct_constructor!(
-    SolveCheckpointRequest { new(account_id : UniqueId, code : String, provider :
-    SolveCheckpointRequestProvider) fixed() set() set_nullable() empty() }
+    provider : "provider" req } new(account_id : UniqueId, code : String, provider :
+    SolveCheckpointRequestProvider)
 );
 crate::engine::string_enum! {
     pub enum ResendCheckpointRequestProvider(Unknown) { Linkedin => "LINKEDIN", Instagram
@@ -1181,13 +1073,9 @@ pub struct ResendCheckpointRequest {
     pub account_id: String,
     pub provider: ResendCheckpointRequestProvider,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ResendCheckpointRequest { 0 account_id : "account_id" req, 1 provider : "provider"
-    req }
-);
-crate::engine::struct_constructor!(
-    ResendCheckpointRequest { new(account_id : String, provider :
-    ResendCheckpointRequestProvider) fixed() set() set_nullable() empty() }
+    req } new(account_id : String, provider : ResendCheckpointRequestProvider)
 );
 /// Example: `{"object":"CheckpointResend","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","success":true}`
 #[derive(Debug, Clone, PartialEq)]
@@ -1198,13 +1086,10 @@ pub struct CheckpointResend {
     pub account_id: String,
     pub success: bool,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     CheckpointResend { 0 object : "object" req, 1 account_id : "account_id" req, 2
-    success : "success" req }
-);
-crate::engine::struct_constructor!(
-    CheckpointResend { new(account_id : String, success : bool) fixed(object :
-    "CheckpointResend") set() set_nullable() empty() }
+    success : "success" req } new(account_id : String, success : bool) fixed(object :
+    "CheckpointResend")
 );
 crate::engine::string_enum! {
     pub enum AccountResyncStatus(Unknown) { SyncStarted => "SYNC_STARTED", SyncRunning =>
@@ -1219,12 +1104,9 @@ pub struct AccountResync {
     pub object: String,
     pub status: AccountResyncStatus,
 }
-crate::engine::json_object!(
-    AccountResync { 0 object : "object" req, 1 status : "status" req }
-);
-crate::engine::struct_constructor!(
-    AccountResync { new(status : AccountResyncStatus) fixed(object : "AccountResync")
-    set() set_nullable() empty() }
+crate::engine::object!(
+    AccountResync { 0 object : "object" req, 1 status : "status" req } new(status :
+    AccountResyncStatus) fixed(object : "AccountResync")
 );
 crate::engine::string_enum! {
     pub enum HostedProvidersStringType(Unknown) { Star => "*", Mailing => "*:MAILING",
@@ -1257,16 +1139,13 @@ pub struct HostedAuthCommon {
     pub notify_url: Option<String>,
     pub bypass_success_screen: Option<bool>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     HostedAuthCommon { 0 expires_on : "expiresOn" req, 1 api_url : "api_url" req, 2 name
     : "name" opt, 3 success_redirect_url : "success_redirect_url" opt, 4
     failure_redirect_url : "failure_redirect_url" opt, 5 notify_url : "notify_url" opt, 6
-    bypass_success_screen : "bypass_success_screen" opt }
-);
-crate::engine::struct_constructor!(
-    HostedAuthCommon { new(expires_on : UtcDateTime, api_url : String) fixed() set(name :
-    String, success_redirect_url : String, failure_redirect_url : String, notify_url :
-    String, bypass_success_screen : bool) set_nullable() empty() }
+    bypass_success_screen : "bypass_success_screen" opt } new(expires_on : UtcDateTime,
+    api_url : String) set(name : String, success_redirect_url : String,
+    failure_redirect_url : String, notify_url : String, bypass_success_screen : bool)
 );
 /// Create
 #[derive(Debug, Clone, PartialEq)]
@@ -1285,18 +1164,15 @@ pub struct HostedAuthCreate {
     pub type_: String,
     pub providers: HostedProviders,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     HostedAuthCreate { 0 expires_on : "expiresOn" req, 1 api_url : "api_url" req, 2 name
     : "name" opt, 3 success_redirect_url : "success_redirect_url" opt, 4
     failure_redirect_url : "failure_redirect_url" opt, 5 notify_url : "notify_url" opt, 6
     bypass_success_screen : "bypass_success_screen" opt, 7 type_ : "type" req, 8
-    providers : "providers" req }
-);
-crate::engine::struct_constructor!(
-    HostedAuthCreate { new(expires_on : UtcDateTime, api_url : String, providers :
-    HostedProviders) fixed(type_ : "create") set(name : String, success_redirect_url :
-    String, failure_redirect_url : String, notify_url : String, bypass_success_screen :
-    bool) set_nullable() empty() }
+    providers : "providers" req } new(expires_on : UtcDateTime, api_url : String,
+    providers : HostedProviders) fixed(type_ : "create") set(name : String,
+    success_redirect_url : String, failure_redirect_url : String, notify_url : String,
+    bypass_success_screen : bool)
 );
 /// Reconnect
 #[derive(Debug, Clone, PartialEq)]
@@ -1315,18 +1191,15 @@ pub struct HostedAuthReconnect {
     pub type_: String,
     pub reconnect_account: UniqueId,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     HostedAuthReconnect { 0 expires_on : "expiresOn" req, 1 api_url : "api_url" req, 2
     name : "name" opt, 3 success_redirect_url : "success_redirect_url" opt, 4
     failure_redirect_url : "failure_redirect_url" opt, 5 notify_url : "notify_url" opt, 6
     bypass_success_screen : "bypass_success_screen" opt, 7 type_ : "type" req, 8
-    reconnect_account : "reconnect_account" req }
-);
-crate::engine::struct_constructor!(
-    HostedAuthReconnect { new(expires_on : UtcDateTime, api_url : String,
-    reconnect_account : UniqueId) fixed(type_ : "reconnect") set(name : String,
+    reconnect_account : "reconnect_account" req } new(expires_on : UtcDateTime, api_url :
+    String, reconnect_account : UniqueId) fixed(type_ : "reconnect") set(name : String,
     success_redirect_url : String, failure_redirect_url : String, notify_url : String,
-    bypass_success_screen : bool) set_nullable() empty() }
+    bypass_success_screen : bool)
 );
 /// Example: `{"type":"create","providers":["LINKEDIN","WHATSAPP"],"expiresOn":"2025-12-31T23:59:59.999Z","api_url":"https://api.postpress.ai","name":"user-4821","notify_url":"https://example.com/postpress/accounts...`
 #[derive(Debug, Clone, PartialEq)]
@@ -1447,13 +1320,9 @@ pub struct HostedAuthUrl {
     /// Properties beyond the declared ones.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     HostedAuthUrl { 0 object : "object" opt, 1 url : "url" req }
-    additional(additional_properties)
-);
-crate::engine::struct_constructor!(
-    HostedAuthUrl { new(url : String) fixed() set(object : String) set_nullable()
-    empty(additional_properties) }
+    additional(additional_properties) new(url : String) set(object : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1463,13 +1332,9 @@ pub struct Mention {
     pub profile_id: String,
     pub is_company: Option<bool>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     Mention { 0 name : "name" req, 1 profile_id : "profile_id" req, 2 is_company :
-    "is_company" opt }
-);
-crate::engine::struct_constructor!(
-    Mention { new(name : String, profile_id : String) fixed() set(is_company : bool)
-    set_nullable() empty() }
+    "is_company" opt } new(name : String, profile_id : String) set(is_company : bool)
 );
 /// Example: `{"object":"PostCreated","post_id":"7332661864792854528"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -1480,12 +1345,9 @@ pub struct PostCreated {
     /// Null in the fixture when the provider gives no id yet.
     pub post_id: Option<String>,
 }
-crate::engine::json_object!(
-    PostCreated { 0 object : "object" req, 1 post_id : "post_id" nullable }
-);
-crate::engine::struct_constructor!(
-    PostCreated { new() fixed(object : "PostCreated") set(post_id : String)
-    set_nullable() empty() }
+crate::engine::object!(
+    PostCreated { 0 object : "object" req, 1 post_id : "post_id" nullable } fixed(object
+    : "PostCreated") set(post_id : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1498,15 +1360,12 @@ pub struct PostAuthor {
     pub headline: Option<String>,
     pub profile_picture_url: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     PostAuthor { 0 public_identifier : "public_identifier" nullable, 1 id : "id"
     nullable, 2 name : "name" nullable, 3 is_company : "is_company" req, 4 headline :
-    "headline" opt, 5 profile_picture_url : "profile_picture_url" opt }
-);
-crate::engine::struct_constructor!(
-    PostAuthor { new(is_company : bool) fixed() set(public_identifier : String, id :
-    String, name : String, headline : String, profile_picture_url : String)
-    set_nullable() empty() }
+    "headline" opt, 5 profile_picture_url : "profile_picture_url" opt } new(is_company :
+    bool) set(public_identifier : String, id : String, name : String, headline : String,
+    profile_picture_url : String)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1515,13 +1374,10 @@ pub struct LinkedinPostWrittenBy {
     pub public_identifier: Option<String>,
     pub name: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinPostWrittenBy { 0 id : "id" opt, 1 public_identifier : "public_identifier"
-    opt, 2 name : "name" opt }
-);
-crate::engine::struct_constructor!(
-    LinkedinPostWrittenBy { new() fixed() set(id : String, public_identifier : String,
-    name : String) set_nullable() empty() }
+    opt, 2 name : "name" opt } set(id : String, public_identifier : String, name :
+    String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1530,13 +1386,10 @@ pub struct LinkedinPostPermissions {
     pub can_share: bool,
     pub can_post_comments: bool,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinPostPermissions { 0 can_react : "can_react" req, 1 can_share : "can_share"
-    req, 2 can_post_comments : "can_post_comments" req }
-);
-crate::engine::struct_constructor!(
-    LinkedinPostPermissions { new(can_react : bool, can_share : bool, can_post_comments :
-    bool) fixed() set() set_nullable() empty() }
+    req, 2 can_post_comments : "can_post_comments" req } new(can_react : bool, can_share
+    : bool, can_post_comments : bool)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1547,13 +1400,11 @@ pub struct LinkedinPostRepostContent {
     pub author: Option<PostAuthor>,
     pub text: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinPostRepostContent { 0 id : "id" req, 1 date : "date" req, 2 parsed_datetime :
-    "parsed_datetime" req, 3 author : "author" opt, 4 text : "text" opt }
-);
-crate::engine::struct_constructor!(
-    LinkedinPostRepostContent { new(id : String, date : String, parsed_datetime :
-    UtcDateTime) fixed() set(author : PostAuthor, text : String) set_nullable() empty() }
+    "parsed_datetime" req, 3 author : "author" opt, 4 text : "text" opt } new(id :
+    String, date : String, parsed_datetime : UtcDateTime) set(author : PostAuthor, text :
+    String)
 );
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq)]
@@ -1584,7 +1435,7 @@ pub struct LinkedinPost {
     pub reposted_by: Option<PostAuthor>,
     pub repost_content: Option<LinkedinPostRepostContent>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinPost { 0 object : "object" req, 1 provider : "provider" req, 2 id : "id" req,
     3 social_id : "social_id" req, 4 share_url : "share_url" req, 5 title : "title" opt,
     6 text : "text" req, 7 date : "date" req, 8 parsed_datetime : "parsed_datetime" req,
@@ -1593,16 +1444,14 @@ crate::engine::json_object!(
     "impressions_counter" req, 13 user_reacted : "user_reacted" opt, 14 author : "author"
     req, 15 written_by : "written_by" opt, 16 permissions : "permissions" req, 17
     is_repost : "is_repost" req, 18 repost_id : "repost_id" opt, 19 reposted_by :
-    "reposted_by" opt, 20 repost_content : "repost_content" opt }
-);
-crate::engine::struct_constructor!(
-    LinkedinPost { new(id : String, social_id : String, share_url : String, text :
-    String, date : String, parsed_datetime : UtcDateTime, reaction_counter : i32,
-    comment_counter : i32, repost_counter : i32, impressions_counter : i32, author :
-    PostAuthor, permissions : LinkedinPostPermissions, is_repost : bool) fixed(object :
-    "Post", provider : "LINKEDIN") set(title : String, user_reacted : ReactionValue,
-    written_by : LinkedinPostWrittenBy, repost_id : String, reposted_by : PostAuthor,
-    repost_content : LinkedinPostRepostContent) set_nullable() empty() }
+    "reposted_by" opt, 20 repost_content : "repost_content" opt } new(id : String,
+    social_id : String, share_url : String, text : String, date : String, parsed_datetime
+    : UtcDateTime, reaction_counter : i32, comment_counter : i32, repost_counter : i32,
+    impressions_counter : i32, author : PostAuthor, permissions :
+    LinkedinPostPermissions, is_repost : bool) fixed(object : "Post", provider :
+    "LINKEDIN") set(title : String, user_reacted : ReactionValue, written_by :
+    LinkedinPostWrittenBy, repost_id : String, reposted_by : PostAuthor, repost_content :
+    LinkedinPostRepostContent)
 );
 /// The caption, as text or as the fixture's caption object.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1668,7 +1517,7 @@ pub struct InstagramPost {
     pub comment_counter: Option<i32>,
     pub media_urls: Option<Vec<String>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     InstagramPost { 0 caption : "caption" opt, 1 like_count : "like_count" opt, 2
     comment_count : "comment_count" opt, 3 has_liked : "has_liked" opt, 4 has_audio :
     "has_audio" opt, 5 comments_disabled : "comments_disabled" opt, 6
@@ -1678,16 +1527,14 @@ crate::engine::json_object!(
     : "id" opt, 12 provider_id : "provider_id" req, 13 shortcode : "shortcode" opt, 14
     share_url : "share_url" opt, 15 text : "text" opt, 16 date : "date" opt, 17
     reaction_counter : "reaction_counter" opt, 18 comment_counter : "comment_counter"
-    opt, 19 media_urls : "media_urls" opt }
-);
-crate::engine::struct_constructor!(
-    InstagramPost { new(provider_id : String) fixed(provider : "INSTAGRAM") set(caption :
-    InstagramPostCaption, like_count : i32, comment_count : i32, has_liked : bool,
-    has_audio : bool, comments_disabled : bool, like_and_view_counts_disabled : bool,
-    object : String, id : String, shortcode : String, share_url : String, text : String,
-    date : UtcDateTime, reaction_counter : i32, comment_counter : i32, media_urls : Vec <
-    String >) set_nullable(accessibility_caption : String, preview_image :
-    InstagramPostPreviewImage) empty() }
+    opt, 19 media_urls : "media_urls" opt } new(provider_id : String) fixed(provider :
+    "INSTAGRAM") set(caption : InstagramPostCaption, like_count : i32, comment_count :
+    i32, has_liked : bool, has_audio : bool, comments_disabled : bool,
+    like_and_view_counts_disabled : bool, object : String, id : String, shortcode :
+    String, share_url : String, text : String, date : UtcDateTime, reaction_counter :
+    i32, comment_counter : i32, media_urls : Vec < String >)
+    set_nullable(accessibility_caption : String, preview_image :
+    InstagramPostPreviewImage)
 );
 /// An Instagram caption as the fixture sends it. Every field is optional.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1698,13 +1545,10 @@ pub struct InstagramCaption {
     pub has_translation: Option<bool>,
     pub created_at: Option<UnixMillis>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     InstagramCaption { 0 text : "text" opt, 1 edited : "edited" opt, 2 has_translation :
-    "has_translation" opt, 3 created_at : "created_at" opt }
-);
-crate::engine::struct_constructor!(
-    InstagramCaption { new() fixed() set(text : String, edited : bool, has_translation :
-    bool, created_at : UnixMillis) set_nullable() empty() }
+    "has_translation" opt, 3 created_at : "created_at" opt } set(text : String, edited :
+    bool, has_translation : bool, created_at : UnixMillis)
 );
 /// An image with its size, as the fixture's Instagram post sends its preview.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1714,12 +1558,9 @@ pub struct InstagramImage {
     pub width: Option<i32>,
     pub height: Option<i32>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     InstagramImage { 0 url : "url" opt, 1 width : "width" opt, 2 height : "height" opt }
-);
-crate::engine::struct_constructor!(
-    InstagramImage { new() fixed() set(url : String, width : i32, height : i32)
-    set_nullable() empty() }
+    set(url : String, width : i32, height : i32)
 );
 /// Example: `{"object":"Post","provider":"LINKEDIN","id":"7332661864792854528","social_id":"urn:li:activity:7332661864792854528","share_url":"https://www.linkedin.com/posts/jane-doe_activity-7332661864792854528","...`
 #[derive(Debug, Clone, PartialEq)]
@@ -1785,13 +1626,10 @@ pub struct PostList {
     pub items: Vec<Post>,
     pub cursor: Option<ResponseCursor>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     PostList { 0 object : "object" req, 1 items : "items" req, 2 cursor : "cursor"
-    nullable }
-);
-crate::engine::struct_constructor!(
-    PostList { new(items : Vec < Post >) fixed(object : "PostList") set(cursor :
-    ResponseCursor) set_nullable() empty() }
+    nullable } new(items : Vec < Post >) fixed(object : "PostList") set(cursor :
+    ResponseCursor)
 );
 crate::engine::string_enum! {
     #[doc =
@@ -1815,15 +1653,12 @@ pub struct AddPostReactionRequest {
     pub reaction_type: Option<AddPostReactionRequestReactionType>,
     pub as_organization: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     AddPostReactionRequest { 0 account_id : "account_id" req, 1 post_id : "post_id" req,
     2 comment_id : "comment_id" opt, 3 reaction_type : "reaction_type" opt, 4
-    as_organization : "as_organization" opt }
-);
-crate::engine::struct_constructor!(
-    AddPostReactionRequest { new(account_id : String, post_id : String) fixed()
+    as_organization : "as_organization" opt } new(account_id : String, post_id : String)
     set(comment_id : String, reaction_type : AddPostReactionRequestReactionType,
-    as_organization : String) set_nullable() empty() }
+    as_organization : String)
 );
 crate::engine::string_enum! {
     pub enum PostReactionAuthorType(Unknown) { Individual => "INDIVIDUAL", Company =>
@@ -1845,15 +1680,13 @@ pub struct PostReactionAuthor {
     pub profile_picture_url: Option<String>,
     pub network_distance: Option<PostReactionAuthorNetworkDistance>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     PostReactionAuthor { 0 id : "id" req, 1 type_ : "type" req, 2 name : "name" req, 3
     headline : "headline" req, 4 profile_url : "profile_url" req, 5 profile_picture_url :
-    "profile_picture_url" opt, 6 network_distance : "network_distance" opt }
-);
-crate::engine::struct_constructor!(
-    PostReactionAuthor { new(id : String, type_ : PostReactionAuthorType, name : String,
-    headline : String, profile_url : String) fixed() set(profile_picture_url : String,
-    network_distance : PostReactionAuthorNetworkDistance) set_nullable() empty() }
+    "profile_picture_url" opt, 6 network_distance : "network_distance" opt } new(id :
+    String, type_ : PostReactionAuthorType, name : String, headline : String, profile_url
+    : String) set(profile_picture_url : String, network_distance :
+    PostReactionAuthorNetworkDistance)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1865,14 +1698,11 @@ pub struct PostReaction {
     pub comment_id: Option<String>,
     pub author: PostReactionAuthor,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     PostReaction { 0 object : "object" req, 1 value : "value" req, 2 post_id : "post_id"
-    req, 3 comment_id : "comment_id" opt, 4 author : "author" req }
-);
-crate::engine::struct_constructor!(
-    PostReaction { new(value : ReactionValue, post_id : String, author :
-    PostReactionAuthor) fixed(object : "PostReaction") set(comment_id : String)
-    set_nullable() empty() }
+    req, 3 comment_id : "comment_id" opt, 4 author : "author" req } new(value :
+    ReactionValue, post_id : String, author : PostReactionAuthor) fixed(object :
+    "PostReaction") set(comment_id : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1882,13 +1712,10 @@ pub struct PostReactionPagePaging {
     pub page_count: i32,
     pub total_count: i32,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     PostReactionPagePaging { 0 cursor : "cursor" nullable, 1 start : "start" req, 2
-    page_count : "page_count" req, 3 total_count : "total_count" req }
-);
-crate::engine::struct_constructor!(
-    PostReactionPagePaging { new(start : i32, page_count : i32, total_count : i32)
-    fixed() set(cursor : ResponseCursor) set_nullable() empty() }
+    page_count : "page_count" req, 3 total_count : "total_count" req } new(start : i32,
+    page_count : i32, total_count : i32) set(cursor : ResponseCursor)
 );
 /// Reactions on a post; the next cursor is `paging.cursor`.
 ///
@@ -1901,22 +1728,18 @@ pub struct PostReactionPage {
     pub items: Vec<PostReaction>,
     pub paging: PostReactionPagePaging,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     PostReactionPage { 0 object : "object" req, 1 items : "items" req, 2 paging :
-    "paging" req }
-);
-crate::engine::struct_constructor!(
-    PostReactionPage { new(items : Vec < PostReaction >, paging : PostReactionPagePaging)
-    fixed(object : "PostReactionList") set() set_nullable() empty() }
+    "paging" req } new(items : Vec < PostReaction >, paging : PostReactionPagePaging)
+    fixed(object : "PostReactionList")
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostReactionListPaging {
     pub page_count: i32,
 }
-crate::engine::json_object!(PostReactionListPaging { 0 page_count : "page_count" req });
-crate::engine::struct_constructor!(
-    PostReactionListPaging { new(page_count : i32) fixed() set() set_nullable() empty() }
+crate::engine::object!(
+    PostReactionListPaging { 0 page_count : "page_count" req } new(page_count : i32)
 );
 /// Reactions a user made; a top-level cursor plus `paging.page_count`.
 ///
@@ -1930,14 +1753,11 @@ pub struct PostReactionList {
     pub cursor: Option<ResponseCursor>,
     pub paging: PostReactionListPaging,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     PostReactionList { 0 object : "object" req, 1 items : "items" req, 2 cursor :
-    "cursor" nullable, 3 paging : "paging" req }
-);
-crate::engine::struct_constructor!(
-    PostReactionList { new(items : Vec < PostReaction >, paging : PostReactionListPaging)
-    fixed(object : "PostReactionList") set(cursor : ResponseCursor) set_nullable()
-    empty() }
+    "cursor" nullable, 3 paging : "paging" req } new(items : Vec < PostReaction >, paging
+    : PostReactionListPaging) fixed(object : "PostReactionList") set(cursor :
+    ResponseCursor)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1945,13 +1765,9 @@ pub struct LinkedinUserProfileContactInfoSocialsItem {
     pub type_: String,
     pub name: String,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinUserProfileContactInfoSocialsItem { 0 type_ : "type" req, 1 name : "name" req
-    }
-);
-crate::engine::struct_constructor!(
-    LinkedinUserProfileContactInfoSocialsItem { new(type_ : String, name : String)
-    fixed() set() set_nullable() empty() }
+    } new(type_ : String, name : String)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1962,14 +1778,11 @@ pub struct LinkedinUserProfileContactInfo {
     pub adresses: Option<Vec<String>>,
     pub socials: Option<Vec<LinkedinUserProfileContactInfoSocialsItem>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinUserProfileContactInfo { 0 emails : "emails" opt, 1 phones : "phones" opt, 2
-    adresses : "adresses" opt, 3 socials : "socials" opt }
-);
-crate::engine::struct_constructor!(
-    LinkedinUserProfileContactInfo { new() fixed() set(emails : Vec < String >, phones :
-    Vec < String >, adresses : Vec < String >, socials : Vec <
-    LinkedinUserProfileContactInfoSocialsItem >) set_nullable() empty() }
+    adresses : "adresses" opt, 3 socials : "socials" opt } set(emails : Vec < String >,
+    phones : Vec < String >, adresses : Vec < String >, socials : Vec <
+    LinkedinUserProfileContactInfoSocialsItem >)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1977,12 +1790,9 @@ pub struct LinkedinUserProfileBirthdate {
     pub month: i64,
     pub day: i64,
 }
-crate::engine::json_object!(
-    LinkedinUserProfileBirthdate { 0 month : "month" req, 1 day : "day" req }
-);
-crate::engine::struct_constructor!(
-    LinkedinUserProfileBirthdate { new(month : i64, day : i64) fixed() set()
-    set_nullable() empty() }
+crate::engine::object!(
+    LinkedinUserProfileBirthdate { 0 month : "month" req, 1 day : "day" req } new(month :
+    i64, day : i64)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1990,13 +1800,9 @@ pub struct LinkedinUserProfilePrimaryLocale {
     pub country: String,
     pub language: String,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinUserProfilePrimaryLocale { 0 country : "country" req, 1 language : "language"
-    req }
-);
-crate::engine::struct_constructor!(
-    LinkedinUserProfilePrimaryLocale { new(country : String, language : String) fixed()
-    set() set_nullable() empty() }
+    req } new(country : String, language : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2006,13 +1812,10 @@ pub struct LinkedinUserProfileSkillsItem {
     /// Pass to the endorse operation.
     pub skill_endorsement_id: Option<i64>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinUserProfileSkillsItem { 0 name : "name" req, 1 endorsement_count :
     "endorsement_count" opt, 2 skill_endorsement_id : "skill_endorsement_id" opt }
-);
-crate::engine::struct_constructor!(
-    LinkedinUserProfileSkillsItem { new(name : String) fixed() set(endorsement_count :
-    i32, skill_endorsement_id : i64) set_nullable() empty() }
+    new(name : String) set(endorsement_count : i32, skill_endorsement_id : i64)
 );
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq)]
@@ -2043,7 +1846,7 @@ pub struct LinkedinUserProfile {
     pub skills: Option<Vec<LinkedinUserProfileSkillsItem>>,
     pub throttled_sections: Option<Vec<String>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinUserProfile { 0 object : "object" req, 1 provider : "provider" req, 2
     provider_id : "provider_id" req, 3 public_identifier : "public_identifier" nullable,
     4 public_profile_url : "public_profile_url" opt, 5 first_name : "first_name"
@@ -2054,18 +1857,15 @@ crate::engine::json_object!(
     background_picture_url : "background_picture_url" opt, 15 hashtags : "hashtags" opt,
     16 contact_info : "contact_info" opt, 17 birthdate : "birthdate" opt, 18
     primary_locale : "primary_locale" opt, 19 skills : "skills" opt, 20
-    throttled_sections : "throttled_sections" opt }
-);
-crate::engine::struct_constructor!(
-    LinkedinUserProfile { new(provider_id : String, headline : String, websites : Vec <
-    String >) fixed(object : "UserProfile", provider : "LINKEDIN") set(public_identifier
-    : String, public_profile_url : String, first_name : String, last_name : String,
-    pronoun : String, summary : String, location : String, profile_picture_url : String,
-    profile_picture_url_large : String, background_picture_url : String, hashtags : Vec <
-    String >, contact_info : LinkedinUserProfileContactInfo, birthdate :
-    LinkedinUserProfileBirthdate, primary_locale : LinkedinUserProfilePrimaryLocale,
-    skills : Vec < LinkedinUserProfileSkillsItem >, throttled_sections : Vec < String >)
-    set_nullable() empty() }
+    throttled_sections : "throttled_sections" opt } new(provider_id : String, headline :
+    String, websites : Vec < String >) fixed(object : "UserProfile", provider :
+    "LINKEDIN") set(public_identifier : String, public_profile_url : String, first_name :
+    String, last_name : String, pronoun : String, summary : String, location : String,
+    profile_picture_url : String, profile_picture_url_large : String,
+    background_picture_url : String, hashtags : Vec < String >, contact_info :
+    LinkedinUserProfileContactInfo, birthdate : LinkedinUserProfileBirthdate,
+    primary_locale : LinkedinUserProfilePrimaryLocale, skills : Vec <
+    LinkedinUserProfileSkillsItem >, throttled_sections : Vec < String >)
 );
 /// WhatsApp
 #[derive(Debug, Clone, PartialEq)]
@@ -2080,15 +1880,12 @@ pub struct WhatsappUserProfile {
     pub phone_number: Option<String>,
     pub profile_picture_url: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     WhatsappUserProfile { 0 object : "object" req, 1 provider : "provider" req, 2 id :
     "id" req, 3 name : "name" opt, 4 phone_number : "phone_number" opt, 5
-    profile_picture_url : "profile_picture_url" opt }
-);
-crate::engine::struct_constructor!(
-    WhatsappUserProfile { new(id : String) fixed(object : "UserProfile", provider :
-    "WHATSAPP") set(name : String, phone_number : String, profile_picture_url : String)
-    set_nullable() empty() }
+    profile_picture_url : "profile_picture_url" opt } new(id : String) fixed(object :
+    "UserProfile", provider : "WHATSAPP") set(name : String, phone_number : String,
+    profile_picture_url : String)
 );
 /// Instagram
 #[derive(Debug, Clone, PartialEq)]
@@ -2109,20 +1906,17 @@ pub struct InstagramUserProfile {
     pub is_private: bool,
     pub profile_picture_url: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     InstagramUserProfile { 0 object : "object" req, 1 provider : "provider" req, 2
     provider_id : "provider_id" req, 3 public_identifier : "public_identifier" req, 4
     full_name : "full_name" req, 5 biography : "biography" opt, 6 followers_count :
     "followers_count" req, 7 following_count : "following_count" req, 8 posts_count :
     "posts_count" req, 9 is_verified : "is_verified" req, 10 is_private : "is_private"
-    req, 11 profile_picture_url : "profile_picture_url" opt }
-);
-crate::engine::struct_constructor!(
-    InstagramUserProfile { new(provider_id : String, public_identifier : String,
-    full_name : String, followers_count : i32, following_count : i32, posts_count : i32,
-    is_verified : bool, is_private : bool) fixed(object : "UserProfile", provider :
-    "INSTAGRAM") set(biography : String, profile_picture_url : String) set_nullable()
-    empty() }
+    req, 11 profile_picture_url : "profile_picture_url" opt } new(provider_id : String,
+    public_identifier : String, full_name : String, followers_count : i32,
+    following_count : i32, posts_count : i32, is_verified : bool, is_private : bool)
+    fixed(object : "UserProfile", provider : "INSTAGRAM") set(biography : String,
+    profile_picture_url : String)
 );
 /// Telegram
 #[derive(Debug, Clone, PartialEq)]
@@ -2138,16 +1932,13 @@ pub struct TelegramUserProfile {
     pub username: Option<String>,
     pub profile_picture_url: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     TelegramUserProfile { 0 object : "object" req, 1 provider : "provider" req, 2
     provider_id : "provider_id" req, 3 first_name : "first_name" opt, 4 last_name :
     "last_name" opt, 5 username : "username" opt, 6 profile_picture_url :
-    "profile_picture_url" opt }
-);
-crate::engine::struct_constructor!(
-    TelegramUserProfile { new(provider_id : String) fixed(object : "UserProfile",
+    "profile_picture_url" opt } new(provider_id : String) fixed(object : "UserProfile",
     provider : "TELEGRAM") set(first_name : String, last_name : String, username :
-    String, profile_picture_url : String) set_nullable() empty() }
+    String, profile_picture_url : String)
 );
 /// X
 #[derive(Debug, Clone, PartialEq)]
@@ -2165,16 +1956,14 @@ pub struct TwitterUserProfile {
     pub friends_count: Option<i32>,
     pub verified: Option<bool>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     TwitterUserProfile { 0 object : "object" req, 1 provider : "provider" req, 2 id :
     "id" req, 3 name : "name" req, 4 screen_name : "screen_name" req, 5 description :
     "description" double, 6 followers_count : "followers_count" opt, 7 friends_count :
-    "friends_count" opt, 8 verified : "verified" opt }
-);
-crate::engine::struct_constructor!(
-    TwitterUserProfile { new(id : String, name : String, screen_name : String)
-    fixed(object : "UserProfile", provider : "TWITTER") set(followers_count : i32,
-    friends_count : i32, verified : bool) set_nullable(description : String) empty() }
+    "friends_count" opt, 8 verified : "verified" opt } new(id : String, name : String,
+    screen_name : String) fixed(object : "UserProfile", provider : "TWITTER")
+    set(followers_count : i32, friends_count : i32, verified : bool)
+    set_nullable(description : String)
 );
 /// Example: `{"object":"UserProfile","provider":"LINKEDIN","provider_id":"ACoAAB1234","public_identifier":"jane-doe","first_name":"Jane","last_name":"Doe","headline":"Founder at Example","websites":["https://examp...`
 #[derive(Debug, Clone, PartialEq)]
@@ -2264,13 +2053,9 @@ pub struct RecruiterSeat {
     pub owner_seat_id: String,
     pub contract_id: String,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     RecruiterSeat { 0 owner_seat_id : "owner_seat_id" req, 1 contract_id : "contract_id"
-    req }
-);
-crate::engine::struct_constructor!(
-    RecruiterSeat { new(owner_seat_id : String, contract_id : String) fixed() set()
-    set_nullable() empty() }
+    req } new(owner_seat_id : String, contract_id : String)
 );
 crate::engine::string_enum! {
     pub enum SeatErrorError(Unknown) { MultipleSessions => "MULTIPLE_SESSIONS",
@@ -2281,10 +2066,7 @@ crate::engine::string_enum! {
 pub struct SeatError {
     pub error: SeatErrorError,
 }
-crate::engine::json_object!(SeatError { 0 error : "error" req });
-crate::engine::struct_constructor!(
-    SeatError { new(error : SeatErrorError) fixed() set() set_nullable() empty() }
-);
+crate::engine::object!(SeatError { 0 error : "error" req } new(error : SeatErrorError));
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinOwnerProfileOrganizationsItem {
@@ -2292,13 +2074,9 @@ pub struct LinkedinOwnerProfileOrganizationsItem {
     pub mailbox_id: String,
     pub name: String,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinOwnerProfileOrganizationsItem { 0 id : "id" req, 1 mailbox_id : "mailbox_id"
-    req, 2 name : "name" req }
-);
-crate::engine::struct_constructor!(
-    LinkedinOwnerProfileOrganizationsItem { new(id : String, mailbox_id : String, name :
-    String) fixed() set() set_nullable() empty() }
+    req, 2 name : "name" req } new(id : String, mailbox_id : String, name : String)
 );
 /// The Recruiter seat, an error when it cannot be used, or `null` without one.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2356,7 +2134,7 @@ pub struct LinkedinOwnerProfile {
     /// The Sales Navigator seat, an error when it cannot be used, or `null` without one.
     pub sales_navigator: Option<LinkedinOwnerProfileSalesNavigator>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2
     provider_id : "provider_id" req, 3 entity_urn : "entity_urn" req, 4 object_urn :
     "object_urn" req, 5 first_name : "first_name" req, 6 last_name : "last_name" req, 7
@@ -2365,16 +2143,14 @@ crate::engine::json_object!(
     : "headline" opt, 11 location : "location" opt, 12 email : "email" req, 13 premium :
     "premium" req, 14 open_profile : "open_profile" req, 15 occupation : "occupation"
     opt, 16 organizations : "organizations" req, 17 recruiter : "recruiter" nullable, 18
-    sales_navigator : "sales_navigator" nullable }
-);
-crate::engine::struct_constructor!(
-    LinkedinOwnerProfile { new(provider_id : String, entity_urn : String, object_urn :
-    String, first_name : String, last_name : String, email : String, premium : bool,
-    open_profile : bool, organizations : Vec < LinkedinOwnerProfileOrganizationsItem >)
-    fixed(object : "AccountOwnerProfile", provider : "LINKEDIN") set(profile_picture_url
-    : String, public_profile_url : String, public_identifier : String, headline : String,
-    location : String, occupation : String, recruiter : LinkedinOwnerProfileRecruiter,
-    sales_navigator : LinkedinOwnerProfileSalesNavigator) set_nullable() empty() }
+    sales_navigator : "sales_navigator" nullable } new(provider_id : String, entity_urn :
+    String, object_urn : String, first_name : String, last_name : String, email : String,
+    premium : bool, open_profile : bool, organizations : Vec <
+    LinkedinOwnerProfileOrganizationsItem >) fixed(object : "AccountOwnerProfile",
+    provider : "LINKEDIN") set(profile_picture_url : String, public_profile_url : String,
+    public_identifier : String, headline : String, location : String, occupation :
+    String, recruiter : LinkedinOwnerProfileRecruiter, sales_navigator :
+    LinkedinOwnerProfileSalesNavigator)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2383,13 +2159,10 @@ pub struct TelegramOwnerProfileStatus {
     pub expires: Option<i64>,
     pub was_online: Option<i64>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     TelegramOwnerProfileStatus { 0 name : "name" req, 1 expires : "expires" opt, 2
-    was_online : "was_online" opt }
-);
-crate::engine::struct_constructor!(
-    TelegramOwnerProfileStatus { new(name : String) fixed() set(expires : i64, was_online
-    : i64) set_nullable() empty() }
+    was_online : "was_online" opt } new(name : String) set(expires : i64, was_online :
+    i64)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2398,13 +2171,10 @@ pub struct TelegramOwnerProfileRestrictionReasonItem {
     pub reason: String,
     pub text: String,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     TelegramOwnerProfileRestrictionReasonItem { 0 platform : "platform" req, 1 reason :
-    "reason" req, 2 text : "text" req }
-);
-crate::engine::struct_constructor!(
-    TelegramOwnerProfileRestrictionReasonItem { new(platform : String, reason : String,
-    text : String) fixed() set() set_nullable() empty() }
+    "reason" req, 2 text : "text" req } new(platform : String, reason : String, text :
+    String)
 );
 /// Telegram
 #[derive(Debug, Clone, PartialEq)]
@@ -2434,7 +2204,7 @@ pub struct TelegramOwnerProfile {
     pub restriction_reason: Option<Vec<TelegramOwnerProfileRestrictionReasonItem>>,
     pub lang_code: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     TelegramOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2
     provider_id : "provider_id" req, 3 self_ : "self" opt, 4 contact : "contact" opt, 5
     mutual_contact : "mutual_contact" opt, 6 deleted : "deleted" opt, 7 bot : "bot" opt,
@@ -2443,17 +2213,13 @@ crate::engine::json_object!(
     "first_name" opt, 14 last_name : "last_name" opt, 15 username : "username" opt, 16
     phone : "phone" opt, 17 profile_picture_url : "profile_picture_url" req, 18 status :
     "status" opt, 19 restriction_reason : "restriction_reason" opt, 20 lang_code :
-    "lang_code" opt }
-);
-crate::engine::struct_constructor!(
-    TelegramOwnerProfile { new(provider_id : String, profile_picture_url : String)
+    "lang_code" opt } new(provider_id : String, profile_picture_url : String)
     fixed(object : "AccountOwnerProfile", provider : "TELEGRAM") set(self_ : bool,
     contact : bool, mutual_contact : bool, deleted : bool, bot : bool, verified : bool,
     restricted : bool, fake : bool, premium : bool, close_friend : bool, first_name :
     String, last_name : String, username : String, phone : String, status :
     TelegramOwnerProfileStatus, restriction_reason : Vec <
-    TelegramOwnerProfileRestrictionReasonItem >, lang_code : String) set_nullable()
-    empty() }
+    TelegramOwnerProfileRestrictionReasonItem >, lang_code : String)
 );
 /// X
 #[derive(Debug, Clone, PartialEq)]
@@ -2468,15 +2234,12 @@ pub struct TwitterOwnerProfile {
     pub screen_name: String,
     pub profile_image_url_https: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     TwitterOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2 id :
     "id" req, 3 name : "name" req, 4 screen_name : "screen_name" req, 5
-    profile_image_url_https : "profile_image_url_https" opt }
-);
-crate::engine::struct_constructor!(
-    TwitterOwnerProfile { new(id : String, name : String, screen_name : String)
-    fixed(object : "AccountOwnerProfile", provider : "TWITTER")
-    set(profile_image_url_https : String) set_nullable() empty() }
+    profile_image_url_https : "profile_image_url_https" opt } new(id : String, name :
+    String, screen_name : String) fixed(object : "AccountOwnerProfile", provider :
+    "TWITTER") set(profile_image_url_https : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2489,16 +2252,13 @@ pub struct GmailOwnerProfileAliasesItem {
     pub is_default: Option<bool>,
     pub verification_status: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     GmailOwnerProfileAliasesItem { 0 email : "email" req, 1 display_name : "display_name"
     opt, 2 reply_to : "reply_to" opt, 3 signature : "signature" opt, 4 is_primary :
     "is_primary" opt, 5 is_default : "is_default" opt, 6 verification_status :
-    "verification_status" opt }
-);
-crate::engine::struct_constructor!(
-    GmailOwnerProfileAliasesItem { new(email : String) fixed() set(display_name : String,
-    reply_to : String, signature : String, is_primary : bool, is_default : bool,
-    verification_status : String) set_nullable() empty() }
+    "verification_status" opt } new(email : String) set(display_name : String, reply_to :
+    String, signature : String, is_primary : bool, is_default : bool, verification_status
+    : String)
 );
 /// Gmail
 ///
@@ -2516,17 +2276,13 @@ pub struct GmailOwnerProfile {
     pub allowed_scope: Option<Vec<String>>,
     pub aliases: Option<Vec<GmailOwnerProfileAliasesItem>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     GmailOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2 email :
     "email" req, 3 messages_total : "messages_total" opt, 4 threads_total :
     "threads_total" opt, 5 allowed_scope : "allowed_scope" opt, 6 aliases : "aliases" opt
-    }
-);
-crate::engine::struct_constructor!(
-    GmailOwnerProfile { new(email : String) fixed(object : "AccountOwnerProfile",
-    provider : "GMAIL") set(messages_total : i64, threads_total : i64, allowed_scope :
-    Vec < String >, aliases : Vec < GmailOwnerProfileAliasesItem >) set_nullable()
-    empty() }
+    } new(email : String) fixed(object : "AccountOwnerProfile", provider : "GMAIL")
+    set(messages_total : i64, threads_total : i64, allowed_scope : Vec < String >,
+    aliases : Vec < GmailOwnerProfileAliasesItem >)
 );
 /// Outlook
 ///
@@ -2548,18 +2304,16 @@ pub struct OutlookOwnerProfile {
     pub mobile_phone: Option<Option<String>>,
     pub preferred_language: Option<Option<String>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     OutlookOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2 id :
     "id" opt, 3 email : "email" req, 4 display_name : "display_name" opt, 5 given_name :
     "given_name" double, 6 surname : "surname" double, 7 user_principal_name :
     "user_principal_name" opt, 8 job_title : "job_title" double, 9 mobile_phone :
     "mobile_phone" double, 10 preferred_language : "preferred_language" double }
-);
-crate::engine::struct_constructor!(
-    OutlookOwnerProfile { new(email : String) fixed(object : "AccountOwnerProfile",
-    provider : "OUTLOOK") set(id : String, display_name : String, user_principal_name :
-    String) set_nullable(given_name : String, surname : String, job_title : String,
-    mobile_phone : String, preferred_language : String) empty() }
+    new(email : String) fixed(object : "AccountOwnerProfile", provider : "OUTLOOK")
+    set(id : String, display_name : String, user_principal_name : String)
+    set_nullable(given_name : String, surname : String, job_title : String, mobile_phone
+    : String, preferred_language : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2568,12 +2322,9 @@ pub struct MailServer {
     pub host: String,
     pub port: i64,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     MailServer { 0 username : "username" req, 1 host : "host" req, 2 port : "port" req }
-);
-crate::engine::struct_constructor!(
-    MailServer { new(username : String, host : String, port : i64) fixed() set()
-    set_nullable() empty() }
+    new(username : String, host : String, port : i64)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2581,12 +2332,9 @@ pub struct ImapOwnerProfileConnectionParams {
     pub imap: Option<MailServer>,
     pub smtp: Option<MailServer>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ImapOwnerProfileConnectionParams { 0 imap : "imap" opt, 1 smtp : "smtp" opt }
-);
-crate::engine::struct_constructor!(
-    ImapOwnerProfileConnectionParams { new() fixed() set(imap : MailServer, smtp :
-    MailServer) set_nullable() empty() }
+    set(imap : MailServer, smtp : MailServer)
 );
 /// IMAP
 ///
@@ -2600,13 +2348,10 @@ pub struct ImapOwnerProfile {
     pub provider: String,
     pub connection_params: Option<ImapOwnerProfileConnectionParams>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ImapOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2
-    connection_params : "connection_params" opt }
-);
-crate::engine::struct_constructor!(
-    ImapOwnerProfile { new() fixed(object : "AccountOwnerProfile", provider : "IMAP")
-    set(connection_params : ImapOwnerProfileConnectionParams) set_nullable() empty() }
+    connection_params : "connection_params" opt } fixed(object : "AccountOwnerProfile",
+    provider : "IMAP") set(connection_params : ImapOwnerProfileConnectionParams)
 );
 /// The connected account's own profile; `provider` tells the variants apart. The page shows LinkedIn, Telegram and X before it is cut off; the mail variants come from the vendor fixture. Other providers decode into `Unknown` (the gap rule).
 ///
@@ -2718,13 +2463,10 @@ pub struct PictureSettingsLayout {
     pub top_left: Option<Point>,
     pub top_right: Option<Point>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     PictureSettingsLayout { 0 bottom_left : "bottomLeft" opt, 1 bottom_right :
     "bottomRight" opt, 2 top_left : "topLeft" opt, 3 top_right : "topRight" opt }
-);
-crate::engine::struct_constructor!(
-    PictureSettingsLayout { new() fixed() set(bottom_left : Point, bottom_right : Point,
-    top_left : Point, top_right : Point) set_nullable() empty() }
+    set(bottom_left : Point, bottom_right : Point, top_left : Point, top_right : Point)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2736,15 +2478,12 @@ pub struct PictureSettings {
     pub saturation: Option<f64>,
     pub brightness: Option<f64>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     PictureSettings { 0 filter : "filter" opt, 1 layout : "layout" opt, 2 contrast :
     "contrast" opt, 3 vignette : "vignette" opt, 4 saturation : "saturation" opt, 5
-    brightness : "brightness" opt }
-);
-crate::engine::struct_constructor!(
-    PictureSettings { new() fixed() set(filter : PictureSettingsFilter, layout :
+    brightness : "brightness" opt } set(filter : PictureSettingsFilter, layout :
     PictureSettingsLayout, contrast : f64, vignette : f64, saturation : f64, brightness :
-    f64) set_nullable() empty() }
+    f64)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2752,19 +2491,16 @@ pub struct Point {
     pub x: f64,
     pub y: f64,
 }
-crate::engine::json_object!(Point { 0 x : "x" req, 1 y : "y" req });
-crate::engine::struct_constructor!(
-    Point { new(x : f64, y : f64) fixed() set() set_nullable() empty() }
-);
+crate::engine::object!(Point { 0 x : "x" req, 1 y : "y" req } new(x : f64, y : f64));
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MonthOfYear {
     pub month: i32,
     pub year: i32,
 }
-crate::engine::json_object!(MonthOfYear { 0 month : "month" req, 1 year : "year" req });
-crate::engine::struct_constructor!(
-    MonthOfYear { new(month : i32, year : i32) fixed() set() set_nullable() empty() }
+crate::engine::object!(
+    MonthOfYear { 0 month : "month" req, 1 year : "year" req } new(month : i32, year :
+    i32)
 );
 crate::engine::string_enum! {
     pub enum ProfilePositionEditPresence(Unknown) { OnSite => "ON_SITE", Hybrid =>
@@ -2776,13 +2512,9 @@ pub struct ProfilePositionEditSeniority {
     pub start_date: MonthOfYear,
     pub end_date: Option<MonthOfYear>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ProfilePositionEditSeniority { 0 start_date : "start_date" req, 1 end_date :
-    "end_date" opt }
-);
-crate::engine::struct_constructor!(
-    ProfilePositionEditSeniority { new(start_date : MonthOfYear) fixed() set(end_date :
-    MonthOfYear) set_nullable() empty() }
+    "end_date" opt } new(start_date : MonthOfYear) set(end_date : MonthOfYear)
 );
 crate::engine::string_enum! {
     pub enum ProfilePositionEditSourceOfHire(Unknown) { Indeed => "INDEED", Linkedin =>
@@ -2811,19 +2543,16 @@ pub struct ProfilePositionEdit {
     /// Repeats the key once per skill (`experience[skills]=…`).
     pub skills: Option<Vec<String>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ProfilePositionEdit { 0 id : "id" opt, 1 notify_network : "notify_network" opt, 2
     role : "role" opt, 3 employment_type : "employment_type" opt, 4 company : "company"
     opt, 5 location : "location" opt, 6 presence : "presence" opt, 7 seniority :
     "seniority" opt, 8 description : "description" opt, 9 source_of_hire :
-    "source_of_hire" opt, 10 skills : "skills" opt }
-);
-crate::engine::struct_constructor!(
-    ProfilePositionEdit { new() fixed() set(id : String, notify_network : bool, role :
-    String, employment_type : String, company : String, location : String, presence :
-    ProfilePositionEditPresence, seniority : ProfilePositionEditSeniority, description :
-    String, source_of_hire : ProfilePositionEditSourceOfHire, skills : Vec < String >)
-    set_nullable() empty() }
+    "source_of_hire" opt, 10 skills : "skills" opt } set(id : String, notify_network :
+    bool, role : String, employment_type : String, company : String, location : String,
+    presence : ProfilePositionEditPresence, seniority : ProfilePositionEditSeniority,
+    description : String, source_of_hire : ProfilePositionEditSourceOfHire, skills : Vec
+    < String >)
 );
 /// Adds a school, or edits the one named by `id`. The fixture's add shape requires
 /// `school`; its edit shape requires only `id` and repeats the position fields, which reads
@@ -2846,18 +2575,15 @@ pub struct ProfileSchoolEdit {
     pub end_date: Option<MonthOfYear>,
     pub skills: Option<Vec<String>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ProfileSchoolEdit { 0 id : "id" opt, 1 notify_network : "notify_network" opt, 2
     school : "school" opt, 3 degree : "degree" opt, 4 grade : "grade" opt, 5
     field_of_study : "field_of_study" opt, 6 activities : "activities" opt, 7 description
     : "description" opt, 8 start_date : "start_date" opt, 9 end_date : "end_date" opt, 10
-    skills : "skills" opt }
-);
-crate::engine::struct_constructor!(
-    ProfileSchoolEdit { new() fixed() set(id : String, notify_network : bool, school :
-    String, degree : String, grade : String, field_of_study : String, activities :
-    String, description : String, start_date : MonthOfYear, end_date : MonthOfYear,
-    skills : Vec < String >) set_nullable() empty() }
+    skills : "skills" opt } set(id : String, notify_network : bool, school : String,
+    degree : String, grade : String, field_of_study : String, activities : String,
+    description : String, start_date : MonthOfYear, end_date : MonthOfYear, skills : Vec
+    < String >)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2875,19 +2601,16 @@ pub struct UserRelation {
     pub connection_urn: String,
     pub profile_picture_url: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     UserRelation { 0 object : "object" req, 1 first_name : "first_name" req, 2 last_name
     : "last_name" req, 3 headline : "headline" req, 4 public_identifier :
     "public_identifier" req, 5 public_profile_url : "public_profile_url" req, 6
     created_at : "created_at" req, 7 member_id : "member_id" req, 8 member_urn :
     "member_urn" req, 9 connection_urn : "connection_urn" req, 10 profile_picture_url :
-    "profile_picture_url" opt }
-);
-crate::engine::struct_constructor!(
-    UserRelation { new(first_name : String, last_name : String, headline : String,
-    public_identifier : String, public_profile_url : String, created_at : UnixMillis,
-    member_id : String, member_urn : String, connection_urn : String) fixed(object :
-    "UserRelation") set(profile_picture_url : String) set_nullable() empty() }
+    "profile_picture_url" opt } new(first_name : String, last_name : String, headline :
+    String, public_identifier : String, public_profile_url : String, created_at :
+    UnixMillis, member_id : String, member_urn : String, connection_urn : String)
+    fixed(object : "UserRelation") set(profile_picture_url : String)
 );
 /// Example: `{"object":"UserRelationsList","items":[{"object":"UserRelation","first_name":"John","last_name":"Roe","headline":"Engineer","public_identifier":"john-roe","public_profile_url":"https://www.linkedin.co...`
 #[derive(Debug, Clone, PartialEq)]
@@ -2898,13 +2621,10 @@ pub struct UserRelationsList {
     pub items: Vec<UserRelation>,
     pub cursor: Option<ResponseCursor>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     UserRelationsList { 0 object : "object" req, 1 items : "items" req, 2 cursor :
-    "cursor" nullable }
-);
-crate::engine::struct_constructor!(
-    UserRelationsList { new(items : Vec < UserRelation >) fixed(object :
-    "UserRelationsList") set(cursor : ResponseCursor) set_nullable() empty() }
+    "cursor" nullable } new(items : Vec < UserRelation >) fixed(object :
+    "UserRelationsList") set(cursor : ResponseCursor)
 );
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq)]
@@ -2920,16 +2640,13 @@ pub struct LinkedinFollower {
     pub profile_picture_url: Option<String>,
     pub profile_picture_url_large: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinFollower { 0 object : "object" req, 1 id : "id" req, 2 urn : "urn" req, 3
     name : "name" req, 4 headline : "headline" req, 5 profile_url : "profile_url" req, 6
     profile_picture_url : "profile_picture_url" opt, 7 profile_picture_url_large :
-    "profile_picture_url_large" opt }
-);
-crate::engine::struct_constructor!(
-    LinkedinFollower { new(id : String, urn : String, name : String, headline : String,
-    profile_url : String) fixed(object : "UserFollower") set(profile_picture_url :
-    String, profile_picture_url_large : String) set_nullable() empty() }
+    "profile_picture_url_large" opt } new(id : String, urn : String, name : String,
+    headline : String, profile_url : String) fixed(object : "UserFollower")
+    set(profile_picture_url : String, profile_picture_url_large : String)
 );
 /// Instagram
 #[derive(Debug, Clone, PartialEq)]
@@ -2945,16 +2662,13 @@ pub struct InstagramFollower {
     pub is_private: bool,
     pub is_verified: bool,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     InstagramFollower { 0 object : "object" req, 1 id : "id" req, 2 messaging_id :
     "messaging_id" req, 3 username : "username" req, 4 name : "name" req, 5
     profile_picture_url : "profile_picture_url" opt, 6 is_private : "is_private" req, 7
-    is_verified : "is_verified" req }
-);
-crate::engine::struct_constructor!(
-    InstagramFollower { new(id : String, messaging_id : String, username : String, name :
-    String, is_private : bool, is_verified : bool) fixed(object : "UserFollower")
-    set(profile_picture_url : String) set_nullable() empty() }
+    is_verified : "is_verified" req } new(id : String, messaging_id : String, username :
+    String, name : String, is_private : bool, is_verified : bool) fixed(object :
+    "UserFollower") set(profile_picture_url : String)
 );
 /// A follower. No field tells the two variants apart, so no discriminator is declared; they differ by their required fields.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2980,13 +2694,10 @@ pub struct UserFollowersList {
     pub items: Vec<UserFollower>,
     pub cursor: Option<ResponseCursor>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     UserFollowersList { 0 object : "object" req, 1 items : "items" req, 2 cursor :
-    "cursor" nullable }
-);
-crate::engine::struct_constructor!(
-    UserFollowersList { new(items : Vec < UserFollower >) fixed(object :
-    "UserFollowersList") set(cursor : ResponseCursor) set_nullable() empty() }
+    "cursor" nullable } new(items : Vec < UserFollower >) fixed(object :
+    "UserFollowersList") set(cursor : ResponseCursor)
 );
 /// Example: `{"provider_id":"ACoAAB5678","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","message":"Hello John, we met at the Lyon meetup last week."}`
 #[derive(Debug, Clone, PartialEq)]
@@ -2999,13 +2710,11 @@ pub struct SendInvitationRequest {
     pub user_email: Option<String>,
     pub message: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     SendInvitationRequest { 0 provider_id : "provider_id" req, 1 account_id :
     "account_id" req, 2 user_email : "user_email" opt, 3 message : "message" opt }
-);
-crate::engine::struct_constructor!(
-    SendInvitationRequest { new(provider_id : String, account_id : String) fixed()
-    set(user_email : String, message : String) set_nullable() empty() }
+    new(provider_id : String, account_id : String) set(user_email : String, message :
+    String)
 );
 /// Example: `{"object":"UserInvitationSent","invitation_id":"7199300123456789504","usage":50}`
 #[derive(Debug, Clone, PartialEq)]
@@ -3017,13 +2726,10 @@ pub struct UserInvitationSent {
     /// Share of the weekly quota used, reported at 50, 75, 90 and 95.
     pub usage: Option<i32>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     UserInvitationSent { 0 object : "object" req, 1 invitation_id : "invitation_id" req,
-    2 usage : "usage" opt }
-);
-crate::engine::struct_constructor!(
-    UserInvitationSent { new(invitation_id : String) fixed(object : "UserInvitationSent")
-    set(usage : i32) set_nullable() empty() }
+    2 usage : "usage" opt } new(invitation_id : String) fixed(object :
+    "UserInvitationSent") set(usage : i32)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3033,15 +2739,12 @@ pub struct InvitationBaseInviter {
     pub inviter_public_identifier: Option<String>,
     pub inviter_description: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     InvitationBaseInviter { 0 inviter_name : "inviter_name" opt, 1 inviter_id :
     "inviter_id" opt, 2 inviter_public_identifier : "inviter_public_identifier" opt, 3
-    inviter_description : "inviter_description" opt }
-);
-crate::engine::struct_constructor!(
-    InvitationBaseInviter { new() fixed() set(inviter_name : String, inviter_id : String,
-    inviter_public_identifier : String, inviter_description : String) set_nullable()
-    empty() }
+    inviter_description : "inviter_description" opt } set(inviter_name : String,
+    inviter_id : String, inviter_public_identifier : String, inviter_description :
+    String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3050,13 +2753,9 @@ pub struct InvitationBaseSpecifics {
     pub provider: String,
     pub shared_secret: String,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     InvitationBaseSpecifics { 0 provider : "provider" req, 1 shared_secret :
-    "shared_secret" req }
-);
-crate::engine::struct_constructor!(
-    InvitationBaseSpecifics { new(shared_secret : String) fixed(provider : "LINKEDIN")
-    set() set_nullable() empty() }
+    "shared_secret" req } new(shared_secret : String) fixed(provider : "LINKEDIN")
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3075,20 +2774,17 @@ pub struct InvitationBase {
     pub inviter: Option<InvitationBaseInviter>,
     pub specifics: Option<InvitationBaseSpecifics>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     InvitationBase { 0 object : "object" req, 1 id : "id" req, 2 invited_user :
     "invited_user" nullable, 3 invited_user_id : "invited_user_id" nullable, 4
     invited_user_public_id : "invited_user_public_id" nullable, 5
     invited_user_description : "invited_user_description" nullable, 6 date : "date" req,
     7 parsed_datetime : "parsed_datetime" nullable, 8 invitation_text : "invitation_text"
-    nullable, 9 inviter : "inviter" opt, 10 specifics : "specifics" opt }
-);
-crate::engine::struct_constructor!(
-    InvitationBase { new(object : String, id : UniqueId, date : String) fixed()
-    set(invited_user : String, invited_user_id : String, invited_user_public_id : String,
-    invited_user_description : String, parsed_datetime : crate ::engine::Timestamp,
-    invitation_text : String, inviter : InvitationBaseInviter, specifics :
-    InvitationBaseSpecifics) set_nullable() empty() }
+    nullable, 9 inviter : "inviter" opt, 10 specifics : "specifics" opt } new(object :
+    String, id : UniqueId, date : String) set(invited_user : String, invited_user_id :
+    String, invited_user_public_id : String, invited_user_description : String,
+    parsed_datetime : crate ::engine::Timestamp, invitation_text : String, inviter :
+    InvitationBaseInviter, specifics : InvitationBaseSpecifics)
 );
 /// Example: `{"object":"InvitationList","items":[{"object":"InvitationSent","id":"inv_01HXYZ","invited_user":"John Roe","invited_user_id":"ACoAAB5678","invited_user_public_id":"john-roe","invited_user_description"...`
 #[derive(Debug, Clone, PartialEq)]
@@ -3099,13 +2795,10 @@ pub struct InvitationSentList {
     pub items: Vec<InvitationBase>,
     pub cursor: Option<ResponseCursor>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     InvitationSentList { 0 object : "object" req, 1 items : "items" req, 2 cursor :
-    "cursor" nullable }
-);
-crate::engine::struct_constructor!(
-    InvitationSentList { new(items : Vec < InvitationBase >) fixed(object :
-    "InvitationList") set(cursor : ResponseCursor) set_nullable() empty() }
+    "cursor" nullable } new(items : Vec < InvitationBase >) fixed(object :
+    "InvitationList") set(cursor : ResponseCursor)
 );
 /// Example: `{"object":"InvitationList","items":[{"object":"InvitationReceived","id":"inv_01HXZA","invited_user":"Jane Doe","invited_user_id":"ACoAAB1234","invited_user_public_id":"jane-doe","invited_user_descript...`
 #[derive(Debug, Clone, PartialEq)]
@@ -3116,13 +2809,10 @@ pub struct InvitationReceivedList {
     pub items: Vec<InvitationBase>,
     pub cursor: Option<ResponseCursor>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     InvitationReceivedList { 0 object : "object" req, 1 items : "items" req, 2 cursor :
-    "cursor" nullable }
-);
-crate::engine::struct_constructor!(
-    InvitationReceivedList { new(items : Vec < InvitationBase >) fixed(object :
-    "InvitationList") set(cursor : ResponseCursor) set_nullable() empty() }
+    "cursor" nullable } new(items : Vec < InvitationBase >) fixed(object :
+    "InvitationList") set(cursor : ResponseCursor)
 );
 crate::engine::string_enum! {
     pub enum LinkedinInvitationAnswerAction(Unknown) { Accept => "accept", Decline =>
@@ -3138,14 +2828,11 @@ pub struct LinkedinInvitationAnswer {
     pub account_id: UniqueId,
     pub action: LinkedinInvitationAnswerAction,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinInvitationAnswer { 0 provider : "provider" req, 1 shared_secret :
     "shared_secret" req, 2 account_id : "account_id" req, 3 action : "action" req }
-);
-crate::engine::struct_constructor!(
-    LinkedinInvitationAnswer { new(shared_secret : String, account_id : UniqueId, action
-    : LinkedinInvitationAnswerAction) fixed(provider : "LINKEDIN") set() set_nullable()
-    empty() }
+    new(shared_secret : String, account_id : UniqueId, action :
+    LinkedinInvitationAnswerAction) fixed(provider : "LINKEDIN")
 );
 /// Instagram
 #[derive(Debug, Clone, PartialEq)]
@@ -3156,14 +2843,10 @@ pub struct InstagramInvitationAnswer {
     pub account_id: UniqueId,
     pub action: LinkedinInvitationAnswerAction,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     InstagramInvitationAnswer { 0 provider : "provider" req, 1 account_id : "account_id"
-    req, 2 action : "action" req }
-);
-crate::engine::struct_constructor!(
-    InstagramInvitationAnswer { new(account_id : UniqueId, action :
-    LinkedinInvitationAnswerAction) fixed(provider : "INSTAGRAM") set() set_nullable()
-    empty() }
+    req, 2 action : "action" req } new(account_id : UniqueId, action :
+    LinkedinInvitationAnswerAction) fixed(provider : "INSTAGRAM")
 );
 /// Example: `{"provider":"LINKEDIN","shared_secret":"s3cr3t-token","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","action":"accept"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -3245,12 +2928,9 @@ pub struct UserInvitationHandled {
     pub object: String,
     pub status: UserInvitationHandledStatus,
 }
-crate::engine::json_object!(
-    UserInvitationHandled { 0 object : "object" req, 1 status : "status" req }
-);
-crate::engine::struct_constructor!(
-    UserInvitationHandled { new(status : UserInvitationHandledStatus) fixed(object :
-    "UserInvitationHandled") set() set_nullable() empty() }
+crate::engine::object!(
+    UserInvitationHandled { 0 object : "object" req, 1 status : "status" req } new(status
+    : UserInvitationHandledStatus) fixed(object : "UserInvitationHandled")
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3261,15 +2941,11 @@ pub struct ClassicPeopleSearchAdvancedKeywords {
     pub company: Option<String>,
     pub school: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ClassicPeopleSearchAdvancedKeywords { 0 first_name : "first_name" opt, 1 last_name :
     "last_name" opt, 2 title : "title" opt, 3 company : "company" opt, 4 school :
-    "school" opt }
-);
-crate::engine::struct_constructor!(
-    ClassicPeopleSearchAdvancedKeywords { new() fixed() set(first_name : String,
-    last_name : String, title : String, company : String, school : String) set_nullable()
-    empty() }
+    "school" opt } set(first_name : String, last_name : String, title : String, company :
+    String, school : String)
 );
 /// Classic people
 #[derive(Debug, Clone, PartialEq)]
@@ -3293,23 +2969,19 @@ pub struct ClassicPeopleSearch {
     pub open_to: Option<Vec<String>>,
     pub advanced_keywords: Option<ClassicPeopleSearchAdvancedKeywords>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ClassicPeopleSearch { 0 api : "api" req, 1 category : "category" req, 2 keywords :
     "keywords" opt, 3 industry : "industry" opt, 4 location : "location" opt, 5
     profile_language : "profile_language" opt, 6 network_distance : "network_distance"
     opt, 7 company : "company" opt, 8 past_company : "past_company" opt, 9 school :
     "school" opt, 10 service : "service" opt, 11 connections_of : "connections_of" opt,
     12 followers_of : "followers_of" opt, 13 open_to : "open_to" opt, 14
-    advanced_keywords : "advanced_keywords" opt }
-);
-crate::engine::struct_constructor!(
-    ClassicPeopleSearch { new() fixed(api : "classic", category : "people") set(keywords
-    : String, industry : Vec < String >, location : Vec < String >, profile_language :
-    Vec < String >, network_distance : Vec < i32 >, company : Vec < String >,
-    past_company : Vec < String >, school : Vec < String >, service : Vec < String >,
-    connections_of : Vec < String >, followers_of : Vec < String >, open_to : Vec <
-    String >, advanced_keywords : ClassicPeopleSearchAdvancedKeywords) set_nullable()
-    empty() }
+    advanced_keywords : "advanced_keywords" opt } fixed(api : "classic", category :
+    "people") set(keywords : String, industry : Vec < String >, location : Vec < String
+    >, profile_language : Vec < String >, network_distance : Vec < i32 >, company : Vec <
+    String >, past_company : Vec < String >, school : Vec < String >, service : Vec <
+    String >, connections_of : Vec < String >, followers_of : Vec < String >, open_to :
+    Vec < String >, advanced_keywords : ClassicPeopleSearchAdvancedKeywords)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3317,12 +2989,9 @@ pub struct ClassicCompanySearchHeadcountItem {
     pub min: Option<i64>,
     pub max: Option<i64>,
 }
-crate::engine::json_object!(
-    ClassicCompanySearchHeadcountItem { 0 min : "min" opt, 1 max : "max" opt }
-);
-crate::engine::struct_constructor!(
-    ClassicCompanySearchHeadcountItem { new() fixed() set(min : i64, max : i64)
-    set_nullable() empty() }
+crate::engine::object!(
+    ClassicCompanySearchHeadcountItem { 0 min : "min" opt, 1 max : "max" opt } set(min :
+    i64, max : i64)
 );
 /// Classic companies
 #[derive(Debug, Clone, PartialEq)]
@@ -3339,17 +3008,14 @@ pub struct ClassicCompanySearch {
     pub headcount: Option<Vec<ClassicCompanySearchHeadcountItem>>,
     pub network_distance: Option<Vec<i32>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ClassicCompanySearch { 0 api : "api" req, 1 category : "category" req, 2 keywords :
     "keywords" opt, 3 industry : "industry" opt, 4 location : "location" opt, 5
     has_job_offers : "has_job_offers" opt, 6 headcount : "headcount" opt, 7
-    network_distance : "network_distance" opt }
-);
-crate::engine::struct_constructor!(
-    ClassicCompanySearch { new() fixed(api : "classic", category : "companies")
-    set(keywords : String, industry : Vec < String >, location : Vec < String >,
-    has_job_offers : bool, headcount : Vec < ClassicCompanySearchHeadcountItem >,
-    network_distance : Vec < i32 >) set_nullable() empty() }
+    network_distance : "network_distance" opt } fixed(api : "classic", category :
+    "companies") set(keywords : String, industry : Vec < String >, location : Vec <
+    String >, has_job_offers : bool, headcount : Vec < ClassicCompanySearchHeadcountItem
+    >, network_distance : Vec < i32 >)
 );
 crate::engine::string_enum! {
     pub enum ClassicPostSearchSortBy(Unknown) { Relevance => "relevance", Date => "date",
@@ -3373,15 +3039,11 @@ pub struct ClassicPostSearchPostedBy {
     pub first_connections: Option<bool>,
     pub people_you_follow: Option<bool>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ClassicPostSearchPostedBy { 0 member : "member" opt, 1 company : "company" opt, 2 me
     : "me" opt, 3 first_connections : "first_connections" opt, 4 people_you_follow :
-    "people_you_follow" opt }
-);
-crate::engine::struct_constructor!(
-    ClassicPostSearchPostedBy { new() fixed() set(member : Vec < String >, company : Vec
-    < String >, me : bool, first_connections : bool, people_you_follow : bool)
-    set_nullable() empty() }
+    "people_you_follow" opt } set(member : Vec < String >, company : Vec < String >, me :
+    bool, first_connections : bool, people_you_follow : bool)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3389,12 +3051,9 @@ pub struct ClassicPostSearchMentioning {
     pub member: Option<Vec<String>>,
     pub company: Option<Vec<String>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ClassicPostSearchMentioning { 0 member : "member" opt, 1 company : "company" opt }
-);
-crate::engine::struct_constructor!(
-    ClassicPostSearchMentioning { new() fixed() set(member : Vec < String >, company :
-    Vec < String >) set_nullable() empty() }
+    set(member : Vec < String >, company : Vec < String >)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3403,13 +3062,10 @@ pub struct ClassicPostSearchAuthor {
     pub company: Option<Vec<String>>,
     pub keywords: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ClassicPostSearchAuthor { 0 industry : "industry" opt, 1 company : "company" opt, 2
-    keywords : "keywords" opt }
-);
-crate::engine::struct_constructor!(
-    ClassicPostSearchAuthor { new() fixed() set(industry : Vec < String >, company : Vec
-    < String >, keywords : String) set_nullable() empty() }
+    keywords : "keywords" opt } set(industry : Vec < String >, company : Vec < String >,
+    keywords : String)
 );
 /// Classic posts
 #[derive(Debug, Clone, PartialEq)]
@@ -3427,18 +3083,15 @@ pub struct ClassicPostSearch {
     pub mentioning: Option<ClassicPostSearchMentioning>,
     pub author: Option<ClassicPostSearchAuthor>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ClassicPostSearch { 0 api : "api" req, 1 category : "category" req, 2 keywords :
     "keywords" opt, 3 sort_by : "sort_by" opt, 4 date_posted : "date_posted" opt, 5
     content_type : "content_type" opt, 6 posted_by : "posted_by" opt, 7 mentioning :
-    "mentioning" opt, 8 author : "author" opt }
-);
-crate::engine::struct_constructor!(
-    ClassicPostSearch { new() fixed(api : "classic", category : "posts") set(keywords :
-    String, sort_by : ClassicPostSearchSortBy, date_posted : ClassicPostSearchDatePosted,
-    content_type : ClassicPostSearchContentType, posted_by : ClassicPostSearchPostedBy,
-    mentioning : ClassicPostSearchMentioning, author : ClassicPostSearchAuthor)
-    set_nullable() empty() }
+    "mentioning" opt, 8 author : "author" opt } fixed(api : "classic", category :
+    "posts") set(keywords : String, sort_by : ClassicPostSearchSortBy, date_posted :
+    ClassicPostSearchDatePosted, content_type : ClassicPostSearchContentType, posted_by :
+    ClassicPostSearchPostedBy, mentioning : ClassicPostSearchMentioning, author :
+    ClassicPostSearchAuthor)
 );
 /// Classic jobs
 #[derive(Debug, Clone, PartialEq)]
@@ -3452,14 +3105,11 @@ pub struct ClassicJobSearch {
     pub sort_by: Option<ClassicPostSearchSortBy>,
     pub location: Option<Vec<String>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ClassicJobSearch { 0 api : "api" req, 1 category : "category" req, 2 keywords :
-    "keywords" opt, 3 sort_by : "sort_by" opt, 4 location : "location" opt }
-);
-crate::engine::struct_constructor!(
-    ClassicJobSearch { new() fixed(api : "classic", category : "jobs") set(keywords :
-    String, sort_by : ClassicPostSearchSortBy, location : Vec < String >) set_nullable()
-    empty() }
+    "keywords" opt, 3 sort_by : "sort_by" opt, 4 location : "location" opt } fixed(api :
+    "classic", category : "jobs") set(keywords : String, sort_by :
+    ClassicPostSearchSortBy, location : Vec < String >)
 );
 /// Sales Navigator people
 ///
@@ -3475,13 +3125,10 @@ pub struct SalesNavigatorPeopleSearch {
     /// Properties beyond the declared ones.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     SalesNavigatorPeopleSearch { 0 api : "api" req, 1 category : "category" req, 2
-    keywords : "keywords" opt } additional(additional_properties)
-);
-crate::engine::struct_constructor!(
-    SalesNavigatorPeopleSearch { new() fixed(api : "sales_navigator", category :
-    "people") set(keywords : String) set_nullable() empty(additional_properties) }
+    keywords : "keywords" opt } additional(additional_properties) fixed(api :
+    "sales_navigator", category : "people") set(keywords : String)
 );
 /// Sales Navigator companies
 ///
@@ -3497,13 +3144,10 @@ pub struct SalesNavigatorCompanySearch {
     /// Properties beyond the declared ones.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     SalesNavigatorCompanySearch { 0 api : "api" req, 1 category : "category" req, 2
-    keywords : "keywords" opt } additional(additional_properties)
-);
-crate::engine::struct_constructor!(
-    SalesNavigatorCompanySearch { new() fixed(api : "sales_navigator", category :
-    "companies") set(keywords : String) set_nullable() empty(additional_properties) }
+    keywords : "keywords" opt } additional(additional_properties) fixed(api :
+    "sales_navigator", category : "companies") set(keywords : String)
 );
 /// Recruiter people
 ///
@@ -3519,13 +3163,10 @@ pub struct RecruiterPeopleSearch {
     /// Properties beyond the declared ones.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     RecruiterPeopleSearch { 0 api : "api" req, 1 category : "category" req, 2 keywords :
-    "keywords" opt } additional(additional_properties)
-);
-crate::engine::struct_constructor!(
-    RecruiterPeopleSearch { new() fixed(api : "recruiter", category : "people")
-    set(keywords : String) set_nullable() empty(additional_properties) }
+    "keywords" opt } additional(additional_properties) fixed(api : "recruiter", category
+    : "people") set(keywords : String)
 );
 /// From a LinkedIn URL
 #[derive(Debug, Clone, PartialEq)]
@@ -3534,20 +3175,14 @@ pub struct UrlSearch {
     /// A search URL copied from LinkedIn.
     pub url: String,
 }
-crate::engine::json_object!(UrlSearch { 0 url : "url" req });
-crate::engine::struct_constructor!(
-    UrlSearch { new(url : String) fixed() set() set_nullable() empty() }
-);
+crate::engine::object!(UrlSearch { 0 url : "url" req } new(url : String));
 /// Next page
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CursorSearch {
     pub cursor: String,
 }
-crate::engine::json_object!(CursorSearch { 0 cursor : "cursor" req });
-crate::engine::struct_constructor!(
-    CursorSearch { new(cursor : String) fixed() set() set_nullable() empty() }
-);
+crate::engine::object!(CursorSearch { 0 cursor : "cursor" req } new(cursor : String));
 /// The search to run. Variants are keyed by the pair `api` + `category` (or by the presence of
 /// `url` or `cursor`); no single field tells them apart, so no discriminator is declared.
 ///
@@ -3611,17 +3246,13 @@ pub struct SearchResultItem {
     /// Properties beyond the declared ones.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     SearchResultItem { 0 object : "object" opt, 1 type_ : "type" opt, 2 id : "id" req, 3
     name : "name" double, 4 public_identifier : "public_identifier" double, 5 profile_url
     : "profile_url" double, 6 headline : "headline" opt, 7 location : "location" double }
-    additional(additional_properties)
-);
-crate::engine::struct_constructor!(
-    SearchResultItem { new(id : String) fixed() set(object : String, type_ :
+    additional(additional_properties) new(id : String) set(object : String, type_ :
     SearchResultItemType, headline : String) set_nullable(name : String,
     public_identifier : String, profile_url : String, location : String)
-    empty(additional_properties) }
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3630,13 +3261,10 @@ pub struct LinkedinSearchResultPaging {
     pub page_count: Option<i32>,
     pub total_count: Option<i32>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinSearchResultPaging { 0 start : "start" double, 1 page_count : "page_count"
-    opt, 2 total_count : "total_count" opt }
-);
-crate::engine::struct_constructor!(
-    LinkedinSearchResultPaging { new() fixed() set(page_count : i32, total_count : i32)
-    set_nullable(start : i32) empty() }
+    opt, 2 total_count : "total_count" opt } set(page_count : i32, total_count : i32)
+    set_nullable(start : i32)
 );
 /// One page of hits. The response is not on the page (cut off); this shape follows the vendor fixture, with only `items` required (the gap rule).
 ///
@@ -3650,14 +3278,11 @@ pub struct LinkedinSearchResult {
     pub cursor: Option<Option<ResponseCursor>>,
     pub paging: Option<LinkedinSearchResultPaging>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinSearchResult { 0 object : "object" opt, 1 items : "items" req, 2 cursor :
-    "cursor" double, 3 paging : "paging" opt }
-);
-crate::engine::struct_constructor!(
-    LinkedinSearchResult { new(items : Vec < SearchResultItem >) fixed() set(object :
-    String, paging : LinkedinSearchResultPaging) set_nullable(cursor : ResponseCursor)
-    empty() }
+    "cursor" double, 3 paging : "paging" opt } new(items : Vec < SearchResultItem >)
+    set(object : String, paging : LinkedinSearchResultPaging) set_nullable(cursor :
+    ResponseCursor)
 );
 crate::engine::string_enum! {
     pub enum RecruiterPipelineActionAction(Unknown) { AddCandidateToPipeline =>
@@ -3680,15 +3305,12 @@ pub struct RecruiterPipelineAction {
     /// Default: `"UNCONTACTED"`
     pub stage: Option<RecruiterPipelineActionStage>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     RecruiterPipelineAction { 0 account_id : "account_id" req, 1 api : "api" req, 2
     action : "action" req, 3 hiring_project_id : "hiring_project_id" req, 4 stage :
-    "stage" opt }
-);
-crate::engine::struct_constructor!(
-    RecruiterPipelineAction { new(account_id : String, action :
-    RecruiterPipelineActionAction, hiring_project_id : String) fixed(api : "recruiter")
-    set(stage : RecruiterPipelineActionStage) set_nullable() empty() }
+    "stage" opt } new(account_id : String, action : RecruiterPipelineActionAction,
+    hiring_project_id : String) fixed(api : "recruiter") set(stage :
+    RecruiterPipelineActionStage)
 );
 crate::engine::string_enum! {
     pub enum RecruiterRejectActionReason(Unknown) { NotMeetBasicQualifications =>
@@ -3704,13 +3326,10 @@ pub struct RecruiterRejectActionRejectionNotification {
     pub message: String,
     pub send_notification_at: Option<UnixMillis>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     RecruiterRejectActionRejectionNotification { 0 message : "message" req, 1
-    send_notification_at : "send_notification_at" opt }
-);
-crate::engine::struct_constructor!(
-    RecruiterRejectActionRejectionNotification { new(message : String) fixed()
-    set(send_notification_at : UnixMillis) set_nullable() empty() }
+    send_notification_at : "send_notification_at" opt } new(message : String)
+    set(send_notification_at : UnixMillis)
 );
 /// Recruiter reject
 #[derive(Debug, Clone, PartialEq)]
@@ -3726,16 +3345,13 @@ pub struct RecruiterRejectAction {
     /// Without it the rejection is silent.
     pub rejection_notification: Option<RecruiterRejectActionRejectionNotification>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     RecruiterRejectAction { 0 account_id : "account_id" req, 1 api : "api" req, 2 action
     : "action" req, 3 hiring_project_id : "hiring_project_id" req, 4 reason : "reason"
-    req, 5 rejection_notification : "rejection_notification" opt }
-);
-crate::engine::struct_constructor!(
-    RecruiterRejectAction { new(account_id : String, hiring_project_id : String, reason :
-    RecruiterRejectActionReason) fixed(api : "recruiter", action : "rejectApplicant")
-    set(rejection_notification : RecruiterRejectActionRejectionNotification)
-    set_nullable() empty() }
+    req, 5 rejection_notification : "rejection_notification" opt } new(account_id :
+    String, hiring_project_id : String, reason : RecruiterRejectActionReason) fixed(api :
+    "recruiter", action : "rejectApplicant") set(rejection_notification :
+    RecruiterRejectActionRejectionNotification)
 );
 /// Sales Navigator save lead
 #[derive(Debug, Clone, PartialEq)]
@@ -3748,13 +3364,10 @@ pub struct SaveLeadAction {
     pub action: String,
     pub list_id: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     SaveLeadAction { 0 account_id : "account_id" req, 1 api : "api" req, 2 action :
-    "action" req, 3 list_id : "list_id" opt }
-);
-crate::engine::struct_constructor!(
-    SaveLeadAction { new(account_id : String) fixed(api : "sales_navigator", action :
-    "saveLead") set(list_id : String) set_nullable() empty() }
+    "action" req, 3 list_id : "list_id" opt } new(account_id : String) fixed(api :
+    "sales_navigator", action : "saveLead") set(list_id : String)
 );
 /// Keyed by `api` + `action` together, so no discriminator is declared.
 ///
@@ -3855,12 +3468,9 @@ pub struct LinkedinPerformActionOnUser {
     pub object: String,
     pub success: bool,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinPerformActionOnUser { 0 object : "object" req, 1 success : "success" req }
-);
-crate::engine::struct_constructor!(
-    LinkedinPerformActionOnUser { new(success : bool) fixed(object :
-    "LinkedinPerformActionOnUser") set() set_nullable() empty() }
+    new(success : bool) fixed(object : "LinkedinPerformActionOnUser")
 );
 /// Example: `{"object":"LinkedinInmailBalance","premium":15,"recruiter":null,"sales_navigator":50}`
 #[derive(Debug, Clone, PartialEq)]
@@ -3872,13 +3482,11 @@ pub struct LinkedinInmailBalance {
     pub recruiter: Option<i32>,
     pub sales_navigator: Option<i32>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinInmailBalance { 0 object : "object" req, 1 premium : "premium" nullable, 2
     recruiter : "recruiter" nullable, 3 sales_navigator : "sales_navigator" nullable }
-);
-crate::engine::struct_constructor!(
-    LinkedinInmailBalance { new() fixed(object : "LinkedinInmailBalance") set(premium :
-    i32, recruiter : i32, sales_navigator : i32) set_nullable() empty() }
+    fixed(object : "LinkedinInmailBalance") set(premium : i32, recruiter : i32,
+    sales_navigator : i32)
 );
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","profile_id":"ACoAAB5678","skill_endorsement_id":4521}`
 #[derive(Debug, Clone, PartialEq)]
@@ -3889,13 +3497,10 @@ pub struct EndorseSkillRequest {
     pub profile_id: String,
     pub skill_endorsement_id: i64,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     EndorseSkillRequest { 0 account_id : "account_id" req, 1 profile_id : "profile_id"
-    req, 2 skill_endorsement_id : "skill_endorsement_id" req }
-);
-crate::engine::struct_constructor!(
-    EndorseSkillRequest { new(account_id : String, profile_id : String,
-    skill_endorsement_id : i64) fixed() set() set_nullable() empty() }
+    req, 2 skill_endorsement_id : "skill_endorsement_id" req } new(account_id : String,
+    profile_id : String, skill_endorsement_id : i64)
 );
 /// Example: `{"object":"LinkedinProfileEndorse","endorsed":true}`
 #[derive(Debug, Clone, PartialEq)]
@@ -3905,12 +3510,9 @@ pub struct LinkedinProfileEndorse {
     pub object: String,
     pub endorsed: bool,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinProfileEndorse { 0 object : "object" req, 1 endorsed : "endorsed" req }
-);
-crate::engine::struct_constructor!(
-    LinkedinProfileEndorse { new(endorsed : bool) fixed(object :
-    "LinkedinProfileEndorse") set() set_nullable() empty() }
+    new(endorsed : bool) fixed(object : "LinkedinProfileEndorse")
 );
 /// Either a known id from the LinkedIn search parameters or free text.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3919,9 +3521,8 @@ pub struct IdOrText {
     pub id: Option<String>,
     pub text: Option<String>,
 }
-crate::engine::json_object!(IdOrText { 0 id : "id" opt, 1 text : "text" opt });
-crate::engine::struct_constructor!(
-    IdOrText { new() fixed() set(id : String, text : String) set_nullable() empty() }
+crate::engine::object!(
+    IdOrText { 0 id : "id" opt, 1 text : "text" opt } set(id : String, text : String)
 );
 /// Numeric
 #[derive(Debug, Clone, PartialEq)]
@@ -3935,15 +3536,12 @@ pub struct NumericQuestion {
     pub min_expectation: Option<f64>,
     pub max_expectation: Option<f64>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     NumericQuestion { 0 question : "question" req, 1 answer_type : "answer_type" req, 2
     position : "position" opt, 3 must_match : "must_match" opt, 4 min_expectation :
-    "min_expectation" opt, 5 max_expectation : "max_expectation" opt }
-);
-crate::engine::struct_constructor!(
-    NumericQuestion { new(question : String) fixed(answer_type : "numeric") set(position
-    : i64, must_match : bool, min_expectation : f64, max_expectation : f64)
-    set_nullable() empty() }
+    "min_expectation" opt, 5 max_expectation : "max_expectation" opt } new(question :
+    String) fixed(answer_type : "numeric") set(position : i64, must_match : bool,
+    min_expectation : f64, max_expectation : f64)
 );
 /// Multiple choices
 #[derive(Debug, Clone, PartialEq)]
@@ -3957,15 +3555,12 @@ pub struct ChoiceQuestion {
     pub position: Option<i64>,
     pub must_match: Option<bool>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ChoiceQuestion { 0 question : "question" req, 1 answer_type : "answer_type" req, 2
     choices : "choices" req, 3 expected_choices : "expected_choices" req, 4 position :
-    "position" opt, 5 must_match : "must_match" opt }
-);
-crate::engine::struct_constructor!(
-    ChoiceQuestion { new(question : String, choices : Vec < String >, expected_choices :
-    Vec < String >) fixed(answer_type : "multiple_choices") set(position : i64,
-    must_match : bool) set_nullable() empty() }
+    "position" opt, 5 must_match : "must_match" opt } new(question : String, choices :
+    Vec < String >, expected_choices : Vec < String >) fixed(answer_type :
+    "multiple_choices") set(position : i64, must_match : bool)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4051,10 +3646,8 @@ crate::engine::union_from_variants!(
 pub struct RecruiterProjectExistingProject {
     pub id: String,
 }
-crate::engine::json_object!(RecruiterProjectExistingProject { 0 id : "id" req });
-crate::engine::struct_constructor!(
-    RecruiterProjectExistingProject { new(id : String) fixed() set() set_nullable()
-    empty() }
+crate::engine::object!(
+    RecruiterProjectExistingProject { 0 id : "id" req } new(id : String)
 );
 /// New project
 #[derive(Debug, Clone, PartialEq)]
@@ -4062,10 +3655,8 @@ crate::engine::struct_constructor!(
 pub struct RecruiterProjectNewProject {
     pub name: String,
 }
-crate::engine::json_object!(RecruiterProjectNewProject { 0 name : "name" req });
-crate::engine::struct_constructor!(
-    RecruiterProjectNewProject { new(name : String) fixed() set() set_nullable() empty()
-    }
+crate::engine::object!(
+    RecruiterProjectNewProject { 0 name : "name" req } new(name : String)
 );
 /// The hiring project the job goes into, an existing one by id or a new one by name.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4092,13 +3683,10 @@ pub struct RecruiterApplyMethodOnLinkedIn {
     pub notification_email: String,
     pub resume_required: bool,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     RecruiterApplyMethodOnLinkedIn { 0 type_ : "type" req, 1 notification_email :
     "notification_email" req, 2 resume_required : "resume_required" req }
-);
-crate::engine::struct_constructor!(
-    RecruiterApplyMethodOnLinkedIn { new(notification_email : String, resume_required :
-    bool) fixed(type_ : "linkedin") set() set_nullable() empty() }
+    new(notification_email : String, resume_required : bool) fixed(type_ : "linkedin")
 );
 /// External site
 #[derive(Debug, Clone, PartialEq)]
@@ -4108,12 +3696,9 @@ pub struct RecruiterApplyMethodExternalSite {
     pub type_: String,
     pub url: String,
 }
-crate::engine::json_object!(
-    RecruiterApplyMethodExternalSite { 0 type_ : "type" req, 1 url : "url" req }
-);
-crate::engine::struct_constructor!(
-    RecruiterApplyMethodExternalSite { new(url : String) fixed(type_ : "external") set()
-    set_nullable() empty() }
+crate::engine::object!(
+    RecruiterApplyMethodExternalSite { 0 type_ : "type" req, 1 url : "url" req } new(url
+    : String) fixed(type_ : "external")
 );
 /// Where candidates apply.
 #[derive(Debug, Clone, PartialEq)]
@@ -4183,15 +3768,12 @@ pub struct RecruiterJobCreateOptions {
     pub seniority: RecruiterJobCreateOptionsSeniority,
     pub apply_method: RecruiterApplyMethod,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     RecruiterJobCreateOptions { 0 project : "project" req, 1 functions : "functions" req,
     2 industries : "industries" req, 3 seniority : "seniority" req, 4 apply_method :
-    "apply_method" req }
-);
-crate::engine::struct_constructor!(
-    RecruiterJobCreateOptions { new(project : RecruiterProject, functions : Vec < String
-    >, industries : Vec < String >, seniority : RecruiterJobCreateOptionsSeniority,
-    apply_method : RecruiterApplyMethod) fixed() set() set_nullable() empty() }
+    "apply_method" req } new(project : RecruiterProject, functions : Vec < String >,
+    industries : Vec < String >, seniority : RecruiterJobCreateOptionsSeniority,
+    apply_method : RecruiterApplyMethod)
 );
 /// Recruiter settings of a job being edited.
 #[derive(Debug, Clone, PartialEq)]
@@ -4202,13 +3784,10 @@ pub struct RecruiterJobOptions {
     pub industries: Option<Vec<String>>,
     pub skills: Option<Vec<String>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     RecruiterJobOptions { 0 project_id : "project_id" req, 1 functions : "functions" opt,
-    2 industries : "industries" opt, 3 skills : "skills" opt }
-);
-crate::engine::struct_constructor!(
-    RecruiterJobOptions { new(project_id : String) fixed() set(functions : Vec < String
-    >, industries : Vec < String >, skills : Vec < String >) set_nullable() empty() }
+    2 industries : "industries" opt, 3 skills : "skills" opt } new(project_id : String)
+    set(functions : Vec < String >, industries : Vec < String >, skills : Vec < String >)
 );
 crate::engine::string_enum! {
     pub enum CreateJobPostingRequestEmploymentStatus(Unknown) { FullTime => "FULL_TIME",
@@ -4232,19 +3811,17 @@ pub struct CreateJobPostingRequest {
     pub screening_questions: Option<Vec<ScreeningQuestion>>,
     pub recruiter: Option<RecruiterJobCreateOptions>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     CreateJobPostingRequest { 0 account_id : "account_id" req, 1 job_title : "job_title"
     req, 2 company : "company" req, 3 workplace : "workplace" req, 4 location :
     "location" req, 5 employment_status : "employment_status" opt, 6 description :
     "description" req, 7 auto_rejection_template : "auto_rejection_template" opt, 8
     screening_questions : "screening_questions" opt, 9 recruiter : "recruiter" opt }
-);
-crate::engine::struct_constructor!(
-    CreateJobPostingRequest { new(account_id : String, job_title : IdOrText, company :
-    IdOrText, workplace : ProfilePositionEditPresence, location : String, description :
-    String) fixed() set(employment_status : CreateJobPostingRequestEmploymentStatus,
+    new(account_id : String, job_title : IdOrText, company : IdOrText, workplace :
+    ProfilePositionEditPresence, location : String, description : String)
+    set(employment_status : CreateJobPostingRequestEmploymentStatus,
     auto_rejection_template : String, screening_questions : Vec < ScreeningQuestion >,
-    recruiter : RecruiterJobCreateOptions) set_nullable() empty() }
+    recruiter : RecruiterJobCreateOptions)
 );
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","description":"<p>Build, run and scale our messaging pipeline.</p>"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -4261,19 +3838,15 @@ pub struct EditJobPostingRequest {
     pub screening_questions: Option<Vec<ScreeningQuestion>>,
     pub recruiter: Option<RecruiterJobOptions>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     EditJobPostingRequest { 0 account_id : "account_id" req, 1 job_title : "job_title"
     opt, 2 company : "company" opt, 3 workplace : "workplace" opt, 4 location :
     "location" opt, 5 employment_status : "employment_status" opt, 6 description :
     "description" opt, 7 screening_questions : "screening_questions" opt, 8 recruiter :
-    "recruiter" opt }
-);
-crate::engine::struct_constructor!(
-    EditJobPostingRequest { new(account_id : String) fixed() set(job_title : IdOrText,
-    company : IdOrText, workplace : ProfilePositionEditPresence, location : String,
+    "recruiter" opt } new(account_id : String) set(job_title : IdOrText, company :
+    IdOrText, workplace : ProfilePositionEditPresence, location : String,
     employment_status : CreateJobPostingRequestEmploymentStatus, description : String,
     screening_questions : Vec < ScreeningQuestion >, recruiter : RecruiterJobOptions)
-    set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4282,13 +3855,9 @@ pub struct BudgetRange {
     pub max: f64,
     pub recommended: f64,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     BudgetRange { 0 min : "min" req, 1 max : "max" req, 2 recommended : "recommended" req
-    }
-);
-crate::engine::struct_constructor!(
-    BudgetRange { new(min : f64, max : f64, recommended : f64) fixed() set()
-    set_nullable() empty() }
+    } new(min : f64, max : f64, recommended : f64)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4297,15 +3866,11 @@ pub struct JobPublishOptionsFree {
     pub ineligible_reason: Option<Option<String>>,
     pub estimated_monthly_applicants: Option<i32>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     JobPublishOptionsFree { 0 eligible : "eligible" opt, 1 ineligible_reason :
     "ineligible_reason" double, 2 estimated_monthly_applicants :
-    "estimated_monthly_applicants" opt }
-);
-crate::engine::struct_constructor!(
-    JobPublishOptionsFree { new() fixed() set(eligible : bool,
-    estimated_monthly_applicants : i32) set_nullable(ineligible_reason : String) empty()
-    }
+    "estimated_monthly_applicants" opt } set(eligible : bool,
+    estimated_monthly_applicants : i32) set_nullable(ineligible_reason : String)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4315,15 +3880,12 @@ pub struct JobPublishOptionsPromoted {
     pub daily_budget: Option<BudgetRange>,
     pub monthly_budget: Option<BudgetRange>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     JobPublishOptionsPromoted { 0 estimated_monthly_applicants :
     "estimated_monthly_applicants" opt, 1 currency : "currency" opt, 2 daily_budget :
     "daily_budget" opt, 3 monthly_budget : "monthly_budget" opt }
-);
-crate::engine::struct_constructor!(
-    JobPublishOptionsPromoted { new() fixed() set(estimated_monthly_applicants : i32,
-    currency : String, daily_budget : BudgetRange, monthly_budget : BudgetRange)
-    set_nullable() empty() }
+    set(estimated_monthly_applicants : i32, currency : String, daily_budget :
+    BudgetRange, monthly_budget : BudgetRange)
 );
 /// What publishing the draft would cost and bring. The create page is cut off before its response; this follows the same operation in the vendor fixture, every field optional (the gap rule).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4332,12 +3894,9 @@ pub struct JobPublishOptions {
     pub free: Option<JobPublishOptionsFree>,
     pub promoted: Option<JobPublishOptionsPromoted>,
 }
-crate::engine::json_object!(
-    JobPublishOptions { 0 free : "free" opt, 1 promoted : "promoted" opt }
-);
-crate::engine::struct_constructor!(
-    JobPublishOptions { new() fixed() set(free : JobPublishOptionsFree, promoted :
-    JobPublishOptionsPromoted) set_nullable() empty() }
+crate::engine::object!(
+    JobPublishOptions { 0 free : "free" opt, 1 promoted : "promoted" opt } set(free :
+    JobPublishOptionsFree, promoted : JobPublishOptionsPromoted)
 );
 /// Example: `{"object":"LinkedinJobPostingDraftCreated","job_id":"3901234567","publish_options":{"free":{"eligible":true,"ineligible_reason":null,"estimated_monthly_applicants":40},"promoted":{"estimated_monthly_a...`
 #[derive(Debug, Clone, PartialEq)]
@@ -4349,14 +3908,11 @@ pub struct LinkedinJobPostingDraftCreated {
     pub project_id: Option<String>,
     pub publish_options: Option<JobPublishOptions>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinJobPostingDraftCreated { 0 object : "object" req, 1 job_id : "job_id" req, 2
-    project_id : "project_id" opt, 3 publish_options : "publish_options" opt }
-);
-crate::engine::struct_constructor!(
-    LinkedinJobPostingDraftCreated { new(job_id : String) fixed(object :
-    "LinkedinJobPostingDraftCreated") set(project_id : String, publish_options :
-    JobPublishOptions) set_nullable() empty() }
+    project_id : "project_id" opt, 3 publish_options : "publish_options" opt } new(job_id
+    : String) fixed(object : "LinkedinJobPostingDraftCreated") set(project_id : String,
+    publish_options : JobPublishOptions)
 );
 /// Example: `{"object":"LinkedinJobPostingEdited","job_id":"3901234567"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -4366,12 +3922,9 @@ pub struct LinkedinJobPostingEdited {
     pub object: String,
     pub job_id: String,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinJobPostingEdited { 0 object : "object" req, 1 job_id : "job_id" req }
-);
-crate::engine::struct_constructor!(
-    LinkedinJobPostingEdited { new(job_id : String) fixed(object :
-    "LinkedinJobPostingEdited") set() set_nullable() empty() }
+    new(job_id : String) fixed(object : "LinkedinJobPostingEdited")
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4379,11 +3932,9 @@ pub struct Money {
     pub currency: String,
     pub amount: f64,
 }
-crate::engine::json_object!(
-    Money { 0 currency : "currency" req, 1 amount : "amount" req }
-);
-crate::engine::struct_constructor!(
-    Money { new(currency : String, amount : f64) fixed() set() set_nullable() empty() }
+crate::engine::object!(
+    Money { 0 currency : "currency" req, 1 amount : "amount" req } new(currency : String,
+    amount : f64)
 );
 /// Free
 #[derive(Debug, Clone, PartialEq)]
@@ -4396,15 +3947,12 @@ pub struct FreeJobPublish {
     /// Always `FREE`.
     pub mode: String,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     FreeJobPublish { 0 account_id : "account_id" req, 1 service : "service" opt, 2
     hiring_photo_frame : "hiring_photo_frame" opt, 3 bypass_email_verification :
-    "bypass_email_verification" opt, 4 mode : "mode" req }
-);
-crate::engine::struct_constructor!(
-    FreeJobPublish { new(account_id : String) fixed(mode : "FREE") set(service :
-    JobService, hiring_photo_frame : bool, bypass_email_verification : bool)
-    set_nullable() empty() }
+    "bypass_email_verification" opt, 4 mode : "mode" req } new(account_id : String)
+    fixed(mode : "FREE") set(service : JobService, hiring_photo_frame : bool,
+    bypass_email_verification : bool)
 );
 crate::engine::string_enum! {
     #[doc = " PROMOTED_PLUS is Classic only."] pub enum PromotedJobPublishMode(Unknown) {
@@ -4416,10 +3964,8 @@ crate::engine::string_enum! {
 pub struct PromotedJobPublishBudgetDaily {
     pub daily: Money,
 }
-crate::engine::json_object!(PromotedJobPublishBudgetDaily { 0 daily : "daily" req });
-crate::engine::struct_constructor!(
-    PromotedJobPublishBudgetDaily { new(daily : Money) fixed() set() set_nullable()
-    empty() }
+crate::engine::object!(
+    PromotedJobPublishBudgetDaily { 0 daily : "daily" req } new(daily : Money)
 );
 /// Monthly
 #[derive(Debug, Clone, PartialEq)]
@@ -4427,12 +3973,8 @@ crate::engine::struct_constructor!(
 pub struct PromotedJobPublishBudgetMonthly {
     pub monthly: Money,
 }
-crate::engine::json_object!(
-    PromotedJobPublishBudgetMonthly { 0 monthly : "monthly" req }
-);
-crate::engine::struct_constructor!(
-    PromotedJobPublishBudgetMonthly { new(monthly : Money) fixed() set() set_nullable()
-    empty() }
+crate::engine::object!(
+    PromotedJobPublishBudgetMonthly { 0 monthly : "monthly" req } new(monthly : Money)
 );
 /// Defaults to LinkedIn's recommended budget.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4463,15 +4005,13 @@ pub struct PromotedJobPublish {
     /// Defaults to LinkedIn's recommended budget.
     pub budget: Option<PromotedJobPublishBudget>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     PromotedJobPublish { 0 account_id : "account_id" req, 1 service : "service" opt, 2
     hiring_photo_frame : "hiring_photo_frame" opt, 3 bypass_email_verification :
     "bypass_email_verification" opt, 4 mode : "mode" req, 5 budget : "budget" opt }
-);
-crate::engine::struct_constructor!(
-    PromotedJobPublish { new(account_id : String, mode : PromotedJobPublishMode) fixed()
-    set(service : JobService, hiring_photo_frame : bool, bypass_email_verification :
-    bool, budget : PromotedJobPublishBudget) set_nullable() empty() }
+    new(account_id : String, mode : PromotedJobPublishMode) set(service : JobService,
+    hiring_photo_frame : bool, bypass_email_verification : bool, budget :
+    PromotedJobPublishBudget)
 );
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","mode":"FREE","service":"CLASSIC"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -4566,12 +4106,9 @@ pub struct SolveJobCheckpointRequest {
     /// The OTP code or the email-verification token.
     pub input: String,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     SolveJobCheckpointRequest { 0 account_id : "account_id" req, 1 input : "input" req }
-);
-crate::engine::struct_constructor!(
-    SolveJobCheckpointRequest { new(account_id : String, input : String) fixed() set()
-    set_nullable() empty() }
+    new(account_id : String, input : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4581,13 +4118,10 @@ pub struct LinkedinJobPostingPublished {
     pub job_state: JobState,
     pub job_id: String,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinJobPostingPublished { 0 object : "object" req, 1 job_state : "job_state" req,
-    2 job_id : "job_id" req }
-);
-crate::engine::struct_constructor!(
-    LinkedinJobPostingPublished { new(job_state : JobState, job_id : String) fixed(object
-    : "LinkedinJobPostingPublished") set() set_nullable() empty() }
+    2 job_id : "job_id" req } new(job_state : JobState, job_id : String) fixed(object :
+    "LinkedinJobPostingPublished")
 );
 crate::engine::string_enum! {
     pub enum LinkedinJobPostingPublishCheckpointType(Unknown) { EmailVerification =>
@@ -4601,14 +4135,10 @@ pub struct LinkedinJobPostingPublishCheckpoint {
     pub type_: LinkedinJobPostingPublishCheckpointType,
     pub job_id: String,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinJobPostingPublishCheckpoint { 0 object : "object" req, 1 type_ : "type" req,
-    2 job_id : "job_id" req }
-);
-crate::engine::struct_constructor!(
-    LinkedinJobPostingPublishCheckpoint { new(type_ :
-    LinkedinJobPostingPublishCheckpointType, job_id : String) fixed(object :
-    "LinkedinJobPostingPublishCheckpoint") set() set_nullable() empty() }
+    2 job_id : "job_id" req } new(type_ : LinkedinJobPostingPublishCheckpointType, job_id
+    : String) fixed(object : "LinkedinJobPostingPublishCheckpoint")
 );
 /// Example: `{"object":"LinkedinJobPostingPublished","job_state":"active","job_id":"3901234567"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -4682,9 +4212,8 @@ pub struct YearMonth {
     pub year: Option<i64>,
     pub month: Option<i64>,
 }
-crate::engine::json_object!(YearMonth { 0 year : "year" opt, 1 month : "month" opt });
-crate::engine::struct_constructor!(
-    YearMonth { new() fixed() set(year : i64, month : i64) set_nullable() empty() }
+crate::engine::object!(
+    YearMonth { 0 year : "year" opt, 1 month : "month" opt } set(year : i64, month : i64)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4692,13 +4221,10 @@ pub struct LinkedinJobApplicantContactInfo {
     pub email_addresses: Vec<String>,
     pub phone_numbers: Vec<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinJobApplicantContactInfo { 0 email_addresses : "email_addresses" req, 1
-    phone_numbers : "phone_numbers" req }
-);
-crate::engine::struct_constructor!(
-    LinkedinJobApplicantContactInfo { new(email_addresses : Vec < String >, phone_numbers
-    : Vec < String >) fixed() set() set_nullable() empty() }
+    phone_numbers : "phone_numbers" req } new(email_addresses : Vec < String >,
+    phone_numbers : Vec < String >)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4712,16 +4238,13 @@ pub struct LinkedinJobApplicantWorkExperienceItem {
     pub start: Option<YearMonth>,
     pub end: Option<YearMonth>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinJobApplicantWorkExperienceItem { 0 company : "company" req, 1 company_id :
     "company_id" opt, 2 position : "position" req, 3 location : "location" opt, 4
     description : "description" opt, 5 picture_url : "picture_url" opt, 6 start : "start"
-    nullable, 7 end : "end" nullable }
-);
-crate::engine::struct_constructor!(
-    LinkedinJobApplicantWorkExperienceItem { new(company : String, position : String)
-    fixed() set(company_id : String, location : String, description : String, picture_url
-    : String, start : YearMonth, end : YearMonth) set_nullable() empty() }
+    nullable, 7 end : "end" nullable } new(company : String, position : String)
+    set(company_id : String, location : String, description : String, picture_url :
+    String, start : YearMonth, end : YearMonth)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4735,16 +4258,13 @@ pub struct LinkedinJobApplicantEducationItem {
     pub start: Option<YearMonth>,
     pub end: Option<YearMonth>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinJobApplicantEducationItem { 0 school : "school" req, 1 school_id :
     "school_id" opt, 2 degree : "degree" opt, 3 description : "description" opt, 4
     field_of_study : "field_of_study" opt, 5 picture_url : "picture_url" opt, 6 start :
-    "start" nullable, 7 end : "end" nullable }
-);
-crate::engine::struct_constructor!(
-    LinkedinJobApplicantEducationItem { new(school : String) fixed() set(school_id :
+    "start" nullable, 7 end : "end" nullable } new(school : String) set(school_id :
     String, degree : String, description : String, field_of_study : String, picture_url :
-    String, start : YearMonth, end : YearMonth) set_nullable() empty() }
+    String, start : YearMonth, end : YearMonth)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4753,13 +4273,10 @@ pub struct LinkedinJobApplicantScreeningQuestionsItem {
     pub answers: Option<Vec<String>>,
     pub success: Option<bool>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinJobApplicantScreeningQuestionsItem { 0 question : "question" opt, 1 answers :
-    "answers" opt, 2 success : "success" opt }
-);
-crate::engine::struct_constructor!(
-    LinkedinJobApplicantScreeningQuestionsItem { new() fixed() set(question : String,
-    answers : Vec < String >, success : bool) set_nullable() empty() }
+    "answers" opt, 2 success : "success" opt } set(question : String, answers : Vec <
+    String >, success : bool)
 );
 /// Example: `{"object":"LinkedinJobApplicant","id":"appl_01HXYZ","profile_id":"ACoAAB5678","public_identifier":"john-roe","public_profile_url":"https://www.linkedin.com/in/john-roe","name":"John Roe","location":"P...`
 #[derive(Debug, Clone, PartialEq)]
@@ -4784,7 +4301,7 @@ pub struct LinkedinJobApplicant {
     pub education: Vec<LinkedinJobApplicantEducationItem>,
     pub screening_questions: Vec<LinkedinJobApplicantScreeningQuestionsItem>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinJobApplicant { 0 object : "object" req, 1 id : "id" req, 2 profile_id :
     "profile_id" req, 3 public_identifier : "public_identifier" req, 4 public_profile_url
     : "public_profile_url" req, 5 name : "name" req, 6 location : "location" req, 7
@@ -4792,17 +4309,14 @@ crate::engine::json_object!(
     applied_at : "applied_at" req, 10 rating : "rating" req, 11 email_address :
     "email_address" opt, 12 phone_number : "phone_number" opt, 13 contact_info :
     "contact_info" opt, 14 work_experience : "work_experience" req, 15 education :
-    "education" req, 16 screening_questions : "screening_questions" req }
-);
-crate::engine::struct_constructor!(
-    LinkedinJobApplicant { new(id : String, profile_id : String, public_identifier :
-    String, public_profile_url : String, name : String, location : String, headline :
-    String, applied_at : UnixMillis, rating : ApplicantRating, work_experience : Vec <
-    LinkedinJobApplicantWorkExperienceItem >, education : Vec <
-    LinkedinJobApplicantEducationItem >, screening_questions : Vec <
+    "education" req, 16 screening_questions : "screening_questions" req } new(id :
+    String, profile_id : String, public_identifier : String, public_profile_url : String,
+    name : String, location : String, headline : String, applied_at : UnixMillis, rating
+    : ApplicantRating, work_experience : Vec < LinkedinJobApplicantWorkExperienceItem >,
+    education : Vec < LinkedinJobApplicantEducationItem >, screening_questions : Vec <
     LinkedinJobApplicantScreeningQuestionsItem >) fixed(object : "LinkedinJobApplicant")
     set(profile_picture_url : String, email_address : String, phone_number : String,
-    contact_info : LinkedinJobApplicantContactInfo) set_nullable() empty() }
+    contact_info : LinkedinJobApplicantContactInfo)
 );
 /// Example: `{"object":"LinkedinJobApplicantList","job_posting_id":"3901234567","items":[],"cursor":null}`
 #[derive(Debug, Clone, PartialEq)]
@@ -4814,14 +4328,11 @@ pub struct LinkedinJobApplicantList {
     pub items: Vec<LinkedinJobApplicant>,
     pub cursor: Option<ResponseCursor>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinJobApplicantList { 0 object : "object" req, 1 job_posting_id :
     "job_posting_id" req, 2 items : "items" req, 3 cursor : "cursor" nullable }
-);
-crate::engine::struct_constructor!(
-    LinkedinJobApplicantList { new(job_posting_id : String, items : Vec <
-    LinkedinJobApplicant >) fixed(object : "LinkedinJobApplicantList") set(cursor :
-    ResponseCursor) set_nullable() empty() }
+    new(job_posting_id : String, items : Vec < LinkedinJobApplicant >) fixed(object :
+    "LinkedinJobApplicantList") set(cursor : ResponseCursor)
 );
 /// -1 when muted for good, an ISO instant, or null when not muted. OpenAPI 3.0 has no null type, so the string branch carries the nullability.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4872,7 +4383,7 @@ pub struct Chat {
     pub pinned: Option<Flag01>,
     pub last_message: Option<Option<Message>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     Chat { 0 object : "object" req, 1 id : "id" req, 2 account_id : "account_id" req, 3
     account_type : "account_type" req, 4 provider_id : "provider_id" req, 5
     attendee_provider_id : "attendee_provider_id" opt, 6 name : "name" nullable, 7 type_
@@ -4881,16 +4392,14 @@ crate::engine::json_object!(
     read_only : "read_only" opt, 13 disabled_features : "disabledFeatures" opt, 14
     subject : "subject" opt, 15 organization_id : "organization_id" opt, 16 mailbox_id :
     "mailbox_id" opt, 17 content_type : "content_type" opt, 18 folder : "folder" opt, 19
-    pinned : "pinned" opt, 20 last_message : "lastMessage" double }
-);
-crate::engine::struct_constructor!(
-    Chat { new(id : UniqueId, account_id : UniqueId, account_type : ChatAccountType,
-    provider_id : String, type_ : i32, unread_count : i32, archived : Flag01)
-    fixed(object : "Chat") set(attendee_provider_id : String, name : String, timestamp :
-    crate ::engine::Timestamp, muted_until : ChatMutedUntil, read_only : i32,
-    disabled_features : Vec < ChatDisabledFeaturesItem >, subject : String,
-    organization_id : String, mailbox_id : String, content_type : ChatContentType, folder
-    : Vec < String >, pinned : Flag01) set_nullable(last_message : Message) empty() }
+    pinned : "pinned" opt, 20 last_message : "lastMessage" double } new(id : UniqueId,
+    account_id : UniqueId, account_type : ChatAccountType, provider_id : String, type_ :
+    i32, unread_count : i32, archived : Flag01) fixed(object : "Chat")
+    set(attendee_provider_id : String, name : String, timestamp : crate
+    ::engine::Timestamp, muted_until : ChatMutedUntil, read_only : i32, disabled_features
+    : Vec < ChatDisabledFeaturesItem >, subject : String, organization_id : String,
+    mailbox_id : String, content_type : ChatContentType, folder : Vec < String >, pinned
+    : Flag01) set_nullable(last_message : Message)
 );
 /// Example: `{"object":"ChatList","items":[{"object":"Chat","id":"chat_01HXYZ","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","account_type":"WHATSAPP","provider_id":"33612345678@s.whatsapp.net","name":"Jane","type...`
 #[derive(Debug, Clone, PartialEq)]
@@ -4901,13 +4410,10 @@ pub struct ChatList {
     pub items: Vec<Chat>,
     pub cursor: Option<ResponseCursor>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ChatList { 0 object : "object" req, 1 items : "items" req, 2 cursor : "cursor"
-    nullable }
-);
-crate::engine::struct_constructor!(
-    ChatList { new(items : Vec < Chat >) fixed(object : "ChatList") set(cursor :
-    ResponseCursor) set_nullable() empty() }
+    nullable } new(items : Vec < Chat >) fixed(object : "ChatList") set(cursor :
+    ResponseCursor)
 );
 /// LinkedIn options, one shape per messaging API told apart by `api`. The page marks
 /// `classic` as the default when `api` is left out; here every shape names its `api`, and
@@ -5001,15 +4507,11 @@ pub struct LinkedinClassicChatOptions {
     /// Send as an InMail.
     pub inmail: Option<bool>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinClassicChatOptions { 0 api : "api" req, 1 topic : "topic" opt, 2 applicant_id
     : "applicant_id" opt, 3 invitation_id : "invitation_id" opt, 4 inmail : "inmail" opt
-    }
-);
-crate::engine::struct_constructor!(
-    LinkedinClassicChatOptions { new() fixed(api : "classic") set(topic :
-    LinkedinClassicChatOptionsTopic, applicant_id : String, invitation_id : String,
-    inmail : bool) set_nullable() empty() }
+    } fixed(api : "classic") set(topic : LinkedinClassicChatOptionsTopic, applicant_id :
+    String, invitation_id : String, inmail : bool)
 );
 crate::engine::string_enum! {
     #[doc =
@@ -5039,18 +4541,15 @@ pub struct LinkedinRecruiterChatOptions {
     pub visibility: Option<LinkedinRecruiterChatOptionsVisibility>,
     pub follow_up: Option<RecruiterFollowUp>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinRecruiterChatOptions { 0 api : "api" req, 1 signature : "signature" opt, 2
     hiring_project_id : "hiring_project_id" opt, 3 job_posting_id : "job_posting_id" opt,
     4 sourcing_channel : "sourcing_channel" opt, 5 email_address : "email_address" opt, 6
-    visibility : "visibility" opt, 7 follow_up : "follow_up" opt }
-);
-crate::engine::struct_constructor!(
-    LinkedinRecruiterChatOptions { new() fixed(api : "recruiter") set(signature : String,
-    hiring_project_id : String, job_posting_id : String, sourcing_channel :
-    LinkedinRecruiterChatOptionsSourcingChannel, email_address : String, visibility :
-    LinkedinRecruiterChatOptionsVisibility, follow_up : RecruiterFollowUp) set_nullable()
-    empty() }
+    visibility : "visibility" opt, 7 follow_up : "follow_up" opt } fixed(api :
+    "recruiter") set(signature : String, hiring_project_id : String, job_posting_id :
+    String, sourcing_channel : LinkedinRecruiterChatOptionsSourcingChannel, email_address
+    : String, visibility : LinkedinRecruiterChatOptionsVisibility, follow_up :
+    RecruiterFollowUp)
 );
 /// FollowUpInDays
 #[derive(Debug, Clone, PartialEq)]
@@ -5059,13 +4558,9 @@ pub struct RecruiterFollowUpScheduledTimeFollowUpInDays {
     pub days: i32,
     pub timezone: String,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     RecruiterFollowUpScheduledTimeFollowUpInDays { 0 days : "days" req, 1 timezone :
-    "timezone" req }
-);
-crate::engine::struct_constructor!(
-    RecruiterFollowUpScheduledTimeFollowUpInDays { new(days : i32, timezone : String)
-    fixed() set() set_nullable() empty() }
+    "timezone" req } new(days : i32, timezone : String)
 );
 /// FollowUpInWeeks
 #[derive(Debug, Clone, PartialEq)]
@@ -5074,13 +4569,9 @@ pub struct RecruiterFollowUpScheduledTimeFollowUpInWeeks {
     pub weeks: i32,
     pub timezone: String,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     RecruiterFollowUpScheduledTimeFollowUpInWeeks { 0 weeks : "weeks" req, 1 timezone :
-    "timezone" req }
-);
-crate::engine::struct_constructor!(
-    RecruiterFollowUpScheduledTimeFollowUpInWeeks { new(weeks : i32, timezone : String)
-    fixed() set() set_nullable() empty() }
+    "timezone" req } new(weeks : i32, timezone : String)
 );
 /// When to send it, in days or in weeks, in a time zone.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5110,13 +4601,10 @@ pub struct RecruiterFollowUp {
     /// When to send it, in days or in weeks, in a time zone.
     pub scheduled_time: RecruiterFollowUpScheduledTime,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     RecruiterFollowUp { 0 subject : "subject" req, 1 text : "text" req, 2 scheduled_time
-    : "scheduled_time" req }
-);
-crate::engine::struct_constructor!(
-    RecruiterFollowUp { new(subject : String, text : String, scheduled_time :
-    RecruiterFollowUpScheduledTime) fixed() set() set_nullable() empty() }
+    : "scheduled_time" req } new(subject : String, text : String, scheduled_time :
+    RecruiterFollowUpScheduledTime)
 );
 /// LinkedIn Sales Navigator messaging.
 #[derive(Debug, Clone, PartialEq)]
@@ -5125,10 +4613,9 @@ pub struct LinkedinSalesNavigatorChatOptions {
     /// Always `sales_navigator`.
     pub api: String,
 }
-crate::engine::json_object!(LinkedinSalesNavigatorChatOptions { 0 api : "api" req });
-crate::engine::struct_constructor!(
-    LinkedinSalesNavigatorChatOptions { new() fixed(api : "sales_navigator") set()
-    set_nullable() empty() }
+crate::engine::object!(
+    LinkedinSalesNavigatorChatOptions { 0 api : "api" req } fixed(api :
+    "sales_navigator")
 );
 /// Example: `{"object":"ChatStarted","chat_id":"chat_01HXYZ","message_id":"msg_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -5140,13 +4627,10 @@ pub struct ChatStarted {
     pub chat_id: Option<String>,
     pub message_id: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ChatStarted { 0 object : "object" req, 1 chat_id : "chat_id" nullable, 2 message_id :
-    "message_id" nullable }
-);
-crate::engine::struct_constructor!(
-    ChatStarted { new() fixed(object : "ChatStarted") set(chat_id : String, message_id :
-    String) set_nullable() empty() }
+    "message_id" nullable } fixed(object : "ChatStarted") set(chat_id : String,
+    message_id : String)
 );
 /// Example: `{"object":"MessageSent","message_id":"msg_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -5156,12 +4640,9 @@ pub struct MessageSent {
     pub object: String,
     pub message_id: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     MessageSent { 0 object : "object" req, 1 message_id : "message_id" nullable }
-);
-crate::engine::struct_constructor!(
-    MessageSent { new() fixed(object : "MessageSent") set(message_id : String)
-    set_nullable() empty() }
+    fixed(object : "MessageSent") set(message_id : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5173,15 +4654,11 @@ pub struct AttachmentBase {
     pub url: Option<String>,
     pub url_expires_at: Option<UnixMillis>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     AttachmentBase { 0 id : "id" req, 1 file_size : "file_size" opt, 2 unavailable :
     "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5 url_expires_at :
-    "url_expires_at" opt }
-);
-crate::engine::struct_constructor!(
-    AttachmentBase { new(id : String, unavailable : bool) fixed() set(file_size : i64,
-    mimetype : String, url : String, url_expires_at : UnixMillis) set_nullable() empty()
-    }
+    "url_expires_at" opt } new(id : String, unavailable : bool) set(file_size : i64,
+    mimetype : String, url : String, url_expires_at : UnixMillis)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5189,9 +4666,9 @@ pub struct Size {
     pub width: i32,
     pub height: i32,
 }
-crate::engine::json_object!(Size { 0 width : "width" req, 1 height : "height" req });
-crate::engine::struct_constructor!(
-    Size { new(width : i32, height : i32) fixed() set() set_nullable() empty() }
+crate::engine::object!(
+    Size { 0 width : "width" req, 1 height : "height" req } new(width : i32, height :
+    i32)
 );
 /// Image
 #[derive(Debug, Clone, PartialEq)]
@@ -5208,16 +4685,13 @@ pub struct ImageAttachment {
     pub size: Size,
     pub sticker: bool,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ImageAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2 unavailable :
     "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5 url_expires_at :
     "url_expires_at" opt, 6 type_ : "type" req, 7 size : "size" req, 8 sticker :
-    "sticker" req }
-);
-crate::engine::struct_constructor!(
-    ImageAttachment { new(id : String, unavailable : bool, size : Size, sticker : bool)
+    "sticker" req } new(id : String, unavailable : bool, size : Size, sticker : bool)
     fixed(type_ : "img") set(file_size : i64, mimetype : String, url : String,
-    url_expires_at : UnixMillis) set_nullable() empty() }
+    url_expires_at : UnixMillis)
 );
 /// Video
 #[derive(Debug, Clone, PartialEq)]
@@ -5234,15 +4708,12 @@ pub struct VideoAttachment {
     pub size: Size,
     pub gif: bool,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     VideoAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2 unavailable :
     "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5 url_expires_at :
     "url_expires_at" opt, 6 type_ : "type" req, 7 size : "size" req, 8 gif : "gif" req }
-);
-crate::engine::struct_constructor!(
-    VideoAttachment { new(id : String, unavailable : bool, size : Size, gif : bool)
-    fixed(type_ : "video") set(file_size : i64, mimetype : String, url : String,
-    url_expires_at : UnixMillis) set_nullable() empty() }
+    new(id : String, unavailable : bool, size : Size, gif : bool) fixed(type_ : "video")
+    set(file_size : i64, mimetype : String, url : String, url_expires_at : UnixMillis)
 );
 /// Audio
 #[derive(Debug, Clone, PartialEq)]
@@ -5259,16 +4730,13 @@ pub struct AudioAttachment {
     pub duration: Option<f64>,
     pub voice_note: bool,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     AudioAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2 unavailable :
     "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5 url_expires_at :
     "url_expires_at" opt, 6 type_ : "type" req, 7 duration : "duration" opt, 8 voice_note
-    : "voice_note" req }
-);
-crate::engine::struct_constructor!(
-    AudioAttachment { new(id : String, unavailable : bool, voice_note : bool) fixed(type_
-    : "audio") set(file_size : i64, mimetype : String, url : String, url_expires_at :
-    UnixMillis, duration : f64) set_nullable() empty() }
+    : "voice_note" req } new(id : String, unavailable : bool, voice_note : bool)
+    fixed(type_ : "audio") set(file_size : i64, mimetype : String, url : String,
+    url_expires_at : UnixMillis, duration : f64)
 );
 /// File
 #[derive(Debug, Clone, PartialEq)]
@@ -5284,15 +4752,12 @@ pub struct FileAttachment {
     pub type_: String,
     pub file_name: String,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     FileAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2 unavailable :
     "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5 url_expires_at :
-    "url_expires_at" opt, 6 type_ : "type" req, 7 file_name : "file_name" req }
-);
-crate::engine::struct_constructor!(
-    FileAttachment { new(id : String, unavailable : bool, file_name : String) fixed(type_
-    : "file") set(file_size : i64, mimetype : String, url : String, url_expires_at :
-    UnixMillis) set_nullable() empty() }
+    "url_expires_at" opt, 6 type_ : "type" req, 7 file_name : "file_name" req } new(id :
+    String, unavailable : bool, file_name : String) fixed(type_ : "file") set(file_size :
+    i64, mimetype : String, url : String, url_expires_at : UnixMillis)
 );
 /// LinkedIn post
 #[derive(Debug, Clone, PartialEq)]
@@ -5307,15 +4772,12 @@ pub struct LinkedinPostAttachment {
     /// Always `linkedin_post`.
     pub type_: String,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinPostAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2
     unavailable : "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5
-    url_expires_at : "url_expires_at" opt, 6 type_ : "type" req }
-);
-crate::engine::struct_constructor!(
-    LinkedinPostAttachment { new(id : String, unavailable : bool) fixed(type_ :
-    "linkedin_post") set(file_size : i64, mimetype : String, url : String, url_expires_at
-    : UnixMillis) set_nullable() empty() }
+    url_expires_at : "url_expires_at" opt, 6 type_ : "type" req } new(id : String,
+    unavailable : bool) fixed(type_ : "linkedin_post") set(file_size : i64, mimetype :
+    String, url : String, url_expires_at : UnixMillis)
 );
 /// Video meeting
 #[derive(Debug, Clone, PartialEq)]
@@ -5333,17 +4795,14 @@ pub struct VideoMeetingAttachment {
     pub expires_at: Option<UnixMillis>,
     pub title: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     VideoMeetingAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2
     unavailable : "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5
     url_expires_at : "url_expires_at" opt, 6 type_ : "type" req, 7 starts_at :
-    "starts_at" opt, 8 expires_at : "expires_at" opt, 9 title : "title" opt }
-);
-crate::engine::struct_constructor!(
-    VideoMeetingAttachment { new(id : String, unavailable : bool) fixed(type_ :
-    "video_meeting") set(file_size : i64, mimetype : String, url : String, url_expires_at
-    : UnixMillis, starts_at : UnixMillis, expires_at : UnixMillis, title : String)
-    set_nullable() empty() }
+    "starts_at" opt, 8 expires_at : "expires_at" opt, 9 title : "title" opt } new(id :
+    String, unavailable : bool) fixed(type_ : "video_meeting") set(file_size : i64,
+    mimetype : String, url : String, url_expires_at : UnixMillis, starts_at : UnixMillis,
+    expires_at : UnixMillis, title : String)
 );
 /// A file attached to a message; `type` tells the variants apart.
 #[derive(Debug, Clone, PartialEq)]
@@ -5505,13 +4964,10 @@ pub struct MessageReactionsItem {
     pub sender_id: String,
     pub is_sender: bool,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     MessageReactionsItem { 0 value : "value" req, 1 sender_id : "sender_id" req, 2
-    is_sender : "is_sender" req }
-);
-crate::engine::struct_constructor!(
-    MessageReactionsItem { new(value : String, sender_id : String, is_sender : bool)
-    fixed() set() set_nullable() empty() }
+    is_sender : "is_sender" req } new(value : String, sender_id : String, is_sender :
+    bool)
 );
 /// Example: `{"object":"Message","id":"msg_01HXYZ","provider_id":"3EB0C431C26A1916","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","chat_id":"chat_01HXYZ","chat_provider_id":"33612345678@s.whatsapp.net","sender_id"...`
 #[derive(Debug, Clone, PartialEq)]
@@ -5540,7 +4996,7 @@ pub struct Message {
     /// The quoted message, as the provider sent it.
     pub quoted: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     Message { 0 object : "object" req, 1 id : "id" req, 2 message_id : "message_id" opt,
     3 provider_id : "provider_id" req, 4 account_id : "account_id" req, 5 chat_id :
     "chat_id" req, 6 chat_provider_id : "chat_provider_id" req, 7 sender_id : "sender_id"
@@ -5548,16 +5004,13 @@ crate::engine::json_object!(
     10 text : "text" nullable, 11 is_sender : "is_sender" req, 12 attachments :
     "attachments" req, 13 seen : "seen" opt, 14 hidden : "hidden" opt, 15 deleted :
     "deleted" opt, 16 edited : "edited" opt, 17 reactions : "reactions" opt, 18 quoted :
-    "quoted" opt }
-);
-crate::engine::struct_constructor!(
-    Message { new(id : UniqueId, provider_id : String, account_id : UniqueId, chat_id :
-    UniqueId, chat_provider_id : String, sender_id : String, sender_attendee_id : String,
-    timestamp : UtcDateTime, is_sender : Flag01, attachments : Vec < MessageAttachment >)
-    fixed(object : "Message") set(message_id : String, text : String, seen : Flag01,
-    hidden : Flag01, deleted : Flag01, edited : Flag01, reactions : Vec <
-    MessageReactionsItem >, quoted : ::std::collections::BTreeMap < String,
-    ::serde_json::Value >) set_nullable() empty() }
+    "quoted" opt } new(id : UniqueId, provider_id : String, account_id : UniqueId,
+    chat_id : UniqueId, chat_provider_id : String, sender_id : String, sender_attendee_id
+    : String, timestamp : UtcDateTime, is_sender : Flag01, attachments : Vec <
+    MessageAttachment >) fixed(object : "Message") set(message_id : String, text :
+    String, seen : Flag01, hidden : Flag01, deleted : Flag01, edited : Flag01, reactions
+    : Vec < MessageReactionsItem >, quoted : ::std::collections::BTreeMap < String,
+    ::serde_json::Value >)
 );
 /// Example: `{"object":"MessageList","items":[{"object":"Message","id":"msg_01HXZA","provider_id":"urn:li:msg:1","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","chat_id":"chat_01HXYZ","chat_provider_id":"2-ZmQ3","s...`
 #[derive(Debug, Clone, PartialEq)]
@@ -5568,13 +5021,10 @@ pub struct MessageList {
     pub items: Vec<Message>,
     pub cursor: Option<ResponseCursor>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     MessageList { 0 object : "object" req, 1 items : "items" req, 2 cursor : "cursor"
-    nullable }
-);
-crate::engine::struct_constructor!(
-    MessageList { new(items : Vec < Message >) fixed(object : "MessageList") set(cursor :
-    ResponseCursor) set_nullable() empty() }
+    nullable } new(items : Vec < Message >) fixed(object : "MessageList") set(cursor :
+    ResponseCursor)
 );
 crate::engine::string_enum! {
     pub enum ChatActionRequestSetAValueAction(Unknown) { SetReadStatus =>
@@ -5603,12 +5053,10 @@ pub struct ChatActionRequestSetAValue {
     /// A boolean for the status actions; a provider id or a label name otherwise.
     pub value: ChatActionRequestSetAValueValueType,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ChatActionRequestSetAValue { 0 action : "action" req, 1 value : "value" req }
-);
-crate::engine::struct_constructor!(
-    ChatActionRequestSetAValue { new(action : ChatActionRequestSetAValueAction, value :
-    ChatActionRequestSetAValueValueType) fixed() set() set_nullable() empty() }
+    new(action : ChatActionRequestSetAValueAction, value :
+    ChatActionRequestSetAValueValueType)
 );
 /// Get the invite link
 #[derive(Debug, Clone, PartialEq)]
@@ -5617,12 +5065,9 @@ pub struct ChatActionRequestGetTheInviteLink {
     /// Always `getInviteLink`.
     pub action: String,
 }
-crate::engine::json_object!(
-    ChatActionRequestGetTheInviteLink { 0 action : "action" req }
-);
-crate::engine::struct_constructor!(
-    ChatActionRequestGetTheInviteLink { new() fixed(action : "getInviteLink") set()
-    set_nullable() empty() }
+crate::engine::object!(
+    ChatActionRequestGetTheInviteLink { 0 action : "action" req } fixed(action :
+    "getInviteLink")
 );
 /// The action to run; `action` tells the two shapes apart.
 ///
@@ -5697,13 +5142,10 @@ pub struct ChatHistorySync {
     pub chat_id: UniqueId,
     pub status: ChatHistorySyncStatus,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ChatHistorySync { 0 object : "object" req, 1 chat_id : "chat_id" req, 2 status :
-    "status" req }
-);
-crate::engine::struct_constructor!(
-    ChatHistorySync { new(chat_id : UniqueId, status : ChatHistorySyncStatus)
-    fixed(object : "ChatHistorySync") set() set_nullable() empty() }
+    "status" req } new(chat_id : UniqueId, status : ChatHistorySyncStatus) fixed(object :
+    "ChatHistorySync")
 );
 crate::engine::string_enum! {
     pub enum LinkedinAttendeeSpecificsNetworkDistance(Unknown) { Self_ => "SELF",
@@ -5716,13 +5158,9 @@ pub struct LinkedinAttendeeSpecificsContactInfoSocialHandlesItem {
     pub type_: Option<String>,
     pub name: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinAttendeeSpecificsContactInfoSocialHandlesItem { 0 type_ : "type" opt, 1 name
-    : "name" opt }
-);
-crate::engine::struct_constructor!(
-    LinkedinAttendeeSpecificsContactInfoSocialHandlesItem { new() fixed() set(type_ :
-    String, name : String) set_nullable() empty() }
+    : "name" opt } set(type_ : String, name : String)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5734,15 +5172,12 @@ pub struct LinkedinAttendeeSpecificsContactInfo {
         Vec<LinkedinAttendeeSpecificsContactInfoSocialHandlesItem>,
     >,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinAttendeeSpecificsContactInfo { 0 emails : "emails" opt, 1 phone_numbers :
     "phone_numbers" opt, 2 websites : "websites" opt, 3 social_handles : "social_handles"
-    opt }
-);
-crate::engine::struct_constructor!(
-    LinkedinAttendeeSpecificsContactInfo { new() fixed() set(emails : Vec < String >,
-    phone_numbers : Vec < String >, websites : Vec < String >, social_handles : Vec <
-    LinkedinAttendeeSpecificsContactInfoSocialHandlesItem >) set_nullable() empty() }
+    opt } set(emails : Vec < String >, phone_numbers : Vec < String >, websites : Vec <
+    String >, social_handles : Vec <
+    LinkedinAttendeeSpecificsContactInfoSocialHandlesItem >)
 );
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq)]
@@ -5758,17 +5193,14 @@ pub struct LinkedinAttendeeSpecifics {
     pub headline: Option<String>,
     pub contact_info: Option<LinkedinAttendeeSpecificsContactInfo>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     LinkedinAttendeeSpecifics { 0 provider : "provider" req, 1 member_urn : "member_urn"
     req, 2 occupation : "occupation" opt, 3 network_distance : "network_distance" opt, 4
     pending_invitation : "pending_invitation" opt, 5 location : "location" opt, 6
-    headline : "headline" opt, 7 contact_info : "contact_info" opt }
-);
-crate::engine::struct_constructor!(
-    LinkedinAttendeeSpecifics { new(member_urn : String) fixed(provider : "LINKEDIN")
-    set(occupation : String, network_distance : LinkedinAttendeeSpecificsNetworkDistance,
-    pending_invitation : bool, location : String, headline : String, contact_info :
-    LinkedinAttendeeSpecificsContactInfo) set_nullable() empty() }
+    headline : "headline" opt, 7 contact_info : "contact_info" opt } new(member_urn :
+    String) fixed(provider : "LINKEDIN") set(occupation : String, network_distance :
+    LinkedinAttendeeSpecificsNetworkDistance, pending_invitation : bool, location :
+    String, headline : String, contact_info : LinkedinAttendeeSpecificsContactInfo)
 );
 /// The fixture requires none of these flags.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5779,15 +5211,12 @@ pub struct InstagramAttendeeSpecificsRelationshipStatus {
     pub has_received_invitation: Option<bool>,
     pub has_sent_invitation: Option<bool>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     InstagramAttendeeSpecificsRelationshipStatus { 0 following : "following" opt, 1
     followed_by : "followed_by" opt, 2 has_received_invitation :
     "has_received_invitation" opt, 3 has_sent_invitation : "has_sent_invitation" opt }
-);
-crate::engine::struct_constructor!(
-    InstagramAttendeeSpecificsRelationshipStatus { new() fixed() set(following : bool,
-    followed_by : bool, has_received_invitation : bool, has_sent_invitation : bool)
-    set_nullable() empty() }
+    set(following : bool, followed_by : bool, has_received_invitation : bool,
+    has_sent_invitation : bool)
 );
 /// Instagram
 #[derive(Debug, Clone, PartialEq)]
@@ -5799,14 +5228,11 @@ pub struct InstagramAttendeeSpecifics {
     /// The fixture requires none of these flags.
     pub relationship_status: InstagramAttendeeSpecificsRelationshipStatus,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     InstagramAttendeeSpecifics { 0 provider : "provider" req, 1 public_identifier :
     "public_identifier" req, 2 relationship_status : "relationship_status" req }
-);
-crate::engine::struct_constructor!(
-    InstagramAttendeeSpecifics { new(public_identifier : String, relationship_status :
-    InstagramAttendeeSpecificsRelationshipStatus) fixed(provider : "INSTAGRAM") set()
-    set_nullable() empty() }
+    new(public_identifier : String, relationship_status :
+    InstagramAttendeeSpecificsRelationshipStatus) fixed(provider : "INSTAGRAM")
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5872,17 +5298,14 @@ pub struct ChatAttendee {
     pub profile_url: Option<String>,
     pub specifics: Option<AttendeeSpecifics>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ChatAttendee { 0 object : "object" req, 1 id : "id" req, 2 account_id : "account_id"
     req, 3 provider_id : "provider_id" req, 4 name : "name" req, 5 is_self : "is_self"
     req, 6 hidden : "hidden" opt, 7 picture_url : "picture_url" opt, 8 profile_url :
-    "profile_url" opt, 9 specifics : "specifics" opt }
-);
-crate::engine::struct_constructor!(
-    ChatAttendee { new(id : UniqueId, account_id : UniqueId, provider_id : String, name :
-    String, is_self : Flag01) fixed(object : "ChatAttendee") set(hidden : Flag01,
-    picture_url : String, profile_url : String, specifics : AttendeeSpecifics)
-    set_nullable() empty() }
+    "profile_url" opt, 9 specifics : "specifics" opt } new(id : UniqueId, account_id :
+    UniqueId, provider_id : String, name : String, is_self : Flag01) fixed(object :
+    "ChatAttendee") set(hidden : Flag01, picture_url : String, profile_url : String,
+    specifics : AttendeeSpecifics)
 );
 /// Example: `{"object":"ChatAttendeeList","items":[{"object":"ChatAttendee","id":"att_01HXYZ","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","provider_id":"ACoAAB5678","name":"John Roe","is_self":0,"specifics":{"pr...`
 #[derive(Debug, Clone, PartialEq)]
@@ -5894,13 +5317,10 @@ pub struct ChatAttendeeList {
     /// Always `null`; the whole list comes in one response.
     pub cursor: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     ChatAttendeeList { 0 object : "object" req, 1 items : "items" req, 2 cursor :
-    "cursor" nullable }
-);
-crate::engine::struct_constructor!(
-    ChatAttendeeList { new(items : Vec < ChatAttendee >) fixed(object :
-    "ChatAttendeeList") set(cursor : String) set_nullable() empty() }
+    "cursor" nullable } new(items : Vec < ChatAttendee >) fixed(object :
+    "ChatAttendeeList") set(cursor : String)
 );
 /// Example: `{"reaction":"👍"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -5909,10 +5329,8 @@ pub struct AddMessageReactionRequest {
     /// A native emoji; replaces any earlier reaction.
     pub reaction: String,
 }
-crate::engine::json_object!(AddMessageReactionRequest { 0 reaction : "reaction" req });
-crate::engine::struct_constructor!(
-    AddMessageReactionRequest { new(reaction : String) fixed() set() set_nullable()
-    empty() }
+crate::engine::object!(
+    AddMessageReactionRequest { 0 reaction : "reaction" req } new(reaction : String)
 );
 /// Example: `{"object":"MessageReactionAdded","success":true}`
 #[derive(Debug, Clone, PartialEq)]
@@ -5922,12 +5340,9 @@ pub struct MessageReactionAdded {
     pub object: String,
     pub success: bool,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     MessageReactionAdded { 0 object : "object" req, 1 success : "success" req }
-);
-crate::engine::struct_constructor!(
-    MessageReactionAdded { new(success : bool) fixed(object : "MessageReactionAdded")
-    set() set_nullable() empty() }
+    new(success : bool) fixed(object : "MessageReactionAdded")
 );
 /// Example: `{"chat_id":"chat_01HXYZ9P2D4K6M8N0Q1R3S5T7V"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -5936,9 +5351,8 @@ pub struct ForwardMessageRequest {
     /// The chat to forward to.
     pub chat_id: String,
 }
-crate::engine::json_object!(ForwardMessageRequest { 0 chat_id : "chat_id" req });
-crate::engine::struct_constructor!(
-    ForwardMessageRequest { new(chat_id : String) fixed() set() set_nullable() empty() }
+crate::engine::object!(
+    ForwardMessageRequest { 0 chat_id : "chat_id" req } new(chat_id : String)
 );
 /// Example: `{"object":"MessageForwarded","message_id":null}`
 #[derive(Debug, Clone, PartialEq)]
@@ -5948,12 +5362,9 @@ pub struct MessageForwarded {
     pub object: String,
     pub message_id: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     MessageForwarded { 0 object : "object" req, 1 message_id : "message_id" nullable }
-);
-crate::engine::struct_constructor!(
-    MessageForwarded { new() fixed(object : "MessageForwarded") set(message_id : String)
-    set_nullable() empty() }
+    fixed(object : "MessageForwarded") set(message_id : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5962,12 +5373,9 @@ pub struct WebhookAccountRef {
     pub name: Option<String>,
     pub type_: WebhookAccountType,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     WebhookAccountRef { 0 id : "id" req, 1 name : "name" opt, 2 type_ : "type" req }
-);
-crate::engine::struct_constructor!(
-    WebhookAccountRef { new(id : String, type_ : WebhookAccountType) fixed() set(name :
-    String) set_nullable() empty() }
+    new(id : String, type_ : WebhookAccountType) set(name : String)
 );
 crate::engine::string_enum! {
     #[doc = " A messaging event field a webhook can copy into its payload."] pub enum
@@ -6014,10 +5422,9 @@ pub struct WebhookDataField {
     /// The source field to copy.
     pub key: WebhookDataFieldKey,
 }
-crate::engine::json_object!(WebhookDataField { 0 name : "name" req, 1 key : "key" req });
-crate::engine::struct_constructor!(
-    WebhookDataField { new(name : String, key : WebhookDataFieldKey) fixed() set()
-    set_nullable() empty() }
+crate::engine::object!(
+    WebhookDataField { 0 name : "name" req, 1 key : "key" req } new(name : String, key :
+    WebhookDataFieldKey)
 );
 crate::engine::string_enum! {
     pub enum AutoWebhookSource(Unknown) { Messaging => "messaging", Users => "users",
@@ -6043,18 +5450,15 @@ pub struct AutoWebhook {
     pub data: Vec<WebhookDataField>,
     pub events: Vec<WebhookEvent>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     AutoWebhook { 0 object : "object" req, 1 type_ : "type" req, 2 id : "id" req, 3 name
     : "name" opt, 4 source : "source" opt, 5 enabled : "enabled" req, 6 request_url :
     "request_url" req, 7 format : "format" req, 8 account_ids : "account_ids" req, 9
-    headers : "headers" req, 10 data : "data" req, 11 events : "events" req }
-);
-crate::engine::struct_constructor!(
-    AutoWebhook { new(id : UniqueId, enabled : bool, request_url : String, format :
-    WebhookFormat, account_ids : Vec < WebhookAccountRef >, headers : Vec < WebhookHeader
-    >, data : Vec < WebhookDataField >, events : Vec < WebhookEvent >) fixed(object :
-    "Webhook", type_ : "AUTO") set(name : String, source : AutoWebhookSource)
-    set_nullable() empty() }
+    headers : "headers" req, 10 data : "data" req, 11 events : "events" req } new(id :
+    UniqueId, enabled : bool, request_url : String, format : WebhookFormat, account_ids :
+    Vec < WebhookAccountRef >, headers : Vec < WebhookHeader >, data : Vec <
+    WebhookDataField >, events : Vec < WebhookEvent >) fixed(object : "Webhook", type_ :
+    "AUTO") set(name : String, source : AutoWebhookSource)
 );
 /// Trigger
 ///
@@ -6073,15 +5477,11 @@ pub struct TriggerWebhook {
     /// The event that fires the delivery.
     pub trigger: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     TriggerWebhook { 0 object : "object" req, 1 type_ : "type" req, 2 id : "id" opt, 3
     name : "name" opt, 4 enabled : "enabled" opt, 5 request_url : "request_url" opt, 6
-    trigger : "trigger" opt }
-);
-crate::engine::struct_constructor!(
-    TriggerWebhook { new() fixed(object : "Webhook", type_ : "TRIGGER") set(id :
+    trigger : "trigger" opt } fixed(object : "Webhook", type_ : "TRIGGER") set(id :
     UniqueId, name : String, enabled : bool, request_url : String, trigger : String)
-    set_nullable() empty() }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6160,13 +5560,10 @@ pub struct WebhookList {
     pub items: Vec<Webhook>,
     pub cursor: Option<ResponseCursor>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     WebhookList { 0 object : "object" req, 1 items : "items" req, 2 cursor : "cursor"
-    nullable }
-);
-crate::engine::struct_constructor!(
-    WebhookList { new(items : Vec < Webhook >) fixed(object : "WebhookList") set(cursor :
-    ResponseCursor) set_nullable() empty() }
+    nullable } new(items : Vec < Webhook >) fixed(object : "WebhookList") set(cursor :
+    ResponseCursor)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6181,15 +5578,12 @@ pub struct WebhookCommon {
     pub headers: Option<Vec<WebhookHeader>>,
     pub data: Option<Vec<WebhookDataField>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     WebhookCommon { 0 request_url : "request_url" req, 1 name : "name" opt, 2 format :
     "format" opt, 3 enabled : "enabled" opt, 4 account_ids : "account_ids" opt, 5 headers
-    : "headers" opt, 6 data : "data" opt }
-);
-crate::engine::struct_constructor!(
-    WebhookCommon { new(request_url : String) fixed() set(name : String, format :
-    WebhookFormat, enabled : bool, account_ids : Vec < String >, headers : Vec <
-    WebhookHeader >, data : Vec < WebhookDataField >) set_nullable() empty() }
+    : "headers" opt, 6 data : "data" opt } new(request_url : String) set(name : String,
+    format : WebhookFormat, enabled : bool, account_ids : Vec < String >, headers : Vec <
+    WebhookHeader >, data : Vec < WebhookDataField >)
 );
 crate::engine::string_enum! {
     pub enum MessagingWebhookEventsItem(Unknown) { MessageReceived => "message_received",
@@ -6215,17 +5609,14 @@ pub struct MessagingWebhook {
     /// Default: `["message_received"]`
     pub events: Option<Vec<MessagingWebhookEventsItem>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     MessagingWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2 format :
     "format" opt, 3 enabled : "enabled" opt, 4 account_ids : "account_ids" opt, 5 headers
     : "headers" opt, 6 data : "data" opt, 7 source : "source" req, 8 events : "events"
-    opt }
-);
-crate::engine::struct_constructor!(
-    MessagingWebhook { new(request_url : String) fixed(source : "messaging") set(name :
-    String, format : WebhookFormat, enabled : bool, account_ids : Vec < String >, headers
-    : Vec < WebhookHeader >, data : Vec < WebhookDataField >, events : Vec <
-    MessagingWebhookEventsItem >) set_nullable() empty() }
+    opt } new(request_url : String) fixed(source : "messaging") set(name : String, format
+    : WebhookFormat, enabled : bool, account_ids : Vec < String >, headers : Vec <
+    WebhookHeader >, data : Vec < WebhookDataField >, events : Vec <
+    MessagingWebhookEventsItem >)
 );
 /// Users
 #[derive(Debug, Clone, PartialEq)]
@@ -6244,17 +5635,13 @@ pub struct UsersWebhook {
     pub source: String,
     pub events: Option<Vec<String>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     UsersWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2 format :
     "format" opt, 3 enabled : "enabled" opt, 4 account_ids : "account_ids" opt, 5 headers
     : "headers" opt, 6 data : "data" opt, 7 source : "source" req, 8 events : "events"
-    opt }
-);
-crate::engine::struct_constructor!(
-    UsersWebhook { new(request_url : String) fixed(source : "users") set(name : String,
-    format : WebhookFormat, enabled : bool, account_ids : Vec < String >, headers : Vec <
+    opt } new(request_url : String) fixed(source : "users") set(name : String, format :
+    WebhookFormat, enabled : bool, account_ids : Vec < String >, headers : Vec <
     WebhookHeader >, data : Vec < WebhookDataField >, events : Vec < String >)
-    set_nullable() empty() }
 );
 crate::engine::string_enum! {
     pub enum AccountStatusWebhookEventsItem(Unknown) { CreationSuccess =>
@@ -6281,17 +5668,14 @@ pub struct AccountStatusWebhook {
     /// The page's list of account events continues past these values, so the set is open.
     pub events: Option<Vec<AccountStatusWebhookEventsItem>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     AccountStatusWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2
     format : "format" opt, 3 enabled : "enabled" opt, 4 account_ids : "account_ids" opt,
     5 headers : "headers" opt, 6 data : "data" opt, 7 source : "source" req, 8 events :
-    "events" opt }
-);
-crate::engine::struct_constructor!(
-    AccountStatusWebhook { new(request_url : String) fixed(source : "account_status")
-    set(name : String, format : WebhookFormat, enabled : bool, account_ids : Vec < String
-    >, headers : Vec < WebhookHeader >, data : Vec < WebhookDataField >, events : Vec <
-    AccountStatusWebhookEventsItem >) set_nullable() empty() }
+    "events" opt } new(request_url : String) fixed(source : "account_status") set(name :
+    String, format : WebhookFormat, enabled : bool, account_ids : Vec < String >, headers
+    : Vec < WebhookHeader >, data : Vec < WebhookDataField >, events : Vec <
+    AccountStatusWebhookEventsItem >)
 );
 crate::engine::string_enum! {
     pub enum EmailWebhookEventsItem(Unknown) { MailSent => "mail_sent", MailReceived =>
@@ -6314,17 +5698,14 @@ pub struct EmailWebhook {
     pub source: String,
     pub events: Option<Vec<EmailWebhookEventsItem>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     EmailWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2 format :
     "format" opt, 3 enabled : "enabled" opt, 4 account_ids : "account_ids" opt, 5 headers
     : "headers" opt, 6 data : "data" opt, 7 source : "source" req, 8 events : "events"
-    opt }
-);
-crate::engine::struct_constructor!(
-    EmailWebhook { new(request_url : String) fixed(source : "email") set(name : String,
-    format : WebhookFormat, enabled : bool, account_ids : Vec < String >, headers : Vec <
+    opt } new(request_url : String) fixed(source : "email") set(name : String, format :
+    WebhookFormat, enabled : bool, account_ids : Vec < String >, headers : Vec <
     WebhookHeader >, data : Vec < WebhookDataField >, events : Vec <
-    EmailWebhookEventsItem >) set_nullable() empty() }
+    EmailWebhookEventsItem >)
 );
 crate::engine::string_enum! {
     pub enum EmailTrackingWebhookEventsItem(Unknown) { MailOpened => "mail_opened",
@@ -6347,17 +5728,14 @@ pub struct EmailTrackingWebhook {
     pub source: String,
     pub events: Option<Vec<EmailTrackingWebhookEventsItem>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     EmailTrackingWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2
     format : "format" opt, 3 enabled : "enabled" opt, 4 account_ids : "account_ids" opt,
     5 headers : "headers" opt, 6 data : "data" opt, 7 source : "source" req, 8 events :
-    "events" opt }
-);
-crate::engine::struct_constructor!(
-    EmailTrackingWebhook { new(request_url : String) fixed(source : "email_tracking")
-    set(name : String, format : WebhookFormat, enabled : bool, account_ids : Vec < String
-    >, headers : Vec < WebhookHeader >, data : Vec < WebhookDataField >, events : Vec <
-    EmailTrackingWebhookEventsItem >) set_nullable() empty() }
+    "events" opt } new(request_url : String) fixed(source : "email_tracking") set(name :
+    String, format : WebhookFormat, enabled : bool, account_ids : Vec < String >, headers
+    : Vec < WebhookHeader >, data : Vec < WebhookDataField >, events : Vec <
+    EmailTrackingWebhookEventsItem >)
 );
 crate::engine::string_enum! {
     pub enum CalendarEventWebhookEventsItem(Unknown) { CalendarEventCreated =>
@@ -6381,17 +5759,14 @@ pub struct CalendarEventWebhook {
     pub source: String,
     pub events: Option<Vec<CalendarEventWebhookEventsItem>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     CalendarEventWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2
     format : "format" opt, 3 enabled : "enabled" opt, 4 account_ids : "account_ids" opt,
     5 headers : "headers" opt, 6 data : "data" opt, 7 source : "source" req, 8 events :
-    "events" opt }
-);
-crate::engine::struct_constructor!(
-    CalendarEventWebhook { new(request_url : String) fixed(source : "calendar_event")
-    set(name : String, format : WebhookFormat, enabled : bool, account_ids : Vec < String
-    >, headers : Vec < WebhookHeader >, data : Vec < WebhookDataField >, events : Vec <
-    CalendarEventWebhookEventsItem >) set_nullable() empty() }
+    "events" opt } new(request_url : String) fixed(source : "calendar_event") set(name :
+    String, format : WebhookFormat, enabled : bool, account_ids : Vec < String >, headers
+    : Vec < WebhookHeader >, data : Vec < WebhookDataField >, events : Vec <
+    CalendarEventWebhookEventsItem >)
 );
 /// Example: `{"source":"messaging","request_url":"https://example.com/postpress/messages","name":"Inbound messages","events":["message_received","message_read"],"headers":[{"key":"Postpress-Auth","value":"shared-s...`
 #[derive(Debug, Clone, PartialEq)]
@@ -6576,12 +5951,9 @@ pub struct WebhookCreated {
     pub object: String,
     pub webhook_id: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     WebhookCreated { 0 object : "object" req, 1 webhook_id : "webhook_id" opt }
-);
-crate::engine::struct_constructor!(
-    WebhookCreated { new() fixed(object : "WebhookCreated") set(webhook_id : String)
-    set_nullable() empty() }
+    fixed(object : "WebhookCreated") set(webhook_id : String)
 );
 /// Any delivery of any source, for an endpoint that serves several: an account status change,
 /// or an event told apart by its `event` field. Each source's own shape is under the
@@ -6748,13 +6120,10 @@ pub struct WebhookAccountInfo {
     /// The account owner's id at the provider.
     pub user_id: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     WebhookAccountInfo { 0 type_ : "type" opt, 1 feature : "feature" opt, 2 user_id :
-    "user_id" opt }
-);
-crate::engine::struct_constructor!(
-    WebhookAccountInfo { new() fixed() set(type_ : String, feature :
-    WebhookAccountInfoFeature, user_id : String) set_nullable() empty() }
+    "user_id" opt } set(type_ : String, feature : WebhookAccountInfoFeature, user_id :
+    String)
 );
 /// A participant of a chat as deliveries describe it.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6765,15 +6134,11 @@ pub struct WebhookAttendee {
     pub attendee_provider_id: Option<String>,
     pub attendee_profile_url: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     WebhookAttendee { 0 attendee_id : "attendee_id" opt, 1 attendee_name :
     "attendee_name" opt, 2 attendee_provider_id : "attendee_provider_id" opt, 3
-    attendee_profile_url : "attendee_profile_url" opt }
-);
-crate::engine::struct_constructor!(
-    WebhookAttendee { new() fixed() set(attendee_id : String, attendee_name : String,
-    attendee_provider_id : String, attendee_profile_url : String) set_nullable() empty()
-    }
+    attendee_profile_url : "attendee_profile_url" opt } set(attendee_id : String,
+    attendee_name : String, attendee_provider_id : String, attendee_profile_url : String)
 );
 /// A new, read, reacted to, edited, deleted or delivered message. The guides show the fields
 /// of a new message; the other fields are the data keys a messaging webhook may select, typed
@@ -6819,7 +6184,7 @@ pub struct MessagingEvent {
     pub is_group: Option<::serde_json::Value>,
     pub folder: Option<Vec<String>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     MessagingEvent { 0 event : "event" req, 1 account_id : "account_id" opt, 2
     account_type : "account_type" opt, 3 account_info : "account_info" opt, 4
     webhook_name : "webhook_name" opt, 5 chat_id : "chat_id" opt, 6 timestamp :
@@ -6831,20 +6196,18 @@ crate::engine::json_object!(
     "provider_message_id" opt, 19 is_event : "is_event" opt, 20 chat_pinned :
     "chat_pinned" opt, 21 quoted : "quoted" opt, 22 is_forwarded : "is_forwarded" opt, 23
     chat_content_type : "chat_content_type" double, 24 message_type : "message_type" opt,
-    25 is_group : "is_group" opt, 26 folder : "folder" opt }
-);
-crate::engine::struct_constructor!(
-    MessagingEvent { new(event : MessagingWebhookEventsItem) fixed() set(account_id :
-    String, account_type : String, account_info : WebhookAccountInfo, webhook_name :
-    String, chat_id : String, timestamp : String, message_id : String, sender :
-    WebhookAttendee, attendees : Vec < WebhookAttendee >, reaction : ::serde_json::Value,
-    reaction_sender : ::serde_json::Value, read_by : ::serde_json::Value, is_sender :
-    ::serde_json::Value, attachments : Vec < ::serde_json::Value >, provider_chat_id :
-    String, provider_message_id : String, is_event : ::serde_json::Value, chat_pinned :
+    25 is_group : "is_group" opt, 26 folder : "folder" opt } new(event :
+    MessagingWebhookEventsItem) set(account_id : String, account_type : String,
+    account_info : WebhookAccountInfo, webhook_name : String, chat_id : String, timestamp
+    : String, message_id : String, sender : WebhookAttendee, attendees : Vec <
+    WebhookAttendee >, reaction : ::serde_json::Value, reaction_sender :
+    ::serde_json::Value, read_by : ::serde_json::Value, is_sender : ::serde_json::Value,
+    attachments : Vec < ::serde_json::Value >, provider_chat_id : String,
+    provider_message_id : String, is_event : ::serde_json::Value, chat_pinned :
     ::serde_json::Value, quoted : ::serde_json::Value, is_forwarded :
     ::serde_json::Value, message_type : String, is_group : ::serde_json::Value, folder :
     Vec < String >) set_nullable(message : String, subject : String, chat_content_type :
-    String) empty() }
+    String)
 );
 /// An invitation was accepted and the person is now a relation.
 ///
@@ -6864,19 +6227,16 @@ pub struct NewRelationEvent {
     pub user_profile_url: Option<String>,
     pub user_picture_url: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     NewRelationEvent { 0 event : "event" req, 1 account_id : "account_id" opt, 2
     account_type : "account_type" opt, 3 webhook_name : "webhook_name" opt, 4 timestamp :
     "timestamp" opt, 5 user_provider_id : "user_provider_id" opt, 6 user_full_name :
     "user_full_name" opt, 7 user_public_identifier : "user_public_identifier" opt, 8
     user_profile_url : "user_profile_url" opt, 9 user_picture_url : "user_picture_url"
-    opt }
-);
-crate::engine::struct_constructor!(
-    NewRelationEvent { new() fixed(event : "new_relation") set(account_id : String,
-    account_type : String, webhook_name : String, timestamp : String, user_provider_id :
-    String, user_full_name : String, user_public_identifier : String, user_profile_url :
-    String, user_picture_url : String) set_nullable() empty() }
+    opt } fixed(event : "new_relation") set(account_id : String, account_type : String,
+    webhook_name : String, timestamp : String, user_provider_id : String, user_full_name
+    : String, user_public_identifier : String, user_profile_url : String,
+    user_picture_url : String)
 );
 /// An account's state changed. The guide shows the payload wrapped in an `AccountStatus` key,
 /// with no `event` field.
@@ -6887,12 +6247,9 @@ crate::engine::struct_constructor!(
 pub struct AccountStatusEvent {
     pub account_status: AccountStatusChange,
 }
-crate::engine::json_object!(
-    AccountStatusEvent { 0 account_status : "AccountStatus" req }
-);
-crate::engine::struct_constructor!(
-    AccountStatusEvent { new(account_status : AccountStatusChange) fixed() set()
-    set_nullable() empty() }
+crate::engine::object!(
+    AccountStatusEvent { 0 account_status : "AccountStatus" req } new(account_status :
+    AccountStatusChange)
 );
 crate::engine::string_enum! {
     #[doc =
@@ -6911,13 +6268,10 @@ pub struct AccountStatusChange {
     /// The new state. The guide shows OK, ERROR, STOPPED, CREDENTIALS, CONNECTING and PERMISSIONS, and its list continues past them; the other values are assumed from the account-status webhook's events. Others decode as unknown.
     pub message: Option<AccountStatusChangeMessage>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     AccountStatusChange { 0 account_id : "account_id" opt, 1 account_type :
-    "account_type" opt, 2 message : "message" opt }
-);
-crate::engine::struct_constructor!(
-    AccountStatusChange { new() fixed() set(account_id : String, account_type : String,
-    message : AccountStatusChangeMessage) set_nullable() empty() }
+    "account_type" opt, 2 message : "message" opt } set(account_id : String, account_type
+    : String, message : AccountStatusChangeMessage)
 );
 /// A mail was sent, received or moved. The pages show only the mail object's own fields; the
 /// rest of the payload is kept as it comes.
@@ -6947,7 +6301,7 @@ pub struct MailEvent {
     /// Properties beyond the declared ones.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     MailEvent { 0 event : "event" req, 1 account_id : "account_id" opt, 2 webhook_name :
     "webhook_name" opt, 3 email_id : "email_id" opt, 4 date : "date" opt, 5 subject :
     "subject" double, 6 body : "body" double, 7 body_plain : "body_plain" double, 8
@@ -6955,17 +6309,14 @@ crate::engine::json_object!(
     to_attendees : "to_attendees" opt, 11 cc_attendees : "cc_attendees" opt, 12
     bcc_attendees : "bcc_attendees" opt, 13 reply_to_attendees : "reply_to_attendees"
     opt, 14 attachments : "attachments" opt, 15 provider_id : "provider_id" opt }
-    additional(additional_properties)
-);
-crate::engine::struct_constructor!(
-    MailEvent { new(event : EmailWebhookEventsItem) fixed() set(account_id : String,
-    webhook_name : String, email_id : String, date : String, has_attachments : bool,
-    from_attendee : MailAttendee, to_attendees : Vec < MailAttendee >, cc_attendees : Vec
-    < MailAttendee >, bcc_attendees : Vec < MailAttendee >, reply_to_attendees : Vec <
-    MailAttendee >, attachments : Vec < ::std::collections::BTreeMap < String,
+    additional(additional_properties) new(event : EmailWebhookEventsItem) set(account_id
+    : String, webhook_name : String, email_id : String, date : String, has_attachments :
+    bool, from_attendee : MailAttendee, to_attendees : Vec < MailAttendee >, cc_attendees
+    : Vec < MailAttendee >, bcc_attendees : Vec < MailAttendee >, reply_to_attendees :
+    Vec < MailAttendee >, attachments : Vec < ::std::collections::BTreeMap < String,
     ::serde_json::Value > >, provider_id : ::std::collections::BTreeMap < String,
     ::serde_json::Value >) set_nullable(subject : String, body : String, body_plain :
-    String) empty(additional_properties) }
+    String)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -6975,13 +6326,10 @@ pub struct MailAttendee {
     /// For example `EMAIL_ADDRESS`.
     pub identifier_type: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     MailAttendee { 0 display_name : "display_name" opt, 1 identifier : "identifier" opt,
-    2 identifier_type : "identifier_type" opt }
-);
-crate::engine::struct_constructor!(
-    MailAttendee { new() fixed() set(display_name : String, identifier : String,
-    identifier_type : String) set_nullable() empty() }
+    2 identifier_type : "identifier_type" opt } set(display_name : String, identifier :
+    String, identifier_type : String)
 );
 /// A tracked mail was opened or one of its links was clicked. The pages show no more fields than these.
 ///
@@ -6996,15 +6344,11 @@ pub struct MailTrackingEvent {
     /// Properties beyond the declared ones.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     MailTrackingEvent { 0 event : "event" req, 1 account_id : "account_id" opt, 2
     webhook_name : "webhook_name" opt, 3 email_id : "email_id" opt }
-    additional(additional_properties)
-);
-crate::engine::struct_constructor!(
-    MailTrackingEvent { new(event : EmailTrackingWebhookEventsItem) fixed()
-    set(account_id : String, webhook_name : String, email_id : String) set_nullable()
-    empty(additional_properties) }
+    additional(additional_properties) new(event : EmailTrackingWebhookEventsItem)
+    set(account_id : String, webhook_name : String, email_id : String)
 );
 /// A calendar event was created, changed or deleted. The pages show no more fields than these, and name only `calendar_event_created`; the other two events are assumed.
 ///
@@ -7020,15 +6364,12 @@ pub struct CalendarEventChange {
     /// Properties beyond the declared ones.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     CalendarEventChange { 0 event : "event" req, 1 account_id : "account_id" opt, 2
     webhook_name : "webhook_name" opt, 3 calendar_id : "calendar_id" opt, 4 event_id :
-    "event_id" opt } additional(additional_properties)
-);
-crate::engine::struct_constructor!(
-    CalendarEventChange { new(event : CalendarEventWebhookEventsItem) fixed()
-    set(account_id : String, webhook_name : String, calendar_id : String, event_id :
-    String) set_nullable() empty(additional_properties) }
+    "event_id" opt } additional(additional_properties) new(event :
+    CalendarEventWebhookEventsItem) set(account_id : String, webhook_name : String,
+    calendar_id : String, event_id : String)
 );
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","to":["john.roe@example.com"],"subject":"Meeting notes","text":"Notes from today's call are attached."}`
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7039,13 +6380,10 @@ pub struct CreateDraftRequest {
     pub subject: Option<String>,
     pub text: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     CreateDraftRequest { 0 account_id : "account_id" opt, 1 to : "to" opt, 2 subject :
-    "subject" opt, 3 text : "text" opt }
-);
-crate::engine::struct_constructor!(
-    CreateDraftRequest { new() fixed() set(account_id : String, to : Vec < String >,
-    subject : String, text : String) set_nullable() empty() }
+    "subject" opt, 3 text : "text" opt } set(account_id : String, to : Vec < String >,
+    subject : String, text : String)
 );
 /// Example: `{"object":"DraftCreated","draft_id":"drf_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -7055,12 +6393,9 @@ pub struct DraftCreated {
     pub object: String,
     pub draft_id: String,
 }
-crate::engine::json_object!(
-    DraftCreated { 0 object : "object" req, 1 draft_id : "draft_id" req }
-);
-crate::engine::struct_constructor!(
-    DraftCreated { new(draft_id : String) fixed(object : "DraftCreated") set()
-    set_nullable() empty() }
+crate::engine::object!(
+    DraftCreated { 0 object : "object" req, 1 draft_id : "draft_id" req } new(draft_id :
+    String) fixed(object : "DraftCreated")
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7076,16 +6411,14 @@ pub struct Calendar {
     pub background_color: Option<String>,
     pub timezone: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     Calendar { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
     description : "description" opt, 4 is_read_only : "is_read_only" req, 5
     is_owned_by_user : "is_owned_by_user" req, 6 is_default : "is_default" req, 7
-    background_color : "background_color" opt, 8 timezone : "timezone" opt }
-);
-crate::engine::struct_constructor!(
-    Calendar { new(id : String, name : String, is_read_only : bool, is_owned_by_user :
-    bool, is_default : bool) fixed(object : "Calendar") set(description : String,
-    background_color : String, timezone : String) set_nullable() empty() }
+    background_color : "background_color" opt, 8 timezone : "timezone" opt } new(id :
+    String, name : String, is_read_only : bool, is_owned_by_user : bool, is_default :
+    bool) fixed(object : "Calendar") set(description : String, background_color : String,
+    timezone : String)
 );
 /// Calendar lists follow the `{data, next_cursor}` shape of the usage page. No source shows
 /// `object`, and the fixture has `next_cursor` optional, so only `data` is required.
@@ -7099,13 +6432,10 @@ pub struct CalendarList {
     pub data: Vec<Calendar>,
     pub next_cursor: Option<Option<ResponseCursor>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     CalendarList { 0 object : "object" opt, 1 data : "data" req, 2 next_cursor :
-    "next_cursor" double }
-);
-crate::engine::struct_constructor!(
-    CalendarList { new(data : Vec < Calendar >) fixed() set(object : String)
-    set_nullable(next_cursor : ResponseCursor) empty() }
+    "next_cursor" double } new(data : Vec < Calendar >) set(object : String)
+    set_nullable(next_cursor : ResponseCursor)
 );
 /// Timed
 #[derive(Debug, Clone, PartialEq)]
@@ -7114,12 +6444,9 @@ pub struct EventTimeTimed {
     pub date_time: UtcDateTime,
     pub time_zone: String,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     EventTimeTimed { 0 date_time : "date_time" req, 1 time_zone : "time_zone" req }
-);
-crate::engine::struct_constructor!(
-    EventTimeTimed { new(date_time : UtcDateTime, time_zone : String) fixed() set()
-    set_nullable() empty() }
+    new(date_time : UtcDateTime, time_zone : String)
 );
 /// All day
 #[derive(Debug, Clone, PartialEq)]
@@ -7127,10 +6454,8 @@ crate::engine::struct_constructor!(
 pub struct EventTimeAllDay {
     pub date: crate::engine::Date,
 }
-crate::engine::json_object!(EventTimeAllDay { 0 date : "date" req });
-crate::engine::struct_constructor!(
-    EventTimeAllDay { new(date : crate ::engine::Date) fixed() set() set_nullable()
-    empty() }
+crate::engine::object!(
+    EventTimeAllDay { 0 date : "date" req } new(date : crate ::engine::Date)
 );
 /// A timed instant with its zone, or a whole day.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7158,13 +6483,10 @@ pub struct EventAttendee {
     pub display_name: Option<String>,
     pub response_status: Option<EventAttendeeResponseStatus>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     EventAttendee { 0 email : "email" req, 1 display_name : "display_name" opt, 2
-    response_status : "response_status" opt }
-);
-crate::engine::struct_constructor!(
-    EventAttendee { new(email : String) fixed() set(display_name : String,
-    response_status : EventAttendeeResponseStatus) set_nullable() empty() }
+    response_status : "response_status" opt } new(email : String) set(display_name :
+    String, response_status : EventAttendeeResponseStatus)
 );
 /// Example: `{"object":"CalendarEvent","id":"evt_01HXYZ","calendar_id":"cal_01HXYZ","title":"Weekly sync","start":{"date_time":"2025-06-02T09:00:00.000Z","time_zone":"Europe/Paris"},"end":{"date_time":"2025-06-02T...`
 #[derive(Debug, Clone, PartialEq)]
@@ -7185,19 +6507,16 @@ pub struct CalendarEvent {
     pub created_at: Option<UtcDateTime>,
     pub updated_at: Option<UtcDateTime>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     CalendarEvent { 0 object : "object" req, 1 id : "id" req, 2 calendar_id :
     "calendar_id" req, 3 title : "title" req, 4 body : "body" opt, 5 location :
     "location" opt, 6 is_all_day : "is_all_day" opt, 7 is_cancelled : "is_cancelled" opt,
     8 start : "start" req, 9 end : "end" req, 10 attendees : "attendees" opt, 11
-    created_at : "created_at" opt, 12 updated_at : "updated_at" opt }
-);
-crate::engine::struct_constructor!(
-    CalendarEvent { new(id : String, calendar_id : String, title : String, start :
-    EventTime, end : EventTime) fixed(object : "CalendarEvent") set(body : String,
-    location : String, is_all_day : bool, is_cancelled : bool, attendees : Vec <
-    EventAttendee >, created_at : UtcDateTime, updated_at : UtcDateTime) set_nullable()
-    empty() }
+    created_at : "created_at" opt, 12 updated_at : "updated_at" opt } new(id : String,
+    calendar_id : String, title : String, start : EventTime, end : EventTime)
+    fixed(object : "CalendarEvent") set(body : String, location : String, is_all_day :
+    bool, is_cancelled : bool, attendees : Vec < EventAttendee >, created_at :
+    UtcDateTime, updated_at : UtcDateTime)
 );
 /// Events in the `{data, next_cursor}` shape; only `data` is required (as for `CalendarList`).
 ///
@@ -7210,25 +6529,18 @@ pub struct CalendarEventList {
     pub data: Vec<CalendarEvent>,
     pub next_cursor: Option<Option<ResponseCursor>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     CalendarEventList { 0 object : "object" opt, 1 data : "data" req, 2 next_cursor :
-    "next_cursor" double }
-);
-crate::engine::struct_constructor!(
-    CalendarEventList { new(data : Vec < CalendarEvent >) fixed() set(object : String)
-    set_nullable(next_cursor : ResponseCursor) empty() }
+    "next_cursor" double } new(data : Vec < CalendarEvent >) set(object : String)
+    set_nullable(next_cursor : ResponseCursor)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCalendarEventRequestAttendeesItem {
     pub email: String,
 }
-crate::engine::json_object!(
-    CreateCalendarEventRequestAttendeesItem { 0 email : "email" req }
-);
-crate::engine::struct_constructor!(
-    CreateCalendarEventRequestAttendeesItem { new(email : String) fixed() set()
-    set_nullable() empty() }
+crate::engine::object!(
+    CreateCalendarEventRequestAttendeesItem { 0 email : "email" req } new(email : String)
 );
 crate::engine::string_enum! {
     pub enum CreateCalendarEventRequestVisibility(Unknown) { Public => "public", Private
@@ -7249,17 +6561,13 @@ pub struct CreateCalendarEventRequest {
     /// RRULE, EXRULE, RDATE and EXDATE lines (RFC 5545).
     pub recurrence: Option<Vec<String>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     CreateCalendarEventRequest { 0 title : "title" req, 1 body : "body" opt, 2 location :
     "location" opt, 3 start : "start" req, 4 end : "end" req, 5 attendees : "attendees"
-    opt, 6 visibility : "visibility" opt, 7 recurrence : "recurrence" opt }
-);
-crate::engine::struct_constructor!(
-    CreateCalendarEventRequest { new(title : String, start : EventTime, end : EventTime)
-    fixed() set(body : String, location : String, attendees : Vec <
-    CreateCalendarEventRequestAttendeesItem >, visibility :
-    CreateCalendarEventRequestVisibility, recurrence : Vec < String >) set_nullable()
-    empty() }
+    opt, 6 visibility : "visibility" opt, 7 recurrence : "recurrence" opt } new(title :
+    String, start : EventTime, end : EventTime) set(body : String, location : String,
+    attendees : Vec < CreateCalendarEventRequestAttendeesItem >, visibility :
+    CreateCalendarEventRequestVisibility, recurrence : Vec < String >)
 );
 /// Example: `{"title":"Quarterly review (moved)","location":"Room 4"}`
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7272,15 +6580,11 @@ pub struct UpdateCalendarEventRequest {
     pub end: Option<EventTime>,
     pub attendees: Option<Vec<CreateCalendarEventRequestAttendeesItem>>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     UpdateCalendarEventRequest { 0 title : "title" opt, 1 body : "body" opt, 2 location :
     "location" opt, 3 start : "start" opt, 4 end : "end" opt, 5 attendees : "attendees"
-    opt }
-);
-crate::engine::struct_constructor!(
-    UpdateCalendarEventRequest { new() fixed() set(title : String, body : String,
-    location : String, start : EventTime, end : EventTime, attendees : Vec <
-    CreateCalendarEventRequestAttendeesItem >) set_nullable() empty() }
+    opt } set(title : String, body : String, location : String, start : EventTime, end :
+    EventTime, attendees : Vec < CreateCalendarEventRequestAttendeesItem >)
 );
 /// Example: `{"object":"CalendarEventCreated","event_id":"evt_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -7290,12 +6594,9 @@ pub struct CalendarEventCreated {
     pub object: String,
     pub event_id: String,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     CalendarEventCreated { 0 object : "object" req, 1 event_id : "event_id" req }
-);
-crate::engine::struct_constructor!(
-    CalendarEventCreated { new(event_id : String) fixed(object : "CalendarEventCreated")
-    set() set_nullable() empty() }
+    new(event_id : String) fixed(object : "CalendarEventCreated")
 );
 crate::engine::string_enum! {
     pub enum CalendarEventEditedObject(Unknown) { CalendarEventEdited =>
@@ -7312,12 +6613,9 @@ pub struct CalendarEventEdited {
     pub object: CalendarEventEditedObject,
     pub event_id: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     CalendarEventEdited { 0 object : "object" req, 1 event_id : "event_id" opt }
-);
-crate::engine::struct_constructor!(
-    CalendarEventEdited { new(object : CalendarEventEditedObject) fixed() set(event_id :
-    String) set_nullable() empty() }
+    new(object : CalendarEventEditedObject) set(event_id : String)
 );
 /// Example: `{"object":"CalendarEventDeleted"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -7326,10 +6624,9 @@ pub struct CalendarEventDeleted {
     /// Always `CalendarEventDeleted`.
     pub object: String,
 }
-crate::engine::json_object!(CalendarEventDeleted { 0 object : "object" req });
-crate::engine::struct_constructor!(
-    CalendarEventDeleted { new() fixed(object : "CalendarEventDeleted") set()
-    set_nullable() empty() }
+crate::engine::object!(
+    CalendarEventDeleted { 0 object : "object" req } fixed(object :
+    "CalendarEventDeleted")
 );
 /// A `multipart/form-data` request body.
 #[derive(Debug, Clone)]
@@ -7418,12 +6715,9 @@ pub struct EditOwnProfileRequestLocation {
     pub id: String,
     pub postal_code: Option<String>,
 }
-crate::engine::json_object!(
+crate::engine::object!(
     EditOwnProfileRequestLocation { 0 id : "id" req, 1 postal_code : "postal_code" opt }
-);
-crate::engine::struct_constructor!(
-    EditOwnProfileRequestLocation { new(id : String) fixed() set(postal_code : String)
-    set_nullable() empty() }
+    new(id : String) set(postal_code : String)
 );
 /// A `multipart/form-data` request body.
 #[derive(Debug, Clone)]
