@@ -83,7 +83,7 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     } else {
         quote!()
     };
-    // The fields carry no serde attributes: `json_object!` (below) reads and writes them.
+    // The fields carry no serde attributes: `object!` (below) reads and writes them.
     let fields = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.ident);
         let inner = rust_type(&f.ty, Scope::Types, false);
@@ -346,43 +346,25 @@ fn shared_accessors(name: &proc_macro2::Ident, t: &Tagged) -> TokenStream {
         return quote!();
     }
     let fallback = format_ident!("{}", t.fallback);
-    let methods = t.shared.iter().map(|f| {
+    let variants = t.variants.iter().map(|v| format_ident!("{}", v.ident));
+    let fields = t.shared.iter().map(|f| {
         let ident = format_ident!("{}", f.ident);
         let inner = rust_type(&f.ty, Scope::Types, false);
         // Mirrors the field's wrapping (see `emit_struct`): plain, `Option`, or the
         // optional-and-nullable `Option<Option<_>>`.
-        let read = match (f.required, f.nullable) {
-            (true, false) => quote!(::std::option::Option::Some(&v.#ident)),
-            (false, true) => quote!(v.#ident.as_ref().and_then(::std::option::Option::as_ref)),
-            _ => quote!(v.#ident.as_ref()),
-        };
-        let arms = t.variants.iter().map(|v| {
-            let id = format_ident!("{}", v.ident);
-            quote!(Self::#id(v) => #read,)
-        });
-        let doc = docs::attrs(&[format!(
-            "`{}`, which every known variant has; `None` for an unknown variant{}.",
-            f.wire.replace('`', "'"),
-            if f.required && !f.nullable {
-                ""
-            } else {
-                " or when unset"
+        let mode = format_ident!(
+            "{}",
+            match (f.required, f.nullable) {
+                (true, false) => "req",
+                (false, true) => "double",
+                _ => "opt",
             }
-        )]);
-        quote! {
-            #doc
-            pub fn #ident(&self) -> ::std::option::Option<&#inner> {
-                match self {
-                    #(#arms)*
-                    Self::#fallback(_) => ::std::option::Option::None,
-                }
-            }
-        }
+        );
+        let wire = f.wire.replace('`', "'");
+        quote!(#ident: #inner = #wire #mode)
     });
     quote! {
-        impl #name {
-            #(#methods)*
-        }
+        crate::engine::shared_accessors!(#name [#(#variants),*] #fallback { #(#fields),* });
     }
 }
 

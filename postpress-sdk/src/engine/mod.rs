@@ -47,7 +47,7 @@ pub use retry::RetryPolicy;
 #[doc(hidden)]
 pub use setters::{
     idempotency_key_setter, optional_setters, paginated, request_option_setters, send_fns,
-    string_enum, string_enum_impls, struct_constructor, union_from_variants,
+    shared_accessors, string_enum, string_enum_impls, struct_constructor, union_from_variants,
 };
 pub use transport::{ByteStream, Engine};
 #[doc(hidden)]

@@ -133,6 +133,51 @@ macro_rules! __paginated {
 #[doc(hidden)]
 pub use crate::__paginated as paginated;
 
+/// A tagged union's accessors for the fields every known variant shares: for each, its type,
+/// its wire name (for the accessor's documentation) and how the variants hold it (`req`:
+/// always there; `opt`: an `Option`; `double`: an `Option<Option<_>>`), read as `Option<&T>`,
+/// `None` for the fallback variant.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __shared_accessors {
+    ($name:ident $variants:tt $fallback:ident { $($field:ident: $ty:ty = $wire:literal $mode:ident),* $(,)? }) => {
+        impl $name {
+            $($crate::engine::shared_accessors!(@one $variants $fallback $field: $ty = $wire $mode);)*
+        }
+    };
+    (@one $variants:tt $fallback:ident $field:ident: $ty:ty = $wire:literal req) => {
+        $crate::engine::shared_accessors!(@fn $variants $fallback $field: $ty = req, concat!(
+            "`", $wire, "`, which every known variant has; `None` for an unknown variant."
+        ));
+    };
+    (@one $variants:tt $fallback:ident $field:ident: $ty:ty = $wire:literal $mode:ident) => {
+        $crate::engine::shared_accessors!(@fn $variants $fallback $field: $ty = $mode, concat!(
+            "`", $wire, "`, which every known variant has; `None` for an unknown variant or when unset."
+        ));
+    };
+    (@fn [$($variant:ident),*] $fallback:ident $field:ident: $ty:ty = $mode:ident, $doc:expr) => {
+        #[doc = $doc]
+        pub fn $field(&self) -> ::std::option::Option<&$ty> {
+            match self {
+                $(Self::$variant(v) => $crate::engine::shared_accessors!(@read $mode v.$field),)*
+                Self::$fallback(_) => ::std::option::Option::None,
+            }
+        }
+    };
+    (@read req $value:expr) => {
+        ::std::option::Option::Some(&$value)
+    };
+    (@read opt $value:expr) => {
+        ::std::option::Option::as_ref(&$value)
+    };
+    (@read double $value:expr) => {
+        ::std::option::Option::as_ref(&$value).and_then(::std::option::Option::as_ref)
+    };
+}
+
+#[doc(hidden)]
+pub use crate::__shared_accessors as shared_accessors;
+
 /// The impls of a generated string enum with an `Unknown(String)`-style fallback: `as_str`,
 /// `Display`, `FromStr` and serde, from the variant -> wire value table.
 #[doc(hidden)]

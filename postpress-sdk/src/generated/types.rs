@@ -568,98 +568,14 @@ impl ::serde::Serialize for Account {
         }
     }
 }
-impl Account {
-    /// `object`, which every known variant has; `None` for an unknown variant.
-    pub fn object(&self) -> Option<&String> {
-        match self {
-            Self::Mobile(v) => Some(&v.object),
-            Self::Mail(v) => Some(&v.object),
-            Self::Messaging(v) => Some(&v.object),
-            Self::Calendar(v) => Some(&v.object),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `id`, which every known variant has; `None` for an unknown variant.
-    pub fn id(&self) -> Option<&UniqueId> {
-        match self {
-            Self::Mobile(v) => Some(&v.id),
-            Self::Mail(v) => Some(&v.id),
-            Self::Messaging(v) => Some(&v.id),
-            Self::Calendar(v) => Some(&v.id),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `name`, which every known variant has; `None` for an unknown variant.
-    pub fn name(&self) -> Option<&String> {
-        match self {
-            Self::Mobile(v) => Some(&v.name),
-            Self::Mail(v) => Some(&v.name),
-            Self::Messaging(v) => Some(&v.name),
-            Self::Calendar(v) => Some(&v.name),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `created_at`, which every known variant has; `None` for an unknown variant.
-    pub fn created_at(&self) -> Option<&UtcDateTime> {
-        match self {
-            Self::Mobile(v) => Some(&v.created_at),
-            Self::Mail(v) => Some(&v.created_at),
-            Self::Messaging(v) => Some(&v.created_at),
-            Self::Calendar(v) => Some(&v.created_at),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `last_fetched_at`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn last_fetched_at(&self) -> Option<&UtcDateTime> {
-        match self {
-            Self::Mobile(v) => v.last_fetched_at.as_ref(),
-            Self::Mail(v) => v.last_fetched_at.as_ref(),
-            Self::Messaging(v) => v.last_fetched_at.as_ref(),
-            Self::Calendar(v) => v.last_fetched_at.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `current_signature`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn current_signature(&self) -> Option<&UniqueId> {
-        match self {
-            Self::Mobile(v) => v.current_signature.as_ref(),
-            Self::Mail(v) => v.current_signature.as_ref(),
-            Self::Messaging(v) => v.current_signature.as_ref(),
-            Self::Calendar(v) => v.current_signature.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `signatures`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn signatures(&self) -> Option<&Vec<AccountSignature>> {
-        match self {
-            Self::Mobile(v) => v.signatures.as_ref(),
-            Self::Mail(v) => v.signatures.as_ref(),
-            Self::Messaging(v) => v.signatures.as_ref(),
-            Self::Calendar(v) => v.signatures.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `groups`, which every known variant has; `None` for an unknown variant.
-    pub fn groups(&self) -> Option<&Vec<UniqueId>> {
-        match self {
-            Self::Mobile(v) => Some(&v.groups),
-            Self::Mail(v) => Some(&v.groups),
-            Self::Messaging(v) => Some(&v.groups),
-            Self::Calendar(v) => Some(&v.groups),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `sources`, which every known variant has; `None` for an unknown variant.
-    pub fn sources(&self) -> Option<&Vec<AccountSource>> {
-        match self {
-            Self::Mobile(v) => Some(&v.sources),
-            Self::Mail(v) => Some(&v.sources),
-            Self::Messaging(v) => Some(&v.sources),
-            Self::Calendar(v) => Some(&v.sources),
-            Self::Unknown(_) => None,
-        }
-    }
-}
+crate::engine::shared_accessors!(
+    Account[Mobile, Mail, Messaging, Calendar] Unknown { object : String = "object" req,
+    id : UniqueId = "id" req, name : String = "name" req, created_at : UtcDateTime =
+    "created_at" req, last_fetched_at : UtcDateTime = "last_fetched_at" opt,
+    current_signature : UniqueId = "current_signature" opt, signatures : Vec <
+    AccountSignature > = "signatures" opt, groups : Vec < UniqueId > = "groups" req,
+    sources : Vec < AccountSource > = "sources" req }
+);
 impl<'de> ::serde::Deserialize<'de> for Account {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1228,64 +1144,13 @@ impl ::serde::Serialize for HostedAuthRequest {
         }
     }
 }
-impl HostedAuthRequest {
-    /// `expiresOn`, which every known variant has; `None` for an unknown variant.
-    pub fn expires_on(&self) -> Option<&UtcDateTime> {
-        match self {
-            Self::Create(v) => Some(&v.expires_on),
-            Self::Reconnect(v) => Some(&v.expires_on),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `api_url`, which every known variant has; `None` for an unknown variant.
-    pub fn api_url(&self) -> Option<&String> {
-        match self {
-            Self::Create(v) => Some(&v.api_url),
-            Self::Reconnect(v) => Some(&v.api_url),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `name`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn name(&self) -> Option<&String> {
-        match self {
-            Self::Create(v) => v.name.as_ref(),
-            Self::Reconnect(v) => v.name.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `success_redirect_url`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn success_redirect_url(&self) -> Option<&String> {
-        match self {
-            Self::Create(v) => v.success_redirect_url.as_ref(),
-            Self::Reconnect(v) => v.success_redirect_url.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `failure_redirect_url`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn failure_redirect_url(&self) -> Option<&String> {
-        match self {
-            Self::Create(v) => v.failure_redirect_url.as_ref(),
-            Self::Reconnect(v) => v.failure_redirect_url.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `notify_url`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn notify_url(&self) -> Option<&String> {
-        match self {
-            Self::Create(v) => v.notify_url.as_ref(),
-            Self::Reconnect(v) => v.notify_url.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `bypass_success_screen`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn bypass_success_screen(&self) -> Option<&bool> {
-        match self {
-            Self::Create(v) => v.bypass_success_screen.as_ref(),
-            Self::Reconnect(v) => v.bypass_success_screen.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-}
+crate::engine::shared_accessors!(
+    HostedAuthRequest[Create, Reconnect] Unknown { expires_on : UtcDateTime = "expiresOn"
+    req, api_url : String = "api_url" req, name : String = "name" opt,
+    success_redirect_url : String = "success_redirect_url" opt, failure_redirect_url :
+    String = "failure_redirect_url" opt, notify_url : String = "notify_url" opt,
+    bypass_success_screen : bool = "bypass_success_screen" opt }
+);
 impl<'de> ::serde::Deserialize<'de> for HostedAuthRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2007,19 +1872,10 @@ impl ::serde::Serialize for UserProfile {
         }
     }
 }
-impl UserProfile {
-    /// `object`, which every known variant has; `None` for an unknown variant.
-    pub fn object(&self) -> Option<&String> {
-        match self {
-            Self::LinkedIn(v) => Some(&v.object),
-            Self::WhatsApp(v) => Some(&v.object),
-            Self::Instagram(v) => Some(&v.object),
-            Self::Telegram(v) => Some(&v.object),
-            Self::X(v) => Some(&v.object),
-            Self::Unknown(_) => None,
-        }
-    }
-}
+crate::engine::shared_accessors!(
+    UserProfile[LinkedIn, WhatsApp, Instagram, Telegram, X] Unknown { object : String =
+    "object" req }
+);
 impl<'de> ::serde::Deserialize<'de> for UserProfile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2408,20 +2264,10 @@ impl ::serde::Serialize for AccountOwnerProfile {
         }
     }
 }
-impl AccountOwnerProfile {
-    /// `object`, which every known variant has; `None` for an unknown variant.
-    pub fn object(&self) -> Option<&String> {
-        match self {
-            Self::LinkedIn(v) => Some(&v.object),
-            Self::Telegram(v) => Some(&v.object),
-            Self::X(v) => Some(&v.object),
-            Self::Gmail(v) => Some(&v.object),
-            Self::Outlook(v) => Some(&v.object),
-            Self::Imap(v) => Some(&v.object),
-            Self::Unknown(_) => None,
-        }
-    }
-}
+crate::engine::shared_accessors!(
+    AccountOwnerProfile[LinkedIn, Telegram, X, Gmail, Outlook, Imap] Unknown { object :
+    String = "object" req }
+);
 impl<'de> ::serde::Deserialize<'de> for AccountOwnerProfile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2875,24 +2721,10 @@ impl ::serde::Serialize for HandleInvitationRequest {
         }
     }
 }
-impl HandleInvitationRequest {
-    /// `account_id`, which every known variant has; `None` for an unknown variant.
-    pub fn account_id(&self) -> Option<&UniqueId> {
-        match self {
-            Self::LinkedIn(v) => Some(&v.account_id),
-            Self::Instagram(v) => Some(&v.account_id),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `action`, which every known variant has; `None` for an unknown variant.
-    pub fn action(&self) -> Option<&LinkedinInvitationAnswerAction> {
-        match self {
-            Self::LinkedIn(v) => Some(&v.action),
-            Self::Instagram(v) => Some(&v.action),
-            Self::Unknown(_) => None,
-        }
-    }
-}
+crate::engine::shared_accessors!(
+    HandleInvitationRequest[LinkedIn, Instagram] Unknown { account_id : UniqueId =
+    "account_id" req, action : LinkedinInvitationAnswerAction = "action" req }
+);
 impl<'de> ::serde::Deserialize<'de> for HandleInvitationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3409,26 +3241,10 @@ impl ::serde::Serialize for ProfileActionRequest {
         }
     }
 }
-impl ProfileActionRequest {
-    /// `account_id`, which every known variant has; `None` for an unknown variant.
-    pub fn account_id(&self) -> Option<&String> {
-        match self {
-            Self::RecruiterPipeline(v) => Some(&v.account_id),
-            Self::RecruiterReject(v) => Some(&v.account_id),
-            Self::SalesNavigatorSaveLead(v) => Some(&v.account_id),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `api`, which every known variant has; `None` for an unknown variant.
-    pub fn api(&self) -> Option<&String> {
-        match self {
-            Self::RecruiterPipeline(v) => Some(&v.api),
-            Self::RecruiterReject(v) => Some(&v.api),
-            Self::SalesNavigatorSaveLead(v) => Some(&v.api),
-            Self::Unknown(_) => None,
-        }
-    }
-}
+crate::engine::shared_accessors!(
+    ProfileActionRequest[RecruiterPipeline, RecruiterReject, SalesNavigatorSaveLead]
+    Unknown { account_id : String = "account_id" req, api : String = "api" req }
+);
 impl<'de> ::serde::Deserialize<'de> for ProfileActionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3590,32 +3406,10 @@ impl ::serde::Serialize for ScreeningQuestion {
         }
     }
 }
-impl ScreeningQuestion {
-    /// `question`, which every known variant has; `None` for an unknown variant.
-    pub fn question(&self) -> Option<&String> {
-        match self {
-            Self::Numeric(v) => Some(&v.question),
-            Self::MultipleChoices(v) => Some(&v.question),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `position`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn position(&self) -> Option<&i64> {
-        match self {
-            Self::Numeric(v) => v.position.as_ref(),
-            Self::MultipleChoices(v) => v.position.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `must_match`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn must_match(&self) -> Option<&bool> {
-        match self {
-            Self::Numeric(v) => v.must_match.as_ref(),
-            Self::MultipleChoices(v) => v.must_match.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-}
+crate::engine::shared_accessors!(
+    ScreeningQuestion[Numeric, MultipleChoices] Unknown { question : String = "question"
+    req, position : i64 = "position" opt, must_match : bool = "must_match" opt }
+);
 impl<'de> ::serde::Deserialize<'de> for ScreeningQuestion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4040,40 +3834,12 @@ impl ::serde::Serialize for PublishJobPostingRequest {
         }
     }
 }
-impl PublishJobPostingRequest {
-    /// `account_id`, which every known variant has; `None` for an unknown variant.
-    pub fn account_id(&self) -> Option<&String> {
-        match self {
-            Self::Free(v) => Some(&v.account_id),
-            Self::Promoted(v) => Some(&v.account_id),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `service`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn service(&self) -> Option<&JobService> {
-        match self {
-            Self::Free(v) => v.service.as_ref(),
-            Self::Promoted(v) => v.service.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `hiring_photo_frame`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn hiring_photo_frame(&self) -> Option<&bool> {
-        match self {
-            Self::Free(v) => v.hiring_photo_frame.as_ref(),
-            Self::Promoted(v) => v.hiring_photo_frame.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `bypass_email_verification`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn bypass_email_verification(&self) -> Option<&bool> {
-        match self {
-            Self::Free(v) => v.bypass_email_verification.as_ref(),
-            Self::Promoted(v) => v.bypass_email_verification.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-}
+crate::engine::shared_accessors!(
+    PublishJobPostingRequest[Free, Promoted] Unknown { account_id : String = "account_id"
+    req, service : JobService = "service" opt, hiring_photo_frame : bool =
+    "hiring_photo_frame" opt, bypass_email_verification : bool =
+    "bypass_email_verification" opt }
+);
 impl<'de> ::serde::Deserialize<'de> for PublishJobPostingRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4167,16 +3933,10 @@ impl ::serde::Serialize for JobPublishResult {
         }
     }
 }
-impl JobPublishResult {
-    /// `job_id`, which every known variant has; `None` for an unknown variant.
-    pub fn job_id(&self) -> Option<&String> {
-        match self {
-            Self::LinkedinJobPostingPublished(v) => Some(&v.job_id),
-            Self::LinkedinJobPostingPublishCheckpoint(v) => Some(&v.job_id),
-            Self::Unknown(_) => None,
-        }
-    }
-}
+crate::engine::shared_accessors!(
+    JobPublishResult[LinkedinJobPostingPublished, LinkedinJobPostingPublishCheckpoint]
+    Unknown { job_id : String = "job_id" req }
+);
 impl<'de> ::serde::Deserialize<'de> for JobPublishResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4851,80 +4611,12 @@ impl ::serde::Serialize for MessageAttachment {
         }
     }
 }
-impl MessageAttachment {
-    /// `id`, which every known variant has; `None` for an unknown variant.
-    pub fn id(&self) -> Option<&String> {
-        match self {
-            Self::Image(v) => Some(&v.id),
-            Self::Video(v) => Some(&v.id),
-            Self::Audio(v) => Some(&v.id),
-            Self::File(v) => Some(&v.id),
-            Self::LinkedInPost(v) => Some(&v.id),
-            Self::VideoMeeting(v) => Some(&v.id),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `file_size`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn file_size(&self) -> Option<&i64> {
-        match self {
-            Self::Image(v) => v.file_size.as_ref(),
-            Self::Video(v) => v.file_size.as_ref(),
-            Self::Audio(v) => v.file_size.as_ref(),
-            Self::File(v) => v.file_size.as_ref(),
-            Self::LinkedInPost(v) => v.file_size.as_ref(),
-            Self::VideoMeeting(v) => v.file_size.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `unavailable`, which every known variant has; `None` for an unknown variant.
-    pub fn unavailable(&self) -> Option<&bool> {
-        match self {
-            Self::Image(v) => Some(&v.unavailable),
-            Self::Video(v) => Some(&v.unavailable),
-            Self::Audio(v) => Some(&v.unavailable),
-            Self::File(v) => Some(&v.unavailable),
-            Self::LinkedInPost(v) => Some(&v.unavailable),
-            Self::VideoMeeting(v) => Some(&v.unavailable),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `mimetype`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn mimetype(&self) -> Option<&String> {
-        match self {
-            Self::Image(v) => v.mimetype.as_ref(),
-            Self::Video(v) => v.mimetype.as_ref(),
-            Self::Audio(v) => v.mimetype.as_ref(),
-            Self::File(v) => v.mimetype.as_ref(),
-            Self::LinkedInPost(v) => v.mimetype.as_ref(),
-            Self::VideoMeeting(v) => v.mimetype.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `url`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn url(&self) -> Option<&String> {
-        match self {
-            Self::Image(v) => v.url.as_ref(),
-            Self::Video(v) => v.url.as_ref(),
-            Self::Audio(v) => v.url.as_ref(),
-            Self::File(v) => v.url.as_ref(),
-            Self::LinkedInPost(v) => v.url.as_ref(),
-            Self::VideoMeeting(v) => v.url.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `url_expires_at`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn url_expires_at(&self) -> Option<&UnixMillis> {
-        match self {
-            Self::Image(v) => v.url_expires_at.as_ref(),
-            Self::Video(v) => v.url_expires_at.as_ref(),
-            Self::Audio(v) => v.url_expires_at.as_ref(),
-            Self::File(v) => v.url_expires_at.as_ref(),
-            Self::LinkedInPost(v) => v.url_expires_at.as_ref(),
-            Self::VideoMeeting(v) => v.url_expires_at.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-}
+crate::engine::shared_accessors!(
+    MessageAttachment[Image, Video, Audio, File, LinkedInPost, VideoMeeting] Unknown { id
+    : String = "id" req, file_size : i64 = "file_size" opt, unavailable : bool =
+    "unavailable" req, mimetype : String = "mimetype" opt, url : String = "url" opt,
+    url_expires_at : UnixMillis = "url_expires_at" opt }
+);
 impl<'de> ::serde::Deserialize<'de> for MessageAttachment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5511,24 +5203,10 @@ impl ::serde::Serialize for Webhook {
         }
     }
 }
-impl Webhook {
-    /// `object`, which every known variant has; `None` for an unknown variant.
-    pub fn object(&self) -> Option<&String> {
-        match self {
-            Self::Automatic(v) => Some(&v.object),
-            Self::Trigger(v) => Some(&v.object),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `name`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn name(&self) -> Option<&String> {
-        match self {
-            Self::Automatic(v) => v.name.as_ref(),
-            Self::Trigger(v) => v.name.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-}
+crate::engine::shared_accessors!(
+    Webhook[Automatic, Trigger] Unknown { object : String = "object" req, name : String =
+    "name" opt }
+);
 impl<'de> ::serde::Deserialize<'de> for Webhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5821,92 +5499,13 @@ impl ::serde::Serialize for CreateWebhookRequest {
         }
     }
 }
-impl CreateWebhookRequest {
-    /// `request_url`, which every known variant has; `None` for an unknown variant.
-    pub fn request_url(&self) -> Option<&String> {
-        match self {
-            Self::Messaging(v) => Some(&v.request_url),
-            Self::Users(v) => Some(&v.request_url),
-            Self::AccountStatus(v) => Some(&v.request_url),
-            Self::Email(v) => Some(&v.request_url),
-            Self::EmailTracking(v) => Some(&v.request_url),
-            Self::CalendarEvent(v) => Some(&v.request_url),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `name`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn name(&self) -> Option<&String> {
-        match self {
-            Self::Messaging(v) => v.name.as_ref(),
-            Self::Users(v) => v.name.as_ref(),
-            Self::AccountStatus(v) => v.name.as_ref(),
-            Self::Email(v) => v.name.as_ref(),
-            Self::EmailTracking(v) => v.name.as_ref(),
-            Self::CalendarEvent(v) => v.name.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `format`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn format(&self) -> Option<&WebhookFormat> {
-        match self {
-            Self::Messaging(v) => v.format.as_ref(),
-            Self::Users(v) => v.format.as_ref(),
-            Self::AccountStatus(v) => v.format.as_ref(),
-            Self::Email(v) => v.format.as_ref(),
-            Self::EmailTracking(v) => v.format.as_ref(),
-            Self::CalendarEvent(v) => v.format.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `enabled`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn enabled(&self) -> Option<&bool> {
-        match self {
-            Self::Messaging(v) => v.enabled.as_ref(),
-            Self::Users(v) => v.enabled.as_ref(),
-            Self::AccountStatus(v) => v.enabled.as_ref(),
-            Self::Email(v) => v.enabled.as_ref(),
-            Self::EmailTracking(v) => v.enabled.as_ref(),
-            Self::CalendarEvent(v) => v.enabled.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `account_ids`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn account_ids(&self) -> Option<&Vec<String>> {
-        match self {
-            Self::Messaging(v) => v.account_ids.as_ref(),
-            Self::Users(v) => v.account_ids.as_ref(),
-            Self::AccountStatus(v) => v.account_ids.as_ref(),
-            Self::Email(v) => v.account_ids.as_ref(),
-            Self::EmailTracking(v) => v.account_ids.as_ref(),
-            Self::CalendarEvent(v) => v.account_ids.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `headers`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn headers(&self) -> Option<&Vec<WebhookHeader>> {
-        match self {
-            Self::Messaging(v) => v.headers.as_ref(),
-            Self::Users(v) => v.headers.as_ref(),
-            Self::AccountStatus(v) => v.headers.as_ref(),
-            Self::Email(v) => v.headers.as_ref(),
-            Self::EmailTracking(v) => v.headers.as_ref(),
-            Self::CalendarEvent(v) => v.headers.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `data`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn data(&self) -> Option<&Vec<WebhookDataField>> {
-        match self {
-            Self::Messaging(v) => v.data.as_ref(),
-            Self::Users(v) => v.data.as_ref(),
-            Self::AccountStatus(v) => v.data.as_ref(),
-            Self::Email(v) => v.data.as_ref(),
-            Self::EmailTracking(v) => v.data.as_ref(),
-            Self::CalendarEvent(v) => v.data.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-}
+crate::engine::shared_accessors!(
+    CreateWebhookRequest[Messaging, Users, AccountStatus, Email, EmailTracking,
+    CalendarEvent] Unknown { request_url : String = "request_url" req, name : String =
+    "name" opt, format : WebhookFormat = "format" opt, enabled : bool = "enabled" opt,
+    account_ids : Vec < String > = "account_ids" opt, headers : Vec < WebhookHeader > =
+    "headers" opt, data : Vec < WebhookDataField > = "data" opt }
+);
 impl<'de> ::serde::Deserialize<'de> for CreateWebhookRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6041,30 +5640,11 @@ impl ::serde::Serialize for WebhookNamedEvent {
         }
     }
 }
-impl WebhookNamedEvent {
-    /// `account_id`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn account_id(&self) -> Option<&String> {
-        match self {
-            Self::MessagingEvent(v) => v.account_id.as_ref(),
-            Self::NewRelationEvent(v) => v.account_id.as_ref(),
-            Self::MailEvent(v) => v.account_id.as_ref(),
-            Self::MailTrackingEvent(v) => v.account_id.as_ref(),
-            Self::CalendarEventChange(v) => v.account_id.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-    /// `webhook_name`, which every known variant has; `None` for an unknown variant or when unset.
-    pub fn webhook_name(&self) -> Option<&String> {
-        match self {
-            Self::MessagingEvent(v) => v.webhook_name.as_ref(),
-            Self::NewRelationEvent(v) => v.webhook_name.as_ref(),
-            Self::MailEvent(v) => v.webhook_name.as_ref(),
-            Self::MailTrackingEvent(v) => v.webhook_name.as_ref(),
-            Self::CalendarEventChange(v) => v.webhook_name.as_ref(),
-            Self::Unknown(_) => None,
-        }
-    }
-}
+crate::engine::shared_accessors!(
+    WebhookNamedEvent[MessagingEvent, NewRelationEvent, MailEvent, MailTrackingEvent,
+    CalendarEventChange] Unknown { account_id : String = "account_id" opt, webhook_name :
+    String = "webhook_name" opt }
+);
 impl<'de> ::serde::Deserialize<'de> for WebhookNamedEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
