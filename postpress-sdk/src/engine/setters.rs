@@ -330,3 +330,51 @@ macro_rules! __union_from_variants {
 
 #[doc(hidden)]
 pub use crate::__union_from_variants as union_from_variants;
+
+#[cfg(test)]
+mod tests {
+    struct Cat {
+        name: String,
+        nickname: Option<String>,
+        owner: Option<Option<String>>,
+    }
+    struct Dog {
+        name: String,
+        nickname: Option<String>,
+        owner: Option<Option<String>>,
+    }
+    enum Pet {
+        Cat(Cat),
+        Dog(Dog),
+        Other(()),
+    }
+    crate::engine::shared_accessors!(Pet [Cat, Dog] Other {
+        name: String = "name" req,
+        nickname: String = "nickname" opt,
+        owner: String = "owner" double,
+    });
+
+    #[test]
+    fn shared_accessors_read_each_kind_of_field() {
+        let cat = Pet::Cat(Cat {
+            name: "Tom".into(),
+            nickname: None,
+            owner: Some(None),
+        });
+        assert_eq!(cat.name().map(String::as_str), Some("Tom"));
+        assert_eq!(cat.nickname(), None);
+        assert_eq!(cat.owner(), None, "null reads as None");
+        let dog = Pet::Dog(Dog {
+            name: "Rex".into(),
+            nickname: Some("R".into()),
+            owner: Some(Some("Ann".into())),
+        });
+        assert_eq!(dog.nickname().map(String::as_str), Some("R"));
+        assert_eq!(dog.owner().map(String::as_str), Some("Ann"));
+        let other = Pet::Other(());
+        assert_eq!(
+            (other.name(), other.nickname(), other.owner()),
+            (None, None, None)
+        );
+    }
+}
