@@ -625,8 +625,7 @@ fn build_fn(model: &Model, op: &Operation) -> TokenStream {
         fn build(&self) -> crate::engine::Result<crate::engine::Request> {
             let mut req = crate::engine::Request::new(#method, #path);
             #(#steps)*
-            req.options(self.options.clone());
-            ::std::result::Result::Ok(req)
+            ::std::result::Result::Ok(req.with_options(self.options.clone()))
         }
     }
 }
@@ -711,10 +710,11 @@ fn send_fns(op: &Operation) -> TokenStream {
     };
     let single_json = op.response_enum.is_none()
         && matches!(op.success.first().map(|c| &c.body), Some(Success::Json(_)));
+    let idempotent = op.idempotent.then(|| quote!(idempotent));
     let send = if single_json {
-        quote!(crate::engine::send_fns!(json #out);)
+        quote!(crate::engine::builder_fns!(#idempotent json #out);)
     } else {
-        quote!(crate::engine::send_fns!(#out, |raw| #decode);)
+        quote!(crate::engine::builder_fns!(#idempotent #out, |raw| #decode);)
     };
     quote! {
         #send
@@ -847,9 +847,6 @@ fn emit_builder(model: &Model, op: &Operation) -> TokenStream {
     }
     let setters =
         (!setters.is_empty()).then(|| quote!(crate::engine::optional_setters!(#(#setters),*);));
-    let idempotency = op
-        .idempotent
-        .then(|| quote!(crate::engine::idempotency_key_setter!();));
     let build = build_fn(model, op);
     let send = send_fns(op);
     let pages = pagination_fns(op);
@@ -866,8 +863,6 @@ fn emit_builder(model: &Model, op: &Operation) -> TokenStream {
         }
         impl #builder {
             #setters
-            #idempotency
-            crate::engine::request_option_setters!();
             #build
             #send
             #pages

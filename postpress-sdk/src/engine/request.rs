@@ -309,6 +309,12 @@ impl Request {
     pub fn options(&mut self, options: RequestOptions) {
         self.options = options;
     }
+
+    /// The request with these per-request options: how a generated builder's `build` ends.
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
 }
 
 impl Body {

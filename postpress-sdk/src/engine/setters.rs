@@ -104,6 +104,26 @@ pub use crate::__request_option_setters as request_option_setters;
 #[doc(hidden)]
 pub use crate::__send_fns as send_fns;
 
+/// The methods every request builder ends with: `idempotency_key` when the operation is
+/// `idempotent`, the per-request options ([`request_option_setters!`](crate::engine::request_option_setters)),
+/// then `send` and `send_with_response` ([`send_fns!`](crate::engine::send_fns), which takes
+/// the rest of the input).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __builder_fns {
+    (idempotent $($send:tt)*) => {
+        $crate::engine::idempotency_key_setter!();
+        $crate::engine::builder_fns!($($send)*);
+    };
+    ($($send:tt)*) => {
+        $crate::engine::request_option_setters!();
+        $crate::engine::send_fns!($($send)*);
+    };
+}
+
+#[doc(hidden)]
+pub use crate::__builder_fns as builder_fns;
+
 /// A paginated builder's `pages` and `items`: the page and item types, the builder's cursor
 /// field, and two expressions over a page (bound to the given names): its next cursor as an
 /// `Option<String>` (from a `&Page`), and its items as a `Vec<Item>` (from a `Page`).

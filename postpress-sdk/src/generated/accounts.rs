@@ -340,7 +340,6 @@ impl ListBuilder {
         #[doc = " The cursor of the page to read, as returned by the previous page."]
         cursor : String, #[doc = " Page size."] limit : i64
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -351,10 +350,9 @@ impl ListBuilder {
             crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
         }
         req.query("limit", &self.limit)?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::AccountList);
+    crate::engine::builder_fns!(json super::types::AccountList);
     crate::engine::paginated!(
         super::types::AccountList, super::types::Account, cursor, | page | Some(page)
         .and_then(| v | v.cursor.as_ref().and_then(| x | x.as_ref())).cloned(), | page |
@@ -370,8 +368,6 @@ pub struct ConnectBuilder {
     options: crate::engine::RequestOptions,
 }
 impl ConnectBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -379,12 +375,11 @@ impl ConnectBuilder {
         );
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(
-        ConnectResponse, | raw | match raw.status().as_u16() { 201u16 => raw.json:: <
-        super::types::AccountCreated > () ? .try_map(| b |
+    crate::engine::builder_fns!(
+        idempotent ConnectResponse, | raw | match raw.status().as_u16() { 201u16 => raw
+        .json:: < super::types::AccountCreated > () ? .try_map(| b |
         Ok(ConnectResponse::Created(b))), 202u16 => raw.json:: < super::types::Checkpoint
         > () ? .try_map(| b | Ok(ConnectResponse::Accepted(b))), _ => raw.json:: <
         super::types::AccountCreated > () ? .try_map(| b |
@@ -409,17 +404,15 @@ pub struct GetBuilder {
     options: crate::engine::RequestOptions,
 }
 impl GetBuilder {
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
             "/accounts/{id}",
         );
         req.path_param("id", &self.id)?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::Account);
+    crate::engine::builder_fns!(json super::types::Account);
 }
 /// Request builder for `POST /accounts/{id}`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -431,8 +424,6 @@ pub struct ReconnectBuilder {
     options: crate::engine::RequestOptions,
 }
 impl ReconnectBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -441,12 +432,11 @@ impl ReconnectBuilder {
         req.path_param("id", &self.id)?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(
-        ReconnectResponse, | raw | match raw.status().as_u16() { 201u16 => raw.json:: <
-        super::types::AccountReconnected > () ? .try_map(| b |
+    crate::engine::builder_fns!(
+        idempotent ReconnectResponse, | raw | match raw.status().as_u16() { 201u16 => raw
+        .json:: < super::types::AccountReconnected > () ? .try_map(| b |
         Ok(ReconnectResponse::Created(b))), 202u16 => raw.json:: <
         super::types::Checkpoint > () ? .try_map(| b |
         Ok(ReconnectResponse::Accepted(b))), _ => raw.json:: <
@@ -472,17 +462,15 @@ pub struct DeleteBuilder {
     options: crate::engine::RequestOptions,
 }
 impl DeleteBuilder {
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::DELETE,
             "/accounts/{id}",
         );
         req.path_param("id", &self.id)?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::AccountDeleted);
+    crate::engine::builder_fns!(json super::types::AccountDeleted);
 }
 /// Request builder for `PATCH /accounts/{id}`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -494,8 +482,6 @@ pub struct UpdateBuilder {
     options: crate::engine::RequestOptions,
 }
 impl UpdateBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::PATCH,
@@ -504,10 +490,9 @@ impl UpdateBuilder {
         req.path_param("id", &self.id)?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::Account);
+    crate::engine::builder_fns!(idempotent json super::types::Account);
 }
 /// Request builder for `POST /accounts/checkpoint`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -518,8 +503,6 @@ pub struct SolveCheckpointBuilder {
     options: crate::engine::RequestOptions,
 }
 impl SolveCheckpointBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -527,12 +510,11 @@ impl SolveCheckpointBuilder {
         );
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(
-        SolveCheckpointResponse, | raw | match raw.status().as_u16() { 201u16 => raw
-        .json:: < super::types::AccountCreated > () ? .try_map(| b |
+    crate::engine::builder_fns!(
+        idempotent SolveCheckpointResponse, | raw | match raw.status().as_u16() { 201u16
+        => raw.json:: < super::types::AccountCreated > () ? .try_map(| b |
         Ok(SolveCheckpointResponse::Created(b))), 202u16 => raw.json:: <
         super::types::Checkpoint > () ? .try_map(| b |
         Ok(SolveCheckpointResponse::Accepted(b))), _ => raw.json:: <
@@ -558,8 +540,6 @@ pub struct ResendCheckpointBuilder {
     options: crate::engine::RequestOptions,
 }
 impl ResendCheckpointBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -567,10 +547,9 @@ impl ResendCheckpointBuilder {
         );
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::CheckpointResend);
+    crate::engine::builder_fns!(idempotent json super::types::CheckpointResend);
 }
 /// Request builder for `GET /accounts/{account_id}/sync`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -601,7 +580,6 @@ impl ResyncBuilder {
         " of the span and the highest epoch; as for `before`, this document repeats the page"]
         #[doc = " and claims neither reading."] after : super::types::UnixMillis
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -616,8 +594,7 @@ impl ResyncBuilder {
         req.query("linkedin_product", &self.linkedin_product)?;
         req.query("before", &self.before)?;
         req.query("after", &self.after)?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::AccountResync);
+    crate::engine::builder_fns!(json super::types::AccountResync);
 }

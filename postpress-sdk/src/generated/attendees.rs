@@ -75,7 +75,6 @@ impl ListChatsBuilder {
         super::types::UtcDateTime, #[doc = " Page size."] limit : i64, #[doc =
         " One account id or a comma-separated list of them."] account_id : String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -90,10 +89,9 @@ impl ListChatsBuilder {
         }
         req.query("limit", &self.limit)?;
         req.query("account_id", &self.account_id)?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::ChatList);
+    crate::engine::builder_fns!(json super::types::ChatList);
     crate::engine::paginated!(
         super::types::ChatList, super::types::Chat, cursor, | page | Some(page)
         .and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items

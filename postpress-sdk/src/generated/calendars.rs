@@ -260,7 +260,6 @@ impl ListBuilder {
         " The cursor of the page to read, as returned by the previous page."] cursor :
         String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -275,10 +274,9 @@ impl ListBuilder {
         }
         req.query("limit", &self.limit)?;
         req.query("cursor", &self.cursor)?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::CalendarList);
+    crate::engine::builder_fns!(json super::types::CalendarList);
     crate::engine::paginated!(
         super::types::CalendarList, super::types::Calendar, cursor, | page | Some(page)
         .and_then(| v | v.next_cursor.as_ref().and_then(| x | x.as_ref())).cloned(), |
@@ -307,7 +305,6 @@ impl ListEventsBuilder {
         " The cursor of the page to read, as returned by the previous page."] cursor :
         String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(crate::engine::Method::GET, "/events");
         req.query(
@@ -321,10 +318,9 @@ impl ListEventsBuilder {
         }
         req.query("limit", &self.limit)?;
         req.query("cursor", &self.cursor)?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::CalendarEventList);
+    crate::engine::builder_fns!(json super::types::CalendarEventList);
     crate::engine::paginated!(
         super::types::CalendarEventList, super::types::CalendarEvent, cursor, | page |
         Some(page).and_then(| v | v.next_cursor.as_ref().and_then(| x | x.as_ref()))
@@ -345,8 +341,6 @@ impl CreateEventBuilder {
     crate::engine::optional_setters!(
         #[doc = " The linked account to act through."] account_id : String
     );
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -359,10 +353,9 @@ impl CreateEventBuilder {
         )?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::CalendarEventCreated);
+    crate::engine::builder_fns!(idempotent json super::types::CalendarEventCreated);
 }
 /// Request builder for `GET /calendars/{calendar_id}/events/{event_id}`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -378,7 +371,6 @@ impl GetEventBuilder {
     crate::engine::optional_setters!(
         #[doc = " The linked account to act through."] account_id : String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -390,10 +382,9 @@ impl GetEventBuilder {
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::CalendarEvent);
+    crate::engine::builder_fns!(json super::types::CalendarEvent);
 }
 /// Request builder for `DELETE /calendars/{calendar_id}/events/{event_id}`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -409,7 +400,6 @@ impl DeleteEventBuilder {
     crate::engine::optional_setters!(
         #[doc = " The linked account to act through."] account_id : String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::DELETE,
@@ -421,10 +411,9 @@ impl DeleteEventBuilder {
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::CalendarEventDeleted);
+    crate::engine::builder_fns!(json super::types::CalendarEventDeleted);
 }
 /// Request builder for `PATCH /calendars/{calendar_id}/events/{event_id}`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -441,8 +430,6 @@ impl UpdateEventBuilder {
     crate::engine::optional_setters!(
         #[doc = " The linked account to act through."] account_id : String
     );
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::PATCH,
@@ -456,8 +443,7 @@ impl UpdateEventBuilder {
         )?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::CalendarEventEdited);
+    crate::engine::builder_fns!(idempotent json super::types::CalendarEventEdited);
 }

@@ -333,7 +333,6 @@ impl ListBuilder {
         " The cursor of the page to read, as returned by the previous page."] cursor :
         String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(crate::engine::Method::GET, "/chats");
         req.query("account_id", &self.account_id)?;
@@ -346,10 +345,9 @@ impl ListBuilder {
         }
         req.query("limit", &self.limit)?;
         req.query("cursor", &self.cursor)?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::ChatList);
+    crate::engine::builder_fns!(json super::types::ChatList);
     crate::engine::paginated!(
         super::types::ChatList, super::types::Chat, cursor, | page | Some(page)
         .and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
@@ -364,8 +362,6 @@ pub struct StartBuilder {
     options: crate::engine::RequestOptions,
 }
 impl StartBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(crate::engine::Method::POST, "/chats");
         {
@@ -396,10 +392,9 @@ impl StartBuilder {
             )?;
         }
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::ChatStarted);
+    crate::engine::builder_fns!(idempotent json super::types::ChatStarted);
 }
 /// Request builder for `GET /chats/{chat_id}`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -414,7 +409,6 @@ impl GetBuilder {
     crate::engine::optional_setters!(
         #[doc = " Needed when `chat_id` is a provider id."] account_id : String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -422,10 +416,9 @@ impl GetBuilder {
         );
         req.path_param("chat_id", &self.chat_id)?;
         req.query("account_id", &self.account_id)?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::Chat);
+    crate::engine::builder_fns!(json super::types::Chat);
 }
 /// Request builder for `PATCH /chats/{chat_id}`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -437,8 +430,6 @@ pub struct PerformActionBuilder {
     options: crate::engine::RequestOptions,
 }
 impl PerformActionBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::PATCH,
@@ -447,10 +438,9 @@ impl PerformActionBuilder {
         req.path_param("chat_id", &self.chat_id)?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::ChatPatched);
+    crate::engine::builder_fns!(idempotent json super::types::ChatPatched);
 }
 /// Request builder for `GET /chats/{chat_id}/messages`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -475,7 +465,6 @@ impl ListMessagesBuilder {
         super::types::UtcDateTime, #[doc = " Page size."] limit : i64, #[doc =
         " Keep only messages from this sender."] sender_id : String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -490,10 +479,9 @@ impl ListMessagesBuilder {
         }
         req.query("limit", &self.limit)?;
         req.query("sender_id", &self.sender_id)?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::MessageList);
+    crate::engine::builder_fns!(json super::types::MessageList);
     crate::engine::paginated!(
         super::types::MessageList, super::types::Message, cursor, | page | Some(page)
         .and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
@@ -509,8 +497,6 @@ pub struct SendMessageBuilder {
     options: crate::engine::RequestOptions,
 }
 impl SendMessageBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -535,10 +521,9 @@ impl SendMessageBuilder {
             req.multipart_field("typing_duration", &body.typing_duration)?;
         }
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::MessageSent);
+    crate::engine::builder_fns!(idempotent json super::types::MessageSent);
 }
 /// Request builder for `GET /chats/{chat_id}/attendees`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -549,17 +534,15 @@ pub struct ListAttendeesBuilder {
     options: crate::engine::RequestOptions,
 }
 impl ListAttendeesBuilder {
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
             "/chats/{chat_id}/attendees",
         );
         req.path_param("chat_id", &self.chat_id)?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::ChatAttendeeList);
+    crate::engine::builder_fns!(json super::types::ChatAttendeeList);
 }
 /// Request builder for `GET /chats/{chat_id}/sync`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -570,15 +553,13 @@ pub struct SyncBuilder {
     options: crate::engine::RequestOptions,
 }
 impl SyncBuilder {
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
             "/chats/{chat_id}/sync",
         );
         req.path_param("chat_id", &self.chat_id)?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::ChatHistorySync);
+    crate::engine::builder_fns!(json super::types::ChatHistorySync);
 }

@@ -53,8 +53,6 @@ pub struct CreateDraftBuilder {
     options: crate::engine::RequestOptions,
 }
 impl CreateDraftBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -62,8 +60,7 @@ impl CreateDraftBuilder {
         );
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::DraftCreated);
+    crate::engine::builder_fns!(idempotent json super::types::DraftCreated);
 }

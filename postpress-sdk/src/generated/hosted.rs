@@ -55,8 +55,6 @@ pub struct CreateAuthLinkBuilder {
     options: crate::engine::RequestOptions,
 }
 impl CreateAuthLinkBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -64,8 +62,7 @@ impl CreateAuthLinkBuilder {
         );
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::HostedAuthUrl);
+    crate::engine::builder_fns!(idempotent json super::types::HostedAuthUrl);
 }

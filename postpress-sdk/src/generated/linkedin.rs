@@ -416,8 +416,6 @@ impl SearchBuilder {
         " The cursor of the page to read, as returned by the previous page."] cursor :
         String
     );
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -434,10 +432,9 @@ impl SearchBuilder {
         req.query("cursor", &self.cursor)?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::LinkedinSearchResult);
+    crate::engine::builder_fns!(idempotent json super::types::LinkedinSearchResult);
 }
 /// Request builder for `POST /linkedin/user/{user_id}`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -449,8 +446,6 @@ pub struct PerformUserActionBuilder {
     options: crate::engine::RequestOptions,
 }
 impl PerformUserActionBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -459,10 +454,11 @@ impl PerformUserActionBuilder {
         req.path_param("user_id", &self.user_id)?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::LinkedinPerformActionOnUser);
+    crate::engine::builder_fns!(
+        idempotent json super::types::LinkedinPerformActionOnUser
+    );
 }
 /// Request builder for `GET /linkedin/inmail_balance`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -476,7 +472,6 @@ impl GetInmailBalanceBuilder {
     crate::engine::optional_setters!(
         #[doc = " The linked account to act through."] account_id : String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -486,10 +481,9 @@ impl GetInmailBalanceBuilder {
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::LinkedinInmailBalance);
+    crate::engine::builder_fns!(json super::types::LinkedinInmailBalance);
 }
 /// Request builder for `POST /linkedin/profile/endorse`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -500,8 +494,6 @@ pub struct EndorseSkillBuilder {
     options: crate::engine::RequestOptions,
 }
 impl EndorseSkillBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -509,10 +501,9 @@ impl EndorseSkillBuilder {
         );
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::LinkedinProfileEndorse);
+    crate::engine::builder_fns!(idempotent json super::types::LinkedinProfileEndorse);
 }
 /// Request builder for `POST /linkedin/jobs`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -523,8 +514,6 @@ pub struct CreateJobPostingBuilder {
     options: crate::engine::RequestOptions,
 }
 impl CreateJobPostingBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -532,10 +521,11 @@ impl CreateJobPostingBuilder {
         );
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::LinkedinJobPostingDraftCreated);
+    crate::engine::builder_fns!(
+        idempotent json super::types::LinkedinJobPostingDraftCreated
+    );
 }
 /// Request builder for `PATCH /linkedin/jobs/{job_id}`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -547,8 +537,6 @@ pub struct EditJobPostingBuilder {
     options: crate::engine::RequestOptions,
 }
 impl EditJobPostingBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::PATCH,
@@ -557,10 +545,9 @@ impl EditJobPostingBuilder {
         req.path_param("job_id", &self.job_id)?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::LinkedinJobPostingEdited);
+    crate::engine::builder_fns!(idempotent json super::types::LinkedinJobPostingEdited);
 }
 /// Request builder for `POST /linkedin/jobs/{draft_id}/publish`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -572,8 +559,6 @@ pub struct PublishJobPostingBuilder {
     options: crate::engine::RequestOptions,
 }
 impl PublishJobPostingBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -582,10 +567,9 @@ impl PublishJobPostingBuilder {
         req.path_param("draft_id", &self.draft_id)?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::JobPublishResult);
+    crate::engine::builder_fns!(idempotent json super::types::JobPublishResult);
 }
 /// Request builder for `POST /linkedin/jobs/{draft_id}/checkpoint`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -597,8 +581,6 @@ pub struct SolveJobCheckpointBuilder {
     options: crate::engine::RequestOptions,
 }
 impl SolveJobCheckpointBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -607,10 +589,9 @@ impl SolveJobCheckpointBuilder {
         req.path_param("draft_id", &self.draft_id)?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::JobPublishResult);
+    crate::engine::builder_fns!(idempotent json super::types::JobPublishResult);
 }
 /// Request builder for `GET /linkedin/jobs/{id}/applicants`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -654,7 +635,6 @@ impl ListJobApplicantsBuilder {
         #[doc = " Degrees to exclude; repeat the key for each."] exclude_degree : Vec <
         String >
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -720,10 +700,9 @@ impl ListJobApplicantsBuilder {
         req.query("max_years_in_position", &self.max_years_in_position)?;
         req.query("include_degree", &self.include_degree)?;
         req.query("exclude_degree", &self.exclude_degree)?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::LinkedinJobApplicantList);
+    crate::engine::builder_fns!(json super::types::LinkedinJobApplicantList);
     crate::engine::paginated!(
         super::types::LinkedinJobApplicantList, super::types::LinkedinJobApplicant,
         cursor, | page | Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page |
@@ -743,7 +722,6 @@ impl GetJobApplicantBuilder {
     crate::engine::optional_setters!(
         #[doc = " The linked account to act through."] account_id : String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -754,8 +732,7 @@ impl GetJobApplicantBuilder {
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::LinkedinJobApplicant);
+    crate::engine::builder_fns!(json super::types::LinkedinJobApplicant);
 }

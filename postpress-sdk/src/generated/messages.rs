@@ -211,7 +211,6 @@ impl ListBuilder {
         " Keep only messages from this sender."] sender_id : String, #[doc =
         " Restrict to one linked account."] account_id : String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -226,10 +225,9 @@ impl ListBuilder {
         req.query("limit", &self.limit)?;
         req.query("sender_id", &self.sender_id)?;
         req.query("account_id", &self.account_id)?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::MessageList);
+    crate::engine::builder_fns!(json super::types::MessageList);
     crate::engine::paginated!(
         super::types::MessageList, super::types::Message, cursor, | page | Some(page)
         .and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
@@ -244,17 +242,15 @@ pub struct GetBuilder {
     options: crate::engine::RequestOptions,
 }
 impl GetBuilder {
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
             "/messages/{message_id}",
         );
         req.path_param("message_id", &self.message_id)?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::Message);
+    crate::engine::builder_fns!(json super::types::Message);
 }
 /// Request builder for `DELETE /messages/{message_id}`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -265,17 +261,15 @@ pub struct DeleteBuilder {
     options: crate::engine::RequestOptions,
 }
 impl DeleteBuilder {
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::DELETE,
             "/messages/{message_id}",
         );
         req.path_param("message_id", &self.message_id)?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::MessageDeleted);
+    crate::engine::builder_fns!(json super::types::MessageDeleted);
 }
 /// Request builder for `POST /messages/{message_id}/reaction`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -287,8 +281,6 @@ pub struct AddReactionBuilder {
     options: crate::engine::RequestOptions,
 }
 impl AddReactionBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -297,10 +289,9 @@ impl AddReactionBuilder {
         req.path_param("message_id", &self.message_id)?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::MessageReactionAdded);
+    crate::engine::builder_fns!(idempotent json super::types::MessageReactionAdded);
 }
 /// Request builder for `POST /messages/{message_id}/forward`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -312,8 +303,6 @@ pub struct ForwardBuilder {
     options: crate::engine::RequestOptions,
 }
 impl ForwardBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -322,8 +311,7 @@ impl ForwardBuilder {
         req.path_param("message_id", &self.message_id)?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::MessageForwarded);
+    crate::engine::builder_fns!(idempotent json super::types::MessageForwarded);
 }

@@ -163,8 +163,6 @@ pub struct CreateBuilder {
     options: crate::engine::RequestOptions,
 }
 impl CreateBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(crate::engine::Method::POST, "/posts");
         {
@@ -187,10 +185,9 @@ impl CreateBuilder {
             req.multipart_field("location", &body.location)?;
         }
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::PostCreated);
+    crate::engine::builder_fns!(idempotent json super::types::PostCreated);
 }
 /// Request builder for `GET /posts/{post_id}`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -205,7 +202,6 @@ impl GetBuilder {
     crate::engine::optional_setters!(
         #[doc = " The linked account to act through."] account_id : String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -216,10 +212,9 @@ impl GetBuilder {
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::Post);
+    crate::engine::builder_fns!(json super::types::Post);
 }
 /// Request builder for `POST /posts/reaction`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -230,8 +225,6 @@ pub struct AddReactionBuilder {
     options: crate::engine::RequestOptions,
 }
 impl AddReactionBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -239,10 +232,9 @@ impl AddReactionBuilder {
         );
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::ReactionAdded);
+    crate::engine::builder_fns!(idempotent json super::types::ReactionAdded);
 }
 /// Request builder for `GET /posts/{post_id}/reactions`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -264,7 +256,6 @@ impl ListReactionsBuilder {
         #[doc = " List the reactions on this comment instead of the post."] comment_id :
         String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -278,10 +269,9 @@ impl ListReactionsBuilder {
         }
         req.query("limit", &self.limit)?;
         req.query("comment_id", &self.comment_id)?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::PostReactionPage);
+    crate::engine::builder_fns!(json super::types::PostReactionPage);
     crate::engine::paginated!(
         super::types::PostReactionPage, super::types::PostReaction, cursor, | page |
         Some(page).map(| v | & v.paging).and_then(| v | v.cursor.as_ref()).cloned(), |

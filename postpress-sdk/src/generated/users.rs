@@ -515,7 +515,6 @@ impl GetProfileBuilder {
         " Tell the person about the profile visit."] notify : bool, #[doc =
         " The linked account to act through."] account_id : String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -529,10 +528,9 @@ impl GetProfileBuilder {
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::UserProfile);
+    crate::engine::builder_fns!(json super::types::UserProfile);
 }
 /// Request builder for `GET /users/me`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -546,7 +544,6 @@ impl GetOwnProfileBuilder {
     crate::engine::optional_setters!(
         #[doc = " The linked account to act through."] account_id : String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -556,10 +553,9 @@ impl GetOwnProfileBuilder {
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::AccountOwnerProfile);
+    crate::engine::builder_fns!(json super::types::AccountOwnerProfile);
 }
 /// Request builder for `PATCH /users/me/edit`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -570,8 +566,6 @@ pub struct EditOwnProfileBuilder {
     options: crate::engine::RequestOptions,
 }
 impl EditOwnProfileBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::PATCH,
@@ -621,10 +615,9 @@ impl EditOwnProfileBuilder {
             )?;
         }
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::ProfileEdited);
+    crate::engine::builder_fns!(idempotent json super::types::ProfileEdited);
 }
 /// Request builder for `GET /users/{identifier}/posts`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -645,7 +638,6 @@ impl ListPostsBuilder {
         " Set when the identifier is a LinkedIn company."] is_company : bool, #[doc =
         " The linked account to act through."] account_id : String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -662,10 +654,9 @@ impl ListPostsBuilder {
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::PostList);
+    crate::engine::builder_fns!(json super::types::PostList);
     crate::engine::paginated!(
         super::types::PostList, super::types::Post, cursor, | page | Some(page)
         .and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
@@ -688,7 +679,6 @@ impl ListReactionsBuilder {
         cursor : String, #[doc = " Page size."] limit : i64, #[doc =
         " The linked account to act through."] account_id : String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -704,10 +694,9 @@ impl ListReactionsBuilder {
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::PostReactionList);
+    crate::engine::builder_fns!(json super::types::PostReactionList);
     crate::engine::paginated!(
         super::types::PostReactionList, super::types::PostReaction, cursor, | page |
         Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
@@ -731,7 +720,6 @@ impl ListRelationsBuilder {
         : String, #[doc = " Page size."] limit : i64, #[doc =
         " The linked account to act through."] account_id : String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -752,10 +740,9 @@ impl ListRelationsBuilder {
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::UserRelationsList);
+    crate::engine::builder_fns!(json super::types::UserRelationsList);
     crate::engine::paginated!(
         super::types::UserRelationsList, super::types::UserRelation, cursor, | page |
         Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
@@ -781,7 +768,6 @@ impl ListFollowersBuilder {
         String, #[doc = " Page size; at most 100 on LinkedIn and 200 on Instagram."]
         limit : i64, #[doc = " The linked account to act through."] account_id : String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -797,10 +783,9 @@ impl ListFollowersBuilder {
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::UserFollowersList);
+    crate::engine::builder_fns!(json super::types::UserFollowersList);
     crate::engine::paginated!(
         super::types::UserFollowersList, super::types::UserFollower, cursor, | page |
         Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
@@ -824,7 +809,6 @@ impl ListFollowingBuilder {
         String, #[doc = " Page size."] limit : i64, #[doc =
         " The linked account to act through."] account_id : String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -845,10 +829,9 @@ impl ListFollowingBuilder {
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::UserRelationsList);
+    crate::engine::builder_fns!(json super::types::UserRelationsList);
     crate::engine::paginated!(
         super::types::UserRelationsList, super::types::UserRelation, cursor, | page |
         Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
@@ -863,8 +846,6 @@ pub struct SendInvitationBuilder {
     options: crate::engine::RequestOptions,
 }
 impl SendInvitationBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -872,10 +853,9 @@ impl SendInvitationBuilder {
         );
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::UserInvitationSent);
+    crate::engine::builder_fns!(idempotent json super::types::UserInvitationSent);
 }
 /// Request builder for `GET /users/invite/sent`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -893,7 +873,6 @@ impl ListSentInvitationsBuilder {
         cursor : String, #[doc = " Page size."] limit : i64, #[doc =
         " The linked account to act through."] account_id : String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -908,10 +887,9 @@ impl ListSentInvitationsBuilder {
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::InvitationSentList);
+    crate::engine::builder_fns!(json super::types::InvitationSentList);
     crate::engine::paginated!(
         super::types::InvitationSentList, super::types::InvitationBase, cursor, | page |
         Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
@@ -930,7 +908,6 @@ impl CancelInvitationBuilder {
     crate::engine::optional_setters!(
         #[doc = " The linked account to act through."] account_id : String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::DELETE,
@@ -941,10 +918,9 @@ impl CancelInvitationBuilder {
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::InvitationCanceled);
+    crate::engine::builder_fns!(json super::types::InvitationCanceled);
 }
 /// Request builder for `GET /users/invite/received`: set `.account_id(..)` (required: left unset, `send` fails with `Error::InvalidRequest` before anything is sent) and any optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -962,7 +938,6 @@ impl ListReceivedInvitationsBuilder {
         cursor : String, #[doc = " Page size."] limit : i64, #[doc =
         " The linked account to act through."] account_id : String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -977,10 +952,9 @@ impl ListReceivedInvitationsBuilder {
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
         )?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::InvitationReceivedList);
+    crate::engine::builder_fns!(json super::types::InvitationReceivedList);
     crate::engine::paginated!(
         super::types::InvitationReceivedList, super::types::InvitationBase, cursor, |
         page | Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
@@ -996,8 +970,6 @@ pub struct HandleInvitationBuilder {
     options: crate::engine::RequestOptions,
 }
 impl HandleInvitationBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -1006,8 +978,7 @@ impl HandleInvitationBuilder {
         req.path_param("invitation_id", &self.invitation_id)?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::UserInvitationHandled);
+    crate::engine::builder_fns!(idempotent json super::types::UserInvitationHandled);
 }

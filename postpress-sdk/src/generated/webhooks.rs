@@ -132,7 +132,6 @@ impl ListBuilder {
         " The cursor of the page to read, as returned by the previous page."] cursor :
         String
     );
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::GET,
@@ -143,10 +142,9 @@ impl ListBuilder {
         }
         req.query("limit", &self.limit)?;
         req.query("cursor", &self.cursor)?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::WebhookList);
+    crate::engine::builder_fns!(json super::types::WebhookList);
     crate::engine::paginated!(
         super::types::WebhookList, super::types::Webhook, cursor, | page | Some(page)
         .and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
@@ -161,8 +159,6 @@ pub struct CreateBuilder {
     options: crate::engine::RequestOptions,
 }
 impl CreateBuilder {
-    crate::engine::idempotency_key_setter!();
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::POST,
@@ -170,10 +166,9 @@ impl CreateBuilder {
         );
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::WebhookCreated);
+    crate::engine::builder_fns!(idempotent json super::types::WebhookCreated);
 }
 /// Request builder for `DELETE /webhooks/{id}`: set optional inputs, then call `.send().await`.
 #[derive(Debug, Clone)]
@@ -184,15 +179,13 @@ pub struct DeleteBuilder {
     options: crate::engine::RequestOptions,
 }
 impl DeleteBuilder {
-    crate::engine::request_option_setters!();
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::new(
             crate::engine::Method::DELETE,
             "/webhooks/{id}",
         );
         req.path_param("id", &self.id)?;
-        req.options(self.options.clone());
-        Ok(req)
+        Ok(req.with_options(self.options.clone()))
     }
-    crate::engine::send_fns!(json super::types::WebhookDeleted);
+    crate::engine::builder_fns!(json super::types::WebhookDeleted);
 }
