@@ -53,23 +53,29 @@ where
 
 /// [`pages`] for a generated request builder: `send` loads one page, `set_cursor` points the
 /// builder at a cursor, `next_cursor` reads the next one from a page. The one async block is
-/// here, so generated builders carry none of their own.
+/// here, so generated builders carry none of their own. The three come as closures of their
+/// own types rather than `fn` pointers, so that nothing of them is compiled with the library
+/// unless a program reads the pages.
 #[doc(hidden)]
-pub fn builder_pages<B, P, Fut>(
+pub fn builder_pages<B, P, Fut, Send, SetCursor, NextCursor>(
     builder: B,
-    send: fn(B) -> Fut,
-    set_cursor: fn(&mut B, String),
-    next_cursor: fn(&P) -> Option<String>,
+    send: Send,
+    set_cursor: SetCursor,
+    next_cursor: NextCursor,
 ) -> impl Stream<Item = Result<P>>
 where
     B: Clone,
     Fut: Future<Output = Result<P>>,
+    Send: Fn(B) -> Fut,
+    SetCursor: Fn(&mut B, String),
+    NextCursor: Fn(&P) -> Option<String> + Clone,
 {
     pages(builder, move |mut builder: B, cursor: Option<String>| {
         if let Some(cursor) = cursor {
             set_cursor(&mut builder, cursor);
         }
         let page = send(builder);
+        let next_cursor = next_cursor.clone();
         async move {
             let page = page.await?;
             let next = next_cursor(&page);
@@ -81,7 +87,7 @@ where
 /// Flattens a stream of pages into a stream of items.
 pub fn items<P, I>(
     pages: impl Stream<Item = Result<P>>,
-    into_items: fn(P) -> Vec<I>,
+    into_items: impl Fn(P) -> Vec<I>,
 ) -> impl Stream<Item = Result<I>> {
     pages
         .map_ok(move |page| stream::iter(into_items(page).into_iter().map(Ok)))
