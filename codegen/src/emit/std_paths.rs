@@ -43,7 +43,10 @@ const KEYWORDS: &[&str] = &[
 /// `tokens` with every shortenable standard path spelled by its prelude name.
 pub(super) fn shorten(tokens: TokenStream) -> TokenStream {
     let mut defined = HashSet::new();
-    collect_defined(tokens.clone(), &mut defined);
+    // A glob import (`use x::*;`) may bring in any name: such a file is left as it is.
+    if collect_defined(tokens.clone(), &mut defined) == Globs::Present {
+        return tokens;
+    }
     let usable: Vec<(&[&str], &str)> = SHORT
         .iter()
         .filter(|(_, short)| !defined.contains(*short))
@@ -55,9 +58,19 @@ pub(super) fn shorten(tokens: TokenStream) -> TokenStream {
     rewrite(tokens, &usable)
 }
 
+/// Whether a `use` item of the tokens imports with `*`.
+#[derive(Debug, PartialEq, Eq)]
+enum Globs {
+    Present,
+    Absent,
+}
+
 /// Every identifier the tokens define (after a defining keyword) or import (anywhere in a
-/// `use` item, up to its `;`), at any depth.
-fn collect_defined(tokens: TokenStream, out: &mut HashSet<String>) {
+/// `use` item, up to its `;`), at any depth; and whether any `use` imports with `*`. Generic
+/// parameters are not collected: emitters name them `S`, `D`, `__A` and the like, never after
+/// a prelude item.
+fn collect_defined(tokens: TokenStream, out: &mut HashSet<String>) -> Globs {
+    let mut globs = Globs::Absent;
     let mut in_use = false;
     let mut after_keyword = false;
     for tt in tokens {
@@ -74,35 +87,47 @@ fn collect_defined(tokens: TokenStream, out: &mut HashSet<String>) {
                 }
             }
             TokenTree::Group(group) => {
-                if in_use {
-                    collect_all(group.stream(), out);
+                let inner = if in_use {
+                    collect_all(group.stream(), out)
                 } else {
-                    collect_defined(group.stream(), out);
+                    collect_defined(group.stream(), out)
+                };
+                if inner == Globs::Present {
+                    globs = Globs::Present;
                 }
                 after_keyword = false;
             }
             TokenTree::Punct(punct) => {
-                if punct.as_char() == ';' {
-                    in_use = false;
+                match punct.as_char() {
+                    ';' => in_use = false,
+                    '*' if in_use => globs = Globs::Present,
+                    _ => {}
                 }
                 after_keyword = false;
             }
             TokenTree::Literal(_) => after_keyword = false,
         }
     }
+    globs
 }
 
-/// Every identifier in `tokens` (the inside of a `use` tree's braces).
-fn collect_all(tokens: TokenStream, out: &mut HashSet<String>) {
+/// Every identifier in `tokens` (the inside of a `use` tree's braces), and whether a `*`
+/// is among them.
+fn collect_all(tokens: TokenStream, out: &mut HashSet<String>) -> Globs {
+    let mut globs = Globs::Absent;
     for tt in tokens {
         match tt {
             TokenTree::Ident(ident) => {
                 out.insert(ident.to_string());
             }
-            TokenTree::Group(group) => collect_all(group.stream(), out),
+            TokenTree::Group(group) if collect_all(group.stream(), out) == Globs::Present => {
+                globs = Globs::Present;
+            }
+            TokenTree::Punct(punct) if punct.as_char() == '*' => globs = Globs::Present,
             _ => {}
         }
     }
+    globs
 }
 
 fn rewrite(tokens: TokenStream, usable: &[(&[&str], &str)]) -> TokenStream {
@@ -217,6 +242,20 @@ mod tests {
         assert!(out.contains(":: std :: result :: Result < u8"), "{out}");
         // `Ok` is not imported, so the variant is spelled short.
         assert!(out.contains("{ Ok (1) }"), "{out}");
+    }
+
+    #[test]
+    fn a_file_with_a_glob_import_is_left_as_it_is() {
+        let tokens = quote! {
+            use super::{types::*, Other};
+            fn f() -> ::std::option::Option<u8> { ::std::option::Option::None }
+        };
+        assert_eq!(text(tokens.clone()), tokens.to_string());
+        let plain = quote! {
+            use super::*;
+            fn f(x: &::std::string::String) -> usize { x.len() * 2 }
+        };
+        assert_eq!(text(plain.clone()), plain.to_string());
     }
 
     #[test]

@@ -360,7 +360,9 @@ fn shared_accessors(name: &proc_macro2::Ident, t: &Tagged) -> TokenStream {
                 _ => "opt",
             }
         );
-        let wire = f.wire.replace('`', "'");
+        // One line of inline code in the accessor's doc: no line breaks, controls or backticks
+        // (a wire name is document text).
+        let wire = docs::clean(&f.wire).replace('\n', " ").replace('`', "'");
         quote!(#ident: #inner = #wire #mode)
     });
     quote! {

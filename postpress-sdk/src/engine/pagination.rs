@@ -57,16 +57,16 @@ where
 /// own types rather than `fn` pointers, so that nothing of them is compiled with the library
 /// unless a program reads the pages.
 #[doc(hidden)]
-pub fn builder_pages<B, P, Fut, Send, SetCursor, NextCursor>(
+pub fn builder_pages<B, P, Fut, SendPage, SetCursor, NextCursor>(
     builder: B,
-    send: Send,
+    send: SendPage,
     set_cursor: SetCursor,
     next_cursor: NextCursor,
 ) -> impl Stream<Item = Result<P>>
 where
     B: Clone,
     Fut: Future<Output = Result<P>>,
-    Send: Fn(B) -> Fut,
+    SendPage: Fn(B) -> Fut,
     SetCursor: Fn(&mut B, String),
     NextCursor: Fn(&P) -> Option<String> + Clone,
 {
