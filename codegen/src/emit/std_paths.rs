@@ -44,7 +44,7 @@ const KEYWORDS: &[&str] = &[
 pub(super) fn shorten(tokens: TokenStream) -> TokenStream {
     let mut defined = HashSet::new();
     // A glob import (`use x::*;`) may bring in any name: such a file is left as it is.
-    if collect_defined(tokens.clone(), &mut defined) == Globs::Present {
+    if collect_defined(tokens.clone(), &mut defined, false) == Globs::Present {
         return tokens;
     }
     let usable: Vec<(&[&str], &str)> = SHORT
@@ -66,12 +66,13 @@ enum Globs {
 }
 
 /// Every identifier the tokens define (after a defining keyword) or import (anywhere in a
-/// `use` item, up to its `;`), at any depth; and whether any `use` imports with `*`. Generic
-/// parameters are not collected: emitters name them `S`, `D`, `__A` and the like, never after
-/// a prelude item.
-fn collect_defined(tokens: TokenStream, out: &mut HashSet<String>) -> Globs {
+/// `use` item, up to its `;`), at any depth; and whether any `use` imports with `*`.
+/// `inside_use` is set for the inside of a `use` tree's braces, where every identifier is an
+/// imported name. Generic parameters are not collected: emitters name them `S`, `D`, `__A`
+/// and the like, never after a prelude item.
+fn collect_defined(tokens: TokenStream, out: &mut HashSet<String>, inside_use: bool) -> Globs {
     let mut globs = Globs::Absent;
-    let mut in_use = false;
+    let mut in_use = inside_use;
     let mut after_keyword = false;
     for tt in tokens {
         match tt {
@@ -87,44 +88,20 @@ fn collect_defined(tokens: TokenStream, out: &mut HashSet<String>) -> Globs {
                 }
             }
             TokenTree::Group(group) => {
-                let inner = if in_use {
-                    collect_all(group.stream(), out)
-                } else {
-                    collect_defined(group.stream(), out)
-                };
-                if inner == Globs::Present {
+                if collect_defined(group.stream(), out, in_use) == Globs::Present {
                     globs = Globs::Present;
                 }
                 after_keyword = false;
             }
             TokenTree::Punct(punct) => {
                 match punct.as_char() {
-                    ';' => in_use = false,
+                    ';' => in_use = inside_use,
                     '*' if in_use => globs = Globs::Present,
                     _ => {}
                 }
                 after_keyword = false;
             }
             TokenTree::Literal(_) => after_keyword = false,
-        }
-    }
-    globs
-}
-
-/// Every identifier in `tokens` (the inside of a `use` tree's braces), and whether a `*`
-/// is among them.
-fn collect_all(tokens: TokenStream, out: &mut HashSet<String>) -> Globs {
-    let mut globs = Globs::Absent;
-    for tt in tokens {
-        match tt {
-            TokenTree::Ident(ident) => {
-                out.insert(ident.to_string());
-            }
-            TokenTree::Group(group) if collect_all(group.stream(), out) == Globs::Present => {
-                globs = Globs::Present;
-            }
-            TokenTree::Punct(punct) if punct.as_char() == '*' => globs = Globs::Present,
-            _ => {}
         }
     }
     globs
@@ -137,12 +114,15 @@ fn rewrite(tokens: TokenStream, usable: &[(&[&str], &str)]) -> TokenStream {
     while i < trees.len() {
         // `::std::…` starts a path unless a path segment comes before it (`crate::std::…`);
         // after punctuation (`->`, `<`, `(`, `,`) or a keyword (`impl`, `dyn`, `as`) it is a
-        // path of its own.
-        let starts_path = match out.last() {
+        // path of its own. Only a `:` can begin one, so other tokens skip the checks.
+        let starts_path = || match out.last() {
             Some(TokenTree::Ident(ident)) => KEYWORDS.contains(&ident.to_string().as_str()),
             _ => true,
         };
-        if starts_path && let Some((len, short)) = match_path(&trees[i..], usable) {
+        if is_colon(&trees[i], Spacing::Joint)
+            && starts_path()
+            && let Some((len, short)) = match_path(&trees[i..], usable)
+        {
             out.push(TokenTree::Ident(proc_macro2::Ident::new(
                 short,
                 trees[i + 1].span(),

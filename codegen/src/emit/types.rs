@@ -123,20 +123,27 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
 /// generated crate costs to check; BENCHMARKS.md), then `new(required…)` and a setter per
 /// other field (one line per field instead of a documented method each). Empty constructor
 /// sections are left out.
+/// How a field is held and treated on the wire, as the engine's macros name it: `req`
+/// (plain, required), `nullable` (required, `Option`), `opt` (optional, `Option`), `double`
+/// (optional and nullable, `Option<Option<_>>`).
+fn field_mode(f: &Field) -> proc_macro2::Ident {
+    format_ident!(
+        "{}",
+        match (f.required, f.nullable) {
+            (true, false) => "req",
+            (true, true) => "nullable",
+            (false, false) => "opt",
+            (false, true) => "double",
+        }
+    )
+}
+
 fn object_impls(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let fields = s.fields.iter().enumerate().map(|(i, f)| {
         let index = proc_macro2::Literal::usize_unsuffixed(i);
         let ident = format_ident!("{}", f.ident);
         let wire = &f.wire;
-        let mode = format_ident!(
-            "{}",
-            match (f.required, f.nullable) {
-                (true, false) => "req",
-                (true, true) => "nullable",
-                (false, false) => "opt",
-                (false, true) => "double",
-            }
-        );
+        let mode = field_mode(f);
         quote!(#index #ident: #wire #mode)
     });
     let extra = s
@@ -350,16 +357,8 @@ fn shared_accessors(name: &proc_macro2::Ident, t: &Tagged) -> TokenStream {
     let fields = t.shared.iter().map(|f| {
         let ident = format_ident!("{}", f.ident);
         let inner = rust_type(&f.ty, Scope::Types, false);
-        // Mirrors the field's wrapping (see `emit_struct`): plain, `Option`, or the
-        // optional-and-nullable `Option<Option<_>>`.
-        let mode = format_ident!(
-            "{}",
-            match (f.required, f.nullable) {
-                (true, false) => "req",
-                (false, true) => "double",
-                _ => "opt",
-            }
-        );
+        // Mirrors the field's wrapping (see `emit_struct`).
+        let mode = field_mode(f);
         // One line of inline code in the accessor's doc: no line breaks, controls or backticks
         // (a wire name is document text).
         let wire = docs::clean(&f.wire).replace('\n', " ").replace('`', "'");

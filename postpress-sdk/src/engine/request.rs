@@ -312,7 +312,7 @@ impl Request {
 
     /// The request with these per-request options: how a generated builder's `build` ends.
     pub fn with_options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
+        self.options(options);
         self
     }
 }

@@ -154,8 +154,9 @@ macro_rules! __paginated {
 pub use crate::__paginated as paginated;
 
 /// A tagged union's accessors for the fields every known variant shares: for each, its type,
-/// its wire name (for the accessor's documentation) and how the variants hold it (`req`:
-/// always there; `opt`: an `Option`; `double`: an `Option<Option<_>>`), read as `Option<&T>`,
+/// its wire name (for the accessor's documentation) and how the variants hold it, as in
+/// [`json_object!`](crate::engine::json_object) (`req`: always there; `opt` or `nullable`: an
+/// `Option`; `double`: an `Option<Option<_>>`), read as `Option<&T>`,
 /// `None` for the fallback variant.
 #[doc(hidden)]
 #[macro_export]
@@ -187,11 +188,11 @@ macro_rules! __shared_accessors {
     (@read req $value:expr) => {
         ::std::option::Option::Some(&$value)
     };
-    (@read opt $value:expr) => {
-        ::std::option::Option::as_ref(&$value)
-    };
     (@read double $value:expr) => {
         ::std::option::Option::as_ref(&$value).and_then(::std::option::Option::as_ref)
+    };
+    (@read $mode:ident $value:expr) => {
+        ::std::option::Option::as_ref(&$value)
     };
 }
 
@@ -357,11 +358,13 @@ mod tests {
         name: String,
         nickname: Option<String>,
         owner: Option<Option<String>>,
+        note: Option<String>,
     }
     struct Dog {
         name: String,
         nickname: Option<String>,
         owner: Option<Option<String>>,
+        note: Option<String>,
     }
     enum Pet {
         Cat(Cat),
@@ -372,6 +375,7 @@ mod tests {
         name: String = "name" req,
         nickname: String = "nickname" opt,
         owner: String = "owner" double,
+        note: String = "note" nullable,
     });
 
     #[test]
@@ -380,6 +384,7 @@ mod tests {
             name: "Tom".into(),
             nickname: None,
             owner: Some(None),
+            note: None,
         });
         assert_eq!(cat.name().map(String::as_str), Some("Tom"));
         assert_eq!(cat.nickname(), None);
@@ -388,9 +393,12 @@ mod tests {
             name: "Rex".into(),
             nickname: Some("R".into()),
             owner: Some(Some("Ann".into())),
+            note: Some("good".into()),
         });
         assert_eq!(dog.nickname().map(String::as_str), Some("R"));
         assert_eq!(dog.owner().map(String::as_str), Some("Ann"));
+        assert_eq!(dog.note().map(String::as_str), Some("good"));
+        assert_eq!(cat.note(), None);
         let other = Pet::Other(());
         assert_eq!(
             (other.name(), other.nickname(), other.owner()),
