@@ -8,11 +8,10 @@
 
 use super::docs;
 use super::features;
-use super::operations::style_tokens;
 use super::rust_type::{Scope, rust_type};
-use crate::ir::{BodyKind, Model, Operation, Param, ParamLocation, Status, Success, Ty};
+use crate::ir::{BodyKind, Model, Operation, ParamLocation, Status, Success, Ty};
 use heck::ToPascalCase;
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 /// The file, its module declared as `#[cfg(feature = "mock")] pub mod mock;`.
@@ -105,11 +104,12 @@ fn operation_table(model: &Model) -> TokenStream {
         let id = operation_id(model, op);
         let method = op.http_method.as_str();
         let path = &op.path;
-        quote!(crate::engine::mock::Operation { id: #id, method: #method, path: #path },)
+        quote!(Operation::new(#id, #method, #path),)
     });
     quote! {
+        use crate::engine::mock::Operation;
         /// The document's operations, in document order.
-        static OPERATIONS: &[crate::engine::mock::Operation] = &[#(#rows)*];
+        static OPERATIONS: &[Operation] = &[#(#rows)*];
     }
 }
 
@@ -153,26 +153,15 @@ fn emit_group(model: &Model, gi: usize, split: bool) -> TokenStream {
     };
     let module = format_ident!("{}", group.module);
     let stubs = stubs_type(&group.type_name);
+    let group_name = bare(&group.module);
     let ops: Vec<&Operation> = model.operations.iter().filter(|o| o.group == gi).collect();
     let makers = ops.iter().map(|op| {
         let cfg = features::operation_cfg(model, op, split);
         let method = format_ident!("{}", op.method);
         let stub = stub_type(op);
-        let index = table_index(model, op);
-        let doc = docs::attrs(&[format!(
-            "A stub of `{} {}`, as `client.{}().{}(..)` calls it.",
-            op.http_method,
-            op.path.replace('`', "'"),
-            bare(&group.module),
-            bare(&op.method)
-        )]);
-        quote! {
-            #doc
-            #cfg
-            pub fn #method(&self) -> #stub {
-                #stub { handle: self.server.stub(&super::OPERATIONS[#index]) }
-            }
-        }
+        let row = Literal::usize_unsuffixed(table_index(model, op));
+        let what = what(op);
+        quote!(#cfg #method(#stub, #row, #what))
     });
     let items = ops.iter().map(|op| {
         gated(
@@ -181,11 +170,6 @@ fn emit_group(model: &Model, gi: usize, split: bool) -> TokenStream {
         )
     });
     let group_cfg = features::group_cfg(model, gi, split);
-    let doc = docs::attrs(&[format!(
-        "Stubs of the `{}` operations; get one with `mock.{}()`.",
-        group.module,
-        bare(&group.module)
-    )]);
     let module_doc = docs::inner_attrs(&[format!(
         "Typed stubs and recorded calls of the `{}` operations.",
         group.module
@@ -194,18 +178,16 @@ fn emit_group(model: &Model, gi: usize, split: bool) -> TokenStream {
         #group_cfg
         pub mod #module {
             #module_doc
-            use super::RecordedRequest;
-            #doc
-            #[derive(Debug, Clone, Copy)]
-            pub struct #stubs<'a> {
-                pub(super) server: &'a crate::engine::mock::StubServer,
-            }
-            impl #stubs<'_> {
-                #(#makers)*
-            }
+            crate::engine::mock::group_stubs!(#stubs, #group_name { #(#makers),* });
             #(#items)*
         }
     }
+}
+
+/// `GET /path`, as the stubs' docs name an operation (backticks in the path would end the
+/// code span they are quoted in).
+fn what(op: &Operation) -> String {
+    format!("{} {}", op.http_method, op.path.replace('`', "'"))
 }
 
 /// `items` with `cfg` put on each of them (nothing to do when `cfg` is empty).
@@ -224,61 +206,46 @@ fn gated(cfg: &TokenStream, items: TokenStream) -> TokenStream {
     }
 }
 
+/// One operation's stub and recorded call: the engine's `operation_stub!` with a section
+/// per common shape, and plain methods for the rare ones (a response enum, error bodies
+/// that differ by status).
 fn emit_operation(model: &Model, op: &Operation) -> TokenStream {
     let stub = stub_type(op);
     let call = call_type(op);
-    let what = format!("`{} {}`", op.http_method, op.path.replace('`', "'"));
-    let stub_doc = docs::attrs(&[format!(
-        "A stub of {what} (operation `{}`). Each answer-setting call appends to its sequence \
-         of answers; the last one repeats.",
-        operation_id(model, op)
-    )]);
-    let call_doc = docs::attrs(&[format!(
-        "A call of {what} the mock answered: the recorded request (its methods through \
-         `Deref`), and its body decoded."
-    )]);
-    let returns = returns_fn(model, op);
-    let by_status = error_fns(op);
-    let params = op.params.iter().filter_map(param_fn);
-    let pages = pages_fn(op);
-    let body = body_fn(op);
+    let what = what(op);
+    let id = operation_id(model, op);
+    let mut sections: Vec<TokenStream> = Vec::new();
+    let mut rare: Vec<TokenStream> = Vec::new();
+    if op.response_enum.is_some() {
+        rare.push(enum_returns_fn(model, op));
+    } else if let Some(returns) = returns_section(op) {
+        sections.push(returns);
+    }
+    match error_section(op) {
+        Errors::None => {}
+        Errors::Shared(section) => sections.push(section),
+        Errors::ByStatus(fns) => rare.extend(fns),
+    }
+    let path: Vec<TokenStream> = params(op, ParamLocation::Path).collect();
+    if !path.is_empty() {
+        sections.push(quote!(path(#(#path),*)));
+    }
+    let query: Vec<TokenStream> = params(op, ParamLocation::Query).collect();
+    if !query.is_empty() {
+        sections.push(quote!(query(#(#query);*)));
+    }
+    sections.extend(pages_section(op));
+    sections.extend(body_section(op));
+    let extra = (!rare.is_empty()).then(|| {
+        quote! {
+            impl #stub {
+                #(#rare)*
+            }
+        }
+    });
     quote! {
-        #stub_doc
-        #[derive(Debug, Clone)]
-        pub struct #stub {
-            handle: crate::engine::mock::StubHandle,
-        }
-        impl super::Stub for #stub {
-            type Call = #call;
-            fn handle(&self) -> &crate::engine::mock::StubHandle {
-                &self.handle
-            }
-        }
-        impl #stub {
-            #returns
-            #(#by_status)*
-            #(#params)*
-            #pages
-        }
-        #call_doc
-        #[derive(Debug, Clone)]
-        pub struct #call {
-            request: RecordedRequest,
-        }
-        impl ::std::convert::From<RecordedRequest> for #call {
-            fn from(request: RecordedRequest) -> Self {
-                Self { request }
-            }
-        }
-        impl ::std::ops::Deref for #call {
-            type Target = RecordedRequest;
-            fn deref(&self) -> &RecordedRequest {
-                &self.request
-            }
-        }
-        impl #call {
-            #body
-        }
+        crate::engine::mock::operation_stub!(#stub, #call, #what, #id #(, #sections)*);
+        #extra
     }
 }
 
@@ -306,77 +273,68 @@ fn success_reply(body: &Success, code: u16) -> TokenStream {
     }
 }
 
-/// The argument a success body is passed as, or `None` when there is no body.
-fn success_arg(body: &Success) -> Option<TokenStream> {
-    match body {
+/// `returns(..)`: `.returns(..)` with the one success response, by the kind of its body.
+fn returns_section(op: &Operation) -> Option<TokenStream> {
+    let case = op.success.first()?;
+    let code = Literal::u16_unsuffixed(success_code(op, case.status));
+    Some(match &case.body {
         Success::Json(ty) => {
             let ty = rust_type(ty, Scope::Group, false);
-            Some(quote!(body: impl ::std::convert::Into<#ty>))
+            quote!(returns(json #code, #ty))
         }
-        Success::Text => Some(quote!(body: impl ::std::convert::Into<::std::string::String>)),
-        Success::Binary => Some(quote!(body: impl ::std::convert::Into<crate::engine::Bytes>)),
-        Success::Empty => None,
+        Success::Text => quote!(returns(text #code)),
+        Success::Binary => quote!(returns(binary #code)),
+        Success::Empty => quote!(returns(empty #code)),
+    })
+}
+
+/// `.returns(response)` for an operation with several success responses: the response
+/// enum's variant picks the status.
+fn enum_returns_fn(model: &Model, op: &Operation) -> TokenStream {
+    let Some(e) = &op.response_enum else {
+        return quote!();
+    };
+    let group = model
+        .groups
+        .get(op.group)
+        .map(|g| format_ident!("{}", g.module));
+    let e = format_ident!("{}", e);
+    let arms = op.success.iter().map(|c| {
+        let v = format_ident!("{}", c.variant);
+        let reply = success_reply(&c.body, success_code(op, c.status));
+        match c.body {
+            Success::Empty => quote!(super::super::#group::#e::#v => #reply,),
+            _ => quote!(super::super::#group::#e::#v(body) => #reply,),
+        }
+    });
+    let doc = docs::attrs(&[format!(
+        "Answers with this success response, its status chosen by the variant (`{e}`)."
+    )]);
+    quote! {
+        #doc
+        pub fn returns(self, response: super::super::#group::#e) -> Self {
+            let reply = match response {
+                #(#arms)*
+            };
+            self.handle.push_reply(reply);
+            self
+        }
     }
 }
 
-/// `.returns(..)`: the success body, or the response enum whose variant picks the status.
-fn returns_fn(model: &Model, op: &Operation) -> TokenStream {
-    if let Some(e) = &op.response_enum {
-        let group = model
-            .groups
-            .get(op.group)
-            .map(|g| format_ident!("{}", g.module));
-        let e = format_ident!("{}", e);
-        let arms = op.success.iter().map(|c| {
-            let v = format_ident!("{}", c.variant);
-            let reply = success_reply(&c.body, success_code(op, c.status));
-            match c.body {
-                Success::Empty => quote!(super::super::#group::#e::#v => #reply,),
-                _ => quote!(super::super::#group::#e::#v(body) => #reply,),
-            }
-        });
-        let doc = docs::attrs(&[format!(
-            "Answers with this success response, its status chosen by the variant (`{e}`)."
-        )]);
-        return quote! {
-            #doc
-            pub fn returns(self, response: super::super::#group::#e) -> Self {
-                let reply = match response {
-                    #(#arms)*
-                };
-                self.handle.push_reply(reply);
-                self
-            }
-        };
-    }
-    let Some(case) = op.success.first() else {
-        return quote!();
-    };
-    let code = success_code(op, case.status);
-    let reply = success_reply(&case.body, code);
-    let doc = docs::attrs(&[format!("Answers {code} with this body.")]);
-    match success_arg(&case.body) {
-        Some(arg) => quote! {
-            #doc
-            pub fn returns(self, #arg) -> Self {
-                let body = body.into();
-                self.handle.push_reply(#reply);
-                self
-            }
-        },
-        None => quote! {
-            #doc
-            pub fn returns(self) -> Self {
-                self.handle.push_reply(#reply);
-                self
-            }
-        },
-    }
+/// How a stub answers the documented error statuses.
+enum Errors {
+    /// None has a body.
+    None,
+    /// They share one body type: the `fails_with(..)` section.
+    Shared(TokenStream),
+    /// Their bodies differ in type: one `.fails_with_<code>(body)` per status.
+    ByStatus(Vec<TokenStream>),
 }
 
 /// `.fails_with(status, body)`: an error status with the documented body type. When the
 /// documented error bodies differ in type, one `.fails_with_<code>(body)` per status instead.
-fn error_fns(op: &Operation) -> Vec<TokenStream> {
+fn error_section(op: &Operation) -> Errors {
     let mut cases: Vec<(u16, &Ty)> = Vec::new();
     for case in &op.errors {
         if let (Some(code), Some(ty)) = (case.status.code(), &case.body)
@@ -386,170 +344,98 @@ fn error_fns(op: &Operation) -> Vec<TokenStream> {
         }
     }
     let Some((_, first)) = cases.first() else {
-        return Vec::new();
+        return Errors::None;
     };
-    let codes: Vec<String> = cases.iter().map(|(c, _)| format!("`{c}`")).collect();
     if cases.iter().all(|(_, ty)| ty == first) {
         let ty = rust_type(first, Scope::Group, false);
-        let doc = docs::attrs(&[format!(
-            "Answers `status` with this error body (documented for {}).",
-            codes.join(", ")
-        )]);
-        return vec![quote! {
-            #doc
-            pub fn fails_with(self, status: u16, body: impl ::std::convert::Into<#ty>) -> Self {
-                let body: #ty = body.into();
-                self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-                self
-            }
-        }];
+        let codes: Vec<String> = cases.iter().map(|(c, _)| format!("`{c}`")).collect();
+        let codes = codes.join(", ");
+        return Errors::Shared(quote!(fails_with(#ty, #codes)));
     }
-    cases
-        .iter()
-        .map(|(code, ty)| {
-            let name = format_ident!("fails_with_{}", code);
-            let ty = rust_type(ty, Scope::Group, false);
-            let doc = docs::attrs(&[format!(
-                "Answers {code} with this error body, as documented."
-            )]);
-            quote! {
-                #doc
-                pub fn #name(self, body: impl ::std::convert::Into<#ty>) -> Self {
-                    let body: #ty = body.into();
-                    self.handle.push_reply(crate::engine::mock::Reply::json(#code, &body));
-                    self
+    Errors::ByStatus(
+        cases
+            .iter()
+            .map(|(code, ty)| {
+                let name = format_ident!("fails_with_{}", code);
+                let ty = rust_type(ty, Scope::Group, false);
+                let doc = docs::attrs(&[format!(
+                    "Answers {code} with this error body, as documented."
+                )]);
+                quote! {
+                    #doc
+                    pub fn #name(self, body: impl ::std::convert::Into<#ty>) -> Self {
+                        let body: #ty = body.into();
+                        self.handle.push_reply(crate::engine::mock::Reply::json(#code, &body));
+                        self
+                    }
                 }
-            }
-        })
-        .collect()
+            })
+            .collect(),
+    )
 }
 
-/// The type a parameter's value is given as: text as `impl Into<String>`, as on the client.
-fn param_arg(p: &Param) -> TokenStream {
-    if p.text {
-        quote!(impl ::std::convert::Into<::std::string::String>)
-    } else {
-        let ty = rust_type(&p.ty, Scope::Group, false);
-        quote!(#ty)
-    }
-}
-
-/// `.with_<param>(value)`: answers only requests that send this value, encoded as the
-/// client encodes it. Path and query parameters only.
-fn param_fn(p: &Param) -> Option<TokenStream> {
-    let name = format_ident!("with_{}", bare(&p.ident));
-    let wire = &p.wire;
-    let arg = param_arg(p);
-    let convert = p
-        .text
-        .then(|| quote!(let value: ::std::string::String = value.into();));
-    let (doc, step) = match p.location {
-        ParamLocation::Path => (
-            format!("Answers only requests whose path parameter `{wire}` is `value`."),
-            quote!(self.handle.match_path_param(#wire, &value);),
-        ),
-        ParamLocation::Query => {
-            let style = style_tokens(p.style);
-            let explode = p.explode;
+/// The `path(..)` or `query(..)` entries: `.with_<param>(value)` answers only requests that
+/// send this value, encoded as the client encodes it. The value is taken as the client takes
+/// it: text as `impl Into<String>`, anything else as its type.
+fn params(op: &Operation, location: ParamLocation) -> impl Iterator<Item = TokenStream> + '_ {
+    op.params.iter().filter(move |p| p.location == location).map(move |p| {
+        let name = format_ident!("with_{}", bare(&p.ident));
+        let wire = &p.wire;
+        let (arg, ty) = if p.text {
             (
-                format!("Answers only requests whose query parameter `{wire}` is `value`."),
-                quote!(self.handle.match_query_param(#wire, &value, #style, #explode);),
+                quote!(impl ::std::convert::Into<::std::string::String>),
+                quote!(::std::string::String),
             )
-        }
-        ParamLocation::Header | ParamLocation::Cookie => return None,
-    };
-    let doc = docs::attrs(&[doc]);
-    Some(quote! {
-        #doc
-        pub fn #name(self, value: #arg) -> Self {
-            #convert
-            #step
-            self
+        } else {
+            let ty = rust_type(&p.ty, Scope::Group, false);
+            (quote!(#ty), quote!(#ty))
+        };
+        match location {
+            ParamLocation::Query => {
+                let style = super::operations::style_name(p.style);
+                let explode = p.explode;
+                quote!(#name #wire: #arg => #ty, #style, #explode)
+            }
+            _ => quote!(#name #wire: #arg => #ty),
         }
     })
 }
 
-/// `.pages(..)` for a cursor list: page 1 answers the request without a cursor, each later
+/// `pages(..)` for a cursor list: page 1 answers the request without a cursor, each later
 /// page the cursor the page before it hands out.
-fn pages_fn(op: &Operation) -> TokenStream {
-    let Some(p) = &op.pagination else {
-        return quote!();
-    };
-    let Some(case) = op.success.first() else {
-        return quote!();
-    };
+fn pages_section(op: &Operation) -> Option<TokenStream> {
+    let p = op.pagination.as_ref()?;
+    let case = op.success.first()?;
     let Success::Json(page_ty) = &case.body else {
-        return quote!();
+        return None;
     };
-    let Some(cursor) = op.params.iter().find(|q| q.ident == p.cursor_param) else {
-        return quote!();
-    };
+    let cursor = op.params.iter().find(|q| q.ident == p.cursor_param)?;
     let wire = &cursor.wire;
-    let code = success_code(op, case.status);
+    let code = Literal::u16_unsuffixed(success_code(op, case.status));
     let page = rust_type(page_ty, Scope::Group, false);
     let access = super::operations::next_cursor_access(p, quote!(page));
-    let doc = docs::attrs(&[format!(
-        "Serves these pages by cursor: the first to a request without `{wire}`, each next one          to the `{wire}` the page before it gives (`{}`). `verify` expects every page to be read.",
-        p.next_cursor_wire
-    )]);
-    quote! {
-        #doc
-        pub fn pages(self, pages: impl ::std::iter::IntoIterator<Item = #page>) -> Self {
-            let mut selector: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-            let mut served = ::std::vec::Vec::new();
-            for page in pages {
-                let next = { let page = &page; #access.cloned() };
-                served.push((selector, crate::engine::mock::Reply::json(#code, &page)));
-                selector = next;
-            }
-            self.handle.set_pages(#wire, served);
-            self
-        }
-    }
+    let next_wire = &p.next_cursor_wire;
+    Some(quote!(pages(#page, #code, #wire, #next_wire, |page| #access.cloned())))
 }
 
-/// `.body()` of a recorded call: the request body decoded as the operation's default
-/// encoding's type.
-fn body_fn(op: &Operation) -> TokenStream {
-    let Some(body) = &op.body else {
-        return quote!();
-    };
-    let (ty, read) = match &body.default.kind {
+/// `body(..)`: the recorded call's `.body()`, the request body decoded as the operation's
+/// default encoding's type.
+fn body_section(op: &Operation) -> Option<TokenStream> {
+    let body = op.body.as_ref()?;
+    let content_type = &body.default.content_type;
+    Some(match &body.default.kind {
         BodyKind::Json(ty) => {
             let ty = rust_type(ty, Scope::Group, false);
-            (quote!(#ty), quote!(self.request.json()))
+            quote!(body(json #ty, #content_type))
         }
         BodyKind::Form(ty) => {
             let ty = rust_type(ty, Scope::Group, false);
-            (quote!(#ty), quote!(self.request.form()))
+            quote!(body(form #ty, #content_type))
         }
-        BodyKind::Multipart(_) => (
-            quote!(crate::engine::mock::MultipartForm),
-            quote!(self.request.multipart()),
-        ),
-        BodyKind::Text => (
-            quote!(::std::string::String),
-            quote!(self.request.text().map(::std::borrow::ToOwned::to_owned)),
-        ),
-        BodyKind::Bytes => (
-            quote!(crate::engine::Bytes),
-            quote!(::std::result::Result::Ok(self.request.raw_body().clone())),
-        ),
-    };
-    let doc = docs::attrs(&[format!(
-        "The request body, decoded as {} (its `{}` encoding); the error says where it does          not fit.",
-        match &body.default.kind {
-            BodyKind::Multipart(_) => "its parts".to_owned(),
-            _ => "the body type".to_owned(),
-        },
-        body.default.content_type
-    )]);
-    quote! {
-        #doc
-        pub fn body(&self) -> ::std::result::Result<#ty, super::BodyError> {
-            #read
-        }
-    }
+        BodyKind::Multipart(_) => quote!(body(multipart, #content_type)),
+        BodyKind::Text => quote!(body(text, #content_type)),
+        BodyKind::Bytes => quote!(body(bytes, #content_type)),
+    })
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use crate::ir::{
     Body, BodyChoice, BodyKind, FormFieldEncoding, HttpMethod, Model, MultipartKind, Operation,
     Pagination, Param, ParamLocation, ParamStyle, Status, Success, Ty, TypeKind, is_text,
 };
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 /// The Rust type of a parameter's value.
@@ -496,13 +496,20 @@ fn emit_method(
 }
 
 /// The engine's name of a parameter style.
-pub(super) fn style_tokens(s: ParamStyle) -> TokenStream {
-    match s {
-        ParamStyle::Form => quote!(crate::engine::ParamStyle::Form),
-        ParamStyle::SpaceDelimited => quote!(crate::engine::ParamStyle::SpaceDelimited),
-        ParamStyle::PipeDelimited => quote!(crate::engine::ParamStyle::PipeDelimited),
-        ParamStyle::DeepObject => quote!(crate::engine::ParamStyle::DeepObject),
-    }
+fn style_tokens(s: ParamStyle) -> TokenStream {
+    let name = style_name(s);
+    quote!(crate::engine::ParamStyle::#name)
+}
+
+/// The engine's `ParamStyle` variant for a parameter style.
+pub(super) fn style_name(s: ParamStyle) -> Ident {
+    let name = match s {
+        ParamStyle::Form => "Form",
+        ParamStyle::SpaceDelimited => "SpaceDelimited",
+        ParamStyle::PipeDelimited => "PipeDelimited",
+        ParamStyle::DeepObject => "DeepObject",
+    };
+    Ident::new(name, Span::call_site())
 }
 
 fn form_encoding_tokens(how: FormFieldEncoding) -> TokenStream {

@@ -5,313 +5,174 @@ pub use crate::engine::mock::{
 };
 #[allow(unused_imports)]
 use super::types;
+use crate::engine::mock::Operation;
 /// The document's operations, in document order.
-static OPERATIONS: &[crate::engine::mock::Operation] = &[
-    crate::engine::mock::Operation {
-        id: "AccountsController_listAccounts",
-        method: "GET",
-        path: "/accounts",
-    },
-    crate::engine::mock::Operation {
-        id: "AccountsController_connectAccount",
-        method: "POST",
-        path: "/accounts",
-    },
-    crate::engine::mock::Operation {
-        id: "AccountsController_getAccount",
-        method: "GET",
-        path: "/accounts/{id}",
-    },
-    crate::engine::mock::Operation {
-        id: "AccountsController_reconnectAccount",
-        method: "POST",
-        path: "/accounts/{id}",
-    },
-    crate::engine::mock::Operation {
-        id: "AccountsController_deleteAccount",
-        method: "DELETE",
-        path: "/accounts/{id}",
-    },
-    crate::engine::mock::Operation {
-        id: "AccountsController_updateAccount",
-        method: "PATCH",
-        path: "/accounts/{id}",
-    },
-    crate::engine::mock::Operation {
-        id: "AccountsController_solveCheckpoint",
-        method: "POST",
-        path: "/accounts/checkpoint",
-    },
-    crate::engine::mock::Operation {
-        id: "AccountsController_resendCheckpoint",
-        method: "POST",
-        path: "/accounts/checkpoint/resend",
-    },
-    crate::engine::mock::Operation {
-        id: "AccountsController_resyncAccount",
-        method: "GET",
-        path: "/accounts/{account_id}/sync",
-    },
-    crate::engine::mock::Operation {
-        id: "HostedController_createHostedAuthLink",
-        method: "POST",
-        path: "/hosted/accounts/link",
-    },
-    crate::engine::mock::Operation {
-        id: "PostsController_createPost",
-        method: "POST",
-        path: "/posts",
-    },
-    crate::engine::mock::Operation {
-        id: "PostsController_getPost",
-        method: "GET",
-        path: "/posts/{post_id}",
-    },
-    crate::engine::mock::Operation {
-        id: "PostsController_addPostReaction",
-        method: "POST",
-        path: "/posts/reaction",
-    },
-    crate::engine::mock::Operation {
-        id: "PostsController_listPostReactions",
-        method: "GET",
-        path: "/posts/{post_id}/reactions",
-    },
-    crate::engine::mock::Operation {
-        id: "UsersController_getProfile",
-        method: "GET",
-        path: "/users/{identifier}",
-    },
-    crate::engine::mock::Operation {
-        id: "UsersController_getOwnProfile",
-        method: "GET",
-        path: "/users/me",
-    },
-    crate::engine::mock::Operation {
-        id: "UsersController_editOwnProfile",
-        method: "PATCH",
-        path: "/users/me/edit",
-    },
-    crate::engine::mock::Operation {
-        id: "UsersController_listUserPosts",
-        method: "GET",
-        path: "/users/{identifier}/posts",
-    },
-    crate::engine::mock::Operation {
-        id: "UsersController_listUserReactions",
-        method: "GET",
-        path: "/users/{identifier}/reactions",
-    },
-    crate::engine::mock::Operation {
-        id: "UsersController_listRelations",
-        method: "GET",
-        path: "/users/relations",
-    },
-    crate::engine::mock::Operation {
-        id: "UsersController_listFollowers",
-        method: "GET",
-        path: "/users/followers",
-    },
-    crate::engine::mock::Operation {
-        id: "UsersController_listFollowing",
-        method: "GET",
-        path: "/users/following",
-    },
-    crate::engine::mock::Operation {
-        id: "UsersController_sendInvitation",
-        method: "POST",
-        path: "/users/invite",
-    },
-    crate::engine::mock::Operation {
-        id: "UsersController_listSentInvitations",
-        method: "GET",
-        path: "/users/invite/sent",
-    },
-    crate::engine::mock::Operation {
-        id: "UsersController_cancelInvitation",
-        method: "DELETE",
-        path: "/users/invite/sent/{invitation_id}",
-    },
-    crate::engine::mock::Operation {
-        id: "UsersController_listReceivedInvitations",
-        method: "GET",
-        path: "/users/invite/received",
-    },
-    crate::engine::mock::Operation {
-        id: "UsersController_handleInvitation",
-        method: "POST",
-        path: "/users/invite/received/{invitation_id}",
-    },
-    crate::engine::mock::Operation {
-        id: "LinkedinController_search",
-        method: "POST",
-        path: "/linkedin/search",
-    },
-    crate::engine::mock::Operation {
-        id: "LinkedinController_performUserAction",
-        method: "POST",
-        path: "/linkedin/user/{user_id}",
-    },
-    crate::engine::mock::Operation {
-        id: "LinkedinController_getInmailBalance",
-        method: "GET",
-        path: "/linkedin/inmail_balance",
-    },
-    crate::engine::mock::Operation {
-        id: "LinkedinController_endorseSkill",
-        method: "POST",
-        path: "/linkedin/profile/endorse",
-    },
-    crate::engine::mock::Operation {
-        id: "LinkedinController_createJobPosting",
-        method: "POST",
-        path: "/linkedin/jobs",
-    },
-    crate::engine::mock::Operation {
-        id: "LinkedinController_editJobPosting",
-        method: "PATCH",
-        path: "/linkedin/jobs/{job_id}",
-    },
-    crate::engine::mock::Operation {
-        id: "LinkedinController_publishJobPosting",
-        method: "POST",
-        path: "/linkedin/jobs/{draft_id}/publish",
-    },
-    crate::engine::mock::Operation {
-        id: "LinkedinController_solveJobCheckpoint",
-        method: "POST",
-        path: "/linkedin/jobs/{draft_id}/checkpoint",
-    },
-    crate::engine::mock::Operation {
-        id: "LinkedinController_listJobApplicants",
-        method: "GET",
-        path: "/linkedin/jobs/{id}/applicants",
-    },
-    crate::engine::mock::Operation {
-        id: "LinkedinController_getJobApplicant",
-        method: "GET",
-        path: "/linkedin/jobs/applicants/{applicant_id}",
-    },
-    crate::engine::mock::Operation {
-        id: "ChatsController_listChats",
-        method: "GET",
-        path: "/chats",
-    },
-    crate::engine::mock::Operation {
-        id: "ChatsController_startChat",
-        method: "POST",
-        path: "/chats",
-    },
-    crate::engine::mock::Operation {
-        id: "ChatsController_getChat",
-        method: "GET",
-        path: "/chats/{chat_id}",
-    },
-    crate::engine::mock::Operation {
-        id: "ChatsController_performChatAction",
-        method: "PATCH",
-        path: "/chats/{chat_id}",
-    },
-    crate::engine::mock::Operation {
-        id: "ChatsController_listChatMessages",
-        method: "GET",
-        path: "/chats/{chat_id}/messages",
-    },
-    crate::engine::mock::Operation {
-        id: "ChatsController_sendMessage",
-        method: "POST",
-        path: "/chats/{chat_id}/messages",
-    },
-    crate::engine::mock::Operation {
-        id: "ChatsController_listChatAttendees",
-        method: "GET",
-        path: "/chats/{chat_id}/attendees",
-    },
-    crate::engine::mock::Operation {
-        id: "ChatsController_syncChat",
-        method: "GET",
-        path: "/chats/{chat_id}/sync",
-    },
-    crate::engine::mock::Operation {
-        id: "AttendeesController_listAttendeeChats",
-        method: "GET",
-        path: "/chat_attendees/{attendee_id}/chats",
-    },
-    crate::engine::mock::Operation {
-        id: "MessagesController_listMessages",
-        method: "GET",
-        path: "/messages",
-    },
-    crate::engine::mock::Operation {
-        id: "MessagesController_getMessage",
-        method: "GET",
-        path: "/messages/{message_id}",
-    },
-    crate::engine::mock::Operation {
-        id: "MessagesController_deleteMessage",
-        method: "DELETE",
-        path: "/messages/{message_id}",
-    },
-    crate::engine::mock::Operation {
-        id: "MessagesController_addMessageReaction",
-        method: "POST",
-        path: "/messages/{message_id}/reaction",
-    },
-    crate::engine::mock::Operation {
-        id: "MessagesController_forwardMessage",
-        method: "POST",
-        path: "/messages/{message_id}/forward",
-    },
-    crate::engine::mock::Operation {
-        id: "WebhooksController_listWebhooks",
-        method: "GET",
-        path: "/webhooks",
-    },
-    crate::engine::mock::Operation {
-        id: "WebhooksController_createWebhook",
-        method: "POST",
-        path: "/webhooks",
-    },
-    crate::engine::mock::Operation {
-        id: "WebhooksController_deleteWebhook",
-        method: "DELETE",
-        path: "/webhooks/{id}",
-    },
-    crate::engine::mock::Operation {
-        id: "EmailsController_createDraft",
-        method: "POST",
-        path: "/emails/drafts",
-    },
-    crate::engine::mock::Operation {
-        id: "CalendarsController_listCalendars",
-        method: "GET",
-        path: "/calendars",
-    },
-    crate::engine::mock::Operation {
-        id: "CalendarsController_listEvents",
-        method: "GET",
-        path: "/events",
-    },
-    crate::engine::mock::Operation {
-        id: "CalendarsController_createEvent",
-        method: "POST",
-        path: "/calendars/{calendar_id}/events",
-    },
-    crate::engine::mock::Operation {
-        id: "CalendarsController_getEvent",
-        method: "GET",
-        path: "/calendars/{calendar_id}/events/{event_id}",
-    },
-    crate::engine::mock::Operation {
-        id: "CalendarsController_deleteEvent",
-        method: "DELETE",
-        path: "/calendars/{calendar_id}/events/{event_id}",
-    },
-    crate::engine::mock::Operation {
-        id: "CalendarsController_updateEvent",
-        method: "PATCH",
-        path: "/calendars/{calendar_id}/events/{event_id}",
-    },
+static OPERATIONS: &[Operation] = &[
+    Operation::new("AccountsController_listAccounts", "GET", "/accounts"),
+    Operation::new("AccountsController_connectAccount", "POST", "/accounts"),
+    Operation::new("AccountsController_getAccount", "GET", "/accounts/{id}"),
+    Operation::new("AccountsController_reconnectAccount", "POST", "/accounts/{id}"),
+    Operation::new("AccountsController_deleteAccount", "DELETE", "/accounts/{id}"),
+    Operation::new("AccountsController_updateAccount", "PATCH", "/accounts/{id}"),
+    Operation::new("AccountsController_solveCheckpoint", "POST", "/accounts/checkpoint"),
+    Operation::new(
+        "AccountsController_resendCheckpoint",
+        "POST",
+        "/accounts/checkpoint/resend",
+    ),
+    Operation::new(
+        "AccountsController_resyncAccount",
+        "GET",
+        "/accounts/{account_id}/sync",
+    ),
+    Operation::new(
+        "HostedController_createHostedAuthLink",
+        "POST",
+        "/hosted/accounts/link",
+    ),
+    Operation::new("PostsController_createPost", "POST", "/posts"),
+    Operation::new("PostsController_getPost", "GET", "/posts/{post_id}"),
+    Operation::new("PostsController_addPostReaction", "POST", "/posts/reaction"),
+    Operation::new(
+        "PostsController_listPostReactions",
+        "GET",
+        "/posts/{post_id}/reactions",
+    ),
+    Operation::new("UsersController_getProfile", "GET", "/users/{identifier}"),
+    Operation::new("UsersController_getOwnProfile", "GET", "/users/me"),
+    Operation::new("UsersController_editOwnProfile", "PATCH", "/users/me/edit"),
+    Operation::new("UsersController_listUserPosts", "GET", "/users/{identifier}/posts"),
+    Operation::new(
+        "UsersController_listUserReactions",
+        "GET",
+        "/users/{identifier}/reactions",
+    ),
+    Operation::new("UsersController_listRelations", "GET", "/users/relations"),
+    Operation::new("UsersController_listFollowers", "GET", "/users/followers"),
+    Operation::new("UsersController_listFollowing", "GET", "/users/following"),
+    Operation::new("UsersController_sendInvitation", "POST", "/users/invite"),
+    Operation::new("UsersController_listSentInvitations", "GET", "/users/invite/sent"),
+    Operation::new(
+        "UsersController_cancelInvitation",
+        "DELETE",
+        "/users/invite/sent/{invitation_id}",
+    ),
+    Operation::new(
+        "UsersController_listReceivedInvitations",
+        "GET",
+        "/users/invite/received",
+    ),
+    Operation::new(
+        "UsersController_handleInvitation",
+        "POST",
+        "/users/invite/received/{invitation_id}",
+    ),
+    Operation::new("LinkedinController_search", "POST", "/linkedin/search"),
+    Operation::new(
+        "LinkedinController_performUserAction",
+        "POST",
+        "/linkedin/user/{user_id}",
+    ),
+    Operation::new(
+        "LinkedinController_getInmailBalance",
+        "GET",
+        "/linkedin/inmail_balance",
+    ),
+    Operation::new(
+        "LinkedinController_endorseSkill",
+        "POST",
+        "/linkedin/profile/endorse",
+    ),
+    Operation::new("LinkedinController_createJobPosting", "POST", "/linkedin/jobs"),
+    Operation::new(
+        "LinkedinController_editJobPosting",
+        "PATCH",
+        "/linkedin/jobs/{job_id}",
+    ),
+    Operation::new(
+        "LinkedinController_publishJobPosting",
+        "POST",
+        "/linkedin/jobs/{draft_id}/publish",
+    ),
+    Operation::new(
+        "LinkedinController_solveJobCheckpoint",
+        "POST",
+        "/linkedin/jobs/{draft_id}/checkpoint",
+    ),
+    Operation::new(
+        "LinkedinController_listJobApplicants",
+        "GET",
+        "/linkedin/jobs/{id}/applicants",
+    ),
+    Operation::new(
+        "LinkedinController_getJobApplicant",
+        "GET",
+        "/linkedin/jobs/applicants/{applicant_id}",
+    ),
+    Operation::new("ChatsController_listChats", "GET", "/chats"),
+    Operation::new("ChatsController_startChat", "POST", "/chats"),
+    Operation::new("ChatsController_getChat", "GET", "/chats/{chat_id}"),
+    Operation::new("ChatsController_performChatAction", "PATCH", "/chats/{chat_id}"),
+    Operation::new(
+        "ChatsController_listChatMessages",
+        "GET",
+        "/chats/{chat_id}/messages",
+    ),
+    Operation::new("ChatsController_sendMessage", "POST", "/chats/{chat_id}/messages"),
+    Operation::new(
+        "ChatsController_listChatAttendees",
+        "GET",
+        "/chats/{chat_id}/attendees",
+    ),
+    Operation::new("ChatsController_syncChat", "GET", "/chats/{chat_id}/sync"),
+    Operation::new(
+        "AttendeesController_listAttendeeChats",
+        "GET",
+        "/chat_attendees/{attendee_id}/chats",
+    ),
+    Operation::new("MessagesController_listMessages", "GET", "/messages"),
+    Operation::new("MessagesController_getMessage", "GET", "/messages/{message_id}"),
+    Operation::new(
+        "MessagesController_deleteMessage",
+        "DELETE",
+        "/messages/{message_id}",
+    ),
+    Operation::new(
+        "MessagesController_addMessageReaction",
+        "POST",
+        "/messages/{message_id}/reaction",
+    ),
+    Operation::new(
+        "MessagesController_forwardMessage",
+        "POST",
+        "/messages/{message_id}/forward",
+    ),
+    Operation::new("WebhooksController_listWebhooks", "GET", "/webhooks"),
+    Operation::new("WebhooksController_createWebhook", "POST", "/webhooks"),
+    Operation::new("WebhooksController_deleteWebhook", "DELETE", "/webhooks/{id}"),
+    Operation::new("EmailsController_createDraft", "POST", "/emails/drafts"),
+    Operation::new("CalendarsController_listCalendars", "GET", "/calendars"),
+    Operation::new("CalendarsController_listEvents", "GET", "/events"),
+    Operation::new(
+        "CalendarsController_createEvent",
+        "POST",
+        "/calendars/{calendar_id}/events",
+    ),
+    Operation::new(
+        "CalendarsController_getEvent",
+        "GET",
+        "/calendars/{calendar_id}/events/{event_id}",
+    ),
+    Operation::new(
+        "CalendarsController_deleteEvent",
+        "DELETE",
+        "/calendars/{calendar_id}/events/{event_id}",
+    ),
+    Operation::new(
+        "CalendarsController_updateEvent",
+        "PATCH",
+        "/calendars/{calendar_id}/events/{event_id}",
+    ),
 ];
 /// A stub server for this API on `127.0.0.1`, with typed stubs of every operation.
 /// What does not depend on the API (`requests`, `check`, `verify`, `reset`, ...) is the
@@ -412,168 +273,28 @@ impl ::std::ops::DerefMut for MockServer {
 }
 pub mod accounts {
     //! Typed stubs and recorded calls of the `accounts` operations.
-    use super::RecordedRequest;
-    /// Stubs of the `accounts` operations; get one with `mock.accounts()`.
-    #[derive(Debug, Clone, Copy)]
-    pub struct AccountsStubs<'a> {
-        pub(super) server: &'a crate::engine::mock::StubServer,
-    }
-    impl AccountsStubs<'_> {
-        /// A stub of `GET /accounts`, as `client.accounts().list(..)` calls it.
-        pub fn list(&self) -> ListStub {
-            ListStub {
-                handle: self.server.stub(&super::OPERATIONS[0usize]),
-            }
-        }
-        /// A stub of `POST /accounts`, as `client.accounts().connect(..)` calls it.
-        pub fn connect(&self) -> ConnectStub {
-            ConnectStub {
-                handle: self.server.stub(&super::OPERATIONS[1usize]),
-            }
-        }
-        /// A stub of `GET /accounts/{id}`, as `client.accounts().get(..)` calls it.
-        pub fn get(&self) -> GetStub {
-            GetStub {
-                handle: self.server.stub(&super::OPERATIONS[2usize]),
-            }
-        }
-        /// A stub of `POST /accounts/{id}`, as `client.accounts().reconnect(..)` calls it.
-        pub fn reconnect(&self) -> ReconnectStub {
-            ReconnectStub {
-                handle: self.server.stub(&super::OPERATIONS[3usize]),
-            }
-        }
-        /// A stub of `DELETE /accounts/{id}`, as `client.accounts().delete(..)` calls it.
-        pub fn delete(&self) -> DeleteStub {
-            DeleteStub {
-                handle: self.server.stub(&super::OPERATIONS[4usize]),
-            }
-        }
-        /// A stub of `PATCH /accounts/{id}`, as `client.accounts().update(..)` calls it.
-        pub fn update(&self) -> UpdateStub {
-            UpdateStub {
-                handle: self.server.stub(&super::OPERATIONS[5usize]),
-            }
-        }
-        /// A stub of `POST /accounts/checkpoint`, as `client.accounts().solve_checkpoint(..)` calls it.
-        pub fn solve_checkpoint(&self) -> SolveCheckpointStub {
-            SolveCheckpointStub {
-                handle: self.server.stub(&super::OPERATIONS[6usize]),
-            }
-        }
-        /// A stub of `POST /accounts/checkpoint/resend`, as `client.accounts().resend_checkpoint(..)` calls it.
-        pub fn resend_checkpoint(&self) -> ResendCheckpointStub {
-            ResendCheckpointStub {
-                handle: self.server.stub(&super::OPERATIONS[7usize]),
-            }
-        }
-        /// A stub of `GET /accounts/{account_id}/sync`, as `client.accounts().resync(..)` calls it.
-        pub fn resync(&self) -> ResyncStub {
-            ResyncStub {
-                handle: self.server.stub(&super::OPERATIONS[8usize]),
-            }
-        }
-    }
-    /// A stub of `GET /accounts` (operation `AccountsController_listAccounts`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct ListStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for ListStub {
-        type Call = ListCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl ListStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::AccountList>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "cursor",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `limit` is `value`.
-        pub fn with_limit(self, value: i64) -> Self {
-            self.handle
-                .match_query_param(
-                    "limit",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Serves these pages by cursor: the first to a request without `cursor`, each next one          to the `cursor` the page before it gives (`cursor`). `verify` expects every page to be read.
-        pub fn pages(
-            self,
-            pages: impl ::std::iter::IntoIterator<Item = super::types::AccountList>,
-        ) -> Self {
-            let mut selector: Option<String> = None;
-            let mut served = Vec::new();
-            for page in pages {
-                let next = {
-                    let page = &page;
-                    Some(page)
-                        .and_then(|v| v.cursor.as_ref().and_then(|x| x.as_ref()))
-                        .cloned()
-                };
-                served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
-                selector = next;
-            }
-            self.handle.set_pages("cursor", served);
-            self
-        }
-    }
-    /// A call of `GET /accounts` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct ListCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for ListCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for ListCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl ListCall {}
-    /// A stub of `POST /accounts` (operation `AccountsController_connectAccount`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct ConnectStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for ConnectStub {
-        type Call = ConnectCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
+    crate::engine::mock::group_stubs!(
+        AccountsStubs, "accounts" { list(ListStub, 0, "GET /accounts"),
+        connect(ConnectStub, 1, "POST /accounts"), get(GetStub, 2, "GET /accounts/{id}"),
+        reconnect(ReconnectStub, 3, "POST /accounts/{id}"), delete(DeleteStub, 4,
+        "DELETE /accounts/{id}"), update(UpdateStub, 5, "PATCH /accounts/{id}"),
+        solve_checkpoint(SolveCheckpointStub, 6, "POST /accounts/checkpoint"),
+        resend_checkpoint(ResendCheckpointStub, 7, "POST /accounts/checkpoint/resend"),
+        resync(ResyncStub, 8, "GET /accounts/{account_id}/sync") }
+    );
+    crate::engine::mock::operation_stub!(
+        ListStub, ListCall, "GET /accounts", "AccountsController_listAccounts",
+        returns(json 200, super::types::AccountList), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), query(with_cursor "cursor" : impl Into <
+        String > => String, Form, true; with_limit "limit" : i64 => i64, Form, true),
+        pages(super::types::AccountList, 200, "cursor", "cursor", | page | Some(page)
+        .and_then(| v | v.cursor.as_ref().and_then(| x | x.as_ref())).cloned())
+    );
+    crate::engine::mock::operation_stub!(
+        ConnectStub, ConnectCall, "POST /accounts", "AccountsController_connectAccount",
+        fails_with(super::types::Error, "`400`, `401`, `404`, `408`, `429`, `502`"),
+        body(json super::types::ConnectAccountRequest, "application/json")
+    );
     impl ConnectStub {
         /// Answers with this success response, its status chosen by the variant (`ConnectResponse`).
         pub fn returns(self, response: super::super::accounts::ConnectResponse) -> Self {
@@ -588,104 +309,20 @@ pub mod accounts {
             self.handle.push_reply(reply);
             self
         }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `408`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
     }
-    /// A call of `POST /accounts` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct ConnectCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for ConnectCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for ConnectCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl ConnectCall {
-        /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<super::types::ConnectAccountRequest, super::BodyError> {
-            self.request.json()
-        }
-    }
-    /// A stub of `GET /accounts/{id}` (operation `AccountsController_getAccount`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct GetStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for GetStub {
-        type Call = GetCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl GetStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::Account>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `id` is `value`.
-        pub fn with_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("id", &value);
-            self
-        }
-    }
-    /// A call of `GET /accounts/{id}` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct GetCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for GetCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for GetCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl GetCall {}
-    /// A stub of `POST /accounts/{id}` (operation `AccountsController_reconnectAccount`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct ReconnectStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for ReconnectStub {
-        type Call = ReconnectCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
+    crate::engine::mock::operation_stub!(
+        GetStub, GetCall, "GET /accounts/{id}", "AccountsController_getAccount",
+        returns(json 200, super::types::Account), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), path(with_id "id" : impl Into < String > =>
+        String)
+    );
+    crate::engine::mock::operation_stub!(
+        ReconnectStub, ReconnectCall, "POST /accounts/{id}",
+        "AccountsController_reconnectAccount", fails_with(super::types::Error,
+        "`400`, `401`, `404`, `408`, `429`, `502`"), path(with_id "id" : impl Into <
+        String > => String), body(json super::types::ConnectAccountRequest,
+        "application/json")
+    );
     impl ReconnectStub {
         /// Answers with this success response, its status chosen by the variant (`ReconnectResponse`).
         pub fn returns(
@@ -703,169 +340,27 @@ pub mod accounts {
             self.handle.push_reply(reply);
             self
         }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `408`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `id` is `value`.
-        pub fn with_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("id", &value);
-            self
-        }
     }
-    /// A call of `POST /accounts/{id}` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct ReconnectCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for ReconnectCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for ReconnectCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl ReconnectCall {
-        /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<super::types::ConnectAccountRequest, super::BodyError> {
-            self.request.json()
-        }
-    }
-    /// A stub of `DELETE /accounts/{id}` (operation `AccountsController_deleteAccount`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct DeleteStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for DeleteStub {
-        type Call = DeleteCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl DeleteStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::AccountDeleted>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `id` is `value`.
-        pub fn with_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("id", &value);
-            self
-        }
-    }
-    /// A call of `DELETE /accounts/{id}` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct DeleteCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for DeleteCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for DeleteCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl DeleteCall {}
-    /// A stub of `PATCH /accounts/{id}` (operation `AccountsController_updateAccount`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct UpdateStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for UpdateStub {
-        type Call = UpdateCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl UpdateStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::Account>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `id` is `value`.
-        pub fn with_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("id", &value);
-            self
-        }
-    }
-    /// A call of `PATCH /accounts/{id}` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct UpdateCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for UpdateCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for UpdateCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl UpdateCall {
-        /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<super::types::UpdateAccountRequest, super::BodyError> {
-            self.request.json()
-        }
-    }
-    /// A stub of `POST /accounts/checkpoint` (operation `AccountsController_solveCheckpoint`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct SolveCheckpointStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for SolveCheckpointStub {
-        type Call = SolveCheckpointCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
+    crate::engine::mock::operation_stub!(
+        DeleteStub, DeleteCall, "DELETE /accounts/{id}",
+        "AccountsController_deleteAccount", returns(json 200,
+        super::types::AccountDeleted), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), path(with_id "id" : impl Into < String > =>
+        String)
+    );
+    crate::engine::mock::operation_stub!(
+        UpdateStub, UpdateCall, "PATCH /accounts/{id}",
+        "AccountsController_updateAccount", returns(json 200, super::types::Account),
+        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"),
+        path(with_id "id" : impl Into < String > => String), body(json
+        super::types::UpdateAccountRequest, "application/json")
+    );
+    crate::engine::mock::operation_stub!(
+        SolveCheckpointStub, SolveCheckpointCall, "POST /accounts/checkpoint",
+        "AccountsController_solveCheckpoint", fails_with(super::types::Error,
+        "`400`, `401`, `404`, `408`, `429`, `502`"), body(json
+        super::types::SolveCheckpointRequest, "application/json")
+    );
     impl SolveCheckpointStub {
         /// Answers with this success response, its status chosen by the variant (`SolveCheckpointResponse`).
         pub fn returns(
@@ -883,4793 +378,600 @@ pub mod accounts {
             self.handle.push_reply(reply);
             self
         }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `408`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
     }
-    /// A call of `POST /accounts/checkpoint` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct SolveCheckpointCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for SolveCheckpointCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for SolveCheckpointCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl SolveCheckpointCall {
-        /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<super::types::SolveCheckpointRequest, super::BodyError> {
-            self.request.json()
-        }
-    }
-    /// A stub of `POST /accounts/checkpoint/resend` (operation `AccountsController_resendCheckpoint`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct ResendCheckpointStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for ResendCheckpointStub {
-        type Call = ResendCheckpointCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl ResendCheckpointStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::CheckpointResend>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-    }
-    /// A call of `POST /accounts/checkpoint/resend` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct ResendCheckpointCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for ResendCheckpointCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for ResendCheckpointCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl ResendCheckpointCall {
-        /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<super::types::ResendCheckpointRequest, super::BodyError> {
-            self.request.json()
-        }
-    }
-    /// A stub of `GET /accounts/{account_id}/sync` (operation `AccountsController_resyncAccount`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct ResyncStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for ResyncStub {
-        type Call = ResyncCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl ResyncStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::AccountResync>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("account_id", &value);
-            self
-        }
-        /// Answers only requests whose query parameter `chunk_size` is `value`.
-        pub fn with_chunk_size(self, value: i32) -> Self {
-            self.handle
-                .match_query_param(
-                    "chunk_size",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `partial` is `value`.
-        pub fn with_partial(self, value: bool) -> Self {
-            self.handle
-                .match_query_param(
-                    "partial",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `linkedin_product` is `value`.
-        pub fn with_linkedin_product(
-            self,
-            value: super::types::LinkedinProduct,
-        ) -> Self {
-            self.handle
-                .match_query_param(
-                    "linkedin_product",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `before` is `value`.
-        pub fn with_before(self, value: super::types::UnixMillis) -> Self {
-            self.handle
-                .match_query_param(
-                    "before",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `after` is `value`.
-        pub fn with_after(self, value: super::types::UnixMillis) -> Self {
-            self.handle
-                .match_query_param(
-                    "after",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-    }
-    /// A call of `GET /accounts/{account_id}/sync` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct ResyncCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for ResyncCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for ResyncCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl ResyncCall {}
+    crate::engine::mock::operation_stub!(
+        ResendCheckpointStub, ResendCheckpointCall, "POST /accounts/checkpoint/resend",
+        "AccountsController_resendCheckpoint", returns(json 200,
+        super::types::CheckpointResend), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), body(json
+        super::types::ResendCheckpointRequest, "application/json")
+    );
+    crate::engine::mock::operation_stub!(
+        ResyncStub, ResyncCall, "GET /accounts/{account_id}/sync",
+        "AccountsController_resyncAccount", returns(json 200,
+        super::types::AccountResync), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), path(with_account_id "account_id" : impl
+        Into < String > => String), query(with_chunk_size "chunk_size" : i32 => i32,
+        Form, true; with_partial "partial" : bool => bool, Form, true;
+        with_linkedin_product "linkedin_product" : super::types::LinkedinProduct =>
+        super::types::LinkedinProduct, Form, true; with_before "before" :
+        super::types::UnixMillis => super::types::UnixMillis, Form, true; with_after
+        "after" : super::types::UnixMillis => super::types::UnixMillis, Form, true)
+    );
 }
 pub mod hosted {
     //! Typed stubs and recorded calls of the `hosted` operations.
-    use super::RecordedRequest;
-    /// Stubs of the `hosted` operations; get one with `mock.hosted()`.
-    #[derive(Debug, Clone, Copy)]
-    pub struct HostedStubs<'a> {
-        pub(super) server: &'a crate::engine::mock::StubServer,
-    }
-    impl HostedStubs<'_> {
-        /// A stub of `POST /hosted/accounts/link`, as `client.hosted().create_auth_link(..)` calls it.
-        pub fn create_auth_link(&self) -> CreateAuthLinkStub {
-            CreateAuthLinkStub {
-                handle: self.server.stub(&super::OPERATIONS[9usize]),
-            }
-        }
-    }
-    /// A stub of `POST /hosted/accounts/link` (operation `HostedController_createHostedAuthLink`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct CreateAuthLinkStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for CreateAuthLinkStub {
-        type Call = CreateAuthLinkCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl CreateAuthLinkStub {
-        /// Answers 201 with this body.
-        pub fn returns(self, body: impl Into<super::types::HostedAuthUrl>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-    }
-    /// A call of `POST /hosted/accounts/link` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct CreateAuthLinkCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for CreateAuthLinkCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for CreateAuthLinkCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl CreateAuthLinkCall {
-        /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(&self) -> Result<super::types::HostedAuthRequest, super::BodyError> {
-            self.request.json()
-        }
-    }
+    crate::engine::mock::group_stubs!(
+        HostedStubs, "hosted" { create_auth_link(CreateAuthLinkStub, 9,
+        "POST /hosted/accounts/link") }
+    );
+    crate::engine::mock::operation_stub!(
+        CreateAuthLinkStub, CreateAuthLinkCall, "POST /hosted/accounts/link",
+        "HostedController_createHostedAuthLink", returns(json 201,
+        super::types::HostedAuthUrl), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), body(json super::types::HostedAuthRequest,
+        "application/json")
+    );
 }
 pub mod posts {
     //! Typed stubs and recorded calls of the `posts` operations.
-    use super::RecordedRequest;
-    /// Stubs of the `posts` operations; get one with `mock.posts()`.
-    #[derive(Debug, Clone, Copy)]
-    pub struct PostsStubs<'a> {
-        pub(super) server: &'a crate::engine::mock::StubServer,
-    }
-    impl PostsStubs<'_> {
-        /// A stub of `POST /posts`, as `client.posts().create(..)` calls it.
-        pub fn create(&self) -> CreateStub {
-            CreateStub {
-                handle: self.server.stub(&super::OPERATIONS[10usize]),
-            }
-        }
-        /// A stub of `GET /posts/{post_id}`, as `client.posts().get(..)` calls it.
-        pub fn get(&self) -> GetStub {
-            GetStub {
-                handle: self.server.stub(&super::OPERATIONS[11usize]),
-            }
-        }
-        /// A stub of `POST /posts/reaction`, as `client.posts().add_reaction(..)` calls it.
-        pub fn add_reaction(&self) -> AddReactionStub {
-            AddReactionStub {
-                handle: self.server.stub(&super::OPERATIONS[12usize]),
-            }
-        }
-        /// A stub of `GET /posts/{post_id}/reactions`, as `client.posts().list_reactions(..)` calls it.
-        pub fn list_reactions(&self) -> ListReactionsStub {
-            ListReactionsStub {
-                handle: self.server.stub(&super::OPERATIONS[13usize]),
-            }
-        }
-    }
-    /// A stub of `POST /posts` (operation `PostsController_createPost`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct CreateStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for CreateStub {
-        type Call = CreateCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl CreateStub {
-        /// Answers 201 with this body.
-        pub fn returns(self, body: impl Into<super::types::PostCreated>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-    }
-    /// A call of `POST /posts` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct CreateCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for CreateCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for CreateCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl CreateCall {
-        /// The request body, decoded as its parts (its `multipart/form-data` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<crate::engine::mock::MultipartForm, super::BodyError> {
-            self.request.multipart()
-        }
-    }
-    /// A stub of `GET /posts/{post_id}` (operation `PostsController_getPost`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct GetStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for GetStub {
-        type Call = GetCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl GetStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::Post>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `post_id` is `value`.
-        pub fn with_post_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("post_id", &value);
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-    }
-    /// A call of `GET /posts/{post_id}` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct GetCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for GetCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for GetCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl GetCall {}
-    /// A stub of `POST /posts/reaction` (operation `PostsController_addPostReaction`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct AddReactionStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for AddReactionStub {
-        type Call = AddReactionCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl AddReactionStub {
-        /// Answers 201 with this body.
-        pub fn returns(self, body: impl Into<super::types::ReactionAdded>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-    }
-    /// A call of `POST /posts/reaction` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct AddReactionCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for AddReactionCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for AddReactionCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl AddReactionCall {
-        /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<super::types::AddPostReactionRequest, super::BodyError> {
-            self.request.json()
-        }
-    }
-    /// A stub of `GET /posts/{post_id}/reactions` (operation `PostsController_listPostReactions`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct ListReactionsStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for ListReactionsStub {
-        type Call = ListReactionsCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl ListReactionsStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::PostReactionPage>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `post_id` is `value`.
-        pub fn with_post_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("post_id", &value);
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "cursor",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `limit` is `value`.
-        pub fn with_limit(self, value: i64) -> Self {
-            self.handle
-                .match_query_param(
-                    "limit",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `comment_id` is `value`.
-        pub fn with_comment_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "comment_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Serves these pages by cursor: the first to a request without `cursor`, each next one          to the `cursor` the page before it gives (`paging.cursor`). `verify` expects every page to be read.
-        pub fn pages(
-            self,
-            pages: impl ::std::iter::IntoIterator<Item = super::types::PostReactionPage>,
-        ) -> Self {
-            let mut selector: Option<String> = None;
-            let mut served = Vec::new();
-            for page in pages {
-                let next = {
-                    let page = &page;
-                    Some(page)
-                        .map(|v| &v.paging)
-                        .and_then(|v| v.cursor.as_ref())
-                        .cloned()
-                };
-                served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
-                selector = next;
-            }
-            self.handle.set_pages("cursor", served);
-            self
-        }
-    }
-    /// A call of `GET /posts/{post_id}/reactions` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct ListReactionsCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for ListReactionsCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for ListReactionsCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl ListReactionsCall {}
+    crate::engine::mock::group_stubs!(
+        PostsStubs, "posts" { create(CreateStub, 10, "POST /posts"), get(GetStub, 11,
+        "GET /posts/{post_id}"), add_reaction(AddReactionStub, 12,
+        "POST /posts/reaction"), list_reactions(ListReactionsStub, 13,
+        "GET /posts/{post_id}/reactions") }
+    );
+    crate::engine::mock::operation_stub!(
+        CreateStub, CreateCall, "POST /posts", "PostsController_createPost", returns(json
+        201, super::types::PostCreated), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), body(multipart, "multipart/form-data")
+    );
+    crate::engine::mock::operation_stub!(
+        GetStub, GetCall, "GET /posts/{post_id}", "PostsController_getPost", returns(json
+        200, super::types::Post), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), path(with_post_id "post_id" : impl Into <
+        String > => String), query(with_account_id "account_id" : impl Into < String > =>
+        String, Form, true)
+    );
+    crate::engine::mock::operation_stub!(
+        AddReactionStub, AddReactionCall, "POST /posts/reaction",
+        "PostsController_addPostReaction", returns(json 201,
+        super::types::ReactionAdded), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), body(json
+        super::types::AddPostReactionRequest, "application/json")
+    );
+    crate::engine::mock::operation_stub!(
+        ListReactionsStub, ListReactionsCall, "GET /posts/{post_id}/reactions",
+        "PostsController_listPostReactions", returns(json 200,
+        super::types::PostReactionPage), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), path(with_post_id "post_id" : impl Into <
+        String > => String), query(with_account_id "account_id" : impl Into < String > =>
+        String, Form, true; with_cursor "cursor" : impl Into < String > => String, Form,
+        true; with_limit "limit" : i64 => i64, Form, true; with_comment_id "comment_id" :
+        impl Into < String > => String, Form, true),
+        pages(super::types::PostReactionPage, 200, "cursor", "paging.cursor", | page |
+        Some(page).map(| v | & v.paging).and_then(| v | v.cursor.as_ref()).cloned())
+    );
 }
 pub mod users {
     //! Typed stubs and recorded calls of the `users` operations.
-    use super::RecordedRequest;
-    /// Stubs of the `users` operations; get one with `mock.users()`.
-    #[derive(Debug, Clone, Copy)]
-    pub struct UsersStubs<'a> {
-        pub(super) server: &'a crate::engine::mock::StubServer,
-    }
-    impl UsersStubs<'_> {
-        /// A stub of `GET /users/{identifier}`, as `client.users().get_profile(..)` calls it.
-        pub fn get_profile(&self) -> GetProfileStub {
-            GetProfileStub {
-                handle: self.server.stub(&super::OPERATIONS[14usize]),
-            }
-        }
-        /// A stub of `GET /users/me`, as `client.users().get_own_profile(..)` calls it.
-        pub fn get_own_profile(&self) -> GetOwnProfileStub {
-            GetOwnProfileStub {
-                handle: self.server.stub(&super::OPERATIONS[15usize]),
-            }
-        }
-        /// A stub of `PATCH /users/me/edit`, as `client.users().edit_own_profile(..)` calls it.
-        pub fn edit_own_profile(&self) -> EditOwnProfileStub {
-            EditOwnProfileStub {
-                handle: self.server.stub(&super::OPERATIONS[16usize]),
-            }
-        }
-        /// A stub of `GET /users/{identifier}/posts`, as `client.users().list_posts(..)` calls it.
-        pub fn list_posts(&self) -> ListPostsStub {
-            ListPostsStub {
-                handle: self.server.stub(&super::OPERATIONS[17usize]),
-            }
-        }
-        /// A stub of `GET /users/{identifier}/reactions`, as `client.users().list_reactions(..)` calls it.
-        pub fn list_reactions(&self) -> ListReactionsStub {
-            ListReactionsStub {
-                handle: self.server.stub(&super::OPERATIONS[18usize]),
-            }
-        }
-        /// A stub of `GET /users/relations`, as `client.users().list_relations(..)` calls it.
-        pub fn list_relations(&self) -> ListRelationsStub {
-            ListRelationsStub {
-                handle: self.server.stub(&super::OPERATIONS[19usize]),
-            }
-        }
-        /// A stub of `GET /users/followers`, as `client.users().list_followers(..)` calls it.
-        pub fn list_followers(&self) -> ListFollowersStub {
-            ListFollowersStub {
-                handle: self.server.stub(&super::OPERATIONS[20usize]),
-            }
-        }
-        /// A stub of `GET /users/following`, as `client.users().list_following(..)` calls it.
-        pub fn list_following(&self) -> ListFollowingStub {
-            ListFollowingStub {
-                handle: self.server.stub(&super::OPERATIONS[21usize]),
-            }
-        }
-        /// A stub of `POST /users/invite`, as `client.users().send_invitation(..)` calls it.
-        pub fn send_invitation(&self) -> SendInvitationStub {
-            SendInvitationStub {
-                handle: self.server.stub(&super::OPERATIONS[22usize]),
-            }
-        }
-        /// A stub of `GET /users/invite/sent`, as `client.users().list_sent_invitations(..)` calls it.
-        pub fn list_sent_invitations(&self) -> ListSentInvitationsStub {
-            ListSentInvitationsStub {
-                handle: self.server.stub(&super::OPERATIONS[23usize]),
-            }
-        }
-        /// A stub of `DELETE /users/invite/sent/{invitation_id}`, as `client.users().cancel_invitation(..)` calls it.
-        pub fn cancel_invitation(&self) -> CancelInvitationStub {
-            CancelInvitationStub {
-                handle: self.server.stub(&super::OPERATIONS[24usize]),
-            }
-        }
-        /// A stub of `GET /users/invite/received`, as `client.users().list_received_invitations(..)` calls it.
-        pub fn list_received_invitations(&self) -> ListReceivedInvitationsStub {
-            ListReceivedInvitationsStub {
-                handle: self.server.stub(&super::OPERATIONS[25usize]),
-            }
-        }
-        /// A stub of `POST /users/invite/received/{invitation_id}`, as `client.users().handle_invitation(..)` calls it.
-        pub fn handle_invitation(&self) -> HandleInvitationStub {
-            HandleInvitationStub {
-                handle: self.server.stub(&super::OPERATIONS[26usize]),
-            }
-        }
-    }
-    /// A stub of `GET /users/{identifier}` (operation `UsersController_getProfile`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct GetProfileStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for GetProfileStub {
-        type Call = GetProfileCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl GetProfileStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::UserProfile>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `identifier` is `value`.
-        pub fn with_identifier(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("identifier", &value);
-            self
-        }
-        /// Answers only requests whose query parameter `linkedin_sections` is `value`.
-        pub fn with_linkedin_sections(self, value: Vec<String>) -> Self {
-            self.handle
-                .match_query_param(
-                    "linkedin_sections",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `linkedin_api` is `value`.
-        pub fn with_linkedin_api(
-            self,
-            value: super::types::UsersGetProfileLinkedinApi,
-        ) -> Self {
-            self.handle
-                .match_query_param(
-                    "linkedin_api",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `notify` is `value`.
-        pub fn with_notify(self, value: bool) -> Self {
-            self.handle
-                .match_query_param(
-                    "notify",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-    }
-    /// A call of `GET /users/{identifier}` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct GetProfileCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for GetProfileCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for GetProfileCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl GetProfileCall {}
-    /// A stub of `GET /users/me` (operation `UsersController_getOwnProfile`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct GetOwnProfileStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for GetOwnProfileStub {
-        type Call = GetOwnProfileCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl GetOwnProfileStub {
-        /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl Into<super::types::AccountOwnerProfile>,
-        ) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-    }
-    /// A call of `GET /users/me` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct GetOwnProfileCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for GetOwnProfileCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for GetOwnProfileCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl GetOwnProfileCall {}
-    /// A stub of `PATCH /users/me/edit` (operation `UsersController_editOwnProfile`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct EditOwnProfileStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for EditOwnProfileStub {
-        type Call = EditOwnProfileCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl EditOwnProfileStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::ProfileEdited>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-    }
-    /// A call of `PATCH /users/me/edit` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct EditOwnProfileCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for EditOwnProfileCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for EditOwnProfileCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl EditOwnProfileCall {
-        /// The request body, decoded as its parts (its `multipart/form-data` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<crate::engine::mock::MultipartForm, super::BodyError> {
-            self.request.multipart()
-        }
-    }
-    /// A stub of `GET /users/{identifier}/posts` (operation `UsersController_listUserPosts`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct ListPostsStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for ListPostsStub {
-        type Call = ListPostsCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl ListPostsStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::PostList>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `identifier` is `value`.
-        pub fn with_identifier(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("identifier", &value);
-            self
-        }
-        /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "cursor",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `limit` is `value`.
-        pub fn with_limit(self, value: i64) -> Self {
-            self.handle
-                .match_query_param(
-                    "limit",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `is_company` is `value`.
-        pub fn with_is_company(self, value: bool) -> Self {
-            self.handle
-                .match_query_param(
-                    "is_company",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Serves these pages by cursor: the first to a request without `cursor`, each next one          to the `cursor` the page before it gives (`cursor`). `verify` expects every page to be read.
-        pub fn pages(
-            self,
-            pages: impl ::std::iter::IntoIterator<Item = super::types::PostList>,
-        ) -> Self {
-            let mut selector: Option<String> = None;
-            let mut served = Vec::new();
-            for page in pages {
-                let next = {
-                    let page = &page;
-                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
-                };
-                served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
-                selector = next;
-            }
-            self.handle.set_pages("cursor", served);
-            self
-        }
-    }
-    /// A call of `GET /users/{identifier}/posts` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct ListPostsCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for ListPostsCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for ListPostsCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl ListPostsCall {}
-    /// A stub of `GET /users/{identifier}/reactions` (operation `UsersController_listUserReactions`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct ListReactionsStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for ListReactionsStub {
-        type Call = ListReactionsCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl ListReactionsStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::PostReactionList>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `identifier` is `value`.
-        pub fn with_identifier(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("identifier", &value);
-            self
-        }
-        /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "cursor",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `limit` is `value`.
-        pub fn with_limit(self, value: i64) -> Self {
-            self.handle
-                .match_query_param(
-                    "limit",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Serves these pages by cursor: the first to a request without `cursor`, each next one          to the `cursor` the page before it gives (`cursor`). `verify` expects every page to be read.
-        pub fn pages(
-            self,
-            pages: impl ::std::iter::IntoIterator<Item = super::types::PostReactionList>,
-        ) -> Self {
-            let mut selector: Option<String> = None;
-            let mut served = Vec::new();
-            for page in pages {
-                let next = {
-                    let page = &page;
-                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
-                };
-                served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
-                selector = next;
-            }
-            self.handle.set_pages("cursor", served);
-            self
-        }
-    }
-    /// A call of `GET /users/{identifier}/reactions` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct ListReactionsCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for ListReactionsCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for ListReactionsCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl ListReactionsCall {}
-    /// A stub of `GET /users/relations` (operation `UsersController_listRelations`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct ListRelationsStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for ListRelationsStub {
-        type Call = ListRelationsCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl ListRelationsStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::UserRelationsList>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "cursor",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `filter` is `value`.
-        pub fn with_filter(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "filter",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `limit` is `value`.
-        pub fn with_limit(self, value: i64) -> Self {
-            self.handle
-                .match_query_param(
-                    "limit",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Serves these pages by cursor: the first to a request without `cursor`, each next one          to the `cursor` the page before it gives (`cursor`). `verify` expects every page to be read.
-        pub fn pages(
-            self,
-            pages: impl ::std::iter::IntoIterator<Item = super::types::UserRelationsList>,
-        ) -> Self {
-            let mut selector: Option<String> = None;
-            let mut served = Vec::new();
-            for page in pages {
-                let next = {
-                    let page = &page;
-                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
-                };
-                served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
-                selector = next;
-            }
-            self.handle.set_pages("cursor", served);
-            self
-        }
-    }
-    /// A call of `GET /users/relations` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct ListRelationsCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for ListRelationsCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for ListRelationsCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl ListRelationsCall {}
-    /// A stub of `GET /users/followers` (operation `UsersController_listFollowers`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct ListFollowersStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for ListFollowersStub {
-        type Call = ListFollowersCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl ListFollowersStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::UserFollowersList>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose query parameter `user_id` is `value`.
-        pub fn with_user_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "user_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "cursor",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `limit` is `value`.
-        pub fn with_limit(self, value: i64) -> Self {
-            self.handle
-                .match_query_param(
-                    "limit",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Serves these pages by cursor: the first to a request without `cursor`, each next one          to the `cursor` the page before it gives (`cursor`). `verify` expects every page to be read.
-        pub fn pages(
-            self,
-            pages: impl ::std::iter::IntoIterator<Item = super::types::UserFollowersList>,
-        ) -> Self {
-            let mut selector: Option<String> = None;
-            let mut served = Vec::new();
-            for page in pages {
-                let next = {
-                    let page = &page;
-                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
-                };
-                served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
-                selector = next;
-            }
-            self.handle.set_pages("cursor", served);
-            self
-        }
-    }
-    /// A call of `GET /users/followers` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct ListFollowersCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for ListFollowersCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for ListFollowersCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl ListFollowersCall {}
-    /// A stub of `GET /users/following` (operation `UsersController_listFollowing`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct ListFollowingStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for ListFollowingStub {
-        type Call = ListFollowingCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl ListFollowingStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::UserRelationsList>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose query parameter `user_id` is `value`.
-        pub fn with_user_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "user_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "cursor",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `limit` is `value`.
-        pub fn with_limit(self, value: i64) -> Self {
-            self.handle
-                .match_query_param(
-                    "limit",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Serves these pages by cursor: the first to a request without `cursor`, each next one          to the `cursor` the page before it gives (`cursor`). `verify` expects every page to be read.
-        pub fn pages(
-            self,
-            pages: impl ::std::iter::IntoIterator<Item = super::types::UserRelationsList>,
-        ) -> Self {
-            let mut selector: Option<String> = None;
-            let mut served = Vec::new();
-            for page in pages {
-                let next = {
-                    let page = &page;
-                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
-                };
-                served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
-                selector = next;
-            }
-            self.handle.set_pages("cursor", served);
-            self
-        }
-    }
-    /// A call of `GET /users/following` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct ListFollowingCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for ListFollowingCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for ListFollowingCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl ListFollowingCall {}
-    /// A stub of `POST /users/invite` (operation `UsersController_sendInvitation`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct SendInvitationStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for SendInvitationStub {
-        type Call = SendInvitationCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl SendInvitationStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::UserInvitationSent>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-    }
-    /// A call of `POST /users/invite` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct SendInvitationCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for SendInvitationCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for SendInvitationCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl SendInvitationCall {
-        /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<super::types::SendInvitationRequest, super::BodyError> {
-            self.request.json()
-        }
-    }
-    /// A stub of `GET /users/invite/sent` (operation `UsersController_listSentInvitations`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct ListSentInvitationsStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for ListSentInvitationsStub {
-        type Call = ListSentInvitationsCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl ListSentInvitationsStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::InvitationSentList>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "cursor",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `limit` is `value`.
-        pub fn with_limit(self, value: i64) -> Self {
-            self.handle
-                .match_query_param(
-                    "limit",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Serves these pages by cursor: the first to a request without `cursor`, each next one          to the `cursor` the page before it gives (`cursor`). `verify` expects every page to be read.
-        pub fn pages(
-            self,
-            pages: impl ::std::iter::IntoIterator<
-                Item = super::types::InvitationSentList,
-            >,
-        ) -> Self {
-            let mut selector: Option<String> = None;
-            let mut served = Vec::new();
-            for page in pages {
-                let next = {
-                    let page = &page;
-                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
-                };
-                served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
-                selector = next;
-            }
-            self.handle.set_pages("cursor", served);
-            self
-        }
-    }
-    /// A call of `GET /users/invite/sent` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct ListSentInvitationsCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for ListSentInvitationsCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for ListSentInvitationsCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl ListSentInvitationsCall {}
-    /// A stub of `DELETE /users/invite/sent/{invitation_id}` (operation `UsersController_cancelInvitation`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct CancelInvitationStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for CancelInvitationStub {
-        type Call = CancelInvitationCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl CancelInvitationStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::InvitationCanceled>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `invitation_id` is `value`.
-        pub fn with_invitation_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("invitation_id", &value);
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-    }
-    /// A call of `DELETE /users/invite/sent/{invitation_id}` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct CancelInvitationCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for CancelInvitationCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for CancelInvitationCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl CancelInvitationCall {}
-    /// A stub of `GET /users/invite/received` (operation `UsersController_listReceivedInvitations`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct ListReceivedInvitationsStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for ListReceivedInvitationsStub {
-        type Call = ListReceivedInvitationsCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl ListReceivedInvitationsStub {
-        /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl Into<super::types::InvitationReceivedList>,
-        ) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "cursor",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `limit` is `value`.
-        pub fn with_limit(self, value: i64) -> Self {
-            self.handle
-                .match_query_param(
-                    "limit",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Serves these pages by cursor: the first to a request without `cursor`, each next one          to the `cursor` the page before it gives (`cursor`). `verify` expects every page to be read.
-        pub fn pages(
-            self,
-            pages: impl ::std::iter::IntoIterator<
-                Item = super::types::InvitationReceivedList,
-            >,
-        ) -> Self {
-            let mut selector: Option<String> = None;
-            let mut served = Vec::new();
-            for page in pages {
-                let next = {
-                    let page = &page;
-                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
-                };
-                served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
-                selector = next;
-            }
-            self.handle.set_pages("cursor", served);
-            self
-        }
-    }
-    /// A call of `GET /users/invite/received` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct ListReceivedInvitationsCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for ListReceivedInvitationsCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for ListReceivedInvitationsCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl ListReceivedInvitationsCall {}
-    /// A stub of `POST /users/invite/received/{invitation_id}` (operation `UsersController_handleInvitation`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct HandleInvitationStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for HandleInvitationStub {
-        type Call = HandleInvitationCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl HandleInvitationStub {
-        /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl Into<super::types::UserInvitationHandled>,
-        ) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `invitation_id` is `value`.
-        pub fn with_invitation_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("invitation_id", &value);
-            self
-        }
-    }
-    /// A call of `POST /users/invite/received/{invitation_id}` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct HandleInvitationCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for HandleInvitationCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for HandleInvitationCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl HandleInvitationCall {
-        /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<super::types::HandleInvitationRequest, super::BodyError> {
-            self.request.json()
-        }
-    }
+    crate::engine::mock::group_stubs!(
+        UsersStubs, "users" { get_profile(GetProfileStub, 14, "GET /users/{identifier}"),
+        get_own_profile(GetOwnProfileStub, 15, "GET /users/me"),
+        edit_own_profile(EditOwnProfileStub, 16, "PATCH /users/me/edit"),
+        list_posts(ListPostsStub, 17, "GET /users/{identifier}/posts"),
+        list_reactions(ListReactionsStub, 18, "GET /users/{identifier}/reactions"),
+        list_relations(ListRelationsStub, 19, "GET /users/relations"),
+        list_followers(ListFollowersStub, 20, "GET /users/followers"),
+        list_following(ListFollowingStub, 21, "GET /users/following"),
+        send_invitation(SendInvitationStub, 22, "POST /users/invite"),
+        list_sent_invitations(ListSentInvitationsStub, 23, "GET /users/invite/sent"),
+        cancel_invitation(CancelInvitationStub, 24,
+        "DELETE /users/invite/sent/{invitation_id}"),
+        list_received_invitations(ListReceivedInvitationsStub, 25,
+        "GET /users/invite/received"), handle_invitation(HandleInvitationStub, 26,
+        "POST /users/invite/received/{invitation_id}") }
+    );
+    crate::engine::mock::operation_stub!(
+        GetProfileStub, GetProfileCall, "GET /users/{identifier}",
+        "UsersController_getProfile", returns(json 200, super::types::UserProfile),
+        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"),
+        path(with_identifier "identifier" : impl Into < String > => String),
+        query(with_linkedin_sections "linkedin_sections" : Vec < String > => Vec < String
+        >, Form, true; with_linkedin_api "linkedin_api" :
+        super::types::UsersGetProfileLinkedinApi =>
+        super::types::UsersGetProfileLinkedinApi, Form, true; with_notify "notify" : bool
+        => bool, Form, true; with_account_id "account_id" : impl Into < String > =>
+        String, Form, true)
+    );
+    crate::engine::mock::operation_stub!(
+        GetOwnProfileStub, GetOwnProfileCall, "GET /users/me",
+        "UsersController_getOwnProfile", returns(json 200,
+        super::types::AccountOwnerProfile), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), query(with_account_id "account_id" : impl
+        Into < String > => String, Form, true)
+    );
+    crate::engine::mock::operation_stub!(
+        EditOwnProfileStub, EditOwnProfileCall, "PATCH /users/me/edit",
+        "UsersController_editOwnProfile", returns(json 200, super::types::ProfileEdited),
+        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"),
+        body(multipart, "multipart/form-data")
+    );
+    crate::engine::mock::operation_stub!(
+        ListPostsStub, ListPostsCall, "GET /users/{identifier}/posts",
+        "UsersController_listUserPosts", returns(json 200, super::types::PostList),
+        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"),
+        path(with_identifier "identifier" : impl Into < String > => String),
+        query(with_cursor "cursor" : impl Into < String > => String, Form, true;
+        with_limit "limit" : i64 => i64, Form, true; with_is_company "is_company" : bool
+        => bool, Form, true; with_account_id "account_id" : impl Into < String > =>
+        String, Form, true), pages(super::types::PostList, 200, "cursor", "cursor", |
+        page | Some(page).and_then(| v | v.cursor.as_ref()).cloned())
+    );
+    crate::engine::mock::operation_stub!(
+        ListReactionsStub, ListReactionsCall, "GET /users/{identifier}/reactions",
+        "UsersController_listUserReactions", returns(json 200,
+        super::types::PostReactionList), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), path(with_identifier "identifier" : impl
+        Into < String > => String), query(with_cursor "cursor" : impl Into < String > =>
+        String, Form, true; with_limit "limit" : i64 => i64, Form, true; with_account_id
+        "account_id" : impl Into < String > => String, Form, true),
+        pages(super::types::PostReactionList, 200, "cursor", "cursor", | page |
+        Some(page).and_then(| v | v.cursor.as_ref()).cloned())
+    );
+    crate::engine::mock::operation_stub!(
+        ListRelationsStub, ListRelationsCall, "GET /users/relations",
+        "UsersController_listRelations", returns(json 200,
+        super::types::UserRelationsList), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), query(with_cursor "cursor" : impl Into <
+        String > => String, Form, true; with_filter "filter" : impl Into < String > =>
+        String, Form, true; with_limit "limit" : i64 => i64, Form, true; with_account_id
+        "account_id" : impl Into < String > => String, Form, true),
+        pages(super::types::UserRelationsList, 200, "cursor", "cursor", | page |
+        Some(page).and_then(| v | v.cursor.as_ref()).cloned())
+    );
+    crate::engine::mock::operation_stub!(
+        ListFollowersStub, ListFollowersCall, "GET /users/followers",
+        "UsersController_listFollowers", returns(json 200,
+        super::types::UserFollowersList), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), query(with_user_id "user_id" : impl Into <
+        String > => String, Form, true; with_cursor "cursor" : impl Into < String > =>
+        String, Form, true; with_limit "limit" : i64 => i64, Form, true; with_account_id
+        "account_id" : impl Into < String > => String, Form, true),
+        pages(super::types::UserFollowersList, 200, "cursor", "cursor", | page |
+        Some(page).and_then(| v | v.cursor.as_ref()).cloned())
+    );
+    crate::engine::mock::operation_stub!(
+        ListFollowingStub, ListFollowingCall, "GET /users/following",
+        "UsersController_listFollowing", returns(json 200,
+        super::types::UserRelationsList), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), query(with_user_id "user_id" : impl Into <
+        String > => String, Form, true; with_cursor "cursor" : impl Into < String > =>
+        String, Form, true; with_limit "limit" : i64 => i64, Form, true; with_account_id
+        "account_id" : impl Into < String > => String, Form, true),
+        pages(super::types::UserRelationsList, 200, "cursor", "cursor", | page |
+        Some(page).and_then(| v | v.cursor.as_ref()).cloned())
+    );
+    crate::engine::mock::operation_stub!(
+        SendInvitationStub, SendInvitationCall, "POST /users/invite",
+        "UsersController_sendInvitation", returns(json 200,
+        super::types::UserInvitationSent), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), body(json
+        super::types::SendInvitationRequest, "application/json")
+    );
+    crate::engine::mock::operation_stub!(
+        ListSentInvitationsStub, ListSentInvitationsCall, "GET /users/invite/sent",
+        "UsersController_listSentInvitations", returns(json 200,
+        super::types::InvitationSentList), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), query(with_cursor "cursor" : impl Into <
+        String > => String, Form, true; with_limit "limit" : i64 => i64, Form, true;
+        with_account_id "account_id" : impl Into < String > => String, Form, true),
+        pages(super::types::InvitationSentList, 200, "cursor", "cursor", | page |
+        Some(page).and_then(| v | v.cursor.as_ref()).cloned())
+    );
+    crate::engine::mock::operation_stub!(
+        CancelInvitationStub, CancelInvitationCall,
+        "DELETE /users/invite/sent/{invitation_id}", "UsersController_cancelInvitation",
+        returns(json 200, super::types::InvitationCanceled),
+        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"),
+        path(with_invitation_id "invitation_id" : impl Into < String > => String),
+        query(with_account_id "account_id" : impl Into < String > => String, Form, true)
+    );
+    crate::engine::mock::operation_stub!(
+        ListReceivedInvitationsStub, ListReceivedInvitationsCall,
+        "GET /users/invite/received", "UsersController_listReceivedInvitations",
+        returns(json 200, super::types::InvitationReceivedList),
+        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"),
+        query(with_cursor "cursor" : impl Into < String > => String, Form, true;
+        with_limit "limit" : i64 => i64, Form, true; with_account_id "account_id" : impl
+        Into < String > => String, Form, true),
+        pages(super::types::InvitationReceivedList, 200, "cursor", "cursor", | page |
+        Some(page).and_then(| v | v.cursor.as_ref()).cloned())
+    );
+    crate::engine::mock::operation_stub!(
+        HandleInvitationStub, HandleInvitationCall,
+        "POST /users/invite/received/{invitation_id}",
+        "UsersController_handleInvitation", returns(json 200,
+        super::types::UserInvitationHandled), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), path(with_invitation_id "invitation_id" :
+        impl Into < String > => String), body(json super::types::HandleInvitationRequest,
+        "application/json")
+    );
 }
 pub mod linkedin {
     //! Typed stubs and recorded calls of the `linkedin` operations.
-    use super::RecordedRequest;
-    /// Stubs of the `linkedin` operations; get one with `mock.linkedin()`.
-    #[derive(Debug, Clone, Copy)]
-    pub struct LinkedinStubs<'a> {
-        pub(super) server: &'a crate::engine::mock::StubServer,
-    }
-    impl LinkedinStubs<'_> {
-        /// A stub of `POST /linkedin/search`, as `client.linkedin().search(..)` calls it.
-        pub fn search(&self) -> SearchStub {
-            SearchStub {
-                handle: self.server.stub(&super::OPERATIONS[27usize]),
-            }
-        }
-        /// A stub of `POST /linkedin/user/{user_id}`, as `client.linkedin().perform_user_action(..)` calls it.
-        pub fn perform_user_action(&self) -> PerformUserActionStub {
-            PerformUserActionStub {
-                handle: self.server.stub(&super::OPERATIONS[28usize]),
-            }
-        }
-        /// A stub of `GET /linkedin/inmail_balance`, as `client.linkedin().get_inmail_balance(..)` calls it.
-        pub fn get_inmail_balance(&self) -> GetInmailBalanceStub {
-            GetInmailBalanceStub {
-                handle: self.server.stub(&super::OPERATIONS[29usize]),
-            }
-        }
-        /// A stub of `POST /linkedin/profile/endorse`, as `client.linkedin().endorse_skill(..)` calls it.
-        pub fn endorse_skill(&self) -> EndorseSkillStub {
-            EndorseSkillStub {
-                handle: self.server.stub(&super::OPERATIONS[30usize]),
-            }
-        }
-        /// A stub of `POST /linkedin/jobs`, as `client.linkedin().create_job_posting(..)` calls it.
-        pub fn create_job_posting(&self) -> CreateJobPostingStub {
-            CreateJobPostingStub {
-                handle: self.server.stub(&super::OPERATIONS[31usize]),
-            }
-        }
-        /// A stub of `PATCH /linkedin/jobs/{job_id}`, as `client.linkedin().edit_job_posting(..)` calls it.
-        pub fn edit_job_posting(&self) -> EditJobPostingStub {
-            EditJobPostingStub {
-                handle: self.server.stub(&super::OPERATIONS[32usize]),
-            }
-        }
-        /// A stub of `POST /linkedin/jobs/{draft_id}/publish`, as `client.linkedin().publish_job_posting(..)` calls it.
-        pub fn publish_job_posting(&self) -> PublishJobPostingStub {
-            PublishJobPostingStub {
-                handle: self.server.stub(&super::OPERATIONS[33usize]),
-            }
-        }
-        /// A stub of `POST /linkedin/jobs/{draft_id}/checkpoint`, as `client.linkedin().solve_job_checkpoint(..)` calls it.
-        pub fn solve_job_checkpoint(&self) -> SolveJobCheckpointStub {
-            SolveJobCheckpointStub {
-                handle: self.server.stub(&super::OPERATIONS[34usize]),
-            }
-        }
-        /// A stub of `GET /linkedin/jobs/{id}/applicants`, as `client.linkedin().list_job_applicants(..)` calls it.
-        pub fn list_job_applicants(&self) -> ListJobApplicantsStub {
-            ListJobApplicantsStub {
-                handle: self.server.stub(&super::OPERATIONS[35usize]),
-            }
-        }
-        /// A stub of `GET /linkedin/jobs/applicants/{applicant_id}`, as `client.linkedin().get_job_applicant(..)` calls it.
-        pub fn get_job_applicant(&self) -> GetJobApplicantStub {
-            GetJobApplicantStub {
-                handle: self.server.stub(&super::OPERATIONS[36usize]),
-            }
-        }
-    }
-    /// A stub of `POST /linkedin/search` (operation `LinkedinController_search`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct SearchStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for SearchStub {
-        type Call = SearchCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl SearchStub {
-        /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl Into<super::types::LinkedinSearchResult>,
-        ) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `limit` is `value`.
-        pub fn with_limit(self, value: i64) -> Self {
-            self.handle
-                .match_query_param(
-                    "limit",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "cursor",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-    }
-    /// A call of `POST /linkedin/search` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct SearchCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for SearchCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for SearchCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl SearchCall {
-        /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<super::types::LinkedinSearchRequest, super::BodyError> {
-            self.request.json()
-        }
-    }
-    /// A stub of `POST /linkedin/user/{user_id}` (operation `LinkedinController_performUserAction`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct PerformUserActionStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for PerformUserActionStub {
-        type Call = PerformUserActionCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl PerformUserActionStub {
-        /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl Into<super::types::LinkedinPerformActionOnUser>,
-        ) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `user_id` is `value`.
-        pub fn with_user_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("user_id", &value);
-            self
-        }
-    }
-    /// A call of `POST /linkedin/user/{user_id}` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct PerformUserActionCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for PerformUserActionCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for PerformUserActionCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl PerformUserActionCall {
-        /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<super::types::ProfileActionRequest, super::BodyError> {
-            self.request.json()
-        }
-    }
-    /// A stub of `GET /linkedin/inmail_balance` (operation `LinkedinController_getInmailBalance`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct GetInmailBalanceStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for GetInmailBalanceStub {
-        type Call = GetInmailBalanceCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl GetInmailBalanceStub {
-        /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl Into<super::types::LinkedinInmailBalance>,
-        ) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-    }
-    /// A call of `GET /linkedin/inmail_balance` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct GetInmailBalanceCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for GetInmailBalanceCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for GetInmailBalanceCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl GetInmailBalanceCall {}
-    /// A stub of `POST /linkedin/profile/endorse` (operation `LinkedinController_endorseSkill`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct EndorseSkillStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for EndorseSkillStub {
-        type Call = EndorseSkillCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl EndorseSkillStub {
-        /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl Into<super::types::LinkedinProfileEndorse>,
-        ) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-    }
-    /// A call of `POST /linkedin/profile/endorse` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct EndorseSkillCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for EndorseSkillCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for EndorseSkillCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl EndorseSkillCall {
-        /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<super::types::EndorseSkillRequest, super::BodyError> {
-            self.request.json()
-        }
-    }
-    /// A stub of `POST /linkedin/jobs` (operation `LinkedinController_createJobPosting`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct CreateJobPostingStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for CreateJobPostingStub {
-        type Call = CreateJobPostingCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl CreateJobPostingStub {
-        /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl Into<super::types::LinkedinJobPostingDraftCreated>,
-        ) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-    }
-    /// A call of `POST /linkedin/jobs` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct CreateJobPostingCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for CreateJobPostingCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for CreateJobPostingCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl CreateJobPostingCall {
-        /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<super::types::CreateJobPostingRequest, super::BodyError> {
-            self.request.json()
-        }
-    }
-    /// A stub of `PATCH /linkedin/jobs/{job_id}` (operation `LinkedinController_editJobPosting`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct EditJobPostingStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for EditJobPostingStub {
-        type Call = EditJobPostingCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl EditJobPostingStub {
-        /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl Into<super::types::LinkedinJobPostingEdited>,
-        ) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `job_id` is `value`.
-        pub fn with_job_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("job_id", &value);
-            self
-        }
-    }
-    /// A call of `PATCH /linkedin/jobs/{job_id}` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct EditJobPostingCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for EditJobPostingCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for EditJobPostingCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl EditJobPostingCall {
-        /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<super::types::EditJobPostingRequest, super::BodyError> {
-            self.request.json()
-        }
-    }
-    /// A stub of `POST /linkedin/jobs/{draft_id}/publish` (operation `LinkedinController_publishJobPosting`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct PublishJobPostingStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for PublishJobPostingStub {
-        type Call = PublishJobPostingCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl PublishJobPostingStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::JobPublishResult>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `draft_id` is `value`.
-        pub fn with_draft_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("draft_id", &value);
-            self
-        }
-    }
-    /// A call of `POST /linkedin/jobs/{draft_id}/publish` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct PublishJobPostingCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for PublishJobPostingCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for PublishJobPostingCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl PublishJobPostingCall {
-        /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<super::types::PublishJobPostingRequest, super::BodyError> {
-            self.request.json()
-        }
-    }
-    /// A stub of `POST /linkedin/jobs/{draft_id}/checkpoint` (operation `LinkedinController_solveJobCheckpoint`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct SolveJobCheckpointStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for SolveJobCheckpointStub {
-        type Call = SolveJobCheckpointCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl SolveJobCheckpointStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::JobPublishResult>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `draft_id` is `value`.
-        pub fn with_draft_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("draft_id", &value);
-            self
-        }
-    }
-    /// A call of `POST /linkedin/jobs/{draft_id}/checkpoint` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct SolveJobCheckpointCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for SolveJobCheckpointCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for SolveJobCheckpointCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl SolveJobCheckpointCall {
-        /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<super::types::SolveJobCheckpointRequest, super::BodyError> {
-            self.request.json()
-        }
-    }
-    /// A stub of `GET /linkedin/jobs/{id}/applicants` (operation `LinkedinController_listJobApplicants`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct ListJobApplicantsStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for ListJobApplicantsStub {
-        type Call = ListJobApplicantsCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl ListJobApplicantsStub {
-        /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl Into<super::types::LinkedinJobApplicantList>,
-        ) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `id` is `value`.
-        pub fn with_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("id", &value);
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `service` is `value`.
-        pub fn with_service(self, value: super::types::JobService) -> Self {
-            self.handle
-                .match_query_param(
-                    "service",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `limit` is `value`.
-        pub fn with_limit(self, value: i64) -> Self {
-            self.handle
-                .match_query_param(
-                    "limit",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "cursor",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `ratings` is `value`.
-        pub fn with_ratings(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "ratings",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `keywords` is `value`.
-        pub fn with_keywords(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "keywords",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `sort_by` is `value`.
-        pub fn with_sort_by(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "sort_by",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `min_years_of_experience` is `value`.
-        pub fn with_min_years_of_experience(self, value: f64) -> Self {
-            self.handle
-                .match_query_param(
-                    "min_years_of_experience",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `max_years_of_experience` is `value`.
-        pub fn with_max_years_of_experience(self, value: f64) -> Self {
-            self.handle
-                .match_query_param(
-                    "max_years_of_experience",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `min_years_in_company` is `value`.
-        pub fn with_min_years_in_company(self, value: f64) -> Self {
-            self.handle
-                .match_query_param(
-                    "min_years_in_company",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `max_years_in_company` is `value`.
-        pub fn with_max_years_in_company(self, value: f64) -> Self {
-            self.handle
-                .match_query_param(
-                    "max_years_in_company",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `min_years_in_position` is `value`.
-        pub fn with_min_years_in_position(self, value: f64) -> Self {
-            self.handle
-                .match_query_param(
-                    "min_years_in_position",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `max_years_in_position` is `value`.
-        pub fn with_max_years_in_position(self, value: f64) -> Self {
-            self.handle
-                .match_query_param(
-                    "max_years_in_position",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `include_degree` is `value`.
-        pub fn with_include_degree(self, value: Vec<String>) -> Self {
-            self.handle
-                .match_query_param(
-                    "include_degree",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `exclude_degree` is `value`.
-        pub fn with_exclude_degree(self, value: Vec<String>) -> Self {
-            self.handle
-                .match_query_param(
-                    "exclude_degree",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Serves these pages by cursor: the first to a request without `cursor`, each next one          to the `cursor` the page before it gives (`cursor`). `verify` expects every page to be read.
-        pub fn pages(
-            self,
-            pages: impl ::std::iter::IntoIterator<
-                Item = super::types::LinkedinJobApplicantList,
-            >,
-        ) -> Self {
-            let mut selector: Option<String> = None;
-            let mut served = Vec::new();
-            for page in pages {
-                let next = {
-                    let page = &page;
-                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
-                };
-                served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
-                selector = next;
-            }
-            self.handle.set_pages("cursor", served);
-            self
-        }
-    }
-    /// A call of `GET /linkedin/jobs/{id}/applicants` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct ListJobApplicantsCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for ListJobApplicantsCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for ListJobApplicantsCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl ListJobApplicantsCall {}
-    /// A stub of `GET /linkedin/jobs/applicants/{applicant_id}` (operation `LinkedinController_getJobApplicant`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct GetJobApplicantStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for GetJobApplicantStub {
-        type Call = GetJobApplicantCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl GetJobApplicantStub {
-        /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl Into<super::types::LinkedinJobApplicant>,
-        ) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `applicant_id` is `value`.
-        pub fn with_applicant_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("applicant_id", &value);
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-    }
-    /// A call of `GET /linkedin/jobs/applicants/{applicant_id}` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct GetJobApplicantCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for GetJobApplicantCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for GetJobApplicantCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl GetJobApplicantCall {}
+    crate::engine::mock::group_stubs!(
+        LinkedinStubs, "linkedin" { search(SearchStub, 27, "POST /linkedin/search"),
+        perform_user_action(PerformUserActionStub, 28, "POST /linkedin/user/{user_id}"),
+        get_inmail_balance(GetInmailBalanceStub, 29, "GET /linkedin/inmail_balance"),
+        endorse_skill(EndorseSkillStub, 30, "POST /linkedin/profile/endorse"),
+        create_job_posting(CreateJobPostingStub, 31, "POST /linkedin/jobs"),
+        edit_job_posting(EditJobPostingStub, 32, "PATCH /linkedin/jobs/{job_id}"),
+        publish_job_posting(PublishJobPostingStub, 33,
+        "POST /linkedin/jobs/{draft_id}/publish"),
+        solve_job_checkpoint(SolveJobCheckpointStub, 34,
+        "POST /linkedin/jobs/{draft_id}/checkpoint"),
+        list_job_applicants(ListJobApplicantsStub, 35,
+        "GET /linkedin/jobs/{id}/applicants"), get_job_applicant(GetJobApplicantStub, 36,
+        "GET /linkedin/jobs/applicants/{applicant_id}") }
+    );
+    crate::engine::mock::operation_stub!(
+        SearchStub, SearchCall, "POST /linkedin/search", "LinkedinController_search",
+        returns(json 200, super::types::LinkedinSearchResult),
+        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"),
+        query(with_account_id "account_id" : impl Into < String > => String, Form, true;
+        with_limit "limit" : i64 => i64, Form, true; with_cursor "cursor" : impl Into <
+        String > => String, Form, true), body(json super::types::LinkedinSearchRequest,
+        "application/json")
+    );
+    crate::engine::mock::operation_stub!(
+        PerformUserActionStub, PerformUserActionCall, "POST /linkedin/user/{user_id}",
+        "LinkedinController_performUserAction", returns(json 200,
+        super::types::LinkedinPerformActionOnUser), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), path(with_user_id "user_id" : impl Into <
+        String > => String), body(json super::types::ProfileActionRequest,
+        "application/json")
+    );
+    crate::engine::mock::operation_stub!(
+        GetInmailBalanceStub, GetInmailBalanceCall, "GET /linkedin/inmail_balance",
+        "LinkedinController_getInmailBalance", returns(json 200,
+        super::types::LinkedinInmailBalance), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), query(with_account_id "account_id" : impl
+        Into < String > => String, Form, true)
+    );
+    crate::engine::mock::operation_stub!(
+        EndorseSkillStub, EndorseSkillCall, "POST /linkedin/profile/endorse",
+        "LinkedinController_endorseSkill", returns(json 200,
+        super::types::LinkedinProfileEndorse), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), body(json
+        super::types::EndorseSkillRequest, "application/json")
+    );
+    crate::engine::mock::operation_stub!(
+        CreateJobPostingStub, CreateJobPostingCall, "POST /linkedin/jobs",
+        "LinkedinController_createJobPosting", returns(json 200,
+        super::types::LinkedinJobPostingDraftCreated), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), body(json
+        super::types::CreateJobPostingRequest, "application/json")
+    );
+    crate::engine::mock::operation_stub!(
+        EditJobPostingStub, EditJobPostingCall, "PATCH /linkedin/jobs/{job_id}",
+        "LinkedinController_editJobPosting", returns(json 200,
+        super::types::LinkedinJobPostingEdited), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), path(with_job_id "job_id" : impl Into <
+        String > => String), body(json super::types::EditJobPostingRequest,
+        "application/json")
+    );
+    crate::engine::mock::operation_stub!(
+        PublishJobPostingStub, PublishJobPostingCall,
+        "POST /linkedin/jobs/{draft_id}/publish", "LinkedinController_publishJobPosting",
+        returns(json 200, super::types::JobPublishResult),
+        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"),
+        path(with_draft_id "draft_id" : impl Into < String > => String), body(json
+        super::types::PublishJobPostingRequest, "application/json")
+    );
+    crate::engine::mock::operation_stub!(
+        SolveJobCheckpointStub, SolveJobCheckpointCall,
+        "POST /linkedin/jobs/{draft_id}/checkpoint",
+        "LinkedinController_solveJobCheckpoint", returns(json 200,
+        super::types::JobPublishResult), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), path(with_draft_id "draft_id" : impl Into <
+        String > => String), body(json super::types::SolveJobCheckpointRequest,
+        "application/json")
+    );
+    crate::engine::mock::operation_stub!(
+        ListJobApplicantsStub, ListJobApplicantsCall,
+        "GET /linkedin/jobs/{id}/applicants", "LinkedinController_listJobApplicants",
+        returns(json 200, super::types::LinkedinJobApplicantList),
+        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"),
+        path(with_id "id" : impl Into < String > => String), query(with_account_id
+        "account_id" : impl Into < String > => String, Form, true; with_service "service"
+        : super::types::JobService => super::types::JobService, Form, true; with_limit
+        "limit" : i64 => i64, Form, true; with_cursor "cursor" : impl Into < String > =>
+        String, Form, true; with_ratings "ratings" : impl Into < String > => String,
+        Form, true; with_keywords "keywords" : impl Into < String > => String, Form,
+        true; with_sort_by "sort_by" : impl Into < String > => String, Form, true;
+        with_min_years_of_experience "min_years_of_experience" : f64 => f64, Form, true;
+        with_max_years_of_experience "max_years_of_experience" : f64 => f64, Form, true;
+        with_min_years_in_company "min_years_in_company" : f64 => f64, Form, true;
+        with_max_years_in_company "max_years_in_company" : f64 => f64, Form, true;
+        with_min_years_in_position "min_years_in_position" : f64 => f64, Form, true;
+        with_max_years_in_position "max_years_in_position" : f64 => f64, Form, true;
+        with_include_degree "include_degree" : Vec < String > => Vec < String >, Form,
+        true; with_exclude_degree "exclude_degree" : Vec < String > => Vec < String >,
+        Form, true), pages(super::types::LinkedinJobApplicantList, 200, "cursor",
+        "cursor", | page | Some(page).and_then(| v | v.cursor.as_ref()).cloned())
+    );
+    crate::engine::mock::operation_stub!(
+        GetJobApplicantStub, GetJobApplicantCall,
+        "GET /linkedin/jobs/applicants/{applicant_id}",
+        "LinkedinController_getJobApplicant", returns(json 200,
+        super::types::LinkedinJobApplicant), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), path(with_applicant_id "applicant_id" :
+        impl Into < String > => String), query(with_account_id "account_id" : impl Into <
+        String > => String, Form, true)
+    );
 }
 pub mod chats {
     //! Typed stubs and recorded calls of the `chats` operations.
-    use super::RecordedRequest;
-    /// Stubs of the `chats` operations; get one with `mock.chats()`.
-    #[derive(Debug, Clone, Copy)]
-    pub struct ChatsStubs<'a> {
-        pub(super) server: &'a crate::engine::mock::StubServer,
-    }
-    impl ChatsStubs<'_> {
-        /// A stub of `GET /chats`, as `client.chats().list(..)` calls it.
-        pub fn list(&self) -> ListStub {
-            ListStub {
-                handle: self.server.stub(&super::OPERATIONS[37usize]),
-            }
-        }
-        /// A stub of `POST /chats`, as `client.chats().start(..)` calls it.
-        pub fn start(&self) -> StartStub {
-            StartStub {
-                handle: self.server.stub(&super::OPERATIONS[38usize]),
-            }
-        }
-        /// A stub of `GET /chats/{chat_id}`, as `client.chats().get(..)` calls it.
-        pub fn get(&self) -> GetStub {
-            GetStub {
-                handle: self.server.stub(&super::OPERATIONS[39usize]),
-            }
-        }
-        /// A stub of `PATCH /chats/{chat_id}`, as `client.chats().perform_action(..)` calls it.
-        pub fn perform_action(&self) -> PerformActionStub {
-            PerformActionStub {
-                handle: self.server.stub(&super::OPERATIONS[40usize]),
-            }
-        }
-        /// A stub of `GET /chats/{chat_id}/messages`, as `client.chats().list_messages(..)` calls it.
-        pub fn list_messages(&self) -> ListMessagesStub {
-            ListMessagesStub {
-                handle: self.server.stub(&super::OPERATIONS[41usize]),
-            }
-        }
-        /// A stub of `POST /chats/{chat_id}/messages`, as `client.chats().send_message(..)` calls it.
-        pub fn send_message(&self) -> SendMessageStub {
-            SendMessageStub {
-                handle: self.server.stub(&super::OPERATIONS[42usize]),
-            }
-        }
-        /// A stub of `GET /chats/{chat_id}/attendees`, as `client.chats().list_attendees(..)` calls it.
-        pub fn list_attendees(&self) -> ListAttendeesStub {
-            ListAttendeesStub {
-                handle: self.server.stub(&super::OPERATIONS[43usize]),
-            }
-        }
-        /// A stub of `GET /chats/{chat_id}/sync`, as `client.chats().sync(..)` calls it.
-        pub fn sync(&self) -> SyncStub {
-            SyncStub {
-                handle: self.server.stub(&super::OPERATIONS[44usize]),
-            }
-        }
-    }
-    /// A stub of `GET /chats` (operation `ChatsController_listChats`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct ListStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for ListStub {
-        type Call = ListCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl ListStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::ChatList>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `account_type` is `value`.
-        pub fn with_account_type(self, value: super::types::ChatAccountType) -> Self {
-            self.handle
-                .match_query_param(
-                    "account_type",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `unread` is `value`.
-        pub fn with_unread(self, value: bool) -> Self {
-            self.handle
-                .match_query_param(
-                    "unread",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `before` is `value`.
-        pub fn with_before(self, value: super::types::UtcDateTime) -> Self {
-            self.handle
-                .match_query_param(
-                    "before",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `after` is `value`.
-        pub fn with_after(self, value: super::types::UtcDateTime) -> Self {
-            self.handle
-                .match_query_param(
-                    "after",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `limit` is `value`.
-        pub fn with_limit(self, value: i64) -> Self {
-            self.handle
-                .match_query_param(
-                    "limit",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "cursor",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Serves these pages by cursor: the first to a request without `cursor`, each next one          to the `cursor` the page before it gives (`cursor`). `verify` expects every page to be read.
-        pub fn pages(
-            self,
-            pages: impl ::std::iter::IntoIterator<Item = super::types::ChatList>,
-        ) -> Self {
-            let mut selector: Option<String> = None;
-            let mut served = Vec::new();
-            for page in pages {
-                let next = {
-                    let page = &page;
-                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
-                };
-                served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
-                selector = next;
-            }
-            self.handle.set_pages("cursor", served);
-            self
-        }
-    }
-    /// A call of `GET /chats` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct ListCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for ListCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for ListCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl ListCall {}
-    /// A stub of `POST /chats` (operation `ChatsController_startChat`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct StartStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for StartStub {
-        type Call = StartCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl StartStub {
-        /// Answers 201 with this body.
-        pub fn returns(self, body: impl Into<super::types::ChatStarted>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-    }
-    /// A call of `POST /chats` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct StartCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for StartCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for StartCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl StartCall {
-        /// The request body, decoded as its parts (its `multipart/form-data` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<crate::engine::mock::MultipartForm, super::BodyError> {
-            self.request.multipart()
-        }
-    }
-    /// A stub of `GET /chats/{chat_id}` (operation `ChatsController_getChat`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct GetStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for GetStub {
-        type Call = GetCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl GetStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::Chat>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `chat_id` is `value`.
-        pub fn with_chat_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("chat_id", &value);
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-    }
-    /// A call of `GET /chats/{chat_id}` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct GetCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for GetCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for GetCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl GetCall {}
-    /// A stub of `PATCH /chats/{chat_id}` (operation `ChatsController_performChatAction`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct PerformActionStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for PerformActionStub {
-        type Call = PerformActionCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl PerformActionStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::ChatPatched>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `chat_id` is `value`.
-        pub fn with_chat_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("chat_id", &value);
-            self
-        }
-    }
-    /// A call of `PATCH /chats/{chat_id}` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct PerformActionCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for PerformActionCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for PerformActionCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl PerformActionCall {
-        /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(&self) -> Result<super::types::ChatActionRequest, super::BodyError> {
-            self.request.json()
-        }
-    }
-    /// A stub of `GET /chats/{chat_id}/messages` (operation `ChatsController_listChatMessages`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct ListMessagesStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for ListMessagesStub {
-        type Call = ListMessagesCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl ListMessagesStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::MessageList>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `chat_id` is `value`.
-        pub fn with_chat_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("chat_id", &value);
-            self
-        }
-        /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "cursor",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `before` is `value`.
-        pub fn with_before(self, value: super::types::UtcDateTime) -> Self {
-            self.handle
-                .match_query_param(
-                    "before",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `after` is `value`.
-        pub fn with_after(self, value: super::types::UtcDateTime) -> Self {
-            self.handle
-                .match_query_param(
-                    "after",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `limit` is `value`.
-        pub fn with_limit(self, value: i64) -> Self {
-            self.handle
-                .match_query_param(
-                    "limit",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `sender_id` is `value`.
-        pub fn with_sender_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "sender_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Serves these pages by cursor: the first to a request without `cursor`, each next one          to the `cursor` the page before it gives (`cursor`). `verify` expects every page to be read.
-        pub fn pages(
-            self,
-            pages: impl ::std::iter::IntoIterator<Item = super::types::MessageList>,
-        ) -> Self {
-            let mut selector: Option<String> = None;
-            let mut served = Vec::new();
-            for page in pages {
-                let next = {
-                    let page = &page;
-                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
-                };
-                served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
-                selector = next;
-            }
-            self.handle.set_pages("cursor", served);
-            self
-        }
-    }
-    /// A call of `GET /chats/{chat_id}/messages` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct ListMessagesCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for ListMessagesCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for ListMessagesCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl ListMessagesCall {}
-    /// A stub of `POST /chats/{chat_id}/messages` (operation `ChatsController_sendMessage`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct SendMessageStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for SendMessageStub {
-        type Call = SendMessageCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl SendMessageStub {
-        /// Answers 201 with this body.
-        pub fn returns(self, body: impl Into<super::types::MessageSent>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `chat_id` is `value`.
-        pub fn with_chat_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("chat_id", &value);
-            self
-        }
-    }
-    /// A call of `POST /chats/{chat_id}/messages` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct SendMessageCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for SendMessageCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for SendMessageCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl SendMessageCall {
-        /// The request body, decoded as its parts (its `multipart/form-data` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<crate::engine::mock::MultipartForm, super::BodyError> {
-            self.request.multipart()
-        }
-    }
-    /// A stub of `GET /chats/{chat_id}/attendees` (operation `ChatsController_listChatAttendees`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct ListAttendeesStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for ListAttendeesStub {
-        type Call = ListAttendeesCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl ListAttendeesStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::ChatAttendeeList>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `chat_id` is `value`.
-        pub fn with_chat_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("chat_id", &value);
-            self
-        }
-    }
-    /// A call of `GET /chats/{chat_id}/attendees` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct ListAttendeesCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for ListAttendeesCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for ListAttendeesCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl ListAttendeesCall {}
-    /// A stub of `GET /chats/{chat_id}/sync` (operation `ChatsController_syncChat`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct SyncStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for SyncStub {
-        type Call = SyncCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl SyncStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::ChatHistorySync>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `chat_id` is `value`.
-        pub fn with_chat_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("chat_id", &value);
-            self
-        }
-    }
-    /// A call of `GET /chats/{chat_id}/sync` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct SyncCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for SyncCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for SyncCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl SyncCall {}
+    crate::engine::mock::group_stubs!(
+        ChatsStubs, "chats" { list(ListStub, 37, "GET /chats"), start(StartStub, 38,
+        "POST /chats"), get(GetStub, 39, "GET /chats/{chat_id}"),
+        perform_action(PerformActionStub, 40, "PATCH /chats/{chat_id}"),
+        list_messages(ListMessagesStub, 41, "GET /chats/{chat_id}/messages"),
+        send_message(SendMessageStub, 42, "POST /chats/{chat_id}/messages"),
+        list_attendees(ListAttendeesStub, 43, "GET /chats/{chat_id}/attendees"),
+        sync(SyncStub, 44, "GET /chats/{chat_id}/sync") }
+    );
+    crate::engine::mock::operation_stub!(
+        ListStub, ListCall, "GET /chats", "ChatsController_listChats", returns(json 200,
+        super::types::ChatList), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), query(with_account_id "account_id" : impl
+        Into < String > => String, Form, true; with_account_type "account_type" :
+        super::types::ChatAccountType => super::types::ChatAccountType, Form, true;
+        with_unread "unread" : bool => bool, Form, true; with_before "before" :
+        super::types::UtcDateTime => super::types::UtcDateTime, Form, true; with_after
+        "after" : super::types::UtcDateTime => super::types::UtcDateTime, Form, true;
+        with_limit "limit" : i64 => i64, Form, true; with_cursor "cursor" : impl Into <
+        String > => String, Form, true), pages(super::types::ChatList, 200, "cursor",
+        "cursor", | page | Some(page).and_then(| v | v.cursor.as_ref()).cloned())
+    );
+    crate::engine::mock::operation_stub!(
+        StartStub, StartCall, "POST /chats", "ChatsController_startChat", returns(json
+        201, super::types::ChatStarted), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), body(multipart, "multipart/form-data")
+    );
+    crate::engine::mock::operation_stub!(
+        GetStub, GetCall, "GET /chats/{chat_id}", "ChatsController_getChat", returns(json
+        200, super::types::Chat), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), path(with_chat_id "chat_id" : impl Into <
+        String > => String), query(with_account_id "account_id" : impl Into < String > =>
+        String, Form, true)
+    );
+    crate::engine::mock::operation_stub!(
+        PerformActionStub, PerformActionCall, "PATCH /chats/{chat_id}",
+        "ChatsController_performChatAction", returns(json 200,
+        super::types::ChatPatched), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), path(with_chat_id "chat_id" : impl Into <
+        String > => String), body(json super::types::ChatActionRequest,
+        "application/json")
+    );
+    crate::engine::mock::operation_stub!(
+        ListMessagesStub, ListMessagesCall, "GET /chats/{chat_id}/messages",
+        "ChatsController_listChatMessages", returns(json 200, super::types::MessageList),
+        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"),
+        path(with_chat_id "chat_id" : impl Into < String > => String), query(with_cursor
+        "cursor" : impl Into < String > => String, Form, true; with_before "before" :
+        super::types::UtcDateTime => super::types::UtcDateTime, Form, true; with_after
+        "after" : super::types::UtcDateTime => super::types::UtcDateTime, Form, true;
+        with_limit "limit" : i64 => i64, Form, true; with_sender_id "sender_id" : impl
+        Into < String > => String, Form, true), pages(super::types::MessageList, 200,
+        "cursor", "cursor", | page | Some(page).and_then(| v | v.cursor.as_ref())
+        .cloned())
+    );
+    crate::engine::mock::operation_stub!(
+        SendMessageStub, SendMessageCall, "POST /chats/{chat_id}/messages",
+        "ChatsController_sendMessage", returns(json 201, super::types::MessageSent),
+        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"),
+        path(with_chat_id "chat_id" : impl Into < String > => String), body(multipart,
+        "multipart/form-data")
+    );
+    crate::engine::mock::operation_stub!(
+        ListAttendeesStub, ListAttendeesCall, "GET /chats/{chat_id}/attendees",
+        "ChatsController_listChatAttendees", returns(json 200,
+        super::types::ChatAttendeeList), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), path(with_chat_id "chat_id" : impl Into <
+        String > => String)
+    );
+    crate::engine::mock::operation_stub!(
+        SyncStub, SyncCall, "GET /chats/{chat_id}/sync", "ChatsController_syncChat",
+        returns(json 200, super::types::ChatHistorySync), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), path(with_chat_id "chat_id" : impl Into <
+        String > => String)
+    );
 }
 pub mod attendees {
     //! Typed stubs and recorded calls of the `attendees` operations.
-    use super::RecordedRequest;
-    /// Stubs of the `attendees` operations; get one with `mock.attendees()`.
-    #[derive(Debug, Clone, Copy)]
-    pub struct AttendeesStubs<'a> {
-        pub(super) server: &'a crate::engine::mock::StubServer,
-    }
-    impl AttendeesStubs<'_> {
-        /// A stub of `GET /chat_attendees/{attendee_id}/chats`, as `client.attendees().list_chats(..)` calls it.
-        pub fn list_chats(&self) -> ListChatsStub {
-            ListChatsStub {
-                handle: self.server.stub(&super::OPERATIONS[45usize]),
-            }
-        }
-    }
-    /// A stub of `GET /chat_attendees/{attendee_id}/chats` (operation `AttendeesController_listAttendeeChats`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct ListChatsStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for ListChatsStub {
-        type Call = ListChatsCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl ListChatsStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::ChatList>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `attendee_id` is `value`.
-        pub fn with_attendee_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("attendee_id", &value);
-            self
-        }
-        /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "cursor",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `before` is `value`.
-        pub fn with_before(self, value: super::types::UtcDateTime) -> Self {
-            self.handle
-                .match_query_param(
-                    "before",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `after` is `value`.
-        pub fn with_after(self, value: super::types::UtcDateTime) -> Self {
-            self.handle
-                .match_query_param(
-                    "after",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `limit` is `value`.
-        pub fn with_limit(self, value: i64) -> Self {
-            self.handle
-                .match_query_param(
-                    "limit",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Serves these pages by cursor: the first to a request without `cursor`, each next one          to the `cursor` the page before it gives (`cursor`). `verify` expects every page to be read.
-        pub fn pages(
-            self,
-            pages: impl ::std::iter::IntoIterator<Item = super::types::ChatList>,
-        ) -> Self {
-            let mut selector: Option<String> = None;
-            let mut served = Vec::new();
-            for page in pages {
-                let next = {
-                    let page = &page;
-                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
-                };
-                served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
-                selector = next;
-            }
-            self.handle.set_pages("cursor", served);
-            self
-        }
-    }
-    /// A call of `GET /chat_attendees/{attendee_id}/chats` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct ListChatsCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for ListChatsCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for ListChatsCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl ListChatsCall {}
+    crate::engine::mock::group_stubs!(
+        AttendeesStubs, "attendees" { list_chats(ListChatsStub, 45,
+        "GET /chat_attendees/{attendee_id}/chats") }
+    );
+    crate::engine::mock::operation_stub!(
+        ListChatsStub, ListChatsCall, "GET /chat_attendees/{attendee_id}/chats",
+        "AttendeesController_listAttendeeChats", returns(json 200,
+        super::types::ChatList), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), path(with_attendee_id "attendee_id" : impl
+        Into < String > => String), query(with_cursor "cursor" : impl Into < String > =>
+        String, Form, true; with_before "before" : super::types::UtcDateTime =>
+        super::types::UtcDateTime, Form, true; with_after "after" :
+        super::types::UtcDateTime => super::types::UtcDateTime, Form, true; with_limit
+        "limit" : i64 => i64, Form, true; with_account_id "account_id" : impl Into <
+        String > => String, Form, true), pages(super::types::ChatList, 200, "cursor",
+        "cursor", | page | Some(page).and_then(| v | v.cursor.as_ref()).cloned())
+    );
 }
 pub mod messages {
     //! Typed stubs and recorded calls of the `messages` operations.
-    use super::RecordedRequest;
-    /// Stubs of the `messages` operations; get one with `mock.messages()`.
-    #[derive(Debug, Clone, Copy)]
-    pub struct MessagesStubs<'a> {
-        pub(super) server: &'a crate::engine::mock::StubServer,
-    }
-    impl MessagesStubs<'_> {
-        /// A stub of `GET /messages`, as `client.messages().list(..)` calls it.
-        pub fn list(&self) -> ListStub {
-            ListStub {
-                handle: self.server.stub(&super::OPERATIONS[46usize]),
-            }
-        }
-        /// A stub of `GET /messages/{message_id}`, as `client.messages().get(..)` calls it.
-        pub fn get(&self) -> GetStub {
-            GetStub {
-                handle: self.server.stub(&super::OPERATIONS[47usize]),
-            }
-        }
-        /// A stub of `DELETE /messages/{message_id}`, as `client.messages().delete(..)` calls it.
-        pub fn delete(&self) -> DeleteStub {
-            DeleteStub {
-                handle: self.server.stub(&super::OPERATIONS[48usize]),
-            }
-        }
-        /// A stub of `POST /messages/{message_id}/reaction`, as `client.messages().add_reaction(..)` calls it.
-        pub fn add_reaction(&self) -> AddReactionStub {
-            AddReactionStub {
-                handle: self.server.stub(&super::OPERATIONS[49usize]),
-            }
-        }
-        /// A stub of `POST /messages/{message_id}/forward`, as `client.messages().forward(..)` calls it.
-        pub fn forward(&self) -> ForwardStub {
-            ForwardStub {
-                handle: self.server.stub(&super::OPERATIONS[50usize]),
-            }
-        }
-    }
-    /// A stub of `GET /messages` (operation `MessagesController_listMessages`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct ListStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for ListStub {
-        type Call = ListCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl ListStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::MessageList>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "cursor",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `before` is `value`.
-        pub fn with_before(self, value: super::types::UtcDateTime) -> Self {
-            self.handle
-                .match_query_param(
-                    "before",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `after` is `value`.
-        pub fn with_after(self, value: super::types::UtcDateTime) -> Self {
-            self.handle
-                .match_query_param(
-                    "after",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `limit` is `value`.
-        pub fn with_limit(self, value: i64) -> Self {
-            self.handle
-                .match_query_param(
-                    "limit",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `sender_id` is `value`.
-        pub fn with_sender_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "sender_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Serves these pages by cursor: the first to a request without `cursor`, each next one          to the `cursor` the page before it gives (`cursor`). `verify` expects every page to be read.
-        pub fn pages(
-            self,
-            pages: impl ::std::iter::IntoIterator<Item = super::types::MessageList>,
-        ) -> Self {
-            let mut selector: Option<String> = None;
-            let mut served = Vec::new();
-            for page in pages {
-                let next = {
-                    let page = &page;
-                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
-                };
-                served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
-                selector = next;
-            }
-            self.handle.set_pages("cursor", served);
-            self
-        }
-    }
-    /// A call of `GET /messages` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct ListCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for ListCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for ListCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl ListCall {}
-    /// A stub of `GET /messages/{message_id}` (operation `MessagesController_getMessage`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct GetStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for GetStub {
-        type Call = GetCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl GetStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::Message>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `message_id` is `value`.
-        pub fn with_message_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("message_id", &value);
-            self
-        }
-    }
-    /// A call of `GET /messages/{message_id}` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct GetCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for GetCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for GetCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl GetCall {}
-    /// A stub of `DELETE /messages/{message_id}` (operation `MessagesController_deleteMessage`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct DeleteStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for DeleteStub {
-        type Call = DeleteCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl DeleteStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::MessageDeleted>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `message_id` is `value`.
-        pub fn with_message_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("message_id", &value);
-            self
-        }
-    }
-    /// A call of `DELETE /messages/{message_id}` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct DeleteCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for DeleteCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for DeleteCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl DeleteCall {}
-    /// A stub of `POST /messages/{message_id}/reaction` (operation `MessagesController_addMessageReaction`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct AddReactionStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for AddReactionStub {
-        type Call = AddReactionCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl AddReactionStub {
-        /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl Into<super::types::MessageReactionAdded>,
-        ) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `403`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `message_id` is `value`.
-        pub fn with_message_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("message_id", &value);
-            self
-        }
-    }
-    /// A call of `POST /messages/{message_id}/reaction` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct AddReactionCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for AddReactionCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for AddReactionCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl AddReactionCall {
-        /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<super::types::AddMessageReactionRequest, super::BodyError> {
-            self.request.json()
-        }
-    }
-    /// A stub of `POST /messages/{message_id}/forward` (operation `MessagesController_forwardMessage`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct ForwardStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for ForwardStub {
-        type Call = ForwardCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl ForwardStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::MessageForwarded>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `message_id` is `value`.
-        pub fn with_message_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("message_id", &value);
-            self
-        }
-    }
-    /// A call of `POST /messages/{message_id}/forward` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct ForwardCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for ForwardCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for ForwardCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl ForwardCall {
-        /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<super::types::ForwardMessageRequest, super::BodyError> {
-            self.request.json()
-        }
-    }
+    crate::engine::mock::group_stubs!(
+        MessagesStubs, "messages" { list(ListStub, 46, "GET /messages"), get(GetStub, 47,
+        "GET /messages/{message_id}"), delete(DeleteStub, 48,
+        "DELETE /messages/{message_id}"), add_reaction(AddReactionStub, 49,
+        "POST /messages/{message_id}/reaction"), forward(ForwardStub, 50,
+        "POST /messages/{message_id}/forward") }
+    );
+    crate::engine::mock::operation_stub!(
+        ListStub, ListCall, "GET /messages", "MessagesController_listMessages",
+        returns(json 200, super::types::MessageList), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), query(with_cursor "cursor" : impl Into <
+        String > => String, Form, true; with_before "before" : super::types::UtcDateTime
+        => super::types::UtcDateTime, Form, true; with_after "after" :
+        super::types::UtcDateTime => super::types::UtcDateTime, Form, true; with_limit
+        "limit" : i64 => i64, Form, true; with_sender_id "sender_id" : impl Into < String
+        > => String, Form, true; with_account_id "account_id" : impl Into < String > =>
+        String, Form, true), pages(super::types::MessageList, 200, "cursor", "cursor", |
+        page | Some(page).and_then(| v | v.cursor.as_ref()).cloned())
+    );
+    crate::engine::mock::operation_stub!(
+        GetStub, GetCall, "GET /messages/{message_id}", "MessagesController_getMessage",
+        returns(json 200, super::types::Message), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), path(with_message_id "message_id" : impl
+        Into < String > => String)
+    );
+    crate::engine::mock::operation_stub!(
+        DeleteStub, DeleteCall, "DELETE /messages/{message_id}",
+        "MessagesController_deleteMessage", returns(json 200,
+        super::types::MessageDeleted), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), path(with_message_id "message_id" : impl
+        Into < String > => String)
+    );
+    crate::engine::mock::operation_stub!(
+        AddReactionStub, AddReactionCall, "POST /messages/{message_id}/reaction",
+        "MessagesController_addMessageReaction", returns(json 200,
+        super::types::MessageReactionAdded), fails_with(super::types::Error,
+        "`400`, `401`, `403`, `404`, `429`, `502`"), path(with_message_id "message_id" :
+        impl Into < String > => String), body(json
+        super::types::AddMessageReactionRequest, "application/json")
+    );
+    crate::engine::mock::operation_stub!(
+        ForwardStub, ForwardCall, "POST /messages/{message_id}/forward",
+        "MessagesController_forwardMessage", returns(json 200,
+        super::types::MessageForwarded), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), path(with_message_id "message_id" : impl
+        Into < String > => String), body(json super::types::ForwardMessageRequest,
+        "application/json")
+    );
 }
 pub mod webhooks {
     //! Typed stubs and recorded calls of the `webhooks` operations.
-    use super::RecordedRequest;
-    /// Stubs of the `webhooks` operations; get one with `mock.webhooks()`.
-    #[derive(Debug, Clone, Copy)]
-    pub struct WebhooksStubs<'a> {
-        pub(super) server: &'a crate::engine::mock::StubServer,
-    }
-    impl WebhooksStubs<'_> {
-        /// A stub of `GET /webhooks`, as `client.webhooks().list(..)` calls it.
-        pub fn list(&self) -> ListStub {
-            ListStub {
-                handle: self.server.stub(&super::OPERATIONS[51usize]),
-            }
-        }
-        /// A stub of `POST /webhooks`, as `client.webhooks().create(..)` calls it.
-        pub fn create(&self) -> CreateStub {
-            CreateStub {
-                handle: self.server.stub(&super::OPERATIONS[52usize]),
-            }
-        }
-        /// A stub of `DELETE /webhooks/{id}`, as `client.webhooks().delete(..)` calls it.
-        pub fn delete(&self) -> DeleteStub {
-            DeleteStub {
-                handle: self.server.stub(&super::OPERATIONS[53usize]),
-            }
-        }
-    }
-    /// A stub of `GET /webhooks` (operation `WebhooksController_listWebhooks`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct ListStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for ListStub {
-        type Call = ListCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl ListStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::WebhookList>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose query parameter `limit` is `value`.
-        pub fn with_limit(self, value: i64) -> Self {
-            self.handle
-                .match_query_param(
-                    "limit",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "cursor",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Serves these pages by cursor: the first to a request without `cursor`, each next one          to the `cursor` the page before it gives (`cursor`). `verify` expects every page to be read.
-        pub fn pages(
-            self,
-            pages: impl ::std::iter::IntoIterator<Item = super::types::WebhookList>,
-        ) -> Self {
-            let mut selector: Option<String> = None;
-            let mut served = Vec::new();
-            for page in pages {
-                let next = {
-                    let page = &page;
-                    Some(page).and_then(|v| v.cursor.as_ref()).cloned()
-                };
-                served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
-                selector = next;
-            }
-            self.handle.set_pages("cursor", served);
-            self
-        }
-    }
-    /// A call of `GET /webhooks` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct ListCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for ListCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for ListCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl ListCall {}
-    /// A stub of `POST /webhooks` (operation `WebhooksController_createWebhook`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct CreateStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for CreateStub {
-        type Call = CreateCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl CreateStub {
-        /// Answers 201 with this body.
-        pub fn returns(self, body: impl Into<super::types::WebhookCreated>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-    }
-    /// A call of `POST /webhooks` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct CreateCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for CreateCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for CreateCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl CreateCall {
-        /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<super::types::CreateWebhookRequest, super::BodyError> {
-            self.request.json()
-        }
-    }
-    /// A stub of `DELETE /webhooks/{id}` (operation `WebhooksController_deleteWebhook`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct DeleteStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for DeleteStub {
-        type Call = DeleteCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl DeleteStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::WebhookDeleted>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `id` is `value`.
-        pub fn with_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("id", &value);
-            self
-        }
-    }
-    /// A call of `DELETE /webhooks/{id}` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct DeleteCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for DeleteCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for DeleteCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl DeleteCall {}
+    crate::engine::mock::group_stubs!(
+        WebhooksStubs, "webhooks" { list(ListStub, 51, "GET /webhooks"),
+        create(CreateStub, 52, "POST /webhooks"), delete(DeleteStub, 53,
+        "DELETE /webhooks/{id}") }
+    );
+    crate::engine::mock::operation_stub!(
+        ListStub, ListCall, "GET /webhooks", "WebhooksController_listWebhooks",
+        returns(json 200, super::types::WebhookList), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), query(with_limit "limit" : i64 => i64,
+        Form, true; with_cursor "cursor" : impl Into < String > => String, Form, true),
+        pages(super::types::WebhookList, 200, "cursor", "cursor", | page | Some(page)
+        .and_then(| v | v.cursor.as_ref()).cloned())
+    );
+    crate::engine::mock::operation_stub!(
+        CreateStub, CreateCall, "POST /webhooks", "WebhooksController_createWebhook",
+        returns(json 201, super::types::WebhookCreated), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), body(json
+        super::types::CreateWebhookRequest, "application/json")
+    );
+    crate::engine::mock::operation_stub!(
+        DeleteStub, DeleteCall, "DELETE /webhooks/{id}",
+        "WebhooksController_deleteWebhook", returns(json 200,
+        super::types::WebhookDeleted), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), path(with_id "id" : impl Into < String > =>
+        String)
+    );
 }
 pub mod emails {
     //! Typed stubs and recorded calls of the `emails` operations.
-    use super::RecordedRequest;
-    /// Stubs of the `emails` operations; get one with `mock.emails()`.
-    #[derive(Debug, Clone, Copy)]
-    pub struct EmailsStubs<'a> {
-        pub(super) server: &'a crate::engine::mock::StubServer,
-    }
-    impl EmailsStubs<'_> {
-        /// A stub of `POST /emails/drafts`, as `client.emails().create_draft(..)` calls it.
-        pub fn create_draft(&self) -> CreateDraftStub {
-            CreateDraftStub {
-                handle: self.server.stub(&super::OPERATIONS[54usize]),
-            }
+    crate::engine::mock::group_stubs!(
+        EmailsStubs, "emails" { create_draft(CreateDraftStub, 54, "POST /emails/drafts")
         }
-    }
-    /// A stub of `POST /emails/drafts` (operation `EmailsController_createDraft`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct CreateDraftStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for CreateDraftStub {
-        type Call = CreateDraftCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl CreateDraftStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::DraftCreated>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-    }
-    /// A call of `POST /emails/drafts` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct CreateDraftCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for CreateDraftCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for CreateDraftCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl CreateDraftCall {
-        /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<super::types::CreateDraftRequest, super::BodyError> {
-            self.request.json()
-        }
-    }
+    );
+    crate::engine::mock::operation_stub!(
+        CreateDraftStub, CreateDraftCall, "POST /emails/drafts",
+        "EmailsController_createDraft", returns(json 200, super::types::DraftCreated),
+        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"), body(json
+        super::types::CreateDraftRequest, "application/json")
+    );
 }
 pub mod calendars {
     //! Typed stubs and recorded calls of the `calendars` operations.
-    use super::RecordedRequest;
-    /// Stubs of the `calendars` operations; get one with `mock.calendars()`.
-    #[derive(Debug, Clone, Copy)]
-    pub struct CalendarsStubs<'a> {
-        pub(super) server: &'a crate::engine::mock::StubServer,
-    }
-    impl CalendarsStubs<'_> {
-        /// A stub of `GET /calendars`, as `client.calendars().list(..)` calls it.
-        pub fn list(&self) -> ListStub {
-            ListStub {
-                handle: self.server.stub(&super::OPERATIONS[55usize]),
-            }
-        }
-        /// A stub of `GET /events`, as `client.calendars().list_events(..)` calls it.
-        pub fn list_events(&self) -> ListEventsStub {
-            ListEventsStub {
-                handle: self.server.stub(&super::OPERATIONS[56usize]),
-            }
-        }
-        /// A stub of `POST /calendars/{calendar_id}/events`, as `client.calendars().create_event(..)` calls it.
-        pub fn create_event(&self) -> CreateEventStub {
-            CreateEventStub {
-                handle: self.server.stub(&super::OPERATIONS[57usize]),
-            }
-        }
-        /// A stub of `GET /calendars/{calendar_id}/events/{event_id}`, as `client.calendars().get_event(..)` calls it.
-        pub fn get_event(&self) -> GetEventStub {
-            GetEventStub {
-                handle: self.server.stub(&super::OPERATIONS[58usize]),
-            }
-        }
-        /// A stub of `DELETE /calendars/{calendar_id}/events/{event_id}`, as `client.calendars().delete_event(..)` calls it.
-        pub fn delete_event(&self) -> DeleteEventStub {
-            DeleteEventStub {
-                handle: self.server.stub(&super::OPERATIONS[59usize]),
-            }
-        }
-        /// A stub of `PATCH /calendars/{calendar_id}/events/{event_id}`, as `client.calendars().update_event(..)` calls it.
-        pub fn update_event(&self) -> UpdateEventStub {
-            UpdateEventStub {
-                handle: self.server.stub(&super::OPERATIONS[60usize]),
-            }
-        }
-    }
-    /// A stub of `GET /calendars` (operation `CalendarsController_listCalendars`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct ListStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for ListStub {
-        type Call = ListCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl ListStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::CalendarList>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `limit` is `value`.
-        pub fn with_limit(self, value: i64) -> Self {
-            self.handle
-                .match_query_param(
-                    "limit",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "cursor",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Serves these pages by cursor: the first to a request without `cursor`, each next one          to the `cursor` the page before it gives (`next_cursor`). `verify` expects every page to be read.
-        pub fn pages(
-            self,
-            pages: impl ::std::iter::IntoIterator<Item = super::types::CalendarList>,
-        ) -> Self {
-            let mut selector: Option<String> = None;
-            let mut served = Vec::new();
-            for page in pages {
-                let next = {
-                    let page = &page;
-                    Some(page)
-                        .and_then(|v| v.next_cursor.as_ref().and_then(|x| x.as_ref()))
-                        .cloned()
-                };
-                served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
-                selector = next;
-            }
-            self.handle.set_pages("cursor", served);
-            self
-        }
-    }
-    /// A call of `GET /calendars` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct ListCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for ListCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for ListCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl ListCall {}
-    /// A stub of `GET /events` (operation `CalendarsController_listEvents`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct ListEventsStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for ListEventsStub {
-        type Call = ListEventsCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl ListEventsStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::CalendarEventList>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `before` is `value`.
-        pub fn with_before(self, value: super::types::UtcDateTime) -> Self {
-            self.handle
-                .match_query_param(
-                    "before",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `after` is `value`.
-        pub fn with_after(self, value: super::types::UtcDateTime) -> Self {
-            self.handle
-                .match_query_param(
-                    "after",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `limit` is `value`.
-        pub fn with_limit(self, value: i64) -> Self {
-            self.handle
-                .match_query_param(
-                    "limit",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Answers only requests whose query parameter `cursor` is `value`.
-        pub fn with_cursor(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "cursor",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-        /// Serves these pages by cursor: the first to a request without `cursor`, each next one          to the `cursor` the page before it gives (`next_cursor`). `verify` expects every page to be read.
-        pub fn pages(
-            self,
-            pages: impl ::std::iter::IntoIterator<Item = super::types::CalendarEventList>,
-        ) -> Self {
-            let mut selector: Option<String> = None;
-            let mut served = Vec::new();
-            for page in pages {
-                let next = {
-                    let page = &page;
-                    Some(page)
-                        .and_then(|v| v.next_cursor.as_ref().and_then(|x| x.as_ref()))
-                        .cloned()
-                };
-                served.push((selector, crate::engine::mock::Reply::json(200u16, &page)));
-                selector = next;
-            }
-            self.handle.set_pages("cursor", served);
-            self
-        }
-    }
-    /// A call of `GET /events` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct ListEventsCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for ListEventsCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for ListEventsCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl ListEventsCall {}
-    /// A stub of `POST /calendars/{calendar_id}/events` (operation `CalendarsController_createEvent`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct CreateEventStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for CreateEventStub {
-        type Call = CreateEventCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl CreateEventStub {
-        /// Answers 201 with this body.
-        pub fn returns(
-            self,
-            body: impl Into<super::types::CalendarEventCreated>,
-        ) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(201u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `calendar_id` is `value`.
-        pub fn with_calendar_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("calendar_id", &value);
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-    }
-    /// A call of `POST /calendars/{calendar_id}/events` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct CreateEventCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for CreateEventCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for CreateEventCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl CreateEventCall {
-        /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<super::types::CreateCalendarEventRequest, super::BodyError> {
-            self.request.json()
-        }
-    }
-    /// A stub of `GET /calendars/{calendar_id}/events/{event_id}` (operation `CalendarsController_getEvent`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct GetEventStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for GetEventStub {
-        type Call = GetEventCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl GetEventStub {
-        /// Answers 200 with this body.
-        pub fn returns(self, body: impl Into<super::types::CalendarEvent>) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `calendar_id` is `value`.
-        pub fn with_calendar_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("calendar_id", &value);
-            self
-        }
-        /// Answers only requests whose path parameter `event_id` is `value`.
-        pub fn with_event_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("event_id", &value);
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-    }
-    /// A call of `GET /calendars/{calendar_id}/events/{event_id}` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct GetEventCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for GetEventCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for GetEventCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl GetEventCall {}
-    /// A stub of `DELETE /calendars/{calendar_id}/events/{event_id}` (operation `CalendarsController_deleteEvent`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct DeleteEventStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for DeleteEventStub {
-        type Call = DeleteEventCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl DeleteEventStub {
-        /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl Into<super::types::CalendarEventDeleted>,
-        ) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `calendar_id` is `value`.
-        pub fn with_calendar_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("calendar_id", &value);
-            self
-        }
-        /// Answers only requests whose path parameter `event_id` is `value`.
-        pub fn with_event_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("event_id", &value);
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-    }
-    /// A call of `DELETE /calendars/{calendar_id}/events/{event_id}` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct DeleteEventCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for DeleteEventCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for DeleteEventCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl DeleteEventCall {}
-    /// A stub of `PATCH /calendars/{calendar_id}/events/{event_id}` (operation `CalendarsController_updateEvent`). Each answer-setting call appends to its sequence of answers; the last one repeats.
-    #[derive(Debug, Clone)]
-    pub struct UpdateEventStub {
-        handle: crate::engine::mock::StubHandle,
-    }
-    impl super::Stub for UpdateEventStub {
-        type Call = UpdateEventCall;
-        fn handle(&self) -> &crate::engine::mock::StubHandle {
-            &self.handle
-        }
-    }
-    impl UpdateEventStub {
-        /// Answers 200 with this body.
-        pub fn returns(
-            self,
-            body: impl Into<super::types::CalendarEventEdited>,
-        ) -> Self {
-            let body = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(200u16, &body));
-            self
-        }
-        /// Answers `status` with this error body (documented for `400`, `401`, `404`, `429`, `502`).
-        pub fn fails_with(
-            self,
-            status: u16,
-            body: impl Into<super::types::Error>,
-        ) -> Self {
-            let body: super::types::Error = body.into();
-            self.handle.push_reply(crate::engine::mock::Reply::json(status, &body));
-            self
-        }
-        /// Answers only requests whose path parameter `calendar_id` is `value`.
-        pub fn with_calendar_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("calendar_id", &value);
-            self
-        }
-        /// Answers only requests whose path parameter `event_id` is `value`.
-        pub fn with_event_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle.match_path_param("event_id", &value);
-            self
-        }
-        /// Answers only requests whose query parameter `account_id` is `value`.
-        pub fn with_account_id(self, value: impl Into<String>) -> Self {
-            let value: String = value.into();
-            self.handle
-                .match_query_param(
-                    "account_id",
-                    &value,
-                    crate::engine::ParamStyle::Form,
-                    true,
-                );
-            self
-        }
-    }
-    /// A call of `PATCH /calendars/{calendar_id}/events/{event_id}` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.
-    #[derive(Debug, Clone)]
-    pub struct UpdateEventCall {
-        request: RecordedRequest,
-    }
-    impl From<RecordedRequest> for UpdateEventCall {
-        fn from(request: RecordedRequest) -> Self {
-            Self { request }
-        }
-    }
-    impl ::std::ops::Deref for UpdateEventCall {
-        type Target = RecordedRequest;
-        fn deref(&self) -> &RecordedRequest {
-            &self.request
-        }
-    }
-    impl UpdateEventCall {
-        /// The request body, decoded as the body type (its `application/json` encoding); the error says where it does          not fit.
-        pub fn body(
-            &self,
-        ) -> Result<super::types::UpdateCalendarEventRequest, super::BodyError> {
-            self.request.json()
-        }
-    }
+    crate::engine::mock::group_stubs!(
+        CalendarsStubs, "calendars" { list(ListStub, 55, "GET /calendars"),
+        list_events(ListEventsStub, 56, "GET /events"), create_event(CreateEventStub, 57,
+        "POST /calendars/{calendar_id}/events"), get_event(GetEventStub, 58,
+        "GET /calendars/{calendar_id}/events/{event_id}"), delete_event(DeleteEventStub,
+        59, "DELETE /calendars/{calendar_id}/events/{event_id}"),
+        update_event(UpdateEventStub, 60,
+        "PATCH /calendars/{calendar_id}/events/{event_id}") }
+    );
+    crate::engine::mock::operation_stub!(
+        ListStub, ListCall, "GET /calendars", "CalendarsController_listCalendars",
+        returns(json 200, super::types::CalendarList), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), query(with_account_id "account_id" : impl
+        Into < String > => String, Form, true; with_limit "limit" : i64 => i64, Form,
+        true; with_cursor "cursor" : impl Into < String > => String, Form, true),
+        pages(super::types::CalendarList, 200, "cursor", "next_cursor", | page |
+        Some(page).and_then(| v | v.next_cursor.as_ref().and_then(| x | x.as_ref()))
+        .cloned())
+    );
+    crate::engine::mock::operation_stub!(
+        ListEventsStub, ListEventsCall, "GET /events", "CalendarsController_listEvents",
+        returns(json 200, super::types::CalendarEventList),
+        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"),
+        query(with_account_id "account_id" : impl Into < String > => String, Form, true;
+        with_before "before" : super::types::UtcDateTime => super::types::UtcDateTime,
+        Form, true; with_after "after" : super::types::UtcDateTime =>
+        super::types::UtcDateTime, Form, true; with_limit "limit" : i64 => i64, Form,
+        true; with_cursor "cursor" : impl Into < String > => String, Form, true),
+        pages(super::types::CalendarEventList, 200, "cursor", "next_cursor", | page |
+        Some(page).and_then(| v | v.next_cursor.as_ref().and_then(| x | x.as_ref()))
+        .cloned())
+    );
+    crate::engine::mock::operation_stub!(
+        CreateEventStub, CreateEventCall, "POST /calendars/{calendar_id}/events",
+        "CalendarsController_createEvent", returns(json 201,
+        super::types::CalendarEventCreated), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), path(with_calendar_id "calendar_id" : impl
+        Into < String > => String), query(with_account_id "account_id" : impl Into <
+        String > => String, Form, true), body(json
+        super::types::CreateCalendarEventRequest, "application/json")
+    );
+    crate::engine::mock::operation_stub!(
+        GetEventStub, GetEventCall, "GET /calendars/{calendar_id}/events/{event_id}",
+        "CalendarsController_getEvent", returns(json 200, super::types::CalendarEvent),
+        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"),
+        path(with_calendar_id "calendar_id" : impl Into < String > => String,
+        with_event_id "event_id" : impl Into < String > => String), query(with_account_id
+        "account_id" : impl Into < String > => String, Form, true)
+    );
+    crate::engine::mock::operation_stub!(
+        DeleteEventStub, DeleteEventCall,
+        "DELETE /calendars/{calendar_id}/events/{event_id}",
+        "CalendarsController_deleteEvent", returns(json 200,
+        super::types::CalendarEventDeleted), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), path(with_calendar_id "calendar_id" : impl
+        Into < String > => String, with_event_id "event_id" : impl Into < String > =>
+        String), query(with_account_id "account_id" : impl Into < String > => String,
+        Form, true)
+    );
+    crate::engine::mock::operation_stub!(
+        UpdateEventStub, UpdateEventCall,
+        "PATCH /calendars/{calendar_id}/events/{event_id}",
+        "CalendarsController_updateEvent", returns(json 200,
+        super::types::CalendarEventEdited), fails_with(super::types::Error,
+        "`400`, `401`, `404`, `429`, `502`"), path(with_calendar_id "calendar_id" : impl
+        Into < String > => String, with_event_id "event_id" : impl Into < String > =>
+        String), query(with_account_id "account_id" : impl Into < String > => String,
+        Form, true), body(json super::types::UpdateCalendarEventRequest,
+        "application/json")
+    );
 }

@@ -5,6 +5,7 @@
 //! Nothing here knows an API: generated code (`mock` beside the resource groups) describes
 //! the document's operations to it and builds typed stubs over [`StubHandle`] and [`Stub`].
 
+mod macros;
 mod multipart;
 mod recorded;
 mod registry;
@@ -13,6 +14,8 @@ mod route;
 mod server;
 mod stub;
 
+#[doc(hidden)]
+pub use macros::{group_stubs, operation_stub};
 pub use multipart::{FormPart, MultipartForm};
 pub use recorded::{BodyError, RecordedRequest};
 pub use registry::VerifyError;

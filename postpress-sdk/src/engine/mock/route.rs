@@ -22,6 +22,11 @@ impl fmt::Display for Operation {
 }
 
 impl Operation {
+    /// The operation `id`, answered for `method` on paths that fit the template `path`.
+    pub const fn new(id: &'static str, method: &'static str, path: &'static str) -> Self {
+        Self { id, method, path }
+    }
+
     /// The template's parameters read from `path` (percent-decoded), or `None` when the
     /// method differs or the path does not fit the template.
     pub(crate) fn route(&self, method: &str, path: &str) -> Option<Vec<(String, String)>> {

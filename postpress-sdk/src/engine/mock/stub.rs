@@ -47,6 +47,26 @@ impl StubHandle {
         });
     }
 
+    /// Serves `pages` as JSON with `status` by the cursor in query parameter `param`: the
+    /// first to a request without one, each later page to the cursor that `next_cursor` reads
+    /// from the page before it.
+    pub fn serve_pages<P: Serialize>(
+        &self,
+        param: &'static str,
+        status: u16,
+        pages: impl IntoIterator<Item = P>,
+        next_cursor: impl Fn(&P) -> Option<String>,
+    ) {
+        let mut selector = None;
+        let mut served = Vec::new();
+        for page in pages {
+            let next = next_cursor(&page);
+            served.push((selector, Reply::json(status, &page)));
+            selector = next;
+        }
+        self.set_pages(param, served);
+    }
+
     /// Adds a condition the request must meet; `label` describes it in messages.
     pub fn add_matcher(
         &self,

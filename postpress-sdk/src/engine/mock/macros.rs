@@ -1,0 +1,213 @@
+//! What every generated `mock.rs` repeats per operation and per group, written once here as
+//! macros expanded in place: the stub and recorded-call types with their plumbing, and the
+//! answer-setting and matching methods whose shape does not depend on the operation. The
+//! generated file names only what differs (types, wire names, statuses), and keeps as plain
+//! code the rare shapes (a response enum, error bodies that differ by status).
+
+/// A group's stub accessor: `pub struct $stubs` over the server, with one method per
+/// operation making that operation's stub from its row in the file's `OPERATIONS` table.
+///
+/// `$group` is the client's accessor name (`accounts`); each entry is
+/// `method(Stub, row, "GET /path")`, with the operation's attributes (a `cfg`) before it.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __mock_group_stubs {
+    (
+        $stubs:ident, $group:literal {
+            $( $(#[$attr:meta])* $method:ident($stub:ident, $row:literal, $what:literal) ),* $(,)?
+        }
+    ) => {
+        #[doc = concat!("Stubs of the `", $group, "` operations; get one with `mock.", $group, "()`.")]
+        #[derive(Debug, Clone, Copy)]
+        pub struct $stubs<'a> {
+            pub(super) server: &'a $crate::engine::mock::StubServer,
+        }
+        impl $stubs<'_> {
+            $(
+                $(#[$attr])*
+                #[doc = concat!("A stub of `", $what, "`, as `client.", $group, "().", stringify!($method), "(..)` calls it.")]
+                pub fn $method(&self) -> $stub {
+                    $stub { handle: self.server.stub(&super::OPERATIONS[$row]) }
+                }
+            )*
+        }
+    };
+}
+
+/// One operation's stub (`$stub`) and recorded call (`$call`), for `$what`
+/// (`"GET /accounts"`) and operation id `$id`. Optional sections, in this order, add the
+/// methods of the common shapes:
+///
+/// - `returns(json 200, Body)`, `returns(text 200)`, `returns(binary 200)`,
+///   `returns(empty 204)`: `.returns(..)` with the one success response;
+/// - `fails_with(Error, "`400`, `404`")`: `.fails_with(status, body)`, for error statuses
+///   that share one body type (listed in the doc);
+/// - `path(with_id "id": impl Into<String> => String, ..)`: `.with_id(value)` per path
+///   parameter, the argument type, then the type it is matched as;
+/// - `query(with_limit "limit": i64 => i64, Form, true; ..)`: the same for query
+///   parameters, with the client's style and explode;
+/// - `pages(Page, 200, "cursor", "next_wire", |page| next)`: `.pages(..)` serving a cursor
+///   list, `next` reading the next cursor from `page: &Page`;
+/// - `body(json Body, "application/json")` (or `form Body`, `multipart`, `text`, `bytes`):
+///   the recorded call's `.body()`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __mock_operation_stub {
+    (
+        $stub:ident, $call:ident, $what:literal, $id:literal
+        $(, returns($($returns:tt)*))?
+        $(, fails_with($error:ty, $codes:literal))?
+        $(, path($($pname:ident $pwire:literal: $parg:ty => $pty:ty),* $(,)?))?
+        $(, query($($qname:ident $qwire:literal: $qarg:ty => $qty:ty, $qstyle:ident, $qexplode:literal);* $(;)?))?
+        $(, pages($page:ty, $pcode:literal, $cursor:literal, $next_wire:literal, |$p:ident| $next:expr))?
+        $(, body($($body:tt)*))?
+        $(,)?
+    ) => {
+        #[doc = concat!("A stub of `", $what, "` (operation `", $id, "`). Each answer-setting call appends to its sequence of answers; the last one repeats.")]
+        #[derive(Debug, Clone)]
+        pub struct $stub {
+            handle: $crate::engine::mock::StubHandle,
+        }
+        impl $crate::engine::mock::Stub for $stub {
+            type Call = $call;
+            fn handle(&self) -> &$crate::engine::mock::StubHandle {
+                &self.handle
+            }
+        }
+        impl $stub {
+            $($crate::__mock_returns!($($returns)*);)?
+            $(
+                #[doc = concat!("Answers `status` with this error body (documented for ", $codes, ").")]
+                pub fn fails_with(self, status: u16, body: impl ::std::convert::Into<$error>) -> Self {
+                    let body: $error = body.into();
+                    self.handle.push_reply($crate::engine::mock::Reply::json(status, &body));
+                    self
+                }
+            )?
+            $($(
+                #[doc = concat!("Answers only requests whose path parameter `", $pwire, "` is `value`.")]
+                pub fn $pname(self, value: $parg) -> Self {
+                    let value: $pty = value.into();
+                    self.handle.match_path_param($pwire, &value);
+                    self
+                }
+            )*)?
+            $($(
+                #[doc = concat!("Answers only requests whose query parameter `", $qwire, "` is `value`.")]
+                pub fn $qname(self, value: $qarg) -> Self {
+                    let value: $qty = value.into();
+                    self.handle.match_query_param($qwire, &value, $crate::engine::ParamStyle::$qstyle, $qexplode);
+                    self
+                }
+            )*)?
+            $(
+                #[doc = concat!("Serves these pages by cursor: the first to a request without `", $cursor, "`, each next one to the `", $cursor, "` the page before it gives (`", $next_wire, "`). `verify` expects every page to be read.")]
+                pub fn pages(self, pages: impl ::std::iter::IntoIterator<Item = $page>) -> Self {
+                    self.handle.serve_pages($cursor, $pcode, pages, |$p: &$page| $next);
+                    self
+                }
+            )?
+        }
+        #[doc = concat!("A call of `", $what, "` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.")]
+        #[derive(Debug, Clone)]
+        pub struct $call {
+            request: $crate::engine::mock::RecordedRequest,
+        }
+        impl ::std::convert::From<$crate::engine::mock::RecordedRequest> for $call {
+            fn from(request: $crate::engine::mock::RecordedRequest) -> Self {
+                Self { request }
+            }
+        }
+        impl ::std::ops::Deref for $call {
+            type Target = $crate::engine::mock::RecordedRequest;
+            fn deref(&self) -> &Self::Target {
+                &self.request
+            }
+        }
+        $(impl $call {
+            $crate::__mock_body!($($body)*);
+        })?
+    };
+}
+
+/// `.returns(..)` of a stub with one success response, by the kind of its body.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __mock_returns {
+    (json $code:literal, $body:ty) => {
+        #[doc = concat!("Answers ", $code, " with this body.")]
+        pub fn returns(self, body: impl ::std::convert::Into<$body>) -> Self {
+            let body: $body = body.into();
+            self.handle.push_reply($crate::engine::mock::Reply::json($code, &body));
+            self
+        }
+    };
+    (text $code:literal) => {
+        #[doc = concat!("Answers ", $code, " with this body.")]
+        pub fn returns(self, body: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.handle.push_reply(
+                $crate::engine::mock::Reply::status($code).body("text/plain; charset=utf-8", body.into()),
+            );
+            self
+        }
+    };
+    (binary $code:literal) => {
+        #[doc = concat!("Answers ", $code, " with this body.")]
+        pub fn returns(self, body: impl ::std::convert::Into<$crate::engine::Bytes>) -> Self {
+            self.handle.push_reply(
+                $crate::engine::mock::Reply::status($code).body("application/octet-stream", body.into()),
+            );
+            self
+        }
+    };
+    (empty $code:literal) => {
+        #[doc = concat!("Answers ", $code, " with this body.")]
+        pub fn returns(self) -> Self {
+            self.handle.push_reply($crate::engine::mock::Reply::status($code));
+            self
+        }
+    };
+}
+
+/// `.body()` of a recorded call, by the encoding of the operation's default request body.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __mock_body {
+    (json $ty:ty, $content_type:literal) => {
+        #[doc = concat!("The request body, decoded as the body type (its `", $content_type, "` encoding); the error says where it does not fit.")]
+        pub fn body(&self) -> ::std::result::Result<$ty, $crate::engine::mock::BodyError> {
+            self.request.json()
+        }
+    };
+    (form $ty:ty, $content_type:literal) => {
+        #[doc = concat!("The request body, decoded as the body type (its `", $content_type, "` encoding); the error says where it does not fit.")]
+        pub fn body(&self) -> ::std::result::Result<$ty, $crate::engine::mock::BodyError> {
+            self.request.form()
+        }
+    };
+    (multipart, $content_type:literal) => {
+        #[doc = concat!("The request body, decoded as its parts (its `", $content_type, "` encoding); the error says where it does not fit.")]
+        pub fn body(
+            &self,
+        ) -> ::std::result::Result<$crate::engine::mock::MultipartForm, $crate::engine::mock::BodyError> {
+            self.request.multipart()
+        }
+    };
+    (text, $content_type:literal) => {
+        #[doc = concat!("The request body, decoded as the body type (its `", $content_type, "` encoding); the error says where it does not fit.")]
+        pub fn body(&self) -> ::std::result::Result<::std::string::String, $crate::engine::mock::BodyError> {
+            self.request.text().map(::std::borrow::ToOwned::to_owned)
+        }
+    };
+    (bytes, $content_type:literal) => {
+        #[doc = concat!("The request body, decoded as the body type (its `", $content_type, "` encoding); the error says where it does not fit.")]
+        pub fn body(&self) -> ::std::result::Result<$crate::engine::Bytes, $crate::engine::mock::BodyError> {
+            ::std::result::Result::Ok(self.request.raw_body().clone())
+        }
+    };
+}
+
+#[doc(hidden)]
+pub use crate::__mock_group_stubs as group_stubs;
+#[doc(hidden)]
+pub use crate::__mock_operation_stub as operation_stub;
