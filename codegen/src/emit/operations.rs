@@ -522,9 +522,19 @@ fn form_encoding_tokens(how: FormFieldEncoding) -> TokenStream {
     }
 }
 
-fn method_tokens(m: HttpMethod) -> TokenStream {
-    let id = format_ident!("{}", m.as_str());
-    quote!(crate::engine::Method::#id)
+/// How a request starts: the engine's shorthand (`Request::get(path)`) where it has one, as
+/// reqwest's client does, and `Request::new(Method::OPTIONS, path)` otherwise.
+fn request_start(m: HttpMethod, path: &str) -> TokenStream {
+    match m {
+        HttpMethod::Options | HttpMethod::Trace => {
+            let id = format_ident!("{}", m.as_str());
+            quote!(crate::engine::Request::new(crate::engine::Method::#id, #path))
+        }
+        _ => {
+            let constructor = format_ident!("{}", m.as_str().to_ascii_lowercase());
+            quote!(crate::engine::Request::#constructor(#path))
+        }
+    }
 }
 
 fn fmt_f64(v: f64) -> TokenStream {
@@ -533,8 +543,7 @@ fn fmt_f64(v: f64) -> TokenStream {
 }
 
 fn build_fn(model: &Model, op: &Operation) -> TokenStream {
-    let method = method_tokens(op.http_method);
-    let path = &op.path;
+    let start = request_start(op.http_method, &op.path);
     let mut steps = Vec::new();
     for p in &op.params {
         let id = format_ident!("{}", p.ident);
@@ -630,7 +639,7 @@ fn build_fn(model: &Model, op: &Operation) -> TokenStream {
     }
     quote! {
         fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-            let mut req = crate::engine::Request::new(#method, #path);
+            let mut req = #start;
             #(#steps)*
             ::std::result::Result::Ok(req.with_options(self.options.clone()))
         }

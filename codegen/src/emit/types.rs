@@ -386,30 +386,21 @@ fn emit_tagged(name: &proc_macro2::Ident, t: &Tagged) -> TokenStream {
         let doc = docs::of(&doc);
         quote!(#doc #id(#ty),)
     });
-    let ser = t.variants.iter().map(|v| {
-        let id = format_ident!("{}", v.ident);
-        quote!(Self::#id(inner) => ::serde::Serialize::serialize(inner, serializer),)
-    });
     let mut used = std::collections::HashSet::new();
-    let de = t
-        .variants
-        .iter()
-        .filter_map(|v| {
-            let id = format_ident!("{}", v.ident);
-            // A value claimed by an earlier variant would be an unreachable pattern.
-            let values: Vec<&String> = v
-                .values
-                .iter()
-                .filter(|x| used.insert(x.as_str()))
-                .collect();
-            if values.is_empty() {
-                return None;
-            }
-            Some(quote! {
-                #(#values)|* => crate::engine::decode_variant(value).map(Self::#id),
-            })
-        })
-        .collect::<Vec<_>>();
+    let json = t.variants.iter().map(|v| {
+        let id = format_ident!("{}", v.ident);
+        // A value claimed by an earlier variant would be an unreachable pattern.
+        let values: Vec<&String> = v
+            .values
+            .iter()
+            .filter(|x| used.insert(x.as_str()))
+            .collect();
+        if values.is_empty() {
+            quote!(#id)
+        } else {
+            quote!(#id = #(#values)|*)
+        }
+    });
     quote! {
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
@@ -418,25 +409,8 @@ fn emit_tagged(name: &proc_macro2::Ident, t: &Tagged) -> TokenStream {
             /// A variant this version of the SDK does not know yet, kept as JSON.
             #fallback(::serde_json::Value),
         }
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                match self {
-                    #(#ser)*
-                    Self::#fallback(inner) => ::serde::Serialize::serialize(inner, serializer),
-                }
-            }
-        }
+        crate::engine::tagged_union!(#name #tag #fallback { #(#json),* });
         #accessors
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                let tag = value.get(#tag).and_then(::serde_json::Value::as_str).unwrap_or_default().to_owned();
-                match tag.as_str() {
-                    #(#de)*
-                    _ => ::std::result::Result::Ok(Self::#fallback(value)),
-                }
-            }
-        }
     }
 }
 

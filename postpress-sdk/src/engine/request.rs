@@ -58,6 +58,19 @@ fn to_value(param: &str, value: &impl Serialize) -> Result<Value> {
     serde_json::to_value(value).map_err(|e| invalid(param, e.to_string()))
 }
 
+/// `Request::get(path_template)` and its siblings: shorthands for `new`, for the methods
+/// reqwest's client has them for (`OPTIONS` and `TRACE` go through `new`; `options` is taken).
+macro_rules! method_constructors {
+    ($($name:ident $method:ident),*) => {
+        $(
+            #[doc = concat!("A `", stringify!($method), "` request for `path_template`: `Request::new(Method::", stringify!($method), ", path_template)`.")]
+            pub fn $name(path_template: &'static str) -> Self {
+                Self::new(Method::$method, path_template)
+            }
+        )*
+    };
+}
+
 impl Request {
     /// A request for `path_template` (e.g. `/accounts/{id}`); path parameters fill it in.
     pub fn new(method: Method, path_template: &'static str) -> Self {
@@ -73,6 +86,8 @@ impl Request {
             options: RequestOptions::default(),
         }
     }
+
+    method_constructors!(get GET, put PUT, post POST, delete DELETE, head HEAD, patch PATCH);
 
     /// The method.
     pub fn method(&self) -> &Method {

@@ -19,6 +19,54 @@ pub fn decode_variant<T: DeserializeOwned, E: serde::de::Error>(
     })
 }
 
+/// JSON both ways for a generated tagged union: `Serialize` writes the payload of any
+/// variant as it is (it carries its own tag), and `Deserialize` buffers the object, reads the
+/// string under `$tag` and decodes the variant whose values list it, or keeps the object
+/// whole in the `$fallback` variant. A variant listed without values (all of them claimed by
+/// an earlier variant) is only written.
+///
+/// `tagged_union!(Account "type" Unknown { Mobile = "MOBILE", Mail = "MAIL" | "GOOGLE" });`
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __tagged_union {
+    (
+        $name:ident $tag:literal $fallback:ident {
+            $($variant:ident $(= $($value:literal)|+)?),* $(,)?
+        }
+    ) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<__S: ::serde::Serializer>(
+                &self,
+                serializer: __S,
+            ) -> ::std::result::Result<__S::Ok, __S::Error> {
+                match self {
+                    $(Self::$variant(inner) => ::serde::Serialize::serialize(inner, serializer),)*
+                    Self::$fallback(inner) => ::serde::Serialize::serialize(inner, serializer),
+                }
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(
+                deserializer: __D,
+            ) -> ::std::result::Result<Self, __D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value
+                    .get($tag)
+                    .and_then(::serde_json::Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                match tag.as_str() {
+                    $($($($value)|+ => $crate::engine::decode_variant(value).map(Self::$variant),)?)*
+                    _ => ::std::result::Result::Ok(Self::$fallback(value)),
+                }
+            }
+        }
+    };
+}
+
+#[doc(hidden)]
+pub use crate::__tagged_union as tagged_union;
+
 /// Joins `outer` with a path carried in `message` (if any); returns (path, bare message).
 pub(crate) fn split_path(outer: &str, message: &str) -> (String, String) {
     let Some((inner, rest)) = message.strip_prefix(AT).and_then(|m| m.split_once("`: ")) else {
@@ -36,6 +84,38 @@ pub(crate) fn split_path(outer: &str, message: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::split_path;
+    use serde_json::json;
+
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Cat {
+        kind: String,
+        lives: u8,
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Pet {
+        Cat(Cat),
+        Kitten(Cat),
+        Other(serde_json::Value),
+    }
+    // `Kitten` has no values left (both are `Cat`'s): it is written, never read.
+    crate::engine::tagged_union!(Pet "kind" Other { Cat = "cat" | "kitten", Kitten });
+
+    #[test]
+    fn a_tagged_union_reads_by_tag_and_keeps_the_unknown() {
+        let cat = |kind: &str| Cat { kind: kind.into(), lives: 9 };
+        let read = |v: serde_json::Value| serde_json::from_value::<Pet>(v);
+        assert_eq!(read(json!({"kind": "cat", "lives": 9})).unwrap(), Pet::Cat(cat("cat")));
+        assert_eq!(read(json!({"kind": "kitten", "lives": 9})).unwrap(), Pet::Cat(cat("kitten")));
+        let unknown = json!({"kind": "dog", "legs": 4});
+        assert_eq!(read(unknown.clone()).unwrap(), Pet::Other(unknown.clone()));
+        assert_eq!(read(json!({"lives": 1})).unwrap(), Pet::Other(json!({"lives": 1})));
+        let error = read(json!({"kind": "cat", "lives": "nine"})).unwrap_err();
+        assert!(error.to_string().contains("at `lives`"), "{error}");
+        let written = |p: &Pet| serde_json::to_value(p).unwrap();
+        assert_eq!(written(&Pet::Kitten(cat("kitten")))["kind"], "kitten");
+        assert_eq!(written(&Pet::Other(unknown.clone())), unknown);
+    }
 
     #[test]
     fn paths_join() {

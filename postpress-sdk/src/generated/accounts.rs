@@ -341,10 +341,7 @@ impl ListBuilder {
         cursor : String, #[doc = " Page size."] limit : i64
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/accounts",
-        );
+        let mut req = crate::engine::Request::get("/accounts");
         req.query("cursor", &self.cursor)?;
         if let Some(value) = self.limit {
             crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
@@ -369,10 +366,7 @@ pub struct ConnectBuilder {
 }
 impl ConnectBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::POST,
-            "/accounts",
-        );
+        let mut req = crate::engine::Request::post("/accounts");
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         Ok(req.with_options(self.options.clone()))
@@ -405,10 +399,7 @@ pub struct GetBuilder {
 }
 impl GetBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/accounts/{id}",
-        );
+        let mut req = crate::engine::Request::get("/accounts/{id}");
         req.path_param("id", &self.id)?;
         Ok(req.with_options(self.options.clone()))
     }
@@ -425,10 +416,7 @@ pub struct ReconnectBuilder {
 }
 impl ReconnectBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::POST,
-            "/accounts/{id}",
-        );
+        let mut req = crate::engine::Request::post("/accounts/{id}");
         req.path_param("id", &self.id)?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
@@ -463,10 +451,7 @@ pub struct DeleteBuilder {
 }
 impl DeleteBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::DELETE,
-            "/accounts/{id}",
-        );
+        let mut req = crate::engine::Request::delete("/accounts/{id}");
         req.path_param("id", &self.id)?;
         Ok(req.with_options(self.options.clone()))
     }
@@ -483,10 +468,7 @@ pub struct UpdateBuilder {
 }
 impl UpdateBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::PATCH,
-            "/accounts/{id}",
-        );
+        let mut req = crate::engine::Request::patch("/accounts/{id}");
         req.path_param("id", &self.id)?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
@@ -504,10 +486,7 @@ pub struct SolveCheckpointBuilder {
 }
 impl SolveCheckpointBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::POST,
-            "/accounts/checkpoint",
-        );
+        let mut req = crate::engine::Request::post("/accounts/checkpoint");
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         Ok(req.with_options(self.options.clone()))
@@ -541,10 +520,7 @@ pub struct ResendCheckpointBuilder {
 }
 impl ResendCheckpointBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::POST,
-            "/accounts/checkpoint/resend",
-        );
+        let mut req = crate::engine::Request::post("/accounts/checkpoint/resend");
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         Ok(req.with_options(self.options.clone()))
@@ -581,10 +557,7 @@ impl ResyncBuilder {
         #[doc = " and claims neither reading."] after : super::types::UnixMillis
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/accounts/{account_id}/sync",
-        );
+        let mut req = crate::engine::Request::get("/accounts/{account_id}/sync");
         req.path_param("account_id", &self.account_id)?;
         if let Some(value) = self.chunk_size {
             crate::engine::check_range("chunk_size", value as f64, Some(1f64), None)?;

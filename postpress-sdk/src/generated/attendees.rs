@@ -76,10 +76,7 @@ impl ListChatsBuilder {
         " One account id or a comma-separated list of them."] account_id : String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/chat_attendees/{attendee_id}/chats",
-        );
+        let mut req = crate::engine::Request::get("/chat_attendees/{attendee_id}/chats");
         req.path_param("attendee_id", &self.attendee_id)?;
         req.query("cursor", &self.cursor)?;
         req.query("before", &self.before)?;

@@ -261,10 +261,7 @@ impl ListBuilder {
         String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/calendars",
-        );
+        let mut req = crate::engine::Request::get("/calendars");
         req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
@@ -306,7 +303,7 @@ impl ListEventsBuilder {
         String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(crate::engine::Method::GET, "/events");
+        let mut req = crate::engine::Request::get("/events");
         req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
@@ -342,10 +339,7 @@ impl CreateEventBuilder {
         #[doc = " The linked account to act through."] account_id : String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::POST,
-            "/calendars/{calendar_id}/events",
-        );
+        let mut req = crate::engine::Request::post("/calendars/{calendar_id}/events");
         req.path_param("calendar_id", &self.calendar_id)?;
         req.query(
             "account_id",
@@ -372,8 +366,7 @@ impl GetEventBuilder {
         #[doc = " The linked account to act through."] account_id : String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
+        let mut req = crate::engine::Request::get(
             "/calendars/{calendar_id}/events/{event_id}",
         );
         req.path_param("calendar_id", &self.calendar_id)?;
@@ -401,8 +394,7 @@ impl DeleteEventBuilder {
         #[doc = " The linked account to act through."] account_id : String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::DELETE,
+        let mut req = crate::engine::Request::delete(
             "/calendars/{calendar_id}/events/{event_id}",
         );
         req.path_param("calendar_id", &self.calendar_id)?;
@@ -431,8 +423,7 @@ impl UpdateEventBuilder {
         #[doc = " The linked account to act through."] account_id : String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::PATCH,
+        let mut req = crate::engine::Request::patch(
             "/calendars/{calendar_id}/events/{event_id}",
         );
         req.path_param("calendar_id", &self.calendar_id)?;

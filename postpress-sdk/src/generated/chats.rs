@@ -334,7 +334,7 @@ impl ListBuilder {
         String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(crate::engine::Method::GET, "/chats");
+        let mut req = crate::engine::Request::get("/chats");
         req.query("account_id", &self.account_id)?;
         req.query("account_type", &self.account_type)?;
         req.query("unread", &self.unread)?;
@@ -363,7 +363,7 @@ pub struct StartBuilder {
 }
 impl StartBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(crate::engine::Method::POST, "/chats");
+        let mut req = crate::engine::Request::post("/chats");
         {
             let body = &self.body;
             req.multipart_json("account_id", &body.account_id)?;
@@ -410,10 +410,7 @@ impl GetBuilder {
         #[doc = " Needed when `chat_id` is a provider id."] account_id : String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/chats/{chat_id}",
-        );
+        let mut req = crate::engine::Request::get("/chats/{chat_id}");
         req.path_param("chat_id", &self.chat_id)?;
         req.query("account_id", &self.account_id)?;
         Ok(req.with_options(self.options.clone()))
@@ -431,10 +428,7 @@ pub struct PerformActionBuilder {
 }
 impl PerformActionBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::PATCH,
-            "/chats/{chat_id}",
-        );
+        let mut req = crate::engine::Request::patch("/chats/{chat_id}");
         req.path_param("chat_id", &self.chat_id)?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
@@ -466,10 +460,7 @@ impl ListMessagesBuilder {
         " Keep only messages from this sender."] sender_id : String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/chats/{chat_id}/messages",
-        );
+        let mut req = crate::engine::Request::get("/chats/{chat_id}/messages");
         req.path_param("chat_id", &self.chat_id)?;
         req.query("cursor", &self.cursor)?;
         req.query("before", &self.before)?;
@@ -498,10 +489,7 @@ pub struct SendMessageBuilder {
 }
 impl SendMessageBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::POST,
-            "/chats/{chat_id}/messages",
-        );
+        let mut req = crate::engine::Request::post("/chats/{chat_id}/messages");
         req.path_param("chat_id", &self.chat_id)?;
         {
             let body = &self.body;
@@ -535,10 +523,7 @@ pub struct ListAttendeesBuilder {
 }
 impl ListAttendeesBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/chats/{chat_id}/attendees",
-        );
+        let mut req = crate::engine::Request::get("/chats/{chat_id}/attendees");
         req.path_param("chat_id", &self.chat_id)?;
         Ok(req.with_options(self.options.clone()))
     }
@@ -554,10 +539,7 @@ pub struct SyncBuilder {
 }
 impl SyncBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/chats/{chat_id}/sync",
-        );
+        let mut req = crate::engine::Request::get("/chats/{chat_id}/sync");
         req.path_param("chat_id", &self.chat_id)?;
         Ok(req.with_options(self.options.clone()))
     }

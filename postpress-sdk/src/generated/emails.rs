@@ -54,10 +54,7 @@ pub struct CreateDraftBuilder {
 }
 impl CreateDraftBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::POST,
-            "/emails/drafts",
-        );
+        let mut req = crate::engine::Request::post("/emails/drafts");
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         Ok(req.with_options(self.options.clone()))

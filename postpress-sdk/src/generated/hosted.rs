@@ -56,10 +56,7 @@ pub struct CreateAuthLinkBuilder {
 }
 impl CreateAuthLinkBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::POST,
-            "/hosted/accounts/link",
-        );
+        let mut req = crate::engine::Request::post("/hosted/accounts/link");
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         Ok(req.with_options(self.options.clone()))

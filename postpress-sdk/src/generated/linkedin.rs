@@ -417,10 +417,7 @@ impl SearchBuilder {
         String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::POST,
-            "/linkedin/search",
-        );
+        let mut req = crate::engine::Request::post("/linkedin/search");
         req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
@@ -447,10 +444,7 @@ pub struct PerformUserActionBuilder {
 }
 impl PerformUserActionBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::POST,
-            "/linkedin/user/{user_id}",
-        );
+        let mut req = crate::engine::Request::post("/linkedin/user/{user_id}");
         req.path_param("user_id", &self.user_id)?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
@@ -473,10 +467,7 @@ impl GetInmailBalanceBuilder {
         #[doc = " The linked account to act through."] account_id : String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/linkedin/inmail_balance",
-        );
+        let mut req = crate::engine::Request::get("/linkedin/inmail_balance");
         req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
@@ -495,10 +486,7 @@ pub struct EndorseSkillBuilder {
 }
 impl EndorseSkillBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::POST,
-            "/linkedin/profile/endorse",
-        );
+        let mut req = crate::engine::Request::post("/linkedin/profile/endorse");
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         Ok(req.with_options(self.options.clone()))
@@ -515,10 +503,7 @@ pub struct CreateJobPostingBuilder {
 }
 impl CreateJobPostingBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::POST,
-            "/linkedin/jobs",
-        );
+        let mut req = crate::engine::Request::post("/linkedin/jobs");
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         Ok(req.with_options(self.options.clone()))
@@ -538,10 +523,7 @@ pub struct EditJobPostingBuilder {
 }
 impl EditJobPostingBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::PATCH,
-            "/linkedin/jobs/{job_id}",
-        );
+        let mut req = crate::engine::Request::patch("/linkedin/jobs/{job_id}");
         req.path_param("job_id", &self.job_id)?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
@@ -560,10 +542,7 @@ pub struct PublishJobPostingBuilder {
 }
 impl PublishJobPostingBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::POST,
-            "/linkedin/jobs/{draft_id}/publish",
-        );
+        let mut req = crate::engine::Request::post("/linkedin/jobs/{draft_id}/publish");
         req.path_param("draft_id", &self.draft_id)?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
@@ -582,8 +561,7 @@ pub struct SolveJobCheckpointBuilder {
 }
 impl SolveJobCheckpointBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::POST,
+        let mut req = crate::engine::Request::post(
             "/linkedin/jobs/{draft_id}/checkpoint",
         );
         req.path_param("draft_id", &self.draft_id)?;
@@ -636,10 +614,7 @@ impl ListJobApplicantsBuilder {
         String >
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/linkedin/jobs/{id}/applicants",
-        );
+        let mut req = crate::engine::Request::get("/linkedin/jobs/{id}/applicants");
         req.path_param("id", &self.id)?;
         req.query(
             "account_id",
@@ -723,8 +698,7 @@ impl GetJobApplicantBuilder {
         #[doc = " The linked account to act through."] account_id : String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
+        let mut req = crate::engine::Request::get(
             "/linkedin/jobs/applicants/{applicant_id}",
         );
         req.path_param("applicant_id", &self.applicant_id)?;

@@ -212,10 +212,7 @@ impl ListBuilder {
         " Restrict to one linked account."] account_id : String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/messages",
-        );
+        let mut req = crate::engine::Request::get("/messages");
         req.query("cursor", &self.cursor)?;
         req.query("before", &self.before)?;
         req.query("after", &self.after)?;
@@ -243,10 +240,7 @@ pub struct GetBuilder {
 }
 impl GetBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/messages/{message_id}",
-        );
+        let mut req = crate::engine::Request::get("/messages/{message_id}");
         req.path_param("message_id", &self.message_id)?;
         Ok(req.with_options(self.options.clone()))
     }
@@ -262,10 +256,7 @@ pub struct DeleteBuilder {
 }
 impl DeleteBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::DELETE,
-            "/messages/{message_id}",
-        );
+        let mut req = crate::engine::Request::delete("/messages/{message_id}");
         req.path_param("message_id", &self.message_id)?;
         Ok(req.with_options(self.options.clone()))
     }
@@ -282,10 +273,7 @@ pub struct AddReactionBuilder {
 }
 impl AddReactionBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::POST,
-            "/messages/{message_id}/reaction",
-        );
+        let mut req = crate::engine::Request::post("/messages/{message_id}/reaction");
         req.path_param("message_id", &self.message_id)?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
@@ -304,10 +292,7 @@ pub struct ForwardBuilder {
 }
 impl ForwardBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::POST,
-            "/messages/{message_id}/forward",
-        );
+        let mut req = crate::engine::Request::post("/messages/{message_id}/forward");
         req.path_param("message_id", &self.message_id)?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();

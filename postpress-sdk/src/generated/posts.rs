@@ -164,7 +164,7 @@ pub struct CreateBuilder {
 }
 impl CreateBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(crate::engine::Method::POST, "/posts");
+        let mut req = crate::engine::Request::post("/posts");
         {
             let body = &self.body;
             req.multipart_field("account_id", &body.account_id)?;
@@ -203,10 +203,7 @@ impl GetBuilder {
         #[doc = " The linked account to act through."] account_id : String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/posts/{post_id}",
-        );
+        let mut req = crate::engine::Request::get("/posts/{post_id}");
         req.path_param("post_id", &self.post_id)?;
         req.query(
             "account_id",
@@ -226,10 +223,7 @@ pub struct AddReactionBuilder {
 }
 impl AddReactionBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::POST,
-            "/posts/reaction",
-        );
+        let mut req = crate::engine::Request::post("/posts/reaction");
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         Ok(req.with_options(self.options.clone()))
@@ -257,10 +251,7 @@ impl ListReactionsBuilder {
         String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/posts/{post_id}/reactions",
-        );
+        let mut req = crate::engine::Request::get("/posts/{post_id}/reactions");
         req.path_param("post_id", &self.post_id)?;
         req.query("account_id", &self.account_id)?;
         req.query("cursor", &self.cursor)?;

@@ -554,20 +554,11 @@ pub enum Account {
     /// A variant this version of the SDK does not know yet, kept as JSON.
     Unknown(::serde_json::Value),
 }
-impl ::serde::Serialize for Account {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Mobile(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Mail(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Messaging(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Calendar(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
+crate::engine::tagged_union!(
+    Account "type" Unknown { Mobile = "MOBILE", Mail = "MAIL" | "GOOGLE" | "ICLOUD" |
+    "OUTLOOK", Messaging = "LINKEDIN" | "WHATSAPP" | "INSTAGRAM" | "MESSENGER" |
+    "TELEGRAM" | "TWITTER" | "SLACK", Calendar = "GOOGLE_CALENDAR" }
+);
 crate::engine::shared_accessors!(
     Account[Mobile, Mail, Messaging, Calendar] Unknown { object : String = "object" req,
     id : UniqueId = "id" req, name : String = "name" req, created_at : UtcDateTime =
@@ -576,30 +567,6 @@ crate::engine::shared_accessors!(
     AccountSignature > = "signatures" opt, groups : Vec < UniqueId > = "groups" req,
     sources : Vec < AccountSource > = "sources" req }
 );
-impl<'de> ::serde::Deserialize<'de> for Account {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("type")
-            .and_then(::serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        match tag.as_str() {
-            "MOBILE" => crate::engine::decode_variant(value).map(Self::Mobile),
-            "MAIL" | "GOOGLE" | "ICLOUD" | "OUTLOOK" => {
-                crate::engine::decode_variant(value).map(Self::Mail)
-            }
-            "LINKEDIN" | "WHATSAPP" | "INSTAGRAM" | "MESSENGER" | "TELEGRAM" | "TWITTER"
-            | "SLACK" => crate::engine::decode_variant(value).map(Self::Messaging),
-            "GOOGLE_CALENDAR" => crate::engine::decode_variant(value).map(Self::Calendar),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
 crate::engine::union_from_variants!(
     Account { Mobile(MobileAccount), Mail(MailAccount), Messaging(MessagingAccount),
     Calendar(CalendarAccount) }
@@ -1132,18 +1099,9 @@ pub enum HostedAuthRequest {
     /// A variant this version of the SDK does not know yet, kept as JSON.
     Unknown(::serde_json::Value),
 }
-impl ::serde::Serialize for HostedAuthRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Create(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Reconnect(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
+crate::engine::tagged_union!(
+    HostedAuthRequest "type" Unknown { Create = "create", Reconnect = "reconnect" }
+);
 crate::engine::shared_accessors!(
     HostedAuthRequest[Create, Reconnect] Unknown { expires_on : UtcDateTime = "expiresOn"
     req, api_url : String = "api_url" req, name : String = "name" opt,
@@ -1151,25 +1109,6 @@ crate::engine::shared_accessors!(
     String = "failure_redirect_url" opt, notify_url : String = "notify_url" opt,
     bypass_success_screen : bool = "bypass_success_screen" opt }
 );
-impl<'de> ::serde::Deserialize<'de> for HostedAuthRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("type")
-            .and_then(::serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        match tag.as_str() {
-            "create" => crate::engine::decode_variant(value).map(Self::Create),
-            "reconnect" => crate::engine::decode_variant(value).map(Self::Reconnect),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
 crate::engine::union_from_variants!(
     HostedAuthRequest { Create(HostedAuthCreate), Reconnect(HostedAuthReconnect) }
 );
@@ -1448,37 +1387,9 @@ pub enum Post {
     /// A variant this version of the SDK does not know yet, kept as JSON.
     Unknown(::serde_json::Value),
 }
-impl ::serde::Serialize for Post {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::LinkedIn(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Instagram(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Post {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("provider")
-            .and_then(::serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        match tag.as_str() {
-            "LINKEDIN" => crate::engine::decode_variant(value).map(Self::LinkedIn),
-            "INSTAGRAM" => crate::engine::decode_variant(value).map(Self::Instagram),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::engine::tagged_union!(
+    Post "provider" Unknown { LinkedIn = "LINKEDIN", Instagram = "INSTAGRAM" }
+);
 crate::engine::union_from_variants!(
     Post { LinkedIn(LinkedinPost), Instagram(InstagramPost) }
 );
@@ -1857,47 +1768,14 @@ pub enum UserProfile {
     /// A variant this version of the SDK does not know yet, kept as JSON.
     Unknown(::serde_json::Value),
 }
-impl ::serde::Serialize for UserProfile {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::LinkedIn(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::WhatsApp(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Instagram(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Telegram(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::X(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
+crate::engine::tagged_union!(
+    UserProfile "provider" Unknown { LinkedIn = "LINKEDIN", WhatsApp = "WHATSAPP",
+    Instagram = "INSTAGRAM", Telegram = "TELEGRAM", X = "TWITTER" }
+);
 crate::engine::shared_accessors!(
     UserProfile[LinkedIn, WhatsApp, Instagram, Telegram, X] Unknown { object : String =
     "object" req }
 );
-impl<'de> ::serde::Deserialize<'de> for UserProfile {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("provider")
-            .and_then(::serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        match tag.as_str() {
-            "LINKEDIN" => crate::engine::decode_variant(value).map(Self::LinkedIn),
-            "WHATSAPP" => crate::engine::decode_variant(value).map(Self::WhatsApp),
-            "INSTAGRAM" => crate::engine::decode_variant(value).map(Self::Instagram),
-            "TELEGRAM" => crate::engine::decode_variant(value).map(Self::Telegram),
-            "TWITTER" => crate::engine::decode_variant(value).map(Self::X),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
 crate::engine::union_from_variants!(
     UserProfile { LinkedIn(LinkedinUserProfile), WhatsApp(WhatsappUserProfile),
     Instagram(InstagramUserProfile), Telegram(TelegramUserProfile), X(TwitterUserProfile)
@@ -2248,49 +2126,14 @@ pub enum AccountOwnerProfile {
     /// A variant this version of the SDK does not know yet, kept as JSON.
     Unknown(::serde_json::Value),
 }
-impl ::serde::Serialize for AccountOwnerProfile {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::LinkedIn(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Telegram(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::X(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Gmail(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Outlook(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Imap(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
+crate::engine::tagged_union!(
+    AccountOwnerProfile "provider" Unknown { LinkedIn = "LINKEDIN", Telegram =
+    "TELEGRAM", X = "TWITTER", Gmail = "GMAIL", Outlook = "OUTLOOK", Imap = "IMAP" }
+);
 crate::engine::shared_accessors!(
     AccountOwnerProfile[LinkedIn, Telegram, X, Gmail, Outlook, Imap] Unknown { object :
     String = "object" req }
 );
-impl<'de> ::serde::Deserialize<'de> for AccountOwnerProfile {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("provider")
-            .and_then(::serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        match tag.as_str() {
-            "LINKEDIN" => crate::engine::decode_variant(value).map(Self::LinkedIn),
-            "TELEGRAM" => crate::engine::decode_variant(value).map(Self::Telegram),
-            "TWITTER" => crate::engine::decode_variant(value).map(Self::X),
-            "GMAIL" => crate::engine::decode_variant(value).map(Self::Gmail),
-            "OUTLOOK" => crate::engine::decode_variant(value).map(Self::Outlook),
-            "IMAP" => crate::engine::decode_variant(value).map(Self::Imap),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
 crate::engine::union_from_variants!(
     AccountOwnerProfile { LinkedIn(LinkedinOwnerProfile), Telegram(TelegramOwnerProfile),
     X(TwitterOwnerProfile), Gmail(GmailOwnerProfile), Outlook(OutlookOwnerProfile),
@@ -2709,41 +2552,14 @@ pub enum HandleInvitationRequest {
     /// A variant this version of the SDK does not know yet, kept as JSON.
     Unknown(::serde_json::Value),
 }
-impl ::serde::Serialize for HandleInvitationRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::LinkedIn(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Instagram(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
+crate::engine::tagged_union!(
+    HandleInvitationRequest "provider" Unknown { LinkedIn = "LINKEDIN", Instagram =
+    "INSTAGRAM" }
+);
 crate::engine::shared_accessors!(
     HandleInvitationRequest[LinkedIn, Instagram] Unknown { account_id : UniqueId =
     "account_id" req, action : LinkedinInvitationAnswerAction = "action" req }
 );
-impl<'de> ::serde::Deserialize<'de> for HandleInvitationRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("provider")
-            .and_then(::serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        match tag.as_str() {
-            "LINKEDIN" => crate::engine::decode_variant(value).map(Self::LinkedIn),
-            "INSTAGRAM" => crate::engine::decode_variant(value).map(Self::Instagram),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
 crate::engine::union_from_variants!(
     HandleInvitationRequest { LinkedIn(LinkedinInvitationAnswer),
     Instagram(InstagramInvitationAnswer) }
@@ -3222,56 +3038,15 @@ pub enum ProfileActionRequest {
     /// A variant this version of the SDK does not know yet, kept as JSON.
     Unknown(::serde_json::Value),
 }
-impl ::serde::Serialize for ProfileActionRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::RecruiterPipeline(inner) => {
-                ::serde::Serialize::serialize(inner, serializer)
-            }
-            Self::RecruiterReject(inner) => {
-                ::serde::Serialize::serialize(inner, serializer)
-            }
-            Self::SalesNavigatorSaveLead(inner) => {
-                ::serde::Serialize::serialize(inner, serializer)
-            }
-            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
+crate::engine::tagged_union!(
+    ProfileActionRequest "action" Unknown { RecruiterPipeline = "addCandidateToPipeline"
+    | "addApplicantToPipeline" | "changeCandidatePipeline", RecruiterReject =
+    "rejectApplicant", SalesNavigatorSaveLead = "saveLead" }
+);
 crate::engine::shared_accessors!(
     ProfileActionRequest[RecruiterPipeline, RecruiterReject, SalesNavigatorSaveLead]
     Unknown { account_id : String = "account_id" req, api : String = "api" req }
 );
-impl<'de> ::serde::Deserialize<'de> for ProfileActionRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("action")
-            .and_then(::serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        match tag.as_str() {
-            "addCandidateToPipeline" | "addApplicantToPipeline"
-            | "changeCandidatePipeline" => {
-                crate::engine::decode_variant(value).map(Self::RecruiterPipeline)
-            }
-            "rejectApplicant" => {
-                crate::engine::decode_variant(value).map(Self::RecruiterReject)
-            }
-            "saveLead" => {
-                crate::engine::decode_variant(value).map(Self::SalesNavigatorSaveLead)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
 crate::engine::union_from_variants!(
     ProfileActionRequest { RecruiterPipeline(RecruiterPipelineAction),
     RecruiterReject(RecruiterRejectAction), SalesNavigatorSaveLead(SaveLeadAction) }
@@ -3392,45 +3167,14 @@ pub enum ScreeningQuestion {
     /// A variant this version of the SDK does not know yet, kept as JSON.
     Unknown(::serde_json::Value),
 }
-impl ::serde::Serialize for ScreeningQuestion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Numeric(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::MultipleChoices(inner) => {
-                ::serde::Serialize::serialize(inner, serializer)
-            }
-            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
+crate::engine::tagged_union!(
+    ScreeningQuestion "answer_type" Unknown { Numeric = "numeric", MultipleChoices =
+    "multiple_choices" }
+);
 crate::engine::shared_accessors!(
     ScreeningQuestion[Numeric, MultipleChoices] Unknown { question : String = "question"
     req, position : i64 = "position" opt, must_match : bool = "must_match" opt }
 );
-impl<'de> ::serde::Deserialize<'de> for ScreeningQuestion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("answer_type")
-            .and_then(::serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        match tag.as_str() {
-            "numeric" => crate::engine::decode_variant(value).map(Self::Numeric),
-            "multiple_choices" => {
-                crate::engine::decode_variant(value).map(Self::MultipleChoices)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
 crate::engine::union_from_variants!(
     ScreeningQuestion { Numeric(NumericQuestion), MultipleChoices(ChoiceQuestion) }
 );
@@ -3509,37 +3253,10 @@ pub enum RecruiterApplyMethod {
     /// A variant this version of the SDK does not know yet, kept as JSON.
     Unknown(::serde_json::Value),
 }
-impl ::serde::Serialize for RecruiterApplyMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::OnLinkedIn(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::ExternalSite(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RecruiterApplyMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("type")
-            .and_then(::serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        match tag.as_str() {
-            "linkedin" => crate::engine::decode_variant(value).map(Self::OnLinkedIn),
-            "external" => crate::engine::decode_variant(value).map(Self::ExternalSite),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::engine::tagged_union!(
+    RecruiterApplyMethod "type" Unknown { OnLinkedIn = "linkedin", ExternalSite =
+    "external" }
+);
 crate::engine::union_from_variants!(
     RecruiterApplyMethod { OnLinkedIn(RecruiterApplyMethodOnLinkedIn),
     ExternalSite(RecruiterApplyMethodExternalSite) }
@@ -3822,45 +3539,16 @@ pub enum PublishJobPostingRequest {
     /// A variant this version of the SDK does not know yet, kept as JSON.
     Unknown(::serde_json::Value),
 }
-impl ::serde::Serialize for PublishJobPostingRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Free(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Promoted(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
+crate::engine::tagged_union!(
+    PublishJobPostingRequest "mode" Unknown { Free = "FREE", Promoted = "PROMOTED" |
+    "PROMOTED_PLUS" }
+);
 crate::engine::shared_accessors!(
     PublishJobPostingRequest[Free, Promoted] Unknown { account_id : String = "account_id"
     req, service : JobService = "service" opt, hiring_photo_frame : bool =
     "hiring_photo_frame" opt, bypass_email_verification : bool =
     "bypass_email_verification" opt }
 );
-impl<'de> ::serde::Deserialize<'de> for PublishJobPostingRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("mode")
-            .and_then(::serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        match tag.as_str() {
-            "FREE" => crate::engine::decode_variant(value).map(Self::Free),
-            "PROMOTED" | "PROMOTED_PLUS" => {
-                crate::engine::decode_variant(value).map(Self::Promoted)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
 crate::engine::union_from_variants!(
     PublishJobPostingRequest { Free(FreeJobPublish), Promoted(PromotedJobPublish) }
 );
@@ -3917,51 +3605,15 @@ pub enum JobPublishResult {
     /// A variant this version of the SDK does not know yet, kept as JSON.
     Unknown(::serde_json::Value),
 }
-impl ::serde::Serialize for JobPublishResult {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::LinkedinJobPostingPublished(inner) => {
-                ::serde::Serialize::serialize(inner, serializer)
-            }
-            Self::LinkedinJobPostingPublishCheckpoint(inner) => {
-                ::serde::Serialize::serialize(inner, serializer)
-            }
-            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
+crate::engine::tagged_union!(
+    JobPublishResult "object" Unknown { LinkedinJobPostingPublished =
+    "LinkedinJobPostingPublished", LinkedinJobPostingPublishCheckpoint =
+    "LinkedinJobPostingPublishCheckpoint" }
+);
 crate::engine::shared_accessors!(
     JobPublishResult[LinkedinJobPostingPublished, LinkedinJobPostingPublishCheckpoint]
     Unknown { job_id : String = "job_id" req }
 );
-impl<'de> ::serde::Deserialize<'de> for JobPublishResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("object")
-            .and_then(::serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        match tag.as_str() {
-            "LinkedinJobPostingPublished" => {
-                crate::engine::decode_variant(value)
-                    .map(Self::LinkedinJobPostingPublished)
-            }
-            "LinkedinJobPostingPublishCheckpoint" => {
-                crate::engine::decode_variant(value)
-                    .map(Self::LinkedinJobPostingPublishCheckpoint)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
 crate::engine::union_from_variants!(
     JobPublishResult { LinkedinJobPostingPublished(LinkedinJobPostingPublished),
     LinkedinJobPostingPublishCheckpoint(LinkedinJobPostingPublishCheckpoint) }
@@ -4197,54 +3849,11 @@ pub enum LinkedinChatOptions {
     /// A variant this version of the SDK does not know yet, kept as JSON.
     Unknown(::serde_json::Value),
 }
-impl ::serde::Serialize for LinkedinChatOptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::LinkedinClassicChatOptions(inner) => {
-                ::serde::Serialize::serialize(inner, serializer)
-            }
-            Self::LinkedinRecruiterChatOptions(inner) => {
-                ::serde::Serialize::serialize(inner, serializer)
-            }
-            Self::LinkedinSalesNavigatorChatOptions(inner) => {
-                ::serde::Serialize::serialize(inner, serializer)
-            }
-            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LinkedinChatOptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("api")
-            .and_then(::serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        match tag.as_str() {
-            "classic" => {
-                crate::engine::decode_variant(value)
-                    .map(Self::LinkedinClassicChatOptions)
-            }
-            "recruiter" => {
-                crate::engine::decode_variant(value)
-                    .map(Self::LinkedinRecruiterChatOptions)
-            }
-            "sales_navigator" => {
-                crate::engine::decode_variant(value)
-                    .map(Self::LinkedinSalesNavigatorChatOptions)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::engine::tagged_union!(
+    LinkedinChatOptions "api" Unknown { LinkedinClassicChatOptions = "classic",
+    LinkedinRecruiterChatOptions = "recruiter", LinkedinSalesNavigatorChatOptions =
+    "sales_navigator" }
+);
 crate::engine::union_from_variants!(
     LinkedinChatOptions { LinkedinClassicChatOptions(LinkedinClassicChatOptions),
     LinkedinRecruiterChatOptions(LinkedinRecruiterChatOptions),
@@ -4595,55 +4204,16 @@ pub enum MessageAttachment {
     /// A variant this version of the SDK does not know yet, kept as JSON.
     Unknown(::serde_json::Value),
 }
-impl ::serde::Serialize for MessageAttachment {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Image(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Video(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Audio(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::File(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::LinkedInPost(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::VideoMeeting(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
+crate::engine::tagged_union!(
+    MessageAttachment "type" Unknown { Image = "img", Video = "video", Audio = "audio",
+    File = "file", LinkedInPost = "linkedin_post", VideoMeeting = "video_meeting" }
+);
 crate::engine::shared_accessors!(
     MessageAttachment[Image, Video, Audio, File, LinkedInPost, VideoMeeting] Unknown { id
     : String = "id" req, file_size : i64 = "file_size" opt, unavailable : bool =
     "unavailable" req, mimetype : String = "mimetype" opt, url : String = "url" opt,
     url_expires_at : UnixMillis = "url_expires_at" opt }
 );
-impl<'de> ::serde::Deserialize<'de> for MessageAttachment {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("type")
-            .and_then(::serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        match tag.as_str() {
-            "img" => crate::engine::decode_variant(value).map(Self::Image),
-            "video" => crate::engine::decode_variant(value).map(Self::Video),
-            "audio" => crate::engine::decode_variant(value).map(Self::Audio),
-            "file" => crate::engine::decode_variant(value).map(Self::File),
-            "linkedin_post" => {
-                crate::engine::decode_variant(value).map(Self::LinkedInPost)
-            }
-            "video_meeting" => {
-                crate::engine::decode_variant(value).map(Self::VideoMeeting)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
 crate::engine::union_from_variants!(
     MessageAttachment { Image(ImageAttachment), Video(VideoAttachment),
     Audio(AudioAttachment), File(FileAttachment), LinkedInPost(LinkedinPostAttachment),
@@ -4778,44 +4348,11 @@ pub enum ChatActionRequest {
     /// A variant this version of the SDK does not know yet, kept as JSON.
     Unknown(::serde_json::Value),
 }
-impl ::serde::Serialize for ChatActionRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::SetAValue(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::GetTheInviteLink(inner) => {
-                ::serde::Serialize::serialize(inner, serializer)
-            }
-            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatActionRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("action")
-            .and_then(::serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        match tag.as_str() {
-            "setReadStatus" | "setMuteStatus" | "setArchiveStatus" | "setPinnedStatus"
-            | "addParticipant" | "removeParticipant" | "setLabel" => {
-                crate::engine::decode_variant(value).map(Self::SetAValue)
-            }
-            "getInviteLink" => {
-                crate::engine::decode_variant(value).map(Self::GetTheInviteLink)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::engine::tagged_union!(
+    ChatActionRequest "action" Unknown { SetAValue = "setReadStatus" | "setMuteStatus" |
+    "setArchiveStatus" | "setPinnedStatus" | "addParticipant" | "removeParticipant" |
+    "setLabel", GetTheInviteLink = "getInviteLink" }
+);
 crate::engine::union_from_variants!(
     ChatActionRequest { SetAValue(ChatActionRequestSetAValue),
     GetTheInviteLink(ChatActionRequestGetTheInviteLink) }
@@ -4940,37 +4477,10 @@ pub enum AttendeeSpecifics {
     /// A variant this version of the SDK does not know yet, kept as JSON.
     Unknown(::serde_json::Value),
 }
-impl ::serde::Serialize for AttendeeSpecifics {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::LinkedIn(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Instagram(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
-        }
+crate::engine::tagged_union!(
+    AttendeeSpecifics "provider" Unknown { LinkedIn = "LINKEDIN", Instagram = "INSTAGRAM"
     }
-}
-impl<'de> ::serde::Deserialize<'de> for AttendeeSpecifics {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("provider")
-            .and_then(::serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        match tag.as_str() {
-            "LINKEDIN" => crate::engine::decode_variant(value).map(Self::LinkedIn),
-            "INSTAGRAM" => crate::engine::decode_variant(value).map(Self::Instagram),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+);
 crate::engine::union_from_variants!(
     AttendeeSpecifics { LinkedIn(LinkedinAttendeeSpecifics),
     Instagram(InstagramAttendeeSpecifics) }
@@ -5191,41 +4701,13 @@ pub enum Webhook {
     /// A variant this version of the SDK does not know yet, kept as JSON.
     Unknown(::serde_json::Value),
 }
-impl ::serde::Serialize for Webhook {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Automatic(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Trigger(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
+crate::engine::tagged_union!(
+    Webhook "type" Unknown { Automatic = "AUTO", Trigger = "TRIGGER" }
+);
 crate::engine::shared_accessors!(
     Webhook[Automatic, Trigger] Unknown { object : String = "object" req, name : String =
     "name" opt }
 );
-impl<'de> ::serde::Deserialize<'de> for Webhook {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("type")
-            .and_then(::serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        match tag.as_str() {
-            "AUTO" => crate::engine::decode_variant(value).map(Self::Automatic),
-            "TRIGGER" => crate::engine::decode_variant(value).map(Self::Trigger),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
 crate::engine::union_from_variants!(
     Webhook { Automatic(AutoWebhook), Trigger(TriggerWebhook) }
 );
@@ -5477,28 +4959,11 @@ pub enum CreateWebhookRequest {
     /// A variant this version of the SDK does not know yet, kept as JSON.
     Unknown(::serde_json::Value),
 }
-impl ::serde::Serialize for CreateWebhookRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Messaging(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::Users(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::AccountStatus(inner) => {
-                ::serde::Serialize::serialize(inner, serializer)
-            }
-            Self::Email(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::EmailTracking(inner) => {
-                ::serde::Serialize::serialize(inner, serializer)
-            }
-            Self::CalendarEvent(inner) => {
-                ::serde::Serialize::serialize(inner, serializer)
-            }
-            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
+crate::engine::tagged_union!(
+    CreateWebhookRequest "source" Unknown { Messaging = "messaging", Users = "users",
+    AccountStatus = "account_status", Email = "email", EmailTracking = "email_tracking",
+    CalendarEvent = "calendar_event" }
+);
 crate::engine::shared_accessors!(
     CreateWebhookRequest[Messaging, Users, AccountStatus, Email, EmailTracking,
     CalendarEvent] Unknown { request_url : String = "request_url" req, name : String =
@@ -5506,35 +4971,6 @@ crate::engine::shared_accessors!(
     account_ids : Vec < String > = "account_ids" opt, headers : Vec < WebhookHeader > =
     "headers" opt, data : Vec < WebhookDataField > = "data" opt }
 );
-impl<'de> ::serde::Deserialize<'de> for CreateWebhookRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("source")
-            .and_then(::serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        match tag.as_str() {
-            "messaging" => crate::engine::decode_variant(value).map(Self::Messaging),
-            "users" => crate::engine::decode_variant(value).map(Self::Users),
-            "account_status" => {
-                crate::engine::decode_variant(value).map(Self::AccountStatus)
-            }
-            "email" => crate::engine::decode_variant(value).map(Self::Email),
-            "email_tracking" => {
-                crate::engine::decode_variant(value).map(Self::EmailTracking)
-            }
-            "calendar_event" => {
-                crate::engine::decode_variant(value).map(Self::CalendarEvent)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
 crate::engine::union_from_variants!(
     CreateWebhookRequest { Messaging(MessagingWebhook), Users(UsersWebhook),
     AccountStatus(AccountStatusWebhook), Email(EmailWebhook),
@@ -5617,68 +5053,19 @@ pub enum WebhookNamedEvent {
     /// A variant this version of the SDK does not know yet, kept as JSON.
     Unknown(::serde_json::Value),
 }
-impl ::serde::Serialize for WebhookNamedEvent {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::MessagingEvent(inner) => {
-                ::serde::Serialize::serialize(inner, serializer)
-            }
-            Self::NewRelationEvent(inner) => {
-                ::serde::Serialize::serialize(inner, serializer)
-            }
-            Self::MailEvent(inner) => ::serde::Serialize::serialize(inner, serializer),
-            Self::MailTrackingEvent(inner) => {
-                ::serde::Serialize::serialize(inner, serializer)
-            }
-            Self::CalendarEventChange(inner) => {
-                ::serde::Serialize::serialize(inner, serializer)
-            }
-            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
+crate::engine::tagged_union!(
+    WebhookNamedEvent "event" Unknown { MessagingEvent = "message_received" |
+    "message_read" | "message_reaction" | "message_edited" | "message_deleted" |
+    "message_delivered", NewRelationEvent = "new_relation", MailEvent = "mail_sent" |
+    "mail_received" | "mail_moved", MailTrackingEvent = "mail_opened" |
+    "mail_link_clicked", CalendarEventChange = "calendar_event_created" |
+    "calendar_event_updated" | "calendar_event_deleted" }
+);
 crate::engine::shared_accessors!(
     WebhookNamedEvent[MessagingEvent, NewRelationEvent, MailEvent, MailTrackingEvent,
     CalendarEventChange] Unknown { account_id : String = "account_id" opt, webhook_name :
     String = "webhook_name" opt }
 );
-impl<'de> ::serde::Deserialize<'de> for WebhookNamedEvent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("event")
-            .and_then(::serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        match tag.as_str() {
-            "message_received" | "message_read" | "message_reaction" | "message_edited"
-            | "message_deleted" | "message_delivered" => {
-                crate::engine::decode_variant(value).map(Self::MessagingEvent)
-            }
-            "new_relation" => {
-                crate::engine::decode_variant(value).map(Self::NewRelationEvent)
-            }
-            "mail_sent" | "mail_received" | "mail_moved" => {
-                crate::engine::decode_variant(value).map(Self::MailEvent)
-            }
-            "mail_opened" | "mail_link_clicked" => {
-                crate::engine::decode_variant(value).map(Self::MailTrackingEvent)
-            }
-            "calendar_event_created" | "calendar_event_updated"
-            | "calendar_event_deleted" => {
-                crate::engine::decode_variant(value).map(Self::CalendarEventChange)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
 crate::engine::union_from_variants!(
     WebhookNamedEvent { MessagingEvent(MessagingEvent),
     NewRelationEvent(NewRelationEvent), MailEvent(MailEvent),

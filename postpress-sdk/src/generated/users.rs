@@ -516,10 +516,7 @@ impl GetProfileBuilder {
         " The linked account to act through."] account_id : String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/users/{identifier}",
-        );
+        let mut req = crate::engine::Request::get("/users/{identifier}");
         req.path_param("identifier", &self.identifier)?;
         req.query("linkedin_sections", &self.linkedin_sections)?;
         req.query("linkedin_api", &self.linkedin_api)?;
@@ -545,10 +542,7 @@ impl GetOwnProfileBuilder {
         #[doc = " The linked account to act through."] account_id : String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/users/me",
-        );
+        let mut req = crate::engine::Request::get("/users/me");
         req.query(
             "account_id",
             crate::engine::require("account_id", "account_id", &self.account_id)?,
@@ -567,10 +561,7 @@ pub struct EditOwnProfileBuilder {
 }
 impl EditOwnProfileBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::PATCH,
-            "/users/me/edit",
-        );
+        let mut req = crate::engine::Request::patch("/users/me/edit");
         {
             let body = &self.body;
             req.multipart_field("type", &body.type_)?;
@@ -639,10 +630,7 @@ impl ListPostsBuilder {
         " The linked account to act through."] account_id : String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/users/{identifier}/posts",
-        );
+        let mut req = crate::engine::Request::get("/users/{identifier}/posts");
         req.path_param("identifier", &self.identifier)?;
         req.query("cursor", &self.cursor)?;
         if let Some(value) = self.limit {
@@ -680,10 +668,7 @@ impl ListReactionsBuilder {
         " The linked account to act through."] account_id : String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/users/{identifier}/reactions",
-        );
+        let mut req = crate::engine::Request::get("/users/{identifier}/reactions");
         req.path_param("identifier", &self.identifier)?;
         req.query("cursor", &self.cursor)?;
         if let Some(value) = self.limit {
@@ -721,10 +706,7 @@ impl ListRelationsBuilder {
         " The linked account to act through."] account_id : String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/users/relations",
-        );
+        let mut req = crate::engine::Request::get("/users/relations");
         req.query("cursor", &self.cursor)?;
         req.query("filter", &self.filter)?;
         if let Some(value) = self.limit {
@@ -769,10 +751,7 @@ impl ListFollowersBuilder {
         limit : i64, #[doc = " The linked account to act through."] account_id : String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/users/followers",
-        );
+        let mut req = crate::engine::Request::get("/users/followers");
         req.query("user_id", &self.user_id)?;
         req.query("cursor", &self.cursor)?;
         if let Some(value) = self.limit {
@@ -810,10 +789,7 @@ impl ListFollowingBuilder {
         " The linked account to act through."] account_id : String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/users/following",
-        );
+        let mut req = crate::engine::Request::get("/users/following");
         req.query("user_id", &self.user_id)?;
         req.query("cursor", &self.cursor)?;
         if let Some(value) = self.limit {
@@ -847,10 +823,7 @@ pub struct SendInvitationBuilder {
 }
 impl SendInvitationBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::POST,
-            "/users/invite",
-        );
+        let mut req = crate::engine::Request::post("/users/invite");
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         Ok(req.with_options(self.options.clone()))
@@ -874,10 +847,7 @@ impl ListSentInvitationsBuilder {
         " The linked account to act through."] account_id : String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/users/invite/sent",
-        );
+        let mut req = crate::engine::Request::get("/users/invite/sent");
         req.query("cursor", &self.cursor)?;
         if let Some(value) = self.limit {
             crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
@@ -909,8 +879,7 @@ impl CancelInvitationBuilder {
         #[doc = " The linked account to act through."] account_id : String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::DELETE,
+        let mut req = crate::engine::Request::delete(
             "/users/invite/sent/{invitation_id}",
         );
         req.path_param("invitation_id", &self.invitation_id)?;
@@ -939,10 +908,7 @@ impl ListReceivedInvitationsBuilder {
         " The linked account to act through."] account_id : String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/users/invite/received",
-        );
+        let mut req = crate::engine::Request::get("/users/invite/received");
         req.query("cursor", &self.cursor)?;
         if let Some(value) = self.limit {
             crate::engine::check_range("limit", value as f64, Some(1f64), Some(100f64))?;
@@ -971,8 +937,7 @@ pub struct HandleInvitationBuilder {
 }
 impl HandleInvitationBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::POST,
+        let mut req = crate::engine::Request::post(
             "/users/invite/received/{invitation_id}",
         );
         req.path_param("invitation_id", &self.invitation_id)?;

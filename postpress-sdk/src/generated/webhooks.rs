@@ -133,10 +133,7 @@ impl ListBuilder {
         String
     );
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::GET,
-            "/webhooks",
-        );
+        let mut req = crate::engine::Request::get("/webhooks");
         if let Some(value) = self.limit {
             crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
         }
@@ -160,10 +157,7 @@ pub struct CreateBuilder {
 }
 impl CreateBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::POST,
-            "/webhooks",
-        );
+        let mut req = crate::engine::Request::post("/webhooks");
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
         Ok(req.with_options(self.options.clone()))
@@ -180,10 +174,7 @@ pub struct DeleteBuilder {
 }
 impl DeleteBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-        let mut req = crate::engine::Request::new(
-            crate::engine::Method::DELETE,
-            "/webhooks/{id}",
-        );
+        let mut req = crate::engine::Request::delete("/webhooks/{id}");
         req.path_param("id", &self.id)?;
         Ok(req.with_options(self.options.clone()))
     }
