@@ -421,21 +421,11 @@ pub(crate) fn emit_group(
         .doc
         .clone()
         .unwrap_or_else(|| format!("Operations tagged `{}`.", group.module))]);
-    let group_doc = docs::attrs(&[format!(
-        "The `{}` operations; get one with `client.{}()`.",
-        group.module, group.module
-    )]);
+    let accessor = &group.module;
     quote! {
         #module_doc
-        #group_doc
-        #[derive(Debug, Clone)]
-        pub struct #group_ty {
-            client: crate::Client,
-        }
+        crate::engine::operation_group!(#group_ty, #accessor);
         impl #group_ty {
-            pub(crate) fn new(client: crate::Client) -> Self {
-                Self { client }
-            }
             #(#methods)*
         }
         #(#builders)*
@@ -457,40 +447,28 @@ fn emit_method(
         quote!()
     };
     let mut args = Vec::new();
-    let mut inits = Vec::new();
-    for p in &op.params {
+    let mut values = Vec::new();
+    for p in op.params.iter().filter(|p| p.is_argument()) {
         let id = format_ident!("{}", p.ident);
-        if p.is_argument() {
-            if p.text {
-                args.push(quote!(#id: impl ::std::convert::Into<::std::string::String>));
-                inits.push(quote!(#id: #id.into()));
-            } else {
-                let ty = param_type(p);
-                args.push(quote!(#id: #ty));
-                inits.push(quote!(#id));
-            }
+        if p.text {
+            args.push(quote!(#id: impl ::std::convert::Into<::std::string::String>));
+            values.push(quote!(#id.into()));
         } else {
-            inits.push(quote!(#id: ::std::option::Option::None));
+            let ty = param_type(p);
+            args.push(quote!(#id: #ty));
+            values.push(quote!(#id));
         }
     }
-    if let Some(b) = &op.body {
+    if let Some(b) = op.body.as_ref().filter(|b| b.required) {
         let ty = body_type(b);
-        if b.required {
-            args.push(quote!(body: impl ::std::convert::Into<#ty>));
-            inits.push(quote!(body: body.into()));
-        } else {
-            inits.push(quote!(body: ::std::option::Option::None));
-        }
+        args.push(quote!(body: impl ::std::convert::Into<#ty>));
+        values.push(quote!(body.into()));
     }
     quote! {
         #doc
         #dep
         pub fn #method(&self, #(#args),*) -> #builder {
-            #builder {
-                client: self.client.clone(),
-                #(#inits,)*
-                options: ::std::default::Default::default(),
-            }
+            #builder::new(self.client.clone(), #(#values),*)
         }
     }
 }
@@ -815,70 +793,57 @@ fn pagination_fns(op: &Operation) -> TokenStream {
 
 fn emit_builder(model: &Model, op: &Operation) -> TokenStream {
     let builder = format_ident!("{}", op.builder);
-    let required: Vec<String> = op
+    let setters_needed: Vec<String> = op
         .params
         .iter()
         .filter(|p| p.required && !p.is_argument())
         .map(|p| format!("`.{}(..)`", p.ident))
         .collect();
-    let inputs = match required.as_slice() {
-        [] => "set optional inputs".to_owned(),
-        names => format!(
-            "set {} (required: left unset, `send` fails with `Error::InvalidRequest` before \
-             anything is sent) and any optional inputs",
-            names.join(", ")
-        ),
-    };
-    let doc = docs::attrs(&[format!(
-        "Request builder for `{} {}`: {inputs}, then call `.send().await`.",
-        op.http_method,
-        op.path.replace('`', "'")
-    )]);
-    let mut fields = Vec::new();
-    let mut setters = Vec::new();
+    // Inputs the document requires that the method does not take: the builder's doc names them.
+    let needs = (!setters_needed.is_empty()).then(|| {
+        let names = setters_needed.join(", ");
+        quote!(requires #names)
+    });
+    let what = format!("{} {}", op.http_method, op.path.replace('`', "'"));
+    // Required inputs in the order the client's method takes them: path parameters and other
+    // arguments, then the body.
+    let mut required = Vec::new();
+    let mut optional = Vec::new();
     for p in &op.params {
         let id = format_ident!("{}", p.ident);
         let ty = param_type(p);
-        let pdoc = docs::of(&p.doc);
         if p.is_argument() {
-            fields.push(quote!(#id: #ty,));
+            required.push(quote!(#id: #ty));
         } else {
-            fields.push(quote!(#id: ::std::option::Option<#ty>,));
+            let pdoc = docs::of(&p.doc);
             let arg = if p.text {
                 quote!(::std::string::String)
             } else {
                 quote!(#ty)
             };
-            setters.push(quote!(#pdoc #id: #arg));
+            optional.push(quote!(#pdoc #id: #arg));
         }
     }
     if let Some(b) = &op.body {
         let ty = body_type(b);
         if b.required {
-            fields.push(quote!(body: #ty,));
+            required.push(quote!(body: #ty));
         } else {
-            fields.push(quote!(body: ::std::option::Option<#ty>,));
-            setters.push(quote!(#[doc = " Sets the request body."] body: #ty));
+            optional.push(quote!(#[doc = " Sets the request body."] body: #ty));
         }
     }
-    let setters =
-        (!setters.is_empty()).then(|| quote!(crate::engine::optional_setters!(#(#setters),*);));
+    let optional = (!optional.is_empty()).then(|| quote!(optional { #(#optional),* }));
     let build = build_fn(model, op);
     let send = send_fns(op);
     let pages = pagination_fns(op);
     let response_enum = response_enum(op);
     let body_enum = body_enum(op);
     quote! {
-        #doc
-        #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until `.send()` is awaited"]
-        pub struct #builder {
-            client: crate::Client,
-            #(#fields)*
-            options: crate::engine::RequestOptions,
+        crate::engine::request_builder! {
+            #builder #what #needs { #(#required),* }
+            #optional
         }
         impl #builder {
-            #setters
             #build
             #send
             #pages

@@ -41,6 +41,7 @@ const BUILDER_RESERVED: &[&str] = &[
     "deadline",
     "idempotency_key",
     "body",
+    "new",
 ];
 
 /// Follows a parameter, path item or body reference; a failure is warned about and the item

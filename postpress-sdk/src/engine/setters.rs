@@ -46,6 +46,84 @@ macro_rules! __idempotency_key_setter {
 #[doc(hidden)]
 pub use crate::__idempotency_key_setter as idempotency_key_setter;
 
+/// A resource group's handle (`client.accounts()`): the struct over the client that the
+/// group's methods hang on, documented by its accessor's name.
+// `crate::Client` is the calling crate's client: each generated crate has its own.
+#[allow(clippy::crate_in_macro_def)]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __operation_group {
+    ($name:ident, $accessor:literal) => {
+        #[doc = concat!("The `", $accessor, "` operations; get one with `client.", $accessor, "()`.")]
+        #[derive(Debug, Clone)]
+        pub struct $name {
+            client: crate::Client,
+        }
+        impl $name {
+            pub(crate) fn new(client: crate::Client) -> Self {
+                Self { client }
+            }
+        }
+    };
+}
+
+#[doc(hidden)]
+pub use crate::__operation_group as operation_group;
+
+/// A request builder's struct, its constructor and its optional-input setters: the client,
+/// the required inputs (in the order `new` takes them), the optional ones (held as `Option`,
+/// each with a setter, see [`optional_setters!`](crate::engine::optional_setters)) and the
+/// per-request options. The builder is documented from its operation (`"GET /path"`) and the
+/// setters a request needs (`requires "`.account_id(..)`"`: inputs the document requires but
+/// the client's method does not take); `build` and `send` are the generated code's own.
+// `crate::Client` is the calling crate's client: each generated crate has its own.
+#[allow(clippy::crate_in_macro_def)]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __request_builder {
+    (
+        $name:ident $what:literal $(requires $needs:literal)? { $($required:ident: $required_ty:ty),* $(,)? }
+        $(optional { $($(#[$doc:meta])* $optional:ident: $optional_ty:ty),* $(,)? })?
+    ) => {
+        #[doc = concat!(
+            "Request builder for `", $what, "`: ",
+            $crate::engine::request_builder!(@inputs $($needs)?),
+            ", then call `.send().await`."
+        )]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until `.send()` is awaited"]
+        pub struct $name {
+            client: crate::Client,
+            $($required: $required_ty,)*
+            $($($optional: ::std::option::Option<$optional_ty>,)*)?
+            options: $crate::engine::RequestOptions,
+        }
+        impl $name {
+            pub(crate) fn new(client: crate::Client, $($required: $required_ty),*) -> Self {
+                Self {
+                    client,
+                    $($required,)*
+                    $($($optional: ::std::option::Option::None,)*)?
+                    options: ::std::default::Default::default(),
+                }
+            }
+            $($crate::engine::optional_setters!($($(#[$doc])* $optional: $optional_ty),*);)?
+        }
+    };
+    (@inputs) => {
+        "set optional inputs"
+    };
+    (@inputs $needs:literal) => {
+        concat!(
+            "set ", $needs, " (required: left unset, `send` fails with `Error::InvalidRequest` ",
+            "before anything is sent) and any optional inputs"
+        )
+    };
+}
+
+#[doc(hidden)]
+pub use crate::__request_builder as request_builder;
+
 /// A request builder's setters for its optional inputs: each stores `Some(value.into())` in
 /// the builder's field of the same name, and carries the input's documentation.
 #[doc(hidden)]
