@@ -78,6 +78,26 @@ pub(crate) fn inner_attrs(paragraphs: &[String]) -> TokenStream {
     quote!(#(#![doc = #lines])*)
 }
 
+/// Document text as it may sit inside a code span of a generated doc: one line, no controls
+/// or bidi characters, backticks neutralised. For names that macros quote in their docs.
+pub(crate) fn inline(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}'))
+        .map(|c| match c {
+            '`' => '\'',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// A doc override for a name that is both code and doc text in a macro call: `None` when the
+/// name is safe in a doc as it is, else its [`inline`] form.
+pub(crate) fn inline_override(text: &str) -> Option<String> {
+    let safe = inline(text);
+    (safe != text).then_some(safe)
+}
+
 /// Inline code in docs, with backticks neutralised.
 pub(crate) fn code(text: &str) -> String {
     format!("`{}`", text.replace('`', "'"))
@@ -108,5 +128,17 @@ fn truncate(s: &str) -> String {
         format!("{}...", s.chars().take(200).collect::<String>())
     } else {
         s.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_text_is_one_line_without_backticks_or_controls() {
+        assert_eq!(inline("a`b\n```\nc\u{202E}d\te"), "a'b ''' cd e");
+        assert_eq!(inline_override("page_size"), None);
+        assert_eq!(inline_override("x\ny").as_deref(), Some("x y"));
     }
 }

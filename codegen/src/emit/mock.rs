@@ -184,10 +184,9 @@ fn emit_group(model: &Model, gi: usize, split: bool) -> TokenStream {
     }
 }
 
-/// `GET /path`, as the stubs' docs name an operation (backticks in the path would end the
-/// code span they are quoted in).
+/// `GET /path`, as the stubs' docs name an operation (doc text only: see [`docs::inline`]).
 fn what(op: &Operation) -> String {
-    format!("{} {}", op.http_method, op.path.replace('`', "'"))
+    docs::inline(&format!("{} {}", op.http_method, op.path))
 }
 
 /// `items` with `cfg` put on each of them (nothing to do when `cfg` is empty).
@@ -213,7 +212,7 @@ fn emit_operation(model: &Model, op: &Operation) -> TokenStream {
     let stub = stub_type(op);
     let call = call_type(op);
     let what = what(op);
-    let id = operation_id(model, op);
+    let id = docs::inline(&operation_id(model, op));
     let mut sections: Vec<TokenStream> = Vec::new();
     let mut rare: Vec<TokenStream> = Vec::new();
     if op.response_enum.is_some() {
@@ -378,27 +377,32 @@ fn error_section(op: &Operation) -> Errors {
 /// send this value, encoded as the client encodes it. The value is taken as the client takes
 /// it: text as `impl Into<String>`, anything else as its type.
 fn params(op: &Operation, location: ParamLocation) -> impl Iterator<Item = TokenStream> + '_ {
-    op.params.iter().filter(move |p| p.location == location).map(move |p| {
-        let name = format_ident!("with_{}", bare(&p.ident));
-        let wire = &p.wire;
-        let (arg, ty) = if p.text {
-            (
-                quote!(impl ::std::convert::Into<::std::string::String>),
-                quote!(::std::string::String),
-            )
-        } else {
-            let ty = rust_type(&p.ty, Scope::Group, false);
-            (quote!(#ty), quote!(#ty))
-        };
-        match location {
-            ParamLocation::Query => {
-                let style = super::operations::style_name(p.style);
-                let explode = p.explode;
-                quote!(#name #wire: #arg => #ty, #style, #explode)
+    op.params
+        .iter()
+        .filter(move |p| p.location == location)
+        .map(move |p| {
+            let name = format_ident!("with_{}", bare(&p.ident));
+            let wire = &p.wire;
+            // The wire name is matched as written; its doc shows a safe form when they differ.
+            let doc = docs::inline_override(wire).map(|d| quote!((#d)));
+            let (arg, ty) = if p.text {
+                (
+                    quote!(impl ::std::convert::Into<::std::string::String>),
+                    quote!(::std::string::String),
+                )
+            } else {
+                let ty = rust_type(&p.ty, Scope::Group, false);
+                (quote!(#ty), quote!(#ty))
+            };
+            match location {
+                ParamLocation::Query => {
+                    let style = super::operations::style_name(p.style);
+                    let explode = p.explode;
+                    quote!(#name #wire #doc: #arg => #ty, #style, #explode)
+                }
+                _ => quote!(#name #wire #doc: #arg => #ty),
             }
-            _ => quote!(#name #wire: #arg => #ty),
-        }
-    })
+        })
 }
 
 /// `pages(..)` for a cursor list: page 1 answers the request without a cursor, each later
@@ -411,18 +415,19 @@ fn pages_section(op: &Operation) -> Option<TokenStream> {
     };
     let cursor = op.params.iter().find(|q| q.ident == p.cursor_param)?;
     let wire = &cursor.wire;
+    let wire_doc = docs::inline_override(wire).map(|d| quote!((#d)));
     let code = Literal::u16_unsuffixed(success_code(op, case.status));
     let page = rust_type(page_ty, Scope::Group, false);
     let access = super::operations::next_cursor_access(p, quote!(page));
-    let next_wire = &p.next_cursor_wire;
-    Some(quote!(pages(#page, #code, #wire, #next_wire, |page| #access.cloned())))
+    let next_wire = docs::inline(&p.next_cursor_wire);
+    Some(quote!(pages(#page, #code, #wire #wire_doc, #next_wire, |page| #access.cloned())))
 }
 
 /// `body(..)`: the recorded call's `.body()`, the request body decoded as the operation's
 /// default encoding's type.
 fn body_section(op: &Operation) -> Option<TokenStream> {
     let body = op.body.as_ref()?;
-    let content_type = &body.default.content_type;
+    let content_type = docs::inline(&body.default.content_type);
     Some(match &body.default.kind {
         BodyKind::Json(ty) => {
             let ty = rust_type(ty, Scope::Group, false);

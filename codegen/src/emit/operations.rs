@@ -468,7 +468,7 @@ fn emit_method(
         #doc
         #dep
         pub fn #method(&self, #(#args),*) -> #builder {
-            #builder::new(self.client.clone(), #(#values),*)
+            #builder::new_(self.client.clone(), #(#values),*)
         }
     }
 }
@@ -804,7 +804,7 @@ fn emit_builder(model: &Model, op: &Operation) -> TokenStream {
         let names = setters_needed.join(", ");
         quote!(requires #names)
     });
-    let what = format!("{} {}", op.http_method, op.path.replace('`', "'"));
+    let what = docs::inline(&format!("{} {}", op.http_method, op.path));
     // Required inputs in the order the client's method takes them: path parameters and other
     // arguments, then the body.
     let mut required = Vec::new();

@@ -339,9 +339,11 @@ fn emit_enum(
     let variants = e.variants.iter().map(|v| {
         let id = format_ident!("{}", v.ident);
         let wire = &v.wire;
-        // The macro documents the wire value; only what the document adds is passed on.
+        // The macro documents the wire value (in a safe form where it differs); only what
+        // the document adds is passed on.
+        let wire_doc = docs::inline_override(wire).map(|d| quote!((#d)));
         let doc = docs::of(&v.doc);
-        quote!(#doc #id => #wire,)
+        quote!(#doc #id => #wire #wire_doc,)
     });
     quote! {
         crate::engine::string_enum! {

@@ -41,8 +41,9 @@ const BUILDER_RESERVED: &[&str] = &[
     "deadline",
     "idempotency_key",
     "body",
-    "new",
 ];
+/// Names the group handles use for themselves: an operation's method is renamed around them.
+const GROUP_RESERVED: &[&str] = &["new"];
 
 /// Follows a parameter, path item or body reference; a failure is warned about and the item
 /// skipped.
@@ -72,7 +73,8 @@ fn valid_operation_pins(pins: &Names, diags: &mut Diagnostics) -> BTreeMap<Strin
         let group_ok =
             field_name(&pin.group) == pin.group && !RESERVED_MODULES.contains(&pin.group.as_str());
         let method_ok = field_name(&pin.method) == pin.method
-            && !BUILDER_RESERVED.contains(&pin.method.as_str());
+            && !BUILDER_RESERVED.contains(&pin.method.as_str())
+            && !GROUP_RESERVED.contains(&pin.method.as_str());
         if group_ok && method_ok {
             valid.insert(key.clone(), pin.clone());
         } else {
@@ -250,7 +252,9 @@ pub(super) fn build(
                 _ => {
                     let mut method =
                         method_name(op.operation_id.as_deref(), &tag, http_method, path);
-                    if BUILDER_RESERVED.contains(&method.as_str()) {
+                    if BUILDER_RESERVED.contains(&method.as_str())
+                        || GROUP_RESERVED.contains(&method.as_str())
+                    {
                         method.push_str("_op");
                     }
                     method_names[gi].unique(&method)

@@ -46,11 +46,9 @@ pub use response::Response;
 pub use retry::RetryPolicy;
 #[doc(hidden)]
 pub use setters::{
-    builder_fns, idempotency_key_setter, operation_group, optional_setters, paginated,
-    request_builder,
-    request_option_setters,
-    send_fns, shared_accessors, string_enum, string_enum_impls, struct_constructor,
-    union_from_variants,
+    builder_fns, doc_text, idempotency_key_setter, operation_group, optional_setters, paginated,
+    request_builder, request_option_setters, send_fns, shared_accessors, string_enum,
+    string_enum_impls, struct_constructor, union_from_variants,
 };
 pub use transport::{ByteStream, Engine};
 #[doc(hidden)]

@@ -188,7 +188,7 @@ macro_rules! __decode_struct {
                             ) {
                                 ::std::result::Result::Ok(::std::option::Option::Some(key)) => match key {
                                     $($crate::engine::object::Key::Known($index) => {
-                                        $crate::engine::object::slot(&mut $field, &mut map, NAMES[$index])
+                                        $crate::engine::object::slot(&mut $field, &mut map, $crate::engine::object::wire_name!($field $($wire)?))
                                     })*
                                     $($crate::engine::object::Key::Unknown(::std::option::Option::Some(name)) => {
                                         $crate::engine::object::keep(&mut $extra, name, &mut map)
@@ -204,7 +204,7 @@ macro_rules! __decode_struct {
                         }
                         #[allow(unused_mut)]
                         let mut missing: ::std::option::Option<&'static str> = ::std::option::Option::None;
-                        $($crate::engine::decode_struct!(@present $mode missing $field NAMES[$index]);)*
+                        $($crate::engine::decode_struct!(@present $mode missing $field $crate::engine::object::wire_name!($field $($wire)?));)*
                         if let ::std::option::Option::Some(name) = missing {
                             return ::std::result::Result::Err(::serde::de::Error::missing_field(name));
                         }
@@ -266,8 +266,6 @@ macro_rules! __encode_struct {
                 &self,
                 serializer: __S,
             ) -> ::std::result::Result<__S::Ok, __S::Error> {
-                #[allow(dead_code)]
-                const NAMES: &[&str] = &[$($crate::engine::object::wire_name!($field $($wire)?)),*];
                 let len = 0 $(+ $crate::engine::encode_struct!(@count $mode self.$field))*;
                 #[allow(unused_mut)]
                 let mut object = ::serde::Serializer::serialize_struct(serializer, stringify!($name), len)?;
@@ -275,7 +273,7 @@ macro_rules! __encode_struct {
                 // lookup and no `?` per field, so checking stays cheap for wide structs.
                 #[allow(unused_mut)]
                 let mut state = ::std::result::Result::Ok(());
-                $($crate::engine::encode_struct!(@field $mode state object self.$field, NAMES[$index]);)*
+                $($crate::engine::encode_struct!(@field $mode state object self.$field, $crate::engine::object::wire_name!($field $($wire)?));)*
                 $crate::engine::object::end_struct(state, object)
             }
         }
@@ -286,11 +284,9 @@ macro_rules! __encode_struct {
                 &self,
                 serializer: __S,
             ) -> ::std::result::Result<__S::Ok, __S::Error> {
-                #[allow(dead_code)]
-                const NAMES: &[&str] = &[$($crate::engine::object::wire_name!($field $($wire)?)),*];
                 let mut object = ::serde::Serializer::serialize_map(serializer, ::std::option::Option::None)?;
                 let mut state = ::std::result::Result::Ok(());
-                $($crate::engine::encode_struct!(@entry $mode state object self.$field, NAMES[$index]);)*
+                $($crate::engine::encode_struct!(@entry $mode state object self.$field, $crate::engine::object::wire_name!($field $($wire)?));)*
                 $crate::engine::object::entries(&mut state, &mut object, &self.$extra);
                 $crate::engine::object::end_map(state, object)
             }

@@ -46,6 +46,19 @@ macro_rules! __idempotency_key_setter {
 #[doc(hidden)]
 pub use crate::__idempotency_key_setter as idempotency_key_setter;
 
+/// The first of its literals: a name's doc form where the generated code gives one, else the
+/// name itself (`doc_text!("a b" "a\nb")` is `"a b"`, `doc_text!("id")` is `"id"`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __doc_text {
+    ($text:literal $($name:literal)?) => {
+        $text
+    };
+}
+
+#[doc(hidden)]
+pub use crate::__doc_text as doc_text;
+
 /// A resource group's handle (`client.accounts()`): the struct over the client that the
 /// group's methods hang on, documented by its accessor's name.
 // `crate::Client` is the calling crate's client: each generated crate has its own.
@@ -99,7 +112,9 @@ macro_rules! __request_builder {
             options: $crate::engine::RequestOptions,
         }
         impl $name {
-            pub(crate) fn new(client: crate::Client, $($required: $required_ty),*) -> Self {
+            // `new_`: no parameter's setter can take this name (generated names end in `_`
+            // only after keywords), where a plain `new` would clash with a parameter `new`.
+            pub(crate) fn new_(client: crate::Client, $($required: $required_ty),*) -> Self {
                 Self {
                     client,
                     $($required,)*
@@ -336,7 +351,7 @@ macro_rules! __string_enum {
     (
         $(#[$meta:meta])*
         pub enum $name:ident ($fallback:ident) {
-            $($(#[$vmeta:meta])* $variant:ident => $wire:literal),* $(,)?
+            $($(#[$vmeta:meta])* $variant:ident => $wire:literal $(($wire_doc:literal))?),* $(,)?
         }
     ) => {
         $(#[$meta])*
@@ -347,7 +362,7 @@ macro_rules! __string_enum {
                 $(#[$vmeta])*
                 // After the document's own words (a blank line apart), so its title stays
                 // the summary; a leading blank line is dropped when there is none.
-                #[doc = concat!("\n\n`", $wire, "`")]
+                #[doc = concat!("\n\n`", $crate::engine::doc_text!($($wire_doc)? $wire), "`")]
                 $variant,
             )*
             /// A value this version of the SDK does not know yet.

@@ -103,13 +103,25 @@ mod tests {
 
     #[test]
     fn a_tagged_union_reads_by_tag_and_keeps_the_unknown() {
-        let cat = |kind: &str| Cat { kind: kind.into(), lives: 9 };
+        let cat = |kind: &str| Cat {
+            kind: kind.into(),
+            lives: 9,
+        };
         let read = |v: serde_json::Value| serde_json::from_value::<Pet>(v);
-        assert_eq!(read(json!({"kind": "cat", "lives": 9})).unwrap(), Pet::Cat(cat("cat")));
-        assert_eq!(read(json!({"kind": "kitten", "lives": 9})).unwrap(), Pet::Cat(cat("kitten")));
+        assert_eq!(
+            read(json!({"kind": "cat", "lives": 9})).unwrap(),
+            Pet::Cat(cat("cat"))
+        );
+        assert_eq!(
+            read(json!({"kind": "kitten", "lives": 9})).unwrap(),
+            Pet::Cat(cat("kitten"))
+        );
         let unknown = json!({"kind": "dog", "legs": 4});
         assert_eq!(read(unknown.clone()).unwrap(), Pet::Other(unknown.clone()));
-        assert_eq!(read(json!({"lives": 1})).unwrap(), Pet::Other(json!({"lives": 1})));
+        assert_eq!(
+            read(json!({"lives": 1})).unwrap(),
+            Pet::Other(json!({"lives": 1}))
+        );
         let error = read(json!({"kind": "cat", "lives": "nine"})).unwrap_err();
         assert!(error.to_string().contains("at `lives`"), "{error}");
         let written = |p: &Pet| serde_json::to_value(p).unwrap();

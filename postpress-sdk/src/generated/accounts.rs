@@ -29,7 +29,7 @@ impl Accounts {
     /// # }
     /// ```
     pub fn list(&self) -> ListBuilder {
-        ListBuilder::new(self.client.clone())
+        ListBuilder::new_(self.client.clone())
     }
     /// `POST /accounts`
     ///
@@ -61,7 +61,7 @@ impl Accounts {
         &self,
         body: impl Into<super::types::ConnectAccountRequest>,
     ) -> ConnectBuilder {
-        ConnectBuilder::new(self.client.clone(), body.into())
+        ConnectBuilder::new_(self.client.clone(), body.into())
     }
     /// `GET /accounts/{id}`
     ///
@@ -87,7 +87,7 @@ impl Accounts {
     /// # }
     /// ```
     pub fn get(&self, id: impl Into<String>) -> GetBuilder {
-        GetBuilder::new(self.client.clone(), id.into())
+        GetBuilder::new_(self.client.clone(), id.into())
     }
     /// `POST /accounts/{id}`
     ///
@@ -119,7 +119,7 @@ impl Accounts {
         id: impl Into<String>,
         body: impl Into<super::types::ConnectAccountRequest>,
     ) -> ReconnectBuilder {
-        ReconnectBuilder::new(self.client.clone(), id.into(), body.into())
+        ReconnectBuilder::new_(self.client.clone(), id.into(), body.into())
     }
     /// `DELETE /accounts/{id}`
     ///
@@ -145,7 +145,7 @@ impl Accounts {
     /// # }
     /// ```
     pub fn delete(&self, id: impl Into<String>) -> DeleteBuilder {
-        DeleteBuilder::new(self.client.clone(), id.into())
+        DeleteBuilder::new_(self.client.clone(), id.into())
     }
     /// `PATCH /accounts/{id}`
     ///
@@ -178,7 +178,7 @@ impl Accounts {
         id: impl Into<String>,
         body: impl Into<super::types::UpdateAccountRequest>,
     ) -> UpdateBuilder {
-        UpdateBuilder::new(self.client.clone(), id.into(), body.into())
+        UpdateBuilder::new_(self.client.clone(), id.into(), body.into())
     }
     /// `POST /accounts/checkpoint`
     ///
@@ -209,7 +209,7 @@ impl Accounts {
         &self,
         body: impl Into<super::types::SolveCheckpointRequest>,
     ) -> SolveCheckpointBuilder {
-        SolveCheckpointBuilder::new(self.client.clone(), body.into())
+        SolveCheckpointBuilder::new_(self.client.clone(), body.into())
     }
     /// `POST /accounts/checkpoint/resend`
     ///
@@ -239,7 +239,7 @@ impl Accounts {
         &self,
         body: impl Into<super::types::ResendCheckpointRequest>,
     ) -> ResendCheckpointBuilder {
-        ResendCheckpointBuilder::new(self.client.clone(), body.into())
+        ResendCheckpointBuilder::new_(self.client.clone(), body.into())
     }
     /// `GET /accounts/{account_id}/sync`
     ///
@@ -272,7 +272,7 @@ impl Accounts {
     /// # }
     /// ```
     pub fn resync(&self, account_id: impl Into<String>) -> ResyncBuilder {
-        ResyncBuilder::new(self.client.clone(), account_id.into())
+        ResyncBuilder::new_(self.client.clone(), account_id.into())
     }
 }
 crate::engine::request_builder! {

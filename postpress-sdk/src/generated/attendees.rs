@@ -33,7 +33,7 @@ impl Attendees {
     /// # }
     /// ```
     pub fn list_chats(&self, attendee_id: impl Into<String>) -> ListChatsBuilder {
-        ListChatsBuilder::new(self.client.clone(), attendee_id.into())
+        ListChatsBuilder::new_(self.client.clone(), attendee_id.into())
     }
 }
 crate::engine::request_builder! {

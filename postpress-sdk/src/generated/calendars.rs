@@ -30,7 +30,7 @@ impl Calendars {
     /// # }
     /// ```
     pub fn list(&self) -> ListBuilder {
-        ListBuilder::new(self.client.clone())
+        ListBuilder::new_(self.client.clone())
     }
     /// `GET /events`
     ///
@@ -62,7 +62,7 @@ impl Calendars {
     /// # }
     /// ```
     pub fn list_events(&self) -> ListEventsBuilder {
-        ListEventsBuilder::new(self.client.clone())
+        ListEventsBuilder::new_(self.client.clone())
     }
     /// `POST /calendars/{calendar_id}/events`
     ///
@@ -95,7 +95,7 @@ impl Calendars {
         calendar_id: impl Into<String>,
         body: impl Into<super::types::CreateCalendarEventRequest>,
     ) -> CreateEventBuilder {
-        CreateEventBuilder::new(self.client.clone(), calendar_id.into(), body.into())
+        CreateEventBuilder::new_(self.client.clone(), calendar_id.into(), body.into())
     }
     /// `GET /calendars/{calendar_id}/events/{event_id}`
     ///
@@ -127,7 +127,7 @@ impl Calendars {
         calendar_id: impl Into<String>,
         event_id: impl Into<String>,
     ) -> GetEventBuilder {
-        GetEventBuilder::new(self.client.clone(), calendar_id.into(), event_id.into())
+        GetEventBuilder::new_(self.client.clone(), calendar_id.into(), event_id.into())
     }
     /// `DELETE /calendars/{calendar_id}/events/{event_id}`
     ///
@@ -159,7 +159,11 @@ impl Calendars {
         calendar_id: impl Into<String>,
         event_id: impl Into<String>,
     ) -> DeleteEventBuilder {
-        DeleteEventBuilder::new(self.client.clone(), calendar_id.into(), event_id.into())
+        DeleteEventBuilder::new_(
+            self.client.clone(),
+            calendar_id.into(),
+            event_id.into(),
+        )
     }
     /// `PATCH /calendars/{calendar_id}/events/{event_id}`
     ///
@@ -194,7 +198,7 @@ impl Calendars {
         event_id: impl Into<String>,
         body: impl Into<super::types::UpdateCalendarEventRequest>,
     ) -> UpdateEventBuilder {
-        UpdateEventBuilder::new(
+        UpdateEventBuilder::new_(
             self.client.clone(),
             calendar_id.into(),
             event_id.into(),

@@ -34,7 +34,7 @@ impl Chats {
     /// # }
     /// ```
     pub fn list(&self) -> ListBuilder {
-        ListBuilder::new(self.client.clone())
+        ListBuilder::new_(self.client.clone())
     }
     /// `POST /chats`
     ///
@@ -72,7 +72,7 @@ impl Chats {
         &self,
         body: impl Into<super::types::StartChatRequest>,
     ) -> StartBuilder {
-        StartBuilder::new(self.client.clone(), body.into())
+        StartBuilder::new_(self.client.clone(), body.into())
     }
     /// `GET /chats/{chat_id}`
     ///
@@ -99,7 +99,7 @@ impl Chats {
     /// # }
     /// ```
     pub fn get(&self, chat_id: impl Into<String>) -> GetBuilder {
-        GetBuilder::new(self.client.clone(), chat_id.into())
+        GetBuilder::new_(self.client.clone(), chat_id.into())
     }
     /// `PATCH /chats/{chat_id}`
     ///
@@ -132,7 +132,7 @@ impl Chats {
         chat_id: impl Into<String>,
         body: impl Into<super::types::ChatActionRequest>,
     ) -> PerformActionBuilder {
-        PerformActionBuilder::new(self.client.clone(), chat_id.into(), body.into())
+        PerformActionBuilder::new_(self.client.clone(), chat_id.into(), body.into())
     }
     /// `GET /chats/{chat_id}/messages`
     ///
@@ -165,7 +165,7 @@ impl Chats {
     /// # }
     /// ```
     pub fn list_messages(&self, chat_id: impl Into<String>) -> ListMessagesBuilder {
-        ListMessagesBuilder::new(self.client.clone(), chat_id.into())
+        ListMessagesBuilder::new_(self.client.clone(), chat_id.into())
     }
     /// `POST /chats/{chat_id}/messages`
     ///
@@ -197,7 +197,7 @@ impl Chats {
         chat_id: impl Into<String>,
         body: impl Into<super::types::SendMessageRequest>,
     ) -> SendMessageBuilder {
-        SendMessageBuilder::new(self.client.clone(), chat_id.into(), body.into())
+        SendMessageBuilder::new_(self.client.clone(), chat_id.into(), body.into())
     }
     /// `GET /chats/{chat_id}/attendees`
     ///
@@ -223,7 +223,7 @@ impl Chats {
     /// # }
     /// ```
     pub fn list_attendees(&self, chat_id: impl Into<String>) -> ListAttendeesBuilder {
-        ListAttendeesBuilder::new(self.client.clone(), chat_id.into())
+        ListAttendeesBuilder::new_(self.client.clone(), chat_id.into())
     }
     /// `GET /chats/{chat_id}/sync`
     ///
@@ -249,7 +249,7 @@ impl Chats {
     /// # }
     /// ```
     pub fn sync(&self, chat_id: impl Into<String>) -> SyncBuilder {
-        SyncBuilder::new(self.client.clone(), chat_id.into())
+        SyncBuilder::new_(self.client.clone(), chat_id.into())
     }
 }
 crate::engine::request_builder! {

@@ -30,7 +30,7 @@ impl Emails {
         &self,
         body: impl Into<super::types::CreateDraftRequest>,
     ) -> CreateDraftBuilder {
-        CreateDraftBuilder::new(self.client.clone(), body.into())
+        CreateDraftBuilder::new_(self.client.clone(), body.into())
     }
 }
 crate::engine::request_builder! {

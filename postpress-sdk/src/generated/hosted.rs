@@ -32,7 +32,7 @@ impl Hosted {
         &self,
         body: impl Into<super::types::HostedAuthRequest>,
     ) -> CreateAuthLinkBuilder {
-        CreateAuthLinkBuilder::new(self.client.clone(), body.into())
+        CreateAuthLinkBuilder::new_(self.client.clone(), body.into())
     }
 }
 crate::engine::request_builder! {

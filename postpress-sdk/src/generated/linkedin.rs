@@ -34,7 +34,7 @@ impl Linkedin {
         &self,
         body: impl Into<super::types::LinkedinSearchRequest>,
     ) -> SearchBuilder {
-        SearchBuilder::new(self.client.clone(), body.into())
+        SearchBuilder::new_(self.client.clone(), body.into())
     }
     /// `POST /linkedin/user/{user_id}`
     ///
@@ -66,7 +66,7 @@ impl Linkedin {
         user_id: impl Into<String>,
         body: impl Into<super::types::ProfileActionRequest>,
     ) -> PerformUserActionBuilder {
-        PerformUserActionBuilder::new(self.client.clone(), user_id.into(), body.into())
+        PerformUserActionBuilder::new_(self.client.clone(), user_id.into(), body.into())
     }
     /// `GET /linkedin/inmail_balance`
     ///
@@ -92,7 +92,7 @@ impl Linkedin {
     /// # }
     /// ```
     pub fn get_inmail_balance(&self) -> GetInmailBalanceBuilder {
-        GetInmailBalanceBuilder::new(self.client.clone())
+        GetInmailBalanceBuilder::new_(self.client.clone())
     }
     /// `POST /linkedin/profile/endorse`
     ///
@@ -122,7 +122,7 @@ impl Linkedin {
         &self,
         body: impl Into<super::types::EndorseSkillRequest>,
     ) -> EndorseSkillBuilder {
-        EndorseSkillBuilder::new(self.client.clone(), body.into())
+        EndorseSkillBuilder::new_(self.client.clone(), body.into())
     }
     /// `POST /linkedin/jobs`
     ///
@@ -152,7 +152,7 @@ impl Linkedin {
         &self,
         body: impl Into<super::types::CreateJobPostingRequest>,
     ) -> CreateJobPostingBuilder {
-        CreateJobPostingBuilder::new(self.client.clone(), body.into())
+        CreateJobPostingBuilder::new_(self.client.clone(), body.into())
     }
     /// `PATCH /linkedin/jobs/{job_id}`
     ///
@@ -184,7 +184,7 @@ impl Linkedin {
         job_id: impl Into<String>,
         body: impl Into<super::types::EditJobPostingRequest>,
     ) -> EditJobPostingBuilder {
-        EditJobPostingBuilder::new(self.client.clone(), job_id.into(), body.into())
+        EditJobPostingBuilder::new_(self.client.clone(), job_id.into(), body.into())
     }
     /// `POST /linkedin/jobs/{draft_id}/publish`
     ///
@@ -216,7 +216,7 @@ impl Linkedin {
         draft_id: impl Into<String>,
         body: impl Into<super::types::PublishJobPostingRequest>,
     ) -> PublishJobPostingBuilder {
-        PublishJobPostingBuilder::new(self.client.clone(), draft_id.into(), body.into())
+        PublishJobPostingBuilder::new_(self.client.clone(), draft_id.into(), body.into())
     }
     /// `POST /linkedin/jobs/{draft_id}/checkpoint`
     ///
@@ -248,7 +248,11 @@ impl Linkedin {
         draft_id: impl Into<String>,
         body: impl Into<super::types::SolveJobCheckpointRequest>,
     ) -> SolveJobCheckpointBuilder {
-        SolveJobCheckpointBuilder::new(self.client.clone(), draft_id.into(), body.into())
+        SolveJobCheckpointBuilder::new_(
+            self.client.clone(),
+            draft_id.into(),
+            body.into(),
+        )
     }
     /// `GET /linkedin/jobs/{id}/applicants`
     ///
@@ -294,7 +298,7 @@ impl Linkedin {
         &self,
         id: impl Into<String>,
     ) -> ListJobApplicantsBuilder {
-        ListJobApplicantsBuilder::new(self.client.clone(), id.into())
+        ListJobApplicantsBuilder::new_(self.client.clone(), id.into())
     }
     /// `GET /linkedin/jobs/applicants/{applicant_id}`
     ///
@@ -324,7 +328,7 @@ impl Linkedin {
         &self,
         applicant_id: impl Into<String>,
     ) -> GetJobApplicantBuilder {
-        GetJobApplicantBuilder::new(self.client.clone(), applicant_id.into())
+        GetJobApplicantBuilder::new_(self.client.clone(), applicant_id.into())
     }
 }
 crate::engine::request_builder! {

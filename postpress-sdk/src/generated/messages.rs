@@ -33,7 +33,7 @@ impl Messages {
     /// # }
     /// ```
     pub fn list(&self) -> ListBuilder {
-        ListBuilder::new(self.client.clone())
+        ListBuilder::new_(self.client.clone())
     }
     /// `GET /messages/{message_id}`
     ///
@@ -59,7 +59,7 @@ impl Messages {
     /// # }
     /// ```
     pub fn get(&self, message_id: impl Into<String>) -> GetBuilder {
-        GetBuilder::new(self.client.clone(), message_id.into())
+        GetBuilder::new_(self.client.clone(), message_id.into())
     }
     /// `DELETE /messages/{message_id}`
     ///
@@ -85,7 +85,7 @@ impl Messages {
     /// # }
     /// ```
     pub fn delete(&self, message_id: impl Into<String>) -> DeleteBuilder {
-        DeleteBuilder::new(self.client.clone(), message_id.into())
+        DeleteBuilder::new_(self.client.clone(), message_id.into())
     }
     /// `POST /messages/{message_id}/reaction`
     ///
@@ -118,7 +118,7 @@ impl Messages {
         message_id: impl Into<String>,
         body: impl Into<super::types::AddMessageReactionRequest>,
     ) -> AddReactionBuilder {
-        AddReactionBuilder::new(self.client.clone(), message_id.into(), body.into())
+        AddReactionBuilder::new_(self.client.clone(), message_id.into(), body.into())
     }
     /// `POST /messages/{message_id}/forward`
     ///
@@ -150,7 +150,7 @@ impl Messages {
         message_id: impl Into<String>,
         body: impl Into<super::types::ForwardMessageRequest>,
     ) -> ForwardBuilder {
-        ForwardBuilder::new(self.client.clone(), message_id.into(), body.into())
+        ForwardBuilder::new_(self.client.clone(), message_id.into(), body.into())
     }
 }
 crate::engine::request_builder! {

@@ -31,7 +31,7 @@ impl Posts {
         &self,
         body: impl Into<super::types::CreatePostRequest>,
     ) -> CreateBuilder {
-        CreateBuilder::new(self.client.clone(), body.into())
+        CreateBuilder::new_(self.client.clone(), body.into())
     }
     /// `GET /posts/{post_id}`
     ///
@@ -59,7 +59,7 @@ impl Posts {
     /// # }
     /// ```
     pub fn get(&self, post_id: impl Into<String>) -> GetBuilder {
-        GetBuilder::new(self.client.clone(), post_id.into())
+        GetBuilder::new_(self.client.clone(), post_id.into())
     }
     /// `POST /posts/reaction`
     ///
@@ -89,7 +89,7 @@ impl Posts {
         &self,
         body: impl Into<super::types::AddPostReactionRequest>,
     ) -> AddReactionBuilder {
-        AddReactionBuilder::new(self.client.clone(), body.into())
+        AddReactionBuilder::new_(self.client.clone(), body.into())
     }
     /// `GET /posts/{post_id}/reactions`
     ///
@@ -123,7 +123,7 @@ impl Posts {
     /// # }
     /// ```
     pub fn list_reactions(&self, post_id: impl Into<String>) -> ListReactionsBuilder {
-        ListReactionsBuilder::new(self.client.clone(), post_id.into())
+        ListReactionsBuilder::new_(self.client.clone(), post_id.into())
     }
 }
 crate::engine::request_builder! {

@@ -30,7 +30,7 @@ impl Users {
     /// # }
     /// ```
     pub fn get_profile(&self, identifier: impl Into<String>) -> GetProfileBuilder {
-        GetProfileBuilder::new(self.client.clone(), identifier.into())
+        GetProfileBuilder::new_(self.client.clone(), identifier.into())
     }
     /// `GET /users/me`
     ///
@@ -56,7 +56,7 @@ impl Users {
     /// # }
     /// ```
     pub fn get_own_profile(&self) -> GetOwnProfileBuilder {
-        GetOwnProfileBuilder::new(self.client.clone())
+        GetOwnProfileBuilder::new_(self.client.clone())
     }
     /// `PATCH /users/me/edit`
     ///
@@ -93,7 +93,7 @@ impl Users {
         &self,
         body: impl Into<super::types::EditOwnProfileRequest>,
     ) -> EditOwnProfileBuilder {
-        EditOwnProfileBuilder::new(self.client.clone(), body.into())
+        EditOwnProfileBuilder::new_(self.client.clone(), body.into())
     }
     /// `GET /users/{identifier}/posts`
     ///
@@ -125,7 +125,7 @@ impl Users {
     /// # }
     /// ```
     pub fn list_posts(&self, identifier: impl Into<String>) -> ListPostsBuilder {
-        ListPostsBuilder::new(self.client.clone(), identifier.into())
+        ListPostsBuilder::new_(self.client.clone(), identifier.into())
     }
     /// `GET /users/{identifier}/reactions`
     ///
@@ -156,7 +156,7 @@ impl Users {
     /// # }
     /// ```
     pub fn list_reactions(&self, identifier: impl Into<String>) -> ListReactionsBuilder {
-        ListReactionsBuilder::new(self.client.clone(), identifier.into())
+        ListReactionsBuilder::new_(self.client.clone(), identifier.into())
     }
     /// `GET /users/relations`
     ///
@@ -187,7 +187,7 @@ impl Users {
     /// # }
     /// ```
     pub fn list_relations(&self) -> ListRelationsBuilder {
-        ListRelationsBuilder::new(self.client.clone())
+        ListRelationsBuilder::new_(self.client.clone())
     }
     /// `GET /users/followers`
     ///
@@ -220,7 +220,7 @@ impl Users {
     /// # }
     /// ```
     pub fn list_followers(&self) -> ListFollowersBuilder {
-        ListFollowersBuilder::new(self.client.clone())
+        ListFollowersBuilder::new_(self.client.clone())
     }
     /// `GET /users/following`
     ///
@@ -251,7 +251,7 @@ impl Users {
     /// # }
     /// ```
     pub fn list_following(&self) -> ListFollowingBuilder {
-        ListFollowingBuilder::new(self.client.clone())
+        ListFollowingBuilder::new_(self.client.clone())
     }
     /// `POST /users/invite`
     ///
@@ -281,7 +281,7 @@ impl Users {
         &self,
         body: impl Into<super::types::SendInvitationRequest>,
     ) -> SendInvitationBuilder {
-        SendInvitationBuilder::new(self.client.clone(), body.into())
+        SendInvitationBuilder::new_(self.client.clone(), body.into())
     }
     /// `GET /users/invite/sent`
     ///
@@ -311,7 +311,7 @@ impl Users {
     /// # }
     /// ```
     pub fn list_sent_invitations(&self) -> ListSentInvitationsBuilder {
-        ListSentInvitationsBuilder::new(self.client.clone())
+        ListSentInvitationsBuilder::new_(self.client.clone())
     }
     /// `DELETE /users/invite/sent/{invitation_id}`
     ///
@@ -341,7 +341,7 @@ impl Users {
         &self,
         invitation_id: impl Into<String>,
     ) -> CancelInvitationBuilder {
-        CancelInvitationBuilder::new(self.client.clone(), invitation_id.into())
+        CancelInvitationBuilder::new_(self.client.clone(), invitation_id.into())
     }
     /// `GET /users/invite/received`
     ///
@@ -371,7 +371,7 @@ impl Users {
     /// # }
     /// ```
     pub fn list_received_invitations(&self) -> ListReceivedInvitationsBuilder {
-        ListReceivedInvitationsBuilder::new(self.client.clone())
+        ListReceivedInvitationsBuilder::new_(self.client.clone())
     }
     /// `POST /users/invite/received/{invitation_id}`
     ///
@@ -403,7 +403,7 @@ impl Users {
         invitation_id: impl Into<String>,
         body: impl Into<super::types::HandleInvitationRequest>,
     ) -> HandleInvitationBuilder {
-        HandleInvitationBuilder::new(
+        HandleInvitationBuilder::new_(
             self.client.clone(),
             invitation_id.into(),
             body.into(),

@@ -29,7 +29,7 @@ impl Webhooks {
     /// # }
     /// ```
     pub fn list(&self) -> ListBuilder {
-        ListBuilder::new(self.client.clone())
+        ListBuilder::new_(self.client.clone())
     }
     /// `POST /webhooks`
     ///
@@ -68,7 +68,7 @@ impl Webhooks {
         &self,
         body: impl Into<super::types::CreateWebhookRequest>,
     ) -> CreateBuilder {
-        CreateBuilder::new(self.client.clone(), body.into())
+        CreateBuilder::new_(self.client.clone(), body.into())
     }
     /// `DELETE /webhooks/{id}`
     ///
@@ -94,7 +94,7 @@ impl Webhooks {
     /// # }
     /// ```
     pub fn delete(&self, id: impl Into<String>) -> DeleteBuilder {
-        DeleteBuilder::new(self.client.clone(), id.into())
+        DeleteBuilder::new_(self.client.clone(), id.into())
     }
 }
 crate::engine::request_builder! {
