@@ -154,13 +154,13 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __decode_struct {
-    ($name:ident { $($index:literal $field:ident $(: $wire:literal)? $mode:ident),* $(,)? }) => {
-        $crate::engine::decode_struct!(@impl $name { $($index $field [$($wire)?] $mode),* } [] false);
+    ($name:ident { $($index:literal $field:ident: $wire:literal $mode:ident),* $(,)? }) => {
+        $crate::engine::decode_struct!(@impl $name { $($index $field: $wire $mode),* } [] false);
     };
-    ($name:ident { $($index:literal $field:ident $(: $wire:literal)? $mode:ident),* $(,)? } additional($extra:ident)) => {
-        $crate::engine::decode_struct!(@impl $name { $($index $field [$($wire)?] $mode),* } [$extra] true);
+    ($name:ident { $($index:literal $field:ident: $wire:literal $mode:ident),* $(,)? } additional($extra:ident)) => {
+        $crate::engine::decode_struct!(@impl $name { $($index $field: $wire $mode),* } [$extra] true);
     };
-    (@impl $name:ident { $($index:literal $field:ident [$($wire:literal)?] $mode:ident),* } [$($extra:ident)?] $keep:literal) => {
+    (@impl $name:ident { $($index:literal $field:ident: $wire:literal $mode:ident),* } [$($extra:ident)?] $keep:literal) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(
                 deserializer: __D,
@@ -175,7 +175,7 @@ macro_rules! __decode_struct {
                         self,
                         mut map: __A,
                     ) -> ::std::result::Result<$name, __A::Error> {
-                        const NAMES: &[&str] = &[$($crate::engine::object::wire_name!($field $($wire)?)),*];
+                        const NAMES: &[&str] = &[$($wire),*];
                         $(let mut $field = ::std::option::Option::None;)*
                         $(let mut $extra = ::std::collections::BTreeMap::new();)?
                         // One exit for errors in the loop and one for a missing field: every
@@ -188,7 +188,7 @@ macro_rules! __decode_struct {
                             ) {
                                 ::std::result::Result::Ok(::std::option::Option::Some(key)) => match key {
                                     $($crate::engine::object::Key::Known($index) => {
-                                        $crate::engine::object::slot(&mut $field, &mut map, $crate::engine::object::wire_name!($field $($wire)?))
+                                        $crate::engine::object::slot(&mut $field, &mut map, $wire)
                                     })*
                                     $($crate::engine::object::Key::Unknown(::std::option::Option::Some(name)) => {
                                         $crate::engine::object::keep(&mut $extra, name, &mut map)
@@ -204,7 +204,7 @@ macro_rules! __decode_struct {
                         }
                         #[allow(unused_mut)]
                         let mut missing: ::std::option::Option<&'static str> = ::std::option::Option::None;
-                        $($crate::engine::decode_struct!(@present $mode missing $field $crate::engine::object::wire_name!($field $($wire)?));)*
+                        $($crate::engine::decode_struct!(@present $mode missing $field $wire);)*
                         if let ::std::option::Option::Some(name) = missing {
                             return ::std::result::Result::Err(::serde::de::Error::missing_field(name));
                         }
@@ -218,10 +218,10 @@ macro_rules! __decode_struct {
             }
         }
     };
-    (@present req $missing:ident $field:ident $name:expr) => {
-        $crate::engine::object::note_missing(&mut $missing, &$field, $name)
+    (@present req $missing:ident $field:ident $wire:literal) => {
+        $crate::engine::object::note_missing(&mut $missing, &$field, $wire)
     };
-    (@present $mode:ident $missing:ident $field:ident $name:expr) => {};
+    (@present $mode:ident $missing:ident $field:ident $wire:literal) => {};
     (@finish req $field:ident) => {
         $crate::engine::object::present($field)
     };
@@ -236,22 +236,6 @@ macro_rules! __decode_struct {
 #[doc(hidden)]
 pub use crate::__decode_struct as decode_struct;
 
-/// A field's name on the wire: the one given, or else the field's own name (generated code
-/// leaves the wire name out where the two are the same).
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __wire_name {
-    ($field:ident) => {
-        stringify!($field)
-    };
-    ($field:ident $wire:literal) => {
-        $wire
-    };
-}
-
-#[doc(hidden)]
-pub use crate::__wire_name as wire_name;
-
 /// `Serialize` for a generated struct, the counterpart of [`decode_struct!`](crate::engine::decode_struct)
 /// with the same field list: `req` and `nullable` fields are always written (a `nullable`
 /// `None` as `null`), `opt` and `double` fields only when `Some` (a `double` field's
@@ -260,7 +244,7 @@ pub use crate::__wire_name as wire_name;
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __encode_struct {
-    ($name:ident { $($index:literal $field:ident $(: $wire:literal)? $mode:ident),* $(,)? }) => {
+    ($name:ident { $($index:literal $field:ident: $wire:literal $mode:ident),* $(,)? }) => {
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(
                 &self,
@@ -273,12 +257,12 @@ macro_rules! __encode_struct {
                 // lookup and no `?` per field, so checking stays cheap for wide structs.
                 #[allow(unused_mut)]
                 let mut state = ::std::result::Result::Ok(());
-                $($crate::engine::encode_struct!(@field $mode state object self.$field, $crate::engine::object::wire_name!($field $($wire)?));)*
+                $($crate::engine::encode_struct!(@field $mode state object self.$field, $wire);)*
                 $crate::engine::object::end_struct(state, object)
             }
         }
     };
-    ($name:ident { $($index:literal $field:ident $(: $wire:literal)? $mode:ident),* $(,)? } additional($extra:ident)) => {
+    ($name:ident { $($index:literal $field:ident: $wire:literal $mode:ident),* $(,)? } additional($extra:ident)) => {
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(
                 &self,
@@ -286,7 +270,7 @@ macro_rules! __encode_struct {
             ) -> ::std::result::Result<__S::Ok, __S::Error> {
                 let mut object = ::serde::Serializer::serialize_map(serializer, ::std::option::Option::None)?;
                 let mut state = ::std::result::Result::Ok(());
-                $($crate::engine::encode_struct!(@entry $mode state object self.$field, $crate::engine::object::wire_name!($field $($wire)?));)*
+                $($crate::engine::encode_struct!(@entry $mode state object self.$field, $wire);)*
                 $crate::engine::object::entries(&mut state, &mut object, &self.$extra);
                 $crate::engine::object::end_map(state, object)
             }
@@ -303,22 +287,22 @@ macro_rules! __encode_struct {
     (@count $mode:ident $value:expr) => {
         usize::from(::std::option::Option::is_some(&$value))
     };
-    (@field req $state:ident $object:ident $value:expr, $wire:expr) => {
+    (@field req $state:ident $object:ident $value:expr, $wire:literal) => {
         $crate::engine::object::field(&mut $state, &mut $object, $wire, &$value)
     };
-    (@field nullable $state:ident $object:ident $value:expr, $wire:expr) => {
+    (@field nullable $state:ident $object:ident $value:expr, $wire:literal) => {
         $crate::engine::object::field(&mut $state, &mut $object, $wire, &$value)
     };
-    (@field $mode:ident $state:ident $object:ident $value:expr, $wire:expr) => {
+    (@field $mode:ident $state:ident $object:ident $value:expr, $wire:literal) => {
         $crate::engine::object::optional_field(&mut $state, &mut $object, $wire, &$value)
     };
-    (@entry req $state:ident $object:ident $value:expr, $wire:expr) => {
+    (@entry req $state:ident $object:ident $value:expr, $wire:literal) => {
         $crate::engine::object::entry(&mut $state, &mut $object, $wire, &$value)
     };
-    (@entry nullable $state:ident $object:ident $value:expr, $wire:expr) => {
+    (@entry nullable $state:ident $object:ident $value:expr, $wire:literal) => {
         $crate::engine::object::entry(&mut $state, &mut $object, $wire, &$value)
     };
-    (@entry $mode:ident $state:ident $object:ident $value:expr, $wire:expr) => {
+    (@entry $mode:ident $state:ident $object:ident $value:expr, $wire:literal) => {
         $crate::engine::object::optional_entry(&mut $state, &mut $object, $wire, &$value)
     };
 }
@@ -470,8 +454,7 @@ mod tests {
         count: Option<u32>,
         parent: Option<String>,
     }
-    // `id` leaves its wire name out: the field's own name is used.
-    crate::engine::json_object!(Sample { 0 id req, 1 r#type: "type" opt, 2 note: "note" double, 3 count: "Count" opt, 4 parent: "parent" nullable });
+    crate::engine::json_object!(Sample { 0 id: "id" req, 1 r#type: "type" opt, 2 note: "note" double, 3 count: "Count" opt, 4 parent: "parent" nullable });
 
     #[derive(Debug, PartialEq)]
     struct Open {

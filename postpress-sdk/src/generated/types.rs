@@ -37,8 +37,8 @@ pub struct ErrorEnvelopeError {
     pub request_id: Option<String>,
 }
 crate::engine::object!(
-    ErrorEnvelopeError { 0 code req, 1 message req, 2 request_id opt } new(code :
-    ErrorCode, message : String) set(request_id : String)
+    ErrorEnvelopeError { 0 code : "code" req, 1 message : "message" req, 2 request_id :
+    "request_id" opt } new(code : ErrorCode, message : String) set(request_id : String)
 );
 /// The error envelope of the usage page.
 ///
@@ -50,7 +50,9 @@ pub struct ErrorEnvelope {
     /// reference pages never show the envelope at all, so nothing promises it.
     pub error: ErrorEnvelopeError,
 }
-crate::engine::object!(ErrorEnvelope { 0 error req } new(error : ErrorEnvelopeError));
+crate::engine::object!(
+    ErrorEnvelope { 0 error : "error" req } new(error : ErrorEnvelopeError)
+);
 /// The problem-style error every reference page shows. `type` is `errors/` followed by an
 /// error code (see `ErrorCode`); `instance` identifies the request for support.
 ///
@@ -70,9 +72,9 @@ pub struct ProblemDetails {
     pub status: i32,
 }
 crate::engine::object!(
-    ProblemDetails { 0 title req, 1 detail opt, 2 instance opt, 3 type_ : "type" req, 4
-    status req } new(title : String, type_ : String, status : i32) set(detail : String,
-    instance : String)
+    ProblemDetails { 0 title : "title" req, 1 detail : "detail" opt, 2 instance :
+    "instance" opt, 3 type_ : "type" req, 4 status : "status" req } new(title : String,
+    type_ : String, status : i32) set(detail : String, instance : String)
 );
 crate::engine::string_enum! {
     #[doc =
@@ -202,7 +204,8 @@ pub struct WebhookHeader {
     pub value: String,
 }
 crate::engine::object!(
-    WebhookHeader { 0 key req, 1 value req } new(key : String, value : String)
+    WebhookHeader { 0 key : "key" req, 1 value : "value" req } new(key : String, value :
+    String)
 );
 /// Example: `{"object":"AccountDeleted"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -211,7 +214,9 @@ pub struct AccountDeleted {
     /// Always `AccountDeleted`.
     pub object: String,
 }
-crate::engine::object!(AccountDeleted { 0 object req } fixed(object : "AccountDeleted"));
+crate::engine::object!(
+    AccountDeleted { 0 object : "object" req } fixed(object : "AccountDeleted")
+);
 /// Example: `{"object":"ReactionAdded"}`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -219,7 +224,9 @@ pub struct ReactionAdded {
     /// Always `ReactionAdded`.
     pub object: String,
 }
-crate::engine::object!(ReactionAdded { 0 object req } fixed(object : "ReactionAdded"));
+crate::engine::object!(
+    ReactionAdded { 0 object : "object" req } fixed(object : "ReactionAdded")
+);
 /// Example: `{"object":"InvitationCanceled"}`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -228,7 +235,7 @@ pub struct InvitationCanceled {
     pub object: String,
 }
 crate::engine::object!(
-    InvitationCanceled { 0 object req } fixed(object : "InvitationCanceled")
+    InvitationCanceled { 0 object : "object" req } fixed(object : "InvitationCanceled")
 );
 /// Example: `{"object":"MessageDeleted"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -237,7 +244,9 @@ pub struct MessageDeleted {
     /// Always `MessageDeleted`.
     pub object: String,
 }
-crate::engine::object!(MessageDeleted { 0 object req } fixed(object : "MessageDeleted"));
+crate::engine::object!(
+    MessageDeleted { 0 object : "object" req } fixed(object : "MessageDeleted")
+);
 /// Example: `{"object":"WebhookDeleted"}`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -245,7 +254,9 @@ pub struct WebhookDeleted {
     /// Always `WebhookDeleted`.
     pub object: String,
 }
-crate::engine::object!(WebhookDeleted { 0 object req } fixed(object : "WebhookDeleted"));
+crate::engine::object!(
+    WebhookDeleted { 0 object : "object" req } fixed(object : "WebhookDeleted")
+);
 /// Acknowledges a chat action; `getInviteLink` also returns the link.
 ///
 /// Example: `{"object":"ChatPatched"}`
@@ -257,8 +268,8 @@ pub struct ChatPatched {
     pub invite_link: Option<String>,
 }
 crate::engine::object!(
-    ChatPatched { 0 object req, 1 invite_link opt } fixed(object : "ChatPatched")
-    set(invite_link : String)
+    ChatPatched { 0 object : "object" req, 1 invite_link : "invite_link" opt }
+    fixed(object : "ChatPatched") set(invite_link : String)
 );
 /// Example: `{"object":"ProfileEdited"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -267,7 +278,9 @@ pub struct ProfileEdited {
     /// Always `ProfileEdited`.
     pub object: String,
 }
-crate::engine::object!(ProfileEdited { 0 object req } fixed(object : "ProfileEdited"));
+crate::engine::object!(
+    ProfileEdited { 0 object : "object" req } fixed(object : "ProfileEdited")
+);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountSource {
@@ -275,7 +288,7 @@ pub struct AccountSource {
     pub status: AccountSourceServiceStatus,
 }
 crate::engine::object!(
-    AccountSource { 0 id req, 1 status req } new(id : String, status :
+    AccountSource { 0 id : "id" req, 1 status : "status" req } new(id : String, status :
     AccountSourceServiceStatus)
 );
 #[derive(Debug, Clone, PartialEq)]
@@ -285,7 +298,8 @@ pub struct AccountSignature {
     pub content: String,
 }
 crate::engine::object!(
-    AccountSignature { 0 title req, 1 content req } new(title : String, content : String)
+    AccountSignature { 0 title : "title" req, 1 content : "content" req } new(title :
+    String, content : String)
 );
 /// Fields every account variant carries.
 #[derive(Debug, Clone, PartialEq)]
@@ -303,11 +317,13 @@ pub struct AccountBase {
     pub sources: Vec<AccountSource>,
 }
 crate::engine::object!(
-    AccountBase { 0 object req, 1 id req, 2 name req, 3 created_at req, 4 last_fetched_at
-    opt, 5 current_signature opt, 6 signatures opt, 7 groups req, 8 sources req } new(id
-    : UniqueId, name : String, created_at : UtcDateTime, groups : Vec < UniqueId >,
-    sources : Vec < AccountSource >) fixed(object : "Account") set(last_fetched_at :
-    UtcDateTime, current_signature : UniqueId, signatures : Vec < AccountSignature >)
+    AccountBase { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
+    created_at : "created_at" req, 4 last_fetched_at : "last_fetched_at" opt, 5
+    current_signature : "current_signature" opt, 6 signatures : "signatures" opt, 7
+    groups : "groups" req, 8 sources : "sources" req } new(id : UniqueId, name : String,
+    created_at : UtcDateTime, groups : Vec < UniqueId >, sources : Vec < AccountSource >)
+    fixed(object : "Account") set(last_fetched_at : UtcDateTime, current_signature :
+    UniqueId, signatures : Vec < AccountSignature >)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -316,8 +332,8 @@ pub struct PhoneSim {
     pub sim_serial_number: String,
 }
 crate::engine::object!(
-    PhoneSim { 0 phone_number req, 1 sim_serial_number req } new(phone_number : String,
-    sim_serial_number : String)
+    PhoneSim { 0 phone_number : "phone_number" req, 1 sim_serial_number :
+    "sim_serial_number" req } new(phone_number : String, sim_serial_number : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -326,8 +342,8 @@ pub struct MobileAccountConnectionParams {
     pub call: PhoneSim,
 }
 crate::engine::object!(
-    MobileAccountConnectionParams { 0 im req, 1 call req } new(im : PhoneSim, call :
-    PhoneSim)
+    MobileAccountConnectionParams { 0 im : "im" req, 1 call : "call" req } new(im :
+    PhoneSim, call : PhoneSim)
 );
 /// Mobile
 #[derive(Debug, Clone, PartialEq)]
@@ -348,13 +364,15 @@ pub struct MobileAccount {
     pub connection_params: MobileAccountConnectionParams,
 }
 crate::engine::object!(
-    MobileAccount { 0 object req, 1 id req, 2 name req, 3 created_at req, 4
-    last_fetched_at opt, 5 current_signature opt, 6 signatures opt, 7 groups req, 8
-    sources req, 9 type_ : "type" req, 10 connection_params req } new(id : UniqueId, name
-    : String, created_at : UtcDateTime, groups : Vec < UniqueId >, sources : Vec <
-    AccountSource >, connection_params : MobileAccountConnectionParams) fixed(object :
-    "Account", type_ : "MOBILE") set(last_fetched_at : UtcDateTime, current_signature :
-    UniqueId, signatures : Vec < AccountSignature >)
+    MobileAccount { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
+    created_at : "created_at" req, 4 last_fetched_at : "last_fetched_at" opt, 5
+    current_signature : "current_signature" opt, 6 signatures : "signatures" opt, 7
+    groups : "groups" req, 8 sources : "sources" req, 9 type_ : "type" req, 10
+    connection_params : "connection_params" req } new(id : UniqueId, name : String,
+    created_at : UtcDateTime, groups : Vec < UniqueId >, sources : Vec < AccountSource >,
+    connection_params : MobileAccountConnectionParams) fixed(object : "Account", type_ :
+    "MOBILE") set(last_fetched_at : UtcDateTime, current_signature : UniqueId, signatures
+    : Vec < AccountSignature >)
 );
 crate::engine::string_enum! {
     #[doc =
@@ -369,8 +387,8 @@ pub struct MailAccountConnectionParamsMail {
     pub username: Option<String>,
 }
 crate::engine::object!(
-    MailAccountConnectionParamsMail { 0 id opt, 1 username opt } set(id : String,
-    username : String)
+    MailAccountConnectionParamsMail { 0 id : "id" opt, 1 username : "username" opt }
+    set(id : String, username : String)
 );
 /// Only the `MAIL` account's parameters were partly visible on the page, so they are optional and open for every mail provider (the gap rule).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -379,7 +397,7 @@ pub struct MailAccountConnectionParams {
     pub mail: Option<MailAccountConnectionParamsMail>,
 }
 crate::engine::object!(
-    MailAccountConnectionParams { 0 mail opt } set(mail :
+    MailAccountConnectionParams { 0 mail : "mail" opt } set(mail :
     MailAccountConnectionParamsMail)
 );
 /// Mail
@@ -402,11 +420,13 @@ pub struct MailAccount {
     pub connection_params: Option<MailAccountConnectionParams>,
 }
 crate::engine::object!(
-    MailAccount { 0 object req, 1 id req, 2 name req, 3 created_at req, 4 last_fetched_at
-    opt, 5 current_signature opt, 6 signatures opt, 7 groups req, 8 sources req, 9 type_
-    : "type" req, 10 connection_params opt } new(id : UniqueId, name : String, created_at
-    : UtcDateTime, groups : Vec < UniqueId >, sources : Vec < AccountSource >, type_ :
-    MailAccountType) fixed(object : "Account") set(last_fetched_at : UtcDateTime,
+    MailAccount { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
+    created_at : "created_at" req, 4 last_fetched_at : "last_fetched_at" opt, 5
+    current_signature : "current_signature" opt, 6 signatures : "signatures" opt, 7
+    groups : "groups" req, 8 sources : "sources" req, 9 type_ : "type" req, 10
+    connection_params : "connection_params" opt } new(id : UniqueId, name : String,
+    created_at : UtcDateTime, groups : Vec < UniqueId >, sources : Vec < AccountSource >,
+    type_ : MailAccountType) fixed(object : "Account") set(last_fetched_at : UtcDateTime,
     current_signature : UniqueId, signatures : Vec < AccountSignature >,
     connection_params : MailAccountConnectionParams)
 );
@@ -433,14 +453,15 @@ pub struct CalendarAccount {
     >,
 }
 crate::engine::object!(
-    CalendarAccount { 0 object req, 1 id req, 2 name req, 3 created_at req, 4
-    last_fetched_at opt, 5 current_signature opt, 6 signatures opt, 7 groups req, 8
-    sources req, 9 type_ : "type" req, 10 connection_params opt } new(id : UniqueId, name
-    : String, created_at : UtcDateTime, groups : Vec < UniqueId >, sources : Vec <
-    AccountSource >) fixed(object : "Account", type_ : "GOOGLE_CALENDAR")
-    set(last_fetched_at : UtcDateTime, current_signature : UniqueId, signatures : Vec <
-    AccountSignature >, connection_params : ::std::collections::BTreeMap < String,
-    ::serde_json::Value >)
+    CalendarAccount { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
+    created_at : "created_at" req, 4 last_fetched_at : "last_fetched_at" opt, 5
+    current_signature : "current_signature" opt, 6 signatures : "signatures" opt, 7
+    groups : "groups" req, 8 sources : "sources" req, 9 type_ : "type" req, 10
+    connection_params : "connection_params" opt } new(id : UniqueId, name : String,
+    created_at : UtcDateTime, groups : Vec < UniqueId >, sources : Vec < AccountSource >)
+    fixed(object : "Account", type_ : "GOOGLE_CALENDAR") set(last_fetched_at :
+    UtcDateTime, current_signature : UniqueId, signatures : Vec < AccountSignature >,
+    connection_params : ::std::collections::BTreeMap < String, ::serde_json::Value >)
 );
 crate::engine::string_enum! {
     pub enum MessagingAccountType(Unknown) { Linkedin => "LINKEDIN", Whatsapp =>
@@ -458,9 +479,9 @@ pub struct MessagingAccountConnectionParamsIm {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 crate::engine::object!(
-    MessagingAccountConnectionParamsIm { 0 id opt, 1 username opt, 2 public_identifier :
-    "publicIdentifier" opt, 3 premium_features : "premiumFeatures" opt }
-    additional(additional_properties) set(id : String, username : String,
+    MessagingAccountConnectionParamsIm { 0 id : "id" opt, 1 username : "username" opt, 2
+    public_identifier : "publicIdentifier" opt, 3 premium_features : "premiumFeatures"
+    opt } additional(additional_properties) set(id : String, username : String,
     public_identifier : String, premium_features : Vec < String >)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -471,8 +492,8 @@ pub struct MessagingAccountConnectionParams {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 crate::engine::object!(
-    MessagingAccountConnectionParams { 0 im opt } additional(additional_properties)
-    set(im : MessagingAccountConnectionParamsIm)
+    MessagingAccountConnectionParams { 0 im : "im" opt }
+    additional(additional_properties) set(im : MessagingAccountConnectionParamsIm)
 );
 /// Messaging
 ///
@@ -494,13 +515,15 @@ pub struct MessagingAccount {
     pub connection_params: Option<MessagingAccountConnectionParams>,
 }
 crate::engine::object!(
-    MessagingAccount { 0 object req, 1 id req, 2 name req, 3 created_at req, 4
-    last_fetched_at opt, 5 current_signature opt, 6 signatures opt, 7 groups req, 8
-    sources req, 9 type_ : "type" req, 10 connection_params opt } new(id : UniqueId, name
-    : String, created_at : UtcDateTime, groups : Vec < UniqueId >, sources : Vec <
-    AccountSource >, type_ : MessagingAccountType) fixed(object : "Account")
-    set(last_fetched_at : UtcDateTime, current_signature : UniqueId, signatures : Vec <
-    AccountSignature >, connection_params : MessagingAccountConnectionParams)
+    MessagingAccount { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
+    created_at : "created_at" req, 4 last_fetched_at : "last_fetched_at" opt, 5
+    current_signature : "current_signature" opt, 6 signatures : "signatures" opt, 7
+    groups : "groups" req, 8 sources : "sources" req, 9 type_ : "type" req, 10
+    connection_params : "connection_params" opt } new(id : UniqueId, name : String,
+    created_at : UtcDateTime, groups : Vec < UniqueId >, sources : Vec < AccountSource >,
+    type_ : MessagingAccountType) fixed(object : "Account") set(last_fetched_at :
+    UtcDateTime, current_signature : UniqueId, signatures : Vec < AccountSignature >,
+    connection_params : MessagingAccountConnectionParams)
 );
 /// A linked account; `type` tells the variants apart. The accounts page is cut off after the `MOBILE` and `MAIL` variants, so the mapping lists every account type another part of the document names (the webhook account types, the chat account types); a type not listed decodes into `Unknown` (the gap rule).
 ///
@@ -561,8 +584,9 @@ pub struct AccountList {
     pub cursor: Option<Option<ResponseCursor>>,
 }
 crate::engine::object!(
-    AccountList { 0 object req, 1 items req, 2 cursor double } new(items : Vec < Account
-    >) fixed(object : "AccountList") set_nullable(cursor : ResponseCursor)
+    AccountList { 0 object : "object" req, 1 items : "items" req, 2 cursor : "cursor"
+    double } new(items : Vec < Account >) fixed(object : "AccountList")
+    set_nullable(cursor : ResponseCursor)
 );
 crate::engine::string_enum! {
     pub enum ProxySettingsProtocol(Unknown) { Https => "https", Http => "http", Socks5 =>
@@ -578,9 +602,10 @@ pub struct ProxySettings {
     pub password: Option<String>,
 }
 crate::engine::object!(
-    ProxySettings { 0 protocol opt, 1 host req, 2 port req, 3 username opt, 4 password
-    opt } new(host : String, port : i64) set(protocol : ProxySettingsProtocol, username :
-    String, password : String)
+    ProxySettings { 0 protocol : "protocol" opt, 1 host : "host" req, 2 port : "port"
+    req, 3 username : "username" opt, 4 password : "password" opt } new(host : String,
+    port : i64) set(protocol : ProxySettingsProtocol, username : String, password :
+    String)
 );
 /// An instant (ISO 8601) from which to sync, or a number of items; 0 means no history.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -607,8 +632,8 @@ pub struct ConnectCommonSyncLimit {
     pub messages: Option<SyncLimitValue>,
 }
 crate::engine::object!(
-    ConnectCommonSyncLimit { 0 chats opt, 1 messages opt } set(chats : SyncLimitValue,
-    messages : SyncLimitValue)
+    ConnectCommonSyncLimit { 0 chats : "chats" opt, 1 messages : "messages" opt }
+    set(chats : SyncLimitValue, messages : SyncLimitValue)
 );
 /// Fields every connection request may carry.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -623,8 +648,9 @@ pub struct ConnectCommon {
     pub proxy: Option<ProxySettings>,
 }
 crate::engine::object!(
-    ConnectCommon { 0 country opt, 1 ip opt, 2 disabled_features opt, 3 sync_limit opt, 4
-    proxy opt } set(country : String, ip : String, disabled_features : Vec <
+    ConnectCommon { 0 country : "country" opt, 1 ip : "ip" opt, 2 disabled_features :
+    "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy : "proxy" opt }
+    set(country : String, ip : String, disabled_features : Vec <
     ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy :
     ProxySettings)
 );
@@ -647,12 +673,14 @@ pub struct LinkedinBasicConnect {
     pub password: String,
 }
 crate::engine::object!(
-    LinkedinBasicConnect { 0 country opt, 1 ip opt, 2 disabled_features opt, 3 sync_limit
-    opt, 4 proxy opt, 5 provider req, 6 user_agent opt, 7 recruiter_contract_id opt, 8
-    username req, 9 password req } new(username : String, password : String)
-    fixed(provider : "LINKEDIN") set(country : String, ip : String, disabled_features :
-    Vec < ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy
-    : ProxySettings, user_agent : String, recruiter_contract_id : String)
+    LinkedinBasicConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2
+    disabled_features : "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy
+    : "proxy" opt, 5 provider : "provider" req, 6 user_agent : "user_agent" opt, 7
+    recruiter_contract_id : "recruiter_contract_id" opt, 8 username : "username" req, 9
+    password : "password" req } new(username : String, password : String) fixed(provider
+    : "LINKEDIN") set(country : String, ip : String, disabled_features : Vec <
+    ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy :
+    ProxySettings, user_agent : String, recruiter_contract_id : String)
 );
 /// LinkedIn (cookie)
 #[derive(Debug, Clone, PartialEq)]
@@ -673,13 +701,15 @@ pub struct LinkedinCookieConnect {
     pub premium_token: Option<String>,
 }
 crate::engine::object!(
-    LinkedinCookieConnect { 0 country opt, 1 ip opt, 2 disabled_features opt, 3
-    sync_limit opt, 4 proxy opt, 5 provider req, 6 user_agent opt, 7
-    recruiter_contract_id opt, 8 access_token req, 9 premium_token opt } new(access_token
-    : String) fixed(provider : "LINKEDIN") set(country : String, ip : String,
-    disabled_features : Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
-    ConnectCommonSyncLimit, proxy : ProxySettings, user_agent : String,
-    recruiter_contract_id : String, premium_token : String)
+    LinkedinCookieConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2
+    disabled_features : "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy
+    : "proxy" opt, 5 provider : "provider" req, 6 user_agent : "user_agent" opt, 7
+    recruiter_contract_id : "recruiter_contract_id" opt, 8 access_token : "access_token"
+    req, 9 premium_token : "premium_token" opt } new(access_token : String)
+    fixed(provider : "LINKEDIN") set(country : String, ip : String, disabled_features :
+    Vec < ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy
+    : ProxySettings, user_agent : String, recruiter_contract_id : String, premium_token :
+    String)
 );
 /// WhatsApp
 #[derive(Debug, Clone, PartialEq)]
@@ -698,11 +728,12 @@ pub struct WhatsappConnect {
     pub pairing_phone_number: Option<String>,
 }
 crate::engine::object!(
-    WhatsappConnect { 0 country opt, 1 ip opt, 2 disabled_features opt, 3 sync_limit opt,
-    4 proxy opt, 5 provider req, 6 pairing_phone_number opt } fixed(provider :
-    "WHATSAPP") set(country : String, ip : String, disabled_features : Vec <
-    ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy :
-    ProxySettings, pairing_phone_number : String)
+    WhatsappConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2 disabled_features :
+    "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy : "proxy" opt, 5
+    provider : "provider" req, 6 pairing_phone_number : "pairing_phone_number" opt }
+    fixed(provider : "WHATSAPP") set(country : String, ip : String, disabled_features :
+    Vec < ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy
+    : ProxySettings, pairing_phone_number : String)
 );
 crate::engine::string_enum! {
     pub enum CredentialsConnectProvider(Unknown) { Instagram => "INSTAGRAM", Twitter =>
@@ -724,11 +755,13 @@ pub struct CredentialsConnect {
     pub password: String,
 }
 crate::engine::object!(
-    CredentialsConnect { 0 country opt, 1 ip opt, 2 disabled_features opt, 3 sync_limit
-    opt, 4 proxy opt, 5 provider req, 6 username req, 7 password req } new(provider :
-    CredentialsConnectProvider, username : String, password : String) set(country :
-    String, ip : String, disabled_features : Vec < ConnectCommonDisabledFeaturesItem >,
-    sync_limit : ConnectCommonSyncLimit, proxy : ProxySettings)
+    CredentialsConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2 disabled_features
+    : "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy : "proxy" opt, 5
+    provider : "provider" req, 6 username : "username" req, 7 password : "password" req }
+    new(provider : CredentialsConnectProvider, username : String, password : String)
+    set(country : String, ip : String, disabled_features : Vec <
+    ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy :
+    ProxySettings)
 );
 /// Telegram
 #[derive(Debug, Clone, PartialEq)]
@@ -745,8 +778,9 @@ pub struct TelegramConnect {
     pub provider: String,
 }
 crate::engine::object!(
-    TelegramConnect { 0 country opt, 1 ip opt, 2 disabled_features opt, 3 sync_limit opt,
-    4 proxy opt, 5 provider req } fixed(provider : "TELEGRAM") set(country : String, ip :
+    TelegramConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2 disabled_features :
+    "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy : "proxy" opt, 5
+    provider : "provider" req } fixed(provider : "TELEGRAM") set(country : String, ip :
     String, disabled_features : Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
     ConnectCommonSyncLimit, proxy : ProxySettings)
 );
@@ -777,14 +811,17 @@ pub struct ImapConnect {
     pub imap_encryption: Option<String>,
 }
 crate::engine::object!(
-    ImapConnect { 0 country opt, 1 ip opt, 2 disabled_features opt, 3 sync_limit opt, 4
-    proxy opt, 5 provider req, 6 imap_user req, 7 smtp_user req, 8 imap_password req, 9
-    smtp_password req, 10 imap_host req, 11 smtp_host req, 12 imap_port req, 13 smtp_port
-    req, 14 imap_encryption opt } new(imap_user : String, smtp_user : String,
-    imap_password : String, smtp_password : String, imap_host : String, smtp_host :
-    String, imap_port : i64, smtp_port : i64) fixed(provider : "MAIL") set(country :
-    String, ip : String, disabled_features : Vec < ConnectCommonDisabledFeaturesItem >,
-    sync_limit : ConnectCommonSyncLimit, proxy : ProxySettings, imap_encryption : String)
+    ImapConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2 disabled_features :
+    "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy : "proxy" opt, 5
+    provider : "provider" req, 6 imap_user : "imap_user" req, 7 smtp_user : "smtp_user"
+    req, 8 imap_password : "imap_password" req, 9 smtp_password : "smtp_password" req, 10
+    imap_host : "imap_host" req, 11 smtp_host : "smtp_host" req, 12 imap_port :
+    "imap_port" req, 13 smtp_port : "smtp_port" req, 14 imap_encryption :
+    "imap_encryption" opt } new(imap_user : String, smtp_user : String, imap_password :
+    String, smtp_password : String, imap_host : String, smtp_host : String, imap_port :
+    i64, smtp_port : i64) fixed(provider : "MAIL") set(country : String, ip : String,
+    disabled_features : Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
+    ConnectCommonSyncLimit, proxy : ProxySettings, imap_encryption : String)
 );
 /// How to authenticate with the provider. `provider` selects the family, but LinkedIn has two
 /// variants (credentials and cookie) with the same value, so no discriminator is declared: the
@@ -822,7 +859,9 @@ pub struct UpdateAccountRequest {
     /// A name for the account shown in the dashboard.
     pub label: Option<String>,
 }
-crate::engine::object!(UpdateAccountRequest { 0 label opt } set(label : String));
+crate::engine::object!(
+    UpdateAccountRequest { 0 label : "label" opt } set(label : String)
+);
 /// The page's response for this call is cut off after the `object` field, so only `object` is required and `account_id` is optional (the gap rule).
 ///
 /// Example: `{"object":"AccountCreated","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR"}`
@@ -834,8 +873,8 @@ pub struct AccountCreated {
     pub account_id: Option<UniqueId>,
 }
 crate::engine::object!(
-    AccountCreated { 0 object req, 1 account_id opt } fixed(object : "AccountCreated")
-    set(account_id : UniqueId)
+    AccountCreated { 0 object : "object" req, 1 account_id : "account_id" opt }
+    fixed(object : "AccountCreated") set(account_id : UniqueId)
 );
 /// The page's response for this call is cut off after the `object` field, so only `object` is required and `account_id` is optional (the gap rule).
 ///
@@ -848,8 +887,8 @@ pub struct AccountReconnected {
     pub account_id: Option<UniqueId>,
 }
 crate::engine::object!(
-    AccountReconnected { 0 object req, 1 account_id opt } fixed(object :
-    "AccountReconnected") set(account_id : UniqueId)
+    AccountReconnected { 0 object : "object" req, 1 account_id : "account_id" opt }
+    fixed(object : "AccountReconnected") set(account_id : UniqueId)
 );
 crate::engine::string_enum! {
     #[doc =
@@ -869,8 +908,8 @@ pub struct CheckpointCheckpoint {
     pub code: Option<String>,
 }
 crate::engine::object!(
-    CheckpointCheckpoint { 0 type_ : "type" req, 1 qrcode opt, 2 code opt } new(type_ :
-    CheckpointCheckpointType) set(qrcode : String, code : String)
+    CheckpointCheckpoint { 0 type_ : "type" req, 1 qrcode : "qrcode" opt, 2 code : "code"
+    opt } new(type_ : CheckpointCheckpointType) set(qrcode : String, code : String)
 );
 /// The provider wants more proof. The connection intent lasts five minutes; after that the API answers 408 and then 400.
 ///
@@ -884,8 +923,9 @@ pub struct Checkpoint {
     pub checkpoint: CheckpointCheckpoint,
 }
 crate::engine::object!(
-    Checkpoint { 0 object req, 1 account_id req, 2 checkpoint req } new(account_id :
-    UniqueId, checkpoint : CheckpointCheckpoint) fixed(object : "Checkpoint")
+    Checkpoint { 0 object : "object" req, 1 account_id : "account_id" req, 2 checkpoint :
+    "checkpoint" req } new(account_id : UniqueId, checkpoint : CheckpointCheckpoint)
+    fixed(object : "Checkpoint")
 );
 crate::engine::string_enum! {
     pub enum SolveCheckpointRequestProvider(Unknown) { Linkedin => "LINKEDIN", Instagram
@@ -901,8 +941,9 @@ pub struct SolveCheckpointRequest {
     pub provider: SolveCheckpointRequestProvider,
 }
 crate::engine::object!(
-    SolveCheckpointRequest { 0 account_id req, 1 code req, 2 provider req }
-    new(account_id : UniqueId, code : String, provider : SolveCheckpointRequestProvider)
+    SolveCheckpointRequest { 0 account_id : "account_id" req, 1 code : "code" req, 2
+    provider : "provider" req } new(account_id : UniqueId, code : String, provider :
+    SolveCheckpointRequestProvider)
 );
 crate::engine::string_enum! {
     pub enum ResendCheckpointRequestProvider(Unknown) { Linkedin => "LINKEDIN", Instagram
@@ -916,8 +957,8 @@ pub struct ResendCheckpointRequest {
     pub provider: ResendCheckpointRequestProvider,
 }
 crate::engine::object!(
-    ResendCheckpointRequest { 0 account_id req, 1 provider req } new(account_id : String,
-    provider : ResendCheckpointRequestProvider)
+    ResendCheckpointRequest { 0 account_id : "account_id" req, 1 provider : "provider"
+    req } new(account_id : String, provider : ResendCheckpointRequestProvider)
 );
 /// Example: `{"object":"CheckpointResend","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","success":true}`
 #[derive(Debug, Clone, PartialEq)]
@@ -929,8 +970,9 @@ pub struct CheckpointResend {
     pub success: bool,
 }
 crate::engine::object!(
-    CheckpointResend { 0 object req, 1 account_id req, 2 success req } new(account_id :
-    String, success : bool) fixed(object : "CheckpointResend")
+    CheckpointResend { 0 object : "object" req, 1 account_id : "account_id" req, 2
+    success : "success" req } new(account_id : String, success : bool) fixed(object :
+    "CheckpointResend")
 );
 crate::engine::string_enum! {
     pub enum AccountResyncStatus(Unknown) { SyncStarted => "SYNC_STARTED", SyncRunning =>
@@ -946,8 +988,8 @@ pub struct AccountResync {
     pub status: AccountResyncStatus,
 }
 crate::engine::object!(
-    AccountResync { 0 object req, 1 status req } new(status : AccountResyncStatus)
-    fixed(object : "AccountResync")
+    AccountResync { 0 object : "object" req, 1 status : "status" req } new(status :
+    AccountResyncStatus) fixed(object : "AccountResync")
 );
 crate::engine::string_enum! {
     pub enum HostedProvidersStringType(Unknown) { Star => "*", Mailing => "*:MAILING",
@@ -981,11 +1023,12 @@ pub struct HostedAuthCommon {
     pub bypass_success_screen: Option<bool>,
 }
 crate::engine::object!(
-    HostedAuthCommon { 0 expires_on : "expiresOn" req, 1 api_url req, 2 name opt, 3
-    success_redirect_url opt, 4 failure_redirect_url opt, 5 notify_url opt, 6
-    bypass_success_screen opt } new(expires_on : UtcDateTime, api_url : String) set(name
-    : String, success_redirect_url : String, failure_redirect_url : String, notify_url :
-    String, bypass_success_screen : bool)
+    HostedAuthCommon { 0 expires_on : "expiresOn" req, 1 api_url : "api_url" req, 2 name
+    : "name" opt, 3 success_redirect_url : "success_redirect_url" opt, 4
+    failure_redirect_url : "failure_redirect_url" opt, 5 notify_url : "notify_url" opt, 6
+    bypass_success_screen : "bypass_success_screen" opt } new(expires_on : UtcDateTime,
+    api_url : String) set(name : String, success_redirect_url : String,
+    failure_redirect_url : String, notify_url : String, bypass_success_screen : bool)
 );
 /// Create
 #[derive(Debug, Clone, PartialEq)]
@@ -1005,12 +1048,14 @@ pub struct HostedAuthCreate {
     pub providers: HostedProviders,
 }
 crate::engine::object!(
-    HostedAuthCreate { 0 expires_on : "expiresOn" req, 1 api_url req, 2 name opt, 3
-    success_redirect_url opt, 4 failure_redirect_url opt, 5 notify_url opt, 6
-    bypass_success_screen opt, 7 type_ : "type" req, 8 providers req } new(expires_on :
-    UtcDateTime, api_url : String, providers : HostedProviders) fixed(type_ : "create")
-    set(name : String, success_redirect_url : String, failure_redirect_url : String,
-    notify_url : String, bypass_success_screen : bool)
+    HostedAuthCreate { 0 expires_on : "expiresOn" req, 1 api_url : "api_url" req, 2 name
+    : "name" opt, 3 success_redirect_url : "success_redirect_url" opt, 4
+    failure_redirect_url : "failure_redirect_url" opt, 5 notify_url : "notify_url" opt, 6
+    bypass_success_screen : "bypass_success_screen" opt, 7 type_ : "type" req, 8
+    providers : "providers" req } new(expires_on : UtcDateTime, api_url : String,
+    providers : HostedProviders) fixed(type_ : "create") set(name : String,
+    success_redirect_url : String, failure_redirect_url : String, notify_url : String,
+    bypass_success_screen : bool)
 );
 /// Reconnect
 #[derive(Debug, Clone, PartialEq)]
@@ -1030,12 +1075,14 @@ pub struct HostedAuthReconnect {
     pub reconnect_account: UniqueId,
 }
 crate::engine::object!(
-    HostedAuthReconnect { 0 expires_on : "expiresOn" req, 1 api_url req, 2 name opt, 3
-    success_redirect_url opt, 4 failure_redirect_url opt, 5 notify_url opt, 6
-    bypass_success_screen opt, 7 type_ : "type" req, 8 reconnect_account req }
-    new(expires_on : UtcDateTime, api_url : String, reconnect_account : UniqueId)
-    fixed(type_ : "reconnect") set(name : String, success_redirect_url : String,
-    failure_redirect_url : String, notify_url : String, bypass_success_screen : bool)
+    HostedAuthReconnect { 0 expires_on : "expiresOn" req, 1 api_url : "api_url" req, 2
+    name : "name" opt, 3 success_redirect_url : "success_redirect_url" opt, 4
+    failure_redirect_url : "failure_redirect_url" opt, 5 notify_url : "notify_url" opt, 6
+    bypass_success_screen : "bypass_success_screen" opt, 7 type_ : "type" req, 8
+    reconnect_account : "reconnect_account" req } new(expires_on : UtcDateTime, api_url :
+    String, reconnect_account : UniqueId) fixed(type_ : "reconnect") set(name : String,
+    success_redirect_url : String, failure_redirect_url : String, notify_url : String,
+    bypass_success_screen : bool)
 );
 /// Example: `{"type":"create","providers":["LINKEDIN","WHATSAPP"],"expiresOn":"2025-12-31T23:59:59.999Z","api_url":"https://api.postpress.ai","name":"user-4821","notify_url":"https://example.com/postpress/accounts...`
 #[derive(Debug, Clone, PartialEq)]
@@ -1078,8 +1125,8 @@ pub struct HostedAuthUrl {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 crate::engine::object!(
-    HostedAuthUrl { 0 object opt, 1 url req } additional(additional_properties) new(url :
-    String) set(object : String)
+    HostedAuthUrl { 0 object : "object" opt, 1 url : "url" req }
+    additional(additional_properties) new(url : String) set(object : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1090,8 +1137,8 @@ pub struct Mention {
     pub is_company: Option<bool>,
 }
 crate::engine::object!(
-    Mention { 0 name req, 1 profile_id req, 2 is_company opt } new(name : String,
-    profile_id : String) set(is_company : bool)
+    Mention { 0 name : "name" req, 1 profile_id : "profile_id" req, 2 is_company :
+    "is_company" opt } new(name : String, profile_id : String) set(is_company : bool)
 );
 /// Example: `{"object":"PostCreated","post_id":"7332661864792854528"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -1103,8 +1150,8 @@ pub struct PostCreated {
     pub post_id: Option<String>,
 }
 crate::engine::object!(
-    PostCreated { 0 object req, 1 post_id nullable } fixed(object : "PostCreated")
-    set(post_id : String)
+    PostCreated { 0 object : "object" req, 1 post_id : "post_id" nullable } fixed(object
+    : "PostCreated") set(post_id : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1118,9 +1165,10 @@ pub struct PostAuthor {
     pub profile_picture_url: Option<String>,
 }
 crate::engine::object!(
-    PostAuthor { 0 public_identifier nullable, 1 id nullable, 2 name nullable, 3
-    is_company req, 4 headline opt, 5 profile_picture_url opt } new(is_company : bool)
-    set(public_identifier : String, id : String, name : String, headline : String,
+    PostAuthor { 0 public_identifier : "public_identifier" nullable, 1 id : "id"
+    nullable, 2 name : "name" nullable, 3 is_company : "is_company" req, 4 headline :
+    "headline" opt, 5 profile_picture_url : "profile_picture_url" opt } new(is_company :
+    bool) set(public_identifier : String, id : String, name : String, headline : String,
     profile_picture_url : String)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1131,8 +1179,9 @@ pub struct LinkedinPostWrittenBy {
     pub name: Option<String>,
 }
 crate::engine::object!(
-    LinkedinPostWrittenBy { 0 id opt, 1 public_identifier opt, 2 name opt } set(id :
-    String, public_identifier : String, name : String)
+    LinkedinPostWrittenBy { 0 id : "id" opt, 1 public_identifier : "public_identifier"
+    opt, 2 name : "name" opt } set(id : String, public_identifier : String, name :
+    String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1142,8 +1191,9 @@ pub struct LinkedinPostPermissions {
     pub can_post_comments: bool,
 }
 crate::engine::object!(
-    LinkedinPostPermissions { 0 can_react req, 1 can_share req, 2 can_post_comments req }
-    new(can_react : bool, can_share : bool, can_post_comments : bool)
+    LinkedinPostPermissions { 0 can_react : "can_react" req, 1 can_share : "can_share"
+    req, 2 can_post_comments : "can_post_comments" req } new(can_react : bool, can_share
+    : bool, can_post_comments : bool)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1155,9 +1205,10 @@ pub struct LinkedinPostRepostContent {
     pub text: Option<String>,
 }
 crate::engine::object!(
-    LinkedinPostRepostContent { 0 id req, 1 date req, 2 parsed_datetime req, 3 author
-    opt, 4 text opt } new(id : String, date : String, parsed_datetime : UtcDateTime)
-    set(author : PostAuthor, text : String)
+    LinkedinPostRepostContent { 0 id : "id" req, 1 date : "date" req, 2 parsed_datetime :
+    "parsed_datetime" req, 3 author : "author" opt, 4 text : "text" opt } new(id :
+    String, date : String, parsed_datetime : UtcDateTime) set(author : PostAuthor, text :
+    String)
 );
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq)]
@@ -1189,11 +1240,15 @@ pub struct LinkedinPost {
     pub repost_content: Option<LinkedinPostRepostContent>,
 }
 crate::engine::object!(
-    LinkedinPost { 0 object req, 1 provider req, 2 id req, 3 social_id req, 4 share_url
-    req, 5 title opt, 6 text req, 7 date req, 8 parsed_datetime req, 9 reaction_counter
-    req, 10 comment_counter req, 11 repost_counter req, 12 impressions_counter req, 13
-    user_reacted opt, 14 author req, 15 written_by opt, 16 permissions req, 17 is_repost
-    req, 18 repost_id opt, 19 reposted_by opt, 20 repost_content opt } new(id : String,
+    LinkedinPost { 0 object : "object" req, 1 provider : "provider" req, 2 id : "id" req,
+    3 social_id : "social_id" req, 4 share_url : "share_url" req, 5 title : "title" opt,
+    6 text : "text" req, 7 date : "date" req, 8 parsed_datetime : "parsed_datetime" req,
+    9 reaction_counter : "reaction_counter" req, 10 comment_counter : "comment_counter"
+    req, 11 repost_counter : "repost_counter" req, 12 impressions_counter :
+    "impressions_counter" req, 13 user_reacted : "user_reacted" opt, 14 author : "author"
+    req, 15 written_by : "written_by" opt, 16 permissions : "permissions" req, 17
+    is_repost : "is_repost" req, 18 repost_id : "repost_id" opt, 19 reposted_by :
+    "reposted_by" opt, 20 repost_content : "repost_content" opt } new(id : String,
     social_id : String, share_url : String, text : String, date : String, parsed_datetime
     : UtcDateTime, reaction_counter : i32, comment_counter : i32, repost_counter : i32,
     impressions_counter : i32, author : PostAuthor, permissions :
@@ -1267,17 +1322,22 @@ pub struct InstagramPost {
     pub media_urls: Option<Vec<String>>,
 }
 crate::engine::object!(
-    InstagramPost { 0 caption opt, 1 like_count opt, 2 comment_count opt, 3 has_liked
-    opt, 4 has_audio opt, 5 comments_disabled opt, 6 like_and_view_counts_disabled opt, 7
-    accessibility_caption double, 8 preview_image double, 9 object opt, 10 provider req,
-    11 id opt, 12 provider_id req, 13 shortcode opt, 14 share_url opt, 15 text opt, 16
-    date opt, 17 reaction_counter opt, 18 comment_counter opt, 19 media_urls opt }
-    new(provider_id : String) fixed(provider : "INSTAGRAM") set(caption :
-    InstagramPostCaption, like_count : i32, comment_count : i32, has_liked : bool,
-    has_audio : bool, comments_disabled : bool, like_and_view_counts_disabled : bool,
-    object : String, id : String, shortcode : String, share_url : String, text : String,
-    date : UtcDateTime, reaction_counter : i32, comment_counter : i32, media_urls : Vec <
-    String >) set_nullable(accessibility_caption : String, preview_image :
+    InstagramPost { 0 caption : "caption" opt, 1 like_count : "like_count" opt, 2
+    comment_count : "comment_count" opt, 3 has_liked : "has_liked" opt, 4 has_audio :
+    "has_audio" opt, 5 comments_disabled : "comments_disabled" opt, 6
+    like_and_view_counts_disabled : "like_and_view_counts_disabled" opt, 7
+    accessibility_caption : "accessibility_caption" double, 8 preview_image :
+    "preview_image" double, 9 object : "object" opt, 10 provider : "provider" req, 11 id
+    : "id" opt, 12 provider_id : "provider_id" req, 13 shortcode : "shortcode" opt, 14
+    share_url : "share_url" opt, 15 text : "text" opt, 16 date : "date" opt, 17
+    reaction_counter : "reaction_counter" opt, 18 comment_counter : "comment_counter"
+    opt, 19 media_urls : "media_urls" opt } new(provider_id : String) fixed(provider :
+    "INSTAGRAM") set(caption : InstagramPostCaption, like_count : i32, comment_count :
+    i32, has_liked : bool, has_audio : bool, comments_disabled : bool,
+    like_and_view_counts_disabled : bool, object : String, id : String, shortcode :
+    String, share_url : String, text : String, date : UtcDateTime, reaction_counter :
+    i32, comment_counter : i32, media_urls : Vec < String >)
+    set_nullable(accessibility_caption : String, preview_image :
     InstagramPostPreviewImage)
 );
 /// An Instagram caption as the fixture sends it. Every field is optional.
@@ -1290,8 +1350,9 @@ pub struct InstagramCaption {
     pub created_at: Option<UnixMillis>,
 }
 crate::engine::object!(
-    InstagramCaption { 0 text opt, 1 edited opt, 2 has_translation opt, 3 created_at opt
-    } set(text : String, edited : bool, has_translation : bool, created_at : UnixMillis)
+    InstagramCaption { 0 text : "text" opt, 1 edited : "edited" opt, 2 has_translation :
+    "has_translation" opt, 3 created_at : "created_at" opt } set(text : String, edited :
+    bool, has_translation : bool, created_at : UnixMillis)
 );
 /// An image with its size, as the fixture's Instagram post sends its preview.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1302,8 +1363,8 @@ pub struct InstagramImage {
     pub height: Option<i32>,
 }
 crate::engine::object!(
-    InstagramImage { 0 url opt, 1 width opt, 2 height opt } set(url : String, width :
-    i32, height : i32)
+    InstagramImage { 0 url : "url" opt, 1 width : "width" opt, 2 height : "height" opt }
+    set(url : String, width : i32, height : i32)
 );
 /// Example: `{"object":"Post","provider":"LINKEDIN","id":"7332661864792854528","social_id":"urn:li:activity:7332661864792854528","share_url":"https://www.linkedin.com/posts/jane-doe_activity-7332661864792854528","...`
 #[derive(Debug, Clone, PartialEq)]
@@ -1342,8 +1403,9 @@ pub struct PostList {
     pub cursor: Option<ResponseCursor>,
 }
 crate::engine::object!(
-    PostList { 0 object req, 1 items req, 2 cursor nullable } new(items : Vec < Post >)
-    fixed(object : "PostList") set(cursor : ResponseCursor)
+    PostList { 0 object : "object" req, 1 items : "items" req, 2 cursor : "cursor"
+    nullable } new(items : Vec < Post >) fixed(object : "PostList") set(cursor :
+    ResponseCursor)
 );
 crate::engine::string_enum! {
     #[doc =
@@ -1368,8 +1430,9 @@ pub struct AddPostReactionRequest {
     pub as_organization: Option<String>,
 }
 crate::engine::object!(
-    AddPostReactionRequest { 0 account_id req, 1 post_id req, 2 comment_id opt, 3
-    reaction_type opt, 4 as_organization opt } new(account_id : String, post_id : String)
+    AddPostReactionRequest { 0 account_id : "account_id" req, 1 post_id : "post_id" req,
+    2 comment_id : "comment_id" opt, 3 reaction_type : "reaction_type" opt, 4
+    as_organization : "as_organization" opt } new(account_id : String, post_id : String)
     set(comment_id : String, reaction_type : AddPostReactionRequestReactionType,
     as_organization : String)
 );
@@ -1394,10 +1457,11 @@ pub struct PostReactionAuthor {
     pub network_distance: Option<PostReactionAuthorNetworkDistance>,
 }
 crate::engine::object!(
-    PostReactionAuthor { 0 id req, 1 type_ : "type" req, 2 name req, 3 headline req, 4
-    profile_url req, 5 profile_picture_url opt, 6 network_distance opt } new(id : String,
-    type_ : PostReactionAuthorType, name : String, headline : String, profile_url :
-    String) set(profile_picture_url : String, network_distance :
+    PostReactionAuthor { 0 id : "id" req, 1 type_ : "type" req, 2 name : "name" req, 3
+    headline : "headline" req, 4 profile_url : "profile_url" req, 5 profile_picture_url :
+    "profile_picture_url" opt, 6 network_distance : "network_distance" opt } new(id :
+    String, type_ : PostReactionAuthorType, name : String, headline : String, profile_url
+    : String) set(profile_picture_url : String, network_distance :
     PostReactionAuthorNetworkDistance)
 );
 #[derive(Debug, Clone, PartialEq)]
@@ -1411,9 +1475,10 @@ pub struct PostReaction {
     pub author: PostReactionAuthor,
 }
 crate::engine::object!(
-    PostReaction { 0 object req, 1 value req, 2 post_id req, 3 comment_id opt, 4 author
-    req } new(value : ReactionValue, post_id : String, author : PostReactionAuthor)
-    fixed(object : "PostReaction") set(comment_id : String)
+    PostReaction { 0 object : "object" req, 1 value : "value" req, 2 post_id : "post_id"
+    req, 3 comment_id : "comment_id" opt, 4 author : "author" req } new(value :
+    ReactionValue, post_id : String, author : PostReactionAuthor) fixed(object :
+    "PostReaction") set(comment_id : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1424,9 +1489,9 @@ pub struct PostReactionPagePaging {
     pub total_count: i32,
 }
 crate::engine::object!(
-    PostReactionPagePaging { 0 cursor nullable, 1 start req, 2 page_count req, 3
-    total_count req } new(start : i32, page_count : i32, total_count : i32) set(cursor :
-    ResponseCursor)
+    PostReactionPagePaging { 0 cursor : "cursor" nullable, 1 start : "start" req, 2
+    page_count : "page_count" req, 3 total_count : "total_count" req } new(start : i32,
+    page_count : i32, total_count : i32) set(cursor : ResponseCursor)
 );
 /// Reactions on a post; the next cursor is `paging.cursor`.
 ///
@@ -1440,8 +1505,9 @@ pub struct PostReactionPage {
     pub paging: PostReactionPagePaging,
 }
 crate::engine::object!(
-    PostReactionPage { 0 object req, 1 items req, 2 paging req } new(items : Vec <
-    PostReaction >, paging : PostReactionPagePaging) fixed(object : "PostReactionList")
+    PostReactionPage { 0 object : "object" req, 1 items : "items" req, 2 paging :
+    "paging" req } new(items : Vec < PostReaction >, paging : PostReactionPagePaging)
+    fixed(object : "PostReactionList")
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1449,7 +1515,7 @@ pub struct PostReactionListPaging {
     pub page_count: i32,
 }
 crate::engine::object!(
-    PostReactionListPaging { 0 page_count req } new(page_count : i32)
+    PostReactionListPaging { 0 page_count : "page_count" req } new(page_count : i32)
 );
 /// Reactions a user made; a top-level cursor plus `paging.page_count`.
 ///
@@ -1464,9 +1530,10 @@ pub struct PostReactionList {
     pub paging: PostReactionListPaging,
 }
 crate::engine::object!(
-    PostReactionList { 0 object req, 1 items req, 2 cursor nullable, 3 paging req }
-    new(items : Vec < PostReaction >, paging : PostReactionListPaging) fixed(object :
-    "PostReactionList") set(cursor : ResponseCursor)
+    PostReactionList { 0 object : "object" req, 1 items : "items" req, 2 cursor :
+    "cursor" nullable, 3 paging : "paging" req } new(items : Vec < PostReaction >, paging
+    : PostReactionListPaging) fixed(object : "PostReactionList") set(cursor :
+    ResponseCursor)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1475,8 +1542,8 @@ pub struct LinkedinUserProfileContactInfoSocialsItem {
     pub name: String,
 }
 crate::engine::object!(
-    LinkedinUserProfileContactInfoSocialsItem { 0 type_ : "type" req, 1 name req }
-    new(type_ : String, name : String)
+    LinkedinUserProfileContactInfoSocialsItem { 0 type_ : "type" req, 1 name : "name" req
+    } new(type_ : String, name : String)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1488,9 +1555,10 @@ pub struct LinkedinUserProfileContactInfo {
     pub socials: Option<Vec<LinkedinUserProfileContactInfoSocialsItem>>,
 }
 crate::engine::object!(
-    LinkedinUserProfileContactInfo { 0 emails opt, 1 phones opt, 2 adresses opt, 3
-    socials opt } set(emails : Vec < String >, phones : Vec < String >, adresses : Vec <
-    String >, socials : Vec < LinkedinUserProfileContactInfoSocialsItem >)
+    LinkedinUserProfileContactInfo { 0 emails : "emails" opt, 1 phones : "phones" opt, 2
+    adresses : "adresses" opt, 3 socials : "socials" opt } set(emails : Vec < String >,
+    phones : Vec < String >, adresses : Vec < String >, socials : Vec <
+    LinkedinUserProfileContactInfoSocialsItem >)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1499,7 +1567,8 @@ pub struct LinkedinUserProfileBirthdate {
     pub day: i64,
 }
 crate::engine::object!(
-    LinkedinUserProfileBirthdate { 0 month req, 1 day req } new(month : i64, day : i64)
+    LinkedinUserProfileBirthdate { 0 month : "month" req, 1 day : "day" req } new(month :
+    i64, day : i64)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1508,8 +1577,8 @@ pub struct LinkedinUserProfilePrimaryLocale {
     pub language: String,
 }
 crate::engine::object!(
-    LinkedinUserProfilePrimaryLocale { 0 country req, 1 language req } new(country :
-    String, language : String)
+    LinkedinUserProfilePrimaryLocale { 0 country : "country" req, 1 language : "language"
+    req } new(country : String, language : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1520,9 +1589,9 @@ pub struct LinkedinUserProfileSkillsItem {
     pub skill_endorsement_id: Option<i64>,
 }
 crate::engine::object!(
-    LinkedinUserProfileSkillsItem { 0 name req, 1 endorsement_count opt, 2
-    skill_endorsement_id opt } new(name : String) set(endorsement_count : i32,
-    skill_endorsement_id : i64)
+    LinkedinUserProfileSkillsItem { 0 name : "name" req, 1 endorsement_count :
+    "endorsement_count" opt, 2 skill_endorsement_id : "skill_endorsement_id" opt }
+    new(name : String) set(endorsement_count : i32, skill_endorsement_id : i64)
 );
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq)]
@@ -1554,16 +1623,21 @@ pub struct LinkedinUserProfile {
     pub throttled_sections: Option<Vec<String>>,
 }
 crate::engine::object!(
-    LinkedinUserProfile { 0 object req, 1 provider req, 2 provider_id req, 3
-    public_identifier nullable, 4 public_profile_url opt, 5 first_name nullable, 6
-    last_name nullable, 7 pronoun opt, 8 headline req, 9 summary opt, 10 location opt, 11
-    websites req, 12 profile_picture_url opt, 13 profile_picture_url_large opt, 14
-    background_picture_url opt, 15 hashtags opt, 16 contact_info opt, 17 birthdate opt,
-    18 primary_locale opt, 19 skills opt, 20 throttled_sections opt } new(provider_id :
-    String, headline : String, websites : Vec < String >) fixed(object : "UserProfile",
-    provider : "LINKEDIN") set(public_identifier : String, public_profile_url : String,
-    first_name : String, last_name : String, pronoun : String, summary : String, location
-    : String, profile_picture_url : String, profile_picture_url_large : String,
+    LinkedinUserProfile { 0 object : "object" req, 1 provider : "provider" req, 2
+    provider_id : "provider_id" req, 3 public_identifier : "public_identifier" nullable,
+    4 public_profile_url : "public_profile_url" opt, 5 first_name : "first_name"
+    nullable, 6 last_name : "last_name" nullable, 7 pronoun : "pronoun" opt, 8 headline :
+    "headline" req, 9 summary : "summary" opt, 10 location : "location" opt, 11 websites
+    : "websites" req, 12 profile_picture_url : "profile_picture_url" opt, 13
+    profile_picture_url_large : "profile_picture_url_large" opt, 14
+    background_picture_url : "background_picture_url" opt, 15 hashtags : "hashtags" opt,
+    16 contact_info : "contact_info" opt, 17 birthdate : "birthdate" opt, 18
+    primary_locale : "primary_locale" opt, 19 skills : "skills" opt, 20
+    throttled_sections : "throttled_sections" opt } new(provider_id : String, headline :
+    String, websites : Vec < String >) fixed(object : "UserProfile", provider :
+    "LINKEDIN") set(public_identifier : String, public_profile_url : String, first_name :
+    String, last_name : String, pronoun : String, summary : String, location : String,
+    profile_picture_url : String, profile_picture_url_large : String,
     background_picture_url : String, hashtags : Vec < String >, contact_info :
     LinkedinUserProfileContactInfo, birthdate : LinkedinUserProfileBirthdate,
     primary_locale : LinkedinUserProfilePrimaryLocale, skills : Vec <
@@ -1583,8 +1657,9 @@ pub struct WhatsappUserProfile {
     pub profile_picture_url: Option<String>,
 }
 crate::engine::object!(
-    WhatsappUserProfile { 0 object req, 1 provider req, 2 id req, 3 name opt, 4
-    phone_number opt, 5 profile_picture_url opt } new(id : String) fixed(object :
+    WhatsappUserProfile { 0 object : "object" req, 1 provider : "provider" req, 2 id :
+    "id" req, 3 name : "name" opt, 4 phone_number : "phone_number" opt, 5
+    profile_picture_url : "profile_picture_url" opt } new(id : String) fixed(object :
     "UserProfile", provider : "WHATSAPP") set(name : String, phone_number : String,
     profile_picture_url : String)
 );
@@ -1608,13 +1683,16 @@ pub struct InstagramUserProfile {
     pub profile_picture_url: Option<String>,
 }
 crate::engine::object!(
-    InstagramUserProfile { 0 object req, 1 provider req, 2 provider_id req, 3
-    public_identifier req, 4 full_name req, 5 biography opt, 6 followers_count req, 7
-    following_count req, 8 posts_count req, 9 is_verified req, 10 is_private req, 11
-    profile_picture_url opt } new(provider_id : String, public_identifier : String,
-    full_name : String, followers_count : i32, following_count : i32, posts_count : i32,
-    is_verified : bool, is_private : bool) fixed(object : "UserProfile", provider :
-    "INSTAGRAM") set(biography : String, profile_picture_url : String)
+    InstagramUserProfile { 0 object : "object" req, 1 provider : "provider" req, 2
+    provider_id : "provider_id" req, 3 public_identifier : "public_identifier" req, 4
+    full_name : "full_name" req, 5 biography : "biography" opt, 6 followers_count :
+    "followers_count" req, 7 following_count : "following_count" req, 8 posts_count :
+    "posts_count" req, 9 is_verified : "is_verified" req, 10 is_private : "is_private"
+    req, 11 profile_picture_url : "profile_picture_url" opt } new(provider_id : String,
+    public_identifier : String, full_name : String, followers_count : i32,
+    following_count : i32, posts_count : i32, is_verified : bool, is_private : bool)
+    fixed(object : "UserProfile", provider : "INSTAGRAM") set(biography : String,
+    profile_picture_url : String)
 );
 /// Telegram
 #[derive(Debug, Clone, PartialEq)]
@@ -1631,10 +1709,12 @@ pub struct TelegramUserProfile {
     pub profile_picture_url: Option<String>,
 }
 crate::engine::object!(
-    TelegramUserProfile { 0 object req, 1 provider req, 2 provider_id req, 3 first_name
-    opt, 4 last_name opt, 5 username opt, 6 profile_picture_url opt } new(provider_id :
-    String) fixed(object : "UserProfile", provider : "TELEGRAM") set(first_name : String,
-    last_name : String, username : String, profile_picture_url : String)
+    TelegramUserProfile { 0 object : "object" req, 1 provider : "provider" req, 2
+    provider_id : "provider_id" req, 3 first_name : "first_name" opt, 4 last_name :
+    "last_name" opt, 5 username : "username" opt, 6 profile_picture_url :
+    "profile_picture_url" opt } new(provider_id : String) fixed(object : "UserProfile",
+    provider : "TELEGRAM") set(first_name : String, last_name : String, username :
+    String, profile_picture_url : String)
 );
 /// X
 #[derive(Debug, Clone, PartialEq)]
@@ -1653,11 +1733,13 @@ pub struct TwitterUserProfile {
     pub verified: Option<bool>,
 }
 crate::engine::object!(
-    TwitterUserProfile { 0 object req, 1 provider req, 2 id req, 3 name req, 4
-    screen_name req, 5 description double, 6 followers_count opt, 7 friends_count opt, 8
-    verified opt } new(id : String, name : String, screen_name : String) fixed(object :
-    "UserProfile", provider : "TWITTER") set(followers_count : i32, friends_count : i32,
-    verified : bool) set_nullable(description : String)
+    TwitterUserProfile { 0 object : "object" req, 1 provider : "provider" req, 2 id :
+    "id" req, 3 name : "name" req, 4 screen_name : "screen_name" req, 5 description :
+    "description" double, 6 followers_count : "followers_count" opt, 7 friends_count :
+    "friends_count" opt, 8 verified : "verified" opt } new(id : String, name : String,
+    screen_name : String) fixed(object : "UserProfile", provider : "TWITTER")
+    set(followers_count : i32, friends_count : i32, verified : bool)
+    set_nullable(description : String)
 );
 /// Example: `{"object":"UserProfile","provider":"LINKEDIN","provider_id":"ACoAAB1234","public_identifier":"jane-doe","first_name":"Jane","last_name":"Doe","headline":"Founder at Example","websites":["https://examp...`
 #[derive(Debug, Clone, PartialEq)]
@@ -1706,8 +1788,8 @@ pub struct RecruiterSeat {
     pub contract_id: String,
 }
 crate::engine::object!(
-    RecruiterSeat { 0 owner_seat_id req, 1 contract_id req } new(owner_seat_id : String,
-    contract_id : String)
+    RecruiterSeat { 0 owner_seat_id : "owner_seat_id" req, 1 contract_id : "contract_id"
+    req } new(owner_seat_id : String, contract_id : String)
 );
 crate::engine::string_enum! {
     pub enum SeatErrorError(Unknown) { MultipleSessions => "MULTIPLE_SESSIONS",
@@ -1718,7 +1800,7 @@ crate::engine::string_enum! {
 pub struct SeatError {
     pub error: SeatErrorError,
 }
-crate::engine::object!(SeatError { 0 error req } new(error : SeatErrorError));
+crate::engine::object!(SeatError { 0 error : "error" req } new(error : SeatErrorError));
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinOwnerProfileOrganizationsItem {
@@ -1727,8 +1809,8 @@ pub struct LinkedinOwnerProfileOrganizationsItem {
     pub name: String,
 }
 crate::engine::object!(
-    LinkedinOwnerProfileOrganizationsItem { 0 id req, 1 mailbox_id req, 2 name req }
-    new(id : String, mailbox_id : String, name : String)
+    LinkedinOwnerProfileOrganizationsItem { 0 id : "id" req, 1 mailbox_id : "mailbox_id"
+    req, 2 name : "name" req } new(id : String, mailbox_id : String, name : String)
 );
 /// The Recruiter seat, an error when it cannot be used, or `null` without one.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1787,18 +1869,22 @@ pub struct LinkedinOwnerProfile {
     pub sales_navigator: Option<LinkedinOwnerProfileSalesNavigator>,
 }
 crate::engine::object!(
-    LinkedinOwnerProfile { 0 object req, 1 provider req, 2 provider_id req, 3 entity_urn
-    req, 4 object_urn req, 5 first_name req, 6 last_name req, 7 profile_picture_url
-    nullable, 8 public_profile_url opt, 9 public_identifier opt, 10 headline opt, 11
-    location opt, 12 email req, 13 premium req, 14 open_profile req, 15 occupation opt,
-    16 organizations req, 17 recruiter nullable, 18 sales_navigator nullable }
-    new(provider_id : String, entity_urn : String, object_urn : String, first_name :
-    String, last_name : String, email : String, premium : bool, open_profile : bool,
-    organizations : Vec < LinkedinOwnerProfileOrganizationsItem >) fixed(object :
-    "AccountOwnerProfile", provider : "LINKEDIN") set(profile_picture_url : String,
-    public_profile_url : String, public_identifier : String, headline : String, location
-    : String, occupation : String, recruiter : LinkedinOwnerProfileRecruiter,
-    sales_navigator : LinkedinOwnerProfileSalesNavigator)
+    LinkedinOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2
+    provider_id : "provider_id" req, 3 entity_urn : "entity_urn" req, 4 object_urn :
+    "object_urn" req, 5 first_name : "first_name" req, 6 last_name : "last_name" req, 7
+    profile_picture_url : "profile_picture_url" nullable, 8 public_profile_url :
+    "public_profile_url" opt, 9 public_identifier : "public_identifier" opt, 10 headline
+    : "headline" opt, 11 location : "location" opt, 12 email : "email" req, 13 premium :
+    "premium" req, 14 open_profile : "open_profile" req, 15 occupation : "occupation"
+    opt, 16 organizations : "organizations" req, 17 recruiter : "recruiter" nullable, 18
+    sales_navigator : "sales_navigator" nullable } new(provider_id : String, entity_urn :
+    String, object_urn : String, first_name : String, last_name : String, email : String,
+    premium : bool, open_profile : bool, organizations : Vec <
+    LinkedinOwnerProfileOrganizationsItem >) fixed(object : "AccountOwnerProfile",
+    provider : "LINKEDIN") set(profile_picture_url : String, public_profile_url : String,
+    public_identifier : String, headline : String, location : String, occupation :
+    String, recruiter : LinkedinOwnerProfileRecruiter, sales_navigator :
+    LinkedinOwnerProfileSalesNavigator)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1808,8 +1894,9 @@ pub struct TelegramOwnerProfileStatus {
     pub was_online: Option<i64>,
 }
 crate::engine::object!(
-    TelegramOwnerProfileStatus { 0 name req, 1 expires opt, 2 was_online opt } new(name :
-    String) set(expires : i64, was_online : i64)
+    TelegramOwnerProfileStatus { 0 name : "name" req, 1 expires : "expires" opt, 2
+    was_online : "was_online" opt } new(name : String) set(expires : i64, was_online :
+    i64)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1819,8 +1906,9 @@ pub struct TelegramOwnerProfileRestrictionReasonItem {
     pub text: String,
 }
 crate::engine::object!(
-    TelegramOwnerProfileRestrictionReasonItem { 0 platform req, 1 reason req, 2 text req
-    } new(platform : String, reason : String, text : String)
+    TelegramOwnerProfileRestrictionReasonItem { 0 platform : "platform" req, 1 reason :
+    "reason" req, 2 text : "text" req } new(platform : String, reason : String, text :
+    String)
 );
 /// Telegram
 #[derive(Debug, Clone, PartialEq)]
@@ -1851,16 +1939,19 @@ pub struct TelegramOwnerProfile {
     pub lang_code: Option<String>,
 }
 crate::engine::object!(
-    TelegramOwnerProfile { 0 object req, 1 provider req, 2 provider_id req, 3 self_ :
-    "self" opt, 4 contact opt, 5 mutual_contact opt, 6 deleted opt, 7 bot opt, 8 verified
-    opt, 9 restricted opt, 10 fake opt, 11 premium opt, 12 close_friend opt, 13
-    first_name opt, 14 last_name opt, 15 username opt, 16 phone opt, 17
-    profile_picture_url req, 18 status opt, 19 restriction_reason opt, 20 lang_code opt }
-    new(provider_id : String, profile_picture_url : String) fixed(object :
-    "AccountOwnerProfile", provider : "TELEGRAM") set(self_ : bool, contact : bool,
-    mutual_contact : bool, deleted : bool, bot : bool, verified : bool, restricted :
-    bool, fake : bool, premium : bool, close_friend : bool, first_name : String,
-    last_name : String, username : String, phone : String, status :
+    TelegramOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2
+    provider_id : "provider_id" req, 3 self_ : "self" opt, 4 contact : "contact" opt, 5
+    mutual_contact : "mutual_contact" opt, 6 deleted : "deleted" opt, 7 bot : "bot" opt,
+    8 verified : "verified" opt, 9 restricted : "restricted" opt, 10 fake : "fake" opt,
+    11 premium : "premium" opt, 12 close_friend : "close_friend" opt, 13 first_name :
+    "first_name" opt, 14 last_name : "last_name" opt, 15 username : "username" opt, 16
+    phone : "phone" opt, 17 profile_picture_url : "profile_picture_url" req, 18 status :
+    "status" opt, 19 restriction_reason : "restriction_reason" opt, 20 lang_code :
+    "lang_code" opt } new(provider_id : String, profile_picture_url : String)
+    fixed(object : "AccountOwnerProfile", provider : "TELEGRAM") set(self_ : bool,
+    contact : bool, mutual_contact : bool, deleted : bool, bot : bool, verified : bool,
+    restricted : bool, fake : bool, premium : bool, close_friend : bool, first_name :
+    String, last_name : String, username : String, phone : String, status :
     TelegramOwnerProfileStatus, restriction_reason : Vec <
     TelegramOwnerProfileRestrictionReasonItem >, lang_code : String)
 );
@@ -1878,10 +1969,11 @@ pub struct TwitterOwnerProfile {
     pub profile_image_url_https: Option<String>,
 }
 crate::engine::object!(
-    TwitterOwnerProfile { 0 object req, 1 provider req, 2 id req, 3 name req, 4
-    screen_name req, 5 profile_image_url_https opt } new(id : String, name : String,
-    screen_name : String) fixed(object : "AccountOwnerProfile", provider : "TWITTER")
-    set(profile_image_url_https : String)
+    TwitterOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2 id :
+    "id" req, 3 name : "name" req, 4 screen_name : "screen_name" req, 5
+    profile_image_url_https : "profile_image_url_https" opt } new(id : String, name :
+    String, screen_name : String) fixed(object : "AccountOwnerProfile", provider :
+    "TWITTER") set(profile_image_url_https : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1895,10 +1987,12 @@ pub struct GmailOwnerProfileAliasesItem {
     pub verification_status: Option<String>,
 }
 crate::engine::object!(
-    GmailOwnerProfileAliasesItem { 0 email req, 1 display_name opt, 2 reply_to opt, 3
-    signature opt, 4 is_primary opt, 5 is_default opt, 6 verification_status opt }
-    new(email : String) set(display_name : String, reply_to : String, signature : String,
-    is_primary : bool, is_default : bool, verification_status : String)
+    GmailOwnerProfileAliasesItem { 0 email : "email" req, 1 display_name : "display_name"
+    opt, 2 reply_to : "reply_to" opt, 3 signature : "signature" opt, 4 is_primary :
+    "is_primary" opt, 5 is_default : "is_default" opt, 6 verification_status :
+    "verification_status" opt } new(email : String) set(display_name : String, reply_to :
+    String, signature : String, is_primary : bool, is_default : bool, verification_status
+    : String)
 );
 /// Gmail
 ///
@@ -1917,11 +2011,12 @@ pub struct GmailOwnerProfile {
     pub aliases: Option<Vec<GmailOwnerProfileAliasesItem>>,
 }
 crate::engine::object!(
-    GmailOwnerProfile { 0 object req, 1 provider req, 2 email req, 3 messages_total opt,
-    4 threads_total opt, 5 allowed_scope opt, 6 aliases opt } new(email : String)
-    fixed(object : "AccountOwnerProfile", provider : "GMAIL") set(messages_total : i64,
-    threads_total : i64, allowed_scope : Vec < String >, aliases : Vec <
-    GmailOwnerProfileAliasesItem >)
+    GmailOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2 email :
+    "email" req, 3 messages_total : "messages_total" opt, 4 threads_total :
+    "threads_total" opt, 5 allowed_scope : "allowed_scope" opt, 6 aliases : "aliases" opt
+    } new(email : String) fixed(object : "AccountOwnerProfile", provider : "GMAIL")
+    set(messages_total : i64, threads_total : i64, allowed_scope : Vec < String >,
+    aliases : Vec < GmailOwnerProfileAliasesItem >)
 );
 /// Outlook
 ///
@@ -1944,13 +2039,15 @@ pub struct OutlookOwnerProfile {
     pub preferred_language: Option<Option<String>>,
 }
 crate::engine::object!(
-    OutlookOwnerProfile { 0 object req, 1 provider req, 2 id opt, 3 email req, 4
-    display_name opt, 5 given_name double, 6 surname double, 7 user_principal_name opt, 8
-    job_title double, 9 mobile_phone double, 10 preferred_language double } new(email :
-    String) fixed(object : "AccountOwnerProfile", provider : "OUTLOOK") set(id : String,
-    display_name : String, user_principal_name : String) set_nullable(given_name :
-    String, surname : String, job_title : String, mobile_phone : String,
-    preferred_language : String)
+    OutlookOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2 id :
+    "id" opt, 3 email : "email" req, 4 display_name : "display_name" opt, 5 given_name :
+    "given_name" double, 6 surname : "surname" double, 7 user_principal_name :
+    "user_principal_name" opt, 8 job_title : "job_title" double, 9 mobile_phone :
+    "mobile_phone" double, 10 preferred_language : "preferred_language" double }
+    new(email : String) fixed(object : "AccountOwnerProfile", provider : "OUTLOOK")
+    set(id : String, display_name : String, user_principal_name : String)
+    set_nullable(given_name : String, surname : String, job_title : String, mobile_phone
+    : String, preferred_language : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1960,8 +2057,8 @@ pub struct MailServer {
     pub port: i64,
 }
 crate::engine::object!(
-    MailServer { 0 username req, 1 host req, 2 port req } new(username : String, host :
-    String, port : i64)
+    MailServer { 0 username : "username" req, 1 host : "host" req, 2 port : "port" req }
+    new(username : String, host : String, port : i64)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1970,8 +2067,8 @@ pub struct ImapOwnerProfileConnectionParams {
     pub smtp: Option<MailServer>,
 }
 crate::engine::object!(
-    ImapOwnerProfileConnectionParams { 0 imap opt, 1 smtp opt } set(imap : MailServer,
-    smtp : MailServer)
+    ImapOwnerProfileConnectionParams { 0 imap : "imap" opt, 1 smtp : "smtp" opt }
+    set(imap : MailServer, smtp : MailServer)
 );
 /// IMAP
 ///
@@ -1986,9 +2083,9 @@ pub struct ImapOwnerProfile {
     pub connection_params: Option<ImapOwnerProfileConnectionParams>,
 }
 crate::engine::object!(
-    ImapOwnerProfile { 0 object req, 1 provider req, 2 connection_params opt }
-    fixed(object : "AccountOwnerProfile", provider : "IMAP") set(connection_params :
-    ImapOwnerProfileConnectionParams)
+    ImapOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2
+    connection_params : "connection_params" opt } fixed(object : "AccountOwnerProfile",
+    provider : "IMAP") set(connection_params : ImapOwnerProfileConnectionParams)
 );
 /// The connected account's own profile; `provider` tells the variants apart. The page shows LinkedIn, Telegram and X before it is cut off; the mail variants come from the vendor fixture. Other providers decode into `Unknown` (the gap rule).
 ///
@@ -2071,8 +2168,9 @@ pub struct PictureSettings {
     pub brightness: Option<f64>,
 }
 crate::engine::object!(
-    PictureSettings { 0 filter opt, 1 layout opt, 2 contrast opt, 3 vignette opt, 4
-    saturation opt, 5 brightness opt } set(filter : PictureSettingsFilter, layout :
+    PictureSettings { 0 filter : "filter" opt, 1 layout : "layout" opt, 2 contrast :
+    "contrast" opt, 3 vignette : "vignette" opt, 4 saturation : "saturation" opt, 5
+    brightness : "brightness" opt } set(filter : PictureSettingsFilter, layout :
     PictureSettingsLayout, contrast : f64, vignette : f64, saturation : f64, brightness :
     f64)
 );
@@ -2082,7 +2180,7 @@ pub struct Point {
     pub x: f64,
     pub y: f64,
 }
-crate::engine::object!(Point { 0 x req, 1 y req } new(x : f64, y : f64));
+crate::engine::object!(Point { 0 x : "x" req, 1 y : "y" req } new(x : f64, y : f64));
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MonthOfYear {
@@ -2090,7 +2188,8 @@ pub struct MonthOfYear {
     pub year: i32,
 }
 crate::engine::object!(
-    MonthOfYear { 0 month req, 1 year req } new(month : i32, year : i32)
+    MonthOfYear { 0 month : "month" req, 1 year : "year" req } new(month : i32, year :
+    i32)
 );
 crate::engine::string_enum! {
     pub enum ProfilePositionEditPresence(Unknown) { OnSite => "ON_SITE", Hybrid =>
@@ -2103,8 +2202,8 @@ pub struct ProfilePositionEditSeniority {
     pub end_date: Option<MonthOfYear>,
 }
 crate::engine::object!(
-    ProfilePositionEditSeniority { 0 start_date req, 1 end_date opt } new(start_date :
-    MonthOfYear) set(end_date : MonthOfYear)
+    ProfilePositionEditSeniority { 0 start_date : "start_date" req, 1 end_date :
+    "end_date" opt } new(start_date : MonthOfYear) set(end_date : MonthOfYear)
 );
 crate::engine::string_enum! {
     pub enum ProfilePositionEditSourceOfHire(Unknown) { Indeed => "INDEED", Linkedin =>
@@ -2134,10 +2233,12 @@ pub struct ProfilePositionEdit {
     pub skills: Option<Vec<String>>,
 }
 crate::engine::object!(
-    ProfilePositionEdit { 0 id opt, 1 notify_network opt, 2 role opt, 3 employment_type
-    opt, 4 company opt, 5 location opt, 6 presence opt, 7 seniority opt, 8 description
-    opt, 9 source_of_hire opt, 10 skills opt } set(id : String, notify_network : bool,
-    role : String, employment_type : String, company : String, location : String,
+    ProfilePositionEdit { 0 id : "id" opt, 1 notify_network : "notify_network" opt, 2
+    role : "role" opt, 3 employment_type : "employment_type" opt, 4 company : "company"
+    opt, 5 location : "location" opt, 6 presence : "presence" opt, 7 seniority :
+    "seniority" opt, 8 description : "description" opt, 9 source_of_hire :
+    "source_of_hire" opt, 10 skills : "skills" opt } set(id : String, notify_network :
+    bool, role : String, employment_type : String, company : String, location : String,
     presence : ProfilePositionEditPresence, seniority : ProfilePositionEditSeniority,
     description : String, source_of_hire : ProfilePositionEditSourceOfHire, skills : Vec
     < String >)
@@ -2164,12 +2265,14 @@ pub struct ProfileSchoolEdit {
     pub skills: Option<Vec<String>>,
 }
 crate::engine::object!(
-    ProfileSchoolEdit { 0 id opt, 1 notify_network opt, 2 school opt, 3 degree opt, 4
-    grade opt, 5 field_of_study opt, 6 activities opt, 7 description opt, 8 start_date
-    opt, 9 end_date opt, 10 skills opt } set(id : String, notify_network : bool, school :
-    String, degree : String, grade : String, field_of_study : String, activities :
-    String, description : String, start_date : MonthOfYear, end_date : MonthOfYear,
-    skills : Vec < String >)
+    ProfileSchoolEdit { 0 id : "id" opt, 1 notify_network : "notify_network" opt, 2
+    school : "school" opt, 3 degree : "degree" opt, 4 grade : "grade" opt, 5
+    field_of_study : "field_of_study" opt, 6 activities : "activities" opt, 7 description
+    : "description" opt, 8 start_date : "start_date" opt, 9 end_date : "end_date" opt, 10
+    skills : "skills" opt } set(id : String, notify_network : bool, school : String,
+    degree : String, grade : String, field_of_study : String, activities : String,
+    description : String, start_date : MonthOfYear, end_date : MonthOfYear, skills : Vec
+    < String >)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2188,13 +2291,15 @@ pub struct UserRelation {
     pub profile_picture_url: Option<String>,
 }
 crate::engine::object!(
-    UserRelation { 0 object req, 1 first_name req, 2 last_name req, 3 headline req, 4
-    public_identifier req, 5 public_profile_url req, 6 created_at req, 7 member_id req, 8
-    member_urn req, 9 connection_urn req, 10 profile_picture_url opt } new(first_name :
-    String, last_name : String, headline : String, public_identifier : String,
-    public_profile_url : String, created_at : UnixMillis, member_id : String, member_urn
-    : String, connection_urn : String) fixed(object : "UserRelation")
-    set(profile_picture_url : String)
+    UserRelation { 0 object : "object" req, 1 first_name : "first_name" req, 2 last_name
+    : "last_name" req, 3 headline : "headline" req, 4 public_identifier :
+    "public_identifier" req, 5 public_profile_url : "public_profile_url" req, 6
+    created_at : "created_at" req, 7 member_id : "member_id" req, 8 member_urn :
+    "member_urn" req, 9 connection_urn : "connection_urn" req, 10 profile_picture_url :
+    "profile_picture_url" opt } new(first_name : String, last_name : String, headline :
+    String, public_identifier : String, public_profile_url : String, created_at :
+    UnixMillis, member_id : String, member_urn : String, connection_urn : String)
+    fixed(object : "UserRelation") set(profile_picture_url : String)
 );
 /// Example: `{"object":"UserRelationsList","items":[{"object":"UserRelation","first_name":"John","last_name":"Roe","headline":"Engineer","public_identifier":"john-roe","public_profile_url":"https://www.linkedin.co...`
 #[derive(Debug, Clone, PartialEq)]
@@ -2206,8 +2311,9 @@ pub struct UserRelationsList {
     pub cursor: Option<ResponseCursor>,
 }
 crate::engine::object!(
-    UserRelationsList { 0 object req, 1 items req, 2 cursor nullable } new(items : Vec <
-    UserRelation >) fixed(object : "UserRelationsList") set(cursor : ResponseCursor)
+    UserRelationsList { 0 object : "object" req, 1 items : "items" req, 2 cursor :
+    "cursor" nullable } new(items : Vec < UserRelation >) fixed(object :
+    "UserRelationsList") set(cursor : ResponseCursor)
 );
 /// LinkedIn
 #[derive(Debug, Clone, PartialEq)]
@@ -2224,11 +2330,12 @@ pub struct LinkedinFollower {
     pub profile_picture_url_large: Option<String>,
 }
 crate::engine::object!(
-    LinkedinFollower { 0 object req, 1 id req, 2 urn req, 3 name req, 4 headline req, 5
-    profile_url req, 6 profile_picture_url opt, 7 profile_picture_url_large opt } new(id
-    : String, urn : String, name : String, headline : String, profile_url : String)
-    fixed(object : "UserFollower") set(profile_picture_url : String,
-    profile_picture_url_large : String)
+    LinkedinFollower { 0 object : "object" req, 1 id : "id" req, 2 urn : "urn" req, 3
+    name : "name" req, 4 headline : "headline" req, 5 profile_url : "profile_url" req, 6
+    profile_picture_url : "profile_picture_url" opt, 7 profile_picture_url_large :
+    "profile_picture_url_large" opt } new(id : String, urn : String, name : String,
+    headline : String, profile_url : String) fixed(object : "UserFollower")
+    set(profile_picture_url : String, profile_picture_url_large : String)
 );
 /// Instagram
 #[derive(Debug, Clone, PartialEq)]
@@ -2245,10 +2352,12 @@ pub struct InstagramFollower {
     pub is_verified: bool,
 }
 crate::engine::object!(
-    InstagramFollower { 0 object req, 1 id req, 2 messaging_id req, 3 username req, 4
-    name req, 5 profile_picture_url opt, 6 is_private req, 7 is_verified req } new(id :
-    String, messaging_id : String, username : String, name : String, is_private : bool,
-    is_verified : bool) fixed(object : "UserFollower") set(profile_picture_url : String)
+    InstagramFollower { 0 object : "object" req, 1 id : "id" req, 2 messaging_id :
+    "messaging_id" req, 3 username : "username" req, 4 name : "name" req, 5
+    profile_picture_url : "profile_picture_url" opt, 6 is_private : "is_private" req, 7
+    is_verified : "is_verified" req } new(id : String, messaging_id : String, username :
+    String, name : String, is_private : bool, is_verified : bool) fixed(object :
+    "UserFollower") set(profile_picture_url : String)
 );
 /// A follower. No field tells the two variants apart, so no discriminator is declared; they differ by their required fields.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2275,8 +2384,9 @@ pub struct UserFollowersList {
     pub cursor: Option<ResponseCursor>,
 }
 crate::engine::object!(
-    UserFollowersList { 0 object req, 1 items req, 2 cursor nullable } new(items : Vec <
-    UserFollower >) fixed(object : "UserFollowersList") set(cursor : ResponseCursor)
+    UserFollowersList { 0 object : "object" req, 1 items : "items" req, 2 cursor :
+    "cursor" nullable } new(items : Vec < UserFollower >) fixed(object :
+    "UserFollowersList") set(cursor : ResponseCursor)
 );
 /// Example: `{"provider_id":"ACoAAB5678","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","message":"Hello John, we met at the Lyon meetup last week."}`
 #[derive(Debug, Clone, PartialEq)]
@@ -2290,9 +2400,10 @@ pub struct SendInvitationRequest {
     pub message: Option<String>,
 }
 crate::engine::object!(
-    SendInvitationRequest { 0 provider_id req, 1 account_id req, 2 user_email opt, 3
-    message opt } new(provider_id : String, account_id : String) set(user_email : String,
-    message : String)
+    SendInvitationRequest { 0 provider_id : "provider_id" req, 1 account_id :
+    "account_id" req, 2 user_email : "user_email" opt, 3 message : "message" opt }
+    new(provider_id : String, account_id : String) set(user_email : String, message :
+    String)
 );
 /// Example: `{"object":"UserInvitationSent","invitation_id":"7199300123456789504","usage":50}`
 #[derive(Debug, Clone, PartialEq)]
@@ -2305,8 +2416,9 @@ pub struct UserInvitationSent {
     pub usage: Option<i32>,
 }
 crate::engine::object!(
-    UserInvitationSent { 0 object req, 1 invitation_id req, 2 usage opt }
-    new(invitation_id : String) fixed(object : "UserInvitationSent") set(usage : i32)
+    UserInvitationSent { 0 object : "object" req, 1 invitation_id : "invitation_id" req,
+    2 usage : "usage" opt } new(invitation_id : String) fixed(object :
+    "UserInvitationSent") set(usage : i32)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2317,8 +2429,9 @@ pub struct InvitationBaseInviter {
     pub inviter_description: Option<String>,
 }
 crate::engine::object!(
-    InvitationBaseInviter { 0 inviter_name opt, 1 inviter_id opt, 2
-    inviter_public_identifier opt, 3 inviter_description opt } set(inviter_name : String,
+    InvitationBaseInviter { 0 inviter_name : "inviter_name" opt, 1 inviter_id :
+    "inviter_id" opt, 2 inviter_public_identifier : "inviter_public_identifier" opt, 3
+    inviter_description : "inviter_description" opt } set(inviter_name : String,
     inviter_id : String, inviter_public_identifier : String, inviter_description :
     String)
 );
@@ -2330,8 +2443,8 @@ pub struct InvitationBaseSpecifics {
     pub shared_secret: String,
 }
 crate::engine::object!(
-    InvitationBaseSpecifics { 0 provider req, 1 shared_secret req } new(shared_secret :
-    String) fixed(provider : "LINKEDIN")
+    InvitationBaseSpecifics { 0 provider : "provider" req, 1 shared_secret :
+    "shared_secret" req } new(shared_secret : String) fixed(provider : "LINKEDIN")
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2351,14 +2464,16 @@ pub struct InvitationBase {
     pub specifics: Option<InvitationBaseSpecifics>,
 }
 crate::engine::object!(
-    InvitationBase { 0 object req, 1 id req, 2 invited_user nullable, 3 invited_user_id
-    nullable, 4 invited_user_public_id nullable, 5 invited_user_description nullable, 6
-    date req, 7 parsed_datetime nullable, 8 invitation_text nullable, 9 inviter opt, 10
-    specifics opt } new(object : String, id : UniqueId, date : String) set(invited_user :
-    String, invited_user_id : String, invited_user_public_id : String,
-    invited_user_description : String, parsed_datetime : crate ::engine::Timestamp,
-    invitation_text : String, inviter : InvitationBaseInviter, specifics :
-    InvitationBaseSpecifics)
+    InvitationBase { 0 object : "object" req, 1 id : "id" req, 2 invited_user :
+    "invited_user" nullable, 3 invited_user_id : "invited_user_id" nullable, 4
+    invited_user_public_id : "invited_user_public_id" nullable, 5
+    invited_user_description : "invited_user_description" nullable, 6 date : "date" req,
+    7 parsed_datetime : "parsed_datetime" nullable, 8 invitation_text : "invitation_text"
+    nullable, 9 inviter : "inviter" opt, 10 specifics : "specifics" opt } new(object :
+    String, id : UniqueId, date : String) set(invited_user : String, invited_user_id :
+    String, invited_user_public_id : String, invited_user_description : String,
+    parsed_datetime : crate ::engine::Timestamp, invitation_text : String, inviter :
+    InvitationBaseInviter, specifics : InvitationBaseSpecifics)
 );
 /// Example: `{"object":"InvitationList","items":[{"object":"InvitationSent","id":"inv_01HXYZ","invited_user":"John Roe","invited_user_id":"ACoAAB5678","invited_user_public_id":"john-roe","invited_user_description"...`
 #[derive(Debug, Clone, PartialEq)]
@@ -2370,8 +2485,9 @@ pub struct InvitationSentList {
     pub cursor: Option<ResponseCursor>,
 }
 crate::engine::object!(
-    InvitationSentList { 0 object req, 1 items req, 2 cursor nullable } new(items : Vec <
-    InvitationBase >) fixed(object : "InvitationList") set(cursor : ResponseCursor)
+    InvitationSentList { 0 object : "object" req, 1 items : "items" req, 2 cursor :
+    "cursor" nullable } new(items : Vec < InvitationBase >) fixed(object :
+    "InvitationList") set(cursor : ResponseCursor)
 );
 /// Example: `{"object":"InvitationList","items":[{"object":"InvitationReceived","id":"inv_01HXZA","invited_user":"Jane Doe","invited_user_id":"ACoAAB1234","invited_user_public_id":"jane-doe","invited_user_descript...`
 #[derive(Debug, Clone, PartialEq)]
@@ -2383,8 +2499,9 @@ pub struct InvitationReceivedList {
     pub cursor: Option<ResponseCursor>,
 }
 crate::engine::object!(
-    InvitationReceivedList { 0 object req, 1 items req, 2 cursor nullable } new(items :
-    Vec < InvitationBase >) fixed(object : "InvitationList") set(cursor : ResponseCursor)
+    InvitationReceivedList { 0 object : "object" req, 1 items : "items" req, 2 cursor :
+    "cursor" nullable } new(items : Vec < InvitationBase >) fixed(object :
+    "InvitationList") set(cursor : ResponseCursor)
 );
 crate::engine::string_enum! {
     pub enum LinkedinInvitationAnswerAction(Unknown) { Accept => "accept", Decline =>
@@ -2401,8 +2518,9 @@ pub struct LinkedinInvitationAnswer {
     pub action: LinkedinInvitationAnswerAction,
 }
 crate::engine::object!(
-    LinkedinInvitationAnswer { 0 provider req, 1 shared_secret req, 2 account_id req, 3
-    action req } new(shared_secret : String, account_id : UniqueId, action :
+    LinkedinInvitationAnswer { 0 provider : "provider" req, 1 shared_secret :
+    "shared_secret" req, 2 account_id : "account_id" req, 3 action : "action" req }
+    new(shared_secret : String, account_id : UniqueId, action :
     LinkedinInvitationAnswerAction) fixed(provider : "LINKEDIN")
 );
 /// Instagram
@@ -2415,9 +2533,9 @@ pub struct InstagramInvitationAnswer {
     pub action: LinkedinInvitationAnswerAction,
 }
 crate::engine::object!(
-    InstagramInvitationAnswer { 0 provider req, 1 account_id req, 2 action req }
-    new(account_id : UniqueId, action : LinkedinInvitationAnswerAction) fixed(provider :
-    "INSTAGRAM")
+    InstagramInvitationAnswer { 0 provider : "provider" req, 1 account_id : "account_id"
+    req, 2 action : "action" req } new(account_id : UniqueId, action :
+    LinkedinInvitationAnswerAction) fixed(provider : "INSTAGRAM")
 );
 /// Example: `{"provider":"LINKEDIN","shared_secret":"s3cr3t-token","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","action":"accept"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -2459,8 +2577,8 @@ pub struct UserInvitationHandled {
     pub status: UserInvitationHandledStatus,
 }
 crate::engine::object!(
-    UserInvitationHandled { 0 object req, 1 status req } new(status :
-    UserInvitationHandledStatus) fixed(object : "UserInvitationHandled")
+    UserInvitationHandled { 0 object : "object" req, 1 status : "status" req } new(status
+    : UserInvitationHandledStatus) fixed(object : "UserInvitationHandled")
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2472,9 +2590,10 @@ pub struct ClassicPeopleSearchAdvancedKeywords {
     pub school: Option<String>,
 }
 crate::engine::object!(
-    ClassicPeopleSearchAdvancedKeywords { 0 first_name opt, 1 last_name opt, 2 title opt,
-    3 company opt, 4 school opt } set(first_name : String, last_name : String, title :
-    String, company : String, school : String)
+    ClassicPeopleSearchAdvancedKeywords { 0 first_name : "first_name" opt, 1 last_name :
+    "last_name" opt, 2 title : "title" opt, 3 company : "company" opt, 4 school :
+    "school" opt } set(first_name : String, last_name : String, title : String, company :
+    String, school : String)
 );
 /// Classic people
 #[derive(Debug, Clone, PartialEq)]
@@ -2499,16 +2618,18 @@ pub struct ClassicPeopleSearch {
     pub advanced_keywords: Option<ClassicPeopleSearchAdvancedKeywords>,
 }
 crate::engine::object!(
-    ClassicPeopleSearch { 0 api req, 1 category req, 2 keywords opt, 3 industry opt, 4
-    location opt, 5 profile_language opt, 6 network_distance opt, 7 company opt, 8
-    past_company opt, 9 school opt, 10 service opt, 11 connections_of opt, 12
-    followers_of opt, 13 open_to opt, 14 advanced_keywords opt } fixed(api : "classic",
-    category : "people") set(keywords : String, industry : Vec < String >, location : Vec
-    < String >, profile_language : Vec < String >, network_distance : Vec < i32 >,
-    company : Vec < String >, past_company : Vec < String >, school : Vec < String >,
-    service : Vec < String >, connections_of : Vec < String >, followers_of : Vec <
-    String >, open_to : Vec < String >, advanced_keywords :
-    ClassicPeopleSearchAdvancedKeywords)
+    ClassicPeopleSearch { 0 api : "api" req, 1 category : "category" req, 2 keywords :
+    "keywords" opt, 3 industry : "industry" opt, 4 location : "location" opt, 5
+    profile_language : "profile_language" opt, 6 network_distance : "network_distance"
+    opt, 7 company : "company" opt, 8 past_company : "past_company" opt, 9 school :
+    "school" opt, 10 service : "service" opt, 11 connections_of : "connections_of" opt,
+    12 followers_of : "followers_of" opt, 13 open_to : "open_to" opt, 14
+    advanced_keywords : "advanced_keywords" opt } fixed(api : "classic", category :
+    "people") set(keywords : String, industry : Vec < String >, location : Vec < String
+    >, profile_language : Vec < String >, network_distance : Vec < i32 >, company : Vec <
+    String >, past_company : Vec < String >, school : Vec < String >, service : Vec <
+    String >, connections_of : Vec < String >, followers_of : Vec < String >, open_to :
+    Vec < String >, advanced_keywords : ClassicPeopleSearchAdvancedKeywords)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2517,7 +2638,8 @@ pub struct ClassicCompanySearchHeadcountItem {
     pub max: Option<i64>,
 }
 crate::engine::object!(
-    ClassicCompanySearchHeadcountItem { 0 min opt, 1 max opt } set(min : i64, max : i64)
+    ClassicCompanySearchHeadcountItem { 0 min : "min" opt, 1 max : "max" opt } set(min :
+    i64, max : i64)
 );
 /// Classic companies
 #[derive(Debug, Clone, PartialEq)]
@@ -2535,11 +2657,13 @@ pub struct ClassicCompanySearch {
     pub network_distance: Option<Vec<i32>>,
 }
 crate::engine::object!(
-    ClassicCompanySearch { 0 api req, 1 category req, 2 keywords opt, 3 industry opt, 4
-    location opt, 5 has_job_offers opt, 6 headcount opt, 7 network_distance opt }
-    fixed(api : "classic", category : "companies") set(keywords : String, industry : Vec
-    < String >, location : Vec < String >, has_job_offers : bool, headcount : Vec <
-    ClassicCompanySearchHeadcountItem >, network_distance : Vec < i32 >)
+    ClassicCompanySearch { 0 api : "api" req, 1 category : "category" req, 2 keywords :
+    "keywords" opt, 3 industry : "industry" opt, 4 location : "location" opt, 5
+    has_job_offers : "has_job_offers" opt, 6 headcount : "headcount" opt, 7
+    network_distance : "network_distance" opt } fixed(api : "classic", category :
+    "companies") set(keywords : String, industry : Vec < String >, location : Vec <
+    String >, has_job_offers : bool, headcount : Vec < ClassicCompanySearchHeadcountItem
+    >, network_distance : Vec < i32 >)
 );
 crate::engine::string_enum! {
     pub enum ClassicPostSearchSortBy(Unknown) { Relevance => "relevance", Date => "date",
@@ -2564,9 +2688,10 @@ pub struct ClassicPostSearchPostedBy {
     pub people_you_follow: Option<bool>,
 }
 crate::engine::object!(
-    ClassicPostSearchPostedBy { 0 member opt, 1 company opt, 2 me opt, 3
-    first_connections opt, 4 people_you_follow opt } set(member : Vec < String >, company
-    : Vec < String >, me : bool, first_connections : bool, people_you_follow : bool)
+    ClassicPostSearchPostedBy { 0 member : "member" opt, 1 company : "company" opt, 2 me
+    : "me" opt, 3 first_connections : "first_connections" opt, 4 people_you_follow :
+    "people_you_follow" opt } set(member : Vec < String >, company : Vec < String >, me :
+    bool, first_connections : bool, people_you_follow : bool)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2575,8 +2700,8 @@ pub struct ClassicPostSearchMentioning {
     pub company: Option<Vec<String>>,
 }
 crate::engine::object!(
-    ClassicPostSearchMentioning { 0 member opt, 1 company opt } set(member : Vec < String
-    >, company : Vec < String >)
+    ClassicPostSearchMentioning { 0 member : "member" opt, 1 company : "company" opt }
+    set(member : Vec < String >, company : Vec < String >)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2586,8 +2711,9 @@ pub struct ClassicPostSearchAuthor {
     pub keywords: Option<String>,
 }
 crate::engine::object!(
-    ClassicPostSearchAuthor { 0 industry opt, 1 company opt, 2 keywords opt }
-    set(industry : Vec < String >, company : Vec < String >, keywords : String)
+    ClassicPostSearchAuthor { 0 industry : "industry" opt, 1 company : "company" opt, 2
+    keywords : "keywords" opt } set(industry : Vec < String >, company : Vec < String >,
+    keywords : String)
 );
 /// Classic posts
 #[derive(Debug, Clone, PartialEq)]
@@ -2606,12 +2732,14 @@ pub struct ClassicPostSearch {
     pub author: Option<ClassicPostSearchAuthor>,
 }
 crate::engine::object!(
-    ClassicPostSearch { 0 api req, 1 category req, 2 keywords opt, 3 sort_by opt, 4
-    date_posted opt, 5 content_type opt, 6 posted_by opt, 7 mentioning opt, 8 author opt
-    } fixed(api : "classic", category : "posts") set(keywords : String, sort_by :
-    ClassicPostSearchSortBy, date_posted : ClassicPostSearchDatePosted, content_type :
-    ClassicPostSearchContentType, posted_by : ClassicPostSearchPostedBy, mentioning :
-    ClassicPostSearchMentioning, author : ClassicPostSearchAuthor)
+    ClassicPostSearch { 0 api : "api" req, 1 category : "category" req, 2 keywords :
+    "keywords" opt, 3 sort_by : "sort_by" opt, 4 date_posted : "date_posted" opt, 5
+    content_type : "content_type" opt, 6 posted_by : "posted_by" opt, 7 mentioning :
+    "mentioning" opt, 8 author : "author" opt } fixed(api : "classic", category :
+    "posts") set(keywords : String, sort_by : ClassicPostSearchSortBy, date_posted :
+    ClassicPostSearchDatePosted, content_type : ClassicPostSearchContentType, posted_by :
+    ClassicPostSearchPostedBy, mentioning : ClassicPostSearchMentioning, author :
+    ClassicPostSearchAuthor)
 );
 /// Classic jobs
 #[derive(Debug, Clone, PartialEq)]
@@ -2626,9 +2754,10 @@ pub struct ClassicJobSearch {
     pub location: Option<Vec<String>>,
 }
 crate::engine::object!(
-    ClassicJobSearch { 0 api req, 1 category req, 2 keywords opt, 3 sort_by opt, 4
-    location opt } fixed(api : "classic", category : "jobs") set(keywords : String,
-    sort_by : ClassicPostSearchSortBy, location : Vec < String >)
+    ClassicJobSearch { 0 api : "api" req, 1 category : "category" req, 2 keywords :
+    "keywords" opt, 3 sort_by : "sort_by" opt, 4 location : "location" opt } fixed(api :
+    "classic", category : "jobs") set(keywords : String, sort_by :
+    ClassicPostSearchSortBy, location : Vec < String >)
 );
 /// Sales Navigator people
 ///
@@ -2645,9 +2774,9 @@ pub struct SalesNavigatorPeopleSearch {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 crate::engine::object!(
-    SalesNavigatorPeopleSearch { 0 api req, 1 category req, 2 keywords opt }
-    additional(additional_properties) fixed(api : "sales_navigator", category : "people")
-    set(keywords : String)
+    SalesNavigatorPeopleSearch { 0 api : "api" req, 1 category : "category" req, 2
+    keywords : "keywords" opt } additional(additional_properties) fixed(api :
+    "sales_navigator", category : "people") set(keywords : String)
 );
 /// Sales Navigator companies
 ///
@@ -2664,9 +2793,9 @@ pub struct SalesNavigatorCompanySearch {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 crate::engine::object!(
-    SalesNavigatorCompanySearch { 0 api req, 1 category req, 2 keywords opt }
-    additional(additional_properties) fixed(api : "sales_navigator", category :
-    "companies") set(keywords : String)
+    SalesNavigatorCompanySearch { 0 api : "api" req, 1 category : "category" req, 2
+    keywords : "keywords" opt } additional(additional_properties) fixed(api :
+    "sales_navigator", category : "companies") set(keywords : String)
 );
 /// Recruiter people
 ///
@@ -2683,9 +2812,9 @@ pub struct RecruiterPeopleSearch {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 crate::engine::object!(
-    RecruiterPeopleSearch { 0 api req, 1 category req, 2 keywords opt }
-    additional(additional_properties) fixed(api : "recruiter", category : "people")
-    set(keywords : String)
+    RecruiterPeopleSearch { 0 api : "api" req, 1 category : "category" req, 2 keywords :
+    "keywords" opt } additional(additional_properties) fixed(api : "recruiter", category
+    : "people") set(keywords : String)
 );
 /// From a LinkedIn URL
 #[derive(Debug, Clone, PartialEq)]
@@ -2694,14 +2823,14 @@ pub struct UrlSearch {
     /// A search URL copied from LinkedIn.
     pub url: String,
 }
-crate::engine::object!(UrlSearch { 0 url req } new(url : String));
+crate::engine::object!(UrlSearch { 0 url : "url" req } new(url : String));
 /// Next page
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CursorSearch {
     pub cursor: String,
 }
-crate::engine::object!(CursorSearch { 0 cursor req } new(cursor : String));
+crate::engine::object!(CursorSearch { 0 cursor : "cursor" req } new(cursor : String));
 /// The search to run. Variants are keyed by the pair `api` + `category` (or by the presence of
 /// `url` or `cursor`); no single field tells them apart, so no discriminator is declared.
 ///
@@ -2766,8 +2895,9 @@ pub struct SearchResultItem {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 crate::engine::object!(
-    SearchResultItem { 0 object opt, 1 type_ : "type" opt, 2 id req, 3 name double, 4
-    public_identifier double, 5 profile_url double, 6 headline opt, 7 location double }
+    SearchResultItem { 0 object : "object" opt, 1 type_ : "type" opt, 2 id : "id" req, 3
+    name : "name" double, 4 public_identifier : "public_identifier" double, 5 profile_url
+    : "profile_url" double, 6 headline : "headline" opt, 7 location : "location" double }
     additional(additional_properties) new(id : String) set(object : String, type_ :
     SearchResultItemType, headline : String) set_nullable(name : String,
     public_identifier : String, profile_url : String, location : String)
@@ -2780,8 +2910,9 @@ pub struct LinkedinSearchResultPaging {
     pub total_count: Option<i32>,
 }
 crate::engine::object!(
-    LinkedinSearchResultPaging { 0 start double, 1 page_count opt, 2 total_count opt }
-    set(page_count : i32, total_count : i32) set_nullable(start : i32)
+    LinkedinSearchResultPaging { 0 start : "start" double, 1 page_count : "page_count"
+    opt, 2 total_count : "total_count" opt } set(page_count : i32, total_count : i32)
+    set_nullable(start : i32)
 );
 /// One page of hits. The response is not on the page (cut off); this shape follows the vendor fixture, with only `items` required (the gap rule).
 ///
@@ -2796,9 +2927,10 @@ pub struct LinkedinSearchResult {
     pub paging: Option<LinkedinSearchResultPaging>,
 }
 crate::engine::object!(
-    LinkedinSearchResult { 0 object opt, 1 items req, 2 cursor double, 3 paging opt }
-    new(items : Vec < SearchResultItem >) set(object : String, paging :
-    LinkedinSearchResultPaging) set_nullable(cursor : ResponseCursor)
+    LinkedinSearchResult { 0 object : "object" opt, 1 items : "items" req, 2 cursor :
+    "cursor" double, 3 paging : "paging" opt } new(items : Vec < SearchResultItem >)
+    set(object : String, paging : LinkedinSearchResultPaging) set_nullable(cursor :
+    ResponseCursor)
 );
 crate::engine::string_enum! {
     pub enum RecruiterPipelineActionAction(Unknown) { AddCandidateToPipeline =>
@@ -2822,10 +2954,11 @@ pub struct RecruiterPipelineAction {
     pub stage: Option<RecruiterPipelineActionStage>,
 }
 crate::engine::object!(
-    RecruiterPipelineAction { 0 account_id req, 1 api req, 2 action req, 3
-    hiring_project_id req, 4 stage opt } new(account_id : String, action :
-    RecruiterPipelineActionAction, hiring_project_id : String) fixed(api : "recruiter")
-    set(stage : RecruiterPipelineActionStage)
+    RecruiterPipelineAction { 0 account_id : "account_id" req, 1 api : "api" req, 2
+    action : "action" req, 3 hiring_project_id : "hiring_project_id" req, 4 stage :
+    "stage" opt } new(account_id : String, action : RecruiterPipelineActionAction,
+    hiring_project_id : String) fixed(api : "recruiter") set(stage :
+    RecruiterPipelineActionStage)
 );
 crate::engine::string_enum! {
     pub enum RecruiterRejectActionReason(Unknown) { NotMeetBasicQualifications =>
@@ -2842,8 +2975,9 @@ pub struct RecruiterRejectActionRejectionNotification {
     pub send_notification_at: Option<UnixMillis>,
 }
 crate::engine::object!(
-    RecruiterRejectActionRejectionNotification { 0 message req, 1 send_notification_at
-    opt } new(message : String) set(send_notification_at : UnixMillis)
+    RecruiterRejectActionRejectionNotification { 0 message : "message" req, 1
+    send_notification_at : "send_notification_at" opt } new(message : String)
+    set(send_notification_at : UnixMillis)
 );
 /// Recruiter reject
 #[derive(Debug, Clone, PartialEq)]
@@ -2860,8 +2994,9 @@ pub struct RecruiterRejectAction {
     pub rejection_notification: Option<RecruiterRejectActionRejectionNotification>,
 }
 crate::engine::object!(
-    RecruiterRejectAction { 0 account_id req, 1 api req, 2 action req, 3
-    hiring_project_id req, 4 reason req, 5 rejection_notification opt } new(account_id :
+    RecruiterRejectAction { 0 account_id : "account_id" req, 1 api : "api" req, 2 action
+    : "action" req, 3 hiring_project_id : "hiring_project_id" req, 4 reason : "reason"
+    req, 5 rejection_notification : "rejection_notification" opt } new(account_id :
     String, hiring_project_id : String, reason : RecruiterRejectActionReason) fixed(api :
     "recruiter", action : "rejectApplicant") set(rejection_notification :
     RecruiterRejectActionRejectionNotification)
@@ -2878,9 +3013,9 @@ pub struct SaveLeadAction {
     pub list_id: Option<String>,
 }
 crate::engine::object!(
-    SaveLeadAction { 0 account_id req, 1 api req, 2 action req, 3 list_id opt }
-    new(account_id : String) fixed(api : "sales_navigator", action : "saveLead")
-    set(list_id : String)
+    SaveLeadAction { 0 account_id : "account_id" req, 1 api : "api" req, 2 action :
+    "action" req, 3 list_id : "list_id" opt } new(account_id : String) fixed(api :
+    "sales_navigator", action : "saveLead") set(list_id : String)
 );
 /// Keyed by `api` + `action` together, so no discriminator is declared.
 ///
@@ -2925,8 +3060,8 @@ pub struct LinkedinPerformActionOnUser {
     pub success: bool,
 }
 crate::engine::object!(
-    LinkedinPerformActionOnUser { 0 object req, 1 success req } new(success : bool)
-    fixed(object : "LinkedinPerformActionOnUser")
+    LinkedinPerformActionOnUser { 0 object : "object" req, 1 success : "success" req }
+    new(success : bool) fixed(object : "LinkedinPerformActionOnUser")
 );
 /// Example: `{"object":"LinkedinInmailBalance","premium":15,"recruiter":null,"sales_navigator":50}`
 #[derive(Debug, Clone, PartialEq)]
@@ -2939,9 +3074,10 @@ pub struct LinkedinInmailBalance {
     pub sales_navigator: Option<i32>,
 }
 crate::engine::object!(
-    LinkedinInmailBalance { 0 object req, 1 premium nullable, 2 recruiter nullable, 3
-    sales_navigator nullable } fixed(object : "LinkedinInmailBalance") set(premium : i32,
-    recruiter : i32, sales_navigator : i32)
+    LinkedinInmailBalance { 0 object : "object" req, 1 premium : "premium" nullable, 2
+    recruiter : "recruiter" nullable, 3 sales_navigator : "sales_navigator" nullable }
+    fixed(object : "LinkedinInmailBalance") set(premium : i32, recruiter : i32,
+    sales_navigator : i32)
 );
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","profile_id":"ACoAAB5678","skill_endorsement_id":4521}`
 #[derive(Debug, Clone, PartialEq)]
@@ -2953,8 +3089,9 @@ pub struct EndorseSkillRequest {
     pub skill_endorsement_id: i64,
 }
 crate::engine::object!(
-    EndorseSkillRequest { 0 account_id req, 1 profile_id req, 2 skill_endorsement_id req
-    } new(account_id : String, profile_id : String, skill_endorsement_id : i64)
+    EndorseSkillRequest { 0 account_id : "account_id" req, 1 profile_id : "profile_id"
+    req, 2 skill_endorsement_id : "skill_endorsement_id" req } new(account_id : String,
+    profile_id : String, skill_endorsement_id : i64)
 );
 /// Example: `{"object":"LinkedinProfileEndorse","endorsed":true}`
 #[derive(Debug, Clone, PartialEq)]
@@ -2965,8 +3102,8 @@ pub struct LinkedinProfileEndorse {
     pub endorsed: bool,
 }
 crate::engine::object!(
-    LinkedinProfileEndorse { 0 object req, 1 endorsed req } new(endorsed : bool)
-    fixed(object : "LinkedinProfileEndorse")
+    LinkedinProfileEndorse { 0 object : "object" req, 1 endorsed : "endorsed" req }
+    new(endorsed : bool) fixed(object : "LinkedinProfileEndorse")
 );
 /// Either a known id from the LinkedIn search parameters or free text.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2976,7 +3113,7 @@ pub struct IdOrText {
     pub text: Option<String>,
 }
 crate::engine::object!(
-    IdOrText { 0 id opt, 1 text opt } set(id : String, text : String)
+    IdOrText { 0 id : "id" opt, 1 text : "text" opt } set(id : String, text : String)
 );
 /// Numeric
 #[derive(Debug, Clone, PartialEq)]
@@ -2991,10 +3128,11 @@ pub struct NumericQuestion {
     pub max_expectation: Option<f64>,
 }
 crate::engine::object!(
-    NumericQuestion { 0 question req, 1 answer_type req, 2 position opt, 3 must_match
-    opt, 4 min_expectation opt, 5 max_expectation opt } new(question : String)
-    fixed(answer_type : "numeric") set(position : i64, must_match : bool, min_expectation
-    : f64, max_expectation : f64)
+    NumericQuestion { 0 question : "question" req, 1 answer_type : "answer_type" req, 2
+    position : "position" opt, 3 must_match : "must_match" opt, 4 min_expectation :
+    "min_expectation" opt, 5 max_expectation : "max_expectation" opt } new(question :
+    String) fixed(answer_type : "numeric") set(position : i64, must_match : bool,
+    min_expectation : f64, max_expectation : f64)
 );
 /// Multiple choices
 #[derive(Debug, Clone, PartialEq)]
@@ -3009,10 +3147,11 @@ pub struct ChoiceQuestion {
     pub must_match: Option<bool>,
 }
 crate::engine::object!(
-    ChoiceQuestion { 0 question req, 1 answer_type req, 2 choices req, 3 expected_choices
-    req, 4 position opt, 5 must_match opt } new(question : String, choices : Vec < String
-    >, expected_choices : Vec < String >) fixed(answer_type : "multiple_choices")
-    set(position : i64, must_match : bool)
+    ChoiceQuestion { 0 question : "question" req, 1 answer_type : "answer_type" req, 2
+    choices : "choices" req, 3 expected_choices : "expected_choices" req, 4 position :
+    "position" opt, 5 must_match : "must_match" opt } new(question : String, choices :
+    Vec < String >, expected_choices : Vec < String >) fixed(answer_type :
+    "multiple_choices") set(position : i64, must_match : bool)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3045,14 +3184,18 @@ crate::engine::union_from_variants!(
 pub struct RecruiterProjectExistingProject {
     pub id: String,
 }
-crate::engine::object!(RecruiterProjectExistingProject { 0 id req } new(id : String));
+crate::engine::object!(
+    RecruiterProjectExistingProject { 0 id : "id" req } new(id : String)
+);
 /// New project
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecruiterProjectNewProject {
     pub name: String,
 }
-crate::engine::object!(RecruiterProjectNewProject { 0 name req } new(name : String));
+crate::engine::object!(
+    RecruiterProjectNewProject { 0 name : "name" req } new(name : String)
+);
 /// The hiring project the job goes into, an existing one by id or a new one by name.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -3079,9 +3222,9 @@ pub struct RecruiterApplyMethodOnLinkedIn {
     pub resume_required: bool,
 }
 crate::engine::object!(
-    RecruiterApplyMethodOnLinkedIn { 0 type_ : "type" req, 1 notification_email req, 2
-    resume_required req } new(notification_email : String, resume_required : bool)
-    fixed(type_ : "linkedin")
+    RecruiterApplyMethodOnLinkedIn { 0 type_ : "type" req, 1 notification_email :
+    "notification_email" req, 2 resume_required : "resume_required" req }
+    new(notification_email : String, resume_required : bool) fixed(type_ : "linkedin")
 );
 /// External site
 #[derive(Debug, Clone, PartialEq)]
@@ -3092,8 +3235,8 @@ pub struct RecruiterApplyMethodExternalSite {
     pub url: String,
 }
 crate::engine::object!(
-    RecruiterApplyMethodExternalSite { 0 type_ : "type" req, 1 url req } new(url :
-    String) fixed(type_ : "external")
+    RecruiterApplyMethodExternalSite { 0 type_ : "type" req, 1 url : "url" req } new(url
+    : String) fixed(type_ : "external")
 );
 /// Where candidates apply.
 #[derive(Debug, Clone, PartialEq)]
@@ -3137,10 +3280,11 @@ pub struct RecruiterJobCreateOptions {
     pub apply_method: RecruiterApplyMethod,
 }
 crate::engine::object!(
-    RecruiterJobCreateOptions { 0 project req, 1 functions req, 2 industries req, 3
-    seniority req, 4 apply_method req } new(project : RecruiterProject, functions : Vec <
-    String >, industries : Vec < String >, seniority :
-    RecruiterJobCreateOptionsSeniority, apply_method : RecruiterApplyMethod)
+    RecruiterJobCreateOptions { 0 project : "project" req, 1 functions : "functions" req,
+    2 industries : "industries" req, 3 seniority : "seniority" req, 4 apply_method :
+    "apply_method" req } new(project : RecruiterProject, functions : Vec < String >,
+    industries : Vec < String >, seniority : RecruiterJobCreateOptionsSeniority,
+    apply_method : RecruiterApplyMethod)
 );
 /// Recruiter settings of a job being edited.
 #[derive(Debug, Clone, PartialEq)]
@@ -3152,9 +3296,9 @@ pub struct RecruiterJobOptions {
     pub skills: Option<Vec<String>>,
 }
 crate::engine::object!(
-    RecruiterJobOptions { 0 project_id req, 1 functions opt, 2 industries opt, 3 skills
-    opt } new(project_id : String) set(functions : Vec < String >, industries : Vec <
-    String >, skills : Vec < String >)
+    RecruiterJobOptions { 0 project_id : "project_id" req, 1 functions : "functions" opt,
+    2 industries : "industries" opt, 3 skills : "skills" opt } new(project_id : String)
+    set(functions : Vec < String >, industries : Vec < String >, skills : Vec < String >)
 );
 crate::engine::string_enum! {
     pub enum CreateJobPostingRequestEmploymentStatus(Unknown) { FullTime => "FULL_TIME",
@@ -3179,9 +3323,11 @@ pub struct CreateJobPostingRequest {
     pub recruiter: Option<RecruiterJobCreateOptions>,
 }
 crate::engine::object!(
-    CreateJobPostingRequest { 0 account_id req, 1 job_title req, 2 company req, 3
-    workplace req, 4 location req, 5 employment_status opt, 6 description req, 7
-    auto_rejection_template opt, 8 screening_questions opt, 9 recruiter opt }
+    CreateJobPostingRequest { 0 account_id : "account_id" req, 1 job_title : "job_title"
+    req, 2 company : "company" req, 3 workplace : "workplace" req, 4 location :
+    "location" req, 5 employment_status : "employment_status" opt, 6 description :
+    "description" req, 7 auto_rejection_template : "auto_rejection_template" opt, 8
+    screening_questions : "screening_questions" opt, 9 recruiter : "recruiter" opt }
     new(account_id : String, job_title : IdOrText, company : IdOrText, workplace :
     ProfilePositionEditPresence, location : String, description : String)
     set(employment_status : CreateJobPostingRequestEmploymentStatus,
@@ -3204,13 +3350,14 @@ pub struct EditJobPostingRequest {
     pub recruiter: Option<RecruiterJobOptions>,
 }
 crate::engine::object!(
-    EditJobPostingRequest { 0 account_id req, 1 job_title opt, 2 company opt, 3 workplace
-    opt, 4 location opt, 5 employment_status opt, 6 description opt, 7
-    screening_questions opt, 8 recruiter opt } new(account_id : String) set(job_title :
-    IdOrText, company : IdOrText, workplace : ProfilePositionEditPresence, location :
-    String, employment_status : CreateJobPostingRequestEmploymentStatus, description :
-    String, screening_questions : Vec < ScreeningQuestion >, recruiter :
-    RecruiterJobOptions)
+    EditJobPostingRequest { 0 account_id : "account_id" req, 1 job_title : "job_title"
+    opt, 2 company : "company" opt, 3 workplace : "workplace" opt, 4 location :
+    "location" opt, 5 employment_status : "employment_status" opt, 6 description :
+    "description" opt, 7 screening_questions : "screening_questions" opt, 8 recruiter :
+    "recruiter" opt } new(account_id : String) set(job_title : IdOrText, company :
+    IdOrText, workplace : ProfilePositionEditPresence, location : String,
+    employment_status : CreateJobPostingRequestEmploymentStatus, description : String,
+    screening_questions : Vec < ScreeningQuestion >, recruiter : RecruiterJobOptions)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3220,8 +3367,8 @@ pub struct BudgetRange {
     pub recommended: f64,
 }
 crate::engine::object!(
-    BudgetRange { 0 min req, 1 max req, 2 recommended req } new(min : f64, max : f64,
-    recommended : f64)
+    BudgetRange { 0 min : "min" req, 1 max : "max" req, 2 recommended : "recommended" req
+    } new(min : f64, max : f64, recommended : f64)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3231,9 +3378,10 @@ pub struct JobPublishOptionsFree {
     pub estimated_monthly_applicants: Option<i32>,
 }
 crate::engine::object!(
-    JobPublishOptionsFree { 0 eligible opt, 1 ineligible_reason double, 2
-    estimated_monthly_applicants opt } set(eligible : bool, estimated_monthly_applicants
-    : i32) set_nullable(ineligible_reason : String)
+    JobPublishOptionsFree { 0 eligible : "eligible" opt, 1 ineligible_reason :
+    "ineligible_reason" double, 2 estimated_monthly_applicants :
+    "estimated_monthly_applicants" opt } set(eligible : bool,
+    estimated_monthly_applicants : i32) set_nullable(ineligible_reason : String)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3244,9 +3392,11 @@ pub struct JobPublishOptionsPromoted {
     pub monthly_budget: Option<BudgetRange>,
 }
 crate::engine::object!(
-    JobPublishOptionsPromoted { 0 estimated_monthly_applicants opt, 1 currency opt, 2
-    daily_budget opt, 3 monthly_budget opt } set(estimated_monthly_applicants : i32,
-    currency : String, daily_budget : BudgetRange, monthly_budget : BudgetRange)
+    JobPublishOptionsPromoted { 0 estimated_monthly_applicants :
+    "estimated_monthly_applicants" opt, 1 currency : "currency" opt, 2 daily_budget :
+    "daily_budget" opt, 3 monthly_budget : "monthly_budget" opt }
+    set(estimated_monthly_applicants : i32, currency : String, daily_budget :
+    BudgetRange, monthly_budget : BudgetRange)
 );
 /// What publishing the draft would cost and bring. The create page is cut off before its response; this follows the same operation in the vendor fixture, every field optional (the gap rule).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3256,8 +3406,8 @@ pub struct JobPublishOptions {
     pub promoted: Option<JobPublishOptionsPromoted>,
 }
 crate::engine::object!(
-    JobPublishOptions { 0 free opt, 1 promoted opt } set(free : JobPublishOptionsFree,
-    promoted : JobPublishOptionsPromoted)
+    JobPublishOptions { 0 free : "free" opt, 1 promoted : "promoted" opt } set(free :
+    JobPublishOptionsFree, promoted : JobPublishOptionsPromoted)
 );
 /// Example: `{"object":"LinkedinJobPostingDraftCreated","job_id":"3901234567","publish_options":{"free":{"eligible":true,"ineligible_reason":null,"estimated_monthly_applicants":40},"promoted":{"estimated_monthly_a...`
 #[derive(Debug, Clone, PartialEq)]
@@ -3270,10 +3420,10 @@ pub struct LinkedinJobPostingDraftCreated {
     pub publish_options: Option<JobPublishOptions>,
 }
 crate::engine::object!(
-    LinkedinJobPostingDraftCreated { 0 object req, 1 job_id req, 2 project_id opt, 3
-    publish_options opt } new(job_id : String) fixed(object :
-    "LinkedinJobPostingDraftCreated") set(project_id : String, publish_options :
-    JobPublishOptions)
+    LinkedinJobPostingDraftCreated { 0 object : "object" req, 1 job_id : "job_id" req, 2
+    project_id : "project_id" opt, 3 publish_options : "publish_options" opt } new(job_id
+    : String) fixed(object : "LinkedinJobPostingDraftCreated") set(project_id : String,
+    publish_options : JobPublishOptions)
 );
 /// Example: `{"object":"LinkedinJobPostingEdited","job_id":"3901234567"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -3284,8 +3434,8 @@ pub struct LinkedinJobPostingEdited {
     pub job_id: String,
 }
 crate::engine::object!(
-    LinkedinJobPostingEdited { 0 object req, 1 job_id req } new(job_id : String)
-    fixed(object : "LinkedinJobPostingEdited")
+    LinkedinJobPostingEdited { 0 object : "object" req, 1 job_id : "job_id" req }
+    new(job_id : String) fixed(object : "LinkedinJobPostingEdited")
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3294,7 +3444,8 @@ pub struct Money {
     pub amount: f64,
 }
 crate::engine::object!(
-    Money { 0 currency req, 1 amount req } new(currency : String, amount : f64)
+    Money { 0 currency : "currency" req, 1 amount : "amount" req } new(currency : String,
+    amount : f64)
 );
 /// Free
 #[derive(Debug, Clone, PartialEq)]
@@ -3308,9 +3459,10 @@ pub struct FreeJobPublish {
     pub mode: String,
 }
 crate::engine::object!(
-    FreeJobPublish { 0 account_id req, 1 service opt, 2 hiring_photo_frame opt, 3
-    bypass_email_verification opt, 4 mode req } new(account_id : String) fixed(mode :
-    "FREE") set(service : JobService, hiring_photo_frame : bool,
+    FreeJobPublish { 0 account_id : "account_id" req, 1 service : "service" opt, 2
+    hiring_photo_frame : "hiring_photo_frame" opt, 3 bypass_email_verification :
+    "bypass_email_verification" opt, 4 mode : "mode" req } new(account_id : String)
+    fixed(mode : "FREE") set(service : JobService, hiring_photo_frame : bool,
     bypass_email_verification : bool)
 );
 crate::engine::string_enum! {
@@ -3323,7 +3475,9 @@ crate::engine::string_enum! {
 pub struct PromotedJobPublishBudgetDaily {
     pub daily: Money,
 }
-crate::engine::object!(PromotedJobPublishBudgetDaily { 0 daily req } new(daily : Money));
+crate::engine::object!(
+    PromotedJobPublishBudgetDaily { 0 daily : "daily" req } new(daily : Money)
+);
 /// Monthly
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3331,7 +3485,7 @@ pub struct PromotedJobPublishBudgetMonthly {
     pub monthly: Money,
 }
 crate::engine::object!(
-    PromotedJobPublishBudgetMonthly { 0 monthly req } new(monthly : Money)
+    PromotedJobPublishBudgetMonthly { 0 monthly : "monthly" req } new(monthly : Money)
 );
 /// Defaults to LinkedIn's recommended budget.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3363,10 +3517,12 @@ pub struct PromotedJobPublish {
     pub budget: Option<PromotedJobPublishBudget>,
 }
 crate::engine::object!(
-    PromotedJobPublish { 0 account_id req, 1 service opt, 2 hiring_photo_frame opt, 3
-    bypass_email_verification opt, 4 mode req, 5 budget opt } new(account_id : String,
-    mode : PromotedJobPublishMode) set(service : JobService, hiring_photo_frame : bool,
-    bypass_email_verification : bool, budget : PromotedJobPublishBudget)
+    PromotedJobPublish { 0 account_id : "account_id" req, 1 service : "service" opt, 2
+    hiring_photo_frame : "hiring_photo_frame" opt, 3 bypass_email_verification :
+    "bypass_email_verification" opt, 4 mode : "mode" req, 5 budget : "budget" opt }
+    new(account_id : String, mode : PromotedJobPublishMode) set(service : JobService,
+    hiring_photo_frame : bool, bypass_email_verification : bool, budget :
+    PromotedJobPublishBudget)
 );
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","mode":"FREE","service":"CLASSIC"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -3405,8 +3561,8 @@ pub struct SolveJobCheckpointRequest {
     pub input: String,
 }
 crate::engine::object!(
-    SolveJobCheckpointRequest { 0 account_id req, 1 input req } new(account_id : String,
-    input : String)
+    SolveJobCheckpointRequest { 0 account_id : "account_id" req, 1 input : "input" req }
+    new(account_id : String, input : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3417,8 +3573,8 @@ pub struct LinkedinJobPostingPublished {
     pub job_id: String,
 }
 crate::engine::object!(
-    LinkedinJobPostingPublished { 0 object req, 1 job_state req, 2 job_id req }
-    new(job_state : JobState, job_id : String) fixed(object :
+    LinkedinJobPostingPublished { 0 object : "object" req, 1 job_state : "job_state" req,
+    2 job_id : "job_id" req } new(job_state : JobState, job_id : String) fixed(object :
     "LinkedinJobPostingPublished")
 );
 crate::engine::string_enum! {
@@ -3434,9 +3590,9 @@ pub struct LinkedinJobPostingPublishCheckpoint {
     pub job_id: String,
 }
 crate::engine::object!(
-    LinkedinJobPostingPublishCheckpoint { 0 object req, 1 type_ : "type" req, 2 job_id
-    req } new(type_ : LinkedinJobPostingPublishCheckpointType, job_id : String)
-    fixed(object : "LinkedinJobPostingPublishCheckpoint")
+    LinkedinJobPostingPublishCheckpoint { 0 object : "object" req, 1 type_ : "type" req,
+    2 job_id : "job_id" req } new(type_ : LinkedinJobPostingPublishCheckpointType, job_id
+    : String) fixed(object : "LinkedinJobPostingPublishCheckpoint")
 );
 /// Example: `{"object":"LinkedinJobPostingPublished","job_state":"active","job_id":"3901234567"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -3469,7 +3625,7 @@ pub struct YearMonth {
     pub month: Option<i64>,
 }
 crate::engine::object!(
-    YearMonth { 0 year opt, 1 month opt } set(year : i64, month : i64)
+    YearMonth { 0 year : "year" opt, 1 month : "month" opt } set(year : i64, month : i64)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3478,8 +3634,9 @@ pub struct LinkedinJobApplicantContactInfo {
     pub phone_numbers: Vec<String>,
 }
 crate::engine::object!(
-    LinkedinJobApplicantContactInfo { 0 email_addresses req, 1 phone_numbers req }
-    new(email_addresses : Vec < String >, phone_numbers : Vec < String >)
+    LinkedinJobApplicantContactInfo { 0 email_addresses : "email_addresses" req, 1
+    phone_numbers : "phone_numbers" req } new(email_addresses : Vec < String >,
+    phone_numbers : Vec < String >)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3494,11 +3651,12 @@ pub struct LinkedinJobApplicantWorkExperienceItem {
     pub end: Option<YearMonth>,
 }
 crate::engine::object!(
-    LinkedinJobApplicantWorkExperienceItem { 0 company req, 1 company_id opt, 2 position
-    req, 3 location opt, 4 description opt, 5 picture_url opt, 6 start nullable, 7 end
-    nullable } new(company : String, position : String) set(company_id : String, location
-    : String, description : String, picture_url : String, start : YearMonth, end :
-    YearMonth)
+    LinkedinJobApplicantWorkExperienceItem { 0 company : "company" req, 1 company_id :
+    "company_id" opt, 2 position : "position" req, 3 location : "location" opt, 4
+    description : "description" opt, 5 picture_url : "picture_url" opt, 6 start : "start"
+    nullable, 7 end : "end" nullable } new(company : String, position : String)
+    set(company_id : String, location : String, description : String, picture_url :
+    String, start : YearMonth, end : YearMonth)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3513,11 +3671,12 @@ pub struct LinkedinJobApplicantEducationItem {
     pub end: Option<YearMonth>,
 }
 crate::engine::object!(
-    LinkedinJobApplicantEducationItem { 0 school req, 1 school_id opt, 2 degree opt, 3
-    description opt, 4 field_of_study opt, 5 picture_url opt, 6 start nullable, 7 end
-    nullable } new(school : String) set(school_id : String, degree : String, description
-    : String, field_of_study : String, picture_url : String, start : YearMonth, end :
-    YearMonth)
+    LinkedinJobApplicantEducationItem { 0 school : "school" req, 1 school_id :
+    "school_id" opt, 2 degree : "degree" opt, 3 description : "description" opt, 4
+    field_of_study : "field_of_study" opt, 5 picture_url : "picture_url" opt, 6 start :
+    "start" nullable, 7 end : "end" nullable } new(school : String) set(school_id :
+    String, degree : String, description : String, field_of_study : String, picture_url :
+    String, start : YearMonth, end : YearMonth)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3527,8 +3686,9 @@ pub struct LinkedinJobApplicantScreeningQuestionsItem {
     pub success: Option<bool>,
 }
 crate::engine::object!(
-    LinkedinJobApplicantScreeningQuestionsItem { 0 question opt, 1 answers opt, 2 success
-    opt } set(question : String, answers : Vec < String >, success : bool)
+    LinkedinJobApplicantScreeningQuestionsItem { 0 question : "question" opt, 1 answers :
+    "answers" opt, 2 success : "success" opt } set(question : String, answers : Vec <
+    String >, success : bool)
 );
 /// Example: `{"object":"LinkedinJobApplicant","id":"appl_01HXYZ","profile_id":"ACoAAB5678","public_identifier":"john-roe","public_profile_url":"https://www.linkedin.com/in/john-roe","name":"John Roe","location":"P...`
 #[derive(Debug, Clone, PartialEq)]
@@ -3554,15 +3714,18 @@ pub struct LinkedinJobApplicant {
     pub screening_questions: Vec<LinkedinJobApplicantScreeningQuestionsItem>,
 }
 crate::engine::object!(
-    LinkedinJobApplicant { 0 object req, 1 id req, 2 profile_id req, 3 public_identifier
-    req, 4 public_profile_url req, 5 name req, 6 location req, 7 headline req, 8
-    profile_picture_url opt, 9 applied_at req, 10 rating req, 11 email_address opt, 12
-    phone_number opt, 13 contact_info opt, 14 work_experience req, 15 education req, 16
-    screening_questions req } new(id : String, profile_id : String, public_identifier :
-    String, public_profile_url : String, name : String, location : String, headline :
-    String, applied_at : UnixMillis, rating : ApplicantRating, work_experience : Vec <
-    LinkedinJobApplicantWorkExperienceItem >, education : Vec <
-    LinkedinJobApplicantEducationItem >, screening_questions : Vec <
+    LinkedinJobApplicant { 0 object : "object" req, 1 id : "id" req, 2 profile_id :
+    "profile_id" req, 3 public_identifier : "public_identifier" req, 4 public_profile_url
+    : "public_profile_url" req, 5 name : "name" req, 6 location : "location" req, 7
+    headline : "headline" req, 8 profile_picture_url : "profile_picture_url" opt, 9
+    applied_at : "applied_at" req, 10 rating : "rating" req, 11 email_address :
+    "email_address" opt, 12 phone_number : "phone_number" opt, 13 contact_info :
+    "contact_info" opt, 14 work_experience : "work_experience" req, 15 education :
+    "education" req, 16 screening_questions : "screening_questions" req } new(id :
+    String, profile_id : String, public_identifier : String, public_profile_url : String,
+    name : String, location : String, headline : String, applied_at : UnixMillis, rating
+    : ApplicantRating, work_experience : Vec < LinkedinJobApplicantWorkExperienceItem >,
+    education : Vec < LinkedinJobApplicantEducationItem >, screening_questions : Vec <
     LinkedinJobApplicantScreeningQuestionsItem >) fixed(object : "LinkedinJobApplicant")
     set(profile_picture_url : String, email_address : String, phone_number : String,
     contact_info : LinkedinJobApplicantContactInfo)
@@ -3578,9 +3741,10 @@ pub struct LinkedinJobApplicantList {
     pub cursor: Option<ResponseCursor>,
 }
 crate::engine::object!(
-    LinkedinJobApplicantList { 0 object req, 1 job_posting_id req, 2 items req, 3 cursor
-    nullable } new(job_posting_id : String, items : Vec < LinkedinJobApplicant >)
-    fixed(object : "LinkedinJobApplicantList") set(cursor : ResponseCursor)
+    LinkedinJobApplicantList { 0 object : "object" req, 1 job_posting_id :
+    "job_posting_id" req, 2 items : "items" req, 3 cursor : "cursor" nullable }
+    new(job_posting_id : String, items : Vec < LinkedinJobApplicant >) fixed(object :
+    "LinkedinJobApplicantList") set(cursor : ResponseCursor)
 );
 /// -1 when muted for good, an ISO instant, or null when not muted. OpenAPI 3.0 has no null type, so the string branch carries the nullability.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3632,14 +3796,17 @@ pub struct Chat {
     pub last_message: Option<Option<Message>>,
 }
 crate::engine::object!(
-    Chat { 0 object req, 1 id req, 2 account_id req, 3 account_type req, 4 provider_id
-    req, 5 attendee_provider_id opt, 6 name nullable, 7 type_ : "type" req, 8 timestamp
-    nullable, 9 unread_count req, 10 archived req, 11 muted_until nullable, 12 read_only
-    opt, 13 disabled_features : "disabledFeatures" opt, 14 subject opt, 15
-    organization_id opt, 16 mailbox_id opt, 17 content_type opt, 18 folder opt, 19 pinned
-    opt, 20 last_message : "lastMessage" double } new(id : UniqueId, account_id :
-    UniqueId, account_type : ChatAccountType, provider_id : String, type_ : i32,
-    unread_count : i32, archived : Flag01) fixed(object : "Chat")
+    Chat { 0 object : "object" req, 1 id : "id" req, 2 account_id : "account_id" req, 3
+    account_type : "account_type" req, 4 provider_id : "provider_id" req, 5
+    attendee_provider_id : "attendee_provider_id" opt, 6 name : "name" nullable, 7 type_
+    : "type" req, 8 timestamp : "timestamp" nullable, 9 unread_count : "unread_count"
+    req, 10 archived : "archived" req, 11 muted_until : "muted_until" nullable, 12
+    read_only : "read_only" opt, 13 disabled_features : "disabledFeatures" opt, 14
+    subject : "subject" opt, 15 organization_id : "organization_id" opt, 16 mailbox_id :
+    "mailbox_id" opt, 17 content_type : "content_type" opt, 18 folder : "folder" opt, 19
+    pinned : "pinned" opt, 20 last_message : "lastMessage" double } new(id : UniqueId,
+    account_id : UniqueId, account_type : ChatAccountType, provider_id : String, type_ :
+    i32, unread_count : i32, archived : Flag01) fixed(object : "Chat")
     set(attendee_provider_id : String, name : String, timestamp : crate
     ::engine::Timestamp, muted_until : ChatMutedUntil, read_only : i32, disabled_features
     : Vec < ChatDisabledFeaturesItem >, subject : String, organization_id : String,
@@ -3656,8 +3823,9 @@ pub struct ChatList {
     pub cursor: Option<ResponseCursor>,
 }
 crate::engine::object!(
-    ChatList { 0 object req, 1 items req, 2 cursor nullable } new(items : Vec < Chat >)
-    fixed(object : "ChatList") set(cursor : ResponseCursor)
+    ChatList { 0 object : "object" req, 1 items : "items" req, 2 cursor : "cursor"
+    nullable } new(items : Vec < Chat >) fixed(object : "ChatList") set(cursor :
+    ResponseCursor)
 );
 /// LinkedIn options, one shape per messaging API told apart by `api`. The page marks
 /// `classic` as the default when `api` is left out; here every shape names its `api`, and
@@ -3709,10 +3877,10 @@ pub struct LinkedinClassicChatOptions {
     pub inmail: Option<bool>,
 }
 crate::engine::object!(
-    LinkedinClassicChatOptions { 0 api req, 1 topic opt, 2 applicant_id opt, 3
-    invitation_id opt, 4 inmail opt } fixed(api : "classic") set(topic :
-    LinkedinClassicChatOptionsTopic, applicant_id : String, invitation_id : String,
-    inmail : bool)
+    LinkedinClassicChatOptions { 0 api : "api" req, 1 topic : "topic" opt, 2 applicant_id
+    : "applicant_id" opt, 3 invitation_id : "invitation_id" opt, 4 inmail : "inmail" opt
+    } fixed(api : "classic") set(topic : LinkedinClassicChatOptionsTopic, applicant_id :
+    String, invitation_id : String, inmail : bool)
 );
 crate::engine::string_enum! {
     #[doc =
@@ -3743,12 +3911,14 @@ pub struct LinkedinRecruiterChatOptions {
     pub follow_up: Option<RecruiterFollowUp>,
 }
 crate::engine::object!(
-    LinkedinRecruiterChatOptions { 0 api req, 1 signature opt, 2 hiring_project_id opt, 3
-    job_posting_id opt, 4 sourcing_channel opt, 5 email_address opt, 6 visibility opt, 7
-    follow_up opt } fixed(api : "recruiter") set(signature : String, hiring_project_id :
-    String, job_posting_id : String, sourcing_channel :
-    LinkedinRecruiterChatOptionsSourcingChannel, email_address : String, visibility :
-    LinkedinRecruiterChatOptionsVisibility, follow_up : RecruiterFollowUp)
+    LinkedinRecruiterChatOptions { 0 api : "api" req, 1 signature : "signature" opt, 2
+    hiring_project_id : "hiring_project_id" opt, 3 job_posting_id : "job_posting_id" opt,
+    4 sourcing_channel : "sourcing_channel" opt, 5 email_address : "email_address" opt, 6
+    visibility : "visibility" opt, 7 follow_up : "follow_up" opt } fixed(api :
+    "recruiter") set(signature : String, hiring_project_id : String, job_posting_id :
+    String, sourcing_channel : LinkedinRecruiterChatOptionsSourcingChannel, email_address
+    : String, visibility : LinkedinRecruiterChatOptionsVisibility, follow_up :
+    RecruiterFollowUp)
 );
 /// FollowUpInDays
 #[derive(Debug, Clone, PartialEq)]
@@ -3758,8 +3928,8 @@ pub struct RecruiterFollowUpScheduledTimeFollowUpInDays {
     pub timezone: String,
 }
 crate::engine::object!(
-    RecruiterFollowUpScheduledTimeFollowUpInDays { 0 days req, 1 timezone req } new(days
-    : i32, timezone : String)
+    RecruiterFollowUpScheduledTimeFollowUpInDays { 0 days : "days" req, 1 timezone :
+    "timezone" req } new(days : i32, timezone : String)
 );
 /// FollowUpInWeeks
 #[derive(Debug, Clone, PartialEq)]
@@ -3769,8 +3939,8 @@ pub struct RecruiterFollowUpScheduledTimeFollowUpInWeeks {
     pub timezone: String,
 }
 crate::engine::object!(
-    RecruiterFollowUpScheduledTimeFollowUpInWeeks { 0 weeks req, 1 timezone req }
-    new(weeks : i32, timezone : String)
+    RecruiterFollowUpScheduledTimeFollowUpInWeeks { 0 weeks : "weeks" req, 1 timezone :
+    "timezone" req } new(weeks : i32, timezone : String)
 );
 /// When to send it, in days or in weeks, in a time zone.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3801,8 +3971,9 @@ pub struct RecruiterFollowUp {
     pub scheduled_time: RecruiterFollowUpScheduledTime,
 }
 crate::engine::object!(
-    RecruiterFollowUp { 0 subject req, 1 text req, 2 scheduled_time req } new(subject :
-    String, text : String, scheduled_time : RecruiterFollowUpScheduledTime)
+    RecruiterFollowUp { 0 subject : "subject" req, 1 text : "text" req, 2 scheduled_time
+    : "scheduled_time" req } new(subject : String, text : String, scheduled_time :
+    RecruiterFollowUpScheduledTime)
 );
 /// LinkedIn Sales Navigator messaging.
 #[derive(Debug, Clone, PartialEq)]
@@ -3812,7 +3983,8 @@ pub struct LinkedinSalesNavigatorChatOptions {
     pub api: String,
 }
 crate::engine::object!(
-    LinkedinSalesNavigatorChatOptions { 0 api req } fixed(api : "sales_navigator")
+    LinkedinSalesNavigatorChatOptions { 0 api : "api" req } fixed(api :
+    "sales_navigator")
 );
 /// Example: `{"object":"ChatStarted","chat_id":"chat_01HXYZ","message_id":"msg_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -3825,8 +3997,9 @@ pub struct ChatStarted {
     pub message_id: Option<String>,
 }
 crate::engine::object!(
-    ChatStarted { 0 object req, 1 chat_id nullable, 2 message_id nullable } fixed(object
-    : "ChatStarted") set(chat_id : String, message_id : String)
+    ChatStarted { 0 object : "object" req, 1 chat_id : "chat_id" nullable, 2 message_id :
+    "message_id" nullable } fixed(object : "ChatStarted") set(chat_id : String,
+    message_id : String)
 );
 /// Example: `{"object":"MessageSent","message_id":"msg_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -3837,8 +4010,8 @@ pub struct MessageSent {
     pub message_id: Option<String>,
 }
 crate::engine::object!(
-    MessageSent { 0 object req, 1 message_id nullable } fixed(object : "MessageSent")
-    set(message_id : String)
+    MessageSent { 0 object : "object" req, 1 message_id : "message_id" nullable }
+    fixed(object : "MessageSent") set(message_id : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3851,8 +4024,9 @@ pub struct AttachmentBase {
     pub url_expires_at: Option<UnixMillis>,
 }
 crate::engine::object!(
-    AttachmentBase { 0 id req, 1 file_size opt, 2 unavailable req, 3 mimetype opt, 4 url
-    opt, 5 url_expires_at opt } new(id : String, unavailable : bool) set(file_size : i64,
+    AttachmentBase { 0 id : "id" req, 1 file_size : "file_size" opt, 2 unavailable :
+    "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5 url_expires_at :
+    "url_expires_at" opt } new(id : String, unavailable : bool) set(file_size : i64,
     mimetype : String, url : String, url_expires_at : UnixMillis)
 );
 #[derive(Debug, Clone, PartialEq)]
@@ -3862,7 +4036,8 @@ pub struct Size {
     pub height: i32,
 }
 crate::engine::object!(
-    Size { 0 width req, 1 height req } new(width : i32, height : i32)
+    Size { 0 width : "width" req, 1 height : "height" req } new(width : i32, height :
+    i32)
 );
 /// Image
 #[derive(Debug, Clone, PartialEq)]
@@ -3880,10 +4055,12 @@ pub struct ImageAttachment {
     pub sticker: bool,
 }
 crate::engine::object!(
-    ImageAttachment { 0 id req, 1 file_size opt, 2 unavailable req, 3 mimetype opt, 4 url
-    opt, 5 url_expires_at opt, 6 type_ : "type" req, 7 size req, 8 sticker req } new(id :
-    String, unavailable : bool, size : Size, sticker : bool) fixed(type_ : "img")
-    set(file_size : i64, mimetype : String, url : String, url_expires_at : UnixMillis)
+    ImageAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2 unavailable :
+    "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5 url_expires_at :
+    "url_expires_at" opt, 6 type_ : "type" req, 7 size : "size" req, 8 sticker :
+    "sticker" req } new(id : String, unavailable : bool, size : Size, sticker : bool)
+    fixed(type_ : "img") set(file_size : i64, mimetype : String, url : String,
+    url_expires_at : UnixMillis)
 );
 /// Video
 #[derive(Debug, Clone, PartialEq)]
@@ -3901,9 +4078,10 @@ pub struct VideoAttachment {
     pub gif: bool,
 }
 crate::engine::object!(
-    VideoAttachment { 0 id req, 1 file_size opt, 2 unavailable req, 3 mimetype opt, 4 url
-    opt, 5 url_expires_at opt, 6 type_ : "type" req, 7 size req, 8 gif req } new(id :
-    String, unavailable : bool, size : Size, gif : bool) fixed(type_ : "video")
+    VideoAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2 unavailable :
+    "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5 url_expires_at :
+    "url_expires_at" opt, 6 type_ : "type" req, 7 size : "size" req, 8 gif : "gif" req }
+    new(id : String, unavailable : bool, size : Size, gif : bool) fixed(type_ : "video")
     set(file_size : i64, mimetype : String, url : String, url_expires_at : UnixMillis)
 );
 /// Audio
@@ -3922,11 +4100,12 @@ pub struct AudioAttachment {
     pub voice_note: bool,
 }
 crate::engine::object!(
-    AudioAttachment { 0 id req, 1 file_size opt, 2 unavailable req, 3 mimetype opt, 4 url
-    opt, 5 url_expires_at opt, 6 type_ : "type" req, 7 duration opt, 8 voice_note req }
-    new(id : String, unavailable : bool, voice_note : bool) fixed(type_ : "audio")
-    set(file_size : i64, mimetype : String, url : String, url_expires_at : UnixMillis,
-    duration : f64)
+    AudioAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2 unavailable :
+    "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5 url_expires_at :
+    "url_expires_at" opt, 6 type_ : "type" req, 7 duration : "duration" opt, 8 voice_note
+    : "voice_note" req } new(id : String, unavailable : bool, voice_note : bool)
+    fixed(type_ : "audio") set(file_size : i64, mimetype : String, url : String,
+    url_expires_at : UnixMillis, duration : f64)
 );
 /// File
 #[derive(Debug, Clone, PartialEq)]
@@ -3943,10 +4122,11 @@ pub struct FileAttachment {
     pub file_name: String,
 }
 crate::engine::object!(
-    FileAttachment { 0 id req, 1 file_size opt, 2 unavailable req, 3 mimetype opt, 4 url
-    opt, 5 url_expires_at opt, 6 type_ : "type" req, 7 file_name req } new(id : String,
-    unavailable : bool, file_name : String) fixed(type_ : "file") set(file_size : i64,
-    mimetype : String, url : String, url_expires_at : UnixMillis)
+    FileAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2 unavailable :
+    "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5 url_expires_at :
+    "url_expires_at" opt, 6 type_ : "type" req, 7 file_name : "file_name" req } new(id :
+    String, unavailable : bool, file_name : String) fixed(type_ : "file") set(file_size :
+    i64, mimetype : String, url : String, url_expires_at : UnixMillis)
 );
 /// LinkedIn post
 #[derive(Debug, Clone, PartialEq)]
@@ -3962,8 +4142,9 @@ pub struct LinkedinPostAttachment {
     pub type_: String,
 }
 crate::engine::object!(
-    LinkedinPostAttachment { 0 id req, 1 file_size opt, 2 unavailable req, 3 mimetype
-    opt, 4 url opt, 5 url_expires_at opt, 6 type_ : "type" req } new(id : String,
+    LinkedinPostAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2
+    unavailable : "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5
+    url_expires_at : "url_expires_at" opt, 6 type_ : "type" req } new(id : String,
     unavailable : bool) fixed(type_ : "linkedin_post") set(file_size : i64, mimetype :
     String, url : String, url_expires_at : UnixMillis)
 );
@@ -3984,11 +4165,13 @@ pub struct VideoMeetingAttachment {
     pub title: Option<String>,
 }
 crate::engine::object!(
-    VideoMeetingAttachment { 0 id req, 1 file_size opt, 2 unavailable req, 3 mimetype
-    opt, 4 url opt, 5 url_expires_at opt, 6 type_ : "type" req, 7 starts_at opt, 8
-    expires_at opt, 9 title opt } new(id : String, unavailable : bool) fixed(type_ :
-    "video_meeting") set(file_size : i64, mimetype : String, url : String, url_expires_at
-    : UnixMillis, starts_at : UnixMillis, expires_at : UnixMillis, title : String)
+    VideoMeetingAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2
+    unavailable : "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5
+    url_expires_at : "url_expires_at" opt, 6 type_ : "type" req, 7 starts_at :
+    "starts_at" opt, 8 expires_at : "expires_at" opt, 9 title : "title" opt } new(id :
+    String, unavailable : bool) fixed(type_ : "video_meeting") set(file_size : i64,
+    mimetype : String, url : String, url_expires_at : UnixMillis, starts_at : UnixMillis,
+    expires_at : UnixMillis, title : String)
 );
 /// A file attached to a message; `type` tells the variants apart.
 #[derive(Debug, Clone, PartialEq)]
@@ -4044,8 +4227,9 @@ pub struct MessageReactionsItem {
     pub is_sender: bool,
 }
 crate::engine::object!(
-    MessageReactionsItem { 0 value req, 1 sender_id req, 2 is_sender req } new(value :
-    String, sender_id : String, is_sender : bool)
+    MessageReactionsItem { 0 value : "value" req, 1 sender_id : "sender_id" req, 2
+    is_sender : "is_sender" req } new(value : String, sender_id : String, is_sender :
+    bool)
 );
 /// Example: `{"object":"Message","id":"msg_01HXYZ","provider_id":"3EB0C431C26A1916","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","chat_id":"chat_01HXYZ","chat_provider_id":"33612345678@s.whatsapp.net","sender_id"...`
 #[derive(Debug, Clone, PartialEq)]
@@ -4075,16 +4259,19 @@ pub struct Message {
     pub quoted: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 crate::engine::object!(
-    Message { 0 object req, 1 id req, 2 message_id opt, 3 provider_id req, 4 account_id
-    req, 5 chat_id req, 6 chat_provider_id req, 7 sender_id req, 8 sender_attendee_id
-    req, 9 timestamp req, 10 text nullable, 11 is_sender req, 12 attachments req, 13 seen
-    opt, 14 hidden opt, 15 deleted opt, 16 edited opt, 17 reactions opt, 18 quoted opt }
-    new(id : UniqueId, provider_id : String, account_id : UniqueId, chat_id : UniqueId,
-    chat_provider_id : String, sender_id : String, sender_attendee_id : String, timestamp
-    : UtcDateTime, is_sender : Flag01, attachments : Vec < MessageAttachment >)
-    fixed(object : "Message") set(message_id : String, text : String, seen : Flag01,
-    hidden : Flag01, deleted : Flag01, edited : Flag01, reactions : Vec <
-    MessageReactionsItem >, quoted : ::std::collections::BTreeMap < String,
+    Message { 0 object : "object" req, 1 id : "id" req, 2 message_id : "message_id" opt,
+    3 provider_id : "provider_id" req, 4 account_id : "account_id" req, 5 chat_id :
+    "chat_id" req, 6 chat_provider_id : "chat_provider_id" req, 7 sender_id : "sender_id"
+    req, 8 sender_attendee_id : "sender_attendee_id" req, 9 timestamp : "timestamp" req,
+    10 text : "text" nullable, 11 is_sender : "is_sender" req, 12 attachments :
+    "attachments" req, 13 seen : "seen" opt, 14 hidden : "hidden" opt, 15 deleted :
+    "deleted" opt, 16 edited : "edited" opt, 17 reactions : "reactions" opt, 18 quoted :
+    "quoted" opt } new(id : UniqueId, provider_id : String, account_id : UniqueId,
+    chat_id : UniqueId, chat_provider_id : String, sender_id : String, sender_attendee_id
+    : String, timestamp : UtcDateTime, is_sender : Flag01, attachments : Vec <
+    MessageAttachment >) fixed(object : "Message") set(message_id : String, text :
+    String, seen : Flag01, hidden : Flag01, deleted : Flag01, edited : Flag01, reactions
+    : Vec < MessageReactionsItem >, quoted : ::std::collections::BTreeMap < String,
     ::serde_json::Value >)
 );
 /// Example: `{"object":"MessageList","items":[{"object":"Message","id":"msg_01HXZA","provider_id":"urn:li:msg:1","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","chat_id":"chat_01HXYZ","chat_provider_id":"2-ZmQ3","s...`
@@ -4097,8 +4284,9 @@ pub struct MessageList {
     pub cursor: Option<ResponseCursor>,
 }
 crate::engine::object!(
-    MessageList { 0 object req, 1 items req, 2 cursor nullable } new(items : Vec <
-    Message >) fixed(object : "MessageList") set(cursor : ResponseCursor)
+    MessageList { 0 object : "object" req, 1 items : "items" req, 2 cursor : "cursor"
+    nullable } new(items : Vec < Message >) fixed(object : "MessageList") set(cursor :
+    ResponseCursor)
 );
 crate::engine::string_enum! {
     pub enum ChatActionRequestSetAValueAction(Unknown) { SetReadStatus =>
@@ -4128,8 +4316,9 @@ pub struct ChatActionRequestSetAValue {
     pub value: ChatActionRequestSetAValueValueType,
 }
 crate::engine::object!(
-    ChatActionRequestSetAValue { 0 action req, 1 value req } new(action :
-    ChatActionRequestSetAValueAction, value : ChatActionRequestSetAValueValueType)
+    ChatActionRequestSetAValue { 0 action : "action" req, 1 value : "value" req }
+    new(action : ChatActionRequestSetAValueAction, value :
+    ChatActionRequestSetAValueValueType)
 );
 /// Get the invite link
 #[derive(Debug, Clone, PartialEq)]
@@ -4139,7 +4328,8 @@ pub struct ChatActionRequestGetTheInviteLink {
     pub action: String,
 }
 crate::engine::object!(
-    ChatActionRequestGetTheInviteLink { 0 action req } fixed(action : "getInviteLink")
+    ChatActionRequestGetTheInviteLink { 0 action : "action" req } fixed(action :
+    "getInviteLink")
 );
 /// The action to run; `action` tells the two shapes apart.
 ///
@@ -4182,8 +4372,9 @@ pub struct ChatHistorySync {
     pub status: ChatHistorySyncStatus,
 }
 crate::engine::object!(
-    ChatHistorySync { 0 object req, 1 chat_id req, 2 status req } new(chat_id : UniqueId,
-    status : ChatHistorySyncStatus) fixed(object : "ChatHistorySync")
+    ChatHistorySync { 0 object : "object" req, 1 chat_id : "chat_id" req, 2 status :
+    "status" req } new(chat_id : UniqueId, status : ChatHistorySyncStatus) fixed(object :
+    "ChatHistorySync")
 );
 crate::engine::string_enum! {
     pub enum LinkedinAttendeeSpecificsNetworkDistance(Unknown) { Self_ => "SELF",
@@ -4198,7 +4389,7 @@ pub struct LinkedinAttendeeSpecificsContactInfoSocialHandlesItem {
 }
 crate::engine::object!(
     LinkedinAttendeeSpecificsContactInfoSocialHandlesItem { 0 type_ : "type" opt, 1 name
-    opt } set(type_ : String, name : String)
+    : "name" opt } set(type_ : String, name : String)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4211,9 +4402,10 @@ pub struct LinkedinAttendeeSpecificsContactInfo {
     >,
 }
 crate::engine::object!(
-    LinkedinAttendeeSpecificsContactInfo { 0 emails opt, 1 phone_numbers opt, 2 websites
-    opt, 3 social_handles opt } set(emails : Vec < String >, phone_numbers : Vec < String
-    >, websites : Vec < String >, social_handles : Vec <
+    LinkedinAttendeeSpecificsContactInfo { 0 emails : "emails" opt, 1 phone_numbers :
+    "phone_numbers" opt, 2 websites : "websites" opt, 3 social_handles : "social_handles"
+    opt } set(emails : Vec < String >, phone_numbers : Vec < String >, websites : Vec <
+    String >, social_handles : Vec <
     LinkedinAttendeeSpecificsContactInfoSocialHandlesItem >)
 );
 /// LinkedIn
@@ -4231,12 +4423,13 @@ pub struct LinkedinAttendeeSpecifics {
     pub contact_info: Option<LinkedinAttendeeSpecificsContactInfo>,
 }
 crate::engine::object!(
-    LinkedinAttendeeSpecifics { 0 provider req, 1 member_urn req, 2 occupation opt, 3
-    network_distance opt, 4 pending_invitation opt, 5 location opt, 6 headline opt, 7
-    contact_info opt } new(member_urn : String) fixed(provider : "LINKEDIN")
-    set(occupation : String, network_distance : LinkedinAttendeeSpecificsNetworkDistance,
-    pending_invitation : bool, location : String, headline : String, contact_info :
-    LinkedinAttendeeSpecificsContactInfo)
+    LinkedinAttendeeSpecifics { 0 provider : "provider" req, 1 member_urn : "member_urn"
+    req, 2 occupation : "occupation" opt, 3 network_distance : "network_distance" opt, 4
+    pending_invitation : "pending_invitation" opt, 5 location : "location" opt, 6
+    headline : "headline" opt, 7 contact_info : "contact_info" opt } new(member_urn :
+    String) fixed(provider : "LINKEDIN") set(occupation : String, network_distance :
+    LinkedinAttendeeSpecificsNetworkDistance, pending_invitation : bool, location :
+    String, headline : String, contact_info : LinkedinAttendeeSpecificsContactInfo)
 );
 /// The fixture requires none of these flags.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4248,9 +4441,11 @@ pub struct InstagramAttendeeSpecificsRelationshipStatus {
     pub has_sent_invitation: Option<bool>,
 }
 crate::engine::object!(
-    InstagramAttendeeSpecificsRelationshipStatus { 0 following opt, 1 followed_by opt, 2
-    has_received_invitation opt, 3 has_sent_invitation opt } set(following : bool,
-    followed_by : bool, has_received_invitation : bool, has_sent_invitation : bool)
+    InstagramAttendeeSpecificsRelationshipStatus { 0 following : "following" opt, 1
+    followed_by : "followed_by" opt, 2 has_received_invitation :
+    "has_received_invitation" opt, 3 has_sent_invitation : "has_sent_invitation" opt }
+    set(following : bool, followed_by : bool, has_received_invitation : bool,
+    has_sent_invitation : bool)
 );
 /// Instagram
 #[derive(Debug, Clone, PartialEq)]
@@ -4263,8 +4458,9 @@ pub struct InstagramAttendeeSpecifics {
     pub relationship_status: InstagramAttendeeSpecificsRelationshipStatus,
 }
 crate::engine::object!(
-    InstagramAttendeeSpecifics { 0 provider req, 1 public_identifier req, 2
-    relationship_status req } new(public_identifier : String, relationship_status :
+    InstagramAttendeeSpecifics { 0 provider : "provider" req, 1 public_identifier :
+    "public_identifier" req, 2 relationship_status : "relationship_status" req }
+    new(public_identifier : String, relationship_status :
     InstagramAttendeeSpecificsRelationshipStatus) fixed(provider : "INSTAGRAM")
 );
 #[derive(Debug, Clone, PartialEq)]
@@ -4305,11 +4501,13 @@ pub struct ChatAttendee {
     pub specifics: Option<AttendeeSpecifics>,
 }
 crate::engine::object!(
-    ChatAttendee { 0 object req, 1 id req, 2 account_id req, 3 provider_id req, 4 name
-    req, 5 is_self req, 6 hidden opt, 7 picture_url opt, 8 profile_url opt, 9 specifics
-    opt } new(id : UniqueId, account_id : UniqueId, provider_id : String, name : String,
-    is_self : Flag01) fixed(object : "ChatAttendee") set(hidden : Flag01, picture_url :
-    String, profile_url : String, specifics : AttendeeSpecifics)
+    ChatAttendee { 0 object : "object" req, 1 id : "id" req, 2 account_id : "account_id"
+    req, 3 provider_id : "provider_id" req, 4 name : "name" req, 5 is_self : "is_self"
+    req, 6 hidden : "hidden" opt, 7 picture_url : "picture_url" opt, 8 profile_url :
+    "profile_url" opt, 9 specifics : "specifics" opt } new(id : UniqueId, account_id :
+    UniqueId, provider_id : String, name : String, is_self : Flag01) fixed(object :
+    "ChatAttendee") set(hidden : Flag01, picture_url : String, profile_url : String,
+    specifics : AttendeeSpecifics)
 );
 /// Example: `{"object":"ChatAttendeeList","items":[{"object":"ChatAttendee","id":"att_01HXYZ","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","provider_id":"ACoAAB5678","name":"John Roe","is_self":0,"specifics":{"pr...`
 #[derive(Debug, Clone, PartialEq)]
@@ -4322,8 +4520,9 @@ pub struct ChatAttendeeList {
     pub cursor: Option<String>,
 }
 crate::engine::object!(
-    ChatAttendeeList { 0 object req, 1 items req, 2 cursor nullable } new(items : Vec <
-    ChatAttendee >) fixed(object : "ChatAttendeeList") set(cursor : String)
+    ChatAttendeeList { 0 object : "object" req, 1 items : "items" req, 2 cursor :
+    "cursor" nullable } new(items : Vec < ChatAttendee >) fixed(object :
+    "ChatAttendeeList") set(cursor : String)
 );
 /// Example: `{"reaction":"👍"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -4333,7 +4532,7 @@ pub struct AddMessageReactionRequest {
     pub reaction: String,
 }
 crate::engine::object!(
-    AddMessageReactionRequest { 0 reaction req } new(reaction : String)
+    AddMessageReactionRequest { 0 reaction : "reaction" req } new(reaction : String)
 );
 /// Example: `{"object":"MessageReactionAdded","success":true}`
 #[derive(Debug, Clone, PartialEq)]
@@ -4344,8 +4543,8 @@ pub struct MessageReactionAdded {
     pub success: bool,
 }
 crate::engine::object!(
-    MessageReactionAdded { 0 object req, 1 success req } new(success : bool) fixed(object
-    : "MessageReactionAdded")
+    MessageReactionAdded { 0 object : "object" req, 1 success : "success" req }
+    new(success : bool) fixed(object : "MessageReactionAdded")
 );
 /// Example: `{"chat_id":"chat_01HXYZ9P2D4K6M8N0Q1R3S5T7V"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -4354,7 +4553,9 @@ pub struct ForwardMessageRequest {
     /// The chat to forward to.
     pub chat_id: String,
 }
-crate::engine::object!(ForwardMessageRequest { 0 chat_id req } new(chat_id : String));
+crate::engine::object!(
+    ForwardMessageRequest { 0 chat_id : "chat_id" req } new(chat_id : String)
+);
 /// Example: `{"object":"MessageForwarded","message_id":null}`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4364,8 +4565,8 @@ pub struct MessageForwarded {
     pub message_id: Option<String>,
 }
 crate::engine::object!(
-    MessageForwarded { 0 object req, 1 message_id nullable } fixed(object :
-    "MessageForwarded") set(message_id : String)
+    MessageForwarded { 0 object : "object" req, 1 message_id : "message_id" nullable }
+    fixed(object : "MessageForwarded") set(message_id : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4375,8 +4576,8 @@ pub struct WebhookAccountRef {
     pub type_: WebhookAccountType,
 }
 crate::engine::object!(
-    WebhookAccountRef { 0 id req, 1 name opt, 2 type_ : "type" req } new(id : String,
-    type_ : WebhookAccountType) set(name : String)
+    WebhookAccountRef { 0 id : "id" req, 1 name : "name" opt, 2 type_ : "type" req }
+    new(id : String, type_ : WebhookAccountType) set(name : String)
 );
 crate::engine::string_enum! {
     #[doc = " A messaging event field a webhook can copy into its payload."] pub enum
@@ -4424,7 +4625,7 @@ pub struct WebhookDataField {
     pub key: WebhookDataFieldKey,
 }
 crate::engine::object!(
-    WebhookDataField { 0 name req, 1 key req } new(name : String, key :
+    WebhookDataField { 0 name : "name" req, 1 key : "key" req } new(name : String, key :
     WebhookDataFieldKey)
 );
 crate::engine::string_enum! {
@@ -4452,13 +4653,14 @@ pub struct AutoWebhook {
     pub events: Vec<WebhookEvent>,
 }
 crate::engine::object!(
-    AutoWebhook { 0 object req, 1 type_ : "type" req, 2 id req, 3 name opt, 4 source opt,
-    5 enabled req, 6 request_url req, 7 format req, 8 account_ids req, 9 headers req, 10
-    data req, 11 events req } new(id : UniqueId, enabled : bool, request_url : String,
-    format : WebhookFormat, account_ids : Vec < WebhookAccountRef >, headers : Vec <
-    WebhookHeader >, data : Vec < WebhookDataField >, events : Vec < WebhookEvent >)
-    fixed(object : "Webhook", type_ : "AUTO") set(name : String, source :
-    AutoWebhookSource)
+    AutoWebhook { 0 object : "object" req, 1 type_ : "type" req, 2 id : "id" req, 3 name
+    : "name" opt, 4 source : "source" opt, 5 enabled : "enabled" req, 6 request_url :
+    "request_url" req, 7 format : "format" req, 8 account_ids : "account_ids" req, 9
+    headers : "headers" req, 10 data : "data" req, 11 events : "events" req } new(id :
+    UniqueId, enabled : bool, request_url : String, format : WebhookFormat, account_ids :
+    Vec < WebhookAccountRef >, headers : Vec < WebhookHeader >, data : Vec <
+    WebhookDataField >, events : Vec < WebhookEvent >) fixed(object : "Webhook", type_ :
+    "AUTO") set(name : String, source : AutoWebhookSource)
 );
 /// Trigger
 ///
@@ -4478,10 +4680,10 @@ pub struct TriggerWebhook {
     pub trigger: Option<String>,
 }
 crate::engine::object!(
-    TriggerWebhook { 0 object req, 1 type_ : "type" req, 2 id opt, 3 name opt, 4 enabled
-    opt, 5 request_url opt, 6 trigger opt } fixed(object : "Webhook", type_ : "TRIGGER")
-    set(id : UniqueId, name : String, enabled : bool, request_url : String, trigger :
-    String)
+    TriggerWebhook { 0 object : "object" req, 1 type_ : "type" req, 2 id : "id" opt, 3
+    name : "name" opt, 4 enabled : "enabled" opt, 5 request_url : "request_url" opt, 6
+    trigger : "trigger" opt } fixed(object : "Webhook", type_ : "TRIGGER") set(id :
+    UniqueId, name : String, enabled : bool, request_url : String, trigger : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4519,8 +4721,9 @@ pub struct WebhookList {
     pub cursor: Option<ResponseCursor>,
 }
 crate::engine::object!(
-    WebhookList { 0 object req, 1 items req, 2 cursor nullable } new(items : Vec <
-    Webhook >) fixed(object : "WebhookList") set(cursor : ResponseCursor)
+    WebhookList { 0 object : "object" req, 1 items : "items" req, 2 cursor : "cursor"
+    nullable } new(items : Vec < Webhook >) fixed(object : "WebhookList") set(cursor :
+    ResponseCursor)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4536,10 +4739,11 @@ pub struct WebhookCommon {
     pub data: Option<Vec<WebhookDataField>>,
 }
 crate::engine::object!(
-    WebhookCommon { 0 request_url req, 1 name opt, 2 format opt, 3 enabled opt, 4
-    account_ids opt, 5 headers opt, 6 data opt } new(request_url : String) set(name :
-    String, format : WebhookFormat, enabled : bool, account_ids : Vec < String >, headers
-    : Vec < WebhookHeader >, data : Vec < WebhookDataField >)
+    WebhookCommon { 0 request_url : "request_url" req, 1 name : "name" opt, 2 format :
+    "format" opt, 3 enabled : "enabled" opt, 4 account_ids : "account_ids" opt, 5 headers
+    : "headers" opt, 6 data : "data" opt } new(request_url : String) set(name : String,
+    format : WebhookFormat, enabled : bool, account_ids : Vec < String >, headers : Vec <
+    WebhookHeader >, data : Vec < WebhookDataField >)
 );
 crate::engine::string_enum! {
     pub enum MessagingWebhookEventsItem(Unknown) { MessageReceived => "message_received",
@@ -4566,10 +4770,11 @@ pub struct MessagingWebhook {
     pub events: Option<Vec<MessagingWebhookEventsItem>>,
 }
 crate::engine::object!(
-    MessagingWebhook { 0 request_url req, 1 name opt, 2 format opt, 3 enabled opt, 4
-    account_ids opt, 5 headers opt, 6 data opt, 7 source req, 8 events opt }
-    new(request_url : String) fixed(source : "messaging") set(name : String, format :
-    WebhookFormat, enabled : bool, account_ids : Vec < String >, headers : Vec <
+    MessagingWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2 format :
+    "format" opt, 3 enabled : "enabled" opt, 4 account_ids : "account_ids" opt, 5 headers
+    : "headers" opt, 6 data : "data" opt, 7 source : "source" req, 8 events : "events"
+    opt } new(request_url : String) fixed(source : "messaging") set(name : String, format
+    : WebhookFormat, enabled : bool, account_ids : Vec < String >, headers : Vec <
     WebhookHeader >, data : Vec < WebhookDataField >, events : Vec <
     MessagingWebhookEventsItem >)
 );
@@ -4591,9 +4796,10 @@ pub struct UsersWebhook {
     pub events: Option<Vec<String>>,
 }
 crate::engine::object!(
-    UsersWebhook { 0 request_url req, 1 name opt, 2 format opt, 3 enabled opt, 4
-    account_ids opt, 5 headers opt, 6 data opt, 7 source req, 8 events opt }
-    new(request_url : String) fixed(source : "users") set(name : String, format :
+    UsersWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2 format :
+    "format" opt, 3 enabled : "enabled" opt, 4 account_ids : "account_ids" opt, 5 headers
+    : "headers" opt, 6 data : "data" opt, 7 source : "source" req, 8 events : "events"
+    opt } new(request_url : String) fixed(source : "users") set(name : String, format :
     WebhookFormat, enabled : bool, account_ids : Vec < String >, headers : Vec <
     WebhookHeader >, data : Vec < WebhookDataField >, events : Vec < String >)
 );
@@ -4623,11 +4829,12 @@ pub struct AccountStatusWebhook {
     pub events: Option<Vec<AccountStatusWebhookEventsItem>>,
 }
 crate::engine::object!(
-    AccountStatusWebhook { 0 request_url req, 1 name opt, 2 format opt, 3 enabled opt, 4
-    account_ids opt, 5 headers opt, 6 data opt, 7 source req, 8 events opt }
-    new(request_url : String) fixed(source : "account_status") set(name : String, format
-    : WebhookFormat, enabled : bool, account_ids : Vec < String >, headers : Vec <
-    WebhookHeader >, data : Vec < WebhookDataField >, events : Vec <
+    AccountStatusWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2
+    format : "format" opt, 3 enabled : "enabled" opt, 4 account_ids : "account_ids" opt,
+    5 headers : "headers" opt, 6 data : "data" opt, 7 source : "source" req, 8 events :
+    "events" opt } new(request_url : String) fixed(source : "account_status") set(name :
+    String, format : WebhookFormat, enabled : bool, account_ids : Vec < String >, headers
+    : Vec < WebhookHeader >, data : Vec < WebhookDataField >, events : Vec <
     AccountStatusWebhookEventsItem >)
 );
 crate::engine::string_enum! {
@@ -4652,9 +4859,10 @@ pub struct EmailWebhook {
     pub events: Option<Vec<EmailWebhookEventsItem>>,
 }
 crate::engine::object!(
-    EmailWebhook { 0 request_url req, 1 name opt, 2 format opt, 3 enabled opt, 4
-    account_ids opt, 5 headers opt, 6 data opt, 7 source req, 8 events opt }
-    new(request_url : String) fixed(source : "email") set(name : String, format :
+    EmailWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2 format :
+    "format" opt, 3 enabled : "enabled" opt, 4 account_ids : "account_ids" opt, 5 headers
+    : "headers" opt, 6 data : "data" opt, 7 source : "source" req, 8 events : "events"
+    opt } new(request_url : String) fixed(source : "email") set(name : String, format :
     WebhookFormat, enabled : bool, account_ids : Vec < String >, headers : Vec <
     WebhookHeader >, data : Vec < WebhookDataField >, events : Vec <
     EmailWebhookEventsItem >)
@@ -4681,11 +4889,12 @@ pub struct EmailTrackingWebhook {
     pub events: Option<Vec<EmailTrackingWebhookEventsItem>>,
 }
 crate::engine::object!(
-    EmailTrackingWebhook { 0 request_url req, 1 name opt, 2 format opt, 3 enabled opt, 4
-    account_ids opt, 5 headers opt, 6 data opt, 7 source req, 8 events opt }
-    new(request_url : String) fixed(source : "email_tracking") set(name : String, format
-    : WebhookFormat, enabled : bool, account_ids : Vec < String >, headers : Vec <
-    WebhookHeader >, data : Vec < WebhookDataField >, events : Vec <
+    EmailTrackingWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2
+    format : "format" opt, 3 enabled : "enabled" opt, 4 account_ids : "account_ids" opt,
+    5 headers : "headers" opt, 6 data : "data" opt, 7 source : "source" req, 8 events :
+    "events" opt } new(request_url : String) fixed(source : "email_tracking") set(name :
+    String, format : WebhookFormat, enabled : bool, account_ids : Vec < String >, headers
+    : Vec < WebhookHeader >, data : Vec < WebhookDataField >, events : Vec <
     EmailTrackingWebhookEventsItem >)
 );
 crate::engine::string_enum! {
@@ -4711,11 +4920,12 @@ pub struct CalendarEventWebhook {
     pub events: Option<Vec<CalendarEventWebhookEventsItem>>,
 }
 crate::engine::object!(
-    CalendarEventWebhook { 0 request_url req, 1 name opt, 2 format opt, 3 enabled opt, 4
-    account_ids opt, 5 headers opt, 6 data opt, 7 source req, 8 events opt }
-    new(request_url : String) fixed(source : "calendar_event") set(name : String, format
-    : WebhookFormat, enabled : bool, account_ids : Vec < String >, headers : Vec <
-    WebhookHeader >, data : Vec < WebhookDataField >, events : Vec <
+    CalendarEventWebhook { 0 request_url : "request_url" req, 1 name : "name" opt, 2
+    format : "format" opt, 3 enabled : "enabled" opt, 4 account_ids : "account_ids" opt,
+    5 headers : "headers" opt, 6 data : "data" opt, 7 source : "source" req, 8 events :
+    "events" opt } new(request_url : String) fixed(source : "calendar_event") set(name :
+    String, format : WebhookFormat, enabled : bool, account_ids : Vec < String >, headers
+    : Vec < WebhookHeader >, data : Vec < WebhookDataField >, events : Vec <
     CalendarEventWebhookEventsItem >)
 );
 /// Example: `{"source":"messaging","request_url":"https://example.com/postpress/messages","name":"Inbound messages","events":["message_received","message_read"],"headers":[{"key":"Postpress-Auth","value":"shared-s...`
@@ -4777,8 +4987,8 @@ pub struct WebhookCreated {
     pub webhook_id: Option<String>,
 }
 crate::engine::object!(
-    WebhookCreated { 0 object req, 1 webhook_id opt } fixed(object : "WebhookCreated")
-    set(webhook_id : String)
+    WebhookCreated { 0 object : "object" req, 1 webhook_id : "webhook_id" opt }
+    fixed(object : "WebhookCreated") set(webhook_id : String)
 );
 /// Any delivery of any source, for an endpoint that serves several: an account status change,
 /// or an event told apart by its `event` field. Each source's own shape is under the
@@ -4878,8 +5088,9 @@ pub struct WebhookAccountInfo {
     pub user_id: Option<String>,
 }
 crate::engine::object!(
-    WebhookAccountInfo { 0 type_ : "type" opt, 1 feature opt, 2 user_id opt } set(type_ :
-    String, feature : WebhookAccountInfoFeature, user_id : String)
+    WebhookAccountInfo { 0 type_ : "type" opt, 1 feature : "feature" opt, 2 user_id :
+    "user_id" opt } set(type_ : String, feature : WebhookAccountInfoFeature, user_id :
+    String)
 );
 /// A participant of a chat as deliveries describe it.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4891,9 +5102,10 @@ pub struct WebhookAttendee {
     pub attendee_profile_url: Option<String>,
 }
 crate::engine::object!(
-    WebhookAttendee { 0 attendee_id opt, 1 attendee_name opt, 2 attendee_provider_id opt,
-    3 attendee_profile_url opt } set(attendee_id : String, attendee_name : String,
-    attendee_provider_id : String, attendee_profile_url : String)
+    WebhookAttendee { 0 attendee_id : "attendee_id" opt, 1 attendee_name :
+    "attendee_name" opt, 2 attendee_provider_id : "attendee_provider_id" opt, 3
+    attendee_profile_url : "attendee_profile_url" opt } set(attendee_id : String,
+    attendee_name : String, attendee_provider_id : String, attendee_profile_url : String)
 );
 /// A new, read, reacted to, edited, deleted or delivered message. The guides show the fields
 /// of a new message; the other fields are the data keys a messaging webhook may select, typed
@@ -4940,23 +5152,29 @@ pub struct MessagingEvent {
     pub folder: Option<Vec<String>>,
 }
 crate::engine::object!(
-    MessagingEvent { 0 event req, 1 account_id opt, 2 account_type opt, 3 account_info
-    opt, 4 webhook_name opt, 5 chat_id opt, 6 timestamp opt, 7 message_id opt, 8 message
-    double, 9 sender opt, 10 attendees opt, 11 reaction opt, 12 reaction_sender opt, 13
-    read_by opt, 14 is_sender opt, 15 attachments opt, 16 subject double, 17
-    provider_chat_id opt, 18 provider_message_id opt, 19 is_event opt, 20 chat_pinned
-    opt, 21 quoted opt, 22 is_forwarded opt, 23 chat_content_type double, 24 message_type
-    opt, 25 is_group opt, 26 folder opt } new(event : MessagingWebhookEventsItem)
-    set(account_id : String, account_type : String, account_info : WebhookAccountInfo,
-    webhook_name : String, chat_id : String, timestamp : String, message_id : String,
-    sender : WebhookAttendee, attendees : Vec < WebhookAttendee >, reaction :
-    ::serde_json::Value, reaction_sender : ::serde_json::Value, read_by :
-    ::serde_json::Value, is_sender : ::serde_json::Value, attachments : Vec <
-    ::serde_json::Value >, provider_chat_id : String, provider_message_id : String,
-    is_event : ::serde_json::Value, chat_pinned : ::serde_json::Value, quoted :
-    ::serde_json::Value, is_forwarded : ::serde_json::Value, message_type : String,
-    is_group : ::serde_json::Value, folder : Vec < String >) set_nullable(message :
-    String, subject : String, chat_content_type : String)
+    MessagingEvent { 0 event : "event" req, 1 account_id : "account_id" opt, 2
+    account_type : "account_type" opt, 3 account_info : "account_info" opt, 4
+    webhook_name : "webhook_name" opt, 5 chat_id : "chat_id" opt, 6 timestamp :
+    "timestamp" opt, 7 message_id : "message_id" opt, 8 message : "message" double, 9
+    sender : "sender" opt, 10 attendees : "attendees" opt, 11 reaction : "reaction" opt,
+    12 reaction_sender : "reaction_sender" opt, 13 read_by : "read_by" opt, 14 is_sender
+    : "is_sender" opt, 15 attachments : "attachments" opt, 16 subject : "subject" double,
+    17 provider_chat_id : "provider_chat_id" opt, 18 provider_message_id :
+    "provider_message_id" opt, 19 is_event : "is_event" opt, 20 chat_pinned :
+    "chat_pinned" opt, 21 quoted : "quoted" opt, 22 is_forwarded : "is_forwarded" opt, 23
+    chat_content_type : "chat_content_type" double, 24 message_type : "message_type" opt,
+    25 is_group : "is_group" opt, 26 folder : "folder" opt } new(event :
+    MessagingWebhookEventsItem) set(account_id : String, account_type : String,
+    account_info : WebhookAccountInfo, webhook_name : String, chat_id : String, timestamp
+    : String, message_id : String, sender : WebhookAttendee, attendees : Vec <
+    WebhookAttendee >, reaction : ::serde_json::Value, reaction_sender :
+    ::serde_json::Value, read_by : ::serde_json::Value, is_sender : ::serde_json::Value,
+    attachments : Vec < ::serde_json::Value >, provider_chat_id : String,
+    provider_message_id : String, is_event : ::serde_json::Value, chat_pinned :
+    ::serde_json::Value, quoted : ::serde_json::Value, is_forwarded :
+    ::serde_json::Value, message_type : String, is_group : ::serde_json::Value, folder :
+    Vec < String >) set_nullable(message : String, subject : String, chat_content_type :
+    String)
 );
 /// An invitation was accepted and the person is now a relation.
 ///
@@ -4977,10 +5195,12 @@ pub struct NewRelationEvent {
     pub user_picture_url: Option<String>,
 }
 crate::engine::object!(
-    NewRelationEvent { 0 event req, 1 account_id opt, 2 account_type opt, 3 webhook_name
-    opt, 4 timestamp opt, 5 user_provider_id opt, 6 user_full_name opt, 7
-    user_public_identifier opt, 8 user_profile_url opt, 9 user_picture_url opt }
-    fixed(event : "new_relation") set(account_id : String, account_type : String,
+    NewRelationEvent { 0 event : "event" req, 1 account_id : "account_id" opt, 2
+    account_type : "account_type" opt, 3 webhook_name : "webhook_name" opt, 4 timestamp :
+    "timestamp" opt, 5 user_provider_id : "user_provider_id" opt, 6 user_full_name :
+    "user_full_name" opt, 7 user_public_identifier : "user_public_identifier" opt, 8
+    user_profile_url : "user_profile_url" opt, 9 user_picture_url : "user_picture_url"
+    opt } fixed(event : "new_relation") set(account_id : String, account_type : String,
     webhook_name : String, timestamp : String, user_provider_id : String, user_full_name
     : String, user_public_identifier : String, user_profile_url : String,
     user_picture_url : String)
@@ -5016,8 +5236,9 @@ pub struct AccountStatusChange {
     pub message: Option<AccountStatusChangeMessage>,
 }
 crate::engine::object!(
-    AccountStatusChange { 0 account_id opt, 1 account_type opt, 2 message opt }
-    set(account_id : String, account_type : String, message : AccountStatusChangeMessage)
+    AccountStatusChange { 0 account_id : "account_id" opt, 1 account_type :
+    "account_type" opt, 2 message : "message" opt } set(account_id : String, account_type
+    : String, message : AccountStatusChangeMessage)
 );
 /// A mail was sent, received or moved. The pages show only the mail object's own fields; the
 /// rest of the payload is kept as it comes.
@@ -5048,10 +5269,13 @@ pub struct MailEvent {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 crate::engine::object!(
-    MailEvent { 0 event req, 1 account_id opt, 2 webhook_name opt, 3 email_id opt, 4 date
-    opt, 5 subject double, 6 body double, 7 body_plain double, 8 has_attachments opt, 9
-    from_attendee opt, 10 to_attendees opt, 11 cc_attendees opt, 12 bcc_attendees opt, 13
-    reply_to_attendees opt, 14 attachments opt, 15 provider_id opt }
+    MailEvent { 0 event : "event" req, 1 account_id : "account_id" opt, 2 webhook_name :
+    "webhook_name" opt, 3 email_id : "email_id" opt, 4 date : "date" opt, 5 subject :
+    "subject" double, 6 body : "body" double, 7 body_plain : "body_plain" double, 8
+    has_attachments : "has_attachments" opt, 9 from_attendee : "from_attendee" opt, 10
+    to_attendees : "to_attendees" opt, 11 cc_attendees : "cc_attendees" opt, 12
+    bcc_attendees : "bcc_attendees" opt, 13 reply_to_attendees : "reply_to_attendees"
+    opt, 14 attachments : "attachments" opt, 15 provider_id : "provider_id" opt }
     additional(additional_properties) new(event : EmailWebhookEventsItem) set(account_id
     : String, webhook_name : String, email_id : String, date : String, has_attachments :
     bool, from_attendee : MailAttendee, to_attendees : Vec < MailAttendee >, cc_attendees
@@ -5070,8 +5294,9 @@ pub struct MailAttendee {
     pub identifier_type: Option<String>,
 }
 crate::engine::object!(
-    MailAttendee { 0 display_name opt, 1 identifier opt, 2 identifier_type opt }
-    set(display_name : String, identifier : String, identifier_type : String)
+    MailAttendee { 0 display_name : "display_name" opt, 1 identifier : "identifier" opt,
+    2 identifier_type : "identifier_type" opt } set(display_name : String, identifier :
+    String, identifier_type : String)
 );
 /// A tracked mail was opened or one of its links was clicked. The pages show no more fields than these.
 ///
@@ -5087,8 +5312,9 @@ pub struct MailTrackingEvent {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 crate::engine::object!(
-    MailTrackingEvent { 0 event req, 1 account_id opt, 2 webhook_name opt, 3 email_id opt
-    } additional(additional_properties) new(event : EmailTrackingWebhookEventsItem)
+    MailTrackingEvent { 0 event : "event" req, 1 account_id : "account_id" opt, 2
+    webhook_name : "webhook_name" opt, 3 email_id : "email_id" opt }
+    additional(additional_properties) new(event : EmailTrackingWebhookEventsItem)
     set(account_id : String, webhook_name : String, email_id : String)
 );
 /// A calendar event was created, changed or deleted. The pages show no more fields than these, and name only `calendar_event_created`; the other two events are assumed.
@@ -5106,8 +5332,9 @@ pub struct CalendarEventChange {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 crate::engine::object!(
-    CalendarEventChange { 0 event req, 1 account_id opt, 2 webhook_name opt, 3
-    calendar_id opt, 4 event_id opt } additional(additional_properties) new(event :
+    CalendarEventChange { 0 event : "event" req, 1 account_id : "account_id" opt, 2
+    webhook_name : "webhook_name" opt, 3 calendar_id : "calendar_id" opt, 4 event_id :
+    "event_id" opt } additional(additional_properties) new(event :
     CalendarEventWebhookEventsItem) set(account_id : String, webhook_name : String,
     calendar_id : String, event_id : String)
 );
@@ -5121,8 +5348,9 @@ pub struct CreateDraftRequest {
     pub text: Option<String>,
 }
 crate::engine::object!(
-    CreateDraftRequest { 0 account_id opt, 1 to opt, 2 subject opt, 3 text opt }
-    set(account_id : String, to : Vec < String >, subject : String, text : String)
+    CreateDraftRequest { 0 account_id : "account_id" opt, 1 to : "to" opt, 2 subject :
+    "subject" opt, 3 text : "text" opt } set(account_id : String, to : Vec < String >,
+    subject : String, text : String)
 );
 /// Example: `{"object":"DraftCreated","draft_id":"drf_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -5133,8 +5361,8 @@ pub struct DraftCreated {
     pub draft_id: String,
 }
 crate::engine::object!(
-    DraftCreated { 0 object req, 1 draft_id req } new(draft_id : String) fixed(object :
-    "DraftCreated")
+    DraftCreated { 0 object : "object" req, 1 draft_id : "draft_id" req } new(draft_id :
+    String) fixed(object : "DraftCreated")
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5151,11 +5379,13 @@ pub struct Calendar {
     pub timezone: Option<String>,
 }
 crate::engine::object!(
-    Calendar { 0 object req, 1 id req, 2 name req, 3 description opt, 4 is_read_only req,
-    5 is_owned_by_user req, 6 is_default req, 7 background_color opt, 8 timezone opt }
-    new(id : String, name : String, is_read_only : bool, is_owned_by_user : bool,
-    is_default : bool) fixed(object : "Calendar") set(description : String,
-    background_color : String, timezone : String)
+    Calendar { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
+    description : "description" opt, 4 is_read_only : "is_read_only" req, 5
+    is_owned_by_user : "is_owned_by_user" req, 6 is_default : "is_default" req, 7
+    background_color : "background_color" opt, 8 timezone : "timezone" opt } new(id :
+    String, name : String, is_read_only : bool, is_owned_by_user : bool, is_default :
+    bool) fixed(object : "Calendar") set(description : String, background_color : String,
+    timezone : String)
 );
 /// Calendar lists follow the `{data, next_cursor}` shape of the usage page. No source shows
 /// `object`, and the fixture has `next_cursor` optional, so only `data` is required.
@@ -5170,8 +5400,9 @@ pub struct CalendarList {
     pub next_cursor: Option<Option<ResponseCursor>>,
 }
 crate::engine::object!(
-    CalendarList { 0 object opt, 1 data req, 2 next_cursor double } new(data : Vec <
-    Calendar >) set(object : String) set_nullable(next_cursor : ResponseCursor)
+    CalendarList { 0 object : "object" opt, 1 data : "data" req, 2 next_cursor :
+    "next_cursor" double } new(data : Vec < Calendar >) set(object : String)
+    set_nullable(next_cursor : ResponseCursor)
 );
 /// Timed
 #[derive(Debug, Clone, PartialEq)]
@@ -5181,8 +5412,8 @@ pub struct EventTimeTimed {
     pub time_zone: String,
 }
 crate::engine::object!(
-    EventTimeTimed { 0 date_time req, 1 time_zone req } new(date_time : UtcDateTime,
-    time_zone : String)
+    EventTimeTimed { 0 date_time : "date_time" req, 1 time_zone : "time_zone" req }
+    new(date_time : UtcDateTime, time_zone : String)
 );
 /// All day
 #[derive(Debug, Clone, PartialEq)]
@@ -5190,7 +5421,9 @@ crate::engine::object!(
 pub struct EventTimeAllDay {
     pub date: crate::engine::Date,
 }
-crate::engine::object!(EventTimeAllDay { 0 date req } new(date : crate ::engine::Date));
+crate::engine::object!(
+    EventTimeAllDay { 0 date : "date" req } new(date : crate ::engine::Date)
+);
 /// A timed instant with its zone, or a whole day.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -5218,8 +5451,9 @@ pub struct EventAttendee {
     pub response_status: Option<EventAttendeeResponseStatus>,
 }
 crate::engine::object!(
-    EventAttendee { 0 email req, 1 display_name opt, 2 response_status opt } new(email :
-    String) set(display_name : String, response_status : EventAttendeeResponseStatus)
+    EventAttendee { 0 email : "email" req, 1 display_name : "display_name" opt, 2
+    response_status : "response_status" opt } new(email : String) set(display_name :
+    String, response_status : EventAttendeeResponseStatus)
 );
 /// Example: `{"object":"CalendarEvent","id":"evt_01HXYZ","calendar_id":"cal_01HXYZ","title":"Weekly sync","start":{"date_time":"2025-06-02T09:00:00.000Z","time_zone":"Europe/Paris"},"end":{"date_time":"2025-06-02T...`
 #[derive(Debug, Clone, PartialEq)]
@@ -5241,13 +5475,15 @@ pub struct CalendarEvent {
     pub updated_at: Option<UtcDateTime>,
 }
 crate::engine::object!(
-    CalendarEvent { 0 object req, 1 id req, 2 calendar_id req, 3 title req, 4 body opt, 5
-    location opt, 6 is_all_day opt, 7 is_cancelled opt, 8 start req, 9 end req, 10
-    attendees opt, 11 created_at opt, 12 updated_at opt } new(id : String, calendar_id :
-    String, title : String, start : EventTime, end : EventTime) fixed(object :
-    "CalendarEvent") set(body : String, location : String, is_all_day : bool,
-    is_cancelled : bool, attendees : Vec < EventAttendee >, created_at : UtcDateTime,
-    updated_at : UtcDateTime)
+    CalendarEvent { 0 object : "object" req, 1 id : "id" req, 2 calendar_id :
+    "calendar_id" req, 3 title : "title" req, 4 body : "body" opt, 5 location :
+    "location" opt, 6 is_all_day : "is_all_day" opt, 7 is_cancelled : "is_cancelled" opt,
+    8 start : "start" req, 9 end : "end" req, 10 attendees : "attendees" opt, 11
+    created_at : "created_at" opt, 12 updated_at : "updated_at" opt } new(id : String,
+    calendar_id : String, title : String, start : EventTime, end : EventTime)
+    fixed(object : "CalendarEvent") set(body : String, location : String, is_all_day :
+    bool, is_cancelled : bool, attendees : Vec < EventAttendee >, created_at :
+    UtcDateTime, updated_at : UtcDateTime)
 );
 /// Events in the `{data, next_cursor}` shape; only `data` is required (as for `CalendarList`).
 ///
@@ -5261,8 +5497,9 @@ pub struct CalendarEventList {
     pub next_cursor: Option<Option<ResponseCursor>>,
 }
 crate::engine::object!(
-    CalendarEventList { 0 object opt, 1 data req, 2 next_cursor double } new(data : Vec <
-    CalendarEvent >) set(object : String) set_nullable(next_cursor : ResponseCursor)
+    CalendarEventList { 0 object : "object" opt, 1 data : "data" req, 2 next_cursor :
+    "next_cursor" double } new(data : Vec < CalendarEvent >) set(object : String)
+    set_nullable(next_cursor : ResponseCursor)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5270,7 +5507,7 @@ pub struct CreateCalendarEventRequestAttendeesItem {
     pub email: String,
 }
 crate::engine::object!(
-    CreateCalendarEventRequestAttendeesItem { 0 email req } new(email : String)
+    CreateCalendarEventRequestAttendeesItem { 0 email : "email" req } new(email : String)
 );
 crate::engine::string_enum! {
     pub enum CreateCalendarEventRequestVisibility(Unknown) { Public => "public", Private
@@ -5292,10 +5529,11 @@ pub struct CreateCalendarEventRequest {
     pub recurrence: Option<Vec<String>>,
 }
 crate::engine::object!(
-    CreateCalendarEventRequest { 0 title req, 1 body opt, 2 location opt, 3 start req, 4
-    end req, 5 attendees opt, 6 visibility opt, 7 recurrence opt } new(title : String,
-    start : EventTime, end : EventTime) set(body : String, location : String, attendees :
-    Vec < CreateCalendarEventRequestAttendeesItem >, visibility :
+    CreateCalendarEventRequest { 0 title : "title" req, 1 body : "body" opt, 2 location :
+    "location" opt, 3 start : "start" req, 4 end : "end" req, 5 attendees : "attendees"
+    opt, 6 visibility : "visibility" opt, 7 recurrence : "recurrence" opt } new(title :
+    String, start : EventTime, end : EventTime) set(body : String, location : String,
+    attendees : Vec < CreateCalendarEventRequestAttendeesItem >, visibility :
     CreateCalendarEventRequestVisibility, recurrence : Vec < String >)
 );
 /// Example: `{"title":"Quarterly review (moved)","location":"Room 4"}`
@@ -5310,10 +5548,10 @@ pub struct UpdateCalendarEventRequest {
     pub attendees: Option<Vec<CreateCalendarEventRequestAttendeesItem>>,
 }
 crate::engine::object!(
-    UpdateCalendarEventRequest { 0 title opt, 1 body opt, 2 location opt, 3 start opt, 4
-    end opt, 5 attendees opt } set(title : String, body : String, location : String,
-    start : EventTime, end : EventTime, attendees : Vec <
-    CreateCalendarEventRequestAttendeesItem >)
+    UpdateCalendarEventRequest { 0 title : "title" opt, 1 body : "body" opt, 2 location :
+    "location" opt, 3 start : "start" opt, 4 end : "end" opt, 5 attendees : "attendees"
+    opt } set(title : String, body : String, location : String, start : EventTime, end :
+    EventTime, attendees : Vec < CreateCalendarEventRequestAttendeesItem >)
 );
 /// Example: `{"object":"CalendarEventCreated","event_id":"evt_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -5324,8 +5562,8 @@ pub struct CalendarEventCreated {
     pub event_id: String,
 }
 crate::engine::object!(
-    CalendarEventCreated { 0 object req, 1 event_id req } new(event_id : String)
-    fixed(object : "CalendarEventCreated")
+    CalendarEventCreated { 0 object : "object" req, 1 event_id : "event_id" req }
+    new(event_id : String) fixed(object : "CalendarEventCreated")
 );
 crate::engine::string_enum! {
     pub enum CalendarEventEditedObject(Unknown) { CalendarEventEdited =>
@@ -5343,8 +5581,8 @@ pub struct CalendarEventEdited {
     pub event_id: Option<String>,
 }
 crate::engine::object!(
-    CalendarEventEdited { 0 object req, 1 event_id opt } new(object :
-    CalendarEventEditedObject) set(event_id : String)
+    CalendarEventEdited { 0 object : "object" req, 1 event_id : "event_id" opt }
+    new(object : CalendarEventEditedObject) set(event_id : String)
 );
 /// Example: `{"object":"CalendarEventDeleted"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -5354,7 +5592,8 @@ pub struct CalendarEventDeleted {
     pub object: String,
 }
 crate::engine::object!(
-    CalendarEventDeleted { 0 object req } fixed(object : "CalendarEventDeleted")
+    CalendarEventDeleted { 0 object : "object" req } fixed(object :
+    "CalendarEventDeleted")
 );
 /// A `multipart/form-data` request body.
 #[derive(Debug, Clone)]
@@ -5444,8 +5683,8 @@ pub struct EditOwnProfileRequestLocation {
     pub postal_code: Option<String>,
 }
 crate::engine::object!(
-    EditOwnProfileRequestLocation { 0 id req, 1 postal_code opt } new(id : String)
-    set(postal_code : String)
+    EditOwnProfileRequestLocation { 0 id : "id" req, 1 postal_code : "postal_code" opt }
+    new(id : String) set(postal_code : String)
 );
 /// A `multipart/form-data` request body.
 #[derive(Debug, Clone)]
