@@ -258,9 +258,8 @@ fn example(model: &Model, op: &Operation, module: &str, krate: &str) -> String {
         op.method,
         args.join(", ")
     ));
-    lines.push("# let _ = response;".into());
-    lines.push("# Ok(())".into());
-    lines.push("# }".into());
+    // One hidden line closes the example: rustdoc shows none of it.
+    lines.push("# let _ = response; Ok(()) }".into());
     lines.push("```".into());
     format!("# Example\n{}", lines.join("\n"))
 }
@@ -535,21 +534,19 @@ fn build_fn(model: &Model, op: &Operation) -> TokenStream {
                 .map(fmt_f64)
                 .map(|m| quote!(::std::option::Option::Some(#m)))
                 .unwrap_or(quote!(::std::option::Option::None));
-            let cast = if p.ty == Ty::F64 {
-                quote!()
-            } else {
-                quote!(as f64)
-            };
-            if p.is_argument() {
-                steps.push(quote!(crate::engine::check_range(#wire, self.#id #cast, #min, #max)?;));
-            } else {
-                steps.push(quote!(if let ::std::option::Option::Some(value) = self.#id { crate::engine::check_range(#wire, value #cast, #min, #max)?; }));
-            }
+            // The engine takes the value as held (numbers, and `Option`s of them, are `Copy`):
+            // an unset optional one is not checked.
+            steps.push(quote!(crate::engine::check_range(#wire, self.#id, #min, #max)?;));
         }
-        // A required setter's value is checked here, before anything is sent.
+        // A required setter's value is checked here, before anything is sent; the error
+        // names the setter, which is the parameter's own name unless that is not an ident.
         let value = if p.required && !p.is_argument() {
             let setter = &p.ident;
-            quote!(crate::engine::require(#wire, #setter, &self.#id)?)
+            if *setter == p.wire {
+                quote!(crate::engine::required(#wire, &self.#id)?)
+            } else {
+                quote!(crate::engine::require(#wire, #setter, &self.#id)?)
+            }
         } else {
             quote!(&self.#id)
         };

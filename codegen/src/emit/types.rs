@@ -42,11 +42,7 @@ fn emit_type(model: &Model, def: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) => emit_struct(&name, s),
         TypeKind::Multipart(s) => emit_multipart(&name, s),
         TypeKind::Enum(e) => return emit_enum(&name, e, &doc, &dep),
-        TypeKind::Tagged(t) => {
-            let union = emit_tagged(&name, t);
-            let from = variant_conversions(model, def);
-            quote!(#union #from)
-        }
+        TypeKind::Tagged(t) => emit_tagged(&name, t, &convertible_variants(model, def)),
         TypeKind::Untagged(u) => {
             let union = emit_untagged(&name, u);
             let from = variant_conversions(model, def);
@@ -373,7 +369,13 @@ fn shared_accessors(name: &proc_macro2::Ident, t: &Tagged) -> TokenStream {
     }
 }
 
-fn emit_tagged(name: &proc_macro2::Ident, t: &Tagged) -> TokenStream {
+/// A tagged union: the enum, then `tagged_union!` with each variant's tag values and, for a
+/// [convertible](convertible_variants) variant, its payload type (the macro adds the `From`).
+fn emit_tagged(
+    name: &proc_macro2::Ident,
+    t: &Tagged,
+    convertible: &[(&String, &Ty)],
+) -> TokenStream {
     let accessors = shared_accessors(name, t);
     let fallback = format_ident!("{}", t.fallback);
     let tag = &t.tag;
@@ -399,10 +401,17 @@ fn emit_tagged(name: &proc_macro2::Ident, t: &Tagged) -> TokenStream {
             .iter()
             .filter(|x| used.insert(x.as_str()))
             .collect();
+        let from = convertible
+            .iter()
+            .find(|(ident, _)| **ident == v.ident)
+            .map(|(_, ty)| {
+                let ty = rust_type(ty, Scope::Types, false);
+                quote!((#ty))
+            });
         if values.is_empty() {
-            quote!(#id)
+            quote!(#id #from)
         } else {
-            quote!(#id = #(#values)|*)
+            quote!(#id #from = #(#values)|*)
         }
     });
     quote! {

@@ -41,7 +41,7 @@ pub use multipart::Part;
 pub use object::{decode_struct, encode_struct, json_object, object};
 pub use pagination::{builder_pages, items, pages};
 pub use query::{FormEncoding, ParamStyle};
-pub use request::{Request, check_range, require};
+pub use request::{RangeValue, Request, check_range, require, required};
 pub use response::Response;
 pub use retry::RetryPolicy;
 #[doc(hidden)]

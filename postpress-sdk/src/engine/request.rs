@@ -356,8 +356,61 @@ pub fn require<'a, T>(param: &str, setter: &str, value: &'a Option<T>) -> Result
     })
 }
 
-/// Refuses a numeric parameter outside the bounds the document declares.
-pub fn check_range(param: &str, value: f64, min: Option<f64>, max: Option<f64>) -> Result<()> {
+/// [`require`] for the common case of a setter named as the parameter itself (`account_id`
+/// set with `.account_id(..)`).
+pub fn required<'a, T>(param: &str, value: &'a Option<T>) -> Result<&'a T> {
+    require(param, param, value)
+}
+
+/// A number [`check_range`] can check: the integer and float types parameters are generated
+/// as, by value or by reference, and an optional one (`None` is not checked: the parameter
+/// is simply not sent).
+pub trait RangeValue {
+    /// The value as an `f64`, or `None` when there is nothing to check.
+    fn range_value(&self) -> Option<f64>;
+}
+
+impl RangeValue for f64 {
+    fn range_value(&self) -> Option<f64> {
+        Some(*self)
+    }
+}
+
+impl RangeValue for i64 {
+    fn range_value(&self) -> Option<f64> {
+        Some(*self as f64)
+    }
+}
+
+impl RangeValue for i32 {
+    fn range_value(&self) -> Option<f64> {
+        Some(f64::from(*self))
+    }
+}
+
+impl<T: RangeValue> RangeValue for Option<T> {
+    fn range_value(&self) -> Option<f64> {
+        self.as_ref().and_then(RangeValue::range_value)
+    }
+}
+
+impl<T: RangeValue + ?Sized> RangeValue for &T {
+    fn range_value(&self) -> Option<f64> {
+        (**self).range_value()
+    }
+}
+
+/// Refuses a numeric parameter outside the bounds the document declares; an unset optional
+/// parameter passes.
+pub fn check_range(
+    param: &str,
+    value: impl RangeValue,
+    min: Option<f64>,
+    max: Option<f64>,
+) -> Result<()> {
+    let Some(value) = value.range_value() else {
+        return Ok(());
+    };
     // NaN compares false with every bound, and would otherwise be sent as nothing at all.
     if value.is_nan() {
         return Err(invalid(param, "NaN is not a number the API accepts"));
@@ -390,6 +443,28 @@ mod tests {
             let mut req = Request::new(Method::GET, "/accounts/{id}");
             assert!(req.path_param("id", &bad).is_err());
         }
+    }
+
+    #[test]
+    fn ranges_are_checked_on_set_values_only() {
+        let unset: Option<i64> = None;
+        assert!(check_range("limit", unset, Some(1.0), Some(250.0)).is_ok());
+        let held = &Some(250i64);
+        assert!(check_range("limit", held, Some(1.0), Some(250.0)).is_ok());
+        let err = check_range("limit", Some(251i64), Some(1.0), Some(250.0)).unwrap_err();
+        assert!(err.to_string().contains("limit"), "{err}");
+        assert!(check_range("limit", 0i32, Some(1.0), None).is_err());
+        assert!(check_range("ratio", Some(f64::NAN), None, None).is_err());
+    }
+
+    #[test]
+    fn an_unset_required_setter_is_named() {
+        let unset: Option<String> = None;
+        let err = required("account_id", &unset).unwrap_err();
+        assert!(err.to_string().contains("`.account_id(..)`"), "{err}");
+        let err = require("X-Trace", "x_trace", &unset).unwrap_err();
+        assert!(err.to_string().contains("`.x_trace(..)`"), "{err}");
+        assert_eq!(required("account_id", &Some(3)).unwrap(), &3);
     }
 
     #[test]

@@ -23,17 +23,25 @@ pub fn decode_variant<T: DeserializeOwned, E: serde::de::Error>(
 /// variant as it is (it carries its own tag), and `Deserialize` buffers the object, reads the
 /// string under `$tag` and decodes the variant whose values list it, or keeps the object
 /// whole in the `$fallback` variant. A variant listed without values (all of them claimed by
-/// an earlier variant) is only written.
+/// an earlier variant) is only written. A payload type after a variant (`Mobile(MobileAccount)`)
+/// adds `From<MobileAccount>` for the union, so the payload goes wherever the union is taken.
 ///
-/// `tagged_union!(Account "type" Unknown { Mobile = "MOBILE", Mail = "MAIL" | "GOOGLE" });`
+/// `tagged_union!(Account "type" Unknown { Mobile(MobileAccount) = "MOBILE", Mail = "MAIL" | "GOOGLE" });`
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __tagged_union {
     (
         $name:ident $tag:literal $fallback:ident {
-            $($variant:ident $(= $($value:literal)|+)?),* $(,)?
+            $($variant:ident $(($from:ty))? $(= $($value:literal)|+)?),* $(,)?
         }
     ) => {
+        $($(
+            impl ::std::convert::From<$from> for $name {
+                fn from(value: $from) -> Self {
+                    Self::$variant(value)
+                }
+            }
+        )?)*
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(
                 &self,
@@ -98,8 +106,9 @@ mod tests {
         Kitten(Cat),
         Other(serde_json::Value),
     }
-    // `Kitten` has no values left (both are `Cat`'s): it is written, never read.
-    crate::engine::tagged_union!(Pet "kind" Other { Cat = "cat" | "kitten", Kitten });
+    // `Kitten` has no values left (both are `Cat`'s): it is written, never read. Only `Cat`
+    // takes its payload by `From` (two impls for one type would conflict).
+    crate::engine::tagged_union!(Pet "kind" Other { Cat(Cat) = "cat" | "kitten", Kitten });
 
     #[test]
     fn a_tagged_union_reads_by_tag_and_keeps_the_unknown() {
@@ -127,6 +136,7 @@ mod tests {
         let written = |p: &Pet| serde_json::to_value(p).unwrap();
         assert_eq!(written(&Pet::Kitten(cat("kitten")))["kind"], "kitten");
         assert_eq!(written(&Pet::Other(unknown.clone())), unknown);
+        assert_eq!(Pet::from(cat("cat")), Pet::Cat(cat("cat")));
     }
 
     #[test]

@@ -24,9 +24,7 @@ impl Accounts {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.accounts().list().send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn list(&self) -> ListBuilder {
         ListBuilder::new_(self.client.clone())
@@ -53,9 +51,7 @@ impl Accounts {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::ConnectAccountRequest = ::serde_json::from_str(r#"{"provider":"LINKEDIN","username":"jane.doe@example.com","password":"correct-horse-battery","country":"FR"}"#).expect("the documented example");
     /// let response = client.accounts().connect(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn connect(
         &self,
@@ -82,9 +78,7 @@ impl Accounts {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.accounts().get("id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn get(&self, id: impl Into<String>) -> GetBuilder {
         GetBuilder::new_(self.client.clone(), id.into())
@@ -110,9 +104,7 @@ impl Accounts {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::ConnectAccountRequest = ::serde_json::from_str(r#"{"provider":"LINKEDIN","username":"jane.doe@example.com","password":"correct-horse-battery","country":"FR"}"#).expect("the documented example");
     /// let response = client.accounts().reconnect("id", body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn reconnect(
         &self,
@@ -140,9 +132,7 @@ impl Accounts {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.accounts().delete("id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn delete(&self, id: impl Into<String>) -> DeleteBuilder {
         DeleteBuilder::new_(self.client.clone(), id.into())
@@ -169,9 +159,7 @@ impl Accounts {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::UpdateAccountRequest = ::serde_json::from_str(r#"{"label":"Sales team inbox"}"#).expect("the documented example");
     /// let response = client.accounts().update("id", body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn update(
         &self,
@@ -201,9 +189,7 @@ impl Accounts {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::SolveCheckpointRequest = ::serde_json::from_str(r#"{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","code":"481516","provider":"LINKEDIN"}"#).expect("the documented example");
     /// let response = client.accounts().solve_checkpoint(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn solve_checkpoint(
         &self,
@@ -231,9 +217,7 @@ impl Accounts {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::ResendCheckpointRequest = ::serde_json::from_str(r#"{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","provider":"INSTAGRAM"}"#).expect("the documented example");
     /// let response = client.accounts().resend_checkpoint(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn resend_checkpoint(
         &self,
@@ -267,9 +251,7 @@ impl Accounts {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.accounts().resync("account_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn resync(&self, account_id: impl Into<String>) -> ResyncBuilder {
         ResyncBuilder::new_(self.client.clone(), account_id.into())
@@ -284,9 +266,7 @@ impl ListBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::get("/accounts");
         req.query("cursor", &self.cursor)?;
-        if let Some(value) = self.limit {
-            crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
-        }
+        crate::engine::check_range("limit", self.limit, Some(1f64), Some(250f64))?;
         req.query("limit", &self.limit)?;
         Ok(req.with_options(self.options.clone()))
     }
@@ -455,9 +435,7 @@ impl ResyncBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::get("/accounts/{account_id}/sync");
         req.path_param("account_id", &self.account_id)?;
-        if let Some(value) = self.chunk_size {
-            crate::engine::check_range("chunk_size", value as f64, Some(1f64), None)?;
-        }
+        crate::engine::check_range("chunk_size", self.chunk_size, Some(1f64), None)?;
         req.query("chunk_size", &self.chunk_size)?;
         req.query("partial", &self.partial)?;
         req.query("linkedin_product", &self.linkedin_product)?;

@@ -28,9 +28,7 @@ impl Attendees {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.attendees().list_chats("attendee_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn list_chats(&self, attendee_id: impl Into<String>) -> ListChatsBuilder {
         ListChatsBuilder::new_(self.client.clone(), attendee_id.into())
@@ -53,9 +51,7 @@ impl ListChatsBuilder {
         req.query("cursor", &self.cursor)?;
         req.query("before", &self.before)?;
         req.query("after", &self.after)?;
-        if let Some(value) = self.limit {
-            crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
-        }
+        crate::engine::check_range("limit", self.limit, Some(1f64), Some(250f64))?;
         req.query("limit", &self.limit)?;
         req.query("account_id", &self.account_id)?;
         Ok(req.with_options(self.options.clone()))

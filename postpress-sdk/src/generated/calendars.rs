@@ -25,9 +25,7 @@ impl Calendars {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.calendars().list().account_id("account_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn list(&self) -> ListBuilder {
         ListBuilder::new_(self.client.clone())
@@ -57,9 +55,7 @@ impl Calendars {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.calendars().list_events().account_id("account_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn list_events(&self) -> ListEventsBuilder {
         ListEventsBuilder::new_(self.client.clone())
@@ -86,9 +82,7 @@ impl Calendars {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::CreateCalendarEventRequest = ::serde_json::from_str(r#"{"title":"Quarterly review","start":{"date_time":"2025-09-15T09:00:00.000Z","time_zone":"Europe/Paris"},"end":{"date_time":"2025-09-15T10:00:00.000Z","time_zone":"Europe/Paris"},"attendees":[{"email":"john.roe@example.com"}]}"#).expect("the documented example");
     /// let response = client.calendars().create_event("calendar_id", body).account_id("account_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn create_event(
         &self,
@@ -118,9 +112,7 @@ impl Calendars {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.calendars().get_event("calendar_id", "event_id").account_id("account_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn get_event(
         &self,
@@ -150,9 +142,7 @@ impl Calendars {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.calendars().delete_event("calendar_id", "event_id").account_id("account_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn delete_event(
         &self,
@@ -188,9 +178,7 @@ impl Calendars {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::UpdateCalendarEventRequest = ::serde_json::from_str(r#"{"title":"Quarterly review (moved)","location":"Room 4"}"#).expect("the documented example");
     /// let response = client.calendars().update_event("calendar_id", "event_id", body).account_id("account_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn update_event(
         &self,
@@ -218,11 +206,9 @@ impl ListBuilder {
         let mut req = crate::engine::Request::get("/calendars");
         req.query(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            crate::engine::required("account_id", &self.account_id)?,
         )?;
-        if let Some(value) = self.limit {
-            crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
-        }
+        crate::engine::check_range("limit", self.limit, Some(1f64), Some(250f64))?;
         req.query("limit", &self.limit)?;
         req.query("cursor", &self.cursor)?;
         Ok(req.with_options(self.options.clone()))
@@ -249,13 +235,11 @@ impl ListEventsBuilder {
         let mut req = crate::engine::Request::get("/events");
         req.query(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            crate::engine::required("account_id", &self.account_id)?,
         )?;
         req.query("before", &self.before)?;
         req.query("after", &self.after)?;
-        if let Some(value) = self.limit {
-            crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
-        }
+        crate::engine::check_range("limit", self.limit, Some(1f64), Some(250f64))?;
         req.query("limit", &self.limit)?;
         req.query("cursor", &self.cursor)?;
         Ok(req.with_options(self.options.clone()))
@@ -279,7 +263,7 @@ impl CreateEventBuilder {
         req.path_param("calendar_id", &self.calendar_id)?;
         req.query(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            crate::engine::required("account_id", &self.account_id)?,
         )?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();
@@ -301,7 +285,7 @@ impl GetEventBuilder {
         req.path_param("event_id", &self.event_id)?;
         req.query(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            crate::engine::required("account_id", &self.account_id)?,
         )?;
         Ok(req.with_options(self.options.clone()))
     }
@@ -321,7 +305,7 @@ impl DeleteEventBuilder {
         req.path_param("event_id", &self.event_id)?;
         req.query(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            crate::engine::required("account_id", &self.account_id)?,
         )?;
         Ok(req.with_options(self.options.clone()))
     }
@@ -342,7 +326,7 @@ impl UpdateEventBuilder {
         req.path_param("event_id", &self.event_id)?;
         req.query(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            crate::engine::required("account_id", &self.account_id)?,
         )?;
         req.json_body_as(&self.body, "application/json")?;
         req.idempotent();

@@ -29,9 +29,7 @@ impl Chats {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.chats().list().send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn list(&self) -> ListBuilder {
         ListBuilder::new_(self.client.clone())
@@ -64,9 +62,7 @@ impl Chats {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// # let body: postpress_sdk::types::StartChatRequest = todo!();
     /// let response = client.chats().start(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn start(
         &self,
@@ -94,9 +90,7 @@ impl Chats {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.chats().get("chat_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn get(&self, chat_id: impl Into<String>) -> GetBuilder {
         GetBuilder::new_(self.client.clone(), chat_id.into())
@@ -123,9 +117,7 @@ impl Chats {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::ChatActionRequest = ::serde_json::from_str(r#"{"action":"setReadStatus","value":true}"#).expect("the documented example");
     /// let response = client.chats().perform_action("chat_id", body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn perform_action(
         &self,
@@ -160,9 +152,7 @@ impl Chats {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.chats().list_messages("chat_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn list_messages(&self, chat_id: impl Into<String>) -> ListMessagesBuilder {
         ListMessagesBuilder::new_(self.client.clone(), chat_id.into())
@@ -188,9 +178,7 @@ impl Chats {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body = postpress_sdk::types::SendMessageRequest::new();
     /// let response = client.chats().send_message("chat_id", body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn send_message(
         &self,
@@ -218,9 +206,7 @@ impl Chats {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.chats().list_attendees("chat_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn list_attendees(&self, chat_id: impl Into<String>) -> ListAttendeesBuilder {
         ListAttendeesBuilder::new_(self.client.clone(), chat_id.into())
@@ -244,9 +230,7 @@ impl Chats {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.chats().sync("chat_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn sync(&self, chat_id: impl Into<String>) -> SyncBuilder {
         SyncBuilder::new_(self.client.clone(), chat_id.into())
@@ -272,9 +256,7 @@ impl ListBuilder {
         req.query("unread", &self.unread)?;
         req.query("before", &self.before)?;
         req.query("after", &self.after)?;
-        if let Some(value) = self.limit {
-            crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
-        }
+        crate::engine::check_range("limit", self.limit, Some(1f64), Some(250f64))?;
         req.query("limit", &self.limit)?;
         req.query("cursor", &self.cursor)?;
         Ok(req.with_options(self.options.clone()))
@@ -367,9 +349,7 @@ impl ListMessagesBuilder {
         req.query("cursor", &self.cursor)?;
         req.query("before", &self.before)?;
         req.query("after", &self.after)?;
-        if let Some(value) = self.limit {
-            crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
-        }
+        crate::engine::check_range("limit", self.limit, Some(1f64), Some(250f64))?;
         req.query("limit", &self.limit)?;
         req.query("sender_id", &self.sender_id)?;
         Ok(req.with_options(self.options.clone()))

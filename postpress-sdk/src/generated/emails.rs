@@ -22,9 +22,7 @@ impl Emails {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::CreateDraftRequest = ::serde_json::from_str(r#"{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","to":["john.roe@example.com"],"subject":"Meeting notes","text":"Notes from today's call are attached."}"#).expect("the documented example");
     /// let response = client.emails().create_draft(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn create_draft(
         &self,

@@ -24,9 +24,7 @@ impl Hosted {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::HostedAuthRequest = ::serde_json::from_str(r#"{"type":"create","providers":["LINKEDIN","WHATSAPP"],"expiresOn":"2025-12-31T23:59:59.999Z","api_url":"https://api.postpress.ai","name":"user-4821","notify_url":"https://example.com/postpress/accounts"}"#).expect("the documented example");
     /// let response = client.hosted().create_auth_link(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn create_auth_link(
         &self,

@@ -26,9 +26,7 @@ impl Linkedin {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::LinkedinSearchRequest = ::serde_json::from_str(r#"{"api":"classic","category":"people","keywords":"data engineer","network_distance":[2,3]}"#).expect("the documented example");
     /// let response = client.linkedin().search(body).account_id("account_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn search(
         &self,
@@ -57,9 +55,7 @@ impl Linkedin {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::ProfileActionRequest = ::serde_json::from_str(r#"{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","api":"recruiter","action":"addCandidateToPipeline","hiring_project_id":"412345678","stage":"CONTACTED"}"#).expect("the documented example");
     /// let response = client.linkedin().perform_user_action("user_id", body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn perform_user_action(
         &self,
@@ -87,9 +83,7 @@ impl Linkedin {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.linkedin().get_inmail_balance().account_id("account_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn get_inmail_balance(&self) -> GetInmailBalanceBuilder {
         GetInmailBalanceBuilder::new_(self.client.clone())
@@ -114,9 +108,7 @@ impl Linkedin {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::EndorseSkillRequest = ::serde_json::from_str(r#"{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","profile_id":"ACoAAB5678","skill_endorsement_id":4521}"#).expect("the documented example");
     /// let response = client.linkedin().endorse_skill(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn endorse_skill(
         &self,
@@ -144,9 +136,7 @@ impl Linkedin {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::CreateJobPostingRequest = ::serde_json::from_str(r#"{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","job_title":{"text":"Backend engineer"},"company":{"id":"1035"},"workplace":"HYBRID","location":"105015875","employment_status":"FULL_TIME","description":"<p>Build and run our messaging pipeline.</p>"}"#).expect("the documented example");
     /// let response = client.linkedin().create_job_posting(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn create_job_posting(
         &self,
@@ -175,9 +165,7 @@ impl Linkedin {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::EditJobPostingRequest = ::serde_json::from_str(r#"{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","description":"<p>Build, run and scale our messaging pipeline.</p>"}"#).expect("the documented example");
     /// let response = client.linkedin().edit_job_posting("job_id", body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn edit_job_posting(
         &self,
@@ -207,9 +195,7 @@ impl Linkedin {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::PublishJobPostingRequest = ::serde_json::from_str(r#"{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","mode":"FREE","service":"CLASSIC"}"#).expect("the documented example");
     /// let response = client.linkedin().publish_job_posting("draft_id", body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn publish_job_posting(
         &self,
@@ -239,9 +225,7 @@ impl Linkedin {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::SolveJobCheckpointRequest = ::serde_json::from_str(r#"{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","input":"735102"}"#).expect("the documented example");
     /// let response = client.linkedin().solve_job_checkpoint("draft_id", body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn solve_job_checkpoint(
         &self,
@@ -290,9 +274,7 @@ impl Linkedin {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.linkedin().list_job_applicants("id").account_id("account_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn list_job_applicants(
         &self,
@@ -320,9 +302,7 @@ impl Linkedin {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.linkedin().get_job_applicant("applicant_id").account_id("account_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn get_job_applicant(
         &self,
@@ -345,11 +325,9 @@ impl SearchBuilder {
         let mut req = crate::engine::Request::post("/linkedin/search");
         req.query(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            crate::engine::required("account_id", &self.account_id)?,
         )?;
-        if let Some(value) = self.limit {
-            crate::engine::check_range("limit", value as f64, Some(1f64), Some(100f64))?;
-        }
+        crate::engine::check_range("limit", self.limit, Some(1f64), Some(100f64))?;
         req.query("limit", &self.limit)?;
         req.query("cursor", &self.cursor)?;
         req.json_body_as(&self.body, "application/json")?;
@@ -383,7 +361,7 @@ impl GetInmailBalanceBuilder {
         let mut req = crate::engine::Request::get("/linkedin/inmail_balance");
         req.query(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            crate::engine::required("account_id", &self.account_id)?,
         )?;
         Ok(req.with_options(self.options.clone()))
     }
@@ -486,60 +464,56 @@ impl ListJobApplicantsBuilder {
         req.path_param("id", &self.id)?;
         req.query(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            crate::engine::required("account_id", &self.account_id)?,
         )?;
         req.query("service", &self.service)?;
-        if let Some(value) = self.limit {
-            crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
-        }
+        crate::engine::check_range("limit", self.limit, Some(1f64), Some(250f64))?;
         req.query("limit", &self.limit)?;
         req.query("cursor", &self.cursor)?;
         req.query("ratings", &self.ratings)?;
         req.query("keywords", &self.keywords)?;
         req.query("sort_by", &self.sort_by)?;
-        if let Some(value) = self.min_years_of_experience {
-            crate::engine::check_range(
-                "min_years_of_experience",
-                value,
-                Some(0f64),
-                None,
-            )?;
-        }
+        crate::engine::check_range(
+            "min_years_of_experience",
+            self.min_years_of_experience,
+            Some(0f64),
+            None,
+        )?;
         req.query("min_years_of_experience", &self.min_years_of_experience)?;
-        if let Some(value) = self.max_years_of_experience {
-            crate::engine::check_range(
-                "max_years_of_experience",
-                value,
-                Some(0f64),
-                None,
-            )?;
-        }
+        crate::engine::check_range(
+            "max_years_of_experience",
+            self.max_years_of_experience,
+            Some(0f64),
+            None,
+        )?;
         req.query("max_years_of_experience", &self.max_years_of_experience)?;
-        if let Some(value) = self.min_years_in_company {
-            crate::engine::check_range("min_years_in_company", value, Some(0f64), None)?;
-        }
+        crate::engine::check_range(
+            "min_years_in_company",
+            self.min_years_in_company,
+            Some(0f64),
+            None,
+        )?;
         req.query("min_years_in_company", &self.min_years_in_company)?;
-        if let Some(value) = self.max_years_in_company {
-            crate::engine::check_range("max_years_in_company", value, Some(0f64), None)?;
-        }
+        crate::engine::check_range(
+            "max_years_in_company",
+            self.max_years_in_company,
+            Some(0f64),
+            None,
+        )?;
         req.query("max_years_in_company", &self.max_years_in_company)?;
-        if let Some(value) = self.min_years_in_position {
-            crate::engine::check_range(
-                "min_years_in_position",
-                value,
-                Some(0f64),
-                None,
-            )?;
-        }
+        crate::engine::check_range(
+            "min_years_in_position",
+            self.min_years_in_position,
+            Some(0f64),
+            None,
+        )?;
         req.query("min_years_in_position", &self.min_years_in_position)?;
-        if let Some(value) = self.max_years_in_position {
-            crate::engine::check_range(
-                "max_years_in_position",
-                value,
-                Some(0f64),
-                None,
-            )?;
-        }
+        crate::engine::check_range(
+            "max_years_in_position",
+            self.max_years_in_position,
+            Some(0f64),
+            None,
+        )?;
         req.query("max_years_in_position", &self.max_years_in_position)?;
         req.query("include_degree", &self.include_degree)?;
         req.query("exclude_degree", &self.exclude_degree)?;
@@ -565,7 +539,7 @@ impl GetJobApplicantBuilder {
         req.path_param("applicant_id", &self.applicant_id)?;
         req.query(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            crate::engine::required("account_id", &self.account_id)?,
         )?;
         Ok(req.with_options(self.options.clone()))
     }

@@ -28,9 +28,7 @@ impl Messages {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.messages().list().send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn list(&self) -> ListBuilder {
         ListBuilder::new_(self.client.clone())
@@ -54,9 +52,7 @@ impl Messages {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.messages().get("message_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn get(&self, message_id: impl Into<String>) -> GetBuilder {
         GetBuilder::new_(self.client.clone(), message_id.into())
@@ -80,9 +76,7 @@ impl Messages {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.messages().delete("message_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn delete(&self, message_id: impl Into<String>) -> DeleteBuilder {
         DeleteBuilder::new_(self.client.clone(), message_id.into())
@@ -109,9 +103,7 @@ impl Messages {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::AddMessageReactionRequest = ::serde_json::from_str(r#"{"reaction":"👍"}"#).expect("the documented example");
     /// let response = client.messages().add_reaction("message_id", body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn add_reaction(
         &self,
@@ -141,9 +133,7 @@ impl Messages {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::ForwardMessageRequest = ::serde_json::from_str(r#"{"chat_id":"chat_01HXYZ9P2D4K6M8N0Q1R3S5T7V"}"#).expect("the documented example");
     /// let response = client.messages().forward("message_id", body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn forward(
         &self,
@@ -169,9 +159,7 @@ impl ListBuilder {
         req.query("cursor", &self.cursor)?;
         req.query("before", &self.before)?;
         req.query("after", &self.after)?;
-        if let Some(value) = self.limit {
-            crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
-        }
+        crate::engine::check_range("limit", self.limit, Some(1f64), Some(250f64))?;
         req.query("limit", &self.limit)?;
         req.query("sender_id", &self.sender_id)?;
         req.query("account_id", &self.account_id)?;

@@ -23,9 +23,7 @@ impl Posts {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body = postpress_sdk::types::CreatePostRequest::new("account_id", "text");
     /// let response = client.posts().create(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn create(
         &self,
@@ -54,9 +52,7 @@ impl Posts {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.posts().get("post_id").account_id("account_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn get(&self, post_id: impl Into<String>) -> GetBuilder {
         GetBuilder::new_(self.client.clone(), post_id.into())
@@ -81,9 +77,7 @@ impl Posts {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::AddPostReactionRequest = ::serde_json::from_str(r#"{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","post_id":"urn:li:activity:7100000000000000000","reaction_type":"celebrate"}"#).expect("the documented example");
     /// let response = client.posts().add_reaction(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn add_reaction(
         &self,
@@ -118,9 +112,7 @@ impl Posts {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.posts().list_reactions("post_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn list_reactions(&self, post_id: impl Into<String>) -> ListReactionsBuilder {
         ListReactionsBuilder::new_(self.client.clone(), post_id.into())
@@ -166,7 +158,7 @@ impl GetBuilder {
         req.path_param("post_id", &self.post_id)?;
         req.query(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            crate::engine::required("account_id", &self.account_id)?,
         )?;
         Ok(req.with_options(self.options.clone()))
     }
@@ -198,9 +190,7 @@ impl ListReactionsBuilder {
         req.path_param("post_id", &self.post_id)?;
         req.query("account_id", &self.account_id)?;
         req.query("cursor", &self.cursor)?;
-        if let Some(value) = self.limit {
-            crate::engine::check_range("limit", value as f64, Some(1f64), Some(100f64))?;
-        }
+        crate::engine::check_range("limit", self.limit, Some(1f64), Some(100f64))?;
         req.query("limit", &self.limit)?;
         req.query("comment_id", &self.comment_id)?;
         Ok(req.with_options(self.options.clone()))

@@ -555,9 +555,10 @@ pub enum Account {
     Unknown(::serde_json::Value),
 }
 crate::engine::tagged_union!(
-    Account "type" Unknown { Mobile = "MOBILE", Mail = "MAIL" | "GOOGLE" | "ICLOUD" |
-    "OUTLOOK", Messaging = "LINKEDIN" | "WHATSAPP" | "INSTAGRAM" | "MESSENGER" |
-    "TELEGRAM" | "TWITTER" | "SLACK", Calendar = "GOOGLE_CALENDAR" }
+    Account "type" Unknown { Mobile(MobileAccount) = "MOBILE", Mail(MailAccount) = "MAIL"
+    | "GOOGLE" | "ICLOUD" | "OUTLOOK", Messaging(MessagingAccount) = "LINKEDIN" |
+    "WHATSAPP" | "INSTAGRAM" | "MESSENGER" | "TELEGRAM" | "TWITTER" | "SLACK",
+    Calendar(CalendarAccount) = "GOOGLE_CALENDAR" }
 );
 crate::engine::shared_accessors!(
     Account[Mobile, Mail, Messaging, Calendar] Unknown { object : String = "object" req,
@@ -566,10 +567,6 @@ crate::engine::shared_accessors!(
     current_signature : UniqueId = "current_signature" opt, signatures : Vec <
     AccountSignature > = "signatures" opt, groups : Vec < UniqueId > = "groups" req,
     sources : Vec < AccountSource > = "sources" req }
-);
-crate::engine::union_from_variants!(
-    Account { Mobile(MobileAccount), Mail(MailAccount), Messaging(MessagingAccount),
-    Calendar(CalendarAccount) }
 );
 /// One page of accounts. The page is cut off before it shows whether `cursor` is always
 /// present, so it is optional here (the gap rule).
@@ -1100,7 +1097,8 @@ pub enum HostedAuthRequest {
     Unknown(::serde_json::Value),
 }
 crate::engine::tagged_union!(
-    HostedAuthRequest "type" Unknown { Create = "create", Reconnect = "reconnect" }
+    HostedAuthRequest "type" Unknown { Create(HostedAuthCreate) = "create",
+    Reconnect(HostedAuthReconnect) = "reconnect" }
 );
 crate::engine::shared_accessors!(
     HostedAuthRequest[Create, Reconnect] Unknown { expires_on : UtcDateTime = "expiresOn"
@@ -1108,9 +1106,6 @@ crate::engine::shared_accessors!(
     success_redirect_url : String = "success_redirect_url" opt, failure_redirect_url :
     String = "failure_redirect_url" opt, notify_url : String = "notify_url" opt,
     bypass_success_screen : bool = "bypass_success_screen" opt }
-);
-crate::engine::union_from_variants!(
-    HostedAuthRequest { Create(HostedAuthCreate), Reconnect(HostedAuthReconnect) }
 );
 /// The link to send the user to. The hosted-auth page is cut off before its response and the vendor fixture has no such operation, so only `url` is assumed (a link is what the operation exists to make) and every other field is allowed (the gap rule).
 ///
@@ -1388,10 +1383,8 @@ pub enum Post {
     Unknown(::serde_json::Value),
 }
 crate::engine::tagged_union!(
-    Post "provider" Unknown { LinkedIn = "LINKEDIN", Instagram = "INSTAGRAM" }
-);
-crate::engine::union_from_variants!(
-    Post { LinkedIn(LinkedinPost), Instagram(InstagramPost) }
+    Post "provider" Unknown { LinkedIn(LinkedinPost) = "LINKEDIN",
+    Instagram(InstagramPost) = "INSTAGRAM" }
 );
 /// Example: `{"object":"PostList","items":[{"object":"Post","provider":"INSTAGRAM","id":"3141592653589793238","provider_id":"3141592653589793238","text":"Morning light","date":"2025-05-20T07:12:00.000Z","reaction_...`
 #[derive(Debug, Clone, PartialEq)]
@@ -1769,17 +1762,14 @@ pub enum UserProfile {
     Unknown(::serde_json::Value),
 }
 crate::engine::tagged_union!(
-    UserProfile "provider" Unknown { LinkedIn = "LINKEDIN", WhatsApp = "WHATSAPP",
-    Instagram = "INSTAGRAM", Telegram = "TELEGRAM", X = "TWITTER" }
+    UserProfile "provider" Unknown { LinkedIn(LinkedinUserProfile) = "LINKEDIN",
+    WhatsApp(WhatsappUserProfile) = "WHATSAPP", Instagram(InstagramUserProfile) =
+    "INSTAGRAM", Telegram(TelegramUserProfile) = "TELEGRAM", X(TwitterUserProfile) =
+    "TWITTER" }
 );
 crate::engine::shared_accessors!(
     UserProfile[LinkedIn, WhatsApp, Instagram, Telegram, X] Unknown { object : String =
     "object" req }
-);
-crate::engine::union_from_variants!(
-    UserProfile { LinkedIn(LinkedinUserProfile), WhatsApp(WhatsappUserProfile),
-    Instagram(InstagramUserProfile), Telegram(TelegramUserProfile), X(TwitterUserProfile)
-    }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2127,17 +2117,14 @@ pub enum AccountOwnerProfile {
     Unknown(::serde_json::Value),
 }
 crate::engine::tagged_union!(
-    AccountOwnerProfile "provider" Unknown { LinkedIn = "LINKEDIN", Telegram =
-    "TELEGRAM", X = "TWITTER", Gmail = "GMAIL", Outlook = "OUTLOOK", Imap = "IMAP" }
+    AccountOwnerProfile "provider" Unknown { LinkedIn(LinkedinOwnerProfile) = "LINKEDIN",
+    Telegram(TelegramOwnerProfile) = "TELEGRAM", X(TwitterOwnerProfile) = "TWITTER",
+    Gmail(GmailOwnerProfile) = "GMAIL", Outlook(OutlookOwnerProfile) = "OUTLOOK",
+    Imap(ImapOwnerProfile) = "IMAP" }
 );
 crate::engine::shared_accessors!(
     AccountOwnerProfile[LinkedIn, Telegram, X, Gmail, Outlook, Imap] Unknown { object :
     String = "object" req }
-);
-crate::engine::union_from_variants!(
-    AccountOwnerProfile { LinkedIn(LinkedinOwnerProfile), Telegram(TelegramOwnerProfile),
-    X(TwitterOwnerProfile), Gmail(GmailOwnerProfile), Outlook(OutlookOwnerProfile),
-    Imap(ImapOwnerProfile) }
 );
 crate::engine::string_enum! {
     pub enum PictureSettingsFilter(Unknown) { Original => "ORIGINAL", Studio => "STUDIO",
@@ -2553,16 +2540,12 @@ pub enum HandleInvitationRequest {
     Unknown(::serde_json::Value),
 }
 crate::engine::tagged_union!(
-    HandleInvitationRequest "provider" Unknown { LinkedIn = "LINKEDIN", Instagram =
-    "INSTAGRAM" }
+    HandleInvitationRequest "provider" Unknown { LinkedIn(LinkedinInvitationAnswer) =
+    "LINKEDIN", Instagram(InstagramInvitationAnswer) = "INSTAGRAM" }
 );
 crate::engine::shared_accessors!(
     HandleInvitationRequest[LinkedIn, Instagram] Unknown { account_id : UniqueId =
     "account_id" req, action : LinkedinInvitationAnswerAction = "action" req }
-);
-crate::engine::union_from_variants!(
-    HandleInvitationRequest { LinkedIn(LinkedinInvitationAnswer),
-    Instagram(InstagramInvitationAnswer) }
 );
 crate::engine::string_enum! {
     pub enum UserInvitationHandledStatus(Unknown) { Accepted => "ACCEPTED", Declined =>
@@ -3039,17 +3022,14 @@ pub enum ProfileActionRequest {
     Unknown(::serde_json::Value),
 }
 crate::engine::tagged_union!(
-    ProfileActionRequest "action" Unknown { RecruiterPipeline = "addCandidateToPipeline"
-    | "addApplicantToPipeline" | "changeCandidatePipeline", RecruiterReject =
-    "rejectApplicant", SalesNavigatorSaveLead = "saveLead" }
+    ProfileActionRequest "action" Unknown { RecruiterPipeline(RecruiterPipelineAction) =
+    "addCandidateToPipeline" | "addApplicantToPipeline" | "changeCandidatePipeline",
+    RecruiterReject(RecruiterRejectAction) = "rejectApplicant",
+    SalesNavigatorSaveLead(SaveLeadAction) = "saveLead" }
 );
 crate::engine::shared_accessors!(
     ProfileActionRequest[RecruiterPipeline, RecruiterReject, SalesNavigatorSaveLead]
     Unknown { account_id : String = "account_id" req, api : String = "api" req }
-);
-crate::engine::union_from_variants!(
-    ProfileActionRequest { RecruiterPipeline(RecruiterPipelineAction),
-    RecruiterReject(RecruiterRejectAction), SalesNavigatorSaveLead(SaveLeadAction) }
 );
 /// Example: `{"object":"LinkedinPerformActionOnUser","success":true}`
 #[derive(Debug, Clone, PartialEq)]
@@ -3168,15 +3148,12 @@ pub enum ScreeningQuestion {
     Unknown(::serde_json::Value),
 }
 crate::engine::tagged_union!(
-    ScreeningQuestion "answer_type" Unknown { Numeric = "numeric", MultipleChoices =
-    "multiple_choices" }
+    ScreeningQuestion "answer_type" Unknown { Numeric(NumericQuestion) = "numeric",
+    MultipleChoices(ChoiceQuestion) = "multiple_choices" }
 );
 crate::engine::shared_accessors!(
     ScreeningQuestion[Numeric, MultipleChoices] Unknown { question : String = "question"
     req, position : i64 = "position" opt, must_match : bool = "must_match" opt }
-);
-crate::engine::union_from_variants!(
-    ScreeningQuestion { Numeric(NumericQuestion), MultipleChoices(ChoiceQuestion) }
 );
 /// Existing project
 #[derive(Debug, Clone, PartialEq)]
@@ -3254,12 +3231,8 @@ pub enum RecruiterApplyMethod {
     Unknown(::serde_json::Value),
 }
 crate::engine::tagged_union!(
-    RecruiterApplyMethod "type" Unknown { OnLinkedIn = "linkedin", ExternalSite =
-    "external" }
-);
-crate::engine::union_from_variants!(
-    RecruiterApplyMethod { OnLinkedIn(RecruiterApplyMethodOnLinkedIn),
-    ExternalSite(RecruiterApplyMethodExternalSite) }
+    RecruiterApplyMethod "type" Unknown { OnLinkedIn(RecruiterApplyMethodOnLinkedIn) =
+    "linkedin", ExternalSite(RecruiterApplyMethodExternalSite) = "external" }
 );
 crate::engine::string_enum! {
     pub enum RecruiterJobCreateOptionsSeniority(Unknown) { Internship => "INTERNSHIP",
@@ -3540,17 +3513,14 @@ pub enum PublishJobPostingRequest {
     Unknown(::serde_json::Value),
 }
 crate::engine::tagged_union!(
-    PublishJobPostingRequest "mode" Unknown { Free = "FREE", Promoted = "PROMOTED" |
-    "PROMOTED_PLUS" }
+    PublishJobPostingRequest "mode" Unknown { Free(FreeJobPublish) = "FREE",
+    Promoted(PromotedJobPublish) = "PROMOTED" | "PROMOTED_PLUS" }
 );
 crate::engine::shared_accessors!(
     PublishJobPostingRequest[Free, Promoted] Unknown { account_id : String = "account_id"
     req, service : JobService = "service" opt, hiring_photo_frame : bool =
     "hiring_photo_frame" opt, bypass_email_verification : bool =
     "bypass_email_verification" opt }
-);
-crate::engine::union_from_variants!(
-    PublishJobPostingRequest { Free(FreeJobPublish), Promoted(PromotedJobPublish) }
 );
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","input":"735102"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -3606,17 +3576,15 @@ pub enum JobPublishResult {
     Unknown(::serde_json::Value),
 }
 crate::engine::tagged_union!(
-    JobPublishResult "object" Unknown { LinkedinJobPostingPublished =
-    "LinkedinJobPostingPublished", LinkedinJobPostingPublishCheckpoint =
+    JobPublishResult "object" Unknown {
+    LinkedinJobPostingPublished(LinkedinJobPostingPublished) =
+    "LinkedinJobPostingPublished",
+    LinkedinJobPostingPublishCheckpoint(LinkedinJobPostingPublishCheckpoint) =
     "LinkedinJobPostingPublishCheckpoint" }
 );
 crate::engine::shared_accessors!(
     JobPublishResult[LinkedinJobPostingPublished, LinkedinJobPostingPublishCheckpoint]
     Unknown { job_id : String = "job_id" req }
-);
-crate::engine::union_from_variants!(
-    JobPublishResult { LinkedinJobPostingPublished(LinkedinJobPostingPublished),
-    LinkedinJobPostingPublishCheckpoint(LinkedinJobPostingPublishCheckpoint) }
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3850,14 +3818,11 @@ pub enum LinkedinChatOptions {
     Unknown(::serde_json::Value),
 }
 crate::engine::tagged_union!(
-    LinkedinChatOptions "api" Unknown { LinkedinClassicChatOptions = "classic",
-    LinkedinRecruiterChatOptions = "recruiter", LinkedinSalesNavigatorChatOptions =
+    LinkedinChatOptions "api" Unknown {
+    LinkedinClassicChatOptions(LinkedinClassicChatOptions) = "classic",
+    LinkedinRecruiterChatOptions(LinkedinRecruiterChatOptions) = "recruiter",
+    LinkedinSalesNavigatorChatOptions(LinkedinSalesNavigatorChatOptions) =
     "sales_navigator" }
-);
-crate::engine::union_from_variants!(
-    LinkedinChatOptions { LinkedinClassicChatOptions(LinkedinClassicChatOptions),
-    LinkedinRecruiterChatOptions(LinkedinRecruiterChatOptions),
-    LinkedinSalesNavigatorChatOptions(LinkedinSalesNavigatorChatOptions) }
 );
 crate::engine::string_enum! {
     pub enum LinkedinClassicChatOptionsTopic(Unknown) { ServiceRequest =>
@@ -4205,19 +4170,16 @@ pub enum MessageAttachment {
     Unknown(::serde_json::Value),
 }
 crate::engine::tagged_union!(
-    MessageAttachment "type" Unknown { Image = "img", Video = "video", Audio = "audio",
-    File = "file", LinkedInPost = "linkedin_post", VideoMeeting = "video_meeting" }
+    MessageAttachment "type" Unknown { Image(ImageAttachment) = "img",
+    Video(VideoAttachment) = "video", Audio(AudioAttachment) = "audio",
+    File(FileAttachment) = "file", LinkedInPost(LinkedinPostAttachment) =
+    "linkedin_post", VideoMeeting(VideoMeetingAttachment) = "video_meeting" }
 );
 crate::engine::shared_accessors!(
     MessageAttachment[Image, Video, Audio, File, LinkedInPost, VideoMeeting] Unknown { id
     : String = "id" req, file_size : i64 = "file_size" opt, unavailable : bool =
     "unavailable" req, mimetype : String = "mimetype" opt, url : String = "url" opt,
     url_expires_at : UnixMillis = "url_expires_at" opt }
-);
-crate::engine::union_from_variants!(
-    MessageAttachment { Image(ImageAttachment), Video(VideoAttachment),
-    Audio(AudioAttachment), File(FileAttachment), LinkedInPost(LinkedinPostAttachment),
-    VideoMeeting(VideoMeetingAttachment) }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4349,13 +4311,10 @@ pub enum ChatActionRequest {
     Unknown(::serde_json::Value),
 }
 crate::engine::tagged_union!(
-    ChatActionRequest "action" Unknown { SetAValue = "setReadStatus" | "setMuteStatus" |
-    "setArchiveStatus" | "setPinnedStatus" | "addParticipant" | "removeParticipant" |
-    "setLabel", GetTheInviteLink = "getInviteLink" }
-);
-crate::engine::union_from_variants!(
-    ChatActionRequest { SetAValue(ChatActionRequestSetAValue),
-    GetTheInviteLink(ChatActionRequestGetTheInviteLink) }
+    ChatActionRequest "action" Unknown { SetAValue(ChatActionRequestSetAValue) =
+    "setReadStatus" | "setMuteStatus" | "setArchiveStatus" | "setPinnedStatus" |
+    "addParticipant" | "removeParticipant" | "setLabel",
+    GetTheInviteLink(ChatActionRequestGetTheInviteLink) = "getInviteLink" }
 );
 crate::engine::string_enum! {
     pub enum ChatHistorySyncStatus(Unknown) { SyncStarted => "SYNC_STARTED", ChatDeleted
@@ -4478,12 +4437,8 @@ pub enum AttendeeSpecifics {
     Unknown(::serde_json::Value),
 }
 crate::engine::tagged_union!(
-    AttendeeSpecifics "provider" Unknown { LinkedIn = "LINKEDIN", Instagram = "INSTAGRAM"
-    }
-);
-crate::engine::union_from_variants!(
-    AttendeeSpecifics { LinkedIn(LinkedinAttendeeSpecifics),
-    Instagram(InstagramAttendeeSpecifics) }
+    AttendeeSpecifics "provider" Unknown { LinkedIn(LinkedinAttendeeSpecifics) =
+    "LINKEDIN", Instagram(InstagramAttendeeSpecifics) = "INSTAGRAM" }
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4702,14 +4657,12 @@ pub enum Webhook {
     Unknown(::serde_json::Value),
 }
 crate::engine::tagged_union!(
-    Webhook "type" Unknown { Automatic = "AUTO", Trigger = "TRIGGER" }
+    Webhook "type" Unknown { Automatic(AutoWebhook) = "AUTO", Trigger(TriggerWebhook) =
+    "TRIGGER" }
 );
 crate::engine::shared_accessors!(
     Webhook[Automatic, Trigger] Unknown { object : String = "object" req, name : String =
     "name" opt }
-);
-crate::engine::union_from_variants!(
-    Webhook { Automatic(AutoWebhook), Trigger(TriggerWebhook) }
 );
 /// Example: `{"object":"WebhookList","items":[{"object":"Webhook","type":"AUTO","id":"wh_01HXYZ","name":"Inbox","source":"messaging","enabled":true,"request_url":"https://hooks.example.com/postpress","format":"jso...`
 #[derive(Debug, Clone, PartialEq)]
@@ -4960,9 +4913,10 @@ pub enum CreateWebhookRequest {
     Unknown(::serde_json::Value),
 }
 crate::engine::tagged_union!(
-    CreateWebhookRequest "source" Unknown { Messaging = "messaging", Users = "users",
-    AccountStatus = "account_status", Email = "email", EmailTracking = "email_tracking",
-    CalendarEvent = "calendar_event" }
+    CreateWebhookRequest "source" Unknown { Messaging(MessagingWebhook) = "messaging",
+    Users(UsersWebhook) = "users", AccountStatus(AccountStatusWebhook) =
+    "account_status", Email(EmailWebhook) = "email", EmailTracking(EmailTrackingWebhook)
+    = "email_tracking", CalendarEvent(CalendarEventWebhook) = "calendar_event" }
 );
 crate::engine::shared_accessors!(
     CreateWebhookRequest[Messaging, Users, AccountStatus, Email, EmailTracking,
@@ -4970,11 +4924,6 @@ crate::engine::shared_accessors!(
     "name" opt, format : WebhookFormat = "format" opt, enabled : bool = "enabled" opt,
     account_ids : Vec < String > = "account_ids" opt, headers : Vec < WebhookHeader > =
     "headers" opt, data : Vec < WebhookDataField > = "data" opt }
-);
-crate::engine::union_from_variants!(
-    CreateWebhookRequest { Messaging(MessagingWebhook), Users(UsersWebhook),
-    AccountStatus(AccountStatusWebhook), Email(EmailWebhook),
-    EmailTracking(EmailTrackingWebhook), CalendarEvent(CalendarEventWebhook) }
 );
 /// The page's response for this call is cut off after the `object` field, so only `object` is required and `webhook_id` is optional (the gap rule).
 ///
@@ -5054,22 +5003,18 @@ pub enum WebhookNamedEvent {
     Unknown(::serde_json::Value),
 }
 crate::engine::tagged_union!(
-    WebhookNamedEvent "event" Unknown { MessagingEvent = "message_received" |
-    "message_read" | "message_reaction" | "message_edited" | "message_deleted" |
-    "message_delivered", NewRelationEvent = "new_relation", MailEvent = "mail_sent" |
-    "mail_received" | "mail_moved", MailTrackingEvent = "mail_opened" |
-    "mail_link_clicked", CalendarEventChange = "calendar_event_created" |
+    WebhookNamedEvent "event" Unknown { MessagingEvent(MessagingEvent) =
+    "message_received" | "message_read" | "message_reaction" | "message_edited" |
+    "message_deleted" | "message_delivered", NewRelationEvent(NewRelationEvent) =
+    "new_relation", MailEvent(MailEvent) = "mail_sent" | "mail_received" | "mail_moved",
+    MailTrackingEvent(MailTrackingEvent) = "mail_opened" | "mail_link_clicked",
+    CalendarEventChange(CalendarEventChange) = "calendar_event_created" |
     "calendar_event_updated" | "calendar_event_deleted" }
 );
 crate::engine::shared_accessors!(
     WebhookNamedEvent[MessagingEvent, NewRelationEvent, MailEvent, MailTrackingEvent,
     CalendarEventChange] Unknown { account_id : String = "account_id" opt, webhook_name :
     String = "webhook_name" opt }
-);
-crate::engine::union_from_variants!(
-    WebhookNamedEvent { MessagingEvent(MessagingEvent),
-    NewRelationEvent(NewRelationEvent), MailEvent(MailEvent),
-    MailTrackingEvent(MailTrackingEvent), CalendarEventChange(CalendarEventChange) }
 );
 crate::engine::string_enum! {
     #[doc = " The LinkedIn product the event came through, when relevant."] pub enum

@@ -25,9 +25,7 @@ impl Users {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.users().get_profile("identifier").account_id("account_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn get_profile(&self, identifier: impl Into<String>) -> GetProfileBuilder {
         GetProfileBuilder::new_(self.client.clone(), identifier.into())
@@ -51,9 +49,7 @@ impl Users {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.users().get_own_profile().account_id("account_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn get_own_profile(&self) -> GetOwnProfileBuilder {
         GetOwnProfileBuilder::new_(self.client.clone())
@@ -85,9 +81,7 @@ impl Users {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body = postpress_sdk::types::EditOwnProfileRequest::new("account_id");
     /// let response = client.users().edit_own_profile(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn edit_own_profile(
         &self,
@@ -120,9 +114,7 @@ impl Users {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.users().list_posts("identifier").account_id("account_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn list_posts(&self, identifier: impl Into<String>) -> ListPostsBuilder {
         ListPostsBuilder::new_(self.client.clone(), identifier.into())
@@ -151,9 +143,7 @@ impl Users {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.users().list_reactions("identifier").account_id("account_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn list_reactions(&self, identifier: impl Into<String>) -> ListReactionsBuilder {
         ListReactionsBuilder::new_(self.client.clone(), identifier.into())
@@ -182,9 +172,7 @@ impl Users {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.users().list_relations().account_id("account_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn list_relations(&self) -> ListRelationsBuilder {
         ListRelationsBuilder::new_(self.client.clone())
@@ -215,9 +203,7 @@ impl Users {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.users().list_followers().account_id("account_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn list_followers(&self) -> ListFollowersBuilder {
         ListFollowersBuilder::new_(self.client.clone())
@@ -246,9 +232,7 @@ impl Users {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.users().list_following().account_id("account_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn list_following(&self) -> ListFollowingBuilder {
         ListFollowingBuilder::new_(self.client.clone())
@@ -273,9 +257,7 @@ impl Users {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::SendInvitationRequest = ::serde_json::from_str(r#"{"provider_id":"ACoAAB5678","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","message":"Hello John, we met at the Lyon meetup last week."}"#).expect("the documented example");
     /// let response = client.users().send_invitation(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn send_invitation(
         &self,
@@ -306,9 +288,7 @@ impl Users {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.users().list_sent_invitations().account_id("account_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn list_sent_invitations(&self) -> ListSentInvitationsBuilder {
         ListSentInvitationsBuilder::new_(self.client.clone())
@@ -333,9 +313,7 @@ impl Users {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.users().cancel_invitation("invitation_id").account_id("account_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn cancel_invitation(
         &self,
@@ -366,9 +344,7 @@ impl Users {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.users().list_received_invitations().account_id("account_id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn list_received_invitations(&self) -> ListReceivedInvitationsBuilder {
         ListReceivedInvitationsBuilder::new_(self.client.clone())
@@ -394,9 +370,7 @@ impl Users {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::HandleInvitationRequest = ::serde_json::from_str(r#"{"provider":"LINKEDIN","shared_secret":"s3cr3t-token","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","action":"accept"}"#).expect("the documented example");
     /// let response = client.users().handle_invitation("invitation_id", body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn handle_invitation(
         &self,
@@ -431,7 +405,7 @@ impl GetProfileBuilder {
         req.query("notify", &self.notify)?;
         req.query(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            crate::engine::required("account_id", &self.account_id)?,
         )?;
         Ok(req.with_options(self.options.clone()))
     }
@@ -446,7 +420,7 @@ impl GetOwnProfileBuilder {
         let mut req = crate::engine::Request::get("/users/me");
         req.query(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            crate::engine::required("account_id", &self.account_id)?,
         )?;
         Ok(req.with_options(self.options.clone()))
     }
@@ -520,14 +494,12 @@ impl ListPostsBuilder {
         let mut req = crate::engine::Request::get("/users/{identifier}/posts");
         req.path_param("identifier", &self.identifier)?;
         req.query("cursor", &self.cursor)?;
-        if let Some(value) = self.limit {
-            crate::engine::check_range("limit", value as f64, Some(1f64), Some(100f64))?;
-        }
+        crate::engine::check_range("limit", self.limit, Some(1f64), Some(100f64))?;
         req.query("limit", &self.limit)?;
         req.query("is_company", &self.is_company)?;
         req.query(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            crate::engine::required("account_id", &self.account_id)?,
         )?;
         Ok(req.with_options(self.options.clone()))
     }
@@ -549,13 +521,11 @@ impl ListReactionsBuilder {
         let mut req = crate::engine::Request::get("/users/{identifier}/reactions");
         req.path_param("identifier", &self.identifier)?;
         req.query("cursor", &self.cursor)?;
-        if let Some(value) = self.limit {
-            crate::engine::check_range("limit", value as f64, Some(1f64), Some(100f64))?;
-        }
+        crate::engine::check_range("limit", self.limit, Some(1f64), Some(100f64))?;
         req.query("limit", &self.limit)?;
         req.query(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            crate::engine::required("account_id", &self.account_id)?,
         )?;
         Ok(req.with_options(self.options.clone()))
     }
@@ -577,18 +547,11 @@ impl ListRelationsBuilder {
         let mut req = crate::engine::Request::get("/users/relations");
         req.query("cursor", &self.cursor)?;
         req.query("filter", &self.filter)?;
-        if let Some(value) = self.limit {
-            crate::engine::check_range(
-                "limit",
-                value as f64,
-                Some(1f64),
-                Some(1000f64),
-            )?;
-        }
+        crate::engine::check_range("limit", self.limit, Some(1f64), Some(1000f64))?;
         req.query("limit", &self.limit)?;
         req.query(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            crate::engine::required("account_id", &self.account_id)?,
         )?;
         Ok(req.with_options(self.options.clone()))
     }
@@ -612,13 +575,11 @@ impl ListFollowersBuilder {
         let mut req = crate::engine::Request::get("/users/followers");
         req.query("user_id", &self.user_id)?;
         req.query("cursor", &self.cursor)?;
-        if let Some(value) = self.limit {
-            crate::engine::check_range("limit", value as f64, Some(1f64), Some(200f64))?;
-        }
+        crate::engine::check_range("limit", self.limit, Some(1f64), Some(200f64))?;
         req.query("limit", &self.limit)?;
         req.query(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            crate::engine::required("account_id", &self.account_id)?,
         )?;
         Ok(req.with_options(self.options.clone()))
     }
@@ -640,18 +601,11 @@ impl ListFollowingBuilder {
         let mut req = crate::engine::Request::get("/users/following");
         req.query("user_id", &self.user_id)?;
         req.query("cursor", &self.cursor)?;
-        if let Some(value) = self.limit {
-            crate::engine::check_range(
-                "limit",
-                value as f64,
-                Some(1f64),
-                Some(1000f64),
-            )?;
-        }
+        crate::engine::check_range("limit", self.limit, Some(1f64), Some(1000f64))?;
         req.query("limit", &self.limit)?;
         req.query(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            crate::engine::required("account_id", &self.account_id)?,
         )?;
         Ok(req.with_options(self.options.clone()))
     }
@@ -685,13 +639,11 @@ impl ListSentInvitationsBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::get("/users/invite/sent");
         req.query("cursor", &self.cursor)?;
-        if let Some(value) = self.limit {
-            crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
-        }
+        crate::engine::check_range("limit", self.limit, Some(1f64), Some(250f64))?;
         req.query("limit", &self.limit)?;
         req.query(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            crate::engine::required("account_id", &self.account_id)?,
         )?;
         Ok(req.with_options(self.options.clone()))
     }
@@ -714,7 +666,7 @@ impl CancelInvitationBuilder {
         req.path_param("invitation_id", &self.invitation_id)?;
         req.query(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            crate::engine::required("account_id", &self.account_id)?,
         )?;
         Ok(req.with_options(self.options.clone()))
     }
@@ -731,13 +683,11 @@ impl ListReceivedInvitationsBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::get("/users/invite/received");
         req.query("cursor", &self.cursor)?;
-        if let Some(value) = self.limit {
-            crate::engine::check_range("limit", value as f64, Some(1f64), Some(100f64))?;
-        }
+        crate::engine::check_range("limit", self.limit, Some(1f64), Some(100f64))?;
         req.query("limit", &self.limit)?;
         req.query(
             "account_id",
-            crate::engine::require("account_id", "account_id", &self.account_id)?,
+            crate::engine::required("account_id", &self.account_id)?,
         )?;
         Ok(req.with_options(self.options.clone()))
     }

@@ -24,9 +24,7 @@ impl Webhooks {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.webhooks().list().send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn list(&self) -> ListBuilder {
         ListBuilder::new_(self.client.clone())
@@ -60,9 +58,7 @@ impl Webhooks {
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let body: postpress_sdk::types::CreateWebhookRequest = ::serde_json::from_str(r#"{"source":"messaging","request_url":"https://example.com/postpress/messages","name":"Inbound messages","events":["message_received","message_read"],"headers":[{"key":"Postpress-Auth","value":"shared-secret"}]}"#).expect("the documented example");
     /// let response = client.webhooks().create(body).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn create(
         &self,
@@ -89,9 +85,7 @@ impl Webhooks {
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
     /// let response = client.webhooks().delete("id").send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
+    /// # let _ = response; Ok(()) }
     /// ```
     pub fn delete(&self, id: impl Into<String>) -> DeleteBuilder {
         DeleteBuilder::new_(self.client.clone(), id.into())
@@ -105,9 +99,7 @@ crate::engine::request_builder! {
 impl ListBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
         let mut req = crate::engine::Request::get("/webhooks");
-        if let Some(value) = self.limit {
-            crate::engine::check_range("limit", value as f64, Some(1f64), Some(250f64))?;
-        }
+        crate::engine::check_range("limit", self.limit, Some(1f64), Some(250f64))?;
         req.query("limit", &self.limit)?;
         req.query("cursor", &self.cursor)?;
         Ok(req.with_options(self.options.clone()))
