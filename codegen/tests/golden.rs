@@ -211,6 +211,11 @@ fn form_bodies_follow_their_encoding_map_field_by_field() {
 }
 
 #[test]
+fn parameters_are_checked_before_sending() {
+    golden_operations("parameter_checks");
+}
+
+#[test]
 fn method_doc_examples_build_the_body_from_the_documented_example() {
     // Doc examples name the crate they are compiled against, so this case names one.
     let options = Options {
@@ -240,6 +245,7 @@ fn every_case_has_a_test() {
         "constructors",
         "nullable_references",
         "body_examples",
+        "parameter_checks",
         "repairs",
     ];
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");

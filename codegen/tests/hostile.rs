@@ -451,3 +451,22 @@ fn reference_siblings_in_31_keep_their_meaning_without_a_warning() {
     }));
     assert!(warnings.is_empty(), "{warnings:#?}");
 }
+
+/// Operation ids and tags that start with a digit or hold no letters at all still name
+/// methods, builders and mock types that are valid identifiers (a mock type once took the
+/// method's `PascalCase`, `58d8…Stub`, and the generator panicked).
+#[test]
+fn digit_led_and_letterless_ids_still_make_identifiers() {
+    let op = |id: &str, tag: &str| json!({"operationId": id, "tags": [tag], "responses": {"200": {"description": "ok"}}});
+    let paths = json!({
+        "/a": {"get": op("58d8bcb7a9e6240e200cff24", "9lives")},
+        "/b": {"get": op("58d8bcb7a9e6240e200cff25", "9lives")},
+        "/c": {"post": op("123", "-")},
+        "/d": {"put": op("_", "_")},
+        "/e": {"delete": op("--", "2")},
+    });
+    // Generation succeeds and every file parses (`generated_rust`); the mock types exist.
+    let (idents, _) = generated_rust(&doc(json!({}), paths));
+    let stubs: Vec<&String> = idents.iter().filter(|i| i.ends_with("Stub")).collect();
+    assert!(stubs.len() >= 5, "a stub type per operation: {stubs:?}");
+}

@@ -319,15 +319,15 @@ fn sdk_paragraph(sdk: &SdkBuild, before: Option<&SdkBuild>, load: &str) -> Strin
         before.map_or(String::new(), |b| format!(" (baseline: {})", f(b)))
     };
     format!(
-        "{SDK_LINE} {} lines for {} operations, {:.0} lines per operation{} (every `.rs` line of the folder over the document's operations, as issue 22 counted; target at most 150); {} lines, {:.0} per operation{}, compiled by a default build (without the `mock` feature's stubs and the test-only example checks). `cargo build -p postpress-sdk` with dependencies built: {:.2} s after `cargo clean -p postpress-sdk`{}, {:.2} s after touching one generated module{}; load {load}. The SDK is not split into per-group features: it builds in seconds whole, so features would only make every user name what they use.",
+        "{SDK_LINE} {} lines for {} operations, {:.1} lines per operation{} (every `.rs` line of the folder over the document's operations, as issue 22 counted; target at most 150); {} lines, {:.1} per operation{}, compiled by a default build (without the `mock` feature's stubs and the test-only example checks). `cargo build -p postpress-sdk` with dependencies built: {:.2} s after `cargo clean -p postpress-sdk`{}, {:.2} s after touching one generated module{}; load {load}. The SDK is not split into per-group features: it builds in seconds whole, so features would only make every user name what they use.",
         sdk.lines,
         sdk.ops,
         per_op(sdk),
-        was(&|b| format!("{} lines, {:.0} per operation", b.lines, per_op(b))),
+        was(&|b| format!("{} lines, {:.1} per operation", b.lines, per_op(b))),
         sdk.default_lines,
         default_per_op(sdk),
         was(&|b| format!(
-            "{} lines, {:.0} per operation",
+            "{} lines, {:.1} per operation",
             b.default_lines,
             default_per_op(b)
         )),

@@ -52,8 +52,8 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
         spec_label: SPEC_JSON.into(),
         crate_name: Some(SDK_DIR.replace('-', "_")),
         names: pinned.clone(),
-        // Measured (BENCHMARKS.md, "The SDK's own build"): the whole SDK builds in seconds,
-        // so per-group features would only make users name what they use.
+        // Measured (BENCHMARKS.md, "Compile time of generated code"): the whole SDK builds
+        // in seconds, so per-group features would only make users name what they use.
         group_features: codegen::GroupFeatures::Off,
         ..codegen::Options::default()
     };

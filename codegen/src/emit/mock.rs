@@ -131,11 +131,26 @@ fn stubs_type(group_type: &str) -> Ident {
 }
 
 fn stub_type(op: &Operation) -> Ident {
-    format_ident!("{}Stub", bare(&op.method).to_pascal_case())
+    format_ident!("{}Stub", type_stem(op))
 }
 
 fn call_type(op: &Operation) -> Ident {
-    format_ident!("{}Call", bare(&op.method).to_pascal_case())
+    format_ident!("{}Call", type_stem(op))
+}
+
+/// What an operation's mock types are named after: its method in `PascalCase`
+/// (`get_profile` -> `GetProfile`), or, where that does not start a type name (a method
+/// named from a digit-led operation id, `_58d8…`), its builder's name, which always does.
+fn type_stem(op: &Operation) -> String {
+    let pascal = bare(&op.method).to_pascal_case();
+    if pascal.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        pascal
+    } else {
+        op.builder
+            .strip_suffix("Builder")
+            .unwrap_or(&op.builder)
+            .to_owned()
+    }
 }
 
 /// Where `OPERATIONS` lists `op`.

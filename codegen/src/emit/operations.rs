@@ -342,7 +342,12 @@ fn method_doc(
             .as_deref()
             .map(|d| d.lines().next().unwrap_or_default().trim().to_owned())
             .unwrap_or_default();
-        params.push(format!("- {} ({loc}, {req}): {desc}", docs::code(&p.wire)));
+        let desc = if desc.is_empty() {
+            desc
+        } else {
+            format!(": {desc}")
+        };
+        params.push(format!("- {} ({loc}, {req}){desc}", docs::code(&p.wire)));
     }
     if let Some(b) = &op.body {
         params.push(format!(
@@ -539,7 +544,8 @@ fn build_fn(model: &Model, op: &Operation) -> TokenStream {
             steps.push(quote!(crate::engine::check_range(#wire, self.#id, #min, #max)?;));
         }
         // A required setter's value is checked here, before anything is sent; the error
-        // names the setter, which is the parameter's own name unless that is not an ident.
+        // names the setter, which is the parameter's own name unless naming changed it
+        // (`accountId` -> `account_id`, a keyword, a clash).
         let value = if p.required && !p.is_argument() {
             let setter = &p.ident;
             if *setter == p.wire {
@@ -612,9 +618,15 @@ fn build_fn(model: &Model, op: &Operation) -> TokenStream {
     if op.idempotent {
         steps.push(quote!(req.idempotent();));
     }
+    // A request with nothing to add is not `mut` (the compiler would warn in users' builds).
+    let binding = if steps.is_empty() {
+        quote!(let req)
+    } else {
+        quote!(let mut req)
+    };
     quote! {
         fn build(&self) -> crate::engine::Result<crate::engine::Request> {
-            let mut req = #start;
+            #binding = #start;
             #(#steps)*
             ::std::result::Result::Ok(req.with_options(self.options.clone()))
         }

@@ -298,9 +298,10 @@ pub(super) fn convertible_variants<'a>(
         .collect()
 }
 
-/// `From` each [convertible](convertible_variants) variant's payload into its union, so a
-/// payload (`LinkedinConnect::new(..)`) goes wherever the union is taken (`impl Into<Union>`
-/// arguments).
+/// `From` each [convertible](convertible_variants) variant's payload into its untagged union,
+/// so a payload (`LinkedinConnect::new(..)`) goes wherever the union is taken
+/// (`impl Into<Union>` arguments). Tagged unions pass payload types to `tagged_union!`, which
+/// writes the same impls.
 fn variant_conversions(model: &Model, def: &TypeDef) -> TokenStream {
     let pairs: Vec<TokenStream> = convertible_variants(model, def)
         .into_iter()

@@ -364,8 +364,8 @@ pub fn required<'a, T>(param: &str, value: &'a Option<T>) -> Result<&'a T> {
 
 /// A number [`check_range`] can check: the integer and float types parameters are generated
 /// as, by value or by reference, and an optional one (`None` is not checked: the parameter
-/// is simply not sent).
-pub trait RangeValue {
+/// is simply not sent). Sealed: the engine decides which types it checks.
+pub trait RangeValue: range_value::Sealed {
     /// The value as an `f64`, or `None` when there is nothing to check.
     fn range_value(&self) -> Option<f64>;
 }
@@ -394,10 +394,19 @@ impl<T: RangeValue> RangeValue for Option<T> {
     }
 }
 
-impl<T: RangeValue + ?Sized> RangeValue for &T {
+impl<T: RangeValue> RangeValue for &T {
     fn range_value(&self) -> Option<f64> {
         (**self).range_value()
     }
+}
+
+mod range_value {
+    pub trait Sealed {}
+    impl Sealed for f64 {}
+    impl Sealed for i64 {}
+    impl Sealed for i32 {}
+    impl<T: Sealed> Sealed for Option<T> {}
+    impl<T: Sealed> Sealed for &T {}
 }
 
 /// Refuses a numeric parameter outside the bounds the document declares; an unset optional

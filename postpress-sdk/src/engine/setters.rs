@@ -426,8 +426,9 @@ macro_rules! __struct_constructor {
 #[doc(hidden)]
 pub use crate::__struct_constructor as struct_constructor;
 
-/// `From` each listed variant's payload into a generated union, so a payload value goes
-/// wherever the union is taken (`impl Into<Union>` arguments) without naming the variant.
+/// `From` each listed variant's payload into a generated untagged union, so a payload value
+/// goes wherever the union is taken (`impl Into<Union>` arguments) without naming the variant.
+/// (A tagged union's `From` impls come with its JSON, from [`tagged_union!`](crate::engine::tagged_union).)
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __union_from_variants {

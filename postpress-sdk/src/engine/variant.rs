@@ -26,7 +26,7 @@ pub fn decode_variant<T: DeserializeOwned, E: serde::de::Error>(
 /// an earlier variant) is only written. A payload type after a variant (`Mobile(MobileAccount)`)
 /// adds `From<MobileAccount>` for the union, so the payload goes wherever the union is taken.
 ///
-/// `tagged_union!(Account "type" Unknown { Mobile(MobileAccount) = "MOBILE", Mail = "MAIL" | "GOOGLE" });`
+/// `tagged_union!(Account "type" Unknown { Mobile(MobileAccount) = "MOBILE", Mail = "MAIL" });`
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __tagged_union {
@@ -104,11 +104,18 @@ mod tests {
     enum Pet {
         Cat(Cat),
         Kitten(Cat),
+        Lion(Cub),
         Other(serde_json::Value),
     }
-    // `Kitten` has no values left (both are `Cat`'s): it is written, never read. Only `Cat`
-    // takes its payload by `From` (two impls for one type would conflict).
-    crate::engine::tagged_union!(Pet "kind" Other { Cat(Cat) = "cat" | "kitten", Kitten });
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Cub {
+        kind: String,
+    }
+
+    // `Kitten` and `Lion` have no values left (all are `Cat`'s): they are written, never
+    // read. `Cat` and `Lion` take their payloads by `From`; `Kitten` cannot (two impls for
+    // one type would conflict).
+    crate::engine::tagged_union!(Pet "kind" Other { Cat(Cat) = "cat" | "kitten", Kitten, Lion(Cub) });
 
     #[test]
     fn a_tagged_union_reads_by_tag_and_keeps_the_unknown() {
@@ -137,6 +144,9 @@ mod tests {
         assert_eq!(written(&Pet::Kitten(cat("kitten")))["kind"], "kitten");
         assert_eq!(written(&Pet::Other(unknown.clone())), unknown);
         assert_eq!(Pet::from(cat("cat")), Pet::Cat(cat("cat")));
+        let cub = || Cub { kind: "cat".into() };
+        assert_eq!(Pet::from(cub()), Pet::Lion(cub()));
+        assert_eq!(written(&Pet::Lion(cub()))["kind"], "cat");
     }
 
     #[test]
