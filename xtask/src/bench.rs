@@ -294,6 +294,7 @@ pub fn run_all(root: &Path, settings: Settings) -> Result<()> {
             &corpus,
             settings.only.as_deref(),
             settings.baseline.as_deref(),
+            build_runs(settings.quick),
         )?;
         let previous = std::fs::read_to_string(root.join("BENCHMARKS.md")).unwrap_or_default();
         let md = crate::bench_builds::with_section(&previous, &section);
@@ -314,7 +315,13 @@ pub fn run_all(root: &Path, settings: Settings) -> Result<()> {
     };
     let (estimates, memory) = runtime(&mut b, settings.quick)?;
     b.say("compile time of generated code");
-    let builds = crate::bench_builds::measure(root, &corpus, None, settings.baseline.as_deref())?;
+    let builds = crate::bench_builds::measure(
+        root,
+        &corpus,
+        None,
+        settings.baseline.as_deref(),
+        build_runs(settings.quick),
+    )?;
     let chart = root.join("docs/bench/generator.svg");
     chart_svg(&chart, &peers, &own)?;
     let measured = Measured {
@@ -340,6 +347,12 @@ pub fn run_all(root: &Path, settings: Settings) -> Result<()> {
         started.elapsed()
     );
     Ok(())
+}
+
+/// Timed `cargo check` runs per figure of the compile-time section: fewer than the
+/// generator's timings, since the largest check takes minutes.
+fn build_runs(quick: bool) -> usize {
+    if quick { 1 } else { 3 }
 }
 
 /// Builds the release generator and sets up the work folder.

@@ -137,8 +137,8 @@ impl Baseline {
         })
     }
 
-    /// The baseline's whole-crate check of `spec`.
-    fn check(&self, spec: &Path, work: &Path, target: &Path) -> Result<Duration> {
+    /// The crate the baseline's generator writes for `spec`, in its own folder.
+    fn generate(&self, spec: &Path, work: &Path) -> Result<PathBuf> {
         let out = work.join("giant-baseline");
         let _ = std::fs::remove_dir_all(&out);
         // The baseline's xtask must take its own tree for the checkout (the runtime's
@@ -153,8 +153,17 @@ impl Baseline {
             .arg("--runtime-path")
             .arg(self.root.join("postpress-sdk")))?;
         let _ = std::fs::copy(self.root.join("Cargo.lock"), out.join("Cargo.lock"));
-        check(&out, target, &[])
+        Ok(out)
     }
+}
+
+/// The median of `runs` timings of `measure`.
+fn median_of(runs: usize, mut measure: impl FnMut() -> Result<Duration>) -> Result<Duration> {
+    let mut times = (0..runs.max(1))
+        .map(|_| measure())
+        .collect::<Result<Vec<_>>>()?;
+    times.sort();
+    Ok(times[times.len() / 2])
 }
 
 fn giant(
@@ -163,6 +172,7 @@ fn giant(
     label: &str,
     work: &Path,
     baseline: Option<&Baseline>,
+    runs: usize,
 ) -> Result<GiantBuild> {
     let spec = corpus.join(label);
     let bytes = std::fs::read(&spec).with_context(|| format!("reading {}", spec.display()))?;
@@ -173,22 +183,34 @@ fn giant(
         crate::regen::write_standalone(&bytes, label, &out, Some("giant"), false, false, &runtime)?;
     let _ = std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"));
     let target = work.join("target-giants");
-    let full = check(&out, &target, &[])?;
+    let before_crate = match baseline {
+        Some(b) => Some(b.generate(&spec, work)?),
+        None => None,
+    };
+    // Whole-crate checks alternate between this tree's crate and the baseline's, so a spell of
+    // load on the shared machine falls on both; each figure is the median of its runs.
+    let mut full_times = Vec::new();
+    let mut before_times = Vec::new();
+    for _ in 0..runs.max(1) {
+        full_times.push(check(&out, &target, &[])?);
+        if let Some(krate) = &before_crate {
+            before_times.push(check(krate, &target, &[])?);
+        }
+    }
+    let median = |mut times: Vec<Duration>| {
+        times.sort();
+        times.get(times.len() / 2).copied()
+    };
+    let full = median(full_times).unwrap_or_default();
+    let before = median(before_times);
     let model = &made.generated.model;
     let split = made.generated.group_features;
     let one = match median_feature(model).filter(|_| split) {
         Some((name, ops)) => {
-            let t = check(
-                &out,
-                &target,
-                &["--no-default-features", "--features", &name],
-            )?;
+            let args = ["--no-default-features", "--features", &name];
+            let t = median_of(runs, || check(&out, &target, &args))?;
             Some((name, ops, t))
         }
-        None => None,
-    };
-    let before = match baseline {
-        Some(b) => Some(b.check(&spec, work, &target)?),
         None => None,
     };
     Ok(GiantBuild {
@@ -210,6 +232,7 @@ pub fn measure(
     corpus: &Path,
     only: Option<&str>,
     baseline: Option<&Path>,
+    runs: usize,
 ) -> Result<String> {
     let work = root.join("target/bench");
     std::fs::create_dir_all(&work)?;
@@ -224,7 +247,7 @@ pub fn measure(
             continue;
         }
         eprintln!("bench: cargo check of the generated crate: {label}");
-        rows.push(giant(root, corpus, label, &work, baseline.as_ref())?);
+        rows.push(giant(root, corpus, label, &work, baseline.as_ref(), runs)?);
     }
     let previous = std::fs::read_to_string(root.join("BENCHMARKS.md")).unwrap_or_default();
     // `--only sdk` measures the SDK alone; `--only <giant>` leaves its paragraph as it was.
@@ -240,7 +263,7 @@ pub fn measure(
             sdk_paragraph(&sdk_build(root, None)?, before.as_ref(), &load)
         }
     };
-    Ok(section(&rows, &previous, &sdk))
+    Ok(section(&rows, &previous, &sdk, runs))
 }
 
 /// How the SDK paragraph of the section starts.
@@ -256,9 +279,9 @@ fn previous_line(previous: &str, prefix: &str) -> Option<String> {
 }
 
 /// The section; a giant not measured this run (`--only`) keeps its row from `previous`.
-fn section(rows: &[GiantBuild], previous: &str, sdk: &str) -> String {
-    let mut md = String::from(
-        "## Compile time of generated code\n\n`cargo check` of the crate `cargo xtask generate` writes (dependencies already built; incremental compilation off, so each timed run checks the crate from scratch): whole (`full`, the default), and with only one per-group feature (`--no-default-features --features X`, X the median-sized feature by operation count). \"Baseline\" is the same check of the crate the earlier tree given with `--baseline` generates (here: `main` before this work), measured in the same run; \"recorded\" is the earlier whole-crate figure of issue 22, taken on a quieter machine. \"load\" is the 1-minute load average when the row was measured: the machine is shared with other builders, so compare ratios within a row rather than seconds across rows. Rows can come from separate `--builds --only` runs.\n\n| spec | ops | features | lines (per op) | check full s | baseline s | full / baseline | one feature s | one / baseline | recorded s | load |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+fn section(rows: &[GiantBuild], previous: &str, sdk: &str, runs: usize) -> String {
+    let mut md = format!(
+        "## Compile time of generated code\n\n`cargo check` of the crate `cargo xtask generate` writes (dependencies already built; incremental compilation off, so each timed run checks the crate from scratch): whole (`full`, the default), and with only one per-group feature (`--no-default-features --features X`, X the median-sized feature by operation count). Each figure is the median of {runs} run(s); the whole-crate checks of this tree's crate and the baseline's alternate. \"Baseline\" is the same check of the crate the earlier tree given with `--baseline` generates (here: `main` before this work), measured in the same run; \"recorded\" is the earlier whole-crate figure of issue 22, taken on a quieter machine. \"load\" is the 1-minute load average when the row was measured: the machine is shared with other builders, so compare ratios within a row rather than seconds across rows. Rows can come from separate `--builds --only` runs.\n\n| spec | ops | features | lines (per op) | check full s | baseline s | full / baseline | one feature s | one / baseline | recorded s | load |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     let ratio = |a: Duration, b: Option<Duration>| {
         b.map_or("-".to_owned(), |b| {
