@@ -464,9 +464,22 @@ fn digit_led_and_letterless_ids_still_make_identifiers() {
         "/c": {"post": op("123", "-")},
         "/d": {"put": op("_", "_")},
         "/e": {"delete": op("--", "2")},
+        // Distinct methods (`list_2`, `list2`) whose type names would be the same.
+        "/f": {"get": op("list_2", "x")},
+        "/g": {"get": op("list2", "x")},
     });
-    // Generation succeeds and every file parses (`generated_rust`); the mock types exist.
+    // Generation succeeds and every file parses (`generated_rust`); each operation has a
+    // mock stub type of its own.
     let (idents, _) = generated_rust(&doc(json!({}), paths));
-    let stubs: Vec<&String> = idents.iter().filter(|i| i.ends_with("Stub")).collect();
-    assert!(stubs.len() >= 5, "a stub type per operation: {stubs:?}");
+    let stubs: std::collections::BTreeSet<&String> = idents
+        .iter()
+        .filter(|i| i.ends_with("Stub") && i.len() > "Stub".len())
+        .collect();
+    assert!(stubs.len() >= 7, "a stub type per operation: {stubs:?}");
+    for builder in ["List2Builder", "List22Builder"] {
+        assert!(
+            idents.iter().any(|i| i == builder),
+            "{builder} is generated"
+        );
+    }
 }

@@ -157,13 +157,10 @@ impl Baseline {
     }
 }
 
-/// The median of `runs` timings of `measure`.
-fn median_of(runs: usize, mut measure: impl FnMut() -> Result<Duration>) -> Result<Duration> {
-    let mut times = (0..runs.max(1))
-        .map(|_| measure())
-        .collect::<Result<Vec<_>>>()?;
+/// The median of some timings (the upper one of an even count), `None` for none.
+fn median(mut times: Vec<Duration>) -> Option<Duration> {
     times.sort();
-    Ok(times[times.len() / 2])
+    times.get(times.len() / 2).copied()
 }
 
 fn giant(
@@ -197,10 +194,6 @@ fn giant(
             before_times.push(check(krate, &target, &[])?);
         }
     }
-    let median = |mut times: Vec<Duration>| {
-        times.sort();
-        times.get(times.len() / 2).copied()
-    };
     let full = median(full_times).unwrap_or_default();
     let before = median(before_times);
     let model = &made.generated.model;
@@ -208,8 +201,10 @@ fn giant(
     let one = match median_feature(model).filter(|_| split) {
         Some((name, ops)) => {
             let args = ["--no-default-features", "--features", &name];
-            let t = median_of(runs, || check(&out, &target, &args))?;
-            Some((name, ops, t))
+            let times = (0..runs.max(1))
+                .map(|_| check(&out, &target, &args))
+                .collect::<Result<Vec<_>>>()?;
+            Some((name, ops, median(times).unwrap_or_default()))
         }
         None => None,
     };
@@ -281,7 +276,7 @@ fn previous_line(previous: &str, prefix: &str) -> Option<String> {
 /// The section; a giant not measured this run (`--only`) keeps its row from `previous`.
 fn section(rows: &[GiantBuild], previous: &str, sdk: &str, runs: usize) -> String {
     let mut md = format!(
-        "## Compile time of generated code\n\n`cargo check` of the crate `cargo xtask generate` writes (dependencies already built; incremental compilation off, so each timed run checks the crate from scratch): whole (`full`, the default), and with only one per-group feature (`--no-default-features --features X`, X the median-sized feature by operation count). Each figure is the median of {runs} run(s); the whole-crate checks of this tree's crate and the baseline's alternate. \"Baseline\" is the same check of the crate the earlier tree given with `--baseline` generates (here: `main` before this work), measured in the same run; \"recorded\" is the earlier whole-crate figure of issue 22, taken on a quieter machine. \"load\" is the 1-minute load average when the row was measured: the machine is shared with other builders, so compare ratios within a row rather than seconds across rows. Rows can come from separate `--builds --only` runs.\n\n| spec | ops | features | lines (per op) | check full s | baseline s | full / baseline | one feature s | one / baseline | recorded s | load |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "## Compile time of generated code\n\n`cargo check` of the crate `cargo xtask generate` writes (dependencies already built; incremental compilation off, so each timed run checks the crate from scratch): whole (`full`, the default), and with only one per-group feature (`--no-default-features --features X`, X the median-sized feature by operation count). Each check in the table is the median of {runs} run(s), the whole-crate checks of this tree's crate and the baseline's alternating. \"Baseline\" is the same check of the crate the earlier tree given with `--baseline` generates (here: `main` before this work), measured in the same run; \"recorded\" is the earlier whole-crate figure of issue 22, taken on a quieter machine. \"load\" is the 1-minute load average when the row was measured: the machine is shared with other builders, so compare ratios within a row rather than seconds across rows. Rows can come from separate `--builds --only` runs.\n\n| spec | ops | features | lines (per op) | check full s | baseline s | full / baseline | one feature s | one / baseline | recorded s | load |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     let ratio = |a: Duration, b: Option<Duration>| {
         b.map_or("-".to_owned(), |b| {

@@ -10,7 +10,6 @@ use super::docs;
 use super::features;
 use super::rust_type::{Scope, rust_type};
 use crate::ir::{BodyKind, Model, Operation, ParamLocation, Status, Success, Ty};
-use heck::ToPascalCase;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -138,19 +137,11 @@ fn call_type(op: &Operation) -> Ident {
     format_ident!("{}Call", type_stem(op))
 }
 
-/// What an operation's mock types are named after: its method in `PascalCase`
-/// (`get_profile` -> `GetProfile`), or, where that does not start a type name (a method
-/// named from a digit-led operation id, `_58d8…`), its builder's name, which always does.
-fn type_stem(op: &Operation) -> String {
-    let pascal = bare(&op.method).to_pascal_case();
-    if pascal.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        pascal
-    } else {
-        op.builder
-            .strip_suffix("Builder")
-            .unwrap_or(&op.builder)
-            .to_owned()
-    }
+/// What an operation's mock types are named after: its builder's stem (`GetProfileBuilder`
+/// -> `GetProfile`), a type name unique in the group. (The method in `PascalCase` is neither:
+/// `_58d8…` gives `58d8…`, and `list_2` and `list2` both give `List2`.)
+fn type_stem(op: &Operation) -> &str {
+    op.builder.strip_suffix("Builder").unwrap_or(&op.builder)
 }
 
 /// Where `OPERATIONS` lists `op`.
@@ -473,15 +464,20 @@ mod tests {
     }
 
     #[test]
-    fn names_drop_the_raw_prefix() {
+    fn names_drop_the_raw_prefix_and_types_follow_the_builder() {
         assert_eq!(bare("r#type"), "type");
+        let op = |method: &str, builder: &str| Operation {
+            method: method.into(),
+            builder: builder.into(),
+            ..sample()
+        };
+        let move_op = op("r#move", "MoveBuilder");
+        assert_eq!(stub_type(&move_op).to_string(), "MoveStub");
+        assert_eq!(call_type(&move_op).to_string(), "MoveCall");
+        // A digit-led method has no PascalCase type name of its own; its builder's is one.
         assert_eq!(
-            stub_type(&Operation {
-                method: "r#move".into(),
-                ..sample()
-            })
-            .to_string(),
-            "MoveStub"
+            stub_type(&op("_58d8", "T58d8Builder")).to_string(),
+            "T58d8Stub"
         );
     }
 

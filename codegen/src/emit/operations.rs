@@ -590,7 +590,12 @@ fn build_fn(model: &Model, op: &Operation) -> TokenStream {
                 BodyKind::Text => quote!(req.bytes_body((#body).clone().into_bytes(), #ct);),
                 BodyKind::Multipart(name) => {
                     let steps = multipart_steps(model, name);
-                    quote!({ let body = #body; #steps })
+                    if steps.is_empty() {
+                        // No fields to send: the body is read (so it is not dead) and ignored.
+                        quote!(let _ = #body;)
+                    } else {
+                        quote!({ let body = #body; #steps })
+                    }
                 }
             }
         };
@@ -618,8 +623,15 @@ fn build_fn(model: &Model, op: &Operation) -> TokenStream {
     if op.idempotent {
         steps.push(quote!(req.idempotent();));
     }
-    // A request with nothing to add is not `mut` (the compiler would warn in users' builds).
-    let binding = if steps.is_empty() {
+    // A request nothing is added to is not `mut` (the compiler would warn in users' builds):
+    // no parameters, no idempotency, and no body or only field-less multipart ones.
+    let adds_body = op.body.as_ref().is_some_and(|b| {
+        b.choices().any(|c| match &c.kind {
+            BodyKind::Multipart(name) => !multipart_steps(model, name).is_empty(),
+            _ => true,
+        })
+    });
+    let binding = if op.params.is_empty() && !op.idempotent && !adds_body {
         quote!(let req)
     } else {
         quote!(let mut req)

@@ -241,6 +241,18 @@ fn emit_multipart(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
                 }
             }
         });
+    let args: Vec<TokenStream> = args.collect();
+    // Nothing required: `new()` takes nothing, and `Default` is the same body (as clippy's
+    // `new_without_default` asks of a public type).
+    let default = args.is_empty().then(|| {
+        quote! {
+            impl ::std::default::Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
     quote! {
         #[derive(Debug, Clone)]
         #[non_exhaustive]
@@ -254,6 +266,7 @@ fn emit_multipart(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             }
             #(#setters)*
         }
+        #default
     }
 }
 

@@ -197,6 +197,9 @@ pub(super) fn build(
     // The module each tag's operations went to, so a new operation joins its tag's group.
     let mut tag_modules: HashMap<String, String> = HashMap::new();
     let mut method_names: Vec<NameSet> = Vec::new();
+    // Type stems per group: two distinct methods can share one (`list_2` and `list2` are both
+    // `List2`), and the builders they name live in one module.
+    let mut stems: Vec<NameSet> = Vec::new();
     let mut ops = Vec::new();
     let resolver = doc.resolver();
     for (path, item) in api.paths.paths.iter() {
@@ -243,6 +246,7 @@ pub(super) fn build(
                     names.reserve(&p.method);
                 }
                 method_names.push(names);
+                stems.push(NameSet::default());
                 groups.len() - 1
             });
             let method = match pin {
@@ -268,7 +272,7 @@ pub(super) fn build(
                 },
             );
             // The builder and the enums of one operation share its stem (`List`).
-            let stem = type_name(&method);
+            let stem = stems[gi].unique(&type_name(&method));
             let op_name = format!("{}{stem}", groups[gi].type_name);
 
             let mut params = Vec::new();

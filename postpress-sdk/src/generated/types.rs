@@ -5863,3 +5863,8 @@ impl SendMessageRequest {
         self
     }
 }
+impl Default for SendMessageRequest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
