@@ -588,15 +588,12 @@ fn build_fn(model: &Model, op: &Operation) -> TokenStream {
                 }
                 BodyKind::Bytes => quote!(req.bytes_body((#body).clone(), #ct);),
                 BodyKind::Text => quote!(req.bytes_body((#body).clone().into_bytes(), #ct);),
-                BodyKind::Multipart(name) => {
+                BodyKind::Multipart(name) if multipart_has_fields(model, name) => {
                     let steps = multipart_steps(model, name);
-                    if steps.is_empty() {
-                        // No fields to send: the body is read (so it is not dead) and ignored.
-                        quote!(let _ = #body;)
-                    } else {
-                        quote!({ let body = #body; #steps })
-                    }
+                    quote!({ let body = #body; #steps })
                 }
+                // No fields to send: the body is read (so it is not dead) and ignored.
+                BodyKind::Multipart(_) => quote!(let _ = #body;),
             }
         };
         let set = |body: TokenStream| -> TokenStream {
@@ -627,7 +624,7 @@ fn build_fn(model: &Model, op: &Operation) -> TokenStream {
     // no parameters, no idempotency, and no body or only field-less multipart ones.
     let adds_body = op.body.as_ref().is_some_and(|b| {
         b.choices().any(|c| match &c.kind {
-            BodyKind::Multipart(name) => !multipart_steps(model, name).is_empty(),
+            BodyKind::Multipart(name) => multipart_has_fields(model, name),
             _ => true,
         })
     });
@@ -643,6 +640,15 @@ fn build_fn(model: &Model, op: &Operation) -> TokenStream {
             ::std::result::Result::Ok(req.with_options(self.options.clone()))
         }
     }
+}
+
+/// Whether multipart type `name` has any field to send.
+fn multipart_has_fields(model: &Model, name: &str) -> bool {
+    model
+        .types
+        .iter()
+        .find(|t| t.name == name)
+        .is_some_and(|t| matches!(&t.kind, TypeKind::Multipart(s) if !s.fields.is_empty()))
 }
 
 fn multipart_steps(model: &Model, name: &str) -> TokenStream {

@@ -98,10 +98,13 @@ macro_rules! __request_builder {
         $name:ident $what:literal $(requires $needs:literal)? { $($required:ident: $required_ty:ty),* $(,)? }
         $(optional { $($(#[$doc:meta])* $optional:ident: $optional_ty:ty),* $(,)? })?
     ) => {
+        // One `concat!`, the required setters' clause only where there are some: no nested
+        // expansion per builder.
         #[doc = concat!(
-            "Request builder for `", $what, "`: ",
-            $crate::engine::request_builder!(@inputs $($needs)?),
-            ", then call `.send().await`."
+            "Request builder for `", $what, "`: set ",
+            $($needs, " (required: left unset, `send` fails with `Error::InvalidRequest` ",
+            "before anything is sent) and any ",)?
+            "optional inputs, then call `.send().await`."
         )]
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -124,15 +127,6 @@ macro_rules! __request_builder {
             }
             $($crate::engine::optional_setters!($($(#[$doc])* $optional: $optional_ty),*);)?
         }
-    };
-    (@inputs) => {
-        "set optional inputs"
-    };
-    (@inputs $needs:literal) => {
-        concat!(
-            "set ", $needs, " (required: left unset, `send` fails with `Error::InvalidRequest` ",
-            "before anything is sent) and any optional inputs"
-        )
     };
 }
 
