@@ -58,6 +58,19 @@ pub enum GroupFeatures {
     Auto,
 }
 
+/// Which JSON impls a generated type gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JsonImpls {
+    /// Each type is read or written as the API uses it (see [`emit::directions`]); the other
+    /// direction, and the setters of a type only read, come with the crate's `serde` feature
+    /// (which `mock` turns on). Half of a typical type's JSON code is never used, and JSON
+    /// code is most of a generated crate's check time.
+    #[default]
+    AsUsed,
+    /// Every type both ways, with every setter; the crate has no `serde` feature.
+    BothWays,
+}
+
 /// Generation settings.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -79,6 +92,8 @@ pub struct Options {
     pub names: Names,
     /// Per-group Cargo features; [`Generated::group_features`] says what was chosen.
     pub group_features: GroupFeatures,
+    /// Which JSON impls each type gets.
+    pub json: JsonImpls,
 }
 
 /// Time spent in each phase, for the summary line and benchmarks.
@@ -116,6 +131,9 @@ pub struct Generated {
     /// Whether the code is gated by per-group features (the crate's manifest must then
     /// declare them: [`features::cargo_features`]).
     pub group_features: bool,
+    /// Whether some code is gated by a `serde` feature the crate's manifest must declare
+    /// ([`JsonImpls::AsUsed`]), which `mock` must turn on.
+    pub serde_feature: bool,
 }
 
 /// Generates the client modules for a document given as JSON or YAML bytes.
@@ -146,6 +164,7 @@ fn pipeline(bytes: &[u8], options: &Options) -> Result<Generated, Error> {
         &options.spec_label,
         options.crate_name.as_deref(),
         split,
+        options.json,
     )?;
     if options.conformance_table {
         files.push(GeneratedFile {
@@ -167,5 +186,6 @@ fn pipeline(bytes: &[u8], options: &Options) -> Result<Generated, Error> {
         model,
         names,
         group_features: split,
+        serde_feature: options.json == JsonImpls::AsUsed,
     })
 }

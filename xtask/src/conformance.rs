@@ -87,6 +87,9 @@ pub fn run(
             "--quiet",
             "--test",
             "conformance",
+            // Round trips write what the API only sends back: every type both ways.
+            "--features",
+            "serde",
             "--manifest-path",
         ])
         .arg(krate.dir.join("Cargo.toml"))
@@ -118,9 +121,16 @@ pub fn run(
     })
 }
 
-/// The command that builds a prepared crate and its conformance test: it also stands for
-/// `cargo check` (a crate that builds, checks).
-pub const BUILD_ARGS: &[&str] = &["test", "--no-run", "--test", "conformance"];
+/// The command that builds a prepared crate and its conformance test (with every type both
+/// ways, as the run needs).
+pub const BUILD_ARGS: &[&str] = &[
+    "test",
+    "--no-run",
+    "--test",
+    "conformance",
+    "--features",
+    "serde",
+];
 
 /// Writes the harness test beside the generated table, and the one dev-dependency it needs.
 pub fn prepare(krate: &Crate<'_>) -> Result<()> {

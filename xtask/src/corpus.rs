@@ -344,38 +344,48 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
         target,
         root: shared.root,
     };
-    // With conformance, building the crate and its test is the check (one compile, not two).
-    let build: &[&str] = if shared.conformance {
+    // The crate as users get it (each type one way where it is used one way), and with
+    // conformance the crate with its test, built with every type both ways.
+    let mut builds: Vec<&[&str]> = vec![&["check"]];
+    if shared.conformance {
         if let Err(e) = conformance::prepare(&krate) {
             outcome.conformance = Some(Err(first_line(&format!("{e:#}"))));
             return outcome;
         }
-        conformance::BUILD_ARGS
-    } else {
-        &["check"]
-    };
+        builds.push(conformance::BUILD_ARGS);
+    }
     let t = Instant::now();
-    let out = crate::process::cargo()
-        .args(build)
-        .args(["--quiet", "--message-format=short", "--manifest-path"])
-        .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", target)
-        .env("CARGO_TERM_COLOR", "never")
-        .output();
+    let mut out = Err(std::io::Error::other("nothing built"));
+    // Warnings of every build, read once all have passed.
+    let mut diagnostics = Vec::new();
+    for build in builds {
+        out = crate::process::cargo()
+            .args(build)
+            .args(["--quiet", "--message-format=short", "--manifest-path"])
+            .arg(dir.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", target)
+            .env("CARGO_TERM_COLOR", "never")
+            .output();
+        match &out {
+            Ok(o) if o.status.success() => diagnostics.extend_from_slice(&o.stderr),
+            _ => break,
+        }
+    }
     outcome.check_time = t.elapsed();
     match out {
         // Generated code is held to the SDK's own bar: a compiler warning in it, which every
         // user's build would show, fails the check. Read from the output rather than made an
         // error by `RUSTFLAGS`, which would change every artifact's hash (the conformance
         // test run would build everything again) and replace the user's configured flags.
-        Ok(o) if o.status.success() => match generated_warning(&String::from_utf8_lossy(&o.stderr))
-        {
-            None => outcome.check = Check::Ok,
-            Some(warning) => {
-                outcome.check = Check::Fail;
-                outcome.first_error = warning;
+        Ok(o) if o.status.success() => {
+            match generated_warning(&String::from_utf8_lossy(&diagnostics)) {
+                None => outcome.check = Check::Ok,
+                Some(warning) => {
+                    outcome.check = Check::Fail;
+                    outcome.first_error = warning;
+                }
             }
-        },
+        }
         Ok(o) => {
             outcome.check = Check::Fail;
             let stderr = String::from_utf8_lossy(&o.stderr);

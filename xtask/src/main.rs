@@ -85,6 +85,10 @@ enum Command {
         /// only the groups they enable. `auto` splits from 250 operations and two groups up.
         #[arg(long, value_enum, default_value_t = GroupFeaturesArg::Auto)]
         group_features: GroupFeaturesArg,
+        /// Give every type JSON both ways, and every setter. By default a type is read or
+        /// written as the API uses it, and the crate's `serde` feature adds the rest.
+        #[arg(long)]
+        json_both_ways: bool,
     },
     /// Generate and `cargo check` a list of public specs; write a report.
     Corpus {
@@ -190,6 +194,7 @@ fn main() -> ExitCode {
             names,
             runtime_path,
             group_features,
+            json_both_ways,
         } => {
             let mut runtime = regen::RuntimeSource::of_repository(&root, false);
             runtime.path = runtime_path.map(|p| p.canonicalize().unwrap_or(p));
@@ -205,6 +210,11 @@ fn main() -> ExitCode {
                     GroupFeaturesArg::Auto => codegen::GroupFeatures::Auto,
                     GroupFeaturesArg::On => codegen::GroupFeatures::On,
                     GroupFeaturesArg::Off => codegen::GroupFeatures::Off,
+                },
+                json: if json_both_ways {
+                    codegen::JsonImpls::BothWays
+                } else {
+                    codegen::JsonImpls::AsUsed
                 },
             };
             regen::generate(

@@ -122,7 +122,8 @@ fn golden_types_compile_and_keep_the_wire_format() {
         .expect("golden_wire.rs");
     // `serde_path_to_error` shows the path a malformed value is reported at (as the engine does).
     let dev = "\n[dev-dependencies]\nserde_path_to_error = \"0.1\"\n";
-    generate_and_test_with(&spec, "golden-types", &[("wire.rs", wire)], dev, &[]);
+    // The document has no operations, so every type is only read unless `serde` is on.
+    generate_and_test_with(&spec, "golden-types", &[("wire.rs", wire)], dev, &["serde"]);
 }
 
 #[test]
@@ -259,7 +260,8 @@ fn every_parameter_and_body_style_goes_over_the_wire_as_specified() {
 /// only `billing` and `orders` calls those groups against a loopback server (tests in
 /// `tests/generated/features_wire.rs`), while code naming the `catalog` group, a
 /// `catalog`-only type or the `refunds` operation of the shared untagged module fails to
-/// compile with the same two features on.
+/// compile with the same two features on. And types are written as used: code writing a
+/// type no request sends, or calling one of its setters, compiles only with `serde`.
 #[test]
 fn per_group_features_compile_only_the_enabled_groups() {
     let work = work_dir();
@@ -289,6 +291,7 @@ fn per_group_features_compile_only_the_enabled_groups() {
     };
     copy("features_wire.rs", "tests/features_wire.rs");
     copy("features_disabled.rs", "examples/features_disabled.rs");
+    copy("serde_gated.rs", "examples/serde_gated.rs");
     let dev = "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\naxum = \"0.8\"\n";
     std::fs::write(out.join("Cargo.toml"), format!("{manifest}{dev}")).expect("Cargo.toml");
     std::fs::copy(root().join("Cargo.lock"), out.join("Cargo.lock")).expect("copy Cargo.lock");
@@ -323,6 +326,39 @@ fn per_group_features_compile_only_the_enabled_groups() {
             .args(["check", "--example", "features_disabled", "--manifest-path"])
             .arg(out.join("Cargo.toml")),
         "cargo check of the example with every feature",
+    );
+    // A type no request sends is read, and written (with its setters) only with `serde`.
+    let one_way = cargo()
+        .args(["check", "--example", "serde_gated", "--manifest-path"])
+        .arg(out.join("Cargo.toml"))
+        .output()
+        .expect("cargo check runs");
+    let errors = String::from_utf8_lossy(&one_way.stderr);
+    assert!(
+        !one_way.status.success(),
+        "an only-read type was written:\n{errors}"
+    );
+    assert!(
+        errors.contains("Invoice: serde::Serialize") || errors.contains("Invoice: Serialize"),
+        "no error about writing `Invoice`:\n{errors}"
+    );
+    assert!(
+        errors.contains("memo"),
+        "no error about `Invoice::memo`:\n{errors}"
+    );
+    assert_eq!(errors.matches("error[").count(), 2, "{errors}");
+    run(
+        cargo()
+            .args([
+                "check",
+                "--example",
+                "serde_gated",
+                "--features",
+                "serde",
+                "--manifest-path",
+            ])
+            .arg(out.join("Cargo.toml")),
+        "cargo check of the example with `serde`",
     );
 }
 

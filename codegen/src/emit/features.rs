@@ -103,12 +103,7 @@ pub const MAX_FEATURES_PER_TYPE: usize = 8;
 /// For each type of `model.types` (same order), the `#[cfg]` it is gated with: empty when
 /// it stays available whatever is enabled.
 pub(crate) fn type_gates(model: &Model) -> Vec<TokenStream> {
-    let index: HashMap<&str, usize> = model
-        .types
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.name.as_str(), i))
-        .collect();
+    let index = type_index(model);
     // The features that reach each type (sorted, as BTreeMap keys are visited in order).
     let mut reach: Vec<Vec<String>> = vec![Vec::new(); model.types.len()];
     let mut roots_by_feature: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -152,8 +147,19 @@ pub(crate) fn type_gates(model: &Model) -> Vec<TokenStream> {
     reach.iter().map(|r| cfg_any(r)).collect()
 }
 
+/// Each type's index in `model.types`, by name.
+pub(super) fn type_index(model: &Model) -> HashMap<&str, usize> {
+    (model.types.iter().enumerate())
+        .map(|(i, t)| (t.name.as_str(), i))
+        .collect()
+}
+
 /// Every type reachable from `roots` (by name), as indexes into `model.types`.
-fn closure(model: &Model, index: &HashMap<&str, usize>, roots: Vec<String>) -> Vec<usize> {
+pub(super) fn closure(
+    model: &Model,
+    index: &HashMap<&str, usize>,
+    roots: Vec<String>,
+) -> Vec<usize> {
     let mut seen = vec![false; model.types.len()];
     let mut stack = roots;
     let mut out = Vec::new();
@@ -229,7 +235,7 @@ fn type_references(kind: &TypeKind, out: &mut Vec<String>) {
 }
 
 /// The generated type names inside `ty`.
-fn named(ty: &Ty, out: &mut Vec<String>) {
+pub(super) fn named(ty: &Ty, out: &mut Vec<String>) {
     match ty {
         Ty::Named(n) => out.push(n.clone()),
         Ty::Vec(i) | Ty::Map(i) | Ty::Option(i) | Ty::Boxed(i) => named(i, out),

@@ -6,6 +6,7 @@
 //! function of the IR: every name is taken from it, and no token stream is read back as text.
 
 pub mod conformance;
+pub mod directions;
 mod docs;
 mod examples;
 pub mod features;
@@ -53,6 +54,7 @@ pub(crate) fn emit(
     spec_label: &str,
     crate_name: Option<&str>,
     split: bool,
+    json: crate::JsonImpls,
 ) -> Result<(Vec<GeneratedFile>, Duration, Duration), Error> {
     let head = header(spec_label);
     let mut emit_time = Duration::ZERO;
@@ -121,7 +123,7 @@ pub(crate) fn emit(
     push("src/generated/mod.rs".into(), root, t)?;
 
     let t = Instant::now();
-    let types_tokens = types::emit_types(model, split);
+    let types_tokens = types::emit_types(model, split, json);
     push("src/generated/types.rs".into(), types_tokens, t)?;
 
     for (gi, group) in model.groups.iter().enumerate() {

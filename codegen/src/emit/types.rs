@@ -1,5 +1,6 @@
 //! Named types -> Rust items.
 
+use super::directions;
 use super::docs;
 use super::features;
 use super::rust_type::{Scope, rust_type};
@@ -10,15 +11,20 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The whole `types.rs`.
-pub(crate) fn emit_types(model: &Model, split: bool) -> TokenStream {
+pub(crate) fn emit_types(model: &Model, split: bool, json: crate::JsonImpls) -> TokenStream {
     let gates = if split {
         features::type_gates(model)
     } else {
         vec![TokenStream::new(); model.types.len()]
     };
+    let written = match json {
+        crate::JsonImpls::AsUsed => directions::sent_types(model),
+        crate::JsonImpls::BothWays => vec![true; model.types.len()],
+    };
     let items = (model.types.iter())
         .zip(gates)
-        .map(|(def, cfg)| features::gate_items(emit_type(model, def), &cfg));
+        .zip(written)
+        .map(|((def, cfg), written)| features::gate_items(emit_type(model, def, written), &cfg));
     let doc = docs::inner_attrs(&[format!("Types of {}.", model.title)]);
     quote! {
         #doc
@@ -34,17 +40,18 @@ fn deprecated(def: &TypeDef) -> TokenStream {
     }
 }
 
-fn emit_type(model: &Model, def: &TypeDef) -> TokenStream {
+/// `written`: whether the type is written whatever the crate's features (see [`directions`]).
+fn emit_type(model: &Model, def: &TypeDef, written: bool) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let doc = docs::of(&def.doc);
     let dep = deprecated(def);
     let body = match &def.kind {
-        TypeKind::Struct(s) => emit_struct(&name, s),
+        TypeKind::Struct(s) => emit_struct(&name, s, written),
         TypeKind::Multipart(s) => emit_multipart(&name, s),
         TypeKind::Enum(e) => return emit_enum(&name, e, &doc, &dep),
-        TypeKind::Tagged(t) => emit_tagged(&name, t, &convertible_variants(model, def)),
+        TypeKind::Tagged(t) => emit_tagged(&name, t, &convertible_variants(model, def), written),
         TypeKind::Untagged(u) => {
-            let union = emit_untagged(&name, u);
+            let union = emit_untagged(&name, u, written);
             let from = variant_conversions(model, def);
             quote!(#union #from)
         }
@@ -72,7 +79,7 @@ fn field_doc(f: &Field) -> TokenStream {
     docs::of(&doc)
 }
 
-fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+fn emit_struct(name: &proc_macro2::Ident, s: &Struct, written: bool) -> TokenStream {
     let all_optional = s.fields.iter().all(|f| !f.required);
     let default = if all_optional {
         quote!(Default,)
@@ -101,7 +108,7 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
-    let object = object_impls(name, s);
+    let object = object_impls(name, s, written);
     quote! {
         #[derive(Debug, Clone, PartialEq, #default)]
         #[non_exhaustive]
@@ -134,7 +141,7 @@ fn field_mode(f: &Field) -> proc_macro2::Ident {
     )
 }
 
-fn object_impls(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+fn object_impls(name: &proc_macro2::Ident, s: &Struct, written: bool) -> TokenStream {
     let fields = s.fields.iter().enumerate().map(|(i, f)| {
         let index = proc_macro2::Literal::usize_unsuffixed(i);
         let ident = format_ident!("{}", f.ident);
@@ -179,9 +186,16 @@ fn object_impls(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     };
     let set = section("set", settable(false));
     let set_nullable = section("set_nullable", settable(true));
+    let way = read_only_marker(written);
     quote! {
-        crate::engine::object!(#name { #(#fields),* } #extra #required #fixed #set #set_nullable);
+        crate::engine::object!(#way #name { #(#fields),* } #extra #required #fixed #set #set_nullable);
     }
+}
+
+/// The engine macros' word for a type only read unless the crate's `serde` feature is on
+/// (`received`); nothing for a type always written.
+fn read_only_marker(written: bool) -> TokenStream {
+    if written { quote!() } else { quote!(received) }
 }
 
 fn multipart_type(f: &Field) -> TokenStream {
@@ -389,6 +403,7 @@ fn emit_tagged(
     name: &proc_macro2::Ident,
     t: &Tagged,
     convertible: &[(&String, &Ty)],
+    written: bool,
 ) -> TokenStream {
     let accessors = shared_accessors(name, t);
     let fallback = format_ident!("{}", t.fallback);
@@ -406,6 +421,7 @@ fn emit_tagged(
         let doc = docs::of(&doc);
         quote!(#doc #id(#ty),)
     });
+    let way = read_only_marker(written);
     let mut used = std::collections::HashSet::new();
     let json = t.variants.iter().map(|v| {
         let id = format_ident!("{}", v.ident);
@@ -436,12 +452,12 @@ fn emit_tagged(
             /// A variant this version of the SDK does not know yet, kept as JSON.
             #fallback(::serde_json::Value),
         }
-        crate::engine::tagged_union!(#name #tag #fallback { #(#json),* });
+        crate::engine::tagged_union!(#way #name #tag #fallback { #(#json),* });
         #accessors
     }
 }
 
-fn emit_untagged(name: &proc_macro2::Ident, u: &Untagged) -> TokenStream {
+fn emit_untagged(name: &proc_macro2::Ident, u: &Untagged, written: bool) -> TokenStream {
     let fallback = format_ident!("{}", u.fallback);
     let variants = u.variants.iter().map(|v| {
         let id = format_ident!("{}", v.ident);
@@ -449,8 +465,18 @@ fn emit_untagged(name: &proc_macro2::Ident, u: &Untagged) -> TokenStream {
         let doc = docs::of(&v.doc);
         quote!(#doc #id(#ty),)
     });
+    // A union only read is written with the `serde` feature and in tests, as the engine's
+    // `object!` does for structs.
+    let json = if written {
+        quote!(#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)])
+    } else {
+        quote! {
+            #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+            #[cfg_attr(any(test, feature = "serde"), derive(::serde::Serialize))]
+        }
+    };
     quote! {
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #json
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum #name {

@@ -411,16 +411,24 @@ macro_rules! __json_object {
 #[doc(hidden)]
 pub use crate::__json_object as json_object;
 
-/// Everything a generated struct has beside its definition, from one invocation: JSON both
-/// ways ([`json_object!`](crate::engine::json_object), from the field list and an optional
+/// Everything a generated struct has beside its definition, from one invocation: JSON
+/// ([`decode_struct!`](crate::engine::decode_struct) and
+/// [`encode_struct!`](crate::engine::encode_struct), from the field list and an optional
 /// `additional(field)`), then its constructor and setters
 /// ([`struct_constructor!`](crate::engine::struct_constructor)). Sections of the constructor
 /// that would be empty are left out: `new(..)`, `fixed(..)`, `set(..)`, `set_nullable(..)`, in
 /// that order; the additional-properties map starts empty.
+///
+/// A leading `received` marks a type no request sends: it is written, and has setters, only
+/// under the generated crate's `serde` feature or in its tests. Every type is read.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __object {
+    (received $($rest:tt)*) => {
+        $crate::engine::object!(@gated [any(test, feature = "serde")] $($rest)*);
+    };
     (
+        @gated [$write:meta]
         $name:ident { $($fields:tt)* }
         $(additional($extra:ident))?
         $(new($($new:tt)*))?
@@ -428,14 +436,20 @@ macro_rules! __object {
         $(set($($set:tt)*))?
         $(set_nullable($($nullable:tt)*))?
     ) => {
-        $crate::engine::json_object!($name { $($fields)* } $(additional($extra))?);
+        $crate::engine::decode_struct!($name { $($fields)* } $(additional($extra))?);
+        #[cfg($write)]
+        $crate::engine::encode_struct!($name { $($fields)* } $(additional($extra))?);
         $crate::engine::struct_constructor!($name {
             new($($($new)*)?)
             fixed($($($fixed)*)?)
             set($($($set)*)?)
             set_nullable($($($nullable)*)?)
             empty($($extra)?)
+            setters($write)
         });
+    };
+    ($name:ident $($rest:tt)*) => {
+        $crate::engine::object!(@gated [all()] $name $($rest)*);
     };
 }
 

@@ -376,7 +376,8 @@ pub use crate::__string_enum as string_enum;
 /// other field starts empty (`None`, or an empty map) and, unless
 /// listed under `empty`, has a chainable setter of its own name. `set` fields are `Option<T>`,
 /// `set_nullable` fields `Option<Option<T>>` (optional and nullable: the setter sends a value;
-/// assign `Some(None)` to the field to send `null`).
+/// assign `Some(None)` to the field to send `null`). The setters are compiled under the
+/// `setters(..)` condition: `all()` for always, the `serde` feature for a type only read.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __struct_constructor {
@@ -386,10 +387,11 @@ macro_rules! __struct_constructor {
         set($($opt:ident: $opt_ty:ty),* $(,)?)
         set_nullable($($nul:ident: $nul_ty:ty),* $(,)?)
         empty($($empty:ident),* $(,)?)
+        setters($setters:meta)
     }) => {
         impl $name {
             /// A value with the required fields set; every other field starts empty and has a
-            /// chainable setter.
+            /// chainable setter (in a type that is only read, with the crate's `serde` feature).
             pub fn new($($req: impl ::std::convert::Into<$req_ty>),*) -> Self {
                 Self {
                     $($req: $req.into(),)*
@@ -401,6 +403,7 @@ macro_rules! __struct_constructor {
             }
             $(
                 #[doc = concat!("Sets `", stringify!($opt), "`.")]
+                #[cfg($setters)]
                 pub fn $opt(mut self, value: impl ::std::convert::Into<$opt_ty>) -> Self {
                     self.$opt = ::std::option::Option::Some(value.into());
                     self
@@ -408,6 +411,7 @@ macro_rules! __struct_constructor {
             )*
             $(
                 #[doc = concat!("Sets `", stringify!($nul), "` to a value (not `null`).")]
+                #[cfg($setters)]
                 pub fn $nul(mut self, value: impl ::std::convert::Into<$nul_ty>) -> Self {
                     self.$nul = ::std::option::Option::Some(::std::option::Option::Some(value.into()));
                     self

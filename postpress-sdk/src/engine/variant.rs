@@ -25,12 +25,21 @@ pub fn decode_variant<T: DeserializeOwned, E: serde::de::Error>(
 /// whole in the `$fallback` variant. A variant listed without values (all of them claimed by
 /// an earlier variant) is only written. A payload type after a variant (`Mobile(MobileAccount)`)
 /// adds `From<MobileAccount>` for the union, so the payload goes wherever the union is taken.
+/// A leading `received` (a union no request sends) compiles `Serialize` only under the
+/// generated crate's `serde` feature or in its tests, as [`object!`](crate::engine::object) does.
 ///
 /// `tagged_union!(Account "type" Unknown { Mobile(MobileAccount) = "MOBILE", Mail = "MAIL" });`
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __tagged_union {
+    (received $($rest:tt)*) => {
+        $crate::engine::tagged_union!(@gated [any(test, feature = "serde")] $($rest)*);
+    };
+    ($name:ident $($rest:tt)*) => {
+        $crate::engine::tagged_union!(@gated [all()] $name $($rest)*);
+    };
     (
+        @gated [$write:meta]
         $name:ident $tag:literal $fallback:ident {
             $($variant:ident $(($from:ty))? $(= $($value:literal)|+)?),* $(,)?
         }
@@ -42,6 +51,7 @@ macro_rules! __tagged_union {
                 }
             }
         )?)*
+        #[cfg($write)]
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(
                 &self,
