@@ -19,8 +19,13 @@ pub struct Runtime<'a> {
     pub features: &'a [&'a str],
 }
 
-/// `src/lib.rs` of a standalone crate.
-pub fn lib_rs(model: &Model, runtime: Runtime<'_>) -> Result<String, crate::Error> {
+/// `src/lib.rs` of a standalone crate; `serde_feature` as [`Generated::serde_feature`](crate::Generated)
+/// (the crate docs then say what the feature adds).
+pub fn lib_rs(
+    model: &Model,
+    runtime: Runtime<'_>,
+    serde_feature: bool,
+) -> Result<String, crate::Error> {
     let runtime_crate = quote::format_ident!("{}", runtime.package.replace('-', "_"));
     let placement = match &model.auth {
         AuthKind::Header(name) => quote!(engine::AuthPlacement::Header(#name.to_owned())),
@@ -31,9 +36,17 @@ pub fn lib_rs(model: &Model, runtime: Runtime<'_>) -> Result<String, crate::Erro
         .server
         .clone()
         .unwrap_or_else(|| "http://localhost".to_owned());
+    let features = if serde_feature {
+        "Every type decodes from JSON. A type some request sends also implements `Serialize` \
+         and has a setter per optional field; for the others (what the API only returns), \
+         enable the `serde` feature, which `mock` turns on."
+    } else {
+        ""
+    };
     let doc = super::docs::inner_attrs(&[
         format!("Client for {} {}.", model.title, model.version),
         model.description.clone().unwrap_or_default(),
+        features.to_owned(),
     ]);
     let tokens = quote! {
         #doc
