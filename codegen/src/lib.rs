@@ -61,9 +61,9 @@ pub enum GroupFeatures {
 /// Which JSON impls a generated type gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum JsonImpls {
-    /// Each type is read or written as the API uses it (see [`emit::directions`]); the other
-    /// direction, and the setters of a type only read, come with the crate's `serde` feature
-    /// (which `mock` turns on). Half of a typical type's JSON code is never used, and JSON
+    /// Every type is read, but only a type some request sends (a body or parameter, or a
+    /// type inside one) is written and has setters; the others get both with the crate's
+    /// `serde` feature (which `mock` turns on). Most types of an API are only read, and JSON
     /// code is most of a generated crate's check time.
     #[default]
     AsUsed,

@@ -7,9 +7,11 @@
 //! only ever read.
 //!
 //! What a type gets only grows as its document grows: a type starts being written when an
-//! operation, field or variant starts sending it, and nothing is ever taken away from code
-//! written against an earlier version. (Reading only what responses carry would break that:
-//! a type no operation uses yet, then used only in a request, would lose its reading.)
+//! operation, field or variant starts sending it, and nothing is taken away from code written
+//! against an earlier version. (Reading only what responses carry would break that: a type no
+//! operation uses yet, then used only in a request, would lose its reading.) The exception is
+//! a change that splits two identical inline schemas the lowering shared as one type: the copy
+//! left on the response side stops being written.
 
 use super::features::{closure, named, type_index};
 use crate::ir::{BodyKind, Model};

@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub const GROUP_FEATURE_THRESHOLD: usize = 250;
 
 /// Feature names Cargo or the generator already gives a meaning to.
-const RESERVED: [&str; 4] = ["default", "full", "mock", "std"];
+const RESERVED: [&str; 5] = ["default", "full", "mock", "serde", "std"];
 
 /// The Cargo feature of an operation: [`Operation::feature`], with a `-group` suffix when
 /// Cargo or the generator already uses the name.
@@ -371,6 +371,19 @@ components:
             ),
             "{table}"
         );
+    }
+
+    #[test]
+    fn a_group_named_like_the_serde_feature_gets_a_suffix() {
+        let doc = DOC.replace("tags: [alpha]", "tags: [serde]");
+        let options = Options {
+            group_features: GroupFeatures::On,
+            ..Options::default()
+        };
+        let out = generate(doc.as_bytes(), &options).unwrap();
+        let table = super::cargo_features(&out.model);
+        assert!(table.contains("\nserde-group = []\n"), "{table}");
+        assert!(!table.contains("\nserde = []"), "{table}");
     }
 
     #[test]

@@ -147,7 +147,7 @@ pub(crate) fn emit(
     }
     files.push(GeneratedFile {
         path: "API.md".into(),
-        contents: index::api_index(model, spec_label),
+        contents: index::api_index(model, spec_label, json),
     });
     Ok((files, emit_time, format_time))
 }

@@ -37,9 +37,10 @@ pub fn lib_rs(
         .clone()
         .unwrap_or_else(|| "http://localhost".to_owned());
     let features = if serde_feature {
-        "Every type decodes from JSON. A type some request sends also implements `Serialize` \
-         and has a setter per optional field; for the others (what the API only returns), \
-         enable the `serde` feature, which `mock` turns on."
+        "Every JSON type decodes. A type some request sends is also written (`Serialize`) and \
+         has a setter per optional field; the others (what the API only returns) get both with \
+         the `serde` feature, which `mock` turns on (enable `serde` yourself where only a \
+         dev-dependency turns on `mock`, or tests compile what a build rejects)."
     } else {
         ""
     };
@@ -137,7 +138,7 @@ pub fn cargo_toml(
     let package = runtime.package.replace('"', "");
     let (serde, mock) = if serde_feature {
         (
-            "# JSON both ways for every type, and every setter: by default each type is only read\n# or written, as the API uses it.\nserde = []\n",
+            "# Writing (`Serialize`) and setters for the types no request sends; every type is read\n# without it. `mock` turns it on: name `serde` too where only a dev-dependency enables\n# `mock`, or `cargo test` compiles code that `cargo build` rejects.\nserde = []\n",
             format!("[\"serde\", \"{package}/mock\"]"),
         )
     } else {

@@ -391,7 +391,7 @@ macro_rules! __struct_constructor {
     }) => {
         impl $name {
             /// A value with the required fields set; every other field starts empty and has a
-            /// chainable setter (in a type that is only read, with the crate's `serde` feature).
+            /// chainable setter.
             pub fn new($($req: impl ::std::convert::Into<$req_ty>),*) -> Self {
                 Self {
                     $($req: $req.into(),)*
