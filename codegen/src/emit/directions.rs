@@ -13,26 +13,15 @@
 //! a change that splits two identical inline schemas the lowering shared as one type: the copy
 //! left on the response side stops being written.
 
-use super::features::{closure, named, type_index};
-use crate::ir::{BodyKind, Model};
+use super::features::{closure, request_types, type_index};
+use crate::ir::Model;
 
 /// For each type of `model.types` (same order), whether some request sends it.
 pub(crate) fn sent_types(model: &Model) -> Vec<bool> {
     let index = type_index(model);
     let mut roots = Vec::new();
     for op in &model.operations {
-        for p in &op.params {
-            named(&p.ty, &mut roots);
-        }
-        if let Some(body) = &op.body {
-            for choice in body.choices() {
-                match &choice.kind {
-                    BodyKind::Json(ty) | BodyKind::Form(ty) => named(ty, &mut roots),
-                    BodyKind::Multipart(name) => roots.push(name.clone()),
-                    BodyKind::Bytes | BodyKind::Text => {}
-                }
-            }
-        }
+        request_types(op, &mut roots);
     }
     let mut sent = vec![false; model.types.len()];
     for i in closure(model, &index, roots) {

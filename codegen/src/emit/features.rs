@@ -178,18 +178,7 @@ pub(super) fn closure(
 
 /// The named types an operation's inputs and outputs mention.
 fn operation_types(op: &Operation, out: &mut Vec<String>) {
-    for p in &op.params {
-        named(&p.ty, out);
-    }
-    if let Some(body) = &op.body {
-        for choice in body.choices() {
-            match &choice.kind {
-                BodyKind::Json(ty) | BodyKind::Form(ty) => named(ty, out),
-                BodyKind::Multipart(name) => out.push(name.clone()),
-                BodyKind::Bytes | BodyKind::Text => {}
-            }
-        }
-    }
+    request_types(op, out);
     for case in &op.success {
         if let Success::Json(ty) = &case.body {
             named(ty, out);
@@ -202,6 +191,22 @@ fn operation_types(op: &Operation, out: &mut Vec<String>) {
     }
     if let Some(p) = &op.pagination {
         named(&p.item_ty, out);
+    }
+}
+
+/// The named types an operation's request mentions: its parameters and body choices.
+pub(super) fn request_types(op: &Operation, out: &mut Vec<String>) {
+    for p in &op.params {
+        named(&p.ty, out);
+    }
+    if let Some(body) = &op.body {
+        for choice in body.choices() {
+            match &choice.kind {
+                BodyKind::Json(ty) | BodyKind::Form(ty) => named(ty, out),
+                BodyKind::Multipart(name) => out.push(name.clone()),
+                BodyKind::Bytes | BodyKind::Text => {}
+            }
+        }
     }
 }
 
@@ -235,7 +240,7 @@ fn type_references(kind: &TypeKind, out: &mut Vec<String>) {
 }
 
 /// The generated type names inside `ty`.
-pub(super) fn named(ty: &Ty, out: &mut Vec<String>) {
+fn named(ty: &Ty, out: &mut Vec<String>) {
     match ty {
         Ty::Named(n) => out.push(n.clone()),
         Ty::Vec(i) | Ty::Map(i) | Ty::Option(i) | Ty::Boxed(i) => named(i, out),
