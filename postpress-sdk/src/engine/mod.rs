@@ -38,7 +38,7 @@ pub use error::{ApiError, Error, Result};
 pub use fault::{TransportError, TransportFault};
 pub use multipart::Part;
 #[doc(hidden)]
-pub use object::{decode_struct, encode_struct, json_object, object};
+pub use object::{decode_struct, encode_struct, object};
 pub use pagination::{builder_pages, items, pages};
 pub use query::{FormEncoding, ParamStyle};
 pub use request::{RangeValue, Request, check_range, require, required};

@@ -397,20 +397,6 @@ pub fn end_map<M: SerializeMap>(state: Result<(), M::Error>, object: M) -> Resul
     object.end()
 }
 
-/// Both directions from one field list: [`decode_struct!`](crate::engine::decode_struct) and
-/// [`encode_struct!`](crate::engine::encode_struct). Generated structs use this.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __json_object {
-    ($($fields:tt)*) => {
-        $crate::engine::decode_struct!($($fields)*);
-        $crate::engine::encode_struct!($($fields)*);
-    };
-}
-
-#[doc(hidden)]
-pub use crate::__json_object as json_object;
-
 /// Everything a generated struct has beside its definition, from one invocation: JSON
 /// ([`decode_struct!`](crate::engine::decode_struct) and
 /// [`encode_struct!`](crate::engine::encode_struct), from the field list and an optional
@@ -460,6 +446,14 @@ pub use crate::__object as object;
 mod tests {
     use std::collections::BTreeMap;
 
+    /// Both directions from one field list, as `object!` writes them for a type that is sent.
+    macro_rules! json_object {
+        ($($fields:tt)*) => {
+            crate::engine::decode_struct!($($fields)*);
+            crate::engine::encode_struct!($($fields)*);
+        };
+    }
+
     #[derive(Debug, PartialEq)]
     struct Sample {
         id: String,
@@ -468,41 +462,41 @@ mod tests {
         count: Option<u32>,
         parent: Option<String>,
     }
-    crate::engine::json_object!(Sample { 0 id: "id" req, 1 r#type: "type" opt, 2 note: "note" double, 3 count: "Count" opt, 4 parent: "parent" nullable });
+    json_object!(Sample { 0 id: "id" req, 1 r#type: "type" opt, 2 note: "note" double, 3 count: "Count" opt, 4 parent: "parent" nullable });
 
     #[derive(Debug, PartialEq)]
     struct Open {
         name: String,
         additional_properties: BTreeMap<String, serde_json::Value>,
     }
-    crate::engine::json_object!(Open { 0 name: "name" req } additional(additional_properties));
+    json_object!(Open { 0 name: "name" req } additional(additional_properties));
 
     #[derive(Debug, PartialEq)]
     struct Empty {}
-    crate::engine::json_object!(Empty {});
+    json_object!(Empty {});
 
     // Struct names that the macros' own generic parameters and visitor must not shadow.
     #[derive(Debug, PartialEq)]
     struct A {
         d: Option<D>,
     }
-    crate::engine::json_object!(A { 0 d: "d" opt });
+    json_object!(A { 0 d: "d" opt });
     #[derive(Debug, PartialEq)]
     struct D {
         s: u8,
     }
-    crate::engine::json_object!(D { 0 s: "s" req });
+    json_object!(D { 0 s: "s" req });
     #[derive(Debug, PartialEq)]
     struct S {}
-    crate::engine::json_object!(S {});
+    json_object!(S {});
     #[derive(Debug, PartialEq)]
     struct ObjectVisitor {
         a: Option<Box<A>>,
     }
-    crate::engine::json_object!(ObjectVisitor { 0 a: "a" opt });
+    json_object!(ObjectVisitor { 0 a: "a" opt });
     #[derive(Debug, PartialEq)]
     struct __Visitor2 {}
-    crate::engine::json_object!(__Visitor2 {});
+    json_object!(__Visitor2 {});
 
     fn sample(json: &str) -> Result<Sample, String> {
         serde_json::from_str(json).map_err(|e| e.to_string())
@@ -604,7 +598,7 @@ mod tests {
         first: String,
         second: u8,
     }
-    crate::engine::json_object!(Pair { 0 first: "first" req, 1 second: "second" req });
+    json_object!(Pair { 0 first: "first" req, 1 second: "second" req });
 
     #[test]
     fn the_first_missing_field_in_declaration_order_is_named() {

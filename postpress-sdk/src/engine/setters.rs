@@ -242,7 +242,7 @@ pub use crate::__paginated as paginated;
 
 /// A tagged union's accessors for the fields every known variant shares: for each, its type,
 /// its wire name (for the accessor's documentation) and how the variants hold it, as in
-/// [`json_object!`](crate::engine::json_object) (`req`: always there; `opt` or `nullable`: an
+/// [`decode_struct!`](crate::engine::decode_struct) (`req`: always there; `opt` or `nullable`: an
 /// `Option`; `double`: an `Option<Option<_>>`), read as `Option<&T>`,
 /// `None` for the fallback variant.
 #[doc(hidden)]
