@@ -14,9 +14,26 @@ pub struct Document {
     pub api: openapiv3::OpenAPI,
     /// The normalised raw tree the typed document was read from.
     pub raw: Value,
+    /// The `openapi` version the document declares, as written: a 3.1 document is lowered to
+    /// 3.0 shapes, but a few rules (multipart `style`) differ between the two.
+    pub version: String,
 }
 
 impl Document {
+    /// Whether the document is OpenAPI 3.1 or later, where `encoding.style` applies to
+    /// `multipart/form-data` bodies too (3.0 defines it for form bodies only).
+    pub fn styles_multipart(&self) -> bool {
+        let mut numbers = self
+            .version
+            .split('.')
+            .map(|n| n.trim().parse::<u32>().ok());
+        match (numbers.next().flatten(), numbers.next().flatten()) {
+            (Some(3), Some(minor)) => minor >= 1,
+            (Some(major), _) => major > 3,
+            _ => false,
+        }
+    }
+
     /// The resolver for this document's references.
     pub fn resolver(&self) -> Resolver<'_> {
         Resolver::new(&self.raw)
@@ -134,7 +151,7 @@ pub fn load(bytes: &[u8], diags: &mut Diagnostics) -> Result<Document, Error> {
     }
     repair::repair(&mut raw, v31, diags);
     let api = deserialize(&raw)?;
-    Ok(Document { api, raw })
+    Ok(Document { api, raw, version })
 }
 
 /// Stack for decoding the document: `openapiv3`'s `$ref`-or-schema enums are untagged, and

@@ -128,6 +128,11 @@ impl<'a> Resolver<'a> {
         self.resolve(item, "").ok().map(|r| r.item)
     }
 
+    /// The raw node a local reference (`#/components/schemas/Id`) points at, if any.
+    pub fn target(&self, reference: &str) -> Option<&'a Value> {
+        self.raw.pointer(&pointer::local(reference)?)
+    }
+
     /// The raw node `node` stands for: itself, or where its `$ref` chain ends. A reference
     /// that leads nowhere stands for itself.
     pub fn follow(&self, node: &'a Value) -> &'a Value {

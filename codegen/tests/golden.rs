@@ -206,6 +206,11 @@ fn multipart_encoding_styles_send_bracket_notation() {
 }
 
 #[test]
+fn multipart_parts_take_the_content_type_of_their_resolved_schema() {
+    golden_operations("multipart_parts");
+}
+
+#[test]
 fn form_bodies_follow_their_encoding_map_field_by_field() {
     golden_operations("form_encoding");
 }
@@ -241,6 +246,7 @@ fn every_case_has_a_test() {
         "names",
         "inline_naming",
         "bracket_encoding",
+        "multipart_parts",
         "form_encoding",
         "constructors",
         "nullable_references",

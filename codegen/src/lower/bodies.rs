@@ -1,6 +1,7 @@
 //! Request bodies: which encodings an operation accepts (JSON, form, multipart, bytes, text),
 //! in order of preference, each with its type, and the variant that picks it.
 
+use super::encoding;
 use super::merge::object_view;
 use super::shapes::{binary_shape, doc_of, single_string_value};
 use super::space::{Naming, TypeSpace, wrap_nullable};
@@ -207,9 +208,6 @@ fn multipart_struct(
             let resolved = space.resolver.peek(prop);
             let binary_kind = resolved.as_ref().and_then(binary_shape);
             let encoding = mt.encoding.get(wire);
-            let encoded_json = encoding
-                .and_then(|e| e.content_type.as_deref())
-                .is_some_and(|c| c.contains("json"));
             let styled = encoding.and_then(styled_kind);
             let (ty, kind) = match binary_kind {
                 Some(MultipartKind::File) => (Ty::Binary, MultipartKind::File),
@@ -223,12 +221,25 @@ fn multipart_struct(
                         diags,
                     );
                     let ty = wrap_nullable(conv);
-                    let structured = matches!(ty, Ty::Named(_) | Ty::Map(_) | Ty::Value)
-                        || matches!(&ty, Ty::Vec(i) if !matches!(**i, Ty::String | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Bool));
+                    let by_schema =
+                        encoding::part_kind(&encoding::shape(&space.resolver, prop), encoding);
                     let kind = match styled {
-                        Some(kind) => kind,
-                        None if encoded_json || structured => MultipartKind::Json,
-                        None => MultipartKind::Text,
+                        Some(kind) if space.styles_multipart => kind,
+                        Some(kind) => {
+                            if changes_the_wire(&kind, &by_schema) {
+                                diags.warn(
+                                    format!("{pointer}/encoding/{}/style", pointer::escape(wire)),
+                                    format!(
+                                        "`style` is ignored in a multipart body under OpenAPI 3.0 (it applies to form \
+                                         bodies only; 3.1 applies it here too): `{wire}` is sent as {}; name the \
+                                         bracket keys as properties (`{wire}[key]`) to send them",
+                                        kind_words(&by_schema)
+                                    ),
+                                );
+                            }
+                            by_schema
+                        }
+                        None => by_schema,
                     };
                     (ty, kind)
                 }
@@ -251,7 +262,7 @@ fn multipart_struct(
         pointer: type_pointer,
         doc: Doc {
             description: Some(match description {
-                Some(d) => format!("{d}\n\n{kind}"),
+                Some(d) => format!("{}\n\n{kind}", d.trim_end()),
                 None => kind.to_owned(),
             }),
             ..Doc::default()
@@ -274,10 +285,11 @@ pub(super) fn param_style(style: &QueryStyle) -> ParamStyle {
     }
 }
 
-/// A multipart property whose `encoding` names a `style` (or `explode: true`) travels as
-/// text parts named the way a query string would name them (`a[b][c]=v`, repeated keys),
-/// which is how bracket-notation servers read nested multipart fields. Such an encoding
-/// outranks `contentType`, which describes a single part. `None` keeps the default.
+/// A property whose `encoding` names a `style` (or `explode: true`) travels as text parts
+/// named the way a query string would name them (`a[b][c]=v`, repeated keys): in form bodies
+/// always, in multipart bodies from OpenAPI 3.1 on (3.0 says to ignore `style` there; the
+/// caller warns where that changes the parts). Such an encoding outranks `contentType`, which
+/// describes a single part. `None` keeps the default.
 ///
 /// `openapiv3` reads an absent `explode` as `false`; OpenAPI's default for `form` is `true`,
 /// so a document that wants repeated keys writes `explode: true` (deepObject is only defined
@@ -294,6 +306,30 @@ fn styled_kind(encoding: &Encoding) -> Option<MultipartKind> {
     })
 }
 
+/// Whether sending by `style` would put other parts on the wire than the property's default
+/// encoding: all but an exploded `form` array of scalars, which repeats its name either way.
+fn changes_the_wire(styled: &MultipartKind, default: &MultipartKind) -> bool {
+    !matches!(
+        (styled, default),
+        (
+            MultipartKind::Styled {
+                style: ParamStyle::Form,
+                explode: true
+            },
+            MultipartKind::Text
+        )
+    )
+}
+
+/// How a part of `kind` goes out, in words for a warning.
+fn kind_words(kind: &MultipartKind) -> &'static str {
+    match kind {
+        MultipartKind::Json => "one JSON part",
+        MultipartKind::File | MultipartKind::Files => "a file part",
+        MultipartKind::Text | MultipartKind::Styled { .. } => "text parts",
+    }
+}
+
 /// The fields of a form body whose `encoding` entry says how to encode them: a `style` (or
 /// `explode`) as for a query parameter, else a JSON `contentType` as one JSON text. Entries
 /// that say neither keep the default, and are left out.
@@ -305,13 +341,7 @@ fn form_encodings(mt: &MediaType) -> Vec<(String, FormFieldEncoding)> {
                 Some(MultipartKind::Styled { style, explode }) => {
                     FormFieldEncoding::Styled { style, explode }
                 }
-                _ if encoding
-                    .content_type
-                    .as_deref()
-                    .is_some_and(|c| c.contains("json")) =>
-                {
-                    FormFieldEncoding::Json
-                }
+                _ if encoding::declares_json(encoding) => FormFieldEncoding::Json,
                 _ => return None,
             };
             Some((wire.clone(), how))

@@ -6,6 +6,7 @@
 //! - `unions`: `oneOf`/`anyOf` -> enums; `merge`: the object view of `allOf`;
 //! - `shapes`: questions asked of one schema (is it null-only, its enum values, its docs);
 //! - `operations`, `bodies`, `responses`: operations and their inputs and outputs;
+//! - `encoding`: how a multipart property travels (text, JSON or file part), by its resolved schema;
 //! - `callbacks`: payloads of the requests the API sends (3.0 callbacks, 3.1 webhooks);
 //! - `pagination`: cursor pagination; `cycles`: boxing of recursive types.
 //!
@@ -14,6 +15,7 @@
 mod bodies;
 mod callbacks;
 mod cycles;
+mod encoding;
 mod merge;
 mod nullability;
 mod operations;
@@ -43,6 +45,7 @@ pub(crate) fn build(
     let mut space = TypeSpace::new(doc, pins, diags);
     space.dates = dates;
     space.multipart_components = bodies::multipart_only_components(&doc.raw);
+    space.styles_multipart = doc.styles_multipart();
     space.define_components(diags);
     let (groups, ops) = operations::build(&mut space, doc, diags);
     let callbacks = callbacks::build(&mut space, doc, diags);

@@ -99,6 +99,8 @@ pub(super) struct TypeSpace<'a> {
     pub(super) multipart_components: HashSet<String>,
     /// How date-time and date strings are typed.
     pub(super) dates: Dates,
+    /// Whether `encoding.style` applies to multipart bodies (OpenAPI 3.1 and later).
+    pub(super) styles_multipart: bool,
     /// The type that decodes a schema's JSON, by pointer, where it is not simply the type
     /// named after the schema: response body schemas converted so far, and nullable
     /// component schemas (whose JSON may be `null`, which their named type does not hold).
@@ -139,6 +141,7 @@ impl<'a> TypeSpace<'a> {
             resolving: Vec::new(),
             multipart_components: HashSet::new(),
             dates: Dates::default(),
+            styles_multipart: false,
             schema_types: IndexMap::new(),
             unclaimed: HashSet::new(),
             pins,

@@ -41,12 +41,9 @@ impl Chats {
     /// Starts a conversation (or sends an InMail) and its first message. The reference page wins
     /// over the stub page: the body is multipart with the attendees required. The page writes
     /// nested fields in bracket notation (`linkedin[api]=classic`, `linkedin[inmail]=true`) and
-    /// the attendee list with a `[]` key (`attendees_ids[]=…`): the property is therefore named
-    /// `attendees_ids[]`, an exploded `form` array repeats that exact key once per attendee, and
-    /// `linkedin` is encoded `style: deepObject`.
-    /// OpenAPI 3.0 defines `style` in an encoding only for form bodies (3.1 extends it to
-    /// multipart), so a 3.0 tool may send these fields as JSON parts instead; the SDK sends
-    /// bracket notation.
+    /// the attendee list with a `[]` key (`attendees_ids[]=…`), so each property is named by the
+    /// exact key the server reads: `attendees_ids[]` repeats once per attendee, and every
+    /// LinkedIn option is a text field of its own. Every part but the files is plain text.
     ///
     /// # Parameters
     /// - body (`multipart/form-data`, required): a [`StartChatRequest`](crate::types::StartChatRequest), built with `new(account_id, attendees_ids)` and setters
@@ -275,13 +272,8 @@ impl StartBuilder {
         let mut req = crate::engine::Request::post("/chats");
         {
             let body = &self.body;
-            req.multipart_json("account_id", &body.account_id)?;
-            req.multipart_styled(
-                "attendees_ids[]",
-                &body.attendees_ids,
-                crate::engine::ParamStyle::Form,
-                true,
-            )?;
+            req.multipart_field("account_id", &body.account_id)?;
+            req.multipart_field("attendees_ids[]", &body.attendees_ids)?;
             req.multipart_field("text", &body.text)?;
             req.multipart_field("subject", &body.subject)?;
             for part in &body.attachments {
@@ -293,12 +285,55 @@ impl StartBuilder {
             if let Some(part) = &body.video_message {
                 req.multipart_file("video_message", part);
             }
-            req.multipart_styled(
-                "linkedin",
-                &body.linkedin,
-                crate::engine::ParamStyle::DeepObject,
-                true,
+            req.multipart_field("linkedin[api]", &body.linkedin_api)?;
+            req.multipart_field("linkedin[topic]", &body.linkedin_topic)?;
+            req.multipart_field("linkedin[applicant_id]", &body.linkedin_applicant_id)?;
+            req.multipart_field(
+                "linkedin[invitation_id]",
+                &body.linkedin_invitation_id,
             )?;
+            req.multipart_field("linkedin[inmail]", &body.linkedin_inmail)?;
+            req.multipart_field("linkedin[signature]", &body.linkedin_signature)?;
+            req.multipart_field(
+                "linkedin[hiring_project_id]",
+                &body.linkedin_hiring_project_id,
+            )?;
+            req.multipart_field(
+                "linkedin[job_posting_id]",
+                &body.linkedin_job_posting_id,
+            )?;
+            req.multipart_field(
+                "linkedin[sourcing_channel]",
+                &body.linkedin_sourcing_channel,
+            )?;
+            req.multipart_field(
+                "linkedin[email_address]",
+                &body.linkedin_email_address,
+            )?;
+            req.multipart_field("linkedin[visibility]", &body.linkedin_visibility)?;
+            req.multipart_field(
+                "linkedin[follow_up][subject]",
+                &body.linkedin_follow_up_subject,
+            )?;
+            req.multipart_field(
+                "linkedin[follow_up][text]",
+                &body.linkedin_follow_up_text,
+            )?;
+            req.multipart_field(
+                "linkedin[follow_up][scheduled_time][days]",
+                &body.linkedin_follow_up_scheduled_time_days,
+            )?;
+            req.multipart_field(
+                "linkedin[follow_up][scheduled_time][weeks]",
+                &body.linkedin_follow_up_scheduled_time_weeks,
+            )?;
+            req.multipart_field(
+                "linkedin[follow_up][scheduled_time][timezone]",
+                &body.linkedin_follow_up_scheduled_time_timezone,
+            )?;
+            for part in &body.linkedin_follow_up_attachments {
+                req.multipart_file("linkedin[follow_up][attachments]", part);
+            }
         }
         req.idempotent();
         Ok(req.with_options(self.options.clone()))

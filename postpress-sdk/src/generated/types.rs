@@ -2126,141 +2126,6 @@ crate::engine::shared_accessors!(
     AccountOwnerProfile[LinkedIn, Telegram, X, Gmail, Outlook, Imap] Unknown { object :
     String = "object" req }
 );
-crate::engine::string_enum! {
-    pub enum PictureSettingsFilter(Unknown) { Original => "ORIGINAL", Studio => "STUDIO",
-    Spotlight => "SPOTLIGHT", Prime => "PRIME", Classic => "CLASSIC", Edge => "EDGE",
-    Luminate => "LUMINATE", }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct PictureSettingsLayout {
-    pub bottom_left: Option<Point>,
-    pub bottom_right: Option<Point>,
-    pub top_left: Option<Point>,
-    pub top_right: Option<Point>,
-}
-crate::engine::object!(
-    PictureSettingsLayout { 0 bottom_left : "bottomLeft" opt, 1 bottom_right :
-    "bottomRight" opt, 2 top_left : "topLeft" opt, 3 top_right : "topRight" opt }
-    set(bottom_left : Point, bottom_right : Point, top_left : Point, top_right : Point)
-);
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct PictureSettings {
-    pub filter: Option<PictureSettingsFilter>,
-    pub layout: Option<PictureSettingsLayout>,
-    pub contrast: Option<f64>,
-    pub vignette: Option<f64>,
-    pub saturation: Option<f64>,
-    pub brightness: Option<f64>,
-}
-crate::engine::object!(
-    PictureSettings { 0 filter : "filter" opt, 1 layout : "layout" opt, 2 contrast :
-    "contrast" opt, 3 vignette : "vignette" opt, 4 saturation : "saturation" opt, 5
-    brightness : "brightness" opt } set(filter : PictureSettingsFilter, layout :
-    PictureSettingsLayout, contrast : f64, vignette : f64, saturation : f64, brightness :
-    f64)
-);
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct Point {
-    pub x: f64,
-    pub y: f64,
-}
-crate::engine::object!(Point { 0 x : "x" req, 1 y : "y" req } new(x : f64, y : f64));
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct MonthOfYear {
-    pub month: i32,
-    pub year: i32,
-}
-crate::engine::object!(
-    MonthOfYear { 0 month : "month" req, 1 year : "year" req } new(month : i32, year :
-    i32)
-);
-crate::engine::string_enum! {
-    pub enum ProfilePositionEditPresence(Unknown) { OnSite => "ON_SITE", Hybrid =>
-    "HYBRID", Remote => "REMOTE", }
-}
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ProfilePositionEditSeniority {
-    pub start_date: MonthOfYear,
-    pub end_date: Option<MonthOfYear>,
-}
-crate::engine::object!(
-    ProfilePositionEditSeniority { 0 start_date : "start_date" req, 1 end_date :
-    "end_date" opt } new(start_date : MonthOfYear) set(end_date : MonthOfYear)
-);
-crate::engine::string_enum! {
-    pub enum ProfilePositionEditSourceOfHire(Unknown) { Indeed => "INDEED", Linkedin =>
-    "LINKEDIN", CompanyWebsite => "COMPANY_WEBSITE", OtherJobSites => "OTHER_JOB_SITES",
-    Referral => "REFERRAL", ContactedByRecruiter => "CONTACTED_BY_RECRUITER",
-    StaffingAgency => "STAFFING_AGENCY", Other => "OTHER", }
-}
-/// Adds a position, or edits the one named by `id`. The fixture has an add shape and an
-/// edit shape that differ only in `id`; one object with every field optional accepts both.
-/// The fixture's `attachment` (a link or a media file) is left out: a file nested inside a
-/// bracket-notation object has no multipart form this document can state.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct ProfilePositionEdit {
-    /// The position to edit; leave out to add one.
-    pub id: Option<String>,
-    pub notify_network: Option<bool>,
-    pub role: Option<String>,
-    pub employment_type: Option<String>,
-    pub company: Option<String>,
-    pub location: Option<String>,
-    pub presence: Option<ProfilePositionEditPresence>,
-    pub seniority: Option<ProfilePositionEditSeniority>,
-    pub description: Option<String>,
-    pub source_of_hire: Option<ProfilePositionEditSourceOfHire>,
-    /// Repeats the key once per skill (`experience[skills]=…`).
-    pub skills: Option<Vec<String>>,
-}
-crate::engine::object!(
-    ProfilePositionEdit { 0 id : "id" opt, 1 notify_network : "notify_network" opt, 2
-    role : "role" opt, 3 employment_type : "employment_type" opt, 4 company : "company"
-    opt, 5 location : "location" opt, 6 presence : "presence" opt, 7 seniority :
-    "seniority" opt, 8 description : "description" opt, 9 source_of_hire :
-    "source_of_hire" opt, 10 skills : "skills" opt } set(id : String, notify_network :
-    bool, role : String, employment_type : String, company : String, location : String,
-    presence : ProfilePositionEditPresence, seniority : ProfilePositionEditSeniority,
-    description : String, source_of_hire : ProfilePositionEditSourceOfHire, skills : Vec
-    < String >)
-);
-/// Adds a school, or edits the one named by `id`. The fixture's add shape requires
-/// `school`; its edit shape requires only `id` and repeats the position fields, which reads
-/// as a copying slip, so this follows the add shape plus `id`, all optional (the shape
-/// that accepts both). `attachment` is left out for the reason given on
-/// `ProfilePositionEdit`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct ProfileSchoolEdit {
-    /// The entry to edit; leave out to add one.
-    pub id: Option<String>,
-    pub notify_network: Option<bool>,
-    pub school: Option<String>,
-    pub degree: Option<String>,
-    pub grade: Option<String>,
-    pub field_of_study: Option<String>,
-    pub activities: Option<String>,
-    pub description: Option<String>,
-    pub start_date: Option<MonthOfYear>,
-    pub end_date: Option<MonthOfYear>,
-    pub skills: Option<Vec<String>>,
-}
-crate::engine::object!(
-    ProfileSchoolEdit { 0 id : "id" opt, 1 notify_network : "notify_network" opt, 2
-    school : "school" opt, 3 degree : "degree" opt, 4 grade : "grade" opt, 5
-    field_of_study : "field_of_study" opt, 6 activities : "activities" opt, 7 description
-    : "description" opt, 8 start_date : "start_date" opt, 9 end_date : "end_date" opt, 10
-    skills : "skills" opt } set(id : String, notify_network : bool, school : String,
-    degree : String, grade : String, field_of_study : String, activities : String,
-    description : String, start_date : MonthOfYear, end_date : MonthOfYear, skills : Vec
-    < String >)
-);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserRelation {
@@ -3274,6 +3139,10 @@ crate::engine::object!(
     set(functions : Vec < String >, industries : Vec < String >, skills : Vec < String >)
 );
 crate::engine::string_enum! {
+    pub enum ProfilePositionEditPresence(Unknown) { OnSite => "ON_SITE", Hybrid =>
+    "HYBRID", Remote => "REMOTE", }
+}
+crate::engine::string_enum! {
     pub enum CreateJobPostingRequestEmploymentStatus(Unknown) { FullTime => "FULL_TIME",
     PartTime => "PART_TIME", Contract => "CONTRACT", Temporary => "TEMPORARY", Other =>
     "OTHER", Volunteer => "VOLUNTEER", Internship => "INTERNSHIP", }
@@ -3794,162 +3663,6 @@ crate::engine::object!(
     ChatList { 0 object : "object" req, 1 items : "items" req, 2 cursor : "cursor"
     nullable } new(items : Vec < Chat >) fixed(object : "ChatList") set(cursor :
     ResponseCursor)
-);
-/// LinkedIn options, one shape per messaging API told apart by `api`. The page marks
-/// `classic` as the default when `api` is left out; here every shape names its `api`, and
-/// sending `classic` explicitly is what leaving it out means. Shapes the document does not
-/// know decode as unknown.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum LinkedinChatOptions {
-    /// `api` is `classic`.
-    ///
-    /// Classic LinkedIn messaging (also InMail).
-    LinkedinClassicChatOptions(LinkedinClassicChatOptions),
-    /// `api` is `recruiter`.
-    ///
-    /// LinkedIn Recruiter messaging.
-    LinkedinRecruiterChatOptions(LinkedinRecruiterChatOptions),
-    /// `api` is `sales_navigator`.
-    ///
-    /// LinkedIn Sales Navigator messaging.
-    LinkedinSalesNavigatorChatOptions(LinkedinSalesNavigatorChatOptions),
-    /// A variant this version of the SDK does not know yet, kept as JSON.
-    Unknown(::serde_json::Value),
-}
-crate::engine::tagged_union!(
-    LinkedinChatOptions "api" Unknown {
-    LinkedinClassicChatOptions(LinkedinClassicChatOptions) = "classic",
-    LinkedinRecruiterChatOptions(LinkedinRecruiterChatOptions) = "recruiter",
-    LinkedinSalesNavigatorChatOptions(LinkedinSalesNavigatorChatOptions) =
-    "sales_navigator" }
-);
-crate::engine::string_enum! {
-    pub enum LinkedinClassicChatOptionsTopic(Unknown) { ServiceRequest =>
-    "service_request", RequestDemo => "request_demo", Support => "support", Careers =>
-    "careers", Other => "other", }
-}
-/// Classic LinkedIn messaging (also InMail).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct LinkedinClassicChatOptions {
-    /// Always `classic`.
-    pub api: String,
-    pub topic: Option<LinkedinClassicChatOptionsTopic>,
-    pub applicant_id: Option<String>,
-    pub invitation_id: Option<String>,
-    /// Send as an InMail.
-    pub inmail: Option<bool>,
-}
-crate::engine::object!(
-    LinkedinClassicChatOptions { 0 api : "api" req, 1 topic : "topic" opt, 2 applicant_id
-    : "applicant_id" opt, 3 invitation_id : "invitation_id" opt, 4 inmail : "inmail" opt
-    } fixed(api : "classic") set(topic : LinkedinClassicChatOptionsTopic, applicant_id :
-    String, invitation_id : String, inmail : bool)
-);
-crate::engine::string_enum! {
-    #[doc =
-    " Where the candidate was found. The page lists these values; others may follow, so the set is open."]
-    pub enum LinkedinRecruiterChatOptionsSourcingChannel(Unknown) {
-    JobPostingRecommendedMatches => "JOB_POSTING_RECOMMENDED_MATCHES", JobPosting =>
-    "JOB_POSTING", Referral => "REFERRAL", InternalCandidates => "INTERNAL_CANDIDATES",
-    AutomatedSourcing => "AUTOMATED_SOURCING", RecruiterSearch => "RECRUITER_SEARCH",
-    CareerSite => "CAREER_SITE", }
-}
-crate::engine::string_enum! {
-    pub enum LinkedinRecruiterChatOptionsVisibility(Unknown) { Public => "PUBLIC",
-    Private => "PRIVATE", Project => "PROJECT", }
-}
-/// LinkedIn Recruiter messaging.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct LinkedinRecruiterChatOptions {
-    /// Always `recruiter`.
-    pub api: String,
-    pub signature: Option<String>,
-    pub hiring_project_id: Option<String>,
-    pub job_posting_id: Option<String>,
-    /// Where the candidate was found. The page lists these values; others may follow, so the set is open.
-    pub sourcing_channel: Option<LinkedinRecruiterChatOptionsSourcingChannel>,
-    pub email_address: Option<String>,
-    pub visibility: Option<LinkedinRecruiterChatOptionsVisibility>,
-    pub follow_up: Option<RecruiterFollowUp>,
-}
-crate::engine::object!(
-    LinkedinRecruiterChatOptions { 0 api : "api" req, 1 signature : "signature" opt, 2
-    hiring_project_id : "hiring_project_id" opt, 3 job_posting_id : "job_posting_id" opt,
-    4 sourcing_channel : "sourcing_channel" opt, 5 email_address : "email_address" opt, 6
-    visibility : "visibility" opt, 7 follow_up : "follow_up" opt } fixed(api :
-    "recruiter") set(signature : String, hiring_project_id : String, job_posting_id :
-    String, sourcing_channel : LinkedinRecruiterChatOptionsSourcingChannel, email_address
-    : String, visibility : LinkedinRecruiterChatOptionsVisibility, follow_up :
-    RecruiterFollowUp)
-);
-/// FollowUpInDays
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RecruiterFollowUpScheduledTimeFollowUpInDays {
-    pub days: i32,
-    pub timezone: String,
-}
-crate::engine::object!(
-    RecruiterFollowUpScheduledTimeFollowUpInDays { 0 days : "days" req, 1 timezone :
-    "timezone" req } new(days : i32, timezone : String)
-);
-/// FollowUpInWeeks
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RecruiterFollowUpScheduledTimeFollowUpInWeeks {
-    pub weeks: i32,
-    pub timezone: String,
-}
-crate::engine::object!(
-    RecruiterFollowUpScheduledTimeFollowUpInWeeks { 0 weeks : "weeks" req, 1 timezone :
-    "timezone" req } new(weeks : i32, timezone : String)
-);
-/// When to send it, in days or in weeks, in a time zone.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum RecruiterFollowUpScheduledTime {
-    /// FollowUpInDays
-    FollowUpInDays(RecruiterFollowUpScheduledTimeFollowUpInDays),
-    /// FollowUpInWeeks
-    FollowUpInWeeks(RecruiterFollowUpScheduledTimeFollowUpInWeeks),
-    /// Any other JSON value.
-    Other(::serde_json::Value),
-}
-crate::engine::union_from_variants!(
-    RecruiterFollowUpScheduledTime {
-    FollowUpInDays(RecruiterFollowUpScheduledTimeFollowUpInDays),
-    FollowUpInWeeks(RecruiterFollowUpScheduledTimeFollowUpInWeeks) }
-);
-/// A follow-up message Recruiter sends if the candidate does not answer. The page also lists
-/// follow-up attachments; files nested inside a bracket-notation object have no multipart
-/// form the document can state, so they are left out here.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RecruiterFollowUp {
-    pub subject: String,
-    pub text: String,
-    /// When to send it, in days or in weeks, in a time zone.
-    pub scheduled_time: RecruiterFollowUpScheduledTime,
-}
-crate::engine::object!(
-    RecruiterFollowUp { 0 subject : "subject" req, 1 text : "text" req, 2 scheduled_time
-    : "scheduled_time" req } new(subject : String, text : String, scheduled_time :
-    RecruiterFollowUpScheduledTime)
-);
-/// LinkedIn Sales Navigator messaging.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct LinkedinSalesNavigatorChatOptions {
-    /// Always `sales_navigator`.
-    pub api: String,
-}
-crate::engine::object!(
-    LinkedinSalesNavigatorChatOptions { 0 api : "api" req } fixed(api :
-    "sales_navigator")
 );
 /// Example: `{"object":"ChatStarted","chat_id":"chat_01HXYZ","message_id":"msg_01HXYZ"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -5620,42 +5333,104 @@ crate::engine::string_enum! {
     pub enum UsersGetProfileLinkedinApi(Unknown) { Recruiter => "recruiter",
     SalesNavigator => "sales_navigator", }
 }
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct EditOwnProfileRequestLocation {
-    /// A LOCATION id from the LinkedIn search parameters.
-    pub id: String,
-    pub postal_code: Option<String>,
+crate::engine::string_enum! {
+    #[doc = " Filter applied to the profile picture."] pub enum
+    EditOwnProfileRequestPictureSettingsFilter(Unknown) { Original => "ORIGINAL", Studio
+    => "STUDIO", Spotlight => "SPOTLIGHT", Prime => "PRIME", Classic => "CLASSIC", Edge
+    => "EDGE", Luminate => "LUMINATE", }
 }
-crate::engine::object!(
-    EditOwnProfileRequestLocation { 0 id : "id" req, 1 postal_code : "postal_code" opt }
-    new(id : String) set(postal_code : String)
-);
+crate::engine::string_enum! {
+    pub enum EditOwnProfileRequestExperienceSourceOfHire(Unknown) { Indeed => "INDEED",
+    Linkedin => "LINKEDIN", CompanyWebsite => "COMPANY_WEBSITE", OtherJobSites =>
+    "OTHER_JOB_SITES", Referral => "REFERRAL", ContactedByRecruiter =>
+    "CONTACTED_BY_RECRUITER", StaffingAgency => "STAFFING_AGENCY", Other => "OTHER", }
+}
+/// The reference page sends nested fields in bracket notation, so each nested field is a
+/// property named by its bracket key (`location[id]`, `picture_settings[layout][bottomLeft][x]`)
+/// and every OpenAPI tool sends the keys the server reads. Arrays repeat their key once per
+/// item (`experience[skills]=…`). Rules the flat form cannot state: a location needs
+/// `location[id]`; a seniority needs its start date
+/// (`experience[seniority][start_date][month]` and `[year]`); leaving out `experience[id]`
+/// (or `education[id]`) adds an entry, giving it edits that entry. The page's
+/// `experience[attachment]` and `education[attachment]` (a link or a media file) are left
+/// out: the page does not show how either travels.
+///
 /// A `multipart/form-data` request body.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EditOwnProfileRequest {
     pub type_: String,
     pub account_id: String,
-    pub location: Option<EditOwnProfileRequestLocation>,
+    /// A LOCATION id from the LinkedIn search parameters.
+    pub location_id: Option<String>,
+    pub location_postal_code: Option<String>,
     pub headline: Option<String>,
     /// The About section.
     pub summary: Option<String>,
     pub picture: Option<crate::engine::Part>,
-    pub picture_settings: Option<PictureSettings>,
+    /// Filter applied to the profile picture.
+    pub picture_settings_filter: Option<EditOwnProfileRequestPictureSettingsFilter>,
+    pub picture_settings_layout_bottom_left_x: Option<f64>,
+    pub picture_settings_layout_bottom_left_y: Option<f64>,
+    pub picture_settings_layout_bottom_right_x: Option<f64>,
+    pub picture_settings_layout_bottom_right_y: Option<f64>,
+    pub picture_settings_layout_top_left_x: Option<f64>,
+    pub picture_settings_layout_top_left_y: Option<f64>,
+    pub picture_settings_layout_top_right_x: Option<f64>,
+    pub picture_settings_layout_top_right_y: Option<f64>,
+    pub picture_settings_contrast: Option<f64>,
+    pub picture_settings_vignette: Option<f64>,
+    pub picture_settings_saturation: Option<f64>,
+    pub picture_settings_brightness: Option<f64>,
     pub cover_picture: Option<crate::engine::Part>,
-    pub cover_picture_settings: Option<PictureSettings>,
-    /// Adds a position, or edits the one named by `id`. The fixture has an add shape and an
-    /// edit shape that differ only in `id`; one object with every field optional accepts both.
-    /// The fixture's `attachment` (a link or a media file) is left out: a file nested inside a
-    /// bracket-notation object has no multipart form this document can state.
-    pub experience: Option<ProfilePositionEdit>,
-    /// Adds a school, or edits the one named by `id`. The fixture's add shape requires
-    /// `school`; its edit shape requires only `id` and repeats the position fields, which reads
-    /// as a copying slip, so this follows the add shape plus `id`, all optional (the shape
-    /// that accepts both). `attachment` is left out for the reason given on
-    /// `ProfilePositionEdit`.
-    pub education: Option<ProfileSchoolEdit>,
+    /// Filter applied to the cover picture.
+    pub cover_picture_settings_filter: Option<
+        EditOwnProfileRequestPictureSettingsFilter,
+    >,
+    pub cover_picture_settings_layout_bottom_left_x: Option<f64>,
+    pub cover_picture_settings_layout_bottom_left_y: Option<f64>,
+    pub cover_picture_settings_layout_bottom_right_x: Option<f64>,
+    pub cover_picture_settings_layout_bottom_right_y: Option<f64>,
+    pub cover_picture_settings_layout_top_left_x: Option<f64>,
+    pub cover_picture_settings_layout_top_left_y: Option<f64>,
+    pub cover_picture_settings_layout_top_right_x: Option<f64>,
+    pub cover_picture_settings_layout_top_right_y: Option<f64>,
+    pub cover_picture_settings_contrast: Option<f64>,
+    pub cover_picture_settings_vignette: Option<f64>,
+    pub cover_picture_settings_saturation: Option<f64>,
+    pub cover_picture_settings_brightness: Option<f64>,
+    /// The position to edit; leave out to add one.
+    pub experience_id: Option<String>,
+    pub experience_notify_network: Option<bool>,
+    pub experience_role: Option<String>,
+    pub experience_employment_type: Option<String>,
+    pub experience_company: Option<String>,
+    pub experience_location: Option<String>,
+    pub experience_presence: Option<ProfilePositionEditPresence>,
+    pub experience_seniority_start_date_month: Option<i32>,
+    pub experience_seniority_start_date_year: Option<i32>,
+    pub experience_seniority_end_date_month: Option<i32>,
+    pub experience_seniority_end_date_year: Option<i32>,
+    pub experience_description: Option<String>,
+    pub experience_source_of_hire: Option<EditOwnProfileRequestExperienceSourceOfHire>,
+    /// One key per skill.
+    pub experience_skills: Option<Vec<String>>,
+    /// The school entry to edit; leave out to add one.
+    pub education_id: Option<String>,
+    pub education_notify_network: Option<bool>,
+    /// Needed to add a school.
+    pub education_school: Option<String>,
+    pub education_degree: Option<String>,
+    pub education_grade: Option<String>,
+    pub education_field_of_study: Option<String>,
+    pub education_activities: Option<String>,
+    pub education_description: Option<String>,
+    pub education_start_date_month: Option<i32>,
+    pub education_start_date_year: Option<i32>,
+    pub education_end_date_month: Option<i32>,
+    pub education_end_date_year: Option<i32>,
+    /// One key per skill.
+    pub education_skills: Option<Vec<String>>,
 }
 impl EditOwnProfileRequest {
     /// A body with the required fields set.
@@ -5663,20 +5438,75 @@ impl EditOwnProfileRequest {
         Self {
             type_: "LINKEDIN".into(),
             account_id: account_id.into(),
-            location: Default::default(),
+            location_id: Default::default(),
+            location_postal_code: Default::default(),
             headline: Default::default(),
             summary: Default::default(),
             picture: Default::default(),
-            picture_settings: Default::default(),
+            picture_settings_filter: Default::default(),
+            picture_settings_layout_bottom_left_x: Default::default(),
+            picture_settings_layout_bottom_left_y: Default::default(),
+            picture_settings_layout_bottom_right_x: Default::default(),
+            picture_settings_layout_bottom_right_y: Default::default(),
+            picture_settings_layout_top_left_x: Default::default(),
+            picture_settings_layout_top_left_y: Default::default(),
+            picture_settings_layout_top_right_x: Default::default(),
+            picture_settings_layout_top_right_y: Default::default(),
+            picture_settings_contrast: Default::default(),
+            picture_settings_vignette: Default::default(),
+            picture_settings_saturation: Default::default(),
+            picture_settings_brightness: Default::default(),
             cover_picture: Default::default(),
-            cover_picture_settings: Default::default(),
-            experience: Default::default(),
-            education: Default::default(),
+            cover_picture_settings_filter: Default::default(),
+            cover_picture_settings_layout_bottom_left_x: Default::default(),
+            cover_picture_settings_layout_bottom_left_y: Default::default(),
+            cover_picture_settings_layout_bottom_right_x: Default::default(),
+            cover_picture_settings_layout_bottom_right_y: Default::default(),
+            cover_picture_settings_layout_top_left_x: Default::default(),
+            cover_picture_settings_layout_top_left_y: Default::default(),
+            cover_picture_settings_layout_top_right_x: Default::default(),
+            cover_picture_settings_layout_top_right_y: Default::default(),
+            cover_picture_settings_contrast: Default::default(),
+            cover_picture_settings_vignette: Default::default(),
+            cover_picture_settings_saturation: Default::default(),
+            cover_picture_settings_brightness: Default::default(),
+            experience_id: Default::default(),
+            experience_notify_network: Default::default(),
+            experience_role: Default::default(),
+            experience_employment_type: Default::default(),
+            experience_company: Default::default(),
+            experience_location: Default::default(),
+            experience_presence: Default::default(),
+            experience_seniority_start_date_month: Default::default(),
+            experience_seniority_start_date_year: Default::default(),
+            experience_seniority_end_date_month: Default::default(),
+            experience_seniority_end_date_year: Default::default(),
+            experience_description: Default::default(),
+            experience_source_of_hire: Default::default(),
+            experience_skills: Default::default(),
+            education_id: Default::default(),
+            education_notify_network: Default::default(),
+            education_school: Default::default(),
+            education_degree: Default::default(),
+            education_grade: Default::default(),
+            education_field_of_study: Default::default(),
+            education_activities: Default::default(),
+            education_description: Default::default(),
+            education_start_date_month: Default::default(),
+            education_start_date_year: Default::default(),
+            education_end_date_month: Default::default(),
+            education_end_date_year: Default::default(),
+            education_skills: Default::default(),
         }
     }
-    /// Sets `location`.
-    pub fn location(mut self, value: impl Into<EditOwnProfileRequestLocation>) -> Self {
-        self.location = Some(value.into());
+    /// Sets `location[id]`.
+    pub fn location_id(mut self, value: impl Into<String>) -> Self {
+        self.location_id = Some(value.into());
+        self
+    }
+    /// Sets `location[postal_code]`.
+    pub fn location_postal_code(mut self, value: impl Into<String>) -> Self {
+        self.location_postal_code = Some(value.into());
         self
     }
     /// Sets `headline`.
@@ -5694,9 +5524,84 @@ impl EditOwnProfileRequest {
         self.picture = Some(value.into());
         self
     }
-    /// Sets `picture_settings`.
-    pub fn picture_settings(mut self, value: impl Into<PictureSettings>) -> Self {
-        self.picture_settings = Some(value.into());
+    /// Sets `picture_settings[filter]`.
+    pub fn picture_settings_filter(
+        mut self,
+        value: impl Into<EditOwnProfileRequestPictureSettingsFilter>,
+    ) -> Self {
+        self.picture_settings_filter = Some(value.into());
+        self
+    }
+    /// Sets `picture_settings[layout][bottomLeft][x]`.
+    pub fn picture_settings_layout_bottom_left_x(
+        mut self,
+        value: impl Into<f64>,
+    ) -> Self {
+        self.picture_settings_layout_bottom_left_x = Some(value.into());
+        self
+    }
+    /// Sets `picture_settings[layout][bottomLeft][y]`.
+    pub fn picture_settings_layout_bottom_left_y(
+        mut self,
+        value: impl Into<f64>,
+    ) -> Self {
+        self.picture_settings_layout_bottom_left_y = Some(value.into());
+        self
+    }
+    /// Sets `picture_settings[layout][bottomRight][x]`.
+    pub fn picture_settings_layout_bottom_right_x(
+        mut self,
+        value: impl Into<f64>,
+    ) -> Self {
+        self.picture_settings_layout_bottom_right_x = Some(value.into());
+        self
+    }
+    /// Sets `picture_settings[layout][bottomRight][y]`.
+    pub fn picture_settings_layout_bottom_right_y(
+        mut self,
+        value: impl Into<f64>,
+    ) -> Self {
+        self.picture_settings_layout_bottom_right_y = Some(value.into());
+        self
+    }
+    /// Sets `picture_settings[layout][topLeft][x]`.
+    pub fn picture_settings_layout_top_left_x(mut self, value: impl Into<f64>) -> Self {
+        self.picture_settings_layout_top_left_x = Some(value.into());
+        self
+    }
+    /// Sets `picture_settings[layout][topLeft][y]`.
+    pub fn picture_settings_layout_top_left_y(mut self, value: impl Into<f64>) -> Self {
+        self.picture_settings_layout_top_left_y = Some(value.into());
+        self
+    }
+    /// Sets `picture_settings[layout][topRight][x]`.
+    pub fn picture_settings_layout_top_right_x(mut self, value: impl Into<f64>) -> Self {
+        self.picture_settings_layout_top_right_x = Some(value.into());
+        self
+    }
+    /// Sets `picture_settings[layout][topRight][y]`.
+    pub fn picture_settings_layout_top_right_y(mut self, value: impl Into<f64>) -> Self {
+        self.picture_settings_layout_top_right_y = Some(value.into());
+        self
+    }
+    /// Sets `picture_settings[contrast]`.
+    pub fn picture_settings_contrast(mut self, value: impl Into<f64>) -> Self {
+        self.picture_settings_contrast = Some(value.into());
+        self
+    }
+    /// Sets `picture_settings[vignette]`.
+    pub fn picture_settings_vignette(mut self, value: impl Into<f64>) -> Self {
+        self.picture_settings_vignette = Some(value.into());
+        self
+    }
+    /// Sets `picture_settings[saturation]`.
+    pub fn picture_settings_saturation(mut self, value: impl Into<f64>) -> Self {
+        self.picture_settings_saturation = Some(value.into());
+        self
+    }
+    /// Sets `picture_settings[brightness]`.
+    pub fn picture_settings_brightness(mut self, value: impl Into<f64>) -> Self {
+        self.picture_settings_brightness = Some(value.into());
         self
     }
     /// Sets `cover_picture`.
@@ -5704,22 +5609,275 @@ impl EditOwnProfileRequest {
         self.cover_picture = Some(value.into());
         self
     }
-    /// Sets `cover_picture_settings`.
-    pub fn cover_picture_settings(mut self, value: impl Into<PictureSettings>) -> Self {
-        self.cover_picture_settings = Some(value.into());
+    /// Sets `cover_picture_settings[filter]`.
+    pub fn cover_picture_settings_filter(
+        mut self,
+        value: impl Into<EditOwnProfileRequestPictureSettingsFilter>,
+    ) -> Self {
+        self.cover_picture_settings_filter = Some(value.into());
         self
     }
-    /// Sets `experience`.
-    pub fn experience(mut self, value: impl Into<ProfilePositionEdit>) -> Self {
-        self.experience = Some(value.into());
+    /// Sets `cover_picture_settings[layout][bottomLeft][x]`.
+    pub fn cover_picture_settings_layout_bottom_left_x(
+        mut self,
+        value: impl Into<f64>,
+    ) -> Self {
+        self.cover_picture_settings_layout_bottom_left_x = Some(value.into());
         self
     }
-    /// Sets `education`.
-    pub fn education(mut self, value: impl Into<ProfileSchoolEdit>) -> Self {
-        self.education = Some(value.into());
+    /// Sets `cover_picture_settings[layout][bottomLeft][y]`.
+    pub fn cover_picture_settings_layout_bottom_left_y(
+        mut self,
+        value: impl Into<f64>,
+    ) -> Self {
+        self.cover_picture_settings_layout_bottom_left_y = Some(value.into());
+        self
+    }
+    /// Sets `cover_picture_settings[layout][bottomRight][x]`.
+    pub fn cover_picture_settings_layout_bottom_right_x(
+        mut self,
+        value: impl Into<f64>,
+    ) -> Self {
+        self.cover_picture_settings_layout_bottom_right_x = Some(value.into());
+        self
+    }
+    /// Sets `cover_picture_settings[layout][bottomRight][y]`.
+    pub fn cover_picture_settings_layout_bottom_right_y(
+        mut self,
+        value: impl Into<f64>,
+    ) -> Self {
+        self.cover_picture_settings_layout_bottom_right_y = Some(value.into());
+        self
+    }
+    /// Sets `cover_picture_settings[layout][topLeft][x]`.
+    pub fn cover_picture_settings_layout_top_left_x(
+        mut self,
+        value: impl Into<f64>,
+    ) -> Self {
+        self.cover_picture_settings_layout_top_left_x = Some(value.into());
+        self
+    }
+    /// Sets `cover_picture_settings[layout][topLeft][y]`.
+    pub fn cover_picture_settings_layout_top_left_y(
+        mut self,
+        value: impl Into<f64>,
+    ) -> Self {
+        self.cover_picture_settings_layout_top_left_y = Some(value.into());
+        self
+    }
+    /// Sets `cover_picture_settings[layout][topRight][x]`.
+    pub fn cover_picture_settings_layout_top_right_x(
+        mut self,
+        value: impl Into<f64>,
+    ) -> Self {
+        self.cover_picture_settings_layout_top_right_x = Some(value.into());
+        self
+    }
+    /// Sets `cover_picture_settings[layout][topRight][y]`.
+    pub fn cover_picture_settings_layout_top_right_y(
+        mut self,
+        value: impl Into<f64>,
+    ) -> Self {
+        self.cover_picture_settings_layout_top_right_y = Some(value.into());
+        self
+    }
+    /// Sets `cover_picture_settings[contrast]`.
+    pub fn cover_picture_settings_contrast(mut self, value: impl Into<f64>) -> Self {
+        self.cover_picture_settings_contrast = Some(value.into());
+        self
+    }
+    /// Sets `cover_picture_settings[vignette]`.
+    pub fn cover_picture_settings_vignette(mut self, value: impl Into<f64>) -> Self {
+        self.cover_picture_settings_vignette = Some(value.into());
+        self
+    }
+    /// Sets `cover_picture_settings[saturation]`.
+    pub fn cover_picture_settings_saturation(mut self, value: impl Into<f64>) -> Self {
+        self.cover_picture_settings_saturation = Some(value.into());
+        self
+    }
+    /// Sets `cover_picture_settings[brightness]`.
+    pub fn cover_picture_settings_brightness(mut self, value: impl Into<f64>) -> Self {
+        self.cover_picture_settings_brightness = Some(value.into());
+        self
+    }
+    /// Sets `experience[id]`.
+    pub fn experience_id(mut self, value: impl Into<String>) -> Self {
+        self.experience_id = Some(value.into());
+        self
+    }
+    /// Sets `experience[notify_network]`.
+    pub fn experience_notify_network(mut self, value: impl Into<bool>) -> Self {
+        self.experience_notify_network = Some(value.into());
+        self
+    }
+    /// Sets `experience[role]`.
+    pub fn experience_role(mut self, value: impl Into<String>) -> Self {
+        self.experience_role = Some(value.into());
+        self
+    }
+    /// Sets `experience[employment_type]`.
+    pub fn experience_employment_type(mut self, value: impl Into<String>) -> Self {
+        self.experience_employment_type = Some(value.into());
+        self
+    }
+    /// Sets `experience[company]`.
+    pub fn experience_company(mut self, value: impl Into<String>) -> Self {
+        self.experience_company = Some(value.into());
+        self
+    }
+    /// Sets `experience[location]`.
+    pub fn experience_location(mut self, value: impl Into<String>) -> Self {
+        self.experience_location = Some(value.into());
+        self
+    }
+    /// Sets `experience[presence]`.
+    pub fn experience_presence(
+        mut self,
+        value: impl Into<ProfilePositionEditPresence>,
+    ) -> Self {
+        self.experience_presence = Some(value.into());
+        self
+    }
+    /// Sets `experience[seniority][start_date][month]`.
+    pub fn experience_seniority_start_date_month(
+        mut self,
+        value: impl Into<i32>,
+    ) -> Self {
+        self.experience_seniority_start_date_month = Some(value.into());
+        self
+    }
+    /// Sets `experience[seniority][start_date][year]`.
+    pub fn experience_seniority_start_date_year(
+        mut self,
+        value: impl Into<i32>,
+    ) -> Self {
+        self.experience_seniority_start_date_year = Some(value.into());
+        self
+    }
+    /// Sets `experience[seniority][end_date][month]`.
+    pub fn experience_seniority_end_date_month(mut self, value: impl Into<i32>) -> Self {
+        self.experience_seniority_end_date_month = Some(value.into());
+        self
+    }
+    /// Sets `experience[seniority][end_date][year]`.
+    pub fn experience_seniority_end_date_year(mut self, value: impl Into<i32>) -> Self {
+        self.experience_seniority_end_date_year = Some(value.into());
+        self
+    }
+    /// Sets `experience[description]`.
+    pub fn experience_description(mut self, value: impl Into<String>) -> Self {
+        self.experience_description = Some(value.into());
+        self
+    }
+    /// Sets `experience[source_of_hire]`.
+    pub fn experience_source_of_hire(
+        mut self,
+        value: impl Into<EditOwnProfileRequestExperienceSourceOfHire>,
+    ) -> Self {
+        self.experience_source_of_hire = Some(value.into());
+        self
+    }
+    /// Sets `experience[skills]`.
+    pub fn experience_skills(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.experience_skills = Some(value.into());
+        self
+    }
+    /// Sets `education[id]`.
+    pub fn education_id(mut self, value: impl Into<String>) -> Self {
+        self.education_id = Some(value.into());
+        self
+    }
+    /// Sets `education[notify_network]`.
+    pub fn education_notify_network(mut self, value: impl Into<bool>) -> Self {
+        self.education_notify_network = Some(value.into());
+        self
+    }
+    /// Sets `education[school]`.
+    pub fn education_school(mut self, value: impl Into<String>) -> Self {
+        self.education_school = Some(value.into());
+        self
+    }
+    /// Sets `education[degree]`.
+    pub fn education_degree(mut self, value: impl Into<String>) -> Self {
+        self.education_degree = Some(value.into());
+        self
+    }
+    /// Sets `education[grade]`.
+    pub fn education_grade(mut self, value: impl Into<String>) -> Self {
+        self.education_grade = Some(value.into());
+        self
+    }
+    /// Sets `education[field_of_study]`.
+    pub fn education_field_of_study(mut self, value: impl Into<String>) -> Self {
+        self.education_field_of_study = Some(value.into());
+        self
+    }
+    /// Sets `education[activities]`.
+    pub fn education_activities(mut self, value: impl Into<String>) -> Self {
+        self.education_activities = Some(value.into());
+        self
+    }
+    /// Sets `education[description]`.
+    pub fn education_description(mut self, value: impl Into<String>) -> Self {
+        self.education_description = Some(value.into());
+        self
+    }
+    /// Sets `education[start_date][month]`.
+    pub fn education_start_date_month(mut self, value: impl Into<i32>) -> Self {
+        self.education_start_date_month = Some(value.into());
+        self
+    }
+    /// Sets `education[start_date][year]`.
+    pub fn education_start_date_year(mut self, value: impl Into<i32>) -> Self {
+        self.education_start_date_year = Some(value.into());
+        self
+    }
+    /// Sets `education[end_date][month]`.
+    pub fn education_end_date_month(mut self, value: impl Into<i32>) -> Self {
+        self.education_end_date_month = Some(value.into());
+        self
+    }
+    /// Sets `education[end_date][year]`.
+    pub fn education_end_date_year(mut self, value: impl Into<i32>) -> Self {
+        self.education_end_date_year = Some(value.into());
+        self
+    }
+    /// Sets `education[skills]`.
+    pub fn education_skills(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.education_skills = Some(value.into());
         self
     }
 }
+crate::engine::string_enum! {
+    #[doc =
+    " The LinkedIn messaging product; the page makes `classic` the default when it is left out."]
+    pub enum StartChatRequestLinkedinApi(Unknown) { Classic => "classic", Recruiter =>
+    "recruiter", SalesNavigator => "sales_navigator", }
+}
+crate::engine::string_enum! {
+    #[doc = " Classic only."] pub enum StartChatRequestLinkedinTopic(Unknown) {
+    ServiceRequest => "service_request", RequestDemo => "request_demo", Support =>
+    "support", Careers => "careers", Other => "other", }
+}
+crate::engine::string_enum! {
+    #[doc =
+    " Recruiter only. Where the candidate was found. The page lists these values; others may follow, so the set is open."]
+    pub enum StartChatRequestLinkedinSourcingChannel(Unknown) {
+    JobPostingRecommendedMatches => "JOB_POSTING_RECOMMENDED_MATCHES", JobPosting =>
+    "JOB_POSTING", Referral => "REFERRAL", InternalCandidates => "INTERNAL_CANDIDATES",
+    AutomatedSourcing => "AUTOMATED_SOURCING", RecruiterSearch => "RECRUITER_SEARCH",
+    CareerSite => "CAREER_SITE", }
+}
+crate::engine::string_enum! {
+    #[doc = " Recruiter only."] pub enum StartChatRequestLinkedinVisibility(Unknown) {
+    Public => "PUBLIC", Private => "PRIVATE", Project => "PROJECT", }
+}
+/// LinkedIn options travel in bracket notation, as the reference page writes them
+/// (`linkedin[api]=classic`, `linkedin[inmail]=true`): each is a property named by its
+/// bracket key, so every OpenAPI tool sends the keys the server reads. `linkedin[api]` picks
+/// the messaging product; each other `linkedin[…]` field says which product reads it.
+///
 /// A `multipart/form-data` request body.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5738,11 +5896,41 @@ pub struct StartChatRequest {
     pub attachments: Vec<crate::engine::Part>,
     pub voice_message: Option<crate::engine::Part>,
     pub video_message: Option<crate::engine::Part>,
-    /// LinkedIn options, one shape per messaging API told apart by `api`. The page marks
-    /// `classic` as the default when `api` is left out; here every shape names its `api`, and
-    /// sending `classic` explicitly is what leaving it out means. Shapes the document does not
-    /// know decode as unknown.
-    pub linkedin: Option<LinkedinChatOptions>,
+    /// The LinkedIn messaging product; the page makes `classic` the default when it is left out.
+    pub linkedin_api: Option<StartChatRequestLinkedinApi>,
+    /// Classic only.
+    pub linkedin_topic: Option<StartChatRequestLinkedinTopic>,
+    /// Classic only.
+    pub linkedin_applicant_id: Option<String>,
+    /// Classic only.
+    pub linkedin_invitation_id: Option<String>,
+    /// Classic only. Send as an InMail.
+    pub linkedin_inmail: Option<bool>,
+    /// Recruiter only.
+    pub linkedin_signature: Option<String>,
+    /// Recruiter only.
+    pub linkedin_hiring_project_id: Option<String>,
+    /// Recruiter only.
+    pub linkedin_job_posting_id: Option<String>,
+    /// Recruiter only. Where the candidate was found. The page lists these values; others may follow, so the set is open.
+    pub linkedin_sourcing_channel: Option<StartChatRequestLinkedinSourcingChannel>,
+    /// Recruiter only.
+    pub linkedin_email_address: Option<String>,
+    /// Recruiter only.
+    pub linkedin_visibility: Option<StartChatRequestLinkedinVisibility>,
+    /// Recruiter only: a follow-up message sent if the candidate does not answer. A follow-up
+    /// needs its subject, its text and a scheduled time (days or weeks, and a time zone).
+    pub linkedin_follow_up_subject: Option<String>,
+    /// Recruiter only. The follow-up's text.
+    pub linkedin_follow_up_text: Option<String>,
+    /// Recruiter only. Send the follow-up after this many days (or give weeks).
+    pub linkedin_follow_up_scheduled_time_days: Option<i32>,
+    /// Recruiter only. Send the follow-up after this many weeks (or give days).
+    pub linkedin_follow_up_scheduled_time_weeks: Option<i32>,
+    /// Recruiter only. The time zone the follow-up is scheduled in.
+    pub linkedin_follow_up_scheduled_time_timezone: Option<String>,
+    /// Recruiter only. Files sent with the follow-up.
+    pub linkedin_follow_up_attachments: Vec<crate::engine::Part>,
 }
 impl StartChatRequest {
     /// A body with the required fields set.
@@ -5758,7 +5946,23 @@ impl StartChatRequest {
             attachments: Default::default(),
             voice_message: Default::default(),
             video_message: Default::default(),
-            linkedin: Default::default(),
+            linkedin_api: Default::default(),
+            linkedin_topic: Default::default(),
+            linkedin_applicant_id: Default::default(),
+            linkedin_invitation_id: Default::default(),
+            linkedin_inmail: Default::default(),
+            linkedin_signature: Default::default(),
+            linkedin_hiring_project_id: Default::default(),
+            linkedin_job_posting_id: Default::default(),
+            linkedin_sourcing_channel: Default::default(),
+            linkedin_email_address: Default::default(),
+            linkedin_visibility: Default::default(),
+            linkedin_follow_up_subject: Default::default(),
+            linkedin_follow_up_text: Default::default(),
+            linkedin_follow_up_scheduled_time_days: Default::default(),
+            linkedin_follow_up_scheduled_time_weeks: Default::default(),
+            linkedin_follow_up_scheduled_time_timezone: Default::default(),
+            linkedin_follow_up_attachments: Default::default(),
         }
     }
     /// Sets `text`.
@@ -5786,9 +5990,110 @@ impl StartChatRequest {
         self.video_message = Some(value.into());
         self
     }
-    /// Sets `linkedin`.
-    pub fn linkedin(mut self, value: impl Into<LinkedinChatOptions>) -> Self {
-        self.linkedin = Some(value.into());
+    /// Sets `linkedin[api]`.
+    pub fn linkedin_api(
+        mut self,
+        value: impl Into<StartChatRequestLinkedinApi>,
+    ) -> Self {
+        self.linkedin_api = Some(value.into());
+        self
+    }
+    /// Sets `linkedin[topic]`.
+    pub fn linkedin_topic(
+        mut self,
+        value: impl Into<StartChatRequestLinkedinTopic>,
+    ) -> Self {
+        self.linkedin_topic = Some(value.into());
+        self
+    }
+    /// Sets `linkedin[applicant_id]`.
+    pub fn linkedin_applicant_id(mut self, value: impl Into<String>) -> Self {
+        self.linkedin_applicant_id = Some(value.into());
+        self
+    }
+    /// Sets `linkedin[invitation_id]`.
+    pub fn linkedin_invitation_id(mut self, value: impl Into<String>) -> Self {
+        self.linkedin_invitation_id = Some(value.into());
+        self
+    }
+    /// Sets `linkedin[inmail]`.
+    pub fn linkedin_inmail(mut self, value: impl Into<bool>) -> Self {
+        self.linkedin_inmail = Some(value.into());
+        self
+    }
+    /// Sets `linkedin[signature]`.
+    pub fn linkedin_signature(mut self, value: impl Into<String>) -> Self {
+        self.linkedin_signature = Some(value.into());
+        self
+    }
+    /// Sets `linkedin[hiring_project_id]`.
+    pub fn linkedin_hiring_project_id(mut self, value: impl Into<String>) -> Self {
+        self.linkedin_hiring_project_id = Some(value.into());
+        self
+    }
+    /// Sets `linkedin[job_posting_id]`.
+    pub fn linkedin_job_posting_id(mut self, value: impl Into<String>) -> Self {
+        self.linkedin_job_posting_id = Some(value.into());
+        self
+    }
+    /// Sets `linkedin[sourcing_channel]`.
+    pub fn linkedin_sourcing_channel(
+        mut self,
+        value: impl Into<StartChatRequestLinkedinSourcingChannel>,
+    ) -> Self {
+        self.linkedin_sourcing_channel = Some(value.into());
+        self
+    }
+    /// Sets `linkedin[email_address]`.
+    pub fn linkedin_email_address(mut self, value: impl Into<String>) -> Self {
+        self.linkedin_email_address = Some(value.into());
+        self
+    }
+    /// Sets `linkedin[visibility]`.
+    pub fn linkedin_visibility(
+        mut self,
+        value: impl Into<StartChatRequestLinkedinVisibility>,
+    ) -> Self {
+        self.linkedin_visibility = Some(value.into());
+        self
+    }
+    /// Sets `linkedin[follow_up][subject]`.
+    pub fn linkedin_follow_up_subject(mut self, value: impl Into<String>) -> Self {
+        self.linkedin_follow_up_subject = Some(value.into());
+        self
+    }
+    /// Sets `linkedin[follow_up][text]`.
+    pub fn linkedin_follow_up_text(mut self, value: impl Into<String>) -> Self {
+        self.linkedin_follow_up_text = Some(value.into());
+        self
+    }
+    /// Sets `linkedin[follow_up][scheduled_time][days]`.
+    pub fn linkedin_follow_up_scheduled_time_days(
+        mut self,
+        value: impl Into<i32>,
+    ) -> Self {
+        self.linkedin_follow_up_scheduled_time_days = Some(value.into());
+        self
+    }
+    /// Sets `linkedin[follow_up][scheduled_time][weeks]`.
+    pub fn linkedin_follow_up_scheduled_time_weeks(
+        mut self,
+        value: impl Into<i32>,
+    ) -> Self {
+        self.linkedin_follow_up_scheduled_time_weeks = Some(value.into());
+        self
+    }
+    /// Sets `linkedin[follow_up][scheduled_time][timezone]`.
+    pub fn linkedin_follow_up_scheduled_time_timezone(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.linkedin_follow_up_scheduled_time_timezone = Some(value.into());
+        self
+    }
+    /// Sets `linkedin[follow_up][attachments]`.
+    pub fn linkedin_follow_up_attachments(mut self, part: crate::engine::Part) -> Self {
+        self.linkedin_follow_up_attachments.push(part);
         self
     }
 }

@@ -59,13 +59,10 @@ impl Users {
     /// **Edit the owner's LinkedIn profile**
     ///
     /// Changes the owner's LinkedIn headline, summary, location, pictures, and adds or edits a
-    /// position or a school. The body is multipart and, as the reference page shows, object
+    /// position or a school. The body is multipart and, as the reference page shows, nested
     /// fields travel in bracket notation (`location[id]=…`,
-    /// `picture_settings[layout][bottomLeft][x]=1.25`), with arrays inside them repeating the
-    /// key (`experience[skills]=…`): each object field is encoded `style: deepObject`.
-    /// OpenAPI 3.0 defines `style` in an encoding only for form bodies (3.1 extends it to
-    /// multipart), so a 3.0 tool may send these fields as JSON parts instead; the SDK sends
-    /// bracket notation.
+    /// `picture_settings[layout][bottomLeft][x]=1.25`), with arrays repeating their key
+    /// (`experience[skills]=…`): each is a property named by its bracket key, sent as text.
     ///
     /// # Parameters
     /// - body (`multipart/form-data`, required): a [`EditOwnProfileRequest`](crate::types::EditOwnProfileRequest), built with `new(account_id)` and setters
@@ -437,44 +434,189 @@ impl EditOwnProfileBuilder {
             let body = &self.body;
             req.multipart_field("type", &body.type_)?;
             req.multipart_field("account_id", &body.account_id)?;
-            req.multipart_styled(
-                "location",
-                &body.location,
-                crate::engine::ParamStyle::DeepObject,
-                true,
-            )?;
+            req.multipart_field("location[id]", &body.location_id)?;
+            req.multipart_field("location[postal_code]", &body.location_postal_code)?;
             req.multipart_field("headline", &body.headline)?;
             req.multipart_field("summary", &body.summary)?;
             if let Some(part) = &body.picture {
                 req.multipart_file("picture", part);
             }
-            req.multipart_styled(
-                "picture_settings",
-                &body.picture_settings,
-                crate::engine::ParamStyle::DeepObject,
-                true,
+            req.multipart_field(
+                "picture_settings[filter]",
+                &body.picture_settings_filter,
+            )?;
+            req.multipart_field(
+                "picture_settings[layout][bottomLeft][x]",
+                &body.picture_settings_layout_bottom_left_x,
+            )?;
+            req.multipart_field(
+                "picture_settings[layout][bottomLeft][y]",
+                &body.picture_settings_layout_bottom_left_y,
+            )?;
+            req.multipart_field(
+                "picture_settings[layout][bottomRight][x]",
+                &body.picture_settings_layout_bottom_right_x,
+            )?;
+            req.multipart_field(
+                "picture_settings[layout][bottomRight][y]",
+                &body.picture_settings_layout_bottom_right_y,
+            )?;
+            req.multipart_field(
+                "picture_settings[layout][topLeft][x]",
+                &body.picture_settings_layout_top_left_x,
+            )?;
+            req.multipart_field(
+                "picture_settings[layout][topLeft][y]",
+                &body.picture_settings_layout_top_left_y,
+            )?;
+            req.multipart_field(
+                "picture_settings[layout][topRight][x]",
+                &body.picture_settings_layout_top_right_x,
+            )?;
+            req.multipart_field(
+                "picture_settings[layout][topRight][y]",
+                &body.picture_settings_layout_top_right_y,
+            )?;
+            req.multipart_field(
+                "picture_settings[contrast]",
+                &body.picture_settings_contrast,
+            )?;
+            req.multipart_field(
+                "picture_settings[vignette]",
+                &body.picture_settings_vignette,
+            )?;
+            req.multipart_field(
+                "picture_settings[saturation]",
+                &body.picture_settings_saturation,
+            )?;
+            req.multipart_field(
+                "picture_settings[brightness]",
+                &body.picture_settings_brightness,
             )?;
             if let Some(part) = &body.cover_picture {
                 req.multipart_file("cover_picture", part);
             }
-            req.multipart_styled(
-                "cover_picture_settings",
-                &body.cover_picture_settings,
-                crate::engine::ParamStyle::DeepObject,
-                true,
+            req.multipart_field(
+                "cover_picture_settings[filter]",
+                &body.cover_picture_settings_filter,
             )?;
-            req.multipart_styled(
-                "experience",
-                &body.experience,
-                crate::engine::ParamStyle::DeepObject,
-                true,
+            req.multipart_field(
+                "cover_picture_settings[layout][bottomLeft][x]",
+                &body.cover_picture_settings_layout_bottom_left_x,
             )?;
-            req.multipart_styled(
-                "education",
-                &body.education,
-                crate::engine::ParamStyle::DeepObject,
-                true,
+            req.multipart_field(
+                "cover_picture_settings[layout][bottomLeft][y]",
+                &body.cover_picture_settings_layout_bottom_left_y,
             )?;
+            req.multipart_field(
+                "cover_picture_settings[layout][bottomRight][x]",
+                &body.cover_picture_settings_layout_bottom_right_x,
+            )?;
+            req.multipart_field(
+                "cover_picture_settings[layout][bottomRight][y]",
+                &body.cover_picture_settings_layout_bottom_right_y,
+            )?;
+            req.multipart_field(
+                "cover_picture_settings[layout][topLeft][x]",
+                &body.cover_picture_settings_layout_top_left_x,
+            )?;
+            req.multipart_field(
+                "cover_picture_settings[layout][topLeft][y]",
+                &body.cover_picture_settings_layout_top_left_y,
+            )?;
+            req.multipart_field(
+                "cover_picture_settings[layout][topRight][x]",
+                &body.cover_picture_settings_layout_top_right_x,
+            )?;
+            req.multipart_field(
+                "cover_picture_settings[layout][topRight][y]",
+                &body.cover_picture_settings_layout_top_right_y,
+            )?;
+            req.multipart_field(
+                "cover_picture_settings[contrast]",
+                &body.cover_picture_settings_contrast,
+            )?;
+            req.multipart_field(
+                "cover_picture_settings[vignette]",
+                &body.cover_picture_settings_vignette,
+            )?;
+            req.multipart_field(
+                "cover_picture_settings[saturation]",
+                &body.cover_picture_settings_saturation,
+            )?;
+            req.multipart_field(
+                "cover_picture_settings[brightness]",
+                &body.cover_picture_settings_brightness,
+            )?;
+            req.multipart_field("experience[id]", &body.experience_id)?;
+            req.multipart_field(
+                "experience[notify_network]",
+                &body.experience_notify_network,
+            )?;
+            req.multipart_field("experience[role]", &body.experience_role)?;
+            req.multipart_field(
+                "experience[employment_type]",
+                &body.experience_employment_type,
+            )?;
+            req.multipart_field("experience[company]", &body.experience_company)?;
+            req.multipart_field("experience[location]", &body.experience_location)?;
+            req.multipart_field("experience[presence]", &body.experience_presence)?;
+            req.multipart_field(
+                "experience[seniority][start_date][month]",
+                &body.experience_seniority_start_date_month,
+            )?;
+            req.multipart_field(
+                "experience[seniority][start_date][year]",
+                &body.experience_seniority_start_date_year,
+            )?;
+            req.multipart_field(
+                "experience[seniority][end_date][month]",
+                &body.experience_seniority_end_date_month,
+            )?;
+            req.multipart_field(
+                "experience[seniority][end_date][year]",
+                &body.experience_seniority_end_date_year,
+            )?;
+            req.multipart_field(
+                "experience[description]",
+                &body.experience_description,
+            )?;
+            req.multipart_field(
+                "experience[source_of_hire]",
+                &body.experience_source_of_hire,
+            )?;
+            req.multipart_field("experience[skills]", &body.experience_skills)?;
+            req.multipart_field("education[id]", &body.education_id)?;
+            req.multipart_field(
+                "education[notify_network]",
+                &body.education_notify_network,
+            )?;
+            req.multipart_field("education[school]", &body.education_school)?;
+            req.multipart_field("education[degree]", &body.education_degree)?;
+            req.multipart_field("education[grade]", &body.education_grade)?;
+            req.multipart_field(
+                "education[field_of_study]",
+                &body.education_field_of_study,
+            )?;
+            req.multipart_field("education[activities]", &body.education_activities)?;
+            req.multipart_field("education[description]", &body.education_description)?;
+            req.multipart_field(
+                "education[start_date][month]",
+                &body.education_start_date_month,
+            )?;
+            req.multipart_field(
+                "education[start_date][year]",
+                &body.education_start_date_year,
+            )?;
+            req.multipart_field(
+                "education[end_date][month]",
+                &body.education_end_date_month,
+            )?;
+            req.multipart_field(
+                "education[end_date][year]",
+                &body.education_end_date_year,
+            )?;
+            req.multipart_field("education[skills]", &body.education_skills)?;
         }
         req.idempotent();
         Ok(req.with_options(self.options.clone()))

@@ -215,24 +215,30 @@ async fn multipart_sends_two_files_and_a_json_encoded_field() {
 }
 
 #[tokio::test]
-async fn multipart_encoding_styles_put_bracket_notation_on_the_wire_byte_for_byte() {
+async fn multipart_parts_follow_their_resolved_schemas_on_the_wire_byte_for_byte() {
     let (c, seen) = serve().await;
-    let options = OpsStartConversationRequestOptions::new()
-        .api("classic")
-        .inmail(true)
-        .layout(OpsStartConversationRequestOptionsLayout::new().bottom_left(
-            OpsStartConversationRequestOptionsLayoutBottomLeft::new().x(1.25).y(0.5),
-        ))
-        .skills(vec!["rust".to_owned(), "sql".to_owned()]);
     let body = OpsStartConversationRequest::new("acc_1", vec!["ACo1".to_owned(), "ACo2".to_owned()])
-        .options(options);
+        .kind(ConversationKind::Group)
+        .options_api("classic")
+        .options_inmail(true)
+        .options_layout_bottom_left_x(1.25)
+        .options_layout_bottom_left_y(0.5)
+        .options_skills(vec!["rust".to_owned(), "sql".to_owned()])
+        .settings(OpsStartConversationRequestSettings::new().mode("quiet"));
     c.ops().start_conversation(body).send().await.unwrap();
     let s = last(&seen);
     let ct = s.headers["content-type"].to_str().unwrap().to_owned();
     let boundary = ct.strip_prefix("multipart/form-data; boundary=").expect(&ct);
-    // Every part is plain text named by the encoding style; unset fields send nothing.
-    let parts = [
+    // A `$ref` to a string and a `$ref` to an enum are text, never JSON-quoted; bracket-named
+    // properties are sent under their names, arrays of scalars repeat the name; the object
+    // whose 3.0 `style` is ignored is one JSON part. Unset fields send nothing.
+    let text = |name: &str, value: &str| {
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+    };
+    let mut expected = String::new();
+    for (name, value) in [
         ("account_id", "acc_1"),
+        ("kind", "group"),
         ("member_ids[]", "ACo1"),
         ("member_ids[]", "ACo2"),
         ("options[api]", "classic"),
@@ -241,13 +247,12 @@ async fn multipart_encoding_styles_put_bracket_notation_on_the_wire_byte_for_byt
         ("options[layout][bottom_left][y]", "0.5"),
         ("options[skills]", "rust"),
         ("options[skills]", "sql"),
-    ];
-    let mut expected = String::new();
-    for (name, value) in parts {
-        expected.push_str(&format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-        ));
+    ] {
+        expected.push_str(&text(name, value));
     }
+    expected.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"settings\"\r\nContent-Type: application/json\r\n\r\n{{\"mode\":\"quiet\"}}\r\n"
+    ));
     expected.push_str(&format!("--{boundary}--\r\n"));
     assert_eq!(String::from_utf8_lossy(&s.body), expected);
 }
