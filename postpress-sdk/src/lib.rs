@@ -86,8 +86,8 @@
 //!
 //! The helpers read without matching: [`Error::code`], [`Error::is_not_found`],
 //! [`Error::is_unauthorized`], [`Error::is_rate_limited`], [`Error::retry_after`],
-//! [`Error::is_retryable`], [`Error::is_timeout`], [`Error::request_id`] and
-//! [`Error::status`].
+//! [`Error::is_retryable`], [`Error::is_timeout`], [`Error::is_deadline`],
+//! [`Error::request_id`] and [`Error::status`].
 //!
 //! ```no_run
 //! # async fn run(client: postpress_sdk::Client) {
@@ -117,7 +117,13 @@
 //! [`Error::Timeout`]. A `.deadline(..)` bounds the whole call — rate-limiter waits, backoff,
 //! `Retry-After` sleeps and every attempt: when the next wait would pass it, the call fails
 //! at once with an [`Error::Timeout`] that says which wait, keeping the last failure as its
-//! source. Each of these can be set per client and per request:
+//! source. Such an error answers [`Error::is_timeout`] and [`Error::is_deadline`], and, when
+//! the attempt before it got an error answer, reads like that answer: a 429 whose
+//! `Retry-After` would pass the deadline is still [`Error::is_rate_limited`], with its
+//! [`Error::retry_after`], [`Error::status`], [`Error::code`] and [`Error::request_id`]
+//! (so is a 503 whose backoff would), and says "timed out: the server answered 429 Too Many
+//! Requests and asked to wait 30 s (Retry-After), which passes the call's 10 s deadline; ...".
+//! Each of these can be set per client and per request:
 //!
 //! ```no_run
 //! # async fn run(client: postpress_sdk::Client) -> postpress_sdk::Result<()> {
