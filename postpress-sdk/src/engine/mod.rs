@@ -52,7 +52,7 @@ pub use setters::{
 };
 pub use transport::{ByteStream, Engine};
 #[doc(hidden)]
-pub use variant::{decode_variant, tagged_union};
+pub use variant::{Claim, decode_branch, decode_variant, tagged_union, untagged_union};
 pub use webhook::{Delivery, DeliveryFormat, EventKey, WebhookError, WebhookReceiver};
 
 /// Re-exported so generated code and callers name one version of these crates.
