@@ -265,8 +265,8 @@ pub use client::{
     Mode, Tier,
 };
 pub use engine::{
-    ApiError, Delivery, DeliveryFormat, Error, EventKey, Part, RateLimit, Response, Result,
-    RetryPolicy, TransportError, TransportFault, WebhookError, WebhookReceiver,
+    ApiError, Decoded, Delivery, DeliveryFormat, Error, EventKey, MalformedEvent, Part, RateLimit,
+    Response, Result, RetryPolicy, TransportError, TransportFault, WebhookError, WebhookReceiver,
 };
 #[cfg(feature = "api")]
 pub use generated::*;

@@ -53,7 +53,9 @@ pub use setters::{
 pub use transport::{ByteStream, Engine};
 #[doc(hidden)]
 pub use variant::{Claim, decode_branch, decode_variant, tagged_union, untagged_union};
-pub use webhook::{Delivery, DeliveryFormat, EventKey, WebhookError, WebhookReceiver};
+pub use webhook::{
+    Decoded, Delivery, DeliveryFormat, EventKey, MalformedEvent, WebhookError, WebhookReceiver,
+};
 
 /// Re-exported so generated code and callers name one version of these crates.
 pub use bytes::Bytes;
