@@ -160,9 +160,17 @@
 //! time), refuses bodies over a size limit, reads JSON or form bodies (sniffed when, as for
 //! webhooks created through the API, there is no `Content-Type`) and decodes them into a
 //! payload type: `types::WebhookPayload` for any source, or one source's own type (listed
-//! under "Callbacks and webhooks" in `API.md`). Events this SDK does not know yet keep their
-//! raw payload. Deliveries are retried, so the same event may arrive more than once:
-//! [`Delivery::key`] is equal for every copy of an event.
+//! under "Callbacks and webhooks" in `API.md`). Events this SDK does not know yet decode as
+//! unknown and keep their raw payload (`WebhookNamedEvent::Unknown`). A known event whose
+//! fields do not fit its type (`{"event": "message_received", "chat_id": 123}`, where
+//! `chat_id` is a string) is never passed off as unknown: [`WebhookReceiver::parse`] refuses
+//! it with [`WebhookError::MalformedEvent`], a [`MalformedEvent`] naming the event property
+//! and its value (`event`, `message_received`), the JSON path that failed (`chat_id`), what
+//! went wrong and the raw payload. [`WebhookReceiver::parse_lenient`] keeps such a delivery
+//! instead, as [`Decoded::Malformed`] beside [`Decoded::Event`], for a handler that would
+//! rather log or park it than refuse it (a refused delivery is redelivered). Deliveries are
+//! retried, so the same event may arrive more than once: [`Delivery::key`] is equal for every
+//! copy of an event.
 //!
 //! ```no_run
 //! # fn run(headers: &postpress_sdk::engine::HeaderMap, body: &[u8]) -> Result<(), postpress_sdk::WebhookError> {
@@ -175,6 +183,23 @@
 //!         println!("{:?} in chat {:?}", m.event, m.chat_id)
 //!     }
 //!     other => println!("not handled here: {other:?}"),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! The lenient form:
+//!
+//! ```no_run
+//! # fn run(headers: &postpress_sdk::engine::HeaderMap, body: &[u8]) -> Result<(), postpress_sdk::WebhookError> {
+//! use postpress_sdk::{Decoded, WebhookReceiver, types::WebhookPayload};
+//! let receiver = WebhookReceiver::new("Postpress-Auth", "my-secret")?;
+//! let delivery = receiver.parse_lenient::<WebhookPayload>(headers, body)?;
+//! match &delivery.event {
+//!     Decoded::Event(event) => println!("{event:?}"),
+//!     Decoded::Malformed(bad) => {
+//!         eprintln!("{} at {}: {} (kept: {})", bad.event, bad.path, bad.message, bad.raw)
+//!     }
+//!     _ => {}
 //! }
 //! # Ok(()) }
 //! ```

@@ -578,29 +578,38 @@ impl<'a> Claims<'a> {
             .collect()
     }
 
-    /// Whether no value can satisfy both claims.
+    /// Whether the claims tell values apart: they test a property in common and want a
+    /// different value there. Claims on different properties are taken to mean different
+    /// kinds of things (a value that holds both `"object": "card"` and a known `kind` is not
+    /// one a document means), so both stand.
     fn exclusive(&self, a: &Claim, b: &Claim) -> bool {
-        let fixed = |pairs: &[(String, String)], key: &str| {
-            (pairs.iter().find(|(k, _)| k == key)).map(|(_, v)| v.clone())
-        };
-        let known =
-            |t: &Tagged, value: &String| t.variants.iter().any(|v| v.values.contains(value));
-        match (a, b) {
-            (Claim::Fixed(a), Claim::Fixed(b)) => {
-                (a.iter()).any(|(k, v)| fixed(b, k).is_some_and(|w| &w != v))
+        match (self.tested(a), self.tested(b)) {
+            (Some(a), Some(b)) => {
+                let common: Vec<&String> = a.keys().filter(|k| b.contains_key(*k)).collect();
+                common.is_empty() || common.iter().any(|k| a[*k].is_disjoint(&b[*k]))
             }
-            (Claim::Tag(t), Claim::Fixed(pairs)) | (Claim::Fixed(pairs), Claim::Tag(t)) => self
-                .tagged(t)
-                .is_some_and(|t| fixed(pairs, &t.tag).is_some_and(|v| !known(t, &v))),
-            (Claim::Tag(a), Claim::Tag(b)) => match (self.tagged(a), self.tagged(b)) {
-                (Some(a), Some(b)) => {
-                    a.tag == b.tag
-                        && !(a.variants.iter().flat_map(|v| &v.values)).any(|v| known(b, v))
-                }
-                _ => false,
-            },
             // What a union in a union recognizes is not followed this far.
             _ => false,
+        }
+    }
+
+    /// The properties a claim tests, each with the values it accepts there.
+    fn tested(
+        &self,
+        claim: &Claim,
+    ) -> Option<std::collections::HashMap<String, std::collections::HashSet<String>>> {
+        match claim {
+            Claim::Fixed(pairs) => Some(
+                (pairs.iter())
+                    .map(|(k, v)| (k.clone(), std::iter::once(v.clone()).collect()))
+                    .collect(),
+            ),
+            Claim::Tag(t) => {
+                let t = self.tagged(t)?;
+                let values = t.variants.iter().flat_map(|v| v.values.iter().cloned());
+                Some(std::iter::once((t.tag.clone(), values.collect())).collect())
+            }
+            Claim::Union(_) => None,
         }
     }
 }
