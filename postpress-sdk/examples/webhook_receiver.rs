@@ -88,6 +88,9 @@ async fn receive(
             (StatusCode::UNAUTHORIZED, String::new())
         }
         Err(e @ WebhookError::TooLarge { .. }) => (StatusCode::PAYLOAD_TOO_LARGE, e.to_string()),
+        // A body in no known format, or a known event whose fields do not fit its type
+        // (`WebhookError::MalformedEvent`, naming the event and the path): refused with the
+        // reason, so it shows in the webhook's delivery log. `parse_lenient` would keep it.
         Err(e) => (StatusCode::BAD_REQUEST, e.to_string()),
     }
 }

@@ -86,8 +86,8 @@
 //!
 //! The helpers read without matching: [`Error::code`], [`Error::is_not_found`],
 //! [`Error::is_unauthorized`], [`Error::is_rate_limited`], [`Error::retry_after`],
-//! [`Error::is_retryable`], [`Error::is_timeout`], [`Error::request_id`] and
-//! [`Error::status`].
+//! [`Error::is_retryable`], [`Error::is_timeout`], [`Error::is_deadline`],
+//! [`Error::request_id`] and [`Error::status`].
 //!
 //! ```no_run
 //! # async fn run(client: postpress_sdk::Client) {
@@ -117,7 +117,13 @@
 //! [`Error::Timeout`]. A `.deadline(..)` bounds the whole call — rate-limiter waits, backoff,
 //! `Retry-After` sleeps and every attempt: when the next wait would pass it, the call fails
 //! at once with an [`Error::Timeout`] that says which wait, keeping the last failure as its
-//! source. Each of these can be set per client and per request:
+//! source. Such an error answers [`Error::is_timeout`] and [`Error::is_deadline`], and, when
+//! the attempt before it got an error answer, reads like that answer: a 429 whose
+//! `Retry-After` would pass the deadline is still [`Error::is_rate_limited`], with its
+//! [`Error::retry_after`], [`Error::status`], [`Error::code`] and [`Error::request_id`]
+//! (so is a 503 whose backoff would), and says "timed out: the server answered 429 Too Many
+//! Requests and asked to wait 30 s (Retry-After), which passes the call's 10 s deadline; ...".
+//! Each of these can be set per client and per request:
 //!
 //! ```no_run
 //! # async fn run(client: postpress_sdk::Client) -> postpress_sdk::Result<()> {
@@ -154,9 +160,17 @@
 //! time), refuses bodies over a size limit, reads JSON or form bodies (sniffed when, as for
 //! webhooks created through the API, there is no `Content-Type`) and decodes them into a
 //! payload type: `types::WebhookPayload` for any source, or one source's own type (listed
-//! under "Callbacks and webhooks" in `API.md`). Events this SDK does not know yet keep their
-//! raw payload. Deliveries are retried, so the same event may arrive more than once:
-//! [`Delivery::key`] is equal for every copy of an event.
+//! under "Callbacks and webhooks" in `API.md`). Events this SDK does not know yet decode as
+//! unknown and keep their raw payload (`WebhookNamedEvent::Unknown`). A known event whose
+//! fields do not fit its type (`{"event": "message_received", "chat_id": 123}`, where
+//! `chat_id` is a string) is never passed off as unknown: [`WebhookReceiver::parse`] refuses
+//! it with [`WebhookError::MalformedEvent`], a [`MalformedEvent`] naming the event property
+//! and its value (`event`, `message_received`), the JSON path that failed (`chat_id`), what
+//! went wrong and the raw payload. [`WebhookReceiver::parse_lenient`] keeps such a delivery
+//! instead, as [`Decoded::Malformed`] beside [`Decoded::Event`], for a handler that would
+//! rather log or park it than refuse it (a refused delivery is redelivered). Deliveries are
+//! retried, so the same event may arrive more than once: [`Delivery::key`] is equal for every
+//! copy of an event.
 //!
 //! ```no_run
 //! # fn run(headers: &postpress_sdk::engine::HeaderMap, body: &[u8]) -> Result<(), postpress_sdk::WebhookError> {
@@ -169,6 +183,23 @@
 //!         println!("{:?} in chat {:?}", m.event, m.chat_id)
 //!     }
 //!     other => println!("not handled here: {other:?}"),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! The lenient form:
+//!
+//! ```no_run
+//! # fn run(headers: &postpress_sdk::engine::HeaderMap, body: &[u8]) -> Result<(), postpress_sdk::WebhookError> {
+//! use postpress_sdk::{Decoded, WebhookReceiver, types::WebhookPayload};
+//! let receiver = WebhookReceiver::new("Postpress-Auth", "my-secret")?;
+//! let delivery = receiver.parse_lenient::<WebhookPayload>(headers, body)?;
+//! match &delivery.event {
+//!     Decoded::Event(event) => println!("{event:?}"),
+//!     Decoded::Malformed(bad) => {
+//!         eprintln!("{} at {}: {} (kept: {})", bad.event, bad.path, bad.message, bad.raw)
+//!     }
+//!     _ => {}
 //! }
 //! # Ok(()) }
 //! ```
@@ -259,8 +290,8 @@ pub use client::{
     Mode, Tier,
 };
 pub use engine::{
-    ApiError, Delivery, DeliveryFormat, Error, EventKey, Part, RateLimit, Response, Result,
-    RetryPolicy, TransportError, TransportFault, WebhookError, WebhookReceiver,
+    ApiError, Decoded, Delivery, DeliveryFormat, Error, EventKey, MalformedEvent, Part, RateLimit,
+    Response, Result, RetryPolicy, TransportError, TransportFault, WebhookError, WebhookReceiver,
 };
 #[cfg(feature = "api")]
 pub use generated::*;

@@ -171,8 +171,96 @@ async fn a_deadline_bounds_all_attempts_together() {
         err.transport_fault(),
         Some(postpress_sdk::engine::TransportFault::DeadlineExceeded)
     );
-    assert!(err.to_string().contains("400ms deadline"), "{err}");
+    assert!(err.to_string().contains("400 ms deadline"), "{err}");
+    assert!(err.is_deadline());
     assert!(std::error::Error::source(&err).is_some(), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_deadline_that_cuts_a_retry_after_wait_still_reads_as_the_429() {
+    let limited = (
+        429,
+        vec![
+            ("retry-after", "30".to_owned()),
+            ("x-request-id", "req_429".to_owned()),
+        ],
+        r#"{"error":{"code":"rate_limited","message":"slow down"}}"#.to_owned(),
+    );
+    let server = serve(vec![limited, ok(ACCOUNT)]).await;
+    let started = Instant::now();
+    let err = client(&server.url)
+        .accounts()
+        .get("a")
+        .deadline(Duration::from_secs(10))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "not waited for"
+    );
+    assert_eq!(server.seen().len(), 1);
+    // Cut by the deadline, and says so ...
+    assert!(err.is_timeout() && err.is_deadline(), "{err}");
+    assert!(!err.is_retryable());
+    assert_eq!(
+        err.transport_fault(),
+        Some(postpress_sdk::engine::TransportFault::DeadlineExceeded)
+    );
+    // ... yet it answers like the 429 it came from.
+    assert!(err.is_rate_limited(), "{err}");
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(30)));
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(err.code(), Some(postpress_sdk::ErrorCode::RateLimited));
+    assert_eq!(err.request_id(), Some("req_429"));
+    assert_eq!(
+        err.as_api().and_then(|a| a.message.as_deref()),
+        Some("slow down")
+    );
+    assert_eq!(
+        err.to_string(),
+        "timed out: the server answered 429 Too Many Requests and asked to wait 30 s \
+         (Retry-After), which passes the call's 10 s deadline; attempt 2 was not made"
+    );
+    let Error::Timeout(t) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(matches!(t.last_failure(), Some(Error::Api(_))));
+}
+
+#[tokio::test]
+async fn a_deadline_that_cuts_a_backoff_keeps_the_last_answer() {
+    let server = serve(vec![fail(503), ok(ACCOUNT)]).await;
+    let c = Client::builder()
+        .api_key(KEY)
+        .base_url(&server.url)
+        .retry_policy(RetryPolicy {
+            initial_delay: Duration::from_secs(5),
+            max_delay: Duration::from_secs(5),
+            ..Default::default()
+        })
+        .build()
+        .unwrap();
+    let err = c
+        .accounts()
+        .get("a")
+        .deadline(Duration::from_millis(1500))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(server.seen().len(), 1);
+    assert!(err.is_timeout() && err.is_deadline(), "{err}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(err.code(), Some(postpress_sdk::ErrorCode::UpstreamError));
+    assert_eq!(err.request_id(), Some("r"));
+    assert!(!err.is_rate_limited());
+    assert_eq!(err.retry_after(), None);
+    let text = err.to_string();
+    assert!(
+        text.starts_with("timed out: the server answered 503 Service Unavailable, and the ")
+            && text.ends_with(" backoff before attempt 2 passes the call's 1.5 s deadline"),
+        "{text}"
+    );
 }
 
 #[tokio::test]

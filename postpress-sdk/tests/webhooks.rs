@@ -7,7 +7,7 @@
 mod example;
 
 use postpress_sdk::types::{AccountStatusChangeMessage, WebhookNamedEvent, WebhookPayload};
-use postpress_sdk::{Delivery, DeliveryFormat, WebhookReceiver};
+use postpress_sdk::{Decoded, Delivery, DeliveryFormat, WebhookError, WebhookReceiver};
 use serde_json::json;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -199,7 +199,8 @@ async fn hostile_deliveries_are_refused_with_reasons() {
     assert_eq!(status, 400);
     assert!(text.contains("not JSON"), "{text}");
     // A known event whose body does not fit its type: decoded into that source's own type it is
-    // refused with the failing path; the all-sources union keeps it rather than lose it.
+    // refused with the failing path; decoded into the all-sources union it is refused too,
+    // naming the event (never passed off as an unknown one).
     let misfit = json!({"event": "message_received", "attendees": 7});
     let receiver = WebhookReceiver::new("Postpress-Auth", SECRET).expect("receiver");
     let mut headers = postpress_sdk::engine::HeaderMap::new();
@@ -212,16 +213,11 @@ async fn hostile_deliveries_are_refused_with_reasons() {
         "{err}"
     );
     assert!(err.to_string().contains("at attendees"), "{err}");
-    assert_eq!(s.post(misfit.to_string(), &[auth]).await.0, 200);
-    let kept = s.next().await;
-    assert_eq!(kept.raw, misfit);
+    let (status, text) = s.post(misfit.to_string(), &[auth]).await;
+    assert_eq!(status, 400);
     assert!(
-        !matches!(
-            kept.event,
-            WebhookPayload::WebhookNamedEvent(WebhookNamedEvent::MessagingEvent(_))
-        ),
-        "{:?}",
-        kept.event
+        text.contains("`message_received` event (by its `event`) does not decode at attendees"),
+        "{text}"
     );
     let (status, text) = s
         .post(
@@ -237,4 +233,146 @@ async fn hostile_deliveries_are_refused_with_reasons() {
     // None of these reached the processing side.
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(s.events.try_recv().is_err());
+}
+
+/// What a handler got from the receiver: strict and lenient, for one delivery each.
+enum Outcome {
+    Strict(Result<Delivery<WebhookPayload>, WebhookError>),
+    Lenient(Result<Delivery<Decoded<WebhookPayload>>, WebhookError>),
+}
+
+/// An endpoint that hands the receiver's every answer, errors included, to the test:
+/// `POST /strict` parses, `POST /lenient` parses leniently.
+async fn serve_outcomes() -> (String, mpsc::UnboundedReceiver<Outcome>) {
+    use axum::{body::Bytes, http::HeaderMap, routing::post};
+    let receiver = WebhookReceiver::new("Postpress-Auth", SECRET).expect("receiver");
+    let (tx, rx) = mpsc::unbounded_channel();
+    let (r2, tx2) = (receiver.clone(), tx.clone());
+    let app = axum::Router::new()
+        .route(
+            "/strict",
+            post(move |headers: HeaderMap, body: Bytes| async move {
+                let outcome = receiver.parse::<WebhookPayload>(&headers, &body);
+                let status = if outcome.is_ok() { 200 } else { 400 };
+                tx.send(Outcome::Strict(outcome)).expect("test listens");
+                axum::http::StatusCode::from_u16(status).expect("status")
+            }),
+        )
+        .route(
+            "/lenient",
+            post(move |headers: HeaderMap, body: Bytes| async move {
+                let outcome = r2.parse_lenient::<WebhookPayload>(&headers, &body);
+                tx2.send(Outcome::Lenient(outcome)).expect("test listens");
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    (url, rx)
+}
+
+#[tokio::test]
+async fn a_known_event_whose_fields_do_not_fit_is_never_passed_off_as_unknown() {
+    let (url, mut outcomes) = serve_outcomes().await;
+    let http = reqwest::Client::new();
+    let mut deliver = async |path: &str, payload: &serde_json::Value| {
+        let res = http
+            .post(format!("{url}{path}"))
+            .header("postpress-auth", SECRET)
+            .header("content-type", "application/json")
+            .body(payload.to_string())
+            .send()
+            .await
+            .expect("delivery");
+        let outcome = tokio::time::timeout(Duration::from_secs(10), outcomes.recv())
+            .await
+            .expect("an outcome within 10 s")
+            .expect("channel open");
+        (res.status().as_u16(), outcome)
+    };
+
+    // `chat_id` is a string: the known `message_received` event with a number there is an
+    // error naming the event, the path and keeping the payload, not an unknown event.
+    let malformed = json!({"event": "message_received", "chat_id": 123});
+    let (status, outcome) = deliver("/strict", &malformed).await;
+    assert_eq!(status, 400);
+    let Outcome::Strict(Err(WebhookError::MalformedEvent(bad))) = outcome else {
+        panic!("a malformed event error");
+    };
+    assert_eq!(
+        (bad.tag.as_str(), bad.event.as_str(), bad.path.as_str()),
+        ("event", "message_received", "chat_id")
+    );
+    assert!(
+        bad.message.contains("invalid type: integer `123`"),
+        "{}",
+        bad.message
+    );
+    assert_eq!(bad.raw, malformed);
+    assert_eq!(bad.format, DeliveryFormat::Json);
+    assert_eq!(
+        bad.to_string(),
+        format!(
+            "the delivery's `message_received` event (by its `event`) does not decode at chat_id: {}",
+            bad.message
+        )
+    );
+
+    // An event the SDK does not know still decodes as unknown, with its payload.
+    let unknown = json!({"event": "message_pinned", "chat_id": 123});
+    let (status, outcome) = deliver("/strict", &unknown).await;
+    assert_eq!(status, 200);
+    let Outcome::Strict(Ok(delivery)) = outcome else {
+        panic!("an unknown event decodes");
+    };
+    assert_eq!(
+        delivery.event,
+        WebhookPayload::WebhookNamedEvent(WebhookNamedEvent::Unknown(unknown.clone()))
+    );
+
+    // Lenient: the malformed event is kept, with its error and its raw payload ...
+    let (status, outcome) = deliver("/lenient", &malformed).await;
+    assert_eq!(status, 200);
+    let Outcome::Lenient(Ok(delivery)) = outcome else {
+        panic!("the lenient parse keeps it");
+    };
+    assert_eq!(delivery.raw, malformed);
+    let bad = delivery.event.malformed().expect("malformed");
+    assert_eq!(
+        (bad.event.as_str(), bad.path.as_str()),
+        ("message_received", "chat_id")
+    );
+    assert_eq!(bad.raw, malformed);
+    assert!(delivery.event.event().is_none());
+    assert!(matches!(
+        delivery.event.clone().into_result(),
+        Err(WebhookError::MalformedEvent(_))
+    ));
+    // ... and a well-formed one decodes as ever.
+    let (_, outcome) = deliver("/lenient", &new_message()).await;
+    let Outcome::Lenient(Ok(delivery)) = outcome else {
+        panic!("a good event decodes");
+    };
+    assert!(matches!(
+        delivery.event,
+        Decoded::Event(WebhookPayload::WebhookNamedEvent(
+            WebhookNamedEvent::MessagingEvent(_)
+        ))
+    ));
+    // Lenient or not, a body that is no JSON is refused.
+    let res = http
+        .post(format!("{url}/lenient"))
+        .header("postpress-auth", SECRET)
+        .body("{\"event\":")
+        .send()
+        .await
+        .expect("delivery");
+    assert_eq!(res.status().as_u16(), 200);
+    let outcome = outcomes.recv().await.expect("outcome");
+    assert!(matches!(
+        outcome,
+        Outcome::Lenient(Err(WebhookError::Body { .. }))
+    ));
 }

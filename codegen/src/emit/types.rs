@@ -21,10 +21,13 @@ pub(crate) fn emit_types(model: &Model, split: bool, json: crate::JsonImpls) -> 
         crate::JsonImpls::AsUsed => directions::sent_types(model),
         crate::JsonImpls::BothWays => vec![true; model.types.len()],
     };
+    let claims = Claims::new(model);
     let items = (model.types.iter())
         .zip(gates)
         .zip(written)
-        .map(|((def, cfg), written)| features::gate_items(emit_type(model, def, written), &cfg));
+        .map(|((def, cfg), written)| {
+            features::gate_items(emit_type(model, &claims, def, written), &cfg)
+        });
     let doc = docs::inner_attrs(&[format!("Types of {}.", model.title)]);
     quote! {
         #doc
@@ -41,7 +44,7 @@ fn deprecated(def: &TypeDef) -> TokenStream {
 }
 
 /// `written`: whether the type is written whatever the crate's features (see [`directions`]).
-fn emit_type(model: &Model, def: &TypeDef, written: bool) -> TokenStream {
+fn emit_type(model: &Model, claims: &Claims<'_>, def: &TypeDef, written: bool) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let doc = docs::of(&def.doc);
     let dep = deprecated(def);
@@ -51,7 +54,7 @@ fn emit_type(model: &Model, def: &TypeDef, written: bool) -> TokenStream {
         TypeKind::Enum(e) => return emit_enum(&name, e, &doc, &dep),
         TypeKind::Tagged(t) => emit_tagged(&name, t, &convertible_variants(model, def), written),
         TypeKind::Untagged(u) => {
-            let union = emit_untagged(&name, u, written);
+            let union = emit_untagged(claims, &name, u, written);
             let from = variant_conversions(model, def);
             quote!(#union #from)
         }
@@ -457,7 +460,168 @@ fn emit_tagged(
     }
 }
 
-fn emit_untagged(name: &proc_macro2::Ident, u: &Untagged, written: bool) -> TokenStream {
+/// How a variant of an untagged union recognizes a value as its own (see the engine's
+/// `untagged_union!`): then its decode error is the union's, never a reason to try the next
+/// variant or the fallback.
+#[derive(Debug, Clone, PartialEq)]
+enum Claim {
+    /// A tagged union with known tag values: the value's tag holds one.
+    Tag(String),
+    /// A struct with fixed-value fields: the value holds every one (wire name, value).
+    Fixed(Vec<(String, String)>),
+    /// An untagged union, some variant of which claims by its tag or fixed fields.
+    Union(String),
+}
+
+/// What the variants of untagged unions recognize, worked out once for the whole model.
+struct Claims<'a> {
+    types: std::collections::HashMap<&'a str, &'a TypeKind>,
+    /// The untagged unions that are variants of untagged unions and whose own variants claim
+    /// by tag or fixed fields: they are `claiming`, and a union with one of them as a variant
+    /// claims through it. One level only, so that whether a union claims never depends on
+    /// where it is looked at from.
+    claiming: std::collections::HashSet<&'a str>,
+}
+
+impl<'a> Claims<'a> {
+    fn new(model: &'a Model) -> Self {
+        let types = (model.types.iter())
+            .map(|t| (t.name.as_str(), &t.kind))
+            .collect();
+        let mut claims = Self {
+            types,
+            claiming: Default::default(),
+        };
+        let unions = || {
+            (model.types.iter()).filter_map(|t| match &t.kind {
+                TypeKind::Untagged(u) => Some((t.name.as_str(), u)),
+                _ => None,
+            })
+        };
+        let nested: std::collections::HashSet<&str> = unions()
+            .flat_map(|(_, u)| &u.variants)
+            .filter_map(|v| match claims.named(&v.ty) {
+                Some((name, TypeKind::Untagged(_))) => Some(name),
+                _ => None,
+            })
+            .collect();
+        let claiming = unions()
+            .filter(|(name, u)| nested.contains(name) && !claims.of_union(u).is_empty())
+            .map(|(name, _)| name)
+            .collect();
+        claims.claiming = claiming;
+        claims
+    }
+
+    /// Through aliases (and a box), the named type `ty` stands for.
+    fn named(&self, ty: &Ty) -> Option<(&'a str, &'a TypeKind)> {
+        let mut ty = ty.clone();
+        // Alias chains are short; the bound only guards against an alias cycle.
+        for _ in 0..16 {
+            let (name, kind) = match &ty {
+                Ty::Boxed(inner) => {
+                    ty = (**inner).clone();
+                    continue;
+                }
+                Ty::Named(n) => self.types.get_key_value(n.as_str())?,
+                _ => return None,
+            };
+            match kind {
+                TypeKind::Alias(inner) => ty = inner.clone(),
+                kind => return Some((name, kind)),
+            }
+        }
+        None
+    }
+
+    fn tagged(&self, name: &str) -> Option<&'a Tagged> {
+        match self.types.get(name) {
+            Some(TypeKind::Tagged(t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// What a variant whose payload is `ty` recognizes as its own.
+    fn of(&self, ty: &Ty) -> Option<Claim> {
+        let (name, kind) = self.named(ty)?;
+        match kind {
+            TypeKind::Tagged(t) if t.variants.iter().any(|v| !v.values.is_empty()) => {
+                Some(Claim::Tag(name.to_owned()))
+            }
+            TypeKind::Struct(s) => {
+                let pairs: Vec<(String, String)> = (s.fields.iter())
+                    .filter_map(|f| Some((f.wire.clone(), f.fixed_value()?.to_owned())))
+                    .collect();
+                (!pairs.is_empty()).then_some(Claim::Fixed(pairs))
+            }
+            TypeKind::Untagged(_) if self.claiming.contains(name) => {
+                Some(Claim::Union(name.to_owned()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The claim of each variant of `u` (by index) that has one and that no other variant
+    /// could also make: of two variants that may recognize one value (two lists both fixed to
+    /// `"object": "list"`), the second is still tried when the first fails, as it always was.
+    fn of_union(&self, u: &Untagged) -> Vec<(usize, Claim)> {
+        let claims: Vec<(usize, Claim)> = (u.variants.iter().enumerate())
+            .filter_map(|(i, v)| Some((i, self.of(&v.ty)?)))
+            .collect();
+        (claims.iter())
+            .filter(|(i, c)| {
+                (claims.iter())
+                    .filter(|(j, _)| j != i)
+                    .all(|(_, other)| self.exclusive(c, other))
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Whether the claims tell values apart: they test a property in common and want a
+    /// different value there. Claims on different properties are taken to mean different
+    /// kinds of things (a value that holds both `"object": "card"` and a known `kind` is not
+    /// one a document means), so both stand.
+    fn exclusive(&self, a: &Claim, b: &Claim) -> bool {
+        match (self.tested(a), self.tested(b)) {
+            (Some(a), Some(b)) => {
+                let common: Vec<&String> = a.keys().filter(|k| b.contains_key(*k)).collect();
+                common.is_empty() || common.iter().any(|k| a[*k].is_disjoint(&b[*k]))
+            }
+            // What a union in a union recognizes is not followed this far.
+            _ => false,
+        }
+    }
+
+    /// The properties a claim tests, each with the values it accepts there.
+    fn tested(
+        &self,
+        claim: &Claim,
+    ) -> Option<std::collections::HashMap<String, std::collections::HashSet<String>>> {
+        match claim {
+            Claim::Fixed(pairs) => Some(
+                (pairs.iter())
+                    .map(|(k, v)| (k.clone(), std::iter::once(v.clone()).collect()))
+                    .collect(),
+            ),
+            Claim::Tag(t) => {
+                let t = self.tagged(t)?;
+                let values = t.variants.iter().flat_map(|v| v.values.iter().cloned());
+                Some(std::iter::once((t.tag.clone(), values.collect())).collect())
+            }
+            Claim::Union(_) => None,
+        }
+    }
+}
+
+/// An untagged union: the enum, then `untagged_union!` with the variants in the order they
+/// are tried, each with how it recognizes a value as its own, if it does.
+fn emit_untagged(
+    claims: &Claims<'_>,
+    name: &proc_macro2::Ident,
+    u: &Untagged,
+    written: bool,
+) -> TokenStream {
     let fallback = format_ident!("{}", u.fallback);
     let variants = u.variants.iter().map(|v| {
         let id = format_ident!("{}", v.ident);
@@ -465,24 +629,39 @@ fn emit_untagged(name: &proc_macro2::Ident, u: &Untagged, written: bool) -> Toke
         let doc = docs::of(&v.doc);
         quote!(#doc #id(#ty),)
     });
+    let claiming = claims.claiming.contains(name.to_string().as_str());
+    let claims = claims.of_union(u);
+    let json = u.variants.iter().enumerate().map(|(i, v)| {
+        let id = format_ident!("{}", v.ident);
+        let ty = rust_type(&v.ty, Scope::Types, false);
+        let claim = claims.iter().find(|(j, _)| *j == i).map(|(_, c)| match c {
+            Claim::Tag(t) => {
+                let t = format_ident!("{}", t);
+                quote!(if tag(#t))
+            }
+            Claim::Union(t) => {
+                let t = format_ident!("{}", t);
+                quote!(if union(#t))
+            }
+            Claim::Fixed(pairs) => {
+                let pairs = pairs.iter().map(|(k, v)| quote!(#k = #v));
+                quote!(if fixed(#(#pairs),*))
+            }
+        });
+        quote!(#id(#ty) #claim)
+    });
     // A union only read is written with the `serde` feature and in tests, as the engine's
     // `object!` does for structs.
-    let json = if written {
-        quote!(#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)])
-    } else {
-        quote! {
-            #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-            #[cfg_attr(any(test, feature = "serde"), derive(::serde::Serialize))]
-        }
-    };
+    let way = read_only_marker(written);
+    let claiming = claiming.then(|| quote!(claiming));
     quote! {
-        #json
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// Any other JSON value.
             #fallback(::serde_json::Value),
         }
+        crate::engine::untagged_union!(#way #claiming #name #fallback { #(#json),* });
     }
 }

@@ -28,7 +28,9 @@ pub enum Error {
     /// The API answered with a non-success status.
     Api(Box<ApiError>),
     /// An attempt ran out of time, or the call's deadline passed (or the next wait would
-    /// pass it); [`TransportError::fault`] tells which.
+    /// pass it); [`TransportError::fault`] tells which. A deadline error keeps the failure of
+    /// the attempt before it ([`TransportError::last_failure`]), and when that was an error
+    /// answer, [`Error::as_api`] and the helpers built on it read that answer.
     Timeout(TransportError),
     /// The connection could not be made.
     Connect(TransportError),
@@ -174,6 +176,15 @@ impl Error {
         matches!(self, Error::Timeout(_))
     }
 
+    /// Whether the call's deadline ended it: it passed, or the next wait (the client-side rate
+    /// limiter, backoff, or a `Retry-After` the server asked for) would have passed it. Such an
+    /// error is also a [timeout](Self::is_timeout); when the attempt before it got an error
+    /// answer, it reads like that answer too ([`status`](Self::status),
+    /// [`is_rate_limited`](Self::is_rate_limited), [`retry_after`](Self::retry_after), ...).
+    pub fn is_deadline(&self) -> bool {
+        self.transport_fault() == Some(TransportFault::DeadlineExceeded)
+    }
+
     /// What went wrong below HTTP, for timeouts, connection and transport failures.
     pub fn transport_fault(&self) -> Option<TransportFault> {
         match self {
@@ -182,34 +193,44 @@ impl Error {
         }
     }
 
-    /// The request id, when the server sent one.
+    /// The request id, when the server sent one (for a [deadline](Self::is_deadline) error,
+    /// that of the error answer before it).
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Api(api) => api.request_id.as_deref(),
             Error::Decode { request_id, .. } => request_id.as_deref(),
-            _ => None,
+            _ => self.as_api().and_then(|api| api.request_id.as_deref()),
         }
     }
 
-    /// The HTTP status, for errors that come from a response.
+    /// The HTTP status, for errors that come from a response (for a
+    /// [deadline](Self::is_deadline) error, that of the error answer before it).
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Api(api) => Some(api.status),
             Error::Decode { status, .. } => Some(*status),
-            _ => None,
+            _ => self.as_api().map(|api| api.status),
         }
     }
 
-    /// The API error, if the server answered with an error status.
+    /// The API error, if the server answered with an error status; for a
+    /// [deadline](Self::is_deadline) error, the error answer of the attempt before it, whose
+    /// retry the deadline cut (a 429 whose `Retry-After` would pass the deadline, a 503 whose
+    /// backoff would). The helpers that read it ([`status`](Self::status),
+    /// [`is_rate_limited`](Self::is_rate_limited), [`retry_after`](Self::retry_after),
+    /// [`request_id`](Self::request_id), the API's `code`) answer so too.
     pub fn as_api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),
+            Error::Timeout(t) => match t.last_failure() {
+                Some(Error::Api(api)) => Some(api),
+                _ => None,
+            },
             _ => None,
         }
     }
 
     /// The wait the server asked for on an error answer (`retry-after-ms`, or `Retry-After`
-    /// in seconds or as an HTTP date), e.g. on a 429 that the retries did not outlast.
+    /// in seconds or as an HTTP date), e.g. on a 429 that the retries did not outlast, or
+    /// whose wait would have passed the call's [deadline](Self::is_deadline).
     pub fn retry_after(&self) -> Option<Duration> {
         self.as_api()
             .and_then(|api| super::retry::server_requested_delay(&api.headers))
@@ -220,7 +241,8 @@ impl Error {
         self.api_status() == Some(StatusCode::NOT_FOUND)
     }
 
-    /// Whether the server answered 429 Too Many Requests (see [`retry_after`](Self::retry_after)).
+    /// Whether the server answered 429 Too Many Requests (see [`retry_after`](Self::retry_after)),
+    /// also when the call's [deadline](Self::is_deadline) then cut the wait it asked for.
     pub fn is_rate_limited(&self) -> bool {
         self.api_status() == Some(StatusCode::TOO_MANY_REQUESTS)
     }

@@ -62,6 +62,16 @@ impl TransportError {
         self.fault
     }
 
+    /// For a deadline failure, the failure of the attempt before it (an error answer whose
+    /// retry the deadline cut, a timed-out attempt, ...), if there was one: the same error
+    /// [`source`](std::error::Error::source) leads to.
+    pub fn last_failure(&self) -> Option<&super::Error> {
+        if self.fault != TransportFault::DeadlineExceeded {
+            return None;
+        }
+        self.source.as_deref()?.downcast_ref::<super::Error>()
+    }
+
     /// A deadline failure: `why` says which wait or attempt would have passed it; `last` is
     /// the failure of the previous attempt, if any, kept as the source.
     pub(crate) fn deadline(why: String, last: Option<super::Error>) -> Self {

@@ -52,8 +52,10 @@ pub use setters::{
 };
 pub use transport::{ByteStream, Engine};
 #[doc(hidden)]
-pub use variant::{decode_variant, tagged_union};
-pub use webhook::{Delivery, DeliveryFormat, EventKey, WebhookError, WebhookReceiver};
+pub use variant::{Claim, decode_branch, decode_variant, tagged_union, untagged_union};
+pub use webhook::{
+    Decoded, Delivery, DeliveryFormat, EventKey, MalformedEvent, WebhookError, WebhookReceiver,
+};
 
 /// Re-exported so generated code and callers name one version of these crates.
 pub use bytes::Bytes;

@@ -181,15 +181,7 @@ impl Engine {
                     .unwrap_or(policy.max_delay),
             };
             if let Some(d) = deadline.filter(|d| d.would_pass(delay)) {
-                let wait = if server_delay.is_some() {
-                    "the server's Retry-After"
-                } else {
-                    "backoff"
-                };
-                let why = format!(
-                    "{d} would pass during the {delay:?} {wait} wait before attempt {}",
-                    attempt + 1
-                );
+                let why = cut_wait(&error, server_delay.is_some(), delay, d, attempt);
                 return Err(Error::deadline(why, Some(error)));
             }
             tracing::debug!(parent: &span, ?delay, error = %error, "retrying");
@@ -215,7 +207,8 @@ impl Engine {
             let wait = not_until.wait_time_from(limiter.clock().now());
             if let Some(d) = deadline.filter(|d| d.would_pass(wait)) {
                 return Err(format!(
-                    "{d} would pass during the {wait:?} wait for the client-side rate limit before attempt {attempt}"
+                    "{d} would pass during the {} wait for the client-side rate limit before attempt {attempt}",
+                    human(wait)
                 ));
             }
             // Other callers may take the token first; then the loop waits again.
@@ -299,7 +292,40 @@ impl Deadline {
 
 impl std::fmt::Display for Deadline {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "the call's {:?} deadline", self.budget)
+        write!(f, "the call's {} deadline", human(self.budget))
+    }
+}
+
+/// Why the deadline ended the call before the wait after attempt `attempt` (which failed
+/// with `error`): the answer that asked for the wait, or the failure the backoff follows.
+fn cut_wait(error: &Error, asked: bool, wait: Duration, d: Deadline, attempt: u32) -> String {
+    let next = attempt + 1;
+    let wait = human(wait);
+    match (error.as_api(), asked) {
+        (Some(api), true) => format!(
+            "the server answered {} and asked to wait {wait} (Retry-After), which passes {d}; attempt {next} was not made",
+            api.status
+        ),
+        (Some(api), false) => format!(
+            "the server answered {}, and the {wait} backoff before attempt {next} passes {d}",
+            api.status
+        ),
+        (None, _) => format!(
+            "attempt {attempt} failed ({error}), and the {wait} backoff before attempt {next} passes {d}"
+        ),
+    }
+}
+
+/// A duration for people: `250 ms`, `30 s`, `1.5 s`.
+fn human(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        let secs = format!("{:.3}", d.as_secs_f64());
+        format!("{} s", secs.trim_end_matches('0'))
     }
 }
 

@@ -5,7 +5,14 @@
 //! Nothing here knows an API's event names: the payload type is the caller's (for a generated
 //! client, the union the document's `callbacks` or `webhooks` describe), and an unknown event
 //! stays whatever that type makes of it (its `Unknown` variant, with the raw payload).
+//!
+//! A *known* event whose fields do not fit is never passed off as unknown: the generated
+//! unions let the variant that recognizes a value (a tagged union by a tag value it lists, an
+//! object by a property fixed to one value) own its decode error, and that error names the
+//! tag property and its value. When they name a property at the payload's root, the receiver
+//! reports a [`MalformedEvent`]: the tag, the event, the path that failed and the raw payload.
 
+use super::variant::Failure;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -57,6 +64,73 @@ pub struct Delivery<T> {
     pub format: DeliveryFormat,
     /// Equal for every redelivery of the same payload: use it to process each event once.
     pub key: EventKey,
+}
+
+/// A delivery of an event the payload type knows, whose fields do not fit that event's type:
+/// `{"event": "message_received", "chat_id": 123}` where `chat_id` is a string.
+#[derive(Debug, Clone)]
+pub struct MalformedEvent {
+    /// The property of the payload that names the event (the tag of the union that
+    /// recognized it, e.g. `event`).
+    pub tag: String,
+    /// The event it names, e.g. `message_received`.
+    pub event: String,
+    /// The JSON path at which decoding failed, e.g. `chat_id`.
+    pub path: String,
+    /// What went wrong there.
+    pub message: String,
+    /// The payload as JSON, whatever the wire format was.
+    pub raw: Value,
+    /// How the body was encoded.
+    pub format: DeliveryFormat,
+}
+
+impl fmt::Display for MalformedEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the delivery's `{}` event (by its `{}`) does not decode at {}: {}",
+            self.event, self.tag, self.path, self.message
+        )
+    }
+}
+
+/// What [`WebhookReceiver::parse_lenient`] makes of a delivery's payload: the event, or a known
+/// event whose fields do not fit, kept with its error and raw payload rather than refused.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Decoded<T> {
+    /// The payload, decoded into the caller's type (an event that type does not know
+    /// included, as its `Unknown` variant).
+    Event(T),
+    /// A known event whose fields do not fit its type.
+    Malformed(MalformedEvent),
+}
+
+impl<T> Decoded<T> {
+    /// The event, unless it was malformed.
+    pub fn event(&self) -> Option<&T> {
+        match self {
+            Decoded::Event(event) => Some(event),
+            Decoded::Malformed(_) => None,
+        }
+    }
+
+    /// What was wrong with a malformed known event.
+    pub fn malformed(&self) -> Option<&MalformedEvent> {
+        match self {
+            Decoded::Event(_) => None,
+            Decoded::Malformed(m) => Some(m),
+        }
+    }
+
+    /// The event, or the error [`WebhookReceiver::parse`] would have returned.
+    pub fn into_result(self) -> Result<T, WebhookError> {
+        match self {
+            Decoded::Event(event) => Ok(event),
+            Decoded::Malformed(m) => Err(WebhookError::MalformedEvent(Box::new(m))),
+        }
+    }
 }
 
 /// A stable identity of a payload: the SHA-256 of its canonical JSON (object keys sorted,
@@ -114,7 +188,12 @@ pub enum WebhookError {
         /// The `Content-Type` the delivery carried, if any.
         content_type: Option<String>,
     },
-    /// The body was in a known format but could not be decoded into the payload type.
+    /// The payload names an event the payload type knows (by a tag property at its root),
+    /// but its fields do not fit that event's type. [`WebhookReceiver::parse_lenient`] keeps
+    /// such a delivery instead.
+    MalformedEvent(Box<MalformedEvent>),
+    /// The body was in a known format but could not be decoded into the payload type (and
+    /// names no event the type knows).
     Body {
         /// The format it was read as.
         format: DeliveryFormat,
@@ -151,6 +230,7 @@ impl fmt::Display for WebhookError {
                     "the delivery has no Content-Type and its body looks like neither JSON nor a form"
                 ),
             },
+            WebhookError::MalformedEvent(m) => m.fmt(f),
             WebhookError::Body {
                 format,
                 path,
@@ -208,12 +288,70 @@ impl WebhookReceiver {
         }
     }
 
-    /// Verifies the delivery, then decodes its body into `T`.
+    /// Verifies the delivery, then decodes its body into `T`. An event `T` does not know
+    /// decodes as `T` keeps it (a generated union's `Unknown` variant); a known event whose
+    /// fields do not fit is [`WebhookError::MalformedEvent`], naming the event, the path and
+    /// keeping the raw payload.
     pub fn parse<T: DeserializeOwned>(
         &self,
         headers: &HeaderMap,
         body: &[u8],
     ) -> Result<Delivery<T>, WebhookError> {
+        let (raw, format) = self.read(headers, body)?;
+        let event = decode(&raw, format)?;
+        let key = EventKey::of(&raw);
+        Ok(Delivery {
+            event,
+            raw,
+            format,
+            key,
+        })
+    }
+
+    /// [`parse`](Self::parse), but a known event whose fields do not fit is kept rather than
+    /// refused: [`Decoded::Malformed`], with the error and the raw payload, for a handler that
+    /// would rather log, park or process such an event in part than have it redelivered.
+    /// Every other failure (authentication, size, format, a body that names no known event
+    /// and does not decode) is still an error.
+    ///
+    /// ```
+    /// # use postpress_sdk::engine::{HeaderMap, webhook::{Decoded, WebhookReceiver}};
+    /// # let receiver = WebhookReceiver::new("X-Auth", "s").unwrap();
+    /// # let mut headers = HeaderMap::new();
+    /// # headers.insert("x-auth", "s".parse().unwrap());
+    /// let delivery = receiver.parse_lenient::<serde_json::Value>(&headers, br#"{"a":1}"#).unwrap();
+    /// match delivery.event {
+    ///     Decoded::Event(event) => println!("{event:?}"),
+    ///     Decoded::Malformed(bad) => eprintln!("{bad}; payload kept: {}", bad.raw),
+    ///     _ => {}
+    /// }
+    /// ```
+    pub fn parse_lenient<T: DeserializeOwned>(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Delivery<Decoded<T>>, WebhookError> {
+        let (raw, format) = self.read(headers, body)?;
+        let event = match decode(&raw, format) {
+            Ok(event) => Decoded::Event(event),
+            Err(WebhookError::MalformedEvent(m)) => Decoded::Malformed(*m),
+            Err(e) => return Err(e),
+        };
+        let key = EventKey::of(&raw);
+        Ok(Delivery {
+            event,
+            raw,
+            format,
+            key,
+        })
+    }
+
+    /// Verifies the delivery and reads its body as JSON.
+    fn read(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<(Value, DeliveryFormat), WebhookError> {
         self.verify(headers)?;
         if body.len() > self.max_body_bytes {
             return Err(WebhookError::TooLarge {
@@ -232,14 +370,7 @@ impl WebhookReceiver {
             }
             DeliveryFormat::Form => form_to_json(body),
         };
-        let event = decode(&raw, format)?;
-        let key = EventKey::of(&raw);
-        Ok(Delivery {
-            event,
-            raw,
-            format,
-            key,
-        })
+        Ok((raw, format))
     }
 }
 
@@ -274,14 +405,29 @@ fn detect_format(headers: &HeaderMap, body: &[u8]) -> Result<DeliveryFormat, Web
     }
 }
 
-/// Decodes `raw` into `T`, naming the path that failed.
+/// Decodes `raw` into `T`, naming the path that failed and, when a tag at the payload's root
+/// chose the variant that failed, the event.
 fn decode<T: DeserializeOwned>(raw: &Value, format: DeliveryFormat) -> Result<T, WebhookError> {
     serde_path_to_error::deserialize(raw).map_err(|e| {
-        let path = e.path().to_string();
+        let mut failure = Failure::read(&e.path().to_string(), &e.inner().to_string());
+        let at_root = failure.tags.first().is_some_and(|(tag, value)| {
+            raw.get(tag).and_then(Value::as_str) == Some(value.as_str())
+        });
+        if at_root {
+            let (tag, event) = failure.tags.remove(0);
+            return WebhookError::MalformedEvent(Box::new(MalformedEvent {
+                tag,
+                event,
+                message: failure.detail(),
+                path: failure.path,
+                raw: raw.clone(),
+                format,
+            }));
+        }
         WebhookError::Body {
             format,
-            path,
-            message: e.into_inner().to_string(),
+            message: failure.detail(),
+            path: failure.path,
         }
     })
 }

@@ -6,8 +6,7 @@
 /// the SDK reads the code and request id from whichever arrives.
 ///
 /// Example: `{"error":{"code":"not_found","message":"The requested resource was not found.","request_id":"3b2a1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d"}}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Error {
     /// The problem-style error every reference page shows. `type` is `errors/` followed by an
@@ -22,6 +21,9 @@ pub enum Error {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::untagged_union!(
+    Error Other { ProblemDetails(ProblemDetails), ErrorEnvelope(ErrorEnvelope) }
+);
 crate::engine::union_from_variants!(
     Error { ProblemDetails(ProblemDetails), ErrorEnvelope(ErrorEnvelope) }
 );
@@ -605,8 +607,7 @@ crate::engine::object!(
     String)
 );
 /// An instant (ISO 8601) from which to sync, or a number of items; 0 means no history.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SyncLimitValue {
     Integer(i32),
@@ -614,6 +615,9 @@ pub enum SyncLimitValue {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::untagged_union!(
+    SyncLimitValue Other { Integer(i32), StringType(crate ::engine::Timestamp) }
+);
 crate::engine::union_from_variants!(
     SyncLimitValue { Integer(i32), StringType(crate ::engine::Timestamp) }
 );
@@ -825,8 +829,7 @@ crate::engine::object!(
 /// variants are told apart by their required fields (`username`+`password` or `access_token`).
 ///
 /// Example: `{"provider":"LINKEDIN","username":"jane.doe@example.com","password":"correct-horse-battery","country":"FR"}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ConnectAccountRequest {
     /// IMAP
@@ -844,6 +847,12 @@ pub enum ConnectAccountRequest {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::untagged_union!(
+    ConnectAccountRequest Other { Imap(ImapConnect) if fixed("provider" = "MAIL"),
+    LinkedInCredentials(LinkedinBasicConnect), InstagramXOrMessenger(CredentialsConnect),
+    LinkedInCookie(LinkedinCookieConnect), WhatsApp(WhatsappConnect) if fixed("provider"
+    = "WHATSAPP"), Telegram(TelegramConnect) if fixed("provider" = "TELEGRAM") }
+);
 crate::engine::union_from_variants!(
     ConnectAccountRequest { Imap(ImapConnect), LinkedInCredentials(LinkedinBasicConnect),
     InstagramXOrMessenger(CredentialsConnect), LinkedInCookie(LinkedinCookieConnect),
@@ -993,8 +1002,7 @@ crate::engine::string_enum! {
     Messaging => "*:MESSAGING", Calendar => "*:CALENDAR", }
 }
 /// A wildcard for a family of providers, or an explicit list.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum HostedProviders {
     Array(Vec<HostedProvider>),
@@ -1002,6 +1010,10 @@ pub enum HostedProviders {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::untagged_union!(
+    HostedProviders Other { Array(Vec < HostedProvider >),
+    StringType(HostedProvidersStringType) }
+);
 crate::engine::union_from_variants!(
     HostedProviders { Array(Vec < HostedProvider >),
     StringType(HostedProvidersStringType) }
@@ -1253,8 +1265,7 @@ crate::engine::object!(
     LinkedinPostRepostContent)
 );
 /// The caption, as text or as the fixture's caption object.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InstagramPostCaption {
     /// An Instagram caption as the fixture sends it. Every field is optional.
@@ -1263,12 +1274,14 @@ pub enum InstagramPostCaption {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::untagged_union!(
+    InstagramPostCaption Other { InstagramCaption(InstagramCaption), StringType(String) }
+);
 crate::engine::union_from_variants!(
     InstagramPostCaption { InstagramCaption(InstagramCaption), StringType(String) }
 );
 /// The preview image, as a URL or as the fixture's image object; null when there is none.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InstagramPostPreviewImage {
     /// An image with its size, as the fixture's Instagram post sends its preview.
@@ -1277,6 +1290,10 @@ pub enum InstagramPostPreviewImage {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::untagged_union!(
+    InstagramPostPreviewImage Other { InstagramImage(InstagramImage), StringType(String)
+    }
+);
 crate::engine::union_from_variants!(
     InstagramPostPreviewImage { InstagramImage(InstagramImage), StringType(String) }
 );
@@ -1803,8 +1820,7 @@ crate::engine::object!(
     req, 2 name : "name" req } new(id : String, mailbox_id : String, name : String)
 );
 /// The Recruiter seat, an error when it cannot be used, or `null` without one.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum LinkedinOwnerProfileRecruiter {
     RecruiterSeat(RecruiterSeat),
@@ -1812,12 +1828,15 @@ pub enum LinkedinOwnerProfileRecruiter {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::untagged_union!(
+    LinkedinOwnerProfileRecruiter Other { RecruiterSeat(RecruiterSeat),
+    SeatError(SeatError) }
+);
 crate::engine::union_from_variants!(
     LinkedinOwnerProfileRecruiter { RecruiterSeat(RecruiterSeat), SeatError(SeatError) }
 );
 /// The Sales Navigator seat, an error when it cannot be used, or `null` without one.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum LinkedinOwnerProfileSalesNavigator {
     RecruiterSeat(RecruiterSeat),
@@ -1825,6 +1844,10 @@ pub enum LinkedinOwnerProfileSalesNavigator {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::untagged_union!(
+    LinkedinOwnerProfileSalesNavigator Other { RecruiterSeat(RecruiterSeat),
+    SeatError(SeatError) }
+);
 crate::engine::union_from_variants!(
     LinkedinOwnerProfileSalesNavigator { RecruiterSeat(RecruiterSeat),
     SeatError(SeatError) }
@@ -2212,8 +2235,7 @@ crate::engine::object!(
     "UserFollower") set(profile_picture_url : String)
 );
 /// A follower. No field tells the two variants apart, so no discriminator is declared; they differ by their required fields.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UserFollower {
     /// Instagram
@@ -2223,6 +2245,9 @@ pub enum UserFollower {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::untagged_union!(
+    UserFollower Other { Instagram(InstagramFollower), LinkedIn(LinkedinFollower) }
+);
 crate::engine::union_from_variants!(
     UserFollower { Instagram(InstagramFollower), LinkedIn(LinkedinFollower) }
 );
@@ -2683,8 +2708,7 @@ crate::engine::object!(CursorSearch { 0 cursor : "cursor" req } new(cursor : Str
 /// `url` or `cursor`); no single field tells them apart, so no discriminator is declared.
 ///
 /// Example: `{"api":"classic","category":"people","keywords":"data engineer","network_distance":[2,3]}`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum LinkedinSearchRequest {
     /// Classic people
@@ -2714,6 +2738,18 @@ pub enum LinkedinSearchRequest {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::untagged_union!(
+    LinkedinSearchRequest Other { ClassicPeople(ClassicPeopleSearch) if fixed("api" =
+    "classic", "category" = "people"), ClassicCompanies(ClassicCompanySearch) if
+    fixed("api" = "classic", "category" = "companies"), ClassicPosts(ClassicPostSearch)
+    if fixed("api" = "classic", "category" = "posts"), ClassicJobs(ClassicJobSearch) if
+    fixed("api" = "classic", "category" = "jobs"),
+    SalesNavigatorPeople(SalesNavigatorPeopleSearch) if fixed("api" = "sales_navigator",
+    "category" = "people"), SalesNavigatorCompanies(SalesNavigatorCompanySearch) if
+    fixed("api" = "sales_navigator", "category" = "companies"),
+    RecruiterPeople(RecruiterPeopleSearch) if fixed("api" = "recruiter", "category" =
+    "people"), FromALinkedInUrl(UrlSearch), NextPage(CursorSearch) }
+);
 crate::engine::union_from_variants!(
     LinkedinSearchRequest { ClassicPeople(ClassicPeopleSearch),
     ClassicCompanies(ClassicCompanySearch), ClassicPosts(ClassicPostSearch),
@@ -3039,8 +3075,7 @@ crate::engine::object!(
     RecruiterProjectNewProject { 0 name : "name" req } new(name : String)
 );
 /// The hiring project the job goes into, an existing one by id or a new one by name.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RecruiterProject {
     /// Existing project
@@ -3050,6 +3085,10 @@ pub enum RecruiterProject {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::untagged_union!(
+    RecruiterProject Other { ExistingProject(RecruiterProjectExistingProject),
+    NewProject(RecruiterProjectNewProject) }
+);
 crate::engine::union_from_variants!(
     RecruiterProject { ExistingProject(RecruiterProjectExistingProject),
     NewProject(RecruiterProjectNewProject) }
@@ -3330,8 +3369,7 @@ crate::engine::object!(
     PromotedJobPublishBudgetMonthly { 0 monthly : "monthly" req } new(monthly : Money)
 );
 /// Defaults to LinkedIn's recommended budget.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PromotedJobPublishBudget {
     /// Daily
@@ -3341,6 +3379,10 @@ pub enum PromotedJobPublishBudget {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::untagged_union!(
+    PromotedJobPublishBudget Other { Daily(PromotedJobPublishBudgetDaily),
+    Monthly(PromotedJobPublishBudgetMonthly) }
+);
 crate::engine::union_from_variants!(
     PromotedJobPublishBudget { Daily(PromotedJobPublishBudgetDaily),
     Monthly(PromotedJobPublishBudgetMonthly) }
@@ -3584,8 +3626,7 @@ crate::engine::object!(
     "LinkedinJobApplicantList") set(cursor : ResponseCursor)
 );
 /// -1 when muted for good, an ISO instant, or null when not muted. OpenAPI 3.0 has no null type, so the string branch carries the nullability.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ChatMutedUntil {
     Integer(i64),
@@ -3593,6 +3634,9 @@ pub enum ChatMutedUntil {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::untagged_union!(
+    ChatMutedUntil Other { Integer(i64), StringType(String) }
+);
 crate::engine::union_from_variants!(ChatMutedUntil { Integer(i64), StringType(String) });
 crate::engine::string_enum! {
     pub enum ChatDisabledFeaturesItem(Unknown) { Reactions => "reactions", Reply =>
@@ -3970,8 +4014,7 @@ crate::engine::string_enum! {
     "addParticipant", RemoveParticipant => "removeParticipant", SetLabel => "setLabel", }
 }
 /// A boolean for the status actions; a provider id or a label name otherwise.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ChatActionRequestSetAValueValueType {
     Boolean(bool),
@@ -3979,6 +4022,9 @@ pub enum ChatActionRequestSetAValueValueType {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::untagged_union!(
+    ChatActionRequestSetAValueValueType Other { Boolean(bool), StringType(String) }
+);
 crate::engine::union_from_variants!(
     ChatActionRequestSetAValueValueType { Boolean(bool), StringType(String) }
 );
@@ -4655,8 +4701,7 @@ crate::engine::object!(
 /// Any delivery of any source, for an endpoint that serves several: an account status change,
 /// or an event told apart by its `event` field. Each source's own shape is under the
 /// `callbacks` of `POST /webhooks`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum WebhookPayload {
     /// An account's state changed. The guide shows the payload wrapped in an `AccountStatus` key,
@@ -4670,6 +4715,10 @@ pub enum WebhookPayload {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::untagged_union!(
+    WebhookPayload Other { AccountStatusEvent(AccountStatusEvent),
+    WebhookNamedEvent(WebhookNamedEvent) if tag(WebhookNamedEvent) }
+);
 crate::engine::union_from_variants!(
     WebhookPayload { AccountStatusEvent(AccountStatusEvent),
     WebhookNamedEvent(WebhookNamedEvent) }
@@ -5083,8 +5132,7 @@ crate::engine::object!(
     EventTimeAllDay { 0 date : "date" req } new(date : crate ::engine::Date)
 );
 /// A timed instant with its zone, or a whole day.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum EventTime {
     /// Timed
@@ -5094,6 +5142,9 @@ pub enum EventTime {
     /// Any other JSON value.
     Other(::serde_json::Value),
 }
+crate::engine::untagged_union!(
+    EventTime Other { Timed(EventTimeTimed), AllDay(EventTimeAllDay) }
+);
 crate::engine::union_from_variants!(
     EventTime { Timed(EventTimeTimed), AllDay(EventTimeAllDay) }
 );

@@ -100,6 +100,31 @@ fn untagged_unions_try_the_most_specific_branch_first() {
 }
 
 #[test]
+fn an_untagged_branch_that_recognizes_a_value_owns_its_error() {
+    let err = |v: Value| serde_json::from_value::<Payment>(v).unwrap_err().to_string();
+    let card: Payment = decode(json!({"object": "card", "last4": "4242"}));
+    assert!(matches!(card, Payment::PaymentCard(_)));
+    // Fixed to `card`: a bad field is the union's error, naming the path and the property.
+    let e = err(json!({"object": "card", "last4": 4242}));
+    assert!(e.starts_with("at `last4`: for `object` = `card`: invalid type"), "{e}");
+    // Known to the tagged union: its error too.
+    let e = err(json!({"kind": "Circle", "radius": "wide"}));
+    assert!(e.starts_with("at `radius`: for `kind` = `Circle`: invalid type"), "{e}");
+    // Both lists are fixed to `list`: neither owns it, so the second is still tried.
+    let codes: Payment = decode(json!({"object": "list", "data": [1, 2]}));
+    assert!(matches!(codes, Payment::PaymentCodes(_)));
+    // Recognized by nothing: as before (a tagged union keeps an unknown tag).
+    assert!(matches!(
+        decode::<Payment>(json!({"kind": "Hexagon"})),
+        Payment::Shape(Shape::Unknown(_))
+    ));
+    // Through a union in a union.
+    assert!(serde_json::from_value::<Wallet>(json!({"object": "card", "last4": 1})).is_err());
+    assert!(matches!(decode::<Wallet>(json!(3)), Wallet::Integer(3)));
+    assert_eq!(encode(&card), json!({"object": "card", "last4": "4242"}));
+}
+
+#[test]
 fn all_of_merges_properties() {
     let a: Article = decode(json!({"id": 7, "title": "t", "created": "2025-01-01T00:00:00Z"}));
     assert_eq!((a.id, a.title.as_str()), (7, "t"));
