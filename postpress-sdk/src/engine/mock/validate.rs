@@ -15,7 +15,8 @@
 //! - a part without `Content-Type` is `text/plain` (RFC 7578); a primitive or enum property
 //!   must be sent as text, an object (or an array of objects) as `application/json`; a file
 //!   (`format: binary`/`byte`) may carry any type (files carry their own); an
-//!   `encoding.<name>.contentType` replaces these defaults.
+//!   `encoding.<name>.contentType` (a list, with ranges such as `image/*`) replaces these
+//!   defaults, where `application/octet-stream` still lets a file carry its own type.
 
 use super::contract::{Contract, Located};
 use super::multipart;
@@ -797,7 +798,10 @@ fn part_text(
         };
         if let Some(explicit) = explicit {
             let allowed: Vec<String> = explicit.split(',').map(essence).collect();
-            if !allowed.iter().any(|a| media_matches(a, &sent)) {
+            // Octet-stream is "any bytes" (RFC 2046): a file sent with its own type fits it.
+            let any_bytes =
+                *shape == Shape::Binary && allowed.iter().any(|a| a == "application/octet-stream");
+            if !any_bytes && !allowed.iter().any(|a| media_matches(a, &sent)) {
                 problems.push(format!(
                     "{label} `{name}`: sent as {shown}, but its encoding's contentType is `{explicit}`"
                 ));
