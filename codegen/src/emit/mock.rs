@@ -10,8 +10,8 @@
 use super::GeneratedFile;
 use super::docs;
 use super::features;
-use crate::diagnostics::Error;
 use super::rust_type::{Scope, rust_type};
+use crate::diagnostics::Error;
 use crate::ir::{BodyKind, Model, Operation, ParamLocation, Status, Success, Ty};
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};

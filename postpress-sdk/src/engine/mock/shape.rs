@@ -207,6 +207,37 @@ fn collect_properties<'a>(
     }
 }
 
+/// The schema of property `name` of `schema`: among its own properties, then those of its
+/// `allOf`, `oneOf` and `anyOf` branches (the first that has it), to read a value sent as
+/// text by its type.
+pub(crate) fn property<'a>(
+    contract: &'a Contract,
+    schema: &'a Value,
+    name: &str,
+) -> Option<&'a Value> {
+    property_at(contract, schema, name, 0)
+}
+
+fn property_at<'a>(
+    contract: &'a Contract,
+    schema: &'a Value,
+    name: &str,
+    depth: usize,
+) -> Option<&'a Value> {
+    if depth > 16 {
+        return None;
+    }
+    let schema = unwrap(contract, schema);
+    if let Some(found) = schema.get("properties").and_then(|p| p.get(name)) {
+        return Some(found);
+    }
+    ["allOf", "oneOf", "anyOf"]
+        .iter()
+        .filter_map(|k| schema.get(k)?.as_array())
+        .flatten()
+        .find_map(|branch| property_at(contract, branch, name, depth + 1))
+}
+
 /// The schema names other than its properties may have, as the mock reads fields of a form
 /// or multipart body: `Some(schema)` when `additionalProperties` is `true` or a schema, or
 /// when the schema lists no properties at all; `None` when it is `false` or absent beside

@@ -315,17 +315,13 @@ fn bracketed(name: &str) -> Option<(&str, Vec<String>)> {
     (rest.is_empty() && !base.is_empty() && !keys.is_empty()).then_some((base, keys))
 }
 
-/// The schema at `keys` below `schema` (its properties, by name); `true` where the schema
-/// names no such property.
+/// The schema at `keys` below `schema` (its properties, by name, in any branch); `true`
+/// where the schema names no such property.
 fn leaf_schema<'a>(contract: &'a Contract, schema: &'a Value, keys: &[String]) -> &'a Value {
     static ANY: Value = Value::Bool(true);
     let mut schema = schema;
     for key in keys {
-        let found = shape::properties(contract, schema)
-            .into_iter()
-            .find(|(name, _)| name == key)
-            .map(|(_, s)| s);
-        match found {
+        match shape::property(contract, schema, key) {
             Some(next) => schema = next,
             None => return &ANY,
         }
