@@ -490,6 +490,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_document_is_written_compact_in_its_own_order() {
+        let document: serde_json::Value =
+            serde_json::from_str(r#"{"openapi":"3.0.3","paths":{"/b":{},"/a":{}}}"#).unwrap();
+        let file = document_file(&document).unwrap();
+        assert_eq!(file.path, "src/generated/openapi.json");
+        assert_eq!(
+            file.contents,
+            "{\"openapi\":\"3.0.3\",\"paths\":{\"/b\":{},\"/a\":{}}}\n"
+        );
+    }
+
+    #[test]
     fn a_range_status_answers_the_first_undocumented_2xx() {
         let op = Operation {
             success: vec![],

@@ -391,6 +391,9 @@ impl Carrier {
     }
 }
 
+/// A field with the keys of its `name[key]...` name (none for a plain name).
+type Keyed = (Vec<String>, Field);
+
 /// One field of a form or one part of a multipart body.
 struct Field {
     name: String,
@@ -556,7 +559,7 @@ fn check_fields(
             .and_then(Value::as_str)
     };
     // Property name -> its fields, each with the keys of a `name[key]` part.
-    let mut groups: Vec<(String, Vec<(Vec<String>, Field)>)> = Vec::new();
+    let mut groups: Vec<(String, Vec<Keyed>)> = Vec::new();
     let mut unknown: Vec<String> = Vec::new();
     for field in fields {
         let (property, keys) = if properties.iter().any(|(n, _)| *n == field.name) {
@@ -645,7 +648,7 @@ fn field_value(
     property: &str,
     schema: &Value,
     encoding: Option<&Value>,
-    entries: Vec<(Vec<String>, Field)>,
+    entries: Vec<Keyed>,
     carrier: Carrier,
     problems: &mut Vec<String>,
 ) -> Option<Value> {
