@@ -81,16 +81,12 @@ impl Contract {
         })
     }
 
-    /// The operation object of `operation` (found by method and path template) and its JSON
-    /// pointer, with the path item it is in.
+    /// The operation object of `operation` (found by its path template and method) with its
+    /// JSON pointer.
     pub(crate) fn operation(&self, operation: &Operation) -> Option<Located<'_>> {
-        let item_pointer = format!("/paths/{}", escape(operation.path));
-        let item = self.follow(Located {
-            pointer: item_pointer,
-            value: self
-                .document
-                .pointer(&format!("/paths/{}", escape(operation.path)))?,
-        });
+        let pointer = format!("/paths/{}", escape(operation.path));
+        let value = self.document.pointer(&pointer)?;
+        let item = self.follow(Located { pointer, value });
         let method = operation.method.to_ascii_lowercase();
         let op = item.value.get(&method)?;
         Some(Located {
