@@ -841,6 +841,139 @@ fn part_text(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    /// A document with a form body, a header parameter and array query parameters.
+    fn contract() -> Contract {
+        let document = json!({
+            "openapi": "3.0.3",
+            "paths": {"/f/{id}": {
+                "parameters": [{"name": "id", "in": "path", "required": true,
+                                "schema": {"type": "integer", "minimum": 1}}],
+                "post": {
+                    "parameters": [
+                        {"name": "X-Level", "in": "header", "required": true,
+                         "schema": {"type": "integer", "maximum": 3}},
+                        {"name": "tags", "in": "query", "explode": false,
+                         "schema": {"type": "array", "items": {"enum": ["a", "b"]}}},
+                        {"name": "ids", "in": "query",
+                         "schema": {"type": "array", "items": {"type": "integer"}}},
+                        {"name": "filter", "in": "query", "style": "deepObject",
+                         "schema": {"type": "object", "properties": {"n": {"type": "integer"}}}}
+                    ],
+                    "requestBody": {"required": true, "content": {
+                        "application/x-www-form-urlencoded": {
+                            "schema": {"type": "object", "required": ["name"],
+                                "additionalProperties": false,
+                                "properties": {
+                                    "name": {"type": "string", "maxLength": 3},
+                                    "count": {"type": "integer", "nullable": true},
+                                    "list": {"type": "array", "items": {"type": "boolean"}}
+                                }},
+                            "encoding": {"list": {"style": "form", "explode": false}}
+                        }
+                    }},
+                    "responses": {"204": {"description": "ok"}}
+                }
+            }}
+        });
+        Contract::parse(&document.to_string()).unwrap()
+    }
+
+    fn request(
+        path_id: &str,
+        query: &[(&str, &str)],
+        level: Option<&str>,
+        body: &str,
+    ) -> RecordedRequest {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            "content-type",
+            reqwest::header::HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        if let Some(level) = level {
+            headers.insert("x-level", level.parse().unwrap());
+        }
+        RecordedRequest {
+            method: "POST".into(),
+            path: format!("/f/{path_id}"),
+            query: query
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            headers,
+            body: Bytes::from(body.to_owned()),
+            operation: None,
+            path_params: vec![("id".into(), path_id.into())],
+            refusal: None,
+        }
+    }
+
+    const OP: Operation = Operation::new("form", "POST", "/f/{id}");
+
+    fn problems(request: &RecordedRequest) -> Vec<String> {
+        check(&contract(), &OP, request)
+            .err()
+            .map(|r| r.problems)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_fitting_form_request_passes() {
+        let query = [
+            ("tags", "a,b"),
+            ("ids", "1"),
+            ("ids", "2"),
+            ("filter[n]", "4"),
+            ("other", "x"),
+        ];
+        let ok = request("7", &query, Some("2"), "name=abc&count=3&list=true,false");
+        assert_eq!(problems(&ok), Vec::<String>::new());
+    }
+
+    #[test]
+    fn parameters_and_form_fields_are_read_by_style_and_checked() {
+        let query = [
+            ("tags", "a,c"),
+            ("ids", "1"),
+            ("ids", "x"),
+            ("filter[n]", "no"),
+        ];
+        let bad = request(
+            "0",
+            &query,
+            None,
+            "name=abcd&count=z&list=true,maybe&extra=1",
+        );
+        let found = problems(&bad);
+        let expect = [
+            "path parameter `id`: 0 is less than the minimum of 1",
+            "header parameter `X-Level` is required but was not sent",
+            "query parameter `tags` at `/1`: \"c\" is not one of",
+            "query parameter `ids`: `x` is not an integer",
+            "query parameter `filter`: `no` is not an integer",
+            "form field `extra` is not a property of the body's schema",
+            "form field `count`: `z` is not an integer",
+            "form field `list`: `maybe` is not a boolean",
+            "form field `name`: \"abcd\" is longer than 3 characters",
+        ];
+        for needle in expect {
+            assert!(
+                found.iter().any(|p| p.starts_with(needle)),
+                "{needle} in {found:#?}"
+            );
+        }
+        assert_eq!(found.len(), expect.len(), "{found:#?}");
+    }
+
+    #[test]
+    fn a_missing_required_body_is_refused() {
+        let empty = request("1", &[], Some("1"), "");
+        assert_eq!(
+            problems(&empty),
+            ["the request body is required but none was sent"]
+        );
+    }
 
     #[test]
     fn bracketed_names_split_into_keys() {
