@@ -420,15 +420,15 @@ fn check_body(
         return;
     };
     let sent = request.header("content-type").unwrap_or_default();
-    let essence = essence(sent);
+    let media_type = essence(sent);
     let keys: Vec<&String> = content
         .value
         .as_object()
         .map(|m| m.keys().collect())
         .unwrap_or_default();
-    let chosen = keys.iter().find(|k| essence_of(k) == essence).or_else(|| {
+    let chosen = keys.iter().find(|k| essence(k) == media_type).or_else(|| {
         keys.iter()
-            .find(|k| media_matches(&essence_of(k), &essence))
+            .find(|k| media_matches(&essence(k), &media_type))
     });
     let Some(key) = chosen else {
         let accepted: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
@@ -444,7 +444,7 @@ fn check_body(
     let Some(schema) = media.child("schema") else {
         return;
     };
-    if is_json(&essence) {
+    if is_json(&media_type) {
         match serde_json::from_slice::<Value>(request.raw_body()) {
             Ok(instance) => schema_problems(
                 contract,
@@ -464,7 +464,7 @@ fn check_body(
         return;
     }
     let encoding = media.value.get("encoding");
-    let (fields, carrier) = if essence == "application/x-www-form-urlencoded" {
+    let (fields, carrier) = if media_type == "application/x-www-form-urlencoded" {
         let fields = url::form_urlencoded::parse(request.raw_body())
             .map(|(k, v)| Field {
                 name: k.into_owned(),
@@ -473,7 +473,7 @@ fn check_body(
             })
             .collect();
         (fields, Carrier::Form)
-    } else if essence.starts_with("multipart/") {
+    } else if media_type.starts_with("multipart/") {
         match multipart::parse(sent, request.raw_body()) {
             Ok(form) => (
                 form.parts
@@ -491,7 +491,7 @@ fn check_body(
                 return;
             }
         }
-    } else if essence.starts_with("text/") {
+    } else if media_type.starts_with("text/") {
         match std::str::from_utf8(request.raw_body()) {
             Ok(text) => {
                 let instance = Value::String(text.to_owned());
@@ -521,10 +521,6 @@ fn essence(content_type: &str) -> String {
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase()
-}
-
-fn essence_of(key: &str) -> String {
-    essence(key)
 }
 
 /// Whether `pattern` (`*/*`, `image/*`, `a/b`) covers `sent`.
