@@ -3,7 +3,8 @@
 //! The data path is one way: `load` (bytes -> [`Document`], 3.1 lowered to 3.0 by
 //! `normalize`, specification breaches with a clear meaning repaired by `repair`) -> `lower` (document -> the [`ir`]: types and operations, every name decided)
 //! -> `emit` (IR -> `syn::File` -> text via prettyplease). No step reaches back into an
-//! earlier one, and emission reads only the IR. Every `$ref` is followed by one [`Resolver`];
+//! earlier one, and emission reads only the IR, but for `openapi.json`: the loaded document
+//! itself, written for the `mock` feature's server to validate requests against. Every `$ref` is followed by one [`Resolver`];
 //! JSON pointers are spelled and read by [`pointer`](mod@pointer).
 //!
 //! The public surface is small: [`generate`] with its [`Options`], the diagnostics, the IR
@@ -166,6 +167,7 @@ fn pipeline(bytes: &[u8], options: &Options) -> Result<Generated, Error> {
         split,
         options.json,
     )?;
+    files.push(emit::mock::document_file(&doc.raw)?);
     if options.conformance_table {
         files.push(GeneratedFile {
             path: emit::conformance::TABLE_PATH.to_owned(),

@@ -227,6 +227,24 @@
 //! expected call did not happen or a request matched no stub; dropping the mock does the same
 //! check, so a test that forgets `verify` still fails (turn it off with `verify_on_drop(false)`).
 //!
+//! The mock validates: before any stub answers, each request is checked against its operation
+//! in the document (compiled in from `src/generated/openapi.json`). Path, query and header
+//! parameters are read by their `style`/`explode` and checked against their schema (required,
+//! type, enum, ranges, lengths, pattern; an undocumented query parameter is fine); a JSON body
+//! against its schema (OpenAPI 3.0's `nullable`, boolean exclusive bounds and `readOnly`
+//! converted to JSON Schema first); a form or multipart body part by part: a primitive or enum
+//! part is sent as `text/plain` and read as its type, an object as `application/json`, a file
+//! with any type (unless `encoding.contentType` says otherwise), an array of primitives as the
+//! name repeated; a part the schema does not name is an error unless `additionalProperties`
+//! allows it. A request that does not fit is answered 400 with code `mock_invalid_request` and
+//! a message such as ``operation `ChatsController_startChat` (POST /chats): multipart part
+//! `account_id`: sent as application/json, but its schema (string) is sent as text/plain``; it
+//! is recorded (`mock.refused()`, `RecordedRequest::refusal`) and fails `verify()`, `check()`
+//! and the drop check. `mock.validate_requests(false)` turns validation off.
+//! `mock.stub_operation("operationId")` is an untyped stub whose `.returns_example()` answers
+//! with the documented success example, and `mock.answer_all_from_examples()` answers every
+//! request no stub matches so: together they let a contract test send every operation.
+//!
 //! A worked example: the function under test lists accounts, and the client retries the 502.
 //!
 //! ```

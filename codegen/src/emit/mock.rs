@@ -4,14 +4,35 @@
 //! body or response enum, `.fails_with(..)` with the documented error body, `.with_<param>(..)`
 //! per path and query parameter, `.pages(..)` for cursor lists) and a recorded-call type with
 //! the decoded body. Everything is read from the IR; nothing here depends on another
-//! emitter's output.
+//! emitter's output. The one exception is [`document_file`]: the loaded document itself,
+//! which the server checks every request against.
 
+use super::GeneratedFile;
 use super::docs;
 use super::features;
 use super::rust_type::{Scope, rust_type};
+use crate::diagnostics::Error;
 use crate::ir::{BodyKind, Model, Operation, ParamLocation, Status, Success, Ty};
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
+
+/// Where [`document_file`] is written, beside `mock.rs` (which `include_str!`s it).
+pub(crate) const DOCUMENT_PATH: &str = "src/generated/openapi.json";
+
+/// `openapi.json`: the document as loaded (3.1 lowered to 3.0, repairs applied), compact
+/// JSON in the document's own key order, so it is the same bytes on every run. The whole
+/// document rather than a per-operation extract: its `$ref`s (`#/components/...`) then
+/// resolve as written, and the mock finds each operation's parameters, bodies, encodings and
+/// response examples where the document puts them; only the `mock` feature compiles it in.
+pub(crate) fn document_file(document: &serde_json::Value) -> Result<GeneratedFile, Error> {
+    let mut contents = serde_json::to_string(document)
+        .map_err(|e| Error::Emit(format!("{DOCUMENT_PATH}: {e}")))?;
+    contents.push('\n');
+    Ok(GeneratedFile {
+        path: DOCUMENT_PATH.to_owned(),
+        contents,
+    })
+}
 
 /// The file, its module declared as `#[cfg(feature = "mock")] pub mod mock;`.
 ///
@@ -26,7 +47,17 @@ pub(crate) fn emit_mock(model: &Model, split: bool) -> TokenStream {
          methods. A stub answers from the first time it is configured, in the order stubs \
          were made; a request no stub matches is answered with a 501 error naming its \
          operation and listing the stubs. The server checks its expectations when dropped; \
-         `verify()` checks them earlier.",
+         `verify()` checks them earlier.\n\n\
+         The mock validates: every request is checked against its operation in the document \
+         (`openapi.json`, compiled in) before a stub answers. Parameters are checked by \
+         their schema and style, JSON bodies against their schema, form and multipart \
+         bodies part by part by the OpenAPI encoding rules (a primitive part is sent as \
+         text/plain, an object as application/json). A request that does not fit is \
+         answered 400 with code `mock_invalid_request` and a message naming the operation, \
+         the parameter or part and the rule; it is recorded (`refused()`) and fails \
+         `verify()`. `mock.validate_requests(false)` turns this off. \
+         `mock.stub_operation(id)` and `mock.answer_all_from_examples()` answer operations \
+         with their documented examples, without a typed body.",
         model.title
     )]);
     let table = operation_table(model);
@@ -50,26 +81,31 @@ pub(crate) fn emit_mock(model: &Model, split: bool) -> TokenStream {
     let groups = (0..model.groups.len()).map(|gi| emit_group(model, gi, split));
     quote! {
         #head
-        pub use crate::engine::mock::{BodyError, FormPart, MultipartForm, RecordedRequest, Reply, Stub, VerifyError};
+        pub use crate::engine::mock::{BodyError, FormPart, MultipartForm, OperationStub, RecordedRequest, Reply, Stub, VerifyError};
         // The group modules below name types as `super::types::X`, as the client's groups do.
         #[allow(unused_imports)]
         use super::types;
 
         #table
 
-        /// A stub server for this API on `127.0.0.1`, with typed stubs of every operation.
-        /// What does not depend on the API (`requests`, `check`, `verify`, `reset`, ...) is the
-        /// engine's [`StubServer`](crate::engine::mock::StubServer), reached through `Deref`.
+        /// The document every request is checked against.
+        static DOCUMENT: &str = include_str!("openapi.json");
+
+        /// A stub server for this API on `127.0.0.1`, with typed stubs of every operation,
+        /// checking each request against the document. What does not depend on the API
+        /// (`requests`, `check`, `verify`, `reset`, `validate_requests`, `stub_operation`,
+        /// ...) is the engine's [`StubServer`](crate::engine::mock::StubServer), reached
+        /// through `Deref`.
         #[derive(Debug)]
         pub struct MockServer {
             server: crate::engine::mock::StubServer,
         }
 
         impl MockServer {
-            /// Starts serving on a free loopback port.
+            /// Starts serving on a free loopback port, validating every request.
             pub async fn start() -> ::std::io::Result<Self> {
                 ::std::result::Result::Ok(Self {
-                    server: crate::engine::mock::StubServer::start(OPERATIONS).await?,
+                    server: crate::engine::mock::StubServer::start_with_document(OPERATIONS, DOCUMENT).await?,
                 })
             }
             /// A client pointed at this server, with a test key; it retries as a default client
@@ -452,6 +488,18 @@ fn body_section(op: &Operation) -> Option<TokenStream> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_document_is_written_compact_in_its_own_order() {
+        let document: serde_json::Value =
+            serde_json::from_str(r#"{"openapi":"3.0.3","paths":{"/b":{},"/a":{}}}"#).unwrap();
+        let file = document_file(&document).unwrap();
+        assert_eq!(file.path, "src/generated/openapi.json");
+        assert_eq!(
+            file.contents,
+            "{\"openapi\":\"3.0.3\",\"paths\":{\"/b\":{},\"/a\":{}}}\n"
+        );
+    }
 
     #[test]
     fn a_range_status_answers_the_first_undocumented_2xx() {

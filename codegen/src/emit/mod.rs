@@ -1,7 +1,7 @@
 //! IR -> token streams (`quote!`) -> `syn::File` -> text (prettyplease). One file per resource
 //! group (`operations`), one for types (`types`), a `mod.rs`, the schema-example tests
-//! (`examples`), the typed stubs of the `mock` feature (`mock`) and the `API.md` index
-//! (`index`); `rust_type`, `docs` and `lints` are the
+//! (`examples`), the typed stubs of the `mock` feature (`mock`, with the document its
+//! server validates requests against, `openapi.json`) and the `API.md` index (`index`); `rust_type`, `docs` and `lints` are the
 //! pieces they share, `standalone` the extra files of a crate of its own. Emission is a
 //! function of the IR: every name is taken from it, and no token stream is read back as text.
 
@@ -12,7 +12,7 @@ mod examples;
 pub mod features;
 mod index;
 mod lints;
-mod mock;
+pub(crate) mod mock;
 mod operations;
 mod rust_type;
 pub mod standalone;

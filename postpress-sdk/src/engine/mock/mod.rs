@@ -4,7 +4,19 @@
 //!
 //! Nothing here knows an API: generated code (`mock` beside the resource groups) describes
 //! the document's operations to it and builds typed stubs over [`StubHandle`] and [`Stub`].
+//!
+//! Given the document itself ([`StubServer::start_with_document`], as every generated
+//! `MockServer` is), the server is a validating mock: each request is checked against its
+//! operation (parameters by their style, JSON bodies against their schema, form and
+//! multipart bodies field by field by the OpenAPI encoding rules) before any stub answers,
+//! and one that does not fit is answered 400 with the error envelope, code
+//! `mock_invalid_request`, and a message naming the operation, the parameter or part and the
+//! rule; it is recorded ([`StubServer::refused`]) and fails `check`/`verify` and the drop
+//! check. [`StubServer::validate_requests`] turns this off.
 
+mod contract;
+mod example;
+mod json_schema;
 mod macros;
 mod multipart;
 mod recorded;
@@ -12,7 +24,9 @@ mod registry;
 mod reply;
 mod route;
 mod server;
+mod shape;
 mod stub;
+mod validate;
 
 #[doc(hidden)]
 pub use macros::{group_stubs, operation_stub};
@@ -22,7 +36,7 @@ pub use registry::VerifyError;
 pub use reply::Reply;
 pub use route::Operation;
 pub use server::StubServer;
-pub use stub::{Stub, StubHandle};
+pub use stub::{OperationStub, Stub, StubHandle};
 
 /// The retry policy of a client made for a mock: the default number of retries and cap on
 /// `Retry-After`, with backoff of a few milliseconds, so a test of retries runs fast.

@@ -1,5 +1,5 @@
-//! Reading a recorded `multipart/form-data` body back into named parts. The whole body is
-//! in memory already, so a small parser over it suffices; `httparse` reads each part's headers.
+//! Reading a recorded `multipart/form-data` body back into named parts, for the validator
+//! and for tests.
 
 use bytes::Bytes;
 
@@ -41,70 +41,37 @@ impl MultipartForm {
     }
 }
 
-/// Splits `body` by the boundary that `content_type` names.
+/// Reads `body` into parts by the boundary `content_type` names, with `multer` (the
+/// parser axum uses). The body is in memory already, so every future multer makes is ready
+/// at once and is run here without an executor.
 pub(crate) fn parse(content_type: &str, body: &Bytes) -> Result<MultipartForm, String> {
-    let boundary = content_type
-        .split(';')
-        .map(str::trim)
-        .find_map(|p| p.strip_prefix("boundary="))
-        .map(|b| b.trim_matches('"'))
-        .filter(|b| !b.is_empty())
-        .ok_or_else(|| format!("the Content-Type `{content_type}` names no boundary"))?;
-    let delimiter = format!("--{boundary}");
-    let mut form = MultipartForm::default();
-    let mut rest =
-        after(body, 0, delimiter.as_bytes()).ok_or("the body does not start with the boundary")?;
-    loop {
-        if body[rest..].starts_with(b"--") {
-            return Ok(form);
+    let boundary = multer::parse_boundary(content_type)
+        .map_err(|e| format!("the Content-Type `{content_type}` names no boundary ({e})"))?;
+    let chunks = futures_util::stream::iter([Ok::<Bytes, std::convert::Infallible>(body.clone())]);
+    let mut multipart = multer::Multipart::new(chunks, boundary);
+    let read = async {
+        let mut form = MultipartForm::default();
+        while let Some(field) = multipart.next_field().await.map_err(|e| e.to_string())? {
+            let name = field
+                .name()
+                .map(str::to_owned)
+                .ok_or("a part's Content-Disposition has no name")?;
+            let file_name = field.file_name().map(str::to_owned);
+            let content_type = field
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+            let data = field.bytes().await.map_err(|e| e.to_string())?;
+            form.parts.push(FormPart {
+                name,
+                file_name,
+                content_type,
+                data,
+            });
         }
-        let start = rest + skip_line_break(&body[rest..]);
-        let closing = format!("\r\n{delimiter}");
-        let end = find(&body[start..], closing.as_bytes())
-            .map(|i| start + i)
-            .ok_or("a part is not closed by the boundary")?;
-        form.parts.push(part(&body.slice(start..end))?);
-        rest = end + closing.len();
-    }
-}
-
-fn part(raw: &Bytes) -> Result<FormPart, String> {
-    let mut headers = [httparse::EMPTY_HEADER; 16];
-    let (offset, headers) = match httparse::parse_headers(raw, &mut headers) {
-        Ok(httparse::Status::Complete((offset, headers))) => (offset, headers),
-        Ok(httparse::Status::Partial) => return Err("a part's headers are cut short".into()),
-        Err(e) => return Err(format!("a part's headers do not parse: {e}")),
+        Ok(form)
     };
-    let value = |name: &str| {
-        headers
-            .iter()
-            .find(|h| h.name.eq_ignore_ascii_case(name))
-            .map(|h| String::from_utf8_lossy(h.value).into_owned())
-    };
-    let disposition = value("content-disposition").ok_or("a part has no Content-Disposition")?;
-    let param = |key: &str| {
-        disposition.split(';').map(str::trim).find_map(|p| {
-            p.strip_prefix(key)
-                .and_then(|v| v.strip_prefix('='))
-                .map(|v| v.trim_matches('"').to_owned())
-        })
-    };
-    Ok(FormPart {
-        name: param("name").ok_or("a part's Content-Disposition has no name")?,
-        file_name: param("filename"),
-        content_type: value("content-type"),
-        data: raw.slice(offset..),
+    futures_util::FutureExt::now_or_never(read).unwrap_or_else(|| {
+        Err("the multipart parser waited for more of a body it has whole".into())
     })
-}
-
-fn skip_line_break(bytes: &[u8]) -> usize {
-    if bytes.starts_with(b"\r\n") { 2 } else { 0 }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-fn after(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    find(&haystack[from..], needle).map(|i| from + i + needle.len())
 }

@@ -18,6 +18,8 @@ pub struct RecordedRequest {
     pub(crate) body: Bytes,
     pub(crate) operation: Option<&'static Operation>,
     pub(crate) path_params: Vec<(String, String)>,
+    /// Why validation refused the request, when it did.
+    pub(crate) refusal: Option<String>,
 }
 
 /// A recorded body that could not be read as the type asked for.
@@ -36,6 +38,12 @@ impl fmt::Display for BodyError {
 impl std::error::Error for BodyError {}
 
 impl RecordedRequest {
+    /// Why the mock refused this request (it does not fit the document), naming the
+    /// operation, the parameter or part, and the rule; `None` for a request it accepted.
+    pub fn refusal(&self) -> Option<&str> {
+        self.refusal.as_deref()
+    }
+
     /// The HTTP method (`GET`).
     pub fn method(&self) -> &str {
         &self.method

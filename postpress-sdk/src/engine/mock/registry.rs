@@ -2,11 +2,15 @@
 //! which stub answered it, and what `verify` reports. One mutex guards it all; requests are
 //! answered one at a time, which keeps "the first stub that fits" well defined.
 
+use super::contract::Contract;
+use super::example;
 use super::recorded::RecordedRequest;
 use super::reply::Reply;
 use super::route::{self, Operation};
+use super::validate::{self, Refusal};
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// A condition on requests, with the words that describe it in messages.
@@ -51,13 +55,21 @@ struct State {
     stubs: Vec<StubState>,
     requests: Vec<RecordedRequest>,
     unmatched: Vec<usize>,
+    /// The requests validation refused.
+    refused: Vec<usize>,
     /// Panics of `.matching(..)` closures: a failure for `verify`, a non-match meanwhile.
     panics: Vec<String>,
 }
 
 /// The shared memory of one stub server.
 pub(crate) struct Registry {
-    operations: &'static [Operation],
+    pub(crate) operations: &'static [Operation],
+    /// The document requests are checked against, when the server has one.
+    contract: Option<Arc<Contract>>,
+    /// Whether requests are checked (on whenever there is a document, until turned off).
+    validating: AtomicBool,
+    /// Whether a request no stub matches is answered with its operation's documented example.
+    examples: AtomicBool,
     state: Mutex<State>,
 }
 
@@ -81,10 +93,41 @@ impl fmt::Display for VerifyError {
 impl std::error::Error for VerifyError {}
 
 impl Registry {
-    pub(crate) fn new(operations: &'static [Operation]) -> Self {
+    pub(crate) fn new(operations: &'static [Operation], contract: Option<Arc<Contract>>) -> Self {
         Self {
             operations,
+            validating: AtomicBool::new(contract.is_some()),
+            contract,
+            examples: AtomicBool::new(false),
             state: Mutex::new(State::default()),
+        }
+    }
+
+    /// Turns checking requests against the document on or off (it stays off without one).
+    pub(crate) fn set_validating(&self, on: bool) {
+        self.validating
+            .store(on && self.contract.is_some(), Ordering::SeqCst);
+    }
+
+    /// Whether requests are checked against the document.
+    pub(crate) fn validating(&self) -> bool {
+        self.validating.load(Ordering::SeqCst)
+    }
+
+    /// Answers requests no stub matches with their operation's documented example.
+    pub(crate) fn set_examples(&self, on: bool) {
+        self.examples.store(on, Ordering::SeqCst);
+    }
+
+    /// The documented answer of `operation`, or an error reply saying there is no document.
+    pub(crate) fn example(&self, operation: &Operation) -> Reply {
+        match &self.contract {
+            Some(contract) => example::reply(contract, operation),
+            None => Reply::error(
+                501,
+                "mock_no_example",
+                &format!("{operation}: this mock was started without a document"),
+            ),
         }
     }
 
@@ -131,6 +174,15 @@ impl Registry {
         self.state().requests.clone()
     }
 
+    pub(crate) fn refused(&self) -> Vec<RecordedRequest> {
+        let state = self.state();
+        state
+            .refused
+            .iter()
+            .filter_map(|&i| state.requests.get(i).cloned())
+            .collect()
+    }
+
     pub(crate) fn unmatched(&self) -> Vec<RecordedRequest> {
         let state = self.state();
         state
@@ -145,15 +197,30 @@ impl Registry {
         *self.state() = State::default();
     }
 
-    /// Records the request and answers it from the first stub that fits, or with an error
-    /// that names the operation and lists the stubs.
+    /// Records the request and answers it: with a 400 naming what does not fit when it
+    /// breaks the document, else from the first stub that fits, else (with
+    /// [`set_examples`](Self::set_examples)) from the document, else with an error that names
+    /// the operation and lists the stubs.
     pub(crate) fn answer(&self, mut request: RecordedRequest) -> Reply {
         if let Some((op, params)) = route::find(self.operations, &request.method, &request.path) {
             request.operation = Some(op);
             request.path_params = params;
         }
+        // Checked before taking the lock: compiling a schema on first use takes a while.
+        let refusal = match (&self.contract, request.operation) {
+            (Some(contract), Some(op)) if self.validating() => {
+                validate::check(contract, op, &request).err()
+            }
+            _ => None,
+        };
         let mut state = self.state();
         let index = state.requests.len();
+        if let Some(refusal) = refusal {
+            request.refusal = Some(refusal.message.clone());
+            state.requests.push(request);
+            state.refused.push(index);
+            return refusal_reply(&refusal);
+        }
         state.requests.push(request.clone());
         let State { stubs, panics, .. } = &mut *state;
         for stub in stubs.iter_mut() {
@@ -161,6 +228,12 @@ impl Registry {
                 stub.hits.push(index);
                 return reply;
             }
+        }
+        if let Some(op) = request.operation
+            && self.examples.load(Ordering::SeqCst)
+        {
+            drop(state);
+            return self.example(op);
         }
         state.unmatched.push(index);
         Reply::error(
@@ -177,6 +250,12 @@ impl Registry {
         for (n, stub) in state.stubs.iter().enumerate() {
             failures.extend(expectation_failure(n + 1, stub));
         }
+        for &i in &state.refused {
+            if let Some(request) = state.requests.get(i) {
+                let why = request.refusal.as_deref().unwrap_or_default();
+                failures.push(format!("{} was refused: {why}", request.describe()));
+            }
+        }
         for &i in &state.unmatched {
             if let Some(request) = state.requests.get(i) {
                 failures.push(format!("{} matched no stub", request.describe()));
@@ -189,6 +268,20 @@ impl Registry {
             Err(VerifyError { failures })
         }
     }
+}
+
+/// A refused request's answer: 400 with the engine's error envelope (the client reads its
+/// message), plus the problems one by one.
+fn refusal_reply(refusal: &Refusal) -> Reply {
+    let body = serde_json::json!({
+        "error": {
+            "code": "mock_invalid_request",
+            "message": refusal.message,
+            "request_id": "mock-request",
+            "problems": refusal.problems,
+        }
+    });
+    Reply::status(400).body("application/json", body.to_string())
 }
 
 /// The reply of `stub` to `request`, when the stub fits it and has one left.

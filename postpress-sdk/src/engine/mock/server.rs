@@ -1,11 +1,12 @@
 //! The HTTP side: hyper's HTTP/1 server on an ephemeral loopback port, handing each request,
 //! read whole, to the registry. Dropping the server stops it and every open connection.
 
+use super::contract::Contract;
 use super::recorded::RecordedRequest;
 use super::registry::{Registry, VerifyError};
 use super::reply::Reply;
 use super::route::Operation;
-use super::stub::StubHandle;
+use super::stub::{OperationStub, StubHandle};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
@@ -35,11 +36,34 @@ impl std::fmt::Debug for StubServer {
 
 impl StubServer {
     /// Binds `127.0.0.1` on a free port and starts serving; `operations` are the document's,
-    /// so that every request can be named by its operation.
+    /// so that every request can be named by its operation. Requests are not validated:
+    /// see [`start_with_document`](Self::start_with_document).
     pub async fn start(operations: &'static [Operation]) -> std::io::Result<Self> {
+        Self::serve(operations, None).await
+    }
+
+    /// As [`start`](Self::start), and every request is checked against its operation in
+    /// `document` (the OpenAPI 3.0 or 3.1 document as JSON) before a stub answers: a request
+    /// that does not fit is answered 400 with the error envelope naming the operation, the
+    /// parameter or part and the rule it broke, is recorded, and fails [`check`](Self::check).
+    /// A document that does not parse is an `InvalidData` error. The document is parsed once
+    /// per process, and each schema compiled on first use.
+    pub async fn start_with_document(
+        operations: &'static [Operation],
+        document: &'static str,
+    ) -> std::io::Result<Self> {
+        let contract = Contract::shared(document)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        Self::serve(operations, Some(contract)).await
+    }
+
+    async fn serve(
+        operations: &'static [Operation],
+        contract: Option<Arc<Contract>>,
+    ) -> std::io::Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let address = listener.local_addr()?;
-        let registry = Arc::new(Registry::new(operations));
+        let registry = Arc::new(Registry::new(operations, contract));
         let accept = tokio::spawn(accept_loop(listener, registry.clone()));
         Ok(Self {
             registry,
@@ -59,6 +83,42 @@ impl StubServer {
         StubHandle::new(self.registry.clone(), self.registry.add(operation))
     }
 
+    /// An untyped stub of the operation with this id (its `operationId`), for tests that
+    /// answer many operations without a typed body each (a contract test):
+    /// `.returns_example()` answers with the documented example. `None` for an unknown id.
+    pub fn stub_operation(&self, id: &str) -> Option<OperationStub> {
+        let operation = self.registry.operations.iter().find(|op| op.id == id)?;
+        Some(OperationStub::new(
+            self.stub(operation),
+            self.registry.example(operation),
+        ))
+    }
+
+    /// Answers every request that no stub matches, for an operation of the document, with
+    /// the operation's documented success example instead of a 501 (such a request is not
+    /// counted as unmatched). Stubs still answer first, whenever they are made.
+    pub fn answer_all_from_examples(&self) {
+        self.registry.set_examples(true);
+    }
+
+    /// Whether requests are checked against the document before a stub answers (on by
+    /// default for a server started with one; a server without one never checks). Turn it
+    /// off for a test that sends what the document forbids on purpose.
+    pub fn validate_requests(&self, on: bool) {
+        self.registry.set_validating(on);
+    }
+
+    /// Whether requests are being checked against the document.
+    pub fn validates_requests(&self) -> bool {
+        self.registry.validating()
+    }
+
+    /// The requests refused because they do not fit the document, with
+    /// [`refusal`](RecordedRequest::refusal) saying why.
+    pub fn refused(&self) -> Vec<RecordedRequest> {
+        self.registry.refused()
+    }
+
     /// Every request received, in order, matched or not.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.registry.requests()
@@ -75,7 +135,8 @@ impl StubServer {
     }
 
     /// `Ok` when every stub got the calls it expects (at least one, or exactly `n` after
-    /// `.times(n)`; every page of `.pages(..)`) and every request matched a stub.
+    /// `.times(n)`; every page of `.pages(..)`), every request matched a stub, and none was
+    /// refused as not fitting the document.
     pub fn check(&self) -> Result<(), VerifyError> {
         self.registry.check()
     }
@@ -153,6 +214,7 @@ async fn serve(
                 body: body.to_bytes(),
                 operation: None,
                 path_params: Vec::new(),
+                refusal: None,
             })
         }
         Err(e) => Reply::error(

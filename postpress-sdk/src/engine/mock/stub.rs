@@ -206,3 +206,33 @@ pub trait Stub: Sized {
             .collect()
     }
 }
+
+/// An untyped stub of one operation, made by name
+/// ([`StubServer::stub_operation`](super::StubServer::stub_operation)): every [`Stub`]
+/// method, with the recorded request as its call, and `.returns_example()`.
+#[derive(Debug, Clone)]
+pub struct OperationStub {
+    handle: StubHandle,
+    example: Reply,
+}
+
+impl OperationStub {
+    pub(crate) fn new(handle: StubHandle, example: Reply) -> Self {
+        Self { handle, example }
+    }
+
+    /// Answers with the operation's documented success response: its status and example
+    /// (the media type's, or its schema's; one made from the schema where there is none).
+    pub fn returns_example(self) -> Self {
+        self.handle.push_reply(self.example.clone());
+        self
+    }
+}
+
+impl Stub for OperationStub {
+    type Call = RecordedRequest;
+
+    fn handle(&self) -> &StubHandle {
+        &self.handle
+    }
+}

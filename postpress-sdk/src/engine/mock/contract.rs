@@ -1,0 +1,250 @@
+//! The OpenAPI document a validating mock checks requests against: the operations' objects
+//! found by method and path template, `$ref`s followed inside the document, and a compiled
+//! JSON Schema validator per schema, made on first use and kept (the key is the schema's
+//! JSON pointer, so an operation's body or a shared parameter is compiled once per document).
+//!
+//! A document is parsed once per process: every mock of one generated crate shares it.
+
+use super::json_schema::{self, Dialect};
+use super::route::Operation;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// A compiled validator, or why the document's schema did not compile.
+pub(crate) type Compiled = Result<jsonschema::Validator, String>;
+
+/// One document, ready to check requests.
+pub(crate) struct Contract {
+    document: Value,
+    dialect: Dialect,
+    /// `components` with its schemas converted to JSON Schema: the target of every `$ref` in
+    /// a compiled schema, which is compiled as the root beside it.
+    components: Value,
+    validators: Mutex<HashMap<String, Arc<Compiled>>>,
+}
+
+impl std::fmt::Debug for Contract {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Contract")
+    }
+}
+
+/// Each generated crate's document is a `&'static str`; its address names it.
+type Cache = Mutex<HashMap<(usize, usize), Arc<Contract>>>;
+
+impl Contract {
+    /// The parsed contract of `document`, parsed on the first call for it.
+    pub(crate) fn shared(document: &'static str) -> Result<Arc<Self>, String> {
+        static CACHE: OnceLock<Cache> = OnceLock::new();
+        let key = (document.as_ptr() as usize, document.len());
+        let cache = CACHE.get_or_init(Cache::default);
+        if let Some(found) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok(found.clone());
+        }
+        let contract = Arc::new(Self::parse(document)?);
+        cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, contract.clone());
+        Ok(contract)
+    }
+
+    /// Reads an OpenAPI 3.0 or 3.1 document given as JSON.
+    pub(crate) fn parse(document: &str) -> Result<Self, String> {
+        let document: Value = serde_json::from_str(document)
+            .map_err(|e| format!("the OpenAPI document is not JSON: {e}"))?;
+        let version = document
+            .get("openapi")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let dialect = match version {
+            v if v.starts_with("3.0") => Dialect::V30,
+            v if v.starts_with("3.") => Dialect::V31,
+            v => return Err(format!("`openapi: {v}` is not an OpenAPI 3 document")),
+        };
+        let lookup = |r: &str| local(&document, r);
+        let mut components = document
+            .get("components")
+            .cloned()
+            .unwrap_or_else(|| Value::Object(Map::new()));
+        if let Some(Value::Object(schemas)) = components.get_mut("schemas") {
+            for schema in schemas.values_mut() {
+                *schema = json_schema::convert(schema, dialect, &lookup);
+            }
+        }
+        Ok(Self {
+            dialect,
+            components,
+            validators: Mutex::default(),
+            document,
+        })
+    }
+
+    /// The operation object of `operation` (found by its path template and method) with its
+    /// JSON pointer.
+    pub(crate) fn operation(&self, operation: &Operation) -> Option<Located<'_>> {
+        let pointer = format!("/paths/{}", escape(operation.path));
+        let value = self.document.pointer(&pointer)?;
+        let item = self.follow(Located { pointer, value });
+        let method = operation.method.to_ascii_lowercase();
+        let op = item.value.get(&method)?;
+        Some(Located {
+            pointer: format!("{}/{}", item.pointer, escape(&method)),
+            value: op,
+        })
+    }
+
+    /// The path item an operation's pointer is in (its shared parameters).
+    pub(crate) fn parent<'a>(&'a self, located: &Located<'_>) -> Option<Located<'a>> {
+        let cut = located.pointer.rfind('/')?;
+        let pointer = located.pointer[..cut].to_owned();
+        let value = self.document.pointer(&pointer)?;
+        Some(Located { pointer, value })
+    }
+
+    /// `node` with its `$ref`s followed, and the pointer where the value is.
+    pub(crate) fn follow<'a>(&'a self, mut node: Located<'a>) -> Located<'a> {
+        // A chain of references ends within a few hops; a cycle stops where it is.
+        for _ in 0..16 {
+            let Some(target) = node.value.get("$ref").and_then(Value::as_str) else {
+                return node;
+            };
+            match (local_pointer(target), local(&self.document, target)) {
+                (Some(pointer), Some(value)) => {
+                    node = Located {
+                        pointer: pointer.to_owned(),
+                        value,
+                    }
+                }
+                _ => return node,
+            }
+        }
+        node
+    }
+
+    /// `schema` with `$ref`s followed (without pointers: for reading shapes).
+    pub(crate) fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
+        let mut schema = schema;
+        for _ in 0..16 {
+            match schema
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| local(&self.document, r))
+            {
+                Some(next) => schema = next,
+                None => return schema,
+            }
+        }
+        schema
+    }
+
+    /// The validator of the schema at `pointer` in the document, compiled on first use.
+    pub(crate) fn validator(&self, pointer: &str) -> Arc<Compiled> {
+        let mut validators = self.validators.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = validators.get(pointer) {
+            return found.clone();
+        }
+        let compiled = Arc::new(self.compile(pointer));
+        validators.insert(pointer.to_owned(), compiled.clone());
+        compiled
+    }
+
+    fn compile(&self, pointer: &str) -> Compiled {
+        let schema = self
+            .document
+            .pointer(pointer)
+            .ok_or_else(|| format!("the document has no schema at `#{pointer}`"))?;
+        let lookup = |r: &str| local(&self.document, r);
+        let converted = json_schema::convert(schema, self.dialect, &lookup);
+        // `#/components/...` references resolve against the root: the schema is compiled as
+        // the root's only subschema, beside the converted components.
+        let root = serde_json::json!({
+            "components": self.components,
+            "allOf": [converted],
+        });
+        jsonschema::draft202012::options()
+            .build(&root)
+            .map_err(|e| format!("the schema at `#{pointer}` does not compile: {e}"))
+    }
+}
+
+/// A value of the document with its JSON pointer.
+#[derive(Debug, Clone)]
+pub(crate) struct Located<'a> {
+    pub(crate) pointer: String,
+    pub(crate) value: &'a Value,
+}
+
+impl<'a> Located<'a> {
+    /// The member `key`, with its pointer.
+    pub(crate) fn child(&self, key: &str) -> Option<Located<'a>> {
+        let value = self.value.get(key)?;
+        Some(Located {
+            pointer: format!("{}/{}", self.pointer, escape(key)),
+            value,
+        })
+    }
+
+    /// Item `index` of an array.
+    pub(crate) fn item(&self, index: usize) -> Option<Located<'a>> {
+        let value = self.value.get(index)?;
+        Some(Located {
+            pointer: format!("{}/{index}", self.pointer),
+            value,
+        })
+    }
+}
+
+/// `#/a/b` -> `/a/b`; `None` for a reference outside the document.
+fn local_pointer(reference: &str) -> Option<&str> {
+    reference.strip_prefix('#')
+}
+
+/// The value a local reference names.
+fn local<'a>(document: &'a Value, reference: &str) -> Option<&'a Value> {
+    document.pointer(local_pointer(reference)?)
+}
+
+/// A JSON pointer segment: `~` and `/` escaped.
+pub(crate) fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn references_into_components_resolve_in_compiled_schemas() {
+        let document = json!({
+            "openapi": "3.0.3",
+            "paths": {"/a": {"post": {"requestBody": {"content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/A"}}}}}}},
+            "components": {"schemas": {
+                "A": {"type": "object", "required": ["n"],
+                      "properties": {"n": {"$ref": "#/components/schemas/N"}}},
+                "N": {"type": "integer", "nullable": true, "maximum": 3}
+            }}
+        });
+        let contract = Contract::parse(&document.to_string()).unwrap();
+        let op = Operation::new("a", "POST", "/a");
+        let located = contract.operation(&op).unwrap();
+        assert_eq!(located.pointer, "/paths/~1a/post");
+        let pointer = "/paths/~1a/post/requestBody/content/application~1json/schema";
+        let compiled = contract.validator(pointer);
+        let validator = compiled.as_ref().as_ref().unwrap();
+        assert!(validator.is_valid(&json!({"n": 2})));
+        assert!(validator.is_valid(&json!({"n": null})));
+        assert!(!validator.is_valid(&json!({"n": 4})));
+        assert!(!validator.is_valid(&json!({})));
+        assert!(Arc::ptr_eq(&compiled, &contract.validator(pointer)));
+    }
+
+    #[test]
+    fn a_document_that_is_not_openapi_3_is_refused() {
+        assert!(Contract::parse("{").is_err());
+        assert!(Contract::parse(r#"{"swagger": "2.0"}"#).is_err());
+    }
+}

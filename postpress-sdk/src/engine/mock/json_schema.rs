@@ -1,0 +1,330 @@
+//! OpenAPI schemas -> JSON Schema 2020-12, what the validator reads.
+//!
+//! An OpenAPI 3.0 schema is a dialect of JSON Schema draft 4/5 that a 2020-12 validator
+//! misreads: `nullable: true` (3.0's only way to allow `null`) is an unknown keyword there,
+//! `exclusiveMinimum: true` is a boolean beside `minimum` instead of the bound itself, and a
+//! `$ref`'s siblings are ignored in 3.0 but applied in 2020-12. This module rewrites those,
+//! and drops what only documents (`discriminator`, `example`, `xml`, `externalDocs`, `x-*`).
+//! A 3.1 schema is JSON Schema already and is only adjusted for requests.
+//!
+//! Requests only: a `readOnly` property is what the server returns, so it is never required
+//! of a request (one a client sends anyway is still checked against its schema).
+
+use serde_json::{Map, Value};
+
+/// Which OpenAPI dialect a schema is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    /// OpenAPI 3.0: draft-4-like, with `nullable` and boolean exclusive bounds.
+    V30,
+    /// OpenAPI 3.1: JSON Schema 2020-12.
+    V31,
+}
+
+/// Follows a local `$ref` (`#/components/schemas/X`) in the document, for `readOnly`.
+pub(crate) type Lookup<'a> = &'a dyn Fn(&str) -> Option<&'a Value>;
+
+/// The keywords whose value is one schema.
+const ONE_SCHEMA: &[&str] = &[
+    "items",
+    "additionalProperties",
+    "not",
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "additionalItems",
+];
+/// The keywords whose value is a list of schemas.
+const SCHEMA_LISTS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
+/// The keywords whose value maps names to schemas.
+const SCHEMA_MAPS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+];
+/// What only documents a 3.0 schema (and `nullable`, handled apart).
+const DOCUMENTATION: &[&str] = &[
+    "discriminator",
+    "example",
+    "xml",
+    "externalDocs",
+    "nullable",
+];
+
+/// `schema` as JSON Schema 2020-12, for validating a request. `lookup` resolves `$ref`s so
+/// that a referenced `readOnly` property is not required either.
+pub(crate) fn convert(schema: &Value, dialect: Dialect, lookup: Lookup<'_>) -> Value {
+    convert_at(schema, dialect, lookup, 0)
+}
+
+/// Deeper than any real document nests; a hostile one stops here as "anything goes".
+const MAX_DEPTH: usize = 256;
+
+fn convert_at(schema: &Value, dialect: Dialect, lookup: Lookup<'_>, depth: usize) -> Value {
+    let Value::Object(map) = schema else {
+        // `true`/`false` schemas (3.1) and anything malformed pass through unchanged.
+        return schema.clone();
+    };
+    if depth > MAX_DEPTH {
+        return Value::Bool(true);
+    }
+    let nullable = dialect == Dialect::V30 && map.get("nullable") == Some(&Value::Bool(true));
+    // 3.0: a `$ref`'s siblings are ignored, so the reference alone stands (with `nullable`
+    // kept, as documents commonly mean it there).
+    if dialect == Dialect::V30
+        && let Some(reference) = map.get("$ref")
+    {
+        let only = Value::Object(Map::from_iter([("$ref".to_owned(), reference.clone())]));
+        return if nullable { or_null(only) } else { only };
+    }
+    let mut out = Map::new();
+    for (key, value) in map {
+        if dialect == Dialect::V30
+            && (DOCUMENTATION.contains(&key.as_str()) || key.starts_with("x-"))
+        {
+            continue;
+        }
+        let next = depth + 1;
+        let converted = if ONE_SCHEMA.contains(&key.as_str()) {
+            convert_at(value, dialect, lookup, next)
+        } else if SCHEMA_LISTS.contains(&key.as_str()) {
+            match value {
+                Value::Array(items) => Value::Array(
+                    items
+                        .iter()
+                        .map(|s| convert_at(s, dialect, lookup, next))
+                        .collect(),
+                ),
+                other => other.clone(),
+            }
+        } else if SCHEMA_MAPS.contains(&key.as_str()) {
+            match value {
+                Value::Object(schemas) => Value::Object(
+                    schemas
+                        .iter()
+                        .map(|(k, s)| (k.clone(), convert_at(s, dialect, lookup, next)))
+                        .collect(),
+                ),
+                other => other.clone(),
+            }
+        } else {
+            value.clone()
+        };
+        out.insert(key.clone(), converted);
+    }
+    if dialect == Dialect::V30 {
+        exclusive_bound(&mut out, "exclusiveMinimum", "minimum");
+        exclusive_bound(&mut out, "exclusiveMaximum", "maximum");
+    }
+    drop_read_only_required(&mut out, map, lookup);
+    if !nullable {
+        return Value::Object(out);
+    }
+    match out.get_mut("type") {
+        Some(Value::String(t)) => {
+            let t = std::mem::take(t);
+            out.insert("type".into(), Value::Array(vec![t.into(), "null".into()]));
+            if let Some(Value::Array(values)) = out.get_mut("enum")
+                && !values.contains(&Value::Null)
+            {
+                values.push(Value::Null);
+            }
+            Value::Object(out)
+        }
+        Some(Value::Array(types)) => {
+            if !types.contains(&Value::from("null")) {
+                types.push("null".into());
+            }
+            Value::Object(out)
+        }
+        // No `type` to widen (an `allOf` wrapper, an `enum` alone): null or the rest.
+        _ => or_null(Value::Object(out)),
+    }
+}
+
+/// `{"anyOf": [{"type": "null"}, schema]}`.
+fn or_null(schema: Value) -> Value {
+    serde_json::json!({"anyOf": [{"type": "null"}, schema]})
+}
+
+/// 3.0's `exclusiveMinimum: true` beside `minimum: n` is 2020-12's `exclusiveMinimum: n`;
+/// `false` means the plain bound.
+fn exclusive_bound(out: &mut Map<String, Value>, exclusive: &str, bound: &str) {
+    match out.get(exclusive) {
+        Some(Value::Bool(true)) => {
+            out.remove(exclusive);
+            if let Some(n) = out.remove(bound) {
+                out.insert(exclusive.to_owned(), n);
+            }
+        }
+        Some(Value::Bool(false)) => {
+            out.remove(exclusive);
+        }
+        _ => {}
+    }
+}
+
+/// Removes from `required` every property whose schema (followed through `$ref`s) is
+/// `readOnly`: the server sets those, so a request leaves them out.
+fn drop_read_only_required(
+    out: &mut Map<String, Value>,
+    source: &Map<String, Value>,
+    lookup: Lookup<'_>,
+) {
+    let Some(Value::Object(properties)) = source.get("properties") else {
+        return;
+    };
+    let Some(Value::Array(required)) = out.get_mut("required") else {
+        return;
+    };
+    required.retain(|name| {
+        let Some(name) = name.as_str() else {
+            return true;
+        };
+        !properties
+            .get(name)
+            .is_some_and(|schema| read_only(schema, lookup))
+    });
+}
+
+fn read_only(schema: &Value, lookup: Lookup<'_>) -> bool {
+    let mut schema = schema;
+    // A chain of references ends within a few hops; a cycle of them is not read-only.
+    for _ in 0..16 {
+        if schema.get("readOnly") == Some(&Value::Bool(true)) {
+            return true;
+        }
+        match schema.get("$ref").and_then(Value::as_str).and_then(lookup) {
+            Some(next) => schema = next,
+            None => return false,
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn v30(schema: Value) -> Value {
+        convert(&schema, Dialect::V30, &|_| None)
+    }
+
+    #[test]
+    fn nullable_widens_the_type_and_the_enum() {
+        assert_eq!(
+            v30(json!({"type": "string", "nullable": true, "enum": ["a", "b"]})),
+            json!({"type": ["string", "null"], "enum": ["a", "b", null]})
+        );
+        assert_eq!(
+            v30(json!({"type": "integer", "nullable": false})),
+            json!({"type": "integer"})
+        );
+    }
+
+    #[test]
+    fn nullable_without_a_type_is_null_or_the_schema() {
+        assert_eq!(
+            v30(json!({"allOf": [{"$ref": "#/components/schemas/A"}], "nullable": true})),
+            json!({"anyOf": [{"type": "null"}, {"allOf": [{"$ref": "#/components/schemas/A"}]}]})
+        );
+    }
+
+    #[test]
+    fn a_reference_drops_its_siblings_but_keeps_nullable() {
+        assert_eq!(
+            v30(json!({"$ref": "#/components/schemas/A", "description": "d", "maxLength": 2})),
+            json!({"$ref": "#/components/schemas/A"})
+        );
+        assert_eq!(
+            v30(json!({"$ref": "#/components/schemas/A", "nullable": true})),
+            json!({"anyOf": [{"type": "null"}, {"$ref": "#/components/schemas/A"}]})
+        );
+    }
+
+    #[test]
+    fn boolean_exclusive_bounds_become_numeric() {
+        assert_eq!(
+            v30(
+                json!({"type": "number", "minimum": 0, "exclusiveMinimum": true,
+                       "maximum": 10, "exclusiveMaximum": false})
+            ),
+            json!({"type": "number", "exclusiveMinimum": 0, "maximum": 10})
+        );
+    }
+
+    #[test]
+    fn documentation_keywords_go_and_nested_schemas_are_converted() {
+        let converted = v30(json!({
+            "type": "object",
+            "example": {"a": 1},
+            "discriminator": {"propertyName": "kind"},
+            "x-internal": true,
+            "externalDocs": {"url": "https://example.com"},
+            "xml": {"name": "a"},
+            "properties": {
+                // A property may be named like a keyword; it is kept.
+                "example": {"type": "string", "nullable": true},
+                "list": {"type": "array", "items": {"type": "integer", "nullable": true}}
+            },
+            "additionalProperties": {"type": "boolean", "nullable": true}
+        }));
+        assert_eq!(
+            converted,
+            json!({
+                "type": "object",
+                "properties": {
+                    "example": {"type": ["string", "null"]},
+                    "list": {"type": "array", "items": {"type": ["integer", "null"]}}
+                },
+                "additionalProperties": {"type": ["boolean", "null"]}
+            })
+        );
+    }
+
+    #[test]
+    fn read_only_properties_are_not_required_in_requests() {
+        let document = json!({"Id": {"type": "string", "readOnly": true}});
+        let lookup = |r: &str| document.get(r.strip_prefix("#/components/schemas/")?);
+        let converted = convert(
+            &json!({
+                "type": "object",
+                "required": ["id", "ref_id", "name"],
+                "properties": {
+                    "id": {"type": "string", "readOnly": true},
+                    "ref_id": {"$ref": "#/components/schemas/Id"},
+                    "name": {"type": "string"}
+                }
+            }),
+            Dialect::V30,
+            &lookup,
+        );
+        assert_eq!(converted["required"], json!(["name"]));
+    }
+
+    #[test]
+    fn a_31_schema_is_kept_as_written() {
+        let schema = json!({"type": ["string", "null"], "exclusiveMinimum": 3, "example": "x",
+                            "$ref": "#/$defs/A", "maxLength": 4});
+        assert_eq!(convert(&schema, Dialect::V31, &|_| None), schema);
+    }
+
+    #[test]
+    fn converted_schemas_validate_as_openapi_means() {
+        let schema = v30(
+            json!({"type": "integer", "minimum": 1, "exclusiveMinimum": true,
+                                "nullable": true}),
+        );
+        let validator = jsonschema::draft202012::new(&schema).expect("compiles");
+        assert!(validator.is_valid(&json!(2)));
+        assert!(validator.is_valid(&Value::Null));
+        assert!(!validator.is_valid(&json!(1)));
+    }
+}
