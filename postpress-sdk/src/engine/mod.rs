@@ -52,7 +52,9 @@ pub use setters::{
 };
 pub use transport::{ByteStream, Engine};
 #[doc(hidden)]
-pub use variant::{Claim, decode_branch, decode_variant, tagged_union, untagged_union};
+pub use variant::{
+    Claim, decode_branch, decode_variant, tagged_union, untagged_union, write_union,
+};
 pub use webhook::{
     Decoded, Delivery, DeliveryFormat, EventKey, MalformedEvent, WebhookError, WebhookReceiver,
 };

@@ -176,18 +176,7 @@ macro_rules! __tagged_union {
                 }
             }
         )?)*
-        #[cfg($write)]
-        impl ::serde::Serialize for $name {
-            fn serialize<__S: ::serde::Serializer>(
-                &self,
-                serializer: __S,
-            ) -> ::std::result::Result<__S::Ok, __S::Error> {
-                match self {
-                    $(Self::$variant(inner) => ::serde::Serialize::serialize(inner, serializer),)*
-                    Self::$fallback(inner) => ::serde::Serialize::serialize(inner, serializer),
-                }
-            }
-        }
+        $crate::engine::write_union!([$write] $name $fallback { $($variant),* });
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(
                 deserializer: __D,
@@ -215,6 +204,30 @@ macro_rules! __tagged_union {
 
 #[doc(hidden)]
 pub use crate::__tagged_union as tagged_union;
+
+/// `Serialize` for a generated union (tagged or not), under `cfg($write)`: every variant,
+/// and the fallback, writes its payload as it is.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __write_union {
+    ([$write:meta] $name:ident $fallback:ident { $($variant:ident),* }) => {
+        #[cfg($write)]
+        impl ::serde::Serialize for $name {
+            fn serialize<__S: ::serde::Serializer>(
+                &self,
+                serializer: __S,
+            ) -> ::std::result::Result<__S::Ok, __S::Error> {
+                match self {
+                    $(Self::$variant(inner) => ::serde::Serialize::serialize(inner, serializer),)*
+                    Self::$fallback(inner) => ::serde::Serialize::serialize(inner, serializer),
+                }
+            }
+        }
+    };
+}
+
+#[doc(hidden)]
+pub use crate::__write_union as write_union;
 
 /// JSON both ways for a generated untagged union: `Serialize` writes the payload of any
 /// variant as it is, and `Deserialize` buffers the value and tries the variants in order,
@@ -263,18 +276,7 @@ macro_rules! __untagged_union {
             $($variant:ident($ty:ty) $(if $kind:ident $args:tt)?),* $(,)?
         }
     ) => {
-        #[cfg($write)]
-        impl ::serde::Serialize for $name {
-            fn serialize<__S: ::serde::Serializer>(
-                &self,
-                serializer: __S,
-            ) -> ::std::result::Result<__S::Ok, __S::Error> {
-                match self {
-                    $(Self::$variant(inner) => ::serde::Serialize::serialize(inner, serializer),)*
-                    Self::$fallback(inner) => ::serde::Serialize::serialize(inner, serializer),
-                }
-            }
-        }
+        $crate::engine::write_union!([$write] $name $fallback { $($variant),* });
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(
                 deserializer: __D,
