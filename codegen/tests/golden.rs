@@ -133,6 +133,11 @@ fn all_of_merges_with_reported_conflicts() {
 }
 
 #[test]
+fn scalar_all_of_and_items_without_type() {
+    golden("scalar_shapes");
+}
+
+#[test]
 fn additional_properties_maps() {
     golden("maps");
 }
@@ -239,6 +244,7 @@ fn every_case_has_a_test() {
         "tagged_unions",
         "untagged_unions",
         "all_of",
+        "scalar_shapes",
         "maps",
         "recursion",
         "formats",

@@ -154,6 +154,21 @@ impl TypeSpace<'_> {
                         .collect(),
                     _ => Vec::new(),
                 };
+                if constraining.len() > 1
+                    && let Some((index, branch, any_nullable)) = self.scalar_all_of(&constraining)
+                {
+                    let inner = self.convert(
+                        branch,
+                        naming,
+                        &format!("{pointer}/allOf/{index}"),
+                        depth + 1,
+                        diags,
+                    );
+                    return Conv {
+                        ty: inner.ty,
+                        nullable: nullable || any_nullable || inner.nullable,
+                    };
+                }
                 if constraining.len() == 1
                     && let Some((index, branch)) = constraining.pop()
                 {
@@ -205,6 +220,34 @@ impl TypeSpace<'_> {
         };
         conv.nullable |= nullable;
         conv
+    }
+
+    /// `allOf` branches that all admit values of one scalar type (`[{$ref: Slug}, {type:
+    /// string, nullable: true}]`, how documents attach `nullable` or a description to a
+    /// reference): the value is that scalar, typed by the first referenced branch (which keeps
+    /// its name, an enum's say) or else the first, and nullable when any branch admits null.
+    /// Merged as an object view, such an `allOf` would accept no string at all. `None` when
+    /// the branches are not all scalars of one type.
+    fn scalar_all_of<'b>(
+        &self,
+        branches: &[(usize, &'b ReferenceOr<Schema>)],
+    ) -> Option<(usize, &'b ReferenceOr<Schema>, bool)> {
+        let mut kind = None;
+        let mut any_nullable = false;
+        for (_, branch) in branches {
+            let resolved = self.resolver.peek(branch)?;
+            let this = scalar_kind(&resolved)?;
+            if kind.is_some_and(|k| k != this) {
+                return None;
+            }
+            kind = Some(this);
+            any_nullable |= resolved.schema_data.nullable;
+        }
+        let (index, branch) = branches
+            .iter()
+            .find(|(_, b)| matches!(b, ReferenceOr::Reference { .. }))
+            .or_else(|| branches.first())?;
+        Some((*index, *branch, any_nullable))
     }
 
     /// `allOf: [oneOf: [A, B], C]` is `oneOf: [allOf: [A, C], allOf: [B, C]]`: distributing
@@ -348,9 +391,65 @@ impl TypeSpace<'_> {
             }
         }
         let typ = any.typ.as_deref();
+        // `allOf` beside other keywords (`type: string`, `nullable`): still a scalar when
+        // every constraining branch is one of that type.
+        if !any.all_of.is_empty()
+            && any.properties.is_empty()
+            && typ.is_none_or(|t| matches!(t, "string" | "integer" | "number" | "boolean"))
+        {
+            let branches: Vec<(usize, &ReferenceOr<Schema>)> = any
+                .all_of
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| !is_annotation_only(b))
+                .collect();
+            if let Some((index, branch, any_nullable)) = self.scalar_all_of(&branches)
+                && typ.is_none_or(|t| {
+                    self.resolver.peek(branch).as_ref().and_then(scalar_kind) == Some(t)
+                })
+            {
+                let inner = self.convert(
+                    branch,
+                    naming,
+                    &format!("{pointer}/allOf/{index}"),
+                    depth + 1,
+                    diags,
+                );
+                return Conv {
+                    ty: inner.ty,
+                    nullable: any_nullable || inner.nullable,
+                };
+            }
+        }
         if !any.all_of.is_empty() || !any.properties.is_empty() || typ == Some("object") {
             let view = object_view(&self.resolver, schema, pointer, depth, diags);
             return Conv::of(self.object(view, schema, naming, pointer, depth, diags));
+        }
+        if typ.is_none()
+            && let Some(items) = &any.items
+        {
+            // JSON Schema's `items` constrains arrays only: without `type: array` any other
+            // value is valid too, and documents write it to mean "a list of these, or one".
+            // Read as that union, whose fallback keeps any other value.
+            let list = Schema {
+                schema_data: Default::default(),
+                schema_kind: SchemaKind::Type(Type::Array(openapiv3::ArrayType {
+                    items: Some(items.clone()),
+                    min_items: any.min_items,
+                    max_items: any.max_items,
+                    unique_items: any.unique_items.unwrap_or(false),
+                })),
+            };
+            let branches = [ReferenceOr::Item(list), items.clone().unbox()];
+            return self.union(
+                schema,
+                &branches,
+                UnionKeyword::AnyOf,
+                naming,
+                pointer,
+                depth,
+                diags,
+            );
         }
         if any.items.is_some() || typ == Some("array") {
             let items = any.items.as_ref().map(|b| b.clone().unbox());
@@ -484,5 +583,31 @@ impl TypeSpace<'_> {
             kind: TypeKind::Struct(Struct { fields, additional }),
         });
         Ty::Named(name)
+    }
+}
+
+/// The scalar type a schema admits (`string`, `integer`, `number`, `boolean`), if it is one:
+/// by its `type`, or for an untyped enum by its values.
+fn scalar_kind(s: &Schema) -> Option<&'static str> {
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(_)) => Some("string"),
+        SchemaKind::Type(Type::Integer(_)) => Some("integer"),
+        SchemaKind::Type(Type::Number(_)) => Some("number"),
+        SchemaKind::Type(Type::Boolean(_)) => Some("boolean"),
+        SchemaKind::Any(any) if any.properties.is_empty() && any.items.is_none() => {
+            match any.typ.as_deref() {
+                Some("string") => Some("string"),
+                Some("integer") => Some("integer"),
+                Some("number") => Some("number"),
+                Some("boolean") => Some("boolean"),
+                None if !any.enumeration.is_empty()
+                    && any.enumeration.iter().all(|v| v.is_string() || v.is_null()) =>
+                {
+                    Some("string")
+                }
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }

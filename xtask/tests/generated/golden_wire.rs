@@ -205,3 +205,23 @@ fn constructors_take_required_fields_and_fill_fixed_ones() {
     let t = Type::new().new2("n").clone2("c");
     assert_eq!(encode(&t.clone()), json!({"new": "n", "clone": "c"}));
 }
+
+#[test]
+fn scalar_all_of_is_the_scalar_and_loose_items_take_one_or_many() {
+    let d: Droplet = decode(json!({"region": "nyc3", "size": "s-1vcpu-1gb", "count": 3}));
+    assert_eq!(d.region.as_deref(), Some("nyc3"));
+    assert_eq!(d.size, Some(SizeSlug::S1vcpu1gb));
+    assert_eq!(d.count, Some(3));
+    let d: Droplet = decode(json!({"region": null, "tags": "web", "owners": {"id": "o1"}}));
+    assert_eq!(d.region, None);
+    assert_eq!(d.tags, Some(DropletTags::StringType("web".to_owned())));
+    assert!(matches!(d.owners, Some(DropletOwners::Owner(ref o)) if o.id.as_deref() == Some("o1")));
+    let sent = json!({"region": "ams3", "tags": ["a", "b"], "owners": [{"id": "o1"}, {"id": "o2"}]});
+    let d: Droplet = decode(sent.clone());
+    assert_eq!(d.tags, Some(DropletTags::Array(vec!["a".to_owned(), "b".to_owned()])));
+    assert!(matches!(d.owners, Some(DropletOwners::Array(ref list)) if list.len() == 2));
+    assert_eq!(encode(&d), sent);
+    // Any other value is valid where `items` has no `type`, and is kept.
+    let d: Droplet = decode(json!({"region": "ams3", "tags": 7}));
+    assert_eq!(d.tags, Some(DropletTags::Other(json!(7))));
+}
