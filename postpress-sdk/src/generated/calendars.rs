@@ -15,7 +15,7 @@ impl Calendars {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`, `default`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `data` across pages, following `next_cursor`.
     ///
@@ -45,7 +45,7 @@ impl Calendars {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`, `default`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `data` across pages, following `next_cursor`.
     ///
@@ -73,7 +73,7 @@ impl Calendars {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `CalendarsController_createEvent`.
     ///
@@ -104,7 +104,7 @@ impl Calendars {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `CalendarsController_getEvent`.
     ///
@@ -134,7 +134,7 @@ impl Calendars {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `CalendarsController_deleteEvent`.
     ///
@@ -169,7 +169,7 @@ impl Calendars {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `CalendarsController_updateEvent`.
     ///

@@ -13,7 +13,7 @@ impl Emails {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `EmailsController_createDraft`.
     ///
