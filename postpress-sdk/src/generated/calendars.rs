@@ -34,7 +34,12 @@ impl Calendars {
     ///
     /// **List events**
     ///
-    /// Lists events across an account's calendars; suited to periodic polling.
+    /// Lists events across an account's calendars; the calendars guide suggests it for periodic
+    /// polling. Inferred: the guide names only the route (no parameters, no response), and no
+    /// reference page or vendor call exists for it. The parameters are the calendar list's
+    /// (`account_id`, as in the guide's calendars example) and the message list's
+    /// (`before`/`after`, `limit`, `cursor`); the answer is assumed to be the calendars'
+    /// `{data, next_cursor}` list.
     ///
     /// # Parameters
     /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
@@ -69,7 +74,7 @@ impl Calendars {
     /// # Parameters
     /// - `calendar_id` (path, required): The calendar.
     /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
-    /// - body (`application/json`, required): a [`CreateCalendarEventRequest`](crate::types::CreateCalendarEventRequest), built with `new(title, start, end)` and setters
+    /// - body (`application/json`, required): a [`CreateCalendarEventRequest`](crate::types::CreateCalendarEventRequest), built with `new(title, start, end, attendees)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):

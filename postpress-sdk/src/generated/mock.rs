@@ -725,8 +725,8 @@ pub mod linkedin {
         with_max_years_in_company "max_years_in_company" : f64 => f64, Form, true;
         with_min_years_in_position "min_years_in_position" : f64 => f64, Form, true;
         with_max_years_in_position "max_years_in_position" : f64 => f64, Form, true;
-        with_include_degree "include_degree" : Vec < String > => Vec < String >, Form,
-        true; with_exclude_degree "exclude_degree" : Vec < String > => Vec < String >,
+        with_include_degree "include_degree[]" : Vec < String > => Vec < String >, Form,
+        true; with_exclude_degree "exclude_degree[]" : Vec < String > => Vec < String >,
         Form, true), pages(super::types::LinkedinJobApplicantList, 200, "cursor",
         "cursor", | page | Some(page).and_then(| v | v.cursor.as_ref()).cloned())
     );
@@ -908,8 +908,8 @@ pub mod webhooks {
         "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
         query(with_limit "limit" : i64 => i64, Form, true; with_cursor "cursor" : impl
         Into < String > => String, Form, true), pages(super::types::WebhookList, 200,
-        "cursor", "cursor", | page | Some(page).and_then(| v | v.cursor.as_ref())
-        .cloned())
+        "cursor", "cursor", | page | Some(page).and_then(| v | v.cursor.as_ref()
+        .and_then(| x | x.as_ref())).cloned())
     );
     crate::engine::mock::operation_stub!(
         CreateStub, CreateCall, "POST /webhooks", "WebhooksController_createWebhook",
