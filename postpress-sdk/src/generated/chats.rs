@@ -44,6 +44,8 @@ impl Chats {
     /// the attendee list with a `[]` key (`attendees_ids[]=…`), so each property is named by the
     /// exact key the server reads: `attendees_ids[]` repeats once per attendee, and every
     /// LinkedIn option is a text field of its own. Every part but the files is plain text.
+    /// Contradiction: the vendor shape names the attendee field `attendees_ids` (no brackets);
+    /// the page's `attendees_ids[]` is used.
     ///
     /// # Parameters
     /// - body (`multipart/form-data`, required): a [`StartChatRequest`](crate::types::StartChatRequest), built with `new(account_id, attendees_ids)` and setters

@@ -124,16 +124,22 @@ crate::engine::string_enum! {
     SalesNavigator => "sales_navigator", }
 }
 crate::engine::string_enum! {
+    #[doc =
+    " An open set; the listed values are the ones the account pages show (the provider lists differ from page to page)."]
     pub enum AccountSourceServiceStatus(Unknown) { OkType => "OK", Stopped => "STOPPED",
     Error => "ERROR", Credentials => "CREDENTIALS", Permissions => "PERMISSIONS",
     Connecting => "CONNECTING", }
 }
 crate::engine::string_enum! {
+    #[doc =
+    " An open set; the listed values are the ones the chat pages show (the provider lists differ from page to page)."]
     pub enum ChatAccountType(Unknown) { Whatsapp => "WHATSAPP", Linkedin => "LINKEDIN",
     Slack => "SLACK", Twitter => "TWITTER", Messenger => "MESSENGER", Instagram =>
     "INSTAGRAM", Telegram => "TELEGRAM", }
 }
 crate::engine::string_enum! {
+    #[doc =
+    " An open set; the listed values are the ones the webhook pages show (the provider lists differ from page to page)."]
     pub enum WebhookAccountType(Unknown) { Google => "GOOGLE", GoogleCalendar =>
     "GOOGLE_CALENDAR", Icloud => "ICLOUD", Linkedin => "LINKEDIN", Mail => "MAIL", Mobile
     => "MOBILE", Outlook => "OUTLOOK", Twitter => "TWITTER", Whatsapp => "WHATSAPP",
