@@ -599,7 +599,9 @@ mod tests {
         let op = |params: Value| json!({"/a": {"parameters": params, "get": {"responses": {"200": {"description": ""}}}}});
         let old = doc(op(json!([])), json!({}));
         let new = doc(
-            op(json!([{"name": "port", "in": "query", "x-client-wide": true, "schema": {"type": "integer"}}])),
+            op(
+                json!([{"name": "port", "in": "query", "x-client-wide": true, "schema": {"type": "integer"}}]),
+            ),
             json!({}),
         );
         let r = compare(&old, &new);

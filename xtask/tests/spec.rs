@@ -83,7 +83,10 @@ fn every_operation_follows_the_conventions() {
     assert_eq!(count, 61);
     let port = &doc["components"]["parameters"]["PortQuery"];
     assert_eq!(port["in"], "query");
-    assert_eq!(port["x-client-wide"], true, "the SDK sets port on the client");
+    assert_eq!(
+        port["x-client-wide"], true,
+        "the SDK sets port on the client"
+    );
 }
 
 #[test]

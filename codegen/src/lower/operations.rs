@@ -574,9 +574,18 @@ paths:
             .filter(|f| f.path.ends_with(".rs"))
             .map(|f| f.contents.as_str())
             .collect();
-        assert!(code.contains("req.query(\"kind\""), "the ordinary parameter is sent: {code}");
-        assert!(code.contains("optional { kind : String }"), "and has a setter: {code}");
-        assert!(!code.contains("req.query(\"port\""), "the client-wide one is not: {code}");
+        assert!(
+            code.contains("req.query(\"kind\""),
+            "the ordinary parameter is sent: {code}"
+        );
+        assert!(
+            code.contains("optional { kind : String }"),
+            "and has a setter: {code}"
+        );
+        assert!(
+            !code.contains("req.query(\"port\""),
+            "the client-wide one is not: {code}"
+        );
         assert!(!code.contains("port :"), "and has no setter: {code}");
     }
 }
