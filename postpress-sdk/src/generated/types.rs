@@ -132,7 +132,7 @@ crate::engine::string_enum! {
 }
 crate::engine::string_enum! {
     #[doc =
-    " An open set; the listed values are the ones the chat pages show (the provider lists differ from page to page)."]
+    " The providers the chat pages list. Kept a plain enum, not the open `anyOf` form of the other provider sets, because it is also a query parameter of the chat list, where a composed schema is not understood by common generators (openapi-generator drops the parameter); clients still decode other values in responses (the SDK as `Unknown`)."]
     pub enum ChatAccountType(Unknown) { Whatsapp => "WHATSAPP", Linkedin => "LINKEDIN",
     Slack => "SLACK", Twitter => "TWITTER", Messenger => "MESSENGER", Instagram =>
     "INSTAGRAM", Telegram => "TELEGRAM", }
