@@ -176,7 +176,7 @@ async fn a_union_body_takes_any_of_its_variants_and_fills_the_tag() {
         .send()
         .await
         .unwrap();
-    let expected = types::AccountCreated::new().account_id("acc_9");
+    let expected = types::AccountCreated::new("acc_9");
     assert!(
         matches!(&out, postpress_sdk::accounts::ConnectResponse::Created(c) if *c == expected),
         "{out:?}"

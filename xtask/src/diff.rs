@@ -327,6 +327,9 @@ impl Cx<'_> {
             .into_iter()
             .flatten()
             .map(|p| resolve(doc, p).clone())
+            // A client-wide parameter (`x-client-wide: true`) is set on the client, not per
+            // request: adding or changing it changes no request builder.
+            .filter(|p| p.get("x-client-wide") != Some(&Value::Bool(true)))
             .filter_map(|p| {
                 let key = format!(
                     "{} parameter `{}`",
@@ -589,6 +592,20 @@ mod tests {
 
     fn doc(paths: Value, schemas: Value) -> Value {
         json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths, "components": {"schemas": schemas}})
+    }
+
+    #[test]
+    fn client_wide_parameters_are_not_changes() {
+        let op = |params: Value| json!({"/a": {"parameters": params, "get": {"responses": {"200": {"description": ""}}}}});
+        let old = doc(op(json!([])), json!({}));
+        let new = doc(
+            op(
+                json!([{"name": "port", "in": "query", "x-client-wide": true, "schema": {"type": "integer"}}]),
+            ),
+            json!({}),
+        );
+        let r = compare(&old, &new);
+        assert_eq!(r.changes.len(), 0, "{}", r.render("sdk", "0.1.0"));
     }
 
     #[test]

@@ -25,6 +25,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The header OpenAPI documents use for idempotency keys (IETF draft `Idempotency-Key`).
 const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+/// The extension that marks a parameter as a setting of the whole connection (`x-client-wide:
+/// true`, e.g. a `port` query parameter every operation lists): the client sets it once, so the
+/// request builders leave it out rather than offer a second, conflicting setter per request.
+pub(crate) const CLIENT_WIDE_EXTENSION: &str = "x-client-wide";
 /// Names the request builders use for their own options; parameters are renamed around them.
 const BUILDER_RESERVED: &[&str] = &[
     "client",
@@ -304,6 +308,9 @@ pub(super) fn build(
                     idempotent = true;
                     continue;
                 }
+                if is_client_wide(&p) {
+                    continue;
+                }
                 params.push(convert_param(space, &p, &op_name, &at, &mut idents, diags));
             }
             // Path placeholders without a declared parameter would leave `{x}` in the URL.
@@ -370,6 +377,15 @@ pub(super) fn build(
         }
     }
     (groups, ops)
+}
+
+/// Whether the parameter carries `x-client-wide: true` (set once on the client, not per request).
+fn is_client_wide(p: &Parameter) -> bool {
+    p.parameter_data_ref()
+        .extensions
+        .get(CLIENT_WIDE_EXTENSION)
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false)
 }
 
 fn placeholders(path: &str) -> Vec<String> {
@@ -534,5 +550,42 @@ mod tests {
             method_name(Some("accounts"), "accounts", HttpMethod::Get, "/x"),
             "accounts"
         );
+    }
+
+    #[test]
+    fn client_wide_parameters_get_no_builder_setter() {
+        let doc = r#"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /things:
+    parameters:
+      - {name: port, in: query, schema: {type: integer}, x-client-wide: true}
+    get:
+      tags: [things]
+      operationId: listThings
+      parameters:
+        - {name: kind, in: query, schema: {type: string}}
+      responses:
+        '200': {description: ok}
+"#;
+        let out = crate::generate(doc.as_bytes(), &crate::Options::default()).expect("generates");
+        let code: String = (out.files.iter())
+            .filter(|f| f.path.ends_with(".rs"))
+            .map(|f| f.contents.as_str())
+            .collect();
+        assert!(
+            code.contains("req.query(\"kind\""),
+            "the ordinary parameter is sent: {code}"
+        );
+        assert!(
+            code.contains("optional { kind : String }"),
+            "and has a setter: {code}"
+        );
+        assert!(
+            !code.contains("req.query(\"port\""),
+            "the client-wide one is not: {code}"
+        );
+        assert!(!code.contains("port :"), "and has no setter: {code}");
     }
 }

@@ -15,7 +15,7 @@ impl Calendars {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`, `default`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `data` across pages, following `next_cursor`.
     ///
@@ -34,7 +34,12 @@ impl Calendars {
     ///
     /// **List events**
     ///
-    /// Lists events across an account's calendars; suited to periodic polling.
+    /// Lists events across an account's calendars; the calendars guide suggests it for periodic
+    /// polling. Inferred: the guide names only the route (no parameters, no response), and no
+    /// reference page or vendor call exists for it. The parameters are the calendar list's
+    /// (`account_id`, as in the guide's calendars example) and the message list's
+    /// (`before`/`after`, `limit`, `cursor`); the answer is assumed to be the calendars'
+    /// `{data, next_cursor}` list.
     ///
     /// # Parameters
     /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
@@ -45,7 +50,7 @@ impl Calendars {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`, `default`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `data` across pages, following `next_cursor`.
     ///
@@ -69,11 +74,11 @@ impl Calendars {
     /// # Parameters
     /// - `calendar_id` (path, required): The calendar.
     /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
-    /// - body (`application/json`, required): a [`CreateCalendarEventRequest`](crate::types::CreateCalendarEventRequest), built with `new(title, start, end)` and setters
+    /// - body (`application/json`, required): a [`CreateCalendarEventRequest`](crate::types::CreateCalendarEventRequest), built with `new(title, start, end, attendees)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `CalendarsController_createEvent`.
     ///
@@ -104,7 +109,7 @@ impl Calendars {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `CalendarsController_getEvent`.
     ///
@@ -134,7 +139,7 @@ impl Calendars {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `CalendarsController_deleteEvent`.
     ///
@@ -169,7 +174,7 @@ impl Calendars {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `CalendarsController_updateEvent`.
     ///

@@ -19,7 +19,7 @@ impl Chats {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
@@ -44,13 +44,15 @@ impl Chats {
     /// the attendee list with a `[]` key (`attendees_ids[]=…`), so each property is named by the
     /// exact key the server reads: `attendees_ids[]` repeats once per attendee, and every
     /// LinkedIn option is a text field of its own. Every part but the files is plain text.
+    /// Contradiction: the vendor shape names the attendee field `attendees_ids` (no brackets);
+    /// the page's `attendees_ids[]` is used.
     ///
     /// # Parameters
     /// - body (`multipart/form-data`, required): a [`StartChatRequest`](crate::types::StartChatRequest), built with `new(account_id, attendees_ids)` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `ChatsController_startChat`.
     ///
@@ -79,7 +81,7 @@ impl Chats {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `ChatsController_getChat`.
     ///
@@ -105,7 +107,7 @@ impl Chats {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `ChatsController_performChatAction`.
     ///
@@ -139,7 +141,7 @@ impl Chats {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
@@ -166,7 +168,7 @@ impl Chats {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `ChatsController_sendMessage`.
     ///
@@ -195,7 +197,7 @@ impl Chats {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `ChatsController_listChatAttendees`.
     ///
@@ -219,7 +221,7 @@ impl Chats {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `ChatsController_syncChat`.
     ///

@@ -6,14 +6,18 @@ impl Emails {
     ///
     /// **Create an email draft**
     ///
-    /// Saves a draft in a mail account. Only a stub page documents this route; its fields are kept as published.
+    /// Saves a draft in a mail account. Only a stub page documents this route; its fields are
+    /// kept as published (every field optional, as the stub marks them). Contradiction: the
+    /// vendor family's draft call takes `to: [{identifier}]` and `body` where the stub shows
+    /// `to: string[]` and `text`; the stub's names are used. Guess: the stub says only that the
+    /// answer is "the canonical resource representation"; `DraftCreated` is a lenient guess.
     ///
     /// # Parameters
     /// - body (`application/json`, required): a [`CreateDraftRequest`](crate::types::CreateDraftRequest), built with `new()` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `404`, `429`, `502`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `EmailsController_createDraft`.
     ///

@@ -381,8 +381,13 @@ const CHECKS: &[Check] = &[
     ),
     (
         "#/components/schemas/NewRelationEvent",
-        "{\"event\":\"new_relation\",\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"account_type\":\"LINKEDIN\",\"webhook_name\":\"New relations\",\"timestamp\":\"2025-05-26T10:00:00.000Z\",\"user_provider_id\":\"ACoAAA\",\"user_full_name\":\"Jane Doe\",\"user_public_identifier\":\"jane-doe\",\"user_profile_url\":\"https://www.linkedin.com/in/jane-doe\"}",
+        "{\"event\":\"new_relation\",\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"account_type\":\"LINKEDIN\",\"webhook_name\":\"New relations\",\"timestamp\":\"2025-05-26T10:00:00.000Z\",\"user_provider_id\":\"ACoAAA\",\"user_full_name\":\"Jane Doe\"}",
         crate::engine::examples::round_trip::<super::types::NewRelationEvent>,
+    ),
+    (
+        "#/components/schemas/NewRelationDelivery",
+        "{\"event\":\"new_relation\",\"account_id\":\"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR\",\"account_type\":\"LINKEDIN\",\"webhook_name\":\"New relations\",\"timestamp\":\"2025-05-26T10:00:00.000Z\",\"user_provider_id\":\"ACoAAA\",\"user_full_name\":\"Jane Doe\",\"user_public_identifier\":\"jane-doe\",\"user_profile_url\":\"https://www.linkedin.com/in/jane-doe\"}",
+        crate::engine::examples::round_trip::<super::types::NewRelationDelivery>,
     ),
     (
         "#/components/schemas/AccountStatusEvent",

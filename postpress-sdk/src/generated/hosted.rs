@@ -15,7 +15,7 @@ impl Hosted {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `HostedController_createHostedAuthLink`.
     ///

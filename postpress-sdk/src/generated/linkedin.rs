@@ -17,7 +17,7 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_search`.
     ///
@@ -46,7 +46,7 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_performUserAction`.
     ///
@@ -75,7 +75,7 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_getInmailBalance`.
     ///
@@ -99,7 +99,7 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_endorseSkill`.
     ///
@@ -127,7 +127,7 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_createJobPosting`.
     ///
@@ -156,7 +156,7 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_editJobPosting`.
     ///
@@ -186,7 +186,7 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_publishJobPosting`.
     ///
@@ -216,7 +216,7 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_solveJobCheckpoint`.
     ///
@@ -259,12 +259,12 @@ impl Linkedin {
     /// - `max_years_in_company` (query, optional): Recruiter filter.
     /// - `min_years_in_position` (query, optional): Recruiter filter.
     /// - `max_years_in_position` (query, optional): Recruiter filter.
-    /// - `include_degree` (query, optional): Degrees to include; repeat the key for each.
-    /// - `exclude_degree` (query, optional): Degrees to exclude; repeat the key for each.
+    /// - `include_degree[]` (query, optional): Degrees to include; the page writes the name with brackets and repeats it (`include_degree[]=A&include_degree[]=B`), so the brackets are part of the name sent.
+    /// - `exclude_degree[]` (query, optional): Degrees to exclude; the page writes the name with brackets and repeats it (`exclude_degree[]=A&exclude_degree[]=B`), so the brackets are part of the name sent.
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
@@ -294,7 +294,7 @@ impl Linkedin {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `LinkedinController_getJobApplicant`.
     ///
@@ -454,9 +454,11 @@ crate::engine::request_builder! {
     : f64, #[doc = " Recruiter filter."] min_years_in_company : f64, #[doc =
     " Recruiter filter."] max_years_in_company : f64, #[doc = " Recruiter filter."]
     min_years_in_position : f64, #[doc = " Recruiter filter."] max_years_in_position :
-    f64, #[doc = " Degrees to include; repeat the key for each."] include_degree : Vec <
-    String >, #[doc = " Degrees to exclude; repeat the key for each."] exclude_degree :
-    Vec < String > }
+    f64, #[doc =
+    " Degrees to include; the page writes the name with brackets and repeats it (`include_degree[]=A&include_degree[]=B`), so the brackets are part of the name sent."]
+    include_degree : Vec < String >, #[doc =
+    " Degrees to exclude; the page writes the name with brackets and repeats it (`exclude_degree[]=A&exclude_degree[]=B`), so the brackets are part of the name sent."]
+    exclude_degree : Vec < String > }
 }
 impl ListJobApplicantsBuilder {
     fn build(&self) -> crate::engine::Result<crate::engine::Request> {
@@ -515,8 +517,8 @@ impl ListJobApplicantsBuilder {
             None,
         )?;
         req.query("max_years_in_position", &self.max_years_in_position)?;
-        req.query("include_degree", &self.include_degree)?;
-        req.query("exclude_degree", &self.exclude_degree)?;
+        req.query("include_degree[]", &self.include_degree)?;
+        req.query("exclude_degree[]", &self.exclude_degree)?;
         Ok(req.with_options(self.options.clone()))
     }
     crate::engine::builder_fns!(json super::types::LinkedinJobApplicantList);

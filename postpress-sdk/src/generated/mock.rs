@@ -296,14 +296,16 @@ pub mod accounts {
     crate::engine::mock::operation_stub!(
         ListStub, ListCall, "GET /accounts", "AccountsController_listAccounts",
         returns(json 200, super::types::AccountList), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), query(with_cursor "cursor" : impl Into <
-        String > => String, Form, true; with_limit "limit" : i64 => i64, Form, true),
-        pages(super::types::AccountList, 200, "cursor", "cursor", | page | Some(page)
-        .and_then(| v | v.cursor.as_ref().and_then(| x | x.as_ref())).cloned())
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        query(with_cursor "cursor" : impl Into < String > => String, Form, true;
+        with_limit "limit" : i64 => i64, Form, true), pages(super::types::AccountList,
+        200, "cursor", "cursor", | page | Some(page).and_then(| v | v.cursor.as_ref()
+        .and_then(| x | x.as_ref())).cloned())
     );
     crate::engine::mock::operation_stub!(
         ConnectStub, ConnectCall, "POST /accounts", "AccountsController_connectAccount",
-        fails_with(super::types::Error, "`400`, `401`, `404`, `408`, `429`, `502`"),
+        fails_with(super::types::Error,
+        "`400`, `401`, `403`, `404`, `408`, `409`, `422`, `429`, `500`, `502`, `503`"),
         body(json super::types::ConnectAccountRequest, "application/json")
     );
     impl ConnectStub {
@@ -324,15 +326,15 @@ pub mod accounts {
     crate::engine::mock::operation_stub!(
         GetStub, GetCall, "GET /accounts/{id}", "AccountsController_getAccount",
         returns(json 200, super::types::Account), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), path(with_id "id" : impl Into < String > =>
-        String)
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        path(with_id "id" : impl Into < String > => String)
     );
     crate::engine::mock::operation_stub!(
         ReconnectStub, ReconnectCall, "POST /accounts/{id}",
         "AccountsController_reconnectAccount", fails_with(super::types::Error,
-        "`400`, `401`, `404`, `408`, `429`, `502`"), path(with_id "id" : impl Into <
-        String > => String), body(json super::types::ConnectAccountRequest,
-        "application/json")
+        "`400`, `401`, `403`, `404`, `408`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        path(with_id "id" : impl Into < String > => String), body(json
+        super::types::ConnectAccountRequest, "application/json")
     );
     impl ReconnectStub {
         /// Answers with this success response, its status chosen by the variant (`ReconnectResponse`).
@@ -356,8 +358,8 @@ pub mod accounts {
         DeleteStub, DeleteCall, "DELETE /accounts/{id}",
         "AccountsController_deleteAccount", returns(json 200,
         super::types::AccountDeleted), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), path(with_id "id" : impl Into < String > =>
-        String)
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        path(with_id "id" : impl Into < String > => String)
     );
     crate::engine::mock::operation_stub!(
         UpdateStub, UpdateCall, "PATCH /accounts/{id}",
@@ -369,8 +371,8 @@ pub mod accounts {
     crate::engine::mock::operation_stub!(
         SolveCheckpointStub, SolveCheckpointCall, "POST /accounts/checkpoint",
         "AccountsController_solveCheckpoint", fails_with(super::types::Error,
-        "`400`, `401`, `404`, `408`, `429`, `502`"), body(json
-        super::types::SolveCheckpointRequest, "application/json")
+        "`400`, `401`, `403`, `404`, `408`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        body(json super::types::SolveCheckpointRequest, "application/json")
     );
     impl SolveCheckpointStub {
         /// Answers with this success response, its status chosen by the variant (`SolveCheckpointResponse`).
@@ -394,20 +396,21 @@ pub mod accounts {
         ResendCheckpointStub, ResendCheckpointCall, "POST /accounts/checkpoint/resend",
         "AccountsController_resendCheckpoint", returns(json 200,
         super::types::CheckpointResend), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), body(json
-        super::types::ResendCheckpointRequest, "application/json")
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        body(json super::types::ResendCheckpointRequest, "application/json")
     );
     crate::engine::mock::operation_stub!(
         ResyncStub, ResyncCall, "GET /accounts/{account_id}/sync",
         "AccountsController_resyncAccount", returns(json 200,
         super::types::AccountResync), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), path(with_account_id "account_id" : impl
-        Into < String > => String), query(with_chunk_size "chunk_size" : i32 => i32,
-        Form, true; with_partial "partial" : bool => bool, Form, true;
-        with_linkedin_product "linkedin_product" : super::types::LinkedinProduct =>
-        super::types::LinkedinProduct, Form, true; with_before "before" :
-        super::types::UnixMillis => super::types::UnixMillis, Form, true; with_after
-        "after" : super::types::UnixMillis => super::types::UnixMillis, Form, true)
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        path(with_account_id "account_id" : impl Into < String > => String),
+        query(with_chunk_size "chunk_size" : i32 => i32, Form, true; with_partial
+        "partial" : bool => bool, Form, true; with_linkedin_product "linkedin_product" :
+        super::types::LinkedinProduct => super::types::LinkedinProduct, Form, true;
+        with_before "before" : super::types::UnixMillis => super::types::UnixMillis,
+        Form, true; with_after "after" : super::types::UnixMillis =>
+        super::types::UnixMillis, Form, true)
     );
 }
 pub mod hosted {
@@ -420,8 +423,8 @@ pub mod hosted {
         CreateAuthLinkStub, CreateAuthLinkCall, "POST /hosted/accounts/link",
         "HostedController_createHostedAuthLink", returns(json 201,
         super::types::HostedAuthUrl), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), body(json super::types::HostedAuthRequest,
-        "application/json")
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        body(json super::types::HostedAuthRequest, "application/json")
     );
 }
 pub mod posts {
@@ -435,33 +438,35 @@ pub mod posts {
     crate::engine::mock::operation_stub!(
         CreateStub, CreateCall, "POST /posts", "PostsController_createPost", returns(json
         201, super::types::PostCreated), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), body(multipart, "multipart/form-data")
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        body(multipart, "multipart/form-data")
     );
     crate::engine::mock::operation_stub!(
         GetStub, GetCall, "GET /posts/{post_id}", "PostsController_getPost", returns(json
         200, super::types::Post), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), path(with_post_id "post_id" : impl Into <
-        String > => String), query(with_account_id "account_id" : impl Into < String > =>
-        String, Form, true)
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        path(with_post_id "post_id" : impl Into < String > => String),
+        query(with_account_id "account_id" : impl Into < String > => String, Form, true)
     );
     crate::engine::mock::operation_stub!(
         AddReactionStub, AddReactionCall, "POST /posts/reaction",
         "PostsController_addPostReaction", returns(json 201,
         super::types::ReactionAdded), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), body(json
-        super::types::AddPostReactionRequest, "application/json")
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        body(json super::types::AddPostReactionRequest, "application/json")
     );
     crate::engine::mock::operation_stub!(
         ListReactionsStub, ListReactionsCall, "GET /posts/{post_id}/reactions",
         "PostsController_listPostReactions", returns(json 200,
         super::types::PostReactionPage), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), path(with_post_id "post_id" : impl Into <
-        String > => String), query(with_account_id "account_id" : impl Into < String > =>
-        String, Form, true; with_cursor "cursor" : impl Into < String > => String, Form,
-        true; with_limit "limit" : i64 => i64, Form, true; with_comment_id "comment_id" :
-        impl Into < String > => String, Form, true),
-        pages(super::types::PostReactionPage, 200, "cursor", "paging.cursor", | page |
-        Some(page).map(| v | & v.paging).and_then(| v | v.cursor.as_ref()).cloned())
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        path(with_post_id "post_id" : impl Into < String > => String),
+        query(with_account_id "account_id" : impl Into < String > => String, Form, true;
+        with_cursor "cursor" : impl Into < String > => String, Form, true; with_limit
+        "limit" : i64 => i64, Form, true; with_comment_id "comment_id" : impl Into <
+        String > => String, Form, true), pages(super::types::PostReactionPage, 200,
+        "cursor", "paging.cursor", | page | Some(page).map(| v | & v.paging).and_then(| v
+        | v.cursor.as_ref()).cloned())
     );
 }
 pub mod users {
@@ -486,7 +491,8 @@ pub mod users {
     crate::engine::mock::operation_stub!(
         GetProfileStub, GetProfileCall, "GET /users/{identifier}",
         "UsersController_getProfile", returns(json 200, super::types::UserProfile),
-        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"),
+        fails_with(super::types::Error,
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
         path(with_identifier "identifier" : impl Into < String > => String),
         query(with_linkedin_sections "linkedin_sections" : Vec < String > => Vec < String
         >, Form, true; with_linkedin_api "linkedin_api" :
@@ -499,19 +505,21 @@ pub mod users {
         GetOwnProfileStub, GetOwnProfileCall, "GET /users/me",
         "UsersController_getOwnProfile", returns(json 200,
         super::types::AccountOwnerProfile), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), query(with_account_id "account_id" : impl
-        Into < String > => String, Form, true)
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        query(with_account_id "account_id" : impl Into < String > => String, Form, true)
     );
     crate::engine::mock::operation_stub!(
         EditOwnProfileStub, EditOwnProfileCall, "PATCH /users/me/edit",
         "UsersController_editOwnProfile", returns(json 200, super::types::ProfileEdited),
-        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"),
+        fails_with(super::types::Error,
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
         body(multipart, "multipart/form-data")
     );
     crate::engine::mock::operation_stub!(
         ListPostsStub, ListPostsCall, "GET /users/{identifier}/posts",
         "UsersController_listUserPosts", returns(json 200, super::types::PostList),
-        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"),
+        fails_with(super::types::Error,
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
         path(with_identifier "identifier" : impl Into < String > => String),
         query(with_cursor "cursor" : impl Into < String > => String, Form, true;
         with_limit "limit" : i64 => i64, Form, true; with_is_company "is_company" : bool
@@ -523,68 +531,74 @@ pub mod users {
         ListReactionsStub, ListReactionsCall, "GET /users/{identifier}/reactions",
         "UsersController_listUserReactions", returns(json 200,
         super::types::PostReactionList), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), path(with_identifier "identifier" : impl
-        Into < String > => String), query(with_cursor "cursor" : impl Into < String > =>
-        String, Form, true; with_limit "limit" : i64 => i64, Form, true; with_account_id
-        "account_id" : impl Into < String > => String, Form, true),
-        pages(super::types::PostReactionList, 200, "cursor", "cursor", | page |
-        Some(page).and_then(| v | v.cursor.as_ref()).cloned())
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        path(with_identifier "identifier" : impl Into < String > => String),
+        query(with_cursor "cursor" : impl Into < String > => String, Form, true;
+        with_limit "limit" : i64 => i64, Form, true; with_account_id "account_id" : impl
+        Into < String > => String, Form, true), pages(super::types::PostReactionList,
+        200, "cursor", "cursor", | page | Some(page).and_then(| v | v.cursor.as_ref())
+        .cloned())
     );
     crate::engine::mock::operation_stub!(
         ListRelationsStub, ListRelationsCall, "GET /users/relations",
         "UsersController_listRelations", returns(json 200,
         super::types::UserRelationsList), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), query(with_cursor "cursor" : impl Into <
-        String > => String, Form, true; with_filter "filter" : impl Into < String > =>
-        String, Form, true; with_limit "limit" : i64 => i64, Form, true; with_account_id
-        "account_id" : impl Into < String > => String, Form, true),
-        pages(super::types::UserRelationsList, 200, "cursor", "cursor", | page |
-        Some(page).and_then(| v | v.cursor.as_ref()).cloned())
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        query(with_cursor "cursor" : impl Into < String > => String, Form, true;
+        with_filter "filter" : impl Into < String > => String, Form, true; with_limit
+        "limit" : i64 => i64, Form, true; with_account_id "account_id" : impl Into <
+        String > => String, Form, true), pages(super::types::UserRelationsList, 200,
+        "cursor", "cursor", | page | Some(page).and_then(| v | v.cursor.as_ref())
+        .cloned())
     );
     crate::engine::mock::operation_stub!(
         ListFollowersStub, ListFollowersCall, "GET /users/followers",
         "UsersController_listFollowers", returns(json 200,
         super::types::UserFollowersList), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), query(with_user_id "user_id" : impl Into <
-        String > => String, Form, true; with_cursor "cursor" : impl Into < String > =>
-        String, Form, true; with_limit "limit" : i64 => i64, Form, true; with_account_id
-        "account_id" : impl Into < String > => String, Form, true),
-        pages(super::types::UserFollowersList, 200, "cursor", "cursor", | page |
-        Some(page).and_then(| v | v.cursor.as_ref()).cloned())
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        query(with_user_id "user_id" : impl Into < String > => String, Form, true;
+        with_cursor "cursor" : impl Into < String > => String, Form, true; with_limit
+        "limit" : i64 => i64, Form, true; with_account_id "account_id" : impl Into <
+        String > => String, Form, true), pages(super::types::UserFollowersList, 200,
+        "cursor", "cursor", | page | Some(page).and_then(| v | v.cursor.as_ref())
+        .cloned())
     );
     crate::engine::mock::operation_stub!(
         ListFollowingStub, ListFollowingCall, "GET /users/following",
         "UsersController_listFollowing", returns(json 200,
         super::types::UserRelationsList), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), query(with_user_id "user_id" : impl Into <
-        String > => String, Form, true; with_cursor "cursor" : impl Into < String > =>
-        String, Form, true; with_limit "limit" : i64 => i64, Form, true; with_account_id
-        "account_id" : impl Into < String > => String, Form, true),
-        pages(super::types::UserRelationsList, 200, "cursor", "cursor", | page |
-        Some(page).and_then(| v | v.cursor.as_ref()).cloned())
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        query(with_user_id "user_id" : impl Into < String > => String, Form, true;
+        with_cursor "cursor" : impl Into < String > => String, Form, true; with_limit
+        "limit" : i64 => i64, Form, true; with_account_id "account_id" : impl Into <
+        String > => String, Form, true), pages(super::types::UserRelationsList, 200,
+        "cursor", "cursor", | page | Some(page).and_then(| v | v.cursor.as_ref())
+        .cloned())
     );
     crate::engine::mock::operation_stub!(
         SendInvitationStub, SendInvitationCall, "POST /users/invite",
         "UsersController_sendInvitation", returns(json 200,
         super::types::UserInvitationSent), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), body(json
-        super::types::SendInvitationRequest, "application/json")
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        body(json super::types::SendInvitationRequest, "application/json")
     );
     crate::engine::mock::operation_stub!(
         ListSentInvitationsStub, ListSentInvitationsCall, "GET /users/invite/sent",
         "UsersController_listSentInvitations", returns(json 200,
         super::types::InvitationSentList), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), query(with_cursor "cursor" : impl Into <
-        String > => String, Form, true; with_limit "limit" : i64 => i64, Form, true;
-        with_account_id "account_id" : impl Into < String > => String, Form, true),
-        pages(super::types::InvitationSentList, 200, "cursor", "cursor", | page |
-        Some(page).and_then(| v | v.cursor.as_ref()).cloned())
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        query(with_cursor "cursor" : impl Into < String > => String, Form, true;
+        with_limit "limit" : i64 => i64, Form, true; with_account_id "account_id" : impl
+        Into < String > => String, Form, true), pages(super::types::InvitationSentList,
+        200, "cursor", "cursor", | page | Some(page).and_then(| v | v.cursor.as_ref())
+        .cloned())
     );
     crate::engine::mock::operation_stub!(
         CancelInvitationStub, CancelInvitationCall,
         "DELETE /users/invite/sent/{invitation_id}", "UsersController_cancelInvitation",
         returns(json 200, super::types::InvitationCanceled),
-        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"),
+        fails_with(super::types::Error,
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
         path(with_invitation_id "invitation_id" : impl Into < String > => String),
         query(with_account_id "account_id" : impl Into < String > => String, Form, true)
     );
@@ -592,7 +606,8 @@ pub mod users {
         ListReceivedInvitationsStub, ListReceivedInvitationsCall,
         "GET /users/invite/received", "UsersController_listReceivedInvitations",
         returns(json 200, super::types::InvitationReceivedList),
-        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"),
+        fails_with(super::types::Error,
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
         query(with_cursor "cursor" : impl Into < String > => String, Form, true;
         with_limit "limit" : i64 => i64, Form, true; with_account_id "account_id" : impl
         Into < String > => String, Form, true),
@@ -604,9 +619,9 @@ pub mod users {
         "POST /users/invite/received/{invitation_id}",
         "UsersController_handleInvitation", returns(json 200,
         super::types::UserInvitationHandled), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), path(with_invitation_id "invitation_id" :
-        impl Into < String > => String), body(json super::types::HandleInvitationRequest,
-        "application/json")
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        path(with_invitation_id "invitation_id" : impl Into < String > => String),
+        body(json super::types::HandleInvitationRequest, "application/json")
     );
 }
 pub mod linkedin {
@@ -629,7 +644,8 @@ pub mod linkedin {
     crate::engine::mock::operation_stub!(
         SearchStub, SearchCall, "POST /linkedin/search", "LinkedinController_search",
         returns(json 200, super::types::LinkedinSearchResult),
-        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"),
+        fails_with(super::types::Error,
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
         query(with_account_id "account_id" : impl Into < String > => String, Form, true;
         with_limit "limit" : i64 => i64, Form, true; with_cursor "cursor" : impl Into <
         String > => String, Form, true), body(json super::types::LinkedinSearchRequest,
@@ -639,44 +655,45 @@ pub mod linkedin {
         PerformUserActionStub, PerformUserActionCall, "POST /linkedin/user/{user_id}",
         "LinkedinController_performUserAction", returns(json 200,
         super::types::LinkedinPerformActionOnUser), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), path(with_user_id "user_id" : impl Into <
-        String > => String), body(json super::types::ProfileActionRequest,
-        "application/json")
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        path(with_user_id "user_id" : impl Into < String > => String), body(json
+        super::types::ProfileActionRequest, "application/json")
     );
     crate::engine::mock::operation_stub!(
         GetInmailBalanceStub, GetInmailBalanceCall, "GET /linkedin/inmail_balance",
         "LinkedinController_getInmailBalance", returns(json 200,
         super::types::LinkedinInmailBalance), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), query(with_account_id "account_id" : impl
-        Into < String > => String, Form, true)
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        query(with_account_id "account_id" : impl Into < String > => String, Form, true)
     );
     crate::engine::mock::operation_stub!(
         EndorseSkillStub, EndorseSkillCall, "POST /linkedin/profile/endorse",
         "LinkedinController_endorseSkill", returns(json 200,
         super::types::LinkedinProfileEndorse), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), body(json
-        super::types::EndorseSkillRequest, "application/json")
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        body(json super::types::EndorseSkillRequest, "application/json")
     );
     crate::engine::mock::operation_stub!(
         CreateJobPostingStub, CreateJobPostingCall, "POST /linkedin/jobs",
         "LinkedinController_createJobPosting", returns(json 200,
         super::types::LinkedinJobPostingDraftCreated), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), body(json
-        super::types::CreateJobPostingRequest, "application/json")
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        body(json super::types::CreateJobPostingRequest, "application/json")
     );
     crate::engine::mock::operation_stub!(
         EditJobPostingStub, EditJobPostingCall, "PATCH /linkedin/jobs/{job_id}",
         "LinkedinController_editJobPosting", returns(json 200,
         super::types::LinkedinJobPostingEdited), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), path(with_job_id "job_id" : impl Into <
-        String > => String), body(json super::types::EditJobPostingRequest,
-        "application/json")
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        path(with_job_id "job_id" : impl Into < String > => String), body(json
+        super::types::EditJobPostingRequest, "application/json")
     );
     crate::engine::mock::operation_stub!(
         PublishJobPostingStub, PublishJobPostingCall,
         "POST /linkedin/jobs/{draft_id}/publish", "LinkedinController_publishJobPosting",
         returns(json 200, super::types::JobPublishResult),
-        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"),
+        fails_with(super::types::Error,
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
         path(with_draft_id "draft_id" : impl Into < String > => String), body(json
         super::types::PublishJobPostingRequest, "application/json")
     );
@@ -685,15 +702,16 @@ pub mod linkedin {
         "POST /linkedin/jobs/{draft_id}/checkpoint",
         "LinkedinController_solveJobCheckpoint", returns(json 200,
         super::types::JobPublishResult), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), path(with_draft_id "draft_id" : impl Into <
-        String > => String), body(json super::types::SolveJobCheckpointRequest,
-        "application/json")
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        path(with_draft_id "draft_id" : impl Into < String > => String), body(json
+        super::types::SolveJobCheckpointRequest, "application/json")
     );
     crate::engine::mock::operation_stub!(
         ListJobApplicantsStub, ListJobApplicantsCall,
         "GET /linkedin/jobs/{id}/applicants", "LinkedinController_listJobApplicants",
         returns(json 200, super::types::LinkedinJobApplicantList),
-        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"),
+        fails_with(super::types::Error,
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
         path(with_id "id" : impl Into < String > => String), query(with_account_id
         "account_id" : impl Into < String > => String, Form, true; with_service "service"
         : super::types::JobService => super::types::JobService, Form, true; with_limit
@@ -707,8 +725,8 @@ pub mod linkedin {
         with_max_years_in_company "max_years_in_company" : f64 => f64, Form, true;
         with_min_years_in_position "min_years_in_position" : f64 => f64, Form, true;
         with_max_years_in_position "max_years_in_position" : f64 => f64, Form, true;
-        with_include_degree "include_degree" : Vec < String > => Vec < String >, Form,
-        true; with_exclude_degree "exclude_degree" : Vec < String > => Vec < String >,
+        with_include_degree "include_degree[]" : Vec < String > => Vec < String >, Form,
+        true; with_exclude_degree "exclude_degree[]" : Vec < String > => Vec < String >,
         Form, true), pages(super::types::LinkedinJobApplicantList, 200, "cursor",
         "cursor", | page | Some(page).and_then(| v | v.cursor.as_ref()).cloned())
     );
@@ -717,9 +735,9 @@ pub mod linkedin {
         "GET /linkedin/jobs/applicants/{applicant_id}",
         "LinkedinController_getJobApplicant", returns(json 200,
         super::types::LinkedinJobApplicant), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), path(with_applicant_id "applicant_id" :
-        impl Into < String > => String), query(with_account_id "account_id" : impl Into <
-        String > => String, Form, true)
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        path(with_applicant_id "applicant_id" : impl Into < String > => String),
+        query(with_account_id "account_id" : impl Into < String > => String, Form, true)
     );
 }
 pub mod chats {
@@ -736,40 +754,43 @@ pub mod chats {
     crate::engine::mock::operation_stub!(
         ListStub, ListCall, "GET /chats", "ChatsController_listChats", returns(json 200,
         super::types::ChatList), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), query(with_account_id "account_id" : impl
-        Into < String > => String, Form, true; with_account_type "account_type" :
-        super::types::ChatAccountType => super::types::ChatAccountType, Form, true;
-        with_unread "unread" : bool => bool, Form, true; with_before "before" :
-        super::types::UtcDateTime => super::types::UtcDateTime, Form, true; with_after
-        "after" : super::types::UtcDateTime => super::types::UtcDateTime, Form, true;
-        with_limit "limit" : i64 => i64, Form, true; with_cursor "cursor" : impl Into <
-        String > => String, Form, true), pages(super::types::ChatList, 200, "cursor",
-        "cursor", | page | Some(page).and_then(| v | v.cursor.as_ref()).cloned())
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        query(with_account_id "account_id" : impl Into < String > => String, Form, true;
+        with_account_type "account_type" : super::types::ChatAccountType =>
+        super::types::ChatAccountType, Form, true; with_unread "unread" : bool => bool,
+        Form, true; with_before "before" : super::types::UtcDateTime =>
+        super::types::UtcDateTime, Form, true; with_after "after" :
+        super::types::UtcDateTime => super::types::UtcDateTime, Form, true; with_limit
+        "limit" : i64 => i64, Form, true; with_cursor "cursor" : impl Into < String > =>
+        String, Form, true), pages(super::types::ChatList, 200, "cursor", "cursor", |
+        page | Some(page).and_then(| v | v.cursor.as_ref()).cloned())
     );
     crate::engine::mock::operation_stub!(
         StartStub, StartCall, "POST /chats", "ChatsController_startChat", returns(json
         201, super::types::ChatStarted), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), body(multipart, "multipart/form-data")
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        body(multipart, "multipart/form-data")
     );
     crate::engine::mock::operation_stub!(
         GetStub, GetCall, "GET /chats/{chat_id}", "ChatsController_getChat", returns(json
         200, super::types::Chat), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), path(with_chat_id "chat_id" : impl Into <
-        String > => String), query(with_account_id "account_id" : impl Into < String > =>
-        String, Form, true)
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        path(with_chat_id "chat_id" : impl Into < String > => String),
+        query(with_account_id "account_id" : impl Into < String > => String, Form, true)
     );
     crate::engine::mock::operation_stub!(
         PerformActionStub, PerformActionCall, "PATCH /chats/{chat_id}",
         "ChatsController_performChatAction", returns(json 200,
         super::types::ChatPatched), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), path(with_chat_id "chat_id" : impl Into <
-        String > => String), body(json super::types::ChatActionRequest,
-        "application/json")
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        path(with_chat_id "chat_id" : impl Into < String > => String), body(json
+        super::types::ChatActionRequest, "application/json")
     );
     crate::engine::mock::operation_stub!(
         ListMessagesStub, ListMessagesCall, "GET /chats/{chat_id}/messages",
         "ChatsController_listChatMessages", returns(json 200, super::types::MessageList),
-        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"),
+        fails_with(super::types::Error,
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
         path(with_chat_id "chat_id" : impl Into < String > => String), query(with_cursor
         "cursor" : impl Into < String > => String, Form, true; with_before "before" :
         super::types::UtcDateTime => super::types::UtcDateTime, Form, true; with_after
@@ -782,7 +803,8 @@ pub mod chats {
     crate::engine::mock::operation_stub!(
         SendMessageStub, SendMessageCall, "POST /chats/{chat_id}/messages",
         "ChatsController_sendMessage", returns(json 201, super::types::MessageSent),
-        fails_with(super::types::Error, "`400`, `401`, `404`, `429`, `502`"),
+        fails_with(super::types::Error,
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
         path(with_chat_id "chat_id" : impl Into < String > => String), body(multipart,
         "multipart/form-data")
     );
@@ -790,14 +812,14 @@ pub mod chats {
         ListAttendeesStub, ListAttendeesCall, "GET /chats/{chat_id}/attendees",
         "ChatsController_listChatAttendees", returns(json 200,
         super::types::ChatAttendeeList), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), path(with_chat_id "chat_id" : impl Into <
-        String > => String)
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        path(with_chat_id "chat_id" : impl Into < String > => String)
     );
     crate::engine::mock::operation_stub!(
         SyncStub, SyncCall, "GET /chats/{chat_id}/sync", "ChatsController_syncChat",
         returns(json 200, super::types::ChatHistorySync), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), path(with_chat_id "chat_id" : impl Into <
-        String > => String)
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        path(with_chat_id "chat_id" : impl Into < String > => String)
     );
 }
 pub mod attendees {
@@ -810,14 +832,15 @@ pub mod attendees {
         ListChatsStub, ListChatsCall, "GET /chat_attendees/{attendee_id}/chats",
         "AttendeesController_listAttendeeChats", returns(json 200,
         super::types::ChatList), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), path(with_attendee_id "attendee_id" : impl
-        Into < String > => String), query(with_cursor "cursor" : impl Into < String > =>
-        String, Form, true; with_before "before" : super::types::UtcDateTime =>
-        super::types::UtcDateTime, Form, true; with_after "after" :
-        super::types::UtcDateTime => super::types::UtcDateTime, Form, true; with_limit
-        "limit" : i64 => i64, Form, true; with_account_id "account_id" : impl Into <
-        String > => String, Form, true), pages(super::types::ChatList, 200, "cursor",
-        "cursor", | page | Some(page).and_then(| v | v.cursor.as_ref()).cloned())
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        path(with_attendee_id "attendee_id" : impl Into < String > => String),
+        query(with_cursor "cursor" : impl Into < String > => String, Form, true;
+        with_before "before" : super::types::UtcDateTime => super::types::UtcDateTime,
+        Form, true; with_after "after" : super::types::UtcDateTime =>
+        super::types::UtcDateTime, Form, true; with_limit "limit" : i64 => i64, Form,
+        true; with_account_id "account_id" : impl Into < String > => String, Form, true),
+        pages(super::types::ChatList, 200, "cursor", "cursor", | page | Some(page)
+        .and_then(| v | v.cursor.as_ref()).cloned())
     );
 }
 pub mod messages {
@@ -832,43 +855,44 @@ pub mod messages {
     crate::engine::mock::operation_stub!(
         ListStub, ListCall, "GET /messages", "MessagesController_listMessages",
         returns(json 200, super::types::MessageList), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), query(with_cursor "cursor" : impl Into <
-        String > => String, Form, true; with_before "before" : super::types::UtcDateTime
-        => super::types::UtcDateTime, Form, true; with_after "after" :
-        super::types::UtcDateTime => super::types::UtcDateTime, Form, true; with_limit
-        "limit" : i64 => i64, Form, true; with_sender_id "sender_id" : impl Into < String
-        > => String, Form, true; with_account_id "account_id" : impl Into < String > =>
-        String, Form, true), pages(super::types::MessageList, 200, "cursor", "cursor", |
-        page | Some(page).and_then(| v | v.cursor.as_ref()).cloned())
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        query(with_cursor "cursor" : impl Into < String > => String, Form, true;
+        with_before "before" : super::types::UtcDateTime => super::types::UtcDateTime,
+        Form, true; with_after "after" : super::types::UtcDateTime =>
+        super::types::UtcDateTime, Form, true; with_limit "limit" : i64 => i64, Form,
+        true; with_sender_id "sender_id" : impl Into < String > => String, Form, true;
+        with_account_id "account_id" : impl Into < String > => String, Form, true),
+        pages(super::types::MessageList, 200, "cursor", "cursor", | page | Some(page)
+        .and_then(| v | v.cursor.as_ref()).cloned())
     );
     crate::engine::mock::operation_stub!(
         GetStub, GetCall, "GET /messages/{message_id}", "MessagesController_getMessage",
         returns(json 200, super::types::Message), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), path(with_message_id "message_id" : impl
-        Into < String > => String)
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        path(with_message_id "message_id" : impl Into < String > => String)
     );
     crate::engine::mock::operation_stub!(
         DeleteStub, DeleteCall, "DELETE /messages/{message_id}",
         "MessagesController_deleteMessage", returns(json 200,
         super::types::MessageDeleted), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), path(with_message_id "message_id" : impl
-        Into < String > => String)
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        path(with_message_id "message_id" : impl Into < String > => String)
     );
     crate::engine::mock::operation_stub!(
         AddReactionStub, AddReactionCall, "POST /messages/{message_id}/reaction",
         "MessagesController_addMessageReaction", returns(json 200,
         super::types::MessageReactionAdded), fails_with(super::types::Error,
-        "`400`, `401`, `403`, `404`, `429`, `502`"), path(with_message_id "message_id" :
-        impl Into < String > => String), body(json
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        path(with_message_id "message_id" : impl Into < String > => String), body(json
         super::types::AddMessageReactionRequest, "application/json")
     );
     crate::engine::mock::operation_stub!(
         ForwardStub, ForwardCall, "POST /messages/{message_id}/forward",
         "MessagesController_forwardMessage", returns(json 200,
         super::types::MessageForwarded), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), path(with_message_id "message_id" : impl
-        Into < String > => String), body(json super::types::ForwardMessageRequest,
-        "application/json")
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        path(with_message_id "message_id" : impl Into < String > => String), body(json
+        super::types::ForwardMessageRequest, "application/json")
     );
 }
 pub mod webhooks {
@@ -881,23 +905,24 @@ pub mod webhooks {
     crate::engine::mock::operation_stub!(
         ListStub, ListCall, "GET /webhooks", "WebhooksController_listWebhooks",
         returns(json 200, super::types::WebhookList), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), query(with_limit "limit" : i64 => i64,
-        Form, true; with_cursor "cursor" : impl Into < String > => String, Form, true),
-        pages(super::types::WebhookList, 200, "cursor", "cursor", | page | Some(page)
-        .and_then(| v | v.cursor.as_ref()).cloned())
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        query(with_limit "limit" : i64 => i64, Form, true; with_cursor "cursor" : impl
+        Into < String > => String, Form, true), pages(super::types::WebhookList, 200,
+        "cursor", "cursor", | page | Some(page).and_then(| v | v.cursor.as_ref()
+        .and_then(| x | x.as_ref())).cloned())
     );
     crate::engine::mock::operation_stub!(
         CreateStub, CreateCall, "POST /webhooks", "WebhooksController_createWebhook",
         returns(json 201, super::types::WebhookCreated), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), body(json
-        super::types::CreateWebhookRequest, "application/json")
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        body(json super::types::CreateWebhookRequest, "application/json")
     );
     crate::engine::mock::operation_stub!(
         DeleteStub, DeleteCall, "DELETE /webhooks/{id}",
         "WebhooksController_deleteWebhook", returns(json 200,
         super::types::WebhookDeleted), fails_with(super::types::Error,
-        "`400`, `401`, `404`, `429`, `502`"), path(with_id "id" : impl Into < String > =>
-        String)
+        "`400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`"),
+        path(with_id "id" : impl Into < String > => String)
     );
 }
 pub mod emails {

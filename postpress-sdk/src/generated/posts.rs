@@ -14,7 +14,7 @@ impl Posts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `PostsController_createPost`.
     ///
@@ -44,7 +44,7 @@ impl Posts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `PostsController_getPost`.
     ///
@@ -68,7 +68,7 @@ impl Posts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `PostsController_addPostReaction`.
     ///
@@ -102,7 +102,7 @@ impl Posts {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `paging.cursor`.
     ///

@@ -14,7 +14,7 @@ impl Webhooks {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Paginated: `.items()` streams every element of `items` across pages, following `cursor`.
     ///
@@ -49,7 +49,7 @@ impl Webhooks {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `WebhooksController_createWebhook`.
     ///
@@ -77,7 +77,7 @@ impl Webhooks {
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
-    /// - `400`, `401`, `404`, `429`, `502`: [`Error`](crate::types::Error)
+    /// - `400`, `401`, `403`, `404`, `409`, `422`, `429`, `500`, `502`, `503`, `default`: [`Error`](crate::types::Error)
     ///
     /// Operation id: `WebhooksController_deleteWebhook`.
     ///
@@ -107,7 +107,8 @@ impl ListBuilder {
     crate::engine::builder_fns!(json super::types::WebhookList);
     crate::engine::paginated!(
         super::types::WebhookList, super::types::Webhook, cursor, | page | Some(page)
-        .and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
+        .and_then(| v | v.cursor.as_ref().and_then(| x | x.as_ref())).cloned(), | page |
+        page.items
     );
 }
 crate::engine::request_builder! {
