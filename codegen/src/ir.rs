@@ -92,14 +92,19 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// Declared `additionalProperties` beside the properties: a flattened map of this type.
     pub additional: Option<Ty>,
+    /// The constructor's arguments, as indices into `fields`, in the order `new` takes them:
+    /// the fields that must hold a value (see [`Field::in_constructor`]), in the order pinned
+    /// for this type, or document order for a type seen first (decided once the whole model
+    /// is built, so a reordered `properties` or `required` never reorders arguments).
+    pub constructor: Vec<usize>,
 }
 
 impl Struct {
-    /// The fields a constructor takes, in document order: those that must hold a value (see
-    /// [`Field::in_constructor`]). Fields with a [fixed value](Field::fixed_value) are filled
-    /// in; every other field starts empty and gets a setter.
+    /// The fields a constructor takes, in argument order (see [`Struct::constructor`]).
+    /// Fields with a [fixed value](Field::fixed_value) are filled in; every other field starts
+    /// empty and gets a setter.
     pub fn constructor_fields(&self) -> impl Iterator<Item = &Field> {
-        self.fields.iter().filter(|f| f.in_constructor())
+        self.constructor.iter().map(|&i| &self.fields[i])
     }
 }
 

@@ -270,6 +270,7 @@ fn multipart_struct(
         kind: TypeKind::Multipart(Struct {
             fields,
             additional: None,
+            constructor: Vec::new(),
         }),
     });
     name

@@ -8,12 +8,14 @@
 //! - `operations`, `bodies`, `responses`: operations and their inputs and outputs;
 //! - `encoding`: how a multipart property travels (text, JSON or file part), by its resolved schema;
 //! - `callbacks`: payloads of the requests the API sends (3.0 callbacks, 3.1 webhooks);
-//! - `pagination`: cursor pagination; `cycles`: boxing of recursive types.
+//! - `pagination`: cursor pagination; `cycles`: boxing of recursive types;
+//! - `constructors`: the arguments of each struct's `new`, in pinned order.
 //!
 //! [`Resolver`]: crate::resolve::Resolver
 
 mod bodies;
 mod callbacks;
+mod constructors;
 mod cycles;
 mod encoding;
 mod merge;
@@ -49,8 +51,9 @@ pub(crate) fn build(
     space.define_components(diags);
     let (groups, ops) = operations::build(&mut space, doc, diags);
     let callbacks = callbacks::build(&mut space, doc, diags);
-    let (mut types, schema_types, names) = space.finish();
+    let (mut types, schema_types, mut names) = space.finish();
     cycles::break_cycles(&mut types, diags);
+    constructors::order(&mut types, pins, &mut names);
     unions::find_shared_fields(&mut types);
     let info = &doc.api.info;
     let model = Model {

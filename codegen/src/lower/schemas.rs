@@ -481,7 +481,11 @@ impl TypeSpace<'_> {
             name: name.clone(),
             pointer: pointer.to_owned(),
             doc: doc_of(schema),
-            kind: TypeKind::Struct(Struct { fields, additional }),
+            kind: TypeKind::Struct(Struct {
+                fields,
+                additional,
+                constructor: Vec::new(),
+            }),
         });
         Ty::Named(name)
     }
