@@ -97,7 +97,15 @@ pub struct Struct {
     /// for this type, or document order for a type seen first (decided once the whole model
     /// is built, so a reordered `properties` or `required` never reorders arguments).
     pub constructor: Vec<usize>,
+    /// When `new` takes its arguments by name: the struct of required fields it takes
+    /// (`ChatRequired`), because positional arguments could be confused (more than
+    /// [`MAX_POSITIONAL`], or two that one value could be passed as). `None`: positional.
+    pub named: Option<String>,
 }
+
+/// The most arguments a constructor takes positionally; with more, they are named (see
+/// [`Struct::named`]).
+pub const MAX_POSITIONAL: usize = 3;
 
 impl Struct {
     /// The fields a constructor takes, in argument order (see [`Struct::constructor`]).

@@ -9,7 +9,11 @@
 //! ```no_run
 //! # async fn run() -> postpress_sdk::Result<()> {
 //! use postpress_sdk::prelude::*;
-//! use postpress_sdk::{Part, types::{AddPostReactionRequest, CreatePostRequest}};
+//! use postpress_sdk::Part;
+//! use postpress_sdk::types::{
+//!     AddPostReactionRequest, AddPostReactionRequestRequired, CreatePostRequest,
+//!     CreatePostRequestRequired,
+//! };
 //!
 //! let client = Client::from_env()?; // POSTPRESS_API_KEY, optional POSTPRESS_BASE_URL
 //! let account = client.accounts().get("acc_123").send().await?;
@@ -18,13 +22,20 @@
 //! while let Some(account) = all.try_next().await? {
 //!     println!("{:?}", account.id());
 //! }
-//! let post = CreatePostRequest::new("acc_123", "hello")
-//!     .attachments(Part::bytes(vec![0u8; 16]).file_name("a.png").mime("image/png"));
+//! let post = CreatePostRequest::new(CreatePostRequestRequired {
+//!     account_id: "acc_123".into(),
+//!     text: "hello".into(),
+//! })
+//! .attachments(Part::bytes(vec![0u8; 16]).file_name("a.png").mime("image/png"));
 //! let created = client.posts().create(post).send().await?;
 //! // Some providers publish asynchronously and answer without an id yet.
 //! if let Some(post_id) = &created.post_id {
 //!     let read = client.posts().get(post_id).account_id("acc_123").send().await?;
-//!     let reaction = AddPostReactionRequest::new("acc_123", post_id).comment_id("c_1");
+//!     let reaction = AddPostReactionRequest::new(AddPostReactionRequestRequired {
+//!         account_id: "acc_123".into(),
+//!         post_id: post_id.into(),
+//!     })
+//!     .comment_id("c_1");
 //!     client.posts().add_reaction(reaction).send().await?;
 //!     # let _ = read;
 //! }
@@ -38,7 +49,20 @@
 //! `Type::new(required fields)` (each `impl Into<_>`; fields the document fixes to one value
 //! are filled in) and a chainable setter per other field, named after it; this holds for
 //! response types too, so a test can build the `AccountList` it stubs a call with. Matches
-//! on enums and unions need a `_` arm. `API.md` shows, for each method, its call and how to
+//! on enums and unions need a `_` arm.
+//!
+//! Constructor arguments cannot be confused. `new` takes the required fields positionally
+//! only while no two of them could take the same value: at most three, no two text
+//! (`String` and aliases of it), no two numbers (`i32`, `i64` and `f64` all take an `i32`),
+//! no two of one generated type or of one list or map type, and no `serde_json::Value`
+//! beside another; `Money::new(1200, "eur")` stays positional. Otherwise `new` takes one
+//! struct naming them, `{Type}Required`, whose literal names every field:
+//! `SendInvitationRequest::new(SendInvitationRequestRequired { provider_id: p.into(),
+//! account_id: a.into() })`, `Chat::new(ChatRequired { id, account_id, .. })`. The
+//! argument order is pinned by the generator (`specs/names.toml`), so a document that
+//! reorders `properties` or `required` reorders nothing; a required field added or removed,
+//! or a changed type, is a breaking change the changelog records
+//! (`` `X::new`: arguments changed ``). `API.md` shows, for each method, its call and how to
 //! build its body. Timestamps (`format: date-time`) are [`engine::Timestamp`] and dates
 //! [`engine::Date`] (from `jiff`); a malformed one is an [`Error::Decode`] naming its path.
 //!

@@ -4,7 +4,9 @@
 
 use futures_util::TryStreamExt;
 use postpress_sdk::mock::{MockServer, Reply, Stub};
-use postpress_sdk::types::{Account, AccountDeleted, AccountList, CreatePostRequest, PostCreated};
+use postpress_sdk::types::{
+    Account, AccountDeleted, AccountList, CreatePostRequest, CreatePostRequestRequired, PostCreated,
+};
 use postpress_sdk::{Client, ErrorCode, Part};
 
 fn account(id: &str) -> Account {
@@ -87,7 +89,11 @@ async fn a_multipart_upload_is_recorded_with_its_parts() {
         .posts()
         .create()
         .returns(PostCreated::new().post_id("post_9"));
-    let post = CreatePostRequest::new("acc_1", "hello").attachments(
+    let post = CreatePostRequest::new(CreatePostRequestRequired {
+        account_id: "acc_1".into(),
+        text: "hello".into(),
+    })
+    .attachments(
         Part::bytes(vec![7u8; 16])
             .file_name("a.png")
             .mime("image/png"),
@@ -149,7 +155,10 @@ async fn a_502_then_success_is_retried_with_one_idempotency_key() {
         .fails(502, "upstream", "the provider is down")
         .returns(PostCreated::new().post_id("post_1"))
         .times(2);
-    let post = CreatePostRequest::new("acc_1", "retried");
+    let post = CreatePostRequest::new(CreatePostRequestRequired {
+        account_id: "acc_1".into(),
+        text: "retried".into(),
+    });
     let created = mock
         .client()
         .unwrap()

@@ -50,9 +50,12 @@ async fn a_required_query_setter_travels_in_the_query() {
 #[tokio::test]
 async fn bodies_built_with_constructors_and_setters_serialize_as_documented() {
     let server = serve(vec![ok(r#"{"object":"ReactionAdded"}"#)]).await;
-    let body = types::AddPostReactionRequest::new("acc_1", "urn:li:activity:9")
-        .comment_id("c_2")
-        .reaction_type(types::AddPostReactionRequestReactionType::Celebrate);
+    let body = types::AddPostReactionRequest::new(types::AddPostReactionRequestRequired {
+        account_id: "acc_1".into(),
+        post_id: "urn:li:activity:9".into(),
+    })
+    .comment_id("c_2")
+    .reaction_type(types::AddPostReactionRequestReactionType::Celebrate);
     let added = client(&server.url)
         .posts()
         .add_reaction(body)

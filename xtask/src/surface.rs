@@ -133,7 +133,10 @@ fn constructor(s: &codegen::ir::Struct) -> String {
         .constructor_fields()
         .map(|f| format!("{}: {}", f.ident, rust(&f.ty)))
         .collect();
-    args.join(", ")
+    match &s.named {
+        None => args.join(", "),
+        Some(named) => format!("{named} {{ {} }}", args.join(", ")),
+    }
 }
 
 /// A field's type as the struct declares it.

@@ -288,6 +288,14 @@ fn breaking_changes_fail_the_diff() {
             "{class} must fail the diff:\n{}",
             text(&out)
         );
+        // A new required field is a new constructor argument, reported in Rust terms.
+        if class == "optional -> required" {
+            assert!(
+                text(&out).contains("`AddPostReactionRequest::new`: arguments changed"),
+                "{}",
+                text(&out)
+            );
+        }
     }
 }
 
@@ -353,7 +361,18 @@ fn constructor_program(model: &codegen::ir::Model) -> (String, usize) {
             continue;
         }
         let name = &def.name;
-        let call = values.join(", ");
+        let call = match &s.named {
+            None => values.join(", "),
+            Some(named) => {
+                let fields: Vec<String> = (args.iter().zip(&values))
+                    .map(|(f, v)| {
+                        let into = if v.starts_with('"') { ".into()" } else { "" };
+                        format!("{}: {v}{into}", f.ident)
+                    })
+                    .collect();
+                format!("types::{named} {{ {} }}", fields.join(", "))
+            }
+        };
         body.push_str(&format!("    let v = types::{name}::new({call});\n"));
         for (f, value) in args.iter().zip(&values) {
             let ident = &f.ident;

@@ -110,3 +110,46 @@ fn vendor_fixture_generates_tagged_unions() {
         .count();
     assert!(tagged >= 3, "expected real tagged unions, found {tagged}");
 }
+
+/// No constructor of the SDK takes two positional arguments of one Rust type (after aliases),
+/// or more than `MAX_POSITIONAL`: such fields are named (`new(XRequired { .. })`).
+#[test]
+fn no_constructor_takes_confusable_positional_arguments() {
+    use codegen::ir::{MAX_POSITIONAL, Ty, TypeKind};
+    let json = std::fs::read(root().join("specs/postpress.json")).unwrap();
+    let generated = codegen::generate(&json, &codegen::Options::default()).unwrap();
+    let model = &generated.model;
+    let alias = |ty: &Ty| -> Ty {
+        let mut ty = ty.clone();
+        while let Ty::Named(n) = &ty {
+            match model.types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
+                Some(TypeKind::Alias(inner)) => ty = inner.clone(),
+                _ => break,
+            }
+        }
+        ty
+    };
+    let (mut positional, mut named) = (0, 0);
+    for def in &model.types {
+        let (TypeKind::Struct(s) | TypeKind::Multipart(s)) = &def.kind else {
+            continue;
+        };
+        if s.named.is_some() {
+            named += 1;
+            continue;
+        }
+        positional += 1;
+        let types: Vec<Ty> = s.constructor_fields().map(|f| alias(&f.ty)).collect();
+        assert!(types.len() <= MAX_POSITIONAL, "{}::new: {types:?}", def.name);
+        for (i, t) in types.iter().enumerate() {
+            assert!(
+                !types[i + 1..].contains(t),
+                "{}::new takes two positional {t:?}",
+                def.name
+            );
+        }
+    }
+    let chat = model.types.iter().find(|t| t.name == "Chat").unwrap();
+    assert!(matches!(&chat.kind, TypeKind::Struct(s) if s.named.as_deref() == Some("ChatRequired")));
+    assert!(positional > 50 && named > 20, "{positional} positional, {named} named");
+}

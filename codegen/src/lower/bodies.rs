@@ -271,6 +271,7 @@ fn multipart_struct(
             fields,
             additional: None,
             constructor: Vec::new(),
+            named: None,
         }),
     });
     name

@@ -485,6 +485,7 @@ impl TypeSpace<'_> {
                 fields,
                 additional,
                 constructor: Vec::new(),
+                named: None,
             }),
         });
         Ty::Named(name)

@@ -378,23 +378,48 @@ pub use crate::__string_enum as string_enum;
 /// `set_nullable` fields `Option<Option<T>>` (optional and nullable: the setter sends a value;
 /// assign `Some(None)` to the field to send `null`). The setters are compiled under the
 /// `setters(..)` condition: `all()` for always, the `serde` feature for a type only read.
+///
+/// With `named(Args)`, `new` takes its required fields by name: `Args` is declared here, a
+/// plain struct with a public field per required field, and `new(Args { .. })` moves them in
+/// (see the crate docs on when a constructor names its arguments).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __struct_constructor {
     ($name:ident {
+        named($args:ident)
         new($($req:ident: $req_ty:ty),* $(,)?)
+        $($rest:tt)*
+    }) => {
+        #[doc = concat!(
+            "The required fields of [`", stringify!($name), "`], each named, for [`",
+            stringify!($name), "::new`]: its arguments could be confused positionally."
+        )]
+        #[derive(Debug, Clone)]
+        pub struct $args {
+            $(#[allow(missing_docs)] pub $req: $req_ty,)*
+        }
+        $crate::engine::struct_constructor!(@impl $name (required: $args) { $(($req) required.$req),* } $($rest)*);
+    };
+    ($name:ident {
+        named()
+        new($($req:ident: $req_ty:ty),* $(,)?)
+        $($rest:tt)*
+    }) => {
+        $crate::engine::struct_constructor!(@impl $name ($($req: impl ::std::convert::Into<$req_ty>),*) { $(($req) $req.into()),* } $($rest)*);
+    };
+    (@impl $name:ident ($($param:tt)*) { $(($req:ident) $value:expr),* }
         fixed($($fix:ident: $fix_value:literal),* $(,)?)
         set($($opt:ident: $opt_ty:ty),* $(,)?)
         set_nullable($($nul:ident: $nul_ty:ty),* $(,)?)
         empty($($empty:ident),* $(,)?)
         setters($setters:meta)
-    }) => {
+    ) => {
         impl $name {
             /// A value with the required fields set; every other field starts empty and has a
             /// chainable setter.
-            pub fn new($($req: impl ::std::convert::Into<$req_ty>),*) -> Self {
+            pub fn new($($param)*) -> Self {
                 Self {
-                    $($req: $req.into(),)*
+                    $($req: $value,)*
                     $($fix: ::std::convert::Into::into($fix_value),)*
                     $($opt: ::std::option::Option::None,)*
                     $($nul: ::std::option::Option::None,)*

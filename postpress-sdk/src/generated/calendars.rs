@@ -69,7 +69,7 @@ impl Calendars {
     /// # Parameters
     /// - `calendar_id` (path, required): The calendar.
     /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
-    /// - body (`application/json`, required): a [`CreateCalendarEventRequest`](crate::types::CreateCalendarEventRequest), built with `new(title, start, end)` and setters
+    /// - body (`application/json`, required): a [`CreateCalendarEventRequest`](crate::types::CreateCalendarEventRequest), built with `new(CreateCalendarEventRequestRequired { title, start, end })` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
