@@ -665,6 +665,10 @@ pub struct Model {
     /// schema: every JSON response body schema, and every nullable component schema (as an
     /// `Option`); once per schema.
     pub schema_types: Vec<SchemaType>,
+    /// The string enum that types the `code` of the operations' error answers (their body's
+    /// `code`, or its `error` envelope's), the one most error answers use; `None` when no
+    /// error answer types its code so. The generated root re-exports it as `ErrorCode`.
+    pub error_code: Option<String>,
 }
 
 /// A request the API sends to an endpoint its user serves: a 3.0 callback of an operation, or

@@ -97,8 +97,10 @@
 //! ## Errors
 //!
 //! Every call returns [`Result`], with one [`Error`] type. An answer with an error status is
-//! [`Error::Api`]: status, [`ApiError::error_code`] ([`ErrorCode`]: the documented codes such as
-//! `not_found` and `rate_limited`, plus `Unknown` for new ones), message, request id, headers
+//! [`Error::Api`]: status, [`ApiError::error_code`] ([`ErrorCode`]: every code the document
+//! declares, such as `not_found`, `rate_limited`, `resource_not_found` and
+//! `disconnected_account`, plus `Unknown` for new ones; it is `types::ErrorCode`, the one enum
+//! the error bodies use too), message, request id, headers
 //! and the raw body. Both the `{"error": {...}}` envelope and the problem-style body are
 //! understood. A body that does not match its type is [`Error::Decode`], naming the JSON path
 //! that failed and an excerpt of the body. Bad input (a parameter out of range, a header value

@@ -221,3 +221,35 @@ async fn requests_and_page_streams_can_be_spawned() {
     assert_eq!(collected.len(), 1);
     assert!(collected[0].is_ok(), "{:?}", collected[0]);
 }
+
+/// One `ErrorCode`: the document's codes (its 29, the six of the envelope among them), the one
+/// `Error::code` returns, whether the answer is the envelope or a problem object.
+#[tokio::test]
+async fn error_codes_are_the_documents_codes() {
+    let server = serve(vec![
+        (
+            403,
+            vec![],
+            r#"{"error":{"code":"disconnected_account","message":"reconnect","request_id":"r"}}"#
+                .into(),
+        ),
+        (
+            404,
+            vec![],
+            r#"{"title":"Not found","detail":"no such chat","instance":"i","type":"errors/resource_not_found","status":404}"#
+                .into(),
+        ),
+    ])
+    .await;
+    let c = client(&server.url);
+    let e = c.accounts().get("acc_1").send().await.unwrap_err();
+    assert!(e.code() == Some(ErrorCode::DisconnectedAccount), "{e:?}");
+    let e = c.accounts().get("acc_1").send().await.unwrap_err();
+    assert!(
+        e.code() == Some(types::ErrorCode::ResourceNotFound),
+        "{e:?}"
+    );
+    // The same type, by both paths: the root's is the document's.
+    let same: types::ErrorCode = ErrorCode::KeyMissing;
+    assert_eq!(same.as_str(), "key_missing");
+}

@@ -140,7 +140,11 @@ fn no_constructor_takes_confusable_positional_arguments() {
         }
         positional += 1;
         let types: Vec<Ty> = s.constructor_fields().map(|f| alias(&f.ty)).collect();
-        assert!(types.len() <= MAX_POSITIONAL, "{}::new: {types:?}", def.name);
+        assert!(
+            types.len() <= MAX_POSITIONAL,
+            "{}::new: {types:?}",
+            def.name
+        );
         for (i, t) in types.iter().enumerate() {
             assert!(
                 !types[i + 1..].contains(t),
@@ -150,6 +154,11 @@ fn no_constructor_takes_confusable_positional_arguments() {
         }
     }
     let chat = model.types.iter().find(|t| t.name == "Chat").unwrap();
-    assert!(matches!(&chat.kind, TypeKind::Struct(s) if s.named.as_deref() == Some("ChatRequired")));
-    assert!(positional > 50 && named > 20, "{positional} positional, {named} named");
+    assert!(
+        matches!(&chat.kind, TypeKind::Struct(s) if s.named.as_deref() == Some("ChatRequired"))
+    );
+    assert!(
+        positional > 50 && named > 20,
+        "{positional} positional, {named} named"
+    );
 }
