@@ -7,7 +7,7 @@ use postpress_sdk::prelude::*;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let client = Client::from_env()?;
-    let mut accounts = std::pin::pin!(client.accounts().list().limit(250).items());
+    let mut accounts = client.accounts().list().limit(250).items();
     while let Some(account) = accounts.try_next().await? {
         println!("{account:?}");
     }

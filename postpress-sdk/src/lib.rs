@@ -18,7 +18,7 @@
 //! let client = Client::from_env()?; // POSTPRESS_API_KEY, optional POSTPRESS_BASE_URL
 //! let account = client.accounts().get("acc_123").send().await?;
 //! let page = client.accounts().list().limit(50).send().await?;
-//! let mut all = std::pin::pin!(client.accounts().list().limit(250).items());
+//! let mut all = client.accounts().list().limit(250).items();
 //! while let Some(account) = all.try_next().await? {
 //!     println!("{:?}", account.id());
 //! }
@@ -177,6 +177,8 @@
 //! List operations have `.pages()` and `.items()` streams that follow the API's cursor: lazy
 //! (one page in memory), stopped by dropping the stream, keeping every parameter across pages,
 //! ending on a null cursor and failing with [`Error::Pagination`] if the server repeats one.
+//! Both return an [`engine::Paginated`], which is `Unpin` and `Send`: call `try_next()` or
+//! `try_collect()` on it directly (no `pin!`), or move it into a spawned task.
 //! A `limit` outside the documented bounds is an [`Error::InvalidRequest`] before anything is
 //! sent.
 //!

@@ -32,7 +32,7 @@ fn id_of(account: &Account) -> String {
 /// more than the client already does.
 async fn all_account_ids(client: &Client) -> postpress_sdk::Result<Vec<String>> {
     let mut ids = Vec::new();
-    let mut items = std::pin::pin!(client.accounts().list().limit(2).items());
+    let mut items = client.accounts().list().limit(2).items();
     while let Some(account) = items.try_next().await? {
         ids.push(id_of(&account));
     }

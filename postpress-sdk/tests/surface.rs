@@ -253,3 +253,30 @@ async fn error_codes_are_the_documents_codes() {
     let same: types::ErrorCode = ErrorCode::KeyMissing;
     assert_eq!(same.as_str(), "key_missing");
 }
+
+/// `.items()` and `.pages()` are used as they are: `try_next()` (which needs `Unpin`) and
+/// `try_collect()` without `pin!`.
+#[tokio::test]
+async fn page_streams_need_no_pinning() {
+    use postpress_sdk::prelude::*;
+    fn unpin<T: Unpin + Send + 'static>(value: T) -> T {
+        value
+    }
+    let page = r#"{"object":"UserRelationsList","items":[{"object":"UserRelation","member_id":"m1","first_name":"Ada","last_name":"L","headline":"","public_identifier":"ada","public_profile_url":"https://x/ada","created_at":0,"connection_urn":"u","member_urn":"m"}],"cursor":null}"#;
+    let server = serve(vec![ok(page), ok(page), ok(page)]).await;
+    let users = client(&server.url).users();
+    let mut items = unpin(users.list_relations().account_id("acc_7").items());
+    let first = items.try_next().await.unwrap().expect("one item");
+    assert_eq!(first.member_id, "m1");
+    assert!(items.try_next().await.unwrap().is_none());
+    let pages: Vec<types::UserRelationsList> =
+        unpin(users.list_relations().account_id("acc_7").pages())
+            .try_collect()
+            .await
+            .unwrap();
+    assert_eq!(pages.len(), 1);
+    let mut items = users.list_relations().account_id("acc_7").items();
+    while let Some(item) = items.try_next().await.unwrap() {
+        assert_eq!(item.first_name, "Ada");
+    }
+}

@@ -219,8 +219,23 @@ pub use crate::__builder_fns as builder_fns;
 macro_rules! __paginated {
     ($page:ty, $item:ty, $cursor:ident, |$next_of:ident| $next:expr, |$items_of:ident| $items:expr $(,)?) => {
         /// Streams every page, following the cursor until the last page. Lazy: one page is in
-        /// memory at a time, and dropping the stream stops further requests.
-        pub fn pages(self) -> impl $crate::engine::Stream<Item = $crate::engine::Result<$page>> {
+        /// memory at a time, and dropping the stream stops further requests. `Unpin`: call
+        /// `try_next()` on it directly.
+        pub fn pages(self) -> $crate::engine::Paginated<$page> {
+            $crate::engine::Paginated::new(self.__pages())
+        }
+        /// Streams every item of every page. `Unpin`: call `try_next()` on it directly.
+        pub fn items(self) -> $crate::engine::Paginated<$item> {
+            $crate::engine::Paginated::new($crate::engine::items(
+                self.__pages(),
+                |$items_of: $page| $items,
+            ))
+        }
+        fn __pages(
+            self,
+        ) -> impl $crate::engine::Stream<Item = $crate::engine::Result<$page>>
+        + ::std::marker::Send
+        + 'static {
             $crate::engine::builder_pages(
                 self,
                 Self::send,
@@ -229,10 +244,6 @@ macro_rules! __paginated {
                 },
                 |$next_of: &$page| $next,
             )
-        }
-        /// Streams every item of every page.
-        pub fn items(self) -> impl $crate::engine::Stream<Item = $crate::engine::Result<$item>> {
-            $crate::engine::items(self.pages(), |$items_of: $page| $items)
         }
     };
 }
