@@ -165,6 +165,34 @@
 //! # let _ = account; Ok(()) }
 //! ```
 //!
+//! The generated key belongs to one call of `send`: a builder cloned and sent again is a new
+//! call with a new key, so a retry loop of your own that clones the builder could create
+//! twice. Choose the key once, outside the loop, and set it on every attempt:
+//!
+//! ```no_run
+//! # async fn run(client: postpress_sdk::Client) -> postpress_sdk::Result<()> {
+//! use postpress_sdk::types::{CreatePostRequest, CreatePostRequestRequired};
+//! use std::time::Duration;
+//! let post = CreatePostRequest::new(CreatePostRequestRequired {
+//!     account_id: "acc_123".into(),
+//!     text: "hello".into(),
+//! });
+//! // One key for the post, whatever the number of attempts: the server applies it once.
+//! let key = format!("post-{}", "order-42");
+//! let request = client.posts().create(post).idempotency_key(key);
+//! let mut attempt = 0;
+//! let created = loop {
+//!     match request.clone().send().await {
+//!         Err(e) if e.is_retryable() && attempt < 5 => {
+//!             attempt += 1;
+//!             tokio::time::sleep(Duration::from_secs(30)).await;
+//!         }
+//!         other => break other?,
+//!     }
+//! };
+//! # let _ = created; Ok(()) }
+//! ```
+//!
 //! ## Rate limits
 //!
 //! Opt in to a client-side token bucket for your key's tier with
