@@ -50,8 +50,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let reaction = AddPostReactionRequest::new(AddPostReactionRequestRequired {
-        account_id: account_id.into(),
-        post_id: post_id.into(),
+        account_id,
+        post_id,
     })
     .reaction_type(AddPostReactionRequestReactionType::Celebrate);
     client.posts().add_reaction(reaction).send().await?;

@@ -69,7 +69,7 @@ async fn one_call(client: &Client, i: usize) -> Ended {
             .add_reaction(types::AddPostReactionRequest::new(
                 types::AddPostReactionRequestRequired {
                     account_id: "acc_1".into(),
-                    post_id: id.clone().into(),
+                    post_id: id.clone(),
                 },
             ))
             .send()
