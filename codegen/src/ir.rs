@@ -92,14 +92,27 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// Declared `additionalProperties` beside the properties: a flattened map of this type.
     pub additional: Option<Ty>,
+    /// The constructor's arguments, as indices into `fields`, in the order `new` takes them:
+    /// the fields that must hold a value (see [`Field::in_constructor`]), in the order pinned
+    /// for this type, or document order for a type seen first (decided once the whole model
+    /// is built, so a reordered `properties` or `required` never reorders arguments).
+    pub constructor: Vec<usize>,
+    /// When `new` takes its arguments by name: the struct of required fields it takes
+    /// (`ChatRequired`), because positional arguments could be confused (more than
+    /// [`MAX_POSITIONAL`], or two that one value could be passed as). `None`: positional.
+    pub named: Option<String>,
 }
 
+/// The most arguments a constructor takes positionally; with more, they are named (see
+/// [`Struct::named`]).
+pub const MAX_POSITIONAL: usize = 3;
+
 impl Struct {
-    /// The fields a constructor takes, in document order: those that must hold a value (see
-    /// [`Field::in_constructor`]). Fields with a [fixed value](Field::fixed_value) are filled
-    /// in; every other field starts empty and gets a setter.
+    /// The fields a constructor takes, in argument order (see [`Struct::constructor`]).
+    /// Fields with a [fixed value](Field::fixed_value) are filled in; every other field starts
+    /// empty and gets a setter.
     pub fn constructor_fields(&self) -> impl Iterator<Item = &Field> {
-        self.fields.iter().filter(|f| f.in_constructor())
+        self.constructor.iter().map(|&i| &self.fields[i])
     }
 }
 
@@ -652,6 +665,10 @@ pub struct Model {
     /// schema: every JSON response body schema, and every nullable component schema (as an
     /// `Option`); once per schema.
     pub schema_types: Vec<SchemaType>,
+    /// The string enum that types the `code` of the operations' error answers (their body's
+    /// `code`, or its `error` envelope's), the one most error answers use; `None` when no
+    /// error answer types its code so. The generated root re-exports it as `ErrorCode`.
+    pub error_code: Option<String>,
 }
 
 /// A request the API sends to an endpoint its user serves: a 3.0 callback of an operation, or

@@ -26,6 +26,11 @@ pub struct Names {
     /// union's `oneOf`/`anyOf` and that schema (`#/components/schemas/A/oneOf ->
     /// #/components/schemas/B`); an inline one by its position.
     pub variants: BTreeMap<String, String>,
+    /// JSON pointer of an object schema -> the wire names of its constructor's arguments, in
+    /// the order `new` takes them (types whose constructor takes two or more). A pinned
+    /// order is kept whatever order `properties` or `required` list them in; a field that
+    /// becomes required is added at the end, one no longer required is dropped.
+    pub constructors: BTreeMap<String, Vec<String>>,
 }
 
 /// The key an operation is pinned under: its method in upper case and its path

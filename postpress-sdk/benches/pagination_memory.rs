@@ -73,7 +73,7 @@ fn main() {
         tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
 
         let client = Client::builder().api_key("pp_test_bench").base_url(&url).build().expect("client");
-        let mut items = std::pin::pin!(client.webhooks().list().limit(PER_PAGE as i64).items());
+        let mut items = client.webhooks().list().limit(PER_PAGE as i64).items();
         let mut count = 0usize;
         let mut after_first = 0;
         let mut peak = 0;

@@ -5,7 +5,10 @@
 //! POSTPRESS_API_KEY=pp_test_... cargo run -p postpress-sdk --example create_post -- acc_123 photo.png
 //! ```
 
-use postpress_sdk::types::{AddPostReactionRequest, AddPostReactionRequestReactionType};
+use postpress_sdk::types::{
+    AddPostReactionRequest, AddPostReactionRequestReactionType, AddPostReactionRequestRequired,
+    CreatePostRequestRequired,
+};
 use postpress_sdk::{Client, Part, types, types::CreatePostRequest};
 
 #[tokio::main]
@@ -20,8 +23,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let client = Client::from_env()?;
     let bytes = tokio::fs::read(&image).await?;
-    let post = CreatePostRequest::new(account_id.as_str(), "Hello from the PostPress Rust SDK")
-        .attachments(Part::bytes(bytes).file_name("photo.png").mime("image/png"));
+    let post = CreatePostRequest::new(CreatePostRequestRequired {
+        account_id: account_id.as_str().into(),
+        text: "Hello from the PostPress Rust SDK".into(),
+    })
+    .attachments(Part::bytes(bytes).file_name("photo.png").mime("image/png"));
     // POST requests carry an Idempotency-Key, so the automatic retries can never publish twice.
     let created = client.posts().create(post).send().await?;
     // Some providers publish asynchronously and answer without an id yet.
@@ -43,8 +49,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         other => println!("read back {other:?}"),
     }
 
-    let reaction = AddPostReactionRequest::new(account_id, post_id)
-        .reaction_type(AddPostReactionRequestReactionType::Celebrate);
+    let reaction = AddPostReactionRequest::new(AddPostReactionRequestRequired {
+        account_id,
+        post_id,
+    })
+    .reaction_type(AddPostReactionRequestReactionType::Celebrate);
     client.posts().add_reaction(reaction).send().await?;
     Ok(())
 }

@@ -7,7 +7,7 @@ use postpress_sdk::prelude::*;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let client = Client::from_env()?;
-    let mut accounts = std::pin::pin!(client.accounts().list().limit(250).items());
+    let mut accounts = client.accounts().list().limit(250).items();
     while let Some(account) = accounts.try_next().await? {
         println!("{account:?}");
     }
@@ -18,9 +18,13 @@ async fn main() -> Result<(), Error> {
     }
     // Bodies: `new(required fields)` and a setter per optional one. Only path parameters are
     // arguments; other inputs are named setters.
-    let reaction =
-        postpress_sdk::types::AddPostReactionRequest::new("acc_123", "urn:li:activity:1")
-            .comment_id("7123");
+    let reaction = postpress_sdk::types::AddPostReactionRequest::new(
+        postpress_sdk::types::AddPostReactionRequestRequired {
+            account_id: "acc_123".into(),
+            post_id: "urn:li:activity:1".into(),
+        },
+    )
+    .comment_id("7123");
     client.posts().add_reaction(reaction).send().await?;
     Ok(())
 }

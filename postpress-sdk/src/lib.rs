@@ -9,22 +9,33 @@
 //! ```no_run
 //! # async fn run() -> postpress_sdk::Result<()> {
 //! use postpress_sdk::prelude::*;
-//! use postpress_sdk::{Part, types::{AddPostReactionRequest, CreatePostRequest}};
+//! use postpress_sdk::Part;
+//! use postpress_sdk::types::{
+//!     AddPostReactionRequest, AddPostReactionRequestRequired, CreatePostRequest,
+//!     CreatePostRequestRequired,
+//! };
 //!
 //! let client = Client::from_env()?; // POSTPRESS_API_KEY, optional POSTPRESS_BASE_URL
 //! let account = client.accounts().get("acc_123").send().await?;
 //! let page = client.accounts().list().limit(50).send().await?;
-//! let mut all = std::pin::pin!(client.accounts().list().limit(250).items());
+//! let mut all = client.accounts().list().limit(250).items();
 //! while let Some(account) = all.try_next().await? {
 //!     println!("{:?}", account.id());
 //! }
-//! let post = CreatePostRequest::new("acc_123", "hello")
-//!     .attachments(Part::bytes(vec![0u8; 16]).file_name("a.png").mime("image/png"));
+//! let post = CreatePostRequest::new(CreatePostRequestRequired {
+//!     account_id: "acc_123".into(),
+//!     text: "hello".into(),
+//! })
+//! .attachments(Part::bytes(vec![0u8; 16]).file_name("a.png").mime("image/png"));
 //! let created = client.posts().create(post).send().await?;
 //! // Some providers publish asynchronously and answer without an id yet.
 //! if let Some(post_id) = &created.post_id {
 //!     let read = client.posts().get(post_id).account_id("acc_123").send().await?;
-//!     let reaction = AddPostReactionRequest::new("acc_123", post_id).comment_id("c_1");
+//!     let reaction = AddPostReactionRequest::new(AddPostReactionRequestRequired {
+//!         account_id: "acc_123".into(),
+//!         post_id: post_id.into(),
+//!     })
+//!     .comment_id("c_1");
 //!     client.posts().add_reaction(reaction).send().await?;
 //!     # let _ = read;
 //! }
@@ -38,7 +49,20 @@
 //! `Type::new(required fields)` (each `impl Into<_>`; fields the document fixes to one value
 //! are filled in) and a chainable setter per other field, named after it; this holds for
 //! response types too, so a test can build the `AccountList` it stubs a call with. Matches
-//! on enums and unions need a `_` arm. `API.md` shows, for each method, its call and how to
+//! on enums and unions need a `_` arm.
+//!
+//! Constructor arguments cannot be confused. `new` takes the required fields positionally
+//! only while no two of them could take the same value: at most three, no two text
+//! (`String` and aliases of it), no two numbers (`i32`, `i64` and `f64` all take an `i32`),
+//! no two of one generated type or of one list or map type, and no `serde_json::Value`
+//! beside another; `Money::new(1200, "eur")` stays positional. Otherwise `new` takes one
+//! struct naming them, `{Type}Required`, whose literal names every field:
+//! `SendInvitationRequest::new(SendInvitationRequestRequired { provider_id: p.into(),
+//! account_id: a.into() })`, `Chat::new(ChatRequired { id, account_id, .. })`. The
+//! argument order is pinned by the generator (`specs/names.toml`), so a document that
+//! reorders `properties` or `required` reorders nothing; a required field added or removed,
+//! or a changed type, is a breaking change the changelog records
+//! (`` `X::new`: arguments changed ``). `API.md` shows, for each method, its call and how to
 //! build its body. Timestamps (`format: date-time`) are [`engine::Timestamp`] and dates
 //! [`engine::Date`] (from `jiff`); a malformed one is an [`Error::Decode`] naming its path.
 //!
@@ -73,8 +97,10 @@
 //! ## Errors
 //!
 //! Every call returns [`Result`], with one [`Error`] type. An answer with an error status is
-//! [`Error::Api`]: status, [`ApiError::error_code`] ([`ErrorCode`]: the documented codes such as
-//! `not_found` and `rate_limited`, plus `Unknown` for new ones), message, request id, headers
+//! [`Error::Api`]: status, [`ApiError::error_code`] ([`ErrorCode`]: every code the document
+//! declares, such as `not_found`, `rate_limited`, `resource_not_found` and
+//! `disconnected_account`, plus `Unknown` for new ones; it is `types::ErrorCode`, the one enum
+//! the error bodies use too), message, request id, headers
 //! and the raw body. Both the `{"error": {...}}` envelope and the problem-style body are
 //! understood. A body that does not match its type is [`Error::Decode`], naming the JSON path
 //! that failed and an excerpt of the body. Bad input (a parameter out of range, a header value
@@ -139,6 +165,34 @@
 //! # let _ = account; Ok(()) }
 //! ```
 //!
+//! The generated key belongs to one call of `send`: a builder cloned and sent again is a new
+//! call with a new key, so a retry loop of your own that clones the builder could create
+//! twice. Choose the key once, outside the loop, and set it on every attempt:
+//!
+//! ```no_run
+//! # async fn run(client: postpress_sdk::Client) -> postpress_sdk::Result<()> {
+//! use postpress_sdk::types::{CreatePostRequest, CreatePostRequestRequired};
+//! use std::time::Duration;
+//! let post = CreatePostRequest::new(CreatePostRequestRequired {
+//!     account_id: "acc_123".into(),
+//!     text: "hello".into(),
+//! });
+//! // One key for the post, whatever the number of attempts: the server applies it once.
+//! let key = format!("post-{}", "order-42");
+//! let request = client.posts().create(post).idempotency_key(key);
+//! let mut attempt = 0;
+//! let created = loop {
+//!     match request.clone().send().await {
+//!         Err(e) if e.is_retryable() && attempt < 5 => {
+//!             attempt += 1;
+//!             tokio::time::sleep(Duration::from_secs(30)).await;
+//!         }
+//!         other => break other?,
+//!     }
+//! };
+//! # let _ = created; Ok(()) }
+//! ```
+//!
 //! ## Rate limits
 //!
 //! Opt in to a client-side token bucket for your key's tier with
@@ -151,6 +205,8 @@
 //! List operations have `.pages()` and `.items()` streams that follow the API's cursor: lazy
 //! (one page in memory), stopped by dropping the stream, keeping every parameter across pages,
 //! ending on a null cursor and failing with [`Error::Pagination`] if the server repeats one.
+//! Both return an [`engine::Paginated`], which is `Unpin` and `Send`: call `try_next()` or
+//! `try_collect()` on it directly (no `pin!`), or move it into a spawned task.
 //! A `limit` outside the documented bounds is an [`Error::InvalidRequest`] before anything is
 //! sent.
 //!

@@ -320,7 +320,12 @@ async fn connection_failures_are_retryable_connect_errors() {
 
 #[tokio::test]
 async fn idempotency_keys_on_post_and_patch_only_and_overridable() {
-    let reaction = || types::AddPostReactionRequest::new("acc_1", "urn:li:activity:1");
+    let reaction = || {
+        types::AddPostReactionRequest::new(types::AddPostReactionRequestRequired {
+            account_id: "acc_1".into(),
+            post_id: "urn:li:activity:1".into(),
+        })
+    };
     let created = (201, vec![], r#"{"object":"ReactionAdded"}"#.to_owned());
     let server = serve(vec![created.clone(), created, ok(ACCOUNT)]).await;
     let c = client(&server.url);

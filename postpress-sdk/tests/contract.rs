@@ -583,8 +583,10 @@ async fn exercise(c: &Client, doc: &Value, l: &mut Ledger) {
         "PostsController_createPost",
         c.posts()
             .create(types::CreatePostRequest::new(
-                acc,
-                "Hello from the contract test",
+                types::CreatePostRequestRequired {
+                    account_id: acc.into(),
+                    text: "Hello from the contract test".into(),
+                },
             ))
             .send_with_response()
             .await,
@@ -593,14 +595,21 @@ async fn exercise(c: &Client, doc: &Value, l: &mut Ledger) {
         "PostsController_createPost",
         c.posts()
             .create(
-                types::CreatePostRequest::new(acc, "With everything")
-                    .attachments(png())
-                    .attachments(png())
-                    .mentions(vec![
-                        types::Mention::new("Jane Doe", "ACoAAA").is_company(false),
-                    ])
-                    .external_link("https://example.com/article")
-                    .as_organization("12345"),
+                types::CreatePostRequest::new(types::CreatePostRequestRequired {
+                    account_id: acc.into(),
+                    text: "With everything".into(),
+                })
+                .attachments(png())
+                .attachments(png())
+                .mentions(vec![
+                    types::Mention::new(types::MentionRequired {
+                        name: "Jane Doe".into(),
+                        profile_id: "ACoAAA".into(),
+                    })
+                    .is_company(false),
+                ])
+                .external_link("https://example.com/article")
+                .as_organization("12345"),
             )
             .send_with_response()
             .await,

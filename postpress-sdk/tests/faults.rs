@@ -28,7 +28,10 @@ async fn script(faults: &[Fault]) -> ChaosServer {
 }
 
 fn reaction(id: &str) -> types::AddPostReactionRequest {
-    types::AddPostReactionRequest::new("acc_1", id)
+    types::AddPostReactionRequest::new(types::AddPostReactionRequestRequired {
+        account_id: "acc_1".into(),
+        post_id: id.into(),
+    })
 }
 
 /// A POST (or PATCH) through the engine alone: no idempotency key unless `keyed`.

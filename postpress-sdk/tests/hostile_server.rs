@@ -128,7 +128,12 @@ async fn redirects_to_another_host_never_carry_the_key() {
 #[tokio::test]
 async fn header_values_with_line_breaks_are_refused_before_sending() {
     let server = serve(vec![ok("{}")]).await;
-    let body = postpress_sdk::types::AddPostReactionRequest::new("acc", "p");
+    let body = postpress_sdk::types::AddPostReactionRequest::new(
+        postpress_sdk::types::AddPostReactionRequestRequired {
+            account_id: "acc".into(),
+            post_id: "p".into(),
+        },
+    );
     let err = client(&server.url)
         .build()
         .unwrap()
@@ -179,7 +184,13 @@ async fn bad_attachments_are_refused_by_name_before_anything_is_sent() {
         postpress_sdk::Part::bytes(&b"PNG"[..]).file_name(""),
     ];
     for part in bad_parts {
-        let body = postpress_sdk::types::CreatePostRequest::new("acc_1", "hello").attachments(part);
+        let body = postpress_sdk::types::CreatePostRequest::new(
+            postpress_sdk::types::CreatePostRequestRequired {
+                account_id: "acc_1".into(),
+                text: "hello".into(),
+            },
+        )
+        .attachments(part);
         let err = c.posts().create(body).send().await.unwrap_err();
         match &err {
             Error::InvalidRequest { param, message } => {

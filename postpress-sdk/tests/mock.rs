@@ -4,7 +4,9 @@
 
 use futures_util::TryStreamExt;
 use postpress_sdk::mock::{MockServer, Reply, Stub};
-use postpress_sdk::types::{Account, AccountDeleted, AccountList, CreatePostRequest, PostCreated};
+use postpress_sdk::types::{
+    Account, AccountDeleted, AccountList, CreatePostRequest, CreatePostRequestRequired, PostCreated,
+};
 use postpress_sdk::{Client, ErrorCode, Part};
 
 fn account(id: &str) -> Account {
@@ -30,7 +32,7 @@ fn id_of(account: &Account) -> String {
 /// more than the client already does.
 async fn all_account_ids(client: &Client) -> postpress_sdk::Result<Vec<String>> {
     let mut ids = Vec::new();
-    let mut items = std::pin::pin!(client.accounts().list().limit(2).items());
+    let mut items = client.accounts().list().limit(2).items();
     while let Some(account) = items.try_next().await? {
         ids.push(id_of(&account));
     }
@@ -87,7 +89,11 @@ async fn a_multipart_upload_is_recorded_with_its_parts() {
         .posts()
         .create()
         .returns(PostCreated::new().post_id("post_9"));
-    let post = CreatePostRequest::new("acc_1", "hello").attachments(
+    let post = CreatePostRequest::new(CreatePostRequestRequired {
+        account_id: "acc_1".into(),
+        text: "hello".into(),
+    })
+    .attachments(
         Part::bytes(vec![7u8; 16])
             .file_name("a.png")
             .mime("image/png"),
@@ -149,7 +155,10 @@ async fn a_502_then_success_is_retried_with_one_idempotency_key() {
         .fails(502, "upstream", "the provider is down")
         .returns(PostCreated::new().post_id("post_1"))
         .times(2);
-    let post = CreatePostRequest::new("acc_1", "retried");
+    let post = CreatePostRequest::new(CreatePostRequestRequired {
+        account_id: "acc_1".into(),
+        text: "retried".into(),
+    });
     let created = mock
         .client()
         .unwrap()

@@ -4,7 +4,7 @@
 //! parameter or part and the rule, and must fail `check()`.
 
 use postpress_sdk::mock::{MockServer, Stub};
-use postpress_sdk::types::{AccountList, AddPostReactionRequest};
+use postpress_sdk::types::{AccountList, AddPostReactionRequest, AddPostReactionRequestRequired};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
@@ -290,7 +290,11 @@ async fn the_sdk_passes_validation_with_a_json_body() {
         .posts()
         .add_reaction()
         .returns(postpress_sdk::types::ReactionAdded::new());
-    let request = AddPostReactionRequest::new("acc_1", "urn:li:activity:1").comment_id("7");
+    let request = AddPostReactionRequest::new(AddPostReactionRequestRequired {
+        account_id: "acc_1".into(),
+        post_id: "urn:li:activity:1".into(),
+    })
+    .comment_id("7");
     mock.client()
         .unwrap()
         .posts()

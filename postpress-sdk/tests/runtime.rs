@@ -71,8 +71,11 @@ async fn post_retries_reuse_one_idempotency_key() {
         (201, vec![], r#"{"object":"ReactionAdded"}"#.into()),
     ])
     .await;
-    let body = types::AddPostReactionRequest::new("acc_1", "urn:li:activity:1")
-        .reaction_type(types::AddPostReactionRequestReactionType::Like);
+    let body = types::AddPostReactionRequest::new(types::AddPostReactionRequestRequired {
+        account_id: "acc_1".into(),
+        post_id: "urn:li:activity:1".into(),
+    })
+    .reaction_type(types::AddPostReactionRequestReactionType::Like);
     let out = client(&server.url)
         .posts()
         .add_reaction(body)
@@ -223,18 +226,24 @@ async fn multipart_posts_send_files_and_json_fields() {
         r#"{"object":"PostCreated","post_id":"p1"}"#.into(),
     )])
     .await;
-    let body = types::CreatePostRequest::new("acc_1", "hello")
-        .attachments(
-            postpress_sdk::Part::bytes(&b"PNG1"[..])
-                .file_name("a.png")
-                .mime("image/png"),
-        )
-        .attachments(
-            postpress_sdk::Part::bytes(&b"PNG2"[..])
-                .file_name("b.png")
-                .mime("image/png"),
-        )
-        .mentions(vec![types::Mention::new("Jane", "ACo1")]);
+    let body = types::CreatePostRequest::new(types::CreatePostRequestRequired {
+        account_id: "acc_1".into(),
+        text: "hello".into(),
+    })
+    .attachments(
+        postpress_sdk::Part::bytes(&b"PNG1"[..])
+            .file_name("a.png")
+            .mime("image/png"),
+    )
+    .attachments(
+        postpress_sdk::Part::bytes(&b"PNG2"[..])
+            .file_name("b.png")
+            .mime("image/png"),
+    )
+    .mentions(vec![types::Mention::new(types::MentionRequired {
+        name: "Jane".into(),
+        profile_id: "ACo1".into(),
+    })]);
     let out = client(&server.url)
         .posts()
         .create(body)

@@ -66,7 +66,12 @@ async fn one_call(client: &Client, i: usize) -> Ended {
         Call::Get => client.accounts().get("acc_1").send().await.map(drop),
         Call::KeyedPost => client
             .posts()
-            .add_reaction(types::AddPostReactionRequest::new("acc_1", id.clone()))
+            .add_reaction(types::AddPostReactionRequest::new(
+                types::AddPostReactionRequestRequired {
+                    account_id: "acc_1".into(),
+                    post_id: id.clone(),
+                },
+            ))
             .send()
             .await
             .map(drop),

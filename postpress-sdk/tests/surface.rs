@@ -50,9 +50,12 @@ async fn a_required_query_setter_travels_in_the_query() {
 #[tokio::test]
 async fn bodies_built_with_constructors_and_setters_serialize_as_documented() {
     let server = serve(vec![ok(r#"{"object":"ReactionAdded"}"#)]).await;
-    let body = types::AddPostReactionRequest::new("acc_1", "urn:li:activity:9")
-        .comment_id("c_2")
-        .reaction_type(types::AddPostReactionRequestReactionType::Celebrate);
+    let body = types::AddPostReactionRequest::new(types::AddPostReactionRequestRequired {
+        account_id: "acc_1".into(),
+        post_id: "urn:li:activity:9".into(),
+    })
+    .comment_id("c_2")
+    .reaction_type(types::AddPostReactionRequestReactionType::Celebrate);
     let added = client(&server.url)
         .posts()
         .add_reaction(body)
@@ -217,4 +220,63 @@ async fn requests_and_page_streams_can_be_spawned() {
         .unwrap();
     assert_eq!(collected.len(), 1);
     assert!(collected[0].is_ok(), "{:?}", collected[0]);
+}
+
+/// One `ErrorCode`: the document's codes (its 29, the six of the envelope among them), the one
+/// `Error::code` returns, whether the answer is the envelope or a problem object.
+#[tokio::test]
+async fn error_codes_are_the_documents_codes() {
+    let server = serve(vec![
+        (
+            403,
+            vec![],
+            r#"{"error":{"code":"disconnected_account","message":"reconnect","request_id":"r"}}"#
+                .into(),
+        ),
+        (
+            404,
+            vec![],
+            r#"{"title":"Not found","detail":"no such chat","instance":"i","type":"errors/resource_not_found","status":404}"#
+                .into(),
+        ),
+    ])
+    .await;
+    let c = client(&server.url);
+    let e = c.accounts().get("acc_1").send().await.unwrap_err();
+    assert!(e.code() == Some(ErrorCode::DisconnectedAccount), "{e:?}");
+    let e = c.accounts().get("acc_1").send().await.unwrap_err();
+    assert!(
+        e.code() == Some(types::ErrorCode::ResourceNotFound),
+        "{e:?}"
+    );
+    // The same type, by both paths: the root's is the document's.
+    let same: types::ErrorCode = ErrorCode::KeyMissing;
+    assert_eq!(same.as_str(), "key_missing");
+}
+
+/// `.items()` and `.pages()` are used as they are: `try_next()` (which needs `Unpin`) and
+/// `try_collect()` without `pin!`.
+#[tokio::test]
+async fn page_streams_need_no_pinning() {
+    use postpress_sdk::prelude::*;
+    fn unpin<T: Unpin + Send + 'static>(value: T) -> T {
+        value
+    }
+    let page = r#"{"object":"UserRelationsList","items":[{"object":"UserRelation","member_id":"m1","first_name":"Ada","last_name":"L","headline":"","public_identifier":"ada","public_profile_url":"https://x/ada","created_at":0,"connection_urn":"u","member_urn":"m"}],"cursor":null}"#;
+    let server = serve(vec![ok(page), ok(page), ok(page)]).await;
+    let users = client(&server.url).users();
+    let mut items = unpin(users.list_relations().account_id("acc_7").items());
+    let first = items.try_next().await.unwrap().expect("one item");
+    assert_eq!(first.member_id, "m1");
+    assert!(items.try_next().await.unwrap().is_none());
+    let pages: Vec<types::UserRelationsList> =
+        unpin(users.list_relations().account_id("acc_7").pages())
+            .try_collect()
+            .await
+            .unwrap();
+    assert_eq!(pages.len(), 1);
+    let mut items = users.list_relations().account_id("acc_7").items();
+    while let Some(item) = items.try_next().await.unwrap() {
+        assert_eq!(item.first_name, "Ada");
+    }
 }

@@ -285,15 +285,18 @@ async fn every_multipart_operation_fits_the_document_and_its_golden_bytes() {
         let mention: types::Mention =
             serde_json::from_value(serde_json::json!({"name": "Jane Doe", "profile_id": "ACo1"}))
                 .unwrap();
-        let body = types::CreatePostRequest::new("acc_1", "Spring release, by {{0}}")
-            .attachments(png())
-            .video_thumbnail(png())
-            .repost("urn:li:activity:1")
-            .include_job_posting("job_1")
-            .mentions(vec![mention])
-            .external_link("https://example.com/spring")
-            .as_organization("org_1")
-            .location("Paris");
+        let body = types::CreatePostRequest::new(types::CreatePostRequestRequired {
+            account_id: "acc_1".into(),
+            text: "Spring release, by {{0}}".into(),
+        })
+        .attachments(png())
+        .video_thumbnail(png())
+        .repost("urn:li:activity:1")
+        .include_job_posting("job_1")
+        .mentions(vec![mention])
+        .external_link("https://example.com/spring")
+        .as_organization("org_1")
+        .location("Paris");
         c.posts().create(body).send().await.map(drop)
     })
     .await;

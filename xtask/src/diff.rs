@@ -74,6 +74,16 @@ impl Report {
         }
     }
 
+    /// The report with the Rust surface's changes (see `surface`) added: a change that can
+    /// stop user code compiling (or, for a constructor's arguments, put values in other
+    /// fields) is breaking even where the document walk saw nothing.
+    pub fn with_surface(mut self, lines: Vec<String>) -> Self {
+        self.surface = lines;
+        self.pinned_method_names();
+        self.surface_breaks();
+        self
+    }
+
     /// With the surface compared, a changed operationId whose method kept its name (it is
     /// pinned) breaks nothing.
     fn pinned_method_names(&mut self) {
@@ -173,11 +183,7 @@ pub fn run(
     let ((old_bytes, old), (new_bytes, new)) = (read(old)?, read(new)?);
     let mut report = compare(&old, &new);
     match crate::surface::compare(&old_bytes, &new_bytes, pins) {
-        Ok(lines) => {
-            report.surface = lines;
-            report.pinned_method_names();
-            report.surface_breaks();
-        }
+        Ok(lines) => report = report.with_surface(lines),
         Err(why) => println!("Rust surface not compared: {why}"),
     }
     print!("{}", report.render(crate_name, version));

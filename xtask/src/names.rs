@@ -17,6 +17,8 @@ struct NamesFile {
     types: BTreeMap<String, String>,
     #[serde(default)]
     variants: BTreeMap<String, String>,
+    #[serde(default)]
+    constructors: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -52,6 +54,7 @@ fn parse(text: &str) -> Result<codegen::Names> {
             .collect(),
         types: file.types,
         variants: file.variants,
+        constructors: file.constructors,
     })
 }
 
@@ -67,7 +70,8 @@ pub fn render(names: &codegen::Names) -> String {
         "# Names of the SDK's methods and types, pinned by `cargo xtask regen`.\n\
          # An item listed here keeps its name whatever its operationId, title or position in\n\
          # the document becomes. New items are added and vanished ones dropped by `regen`;\n\
-         # edit a name here to rename it on purpose.\n\n[operations]\n",
+         # edit a name here to rename it on purpose. [constructors] pins the order of each\n\
+         # type's `new` arguments (wire names), whatever order the document lists them in.\n\n[operations]\n",
     );
     for (key, name) in &names.operations {
         out.push_str(&format!(
@@ -84,6 +88,11 @@ pub fn render(names: &codegen::Names) -> String {
     out.push_str("\n[variants]\n");
     for (at, name) in &names.variants {
         out.push_str(&format!("{} = {}\n", quoted(at), quoted(name)));
+    }
+    out.push_str("\n[constructors]\n");
+    for (at, args) in &names.constructors {
+        let args: Vec<String> = args.iter().map(|a| quoted(a)).collect();
+        out.push_str(&format!("{} = [{}]\n", quoted(at), args.join(", ")));
     }
     out
 }
@@ -115,6 +124,9 @@ pub fn changes(pinned: &codegen::Names, chosen: &codegen::Names) -> Changes {
     }
     c.added += (chosen.variants.keys())
         .filter(|k| !pinned.variants.contains_key(*k))
+        .count();
+    c.added += (chosen.constructors.keys())
+        .filter(|k| !pinned.constructors.contains_key(*k))
         .count();
     for (pinned, chosen) in [
         (&pinned.types, &chosen.types),
@@ -156,6 +168,10 @@ mod tests {
         names
             .variants
             .insert("#/components/schemas/U/oneOf/0".into(), "First".into());
+        names.constructors.insert(
+            "#/components/schemas/Odd\"Key\\".into(),
+            vec!["b".into(), "a\"".into()],
+        );
         let text = render(&names);
         assert_eq!(parse(&text).unwrap(), names);
         assert!(text.find("GET /a").unwrap() < text.find("POST /a").unwrap());

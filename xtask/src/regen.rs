@@ -113,7 +113,14 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
         .ok()
         .and_then(|current| crate::diff::against_head(root, SPEC_JSON, &current));
     let has_head = head.is_some();
-    let report = head.unwrap_or_default();
+    let mut report = head.unwrap_or_default();
+    // What the change does to the Rust surface, with the names (and constructor orders)
+    // pinned before this run: a constructor whose arguments changed is recorded as breaking.
+    if let Some(old) = crate::diff::at_head(root, SPEC_JSON).filter(|old| old.as_bytes() != spec)
+        && let Ok(lines) = crate::surface::compare(old.as_bytes(), &spec, &pinned)
+    {
+        report = report.with_surface(lines);
+    }
     let version = crate::diff::sdk_version(root);
     let changelog_path = sdk.join(CHANGELOG);
     let changelog_now = std::fs::read_to_string(&changelog_path)

@@ -26,9 +26,11 @@ pub fn compare(old: &[u8], new: &[u8], pins: &Names) -> Result<Vec<String>, Stri
 }
 
 /// Whether a surface change can stop code written against the old SDK from compiling: a
-/// method, type or field removed or renamed, or a field's type changed.
+/// method, type or field removed or renamed, a field's type changed, or a constructor's
+/// arguments changed (one added, removed, retyped, reordered, or now taken by name).
 pub fn is_breaking(line: &str) -> bool {
-    line.ends_with(" removed")
+    line.contains("::new`: arguments changed")
+        || line.ends_with(" removed")
         || line.contains(" removed (")
         || line.contains(" renamed to ")
         || (line.starts_with("field ") && line.contains(" -> "))
@@ -85,6 +87,18 @@ fn types(old: &Names, new: &Names, old_model: &Model, new_model: &Model, out: &m
     }
     for (name, kind) in &before {
         let target = renamed.get(name).unwrap_or(name);
+        if let (
+            TypeKind::Struct(o) | TypeKind::Multipart(o),
+            Some(TypeKind::Struct(n) | TypeKind::Multipart(n)),
+        ) = (kind, after.get(target))
+        {
+            let (was, is) = (constructor(o), constructor(n));
+            if was != is {
+                out.push(format!(
+                    "`{target}::new`: arguments changed from `new({was})` to `new({is})`"
+                ));
+            }
+        }
         if let (TypeKind::Struct(o), Some(TypeKind::Struct(n))) = (kind, after.get(target)) {
             for field in &o.fields {
                 match n.fields.iter().find(|f| f.wire == field.wire) {
@@ -110,6 +124,18 @@ fn types(old: &Names, new: &Names, old_model: &Model, new_model: &Model, out: &m
                 }
             }
         }
+    }
+}
+
+/// A constructor's parameters as its signature spells them (`a: String, b: i32`).
+fn constructor(s: &codegen::ir::Struct) -> String {
+    let args: Vec<String> = s
+        .constructor_fields()
+        .map(|f| format!("{}: {}", f.ident, rust(&f.ty)))
+        .collect();
+    match &s.named {
+        None => args.join(", "),
+        Some(named) => format!("{named} {{ {} }}", args.join(", ")),
     }
 }
 

@@ -288,5 +288,217 @@ fn breaking_changes_fail_the_diff() {
             "{class} must fail the diff:\n{}",
             text(&out)
         );
+        // A new required field is a new constructor argument, reported in Rust terms.
+        if class == "optional -> required" {
+            assert!(
+                text(&out).contains("`AddPostReactionRequest::new`: arguments changed"),
+                "{}",
+                text(&out)
+            );
+        }
+    }
+}
+
+/// Reverses the order of every `properties` map and `required` list in the document.
+fn reverse_properties(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::Object(props)) = map.get_mut("properties") {
+                let reversed: serde_json::Map<String, Value> =
+                    std::mem::take(props).into_iter().rev().collect();
+                *props = reversed;
+            }
+            if let Some(Value::Array(required)) = map.get_mut("required") {
+                required.reverse();
+            }
+            for value in map.values_mut() {
+                reverse_properties(value);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(reverse_properties),
+        _ => {}
+    }
+}
+
+/// A user program written against the unmutated SDK that builds every struct whose required
+/// fields all take literals, each argument a distinct value, and checks which field each
+/// value landed in.
+fn constructor_program(model: &codegen::ir::Model) -> (String, usize) {
+    use codegen::ir::{Ty, TypeKind};
+    let alias = |ty: &Ty| -> Ty {
+        let mut ty = ty.clone();
+        for _ in 0..16 {
+            let Ty::Named(n) = &ty else { break };
+            match model.types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
+                Some(TypeKind::Alias(inner)) => ty = inner.clone(),
+                _ => break,
+            }
+        }
+        ty
+    };
+    let mut body = String::new();
+    let mut built = 0;
+    for def in &model.types {
+        let TypeKind::Struct(s) = &def.kind else {
+            continue;
+        };
+        let args: Vec<_> = s.constructor_fields().collect();
+        if args.len() < 2 {
+            continue;
+        }
+        let mut values = Vec::new();
+        for (i, f) in args.iter().enumerate() {
+            let n = 1000 + i;
+            values.push(match alias(&f.ty) {
+                Ty::String => format!("{:?}", format!("{}.{}", def.name, f.wire)),
+                Ty::I32 | Ty::I64 => format!("{n}"),
+                Ty::F64 => format!("{n}.5"),
+                Ty::Bool => format!("{}", i % 2 == 0),
+                _ => break,
+            });
+        }
+        if values.len() != args.len() {
+            continue;
+        }
+        let name = &def.name;
+        let call = match &s.named {
+            None => values.join(", "),
+            Some(named) => {
+                let fields: Vec<String> = (args.iter().zip(&values))
+                    .map(|(f, v)| {
+                        let into = if v.starts_with('"') { ".into()" } else { "" };
+                        format!("{}: {v}{into}", f.ident)
+                    })
+                    .collect();
+                format!("types::{named} {{ {} }}", fields.join(", "))
+            }
+        };
+        body.push_str(&format!("    let v = types::{name}::new({call});\n"));
+        for (f, value) in args.iter().zip(&values) {
+            let ident = &f.ident;
+            body.push_str(&format!(
+                "    assert!(v.{ident} == {value}, \"{name}::new put {{:?}} in `{ident}`\", v.{ident});\n"
+            ));
+        }
+        built += 1;
+    }
+    let program = format!(
+        "//! Written against the unmutated SDK: each constructor argument lands in its field.\n\
+         #![allow(deprecated)]\nuse postpress_sdk::types;\n\nfn main() {{\n{body}    println!(\"constructors checked\");\n}}\n"
+    );
+    (program, built)
+}
+
+/// Reversing every schema's `properties` and `required` (a DTO reordered upstream) reorders
+/// no constructor's arguments: the order is pinned in `specs/names.toml`. A user program
+/// checking where each argument lands still passes, and the diff finds nothing breaking.
+#[test]
+fn reordered_properties_keep_constructor_arguments() {
+    let scratch = work_dir().join("mutations-reordered");
+    if scratch.exists() {
+        std::fs::remove_dir_all(&scratch).expect("clear the previous copy");
+    }
+    for dir in ["postpress-sdk", "codegen", "xtask"] {
+        copy_tree(&root().join(dir), &scratch.join(dir));
+    }
+    for file in ["Cargo.toml", "Cargo.lock"] {
+        std::fs::copy(root().join(file), scratch.join(file)).expect("copy manifest");
+    }
+    std::fs::create_dir_all(scratch.join("specs")).expect("specs");
+    let names = root().join("specs/names.toml");
+    std::fs::copy(&names, scratch.join("specs/names.toml")).expect("copy names");
+
+    // The user program, from the SDK as it is now.
+    let bytes = std::fs::read(root().join("specs/postpress.json")).expect("spec");
+    let pins = xtask_names(&names);
+    let options = codegen::Options {
+        names: pins,
+        ..codegen::Options::default()
+    };
+    let generated = codegen::generate(&bytes, &options).expect("generate");
+    let (program, built) = constructor_program(&generated.model);
+    assert!(built >= 10, "only {built} constructors checked:\n{program}");
+    let examples = scratch.join("postpress-sdk/examples");
+    std::fs::write(examples.join("constructor_arguments.rs"), &program).expect("user program");
+
+    let mut doc = spec();
+    reverse_properties(&mut doc);
+    write_spec(&scratch.join("specs"), &doc);
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("--root")
+        .arg(&scratch)
+        .arg("regen")
+        .output()
+        .expect("run xtask");
+    assert!(out.status.success(), "regen: {}", text(&out));
+    assert_eq!(
+        std::fs::read_to_string(scratch.join("specs/names.toml")).expect("names"),
+        std::fs::read_to_string(&names).expect("names"),
+        "reordering pins nothing new and drops nothing"
+    );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("--root")
+        .arg(&scratch)
+        .arg("diff")
+        .arg(root().join("specs/postpress.json"))
+        .arg(scratch.join("specs/postpress.json"))
+        .arg("--fail-on-breaking")
+        .output()
+        .expect("run xtask diff");
+    assert!(out.status.success(), "diff: {}", text(&out));
+
+    let out = common::cargo()
+        .args([
+            "run",
+            "--example",
+            "constructor_arguments",
+            "-p",
+            "postpress-sdk",
+            "--manifest-path",
+        ])
+        .arg(scratch.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", work_dir().join("target"))
+        .output()
+        .expect("run cargo run");
+    assert!(
+        out.status.success() && text(&out).contains("constructors checked"),
+        "an argument landed in another field:\n{}\n{program}",
+        text(&out)
+    );
+}
+
+/// `specs/names.toml` as `regen` reads it (the same table, through the same file format).
+fn xtask_names(path: &Path) -> codegen::Names {
+    #[derive(serde::Deserialize)]
+    struct File {
+        #[serde(default)]
+        operations: std::collections::BTreeMap<String, Op>,
+        #[serde(default)]
+        types: std::collections::BTreeMap<String, String>,
+        #[serde(default)]
+        variants: std::collections::BTreeMap<String, String>,
+        #[serde(default)]
+        constructors: std::collections::BTreeMap<String, Vec<String>>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Op {
+        group: String,
+        method: String,
+    }
+    let file: File = toml::from_str(&std::fs::read_to_string(path).expect("names")).expect("toml");
+    codegen::Names {
+        operations: (file.operations.into_iter())
+            .map(|(k, o)| {
+                let name = codegen::MethodName {
+                    group: o.group,
+                    method: o.method,
+                };
+                (k, name)
+            })
+            .collect(),
+        types: file.types,
+        variants: file.variants,
+        constructors: file.constructors,
     }
 }

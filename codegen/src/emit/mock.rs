@@ -569,6 +569,7 @@ mod tests {
             operations: vec![sample()],
             callbacks: vec![],
             schema_types: Default::default(),
+            error_code: None,
         };
         assert_eq!(operation_id(&model, &model.operations[0]), "things.list");
     }

@@ -106,12 +106,14 @@ pub(crate) fn emit(
             mod examples;
         )
     });
+    let error_code = error_code_item(model, split);
     let title_doc = docs::inner_attrs(&[format!("Generated client surface for {}.", model.title)]);
     let allows = module_allows();
     let root = quote! {
         #title_doc
         #allows
         pub mod types;
+        #error_code
         #(#group_mods)*
         #examples_mod
         #[cfg(feature = "mock")]
@@ -150,4 +152,35 @@ pub(crate) fn emit(
         contents: index::api_index(model, spec_label, json),
     });
     Ok((files, emit_time, format_time))
+}
+
+/// `ErrorCode` at the root of the generated surface, whatever the document: the enum the
+/// error answers' codes are typed with (see [`Model::error_code`](crate::ir::Model)),
+/// re-exported, or where there is none (or, split by features, it is gated) an enum whose
+/// every code is `Unknown`. Hand-written code (a client's `Error::code`) names this one.
+fn error_code_item(model: &crate::ir::Model, split: bool) -> TokenStream {
+    let found = model.error_code.as_ref().and_then(|name| {
+        let i = model.types.iter().position(|t| &t.name == name)?;
+        let gated = split && !features::type_gates(model)[i].is_empty();
+        (!gated).then(|| format_ident!("{}", name))
+    });
+    match found {
+        Some(name) => {
+            let doc = docs::attrs(&[format!(
+                "The error codes the document declares for its error answers ([`types::{name}`]), `Unknown` for any other."
+            )]);
+            let rename = (name != "ErrorCode").then(|| quote!(as ErrorCode));
+            quote! {
+                #doc
+                pub use types::#name #rename;
+            }
+        }
+        None => quote! {
+            crate::engine::string_enum! {
+                /// The error codes of error answers: the document declares none, so every code
+                /// is `Unknown`.
+                pub enum ErrorCode(Unknown) {}
+            }
+        },
+    }
 }

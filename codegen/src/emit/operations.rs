@@ -111,7 +111,13 @@ pub(super) fn build_hint(model: &Model, name: &str) -> Option<String> {
     match &def.kind {
         TypeKind::Struct(s) | TypeKind::Multipart(s) => {
             let args: Vec<&str> = s.constructor_fields().map(|f| f.ident.as_str()).collect();
-            Some(format!("built with `new({})` and setters", args.join(", ")))
+            Some(match &s.named {
+                None => format!("built with `new({})` and setters", args.join(", ")),
+                Some(named) => format!(
+                    "built with `new({named} {{ {} }})` and setters",
+                    args.join(", ")
+                ),
+            })
         }
         TypeKind::Tagged(_) | TypeKind::Untagged(_) => {
             let payloads: Vec<String> = convertible_variants(model, def)
@@ -175,25 +181,93 @@ fn example_literal(text: bool, ty: &Ty, wire: &str) -> Option<String> {
     }
 }
 
-/// How a doc example builds a required body: the body type's constructor with literal
-/// arguments when every required field has one (`types::X::new("account_id")`), else `None`.
+/// How a doc example builds a required body: the body type's constructor with a value for
+/// every required field (`types::X::new("account_id")`, or `types::X::new(types::XRequired {
+/// account_id: "account_id".into(), .. })` where it names them), else `None`.
 fn body_constructor(model: &Model, body: &Body, krate: &str) -> Option<String> {
-    let fields = match (&body.choice_enum, &body.default.kind) {
-        (None, BodyKind::Json(Ty::Named(name)) | BodyKind::Multipart(name)) => {
-            let def = model.types.iter().find(|t| &t.name == name)?;
-            let (TypeKind::Struct(s) | TypeKind::Multipart(s)) = &def.kind else {
-                return None;
-            };
-            let kind_of = |n: &str| model.types.iter().find(|t| t.name == n).map(|t| &t.kind);
-            let args = s
-                .constructor_fields()
-                .map(|f| example_literal(is_text(kind_of, &f.ty), &f.ty, &f.wire))
-                .collect::<Option<Vec<String>>>()?;
-            format!("{krate}::types::{name}::new({})", args.join(", "))
+    match (&body.choice_enum, &body.default.kind) {
+        (None, BodyKind::Json(Ty::Named(name)) | BodyKind::Multipart(name)) => example_value(
+            model,
+            &Ty::Named(name.clone()),
+            name,
+            krate,
+            Place::Argument,
+            0,
+        ),
+        _ => None,
+    }
+}
+
+/// Where an example value goes, which decides how text is written.
+#[derive(Clone, Copy)]
+enum Place {
+    /// An `impl Into<T>` argument: `"text"`.
+    Argument,
+    /// A field of exactly its type: `"text".into()`.
+    Field,
+    /// A list's item, whose type nothing names: `String::from("text")`.
+    Item,
+}
+
+/// An expression of type `ty` for a doc example (an `impl Into<ty>` argument, or a field of
+/// exactly that type): a literal, a list of one, an enum's first value, or a struct built
+/// with its constructor from such values; `None` where there is none.
+fn example_value(
+    model: &Model,
+    ty: &Ty,
+    wire: &str,
+    krate: &str,
+    place: Place,
+    depth: usize,
+) -> Option<String> {
+    let kind_of = |n: &str| model.types.iter().find(|t| t.name == n).map(|t| &t.kind);
+    if is_text(kind_of, ty) {
+        return Some(match place {
+            Place::Argument => format!("{wire:?}"),
+            Place::Field => format!("{wire:?}.into()"),
+            Place::Item => format!("::std::string::String::from({wire:?})"),
+        });
+    }
+    match ty {
+        Ty::Vec(item) => {
+            let item = example_value(model, item, wire, krate, Place::Item, depth + 1)?;
+            Some(format!("vec![{item}]"))
         }
-        _ => return None,
-    };
-    Some(fields)
+        Ty::Named(name) if depth < 3 => match kind_of(name)? {
+            TypeKind::Alias(inner) => example_value(model, inner, wire, krate, place, depth + 1),
+            TypeKind::Enum(e) => {
+                let first = e.variants.first()?;
+                Some(format!("{krate}::types::{name}::{}", first.ident))
+            }
+            TypeKind::Struct(s) | TypeKind::Multipart(s) => {
+                let mut args = Vec::new();
+                let inner = match s.named {
+                    Some(_) => Place::Field,
+                    None => Place::Argument,
+                };
+                for f in s.constructor_fields() {
+                    let value = example_value(model, &f.ty, &f.wire, krate, inner, depth + 1)?;
+                    args.push((f.ident.as_str(), value));
+                }
+                Some(match &s.named {
+                    None => {
+                        let values: Vec<&str> = args.iter().map(|(_, v)| v.as_str()).collect();
+                        format!("{krate}::types::{name}::new({})", values.join(", "))
+                    }
+                    Some(named) => {
+                        let fields: Vec<String> =
+                            args.iter().map(|(f, v)| format!("{f}: {v}")).collect();
+                        format!(
+                            "{krate}::types::{name}::new({krate}::types::{named} {{ {} }})",
+                            fields.join(", ")
+                        )
+                    }
+                })
+            }
+            _ => None,
+        },
+        _ => example_literal(false, ty, wire),
+    }
 }
 
 /// A usage example for the method docs: path parameters as arguments and required setters,

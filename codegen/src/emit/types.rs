@@ -167,6 +167,10 @@ fn object_impls(name: &proc_macro2::Ident, s: &Struct, written: bool) -> TokenSt
         let name = format_ident!("{}", name);
         (!items.is_empty()).then(|| quote!(#name(#(#items),*)))
     };
+    let named = s.named.as_ref().map(|args| {
+        let args = format_ident!("{}", args);
+        quote!(named(#args))
+    });
     let required = section("new", s.constructor_fields().map(typed).collect());
     let fixed = section(
         "fixed",
@@ -191,7 +195,7 @@ fn object_impls(name: &proc_macro2::Ident, s: &Struct, written: bool) -> TokenSt
     let set_nullable = section("set_nullable", settable(true));
     let way = read_only_marker(written);
     quote! {
-        crate::engine::object!(#way #name { #(#fields),* } #extra #required #fixed #set #set_nullable);
+        crate::engine::object!(#way #name { #(#fields),* } #extra #named #required #fixed #set #set_nullable);
     }
 }
 
@@ -216,15 +220,44 @@ fn emit_multipart(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         let doc = field_doc(f);
         quote!(#doc pub #ident: #ty,)
     });
-    let args = s.constructor_fields().map(|f| {
-        let ident = format_ident!("{}", f.ident);
-        let ty = multipart_type(f);
-        quote!(#ident: impl ::std::convert::Into<#ty>)
-    });
+    // Positional `impl Into<_>` arguments, or one struct naming them (see `Struct::named`).
+    let (args, args_struct): (Vec<TokenStream>, TokenStream) = match &s.named {
+        None => (
+            s.constructor_fields()
+                .map(|f| {
+                    let ident = format_ident!("{}", f.ident);
+                    let ty = multipart_type(f);
+                    quote!(#ident: impl ::std::convert::Into<#ty>)
+                })
+                .collect(),
+            quote!(),
+        ),
+        Some(args) => {
+            let args = format_ident!("{}", args);
+            let fields = s.constructor_fields().map(|f| {
+                let ident = format_ident!("{}", f.ident);
+                let ty = multipart_type(f);
+                quote!(pub #ident: #ty,)
+            });
+            let doc = docs::attrs(&[format!(
+                "The required fields of [`{name}`], each named, for [`{name}::new`]: its arguments could be confused positionally."
+            )]);
+            (
+                vec![quote!(required: #args)],
+                quote! {
+                    #doc
+                    #[derive(Debug, Clone)]
+                    pub struct #args { #(#fields)* }
+                },
+            )
+        }
+    };
     let inits = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.ident);
         if let Some(value) = f.fixed_value() {
             quote!(#ident: #value.into())
+        } else if f.in_constructor() && s.named.is_some() {
+            quote!(#ident: required.#ident)
         } else if f.in_constructor() {
             quote!(#ident: #ident.into())
         } else {
@@ -258,7 +291,6 @@ fn emit_multipart(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
                 }
             }
         });
-    let args: Vec<TokenStream> = args.collect();
     // Nothing required: `new()` takes nothing, and `Default` is the same body (as clippy's
     // `new_without_default` asks of a public type).
     let default = args.is_empty().then(|| {
@@ -276,6 +308,7 @@ fn emit_multipart(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         pub struct #name {
             #(#fields)*
         }
+        #args_struct
         impl #name {
             /// A body with the required fields set.
             pub fn new(#(#args),*) -> Self {

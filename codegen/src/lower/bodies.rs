@@ -270,6 +270,8 @@ fn multipart_struct(
         kind: TypeKind::Multipart(Struct {
             fields,
             additional: None,
+            constructor: Vec::new(),
+            named: None,
         }),
     });
     name

@@ -580,7 +580,12 @@ impl TypeSpace<'_> {
             name: name.clone(),
             pointer: pointer.to_owned(),
             doc: doc_of(schema),
-            kind: TypeKind::Struct(Struct { fields, additional }),
+            kind: TypeKind::Struct(Struct {
+                fields,
+                additional,
+                constructor: Vec::new(),
+                named: None,
+            }),
         });
         Ty::Named(name)
     }

@@ -39,7 +39,7 @@ pub use fault::{TransportError, TransportFault};
 pub use multipart::Part;
 #[doc(hidden)]
 pub use object::{decode_struct, encode_struct, object};
-pub use pagination::{builder_pages, items, pages};
+pub use pagination::{Paginated, builder_pages, items, pages};
 pub use query::{FormEncoding, ParamStyle};
 pub use request::{RangeValue, Request, check_range, require, required};
 pub use response::Response;

@@ -402,8 +402,8 @@ pub fn end_map<M: SerializeMap>(state: Result<(), M::Error>, object: M) -> Resul
 /// [`encode_struct!`](crate::engine::encode_struct), from the field list and an optional
 /// `additional(field)`), then its constructor and setters
 /// ([`struct_constructor!`](crate::engine::struct_constructor)). Sections of the constructor
-/// that would be empty are left out: `new(..)`, `fixed(..)`, `set(..)`, `set_nullable(..)`, in
-/// that order; the additional-properties map starts empty.
+/// that would be empty are left out: `named(..)`, `new(..)`, `fixed(..)`, `set(..)`,
+/// `set_nullable(..)`, in that order; the additional-properties map starts empty.
 ///
 /// A leading `received` marks a type no request sends: it is written, and has setters, only
 /// under the generated crate's `serde` feature or in its tests. Every type is read.
@@ -417,6 +417,7 @@ macro_rules! __object {
         @gated [$write:meta]
         $name:ident { $($fields:tt)* }
         $(additional($extra:ident))?
+        $(named($args:ident))?
         $(new($($new:tt)*))?
         $(fixed($($fixed:tt)*))?
         $(set($($set:tt)*))?
@@ -426,6 +427,7 @@ macro_rules! __object {
         #[cfg($write)]
         $crate::engine::encode_struct!($name { $($fields)* } $(additional($extra))?);
         $crate::engine::struct_constructor!($name {
+            named($($args)?)
             new($($($new)*)?)
             fixed($($($fixed)*)?)
             set($($($set)*)?)

@@ -4,7 +4,46 @@ use super::error::{Error, Result};
 use futures_core::Stream;
 use futures_util::stream::{self, TryStreamExt};
 use std::collections::HashSet;
+use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// The stream `.pages()` and `.items()` of a list operation return: `Unpin`, so
+/// `try_next()` and `try_collect()` work on it as it is, no `pin!` needed; `Send`, so it can
+/// be moved into a spawned task. Lazy: one page is in memory at a time, and dropping the
+/// stream stops further requests. (One allocation per stream, none per page or item.)
+#[must_use = "a stream does nothing until it is polled (`try_next().await`)"]
+pub struct Paginated<T> {
+    inner: Pin<Box<dyn Stream<Item = Result<T>> + Send>>,
+}
+
+impl<T> Paginated<T> {
+    /// Boxes `stream`.
+    pub fn new(stream: impl Stream<Item = Result<T>> + Send + 'static) -> Self {
+        Self {
+            inner: Box::pin(stream),
+        }
+    }
+}
+
+impl<T> Stream for Paginated<T> {
+    type Item = Result<T>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<T>>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}
+
+impl<T> fmt::Debug for Paginated<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Paginated")
+    }
+}
 
 enum Next {
     Fetch(Option<String>),

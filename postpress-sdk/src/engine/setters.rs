@@ -219,8 +219,23 @@ pub use crate::__builder_fns as builder_fns;
 macro_rules! __paginated {
     ($page:ty, $item:ty, $cursor:ident, |$next_of:ident| $next:expr, |$items_of:ident| $items:expr $(,)?) => {
         /// Streams every page, following the cursor until the last page. Lazy: one page is in
-        /// memory at a time, and dropping the stream stops further requests.
-        pub fn pages(self) -> impl $crate::engine::Stream<Item = $crate::engine::Result<$page>> {
+        /// memory at a time, and dropping the stream stops further requests. `Unpin`: call
+        /// `try_next()` on it directly.
+        pub fn pages(self) -> $crate::engine::Paginated<$page> {
+            $crate::engine::Paginated::new(self.__pages())
+        }
+        /// Streams every item of every page. `Unpin`: call `try_next()` on it directly.
+        pub fn items(self) -> $crate::engine::Paginated<$item> {
+            $crate::engine::Paginated::new($crate::engine::items(
+                self.__pages(),
+                |$items_of: $page| $items,
+            ))
+        }
+        fn __pages(
+            self,
+        ) -> impl $crate::engine::Stream<Item = $crate::engine::Result<$page>>
+        + ::std::marker::Send
+        + 'static {
             $crate::engine::builder_pages(
                 self,
                 Self::send,
@@ -229,10 +244,6 @@ macro_rules! __paginated {
                 },
                 |$next_of: &$page| $next,
             )
-        }
-        /// Streams every item of every page.
-        pub fn items(self) -> impl $crate::engine::Stream<Item = $crate::engine::Result<$item>> {
-            $crate::engine::items(self.pages(), |$items_of: $page| $items)
         }
     };
 }
@@ -378,23 +389,48 @@ pub use crate::__string_enum as string_enum;
 /// `set_nullable` fields `Option<Option<T>>` (optional and nullable: the setter sends a value;
 /// assign `Some(None)` to the field to send `null`). The setters are compiled under the
 /// `setters(..)` condition: `all()` for always, the `serde` feature for a type only read.
+///
+/// With `named(Args)`, `new` takes its required fields by name: `Args` is declared here, a
+/// plain struct with a public field per required field, and `new(Args { .. })` moves them in
+/// (see the crate docs on when a constructor names its arguments).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __struct_constructor {
     ($name:ident {
+        named($args:ident)
         new($($req:ident: $req_ty:ty),* $(,)?)
+        $($rest:tt)*
+    }) => {
+        #[doc = concat!(
+            "The required fields of [`", stringify!($name), "`], each named, for [`",
+            stringify!($name), "::new`]: its arguments could be confused positionally."
+        )]
+        #[derive(Debug, Clone)]
+        pub struct $args {
+            $(#[allow(missing_docs)] pub $req: $req_ty,)*
+        }
+        $crate::engine::struct_constructor!(@impl $name (required: $args) { $(($req) required.$req),* } $($rest)*);
+    };
+    ($name:ident {
+        named()
+        new($($req:ident: $req_ty:ty),* $(,)?)
+        $($rest:tt)*
+    }) => {
+        $crate::engine::struct_constructor!(@impl $name ($($req: impl ::std::convert::Into<$req_ty>),*) { $(($req) $req.into()),* } $($rest)*);
+    };
+    (@impl $name:ident ($($param:tt)*) { $(($req:ident) $value:expr),* }
         fixed($($fix:ident: $fix_value:literal),* $(,)?)
         set($($opt:ident: $opt_ty:ty),* $(,)?)
         set_nullable($($nul:ident: $nul_ty:ty),* $(,)?)
         empty($($empty:ident),* $(,)?)
         setters($setters:meta)
-    }) => {
+    ) => {
         impl $name {
             /// A value with the required fields set; every other field starts empty and has a
             /// chainable setter.
-            pub fn new($($req: impl ::std::convert::Into<$req_ty>),*) -> Self {
+            pub fn new($($param)*) -> Self {
                 Self {
-                    $($req: $req.into(),)*
+                    $($req: $value,)*
                     $($fix: ::std::convert::Into::into($fix_value),)*
                     $($opt: ::std::option::Option::None,)*
                     $($nul: ::std::option::Option::None,)*

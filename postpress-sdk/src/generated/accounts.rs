@@ -176,7 +176,7 @@ impl Accounts {
     /// `TRY_ANOTHER_WAY` to ask the provider for another method.
     ///
     /// # Parameters
-    /// - body (`application/json`, required): a [`SolveCheckpointRequest`](crate::types::SolveCheckpointRequest), built with `new(account_id, code, provider)` and setters
+    /// - body (`application/json`, required): a [`SolveCheckpointRequest`](crate::types::SolveCheckpointRequest), built with `new(SolveCheckpointRequestRequired { account_id, code, provider })` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):

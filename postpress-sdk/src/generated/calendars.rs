@@ -74,7 +74,7 @@ impl Calendars {
     /// # Parameters
     /// - `calendar_id` (path, required): The calendar.
     /// - `account_id` (query, required: set it with `.account_id(..)`): The linked account to act through.
-    /// - body (`application/json`, required): a [`CreateCalendarEventRequest`](crate::types::CreateCalendarEventRequest), built with `new(title, start, end, attendees)` and setters
+    /// - body (`application/json`, required): a [`CreateCalendarEventRequest`](crate::types::CreateCalendarEventRequest), built with `new(CreateCalendarEventRequestRequired { title, start, end, attendees })` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):

@@ -59,7 +59,7 @@ impl Chats {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// # let body: postpress_sdk::types::StartChatRequest = todo!();
+    /// let body = postpress_sdk::types::StartChatRequest::new("account_id", vec![::std::string::String::from("attendees_ids[]")]);
     /// let response = client.chats().start(body).send().await?;
     /// # let _ = response; Ok(()) }
     /// ```

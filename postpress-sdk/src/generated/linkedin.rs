@@ -95,7 +95,7 @@ impl Linkedin {
     /// Endorses one skill on a profile; the id comes from the profile's skills section.
     ///
     /// # Parameters
-    /// - body (`application/json`, required): a [`EndorseSkillRequest`](crate::types::EndorseSkillRequest), built with `new(account_id, profile_id, skill_endorsement_id)` and setters
+    /// - body (`application/json`, required): a [`EndorseSkillRequest`](crate::types::EndorseSkillRequest), built with `new(EndorseSkillRequestRequired { account_id, profile_id, skill_endorsement_id })` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -123,7 +123,7 @@ impl Linkedin {
     /// Creates a draft job posting; publish it with the publish operation.
     ///
     /// # Parameters
-    /// - body (`application/json`, required): a [`CreateJobPostingRequest`](crate::types::CreateJobPostingRequest), built with `new(account_id, job_title, company, workplace, location, description)` and setters
+    /// - body (`application/json`, required): a [`CreateJobPostingRequest`](crate::types::CreateJobPostingRequest), built with `new(CreateJobPostingRequestRequired { account_id, job_title, company, workplace, location, description })` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -212,7 +212,7 @@ impl Linkedin {
     ///
     /// # Parameters
     /// - `draft_id` (path, required): The draft job posting.
-    /// - body (`application/json`, required): a [`SolveJobCheckpointRequest`](crate::types::SolveJobCheckpointRequest), built with `new(account_id, input)` and setters
+    /// - body (`application/json`, required): a [`SolveJobCheckpointRequest`](crate::types::SolveJobCheckpointRequest), built with `new(SolveJobCheckpointRequestRequired { account_id, input })` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):

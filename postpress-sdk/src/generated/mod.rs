@@ -24,6 +24,8 @@
 )]
 #![allow(rustdoc::invalid_rust_codeblocks, rustdoc::private_intra_doc_links)]
 pub mod types;
+/// The error codes the document declares for its error answers ([`types::ErrorCode`]), `Unknown` for any other.
+pub use types::ErrorCode;
 pub mod accounts;
 pub mod hosted;
 pub mod posts;

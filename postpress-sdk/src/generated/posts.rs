@@ -10,7 +10,7 @@ impl Posts {
     /// JSON-encoded string, files as parts of their own.
     ///
     /// # Parameters
-    /// - body (`multipart/form-data`, required): a [`CreatePostRequest`](crate::types::CreatePostRequest), built with `new(account_id, text)` and setters
+    /// - body (`multipart/form-data`, required): a [`CreatePostRequest`](crate::types::CreatePostRequest), built with `new(CreatePostRequestRequired { account_id, text })` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
@@ -21,7 +21,7 @@ impl Posts {
     /// # Example
     /// ```no_run
     /// # async fn example(client: postpress_sdk::Client) -> postpress_sdk::engine::Result<()> {
-    /// let body = postpress_sdk::types::CreatePostRequest::new("account_id", "text");
+    /// let body = postpress_sdk::types::CreatePostRequest::new(postpress_sdk::types::CreatePostRequestRequired { account_id: "account_id".into(), text: "text".into() });
     /// let response = client.posts().create(body).send().await?;
     /// # let _ = response; Ok(()) }
     /// ```
@@ -64,7 +64,7 @@ impl Posts {
     /// Adds a reaction to a post, or to one of its comments when `comment_id` is set.
     ///
     /// # Parameters
-    /// - body (`application/json`, required): a [`AddPostReactionRequest`](crate::types::AddPostReactionRequest), built with `new(account_id, post_id)` and setters
+    /// - body (`application/json`, required): a [`AddPostReactionRequest`](crate::types::AddPostReactionRequest), built with `new(AddPostReactionRequestRequired { account_id, post_id })` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):

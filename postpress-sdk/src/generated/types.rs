@@ -75,8 +75,9 @@ pub struct ProblemDetails {
 }
 crate::engine::object!(
     ProblemDetails { 0 title : "title" req, 1 detail : "detail" opt, 2 instance :
-    "instance" opt, 3 type_ : "type" req, 4 status : "status" req } new(title : String,
-    type_ : String, status : i32) set(detail : String, instance : String)
+    "instance" opt, 3 type_ : "type" req, 4 status : "status" req }
+    named(ProblemDetailsRequired) new(title : String, type_ : String, status : i32)
+    set(detail : String, instance : String)
 );
 crate::engine::string_enum! {
     #[doc =
@@ -212,8 +213,8 @@ pub struct WebhookHeader {
     pub value: String,
 }
 crate::engine::object!(
-    WebhookHeader { 0 key : "key" req, 1 value : "value" req } new(key : String, value :
-    String)
+    WebhookHeader { 0 key : "key" req, 1 value : "value" req }
+    named(WebhookHeaderRequired) new(key : String, value : String)
 );
 /// Example: `{"object":"AccountDeleted"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -306,8 +307,8 @@ pub struct AccountSignature {
     pub content: String,
 }
 crate::engine::object!(
-    AccountSignature { 0 title : "title" req, 1 content : "content" req } new(title :
-    String, content : String)
+    AccountSignature { 0 title : "title" req, 1 content : "content" req }
+    named(AccountSignatureRequired) new(title : String, content : String)
 );
 /// Fields every account variant carries.
 #[derive(Debug, Clone, PartialEq)]
@@ -328,10 +329,10 @@ crate::engine::object!(
     AccountBase { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
     created_at : "created_at" req, 4 last_fetched_at : "last_fetched_at" opt, 5
     current_signature : "current_signature" opt, 6 signatures : "signatures" opt, 7
-    groups : "groups" req, 8 sources : "sources" req } new(id : UniqueId, name : String,
-    created_at : UtcDateTime, groups : Vec < UniqueId >, sources : Vec < AccountSource >)
-    fixed(object : "Account") set(last_fetched_at : UtcDateTime, current_signature :
-    UniqueId, signatures : Vec < AccountSignature >)
+    groups : "groups" req, 8 sources : "sources" req } named(AccountBaseRequired) new(id
+    : UniqueId, name : String, created_at : UtcDateTime, groups : Vec < UniqueId >,
+    sources : Vec < AccountSource >) fixed(object : "Account") set(last_fetched_at :
+    UtcDateTime, current_signature : UniqueId, signatures : Vec < AccountSignature >)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -341,7 +342,8 @@ pub struct PhoneSim {
 }
 crate::engine::object!(
     PhoneSim { 0 phone_number : "phone_number" req, 1 sim_serial_number :
-    "sim_serial_number" req } new(phone_number : String, sim_serial_number : String)
+    "sim_serial_number" req } named(PhoneSimRequired) new(phone_number : String,
+    sim_serial_number : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -350,8 +352,8 @@ pub struct MobileAccountConnectionParams {
     pub call: PhoneSim,
 }
 crate::engine::object!(
-    MobileAccountConnectionParams { 0 im : "im" req, 1 call : "call" req } new(im :
-    PhoneSim, call : PhoneSim)
+    MobileAccountConnectionParams { 0 im : "im" req, 1 call : "call" req }
+    named(MobileAccountConnectionParamsRequired) new(im : PhoneSim, call : PhoneSim)
 );
 /// Mobile
 #[derive(Debug, Clone, PartialEq)]
@@ -376,11 +378,11 @@ crate::engine::object!(
     created_at : "created_at" req, 4 last_fetched_at : "last_fetched_at" opt, 5
     current_signature : "current_signature" opt, 6 signatures : "signatures" opt, 7
     groups : "groups" req, 8 sources : "sources" req, 9 type_ : "type" req, 10
-    connection_params : "connection_params" req } new(id : UniqueId, name : String,
-    created_at : UtcDateTime, groups : Vec < UniqueId >, sources : Vec < AccountSource >,
-    connection_params : MobileAccountConnectionParams) fixed(object : "Account", type_ :
-    "MOBILE") set(last_fetched_at : UtcDateTime, current_signature : UniqueId, signatures
-    : Vec < AccountSignature >)
+    connection_params : "connection_params" req } named(MobileAccountRequired) new(id :
+    UniqueId, name : String, created_at : UtcDateTime, groups : Vec < UniqueId >, sources
+    : Vec < AccountSource >, connection_params : MobileAccountConnectionParams)
+    fixed(object : "Account", type_ : "MOBILE") set(last_fetched_at : UtcDateTime,
+    current_signature : UniqueId, signatures : Vec < AccountSignature >)
 );
 crate::engine::string_enum! {
     #[doc =
@@ -432,11 +434,11 @@ crate::engine::object!(
     created_at : "created_at" req, 4 last_fetched_at : "last_fetched_at" opt, 5
     current_signature : "current_signature" opt, 6 signatures : "signatures" opt, 7
     groups : "groups" req, 8 sources : "sources" req, 9 type_ : "type" req, 10
-    connection_params : "connection_params" opt } new(id : UniqueId, name : String,
-    created_at : UtcDateTime, groups : Vec < UniqueId >, sources : Vec < AccountSource >,
-    type_ : MailAccountType) fixed(object : "Account") set(last_fetched_at : UtcDateTime,
-    current_signature : UniqueId, signatures : Vec < AccountSignature >,
-    connection_params : MailAccountConnectionParams)
+    connection_params : "connection_params" opt } named(MailAccountRequired) new(id :
+    UniqueId, name : String, created_at : UtcDateTime, groups : Vec < UniqueId >, sources
+    : Vec < AccountSource >, type_ : MailAccountType) fixed(object : "Account")
+    set(last_fetched_at : UtcDateTime, current_signature : UniqueId, signatures : Vec <
+    AccountSignature >, connection_params : MailAccountConnectionParams)
 );
 /// Calendar
 ///
@@ -465,11 +467,12 @@ crate::engine::object!(
     created_at : "created_at" req, 4 last_fetched_at : "last_fetched_at" opt, 5
     current_signature : "current_signature" opt, 6 signatures : "signatures" opt, 7
     groups : "groups" req, 8 sources : "sources" req, 9 type_ : "type" req, 10
-    connection_params : "connection_params" opt } new(id : UniqueId, name : String,
-    created_at : UtcDateTime, groups : Vec < UniqueId >, sources : Vec < AccountSource >)
-    fixed(object : "Account", type_ : "GOOGLE_CALENDAR") set(last_fetched_at :
-    UtcDateTime, current_signature : UniqueId, signatures : Vec < AccountSignature >,
-    connection_params : ::std::collections::BTreeMap < String, ::serde_json::Value >)
+    connection_params : "connection_params" opt } named(CalendarAccountRequired) new(id :
+    UniqueId, name : String, created_at : UtcDateTime, groups : Vec < UniqueId >, sources
+    : Vec < AccountSource >) fixed(object : "Account", type_ : "GOOGLE_CALENDAR")
+    set(last_fetched_at : UtcDateTime, current_signature : UniqueId, signatures : Vec <
+    AccountSignature >, connection_params : ::std::collections::BTreeMap < String,
+    ::serde_json::Value >)
 );
 crate::engine::string_enum! {
     pub enum MessagingAccountType(Unknown) { Linkedin => "LINKEDIN", Whatsapp =>
@@ -527,11 +530,12 @@ crate::engine::object!(
     created_at : "created_at" req, 4 last_fetched_at : "last_fetched_at" opt, 5
     current_signature : "current_signature" opt, 6 signatures : "signatures" opt, 7
     groups : "groups" req, 8 sources : "sources" req, 9 type_ : "type" req, 10
-    connection_params : "connection_params" opt } new(id : UniqueId, name : String,
-    created_at : UtcDateTime, groups : Vec < UniqueId >, sources : Vec < AccountSource >,
-    type_ : MessagingAccountType) fixed(object : "Account") set(last_fetched_at :
-    UtcDateTime, current_signature : UniqueId, signatures : Vec < AccountSignature >,
-    connection_params : MessagingAccountConnectionParams)
+    connection_params : "connection_params" opt } named(MessagingAccountRequired) new(id
+    : UniqueId, name : String, created_at : UtcDateTime, groups : Vec < UniqueId >,
+    sources : Vec < AccountSource >, type_ : MessagingAccountType) fixed(object :
+    "Account") set(last_fetched_at : UtcDateTime, current_signature : UniqueId,
+    signatures : Vec < AccountSignature >, connection_params :
+    MessagingAccountConnectionParams)
 );
 /// A linked account; `type` tells the variants apart. The accounts page is cut off after the `MOBILE` and `MAIL` variants, so the mapping lists every account type another part of the document names (the webhook account types, the chat account types); a type not listed decodes into `Unknown` (the gap rule).
 ///
@@ -684,10 +688,11 @@ crate::engine::object!(
     disabled_features : "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy
     : "proxy" opt, 5 provider : "provider" req, 6 user_agent : "user_agent" opt, 7
     recruiter_contract_id : "recruiter_contract_id" opt, 8 username : "username" req, 9
-    password : "password" req } new(username : String, password : String) fixed(provider
-    : "LINKEDIN") set(country : String, ip : String, disabled_features : Vec <
-    ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy :
-    ProxySettings, user_agent : String, recruiter_contract_id : String)
+    password : "password" req } named(LinkedinBasicConnectRequired) new(username :
+    String, password : String) fixed(provider : "LINKEDIN") set(country : String, ip :
+    String, disabled_features : Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
+    ConnectCommonSyncLimit, proxy : ProxySettings, user_agent : String,
+    recruiter_contract_id : String)
 );
 /// LinkedIn (cookie)
 #[derive(Debug, Clone, PartialEq)]
@@ -765,10 +770,10 @@ crate::engine::object!(
     CredentialsConnect { 0 country : "country" opt, 1 ip : "ip" opt, 2 disabled_features
     : "disabled_features" opt, 3 sync_limit : "sync_limit" opt, 4 proxy : "proxy" opt, 5
     provider : "provider" req, 6 username : "username" req, 7 password : "password" req }
-    new(provider : CredentialsConnectProvider, username : String, password : String)
-    set(country : String, ip : String, disabled_features : Vec <
-    ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy :
-    ProxySettings)
+    named(CredentialsConnectRequired) new(provider : CredentialsConnectProvider, username
+    : String, password : String) set(country : String, ip : String, disabled_features :
+    Vec < ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy
+    : ProxySettings)
 );
 /// Telegram
 #[derive(Debug, Clone, PartialEq)]
@@ -824,11 +829,12 @@ crate::engine::object!(
     req, 8 imap_password : "imap_password" req, 9 smtp_password : "smtp_password" req, 10
     imap_host : "imap_host" req, 11 smtp_host : "smtp_host" req, 12 imap_port :
     "imap_port" req, 13 smtp_port : "smtp_port" req, 14 imap_encryption :
-    "imap_encryption" opt } new(imap_user : String, smtp_user : String, imap_password :
-    String, smtp_password : String, imap_host : String, smtp_host : String, imap_port :
-    i64, smtp_port : i64) fixed(provider : "MAIL") set(country : String, ip : String,
-    disabled_features : Vec < ConnectCommonDisabledFeaturesItem >, sync_limit :
-    ConnectCommonSyncLimit, proxy : ProxySettings, imap_encryption : String)
+    "imap_encryption" opt } named(ImapConnectRequired) new(imap_user : String, smtp_user
+    : String, imap_password : String, smtp_password : String, imap_host : String,
+    smtp_host : String, imap_port : i64, smtp_port : i64) fixed(provider : "MAIL")
+    set(country : String, ip : String, disabled_features : Vec <
+    ConnectCommonDisabledFeaturesItem >, sync_limit : ConnectCommonSyncLimit, proxy :
+    ProxySettings, imap_encryption : String)
 );
 /// How to authenticate with the provider. `provider` selects the family, but LinkedIn has two
 /// variants (credentials and cookie) with the same value, so no discriminator is declared: the
@@ -954,8 +960,8 @@ pub struct SolveCheckpointRequest {
 }
 crate::engine::object!(
     SolveCheckpointRequest { 0 account_id : "account_id" req, 1 code : "code" req, 2
-    provider : "provider" req } new(account_id : UniqueId, code : String, provider :
-    SolveCheckpointRequestProvider)
+    provider : "provider" req } named(SolveCheckpointRequestRequired) new(account_id :
+    UniqueId, code : String, provider : SolveCheckpointRequestProvider)
 );
 crate::engine::string_enum! {
     pub enum ResendCheckpointRequestProvider(Unknown) { Linkedin => "LINKEDIN", Instagram
@@ -1094,10 +1100,10 @@ crate::engine::object!(
     name : "name" opt, 3 success_redirect_url : "success_redirect_url" opt, 4
     failure_redirect_url : "failure_redirect_url" opt, 5 notify_url : "notify_url" opt, 6
     bypass_success_screen : "bypass_success_screen" opt, 7 type_ : "type" req, 8
-    reconnect_account : "reconnect_account" req } new(expires_on : UtcDateTime, api_url :
-    String, reconnect_account : UniqueId) fixed(type_ : "reconnect") set(name : String,
-    success_redirect_url : String, failure_redirect_url : String, notify_url : String,
-    bypass_success_screen : bool)
+    reconnect_account : "reconnect_account" req } named(HostedAuthReconnectRequired)
+    new(expires_on : UtcDateTime, api_url : String, reconnect_account : UniqueId)
+    fixed(type_ : "reconnect") set(name : String, success_redirect_url : String,
+    failure_redirect_url : String, notify_url : String, bypass_success_screen : bool)
 );
 /// Example: `{"type":"create","providers":["LINKEDIN","WHATSAPP"],"expiresOn":"2025-12-31T23:59:59.999Z","api_url":"https://api.postpress.ai","name":"user-4821","notify_url":"https://example.com/postpress/accounts...`
 #[derive(Debug, Clone, PartialEq)]
@@ -1151,7 +1157,8 @@ pub struct Mention {
 }
 crate::engine::object!(
     Mention { 0 name : "name" req, 1 profile_id : "profile_id" req, 2 is_company :
-    "is_company" opt } new(name : String, profile_id : String) set(is_company : bool)
+    "is_company" opt } named(MentionRequired) new(name : String, profile_id : String)
+    set(is_company : bool)
 );
 /// Example: `{"object":"PostCreated","post_id":"7332661864792854528"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -1205,8 +1212,9 @@ pub struct LinkedinPostPermissions {
 }
 crate::engine::object!(
     LinkedinPostPermissions { 0 can_react : "can_react" req, 1 can_share : "can_share"
-    req, 2 can_post_comments : "can_post_comments" req } new(can_react : bool, can_share
-    : bool, can_post_comments : bool)
+    req, 2 can_post_comments : "can_post_comments" req }
+    named(LinkedinPostPermissionsRequired) new(can_react : bool, can_share : bool,
+    can_post_comments : bool)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1219,9 +1227,9 @@ pub struct LinkedinPostRepostContent {
 }
 crate::engine::object!(
     LinkedinPostRepostContent { 0 id : "id" req, 1 date : "date" req, 2 parsed_datetime :
-    "parsed_datetime" req, 3 author : "author" opt, 4 text : "text" opt } new(id :
-    String, date : String, parsed_datetime : UtcDateTime) set(author : PostAuthor, text :
-    String)
+    "parsed_datetime" req, 3 author : "author" opt, 4 text : "text" opt }
+    named(LinkedinPostRepostContentRequired) new(id : String, date : String,
+    parsed_datetime : UtcDateTime) set(author : PostAuthor, text : String)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1295,10 +1303,10 @@ crate::engine::object!(
     req, 15 written_by : "written_by" opt, 16 permissions : "permissions" req, 17
     is_repost : "is_repost" req, 18 repost_id : "repost_id" opt, 19 reposted_by :
     "reposted_by" opt, 20 repost_content : "repost_content" opt, 21 attachments :
-    "attachments" opt, 22 poll : "poll" opt } new(id : String, social_id : String,
-    share_url : String, text : String, date : String, parsed_datetime : UtcDateTime,
-    reaction_counter : i32, comment_counter : i32, repost_counter : i32,
-    impressions_counter : i32, author : PostAuthor, permissions :
+    "attachments" opt, 22 poll : "poll" opt } named(LinkedinPostRequired) new(id :
+    String, social_id : String, share_url : String, text : String, date : String,
+    parsed_datetime : UtcDateTime, reaction_counter : i32, comment_counter : i32,
+    repost_counter : i32, impressions_counter : i32, author : PostAuthor, permissions :
     LinkedinPostPermissions, is_repost : bool) fixed(object : "Post", provider :
     "LINKEDIN") set(title : String, user_reacted : ReactionValue, written_by :
     LinkedinPostWrittenBy, repost_id : String, reposted_by : PostAuthor, repost_content :
@@ -1483,9 +1491,9 @@ pub struct AddPostReactionRequest {
 crate::engine::object!(
     AddPostReactionRequest { 0 account_id : "account_id" req, 1 post_id : "post_id" req,
     2 comment_id : "comment_id" opt, 3 reaction_type : "reaction_type" opt, 4
-    as_organization : "as_organization" opt } new(account_id : String, post_id : String)
-    set(comment_id : String, reaction_type : AddPostReactionRequestReactionType,
-    as_organization : String)
+    as_organization : "as_organization" opt } named(AddPostReactionRequestRequired)
+    new(account_id : String, post_id : String) set(comment_id : String, reaction_type :
+    AddPostReactionRequestReactionType, as_organization : String)
 );
 crate::engine::string_enum! {
     pub enum PostReactionAuthorType(Unknown) { Individual => "INDIVIDUAL", Company =>
@@ -1510,10 +1518,10 @@ pub struct PostReactionAuthor {
 crate::engine::object!(
     PostReactionAuthor { 0 id : "id" req, 1 type_ : "type" req, 2 name : "name" req, 3
     headline : "headline" req, 4 profile_url : "profile_url" req, 5 profile_picture_url :
-    "profile_picture_url" opt, 6 network_distance : "network_distance" opt } new(id :
-    String, type_ : PostReactionAuthorType, name : String, headline : String, profile_url
-    : String) set(profile_picture_url : String, network_distance :
-    PostReactionAuthorNetworkDistance)
+    "profile_picture_url" opt, 6 network_distance : "network_distance" opt }
+    named(PostReactionAuthorRequired) new(id : String, type_ : PostReactionAuthorType,
+    name : String, headline : String, profile_url : String) set(profile_picture_url :
+    String, network_distance : PostReactionAuthorNetworkDistance)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1541,8 +1549,9 @@ pub struct PostReactionPagePaging {
 }
 crate::engine::object!(
     PostReactionPagePaging { 0 cursor : "cursor" nullable, 1 start : "start" req, 2
-    page_count : "page_count" req, 3 total_count : "total_count" req } new(start : i32,
-    page_count : i32, total_count : i32) set(cursor : ResponseCursor)
+    page_count : "page_count" req, 3 total_count : "total_count" req }
+    named(PostReactionPagePagingRequired) new(start : i32, page_count : i32, total_count
+    : i32) set(cursor : ResponseCursor)
 );
 /// Reactions on a post; the next cursor is `paging.cursor`.
 ///
@@ -1594,7 +1603,8 @@ pub struct LinkedinUserProfileContactInfoSocialsItem {
 }
 crate::engine::object!(
     LinkedinUserProfileContactInfoSocialsItem { 0 type_ : "type" req, 1 name : "name" req
-    } new(type_ : String, name : String)
+    } named(LinkedinUserProfileContactInfoSocialsItemRequired) new(type_ : String, name :
+    String)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1618,8 +1628,8 @@ pub struct LinkedinUserProfileBirthdate {
     pub day: i64,
 }
 crate::engine::object!(
-    LinkedinUserProfileBirthdate { 0 month : "month" req, 1 day : "day" req } new(month :
-    i64, day : i64)
+    LinkedinUserProfileBirthdate { 0 month : "month" req, 1 day : "day" req }
+    named(LinkedinUserProfileBirthdateRequired) new(month : i64, day : i64)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1629,7 +1639,8 @@ pub struct LinkedinUserProfilePrimaryLocale {
 }
 crate::engine::object!(
     LinkedinUserProfilePrimaryLocale { 0 country : "country" req, 1 language : "language"
-    req } new(country : String, language : String)
+    req } named(LinkedinUserProfilePrimaryLocaleRequired) new(country : String, language
+    : String)
 );
 /// Contradiction: the profile and endorse pages name the skill's id `skill_endorsement_id`; the vendor shape names it `endorsement_id` and lets it be null. Both are documented, optional; pass whichever arrives to the endorse operation's `skill_endorsement_id`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1834,10 +1845,11 @@ crate::engine::object!(
     is_influencer : "is_influencer" opt, 32 is_creator : "is_creator" opt, 33 is_hiring :
     "is_hiring" opt, 34 is_open_to_work : "is_open_to_work" opt, 35 follower_count :
     "follower_count" opt, 36 connections_count : "connections_count" opt, 37
-    shared_connections_count : "shared_connections_count" opt } new(provider_id : String,
-    headline : String, websites : Vec < String >) fixed(object : "UserProfile", provider
-    : "LINKEDIN") set(public_identifier : String, public_profile_url : String, first_name
-    : String, last_name : String, pronoun : String, summary : String, location : String,
+    shared_connections_count : "shared_connections_count" opt }
+    named(LinkedinUserProfileRequired) new(provider_id : String, headline : String,
+    websites : Vec < String >) fixed(object : "UserProfile", provider : "LINKEDIN")
+    set(public_identifier : String, public_profile_url : String, first_name : String,
+    last_name : String, pronoun : String, summary : String, location : String,
     profile_picture_url : String, profile_picture_url_large : String,
     background_picture_url : String, hashtags : Vec < String >, contact_info :
     LinkedinUserProfileContactInfo, birthdate : LinkedinUserProfileBirthdate,
@@ -1932,11 +1944,11 @@ crate::engine::object!(
     full_name : "full_name" req, 5 biography : "biography" opt, 6 followers_count :
     "followers_count" req, 7 following_count : "following_count" req, 8 posts_count :
     "posts_count" req, 9 is_verified : "is_verified" req, 10 is_private : "is_private"
-    req, 11 profile_picture_url : "profile_picture_url" opt } new(provider_id : String,
-    public_identifier : String, full_name : String, followers_count : i32,
-    following_count : i32, posts_count : i32, is_verified : bool, is_private : bool)
-    fixed(object : "UserProfile", provider : "INSTAGRAM") set(biography : String,
-    profile_picture_url : String)
+    req, 11 profile_picture_url : "profile_picture_url" opt }
+    named(InstagramUserProfileRequired) new(provider_id : String, public_identifier :
+    String, full_name : String, followers_count : i32, following_count : i32, posts_count
+    : i32, is_verified : bool, is_private : bool) fixed(object : "UserProfile", provider
+    : "INSTAGRAM") set(biography : String, profile_picture_url : String)
 );
 /// Telegram
 #[derive(Debug, Clone, PartialEq)]
@@ -1980,10 +1992,10 @@ crate::engine::object!(
     TwitterUserProfile { 0 object : "object" req, 1 provider : "provider" req, 2 id :
     "id" req, 3 name : "name" req, 4 screen_name : "screen_name" req, 5 description :
     "description" double, 6 followers_count : "followers_count" opt, 7 friends_count :
-    "friends_count" opt, 8 verified : "verified" opt } new(id : String, name : String,
-    screen_name : String) fixed(object : "UserProfile", provider : "TWITTER")
-    set(followers_count : i32, friends_count : i32, verified : bool)
-    set_nullable(description : String)
+    "friends_count" opt, 8 verified : "verified" opt } named(TwitterUserProfileRequired)
+    new(id : String, name : String, screen_name : String) fixed(object : "UserProfile",
+    provider : "TWITTER") set(followers_count : i32, friends_count : i32, verified :
+    bool) set_nullable(description : String)
 );
 /// Example: `{"object":"UserProfile","provider":"LINKEDIN","provider_id":"ACoAAB1234","public_identifier":"jane-doe","first_name":"Jane","last_name":"Doe","headline":"Founder at Example","websites":["https://examp...`
 #[derive(Debug, Clone, PartialEq)]
@@ -2030,7 +2042,7 @@ pub struct RecruiterSeat {
 }
 crate::engine::object!(
     RecruiterSeat { 0 owner_seat_id : "owner_seat_id" req, 1 contract_id : "contract_id"
-    req } new(owner_seat_id : String, contract_id : String)
+    req } named(RecruiterSeatRequired) new(owner_seat_id : String, contract_id : String)
 );
 crate::engine::string_enum! {
     pub enum SeatErrorError(Unknown) { MultipleSessions => "MULTIPLE_SESSIONS",
@@ -2051,7 +2063,8 @@ pub struct LinkedinOwnerProfileOrganizationsItem {
 }
 crate::engine::object!(
     LinkedinOwnerProfileOrganizationsItem { 0 id : "id" req, 1 mailbox_id : "mailbox_id"
-    req, 2 name : "name" req } new(id : String, mailbox_id : String, name : String)
+    req, 2 name : "name" req } named(LinkedinOwnerProfileOrganizationsItemRequired)
+    new(id : String, mailbox_id : String, name : String)
 );
 /// The Recruiter seat, an error when it cannot be used, or `null` without one.
 #[derive(Debug, Clone, PartialEq)]
@@ -2124,14 +2137,14 @@ crate::engine::object!(
     : "headline" opt, 11 location : "location" opt, 12 email : "email" req, 13 premium :
     "premium" req, 14 open_profile : "open_profile" req, 15 occupation : "occupation"
     opt, 16 organizations : "organizations" req, 17 recruiter : "recruiter" nullable, 18
-    sales_navigator : "sales_navigator" nullable } new(provider_id : String, entity_urn :
-    String, object_urn : String, first_name : String, last_name : String, email : String,
-    premium : bool, open_profile : bool, organizations : Vec <
-    LinkedinOwnerProfileOrganizationsItem >) fixed(object : "AccountOwnerProfile",
-    provider : "LINKEDIN") set(profile_picture_url : String, public_profile_url : String,
-    public_identifier : String, headline : String, location : String, occupation :
-    String, recruiter : LinkedinOwnerProfileRecruiter, sales_navigator :
-    LinkedinOwnerProfileSalesNavigator)
+    sales_navigator : "sales_navigator" nullable } named(LinkedinOwnerProfileRequired)
+    new(provider_id : String, entity_urn : String, object_urn : String, first_name :
+    String, last_name : String, email : String, premium : bool, open_profile : bool,
+    organizations : Vec < LinkedinOwnerProfileOrganizationsItem >) fixed(object :
+    "AccountOwnerProfile", provider : "LINKEDIN") set(profile_picture_url : String,
+    public_profile_url : String, public_identifier : String, headline : String, location
+    : String, occupation : String, recruiter : LinkedinOwnerProfileRecruiter,
+    sales_navigator : LinkedinOwnerProfileSalesNavigator)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2154,8 +2167,9 @@ pub struct TelegramOwnerProfileRestrictionReasonItem {
 }
 crate::engine::object!(
     TelegramOwnerProfileRestrictionReasonItem { 0 platform : "platform" req, 1 reason :
-    "reason" req, 2 text : "text" req } new(platform : String, reason : String, text :
-    String)
+    "reason" req, 2 text : "text" req }
+    named(TelegramOwnerProfileRestrictionReasonItemRequired) new(platform : String,
+    reason : String, text : String)
 );
 /// Telegram
 #[derive(Debug, Clone, PartialEq)]
@@ -2194,12 +2208,12 @@ crate::engine::object!(
     "first_name" opt, 14 last_name : "last_name" opt, 15 username : "username" opt, 16
     phone : "phone" opt, 17 profile_picture_url : "profile_picture_url" req, 18 status :
     "status" opt, 19 restriction_reason : "restriction_reason" opt, 20 lang_code :
-    "lang_code" opt } new(provider_id : String, profile_picture_url : String)
-    fixed(object : "AccountOwnerProfile", provider : "TELEGRAM") set(self_ : bool,
-    contact : bool, mutual_contact : bool, deleted : bool, bot : bool, verified : bool,
-    restricted : bool, fake : bool, premium : bool, close_friend : bool, first_name :
-    String, last_name : String, username : String, phone : String, status :
-    TelegramOwnerProfileStatus, restriction_reason : Vec <
+    "lang_code" opt } named(TelegramOwnerProfileRequired) new(provider_id : String,
+    profile_picture_url : String) fixed(object : "AccountOwnerProfile", provider :
+    "TELEGRAM") set(self_ : bool, contact : bool, mutual_contact : bool, deleted : bool,
+    bot : bool, verified : bool, restricted : bool, fake : bool, premium : bool,
+    close_friend : bool, first_name : String, last_name : String, username : String,
+    phone : String, status : TelegramOwnerProfileStatus, restriction_reason : Vec <
     TelegramOwnerProfileRestrictionReasonItem >, lang_code : String)
 );
 /// X
@@ -2218,9 +2232,10 @@ pub struct TwitterOwnerProfile {
 crate::engine::object!(
     TwitterOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2 id :
     "id" req, 3 name : "name" req, 4 screen_name : "screen_name" req, 5
-    profile_image_url_https : "profile_image_url_https" opt } new(id : String, name :
-    String, screen_name : String) fixed(object : "AccountOwnerProfile", provider :
-    "TWITTER") set(profile_image_url_https : String)
+    profile_image_url_https : "profile_image_url_https" opt }
+    named(TwitterOwnerProfileRequired) new(id : String, name : String, screen_name :
+    String) fixed(object : "AccountOwnerProfile", provider : "TWITTER")
+    set(profile_image_url_https : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2305,7 +2320,7 @@ pub struct MailServer {
 }
 crate::engine::object!(
     MailServer { 0 username : "username" req, 1 host : "host" req, 2 port : "port" req }
-    new(username : String, host : String, port : i64)
+    named(MailServerRequired) new(username : String, host : String, port : i64)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2405,10 +2420,11 @@ crate::engine::object!(
     "public_identifier" req, 5 public_profile_url : "public_profile_url" req, 6
     created_at : "created_at" req, 7 member_id : "member_id" req, 8 member_urn :
     "member_urn" req, 9 connection_urn : "connection_urn" req, 10 profile_picture_url :
-    "profile_picture_url" opt } new(first_name : String, last_name : String, headline :
-    String, public_identifier : String, public_profile_url : String, created_at :
-    UnixMillis, member_id : String, member_urn : String, connection_urn : String)
-    fixed(object : "UserRelation") set(profile_picture_url : String)
+    "profile_picture_url" opt } named(UserRelationRequired) new(first_name : String,
+    last_name : String, headline : String, public_identifier : String, public_profile_url
+    : String, created_at : UnixMillis, member_id : String, member_urn : String,
+    connection_urn : String) fixed(object : "UserRelation") set(profile_picture_url :
+    String)
 );
 /// Example: `{"object":"UserRelationsList","items":[{"object":"UserRelation","first_name":"John","last_name":"Roe","headline":"Engineer","public_identifier":"john-roe","public_profile_url":"https://www.linkedin.co...`
 #[derive(Debug, Clone, PartialEq)]
@@ -2442,9 +2458,9 @@ crate::engine::object!(
     LinkedinFollower { 0 object : "object" req, 1 id : "id" req, 2 urn : "urn" req, 3
     name : "name" req, 4 headline : "headline" req, 5 profile_url : "profile_url" req, 6
     profile_picture_url : "profile_picture_url" opt, 7 profile_picture_url_large :
-    "profile_picture_url_large" opt } new(id : String, urn : String, name : String,
-    headline : String, profile_url : String) fixed(object : "UserFollower")
-    set(profile_picture_url : String, profile_picture_url_large : String)
+    "profile_picture_url_large" opt } named(LinkedinFollowerRequired) new(id : String,
+    urn : String, name : String, headline : String, profile_url : String) fixed(object :
+    "UserFollower") set(profile_picture_url : String, profile_picture_url_large : String)
 );
 /// Instagram
 #[derive(Debug, Clone, PartialEq)]
@@ -2464,9 +2480,9 @@ crate::engine::object!(
     InstagramFollower { 0 object : "object" req, 1 id : "id" req, 2 messaging_id :
     "messaging_id" req, 3 username : "username" req, 4 name : "name" req, 5
     profile_picture_url : "profile_picture_url" opt, 6 is_private : "is_private" req, 7
-    is_verified : "is_verified" req } new(id : String, messaging_id : String, username :
-    String, name : String, is_private : bool, is_verified : bool) fixed(object :
-    "UserFollower") set(profile_picture_url : String)
+    is_verified : "is_verified" req } named(InstagramFollowerRequired) new(id : String,
+    messaging_id : String, username : String, name : String, is_private : bool,
+    is_verified : bool) fixed(object : "UserFollower") set(profile_picture_url : String)
 );
 /// A follower. No field tells the two variants apart, so no discriminator is declared; they differ by their required fields.
 #[derive(Debug, Clone, PartialEq)]
@@ -2513,8 +2529,8 @@ pub struct SendInvitationRequest {
 crate::engine::object!(
     SendInvitationRequest { 0 provider_id : "provider_id" req, 1 account_id :
     "account_id" req, 2 user_email : "user_email" opt, 3 message : "message" opt }
-    new(provider_id : String, account_id : String) set(user_email : String, message :
-    String)
+    named(SendInvitationRequestRequired) new(provider_id : String, account_id : String)
+    set(user_email : String, message : String)
 );
 /// Example: `{"object":"UserInvitationSent","invitation_id":"7199300123456789504","usage":50}`
 #[derive(Debug, Clone, PartialEq)]
@@ -2580,11 +2596,12 @@ crate::engine::object!(
     invited_user_public_id : "invited_user_public_id" nullable, 5
     invited_user_description : "invited_user_description" nullable, 6 date : "date" req,
     7 parsed_datetime : "parsed_datetime" nullable, 8 invitation_text : "invitation_text"
-    nullable, 9 inviter : "inviter" opt, 10 specifics : "specifics" opt } new(object :
-    String, id : UniqueId, date : String) set(invited_user : String, invited_user_id :
-    String, invited_user_public_id : String, invited_user_description : String,
-    parsed_datetime : crate ::engine::Timestamp, invitation_text : String, inviter :
-    InvitationBaseInviter, specifics : InvitationBaseSpecifics)
+    nullable, 9 inviter : "inviter" opt, 10 specifics : "specifics" opt }
+    named(InvitationBaseRequired) new(object : String, id : UniqueId, date : String)
+    set(invited_user : String, invited_user_id : String, invited_user_public_id : String,
+    invited_user_description : String, parsed_datetime : crate ::engine::Timestamp,
+    invitation_text : String, inviter : InvitationBaseInviter, specifics :
+    InvitationBaseSpecifics)
 );
 /// Example: `{"object":"InvitationList","items":[{"object":"InvitationSent","id":"inv_01HXYZ","invited_user":"John Roe","invited_user_id":"ACoAAB5678","invited_user_public_id":"john-roe","invited_user_description"...`
 #[derive(Debug, Clone, PartialEq)]
@@ -2631,8 +2648,8 @@ pub struct LinkedinInvitationAnswer {
 crate::engine::object!(
     LinkedinInvitationAnswer { 0 provider : "provider" req, 1 shared_secret :
     "shared_secret" req, 2 account_id : "account_id" req, 3 action : "action" req }
-    new(shared_secret : String, account_id : UniqueId, action :
-    LinkedinInvitationAnswerAction) fixed(provider : "LINKEDIN")
+    named(LinkedinInvitationAnswerRequired) new(shared_secret : String, account_id :
+    UniqueId, action : LinkedinInvitationAnswerAction) fixed(provider : "LINKEDIN")
 );
 /// Instagram
 #[derive(Debug, Clone, PartialEq)]
@@ -3383,9 +3400,9 @@ pub struct RecruiterPipelineAction {
 crate::engine::object!(
     RecruiterPipelineAction { 0 account_id : "account_id" req, 1 api : "api" req, 2
     action : "action" req, 3 hiring_project_id : "hiring_project_id" req, 4 stage :
-    "stage" opt } new(account_id : String, action : RecruiterPipelineActionAction,
-    hiring_project_id : String) fixed(api : "recruiter") set(stage :
-    RecruiterPipelineActionStage)
+    "stage" opt } named(RecruiterPipelineActionRequired) new(account_id : String, action
+    : RecruiterPipelineActionAction, hiring_project_id : String) fixed(api : "recruiter")
+    set(stage : RecruiterPipelineActionStage)
 );
 crate::engine::string_enum! {
     pub enum RecruiterRejectActionReason(Unknown) { NotMeetBasicQualifications =>
@@ -3423,9 +3440,10 @@ pub struct RecruiterRejectAction {
 crate::engine::object!(
     RecruiterRejectAction { 0 account_id : "account_id" req, 1 api : "api" req, 2 action
     : "action" req, 3 hiring_project_id : "hiring_project_id" req, 4 reason : "reason"
-    req, 5 rejection_notification : "rejection_notification" opt } new(account_id :
-    String, hiring_project_id : String, reason : RecruiterRejectActionReason) fixed(api :
-    "recruiter", action : "rejectApplicant") set(rejection_notification :
+    req, 5 rejection_notification : "rejection_notification" opt }
+    named(RecruiterRejectActionRequired) new(account_id : String, hiring_project_id :
+    String, reason : RecruiterRejectActionReason) fixed(api : "recruiter", action :
+    "rejectApplicant") set(rejection_notification :
     RecruiterRejectActionRejectionNotification)
 );
 /// Sales Navigator save lead
@@ -3515,8 +3533,9 @@ pub struct EndorseSkillRequest {
 }
 crate::engine::object!(
     EndorseSkillRequest { 0 account_id : "account_id" req, 1 profile_id : "profile_id"
-    req, 2 skill_endorsement_id : "skill_endorsement_id" req } new(account_id : String,
-    profile_id : String, skill_endorsement_id : i64)
+    req, 2 skill_endorsement_id : "skill_endorsement_id" req }
+    named(EndorseSkillRequestRequired) new(account_id : String, profile_id : String,
+    skill_endorsement_id : i64)
 );
 /// Example: `{"object":"LinkedinProfileEndorse","endorsed":true}`
 #[derive(Debug, Clone, PartialEq)]
@@ -3574,9 +3593,9 @@ pub struct ChoiceQuestion {
 crate::engine::object!(
     ChoiceQuestion { 0 question : "question" req, 1 answer_type : "answer_type" req, 2
     choices : "choices" req, 3 expected_choices : "expected_choices" req, 4 position :
-    "position" opt, 5 must_match : "must_match" opt } new(question : String, choices :
-    Vec < String >, expected_choices : Vec < String >) fixed(answer_type :
-    "multiple_choices") set(position : i64, must_match : bool)
+    "position" opt, 5 must_match : "must_match" opt } named(ChoiceQuestionRequired)
+    new(question : String, choices : Vec < String >, expected_choices : Vec < String >)
+    fixed(answer_type : "multiple_choices") set(position : i64, must_match : bool)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3703,9 +3722,9 @@ pub struct RecruiterJobCreateOptions {
 crate::engine::object!(
     RecruiterJobCreateOptions { 0 project : "project" req, 1 functions : "functions" req,
     2 industries : "industries" req, 3 seniority : "seniority" req, 4 apply_method :
-    "apply_method" req } new(project : RecruiterProject, functions : Vec < String >,
-    industries : Vec < String >, seniority : RecruiterJobCreateOptionsSeniority,
-    apply_method : RecruiterApplyMethod)
+    "apply_method" req } named(RecruiterJobCreateOptionsRequired) new(project :
+    RecruiterProject, functions : Vec < String >, industries : Vec < String >, seniority
+    : RecruiterJobCreateOptionsSeniority, apply_method : RecruiterApplyMethod)
 );
 /// Recruiter settings of a job being edited. The edit page shows `project_id`, `functions`, `industries` and `skills` and is cut off after them; `seniority` and `apply_method` are the vendor shape's and optional (guess).
 #[derive(Debug, Clone, PartialEq)]
@@ -3757,11 +3776,12 @@ crate::engine::object!(
     "location" req, 5 employment_status : "employment_status" opt, 6 description :
     "description" req, 7 auto_rejection_template : "auto_rejection_template" opt, 8
     screening_questions : "screening_questions" opt, 9 recruiter : "recruiter" opt }
-    new(account_id : String, job_title : IdOrText, company : IdOrText, workplace :
-    ProfilePositionEditPresence, location : String, description : String)
-    set(employment_status : CreateJobPostingRequestEmploymentStatus,
-    auto_rejection_template : String, screening_questions : Vec < ScreeningQuestion >,
-    recruiter : RecruiterJobCreateOptions)
+    named(CreateJobPostingRequestRequired) new(account_id : String, job_title : IdOrText,
+    company : IdOrText, workplace : ProfilePositionEditPresence, location : String,
+    description : String) set(employment_status :
+    CreateJobPostingRequestEmploymentStatus, auto_rejection_template : String,
+    screening_questions : Vec < ScreeningQuestion >, recruiter :
+    RecruiterJobCreateOptions)
 );
 /// Example: `{"account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","description":"<p>Build, run and scale our messaging pipeline.</p>"}`
 #[derive(Debug, Clone, PartialEq)]
@@ -3801,7 +3821,7 @@ pub struct BudgetRange {
 }
 crate::engine::object!(
     BudgetRange { 0 min : "min" req, 1 max : "max" req, 2 recommended : "recommended" req
-    } new(min : f64, max : f64, recommended : f64)
+    } named(BudgetRangeRequired) new(min : f64, max : f64, recommended : f64)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3995,7 +4015,7 @@ pub struct SolveJobCheckpointRequest {
 }
 crate::engine::object!(
     SolveJobCheckpointRequest { 0 account_id : "account_id" req, 1 input : "input" req }
-    new(account_id : String, input : String)
+    named(SolveJobCheckpointRequestRequired) new(account_id : String, input : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4066,8 +4086,8 @@ pub struct LinkedinJobApplicantContactInfo {
 }
 crate::engine::object!(
     LinkedinJobApplicantContactInfo { 0 email_addresses : "email_addresses" req, 1
-    phone_numbers : "phone_numbers" req } new(email_addresses : Vec < String >,
-    phone_numbers : Vec < String >)
+    phone_numbers : "phone_numbers" req } named(LinkedinJobApplicantContactInfoRequired)
+    new(email_addresses : Vec < String >, phone_numbers : Vec < String >)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4085,9 +4105,10 @@ crate::engine::object!(
     LinkedinJobApplicantWorkExperienceItem { 0 company : "company" req, 1 company_id :
     "company_id" opt, 2 position : "position" req, 3 location : "location" opt, 4
     description : "description" opt, 5 picture_url : "picture_url" opt, 6 start : "start"
-    nullable, 7 end : "end" nullable } new(company : String, position : String)
-    set(company_id : String, location : String, description : String, picture_url :
-    String, start : YearMonth, end : YearMonth)
+    nullable, 7 end : "end" nullable }
+    named(LinkedinJobApplicantWorkExperienceItemRequired) new(company : String, position
+    : String) set(company_id : String, location : String, description : String,
+    picture_url : String, start : YearMonth, end : YearMonth)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4152,11 +4173,12 @@ crate::engine::object!(
     applied_at : "applied_at" req, 10 rating : "rating" req, 11 email_address :
     "email_address" opt, 12 phone_number : "phone_number" opt, 13 contact_info :
     "contact_info" opt, 14 work_experience : "work_experience" req, 15 education :
-    "education" req, 16 screening_questions : "screening_questions" req } new(id :
-    String, profile_id : String, public_identifier : String, public_profile_url : String,
-    name : String, location : String, headline : String, applied_at : UnixMillis, rating
-    : ApplicantRating, work_experience : Vec < LinkedinJobApplicantWorkExperienceItem >,
-    education : Vec < LinkedinJobApplicantEducationItem >, screening_questions : Vec <
+    "education" req, 16 screening_questions : "screening_questions" req }
+    named(LinkedinJobApplicantRequired) new(id : String, profile_id : String,
+    public_identifier : String, public_profile_url : String, name : String, location :
+    String, headline : String, applied_at : UnixMillis, rating : ApplicantRating,
+    work_experience : Vec < LinkedinJobApplicantWorkExperienceItem >, education : Vec <
+    LinkedinJobApplicantEducationItem >, screening_questions : Vec <
     LinkedinJobApplicantScreeningQuestionsItem >) fixed(object : "LinkedinJobApplicant")
     set(profile_picture_url : String, email_address : String, phone_number : String,
     contact_info : LinkedinJobApplicantContactInfo)
@@ -4237,9 +4259,9 @@ crate::engine::object!(
     read_only : "read_only" opt, 13 disabled_features : "disabledFeatures" opt, 14
     subject : "subject" opt, 15 organization_id : "organization_id" opt, 16 mailbox_id :
     "mailbox_id" opt, 17 content_type : "content_type" opt, 18 folder : "folder" opt, 19
-    pinned : "pinned" opt, 20 last_message : "lastMessage" double } new(id : UniqueId,
-    account_id : UniqueId, account_type : ChatAccountType, provider_id : String, type_ :
-    i32, unread_count : i32, archived : Flag01) fixed(object : "Chat")
+    pinned : "pinned" opt, 20 last_message : "lastMessage" double } named(ChatRequired)
+    new(id : UniqueId, account_id : UniqueId, account_type : ChatAccountType, provider_id
+    : String, type_ : i32, unread_count : i32, archived : Flag01) fixed(object : "Chat")
     set(attendee_provider_id : String, name : String, timestamp : crate
     ::engine::Timestamp, muted_until : ChatMutedUntil, read_only : i32, disabled_features
     : Vec < ChatDisabledFeaturesItem >, subject : String, organization_id : String,
@@ -4310,8 +4332,8 @@ pub struct Size {
     pub height: i32,
 }
 crate::engine::object!(
-    Size { 0 width : "width" req, 1 height : "height" req } new(width : i32, height :
-    i32)
+    Size { 0 width : "width" req, 1 height : "height" req } named(SizeRequired) new(width
+    : i32, height : i32)
 );
 /// Image
 #[derive(Debug, Clone, PartialEq)]
@@ -4332,9 +4354,9 @@ crate::engine::object!(
     ImageAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2 unavailable :
     "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5 url_expires_at :
     "url_expires_at" opt, 6 type_ : "type" req, 7 size : "size" req, 8 sticker :
-    "sticker" req } new(id : String, unavailable : bool, size : Size, sticker : bool)
-    fixed(type_ : "img") set(file_size : i64, mimetype : String, url : String,
-    url_expires_at : UnixMillis)
+    "sticker" req } named(ImageAttachmentRequired) new(id : String, unavailable : bool,
+    size : Size, sticker : bool) fixed(type_ : "img") set(file_size : i64, mimetype :
+    String, url : String, url_expires_at : UnixMillis)
 );
 /// Video
 #[derive(Debug, Clone, PartialEq)]
@@ -4355,8 +4377,9 @@ crate::engine::object!(
     VideoAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2 unavailable :
     "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5 url_expires_at :
     "url_expires_at" opt, 6 type_ : "type" req, 7 size : "size" req, 8 gif : "gif" req }
-    new(id : String, unavailable : bool, size : Size, gif : bool) fixed(type_ : "video")
-    set(file_size : i64, mimetype : String, url : String, url_expires_at : UnixMillis)
+    named(VideoAttachmentRequired) new(id : String, unavailable : bool, size : Size, gif
+    : bool) fixed(type_ : "video") set(file_size : i64, mimetype : String, url : String,
+    url_expires_at : UnixMillis)
 );
 /// Audio
 #[derive(Debug, Clone, PartialEq)]
@@ -4377,9 +4400,9 @@ crate::engine::object!(
     AudioAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2 unavailable :
     "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5 url_expires_at :
     "url_expires_at" opt, 6 type_ : "type" req, 7 duration : "duration" opt, 8 voice_note
-    : "voice_note" req } new(id : String, unavailable : bool, voice_note : bool)
-    fixed(type_ : "audio") set(file_size : i64, mimetype : String, url : String,
-    url_expires_at : UnixMillis, duration : f64)
+    : "voice_note" req } named(AudioAttachmentRequired) new(id : String, unavailable :
+    bool, voice_note : bool) fixed(type_ : "audio") set(file_size : i64, mimetype :
+    String, url : String, url_expires_at : UnixMillis, duration : f64)
 );
 /// File
 #[derive(Debug, Clone, PartialEq)]
@@ -4398,9 +4421,10 @@ pub struct FileAttachment {
 crate::engine::object!(
     FileAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2 unavailable :
     "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5 url_expires_at :
-    "url_expires_at" opt, 6 type_ : "type" req, 7 file_name : "file_name" req } new(id :
-    String, unavailable : bool, file_name : String) fixed(type_ : "file") set(file_size :
-    i64, mimetype : String, url : String, url_expires_at : UnixMillis)
+    "url_expires_at" opt, 6 type_ : "type" req, 7 file_name : "file_name" req }
+    named(FileAttachmentRequired) new(id : String, unavailable : bool, file_name :
+    String) fixed(type_ : "file") set(file_size : i64, mimetype : String, url : String,
+    url_expires_at : UnixMillis)
 );
 /// LinkedIn post
 #[derive(Debug, Clone, PartialEq)]
@@ -4499,8 +4523,8 @@ pub struct MessageReactionsItem {
 }
 crate::engine::object!(
     MessageReactionsItem { 0 value : "value" req, 1 sender_id : "sender_id" req, 2
-    is_sender : "is_sender" req } new(value : String, sender_id : String, is_sender :
-    bool)
+    is_sender : "is_sender" req } named(MessageReactionsItemRequired) new(value : String,
+    sender_id : String, is_sender : bool)
 );
 /// Example: `{"object":"Message","id":"msg_01HXYZ","provider_id":"3EB0C431C26A1916","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","chat_id":"chat_01HXYZ","chat_provider_id":"33612345678@s.whatsapp.net","sender_id"...`
 #[derive(Debug, Clone, PartialEq)]
@@ -4537,13 +4561,13 @@ crate::engine::object!(
     10 text : "text" nullable, 11 is_sender : "is_sender" req, 12 attachments :
     "attachments" req, 13 seen : "seen" opt, 14 hidden : "hidden" opt, 15 deleted :
     "deleted" opt, 16 edited : "edited" opt, 17 reactions : "reactions" opt, 18 quoted :
-    "quoted" opt } new(id : UniqueId, provider_id : String, account_id : UniqueId,
-    chat_id : UniqueId, chat_provider_id : String, sender_id : String, sender_attendee_id
-    : String, timestamp : UtcDateTime, is_sender : Flag01, attachments : Vec <
-    MessageAttachment >) fixed(object : "Message") set(message_id : String, text :
-    String, seen : Flag01, hidden : Flag01, deleted : Flag01, edited : Flag01, reactions
-    : Vec < MessageReactionsItem >, quoted : ::std::collections::BTreeMap < String,
-    ::serde_json::Value >)
+    "quoted" opt } named(MessageRequired) new(id : UniqueId, provider_id : String,
+    account_id : UniqueId, chat_id : UniqueId, chat_provider_id : String, sender_id :
+    String, sender_attendee_id : String, timestamp : UtcDateTime, is_sender : Flag01,
+    attachments : Vec < MessageAttachment >) fixed(object : "Message") set(message_id :
+    String, text : String, seen : Flag01, hidden : Flag01, deleted : Flag01, edited :
+    Flag01, reactions : Vec < MessageReactionsItem >, quoted :
+    ::std::collections::BTreeMap < String, ::serde_json::Value >)
 );
 /// Example: `{"object":"MessageList","items":[{"object":"Message","id":"msg_01HXZA","provider_id":"urn:li:msg:1","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","chat_id":"chat_01HXYZ","chat_provider_id":"2-ZmQ3","s...`
 #[derive(Debug, Clone, PartialEq)]
@@ -4770,10 +4794,10 @@ crate::engine::object!(
     ChatAttendee { 0 object : "object" req, 1 id : "id" req, 2 account_id : "account_id"
     req, 3 provider_id : "provider_id" req, 4 name : "name" req, 5 is_self : "is_self"
     req, 6 hidden : "hidden" opt, 7 picture_url : "picture_url" opt, 8 profile_url :
-    "profile_url" opt, 9 specifics : "specifics" opt } new(id : UniqueId, account_id :
-    UniqueId, provider_id : String, name : String, is_self : Flag01) fixed(object :
-    "ChatAttendee") set(hidden : Flag01, picture_url : String, profile_url : String,
-    specifics : AttendeeSpecifics)
+    "profile_url" opt, 9 specifics : "specifics" opt } named(ChatAttendeeRequired) new(id
+    : UniqueId, account_id : UniqueId, provider_id : String, name : String, is_self :
+    Flag01) fixed(object : "ChatAttendee") set(hidden : Flag01, picture_url : String,
+    profile_url : String, specifics : AttendeeSpecifics)
 );
 /// Example: `{"object":"ChatAttendeeList","items":[{"object":"ChatAttendee","id":"att_01HXYZ","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","provider_id":"ACoAAB5678","name":"John Roe","is_self":0,"specifics":{"pr...`
 #[derive(Debug, Clone, PartialEq)]
@@ -4922,11 +4946,12 @@ crate::engine::object!(
     AutoWebhook { 0 object : "object" req, 1 type_ : "type" req, 2 id : "id" req, 3 name
     : "name" opt, 4 source : "source" opt, 5 enabled : "enabled" req, 6 request_url :
     "request_url" req, 7 format : "format" req, 8 account_ids : "account_ids" req, 9
-    headers : "headers" req, 10 data : "data" req, 11 events : "events" req } new(id :
-    UniqueId, enabled : bool, request_url : String, format : WebhookFormat, account_ids :
-    Vec < WebhookAccountRef >, headers : Vec < WebhookHeader >, data : Vec <
-    WebhookDataField >, events : Vec < WebhookEvent >) fixed(object : "Webhook", type_ :
-    "AUTO") set(name : String, source : AutoWebhookSource)
+    headers : "headers" req, 10 data : "data" req, 11 events : "events" req }
+    named(AutoWebhookRequired) new(id : UniqueId, enabled : bool, request_url : String,
+    format : WebhookFormat, account_ids : Vec < WebhookAccountRef >, headers : Vec <
+    WebhookHeader >, data : Vec < WebhookDataField >, events : Vec < WebhookEvent >)
+    fixed(object : "Webhook", type_ : "AUTO") set(name : String, source :
+    AutoWebhookSource)
 );
 /// Trigger
 ///
@@ -5678,10 +5703,10 @@ crate::engine::object!(
     Calendar { 0 object : "object" req, 1 id : "id" req, 2 name : "name" req, 3
     description : "description" opt, 4 is_read_only : "is_read_only" req, 5
     is_owned_by_user : "is_owned_by_user" req, 6 is_default : "is_default" req, 7
-    background_color : "background_color" opt, 8 timezone : "timezone" opt } new(id :
-    String, name : String, is_read_only : bool, is_owned_by_user : bool, is_default :
-    bool) fixed(object : "Calendar") set(description : String, background_color : String,
-    timezone : String)
+    background_color : "background_color" opt, 8 timezone : "timezone" opt }
+    named(CalendarRequired) new(id : String, name : String, is_read_only : bool,
+    is_owned_by_user : bool, is_default : bool) fixed(object : "Calendar")
+    set(description : String, background_color : String, timezone : String)
 );
 /// Calendar lists follow the `{data, next_cursor}` shape of the usage page. No source shows
 /// `object`, and the fixture has `next_cursor` optional, so only `data` is required.
@@ -5710,7 +5735,7 @@ pub struct EventTimeTimed {
 }
 crate::engine::object!(
     EventTimeTimed { 0 date_time : "date_time" req, 1 time_zone : "time_zone" req }
-    new(date_time : String, time_zone : String)
+    named(EventTimeTimedRequired) new(date_time : String, time_zone : String)
 );
 /// All day
 #[derive(Debug, Clone, PartialEq)]
@@ -5780,11 +5805,11 @@ crate::engine::object!(
     "calendar_id" req, 3 title : "title" req, 4 body : "body" opt, 5 location :
     "location" opt, 6 is_all_day : "is_all_day" opt, 7 is_cancelled : "is_cancelled" opt,
     8 start : "start" req, 9 end : "end" req, 10 attendees : "attendees" opt, 11
-    created_at : "created_at" opt, 12 updated_at : "updated_at" opt } new(id : String,
-    calendar_id : String, title : String, start : EventTime, end : EventTime)
-    fixed(object : "CalendarEvent") set(body : String, location : String, is_all_day :
-    bool, is_cancelled : bool, attendees : Vec < EventAttendee >, created_at : String,
-    updated_at : String)
+    created_at : "created_at" opt, 12 updated_at : "updated_at" opt }
+    named(CalendarEventRequired) new(id : String, calendar_id : String, title : String,
+    start : EventTime, end : EventTime) fixed(object : "CalendarEvent") set(body :
+    String, location : String, is_all_day : bool, is_cancelled : bool, attendees : Vec <
+    EventAttendee >, created_at : String, updated_at : String)
 );
 /// Events in the `{data, next_cursor}` shape; only `data` is required (as for `CalendarList`).
 ///
@@ -5864,11 +5889,11 @@ crate::engine::object!(
     "location" opt, 3 start : "start" req, 4 end : "end" req, 5 attendees : "attendees"
     req, 6 transparency : "transparency" opt, 7 visibility : "visibility" opt, 8
     conference : "conference" opt, 9 is_attendees_list_hidden :
-    "is_attendees_list_hidden" opt, 10 recurrence : "recurrence" opt } new(title :
-    String, start : EventTime, end : EventTime, attendees : Vec <
-    CreateCalendarEventRequestAttendeesItem >) set(body : String, location : String,
-    transparency : CreateCalendarEventRequestTransparency, visibility :
-    CreateCalendarEventRequestVisibility, conference :
+    "is_attendees_list_hidden" opt, 10 recurrence : "recurrence" opt }
+    named(CreateCalendarEventRequestRequired) new(title : String, start : EventTime, end
+    : EventTime, attendees : Vec < CreateCalendarEventRequestAttendeesItem >) set(body :
+    String, location : String, transparency : CreateCalendarEventRequestTransparency,
+    visibility : CreateCalendarEventRequestVisibility, conference :
     CreateCalendarEventRequestConference, is_attendees_list_hidden : bool, recurrence :
     Vec < String >)
 );
@@ -5969,12 +5994,18 @@ pub struct CreatePostRequest {
     /// Instagram location.
     pub location: Option<String>,
 }
+/// The required fields of [`CreatePostRequest`], each named, for [`CreatePostRequest::new`]: its arguments could be confused positionally.
+#[derive(Debug, Clone)]
+pub struct CreatePostRequestRequired {
+    pub account_id: String,
+    pub text: String,
+}
 impl CreatePostRequest {
     /// A body with the required fields set.
-    pub fn new(account_id: impl Into<String>, text: impl Into<String>) -> Self {
+    pub fn new(required: CreatePostRequestRequired) -> Self {
         Self {
-            account_id: account_id.into(),
-            text: text.into(),
+            account_id: required.account_id,
+            text: required.text,
             attachments: Default::default(),
             video_thumbnail: Default::default(),
             repost: Default::default(),

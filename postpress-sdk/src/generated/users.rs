@@ -244,7 +244,7 @@ impl Users {
     /// Sends a connection invitation (LinkedIn) or a follow request (Instagram).
     ///
     /// # Parameters
-    /// - body (`application/json`, required): a [`SendInvitationRequest`](crate::types::SendInvitationRequest), built with `new(provider_id, account_id)` and setters
+    /// - body (`application/json`, required): a [`SendInvitationRequest`](crate::types::SendInvitationRequest), built with `new(SendInvitationRequestRequired { provider_id, account_id })` and setters
     ///
     /// # Errors
     /// Documented error statuses (decode bodies with `ApiError::body_as`):
