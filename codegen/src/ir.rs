@@ -158,7 +158,7 @@ impl Field {
 }
 
 /// How a multipart field is encoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MultipartKind {
     /// One file.
     File,
@@ -168,6 +168,9 @@ pub enum MultipartKind {
     Json,
     /// Plain text (scalars; arrays repeat the name).
     Text,
+    /// Text under the content type the property's `encoding.contentType` declares (scalars
+    /// as text, structures as JSON text; arrays repeat the name).
+    Typed(String),
     /// Text parts named by the property's `encoding.style`, the way a query string would
     /// carry it: `deepObject` spreads an object into `name[key][sub]` parts, an exploded
     /// `form` array repeats the name once per item.

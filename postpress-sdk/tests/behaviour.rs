@@ -177,6 +177,27 @@ async fn a_deadline_bounds_all_attempts_together() {
 }
 
 #[tokio::test]
+async fn a_deadline_passing_during_a_retry_keeps_the_answer_before_it() {
+    // A quick 503, then an answer slower than the whole deadline: cut during attempt 2.
+    let slow = with_header(ok(ACCOUNT), "delay-ms", "5000".into());
+    let server = serve(vec![fail(503), slow]).await;
+    let err = client(&server.url)
+        .accounts()
+        .get("a")
+        .deadline(Duration::from_millis(1500))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout() && err.is_deadline(), "{err}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{err}");
+    assert!(
+        err.to_string()
+            .contains("passed during attempt 2, after attempt 1 was answered 503"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
 async fn a_deadline_that_cuts_a_retry_after_wait_still_reads_as_the_429() {
     let limited = (
         429,

@@ -733,15 +733,18 @@ fn multipart_steps(model: &Model, name: &str) -> TokenStream {
     let steps = s.fields.iter().map(|f| {
         let id = format_ident!("{}", f.ident);
         let wire = &f.wire;
-        match (f.multipart, f.required) {
+        match (&f.multipart, f.required) {
             (Some(MultipartKind::Files), _) => quote!(for part in &body.#id { req.multipart_file(#wire, part); }),
             (Some(MultipartKind::File), true) => quote!(req.multipart_file(#wire, &body.#id);),
             (Some(MultipartKind::File), false) => quote!(if let ::std::option::Option::Some(part) = &body.#id { req.multipart_file(#wire, part); }),
             (Some(MultipartKind::Json), true) => quote!(req.multipart_json(#wire, &body.#id)?;),
             (Some(MultipartKind::Json), false) => quote!(if let ::std::option::Option::Some(value) = &body.#id { req.multipart_json(#wire, value)?; }),
             (Some(MultipartKind::Styled { style, explode }), _) => {
-                let style = style_tokens(style);
+                let style = style_tokens(*style);
                 quote!(req.multipart_styled(#wire, &body.#id, #style, #explode)?;)
+            }
+            (Some(MultipartKind::Typed(content_type)), _) => {
+                quote!(req.multipart_typed(#wire, &body.#id, #content_type)?;)
             }
             _ => quote!(req.multipart_field(#wire, &body.#id)?;),
         }

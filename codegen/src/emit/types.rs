@@ -207,7 +207,7 @@ fn read_only_marker(written: bool) -> TokenStream {
 
 fn multipart_type(f: &Field) -> TokenStream {
     let inner = rust_type(&f.ty, Scope::Types, true);
-    match (f.multipart, f.required) {
+    match (&f.multipart, f.required) {
         (Some(MultipartKind::Files), _) | (_, true) => inner,
         _ => quote!(::std::option::Option<#inner>),
     }

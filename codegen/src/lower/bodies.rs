@@ -3,7 +3,7 @@
 
 use super::encoding;
 use super::merge::object_view;
-use super::shapes::{binary_shape, doc_of, single_string_value};
+use super::shapes::{doc_of, single_string_value};
 use super::space::{Naming, TypeSpace, wrap_nullable};
 use crate::diagnostics::Diagnostics;
 use crate::ir::{
@@ -50,6 +50,7 @@ pub(super) fn convert_body(
     let mut choices: Vec<BodyChoice> = Vec::new();
     let mut variants = NameSet::default();
     for (content_type, mt) in media {
+        let media_pointer = format!("{pointer}/content/{}", pointer::escape(content_type));
         let kind = body_kind(space, content_type, mt, op_name, pointer, diags);
         if choices.iter().any(|c| c.kind == kind) {
             continue;
@@ -65,7 +66,7 @@ pub(super) fn convert_body(
         };
         let variant = choice_variant(&kind, &content_type, &mut variants);
         let form_encodings = match kind {
-            BodyKind::Form(_) => form_encodings(mt),
+            BodyKind::Form(_) => form_encodings(space, mt, &media_pointer),
             _ => Vec::new(),
         };
         choices.push(BodyChoice {
@@ -206,13 +207,16 @@ fn multipart_struct(
         let view = object_view(&space.resolver, &target.schema, &target.pointer, 0, diags);
         for (wire, (prop, prop_ptr)) in &view.properties {
             let resolved = space.resolver.peek(prop);
-            let binary_kind = resolved.as_ref().and_then(binary_shape);
+            let shape = encoding::shape(&space.resolver, prop);
             let encoding = mt.encoding.get(wire);
-            let styled = encoding.and_then(styled_kind);
-            let (ty, kind) = match binary_kind {
-                Some(MultipartKind::File) => (Ty::Binary, MultipartKind::File),
-                Some(_) => (Ty::Vec(Box::new(Ty::Binary)), MultipartKind::Files),
-                None => {
+            let styled =
+                encoding.and_then(|e| styled_kind(e, declared_explode(space, pointer, wire)));
+            let (ty, kind) = match &shape {
+                encoding::ValueShape::Binary => (Ty::Binary, MultipartKind::File),
+                encoding::ValueShape::List(item) if **item == encoding::ValueShape::Binary => {
+                    (Ty::Vec(Box::new(Ty::Binary)), MultipartKind::Files)
+                }
+                _ => {
                     let conv = space.convert(
                         prop,
                         Naming::Hint(format!("{name}{}", type_name(wire))),
@@ -221,8 +225,7 @@ fn multipart_struct(
                         diags,
                     );
                     let ty = wrap_nullable(conv);
-                    let by_schema =
-                        encoding::part_kind(&encoding::shape(&space.resolver, prop), encoding);
+                    let by_schema = encoding::part_kind(&shape, encoding);
                     let kind = match styled {
                         Some(kind) if space.styles_multipart => kind,
                         Some(kind) => {
@@ -293,19 +296,27 @@ pub(super) fn param_style(style: &QueryStyle) -> ParamStyle {
 /// caller warns where that changes the parts). Such an encoding outranks `contentType`, which
 /// describes a single part. `None` keeps the default.
 ///
-/// `openapiv3` reads an absent `explode` as `false`; OpenAPI's default for `form` is `true`,
-/// so a document that wants repeated keys writes `explode: true` (deepObject is only defined
-/// exploded, so it is always exploded).
-fn styled_kind(encoding: &Encoding) -> Option<MultipartKind> {
+/// `explode` is `declared` (read from the document: `openapiv3` reads an absent one as
+/// `false`), else OpenAPI's default, `true` for `form`; `deepObject` is only defined
+/// exploded. An `explode` without a `style` means `form`.
+fn styled_kind(encoding: &Encoding, declared: Option<bool>) -> Option<MultipartKind> {
     let style = match &encoding.style {
         Some(style) => param_style(style),
-        None if encoding.explode => ParamStyle::Form,
+        None if declared.is_some() => ParamStyle::Form,
         None => return None,
     };
+    let explode = declared.unwrap_or(style == ParamStyle::Form);
     Some(MultipartKind::Styled {
         style,
-        explode: encoding.explode || style == ParamStyle::DeepObject,
+        explode: explode || style == ParamStyle::DeepObject,
     })
+}
+
+/// The `explode` a body's `encoding.<name>` writes, if it writes one (`media` is the media
+/// type's pointer in the document).
+fn declared_explode(space: &TypeSpace<'_>, media: &str, name: &str) -> Option<bool> {
+    let at = format!("{media}/encoding/{}/explode", pointer::escape(name));
+    space.resolver.target(&at).and_then(Value::as_bool)
 }
 
 /// Whether sending by `style` would put other parts on the wire than the property's default
@@ -329,17 +340,22 @@ fn kind_words(kind: &MultipartKind) -> &'static str {
         MultipartKind::Json => "one JSON part",
         MultipartKind::File | MultipartKind::Files => "a file part",
         MultipartKind::Text | MultipartKind::Styled { .. } => "text parts",
+        MultipartKind::Typed(_) => "parts of its declared content type",
     }
 }
 
 /// The fields of a form body whose `encoding` entry says how to encode them: a `style` (or
 /// `explode`) as for a query parameter, else a JSON `contentType` as one JSON text. Entries
 /// that say neither keep the default, and are left out.
-fn form_encodings(mt: &MediaType) -> Vec<(String, FormFieldEncoding)> {
+fn form_encodings(
+    space: &TypeSpace<'_>,
+    mt: &MediaType,
+    media: &str,
+) -> Vec<(String, FormFieldEncoding)> {
     mt.encoding
         .iter()
         .filter_map(|(wire, encoding)| {
-            let how = match styled_kind(encoding) {
+            let how = match styled_kind(encoding, declared_explode(space, media, wire)) {
                 Some(MultipartKind::Styled { style, explode }) => {
                     FormFieldEncoding::Styled { style, explode }
                 }

@@ -98,6 +98,7 @@ fn own_shape(resolver: &Resolver<'_>, node: &Value, depth: usize) -> Option<Valu
         Some("object") => ValueShape::Object,
         Some("array") => items(),
         Some(_) => ValueShape::Any,
+        None if node.get("format").and_then(Value::as_str) == Some("binary") => ValueShape::Binary,
         None if node.get("properties").is_some() || node.get("additionalProperties").is_some() => {
             ValueShape::Object
         }
@@ -143,17 +144,31 @@ fn says_nothing(branch: &Value) -> bool {
 }
 
 /// The kind of part a non-file property travels as, by its shape and its `encoding` entry.
-/// A declared JSON content type makes one JSON part; a declared `text/*` type text; otherwise
-/// the shape's default. [`MultipartKind::Text`] is also what a shape the rules cannot read
-/// gets: the engine then sends scalars as text and structures as JSON, value by value.
+/// A declared content type is sent as declared: `application/json` as one JSON part, plain
+/// text for a scalar (a part without a type is `text/plain`), any other concrete type as
+/// [`MultipartKind::Typed`]. A list of types sends the first; a range (`image/*`) names no
+/// type to send, so the shape's default stands. [`MultipartKind::Text`] is also what a shape
+/// the rules cannot read gets: the engine then sends scalars as text and structures as JSON,
+/// value by value.
 pub(super) fn part_kind(shape: &ValueShape, encoding: Option<&Encoding>) -> MultipartKind {
-    match encoding
+    let declared = encoding
         .and_then(|e| e.content_type.as_deref())
-        .map(essence)
-    {
-        Some(declared) if is_json(&declared) => return MultipartKind::Json,
-        Some(declared) if declared.starts_with("text/") => return MultipartKind::Text,
-        _ => {}
+        .and_then(|c| c.split(',').next())
+        .map(str::trim)
+        .filter(|c| !c.is_empty() && !c.contains('*'));
+    if let Some(declared) = declared {
+        let scalar = match shape {
+            ValueShape::Scalar => true,
+            ValueShape::List(item) => **item == ValueShape::Scalar,
+            _ => false,
+        };
+        return match essence(declared).as_str() {
+            "application/json" => MultipartKind::Json,
+            "text/plain" if scalar && declared.eq_ignore_ascii_case("text/plain") => {
+                MultipartKind::Text
+            }
+            _ => MultipartKind::Typed(declared.to_owned()),
+        };
     }
     match shape {
         ValueShape::Object => MultipartKind::Json,
@@ -276,6 +291,10 @@ mod tests {
                 &ValueShape::Object,
                 Some(&declared("text/plain; charset=utf-8"))
             ),
+            MultipartKind::Typed("text/plain; charset=utf-8".into())
+        );
+        assert_eq!(
+            part_kind(&ValueShape::Scalar, Some(&declared("text/plain"))),
             MultipartKind::Text
         );
         assert_eq!(
@@ -283,6 +302,17 @@ mod tests {
                 &ValueShape::Scalar,
                 Some(&declared("application/vnd.x+json"))
             ),
+            MultipartKind::Typed("application/vnd.x+json".into())
+        );
+        assert_eq!(
+            part_kind(
+                &ValueShape::Scalar,
+                Some(&declared("text/csv, application/json"))
+            ),
+            MultipartKind::Typed("text/csv".into())
+        );
+        assert_eq!(
+            part_kind(&ValueShape::Object, Some(&declared("image/*"))),
             MultipartKind::Json
         );
         assert!(declares_json(&declared("text/plain, application/json")));

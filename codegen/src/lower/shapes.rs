@@ -3,7 +3,7 @@
 //! references or of the type space.
 
 use crate::Dates;
-use crate::ir::{Doc, MultipartKind};
+use crate::ir::Doc;
 use openapiv3::{
     AnySchema, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
@@ -179,29 +179,4 @@ pub(super) fn numeric_range(s: &Schema) -> Option<(Option<f64>, Option<f64>)> {
         _ => return None,
     };
     (min.is_some() || max.is_some()).then_some((min, max))
-}
-
-fn is_binary(s: &Schema) -> bool {
-    match &s.schema_kind {
-        SchemaKind::Type(Type::String(st)) => matches!(
-            st.format,
-            VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
-        ),
-        SchemaKind::Any(a) => a.format.as_deref() == Some("binary"),
-        _ => false,
-    }
-}
-
-/// Whether a multipart property is one file or several; `None` when it is not a file.
-pub(super) fn binary_shape(s: &Schema) -> Option<MultipartKind> {
-    if is_binary(s) {
-        return Some(MultipartKind::File);
-    }
-    if let SchemaKind::Type(Type::Array(a)) = &s.schema_kind
-        && let Some(ReferenceOr::Item(item)) = &a.items
-        && is_binary(item)
-    {
-        return Some(MultipartKind::Files);
-    }
-    None
 }

@@ -53,7 +53,7 @@ pub use setters::{
 pub use transport::{ByteStream, Engine};
 #[doc(hidden)]
 pub use variant::{
-    Claim, decode_branch, decode_variant, tagged_union, untagged_union, write_union,
+    Claim, decode_claimed, decode_variant, tagged_union, untagged_union, write_union,
 };
 pub use webhook::{
     Decoded, Delivery, DeliveryFormat, EventKey, MalformedEvent, WebhookError, WebhookReceiver,

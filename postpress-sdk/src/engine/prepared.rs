@@ -154,6 +154,14 @@ fn multipart_form(fields: &[(String, MultipartField)]) -> Result<reqwest::multip
             MultipartField::Json(t) => reqwest::multipart::Part::text(t.clone())
                 .mime_str("application/json")
                 .map_err(Error::from_reqwest)?,
+            MultipartField::Typed { text, content_type } => {
+                reqwest::multipart::Part::text(text.clone())
+                    .mime_str(content_type)
+                    .map_err(|_| Error::InvalidRequest {
+                        param: name.clone(),
+                        message: format!("`{content_type}` is not a valid MIME type"),
+                    })?
+            }
             MultipartField::File(p) => p.to_reqwest().map_err(|message| Error::InvalidRequest {
                 param: name.clone(),
                 message,

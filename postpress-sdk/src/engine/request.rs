@@ -44,6 +44,11 @@ pub(crate) enum Body {
 pub(crate) enum MultipartField {
     Text(String),
     Json(String),
+    /// Text sent under a content type the document declares for the part.
+    Typed {
+        text: String,
+        content_type: String,
+    },
     File(Part),
 }
 
@@ -297,6 +302,38 @@ impl Request {
                 .into_iter()
                 .map(|(key, text)| (key, MultipartField::Text(text))),
         );
+        Ok(())
+    }
+
+    /// Adds a multipart field under the content type its `encoding.contentType` declares:
+    /// scalars as their text, objects and arrays of objects as JSON text, an array of scalars
+    /// one part per item; nothing for `None`.
+    pub fn multipart_typed(
+        &mut self,
+        name: &str,
+        value: &impl Serialize,
+        content_type: &str,
+    ) -> Result<()> {
+        let value = to_value(name, value)?;
+        let typed = |text: String| MultipartField::Typed {
+            text,
+            content_type: content_type.to_owned(),
+        };
+        let text = |value: &Value| match value {
+            Value::Object(_) | Value::Array(_) => value.to_string(),
+            other => query::scalar_text(other).unwrap_or_default(),
+        };
+        let fields = self.multipart_fields();
+        match &value {
+            Value::Null => {}
+            Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
+                if items.iter().any(Value::is_null) {
+                    return Err(invalid(name, "a list may not contain null items"));
+                }
+                fields.extend(items.iter().map(|i| (name.to_owned(), typed(text(i)))));
+            }
+            other => fields.push((name.to_owned(), typed(text(other)))),
+        }
         Ok(())
     }
 

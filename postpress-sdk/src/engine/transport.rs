@@ -166,8 +166,20 @@ impl Engine {
                 span.record("status", status.as_u16());
             }
             if let (true, Some(d)) = (capped && error.is_timeout(), deadline) {
-                let why = format!("{d} passed during attempt {attempt}");
-                return Err(Error::deadline(why, Some(error)));
+                // The attempt cut short says less than the answer before it (a 429 or 503
+                // that led to this attempt): that answer stays readable through the error.
+                let (why, cause) = match last.take().filter(|l| l.as_api().is_some()) {
+                    Some(earlier) => (
+                        format!(
+                            "{d} passed during attempt {attempt}, after attempt {} was answered {}",
+                            attempt - 1,
+                            earlier.status().map_or_else(String::new, |s| s.to_string())
+                        ),
+                        earlier,
+                    ),
+                    None => (format!("{d} passed during attempt {attempt}"), error),
+                };
+                return Err(Error::deadline(why, Some(cause)));
             }
             if !(may_retry && attempt <= max_retries && error.is_retryable()) {
                 return Err(error);

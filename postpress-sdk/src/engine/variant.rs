@@ -126,22 +126,22 @@ impl Claim {
     }
 }
 
-/// One branch of an untagged union: `None` when `value` is not of it, so the next branch is
-/// tried; the decoded value, or for a branch that [claims](Claim) `value`, its error naming the
-/// path (and for a fixed-value object, the property that recognized it).
+/// A branch of an untagged union that [claims](Claim) `value`: its decoded value, or its
+/// error naming the path (and for a fixed-value object, the property that recognized it).
+/// `None` when the branch does not claim the value.
 #[doc(hidden)]
-pub fn decode_branch<T: DeserializeOwned, E: serde::de::Error>(
+pub fn decode_claimed<T: DeserializeOwned, E: serde::de::Error>(
     value: &Value,
     claim: Claim,
 ) -> Option<Result<T, E>> {
-    if claim.holds(value) {
-        let tag = match claim {
-            Claim::Fixed([(key, fixed), ..]) => Some((*key, *fixed)),
-            _ => None,
-        };
-        return Some(serde_path_to_error::deserialize(value).map_err(|e| carry(e, tag)));
+    if !claim.holds(value) {
+        return None;
     }
-    T::deserialize(value).ok().map(Ok)
+    let tag = match claim {
+        Claim::Fixed([(key, fixed), ..]) => Some((*key, *fixed)),
+        _ => None,
+    };
+    Some(serde_path_to_error::deserialize(value).map_err(|e| carry(e, tag)))
 }
 
 /// JSON both ways for a generated tagged union: `Serialize` writes the payload of any
@@ -282,12 +282,19 @@ macro_rules! __untagged_union {
                 deserializer: __D,
             ) -> ::std::result::Result<Self, __D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                // A branch that recognizes the value owns it, wherever it stands: an earlier,
+                // more permissive branch must not take a value a later one would refuse.
                 $(
-                    if let ::std::option::Option::Some(read) = $crate::engine::decode_branch::<$ty, __D::Error>(
+                    if let ::std::option::Option::Some(read) = $crate::engine::decode_claimed::<$ty, __D::Error>(
                         &value,
                         $crate::engine::untagged_union!(@claim $($kind $args)?),
                     ) {
                         return read.map(Self::$variant);
+                    }
+                )*
+                $(
+                    if let ::std::result::Result::Ok(read) = <$ty as ::serde::Deserialize>::deserialize(&value) {
+                        return ::std::result::Result::Ok(Self::$variant(read));
                     }
                 )*
                 ::std::result::Result::Ok(Self::$fallback(value))
@@ -415,6 +422,30 @@ mod tests {
     ) -> (String, String) {
         let e = serde_path_to_error::deserialize::<_, T>(v).unwrap_err();
         split_path(&e.path().to_string(), &e.inner().to_string())
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Loose {
+        Map(std::collections::BTreeMap<String, serde_json::Value>),
+        Pet(Pet),
+        Other(serde_json::Value),
+    }
+    crate::engine::untagged_union!(Loose Other {
+        Map(std::collections::BTreeMap<String, serde_json::Value>),
+        Pet(Pet) if tag(Pet),
+    });
+
+    #[test]
+    fn a_later_recognizing_branch_outranks_an_earlier_permissive_one() {
+        let read = |v: serde_json::Value| serde_json::from_value::<Loose>(v);
+        assert!(matches!(
+            read(json!({"kind": "cat", "lives": 9})),
+            Ok(Loose::Pet(Pet::Cat(_)))
+        ));
+        // A map would take it; the tag says it is a malformed cat.
+        let error = read(json!({"kind": "cat", "lives": "nine"})).unwrap_err();
+        assert!(error.to_string().contains("lives"), "{error}");
+        assert!(matches!(read(json!({"a": 1})), Ok(Loose::Map(_))));
     }
 
     #[test]

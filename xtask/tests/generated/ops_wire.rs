@@ -224,7 +224,9 @@ async fn multipart_parts_follow_their_resolved_schemas_on_the_wire_byte_for_byte
         .options_layout_bottom_left_x(1.25)
         .options_layout_bottom_left_y(0.5)
         .options_skills(vec!["rust".to_owned(), "sql".to_owned()])
-        .settings(OpsStartConversationRequestSettings::new().mode("quiet"));
+        .settings(OpsStartConversationRequestSettings::new().mode("quiet"))
+        .report("a,b\n1,2")
+        .scans(wire_ops::engine::Part::bytes(&b"SCAN"[..]).file_name("s.pdf").mime("application/pdf"));
     c.ops().start_conversation(body).send().await.unwrap();
     let s = last(&seen);
     let ct = s.headers["content-type"].to_str().unwrap().to_owned();
@@ -252,6 +254,13 @@ async fn multipart_parts_follow_their_resolved_schemas_on_the_wire_byte_for_byte
     }
     expected.push_str(&format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"settings\"\r\nContent-Type: application/json\r\n\r\n{{\"mode\":\"quiet\"}}\r\n"
+    ));
+    // A declared content type travels as declared; a `$ref` to a binary schema is a file.
+    expected.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"report\"\r\nContent-Type: text/csv\r\n\r\na,b\n1,2\r\n"
+    ));
+    expected.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"scans\"; filename=\"s.pdf\"\r\nContent-Type: application/pdf\r\n\r\nSCAN\r\n"
     ));
     expected.push_str(&format!("--{boundary}--\r\n"));
     assert_eq!(String::from_utf8_lossy(&s.body), expected);
