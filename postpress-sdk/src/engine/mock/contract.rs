@@ -18,6 +18,9 @@ pub(crate) type Compiled = Result<jsonschema::Validator, String>;
 pub(crate) struct Contract {
     document: Value,
     dialect: Dialect,
+    /// Whether `encoding.style`/`explode` apply to multipart bodies: OpenAPI 3.1 and later,
+    /// by the version the document declares (see [`Contract::parse`]).
+    styles_multipart: bool,
     /// `components` with its schemas converted to JSON Schema: the target of every `$ref` in
     /// a compiled schema, which is compiled as the root beside it.
     components: Value,
@@ -50,7 +53,10 @@ impl Contract {
         Ok(contract)
     }
 
-    /// Reads an OpenAPI 3.0 or 3.1 document given as JSON.
+    /// Reads an OpenAPI 3.0 or 3.1 document given as JSON. Its schemas are read in the dialect
+    /// of its `openapi` field; the rules that differ by version follow the version the
+    /// document was written in: the top-level extension `x-source-openapi` where a generator
+    /// lowered a 3.1 document to 3.0 (and rewrote `openapi`), else `openapi`.
     pub(crate) fn parse(document: &str) -> Result<Self, String> {
         let document: Value = serde_json::from_str(document)
             .map_err(|e| format!("the OpenAPI document is not JSON: {e}"))?;
@@ -63,6 +69,11 @@ impl Contract {
             v if v.starts_with("3.") => Dialect::V31,
             v => return Err(format!("`openapi: {v}` is not an OpenAPI 3 document")),
         };
+        let declared = document
+            .get(SOURCE_VERSION)
+            .and_then(Value::as_str)
+            .unwrap_or(version);
+        let styles_multipart = at_least_3_1(declared);
         let lookup = |r: &str| local(&document, r);
         let mut components = document
             .get("components")
@@ -75,10 +86,18 @@ impl Contract {
         }
         Ok(Self {
             dialect,
+            styles_multipart,
             components,
             validators: Mutex::default(),
             document,
         })
+    }
+
+    /// Whether `encoding.style`/`explode` apply to `multipart/form-data` bodies: the document
+    /// was written as OpenAPI 3.1 or later (3.0 defines them for form bodies only, and says
+    /// to ignore them for multipart).
+    pub(crate) fn styles_multipart(&self) -> bool {
+        self.styles_multipart
     }
 
     /// The operation object of `operation` (found by its path template and method) with its
@@ -169,6 +188,20 @@ impl Contract {
     }
 }
 
+/// The top-level extension a generator writes the document's declared `openapi` version in,
+/// when it embeds the document lowered to 3.0.
+const SOURCE_VERSION: &str = "x-source-openapi";
+
+/// Whether `version` (`3.1.0`) is OpenAPI 3.1 or later.
+fn at_least_3_1(version: &str) -> bool {
+    let mut numbers = version.split('.').map(|n| n.trim().parse::<u32>().ok());
+    match (numbers.next().flatten(), numbers.next().flatten()) {
+        (Some(3), Some(minor)) => minor >= 1,
+        (Some(major), _) => major > 3,
+        _ => false,
+    }
+}
+
 /// A value of the document with its JSON pointer.
 #[derive(Debug, Clone)]
 pub(crate) struct Located<'a> {
@@ -240,6 +273,22 @@ mod tests {
         assert!(!validator.is_valid(&json!({"n": 4})));
         assert!(!validator.is_valid(&json!({})));
         assert!(Arc::ptr_eq(&compiled, &contract.validator(pointer)));
+    }
+
+    #[test]
+    fn the_declared_version_decides_the_multipart_style_rule() {
+        let parse = |document: Value| Contract::parse(&document.to_string()).unwrap();
+        let plain = |v: &str| json!({"openapi": v, "paths": {}});
+        assert!(!parse(plain("3.0.3")).styles_multipart());
+        assert!(parse(plain("3.1.0")).styles_multipart());
+        assert!(parse(plain("3.2.0")).styles_multipart());
+        // A 3.1 document lowered to 3.0 keeps what it was written as.
+        let lowered = json!({"openapi": "3.0.3", "x-source-openapi": "3.1.1", "paths": {}});
+        let contract = parse(lowered);
+        assert!(contract.styles_multipart());
+        assert_eq!(contract.dialect, Dialect::V30);
+        let declared_30 = json!({"openapi": "3.0.3", "x-source-openapi": "3.0.1", "paths": {}});
+        assert!(!parse(declared_30).styles_multipart());
     }
 
     #[test]
