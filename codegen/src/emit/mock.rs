@@ -535,10 +535,9 @@ mod tests {
     #[test]
     fn the_declared_version_survives_lowering() {
         // A 3.1 document, lowered: `openapi` says 3.0.3, the extension what was written.
-        let lowered: serde_json::Value = serde_json::from_str(
-            r#"{"openapi":"3.0.3","x-source-openapi":"stale","info":{}}"#,
-        )
-        .unwrap();
+        let lowered: serde_json::Value =
+            serde_json::from_str(r#"{"openapi":"3.0.3","x-source-openapi":"stale","info":{}}"#)
+                .unwrap();
         let file = document_file(&lowered, "3.1.0").unwrap();
         assert_eq!(
             file.contents,

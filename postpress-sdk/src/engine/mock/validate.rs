@@ -549,8 +549,11 @@ fn check_fields(
     let properties = shape::properties(contract, schema.value);
     let additional = shape::additional(contract, schema.value);
     let encoding_of = |name: &str| encoding.and_then(|e| e.get(name));
+    // `style`/`explode` apply to form bodies, and to multipart bodies from OpenAPI 3.1 on.
+    let styled = carrier == Carrier::Form || contract.styles_multipart();
     let style_of = |name: &str| {
         encoding_of(name)
+            .filter(|_| styled)
             .and_then(|e| e.get("style"))
             .and_then(Value::as_str)
     };
@@ -596,7 +599,7 @@ fn check_fields(
         let encoding = encoding_of(&property);
         let before = problems.len();
         let value = field_value(
-            contract, &property, schema, encoding, entries, carrier, problems,
+            contract, &property, schema, encoding, styled, entries, carrier, problems,
         );
         match value {
             Some(value) if problems.len() == before => {
@@ -638,12 +641,15 @@ fn check_fields(
     );
 }
 
-/// The value of one property from its fields, or `None` after pushing why not.
+/// The value of one property from its fields, or `None` after pushing why not. `styled`:
+/// whether the encoding's `style`/`explode` apply (else the defaults: form, exploded).
+#[allow(clippy::too_many_arguments)]
 fn field_value(
     contract: &Contract,
     property: &str,
     schema: &Value,
     encoding: Option<&Value>,
+    styled: bool,
     entries: Vec<Keyed>,
     carrier: Carrier,
     problems: &mut Vec<String>,
@@ -653,11 +659,12 @@ fn field_value(
     let explicit = encoding
         .and_then(|e| e.get("contentType"))
         .and_then(Value::as_str);
-    let style = encoding
+    let styling = encoding.filter(|_| styled);
+    let style = styling
         .and_then(|e| e.get("style"))
         .and_then(Value::as_str)
         .unwrap_or("form");
-    let explode = encoding
+    let explode = styling
         .and_then(|e| e.get("explode"))
         .and_then(Value::as_bool)
         .unwrap_or(style == "form");
@@ -969,6 +976,121 @@ mod tests {
             problems(&empty),
             ["the request body is required but none was sent"]
         );
+    }
+
+    /// A multipart body of `parts` (name, content type, text).
+    fn multipart_request(path: &str, parts: &[(&str, Option<&str>, &str)]) -> RecordedRequest {
+        let mut body = String::new();
+        for (name, content_type, text) in parts {
+            body.push_str(&format!(
+                "--b\r\nContent-Disposition: form-data; name=\"{name}\"\r\n"
+            ));
+            if let Some(content_type) = content_type {
+                body.push_str(&format!("Content-Type: {content_type}\r\n"));
+            }
+            body.push_str(&format!("\r\n{text}\r\n"));
+        }
+        body.push_str("--b--\r\n");
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            "content-type",
+            reqwest::header::HeaderValue::from_static("multipart/form-data; boundary=b"),
+        );
+        RecordedRequest {
+            method: "POST".into(),
+            path: path.into(),
+            query: Vec::new(),
+            headers,
+            body: Bytes::from(body),
+            operation: None,
+            path_params: Vec::new(),
+            refusal: None,
+        }
+    }
+
+    /// A document declaring `version`, with a multipart body whose encoding styles its parts.
+    fn styled_multipart(version: &str) -> Contract {
+        let (openapi, declared) = match version.split_once(" lowered from ") {
+            Some((lowered, declared)) => (lowered, declared),
+            None => (version, version),
+        };
+        let document = json!({
+            "openapi": openapi,
+            "x-source-openapi": declared,
+            "paths": {"/m": {"post": {
+                "requestBody": {"required": true, "content": {"multipart/form-data": {
+                    "schema": {"type": "object", "additionalProperties": false,
+                        "properties": {
+                            "meta": {"type": "object",
+                                     "properties": {"n": {"type": "integer"}}},
+                            "tags": {"type": "array", "items": {"type": "integer"}}
+                        }},
+                    "encoding": {
+                        "meta": {"style": "deepObject", "explode": true},
+                        "tags": {"style": "form", "explode": false}
+                    }
+                }}},
+                "responses": {"204": {"description": "ok"}}
+            }}}
+        });
+        Contract::parse(&document.to_string()).unwrap()
+    }
+
+    fn multipart_problems(
+        contract: &Contract,
+        parts: &[(&str, Option<&str>, &str)],
+    ) -> Vec<String> {
+        let op = Operation::new("m", "POST", "/m");
+        check(contract, &op, &multipart_request("/m", parts))
+            .err()
+            .map(|r| r.problems)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn multipart_style_applies_from_openapi_3_1() {
+        let styled = [("meta[n]", None, "4"), ("tags", None, "1,2")];
+        for version in ["3.1.0", "3.2.0"] {
+            let contract = styled_multipart(version);
+            assert_eq!(multipart_problems(&contract, &styled), Vec::<String>::new());
+        }
+        // A 3.1 document lowered to 3.0 by a generator keeps the 3.1 rule.
+        let contract = styled_multipart("3.0.3 lowered from 3.1.0");
+        assert_eq!(multipart_problems(&contract, &styled), Vec::<String>::new());
+    }
+
+    #[test]
+    fn multipart_style_is_ignored_under_openapi_3_0() {
+        let contract = styled_multipart("3.0.3");
+        // Each part follows its schema's default: the object one JSON part, the array one
+        // text part per item.
+        let defaults = [
+            ("meta", Some("application/json"), r#"{"n": 4}"#),
+            ("tags", None, "1"),
+            ("tags", None, "2"),
+        ];
+        assert_eq!(
+            multipart_problems(&contract, &defaults),
+            Vec::<String>::new()
+        );
+        let found = multipart_problems(&contract, &[("meta[n]", None, "4"), ("tags", None, "1,2")]);
+        for needle in [
+            "multipart part `meta[n]` is not a property of the body's schema",
+            "multipart part `tags`: `1,2` is not an integer",
+        ] {
+            assert!(
+                found.iter().any(|p| p.starts_with(needle)),
+                "{needle} in {found:#?}"
+            );
+        }
+        assert_eq!(found.len(), 2, "{found:#?}");
+    }
+
+    #[test]
+    fn form_bodies_use_style_under_openapi_3_0() {
+        // The form body of `contract()` (3.0.3) sends `list` comma-separated, by its style.
+        let ok = request("7", &[], Some("2"), "name=abc&list=true,false");
+        assert_eq!(problems(&ok), Vec::<String>::new());
     }
 
     #[test]
