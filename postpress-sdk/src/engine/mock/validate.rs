@@ -2,15 +2,22 @@
 //! query and header parameters (required, type, enum, ranges, lengths, pattern, with the
 //! parameter's `style`/`explode`), and the body by its media type: JSON against its schema;
 //! `application/x-www-form-urlencoded` and `multipart/form-data` read into fields, each
-//! checked by the OpenAPI 3.0 encoding rules (its content type, its text read as its
-//! property's type), then the whole against the schema.
+//! checked by the OpenAPI encoding rules (its content type, its text read as its property's
+//! type), then the whole against the schema.
+//!
+//! The encoding rules differ by version, and the mock follows the version the document was
+//! written in (its `x-source-openapi` where a generator lowered 3.1 to 3.0, else `openapi`):
+//! `encoding.<name>.style`/`explode` (`deepObject` brackets, delimited arrays) apply to form
+//! bodies always, but to multipart bodies only from OpenAPI 3.1 on; under 3.0 a multipart
+//! part follows its schema's default (one JSON part for an object, one part per item for an
+//! array of primitives).
 //!
 //! The rules that OpenAPI leaves open, as the mock applies them:
 //!
 //! - a query parameter the operation does not document is allowed (servers ignore them);
 //! - a form field or multipart part is matched to a property by its exact name first (a
 //!   document may name a property `ids[]` or `a[b]`), then as `base[key]...` to a property
-//!   whose `encoding.style` is `deepObject`; a name matching neither is an error unless the
+//!   whose `encoding.style` is `deepObject` (where style applies); a name matching neither is an error unless the
 //!   schema's `additionalProperties` allows it (or the schema lists no properties);
 //! - a part without `Content-Type` is `text/plain` (RFC 7578); a primitive or enum property
 //!   must be sent as text, an object (or an array of objects) as `application/json`; a file
