@@ -251,12 +251,16 @@ fn parameter_value(
         _ => ',',
     };
     match shape {
-        Shape::Array(items) => {
+        Shape::Array(items) | Shape::OneOrList(items) => {
             let texts: Vec<&str> = if style == "form" && explode {
                 values.iter().map(String::as_str).collect()
             } else {
                 values.iter().flat_map(|v| v.split(delimiter)).collect()
             };
+            // `items` without `type`: one value is that value, more are a list.
+            if let (Shape::OneOrList(_), [one]) = (shape, texts.as_slice()) {
+                return text_value(one, items);
+            }
             texts
                 .iter()
                 .map(|t| text_value(t, items))
@@ -699,15 +703,15 @@ fn field_value(
         return None;
     }
     let fields: Vec<Field> = entries.into_iter().map(|(_, f)| f).collect();
-    let item_shape = match &shape {
-        Shape::Array(items) => items.as_ref().clone(),
-        other => other.clone(),
-    };
+    let item_shape = shape.item().clone();
     match &shape {
-        Shape::Array(items) => {
+        Shape::Array(items) | Shape::OneOrList(items) => {
             // One JSON part holding the whole array, where the items are objects.
             if let [one] = fields.as_slice()
-                && matches!(**items, Shape::Object | Shape::Array(_) | Shape::Any)
+                && matches!(
+                    **items,
+                    Shape::Object | Shape::Array(_) | Shape::OneOrList(_) | Shape::Any
+                )
                 && one
                     .content_type
                     .as_deref()
@@ -735,6 +739,10 @@ fn field_value(
                 for text in texts {
                     values.push(item_value(text, items, field, carrier, problems)?);
                 }
+            }
+            // `items` without `type`: one value is that value, more are a list.
+            if matches!(shape, Shape::OneOrList(_)) && values.len() == 1 {
+                return values.pop();
             }
             Some(Value::Array(values))
         }
@@ -773,10 +781,10 @@ fn item_value(
         Shape::Object | Shape::Array(_) => {
             serde_json::from_str(text).map_err(|e| format!("the value is not JSON: {e}"))
         }
-        Shape::Any if json_sent => {
+        Shape::Any | Shape::OneOrList(_) if json_sent => {
             serde_json::from_str(text).map_err(|e| format!("the value is not JSON: {e}"))
         }
-        Shape::Any => Ok(Value::String(text.to_owned())),
+        Shape::Any | Shape::OneOrList(_) => Ok(Value::String(text.to_owned())),
     };
     value
         .map_err(|e| problems.push(format!("{} `{}`: {e}", carrier.label(), field.name)))
