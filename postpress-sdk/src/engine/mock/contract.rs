@@ -183,6 +183,13 @@ impl Contract {
             "allOf": [converted],
         });
         jsonschema::draft202012::options()
+            // `format` asserts (`date-time`, `email`, `uuid`, ...); OpenAPI's `binary` and
+            // `byte` and formats the validator does not know pass (integer ranges are
+            // checked as bounds, see `json_schema`).
+            .should_validate_formats(true)
+            .should_ignore_unknown_formats(true)
+            .with_format("binary", |_| true)
+            .with_format("byte", |_| true)
             .build(&root)
             .map_err(|e| format!("the schema at `#{pointer}` does not compile: {e}"))
     }
@@ -273,6 +280,48 @@ mod tests {
         assert!(!validator.is_valid(&json!({"n": 4})));
         assert!(!validator.is_valid(&json!({})));
         assert!(Arc::ptr_eq(&compiled, &contract.validator(pointer)));
+    }
+
+    #[test]
+    fn formats_are_checked_but_files_and_unknown_formats_pass() {
+        let document = json!({
+            "openapi": "3.0.3",
+            "paths": {},
+            "components": {"schemas": {"A": {"type": "object", "properties": {
+                "at": {"type": "string", "format": "date-time"},
+                "mail": {"type": "string", "format": "email"},
+                "id": {"type": "string", "format": "uuid"},
+                "raw": {"type": "string", "format": "byte"},
+                "file": {"type": "string", "format": "binary"},
+                "secret": {"type": "string", "format": "password"},
+                "odd": {"type": "string", "format": "no-such-format"},
+                "n": {"type": "integer", "format": "int32"}
+            }}}}
+        });
+        let contract = Contract::parse(&document.to_string()).unwrap();
+        let compiled = contract.validator("/components/schemas/A");
+        let validator = compiled.as_ref().as_ref().unwrap();
+        let ok = json!({"at": "2024-05-01T10:00:00Z", "mail": "a@example.com",
+                        "id": "123e4567-e89b-12d3-a456-426614174000", "raw": "not base64!",
+                        "file": "(3 bytes)", "secret": "x", "odd": "anything", "n": 7});
+        assert!(
+            validator.is_valid(&ok),
+            "{:?}",
+            validator
+                .iter_errors(&ok)
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+        );
+        for (key, bad) in [
+            ("at", json!("yesterday")),
+            ("mail", json!("nobody")),
+            ("id", json!("123")),
+            ("n", json!(4_294_967_296_i64)),
+        ] {
+            let mut instance = ok.clone();
+            instance[key] = bad;
+            assert!(!validator.is_valid(&instance), "{key}");
+        }
     }
 
     #[test]

@@ -122,6 +122,7 @@ fn convert_at(schema: &Value, dialect: Dialect, lookup: Lookup<'_>, depth: usize
         exclusive_bound(&mut out, "exclusiveMinimum", "minimum");
         exclusive_bound(&mut out, "exclusiveMaximum", "maximum");
     }
+    integer_range(&mut out);
     drop_read_only_required(&mut out, map, lookup);
     if !nullable {
         return Value::Object(out);
@@ -167,6 +168,26 @@ fn exclusive_bound(out: &mut Map<String, Value>, exclusive: &str, bound: &str) {
             out.remove(exclusive);
         }
         _ => {}
+    }
+}
+
+/// OpenAPI's `int32`/`int64` formats are ranges, which JSON Schema's `format` (strings only)
+/// cannot check: they become `minimum`/`maximum` (the tighter of them and any written).
+fn integer_range(out: &mut Map<String, Value>) {
+    let (low, high): (i64, i64) = match out.get("format").and_then(Value::as_str) {
+        Some("int32") => (i32::MIN.into(), i32::MAX.into()),
+        Some("int64") => (i64::MIN, i64::MAX),
+        _ => return,
+    };
+    let tighter = |written: Option<&Value>, bound: i64, keep: fn(f64, f64) -> bool| match written {
+        Some(Value::Number(n)) if n.as_f64().is_some_and(|w| keep(w, bound as f64)) => None,
+        _ => Some(Value::from(bound)),
+    };
+    if let Some(low) = tighter(out.get("minimum"), low, |w, b| w >= b) {
+        out.insert("minimum".into(), low);
+    }
+    if let Some(high) = tighter(out.get("maximum"), high, |w, b| w <= b) {
+        out.insert("maximum".into(), high);
     }
 }
 
@@ -307,6 +328,28 @@ mod tests {
             &lookup,
         );
         assert_eq!(converted["required"], json!(["name"]));
+    }
+
+    #[test]
+    fn integer_formats_are_ranges() {
+        assert_eq!(
+            v30(json!({"type": "integer", "format": "int32"})),
+            json!({"type": "integer", "format": "int32",
+                   "minimum": -2147483648_i64, "maximum": 2147483647})
+        );
+        // A tighter written bound stays.
+        assert_eq!(
+            v30(json!({"type": "integer", "format": "int32", "minimum": 1, "maximum": 9})),
+            json!({"type": "integer", "format": "int32", "minimum": 1, "maximum": 9})
+        );
+        let schema = v30(json!({"type": "integer", "format": "int64"}));
+        let validator = jsonschema::draft202012::new(&schema).expect("compiles");
+        assert!(validator.is_valid(&json!(i64::MAX)));
+        assert!(!validator.is_valid(&json!(u64::MAX)));
+        let schema = v30(json!({"type": "integer", "format": "int32"}));
+        let validator = jsonschema::draft202012::new(&schema).expect("compiles");
+        assert!(validator.is_valid(&json!(-2147483648_i64)));
+        assert!(!validator.is_valid(&json!(2147483648_i64)));
     }
 
     #[test]
