@@ -11,6 +11,7 @@
 //! of a request (one a client sends anyway is still checked against its schema).
 
 use serde_json::{Map, Value};
+use std::collections::BTreeSet;
 
 /// Which OpenAPI dialect a schema is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,13 +61,21 @@ const DOCUMENTATION: &[&str] = &[
 /// `schema` as JSON Schema 2020-12, for validating a request. `lookup` resolves `$ref`s so
 /// that a referenced `readOnly` property is not required either.
 pub(crate) fn convert(schema: &Value, dialect: Dialect, lookup: Lookup<'_>) -> Value {
-    convert_at(schema, dialect, lookup, 0)
+    convert_at(schema, dialect, lookup, &BTreeSet::new(), 0)
 }
 
 /// Deeper than any real document nests; a hostile one stops here as "anything goes".
 const MAX_DEPTH: usize = 256;
 
-fn convert_at(schema: &Value, dialect: Dialect, lookup: Lookup<'_>, depth: usize) -> Value {
+/// `inherited`: the read-only property names of the schemas whose `allOf`/`oneOf`/`anyOf`
+/// branch this is (a branch's `required` may name a property its siblings define).
+fn convert_at(
+    schema: &Value,
+    dialect: Dialect,
+    lookup: Lookup<'_>,
+    inherited: &BTreeSet<String>,
+    depth: usize,
+) -> Value {
     let Value::Object(map) = schema else {
         // `true`/`false` schemas (3.1) and anything malformed pass through unchanged.
         return schema.clone();
@@ -83,6 +92,11 @@ fn convert_at(schema: &Value, dialect: Dialect, lookup: Lookup<'_>, depth: usize
         let only = Value::Object(Map::from_iter([("$ref".to_owned(), reference.clone())]));
         return if nullable { or_null(only) } else { only };
     }
+    // The read-only properties this schema has, through `allOf` and `$ref`, and those of the
+    // compositions it is a branch of.
+    let mut read_only_names = inherited.clone();
+    collect_read_only(schema, lookup, &mut read_only_names, 0);
+    let none = BTreeSet::new();
     let mut out = Map::new();
     for (key, value) in map {
         if dialect == Dialect::V30
@@ -92,13 +106,13 @@ fn convert_at(schema: &Value, dialect: Dialect, lookup: Lookup<'_>, depth: usize
         }
         let next = depth + 1;
         let converted = if ONE_SCHEMA.contains(&key.as_str()) {
-            convert_at(value, dialect, lookup, next)
+            convert_at(value, dialect, lookup, &none, next)
         } else if SCHEMA_LISTS.contains(&key.as_str()) {
             match value {
                 Value::Array(items) => Value::Array(
                     items
                         .iter()
-                        .map(|s| convert_at(s, dialect, lookup, next))
+                        .map(|s| convert_at(s, dialect, lookup, &read_only_names, next))
                         .collect(),
                 ),
                 other => other.clone(),
@@ -108,7 +122,7 @@ fn convert_at(schema: &Value, dialect: Dialect, lookup: Lookup<'_>, depth: usize
                 Value::Object(schemas) => Value::Object(
                     schemas
                         .iter()
-                        .map(|(k, s)| (k.clone(), convert_at(s, dialect, lookup, next)))
+                        .map(|(k, s)| (k.clone(), convert_at(s, dialect, lookup, &none, next)))
                         .collect(),
                 ),
                 other => other.clone(),
@@ -123,7 +137,7 @@ fn convert_at(schema: &Value, dialect: Dialect, lookup: Lookup<'_>, depth: usize
         exclusive_bound(&mut out, "exclusiveMaximum", "maximum");
     }
     integer_range(&mut out);
-    drop_read_only_required(&mut out, map, lookup);
+    drop_read_only_required(&mut out, &read_only_names);
     if !nullable {
         return Value::Object(out);
     }
@@ -191,27 +205,39 @@ fn integer_range(out: &mut Map<String, Value>) {
     }
 }
 
-/// Removes from `required` every property whose schema (followed through `$ref`s) is
-/// `readOnly`: the server sets those, so a request leaves them out.
-fn drop_read_only_required(
-    out: &mut Map<String, Value>,
-    source: &Map<String, Value>,
-    lookup: Lookup<'_>,
-) {
-    let Some(Value::Object(properties)) = source.get("properties") else {
+/// Removes from `required` every property in `read_only`: the server sets those, so a
+/// request leaves them out.
+fn drop_read_only_required(out: &mut Map<String, Value>, read_only: &BTreeSet<String>) {
+    if let Some(Value::Array(required)) = out.get_mut("required") {
+        required.retain(|name| !name.as_str().is_some_and(|n| read_only.contains(n)));
+    }
+}
+
+/// The names of `schema`'s properties whose schema (followed through `$ref`s) is `readOnly`:
+/// its own, those of its `allOf` branches and of the schema a `$ref` names, at any depth.
+fn collect_read_only(schema: &Value, lookup: Lookup<'_>, out: &mut BTreeSet<String>, depth: usize) {
+    // A chain of references ends within a few hops; a cycle of them stops here.
+    if depth > 16 {
         return;
-    };
-    let Some(Value::Array(required)) = out.get_mut("required") else {
-        return;
-    };
-    required.retain(|name| {
-        let Some(name) = name.as_str() else {
-            return true;
-        };
-        !properties
-            .get(name)
-            .is_some_and(|schema| read_only(schema, lookup))
-    });
+    }
+    if let Some(target) = schema.get("$ref").and_then(Value::as_str).and_then(lookup) {
+        collect_read_only(target, lookup, out, depth + 1);
+    }
+    if let Some(Value::Object(properties)) = schema.get("properties") {
+        for (name, property) in properties {
+            if read_only(property, lookup) {
+                out.insert(name.clone());
+            }
+        }
+    }
+    for branch in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        collect_read_only(branch, lookup, out, depth + 1);
+    }
 }
 
 fn read_only(schema: &Value, lookup: Lookup<'_>) -> bool {
@@ -350,6 +376,48 @@ mod tests {
         let validator = jsonschema::draft202012::new(&schema).expect("compiles");
         assert!(validator.is_valid(&json!(-2147483648_i64)));
         assert!(!validator.is_valid(&json!(2147483648_i64)));
+    }
+
+    #[test]
+    fn read_only_properties_through_all_of_and_references_are_not_required() {
+        let document = json!({
+            "Id": {"type": "string", "readOnly": true},
+            "Base": {"type": "object", "properties": {
+                "id": {"$ref": "#/components/schemas/Id"},
+                "created": {"type": "string", "readOnly": true},
+                "name": {"type": "string"}
+            }},
+            "Named": {"$ref": "#/components/schemas/Base"}
+        });
+        let lookup = |r: &str| document.get(r.strip_prefix("#/components/schemas/")?);
+        let convert = |schema: Value| convert(&schema, Dialect::V30, &lookup);
+        // `required` beside an `allOf` whose (referenced) branch has the properties.
+        let converted = convert(json!({
+            "allOf": [{"$ref": "#/components/schemas/Named"}],
+            "required": ["id", "created", "name"]
+        }));
+        assert_eq!(converted["required"], json!(["name"]));
+        // `required` in a sibling branch of the one that has them.
+        let converted = convert(json!({
+            "allOf": [
+                {"$ref": "#/components/schemas/Base"},
+                {"type": "object", "required": ["id", "name"],
+                 "properties": {"extra": {"type": "integer", "readOnly": true}}},
+                {"required": ["extra", "created"]}
+            ]
+        }));
+        assert_eq!(converted["allOf"][1]["required"], json!(["name"]));
+        assert_eq!(converted["allOf"][2]["required"], json!([]));
+        // A nested object's `required` is its own business.
+        let converted = convert(json!({
+            "allOf": [{"$ref": "#/components/schemas/Base"}],
+            "properties": {"child": {"type": "object", "required": ["created"],
+                                     "properties": {"created": {"type": "string"}}}}
+        }));
+        assert_eq!(
+            converted["properties"]["child"]["required"],
+            json!(["created"])
+        );
     }
 
     #[test]
