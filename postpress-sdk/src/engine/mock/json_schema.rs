@@ -163,6 +163,44 @@ fn convert_at(
     }
 }
 
+/// Calls `visit` with every `$ref` of a converted `schema` (its own and its subschemas'),
+/// which may rewrite it. Only schema positions are walked: a property named `$ref` or an
+/// example holding one is data.
+pub(crate) fn references_mut(schema: &mut Value, visit: &mut dyn FnMut(&mut String)) {
+    references_at(schema, visit, 0);
+}
+
+fn references_at(schema: &mut Value, visit: &mut dyn FnMut(&mut String), depth: usize) {
+    let Value::Object(map) = schema else {
+        return;
+    };
+    if depth > MAX_DEPTH {
+        return;
+    }
+    for (key, value) in map.iter_mut() {
+        let key = key.as_str();
+        if key == "$ref" {
+            if let Value::String(reference) = value {
+                visit(reference);
+            }
+        } else if ONE_SCHEMA.contains(&key) {
+            references_at(value, visit, depth + 1);
+        } else if SCHEMA_LISTS.contains(&key) {
+            for item in value.as_array_mut().into_iter().flatten() {
+                references_at(item, visit, depth + 1);
+            }
+        } else if SCHEMA_MAPS.contains(&key) {
+            for item in value
+                .as_object_mut()
+                .into_iter()
+                .flat_map(|m| m.values_mut())
+            {
+                references_at(item, visit, depth + 1);
+            }
+        }
+    }
+}
+
 /// `{"anyOf": [{"type": "null"}, schema]}`.
 fn or_null(schema: Value) -> Value {
     serde_json::json!({"anyOf": [{"type": "null"}, schema]})
