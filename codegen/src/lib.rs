@@ -167,7 +167,7 @@ fn pipeline(bytes: &[u8], options: &Options) -> Result<Generated, Error> {
         split,
         options.json,
     )?;
-    files.push(emit::mock::document_file(&doc.raw)?);
+    files.push(emit::mock::document_file(&doc.raw, &doc.version)?);
     if options.conformance_table {
         files.push(GeneratedFile {
             path: emit::conformance::TABLE_PATH.to_owned(),

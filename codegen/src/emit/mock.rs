@@ -19,13 +19,44 @@ use quote::{format_ident, quote};
 /// Where [`document_file`] is written, beside `mock.rs` (which `include_str!`s it).
 pub(crate) const DOCUMENT_PATH: &str = "src/generated/openapi.json";
 
+/// The top-level extension of [`document_file`] holding the `openapi` version the document
+/// declares, before 3.1 was lowered to 3.0.
+pub(crate) const SOURCE_VERSION: &str = "x-source-openapi";
+
 /// `openapi.json`: the document as loaded (3.1 lowered to 3.0, repairs applied), compact
-/// JSON in the document's own key order, so it is the same bytes on every run. The whole
+/// JSON in the document's own key order, so it is the same bytes on every run. Lowering
+/// rewrites `openapi` to 3.0, so the version the document declares (`version`) is written
+/// beside it as the top-level extension [`SOURCE_VERSION`]: the mock follows the rules that
+/// differ by version (multipart `style`) as the document was written. The whole
 /// document rather than a per-operation extract: its `$ref`s (`#/components/...`) then
 /// resolve as written, and the mock finds each operation's parameters, bodies, encodings and
 /// response examples where the document puts them; only the `mock` feature compiles it in.
-pub(crate) fn document_file(document: &serde_json::Value) -> Result<GeneratedFile, Error> {
-    let mut contents = serde_json::to_string(document)
+pub(crate) fn document_file(
+    document: &serde_json::Value,
+    version: &str,
+) -> Result<GeneratedFile, Error> {
+    let mut document = document.clone();
+    if let serde_json::Value::Object(map) = &mut document {
+        // Right after `openapi` (the first key when written there), in place when present.
+        let mut with = serde_json::Map::new();
+        let mut placed = false;
+        for (key, value) in std::mem::take(map) {
+            if key == SOURCE_VERSION {
+                continue;
+            }
+            let is_openapi = key == "openapi";
+            with.insert(key, value);
+            if is_openapi {
+                with.insert(SOURCE_VERSION.to_owned(), version.into());
+                placed = true;
+            }
+        }
+        if !placed {
+            with.insert(SOURCE_VERSION.to_owned(), version.into());
+        }
+        *map = with;
+    }
+    let mut contents = serde_json::to_string(&document)
         .map_err(|e| Error::Emit(format!("{DOCUMENT_PATH}: {e}")))?;
     contents.push('\n');
     Ok(GeneratedFile {
@@ -493,11 +524,24 @@ mod tests {
     fn the_document_is_written_compact_in_its_own_order() {
         let document: serde_json::Value =
             serde_json::from_str(r#"{"openapi":"3.0.3","paths":{"/b":{},"/a":{}}}"#).unwrap();
-        let file = document_file(&document).unwrap();
+        let file = document_file(&document, "3.0.3").unwrap();
         assert_eq!(file.path, "src/generated/openapi.json");
         assert_eq!(
             file.contents,
-            "{\"openapi\":\"3.0.3\",\"paths\":{\"/b\":{},\"/a\":{}}}\n"
+            "{\"openapi\":\"3.0.3\",\"x-source-openapi\":\"3.0.3\",\"paths\":{\"/b\":{},\"/a\":{}}}\n"
+        );
+    }
+
+    #[test]
+    fn the_declared_version_survives_lowering() {
+        // A 3.1 document, lowered: `openapi` says 3.0.3, the extension what was written.
+        let lowered: serde_json::Value =
+            serde_json::from_str(r#"{"openapi":"3.0.3","x-source-openapi":"stale","info":{}}"#)
+                .unwrap();
+        let file = document_file(&lowered, "3.1.0").unwrap();
+        assert_eq!(
+            file.contents,
+            "{\"openapi\":\"3.0.3\",\"x-source-openapi\":\"3.1.0\",\"info\":{}}\n"
         );
     }
 

@@ -3,6 +3,11 @@
 //! JSON Schema validator per schema, made on first use and kept (the key is the schema's
 //! JSON pointer, so an operation's body or a shared parameter is compiled once per document).
 //!
+//! A compiled schema carries every schema it references, wherever in the document that is
+//! (`#/components/schemas/..`, `#/components/requestBodies/..`, `#/paths/..`), each converted
+//! to JSON Schema and moved under the root's `$defs`; a reference the document cannot
+//! resolve makes that schema fail to compile with a message naming it.
+//!
 //! A document is parsed once per process: every mock of one generated crate shares it.
 
 use super::json_schema::{self, Dialect};
@@ -18,9 +23,9 @@ pub(crate) type Compiled = Result<jsonschema::Validator, String>;
 pub(crate) struct Contract {
     document: Value,
     dialect: Dialect,
-    /// `components` with its schemas converted to JSON Schema: the target of every `$ref` in
-    /// a compiled schema, which is compiled as the root beside it.
-    components: Value,
+    /// Whether `encoding.style`/`explode` apply to multipart bodies: OpenAPI 3.1 and later,
+    /// by the version the document declares (see [`Contract::parse`]).
+    styles_multipart: bool,
     validators: Mutex<HashMap<String, Arc<Compiled>>>,
 }
 
@@ -50,7 +55,10 @@ impl Contract {
         Ok(contract)
     }
 
-    /// Reads an OpenAPI 3.0 or 3.1 document given as JSON.
+    /// Reads an OpenAPI 3.0 or 3.1 document given as JSON. Its schemas are read in the dialect
+    /// of its `openapi` field; the rules that differ by version follow the version the
+    /// document was written in: the top-level extension `x-source-openapi` where a generator
+    /// lowered a 3.1 document to 3.0 (and rewrote `openapi`), else `openapi`.
     pub(crate) fn parse(document: &str) -> Result<Self, String> {
         let document: Value = serde_json::from_str(document)
             .map_err(|e| format!("the OpenAPI document is not JSON: {e}"))?;
@@ -63,22 +71,24 @@ impl Contract {
             v if v.starts_with("3.") => Dialect::V31,
             v => return Err(format!("`openapi: {v}` is not an OpenAPI 3 document")),
         };
-        let lookup = |r: &str| local(&document, r);
-        let mut components = document
-            .get("components")
-            .cloned()
-            .unwrap_or_else(|| Value::Object(Map::new()));
-        if let Some(Value::Object(schemas)) = components.get_mut("schemas") {
-            for schema in schemas.values_mut() {
-                *schema = json_schema::convert(schema, dialect, &lookup);
-            }
-        }
+        let declared = document
+            .get(SOURCE_VERSION)
+            .and_then(Value::as_str)
+            .unwrap_or(version);
+        let styles_multipart = at_least_3_1(declared);
         Ok(Self {
             dialect,
-            components,
+            styles_multipart,
             validators: Mutex::default(),
             document,
         })
+    }
+
+    /// Whether `encoding.style`/`explode` apply to `multipart/form-data` bodies: the document
+    /// was written as OpenAPI 3.1 or later (3.0 defines them for form bodies only, and says
+    /// to ignore them for multipart).
+    pub(crate) fn styles_multipart(&self) -> bool {
+        self.styles_multipart
     }
 
     /// The operation object of `operation` (found by its path template and method) with its
@@ -156,16 +166,77 @@ impl Contract {
             .pointer(pointer)
             .ok_or_else(|| format!("the document has no schema at `#{pointer}`"))?;
         let lookup = |r: &str| local(&self.document, r);
-        let converted = json_schema::convert(schema, self.dialect, &lookup);
-        // `#/components/...` references resolve against the root: the schema is compiled as
-        // the root's only subschema, beside the converted components.
+        let convert = |schema: &Value| json_schema::convert(schema, self.dialect, &lookup);
+        // Every schema referenced, transitively, converted and kept under `$defs` by a name
+        // of its own (`r0`, ...), the references rewritten to it: the document's own layout
+        // (paths, request bodies, schemas inside schemas) never has to be rebuilt.
+        let mut names: HashMap<String, String> = HashMap::new();
+        let mut pending: Vec<(String, String)> = Vec::new();
+        let mut unresolved: Option<String> = None;
+        let mut rename = |schema: &mut Value, pending: &mut Vec<(String, String)>| {
+            json_schema::references_mut(schema, &mut |reference| {
+                let name = match names.get(reference.as_str()) {
+                    Some(name) => name.clone(),
+                    None => {
+                        let name = format!("r{}", names.len());
+                        names.insert(reference.clone(), name.clone());
+                        pending.push((reference.clone(), name.clone()));
+                        name
+                    }
+                };
+                *reference = format!("#/$defs/{name}");
+            });
+        };
+        let mut converted = convert(schema);
+        rename(&mut converted, &mut pending);
+        let mut defs = Map::new();
+        while let Some((reference, name)) = pending.pop() {
+            let Some(target) = local(&self.document, &reference) else {
+                unresolved.get_or_insert(reference);
+                continue;
+            };
+            let mut target = convert(target);
+            rename(&mut target, &mut pending);
+            defs.insert(name, target);
+        }
+        if let Some(reference) = unresolved {
+            return Err(format!(
+                "the schema at `#{pointer}` refers to `{reference}`, which {}",
+                if local_pointer(&reference).is_some() {
+                    "the document does not have"
+                } else {
+                    "is outside the document (only `#/...` references are followed)"
+                }
+            ));
+        }
         let root = serde_json::json!({
-            "components": self.components,
+            "$defs": defs,
             "allOf": [converted],
         });
         jsonschema::draft202012::options()
+            // `format` asserts (`date-time`, `email`, `uuid`, ...); OpenAPI's `binary` and
+            // `byte` and formats the validator does not know pass (integer ranges are
+            // checked as bounds, see `json_schema`).
+            .should_validate_formats(true)
+            .should_ignore_unknown_formats(true)
+            .with_format("binary", |_| true)
+            .with_format("byte", |_| true)
             .build(&root)
             .map_err(|e| format!("the schema at `#{pointer}` does not compile: {e}"))
+    }
+}
+
+/// The top-level extension a generator writes the document's declared `openapi` version in,
+/// when it embeds the document lowered to 3.0.
+const SOURCE_VERSION: &str = "x-source-openapi";
+
+/// Whether `version` (`3.1.0`) is OpenAPI 3.1 or later.
+fn at_least_3_1(version: &str) -> bool {
+    let mut numbers = version.split('.').map(|n| n.trim().parse::<u32>().ok());
+    match (numbers.next().flatten(), numbers.next().flatten()) {
+        (Some(3), Some(minor)) => minor >= 1,
+        (Some(major), _) => major > 3,
+        _ => false,
     }
 }
 
@@ -201,9 +272,16 @@ fn local_pointer(reference: &str) -> Option<&str> {
     reference.strip_prefix('#')
 }
 
-/// The value a local reference names.
+/// The value a local reference names; its pointer may be percent-encoded, as a URI
+/// fragment is (`#/paths/~1items~1%7Bid%7D`).
 fn local<'a>(document: &'a Value, reference: &str) -> Option<&'a Value> {
-    document.pointer(local_pointer(reference)?)
+    let pointer = local_pointer(reference)?;
+    document.pointer(pointer).or_else(|| {
+        let decoded = percent_encoding::percent_decode_str(pointer)
+            .decode_utf8()
+            .ok()?;
+        document.pointer(&decoded)
+    })
 }
 
 /// A JSON pointer segment: `~` and `/` escaped.
@@ -240,6 +318,125 @@ mod tests {
         assert!(!validator.is_valid(&json!({"n": 4})));
         assert!(!validator.is_valid(&json!({})));
         assert!(Arc::ptr_eq(&compiled, &contract.validator(pointer)));
+    }
+
+    #[test]
+    fn formats_are_checked_but_files_and_unknown_formats_pass() {
+        let document = json!({
+            "openapi": "3.0.3",
+            "paths": {},
+            "components": {"schemas": {"A": {"type": "object", "properties": {
+                "at": {"type": "string", "format": "date-time"},
+                "mail": {"type": "string", "format": "email"},
+                "id": {"type": "string", "format": "uuid"},
+                "raw": {"type": "string", "format": "byte"},
+                "file": {"type": "string", "format": "binary"},
+                "secret": {"type": "string", "format": "password"},
+                "odd": {"type": "string", "format": "no-such-format"},
+                "n": {"type": "integer", "format": "int32"}
+            }}}}
+        });
+        let contract = Contract::parse(&document.to_string()).unwrap();
+        let compiled = contract.validator("/components/schemas/A");
+        let validator = compiled.as_ref().as_ref().unwrap();
+        let ok = json!({"at": "2024-05-01T10:00:00Z", "mail": "a@example.com",
+                        "id": "123e4567-e89b-12d3-a456-426614174000", "raw": "not base64!",
+                        "file": "(3 bytes)", "secret": "x", "odd": "anything", "n": 7});
+        assert!(
+            validator.is_valid(&ok),
+            "{:?}",
+            validator
+                .iter_errors(&ok)
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+        );
+        for (key, bad) in [
+            ("at", json!("yesterday")),
+            ("mail", json!("nobody")),
+            ("id", json!("123")),
+            ("n", json!(4_294_967_296_i64)),
+        ] {
+            let mut instance = ok.clone();
+            instance[key] = bad;
+            assert!(!validator.is_valid(&instance), "{key}");
+        }
+    }
+
+    #[test]
+    fn the_declared_version_decides_the_multipart_style_rule() {
+        let parse = |document: Value| Contract::parse(&document.to_string()).unwrap();
+        let plain = |v: &str| json!({"openapi": v, "paths": {}});
+        assert!(!parse(plain("3.0.3")).styles_multipart());
+        assert!(parse(plain("3.1.0")).styles_multipart());
+        assert!(parse(plain("3.2.0")).styles_multipart());
+        // A 3.1 document lowered to 3.0 keeps what it was written as.
+        let lowered = json!({"openapi": "3.0.3", "x-source-openapi": "3.1.1", "paths": {}});
+        let contract = parse(lowered);
+        assert!(contract.styles_multipart());
+        assert_eq!(contract.dialect, Dialect::V30);
+        let declared_30 = json!({"openapi": "3.0.3", "x-source-openapi": "3.0.1", "paths": {}});
+        assert!(!parse(declared_30).styles_multipart());
+    }
+
+    #[test]
+    fn references_anywhere_in_the_document_are_converted_and_resolved() {
+        let body = "/paths/~1a/post/requestBody/content/application~1json/schema";
+        let document = json!({
+            "openapi": "3.0.3",
+            "paths": {"/a": {"post": {"requestBody": {"content": {"application/json": {
+                "schema": {"type": "object", "properties": {
+                    "n": {"type": "integer", "nullable": true, "maximum": 3},
+                    // Into the operation itself, and into a request body's schema.
+                    "m": {"$ref": "#/paths/~1a/post/requestBody/content/application~1json/schema/properties/n"},
+                    "b": {"$ref": "#/components/requestBodies/B/content/application~1json/schema"},
+                    "self": {"$ref": "#/paths/~1a/post/requestBody/content/application~1json/schema"}
+                }}}}}}}},
+            "components": {"requestBodies": {"B": {"content": {"application/json": {
+                "schema": {"type": "string", "nullable": true, "format": "date"}
+            }}}}}
+        });
+        let contract = Contract::parse(&document.to_string()).unwrap();
+        let compiled = contract.validator(body);
+        let validator = compiled.as_ref().as_ref().expect("compiles");
+        // Converted: `nullable` admits null, the format is checked; the cycle resolves.
+        let ok = json!({"n": null, "m": null, "b": null, "self": {"m": 2, "b": "2024-01-31"}});
+        assert!(validator.is_valid(&ok));
+        assert!(!validator.is_valid(&json!({"m": 4})));
+        assert!(!validator.is_valid(&json!({"b": "soon"})));
+        assert!(!validator.is_valid(&json!({"self": {"n": "x"}})));
+    }
+
+    #[test]
+    fn an_unresolvable_reference_is_named() {
+        let document = json!({
+            "openapi": "3.0.3",
+            "paths": {},
+            "components": {"schemas": {
+                "A": {"type": "object", "properties": {
+                    "x": {"$ref": "#/components/schemas/Missing"}}},
+                "B": {"$ref": "other.yaml#/B"}
+            }}
+        });
+        let contract = Contract::parse(&document.to_string()).unwrap();
+        let error = contract
+            .validator("/components/schemas/A")
+            .as_ref()
+            .clone()
+            .unwrap_err();
+        assert_eq!(
+            error,
+            "the schema at `#/components/schemas/A` refers to `#/components/schemas/Missing`, \
+             which the document does not have"
+        );
+        let error = contract
+            .validator("/components/schemas/B")
+            .as_ref()
+            .clone()
+            .unwrap_err();
+        assert!(
+            error.contains("`other.yaml#/B`, which is outside the document"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! of a request (one a client sends anyway is still checked against its schema).
 
 use serde_json::{Map, Value};
+use std::collections::BTreeSet;
 
 /// Which OpenAPI dialect a schema is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,13 +61,21 @@ const DOCUMENTATION: &[&str] = &[
 /// `schema` as JSON Schema 2020-12, for validating a request. `lookup` resolves `$ref`s so
 /// that a referenced `readOnly` property is not required either.
 pub(crate) fn convert(schema: &Value, dialect: Dialect, lookup: Lookup<'_>) -> Value {
-    convert_at(schema, dialect, lookup, 0)
+    convert_at(schema, dialect, lookup, &BTreeSet::new(), 0)
 }
 
 /// Deeper than any real document nests; a hostile one stops here as "anything goes".
 const MAX_DEPTH: usize = 256;
 
-fn convert_at(schema: &Value, dialect: Dialect, lookup: Lookup<'_>, depth: usize) -> Value {
+/// `inherited`: the read-only property names of the schemas whose `allOf`/`oneOf`/`anyOf`
+/// branch this is (a branch's `required` may name a property its siblings define).
+fn convert_at(
+    schema: &Value,
+    dialect: Dialect,
+    lookup: Lookup<'_>,
+    inherited: &BTreeSet<String>,
+    depth: usize,
+) -> Value {
     let Value::Object(map) = schema else {
         // `true`/`false` schemas (3.1) and anything malformed pass through unchanged.
         return schema.clone();
@@ -83,6 +92,11 @@ fn convert_at(schema: &Value, dialect: Dialect, lookup: Lookup<'_>, depth: usize
         let only = Value::Object(Map::from_iter([("$ref".to_owned(), reference.clone())]));
         return if nullable { or_null(only) } else { only };
     }
+    // The read-only properties this schema has, through `allOf` and `$ref`, and those of the
+    // compositions it is a branch of.
+    let mut read_only_names = inherited.clone();
+    collect_read_only(schema, lookup, &mut read_only_names, 0);
+    let none = BTreeSet::new();
     let mut out = Map::new();
     for (key, value) in map {
         if dialect == Dialect::V30
@@ -92,13 +106,13 @@ fn convert_at(schema: &Value, dialect: Dialect, lookup: Lookup<'_>, depth: usize
         }
         let next = depth + 1;
         let converted = if ONE_SCHEMA.contains(&key.as_str()) {
-            convert_at(value, dialect, lookup, next)
+            convert_at(value, dialect, lookup, &none, next)
         } else if SCHEMA_LISTS.contains(&key.as_str()) {
             match value {
                 Value::Array(items) => Value::Array(
                     items
                         .iter()
-                        .map(|s| convert_at(s, dialect, lookup, next))
+                        .map(|s| convert_at(s, dialect, lookup, &read_only_names, next))
                         .collect(),
                 ),
                 other => other.clone(),
@@ -108,7 +122,7 @@ fn convert_at(schema: &Value, dialect: Dialect, lookup: Lookup<'_>, depth: usize
                 Value::Object(schemas) => Value::Object(
                     schemas
                         .iter()
-                        .map(|(k, s)| (k.clone(), convert_at(s, dialect, lookup, next)))
+                        .map(|(k, s)| (k.clone(), convert_at(s, dialect, lookup, &none, next)))
                         .collect(),
                 ),
                 other => other.clone(),
@@ -122,7 +136,8 @@ fn convert_at(schema: &Value, dialect: Dialect, lookup: Lookup<'_>, depth: usize
         exclusive_bound(&mut out, "exclusiveMinimum", "minimum");
         exclusive_bound(&mut out, "exclusiveMaximum", "maximum");
     }
-    drop_read_only_required(&mut out, map, lookup);
+    integer_range(&mut out);
+    drop_read_only_required(&mut out, &read_only_names);
     if !nullable {
         return Value::Object(out);
     }
@@ -148,6 +163,44 @@ fn convert_at(schema: &Value, dialect: Dialect, lookup: Lookup<'_>, depth: usize
     }
 }
 
+/// Calls `visit` with every `$ref` of a converted `schema` (its own and its subschemas'),
+/// which may rewrite it. Only schema positions are walked: a property named `$ref` or an
+/// example holding one is data.
+pub(crate) fn references_mut(schema: &mut Value, visit: &mut dyn FnMut(&mut String)) {
+    references_at(schema, visit, 0);
+}
+
+fn references_at(schema: &mut Value, visit: &mut dyn FnMut(&mut String), depth: usize) {
+    let Value::Object(map) = schema else {
+        return;
+    };
+    if depth > MAX_DEPTH {
+        return;
+    }
+    for (key, value) in map.iter_mut() {
+        let key = key.as_str();
+        if key == "$ref" {
+            if let Value::String(reference) = value {
+                visit(reference);
+            }
+        } else if ONE_SCHEMA.contains(&key) {
+            references_at(value, visit, depth + 1);
+        } else if SCHEMA_LISTS.contains(&key) {
+            for item in value.as_array_mut().into_iter().flatten() {
+                references_at(item, visit, depth + 1);
+            }
+        } else if SCHEMA_MAPS.contains(&key) {
+            for item in value
+                .as_object_mut()
+                .into_iter()
+                .flat_map(|m| m.values_mut())
+            {
+                references_at(item, visit, depth + 1);
+            }
+        }
+    }
+}
+
 /// `{"anyOf": [{"type": "null"}, schema]}`.
 fn or_null(schema: Value) -> Value {
     serde_json::json!({"anyOf": [{"type": "null"}, schema]})
@@ -170,27 +223,59 @@ fn exclusive_bound(out: &mut Map<String, Value>, exclusive: &str, bound: &str) {
     }
 }
 
-/// Removes from `required` every property whose schema (followed through `$ref`s) is
-/// `readOnly`: the server sets those, so a request leaves them out.
-fn drop_read_only_required(
-    out: &mut Map<String, Value>,
-    source: &Map<String, Value>,
-    lookup: Lookup<'_>,
-) {
-    let Some(Value::Object(properties)) = source.get("properties") else {
-        return;
+/// OpenAPI's `int32`/`int64` formats are ranges, which JSON Schema's `format` (strings only)
+/// cannot check: they become `minimum`/`maximum` (the tighter of them and any written).
+fn integer_range(out: &mut Map<String, Value>) {
+    let (low, high): (i64, i64) = match out.get("format").and_then(Value::as_str) {
+        Some("int32") => (i32::MIN.into(), i32::MAX.into()),
+        Some("int64") => (i64::MIN, i64::MAX),
+        _ => return,
     };
-    let Some(Value::Array(required)) = out.get_mut("required") else {
-        return;
+    let tighter = |written: Option<&Value>, bound: i64, keep: fn(f64, f64) -> bool| match written {
+        Some(Value::Number(n)) if n.as_f64().is_some_and(|w| keep(w, bound as f64)) => None,
+        _ => Some(Value::from(bound)),
     };
-    required.retain(|name| {
-        let Some(name) = name.as_str() else {
-            return true;
-        };
-        !properties
-            .get(name)
-            .is_some_and(|schema| read_only(schema, lookup))
-    });
+    if let Some(low) = tighter(out.get("minimum"), low, |w, b| w >= b) {
+        out.insert("minimum".into(), low);
+    }
+    if let Some(high) = tighter(out.get("maximum"), high, |w, b| w <= b) {
+        out.insert("maximum".into(), high);
+    }
+}
+
+/// Removes from `required` every property in `read_only`: the server sets those, so a
+/// request leaves them out.
+fn drop_read_only_required(out: &mut Map<String, Value>, read_only: &BTreeSet<String>) {
+    if let Some(Value::Array(required)) = out.get_mut("required") {
+        required.retain(|name| !name.as_str().is_some_and(|n| read_only.contains(n)));
+    }
+}
+
+/// The names of `schema`'s properties whose schema (followed through `$ref`s) is `readOnly`:
+/// its own, those of its `allOf` branches and of the schema a `$ref` names, at any depth.
+fn collect_read_only(schema: &Value, lookup: Lookup<'_>, out: &mut BTreeSet<String>, depth: usize) {
+    // A chain of references ends within a few hops; a cycle of them stops here.
+    if depth > 16 {
+        return;
+    }
+    if let Some(target) = schema.get("$ref").and_then(Value::as_str).and_then(lookup) {
+        collect_read_only(target, lookup, out, depth + 1);
+    }
+    if let Some(Value::Object(properties)) = schema.get("properties") {
+        for (name, property) in properties {
+            if read_only(property, lookup) {
+                out.insert(name.clone());
+            }
+        }
+    }
+    for branch in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        collect_read_only(branch, lookup, out, depth + 1);
+    }
 }
 
 fn read_only(schema: &Value, lookup: Lookup<'_>) -> bool {
@@ -307,6 +392,70 @@ mod tests {
             &lookup,
         );
         assert_eq!(converted["required"], json!(["name"]));
+    }
+
+    #[test]
+    fn integer_formats_are_ranges() {
+        assert_eq!(
+            v30(json!({"type": "integer", "format": "int32"})),
+            json!({"type": "integer", "format": "int32",
+                   "minimum": -2147483648_i64, "maximum": 2147483647})
+        );
+        // A tighter written bound stays.
+        assert_eq!(
+            v30(json!({"type": "integer", "format": "int32", "minimum": 1, "maximum": 9})),
+            json!({"type": "integer", "format": "int32", "minimum": 1, "maximum": 9})
+        );
+        let schema = v30(json!({"type": "integer", "format": "int64"}));
+        let validator = jsonschema::draft202012::new(&schema).expect("compiles");
+        assert!(validator.is_valid(&json!(i64::MAX)));
+        assert!(!validator.is_valid(&json!(u64::MAX)));
+        let schema = v30(json!({"type": "integer", "format": "int32"}));
+        let validator = jsonschema::draft202012::new(&schema).expect("compiles");
+        assert!(validator.is_valid(&json!(-2147483648_i64)));
+        assert!(!validator.is_valid(&json!(2147483648_i64)));
+    }
+
+    #[test]
+    fn read_only_properties_through_all_of_and_references_are_not_required() {
+        let document = json!({
+            "Id": {"type": "string", "readOnly": true},
+            "Base": {"type": "object", "properties": {
+                "id": {"$ref": "#/components/schemas/Id"},
+                "created": {"type": "string", "readOnly": true},
+                "name": {"type": "string"}
+            }},
+            "Named": {"$ref": "#/components/schemas/Base"}
+        });
+        let lookup = |r: &str| document.get(r.strip_prefix("#/components/schemas/")?);
+        let convert = |schema: Value| convert(&schema, Dialect::V30, &lookup);
+        // `required` beside an `allOf` whose (referenced) branch has the properties.
+        let converted = convert(json!({
+            "allOf": [{"$ref": "#/components/schemas/Named"}],
+            "required": ["id", "created", "name"]
+        }));
+        assert_eq!(converted["required"], json!(["name"]));
+        // `required` in a sibling branch of the one that has them.
+        let converted = convert(json!({
+            "allOf": [
+                {"$ref": "#/components/schemas/Base"},
+                {"type": "object", "required": ["id", "name"],
+                 "properties": {"extra": {"type": "integer", "readOnly": true}}},
+                {"required": ["extra", "created"]}
+            ]
+        }));
+        assert_eq!(converted["allOf"][1]["required"], json!(["name"]));
+        assert_eq!(converted["allOf"][2]["required"], json!([]));
+        // A nested object's `required` is its own business.
+        let converted = convert(json!({
+            "allOf": [{"$ref": "#/components/schemas/Base"}],
+            "properties": {"child": {"type": "object", "required": ["created"],
+                                     "properties": {"created": {"type": "string"}}}}
+        }));
+        assert_eq!(
+            converted["properties"]["child"]["required"],
+            json!(["created"])
+        );
     }
 
     #[test]

@@ -14,6 +14,8 @@ pub struct RecordedRequest {
     pub(crate) method: String,
     pub(crate) path: String,
     pub(crate) query: Vec<(String, String)>,
+    /// The query string as sent, still percent-encoded (empty without one).
+    pub(crate) raw_query: String,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
     pub(crate) operation: Option<&'static Operation>,

@@ -30,6 +30,24 @@ impl Operation {
     /// The template's parameters read from `path` (percent-decoded), or `None` when the
     /// method differs or the path does not fit the template.
     pub(crate) fn route(&self, method: &str, path: &str) -> Option<Vec<(String, String)>> {
+        let raw = self.route_raw(method, path)?;
+        Some(
+            raw.into_iter()
+                .map(|(name, value)| {
+                    let decoded = percent_decode_str(value).decode_utf8_lossy().into_owned();
+                    (name.to_owned(), decoded)
+                })
+                .collect(),
+        )
+    }
+
+    /// The template's parameters read from `path` as sent, still percent-encoded (a value
+    /// split by its style is split before it is decoded).
+    pub(crate) fn route_raw<'p>(
+        &self,
+        method: &str,
+        path: &'p str,
+    ) -> Option<Vec<(&str, &'p str)>> {
         if !self.method.eq_ignore_ascii_case(method) {
             return None;
         }
@@ -39,17 +57,16 @@ impl Operation {
             return None;
         }
         let mut params = Vec::new();
-        for (t, a) in template.iter().zip(&actual) {
+        for (t, a) in template.iter().zip(actual) {
             match segment_param(t) {
-                None if t == a => {}
+                None if *t == a => {}
                 None => return None,
                 Some((prefix, name, suffix)) => {
                     let value = a.strip_prefix(prefix)?.strip_suffix(suffix)?;
                     if value.is_empty() {
                         return None;
                     }
-                    let decoded = percent_decode_str(value).decode_utf8_lossy().into_owned();
-                    params.push((name.to_owned(), decoded));
+                    params.push((name, value));
                 }
             }
         }
@@ -79,4 +96,27 @@ pub(crate) fn find(
         .iter()
         .filter_map(|op| op.route(method, path).map(|params| (op, params)))
         .min_by_key(|(_, params)| params.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_are_read_raw_or_decoded() {
+        let op = Operation::new("get", "GET", "/items/{ids}/v{n}");
+        assert_eq!(
+            op.route_raw("get", "/items/a%2Cb,c/v2"),
+            Some(vec![("ids", "a%2Cb,c"), ("n", "2")])
+        );
+        assert_eq!(
+            op.route("GET", "/items/a%2Cb,c/v2"),
+            Some(vec![
+                ("ids".into(), "a,b,c".into()),
+                ("n".into(), "2".into())
+            ])
+        );
+        assert_eq!(op.route("POST", "/items/a/v2"), None);
+        assert_eq!(op.route("GET", "/items/a/x2"), None);
+    }
 }

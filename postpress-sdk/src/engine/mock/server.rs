@@ -210,6 +210,7 @@ async fn serve(
                 method: parts.method.as_str().to_owned(),
                 path: parts.uri.path().to_owned(),
                 query,
+                raw_query: parts.uri.query().unwrap_or_default().to_owned(),
                 headers: parts.headers,
                 body: body.to_bytes(),
                 operation: None,

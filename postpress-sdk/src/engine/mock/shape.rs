@@ -1,6 +1,12 @@
 //! What a schema says about text on the wire: the shape of a parameter or a form part
-//! (after `$ref`s and single-branch `allOf`/`oneOf`/`anyOf` wrappers, `nullable` aside), the
-//! content type OpenAPI 3.0 gives a part of that shape, and a text value read as the type.
+//! (after `$ref`s, and through `allOf`/`oneOf`/`anyOf` by what their branches agree on, with
+//! branches that only annotate or only admit `null` seen through, `nullable` aside), the
+//! content type OpenAPI gives a part of that shape, and a text value read as the type.
+//!
+//! These rules are the mock's own, read from the OpenAPI and JSON Schema texts: a string of
+//! `format: binary` is a file, any other string (`format: byte` is base64 text) is text; an
+//! untyped schema with `properties` or `additionalProperties` is an object, one with `items`
+//! "a list of these, or one" (JSON Schema's `items` constrains arrays only).
 
 use super::contract::Contract;
 use serde_json::Value;
@@ -10,12 +16,14 @@ use serde_json::Value;
 pub(crate) enum Shape {
     /// A primitive or an enum of them: `string`, `integer`, `number` or `boolean`.
     Text(&'static str),
-    /// `type: string` with `format: binary` or `byte`: a file.
+    /// `type: string` with `format: binary`: a file.
     Binary,
     /// An object (or a composition of them).
     Object,
     /// An array of the given shape.
     Array(Box<Shape>),
+    /// `items` without `type`: an array of the given shape, or one such value.
+    OneOrList(Box<Shape>),
     /// No type to go by.
     Any,
 }
@@ -28,44 +36,105 @@ impl Shape {
             Shape::Binary => "binary".into(),
             Shape::Object => "object".into(),
             Shape::Array(items) => format!("array of {}", items.describe()),
+            Shape::OneOrList(items) => format!("{0} or array of {0}", items.describe()),
             Shape::Any => "any".into(),
         }
     }
 
-    /// The content type OpenAPI 3.0 gives a form or multipart part of this shape; an array
+    /// The content type OpenAPI gives a form or multipart part of this shape; an array
     /// of primitives is sent as one part per item, each `text/plain`.
     pub(crate) fn part_content_type(&self) -> Option<&'static str> {
         match self {
             Shape::Text(_) => Some("text/plain"),
             Shape::Binary => Some("application/octet-stream"),
             Shape::Object => Some("application/json"),
-            Shape::Array(items) => match **items {
-                Shape::Object | Shape::Array(_) => Some("application/json"),
+            Shape::Array(items) | Shape::OneOrList(items) => match **items {
+                Shape::Object | Shape::Array(_) | Shape::OneOrList(_) => Some("application/json"),
                 ref other => other.part_content_type(),
             },
             Shape::Any => None,
         }
     }
+
+    /// The shape of one item: an array's (or a one-or-list's) items, else the shape itself.
+    pub(crate) fn item(&self) -> &Shape {
+        match self {
+            Shape::Array(items) | Shape::OneOrList(items) => items,
+            other => other,
+        }
+    }
 }
 
-/// `schema` with `$ref`s and single-branch composition wrappers followed.
+/// Deeper than any real document nests; a cycle of references stops here as "any".
+const MAX_DEPTH: usize = 32;
+
+/// The keywords that say what type a schema's values are.
+const TYPED: [&str; 9] = [
+    "$ref",
+    "type",
+    "properties",
+    "additionalProperties",
+    "items",
+    "enum",
+    "allOf",
+    "oneOf",
+    "anyOf",
+];
+
+/// Whether a composition branch constrains nothing about the type: it only annotates
+/// (`{description: ..}`) or constrains within a type it does not name (`{maxLength: 5}`,
+/// `{required: [..]}`), or it admits only `null` (`{type: 'null'}`, `{enum: [null]}`, the
+/// nullable wrappers).
+fn says_nothing(branch: &Value) -> bool {
+    let Some(map) = branch.as_object() else {
+        // `true` admits anything; `false` nothing: neither names a type.
+        return true;
+    };
+    let null_only = match map.get("type") {
+        Some(Value::String(t)) => t == "null",
+        Some(Value::Array(types)) => !types.is_empty() && types.iter().all(|t| t == "null"),
+        _ => false,
+    };
+    let null_enum = map
+        .get("enum")
+        .and_then(Value::as_array)
+        .is_some_and(|values| !values.is_empty() && values.iter().all(Value::is_null));
+    null_only || null_enum || !TYPED.iter().any(|k| map.contains_key(*k))
+}
+
+/// The branches of `schema`'s compositions that say something about the type.
+fn typed_branches(schema: &Value) -> Vec<&Value> {
+    ["allOf", "oneOf", "anyOf"]
+        .iter()
+        .filter_map(|k| schema.get(*k)?.as_array())
+        .flatten()
+        .filter(|b| !says_nothing(b))
+        .collect()
+}
+
+/// Whether `schema`'s own keywords say what type it is.
+fn has_own_type(schema: &Value) -> bool {
+    [
+        "type",
+        "properties",
+        "additionalProperties",
+        "items",
+        "enum",
+    ]
+    .iter()
+    .any(|k| schema.get(k).is_some())
+}
+
+/// `schema` with `$ref`s and wrappers followed: a schema without a type of its own whose
+/// compositions have exactly one branch that says something about the type is that branch.
 pub(crate) fn unwrap<'a>(contract: &'a Contract, schema: &'a Value) -> &'a Value {
     let mut schema = contract.resolve(schema);
-    for _ in 0..16 {
-        let shaped = ["type", "properties", "items", "enum"]
-            .iter()
-            .any(|k| schema.get(k).is_some());
-        let single = ["allOf", "oneOf", "anyOf"].iter().find_map(|k| {
-            let branches = schema.get(k)?.as_array()?;
-            // `oneOf: [X, {type: null}]` is X, nullable.
-            let real: Vec<&Value> = branches
-                .iter()
-                .filter(|b| b.get("type").and_then(Value::as_str) != Some("null"))
-                .collect();
-            (real.len() == 1).then(|| real[0])
-        });
-        match single {
-            Some(branch) if !shaped => schema = contract.resolve(branch),
+    for _ in 0..MAX_DEPTH {
+        if has_own_type(schema) {
+            return schema;
+        }
+        match typed_branches(schema).as_slice() {
+            [one] => schema = contract.resolve(one),
             _ => return schema,
         }
     }
@@ -78,41 +147,75 @@ pub(crate) fn shape(contract: &Contract, schema: &Value) -> Shape {
 }
 
 fn shape_at(contract: &Contract, schema: &Value, depth: usize) -> Shape {
-    let schema = unwrap(contract, schema);
+    if depth > MAX_DEPTH {
+        return Shape::Any;
+    }
+    let schema = contract.resolve(schema);
+    if let Some(own) = own_shape(contract, schema, depth) {
+        return own;
+    }
+    // No type of its own: what its composition branches agree on (`allOf: [{$ref: Id},
+    // {maxLength: 5}]` is Id's shape; `oneOf` of a string and an object is anything).
+    let mut shapes = typed_branches(schema)
+        .into_iter()
+        .map(|b| shape_at(contract, b, depth + 1));
+    let Some(first) = shapes.next() else {
+        return Shape::Any;
+    };
+    shapes.fold(first, |a, b| if a == b { a } else { Shape::Any })
+}
+
+/// The shape `schema`'s own keywords give: its `type`, else the keywords only one type has;
+/// `None` when they say nothing.
+fn own_shape(contract: &Contract, schema: &Value, depth: usize) -> Option<Shape> {
     let ty = match schema.get("type") {
         Some(Value::String(t)) => Some(t.as_str()),
-        // 3.1: `[T, "null"]` is T.
+        // 3.1: `[T, "null"]` is T; more than one type is anything.
         Some(Value::Array(types)) => {
-            let real: Vec<&str> = types
+            let mut real = types
                 .iter()
                 .filter_map(Value::as_str)
-                .filter(|t| *t != "null")
-                .collect();
-            (real.len() == 1).then(|| real[0])
+                .filter(|t| *t != "null");
+            match (real.next(), real.next()) {
+                (Some(t), None) => Some(t),
+                _ => return Some(Shape::Any),
+            }
         }
         _ => None,
     };
-    match ty {
+    let items = || match schema.get("items") {
+        Some(items) => shape_at(contract, items, depth + 1),
+        None => Shape::Any,
+    };
+    Some(match ty {
         Some("string") => match schema.get("format").and_then(Value::as_str) {
-            Some("binary" | "byte") => Shape::Binary,
+            Some("binary") => Shape::Binary,
+            // `byte` is base64 text.
             _ => Shape::Text("string"),
         },
         Some("integer") => Shape::Text("integer"),
         Some("number") => Shape::Text("number"),
         Some("boolean") => Shape::Text("boolean"),
-        Some("array") => match schema.get("items") {
-            Some(items) if depth < 16 => {
-                Shape::Array(Box::new(shape_at(contract, items, depth + 1)))
-            }
-            _ => Shape::Array(Box::new(Shape::Any)),
-        },
+        Some("array") => Shape::Array(Box::new(items())),
         Some("object") => Shape::Object,
-        _ if schema.get("properties").is_some() || schema.get("allOf").is_some() => Shape::Object,
-        _ => match schema.get("enum").and_then(Value::as_array) {
-            Some(values) => Shape::Text(enum_type(values)),
-            None => Shape::Any,
-        },
-    }
+        Some(_) => Shape::Any,
+        None if schema.get("properties").is_some()
+            || schema.get("additionalProperties").is_some() =>
+        {
+            Shape::Object
+        }
+        None if schema.get("items").is_some() => Shape::OneOrList(Box::new(items())),
+        None => {
+            let values = schema.get("enum")?.as_array()?;
+            if values.iter().all(Value::is_null) {
+                return None;
+            }
+            if values.iter().any(|v| v.is_object() || v.is_array()) {
+                return Some(Shape::Any);
+            }
+            Shape::Text(enum_type(values))
+        }
+    })
 }
 
 /// The type of an enum without `type`, from its values.
@@ -297,6 +400,128 @@ mod tests {
             Some("text/plain")
         );
         assert_eq!(shape_of(json!({})), Shape::Any);
+    }
+
+    #[test]
+    fn shapes_by_rule() {
+        use Shape::*;
+        let r = |n: &str| json!({"$ref": format!("#/components/schemas/{n}")});
+        let string = || Text("string");
+        let list = |s: Shape| Array(Box::new(s));
+        let table: Vec<(&str, Value, Shape)> = vec![
+            (
+                "byte is base64 text",
+                json!({"type": "string", "format": "byte"}),
+                string(),
+            ),
+            (
+                "binary is a file",
+                json!({"type": "string", "format": "binary"}),
+                Binary,
+            ),
+            (
+                "an allOf with an annotation is its branch",
+                json!({"allOf": [r("Id"), {"description": "the id"}]}),
+                string(),
+            ),
+            (
+                "an allOf with an untyped constraint is its branch",
+                json!({"allOf": [r("Id"), {"maxLength": 5}]}),
+                string(),
+            ),
+            (
+                "an allOf of one scalar type is that scalar",
+                json!({"allOf": [r("Id"), {"type": "string", "minLength": 1}]}),
+                string(),
+            ),
+            (
+                "an allOf of objects is an object",
+                json!({"allOf": [r("Obj"), {"properties": {"b": {"type": "integer"}}}]}),
+                Object,
+            ),
+            (
+                "an allOf with `required` only is its branch",
+                json!({"allOf": [r("Obj"), {"required": ["a"]}]}),
+                Object,
+            ),
+            (
+                "a type-null branch is seen through",
+                json!({"oneOf": [r("Id"), {"type": "null"}]}),
+                string(),
+            ),
+            (
+                "an enum-null branch is seen through",
+                json!({"anyOf": [{"enum": [null]}, {"type": "integer"}]}),
+                Text("integer"),
+            ),
+            (
+                "a 3.1 null type list is seen through",
+                json!({"type": ["integer", "null"]}),
+                Text("integer"),
+            ),
+            (
+                "different branches are anything",
+                json!({"oneOf": [r("Id"), r("Obj")]}),
+                Any,
+            ),
+            (
+                "different scalars are anything",
+                json!({"anyOf": [{"type": "string"}, {"type": "integer"}]}),
+                Any,
+            ),
+            (
+                "untyped additionalProperties is an object",
+                json!({"additionalProperties": {"type": "string"}}),
+                Object,
+            ),
+            (
+                "untyped properties are an object",
+                json!({"properties": {"a": {}}}),
+                Object,
+            ),
+            (
+                "untyped items are one or a list",
+                json!({"items": {"type": "integer"}}),
+                OneOrList(Box::new(Text("integer"))),
+            ),
+            (
+                "typed items are a list",
+                json!({"type": "array", "items": r("Id")}),
+                list(string()),
+            ),
+            (
+                "an array of bytes is a list of text",
+                json!({"type": "array", "items": {"type": "string", "format": "byte"}}),
+                list(string()),
+            ),
+            (
+                "an untyped enum is its values' type",
+                json!({"enum": [1, 2]}),
+                Text("integer"),
+            ),
+            (
+                "an enum of null only says nothing",
+                json!({"enum": [null]}),
+                Any,
+            ),
+            ("nothing is anything", json!({}), Any),
+            ("a nullable wrapper is its branch", r("Wrapped"), string()),
+        ];
+        for (rule, schema, expected) in table {
+            assert_eq!(shape_of(schema), expected, "{rule}");
+        }
+    }
+
+    #[test]
+    fn properties_and_additional_see_through_annotations() {
+        let contract = contract();
+        let schema = json!({"allOf": [{"$ref": "#/components/schemas/Obj"}, {"description": "d"}]});
+        let names: Vec<&str> = properties(&contract, &schema)
+            .iter()
+            .map(|(n, _)| *n)
+            .collect();
+        assert_eq!(names, ["a"]);
+        assert!(additional(&contract, &schema).is_none());
     }
 
     #[test]

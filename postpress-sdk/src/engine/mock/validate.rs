@@ -2,15 +2,22 @@
 //! query and header parameters (required, type, enum, ranges, lengths, pattern, with the
 //! parameter's `style`/`explode`), and the body by its media type: JSON against its schema;
 //! `application/x-www-form-urlencoded` and `multipart/form-data` read into fields, each
-//! checked by the OpenAPI 3.0 encoding rules (its content type, its text read as its
-//! property's type), then the whole against the schema.
+//! checked by the OpenAPI encoding rules (its content type, its text read as its property's
+//! type), then the whole against the schema.
+//!
+//! The encoding rules differ by version, and the mock follows the version the document was
+//! written in (its `x-source-openapi` where a generator lowered 3.1 to 3.0, else `openapi`):
+//! `encoding.<name>.style`/`explode` (`deepObject` brackets, delimited arrays) apply to form
+//! bodies always, but to multipart bodies only from OpenAPI 3.1 on; under 3.0 a multipart
+//! part follows its schema's default (one JSON part for an object, one part per item for an
+//! array of primitives).
 //!
 //! The rules that OpenAPI leaves open, as the mock applies them:
 //!
 //! - a query parameter the operation does not document is allowed (servers ignore them);
 //! - a form field or multipart part is matched to a property by its exact name first (a
 //!   document may name a property `ids[]` or `a[b]`), then as `base[key]...` to a property
-//!   whose `encoding.style` is `deepObject`; a name matching neither is an error unless the
+//!   whose `encoding.style` is `deepObject` (where style applies); a name matching neither is an error unless the
 //!   schema's `additionalProperties` allows it (or the schema lists no properties);
 //! - a part without `Content-Type` is `text/plain` (RFC 7578); a primitive or enum property
 //!   must be sent as text, an object (or an array of objects) as `application/json`; a file
@@ -24,6 +31,7 @@ use super::recorded::RecordedRequest;
 use super::route::Operation;
 use super::shape::{self, Shape};
 use bytes::Bytes;
+use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
@@ -47,8 +55,9 @@ pub(crate) fn check(
         return Ok(());
     };
     let mut problems = Vec::new();
+    let raw = RawRequest::new(operation, request);
     for parameter in parameters(contract, &op) {
-        check_parameter(contract, &parameter, request, &mut problems);
+        check_parameter(contract, &parameter, request, &raw, &mut problems);
     }
     check_body(contract, &op, request, &mut problems);
     if problems.is_empty() {
@@ -89,10 +98,96 @@ fn parameters<'a>(contract: &'a Contract, op: &Located<'a>) -> Vec<Located<'a>> 
     out
 }
 
+/// The path parameters and query pairs of a request as sent, still percent-encoded: a
+/// value is split on its style's delimiters first and each piece decoded after, so an encoded
+/// delimiter (`a%2Cb`) is part of a value, not between two.
+struct RawRequest {
+    /// The template's parameters, raw.
+    path: Vec<(String, String)>,
+    /// The query's pairs: the name decoded, the value raw.
+    query: Vec<(String, String)>,
+}
+
+impl RawRequest {
+    fn new(operation: &Operation, request: &RecordedRequest) -> Self {
+        let path = operation
+            .route_raw(&request.method, &request.path)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+            .collect();
+        let query = request
+            .raw_query
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                (decode(name, Location::Query), value.to_owned())
+            })
+            .collect();
+        Self { path, query }
+    }
+}
+
+/// Where a parameter's raw text comes from, which says how it is decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Location {
+    /// Percent-encoded.
+    Path,
+    /// Form-encoded: percent-encoded, `+` for a space.
+    Query,
+    /// As sent.
+    Header,
+}
+
+/// One piece of raw text, decoded as its location encodes it.
+fn decode(raw: &str, location: Location) -> String {
+    match location {
+        Location::Path => percent_decode_str(raw).decode_utf8_lossy().into_owned(),
+        Location::Query => percent_decode_str(&raw.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned(),
+        Location::Header => raw.to_owned(),
+    }
+}
+
+/// Raw `text` split on a style's `delimiter`, as it appears on the wire there: a comma as
+/// itself (an encoded `%2C` is a comma inside a value); a space, which a URL cannot hold, as
+/// `%20` or `+` (OpenAPI's `spaceDelimited`); a pipe as itself or `%7C` (OpenAPI's examples
+/// encode it).
+fn split_raw(text: &str, delimiter: char, location: Location) -> Vec<&str> {
+    let patterns: &[&str] = match (delimiter, location) {
+        (' ', Location::Header) => &[" "],
+        (' ', _) => &["%20", "+", " "],
+        ('|', Location::Header) => &["|"],
+        ('|', _) => &["|", "%7C", "%7c"],
+        _ => &[","],
+    };
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    loop {
+        let next = patterns
+            .iter()
+            .filter_map(|p| rest.find(p).map(|at| (at, p.len())))
+            .min();
+        match next {
+            Some((at, len)) => {
+                pieces.push(&rest[..at]);
+                rest = &rest[at + len..];
+            }
+            None => {
+                pieces.push(rest);
+                return pieces;
+            }
+        }
+    }
+}
+
 fn check_parameter(
     contract: &Contract,
     parameter: &Located<'_>,
     request: &RecordedRequest,
+    raw: &RawRequest,
     problems: &mut Vec<String>,
 ) {
     let p = parameter.value;
@@ -138,46 +233,56 @@ fn check_parameter(
         _ => return,
     };
     let shape = shape::shape(contract, schema.value);
-    let values: Vec<String> = match location {
-        "path" => request
-            .path_param(name)
-            .map(str::to_owned)
-            .into_iter()
-            .collect(),
-        "query" => request
-            .query_pairs()
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect(),
-        "header" => request
-            .headers()
-            .get_all(name)
-            .iter()
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-            .collect(),
+    // Raw values: split by the style before they are decoded.
+    let (values, wire): (Vec<String>, Location) = match location {
+        "path" => (
+            raw.path
+                .iter()
+                .filter(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .collect(),
+            Location::Path,
+        ),
+        "query" => (
+            raw.query
+                .iter()
+                .filter(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .collect(),
+            Location::Query,
+        ),
+        "header" => (
+            request
+                .headers()
+                .get_all(name)
+                .iter()
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .collect(),
+            Location::Header,
+        ),
         _ => return,
     };
-    // An object in the query may be spread over keys other than its name.
-    let spread: Vec<(String, String)> = if location == "query" && shape == Shape::Object && !json {
-        let properties = shape::properties(contract, schema.value);
-        request
-            .query_pairs()
-            .iter()
-            .filter_map(|(k, v)| match style {
-                "deepObject" => bracketed(k)
-                    .filter(|(base, _)| *base == name)
-                    .map(|(_, keys)| (keys.join("."), v.clone())),
-                "form" if explode => properties
-                    .iter()
-                    .any(|(p, _)| p == k)
-                    .then(|| (k.clone(), v.clone())),
-                _ => None,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    // An object in the query may be spread over keys other than its name: each with its
+    // key path (`a[b.c][d]` is [`b.c`, `d`]) and its decoded value.
+    let spread: Vec<(Vec<String>, String)> =
+        if location == "query" && shape == Shape::Object && !json {
+            let properties = shape::properties(contract, schema.value);
+            raw.query
+                .iter()
+                .filter_map(|(k, v)| match style {
+                    "deepObject" => bracketed(k)
+                        .filter(|(base, _)| *base == name)
+                        .map(|(_, keys)| (keys, decode(v, wire))),
+                    "form" if explode => properties
+                        .iter()
+                        .any(|(p, _)| p == k)
+                        .then(|| (vec![k.clone()], decode(v, wire))),
+                    _ => None,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
     if values.is_empty() && spread.is_empty() {
         let required = location == "path" || p.get("required") == Some(&Value::Bool(true));
         if required {
@@ -189,7 +294,8 @@ fn check_parameter(
         return;
     }
     let instance = if json {
-        match serde_json::from_str::<Value>(values.first().map_or("", String::as_str)) {
+        let text = values.first().map(|v| decode(v, wire)).unwrap_or_default();
+        match serde_json::from_str::<Value>(&text) {
             Ok(value) => value,
             Err(e) => {
                 problems.push(format!("{label}: the value is not JSON: {e}"));
@@ -203,7 +309,7 @@ fn check_parameter(
             &shape,
             style,
             explode,
-            &values,
+            (&values, wire),
             spread,
         ) {
             Ok(value) => value,
@@ -228,15 +334,17 @@ fn check_parameter(
     );
 }
 
-/// The value of a parameter sent as `values` (every occurrence), read by its style.
+/// The value of a parameter sent as `values` (every occurrence, raw, as `wire` encodes
+/// them), read by its style: raw text is split on the style's delimiter, then each piece
+/// decoded. `spread`: an object's keys sent apart, decoded.
 fn parameter_value(
     contract: &Contract,
     schema: &Value,
     shape: &Shape,
     style: &str,
     explode: bool,
-    values: &[String],
-    spread: Vec<(String, String)>,
+    (values, wire): (&[String], Location),
+    spread: Vec<(Vec<String>, String)>,
 ) -> Result<Value, String> {
     let delimiter = match style {
         "spaceDelimited" => ' ',
@@ -244,12 +352,20 @@ fn parameter_value(
         _ => ',',
     };
     match shape {
-        Shape::Array(items) => {
-            let texts: Vec<&str> = if style == "form" && explode {
-                values.iter().map(String::as_str).collect()
+        Shape::Array(items) | Shape::OneOrList(items) => {
+            let texts: Vec<String> = if style == "form" && explode {
+                values.iter().map(|v| decode(v, wire)).collect()
             } else {
-                values.iter().flat_map(|v| v.split(delimiter)).collect()
+                values
+                    .iter()
+                    .flat_map(|v| split_raw(v, delimiter, wire))
+                    .map(|piece| decode(piece, wire))
+                    .collect()
             };
+            // `items` without `type`: one value is that value, more are a list.
+            if let (Shape::OneOrList(_), [one]) = (shape, texts.as_slice()) {
+                return text_value(one, items);
+            }
             texts
                 .iter()
                 .map(|t| text_value(t, items))
@@ -258,33 +374,34 @@ fn parameter_value(
         }
         Shape::Object if !spread.is_empty() => {
             let mut object = Value::Object(Map::new());
-            for (key, text) in spread {
-                let keys: Vec<String> = key.split('.').map(str::to_owned).collect();
+            for (keys, text) in spread {
                 let leaf = shape::shape(contract, leaf_schema(contract, schema, &keys));
                 insert_at(&mut object, &keys, text_value(&text, &leaf)?)?;
             }
             Ok(object)
         }
         Shape::Object => {
-            // `k,v,k,v`, or `k=v,k=v` when exploded (simple style).
-            let joined = values.join(",");
-            let items: Vec<&str> = joined.split(',').collect();
+            // `k,v,k,v`, or `k=v,k=v` when exploded (simple style); split raw, then decoded.
+            let items: Vec<&str> = values
+                .iter()
+                .flat_map(|v| split_raw(v, ',', wire))
+                .collect();
             let mut object = Map::new();
             if explode && style == "simple" {
                 for item in items {
                     let (k, v) = item.split_once('=').unwrap_or((item, ""));
-                    object.insert(k.to_owned(), Value::String(v.to_owned()));
+                    object.insert(decode(k, wire), Value::String(decode(v, wire)));
                 }
             } else {
                 for pair in items.chunks(2) {
                     let value = pair.get(1).copied().unwrap_or_default();
-                    object.insert(pair[0].to_owned(), Value::String(value.to_owned()));
+                    object.insert(decode(pair[0], wire), Value::String(decode(value, wire)));
                 }
             }
             Ok(Value::Object(object))
         }
         single => match values {
-            [one] => text_value(one, single),
+            [one] => text_value(&decode(one, wire), single),
             many => Err(format!(
                 "sent {} times, but its schema ({}) takes one value",
                 many.len(),
@@ -549,8 +666,11 @@ fn check_fields(
     let properties = shape::properties(contract, schema.value);
     let additional = shape::additional(contract, schema.value);
     let encoding_of = |name: &str| encoding.and_then(|e| e.get(name));
+    // `style`/`explode` apply to form bodies, and to multipart bodies from OpenAPI 3.1 on.
+    let styled = carrier == Carrier::Form || contract.styles_multipart();
     let style_of = |name: &str| {
         encoding_of(name)
+            .filter(|_| styled)
             .and_then(|e| e.get("style"))
             .and_then(Value::as_str)
     };
@@ -596,7 +716,7 @@ fn check_fields(
         let encoding = encoding_of(&property);
         let before = problems.len();
         let value = field_value(
-            contract, &property, schema, encoding, entries, carrier, problems,
+            contract, &property, schema, encoding, styled, entries, carrier, problems,
         );
         match value {
             Some(value) if problems.len() == before => {
@@ -638,12 +758,15 @@ fn check_fields(
     );
 }
 
-/// The value of one property from its fields, or `None` after pushing why not.
+/// The value of one property from its fields, or `None` after pushing why not. `styled`:
+/// whether the encoding's `style`/`explode` apply (else the defaults: form, exploded).
+#[allow(clippy::too_many_arguments)]
 fn field_value(
     contract: &Contract,
     property: &str,
     schema: &Value,
     encoding: Option<&Value>,
+    styled: bool,
     entries: Vec<Keyed>,
     carrier: Carrier,
     problems: &mut Vec<String>,
@@ -653,11 +776,12 @@ fn field_value(
     let explicit = encoding
         .and_then(|e| e.get("contentType"))
         .and_then(Value::as_str);
-    let style = encoding
+    let styling = encoding.filter(|_| styled);
+    let style = styling
         .and_then(|e| e.get("style"))
         .and_then(Value::as_str)
         .unwrap_or("form");
-    let explode = encoding
+    let explode = styling
         .and_then(|e| e.get("explode"))
         .and_then(Value::as_bool)
         .unwrap_or(style == "form");
@@ -685,15 +809,15 @@ fn field_value(
         return None;
     }
     let fields: Vec<Field> = entries.into_iter().map(|(_, f)| f).collect();
-    let item_shape = match &shape {
-        Shape::Array(items) => items.as_ref().clone(),
-        other => other.clone(),
-    };
+    let item_shape = shape.item().clone();
     match &shape {
-        Shape::Array(items) => {
+        Shape::Array(items) | Shape::OneOrList(items) => {
             // One JSON part holding the whole array, where the items are objects.
             if let [one] = fields.as_slice()
-                && matches!(**items, Shape::Object | Shape::Array(_) | Shape::Any)
+                && matches!(
+                    **items,
+                    Shape::Object | Shape::Array(_) | Shape::OneOrList(_) | Shape::Any
+                )
                 && one
                     .content_type
                     .as_deref()
@@ -721,6 +845,10 @@ fn field_value(
                 for text in texts {
                     values.push(item_value(text, items, field, carrier, problems)?);
                 }
+            }
+            // `items` without `type`: one value is that value, more are a list.
+            if matches!(shape, Shape::OneOrList(_)) && values.len() == 1 {
+                return values.pop();
             }
             Some(Value::Array(values))
         }
@@ -759,10 +887,10 @@ fn item_value(
         Shape::Object | Shape::Array(_) => {
             serde_json::from_str(text).map_err(|e| format!("the value is not JSON: {e}"))
         }
-        Shape::Any if json_sent => {
+        Shape::Any | Shape::OneOrList(_) if json_sent => {
             serde_json::from_str(text).map_err(|e| format!("the value is not JSON: {e}"))
         }
-        Shape::Any => Ok(Value::String(text.to_owned())),
+        Shape::Any | Shape::OneOrList(_) => Ok(Value::String(text.to_owned())),
     };
     value
         .map_err(|e| problems.push(format!("{} `{}`: {e}", carrier.label(), field.name)))
@@ -855,7 +983,16 @@ mod tests {
                         {"name": "ids", "in": "query",
                          "schema": {"type": "array", "items": {"type": "integer"}}},
                         {"name": "filter", "in": "query", "style": "deepObject",
-                         "schema": {"type": "object", "properties": {"n": {"type": "integer"}}}}
+                         "schema": {"type": "object", "properties": {
+                             "n": {"type": "integer"},
+                             "a.b": {"type": "integer"}
+                         }}},
+                        {"name": "names", "in": "query", "explode": false,
+                         "schema": {"type": "array", "maxItems": 2,
+                                    "items": {"type": "string", "minLength": 1}}},
+                        {"name": "words", "in": "query", "style": "spaceDelimited",
+                         "explode": false,
+                         "schema": {"type": "array", "maxItems": 2, "items": {"type": "string"}}}
                     ],
                     "requestBody": {"required": true, "content": {
                         "application/x-www-form-urlencoded": {
@@ -890,13 +1027,16 @@ mod tests {
         if let Some(level) = level {
             headers.insert("x-level", level.parse().unwrap());
         }
+        // `query`: the pairs as sent, raw (percent-encoded where a test says so).
+        let raw_query: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let raw_query = raw_query.join("&");
         RecordedRequest {
             method: "POST".into(),
             path: format!("/f/{path_id}"),
-            query: query
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            query: url::form_urlencoded::parse(raw_query.as_bytes())
+                .into_owned()
                 .collect(),
+            raw_query,
             headers,
             body: Bytes::from(body.to_owned()),
             operation: None,
@@ -963,12 +1103,173 @@ mod tests {
     }
 
     #[test]
+    fn values_are_split_before_they_are_decoded() {
+        // An encoded comma is inside a value; a literal one is between two. A space arrives
+        // as `%20` or `+`, both delimiters of a space-delimited array.
+        let query = [("names", "a%2Cb,c"), ("words", "x+y"), ("filter[a.b]", "5")];
+        let ok = request("7", &query, Some("2"), "name=abc");
+        assert_eq!(problems(&ok), Vec::<String>::new());
+        let query = [
+            ("names", "a,b,c"),
+            ("words", "x%20y%20z"),
+            ("filter[a.b]", "x"),
+        ];
+        let found = problems(&request("7", &query, Some("2"), "name=abc"));
+        let expect = [
+            "query parameter `names`: [\"a\",\"b\",\"c\"] has more than 2 items",
+            "query parameter `words`: [\"x\",\"y\",\"z\"] has more than 2 items",
+            // The key `a.b` is one property, not `a` then `b`.
+            "query parameter `filter`: `x` is not an integer",
+        ];
+        for needle in expect {
+            assert!(
+                found.iter().any(|p| p.starts_with(needle)),
+                "{needle} in {found:#?}"
+            );
+        }
+        assert_eq!(found.len(), expect.len(), "{found:#?}");
+        // An encoded comma in one enum value is not two values.
+        let found = problems(&request("7", &[("tags", "a%2Cb")], Some("2"), "name=abc"));
+        assert!(
+            found
+                .iter()
+                .any(|p| p.starts_with("query parameter `tags` at `/0`: \"a,b\"")),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn raw_text_splits_on_the_delimiter_as_sent() {
+        assert_eq!(split_raw("a%2Cb,c", ',', Location::Query), ["a%2Cb", "c"]);
+        assert_eq!(split_raw("a%20b+c", ' ', Location::Query), ["a", "b", "c"]);
+        assert_eq!(split_raw("a|b%7Cc", '|', Location::Query), ["a", "b", "c"]);
+        assert_eq!(decode("a%2Cb+c", Location::Query), "a,b c");
+        assert_eq!(decode("a%2Cb+c", Location::Path), "a,b+c");
+    }
+
+    #[test]
     fn a_missing_required_body_is_refused() {
         let empty = request("1", &[], Some("1"), "");
         assert_eq!(
             problems(&empty),
             ["the request body is required but none was sent"]
         );
+    }
+
+    /// A multipart body of `parts` (name, content type, text).
+    fn multipart_request(path: &str, parts: &[(&str, Option<&str>, &str)]) -> RecordedRequest {
+        let mut body = String::new();
+        for (name, content_type, text) in parts {
+            body.push_str(&format!(
+                "--b\r\nContent-Disposition: form-data; name=\"{name}\"\r\n"
+            ));
+            if let Some(content_type) = content_type {
+                body.push_str(&format!("Content-Type: {content_type}\r\n"));
+            }
+            body.push_str(&format!("\r\n{text}\r\n"));
+        }
+        body.push_str("--b--\r\n");
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            "content-type",
+            reqwest::header::HeaderValue::from_static("multipart/form-data; boundary=b"),
+        );
+        RecordedRequest {
+            method: "POST".into(),
+            path: path.into(),
+            query: Vec::new(),
+            raw_query: String::new(),
+            headers,
+            body: Bytes::from(body),
+            operation: None,
+            path_params: Vec::new(),
+            refusal: None,
+        }
+    }
+
+    /// A document declaring `version`, with a multipart body whose encoding styles its parts.
+    fn styled_multipart(version: &str) -> Contract {
+        let (openapi, declared) = match version.split_once(" lowered from ") {
+            Some((lowered, declared)) => (lowered, declared),
+            None => (version, version),
+        };
+        let document = json!({
+            "openapi": openapi,
+            "x-source-openapi": declared,
+            "paths": {"/m": {"post": {
+                "requestBody": {"required": true, "content": {"multipart/form-data": {
+                    "schema": {"type": "object", "additionalProperties": false,
+                        "properties": {
+                            "meta": {"type": "object",
+                                     "properties": {"n": {"type": "integer"}}},
+                            "tags": {"type": "array", "items": {"type": "integer"}}
+                        }},
+                    "encoding": {
+                        "meta": {"style": "deepObject", "explode": true},
+                        "tags": {"style": "form", "explode": false}
+                    }
+                }}},
+                "responses": {"204": {"description": "ok"}}
+            }}}
+        });
+        Contract::parse(&document.to_string()).unwrap()
+    }
+
+    fn multipart_problems(
+        contract: &Contract,
+        parts: &[(&str, Option<&str>, &str)],
+    ) -> Vec<String> {
+        let op = Operation::new("m", "POST", "/m");
+        check(contract, &op, &multipart_request("/m", parts))
+            .err()
+            .map(|r| r.problems)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn multipart_style_applies_from_openapi_3_1() {
+        let styled = [("meta[n]", None, "4"), ("tags", None, "1,2")];
+        for version in ["3.1.0", "3.2.0"] {
+            let contract = styled_multipart(version);
+            assert_eq!(multipart_problems(&contract, &styled), Vec::<String>::new());
+        }
+        // A 3.1 document lowered to 3.0 by a generator keeps the 3.1 rule.
+        let contract = styled_multipart("3.0.3 lowered from 3.1.0");
+        assert_eq!(multipart_problems(&contract, &styled), Vec::<String>::new());
+    }
+
+    #[test]
+    fn multipart_style_is_ignored_under_openapi_3_0() {
+        let contract = styled_multipart("3.0.3");
+        // Each part follows its schema's default: the object one JSON part, the array one
+        // text part per item.
+        let defaults = [
+            ("meta", Some("application/json"), r#"{"n": 4}"#),
+            ("tags", None, "1"),
+            ("tags", None, "2"),
+        ];
+        assert_eq!(
+            multipart_problems(&contract, &defaults),
+            Vec::<String>::new()
+        );
+        let found = multipart_problems(&contract, &[("meta[n]", None, "4"), ("tags", None, "1,2")]);
+        for needle in [
+            "multipart part `meta[n]` is not a property of the body's schema",
+            "multipart part `tags`: `1,2` is not an integer",
+        ] {
+            assert!(
+                found.iter().any(|p| p.starts_with(needle)),
+                "{needle} in {found:#?}"
+            );
+        }
+        assert_eq!(found.len(), 2, "{found:#?}");
+    }
+
+    #[test]
+    fn form_bodies_use_style_under_openapi_3_0() {
+        // The form body of `contract()` (3.0.3) sends `list` comma-separated, by its style.
+        let ok = request("7", &[], Some("2"), "name=abc&list=true,false");
+        assert_eq!(problems(&ok), Vec::<String>::new());
     }
 
     #[test]
