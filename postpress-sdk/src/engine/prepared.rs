@@ -4,6 +4,7 @@
 use super::auth::AuthPlacement;
 use super::config::EngineConfig;
 use super::error::{Error, Result};
+use super::query;
 use super::request::{Body, MultipartField, Request};
 use reqwest::header::{CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue};
 use std::time::Duration;
@@ -119,13 +120,25 @@ fn url_for(config: &EngineConfig, req: &Request) -> Result<url::Url> {
     })?;
     let key_in_query = matches!(config.auth, AuthPlacement::Query(_)) && config.api_key.is_some();
     if !req.query.is_empty() || !config.default_query.is_empty() || key_in_query {
-        let mut pairs = url.query_pairs_mut();
-        for (k, v) in req.query.iter().chain(config.default_query.iter()) {
-            pairs.append_pair(k, v);
-        }
+        // The pairs are encoded already (a `form` list's delimiting commas stay literal), so
+        // the query is joined as text rather than re-encoded pair by pair.
+        let mut pairs: Vec<String> = url
+            .query()
+            .filter(|q| !q.is_empty())
+            .map(str::to_owned)
+            .into_iter()
+            .collect();
+        pairs.extend(req.query.iter().cloned());
+        pairs.extend(
+            config
+                .default_query
+                .iter()
+                .map(|(k, v)| query::query_pair(k, v)),
+        );
         if let (Some(key), AuthPlacement::Query(name)) = (&config.api_key, &config.auth) {
-            pairs.append_pair(name, key.expose());
+            pairs.push(query::query_pair(name, key.expose()));
         }
+        url.set_query(Some(&pairs.join("&")));
     }
     Ok(url)
 }

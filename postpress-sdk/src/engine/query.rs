@@ -95,6 +95,64 @@ pub(crate) fn encode(
     Ok(())
 }
 
+/// One parameter as query-string text: `name=value` pairs, each percent-encoded as `url`
+/// writes form pairs, except that the commas joining a non-exploded `form` list or object are
+/// left as they are: OpenAPI's `form` style sends `ids=1,2,3`, and a server splits on the
+/// literal comma, so a comma inside an item (`%2C`) stays part of that item. `pipeDelimited`
+/// joins with a literal `|` the same way; `spaceDelimited` with `%20` (a literal space cannot
+/// travel, and `+` is an item's own space).
+pub(crate) fn encode_query(
+    name: &str,
+    value: &Value,
+    style: ParamStyle,
+    explode: bool,
+    out: &mut Vec<String>,
+) -> Result<(), String> {
+    let joined = |texts: Vec<String>, sep: &str| {
+        let texts: Vec<String> = texts.iter().map(|t| form_text(t)).collect();
+        format!("{}={}", form_text(name), texts.join(sep))
+    };
+    match (value, style) {
+        (
+            Value::Array(items),
+            ParamStyle::Form | ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited,
+        ) if !explode => {
+            if items.iter().any(Value::is_null) {
+                return Err("a list may not contain null items".into());
+            }
+            let sep = match style {
+                ParamStyle::SpaceDelimited => "%20",
+                ParamStyle::PipeDelimited => "|",
+                _ => ",",
+            };
+            out.push(joined(items.iter().filter_map(scalar_text).collect(), sep));
+        }
+        (Value::Object(map), ParamStyle::Form) if !explode => {
+            let texts = map
+                .iter()
+                .filter_map(|(key, item)| Some([key.clone(), scalar_text(item)?]))
+                .flatten()
+                .collect();
+            out.push(joined(texts, ","));
+        }
+        _ => {
+            let mut pairs = Vec::new();
+            encode(name, value, style, explode, &mut pairs)?;
+            out.extend(pairs.iter().map(|(k, v)| query_pair(k, v)));
+        }
+    }
+    Ok(())
+}
+
+/// `name=value` with both form-encoded, as in a query string.
+pub(crate) fn query_pair(name: &str, value: &str) -> String {
+    format!("{}={}", form_text(name), form_text(value))
+}
+
+fn form_text(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
 /// `deepObject` keys nest in brackets (`p[a][b]=v`). OpenAPI leaves arrays inside a deep
 /// object undefined; like exploded `form` they repeat the key (`p[tags]=a&p[tags]=b`), which
 /// bracket-notation servers read as a list. A server that wants `[]` on the key says so in the
@@ -145,6 +203,39 @@ mod tests {
             run(json!([1, 2]), ParamStyle::PipeDelimited, false),
             vec![("p".into(), "1|2".into())]
         );
+    }
+
+    #[test]
+    fn query_text_keeps_a_form_lists_delimiting_commas_literal() {
+        let text = |v: Value, style, explode| {
+            let mut out = Vec::new();
+            encode_query("p[]", &v, style, explode, &mut out).unwrap();
+            out.join("&")
+        };
+        // The commas between items delimit; one inside an item is data.
+        assert_eq!(
+            text(json!(["a,b", "c d", 3]), ParamStyle::Form, false),
+            "p%5B%5D=a%2Cb,c+d,3"
+        );
+        assert_eq!(
+            text(json!(["a", "b"]), ParamStyle::Form, true),
+            "p%5B%5D=a&p%5B%5D=b"
+        );
+        assert_eq!(
+            text(json!(["a b", "c"]), ParamStyle::SpaceDelimited, false),
+            "p%5B%5D=a+b%20c"
+        );
+        assert_eq!(
+            text(json!(["a", "b|c"]), ParamStyle::PipeDelimited, false),
+            "p%5B%5D=a|b%7Cc"
+        );
+        assert_eq!(
+            text(json!({"k": "v,w", "n": 1}), ParamStyle::Form, false),
+            "p%5B%5D=k,v%2Cw,n,1"
+        );
+        assert_eq!(text(json!("x,y"), ParamStyle::Form, true), "p%5B%5D=x%2Cy");
+        let mut out = Vec::new();
+        assert!(encode_query("p", &json!([1, null]), ParamStyle::Form, false, &mut out).is_err());
     }
 
     #[test]

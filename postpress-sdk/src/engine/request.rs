@@ -25,7 +25,8 @@ pub struct Request {
     pub(crate) method: Method,
     pub(crate) path_template: &'static str,
     pub(crate) path: String,
-    pub(crate) query: Vec<(String, String)>,
+    /// Query-string pairs, already encoded (`name=value`), in the order they were added.
+    pub(crate) query: Vec<String>,
     pub(crate) headers: HeaderMap,
     pub(crate) cookies: Vec<(String, String)>,
     pub(crate) body: Body,
@@ -134,7 +135,8 @@ impl Request {
         explode: bool,
     ) -> Result<()> {
         let value = to_value(name, value)?;
-        query::encode(name, &value, style, explode, &mut self.query).map_err(|m| invalid(name, m))
+        query::encode_query(name, &value, style, explode, &mut self.query)
+            .map_err(|m| invalid(name, m))
     }
 
     /// Adds a header; values with CR, LF or other control characters are refused.

@@ -135,7 +135,7 @@ async fn query_styles_headers_and_cookies() {
     let s = last(&seen);
     assert_eq!(
         s.uri.query(),
-        Some("filter%5Bstatus%5D=open&filter%5Bowner%5D=a+b&tags=x&tags=y&ids=1%2C2%2C3&active=true&min_score=0.5")
+        Some("filter%5Bstatus%5D=open&filter%5Bowner%5D=a+b&tags=x&tags=y&ids=1,2,3&active=true&min_score=0.5")
     );
     assert_eq!(s.headers["x-trace-id"], "trace-1");
     assert_eq!(s.headers["cookie"], "session=s1");
