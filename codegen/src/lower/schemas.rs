@@ -154,35 +154,17 @@ impl TypeSpace<'_> {
                         .collect(),
                     _ => Vec::new(),
                 };
-                if constraining.len() > 1
-                    && let Some((index, branch, any_nullable)) = self.scalar_all_of(&constraining)
-                {
-                    let inner = self.convert(
-                        branch,
-                        naming,
-                        &format!("{pointer}/allOf/{index}"),
-                        depth + 1,
-                        diags,
-                    );
-                    return Conv {
-                        ty: inner.ty,
-                        nullable: nullable || any_nullable || inner.nullable,
-                    };
-                }
-                if constraining.len() == 1
-                    && let Some((index, branch)) = constraining.pop()
-                {
-                    let inner = self.convert(
-                        branch,
-                        naming,
-                        &format!("{pointer}/allOf/{index}"),
-                        depth + 1,
-                        diags,
-                    );
-                    return Conv {
-                        ty: inner.ty,
-                        nullable: nullable || inner.nullable,
-                    };
+                // Or several that all admit one scalar type: that scalar.
+                let chosen = match constraining.len() {
+                    1 => constraining
+                        .pop()
+                        .map(|(index, branch)| (index, branch, false)),
+                    _ => self.scalar_all_of(&constraining),
+                };
+                if let Some((index, branch, any_nullable)) = chosen {
+                    let mut conv = self.all_of_branch(branch, index, naming, pointer, depth, diags);
+                    conv.nullable |= nullable || any_nullable;
+                    return conv;
                 }
                 if let SchemaKind::AllOf { all_of } = &schema.schema_kind
                     && let Some(union) = self.distribute_union(schema, all_of)
@@ -220,6 +202,20 @@ impl TypeSpace<'_> {
         };
         conv.nullable |= nullable;
         conv
+    }
+
+    /// The type of the `allOf` branch at `index` that stands for the whole `allOf`.
+    fn all_of_branch(
+        &mut self,
+        branch: &ReferenceOr<Schema>,
+        index: usize,
+        naming: Naming,
+        pointer: &str,
+        depth: usize,
+        diags: &mut Diagnostics,
+    ) -> Conv {
+        let at = format!("{pointer}/allOf/{index}");
+        self.convert(branch, naming, &at, depth + 1, diags)
     }
 
     /// `allOf` branches that all admit values of one scalar type (`[{$ref: Slug}, {type:
@@ -408,17 +404,9 @@ impl TypeSpace<'_> {
                     self.resolver.peek(branch).as_ref().and_then(scalar_kind) == Some(t)
                 })
             {
-                let inner = self.convert(
-                    branch,
-                    naming,
-                    &format!("{pointer}/allOf/{index}"),
-                    depth + 1,
-                    diags,
-                );
-                return Conv {
-                    ty: inner.ty,
-                    nullable: any_nullable || inner.nullable,
-                };
+                let mut conv = self.all_of_branch(branch, index, naming, pointer, depth, diags);
+                conv.nullable |= any_nullable;
+                return conv;
             }
         }
         if !any.all_of.is_empty() || !any.properties.is_empty() || typ == Some("object") {
