@@ -20,11 +20,17 @@ pub struct MethodName {
 pub struct Names {
     /// Operation key (see [`operation_key`]) -> group and method.
     pub operations: BTreeMap<String, MethodName>,
-    /// JSON pointer of a schema (component or inline) -> Rust type name.
+    /// JSON pointer of a schema (component or inline) -> Rust type name. Inside an inline
+    /// union branch, the branch's position in the pointer is replaced by its identity
+    /// (`#/components/schemas/A/oneOf ~ title=Card/properties/brand`), so reordering the
+    /// branches renames nothing.
     pub types: BTreeMap<String, String>,
     /// A union's variant -> its Rust name. A variant referencing a schema is keyed by the
     /// union's `oneOf`/`anyOf` and that schema (`#/components/schemas/A/oneOf ->
-    /// #/components/schemas/B`); an inline one by its position.
+    /// #/components/schemas/B`); an inline one by what it is (`…/oneOf ~ title=Card`, else
+    /// `~ kind=card` for a property with one fixed value, else `~ {a,b}` for its property
+    /// names, else `~ string` for its type), or by its position where two branches of one
+    /// union would share an identity. Keys by position from earlier runs are still read.
     pub variants: BTreeMap<String, String>,
     /// JSON pointer of an object schema -> the wire names of its constructor's arguments, in
     /// the order `new` takes them (types whose constructor takes two or more). A pinned

@@ -328,3 +328,62 @@ fn json_and_yaml_generate_identically() {
 fn repairs_of_clear_deviations() {
     golden("repairs");
 }
+
+/// Inline union branches are pinned by what they are (title, a fixed-value property, their
+/// property names), not where they stand: with the names of one run pinned, reversing the
+/// branches gives every variant, and every type inside a branch, the name it had.
+#[test]
+fn reordering_inline_union_branches_renames_nothing() {
+    let document = |reversed: bool| {
+        let mut branches = [
+            "        - type: object\n          properties:\n            kind: {type: string, enum: [card]}\n            last4: {type: string}\n            network: {type: object, properties: {name: {type: string}}}\n",
+            "        - type: object\n          properties:\n            iban: {type: string}\n            holder: {type: object, properties: {name: {type: string}}}\n",
+            "        - title: Voucher\n          type: object\n          properties:\n            code: {type: string}\n",
+        ];
+        if reversed {
+            branches.reverse();
+        }
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    Payment:\n      oneOf:\n{}",
+            branches.concat()
+        )
+    };
+    let first = generate(document(false).as_bytes(), &Options::default()).expect("generates");
+    let pinned = Options {
+        names: first.names.clone(),
+        ..Options::default()
+    };
+    let again = generate(document(true).as_bytes(), &pinned).expect("generates");
+    // Each variant holds the same payload type, each payload type the same fields.
+    let shape = |g: &codegen::Generated| {
+        let mut out: Vec<String> = g
+            .model
+            .types
+            .iter()
+            .map(|t| match &t.kind {
+                codegen::ir::TypeKind::Struct(s) => {
+                    let fields: Vec<&str> = s.fields.iter().map(|f| f.wire.as_str()).collect();
+                    format!("{}: {}", t.name, fields.join(","))
+                }
+                codegen::ir::TypeKind::Untagged(u) => {
+                    // In document order (the order they are tried in); compared as a set.
+                    let mut variants: Vec<String> = u
+                        .variants
+                        .iter()
+                        .map(|v| format!("{}({:?})", v.ident, v.ty))
+                        .collect();
+                    variants.sort();
+                    format!("{}: {}", t.name, variants.join(","))
+                }
+                _ => t.name.clone(),
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    assert_eq!(shape(&again), shape(&first));
+    assert_eq!(
+        again.names, first.names,
+        "nothing new pinned, nothing dropped"
+    );
+}

@@ -299,10 +299,18 @@ fn breaking_changes_fail_the_diff() {
     }
 }
 
-/// Reverses the order of every `properties` map and `required` list in the document.
+/// Reverses the order of every `properties` map and `required` list in the document, and of
+/// every `oneOf`/`anyOf` list of inline branches (their names are pinned by identity).
 fn reverse_properties(v: &mut Value) {
     match v {
         Value::Object(map) => {
+            for keyword in ["oneOf", "anyOf"] {
+                if let Some(Value::Array(branches)) = map.get_mut(keyword)
+                    && branches.iter().all(|b| b.get("$ref").is_none())
+                {
+                    branches.reverse();
+                }
+            }
             if let Some(Value::Object(props)) = map.get_mut("properties") {
                 let reversed: serde_json::Map<String, Value> =
                     std::mem::take(props).into_iter().rev().collect();
@@ -393,7 +401,7 @@ fn constructor_program(model: &codegen::ir::Model) -> (String, usize) {
 /// no constructor's arguments: the order is pinned in `specs/names.toml`. A user program
 /// checking where each argument lands still passes, and the diff finds nothing breaking.
 #[test]
-fn reordered_properties_keep_constructor_arguments() {
+fn reordered_properties_keep_constructor_arguments_and_names() {
     let scratch = work_dir().join("mutations-reordered");
     if scratch.exists() {
         std::fs::remove_dir_all(&scratch).expect("clear the previous copy");

@@ -22,7 +22,14 @@ use std::collections::{BTreeSet, HashMap};
 /// in their pinned order, then fields not pinned in document order), recording the order
 /// chosen for each type whose constructor takes two or more arguments; and whether they are
 /// taken by name, naming the struct that holds them.
-pub(super) fn order(types: &mut [TypeDef], pins: &Names, chosen: &mut Names) {
+/// `pin_key` gives the key a type's pins are kept under (its pointer, or for a type inside an
+/// inline union branch, the branch's identity: see `TypeSpace::pin_key`).
+pub(super) fn order(
+    types: &mut [TypeDef],
+    pins: &Names,
+    chosen: &mut Names,
+    pin_key: &dyn Fn(&str) -> String,
+) {
     let kinds: HashMap<String, TypeKind> = (types.iter())
         .map(|t| (t.name.clone(), t.kind.clone()))
         .collect();
@@ -38,7 +45,9 @@ pub(super) fn order(types: &mut [TypeDef], pins: &Names, chosen: &mut Names) {
             .filter(|&i| s.fields[i].in_constructor())
             .collect();
         let mut order: Vec<usize> = Vec::with_capacity(takes.len());
-        if let Some(pinned) = pins.constructors.get(&def.pointer) {
+        let key = pin_key(&def.pointer);
+        let pinned = (pins.constructors.get(&key)).or_else(|| pins.constructors.get(&def.pointer));
+        if let Some(pinned) = pinned {
             for wire in pinned {
                 if let Some(&i) = takes.iter().find(|&&i| &s.fields[i].wire == wire)
                     && !order.contains(&i)
@@ -54,7 +63,7 @@ pub(super) fn order(types: &mut [TypeDef], pins: &Names, chosen: &mut Names) {
         }
         if order.len() >= 2 {
             let wires = order.iter().map(|&i| s.fields[i].wire.clone()).collect();
-            chosen.constructors.insert(def.pointer.clone(), wires);
+            chosen.constructors.insert(key, wires);
         }
         let classes: Vec<BTreeSet<String>> = (order.iter())
             .map(|&i| classes(&kinds, &s.fields[i].ty, 0))

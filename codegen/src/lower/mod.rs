@@ -51,9 +51,11 @@ pub(crate) fn build(
     space.define_components(diags);
     let (groups, ops) = operations::build(&mut space, doc, diags);
     let callbacks = callbacks::build(&mut space, doc, diags);
+    let aliases = std::mem::take(&mut space.pin_aliases);
     let (mut types, schema_types, mut names) = space.finish();
     cycles::break_cycles(&mut types, diags);
-    constructors::order(&mut types, pins, &mut names);
+    let pin_key = |at: &str| space::pin_key(&aliases, at);
+    constructors::order(&mut types, pins, &mut names, &pin_key);
     unions::find_shared_fields(&mut types);
     let error_code = error_code(&types, &ops);
     let info = &doc.api.info;

@@ -112,6 +112,10 @@ pub(super) struct TypeSpace<'a> {
     unclaimed: HashSet<String>,
     /// The names chosen so far, by where their items are.
     pub(super) chosen: Names,
+    /// Where an inline union branch's names are pinned, by its position: the union and the
+    /// branch's identity (`…/oneOf ~ kind=card`), so reordering the branches keeps every name
+    /// inside each branch. See [`TypeSpace::pin_key`].
+    pub(super) pin_aliases: HashMap<String, String>,
 }
 
 impl<'a> TypeSpace<'a> {
@@ -146,6 +150,7 @@ impl<'a> TypeSpace<'a> {
             unclaimed: HashSet::new(),
             pins,
             chosen: Names::default(),
+            pin_aliases: HashMap::new(),
         };
         for name in space.pins.types.values() {
             space.names.reserve(name);
@@ -179,7 +184,15 @@ impl<'a> TypeSpace<'a> {
     /// it, else a fresh name from `base`. The choice is recorded (the first one for a
     /// pointer that names more than one type).
     pub(super) fn name_at(&mut self, at: &str, base: &str) -> String {
-        let name = match self.pins.types.get(at) {
+        let key = self.pin_key(at);
+        // A name pinned by position before branches were pinned by identity still counts,
+        // until `regen` rewrites the table under the new keys.
+        let pinned = self
+            .pins
+            .types
+            .get(&key)
+            .or_else(|| self.pins.types.get(at));
+        let name = match pinned {
             Some(pinned) if self.unclaimed.remove(pinned) => pinned.clone(),
             _ => self.names.unique(base),
         };
@@ -189,10 +202,16 @@ impl<'a> TypeSpace<'a> {
 
     /// Records that the type at `at` is named `name`.
     fn record(&mut self, at: &str, name: &str) {
+        let key = self.pin_key(at);
         self.chosen
             .types
-            .entry(at.to_owned())
+            .entry(key)
             .or_insert_with(|| name.to_owned());
+    }
+
+    /// The key a name at pointer `at` is pinned under: see [`pin_key`].
+    pub(super) fn pin_key(&self, at: &str) -> String {
+        pin_key(&self.pin_aliases, at)
     }
 
     /// All types defined, in definition order, the schema types recorded and the names chosen.
@@ -283,6 +302,24 @@ impl<'a> TypeSpace<'a> {
                 diags.warn(&e.pointer, format!("{e}; using any JSON"));
                 None
             }
+        }
+    }
+}
+
+/// The key a name at pointer `at` is pinned under: the pointer itself, with the longest prefix
+/// that is an inline union branch's position replaced by that branch's identity (`aliases`).
+pub(super) fn pin_key(aliases: &HashMap<String, String>, at: &str) -> String {
+    if aliases.is_empty() {
+        return at.to_owned();
+    }
+    let mut end = at.len();
+    loop {
+        if let Some(alias) = aliases.get(&at[..end]) {
+            return format!("{alias}{}", &at[end..]);
+        }
+        match at[..end].rfind('/') {
+            Some(slash) => end = slash,
+            None => return at.to_owned(),
         }
     }
 }

@@ -3,7 +3,8 @@
 
 use super::merge::{ObjectView, object_view};
 use super::shapes::{
-    UnionKeyword, doc_of, is_null_only, is_plain_string, kind_word, string_values,
+    UnionKeyword, doc_of, is_null_only, is_plain_string, kind_word, single_string_value,
+    string_values,
 };
 use super::space::{Conv, Naming, ShapeKey, TypeSpace};
 use crate::diagnostics::Diagnostics;
@@ -148,6 +149,7 @@ impl TypeSpace<'_> {
                 pin,
             });
         }
+        self.pin_inline_branches(pointer, keyword, &mut branches);
         match branches.len() {
             0 => {
                 return Conv {
@@ -297,6 +299,71 @@ impl TypeSpace<'_> {
         None
     }
 
+    /// Pins each inline branch by what it is rather than where it stands: its title, else a
+    /// property with one fixed string value (`kind=card`), else its property names, else its
+    /// type. The branch's variant and every type named inside it are then pinned under
+    /// `<union>/oneOf ~ <identity>`, so reordering the branches renames nothing. Branches
+    /// whose identities coincide stay pinned by position.
+    fn pin_inline_branches(
+        &mut self,
+        pointer: &str,
+        keyword: UnionKeyword,
+        branches: &mut [Branch],
+    ) {
+        let identities: Vec<Option<String>> = branches
+            .iter()
+            .map(|b| match b.original {
+                ReferenceOr::Item(_) => self.branch_identity(&b.schema, &b.pointer),
+                ReferenceOr::Reference { .. } => None,
+            })
+            .collect();
+        let union_key = self.pin_key(&format!("{pointer}/{}", keyword.as_str()));
+        for (b, identity) in branches.iter_mut().zip(&identities) {
+            let Some(identity) = identity else {
+                continue;
+            };
+            if identities
+                .iter()
+                .flatten()
+                .filter(|i| *i == identity)
+                .count()
+                > 1
+            {
+                continue;
+            }
+            let key = format!("{union_key} ~ {identity}");
+            self.pin_aliases.insert(b.pointer.clone(), key.clone());
+            b.pin = key;
+        }
+    }
+
+    /// What an inline branch is, in a few words that stay the same wherever it stands.
+    fn branch_identity(&self, schema: &Schema, at: &str) -> Option<String> {
+        if let Some(title) = &schema.schema_data.title {
+            return Some(format!("title={title}"));
+        }
+        let view = object_view(&self.resolver, schema, at, 0, &mut Diagnostics::quiet());
+        if view.is_object {
+            let mut names: Vec<&String> = view.properties.keys().collect();
+            names.sort();
+            for name in &names {
+                let (prop, _) = &view.properties[*name];
+                if let Some(value) = self
+                    .resolver
+                    .peek(prop)
+                    .as_ref()
+                    .and_then(single_string_value)
+                {
+                    return Some(format!("{name}={value}"));
+                }
+            }
+            let names: Vec<&str> = names.iter().map(|n| n.as_str()).collect();
+            return Some(format!("{{{}}}", names.join(",")));
+        }
+        let word = kind_word(schema);
+        (word != "Variant").then(|| word.to_ascii_lowercase())
+    }
+
     /// The variant names of one union, with the pinned names of `branches` taken, so no other
     /// variant takes one.
     fn variant_names<'b>(&self, branches: impl IntoIterator<Item = &'b Branch>) -> VariantNames {
@@ -311,7 +378,12 @@ impl TypeSpace<'_> {
     }
 
     fn pinned_variant(&self, b: &Branch) -> Option<&str> {
-        (self.pins.variants.get(&b.pin))
+        // An inline branch's name pinned by position (before identities) still counts.
+        let legacy = || match b.original {
+            ReferenceOr::Item(_) => self.pins.variants.get(&b.pointer),
+            ReferenceOr::Reference { .. } => None,
+        };
+        (self.pins.variants.get(&b.pin).or_else(legacy))
             .map(String::as_str)
             .filter(|p| type_name(p) == *p)
     }
