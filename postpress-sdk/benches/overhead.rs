@@ -1,6 +1,8 @@
 //! What the SDK costs on top of a bare `reqwest::Client` decoding into the same types, against a
 //! loopback server that answers every request with one fixed `AccountList` page; and what
-//! decoding a 250-item page costs compared with decoding it into `serde_json::Value`.
+//! decoding a 250-item page costs compared with decoding it into `serde_json::Value`; and what
+//! streaming 2,000 items through `.items()` (8 pages of 250) costs, the figure a change to the
+//! stream type is compared on, tree against tree (`BENCHMARKS.md`).
 //!
 //! `cargo bench -p postpress-sdk --bench overhead` (the numbers land in `BENCHMARKS.md` via
 //! `cargo xtask bench`).
@@ -119,5 +121,57 @@ fn decode(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, requests, decode);
+/// 2,000 items through `.items()`, 8 pages of 250 from a loopback server whose every page
+/// names a new cursor. Pinned with `pin!`, which every version of the stream type accepts, so
+/// the same bench runs on older trees for a ratio.
+fn pagination(c: &mut Criterion) {
+    use futures_util::StreamExt;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let page: serde_json::Value = serde_json::from_slice(&account_page(250)).expect("JSON");
+    let items = page["items"].to_string();
+    let url = rt.block_on(async move {
+        let items = std::sync::Arc::new(items);
+        let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+            let items = items.clone();
+            async move {
+                // The next cursor is one more than the one asked for.
+                let at: u64 = (uri.query().unwrap_or_default().split('&'))
+                    .find_map(|kv| kv.strip_prefix("cursor=c"))
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(0);
+                let body = format!(
+                    r#"{{"object":"AccountList","items":{items},"cursor":"c{}"}}"#,
+                    at + 1
+                );
+                ([("content-type", "application/json")], body)
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}/v1", listener.local_addr().expect("addr"));
+        tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+        url
+    });
+    let sdk = Client::builder()
+        .api_key("pp_test_bench")
+        .base_url(&url)
+        .build()
+        .expect("client");
+    let mut g = c.benchmark_group("pagination");
+    g.bench_function("items_2000", |b| {
+        b.to_async(&rt).iter(|| async {
+            let mut items = std::pin::pin!(sdk.accounts().list().limit(250).items());
+            for _ in 0..2000 {
+                black_box(items.next().await.expect("an item").expect("decodes"));
+            }
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, requests, decode, pagination);
 criterion_main!(benches);
