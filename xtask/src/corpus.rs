@@ -69,6 +69,8 @@ struct Outcome {
     /// not run.
     conformance: Option<Result<Conformance, String>>,
     conformance_time: Duration,
+    /// Constructors a caller could call with swapped arguments (see [`confusable_constructors`]).
+    confusable: Vec<String>,
 }
 
 /// Runs the corpus gate; fails when any spec panics or does not compile.
@@ -167,19 +169,30 @@ pub fn run(root: &Path, settings: Settings) -> Result<()> {
     let generated = count(&|o| o.generation == Generation::Ok);
     let panics = count(&|o| o.generation == Generation::Panic);
     let compiled = count(&|o| o.check == Check::Ok);
+    let confusable: Vec<String> = (outcomes.iter())
+        .flat_map(|o| o.confusable.iter().map(move |c| format!("{}: {c}", o.spec)))
+        .collect();
     println!(
-        "corpus: {} specs, generated {generated}, panics {panics}, compiled {}, {:.0?} (report: {})",
+        "corpus: {} specs, generated {generated}, panics {panics}, compiled {}, confusable constructors {}, {:.0?} (report: {})",
         outcomes.len(),
         if settings.no_check {
             "not checked".to_owned()
         } else {
             compiled.to_string()
         },
+        confusable.len(),
         started.elapsed(),
         report.display()
     );
     if panics > 0 {
         bail!("{panics} specs made the generator panic");
+    }
+    if !confusable.is_empty() {
+        bail!(
+            "{} constructors take arguments a caller could swap:\n{}",
+            confusable.len(),
+            confusable.join("\n")
+        );
     }
     let failed = outcomes.len()
         - if settings.no_check {
@@ -271,6 +284,66 @@ struct Shared<'a> {
     root: &'a Path,
 }
 
+/// The positional constructors of a generated model a caller could call with swapped
+/// arguments: more than [`codegen::ir::MAX_POSITIONAL`], or two of one kind of Rust type once
+/// aliases are followed (text, numbers, a list of one kind, one generated type, any JSON
+/// matching everything). A check of what the generator made, written apart from the rule it
+/// applies (`lower/constructors.rs`), as `Type::new(a: kind, b: kind)`.
+fn confusable_constructors(model: &codegen::ir::Model) -> Vec<String> {
+    use codegen::ir::{Ty, TypeKind};
+    use std::collections::HashMap;
+    let aliases: HashMap<&str, &Ty> = (model.types.iter())
+        .filter_map(|t| match &t.kind {
+            TypeKind::Alias(ty) => Some((t.name.as_str(), ty)),
+            _ => None,
+        })
+        .collect();
+    fn kind(ty: &Ty, aliases: &HashMap<&str, &Ty>, depth: usize) -> String {
+        match ty {
+            Ty::Named(n) if depth < 16 && aliases.contains_key(n.as_str()) => {
+                kind(aliases[n.as_str()], aliases, depth + 1)
+            }
+            Ty::Named(n) => n.clone(),
+            Ty::String => "text".into(),
+            Ty::I32 | Ty::I64 | Ty::F64 => "number".into(),
+            Ty::Bool => "bool".into(),
+            Ty::Date | Ty::DateTime => "date".into(),
+            Ty::Binary => "file".into(),
+            Ty::Value => "any".into(),
+            Ty::Vec(inner) => format!("list of {}", kind(inner, aliases, depth + 1)),
+            Ty::Map(inner) => format!("map of {}", kind(inner, aliases, depth + 1)),
+            Ty::Option(inner) | Ty::Boxed(inner) => kind(inner, aliases, depth + 1),
+        }
+    }
+    let mut found = Vec::new();
+    for t in &model.types {
+        let (TypeKind::Struct(s) | TypeKind::Multipart(s)) = &t.kind else {
+            continue;
+        };
+        if s.named.is_some() {
+            continue;
+        }
+        let args: Vec<(String, String)> = (s.constructor.iter())
+            .map(|&i| {
+                (
+                    s.fields[i].ident.clone(),
+                    kind(&s.fields[i].ty, &aliases, 0),
+                )
+            })
+            .collect();
+        let clash = args.iter().enumerate().any(|(i, (_, a))| {
+            args[i + 1..]
+                .iter()
+                .any(|(_, b)| a == b || a == "any" || b == "any")
+        });
+        if args.len() > codegen::ir::MAX_POSITIONAL || clash {
+            let list: Vec<String> = args.iter().map(|(n, k)| format!("{n}: {k}")).collect();
+            found.push(format!("{}::new({})", t.name, list.join(", ")));
+        }
+    }
+    found
+}
+
 fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
     let mut outcome = Outcome {
         spec: spec.to_owned(),
@@ -284,6 +357,7 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
         lines: 0,
         conformance: None,
         conformance_time: Duration::ZERO,
+        confusable: Vec::new(),
     };
     let bytes = match std::fs::read(shared.api_dir.join(spec)) {
         Ok(b) => b,
@@ -329,6 +403,7 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
                 .map(|w| warning_kind(&w.message))
                 .collect();
             outcome.lines = s.lines;
+            outcome.confusable = confusable_constructors(&s.generated.model);
             s.generated
         }
     };
@@ -872,6 +947,30 @@ impl Progress {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn constructors_a_caller_could_swap_are_found() {
+        let doc = br#"{"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {},
+            "components": {"schemas": {
+                "Pair": {"type": "object", "required": ["a", "b"],
+                    "properties": {"a": {"type": "string"}, "b": {"type": "string"}}},
+                "Mixed": {"type": "object", "required": ["a", "n"],
+                    "properties": {"a": {"type": "string"}, "n": {"type": "integer"}}}}}}"#;
+        let mut model = codegen::generate(doc, &codegen::Options::default())
+            .expect("generates")
+            .model;
+        assert_eq!(super::confusable_constructors(&model), Vec::<String>::new());
+        // Were `Pair` positional, its two strings could be swapped.
+        for t in &mut model.types {
+            if let codegen::ir::TypeKind::Struct(s) = &mut t.kind {
+                s.named = None;
+            }
+        }
+        assert_eq!(
+            super::confusable_constructors(&model),
+            ["Pair::new(a: text, b: text)"]
+        );
+    }
     use super::{first_cargo_error, generated_warning};
 
     #[test]
