@@ -150,9 +150,10 @@ fn main() {
 }
 "#;
 
-#[test]
-fn non_breaking_changes_keep_user_code_compiling() {
-    let scratch = work_dir().join("mutations");
+/// A copy of the workspace's crates, manifests and pinned names in `work_dir()/name`, with an
+/// empty `specs/` beside them for the mutated document.
+fn scratch_workspace(name: &str) -> PathBuf {
+    let scratch = work_dir().join(name);
     if scratch.exists() {
         std::fs::remove_dir_all(&scratch).expect("clear the previous copy");
     }
@@ -168,6 +169,26 @@ fn non_breaking_changes_keep_user_code_compiling() {
         scratch.join("specs/names.toml"),
     )
     .expect("copy names");
+    scratch
+}
+
+/// `xtask diff --fail-on-breaking` from the committed document to the scratch one passes.
+fn assert_diff_is_compatible(scratch: &Path) {
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("--root")
+        .arg(scratch)
+        .arg("diff")
+        .arg(root().join("specs/postpress.json"))
+        .arg(scratch.join("specs/postpress.json"))
+        .arg("--fail-on-breaking")
+        .output()
+        .expect("run xtask diff");
+    assert!(out.status.success(), "diff: {}", text(&out));
+}
+
+#[test]
+fn non_breaking_changes_keep_user_code_compiling() {
+    let scratch = scratch_workspace("mutations");
     let examples = scratch.join("postpress-sdk/examples");
     std::fs::write(examples.join("mutation_user.rs"), USER_PROGRAM).expect("user program");
 
@@ -191,16 +212,7 @@ fn non_breaking_changes_keep_user_code_compiling() {
     }
 
     // The diff calls every one of them compatible.
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("--root")
-        .arg(&scratch)
-        .arg("diff")
-        .arg(root().join("specs/postpress.json"))
-        .arg(scratch.join("specs/postpress.json"))
-        .arg("--fail-on-breaking")
-        .output()
-        .expect("run xtask diff");
-    assert!(out.status.success(), "diff: {}", text(&out));
+    assert_diff_is_compatible(&scratch);
 
     let out = common::cargo()
         .args([
@@ -402,19 +414,8 @@ fn constructor_program(model: &codegen::ir::Model) -> (String, usize) {
 /// checking where each argument lands still passes, and the diff finds nothing breaking.
 #[test]
 fn reordered_properties_keep_constructor_arguments_and_names() {
-    let scratch = work_dir().join("mutations-reordered");
-    if scratch.exists() {
-        std::fs::remove_dir_all(&scratch).expect("clear the previous copy");
-    }
-    for dir in ["postpress-sdk", "codegen", "xtask"] {
-        copy_tree(&root().join(dir), &scratch.join(dir));
-    }
-    for file in ["Cargo.toml", "Cargo.lock"] {
-        std::fs::copy(root().join(file), scratch.join(file)).expect("copy manifest");
-    }
-    std::fs::create_dir_all(scratch.join("specs")).expect("specs");
+    let scratch = scratch_workspace("mutations-reordered");
     let names = root().join("specs/names.toml");
-    std::fs::copy(&names, scratch.join("specs/names.toml")).expect("copy names");
 
     // The user program, from the SDK as it is now.
     let bytes = std::fs::read(root().join("specs/postpress.json")).expect("spec");
@@ -445,16 +446,7 @@ fn reordered_properties_keep_constructor_arguments_and_names() {
         "reordering pins nothing new and drops nothing"
     );
 
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("--root")
-        .arg(&scratch)
-        .arg("diff")
-        .arg(root().join("specs/postpress.json"))
-        .arg(scratch.join("specs/postpress.json"))
-        .arg("--fail-on-breaking")
-        .output()
-        .expect("run xtask diff");
-    assert!(out.status.success(), "diff: {}", text(&out));
+    assert_diff_is_compatible(&scratch);
 
     let out = common::cargo()
         .args([
