@@ -26,6 +26,13 @@ mod repair;
 mod resolve;
 
 pub use diagnostics::{Diagnostics, Error, Warning};
+
+/// The runtime crate generated code builds on (a generated crate re-exports it as `engine`).
+pub const RUNTIME_PACKAGE: &str = "openapi-sdkgen-runtime";
+/// This generator's version.
+pub const GENERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The runtime's version: it is released with the generator, so the two share one version.
+pub const RUNTIME_VERSION: &str = GENERATOR_VERSION;
 pub use emit::GeneratedFile;
 pub use emit::{conformance, features, standalone};
 pub use load::{Document, load, parse_value};

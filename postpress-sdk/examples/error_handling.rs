@@ -44,7 +44,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     } else {
         eprintln!(
             "failed ({:?}): {err}; quote request id {:?}",
-            err.code(),
+            err.code::<ErrorCode>(),
             err.request_id()
         );
         return Err(err.into());

@@ -2,7 +2,7 @@
 //! prefixes and rate-limit tiers. Everything else lives in [`crate::engine`].
 
 use crate::engine::{
-    ApiKey, AuthPlacement, Engine, EngineConfig, Error, RateLimit, Result, RetryPolicy,
+    ApiClient, ApiKey, AuthPlacement, Engine, EngineConfig, Error, RateLimit, Result, RetryPolicy,
 };
 use std::time::Duration;
 
@@ -74,6 +74,13 @@ pub struct Client {
     mode: Mode,
 }
 
+/// Generated operations send through the client's engine.
+impl ApiClient for Client {
+    fn engine(&self) -> &Engine {
+        &self.engine
+    }
+}
+
 impl Client {
     /// A client from `POSTPRESS_API_KEY` and, when set, `POSTPRESS_BASE_URL`.
     pub fn from_env() -> Result<Self> {
@@ -100,12 +107,6 @@ impl Client {
         self.engine.config().base_url.as_str()
     }
 
-    /// The engine, for generated code.
-    #[doc(hidden)]
-    pub fn engine(&self) -> &Engine {
-        &self.engine
-    }
-
     /// The client `mock::MockServer::client` hands out: a test key, the server's base URL,
     /// and the default retry count with millisecond backoff, so retries are tested quickly.
     #[cfg(feature = "mock")]
@@ -130,7 +131,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     rate_limit: Option<RateLimit>,
     max_response_bytes: Option<usize>,
-    http: Option<reqwest::Client>,
+    http: Option<crate::engine::reqwest::Client>,
     env_error: Option<String>,
 }
 
@@ -212,7 +213,7 @@ impl ClientBuilder {
     }
 
     /// Uses your own HTTP client (proxies, TLS settings, ...).
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+    pub fn http_client(mut self, http: crate::engine::reqwest::Client) -> Self {
         self.http = Some(http);
         self
     }
@@ -267,9 +268,9 @@ impl ClientBuilder {
 }
 
 /// Parses a base URL, dropping trailing slashes so paths join cleanly.
-pub(crate) fn parse_base_url(text: &str) -> Result<url::Url> {
+pub(crate) fn parse_base_url(text: &str) -> Result<crate::engine::Url> {
     let trimmed = text.trim().trim_end_matches('/');
-    let url = url::Url::parse(trimmed)
+    let url = crate::engine::Url::parse(trimmed)
         .map_err(|e| Error::Config(format!("invalid base URL `{trimmed}`: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Error::Config(format!(
@@ -285,39 +286,18 @@ pub(crate) fn parse_base_url(text: &str) -> Result<url::Url> {
     Ok(url)
 }
 
-fn is_loopback(url: &url::Url) -> bool {
+fn is_loopback(url: &crate::engine::Url) -> bool {
     match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(crate::engine::url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(crate::engine::url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(crate::engine::url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
     }
 }
 
-/// The error codes of the document's error answers: the generated root's `ErrorCode` (the
-/// document's own enum, re-exported, or one whose every code is `Unknown` when the document
-/// declares none), so this layer compiles against whatever document the surface is
-/// regenerated from.
+/// The error codes of the document's error answers, as [`Error::code`] and
+/// [`ApiError::error_code`](crate::ApiError::error_code) read them: the generated root's
+/// `ErrorCode` (the document's own enum, re-exported, or one whose every code is `Unknown`
+/// when the document declares none), so this layer compiles against whatever document the
+/// surface is regenerated from.
 pub use crate::generated::ErrorCode;
-
-impl crate::engine::ApiError {
-    /// The error code of this answer, as the document declares it ([`ErrorCode`]: `not_found`,
-    /// `rate_limited`, `resource_not_found`, `disconnected_account`, ...), or
-    /// `ErrorCode::Unknown` for one this SDK version does not know; `None` when the body
-    /// carried no code.
-    pub fn error_code(&self) -> Option<ErrorCode> {
-        self.code.as_deref().map(|code| match code.parse() {
-            Ok(known) => known,
-            Err(never) => match never {},
-        })
-    }
-}
-
-impl crate::engine::Error {
-    /// The documented PostPress error code of an error answer (see
-    /// [`ApiError::error_code`](crate::engine::ApiError::error_code)); `None` for errors that
-    /// are not answers of the API, or answers without a code.
-    pub fn code(&self) -> Option<ErrorCode> {
-        self.as_api().and_then(|api| api.error_code())
-    }
-}

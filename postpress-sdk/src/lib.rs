@@ -341,24 +341,22 @@
 //!
 //! ## Cargo features
 //!
-//! - `api` (default): the PostPress surface above. Without it the crate is the [`engine`] alone,
-//!   which clients made by `cargo xtask generate` for other APIs build on.
 //! - `rustls-tls` (default): TLS through rustls, no system library needed.
 //! - `native-tls`: TLS through the platform's library instead; use it with
-//!   `default-features = false, features = ["api", "native-tls"]`.
+//!   `default-features = false, features = ["native-tls"]`.
 //! - `mock`: the typed stub server above (`mock::MockServer`), for tests; off by default.
+//!
+//! The engine under the client (transport, retries, pagination, errors, webhooks, the mock
+//! server) is the generator's runtime crate, `openapi-sdkgen-runtime`, re-exported as
+//! [`engine`].
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-#[cfg(feature = "api")]
 mod client;
-pub mod engine;
-#[cfg(feature = "api")]
 #[rustfmt::skip]
 mod generated;
 pub mod prelude;
 
-#[cfg(feature = "api")]
 pub use client::{
     API_KEY_ENV, AuthScheme, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, ErrorCode,
     Mode, Tier,
@@ -367,10 +365,13 @@ pub use engine::{
     ApiError, Decoded, Delivery, DeliveryFormat, Error, EventKey, MalformedEvent, Part, RateLimit,
     Response, Result, RetryPolicy, TransportError, TransportFault, WebhookError, WebhookReceiver,
 };
-#[cfg(feature = "api")]
 pub use generated::*;
+/// The generator's runtime (`openapi-sdkgen-runtime`): the API-independent engine this client
+/// runs on, with the types it shares ([`Timestamp`](engine::Timestamp),
+/// [`Date`](engine::Date), [`HeaderMap`](engine::HeaderMap), ...).
+pub use openapi_sdkgen_runtime as engine;
 
 // The READMEs' examples are compiled as doctests, so a snippet a user copies builds.
-#[cfg(all(doctest, feature = "api"))]
+#[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct CrateReadme;

@@ -4,7 +4,5 @@
 //! `.pages()` and `.items()` are consumed with, so a caller needs no `futures` crate of its own.
 
 pub use crate::engine::{Error, Result};
-pub use futures_util::{StreamExt as _, TryStreamExt as _};
-
-#[cfg(feature = "api")]
 pub use crate::{Client, ClientBuilder};
+pub use futures_util::{StreamExt as _, TryStreamExt as _};

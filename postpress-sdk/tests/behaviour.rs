@@ -8,6 +8,7 @@ mod common;
 
 use common::{ACCOUNT, Answer, KEY, client, fail, ok, serve};
 use futures_util::StreamExt;
+use postpress_sdk::engine::ApiClient as _;
 use postpress_sdk::{Client, Error, RateLimit, RetryPolicy, types};
 use std::time::{Duration, Instant};
 

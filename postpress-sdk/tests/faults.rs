@@ -5,7 +5,7 @@
 mod chaos;
 
 use chaos::{ChaosServer, Fault, FaultPlan};
-use postpress_sdk::engine::{Method, Request, TransportFault};
+use postpress_sdk::engine::{ApiClient as _, Method, Request, TransportFault};
 use postpress_sdk::{Client, Error, RetryPolicy, Tier, types};
 use std::error::Error as _;
 use std::time::Duration;

@@ -13,7 +13,7 @@ mod chaos;
 
 use chaos::{ChaosServer, Fault, FaultPlan};
 use futures_util::StreamExt;
-use postpress_sdk::engine::{Method, Request, TransportFault};
+use postpress_sdk::engine::{ApiClient as _, Method, Request, TransportFault};
 use postpress_sdk::{Client, Error, RetryPolicy, types};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};

@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[2]
 SPEC = REPO / "specs" / "postpress.yaml"
 GENERATED = REPO / "postpress-sdk" / "src" / "generated"
 CLIENT = REPO / "postpress-sdk" / "src" / "client.rs"
-ENGINE_CONFIG = REPO / "postpress-sdk" / "src" / "engine" / "config.rs"
+ENGINE_CONFIG = REPO / "runtime" / "src" / "config.rs"
 # Headers every generated client sets for content negotiation, not parameters of the API.
 NEGOTIATION_HEADERS = {"accept", "content-type"}
 

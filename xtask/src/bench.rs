@@ -132,7 +132,7 @@ impl Bench {
             .arg("--out")
             .arg(out)
             .arg("--runtime-path")
-            .arg(self.root.join("postpress-sdk")))?;
+            .arg(crate::regen::runtime_dir(&self.root)))?;
         let phases = text
             .lines()
             .find_map(|l| l.strip_prefix("phases-ms: "))

@@ -151,7 +151,7 @@ impl Baseline {
             .arg("--out")
             .arg(&out)
             .arg("--runtime-path")
-            .arg(self.root.join("postpress-sdk")))?;
+            .arg(crate::regen::runtime_dir(&self.root)))?;
         let _ = std::fs::copy(self.root.join("Cargo.lock"), out.join("Cargo.lock"));
         Ok(out)
     }

@@ -36,7 +36,9 @@ fn run(cmd: &mut Command, what: &str) {
 
 /// Generates `spec` into `work/<name>`, adds the given test files and runs `cargo test`.
 fn generate_and_test(spec: &Path, name: &str, tests: &[(&str, String)]) {
-    generate_and_test_with(spec, name, tests, "", &[]);
+    // The crate names serde_json through its runtime; the tests name it directly.
+    let dev = "\n[dev-dependencies]\nserde_json = \"1\"\n";
+    generate_and_test_with(spec, name, tests, dev, &[]);
 }
 
 /// As [`generate_and_test`], appending `extra` to the generated `Cargo.toml` (test-only
@@ -58,7 +60,7 @@ fn generate_and_test_with(
             .arg(&out)
             .args(["--name", name])
             .arg("--runtime-path")
-            .arg(root().join("postpress-sdk")),
+            .arg(root().join("runtime")),
         &format!("xtask generate {name}"),
     );
     for (file, contents) in tests {
@@ -121,7 +123,9 @@ fn golden_types_compile_and_keep_the_wire_format() {
     let wire = std::fs::read_to_string(root().join("xtask/tests/generated/golden_wire.rs"))
         .expect("golden_wire.rs");
     // `serde_path_to_error` shows the path a malformed value is reported at (as the engine does).
-    let dev = "\n[dev-dependencies]\nserde_path_to_error = \"0.1\"\n";
+    // The crate names serde through its runtime; the tests name it directly.
+    let dev =
+        "\n[dev-dependencies]\nserde_path_to_error = \"0.1\"\nserde = \"1\"\nserde_json = \"1\"\n";
     // The document has no operations, so every type is only read unless `serde` is on: the
     // wire tests write them all; as users get it, the crate must still build warning-free.
     generate_and_test_with(&spec, "golden-types", &[("wire.rs", wire)], dev, &["serde"]);
@@ -253,7 +257,7 @@ fn every_parameter_and_body_style_goes_over_the_wire_as_specified() {
     let test = std::fs::read_to_string(root().join("xtask/tests/generated/ops_wire.rs"))
         .expect("ops_wire.rs");
     // Versions as in the workspace's own dev-dependencies (the lock file pins them).
-    let dev = "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\naxum = \"0.8\"\nfutures-util = \"0.3\"\n";
+    let dev = "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\naxum = \"0.8\"\nfutures-util = \"0.3\"\nserde_json = \"1\"\n";
     // With the generated `mock` module too: it must compile for any document.
     generate_and_test_with(&spec, "wire-ops", &[("ops_wire.rs", test)], dev, &["mock"]);
     // `mock` turns on `serde`; every parameter and body style must build without it too.
@@ -303,7 +307,7 @@ fn per_group_features_compile_only_the_enabled_groups() {
             .arg(&out)
             .args(["--name", name])
             .arg("--runtime-path")
-            .arg(root().join("postpress-sdk")),
+            .arg(root().join("runtime")),
         "xtask generate feature-ops",
     );
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("Cargo.toml");
@@ -319,7 +323,7 @@ fn per_group_features_compile_only_the_enabled_groups() {
     copy("features_wire.rs", "tests/features_wire.rs");
     copy("features_disabled.rs", "examples/features_disabled.rs");
     copy("serde_gated.rs", "examples/serde_gated.rs");
-    let dev = "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\naxum = \"0.8\"\n";
+    let dev = "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\naxum = \"0.8\"\nserde_json = \"1\"\n";
     std::fs::write(out.join("Cargo.toml"), format!("{manifest}{dev}")).expect("Cargo.toml");
     std::fs::copy(root().join("Cargo.lock"), out.join("Cargo.lock")).expect("copy Cargo.lock");
     let cargo = || {
@@ -402,7 +406,7 @@ fn the_sdk_still_builds_after_regenerating_from_a_foreign_document() {
     if scratch.exists() {
         std::fs::remove_dir_all(&scratch).expect("clear the previous copy");
     }
-    for dir in ["postpress-sdk", "codegen", "xtask"] {
+    for dir in ["runtime", "postpress-sdk", "codegen", "xtask"] {
         copy_tree(&root().join(dir), &scratch.join(dir));
     }
     for file in ["Cargo.toml", "Cargo.lock"] {

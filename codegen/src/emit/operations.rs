@@ -352,7 +352,7 @@ fn example_body(choice: &BodyChoice, krate: &str) -> Option<(String, String)> {
         hashes.push('#');
     }
     let line = format!(
-        "::serde_json::from_str(r{hashes}\"{example}\"{hashes}).expect(\"the documented example\")"
+        "{krate}::engine::serde_json::from_str(r{hashes}\"{example}\"{hashes}).expect(\"the documented example\")"
     );
     Some((line, example_type(ty, krate)))
 }
@@ -368,7 +368,7 @@ fn example_type(ty: &Ty, krate: &str) -> String {
         Ty::I32 => "i32".into(),
         Ty::I64 => "i64".into(),
         Ty::F64 => "f64".into(),
-        Ty::Value => "::serde_json::Value".into(),
+        Ty::Value => format!("{krate}::engine::serde_json::Value"),
         Ty::Named(n) => format!("{krate}::types::{n}"),
         Ty::Vec(i) => format!("::std::vec::Vec<{}>", example_type(i, krate)),
         Ty::Map(i) => format!(
@@ -502,7 +502,7 @@ pub(crate) fn emit_group(
     let accessor = &group.module;
     quote! {
         #module_doc
-        crate::engine::operation_group!(#group_ty, #accessor);
+        crate::engine::operation_group!(crate::Client, #group_ty, #accessor);
         impl #group_ty {
             #(#methods)*
         }
@@ -831,7 +831,7 @@ fn stream_fn(op: &Operation) -> TokenStream {
         /// so a download of any size never sits in memory whole.
         pub async fn send_stream(self) -> crate::engine::Result<crate::engine::Response<crate::engine::ByteStream>> {
             let req = self.build()?;
-            self.client.engine().execute_stream(req).await
+            crate::engine::ApiClient::engine(&self.client).execute_stream(req).await
         }
     }
 }
@@ -944,7 +944,7 @@ fn emit_builder(model: &Model, op: &Operation) -> TokenStream {
     let body_enum = body_enum(op);
     quote! {
         crate::engine::request_builder! {
-            #builder #what #needs { #(#required),* }
+            crate::Client, #builder #what #needs { #(#required),* }
             #optional
         }
         impl #builder {

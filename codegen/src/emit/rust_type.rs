@@ -26,7 +26,7 @@ pub(super) fn rust_type(ty: &Ty, scope: Scope, multipart: bool) -> TokenStream {
         Ty::F64 => quote!(f64),
         Ty::Binary if multipart => quote!(crate::engine::Part),
         Ty::Binary => quote!(::std::string::String),
-        Ty::Value => quote!(::serde_json::Value),
+        Ty::Value => quote!(crate::engine::serde_json::Value),
         Ty::Named(n) => {
             let id = format_ident!("{}", n);
             match scope {

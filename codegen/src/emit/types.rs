@@ -486,7 +486,7 @@ fn emit_tagged(
         pub enum #name {
             #(#variants)*
             /// A variant this version of the SDK does not know yet, kept as JSON.
-            #fallback(::serde_json::Value),
+            #fallback(crate::engine::serde_json::Value),
         }
         crate::engine::tagged_union!(#way #name #tag #fallback { #(#json),* });
         #accessors
@@ -693,7 +693,7 @@ fn emit_untagged(
         pub enum #name {
             #(#variants)*
             /// Any other JSON value.
-            #fallback(::serde_json::Value),
+            #fallback(crate::engine::serde_json::Value),
         }
         crate::engine::untagged_union!(#way #claiming #name #fallback { #(#json),* });
     }

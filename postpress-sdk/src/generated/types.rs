@@ -19,7 +19,7 @@ pub enum Error {
     /// Example: `{"error":{"code":"not_found","message":"The requested resource was not found.","request_id":"3b2a1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d"}}`
     ErrorEnvelope(ErrorEnvelope),
     /// Any other JSON value.
-    Other(::serde_json::Value),
+    Other(crate::engine::serde_json::Value),
 }
 crate::engine::untagged_union!(
     Error Other { ProblemDetails(ProblemDetails), ErrorEnvelope(ErrorEnvelope) }
@@ -459,7 +459,7 @@ pub struct CalendarAccount {
     /// Always `GOOGLE_CALENDAR`.
     pub type_: String,
     pub connection_params: Option<
-        ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        ::std::collections::BTreeMap<String, crate::engine::serde_json::Value>,
     >,
 }
 crate::engine::object!(
@@ -471,8 +471,8 @@ crate::engine::object!(
     UniqueId, name : String, created_at : UtcDateTime, groups : Vec < UniqueId >, sources
     : Vec < AccountSource >) fixed(object : "Account", type_ : "GOOGLE_CALENDAR")
     set(last_fetched_at : UtcDateTime, current_signature : UniqueId, signatures : Vec <
-    AccountSignature >, connection_params : ::std::collections::BTreeMap < String,
-    ::serde_json::Value >)
+    AccountSignature >, connection_params : ::std::collections::BTreeMap < String, crate
+    ::engine::serde_json::Value >)
 );
 crate::engine::string_enum! {
     pub enum MessagingAccountType(Unknown) { Linkedin => "LINKEDIN", Whatsapp =>
@@ -487,7 +487,10 @@ pub struct MessagingAccountConnectionParamsIm {
     pub public_identifier: Option<String>,
     pub premium_features: Option<Vec<String>>,
     /// Properties beyond the declared ones.
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        String,
+        crate::engine::serde_json::Value,
+    >,
 }
 crate::engine::object!(
     MessagingAccountConnectionParamsIm { 0 id : "id" opt, 1 username : "username" opt, 2
@@ -500,7 +503,10 @@ crate::engine::object!(
 pub struct MessagingAccountConnectionParams {
     pub im: Option<MessagingAccountConnectionParamsIm>,
     /// Properties beyond the declared ones.
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        String,
+        crate::engine::serde_json::Value,
+    >,
 }
 crate::engine::object!(
     MessagingAccountConnectionParams { 0 im : "im" opt }
@@ -564,7 +570,7 @@ pub enum Account {
     /// A calendar-only account. `GOOGLE_CALENDAR` is one of the webhook account types (`WebhookAccountType`), but no page shows its `connection_params`, so they are an open, optional object here (the gap rule).
     Calendar(CalendarAccount),
     /// A variant this version of the SDK does not know yet, kept as JSON.
-    Unknown(::serde_json::Value),
+    Unknown(crate::engine::serde_json::Value),
 }
 crate::engine::tagged_union!(
     Account "type" Unknown { Mobile(MobileAccount) = "MOBILE", Mail(MailAccount) = "MAIL"
@@ -623,7 +629,7 @@ pub enum SyncLimitValue {
     Integer(i32),
     StringType(crate::engine::Timestamp),
     /// Any other JSON value.
-    Other(::serde_json::Value),
+    Other(crate::engine::serde_json::Value),
 }
 crate::engine::untagged_union!(
     SyncLimitValue Other { Integer(i32), StringType(crate ::engine::Timestamp) }
@@ -857,7 +863,7 @@ pub enum ConnectAccountRequest {
     /// Telegram
     Telegram(TelegramConnect),
     /// Any other JSON value.
-    Other(::serde_json::Value),
+    Other(crate::engine::serde_json::Value),
 }
 crate::engine::untagged_union!(
     ConnectAccountRequest Other { Imap(ImapConnect) if fixed("provider" = "MAIL"),
@@ -1020,7 +1026,7 @@ pub enum HostedProviders {
     Array(Vec<HostedProvider>),
     StringType(HostedProvidersStringType),
     /// Any other JSON value.
-    Other(::serde_json::Value),
+    Other(crate::engine::serde_json::Value),
 }
 crate::engine::untagged_union!(
     HostedProviders Other { Array(Vec < HostedProvider >),
@@ -1118,7 +1124,7 @@ pub enum HostedAuthRequest {
     /// `type` is `reconnect`.
     Reconnect(HostedAuthReconnect),
     /// A variant this version of the SDK does not know yet, kept as JSON.
-    Unknown(::serde_json::Value),
+    Unknown(crate::engine::serde_json::Value),
 }
 crate::engine::tagged_union!(
     HostedAuthRequest "type" Unknown { Create(HostedAuthCreate) = "create",
@@ -1141,7 +1147,10 @@ pub struct HostedAuthUrl {
     pub object: Option<String>,
     pub url: String,
     /// Properties beyond the declared ones.
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        String,
+        crate::engine::serde_json::Value,
+    >,
 }
 crate::engine::object!(
     HostedAuthUrl { 0 object : "object" opt, 1 url : "url" req }
@@ -1321,7 +1330,7 @@ pub enum InstagramPostCaption {
     InstagramCaption(InstagramCaption),
     StringType(String),
     /// Any other JSON value.
-    Other(::serde_json::Value),
+    Other(crate::engine::serde_json::Value),
 }
 crate::engine::untagged_union!(
     InstagramPostCaption Other { InstagramCaption(InstagramCaption), StringType(String) }
@@ -1337,7 +1346,7 @@ pub enum InstagramPostPreviewImage {
     InstagramImage(InstagramImage),
     StringType(String),
     /// Any other JSON value.
-    Other(::serde_json::Value),
+    Other(crate::engine::serde_json::Value),
 }
 crate::engine::untagged_union!(
     InstagramPostPreviewImage Other { InstagramImage(InstagramImage), StringType(String)
@@ -1446,7 +1455,7 @@ pub enum Post {
     /// text, so both shapes are accepted.
     Instagram(InstagramPost),
     /// A variant this version of the SDK does not know yet, kept as JSON.
-    Unknown(::serde_json::Value),
+    Unknown(crate::engine::serde_json::Value),
 }
 crate::engine::tagged_union!(
     Post "provider" Unknown { LinkedIn(LinkedinPost) = "LINKEDIN",
@@ -2022,7 +2031,7 @@ pub enum UserProfile {
     /// `provider` is `TWITTER`.
     X(TwitterUserProfile),
     /// A variant this version of the SDK does not know yet, kept as JSON.
-    Unknown(::serde_json::Value),
+    Unknown(crate::engine::serde_json::Value),
 }
 crate::engine::tagged_union!(
     UserProfile "provider" Unknown { LinkedIn(LinkedinUserProfile) = "LINKEDIN",
@@ -2073,7 +2082,7 @@ pub enum LinkedinOwnerProfileRecruiter {
     RecruiterSeat(RecruiterSeat),
     SeatError(SeatError),
     /// Any other JSON value.
-    Other(::serde_json::Value),
+    Other(crate::engine::serde_json::Value),
 }
 crate::engine::untagged_union!(
     LinkedinOwnerProfileRecruiter Other { RecruiterSeat(RecruiterSeat),
@@ -2089,7 +2098,7 @@ pub enum LinkedinOwnerProfileSalesNavigator {
     RecruiterSeat(RecruiterSeat),
     SeatError(SeatError),
     /// Any other JSON value.
-    Other(::serde_json::Value),
+    Other(crate::engine::serde_json::Value),
 }
 crate::engine::untagged_union!(
     LinkedinOwnerProfileSalesNavigator Other { RecruiterSeat(RecruiterSeat),
@@ -2386,7 +2395,7 @@ pub enum AccountOwnerProfile {
     /// Shaped after the vendor fixture; the profile page is cut off before mail variants.
     Imap(ImapOwnerProfile),
     /// A variant this version of the SDK does not know yet, kept as JSON.
-    Unknown(::serde_json::Value),
+    Unknown(crate::engine::serde_json::Value),
 }
 crate::engine::tagged_union!(
     AccountOwnerProfile "provider" Unknown { LinkedIn(LinkedinOwnerProfile) = "LINKEDIN",
@@ -2493,7 +2502,7 @@ pub enum UserFollower {
     /// LinkedIn
     LinkedIn(LinkedinFollower),
     /// Any other JSON value.
-    Other(::serde_json::Value),
+    Other(crate::engine::serde_json::Value),
 }
 crate::engine::untagged_union!(
     UserFollower Other { Instagram(InstagramFollower), LinkedIn(LinkedinFollower) }
@@ -2678,7 +2687,7 @@ pub enum HandleInvitationRequest {
     /// `provider` is `INSTAGRAM`.
     Instagram(InstagramInvitationAnswer),
     /// A variant this version of the SDK does not know yet, kept as JSON.
-    Unknown(::serde_json::Value),
+    Unknown(crate::engine::serde_json::Value),
 }
 crate::engine::tagged_union!(
     HandleInvitationRequest "provider" Unknown { LinkedIn(LinkedinInvitationAnswer) =
@@ -2946,7 +2955,7 @@ pub struct SalesNavigatorPeopleSearch {
     pub past_role: Option<SearchIncludeExclude>,
     pub following_your_company: Option<bool>,
     pub viewed_your_profile_recently: Option<bool>,
-    pub network_distance: Option<Vec<::serde_json::Value>>,
+    pub network_distance: Option<Vec<crate::engine::serde_json::Value>>,
     pub connections_of: Option<Vec<String>>,
     pub past_colleague: Option<bool>,
     pub shared_experiences: Option<bool>,
@@ -2961,7 +2970,10 @@ pub struct SalesNavigatorPeopleSearch {
     pub include_saved_leads: Option<bool>,
     pub include_saved_accounts: Option<bool>,
     /// Properties beyond the declared ones.
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        String,
+        crate::engine::serde_json::Value,
+    >,
 }
 crate::engine::object!(
     SalesNavigatorPeopleSearch { 0 api : "api" req, 1 category : "category" req, 2
@@ -2998,9 +3010,9 @@ crate::engine::object!(
     SearchIncludeExclude, function : SearchIncludeExclude, role : SearchIncludeExclude,
     tenure_at_role : Vec < SalesNavigatorPeopleSearchTenureItem >, seniority :
     SearchIncludeExclude, past_role : SearchIncludeExclude, following_your_company :
-    bool, viewed_your_profile_recently : bool, network_distance : Vec <
-    ::serde_json::Value >, connections_of : Vec < String >, past_colleague : bool,
-    shared_experiences : bool, changed_jobs : bool, posted_on_linkedin : bool,
+    bool, viewed_your_profile_recently : bool, network_distance : Vec < crate
+    ::engine::serde_json::Value >, connections_of : Vec < String >, past_colleague :
+    bool, shared_experiences : bool, changed_jobs : bool, posted_on_linkedin : bool,
     mentionned_in_news : bool, persona : Vec < String >, account_lists :
     SearchIncludeExclude, lead_lists : SearchIncludeExclude, viewed_profile_recently :
     bool, messaged_recently : bool, include_saved_leads : bool, include_saved_accounts :
@@ -3062,7 +3074,10 @@ pub struct SalesNavigatorCompanySearch {
     pub saved_accounts: Option<Vec<String>>,
     pub account_lists: Option<SearchIncludeExclude>,
     /// Properties beyond the declared ones.
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        String,
+        crate::engine::serde_json::Value,
+    >,
 }
 crate::engine::object!(
     SalesNavigatorCompanySearch { 0 api : "api" req, 1 category : "category" req, 2
@@ -3173,9 +3188,9 @@ pub struct RecruiterPeopleSearch {
     pub location: Option<Vec<RecruiterPeopleSearchLocationItem>>,
     pub location_within_area: Option<f64>,
     pub industry: Option<SearchIncludeExclude>,
-    pub role: Option<Vec<::serde_json::Value>>,
-    pub skills: Option<Vec<::serde_json::Value>>,
-    pub company: Option<Vec<::serde_json::Value>>,
+    pub role: Option<Vec<crate::engine::serde_json::Value>>,
+    pub skills: Option<Vec<crate::engine::serde_json::Value>>,
+    pub company: Option<Vec<crate::engine::serde_json::Value>>,
     pub company_headcount: Option<Vec<SalesNavigatorPeopleSearchTenureItem>>,
     pub current_company: Option<Vec<RecruiterPeopleSearchCurrentCompanyItem>>,
     pub past_company: Option<Vec<RecruiterPeopleSearchCurrentCompanyItem>>,
@@ -3185,7 +3200,7 @@ pub struct RecruiterPeopleSearch {
     pub tenure: Option<SalesNavigatorPeopleSearchTenureItem>,
     pub seniority: Option<SearchIncludeExclude>,
     pub function: Option<Vec<String>>,
-    pub network_distance: Option<Vec<::serde_json::Value>>,
+    pub network_distance: Option<Vec<crate::engine::serde_json::Value>>,
     pub spoken_languages: Option<Vec<RecruiterPeopleSearchSpokenLanguagesItem>>,
     pub hide_previously_viewed: Option<RecruiterPeopleSearchHidePreviouslyViewed>,
     pub profile_language: Option<Vec<String>>,
@@ -3199,7 +3214,10 @@ pub struct RecruiterPeopleSearch {
     pub recruiting_activity: Option<Vec<RecruiterPeopleSearchRecruitingActivityItem>>,
     pub notes: Option<Vec<String>>,
     /// Properties beyond the declared ones.
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        String,
+        crate::engine::serde_json::Value,
+    >,
 }
 crate::engine::object!(
     RecruiterPeopleSearch { 0 api : "api" req, 1 category : "category" req, 2 keywords :
@@ -3221,15 +3239,16 @@ crate::engine::object!(
     additional(additional_properties) fixed(api : "recruiter", category : "people")
     set(keywords : String, saved_search : RecruiterPeopleSearchSavedSearch, saved_filter
     : String, location : Vec < RecruiterPeopleSearchLocationItem >, location_within_area
-    : f64, industry : SearchIncludeExclude, role : Vec < ::serde_json::Value >, skills :
-    Vec < ::serde_json::Value >, company : Vec < ::serde_json::Value >, company_headcount
-    : Vec < SalesNavigatorPeopleSearchTenureItem >, current_company : Vec <
+    : f64, industry : SearchIncludeExclude, role : Vec < crate
+    ::engine::serde_json::Value >, skills : Vec < crate ::engine::serde_json::Value >,
+    company : Vec < crate ::engine::serde_json::Value >, company_headcount : Vec <
+    SalesNavigatorPeopleSearchTenureItem >, current_company : Vec <
     RecruiterPeopleSearchCurrentCompanyItem >, past_company : Vec <
     RecruiterPeopleSearchCurrentCompanyItem >, school : Vec <
     RecruiterPeopleSearchCurrentCompanyItem >, groups : Vec < String >, graduation_year :
     SalesNavigatorPeopleSearchTenureItem, tenure : SalesNavigatorPeopleSearchTenureItem,
     seniority : SearchIncludeExclude, function : Vec < String >, network_distance : Vec <
-    ::serde_json::Value >, spoken_languages : Vec <
+    crate ::engine::serde_json::Value >, spoken_languages : Vec <
     RecruiterPeopleSearchSpokenLanguagesItem >, hide_previously_viewed :
     RecruiterPeopleSearchHidePreviouslyViewed, profile_language : Vec < String >,
     recently_joined : Vec < SalesNavigatorPeopleSearchTenureItem >, spotlights : Vec <
@@ -3296,7 +3315,7 @@ pub enum LinkedinSearchRequest {
     /// Next page
     NextPage(CursorSearch),
     /// Any other JSON value.
-    Other(::serde_json::Value),
+    Other(crate::engine::serde_json::Value),
 }
 crate::engine::untagged_union!(
     LinkedinSearchRequest Other { ClassicPeople(ClassicPeopleSearch) if fixed("api" =
@@ -3336,7 +3355,10 @@ pub struct SearchResultItem {
     pub headline: Option<String>,
     pub location: Option<Option<String>>,
     /// Properties beyond the declared ones.
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        String,
+        crate::engine::serde_json::Value,
+    >,
 }
 crate::engine::object!(
     SearchResultItem { 0 object : "object" opt, 1 type_ : "type" opt, 2 id : "id" req, 3
@@ -3481,7 +3503,7 @@ pub enum ProfileActionRequest {
     /// `action` is `saveLead`.
     SalesNavigatorSaveLead(SaveLeadAction),
     /// A variant this version of the SDK does not know yet, kept as JSON.
-    Unknown(::serde_json::Value),
+    Unknown(crate::engine::serde_json::Value),
 }
 crate::engine::tagged_union!(
     ProfileActionRequest "action" Unknown { RecruiterPipeline(RecruiterPipelineAction) =
@@ -3609,7 +3631,7 @@ pub enum ScreeningQuestion {
     /// `answer_type` is `multiple_choices`.
     MultipleChoices(ChoiceQuestion),
     /// A variant this version of the SDK does not know yet, kept as JSON.
-    Unknown(::serde_json::Value),
+    Unknown(crate::engine::serde_json::Value),
 }
 crate::engine::tagged_union!(
     ScreeningQuestion "answer_type" Unknown { Numeric(NumericQuestion) = "numeric",
@@ -3646,7 +3668,7 @@ pub enum RecruiterProject {
     /// New project
     NewProject(RecruiterProjectNewProject),
     /// Any other JSON value.
-    Other(::serde_json::Value),
+    Other(crate::engine::serde_json::Value),
 }
 crate::engine::untagged_union!(
     RecruiterProject Other { ExistingProject(RecruiterProjectExistingProject),
@@ -3695,7 +3717,7 @@ pub enum RecruiterApplyMethod {
     /// `type` is `external`.
     ExternalSite(RecruiterApplyMethodExternalSite),
     /// A variant this version of the SDK does not know yet, kept as JSON.
-    Unknown(::serde_json::Value),
+    Unknown(crate::engine::serde_json::Value),
 }
 crate::engine::tagged_union!(
     RecruiterApplyMethod "type" Unknown { OnLinkedIn(RecruiterApplyMethodOnLinkedIn) =
@@ -3949,7 +3971,7 @@ pub enum PromotedJobPublishBudget {
     /// Monthly
     Monthly(PromotedJobPublishBudgetMonthly),
     /// Any other JSON value.
-    Other(::serde_json::Value),
+    Other(crate::engine::serde_json::Value),
 }
 crate::engine::untagged_union!(
     PromotedJobPublishBudget Other { Daily(PromotedJobPublishBudgetDaily),
@@ -3993,7 +4015,7 @@ pub enum PublishJobPostingRequest {
     /// `mode` is `PROMOTED` or `PROMOTED_PLUS`.
     Promoted(PromotedJobPublish),
     /// A variant this version of the SDK does not know yet, kept as JSON.
-    Unknown(::serde_json::Value),
+    Unknown(crate::engine::serde_json::Value),
 }
 crate::engine::tagged_union!(
     PublishJobPostingRequest "mode" Unknown { Free(FreeJobPublish) = "FREE",
@@ -4056,7 +4078,7 @@ pub enum JobPublishResult {
     /// `object` is `LinkedinJobPostingPublishCheckpoint`.
     LinkedinJobPostingPublishCheckpoint(LinkedinJobPostingPublishCheckpoint),
     /// A variant this version of the SDK does not know yet, kept as JSON.
-    Unknown(::serde_json::Value),
+    Unknown(crate::engine::serde_json::Value),
 }
 crate::engine::tagged_union!(
     JobPublishResult "object" Unknown {
@@ -4206,7 +4228,7 @@ pub enum ChatMutedUntil {
     Integer(i64),
     StringType(String),
     /// Any other JSON value.
-    Other(::serde_json::Value),
+    Other(crate::engine::serde_json::Value),
 }
 crate::engine::untagged_union!(
     ChatMutedUntil Other { Integer(i64), StringType(String) }
@@ -4500,7 +4522,7 @@ pub enum MessageAttachment {
     /// `type` is `video_meeting`.
     VideoMeeting(VideoMeetingAttachment),
     /// A variant this version of the SDK does not know yet, kept as JSON.
-    Unknown(::serde_json::Value),
+    Unknown(crate::engine::serde_json::Value),
 }
 crate::engine::tagged_union!(
     MessageAttachment "type" Unknown { Image(ImageAttachment) = "img",
@@ -4551,7 +4573,9 @@ pub struct Message {
     pub edited: Option<Flag01>,
     pub reactions: Option<Vec<MessageReactionsItem>>,
     /// The quoted message, as the provider sent it.
-    pub quoted: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub quoted: Option<
+        ::std::collections::BTreeMap<String, crate::engine::serde_json::Value>,
+    >,
 }
 crate::engine::object!(
     Message { 0 object : "object" req, 1 id : "id" req, 2 message_id : "message_id" opt,
@@ -4567,7 +4591,7 @@ crate::engine::object!(
     attachments : Vec < MessageAttachment >) fixed(object : "Message") set(message_id :
     String, text : String, seen : Flag01, hidden : Flag01, deleted : Flag01, edited :
     Flag01, reactions : Vec < MessageReactionsItem >, quoted :
-    ::std::collections::BTreeMap < String, ::serde_json::Value >)
+    ::std::collections::BTreeMap < String, crate ::engine::serde_json::Value >)
 );
 /// Example: `{"object":"MessageList","items":[{"object":"Message","id":"msg_01HXZA","provider_id":"urn:li:msg:1","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","chat_id":"chat_01HXYZ","chat_provider_id":"2-ZmQ3","s...`
 #[derive(Debug, Clone, PartialEq)]
@@ -4596,7 +4620,7 @@ pub enum ChatActionRequestSetAValueValueType {
     Boolean(bool),
     StringType(String),
     /// Any other JSON value.
-    Other(::serde_json::Value),
+    Other(crate::engine::serde_json::Value),
 }
 crate::engine::untagged_union!(
     ChatActionRequestSetAValueValueType Other { Boolean(bool), StringType(String) }
@@ -4643,7 +4667,7 @@ pub enum ChatActionRequest {
     /// `action` is `getInviteLink`.
     GetTheInviteLink(ChatActionRequestGetTheInviteLink),
     /// A variant this version of the SDK does not know yet, kept as JSON.
-    Unknown(::serde_json::Value),
+    Unknown(crate::engine::serde_json::Value),
 }
 crate::engine::tagged_union!(
     ChatActionRequest "action" Unknown { SetAValue(ChatActionRequestSetAValue) =
@@ -4769,7 +4793,7 @@ pub enum AttendeeSpecifics {
     /// `provider` is `INSTAGRAM`.
     Instagram(InstagramAttendeeSpecifics),
     /// A variant this version of the SDK does not know yet, kept as JSON.
-    Unknown(::serde_json::Value),
+    Unknown(crate::engine::serde_json::Value),
 }
 crate::engine::tagged_union!(
     AttendeeSpecifics "provider" Unknown { LinkedIn(LinkedinAttendeeSpecifics) =
@@ -4990,7 +5014,7 @@ pub enum Webhook {
     /// A trigger webhook. The page's list of its fields is cut off, so only `object` and `type` are required; the other fields are those the automatic webhooks share, plus `trigger`, which no page shows and is assumed.
     Trigger(TriggerWebhook),
     /// A variant this version of the SDK does not know yet, kept as JSON.
-    Unknown(::serde_json::Value),
+    Unknown(crate::engine::serde_json::Value),
 }
 crate::engine::tagged_union!(
     Webhook "type" Unknown { Automatic(AutoWebhook) = "AUTO", Trigger(TriggerWebhook) =
@@ -5248,7 +5272,7 @@ pub enum CreateWebhookRequest {
     /// `source` is `calendar_event`.
     CalendarEvent(CalendarEventWebhook),
     /// A variant this version of the SDK does not know yet, kept as JSON.
-    Unknown(::serde_json::Value),
+    Unknown(crate::engine::serde_json::Value),
 }
 crate::engine::tagged_union!(
     CreateWebhookRequest "source" Unknown { Messaging(MessagingWebhook) = "messaging",
@@ -5292,7 +5316,7 @@ pub enum WebhookPayload {
     /// unknown and keep their payload.
     WebhookNamedEvent(WebhookNamedEvent),
     /// Any other JSON value.
-    Other(::serde_json::Value),
+    Other(crate::engine::serde_json::Value),
 }
 crate::engine::untagged_union!(
     WebhookPayload Other { AccountStatusEvent(AccountStatusEvent),
@@ -5341,7 +5365,7 @@ pub enum WebhookNamedEvent {
     /// Example: `{"event":"calendar_event_created","account_id":"acc_01HXYZ4QK3WJ8FN3M6QH7TZ8GR","webhook_name":"Calendar","calendar_id":"cal_01HXYZ","event_id":"evt_01HXYZ"}`
     CalendarEventChange(CalendarEventChange),
     /// A variant this version of the SDK does not know yet, kept as JSON.
-    Unknown(::serde_json::Value),
+    Unknown(crate::engine::serde_json::Value),
 }
 crate::engine::tagged_union!(
     WebhookNamedEvent "event" Unknown { MessagingEvent(MessagingEvent) =
@@ -5415,26 +5439,26 @@ pub struct MessagingEvent {
     pub sender: Option<WebhookAttendee>,
     pub attendees: Option<Vec<WebhookAttendee>>,
     /// The reaction, for `message_reaction`.
-    pub reaction: Option<::serde_json::Value>,
+    pub reaction: Option<crate::engine::serde_json::Value>,
     /// Who reacted, for `message_reaction`.
-    pub reaction_sender: Option<::serde_json::Value>,
+    pub reaction_sender: Option<crate::engine::serde_json::Value>,
     /// Who read the message, for `message_read`.
-    pub read_by: Option<::serde_json::Value>,
+    pub read_by: Option<crate::engine::serde_json::Value>,
     /// Whether the account owner sent the message.
-    pub is_sender: Option<::serde_json::Value>,
-    pub attachments: Option<Vec<::serde_json::Value>>,
+    pub is_sender: Option<crate::engine::serde_json::Value>,
+    pub attachments: Option<Vec<crate::engine::serde_json::Value>>,
     pub subject: Option<Option<String>>,
     pub provider_chat_id: Option<String>,
     pub provider_message_id: Option<String>,
     /// Whether the message records a chat event rather than text.
-    pub is_event: Option<::serde_json::Value>,
-    pub chat_pinned: Option<::serde_json::Value>,
+    pub is_event: Option<crate::engine::serde_json::Value>,
+    pub chat_pinned: Option<crate::engine::serde_json::Value>,
     /// The message this one quotes.
-    pub quoted: Option<::serde_json::Value>,
-    pub is_forwarded: Option<::serde_json::Value>,
+    pub quoted: Option<crate::engine::serde_json::Value>,
+    pub is_forwarded: Option<crate::engine::serde_json::Value>,
     pub chat_content_type: Option<Option<String>>,
     pub message_type: Option<String>,
-    pub is_group: Option<::serde_json::Value>,
+    pub is_group: Option<crate::engine::serde_json::Value>,
     pub folder: Option<Vec<String>>,
 }
 crate::engine::object!(
@@ -5453,14 +5477,15 @@ crate::engine::object!(
     MessagingWebhookEventsItem) set(account_id : String, account_type : String,
     account_info : WebhookAccountInfo, webhook_name : String, chat_id : String, timestamp
     : String, message_id : String, sender : WebhookAttendee, attendees : Vec <
-    WebhookAttendee >, reaction : ::serde_json::Value, reaction_sender :
-    ::serde_json::Value, read_by : ::serde_json::Value, is_sender : ::serde_json::Value,
-    attachments : Vec < ::serde_json::Value >, provider_chat_id : String,
-    provider_message_id : String, is_event : ::serde_json::Value, chat_pinned :
-    ::serde_json::Value, quoted : ::serde_json::Value, is_forwarded :
-    ::serde_json::Value, message_type : String, is_group : ::serde_json::Value, folder :
-    Vec < String >) set_nullable(message : String, subject : String, chat_content_type :
-    String)
+    WebhookAttendee >, reaction : crate ::engine::serde_json::Value, reaction_sender :
+    crate ::engine::serde_json::Value, read_by : crate ::engine::serde_json::Value,
+    is_sender : crate ::engine::serde_json::Value, attachments : Vec < crate
+    ::engine::serde_json::Value >, provider_chat_id : String, provider_message_id :
+    String, is_event : crate ::engine::serde_json::Value, chat_pinned : crate
+    ::engine::serde_json::Value, quoted : crate ::engine::serde_json::Value, is_forwarded
+    : crate ::engine::serde_json::Value, message_type : String, is_group : crate
+    ::engine::serde_json::Value, folder : Vec < String >) set_nullable(message : String,
+    subject : String, chat_content_type : String)
 );
 /// A new-relation delivery that names its event, as the union of all deliveries (`WebhookNamedEvent`) needs; the users callback itself takes `NewRelationDelivery`, where `event` may be absent.
 ///
@@ -5580,11 +5605,16 @@ pub struct MailEvent {
     pub bcc_attendees: Option<Vec<MailAttendee>>,
     pub reply_to_attendees: Option<Vec<MailAttendee>>,
     pub attachments: Option<
-        Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+        Vec<::std::collections::BTreeMap<String, crate::engine::serde_json::Value>>,
     >,
-    pub provider_id: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub provider_id: Option<
+        ::std::collections::BTreeMap<String, crate::engine::serde_json::Value>,
+    >,
     /// Properties beyond the declared ones.
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        String,
+        crate::engine::serde_json::Value,
+    >,
 }
 crate::engine::object!(
     MailEvent { 0 event : "event" req, 1 account_id : "account_id" opt, 2 webhook_name :
@@ -5599,9 +5629,10 @@ crate::engine::object!(
     String, id : String, date : String, has_attachments : bool, from_attendee :
     MailAttendee, to_attendees : Vec < MailAttendee >, cc_attendees : Vec < MailAttendee
     >, bcc_attendees : Vec < MailAttendee >, reply_to_attendees : Vec < MailAttendee >,
-    attachments : Vec < ::std::collections::BTreeMap < String, ::serde_json::Value > >,
-    provider_id : ::std::collections::BTreeMap < String, ::serde_json::Value >)
-    set_nullable(subject : String, body : String, body_plain : String)
+    attachments : Vec < ::std::collections::BTreeMap < String, crate
+    ::engine::serde_json::Value > >, provider_id : ::std::collections::BTreeMap < String,
+    crate ::engine::serde_json::Value >) set_nullable(subject : String, body : String,
+    body_plain : String)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5627,7 +5658,10 @@ pub struct MailTrackingEvent {
     pub webhook_name: Option<String>,
     pub email_id: Option<String>,
     /// Properties beyond the declared ones.
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        String,
+        crate::engine::serde_json::Value,
+    >,
 }
 crate::engine::object!(
     MailTrackingEvent { 0 event : "event" req, 1 account_id : "account_id" opt, 2
@@ -5647,7 +5681,10 @@ pub struct CalendarEventChange {
     pub calendar_id: Option<String>,
     pub event_id: Option<String>,
     /// Properties beyond the declared ones.
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        String,
+        crate::engine::serde_json::Value,
+    >,
 }
 crate::engine::object!(
     CalendarEventChange { 0 event : "event" req, 1 account_id : "account_id" opt, 2
@@ -5679,7 +5716,10 @@ pub struct DraftCreated {
     pub object: Option<String>,
     pub draft_id: Option<String>,
     /// Properties beyond the declared ones.
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        String,
+        crate::engine::serde_json::Value,
+    >,
 }
 crate::engine::object!(
     DraftCreated { 0 object : "object" opt, 1 draft_id : "draft_id" opt }
@@ -5755,7 +5795,7 @@ pub enum EventTime {
     /// All day
     AllDay(EventTimeAllDay),
     /// Any other JSON value.
-    Other(::serde_json::Value),
+    Other(crate::engine::serde_json::Value),
 }
 crate::engine::untagged_union!(
     EventTime Other { Timed(EventTimeTimed), AllDay(EventTimeAllDay) }

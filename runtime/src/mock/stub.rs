@@ -6,7 +6,7 @@
 use super::recorded::RecordedRequest;
 use super::registry::{Expect, Matcher, Registry, Replies};
 use super::reply::Reply;
-use crate::engine::query::{self, ParamStyle};
+use crate::query::{self, ParamStyle};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -159,7 +159,7 @@ pub trait Stub: Sized {
     fn handle(&self) -> &StubHandle;
 
     /// Answers with the error envelope `{"error": {"code", "message"}}` and `status`: the
-    /// client returns an [`Error::Api`](crate::engine::Error::Api) with this code, message and
+    /// client returns an [`Error::Api`](crate::Error::Api) with this code, message and
     /// status. Appended to the stub's sequence of answers; the last answer repeats.
     fn fails(self, status: u16, code: &str, message: &str) -> Self {
         self.handle()

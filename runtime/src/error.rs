@@ -1,9 +1,11 @@
-//! The one error type of the SDK.
+//! The one error type of a generated client.
 
 use super::fault::{TransportError, TransportFault};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
+use std::convert::Infallible;
 use std::fmt;
+use std::str::FromStr;
 use std::time::Duration;
 
 /// Result alias used across the SDK.
@@ -77,6 +79,16 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// The error code of this answer as the generated crate's `ErrorCode` enum, whose parse
+    /// cannot fail (a code the crate does not know is its `Unknown` variant); `None` when the
+    /// body carried no code. [`code`](Self::code) is the text as sent.
+    pub fn error_code<C: FromStr<Err = Infallible>>(&self) -> Option<C> {
+        self.code.as_deref().map(|code| match code.parse() {
+            Ok(known) => known,
+            Err(never) => match never {},
+        })
+    }
+
     /// Builds an error from a response, understanding both the envelope
     /// `{"error": {"code", "message", "request_id"}}` and the problem style
     /// `{"title", "detail", "instance", "type": "errors/<code>", "status"}`.
@@ -226,6 +238,15 @@ impl Error {
             },
             _ => None,
         }
+    }
+
+    /// The API's error code of an error answer, as the generated crate's `ErrorCode` enum
+    /// (every code the document declares, `Unknown` for a new one; see
+    /// [`ApiError::error_code`]); `None` for errors that are not answers of the API, or
+    /// answers without a code. The type is usually inferred (`e.code() ==
+    /// Some(ErrorCode::NotFound)`); name it where it is not: `e.code::<ErrorCode>()`.
+    pub fn code<C: FromStr<Err = Infallible>>(&self) -> Option<C> {
+        self.as_api().and_then(ApiError::error_code)
     }
 
     /// The wait the server asked for on an error answer (`retry-after-ms`, or `Retry-After`

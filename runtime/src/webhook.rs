@@ -315,7 +315,7 @@ impl WebhookReceiver {
     /// and does not decode) is still an error.
     ///
     /// ```
-    /// # use postpress_sdk::engine::{HeaderMap, webhook::{Decoded, WebhookReceiver}};
+    /// # use openapi_sdkgen_runtime::{HeaderMap, webhook::{Decoded, WebhookReceiver}};
     /// # let receiver = WebhookReceiver::new("X-Auth", "s").unwrap();
     /// # let mut headers = HeaderMap::new();
     /// # headers.insert("x-auth", "s".parse().unwrap());

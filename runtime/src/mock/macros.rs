@@ -20,7 +20,7 @@ macro_rules! __mock_group_stubs {
         #[doc = concat!("Stubs of the `", $group, "` operations; get one with `mock.", $group, "()`.")]
         #[derive(Debug, Clone, Copy)]
         pub struct $stubs<'a> {
-            pub(super) server: &'a $crate::engine::mock::StubServer,
+            pub(super) server: &'a $crate::mock::StubServer,
         }
         impl $stubs<'_> {
             $(
@@ -67,11 +67,11 @@ macro_rules! __mock_operation_stub {
         #[doc = concat!("A stub of `", $what, "` (operation `", $id, "`). Each answer-setting call appends to its sequence of answers; the last one repeats.")]
         #[derive(Debug, Clone)]
         pub struct $stub {
-            handle: $crate::engine::mock::StubHandle,
+            handle: $crate::mock::StubHandle,
         }
-        impl $crate::engine::mock::Stub for $stub {
+        impl $crate::mock::Stub for $stub {
             type Call = $call;
-            fn handle(&self) -> &$crate::engine::mock::StubHandle {
+            fn handle(&self) -> &$crate::mock::StubHandle {
                 &self.handle
             }
         }
@@ -81,12 +81,12 @@ macro_rules! __mock_operation_stub {
                 #[doc = concat!("Answers `status` with this error body (documented for ", $codes, ").")]
                 pub fn fails_with(self, status: u16, body: impl ::std::convert::Into<$error>) -> Self {
                     let body: $error = body.into();
-                    self.handle.push_reply($crate::engine::mock::Reply::json(status, &body));
+                    self.handle.push_reply($crate::mock::Reply::json(status, &body));
                     self
                 }
             )?
             $($(
-                #[doc = concat!("Answers only requests whose path parameter `", $crate::engine::doc_text!($($pdoc)? $pwire), "` is `value`.")]
+                #[doc = concat!("Answers only requests whose path parameter `", $crate::doc_text!($($pdoc)? $pwire), "` is `value`.")]
                 pub fn $pname(self, value: $parg) -> Self {
                     let value: $pty = value.into();
                     self.handle.match_path_param($pwire, &value);
@@ -94,19 +94,19 @@ macro_rules! __mock_operation_stub {
                 }
             )*)?
             $($(
-                #[doc = concat!("Answers only requests whose query parameter `", $crate::engine::doc_text!($($qdoc)? $qwire), "` is `value`.")]
+                #[doc = concat!("Answers only requests whose query parameter `", $crate::doc_text!($($qdoc)? $qwire), "` is `value`.")]
                 pub fn $qname(self, value: $qarg) -> Self {
                     let value: $qty = value.into();
-                    self.handle.match_query_param($qwire, &value, $crate::engine::ParamStyle::$qstyle, $qexplode);
+                    self.handle.match_query_param($qwire, &value, $crate::ParamStyle::$qstyle, $qexplode);
                     self
                 }
             )*)?
             $(
                 #[doc = concat!(
                     "Serves these pages by cursor: the first to a request without `",
-                    $crate::engine::doc_text!($($cdoc)? $cursor),
+                    $crate::doc_text!($($cdoc)? $cursor),
                     "`, each next one to the `",
-                    $crate::engine::doc_text!($($cdoc)? $cursor),
+                    $crate::doc_text!($($cdoc)? $cursor),
                     "` the page before it gives (`", $next_wire, "`). `verify` expects every page to be read."
                 )]
                 pub fn pages(self, pages: impl ::std::iter::IntoIterator<Item = $page>) -> Self {
@@ -118,15 +118,15 @@ macro_rules! __mock_operation_stub {
         #[doc = concat!("A call of `", $what, "` the mock answered: the recorded request (its methods through `Deref`), and its body decoded.")]
         #[derive(Debug, Clone)]
         pub struct $call {
-            request: $crate::engine::mock::RecordedRequest,
+            request: $crate::mock::RecordedRequest,
         }
-        impl ::std::convert::From<$crate::engine::mock::RecordedRequest> for $call {
-            fn from(request: $crate::engine::mock::RecordedRequest) -> Self {
+        impl ::std::convert::From<$crate::mock::RecordedRequest> for $call {
+            fn from(request: $crate::mock::RecordedRequest) -> Self {
                 Self { request }
             }
         }
         impl ::std::ops::Deref for $call {
-            type Target = $crate::engine::mock::RecordedRequest;
+            type Target = $crate::mock::RecordedRequest;
             fn deref(&self) -> &Self::Target {
                 &self.request
             }
@@ -146,7 +146,7 @@ macro_rules! __mock_returns {
         pub fn returns(self, body: impl ::std::convert::Into<$body>) -> Self {
             let body: $body = body.into();
             self.handle
-                .push_reply($crate::engine::mock::Reply::json($code, &body));
+                .push_reply($crate::mock::Reply::json($code, &body));
             self
         }
     };
@@ -154,18 +154,16 @@ macro_rules! __mock_returns {
         #[doc = concat!("Answers ", $code, " with this body.")]
         pub fn returns(self, body: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.handle.push_reply(
-                $crate::engine::mock::Reply::status($code)
-                    .body("text/plain; charset=utf-8", body.into()),
+                $crate::mock::Reply::status($code).body("text/plain; charset=utf-8", body.into()),
             );
             self
         }
     };
     (binary $code:literal) => {
         #[doc = concat!("Answers ", $code, " with this body.")]
-        pub fn returns(self, body: impl ::std::convert::Into<$crate::engine::Bytes>) -> Self {
+        pub fn returns(self, body: impl ::std::convert::Into<$crate::Bytes>) -> Self {
             self.handle.push_reply(
-                $crate::engine::mock::Reply::status($code)
-                    .body("application/octet-stream", body.into()),
+                $crate::mock::Reply::status($code).body("application/octet-stream", body.into()),
             );
             self
         }
@@ -173,8 +171,7 @@ macro_rules! __mock_returns {
     (empty $code:literal) => {
         #[doc = concat!("Answers ", $code, " with this body.")]
         pub fn returns(self) -> Self {
-            self.handle
-                .push_reply($crate::engine::mock::Reply::status($code));
+            self.handle.push_reply($crate::mock::Reply::status($code));
             self
         }
     };
@@ -186,13 +183,13 @@ macro_rules! __mock_returns {
 macro_rules! __mock_body {
     (json $ty:ty, $content_type:literal) => {
         #[doc = concat!("The request body, decoded as the body type (its `", $content_type, "` encoding); the error says where it does not fit.")]
-        pub fn body(&self) -> ::std::result::Result<$ty, $crate::engine::mock::BodyError> {
+        pub fn body(&self) -> ::std::result::Result<$ty, $crate::mock::BodyError> {
             self.request.json()
         }
     };
     (form $ty:ty, $content_type:literal) => {
         #[doc = concat!("The request body, decoded as the body type (its `", $content_type, "` encoding); the error says where it does not fit.")]
-        pub fn body(&self) -> ::std::result::Result<$ty, $crate::engine::mock::BodyError> {
+        pub fn body(&self) -> ::std::result::Result<$ty, $crate::mock::BodyError> {
             self.request.form()
         }
     };
@@ -200,19 +197,19 @@ macro_rules! __mock_body {
         #[doc = concat!("The request body, decoded as its parts (its `", $content_type, "` encoding); the error says where it does not fit.")]
         pub fn body(
             &self,
-        ) -> ::std::result::Result<$crate::engine::mock::MultipartForm, $crate::engine::mock::BodyError> {
+        ) -> ::std::result::Result<$crate::mock::MultipartForm, $crate::mock::BodyError> {
             self.request.multipart()
         }
     };
     (text, $content_type:literal) => {
         #[doc = concat!("The request body, decoded as the body type (its `", $content_type, "` encoding); the error says where it does not fit.")]
-        pub fn body(&self) -> ::std::result::Result<::std::string::String, $crate::engine::mock::BodyError> {
+        pub fn body(&self) -> ::std::result::Result<::std::string::String, $crate::mock::BodyError> {
             self.request.text().map(::std::borrow::ToOwned::to_owned)
         }
     };
     (bytes, $content_type:literal) => {
         #[doc = concat!("The request body, decoded as the body type (its `", $content_type, "` encoding); the error says where it does not fit.")]
-        pub fn body(&self) -> ::std::result::Result<$crate::engine::Bytes, $crate::engine::mock::BodyError> {
+        pub fn body(&self) -> ::std::result::Result<$crate::Bytes, $crate::mock::BodyError> {
             ::std::result::Result::Ok(self.request.raw_body().clone())
         }
     };
@@ -227,7 +224,7 @@ pub use crate::__mock_operation_stub as operation_stub;
 mod tests {
     //! The shapes PostPress's own document does not use, expanded here as a generated
     //! `mock.rs` would, and served to a plain HTTP client on loopback.
-    use crate::engine::mock::{Operation, Stub, StubServer};
+    use crate::mock::{Operation, Stub, StubServer};
     use std::collections::BTreeMap;
 
     static OPERATIONS: &[Operation] = &[
@@ -239,34 +236,34 @@ mod tests {
     ];
 
     mod shapes {
-        crate::engine::mock::group_stubs!(ShapeStubs, "shapes" {
+        crate::mock::group_stubs!(ShapeStubs, "shapes" {
             note(NoteStub, 0, "GET /notes/{id}"),
             raw(RawStub, 1, "PUT /raw"),
             ping(PingStub, 2, "POST /ping"),
             text(TextStub, 3, "POST /text"),
             parts(PartsStub, 4, "POST /parts"),
         });
-        crate::engine::mock::operation_stub!(
+        crate::mock::operation_stub!(
             NoteStub, NoteCall, "GET /notes/{id}", "readNote", returns(text 200),
             path(with_id "id" ("i d"): impl Into<String> => String),
             query(with_page_size "page\nsize" ("page size"): i64 => i64, Form, true)
         );
-        crate::engine::mock::operation_stub!(
+        crate::mock::operation_stub!(
             RawStub, RawCall, "PUT /raw", "uploadRaw", returns(binary 201),
             body(bytes, "application/octet-stream")
         );
-        crate::engine::mock::operation_stub!(
+        crate::mock::operation_stub!(
             PingStub, PingCall, "POST /ping", "ping", returns(empty 204),
             body(form super::BTreeMap<String, String>, "application/x-www-form-urlencoded")
         );
-        crate::engine::mock::operation_stub!(
+        crate::mock::operation_stub!(
             TextStub,
             TextCall,
             "POST /text",
             "writeText",
             body(text, "text/plain")
         );
-        crate::engine::mock::operation_stub!(
+        crate::mock::operation_stub!(
             PartsStub,
             PartsCall,
             "POST /parts",
@@ -286,8 +283,8 @@ mod tests {
             .returns("hello");
         let raw = stubs.raw().returns(vec![0u8, 159, 255]);
         let ping = stubs.ping().returns();
-        let text = stubs.text().reply(crate::engine::mock::Reply::status(202));
-        let parts = stubs.parts().reply(crate::engine::mock::Reply::status(200));
+        let text = stubs.text().reply(crate::mock::Reply::status(202));
+        let parts = stubs.parts().reply(crate::mock::Reply::status(200));
         let http = reqwest::Client::new();
         let base = server.base_url();
 

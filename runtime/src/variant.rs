@@ -151,17 +151,17 @@ pub fn decode_claimed<T: DeserializeOwned, E: serde::de::Error>(
 /// an earlier variant) is only written. A payload type after a variant (`Mobile(MobileAccount)`)
 /// adds `From<MobileAccount>` for the union, so the payload goes wherever the union is taken.
 /// A leading `received` (a union no request sends) compiles `Serialize` only under the
-/// generated crate's `serde` feature or in its tests, as [`object!`](crate::engine::object) does.
+/// generated crate's `serde` feature or in its tests, as [`object!`](crate::object) does.
 ///
 /// `tagged_union!(Account "type" Unknown { Mobile(MobileAccount) = "MOBILE", Mail = "MAIL" });`
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __tagged_union {
     (received $($rest:tt)*) => {
-        $crate::engine::tagged_union!(@gated [any(test, feature = "serde")] $($rest)*);
+        $crate::tagged_union!(@gated [any(test, feature = "serde")] $($rest)*);
     };
     ($name:ident $($rest:tt)*) => {
-        $crate::engine::tagged_union!(@gated [all()] $name $($rest)*);
+        $crate::tagged_union!(@gated [all()] $name $($rest)*);
     };
     (
         @gated [$write:meta]
@@ -176,19 +176,19 @@ macro_rules! __tagged_union {
                 }
             }
         )?)*
-        $crate::engine::write_union!([$write] $name $fallback { $($variant),* });
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<__D: ::serde::Deserializer<'de>>(
+        $crate::write_union!([$write] $name $fallback { $($variant),* });
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<__D: $crate::serde::Deserializer<'de>>(
                 deserializer: __D,
             ) -> ::std::result::Result<Self, __D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let value = <$crate::serde_json::Value as $crate::serde::Deserialize>::deserialize(deserializer)?;
                 let tag = value
                     .get($tag)
-                    .and_then(::serde_json::Value::as_str)
+                    .and_then($crate::serde_json::Value::as_str)
                     .unwrap_or_default()
                     .to_owned();
                 match tag.as_str() {
-                    $($($($value)|+ => $crate::engine::decode_variant(value, ::std::option::Option::Some(($tag, tag.as_str()))).map(Self::$variant),)?)*
+                    $($($($value)|+ => $crate::decode_variant(value, ::std::option::Option::Some(($tag, tag.as_str()))).map(Self::$variant),)?)*
                     _ => ::std::result::Result::Ok(Self::$fallback(value)),
                 }
             }
@@ -212,14 +212,14 @@ pub use crate::__tagged_union as tagged_union;
 macro_rules! __write_union {
     ([$write:meta] $name:ident $fallback:ident { $($variant:ident),* }) => {
         #[cfg($write)]
-        impl ::serde::Serialize for $name {
-            fn serialize<__S: ::serde::Serializer>(
+        impl $crate::serde::Serialize for $name {
+            fn serialize<__S: $crate::serde::Serializer>(
                 &self,
                 serializer: __S,
             ) -> ::std::result::Result<__S::Ok, __S::Error> {
                 match self {
-                    $(Self::$variant(inner) => ::serde::Serialize::serialize(inner, serializer),)*
-                    Self::$fallback(inner) => ::serde::Serialize::serialize(inner, serializer),
+                    $(Self::$variant(inner) => $crate::serde::Serialize::serialize(inner, serializer),)*
+                    Self::$fallback(inner) => $crate::serde::Serialize::serialize(inner, serializer),
                 }
             }
         }
@@ -235,7 +235,7 @@ pub use crate::__write_union as write_union;
 /// value ([`Claim`]) owns it: its decode error, with its path, is the union's, never a reason
 /// to try the next variant or the fallback. A variant recognizes a value by
 ///
-/// - `if tag(Type)`: `Type` is a [tagged union](crate::engine::tagged_union) and the value's
+/// - `if tag(Type)`: `Type` is a [tagged union](crate::tagged_union) and the value's
 ///   tag holds one of its values;
 /// - `if fixed("prop" = "value", ..)`: the variant is an object whose properties fixed to one
 ///   value all hold it (the error names the first);
@@ -244,17 +244,17 @@ pub use crate::__write_union as write_union;
 ///
 /// `claiming` gives the union the `__claims` function `union(..)` asks. A leading `received`
 /// compiles `Serialize` only under the generated crate's `serde` feature or in its tests, as
-/// [`object!`](crate::engine::object) does.
+/// [`object!`](crate::object) does.
 ///
 /// `untagged_union!(Payload Other { Status(StatusEvent), Named(NamedEvent) if tag(NamedEvent) });`
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __untagged_union {
     (received $($rest:tt)*) => {
-        $crate::engine::untagged_union!(@gated [any(test, feature = "serde")] $($rest)*);
+        $crate::untagged_union!(@gated [any(test, feature = "serde")] $($rest)*);
     };
     (claiming $($rest:tt)*) => {
-        $crate::engine::untagged_union!(@gated [all()] claiming $($rest)*);
+        $crate::untagged_union!(@gated [all()] claiming $($rest)*);
     };
     (
         @gated [$write:meta] claiming $name:ident $fallback:ident {
@@ -263,11 +263,11 @@ macro_rules! __untagged_union {
     ) => {
         impl $name {
             #[doc(hidden)]
-            pub fn __claims(value: &::serde_json::Value) -> bool {
-                false $(|| $crate::engine::untagged_union!(@claim $($kind $args)?).holds(value))*
+            pub fn __claims(value: &$crate::serde_json::Value) -> bool {
+                false $(|| $crate::untagged_union!(@claim $($kind $args)?).holds(value))*
             }
         }
-        $crate::engine::untagged_union!(@gated [$write] $name $fallback {
+        $crate::untagged_union!(@gated [$write] $name $fallback {
             $($variant($ty) $(if $kind $args)?),*
         });
     };
@@ -276,24 +276,24 @@ macro_rules! __untagged_union {
             $($variant:ident($ty:ty) $(if $kind:ident $args:tt)?),* $(,)?
         }
     ) => {
-        $crate::engine::write_union!([$write] $name $fallback { $($variant),* });
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<__D: ::serde::Deserializer<'de>>(
+        $crate::write_union!([$write] $name $fallback { $($variant),* });
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<__D: $crate::serde::Deserializer<'de>>(
                 deserializer: __D,
             ) -> ::std::result::Result<Self, __D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let value = <$crate::serde_json::Value as $crate::serde::Deserialize>::deserialize(deserializer)?;
                 // A branch that recognizes the value owns it, wherever it stands: an earlier,
                 // more permissive branch must not take a value a later one would refuse.
                 $(
-                    if let ::std::option::Option::Some(read) = $crate::engine::decode_claimed::<$ty, __D::Error>(
+                    if let ::std::option::Option::Some(read) = $crate::decode_claimed::<$ty, __D::Error>(
                         &value,
-                        $crate::engine::untagged_union!(@claim $($kind $args)?),
+                        $crate::untagged_union!(@claim $($kind $args)?),
                     ) {
                         return read.map(Self::$variant);
                     }
                 )*
                 $(
-                    if let ::std::result::Result::Ok(read) = <$ty as ::serde::Deserialize>::deserialize(&value) {
+                    if let ::std::result::Result::Ok(read) = <$ty as $crate::serde::Deserialize>::deserialize(&value) {
                         return ::std::result::Result::Ok(Self::$variant(read));
                     }
                 )*
@@ -301,14 +301,14 @@ macro_rules! __untagged_union {
             }
         }
     };
-    (@claim) => { $crate::engine::Claim::Nothing };
-    (@claim tag ($ty:ty)) => { $crate::engine::Claim::Tag(<$ty>::__TAG, <$ty>::__KNOWN) };
+    (@claim) => { $crate::Claim::Nothing };
+    (@claim tag ($ty:ty)) => { $crate::Claim::Tag(<$ty>::__TAG, <$ty>::__KNOWN) };
     (@claim fixed ($($key:literal = $value:literal),+ $(,)?)) => {
-        $crate::engine::Claim::Fixed(&[$(($key, $value)),+])
+        $crate::Claim::Fixed(&[$(($key, $value)),+])
     };
-    (@claim union ($ty:ty)) => { $crate::engine::Claim::Union(<$ty>::__claims) };
+    (@claim union ($ty:ty)) => { $crate::Claim::Union(<$ty>::__claims) };
     ($name:ident $($rest:tt)*) => {
-        $crate::engine::untagged_union!(@gated [all()] $name $($rest)*);
+        $crate::untagged_union!(@gated [all()] $name $($rest)*);
     };
 }
 
@@ -349,7 +349,7 @@ mod tests {
     // `Kitten` and `Lion` have no values left (all are `Cat`'s): they are written, never
     // read. `Cat` and `Lion` take their payloads by `From`; `Kitten` cannot (two impls for
     // one type would conflict).
-    crate::engine::tagged_union!(Pet "kind" Other { Cat(Cat) = "cat" | "kitten", Kitten, Lion(Cub) });
+    crate::tagged_union!(Pet "kind" Other { Cat(Cat) = "cat" | "kitten", Kitten, Lion(Cub) });
 
     #[test]
     fn a_tagged_union_reads_by_tag_and_keeps_the_unknown() {
@@ -396,7 +396,7 @@ mod tests {
         Pet(Pet),
         Other(serde_json::Value),
     }
-    crate::engine::untagged_union!(claiming Animal Other {
+    crate::untagged_union!(claiming Animal Other {
         Count(i64),
         Dog(Dog) if fixed("object" = "dog"),
         Pet(Pet) if tag(Pet),
@@ -408,7 +408,7 @@ mod tests {
         Names(Vec<String>),
         Other(serde_json::Value),
     }
-    crate::engine::untagged_union!(Zoo Other { Animal(Box<Animal>) if union(Animal), Names(Vec<String>) });
+    crate::untagged_union!(Zoo Other { Animal(Box<Animal>) if union(Animal), Names(Vec<String>) });
 
     #[derive(Debug, serde::Deserialize)]
     struct Pen {
@@ -430,7 +430,7 @@ mod tests {
         Pet(Pet),
         Other(serde_json::Value),
     }
-    crate::engine::untagged_union!(Loose Other {
+    crate::untagged_union!(Loose Other {
         Map(std::collections::BTreeMap<String, serde_json::Value>),
         Pet(Pet) if tag(Pet),
     });

@@ -4,8 +4,8 @@
 //! The derives write, for every struct, a field enum with three visitors, a sequence visitor
 //! JSON never uses, a map visitor, and a serializer that counts its fields through a chain of
 //! conditionals: most of a generated crate's expanded code, and most of its `cargo check` time.
-//! [`decode_struct!`](crate::engine::decode_struct) writes one small map visitor per struct,
-//! [`encode_struct!`](crate::engine::encode_struct) one `serialize` with a line per field; the
+//! [`decode_struct!`](crate::decode_struct) writes one small map visitor per struct,
+//! [`encode_struct!`](crate::encode_struct) one `serialize` with a line per field; the
 //! rest is generic code here, type-checked once for every struct of every generated crate.
 //! Per field, the generated code is one match arm and one path call into a generic helper
 //! here: no `?` per field (each early return would drop every field read so far, so a wide
@@ -155,23 +155,23 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
 #[macro_export]
 macro_rules! __decode_struct {
     ($name:ident { $($index:literal $field:ident: $wire:literal $mode:ident),* $(,)? }) => {
-        $crate::engine::decode_struct!(@impl $name { $($index $field: $wire $mode),* } [] false);
+        $crate::decode_struct!(@impl $name { $($index $field: $wire $mode),* } [] false);
     };
     ($name:ident { $($index:literal $field:ident: $wire:literal $mode:ident),* $(,)? } additional($extra:ident)) => {
-        $crate::engine::decode_struct!(@impl $name { $($index $field: $wire $mode),* } [$extra] true);
+        $crate::decode_struct!(@impl $name { $($index $field: $wire $mode),* } [$extra] true);
     };
     (@impl $name:ident { $($index:literal $field:ident: $wire:literal $mode:ident),* } [$($extra:ident)?] $keep:literal) => {
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<__D: ::serde::Deserializer<'de>>(
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<__D: $crate::serde::Deserializer<'de>>(
                 deserializer: __D,
             ) -> ::std::result::Result<Self, __D::Error> {
                 struct __Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                impl<'de> $crate::serde::de::Visitor<'de> for __Visitor {
                     type Value = $name;
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(concat!("struct ", stringify!($name)))
                     }
-                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                    fn visit_map<__A: $crate::serde::de::MapAccess<'de>>(
                         self,
                         mut map: __A,
                     ) -> ::std::result::Result<$name, __A::Error> {
@@ -182,18 +182,18 @@ macro_rules! __decode_struct {
                         // early return drops every slot, so a `?` per field would make the
                         // function's MIR grow with the square of its fields.
                         loop {
-                            let step = match ::serde::de::MapAccess::next_key_seed(
+                            let step = match $crate::serde::de::MapAccess::next_key_seed(
                                 &mut map,
-                                $crate::engine::object::Fields::new(NAMES, $keep),
+                                $crate::object::Fields::new(NAMES, $keep),
                             ) {
                                 ::std::result::Result::Ok(::std::option::Option::Some(key)) => match key {
-                                    $($crate::engine::object::Key::Known($index) => {
-                                        $crate::engine::object::slot(&mut $field, &mut map, $wire)
+                                    $($crate::object::Key::Known($index) => {
+                                        $crate::object::slot(&mut $field, &mut map, $wire)
                                     })*
-                                    $($crate::engine::object::Key::Unknown(::std::option::Option::Some(name)) => {
-                                        $crate::engine::object::keep(&mut $extra, name, &mut map)
+                                    $($crate::object::Key::Unknown(::std::option::Option::Some(name)) => {
+                                        $crate::object::keep(&mut $extra, name, &mut map)
                                     })?
-                                    _ => $crate::engine::object::skip(&mut map),
+                                    _ => $crate::object::skip(&mut map),
                                 },
                                 ::std::result::Result::Ok(::std::option::Option::None) => break,
                                 ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
@@ -204,12 +204,12 @@ macro_rules! __decode_struct {
                         }
                         #[allow(unused_mut)]
                         let mut missing: ::std::option::Option<&'static str> = ::std::option::Option::None;
-                        $($crate::engine::decode_struct!(@present $mode missing $field $wire);)*
+                        $($crate::decode_struct!(@present $mode missing $field $wire);)*
                         if let ::std::option::Option::Some(name) = missing {
-                            return ::std::result::Result::Err(::serde::de::Error::missing_field(name));
+                            return ::std::result::Result::Err($crate::serde::de::Error::missing_field(name));
                         }
                         ::std::result::Result::Ok($name {
-                            $($field: $crate::engine::decode_struct!(@finish $mode $field),)*
+                            $($field: $crate::decode_struct!(@finish $mode $field),)*
                             $($extra,)?
                         })
                     }
@@ -219,11 +219,11 @@ macro_rules! __decode_struct {
         }
     };
     (@present req $missing:ident $field:ident $wire:literal) => {
-        $crate::engine::object::note_missing(&mut $missing, &$field, $wire)
+        $crate::object::note_missing(&mut $missing, &$field, $wire)
     };
     (@present $mode:ident $missing:ident $field:ident $wire:literal) => {};
     (@finish req $field:ident) => {
-        $crate::engine::object::present($field)
+        $crate::object::present($field)
     };
     (@finish double $field:ident) => {
         $field
@@ -236,7 +236,7 @@ macro_rules! __decode_struct {
 #[doc(hidden)]
 pub use crate::__decode_struct as decode_struct;
 
-/// `Serialize` for a generated struct, the counterpart of [`decode_struct!`](crate::engine::decode_struct)
+/// `Serialize` for a generated struct, the counterpart of [`decode_struct!`](crate::decode_struct)
 /// with the same field list: `req` and `nullable` fields are always written (a `nullable`
 /// `None` as `null`), `opt` and `double` fields only when `Some` (a `double` field's
 /// `Some(None)` as `null`); `additional(field)`
@@ -245,34 +245,34 @@ pub use crate::__decode_struct as decode_struct;
 #[macro_export]
 macro_rules! __encode_struct {
     ($name:ident { $($index:literal $field:ident: $wire:literal $mode:ident),* $(,)? }) => {
-        impl ::serde::Serialize for $name {
-            fn serialize<__S: ::serde::Serializer>(
+        impl $crate::serde::Serialize for $name {
+            fn serialize<__S: $crate::serde::Serializer>(
                 &self,
                 serializer: __S,
             ) -> ::std::result::Result<__S::Ok, __S::Error> {
-                let len = 0 $(+ $crate::engine::encode_struct!(@count $mode self.$field))*;
+                let len = 0 $(+ $crate::encode_struct!(@count $mode self.$field))*;
                 #[allow(unused_mut)]
-                let mut object = ::serde::Serializer::serialize_struct(serializer, stringify!($name), len)?;
+                let mut object = $crate::serde::Serializer::serialize_struct(serializer, stringify!($name), len)?;
                 // Path calls into generic helpers that carry the first error along: no method
                 // lookup and no `?` per field, so checking stays cheap for wide structs.
                 #[allow(unused_mut)]
                 let mut state = ::std::result::Result::Ok(());
-                $($crate::engine::encode_struct!(@field $mode state object self.$field, $wire);)*
-                $crate::engine::object::end_struct(state, object)
+                $($crate::encode_struct!(@field $mode state object self.$field, $wire);)*
+                $crate::object::end_struct(state, object)
             }
         }
     };
     ($name:ident { $($index:literal $field:ident: $wire:literal $mode:ident),* $(,)? } additional($extra:ident)) => {
-        impl ::serde::Serialize for $name {
-            fn serialize<__S: ::serde::Serializer>(
+        impl $crate::serde::Serialize for $name {
+            fn serialize<__S: $crate::serde::Serializer>(
                 &self,
                 serializer: __S,
             ) -> ::std::result::Result<__S::Ok, __S::Error> {
-                let mut object = ::serde::Serializer::serialize_map(serializer, ::std::option::Option::None)?;
+                let mut object = $crate::serde::Serializer::serialize_map(serializer, ::std::option::Option::None)?;
                 let mut state = ::std::result::Result::Ok(());
-                $($crate::engine::encode_struct!(@entry $mode state object self.$field, $wire);)*
-                $crate::engine::object::entries(&mut state, &mut object, &self.$extra);
-                $crate::engine::object::end_map(state, object)
+                $($crate::encode_struct!(@entry $mode state object self.$field, $wire);)*
+                $crate::object::entries(&mut state, &mut object, &self.$extra);
+                $crate::object::end_map(state, object)
             }
         }
     };
@@ -288,22 +288,22 @@ macro_rules! __encode_struct {
         usize::from(::std::option::Option::is_some(&$value))
     };
     (@field req $state:ident $object:ident $value:expr, $wire:literal) => {
-        $crate::engine::object::field(&mut $state, &mut $object, $wire, &$value)
+        $crate::object::field(&mut $state, &mut $object, $wire, &$value)
     };
     (@field nullable $state:ident $object:ident $value:expr, $wire:literal) => {
-        $crate::engine::object::field(&mut $state, &mut $object, $wire, &$value)
+        $crate::object::field(&mut $state, &mut $object, $wire, &$value)
     };
     (@field $mode:ident $state:ident $object:ident $value:expr, $wire:literal) => {
-        $crate::engine::object::optional_field(&mut $state, &mut $object, $wire, &$value)
+        $crate::object::optional_field(&mut $state, &mut $object, $wire, &$value)
     };
     (@entry req $state:ident $object:ident $value:expr, $wire:literal) => {
-        $crate::engine::object::entry(&mut $state, &mut $object, $wire, &$value)
+        $crate::object::entry(&mut $state, &mut $object, $wire, &$value)
     };
     (@entry nullable $state:ident $object:ident $value:expr, $wire:literal) => {
-        $crate::engine::object::entry(&mut $state, &mut $object, $wire, &$value)
+        $crate::object::entry(&mut $state, &mut $object, $wire, &$value)
     };
     (@entry $mode:ident $state:ident $object:ident $value:expr, $wire:literal) => {
-        $crate::engine::object::optional_entry(&mut $state, &mut $object, $wire, &$value)
+        $crate::object::optional_entry(&mut $state, &mut $object, $wire, &$value)
     };
 }
 
@@ -398,10 +398,10 @@ pub fn end_map<M: SerializeMap>(state: Result<(), M::Error>, object: M) -> Resul
 }
 
 /// Everything a generated struct has beside its definition, from one invocation: JSON
-/// ([`decode_struct!`](crate::engine::decode_struct) and
-/// [`encode_struct!`](crate::engine::encode_struct), from the field list and an optional
+/// ([`decode_struct!`](crate::decode_struct) and
+/// [`encode_struct!`](crate::encode_struct), from the field list and an optional
 /// `additional(field)`), then its constructor and setters
-/// ([`struct_constructor!`](crate::engine::struct_constructor)). Sections of the constructor
+/// ([`struct_constructor!`](crate::struct_constructor)). Sections of the constructor
 /// that would be empty are left out: `named(..)`, `new(..)`, `fixed(..)`, `set(..)`,
 /// `set_nullable(..)`, in that order; the additional-properties map starts empty.
 ///
@@ -411,7 +411,7 @@ pub fn end_map<M: SerializeMap>(state: Result<(), M::Error>, object: M) -> Resul
 #[macro_export]
 macro_rules! __object {
     (received $($rest:tt)*) => {
-        $crate::engine::object!(@gated [any(test, feature = "serde")] $($rest)*);
+        $crate::object!(@gated [any(test, feature = "serde")] $($rest)*);
     };
     (
         @gated [$write:meta]
@@ -423,10 +423,10 @@ macro_rules! __object {
         $(set($($set:tt)*))?
         $(set_nullable($($nullable:tt)*))?
     ) => {
-        $crate::engine::decode_struct!($name { $($fields)* } $(additional($extra))?);
+        $crate::decode_struct!($name { $($fields)* } $(additional($extra))?);
         #[cfg($write)]
-        $crate::engine::encode_struct!($name { $($fields)* } $(additional($extra))?);
-        $crate::engine::struct_constructor!($name {
+        $crate::encode_struct!($name { $($fields)* } $(additional($extra))?);
+        $crate::struct_constructor!($name {
             named($($args)?)
             new($($($new)*)?)
             fixed($($($fixed)*)?)
@@ -437,7 +437,7 @@ macro_rules! __object {
         });
     };
     ($name:ident $($rest:tt)*) => {
-        $crate::engine::object!(@gated [all()] $name $($rest)*);
+        $crate::object!(@gated [all()] $name $($rest)*);
     };
 }
 
@@ -451,8 +451,8 @@ mod tests {
     /// Both directions from one field list, as `object!` writes them for a type that is sent.
     macro_rules! json_object {
         ($($fields:tt)*) => {
-            crate::engine::decode_struct!($($fields)*);
-            crate::engine::encode_struct!($($fields)*);
+            crate::decode_struct!($($fields)*);
+            crate::encode_struct!($($fields)*);
         };
     }
 

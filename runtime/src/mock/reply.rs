@@ -39,7 +39,7 @@ impl Reply {
     }
 
     /// The error envelope the engine reads (`{"error": {"code", "message", "request_id"}}`),
-    /// so the client sees an [`Error::Api`](crate::engine::Error::Api) with this code and
+    /// so the client sees an [`Error::Api`](crate::Error::Api) with this code and
     /// message.
     pub fn error(status: u16, code: &str, message: &str) -> Self {
         let body = serde_json::json!({

@@ -59,21 +59,20 @@ macro_rules! __doc_text {
 #[doc(hidden)]
 pub use crate::__doc_text as doc_text;
 
-/// A resource group's handle (`client.accounts()`): the struct over the client that the
-/// group's methods hang on, documented by its accessor's name.
-// `crate::Client` is the calling crate's client: each generated crate has its own.
-#[allow(clippy::crate_in_macro_def)]
+/// A resource group's handle (`client.accounts()`): the struct over the client (the calling
+/// crate's [`ApiClient`](crate::ApiClient), named first) that the group's methods hang on,
+/// documented by its accessor's name.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __operation_group {
-    ($name:ident, $accessor:literal) => {
+    ($client:ty, $name:ident, $accessor:literal) => {
         #[doc = concat!("The `", $accessor, "` operations; get one with `client.", $accessor, "()`.")]
         #[derive(Debug, Clone)]
         pub struct $name {
-            client: crate::Client,
+            client: $client,
         }
         impl $name {
-            pub(crate) fn new(client: crate::Client) -> Self {
+            pub(crate) fn new(client: $client) -> Self {
                 Self { client }
             }
         }
@@ -83,19 +82,18 @@ macro_rules! __operation_group {
 #[doc(hidden)]
 pub use crate::__operation_group as operation_group;
 
-/// A request builder's struct, its constructor and its optional-input setters: the client,
+/// A request builder's struct, its constructor and its optional-input setters: the client
+/// (the calling crate's [`ApiClient`](crate::ApiClient), named first),
 /// the required inputs (in the order `new` takes them), the optional ones (held as `Option`,
-/// each with a setter, see [`optional_setters!`](crate::engine::optional_setters)) and the
+/// each with a setter, see [`optional_setters!`](crate::optional_setters)) and the
 /// per-request options. The builder is documented from its operation (`"GET /path"`) and the
 /// setters a request needs (`requires "`.account_id(..)`"`: inputs the document requires but
 /// the client's method does not take); `build` and `send` are the generated code's own.
-// `crate::Client` is the calling crate's client: each generated crate has its own.
-#[allow(clippy::crate_in_macro_def)]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __request_builder {
     (
-        $name:ident $what:literal $(requires $needs:literal)? { $($required:ident: $required_ty:ty),* $(,)? }
+        $client:ty, $name:ident $what:literal $(requires $needs:literal)? { $($required:ident: $required_ty:ty),* $(,)? }
         $(optional { $($(#[$doc:meta])* $optional:ident: $optional_ty:ty),* $(,)? })?
     ) => {
         // One `concat!`, the required setters' clause only where there are some: no nested
@@ -109,15 +107,15 @@ macro_rules! __request_builder {
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until `.send()` is awaited"]
         pub struct $name {
-            client: crate::Client,
+            client: $client,
             $($required: $required_ty,)*
             $($($optional: ::std::option::Option<$optional_ty>,)*)?
-            options: $crate::engine::RequestOptions,
+            options: $crate::RequestOptions,
         }
         impl $name {
             // `new_`: no parameter's setter can take this name (generated names end in `_`
             // only after keywords), where a plain `new` would clash with a parameter `new`.
-            pub(crate) fn new_(client: crate::Client, $($required: $required_ty),*) -> Self {
+            pub(crate) fn new_(client: $client, $($required: $required_ty),*) -> Self {
                 Self {
                     client,
                     $($required,)*
@@ -125,7 +123,7 @@ macro_rules! __request_builder {
                     options: ::std::default::Default::default(),
                 }
             }
-            $($crate::engine::optional_setters!($($(#[$doc])* $optional: $optional_ty),*);)?
+            $($crate::optional_setters!($($(#[$doc])* $optional: $optional_ty),*);)?
         }
     };
 }
@@ -160,25 +158,25 @@ pub use crate::__optional_setters as optional_setters;
 macro_rules! __send_fns {
     // The common case: one JSON body.
     (json $out:ty) => {
-        $crate::engine::send_fns!($out, |raw| raw.json::<$out>());
+        $crate::send_fns!($out, |raw| raw.json::<$out>());
     };
     ($out:ty, |$raw:ident| $decode:expr) => {
         /// Sends the request and returns the decoded body.
-        pub fn send(
-            self,
-        ) -> impl ::std::future::Future<Output = $crate::engine::Result<$out>> {
+        pub fn send(self) -> impl ::std::future::Future<Output = $crate::Result<$out>> {
             let req = self.build();
-            $crate::engine::send::send(self.client.engine().clone(), req, |$raw| $decode)
+            $crate::send::send(
+                $crate::ApiClient::engine(&self.client).clone(),
+                req,
+                |$raw| $decode,
+            )
         }
         /// Sends the request and returns the body with the status, headers and request id.
         pub fn send_with_response(
             self,
-        ) -> impl ::std::future::Future<
-            Output = $crate::engine::Result<$crate::engine::Response<$out>>,
-        > {
+        ) -> impl ::std::future::Future<Output = $crate::Result<$crate::Response<$out>>> {
             let req = self.build();
-            $crate::engine::send::send_with_response(
-                self.client.engine().clone(),
+            $crate::send::send_with_response(
+                $crate::ApiClient::engine(&self.client).clone(),
                 req,
                 |$raw| $decode,
             )
@@ -192,19 +190,19 @@ pub use crate::__request_option_setters as request_option_setters;
 pub use crate::__send_fns as send_fns;
 
 /// The methods every request builder ends with: `idempotency_key` when the operation is
-/// `idempotent`, the per-request options ([`request_option_setters!`](crate::engine::request_option_setters)),
-/// then `send` and `send_with_response` ([`send_fns!`](crate::engine::send_fns), which takes
+/// `idempotent`, the per-request options ([`request_option_setters!`](crate::request_option_setters)),
+/// then `send` and `send_with_response` ([`send_fns!`](crate::send_fns), which takes
 /// the rest of the input).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __builder_fns {
     (idempotent $($send:tt)*) => {
-        $crate::engine::idempotency_key_setter!();
-        $crate::engine::builder_fns!($($send)*);
+        $crate::idempotency_key_setter!();
+        $crate::builder_fns!($($send)*);
     };
     ($($send:tt)*) => {
-        $crate::engine::request_option_setters!();
-        $crate::engine::send_fns!($($send)*);
+        $crate::request_option_setters!();
+        $crate::send_fns!($($send)*);
     };
 }
 
@@ -221,22 +219,17 @@ macro_rules! __paginated {
         /// Streams every page, following the cursor until the last page. Lazy: one page is in
         /// memory at a time, and dropping the stream stops further requests. `Unpin`: call
         /// `try_next()` on it directly.
-        pub fn pages(self) -> $crate::engine::Paginated<$page> {
-            $crate::engine::Paginated::new(self.__pages())
+        pub fn pages(self) -> $crate::Paginated<$page> {
+            $crate::Paginated::new(self.__pages())
         }
         /// Streams every item of every page. `Unpin`: call `try_next()` on it directly.
-        pub fn items(self) -> $crate::engine::Paginated<$item> {
-            $crate::engine::Paginated::new($crate::engine::items(
-                self.__pages(),
-                |$items_of: $page| $items,
-            ))
+        pub fn items(self) -> $crate::Paginated<$item> {
+            $crate::Paginated::new($crate::items(self.__pages(), |$items_of: $page| $items))
         }
         fn __pages(
             self,
-        ) -> impl $crate::engine::Stream<Item = $crate::engine::Result<$page>>
-        + ::std::marker::Send
-        + 'static {
-            $crate::engine::builder_pages(
+        ) -> impl $crate::Stream<Item = $crate::Result<$page>> + ::std::marker::Send + 'static {
+            $crate::builder_pages(
                 self,
                 Self::send,
                 |builder: &mut Self, cursor: ::std::string::String| {
@@ -253,7 +246,7 @@ pub use crate::__paginated as paginated;
 
 /// A tagged union's accessors for the fields every known variant shares: for each, its type,
 /// its wire name (for the accessor's documentation) and how the variants hold it, as in
-/// [`decode_struct!`](crate::engine::decode_struct) (`req`: always there; `opt` or `nullable`: an
+/// [`decode_struct!`](crate::decode_struct) (`req`: always there; `opt` or `nullable`: an
 /// `Option`; `double`: an `Option<Option<_>>`), read as `Option<&T>`,
 /// `None` for the fallback variant.
 #[doc(hidden)]
@@ -261,16 +254,16 @@ pub use crate::__paginated as paginated;
 macro_rules! __shared_accessors {
     ($name:ident $variants:tt $fallback:ident { $($field:ident: $ty:ty = $wire:literal $mode:ident),* $(,)? }) => {
         impl $name {
-            $($crate::engine::shared_accessors!(@one $variants $fallback $field: $ty = $wire $mode);)*
+            $($crate::shared_accessors!(@one $variants $fallback $field: $ty = $wire $mode);)*
         }
     };
     (@one $variants:tt $fallback:ident $field:ident: $ty:ty = $wire:literal req) => {
-        $crate::engine::shared_accessors!(@fn $variants $fallback $field: $ty = req, concat!(
+        $crate::shared_accessors!(@fn $variants $fallback $field: $ty = req, concat!(
             "`", $wire, "`, which every known variant has; `None` for an unknown variant."
         ));
     };
     (@one $variants:tt $fallback:ident $field:ident: $ty:ty = $wire:literal $mode:ident) => {
-        $crate::engine::shared_accessors!(@fn $variants $fallback $field: $ty = $mode, concat!(
+        $crate::shared_accessors!(@fn $variants $fallback $field: $ty = $mode, concat!(
             "`", $wire, "`, which every known variant has; `None` for an unknown variant or when unset."
         ));
     };
@@ -278,7 +271,7 @@ macro_rules! __shared_accessors {
         #[doc = $doc]
         pub fn $field(&self) -> ::std::option::Option<&$ty> {
             match self {
-                $(Self::$variant(v) => $crate::engine::shared_accessors!(@read $mode v.$field),)*
+                $(Self::$variant(v) => $crate::shared_accessors!(@read $mode v.$field),)*
                 Self::$fallback(_) => ::std::option::Option::None,
             }
         }
@@ -329,14 +322,14 @@ macro_rules! __string_enum_impls {
                 ::std::result::Result::Ok(Self::from_wire(value))
             }
         }
-        impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::borrow::Cow<'de, str> as $crate::serde::Deserialize>::deserialize(deserializer)?;
                 ::std::result::Result::Ok(Self::from_wire(&value))
             }
         }
@@ -348,7 +341,7 @@ pub use crate::__string_enum_impls as string_enum_impls;
 
 /// A whole generated string enum: the type, one variant per wire value (each documented with
 /// the attributes given before it, then its value), the fallback variant, and the impls of
-/// [`string_enum_impls!`](crate::engine::string_enum_impls). Written as one table so a
+/// [`string_enum_impls!`](crate::string_enum_impls). Written as one table so a
 /// generated file names each variant once instead of three times.
 #[doc(hidden)]
 #[macro_export]
@@ -367,13 +360,13 @@ macro_rules! __string_enum {
                 $(#[$vmeta])*
                 // After the document's own words (a blank line apart), so its title stays
                 // the summary; a leading blank line is dropped when there is none.
-                #[doc = concat!("\n\n`", $crate::engine::doc_text!($($wire_doc)? $wire), "`")]
+                #[doc = concat!("\n\n`", $crate::doc_text!($($wire_doc)? $wire), "`")]
                 $variant,
             )*
             /// A value this version of the SDK does not know yet.
             $fallback(::std::string::String),
         }
-        $crate::engine::string_enum_impls!($name, $fallback, { $($variant => $wire),* });
+        $crate::string_enum_impls!($name, $fallback, { $($variant => $wire),* });
     };
 }
 
@@ -409,14 +402,14 @@ macro_rules! __struct_constructor {
         pub struct $args {
             $(#[allow(missing_docs)] pub $req: $req_ty,)*
         }
-        $crate::engine::struct_constructor!(@impl $name (required: $args) { $(($req) required.$req),* } $($rest)*);
+        $crate::struct_constructor!(@impl $name (required: $args) { $(($req) required.$req),* } $($rest)*);
     };
     ($name:ident {
         named()
         new($($req:ident: $req_ty:ty),* $(,)?)
         $($rest:tt)*
     }) => {
-        $crate::engine::struct_constructor!(@impl $name ($($req: impl ::std::convert::Into<$req_ty>),*) { $(($req) $req.into()),* } $($rest)*);
+        $crate::struct_constructor!(@impl $name ($($req: impl ::std::convert::Into<$req_ty>),*) { $(($req) $req.into()),* } $($rest)*);
     };
     (@impl $name:ident ($($param:tt)*) { $(($req:ident) $value:expr),* }
         fixed($($fix:ident: $fix_value:literal),* $(,)?)
@@ -462,7 +455,7 @@ pub use crate::__struct_constructor as struct_constructor;
 
 /// `From` each listed variant's payload into a generated untagged union, so a payload value
 /// goes wherever the union is taken (`impl Into<Union>` arguments) without naming the variant.
-/// (A tagged union's `From` impls come with its JSON, from [`tagged_union!`](crate::engine::tagged_union).)
+/// (A tagged union's `From` impls come with its JSON, from [`tagged_union!`](crate::tagged_union).)
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __union_from_variants {
@@ -499,7 +492,7 @@ mod tests {
         Dog(Dog),
         Other(()),
     }
-    crate::engine::shared_accessors!(Pet [Cat, Dog] Other {
+    crate::shared_accessors!(Pet [Cat, Dog] Other {
         name: String = "name" req,
         nickname: String = "nickname" opt,
         owner: String = "owner" double,
