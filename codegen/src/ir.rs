@@ -625,8 +625,10 @@ pub struct Operation {
     pub idempotent: bool,
     /// The Cargo feature that compiles this operation in a crate split by feature: its first
     /// tag, or for an untagged operation the first path segment that names a resource (not a
-    /// version like `v1`, not a parameter), as a snake_case name. Taken from the document's
-    /// words, never from order, so it stays the same across regenerations.
+    /// version like `v1`, not a parameter), as a snake_case name, with a `-group` suffix where
+    /// Cargo or the generator already uses the name (`default`, `full`, `mock`, `serde`,
+    /// `std`). Taken from the document's words, never from order, so it stays the same across
+    /// regenerations.
     pub feature: String,
 }
 

@@ -6,6 +6,14 @@ use crate::diagnostics::Diagnostics;
 use crate::pointer;
 use serde_json::{Map, Value, json};
 
+/// Where a 3.1 document's `webhooks` are kept once lowered to 3.0, whose model has no field
+/// for them.
+pub(crate) const WEBHOOKS_EXTENSION: &str = "x-3.1-webhooks";
+
+/// The extension 3.0 documents declared webhooks under before 3.1 named them (GitHub's 3.0
+/// description does): the same map of names to path items, read as `webhooks` are.
+pub(crate) const WEBHOOKS_CONVENTION: &str = "x-webhooks";
+
 /// Deepest nesting walked; deeper trees are cut off with a warning instead of overflowing the stack.
 const MAX_DEPTH: usize = 256;
 
@@ -34,7 +42,7 @@ pub(crate) fn v31_to_v30(doc: &mut Value, diags: &mut Diagnostics) {
     if let Some(obj) = doc.as_object_mut()
         && let Some(webhooks) = obj.remove("webhooks")
     {
-        obj.insert(crate::lower::WEBHOOKS_EXTENSION.into(), webhooks);
+        obj.insert(WEBHOOKS_EXTENSION.into(), webhooks);
     }
 }
 

@@ -71,6 +71,11 @@ fn v31_webhooks_payloads_become_types_listed_in_the_index() {
     golden_document("webhooks_3_1");
 }
 
+#[test]
+fn x_webhooks_of_3_0_documents_are_read_as_webhooks() {
+    golden_document("x_webhooks_3_0");
+}
+
 /// The typed stubs of the `mock` feature for `tests/golden_documents/mock.yaml`: a cursor list
 /// (`.pages`, `.with_<param>`), a multipart create with two success statuses (`.returns` of the
 /// response enum) and error bodies of two types (`.fails_with_<code>`), an operation without an

@@ -18,8 +18,8 @@
 //!   [`Response`]s, errors one [`Error`].
 //! - The generated items are written through the macros below, which cut compile time (one
 //!   expansion instead of thousands of hand-written lines per crate). Their input grammar is
-//!   documented in one place, `docs/runtime-macros.md` in the repository, and each macro's own
-//!   documentation repeats its form. They are `#[doc(hidden)]` for users of generated crates,
+//!   documented in one place, `docs/runtime-macros.md` in the repository, to which each
+//!   macro's own documentation points. They are `#[doc(hidden)]` for users of generated crates,
 //!   who never call them, but they are part of this crate's versioned API: a change to a
 //!   macro's grammar is a breaking release of the runtime.
 //!

@@ -3,6 +3,7 @@
 //! comparisons are ratios measured in the same run, never against numbers from elsewhere.
 
 use crate::files::write_atomic;
+use crate::measure::{operations, rust_lines};
 use crate::process::{cargo, run};
 use anyhow::Result;
 use std::fmt::Write as _;
@@ -44,70 +45,6 @@ struct SpecRow {
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v.get(v.len() / 2).copied().unwrap_or_default()
-}
-
-fn rust_lines(dir: &Path) -> usize {
-    let mut n = 0;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                if p.file_name().is_some_and(|f| f != "target") {
-                    stack.push(p);
-                }
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                n += std::fs::read_to_string(&p)
-                    .map(|s| s.lines().count())
-                    .unwrap_or(0);
-            }
-        }
-    }
-    n
-}
-
-/// The lines of the modules `dir/mod.rs` declares right under a `#[cfg(..)]` attribute.
-fn gated_module_lines(dir: &Path) -> usize {
-    let Ok(root) = std::fs::read_to_string(dir.join("mod.rs")) else {
-        return 0;
-    };
-    let lines: Vec<&str> = root.lines().map(str::trim).collect();
-    lines
-        .windows(2)
-        .filter(|w| w[0].starts_with("#[cfg("))
-        .filter_map(|w| {
-            let name = w[1].strip_prefix("pub ").unwrap_or(w[1]);
-            name.strip_prefix("mod ")?
-                .strip_suffix(';')
-                .map(str::to_owned)
-        })
-        .map(|module| {
-            std::fs::read_to_string(dir.join(format!("{module}.rs")))
-                .map(|s| s.lines().count())
-                .unwrap_or(0)
-        })
-        .sum()
-}
-
-fn operations(spec: &Path) -> usize {
-    let Ok(bytes) = std::fs::read(spec) else {
-        return 0;
-    };
-    let Ok(doc) = codegen::parse_value(&bytes) else {
-        return 0;
-    };
-    doc["paths"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .flat_map(|(_, item)| item.as_object().into_iter().flatten())
-        .filter(|(m, _)| {
-            [
-                "get", "put", "post", "delete", "patch", "head", "options", "trace",
-            ]
-            .contains(&m.as_str())
-        })
-        .count()
 }
 
 struct Bench {
@@ -232,18 +169,6 @@ fn vendor_fixture_path(root: &Path) -> PathBuf {
 /// A list of corpus specs by name (`dev-sample`), one path per line.
 fn corpus_list(root: &Path, name: &str) -> PathBuf {
     root.join(format!("xtask/corpus/{name}.txt"))
-}
-
-/// The SDK's size and build times.
-pub(crate) struct SdkBuild {
-    /// Every `.rs` line of `src/generated`.
-    pub lines: usize,
-    /// The lines a default build compiles: without the modules `src/generated/mod.rs` gates
-    /// behind a `#[cfg(..)]` (the `mock` feature's stubs, the test-only example checks).
-    pub default_lines: usize,
-    pub ops: usize,
-    pub clean: Duration,
-    pub incremental: Duration,
 }
 
 /// Criterion medians in nanoseconds, by (group, benchmark).
@@ -473,35 +398,6 @@ fn against_progenitor(b: &mut Bench, corpus: &Path, quick: bool) -> Result<Vec<S
         });
     }
     Ok(rows)
-}
-
-/// 3. The SDK's own build: from clean (dependencies built) and after touching one module.
-pub(crate) fn sdk_build(root: &Path, target: Option<&Path>) -> Result<SdkBuild> {
-    let cargo_in = |args: &[&str]| {
-        let mut c = cargo();
-        c.current_dir(root).args(args);
-        if let Some(t) = target {
-            c.env("CARGO_TARGET_DIR", t);
-        }
-        run(&mut c)
-    };
-    let build = || cargo_in(&["build", "--quiet", "-p", "postpress-sdk"]);
-    build()?;
-    cargo_in(&["clean", "--quiet", "-p", "postpress-sdk"])?;
-    let (clean, _) = build()?;
-    let module = root.join("postpress-sdk/src/generated/accounts.rs");
-    let text = std::fs::read(&module)?;
-    std::fs::write(&module, &text)?;
-    let (incremental, _) = build()?;
-    let generated = root.join("postpress-sdk/src/generated");
-    let lines = rust_lines(&generated);
-    Ok(SdkBuild {
-        lines,
-        default_lines: lines - gated_module_lines(&generated),
-        ops: operations(&root.join("specs/postpress.json")),
-        clean,
-        incremental,
-    })
 }
 
 /// 4. Runtime overhead (criterion medians) and pagination memory (the bench's summary line).

@@ -4,8 +4,8 @@
 //! and incremental build. Written into its own marked section of `BENCHMARKS.md`, beside the
 //! figures measured before per-group features and the leaner generated shapes existed.
 
-use crate::bench::{SdkBuild, sdk_build};
 use crate::marked::Marked;
+use crate::measure::{SdkBuild, sdk_build};
 use crate::process::{cargo, run};
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
@@ -96,9 +96,7 @@ const RUNTIME_PACKAGE: &str = "postpress-sdk";
 fn median_feature(model: &codegen::ir::Model) -> Option<(String, usize)> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for op in &model.operations {
-        *counts
-            .entry(codegen::features::feature_name(op))
-            .or_default() += 1;
+        *counts.entry(op.feature.clone()).or_default() += 1;
     }
     let mut sorted: Vec<(String, usize)> = counts.into_iter().collect();
     sorted.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));

@@ -10,6 +10,7 @@ mod fetch;
 mod files;
 mod instances;
 mod marked;
+mod measure;
 mod names;
 mod process;
 mod regen;

@@ -1,6 +1,6 @@
 //! Generated crates compile and behave: `cargo xtask generate` turns the golden schemas of
 //! `codegen/tests/golden/` (all rules in one document) and the vendor-shaped fixture into
-//! standalone crates, adds the tests in `tests/generated/`, and runs `cargo test` on them with
+//! standalone crates, adds the tests in `tests/generated_crates_input/`, and runs `cargo test` on them with
 //! one shared target directory, so the engine and its dependencies build once.
 
 mod common;
@@ -120,8 +120,9 @@ fn golden_types_compile_and_keep_the_wire_format() {
     std::fs::create_dir_all(&work).expect("work dir");
     let spec = work.join("golden.yaml");
     std::fs::write(&spec, golden_document()).expect("write golden document");
-    let wire = std::fs::read_to_string(root().join("xtask/tests/generated/golden_wire.rs"))
-        .expect("golden_wire.rs");
+    let wire =
+        std::fs::read_to_string(root().join("xtask/tests/generated_crates_input/golden_wire.rs"))
+            .expect("golden_wire.rs");
     // `serde_path_to_error` shows the path a malformed value is reported at (as the engine does).
     // The crate names serde through its runtime; the tests name it directly.
     let dev =
@@ -164,8 +165,10 @@ fn vendor_fixture_unions_decode_into_their_variants() {
         "profiles": variants(response("/api/v1/users/{identifier}", "get")),
         "owners": variants(response("/api/v1/users/me", "get")),
     });
-    let test = std::fs::read_to_string(root().join("xtask/tests/generated/vendor_variants.rs"))
-        .expect("vendor_variants.rs");
+    let test = std::fs::read_to_string(
+        root().join("xtask/tests/generated_crates_input/vendor_variants.rs"),
+    )
+    .expect("vendor_variants.rs");
     generate_and_test(
         &fixture,
         "vendor-shape",
@@ -253,9 +256,10 @@ fn sample(doc: &Value, schema: &Value, depth: usize) -> Value {
 
 #[test]
 fn every_parameter_and_body_style_goes_over_the_wire_as_specified() {
-    let spec = root().join("xtask/tests/generated/operations.yaml");
-    let test = std::fs::read_to_string(root().join("xtask/tests/generated/ops_wire.rs"))
-        .expect("ops_wire.rs");
+    let spec = root().join("xtask/tests/generated_crates_input/operations.yaml");
+    let test =
+        std::fs::read_to_string(root().join("xtask/tests/generated_crates_input/ops_wire.rs"))
+            .expect("ops_wire.rs");
     // Versions as in the workspace's own dev-dependencies (the lock file pins them).
     let dev = "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\naxum = \"0.8\"\nfutures-util = \"0.3\"\nserde_json = \"1\"\n";
     // With the generated `mock` module too: it must compile for any document.
@@ -289,7 +293,7 @@ fn check_as_users_get_it(name: &str) {
 
 /// Per-group features end to end: a crate generated with `--group-features on` and built with
 /// only `billing` and `orders` calls those groups against a loopback server (tests in
-/// `tests/generated/features_wire.rs`), while code naming the `catalog` group, a
+/// `tests/generated_crates_input/features_wire.rs`), while code naming the `catalog` group, a
 /// `catalog`-only type or the `refunds` operation of the shared untagged module fails to
 /// compile with the same two features on. And types are written as used: code writing a
 /// type no request sends, or calling one of its setters, compiles only with `serde`.
@@ -302,7 +306,7 @@ fn per_group_features_compile_only_the_enabled_groups() {
     run(
         Command::new(env!("CARGO_BIN_EXE_xtask"))
             .args(["generate", "--group-features", "on", "--spec"])
-            .arg(root().join("xtask/tests/generated/features.yaml"))
+            .arg(root().join("xtask/tests/generated_crates_input/features.yaml"))
             .arg("--out")
             .arg(&out)
             .args(["--name", name])

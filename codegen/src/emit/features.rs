@@ -1,84 +1,23 @@
-//! Per-group Cargo features: a generated crate can compile only the resource groups its user
-//! enables. Every operation belongs to one feature ([`Operation::feature`]: its tag, or the
-//! first resource segment of its path when it has none), so the names follow the document's
-//! words, never its order; `full` enables them all and is the default. A module whose
-//! operations share one feature is gated whole; in a module that mixes several (the untagged
-//! operations of a document all land in one module), each method and builder is gated with
-//! its own. A type is compiled when any feature whose operations reach it is on (up to
-//! [`MAX_FEATURES_PER_TYPE`] of them); a type more features share, or that a webhook names,
-//! stays available whatever is enabled; a type no operation reaches comes with `full`.
-//! Emitters gate their items with [`group_cfg`] and [`operation_cfg`].
+//! Per-group Cargo features as the generated crate states them: the `#[cfg]` an item's gate
+//! (decided in the generator's `facts` step) becomes, and the manifest's `[features]` table.
+//! Emitters gate their items with `cfg_attr` and `gate_items`.
 
-use crate::ir::{BodyKind, Model, Operation, Success, Ty, TypeKind};
+use crate::ir::Model;
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// From this many operations (and two features) up, `GroupFeatures::Auto` splits a crate.
-/// A generated crate checks at roughly 20 to 50 ms per operation on the benchmark machine
-/// (BENCHMARKS.md), so below this a whole crate checks in a few seconds and the features would
-/// only add noise to its manifest; above it, a user who needs a few groups saves most of it.
-pub const GROUP_FEATURE_THRESHOLD: usize = 250;
+pub use crate::facts::{
+    GROUP_FEATURE_THRESHOLD, MAX_FEATURES_PER_TYPE, WEBHOOKS_FEATURE, all_features,
+};
 
-/// Feature names Cargo or the generator already gives a meaning to.
-const RESERVED: [&str; 5] = ["default", "full", "mock", "serde", "std"];
-
-/// The Cargo feature of an operation: [`Operation::feature`], with a `-group` suffix when
-/// Cargo or the generator already uses the name.
-pub fn feature_name(op: &Operation) -> String {
-    let raw = op.feature.as_str();
-    if RESERVED.contains(&raw) {
-        format!("{raw}-group")
-    } else {
-        raw.to_owned()
-    }
-}
-
-/// Every feature of the model, sorted.
-pub fn all_features(model: &Model) -> Vec<String> {
-    let set: BTreeSet<String> = model.operations.iter().map(feature_name).collect();
-    set.into_iter().collect()
-}
-
-/// The features of group `gi`'s operations, sorted.
-fn group_features(model: &Model, gi: usize) -> Vec<String> {
-    let set: BTreeSet<String> = (model.operations.iter())
-        .filter(|o| o.group == gi)
-        .map(feature_name)
-        .collect();
-    set.into_iter().collect()
-}
-
-/// Whether a model is worth splitting under `GroupFeatures::Auto`.
-pub(crate) fn worth_splitting(model: &Model) -> bool {
-    model.operations.len() >= GROUP_FEATURE_THRESHOLD && all_features(model).len() > 1
-}
-
-fn cfg_any(features: &[String]) -> TokenStream {
-    match features {
+/// `#[cfg(...)]` for an item with this gate: compiled when any of the features is on;
+/// nothing for an empty gate.
+pub(crate) fn cfg_attr(gate: &[String]) -> TokenStream {
+    match gate {
         [] => quote!(),
         [one] => quote!(#[cfg(feature = #one)]),
         many => quote!(#[cfg(any(#(feature = #many),*))]),
     }
-}
-
-/// `#[cfg(...)]` for an item of group `gi` (its module, its accessor, a stub standing in for
-/// it): compiled when any of the group's features is on. Nothing when the crate is not split.
-pub fn group_cfg(model: &Model, gi: usize, split: bool) -> TokenStream {
-    if !split {
-        return quote!();
-    }
-    cfg_any(&group_features(model, gi))
-}
-
-/// `#[cfg(feature = "...")]` for the items of one operation (its method, builder and
-/// enums) when its module mixes features; nothing when the module is gated whole or the crate
-/// is not split.
-pub fn operation_cfg(model: &Model, op: &Operation, split: bool) -> TokenStream {
-    if !split || group_features(model, op.group).len() < 2 {
-        return quote!();
-    }
-    cfg_any(&[feature_name(op)])
 }
 
 /// The `[features]` table of a split crate's `Cargo.toml`.
@@ -93,159 +32,6 @@ pub fn cargo_features(model: &Model) -> String {
         table.push_str(&format!("{n} = []\n"));
     }
     table
-}
-
-/// A type reached by at most this many features is compiled when any of them is on; one
-/// reached by more is always compiled, so a `#[cfg(any(..))]` never grows into a list of
-/// half the crate's features (its cost in lines would outweigh what it saves).
-pub const MAX_FEATURES_PER_TYPE: usize = 8;
-
-/// For each type of `model.types` (same order), the `#[cfg]` it is gated with: empty when
-/// it stays available whatever is enabled.
-pub(crate) fn type_gates(model: &Model) -> Vec<TokenStream> {
-    let index = type_index(model);
-    // The features that reach each type (sorted, as BTreeMap keys are visited in order).
-    let mut reach: Vec<Vec<String>> = vec![Vec::new(); model.types.len()];
-    let mut roots_by_feature: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for op in &model.operations {
-        operation_types(op, roots_by_feature.entry(feature_name(op)).or_default());
-    }
-    for (feature, roots) in roots_by_feature {
-        for t in closure(model, &index, roots) {
-            reach[t].push(feature.clone());
-        }
-    }
-    // A type any feature that names it may need is gated with all of them: whatever a gated
-    // type names, every feature reaching it reaches too, so nothing points at a type its
-    // own gate can remove. A type no operation reaches is gated with `full`, which enables
-    // every feature, so the same holds; left always compiled, such types (and all they name)
-    // made up most of a one-feature build of a large document (Microsoft Graph: 54.5 s, 12.5 s
-    // with them behind `full`). Types reached by too many features, and webhook payloads,
-    // are always compiled, and so is everything they name. (Response bodies are reached
-    // through their operations; the conformance table, which names them all, is only
-    // emitted for checks of the whole crate.)
-    for r in reach.iter_mut() {
-        if r.is_empty() {
-            r.push("full".to_owned());
-        }
-    }
-    let always = |r: &Vec<String>| r.len() > MAX_FEATURES_PER_TYPE;
-    let mut roots = Vec::new();
-    for (i, r) in reach.iter().enumerate() {
-        if always(r) {
-            roots.push(model.types[i].name.clone());
-        }
-    }
-    for cb in &model.callbacks {
-        if let Some(ty) = &cb.payload {
-            named(ty, &mut roots);
-        }
-    }
-    for t in closure(model, &index, roots) {
-        reach[t].clear();
-    }
-    reach.iter().map(|r| cfg_any(r)).collect()
-}
-
-/// Each type's index in `model.types`, by name.
-pub(super) fn type_index(model: &Model) -> HashMap<&str, usize> {
-    (model.types.iter().enumerate())
-        .map(|(i, t)| (t.name.as_str(), i))
-        .collect()
-}
-
-/// Every type reachable from `roots` (by name), as indexes into `model.types`.
-pub(super) fn closure(
-    model: &Model,
-    index: &HashMap<&str, usize>,
-    roots: Vec<String>,
-) -> Vec<usize> {
-    let mut seen = vec![false; model.types.len()];
-    let mut stack = roots;
-    let mut out = Vec::new();
-    while let Some(name) = stack.pop() {
-        let Some(&i) = index.get(name.as_str()) else {
-            continue;
-        };
-        if std::mem::replace(&mut seen[i], true) {
-            continue;
-        }
-        out.push(i);
-        type_references(&model.types[i].kind, &mut stack);
-    }
-    out
-}
-
-/// The named types an operation's inputs and outputs mention.
-fn operation_types(op: &Operation, out: &mut Vec<String>) {
-    request_types(op, out);
-    for case in &op.success {
-        if let Success::Json(ty) = &case.body {
-            named(ty, out);
-        }
-    }
-    for case in &op.errors {
-        if let Some(ty) = &case.body {
-            named(ty, out);
-        }
-    }
-    if let Some(p) = &op.pagination {
-        named(&p.item_ty, out);
-    }
-}
-
-/// The named types an operation's request mentions: its parameters and body choices.
-pub(super) fn request_types(op: &Operation, out: &mut Vec<String>) {
-    for p in &op.params {
-        named(&p.ty, out);
-    }
-    if let Some(body) = &op.body {
-        for choice in body.choices() {
-            match &choice.kind {
-                BodyKind::Json(ty) | BodyKind::Form(ty) => named(ty, out),
-                BodyKind::Multipart(name) => out.push(name.clone()),
-                BodyKind::Bytes | BodyKind::Text => {}
-            }
-        }
-    }
-}
-
-/// The named types one type's definition mentions.
-fn type_references(kind: &TypeKind, out: &mut Vec<String>) {
-    match kind {
-        TypeKind::Struct(s) | TypeKind::Multipart(s) => {
-            for f in &s.fields {
-                named(&f.ty, out);
-            }
-            if let Some(ty) = &s.additional {
-                named(ty, out);
-            }
-        }
-        TypeKind::Enum(_) => {}
-        TypeKind::Tagged(t) => {
-            for v in &t.variants {
-                named(&v.ty, out);
-            }
-            for f in &t.shared {
-                named(&f.ty, out);
-            }
-        }
-        TypeKind::Untagged(u) => {
-            for v in &u.variants {
-                named(&v.ty, out);
-            }
-        }
-        TypeKind::Alias(ty) => named(ty, out),
-    }
-}
-
-/// The generated type names inside `ty`.
-fn named(ty: &Ty, out: &mut Vec<String>) {
-    match ty {
-        Ty::Named(n) => out.push(n.clone()),
-        Ty::Vec(i) | Ty::Map(i) | Ty::Option(i) | Ty::Boxed(i) => named(i, out),
-        _ => {}
-    }
 }
 
 /// Puts `cfg` on every item of `tokens` (one type's struct, impls and macro calls), so the

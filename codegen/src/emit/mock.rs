@@ -12,6 +12,7 @@ use super::docs;
 use super::features;
 use super::rust_type::{Scope, rust_type};
 use crate::diagnostics::Error;
+use crate::facts::{Facts, OperationFacts};
 use crate::ir::{BodyKind, Model, Operation, ParamLocation, Status, Success, Ty};
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -67,10 +68,10 @@ pub(crate) fn document_file(
 
 /// The file, its module declared as `#[cfg(feature = "mock")] pub mod mock;`.
 ///
-/// In a crate split by group features (`split`), each group's accessor and module are gated
+/// In a crate split by group features ([`Facts::split`]), each group's accessor and module are gated
 /// like the group's operations, and, in a module that mixes features, each operation's stub
 /// maker and types like that operation: a stub exists exactly when its operation does.
-pub(crate) fn emit_mock(model: &Model, split: bool) -> TokenStream {
+pub(crate) fn emit_mock(model: &Model, facts: &Facts) -> TokenStream {
     let head = docs::inner_attrs(&[format!(
         "Typed stubs of the {} operations for your own tests (the `mock` feature). \
          [`MockServer::start`] serves on an ephemeral loopback port and hands out a client \
@@ -93,7 +94,7 @@ pub(crate) fn emit_mock(model: &Model, split: bool) -> TokenStream {
     )]);
     let table = operation_table(model);
     let accessors = model.groups.iter().enumerate().map(|(gi, g)| {
-        let cfg = features::group_cfg(model, gi, split);
+        let cfg = features::cfg_attr(&facts.groups[gi].gate);
         let m = format_ident!("{}", g.module);
         let ty = stubs_type(&g.type_name);
         let doc = docs::attrs(&[format!(
@@ -109,7 +110,7 @@ pub(crate) fn emit_mock(model: &Model, split: bool) -> TokenStream {
             }
         }
     });
-    let groups = (0..model.groups.len()).map(|gi| emit_group(model, gi, split));
+    let groups = (0..model.groups.len()).map(|gi| emit_group(model, facts, gi));
     quote! {
         #head
         pub use crate::engine::mock::{BodyError, FormPart, MultipartForm, OperationStub, RecordedRequest, Reply, Stub, VerifyError};
@@ -220,29 +221,29 @@ fn table_index(model: &Model, op: &Operation) -> usize {
         .unwrap_or_default()
 }
 
-fn emit_group(model: &Model, gi: usize, split: bool) -> TokenStream {
+fn emit_group(model: &Model, facts: &Facts, gi: usize) -> TokenStream {
     let Some(group) = model.groups.get(gi) else {
         return quote!();
     };
     let module = format_ident!("{}", group.module);
     let stubs = stubs_type(&group.type_name);
     let group_name = bare(&group.module);
-    let ops: Vec<&Operation> = model.operations.iter().filter(|o| o.group == gi).collect();
-    let makers = ops.iter().map(|op| {
-        let cfg = features::operation_cfg(model, op, split);
+    let ops: Vec<(&Operation, &OperationFacts)> = (model.operations.iter())
+        .zip(&facts.operations)
+        .filter(|(o, _)| o.group == gi)
+        .collect();
+    let makers = ops.iter().map(|(op, fact)| {
+        let cfg = features::cfg_attr(&fact.gate);
         let method = format_ident!("{}", op.method);
         let stub = stub_type(op);
         let row = Literal::usize_unsuffixed(table_index(model, op));
         let what = what(op);
         quote!(#cfg #method(#stub, #row, #what))
     });
-    let items = ops.iter().map(|op| {
-        gated(
-            &features::operation_cfg(model, op, split),
-            emit_operation(model, op),
-        )
-    });
-    let group_cfg = features::group_cfg(model, gi, split);
+    let items = ops
+        .iter()
+        .map(|(op, fact)| gated(&features::cfg_attr(&fact.gate), emit_operation(model, op)));
+    let group_cfg = features::cfg_attr(&facts.groups[gi].gate);
     let module_doc = docs::inner_attrs(&[format!(
         "Typed stubs and recorded calls of the `{}` operations.",
         group.module

@@ -1,12 +1,14 @@
-//! IR -> token streams (`quote!`) -> `syn::File` -> text (prettyplease). One file per resource
-//! group (`operations`), one for types (`types`), a `mod.rs`, the schema-example tests
-//! (`examples`), the typed stubs of the `mock` feature (`mock`, with the document its
-//! server validates requests against, `openapi.json`) and the `API.md` index (`index`); `rust_type`, `docs` and `lints` are the
-//! pieces they share, `standalone` the extra files of a crate of its own. Emission is a
-//! function of the IR: every name is taken from it, and no token stream is read back as text.
+//! IR and facts -> token streams (`quote!`) -> `syn::File` -> text (prettyplease). One file
+//! per resource group (`operations`), one for types (`types`), a `mod.rs`, the schema-example
+//! tests (`examples`), the typed stubs of the `mock` feature (`mock`, with the document its
+//! server validates requests against, `openapi.json`), the `API.md` index (`index`) and the
+//! conformance harness's table (`conformance`). `rust_type`, `docs`, `lints`, `std_paths`
+//! (paths shortened to the prelude's) and `features` (gates as `#[cfg]`, the manifest's
+//! `[features]`) are the pieces they share; `standalone` writes the extra files of a crate of
+//! its own. Emission is a function of the IR and the [`Facts`]: every name is taken from the
+//! IR, every gate and direction from the facts, and no token stream is read back as text.
 
 pub mod conformance;
-pub mod directions;
 mod docs;
 mod examples;
 pub mod features;
@@ -20,6 +22,7 @@ mod std_paths;
 mod types;
 
 use crate::diagnostics::Error;
+use crate::facts::Facts;
 use crate::ir::Model;
 use lints::module_allows;
 use proc_macro2::TokenStream;
@@ -47,16 +50,22 @@ fn format_file(tokens: TokenStream, what: &str) -> Result<String, Error> {
     Ok(prettyplease::unparse(&file))
 }
 
+/// What emission takes from the caller's options beyond the model and its facts.
+pub(crate) struct EmitSettings<'a> {
+    /// The path of the spec, named in file headers.
+    pub spec_label: &'a str,
+    /// The Rust name of the crate (for compiled usage examples in method docs).
+    pub crate_name: Option<&'a str>,
+}
+
 /// Emits every file of the model. Returns the files and the time spent building tokens and
 /// formatting them.
 pub(crate) fn emit(
     model: &Model,
-    spec_label: &str,
-    crate_name: Option<&str>,
-    split: bool,
-    json: crate::JsonImpls,
+    facts: &Facts,
+    settings: &EmitSettings<'_>,
 ) -> Result<(Vec<GeneratedFile>, Duration, Duration), Error> {
-    let head = header(spec_label);
+    let head = header(settings.spec_label);
     let mut emit_time = Duration::ZERO;
     let mut format_time = Duration::ZERO;
     let mut files = Vec::new();
@@ -75,11 +84,11 @@ pub(crate) fn emit(
     let t = Instant::now();
     let group_mods = model.groups.iter().enumerate().map(|(gi, g)| {
         let m = format_ident!("{}", g.module);
-        let cfg = features::group_cfg(model, gi, split);
+        let cfg = features::cfg_attr(&facts.groups[gi].gate);
         quote!(#cfg pub mod #m;)
     });
     let accessors = model.groups.iter().enumerate().map(|(gi, g)| {
-        let cfg = features::group_cfg(model, gi, split);
+        let cfg = features::cfg_attr(&facts.groups[gi].gate);
         let m = format_ident!("{}", g.module);
         let ty = format_ident!("{}", g.type_name);
         let doc = docs::attrs(&[g
@@ -95,7 +104,7 @@ pub(crate) fn emit(
         }
     });
     // The examples decode into types of every group: with features, they need them all.
-    let examples_cfg = if split {
+    let examples_cfg = if facts.split {
         quote!(#[cfg(all(test, feature = "full"))])
     } else {
         quote!(#[cfg(test)])
@@ -106,7 +115,7 @@ pub(crate) fn emit(
             mod examples;
         )
     });
-    let error_code = error_code_item(model, split);
+    let error_code = error_code_item(model, facts);
     let title_doc = docs::inner_attrs(&[format!("Generated client surface for {}.", model.title)]);
     let allows = module_allows();
     let root = quote! {
@@ -125,18 +134,18 @@ pub(crate) fn emit(
     push("src/generated/mod.rs".into(), root, t)?;
 
     let t = Instant::now();
-    let types_tokens = types::emit_types(model, split, json);
+    let types_tokens = types::emit_types(model, facts);
     push("src/generated/types.rs".into(), types_tokens, t)?;
 
     for (gi, group) in model.groups.iter().enumerate() {
         let t = Instant::now();
-        let tokens = operations::emit_group(model, gi, crate_name, split);
+        let tokens = operations::emit_group(model, facts, gi, settings.crate_name);
         push(format!("src/generated/{}.rs", group.module), tokens, t)?;
     }
     let t = Instant::now();
     push(
         "src/generated/mock.rs".into(),
-        mock::emit_mock(model, split),
+        mock::emit_mock(model, facts),
         t,
     )?;
     if examples::has_examples(model) {
@@ -149,7 +158,7 @@ pub(crate) fn emit(
     }
     files.push(GeneratedFile {
         path: "API.md".into(),
-        contents: index::api_index(model, spec_label, json),
+        contents: index::api_index(model, settings.spec_label, facts.serde_feature),
     });
     Ok((files, emit_time, format_time))
 }
@@ -158,10 +167,10 @@ pub(crate) fn emit(
 /// error answers' codes are typed with (see [`Model::error_code`](crate::ir::Model)),
 /// re-exported, or where there is none (or, split by features, it is gated) an enum whose
 /// every code is `Unknown`. Hand-written code (a client's `Error::code`) names this one.
-fn error_code_item(model: &crate::ir::Model, split: bool) -> TokenStream {
+fn error_code_item(model: &crate::ir::Model, facts: &Facts) -> TokenStream {
     let found = model.error_code.as_ref().and_then(|name| {
         let i = model.types.iter().position(|t| &t.name == name)?;
-        let gated = split && !features::type_gates(model)[i].is_empty();
+        let gated = !facts.types[i].gate.is_empty();
         (!gated).then(|| format_ident!("{}", name))
     });
     match found {

@@ -7,6 +7,7 @@ use super::docs;
 use super::features;
 use super::rust_type::{Scope, rust_type};
 use super::types::convertible_variants;
+use crate::facts::{Facts, OperationFacts};
 use crate::ir::{
     Body, BodyChoice, BodyKind, FormFieldEncoding, HttpMethod, Model, MultipartKind, Operation,
     Pagination, Param, ParamLocation, ParamStyle, Status, Success, Ty, TypeKind, is_text,
@@ -479,21 +480,23 @@ fn method_doc(
 /// Emits the module of group `gi`.
 pub(crate) fn emit_group(
     model: &Model,
+    facts: &Facts,
     gi: usize,
     crate_name: Option<&str>,
-    split: bool,
 ) -> TokenStream {
     let group = &model.groups[gi];
     let group_ty = format_ident!("{}", group.type_name);
-    let ops: Vec<&Operation> = model.operations.iter().filter(|o| o.group == gi).collect();
-    let methods = ops.iter().map(|op| {
-        let cfg = features::operation_cfg(model, op, split);
+    let ops: Vec<(&Operation, &OperationFacts)> = (model.operations.iter())
+        .zip(&facts.operations)
+        .filter(|(o, _)| o.group == gi)
+        .collect();
+    let methods = ops.iter().map(|(op, fact)| {
+        let cfg = features::cfg_attr(&fact.gate);
         let method = emit_method(model, op, &group.module, crate_name);
         quote!(#cfg #method)
     });
-    let builders = ops.iter().map(|op| {
-        let cfg = features::operation_cfg(model, op, split);
-        features::gate_items(emit_builder(model, op), &cfg)
+    let builders = ops.iter().map(|(op, fact)| {
+        features::gate_items(emit_builder(model, op), &features::cfg_attr(&fact.gate))
     });
     let module_doc = docs::inner_attrs(&[group
         .doc

@@ -1,9 +1,9 @@
 //! Named types -> Rust items.
 
-use super::directions;
 use super::docs;
 use super::features;
 use super::rust_type::{Scope, rust_type};
+use crate::facts::Facts;
 use crate::ir::{
     Field, Model, MultipartKind, StringEnum, Struct, Tagged, Ty, TypeDef, TypeKind, Untagged,
 };
@@ -11,23 +11,14 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The whole `types.rs`.
-pub(crate) fn emit_types(model: &Model, split: bool, json: crate::JsonImpls) -> TokenStream {
-    let gates = if split {
-        features::type_gates(model)
-    } else {
-        vec![TokenStream::new(); model.types.len()]
-    };
-    let written = match json {
-        crate::JsonImpls::AsUsed => directions::sent_types(model),
-        crate::JsonImpls::BothWays => vec![true; model.types.len()],
-    };
+pub(crate) fn emit_types(model: &Model, facts: &Facts) -> TokenStream {
     let claims = Claims::new(model);
-    let items = (model.types.iter())
-        .zip(gates)
-        .zip(written)
-        .map(|((def, cfg), written)| {
-            features::gate_items(emit_type(model, &claims, def, written), &cfg)
-        });
+    let items = (model.types.iter()).zip(&facts.types).map(|(def, fact)| {
+        features::gate_items(
+            emit_type(model, &claims, def, fact.written),
+            &features::cfg_attr(&fact.gate),
+        )
+    });
     let doc = docs::inner_attrs(&[format!("Types of {}.", model.title)]);
     quote! {
         #doc

@@ -1,6 +1,8 @@
-//! Requests the API sends to its users: the `callbacks` of 3.0 operations and the top-level
-//! `webhooks` of 3.1 (kept by `normalize` under [`WEBHOOKS_EXTENSION`]). Only their payloads
-//! become types; the user serves the endpoint, so there is no method to call.
+//! Requests the API sends to its users: the `callbacks` of 3.0 operations, the top-level
+//! `webhooks` of 3.1 (kept by `normalize` under [`WEBHOOKS_EXTENSION`]) and, read the same
+//! way, the `x-webhooks` extension 3.0 documents used before 3.1 named them
+//! ([`WEBHOOKS_CONVENTION`]). Only their payloads become types; the user serves the endpoint,
+//! so there is no method to call.
 
 use super::bodies::media_rank;
 use super::space::{Naming, TypeSpace, wrap_nullable};
@@ -8,11 +10,9 @@ use crate::diagnostics::Diagnostics;
 use crate::ir::{Callback, CallbackOrigin, HttpMethod};
 use crate::load::Document;
 use crate::names::type_name;
+use crate::normalize::{WEBHOOKS_CONVENTION, WEBHOOKS_EXTENSION};
 use crate::pointer;
 use openapiv3::{PathItem, ReferenceOr, RequestBody};
-
-/// Where `normalize` keeps a 3.1 document's `webhooks`, which the 3.0 model has no field for.
-pub(crate) const WEBHOOKS_EXTENSION: &str = "x-3.1-webhooks";
 
 /// Every callback and webhook of the document, in document order.
 pub(super) fn build(
@@ -57,10 +57,17 @@ pub(super) fn build(
             }
         }
     }
-    let webhooks = doc.api.extensions.get(WEBHOOKS_EXTENSION);
-    let webhooks = webhooks.and_then(|w| w.as_object()).into_iter().flatten();
-    for (name, item) in webhooks {
-        let at = format!("#/webhooks/{}", pointer::escape(name));
+    // 3.1's `webhooks` (named by their place in the document), then the 3.0 convention.
+    let sources = [
+        (WEBHOOKS_EXTENSION, "#/webhooks"),
+        (WEBHOOKS_CONVENTION, "#/x-webhooks"),
+    ];
+    let webhooks = sources.into_iter().flat_map(|(key, root)| {
+        let map = doc.api.extensions.get(key).and_then(|w| w.as_object());
+        map.into_iter().flatten().map(move |(n, i)| (root, n, i))
+    });
+    for (root, name, item) in webhooks {
+        let at = format!("{root}/{}", pointer::escape(name));
         let resolved = serde_json::from_value::<ReferenceOr<PathItem>>(item.clone())
             .map_err(|e| e.to_string())
             .and_then(|i| {

@@ -7,9 +7,11 @@
 //! - `shapes`: questions asked of one schema (is it null-only, its enum values, its docs);
 //! - `operations`, `bodies`, `responses`: operations and their inputs and outputs;
 //! - `encoding`: how a multipart property travels (text, JSON or file part), by its resolved schema;
-//! - `callbacks`: payloads of the requests the API sends (3.0 callbacks, 3.1 webhooks);
+//! - `callbacks`: payloads of the requests the API sends (3.0 callbacks, 3.1 webhooks, the
+//!   3.0 `x-webhooks` convention);
 //! - `pagination`: cursor pagination; `cycles`: boxing of recursive types;
-//! - `constructors`: the arguments of each struct's `new`, in pinned order.
+//! - `constructors`: the arguments of each struct's `new`, in pinned order;
+//! - `nullability`: which component schemas admit `null` as a whole, decided before lowering.
 //!
 //! [`Resolver`]: crate::resolve::Resolver
 
@@ -28,12 +30,11 @@ mod shapes;
 mod space;
 mod unions;
 
-use crate::Dates;
 use crate::diagnostics::Diagnostics;
 use crate::ir::{Model, Operation, Ty, TypeDef, TypeKind};
 use crate::load::Document;
+use crate::options::Dates;
 use crate::pins::Names;
-pub(crate) use callbacks::WEBHOOKS_EXTENSION;
 use space::TypeSpace;
 
 /// Builds the model from a loaded document.

@@ -154,9 +154,23 @@ fn method_name(
     }
 }
 
+/// Cargo feature names Cargo or the generator already gives a meaning to: a group named so
+/// gets a `-group` suffix.
+const RESERVED_FEATURES: [&str; 5] = ["default", "full", "mock", "serde", "std"];
+
 /// The feature an operation is compiled under (see [`Operation::feature`]): its tag, else the
-/// first path segment naming a resource (`/v1/customers/{id}` -> `customers`).
+/// first path segment naming a resource (`/v1/customers/{id}` -> `customers`), with a
+/// `-group` suffix where Cargo or the generator already uses the name.
 fn operation_feature(tag: Option<&str>, path: &str) -> String {
+    let raw = resource_word(tag, path);
+    if RESERVED_FEATURES.contains(&raw.as_str()) {
+        format!("{raw}-group")
+    } else {
+        raw
+    }
+}
+
+fn resource_word(tag: Option<&str>, path: &str) -> String {
     if let Some(tag) = tag {
         return field_name(tag);
     }

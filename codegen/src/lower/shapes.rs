@@ -2,8 +2,8 @@
 //! enum; what are its docs, its numeric bounds, its format. A leaf: it knows nothing of
 //! references or of the type space.
 
-use crate::Dates;
 use crate::ir::Doc;
+use crate::options::Dates;
 use openapiv3::{
     AnySchema, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };

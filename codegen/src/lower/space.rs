@@ -3,11 +3,11 @@
 //! lives in `schemas` and `unions`; reference-following is the [`Resolver`]'s.
 
 use super::nullability::nullable_components;
-use crate::Dates;
 use crate::diagnostics::Diagnostics;
 use crate::ir::{SchemaType, Ty, TypeDef};
 use crate::load::Document;
 use crate::names::{NameSet, type_name};
+use crate::options::Dates;
 use crate::pins::Names;
 use crate::pointer;
 use crate::resolve::Resolver;

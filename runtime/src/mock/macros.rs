@@ -9,6 +9,7 @@
 ///
 /// `$group` is the client's accessor name (`accounts`); each entry is
 /// `method(Stub, row, "GET /path")`, with the operation's attributes (a `cfg`) before it.
+/// Grammar: see `docs/runtime-macros.md`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __mock_group_stubs {
@@ -51,6 +52,7 @@ macro_rules! __mock_group_stubs {
 ///   list, `next` reading the next cursor from `page: &Page`;
 /// - `body(json Body, "application/json")` (or `form Body`, `multipart`, `text`, `bytes`):
 ///   the recorded call's `.body()`.
+/// Grammar: see `docs/runtime-macros.md`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __mock_operation_stub {
@@ -138,6 +140,7 @@ macro_rules! __mock_operation_stub {
 }
 
 /// `.returns(..)` of a stub with one success response, by the kind of its body.
+/// Grammar: see `docs/runtime-macros.md`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __mock_returns {
@@ -169,7 +172,7 @@ macro_rules! __mock_returns {
         }
     };
     (empty $code:literal) => {
-        #[doc = concat!("Answers ", $code, " with this body.")]
+        #[doc = concat!("Answers ", $code, " with no body.")]
         pub fn returns(self) -> Self {
             self.handle.push_reply($crate::mock::Reply::status($code));
             self
@@ -178,6 +181,7 @@ macro_rules! __mock_returns {
 }
 
 /// `.body()` of a recorded call, by the encoding of the operation's default request body.
+/// Grammar: see `docs/runtime-macros.md`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __mock_body {

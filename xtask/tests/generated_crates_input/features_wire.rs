@@ -1,4 +1,4 @@
-//! Copied into the crate generated from `tests/generated/features.yaml` with
+//! Copied into the crate generated from `tests/generated_crates_input/features.yaml` with
 //! `--group-features on`, and run by `generated_crates.rs` with only the `billing` and `orders`
 //! features: the enabled groups (a tagged module, and one path group of the untagged module)
 //! send their requests to a server on 127.0.0.1 and decode the answers, shared types

@@ -1,4 +1,4 @@
-//! Copied into the crate generated from `tests/generated/operations.yaml` by
+//! Copied into the crate generated from `tests/generated_crates_input/operations.yaml` by
 //! `generated_crates.rs`: the exact method, path, query, headers and body each kind of
 //! operation sends, and how each kind of answer decodes, against a server on 127.0.0.1.
 

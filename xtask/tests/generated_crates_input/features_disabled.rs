@@ -1,4 +1,4 @@
-//! Copied into the crate generated from `tests/generated/features.yaml` as an example, and
+//! Copied into the crate generated from `tests/generated_crates_input/features.yaml` as an example, and
 //! checked by `generated_crates.rs` with only the `billing` and `orders` features: it names
 //! the `catalog` group, a `catalog`-only type and the `refunds` operation of the untagged
 //! module (which `orders` compiles), so the check must fail on each of them: gated items are

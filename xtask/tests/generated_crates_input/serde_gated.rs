@@ -1,4 +1,4 @@
-//! Copied into the crate generated from `tests/generated/features.yaml` as an example, and
+//! Copied into the crate generated from `tests/generated_crates_input/features.yaml` as an example, and
 //! checked by `generated_crates.rs`: without the crate's `serde` feature, a type no request
 //! sends (`Invoice`, its untagged union `discount` and its tagged union `adjustment`) is read
 //! but neither written nor given setters, so the four lines marked below must fail to compile,
