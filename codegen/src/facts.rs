@@ -83,6 +83,10 @@ pub(crate) struct TypeFacts {
     pub gate: Vec<String>,
     /// Whether it implements `Serialize` and has its setters unconditionally.
     pub written: bool,
+    /// For a union, the variants (indexes into its variants) whose payload converts into it by
+    /// `From`: those whose Rust type no other variant shares (two impls would conflict), aliases
+    /// followed. Boxed and any-JSON payloads are left to be wrapped by hand.
+    pub convertible: Vec<usize>,
 }
 
 impl Facts {
@@ -119,8 +123,12 @@ impl Facts {
                 gate: if split { features } else { Vec::new() },
             })
             .collect();
-        let types = (gates.into_iter().zip(sent))
-            .map(|(gate, written)| TypeFacts { gate, written })
+        let types = (gates.into_iter().zip(sent).zip(&model.types))
+            .map(|((gate, written), def)| TypeFacts {
+                gate,
+                written,
+                convertible: convertible_variants(model, &def.kind),
+            })
             .collect();
         Facts {
             split,
@@ -225,6 +233,34 @@ fn sent_types(model: &Model) -> Vec<bool> {
         sent[i] = true;
     }
     sent
+}
+
+/// The variants of a union whose payload converts into it (see [`TypeFacts::convertible`]).
+fn convertible_variants(model: &Model, kind: &TypeKind) -> Vec<usize> {
+    let resolved: Vec<Ty> = (kind.union_variants().into_iter())
+        .map(|(_, ty)| through_aliases(model, ty))
+        .collect();
+    (resolved.iter().enumerate())
+        .filter(|(_, r)| {
+            !matches!(r, Ty::Value | Ty::Boxed(_))
+                && resolved.iter().filter(|o| o == r).count() == 1
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// `ty` with aliases followed, so two spellings of one Rust type compare equal.
+fn through_aliases(model: &Model, ty: &Ty) -> Ty {
+    let mut ty = ty.clone();
+    // Alias chains are short; the bound only guards against an alias cycle.
+    for _ in 0..16 {
+        let Ty::Named(n) = &ty else { break };
+        match model.types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
+            Some(TypeKind::Alias(inner)) => ty = inner.clone(),
+            _ => break,
+        }
+    }
+    ty
 }
 
 /// Each type's index in `model.types`, by name.

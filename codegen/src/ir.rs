@@ -85,6 +85,18 @@ pub enum TypeKind {
     Multipart(Struct),
 }
 
+impl TypeKind {
+    /// The variants of a union as (identifier, payload type), in order; empty for anything
+    /// else.
+    pub fn union_variants(&self) -> Vec<(&String, &Ty)> {
+        match self {
+            TypeKind::Tagged(t) => t.variants.iter().map(|v| (&v.ident, &v.ty)).collect(),
+            TypeKind::Untagged(u) => u.variants.iter().map(|v| (&v.ident, &v.ty)).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// A struct's fields.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Struct {

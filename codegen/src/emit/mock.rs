@@ -470,7 +470,7 @@ fn params(op: &Operation, location: ParamLocation) -> impl Iterator<Item = Token
             };
             match location {
                 ParamLocation::Query => {
-                    let style = super::operations::style_name(p.style);
+                    let style = super::expressions::style_name(p.style);
                     let explode = p.explode;
                     quote!(#name #wire #doc: #arg => #ty, #style, #explode)
                 }
@@ -492,7 +492,7 @@ fn pages_section(op: &Operation) -> Option<TokenStream> {
     let wire_doc = docs::inline_override(wire).map(|d| quote!((#d)));
     let code = Literal::u16_unsuffixed(success_code(op, case.status));
     let page = rust_type(page_ty, Scope::Group, false);
-    let access = super::operations::next_cursor_access(p, quote!(page));
+    let access = super::expressions::next_cursor_access(p, quote!(page));
     let next_wire = docs::inline(&p.next_cursor_wire);
     Some(quote!(pages(#page, #code, #wire #wire_doc, #next_wire, |page| #access.cloned())))
 }

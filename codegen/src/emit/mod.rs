@@ -3,19 +3,23 @@
 //! tests (`examples`), the typed stubs of the `mock` feature (`mock`, with the document its
 //! server validates requests against, `openapi.json`), the `API.md` index (`index`) and the
 //! conformance harness's table (`conformance`). `rust_type`, `docs`, `lints`, `std_paths`
-//! (paths shortened to the prelude's) and `features` (gates as `#[cfg]`, the manifest's
-//! `[features]`) are the pieces they share; `standalone` writes the extra files of a crate of
+//! (paths shortened to the prelude's), `prose` (types and bodies named in docs),
+//! `expressions` (code the client and the mock both write) and `features` (gates as
+//! `#[cfg]`, the manifest's `[features]`) are the pieces they share; no emitter calls into
+//! another; `standalone` writes the extra files of a crate of
 //! its own. Emission is a function of the IR and the [`Facts`]: every name is taken from the
 //! IR, every gate and direction from the facts, and no token stream is read back as text.
 
 pub mod conformance;
 mod docs;
 mod examples;
+mod expressions;
 pub mod features;
 mod index;
 mod lints;
 pub(crate) mod mock;
 mod operations;
+mod prose;
 mod rust_type;
 pub mod standalone;
 mod std_paths;
@@ -158,7 +162,7 @@ pub(crate) fn emit(
     }
     files.push(GeneratedFile {
         path: "API.md".into(),
-        contents: index::api_index(model, settings.spec_label, facts.serde_feature),
+        contents: index::api_index(model, facts, settings.spec_label),
     });
     Ok((files, emit_time, format_time))
 }

@@ -4,15 +4,16 @@
 //! response-enum and body-enum names, and their variants, are the IR's.
 
 use super::docs;
+use super::expressions::{next_cursor_access, style_name};
 use super::features;
+use super::prose::{body_guide, kind_label};
 use super::rust_type::{Scope, rust_type};
-use super::types::convertible_variants;
 use crate::facts::{Facts, OperationFacts};
 use crate::ir::{
     Body, BodyChoice, BodyKind, FormFieldEncoding, HttpMethod, Model, MultipartKind, Operation,
-    Pagination, Param, ParamLocation, ParamStyle, Status, Success, Ty, TypeKind, is_text,
+    Param, ParamLocation, ParamStyle, Status, Success, Ty, TypeKind, is_text,
 };
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The Rust type of a parameter's value.
@@ -53,82 +54,6 @@ fn body_type(body: &Body) -> TokenStream {
             quote!(#name)
         }
         None => kind_type(&body.default.kind),
-    }
-}
-
-/// A type as a reader names it in prose (`Account`, `Vec<Account>`).
-pub(super) fn type_label(ty: &Ty) -> String {
-    match ty {
-        Ty::String | Ty::Binary => "String".into(),
-        Ty::DateTime => "Timestamp".into(),
-        Ty::Date => "Date".into(),
-        Ty::Bool => "bool".into(),
-        Ty::I32 => "i32".into(),
-        Ty::I64 => "i64".into(),
-        Ty::F64 => "f64".into(),
-        Ty::Value => "Value".into(),
-        Ty::Named(n) => n.clone(),
-        Ty::Vec(i) => format!("Vec<{}>", type_label(i)),
-        Ty::Map(i) => format!("BTreeMap<String, {}>", type_label(i)),
-        Ty::Option(i) => format!("Option<{}>", type_label(i)),
-        Ty::Boxed(i) => format!("Box<{}>", type_label(i)),
-    }
-}
-
-/// The type of one encoding of a body as a reader names it in prose.
-pub(super) fn kind_label(kind: &BodyKind) -> String {
-    match kind {
-        BodyKind::Json(ty) | BodyKind::Form(ty) => type_label(ty),
-        BodyKind::Multipart(name) => name.clone(),
-        BodyKind::Bytes => "Bytes".into(),
-        BodyKind::Text => "String".into(),
-    }
-}
-
-/// What a method's docs say about its body: the type it takes and how to build one.
-pub(super) fn body_guide(model: &Model, body: &Body) -> String {
-    if let Some(name) = &body.choice_enum {
-        return format!(
-            "a [`{name}`] (a {} converts into it)",
-            docs::code(&kind_label(&body.default.kind))
-        );
-    }
-    match &body.default.kind {
-        BodyKind::Json(Ty::Named(name)) | BodyKind::Multipart(name) => {
-            match build_hint(model, name) {
-                Some(hint) => format!("a [`{name}`](crate::types::{name}), {hint}"),
-                None => format!("a [`{name}`](crate::types::{name})"),
-            }
-        }
-        kind => format!("a {}", docs::code(&kind_label(kind))),
-    }
-}
-
-/// How to build a value of generated type `name`, in markdown: its constructor for a struct
-/// (naming the parameters), or, for a union, the types of the variants that convert into it;
-/// `None` for any other type.
-pub(super) fn build_hint(model: &Model, name: &str) -> Option<String> {
-    let def = model.types.iter().find(|t| t.name == name)?;
-    match &def.kind {
-        TypeKind::Struct(s) | TypeKind::Multipart(s) => {
-            let args: Vec<&str> = s.constructor_fields().map(|f| f.ident.as_str()).collect();
-            Some(match &s.named {
-                None => format!("built with `new({})` and setters", args.join(", ")),
-                Some(named) => format!(
-                    "built with `new({named} {{ {} }})` and setters",
-                    args.join(", ")
-                ),
-            })
-        }
-        TypeKind::Tagged(_) | TypeKind::Untagged(_) => {
-            let payloads: Vec<String> = convertible_variants(model, def)
-                .into_iter()
-                .map(|(_, ty)| format!("`{}`", type_label(ty)))
-                .collect();
-            (!payloads.is_empty())
-                .then(|| format!("or any of {} (each converts into it)", payloads.join(", ")))
-        }
-        _ => None,
     }
 }
 
@@ -383,6 +308,7 @@ fn example_type(ty: &Ty, krate: &str) -> String {
 
 fn method_doc(
     model: &Model,
+    facts: &Facts,
     op: &Operation,
     module: &str,
     crate_name: Option<&str>,
@@ -429,7 +355,7 @@ fn method_doc(
             "- body ({}, {}): {}",
             docs::code(&b.default.content_type),
             if b.required { "required" } else { "optional" },
-            body_guide(model, b)
+            body_guide(model, facts, b)
         ));
     }
     if !params.is_empty() {
@@ -492,7 +418,7 @@ pub(crate) fn emit_group(
         .collect();
     let methods = ops.iter().map(|(op, fact)| {
         let cfg = features::cfg_attr(&fact.gate);
-        let method = emit_method(model, op, &group.module, crate_name);
+        let method = emit_method(model, facts, op, &group.module, crate_name);
         quote!(#cfg #method)
     });
     let builders = ops.iter().map(|(op, fact)| {
@@ -515,13 +441,14 @@ pub(crate) fn emit_group(
 
 fn emit_method(
     model: &Model,
+    facts: &Facts,
     op: &Operation,
     module: &str,
     crate_name: Option<&str>,
 ) -> TokenStream {
     let method = format_ident!("{}", op.method);
     let builder = format_ident!("{}", op.builder);
-    let doc = method_doc(model, op, module, crate_name);
+    let doc = method_doc(model, facts, op, module, crate_name);
     let dep = if op.deprecated {
         quote!(#[deprecated])
     } else {
@@ -558,17 +485,6 @@ fn emit_method(
 fn style_tokens(s: ParamStyle) -> TokenStream {
     let name = style_name(s);
     quote!(crate::engine::ParamStyle::#name)
-}
-
-/// The engine's `ParamStyle` variant for a parameter style.
-pub(super) fn style_name(s: ParamStyle) -> Ident {
-    let name = match s {
-        ParamStyle::Form => "Form",
-        ParamStyle::SpaceDelimited => "SpaceDelimited",
-        ParamStyle::PipeDelimited => "PipeDelimited",
-        ParamStyle::DeepObject => "DeepObject",
-    };
-    Ident::new(name, Span::call_site())
 }
 
 fn form_encoding_tokens(how: FormFieldEncoding) -> TokenStream {
@@ -958,20 +874,4 @@ fn emit_builder(model: &Model, op: &Operation) -> TokenStream {
         #response_enum
         #body_enum
     }
-}
-
-/// `Option<&String>` of the next cursor in `page` (an expression of the page type, or a
-/// reference to it), following the pagination's field path; each step says how many `Option`
-/// layers its field has.
-pub(super) fn next_cursor_access(p: &Pagination, page: TokenStream) -> TokenStream {
-    let mut access = quote!(::std::option::Option::Some(#page));
-    for (field, depth) in &p.next_cursor {
-        let f = format_ident!("{}", field);
-        access = match depth {
-            0 => quote!(#access.map(|v| &v.#f)),
-            1 => quote!(#access.and_then(|v| v.#f.as_ref())),
-            _ => quote!(#access.and_then(|v| v.#f.as_ref().and_then(|x| x.as_ref()))),
-        };
-    }
-    access
 }

@@ -3,7 +3,7 @@
 use super::docs;
 use super::features;
 use super::rust_type::{Scope, rust_type};
-use crate::facts::Facts;
+use crate::facts::{Facts, TypeFacts};
 use crate::ir::{
     Field, Model, MultipartKind, StringEnum, Struct, Tagged, Ty, TypeDef, TypeKind, Untagged,
 };
@@ -15,7 +15,7 @@ pub(crate) fn emit_types(model: &Model, facts: &Facts) -> TokenStream {
     let claims = Claims::new(model);
     let items = (model.types.iter()).zip(&facts.types).map(|(def, fact)| {
         features::gate_items(
-            emit_type(model, &claims, def, fact.written),
+            emit_type(&claims, def, fact),
             &features::cfg_attr(&fact.gate),
         )
     });
@@ -34,8 +34,14 @@ fn deprecated(def: &TypeDef) -> TokenStream {
     }
 }
 
-/// `written`: whether the type is written whatever the crate's features (see [`directions`]).
-fn emit_type(model: &Model, claims: &Claims<'_>, def: &TypeDef, written: bool) -> TokenStream {
+/// `fact`: whether the type is written whatever the crate's features, and which union
+/// variants convert into it (see [`Facts`]).
+fn emit_type(claims: &Claims<'_>, def: &TypeDef, fact: &TypeFacts) -> TokenStream {
+    let written = fact.written;
+    let variants = def.kind.union_variants();
+    let convertible: Vec<(&String, &Ty)> = (fact.convertible.iter())
+        .filter_map(|&v| variants.get(v).copied())
+        .collect();
     let name = format_ident!("{}", def.name);
     let doc = docs::of(&def.doc);
     let dep = deprecated(def);
@@ -43,10 +49,10 @@ fn emit_type(model: &Model, claims: &Claims<'_>, def: &TypeDef, written: bool) -
         TypeKind::Struct(s) => emit_struct(&name, s, written),
         TypeKind::Multipart(s) => emit_multipart(&name, s),
         TypeKind::Enum(e) => return emit_enum(&name, e, &doc, &dep),
-        TypeKind::Tagged(t) => emit_tagged(&name, t, &convertible_variants(model, def), written),
+        TypeKind::Tagged(t) => emit_tagged(&name, t, &convertible, written),
         TypeKind::Untagged(u) => {
             let union = emit_untagged(claims, &name, u, written);
-            let from = variant_conversions(model, def);
+            let from = variant_conversions(&name, &convertible);
             quote!(#union #from)
         }
         TypeKind::Alias(ty) => {
@@ -311,54 +317,13 @@ fn emit_multipart(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     }
 }
 
-/// `ty` with aliases followed, so two spellings of one Rust type compare equal.
-fn through_aliases(model: &Model, ty: &Ty) -> Ty {
-    let mut ty = ty.clone();
-    // Alias chains are short; the bound only guards against an alias cycle.
-    for _ in 0..16 {
-        let Ty::Named(n) = &ty else { break };
-        match model.types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
-            Some(TypeKind::Alias(inner)) => ty = inner.clone(),
-            _ => break,
-        }
-    }
-    ty
-}
-
-/// The variants of union `def` whose payload converts into it by `From`: those whose Rust type
-/// no other variant shares (two impls would conflict). Boxed and any-JSON payloads are left
-/// to be wrapped by hand. Empty for anything but a union.
-pub(super) fn convertible_variants<'a>(
-    model: &Model,
-    def: &'a TypeDef,
-) -> Vec<(&'a String, &'a Ty)> {
-    let variants: Vec<(&String, &Ty)> = match &def.kind {
-        TypeKind::Tagged(t) => t.variants.iter().map(|v| (&v.ident, &v.ty)).collect(),
-        TypeKind::Untagged(u) => u.variants.iter().map(|v| (&v.ident, &v.ty)).collect(),
-        _ => return Vec::new(),
-    };
-    let resolved: Vec<Ty> = variants
-        .iter()
-        .map(|(_, ty)| through_aliases(model, ty))
-        .collect();
-    variants
-        .iter()
-        .zip(&resolved)
-        .filter(|(_, r)| {
-            !matches!(r, Ty::Value | Ty::Boxed(_))
-                && resolved.iter().filter(|o| o == r).count() == 1
-        })
-        .map(|(v, _)| *v)
-        .collect()
-}
-
-/// `From` each [convertible](convertible_variants) variant's payload into its untagged union,
+/// `From` each convertible variant's payload ([`TypeFacts::convertible`]) into its untagged union,
 /// so a payload (`LinkedinConnect::new(..)`) goes wherever the union is taken
 /// (`impl Into<Union>` arguments). Tagged unions pass payload types to `tagged_union!`, which
 /// writes the same impls.
-fn variant_conversions(model: &Model, def: &TypeDef) -> TokenStream {
-    let pairs: Vec<TokenStream> = convertible_variants(model, def)
-        .into_iter()
+fn variant_conversions(name: &proc_macro2::Ident, convertible: &[(&String, &Ty)]) -> TokenStream {
+    let pairs: Vec<TokenStream> = convertible
+        .iter()
         .map(|(ident, ty)| {
             let id = format_ident!("{}", ident);
             let ty = rust_type(ty, Scope::Types, false);
@@ -368,7 +333,6 @@ fn variant_conversions(model: &Model, def: &TypeDef) -> TokenStream {
     if pairs.is_empty() {
         return quote!();
     }
-    let name = format_ident!("{}", def.name);
     quote! {
         crate::engine::union_from_variants!(#name { #(#pairs),* });
     }
@@ -425,7 +389,7 @@ fn shared_accessors(name: &proc_macro2::Ident, t: &Tagged) -> TokenStream {
 }
 
 /// A tagged union: the enum, then `tagged_union!` with each variant's tag values and, for a
-/// [convertible](convertible_variants) variant, its payload type (the macro adds the `From`).
+/// convertible variant ([`TypeFacts::convertible`]), its payload type (the macro adds the `From`).
 fn emit_tagged(
     name: &proc_macro2::Ident,
     t: &Tagged,
