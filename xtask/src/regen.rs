@@ -10,9 +10,9 @@ const SPEC_JSON: &str = "specs/postpress.json";
 const SPEC_YAML: &str = "specs/postpress.yaml";
 const SDK_DIR: &str = "postpress-sdk";
 const MANIFEST: &str = "src/generated/MANIFEST";
-/// The pinned names of the SDK's methods and types.
 /// The SDK's changelog, beside its manifest.
 const CHANGELOG: &str = "CHANGELOG.md";
+/// The pinned names of the SDK's methods and types.
 pub const NAMES: &str = "specs/names.toml";
 
 /// Checks that the JSON and YAML snapshots describe the same document.
@@ -44,11 +44,59 @@ fn manifest(spec: &[u8], generated: &codegen::Generated) -> String {
     )
 }
 
-/// Regenerates (or checks) the SDK's generated files.
+/// Regenerates (or checks) the SDK's generated files: generate, bring the files, the names
+/// table, the changelog and the version in step, drop files no longer generated, report.
 pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
     let started = Instant::now();
     let spec = check_spec_pair(root)?;
     let pinned = crate::names::read(&root.join(NAMES))?;
+    let generated = generate_sdk(&spec, &pinned, strict)?;
+    let mut sync = Sync::new(check);
+    let sdk = root.join(SDK_DIR);
+    let mut files: Vec<(String, String)> = (generated.files.iter())
+        .map(|f| (f.path.clone(), f.contents.clone()))
+        .collect();
+    files.push((MANIFEST.into(), manifest(&spec, &generated)));
+    for (path, contents) in &files {
+        sync.file(&sdk.join(path), &format!("{SDK_DIR}/{path}"), contents)?;
+    }
+    // The names table lives beside the spec; it changes when items appear or vanish.
+    let names_text = crate::names::render(&generated.names);
+    sync.file(&root.join(NAMES), NAMES, &names_text)?;
+    let release = changelog_and_version(root, &spec, &pinned, &mut sync)?;
+    remove_no_longer_generated(&sdk, &files, &mut sync)?;
+    summary(&generated, &sync, started);
+    let names_changes = crate::names::changes(&pinned, &generated.names);
+    if names_changes.added > 0 || !names_changes.dropped.is_empty() {
+        println!(
+            "{NAMES}: {} new names pinned, {} pins dropped (their items are gone)",
+            names_changes.added,
+            names_changes.dropped.len()
+        );
+        for d in &names_changes.dropped {
+            println!("  dropped: {d}");
+        }
+    }
+    if check {
+        if !sync.stale.is_empty() {
+            for d in &sync.stale {
+                eprintln!("{d}");
+            }
+            bail!(
+                "the generated SDK is not up to date; run `cargo xtask regen` and commit the result"
+            );
+        }
+        println!("regen --check: up to date");
+    } else if sync.written == 0 {
+        println!("nothing changed");
+    } else if let Some((report, base_version)) = release {
+        print!("{}", report.render(SDK_DIR, &base_version));
+    }
+    Ok(())
+}
+
+/// The SDK's code from the spec, with the names pinned before this run.
+fn generate_sdk(spec: &[u8], pinned: &codegen::Names, strict: bool) -> Result<codegen::Generated> {
     let options = codegen::Options {
         strict,
         spec_label: SPEC_JSON.into(),
@@ -64,54 +112,65 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
         json: codegen::JsonImpls::BothWays,
         ..codegen::Options::default()
     };
-    let generated =
-        codegen::generate(&spec, &options).map_err(|e| anyhow::anyhow!("{SPEC_JSON}: {e}"))?;
-    let names_changes = crate::names::changes(&pinned, &generated.names);
-    let names_text = crate::names::render(&generated.names);
-    let mut files: Vec<(String, String)> = generated
-        .files
-        .iter()
-        .map(|f| (f.path.clone(), f.contents.clone()))
-        .collect();
-    files.push((MANIFEST.into(), manifest(&spec, &generated)));
-    let sdk = root.join(SDK_DIR);
-    let mut stale = Vec::new();
-    let mut written = 0;
-    for (path, contents) in &files {
-        let target = sdk.join(path);
-        let current = std::fs::read_to_string(&target)
+    codegen::generate(spec, &options).map_err(|e| anyhow::anyhow!("{SPEC_JSON}: {e}"))
+}
+
+/// Brings files in step with what they should hold: writes the ones that differ or, in check
+/// mode, records each as a unified diff (or a sentence) and writes nothing.
+struct Sync {
+    check: bool,
+    stale: Vec<String>,
+    written: usize,
+}
+
+impl Sync {
+    fn new(check: bool) -> Self {
+        Sync {
+            check,
+            stale: Vec::new(),
+            written: 0,
+        }
+    }
+
+    /// `path` (shown as `shown`) should hold `contents`.
+    fn file(&mut self, path: &Path, shown: &str, contents: &str) -> Result<()> {
+        let current = std::fs::read_to_string(path)
             .map(|s| normalize(&s))
             .unwrap_or_default();
-        if current == *contents {
-            continue;
+        if current == contents {
+            return Ok(());
         }
-        if check {
-            stale.push(unified_diff(
-                &format!("{SDK_DIR}/{path}"),
-                &current,
-                contents,
-                40,
-            ));
+        if self.check {
+            self.stale.push(unified_diff(shown, &current, contents, 40));
         } else {
-            write_atomic(&target, contents.as_bytes())?;
-            written += 1;
+            write_atomic(path, contents.as_bytes())?;
+            self.written += 1;
         }
+        Ok(())
     }
-    // The names table lives beside the spec; it changes when items appear or vanish.
-    let names_path = root.join(NAMES);
-    let names_current = std::fs::read_to_string(&names_path)
-        .map(|s| normalize(&s))
-        .unwrap_or_default();
-    if names_current != names_text {
-        if check {
-            stale.push(unified_diff(NAMES, &names_current, &names_text, 40));
+
+    /// `path` should not exist.
+    fn remove(&mut self, path: &Path, shown: &str) -> Result<()> {
+        if self.check {
+            self.stale.push(format!("{shown} is no longer generated"));
         } else {
-            write_atomic(&names_path, names_text.as_bytes())?;
-            written += 1;
+            std::fs::remove_file(path)?;
+            self.written += 1;
         }
+        Ok(())
     }
-    // The changelog and the version follow the changes since the committed spec.
-    let head = codegen::parse_value(&spec)
+}
+
+/// The changelog and the version follow the changes since the committed spec. Returns the
+/// report of those changes and the version they are measured from, when there is a committed
+/// spec to compare with.
+fn changelog_and_version(
+    root: &Path,
+    spec: &[u8],
+    pinned: &codegen::Names,
+    sync: &mut Sync,
+) -> Result<Option<(crate::diff::Report, String)>> {
+    let head = codegen::parse_value(spec)
         .ok()
         .and_then(|current| crate::diff::against_head(root, SPEC_JSON, &current));
     let has_head = head.is_some();
@@ -119,10 +178,11 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
     // What the change does to the Rust surface, with the names (and constructor orders)
     // pinned before this run: a constructor whose arguments changed is recorded as breaking.
     if let Some(old) = crate::diff::at_head(root, SPEC_JSON).filter(|old| old.as_bytes() != spec)
-        && let Ok(lines) = crate::surface::compare(old.as_bytes(), &spec, &pinned)
+        && let Ok(lines) = crate::surface::compare(old.as_bytes(), spec, pinned)
     {
         report = report.with_surface(lines);
     }
+    let sdk = root.join(SDK_DIR);
     let version = crate::diff::sdk_version(root);
     let changelog_path = sdk.join(CHANGELOG);
     let changelog_now = std::fs::read_to_string(&changelog_path)
@@ -151,23 +211,16 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
     } else {
         base_version.clone()
     };
-    let bumped = version != required;
-    if changelog != changelog_now {
-        if check {
-            let path = format!("{SDK_DIR}/{CHANGELOG}");
-            stale.push(unified_diff(&path, &changelog_now, &changelog, 40));
-        } else {
-            write_atomic(&changelog_path, changelog.as_bytes())?;
-            written += 1;
-        }
-    }
-    if bumped {
-        if check {
-            stale.push(format!(
+    sync.file(
+        &changelog_path,
+        &format!("{SDK_DIR}/{CHANGELOG}"),
+        &changelog,
+    )?;
+    if version != required {
+        if sync.check {
+            sync.stale.push(format!(
                 "{SDK_DIR}/Cargo.toml: version {version}, but the unreleased changes need {required}{}",
-                if report.breaking().next().is_some()
-                    || changelog.contains("### Breaking")
-                {
+                if report.breaking().next().is_some() || changelog.contains("### Breaking") {
                     " (a breaking change needs a major bump; 0.x: minor)"
                 } else {
                     ""
@@ -179,33 +232,45 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
                 .with_context(|| format!("reading {SDK_DIR}/Cargo.toml"))?;
             let manifest = crate::changelog::with_version(&manifest, &required);
             write_atomic(&manifest_path, manifest.as_bytes())?;
-            written += 1;
+            sync.written += 1;
             println!("{SDK_DIR}: version {version} -> {required}");
         }
     }
-    // Generated files the generator no longer makes.
-    let expected: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
-    if let Ok(entries) = std::fs::read_dir(sdk.join("src/generated")) {
-        for entry in entries.flatten() {
-            let rel = format!("src/generated/{}", entry.file_name().to_string_lossy());
-            if !expected.contains(&rel) {
-                if check {
-                    stale.push(format!("{SDK_DIR}/{rel} is no longer generated"));
-                } else {
-                    std::fs::remove_file(entry.path())?;
-                    written += 1;
-                }
-            }
+    Ok(has_head.then_some((report, base_version)))
+}
+
+/// Generated files the generator no longer makes.
+fn remove_no_longer_generated(
+    sdk: &Path,
+    files: &[(String, String)],
+    sync: &mut Sync,
+) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(sdk.join("src/generated")) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let rel = format!("src/generated/{}", entry.file_name().to_string_lossy());
+        if !files.iter().any(|(p, _)| *p == rel) {
+            sync.remove(&entry.path(), &format!("{SDK_DIR}/{rel}"))?;
         }
     }
+    Ok(())
+}
+
+/// The summary line, with the first warnings.
+fn summary(generated: &codegen::Generated, sync: &Sync, started: Instant) {
     let t = &generated.timings;
     println!(
         "regen: {} operations, {} types, {} warnings, {} files {}, {:.2?} (load {:.0?}, ir {:.0?}, emit {:.0?}, format {:.0?})",
         generated.operations,
         generated.types,
         generated.warnings.len(),
-        if check { stale.len() } else { written },
-        if check { "stale" } else { "written" },
+        if sync.check {
+            sync.stale.len()
+        } else {
+            sync.written
+        },
+        if sync.check { "stale" } else { "written" },
         started.elapsed(),
         t.load,
         t.ir,
@@ -215,32 +280,6 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
     for w in generated.warnings.iter().take(10) {
         println!("  warning: {w}");
     }
-    if names_changes.added > 0 || !names_changes.dropped.is_empty() {
-        println!(
-            "{NAMES}: {} new names pinned, {} pins dropped (their items are gone)",
-            names_changes.added,
-            names_changes.dropped.len()
-        );
-        for d in &names_changes.dropped {
-            println!("  dropped: {d}");
-        }
-    }
-    if check {
-        if !stale.is_empty() {
-            for d in &stale {
-                eprintln!("{d}");
-            }
-            bail!(
-                "the generated SDK is not up to date; run `cargo xtask regen` and commit the result"
-            );
-        }
-        println!("regen --check: up to date");
-    } else if written == 0 {
-        println!("nothing changed");
-    } else if has_head {
-        print!("{}", report.render(SDK_DIR, &base_version));
-    }
-    Ok(())
 }
 
 fn crate_name(title: &str) -> String {
