@@ -10,7 +10,7 @@ use crate::ir::{
     Body, BodyChoice, BodyKind, Doc, Field, FormFieldEncoding, MultipartKind, ParamStyle, Struct,
     Ty, TypeDef, TypeKind,
 };
-use crate::names::{NameSet, RESERVED_FIELD_METHODS, field_name, type_name};
+use crate::idents::{NameSet, RESERVED_FIELD_METHODS, field_name, type_name};
 use crate::pointer;
 use openapiv3::{Encoding, MediaType, QueryStyle, ReferenceOr, RequestBody};
 use serde_json::Value;

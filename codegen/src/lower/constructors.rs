@@ -14,7 +14,7 @@
 //! literal names every field.
 
 use crate::ir::{MAX_POSITIONAL, Ty, TypeDef, TypeKind};
-use crate::names::NameSet;
+use crate::idents::NameSet;
 use crate::pins::Names;
 use std::collections::{BTreeSet, HashMap};
 

@@ -10,7 +10,7 @@ use super::shapes::{
 use super::space::{Conv, MAX_DEPTH, Naming, ShapeKey, TypeSpace, wrap_nullable};
 use crate::diagnostics::Diagnostics;
 use crate::ir::{Doc, EnumVariant, Field, StringEnum, Struct, Ty, TypeDef, TypeKind};
-use crate::names::{NameSet, RESERVED_FIELD_METHODS, field_name, type_name};
+use crate::idents::{NameSet, RESERVED_FIELD_METHODS, field_name, type_name};
 use crate::pointer;
 use openapiv3::{
     AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type,

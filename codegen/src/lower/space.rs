@@ -6,7 +6,7 @@ use super::nullability::nullable_components;
 use crate::diagnostics::Diagnostics;
 use crate::ir::{SchemaType, Ty, TypeDef};
 use crate::load::Document;
-use crate::names::{NameSet, type_name};
+use crate::idents::{NameSet, type_name};
 use crate::options::Dates;
 use crate::pins::Names;
 use crate::pointer;

@@ -11,7 +11,7 @@ use crate::diagnostics::Diagnostics;
 use crate::ir::{
     Doc, Field, Tagged, TaggedVariant, Ty, TypeDef, TypeKind, Untagged, UntaggedVariant,
 };
-use crate::names::{NameSet, type_name};
+use crate::idents::{NameSet, type_name};
 use crate::pointer;
 use crate::resolve::Resolver;
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
