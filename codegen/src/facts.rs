@@ -98,7 +98,7 @@ impl Facts {
             GroupFeatures::Auto => worth_splitting(model),
         };
         let sent = match json {
-            JsonImpls::AsUsed => sent_types(model),
+            JsonImpls::AsUsed => written_types(model),
             JsonImpls::BothWays => vec![true; model.types.len()],
         };
         let gates = if split {
@@ -221,8 +221,8 @@ fn type_gates(model: &Model) -> Vec<Vec<String>> {
     reach
 }
 
-/// For each type of `model.types` (same order), whether some request sends it.
-fn sent_types(model: &Model) -> Vec<bool> {
+/// For each type of `model.types` (same order), whether it is written: some request sends it.
+fn written_types(model: &Model) -> Vec<bool> {
     let index = type_index(model);
     let mut roots = Vec::new();
     for op in &model.operations {
@@ -362,7 +362,7 @@ fn named(ty: &Ty, out: &mut Vec<String>) {
 
 #[cfg(test)]
 mod tests {
-    use super::sent_types;
+    use super::written_types;
     use crate::{Options, generate};
     use std::collections::BTreeMap;
 
@@ -399,7 +399,7 @@ components:
         let out = generate(doc.as_bytes(), &Options::default()).unwrap();
         (out.model.types.iter())
             .map(|t| t.name.clone())
-            .zip(sent_types(&out.model))
+            .zip(written_types(&out.model))
             .collect()
     }
 

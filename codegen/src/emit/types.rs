@@ -190,7 +190,7 @@ fn object_impls(name: &proc_macro2::Ident, s: &Struct, written: bool) -> TokenSt
     };
     let set = section("set", settable(false));
     let set_nullable = section("set_nullable", settable(true));
-    let way = read_only_marker(written);
+    let way = received_marker(written);
     quote! {
         crate::engine::object!(#way #name { #(#fields),* } #extra #named #required #fixed #set #set_nullable);
     }
@@ -198,7 +198,7 @@ fn object_impls(name: &proc_macro2::Ident, s: &Struct, written: bool) -> TokenSt
 
 /// The engine macros' word for a type only read unless the crate's `serde` feature is on
 /// (`received`); nothing for a type always written.
-fn read_only_marker(written: bool) -> TokenStream {
+fn received_marker(written: bool) -> TokenStream {
     if written { quote!() } else { quote!(received) }
 }
 
@@ -412,7 +412,7 @@ fn emit_tagged(
         let doc = docs::of(&doc);
         quote!(#doc #id(#ty),)
     });
-    let way = read_only_marker(written);
+    let way = received_marker(written);
     let mut used = std::collections::HashSet::new();
     let json = t.variants.iter().map(|v| {
         let id = format_ident!("{}", v.ident);
@@ -640,7 +640,7 @@ fn emit_untagged(
     });
     // A union only read is written with the `serde` feature and in tests, as the engine's
     // `object!` does for structs.
-    let way = read_only_marker(written);
+    let way = received_marker(written);
     let claiming = claiming.then(|| quote!(claiming));
     quote! {
         #[derive(Debug, Clone, PartialEq)]

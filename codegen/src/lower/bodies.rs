@@ -6,11 +6,11 @@ use super::merge::object_view;
 use super::shapes::{doc_of, single_string_value};
 use super::space::{Naming, TypeSpace, wrap_nullable};
 use crate::diagnostics::Diagnostics;
+use crate::idents::{NameSet, RESERVED_FIELD_METHODS, field_name, type_name};
 use crate::ir::{
     Body, BodyChoice, BodyKind, Doc, Field, FormFieldEncoding, MultipartKind, ParamStyle, Struct,
     Ty, TypeDef, TypeKind,
 };
-use crate::idents::{NameSet, RESERVED_FIELD_METHODS, field_name, type_name};
 use crate::pointer;
 use openapiv3::{Encoding, MediaType, QueryStyle, ReferenceOr, RequestBody};
 use serde_json::Value;

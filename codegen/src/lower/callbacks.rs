@@ -7,9 +7,9 @@
 use super::bodies::media_rank;
 use super::space::{Naming, TypeSpace, wrap_nullable};
 use crate::diagnostics::Diagnostics;
+use crate::idents::type_name;
 use crate::ir::{Callback, CallbackOrigin, HttpMethod};
 use crate::load::Document;
-use crate::idents::type_name;
 use crate::normalize::{WEBHOOKS_CONVENTION, WEBHOOKS_EXTENSION};
 use crate::pointer;
 use openapiv3::{PathItem, ReferenceOr, RequestBody};

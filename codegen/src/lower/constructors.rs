@@ -13,8 +13,8 @@
 //! `i32`). Otherwise `new` takes one struct of the required fields, `{Type}Required`, whose
 //! literal names every field.
 
-use crate::ir::{MAX_POSITIONAL, Ty, TypeDef, TypeKind};
 use crate::idents::NameSet;
+use crate::ir::{MAX_POSITIONAL, Ty, TypeDef, TypeKind};
 use crate::pins::Names;
 use std::collections::{BTreeSet, HashMap};
 

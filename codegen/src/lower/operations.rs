@@ -7,11 +7,11 @@ use super::responses::{Responses, convert_responses};
 use super::shapes::numeric_range;
 use super::space::{Naming, TypeSpace};
 use crate::diagnostics::Diagnostics;
+use crate::idents::{NameSet, field_name, type_name};
 use crate::ir::{
     AuthKind, Doc, Group, HttpMethod, Operation, Param, ParamLocation, ParamStyle, Ty, is_text,
 };
 use crate::load::Document;
-use crate::idents::{NameSet, field_name, type_name};
 use crate::pins::{MethodName, Names, operation_key};
 use crate::pointer;
 use crate::resolve::Resolver;

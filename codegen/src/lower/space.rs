@@ -4,9 +4,9 @@
 
 use super::nullability::nullable_components;
 use crate::diagnostics::Diagnostics;
+use crate::idents::{NameSet, type_name};
 use crate::ir::{SchemaType, Ty, TypeDef};
 use crate::load::Document;
-use crate::idents::{NameSet, type_name};
 use crate::options::Dates;
 use crate::pins::Names;
 use crate::pointer;

@@ -8,10 +8,10 @@ use super::shapes::{
 };
 use super::space::{Conv, Naming, ShapeKey, TypeSpace};
 use crate::diagnostics::Diagnostics;
+use crate::idents::{NameSet, type_name};
 use crate::ir::{
     Doc, Field, Tagged, TaggedVariant, Ty, TypeDef, TypeKind, Untagged, UntaggedVariant,
 };
-use crate::idents::{NameSet, type_name};
 use crate::pointer;
 use crate::resolve::Resolver;
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
