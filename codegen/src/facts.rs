@@ -1,7 +1,8 @@
 //! What the emitters need to know about the model beyond each item itself, decided once after
 //! lowering and read as fields: which Cargo features compile each group, operation and type
-//! (when the crate is split by group), and which types some request sends (and so are
-//! written). Emitters never walk the model's type graph themselves.
+//! (when the crate is split by group), which types some request sends (and so are written),
+//! and which union variants convert into their union. Emitters never decide a gate, a
+//! direction or a conversion themselves.
 //!
 //! **Features.** Every operation belongs to one feature ([`Operation::feature`]: its tag, or
 //! the first resource segment of its path), so the names follow the document's words, never
@@ -10,9 +11,10 @@
 //! document all land in one module), each method and builder is gated with its own. A type is
 //! compiled when any feature whose operations reach it is on (up to
 //! [`MAX_FEATURES_PER_TYPE`] of them); a type more features share stays available whatever
-//! is enabled; a type no operation reaches comes with `full`. The payloads of callbacks and
-//! webhooks come with a feature of their own, [`WEBHOOKS_FEATURE`] (shared with a group of
-//! operations of that name, which then brings them too).
+//! is enabled; a type no operation reaches comes with `full`. A callback's payload comes with
+//! the feature of the operation declaring it; webhook payloads (3.1 `webhooks`, 3.0
+//! `x-webhooks`) come with a feature of their own, [`WEBHOOKS_FEATURE`] (shared with a group
+//! of operations of that name, which then brings them too).
 //!
 //! **Writing** ([`JsonImpls::AsUsed`]). Every type is read: responses, errors, pages and
 //! webhooks decode into them, and a user may read any of them from stored JSON. A type is
@@ -27,7 +29,7 @@
 //! splits two identical inline schemas the lowering shared as one type: the copy left on the
 //! response side stops being written.
 
-use crate::ir::{BodyKind, Model, Operation, Success, Ty, TypeKind};
+use crate::ir::{BodyKind, CallbackOrigin, Model, Operation, Success, Ty, TypeKind};
 use crate::options::{GroupFeatures, JsonImpls};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -143,15 +145,29 @@ impl Facts {
 /// Every Cargo feature of the model, sorted: one per operation feature, plus
 /// [`WEBHOOKS_FEATURE`] when the document declares webhooks with payloads.
 pub fn all_features(model: &Model) -> Vec<String> {
-    let mut set: BTreeSet<String> = model.operations.iter().map(|o| o.feature.clone()).collect();
-    if has_webhook_payloads(model) {
+    let mut set = operation_features(model);
+    if model
+        .callbacks
+        .iter()
+        .any(|cb| cb.payload.is_some() && payload_feature(model, &cb.origin).is_none())
+    {
         set.insert(WEBHOOKS_FEATURE.to_owned());
     }
     set.into_iter().collect()
 }
 
-fn has_webhook_payloads(model: &Model) -> bool {
-    model.callbacks.iter().any(|cb| cb.payload.is_some())
+fn operation_features(model: &Model) -> BTreeSet<String> {
+    model.operations.iter().map(|o| o.feature.clone()).collect()
+}
+
+/// The feature of the operation declaring a callback; `None` for a webhook.
+fn payload_feature<'m>(model: &'m Model, origin: &CallbackOrigin) -> Option<&'m str> {
+    let CallbackOrigin::Operation { method, path, .. } = origin else {
+        return None;
+    };
+    (model.operations.iter())
+        .find(|op| op.http_method == *method && op.path == *path)
+        .map(|op| op.feature.as_str())
 }
 
 /// The features of group `gi`'s operations, sorted.
@@ -163,9 +179,10 @@ fn features_of_group(model: &Model, gi: usize) -> Vec<String> {
     set.into_iter().collect()
 }
 
-/// Whether a model is worth splitting under `GroupFeatures::Auto`.
+/// Whether a model is worth splitting under `GroupFeatures::Auto`: enough operations in
+/// two groups or more (webhooks alone do not make a second).
 fn worth_splitting(model: &Model) -> bool {
-    model.operations.len() >= GROUP_FEATURE_THRESHOLD && all_features(model).len() > 1
+    model.operations.len() >= GROUP_FEATURE_THRESHOLD && operation_features(model).len() > 1
 }
 
 /// For each type of `model.types` (same order), the features it is compiled under: empty
@@ -178,16 +195,12 @@ fn type_gates(model: &Model) -> Vec<Vec<String>> {
     for op in &model.operations {
         operation_types(op, roots_by_feature.entry(op.feature.clone()).or_default());
     }
-    // Webhook payloads: a feature of their own (merged with an operation feature of the same
-    // name, which then reaches them too).
+    // A callback's payload comes with its operation; webhook payloads with a feature of their
+    // own (merged with an operation feature of the same name, which then reaches them too).
     for cb in &model.callbacks {
         if let Some(ty) = &cb.payload {
-            named(
-                ty,
-                roots_by_feature
-                    .entry(WEBHOOKS_FEATURE.to_owned())
-                    .or_default(),
-            );
+            let feature = payload_feature(model, &cb.origin).unwrap_or(WEBHOOKS_FEATURE);
+            named(ty, roots_by_feature.entry(feature.to_owned()).or_default());
         }
     }
     for (feature, roots) in roots_by_feature {
@@ -459,7 +472,8 @@ components:"#,
     }
 
     /// A split crate compiles webhook payloads under their own feature: a type only a webhook
-    /// carries comes with `webhooks`, one an operation returns too with either.
+    /// carries comes with `webhooks`, one an operation returns too with either; a callback's
+    /// payload comes with its operation.
     #[test]
     fn webhook_payloads_come_with_their_own_feature() {
         let doc = r#"
@@ -471,6 +485,13 @@ paths:
       tags: [orders]
       responses:
         '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Order'}}}}
+      callbacks:
+        exported:
+          '{$request.query.url}':
+            post:
+              requestBody:
+                content: {application/json: {schema: {$ref: '#/components/schemas/Export'}}}
+              responses: {'200': {description: ok}}
 x-webhooks:
   order-shipped:
     post:
@@ -482,6 +503,7 @@ components:
     Order: {type: object, properties: {id: {type: string}}}
     Shipped: {type: object, properties: {order: {$ref: '#/components/schemas/Order'}, carrier: {$ref: '#/components/schemas/Carrier'}}}
     Carrier: {type: object, properties: {name: {type: string}}}
+    Export: {type: object, properties: {file: {type: string}}}
 "#;
         let options = Options {
             group_features: crate::GroupFeatures::On,
@@ -500,6 +522,7 @@ components:
         assert_eq!(gate("Shipped"), ["webhooks"]);
         assert_eq!(gate("Carrier"), ["webhooks"]);
         assert_eq!(gate("Order"), ["orders", "webhooks"]);
+        assert_eq!(gate("Export"), ["orders"]);
         assert_eq!(super::all_features(&out.model), ["orders", "webhooks"]);
         let table = crate::features::cargo_features(&out.model);
         assert!(

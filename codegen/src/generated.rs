@@ -1,10 +1,18 @@
 //! What a generation run gives back.
 
 use crate::diagnostics::Warning;
-use crate::emit::GeneratedFile;
 use crate::ir;
 use crate::pins::Names;
 use std::time::Duration;
+
+/// One output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// Path relative to the crate root (`src/generated/types.rs`, `API.md`).
+    pub path: String,
+    /// Full content.
+    pub contents: String,
+}
 
 /// Time spent in each phase, for the summary line and benchmarks.
 #[derive(Debug, Clone, Default)]

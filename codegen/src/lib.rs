@@ -33,9 +33,8 @@ mod repair;
 mod resolve;
 
 pub use diagnostics::{Diagnostics, Error, Warning};
-pub use emit::GeneratedFile;
 pub use emit::{conformance, features, standalone};
-pub use generated::{Generated, Timings};
+pub use generated::{Generated, GeneratedFile, Timings};
 pub use idents::field_name;
 pub use load::{Document, load, parse_value};
 pub use options::{Dates, GroupFeatures, JsonImpls, Options};

@@ -7,8 +7,8 @@ use super::Engine;
 /// connection pool and rate limiter).
 ///
 /// Generated operation groups and request builders hold the client type their macro call
-/// names ([`operation_group!`](crate::operation_group), [`request_builder!`](crate::request_builder))
-/// and send through [`engine`](Self::engine); nothing else of the client is read.
+/// names (`operation_group!`, `request_builder!`; see `MACROS.md`) and send through
+/// [`engine`](Self::engine); nothing else of the client is read.
 pub trait ApiClient: Clone + std::fmt::Debug + Send + Sync + 'static {
     /// The engine every request of this client goes through.
     fn engine(&self) -> &Engine;

@@ -12,14 +12,18 @@
 //! ## The contract with generated code
 //!
 //! - The crate's client implements [`ApiClient`]: it hands out the [`Engine`] its requests go
-//!   through. The client type is named in each [`operation_group!`] and [`request_builder!`]
-//!   call; the runtime assumes nothing else about the calling crate.
+//!   through. The client type is named in each `operation_group!` and `request_builder!` call.
+//! - The generated code names the runtime as `crate::engine` (the crate re-exports it so), and
+//!   a type only read (`received` in the macros) gets its writing under the calling crate's
+//!   `serde` feature and in its tests: `#[cfg(any(test, feature = "serde"))]` is expanded in
+//!   the calling crate, which declares that feature. Nothing else of the calling crate is
+//!   assumed.
 //! - Requests are built as [`Request`] values and sent with [`Engine::execute`]; answers are
 //!   [`Response`]s, errors one [`Error`].
 //! - The generated items are written through the macros below, which cut compile time (one
 //!   expansion instead of thousands of hand-written lines per crate). Their input grammar is
-//!   documented in one place, `docs/runtime-macros.md` in the repository, to which each
-//!   macro's own documentation points. They are `#[doc(hidden)]` for users of generated crates,
+//!   documented in one place, `MACROS.md` in this crate (shipped in its package), to which
+//!   each macro's own documentation points. They are `#[doc(hidden)]` for users of generated crates,
 //!   who never call them, but they are part of this crate's versioned API: a change to a
 //!   macro's grammar is a breaking release of the runtime.
 //!

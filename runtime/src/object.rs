@@ -151,7 +151,7 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
 /// differ in writing) or `double` (an `Option<Option<_>>`: absent `None`, `null`
 /// `Some(None)`), numbered by its position.
 /// `additional(field)` names the map that keeps undeclared keys.
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __decode_struct {
@@ -242,7 +242,7 @@ pub use crate::__decode_struct as decode_struct;
 /// `None` as `null`), `opt` and `double` fields only when `Some` (a `double` field's
 /// `Some(None)` as `null`); `additional(field)`
 /// writes the map's entries beside the declared fields.
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __encode_struct {
@@ -409,7 +409,7 @@ pub fn end_map<M: SerializeMap>(state: Result<(), M::Error>, object: M) -> Resul
 ///
 /// A leading `received` marks a type no request sends: it is written, and has setters, only
 /// under the generated crate's `serde` feature or in its tests. Every type is read.
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __object {
@@ -451,7 +451,7 @@ pub use crate::__object as object;
 mod tests {
     use std::collections::BTreeMap;
 
-    /// Both directions from one field list, as `object!` writes them for a type that is sent.
+    /// Read and written from one field list, as `object!` writes them for a written type.
     macro_rules! json_object {
         ($($fields:tt)*) => {
             crate::decode_struct!($($fields)*);

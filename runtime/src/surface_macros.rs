@@ -5,7 +5,7 @@
 //! payloads, and string enums with their impls.
 
 /// Per-request overrides: `max_retries`, `timeout`, `deadline`.
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __request_option_setters {
@@ -29,7 +29,7 @@ macro_rules! __request_option_setters {
 }
 
 /// `idempotency_key`, for operations that declare an `Idempotency-Key` header.
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __idempotency_key_setter {
@@ -50,7 +50,7 @@ pub use crate::__idempotency_key_setter as idempotency_key_setter;
 
 /// The first of its literals: a name's doc form where the generated code gives one, else the
 /// name itself (`doc_text!("a b" "a\nb")` is `"a b"`, `doc_text!("id")` is `"id"`).
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __doc_text {
@@ -65,7 +65,7 @@ pub use crate::__doc_text as doc_text;
 /// A resource group's handle (`client.accounts()`): the struct over the client (the calling
 /// crate's [`ApiClient`](crate::ApiClient), named first) that the group's methods hang on,
 /// documented by its accessor's name.
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __operation_group {
@@ -94,7 +94,7 @@ pub use crate::__operation_group as operation_group;
 /// setters a request needs (`requires "`.account_id(..)`"`: inputs the document requires but
 /// the client's method does not take); `build` is the generated code's own, `send` comes from
 /// [`builder_fns!`](crate::builder_fns).
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __request_builder {
@@ -139,7 +139,7 @@ pub use crate::__request_builder as request_builder;
 
 /// A request builder's setters for its optional inputs: each stores `Some(value.into())` in
 /// the builder's field of the same name, and carries the input's documentation.
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __optional_setters {
@@ -160,7 +160,7 @@ pub use crate::__optional_setters as optional_setters;
 /// A request builder's `send` and `send_with_response`: the builder's `build()` request
 /// through its client's engine, and the raw response (bound to the given name) decoded by the
 /// given expression into `Response<$out>`; `json T` for a body of type `T`.
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __send_fns {
@@ -201,7 +201,7 @@ pub use crate::__send_fns as send_fns;
 /// `idempotent`, the per-request options ([`request_option_setters!`](crate::request_option_setters)),
 /// then `send` and `send_with_response` ([`send_fns!`](crate::send_fns), which takes
 /// the rest of the input).
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __builder_fns {
@@ -221,7 +221,7 @@ pub use crate::__builder_fns as builder_fns;
 /// A paginated builder's `pages` and `items`: the page and item types, the builder's cursor
 /// field, and two expressions over a page (bound to the given names): its next cursor as an
 /// `Option<String>` (from a `&Page`), and its items as a `Vec<Item>` (from a `Page`).
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __paginated {
@@ -259,7 +259,7 @@ pub use crate::__paginated as paginated;
 /// [`decode_struct!`](crate::decode_struct) (`req`: always there; `opt` or `nullable`: an
 /// `Option`; `double`: an `Option<Option<_>>`), read as `Option<&T>`,
 /// `None` for the fallback variant.
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __shared_accessors {
@@ -303,7 +303,7 @@ pub use crate::__shared_accessors as shared_accessors;
 
 /// The impls of a generated string enum with an `Unknown(String)`-style fallback: `as_str`,
 /// `Display`, `FromStr` and serde, from the variant -> wire value table.
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __string_enum_impls {
@@ -355,7 +355,7 @@ pub use crate::__string_enum_impls as string_enum_impls;
 /// the attributes given before it, then its value), the fallback variant, and the impls of
 /// [`string_enum_impls!`](crate::string_enum_impls). Written as one table so a
 /// generated file names each variant once instead of three times.
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __string_enum {
@@ -399,7 +399,7 @@ pub use crate::__string_enum as string_enum;
 /// With `named(Args)`, `new` takes its required fields by name: `Args` is declared here, a
 /// plain struct with a public field per required field, and `new(Args { .. })` moves them in
 /// (see the crate docs on when a constructor names its arguments).
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __struct_constructor {
@@ -470,7 +470,7 @@ pub use crate::__struct_constructor as struct_constructor;
 /// `From` each listed variant's payload into a generated untagged union, so a payload value
 /// goes wherever the union is taken (`impl Into<Union>` arguments) without naming the variant.
 /// (A tagged union's `From` impls come with its JSON, from [`tagged_union!`](crate::tagged_union).)
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __union_from_variants {

@@ -154,7 +154,7 @@ pub fn decode_claimed<T: DeserializeOwned, E: serde::de::Error>(
 /// generated crate's `serde` feature or in its tests, as [`object!`](crate::object) does.
 ///
 /// `tagged_union!(Account "type" Unknown { Mobile(MobileAccount) = "MOBILE", Mail = "MAIL" });`
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __tagged_union {
@@ -208,7 +208,7 @@ pub use crate::__tagged_union as tagged_union;
 
 /// `Serialize` for a generated union (tagged or not), under `cfg($write)`: every variant,
 /// and the fallback, writes its payload as it is.
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __write_union {
@@ -249,7 +249,7 @@ pub use crate::__write_union as write_union;
 /// [`object!`](crate::object) does.
 ///
 /// `untagged_union!(Payload Other { Status(StatusEvent), Named(NamedEvent) if tag(NamedEvent) });`
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __untagged_union {

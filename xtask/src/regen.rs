@@ -51,7 +51,7 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
     let spec = check_spec_pair(root)?;
     let pinned = crate::names::read(&root.join(NAMES))?;
     let generated = generate_sdk(&spec, &pinned, strict)?;
-    let mut sync = Sync::new(check);
+    let mut sync = FileSync::new(check);
     let sdk = root.join(SDK_DIR);
     let mut files: Vec<(String, String)> = (generated.files.iter())
         .map(|f| (f.path.clone(), f.contents.clone()))
@@ -117,15 +117,15 @@ fn generate_sdk(spec: &[u8], pinned: &codegen::Names, strict: bool) -> Result<co
 
 /// Brings files in step with what they should hold: writes the ones that differ or, in check
 /// mode, records each as a unified diff (or a sentence) and writes nothing.
-struct Sync {
+struct FileSync {
     check: bool,
     stale: Vec<String>,
     written: usize,
 }
 
-impl Sync {
+impl FileSync {
     fn new(check: bool) -> Self {
-        Sync {
+        FileSync {
             check,
             stale: Vec::new(),
             written: 0,
@@ -168,7 +168,7 @@ fn changelog_and_version(
     root: &Path,
     spec: &[u8],
     pinned: &codegen::Names,
-    sync: &mut Sync,
+    sync: &mut FileSync,
 ) -> Result<Option<(crate::diff::Report, String)>> {
     let head = codegen::parse_value(spec)
         .ok()
@@ -243,7 +243,7 @@ fn changelog_and_version(
 fn remove_no_longer_generated(
     sdk: &Path,
     files: &[(String, String)],
-    sync: &mut Sync,
+    sync: &mut FileSync,
 ) -> Result<()> {
     let Ok(entries) = std::fs::read_dir(sdk.join("src/generated")) else {
         return Ok(());
@@ -258,7 +258,7 @@ fn remove_no_longer_generated(
 }
 
 /// The summary line, with the first warnings.
-fn summary(generated: &codegen::Generated, sync: &Sync, started: Instant) {
+fn summary(generated: &codegen::Generated, sync: &FileSync, started: Instant) {
     let t = &generated.timings;
     println!(
         "regen: {} operations, {} types, {} warnings, {} files {}, {:.2?} (load {:.0?}, ir {:.0?}, emit {:.0?}, format {:.0?})",

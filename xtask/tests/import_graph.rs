@@ -59,7 +59,11 @@ fn referenced(code: &str, prefix: &str) -> BTreeSet<String> {
                 }
             }
         } else {
-            out.insert(ident(after));
+            let name = ident(after);
+            // `super::types::#ty` inside `quote!` is code being generated, not a call.
+            if !after[name.len()..].starts_with("::#") {
+                out.insert(name);
+            }
         }
     }
     out
@@ -173,6 +177,101 @@ fn no_crate_has_an_import_cycle() {
     }
 }
 
+/// `code` without the bodies of its `quote!` calls: the code an emitter writes names the
+/// generated crate's modules (`super::types`), not the emitter's.
+fn without_quoted(code: &str) -> String {
+    let mut out = String::new();
+    let mut rest = code;
+    while let Some(at) = rest.find("quote!") {
+        out.push_str(&rest[..at]);
+        let after = rest[at + "quote!".len()..].trim_start();
+        let Some(open) = after
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '{' | '(' | '['))
+        else {
+            out.push_str("quote!");
+            rest = after;
+            continue;
+        };
+        let close = match open {
+            '{' => '}',
+            '(' => ')',
+            _ => ']',
+        };
+        let mut depth = 0usize;
+        let mut end = after.len();
+        for (i, c) in after.char_indices() {
+            if c == open {
+                depth += 1;
+            } else if c == close {
+                depth -= 1;
+                if depth == 0 {
+                    end = i + c.len_utf8();
+                    break;
+                }
+            }
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Which emitter modules of `codegen/src/emit/` each one names (`super::x` or
+/// `crate::emit::x`).
+fn emitter_references() -> BTreeMap<String, BTreeSet<String>> {
+    let dir = root().join("codegen/src/emit");
+    let mut out = BTreeMap::new();
+    for file in rust_files(&dir) {
+        let name = file
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if name == "mod" {
+            continue;
+        }
+        let code = without_quoted(&production_code(&file));
+        let mut refs = referenced(&code, "super::");
+        refs.extend(referenced(&code, "crate::emit::"));
+        refs.remove(&name);
+        out.insert(name, refs);
+    }
+    out
+}
+
+/// The emitters (one output each) never call into each other: what two of them need is in
+/// a shared piece, and what they need to know about the model is in the facts step.
+#[test]
+fn no_emitter_calls_into_another() {
+    const EMITTERS: [&str; 8] = [
+        "types",
+        "operations",
+        "mock",
+        "index",
+        "examples",
+        "conformance",
+        "standalone",
+        "features",
+    ];
+    let refs = emitter_references();
+    assert!(refs.contains_key("types"), "emitters found: {refs:?}");
+    for (emitter, names) in &refs {
+        if !EMITTERS.contains(&emitter.as_str()) {
+            continue;
+        }
+        // `features` states gates for all of them; it is a shared piece too.
+        let called: Vec<&String> = (names.iter())
+            .filter(|n| EMITTERS.contains(&n.as_str()) && *n != "features")
+            .collect();
+        assert!(
+            called.is_empty(),
+            "emit/{emitter}.rs calls into another emitter: {called:?}"
+        );
+    }
+}
+
 #[test]
 fn the_check_finds_a_cycle() {
     let mut edges = BTreeMap::new();
@@ -188,7 +287,11 @@ fn the_check_finds_a_cycle() {
             "load".into()
         ])
     );
-    let code = "use crate::{a, b::c};\nlet x = crate::d::e; $crate::f; other_crate::g;";
+    let code = "use crate::{a, b::c};\nlet x = crate::d::e; $crate::f; other_crate::g; quote!(crate::h::#x)";
+    assert_eq!(
+        without_quoted("a quote! { use super::types; } b quote!(x) c"),
+        "a  b  c"
+    );
     assert_eq!(
         referenced(code, "crate::"),
         BTreeSet::from(["a".into(), "b".into(), "d".into()])

@@ -1,6 +1,16 @@
-//! Per-group Cargo features as the generated crate states them: the `#[cfg]` an item's gate
-//! (decided in the generator's `facts` step) becomes, and the manifest's `[features]` table.
-//! Emitters gate their items with `cfg_attr` and `gate_items`.
+//! Per-group Cargo features: a generated crate can compile only the resource groups its user
+//! enables. Every operation belongs to one feature (`Operation::feature`: its tag, or the
+//! first resource segment of its path), named after the document's words, never its order;
+//! `full` enables them all and is the default. A module whose operations share one feature is
+//! gated whole; in a module that mixes several, each method and builder gets its own. A type
+//! is compiled when any feature whose operations reach it is on (up to
+//! [`MAX_FEATURES_PER_TYPE`]; a type more share is always compiled, one no operation reaches
+//! comes with `full`). A callback's payload comes with its operation's feature, webhook
+//! payloads with [`WEBHOOKS_FEATURE`].
+//!
+//! Which gate each item gets is decided once after lowering (the generator's `facts` step);
+//! this module states a gate as `#[cfg]` (emitters use `cfg_attr` and `gate_items`) and
+//! writes the manifest's `[features]` table.
 
 use crate::ir::Model;
 use proc_macro2::TokenStream;

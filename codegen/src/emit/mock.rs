@@ -7,12 +7,12 @@
 //! emitter's output. The one exception is [`document_file`]: the loaded document itself,
 //! which the server checks every request against.
 
-use super::GeneratedFile;
 use super::docs;
 use super::features;
 use super::rust_type::{Scope, rust_type};
 use crate::diagnostics::Error;
 use crate::facts::{Facts, OperationFacts};
+use crate::generated::GeneratedFile;
 use crate::ir::{BodyKind, Model, Operation, ParamLocation, Status, Success, Ty};
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};

@@ -8,7 +8,7 @@
 //! `#[cfg]`, the manifest's `[features]`) are the pieces they share; no emitter calls into
 //! another; `standalone` writes the extra files of a crate of
 //! its own. Emission is a function of the IR and the [`Facts`]: every name is taken from the
-//! IR, every gate and direction from the facts, and no token stream is read back as text.
+//! IR, every gate and written type from the facts, and no token stream is read back as text.
 
 pub mod conformance;
 mod docs;
@@ -27,20 +27,12 @@ mod types;
 
 use crate::diagnostics::Error;
 use crate::facts::Facts;
+use crate::generated::GeneratedFile;
 use crate::ir::Model;
 use lints::module_allows;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::time::{Duration, Instant};
-
-/// One output file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GeneratedFile {
-    /// Path relative to the crate root (`src/generated/types.rs`, `API.md`).
-    pub path: String,
-    /// Full content.
-    pub contents: String,
-}
 
 fn header(spec_label: &str) -> String {
     format!(

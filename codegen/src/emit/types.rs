@@ -120,12 +120,6 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct, written: bool) -> TokenStr
     }
 }
 
-/// Everything beside the definition, through the engine's `object!`: `Serialize` and
-/// `Deserialize` from the fields' wire names and how each treats absence and `null` (serde's
-/// derives write several times as much code per struct, and that code is most of what a
-/// generated crate costs to check; BENCHMARKS.md), then `new(required…)` and a setter per
-/// other field (one line per field instead of a documented method each). Empty constructor
-/// sections are left out.
 /// How a field is held and treated on the wire, as the engine's macros name it: `req`
 /// (plain, required), `nullable` (required, `Option`), `opt` (optional, `Option`), `double`
 /// (optional and nullable, `Option<Option<_>>`).
@@ -141,6 +135,12 @@ fn field_mode(f: &Field) -> proc_macro2::Ident {
     )
 }
 
+/// Everything beside the definition, through the engine's `object!`: `Serialize` and
+/// `Deserialize` from the fields' wire names and how each treats absence and `null` (serde's
+/// derives write several times as much code per struct, and that code is most of what a
+/// generated crate costs to check; BENCHMARKS.md), then `new(required…)` and a setter per
+/// other field (one line per field instead of a documented method each). Empty constructor
+/// sections are left out.
 fn object_impls(name: &proc_macro2::Ident, s: &Struct, written: bool) -> TokenStream {
     let fields = s.fields.iter().enumerate().map(|(i, f)| {
         let index = proc_macro2::Literal::usize_unsuffixed(i);

@@ -9,7 +9,7 @@
 ///
 /// `$group` is the client's accessor name (`accounts`); each entry is
 /// `method(Stub, row, "GET /path")`, with the operation's attributes (a `cfg`) before it.
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __mock_group_stubs {
@@ -52,7 +52,7 @@ macro_rules! __mock_group_stubs {
 ///   list, `next` reading the next cursor from `page: &Page`;
 /// - `body(json Body, "application/json")` (or `form Body`, `multipart`, `text`, `bytes`):
 ///   the recorded call's `.body()`.
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __mock_operation_stub {
@@ -140,7 +140,7 @@ macro_rules! __mock_operation_stub {
 }
 
 /// `.returns(..)` of a stub with one success response, by the kind of its body.
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __mock_returns {
@@ -181,7 +181,7 @@ macro_rules! __mock_returns {
 }
 
 /// `.body()` of a recorded call, by the encoding of the operation's default request body.
-/// Grammar: see `docs/runtime-macros.md`.
+/// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __mock_body {
