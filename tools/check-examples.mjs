@@ -9,11 +9,14 @@
 // REQUEST: {"examples": [{"pointer": "#/components/schemas/Pet", "value": ...}, ...],
 //           "formats": ["date", "date-time"]}   (the formats asserted; others are annotations)
 // Standard output: one JSON array, an entry per example in the order asked:
-//   {"valid": true} or {"valid": false, "errors": [{"path": "/a/0", "message": "..."}, ...]}
+//   {"valid": true, "typeless": false} or {"valid": false, "errors": [{"path": "/a/0", "message": "..."}, ...]}
+// `typeless`: valid only because a schema without `type` whose keywords constrain objects only
+// (`properties`, `required`, ...) says nothing about a value that is not an object; with
+// `type: object` added to such schemas the example is invalid.
 // (at most MAX_ERRORS errors, every one Ajv finds up to there, so a caller can tell whether
 // one of them is where decoding failed).
 import { readFileSync, writeSync } from 'node:fs';
-import { DATA_KEYWORDS, closure, eachWithNulls, validator } from './openapi-schemas.mjs';
+import { DATA_KEYWORDS, SCHEMA_MAPS, closure, eachWithNulls, validator } from './openapi-schemas.mjs';
 
 const [documentPath, requestPath] = process.argv.slice(2);
 if (!documentPath || !requestPath) {
@@ -43,26 +46,48 @@ function responseView(v, definitions) {
   return copy;
 }
 
+// Keywords that constrain objects only.
+const OBJECT_KEYWORDS = ['properties', 'required', 'additionalProperties', 'patternProperties', 'minProperties', 'maxProperties', 'propertyNames'];
+
+// The schema with `type: object` on every schema that has no `type` but object keywords.
+function objectTyped(v, names = false) {
+  if (Array.isArray(v)) return v.map((x) => objectTyped(x));
+  if (v === null || typeof v !== 'object') return v;
+  const copy = {};
+  for (const [k, child] of Object.entries(v)) {
+    if (names) copy[k] = objectTyped(child);
+    else copy[k] = DATA_KEYWORDS.has(k) ? child : objectTyped(child, SCHEMA_MAPS.has(k));
+  }
+  if (!names && copy.type === undefined && OBJECT_KEYWORDS.some((k) => k in copy)) copy.type = 'object';
+  return copy;
+}
+
 const validators = new Map();
-function validatorFor(pointer) {
+// The validators of a pointer: as written, and with object keywords implying `type: object`.
+function validatorsFor(pointer) {
   if (!validators.has(pointer)) {
     const { top, definitions } = closure(document, pointer);
     const view = Object.fromEntries(
       Object.entries(definitions).map(([id, schema]) => [id, responseView(schema, definitions)]),
     );
-    validators.set(pointer, validator(top, eachWithNulls(view), { formats, allErrors: true }));
+    const typed = Object.fromEntries(Object.entries(view).map(([id, schema]) => [id, objectTyped(schema)]));
+    validators.set(pointer, {
+      written: validator(top, eachWithNulls(view), { formats, allErrors: true }),
+      typed: validator(top, eachWithNulls(typed), { formats }),
+    });
   }
   return validators.get(pointer);
 }
 
 const answers = examples.map(({ pointer, value }) => {
   let check;
+  let typed;
   try {
-    check = validatorFor(pointer);
+    ({ written: check, typed } = validatorsFor(pointer));
   } catch (e) {
     return { valid: false, errors: [{ path: '', message: `cannot read the schema: ${String(e && e.message ? e.message : e).split('\n')[0]}` }] };
   }
-  if (check(value)) return { valid: true };
+  if (check(value)) return { valid: true, typeless: !typed(value) };
   const errors = (check.errors || []).slice(0, MAX_ERRORS).map((e) => ({
     path: e.instancePath,
     message: `${e.message}${e.params && e.params.missingProperty ? ` (${e.params.missingProperty})` : ''}`,

@@ -99,7 +99,7 @@ export function withNulls(v) {
 }
 
 // Keywords whose values map names to schemas: a property called `nullable` is not the keyword.
-const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions', '$defs']);
+export const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions', '$defs']);
 
 export function eachWithNulls(map) {
   return Object.fromEntries(Object.entries(map).map(([name, schema]) => [name, withNulls(schema)]));

@@ -290,6 +290,8 @@ pub struct Failure {
     pub schema: String,
     pub cause: Cause,
     pub class: Class,
+    /// A generator fault on a value the schema says nothing about (see [`Verdict::typeless`]).
+    pub typeless: bool,
     /// Where in the example (`a.b[0]`, `.` for the whole).
     pub path: String,
     /// The decoder's message, or what came back.
@@ -398,6 +400,7 @@ pub fn run(document: &Value, plan: &Plan, krate: &Crate<'_>) -> Result<Examples>
             schema: example.schema.clone(),
             cause,
             class,
+            typeless: class == Class::Generator && verdict.typeless,
             value: value_at(&example.value, &path).map_or("(absent)".into(), compact),
             path: json_path(&path),
             error,
@@ -407,15 +410,22 @@ pub fn run(document: &Value, plan: &Plan, krate: &Crate<'_>) -> Result<Examples>
     Ok(out)
 }
 
-/// The validator's errors for one example, each its path's segments and its message; none
-/// when the example is valid.
-type Errors = Vec<(Vec<String>, String)>;
+/// What the validator said about one example.
+#[derive(Debug, Default)]
+struct Verdict {
+    /// Its errors, each its path's segments and its message; none when the example is valid.
+    errors: Vec<(Vec<String>, String)>,
+    /// Valid only vacuously: a value that is not an object, against a schema without `type`
+    /// whose keywords all constrain objects (it is invalid once they imply `type: object`).
+    typeless: bool,
+}
 
 /// Whose fault a failure at `path` is, given the validator's errors for the example (path
 /// and message each), and what the validator said there: the example contradicts its schema
 /// when an error is at that place, inside it or around it (a decoder reports a missing
 /// property, and an untagged union that fits no branch, where the object or union is).
-fn classify(path: &[String], errors: &[(Vec<String>, String)]) -> (Class, String) {
+fn classify(path: &[String], verdict: &Verdict) -> (Class, String) {
+    let errors = &verdict.errors;
     let related = (errors.iter()).find(|(at, _)| at.starts_with(path) || path.starts_with(at));
     match (related, errors.first()) {
         (Some((at, message)), _) => (Class::Contradiction, format!("{} {message}", json_path(at))),
@@ -426,12 +436,16 @@ fn classify(path: &[String], errors: &[(Vec<String>, String)]) -> (Class, String
                 json_path(at)
             ),
         ),
+        (None, None) if verdict.typeless => (
+            Class::Generator,
+            "valid, vacuously: not an object, and the schema has no `type` while its keywords constrain objects only".into(),
+        ),
         (None, None) => (Class::Generator, "valid".into()),
     }
 }
 
 /// Ajv's errors for each example.
-fn validate(document: &Value, examples: &[&Example], krate: &Crate<'_>) -> Result<Vec<Errors>> {
+fn validate(document: &Value, examples: &[&Example], krate: &Crate<'_>) -> Result<Vec<Verdict>> {
     let work = krate.dir.join("conformance");
     std::fs::create_dir_all(&work)?;
     let document_path = work.join("document.json");
@@ -472,15 +486,16 @@ fn validate(document: &Value, examples: &[&Example], krate: &Crate<'_>) -> Resul
     }
     Ok(answers
         .iter()
-        .map(|a| {
-            (a["errors"].as_array().into_iter().flatten())
+        .map(|a| Verdict {
+            errors: (a["errors"].as_array().into_iter().flatten())
                 .map(|e| {
                     (
                         validator_path(e["path"].as_str().unwrap_or_default()),
                         e["message"].as_str().unwrap_or_default().to_owned(),
                     )
                 })
-                .collect()
+                .collect(),
+            typeless: a["typeless"] == Value::Bool(true),
         })
         .collect())
 }
@@ -553,6 +568,8 @@ pub struct Totals {
     pub round_tripped: usize,
     /// Failures by cause: (contradicting their schema, the generator's).
     pub by_cause: BTreeMap<Cause, (usize, usize)>,
+    /// Generator faults on values their schema says nothing about (see `Verdict::typeless`).
+    pub typeless_faults: usize,
 }
 
 impl Totals {
@@ -574,6 +591,7 @@ impl Totals {
         self.untyped += e.untyped;
         self.decoded += e.decoded;
         self.round_tripped += e.round_tripped;
+        self.typeless_faults += e.failures.iter().filter(|f| f.typeless).count();
         for f in &e.failures {
             let entry = self.by_cause.entry(f.cause).or_default();
             match f.class {
@@ -597,7 +615,7 @@ impl Totals {
             .map(|(cause, (c, _))| format!("{} {c}", cause.word()))
             .collect();
         format!(
-            "{} documents, {} examples (and {} without a generated type): decoded {} ({:.1}%), round-tripped {} ({:.1}%); generator faults {}, contradicting their schema {}{}; runs failed {}",
+            "{} documents, {} examples (and {} without a generated type): decoded {} ({:.1}%), round-tripped {} ({:.1}%); generator faults {}{}, contradicting their schema {}{}; runs failed {}",
             self.documents,
             self.examples,
             self.untyped,
@@ -606,6 +624,14 @@ impl Totals {
             self.round_tripped,
             percent(self.round_tripped, self.examples),
             self.generator_faults(),
+            if self.typeless_faults > 0 {
+                format!(
+                    " ({} of them vacuous: a non-object against a schema without `type` whose keywords constrain objects only)",
+                    self.typeless_faults
+                )
+            } else {
+                String::new()
+            },
             self.contradictions(),
             if causes.is_empty() {
                 String::new()
@@ -883,19 +909,23 @@ mod tests {
     fn a_failure_is_the_examples_only_where_the_validator_finds_it_invalid() {
         let at = |p: &str| validator_path(p);
         let error = |p: &str, m: &str| (at(p), m.to_owned());
+        let verdict = |errors: Vec<(Vec<String>, String)>| Verdict {
+            errors,
+            typeless: false,
+        };
         // Valid: the generator's.
-        assert_eq!(classify(&at("/a/0"), &[]).0, Class::Generator);
+        assert_eq!(classify(&at("/a/0"), &verdict(vec![])).0, Class::Generator);
         // Invalid at the same place, inside it, or around it: the example's.
         for errors in [
             vec![error("/a/0", "must be string")],
             vec![error("/a/0/b", "must have required property 'c'")],
             vec![error("/a", "must match exactly one schema in oneOf")],
         ] {
-            let (class, said) = classify(&at("/a/0"), &errors);
+            let (class, said) = classify(&at("/a/0"), &verdict(errors));
             assert_eq!(class, Class::Contradiction, "{said}");
         }
         // Invalid only somewhere else: still the generator's, where it failed.
-        let (class, said) = classify(&at("/a/0"), &[error("/z", "must be integer")]);
+        let (class, said) = classify(&at("/a/0"), &verdict(vec![error("/z", "must be integer")]));
         assert_eq!(class, Class::Generator);
         assert_eq!(said, "valid there (invalid elsewhere: $.z must be integer)");
     }
