@@ -13,7 +13,7 @@
 // instance does not change when other schemas are added to the document.
 import { readFileSync, writeSync } from 'node:fs';
 import { JSONSchemaFaker as jsf } from 'json-schema-faker';
-import Ajv from 'ajv';
+import { closure, eachWithNulls, validator } from './openapi-schemas.mjs';
 
 const [documentPath, requestPath] = process.argv.slice(2);
 if (!documentPath || !requestPath) {
@@ -42,131 +42,6 @@ function streamSeed(pointer) {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
-}
-
-// JSON pointer (`#/a/b~1c`, maybe percent-encoded) -> the value in the document.
-function valueAt(pointer) {
-  const body = pointer.replace(/^#\/?/, '');
-  let v = document;
-  for (const raw of body === '' ? [] : body.split('/')) {
-    let s = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    try {
-      s = decodeURIComponent(s);
-    } catch {
-      // Not percent-encoded after all.
-    }
-    if (v === null || typeof v !== 'object' || !(s in v)) return undefined;
-    v = v[s];
-  }
-  return v;
-}
-
-// A reference whose target is only another reference leads to the last one's target:
-// json-schema-faker does not follow such chains.
-function followChain(pointer) {
-  const seen = new Set();
-  let p = pointer;
-  for (;;) {
-    const v = valueAt(p);
-    if (seen.has(p) || !v || typeof v.$ref !== 'string' || !v.$ref.startsWith('#')) return p;
-    seen.add(p);
-    p = v.$ref;
-  }
-}
-
-// The schema at `pointer` and everything it references, as `definitions/sN` of one schema
-// with id `defs`, every reference rewritten to point there. json-schema-faker walks its whole
-// root on every call (the whole document would take seconds per instance), and copies keys it
-// does not know, like `components`, into instances of a schema without a type.
-function closure(pointer) {
-  const ids = new Map();
-  const definitions = {};
-  const queue = [];
-  const idOf = (p) => {
-    const target = followChain(p);
-    if (!ids.has(target)) {
-      ids.set(target, `s${ids.size}`);
-      queue.push(target);
-    }
-    return ids.get(target);
-  };
-  const rewrite = (v) => {
-    if (Array.isArray(v)) return v.map(rewrite);
-    if (v === null || typeof v !== 'object') return v;
-    const copy = {};
-    for (const [k, child] of Object.entries(v)) {
-      copy[k] = k === '$ref' && typeof child === 'string' && child.startsWith('#')
-        ? `defs#/definitions/${idOf(child)}`
-        : rewrite(child);
-    }
-    return copy;
-  };
-  const top = idOf(pointer);
-  while (queue.length > 0) {
-    const p = queue.shift();
-    const value = valueAt(p);
-    // A dangling reference stands for any value.
-    definitions[ids.get(p)] = value === undefined ? {} : rewrite(value);
-  }
-  return { top, definitions };
-}
-
-// Keywords whose values are data, not schemas: nothing in them is rewritten.
-const DATA_KEYWORDS = new Set(['example', 'examples', 'default', 'enum', 'const', 'x-examples']);
-
-// OpenAPI's `nullable: true` as JSON Schema says it, `anyOf: [<the schema>, {type: 'null'}]`,
-// for both json-schema-faker (which ignores `nullable`, so it would never make a `null`) and
-// Ajv. The wrapper is exact whatever the schema holds (a type, an enum, a reference, a union),
-// where adding "null" to `type` would still be refused by an `enum` or a `oneOf` beside it.
-// `nullable` is read in 3.1 documents too: the generator repairs it to the same meaning.
-function withNulls(v) {
-  if (Array.isArray(v)) return v.map(withNulls);
-  if (v === null || typeof v !== 'object') return v;
-  const copy = {};
-  for (const [k, child] of Object.entries(v)) {
-    if (k === 'nullable' && typeof child === 'boolean') continue;
-    if (DATA_KEYWORDS.has(k)) copy[k] = child;
-    else if (SCHEMA_MAPS.has(k) && child && typeof child === 'object') copy[k] = eachWithNulls(child);
-    else copy[k] = withNulls(child);
-  }
-  // `{nullable: true}` alone already allows every value.
-  if (v.nullable === true && Object.keys(copy).length > 0) {
-    return { anyOf: [copy, { type: 'null' }] };
-  }
-  return copy;
-}
-
-// Keywords whose values map names to schemas: a property called `nullable` is not the keyword.
-const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions', '$defs']);
-
-function eachWithNulls(map) {
-  return Object.fromEntries(Object.entries(map).map(([name, schema]) => [name, withNulls(schema)]));
-}
-
-// The same definitions as the JSON Schema Ajv reads: OpenAPI 3.0's boolean exclusive bounds
-// become draft-07 numbers.
-function forAjv(v) {
-  if (Array.isArray(v)) return v.map(forAjv);
-  if (v === null || typeof v !== 'object') return v;
-  const copy = {};
-  for (const [k, child] of Object.entries(v)) copy[k] = DATA_KEYWORDS.has(k) ? child : forAjv(child);
-  for (const [flag, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']]) {
-    if (typeof copy[flag] === 'boolean') {
-      if (copy[flag] && typeof copy[bound] === 'number') {
-        copy[flag] = copy[bound];
-        delete copy[bound];
-      } else {
-        delete copy[flag];
-      }
-    }
-  }
-  return copy;
-}
-
-function validator(top, definitions) {
-  const ajv = new Ajv({ strict: false, validateFormats: false, validateSchema: false, allErrors: false });
-  ajv.addSchema({ $id: 'defs', definitions: forAjv(definitions) });
-  return ajv.getSchema(`defs#/definitions/${top}`);
 }
 
 // One result line on standard output, written synchronously so it is out before the next
@@ -212,7 +87,7 @@ for (const pointer of pointers) {
   let check;
   let root;
   try {
-    const closed = closure(pointer);
+    const closed = closure(document, pointer);
     const top = closed.top;
     const definitions = eachWithNulls(closed.definitions);
     root = [{ $ref: `defs#/definitions/${top}` }, [{ $id: 'defs', definitions }]];

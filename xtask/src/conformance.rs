@@ -77,8 +77,28 @@ pub fn run(
         schema_timeout: instances::SCHEMA_TIMEOUT,
         document_budget: instances::DOCUMENT_BUDGET,
     })?;
+    let results = decode_in_crate(krate, &made.entries)?;
+    Ok(Conformance {
+        schemas: made.schemas,
+        sampled: made.sampled,
+        timed_out: made.timed_out,
+        not_reached: made.not_reached,
+        ..tally(&made.entries, &results)
+    })
+}
+
+/// Decodes and re-encodes `entries` (`{pointer: {"instances": [...]}, ...}`) with the harness
+/// of a prepared and built crate (see [`prepare`]); returns the harness's result lines, one
+/// JSON object per instance: `pointer`, `index`, and `decoded` with `reencoded`, or `path` and
+/// `error`, or `untyped` when the table has no type for the pointer.
+pub fn decode_in_crate(
+    krate: &Crate<'_>,
+    entries: &serde_json::Map<String, Value>,
+) -> Result<String> {
+    let work = krate.dir.join("conformance");
+    std::fs::create_dir_all(&work)?;
     let instances_path = work.join("instances.json");
-    std::fs::write(&instances_path, serde_json::to_vec(&made.entries)?)?;
+    std::fs::write(&instances_path, serde_json::to_vec(entries)?)?;
     let results_path = work.join("results.jsonl");
     let _ = std::fs::remove_file(&results_path);
     let out = crate::process::cargo()
@@ -112,13 +132,7 @@ pub fn run(
     for scratch in [&instances_path, &results_path] {
         let _ = std::fs::remove_file(scratch);
     }
-    Ok(Conformance {
-        schemas: made.schemas,
-        sampled: made.sampled,
-        timed_out: made.timed_out,
-        not_reached: made.not_reached,
-        ..tally(&made.entries, &results)
-    })
+    Ok(results)
 }
 
 /// The command that builds a prepared crate and its conformance test (with every type both

@@ -4,9 +4,11 @@
 //! counted as a bug, never allowed to stop the run), then `cargo check` it. Each worker owns
 //! one target directory, so the engine and its dependencies compile once per worker. The
 //! report is a markdown table plus a TSV with the same rows. With `--conformance`, each crate
-//! that compiles is also given schema-valid instances to decode (see `conformance`).
+//! that compiles is also given schema-valid instances to decode (see `conformance`); with
+//! `--examples`, the document's own response examples (see `examples`).
 
 use crate::conformance::{self, Conformance};
+use crate::examples::{self, Examples};
 use crate::files::write_atomic;
 use crate::instances;
 use crate::regen::{RuntimeSource, write_standalone};
@@ -34,6 +36,15 @@ pub struct Settings {
     pub require_all: bool,
     /// Also decode schema-valid instances in each crate that compiles.
     pub conformance: bool,
+    /// Also decode the document's response examples (see `examples`).
+    pub examples: bool,
+}
+
+/// The checks a run makes beyond generating and building, each with its report columns.
+#[derive(Clone, Copy)]
+struct Checks {
+    conformance: bool,
+    examples: bool,
 }
 
 /// The share of instances that must decode, and round-trip, for `--require-all`.
@@ -69,6 +80,10 @@ struct Outcome {
     /// not run.
     conformance: Option<Result<Conformance, String>>,
     conformance_time: Duration,
+    /// The examples run: `None` when not asked for or not reached (a document without
+    /// examples is not built), `Err` when it could not run.
+    examples: Option<Result<Examples, String>>,
+    examples_time: Duration,
     /// Constructors a caller could call with swapped arguments (see [`confusable_constructors`]).
     confusable: Vec<String>,
 }
@@ -103,14 +118,23 @@ pub fn run(root: &Path, settings: Settings) -> Result<()> {
         // Generated crates build against this checkout's runtime, not a published one.
         runtime: &RuntimeSource::of_repository(root, true),
         no_check: settings.no_check,
-        conformance: settings.conformance && !settings.no_check,
+        checks: Checks {
+            conformance: settings.conformance && !settings.no_check,
+            examples: settings.examples && !settings.no_check,
+        },
         root,
     };
     let jobs = settings.jobs.clamp(1, specs.len());
+    // An examples run has a report of its own beside the list's others.
+    let report_name = if shared.checks.examples && !shared.checks.conformance {
+        format!("{stem}-examples.md")
+    } else {
+        format!("{stem}.md")
+    };
     let report = settings
         .report
         .clone()
-        .unwrap_or_else(|| root.join("docs/corpus").join(format!("{stem}.md")));
+        .unwrap_or_else(|| root.join("docs/corpus").join(report_name));
 
     let progress = Progress::new(specs.len());
     let next = AtomicUsize::new(0);
@@ -138,7 +162,7 @@ pub fn run(root: &Path, settings: Settings) -> Result<()> {
                             stem,
                             &so_far,
                             started.elapsed(),
-                            shared.conformance,
+                            shared.checks,
                             Some(specs.len()),
                         );
                     }
@@ -155,15 +179,8 @@ pub fn run(root: &Path, settings: Settings) -> Result<()> {
         .flatten()
         .collect();
 
-    let with_conformance = shared.conformance;
-    write_reports(
-        &report,
-        &stem,
-        &outcomes,
-        started.elapsed(),
-        with_conformance,
-        None,
-    )?;
+    let checks = shared.checks;
+    write_reports(&report, &stem, &outcomes, started.elapsed(), checks, None)?;
 
     let count = |f: &dyn Fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
     let generated = count(&|o| o.generation == Generation::Ok);
@@ -206,7 +223,19 @@ pub fn run(root: &Path, settings: Settings) -> Result<()> {
             report.display()
         );
     }
-    if with_conformance {
+    if checks.examples {
+        let totals = examples::Totals::of(outcomes.iter().map(|o| o.examples.as_ref()));
+        println!("examples: {}", totals.summary());
+        if settings.require_all && (totals.failed_runs > 0 || totals.generator_faults() > 0) {
+            bail!(
+                "{} examples runs failed, {} examples valid for their schema failed (see {})",
+                totals.failed_runs,
+                totals.generator_faults(),
+                report.display()
+            );
+        }
+    }
+    if checks.conformance {
         let totals = ConformanceTotals::of(&outcomes);
         println!("conformance: {}", totals.summary());
         if settings.require_all {
@@ -280,7 +309,7 @@ struct Shared<'a> {
     lock_file: &'a Path,
     runtime: &'a RuntimeSource,
     no_check: bool,
-    conformance: bool,
+    checks: Checks,
     root: &'a Path,
 }
 
@@ -357,6 +386,8 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
         lines: 0,
         conformance: None,
         conformance_time: Duration::ZERO,
+        examples: None,
+        examples_time: Duration::ZERO,
         confusable: Vec::new(),
     };
     let bytes = match std::fs::read(shared.api_dir.join(spec)) {
@@ -376,7 +407,7 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
             &dir,
             Some(&name),
             false,
-            shared.conformance,
+            shared.checks.conformance || shared.checks.examples,
             shared.runtime,
         )
     });
@@ -410,6 +441,24 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
     if shared.no_check {
         return outcome;
     }
+    let checks = shared.checks;
+    let document = codegen::parse_value(&bytes).ok();
+    let plan = (document.as_ref())
+        .filter(|_| checks.examples)
+        .map(|d| examples::plan(d, &generated));
+    let has_examples = plan.as_ref().is_some_and(|p| !p.typed.is_empty());
+    // An examples run builds only the crates it has examples for.
+    if !has_examples {
+        outcome.examples = plan.as_ref().map(|p| {
+            Ok(Examples {
+                untyped: p.untyped,
+                ..Examples::default()
+            })
+        });
+        if !checks.conformance {
+            return outcome;
+        }
+    }
     // The workspace's lock file pins the dependency versions the SDK itself is tested with.
     let _ = std::fs::copy(shared.lock_file, dir.join("Cargo.lock"));
     let rust_name = name.replace('-', "_");
@@ -420,11 +469,17 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
         root: shared.root,
     };
     // The crate as users get it (each type one way where it is used one way), and with
-    // conformance the crate with its test, built with every type both ways.
-    let mut builds: Vec<&[&str]> = vec![&["check"]];
-    if shared.conformance {
+    // conformance the crate with its test, built with every type both ways. An examples run
+    // alone builds only the latter.
+    let mut builds: Vec<&[&str]> = Vec::new();
+    if checks.conformance || !checks.examples {
+        builds.push(&["check"]);
+    }
+    if checks.conformance || checks.examples {
         if let Err(e) = conformance::prepare(&krate) {
-            outcome.conformance = Some(Err(first_line(&format!("{e:#}"))));
+            let failed = first_line(&format!("{e:#}"));
+            outcome.conformance = checks.conformance.then(|| Err(failed.clone()));
+            outcome.examples = checks.examples.then_some(Err(failed));
             return outcome;
         }
         builds.push(conformance::BUILD_ARGS);
@@ -471,12 +526,21 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
             outcome.first_error = format!("cannot run cargo: {e}");
         }
     }
-    if shared.conformance && outcome.check == Check::Ok {
+    if checks.conformance && outcome.check == Check::Ok {
         let t = Instant::now();
         outcome.conformance = Some(
             conformance::run(&bytes, &generated, &krate).map_err(|e| first_line(&format!("{e:#}"))),
         );
         outcome.conformance_time = t.elapsed();
+    }
+    if let (Some(plan), Some(document)) = (&plan, &document)
+        && outcome.check == Check::Ok
+        && has_examples
+    {
+        let t = Instant::now();
+        outcome.examples =
+            Some(examples::run(document, plan, &krate).map_err(|e| first_line(&format!("{e:#}"))));
+        outcome.examples_time = t.elapsed();
     }
     outcome
 }
@@ -699,11 +763,11 @@ fn write_reports<O: std::borrow::Borrow<Outcome>>(
     stem: &str,
     outcomes: &[O],
     elapsed: Duration,
-    with_conformance: bool,
+    checks: Checks,
     of: Option<usize>,
 ) -> Result<()> {
     let outcomes: Vec<&Outcome> = outcomes.iter().map(|o| o.borrow()).collect();
-    let mut md = markdown(stem, &outcomes, elapsed, with_conformance);
+    let mut md = markdown(stem, &outcomes, elapsed, checks);
     if let Some(total) = of {
         md = md.replacen(
             "\n\n",
@@ -717,23 +781,39 @@ fn write_reports<O: std::borrow::Borrow<Outcome>>(
     write_atomic(report, md.as_bytes())?;
     write_atomic(
         &report.with_extension("tsv"),
-        tsv(&outcomes, with_conformance).as_bytes(),
-    )
+        tsv(&outcomes, checks).as_bytes(),
+    )?;
+    if checks.examples {
+        let failures = examples::failures_tsv(&example_runs(&outcomes));
+        let stem = report.file_stem().and_then(|s| s.to_str()).unwrap_or(stem);
+        write_atomic(
+            &report.with_file_name(format!("{stem}-failures.tsv")),
+            failures.as_bytes(),
+        )?;
+    }
+    Ok(())
 }
 
-fn markdown(
-    stem: &str,
-    outcomes: &[&Outcome],
-    elapsed: Duration,
-    with_conformance: bool,
-) -> String {
+/// The documents whose examples ran, with what they did.
+fn example_runs<'o>(outcomes: &[&'o Outcome]) -> Vec<(&'o str, &'o Examples)> {
+    (outcomes.iter())
+        .filter_map(|o| match &o.examples {
+            Some(Ok(e)) => Some((o.spec.as_str(), e)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn markdown(stem: &str, outcomes: &[&Outcome], elapsed: Duration, checks: Checks) -> String {
+    let with_conformance = checks.conformance;
     let count = |f: &dyn Fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
     let mut md = String::new();
     let _ = writeln!(md, "# Corpus report: `{stem}`\n");
-    let flag = if with_conformance {
-        " --conformance"
-    } else {
-        ""
+    let flag = match (checks.conformance, checks.examples) {
+        (true, true) => " --conformance --examples",
+        (true, false) => " --conformance",
+        (false, true) => " --examples",
+        (false, false) => "",
     };
     let _ = writeln!(
         md,
@@ -767,6 +847,20 @@ fn markdown(
             instances::DOCUMENT_BUDGET.as_secs(),
         );
     }
+    if checks.examples {
+        let totals = examples::Totals::of(outcomes.iter().map(|o| o.examples.as_ref()));
+        let _ = writeln!(
+            md,
+            "**Examples: {}.** Every response example the document gives (media-type `example`, `examples` with a `value` or a \
+             `$ref` to `#/components/examples`, an inline body schema's `example`, and the `example` of each component schema a \
+             response reaches) decoded into the generated type and re-encoded, as conformance instances are. Each failure is \
+             checked by Ajv with ajv-formats (formats the generated types check: date, date-time, int32, int64; `nullable` \
+             allowing `null`, `writeOnly` properties not required): an example invalid where decoding failed contradicts its \
+             schema, any other failure is the generator being stricter than the schema. Only documents with examples are built. \
+             Every failure is listed in the `-failures.tsv` beside this report.\n",
+            totals.summary()
+        );
+    }
     let mut kinds: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
     for o in outcomes {
         let mut seen = std::collections::BTreeSet::new();
@@ -798,9 +892,17 @@ fn markdown(
             " schemas | timed out | instances | decode % | round trip % | first conformance failure | conformance s |",
         );
     }
+    if checks.examples {
+        let _ = write!(md, " {} |", examples::headers().join(" | "));
+    }
     md.push_str("\n|---|---|---:|---|---|---:|---:|---:|");
     if with_conformance {
         md.push_str("---:|---|---:|---:|---:|---|---:|");
+    }
+    if checks.examples {
+        let cells = examples::headers().len();
+        md.push_str(&"---:|".repeat(cells - 2));
+        md.push_str("---|---:|");
     }
     md.push('\n');
     for o in outcomes {
@@ -825,18 +927,45 @@ fn markdown(
                 o.conformance_time.as_secs_f64()
             );
         }
+        if checks.examples {
+            let cells = examples::cells(o.examples.as_ref());
+            let cells: Vec<String> = cells
+                .iter()
+                .map(|c| shorten(c, 400).replace('`', "'"))
+                .collect();
+            let _ = write!(
+                md,
+                " {} | {:.1} |",
+                cells.join(" | "),
+                o.examples_time.as_secs_f64()
+            );
+        }
         md.push('\n');
+    }
+    if checks.examples {
+        md.push('\n');
+        md.push_str(&examples::sections(&example_runs(outcomes)));
     }
     md
 }
 
-fn tsv(outcomes: &[&Outcome], with_conformance: bool) -> String {
+fn tsv(outcomes: &[&Outcome], checks: Checks) -> String {
+    let with_conformance = checks.conformance;
     let mut out =
         String::from("spec\tgenerate\twarnings\tcheck\tfirst_error\tgenerate_ms\tcheck_s\tlines");
     if with_conformance {
         out.push_str(
             "\tschemas\ttimed_out\tinstances\tdecode_pct\tround_trip_pct\tfirst_conformance_failure\tconformance_s",
         );
+    }
+    if checks.examples {
+        for h in examples::headers() {
+            let _ = write!(
+                out,
+                "\texamples_{}",
+                h.replace([' ', '/'], "_").replace('%', "pct")
+            );
+        }
     }
     out.push('\n');
     for o in outcomes {
@@ -859,6 +988,12 @@ fn tsv(outcomes: &[&Outcome], with_conformance: bool) -> String {
                 "\t{schemas}\t{timed_out}\t{n}\t{decode}\t{round_trip}\t{failure}\t{:.1}",
                 o.conformance_time.as_secs_f64()
             );
+        }
+        if checks.examples {
+            for cell in examples::cells(o.examples.as_ref()) {
+                let _ = write!(out, "\t{}", cell.replace(['\t', '\n'], " "));
+            }
+            let _ = write!(out, "\t{:.1}", o.examples_time.as_secs_f64());
         }
         out.push('\n');
     }
@@ -925,8 +1060,15 @@ impl Progress {
                         shorten(&failure, 200)
                     ),
                 };
+                let examples = match &o.examples {
+                    None => String::new(),
+                    Some(run) => {
+                        let t = examples::Totals::of([Some(run)]);
+                        format!(" examples: {}", t.summary())
+                    }
+                };
                 eprintln!(
-                    "[{n}/{}] {} generate={} check={} {:.1}s {}{conformance}",
+                    "[{n}/{}] {} generate={} check={} {:.1}s {}{conformance}{examples}",
                     self.total,
                     o.spec,
                     generation_word(o.generation),

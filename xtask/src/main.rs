@@ -6,6 +6,7 @@ mod changelog;
 mod conformance;
 mod corpus;
 mod diff;
+mod examples;
 mod fetch;
 mod files;
 mod instances;
@@ -120,6 +121,14 @@ enum Command {
         /// unchanged.
         #[arg(long)]
         conformance: bool,
+        /// Also decode every response example the document gives (media-type `example` and
+        /// `examples`, component schemas' `example`) with the conformance harness; each
+        /// failure is classed by Ajv (`npm ci --prefix tools` first) as the example
+        /// contradicting its schema or the generator being stricter than it. Only documents
+        /// with examples are built. The report defaults to `docs/corpus/<list>-examples.md`;
+        /// with `--require-all` a generator fault fails the run.
+        #[arg(long)]
+        examples: bool,
     },
     /// Measure the generator, the generated code and the SDK runtime; rewrite BENCHMARKS.md.
     Bench {
@@ -235,6 +244,7 @@ fn main() -> ExitCode {
             no_check,
             require_all,
             conformance,
+            examples,
         } => corpus::run(
             &root,
             corpus::Settings {
@@ -245,6 +255,7 @@ fn main() -> ExitCode {
                 no_check,
                 require_all,
                 conformance,
+                examples,
             },
         ),
         Command::Fetch {

@@ -1518,19 +1518,22 @@ crate::engine::string_enum! {
 pub struct PostReactionAuthor {
     pub id: String,
     pub type_: PostReactionAuthorType,
-    pub name: String,
-    pub headline: String,
-    pub profile_url: String,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a string or null in GET /posts/{post_id}/reactions and GET /users/{identifier}/reactions.
+    pub name: Option<String>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a string or null in GET /posts/{post_id}/reactions and GET /users/{identifier}/reactions.
+    pub headline: Option<String>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a string or null in GET /posts/{post_id}/reactions and GET /users/{identifier}/reactions.
+    pub profile_url: Option<String>,
     pub profile_picture_url: Option<String>,
     pub network_distance: Option<PostReactionAuthorNetworkDistance>,
 }
 crate::engine::object!(
-    PostReactionAuthor { 0 id : "id" req, 1 type_ : "type" req, 2 name : "name" req, 3
-    headline : "headline" req, 4 profile_url : "profile_url" req, 5 profile_picture_url :
-    "profile_picture_url" opt, 6 network_distance : "network_distance" opt }
-    named(PostReactionAuthorRequired) new(id : String, type_ : PostReactionAuthorType,
-    name : String, headline : String, profile_url : String) set(profile_picture_url :
-    String, network_distance : PostReactionAuthorNetworkDistance)
+    PostReactionAuthor { 0 id : "id" req, 1 type_ : "type" req, 2 name : "name" nullable,
+    3 headline : "headline" nullable, 4 profile_url : "profile_url" nullable, 5
+    profile_picture_url : "profile_picture_url" opt, 6 network_distance :
+    "network_distance" opt } new(id : String, type_ : PostReactionAuthorType) set(name :
+    String, headline : String, profile_url : String, profile_picture_url : String,
+    network_distance : PostReactionAuthorNetworkDistance)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1968,18 +1971,21 @@ pub struct TelegramUserProfile {
     /// Always `TELEGRAM`.
     pub provider: String,
     pub provider_id: String,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub username: Option<String>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a string or null in the Telegram profile of GET /users/{identifier}.
+    pub first_name: Option<Option<String>>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a string or null in the Telegram profile of GET /users/{identifier}.
+    pub last_name: Option<Option<String>>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a string or null in the Telegram profile of GET /users/{identifier}.
+    pub username: Option<Option<String>>,
     pub profile_picture_url: Option<String>,
 }
 crate::engine::object!(
     TelegramUserProfile { 0 object : "object" req, 1 provider : "provider" req, 2
-    provider_id : "provider_id" req, 3 first_name : "first_name" opt, 4 last_name :
-    "last_name" opt, 5 username : "username" opt, 6 profile_picture_url :
+    provider_id : "provider_id" req, 3 first_name : "first_name" double, 4 last_name :
+    "last_name" double, 5 username : "username" double, 6 profile_picture_url :
     "profile_picture_url" opt } new(provider_id : String) fixed(object : "UserProfile",
-    provider : "TELEGRAM") set(first_name : String, last_name : String, username :
-    String, profile_picture_url : String)
+    provider : "TELEGRAM") set(profile_picture_url : String) set_nullable(first_name :
+    String, last_name : String, username : String)
 );
 /// X
 #[derive(Debug, Clone, PartialEq)]
@@ -2155,6 +2161,7 @@ crate::engine::object!(
     : String, occupation : String, recruiter : LinkedinOwnerProfileRecruiter,
     sales_navigator : LinkedinOwnerProfileSalesNavigator)
 );
+/// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as an object or null in the Telegram profile of GET /users/me.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TelegramOwnerProfileStatus {
@@ -2189,40 +2196,60 @@ pub struct TelegramOwnerProfile {
     /// Always `TELEGRAM`.
     pub provider: String,
     pub provider_id: String,
-    pub self_: Option<bool>,
-    pub contact: Option<bool>,
-    pub mutual_contact: Option<bool>,
-    pub deleted: Option<bool>,
-    pub bot: Option<bool>,
-    pub verified: Option<bool>,
-    pub restricted: Option<bool>,
-    pub fake: Option<bool>,
-    pub premium: Option<bool>,
-    pub close_friend: Option<bool>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub username: Option<String>,
-    pub phone: Option<String>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a boolean or null in the Telegram profile of GET /users/me.
+    pub self_: Option<Option<bool>>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a boolean or null in the Telegram profile of GET /users/me.
+    pub contact: Option<Option<bool>>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a boolean or null in the Telegram profile of GET /users/me.
+    pub mutual_contact: Option<Option<bool>>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a boolean or null in the Telegram profile of GET /users/me.
+    pub deleted: Option<Option<bool>>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a boolean or null in the Telegram profile of GET /users/me.
+    pub bot: Option<Option<bool>>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a boolean or null in the Telegram profile of GET /users/me.
+    pub verified: Option<Option<bool>>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a boolean or null in the Telegram profile of GET /users/me.
+    pub restricted: Option<Option<bool>>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a boolean or null in the Telegram profile of GET /users/me.
+    pub fake: Option<Option<bool>>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a boolean or null in the Telegram profile of GET /users/me.
+    pub premium: Option<Option<bool>>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a boolean or null in the Telegram profile of GET /users/me.
+    pub close_friend: Option<Option<bool>>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a string or null in the Telegram profile of GET /users/me.
+    pub first_name: Option<Option<String>>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a string or null in the Telegram profile of GET /users/me.
+    pub last_name: Option<Option<String>>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a string or null in the Telegram profile of GET /users/me.
+    pub username: Option<Option<String>>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a string or null in the Telegram profile of GET /users/me.
+    pub phone: Option<Option<String>>,
     pub profile_picture_url: String,
-    pub status: Option<TelegramOwnerProfileStatus>,
-    pub restriction_reason: Option<Vec<TelegramOwnerProfileRestrictionReasonItem>>,
-    pub lang_code: Option<String>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as an object or null in the Telegram profile of GET /users/me.
+    pub status: Option<Option<TelegramOwnerProfileStatus>>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a list or null in the Telegram profile of GET /users/me.
+    pub restriction_reason: Option<
+        Option<Vec<TelegramOwnerProfileRestrictionReasonItem>>,
+    >,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a string or null in the Telegram profile of GET /users/me.
+    pub lang_code: Option<Option<String>>,
 }
 crate::engine::object!(
     TelegramOwnerProfile { 0 object : "object" req, 1 provider : "provider" req, 2
-    provider_id : "provider_id" req, 3 self_ : "self" opt, 4 contact : "contact" opt, 5
-    mutual_contact : "mutual_contact" opt, 6 deleted : "deleted" opt, 7 bot : "bot" opt,
-    8 verified : "verified" opt, 9 restricted : "restricted" opt, 10 fake : "fake" opt,
-    11 premium : "premium" opt, 12 close_friend : "close_friend" opt, 13 first_name :
-    "first_name" opt, 14 last_name : "last_name" opt, 15 username : "username" opt, 16
-    phone : "phone" opt, 17 profile_picture_url : "profile_picture_url" req, 18 status :
-    "status" opt, 19 restriction_reason : "restriction_reason" opt, 20 lang_code :
-    "lang_code" opt } named(TelegramOwnerProfileRequired) new(provider_id : String,
-    profile_picture_url : String) fixed(object : "AccountOwnerProfile", provider :
-    "TELEGRAM") set(self_ : bool, contact : bool, mutual_contact : bool, deleted : bool,
-    bot : bool, verified : bool, restricted : bool, fake : bool, premium : bool,
-    close_friend : bool, first_name : String, last_name : String, username : String,
-    phone : String, status : TelegramOwnerProfileStatus, restriction_reason : Vec <
+    provider_id : "provider_id" req, 3 self_ : "self" double, 4 contact : "contact"
+    double, 5 mutual_contact : "mutual_contact" double, 6 deleted : "deleted" double, 7
+    bot : "bot" double, 8 verified : "verified" double, 9 restricted : "restricted"
+    double, 10 fake : "fake" double, 11 premium : "premium" double, 12 close_friend :
+    "close_friend" double, 13 first_name : "first_name" double, 14 last_name :
+    "last_name" double, 15 username : "username" double, 16 phone : "phone" double, 17
+    profile_picture_url : "profile_picture_url" req, 18 status : "status" double, 19
+    restriction_reason : "restriction_reason" double, 20 lang_code : "lang_code" double }
+    named(TelegramOwnerProfileRequired) new(provider_id : String, profile_picture_url :
+    String) fixed(object : "AccountOwnerProfile", provider : "TELEGRAM")
+    set_nullable(self_ : bool, contact : bool, mutual_contact : bool, deleted : bool, bot
+    : bool, verified : bool, restricted : bool, fake : bool, premium : bool, close_friend
+    : bool, first_name : String, last_name : String, username : String, phone : String,
+    status : TelegramOwnerProfileStatus, restriction_reason : Vec <
     TelegramOwnerProfileRestrictionReasonItem >, lang_code : String)
 );
 /// X
@@ -2460,16 +2487,19 @@ pub struct LinkedinFollower {
     pub name: String,
     pub headline: String,
     pub profile_url: String,
-    pub profile_picture_url: Option<String>,
-    pub profile_picture_url_large: Option<String>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a string or null in the LinkedIn items of GET /users/followers.
+    pub profile_picture_url: Option<Option<String>>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a string or null in the LinkedIn items of GET /users/followers.
+    pub profile_picture_url_large: Option<Option<String>>,
 }
 crate::engine::object!(
     LinkedinFollower { 0 object : "object" req, 1 id : "id" req, 2 urn : "urn" req, 3
     name : "name" req, 4 headline : "headline" req, 5 profile_url : "profile_url" req, 6
-    profile_picture_url : "profile_picture_url" opt, 7 profile_picture_url_large :
-    "profile_picture_url_large" opt } named(LinkedinFollowerRequired) new(id : String,
+    profile_picture_url : "profile_picture_url" double, 7 profile_picture_url_large :
+    "profile_picture_url_large" double } named(LinkedinFollowerRequired) new(id : String,
     urn : String, name : String, headline : String, profile_url : String) fixed(object :
-    "UserFollower") set(profile_picture_url : String, profile_picture_url_large : String)
+    "UserFollower") set_nullable(profile_picture_url : String, profile_picture_url_large
+    : String)
 );
 /// Instagram
 #[derive(Debug, Clone, PartialEq)]
@@ -2562,14 +2592,15 @@ pub struct InvitationBaseInviter {
     pub inviter_name: Option<String>,
     pub inviter_id: Option<String>,
     pub inviter_public_identifier: Option<String>,
-    pub inviter_description: Option<String>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a string or null in GET /users/invite/sent and GET /users/invite/received.
+    pub inviter_description: Option<Option<String>>,
 }
 crate::engine::object!(
     InvitationBaseInviter { 0 inviter_name : "inviter_name" opt, 1 inviter_id :
     "inviter_id" opt, 2 inviter_public_identifier : "inviter_public_identifier" opt, 3
-    inviter_description : "inviter_description" opt } set(inviter_name : String,
-    inviter_id : String, inviter_public_identifier : String, inviter_description :
-    String)
+    inviter_description : "inviter_description" double } set(inviter_name : String,
+    inviter_id : String, inviter_public_identifier : String)
+    set_nullable(inviter_description : String)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4114,9 +4145,11 @@ crate::engine::object!(
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinJobApplicantWorkExperienceItem {
-    pub company: String,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a string or null in GET /linkedin/jobs/{id}/applicants and GET /linkedin/jobs/applicants/{applicant_id}.
+    pub company: Option<String>,
     pub company_id: Option<String>,
-    pub position: String,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a string or null in GET /linkedin/jobs/{id}/applicants and GET /linkedin/jobs/applicants/{applicant_id}.
+    pub position: Option<String>,
     pub location: Option<String>,
     pub description: Option<String>,
     pub picture_url: Option<String>,
@@ -4124,18 +4157,18 @@ pub struct LinkedinJobApplicantWorkExperienceItem {
     pub end: Option<YearMonth>,
 }
 crate::engine::object!(
-    LinkedinJobApplicantWorkExperienceItem { 0 company : "company" req, 1 company_id :
-    "company_id" opt, 2 position : "position" req, 3 location : "location" opt, 4
+    LinkedinJobApplicantWorkExperienceItem { 0 company : "company" nullable, 1 company_id
+    : "company_id" opt, 2 position : "position" nullable, 3 location : "location" opt, 4
     description : "description" opt, 5 picture_url : "picture_url" opt, 6 start : "start"
-    nullable, 7 end : "end" nullable }
-    named(LinkedinJobApplicantWorkExperienceItemRequired) new(company : String, position
-    : String) set(company_id : String, location : String, description : String,
-    picture_url : String, start : YearMonth, end : YearMonth)
+    nullable, 7 end : "end" nullable } set(company : String, company_id : String,
+    position : String, location : String, description : String, picture_url : String,
+    start : YearMonth, end : YearMonth)
 );
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedinJobApplicantEducationItem {
-    pub school: String,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a string or null in GET /linkedin/jobs/{id}/applicants and GET /linkedin/jobs/applicants/{applicant_id}.
+    pub school: Option<String>,
     pub school_id: Option<String>,
     pub degree: Option<String>,
     pub description: Option<String>,
@@ -4145,12 +4178,12 @@ pub struct LinkedinJobApplicantEducationItem {
     pub end: Option<YearMonth>,
 }
 crate::engine::object!(
-    LinkedinJobApplicantEducationItem { 0 school : "school" req, 1 school_id :
+    LinkedinJobApplicantEducationItem { 0 school : "school" nullable, 1 school_id :
     "school_id" opt, 2 degree : "degree" opt, 3 description : "description" opt, 4
     field_of_study : "field_of_study" opt, 5 picture_url : "picture_url" opt, 6 start :
-    "start" nullable, 7 end : "end" nullable } new(school : String) set(school_id :
-    String, degree : String, description : String, field_of_study : String, picture_url :
-    String, start : YearMonth, end : YearMonth)
+    "start" nullable, 7 end : "end" nullable } set(school : String, school_id : String,
+    degree : String, description : String, field_of_study : String, picture_url : String,
+    start : YearMonth, end : YearMonth)
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4480,18 +4513,20 @@ pub struct VideoMeetingAttachment {
     pub url_expires_at: Option<UnixMillis>,
     /// Always `video_meeting`.
     pub type_: String,
-    pub starts_at: Option<UnixMillis>,
-    pub expires_at: Option<UnixMillis>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a number or null in the video meeting attachments of messages (GET /messages, GET /chats/{chat_id}/messages, GET /messages/{message_id}) and of a chat's last message. Milliseconds since the Unix epoch.
+    pub starts_at: Option<Option<UnixMillis>>,
+    /// Can be null: the vendor-shaped fixture, which copies the structure of the vendor document, gives it as a number or null in the video meeting attachments of messages (GET /messages, GET /chats/{chat_id}/messages, GET /messages/{message_id}) and of a chat's last message. Milliseconds since the Unix epoch.
+    pub expires_at: Option<Option<UnixMillis>>,
     pub title: Option<String>,
 }
 crate::engine::object!(
     VideoMeetingAttachment { 0 id : "id" req, 1 file_size : "file_size" opt, 2
     unavailable : "unavailable" req, 3 mimetype : "mimetype" opt, 4 url : "url" opt, 5
     url_expires_at : "url_expires_at" opt, 6 type_ : "type" req, 7 starts_at :
-    "starts_at" opt, 8 expires_at : "expires_at" opt, 9 title : "title" opt } new(id :
-    String, unavailable : bool) fixed(type_ : "video_meeting") set(file_size : i64,
-    mimetype : String, url : String, url_expires_at : UnixMillis, starts_at : UnixMillis,
-    expires_at : UnixMillis, title : String)
+    "starts_at" double, 8 expires_at : "expires_at" double, 9 title : "title" opt }
+    new(id : String, unavailable : bool) fixed(type_ : "video_meeting") set(file_size :
+    i64, mimetype : String, url : String, url_expires_at : UnixMillis, title : String)
+    set_nullable(starts_at : UnixMillis, expires_at : UnixMillis)
 );
 /// A file attached to a message; `type` tells the variants apart.
 #[derive(Debug, Clone, PartialEq)]
