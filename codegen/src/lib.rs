@@ -13,19 +13,29 @@
 
 #![deny(missing_docs)]
 
+mod builder;
 mod diagnostics;
+pub mod diff;
 mod emit;
+mod files;
+mod generated_crate;
 pub mod ir;
 mod load;
 mod lower;
 mod names;
+pub mod names_table;
 mod normalize;
 mod pins;
 pub mod pointer;
 mod repair;
 mod resolve;
 
+pub use builder::{Builder, Built, OUT_DIR_FOLDER};
 pub use diagnostics::{Diagnostics, Error, Warning};
+pub use files::{FileError, normalize, write_atomic};
+pub use generated_crate::{
+    GENERATED_DIR, GeneratedCrate, RuntimeSource, StaleFile, WriteSummary, default_crate_name,
+};
 
 /// The runtime crate generated code builds on (a generated crate re-exports it as `engine`).
 pub const RUNTIME_PACKAGE: &str = "openapi-sdkgen-runtime";
