@@ -166,7 +166,8 @@ impl Builder {
                 .map(|n| n.replace('-', "_"))
         });
         let krate = self.render(name.as_deref())?;
-        let features = declared_features(&krate)?;
+        let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+        let features = gating_features(&krate, manifest_dir.as_deref())?;
         let quoted: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
         println!(
             "cargo::rustc-check-cfg=cfg(feature, values({}))",
@@ -260,30 +261,26 @@ fn includable(lib: &str) -> Result<String, FileError> {
 }
 
 /// The features the generated code is gated by, after checking that the crate's manifest
-/// (`CARGO_MANIFEST_DIR/Cargo.toml`) declares the group features among them: `mock` and
-/// `serde` are the crate's to declare or not.
-fn declared_features(krate: &GeneratedCrate) -> Result<Vec<String>, FileError> {
+/// (`Cargo.toml` in `manifest_dir`, when known) declares the group features among them:
+/// `mock` and `serde` are the crate's to declare or not.
+fn gating_features(
+    krate: &GeneratedCrate,
+    manifest_dir: Option<&Path>,
+) -> Result<Vec<String>, FileError> {
     let mut features = vec!["mock".to_owned(), "serde".to_owned()];
     if !krate.generated.group_features {
         return Ok(features);
     }
     let table = crate::features::cargo_features(&krate.generated.model);
-    let needed: Vec<String> = table
-        .parse::<toml::Table>()
-        .ok()
-        .and_then(|t| t.get("features")?.as_table().cloned())
-        .map(|t| t.keys().filter(|k| *k != "default").cloned().collect())
-        .unwrap_or_default();
-    if let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") {
-        let manifest = Path::new(&dir).join("Cargo.toml");
-        let text = String::from_utf8_lossy(&crate::files::read(&manifest)?).into_owned();
-        let declared = text
-            .parse::<toml::Table>()
-            .ok()
-            .and_then(|t| t.get("features")?.as_table().cloned())
-            .unwrap_or_default();
+    let needed: Vec<String> = features_of(&table)
+        .into_iter()
+        .filter(|k| k != "default")
+        .collect();
+    if let Some(dir) = manifest_dir {
+        let manifest = dir.join("Cargo.toml");
+        let declared = features_of(&String::from_utf8_lossy(&crate::files::read(&manifest)?));
         let missing: Vec<String> = (needed.iter())
-            .filter(|f| !declared.contains_key(f.as_str()))
+            .filter(|f| !declared.contains(f))
             .cloned()
             .collect();
         if !missing.is_empty() {
@@ -296,6 +293,15 @@ fn declared_features(krate: &GeneratedCrate) -> Result<Vec<String>, FileError> {
     }
     features.extend(needed);
     Ok(features)
+}
+
+/// The names of a manifest's `[features]` table (none when it does not parse: Cargo says why).
+fn features_of(manifest: &str) -> Vec<String> {
+    manifest
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|t| Some(t.get("features")?.as_table()?.keys().cloned().collect()))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -326,6 +332,40 @@ mod tests {
         // A second run changes nothing.
         let again = Builder::new(&doc).write_to(dir.path()).unwrap();
         assert_eq!(again.summary, WriteSummary::default());
+    }
+
+    #[test]
+    fn group_features_the_manifest_lacks_are_an_error_with_the_table_to_add() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      tags: [alpha]\n      responses: {'204': {description: Done.}}\n  /b:\n    get:\n      tags: [beta]\n      responses: {'204': {description: Done.}}\n";
+        let options = Options {
+            group_features: GroupFeatures::On,
+            ..Options::default()
+        };
+        let krate = GeneratedCrate::render(
+            doc.as_bytes(),
+            Some("t"),
+            &options,
+            &RuntimeSource::default(),
+        )
+        .unwrap();
+        let manifest = dir.path().join("Cargo.toml");
+        std::fs::write(
+            &manifest,
+            "[package]\nname = \"t\"\n[features]\nalpha = []\n",
+        )
+        .unwrap();
+        let err = gating_features(&krate, Some(dir.path())).unwrap_err();
+        let FileError::MissingFeatures { missing, table, .. } = &err else {
+            panic!("{err}");
+        };
+        assert_eq!(missing, &["beta", "full"].map(String::from), "{err}");
+        assert!(table.contains("full = [\"alpha\", \"beta\"]"), "{table}");
+        assert!(err.to_string().contains("Cargo.toml"), "{err}");
+
+        std::fs::write(&manifest, format!("[package]\nname = \"t\"\n{table}")).unwrap();
+        let features = gating_features(&krate, Some(dir.path())).unwrap();
+        assert_eq!(features, ["mock", "serde", "alpha", "beta", "full"]);
     }
 
     #[test]

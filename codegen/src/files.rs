@@ -109,7 +109,9 @@ pub(crate) fn read(path: &Path) -> Result<Vec<u8>, FileError> {
 /// file is stale anyway).
 pub(crate) fn read_text(path: &Path) -> Result<Option<String>, FileError> {
     match std::fs::read(path) {
-        Ok(bytes) => Ok(Some(normalize(&String::from_utf8_lossy(&bytes)))),
+        Ok(bytes) => Ok(Some(normalize_line_endings(&String::from_utf8_lossy(
+            &bytes,
+        )))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(FileError::Read {
             path: path.to_owned(),
@@ -119,7 +121,7 @@ pub(crate) fn read_text(path: &Path) -> Result<Option<String>, FileError> {
 }
 
 /// `text` with CRLF line endings made LF.
-pub fn normalize(text: &str) -> String {
+pub fn normalize_line_endings(text: &str) -> String {
     text.replace("\r\n", "\n")
 }
 

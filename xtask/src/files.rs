@@ -40,7 +40,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
 
 /// Normalises line endings so a checkout with CRLF does not look stale.
 pub fn normalize(text: &str) -> String {
-    codegen::normalize(text)
+    codegen::normalize_line_endings(text)
 }
 
 /// A short unified diff between the file on disk and the expected text.

@@ -28,7 +28,7 @@ impl Check {
             let expected = codegen::names_table::render(&krate.generated.names);
             let found = std::fs::read(path)
                 .ok()
-                .map(|b| codegen::normalize(&String::from_utf8_lossy(&b)));
+                .map(|b| codegen::normalize_line_endings(&String::from_utf8_lossy(&b)));
             if found.as_deref() != Some(expected.as_str()) {
                 stale.push(StaleFile {
                     path: path.display().to_string(),
