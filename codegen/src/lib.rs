@@ -13,18 +13,27 @@
 //!
 //! The public surface is small: [`generate`] with its [`Options`], the diagnostics, the IR
 //! (for callers that emit more, like [`standalone`] crates), and the document loader and
-//! resolver (for tools that read documents, like a diff).
+//! resolver (for tools that read documents). Over them, the tool layer the `sdkgen` command,
+//! `build.rs` users and the repository's own tasks share: [`GeneratedCrate`] (a whole crate in
+//! memory, written atomically or compared with one on disk), [`Builder`] (for build scripts),
+//! [`diff`] (what changed between two documents, and what that does to the Rust surface) and
+//! [`names_table`] (the pinned-names file).
 
 #![deny(missing_docs)]
 
+mod builder;
 mod diagnostics;
+pub mod diff;
 mod emit;
 mod facts;
+mod files;
 mod generated;
+mod generated_crate;
 mod idents;
 pub mod ir;
 mod load;
 mod lower;
+pub mod names_table;
 mod normalize;
 mod options;
 mod pins;
@@ -32,9 +41,14 @@ pub mod pointer;
 mod repair;
 mod resolve;
 
+pub use builder::{Builder, Built, OUT_DIR_FOLDER};
 pub use diagnostics::{Diagnostics, Error, Warning};
 pub use emit::{conformance, features, standalone};
+pub use files::{FileError, normalize_line_endings, write_atomic};
 pub use generated::{Generated, GeneratedFile, Timings};
+pub use generated_crate::{
+    GENERATED_DIR, GeneratedCrate, RuntimeSource, StaleFile, WriteSummary, default_crate_name,
+};
 pub use idents::field_name;
 pub use load::{Document, load, parse_value};
 pub use options::{Dates, GroupFeatures, JsonImpls, Options};

@@ -173,7 +173,7 @@ fn giant(
     let bytes = std::fs::read(&spec).with_context(|| format!("reading {}", spec.display()))?;
     let out = work.join("giant");
     let _ = std::fs::remove_dir_all(&out);
-    let runtime = crate::regen::RuntimeSource::of_repository(root, true);
+    let runtime = crate::regen::local_runtime(root);
     let made =
         crate::regen::write_standalone(&bytes, label, &out, Some("giant"), false, false, &runtime)?;
     let _ = std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"));

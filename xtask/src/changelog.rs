@@ -3,7 +3,7 @@
 //! section, and the version is at least the bump those unreleased changes imply over the last
 //! released version (the newest `## X.Y.Z` heading).
 
-use crate::diff::{Change, Report};
+use codegen::diff::{Change, Report};
 
 const UNRELEASED: &str = "## Unreleased";
 const BREAKING: &str = "### Breaking";
@@ -66,7 +66,7 @@ pub fn update(text: &str, report: &Report, fallback_version: &str) -> (String, S
     let released = released(text).unwrap_or(fallback_version).to_owned();
     let required = Report {
         changes: entries.clone(),
-        surface: Vec::new(),
+        ..Report::default()
     }
     .next_version(&released);
     if entries.is_empty() {
@@ -149,7 +149,7 @@ mod tests {
         let text = initial("0.1.0");
         let added = Report {
             changes: vec![change(false, "GET /a", "operation added")],
-            surface: Vec::new(),
+            ..Report::default()
         };
         let (text, version) = update(&text, &added, "0.1.0");
         assert_eq!(version, "0.1.1");
@@ -161,7 +161,7 @@ mod tests {
         );
         let removed = Report {
             changes: vec![change(true, "GET /b", "operation removed")],
-            surface: Vec::new(),
+            ..Report::default()
         };
         let (text, version) = update(&text, &removed, "0.1.0");
         assert_eq!(version, "0.2.0");

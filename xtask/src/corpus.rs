@@ -11,8 +11,9 @@ use crate::conformance::{self, Conformance};
 use crate::examples::{self, Examples};
 use crate::files::write_atomic;
 use crate::instances;
-use crate::regen::{RuntimeSource, write_standalone};
+use crate::regen::write_standalone;
 use anyhow::{Context, Result, bail};
+use codegen::RuntimeSource;
 use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
@@ -116,7 +117,7 @@ pub fn run(root: &Path, settings: Settings) -> Result<()> {
         out_root: &root.join(".corpus/out").join(&stem),
         lock_file: &root.join("Cargo.lock"),
         // Generated crates build against this checkout's runtime, not a published one.
-        runtime: &RuntimeSource::of_repository(root, true),
+        runtime: &crate::regen::local_runtime(root),
         no_check: settings.no_check,
         checks: Checks {
             conformance: settings.conformance && !settings.no_check,

@@ -60,7 +60,7 @@ pub fn fetch(root: &Path, base_url: Option<String>, port: Option<u16>, check: bo
         println!("fetch: specs/ is up to date");
         return Ok(());
     }
-    let report = crate::diff::compare(current.as_ref().unwrap_or(&serde_json::Value::Null), &a);
+    let report = codegen::diff::compare(current.as_ref().unwrap_or(&serde_json::Value::Null), &a);
     print!(
         "{}",
         report.render("postpress-sdk", &crate::diff::sdk_version(root))

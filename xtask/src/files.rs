@@ -32,20 +32,15 @@ fn is_checkout(dir: &Path) -> bool {
     dir.join("Cargo.toml").is_file() && dir.join("xtask/Cargo.toml").is_file()
 }
 
-/// Writes `contents` to `path` atomically (temp file in the same folder, then rename).
+/// Writes `contents` to `path` atomically: the library's [`codegen::write_atomic`] (temp
+/// file in the same folder, then rename), as every generated file is written.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
-    let dir = path.parent().context("path has no parent")?;
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut tmp, contents)?;
-    tmp.persist(path)
-        .with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
+    Ok(codegen::write_atomic(path, contents)?)
 }
 
 /// Normalises line endings so a checkout with CRLF does not look stale.
 pub fn normalize(text: &str) -> String {
-    text.replace("\r\n", "\n")
+    codegen::normalize_line_endings(text)
 }
 
 /// A short unified diff between the file on disk and the expected text.

@@ -12,11 +12,9 @@ mod files;
 mod instances;
 mod marked;
 mod measure;
-mod names;
 mod process;
 mod regen;
 mod soak;
-mod surface;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -79,8 +77,8 @@ enum Command {
         /// rewritten with every name chosen, so the next run keeps them too.
         #[arg(long)]
         names: Option<PathBuf>,
-        /// Depend on the runtime in this local checkout (its `postpress-sdk` folder) as well as
-        /// by version; without it the crate takes the runtime from the registry.
+        /// Depend on the runtime in this local checkout (its `runtime` folder) as well as by
+        /// version; without it the crate takes the runtime from the registry.
         #[arg(long)]
         runtime_path: Option<PathBuf>,
         /// One Cargo feature per resource group (plus `full`, the default), so users compile
@@ -206,16 +204,16 @@ fn main() -> ExitCode {
             group_features,
             json_both_ways,
         } => {
-            let mut runtime = regen::RuntimeSource::of_repository(&root, false);
-            runtime.path = runtime_path.map(|p| p.canonicalize().unwrap_or(p));
-            let settings = regen::Settings {
+            let runtime = runtime_path
+                .map(codegen::RuntimeSource::local)
+                .unwrap_or_default();
+            let options = codegen::Options {
                 strict,
                 dates: if dates_as_strings {
                     codegen::Dates::Text
                 } else {
                     codegen::Dates::Typed
                 },
-                conformance_table: false,
                 group_features: match group_features {
                     GroupFeaturesArg::Auto => codegen::GroupFeatures::Auto,
                     GroupFeaturesArg::On => codegen::GroupFeatures::On,
@@ -226,12 +224,13 @@ fn main() -> ExitCode {
                 } else {
                     codegen::JsonImpls::AsUsed
                 },
+                ..codegen::Options::default()
             };
             regen::generate(
                 &spec,
                 &out,
                 name.as_deref(),
-                settings,
+                options,
                 names.as_deref(),
                 &runtime,
             )
@@ -284,7 +283,8 @@ fn main() -> ExitCode {
             old,
             new,
             fail_on_breaking,
-        } => names::read(&root.join(regen::NAMES))
+        } => codegen::names_table::read(&root.join(regen::NAMES))
+            .map_err(anyhow::Error::from)
             .and_then(|pins| {
                 diff::run(
                     &old,

@@ -1,7 +1,9 @@
-//! `regen` (spec -> postpress-sdk) and `generate` (any spec -> standalone crate).
+//! `regen` (spec -> postpress-sdk) and `generate` (any spec -> standalone crate, written by
+//! the library's [`GeneratedCrate`], as `sdkgen generate` writes it).
 
 use crate::files::{normalize, unified_diff, write_atomic};
 use anyhow::{Context, Result, bail};
+use codegen::{GeneratedCrate, RuntimeSource};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::time::Instant;
@@ -49,7 +51,7 @@ fn manifest(spec: &[u8], generated: &codegen::Generated) -> String {
 pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
     let started = Instant::now();
     let spec = check_spec_pair(root)?;
-    let pinned = crate::names::read(&root.join(NAMES))?;
+    let pinned = codegen::names_table::read(&root.join(NAMES))?;
     let generated = generate_sdk(&spec, &pinned, strict)?;
     let mut sync = FileSync::new(check);
     let sdk = root.join(SDK_DIR);
@@ -61,12 +63,12 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
         sync.file(&sdk.join(path), &format!("{SDK_DIR}/{path}"), contents)?;
     }
     // The names table lives beside the spec; it changes when items appear or vanish.
-    let names_text = crate::names::render(&generated.names);
+    let names_text = codegen::names_table::render(&generated.names);
     sync.file(&root.join(NAMES), NAMES, &names_text)?;
     let release = changelog_and_version(root, &spec, &pinned, &mut sync)?;
     remove_no_longer_generated(&sdk, &files, &mut sync)?;
     summary(&generated, &sync, started);
-    let names_changes = crate::names::changes(&pinned, &generated.names);
+    let names_changes = codegen::names_table::changes(&pinned, &generated.names);
     if names_changes.added > 0 || !names_changes.dropped.is_empty() {
         println!(
             "{NAMES}: {} new names pinned, {} pins dropped (their items are gone)",
@@ -178,7 +180,7 @@ fn changelog_and_version(
     // What the change does to the Rust surface, with the names (and constructor orders)
     // pinned before this run: a constructor whose arguments changed is recorded as breaking.
     if let Some(old) = crate::diff::at_head(root, SPEC_JSON).filter(|old| old.as_bytes() != spec)
-        && let Ok(lines) = crate::surface::compare(old.as_bytes(), spec, pinned)
+        && let Ok(lines) = codegen::diff::surface(old.as_bytes(), spec, pinned)
     {
         report = report.with_surface(lines);
     }
@@ -282,33 +284,9 @@ fn summary(generated: &codegen::Generated, sync: &FileSync, started: Instant) {
     }
 }
 
-fn crate_name(title: &str) -> String {
-    let mut name = codegen::field_name(title).replace('_', "-");
-    if name.is_empty() || name.starts_with(|c: char| !c.is_ascii_alphabetic()) {
-        name.insert_str(0, "api-");
-    }
-    name
-}
-
-/// Where a standalone crate gets the runtime from: a version requirement a registry can
-/// satisfy, plus, while developing, a local checkout of the runtime package.
-#[derive(Debug, Clone)]
-pub struct RuntimeSource {
-    /// The runtime package's version: the generator's own ([`codegen::RUNTIME_VERSION`]).
-    pub version: String,
-    /// A local checkout of the runtime package, or `None` for the registry alone.
-    pub path: Option<std::path::PathBuf>,
-}
-
-impl RuntimeSource {
-    /// The runtime of the repository at `root`: its version, and its folder when `local`.
-    pub fn of_repository(root: &Path, local: bool) -> Self {
-        let dir = root.join(RUNTIME_DIR);
-        Self {
-            version: codegen::RUNTIME_VERSION.to_owned(),
-            path: local.then(|| dir.canonicalize().unwrap_or(dir)),
-        }
-    }
+/// The runtime of the repository at `root`, from its folder (and by version).
+pub fn local_runtime(root: &Path) -> RuntimeSource {
+    RuntimeSource::local(root.join(RUNTIME_DIR))
 }
 
 /// The runtime package's folder in the repository.
@@ -325,9 +303,6 @@ pub fn runtime_dir(root: &Path) -> std::path::PathBuf {
     }
 }
 
-/// The runtime's features a standalone crate enables by default: TLS through rustls.
-const RUNTIME_FEATURES: &[&str] = &["rustls-tls"];
-
 /// What writing a standalone crate produced.
 pub struct Standalone {
     pub generated: codegen::Generated,
@@ -337,8 +312,8 @@ pub struct Standalone {
     pub write: std::time::Duration,
 }
 
-/// Generates a standalone crate for `bytes` into `out`: `Cargo.toml`, `src/lib.rs`, the
-/// generated modules and `API.md`, with typed dates.
+/// Generates a standalone crate for `bytes` into `out` with the defaults of `generate`
+/// (typed dates, group features by size, JSON as used), as the corpus and the benchmarks do.
 pub fn write_standalone(
     bytes: &[u8],
     label: &str,
@@ -348,96 +323,30 @@ pub fn write_standalone(
     conformance_table: bool,
     runtime: &RuntimeSource,
 ) -> Result<Standalone> {
-    let settings = Settings {
+    let options = codegen::Options {
         strict,
-        dates: codegen::Dates::Typed,
+        spec_label: label.to_owned(),
         conformance_table,
         group_features: codegen::GroupFeatures::Auto,
-        json: codegen::JsonImpls::AsUsed,
+        ..codegen::Options::default()
     };
-    let pins = codegen::Names::default();
-    write_standalone_with(bytes, label, out, name, settings, &pins, runtime)
+    write_standalone_with(bytes, out, name, &options, runtime)
 }
 
-/// What a generation run may change from the defaults.
-#[derive(Debug, Clone, Copy)]
-pub struct Settings {
-    /// Warnings are errors.
-    pub strict: bool,
-    /// How date-time and date strings are typed.
-    pub dates: codegen::Dates,
-    /// Emit the schema-pointer -> type table conformance tests read.
-    pub conformance_table: bool,
-    /// Per-group Cargo features: on, off, or by size.
-    pub group_features: codegen::GroupFeatures,
-    /// Which JSON impls each type gets.
-    pub json: codegen::JsonImpls,
-}
-
-/// [`write_standalone`] with every setting, and names pinned by `pins`.
-pub fn write_standalone_with(
+/// The library's [`GeneratedCrate`], rendered and written into `out`.
+fn write_standalone_with(
     bytes: &[u8],
-    label: &str,
     out: &Path,
     name: Option<&str>,
-    settings: Settings,
-    pins: &codegen::Names,
+    options: &codegen::Options,
     runtime: &RuntimeSource,
 ) -> Result<Standalone> {
-    // The name is needed before generating: method docs carry examples that use it.
-    let name = match name {
-        Some(n) => n.to_owned(),
-        None => {
-            let doc = codegen::parse_value(bytes).map_err(|e| anyhow::anyhow!("{label}: {e}"))?;
-            crate_name(doc["info"]["title"].as_str().unwrap_or_default())
-        }
-    };
-    let options = codegen::Options {
-        strict: settings.strict,
-        dates: settings.dates,
-        spec_label: label.to_owned(),
-        crate_name: Some(name.replace('-', "_")),
-        conformance_table: settings.conformance_table,
-        names: pins.clone(),
-        group_features: settings.group_features,
-        json: settings.json,
-    };
-    let generated =
-        codegen::generate(bytes, &options).map_err(|e| anyhow::anyhow!("{label}: {e}"))?;
+    let krate = GeneratedCrate::render(bytes, name, options, runtime)?;
     let write_started = Instant::now();
-    let runtime_path = runtime.path.as_ref().map(|p| p.display().to_string());
-    let runtime = codegen::standalone::Runtime {
-        package: codegen::RUNTIME_PACKAGE,
-        version: &runtime.version,
-        path: runtime_path.as_deref(),
-        features: RUNTIME_FEATURES,
-    };
-    let lib = codegen::standalone::lib_rs(&generated.model, runtime, generated.serde_feature)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    write_atomic(
-        &out.join("Cargo.toml"),
-        codegen::standalone::cargo_toml(
-            &name,
-            runtime,
-            generated
-                .group_features
-                .then(|| codegen::features::cargo_features(&generated.model))
-                .as_deref(),
-            generated.serde_feature,
-        )
-        .as_bytes(),
-    )?;
-    write_atomic(&out.join("src/lib.rs"), lib.as_bytes())?;
-    let mut lines = lib.lines().count();
-    for f in &generated.files {
-        write_atomic(&out.join(&f.path), f.contents.as_bytes())?;
-        if f.path.ends_with(".rs") {
-            lines += f.contents.lines().count();
-        }
-    }
+    krate.write(out)?;
     Ok(Standalone {
-        generated,
-        lines,
+        lines: krate.rust_lines(),
+        generated: krate.generated,
         write: write_started.elapsed(),
     })
 }
@@ -448,30 +357,30 @@ pub fn generate(
     spec: &Path,
     out: &Path,
     name: Option<&str>,
-    settings: Settings,
+    options: codegen::Options,
     names: Option<&Path>,
     runtime: &RuntimeSource,
 ) -> Result<()> {
     let started = Instant::now();
     let bytes = std::fs::read(spec).with_context(|| format!("reading {}", spec.display()))?;
     let pins = match names {
-        Some(path) => crate::names::read(path)?,
+        Some(path) => codegen::names_table::read(path)?,
         None => codegen::Names::default(),
     };
     let read = started.elapsed();
+    let options = codegen::Options {
+        spec_label: spec.display().to_string(),
+        names: pins,
+        ..options
+    };
     let Standalone {
         generated, write, ..
-    } = write_standalone_with(
-        &bytes,
-        &spec.display().to_string(),
-        out,
-        name,
-        settings,
-        &pins,
-        runtime,
-    )?;
+    } = write_standalone_with(&bytes, out, name, &options, runtime)?;
     if let Some(path) = names {
-        write_atomic(path, crate::names::render(&generated.names).as_bytes())?;
+        write_atomic(
+            path,
+            codegen::names_table::render(&generated.names).as_bytes(),
+        )?;
     }
     let t = &generated.timings;
     println!(

@@ -1,8 +1,11 @@
-//! `specs/names.toml`: the names the SDK's operations and types were given, pinned so that a
-//! changed `operationId`, title or tag never renames anything. Read before generating, and
-//! rewritten from the names the generator reports (new items added, vanished ones dropped).
+//! A names table (TOML, as the repository's `specs/names.toml`): the names a crate's
+//! operations and types were given, pinned so that a changed `operationId`, title or tag never
+//! renames anything. Read before generating ([`Options::names`](crate::Options::names)), and
+//! rewritten from the names the generator reports ([`Generated::names`](crate::Generated::names):
+//! new items added, vanished ones dropped).
 
-use anyhow::{Context, Result};
+use crate::FileError;
+use crate::pins::{MethodName, Names};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -29,23 +32,24 @@ struct OperationEntry {
 }
 
 /// Reads a names table; a missing file is an empty table.
-pub fn read(path: &Path) -> Result<codegen::Names> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(codegen::Names::default()),
-        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+pub fn read(path: &Path) -> Result<Names, FileError> {
+    let Some(text) = crate::files::read_text(path)? else {
+        return Ok(Names::default());
     };
-    parse(&text).with_context(|| format!("{} is not a valid names table", path.display()))
+    parse(&text).map_err(|e| FileError::NamesTable {
+        path: path.to_owned(),
+        message: e.to_string(),
+    })
 }
 
-fn parse(text: &str) -> Result<codegen::Names> {
+fn parse(text: &str) -> Result<Names, toml::de::Error> {
     let file: NamesFile = toml::from_str(text)?;
-    Ok(codegen::Names {
+    Ok(Names {
         operations: file
             .operations
             .into_iter()
             .map(|(key, e)| {
-                let name = codegen::MethodName {
+                let name = MethodName {
                     group: e.group,
                     method: e.method,
                 };
@@ -65,7 +69,7 @@ fn quoted(s: &str) -> String {
 
 /// The file's text: one line per item, sorted by key (the maps are ordered), so the file is
 /// the same for the same names and a change shows up as a one-line diff.
-pub fn render(names: &codegen::Names) -> String {
+pub fn render(names: &Names) -> String {
     let mut out = String::from(
         "# Names of the SDK's methods and types, pinned by `cargo xtask regen`.\n\
          # An item listed here keeps its name whatever its operationId, title or position in\n\
@@ -108,7 +112,7 @@ pub struct Changes {
 }
 
 /// Compares the table read with the table chosen.
-pub fn changes(pinned: &codegen::Names, chosen: &codegen::Names) -> Changes {
+pub fn changes(pinned: &Names, chosen: &Names) -> Changes {
     let mut c = Changes::default();
     c.added += (chosen.operations.keys())
         .filter(|k| !pinned.operations.contains_key(*k))
@@ -147,17 +151,17 @@ mod tests {
 
     #[test]
     fn render_reads_back_and_is_sorted() {
-        let mut names = codegen::Names::default();
+        let mut names = Names::default();
         names.operations.insert(
             "POST /a/{id}".into(),
-            codegen::MethodName {
+            MethodName {
                 group: "a".into(),
                 method: "create".into(),
             },
         );
         names.operations.insert(
             "GET /a".into(),
-            codegen::MethodName {
+            MethodName {
                 group: "a".into(),
                 method: "list".into(),
             },

@@ -1,21 +1,24 @@
 //! The Rust-surface consequences of a document change: both documents are generated with the
 //! same pinned names, and the methods, types and field types of the two results compared.
-//! What the spec diff calls a change in the document, this names in the SDK's own terms
+//! What the document walk calls a change in the document, this names in the crate's own terms
 //! (`accounts.list` removed, `types::Account` renamed, a field's type changed).
 
-use codegen::Names;
-use codegen::ir::{Model, Ty, TypeKind};
+use crate::ir::{Model, Ty, TypeKind};
+use crate::{FileError, MethodName, Names};
 use std::collections::BTreeMap;
 
 /// The surface changes between two documents, one line each, sorted; or why the surface
 /// could not be compared (a document the generator rejects).
-pub fn compare(old: &[u8], new: &[u8], pins: &Names) -> Result<Vec<String>, String> {
+pub(super) fn compare(old: &[u8], new: &[u8], pins: &Names) -> Result<Vec<String>, FileError> {
     let generate = |bytes: &[u8], which: &str| {
-        let options = codegen::Options {
+        let options = crate::Options {
             names: pins.clone(),
-            ..codegen::Options::default()
+            ..crate::Options::default()
         };
-        codegen::generate(bytes, &options).map_err(|e| format!("the {which} document: {e}"))
+        crate::generate(bytes, &options).map_err(|source| FileError::Generate {
+            document: format!("the {which} document"),
+            source,
+        })
     };
     let (old, new) = (generate(old, "old")?, generate(new, "new")?);
     let mut lines = Vec::new();
@@ -28,7 +31,7 @@ pub fn compare(old: &[u8], new: &[u8], pins: &Names) -> Result<Vec<String>, Stri
 /// Whether a surface change can stop code written against the old SDK from compiling: a
 /// method, type or field removed or renamed, a field's type changed, or a constructor's
 /// arguments changed (one added, removed, retyped, reordered, or now taken by name).
-pub fn is_breaking(line: &str) -> bool {
+pub(super) fn is_breaking(line: &str) -> bool {
     line.contains("::new`: arguments changed")
         || line.ends_with(" removed")
         || line.contains(" removed (")
@@ -37,7 +40,7 @@ pub fn is_breaking(line: &str) -> bool {
 }
 
 fn methods(old: &Names, new: &Names, out: &mut Vec<String>) {
-    let call = |n: &codegen::MethodName| format!("{}().{}()", n.group, n.method);
+    let call = |n: &MethodName| format!("{}().{}()", n.group, n.method);
     for (key, o) in &old.operations {
         match new.operations.get(key) {
             None => out.push(format!("method {} removed ({key})", call(o))),
@@ -128,7 +131,7 @@ fn types(old: &Names, new: &Names, old_model: &Model, new_model: &Model, out: &m
 }
 
 /// A constructor's parameters as its signature spells them (`a: String, b: i32`).
-fn constructor(s: &codegen::ir::Struct) -> String {
+fn constructor(s: &crate::ir::Struct) -> String {
     let args: Vec<String> = s
         .constructor_fields()
         .map(|f| format!("{}: {}", f.ident, rust(&f.ty)))

@@ -1,0 +1,84 @@
+//! `sdkgen check`: the crate a document makes now, compared with the one on disk.
+
+use crate::Outcome;
+use crate::generate::{CrateArgs, Rendered};
+use clap::Args;
+use codegen::{FileError, StaleFile};
+
+/// Check that a generated crate is what the generator makes now; write nothing.
+///
+/// Takes the options the crate was generated with (`generate` and `check` take the same),
+/// regenerates it in memory and compares each file, line endings normalised. Exits 1 with a
+/// unified diff of each stale file (and of the names table, with `--names`).
+#[derive(Args)]
+pub struct Check {
+    #[command(flatten)]
+    pub krate: CrateArgs,
+    /// Lines of diff shown per stale file at most.
+    #[arg(long, default_value_t = 40)]
+    pub max_diff_lines: usize,
+}
+
+impl Check {
+    pub fn run(self) -> Result<Outcome, FileError> {
+        let args = &self.krate;
+        let Rendered { krate, .. } = args.render()?;
+        let mut stale = krate.stale(&args.out)?;
+        if let Some(path) = &args.names {
+            let expected = codegen::names_table::render(&krate.generated.names);
+            let found = std::fs::read(path)
+                .ok()
+                .map(|b| codegen::normalize_line_endings(&String::from_utf8_lossy(&b)));
+            if found.as_deref() != Some(expected.as_str()) {
+                stale.push(StaleFile {
+                    path: path.display().to_string(),
+                    found,
+                    expected: Some(expected),
+                });
+            }
+        }
+        if stale.is_empty() {
+            println!(
+                "check: {} is up to date ({} files)",
+                args.out.display(),
+                krate.files.len()
+            );
+            return Ok(Outcome::Clean);
+        }
+        for file in &stale {
+            eprintln!("{}", describe(file, &args.out, self.max_diff_lines));
+        }
+        eprintln!(
+            "check: {} of {} files of {} are stale; run `sdkgen generate` with the same options",
+            stale.len(),
+            krate.files.len(),
+            args.out.display()
+        );
+        Ok(Outcome::Found)
+    }
+}
+
+/// A stale file as a unified diff from the file on disk to what the generator makes, at
+/// most `max_lines` long; a file the generator no longer makes as one line.
+fn describe(file: &StaleFile, dir: &std::path::Path, max_lines: usize) -> String {
+    let Some(expected) = &file.expected else {
+        return format!("{} is no longer generated", dir.join(&file.path).display());
+    };
+    let found = file.found.as_deref().unwrap_or_default();
+    let path = &file.path;
+    let text = similar::TextDiff::from_lines(found, expected)
+        .unified_diff()
+        .context_radius(2)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() > max_lines {
+        format!(
+            "{}\n... ({} more lines)",
+            lines[..max_lines].join("\n"),
+            lines.len() - max_lines
+        )
+    } else {
+        text
+    }
+}
