@@ -24,15 +24,18 @@ fn generate(c: &mut Criterion) {
         g.bench_function(name, |b| {
             b.iter(|| {
                 black_box(
-                    codegen::generate(black_box(&bytes), &codegen::Options::default())
-                        .expect("generates"),
+                    openapi_sdkgen::generate(
+                        black_box(&bytes),
+                        &openapi_sdkgen::Options::default(),
+                    )
+                    .expect("generates"),
                 )
             })
         });
         g.bench_function(format!("{name}_load_only"), |b| {
             b.iter(|| {
-                let mut diags = codegen::Diagnostics::default();
-                black_box(codegen::load(black_box(&bytes), &mut diags).expect("loads"))
+                let mut diags = openapi_sdkgen::Diagnostics::default();
+                black_box(openapi_sdkgen::load(black_box(&bytes), &mut diags).expect("loads"))
             })
         });
     }

@@ -35,7 +35,7 @@ const WARNINGS_SHOWN: usize = 20;
 ///
 /// ```no_run
 /// fn main() {
-///     if let Err(e) = codegen::Builder::new("openapi.yaml")
+///     if let Err(e) = openapi_sdkgen::Builder::new("openapi.yaml")
 ///         .names("names.toml") // optional: names pinned as `sdkgen generate --names` pins them
 ///         .write_to_out_dir()
 ///     {

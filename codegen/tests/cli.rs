@@ -128,7 +128,7 @@ fn generate_writes_a_crate_on_the_runtime_alone_and_check_finds_edits() {
     let deps = manifest["dependencies"].as_table().unwrap();
     assert_eq!(
         deps.keys().collect::<Vec<_>>(),
-        [codegen::RUNTIME_PACKAGE],
+        [openapi_sdkgen::RUNTIME_PACKAGE],
         "{manifest}"
     );
     assert!(manifest.get("dev-dependencies").is_none(), "{manifest}");

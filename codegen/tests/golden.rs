@@ -4,7 +4,7 @@
 //! them. That the same output compiles and behaves on the wire is checked by
 //! `xtask/tests/generated_crates.rs`, which builds a crate from all of these files at once.
 
-use codegen::{Options, generate};
+use openapi_sdkgen::{Options, generate};
 use std::path::Path;
 
 /// Wraps a `components/schemas` fragment into a whole document.
@@ -360,17 +360,17 @@ fn reordering_inline_union_branches_renames_nothing() {
     };
     let again = generate(document(true).as_bytes(), &pinned).expect("generates");
     // Each variant holds the same payload type, each payload type the same fields.
-    let shape = |g: &codegen::Generated| {
+    let shape = |g: &openapi_sdkgen::Generated| {
         let mut out: Vec<String> = g
             .model
             .types
             .iter()
             .map(|t| match &t.kind {
-                codegen::ir::TypeKind::Struct(s) => {
+                openapi_sdkgen::ir::TypeKind::Struct(s) => {
                     let fields: Vec<&str> = s.fields.iter().map(|f| f.wire.as_str()).collect();
                     format!("{}: {}", t.name, fields.join(","))
                 }
-                codegen::ir::TypeKind::Untagged(u) => {
+                openapi_sdkgen::ir::TypeKind::Untagged(u) => {
                     // In document order (the order they are tried in); compared as a set.
                     let mut variants: Vec<String> = u
                         .variants

@@ -2,7 +2,7 @@
 //! doc text or sanitised identifiers, never as code; deep, cyclic, dangling and huge
 //! constructs give warnings or errors, never a stack overflow, a hang or a panic.
 
-use codegen::{Options, generate};
+use openapi_sdkgen::{Options, generate};
 use proc_macro2::{TokenStream, TokenTree};
 use serde_json::{Value, json};
 

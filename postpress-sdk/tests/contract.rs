@@ -221,7 +221,7 @@ struct Ledger {
 /// Prism 5.16 reads a multipart body's repeated parts (and a JSON-encoded array part) as
 /// one string, so every array property of a multipart body fails its `type: array` check
 /// (stoplightio/prism#2654, unmerged). The SDK's encoding of those parts (repeated parts,
-/// JSON parts) is pinned byte for byte by `xtask/tests/generated/ops_wire.rs`; here such a
+/// JSON parts) is pinned byte for byte by `xtask/tests/generated_crates_input/ops_wire.rs`; here such a
 /// violation, and only such a one, is tolerated on multipart calls.
 fn prism_multipart_array_limitation(violation: &Value) -> bool {
     violation["code"] == "type"

@@ -171,7 +171,7 @@ fn changelog_and_version(
     spec: &[u8],
     pinned: &codegen::Names,
     sync: &mut FileSync,
-) -> Result<Option<(crate::diff::Report, String)>> {
+) -> Result<Option<(codegen::diff::Report, String)>> {
     let head = codegen::parse_value(spec)
         .ok()
         .and_then(|current| crate::diff::against_head(root, SPEC_JSON, &current));

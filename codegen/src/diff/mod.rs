@@ -13,10 +13,10 @@
 //! the generator would reject or repair, and report them as written.
 //!
 //! ```no_run
-//! # fn main() -> Result<(), codegen::FileError> {
+//! # fn main() -> Result<(), openapi_sdkgen::FileError> {
 //! use std::path::Path;
-//! let pins = codegen::Names::default(); // or `names_table::read` of the crate's table
-//! let report = codegen::diff::files(Path::new("old.yaml"), Path::new("new.yaml"), &pins)?;
+//! let pins = openapi_sdkgen::Names::default(); // or `names_table::read` of the crate's table
+//! let report = openapi_sdkgen::diff::files(Path::new("old.yaml"), Path::new("new.yaml"), &pins)?;
 //! print!("{}", report.render("my-api", "0.3.1")); // ... "my-api 0.3.1 becomes 0.4.0"
 //! if report.breaking().next().is_some() {
 //!     std::process::exit(1);

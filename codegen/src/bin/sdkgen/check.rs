@@ -3,7 +3,7 @@
 use crate::Outcome;
 use crate::generate::{CrateArgs, Rendered};
 use clap::Args;
-use codegen::{FileError, StaleFile};
+use openapi_sdkgen::{FileError, StaleFile};
 
 /// Check that a generated crate is what the generator makes now; write nothing.
 ///
@@ -25,10 +25,10 @@ impl Check {
         let Rendered { krate, .. } = args.render()?;
         let mut stale = krate.stale(&args.out)?;
         if let Some(path) = &args.names {
-            let expected = codegen::names_table::render(&krate.generated.names);
+            let expected = openapi_sdkgen::names_table::render(&krate.generated.names);
             let found = std::fs::read(path)
                 .ok()
-                .map(|b| codegen::normalize_line_endings(&String::from_utf8_lossy(&b)));
+                .map(|b| openapi_sdkgen::normalize_line_endings(&String::from_utf8_lossy(&b)));
             if found.as_deref() != Some(expected.as_str()) {
                 stale.push(StaleFile {
                     path: path.display().to_string(),

@@ -3,7 +3,7 @@
 
 use crate::Outcome;
 use clap::Args;
-use codegen::FileError;
+use openapi_sdkgen::FileError;
 use std::path::PathBuf;
 
 /// Report what changed between two OpenAPI documents and the semver bump it implies.
@@ -35,10 +35,10 @@ pub struct Diff {
 impl Diff {
     pub fn run(self) -> Result<Outcome, FileError> {
         let pins = match &self.names {
-            Some(path) => codegen::names_table::read(path)?,
-            None => codegen::Names::default(),
+            Some(path) => openapi_sdkgen::names_table::read(path)?,
+            None => openapi_sdkgen::Names::default(),
         };
-        let report = codegen::diff::files(&self.old, &self.new, &pins)?;
+        let report = openapi_sdkgen::diff::files(&self.old, &self.new, &pins)?;
         let name = match self.name {
             Some(name) => name,
             None => title_name(&self.new)?,
@@ -60,11 +60,11 @@ fn title_name(path: &std::path::Path) -> Result<String, FileError> {
         path: path.to_owned(),
         source,
     })?;
-    let doc = codegen::parse_value(&bytes).map_err(|source| FileError::Generate {
+    let doc = openapi_sdkgen::parse_value(&bytes).map_err(|source| FileError::Generate {
         document: path.display().to_string(),
         source,
     })?;
-    Ok(codegen::default_crate_name(
+    Ok(openapi_sdkgen::default_crate_name(
         doc["info"]["title"].as_str().unwrap_or_default(),
     ))
 }

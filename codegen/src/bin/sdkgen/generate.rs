@@ -3,7 +3,7 @@
 
 use crate::Outcome;
 use clap::{Args, ValueEnum};
-use codegen::{FileError, GeneratedCrate, Names, Options, RuntimeSource};
+use openapi_sdkgen::{FileError, GeneratedCrate, Names, Options, RuntimeSource};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -83,21 +83,21 @@ impl CrateArgs {
         Options {
             strict: self.strict,
             dates: if self.dates_as_strings {
-                codegen::Dates::Text
+                openapi_sdkgen::Dates::Text
             } else {
-                codegen::Dates::Typed
+                openapi_sdkgen::Dates::Typed
             },
             spec_label: self.spec.display().to_string(),
             names: pins,
             group_features: match self.group_features {
-                GroupFeaturesArg::Auto => codegen::GroupFeatures::Auto,
-                GroupFeaturesArg::On => codegen::GroupFeatures::On,
-                GroupFeaturesArg::Off => codegen::GroupFeatures::Off,
+                GroupFeaturesArg::Auto => openapi_sdkgen::GroupFeatures::Auto,
+                GroupFeaturesArg::On => openapi_sdkgen::GroupFeatures::On,
+                GroupFeaturesArg::Off => openapi_sdkgen::GroupFeatures::Off,
             },
             json: if self.json_both_ways {
-                codegen::JsonImpls::BothWays
+                openapi_sdkgen::JsonImpls::BothWays
             } else {
-                codegen::JsonImpls::AsUsed
+                openapi_sdkgen::JsonImpls::AsUsed
             },
             ..Options::default()
         }
@@ -119,7 +119,7 @@ impl CrateArgs {
             source,
         })?;
         let pins = match &self.names {
-            Some(path) => codegen::names_table::read(path)?,
+            Some(path) => openapi_sdkgen::names_table::read(path)?,
             None => Names::default(),
         };
         let read = started.elapsed();
@@ -150,7 +150,7 @@ impl CrateArgs {
 }
 
 /// The generator's warnings on stderr, each with its JSON pointer.
-fn print_warnings(warnings: &[codegen::Warning]) {
+fn print_warnings(warnings: &[openapi_sdkgen::Warning]) {
     for w in warnings.iter().take(WARNINGS_SHOWN) {
         eprintln!("warning: {w}");
     }
@@ -182,9 +182,9 @@ impl Generate {
         let write_started = Instant::now();
         let summary = krate.write(&args.out)?;
         if let Some(path) = &args.names {
-            codegen::write_atomic(
+            openapi_sdkgen::write_atomic(
                 path,
-                codegen::names_table::render(&krate.generated.names).as_bytes(),
+                openapi_sdkgen::names_table::render(&krate.generated.names).as_bytes(),
             )?;
         }
         eprintln!(
@@ -209,13 +209,13 @@ impl Generate {
         match &runtime.path {
             Some(path) => println!(
                 "runtime: {} {} at {}",
-                codegen::RUNTIME_PACKAGE,
+                openapi_sdkgen::RUNTIME_PACKAGE,
                 runtime.version,
                 path.display()
             ),
             None => println!(
                 "runtime: {} {} from the registry (--runtime-path DIR builds against a local checkout)",
-                codegen::RUNTIME_PACKAGE,
+                openapi_sdkgen::RUNTIME_PACKAGE,
                 runtime.version
             ),
         }
