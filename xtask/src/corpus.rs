@@ -449,7 +449,7 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
         .map(|d| examples::plan(d, &generated));
     let has_examples = plan.as_ref().is_some_and(|p| !p.typed.is_empty());
     // An examples run builds only the crates it has examples for.
-    if !has_examples {
+    if checks.examples && !has_examples {
         outcome.examples = plan.as_ref().map(|p| {
             Ok(Examples {
                 untyped: p.untyped,
