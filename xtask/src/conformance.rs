@@ -146,7 +146,8 @@ pub const BUILD_ARGS: &[&str] = &[
     "serde",
 ];
 
-/// Writes the harness test beside the generated table, and the one dev-dependency it needs.
+/// Writes the harness test beside the generated table, and the dev-dependencies it needs (the
+/// generated crate names `serde` and `serde_json` only through its runtime).
 pub fn prepare(krate: &Crate<'_>) -> Result<()> {
     let test = HARNESS.replace("__CRATE__", krate.rust_name);
     std::fs::write(krate.dir.join("tests/conformance.rs"), test)?;
@@ -154,7 +155,9 @@ pub fn prepare(krate: &Crate<'_>) -> Result<()> {
     let manifest = std::fs::read_to_string(&manifest_path)?;
     if !manifest.contains("[dev-dependencies]") {
         // Pinned by the workspace's lock file, which the corpus copies into the crate.
-        let with_dev = format!("{manifest}\n[dev-dependencies]\nserde_path_to_error = \"0.1\"\n");
+        let with_dev = format!(
+            "{manifest}\n[dev-dependencies]\nserde_path_to_error = \"0.1\"\nserde = \"1\"\nserde_json = \"1\"\n"
+        );
         std::fs::write(&manifest_path, with_dev)?;
     }
     Ok(())
