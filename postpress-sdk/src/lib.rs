@@ -103,7 +103,7 @@
 //! the error bodies use too), message, request id, headers
 //! and the raw body. Both the `{"error": {...}}` envelope and the problem-style body are
 //! understood. A body that does not match its type is [`Error::Decode`], naming the JSON path
-//! that failed and an excerpt of the body. Bad input (a parameter out of range, a header value
+//! that failed and an excerpt of the body, and keeping the whole body ([`Error::raw_body`]). Bad input (a parameter out of range, a header value
 //! with a line break, an attachment whose MIME type does not parse) is
 //! [`Error::InvalidRequest`] naming the field, before anything is sent: nothing a caller gives
 //! is ever silently dropped or replaced. Failures below HTTP are [`Error::Connect`],

@@ -467,7 +467,7 @@ async fn errors_carry_code_message_request_id_headers_and_body() {
 }
 
 #[tokio::test]
-async fn bodies_of_the_wrong_shape_name_the_path_and_keep_a_bounded_excerpt() {
+async fn bodies_of_the_wrong_shape_name_the_path_keep_a_bounded_excerpt_and_the_whole_body() {
     let wrong = ACCOUNT.replace(r#""name":"n""#, r#""name":7"#);
     let huge = format!("<html>{}</html>", "x".repeat(100_000));
     let server = serve(vec![ok(&wrong), ok(&huge)]).await;
@@ -479,8 +479,14 @@ async fn bodies_of_the_wrong_shape_name_the_path_and_keep_a_bounded_excerpt() {
         }
         other => panic!("{other:?}"),
     }
-    match c.accounts().get("a").send().await.unwrap_err() {
-        Error::Decode { excerpt, .. } => assert!(excerpt.len() < 1_000, "{}", excerpt.len()),
+    let e = c.accounts().get("a").send().await.unwrap_err();
+    // The message stays short; the error keeps the whole body, byte for byte.
+    assert_eq!(e.raw_body().map(|b| &b[..]), Some(huge.as_bytes()));
+    match e {
+        Error::Decode { excerpt, body, .. } => {
+            assert!(excerpt.len() < 1_000, "{}", excerpt.len());
+            assert_eq!(body.len(), huge.len());
+        }
         other => panic!("{other:?}"),
     }
 }

@@ -47,10 +47,14 @@ pub enum Error {
         path: String,
         /// What serde reported.
         message: String,
-        /// The start of the body.
+        /// The start of the body, for messages.
         excerpt: String,
         /// Request id from the response headers, if any.
         request_id: Option<String>,
+        /// The whole body as received: nothing of an answer that did not decode is lost
+        /// (store it, or decode it yourself; [`Error::raw_body`] reads it). Boxed so that
+        /// every `Result` of the SDK stays small.
+        body: Box<bytes::Bytes>,
     },
     /// The body was larger than the configured maximum.
     BodyTooLarge {
@@ -136,10 +140,11 @@ pub(crate) fn header_request_id(headers: &HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Decodes JSON, reporting the failing path and a bounded excerpt on error.
+/// Decodes JSON, reporting the failing path and a bounded excerpt on error, and keeping the
+/// whole body.
 pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
     status: StatusCode,
-    body: &[u8],
+    body: &bytes::Bytes,
     request_id: Option<String>,
 ) -> Result<T> {
     // Fast path: plain serde_json. Tracking the path costs on every field, so it is paid
@@ -157,6 +162,7 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
             message,
             excerpt: excerpt(body),
             request_id,
+            body: Box::new(body.clone()),
         }
     })
 }
@@ -201,6 +207,15 @@ impl Error {
     pub fn transport_fault(&self) -> Option<TransportFault> {
         match self {
             Error::Timeout(t) | Error::Connect(t) | Error::Transport(t) => Some(t.fault()),
+            _ => None,
+        }
+    }
+
+    /// The whole body of an answer that did not decode ([`Error::Decode`]), as received;
+    /// `None` for other errors (an error answer's body is [`ApiError::body`]).
+    pub fn raw_body(&self) -> Option<&bytes::Bytes> {
+        match self {
+            Error::Decode { body, .. } => Some(body),
             _ => None,
         }
     }
