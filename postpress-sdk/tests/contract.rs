@@ -45,6 +45,12 @@ impl Drop for Prism {
 }
 
 fn prism_binary() -> PathBuf {
+    // The tests of this file run in parallel; two `npm ci` in one folder at once fail each
+    // other (one removes what the other is writing), so the first installs and the rest wait.
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _installing = INSTALL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let bin = root().join("tools/node_modules/.bin/prism");
     if !bin.exists() {
         let status = Command::new("npm")
