@@ -120,6 +120,26 @@ pub(crate) fn read_text(path: &Path) -> Result<Option<String>, FileError> {
     }
 }
 
+/// A unified diff from `old` to `new` (both the text of `path`), at most `max_lines` long:
+/// how `sdkgen check` and `cargo xtask regen --check` show a stale file.
+pub fn unified_diff(path: &str, old: &str, new: &str, max_lines: usize) -> String {
+    let text = similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(2)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() > max_lines {
+        format!(
+            "{}\n... ({} more lines)",
+            lines[..max_lines].join("\n"),
+            lines.len() - max_lines
+        )
+    } else {
+        text
+    }
+}
+
 /// `text` with CRLF line endings made LF.
 pub fn normalize_line_endings(text: &str) -> String {
     text.replace("\r\n", "\n")

@@ -44,7 +44,7 @@ mod resolve;
 pub use builder::{Builder, Built, OUT_DIR_FOLDER};
 pub use diagnostics::{Diagnostics, Error, Warning};
 pub use emit::{conformance, features, standalone};
-pub use files::{FileError, normalize_line_endings, write_atomic};
+pub use files::{FileError, normalize_line_endings, unified_diff, write_atomic};
 pub use generated::{Generated, GeneratedFile, Timings};
 pub use generated_crate::{
     GENERATED_DIR, GeneratedCrate, RuntimeSource, StaleFile, WriteSummary, default_crate_name,

@@ -44,21 +44,4 @@ pub fn normalize(text: &str) -> String {
 }
 
 /// A short unified diff between the file on disk and the expected text.
-pub fn unified_diff(path: &str, old: &str, new: &str, max_lines: usize) -> String {
-    let diff = similar::TextDiff::from_lines(old, new);
-    let text = diff
-        .unified_diff()
-        .context_radius(2)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
-        .to_string();
-    let lines: Vec<&str> = text.lines().collect();
-    if lines.len() > max_lines {
-        format!(
-            "{}\n... ({} more lines)",
-            lines[..max_lines].join("\n"),
-            lines.len() - max_lines
-        )
-    } else {
-        text
-    }
-}
+pub use codegen::unified_diff;

@@ -65,20 +65,5 @@ fn describe(file: &StaleFile, dir: &std::path::Path, max_lines: usize) -> String
         return format!("{} is no longer generated", dir.join(&file.path).display());
     };
     let found = file.found.as_deref().unwrap_or_default();
-    let path = &file.path;
-    let text = similar::TextDiff::from_lines(found, expected)
-        .unified_diff()
-        .context_radius(2)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
-        .to_string();
-    let lines: Vec<&str> = text.lines().collect();
-    if lines.len() > max_lines {
-        format!(
-            "{}\n... ({} more lines)",
-            lines[..max_lines].join("\n"),
-            lines.len() - max_lines
-        )
-    } else {
-        text
-    }
+    openapi_sdkgen::unified_diff(&file.path, found, expected, max_lines)
 }
