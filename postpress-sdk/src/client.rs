@@ -2,7 +2,8 @@
 //! prefixes and rate-limit tiers. Everything else lives in [`crate::engine`].
 
 use crate::engine::{
-    ApiClient, ApiKey, AuthPlacement, Engine, EngineConfig, Error, RateLimit, Result, RetryPolicy,
+    ApiClient, ApiKey, AuthPlacement, Decoding, Engine, EngineConfig, Error, RateLimit, Result,
+    RetryPolicy,
 };
 use std::time::Duration;
 
@@ -131,6 +132,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     rate_limit: Option<RateLimit>,
     max_response_bytes: Option<usize>,
+    decoding: Decoding,
     http: Option<crate::engine::reqwest::Client>,
     env_error: Option<String>,
 }
@@ -212,6 +214,17 @@ impl ClientBuilder {
         self
     }
 
+    /// How answers that depart from their documented types decode. [`Decoding::Lenient`]
+    /// (the default) repairs a value with one clear reading (`"12"` for a number, a date-time
+    /// without an offset), leaves out what has none at the nearest optional field or list item,
+    /// and records each ([`Response::departures`](crate::Response::departures), a `tracing`
+    /// warning, an [`Error::Item`] in `items()`); [`Decoding::Strict`] fails the call at the
+    /// first departure instead, for tests and CI.
+    pub fn decoding(mut self, decoding: Decoding) -> Self {
+        self.decoding = decoding;
+        self
+    }
+
     /// Uses your own HTTP client (proxies, TLS settings, ...).
     pub fn http_client(mut self, http: crate::engine::reqwest::Client) -> Self {
         self.http = Some(http);
@@ -260,6 +273,7 @@ impl ClientBuilder {
         if let Some(limit) = self.max_response_bytes {
             config.max_body_bytes = limit;
         }
+        config.decoding = self.decoding;
         Ok(Client {
             engine: Engine::new(config, self.http)?,
             mode,

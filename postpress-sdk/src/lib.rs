@@ -362,8 +362,9 @@ pub use client::{
     Mode, Tier,
 };
 pub use engine::{
-    ApiError, Decoded, Delivery, DeliveryFormat, Error, EventKey, MalformedEvent, Part, RateLimit,
-    Response, Result, RetryPolicy, TransportError, TransportFault, WebhookError, WebhookReceiver,
+    ApiError, Decoded, Decoding, Delivery, DeliveryFormat, Departure, Error, EventKey,
+    MalformedEvent, Part, RateLimit, Repair, Response, Result, RetryPolicy, TransportError,
+    TransportFault, WebhookError, WebhookReceiver,
 };
 pub use generated::*;
 /// The generator's runtime (`openapi-sdkgen-runtime`): the API-independent engine this client

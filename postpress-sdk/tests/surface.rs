@@ -131,19 +131,27 @@ async fn a_malformed_date_time_fails_naming_its_json_path() {
         r#"{{"object":"AccountList","items":[{}],"cursor":null}}"#,
         account_at("last tuesday")
     );
-    let server = serve(vec![ok(&page)]).await;
-    let err = client(&server.url)
-        .accounts()
-        .list()
-        .send()
-        .await
-        .unwrap_err();
+    let server = serve(vec![ok(&page), ok(&page)]).await;
+    let strict = postpress_sdk::Client::builder()
+        .api_key(common::KEY)
+        .base_url(&server.url)
+        .decoding(postpress_sdk::Decoding::Strict)
+        .build()
+        .unwrap();
+    let err = strict.accounts().list().send().await.unwrap_err();
     match err {
         Error::Decode { path, message, .. } => {
             assert_eq!(path, "items[0].created_at", "{message}");
         }
         other => panic!("expected a decode error, got {other:?}"),
     }
+    // Leniently, the account leaves the page, and the departure names the same place.
+    let lenient = client(&server.url).accounts().list().send_with_response();
+    let response = lenient.await.unwrap();
+    assert!(response.body().items.is_empty());
+    let departure = &response.departures()[0];
+    assert_eq!(departure.pointer, "/items/0");
+    assert_eq!(departure.failed_at, "/items/0/created_at");
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! Client-wide and per-request settings.
 
 use super::auth::{ApiKey, AuthPlacement};
+use super::departure::Decoding;
 use super::retry::RetryPolicy;
 use std::time::Duration;
 
@@ -40,6 +41,9 @@ pub struct EngineConfig {
     pub max_body_bytes: usize,
     /// The header that carries idempotency keys.
     pub idempotency_header: String,
+    /// How answers that depart from their documented types decode: leniently (the default;
+    /// repaired or contained, and recorded) or strictly.
+    pub decoding: Decoding,
 }
 
 impl EngineConfig {
@@ -57,6 +61,7 @@ impl EngineConfig {
             rate_limit: RateLimit::Unmetered,
             max_body_bytes: 64 * 1024 * 1024,
             idempotency_header: "Idempotency-Key".into(),
+            decoding: Decoding::Lenient,
         }
     }
 }

@@ -1,5 +1,7 @@
 //! The one error type of a generated client.
 
+use super::decode::decode_json;
+use super::departure::{Decoding, Departure};
 use super::fault::{TransportError, TransportFault};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -63,6 +65,16 @@ pub enum Error {
     },
     /// A paginated listing went wrong (e.g. the server repeated a cursor).
     Pagination(String),
+    /// One item of a list did not decode and was left out of it; the rest of the list did
+    /// (lenient [decoding](crate::Decoding)). `pages()` and `items()` of a list operation
+    /// yield one such error per item left out, where the item stood, and go on.
+    Item {
+        /// Where the item was ([`Departure::pointer`]), its raw value
+        /// ([`Departure::received`]), and why it did not decode.
+        departure: Box<Departure>,
+        /// Request id of the page's response, if any.
+        request_id: Option<String>,
+    },
 }
 
 /// A non-success answer of the API.
@@ -128,7 +140,14 @@ impl ApiError {
 
     /// Decodes the body into a documented error type.
     pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
-        decode_json(self.status, &self.body, self.request_id.clone())
+        // Strict: an error body is read to be shown, and a repair would go unseen here.
+        let decoded = decode_json(
+            self.status,
+            &self.body,
+            self.request_id.as_deref(),
+            Decoding::Strict,
+        );
+        decoded.map(|(body, _)| body)
     }
 }
 
@@ -140,34 +159,8 @@ pub(crate) fn header_request_id(headers: &HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Decodes JSON, reporting the failing path and a bounded excerpt on error, and keeping the
-/// whole body.
-pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
-    status: StatusCode,
-    body: &bytes::Bytes,
-    request_id: Option<String>,
-) -> Result<T> {
-    // Fast path: plain serde_json. Tracking the path costs on every field, so it is paid
-    // only when decoding failed, to say where.
-    if let Ok(value) = serde_json::from_slice(body) {
-        return Ok(value);
-    }
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let (path, message) =
-            super::variant::split_path(&e.path().to_string(), &e.inner().to_string());
-        Error::Decode {
-            status,
-            path,
-            message,
-            excerpt: excerpt(body),
-            request_id,
-            body: Box::new(body.clone()),
-        }
-    })
-}
-
-fn excerpt(body: &[u8]) -> String {
+/// The start of a body, for messages.
+pub(crate) fn excerpt(body: &[u8]) -> String {
     let end = body.len().min(EXCERPT_LIMIT);
     let mut text = String::from_utf8_lossy(&body[..end]).into_owned();
     if body.len() > EXCERPT_LIMIT {
@@ -186,6 +179,14 @@ impl Error {
             Error::Api(api) => super::retry::is_retryable_status(api.status),
             Error::Timeout(t) | Error::Connect(t) | Error::Transport(t) => t.fault().is_transient(),
             _ => false,
+        }
+    }
+
+    /// For an [`Error::Item`], what was left out: its pointer, raw value and why.
+    pub fn left_out_item(&self) -> Option<&Departure> {
+        match self {
+            Error::Item { departure, .. } => Some(departure),
+            _ => None,
         }
     }
 
@@ -344,6 +345,20 @@ impl fmt::Display for Error {
                 write!(f, "the response body exceeds the {limit}-byte limit")
             }
             Error::Pagination(m) => write!(f, "pagination error: {m}"),
+            Error::Item {
+                departure,
+                request_id,
+            } => {
+                write!(
+                    f,
+                    "the list item at `{}` did not decode and was left out (failed at `{}`: {})",
+                    departure.pointer, departure.failed_at, departure.reason
+                )?;
+                if let Some(id) = request_id {
+                    write!(f, " [request id {id}]")?;
+                }
+                Ok(())
+            }
         }
     }
 }

@@ -38,6 +38,8 @@
 mod api_client;
 mod auth;
 mod config;
+mod decode;
+mod departure;
 pub mod double_option;
 mod error;
 #[doc(hidden)]
@@ -52,6 +54,7 @@ pub mod object;
 mod pagination;
 mod prepared;
 mod query;
+mod repairs;
 mod request;
 mod response;
 mod retry;
@@ -66,12 +69,18 @@ pub mod webhook;
 pub use api_client::ApiClient;
 pub use auth::{ApiKey, AuthPlacement};
 pub use config::{EngineConfig, RateLimit, RequestOptions};
+pub use decode::decode_body;
+pub use departure::{Decoding, Departure, Repair};
 pub use error::{ApiError, Error, Result};
 pub use fault::{TransportError, TransportFault};
 pub use multipart::Part;
 #[doc(hidden)]
 pub use object::{decode_struct, encode_struct, object};
-pub use pagination::{Paginated, builder_pages, items, pages};
+#[doc(hidden)]
+pub use pagination::Fetched;
+pub use pagination::{
+    Paginated, builder_item_stream, builder_page_stream, builder_pages, items, pages,
+};
 pub use query::{FormEncoding, ParamStyle};
 pub use request::{RangeValue, Request, check_range, require, required};
 pub use response::Response;

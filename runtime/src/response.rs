@@ -1,6 +1,8 @@
 //! A decoded response together with its status and headers.
 
-use super::error::{Result, decode_json};
+use super::decode::decode_json;
+use super::departure::{Decoding, Departure};
+use super::error::Result;
 use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -12,6 +14,10 @@ pub struct Response<T> {
     headers: HeaderMap,
     request_id: Option<String>,
     body: T,
+    /// How [`json`](Response::json) decodes (the client's setting).
+    decoding: Decoding,
+    /// What lenient decoding repaired or left out of the body.
+    departures: Vec<Departure>,
 }
 
 impl<T> Response<T> {
@@ -20,12 +26,15 @@ impl<T> Response<T> {
         headers: HeaderMap,
         request_id: Option<String>,
         body: T,
+        decoding: Decoding,
     ) -> Self {
         Self {
             status,
             headers,
             request_id,
             body,
+            decoding,
+            departures: Vec::new(),
         }
     }
 
@@ -42,6 +51,13 @@ impl<T> Response<T> {
     /// The request id the server sent, if any.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
+    }
+
+    /// Where the body departed from its documented type, and what lenient
+    /// [decoding](crate::Decoding) did about each: empty when the body matched. Each was also
+    /// logged as a `tracing` warning (target `openapi_sdkgen_runtime::decode`).
+    pub fn departures(&self) -> &[Departure] {
+        &self.departures
     }
 
     /// The body.
@@ -61,15 +77,33 @@ impl<T> Response<T> {
             headers: self.headers,
             request_id: self.request_id,
             body: f(self.body)?,
+            decoding: self.decoding,
+            departures: self.departures,
         })
     }
 }
 
 impl Response<Bytes> {
-    /// Decodes the body as JSON into `U`; a mismatch names the failing JSON path.
+    /// Decodes the body as JSON into `U`, as the client's [`Decoding`] says: leniently
+    /// (departures repaired or contained, and recorded in [`departures`](Response::departures)),
+    /// or strictly. A failure names the JSON path and keeps the whole body.
     pub fn json<U: serde::de::DeserializeOwned>(self) -> Result<Response<U>> {
-        let (status, id) = (self.status, self.request_id.clone());
-        self.try_map(|body| decode_json(status, &body, id))
+        let (body, departures) = decode_json(
+            self.status,
+            &self.body,
+            self.request_id.as_deref(),
+            self.decoding,
+        )?;
+        let mut departures_so_far = self.departures;
+        departures_so_far.extend(departures);
+        Ok(Response {
+            status: self.status,
+            headers: self.headers,
+            request_id: self.request_id,
+            body,
+            decoding: self.decoding,
+            departures: departures_so_far,
+        })
     }
 
     /// The body as text (invalid UTF-8 replaced).

@@ -225,27 +225,39 @@ pub use crate::__builder_fns as builder_fns;
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __paginated {
-    ($page:ty, $item:ty, $cursor:ident, |$next_of:ident| $next:expr, |$items_of:ident| $items:expr $(,)?) => {
+    ($page:ty, $item:ty, $cursor:ident, $items_pointer:literal, |$next_of:ident| $next:expr, |$items_of:ident| $items:expr $(,)?) => {
         /// Streams every page, following the cursor until the last page. Lazy: one page is in
         /// memory at a time, and dropping the stream stops further requests. `Unpin`: call
-        /// `try_next()` on it directly.
+        /// `try_next()` on it directly. An item that did not decode is left out of its page
+        /// and follows it as an [`Error::Item`](crate::engine::Error::Item) with its pointer
+        /// and raw value; the stream goes on (with [strict](crate::engine::Decoding) decoding,
+        /// the page fails instead).
         pub fn pages(self) -> $crate::Paginated<$page> {
-            $crate::Paginated::new(self.__pages())
+            $crate::Paginated::new($crate::builder_page_stream(self.__pages()))
         }
-        /// Streams every item of every page. `Unpin`: call `try_next()` on it directly.
+        /// Streams every item of every page. `Unpin`: call `try_next()` on it directly. An
+        /// item that did not decode comes as an [`Error::Item`](crate::engine::Error::Item)
+        /// in its place, with its pointer and raw value, and the stream goes on (with
+        /// [strict](crate::engine::Decoding) decoding, its page fails instead).
         pub fn items(self) -> $crate::Paginated<$item> {
-            $crate::Paginated::new($crate::items(self.__pages(), |$items_of: $page| $items))
+            $crate::Paginated::new($crate::builder_item_stream(
+                self.__pages(),
+                |$items_of: $page| $items,
+            ))
         }
         fn __pages(
             self,
-        ) -> impl $crate::Stream<Item = $crate::Result<$page>> + ::std::marker::Send + 'static {
+        ) -> impl $crate::Stream<Item = $crate::Result<$crate::Fetched<$page>>>
+        + ::std::marker::Send
+        + 'static {
             $crate::builder_pages(
                 self,
-                Self::send,
+                Self::send_with_response,
                 |builder: &mut Self, cursor: ::std::string::String| {
                     builder.$cursor = ::std::option::Option::Some(cursor);
                 },
                 |$next_of: &$page| $next,
+                $items_pointer,
             )
         }
     };

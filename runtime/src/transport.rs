@@ -248,7 +248,13 @@ impl Engine {
         let request_id = header_request_id(&headers);
         if status.is_success() {
             return match success_body(resp).await {
-                Ok(body) => Attempt::Done(Response::new(status, headers, request_id, body)),
+                Ok(body) => Attempt::Done(Response::new(
+                    status,
+                    headers,
+                    request_id,
+                    body,
+                    self.config.decoding,
+                )),
                 Err(error) => Attempt::Failed {
                     error,
                     server_delay: None,

@@ -320,6 +320,7 @@ pub use crate::__untagged_union as untagged_union;
 
 /// Joins `outer` with a path carried in `message` (if any); returns (path, message without
 /// it, its tag clauses joined onto `outer` too).
+#[cfg(test)]
 pub(crate) fn split_path(outer: &str, message: &str) -> (String, String) {
     let failure = Failure::read(outer, message);
     let detail = failure.detail();

@@ -809,8 +809,11 @@ fn pagination_fns(op: &Operation) -> TokenStream {
         1 => quote!(page.#items_id.unwrap_or_default()),
         _ => quote!(page.#items_id.flatten().unwrap_or_default()),
     };
+    // Where the page keeps its items, as a JSON pointer: the runtime turns an item lenient
+    // decoding left out there into an error in its place.
+    let items_pointer = format!("/{}", p.items_wire.replace('~', "~0").replace('/', "~1"));
     quote! {
-        crate::engine::paginated!(#page, #item, #cursor, |page| #access.cloned(), |page| #take_items);
+        crate::engine::paginated!(#page, #item, #cursor, #items_pointer, |page| #access.cloned(), |page| #take_items);
     }
 }
 

@@ -272,9 +272,9 @@ impl ListBuilder {
     }
     crate::engine::builder_fns!(json super::types::AccountList);
     crate::engine::paginated!(
-        super::types::AccountList, super::types::Account, cursor, | page | Some(page)
-        .and_then(| v | v.cursor.as_ref().and_then(| x | x.as_ref())).cloned(), | page |
-        page.items
+        super::types::AccountList, super::types::Account, cursor, "/items", | page |
+        Some(page).and_then(| v | v.cursor.as_ref().and_then(| x | x.as_ref())).cloned(),
+        | page | page.items
     );
 }
 crate::engine::request_builder! {

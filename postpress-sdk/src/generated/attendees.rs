@@ -58,7 +58,7 @@ impl ListChatsBuilder {
     }
     crate::engine::builder_fns!(json super::types::ChatList);
     crate::engine::paginated!(
-        super::types::ChatList, super::types::Chat, cursor, | page | Some(page)
+        super::types::ChatList, super::types::Chat, cursor, "/items", | page | Some(page)
         .and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
     );
 }

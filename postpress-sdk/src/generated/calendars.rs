@@ -220,9 +220,9 @@ impl ListBuilder {
     }
     crate::engine::builder_fns!(json super::types::CalendarList);
     crate::engine::paginated!(
-        super::types::CalendarList, super::types::Calendar, cursor, | page | Some(page)
-        .and_then(| v | v.next_cursor.as_ref().and_then(| x | x.as_ref())).cloned(), |
-        page | page.data
+        super::types::CalendarList, super::types::Calendar, cursor, "/data", | page |
+        Some(page).and_then(| v | v.next_cursor.as_ref().and_then(| x | x.as_ref()))
+        .cloned(), | page | page.data
     );
 }
 crate::engine::request_builder! {
@@ -251,9 +251,9 @@ impl ListEventsBuilder {
     }
     crate::engine::builder_fns!(json super::types::CalendarEventList);
     crate::engine::paginated!(
-        super::types::CalendarEventList, super::types::CalendarEvent, cursor, | page |
-        Some(page).and_then(| v | v.next_cursor.as_ref().and_then(| x | x.as_ref()))
-        .cloned(), | page | page.data
+        super::types::CalendarEventList, super::types::CalendarEvent, cursor, "/data", |
+        page | Some(page).and_then(| v | v.next_cursor.as_ref().and_then(| x | x
+        .as_ref())).cloned(), | page | page.data
     );
 }
 crate::engine::request_builder! {

@@ -262,7 +262,7 @@ impl ListBuilder {
     }
     crate::engine::builder_fns!(json super::types::ChatList);
     crate::engine::paginated!(
-        super::types::ChatList, super::types::Chat, cursor, | page | Some(page)
+        super::types::ChatList, super::types::Chat, cursor, "/items", | page | Some(page)
         .and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
     );
 }
@@ -393,8 +393,8 @@ impl ListMessagesBuilder {
     }
     crate::engine::builder_fns!(json super::types::MessageList);
     crate::engine::paginated!(
-        super::types::MessageList, super::types::Message, cursor, | page | Some(page)
-        .and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
+        super::types::MessageList, super::types::Message, cursor, "/items", | page |
+        Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
     );
 }
 crate::engine::request_builder! {

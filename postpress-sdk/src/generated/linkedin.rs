@@ -525,8 +525,8 @@ impl ListJobApplicantsBuilder {
     crate::engine::builder_fns!(json super::types::LinkedinJobApplicantList);
     crate::engine::paginated!(
         super::types::LinkedinJobApplicantList, super::types::LinkedinJobApplicant,
-        cursor, | page | Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page |
-        page.items
+        cursor, "/items", | page | Some(page).and_then(| v | v.cursor.as_ref()).cloned(),
+        | page | page.items
     );
 }
 crate::engine::request_builder! {

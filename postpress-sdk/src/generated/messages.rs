@@ -167,8 +167,8 @@ impl ListBuilder {
     }
     crate::engine::builder_fns!(json super::types::MessageList);
     crate::engine::paginated!(
-        super::types::MessageList, super::types::Message, cursor, | page | Some(page)
-        .and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
+        super::types::MessageList, super::types::Message, cursor, "/items", | page |
+        Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
     );
 }
 crate::engine::request_builder! {

@@ -200,8 +200,8 @@ impl ListReactionsBuilder {
     }
     crate::engine::builder_fns!(json super::types::PostReactionPage);
     crate::engine::paginated!(
-        super::types::PostReactionPage, super::types::PostReaction, cursor, | page |
-        Some(page).map(| v | & v.paging).and_then(| v | v.cursor.as_ref()).cloned(), |
-        page | page.items
+        super::types::PostReactionPage, super::types::PostReaction, cursor, "/items", |
+        page | Some(page).map(| v | & v.paging).and_then(| v | v.cursor.as_ref())
+        .cloned(), | page | page.items
     );
 }

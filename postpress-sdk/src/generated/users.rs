@@ -653,7 +653,7 @@ impl ListPostsBuilder {
     }
     crate::engine::builder_fns!(json super::types::PostList);
     crate::engine::paginated!(
-        super::types::PostList, super::types::Post, cursor, | page | Some(page)
+        super::types::PostList, super::types::Post, cursor, "/items", | page | Some(page)
         .and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
     );
 }
@@ -679,8 +679,8 @@ impl ListReactionsBuilder {
     }
     crate::engine::builder_fns!(json super::types::PostReactionList);
     crate::engine::paginated!(
-        super::types::PostReactionList, super::types::PostReaction, cursor, | page |
-        Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
+        super::types::PostReactionList, super::types::PostReaction, cursor, "/items", |
+        page | Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
     );
 }
 crate::engine::request_builder! {
@@ -706,8 +706,8 @@ impl ListRelationsBuilder {
     }
     crate::engine::builder_fns!(json super::types::UserRelationsList);
     crate::engine::paginated!(
-        super::types::UserRelationsList, super::types::UserRelation, cursor, | page |
-        Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
+        super::types::UserRelationsList, super::types::UserRelation, cursor, "/items", |
+        page | Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
     );
 }
 crate::engine::request_builder! {
@@ -734,8 +734,8 @@ impl ListFollowersBuilder {
     }
     crate::engine::builder_fns!(json super::types::UserFollowersList);
     crate::engine::paginated!(
-        super::types::UserFollowersList, super::types::UserFollower, cursor, | page |
-        Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
+        super::types::UserFollowersList, super::types::UserFollower, cursor, "/items", |
+        page | Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
     );
 }
 crate::engine::request_builder! {
@@ -761,8 +761,8 @@ impl ListFollowingBuilder {
     }
     crate::engine::builder_fns!(json super::types::UserRelationsList);
     crate::engine::paginated!(
-        super::types::UserRelationsList, super::types::UserRelation, cursor, | page |
-        Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
+        super::types::UserRelationsList, super::types::UserRelation, cursor, "/items", |
+        page | Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
     );
 }
 crate::engine::request_builder! {
@@ -799,8 +799,9 @@ impl ListSentInvitationsBuilder {
     }
     crate::engine::builder_fns!(json super::types::InvitationSentList);
     crate::engine::paginated!(
-        super::types::InvitationSentList, super::types::InvitationBase, cursor, | page |
-        Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
+        super::types::InvitationSentList, super::types::InvitationBase, cursor, "/items",
+        | page | Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page
+        .items
     );
 }
 crate::engine::request_builder! {
@@ -843,8 +844,9 @@ impl ListReceivedInvitationsBuilder {
     }
     crate::engine::builder_fns!(json super::types::InvitationReceivedList);
     crate::engine::paginated!(
-        super::types::InvitationReceivedList, super::types::InvitationBase, cursor, |
-        page | Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page | page.items
+        super::types::InvitationReceivedList, super::types::InvitationBase, cursor,
+        "/items", | page | Some(page).and_then(| v | v.cursor.as_ref()).cloned(), | page
+        | page.items
     );
 }
 crate::engine::request_builder! {

@@ -107,9 +107,9 @@ impl ListBuilder {
     }
     crate::engine::builder_fns!(json super::types::WebhookList);
     crate::engine::paginated!(
-        super::types::WebhookList, super::types::Webhook, cursor, | page | Some(page)
-        .and_then(| v | v.cursor.as_ref().and_then(| x | x.as_ref())).cloned(), | page |
-        page.items
+        super::types::WebhookList, super::types::Webhook, cursor, "/items", | page |
+        Some(page).and_then(| v | v.cursor.as_ref().and_then(| x | x.as_ref())).cloned(),
+        | page | page.items
     );
 }
 crate::engine::request_builder! {
