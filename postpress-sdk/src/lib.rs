@@ -210,6 +210,49 @@
 //! A `limit` outside the documented bounds is an [`Error::InvalidRequest`] before anything is
 //! sent.
 //!
+//! ## Answers that depart from the document
+//!
+//! Real servers send shapes their documents omit. By default the client decodes leniently,
+//! one rule at a time, and records every departure; nothing is dropped or defaulted silently:
+//!
+//! - **Repaired**, where a value has one clear reading: a number or boolean sent as text
+//!   (`"12"`, `"true"`), `0`/`1` for a boolean, a number where text is declared (kept as its
+//!   text), `5.0` for an integer, a date-time in another common form (`2025-01-01 09:30:00
+//!   UTC`), a full date-time where a date is declared (its date), `null` or an empty body for
+//!   an object with no required fields (the empty object), `null` for an optional field that
+//!   is not nullable (absent). A date-time **without an offset** is read as **UTC**: the
+//!   instant is an assumption, and its [`Repair::DateTimeAssumedUtc`] record is how to tell
+//!   it from one the server stated.
+//! - **Contained**, where it has none: the value is left out at the nearest optional field
+//!   (which becomes `None`) or list item (which leaves its list). A required field that is
+//!   missing, `null` or unreadable is never defaulted: its object is left out where it is
+//!   contained, and when nothing contains it (a field of the answer itself) the call fails
+//!   with [`Error::Decode`] naming its path, keeping the whole body.
+//! - **Recorded**: [`Response::departures`] (from `send_with_response()`) lists each
+//!   [`Departure`]: its JSON pointer in the body as received, the [`Repair`], the raw value, and
+//!   where and why the type failed. Each is also a `tracing` warning (target
+//!   `openapi_sdkgen_runtime::decode`). In `items()` a list item left out comes as an
+//!   [`Error::Item`] in its place (its pointer and raw value: [`Error::left_out_item`]), and
+//!   the stream goes on; `pages()` yields it right after its page.
+//!
+//! [`ClientBuilder::decoding`] with [`Decoding::Strict`] fails instead, at exactly the place
+//! lenient decoding records first: for tests and CI, where drift should be loud.
+//!
+//! ```no_run
+//! # async fn run(client: postpress_sdk::Client) -> Result<(), postpress_sdk::Error> {
+//! use futures_util::StreamExt;
+//! let mut accounts = client.accounts().list().items();
+//! while let Some(account) = accounts.next().await {
+//!     match account {
+//!         Ok(account) => println!("{account:?}"),
+//!         // One item that did not decode: the others still come.
+//!         Err(e) if e.left_out_item().is_some() => eprintln!("skipped: {e}"),
+//!         Err(e) => return Err(e),
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+//!
 //! ## Receiving webhooks
 //!
 //! A [`WebhookReceiver`] checks the secret header you gave the webhook (compared in constant

@@ -23,18 +23,34 @@ trait Check {
 }
 
 /// Decode one instance, then encode it again; a failure carries the JSON path where it
-/// happened.
+/// happened, and what the runtime's lenient decoding made of the instance: its departures
+/// (pointer, repair, where the type failed), or `None` when it failed too.
 struct RoundTrip<'a> {
     instance: &'a serde_json::Value,
 }
 
+/// A strict failure: path, message, and the lenient decoding's departures if it succeeded.
+type Failed = (String, String, Option<serde_json::Value>);
+
 impl Check for RoundTrip<'_> {
-    type Output = Result<serde_json::Value, (String, String)>;
+    type Output = Result<serde_json::Value, Failed>;
 
     fn check<T: serde::de::DeserializeOwned + serde::Serialize>(&mut self) -> Self::Output {
-        let decoded: T = serde_path_to_error::deserialize(self.instance)
-            .map_err(|e| (e.path().to_string(), e.inner().to_string()))?;
-        serde_json::to_value(&decoded).map_err(|e| (String::new(), format!("re-encoding: {e}")))
+        let decoded: T = serde_path_to_error::deserialize(self.instance).map_err(|e| {
+            let bytes = serde_json::to_vec(self.instance).unwrap_or_default();
+            let lenient = engine::decode_body::<T>(bytes, engine::Decoding::Lenient)
+                .ok()
+                .map(|(_, departures)| {
+                    departures
+                        .iter()
+                        .map(|d| serde_json::json!({"pointer": d.pointer,
+                            "repair": format!("{:?}", d.repair), "failed_at": d.failed_at}))
+                        .collect()
+                });
+            (e.path().to_string(), e.inner().to_string(), lenient)
+        })?;
+        serde_json::to_value(&decoded)
+            .map_err(|e| (String::new(), format!("re-encoding: {e}"), None))
     }
 }
 
@@ -48,8 +64,8 @@ fn result_line(pointer: &str, index: usize, instance: &serde_json::Value) -> ser
         Ok(None) => serde_json::json!({"pointer": pointer, "index": index, "untyped": true}),
         Ok(Some(Ok(reencoded))) => serde_json::json!({"pointer": pointer, "index": index,
             "decoded": true, "reencoded": reencoded}),
-        Ok(Some(Err((path, error)))) => serde_json::json!({"pointer": pointer, "index": index,
-            "decoded": false, "path": path, "error": error}),
+        Ok(Some(Err((path, error, lenient)))) => serde_json::json!({"pointer": pointer,
+            "index": index, "decoded": false, "path": path, "error": error, "lenient": lenient}),
     }
 }
 

@@ -857,8 +857,10 @@ fn markdown(stem: &str, outcomes: &[&Outcome], elapsed: Duration, checks: Checks
              response reaches) decoded into the generated type and re-encoded, as conformance instances are. Each failure is \
              checked by Ajv with ajv-formats (formats the generated types check: date, date-time, int32, int64; `nullable` \
              allowing `null`, `writeOnly` properties not required): an example invalid where decoding failed contradicts its \
-             schema, any other failure is the generator being stricter than the schema. Only documents with examples are built. \
-             Every failure is listed in the `-failures.tsv` beside this report.\n",
+             schema, any other failure is the generator being stricter than the schema. Each failure is then decoded again with \
+             the runtime's lenient decoding (what clients do by default): `leniently` counts the examples it reads, with every \
+             departure recorded (listed below). Only documents with examples are built. Every failure is listed in the \
+             `-failures.tsv` beside this report.\n",
             totals.summary()
         );
     }

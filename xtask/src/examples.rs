@@ -300,6 +300,45 @@ pub struct Failure {
     pub value: String,
     /// What the validator said about that place (`valid`, or its first error there).
     pub validator: String,
+    /// What the runtime's lenient decoding made of the example: its departures (pointer and
+    /// repair, `LeftOut` for a value it contained), or `None` when it failed too (and for a
+    /// round trip, which decoded).
+    pub lenient: Option<Vec<Departure>>,
+}
+
+/// One departure lenient decoding recorded (see the runtime's `Departure`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Departure {
+    pub pointer: String,
+    pub repair: String,
+}
+
+impl Failure {
+    /// Lenient decoding kept every value, repaired.
+    fn repaired(&self) -> bool {
+        self.lenient
+            .as_ref()
+            .is_some_and(|d| d.iter().all(|d| d.repair != "LeftOut"))
+    }
+
+    /// Lenient decoding decoded it, with a value left out where it was contained.
+    fn contained(&self) -> bool {
+        self.lenient.is_some() && !self.repaired()
+    }
+
+    fn lenient_text(&self) -> String {
+        match &self.lenient {
+            None if self.cause == Cause::RoundTrip => "decoded".into(),
+            None => "fails too".into(),
+            Some(departures) => {
+                let each: Vec<String> = departures
+                    .iter()
+                    .map(|d| format!("{} {}", if d.pointer.is_empty() { "/" } else { &d.pointer }, d.repair))
+                    .collect();
+                format!("decodes: {}", each.join("; "))
+            }
+        }
+    }
 }
 
 /// What one document's examples did.
@@ -313,6 +352,18 @@ pub struct Examples {
     pub decoded: usize,
     pub round_tripped: usize,
     pub failures: Vec<Failure>,
+}
+
+impl Examples {
+    /// Failed strictly, decoded leniently with every value kept.
+    pub fn repaired(&self) -> usize {
+        self.failures.iter().filter(|f| f.repaired()).count()
+    }
+
+    /// Failed strictly, decoded leniently with a value left out where it was contained.
+    pub fn contained(&self) -> usize {
+        self.failures.iter().filter(|f| f.contained()).count()
+    }
 }
 
 /// A document's examples, split by whether the generated crate has a type for their schema.
@@ -356,8 +407,9 @@ pub fn run(document: &Value, plan: &Plan, krate: &Crate<'_>) -> Result<Examples>
         untyped: plan.untyped,
         ..Examples::default()
     };
-    // The failures before the validator has seen them: example index, cause, path, message.
-    let mut failed: Vec<(usize, Cause, Vec<String>, String)> = Vec::new();
+    // The failures before the validator has seen them: example index, cause, path, message,
+    // and what lenient decoding made of the example.
+    let mut failed: Vec<(usize, Cause, Vec<String>, String, Option<Vec<Departure>>)> = Vec::new();
     for line in results.lines().filter(|l| !l.trim().is_empty()) {
         let r: Value = serde_json::from_str(line).context("reading the harness's results")?;
         let pointer = r["pointer"].as_str().unwrap_or_default();
@@ -374,7 +426,16 @@ pub fn run(document: &Value, plan: &Plan, krate: &Crate<'_>) -> Result<Examples>
         if r["decoded"] != Value::Bool(true) {
             let error = r["error"].as_str().unwrap_or_default().to_owned();
             let path = decoder_path(r["path"].as_str().unwrap_or("."));
-            failed.push((i, Cause::of(&error), path, error));
+            let lenient = r["lenient"].as_array().map(|departures| {
+                departures
+                    .iter()
+                    .map(|d| Departure {
+                        pointer: d["pointer"].as_str().unwrap_or_default().to_owned(),
+                        repair: d["repair"].as_str().unwrap_or_default().to_owned(),
+                    })
+                    .collect()
+            });
+            failed.push((i, Cause::of(&error), path, error, lenient));
             continue;
         }
         out.decoded += 1;
@@ -383,7 +444,7 @@ pub fn run(document: &Value, plan: &Plan, krate: &Crate<'_>) -> Result<Examples>
             Some(path) => {
                 let path = difference_path(&path);
                 let back = value_at(&r["reencoded"], &path).map_or("(absent)".into(), compact);
-                failed.push((i, Cause::RoundTrip, path, format!("came back {back}")));
+                failed.push((i, Cause::RoundTrip, path, format!("came back {back}"), None));
             }
         }
     }
@@ -392,7 +453,7 @@ pub fn run(document: &Value, plan: &Plan, krate: &Crate<'_>) -> Result<Examples>
     }
     let asked: Vec<&Example> = failed.iter().map(|(i, ..)| &plan.typed[*i]).collect();
     let verdicts = validate(document, &asked, krate)?;
-    for ((i, cause, path, error), verdict) in failed.into_iter().zip(verdicts) {
+    for ((i, cause, path, error, lenient), verdict) in failed.into_iter().zip(verdicts) {
         let example = &plan.typed[i];
         let (class, validator) = classify(&path, &verdict);
         out.failures.push(Failure {
@@ -405,6 +466,7 @@ pub fn run(document: &Value, plan: &Plan, krate: &Crate<'_>) -> Result<Examples>
             path: json_path(&path),
             error,
             validator,
+            lenient,
         });
     }
     Ok(out)
@@ -566,6 +628,10 @@ pub struct Totals {
     pub untyped: usize,
     pub decoded: usize,
     pub round_tripped: usize,
+    /// Failed strictly; decoded leniently, every value kept (repaired).
+    pub repaired: usize,
+    /// Failed strictly; decoded leniently, with a value left out where it was contained.
+    pub contained: usize,
     /// Failures by cause: (contradicting their schema, the generator's).
     pub by_cause: BTreeMap<Cause, (usize, usize)>,
     /// Generator faults on values their schema says nothing about (see `Verdict::typeless`).
@@ -591,6 +657,8 @@ impl Totals {
         self.untyped += e.untyped;
         self.decoded += e.decoded;
         self.round_tripped += e.round_tripped;
+        self.repaired += e.repaired();
+        self.contained += e.contained();
         self.typeless_faults += e.failures.iter().filter(|f| f.typeless).count();
         for f in &e.failures {
             let entry = self.by_cause.entry(f.cause).or_default();
@@ -599,6 +667,11 @@ impl Totals {
                 Class::Generator => entry.1 += 1,
             }
         }
+    }
+
+    /// Decoded by lenient decoding: strictly, or repaired, or with a value contained.
+    pub fn lenient(&self) -> usize {
+        self.decoded + self.repaired + self.contained
     }
 
     pub fn generator_faults(&self) -> usize {
@@ -615,12 +688,16 @@ impl Totals {
             .map(|(cause, (c, _))| format!("{} {c}", cause.word()))
             .collect();
         format!(
-            "{} documents, {} examples (and {} without a generated type): decoded {} ({:.1}%), round-tripped {} ({:.1}%); generator faults {}{}, contradicting their schema {}{}; runs failed {}",
+            "{} documents, {} examples (and {} without a generated type): decoded {} ({:.1}%), leniently {} ({:.1}%: {} more repaired, {} more with a value left out where it was contained), round-tripped {} ({:.1}%); generator faults {}{}, contradicting their schema {}{}; runs failed {}",
             self.documents,
             self.examples,
             self.untyped,
             self.decoded,
             percent(self.decoded, self.examples),
+            self.lenient(),
+            percent(self.lenient(), self.examples),
+            self.repaired,
+            self.contained,
             self.round_tripped,
             percent(self.round_tripped, self.examples),
             self.generator_faults(),
@@ -653,7 +730,7 @@ fn percent(part: usize, whole: usize) -> f64 {
 
 /// The headers of the per-document columns [`cells`] fills.
 pub fn headers() -> Vec<String> {
-    let mut h: Vec<String> = ["examples", "no type", "decode %", "round trip %"]
+    let mut h: Vec<String> = ["examples", "no type", "decode %", "lenient %", "round trip %"]
         .map(String::from)
         .to_vec();
     h.extend(Cause::ALL.iter().map(|c| c.word().to_owned()));
@@ -676,6 +753,10 @@ pub fn cells(run: Option<&Result<Examples, String>>) -> Vec<String> {
                 e.examples.to_string(),
                 e.untyped.to_string(),
                 format!("{:.1}", percent(e.decoded, e.examples)),
+                format!(
+                    "{:.1}",
+                    percent(e.decoded + e.repaired() + e.contained(), e.examples)
+                ),
                 format!("{:.1}", percent(e.round_tripped, e.examples)),
             ];
             row.extend(
@@ -696,13 +777,14 @@ pub fn cells(run: Option<&Result<Examples, String>>) -> Vec<String> {
 /// A failure on one line: where, why, the value, and what the validator said.
 fn describe(f: &Failure) -> String {
     format!(
-        "{} ({}) at {}: {}; value {}; validator: {}",
+        "{} ({}) at {}: {}; value {}; validator: {}; lenient decoding: {}",
         f.origin,
         f.cause.word(),
         f.path,
         f.error,
         f.value,
-        f.validator
+        f.validator,
+        f.lenient_text()
     )
 }
 
@@ -741,6 +823,30 @@ pub fn sections(runs: &[(&str, &Examples)]) -> String {
     if !faults.is_empty() {
         md.push('\n');
     }
+    let rescued: Vec<(&str, &Failure)> = (runs.iter())
+        .flat_map(|(spec, e)| e.failures.iter().map(move |f| (*spec, f)))
+        .filter(|(_, f)| f.lenient.is_some())
+        .collect();
+    let _ = writeln!(
+        md,
+        "## Decoded by lenient decoding ({}: {} repaired, {} with a value left out)\n",
+        rescued.len(),
+        totals.repaired,
+        totals.contained
+    );
+    md.push_str("Each failed the strict decode; the runtime's lenient decoding (the clients' default) read it and recorded each departure, with its JSON pointer and what it did.\n\n");
+    for (spec, f) in &rescued {
+        let _ = writeln!(
+            md,
+            "- `{spec}` {} ({}): {}",
+            cell(&f.origin),
+            f.cause.word(),
+            cell(&f.lenient_text())
+        );
+    }
+    if !rescued.is_empty() {
+        md.push('\n');
+    }
     md.push_str("## Contradictions, the first three of each cause\n\n");
     for cause in Cause::ALL {
         let first: Vec<(&str, &Failure)> = (runs.iter())
@@ -763,13 +869,14 @@ pub fn sections(runs: &[(&str, &Examples)]) -> String {
 /// Every failure, a row each: the TSV written beside the report.
 pub fn failures_tsv(runs: &[(&str, &Examples)]) -> String {
     let mut out =
-        String::from("spec\tclass\tcause\torigin\tschema\tpath\terror\tvalue\tvalidator\n");
+        String::from("spec\tclass\tcause\torigin\tschema\tpath\terror\tvalue\tvalidator\tlenient decoding\n");
     for (spec, e) in runs {
         for f in &e.failures {
             let class = match f.class {
                 Class::Contradiction => "contradicts its schema",
                 Class::Generator => "generator stricter",
             };
+            let lenient = f.lenient_text();
             let fields = [
                 *spec,
                 class,
@@ -780,6 +887,7 @@ pub fn failures_tsv(runs: &[(&str, &Examples)]) -> String {
                 &f.error,
                 &f.value,
                 &f.validator,
+                &lenient,
             ];
             let row: Vec<String> = fields
                 .iter()
