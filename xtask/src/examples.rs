@@ -290,7 +290,8 @@ pub struct Failure {
     pub schema: String,
     pub cause: Cause,
     pub class: Class,
-    /// A generator fault on a value the schema says nothing about (see [`Verdict::typeless`]).
+    /// A contradiction only of the type the schema's keywords imply: the value is not an
+    /// object, and the schema states no `type` (see [`Verdict::typeless`]).
     pub typeless: bool,
     /// Where in the example (`a.b[0]`, `.` for the whole).
     pub path: String,
@@ -461,7 +462,7 @@ pub fn run(document: &Value, plan: &Plan, krate: &Crate<'_>) -> Result<Examples>
             schema: example.schema.clone(),
             cause,
             class,
-            typeless: class == Class::Generator && verdict.typeless,
+            typeless: verdict.typeless && verdict.errors.is_empty(),
             value: value_at(&example.value, &path).map_or("(absent)".into(), compact),
             path: json_path(&path),
             error,
@@ -498,9 +499,13 @@ fn classify(path: &[String], verdict: &Verdict) -> (Class, String) {
                 json_path(at)
             ),
         ),
+        // JSON Schema lets a schema with `properties` and no `type` accept a string, but the
+        // document means an object: Ajv's strict mode refuses such a schema ("missing type
+        // object for keyword properties"), and generators read it as the object it describes.
+        // The example contradicts the type the schema's own keywords imply.
         (None, None) if verdict.typeless => (
-            Class::Generator,
-            "valid, vacuously: not an object, and the schema has no `type` while its keywords constrain objects only".into(),
+            Class::Contradiction,
+            "valid only vacuously: not an object, where the schema states no `type` and its keywords constrain objects only (the type they imply, which Ajv's strictTypes requires stated)".into(),
         ),
         (None, None) => (Class::Generator, "valid".into()),
     }
@@ -634,7 +639,7 @@ pub struct Totals {
     pub contained: usize,
     /// Failures by cause: (contradicting their schema, the generator's).
     pub by_cause: BTreeMap<Cause, (usize, usize)>,
-    /// Generator faults on values their schema says nothing about (see `Verdict::typeless`).
+    /// Contradictions only of the type a schema's keywords imply (see `Verdict::typeless`).
     pub typeless_faults: usize,
 }
 
@@ -688,7 +693,7 @@ impl Totals {
             .map(|(cause, (c, _))| format!("{} {c}", cause.word()))
             .collect();
         format!(
-            "{} documents, {} examples (and {} without a generated type): decoded {} ({:.1}%), leniently {} ({:.1}%: {} more repaired, {} more with a value left out where it was contained), round-tripped {} ({:.1}%); generator faults {}{}, contradicting their schema {}{}; runs failed {}",
+            "{} documents, {} examples (and {} without a generated type): decoded {} ({:.1}%), leniently {} ({:.1}%: {} more repaired, {} more with a value left out where it was contained), round-tripped {} ({:.1}%); generator faults {}, contradicting their schema {}{}{}; runs failed {}",
             self.documents,
             self.examples,
             self.untyped,
@@ -701,19 +706,19 @@ impl Totals {
             self.round_tripped,
             percent(self.round_tripped, self.examples),
             self.generator_faults(),
-            if self.typeless_faults > 0 {
-                format!(
-                    " ({} of them vacuous: a non-object against a schema without `type` whose keywords constrain objects only)",
-                    self.typeless_faults
-                )
-            } else {
-                String::new()
-            },
             self.contradictions(),
             if causes.is_empty() {
                 String::new()
             } else {
                 format!(" ({})", causes.join(", "))
+            },
+            if self.typeless_faults > 0 {
+                format!(
+                    " ({} of them only of the type a schema's keywords imply: a non-object where the schema states no `type` and its keywords constrain objects only)",
+                    self.typeless_faults
+                )
+            } else {
+                String::new()
             },
             self.failed_runs,
         )
