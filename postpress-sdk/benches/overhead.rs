@@ -8,7 +8,7 @@
 //! `cargo xtask bench`).
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use postpress_sdk::{Client, types};
+use postpress_sdk::{Client, Decoding, types};
 use std::hint::black_box;
 
 /// A realistic account list of `n` items, from the document's own `Account` example.
@@ -117,6 +117,32 @@ fn decode(c: &mut Criterion) {
                 serde_json::from_slice::<serde_json::Value>(black_box(&page)).expect("decodes"),
             )
         })
+    });
+    // What clients do: lenient decoding. On a body that matches, the same serde_json call as
+    // `typed`; on a departing one, the repair loop (one full decode per attempt).
+    let lenient = |body: &[u8]| {
+        let (page, departures) = postpress_sdk::engine::decode_body::<types::AccountList>(
+            body.to_vec(),
+            Decoding::Lenient,
+        )
+        .expect("decodes leniently");
+        black_box((page, departures))
+    };
+    g.bench_function("lenient_matching", |b| b.iter(|| lenient(black_box(&page))));
+    let mut one_bad: serde_json::Value = serde_json::from_slice(&page).expect("JSON");
+    one_bad["items"][137]["created_at"] = "last tuesday".into();
+    let one_bad = serde_json::to_vec(&one_bad).expect("serializes");
+    g.bench_function("lenient_one_item_left_out", |b| {
+        b.iter(|| lenient(black_box(&one_bad)))
+    });
+    // Systematic drift: every item's date-time without an offset, 250 repairs.
+    let mut drift: serde_json::Value = serde_json::from_slice(&page).expect("JSON");
+    for item in drift["items"].as_array_mut().expect("items") {
+        item["created_at"] = "2025-02-11 08:00:00".into();
+    }
+    let drift = serde_json::to_vec(&drift).expect("serializes");
+    g.bench_function("lenient_every_item_repaired", |b| {
+        b.iter(|| lenient(black_box(&drift)))
     });
     g.finish();
 }

@@ -19,7 +19,9 @@
 //!   the calling crate, which declares that feature. Nothing else of the calling crate is
 //!   assumed.
 //! - Requests are built as [`Request`] values and sent with [`Engine::execute`]; answers are
-//!   [`Response`]s, errors one [`Error`].
+//!   [`Response`]s, errors one [`Error`]. JSON answers decode as the client's [`Decoding`]
+//!   says: leniently by default (repaired or contained, each [`Departure`] recorded), or
+//!   strictly.
 //! - The generated items are written through the macros below, which cut compile time (one
 //!   expansion instead of thousands of hand-written lines per crate). Their input grammar is
 //!   documented in one place, `MACROS.md` in this crate (shipped in its package), to which

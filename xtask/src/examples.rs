@@ -334,7 +334,17 @@ impl Failure {
             Some(departures) => {
                 let each: Vec<String> = departures
                     .iter()
-                    .map(|d| format!("{} {}", if d.pointer.is_empty() { "/" } else { &d.pointer }, d.repair))
+                    .map(|d| {
+                        format!(
+                            "{} {}",
+                            if d.pointer.is_empty() {
+                                "/"
+                            } else {
+                                &d.pointer
+                            },
+                            d.repair
+                        )
+                    })
                     .collect();
                 format!("decodes: {}", each.join("; "))
             }
@@ -735,9 +745,15 @@ fn percent(part: usize, whole: usize) -> f64 {
 
 /// The headers of the per-document columns [`cells`] fills.
 pub fn headers() -> Vec<String> {
-    let mut h: Vec<String> = ["examples", "no type", "decode %", "lenient %", "round trip %"]
-        .map(String::from)
-        .to_vec();
+    let mut h: Vec<String> = [
+        "examples",
+        "no type",
+        "decode %",
+        "lenient %",
+        "round trip %",
+    ]
+    .map(String::from)
+    .to_vec();
     h.extend(Cause::ALL.iter().map(|c| c.word().to_owned()));
     h.extend(["generator faults", "first generator fault", "examples s"].map(String::from));
     h
@@ -873,8 +889,9 @@ pub fn sections(runs: &[(&str, &Examples)]) -> String {
 
 /// Every failure, a row each: the TSV written beside the report.
 pub fn failures_tsv(runs: &[(&str, &Examples)]) -> String {
-    let mut out =
-        String::from("spec\tclass\tcause\torigin\tschema\tpath\terror\tvalue\tvalidator\tlenient decoding\n");
+    let mut out = String::from(
+        "spec\tclass\tcause\torigin\tschema\tpath\terror\tvalue\tvalidator\tlenient decoding\n",
+    );
     for (spec, e) in runs {
         for f in &e.failures {
             let class = match f.class {
