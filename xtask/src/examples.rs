@@ -398,6 +398,10 @@ pub fn plan(document: &Value, generated: &codegen::Generated) -> Plan {
     }
 }
 
+/// A failure before the validator has seen it: example index, cause, path, message, and what
+/// lenient decoding made of the example.
+type Unchecked = (usize, Cause, Vec<String>, String, Option<Vec<Departure>>);
+
 /// Decodes a document's examples with the harness of its prepared, built crate, and classes
 /// each failure.
 pub fn run(document: &Value, plan: &Plan, krate: &Crate<'_>) -> Result<Examples> {
@@ -418,9 +422,7 @@ pub fn run(document: &Value, plan: &Plan, krate: &Crate<'_>) -> Result<Examples>
         untyped: plan.untyped,
         ..Examples::default()
     };
-    // The failures before the validator has seen them: example index, cause, path, message,
-    // and what lenient decoding made of the example.
-    let mut failed: Vec<(usize, Cause, Vec<String>, String, Option<Vec<Departure>>)> = Vec::new();
+    let mut failed: Vec<Unchecked> = Vec::new();
     for line in results.lines().filter(|l| !l.trim().is_empty()) {
         let r: Value = serde_json::from_str(line).context("reading the harness's results")?;
         let pointer = r["pointer"].as_str().unwrap_or_default();
