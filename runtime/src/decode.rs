@@ -503,6 +503,21 @@ mod tests {
     }
 
     #[test]
+    fn seconds_since_1970_where_a_date_time_is_declared_are_that_instant() {
+        let (post, departures) =
+            lenient::<Post>(json!({"id": "a", "at": "1421866952.062", "likes": 3}));
+        assert_eq!(post.at.unwrap().to_string(), "2015-01-21T19:02:32.062Z");
+        assert_eq!(
+            kinds(&departures),
+            vec![("/at", Repair::DateTimeFromUnixSeconds)]
+        );
+        // Where text is declared, a number keeps its text rather than becoming a date.
+        let (post, departures) = lenient::<Post>(json!({"id": 1421866952}));
+        assert_eq!(post.id, "1421866952");
+        assert_eq!(kinds(&departures), vec![("/id", Repair::TextFromNumber)]);
+    }
+
+    #[test]
     fn a_date_time_without_offset_is_read_as_utc_and_says_so() {
         let (post, departures) = lenient::<Post>(json!({"id": "a", "at": "2024-05-01T10:20:30"}));
         assert_eq!(post.at.unwrap().to_string(), "2024-05-01T10:20:30Z");

@@ -58,6 +58,9 @@ pub enum Repair {
     /// A date-time without any offset read as UTC. The instant is an assumption: this record
     /// is how to tell it from an instant the server stated.
     DateTimeAssumedUtc,
+    /// Seconds since the Unix epoch (a number, or a number as text, between 1970 and 2100)
+    /// where a date-time is declared: that instant, in UTC.
+    DateTimeFromUnixSeconds,
     /// A full date-time where a date is declared: its date, as written (the offset's own day).
     DateFromDateTime,
     /// `null` (or an empty body) for an object with no required fields: the empty object.
@@ -80,6 +83,9 @@ impl Repair {
             Repair::TextFromNumber => "a number where text is declared, kept as its text",
             Repair::DateTimeForm => "a date-time in another common form, read as the same instant",
             Repair::DateTimeAssumedUtc => "a date-time without an offset, read as UTC",
+            Repair::DateTimeFromUnixSeconds => {
+                "seconds since 1970 where a date-time is declared, read as that instant"
+            }
             Repair::DateFromDateTime => "a date-time where a date is declared, its date kept",
             Repair::EmptyObjectFromNull => {
                 "null or nothing for an object, read as the empty object"

@@ -41,6 +41,12 @@ pub(crate) fn candidates(value: &Value, is_field: bool, is_body: bool) -> Vec<(E
                     out.push((Edit::Replace(Value::Number(whole)), Repair::NumberFromText));
                 }
             }
+            if let Some(instant) = unix_seconds(text) {
+                out.push((
+                    Edit::Replace(Value::String(instant)),
+                    Repair::DateTimeFromUnixSeconds,
+                ));
+            }
             if let Some(flag) = match text.as_str() {
                 "true" | "1" => Some(true),
                 "false" | "0" => Some(false),
@@ -90,6 +96,12 @@ pub(crate) fn candidates(value: &Value, is_field: bool, is_body: bool) -> Vec<(E
                 Edit::Replace(Value::String(number.to_string())),
                 Repair::TextFromNumber,
             ));
+            if let Some(instant) = unix_seconds(&number.to_string()) {
+                out.push((
+                    Edit::Replace(Value::String(instant)),
+                    Repair::DateTimeFromUnixSeconds,
+                ));
+            }
         }
         Value::Bool(_) | Value::Array(_) | Value::Object(_) => {}
     }
@@ -107,6 +119,28 @@ fn number_from_text(text: &str) -> Option<Number> {
         Ok(Value::Number(number)) => Some(number),
         _ => None,
     }
+}
+
+/// Seconds since the Unix epoch, written as a plain decimal (`1421866952.062`), as the
+/// RFC 3339 instant they name; `None` outside 1970 to 2100, where the number is more likely
+/// milliseconds or something else than seconds.
+fn unix_seconds(text: &str) -> Option<String> {
+    const YEAR_2100: i64 = 4_102_444_800;
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+        || fraction.len() > 9
+    {
+        return None;
+    }
+    let seconds: i64 = whole.parse().ok()?;
+    if seconds >= YEAR_2100 {
+        return None;
+    }
+    let nanos: i32 = format!("{fraction:0<9}").parse().ok()?;
+    let instant = jiff::Timestamp::new(seconds, nanos).ok()?;
+    Some(instant.to_string())
 }
 
 /// `5.0` as the integer `5`; `None` for a number that is already an integer or has a fraction.
@@ -273,6 +307,20 @@ mod tests {
         );
         assert!(replacements(json!(1)).contains(&(json!(true), Repair::BooleanFromTextOrNumber)));
         assert!(replacements(json!(7.5)).contains(&(json!("7.5"), Repair::TextFromNumber)));
+        assert!(replacements(json!("1421866952.062")).contains(&(
+            json!("2015-01-21T19:02:32.062Z"),
+            Repair::DateTimeFromUnixSeconds
+        )));
+        assert!(replacements(json!(1458680301)).contains(&(
+            json!("2016-03-22T20:58:21Z"),
+            Repair::DateTimeFromUnixSeconds
+        )));
+        // Milliseconds (or anything past 2100) have no reading as seconds.
+        assert!(
+            !replacements(json!(1458680301000_i64))
+                .iter()
+                .any(|(_, r)| *r == Repair::DateTimeFromUnixSeconds)
+        );
         assert_eq!(replacements(json!("+12")), vec![]);
         assert_eq!(replacements(json!(" 12")), vec![]);
         let no_offset = replacements(json!("2024-05-01 10:20:30"));
