@@ -14,7 +14,7 @@
 //! place in the body as received (indices count the items left out before them).
 
 use super::departure::{Decoding, Departure, Repair};
-use super::error::{Error, Result, excerpt};
+use super::error::{ApiError, Error, Result, excerpt};
 use super::repairs::{Edit, candidates};
 use super::variant::Failure;
 use reqwest::StatusCode;
@@ -78,6 +78,20 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
             Ok((decoded, departures))
         }
         Err(Unrepaired { path, message }) => Err(fail(path, message)),
+    }
+}
+
+impl ApiError {
+    /// Decodes the body into a documented error type.
+    pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        // Strict: an error body is read to be shown, and a repair would go unseen here.
+        let decoded = decode_json(
+            self.status,
+            &self.body,
+            self.request_id.as_deref(),
+            Decoding::Strict,
+        );
+        decoded.map(|(body, _)| body)
     }
 }
 

@@ -1,7 +1,6 @@
 //! The one error type of a generated client.
 
-use super::decode::decode_json;
-use super::departure::{Decoding, Departure};
+use super::departure::Departure;
 use super::fault::{TransportError, TransportFault};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -136,18 +135,6 @@ impl ApiError {
             }
         }
         err
-    }
-
-    /// Decodes the body into a documented error type.
-    pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
-        // Strict: an error body is read to be shown, and a repair would go unseen here.
-        let decoded = decode_json(
-            self.status,
-            &self.body,
-            self.request_id.as_deref(),
-            Decoding::Strict,
-        );
-        decoded.map(|(body, _)| body)
     }
 }
 
