@@ -31,14 +31,25 @@ async fn request_spans_name_the_call_and_never_the_key() {
         .with_ansi(false)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
-    let server = serve(vec![fail(502), ok(ACCOUNT)]).await;
+    let departing = ACCOUNT.replace(r#""name":"n""#, r#""name":7"#);
+    let server = serve(vec![fail(502), ok(ACCOUNT), ok(&departing)]).await;
     let c = client(&server.url);
     c.accounts().get("acc_secret_path").send().await.unwrap();
+    // A departure lenient decoding repaired is a warning naming its place and the repair.
+    let repaired = c.accounts().get("acc_1").send().await.unwrap();
+    assert_eq!(repaired.name().map(String::as_str), Some("7"));
     let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
     assert!(text.contains("api_request"), "{text}");
     assert!(text.contains("path=\"/accounts/{id}\""), "{text}");
     assert!(text.contains("attempt=2"), "{text}");
     assert!(text.contains("status=502"), "{text}");
+    let warning = text
+        .lines()
+        .find(|l| l.contains("openapi_sdkgen_runtime::decode"))
+        .unwrap_or_else(|| panic!("no decode warning in:\n{text}"));
+    assert!(warning.contains("WARN"), "{warning}");
+    assert!(warning.contains("pointer=/name"), "{warning}");
+    assert!(warning.contains("repair=TextFromNumber"), "{warning}");
     assert!(
         !text.contains("secret123"),
         "the key leaked into logs:\n{text}"
