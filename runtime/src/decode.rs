@@ -20,7 +20,7 @@ use super::variant::Failure;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A decoded body with what lenient decoding did to it (empty when it matched its type).
 pub(crate) type WithDepartures<T> = (T, Vec<Departure>);
@@ -127,9 +127,23 @@ struct Body {
     /// the items left out, ascending.
     left_out: HashMap<String, Vec<usize>>,
     departures: Vec<Departure>,
+    /// The arrays whose items are being repaired one at a time, outermost first: the steps to
+    /// each, and the index (as received) of the one item it holds meanwhile.
+    probing: Vec<(Vec<Step>, usize)>,
+    /// The arrays (pointers as received) already repaired item by item: a failure in one of
+    /// them later is handled in place.
+    probed: HashSet<String>,
+    /// Decode attempts left.
+    budget: usize,
 }
 
 /// Decodes `value` as `T`, repairing and containing as the module documentation says.
+///
+/// A failure inside a list item starts an item-by-item pass over that list and the items after
+/// it: the list holds one item at a time, so each decode attempt reads that item (and the
+/// fields around the list) instead of the whole body. A list whose every item departs the
+/// same way (a server writing all its dates without an offset) then costs a few small decodes
+/// per item rather than a few whole-body decodes per item.
 pub(crate) fn repair<T: DeserializeOwned>(value: Value) -> Result<WithDepartures<T>, Unrepaired> {
     let budget = 4 * count_nodes(&value) + 16;
     // What each departure received is read from the body as sent, not from a value that
@@ -139,126 +153,217 @@ pub(crate) fn repair<T: DeserializeOwned>(value: Value) -> Result<WithDepartures
         value,
         left_out: HashMap::new(),
         departures: Vec::new(),
+        probing: Vec::new(),
+        probed: HashSet::new(),
+        budget,
     };
-    let mut outcome = attempt::<T>(&body.value);
-    for _ in 0..budget {
+    match run::<T>(&mut body, &original, &[], 0)? {
+        Some(decoded) => Ok((decoded, body.departures)),
+        None => unreachable!("the whole body is always in scope"),
+    }
+}
+
+/// Repairs failures inside `scope` (steps to a value; empty for the whole body) until `T`
+/// decodes (`Some`) or the first failure lies outside the scope (`None`: the scoped value
+/// decodes). Lists at depth `probe_from` or deeper are repaired item by item.
+fn run<T: DeserializeOwned>(
+    body: &mut Body,
+    original: &Value,
+    scope: &[Step],
+    probe_from: usize,
+) -> Result<Option<T>, Unrepaired> {
+    let mut outcome = attempt::<T>(body);
+    loop {
         let failure = match outcome {
-            Ok(decoded) => return Ok((decoded, body.departures)),
+            Ok(decoded) => return Ok(Some(decoded)),
             Err(failure) => failure,
         };
         let at = locate(&body.value, &failure.path);
-        let pointer = body.original_pointer(&at);
-        let received = original.pointer(&pointer).cloned().unwrap_or(Value::Null);
-        let current = node(&body.value, &at).cloned().unwrap_or(Value::Null);
-        let parent_key = match at.last() {
-            Some(Step::Key(key)) => Some(key.clone()),
-            _ => None,
-        };
-        let mut repaired = None;
-        for (edit, kind) in candidates(&current, parent_key.is_some(), at.is_empty()) {
-            let saved = apply(&mut body.value, &at, &edit);
-            let next = attempt::<T>(&body.value);
-            let moved = match &next {
-                Ok(_) => true,
-                Err(next) => {
-                    let next_at = locate(&body.value, &next.path);
-                    let missing_self = matches!(&edit, Edit::Remove)
-                        && next_at.as_slice() == &at[..at.len() - 1]
-                        && missing_field(&next.message) == parent_key.as_deref();
-                    next_at != at && !missing_self
-                }
-            };
-            if moved {
-                repaired = Some((kind, next));
-                break;
-            }
-            restore(&mut body.value, &at, saved);
+        if !at.starts_with(scope) {
+            return Ok(None);
         }
-        outcome = match repaired {
-            Some((kind, next)) => {
-                body.departures.push(Departure {
-                    failed_at: pointer.clone(),
-                    pointer,
-                    repair: kind,
-                    received,
-                    reason: failure.detail(),
-                });
-                next
-            }
-            None => {
-                // The reason is what made this place fail: when a required field inside it was
-                // left out before, that field's own failure.
-                let cause = missing_field(&failure.message)
-                    .map(|field| format!("{pointer}/{}", escape(field)))
-                    .and_then(|inner| {
-                        body.departures
-                            .iter()
-                            .find(|d| {
-                                d.pointer == inner
-                                    && matches!(d.repair, Repair::LeftOut | Repair::NullAsAbsent)
-                            })
-                            .map(|d| (d.failed_at.clone(), d.reason.clone()))
-                    })
-                    .unwrap_or_else(|| (pointer.clone(), failure.detail()));
-                if at.is_empty() {
-                    return Err(Unrepaired {
-                        path: dotted(&cause.0),
-                        message: cause.1,
-                    });
-                }
-                // What was repaired or left out inside this value goes with it.
-                let inside = format!("{pointer}/");
-                body.departures
-                    .retain(|d| d.pointer != pointer && !d.pointer.starts_with(&inside));
-                body.leave_out(&at, &pointer);
-                body.departures.push(Departure {
-                    pointer,
-                    repair: Repair::LeftOut,
-                    received,
-                    failed_at: cause.0,
-                    reason: cause.1,
-                });
-                attempt::<T>(&body.value)
+        if body.budget == 0 {
+            return Err(Unrepaired {
+                path: dotted(&body.original_pointer(&at)),
+                message: format!(
+                    "{} (lenient decoding gave up: too many repairs)",
+                    failure.detail()
+                ),
+            });
+        }
+        // The outermost list around the failure not yet repaired item by item.
+        let list = (probe_from..at.len()).find(|&i| {
+            matches!(at[i], Step::Index(_))
+                && !body.probed.contains(&body.original_pointer(&at[..i]))
+        });
+        if let Some(i) = list {
+            let Step::Index(first) = at[i] else {
+                unreachable!("found as an index")
+            };
+            probe_items::<T>(body, original, &at[..i], first)?;
+            outcome = attempt::<T>(body);
+            continue;
+        }
+        outcome = repair_at::<T>(body, original, &at, &failure)?;
+    }
+}
+
+/// Repairs the items of the list at `list` from `first` on, one at a time: the list holds
+/// only the item being repaired, the others wait aside and come back after, without those
+/// left out.
+fn probe_items<T: DeserializeOwned>(
+    body: &mut Body,
+    original: &Value,
+    list: &[Step],
+    first: usize,
+) -> Result<(), Unrepaired> {
+    let pointer = body.original_pointer(list);
+    body.probed.insert(pointer);
+    let Some(Value::Array(items)) = node_mut(&mut body.value, list) else {
+        return Ok(());
+    };
+    let mut waiting = std::mem::take(items);
+    let after = waiting.split_off(first.min(waiting.len()));
+    let mut kept = waiting;
+    let mut scope = list.to_vec();
+    scope.push(Step::Index(0));
+    // The indices the items had in the list as received, before any is left out here.
+    let indices: Vec<usize> = (first..first + after.len())
+        .map(|now| body.original_index(list, now))
+        .collect();
+    for (item, index) in after.into_iter().zip(indices) {
+        if let Some(Value::Array(items)) = node_mut(&mut body.value, list) {
+            *items = vec![item];
+        }
+        body.probing.push((list.to_vec(), index));
+        let probed = run::<T>(body, original, &scope, list.len() + 1);
+        body.probing.pop();
+        probed?;
+        if let Some(Value::Array(items)) = node_mut(&mut body.value, list) {
+            kept.extend(items.drain(..));
+        }
+    }
+    if let Some(Value::Array(items)) = node_mut(&mut body.value, list) {
+        *items = kept;
+    }
+    Ok(())
+}
+
+/// Handles the failure at `at`: the first reading after which the decoder gets past it, or
+/// else the value left out of its container. Returns the next attempt.
+fn repair_at<T: DeserializeOwned>(
+    body: &mut Body,
+    original: &Value,
+    at: &[Step],
+    failure: &Failure,
+) -> Result<Result<T, Failure>, Unrepaired> {
+    let pointer = body.original_pointer(at);
+    let received = original.pointer(&pointer).cloned().unwrap_or(Value::Null);
+    let current = node(&body.value, at).cloned().unwrap_or(Value::Null);
+    let parent_key = match at.last() {
+        Some(Step::Key(key)) => Some(key.clone()),
+        _ => None,
+    };
+    for (edit, kind) in candidates(&current, parent_key.is_some(), at.is_empty()) {
+        let saved = apply(&mut body.value, at, &edit);
+        let next = attempt::<T>(body);
+        let moved = match &next {
+            Ok(_) => true,
+            Err(next) => {
+                let next_at = locate(&body.value, &next.path);
+                let missing_self = matches!(&edit, Edit::Remove)
+                    && next_at.as_slice() == &at[..at.len() - 1]
+                    && missing_field(&next.message) == parent_key.as_deref();
+                next_at != at && !missing_self
             }
         };
+        if moved {
+            body.departures.push(Departure {
+                failed_at: pointer.clone(),
+                pointer,
+                repair: kind,
+                received,
+                reason: failure.detail(),
+            });
+            return Ok(next);
+        }
+        restore(&mut body.value, at, saved);
     }
-    let failure = match outcome {
-        Ok(decoded) => return Ok((decoded, body.departures)),
-        Err(failure) => failure,
-    };
-    let at = locate(&body.value, &failure.path);
-    Err(Unrepaired {
-        path: dotted(&body.original_pointer(&at)),
-        message: format!(
-            "{} (lenient decoding gave up after {budget} repairs)",
-            failure.detail()
-        ),
-    })
+    // The reason is what made this place fail: when a required field inside it was left out
+    // before, that field's own failure.
+    let cause = missing_field(&failure.message)
+        .map(|field| format!("{pointer}/{}", escape(field)))
+        .and_then(|inner| {
+            body.departures
+                .iter()
+                .find(|d| {
+                    d.pointer == inner && matches!(d.repair, Repair::LeftOut | Repair::NullAsAbsent)
+                })
+                .map(|d| (d.failed_at.clone(), d.reason.clone()))
+        })
+        .unwrap_or_else(|| (pointer.clone(), failure.detail()));
+    if at.is_empty() {
+        return Err(Unrepaired {
+            path: dotted(&cause.0),
+            message: cause.1,
+        });
+    }
+    // What was repaired or left out inside this value goes with it.
+    let inside = format!("{pointer}/");
+    body.departures
+        .retain(|d| d.pointer != pointer && !d.pointer.starts_with(&inside));
+    body.leave_out(at, &pointer);
+    body.departures.push(Departure {
+        pointer,
+        repair: Repair::LeftOut,
+        received,
+        failed_at: cause.0,
+        reason: cause.1,
+    });
+    Ok(attempt::<T>(body))
 }
 
 impl Body {
     /// The JSON pointer, in the body as received, of the value at `steps` in the body now.
     fn original_pointer(&self, steps: &[Step]) -> String {
         let mut pointer = String::new();
-        for step in steps {
+        for (depth, step) in steps.iter().enumerate() {
             match step {
                 Step::Key(key) => {
                     pointer.push('/');
                     pointer.push_str(&escape(key));
                 }
                 Step::Index(now) => {
-                    let mut index = *now;
-                    for gone in self.left_out.get(&pointer).into_iter().flatten() {
-                        if *gone <= index {
-                            index += 1;
-                        }
-                    }
+                    // A list holding one item while it is repaired: that item's own index.
+                    let probed = (self.probing.iter())
+                        .find(|(list, _)| list.as_slice() == &steps[..depth])
+                        .map(|(_, index)| *index);
+                    let index = match probed {
+                        Some(index) => index,
+                        None => self.shifted(&pointer, *now),
+                    };
                     pointer.push('/');
                     pointer.push_str(&index.to_string());
                 }
             }
         }
         pointer
+    }
+
+    /// The index as received of the item now at `now` in the list at `list`.
+    fn original_index(&self, list: &[Step], now: usize) -> usize {
+        self.shifted(&self.original_pointer(list), now)
+    }
+
+    /// `now` counted with the items left out before it of the list at `pointer` (as received).
+    fn shifted(&self, pointer: &str, now: usize) -> usize {
+        let mut index = now;
+        for gone in self.left_out.get(pointer).into_iter().flatten() {
+            if *gone <= index {
+                index += 1;
+            }
+        }
+        index
     }
 
     /// Removes the value at `steps` (not the root), whose pointer as received is `pointer`.
@@ -285,8 +390,9 @@ impl Body {
 }
 
 /// One decode of the whole value, with the failing path when it fails.
-fn attempt<T: DeserializeOwned>(value: &Value) -> Result<T, Failure> {
-    serde_path_to_error::deserialize(value)
+fn attempt<T: DeserializeOwned>(body: &mut Body) -> Result<T, Failure> {
+    body.budget = body.budget.saturating_sub(1);
+    serde_path_to_error::deserialize(&body.value)
         .map_err(|e| Failure::read(&e.path().to_string(), &e.inner().to_string()))
 }
 
@@ -654,6 +760,68 @@ mod tests {
         assert_eq!(departures.len(), 1);
         assert_eq!(dotted(&departures[0].failed_at), path);
         assert_eq!(path, "items[1].at");
+    }
+
+    #[test]
+    fn items_repaired_one_at_a_time_keep_their_indices_as_received_at_every_depth() {
+        #[derive(Debug, Deserialize)]
+        struct Tagged {
+            id: String,
+            tags: Vec<u32>,
+        }
+        #[derive(Debug, Deserialize)]
+        struct List {
+            items: Vec<Tagged>,
+            total: u32,
+        }
+        let (list, departures) = lenient::<List>(json!({
+            "items": [
+                {"id": "a", "tags": [1]},
+                {"id": "b", "tags": ["x", 2, "3", "y", 5]},
+                {"tags": []},
+                {"id": "d", "tags": [1, "x"]},
+            ],
+            "total": "4"
+        }));
+        let tags: Vec<(&str, &[u32])> = list
+            .items
+            .iter()
+            .map(|t| (t.id.as_str(), t.tags.as_slice()))
+            .collect();
+        assert_eq!(
+            tags,
+            [("a", &[1][..]), ("b", &[2, 3, 5][..]), ("d", &[1][..])]
+        );
+        assert_eq!(list.total, 4);
+        assert_eq!(
+            kinds(&departures),
+            vec![
+                ("/items/1/tags/0", Repair::LeftOut),
+                ("/items/1/tags/2", Repair::NumberFromText),
+                ("/items/1/tags/3", Repair::LeftOut),
+                ("/items/2", Repair::LeftOut),
+                ("/items/3/tags/1", Repair::LeftOut),
+                ("/total", Repair::NumberFromText),
+            ]
+        );
+        assert_eq!(departures[2].received, json!("y"));
+        assert_eq!(departures[3].received, json!({"tags": []}));
+    }
+
+    #[test]
+    fn a_fixed_length_list_is_repaired_in_place() {
+        // A list that holds one item at a time no longer fits `[u32; 2]`: the failure lands
+        // outside the item, and the item is repaired where it stands.
+        #[derive(Debug, Deserialize)]
+        struct Pair {
+            pair: [u32; 2],
+        }
+        let (pair, departures) = lenient::<Pair>(json!({"pair": [1, "2"]}));
+        assert_eq!(pair.pair, [1, 2]);
+        assert_eq!(
+            kinds(&departures),
+            vec![("/pair/1", Repair::NumberFromText)]
+        );
     }
 
     #[test]
