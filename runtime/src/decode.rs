@@ -240,7 +240,7 @@ fn probe_items<T: DeserializeOwned>(
         body.probing.pop();
         probed?;
         if let Some(Value::Array(items)) = node_mut(&mut body.value, list) {
-            kept.extend(items.drain(..));
+            kept.append(items);
         }
     }
     if let Some(Value::Array(items)) = node_mut(&mut body.value, list) {
