@@ -40,15 +40,6 @@ pub(crate) struct Args {
     /// Refuse files named by a local `path`: uploads must come as `base64`.
     #[arg(long)]
     no_file_paths: bool,
-    /// Serve Streamable HTTP on this address instead of stdio (loopback only unless
-    /// `--http-any-host`), e.g. `127.0.0.1:8931`.
-    #[cfg(feature = "http")]
-    #[arg(long)]
-    http: Option<std::net::SocketAddr>,
-    /// Allow `--http` on a non-loopback address.
-    #[cfg(feature = "http")]
-    #[arg(long)]
-    http_any_host: bool,
 }
 
 fn parse_tier(text: &str) -> Result<Tier, String> {
@@ -101,14 +92,5 @@ async fn run(args: Args) -> anyhow::Result<()> {
         allow_file_paths: !args.no_file_paths,
     };
     let server = server::PostPressServer::new(client, tools, limits);
-    #[cfg(feature = "http")]
-    if let Some(addr) = args.http {
-        if !addr.ip().is_loopback() && !args.http_any_host {
-            anyhow::bail!(
-                "--http {addr} is not a loopback address; pass --http-any-host to serve other hosts (the server acts with your API key)"
-            );
-        }
-        return server::serve_http(server, addr).await;
-    }
     server.serve_stdio().await
 }

@@ -184,15 +184,3 @@ impl ServerHandler for PostPressServer {
         Ok(self.call(&request.name, request.arguments).await.into())
     }
 }
-
-/// Serves Streamable HTTP at `/mcp` on `addr`.
-#[cfg(feature = "http")]
-pub(crate) async fn serve_http(
-    server: PostPressServer,
-    addr: std::net::SocketAddr,
-) -> anyhow::Result<()> {
-    anyhow::bail!(
-        "--http {addr}: the Streamable HTTP transport is not built yet ({})",
-        server.tools.len()
-    )
-}

@@ -345,7 +345,7 @@ fn input_schema(op: &Operation, args: &[String], document: &Value) -> Value {
                 && d.get("in").and_then(Value::as_str) == Some(loc)
         });
         let mut schema = match decl.and_then(|d| d.get("schema")) {
-            Some(s) => conv.convert(s, 0),
+            Some(s) => conv.convert(follow(s, document).unwrap_or(s), 0),
             None => json!({}),
         };
         let described = decl
@@ -382,7 +382,7 @@ fn input_schema(op: &Operation, args: &[String], document: &Value) -> Value {
         conv.files = matches!(body.default.kind, BodyKind::Multipart(_) | BodyKind::Bytes);
         let mut schema = match (schema, &body.default.kind) {
             (_, BodyKind::Bytes) => file_schema(),
-            (Some(s), _) => conv.convert(s, 0),
+            (Some(s), _) => conv.convert(follow(s, document).unwrap_or(s), 0),
             (None, BodyKind::Text) => json!({"type": "string"}),
             (None, _) => json!({}),
         };
@@ -453,8 +453,10 @@ struct Converter<'a> {
 }
 
 impl Converter<'_> {
-    fn def_name(&mut self, pointer: &str) -> String {
-        if let Some(name) = self.def_names.get(pointer) {
+    /// The `$defs` name of the schema at `pointer` (`key` tells the file-upload reading of
+    /// one schema from its plain one): the pointer's last segment, made unique.
+    fn def_name(&mut self, key: &str, pointer: &str) -> String {
+        if let Some(name) = self.def_names.get(key) {
             return name.clone();
         }
         let last = pointer.rsplit('/').next().unwrap_or("schema");
@@ -481,7 +483,7 @@ impl Converter<'_> {
             name = format!("{base}_{n}");
             n += 1;
         }
-        self.def_names.insert(pointer.to_owned(), name.clone());
+        self.def_names.insert(key.to_owned(), name.clone());
         name
     }
 
@@ -498,7 +500,7 @@ impl Converter<'_> {
             };
             let key = format!("{pointer}{}", if self.files { "#files" } else { "" });
             let known = self.def_names.contains_key(&key);
-            let name = self.def_name(&key);
+            let name = self.def_name(&key, pointer);
             if !known {
                 self.defs.insert(name.clone(), json!({}));
                 let converted = match self.document.pointer(pointer) {
@@ -806,10 +808,11 @@ components:
             serde_json::json!(["a", "b", null])
         );
         let post = &schemas[2].1;
-        assert_eq!(
-            post["properties"]["body"]["allOf"][0]["$ref"],
-            "#/$defs/Thing"
-        );
+        // The body's own schema is inlined; its recursive reference goes to `$defs`.
+        let body = &post["properties"]["body"];
+        assert_eq!(body["properties"]["child"]["$ref"], "#/$defs/Thing");
+        assert_eq!(body["description"], "The request body (application/json).");
+        assert!(body["properties"].get("id").is_none());
         let thing = &post["$defs"]["Thing"];
         assert_eq!(
             thing["required"],
