@@ -40,6 +40,12 @@ pub(crate) struct Args {
     /// Refuse files named by a local `path`: uploads must come as `base64`.
     #[arg(long)]
     no_file_paths: bool,
+    /// Serve Streamable HTTP at `http://ADDR/mcp` instead of stdio, e.g. `127.0.0.1:8931`
+    /// (port 0 picks a free one, printed on stderr). Loopback addresses only: the server
+    /// acts with your API key, and has no authentication of its own.
+    #[cfg(feature = "http")]
+    #[arg(long, value_name = "ADDR")]
+    http: Option<std::net::SocketAddr>,
 }
 
 fn parse_tier(text: &str) -> Result<Tier, String> {
@@ -92,5 +98,14 @@ async fn run(args: Args) -> anyhow::Result<()> {
         allow_file_paths: !args.no_file_paths,
     };
     let server = server::PostPressServer::new(client, tools, limits);
+    #[cfg(feature = "http")]
+    if let Some(addr) = args.http {
+        if !addr.ip().is_loopback() {
+            anyhow::bail!(
+                "--http {addr}: only loopback addresses (127.0.0.1, ::1) are served; the server acts with your API key and has no authentication of its own"
+            );
+        }
+        return server.serve_http(addr).await;
+    }
     server.serve_stdio().await
 }

@@ -78,6 +78,38 @@ impl PostPressServer {
         Ok(())
     }
 
+    /// Serves Streamable HTTP at `/mcp` on `addr` (a loopback address) until interrupted;
+    /// the address served is printed on stderr.
+    #[cfg(feature = "http")]
+    pub(crate) async fn serve_http(self, addr: std::net::SocketAddr) -> anyhow::Result<()> {
+        use rmcp::transport::streamable_http_server::{
+            StreamableHttpServerConfig, StreamableHttpService, session::local::LocalSessionManager,
+        };
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| anyhow::anyhow!("--http {addr}: cannot listen: {e}"))?;
+        let local = listener.local_addr()?;
+        // Requests must name a loopback host (rmcp's default allow-list), which keeps web
+        // pages from reaching the server through DNS rebinding.
+        let config = StreamableHttpServerConfig::default();
+        let stop = config.cancellation_token.clone();
+        let server = self.clone();
+        let service = StreamableHttpService::new(
+            move || Ok(server.clone()),
+            std::sync::Arc::new(LocalSessionManager::default()),
+            config,
+        );
+        let app = axum::Router::new().route_service("/mcp", service);
+        eprintln!("postpress-mcp: serving Streamable HTTP on http://{local}/mcp");
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = tokio::signal::ctrl_c().await;
+                stop.cancel();
+            })
+            .await
+            .map_err(|e| anyhow::anyhow!("--http {local}: {e}"))
+    }
+
     async fn call(&self, name: &str, arguments: Option<JsonObject>) -> CallToolResult {
         let Some(tool) = self.tools.iter().find(|t| t.name == name) else {
             return error_result(&ToolError::UnknownTool(name.to_owned()));

@@ -189,13 +189,18 @@ async fn serve(script: Vec<(&'static str, Vec<Answer>)>) -> Api {
 /// Runs the Python client against the binary (with `args`, pointed at `base_url`) through
 /// `steps`; returns what each step got (after `initialize`).
 async fn drive(args: &[&str], base_url: &str, steps: Value) -> Vec<Value> {
-    let python = tokio::task::spawn_blocking(client_python).await.unwrap();
-    let plan = json!({
+    drive_plan(json!({
         "command": env!("CARGO_BIN_EXE_postpress-mcp"),
         "args": args,
         "env": {"POSTPRESS_API_KEY": API_KEY, "POSTPRESS_BASE_URL": base_url},
         "steps": steps,
-    });
+    }))
+    .await
+}
+
+/// Runs the Python client on `plan` (see `tools/mcp-client/client.py`).
+async fn drive_plan(plan: Value) -> Vec<Value> {
+    let python = tokio::task::spawn_blocking(client_python).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let plan_path = dir.path().join("plan.json");
     std::fs::write(&plan_path, plan.to_string()).unwrap();
@@ -551,4 +556,75 @@ async fn a_multipart_upload_sends_a_file_read_from_its_path() {
     assert_eq!(attachment.2.as_deref(), Some("text/plain"));
     assert_eq!(attachment.3.as_ref(), bytes.as_slice());
     assert_eq!(parts[1].3.as_ref(), b"see attached");
+}
+
+/// The server killed when the test ends.
+#[cfg(feature = "http")]
+struct Child(tokio::process::Child);
+
+#[cfg(feature = "http")]
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.start_kill();
+    }
+}
+
+#[cfg(feature = "http")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streamable_http_on_loopback_serves_the_same_tools() {
+    use tokio::io::AsyncBufReadExt;
+    let chat = json!({"object": "Chat", "id": "c7"});
+    let api = serve(vec![("GET /chats/c7", vec![(200, vec![], chat.clone())])]).await;
+    let mut child = Child(
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_postpress-mcp"))
+            .args(["--http", "127.0.0.1:0", "--read-only"])
+            .env("POSTPRESS_API_KEY", API_KEY)
+            .env("POSTPRESS_BASE_URL", &api.url)
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = tokio::io::BufReader::new(child.0.stderr.take().unwrap()).lines();
+    let url = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(url) = line.strip_prefix("postpress-mcp: serving Streamable HTTP on ") {
+                return url.to_owned();
+            }
+        }
+        panic!("the server ended without saying where it listens");
+    })
+    .await
+    .expect("the server did not start in 30 s");
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.ends_with("/mcp"),
+        "{url}"
+    );
+    let steps = drive_plan(json!({
+        "url": url,
+        "steps": [{"list_tools": true}, {"call": "chats_get", "arguments": {"chat_id": "c7"}}],
+    }))
+    .await;
+    let tools = steps[0]["tools"].as_array().unwrap();
+    assert!(!tools.is_empty());
+    assert!(
+        tools
+            .iter()
+            .all(|t| t["annotations"]["readOnlyHint"] == true)
+    );
+    assert_eq!(steps[0]["schema_errors"], json!({}));
+    let result = &steps[1]["result"];
+    assert_eq!(result["isError"], false, "{result}");
+    assert_eq!(result["structuredContent"], chat);
+    drop(child);
+
+    // Only loopback: anything else is refused before listening.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_postpress-mcp"))
+        .args(["--http", "0.0.0.0:0"])
+        .env("POSTPRESS_API_KEY", API_KEY)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("only loopback"), "{stderr}");
 }

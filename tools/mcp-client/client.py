@@ -5,6 +5,8 @@ Usage: python client.py PLAN.json
 The plan is a JSON object:
   {"command": "/path/to/server", "args": [...], "env": {...},
    "steps": [{"list_tools": true} | {"call": "tool_name", "arguments": {...}}]}
+or, for a server already listening on Streamable HTTP, {"url": "http://127.0.0.1:PORT/mcp",
+"steps": [...]}.
 
 Prints one JSON object on stdout: {"steps": [...]} with, per step, what the server answered in
 MCP's wire shape (camelCase): for `list_tools`, the tools, plus `schema_errors`, the problems
@@ -20,18 +22,26 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
+from mcp.client.streamable_http import streamable_http_client
 
 
 def wire(model):
     return model.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
-async def run(plan):
+def transport(plan):
+    if "url" in plan:
+        return streamable_http_client(plan["url"])
     params = StdioServerParameters(
         command=plan["command"], args=plan.get("args", []), env=plan.get("env")
     )
+    return stdio_client(params)
+
+
+async def run(plan):
     out = []
-    async with stdio_client(params) as (read, write):
+    async with transport(plan) as streams:
+        read, write = streams[0], streams[1]
         async with ClientSession(read, write) as session:
             init = await session.initialize()
             out.append({"initialize": wire(init)})
