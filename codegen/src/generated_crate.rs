@@ -124,8 +124,13 @@ impl GeneratedCrate {
         let features = generated
             .group_features
             .then(|| crate::features::cargo_features(&generated.model));
-        let manifest =
-            standalone::cargo_toml(&name, runtime, features.as_deref(), generated.serde_feature);
+        let manifest = standalone::cargo_toml(
+            &name,
+            runtime,
+            features.as_deref(),
+            generated.serde_feature,
+            options.mcp,
+        );
         let mut files = vec![
             GeneratedFile {
                 path: "Cargo.toml".into(),

@@ -7,7 +7,7 @@
 //! facts -> `syn::File` -> text via prettyplease). No step reaches back into an earlier one,
 //! the import graph has no cycle, and emission reads only the IR and the facts, but for
 //! `openapi.json`: the loaded document itself, written for the `mock` feature's server to
-//! validate requests against. What a caller chooses is in `options`, a leaf every step reads.
+//! validate requests against, and the `mcp` feature's tool schemas, built from its schemas. What a caller chooses is in `options`, a leaf every step reads.
 //! Every `$ref` is followed by one [`Resolver`]; JSON pointers are spelled and read by
 //! [`pointer`](mod@pointer).
 //!
@@ -86,9 +86,18 @@ fn pipeline(bytes: &[u8], options: &Options) -> Result<Generated, Error> {
     let settings = emit::EmitSettings {
         spec_label: &options.spec_label,
         crate_name: options.crate_name.as_deref(),
+        mcp: options.mcp,
     };
     let (mut files, emit_time, format_time) = emit::emit(&model, &facts, &settings)?;
     files.push(emit::mock::document_file(&doc.raw, &doc.version)?);
+    if options.mcp {
+        let tokens = emit::mcp::emit_mcp(&model, &doc.raw);
+        files.push(emit::emit_file(
+            emit::mcp::MCP_PATH,
+            tokens,
+            &options.spec_label,
+        )?);
+    }
     if options.conformance_table {
         files.push(GeneratedFile {
             path: emit::conformance::TABLE_PATH.to_owned(),

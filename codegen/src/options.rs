@@ -63,4 +63,8 @@ pub struct Options {
     pub group_features: GroupFeatures,
     /// Which JSON impls each type gets.
     pub json: JsonImpls,
+    /// Also emit `src/generated/mcp.rs` behind the crate's `mcp` feature: every operation as
+    /// a Model Context Protocol tool description (name, description, annotations, input JSON
+    /// Schema) that the runtime's `mcp` module executes through the engine.
+    pub mcp: bool,
 }

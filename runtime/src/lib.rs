@@ -34,6 +34,8 @@
 //! - `rustls-tls` (default): TLS through rustls with the webpki roots.
 //! - `native-tls`: TLS through the platform's library.
 //! - `mock`: the `mock` module, the validating stub server generated crates build their typed mock on.
+//! - `mcp`: the `mcp` module, which executes the Model Context Protocol tool calls a generated
+//!   crate's tool table describes (no MCP library: a server lists the tools and hands calls in).
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -47,6 +49,9 @@ mod error;
 #[doc(hidden)]
 pub mod examples;
 mod fault;
+#[cfg(feature = "mcp")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp")))]
+pub mod mcp;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;

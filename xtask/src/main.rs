@@ -89,6 +89,9 @@ enum Command {
         /// written as the API uses it, and the crate's `serde` feature adds the rest.
         #[arg(long)]
         json_both_ways: bool,
+        /// Also emit the `mcp` feature's tool table (`src/generated/mcp.rs`).
+        #[arg(long)]
+        mcp: bool,
     },
     /// Generate and `cargo check` a list of public specs; write a report.
     Corpus {
@@ -203,6 +206,7 @@ fn main() -> ExitCode {
             runtime_path,
             group_features,
             json_both_ways,
+            mcp,
         } => {
             let runtime = runtime_path
                 .map(codegen::RuntimeSource::local)
@@ -224,6 +228,7 @@ fn main() -> ExitCode {
                 } else {
                     codegen::JsonImpls::AsUsed
                 },
+                mcp,
                 ..codegen::Options::default()
             };
             regen::generate(

@@ -112,6 +112,8 @@ fn generate_sdk(spec: &[u8], pinned: &codegen::Names, strict: bool) -> Result<co
         // code checks in about 3.3 s against 3.5 s, within the noise of the machine; not worth
         // a breaking change and a feature to learn.
         json: codegen::JsonImpls::BothWays,
+        // The `mcp` feature's tool table, which `postpress-mcp` serves.
+        mcp: true,
         ..codegen::Options::default()
     };
     codegen::generate(spec, &options).map_err(|e| anyhow::anyhow!("{SPEC_JSON}: {e}"))

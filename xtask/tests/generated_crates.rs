@@ -50,6 +50,18 @@ fn generate_and_test_with(
     extra: &str,
     features: &[&str],
 ) {
+    generate_with_options_and_test(spec, name, &[], tests, extra, features);
+}
+
+/// As [`generate_and_test_with`], passing `options` to `xtask generate`.
+fn generate_with_options_and_test(
+    spec: &Path,
+    name: &str,
+    options: &[&str],
+    tests: &[(&str, String)],
+    extra: &str,
+    features: &[&str],
+) {
     let work = work_dir();
     let out = work.join(name);
     run(
@@ -59,6 +71,7 @@ fn generate_and_test_with(
             .arg("--out")
             .arg(&out)
             .args(["--name", name])
+            .args(options)
             .arg("--runtime-path")
             .arg(root().join("runtime")),
         &format!("xtask generate {name}"),
@@ -268,6 +281,37 @@ fn every_parameter_and_body_style_goes_over_the_wire_as_specified() {
     check_as_users_get_it("wire-ops");
 }
 
+/// `--mcp` on documents other than PostPress's: the tool table of the `mcp` feature compiles
+/// in crates of several shapes (one module; split by group features), and its tests
+/// (`tests/generated_crates_input/mcp_tools.rs`) check every tool's schema and that calls are
+/// refused naming a missing argument.
+#[test]
+fn the_mcp_tool_table_compiles_for_other_documents() {
+    let test =
+        std::fs::read_to_string(root().join("xtask/tests/generated_crates_input/mcp_tools.rs"))
+            .expect("mcp_tools.rs");
+    let dev = "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\nserde_json = \"1\"\n";
+    for (spec, name, options) in [
+        ("operations.yaml", "mcp-ops", &["--mcp"][..]),
+        (
+            "features.yaml",
+            "mcp-features",
+            &["--mcp", "--group-features", "on"][..],
+        ),
+    ] {
+        let spec = root().join("xtask/tests/generated_crates_input").join(spec);
+        let test = test.replace("the_crate", &name.replace('-', "_"));
+        generate_with_options_and_test(
+            &spec,
+            name,
+            options,
+            &[("mcp_tools.rs", test)],
+            dev,
+            &["mcp"],
+        );
+    }
+}
+
 /// `cargo check` of the crate in `work/<name>` with its default features (no `serde`, so
 /// types no request sends are only read): it must pass without a warning.
 fn check_as_users_get_it(name: &str) {
@@ -424,7 +468,13 @@ fn the_sdk_still_builds_after_regenerating_from_a_foreign_document() {
     if scratch.exists() {
         std::fs::remove_dir_all(&scratch).expect("clear the previous copy");
     }
-    for dir in ["runtime", "postpress-sdk", "codegen", "xtask"] {
+    for dir in [
+        "runtime",
+        "postpress-sdk",
+        "postpress-mcp",
+        "codegen",
+        "xtask",
+    ] {
         copy_tree(&root().join(dir), &scratch.join(dir));
     }
     for file in ["Cargo.toml", "Cargo.lock"] {

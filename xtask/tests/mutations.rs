@@ -157,7 +157,13 @@ fn scratch_workspace(name: &str) -> PathBuf {
     if scratch.exists() {
         std::fs::remove_dir_all(&scratch).expect("clear the previous copy");
     }
-    for dir in ["runtime", "postpress-sdk", "codegen", "xtask"] {
+    for dir in [
+        "runtime",
+        "postpress-sdk",
+        "postpress-mcp",
+        "codegen",
+        "xtask",
+    ] {
         copy_tree(&root().join(dir), &scratch.join(dir));
     }
     for file in ["Cargo.toml", "Cargo.lock"] {

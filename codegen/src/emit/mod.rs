@@ -17,6 +17,7 @@ mod expressions;
 pub mod features;
 mod index;
 mod lints;
+pub(crate) mod mcp;
 pub(crate) mod mock;
 mod operations;
 mod prose;
@@ -46,12 +47,27 @@ fn format_file(tokens: TokenStream, what: &str) -> Result<String, Error> {
     Ok(prettyplease::unparse(&file))
 }
 
+/// One file from its tokens, formatted, under the generated-file header.
+pub(crate) fn emit_file(
+    path: &str,
+    tokens: TokenStream,
+    spec_label: &str,
+) -> Result<GeneratedFile, Error> {
+    Ok(GeneratedFile {
+        path: path.to_owned(),
+        contents: format!("{}{}", header(spec_label), format_file(tokens, path)?),
+    })
+}
+
 /// What emission takes from the caller's options beyond the model and its facts.
 pub(crate) struct EmitSettings<'a> {
     /// The path of the spec, named in file headers.
     pub spec_label: &'a str,
     /// The Rust name of the crate (for compiled usage examples in method docs).
     pub crate_name: Option<&'a str>,
+    /// Whether the root module declares the `mcp` feature's tool table (`mcp.rs`, emitted
+    /// from the document by [`mcp::emit_mcp`]).
+    pub mcp: bool,
 }
 
 /// Emits every file of the model. Returns the files and the time spent building tokens and
@@ -114,6 +130,12 @@ pub(crate) fn emit(
     let error_code = error_code_item(model, facts);
     let title_doc = docs::inner_attrs(&[format!("Generated client surface for {}.", model.title)]);
     let allows = module_allows();
+    let mcp_mod = settings.mcp.then(|| {
+        quote!(
+            #[cfg(feature = "mcp")]
+            pub mod mcp;
+        )
+    });
     let root = quote! {
         #title_doc
         #allows
@@ -123,6 +145,7 @@ pub(crate) fn emit(
         #examples_mod
         #[cfg(feature = "mock")]
         pub mod mock;
+        #mcp_mod
         impl crate::Client {
             #(#accessors)*
         }

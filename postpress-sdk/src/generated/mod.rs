@@ -41,6 +41,8 @@ pub mod calendars;
 mod examples;
 #[cfg(feature = "mock")]
 pub mod mock;
+#[cfg(feature = "mcp")]
+pub mod mcp;
 impl crate::Client {
     /// Linked accounts, native authentication and checkpoints.
     pub fn accounts(&self) -> accounts::Accounts {

@@ -68,6 +68,11 @@ pub struct CrateArgs {
     /// written as the API uses it, and the crate's `serde` feature adds the rest.
     #[arg(long)]
     pub json_both_ways: bool,
+    /// Also write `src/generated/mcp.rs` and the crate's `mcp` feature: every operation as a
+    /// Model Context Protocol tool (name, description, annotations, input JSON Schema) that
+    /// the runtime executes through the client.
+    #[arg(long)]
+    pub mcp: bool,
 }
 
 /// A crate rendered in memory, with what it took.
@@ -99,6 +104,7 @@ impl CrateArgs {
             } else {
                 openapi_sdkgen::JsonImpls::AsUsed
             },
+            mcp: self.mcp,
             ..Options::default()
         }
     }
