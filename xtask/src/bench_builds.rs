@@ -174,8 +174,14 @@ fn giant(
     let out = work.join("giant");
     let _ = std::fs::remove_dir_all(&out);
     let runtime = crate::regen::local_runtime(root);
-    let made =
-        crate::regen::write_standalone(&bytes, label, &out, Some("giant"), false, false, &runtime)?;
+    let made = crate::regen::write_standalone(
+        &bytes,
+        label,
+        &out,
+        Some("giant"),
+        crate::regen::Extras::default(),
+        &runtime,
+    )?;
     let _ = std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"));
     let target = work.join("target-giants");
     let before_crate = match baseline {

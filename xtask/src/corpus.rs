@@ -11,7 +11,8 @@ use crate::conformance::{self, Conformance};
 use crate::examples::{self, Examples};
 use crate::files::write_atomic;
 use crate::instances;
-use crate::regen::write_standalone;
+use crate::mcp_tools::{self, McpTools};
+use crate::regen::{Extras, write_standalone};
 use anyhow::{Context, Result, bail};
 use codegen::RuntimeSource;
 use std::cell::RefCell;
@@ -39,6 +40,8 @@ pub struct Settings {
     pub conformance: bool,
     /// Also decode the document's response examples (see `examples`).
     pub examples: bool,
+    /// Also generate, build and check the MCP tool table (see `mcp_tools`).
+    pub mcp: bool,
 }
 
 /// The checks a run makes beyond generating and building, each with its report columns.
@@ -46,6 +49,7 @@ pub struct Settings {
 struct Checks {
     conformance: bool,
     examples: bool,
+    mcp: bool,
 }
 
 /// The share of instances that must decode, and round-trip, for `--require-all`.
@@ -85,6 +89,8 @@ struct Outcome {
     /// examples is not built), `Err` when it could not run.
     examples: Option<Result<Examples, String>>,
     examples_time: Duration,
+    /// The MCP tool table's run, when asked for.
+    mcp: Option<Result<McpTools, String>>,
     /// Constructors a caller could call with swapped arguments (see [`confusable_constructors`]).
     confusable: Vec<String>,
 }
@@ -122,6 +128,7 @@ pub fn run(root: &Path, settings: Settings) -> Result<()> {
         checks: Checks {
             conformance: settings.conformance && !settings.no_check,
             examples: settings.examples && !settings.no_check,
+            mcp: settings.mcp && !settings.no_check,
         },
         root,
     };
@@ -233,6 +240,28 @@ pub fn run(root: &Path, settings: Settings) -> Result<()> {
                 totals.failed_runs,
                 totals.generator_faults(),
                 report.display()
+            );
+        }
+    }
+    if checks.mcp {
+        let totals = mcp_tools::Totals::of(outcomes.iter().map(|o| o.mcp.as_ref()));
+        println!("mcp: {}", totals.summary());
+        for o in &outcomes {
+            match &o.mcp {
+                Some(Ok(m)) => {
+                    for (tool, errors) in &m.invalid {
+                        println!("  {}: tool {tool}: {errors}", o.spec);
+                    }
+                }
+                Some(Err(e)) => println!("  {}: {e}", o.spec),
+                None => {}
+            }
+        }
+        if settings.require_all && (totals.failed_runs > 0 || totals.invalid > 0) {
+            bail!(
+                "{} tool tables failed to build or test, {} input schemas are invalid",
+                totals.failed_runs,
+                totals.invalid
             );
         }
     }
@@ -389,6 +418,7 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
         conformance_time: Duration::ZERO,
         examples: None,
         examples_time: Duration::ZERO,
+        mcp: None,
         confusable: Vec::new(),
     };
     let bytes = match std::fs::read(shared.api_dir.join(spec)) {
@@ -407,8 +437,11 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
             spec,
             &dir,
             Some(&name),
-            false,
-            shared.checks.conformance || shared.checks.examples,
+            Extras {
+                strict: false,
+                conformance_table: shared.checks.conformance || shared.checks.examples,
+                mcp: shared.checks.mcp,
+            },
             shared.runtime,
         )
     });
@@ -542,6 +575,9 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
         outcome.examples =
             Some(examples::run(document, plan, &krate).map_err(|e| first_line(&format!("{e:#}"))));
         outcome.examples_time = t.elapsed();
+    }
+    if checks.mcp && outcome.check == Check::Ok {
+        outcome.mcp = Some(mcp_tools::run(&krate).map_err(|e| first_line(&format!("{e:#}"))));
     }
     outcome
 }

@@ -11,6 +11,7 @@ mod fetch;
 mod files;
 mod instances;
 mod marked;
+mod mcp_tools;
 mod measure;
 mod process;
 mod regen;
@@ -130,6 +131,13 @@ enum Command {
         /// with `--require-all` a generator fault fails the run.
         #[arg(long)]
         examples: bool,
+        /// Also generate each document's MCP tool table (`--mcp`), build the crate with its
+        /// `mcp` feature, run the table's tests in it (every tool named once, each input schema
+        /// standing alone, a call missing a required argument refused by name), and validate
+        /// every input schema against the JSON Schema 2020-12 meta-schema with Ajv (`npm ci
+        /// --prefix tools` first). With `--require-all` any failure fails the run.
+        #[arg(long)]
+        mcp: bool,
     },
     /// Measure the generator, the generated code and the SDK runtime; rewrite BENCHMARKS.md.
     Bench {
@@ -249,6 +257,7 @@ fn main() -> ExitCode {
             require_all,
             conformance,
             examples,
+            mcp,
         } => corpus::run(
             &root,
             corpus::Settings {
@@ -260,6 +269,7 @@ fn main() -> ExitCode {
                 require_all,
                 conformance,
                 examples,
+                mcp,
             },
         ),
         Command::Fetch {

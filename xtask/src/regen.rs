@@ -314,6 +314,17 @@ pub struct Standalone {
     pub write: std::time::Duration,
 }
 
+/// What a standalone crate of the corpus or a benchmark is generated with, beyond its surface.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Extras {
+    /// Warnings are errors.
+    pub strict: bool,
+    /// The conformance table (schema pointer to type), for the conformance and examples runs.
+    pub conformance_table: bool,
+    /// The MCP tool table (`--mcp`).
+    pub mcp: bool,
+}
+
 /// Generates a standalone crate for `bytes` into `out` with the defaults of `generate`
 /// (typed dates, group features by size, JSON as used), as the corpus and the benchmarks do.
 pub fn write_standalone(
@@ -321,14 +332,14 @@ pub fn write_standalone(
     label: &str,
     out: &Path,
     name: Option<&str>,
-    strict: bool,
-    conformance_table: bool,
+    extras: Extras,
     runtime: &RuntimeSource,
 ) -> Result<Standalone> {
     let options = codegen::Options {
-        strict,
+        strict: extras.strict,
         spec_label: label.to_owned(),
-        conformance_table,
+        conformance_table: extras.conformance_table,
+        mcp: extras.mcp,
         group_features: codegen::GroupFeatures::Auto,
         ..codegen::Options::default()
     };

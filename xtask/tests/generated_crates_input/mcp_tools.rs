@@ -1,7 +1,8 @@
-//! Copied into the crates `generated_crates.rs` generates with `--mcp` (`the_crate` replaced by
-//! each crate's name): the tool table of any document is well formed, every input schema
-//! stands alone, and a call missing a required argument is refused naming it, before anything
-//! is sent.
+//! Copied into the crates `generated_crates.rs` and `cargo xtask corpus --mcp` generate with
+//! `--mcp` (`the_crate` replaced by each crate's name): the tool table of any document is well
+//! formed, every input schema stands alone, and a call missing a required argument is refused
+//! naming it, before anything is sent. With `MCP_TOOL_SCHEMAS` set, the input schemas are also
+//! written there (`{"tool": schema, ...}`) for a JSON Schema validator to read.
 
 use serde_json::{Value, json};
 use the_crate::engine::mcp::{ToolError, ToolLimits};
@@ -23,6 +24,13 @@ fn refs<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
 #[test]
 fn every_tool_is_named_once_and_its_schema_stands_alone() {
     assert!(!TOOLS.is_empty());
+    if let Ok(path) = std::env::var("MCP_TOOL_SCHEMAS") {
+        let schemas: serde_json::Map<String, Value> = TOOLS
+            .iter()
+            .map(|t| (t.name.to_owned(), serde_json::from_str(t.input_schema).unwrap()))
+            .collect();
+        std::fs::write(path, serde_json::to_vec(&schemas).unwrap()).unwrap();
+    }
     let mut names = std::collections::BTreeSet::new();
     for tool in TOOLS {
         assert!(names.insert(tool.name), "{} twice", tool.name);
