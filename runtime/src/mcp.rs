@@ -34,8 +34,6 @@ pub struct Tool {
     pub name: &'static str,
     /// The resource group (`chats`), for allow and deny lists.
     pub group: &'static str,
-    /// The document's `operationId` (empty when it gives none).
-    pub operation_id: &'static str,
     /// What the tool does, for the agent: the operation's summary and description, and a
     /// note when it changes state.
     pub description: &'static str,
@@ -747,7 +745,6 @@ mod tests {
     static UPLOAD: Tool = Tool {
         name: "things_upload",
         group: "things",
-        operation_id: "upload",
         description: "Upload.",
         method: "POST",
         path: "/things/{id}/files",

@@ -111,7 +111,6 @@ fn location_word(location: ParamLocation) -> &'static str {
 fn tool_row(model: &Model, op: &Operation, document: &Value) -> TokenStream {
     let name = tool_name(model, op);
     let group = bare(model.groups.get(op.group).map_or("", |g| g.module.as_str())).to_owned();
-    let operation_id = op.operation_id.clone().unwrap_or_default();
     let method = op.http_method.as_str();
     let path = &op.path;
     let args = argument_names(op);
@@ -175,7 +174,6 @@ fn tool_row(model: &Model, op: &Operation, document: &Value) -> TokenStream {
         Tool {
             name: #name,
             group: #group,
-            operation_id: #operation_id,
             description: #description,
             method: #method,
             path: #path,

@@ -9,7 +9,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "accounts_list",
         group: "accounts",
-        operation_id: "AccountsController_listAccounts",
         description: "List accounts\n\nReturns the accounts linked to your workspace, one page at a time.\n\nReturns one page: pass the answer's `cursor` as `cursor` to get the next one.",
         method: "GET",
         path: "/accounts",
@@ -45,7 +44,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "accounts_connect",
         group: "accounts",
-        operation_id: "AccountsController_connectAccount",
         description: "Connect an account\n\nLinks a new account with native authentication (credentials, cookies or a QR code).\nWhen the provider asks for a second factor the answer is 202 with a `Checkpoint`;\nsolve it with the checkpoint operation within five minutes.\n\nChanges state: this call (POST /accounts) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice.",
         method: "POST",
         path: "/accounts",
@@ -66,7 +64,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "accounts_get",
         group: "accounts",
-        operation_id: "AccountsController_getAccount",
         description: "Get an account\n\nReturns one linked account. Telegram connections can poll this route until the QR code has been scanned.",
         method: "GET",
         path: "/accounts/{id}",
@@ -91,7 +88,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "accounts_reconnect",
         group: "accounts",
-        operation_id: "AccountsController_reconnectAccount",
         description: "Reconnect an account\n\nRe-authenticates an existing account with the same body as a new connection.\n\nChanges state: this call (POST /accounts/{id}) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice.",
         method: "POST",
         path: "/accounts/{id}",
@@ -121,7 +117,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "accounts_delete",
         group: "accounts",
-        operation_id: "AccountsController_deleteAccount",
         description: "Delete an account\n\nUnlinks the account and stops every sync for it.\n\nChanges state: this call deletes (DELETE /accounts/{id}); it cannot be undone here.",
         method: "DELETE",
         path: "/accounts/{id}",
@@ -146,7 +141,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "accounts_update",
         group: "accounts",
-        operation_id: "AccountsController_updateAccount",
         description: "Update an account\n\nChanges the label of an account. Only a stub page documents this route; its body is kept\nas published (every field optional) and it returns the updated account.\n\nChanges state: this call (PATCH /accounts/{id}) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice.",
         method: "PATCH",
         path: "/accounts/{id}",
@@ -176,7 +170,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "accounts_solve_checkpoint",
         group: "accounts",
-        operation_id: "AccountsController_solveCheckpoint",
         description: "Solve a checkpoint\n\nSends the code the provider asked for (2FA, OTP, phone number). Send the literal\n`TRY_ANOTHER_WAY` to ask the provider for another method.\n\nChanges state: this call (POST /accounts/checkpoint) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice.",
         method: "POST",
         path: "/accounts/checkpoint",
@@ -197,7 +190,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "accounts_resend_checkpoint",
         group: "accounts",
-        operation_id: "AccountsController_resendCheckpoint",
         description: "Resend a checkpoint notification\n\nAsks the provider to send the checkpoint code again.\n\nChanges state: this call (POST /accounts/checkpoint/resend) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice.",
         method: "POST",
         path: "/accounts/checkpoint/resend",
@@ -218,7 +210,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "accounts_resync",
         group: "accounts",
-        operation_id: "AccountsController_resyncAccount",
         description: "Resynchronize an account\n\nStarts or polls a resync of the messaging data of a LinkedIn or Telegram account. Call the\nroute again to follow progress; a call after `SYNC_DONE`, `CHUNK_DONE` or `SYNC_ERROR`\nstarts the next run or chunk.",
         method: "GET",
         path: "/accounts/{account_id}/sync",
@@ -283,7 +274,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "hosted_create_auth_link",
         group: "hosted",
-        operation_id: "HostedController_createHostedAuthLink",
         description: "Create a hosted authentication link\n\nCreates a link to the hosted connection wizard, either to link new accounts (`create`) or to\nre-authenticate an existing one (`reconnect`). Links expire at `expiresOn` and at the daily\nrestart.\n\nChanges state: this call (POST /hosted/accounts/link) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice.",
         method: "POST",
         path: "/hosted/accounts/link",
@@ -304,7 +294,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "posts_create",
         group: "posts",
-        operation_id: "PostsController_createPost",
         description: "Create a post\n\nPublishes a post from a linked account. The body is multipart; `mentions` travels as a\nJSON-encoded string, files as parts of their own.\n\nChanges state: this call (POST /posts) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice. Files are given as {\"path\": \"/local/file\"} or {\"base64\": \"...\"}, with optional \"file_name\" and \"content_type\".",
         method: "POST",
         path: "/posts",
@@ -334,7 +323,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "posts_get",
         group: "posts",
-        operation_id: "PostsController_getPost",
         description: "Get a post\n\nReturns one post. LinkedIn accepts the numeric activity id, `urn:li:ugcPost:ID` or\n`urn:li:share:ID`; Instagram accepts the provider id or the shortcode.",
         method: "GET",
         path: "/posts/{post_id}",
@@ -367,7 +355,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "posts_add_reaction",
         group: "posts",
-        operation_id: "PostsController_addPostReaction",
         description: "React to a post or comment\n\nAdds a reaction to a post, or to one of its comments when `comment_id` is set.\n\nChanges state: this call (POST /posts/reaction) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice.",
         method: "POST",
         path: "/posts/reaction",
@@ -388,7 +375,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "posts_list_reactions",
         group: "posts",
-        operation_id: "PostsController_listPostReactions",
         description: "List reactions on a post\n\nLists the reactions on a post, or on one comment with `comment_id`. This is the one list\nwhose next cursor sits in `paging.cursor` rather than at the top level. `account_id` is\noptional here, as the reference page says.\n\nReturns one page: pass the answer's `paging.cursor` as `cursor` to get the next one.",
         method: "GET",
         path: "/posts/{post_id}/reactions",
@@ -448,7 +434,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "users_get_profile",
         group: "users",
-        operation_id: "UsersController_getProfile",
         description: "Get a user profile\n\nReturns a profile by the provider's internal id or its public id.",
         method: "GET",
         path: "/users/{identifier}",
@@ -505,7 +490,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "users_get_own_profile",
         group: "users",
-        operation_id: "UsersController_getOwnProfile",
         description: "Get the account owner's profile\n\nReturns the profile of the person who owns the linked account.",
         method: "GET",
         path: "/users/me",
@@ -530,7 +514,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "users_edit_own_profile",
         group: "users",
-        operation_id: "UsersController_editOwnProfile",
         description: "Edit the owner's LinkedIn profile\n\nChanges the owner's LinkedIn headline, summary, location, pictures, and adds or edits a\nposition or a school. The body is multipart and, as the reference page shows, nested\nfields travel in bracket notation (`location[id]=…`,\n`picture_settings[layout][bottomLeft][x]=1.25`), with arrays repeating their key\n(`experience[skills]=…`): each is a property named by its bracket key, sent as text.\n\nChanges state: this call (PATCH /users/me/edit) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice. Files are given as {\"path\": \"/local/file\"} or {\"base64\": \"...\"}, with optional \"file_name\" and \"content_type\".",
         method: "PATCH",
         path: "/users/me/edit",
@@ -560,7 +543,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "users_list_posts",
         group: "users",
-        operation_id: "UsersController_listUserPosts",
         description: "List a user's posts\n\nLists the posts of a person or a company.\n\nReturns one page: pass the answer's `cursor` as `cursor` to get the next one.",
         method: "GET",
         path: "/users/{identifier}/posts",
@@ -620,7 +602,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "users_list_reactions",
         group: "users",
-        operation_id: "UsersController_listUserReactions",
         description: "List a user's reactions\n\nLists the reactions a person has made.\n\nReturns one page: pass the answer's `cursor` as `cursor` to get the next one.",
         method: "GET",
         path: "/users/{identifier}/reactions",
@@ -672,7 +653,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "users_list_relations",
         group: "users",
-        operation_id: "UsersController_listRelations",
         description: "List connections\n\nLists the owner's connections, optionally filtered by name.\n\nReturns one page: pass the answer's `cursor` as `cursor` to get the next one.",
         method: "GET",
         path: "/users/relations",
@@ -724,7 +704,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "users_list_followers",
         group: "users",
-        operation_id: "UsersController_listFollowers",
         description: "List followers\n\nLists the followers of the owner, or of `user_id`. The page marks `account_id` required yet\nsays it is needed only without `user_id`; this document keeps it required, as the server\nalways needs an account to act through. LinkedIn returns at most 100 per page, Instagram 200.\nContradiction: the vendor shape allows up to 1000 per page and requires `user_id`; the\npage's limits and its optional `user_id` are used (a server following the vendor accepts\nevery request they allow).\n\nReturns one page: pass the answer's `cursor` as `cursor` to get the next one.",
         method: "GET",
         path: "/users/followers",
@@ -776,7 +755,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "users_list_following",
         group: "users",
-        operation_id: "UsersController_listFollowing",
         description: "List followed accounts\n\nLists the accounts the owner (or `user_id`, Instagram only) follows.\n\nReturns one page: pass the answer's `cursor` as `cursor` to get the next one.",
         method: "GET",
         path: "/users/following",
@@ -828,7 +806,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "users_send_invitation",
         group: "users",
-        operation_id: "UsersController_sendInvitation",
         description: "Send an invitation\n\nSends a connection invitation (LinkedIn) or a follow request (Instagram).\n\nChanges state: this call (POST /users/invite) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice.",
         method: "POST",
         path: "/users/invite",
@@ -849,7 +826,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "users_list_sent_invitations",
         group: "users",
-        operation_id: "UsersController_listSentInvitations",
         description: "List sent invitations\n\nLists the invitations that were sent and are still pending. Contradiction: the page gives\n`limit` 1-250 with default 100; the vendor shape gives 1-100 with default 10. The page is\nfollowed; a server following the vendor answers a `limit` above 100 with\n`errors/limit_too_high`.\n\nReturns one page: pass the answer's `cursor` as `cursor` to get the next one.",
         method: "GET",
         path: "/users/invite/sent",
@@ -893,7 +869,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "users_cancel_invitation",
         group: "users",
-        operation_id: "UsersController_cancelInvitation",
         description: "Cancel a sent invitation\n\nWithdraws a pending invitation. On Instagram this also unfollows.\n\nChanges state: this call deletes (DELETE /users/invite/sent/{invitation_id}); it cannot be undone here.",
         method: "DELETE",
         path: "/users/invite/sent/{invitation_id}",
@@ -926,7 +901,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "users_list_received_invitations",
         group: "users",
-        operation_id: "UsersController_listReceivedInvitations",
         description: "List received invitations\n\nLists the invitations the owner has received. The default page size here is 10.\n\nReturns one page: pass the answer's `cursor` as `cursor` to get the next one.",
         method: "GET",
         path: "/users/invite/received",
@@ -970,7 +944,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "users_handle_invitation",
         group: "users",
-        operation_id: "UsersController_handleInvitation",
         description: "Accept or decline an invitation\n\nAnswers a received invitation.\n\nChanges state: this call (POST /users/invite/received/{invitation_id}) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice.",
         method: "POST",
         path: "/users/invite/received/{invitation_id}",
@@ -1000,7 +973,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "linkedin_search",
         group: "linkedin",
-        operation_id: "LinkedinController_search",
         description: "Search LinkedIn\n\nRuns a Classic, Sales Navigator or Recruiter search, a search copied from a LinkedIn URL,\nor the next page of an earlier search. Long cursors go in the body instead of the query.\n\nChanges state: this call (POST /linkedin/search) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice.",
         method: "POST",
         path: "/linkedin/search",
@@ -1046,7 +1018,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "linkedin_perform_user_action",
         group: "linkedin",
-        operation_id: "LinkedinController_performUserAction",
         description: "Act on a LinkedIn profile\n\nMoves a candidate through a Recruiter pipeline, rejects an applicant, or saves a Sales Navigator lead.\n\nChanges state: this call (POST /linkedin/user/{user_id}) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice.",
         method: "POST",
         path: "/linkedin/user/{user_id}",
@@ -1076,7 +1047,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "linkedin_get_inmail_balance",
         group: "linkedin",
-        operation_id: "LinkedinController_getInmailBalance",
         description: "Get the InMail balance\n\nReturns the InMail credits left per LinkedIn product; `null` where there is no subscription.",
         method: "GET",
         path: "/linkedin/inmail_balance",
@@ -1101,7 +1071,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "linkedin_endorse_skill",
         group: "linkedin",
-        operation_id: "LinkedinController_endorseSkill",
         description: "Endorse a skill\n\nEndorses one skill on a profile; the id comes from the profile's skills section.\n\nChanges state: this call (POST /linkedin/profile/endorse) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice.",
         method: "POST",
         path: "/linkedin/profile/endorse",
@@ -1122,7 +1091,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "linkedin_create_job_posting",
         group: "linkedin",
-        operation_id: "LinkedinController_createJobPosting",
         description: "Create a job posting draft\n\nCreates a draft job posting; publish it with the publish operation.\n\nChanges state: this call (POST /linkedin/jobs) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice.",
         method: "POST",
         path: "/linkedin/jobs",
@@ -1143,7 +1111,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "linkedin_edit_job_posting",
         group: "linkedin",
-        operation_id: "LinkedinController_editJobPosting",
         description: "Edit a job posting\n\nPartially updates a job posting. A `screening_questions` value replaces the whole list.\n\nChanges state: this call (PATCH /linkedin/jobs/{job_id}) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice.",
         method: "PATCH",
         path: "/linkedin/jobs/{job_id}",
@@ -1173,7 +1140,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "linkedin_publish_job_posting",
         group: "linkedin",
-        operation_id: "LinkedinController_publishJobPosting",
         description: "Publish a job posting\n\nPublishes a draft for free or as a promoted posting. LinkedIn may answer with a checkpoint.\n\nChanges state: this call (POST /linkedin/jobs/{draft_id}/publish) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice.",
         method: "POST",
         path: "/linkedin/jobs/{draft_id}/publish",
@@ -1203,7 +1169,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "linkedin_solve_job_checkpoint",
         group: "linkedin",
-        operation_id: "LinkedinController_solveJobCheckpoint",
         description: "Solve a job publishing checkpoint\n\nSends the OTP code or email-verification token that publishing asked for.\n\nChanges state: this call (POST /linkedin/jobs/{draft_id}/checkpoint) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice.",
         method: "POST",
         path: "/linkedin/jobs/{draft_id}/checkpoint",
@@ -1233,7 +1198,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "linkedin_list_job_applicants",
         group: "linkedin",
-        operation_id: "LinkedinController_listJobApplicants",
         description: "List applicants to a job\n\nLists the applicants of a job posting, with Recruiter-only filters.\n\nReturns one page: pass the answer's `cursor` as `cursor` to get the next one.",
         method: "GET",
         path: "/linkedin/jobs/{id}/applicants",
@@ -1381,7 +1345,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "linkedin_get_job_applicant",
         group: "linkedin",
-        operation_id: "LinkedinController_getJobApplicant",
         description: "Get a job applicant\n\nReturns one applicant (LinkedIn Classic only).",
         method: "GET",
         path: "/linkedin/jobs/applicants/{applicant_id}",
@@ -1414,7 +1377,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "chats_list",
         group: "chats",
-        operation_id: "ChatsController_listChats",
         description: "List chats\n\nLists chats across linked accounts, newest first.\n\nReturns one page: pass the answer's `cursor` as `cursor` to get the next one.",
         method: "GET",
         path: "/chats",
@@ -1490,7 +1452,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "chats_start",
         group: "chats",
-        operation_id: "ChatsController_startChat",
         description: "Start a chat\n\nStarts a conversation (or sends an InMail) and its first message. The reference page wins\nover the stub page: the body is multipart with the attendees required. The page writes\nnested fields in bracket notation (`linkedin[api]=classic`, `linkedin[inmail]=true`) and\nthe attendee list with a `[]` key (`attendees_ids[]=…`), so each property is named by the\nexact key the server reads: `attendees_ids[]` repeats once per attendee, and every\nLinkedIn option is a text field of its own. Every part but the files is plain text.\nContradiction: the vendor shape names the attendee field `attendees_ids` (no brackets);\nthe page's `attendees_ids[]` is used.\n\nChanges state: this call (POST /chats) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice. Files are given as {\"path\": \"/local/file\"} or {\"base64\": \"...\"}, with optional \"file_name\" and \"content_type\".",
         method: "POST",
         path: "/chats",
@@ -1528,7 +1489,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "chats_get",
         group: "chats",
-        operation_id: "ChatsController_getChat",
         description: "Get a chat\n\nReturns one chat by its PostPress id or its provider id.",
         method: "GET",
         path: "/chats/{chat_id}",
@@ -1561,7 +1521,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "chats_perform_action",
         group: "chats",
-        operation_id: "ChatsController_performChatAction",
         description: "Run an action on a chat\n\nMarks a chat read, mutes, archives or pins it, edits participants or labels, or fetches an\ninvite link. The reference page's `{action, value}` body wins over the stub's `{archived}`.\n\nChanges state: this call (PATCH /chats/{chat_id}) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice.",
         method: "PATCH",
         path: "/chats/{chat_id}",
@@ -1591,7 +1550,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "chats_list_messages",
         group: "chats",
-        operation_id: "ChatsController_listChatMessages",
         description: "List a chat's messages\n\nLists the messages of a chat, ordered by time.\n\nReturns one page: pass the answer's `cursor` as `cursor` to get the next one.",
         method: "GET",
         path: "/chats/{chat_id}/messages",
@@ -1659,7 +1617,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "chats_send_message",
         group: "chats",
-        operation_id: "ChatsController_sendMessage",
         description: "Send a message\n\nSends a message, with optional files, in an existing chat. The reference page's multipart body wins over the stub's JSON body.\n\nChanges state: this call (POST /chats/{chat_id}/messages) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice. Files are given as {\"path\": \"/local/file\"} or {\"base64\": \"...\"}, with optional \"file_name\" and \"content_type\".",
         method: "POST",
         path: "/chats/{chat_id}/messages",
@@ -1702,7 +1659,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "chats_list_attendees",
         group: "chats",
-        operation_id: "ChatsController_listChatAttendees",
         description: "List a chat's attendees\n\nReturns every attendee of a chat in one response; `cursor` is always `null`.",
         method: "GET",
         path: "/chats/{chat_id}/attendees",
@@ -1727,7 +1683,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "chats_sync",
         group: "chats",
-        operation_id: "ChatsController_syncChat",
         description: "Synchronize a chat's history\n\nStarts or polls a sync of a conversation from its first message.",
         method: "GET",
         path: "/chats/{chat_id}/sync",
@@ -1752,7 +1707,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "attendees_list_chats",
         group: "attendees",
-        operation_id: "AttendeesController_listAttendeeChats",
         description: "List one-to-one chats with an attendee\n\nLists the one-to-one chats held with an attendee (or a comma-separated list of them).\n\nReturns one page: pass the answer's `cursor` as `cursor` to get the next one.",
         method: "GET",
         path: "/chat_attendees/{attendee_id}/chats",
@@ -1820,7 +1774,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "messages_list",
         group: "messages",
-        operation_id: "MessagesController_listMessages",
         description: "List messages\n\nLists messages across every chat and account.\n\nReturns one page: pass the answer's `cursor` as `cursor` to get the next one.",
         method: "GET",
         path: "/messages",
@@ -1888,7 +1841,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "messages_get",
         group: "messages",
-        operation_id: "MessagesController_getMessage",
         description: "Get a message\n\nReturns one message.",
         method: "GET",
         path: "/messages/{message_id}",
@@ -1913,7 +1865,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "messages_delete",
         group: "messages",
-        operation_id: "MessagesController_deleteMessage",
         description: "Delete a message\n\nDeletes a message (WhatsApp; LinkedIn within 60 minutes of sending).\n\nChanges state: this call deletes (DELETE /messages/{message_id}); it cannot be undone here.",
         method: "DELETE",
         path: "/messages/{message_id}",
@@ -1938,7 +1889,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "messages_add_reaction",
         group: "messages",
-        operation_id: "MessagesController_addMessageReaction",
         description: "React to a message\n\nSets the emoji reaction on a message, replacing an earlier one. Only WhatsApp and\nLinkedIn support it; the reference page says other providers are answered 403.\n\nChanges state: this call (POST /messages/{message_id}/reaction) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice.",
         method: "POST",
         path: "/messages/{message_id}/reaction",
@@ -1968,7 +1918,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "messages_forward",
         group: "messages",
-        operation_id: "MessagesController_forwardMessage",
         description: "Forward a message\n\nForwards a message to another chat (WhatsApp). The reference page, which requires `chat_id`, wins over the stub.\n\nChanges state: this call (POST /messages/{message_id}/forward) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice.",
         method: "POST",
         path: "/messages/{message_id}/forward",
@@ -1998,7 +1947,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "webhooks_list",
         group: "webhooks",
-        operation_id: "WebhooksController_listWebhooks",
         description: "List webhooks\n\nLists the webhooks of the workspace.\n\nReturns one page: pass the answer's `cursor` as `cursor` to get the next one.",
         method: "GET",
         path: "/webhooks",
@@ -2034,7 +1982,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "webhooks_create",
         group: "webhooks",
-        operation_id: "WebhooksController_createWebhook",
         description: "Create a webhook\n\nRegisters an endpoint for one event source. What the endpoint then receives is described\nunder `callbacks`, one entry per source; `WebhookPayload` is the union of all of them, for\nan endpoint that serves several sources.\n\nDelivery rules: answer 200 within 30 seconds; a failed delivery is retried five times with\ngrowing delays, so the same event can arrive more than once (deduplicate by a key derived\nfrom the payload). The body is JSON or a form, as `format` says. Webhooks created through\nthe API send no `Content-Type` header unless one is added through `headers`. Deliveries\nare authenticated by a header of your choosing, set in `headers` (for example\n`Postpress-Auth` with a secret); check it before trusting a body.\n\nChanges state: this call (POST /webhooks) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice.",
         method: "POST",
         path: "/webhooks",
@@ -2055,7 +2002,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "webhooks_delete",
         group: "webhooks",
-        operation_id: "WebhooksController_deleteWebhook",
         description: "Delete a webhook\n\nDeletes a webhook for good; create a new one to resume deliveries.\n\nChanges state: this call deletes (DELETE /webhooks/{id}); it cannot be undone here.",
         method: "DELETE",
         path: "/webhooks/{id}",
@@ -2080,7 +2026,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "emails_create_draft",
         group: "emails",
-        operation_id: "EmailsController_createDraft",
         description: "Create an email draft\n\nSaves a draft in a mail account. Only a stub page documents this route; its fields are\nkept as published (every field optional, as the stub marks them). Contradiction: the\nvendor family's draft call takes `to: [{identifier}]` and `body` where the stub shows\n`to: string[]` and `text`; the stub's names are used. Guess: the stub says only that the\nanswer is \"the canonical resource representation\"; `DraftCreated` is a lenient guess.\n\nChanges state: this call (POST /emails/drafts) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice.",
         method: "POST",
         path: "/emails/drafts",
@@ -2101,7 +2046,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "calendars_list",
         group: "calendars",
-        operation_id: "CalendarsController_listCalendars",
         description: "List calendars\n\nLists the calendars of a Google or Microsoft account whose calendar scopes are enabled.\n\nReturns one page: pass the answer's `next_cursor` as `cursor` to get the next one.",
         method: "GET",
         path: "/calendars",
@@ -2145,7 +2089,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "calendars_list_events",
         group: "calendars",
-        operation_id: "CalendarsController_listEvents",
         description: "List events\n\nLists events across an account's calendars; the calendars guide suggests it for periodic\npolling. Inferred: the guide names only the route (no parameters, no response), and no\nreference page or vendor call exists for it. The parameters are the calendar list's\n(`account_id`, as in the guide's calendars example) and the message list's\n(`before`/`after`, `limit`, `cursor`); the answer is assumed to be the calendars'\n`{data, next_cursor}` list.\n\nReturns one page: pass the answer's `next_cursor` as `cursor` to get the next one.",
         method: "GET",
         path: "/events",
@@ -2205,7 +2148,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "calendars_create_event",
         group: "calendars",
-        operation_id: "CalendarsController_createEvent",
         description: "Create an event\n\nAdds an event to a calendar.\n\nChanges state: this call (POST /calendars/{calendar_id}/events) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice.",
         method: "POST",
         path: "/calendars/{calendar_id}/events",
@@ -2243,7 +2185,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "calendars_get_event",
         group: "calendars",
-        operation_id: "CalendarsController_getEvent",
         description: "Get an event\n\nReturns one calendar event.",
         method: "GET",
         path: "/calendars/{calendar_id}/events/{event_id}",
@@ -2284,7 +2225,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "calendars_delete_event",
         group: "calendars",
-        operation_id: "CalendarsController_deleteEvent",
         description: "Delete an event\n\nRemoves an event from its calendar.\n\nChanges state: this call deletes (DELETE /calendars/{calendar_id}/events/{event_id}); it cannot be undone here.",
         method: "DELETE",
         path: "/calendars/{calendar_id}/events/{event_id}",
@@ -2325,7 +2265,6 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         name: "calendars_update_event",
         group: "calendars",
-        operation_id: "CalendarsController_updateEvent",
         description: "Update an event\n\nChanges the given fields of an event and keeps the rest.\n\nChanges state: this call (PATCH /calendars/{calendar_id}/events/{event_id}) acts on the user's behalf and may post publicly or send messages to people; confirm with the user before calling it. `idempotency_key` (optional) makes a repeated call safe: the same key is never acted on twice.",
         method: "PATCH",
         path: "/calendars/{calendar_id}/events/{event_id}",
