@@ -101,38 +101,52 @@ pub fn decode_in_crate(
     std::fs::write(&instances_path, serde_json::to_vec(entries)?)?;
     let results_path = work.join("results.jsonl");
     let _ = std::fs::remove_file(&results_path);
-    let out = crate::process::cargo()
-        .args([
-            "test",
-            "--quiet",
-            "--test",
-            "conformance",
-            // Round trips write what the API only sends back: every type both ways.
-            "--features",
-            "serde",
-            "--manifest-path",
-        ])
-        .arg(krate.dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", krate.target)
-        .env("CARGO_TERM_COLOR", "never")
-        .env("CONFORMANCE_INSTANCES", &instances_path)
-        .env("CONFORMANCE_RESULTS", &results_path)
-        .output()
-        .context("running cargo test")?;
-    if !out.status.success() {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let first = stderr
-            .lines()
-            .find(|l| l.contains("error"))
-            .unwrap_or("the conformance test failed");
-        bail!("{first}");
-    }
+    // Round trips write what the API only sends back: every type both ways.
+    test_in_crate(
+        krate,
+        "conformance",
+        "serde",
+        &[
+            ("CONFORMANCE_INSTANCES", &instances_path),
+            ("CONFORMANCE_RESULTS", &results_path),
+        ],
+    )?;
     let results = std::fs::read_to_string(&results_path).context("reading the results")?;
     // The instances and results of a large document run to many megabytes: scratch only.
     for scratch in [&instances_path, &results_path] {
         let _ = std::fs::remove_file(scratch);
     }
     Ok(results)
+}
+
+/// Runs the test file `test` of a generated crate with `features`, the files it reads and
+/// writes named by `env`; fails with the first line that says what went wrong.
+pub fn test_in_crate(
+    krate: &Crate<'_>,
+    test: &str,
+    features: &str,
+    env: &[(&str, &Path)],
+) -> Result<()> {
+    let mut command = crate::process::cargo();
+    command
+        .args(["test", "--quiet", "--test", test, "--features", features])
+        .arg("--manifest-path")
+        .arg(krate.dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", krate.target)
+        .env("CARGO_TERM_COLOR", "never");
+    for (name, path) in env {
+        command.env(name, path);
+    }
+    let out = command.output().context("running cargo test")?;
+    if !out.status.success() {
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let first = (stdout.lines().chain(stderr.lines()))
+            .find(|l| l.contains("panicked") || l.contains("error"))
+            .unwrap_or("the test failed");
+        bail!("{test}: {first}");
+    }
+    Ok(())
 }
 
 /// The command that builds a prepared crate and its conformance test (with every type both

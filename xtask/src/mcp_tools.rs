@@ -5,7 +5,7 @@
 //! every input schema is validated by Ajv against the JSON Schema 2020-12 meta-schema
 //! (`tools/check-tool-schemas.mjs`), a checker the generator did not write.
 
-use crate::conformance::Crate;
+use crate::conformance::{self, Crate};
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use std::process::Command;
@@ -29,30 +29,12 @@ pub fn run(krate: &Crate<'_>) -> Result<McpTools> {
     std::fs::create_dir_all(&work)?;
     let schemas_path = work.join("schemas.json");
     let _ = std::fs::remove_file(&schemas_path);
-    let out = crate::process::cargo()
-        .args([
-            "test",
-            "--quiet",
-            "--features",
-            "mcp",
-            "--test",
-            "mcp_tools",
-            "--manifest-path",
-        ])
-        .arg(krate.dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", krate.target)
-        .env("CARGO_TERM_COLOR", "never")
-        .env("MCP_TOOL_SCHEMAS", &schemas_path)
-        .output()
-        .context("running cargo test")?;
-    if !out.status.success() {
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let first = (stdout.lines().chain(stderr.lines()))
-            .find(|l| l.contains("panicked") || l.starts_with("error"))
-            .unwrap_or("the tool table's tests failed");
-        bail!("{first}");
-    }
+    conformance::test_in_crate(
+        krate,
+        "mcp_tools",
+        "mcp",
+        &[("MCP_TOOL_SCHEMAS", &schemas_path)],
+    )?;
     let out = Command::new("node")
         .arg(krate.root.join("tools/check-tool-schemas.mjs"))
         .arg(&schemas_path)
