@@ -72,6 +72,9 @@ async fn receive(
 ) -> (StatusCode, String) {
     match endpoint.receiver.parse::<WebhookPayload>(&headers, &body) {
         Ok(delivery) => {
+            // A field the sender wrote differently from the document (a number for text, an
+            // item of the wrong shape) was repaired or left out: `delivery.departures` says
+            // which (each is also a `tracing` warning), and the event is processed all the same.
             let first = endpoint
                 .seen
                 .lock()

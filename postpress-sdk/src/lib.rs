@@ -260,12 +260,17 @@
 //! webhooks created through the API, there is no `Content-Type`) and decodes them into a
 //! payload type: `types::WebhookPayload` for any source, or one source's own type (listed
 //! under "Callbacks and webhooks" in `API.md`). Events this SDK does not know yet decode as
-//! unknown and keep their raw payload (`WebhookNamedEvent::Unknown`). A known event whose
-//! fields do not fit its type (`{"event": "message_received", "chat_id": 123}`, where
-//! `chat_id` is a string) is never passed off as unknown: [`WebhookReceiver::parse`] refuses
-//! it with [`WebhookError::MalformedEvent`], a [`MalformedEvent`] naming the event property
-//! and its value (`event`, `message_received`), the JSON path that failed (`chat_id`), what
-//! went wrong and the raw payload. [`WebhookReceiver::parse_lenient`] keeps such a delivery
+//! unknown and keep their raw payload (`WebhookNamedEvent::Unknown`). Payloads decode as
+//! answers do (see "Answers that depart from the document"): `"chat_id": 123` where text is
+//! declared is read as `"123"`, an attendee that is no object leaves its list, and each such
+//! departure is listed in [`Delivery::departures`] and logged. With
+//! [`WebhookReceiver::decoding`]`(`[`Decoding::Strict`]`)`, or where a departure cannot be
+//! contained (a required field), a known event whose fields do not fit its type
+//! (`{"event": "message_received", "chat_id": 123}`) is never passed off as unknown:
+//! [`WebhookReceiver::parse`] refuses it with [`WebhookError::MalformedEvent`], a
+//! [`MalformedEvent`] naming the event property and its value (`event`, `message_received`),
+//! the JSON path that failed (`chat_id`), what went wrong and the raw payload.
+//! [`WebhookReceiver::parse_lenient`] keeps such a delivery
 //! instead, as [`Decoded::Malformed`] beside [`Decoded::Event`], for a handler that would
 //! rather log or park it than refuse it (a refused delivery is redelivered). Deliveries are
 //! retried, so the same event may arrive more than once: [`Delivery::key`] is equal for every

@@ -7,7 +7,9 @@
 mod example;
 
 use postpress_sdk::types::{AccountStatusChangeMessage, WebhookNamedEvent, WebhookPayload};
-use postpress_sdk::{Decoded, Delivery, DeliveryFormat, WebhookError, WebhookReceiver};
+use postpress_sdk::{
+    Decoded, Decoding, Delivery, DeliveryFormat, Repair, WebhookError, WebhookReceiver,
+};
 use serde_json::json;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -198,14 +200,16 @@ async fn hostile_deliveries_are_refused_with_reasons() {
     let (status, text) = s.post("{\"event\": \"message_received\",", &[auth]).await;
     assert_eq!(status, 400);
     assert!(text.contains("not JSON"), "{text}");
-    // A known event whose body does not fit its type: decoded into that source's own type it is
-    // refused with the failing path; decoded into the all-sources union it is refused too,
+    // A known event whose body does not fit its type, decoded strictly: into that source's own
+    // type it is refused with the failing path; into the all-sources union it is refused too,
     // naming the event (never passed off as an unknown one).
     let misfit = json!({"event": "message_received", "attendees": 7});
-    let receiver = WebhookReceiver::new("Postpress-Auth", SECRET).expect("receiver");
+    let strict = WebhookReceiver::new("Postpress-Auth", SECRET)
+        .expect("receiver")
+        .decoding(Decoding::Strict);
     let mut headers = postpress_sdk::engine::HeaderMap::new();
     headers.insert("postpress-auth", SECRET.parse().expect("header"));
-    let err = receiver
+    let err = strict
         .parse::<postpress_sdk::types::MessagingEvent>(&headers, misfit.to_string().as_bytes())
         .expect_err("attendees is not a list");
     assert!(
@@ -213,12 +217,25 @@ async fn hostile_deliveries_are_refused_with_reasons() {
         "{err}"
     );
     assert!(err.to_string().contains("at attendees"), "{err}");
-    let (status, text) = s.post(misfit.to_string(), &[auth]).await;
-    assert_eq!(status, 400);
+    let err = strict
+        .parse::<WebhookPayload>(&headers, misfit.to_string().as_bytes())
+        .expect_err("attendees is not a list");
     assert!(
-        text.contains("`message_received` event (by its `event`) does not decode at attendees"),
-        "{text}"
+        err.to_string()
+            .contains("`message_received` event (by its `event`) does not decode at attendees"),
+        "{err}"
     );
+    // The example's receiver decodes as receivers do by default: the optional list that is no
+    // list is left out and recorded, and the event is processed.
+    let (status, _) = s.post(misfit.to_string(), &[auth]).await;
+    assert_eq!(status, 200);
+    let d = s.next().await;
+    let left_out: Vec<_> = d
+        .departures
+        .iter()
+        .map(|d| (d.pointer.as_str(), d.repair, &d.received))
+        .collect();
+    assert_eq!(left_out, [("/attendees", Repair::LeftOut, &json!(7))]);
     let (status, text) = s
         .post(
             vec![0u8, 159, 146, 150],
@@ -242,12 +259,16 @@ enum Outcome {
 }
 
 /// An endpoint that hands the receiver's every answer, errors included, to the test:
-/// `POST /strict` parses, `POST /lenient` parses leniently.
+/// `POST /strict` parses, `POST /lenient` parses keeping malformed events, both decoding
+/// strictly (the first departure is the error); `POST /default` parses as a receiver does by
+/// default, repairing or containing departures and recording them.
 async fn serve_outcomes() -> (String, mpsc::UnboundedReceiver<Outcome>) {
     use axum::{body::Bytes, http::HeaderMap, routing::post};
-    let receiver = WebhookReceiver::new("Postpress-Auth", SECRET).expect("receiver");
+    let default = WebhookReceiver::new("Postpress-Auth", SECRET).expect("receiver");
+    let receiver = default.clone().decoding(Decoding::Strict);
     let (tx, rx) = mpsc::unbounded_channel();
     let (r2, tx2) = (receiver.clone(), tx.clone());
+    let tx3 = tx.clone();
     let app = axum::Router::new()
         .route(
             "/strict",
@@ -263,6 +284,13 @@ async fn serve_outcomes() -> (String, mpsc::UnboundedReceiver<Outcome>) {
             post(move |headers: HeaderMap, body: Bytes| async move {
                 let outcome = r2.parse_lenient::<WebhookPayload>(&headers, &body);
                 tx2.send(Outcome::Lenient(outcome)).expect("test listens");
+            }),
+        )
+        .route(
+            "/default",
+            post(move |headers: HeaderMap, body: Bytes| async move {
+                let outcome = default.parse::<WebhookPayload>(&headers, &body);
+                tx3.send(Outcome::Strict(outcome)).expect("test listens");
             }),
         );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -375,4 +403,90 @@ async fn a_known_event_whose_fields_do_not_fit_is_never_passed_off_as_unknown() 
         outcome,
         Outcome::Lenient(Err(WebhookError::Body { .. }))
     ));
+}
+
+#[tokio::test]
+async fn departing_deliveries_are_repaired_or_contained_and_recorded() {
+    let (url, mut outcomes) = serve_outcomes().await;
+    let http = reqwest::Client::new();
+    let mut deliver = async |path: &str, payload: &serde_json::Value| {
+        http.post(format!("{url}{path}"))
+            .header("postpress-auth", SECRET)
+            .header("content-type", "application/json")
+            .body(payload.to_string())
+            .send()
+            .await
+            .expect("delivery");
+        tokio::time::timeout(Duration::from_secs(10), outcomes.recv())
+            .await
+            .expect("an outcome within 10 s")
+            .expect("channel open")
+    };
+
+    // A new message as a sender drifting from the document writes it: the chat id as a
+    // number, the sender and one attendee as bare strings.
+    let mut drifting = new_message();
+    drifting["chat_id"] = json!(77);
+    drifting["sender"] = json!("Ada");
+    drifting["attendees"] = json!(["att_9", drifting["attendees"][0].clone()]);
+
+    let Outcome::Strict(Ok(delivery)) = deliver("/default", &drifting).await else {
+        panic!("the default receiver decodes a drifting delivery");
+    };
+    let WebhookPayload::WebhookNamedEvent(WebhookNamedEvent::MessagingEvent(m)) = &delivery.event
+    else {
+        panic!("a messaging event, got {:?}", delivery.event);
+    };
+    // The number kept as its text, the bare strings left out: the optional sender is
+    // absent, the attendee leaves its list and the other one stays.
+    assert_eq!(m.chat_id.as_deref(), Some("77"));
+    assert!(m.sender.is_none());
+    let attendees = m.attendees.as_ref().expect("attendees");
+    assert_eq!(attendees.len(), 1);
+    assert_eq!(attendees[0].attendee_name.as_deref(), Some("Grace"));
+    assert_eq!(m.message, Some(Some("Hello there".to_owned())));
+    let mut recorded: Vec<(&str, Repair, &serde_json::Value)> = delivery
+        .departures
+        .iter()
+        .map(|d| (d.pointer.as_str(), d.repair, &d.received))
+        .collect();
+    recorded.sort_by_key(|(pointer, ..)| *pointer);
+    assert_eq!(
+        recorded,
+        [
+            ("/attendees/0", Repair::LeftOut, &json!("att_9")),
+            ("/chat_id", Repair::TextFromNumber, &json!(77)),
+            ("/sender", Repair::LeftOut, &json!("Ada")),
+        ],
+        "{:#?}",
+        delivery.departures
+    );
+    // The raw payload and its redelivery key are the delivery as sent, not as repaired.
+    assert_eq!(delivery.raw, drifting);
+
+    // Strict decoding refuses the same delivery where the lenient one recorded its first
+    // departure, the event named.
+    let Outcome::Strict(Err(WebhookError::MalformedEvent(bad))) =
+        deliver("/strict", &drifting).await
+    else {
+        panic!("strict decoding refuses it");
+    };
+    let first = &delivery.departures[0];
+    assert_eq!(
+        format!(
+            "/{}",
+            bad.path.replace('[', ".").replace(']', "").replace('.', "/")
+        ),
+        first.failed_at,
+        "strict fails at {}, lenient recorded {:?}",
+        bad.path,
+        delivery.departures
+    );
+    assert_eq!(bad.event, "message_received");
+
+    // A delivery that matches its type has no departures.
+    let Outcome::Strict(Ok(clean)) = deliver("/default", &new_message()).await else {
+        panic!("a good event decodes");
+    };
+    assert!(clean.departures.is_empty(), "{:?}", clean.departures);
 }

@@ -65,19 +65,54 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
     };
     match repair::<T>(value) {
         Ok((decoded, departures)) => {
-            for departure in &departures {
-                tracing::warn!(
-                    target: "openapi_sdkgen_runtime::decode",
-                    pointer = %departure.pointer,
-                    repair = ?departure.repair,
-                    failed_at = %departure.failed_at,
-                    request_id = request_id.unwrap_or_default(),
-                    "the answer departed from its type: {departure}"
-                );
-            }
+            log_departures(&departures, "answer", request_id);
             Ok((decoded, departures))
         }
         Err(Unrepaired { path, message }) => Err(fail(path, message)),
+    }
+}
+
+/// Decodes a JSON value already read (a webhook delivery) by the same rules as
+/// [`decode_json`]; `what` names it in the warnings (`"delivery"`). A failure is the first
+/// one strict decoding meets, or the one lenient decoding could not contain, with the tags of
+/// the union variants that led to it.
+pub(crate) fn decode_value<T: DeserializeOwned>(
+    value: &Value,
+    decoding: Decoding,
+    what: &str,
+) -> std::result::Result<WithDepartures<T>, Failure> {
+    let failure = match serde_path_to_error::deserialize::<_, T>(value) {
+        Ok(decoded) => return Ok((decoded, Vec::new())),
+        Err(e) => Failure::read(&e.path().to_string(), &e.inner().to_string()),
+    };
+    if decoding == Decoding::Strict {
+        return Err(failure);
+    }
+    match repair::<T>(value.clone()) {
+        Ok((decoded, departures)) => {
+            log_departures(&departures, what, None);
+            Ok((decoded, departures))
+        }
+        // The message is a failure's detail (its tag clauses, then the decoder's words), whose
+        // tag paths are already whole: read back from the root.
+        Err(Unrepaired { path, message }) => Err(Failure {
+            path,
+            ..Failure::read(".", &message)
+        }),
+    }
+}
+
+/// Each departure as a `tracing` warning (target `openapi_sdkgen_runtime::decode`).
+fn log_departures(departures: &[Departure], what: &str, request_id: Option<&str>) {
+    for departure in departures {
+        tracing::warn!(
+            target: "openapi_sdkgen_runtime::decode",
+            pointer = %departure.pointer,
+            repair = ?departure.repair,
+            failed_at = %departure.failed_at,
+            request_id = request_id.unwrap_or_default(),
+            "the {what} departed from its type: {departure}"
+        );
     }
 }
 

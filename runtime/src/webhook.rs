@@ -11,7 +11,15 @@
 //! object by a property fixed to one value) own its decode error, and that error names the
 //! tag property and its value. When they name a property at the payload's root, the receiver
 //! reports a [`MalformedEvent`]: the tag, the event, the path that failed and the raw payload.
+//!
+//! Payloads decode as the client decodes answers ([`Decoding`]): by default a value with one
+//! clear reading is repaired (`"chat_id": 123` where text is declared is `"123"`), and one with
+//! none is left out at the nearest optional field or list item; each is a [`Departure`] on the
+//! [`Delivery`]. A known event is malformed only when what departs cannot be contained (a
+//! required field of the event). [`WebhookReceiver::decoding`] makes the receiver strict.
 
+use super::decode::decode_value;
+use super::departure::{Decoding, Departure};
 use super::variant::Failure;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName};
 use serde::de::DeserializeOwned;
@@ -29,6 +37,7 @@ pub struct WebhookReceiver {
     header: HeaderName,
     secret: Vec<u8>,
     max_body_bytes: usize,
+    decoding: Decoding,
 }
 
 impl fmt::Debug for WebhookReceiver {
@@ -38,6 +47,7 @@ impl fmt::Debug for WebhookReceiver {
             .field("header", &self.header)
             .field("secret", &"<redacted>")
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("decoding", &self.decoding)
             .finish()
     }
 }
@@ -64,6 +74,9 @@ pub struct Delivery<T> {
     pub format: DeliveryFormat,
     /// Equal for every redelivery of the same payload: use it to process each event once.
     pub key: EventKey,
+    /// Where the payload departed from its type and what decoding did about it (empty when it
+    /// matched; always empty with [`Decoding::Strict`], which refuses such a payload instead).
+    pub departures: Vec<Departure>,
 }
 
 /// A delivery of an event the payload type knows, whose fields do not fit that event's type:
@@ -259,7 +272,17 @@ impl WebhookReceiver {
             header,
             secret,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            decoding: Decoding::Lenient,
         })
+    }
+
+    /// How payloads that depart from their type decode: [`Decoding::Lenient`] (the default,
+    /// as for the client's answers: repaired or contained, and recorded in
+    /// [`Delivery::departures`]) or [`Decoding::Strict`] (the first departure refuses the
+    /// delivery, at the place lenient decoding would have recorded it).
+    pub fn decoding(mut self, decoding: Decoding) -> Self {
+        self.decoding = decoding;
+        self
     }
 
     /// Refuses bodies larger than `bytes` (default [`DEFAULT_MAX_BODY_BYTES`]).
@@ -298,13 +321,14 @@ impl WebhookReceiver {
         body: &[u8],
     ) -> Result<Delivery<T>, WebhookError> {
         let (raw, format) = self.read(headers, body)?;
-        let event = decode(&raw, format)?;
+        let (event, departures) = decode(&raw, format, self.decoding)?;
         let key = EventKey::of(&raw);
         Ok(Delivery {
             event,
             raw,
             format,
             key,
+            departures,
         })
     }
 
@@ -313,6 +337,10 @@ impl WebhookReceiver {
     /// would rather log, park or process such an event in part than have it redelivered.
     /// Every other failure (authentication, size, format, a body that names no known event
     /// and does not decode) is still an error.
+    ///
+    /// This is about what is left after [`decoding`](Self::decoding): with the default
+    /// lenient decoding a known event is malformed only when a departure cannot be contained
+    /// (a required field of the event); with [`Decoding::Strict`], at its first departure.
     ///
     /// ```
     /// # use openapi_sdkgen_runtime::{HeaderMap, webhook::{Decoded, WebhookReceiver}};
@@ -332,9 +360,9 @@ impl WebhookReceiver {
         body: &[u8],
     ) -> Result<Delivery<Decoded<T>>, WebhookError> {
         let (raw, format) = self.read(headers, body)?;
-        let event = match decode(&raw, format) {
-            Ok(event) => Decoded::Event(event),
-            Err(WebhookError::MalformedEvent(m)) => Decoded::Malformed(*m),
+        let (event, departures) = match decode(&raw, format, self.decoding) {
+            Ok((event, departures)) => (Decoded::Event(event), departures),
+            Err(WebhookError::MalformedEvent(m)) => (Decoded::Malformed(*m), Vec::new()),
             Err(e) => return Err(e),
         };
         let key = EventKey::of(&raw);
@@ -343,6 +371,7 @@ impl WebhookReceiver {
             raw,
             format,
             key,
+            departures,
         })
     }
 
@@ -405,11 +434,14 @@ fn detect_format(headers: &HeaderMap, body: &[u8]) -> Result<DeliveryFormat, Web
     }
 }
 
-/// Decodes `raw` into `T`, naming the path that failed and, when a tag at the payload's root
-/// chose the variant that failed, the event.
-fn decode<T: DeserializeOwned>(raw: &Value, format: DeliveryFormat) -> Result<T, WebhookError> {
-    serde_path_to_error::deserialize(raw).map_err(|e| {
-        let mut failure = Failure::read(&e.path().to_string(), &e.inner().to_string());
+/// Decodes `raw` into `T` as `decoding` says, naming the path that failed and, when a tag at
+/// the payload's root chose the variant that failed, the event.
+fn decode<T: DeserializeOwned>(
+    raw: &Value,
+    format: DeliveryFormat,
+    decoding: Decoding,
+) -> Result<(T, Vec<Departure>), WebhookError> {
+    decode_value(raw, decoding, "delivery").map_err(|mut failure: Failure| {
         let at_root = failure.tags.first().is_some_and(|(tag, value)| {
             raw.get(tag).and_then(Value::as_str) == Some(value.as_str())
         });
