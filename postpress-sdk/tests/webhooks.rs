@@ -475,7 +475,10 @@ async fn departing_deliveries_are_repaired_or_contained_and_recorded() {
     assert_eq!(
         format!(
             "/{}",
-            bad.path.replace('[', ".").replace(']', "").replace('.', "/")
+            bad.path
+                .replace('[', ".")
+                .replace(']', "")
+                .replace('.', "/")
         ),
         first.failed_at,
         "strict fails at {}, lenient recorded {:?}",
