@@ -1,5 +1,5 @@
-//! In-process generation speed per phase input: the PostPress document and the vendor-shaped
-//! fixture, from bytes to formatted files. `cargo bench -p codegen`.
+//! In-process generation speed per input: the repository's own document and the vendor-shaped
+//! fixture, from bytes to formatted files. `cargo bench -p openapi-sdkgen`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -8,7 +8,7 @@ use std::path::Path;
 fn generate(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let inputs = [
-        ("postpress", root.join("specs/postpress.json")),
+        ("own_document", root.join("specs/postpress.json")),
         (
             "vendor_fixture",
             root.join("fixtures/vendor-shape/vendor-shape.json"),

@@ -7,7 +7,9 @@
 //! facts -> `syn::File` -> text via prettyplease). No step reaches back into an earlier one,
 //! the import graph has no cycle, and emission reads only the IR and the facts, but for
 //! `openapi.json`: the loaded document itself, written for the `mock` feature's server to
-//! validate requests against, and the `mcp` feature's tool schemas, built from its schemas. What a caller chooses is in `options`, a leaf every step reads.
+//! validate requests against, and the `mcp` feature's tool schemas, built from its schemas.
+//! What a caller chooses is in `options`, which every step reads and which imports no step
+//! (only the pinned-names table, `pins`, that it carries).
 //! Every `$ref` is followed by one [`Resolver`]; JSON pointers are spelled and read by
 //! [`pointer`](mod@pointer).
 //!
@@ -51,7 +53,7 @@ pub use generated_crate::{
 };
 pub use idents::field_name;
 pub use load::{Document, load, parse_value};
-pub use options::{Dates, GroupFeatures, JsonImpls, Options};
+pub use options::{Dates, GroupFeatures, JsonImpls, Options, Phase, Progress};
 pub use pins::{MethodName, Names, operation_key};
 pub use resolve::{Reason, Resolved, Resolver, Unresolved};
 
@@ -75,35 +77,32 @@ pub fn generate(bytes: &[u8], options: &Options) -> Result<Generated, Error> {
 fn pipeline(bytes: &[u8], options: &Options) -> Result<Generated, Error> {
     let mut diags = Diagnostics::default();
     let t0 = Instant::now();
+    options.progress.tell(Phase::Load { bytes: bytes.len() });
     let doc = load::load(bytes, &mut diags)?;
     let t1 = Instant::now();
+    options.progress.tell(Phase::Lower {
+        paths: doc.api.paths.paths.len(),
+        schemas: doc.api.components.as_ref().map_or(0, |c| c.schemas.len()),
+    });
     let (model, names) = lower::build(&doc, options.dates, &options.names, &mut diags);
     let t2 = Instant::now();
     if options.strict && !diags.warnings.is_empty() {
         return Err(Error::Strict(diags.warnings));
     }
+    options.progress.tell(Phase::Emit {
+        operations: model.operations.len(),
+        types: model.types.len(),
+    });
     let facts = facts::Facts::of(&model, options.group_features, options.json);
     let settings = emit::EmitSettings {
         spec_label: &options.spec_label,
         crate_name: options.crate_name.as_deref(),
         mcp: options.mcp,
+        conformance_table: options.conformance_table,
+        document: &doc.raw,
+        declared_version: &doc.version,
     };
-    let (mut files, emit_time, format_time) = emit::emit(&model, &facts, &settings)?;
-    files.push(emit::mock::document_file(&doc.raw, &doc.version)?);
-    if options.mcp {
-        let tokens = emit::mcp::emit_mcp(&model, &doc.raw);
-        files.push(emit::emit_file(
-            emit::mcp::MCP_PATH,
-            tokens,
-            &options.spec_label,
-        )?);
-    }
-    if options.conformance_table {
-        files.push(GeneratedFile {
-            path: emit::conformance::TABLE_PATH.to_owned(),
-            contents: emit::conformance::table(&model)?,
-        });
-    }
+    let (files, emit_time, format_time) = emit::emit(&model, &facts, &settings)?;
     Ok(Generated {
         files,
         operations: model.operations.len(),

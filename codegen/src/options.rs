@@ -1,5 +1,6 @@
-//! What a caller chooses about a generation run. A leaf: every step reads these, none of
-//! them reads a step.
+//! What a caller chooses about a generation run. Every step reads these and they read no
+//! step: their one import is the pinned-names table they carry (`pins`, which names the IR's
+//! HTTP methods and nothing else).
 
 use crate::pins::Names;
 
@@ -67,4 +68,59 @@ pub struct Options {
     /// a Model Context Protocol tool description (name, description, annotations, input JSON
     /// Schema) that the runtime's `mcp` module executes through the engine.
     pub mcp: bool,
+    /// Told as each phase of the run starts, with what it is about to work through: for a
+    /// command line or a build script that shows progress on long documents.
+    pub progress: Progress,
+}
+
+/// A phase of a generation run, as [`Progress`] is told of it when it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Phase {
+    /// Reading the document (JSON or YAML, then 3.1 lowered and breaches repaired).
+    Load {
+        /// The document's size in bytes.
+        bytes: usize,
+    },
+    /// Deciding the types and operations (every name) from the loaded document.
+    Lower {
+        /// The document's paths.
+        paths: usize,
+        /// Its component schemas.
+        schemas: usize,
+    },
+    /// Writing and formatting the Rust files.
+    Emit {
+        /// The operations to write.
+        operations: usize,
+        /// The types to write.
+        types: usize,
+    },
+}
+
+/// Where [`Options::progress`] reports phases; by default nowhere.
+#[derive(Clone, Default)]
+pub struct Progress(Option<std::sync::Arc<dyn Fn(Phase) + Send + Sync>>);
+
+impl Progress {
+    /// Reports each phase to `report` as it starts.
+    pub fn new(report: impl Fn(Phase) + Send + Sync + 'static) -> Self {
+        Self(Some(std::sync::Arc::new(report)))
+    }
+
+    pub(crate) fn tell(&self, phase: Phase) {
+        if let Some(report) = &self.0 {
+            report(phase);
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Progress(reported)"
+        } else {
+            "Progress(none)"
+        })
+    }
 }

@@ -121,6 +121,15 @@ fn generate_writes_a_crate_on_the_runtime_alone_and_check_finds_edits() {
         "{}",
         text(&generated)
     );
+    // Progress: each phase as it starts, with what it works through, before the timings.
+    let stderr = String::from_utf8_lossy(&generated.stderr);
+    let lowering = stderr.find("sdkgen: lowering 2 paths and 2 schemas");
+    let writing = stderr.find("sdkgen: writing 3 operations and ");
+    let timings = stderr.find("sdkgen: load ");
+    assert!(
+        lowering.is_some() && lowering < writing && writing < timings,
+        "{stderr}"
+    );
     let manifest: toml::Table = std::fs::read_to_string(out.join("Cargo.toml"))
         .unwrap()
         .parse()

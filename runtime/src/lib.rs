@@ -38,6 +38,7 @@
 //!   crate's tool table describes (no MCP library: a server lists the tools and hands calls in).
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![deny(missing_docs)]
 
 mod api_client;
 mod auth;

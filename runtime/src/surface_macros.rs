@@ -1,8 +1,16 @@
 //! Code every generated crate repeats, written once here as macros and expanded in place, so
-//! the methods stay inherent (no trait to import): the setters request builders share (a
-//! builder needs an `options: RequestOptions` field), each builder's optional-input setters and
-//! `send` methods, the constructor and setters of generated structs, the conversions of union
-//! payloads, and string enums with their impls.
+//! the methods stay inherent (no trait to import) and a crate compiles one expansion per use
+//! instead of generated text. Each macro's grammar is in `MACROS.md` beside this crate's
+//! manifest. They are, by what they write:
+//!
+//! - operation groups and request builders: `operation_group!`, `request_builder!`, and the
+//!   pieces builders are made of (`request_option_setters!`, `idempotency_key_setter!`,
+//!   `optional_setters!`, `send_fns!`, `builder_fns!`, `doc_text!` for their docs);
+//! - cursor pagination over a builder: `paginated!`;
+//! - generated types: `struct_constructor!` (constructor and setters), `shared_accessors!`
+//!   (fields every variant of a union has), `union_from_variants!` (conversions of union
+//!   payloads), `string_enum!` and `string_enum_impls!` (string enums that keep unknown
+//!   values).
 
 /// Per-request overrides: `max_retries`, `timeout`, `deadline`.
 /// Grammar: see `MACROS.md` in this crate.
@@ -409,8 +417,9 @@ pub use crate::__string_enum as string_enum;
 /// `setters(..)` condition: `all()` for always, the `serde` feature for a type only read.
 ///
 /// With `named(Args)`, `new` takes its required fields by name: `Args` is declared here, a
-/// plain struct with a public field per required field, and `new(Args { .. })` moves them in
-/// (see the crate docs on when a constructor names its arguments).
+/// plain struct with a public field per required field, and `new(Args { .. })` moves them in.
+/// The generator names a constructor's arguments so when more than three are positional or
+/// two of one type could be swapped unseen.
 /// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]

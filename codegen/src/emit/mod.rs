@@ -1,7 +1,8 @@
 //! IR and facts -> token streams (`quote!`) -> `syn::File` -> text (prettyplease). One file
 //! per resource group (`operations`), one for types (`types`), a `mod.rs`, the schema-example
 //! tests (`examples`), the typed stubs of the `mock` feature (`mock`, with the document its
-//! server validates requests against, `openapi.json`), the `API.md` index (`index`) and the
+//! server validates requests against, `openapi.json`), the `mcp` feature's tool table
+//! (`mcp`, its input schemas built from the document's), the `API.md` index (`index`) and the
 //! conformance harness's table (`conformance`). `rust_type`, `docs`, `lints`, `std_paths`
 //! (paths shortened to the prelude's), `prose` (types and bodies named in docs),
 //! `expressions` (code the client and the mock both write) and `features` (gates as
@@ -47,27 +48,22 @@ fn format_file(tokens: TokenStream, what: &str) -> Result<String, Error> {
     Ok(prettyplease::unparse(&file))
 }
 
-/// One file from its tokens, formatted, under the generated-file header.
-pub(crate) fn emit_file(
-    path: &str,
-    tokens: TokenStream,
-    spec_label: &str,
-) -> Result<GeneratedFile, Error> {
-    Ok(GeneratedFile {
-        path: path.to_owned(),
-        contents: format!("{}{}", header(spec_label), format_file(tokens, path)?),
-    })
-}
-
 /// What emission takes from the caller's options beyond the model and its facts.
 pub(crate) struct EmitSettings<'a> {
     /// The path of the spec, named in file headers.
     pub spec_label: &'a str,
     /// The Rust name of the crate (for compiled usage examples in method docs).
     pub crate_name: Option<&'a str>,
-    /// Whether the root module declares the `mcp` feature's tool table (`mcp.rs`, emitted
-    /// from the document by [`mcp::emit_mcp`]).
+    /// Whether the crate gets the `mcp` feature's tool table (`mcp.rs`, built from the
+    /// document's schemas by [`mcp::emit_mcp`]).
     pub mcp: bool,
+    /// Whether the conformance harness's table is written ([`conformance::table`]).
+    pub conformance_table: bool,
+    /// The loaded document as JSON: written as `openapi.json` for the mock's server to
+    /// validate requests against, and the source of the tool table's input schemas.
+    pub document: &'a serde_json::Value,
+    /// The OpenAPI version the document declares (the mock's encoding rules follow it).
+    pub declared_version: &'a str,
 }
 
 /// Emits every file of the model. Returns the files and the time spent building tokens and
@@ -175,10 +171,28 @@ pub(crate) fn emit(
             t,
         )?;
     }
+    if settings.mcp {
+        let t = Instant::now();
+        push(
+            mcp::MCP_PATH.into(),
+            mcp::emit_mcp(model, settings.document),
+            t,
+        )?;
+    }
     files.push(GeneratedFile {
         path: "API.md".into(),
         contents: index::api_index(model, facts, settings.spec_label),
     });
+    files.push(mock::document_file(
+        settings.document,
+        settings.declared_version,
+    )?);
+    if settings.conformance_table {
+        files.push(GeneratedFile {
+            path: conformance::TABLE_PATH.to_owned(),
+            contents: conformance::table(model)?,
+        });
+    }
     Ok((files, emit_time, format_time))
 }
 

@@ -34,8 +34,10 @@ fn deprecated(def: &TypeDef) -> TokenStream {
     }
 }
 
-/// `fact`: whether the type is written whatever the crate's features, and which union
-/// variants convert into it (see [`Facts`]).
+/// One type's items: its definition (struct, enum, union or alias) through the runtime's
+/// macros, with the impls its shape needs. `claims`: what the variants of untagged unions
+/// recognize (worked out once for the model); `fact` says whether the type is written whatever the crate's features, and which
+/// union variants convert into it (see [`Facts`]).
 fn emit_type(claims: &Claims<'_>, def: &TypeDef, fact: &TypeFacts) -> TokenStream {
     let written = fact.written;
     let variants = def.kind.union_variants();

@@ -35,23 +35,9 @@ macro_rules! __mock_group_stubs {
     };
 }
 
-/// One operation's stub (`$stub`) and recorded call (`$call`), for `$what`
-/// (`"GET /accounts"`) and operation id `$id`. Optional sections, in this order, add the
-/// methods of the common shapes:
-///
-/// - `returns(json 200, Body)`, `returns(text 200)`, `returns(binary 200)`,
-///   `returns(empty 204)`: `.returns(..)` with the one success response;
-/// - `fails_with(Error, "`400`, `404`")`: `.fails_with(status, body)`, for error statuses
-///   that share one body type (listed in the doc);
-/// - `path(with_id "id": impl Into<String> => String, ..)`: `.with_id(value)` per path
-///   parameter, the argument type, then the type it is matched as; a name that is not safe
-///   in a doc as written is followed by the form its doc shows (`"a\nb" ("a b")`);
-/// - `query(with_limit "limit": i64 => i64, Form, true; ..)`: the same for query
-///   parameters, with the client's style and explode;
-/// - `pages(Page, 200, "cursor", "next_wire", |page| next)`: `.pages(..)` serving a cursor
-///   list, `next` reading the next cursor from `page: &Page`;
-/// - `body(json Body, "application/json")` (or `form Body`, `multipart`, `text`, `bytes`):
-///   the recorded call's `.body()`.
+/// One operation's stub (`$stub`) and recorded call (`$call`): a generated `mock.rs` writes
+/// one per operation, with optional sections (`returns`, `fails_with`, `path`, `query`,
+/// `pages`, `body`) that add the methods of the operation's shapes.
 /// Grammar: see `MACROS.md` in this crate.
 #[doc(hidden)]
 #[macro_export]
@@ -226,7 +212,7 @@ pub use crate::__mock_operation_stub as operation_stub;
 
 #[cfg(test)]
 mod tests {
-    //! The shapes PostPress's own document does not use, expanded here as a generated
+    //! Shapes the repository's own API document does not use, expanded here as a generated
     //! `mock.rs` would, and served to a plain HTTP client on loopback.
     use crate::mock::{Operation, Stub, StubServer};
     use std::collections::BTreeMap;

@@ -3,7 +3,7 @@
 
 use crate::Outcome;
 use clap::{Args, ValueEnum};
-use openapi_sdkgen::{FileError, GeneratedCrate, Names, Options, RuntimeSource};
+use openapi_sdkgen::{FileError, GeneratedCrate, Names, Options, Phase, Progress, RuntimeSource};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -56,8 +56,9 @@ pub struct CrateArgs {
     /// missing), so the next run keeps them too; `check` compares it.
     #[arg(long)]
     pub names: Option<PathBuf>,
-    /// Depend on the runtime in this local checkout (its `runtime` folder) as well as by
-    /// version; without it the crate takes the runtime from the registry.
+    /// Depend on the runtime package in this folder (the one holding its `Cargo.toml`, e.g.
+    /// `runtime` in a checkout of the generator) as well as by version; without it the crate
+    /// takes the runtime from the registry.
     #[arg(long)]
     pub runtime_path: Option<PathBuf>,
     /// One Cargo feature per resource group (plus `full`, the default), so users compile
@@ -105,6 +106,16 @@ impl CrateArgs {
                 openapi_sdkgen::JsonImpls::AsUsed
             },
             mcp: self.mcp,
+            progress: Progress::new(|phase| match phase {
+                Phase::Lower { paths, schemas } => {
+                    eprintln!("sdkgen: lowering {paths} paths and {schemas} schemas")
+                }
+                Phase::Emit { operations, types } => {
+                    eprintln!("sdkgen: writing {operations} operations and {types} types")
+                }
+                // The size is in the first line already.
+                _ => {}
+            }),
             ..Options::default()
         }
     }
