@@ -93,7 +93,7 @@ const RUNTIME_PACKAGE: &str = "postpress-sdk";
 
 /// The median-sized feature (by operation count, then name): what a user who needs one
 /// resource family typically enables.
-fn median_feature(model: &codegen::ir::Model) -> Option<(String, usize)> {
+fn median_feature(model: &openapi_sdkgen::ir::Model) -> Option<(String, usize)> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for op in &model.operations {
         *counts.entry(op.feature.clone()).or_default() += 1;
@@ -217,7 +217,7 @@ fn giant(
         before,
         ops: made.generated.operations,
         lines: made.lines,
-        features: codegen::features::all_features(model).len(),
+        features: openapi_sdkgen::features::all_features(model).len(),
         split,
         full,
         one,

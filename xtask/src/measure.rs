@@ -95,7 +95,7 @@ pub fn operations(spec: &Path) -> usize {
     let Ok(bytes) = std::fs::read(spec) else {
         return 0;
     };
-    let Ok(doc) = codegen::parse_value(&bytes) else {
+    let Ok(doc) = openapi_sdkgen::parse_value(&bytes) else {
         return 0;
     };
     doc["paths"]
