@@ -69,7 +69,7 @@ impl Bench {
             .arg("--out")
             .arg(out)
             .arg("--runtime-path")
-            .arg(crate::regen::runtime_dir(&self.root)))?;
+            .arg(crate::generate::runtime_dir(&self.root)))?;
         let phases = text
             .lines()
             .find_map(|l| l.strip_prefix("phases-ms: "))

@@ -149,7 +149,7 @@ impl Baseline {
             .arg("--out")
             .arg(&out)
             .arg("--runtime-path")
-            .arg(crate::regen::runtime_dir(&self.root)))?;
+            .arg(crate::generate::runtime_dir(&self.root)))?;
         let _ = std::fs::copy(self.root.join("Cargo.lock"), out.join("Cargo.lock"));
         Ok(out)
     }
@@ -173,13 +173,13 @@ fn giant(
     let bytes = std::fs::read(&spec).with_context(|| format!("reading {}", spec.display()))?;
     let out = work.join("giant");
     let _ = std::fs::remove_dir_all(&out);
-    let runtime = crate::regen::local_runtime(root);
-    let made = crate::regen::write_standalone(
+    let runtime = crate::generate::local_runtime(root);
+    let made = crate::generate::write_standalone(
         &bytes,
         label,
         &out,
         Some("giant"),
-        crate::regen::Extras::default(),
+        crate::generate::Extras::default(),
         &runtime,
     )?;
     let _ = std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"));

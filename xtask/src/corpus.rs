@@ -10,9 +10,9 @@
 use crate::conformance::{self, Conformance};
 use crate::examples::{self, Examples};
 use crate::files::write_atomic;
+use crate::generate::{Extras, write_standalone};
 use crate::instances;
 use crate::mcp_tools::{self, McpTools};
-use crate::regen::{Extras, write_standalone};
 use anyhow::{Context, Result, bail};
 use openapi_sdkgen::RuntimeSource;
 use std::cell::RefCell;
@@ -123,7 +123,7 @@ pub fn run(root: &Path, settings: Settings) -> Result<()> {
         out_root: &root.join(".corpus/out").join(&stem),
         lock_file: &root.join("Cargo.lock"),
         // Generated crates build against this checkout's runtime, not a published one.
-        runtime: &crate::regen::local_runtime(root),
+        runtime: &crate::generate::local_runtime(root),
         no_check: settings.no_check,
         checks: Checks {
             conformance: settings.conformance && !settings.no_check,

@@ -9,6 +9,7 @@ mod diff;
 mod examples;
 mod fetch;
 mod files;
+mod generate;
 mod instances;
 mod marked;
 mod mcp_tools;
@@ -239,7 +240,7 @@ fn main() -> ExitCode {
                 mcp,
                 ..openapi_sdkgen::Options::default()
             };
-            regen::generate(
+            generate::generate(
                 &spec,
                 &out,
                 name.as_deref(),
