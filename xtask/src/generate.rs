@@ -30,6 +30,27 @@ pub fn runtime_dir(root: &Path) -> std::path::PathBuf {
     }
 }
 
+/// The name of the package in [`runtime_dir`] of the tree at `root`, from its manifest: the
+/// package that tree's generated crates take their runtime from ([`RUNTIME_PACKAGE`] since
+/// the runtime has its own crate, `postpress-sdk` before). For this tree it is the library's
+/// constant; a benchmark's baseline, an older tree, may predate the split.
+///
+/// [`RUNTIME_PACKAGE`]: openapi_sdkgen::RUNTIME_PACKAGE
+pub fn runtime_package(root: &Path) -> Result<String> {
+    let manifest = runtime_dir(root).join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest)
+        .with_context(|| format!("reading {}", manifest.display()))?;
+    let table: toml::Table = text
+        .parse()
+        .with_context(|| format!("parsing {}", manifest.display()))?;
+    table
+        .get("package")
+        .and_then(|p| p.get("name"))
+        .and_then(|n| n.as_str())
+        .map(str::to_owned)
+        .with_context(|| format!("{}: no [package] name", manifest.display()))
+}
+
 /// What writing a standalone crate produced.
 pub struct Standalone {
     pub generated: openapi_sdkgen::Generated,
@@ -162,6 +183,41 @@ fn ms(d: std::time::Duration) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn package(dir: &Path, name: &str) {
+        std::fs::create_dir_all(dir).unwrap();
+        let manifest = format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n");
+        std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    }
+
+    /// This tree's runtime package is the one the library writes into generated manifests.
+    #[test]
+    fn this_trees_runtime_package_is_the_librarys() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        assert_eq!(runtime_dir(root), root.join(RUNTIME_DIR));
+        assert_eq!(
+            runtime_package(root).unwrap(),
+            openapi_sdkgen::RUNTIME_PACKAGE
+        );
+    }
+
+    /// A tree from before the runtime had its own crate (a benchmark's baseline) took it from
+    /// the SDK; once `runtime/` exists, from there, whatever the SDK's manifest says.
+    #[test]
+    fn an_older_trees_runtime_package_comes_from_its_workspace() {
+        let tree = tempfile::tempdir().unwrap();
+        package(&tree.path().join(SDK_DIR), "postpress-sdk");
+        assert_eq!(runtime_dir(tree.path()), tree.path().join(SDK_DIR));
+        assert_eq!(runtime_package(tree.path()).unwrap(), "postpress-sdk");
+        package(&tree.path().join(RUNTIME_DIR), "openapi-sdkgen-runtime");
+        assert_eq!(runtime_dir(tree.path()), tree.path().join(RUNTIME_DIR));
+        assert_eq!(
+            runtime_package(tree.path()).unwrap(),
+            "openapi-sdkgen-runtime"
+        );
+    }
+
     /// The generator writes code for the runtime of its own version (`RUNTIME_VERSION`), so
     /// the two packages are released together, at one version.
     #[test]
