@@ -5,7 +5,7 @@
 //! figures measured before per-group features and the leaner generated shapes existed.
 
 use crate::marked::Marked;
-use crate::measure::{SdkBuild, sdk_build};
+use crate::measure::{SdkBuild, median, sdk_build};
 use crate::process::{cargo, run};
 use anyhow::{Context, Result};
 use openapi_sdkgen::RUNTIME_PACKAGE;
@@ -154,12 +154,6 @@ impl Baseline {
         let _ = std::fs::copy(self.root.join("Cargo.lock"), out.join("Cargo.lock"));
         Ok(out)
     }
-}
-
-/// The median of some timings (the upper one of an even count), `None` for none.
-fn median(mut times: Vec<Duration>) -> Option<Duration> {
-    times.sort();
-    times.get(times.len() / 2).copied()
 }
 
 fn giant(
