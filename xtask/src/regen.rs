@@ -4,6 +4,7 @@
 
 use crate::files::{normalize, unified_diff, write_atomic};
 use anyhow::{Context, Result, bail};
+use openapi_sdkgen::{GENERATED_DIR, GeneratedFile, stale_files, sync_files};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::time::Instant;
@@ -52,21 +53,19 @@ pub fn regen(root: &Path, check: bool, strict: bool) -> Result<()> {
     let started = Instant::now();
     let spec = check_spec_pair(root)?;
     let pinned = openapi_sdkgen::names_table::read(&root.join(NAMES))?;
-    let generated = generate_sdk(&spec, &pinned, strict)?;
+    let mut generated = generate_sdk(&spec, &pinned, strict)?;
     let mut sync = FileSync::new(check);
     let sdk = root.join(SDK_DIR);
-    let mut files: Vec<(String, String)> = (generated.files.iter())
-        .map(|f| (f.path.clone(), f.contents.clone()))
-        .collect();
-    files.push((MANIFEST.into(), manifest(&spec, &generated)));
-    for (path, contents) in &files {
-        sync.file(&sdk.join(path), &format!("{SDK_DIR}/{path}"), contents)?;
-    }
+    let mut files = std::mem::take(&mut generated.files);
+    files.push(GeneratedFile {
+        path: MANIFEST.into(),
+        contents: manifest(&spec, &generated),
+    });
+    sync.generated(&sdk, &files)?;
     // The names table lives beside the spec; it changes when items appear or vanish.
     let names_text = openapi_sdkgen::names_table::render(&generated.names);
     sync.file(&root.join(NAMES), NAMES, &names_text)?;
     let release = changelog_and_version(root, &spec, &pinned, &mut sync)?;
-    remove_no_longer_generated(&sdk, &files, &mut sync)?;
     summary(&generated, &sync, started);
     let names_changes = openapi_sdkgen::names_table::changes(&pinned, &generated.names);
     if names_changes.added > 0 || !names_changes.dropped.is_empty() {
@@ -123,6 +122,9 @@ fn generate_sdk(
     openapi_sdkgen::generate(spec, &options).map_err(|e| anyhow::anyhow!("{SPEC_JSON}: {e}"))
 }
 
+/// Lines of diff shown per stale file at most.
+const DIFF_LINES: usize = 40;
+
 /// Brings files in step with what they should hold: writes the ones that differ or, in check
 /// mode, records each as a unified diff (or a sentence) and writes nothing.
 struct FileSync {
@@ -140,7 +142,32 @@ impl FileSync {
         }
     }
 
-    /// `path` (shown as `shown`) should hold `contents`.
+    /// The SDK's generated files (paths relative to `sdk`) should be `files`, and its
+    /// [`GENERATED_DIR`] should hold only those: the library's [`sync_files`] writes them as
+    /// `sdkgen generate` does, or [`stale_files`] lists what differs.
+    fn generated(&mut self, sdk: &Path, files: &[GeneratedFile]) -> Result<()> {
+        if self.check {
+            for file in stale_files(sdk, files, GENERATED_DIR)? {
+                let shown = format!("{SDK_DIR}/{}", file.path);
+                self.stale.push(match &file.expected {
+                    Some(expected) => unified_diff(
+                        &shown,
+                        file.found.as_deref().unwrap_or_default(),
+                        expected,
+                        DIFF_LINES,
+                    ),
+                    None => format!("{shown} is no longer generated"),
+                });
+            }
+        } else {
+            let summary = sync_files(sdk, files, GENERATED_DIR)?;
+            self.written += summary.written + summary.removed;
+        }
+        Ok(())
+    }
+
+    /// `path` (shown as `shown`), a file regen keeps outside the generated folder (the names
+    /// table, the changelog), should hold `contents`.
     fn file(&mut self, path: &Path, shown: &str, contents: &str) -> Result<()> {
         let current = std::fs::read_to_string(path)
             .map(|s| normalize(&s))
@@ -149,20 +176,10 @@ impl FileSync {
             return Ok(());
         }
         if self.check {
-            self.stale.push(unified_diff(shown, &current, contents, 40));
+            self.stale
+                .push(unified_diff(shown, &current, contents, DIFF_LINES));
         } else {
             write_atomic(path, contents.as_bytes())?;
-            self.written += 1;
-        }
-        Ok(())
-    }
-
-    /// `path` should not exist.
-    fn remove(&mut self, path: &Path, shown: &str) -> Result<()> {
-        if self.check {
-            self.stale.push(format!("{shown} is no longer generated"));
-        } else {
-            std::fs::remove_file(path)?;
             self.written += 1;
         }
         Ok(())
@@ -245,24 +262,6 @@ fn changelog_and_version(
         }
     }
     Ok(has_head.then_some((report, base_version)))
-}
-
-/// Generated files the generator no longer makes.
-fn remove_no_longer_generated(
-    sdk: &Path,
-    files: &[(String, String)],
-    sync: &mut FileSync,
-) -> Result<()> {
-    let Ok(entries) = std::fs::read_dir(sdk.join("src/generated")) else {
-        return Ok(());
-    };
-    for entry in entries.flatten() {
-        let rel = format!("src/generated/{}", entry.file_name().to_string_lossy());
-        if !files.iter().any(|(p, _)| *p == rel) {
-            sync.remove(&entry.path(), &format!("{SDK_DIR}/{rel}"))?;
-        }
-    }
-    Ok(())
 }
 
 /// The summary line, with the first warnings.
