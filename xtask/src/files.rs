@@ -1,5 +1,6 @@
-//! Writing generated files: only when changed, via a temp file and rename, or comparing in
-//! check mode (the `ensure_file_contents` pattern).
+//! The checkout the tasks work on ([`workspace_root`]), and the library's file helpers as the
+//! tasks use them: atomic writes (anyhow errors), line-ending normalisation, unified diffs.
+//! Write-if-changed and check mode live with their users (`regen`, the library's crate sync).
 
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
