@@ -181,13 +181,12 @@ pub fn default_crate_name(title: &str) -> String {
     name
 }
 
-/// Writes `files` under `dir` where they differ, and removes the files of `owned` (relative
-/// to `dir`) that are not among them.
-pub(crate) fn sync(
-    dir: &Path,
-    files: &[GeneratedFile],
-    owned: &str,
-) -> Result<WriteSummary, FileError> {
+/// Writes `files` (paths relative to `dir`) under `dir` where the file there differs (line
+/// endings normalised), atomically, and removes the files directly in `dir/owned` that are not
+/// among them: that folder holds only generated files. [`GeneratedCrate::write`] is this for a
+/// standalone crate; a crate that keeps some files of its own beside the generated ones passes
+/// only those it generates. Public as [`sync_files`](crate::sync_files).
+pub fn sync(dir: &Path, files: &[GeneratedFile], owned: &str) -> Result<WriteSummary, FileError> {
     let mut summary = WriteSummary::default();
     for file in files {
         let path = dir.join(&file.path);
@@ -206,8 +205,11 @@ pub(crate) fn sync(
     Ok(summary)
 }
 
-/// The files under `dir` that differ from `files`, and the files of `owned` not among them.
-pub(crate) fn stale(
+/// What [`sync_files`](crate::sync_files) would change, writing nothing: the files of `files`
+/// that differ from the ones under `dir` (missing or changed), then the files directly in
+/// `dir/owned` not among them (with `expected: None`). Empty when `dir` is up to date. Public
+/// as [`stale_files`](crate::stale_files).
+pub fn stale(
     dir: &Path,
     files: &[GeneratedFile],
     owned: &str,

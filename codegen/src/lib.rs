@@ -50,6 +50,7 @@ pub use files::{FileError, normalize_line_endings, unified_diff, write_atomic};
 pub use generated::{Generated, GeneratedFile, Timings};
 pub use generated_crate::{
     GENERATED_DIR, GeneratedCrate, RuntimeSource, StaleFile, WriteSummary, default_crate_name,
+    stale as stale_files, sync as sync_files,
 };
 pub use idents::field_name;
 pub use load::{Document, load, parse_value};

@@ -6,14 +6,15 @@
 use serde_json::{Value, json};
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let Ok(Value::Object(mut doc)) = codegen::parse_value(data) else {
+    let Ok(Value::Object(mut doc)) = openapi_sdkgen::parse_value(data) else {
         return;
     };
     doc.entry("openapi").or_insert(json!("3.0.3"));
-    doc.entry("info").or_insert(json!({"title": "fuzz", "version": "1"}));
+    doc.entry("info")
+        .or_insert(json!({"title": "fuzz", "version": "1"}));
     doc.entry("paths").or_insert(json!({}));
     let Ok(bytes) = serde_json::to_vec(&Value::Object(doc)) else {
         return;
     };
-    let _ = codegen::generate(&bytes, &codegen::Options::default());
+    let _ = openapi_sdkgen::generate(&bytes, &openapi_sdkgen::Options::default());
 });

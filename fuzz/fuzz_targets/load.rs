@@ -2,6 +2,6 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let mut diags = codegen::Diagnostics::default();
-    let _ = codegen::load(data, &mut diags);
+    let mut diags = openapi_sdkgen::Diagnostics::default();
+    let _ = openapi_sdkgen::load(data, &mut diags);
 });

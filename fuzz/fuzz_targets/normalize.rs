@@ -5,13 +5,13 @@
 use serde_json::{Value, json};
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let Ok(Value::Object(mut doc)) = codegen::parse_value(data) else {
+    let Ok(Value::Object(mut doc)) = openapi_sdkgen::parse_value(data) else {
         return;
     };
     doc.insert("openapi".into(), json!("3.1.0"));
     let Ok(bytes) = serde_json::to_vec(&Value::Object(doc)) else {
         return;
     };
-    let mut diags = codegen::Diagnostics::default();
-    let _ = codegen::load(&bytes, &mut diags);
+    let mut diags = openapi_sdkgen::Diagnostics::default();
+    let _ = openapi_sdkgen::load(&bytes, &mut diags);
 });

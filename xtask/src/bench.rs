@@ -3,7 +3,7 @@
 //! comparisons are ratios measured in the same run, never against numbers from elsewhere.
 
 use crate::files::write_atomic;
-use crate::measure::{operations, rust_lines};
+use crate::measure::{median, operations, rust_lines};
 use crate::process::{cargo, run};
 use anyhow::Result;
 use std::fmt::Write as _;
@@ -42,11 +42,6 @@ struct SpecRow {
     progenitor_check: Option<Duration>,
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v.get(v.len() / 2).copied().unwrap_or_default()
-}
-
 struct Bench {
     root: PathBuf,
     work: PathBuf,
@@ -69,7 +64,7 @@ impl Bench {
             .arg("--out")
             .arg(out)
             .arg("--runtime-path")
-            .arg(crate::regen::runtime_dir(&self.root)))?;
+            .arg(crate::generate::runtime_dir(&self.root)))?;
         let phases = text
             .lines()
             .find_map(|l| l.strip_prefix("phases-ms: "))
@@ -132,7 +127,8 @@ impl Bench {
                 wall: ours[mid],
                 phases: phases[mid].clone(),
             },
-            with_progenitor.then(|| median(theirs)),
+            // None without progenitor: no runs of it.
+            median(theirs),
         ))
     }
 

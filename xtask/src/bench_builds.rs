@@ -5,9 +5,10 @@
 //! figures measured before per-group features and the leaner generated shapes existed.
 
 use crate::marked::Marked;
-use crate::measure::{SdkBuild, sdk_build};
+use crate::measure::{SdkBuild, median, sdk_build};
 use crate::process::{cargo, run};
 use anyhow::{Context, Result};
+use openapi_sdkgen::RUNTIME_PACKAGE;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -64,15 +65,15 @@ fn load_average() -> String {
 
 /// `cargo check` of `krate`, timed: a from-scratch check of the crate itself. Incremental
 /// compilation is off, so nothing of an earlier check of the same crate is reused. An untimed
-/// check of its runtime package (and so of every dependency) comes first, every time: the
-/// runtime is a path dependency that changes with the tree under test, and its check must not
-/// land in the crate's figure.
-fn check(krate: &Path, target: &Path, args: &[&str]) -> Result<Duration> {
+/// check of its runtime package `runtime` (and so of every dependency) comes first, every
+/// time: the runtime is a path dependency that changes with the tree under test, and its check
+/// must not land in the crate's figure.
+fn check(krate: &Path, runtime: &str, target: &Path, args: &[&str]) -> Result<Duration> {
     let manifest = krate.join("Cargo.toml");
     run(cargo()
         .args(["check", "--quiet", "--manifest-path"])
         .arg(&manifest)
-        .args(["-p", RUNTIME_PACKAGE])
+        .args(["-p", runtime])
         .env("CARGO_TARGET_DIR", target)
         .env("CARGO_INCREMENTAL", "0"))?;
     let lib = krate.join("src/lib.rs");
@@ -87,13 +88,9 @@ fn check(krate: &Path, target: &Path, args: &[&str]) -> Result<Duration> {
     .0)
 }
 
-/// The package generated crates take their runtime from (`cargo xtask generate` writes it
-/// into their manifests).
-const RUNTIME_PACKAGE: &str = "postpress-sdk";
-
 /// The median-sized feature (by operation count, then name): what a user who needs one
 /// resource family typically enables.
-fn median_feature(model: &codegen::ir::Model) -> Option<(String, usize)> {
+fn median_feature(model: &openapi_sdkgen::ir::Model) -> Option<(String, usize)> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for op in &model.operations {
         *counts.entry(op.feature.clone()).or_default() += 1;
@@ -112,6 +109,9 @@ pub struct Baseline {
     xtask: PathBuf,
     /// Its own target folder.
     target: PathBuf,
+    /// The package its generated crates take their runtime from (the tree may predate the
+    /// runtime's own crate).
+    runtime_package: String,
 }
 
 impl Baseline {
@@ -132,6 +132,7 @@ impl Baseline {
             root: root.to_path_buf(),
             xtask,
             target,
+            runtime_package: crate::generate::runtime_package(root)?,
         })
     }
 
@@ -149,16 +150,10 @@ impl Baseline {
             .arg("--out")
             .arg(&out)
             .arg("--runtime-path")
-            .arg(crate::regen::runtime_dir(&self.root)))?;
+            .arg(crate::generate::runtime_dir(&self.root)))?;
         let _ = std::fs::copy(self.root.join("Cargo.lock"), out.join("Cargo.lock"));
         Ok(out)
     }
-}
-
-/// The median of some timings (the upper one of an even count), `None` for none.
-fn median(mut times: Vec<Duration>) -> Option<Duration> {
-    times.sort();
-    times.get(times.len() / 2).copied()
 }
 
 fn giant(
@@ -173,19 +168,19 @@ fn giant(
     let bytes = std::fs::read(&spec).with_context(|| format!("reading {}", spec.display()))?;
     let out = work.join("giant");
     let _ = std::fs::remove_dir_all(&out);
-    let runtime = crate::regen::local_runtime(root);
-    let made = crate::regen::write_standalone(
+    let runtime = crate::generate::local_runtime(root);
+    let made = crate::generate::write_standalone(
         &bytes,
         label,
         &out,
         Some("giant"),
-        crate::regen::Extras::default(),
+        crate::generate::Extras::default(),
         &runtime,
     )?;
     let _ = std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"));
     let target = work.join("target-giants");
     let before_crate = match baseline {
-        Some(b) => Some(b.generate(&spec, work)?),
+        Some(b) => Some((b.generate(&spec, work)?, b.runtime_package.as_str())),
         None => None,
     };
     // Whole-crate checks alternate between this tree's crate and the baseline's, so a spell of
@@ -193,9 +188,9 @@ fn giant(
     let mut full_times = Vec::new();
     let mut before_times = Vec::new();
     for _ in 0..runs.max(1) {
-        full_times.push(check(&out, &target, &[])?);
-        if let Some(krate) = &before_crate {
-            before_times.push(check(krate, &target, &[])?);
+        full_times.push(check(&out, RUNTIME_PACKAGE, &target, &[])?);
+        if let Some((krate, runtime)) = &before_crate {
+            before_times.push(check(krate, runtime, &target, &[])?);
         }
     }
     let full = median(full_times).unwrap_or_default();
@@ -206,7 +201,7 @@ fn giant(
         Some((name, ops)) => {
             let args = ["--no-default-features", "--features", &name];
             let times = (0..runs.max(1))
-                .map(|_| check(&out, &target, &args))
+                .map(|_| check(&out, RUNTIME_PACKAGE, &target, &args))
                 .collect::<Result<Vec<_>>>()?;
             Some((name, ops, median(times).unwrap_or_default()))
         }
@@ -217,7 +212,7 @@ fn giant(
         before,
         ops: made.generated.operations,
         lines: made.lines,
-        features: codegen::features::all_features(model).len(),
+        features: openapi_sdkgen::features::all_features(model).len(),
         split,
         full,
         one,

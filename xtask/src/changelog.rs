@@ -3,7 +3,7 @@
 //! section, and the version is at least the bump those unreleased changes imply over the last
 //! released version (the newest `## X.Y.Z` heading).
 
-use codegen::diff::{Change, Report};
+use openapi_sdkgen::diff::{Change, Report};
 
 const UNRELEASED: &str = "## Unreleased";
 const BREAKING: &str = "### Breaking";

@@ -56,16 +56,16 @@ pub struct Crate<'a> {
 /// (see [`prepare`]) and built (`cargo test --no-run --test conformance`).
 pub fn run(
     spec_bytes: &[u8],
-    generated: &codegen::Generated,
+    generated: &openapi_sdkgen::Generated,
     krate: &Crate<'_>,
 ) -> Result<Conformance> {
-    let pointers: Vec<String> = codegen::conformance::schema_types(&generated.model)
+    let pointers: Vec<String> = openapi_sdkgen::conformance::schema_types(&generated.model)
         .into_iter()
         .map(|(p, _)| p)
         .collect();
     let work = krate.dir.join("conformance");
     std::fs::create_dir_all(&work)?;
-    let document = codegen::parse_value(spec_bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let document = openapi_sdkgen::parse_value(spec_bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
     let made = instances::make(&instances::Request {
         document: &document,
         pointers: &pointers,

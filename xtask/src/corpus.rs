@@ -10,11 +10,11 @@
 use crate::conformance::{self, Conformance};
 use crate::examples::{self, Examples};
 use crate::files::write_atomic;
+use crate::generate::{Extras, write_standalone};
 use crate::instances;
 use crate::mcp_tools::{self, McpTools};
-use crate::regen::{Extras, write_standalone};
 use anyhow::{Context, Result, bail};
-use codegen::RuntimeSource;
+use openapi_sdkgen::RuntimeSource;
 use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
@@ -123,7 +123,7 @@ pub fn run(root: &Path, settings: Settings) -> Result<()> {
         out_root: &root.join(".corpus/out").join(&stem),
         lock_file: &root.join("Cargo.lock"),
         // Generated crates build against this checkout's runtime, not a published one.
-        runtime: &crate::regen::local_runtime(root),
+        runtime: &crate::generate::local_runtime(root),
         no_check: settings.no_check,
         checks: Checks {
             conformance: settings.conformance && !settings.no_check,
@@ -344,12 +344,12 @@ struct Shared<'a> {
 }
 
 /// The positional constructors of a generated model a caller could call with swapped
-/// arguments: more than [`codegen::ir::MAX_POSITIONAL`], or two of one kind of Rust type once
+/// arguments: more than [`openapi_sdkgen::ir::MAX_POSITIONAL`], or two of one kind of Rust type once
 /// aliases are followed (text, numbers, a list of one kind, one generated type, any JSON
 /// matching everything). A check of what the generator made, written apart from the rule it
 /// applies (`lower/constructors.rs`), as `Type::new(a: kind, b: kind)`.
-fn confusable_constructors(model: &codegen::ir::Model) -> Vec<String> {
-    use codegen::ir::{Ty, TypeKind};
+fn confusable_constructors(model: &openapi_sdkgen::ir::Model) -> Vec<String> {
+    use openapi_sdkgen::ir::{Ty, TypeKind};
     use std::collections::HashMap;
     let aliases: HashMap<&str, &Ty> = (model.types.iter())
         .filter_map(|t| match &t.kind {
@@ -395,7 +395,7 @@ fn confusable_constructors(model: &codegen::ir::Model) -> Vec<String> {
                 .iter()
                 .any(|(_, b)| a == b || a == "any" || b == "any")
         });
-        if args.len() > codegen::ir::MAX_POSITIONAL || clash {
+        if args.len() > openapi_sdkgen::ir::MAX_POSITIONAL || clash {
             let list: Vec<String> = args.iter().map(|(n, k)| format!("{n}: {k}")).collect();
             found.push(format!("{}::new({})", t.name, list.join(", ")));
         }
@@ -476,7 +476,7 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
         return outcome;
     }
     let checks = shared.checks;
-    let document = codegen::parse_value(&bytes).ok();
+    let document = openapi_sdkgen::parse_value(&bytes).ok();
     let plan = (document.as_ref())
         .filter(|_| checks.examples)
         .map(|d| examples::plan(d, &generated));
@@ -1137,13 +1137,13 @@ mod tests {
                     "properties": {"a": {"type": "string"}, "b": {"type": "string"}}},
                 "Mixed": {"type": "object", "required": ["a", "n"],
                     "properties": {"a": {"type": "string"}, "n": {"type": "integer"}}}}}}"#;
-        let mut model = codegen::generate(doc, &codegen::Options::default())
+        let mut model = openapi_sdkgen::generate(doc, &openapi_sdkgen::Options::default())
             .expect("generates")
             .model;
         assert_eq!(super::confusable_constructors(&model), Vec::<String>::new());
         // Were `Pair` positional, its two strings could be swapped.
         for t in &mut model.types {
-            if let codegen::ir::TypeKind::Struct(s) = &mut t.kind {
+            if let openapi_sdkgen::ir::TypeKind::Struct(s) = &mut t.kind {
                 s.named = None;
             }
         }

@@ -1,9 +1,9 @@
 //! `diff` as this repository runs it: the comparison is the library's
-//! ([`codegen::diff`]); here are the repository's facts it needs (the SDK's version, the
+//! ([`openapi_sdkgen::diff`]); here are the repository's facts it needs (the SDK's version, the
 //! committed spec).
 
 use anyhow::Result;
-use codegen::diff::Report;
+use openapi_sdkgen::diff::Report;
 use serde_json::Value;
 use std::path::Path;
 
@@ -14,9 +14,9 @@ pub fn run(
     new: &Path,
     crate_name: &str,
     version: &str,
-    pins: &codegen::Names,
+    pins: &openapi_sdkgen::Names,
 ) -> Result<Report> {
-    let report = codegen::diff::files(old, new, pins)?;
+    let report = openapi_sdkgen::diff::files(old, new, pins)?;
     print!("{}", report.render(crate_name, version));
     Ok(report)
 }
@@ -55,6 +55,6 @@ pub fn at_head(root: &Path, path: &str) -> Option<String> {
 /// What changed between the committed spec (`git show HEAD:<spec>`) and `current`; `None`
 /// when git or the commit is unavailable (a fresh export, say).
 pub fn against_head(root: &Path, spec: &str, current: &Value) -> Option<Report> {
-    let old = codegen::parse_value(at_head(root, spec)?.as_bytes()).ok()?;
-    Some(codegen::diff::compare(&old, current))
+    let old = openapi_sdkgen::parse_value(at_head(root, spec)?.as_bytes()).ok()?;
+    Some(openapi_sdkgen::diff::compare(&old, current))
 }

@@ -19,7 +19,7 @@
 
 use crate::conformance::{self, Crate};
 use anyhow::{Context, Result, bail};
-use codegen::pointer;
+use openapi_sdkgen::pointer;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
@@ -384,11 +384,12 @@ pub struct Plan {
 }
 
 /// The examples of a document the generated crate can decode.
-pub fn plan(document: &Value, generated: &codegen::Generated) -> Plan {
-    let typed_pointers: HashSet<String> = codegen::conformance::schema_types(&generated.model)
-        .into_iter()
-        .map(|(p, _)| p)
-        .collect();
+pub fn plan(document: &Value, generated: &openapi_sdkgen::Generated) -> Plan {
+    let typed_pointers: HashSet<String> =
+        openapi_sdkgen::conformance::schema_types(&generated.model)
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
     let (typed, untyped): (Vec<Example>, Vec<Example>) = collect(document)
         .into_iter()
         .partition(|e| typed_pointers.contains(&e.schema));

@@ -47,20 +47,21 @@ pub fn fetch(root: &Path, base_url: Option<String>, port: Option<u16>, check: bo
         .build()?;
     let json = download(&client, &format!("{base}/api-json"), port, key.as_deref())?;
     let yaml = download(&client, &format!("{base}/api-yaml"), port, key.as_deref())?;
-    let a = codegen::parse_value(&json).map_err(|e| anyhow::anyhow!("api-json: {e}"))?;
-    let b = codegen::parse_value(&yaml).map_err(|e| anyhow::anyhow!("api-yaml: {e}"))?;
+    let a = openapi_sdkgen::parse_value(&json).map_err(|e| anyhow::anyhow!("api-json: {e}"))?;
+    let b = openapi_sdkgen::parse_value(&yaml).map_err(|e| anyhow::anyhow!("api-yaml: {e}"))?;
     if a != b {
         bail!("api-json and api-yaml describe different documents; specs/ left untouched");
     }
-    codegen::load(&json, &mut codegen::Diagnostics::default())
+    openapi_sdkgen::load(&json, &mut openapi_sdkgen::Diagnostics::default())
         .map_err(|e| anyhow::anyhow!("api-json: {e}"))?;
     let current = std::fs::read(root.join("specs/postpress.json")).ok();
-    let current = current.and_then(|c| codegen::parse_value(&c).ok());
+    let current = current.and_then(|c| openapi_sdkgen::parse_value(&c).ok());
     if current.as_ref() == Some(&a) {
         println!("fetch: specs/ is up to date");
         return Ok(());
     }
-    let report = codegen::diff::compare(current.as_ref().unwrap_or(&serde_json::Value::Null), &a);
+    let report =
+        openapi_sdkgen::diff::compare(current.as_ref().unwrap_or(&serde_json::Value::Null), &a);
     print!(
         "{}",
         report.render("postpress-sdk", &crate::diff::sdk_version(root))

@@ -1,5 +1,6 @@
-//! Writing generated files: only when changed, via a temp file and rename, or comparing in
-//! check mode (the `ensure_file_contents` pattern).
+//! The checkout the tasks work on ([`workspace_root`]), and the library's file helpers as the
+//! tasks use them: atomic writes (anyhow errors), line-ending normalisation, unified diffs.
+//! Write-if-changed and check mode live with their users (`regen`, the library's crate sync).
 
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
@@ -32,16 +33,16 @@ fn is_checkout(dir: &Path) -> bool {
     dir.join("Cargo.toml").is_file() && dir.join("xtask/Cargo.toml").is_file()
 }
 
-/// Writes `contents` to `path` atomically: the library's [`codegen::write_atomic`] (temp
+/// Writes `contents` to `path` atomically: the library's [`openapi_sdkgen::write_atomic`] (temp
 /// file in the same folder, then rename), as every generated file is written.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
-    Ok(codegen::write_atomic(path, contents)?)
+    Ok(openapi_sdkgen::write_atomic(path, contents)?)
 }
 
 /// Normalises line endings so a checkout with CRLF does not look stale.
 pub fn normalize(text: &str) -> String {
-    codegen::normalize_line_endings(text)
+    openapi_sdkgen::normalize_line_endings(text)
 }
 
 /// A short unified diff between the file on disk and the expected text.
-pub use codegen::unified_diff;
+pub use openapi_sdkgen::unified_diff;

@@ -9,6 +9,7 @@ mod diff;
 mod examples;
 mod fetch;
 mod files;
+mod generate;
 mod instances;
 mod marked;
 mod mcp_tools;
@@ -217,29 +218,29 @@ fn main() -> ExitCode {
             mcp,
         } => {
             let runtime = runtime_path
-                .map(codegen::RuntimeSource::local)
+                .map(openapi_sdkgen::RuntimeSource::local)
                 .unwrap_or_default();
-            let options = codegen::Options {
+            let options = openapi_sdkgen::Options {
                 strict,
                 dates: if dates_as_strings {
-                    codegen::Dates::Text
+                    openapi_sdkgen::Dates::Text
                 } else {
-                    codegen::Dates::Typed
+                    openapi_sdkgen::Dates::Typed
                 },
                 group_features: match group_features {
-                    GroupFeaturesArg::Auto => codegen::GroupFeatures::Auto,
-                    GroupFeaturesArg::On => codegen::GroupFeatures::On,
-                    GroupFeaturesArg::Off => codegen::GroupFeatures::Off,
+                    GroupFeaturesArg::Auto => openapi_sdkgen::GroupFeatures::Auto,
+                    GroupFeaturesArg::On => openapi_sdkgen::GroupFeatures::On,
+                    GroupFeaturesArg::Off => openapi_sdkgen::GroupFeatures::Off,
                 },
                 json: if json_both_ways {
-                    codegen::JsonImpls::BothWays
+                    openapi_sdkgen::JsonImpls::BothWays
                 } else {
-                    codegen::JsonImpls::AsUsed
+                    openapi_sdkgen::JsonImpls::AsUsed
                 },
                 mcp,
-                ..codegen::Options::default()
+                ..openapi_sdkgen::Options::default()
             };
-            regen::generate(
+            generate::generate(
                 &spec,
                 &out,
                 name.as_deref(),
@@ -298,7 +299,7 @@ fn main() -> ExitCode {
             old,
             new,
             fail_on_breaking,
-        } => codegen::names_table::read(&root.join(regen::NAMES))
+        } => openapi_sdkgen::names_table::read(&root.join(regen::NAMES))
             .map_err(anyhow::Error::from)
             .and_then(|pins| {
                 diff::run(

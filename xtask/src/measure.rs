@@ -1,10 +1,16 @@
 //! Measurements `bench` and `bench_builds` share: lines of generated code, operations of a
-//! document, and the SDK's own build times.
+//! document, the SDK's own build times, and the median every timing is reported as.
 
 use crate::process::{cargo, run};
 use anyhow::Result;
 use std::path::Path;
 use std::time::Duration;
+
+/// The median of some timings (the upper one of an even count), `None` for none.
+pub fn median(mut times: Vec<Duration>) -> Option<Duration> {
+    times.sort();
+    times.get(times.len() / 2).copied()
+}
 
 /// The SDK's size and build times.
 pub struct SdkBuild {
@@ -95,7 +101,7 @@ pub fn operations(spec: &Path) -> usize {
     let Ok(bytes) = std::fs::read(spec) else {
         return 0;
     };
-    let Ok(doc) = codegen::parse_value(&bytes) else {
+    let Ok(doc) = openapi_sdkgen::parse_value(&bytes) else {
         return 0;
     };
     doc["paths"]
@@ -110,4 +116,17 @@ pub fn operations(spec: &Path) -> usize {
             .contains(&m.as_str())
         })
         .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_median_is_the_middle_or_the_upper_middle() {
+        let s = Duration::from_secs;
+        assert_eq!(median(vec![s(3), s(1), s(2)]), Some(s(2)));
+        assert_eq!(median(vec![s(4), s(1), s(3), s(2)]), Some(s(3)));
+        assert_eq!(median(Vec::new()), None);
+    }
 }

@@ -349,8 +349,8 @@ fn reverse_properties(v: &mut Value) {
 /// A user program written against the unmutated SDK that builds every struct whose required
 /// fields all take literals, each argument a distinct value, and checks which field each
 /// value landed in.
-fn constructor_program(model: &codegen::ir::Model) -> (String, usize) {
-    use codegen::ir::{Ty, TypeKind};
+fn constructor_program(model: &openapi_sdkgen::ir::Model) -> (String, usize) {
+    use openapi_sdkgen::ir::{Ty, TypeKind};
     let alias = |ty: &Ty| -> Ty {
         let mut ty = ty.clone();
         for _ in 0..16 {
@@ -426,11 +426,11 @@ fn reordered_properties_keep_constructor_arguments_and_names() {
     // The user program, from the SDK as it is now.
     let bytes = std::fs::read(root().join("specs/postpress.json")).expect("spec");
     let pins = xtask_names(&names);
-    let options = codegen::Options {
+    let options = openapi_sdkgen::Options {
         names: pins,
-        ..codegen::Options::default()
+        ..openapi_sdkgen::Options::default()
     };
-    let generated = codegen::generate(&bytes, &options).expect("generate");
+    let generated = openapi_sdkgen::generate(&bytes, &options).expect("generate");
     let (program, built) = constructor_program(&generated.model);
     assert!(built >= 10, "only {built} constructors checked:\n{program}");
     let examples = scratch.join("postpress-sdk/examples");
@@ -475,7 +475,7 @@ fn reordered_properties_keep_constructor_arguments_and_names() {
 }
 
 /// `specs/names.toml` as `regen` reads it (the same table, through the same file format).
-fn xtask_names(path: &Path) -> codegen::Names {
+fn xtask_names(path: &Path) -> openapi_sdkgen::Names {
     #[derive(serde::Deserialize)]
     struct File {
         #[serde(default)]
@@ -493,10 +493,10 @@ fn xtask_names(path: &Path) -> codegen::Names {
         method: String,
     }
     let file: File = toml::from_str(&std::fs::read_to_string(path).expect("names")).expect("toml");
-    codegen::Names {
+    openapi_sdkgen::Names {
         operations: (file.operations.into_iter())
             .map(|(k, o)| {
-                let name = codegen::MethodName {
+                let name = openapi_sdkgen::MethodName {
                     group: o.group,
                     method: o.method,
                 };

@@ -13,13 +13,13 @@ fn root() -> PathBuf {
 
 fn spec() -> Value {
     let json = std::fs::read(root().join("specs/postpress.json")).unwrap();
-    codegen::parse_value(&json).unwrap()
+    openapi_sdkgen::parse_value(&json).unwrap()
 }
 
 #[test]
 fn json_and_yaml_are_the_same_document() {
     let yaml = std::fs::read(root().join("specs/postpress.yaml")).unwrap();
-    assert_eq!(codegen::parse_value(&yaml).unwrap(), spec());
+    assert_eq!(openapi_sdkgen::parse_value(&yaml).unwrap(), spec());
 }
 
 #[test]
@@ -91,17 +91,17 @@ fn every_operation_follows_the_conventions() {
 
 #[test]
 fn generation_is_deterministic_and_encoding_independent() {
-    let options = codegen::Options {
+    let options = openapi_sdkgen::Options {
         strict: true,
         spec_label: "specs/postpress.json".into(),
         crate_name: Some("postpress_sdk".into()),
-        ..codegen::Options::default()
+        ..openapi_sdkgen::Options::default()
     };
     let json = std::fs::read(root().join("specs/postpress.json")).unwrap();
     let yaml = std::fs::read(root().join("specs/postpress.yaml")).unwrap();
-    let a = codegen::generate(&json, &options).unwrap();
-    let b = codegen::generate(&json, &options).unwrap();
-    let c = codegen::generate(&yaml, &options).unwrap();
+    let a = openapi_sdkgen::generate(&json, &options).unwrap();
+    let b = openapi_sdkgen::generate(&json, &options).unwrap();
+    let c = openapi_sdkgen::generate(&yaml, &options).unwrap();
     assert_eq!(a.files, b.files);
     assert_eq!(a.files, c.files);
     assert_eq!(a.operations, 61);
@@ -126,13 +126,13 @@ fn vendor_fixture_generates_tagged_unions() {
     let Ok(bytes) = std::fs::read(&path) else {
         panic!("the vendor fixture is missing at {}", path.display());
     };
-    let g = codegen::generate(&bytes, &codegen::Options::default()).unwrap();
+    let g = openapi_sdkgen::generate(&bytes, &openapi_sdkgen::Options::default()).unwrap();
     assert_eq!(g.operations, 72);
     let tagged = g
         .model
         .types
         .iter()
-        .filter(|t| matches!(t.kind, codegen::ir::TypeKind::Tagged(_)))
+        .filter(|t| matches!(t.kind, openapi_sdkgen::ir::TypeKind::Tagged(_)))
         .count();
     assert!(tagged >= 3, "expected real tagged unions, found {tagged}");
 }
@@ -141,9 +141,9 @@ fn vendor_fixture_generates_tagged_unions() {
 /// or more than `MAX_POSITIONAL`: such fields are named (`new(XRequired { .. })`).
 #[test]
 fn no_constructor_takes_confusable_positional_arguments() {
-    use codegen::ir::{MAX_POSITIONAL, Ty, TypeKind};
+    use openapi_sdkgen::ir::{MAX_POSITIONAL, Ty, TypeKind};
     let json = std::fs::read(root().join("specs/postpress.json")).unwrap();
-    let generated = codegen::generate(&json, &codegen::Options::default()).unwrap();
+    let generated = openapi_sdkgen::generate(&json, &openapi_sdkgen::Options::default()).unwrap();
     let model = &generated.model;
     let alias = |ty: &Ty| -> Ty {
         let mut ty = ty.clone();
