@@ -5,8 +5,6 @@
 
 mod common;
 
-use common::copy_tree;
-
 use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -465,21 +463,7 @@ fn per_group_features_compile_only_the_enabled_groups() {
 #[test]
 fn the_sdk_still_builds_after_regenerating_from_a_foreign_document() {
     let scratch = work_dir().join("foreign-document");
-    if scratch.exists() {
-        std::fs::remove_dir_all(&scratch).expect("clear the previous copy");
-    }
-    for dir in [
-        "runtime",
-        "postpress-sdk",
-        "postpress-mcp",
-        "codegen",
-        "xtask",
-    ] {
-        copy_tree(&root().join(dir), &scratch.join(dir));
-    }
-    for file in ["Cargo.toml", "Cargo.lock"] {
-        std::fs::copy(root().join(file), scratch.join(file)).expect("copy manifest");
-    }
+    common::copy_workspace(&root(), &scratch);
     let fixture = root().join("fixtures/vendor-shape/vendor-shape.json");
     let doc: Value = serde_json::from_slice(&std::fs::read(&fixture).expect("vendor fixture"))
         .expect("fixture is JSON");

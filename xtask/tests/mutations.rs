@@ -6,8 +6,6 @@
 
 mod common;
 
-use common::copy_tree;
-
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -154,21 +152,7 @@ fn main() {
 /// empty `specs/` beside them for the mutated document.
 fn scratch_workspace(name: &str) -> PathBuf {
     let scratch = work_dir().join(name);
-    if scratch.exists() {
-        std::fs::remove_dir_all(&scratch).expect("clear the previous copy");
-    }
-    for dir in [
-        "runtime",
-        "postpress-sdk",
-        "postpress-mcp",
-        "codegen",
-        "xtask",
-    ] {
-        copy_tree(&root().join(dir), &scratch.join(dir));
-    }
-    for file in ["Cargo.toml", "Cargo.lock"] {
-        std::fs::copy(root().join(file), scratch.join(file)).expect("copy manifest");
-    }
+    common::copy_workspace(&root(), &scratch);
     std::fs::create_dir_all(scratch.join("specs")).expect("specs");
     std::fs::copy(
         root().join("specs/names.toml"),
