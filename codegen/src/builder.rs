@@ -61,8 +61,9 @@ const WARNINGS_SHOWN: usize = 20;
 ///
 /// The generated code is gated by Cargo features the crate declares itself when it wants
 /// them: `mock = ["openapi-sdkgen-runtime/mock"]` (with `"serde"` added under
-/// [`JsonImpls::AsUsed`]) compiles the typed stub server, and `serde = []` gives the types
-/// no request sends JSON both ways. With [`GroupFeatures::On`] the crate must declare the
+/// [`JsonImpls::AsUsed`]) compiles the typed stub server, `serde = []` gives the types
+/// no request sends JSON both ways, and with [`mcp`](Builder::mcp),
+/// `mcp = ["openapi-sdkgen-runtime/mcp"]` compiles the tool table. With [`GroupFeatures::On`] the crate must declare the
 /// group features; a manifest that lacks one is an error whose message holds the
 /// `[features]` table to add. The names table is read, never written (a build script does
 /// not change its sources): the table of every name chosen is written beside the code as
@@ -128,6 +129,14 @@ impl Builder {
     /// Which JSON impls the types get.
     pub fn json(mut self, json: JsonImpls) -> Self {
         self.options.json = json;
+        self
+    }
+
+    /// Also generate the Model Context Protocol tool table (`generated/mcp.rs`): every
+    /// operation as a tool an agent can call, compiled under the crate's own `mcp` feature
+    /// (`mcp = ["openapi-sdkgen-runtime/mcp"]`), as `sdkgen generate --mcp` does.
+    pub fn mcp(mut self, mcp: bool) -> Self {
+        self.options.mcp = mcp;
         self
     }
 
@@ -262,12 +271,19 @@ fn includable(lib: &str) -> Result<String, FileError> {
 
 /// The features the generated code is gated by, after checking that the crate's manifest
 /// (`Cargo.toml` in `manifest_dir`, when known) declares the group features among them:
-/// `mock` and `serde` are the crate's to declare or not.
+/// `mock`, `serde` and `mcp` are the crate's to declare or not.
 fn gating_features(
     krate: &GeneratedCrate,
     manifest_dir: Option<&Path>,
 ) -> Result<Vec<String>, FileError> {
     let mut features = vec!["mock".to_owned(), "serde".to_owned()];
+    if krate
+        .files
+        .iter()
+        .any(|f| f.path == crate::emit::mcp::MCP_PATH)
+    {
+        features.push("mcp".to_owned());
+    }
     if !krate.generated.group_features {
         return Ok(features);
     }
@@ -366,6 +382,36 @@ mod tests {
         std::fs::write(&manifest, format!("[package]\nname = \"t\"\n{table}")).unwrap();
         let features = gating_features(&krate, Some(dir.path())).unwrap();
         assert_eq!(features, ["mock", "serde", "alpha", "beta", "full"]);
+    }
+
+    #[test]
+    fn the_mcp_tool_table_is_generated_when_asked_and_its_feature_declared_to_rustc() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = dir.path().join("api.yaml");
+        std::fs::write(
+            &doc,
+            "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      responses:\n        '204': {description: Done.}\n",
+        )
+        .unwrap();
+        let without = Builder::new(&doc).render(None).unwrap();
+        assert!(
+            !gating_features(&without, None)
+                .unwrap()
+                .contains(&"mcp".to_owned())
+        );
+        let built = Builder::new(&doc).mcp(true).write_to(dir.path()).unwrap();
+        let out = dir.path().join(OUT_DIR_FOLDER);
+        let table = std::fs::read_to_string(out.join("generated/mcp.rs")).unwrap();
+        assert!(table.contains("name: \"default_list_pets\""), "{table}");
+        let root = std::fs::read_to_string(out.join("generated/mod.rs")).unwrap();
+        assert!(root.contains("#[cfg(feature = \"mcp\")]"), "{root}");
+        assert!(built.generated.operations == 1);
+        let with = Builder::new(&doc).mcp(true).render(None).unwrap();
+        assert!(
+            gating_features(&with, None)
+                .unwrap()
+                .contains(&"mcp".to_owned())
+        );
     }
 
     #[test]
