@@ -178,6 +178,72 @@ fn generate_writes_a_crate_on_the_runtime_alone_and_check_finds_edits() {
 }
 
 #[test]
+fn a_crate_records_how_it_was_made_and_is_checked_and_regenerated_that_way() {
+    let dir = scratch("recorded");
+    let spec = dir.join("pets.yaml");
+    std::fs::write(&spec, PETS).unwrap();
+    let (out, names) = (dir.join("crate"), dir.join("names.toml"));
+    let made = sdkgen(&[
+        "generate",
+        "--spec",
+        path(&spec),
+        "--out",
+        path(&out),
+        "--names",
+        path(&names),
+        "--mcp",
+        "--group-features",
+        "off",
+    ]);
+    assert!(made.status.success(), "{}", text(&made));
+    // The record: paths relative to the crate, every option.
+    let manifest: toml::Table = std::fs::read_to_string(out.join("Cargo.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let record = &manifest["package"]["metadata"]["sdkgen"];
+    assert_eq!(record["spec"].as_str(), Some("../pets.yaml"), "{record}");
+    assert_eq!(record["names"].as_str(), Some("../names.toml"), "{record}");
+    assert_eq!(record["mcp"].as_bool(), Some(true), "{record}");
+    assert_eq!(record["group-features"].as_str(), Some("off"), "{record}");
+    assert!(out.join("src/generated/mcp.rs").is_file());
+
+    // The folder alone: checked as made (with --mcp), from any working directory.
+    let alone = |command: &str| {
+        Command::new(env!("CARGO_BIN_EXE_sdkgen"))
+            .args([command, "--out", "crate"])
+            .current_dir(&dir)
+            .output()
+            .unwrap()
+    };
+    let clean = alone("check");
+    assert!(clean.status.success(), "{}", text(&clean));
+    // A change the record would not make is found, and the folder alone regenerates it.
+    let pets = out.join("src/generated/pets.rs");
+    let code = std::fs::read_to_string(&pets).unwrap();
+    std::fs::write(&pets, code.replacen("pub fn list", "pub fn list_all", 1)).unwrap();
+    assert_eq!(alone("check").status.code(), Some(1));
+    let again = alone("generate");
+    assert!(again.status.success(), "{}", text(&again));
+    assert!(alone("check").status.success());
+    assert!(out.join("src/generated/mcp.rs").is_file());
+
+    // An option without --spec would be overridden by the record: an error, not a guess.
+    let mixed = sdkgen(&["check", "--out", path(&out), "--strict"]);
+    assert_eq!(mixed.status.code(), Some(2), "{}", text(&mixed));
+    assert!(
+        text(&mixed).contains("--strict without --spec: the options come from the record"),
+        "{}",
+        text(&mixed)
+    );
+    // A folder with no record says so.
+    let bare = scratch("recorded-none");
+    let none = sdkgen(&["check", "--out", path(&bare)]);
+    assert_eq!(none.status.code(), Some(2), "{}", text(&none));
+    assert!(text(&none).contains("give --spec"), "{}", text(&none));
+}
+
+#[test]
 fn check_compares_the_names_table_it_is_given() {
     let dir = scratch("names");
     let spec = dir.join("pets.yaml");

@@ -1,14 +1,14 @@
 //! `sdkgen check`: the crate a document makes now, compared with the one on disk.
 
-use crate::Outcome;
 use crate::generate::{CrateArgs, Rendered};
+use crate::{Failure, Outcome};
 use clap::Args;
-use openapi_sdkgen::{FileError, StaleFile};
+use openapi_sdkgen::StaleFile;
 
 /// Check that a generated crate is what the generator makes now; write nothing.
 ///
-/// Takes the options the crate was generated with (`generate` and `check` take the same),
-/// regenerates it in memory and compares each file, line endings normalised. Exits 1 with a
+/// Takes the options the crate was generated with (`generate` and `check` take the same;
+/// without `--spec`, those recorded in the crate's manifest), regenerates it in memory and compares each file, line endings normalised. Exits 1 with a
 /// unified diff of each stale file (and of the names table, with `--names`).
 #[derive(Args)]
 pub struct Check {
@@ -20,8 +20,8 @@ pub struct Check {
 }
 
 impl Check {
-    pub fn run(self) -> Result<Outcome, FileError> {
-        let args = &self.krate;
+    pub fn run(self) -> Result<Outcome, Failure> {
+        let args = &self.krate.settings()?;
         let Rendered { krate, .. } = args.render()?;
         let mut stale = krate.stale(&args.out)?;
         if let Some(path) = &args.names {

@@ -1,7 +1,7 @@
 //! `sdkgen diff OLD NEW`: what changed between two documents for the crate generated from
 //! them.
 
-use crate::Outcome;
+use crate::{Failure, Outcome};
 use clap::Args;
 use openapi_sdkgen::FileError;
 use std::path::PathBuf;
@@ -33,7 +33,7 @@ pub struct Diff {
 }
 
 impl Diff {
-    pub fn run(self) -> Result<Outcome, FileError> {
+    pub fn run(self) -> Result<Outcome, Failure> {
         let pins = match &self.names {
             Some(path) => openapi_sdkgen::names_table::read(path)?,
             None => openapi_sdkgen::Names::default(),

@@ -1,7 +1,8 @@
 //! `sdkgen generate`, and the options it shares with `check`: how a crate is made from a
 //! document.
 
-use crate::Outcome;
+use crate::recorded::Settings;
+use crate::{Failure, Outcome};
 use clap::{Args, ValueEnum};
 use openapi_sdkgen::{FileError, GeneratedCrate, Names, Options, Phase, Progress, RuntimeSource};
 use std::path::PathBuf;
@@ -22,7 +23,7 @@ pub struct Generate {
 }
 
 /// `--group-features`.
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum GroupFeaturesArg {
     /// Split from 250 operations and two groups up.
     Auto,
@@ -35,9 +36,12 @@ pub enum GroupFeaturesArg {
 /// What a crate is made from, and how.
 #[derive(Args)]
 pub struct CrateArgs {
-    /// The OpenAPI document (JSON or YAML, 3.0 or 3.1).
+    /// The OpenAPI document (JSON or YAML, 3.0 or 3.1). Without it, the document and every
+    /// option are those recorded in the crate's `Cargo.toml` when it was generated
+    /// (`[package.metadata.sdkgen]`): `sdkgen generate --out DIR` regenerates a crate and
+    /// `sdkgen check --out DIR` checks it the way it was made.
     #[arg(long)]
-    pub spec: PathBuf,
+    pub spec: Option<PathBuf>,
     /// The crate's folder (created if missing).
     #[arg(long)]
     pub out: PathBuf,
@@ -83,8 +87,8 @@ pub struct Rendered {
     pub read: Duration,
 }
 
-impl CrateArgs {
-    /// The generation options these arguments ask for, with `pins` pinned.
+impl Settings {
+    /// The generation options these settings ask for, with `pins` pinned.
     fn options(&self, pins: Names) -> Options {
         Options {
             strict: self.strict,
@@ -93,7 +97,7 @@ impl CrateArgs {
             } else {
                 openapi_sdkgen::Dates::Typed
             },
-            spec_label: self.spec.display().to_string(),
+            spec_label: self.spec_label(),
             names: pins,
             group_features: match self.group_features {
                 GroupFeaturesArg::Auto => openapi_sdkgen::GroupFeatures::Auto,
@@ -128,7 +132,8 @@ impl CrateArgs {
     }
 
     /// Reads the document (and names table) and generates the crate in memory, with
-    /// progress and the generator's warnings on stderr.
+    /// progress and the generator's warnings on stderr. The manifest ends with the record of
+    /// these settings.
     pub fn render(&self) -> Result<Rendered, FileError> {
         let started = Instant::now();
         let bytes = std::fs::read(&self.spec).map_err(|source| FileError::Read {
@@ -145,12 +150,23 @@ impl CrateArgs {
             self.spec.display(),
             size(bytes.len())
         );
-        let krate = GeneratedCrate::render(
+        let mut krate = GeneratedCrate::render(
             &bytes,
             self.name.as_deref(),
             &self.options(pins),
             &self.runtime(),
-        )?;
+        )
+        .map_err(|e| match e {
+            // Named as given on the command line (the label is the path from the crate).
+            FileError::Generate { source, .. } => FileError::Generate {
+                document: self.spec.display().to_string(),
+                source,
+            },
+            other => other,
+        })?;
+        if let Some(manifest) = krate.files.iter_mut().find(|f| f.path == "Cargo.toml") {
+            manifest.contents.push_str(&self.record());
+        }
         let t = &krate.generated.timings;
         eprintln!(
             "sdkgen: load {}, ir {}, emit {}, format {} ({} operations, {} types)",
@@ -192,8 +208,8 @@ fn ms(d: Duration) -> String {
 }
 
 impl Generate {
-    pub fn run(self) -> Result<Outcome, FileError> {
-        let args = &self.krate;
+    pub fn run(self) -> Result<Outcome, Failure> {
+        let args = &self.krate.settings()?;
         let started = Instant::now();
         let Rendered { krate, read, .. } = args.render()?;
         let write_started = Instant::now();

@@ -6,8 +6,12 @@
 mod check;
 mod diff;
 mod generate;
+mod recorded;
 
 use clap::{Parser, Subcommand};
+use openapi_sdkgen::FileError;
+use recorded::SettingsError;
+use std::fmt;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -36,6 +40,36 @@ enum Outcome {
     Clean,
     /// What the command looks for was found: stale files, breaking changes (exit status 1).
     Found,
+}
+
+/// Why a command stopped (exit status 2).
+#[derive(Debug)]
+enum Failure {
+    /// A file could not be read or written, or the generator rejected the document.
+    File(FileError),
+    /// The crate's settings could not be had.
+    Settings(SettingsError),
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::File(e) => e.fmt(f),
+            Failure::Settings(e) => e.fmt(f),
+        }
+    }
+}
+
+impl From<FileError> for Failure {
+    fn from(e: FileError) -> Self {
+        Failure::File(e)
+    }
+}
+
+impl From<SettingsError> for Failure {
+    fn from(e: SettingsError) -> Self {
+        Failure::Settings(e)
+    }
 }
 
 fn main() -> ExitCode {
