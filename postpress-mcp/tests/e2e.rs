@@ -416,6 +416,7 @@ async fn api_errors_are_tool_errors_with_code_request_id_and_retry_after() {
             {"call": "chats_get", "arguments": {"chat_id": "c404"}},
             {"call": "chats_list", "arguments": {}},
             {"call": "chats_get", "arguments": {"chat_id": {"not": "text"}}},
+            {"call": "chats_list", "arguments": {"limit": 500}},
         ]),
     )
     .await;
@@ -438,6 +439,14 @@ async fn api_errors_are_tool_errors_with_code_request_id_and_retry_after() {
     let refused = &steps[2]["result"];
     assert_eq!(refused["isError"], true, "{refused}");
     assert_eq!(refused["structuredContent"]["error"]["argument"], "chat_id");
+    // Checked against the input schema the host was shown: the bound is named.
+    let over = &steps[3]["result"];
+    assert_eq!(over["isError"], true, "{over}");
+    assert_eq!(over["structuredContent"]["error"]["argument"], "limit");
+    assert!(
+        text_of(over).contains("500 is greater than the maximum of 250"),
+        "{over}"
+    );
     assert_eq!(api.seen().len(), 2, "a refused argument sends nothing");
 }
 

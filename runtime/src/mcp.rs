@@ -9,7 +9,9 @@
 //! under `body`, and an optional `idempotency_key`. A multipart file is an object
 //! `{"path": "..."}` (read from disk when the tool is called) or `{"base64": "..."}`, with
 //! optional `file_name` and `content_type`. Bad input is refused before anything is sent,
-//! with a [`ToolError::InvalidArgument`] naming the argument.
+//! with a [`ToolError::InvalidArgument`] naming the argument: first by the tool's own input
+//! schema (what the host was shown: types, enums, bounds, required properties, no others),
+//! then by the operation's encoding rules.
 
 use crate::error::Error;
 use crate::multipart::Part;
@@ -19,7 +21,9 @@ use crate::transport::Engine;
 use base64::Engine as _;
 use reqwest::Method;
 use serde_json::{Map, Value, json};
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 /// The argument that carries the request body.
@@ -355,6 +359,157 @@ pub async fn call_tool(
     })
 }
 
+/// Errors of one call shown at most; the rest are counted.
+const SCHEMA_ERRORS_SHOWN: usize = 3;
+
+/// Checks `args` against the tool's input schema: the first argument at fault is named, with
+/// what is wrong there (and anywhere else, up to [`SCHEMA_ERRORS_SHOWN`]).
+fn check_schema(tool: &Tool, args: &Map<String, Value>) -> Result<(), ToolError> {
+    let Some(validator) = validator(tool) else {
+        return Ok(());
+    };
+    let instance = Value::Object(args.clone());
+    let errors: Vec<(String, String)> = validator
+        .iter_errors(&instance)
+        .map(|e| {
+            let path = e.instance_path().to_string();
+            // The argument a root-level error is about (a required or unknown property)
+            // is in its message; any other names its path's first step.
+            let argument = match e.instance_path().iter().next() {
+                Some(first) => first.to_string(),
+                None => match e.kind() {
+                    jsonschema::error::ValidationErrorKind::Required { property } => {
+                        property.as_str().unwrap_or("arguments").to_owned()
+                    }
+                    jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
+                        unexpected
+                            .first()
+                            .cloned()
+                            .unwrap_or_else(|| "arguments".to_owned())
+                    }
+                    _ => "arguments".to_owned(),
+                },
+            };
+            let at = if path.is_empty() {
+                String::new()
+            } else {
+                format!("at {path}: ")
+            };
+            (argument, format!("{at}{e}"))
+        })
+        .collect();
+    let Some((argument, _)) = errors.first() else {
+        return Ok(());
+    };
+    let mut message: Vec<String> = errors
+        .iter()
+        .take(SCHEMA_ERRORS_SHOWN)
+        .map(|(_, m)| m.clone())
+        .collect();
+    if errors.len() > SCHEMA_ERRORS_SHOWN {
+        message.push(format!("{} more", errors.len() - SCHEMA_ERRORS_SHOWN));
+    }
+    Err(ToolError::invalid(
+        argument.clone(),
+        format!(
+            "does not match the tool's input schema: {}",
+            message.join("; ")
+        ),
+    ))
+}
+
+/// The tool's compiled input schema, compiled once per schema text. A schema that does not
+/// compile (the generator's schemas are checked against JSON Schema 2020-12 in CI, so this
+/// is a validator's limit, not the document's) is a warning, and the call is checked by the
+/// encoding rules alone.
+fn validator(tool: &Tool) -> Option<Arc<jsonschema::Validator>> {
+    type Cache = Mutex<HashMap<&'static str, Option<Arc<jsonschema::Validator>>>>;
+    static COMPILED: OnceLock<Cache> = OnceLock::new();
+    let cache = COMPILED.get_or_init(Default::default);
+    let mut cache = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    cache
+        .entry(tool.input_schema)
+        .or_insert_with(|| {
+            let compiled = serde_json::from_str::<Value>(tool.input_schema)
+                .map_err(|e| e.to_string())
+                .and_then(|mut schema| {
+                    any_of_for_one_of(&mut schema);
+                    jsonschema::draft202012::new(&schema).map_err(|e| e.to_string())
+                });
+            match compiled {
+                Ok(validator) => Some(Arc::new(validator)),
+                Err(e) => {
+                    tracing::warn!(
+                        target: "openapi_sdkgen_runtime::mcp",
+                        tool = tool.name,
+                        "the tool's input schema does not compile ({e}); its arguments are checked by the encoding rules alone"
+                    );
+                    None
+                }
+            }
+        })
+        .clone()
+}
+
+/// `schema` with every `oneOf` read as `anyOf`. A value that fits two branches of a union
+/// (objects whose properties are all optional fit many) is refused by `oneOf`, yet the
+/// operation takes it: the client sends any branch, and the check is there to refuse only
+/// what the operation cannot take.
+fn any_of_for_one_of(schema: &mut Value) {
+    let Value::Object(map) = schema else {
+        return;
+    };
+    if let Some(one_of) = map.remove("oneOf") {
+        match map.remove("anyOf") {
+            None => {
+                map.insert("anyOf".into(), one_of);
+            }
+            // Both: each must hold, so both are kept as `anyOf`s under an `allOf`.
+            Some(any_of) => {
+                let both = json!([{"anyOf": any_of}, {"anyOf": one_of}]);
+                match map.get_mut("allOf") {
+                    Some(Value::Array(all)) => {
+                        all.extend(both.as_array().into_iter().flatten().cloned())
+                    }
+                    _ => {
+                        map.insert("allOf".into(), both);
+                    }
+                }
+            }
+        }
+    }
+    for (keyword, value) in map.iter_mut() {
+        match keyword.as_str() {
+            // Maps from names to schemas.
+            "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" => {
+                if let Value::Object(schemas) = value {
+                    schemas.values_mut().for_each(any_of_for_one_of);
+                }
+            }
+            // Lists of schemas.
+            "allOf" | "anyOf" | "prefixItems" => {
+                if let Value::Array(schemas) = value {
+                    schemas.iter_mut().for_each(any_of_for_one_of);
+                }
+            }
+            // One schema.
+            "items"
+            | "additionalProperties"
+            | "not"
+            | "if"
+            | "then"
+            | "else"
+            | "contains"
+            | "propertyNames"
+            | "unevaluatedProperties"
+            | "unevaluatedItems" => any_of_for_one_of(value),
+            _ => {}
+        }
+    }
+}
+
 fn body_value(bytes: &[u8], content_type: &str) -> Value {
     if bytes.is_empty() {
         return Value::Null;
@@ -387,6 +542,9 @@ pub async fn build_request(
             ));
         }
     };
+    // `null` stands for an argument not given, here as below.
+    args.retain(|_, v| !v.is_null());
+    check_schema(tool, &args)?;
     let method = Method::from_bytes(tool.method.as_bytes())
         .map_err(|_| ToolError::invalid("method", format!("`{}` is not a method", tool.method)))?;
     let mut req = Request::new(method.clone(), tool.path);
@@ -823,6 +981,107 @@ mod tests {
             "body.file"
         );
         assert_eq!(refused(json!("x"), &limits).0, "arguments");
+    }
+
+    /// A list tool whose schema bounds `limit`, lists `order`'s values and takes a `filter`
+    /// union whose branches overlap (both properties optional).
+    static LIST: Tool = Tool {
+        name: "things_list",
+        group: "things",
+        description: "List.",
+        method: "GET",
+        path: "/things",
+        params: &[
+            ToolParam {
+                arg: "limit",
+                wire: "limit",
+                location: ParamIn::Query,
+                required: false,
+                style: ParamStyle::Form,
+                explode: true,
+            },
+            ToolParam {
+                arg: "order",
+                wire: "order",
+                location: ParamIn::Query,
+                required: true,
+                style: ParamStyle::Form,
+                explode: true,
+            },
+            ToolParam {
+                arg: "filter",
+                wire: "filter",
+                location: ParamIn::Query,
+                required: false,
+                style: ParamStyle::DeepObject,
+                explode: true,
+            },
+        ],
+        body: None,
+        input_schema: r#"{"type":"object","properties":{"limit":{"type":"integer","minimum":1,"maximum":250},"order":{"type":"string","enum":["asc","desc"]},"filter":{"oneOf":[{"type":"object","properties":{"name":{"type":"string"}}},{"type":"object","properties":{"tag":{"type":"string"}}}]}},"required":["order"],"additionalProperties":false}"#,
+        read_only: true,
+        destructive: false,
+        idempotent: true,
+        idempotency_key: false,
+        page: None,
+    };
+
+    fn checked(args: Value) -> Result<Request, ToolError> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(build_request(&LIST, args, &ToolLimits::default()))
+    }
+
+    #[test]
+    fn arguments_are_checked_against_the_input_schema_naming_the_one_at_fault() {
+        let refused = |args: Value| match checked(args) {
+            Err(ToolError::InvalidArgument { argument, message }) => (argument, message),
+            other => panic!("expected a refused argument, got {other:?}"),
+        };
+        let (arg, message) = refused(json!({"order": "asc", "limit": 500}));
+        assert_eq!(arg, "limit");
+        assert!(
+            message.contains("at /limit: 500 is greater than the maximum of 250"),
+            "{message}"
+        );
+        let (arg, message) = refused(json!({"order": "up"}));
+        assert_eq!(arg, "order");
+        assert!(message.contains("\"asc\""), "{message}");
+        let (arg, message) = refused(json!({"limit": 5}));
+        assert_eq!(arg, "order");
+        assert!(
+            message.contains("\"order\" is a required property"),
+            "{message}"
+        );
+        assert_eq!(refused(json!({"order": "asc", "sort": 1})).0, "sort");
+        // Every fault is told, up to three.
+        let (_, message) = refused(json!({"order": "up", "limit": 0, "filter": 3}));
+        assert_eq!(message.matches("at /").count(), 3, "{message}");
+        // A value two branches of a union fit is taken: the operation takes either.
+        let ok = checked(json!({"order": "asc", "filter": {"name": "a"}, "limit": null}));
+        assert!(ok.is_ok(), "{ok:?}");
+        // One no branch fits is not.
+        assert_eq!(refused(json!({"order": "asc", "filter": []})).0, "filter");
+    }
+
+    #[test]
+    fn one_of_is_checked_as_any_of_wherever_it_is() {
+        let mut schema = json!({
+            "oneOf": [{"type": "string"}],
+            "properties": {"oneOf": {"oneOf": [{}]}, "p": {"items": {"oneOf": [{}]}}},
+            "$defs": {"D": {"anyOf": [{}], "oneOf": [{"type": "integer"}]}}
+        });
+        any_of_for_one_of(&mut schema);
+        assert_eq!(
+            schema,
+            json!({
+                "anyOf": [{"type": "string"}],
+                "properties": {"oneOf": {"anyOf": [{}]}, "p": {"items": {"anyOf": [{}]}}},
+                "$defs": {"D": {"allOf": [{"anyOf": [{}]}, {"anyOf": [{"type": "integer"}]}]}}
+            })
+        );
     }
 
     #[test]
