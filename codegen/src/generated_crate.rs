@@ -35,6 +35,17 @@ impl Default for RuntimeSource {
     }
 }
 
+/// `openapi-sdkgen-runtime 0.1.0 at /path/to/runtime`, or `... from the registry`.
+impl std::fmt::Display for RuntimeSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", crate::RUNTIME_PACKAGE, self.version)?;
+        match &self.path {
+            Some(path) => write!(f, " at {}", path.display()),
+            None => f.write_str(" from the registry"),
+        }
+    }
+}
+
 impl RuntimeSource {
     /// The runtime of this generator's version, from the registry.
     pub fn registry() -> Self {

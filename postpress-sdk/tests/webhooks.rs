@@ -262,7 +262,7 @@ enum Outcome {
 /// `POST /strict` parses, `POST /lenient` parses keeping malformed events, both decoding
 /// strictly (the first departure is the error); `POST /default` parses as a receiver does by
 /// default, repairing or containing departures and recording them.
-async fn serve_outcomes() -> (String, mpsc::UnboundedReceiver<Outcome>) {
+async fn serve_outcomes() -> Outcomes {
     use axum::{body::Bytes, http::HeaderMap, routing::post};
     let default = WebhookReceiver::new("Postpress-Auth", SECRET).expect("receiver");
     let receiver = default.clone().decoding(Decoding::Strict);
@@ -298,33 +298,58 @@ async fn serve_outcomes() -> (String, mpsc::UnboundedReceiver<Outcome>) {
         .expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
-    (url, rx)
+    Outcomes {
+        url,
+        rx,
+        http: reqwest::Client::new(),
+    }
 }
 
-#[tokio::test]
-async fn a_known_event_whose_fields_do_not_fit_is_never_passed_off_as_unknown() {
-    let (url, mut outcomes) = serve_outcomes().await;
-    let http = reqwest::Client::new();
-    let mut deliver = async |path: &str, payload: &serde_json::Value| {
-        let res = http
-            .post(format!("{url}{path}"))
-            .header("postpress-auth", SECRET)
-            .header("content-type", "application/json")
-            .body(payload.to_string())
-            .send()
+/// The endpoint of [`serve_outcomes`], and what its receiver made of each delivery.
+struct Outcomes {
+    url: String,
+    rx: mpsc::UnboundedReceiver<Outcome>,
+    http: reqwest::Client,
+}
+
+impl Outcomes {
+    /// Delivers `payload` as JSON to `path`; the status answered and the receiver's outcome.
+    async fn deliver(&mut self, path: &str, payload: &serde_json::Value) -> (u16, Outcome) {
+        self.deliver_raw(path, payload.to_string(), Some("application/json"))
             .await
-            .expect("delivery");
-        let outcome = tokio::time::timeout(Duration::from_secs(10), outcomes.recv())
+    }
+
+    async fn deliver_raw(
+        &mut self,
+        path: &str,
+        body: impl Into<reqwest::Body>,
+        content_type: Option<&str>,
+    ) -> (u16, Outcome) {
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.url))
+            .header("postpress-auth", SECRET)
+            .body(body);
+        if let Some(content_type) = content_type {
+            req = req.header("content-type", content_type);
+        }
+        let res = req.send().await.expect("delivery");
+        let outcome = tokio::time::timeout(Duration::from_secs(10), self.rx.recv())
             .await
             .expect("an outcome within 10 s")
             .expect("channel open");
         (res.status().as_u16(), outcome)
-    };
+    }
+}
+
+#[tokio::test]
+async fn a_known_event_whose_fields_do_not_fit_is_never_passed_off_as_unknown() {
+    let mut outcomes = serve_outcomes().await;
 
     // `chat_id` is a string: the known `message_received` event with a number there is an
     // error naming the event, the path and keeping the payload, not an unknown event.
     let malformed = json!({"event": "message_received", "chat_id": 123});
-    let (status, outcome) = deliver("/strict", &malformed).await;
+    let (status, outcome) = outcomes.deliver("/strict", &malformed).await;
     assert_eq!(status, 400);
     let Outcome::Strict(Err(WebhookError::MalformedEvent(bad))) = outcome else {
         panic!("a malformed event error");
@@ -350,7 +375,7 @@ async fn a_known_event_whose_fields_do_not_fit_is_never_passed_off_as_unknown() 
 
     // An event the SDK does not know still decodes as unknown, with its payload.
     let unknown = json!({"event": "message_pinned", "chat_id": 123});
-    let (status, outcome) = deliver("/strict", &unknown).await;
+    let (status, outcome) = outcomes.deliver("/strict", &unknown).await;
     assert_eq!(status, 200);
     let Outcome::Strict(Ok(delivery)) = outcome else {
         panic!("an unknown event decodes");
@@ -361,7 +386,7 @@ async fn a_known_event_whose_fields_do_not_fit_is_never_passed_off_as_unknown() 
     );
 
     // Lenient: the malformed event is kept, with its error and its raw payload ...
-    let (status, outcome) = deliver("/lenient", &malformed).await;
+    let (status, outcome) = outcomes.deliver("/lenient", &malformed).await;
     assert_eq!(status, 200);
     let Outcome::Lenient(Ok(delivery)) = outcome else {
         panic!("the lenient parse keeps it");
@@ -379,7 +404,7 @@ async fn a_known_event_whose_fields_do_not_fit_is_never_passed_off_as_unknown() 
         Err(WebhookError::MalformedEvent(_))
     ));
     // ... and a well-formed one decodes as ever.
-    let (_, outcome) = deliver("/lenient", &new_message()).await;
+    let (_, outcome) = outcomes.deliver("/lenient", &new_message()).await;
     let Outcome::Lenient(Ok(delivery)) = outcome else {
         panic!("a good event decodes");
     };
@@ -390,15 +415,8 @@ async fn a_known_event_whose_fields_do_not_fit_is_never_passed_off_as_unknown() 
         ))
     ));
     // Lenient or not, a body that is no JSON is refused.
-    let res = http
-        .post(format!("{url}/lenient"))
-        .header("postpress-auth", SECRET)
-        .body("{\"event\":")
-        .send()
-        .await
-        .expect("delivery");
-    assert_eq!(res.status().as_u16(), 200);
-    let outcome = outcomes.recv().await.expect("outcome");
+    let (status, outcome) = outcomes.deliver_raw("/lenient", "{\"event\":", None).await;
+    assert_eq!(status, 200);
     assert!(matches!(
         outcome,
         Outcome::Lenient(Err(WebhookError::Body { .. }))
@@ -407,21 +425,7 @@ async fn a_known_event_whose_fields_do_not_fit_is_never_passed_off_as_unknown() 
 
 #[tokio::test]
 async fn departing_deliveries_are_repaired_or_contained_and_recorded() {
-    let (url, mut outcomes) = serve_outcomes().await;
-    let http = reqwest::Client::new();
-    let mut deliver = async |path: &str, payload: &serde_json::Value| {
-        http.post(format!("{url}{path}"))
-            .header("postpress-auth", SECRET)
-            .header("content-type", "application/json")
-            .body(payload.to_string())
-            .send()
-            .await
-            .expect("delivery");
-        tokio::time::timeout(Duration::from_secs(10), outcomes.recv())
-            .await
-            .expect("an outcome within 10 s")
-            .expect("channel open")
-    };
+    let mut outcomes = serve_outcomes().await;
 
     // A new message as a sender drifting from the document writes it: the chat id as a
     // number, the sender and one attendee as bare strings.
@@ -430,7 +434,7 @@ async fn departing_deliveries_are_repaired_or_contained_and_recorded() {
     drifting["sender"] = json!("Ada");
     drifting["attendees"] = json!(["att_9", drifting["attendees"][0].clone()]);
 
-    let Outcome::Strict(Ok(delivery)) = deliver("/default", &drifting).await else {
+    let (200, Outcome::Strict(Ok(delivery))) = outcomes.deliver("/default", &drifting).await else {
         panic!("the default receiver decodes a drifting delivery");
     };
     let WebhookPayload::WebhookNamedEvent(WebhookNamedEvent::MessagingEvent(m)) = &delivery.event
@@ -466,8 +470,8 @@ async fn departing_deliveries_are_repaired_or_contained_and_recorded() {
 
     // Strict decoding refuses the same delivery where the lenient one recorded its first
     // departure, the event named.
-    let Outcome::Strict(Err(WebhookError::MalformedEvent(bad))) =
-        deliver("/strict", &drifting).await
+    let (400, Outcome::Strict(Err(WebhookError::MalformedEvent(bad)))) =
+        outcomes.deliver("/strict", &drifting).await
     else {
         panic!("strict decoding refuses it");
     };
@@ -488,7 +492,8 @@ async fn departing_deliveries_are_repaired_or_contained_and_recorded() {
     assert_eq!(bad.event, "message_received");
 
     // A delivery that matches its type has no departures.
-    let Outcome::Strict(Ok(clean)) = deliver("/default", &new_message()).await else {
+    let (200, Outcome::Strict(Ok(clean))) = outcomes.deliver("/default", &new_message()).await
+    else {
         panic!("a good event decodes");
     };
     assert!(clean.departures.is_empty(), "{:?}", clean.departures);

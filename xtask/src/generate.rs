@@ -151,19 +151,11 @@ pub fn generate(
         generated.warnings.len(),
         started.elapsed()
     );
-    match &runtime.path {
-        Some(path) => println!(
-            "runtime: {} {} at {}",
-            openapi_sdkgen::RUNTIME_PACKAGE,
-            runtime.version,
-            path.display()
-        ),
-        None => println!(
-            "runtime: {} {} from the registry (--runtime-path DIR builds against a local checkout)",
-            openapi_sdkgen::RUNTIME_PACKAGE,
-            runtime.version
-        ),
-    }
+    let hint = match runtime.path {
+        Some(_) => "",
+        None => " (--runtime-path DIR builds against a local checkout)",
+    };
+    println!("runtime: {runtime}{hint}");
     // One machine-readable line for `cargo xtask bench`.
     println!(
         "phases-ms: read={:.1} load={:.1} ir={:.1} emit={:.1} format={:.1} write={:.1}",

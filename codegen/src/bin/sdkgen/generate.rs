@@ -239,19 +239,11 @@ impl Generate {
             started.elapsed()
         );
         let runtime = args.runtime();
-        match &runtime.path {
-            Some(path) => println!(
-                "runtime: {} {} at {}",
-                openapi_sdkgen::RUNTIME_PACKAGE,
-                runtime.version,
-                path.display()
-            ),
-            None => println!(
-                "runtime: {} {} from the registry (--runtime-path DIR builds against a local checkout)",
-                openapi_sdkgen::RUNTIME_PACKAGE,
-                runtime.version
-            ),
-        }
+        let hint = match runtime.path {
+            Some(_) => "",
+            None => " (--runtime-path DIR builds against a local checkout)",
+        };
+        println!("runtime: {runtime}{hint}");
         Ok(Outcome::Clean)
     }
 }
