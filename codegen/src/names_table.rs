@@ -71,11 +71,11 @@ fn quoted(s: &str) -> String {
 /// the same for the same names and a change shows up as a one-line diff.
 pub fn render(names: &Names) -> String {
     let mut out = String::from(
-        "# Names of the generated crate's methods and types, pinned by openapi-sdkgen (the\n\
-         # file `sdkgen generate --names` or a build script's `Builder::names` reads and writes).\n\
+        "# Names of the generated crate's methods and types, pinned by openapi-sdkgen (the file\n\
+         # `sdkgen generate --names` reads and rewrites; a build script's `Builder::names` reads).\n\
          # An item listed here keeps its name whatever its operationId, title or position in\n\
-         # the document becomes. New items are added and vanished ones dropped at every\n\
-         # generation; edit a name here to rename it on purpose. [constructors] pins the order of each\n\
+         # the document becomes. New items are added and vanished ones dropped when the file\n\
+         # is rewritten; edit a name here to rename it on purpose. [constructors] pins the order of each\n\
          # type's `new` arguments (wire names), whatever order the document lists them in.\n\n[operations]\n",
     );
     for (key, name) in &names.operations {

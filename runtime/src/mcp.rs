@@ -361,6 +361,19 @@ pub async fn call_tool(
 
 /// Errors of one call shown at most; the rest are counted.
 const SCHEMA_ERRORS_SHOWN: usize = 3;
+/// Characters of one error shown at most: the validator quotes the value at fault, which may
+/// be a whole file in base64.
+const SCHEMA_ERROR_CHARS: usize = 300;
+
+/// `message`, cut to [`SCHEMA_ERROR_CHARS`] characters with the number left out said.
+fn shortened(message: &str) -> String {
+    let total = message.chars().count();
+    if total <= SCHEMA_ERROR_CHARS {
+        return message.to_owned();
+    }
+    let kept: String = message.chars().take(SCHEMA_ERROR_CHARS).collect();
+    format!("{kept}... ({} more characters)", total - SCHEMA_ERROR_CHARS)
+}
 
 /// Checks `args` against the tool's input schema: the first argument at fault is named, with
 /// what is wrong there (and anywhere else, up to [`SCHEMA_ERRORS_SHOWN`]).
@@ -395,7 +408,7 @@ fn check_schema(tool: &Tool, args: &Map<String, Value>) -> Result<(), ToolError>
             } else {
                 format!("at {path}: ")
             };
-            (argument, format!("{at}{e}"))
+            (argument, format!("{at}{}", shortened(&e.to_string())))
         })
         .collect();
     let Some((argument, _)) = errors.first() else {
@@ -418,45 +431,51 @@ fn check_schema(tool: &Tool, args: &Map<String, Value>) -> Result<(), ToolError>
     ))
 }
 
-/// The tool's compiled input schema, compiled once per schema text. A schema that does not
-/// compile (the generator's schemas are checked against JSON Schema 2020-12 in CI, so this
-/// is a validator's limit, not the document's) is a warning, and the call is checked by the
-/// encoding rules alone.
+/// The tool's compiled input schema, compiled once per schema (by the address of its static
+/// text) and outside the lock, so calls of other tools never wait on a compilation. A schema
+/// that does not compile (the generator's schemas are checked against JSON Schema 2020-12 in
+/// CI, so this is a validator's limit, not the document's) is a warning, and the call is
+/// checked by the encoding rules alone.
 fn validator(tool: &Tool) -> Option<Arc<jsonschema::Validator>> {
-    type Cache = Mutex<HashMap<&'static str, Option<Arc<jsonschema::Validator>>>>;
-    static COMPILED: OnceLock<Cache> = OnceLock::new();
-    let cache = COMPILED.get_or_init(Default::default);
-    let mut cache = cache
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    cache
-        .entry(tool.input_schema)
-        .or_insert_with(|| {
-            let compiled = serde_json::from_str::<Value>(tool.input_schema)
-                .map_err(|e| e.to_string())
-                .and_then(|mut schema| {
-                    any_of_for_one_of(&mut schema);
-                    jsonschema::draft202012::new(&schema).map_err(|e| e.to_string())
-                });
-            match compiled {
-                Ok(validator) => Some(Arc::new(validator)),
-                Err(e) => {
-                    tracing::warn!(
-                        target: "openapi_sdkgen_runtime::mcp",
-                        tool = tool.name,
-                        "the tool's input schema does not compile ({e}); its arguments are checked by the encoding rules alone"
-                    );
-                    None
-                }
+    type Slot = Arc<OnceLock<Option<Arc<jsonschema::Validator>>>>;
+    static COMPILED: OnceLock<Mutex<HashMap<usize, Slot>>> = OnceLock::new();
+    let slot: Slot = {
+        let mut slots = COMPILED
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        slots
+            .entry(tool.input_schema.as_ptr() as usize)
+            .or_default()
+            .clone()
+    };
+    slot.get_or_init(|| {
+        let compiled = serde_json::from_str::<Value>(tool.input_schema)
+            .map_err(|e| e.to_string())
+            .and_then(|mut schema| {
+                any_of_for_one_of(&mut schema);
+                jsonschema::draft202012::new(&schema).map_err(|e| e.to_string())
+            });
+        match compiled {
+            Ok(validator) => Some(Arc::new(validator)),
+            Err(e) => {
+                tracing::warn!(
+                    target: "openapi_sdkgen_runtime::mcp",
+                    tool = tool.name,
+                    "the tool's input schema does not compile ({e}); its arguments are checked by the encoding rules alone"
+                );
+                None
             }
-        })
-        .clone()
+        }
+    })
+    .clone()
 }
 
 /// `schema` with every `oneOf` read as `anyOf`. A value that fits two branches of a union
 /// (objects whose properties are all optional fit many) is refused by `oneOf`, yet the
 /// operation takes it: the client sends any branch, and the check is there to refuse only
-/// what the operation cannot take.
+/// what the operation cannot take. Under `not` and `if` the rule would turn around (a looser
+/// schema there refuses more), so those are left as written.
 fn any_of_for_one_of(schema: &mut Value) {
     let Value::Object(map) = schema else {
         return;
@@ -497,8 +516,6 @@ fn any_of_for_one_of(schema: &mut Value) {
             // One schema.
             "items"
             | "additionalProperties"
-            | "not"
-            | "if"
             | "then"
             | "else"
             | "contains"
@@ -1059,6 +1076,12 @@ mod tests {
         // Every fault is told, up to three.
         let (_, message) = refused(json!({"order": "up", "limit": 0, "filter": 3}));
         assert_eq!(message.matches("at /").count(), 3, "{message}");
+        // A long value at fault is not echoed whole.
+        let long = "x".repeat(5_000);
+        let (arg, message) = refused(json!({"order": long}));
+        assert_eq!(arg, "order");
+        assert!(message.len() < 1_000, "{} characters", message.len());
+        assert!(message.contains("more characters)"), "{message}");
         // A value two branches of a union fit is taken: the operation takes either.
         let ok = checked(json!({"order": "asc", "filter": {"name": "a"}, "limit": null}));
         assert!(ok.is_ok(), "{ok:?}");
@@ -1082,6 +1105,11 @@ mod tests {
                 "$defs": {"D": {"allOf": [{"anyOf": [{}]}, {"anyOf": [{"type": "integer"}]}]}}
             })
         );
+        // Under `not` and `if` a looser schema would refuse more: left as written.
+        let mut negated = json!({"not": {"oneOf": [{}, {}]}, "if": {"oneOf": [{}]}});
+        let before = negated.clone();
+        any_of_for_one_of(&mut negated);
+        assert_eq!(negated, before);
     }
 
     #[test]

@@ -650,4 +650,66 @@ mod tests {
         let text = headers(&[("content-type", "text/plain")]);
         assert_eq!(detect_format(&text, b"{}").unwrap(), DeliveryFormat::Json);
     }
+
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Sent {
+        event: String,
+        lives: u8,
+        note: Option<u8>,
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Event {
+        Sent(Sent),
+        Other(Value),
+    }
+    crate::tagged_union!(Event "event" Other { Sent(Sent) = "sent" });
+
+    #[test]
+    fn a_known_event_is_malformed_only_where_lenient_decoding_cannot_contain_it() {
+        let receiver = WebhookReceiver::new("X-Auth", "s").unwrap();
+        let auth = headers(&[("x-auth", "s")]);
+        // Repaired and contained, and recorded: the event is read.
+        let d = receiver
+            .parse::<Event>(&auth, br#"{"event": "sent", "lives": "9", "note": []}"#)
+            .unwrap();
+        let recorded: Vec<(&str, crate::Repair)> = (d.departures.iter())
+            .map(|d| (d.pointer.as_str(), d.repair))
+            .collect();
+        assert_eq!(
+            recorded,
+            [
+                ("/lives", crate::Repair::NumberFromText),
+                ("/note", crate::Repair::LeftOut)
+            ]
+        );
+        let Event::Sent(sent) = d.event else {
+            panic!("the known event");
+        };
+        assert_eq!((sent.lives, sent.note), (9, None));
+        // A required field with no reading cannot be contained: the event is malformed, named
+        // by the tag that chose it, at the field's path (the tag read back through lenient
+        // decoding), and `parse_lenient` keeps it.
+        let body = br#"{"event": "sent", "lives": "many"}"#;
+        let Err(WebhookError::MalformedEvent(bad)) = receiver.parse::<Event>(&auth, body) else {
+            panic!("a malformed event");
+        };
+        assert_eq!(
+            (bad.tag.as_str(), bad.event.as_str(), bad.path.as_str()),
+            ("event", "sent", "lives")
+        );
+        let kept = receiver.parse_lenient::<Event>(&auth, body).unwrap();
+        assert_eq!(
+            kept.event.malformed().map(|m| m.path.as_str()),
+            Some("lives")
+        );
+        // Strict decoding refuses the first departure, where the lenient pass recorded it.
+        let strict = receiver.clone().decoding(Decoding::Strict);
+        let Err(WebhookError::MalformedEvent(first)) =
+            strict.parse::<Event>(&auth, br#"{"event": "sent", "lives": "9"}"#)
+        else {
+            panic!("strict refuses");
+        };
+        assert_eq!(first.path, "lives");
+    }
 }

@@ -1,5 +1,6 @@
 //! `cargo xtask generate` (any document -> standalone crate, written by the library's
-//! [`GeneratedCrate`], as `sdkgen generate` writes it), and the standalone crates the corpus,
+//! [`GeneratedCrate`] as `sdkgen generate` writes it, without the record of its options that
+//! the command adds to the manifest), and the standalone crates the corpus,
 //! the benchmarks and the conformance runs generate the same way; where a tree's runtime is.
 
 use crate::files::write_atomic;

@@ -271,7 +271,7 @@ fn description(op: &Operation, args: &[String], page: Option<&(String, String)>)
             "Returns one page: pass the answer's `{next}` as `{cursor}` to get the next one."
         ));
     }
-    if matches!(op.http_method, HttpMethod::Post | HttpMethod::Patch) {
+    if matches!(op.http_method, HttpMethod::Post | HttpMethod::Patch) || op.idempotent {
         notes.push(format!(
             "`{KEY_ARG}` (optional) makes a repeated call safe: the same key is never acted on twice."
         ));
@@ -398,7 +398,9 @@ fn input_schema(op: &Operation, args: &[String], document: &Value) -> Value {
             required.push(BODY_ARG.into());
         }
     }
-    if matches!(op.http_method, HttpMethod::Post | HttpMethod::Patch) {
+    // Where the runtime takes one: every POST and PATCH, and any operation that declares the
+    // idempotency header.
+    if matches!(op.http_method, HttpMethod::Post | HttpMethod::Patch) || op.idempotent {
         properties.insert(
             KEY_ARG.into(),
             json!({
@@ -669,6 +671,8 @@ paths:
         '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
     delete:
       tags: [things]
+      parameters:
+        - {name: Idempotency-Key, in: header, schema: {type: string}}
       responses:
         '204': {description: gone}
   /things:
@@ -824,6 +828,10 @@ components:
             serde_json::json!(["Bob"])
         );
         assert!(post["properties"].get("idempotency_key").is_some());
+        // A DELETE that declares the idempotency header takes a key too (the runtime sends
+        // it); a GET that does not, none.
+        assert!(schemas[1].1["properties"].get("idempotency_key").is_some());
+        assert!(get["properties"].get("idempotency_key").is_none());
         let upload = &schemas[3].1;
         assert_eq!(
             upload["properties"]["body"]["properties"]["file"]["minProperties"],

@@ -48,8 +48,15 @@ impl Check {
         for file in &stale {
             eprintln!("{}", describe(file, &args.out, self.max_diff_lines));
         }
+        let how = match self.krate.spec {
+            None => format!(
+                "`sdkgen generate --out {}` regenerates it as its manifest records",
+                args.out.display()
+            ),
+            Some(_) => "run `sdkgen generate` with the same options".to_owned(),
+        };
         eprintln!(
-            "check: {} of {} files of {} are stale; run `sdkgen generate` with the same options",
+            "check: {} of {} files of {} are stale; {how}",
             stale.len(),
             krate.files.len(),
             args.out.display()

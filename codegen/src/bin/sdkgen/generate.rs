@@ -33,6 +33,25 @@ pub enum GroupFeaturesArg {
     Off,
 }
 
+impl GroupFeaturesArg {
+    /// The value as the command line writes it (`auto`).
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupFeaturesArg::Auto => "auto",
+            GroupFeaturesArg::On => "on",
+            GroupFeaturesArg::Off => "off",
+        }
+    }
+
+    /// The value the command line writes as `name`.
+    pub fn named(name: &str) -> Option<Self> {
+        Self::value_variants()
+            .iter()
+            .copied()
+            .find(|v| v.name() == name)
+    }
+}
+
 /// What a crate is made from, and how.
 #[derive(Args)]
 pub struct CrateArgs {
@@ -66,9 +85,9 @@ pub struct CrateArgs {
     #[arg(long)]
     pub runtime_path: Option<PathBuf>,
     /// One Cargo feature per resource group (plus `full`, the default), so users compile
-    /// only the groups they enable.
-    #[arg(long, value_enum, default_value_t = GroupFeaturesArg::Auto)]
-    pub group_features: GroupFeaturesArg,
+    /// only the groups they enable. Default: auto.
+    #[arg(long, value_enum)]
+    pub group_features: Option<GroupFeaturesArg>,
     /// Give every type JSON both ways, and every setter. By default a type is read or
     /// written as the API uses it, and the crate's `serde` feature adds the rest.
     #[arg(long)]

@@ -4,8 +4,10 @@
 //! and checked the way it was made, without repeating its options (and without a check that
 //! fails only because one was forgotten).
 //!
-//! Paths are recorded relative to the crate's folder, so the record holds wherever the
-//! repository is checked out.
+//! Paths are recorded relative to the crate's folder, with `/` between their parts, so the
+//! record holds wherever the repository is checked out and on any system. (The runtime's
+//! path dependency, which the generator writes, stays absolute: a checkout moved with
+//! `--runtime-path` is regenerated once.)
 
 use crate::generate::{CrateArgs, GroupFeaturesArg};
 use std::fmt;
@@ -84,7 +86,7 @@ impl CrateArgs {
                 dates_as_strings: self.dates_as_strings,
                 names: self.names.clone(),
                 runtime_path: self.runtime_path.clone(),
-                group_features: self.group_features,
+                group_features: self.group_features.unwrap_or(GroupFeaturesArg::Auto),
                 json_both_ways: self.json_both_ways,
                 mcp: self.mcp,
             }),
@@ -109,10 +111,7 @@ impl CrateArgs {
             ("--dates-as-strings", self.dates_as_strings),
             ("--names", self.names.is_some()),
             ("--runtime-path", self.runtime_path.is_some()),
-            (
-                "--group-features",
-                !matches!(self.group_features, GroupFeaturesArg::Auto),
-            ),
+            ("--group-features", self.group_features.is_some()),
             ("--json-both-ways", self.json_both_ways),
             ("--mcp", self.mcp),
         ];
@@ -126,9 +125,7 @@ impl CrateArgs {
 impl Settings {
     /// `path` relative to the crate's folder, as the record and the file headers write it.
     fn path_from_crate(&self, path: &Path) -> String {
-        relative(&absolute(&self.out), &absolute(path))
-            .to_string_lossy()
-            .into_owned()
+        slashed(&relative(&absolute(&self.out), &absolute(path)))
     }
 
     /// How the generated files' headers name the document: by its path from the crate's
@@ -156,12 +153,8 @@ impl Settings {
             text.push_str(&format!("runtime-path = {}\n", path(runtime)));
         }
         text.push_str(&format!(
-            "group-features = \"{}\"\nstrict = {}\ndates-as-strings = {}\njson-both-ways = {}\nmcp = {}\n",
-            match self.group_features {
-                GroupFeaturesArg::Auto => "auto",
-                GroupFeaturesArg::On => "on",
-                GroupFeaturesArg::Off => "off",
-            },
+            "group-features = {}\nstrict = {}\ndates-as-strings = {}\njson-both-ways = {}\nmcp = {}\n",
+            toml_string(self.group_features.name()),
             self.strict,
             self.dates_as_strings,
             self.json_both_ways,
@@ -210,15 +203,11 @@ fn read(out: &Path) -> Result<Settings, SettingsError> {
         Ok(text_of(key)?.map(|p| out.join(p)))
     };
     let spec = path("spec")?.ok_or_else(|| no_record("no `spec`".to_owned()))?;
-    let group_features = match text_of("group-features")?.as_deref() {
-        None | Some("auto") => GroupFeaturesArg::Auto,
-        Some("on") => GroupFeaturesArg::On,
-        Some("off") => GroupFeaturesArg::Off,
-        Some(other) => {
-            return Err(no_record(format!(
-                "`group-features` is `{other}`, not auto, on or off"
-            )));
-        }
+    let group_features = match text_of("group-features")? {
+        None => GroupFeaturesArg::Auto,
+        Some(name) => GroupFeaturesArg::named(&name).ok_or_else(|| {
+            no_record(format!("`group-features` is `{name}`, not auto, on or off"))
+        })?,
     };
     Ok(Settings {
         spec,
@@ -234,12 +223,69 @@ fn read(out: &Path) -> Result<Settings, SettingsError> {
     })
 }
 
-/// `path` made absolute and, where it exists, with its links resolved (a crate folder not
-/// made yet is taken lexically).
+/// `path` made absolute with its links resolved: its deepest folder that exists is resolved
+/// (a crate folder not made yet is not), and the rest follows it, `.` and `..` applied.
 fn absolute(path: &Path) -> PathBuf {
-    path.canonicalize()
-        .or_else(|_| std::path::absolute(path))
-        .unwrap_or_else(|_| path.to_owned())
+    let whole = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut existing = whole.as_path();
+    let mut rest = Vec::new();
+    let base = loop {
+        if let Ok(resolved) = existing.canonicalize() {
+            break without_verbatim(resolved);
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            // `..` as the last part, or nothing exists: lexically, as given.
+            _ => {
+                rest.clear();
+                break whole.clone();
+            }
+        }
+    };
+    let mut out = base;
+    for part in rest.iter().rev() {
+        out.push(part);
+    }
+    lexical(&out)
+}
+
+/// `path` with `.` dropped and each `..` taking the part before it away.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A resolved Windows path without its `\\?\` prefix, so it compares with paths written the
+/// usual way (`canonicalize` adds it; elsewhere nothing changes).
+fn without_verbatim(path: PathBuf) -> PathBuf {
+    match path.to_str().and_then(|p| p.strip_prefix(r"\\?\")) {
+        Some(plain) if !plain.starts_with("UNC") => PathBuf::from(plain),
+        _ => path,
+    }
+}
+
+/// A relative path with `/` between its parts, as it is recorded on any system.
+fn slashed(path: &Path) -> String {
+    if path.is_absolute() {
+        return path.to_string_lossy().into_owned();
+    }
+    let parts: Vec<String> = path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
 }
 
 /// `to` relative to the folder `from` (both absolute); `to` itself when they share no root.
@@ -262,15 +308,23 @@ fn relative(from: &Path, to: &Path) -> PathBuf {
     path
 }
 
-/// A TOML basic string (JSON's escapes are TOML's).
+/// A TOML string, as the TOML writer quotes it.
 fn toml_string(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_default()
+    toml::Value::String(s.to_owned()).to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::relative;
     use std::path::Path;
+
+    #[test]
+    fn a_folder_not_made_yet_is_resolved_through_the_part_that_exists() {
+        let dir = std::env::temp_dir().canonicalize().unwrap();
+        let made = super::absolute(&dir.join("sdkgen-not-made/../sdkgen-x/./crate"));
+        assert_eq!(made, dir.join("sdkgen-x/crate"));
+        assert_eq!(super::slashed(Path::new("../a/b.yaml")), "../a/b.yaml");
+    }
 
     #[test]
     fn paths_are_relative_to_the_crate_folder() {
