@@ -541,13 +541,26 @@ async fn a_multipart_upload_sends_a_file_read_from_its_path() {
 
     let seen = api.seen();
     assert_eq!(seen.len(), 1, "the missing file sent nothing");
-    let content_type = seen[0].header("content-type").unwrap();
+    let parts = parts_of(&seen[0]).await;
+    let names: Vec<&str> = parts.iter().map(|p| p.0.as_str()).collect();
+    assert_eq!(names, ["account_id", "text", "attachments"]);
+    let attachment = &parts[2];
+    assert_eq!(attachment.1.as_deref(), Some("note.txt"));
+    assert_eq!(attachment.2.as_deref(), Some("text/plain"));
+    assert_eq!(attachment.3.as_ref(), bytes.as_slice());
+    assert_eq!(parts[1].3.as_ref(), b"see attached");
+}
+
+/// A multipart body's parts as `multer` (axum's parser) reads them: name, file name, content
+/// type and bytes.
+async fn parts_of(request: &Seen) -> Vec<(String, Option<String>, Option<String>, Bytes)> {
+    let content_type = request.header("content-type").unwrap();
     assert!(
         content_type.starts_with("multipart/form-data"),
         "{content_type}"
     );
     let boundary = multer::parse_boundary(&content_type).unwrap();
-    let body = seen[0].body.clone();
+    let body = request.body.clone();
     let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
     let mut form = multer::Multipart::new(stream, boundary);
     let mut parts = Vec::new();
@@ -558,13 +571,111 @@ async fn a_multipart_upload_sends_a_file_read_from_its_path() {
         let data = field.bytes().await.unwrap();
         parts.push((name, file_name, mime, data));
     }
-    let names: Vec<&str> = parts.iter().map(|p| p.0.as_str()).collect();
-    assert_eq!(names, ["account_id", "text", "attachments"]);
-    let attachment = &parts[2];
-    assert_eq!(attachment.1.as_deref(), Some("note.txt"));
-    assert_eq!(attachment.2.as_deref(), Some("text/plain"));
-    assert_eq!(attachment.3.as_ref(), bytes.as_slice());
-    assert_eq!(parts[1].3.as_ref(), b"see attached");
+    parts
+}
+
+/// The arguments of a multipart post with every kind of part: text, a list of objects the
+/// document sends as one JSON part, two files.
+fn post_arguments() -> Value {
+    json!({"body": {
+        "account_id": "acc_1",
+        "text": "Launch day: {{0}} and {{1}} led the work.",
+        "mentions": [
+            {"name": "Jane Doe", "profile_id": "ACoAAB1234"},
+            {"name": "Acme", "profile_id": "123456", "is_company": true}
+        ],
+        "attachments": [
+            {"base64": "iVBORw0KGgo=", "file_name": "a.png", "content_type": "image/png"},
+            {"base64": "iVBORw0KGgo=", "file_name": "b.png", "content_type": "image/png"}
+        ]
+    }})
+}
+
+/// The tool sends what the typed client sends for the same post, part for part (the client's
+/// bytes are pinned by the SDK's wire goldens and checked by the validating mock), read back
+/// by `multer` from both requests.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_multipart_post_sends_the_parts_the_typed_client_sends() {
+    use postpress_sdk::types::{
+        CreatePostRequest, CreatePostRequestRequired, Mention, MentionRequired,
+    };
+    let created = json!({"object": "PostCreated", "post_id": "p_1"});
+    let api = serve(vec![(
+        "POST /posts",
+        vec![
+            (201, vec![], created.clone()),
+            (201, vec![], created.clone()),
+        ],
+    )])
+    .await;
+    let steps = drive(
+        &[],
+        &api.url,
+        json!([{"call": "posts_create", "arguments": post_arguments()}]),
+    )
+    .await;
+    assert_eq!(steps[0]["result"]["isError"], false, "{}", steps[0]);
+
+    let client = postpress_sdk::Client::builder()
+        .api_key(API_KEY)
+        .base_url(&api.url)
+        .build()
+        .unwrap();
+    let png = |name: &str| {
+        postpress_sdk::engine::Part::bytes(&b"\x89PNG\r\n\x1a\n"[..])
+            .file_name(name)
+            .mime("image/png")
+    };
+    let body = CreatePostRequest::new(CreatePostRequestRequired {
+        account_id: "acc_1".into(),
+        text: "Launch day: {{0}} and {{1}} led the work.".into(),
+    })
+    .mentions(vec![
+        Mention::new(MentionRequired {
+            name: "Jane Doe".into(),
+            profile_id: "ACoAAB1234".into(),
+        }),
+        Mention::new(MentionRequired {
+            name: "Acme".into(),
+            profile_id: "123456".into(),
+        })
+        .is_company(true),
+    ])
+    .attachments(png("a.png"))
+    .attachments(png("b.png"));
+    client.posts().create(body).send().await.unwrap();
+
+    let seen = api.seen();
+    assert_eq!(seen.len(), 2);
+    let mut by_tool = parts_of(&seen[0]).await;
+    let mut by_client = parts_of(&seen[1]).await;
+    // The tool sends fields in the order the agent gave them; the client in the body's.
+    by_tool.sort();
+    by_client.sort();
+    assert_eq!(by_tool, by_client);
+    let mentions: Vec<_> = by_tool.iter().filter(|p| p.0 == "mentions").collect();
+    assert_eq!(mentions.len(), 1, "one JSON part for the list: {by_tool:?}");
+}
+
+/// A multipart post with every kind of part (text, a list of objects the document sends as
+/// one JSON part, files) sent to the SDK's validating mock, which reads the parts with the
+/// multipart parser axum uses and checks each against the document: it refuses a request
+/// that does not fit with a 400, so a tool result without error is the check passing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_multipart_post_passes_the_validating_mock() {
+    let mock = postpress_sdk::mock::MockServer::start().await.unwrap();
+    mock.answer_all_from_examples();
+    let steps = drive(
+        &[],
+        &mock.base_url(),
+        json!([{"call": "posts_create", "arguments": post_arguments()}]),
+    )
+    .await;
+    let result = &steps[0]["result"];
+    assert_eq!(result["isError"], false, "{result}");
+    assert!(mock.refused().is_empty(), "{:?}", mock.refused());
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 1);
 }
 
 /// The server killed when the test ends.

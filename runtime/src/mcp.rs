@@ -121,6 +121,35 @@ pub struct ToolBody {
     pub required: bool,
     /// A multipart body's file fields.
     pub files: &'static [FileField],
+    /// A multipart body's other fields that are not sent the default way for their value (a
+    /// scalar as text, an array of scalars one part per item, an object as JSON): as the
+    /// document's schema and `encoding` decide, the same way the generated client sends them.
+    pub fields: &'static [FieldEncoding],
+}
+
+/// How one multipart field travels when it is not the default way for its value.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldEncoding {
+    /// The part name.
+    pub field: &'static str,
+    /// How it is sent.
+    pub sent_as: FieldAs,
+}
+
+/// How a multipart field is sent; see [`FieldEncoding`].
+#[derive(Debug, Clone, Copy)]
+pub enum FieldAs {
+    /// One JSON part, whatever the value (an array of objects is one part, not one per item).
+    Json,
+    /// Text under the content type the document's `encoding.contentType` declares.
+    Typed(&'static str),
+    /// Text parts named by the document's `encoding.style` and `explode` (OpenAPI 3.1).
+    Styled {
+        /// The style.
+        style: ParamStyle,
+        /// Whether it explodes.
+        explode: bool,
+    },
 }
 
 /// A multipart field that holds files.
@@ -752,10 +781,29 @@ async fn set_body(
                         let part = file_part(&at, &field, limits).await?;
                         req.multipart_file(&name, &part);
                     }
-                    None => req.multipart_field(&name, &field).map_err(|e| match e {
-                        Error::InvalidRequest { message, .. } => ToolError::invalid(&at, message),
-                        other => ToolError::invalid(&at, other.to_string()),
-                    })?,
+                    None => {
+                        let sent = match body.fields.iter().find(|f| f.field == name) {
+                            Some(FieldEncoding {
+                                sent_as: FieldAs::Json,
+                                ..
+                            }) => req.multipart_json(&name, &field),
+                            Some(FieldEncoding {
+                                sent_as: FieldAs::Typed(content_type),
+                                ..
+                            }) => req.multipart_typed(&name, &field, content_type),
+                            Some(FieldEncoding {
+                                sent_as: FieldAs::Styled { style, explode },
+                                ..
+                            }) => req.multipart_styled(&name, &field, *style, *explode),
+                            None => req.multipart_field(&name, &field),
+                        };
+                        sent.map_err(|e| match e {
+                            Error::InvalidRequest { message, .. } => {
+                                ToolError::invalid(&at, message)
+                            }
+                            other => ToolError::invalid(&at, other.to_string()),
+                        })?
+                    }
                 }
             }
             Ok(())
@@ -939,6 +987,23 @@ mod tests {
                 field: "file",
                 many: false,
             }],
+            fields: &[
+                FieldEncoding {
+                    field: "people",
+                    sent_as: FieldAs::Json,
+                },
+                FieldEncoding {
+                    field: "meta",
+                    sent_as: FieldAs::Typed("application/xml"),
+                },
+                FieldEncoding {
+                    field: "where",
+                    sent_as: FieldAs::Styled {
+                        style: ParamStyle::DeepObject,
+                        explode: true,
+                    },
+                },
+            ],
         }),
         input_schema: "{}",
         read_only: false,
@@ -1126,6 +1191,57 @@ mod tests {
         assert!(req.idempotent);
         assert_eq!(req.options.idempotency_key.as_deref(), Some("k1"));
         assert!(matches!(&req.body, crate::request::Body::Multipart(f) if f.len() == 2));
+    }
+
+    #[test]
+    fn multipart_fields_travel_as_the_document_declares() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let args = json!({"id": "a", "body": {
+            "file": {"base64": "aGVsbG8="},
+            "people": [{"n": 1}, {"n": 2}],
+            "meta": "<m/>",
+            "where": {"city": "Paris"},
+            "tags": ["x", "y"],
+            "note": {"k": true}
+        }});
+        let req = rt
+            .block_on(build_request(&UPLOAD, args, &ToolLimits::default()))
+            .unwrap();
+        let crate::request::Body::Multipart(parts) = &req.body else {
+            panic!("a multipart body");
+        };
+        use crate::request::MultipartField as F;
+        let seen: Vec<(&str, String)> = parts
+            .iter()
+            .map(|(name, field)| {
+                let shown = match field {
+                    F::Text(t) => format!("text {t}"),
+                    F::Json(j) => format!("json {j}"),
+                    F::Typed { text, content_type } => format!("{content_type} {text}"),
+                    F::File(_) => "file".to_owned(),
+                };
+                (name.as_str(), shown)
+            })
+            .collect();
+        let expected: Vec<(&str, String)> = vec![
+            ("file", "file".into()),
+            // Declared JSON: the whole list is one part, not one part per item.
+            ("people", r#"json [{"n":1},{"n":2}]"#.into()),
+            ("meta", "application/xml <m/>".into()),
+            ("where[city]", "text Paris".into()),
+            // Undeclared: by the value, the defaults.
+            ("tags", "text x".into()),
+            ("tags", "text y".into()),
+            ("note", r#"json {"k":true}"#.into()),
+        ];
+        let mut seen_sorted = seen.clone();
+        let mut expected_sorted = expected.clone();
+        seen_sorted.sort();
+        expected_sorted.sort();
+        assert_eq!(seen_sorted, expected_sorted);
     }
 
     #[test]

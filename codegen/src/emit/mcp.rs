@@ -11,7 +11,8 @@
 //! component `$ref` put in the schema's own `$defs`, so each schema stands alone.
 
 use super::docs;
-use crate::ir::{BodyKind, HttpMethod, Model, Operation, ParamLocation, ParamStyle, Ty};
+use super::expressions::style_name;
+use crate::ir::{BodyKind, HttpMethod, Model, MultipartKind, Operation, ParamLocation, Ty};
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::{Map, Value, json};
@@ -54,7 +55,7 @@ pub(crate) fn emit_mcp(model: &Model, document: &Value) -> TokenStream {
         .map(|op| tool_row(model, op, document));
     quote! {
         #head
-        use crate::engine::mcp::{BodyEncoding, FileField, ParamIn, Tool, ToolBody, ToolPage, ToolParam};
+        use crate::engine::mcp::{BodyEncoding, FieldAs, FieldEncoding, FileField, ParamIn, Tool, ToolBody, ToolPage, ToolParam};
         use crate::engine::ParamStyle;
 
         /// Every operation as a tool, in document order.
@@ -123,33 +124,30 @@ fn tool_row(model: &Model, op: &Operation, document: &Value) -> TokenStream {
             ParamLocation::Cookie => quote!(ParamIn::Cookie),
         };
         let required = p.required;
-        let style = match p.style {
-            ParamStyle::Form => quote!(ParamStyle::Form),
-            ParamStyle::SpaceDelimited => quote!(ParamStyle::SpaceDelimited),
-            ParamStyle::PipeDelimited => quote!(ParamStyle::PipeDelimited),
-            ParamStyle::DeepObject => quote!(ParamStyle::DeepObject),
-        };
+        let style = style_name(p.style);
         let explode = p.explode;
-        quote!(ToolParam { arg: #arg, wire: #wire, location: #location, required: #required, style: #style, explode: #explode },)
+        quote!(ToolParam { arg: #arg, wire: #wire, location: #location, required: #required, style: ParamStyle::#style, explode: #explode },)
     });
     let body = match &op.body {
         None => quote!(None),
         Some(body) => {
             let media = &body.default.content_type;
             let required = body.required;
-            let (encoding, files) = match &body.default.kind {
-                BodyKind::Json(_) => (quote!(BodyEncoding::Json), Vec::new()),
-                BodyKind::Form(_) => (quote!(BodyEncoding::Form), Vec::new()),
-                BodyKind::Multipart(name) => {
-                    (quote!(BodyEncoding::Multipart), file_fields(model, name))
-                }
-                BodyKind::Bytes => (quote!(BodyEncoding::Bytes), Vec::new()),
-                BodyKind::Text => (quote!(BodyEncoding::Text), Vec::new()),
+            let (encoding, files, fields) = match &body.default.kind {
+                BodyKind::Json(_) => (quote!(BodyEncoding::Json), Vec::new(), Vec::new()),
+                BodyKind::Form(_) => (quote!(BodyEncoding::Form), Vec::new(), Vec::new()),
+                BodyKind::Multipart(name) => (
+                    quote!(BodyEncoding::Multipart),
+                    file_fields(model, name),
+                    field_encodings(model, name),
+                ),
+                BodyKind::Bytes => (quote!(BodyEncoding::Bytes), Vec::new(), Vec::new()),
+                BodyKind::Text => (quote!(BodyEncoding::Text), Vec::new(), Vec::new()),
             };
             let files = files
                 .iter()
                 .map(|(wire, many)| quote!(FileField { field: #wire, many: #many },));
-            quote!(Some(ToolBody { media_type: #media, encoding: #encoding, required: #required, files: &[#(#files)*] }))
+            quote!(Some(ToolBody { media_type: #media, encoding: #encoding, required: #required, files: &[#(#files)*], fields: &[#(#fields)*] }))
         }
     };
     let read_only = matches!(op.http_method, HttpMethod::Get | HttpMethod::Head);
@@ -217,6 +215,34 @@ fn file_fields(model: &Model, type_name: &str) -> Vec<(String, bool)> {
             Ty::Binary => Some((f.wire.clone(), false)),
             Ty::Vec(inner) if **inner == Ty::Binary => Some((f.wire.clone(), true)),
             _ => None,
+        })
+        .collect()
+}
+
+/// The multipart fields of `type_name` that are not sent the default way for their value, as
+/// the generated client sends them (the IR's [`MultipartKind`]): declared JSON (an array of
+/// objects is one part), a declared content type, or a 3.1 `style`.
+fn field_encodings(model: &Model, type_name: &str) -> Vec<TokenStream> {
+    let Some(def) = model.types.iter().find(|t| t.name == type_name) else {
+        return Vec::new();
+    };
+    let crate::ir::TypeKind::Multipart(s) = &def.kind else {
+        return Vec::new();
+    };
+    s.fields
+        .iter()
+        .filter_map(|f| {
+            let wire = &f.wire;
+            let sent_as = match f.multipart.as_ref()? {
+                MultipartKind::Json => quote!(FieldAs::Json),
+                MultipartKind::Typed(content_type) => quote!(FieldAs::Typed(#content_type)),
+                MultipartKind::Styled { style, explode } => {
+                    let style = style_name(*style);
+                    quote!(FieldAs::Styled { style: ParamStyle::#style, explode: #explode })
+                }
+                MultipartKind::File | MultipartKind::Files | MultipartKind::Text => return None,
+            };
+            Some(quote!(FieldEncoding { field: #wire, sent_as: #sent_as },))
         })
         .collect()
 }
@@ -699,6 +725,10 @@ paths:
                 file: {type: string, format: binary}
                 more: {type: array, items: {type: string, format: binary}}
                 note: {type: string}
+                people: {type: array, items: {type: object, properties: {n: {type: integer}}}}
+                meta: {type: string}
+            encoding:
+              meta: {contentType: application/xml}
       responses:
         '204': {description: ok}
 components:
@@ -850,6 +880,18 @@ components:
             compact.contains("FileField{field:\"more\",many:true,}"),
             "{text}"
         );
+        // Non-file fields the document encodes otherwise than their value's default.
+        assert!(
+            compact.contains("FieldEncoding{field:\"people\",sent_as:FieldAs::Json,}"),
+            "{text}"
+        );
+        assert!(
+            compact.contains(
+                "FieldEncoding{field:\"meta\",sent_as:FieldAs::Typed(\"application/xml\"),}"
+            ),
+            "{text}"
+        );
+        assert!(!compact.contains("field:\"note\""), "{text}");
         // Schemas are raw strings, readable in the file.
         assert!(
             text.contains("input_schema: r#\"{\"type\":\"object\""),
