@@ -15,7 +15,9 @@
 
 use crate::error::Error;
 use crate::multipart::Part;
-use crate::query::ParamStyle;
+/// Re-exported: a tool table names it for its parameters and fields, and takes every name it
+/// uses from this module.
+pub use crate::query::ParamStyle;
 use crate::request::Request;
 use crate::transport::Engine;
 use base64::Engine as _;

@@ -509,6 +509,10 @@ fn one_spec(spec: &str, shared: &Shared<'_>, target: &Path) -> Outcome {
     if checks.conformance || !checks.examples {
         builds.push(&["check"]);
     }
+    // The tool table is compiled only with its feature: held to the same bar (no warning).
+    if checks.mcp {
+        builds.push(&["check", "--features", "mcp"]);
+    }
     if checks.conformance || checks.examples {
         if let Err(e) = conformance::prepare(&krate) {
             let failed = first_line(&format!("{e:#}"));

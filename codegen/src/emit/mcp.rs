@@ -55,8 +55,9 @@ pub(crate) fn emit_mcp(model: &Model, document: &Value) -> TokenStream {
         .map(|op| tool_row(model, op, document));
     quote! {
         #head
-        use crate::engine::mcp::{BodyEncoding, FieldAs, FieldEncoding, FileField, ParamIn, Tool, ToolBody, ToolPage, ToolParam};
-        use crate::engine::ParamStyle;
+        // One glob for every document: a table whose document has no file field (say) uses
+        // fewer of these names, and a list naming them all would warn of the unused ones.
+        use crate::engine::mcp::*;
 
         /// Every operation as a tool, in document order.
         pub static TOOLS: &[Tool] = &[#(#rows)*];
