@@ -202,15 +202,22 @@ fn raw_string(text: &str) -> TokenStream {
     })
 }
 
+/// The fields of the multipart body type `type_name` (none when it is no such type).
+fn multipart_fields<'a>(model: &'a Model, type_name: &str) -> &'a [crate::ir::Field] {
+    match model
+        .types
+        .iter()
+        .find(|t| t.name == type_name)
+        .map(|t| &t.kind)
+    {
+        Some(crate::ir::TypeKind::Multipart(s)) => &s.fields,
+        _ => &[],
+    }
+}
+
 /// The file fields of a multipart body type, by wire name, and whether each takes several.
 fn file_fields(model: &Model, type_name: &str) -> Vec<(String, bool)> {
-    let Some(def) = model.types.iter().find(|t| t.name == type_name) else {
-        return Vec::new();
-    };
-    let crate::ir::TypeKind::Multipart(s) = &def.kind else {
-        return Vec::new();
-    };
-    s.fields
+    multipart_fields(model, type_name)
         .iter()
         .filter_map(|f| match &f.ty {
             Ty::Binary => Some((f.wire.clone(), false)),
@@ -224,13 +231,7 @@ fn file_fields(model: &Model, type_name: &str) -> Vec<(String, bool)> {
 /// the generated client sends them (the IR's [`MultipartKind`]): declared JSON (an array of
 /// objects is one part), a declared content type, or a 3.1 `style`.
 fn field_encodings(model: &Model, type_name: &str) -> Vec<TokenStream> {
-    let Some(def) = model.types.iter().find(|t| t.name == type_name) else {
-        return Vec::new();
-    };
-    let crate::ir::TypeKind::Multipart(s) = &def.kind else {
-        return Vec::new();
-    };
-    s.fields
+    multipart_fields(model, type_name)
         .iter()
         .filter_map(|f| {
             let wire = &f.wire;
