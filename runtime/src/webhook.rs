@@ -260,7 +260,7 @@ impl std::error::Error for WebhookError {}
 
 impl WebhookReceiver {
     /// A receiver that accepts deliveries whose header `header` holds `secret` exactly (the
-    /// header and value you set when creating the webhook, e.g. `Postpress-Auth`).
+    /// header and value you set when creating the webhook, e.g. `X-Webhook-Secret`).
     pub fn new(header: &str, secret: impl Into<String>) -> Result<Self, WebhookError> {
         let header = HeaderName::from_bytes(header.as_bytes())
             .map_err(|_| WebhookError::Config(format!("`{header}` is not a valid header name")))?;
@@ -618,19 +618,25 @@ mod tests {
 
     #[test]
     fn secrets_are_checked_and_never_printed() {
-        let r = WebhookReceiver::new("Postpress-Auth", "s3cret").unwrap();
-        assert!(r.verify(&headers(&[("postpress-auth", "s3cret")])).is_ok());
+        let r = WebhookReceiver::new("X-Webhook-Secret", "s3cret").unwrap();
+        assert!(
+            r.verify(&headers(&[("x-webhook-secret", "s3cret")]))
+                .is_ok()
+        );
         assert!(matches!(
             r.verify(&headers(&[])),
             Err(WebhookError::MissingHeader { .. })
         ));
         for wrong in ["s3cre", "s3cret!", "S3CRET", ""] {
             assert!(matches!(
-                r.verify(&headers(&[("postpress-auth", wrong)])),
+                r.verify(&headers(&[("x-webhook-secret", wrong)])),
                 Err(WebhookError::WrongSecret { .. })
             ));
         }
-        let twice = headers(&[("postpress-auth", "s3cret"), ("postpress-auth", "s3cret")]);
+        let twice = headers(&[
+            ("x-webhook-secret", "s3cret"),
+            ("x-webhook-secret", "s3cret"),
+        ]);
         assert!(r.verify(&twice).is_err());
         assert!(!format!("{r:?}").contains("s3cret"));
         assert!(WebhookReceiver::new("bad header", "x").is_err());
