@@ -227,6 +227,17 @@ async fn drive_plan(plan: Value) -> Vec<Value> {
     steps[1..].to_vec()
 }
 
+/// Starts the server with `args`, which it must refuse before serving; what it said.
+fn refused_at_start(args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_postpress-mcp"))
+        .args(args)
+        .env("POSTPRESS_API_KEY", API_KEY)
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{args:?} was not refused");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 fn list_tools() -> Value {
     json!([{"list_tools": true}])
 }
@@ -492,13 +503,7 @@ async fn read_only_deny_and_allow_choose_the_tools() {
     );
 
     // A name that matches nothing stops the server before it starts, naming it.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_postpress-mcp"))
-        .args(["--deny", "no_such_group"])
-        .env("POSTPRESS_API_KEY", API_KEY)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = refused_at_start(&["--deny", "no_such_group"]);
     assert!(stderr.contains("--deny no_such_group"), "{stderr}");
 }
 
@@ -739,12 +744,6 @@ async fn streamable_http_on_loopback_serves_the_same_tools() {
     drop(child);
 
     // Only loopback: anything else is refused before listening.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_postpress-mcp"))
-        .args(["--http", "0.0.0.0:0"])
-        .env("POSTPRESS_API_KEY", API_KEY)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = refused_at_start(&["--http", "0.0.0.0:0"]);
     assert!(stderr.contains("only loopback"), "{stderr}");
 }

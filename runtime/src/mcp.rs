@@ -590,7 +590,7 @@ pub async fn build_request(
             ));
         }
     };
-    // `null` stands for an argument not given, here as below.
+    // `null` stands for an argument not given: dropped once, before any check.
     args.retain(|_, v| !v.is_null());
     check_schema(tool, &args)?;
     let method = Method::from_bytes(tool.method.as_bytes())
@@ -601,8 +601,7 @@ pub async fn build_request(
         other => ToolError::invalid(arg, other.to_string()),
     };
     for p in tool.params {
-        let value = args.remove(p.arg).filter(|v| !v.is_null());
-        let Some(value) = value else {
+        let Some(value) = args.remove(p.arg) else {
             if p.required {
                 return Err(ToolError::invalid(p.arg, "required, but not given"));
             }
@@ -610,15 +609,7 @@ pub async fn build_request(
         };
         match p.location {
             ParamIn::Path => {
-                if value.is_object() || value.is_array() {
-                    return Err(ToolError::invalid(
-                        p.arg,
-                        format!(
-                            "a path parameter must be a string or number, not {}",
-                            kind(&value)
-                        ),
-                    ));
-                }
+                scalar(p.arg, &value, "a path parameter must be a string or number")?;
                 req.path_param(p.wire, &value)
                     .map_err(|e| invalid(p.arg, e))?;
             }
@@ -626,15 +617,11 @@ pub async fn build_request(
                 .query_param(p.wire, &value, p.style, p.explode)
                 .map_err(|e| invalid(p.arg, e))?,
             ParamIn::Header => {
-                if value.is_object() || value.is_array() {
-                    return Err(ToolError::invalid(
-                        p.arg,
-                        format!(
-                            "a header must be a string, number or boolean, not {}",
-                            kind(&value)
-                        ),
-                    ));
-                }
+                scalar(
+                    p.arg,
+                    &value,
+                    "a header must be a string, number or boolean",
+                )?;
                 req.header_param(p.wire, &value)
                     .map_err(|e| invalid(p.arg, e))?
             }
@@ -645,7 +632,6 @@ pub async fn build_request(
     }
     let key = args
         .remove(IDEMPOTENCY_KEY_ARGUMENT)
-        .filter(|v| !v.is_null())
         .map(|v| match v {
             Value::String(s) if !s.trim().is_empty() => Ok(s),
             other => Err(ToolError::invalid(
@@ -660,7 +646,7 @@ pub async fn build_request(
             format!("`{}` calls take no idempotency key", tool.method),
         ));
     }
-    let body = args.remove(BODY_ARGUMENT).filter(|v| !v.is_null());
+    let body = args.remove(BODY_ARGUMENT);
     if let Some(unknown) = args.keys().next() {
         let mut known: Vec<&str> = tool.params.iter().map(|p| p.arg).collect();
         if tool.body.is_some() {
@@ -950,6 +936,17 @@ fn guess_mime(name: &str) -> &'static str {
         Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         _ => "application/octet-stream",
     }
+}
+
+/// Refuses an object or a list where only a scalar can go (`must`: what the place takes).
+fn scalar(arg: &str, value: &Value, must: &str) -> Result<(), ToolError> {
+    if value.is_object() || value.is_array() {
+        return Err(ToolError::invalid(
+            arg,
+            format!("{must}, not {}", kind(value)),
+        ));
+    }
+    Ok(())
 }
 
 fn kind(value: &Value) -> &'static str {

@@ -290,22 +290,11 @@ fn slashed(path: &Path) -> String {
 
 /// `to` relative to the folder `from` (both absolute); `to` itself when they share no root.
 fn relative(from: &Path, to: &Path) -> PathBuf {
-    let from: Vec<Component> = from.components().collect();
-    let to_parts: Vec<Component> = to.components().collect();
-    let common = from
-        .iter()
-        .zip(&to_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
-    if common == 0 {
-        return to.to_owned();
+    match pathdiff::diff_paths(to, from) {
+        Some(path) if path.as_os_str().is_empty() => PathBuf::from("."),
+        Some(path) => path,
+        None => to.to_owned(),
     }
-    let mut path: PathBuf = from[common..].iter().map(|_| "..").collect();
-    path.extend(&to_parts[common..]);
-    if path.as_os_str().is_empty() {
-        path.push(".");
-    }
-    path
 }
 
 /// A TOML string, as the TOML writer quotes it.
